@@ -1,0 +1,98 @@
+import type { z } from 'zod'
+import type { BridgeContext, BridgeMethod } from './bridges.js'
+import { BridgeError, isFatal } from './errors.js'
+import type { Execution } from './execution.js'
+
+/**
+ * Validates a script's arguments, runs the handler and validates its result. Errors become
+ * BridgeErrors carrying only what the script may see: the validation message, or the
+ * handler's own message (never a host stack).
+ */
+export function invokeBridge(execution: Execution, path: string, rawArgs: readonly unknown[]): unknown {
+  const { bridges, security } = execution.init
+  const method = security.isBridgeAllowed(path) ? bridges.resolve(path) : undefined
+  if (!method) throw new BridgeError(`${path} is not available`, path)
+  const args = validateArgs(path, method, rawArgs)
+  const ctx = contextFor(execution)
+  let out: unknown
+  try {
+    out = method.handler(ctx, ...args)
+  } catch (e) {
+    throw handlerError(path, e)
+  }
+  if (out instanceof Promise) {
+    return out.then(
+      (v) => validateResult(path, method, v),
+      (e) => {
+        throw handlerError(path, e)
+      },
+    )
+  }
+  return validateResult(path, method, out)
+}
+
+/** Formats a zod failure the way scripts read it: `argument 1: expected string, received number`. */
+export function describeIssue(prefix: string, error: z.ZodError, value: unknown): string {
+  const issue = error.issues[0]
+  if (!issue) return `${prefix}: invalid`
+  const where = issue.path.length ? ` at ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}` : ''
+  let text = issue.message.replace(/^Invalid input: /, '')
+  if (issue.code === 'invalid_type' && !/received/.test(text)) {
+    const inner = issue.path.reduce<unknown>(
+      (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
+      value,
+    )
+    text = `expected ${issue.expected}, received ${typeName(inner)}`
+  }
+  return `${prefix}${where}: ${text}`
+}
+
+// --- internal ---
+
+function validateArgs(path: string, method: BridgeMethod, raw: readonly unknown[]): unknown[] {
+  let n = raw.length
+  while (n > method.args.length && raw[n - 1] === undefined) n--
+  if (n > method.args.length) {
+    throw new BridgeError(`${path}: expected at most ${method.args.length} argument(s), received ${n}`, path)
+  }
+  const out = new Array<unknown>(method.args.length)
+  for (let i = 0; i < method.args.length; i++) {
+    const schema = method.args[i] as z.ZodType
+    const r = schema.safeParse(raw[i])
+    if (!r.success) throw new BridgeError(describeIssue(`${path}: argument ${i + 1}`, r.error, raw[i]), path)
+    out[i] = r.data
+  }
+  return out
+}
+
+function validateResult(path: string, method: BridgeMethod, value: unknown): unknown {
+  if (!method.returns) return value
+  const r = method.returns.safeParse(value)
+  if (!r.success) throw new BridgeError(describeIssue(`${path}: invalid return value`, r.error, value), path)
+  return r.data
+}
+
+function handlerError(path: string, e: unknown): Error {
+  if (isFatal(e) || e instanceof BridgeError) return e as Error
+  const message = e instanceof Error ? e.message : typeof e === 'string' ? e : `${path} failed`
+  return new BridgeError(message, path, { cause: e })
+}
+
+function contextFor(execution: Execution): BridgeContext {
+  const { tenant, context, language, scriptName } = execution.init
+  return {
+    tenant,
+    context,
+    signal: execution.signal,
+    language,
+    scriptName,
+    log: (message, level = 'info') => execution.log(level, String(message)),
+  }
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  if (v instanceof Uint8Array) return 'Uint8Array'
+  return typeof v
+}

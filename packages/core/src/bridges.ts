@@ -1,0 +1,184 @@
+import type { SecurityManager } from '@polyhost/security'
+import type { z } from 'zod'
+import type { LogLevel } from './contracts.js'
+import { BridgeError } from './errors.js'
+
+/** What a bridge handler receives as its first argument. */
+export interface BridgeContext {
+  readonly tenant: string | undefined
+  readonly context: Readonly<Record<string, unknown>>
+  /** Aborts when the execution times out, trips a limit or is cancelled. */
+  readonly signal: AbortSignal
+  readonly language: string
+  readonly scriptName: string
+  /** Adds a line to the execution's captured logs (counted against `outputBytes`). */
+  log(message: string, level?: LogLevel): void
+}
+
+type InferArgs<A extends readonly z.ZodType[]> = { [K in keyof A]: A[K] extends z.ZodType ? z.output<A[K]> : never }
+
+/** One method of a bridge: zod schemas for its arguments (and result), and the handler. */
+export interface BridgeMethod<A extends readonly z.ZodType[] = readonly z.ZodType[]> {
+  readonly args: A
+  readonly returns?: z.ZodType
+  readonly description?: string
+  // biome-ignore lint/suspicious/noExplicitAny: handlers are checked against their own schemas
+  readonly handler: (ctx: BridgeContext, ...args: any) => unknown
+}
+
+/** A named module of methods that scripts call as `name.method(...)`. */
+export interface BridgeDefinition {
+  readonly name: string
+  readonly description?: string
+  readonly methods: Readonly<Record<string, BridgeMethod>>
+}
+
+/** A method visible to scripts under a policy. */
+export interface VisibleMethod {
+  readonly bridge: string
+  readonly method: string
+  /** `'kv.get'` */
+  readonly path: string
+  readonly definition: BridgeMethod
+}
+
+/** The engine's read-only view of the registry. */
+export interface BridgeRegistryView {
+  /** Changes on every register/unregister; engines compare it at checkout. */
+  readonly version: number
+  list(): readonly BridgeDefinition[]
+  get(name: string): BridgeDefinition | undefined
+  /** Methods a script may see under `security`'s bridge allowlist, sorted by path. */
+  visible(security: SecurityManager): readonly VisibleMethod[]
+  resolve(path: string): BridgeMethod | undefined
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Names scripts already have; a bridge may not shadow them. */
+const RESERVED = new Set([
+  'context',
+  'print',
+  'console',
+  'require',
+  'globalThis',
+  '_G',
+  '_ENV',
+  'string',
+  'table',
+  'math',
+  'os',
+  'io',
+  'coroutine',
+  'utf8',
+  'debug',
+  'package',
+  'JSON',
+  'Object',
+  'Math',
+  'Promise',
+])
+
+/**
+ * Checks a bridge definition and returns it with typed handler arguments.
+ *
+ * @example
+ * defineBridge({
+ *   name: 'kv',
+ *   methods: { get: { args: [z.string()], handler: (ctx, key) => store.get(key) ?? null } },
+ * })
+ */
+export function defineBridge<const M extends Record<string, { readonly args: readonly z.ZodType[] }>>(def: {
+  readonly name: string
+  readonly description?: string
+  readonly methods: {
+    readonly [K in keyof M]: {
+      readonly args: M[K]['args']
+      readonly returns?: z.ZodType
+      readonly description?: string
+      readonly handler: (ctx: BridgeContext, ...args: InferArgs<M[K]['args']>) => unknown
+    }
+  }
+}): BridgeDefinition {
+  validateDefinition(def as unknown)
+  return def as unknown as BridgeDefinition
+}
+
+/** Host-side bridge registry (`host.bridges`). */
+export class BridgeRegistry implements BridgeRegistryView {
+  private readonly bridges = new Map<string, BridgeDefinition>()
+  private cache: { version: number; fingerprint: string; methods: VisibleMethod[] } | undefined
+  version = 0
+
+  /** Registers a bridge; a duplicate name or a malformed definition is a BridgeError. */
+  register(def: BridgeDefinition): void {
+    validateDefinition(def)
+    if (this.bridges.has(def.name)) throw new BridgeError(`bridge '${def.name}' is already registered`, def.name)
+    this.bridges.set(def.name, def)
+    this.version++
+  }
+
+  /** Removes a bridge; returns whether it was registered. */
+  unregister(name: string): boolean {
+    const had = this.bridges.delete(name)
+    if (had) this.version++
+    return had
+  }
+
+  list(): readonly BridgeDefinition[] {
+    return [...this.bridges.values()]
+  }
+
+  get(name: string): BridgeDefinition | undefined {
+    return this.bridges.get(name)
+  }
+
+  resolve(path: string): BridgeMethod | undefined {
+    const dot = path.indexOf('.')
+    const def = this.bridges.get(path.slice(0, dot))
+    const method = path.slice(dot + 1)
+    return def && Object.hasOwn(def.methods, method) ? def.methods[method] : undefined
+  }
+
+  visible(security: SecurityManager): readonly VisibleMethod[] {
+    const c = this.cache
+    if (c && c.version === this.version && c.fingerprint === security.fingerprint) return c.methods
+    const methods: VisibleMethod[] = []
+    for (const def of this.bridges.values()) {
+      for (const [method, definition] of Object.entries(def.methods)) {
+        const path = `${def.name}.${method}`
+        if (security.isBridgeAllowed(path)) methods.push({ bridge: def.name, method, path, definition })
+      }
+    }
+    methods.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    this.cache = { version: this.version, fingerprint: security.fingerprint, methods }
+    return methods
+  }
+}
+
+// --- internal ---
+
+function validateDefinition(def: unknown): asserts def is BridgeDefinition {
+  const d = def as Partial<BridgeDefinition> | null
+  const name = typeof d?.name === 'string' ? d.name : String(d?.name)
+  const fail = (msg: string) => new BridgeError(`invalid bridge '${name}': ${msg}`, name)
+  if (!d || typeof d !== 'object') throw new BridgeError('invalid bridge: expected an object', '?')
+  if (typeof d.name !== 'string' || !IDENTIFIER.test(d.name)) throw fail('name must be an identifier')
+  if (RESERVED.has(d.name)) throw fail('name is reserved for a script global')
+  if (!d.methods || typeof d.methods !== 'object') throw fail('methods must be an object')
+  const entries = Object.entries(d.methods)
+  if (entries.length === 0) throw fail('at least one method is required')
+  for (const [m, spec] of entries) {
+    if (!IDENTIFIER.test(m)) throw fail(`method name '${m}' must be an identifier`)
+    if (!spec || typeof spec !== 'object') throw fail(`method '${m}' must be an object`)
+    if (typeof spec.handler !== 'function') throw fail(`method '${m}' needs a handler function`)
+    if (!Array.isArray(spec.args)) throw fail(`method '${m}': args must be an array of zod schemas`)
+    spec.args.forEach((s: unknown, i: number) => {
+      if (!isSchema(s)) throw fail(`method '${m}': args[${i}] is not a zod schema`)
+    })
+    if (spec.returns !== undefined && !isSchema(spec.returns)) throw fail(`method '${m}': returns is not a zod schema`)
+  }
+}
+
+function isSchema(s: unknown): s is z.ZodType {
+  return !!s && typeof s === 'object' && typeof (s as { safeParse?: unknown }).safeParse === 'function'
+}

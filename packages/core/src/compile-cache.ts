@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import { z } from 'zod'
+import type { CompiledScript } from './contracts.js'
+import { InvalidArgumentError, ScriptSyntaxError } from './errors.js'
+
+export const cacheOptionsSchema = z
+  .object({
+    /** Most compiled scripts kept. Default 1,000. */
+    maxEntries: z.number().int().positive().optional(),
+    /** Most source bytes kept (size-based eviction). Default 64 MiB. */
+    maxSourceBytes: z.number().int().positive().optional(),
+    /** Entries expire this long after they were stored. Default 0 = never. */
+    ttlMs: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+export type CacheOptions = z.input<typeof cacheOptionsSchema>
+
+export interface CacheStats {
+  readonly enabled: boolean
+  readonly size: number
+  readonly bytes: number
+  readonly hits: number
+  readonly misses: number
+  readonly evictions: number
+}
+
+/** The parts of a compile-cache key. */
+export interface CacheKeyParts {
+  readonly engineId: string
+  readonly engineVersion: string
+  readonly policyFingerprint: string
+  readonly hash: string
+  readonly name: string
+}
+
+type Entry = { readonly script: CompiledScript } | { readonly error: ScriptSyntaxError }
+
+/** SHA-256 (hex) of a source text. */
+export function hashSource(source: string): string {
+  return createHash('sha256').update(source).digest('hex')
+}
+
+/**
+ * Compiled scripts on lru-cache, keyed by engine + version + policy fingerprint + source
+ * hash + name. Syntax errors are cached too, so a broken script is not re-parsed on every
+ * call. Concurrent compiles of one key share a single compile.
+ */
+export class CompileCache {
+  private readonly lru: LRUCache<string, Entry> | undefined
+  private readonly pending = new Map<string, Promise<Entry>>()
+  private hits = 0
+  private misses = 0
+  private evictions = 0
+
+  constructor(options: CacheOptions | false = {}) {
+    if (options === false) return
+    const r = cacheOptionsSchema.safeParse(options)
+    if (!r.success) throw new InvalidArgumentError(`cache.${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message}`)
+    const o = r.data
+    this.lru = new LRUCache<string, Entry>({
+      max: o.maxEntries ?? 1_000,
+      maxSize: o.maxSourceBytes ?? 64 * 1024 * 1024,
+      sizeCalculation: (e) => Math.max(1, 'script' in e ? e.script.source.length : e.error.message.length),
+      ttl: o.ttlMs || undefined,
+      dispose: (_v, _k, reason) => {
+        if (reason === 'evict' || reason === 'expire') this.evictions++
+      },
+    })
+  }
+
+  static key(p: CacheKeyParts): string {
+    return `${p.engineId}@${p.engineVersion}|${p.policyFingerprint}|${p.hash}|${p.name}`
+  }
+
+  /** Returns the cached script (or rethrows the cached syntax error), compiling on a miss. */
+  async getOrCompile(key: string, compile: () => Promise<CompiledScript>): Promise<{ script: CompiledScript; hit: boolean }> {
+    const cached = this.lru?.get(key)
+    if (cached) {
+      this.hits++
+      if ('error' in cached) throw cached.error
+      return { script: cached.script, hit: true }
+    }
+    this.misses++
+    let p = this.pending.get(key)
+    if (!p) {
+      p = compile().then(
+        (script): Entry => ({ script }),
+        (e: unknown): Entry => {
+          if (e instanceof ScriptSyntaxError) return { error: e }
+          throw e
+        },
+      )
+      this.pending.set(key, p)
+      p.finally(() => this.pending.delete(key)).catch(() => undefined)
+    }
+    const entry = await p
+    this.lru?.set(key, entry)
+    if ('error' in entry) throw entry.error
+    return { script: entry.script, hit: false }
+  }
+
+  clear(): void {
+    this.lru?.clear()
+  }
+
+  stats(): CacheStats {
+    return {
+      enabled: this.lru !== undefined,
+      size: this.lru?.size ?? 0,
+      bytes: this.lru?.calculatedSize ?? 0,
+      hits: this.hits,
+      misses: this.misses,
+      evictions: this.evictions,
+    }
+  }
+}

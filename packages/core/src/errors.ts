@@ -1,0 +1,129 @@
+import { type LimitName, PolicyError, PolyhostError } from '@polyhost/security'
+
+export { PolicyError, PolyhostError }
+
+/** The script did not parse. */
+export class ScriptSyntaxError extends PolyhostError {
+  override readonly name = 'ScriptSyntaxError'
+  readonly code = 'E_SYNTAX'
+  constructor(
+    message: string,
+    readonly scriptName: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(sanitizeScriptMessage(message))
+  }
+}
+
+/** The script threw (or errored) and did not catch it. */
+export class ScriptRuntimeError extends PolyhostError {
+  override readonly name = 'ScriptRuntimeError'
+  readonly code = 'E_RUNTIME'
+  constructor(
+    message: string,
+    readonly scriptName: string,
+    readonly line?: number,
+    readonly column?: number,
+    /** The script's own stack (script frames only), if the engine has one. */
+    readonly scriptStack?: string,
+    /** The value the script threw, converted to the host when possible. */
+    readonly thrown?: unknown,
+  ) {
+    super(sanitizeScriptMessage(message))
+  }
+}
+
+/** A resource limit tripped. The state that ran the script is discarded. */
+export class LimitExceededError extends PolyhostError {
+  override readonly name = 'LimitExceededError'
+  readonly code = 'E_LIMIT'
+  constructor(
+    readonly limit: LimitName,
+    readonly used: number,
+    readonly max: number,
+  ) {
+    super(`${limit} limit exceeded (${used} > ${max})`)
+  }
+}
+
+/** The script tried something its policy forbids. */
+export class SecurityViolationError extends PolyhostError {
+  override readonly name = 'SecurityViolationError'
+  readonly code = 'E_SECURITY'
+}
+
+/** A bridge call failed: bad arguments, a throwing handler, or a bad registration. */
+export class BridgeError extends PolyhostError {
+  override readonly name = 'BridgeError'
+  readonly code = 'E_BRIDGE'
+  constructor(
+    message: string,
+    /** `'kv.get'`, or the bridge name for registration errors. */
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** A value could not cross the boundary. `path` is where (`$.a.b[3]`). */
+export class ConversionError extends PolyhostError {
+  override readonly name = 'ConversionError'
+  readonly code = 'E_CONVERSION'
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`)
+  }
+}
+
+/** The caller's AbortSignal fired, or the host closed, before the execution finished. */
+export class CancelledError extends PolyhostError {
+  override readonly name = 'CancelledError'
+  readonly code = 'E_CANCELLED'
+}
+
+/** No engine handles the requested language or file extension. */
+export class EngineNotFoundError extends PolyhostError {
+  override readonly name = 'EngineNotFoundError'
+  readonly code = 'E_ENGINE_NOT_FOUND'
+}
+
+/** No state became free within the acquire timeout. */
+export class PoolExhaustedError extends PolyhostError {
+  override readonly name = 'PoolExhaustedError'
+  readonly code = 'E_POOL_EXHAUSTED'
+}
+
+/** An engine failed in a way the script did not cause (a broken VM, a crashed worker). */
+export class EngineCrashedError extends PolyhostError {
+  override readonly name = 'EngineCrashedError'
+  readonly code = 'E_ENGINE_CRASHED'
+}
+
+/** A host, engine or pool was used after `close()`. */
+export class ClosedError extends PolyhostError {
+  override readonly name = 'ClosedError'
+  readonly code = 'E_CLOSED'
+}
+
+/** A public function got an argument of the wrong shape (not a policy matter). */
+export class InvalidArgumentError extends PolyhostError {
+  override readonly name = 'InvalidArgumentError'
+  readonly code = 'E_INVALID_ARGUMENT'
+}
+
+/** Errors that end an execution whatever the script does: never catchable by the script. */
+export function isFatal(e: unknown): e is LimitExceededError | CancelledError | EngineCrashedError {
+  return e instanceof LimitExceededError || e instanceof CancelledError || e instanceof EngineCrashedError
+}
+
+const HOST_PATH =
+  /(?:file:\/\/)?(?:\/[\w.@+-]+)+\.(?:[cm]?[jt]s|lua|node|wasm)(?::\d+)*|node:internal\/[\w/]+(?::\d+)*|[A-Za-z]:\\[^\s'")]+/g
+
+/** Removes host file paths from a script-facing message. */
+export function sanitizeScriptMessage(message: string): string {
+  return String(message).replace(HOST_PATH, '<host>')
+}

@@ -1,0 +1,184 @@
+import type { ResolvedLimits, SecurityManager } from '@polyhost/security'
+import type { BridgeRegistryView } from './bridges.js'
+import { invokeBridge } from './bridge-call.js'
+import type { ExecutionResult, LogEntry, LogLevel } from './contracts.js'
+import { CancelledError, isFatal, LimitExceededError } from './errors.js'
+
+export interface ExecutionInit {
+  readonly engine: string
+  readonly language: string
+  readonly scriptName: string
+  readonly tenant: string | undefined
+  readonly context: Readonly<Record<string, unknown>>
+  readonly limits: ResolvedLimits
+  readonly bridges: BridgeRegistryView
+  readonly security: SecurityManager
+  readonly compileCacheHit: boolean
+  /** The caller's signal; its abort cancels the execution. */
+  readonly signal?: AbortSignal | undefined
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Bookkeeping of one execution, shared by every engine: deadline and cancellation,
+ * bridge calls and their count, captured logs with the output cap, usage counters.
+ * Once a fatal error (a limit, a cancellation) is recorded, `fatal` holds it and
+ * `signal` is aborted with it; engines must end the script and throw it.
+ */
+export class Execution {
+  readonly startedAt = performance.now()
+  readonly startedAtEpoch = Date.now()
+  /** `performance.now()` value after which the execution has timed out (Infinity: none). */
+  readonly deadline: number
+  readonly signal: AbortSignal
+  readonly logs: LogEntry[] = []
+  bridgeCalls = 0
+  outputBytes = 0
+  /** Set by the engine: instructions executed (exact or approximate, per capabilities). */
+  instructions = 0
+  /** Set by the engine: peak bytes accounted to this execution. */
+  memoryBytes = 0
+  private fatalError: Error | undefined
+  private readonly controller = new AbortController()
+  private readonly timer: ReturnType<typeof setTimeout> | undefined
+  private readonly onCallerAbort: (() => void) | undefined
+
+  constructor(readonly init: ExecutionInit) {
+    this.signal = this.controller.signal
+    const timeout = init.limits.timeoutMs
+    this.deadline = timeout === false ? Number.POSITIVE_INFINITY : this.startedAt + timeout
+    if (timeout !== false) {
+      this.timer = setTimeout(() => this.trip('timeout', Math.round(performance.now() - this.startedAt), timeout), timeout)
+      this.timer.unref?.()
+    }
+    const caller = init.signal
+    if (caller) {
+      if (caller.aborted) this.abort(new CancelledError('execution cancelled before it started'))
+      else {
+        this.onCallerAbort = () => this.abort(new CancelledError('execution cancelled'))
+        caller.addEventListener('abort', this.onCallerAbort, { once: true })
+      }
+    }
+  }
+
+  get limits(): ResolvedLimits {
+    return this.init.limits
+  }
+
+  /** The error that ends this execution whatever the script does, if any. */
+  get fatal(): Error | undefined {
+    return this.fatalError
+  }
+
+  /** Throws the fatal error if one is recorded or the deadline has passed. Cheap. */
+  check(): void {
+    if (this.fatalError) throw this.fatalError
+    if (performance.now() > this.deadline) throw this.tripTimeout()
+  }
+
+  /** Records a timeout trip (for engines that notice the deadline in a hook). */
+  tripTimeout(): LimitExceededError {
+    const max = this.init.limits.timeoutMs
+    return this.trip('timeout', Math.round(performance.now() - this.startedAt), max === false ? 0 : max)
+  }
+
+  /** Records a tripped limit and aborts the signal; engines throw the returned error. */
+  trip(limit: LimitExceededError['limit'], used: number, max: number): LimitExceededError {
+    if (this.fatalError instanceof LimitExceededError) return this.fatalError
+    const e = new LimitExceededError(limit, used, max)
+    this.abort(e)
+    return e
+  }
+
+  /** Ends the execution with a fatal error (first one wins). */
+  abort(error: Error): void {
+    if (this.fatalError) return
+    this.fatalError = error
+    this.controller.abort(error)
+  }
+
+  /** Captures a log line; over `outputBytes` the execution fails with LimitExceededError. */
+  log(level: LogLevel, message: string): void {
+    this.check()
+    const bytes = message.length > 1024 ? encoder.encode(message).byteLength : byteLengthSmall(message)
+    this.outputBytes += bytes
+    const max = this.init.limits.outputBytes
+    if (max !== false && this.outputBytes > max) throw this.trip('output', this.outputBytes, max)
+    this.logs.push({ level, message, at: Date.now() })
+  }
+
+  /**
+   * Calls a bridge method for the script: counts it, validates the arguments, runs the
+   * handler. Returns the value, or a Promise for async handlers (settled no later than
+   * this execution's abort). Throws BridgeError (script-catchable) or a fatal error.
+   */
+  callBridge(path: string, args: readonly unknown[]): unknown {
+    this.check()
+    this.bridgeCalls++
+    const max = this.init.limits.bridgeCalls
+    if (max !== false && this.bridgeCalls > max) throw this.trip('bridgeCalls', this.bridgeCalls, max)
+    const out = invokeBridge(this, path, args)
+    return out instanceof Promise ? this.race(out) : out
+  }
+
+  /** Settles like `p`, or rejects with the fatal error as soon as the execution ends. */
+  race<T>(p: Promise<T>): Promise<T> {
+    if (this.fatalError) return Promise.reject(this.fatalError)
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(this.fatalError)
+      this.signal.addEventListener('abort', onAbort, { once: true })
+      p.then(
+        (v) => {
+          this.signal.removeEventListener('abort', onAbort)
+          resolve(v)
+        },
+        (e) => {
+          this.signal.removeEventListener('abort', onAbort)
+          reject(e)
+        },
+      )
+    })
+  }
+
+  /** Builds the result; throws the fatal error instead if one was recorded. */
+  result(value: unknown, values: readonly unknown[] = [value]): ExecutionResult {
+    this.check()
+    return {
+      value,
+      values,
+      logs: this.logs,
+      stats: {
+        durationMs: performance.now() - this.startedAt,
+        instructions: this.instructions,
+        memoryBytes: this.memoryBytes,
+        bridgeCalls: this.bridgeCalls,
+        outputBytes: this.outputBytes,
+        compileCacheHit: this.init.compileCacheHit,
+        engine: this.init.engine,
+      },
+    }
+  }
+
+  /** Whether an error means the state that ran the script must be discarded. */
+  mustDiscard(error: unknown): boolean {
+    return this.fatalError !== undefined || isFatal(error)
+  }
+
+  /** Stops the timer and detaches from the caller's signal. Called by the host. */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer)
+    if (this.onCallerAbort) this.init.signal?.removeEventListener('abort', this.onCallerAbort)
+  }
+}
+
+// --- internal ---
+
+function byteLengthSmall(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1
+  }
+  return n
+}

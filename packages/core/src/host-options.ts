@@ -1,0 +1,69 @@
+import type { Limits, PolicyInput } from '@polyhost/security'
+import { z } from 'zod'
+import type { CacheOptions } from './compile-cache.js'
+import type { EnginePlugin, Logger } from './contracts.js'
+import { InvalidArgumentError } from './errors.js'
+import type { PoolOptions } from './pool-types.js'
+
+/** Options of `createHost`. */
+export interface HostOptions {
+  /** Engine plugins (or promises of them, e.g. `loadEngine(...)`). At least one. */
+  readonly engines: readonly (EnginePlugin | Promise<EnginePlugin>)[]
+  /** A preset name or a policy; default `'standard'`. */
+  readonly policy?: PolicyInput
+  /** Host limits: override the preset's profile. Requests may only tighten them. */
+  readonly limits?: Limits
+  readonly pool?: PoolOptions
+  /** Compile cache options, or `false` to compile on every call. */
+  readonly cache?: CacheOptions | false
+  /** Maximum nesting depth of converted values (default 64). */
+  readonly maxDepth?: number
+  readonly logger?: Logger
+  /** `'inline'` (default) runs engines on this thread. */
+  readonly isolation?: 'inline'
+}
+
+/** One execution, as passed to `host.execute`. */
+export interface ExecuteRequest {
+  /** Language id (`'lua'`, `'js'`); inferred from `name`'s extension when omitted. */
+  readonly language?: string
+  readonly source: string
+  /** Script name for errors and stack traces (`'demo.lua'`). */
+  readonly name?: string
+  /** Injected as globals, converted per engine. */
+  readonly globals?: Readonly<Record<string, unknown>>
+  /** Copied, deep-frozen and visible to scripts as `context`. */
+  readonly context?: Readonly<Record<string, unknown>>
+  /** Tenant for bridges and pool partitions; defaults to `context.tenant` when a string. */
+  readonly tenant?: string
+  /** May only tighten the host's limits. */
+  readonly limits?: Limits
+  readonly signal?: AbortSignal
+}
+
+/** Options of `script.run` and `host.executeFile`. */
+export type RunOptions = Omit<ExecuteRequest, 'language' | 'source' | 'name'>
+
+const record = z.record(z.string(), z.unknown())
+const runShape = {
+  globals: record.optional(),
+  context: record.optional(),
+  tenant: z.string().optional(),
+  limits: z.unknown().optional(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
+}
+const runSchema = z.object(runShape).strict()
+const executeSchema = z
+  .object({ ...runShape, language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() })
+  .strict()
+
+/** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
+export function checkRequest<T>(what: 'execute' | 'run', value: unknown): T {
+  const r = (what === 'execute' ? executeSchema : runSchema).safeParse(value ?? (what === 'run' ? {} : value))
+  if (r.success) return value as T
+  const issue = r.error.issues[0]
+  const field = issue?.path.join('.') || 'request'
+  const msg =
+    issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
+  throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
+}

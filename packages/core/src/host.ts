@@ -1,0 +1,305 @@
+import { readFile } from 'node:fs/promises'
+import { basename, extname } from 'node:path'
+import {
+  LIMIT_KEYS,
+  LIMIT_NAMES,
+  type LimitName,
+  type PolicyInput,
+  PolicyError,
+  type ResolvedLimits,
+  SecurityManager,
+} from '@polyhost/security'
+import { BridgeRegistry } from './bridges.js'
+import { type CacheStats, CompileCache, hashSource } from './compile-cache.js'
+import type { EnginePlugin, EngineStats, ExecutionResult } from './contracts.js'
+import { ClosedError, EngineNotFoundError, InvalidArgumentError, LimitExceededError } from './errors.js'
+import { Execution } from './execution.js'
+import { checkRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
+import { ModuleRegistry } from './modules.js'
+import { assertPlugin, ManagedEngine } from './plugin.js'
+import { resolvePoolOptions } from './pool-types.js'
+import { ConverterRegistry } from './values/converters.js'
+import { DEFAULT_MAX_DEPTH } from './values/guard.js'
+import { deepFreeze } from './values/safe-object.js'
+
+export interface HostStats {
+  readonly executions: number
+  readonly failures: number
+  readonly limitTrips: Readonly<Record<LimitName, number>>
+  readonly running: number
+  readonly cache: CacheStats
+  readonly engines: Readonly<Record<string, EngineStats>>
+}
+
+/** A script compiled once and run many times (`host.compile`). */
+export interface Script {
+  readonly name: string
+  readonly language: string
+  readonly engine: string
+  run(options?: RunOptions): Promise<ExecutionResult>
+}
+
+/**
+ * Creates a host: checks the policy against every engine's capabilities, creates each
+ * engine once and returns the Host that executes scripts on them.
+ *
+ * @example
+ * const host = await createHost({ engines: [luaEngine(), jsEngine()], policy: 'standard' })
+ * const r = await host.execute({ language: 'lua', source: 'return 1 + 1' })
+ * await host.close()
+ */
+export async function createHost(options: HostOptions): Promise<Host> {
+  if (!options || typeof options !== 'object') throw new InvalidArgumentError('createHost: options are required')
+  if (!Array.isArray(options.engines) || options.engines.length === 0) {
+    throw new InvalidArgumentError('createHost: engines must be a non-empty array of engine plugins')
+  }
+  if (options.isolation !== undefined && options.isolation !== 'inline') {
+    throw new InvalidArgumentError(`createHost: isolation '${String(options.isolation)}' is not available; use 'inline'`)
+  }
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new InvalidArgumentError('createHost: maxDepth must be a positive integer')
+  const plugins = await Promise.all(options.engines)
+  for (const [i, p] of plugins.entries()) assertPlugin(p, `engines[${i}]`)
+  const security = SecurityManager.resolve(options.policy, options.limits)
+  const host = new Host(plugins, security, options, maxDepth)
+  await host.start()
+  return host
+}
+
+export class Host {
+  readonly bridges = new BridgeRegistry()
+  readonly modules = new ModuleRegistry()
+  readonly converters = new ConverterRegistry()
+  private currentSecurity: SecurityManager
+  private readonly engines = new Map<string, ManagedEngine>()
+  private readonly byLanguage = new Map<string, ManagedEngine>()
+  private readonly byExtension = new Map<string, ManagedEngine>()
+  private readonly cache: CompileCache
+  private readonly running = new Set<Promise<unknown>>()
+  private closing: Promise<void> | undefined
+  private readonly counters = {
+    executions: 0,
+    failures: 0,
+    trips: Object.fromEntries(Object.values(LIMIT_NAMES).map((l) => [l, 0])) as Record<LimitName, number>,
+  }
+
+  /** @internal use `createHost` */
+  constructor(
+    private readonly plugins: readonly EnginePlugin[],
+    security: SecurityManager,
+    private readonly options: HostOptions,
+    private readonly maxDepth: number,
+  ) {
+    this.currentSecurity = security
+    this.cache = new CompileCache(options.cache)
+    const ids = new Set<string>()
+    for (const p of plugins) {
+      if (ids.has(p.id)) throw new InvalidArgumentError(`createHost: two engines have id '${p.id}'`)
+      ids.add(p.id)
+      checkCapabilities(p, security.policy.limits)
+    }
+  }
+
+  /** The resolved policy in force. */
+  get security(): SecurityManager {
+    return this.currentSecurity
+  }
+
+  /** @internal */
+  async start(): Promise<void> {
+    const pool = resolvePoolOptions(this.options.pool)
+    const host = this
+    const logger = this.options.logger ?? { debug() {}, warn: console.warn, error: console.error }
+    const created: ManagedEngine[] = []
+    try {
+      for (const plugin of this.plugins) {
+        const inner = await plugin.create({
+          get security() {
+            return host.currentSecurity
+          },
+          bridges: this.bridges,
+          modules: this.modules,
+          converters: this.converters,
+          pool,
+          maxDepth: this.maxDepth,
+          logger,
+        })
+        const engine = new ManagedEngine(plugin, inner)
+        created.push(engine)
+        this.engines.set(plugin.id, engine)
+        for (const l of plugin.languages) if (!this.byLanguage.has(l)) this.byLanguage.set(l, engine)
+        for (const x of plugin.extensions) if (!this.byExtension.has(x)) this.byExtension.set(x.toLowerCase(), engine)
+      }
+    } catch (e) {
+      await Promise.allSettled(created.map((c) => c.close()))
+      throw e
+    }
+  }
+
+  /** Replaces the policy; compiled scripts and pooled states of the old policy are not reused. */
+  setPolicy(policy: PolicyInput): void {
+    this.assertOpen()
+    const next = SecurityManager.resolve(policy, this.options.limits)
+    for (const p of this.plugins) checkCapabilities(p, next.policy.limits)
+    this.currentSecurity = next
+  }
+
+  /** Runs a script once (compiled through the cache). */
+  async execute(request: ExecuteRequest): Promise<ExecutionResult> {
+    this.assertOpen()
+    const req = checkRequest<ExecuteRequest>('execute', request)
+    const name = req.name ?? `script${req.language ? `.${req.language}` : ''}`
+    const engine = this.pick(req.language, req.name)
+    const lang = req.language ?? (engine.plugin.languages[0] as string)
+    const { script, hit } = await this.compileWith(engine, lang, name, req.source)
+    return this.run(engine, script, hit, req)
+  }
+
+  /** Syntax-checks and caches a script; `run` executes it without re-parsing where possible. */
+  async compile(request: { language?: string; source: string; name?: string }): Promise<Script> {
+    this.assertOpen()
+    const req = checkRequest<ExecuteRequest>('execute', request)
+    const engine = this.pick(req.language, req.name)
+    const lang = req.language ?? (engine.plugin.languages[0] as string)
+    const name = req.name ?? `script.${lang}`
+    await this.compileWith(engine, lang, name, req.source)
+    return {
+      name,
+      language: lang,
+      engine: engine.plugin.id,
+      run: async (options: RunOptions = {}) => {
+        this.assertOpen()
+        const opts = checkRequest<RunOptions>('run', options)
+        const { script, hit } = await this.compileWith(engine, lang, name, req.source)
+        return this.run(engine, script, hit, opts)
+      },
+    }
+  }
+
+  /** Reads a file and executes it; the language comes from its extension. */
+  async executeFile(path: string, options: RunOptions = {}): Promise<ExecutionResult> {
+    this.assertOpen()
+    if (typeof path !== 'string' || !path) throw new InvalidArgumentError('executeFile: path must be a non-empty string')
+    const source = await readFile(path, 'utf8')
+    return this.execute({ ...checkRequest<RunOptions>('run', options), source, name: basename(path) })
+  }
+
+  stats(): HostStats {
+    const engines: Record<string, EngineStats> = {}
+    for (const [id, e] of this.engines) engines[id] = e.stats()
+    return {
+      executions: this.counters.executions,
+      failures: this.counters.failures,
+      limitTrips: { ...this.counters.trips },
+      running: this.running.size,
+      cache: this.cache.stats(),
+      engines,
+    }
+  }
+
+  /** Graceful: refuses new work, waits for running executions, then closes every engine. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.running])
+      await Promise.allSettled([...this.engines.values()].map((e) => e.close()))
+      this.cache.clear()
+    })()
+    return this.closing
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // --- internal ---
+
+  private pick(language: string | undefined, name: string | undefined): ManagedEngine {
+    if (language !== undefined) {
+      const e = this.byLanguage.get(language)
+      if (!e) throw new EngineNotFoundError(`no engine for language '${language}' (have: ${[...this.byLanguage.keys()].join(', ')})`)
+      return e
+    }
+    const ext = name ? extname(name).toLowerCase() : ''
+    const e = ext ? this.byExtension.get(ext) : undefined
+    if (!e) {
+      throw new EngineNotFoundError(
+        ext
+          ? `no engine for extension '${ext}' (have: ${[...this.byExtension.keys()].join(', ')})`
+          : 'language is required when name has no known extension',
+      )
+    }
+    return e
+  }
+
+  private compileWith(engine: ManagedEngine, language: string, name: string, source: string) {
+    const hash = hashSource(source)
+    const key = CompileCache.key({
+      engineId: engine.plugin.id,
+      engineVersion: engine.plugin.version ?? '0',
+      policyFingerprint: this.currentSecurity.fingerprint,
+      hash,
+      name,
+    })
+    return this.cache.getOrCompile(key, () => engine.compile({ language, name, source, hash }))
+  }
+
+  private async run(
+    engine: ManagedEngine,
+    script: Parameters<ManagedEngine['execute']>[0],
+    hit: boolean,
+    req: RunOptions,
+  ): Promise<ExecutionResult> {
+    const security = this.currentSecurity
+    const limits = security.limitsFor(req.limits)
+    checkCapabilities(engine.plugin, limits)
+    const context = freezeContext(req.context)
+    const tenant = req.tenant ?? (typeof context.tenant === 'string' ? context.tenant : undefined)
+    const execution = new Execution({
+      engine: engine.plugin.id,
+      language: script.language,
+      scriptName: script.name,
+      tenant,
+      context,
+      limits,
+      bridges: this.bridges,
+      security,
+      compileCacheHit: hit,
+      signal: req.signal,
+    })
+    this.counters.executions++
+    const p = engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
+    this.running.add(p)
+    try {
+      return await p
+    } catch (e) {
+      this.counters.failures++
+      const err = execution.fatal ?? e
+      if (err instanceof LimitExceededError) this.counters.trips[err.limit]++
+      throw err
+    } finally {
+      this.running.delete(p)
+      execution.dispose()
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new ClosedError('host is closed')
+  }
+}
+
+function checkCapabilities(plugin: EnginePlugin, limits: ResolvedLimits): void {
+  for (const key of LIMIT_KEYS) {
+    if (limits[key] !== false && plugin.capabilities.limits[LIMIT_NAMES[key]] === 'none') {
+      throw new PolicyError(`limits.${key}`, `engine '${plugin.id}' cannot enforce this limit; set it to false to run without it`)
+    }
+  }
+}
+
+function freezeContext(context: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
+  if (context === undefined) return Object.freeze({})
+  try {
+    return deepFreeze(structuredClone(context))
+  } catch {
+    throw new InvalidArgumentError('execute: context must be plain data (no functions or class instances)')
+  }
+}

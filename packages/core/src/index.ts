@@ -1,0 +1,66 @@
+export {
+  BridgeError,
+  CancelledError,
+  ClosedError,
+  ConversionError,
+  EngineCrashedError,
+  EngineNotFoundError,
+  InvalidArgumentError,
+  isFatal,
+  LimitExceededError,
+  PolicyError,
+  PolyhostError,
+  PoolExhaustedError,
+  sanitizeScriptMessage,
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+  SecurityViolationError,
+} from './errors.js'
+export type {
+  CompiledScript,
+  Enforcement,
+  EngineCapabilities,
+  EngineEnvironment,
+  EngineFactory,
+  EnginePlugin,
+  EngineStats,
+  ExecutionRequest,
+  ExecutionResult,
+  ExecutionStats,
+  LogEntry,
+  Logger,
+  LogLevel,
+  ScriptEngine,
+  SourceText,
+} from './contracts.js'
+export { Execution, type ExecutionInit } from './execution.js'
+export {
+  type BridgeContext,
+  type BridgeDefinition,
+  type BridgeMethod,
+  BridgeRegistry,
+  type BridgeRegistryView,
+  defineBridge,
+  type VisibleMethod,
+} from './bridges.js'
+export { describeIssue } from './bridge-call.js'
+export { type ModuleDefinition, ModuleRegistry, type ModuleRegistryView } from './modules.js'
+export { type CustomType, ConverterRegistry, dateType } from './values/converters.js'
+export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath } from './values/guard.js'
+export { classifyHostValue, fitsInteger, type HostKind } from './values/kinds.js'
+export { DANGEROUS_KEYS, deepFreeze, isPlainObject, setSafe } from './values/safe-object.js'
+export { type AcquireOptions, type ReleaseOptions, StatePool } from './pool.js'
+export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoolOptions, type StateFactory } from './pool-types.js'
+export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
+export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'
+export { createHost, Host, type HostStats, type Script } from './host.js'
+export type { ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+export {
+  type Limits,
+  type LimitName,
+  type PolicyInput,
+  type ResolvedLimits,
+  type ResolvedPolicy,
+  type SecurityPolicy,
+  SecurityManager,
+} from '@polyhost/security'

@@ -1,0 +1,94 @@
+import { z } from 'zod'
+import { InvalidArgumentError } from './errors.js'
+
+const count = z.number().int().nonnegative()
+const ms = z.number().int().nonnegative()
+
+/** Pool options, shared by every engine's pool (`createHost({ pool })`). */
+export const poolOptionsSchema = z
+  .object({
+    /** States kept warm (created at start, re-created after eviction). Default 1. */
+    min: count.optional(),
+    /** Most states alive at once, across tenants. Default 8. */
+    max: z.number().int().positive().optional(),
+    /** How long `acquire` waits for a state before PoolExhaustedError. Default 10 s. */
+    acquireTimeoutMs: ms.optional(),
+    /** Idle states above `min` are destroyed after this long. Default 60 s; 0 = never. */
+    idleTimeoutMs: ms.optional(),
+    /** States are destroyed once this old. Default 30 min; 0 = never. */
+    maxLifetimeMs: ms.optional(),
+    /** States are destroyed after this many executions. Default 10,000; 0 = never. */
+    maxUses: count.optional(),
+    /** Idle states are validated this often. Default 30 s; 0 = never. */
+    healthCheckIntervalMs: ms.optional(),
+    /** A state that ran one tenant's script never runs another tenant's. Default false. */
+    partitionByTenant: z.boolean().optional(),
+    /** `close()` waits this long for running work before destroying states. Default 5 s. */
+    drainTimeoutMs: ms.optional(),
+  })
+  .strict()
+
+export type PoolOptions = z.input<typeof poolOptionsSchema>
+export type ResolvedPoolOptions = Required<PoolOptions>
+
+export const POOL_DEFAULTS: ResolvedPoolOptions = {
+  min: 1,
+  max: 8,
+  acquireTimeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
+  maxLifetimeMs: 30 * 60_000,
+  maxUses: 10_000,
+  healthCheckIntervalMs: 30_000,
+  partitionByTenant: false,
+  drainTimeoutMs: 5_000,
+}
+
+/** Checks pool options, naming the bad field in an InvalidArgumentError. */
+export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
+  const r = poolOptionsSchema.safeParse(input ?? {})
+  if (!r.success) {
+    const issue = r.error.issues[0]
+    const field = issue?.path.length ? `pool.${issue.path.join('.')}` : 'pool'
+    throw new InvalidArgumentError(`${field}: ${issue?.message ?? 'invalid'}`)
+  }
+  const o = { ...POOL_DEFAULTS, ...r.data }
+  if (o.min > o.max) throw new InvalidArgumentError(`pool.min (${o.min}) exceeds pool.max (${o.max})`)
+  return o
+}
+
+/** What an engine supplies to pool its states. */
+export interface StateFactory<S> {
+  /** Creates a state set up to its baseline; `partition` is the tenant when partitioned. */
+  create(partition: string | undefined): Promise<S> | S
+  /** Restores the baseline after an execution. Throwing destroys the state. */
+  reset(state: S): Promise<void> | void
+  /** Proves the baseline (fingerprint); false destroys the state. */
+  validate(state: S): Promise<boolean> | boolean
+  destroy(state: S): Promise<void> | void
+  /** Called before each hand-out (e.g. to pick up new bridges); false destroys the state. */
+  checkout?(state: S): Promise<boolean | undefined> | boolean | undefined
+}
+
+/** A state handed out by `acquire`; give it back with `release`. */
+export interface Lease<S> {
+  readonly state: S
+  readonly partition: string | undefined
+  /** Executions this state has run before this one. */
+  readonly uses: number
+}
+
+export interface PoolStats {
+  readonly size: number
+  readonly created: number
+  readonly destroyed: number
+  readonly active: number
+  readonly idle: number
+  readonly waiting: number
+  readonly resets: number
+  readonly resetFailures: number
+  readonly quarantined: number
+  readonly acquired: number
+  readonly acquireTimeouts: number
+  readonly acquireWaitMsTotal: number
+  readonly acquireWaitMsMax: number
+}

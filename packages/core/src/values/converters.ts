@@ -1,0 +1,65 @@
+import { InvalidArgumentError } from '../errors.js'
+
+/**
+ * A host type that crosses the boundary in a form of its own. `toScript` turns a host value
+ * into a plain value (string, number, array, object...) the engine can carry; engines tag it
+ * so that when the script hands it back unchanged, `fromScript` rebuilds the host value.
+ */
+export interface CustomType<T = unknown, S = unknown> {
+  readonly name: string
+  test(value: unknown): boolean
+  toScript(value: T): S
+  fromScript(value: S): T
+}
+
+/** `Date` crosses as an ISO string unless an engine has a native Date (QuickJS). */
+export const dateType: CustomType<Date, string> = {
+  name: 'Date',
+  test: (v) => v instanceof Date,
+  toScript: (d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString()),
+  fromScript: (s) => new Date(s),
+}
+
+/** Custom type registry (`host.converters`). Types are tried newest first. */
+export class ConverterRegistry {
+  private readonly types: CustomType[] = []
+  version = 0
+
+  constructor(defaults: readonly CustomType[] = [dateType as CustomType]) {
+    for (const t of defaults) this.register(t)
+  }
+
+  register<T, S>(type: CustomType<T, S>): void {
+    const t = type as CustomType
+    if (!t || typeof t.name !== 'string' || !t.name) throw new InvalidArgumentError('custom type: name is required')
+    for (const fn of ['test', 'toScript', 'fromScript'] as const) {
+      if (typeof t[fn] !== 'function') throw new InvalidArgumentError(`custom type '${t.name}': ${fn} must be a function`)
+    }
+    if (this.get(t.name)) throw new InvalidArgumentError(`custom type '${t.name}' is already registered`)
+    this.types.unshift(t)
+    this.version++
+  }
+
+  unregister(name: string): boolean {
+    const i = this.types.findIndex((t) => t.name === name)
+    if (i < 0) return false
+    this.types.splice(i, 1)
+    this.version++
+    return true
+  }
+
+  get(name: string): CustomType | undefined {
+    return this.types.find((t) => t.name === name)
+  }
+
+  /** The custom type that claims `value`, if any. Plain data is never tested. */
+  find(value: unknown): CustomType | undefined {
+    if (value === null || typeof value !== 'object') return undefined
+    for (const t of this.types) if (t.test(value)) return t
+    return undefined
+  }
+
+  list(): readonly CustomType[] {
+    return [...this.types]
+  }
+}

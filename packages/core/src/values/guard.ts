@@ -1,0 +1,58 @@
+import { ConversionError } from '../errors.js'
+
+/** Default maximum nesting depth of a converted value. */
+export const DEFAULT_MAX_DEPTH = 64
+
+/**
+ * Tracks the path, depth and ancestors of a value being converted, so that cycles and
+ * over-deep values fail with a ConversionError naming where (`$.a.b[3]`). Shared by
+ * every engine's converter, in both directions.
+ */
+export class ConversionGuard {
+  private readonly path: (string | number)[] = []
+  private readonly ancestors: object[] = []
+
+  constructor(readonly maxDepth: number = DEFAULT_MAX_DEPTH) {}
+
+  /** Enters a container reached through `key` (undefined for the root). */
+  enter(container: object, key?: string | number): void {
+    if (key !== undefined) this.path.push(key)
+    if (this.ancestors.includes(container)) throw this.error('cycle detected')
+    if (this.ancestors.length >= this.maxDepth) throw this.error(`nesting deeper than ${this.maxDepth}`)
+    this.ancestors.push(container)
+  }
+
+  leave(hadKey: boolean): void {
+    this.ancestors.pop()
+    if (hadKey) this.path.pop()
+  }
+
+  /** Pushes a key for a leaf, so errors about it name it. */
+  push(key: string | number): void {
+    this.path.push(key)
+  }
+
+  pop(): void {
+    this.path.pop()
+  }
+
+  get depth(): number {
+    return this.ancestors.length
+  }
+
+  /** A ConversionError at the current path. */
+  error(reason: string): ConversionError {
+    return new ConversionError(formatValuePath(this.path), reason)
+  }
+}
+
+/** `['a', 'b', 3]` → `$.a.b[3]`; keys that are not identifiers are quoted (`$["x y"]`). */
+export function formatValuePath(path: readonly (string | number)[]): string {
+  let out = '$'
+  for (const k of path) {
+    if (typeof k === 'number') out += `[${k}]`
+    else if (/^[A-Za-z_$][\w$]*$/.test(k)) out += `.${k}`
+    else out += `[${JSON.stringify(k)}]`
+  }
+  return out
+}

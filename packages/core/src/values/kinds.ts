@@ -1,0 +1,47 @@
+import type { CustomType } from './converters.js'
+import type { ConverterRegistry } from './converters.js'
+import { isPlainObject } from './safe-object.js'
+
+/** The value-model row a host value falls in (DESIGN.md, "Values crossing the boundary"). */
+export type HostKind =
+  | { kind: 'nil'; undefined: boolean }
+  | { kind: 'boolean' | 'string' | 'number' | 'bigint' | 'function' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'array' }
+  | { kind: 'object' }
+  | { kind: 'map'; map: Map<unknown, unknown> }
+  | { kind: 'custom'; type: CustomType }
+  | { kind: 'unsupported'; what: string }
+
+/**
+ * Classifies a host value. Custom types are consulted before the built-in rows, so a host
+ * can change how a class (or Date) crosses. Engines switch on the result.
+ */
+export function classifyHostValue(v: unknown, converters: ConverterRegistry): HostKind {
+  switch (typeof v) {
+    case 'undefined':
+      return { kind: 'nil', undefined: true }
+    case 'boolean':
+    case 'string':
+    case 'number':
+    case 'bigint':
+    case 'function':
+      return { kind: typeof v as 'boolean' }
+    case 'symbol':
+      return { kind: 'unsupported', what: 'symbol' }
+  }
+  if (v === null) return { kind: 'nil', undefined: false }
+  const custom = converters.find(v)
+  if (custom) return { kind: 'custom', type: custom }
+  if (Array.isArray(v)) return { kind: 'array' }
+  if (v instanceof Uint8Array) return { kind: 'bytes', bytes: v }
+  if (v instanceof Map) return { kind: 'map', map: v }
+  if (isPlainObject(v)) return { kind: 'object' }
+  const ctor = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object'
+  return { kind: 'unsupported', what: `instance of ${ctor} (register a custom type for it)` }
+}
+
+/** Whether an integral number fits an engine's integer range. */
+export function fitsInteger(n: number, range: readonly [number, number] | undefined): boolean {
+  return Number.isInteger(n) && !Object.is(n, -0) && (range === undefined || (n >= range[0] && n <= range[1]))
+}

@@ -1,0 +1,31 @@
+/** Keys that would reach a prototype if assigned with `obj[key] = v`. */
+export const DANGEROUS_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Sets `obj[key] = value` as an own data property, even for `__proto__`, `constructor` and
+ * `prototype`, so keys coming from scripts never reach host prototypes.
+ */
+export function setSafe(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (DANGEROUS_KEYS.has(key)) {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true })
+  } else {
+    obj[key] = value
+  }
+}
+
+/** A plain object: `{}`, `Object.create(null)`, or one made by a class-free literal. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+/** Deep-freezes plain data (objects and arrays) in place and returns it. */
+export function deepFreeze<T>(value: T, seen = new Set<object>()): T {
+  if (value && typeof value === 'object' && !seen.has(value)) {
+    seen.add(value)
+    Object.freeze(value)
+    for (const k of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[k], seen)
+  }
+  return value
+}

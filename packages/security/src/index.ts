@@ -1,0 +1,24 @@
+export { PolicyError, PolyhostError } from './errors.js'
+export {
+  FORBIDDEN_LIBRARIES,
+  KNOWN_LIBRARIES,
+  type LibraryName,
+  matchesPattern,
+  RISKY_LIBRARIES,
+  SAFE_LIBRARIES,
+} from './libraries.js'
+export {
+  LIMIT_KEYS,
+  LIMIT_NAMES,
+  type LimitKey,
+  type LimitName,
+  type Limits,
+  limitsSchema,
+  overrideLimits,
+  parseLimits,
+  type ResolvedLimits,
+  tightenLimits,
+} from './limits.js'
+export { type ResolvedPolicy, SecurityManager } from './manager.js'
+export { type PolicyInput, parsePolicy, type SecurityPolicy, securityPolicySchema } from './policy.js'
+export { PRESET_NAMES, PRESETS, type PresetDefinition, type PresetName } from './presets.js'

@@ -1,0 +1,83 @@
+import { z } from 'zod'
+import { PolicyError } from './errors.js'
+
+/** The six resource limits, as configured (`timeoutMs`) and as reported (`timeout`). */
+export const LIMIT_KEYS = ['instructions', 'timeoutMs', 'memoryBytes', 'stackDepth', 'bridgeCalls', 'outputBytes'] as const
+export type LimitKey = (typeof LIMIT_KEYS)[number]
+
+/** Name of a limit in `LimitExceededError.limit` and in engine capabilities. */
+export type LimitName = 'instructions' | 'timeout' | 'memory' | 'stack' | 'bridgeCalls' | 'output'
+
+export const LIMIT_NAMES: Readonly<Record<LimitKey, LimitName>> = {
+  instructions: 'instructions',
+  timeoutMs: 'timeout',
+  memoryBytes: 'memory',
+  stackDepth: 'stack',
+  bridgeCalls: 'bridgeCalls',
+  outputBytes: 'output',
+}
+
+/** A limit value: a positive integer, or `false` for "not limited" (only hosts may say so). */
+const limitValue = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.literal(false)])
+
+/** Partial limits as written by a host, a policy or a request. Unknown keys are rejected. */
+export const limitsSchema = z
+  .object({
+    instructions: limitValue.optional(),
+    timeoutMs: limitValue.optional(),
+    memoryBytes: limitValue.optional(),
+    stackDepth: limitValue.optional(),
+    bridgeCalls: limitValue.optional(),
+    outputBytes: limitValue.optional(),
+  })
+  .strict()
+
+export type Limits = z.infer<typeof limitsSchema>
+/** Every limit decided: a number, or `false` where the host chose not to limit. */
+export type ResolvedLimits = { readonly [K in LimitKey]: number | false }
+
+/**
+ * Parses untrusted limit input, throwing a PolicyError that names the field
+ * (`limits.timeoutMs: expected a positive integer or false`).
+ */
+export function parseLimits(input: unknown, field = 'limits'): Limits {
+  const r = limitsSchema.safeParse(input ?? {})
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const path = issue && issue.path.length ? `${field}.${issue.path.join('.')}` : field
+  const message =
+    issue?.code === 'unrecognized_keys'
+      ? `unknown limit ${issue.keys.map((k) => `'${k}'`).join(', ')} (known: ${LIMIT_KEYS.join(', ')})`
+      : 'expected a positive integer or false'
+  throw new PolicyError(path, message)
+}
+
+/**
+ * Applies a request's limits on top of `base`. A request may only tighten: asking for more
+ * than `base` (or for `false` where `base` has a number) is a PolicyError, never ignored.
+ */
+export function tightenLimits(base: ResolvedLimits, request: unknown, field = 'limits'): ResolvedLimits {
+  const req = parseLimits(request, field)
+  const out: Record<LimitKey, number | false> = { ...base }
+  for (const key of LIMIT_KEYS) {
+    const want = req[key]
+    if (want === undefined) continue
+    const have = base[key]
+    if (have !== false && (want === false || want > have)) {
+      throw new PolicyError(`${field}.${key}`, `a request may only tighten limits: ${String(want)} exceeds the host's ${have}`)
+    }
+    out[key] = want
+  }
+  return out
+}
+
+/** Replaces profile values with host-configured ones (hosts may loosen; requests may not). */
+export function overrideLimits(base: ResolvedLimits, override: unknown, field = 'limits'): ResolvedLimits {
+  const o = parseLimits(override, field)
+  const out: Record<LimitKey, number | false> = { ...base }
+  for (const key of LIMIT_KEYS) {
+    const v = o[key]
+    if (v !== undefined) out[key] = v
+  }
+  return out
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto'
+import { PolicyError } from './errors.js'
+import { FORBIDDEN, KNOWN_LIBRARIES, matchesPattern, STRICT_REFUSED } from './libraries.js'
+import { overrideLimits, type ResolvedLimits, tightenLimits } from './limits.js'
+import { parsePolicy, type PolicyInput } from './policy.js'
+import { PRESETS, type PresetName } from './presets.js'
+
+/** A policy with every decision made; what engines translate into their sandboxes. */
+export interface ResolvedPolicy {
+  readonly preset: PresetName
+  /** Allowed engine-neutral library names (see `isAllowed` for dotted members). */
+  readonly libraries: ReadonlySet<string>
+  readonly denied: ReadonlySet<string>
+  /** Bridge allowlist patterns; `null` means every registered bridge. */
+  readonly bridgeAllow: readonly string[] | null
+  readonly bridgeDeny: readonly string[]
+  /** Module allowlist; `null` means every registered module. */
+  readonly moduleAllow: readonly string[] | null
+  readonly protectGlobals: boolean
+  readonly readOnlyBuiltins: boolean
+  readonly limits: ResolvedLimits
+  readonly determinism: {
+    readonly time: 'real' | 'frozen'
+    readonly now: number | undefined
+    readonly random: 'real' | 'seeded'
+    readonly seed: number
+  }
+}
+
+/**
+ * Resolves a preset plus overrides into one policy, refuses contradictions with a
+ * PolicyError naming the field, and answers what scripts may use.
+ *
+ * @example
+ * const sm = SecurityManager.resolve({ preset: 'strict', bridges: { allow: ['kv.*'] } })
+ * sm.isAllowed('eval')           // false
+ * sm.isBridgeAllowed('kv.get')   // true
+ * sm.limitsFor({ timeoutMs: 50 }) // tightened copy of the policy's limits
+ */
+export class SecurityManager {
+  /** Stable hash of the resolved policy; part of every compile-cache key. */
+  readonly fingerprint: string
+
+  private constructor(readonly policy: ResolvedPolicy) {
+    this.fingerprint = fingerprintOf(policy)
+  }
+
+  /** `hostLimits` (from `createHost({ limits })`) override the preset's profile. */
+  static resolve(input: PolicyInput | undefined, hostLimits?: unknown): SecurityManager {
+    const p = parsePolicy(input)
+    const preset = PRESETS[p.preset]
+    const allow = p.libraries?.allow ?? []
+    const deny = p.libraries?.deny ?? []
+    for (const [i, lib] of allow.entries()) checkLibrary(lib, `libraries.allow[${i}]`, p.preset)
+    deny.forEach((lib, i) => {
+      if (!KNOWN_LIBRARIES.has(lib)) throw unknownLibrary(lib, `libraries.deny[${i}]`)
+      const j = allow.indexOf(lib)
+      if (j >= 0) throw new PolicyError(`libraries.allow[${j}]`, `'${lib}' is both allowed and denied`)
+    })
+    const libraries = new Set([...preset.libraries, ...allow])
+    for (const lib of deny) libraries.delete(lib)
+
+    const strict = p.preset === 'strict'
+    if (strict && p.globals?.protect === false) {
+      throw new PolicyError('globals.protect', 'the strict preset protects globals; use preset standard to allow undeclared globals')
+    }
+    if (strict && p.builtins?.readOnly === false) {
+      throw new PolicyError('builtins.readOnly', 'the strict preset keeps builtins read-only')
+    }
+    let limits = overrideLimits(preset.limits, p.limits, 'limits')
+    limits = overrideLimits(limits, hostLimits, 'limits')
+    const d = p.determinism ?? {}
+    return new SecurityManager({
+      preset: p.preset,
+      libraries,
+      denied: new Set(deny),
+      bridgeAllow: p.bridges?.allow ?? null,
+      bridgeDeny: p.bridges?.deny ?? [],
+      moduleAllow: p.modules?.allow ?? null,
+      protectGlobals: p.globals?.protect ?? preset.protectGlobals,
+      readOnlyBuiltins: p.builtins?.readOnly ?? preset.readOnlyBuiltins,
+      limits,
+      determinism: { time: d.time ?? 'real', now: d.now, random: d.random ?? 'real', seed: d.seed ?? 0 },
+    })
+  }
+
+  /**
+   * Whether a library (or a member of one: `'string.format'`, `'os.time'`) is available.
+   * Host escapes are never available; a denied parent denies its members.
+   */
+  isAllowed(name: string): boolean {
+    const { libraries, denied } = this.policy
+    for (let n = name; ; ) {
+      if (FORBIDDEN.has(n) || denied.has(n)) return false
+      if (libraries.has(n)) return true
+      const dot = n.lastIndexOf('.')
+      if (dot < 0) return false
+      n = n.slice(0, dot)
+    }
+  }
+
+  /** Bridge method visibility, `path` as `'kv.get'`. Patterns: `'kv.*'`, `'http.get'`, `'*'`. */
+  isBridgeAllowed(path: string): boolean {
+    const { bridgeAllow, bridgeDeny } = this.policy
+    if (bridgeDeny.some((p) => matchesPattern(path, p))) return false
+    return bridgeAllow === null || bridgeAllow.some((p) => matchesPattern(path, p))
+  }
+
+  isModuleAllowed(name: string): boolean {
+    const allow = this.policy.moduleAllow
+    return allow === null || allow.includes(name)
+  }
+
+  /** The policy's limits tightened by a request's; loosening is a PolicyError. */
+  limitsFor(request?: unknown): ResolvedLimits {
+    return request === undefined ? this.policy.limits : tightenLimits(this.policy.limits, request, 'limits')
+  }
+}
+
+// --- internal ---
+
+function checkLibrary(lib: string, field: string, preset: PresetName): void {
+  if (!KNOWN_LIBRARIES.has(lib)) throw unknownLibrary(lib, field)
+  if (FORBIDDEN.has(lib)) throw new PolicyError(field, `'${lib}' reaches the host and can never be allowed`)
+  if (preset === 'strict' && STRICT_REFUSED.has(lib)) {
+    throw new PolicyError(field, `'${lib}' contradicts the strict preset (no dynamic code or introspection)`)
+  }
+}
+
+function unknownLibrary(lib: string, field: string): PolicyError {
+  return new PolicyError(field, `unknown library '${lib}' (known: ${[...KNOWN_LIBRARIES].join(', ')})`)
+}
+
+function fingerprintOf(p: ResolvedPolicy): string {
+  const canonical = JSON.stringify({
+    ...p,
+    libraries: [...p.libraries].sort(),
+    denied: [...p.denied].sort(),
+  })
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16)
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod'
+import { PolicyError } from './errors.js'
+import { limitsSchema } from './limits.js'
+import { PRESET_NAMES } from './presets.js'
+
+const name = z.string().min(1)
+
+/** The shape of a security policy. Every field but `preset` adjusts the preset. */
+export const securityPolicySchema = z
+  .object({
+    preset: z.enum(PRESET_NAMES).default('standard'),
+    libraries: z
+      .object({ allow: z.array(name).optional(), deny: z.array(name).optional() })
+      .strict()
+      .optional(),
+    bridges: z
+      .object({ allow: z.array(name).optional(), deny: z.array(name).optional() })
+      .strict()
+      .optional(),
+    modules: z
+      .object({ allow: z.array(name).optional() })
+      .strict()
+      .optional(),
+    globals: z.object({ protect: z.boolean().optional() }).strict().optional(),
+    builtins: z.object({ readOnly: z.boolean().optional() }).strict().optional(),
+    limits: limitsSchema.optional(),
+    determinism: z
+      .object({
+        time: z.enum(['real', 'frozen']).optional(),
+        /** Epoch milliseconds of the frozen clock; defaults to the execution's start. */
+        now: z.number().int().nonnegative().optional(),
+        random: z.enum(['real', 'seeded']).optional(),
+        seed: z.number().int().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+
+/** A security policy as written by a host. */
+export type SecurityPolicy = z.input<typeof securityPolicySchema>
+/** What `createHost({ policy })` accepts: a preset name or a full policy. */
+export type PolicyInput = SecurityPolicy | (typeof PRESET_NAMES)[number]
+
+/** Parses a policy, turning the first zod issue into a PolicyError naming its field. */
+export function parsePolicy(input: unknown): z.output<typeof securityPolicySchema> {
+  const value = typeof input === 'string' ? { preset: input } : (input ?? {})
+  const r = securityPolicySchema.safeParse(value)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const field = issue ? formatPath(issue.path) : ''
+  if (field === 'preset') {
+    throw new PolicyError(
+      'preset',
+      `unknown preset ${JSON.stringify(value && (value as { preset?: unknown }).preset)} (known: ${PRESET_NAMES.join(', ')})`,
+    )
+  }
+  if (issue?.code === 'unrecognized_keys') {
+    throw new PolicyError(field || 'policy', `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}`)
+  }
+  if (field.startsWith('limits.')) throw new PolicyError(field, 'expected a positive integer or false')
+  throw new PolicyError(field || 'policy', issue?.message ?? 'invalid policy')
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p)
+  return out
+}
