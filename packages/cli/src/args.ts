@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util'
+import { PRESET_NAMES, type PresetName } from '@polyhost/security'
+import { UsageError } from './exit-codes.js'
+
+export type Command = 'run' | 'eval' | 'check' | 'help'
+
+export interface CliOptions {
+  readonly command: Command
+  /** `run`/`check`: the file; `eval`: the code (undefined → read stdin). */
+  readonly target: string | undefined
+  readonly lang: string | undefined
+  readonly policy: PresetName | undefined
+  readonly limits: { timeoutMs?: number; instructions?: number; memoryBytes?: number }
+  readonly globals: Record<string, unknown>
+  readonly globalsJson: string | undefined
+  readonly contextJson: string | undefined
+  readonly json: boolean
+  readonly stats: boolean
+}
+
+export const USAGE = `Usage:
+  polyhost run <file> [options]        run a script (language from the extension)
+  polyhost eval [--lang lua|js] <code> evaluate code (or '-' / no code: read stdin)
+  polyhost check <file> [--lang ...]   syntax check only
+
+Options:
+  --lang <lua|js>          language (default: from the file extension; eval: lua)
+  --policy <minimal|standard|strict>   security preset (default: standard)
+  --timeout <ms>           wall-clock limit
+  --instructions <n>       instruction limit
+  --memory <size>          memory limit, e.g. 32MB, 512KB, 1GiB, 1048576
+  --global <k=v>           a global (v parsed as JSON, else a string); repeatable
+  --globals-json <file>    globals from a JSON object file
+  --context-json <file>    the frozen \`context\` object from a JSON file
+  --json                   print one JSON object { value, stats, logs, error }
+  --stats                  print execution stats after the result
+  -h, --help               this help
+
+Exit codes: 0 ok, 1 script error, 2 usage error, 3 limit exceeded, 4 policy refusal`
+
+/** Parses argv with node:util parseArgs; bad input is a UsageError with a clear message. */
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed: ReturnType<typeof parse>
+  try {
+    parsed = parse(argv)
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''))
+  }
+  const { values: v, positionals } = parsed
+  if (v.help || positionals.length === 0) return { ...empty(), command: 'help' }
+  const [command, ...rest] = positionals
+  if (command !== 'run' && command !== 'eval' && command !== 'check') {
+    throw new UsageError(`unknown command '${command}' (expected run, eval or check)`)
+  }
+  if (rest.length > 1) throw new UsageError(`unexpected argument '${rest[1]}'`)
+  const target = rest[0]
+  if ((command === 'run' || command === 'check') && !target) throw new UsageError(`${command}: a file is required`)
+  if (v.policy !== undefined && !(PRESET_NAMES as readonly string[]).includes(v.policy)) {
+    throw new UsageError(`--policy must be one of ${PRESET_NAMES.join(', ')}, got '${v.policy}'`)
+  }
+  const limits: CliOptions['limits'] = {}
+  if (v.timeout !== undefined) limits.timeoutMs = positiveInt('--timeout', v.timeout)
+  if (v.instructions !== undefined) limits.instructions = positiveInt('--instructions', v.instructions)
+  if (v.memory !== undefined) limits.memoryBytes = parseSize(v.memory)
+  return {
+    command,
+    target: command === 'eval' && target === '-' ? undefined : target,
+    lang: v.lang,
+    policy: v.policy as PresetName | undefined,
+    limits,
+    globals: Object.fromEntries((v.global ?? []).map(parseGlobal)),
+    globalsJson: v['globals-json'],
+    contextJson: v['context-json'],
+    json: v.json ?? false,
+    stats: v.stats ?? false,
+  }
+}
+
+/** `32MB` → 33554432. Units: B, KB/KiB, MB/MiB, GB/GiB (all binary). */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(text.trim())
+  if (!m) throw new UsageError(`--memory: cannot read size '${text}' (try 32MB)`)
+  const unit = (m[2] ?? 'b').toLowerCase()[0] as 'b' | 'k' | 'm' | 'g'
+  const bytes = Math.floor(Number(m[1]) * { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit])
+  if (bytes <= 0) throw new UsageError('--memory must be positive')
+  return bytes
+}
+
+// --- internal ---
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      lang: { type: 'string' },
+      policy: { type: 'string' },
+      timeout: { type: 'string' },
+      instructions: { type: 'string' },
+      memory: { type: 'string' },
+      global: { type: 'string', multiple: true },
+      'globals-json': { type: 'string' },
+      'context-json': { type: 'string' },
+      json: { type: 'boolean' },
+      stats: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text)
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(`${flag} must be a positive integer, got '${text}'`)
+  }
+  return n
+}
+
+function parseGlobal(pair: string): [string, unknown] {
+  const eq = pair.indexOf('=')
+  if (eq <= 0) throw new UsageError(`--global expects key=value, got '${pair}'`)
+  const key = pair.slice(0, eq)
+  const raw = pair.slice(eq + 1)
+  try {
+    return [key, JSON.parse(raw)]
+  } catch {
+    return [key, raw]
+  }
+}
+
+function empty(): CliOptions {
+  return {
+    command: 'help',
+    target: undefined,
+    lang: undefined,
+    policy: undefined,
+    limits: {},
+    globals: {},
+    globalsJson: undefined,
+    contextJson: undefined,
+    json: false,
+    stats: false,
+  }
+}

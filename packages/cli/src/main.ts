@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import { createHost, type EnginePlugin, type ExecutionResult } from '@polyhost/core'
+import { jsEngine } from '@polyhost/engine-js'
+import { luaEngine } from '@polyhost/engine-lua'
+import { type CliOptions, parseCli, USAGE } from './args.js'
+import { EXIT, exitCodeFor, UsageError } from './exit-codes.js'
+import { type CliIO, printError, printJson, printPretty } from './output.js'
+
+const defaultIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readStdin: async () => {
+    const chunks: Buffer[] = []
+    for await (const c of process.stdin) chunks.push(c as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+  cwd: process.cwd(),
+}
+
+/**
+ * Runs the `polyhost` command and returns its exit code (0 ok, 1 script error, 2 usage,
+ * 3 limit exceeded, 4 policy refusal). Errors print as one line (or JSON under `--json`).
+ *
+ * @example
+ * process.exitCode = await main(['eval', '--lang', 'lua', 'return 1 + 1'])
+ */
+export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+  let opts: CliOptions | undefined
+  try {
+    opts = parseCli(argv)
+    if (opts.command === 'help') {
+      io.stdout(`${USAGE}\n`)
+      return argv.length === 0 ? EXIT.usage : EXIT.ok
+    }
+    const result = await runCommand(opts, io)
+    if (opts.json) printJson(io, result, undefined)
+    else if (result) printPretty(io, result, opts.stats)
+    else io.stdout('ok\n')
+    return EXIT.ok
+  } catch (e) {
+    if (opts?.json) printJson(io, undefined, e)
+    else printError(io, e)
+    return exitCodeFor(e)
+  }
+}
+
+// --- internal ---
+
+const PLUGINS: readonly (() => EnginePlugin)[] = [() => luaEngine(), () => jsEngine()]
+
+async function runCommand(o: CliOptions, io: CliIO): Promise<ExecutionResult | undefined> {
+  const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
+  const source = file ? await readSource(file, o.target as string) : (o.target ?? (await io.readStdin()))
+  const plugin = pickPlugin(o.lang, file, o.command)
+  const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
+  const globals = { ...(o.globalsJson ? await readJsonObject(io, o.globalsJson, '--globals-json') : {}), ...o.globals }
+  const context = o.contextJson ? await readJsonObject(io, o.contextJson, '--context-json') : undefined
+  const host = await createHost({
+    engines: [plugin],
+    policy: o.policy ?? 'standard',
+    limits: o.limits,
+    pool: { min: 0, max: 1 },
+  })
+  try {
+    const language = plugin.languages[0]
+    if (o.command === 'check') {
+      await host.compile({ language, source, name })
+      return undefined
+    }
+    return await host.execute({ language, source, name, globals, context })
+  } finally {
+    await host.close()
+  }
+}
+
+function pickPlugin(lang: string | undefined, file: string | undefined, command: string): EnginePlugin {
+  const plugins = PLUGINS.map((f) => f())
+  if (lang !== undefined) {
+    const p = plugins.find((x) => x.languages.includes(lang))
+    if (!p) throw new UsageError(`unknown language '${lang}' (known: ${plugins.flatMap((x) => x.languages).join(', ')})`)
+    return p
+  }
+  if (!file) throw new UsageError(`${command}: --lang is required (lua or js)`)
+  const ext = extname(file).toLowerCase()
+  const p = plugins.find((x) => x.extensions.includes(ext))
+  if (!p) throw new UsageError(`cannot tell the language of '${file.split(/[\\/]/).pop()}' from its extension; pass --lang`)
+  return p
+}
+
+async function readSource(path: string, shown: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${shown}` : `cannot read ${shown}: ${code ?? (e as Error).message}`)
+  }
+}
+
+async function readJsonObject(io: CliIO, file: string, flag: string): Promise<Record<string, unknown>> {
+  const text = await readSource(resolve(io.cwd, file), file)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    throw new UsageError(`${flag}: ${file} is not valid JSON (${(e as Error).message})`)
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag}: ${file} must hold a JSON object`)
+  return value as Record<string, unknown>
+}

@@ -1,0 +1,66 @@
+import { inspect } from 'node:util'
+import type { ExecutionResult } from '@polyhost/core'
+import { describeError } from './exit-codes.js'
+
+/** Where the command writes; injectable for tests. */
+export interface CliIO {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly readStdin: () => Promise<string>
+  readonly cwd: string
+}
+
+/** Human output: the script's logs, then its result(s), one per line. */
+export function printPretty(io: CliIO, r: ExecutionResult, withStats: boolean): void {
+  for (const log of r.logs) (log.level === 'error' || log.level === 'warn' ? io.stderr : io.stdout)(`${log.message}\n`)
+  const shown = r.values.length > 1 ? r.values : r.value === undefined ? [] : [r.value]
+  for (const v of shown) io.stdout(`${formatValue(v)}\n`)
+  if (withStats) io.stderr(`stats: ${formatStats(r.stats)}\n`)
+}
+
+/** `--json`: exactly one JSON object on stdout. */
+export function printJson(io: CliIO, r: ExecutionResult | undefined, error: unknown): void {
+  const out = {
+    value: r?.value ?? null,
+    values: r?.values ?? [],
+    stats: r?.stats ?? null,
+    logs: r?.logs ?? [],
+    error: error === undefined ? null : errorJson(error),
+  }
+  io.stdout(`${JSON.stringify(out, replacer)}\n`)
+}
+
+export function printError(io: CliIO, error: unknown): void {
+  io.stderr(`${describeError(error)}\n`)
+}
+
+export function formatValue(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (v === undefined) return 'nil'
+  return inspect(v, { depth: 8, colors: false, breakLength: 120 })
+}
+
+// --- internal ---
+
+function formatStats(s: ExecutionResult['stats']): string {
+  return Object.entries(s)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v * 1000) / 1000 : String(v)}`)
+    .join(' ')
+}
+
+function errorJson(e: unknown): Record<string, unknown> {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) }
+  const out: Record<string, unknown> = { name: e.name, message: e.message }
+  for (const k of ['code', 'limit', 'used', 'max', 'line', 'column', 'scriptName', 'field', 'path'] as const) {
+    const v = (e as unknown as Record<string, unknown>)[k]
+    if (v !== undefined) out[k] = v
+  }
+  return out
+}
+
+function replacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString()
+  if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') }
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v)
+  return v
+}

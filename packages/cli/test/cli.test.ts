@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { EXIT, main, parseSize } from '../src/index.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'polyhost-cli-'))
+const file = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text)
+  return name
+}
+
+async function cli(args: string[], stdin = '') {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    readStdin: async () => stdin,
+    cwd: dir,
+  })
+  return { code, stdout, stderr }
+}
+
+describe('polyhost run', () => {
+  it('runs a Lua file with globals and prints logs then the value', async () => {
+    const f = file('a.lua', 'print("hi " .. who) return n * 2')
+    const r = await cli(['run', f, '--global', 'who=bob', '--global', 'n=21'])
+    expect(r).toEqual({ code: EXIT.ok, stdout: 'hi bob\n42\n', stderr: '' })
+  })
+
+  it('runs a JS file and prints one JSON object under --json', async () => {
+    const f = file('b.js', 'console.log("x"); ({ sum: a + b })')
+    const r = await cli(['run', f, '--global', 'a=1', '--global', 'b=2', '--json'])
+    expect(r.code).toBe(EXIT.ok)
+    const out = JSON.parse(r.stdout)
+    expect(out.value).toEqual({ sum: 3 })
+    expect(out.logs.map((l: { message: string }) => l.message)).toEqual(['x'])
+    expect(out.error).toBeNull()
+    expect(out.stats.engine).toBe('js')
+  })
+
+  it('reads globals and context from JSON files', async () => {
+    const g = file('g.json', '{"x": 5}')
+    const c = file('c.json', '{"tenant": "t1"}')
+    const f = file('c.lua', 'return context.tenant .. ":" .. x')
+    const r = await cli(['run', f, '--globals-json', g, '--context-json', c])
+    expect(r.stdout).toBe('t1:5\n')
+  })
+
+  it('exit 1 and one line for a runtime error', async () => {
+    const f = file('err.lua', 'local x = 1\nerror("boom")')
+    const r = await cli(['run', f])
+    expect(r.code).toBe(EXIT.scriptError)
+    expect(r.stderr).toMatch(/^ScriptRuntimeError: .*boom\n$/)
+    expect(r.stderr).not.toContain(dir)
+  })
+
+  it('exit 3 for a limit trip, JSON error under --json', async () => {
+    const f = file('loop.lua', 'while true do end')
+    const r = await cli(['run', f, '--timeout', '100', '--json'])
+    expect(r.code).toBe(EXIT.limit)
+    const out = JSON.parse(r.stdout)
+    expect(out.error.name).toBe('LimitExceededError')
+    expect(['timeout', 'instructions']).toContain(out.error.limit)
+  })
+
+  it('exit 3 for an instruction budget', async () => {
+    const r = await cli(['eval', '--lang', 'js', '--instructions', '1000', 'for(;;){}'])
+    expect(r.code).toBe(EXIT.limit)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('polyhost eval and check', () => {
+  it('evaluates code from the argument and from stdin', async () => {
+    expect((await cli(['eval', '--lang', 'lua', 'return 1 + 1'])).stdout).toBe('2\n')
+    expect((await cli(['eval', '--lang', 'js'], '6 * 7')).stdout).toBe('42\n')
+    expect((await cli(['eval', '--lang', 'lua', '-'], 'return "in"')).stdout).toBe('in\n')
+  })
+
+  it('check reports syntax errors with exit 1 and ok otherwise', async () => {
+    expect(await cli(['check', file('ok.lua', 'return 1')])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' })
+    const bad = await cli(['check', file('bad.js', 'let = ;')])
+    expect(bad.code).toBe(EXIT.scriptError)
+    expect(bad.stderr).toMatch(/^ScriptSyntaxError: /)
+  })
+
+  it('strict has no dynamic code: calling load is a script error', async () => {
+    const r = await cli(['eval', '--lang', 'lua', '--policy', 'strict', 'return load("return 1")()'])
+    expect(r.code).toBe(EXIT.scriptError)
+    expect(r.stderr).toMatch(/load/)
+    expect(r.stderr.split('\n')).toHaveLength(2)
+  })
+})
+
+describe('usage errors (exit 2, one line)', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+    ['unknown flag', ['run', 'x.lua', '--nope'], /Unknown option '--nope'/],
+    ['missing file', ['run', 'missing.lua'], /no such file: missing\.lua/],
+    ['unknown extension', ['run', file('x.txt', '1')], /cannot tell the language/],
+    ['unknown language', ['eval', '--lang', 'cobol', '1'], /unknown language 'cobol'/],
+    ['eval without --lang', ['eval', '1'], /--lang is required/],
+    ['bad timeout', ['eval', '--lang', 'lua', '--timeout', '-5', '1'], /--timeout must be a positive integer/],
+    ['bad memory', ['eval', '--lang', 'lua', '--memory', 'lots', '1'], /cannot read size 'lots'/],
+    ['bad policy', ['eval', '--lang', 'lua', '--policy', 'lax', '1'], /--policy must be one of/],
+    ['bad global', ['eval', '--lang', 'lua', '--global', 'novalue', '1'], /--global expects key=value/],
+  ]
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await cli(args)
+      expect(r.code).toBe(EXIT.usage)
+      expect(r.stderr).toMatch(message)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    })
+  }
+
+  it('parses sizes', () => {
+    expect(parseSize('32MB')).toBe(32 * 1024 * 1024)
+    expect(parseSize('512k')).toBe(512 * 1024)
+    expect(parseSize('1GiB')).toBe(1024 ** 3)
+    expect(parseSize('100')).toBe(100)
+  })
+})
