@@ -44,19 +44,23 @@ export function parseLimits(input: unknown, field = 'limits'): Limits {
   const r = limitsSchema.safeParse(input ?? {})
   if (r.success) return r.data
   const issue = r.error.issues[0]
-  const path = issue && issue.path.length ? `${field}.${issue.path.join('.')}` : field
-  const message =
-    issue?.code === 'unrecognized_keys'
-      ? `unknown limit ${issue.keys.map((k) => `'${k}'`).join(', ')} (known: ${LIMIT_KEYS.join(', ')})`
-      : 'expected a positive integer or false'
-  throw new PolicyError(path, message)
+  if (!issue || issue.path.length === 0) {
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `unknown limit ${issue.keys.map((k) => `'${k}'`).join(', ')} (known: ${LIMIT_KEYS.join(', ')})`
+        : `expected an object of limits, received ${describeValue(input)}`
+    throw new PolicyError(field, message)
+  }
+  const key = String(issue.path[0])
+  const value = (input as Record<string, unknown>)[key]
+  throw new PolicyError(`${field}.${key}`, `expected a positive integer or false, received ${describeValue(value)}`)
 }
 
 /**
  * Applies a request's limits on top of `base`. A request may only tighten: asking for more
  * than `base` (or for `false` where `base` has a number) is a PolicyError, never ignored.
  */
-export function tightenLimits(base: ResolvedLimits, request: unknown, field = 'limits'): ResolvedLimits {
+export function tightenLimits(base: ResolvedLimits, request: unknown, field = 'limits', who = 'a request'): ResolvedLimits {
   const req = parseLimits(request, field)
   const out: Record<LimitKey, number | false> = { ...base }
   for (const key of LIMIT_KEYS) {
@@ -64,7 +68,8 @@ export function tightenLimits(base: ResolvedLimits, request: unknown, field = 'l
     if (want === undefined) continue
     const have = base[key]
     if (have !== false && (want === false || want > have)) {
-      throw new PolicyError(`${field}.${key}`, `a request may only tighten limits: ${String(want)} exceeds the host's ${have}`)
+      const what = want === false ? `cannot remove the limit of ${have}` : `${want} exceeds ${have}`
+      throw new PolicyError(`${field}.${key}`, `${who} may only tighten limits: ${what}`)
     }
     out[key] = want
   }
@@ -80,4 +85,12 @@ export function overrideLimits(base: ResolvedLimits, override: unknown, field = 
     if (v !== undefined) out[key] = v
   }
   return out
+}
+
+/** A short description of an untrusted value for error messages (`-1`, `"5"`, `an array`). */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v)
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
+  if (Array.isArray(v)) return 'an array'
+  return typeof v === 'object' ? 'an object' : typeof v
 }

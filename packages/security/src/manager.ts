@@ -45,7 +45,10 @@ export class SecurityManager {
     this.fingerprint = fingerprintOf(policy)
   }
 
-  /** `hostLimits` (from `createHost({ limits })`) override the preset's profile. */
+  /**
+   * `hostLimits` (from `createHost({ limits })`) replace values of the preset's profile (a host
+   * may loosen, or set `false` = not limited); the policy's `limits` may then only tighten.
+   */
   static resolve(input: PolicyInput | undefined, hostLimits?: unknown): SecurityManager {
     const p = parsePolicy(input)
     const preset = PRESETS[p.preset]
@@ -67,9 +70,16 @@ export class SecurityManager {
     if (strict && p.builtins?.readOnly === false) {
       throw new PolicyError('builtins.readOnly', 'the strict preset keeps builtins read-only')
     }
-    let limits = overrideLimits(preset.limits, p.limits, 'limits')
-    limits = overrideLimits(limits, hostLimits, 'limits')
+    // host limits replace the preset's profile; the policy's own limits may only tighten that
+    const base = overrideLimits(preset.limits, hostLimits, 'limits')
+    const limits = tightenLimits(base, p.limits, 'limits', 'a policy')
     const d = p.determinism ?? {}
+    if (d.time === 'real' && d.now !== undefined) {
+      throw new PolicyError('determinism.now', "a frozen clock time needs determinism.time 'frozen' (or omit time)")
+    }
+    if (d.random === 'real' && d.seed !== undefined) {
+      throw new PolicyError('determinism.seed', "a seed needs determinism.random 'seeded' (or omit random)")
+    }
     return new SecurityManager({
       preset: p.preset,
       libraries,
@@ -80,23 +90,32 @@ export class SecurityManager {
       protectGlobals: p.globals?.protect ?? preset.protectGlobals,
       readOnlyBuiltins: p.builtins?.readOnly ?? preset.readOnlyBuiltins,
       limits,
-      determinism: { time: d.time ?? 'real', now: d.now, random: d.random ?? 'real', seed: d.seed ?? 0 },
+      // giving `now` or `seed` asks for determinism even without naming the mode
+      determinism: {
+        time: d.time ?? (d.now !== undefined ? 'frozen' : 'real'),
+        now: d.now,
+        random: d.random ?? (d.seed !== undefined ? 'seeded' : 'real'),
+        seed: d.seed ?? 0,
+      },
     })
   }
 
   /**
    * Whether a library (or a member of one: `'string.format'`, `'os.time'`) is available.
-   * Host escapes are never available; a denied parent denies its members.
+   * A name the policy knows by itself (`'string.dump'`, `'io.write'`) is decided by itself;
+   * any other member (`'string.format'`, `'io.open2'`) follows its nearest known parent, so
+   * members of a forbidden library (`'io'`) stay unavailable. A parent the policy denies
+   * denies all its members.
    */
   isAllowed(name: string): boolean {
     const { libraries, denied } = this.policy
-    for (let n = name; ; ) {
-      if (FORBIDDEN.has(n) || denied.has(n)) return false
+    if (FORBIDDEN.has(name)) return false
+    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) if (denied.has(n)) return false
+    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) {
       if (libraries.has(n)) return true
-      const dot = n.lastIndexOf('.')
-      if (dot < 0) return false
-      n = n.slice(0, dot)
+      if (KNOWN_LIBRARIES.has(n)) return false
     }
+    return false
   }
 
   /** Bridge method visibility, `path` as `'kv.get'`. Patterns: `'kv.*'`, `'http.get'`, `'*'`. */
@@ -131,11 +150,21 @@ function unknownLibrary(lib: string, field: string): PolicyError {
   return new PolicyError(field, `unknown library '${lib}' (known: ${[...KNOWN_LIBRARIES].join(', ')})`)
 }
 
+function parentOf(name: string): string | undefined {
+  const dot = name.lastIndexOf('.')
+  return dot < 0 ? undefined : name.slice(0, dot)
+}
+
+/** Order-insensitive where order means nothing, so equal policies share cache entries. */
 function fingerprintOf(p: ResolvedPolicy): string {
+  const sorted = (xs: Iterable<string> | null) => (xs === null ? null : [...new Set(xs)].sort())
   const canonical = JSON.stringify({
     ...p,
-    libraries: [...p.libraries].sort(),
-    denied: [...p.denied].sort(),
+    libraries: sorted(p.libraries),
+    denied: sorted(p.denied),
+    bridgeAllow: sorted(p.bridgeAllow),
+    bridgeDeny: sorted(p.bridgeDeny),
+    moduleAllow: sorted(p.moduleAllow),
   })
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16)
 }

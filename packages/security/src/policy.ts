@@ -1,9 +1,12 @@
 import { z } from 'zod'
 import { PolicyError } from './errors.js'
-import { limitsSchema } from './limits.js'
+import { describeValue, limitsSchema } from './limits.js'
 import { PRESET_NAMES } from './presets.js'
 
 const name = z.string().min(1)
+/** `'*'`, `'kv.*'` or `'kv.get'`: a bare `'kv'` would silently match no method, so it is refused. */
+const BRIDGE_PATTERN = /^(?:\*|[A-Za-z_][A-Za-z0-9_]*\.(?:\*|[A-Za-z_][A-Za-z0-9_]*))$/
+const bridgePattern = z.string().regex(BRIDGE_PATTERN)
 
 /** The shape of a security policy. Every field but `preset` adjusts the preset. */
 export const securityPolicySchema = z
@@ -14,7 +17,7 @@ export const securityPolicySchema = z
       .strict()
       .optional(),
     bridges: z
-      .object({ allow: z.array(name).optional(), deny: z.array(name).optional() })
+      .object({ allow: z.array(bridgePattern).optional(), deny: z.array(bridgePattern).optional() })
       .strict()
       .optional(),
     modules: z
@@ -58,10 +61,18 @@ export function parsePolicy(input: unknown): z.output<typeof securityPolicySchem
   if (issue?.code === 'unrecognized_keys') {
     throw new PolicyError(field || 'policy', `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}`)
   }
-  if (field.startsWith('limits.')) throw new PolicyError(field, 'expected a positive integer or false')
+  if (field.startsWith('limits.')) {
+    const key = String(issue?.path[1])
+    const got = (value as { limits?: Record<string, unknown> }).limits?.[key]
+    throw new PolicyError(field, `expected a positive integer or false, received ${describeValue(got)}`)
+  }
+  if (/^bridges\.(allow|deny)\[\d+\]$/.test(field)) {
+    throw new PolicyError(field, "expected a bridge pattern: '*', 'name.*' or 'name.method'")
+  }
   throw new PolicyError(field || 'policy', issue?.message ?? 'invalid policy')
 }
 
+/** `['libraries', 'allow', 2]` → `libraries.allow[2]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = ''
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p)
