@@ -31,6 +31,7 @@ export class ScriptRuntimeError extends PolyhostError {
     readonly thrown?: unknown,
   ) {
     super(sanitizeScriptMessage(message))
+    if (scriptStack !== undefined) this.scriptStack = sanitizeScriptMessage(scriptStack)
   }
 }
 
@@ -120,10 +121,19 @@ export function isFatal(e: unknown): e is LimitExceededError | CancelledError | 
   return e instanceof LimitExceededError || e instanceof CancelledError || e instanceof EngineCrashedError
 }
 
+/**
+ * Absolute host paths (`/srv/app/x.js:3:9`, `file:///…`, `C:\\…`, `node:internal/…`). A POSIX
+ * path needs a directory part and must start a word, so `a/b` or `1/2/3` in a message stay.
+ */
 const HOST_PATH =
-  /(?:file:\/\/)?(?:\/[\w.@+-]+)+\.(?:[cm]?[jt]s|lua|node|wasm)(?::\d+)*|node:internal\/[\w/]+(?::\d+)*|[A-Za-z]:\\[^\s'")]+/g
+  /(?<![\w/.:-])(?:file:\/\/)?\/(?:[\w.@+~%-]+\/)+[\w.@+~%-]*(?::\d+)*|file:\/\/\S+|node:internal\/[\w/.-]+(?::\d+)*|\b[A-Za-z]:\\[^\s'")]+/g
+/** A stack frame line that points into the host (`    at fn (<host>)`). */
+const HOST_FRAME = /\n[ \t]*at [^\n]*<host>[^\n]*/g
 
-/** Removes host file paths from a script-facing message. */
+/**
+ * Makes a message safe to show to a script or its author: host file paths become `<host>`
+ * and host stack frames are dropped.
+ */
 export function sanitizeScriptMessage(message: string): string {
-  return String(message).replace(HOST_PATH, '<host>')
+  return String(message).replace(HOST_PATH, '<host>').replace(HOST_FRAME, '')
 }

@@ -20,9 +20,12 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null
 }
 
-/** Deep-freezes plain data (objects and arrays) in place and returns it. */
+/**
+ * Deep-freezes plain data (objects and arrays) in place and returns it. Byte arrays cannot be
+ * frozen by JavaScript and are left as they are (engines copy them when converting).
+ */
 export function deepFreeze<T>(value: T, seen = new Set<object>()): T {
-  if (value && typeof value === 'object' && !seen.has(value)) {
+  if (value && typeof value === 'object' && !seen.has(value) && !ArrayBuffer.isView(value)) {
     seen.add(value)
     Object.freeze(value)
     for (const k of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[k], seen)
