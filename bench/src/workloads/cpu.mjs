@@ -1,0 +1,134 @@
+import vm from 'node:vm'
+import { measure, unavailable } from '../harness.mjs'
+import { openHost } from '../polyhost.mjs'
+import * as rawLua from '../raw/raw-lua.mjs'
+import * as rawJs from '../raw/raw-quickjs.mjs'
+import { wasmoonEngine } from '../raw/peers.mjs'
+import { timeRatio } from '../ratios.mjs'
+
+/**
+ * The three CPU programs, each in Lua and JS with the same algorithm. JS sources are one
+ * expression (an arrow function called at once) so that the same text runs unchanged in a
+ * reused raw context, where top-level `const` would be a redeclaration on the next run.
+ */
+function programs(quick) {
+  const fibN = quick ? 20 : 27
+  const strN = quick ? 2_000 : 20_000
+  const tabN = quick ? 5_000 : 50_000
+  return [
+    {
+      name: `fib(${fibN})`,
+      lua: `local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end return fib(${fibN})`,
+      js: `(() => { const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2)); return fib(${fibN}) })()`,
+    },
+    {
+      name: `strings (${strN} formats, concat, pattern scan)`,
+      lua: `local t = {}
+for i = 1, ${strN} do t[#t + 1] = string.format('%d:%s', i, string.rep('x', i % 10)) end
+local s = table.concat(t, ',')
+local n = 0
+for w in string.gmatch(s, '%d+') do n = n + #w end
+return n + #string.upper(s)`,
+      js: `(() => { const t = []
+for (let i = 1; i <= ${strN}; i++) t.push(i + ':' + 'x'.repeat(i % 10))
+const s = t.join(',')
+let n = 0
+for (const m of s.matchAll(/[0-9]+/g)) n += m[0].length
+return n + s.toUpperCase().length })()`,
+    },
+    {
+      name: `tables/objects (${tabN} records, sum, group by key)`,
+      lua: `local rows = {}
+for i = 1, ${tabN} do rows[i] = { id = i, v = i % 97, k = 'k' .. (i % 500) } end
+local sum, groups = 0, {}
+for i = 1, #rows do local r = rows[i] sum = sum + r.v groups[r.k] = (groups[r.k] or 0) + r.v end
+local g = 0
+for _, v in pairs(groups) do g = g + 1 end
+return sum + g`,
+      js: `(() => { const rows = []
+for (let i = 1; i <= ${tabN}; i++) rows.push({ id: i, v: i % 97, k: 'k' + (i % 500) })
+let sum = 0; const groups = {}
+for (const r of rows) { sum += r.v; groups[r.k] = (groups[r.k] || 0) + r.v }
+return sum + Object.keys(groups).length })()`,
+    },
+  ]
+}
+
+/**
+ * Workload 2: CPU-bound scripts. Polyhost runs with every limit on (instruction counting,
+ * deadline, memory accounting); the raw engine runs the same source with no hook, no
+ * interrupt handler and no sandbox.
+ *
+ * @param {import('../workloads.mjs').WorkloadContext} ctx
+ * @returns {Promise<import('../workloads.mjs').WorkloadResult>}
+ */
+export async function cpu(ctx) {
+  const rows = []
+  const ratios = []
+  const progs = programs(ctx.quick)
+  for (const language of /** @type {const} */ (['lua', 'js'])) {
+    const { host, note } = await openHost([language])
+    const L = language === 'lua' ? rawLua.newState() : undefined
+    const qjs = language === 'js' ? await rawJs.newContext() : undefined
+    const wasmoon = language === 'lua' ? await wasmoonEngine() : undefined
+    const context = vm.createContext({})
+    for (const p of progs) {
+      const source = p[language]
+      const expected = language === 'lua' ? rawLua.run(L, rawLua.luaSource(source)) : rawJs.evalValue(qjs, source)
+      const poly = host
+        ? await measure(
+            {
+              name: `Polyhost (limits on): ${p.name}`,
+              kind: 'polyhost',
+              language,
+              fn: async () => check(expected, (await host.execute({ language, source })).value),
+            },
+            ctx.profile,
+          )
+        : unavailable({ name: `Polyhost (limits on): ${p.name}`, kind: 'polyhost', language }, note)
+      const luaSrc = language === 'lua' ? rawLua.luaSource(source) : undefined
+      const raw = await measure(
+        {
+          name: `raw ${language === 'lua' ? 'fengari' : 'QuickJS'} (no hooks): ${p.name}`,
+          kind: 'raw',
+          language,
+          fn: () => check(expected, language === 'lua' ? rawLua.run(L, luaSrc) : rawJs.evalValue(qjs, source)),
+        },
+        ctx.profile,
+      )
+      rows.push(poly, raw)
+      if (wasmoon) {
+        rows.push(
+          await measure({ name: `wasmoon: ${p.name}`, kind: 'peer', language, fn: () => wasmoon.doStringSync(source) }, ctx.profile),
+        )
+      }
+      if (language === 'js') {
+        rows.push(
+          await measure({ name: `node:vm: ${p.name}`, kind: 'peer', language, fn: () => vm.runInContext(source, context) }, ctx.profile),
+        )
+      }
+      ratios.push(timeRatio({ label: `Limits on vs raw: ${p.name}`, language, a: poly, b: raw, goal: { max: 1.1 } }))
+    }
+    await host?.close()
+    if (L) rawLua.closeState(L)
+    if (qjs) rawJs.dispose(qjs)
+    wasmoon?.global.close()
+  }
+  return {
+    id: 2,
+    title: 'CPU: fib, strings, tables/objects',
+    unit: 'per execution',
+    rows,
+    ratios,
+    notes: [
+      'Polyhost limits: instructions 2e9, timeout 120 s, memory 256 MiB, all enforced; raw engines run without hooks or interrupt handlers.',
+      'Every run is checked against the raw result, so a faster path cannot be a wrong one.',
+    ],
+  }
+}
+
+// --- internal ---
+
+function check(expected, got) {
+  if (got !== expected) throw new Error(`result ${JSON.stringify(got)} differs from the raw engine's ${JSON.stringify(expected)}`)
+}
