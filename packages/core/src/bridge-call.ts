@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { BridgeContext, BridgeMethod } from './bridges.js'
-import { BridgeError, isFatal } from './errors.js'
+import { BridgeError, isFatal, sanitizeScriptMessage } from './errors.js'
 import type { Execution } from './execution.js'
 
 /**
@@ -20,8 +20,8 @@ export function invokeBridge(execution: Execution, path: string, rawArgs: readon
   } catch (e) {
     throw handlerError(path, e)
   }
-  if (out instanceof Promise) {
-    return out.then(
+  if (isThenable(out)) {
+    return Promise.resolve(out).then(
       (v) => validateResult(path, method, v),
       (e) => {
         throw handlerError(path, e)
@@ -31,18 +31,27 @@ export function invokeBridge(execution: Execution, path: string, rawArgs: readon
   return validateResult(path, method, out)
 }
 
-/** Formats a zod failure the way scripts read it: `argument 1: expected string, received number`. */
+/**
+ * Formats a zod failure the way scripts read it: `argument 1: expected string, received number`,
+ * `argument 1 at .a[2]: ...` for nested values. A schema's own custom message is kept as written.
+ */
 export function describeIssue(prefix: string, error: z.ZodError, value: unknown): string {
   const issue = error.issues[0]
   if (!issue) return `${prefix}: invalid`
   const where = issue.path.length ? ` at ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}` : ''
-  let text = issue.message.replace(/^Invalid input: /, '')
-  if (issue.code === 'invalid_type' && !/received/.test(text)) {
-    const inner = issue.path.reduce<unknown>(
+  const inner = () =>
+    issue.path.reduce<unknown>(
       (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
       value,
     )
-    text = `expected ${issue.expected}, received ${typeName(inner)}`
+  let text = issue.message.replace(/^Invalid input: /, '')
+  if (issue.code === 'invalid_union') {
+    // every branch failed on the type itself: name the alternatives instead of "Invalid input"
+    const firsts = issue.errors.map((branch) => branch[0])
+    if (firsts.every((f) => f?.code === 'invalid_type' && f.path.length === 0)) {
+      const expected = [...new Set(firsts.map((f) => (f as { expected: string }).expected))]
+      text = `expected ${expected.join(' or ')}, received ${typeName(inner())}`
+    }
   }
   return `${prefix}${where}: ${text}`
 }
@@ -74,8 +83,16 @@ function validateResult(path: string, method: BridgeMethod, value: unknown): unk
 
 function handlerError(path: string, e: unknown): Error {
   if (isFatal(e) || e instanceof BridgeError) return e as Error
-  const message = e instanceof Error ? e.message : typeof e === 'string' ? e : `${path} failed`
-  return new BridgeError(message, path, { cause: e })
+  // the handler's message only: never its stack, and never a host path it mentions
+  const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : ''
+  return new BridgeError(raw ? sanitizeScriptMessage(raw) : `${path} failed`, path, { cause: e })
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v instanceof Promise ||
+    (!!v && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function')
+  )
 }
 
 function contextFor(execution: Execution): BridgeContext {

@@ -76,7 +76,45 @@ const RESERVED = new Set([
   'Object',
   'Math',
   'Promise',
+  'Array',
+  'String',
+  'Number',
+  'Boolean',
+  'Symbol',
+  'Error',
+  'Function',
+  'Date',
+  'Reflect',
+  'Proxy',
+  'eval',
+  'undefined',
+  'NaN',
+  'Infinity',
+  'load',
+  'pcall',
+  'xpcall',
+  'error',
+  'assert',
+  'type',
+  'tostring',
+  'tonumber',
+  'pairs',
+  'ipairs',
+  'next',
+  'select',
+  'rawget',
+  'rawset',
+  'rawequal',
+  'rawlen',
+  'setmetatable',
+  'getmetatable',
+  'array',
+  '__proto__',
+  'constructor',
+  'prototype',
 ])
+/** Method names that would reach an object's prototype machinery in a JS engine. */
+const RESERVED_METHODS = new Set(['__proto__', 'constructor', 'prototype', 'then'])
 
 /**
  * Checks a bridge definition and returns it with typed handler arguments.
@@ -87,15 +125,15 @@ const RESERVED = new Set([
  *   methods: { get: { args: [z.string()], handler: (ctx, key) => store.get(key) ?? null } },
  * })
  */
-export function defineBridge<const M extends Record<string, { readonly args: readonly z.ZodType[] }>>(def: {
+export function defineBridge<const A extends Record<string, readonly z.ZodType[]>>(def: {
   readonly name: string
   readonly description?: string
   readonly methods: {
-    readonly [K in keyof M]: {
-      readonly args: M[K]['args']
+    readonly [K in keyof A]: {
+      readonly args: A[K]
       readonly returns?: z.ZodType
       readonly description?: string
-      readonly handler: (ctx: BridgeContext, ...args: InferArgs<M[K]['args']>) => unknown
+      readonly handler: (ctx: BridgeContext, ...args: InferArgs<A[K]>) => unknown
     }
   }
 }): BridgeDefinition {
@@ -134,6 +172,7 @@ export class BridgeRegistry implements BridgeRegistryView {
 
   resolve(path: string): BridgeMethod | undefined {
     const dot = path.indexOf('.')
+    if (dot < 0) return undefined
     const def = this.bridges.get(path.slice(0, dot))
     const method = path.slice(dot + 1)
     return def && Object.hasOwn(def.methods, method) ? def.methods[method] : undefined
@@ -162,6 +201,7 @@ function validateDefinition(def: unknown): asserts def is BridgeDefinition {
   const name = typeof d?.name === 'string' ? d.name : String(d?.name)
   const fail = (msg: string) => new BridgeError(`invalid bridge '${name}': ${msg}`, name)
   if (!d || typeof d !== 'object') throw new BridgeError('invalid bridge: expected an object', '?')
+  if (d.description !== undefined && typeof d.description !== 'string') throw fail('description must be a string')
   if (typeof d.name !== 'string' || !IDENTIFIER.test(d.name)) throw fail('name must be an identifier')
   if (RESERVED.has(d.name)) throw fail('name is reserved for a script global')
   if (!d.methods || typeof d.methods !== 'object') throw fail('methods must be an object')
@@ -169,6 +209,7 @@ function validateDefinition(def: unknown): asserts def is BridgeDefinition {
   if (entries.length === 0) throw fail('at least one method is required')
   for (const [m, spec] of entries) {
     if (!IDENTIFIER.test(m)) throw fail(`method name '${m}' must be an identifier`)
+    if (RESERVED_METHODS.has(m)) throw fail(`method name '${m}' is reserved`)
     if (!spec || typeof spec !== 'object') throw fail(`method '${m}' must be an object`)
     if (typeof spec.handler !== 'function') throw fail(`method '${m}' needs a handler function`)
     if (!Array.isArray(spec.args)) throw fail(`method '${m}': args must be an array of zod schemas`)

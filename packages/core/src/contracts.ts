@@ -1,4 +1,4 @@
-import type { LimitName, ResolvedLimits, SecurityManager } from '@polyhost/security'
+import type { LimitName, SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import type { Execution } from './execution.js'
 import type { ModuleRegistryView } from './modules.js'

@@ -95,6 +95,8 @@ export class Execution {
   abort(error: Error): void {
     if (this.fatalError) return
     this.fatalError = error
+    // nothing can end it a second time: free the timer and the caller's listener now
+    this.dispose()
     this.controller.abort(error)
   }
 
@@ -165,7 +167,7 @@ export class Execution {
     return this.fatalError !== undefined || isFatal(error)
   }
 
-  /** Stops the timer and detaches from the caller's signal. Called by the host. */
+  /** Stops the timer and detaches from the caller's signal. Called by the host; idempotent. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer)
     if (this.onCallerAbort) this.init.signal?.removeEventListener('abort', this.onCallerAbort)

@@ -1,0 +1,255 @@
+import { type ResolvedLimits, SecurityManager } from '@polyhost/security'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { BridgeRegistry, defineBridge } from './bridges.js'
+import { BridgeError, CancelledError, LimitExceededError, ScriptRuntimeError } from './errors.js'
+import { Execution } from './execution.js'
+
+const security = SecurityManager.resolve('standard')
+const NO_LIMITS: ResolvedLimits = {
+  instructions: false,
+  timeoutMs: false,
+  memoryBytes: false,
+  stackDepth: false,
+  bridgeCalls: false,
+  outputBytes: false,
+}
+
+function make(limits: Partial<ResolvedLimits> = {}, signal?: AbortSignal, bridges = new BridgeRegistry()) {
+  return new Execution({
+    engine: 'fake',
+    language: 'js',
+    scriptName: 'a.js',
+    tenant: undefined,
+    context: {},
+    limits: { ...NO_LIMITS, ...limits },
+    bridges,
+    security,
+    compileCacheHit: true,
+    signal,
+  })
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (e) {
+    return e
+  }
+  throw new Error('expected a throw')
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('timeout', () => {
+  it('trips at the deadline: aborts the signal with a LimitExceededError', () => {
+    vi.useFakeTimers()
+    const ex = make({ timeoutMs: 100 })
+    expect(ex.deadline).toBe(ex.startedAt + 100)
+    vi.advanceTimersByTime(99)
+    expect(ex.signal.aborted).toBe(false)
+    expect(() => ex.check()).not.toThrow()
+    vi.advanceTimersByTime(2)
+    expect(ex.signal.aborted).toBe(true)
+    expect(ex.fatal).toBeInstanceOf(LimitExceededError)
+    expect(ex.fatal).toMatchObject({ limit: 'timeout', max: 100 })
+    expect(ex.signal.reason).toBe(ex.fatal)
+    expect(() => ex.check()).toThrow(ex.fatal as Error)
+    ex.dispose()
+  })
+
+  it('check() notices a passed deadline even before the timer runs (a busy engine)', () => {
+    const ex = make({ timeoutMs: 1 })
+    const until = performance.now() + 5
+    while (performance.now() < until) {
+      // the engine is busy: the timer cannot fire
+    }
+    const e = thrown(() => ex.check())
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect(ex.fatal).toBe(e)
+    expect(ex.signal.aborted).toBe(true)
+    ex.dispose()
+  })
+
+  it('no timeout: infinite deadline, no timer', () => {
+    vi.useFakeTimers()
+    const ex = make()
+    expect(ex.deadline).toBe(Number.POSITIVE_INFINITY)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(ex.tripTimeout()).toMatchObject({ limit: 'timeout', max: 0 })
+  })
+
+  it('leaves no timer behind once disposed or ended early', () => {
+    vi.useFakeTimers()
+    const a = make({ timeoutMs: 1000 })
+    expect(vi.getTimerCount()).toBe(1)
+    a.dispose()
+    a.dispose()
+    expect(vi.getTimerCount()).toBe(0)
+    const b = make({ timeoutMs: 1000 })
+    b.trip('instructions', 11, 10)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('cancellation', () => {
+  it("the caller's abort ends the execution with CancelledError", () => {
+    const caller = new AbortController()
+    const ex = make({}, caller.signal)
+    expect(ex.signal.aborted).toBe(false)
+    caller.abort()
+    expect(ex.fatal).toBeInstanceOf(CancelledError)
+    expect(ex.signal.aborted).toBe(true)
+    expect(() => ex.check()).toThrow(CancelledError)
+    expect(ex.mustDiscard(new Error('anything'))).toBe(true)
+  })
+
+  it('an already aborted signal cancels at once', () => {
+    const ex = make({}, AbortSignal.abort())
+    expect(ex.fatal).toBeInstanceOf(CancelledError)
+    expect(ex.fatal?.message).toBe('execution cancelled before it started')
+  })
+
+  it('detaches from the caller signal on dispose', () => {
+    const caller = new AbortController()
+    const ex = make({}, caller.signal)
+    ex.dispose()
+    caller.abort()
+    expect(ex.fatal).toBeUndefined()
+  })
+})
+
+describe('fatal errors', () => {
+  it('first one wins; a later trip returns the recorded limit', () => {
+    const ex = make()
+    const first = ex.trip('instructions', 11, 10)
+    expect(first.message).toBe('instructions limit exceeded (11 > 10)')
+    expect(ex.trip('memory', 5, 1)).toBe(first)
+    ex.abort(new CancelledError('late'))
+    expect(ex.fatal).toBe(first)
+  })
+
+  it('mustDiscard: fatal recorded or fatal error given', () => {
+    const ex = make()
+    expect(ex.mustDiscard(new ScriptRuntimeError('x', 'a.js'))).toBe(false)
+    expect(ex.mustDiscard(new LimitExceededError('stack', 2, 1))).toBe(true)
+    ex.trip('memory', 2, 1)
+    expect(ex.mustDiscard(new ScriptRuntimeError('x', 'a.js'))).toBe(true)
+  })
+})
+
+describe('logs and output cap', () => {
+  it('captures lines with level and time, counting UTF-8 bytes', () => {
+    const ex = make()
+    ex.log('info', 'héllo')
+    ex.log('error', '😀')
+    ex.log('warn', 'x'.repeat(2000))
+    expect(ex.logs.map((l) => l.level)).toEqual(['info', 'error', 'warn'])
+    expect(ex.outputBytes).toBe(6 + 4 + 2000)
+    expect(typeof ex.logs[0]?.at).toBe('number')
+  })
+
+  it('trips the output limit and drops the line that crossed it', () => {
+    const ex = make({ outputBytes: 10 })
+    ex.log('info', '12345')
+    ex.log('info', '12345')
+    const e = thrown(() => ex.log('info', '1'))
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect(e).toMatchObject({ limit: 'output', used: 11, max: 10 })
+    expect(ex.logs).toHaveLength(2)
+    expect(ex.signal.aborted).toBe(true)
+    expect(() => ex.log('info', '')).toThrow(LimitExceededError)
+  })
+})
+
+describe('race', () => {
+  it('settles like the promise while the execution lives', async () => {
+    const ex = make()
+    await expect(ex.race(Promise.resolve(5))).resolves.toBe(5)
+    await expect(ex.race(Promise.reject(new Error('x')))).rejects.toThrow('x')
+  })
+
+  it('rejects with the fatal error as soon as the execution ends', async () => {
+    const ex = make()
+    const never = new Promise<number>(() => {})
+    const raced = ex.race(never)
+    ex.trip('memory', 2, 1)
+    await expect(raced).rejects.toBeInstanceOf(LimitExceededError)
+    await expect(ex.race(Promise.resolve(1))).rejects.toBe(ex.fatal)
+  })
+
+  it('an in-flight async bridge call ends on timeout and its handler sees the signal', async () => {
+    vi.useFakeTimers()
+    const bridges = new BridgeRegistry()
+    let handlerSignal: AbortSignal | undefined
+    bridges.register(
+      defineBridge({
+        name: 'slow',
+        methods: {
+          wait: {
+            args: [z.number()],
+            handler: (ctx, ms) => {
+              handlerSignal = ctx.signal
+              return new Promise((resolve) => setTimeout(resolve, ms))
+            },
+          },
+        },
+      }),
+    )
+    const ex = make({ timeoutMs: 50 }, undefined, bridges)
+    const call = ex.callBridge('slow.wait', [10_000]) as Promise<unknown>
+    const settled = expect(call).rejects.toMatchObject({ limit: 'timeout' })
+    await vi.advanceTimersByTimeAsync(60)
+    await settled
+    expect(handlerSignal?.aborted).toBe(true)
+  })
+
+  it('a caller abort rejects an in-flight bridge call with CancelledError', async () => {
+    const bridges = new BridgeRegistry()
+    bridges.register(defineBridge({ name: 'hang', methods: { x: { args: [], handler: () => new Promise(() => {}) } } }))
+    const caller = new AbortController()
+    const ex = make({}, caller.signal, bridges)
+    const call = ex.callBridge('hang.x', []) as Promise<unknown>
+    caller.abort()
+    await expect(call).rejects.toBeInstanceOf(CancelledError)
+  })
+
+  it('callBridge after the end throws the fatal error, not a BridgeError', () => {
+    const ex = make()
+    ex.trip('instructions', 2, 1)
+    const e = thrown(() => ex.callBridge('any.thing', []))
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect(e).not.toBeInstanceOf(BridgeError)
+  })
+})
+
+describe('result', () => {
+  it('builds the result with stats', () => {
+    const ex = make()
+    ex.instructions = 42
+    ex.memoryBytes = 1024
+    ex.log('info', 'hi')
+    const r = ex.result('v', ['v', 2])
+    expect(r.value).toBe('v')
+    expect(r.values).toEqual(['v', 2])
+    expect(r.logs).toHaveLength(1)
+    expect(r.stats).toMatchObject({
+      instructions: 42,
+      memoryBytes: 1024,
+      bridgeCalls: 0,
+      outputBytes: 2,
+      compileCacheHit: true,
+      engine: 'fake',
+    })
+    expect(r.stats.durationMs).toBeGreaterThanOrEqual(0)
+    expect(ex.result(1).values).toEqual([1])
+  })
+
+  it('throws the fatal error instead of a result', () => {
+    const ex = make()
+    ex.abort(new CancelledError('stop'))
+    expect(() => ex.result(1)).toThrow(CancelledError)
+  })
+})
