@@ -1,0 +1,93 @@
+import { ALL_AREAS } from './areas.js'
+import { type LeakLedger, TestKit } from './kit.js'
+import type { ConformanceArea, ConformanceOptions, ConformanceTest, SkipEntry, TestRunner } from './types.js'
+import { unmetNeed } from './types.js'
+
+const DISPOSE_TIMEOUT_MS = 15_000
+
+/**
+ * Registers the conformance kit with a test runner. Tests an engine cannot run by its
+ * `capabilities` are skipped automatically; any other skip must be listed in `skip` with a
+ * reason. Every skip is printed when the tests are registered.
+ *
+ * @example
+ * import { describe, it, expect } from 'vitest'
+ * import { runConformance } from '@polyhost/conformance'
+ * runConformance({ describe, it, expect }, { engine: () => luaEngine(), snippets: luaSnippets })
+ */
+export function runConformance(runner: TestRunner, options: ConformanceOptions, areas: readonly ConformanceArea[] = ALL_AREAS): void {
+  const probe = options.engine()
+  const { snippets } = options
+  if (!probe.languages.includes(snippets.language)) {
+    throw new Error(`snippets.language '${snippets.language}' is not one of the engine's languages (${probe.languages.join(', ')})`)
+  }
+  const manual = checkSkips(options.skip ?? [], areas)
+  const skipped: string[] = []
+  const report = options.report ?? ((line: string) => console.info(line))
+
+  runner.describe(`@polyhost/conformance: engine '${probe.id}'`, () => {
+    for (const area of areas) {
+      runner.describe(area.name, () => {
+        const ledger: LeakLedger = { hosts: 0, closed: 0, created: 0, destroyed: 0, problems: [] }
+        for (const test of area.tests) {
+          const auto = unmetNeed(test.needs, probe.capabilities, snippets)
+          const reason = auto ?? manual.get(test.id)
+          const title = `${test.title} [${test.id}]`
+          if (reason !== undefined) {
+            skipped.push(`  - ${test.id}: ${auto ? `auto: ${auto}` : `reason: ${reason}`}`)
+            runner.it.skip?.(title, async () => {})
+            continue
+          }
+          runner.it(
+            title,
+            () => runOne(test, new TestKit(options.engine, snippets, runner.expect, probe.capabilities, probe.id, ledger)),
+            options.timeoutMs ?? 30_000,
+          )
+        }
+        runner.it(`returns every state and leaks nothing [${area.name}.leaks]`, async () => {
+          runner.expect(ledger.problems, 'leaks found after tests').toEqual([])
+          runner.expect(ledger.closed, 'hosts closed').toBe(ledger.hosts)
+          runner.expect(ledger.destroyed, 'states destroyed after close').toBe(ledger.created)
+        })
+      })
+    }
+  })
+  report(
+    skipped.length === 0
+      ? `[@polyhost/conformance] engine '${probe.id}': no tests skipped`
+      : `[@polyhost/conformance] engine '${probe.id}': ${skipped.length} test(s) skipped\n${skipped.join('\n')}`,
+  )
+}
+
+// --- internal ---
+
+async function runOne(test: ConformanceTest, kit: TestKit): Promise<void> {
+  let failure: unknown
+  try {
+    await test.run(kit)
+  } catch (e) {
+    failure = e
+  }
+  // a failing test keeps its own error; its leaks still reach the area's ledger
+  const problems = await Promise.race([
+    kit.dispose(),
+    new Promise<string[]>((r) => setTimeout(() => r([`hosts did not close within ${DISPOSE_TIMEOUT_MS} ms`]), DISPOSE_TIMEOUT_MS).unref()),
+  ])
+  if (failure !== undefined) throw failure
+  if (problems.length > 0) throw new Error(`leak check failed: ${problems.join('; ')}`)
+}
+
+/** Maps each skipped test id to its reason; an entry matching no test is an error (stale skip). */
+function checkSkips(entries: readonly SkipEntry[], areas: readonly ConformanceArea[]): Map<string, string> {
+  const ids = areas.flatMap((a) => a.tests.map((t) => t.id))
+  const out = new Map<string, string>()
+  for (const entry of entries) {
+    if (typeof entry?.reason !== 'string' || entry.reason.trim() === '') throw new Error('every skip needs a non-empty reason')
+    for (const pattern of entry.tests) {
+      const matches = ids.filter((id) => (pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern))
+      if (matches.length === 0) throw new Error(`skip '${pattern}' matches no conformance test`)
+      for (const id of matches) out.set(id, entry.reason)
+    }
+  }
+  return out
+}

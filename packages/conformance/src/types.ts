@@ -1,0 +1,90 @@
+import type { EngineCapabilities, EnginePlugin, LimitName } from '@polyhost/core'
+import type { EngineSnippets } from './snippets.js'
+import type { TestKit } from './kit.js'
+
+/** The part of an `expect(...)` assertion the kit uses (vitest / jest compatible). */
+export interface Assertion {
+  toBe(expected: unknown): void
+  toEqual(expected: unknown): void
+  toBeInstanceOf(expected: unknown): void
+  toContain(expected: unknown): void
+  toMatch(expected: RegExp | string): void
+  toBeGreaterThan(n: number): void
+  toBeGreaterThanOrEqual(n: number): void
+  toBeLessThanOrEqual(n: number): void
+  toBeTruthy(): void
+  toBeUndefined(): void
+  readonly not: Assertion
+}
+
+/** `expect(actual, message?)` */
+export type ExpectFunction = (actual: unknown, message?: string) => Assertion
+
+/** A test function; `skip` is used when present, else skipped tests are only reported. */
+export interface TestFunction {
+  (name: string, fn: () => Promise<void>, timeout?: number): void
+  skip?: (name: string, fn: () => Promise<void>) => void
+}
+
+/** The test runner the kit registers its tests with (vitest's `{ describe, it, expect }`). */
+export interface TestRunner {
+  describe(name: string, fn: () => void): void
+  it: TestFunction
+  expect: ExpectFunction
+}
+
+/** A skip the kit cannot derive from capabilities: it must say why, and is printed. */
+export interface SkipEntry {
+  readonly reason: string
+  /** Test ids (`'limits.memory.trips'`) or prefixes ending in `*` (`'modules.*'`). */
+  readonly tests: readonly string[]
+}
+
+export interface ConformanceOptions {
+  /** Makes a fresh plugin for every host the kit creates. */
+  readonly engine: () => EnginePlugin
+  readonly snippets: EngineSnippets
+  readonly skip?: readonly SkipEntry[]
+  /** Where skips are printed; default `console.info`. */
+  readonly report?: (line: string) => void
+  /** Per-test timeout handed to the runner; default 30 s. */
+  readonly timeoutMs?: number
+}
+
+/** What a test needs from the engine; unmet needs skip it automatically. */
+export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange'
+
+/** One conformance test: a stable id, a title, its needs and its body. */
+export interface ConformanceTest {
+  readonly id: string
+  readonly title: string
+  readonly needs?: readonly Need[]
+  run(t: TestKit): Promise<void>
+}
+
+/** A group of tests (one `describe`, one file of the kit). */
+export interface ConformanceArea {
+  readonly name: string
+  readonly tests: readonly ConformanceTest[]
+}
+
+/** Why `caps` cannot run a test needing `needs`, or undefined when it can. */
+export function unmetNeed(needs: readonly Need[] | undefined, caps: EngineCapabilities, snippets: EngineSnippets): string | undefined {
+  for (const n of needs ?? []) {
+    if (typeof n === 'object') {
+      if (caps.limits[n.limit] === 'none') return `capabilities.limits.${n.limit} is 'none'`
+    } else if (n === 'integerRange') {
+      if (!caps.integerRange) return 'capabilities.integerRange is not set'
+    } else if (!caps[n]) {
+      return `capabilities.${n} is false`
+    }
+    if (n === 'modules' && (!snippets.moduleExporting || !snippets.requireModule)) {
+      throw new Error('snippets.moduleExporting and snippets.requireModule are required when capabilities.modules is true')
+    }
+    if (n === 'multipleReturns' && !snippets.returnMany)
+      throw new Error('snippets.returnMany is required when capabilities.multipleReturns')
+    if (n === 'integerRange' && !snippets.numberKind)
+      throw new Error('snippets.numberKind is required when capabilities.integerRange is set')
+  }
+  return undefined
+}
