@@ -56,12 +56,17 @@ export class CompileCache {
   constructor(options: CacheOptions | false = {}) {
     if (options === false) return
     const r = cacheOptionsSchema.safeParse(options)
-    if (!r.success) throw new InvalidArgumentError(`cache.${r.error.issues[0]?.path.join('.') ?? ''}: ${r.error.issues[0]?.message}`)
+    if (!r.success) {
+      const issue = r.error.issues[0]
+      const field = issue?.path.length ? `cache.${issue.path.join('.')}` : 'cache'
+      const msg = issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : issue?.message
+      throw new InvalidArgumentError(`${field}: ${msg ?? 'invalid'}`)
+    }
     const o = r.data
     this.lru = new LRUCache<string, Entry>({
       max: o.maxEntries ?? 1_000,
       maxSize: o.maxSourceBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (e) => Math.max(1, 'script' in e ? e.script.source.length : e.error.message.length),
+      sizeCalculation: (e) => Math.max(1, Buffer.byteLength('script' in e ? e.script.source : e.error.message)),
       ttl: o.ttlMs || undefined,
       dispose: (_v, _k, reason) => {
         if (reason === 'evict' || reason === 'expire') this.evictions++
@@ -69,8 +74,9 @@ export class CompileCache {
     })
   }
 
+  /** One string per distinct parts (JSON, so no part can bleed into the next). */
   static key(p: CacheKeyParts): string {
-    return `${p.engineId}@${p.engineVersion}|${p.policyFingerprint}|${p.hash}|${p.name}`
+    return JSON.stringify([p.engineId, p.engineVersion, p.policyFingerprint, p.hash, p.name])
   }
 
   /** Returns the cached script (or rethrows the cached syntax error), compiling on a miss. */
@@ -84,18 +90,24 @@ export class CompileCache {
     this.misses++
     let p = this.pending.get(key)
     if (!p) {
-      p = compile().then(
-        (script): Entry => ({ script }),
-        (e: unknown): Entry => {
-          if (e instanceof ScriptSyntaxError) return { error: e }
-          throw e
-        },
-      )
+      // a compile that throws synchronously must still reach every caller as a rejection
+      p = Promise.resolve()
+        .then(compile)
+        .then(
+          (script): Entry => ({ script }),
+          (e: unknown): Entry => {
+            if (e instanceof ScriptSyntaxError) return { error: e }
+            throw e
+          },
+        )
+        .then((entry) => {
+          this.lru?.set(key, entry)
+          return entry
+        })
+        .finally(() => this.pending.delete(key))
       this.pending.set(key, p)
-      p.finally(() => this.pending.delete(key)).catch(() => undefined)
     }
     const entry = await p
-    this.lru?.set(key, entry)
     if ('error' in entry) throw entry.error
     return { script: entry.script, hit: false }
   }
