@@ -14,61 +14,94 @@ import { Bench } from 'tinybench'
  * @property {number} [opsPerUnit] operations inside one measured unit (e.g. 100k bridge calls)
  */
 
-/** Harness settings for the full run and for the CI smoke run. */
+/**
+ * Harness settings for the full run and for the CI smoke run. `rounds`: tasks that are
+ * compared run interleaved in this many rounds (A B, then B A, ...) so that drift on a
+ * shared machine (other processes, heap growth, JIT tiering) lands on both sides.
+ */
 export const PROFILES = {
-  full: { warmupTime: 300, warmupIterations: 5, time: 1500, iterations: 7 },
-  quick: { warmupTime: 20, warmupIterations: 1, time: 100, iterations: 5 },
+  full: { warmupTime: 300, warmupIterations: 3, time: 1500, iterations: 9, rounds: 3 },
+  quick: { warmupTime: 20, warmupIterations: 1, time: 100, iterations: 6, rounds: 2 },
 }
 
 /**
- * Measures one task with tinybench: warm-up first, then at least `iterations` samples
- * (more while the time budget lasts). A sample is one call of `fn`; `fn` may loop over
- * `batch` operations itself so that micro-operations are timed in batches and the
- * per-operation figures are the batch time divided by `batch` (a lone 5 µs call is
- * mostly timer noise and GC luck).
- *
- * @param {object} spec
- * @param {string} spec.name
- * @param {Measurement['kind']} spec.kind
- * @param {string} [spec.language]
- * @param {() => unknown} spec.fn one sample: runs `batch` operations
- * @param {number} [spec.batch] operations per call of `fn` (default 1)
- * @param {number} [spec.opsPerUnit] inner operations per operation, for rates
+ * @typedef {object} TaskSpec
+ * @property {string} name
+ * @property {Measurement['kind']} kind
+ * @property {string} [language]
+ * @property {() => unknown} fn one sample: runs `batch` operations
+ * @property {number} [batch] operations per call of `fn` (default 1)
+ * @property {number} [opsPerUnit] inner operations per operation, for rates
+ * @property {boolean} [gc] collect garbage before samples (outside the timing), for heavy
+ *   workloads whose garbage would otherwise be paid by whichever task runs next
+ */
+
+/**
+ * Measures one task; see `measureGroup`.
+ * @param {TaskSpec} spec
  * @param {typeof PROFILES.full} profile
  * @returns {Promise<Measurement>}
  */
 export async function measure(spec, profile) {
-  const batch = spec.batch ?? 1
-  const bench = new Bench({
-    name: spec.name,
-    throws: true,
-    warmup: true,
-    warmupTime: profile.warmupTime,
-    warmupIterations: profile.warmupIterations,
-    time: profile.time,
-    iterations: profile.iterations,
+  return (await measureGroup([spec], profile))[0]
+}
+
+/**
+ * Measures tasks that will be compared with tinybench: warm-up first, then samples in
+ * `profile.rounds` interleaved rounds (order reversed every other round), at least
+ * `profile.iterations` samples per task in all. A sample is one call of `fn`; `fn` may
+ * loop over `batch` operations itself so that micro-operations are timed in batches and
+ * the per-operation figures are the batch time divided by `batch` (a lone 5 µs call is
+ * mostly timer noise and GC luck). A task that throws is reported as failed.
+ *
+ * @param {TaskSpec[]} specs
+ * @param {typeof PROFILES.full} profile
+ * @returns {Promise<Measurement[]>}
+ */
+export async function measureGroup(specs, profile) {
+  const samples = specs.map(() => /** @type {number[]} */ ([]))
+  const errors = specs.map(() => /** @type {unknown} */ (undefined))
+  const perRound = Math.max(2, Math.ceil(profile.iterations / profile.rounds))
+  for (let round = 0; round < profile.rounds; round++) {
+    const order = specs.map((_, i) => i).filter((i) => errors[i] === undefined)
+    if (round % 2) order.reverse()
+    for (const i of order) {
+      const spec = specs[i]
+      const bench = new Bench({
+        name: spec.name,
+        throws: true,
+        retainSamples: true,
+        warmup: round === 0,
+        warmupTime: profile.warmupTime,
+        warmupIterations: profile.warmupIterations,
+        time: profile.time / profile.rounds,
+        iterations: perRound,
+      })
+      bench.add(spec.name, spec.fn, spec.gc ? { beforeAll: collect, beforeEach: collectSometimes } : {})
+      try {
+        await bench.run()
+        const r = bench.tasks[0]?.result
+        if (!r || !('latency' in r) || !r.latency.samples) throw new Error(`no result (${r?.state ?? 'missing'})`)
+        samples[i].push(...r.latency.samples)
+      } catch (e) {
+        errors[i] = e
+      }
+    }
+  }
+  return specs.map((spec, i) => {
+    if (errors[i] !== undefined) return failed(spec, errors[i])
+    const batch = spec.batch ?? 1
+    const s = summarize(samples[i].map((x) => x / batch))
+    return {
+      name: spec.name,
+      kind: spec.kind,
+      language: spec.language,
+      status: 'ok',
+      ...s,
+      samples: samples[i].length,
+      opsPerUnit: spec.opsPerUnit,
+    }
   })
-  bench.add(spec.name, spec.fn)
-  try {
-    await bench.run()
-  } catch (e) {
-    return failed(spec, e)
-  }
-  const task = bench.tasks[0]
-  const r = task?.result
-  if (!r || !('latency' in r)) return failed(spec, new Error(`no result (${r?.state ?? 'missing'})`))
-  const l = r.latency
-  return {
-    name: spec.name,
-    kind: spec.kind,
-    language: spec.language,
-    status: 'ok',
-    median: l.p50 / batch,
-    min: l.min / batch,
-    max: l.max / batch,
-    samples: l.samplesCount,
-    opsPerUnit: spec.opsPerUnit,
-  }
 }
 
 /**
@@ -114,6 +147,18 @@ export function summarize(values) {
 }
 
 // --- internal ---
+
+let lastCollect = 0
+
+function collect() {
+  globalThis.gc?.()
+  lastCollect = performance.now()
+}
+
+/** At most every 200 ms: light tasks take hundreds of samples and a full GC costs ms. */
+function collectSometimes() {
+  if (performance.now() - lastCollect > 200) collect()
+}
 
 /**
  * @param {{ name: string, kind: Measurement['kind'], language?: string }} spec

@@ -1,6 +1,6 @@
 import vm from 'node:vm'
 import { z } from 'zod'
-import { measure, unavailable } from '../harness.mjs'
+import { measureGroup, unavailable } from '../harness.mjs'
 import { openHost } from '../polyhost.mjs'
 import * as rawLua from '../raw/raw-lua.mjs'
 import * as rawJs from '../raw/raw-quickjs.mjs'
@@ -28,30 +28,40 @@ export async function bridgeCalls(ctx) {
   const ratios = []
   for (const language of /** @type {const} */ (['lua', 'js'])) {
     const source = sources[language]
-    const poly = await polyhostRow(ctx, language, source, n, unit)
-    const raw = language === 'lua' ? await rawLuaRow(ctx, source, n, unit) : await rawJsRow(ctx, source, n, unit)
-    rows.push(poly, raw)
+    const closers = []
+    const specs = []
+    const polyName = `Polyhost bridge (zod-validated): ${unit}`
+    const { host, core, note } = await openHost([language])
+    if (host) {
+      closers.push(() => host.close())
+      host.bridges.register(
+        core.defineBridge({
+          name: 'calc',
+          methods: { add: { args: [z.number(), z.number()], returns: z.number(), handler: (_ctx, a, b) => a + b } },
+        }),
+      )
+      specs.push({ name: polyName, kind: 'polyhost', fn: async () => expect(n, (await host.execute({ language, source })).value) })
+    }
+    specs.push(language === 'lua' ? rawLuaSpec(source, n, unit, closers) : await rawJsSpec(source, n, unit, closers))
     if (language === 'lua') {
       const w = await wasmoonEngine()
       if (w) {
+        closers.push(() => w.global.close())
         w.global.set('calc', { add: (a, b) => a + b })
-        rows.push(
-          await measure(
-            { name: `wasmoon: ${unit}`, kind: 'peer', language, opsPerUnit: n, fn: () => expect(n, w.doStringSync(source)) },
-            ctx.profile,
-          ),
-        )
-        w.global.close()
+        specs.push({ name: `wasmoon: ${unit}`, kind: 'peer', fn: () => expect(n, w.doStringSync(source)) })
       }
     } else {
       const context = vm.createContext({ calc: { add: (a, b) => a + b } })
-      rows.push(
-        await measure(
-          { name: `node:vm: ${unit}`, kind: 'peer', language, opsPerUnit: n, fn: () => expect(n, vm.runInContext(source, context)) },
-          ctx.profile,
-        ),
-      )
+      specs.push({ name: `node:vm: ${unit}`, kind: 'peer', fn: () => expect(n, vm.runInContext(source, context)) })
     }
+    const measured = await measureGroup(
+      specs.map((s) => ({ ...s, language, opsPerUnit: n })),
+      ctx.profile,
+    )
+    for (const close of closers) await close()
+    const poly = host ? measured[0] : unavailable({ name: polyName, kind: 'polyhost', language }, note)
+    const raw = measured[host ? 1 : 0]
+    rows.push(...(host ? measured : [poly, ...measured]))
     // Rate ratio: Polyhost calls per second over raw calls per second = raw time / Polyhost time.
     ratios.push(timeRatio({ label: 'Bridge call rate vs raw host function', language, a: raw, b: poly, goal: { min: 0.5 } }))
   }
@@ -67,28 +77,9 @@ export async function bridgeCalls(ctx) {
 
 // --- internal ---
 
-async function polyhostRow(ctx, language, source, n, unit) {
-  const name = `Polyhost bridge (zod-validated): ${unit}`
-  const { host, core, note } = await openHost([language])
-  if (!host) return unavailable({ name, kind: 'polyhost', language }, note)
-  try {
-    host.bridges.register(
-      core.defineBridge({
-        name: 'calc',
-        methods: { add: { args: [z.number(), z.number()], returns: z.number(), handler: (_ctx, a, b) => a + b } },
-      }),
-    )
-    return await measure(
-      { name, kind: 'polyhost', language, opsPerUnit: n, fn: async () => expect(n, (await host.execute({ language, source })).value) },
-      ctx.profile,
-    )
-  } finally {
-    await host.close()
-  }
-}
-
-async function rawLuaRow(ctx, source, n, unit) {
+function rawLuaSpec(source, n, unit, closers) {
   const L = rawLua.newState()
+  closers.push(() => rawLua.closeState(L))
   lua.lua_createtable(L, 0, 1)
   lua.lua_pushcfunction(L, (S) => {
     lua.lua_pushnumber(S, lua.lua_tonumber(S, 1) + lua.lua_tonumber(S, 2))
@@ -97,34 +88,19 @@ async function rawLuaRow(ctx, source, n, unit) {
   lua.lua_setfield(L, -2, rawLua.luaSource('add'))
   lua.lua_setglobal(L, rawLua.luaSource('calc'))
   const src = rawLua.luaSource(source)
-  const row = await measure(
-    { name: `raw fengari host function: ${unit}`, kind: 'raw', language: 'lua', opsPerUnit: n, fn: () => expect(n, rawLua.run(L, src)) },
-    ctx.profile,
-  )
-  rawLua.closeState(L)
-  return row
+  return { name: `raw fengari host function: ${unit}`, kind: 'raw', fn: () => expect(n, rawLua.run(L, src)) }
 }
 
-async function rawJsRow(ctx, source, n, unit) {
+async function rawJsSpec(source, n, unit, closers) {
   const qjs = await rawJs.newContext()
+  closers.push(() => rawJs.dispose(qjs))
   const calc = qjs.newObject()
   const add = qjs.newFunction('add', (a, b) => qjs.newNumber(qjs.getNumber(a) + qjs.getNumber(b)))
   qjs.setProp(calc, 'add', add)
   qjs.setProp(qjs.global, 'calc', calc)
   add.dispose()
   calc.dispose()
-  const row = await measure(
-    {
-      name: `raw QuickJS newFunction: ${unit}`,
-      kind: 'raw',
-      language: 'js',
-      opsPerUnit: n,
-      fn: () => expect(n, rawJs.evalValue(qjs, source)),
-    },
-    ctx.profile,
-  )
-  rawJs.dispose(qjs)
-  return row
+  return { name: `raw QuickJS newFunction: ${unit}`, kind: 'raw', fn: () => expect(n, rawJs.evalValue(qjs, source)) }
 }
 
 function expect(n, got) {

@@ -1,5 +1,5 @@
 import { deepStrictEqual } from 'node:assert'
-import { measure, unavailable } from '../harness.mjs'
+import { measureGroup, unavailable } from '../harness.mjs'
 import { openHost } from '../polyhost.mjs'
 import * as rawLua from '../raw/raw-lua.mjs'
 import * as rawJs from '../raw/raw-quickjs.mjs'
@@ -29,38 +29,48 @@ export async function conversion(ctx) {
   const records = makeRecords(1000)
   const rows = []
   const ratios = []
-  const floor = await measure(
-    { name: 'V8 JSON.parse(JSON.stringify(records))', kind: 'floor', fn: () => JSON.parse(JSON.stringify(records)) },
-    ctx.profile,
-  )
-  rows.push(floor)
   for (const language of /** @type {const} */ (['lua', 'js'])) {
     const source = language === 'lua' ? 'return records' : 'records'
-    const poly = await polyhostRow(ctx, language, source, records)
-    const raws = language === 'lua' ? await rawLuaRows(ctx, records) : await rawJsRows(ctx, records)
-    rows.push(poly, ...raws)
-    const best = raws.filter((r) => r.status === 'ok').sort((a, b) => a.median - b.median)[0] ?? raws[0]
-    ratios.push(timeRatio({ label: 'Conversion (1,000 records in+out) vs best raw path', language, a: poly, b: best, goal: { max: 1.2 } }))
+    const closers = []
+    const polyName = 'Polyhost: globals in, result out'
+    const specs = []
+    const { host, note } = await openHost([language])
+    if (host) {
+      closers.push(() => host.close())
+      specs.push({
+        name: polyName,
+        kind: 'polyhost',
+        fn: async () => (await host.execute({ language, source, globals: { records } })).value,
+      })
+    }
+    const raws = language === 'lua' ? rawLuaSpecs(records, closers) : await rawJsSpecs(records, closers)
+    specs.push(...raws)
     if (language === 'lua') {
       const w = await wasmoonEngine()
       if (w) {
-        rows.push(
-          await measure(
-            {
-              name: 'wasmoon: global.set + doStringSync (table proxies off)',
-              kind: 'peer',
-              language,
-              fn: () => {
-                w.global.set('records', records)
-                return w.doStringSync(source)
-              },
-            },
-            ctx.profile,
-          ),
-        )
-        w.global.close()
+        closers.push(() => w.global.close())
+        specs.push({
+          name: 'wasmoon: global.set + doStringSync (table proxies off)',
+          kind: 'peer',
+          fn: () => {
+            w.global.set('records', records)
+            return w.doStringSync(source)
+          },
+        })
       }
     }
+    specs.push({ name: 'V8 JSON.parse(JSON.stringify(records)) (floor)', kind: 'floor', fn: () => JSON.parse(JSON.stringify(records)) })
+    const checked = await Promise.all(specs.map((s) => verified(s, records)))
+    const measured = await measureGroup(
+      checked.map((s) => ({ ...s, language, gc: true })),
+      ctx.profile,
+    )
+    for (const close of closers) await close()
+    const poly = host ? measured[0] : unavailable({ name: polyName, kind: 'polyhost', language }, note)
+    const rawRows = measured.filter((m) => m.kind === 'raw')
+    rows.push(...(host ? measured : [poly, ...measured]))
+    const best = rawRows.filter((r) => r.status === 'ok').sort((a, b) => a.median - b.median)[0] ?? rawRows[0]
+    ratios.push(timeRatio({ label: 'Conversion (1,000 records in+out) vs best raw path', language, a: poly, b: best, goal: { max: 1.2 } }))
   }
   return {
     id: 4,
@@ -68,42 +78,45 @@ export async function conversion(ctx) {
     unit: 'per round trip',
     rows,
     ratios,
-    notes: ['Each path is checked once to return records deep-equal to the input before it is timed.'],
+    notes: [
+      'Each path is checked once to return records deep-equal to the input before it is timed; a path that does not is reported as failed.',
+      'Garbage is collected before each sample, outside the timing.',
+    ],
   }
 }
 
 // --- internal ---
 
-async function polyhostRow(ctx, language, source, records) {
-  const name = 'Polyhost: globals in, result out'
-  const { host, note } = await openHost([language])
-  if (!host) return unavailable({ name, kind: 'polyhost', language }, note)
+/** Checks a path once; a path returning something else than the records fails when timed. */
+async function verified(spec, records) {
   try {
-    const run = async () => (await host.execute({ language, source, globals: { records } })).value
-    deepStrictEqual(await run(), records)
-    return await measure({ name, kind: 'polyhost', language, fn: run }, ctx.profile)
+    deepStrictEqual(await spec.fn(), records)
+    return spec
   } catch (e) {
-    return { name, kind: 'polyhost', language, status: 'failed', note: String(e?.message ?? e).split('\n')[0] }
-  } finally {
-    await host.close()
+    const message = `does not return the records unchanged: ${String(e?.message ?? e).split('\n')[0]}`
+    return {
+      ...spec,
+      fn: () => {
+        throw new Error(message)
+      },
+    }
   }
 }
 
-async function rawLuaRows(ctx, records) {
+function rawLuaSpecs(records, closers) {
   const L = rawLua.newState()
+  closers.push(() => rawLua.closeState(L))
   const src = rawLua.luaSource('return records')
-  const run = () => {
+  const fn = () => {
     rawLua.setGlobal(L, 'records', records)
     return rawLua.run(L, src)
   }
-  deepStrictEqual(run(), records)
-  const row = await measure({ name: 'raw fengari: C-API table build + walk', kind: 'raw', language: 'lua', fn: run }, ctx.profile)
-  rawLua.closeState(L)
-  return [row]
+  return [{ name: 'raw fengari: C-API table build + walk', kind: 'raw', fn }]
 }
 
-async function rawJsRows(ctx, records) {
+async function rawJsSpecs(records, closers) {
   const vm = await rawJs.newContext()
+  closers.push(() => rawJs.dispose(vm))
   const handles = () => {
     rawJs.setGlobal(vm, 'records', records)
     return rawJs.evalValue(vm, 'records')
@@ -112,12 +125,8 @@ async function rawJsRows(ctx, records) {
     rawJs.setGlobalJson(vm, 'records', records)
     return rawJs.evalJson(vm, 'records')
   }
-  deepStrictEqual(handles(), records)
-  deepStrictEqual(json(), records)
-  const out = [
-    await measure({ name: 'raw QuickJS: handle tree in, dump out', kind: 'raw', language: 'js', fn: handles }, ctx.profile),
-    await measure({ name: 'raw QuickJS: JSON string in and out', kind: 'raw', language: 'js', fn: json }, ctx.profile),
+  return [
+    { name: 'raw QuickJS: handle tree in, dump out', kind: 'raw', fn: handles },
+    { name: 'raw QuickJS: JSON string in and out', kind: 'raw', fn: json },
   ]
-  rawJs.dispose(vm)
-  return out
 }

@@ -1,5 +1,5 @@
 import vm from 'node:vm'
-import { measure, unavailable } from '../harness.mjs'
+import { measureGroup, unavailable } from '../harness.mjs'
 import { openHost } from '../polyhost.mjs'
 import * as rawLua from '../raw/raw-lua.mjs'
 import * as rawJs from '../raw/raw-quickjs.mjs'
@@ -14,7 +14,7 @@ import { timeRatio } from '../ratios.mjs'
 function programs(quick) {
   const fibN = quick ? 20 : 27
   const strN = quick ? 2_000 : 20_000
-  const tabN = quick ? 5_000 : 50_000
+  const tabN = quick ? 5_000 : 20_000
   return [
     {
       name: `fib(${fibN})`,
@@ -65,48 +65,40 @@ return sum + Object.keys(groups).length })()`,
 export async function cpu(ctx) {
   const rows = []
   const ratios = []
-  const progs = programs(ctx.quick)
   for (const language of /** @type {const} */ (['lua', 'js'])) {
     const { host, note } = await openHost([language])
     const L = language === 'lua' ? rawLua.newState() : undefined
     const qjs = language === 'js' ? await rawJs.newContext() : undefined
     const wasmoon = language === 'lua' ? await wasmoonEngine() : undefined
     const context = vm.createContext({})
-    for (const p of progs) {
+    for (const p of programs(ctx.quick)) {
       const source = p[language]
-      const expected = language === 'lua' ? rawLua.run(L, rawLua.luaSource(source)) : rawJs.evalValue(qjs, source)
-      const poly = host
-        ? await measure(
-            {
-              name: `Polyhost (limits on): ${p.name}`,
-              kind: 'polyhost',
-              language,
-              fn: async () => check(expected, (await host.execute({ language, source })).value),
-            },
-            ctx.profile,
-          )
-        : unavailable({ name: `Polyhost (limits on): ${p.name}`, kind: 'polyhost', language }, note)
       const luaSrc = language === 'lua' ? rawLua.luaSource(source) : undefined
-      const raw = await measure(
+      const runRaw = () => (language === 'lua' ? rawLua.run(L, luaSrc) : rawJs.evalValue(qjs, source))
+      const expected = runRaw()
+      const polyName = `Polyhost (limits on): ${p.name}`
+      const specs = [
         {
           name: `raw ${language === 'lua' ? 'fengari' : 'QuickJS'} (no hooks): ${p.name}`,
           kind: 'raw',
-          language,
-          fn: () => check(expected, language === 'lua' ? rawLua.run(L, luaSrc) : rawJs.evalValue(qjs, source)),
+          fn: () => check(expected, runRaw()),
         },
+      ]
+      if (host)
+        specs.unshift({
+          name: polyName,
+          kind: 'polyhost',
+          fn: async () => check(expected, (await host.execute({ language, source })).value),
+        })
+      if (wasmoon) specs.push({ name: `wasmoon: ${p.name}`, kind: 'peer', fn: () => wasmoon.doStringSync(source) })
+      if (language === 'js') specs.push({ name: `node:vm: ${p.name}`, kind: 'peer', fn: () => vm.runInContext(source, context) })
+      const measured = await measureGroup(
+        specs.map((s) => ({ ...s, language, gc: true })),
         ctx.profile,
       )
-      rows.push(poly, raw)
-      if (wasmoon) {
-        rows.push(
-          await measure({ name: `wasmoon: ${p.name}`, kind: 'peer', language, fn: () => wasmoon.doStringSync(source) }, ctx.profile),
-        )
-      }
-      if (language === 'js') {
-        rows.push(
-          await measure({ name: `node:vm: ${p.name}`, kind: 'peer', language, fn: () => vm.runInContext(source, context) }, ctx.profile),
-        )
-      }
+      const poly = host ? measured[0] : unavailable({ name: polyName, kind: 'polyhost', language }, note)
+      const raw = measured[host ? 1 : 0]
+      rows.push(...(host ? measured : [poly, ...measured]))
       ratios.push(timeRatio({ label: `Limits on vs raw: ${p.name}`, language, a: poly, b: raw, goal: { max: 1.1 } }))
     }
     await host?.close()
@@ -122,7 +114,7 @@ export async function cpu(ctx) {
     ratios,
     notes: [
       'Polyhost limits: instructions 2e9, timeout 120 s, memory 256 MiB, all enforced; raw engines run without hooks or interrupt handlers.',
-      'Every run is checked against the raw result, so a faster path cannot be a wrong one.',
+      'Every run is checked against the raw result, so a faster path cannot be a wrong one. Garbage is collected before each sample, outside the timing.',
     ],
   }
 }

@@ -1,14 +1,19 @@
 import vm from 'node:vm'
-import { measure, unavailable } from '../harness.mjs'
+import { measureGroup, unavailable } from '../harness.mjs'
 import { openHost } from '../polyhost.mjs'
+import { wasmoonEngine } from '../raw/peers.mjs'
 import * as rawLua from '../raw/raw-lua.mjs'
 import * as rawJs from '../raw/raw-quickjs.mjs'
-import { wasmoonEngine } from '../raw/peers.mjs'
 import { timeRatio } from '../ratios.mjs'
 
-const LUA = 'return a + b'
-const JS = 'a + b'
+const SOURCES = { lua: 'return a + b', js: 'a + b' }
 const GLOBALS = { a: 20, b: 22 }
+const NAMES = {
+  execute: 'Polyhost: warm execute',
+  run: 'Polyhost: compile once + run',
+  raw: { lua: 'raw fengari: set globals + luaL_loadstring + lua_pcall', js: 'raw QuickJS: set globals + evalCode' },
+  fresh: { lua: 'raw fengari: fresh state + openlibs per call', js: 'raw QuickJS: fresh runtime + context per call' },
+}
 
 /**
  * Workload 1: a tiny script with two globals. Shows the fixed cost of one execution:
@@ -19,117 +24,16 @@ const GLOBALS = { a: 20, b: 22 }
  * @returns {Promise<import('../workloads.mjs').WorkloadResult>}
  */
 export async function tiny(ctx) {
-  const batch = ctx.quick ? 50 : 200
-  const m = (spec) => measure({ batch, ...spec }, ctx.profile)
   const rows = []
-
-  // --- Lua ---
-  const luaSrc = rawLua.luaSource(LUA)
-  const L = rawLua.newState()
-  const rawLuaRow = await m({
-    name: 'raw fengari: set globals + luaL_loadstring + lua_pcall',
-    kind: 'raw',
-    language: 'lua',
-    fn: () => {
-      for (let i = 0; i < batch; i++) {
-        rawLua.setGlobal(L, 'a', GLOBALS.a)
-        rawLua.setGlobal(L, 'b', GLOBALS.b)
-        rawLua.run(L, luaSrc)
-      }
-    },
-  })
-  rawLua.closeState(L)
-  const freshLuaRow = await m({
-    name: 'raw fengari: fresh state + openlibs per call',
-    kind: 'raw',
-    language: 'lua',
-    batch: ctx.quick ? 5 : 20,
-    fn: () => {
-      for (let i = 0; i < (ctx.quick ? 5 : 20); i++) {
-        const S = rawLua.newState()
-        rawLua.setGlobal(S, 'a', GLOBALS.a)
-        rawLua.setGlobal(S, 'b', GLOBALS.b)
-        rawLua.run(S, luaSrc)
-        rawLua.closeState(S)
-      }
-    },
-  })
-  const lua = await polyhostRows(ctx, 'lua', LUA, m)
-  rows.push(...lua.rows, rawLuaRow, freshLuaRow)
-  const wasmoon = await wasmoonEngine()
-  if (wasmoon) {
-    rows.push(
-      await m({
-        name: 'wasmoon: global.set + doStringSync',
-        kind: 'peer',
-        language: 'lua',
-        fn: () => {
-          for (let i = 0; i < batch; i++) {
-            wasmoon.global.set('a', GLOBALS.a)
-            wasmoon.global.set('b', GLOBALS.b)
-            wasmoon.doStringSync(LUA)
-          }
-        },
-      }),
-    )
-    wasmoon.global.close()
-  } else rows.push(unavailable({ name: 'wasmoon', kind: 'peer', language: 'lua' }, 'not installed'))
-
-  // --- JS ---
-  const qjs = await rawJs.newContext()
-  const rawJsRow = await m({
-    name: 'raw QuickJS: set globals + evalCode',
-    kind: 'raw',
-    language: 'js',
-    fn: () => {
-      for (let i = 0; i < batch; i++) {
-        rawJs.setGlobal(qjs, 'a', GLOBALS.a)
-        rawJs.setGlobal(qjs, 'b', GLOBALS.b)
-        rawJs.evalValue(qjs, JS)
-      }
-    },
-  })
-  rawJs.dispose(qjs)
-  const freshJsRow = await m({
-    name: 'raw QuickJS: fresh runtime + context per call',
-    kind: 'raw',
-    language: 'js',
-    batch: ctx.quick ? 5 : 20,
-    fn: async () => {
-      for (let i = 0; i < (ctx.quick ? 5 : 20); i++) {
-        const c = await rawJs.newContext()
-        rawJs.setGlobal(c, 'a', GLOBALS.a)
-        rawJs.setGlobal(c, 'b', GLOBALS.b)
-        rawJs.evalValue(c, JS)
-        rawJs.dispose(c)
-      }
-    },
-  })
-  const js = await polyhostRows(ctx, 'js', JS, m)
-  const context = vm.createContext({})
-  const vmRow = await m({
-    name: 'node:vm: set globals + runInContext',
-    kind: 'peer',
-    language: 'js',
-    fn: () => {
-      for (let i = 0; i < batch; i++) {
-        context.a = GLOBALS.a
-        context.b = GLOBALS.b
-        vm.runInContext(JS, context)
-      }
-    },
-  })
-  rows.push(...js.rows, rawJsRow, freshJsRow, vmRow)
-
   const ratios = []
-  for (const [language, p, raw, fresh] of [
-    ['lua', lua, rawLuaRow, freshLuaRow],
-    ['js', js, rawJsRow, freshJsRow],
-  ]) {
+  for (const language of /** @type {const} */ (['lua', 'js'])) {
+    const r = await measureLanguage(ctx, language)
+    rows.push(...r.rows)
+    const { execute, run, raw, fresh } = r.byName
     ratios.push(
-      timeRatio({ label: 'Warm execute vs raw parse+run', language, a: p.execute, b: raw, goal: { max: 2.5 } }),
-      timeRatio({ label: 'compile + run vs raw parse+run', language, a: p.run, b: raw, goal: { max: 2.5 } }),
-      timeRatio({ label: 'Pooled execute: fresh raw state / pooled', language, a: fresh, b: p.execute, goal: { min: 20 } }),
+      timeRatio({ label: 'Warm execute vs raw parse+run', language, a: execute, b: raw, goal: { max: 2.5 } }),
+      timeRatio({ label: 'compile + run vs raw parse+run', language, a: run, b: raw, goal: { max: 2.5 } }),
+      timeRatio({ label: 'Pooled execute: fresh raw state / pooled', language, a: fresh, b: execute, goal: { min: 20 } }),
     )
   }
   return {
@@ -138,37 +42,111 @@ export async function tiny(ctx) {
     unit: 'per execution',
     rows,
     ratios,
-    notes: ['Raw paths set the two globals and parse the source on every call, as a user without a compile cache would.'],
+    notes: [
+      'Raw paths set the two globals and parse the source on every call, as a user without a compile cache would.',
+      'Pooled vs fresh compares Polyhost warm execute with a fresh raw state per call (no sandbox set-up at all).',
+    ],
   }
 }
 
 // --- internal ---
 
-async function polyhostRows(ctx, language, source, m) {
-  const names = { execute: `Polyhost: warm execute`, run: `Polyhost: compile once + run` }
-  const { host, note } = await openHost([language])
-  if (!host) {
-    const rows = Object.values(names).map((name) => unavailable({ name, kind: 'polyhost', language }, note))
-    return { rows, execute: rows[0], run: rows[1] }
-  }
+async function measureLanguage(ctx, language) {
   const batch = ctx.quick ? 50 : 200
-  const execute = await m({
-    name: names.execute,
-    kind: 'polyhost',
-    language,
-    fn: async () => {
-      for (let i = 0; i < batch; i++) await host.execute({ language, source, globals: GLOBALS })
-    },
-  })
-  const script = await host.compile({ language, source })
-  const run = await m({
-    name: names.run,
-    kind: 'polyhost',
-    language,
-    fn: async () => {
-      for (let i = 0; i < batch; i++) await script.run({ globals: GLOBALS })
-    },
-  })
-  await host.close()
-  return { rows: [execute, run], execute, run }
+  const freshBatch = ctx.quick ? 5 : 20
+  const source = SOURCES[language]
+  const loop = (n, body) => async () => {
+    for (let i = 0; i < n; i++) await body()
+  }
+  const syncLoop = (n, body) => () => {
+    for (let i = 0; i < n; i++) body()
+  }
+  const specs = {}
+  const missing = []
+  const closers = []
+
+  const { host, note } = await openHost([language])
+  if (host) {
+    closers.push(() => host.close())
+    const script = await host.compile({ language, source })
+    specs.execute = { name: NAMES.execute, fn: loop(batch, () => host.execute({ language, source, globals: GLOBALS })) }
+    specs.run = { name: NAMES.run, fn: loop(batch, () => script.run({ globals: GLOBALS })) }
+  } else {
+    missing.push(unavailable({ name: NAMES.execute, kind: 'polyhost', language }, note))
+    missing.push(unavailable({ name: NAMES.run, kind: 'polyhost', language }, note))
+  }
+
+  if (language === 'lua') {
+    const src = rawLua.luaSource(source)
+    const L = rawLua.newState()
+    closers.push(() => rawLua.closeState(L))
+    const setAndRun = (S) => {
+      rawLua.setGlobal(S, 'a', GLOBALS.a)
+      rawLua.setGlobal(S, 'b', GLOBALS.b)
+      return rawLua.run(S, src)
+    }
+    specs.raw = { name: NAMES.raw.lua, fn: syncLoop(batch, () => setAndRun(L)) }
+    specs.fresh = {
+      name: NAMES.fresh.lua,
+      batch: freshBatch,
+      fn: syncLoop(freshBatch, () => {
+        const S = rawLua.newState()
+        setAndRun(S)
+        rawLua.closeState(S)
+      }),
+    }
+    const w = await wasmoonEngine()
+    if (w) {
+      closers.push(() => w.global.close())
+      specs.peer = {
+        name: 'wasmoon: global.set + doStringSync',
+        kind: 'peer',
+        fn: syncLoop(batch, () => {
+          w.global.set('a', GLOBALS.a)
+          w.global.set('b', GLOBALS.b)
+          w.doStringSync(source)
+        }),
+      }
+    }
+  } else {
+    const q = await rawJs.newContext()
+    closers.push(() => rawJs.dispose(q))
+    const setAndRun = (c) => {
+      rawJs.setGlobal(c, 'a', GLOBALS.a)
+      rawJs.setGlobal(c, 'b', GLOBALS.b)
+      return rawJs.evalValue(c, source)
+    }
+    specs.raw = { name: NAMES.raw.js, fn: syncLoop(batch, () => setAndRun(q)) }
+    const module = await rawJs.quickjs()
+    specs.fresh = {
+      name: NAMES.fresh.js,
+      batch: freshBatch,
+      fn: syncLoop(freshBatch, () => {
+        const c = module.newContext()
+        setAndRun(c)
+        rawJs.dispose(c)
+      }),
+    }
+    const context = vm.createContext({})
+    specs.peer = {
+      name: 'node:vm: set globals + runInContext',
+      kind: 'peer',
+      fn: syncLoop(batch, () => {
+        context.a = GLOBALS.a
+        context.b = GLOBALS.b
+        vm.runInContext(source, context)
+      }),
+    }
+  }
+
+  const keys = Object.keys(specs)
+  const kindOf = (k) => (k === 'execute' || k === 'run' ? 'polyhost' : k === 'peer' ? 'peer' : 'raw')
+  const measured = await measureGroup(
+    keys.map((k) => ({ batch, kind: kindOf(k), language, ...specs[k] })),
+    ctx.profile,
+  )
+  for (const close of closers) await close()
+  const byName = Object.fromEntries(keys.map((k, i) => [k, measured[i]]))
+  for (const m of missing) byName[m.name === NAMES.execute ? 'execute' : 'run'] = m
+  return { rows: [...missing, ...measured], byName }
 }
