@@ -7,16 +7,18 @@ import { FENGARI_VERSION } from './raw/raw-lua.mjs'
 import { QUICKJS_VERSION } from './raw/raw-quickjs.mjs'
 
 /**
- * What the figures were measured on: machine, runtime, engine and peer versions.
+ * What the figures were measured on: machine, runtime, engine and peer versions, and the
+ * load average at start and end (other processes on the machine add noise).
+ * @param {number[]} loadAtStart `os.loadavg()` when the run began
  * @returns {Promise<{ lines: string[], peers: Awaited<ReturnType<typeof peerInfo>>, polyhost: Awaited<ReturnType<typeof polyhostInfo>> }>}
  */
-export async function machineInfo() {
+export async function machineInfo(loadAtStart) {
   const cpus = os.cpus()
   const peers = await peerInfo()
   const polyhost = await polyhostInfo()
   const lines = [
     `CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} (${os.arch()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-    `OS: ${os.type()} ${os.release()}`,
+    `OS: ${os.type()} ${os.release()}; load average (1 min) ${loadAtStart[0].toFixed(2)} at start, ${os.loadavg()[0].toFixed(2)} at end`,
     `Node ${process.versions.node} (V8 ${process.versions.v8})`,
     `Polyhost commit: ${commit()}`,
     ...polyhost.map((p) => `${p.name}: ${p.missing ? `not available (${p.missing})` : p.version}`),

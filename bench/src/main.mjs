@@ -4,6 +4,7 @@
  * inputs, short sampling, well under a minute; it never asserts times.
  */
 import { readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { PROFILES } from './harness.mjs'
@@ -24,6 +25,7 @@ const { values } = parseArgs({
 })
 
 const started = performance.now()
+const loadAtStart = os.loadavg()
 const quick = values.quick
 const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined
 const ctx = { quick, profile: quick ? PROFILES.quick : PROFILES.full }
@@ -44,7 +46,7 @@ for (const w of WORKLOADS) {
   }
 }
 
-const machine = await machineInfo()
+const machine = await machineInfo(loadAtStart)
 const missed = results.some((r) => r.ratios.some((x) => x.status === 'missed'))
 const closing = missed ? await closingNotes() : []
 const md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing })
