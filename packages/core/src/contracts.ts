@@ -121,7 +121,25 @@ export interface EnginePlugin {
   readonly capabilities: EngineCapabilities
   /** Version of the engine and its VM; part of compile-cache keys. */
   readonly version?: string
+  /** Where a worker imports this plugin from; required by `isolation: 'worker'`. */
+  readonly module?: EngineModuleRef
   create(env: EngineEnvironment): Promise<ScriptEngine>
+}
+
+/**
+ * How a worker thread re-creates a plugin made on the host thread: it imports `specifier`
+ * and calls the factory exported as `export` with `options` (or takes the plugin object).
+ *
+ * @example
+ * module: { specifier: import.meta.url, export: 'luaEngine', options }
+ */
+export interface EngineModuleRef {
+  /** An `import()` specifier a worker can load: a package name or an absolute `file:` URL. */
+  readonly specifier: string
+  /** Name of the export: a factory (called with `options`) or a plugin object. */
+  readonly export: string
+  /** The factory's options; must survive a structured clone. */
+  readonly options?: unknown
 }
 
 /** The typed factory shape engine packages export. */
