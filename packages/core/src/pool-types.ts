@@ -11,7 +11,7 @@ export const poolOptionsSchema = z
     min: count.optional(),
     /** Most states alive at once, across tenants. Default 8. */
     max: z.number().int().positive().optional(),
-    /** How long `acquire` waits for a state before PoolExhaustedError. Default 10 s. */
+    /** How long `acquire` waits for a state before PoolExhaustedError. Default 10 s; 0 = no limit. */
     acquireTimeoutMs: ms.optional(),
     /** Idle states above `min` are destroyed after this long. Default 60 s; 0 = never. */
     idleTimeoutMs: ms.optional(),
@@ -19,7 +19,7 @@ export const poolOptionsSchema = z
     maxLifetimeMs: ms.optional(),
     /** States are destroyed after this many executions. Default 10,000; 0 = never. */
     maxUses: count.optional(),
-    /** Idle states are validated this often. Default 30 s; 0 = never. */
+    /** Idle states are validated this often (eviction runs on the same tick). Default 30 s; 0 = never. */
     healthCheckIntervalMs: ms.optional(),
     /** A state that ran one tenant's script never runs another tenant's. Default false. */
     partitionByTenant: z.boolean().optional(),
@@ -67,6 +67,18 @@ export interface StateFactory<S> {
   destroy(state: S): Promise<void> | void
   /** Called before each hand-out (e.g. to pick up new bridges); false destroys the state. */
   checkout?(state: S): Promise<boolean | undefined> | boolean | undefined
+}
+
+export interface AcquireOptions {
+  readonly tenant?: string | undefined
+  readonly signal?: AbortSignal | undefined
+  /** Overrides the pool's `acquireTimeoutMs` (0 = wait without a time limit). */
+  readonly timeoutMs?: number | undefined
+}
+
+export interface ReleaseOptions {
+  /** Destroy instead of reset: the state hit a limit or saw a host-level error. */
+  readonly discard?: boolean
 }
 
 /** A state handed out by `acquire`; give it back with `release`. */

@@ -1,24 +1,16 @@
-import { CancelledError, ClosedError, PoolExhaustedError } from './errors.js'
+import { CancelledError, ClosedError, InvalidArgumentError, PoolExhaustedError } from './errors.js'
 import {
+  type AcquireOptions,
   type Lease,
   type PoolOptions,
   type PoolStats,
+  type ReleaseOptions,
   type ResolvedPoolOptions,
   resolvePoolOptions,
   type StateFactory,
 } from './pool-types.js'
 
-export interface AcquireOptions {
-  readonly tenant?: string | undefined
-  readonly signal?: AbortSignal | undefined
-  /** Overrides the pool's `acquireTimeoutMs`. */
-  readonly timeoutMs?: number | undefined
-}
-
-export interface ReleaseOptions {
-  /** Destroy instead of reset: the state hit a limit or saw a host-level error. */
-  readonly discard?: boolean
-}
+export type { AcquireOptions, ReleaseOptions }
 
 /**
  * A pool of engine states over a StateFactory: pre-warmed to `min`, at most `max` alive,
@@ -35,9 +27,16 @@ export class StatePool<S> {
   readonly options: ResolvedPoolOptions
   private readonly all = new Set<Entry<S>>()
   private idle: Entry<S>[] = []
+  /** Callers in line for a state (FIFO). */
   private readonly waiters: Waiter<S>[] = []
+  /** Callers taken out of line whose state is being created or checked out. */
+  private readonly serving = new Set<Waiter<S>>()
+  /** One lease object per hand-out, so a stale lease can never release a reused state. */
+  private readonly leases = new WeakMap<Lease<S>, Entry<S>>()
   private creating = 0
   private closed = false
+  private closing: Promise<void> | undefined
+  private maintaining: Promise<void> | undefined
   private drained: (() => void) | undefined
   private readonly timer: ReturnType<typeof setInterval> | undefined
   private readonly counters = {
@@ -57,8 +56,10 @@ export class StatePool<S> {
     options?: PoolOptions,
   ) {
     this.options = resolvePoolOptions(options)
-    const every = this.options.healthCheckIntervalMs
-    if (every > 0) {
+    const o = this.options
+    // without health checks, idle and lifetime eviction still need a tick
+    const every = o.healthCheckIntervalMs || Math.min(...[o.idleTimeoutMs, o.maxLifetimeMs].filter((x) => x > 0))
+    if (Number.isFinite(every) && every > 0) {
       this.timer = setInterval(() => void this.maintain(), every)
       this.timer.unref?.()
     }
@@ -66,6 +67,7 @@ export class StatePool<S> {
 
   /** Creates `min` states. Errors propagate: a factory that cannot create is a setup error. */
   async start(): Promise<void> {
+    if (this.closed) throw new ClosedError('pool is closed')
     const n = this.options.min - this.all.size - this.creating
     await Promise.all(Array.from({ length: Math.max(0, n) }, () => this.createIdle()))
   }
@@ -73,15 +75,20 @@ export class StatePool<S> {
   /** Hands out a state, waiting (FIFO) while `max` are busy. */
   acquire(opts: AcquireOptions = {}): Promise<Lease<S>> {
     if (this.closed) return Promise.reject(new ClosedError('pool is closed'))
+    const timeout = opts.timeoutMs ?? this.options.acquireTimeoutMs
+    if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
+      return Promise.reject(new InvalidArgumentError(`acquire: timeoutMs must be a non-negative number, received ${String(timeout)}`))
+    }
     if (opts.signal?.aborted) return Promise.reject(new CancelledError('acquire cancelled'))
     const partition = this.options.partitionByTenant ? (opts.tenant ?? '') : undefined
     return new Promise<Lease<S>>((resolve, reject) => {
       const w: Waiter<S> = { partition, resolve, reject, since: performance.now(), settled: false }
-      const timeout = opts.timeoutMs ?? this.options.acquireTimeoutMs
-      w.timer = setTimeout(
-        () => this.failWaiter(w, new PoolExhaustedError(`no state free within ${timeout} ms (max ${this.options.max})`), true),
-        timeout,
-      )
+      if (timeout > 0) {
+        w.timer = setTimeout(
+          () => this.failWaiter(w, new PoolExhaustedError(`no state free within ${timeout} ms (max ${this.options.max})`), true),
+          timeout,
+        )
+      }
       if (opts.signal) {
         const signal = opts.signal
         const onAbort = () => this.failWaiter(w, new CancelledError('acquire cancelled'))
@@ -93,28 +100,25 @@ export class StatePool<S> {
     })
   }
 
-  /** Returns a state: reset and validated for reuse, or destroyed. */
+  /** Returns a state: reset and validated for reuse, or destroyed. A second release is ignored. */
   async release(lease: Lease<S>, opts: ReleaseOptions = {}): Promise<void> {
-    const entry = lease as Entry<S>
-    if (!entry.active) return
-    entry.active = false
+    const entry = this.leases.get(lease)
+    if (!entry) return
+    this.leases.delete(lease)
     entry.uses++
-    const o = this.options
-    const now = performance.now()
-    const worn = (o.maxUses > 0 && entry.uses >= o.maxUses) || (o.maxLifetimeMs > 0 && now - entry.createdAt >= o.maxLifetimeMs)
     if (opts.discard) this.counters.quarantined++
-    if (opts.discard || worn || this.closed) return this.destroy(entry)
+    if (opts.discard || this.worn(entry) || this.closed) return this.destroy(entry)
+    // the entry stays active while it resets: nothing else may touch the state meanwhile
     try {
       this.counters.resets++
       await this.factory.reset(entry.state)
-      if (!(await this.factory.validate(entry.state))) throw new Error('validation failed')
+      if ((await this.factory.validate(entry.state)) !== true) throw new Error('validation failed')
     } catch {
       this.counters.resetFailures++
       return this.destroy(entry)
     }
-    if (this.closed) return this.destroy(entry)
-    entry.idleSince = performance.now()
-    this.idle.push(entry)
+    if (this.closed || !this.all.has(entry)) return this.destroy(entry)
+    this.makeIdle(entry)
     this.pump()
   }
 
@@ -126,7 +130,7 @@ export class StatePool<S> {
       destroyed: c.destroyed,
       active: this.all.size - this.idle.length,
       idle: this.idle.length,
-      waiting: this.waiters.length,
+      waiting: this.waiters.length + this.serving.size,
       resets: c.resets,
       resetFailures: c.resetFailures,
       quarantined: c.quarantined,
@@ -137,114 +141,159 @@ export class StatePool<S> {
     }
   }
 
-  /** Refuses new work, lets running work finish until `drainTimeoutMs`, then destroys all. */
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    if (this.timer) clearInterval(this.timer)
-    for (const w of this.waiters.splice(0)) this.settle(w, () => w.reject(new ClosedError('pool closed while waiting')))
-    const idle = this.idle.splice(0)
-    await Promise.all(idle.map((e) => this.destroy(e)))
-    if (this.all.size > 0 || this.creating > 0) {
-      await new Promise<void>((resolve) => {
-        this.drained = resolve
-        setTimeout(resolve, this.options.drainTimeoutMs).unref?.()
-      })
-    }
-    await Promise.all([...this.all].map((e) => this.destroy(e)))
+  /**
+   * Refuses new work (waiting callers get ClosedError), lets running work finish until
+   * `drainTimeoutMs`, then destroys every state. Repeated calls share one close.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
   }
 
   /** Evicts idle, old and unhealthy states, then tops the pool back up to `min`. */
-  async maintain(): Promise<void> {
-    if (this.closed) return
-    const o = this.options
-    const now = performance.now()
-    for (const e of [...this.idle]) {
-      const tooOld = o.maxLifetimeMs > 0 && now - e.createdAt >= o.maxLifetimeMs
-      const spare = o.idleTimeoutMs > 0 && now - e.idleSince >= o.idleTimeoutMs && this.all.size > o.min
-      let healthy = !tooOld && !spare
-      if (healthy) healthy = await Promise.resolve(this.factory.validate(e.state)).catch(() => false)
-      if (!healthy && this.idle.includes(e)) {
-        this.idle = this.idle.filter((x) => x !== e)
-        await this.destroy(e)
-      }
-    }
-    await this.start().catch(() => undefined)
+  maintain(): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    this.maintaining ??= this.evictAndCheck().finally(() => {
+      this.maintaining = undefined
+    })
+    return this.maintaining
   }
 
   // --- internal ---
 
+  private async shutdown(): Promise<void> {
+    this.closed = true
+    if (this.timer) clearInterval(this.timer)
+    const closedError = () => new ClosedError('pool closed while waiting')
+    for (const w of [...this.waiters.splice(0), ...this.serving]) this.settle(w, () => w.reject(closedError()))
+    await Promise.all(this.idle.splice(0).map((e) => this.destroy(e)))
+    if (this.busy()) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await new Promise<void>((resolve) => {
+        this.drained = resolve
+        timer = setTimeout(resolve, this.options.drainTimeoutMs)
+      })
+      clearTimeout(timer)
+    }
+    await Promise.all([...this.all].map((e) => this.destroy(e)))
+  }
+
+  private async evictAndCheck(): Promise<void> {
+    const o = this.options
+    const now = performance.now()
+    for (const e of [...this.idle]) {
+      if (this.closed) return
+      const i = this.idle.indexOf(e)
+      if (i < 0) continue // handed out meanwhile
+      const tooOld = o.maxLifetimeMs > 0 && now - e.createdAt >= o.maxLifetimeMs
+      const spare = o.idleTimeoutMs > 0 && now - e.idleSince >= o.idleTimeoutMs && this.all.size > o.min
+      if (tooOld || spare) {
+        await this.destroy(e)
+        continue
+      }
+      if (o.healthCheckIntervalMs === 0) continue
+      // out of the idle list while validating, so no one is handed a state under check
+      this.idle.splice(i, 1)
+      e.active = true
+      let healthy: boolean
+      try {
+        healthy = (await this.factory.validate(e.state)) === true
+      } catch {
+        healthy = false
+      }
+      e.active = false
+      if (!healthy || this.closed) {
+        await this.destroy(e)
+        continue
+      }
+      this.idle.push(e)
+      this.pump()
+    }
+    if (!this.closed) await this.start().catch(() => undefined)
+  }
+
   private pump(): void {
+    if (this.closed) return
+    // first every waiter whose partition has an idle state, so no state is traded needlessly
     for (let i = 0; i < this.waiters.length; ) {
       const w = this.waiters[i] as Waiter<S>
       const match = this.takeIdle(w.partition)
-      if (match) {
-        this.waiters.splice(i, 1)
-        void this.handOut(match, w)
+      if (!match) {
+        i++
         continue
       }
+      this.waiters.splice(i, 1)
+      void this.handOut(match, w)
+    }
+    // then, in order, a new state where there is room, else trade an idle state of another partition
+    while (this.waiters.length > 0) {
       if (this.all.size + this.creating < this.options.max) {
-        this.waiters.splice(i, 1)
-        void this.createFor(w)
+        void this.createFor(this.waiters.shift() as Waiter<S>)
         continue
       }
       const victim = this.idle.shift()
-      if (victim) {
-        // at capacity with only other tenants' states idle: trade one for this tenant
-        void this.destroy(victim)
-        this.waiters.splice(i, 1)
-        void this.createFor(w)
-        continue
-      }
-      i++
+      if (!victim) break
+      void this.destroy(victim) // leaves `all` at once, making room
     }
   }
 
   private takeIdle(partition: string | undefined): Entry<S> | undefined {
     for (let i = this.idle.length - 1; i >= 0; i--) {
       const e = this.idle[i] as Entry<S>
-      if (e.partition === partition || (e.partition === undefined && e.uses === 0)) {
-        this.idle.splice(i, 1)
-        e.partition = partition
-        return e
+      if (e.partition !== partition && !(e.partition === undefined && e.uses === 0)) continue
+      this.idle.splice(i, 1)
+      if (this.worn(e)) {
+        void this.destroy(e)
+        continue
       }
+      e.partition = partition
+      return e
     }
     return undefined
   }
 
   private async handOut(entry: Entry<S>, w: Waiter<S>): Promise<void> {
     entry.active = true
+    this.serving.add(w)
     let ok: boolean
     try {
       ok = (await this.factory.checkout?.(entry.state)) !== false
     } catch {
       ok = false
     }
+    this.serving.delete(w)
     if (!ok) {
-      await this.destroy(entry)
-      this.waiters.unshift(w)
-      return this.pump()
+      // back to the head of the line before the destroy makes room
+      if (this.closed) this.settle(w, () => w.reject(new ClosedError('pool closed while waiting')))
+      else if (!w.settled) this.waiters.unshift(w)
+      return this.destroy(entry)
     }
-    if (w.settled || this.closed) {
-      entry.active = false
-      if (this.closed) return this.destroy(entry)
-      this.idle.push(entry)
+    if (this.closed) {
+      this.settle(w, () => w.reject(new ClosedError('pool closed while waiting')))
+      return this.destroy(entry)
+    }
+    if (w.settled) {
+      this.makeIdle(entry)
       return this.pump()
     }
     const waited = performance.now() - w.since
     this.counters.acquired++
     this.counters.waitTotal += waited
     this.counters.waitMax = Math.max(this.counters.waitMax, waited)
-    this.settle(w, () => w.resolve(entry))
+    const lease: Lease<S> = Object.freeze({ state: entry.state, partition: entry.partition, uses: entry.uses })
+    this.leases.set(lease, entry)
+    this.settle(w, () => w.resolve(lease))
   }
 
   private async createFor(w: Waiter<S>): Promise<void> {
     this.creating++
+    this.serving.add(w)
     let entry: Entry<S>
     try {
       entry = await this.make(w.partition)
     } catch (e) {
       this.creating--
+      this.serving.delete(w)
       this.settle(w, () => w.reject(e))
       this.notifyDrain()
       return this.pump()
@@ -256,14 +305,18 @@ export class StatePool<S> {
 
   private async createIdle(): Promise<void> {
     this.creating++
+    let entry: Entry<S>
     try {
-      const entry = await this.make(undefined)
-      this.all.add(entry)
-      entry.idleSince = performance.now()
-      this.idle.push(entry)
-    } finally {
+      entry = await this.make(undefined)
+    } catch (e) {
       this.creating--
+      this.notifyDrain()
+      throw e
     }
+    this.creating--
+    this.all.add(entry)
+    if (this.closed) return this.destroy(entry)
+    this.makeIdle(entry)
     this.pump()
   }
 
@@ -272,6 +325,17 @@ export class StatePool<S> {
     this.counters.created++
     const now = performance.now()
     return { state, partition, uses: 0, createdAt: now, idleSince: now, active: false }
+  }
+
+  private makeIdle(entry: Entry<S>): void {
+    entry.active = false
+    entry.idleSince = performance.now()
+    this.idle.push(entry)
+  }
+
+  private worn(e: Entry<S>): boolean {
+    const o = this.options
+    return (o.maxUses > 0 && e.uses >= o.maxUses) || (o.maxLifetimeMs > 0 && performance.now() - e.createdAt >= o.maxLifetimeMs)
   }
 
   private async destroy(entry: Entry<S>): Promise<void> {
@@ -284,11 +348,15 @@ export class StatePool<S> {
       // a state that fails to close is gone either way
     }
     this.notifyDrain()
-    if (!this.closed) this.pump()
+    this.pump()
+  }
+
+  private busy(): boolean {
+    return this.creating > 0 || [...this.all].some((e) => e.active)
   }
 
   private notifyDrain(): void {
-    if (this.drained && [...this.all].every((e) => !e.active) && this.creating === 0) this.drained()
+    if (this.drained && !this.busy()) this.drained()
   }
 
   private failWaiter(w: Waiter<S>, error: Error, timedOut = false): void {
@@ -301,6 +369,7 @@ export class StatePool<S> {
   private settle(w: Waiter<S>, fn: () => void): void {
     if (w.settled) return
     w.settled = true
+    this.serving.delete(w)
     if (w.timer) clearTimeout(w.timer)
     w.cleanup?.()
     fn()
@@ -313,6 +382,7 @@ interface Entry<S> {
   uses: number
   readonly createdAt: number
   idleSince: number
+  /** Leased, resetting or under a health check: not to be handed out or destroyed by a drain. */
   active: boolean
 }
 
