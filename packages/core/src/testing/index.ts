@@ -1,0 +1,5 @@
+export { FAKE_CAPABILITIES, FakeEngine, type FakeEngineOptions, fakeEngine } from './fake-engine.js'
+export { type FakeExpr, type FakeProgram, type FakeStatement, parseFakeScript } from './fake-language.js'
+export { FakeInterpreter, FakeScriptError } from './fake-interpreter.js'
+export { type FakeState, FakeStateFactory } from './fake-state.js'
+export { FakeConverter, FFunction, FList, FRecord, FTagged, type FValue } from './fake-values.js'
