@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EXIT, main, parseSize } from '../src/index.js'
+import { PolicyError, ScriptSyntaxError } from '@polyhost/core'
+import { EXIT, exitCodeFor, main, parseSize } from '../src/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'polyhost-cli-'))
 const file = (name: string, text: string) => {
@@ -115,6 +116,11 @@ describe('usage errors (exit 2, one line)', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
     })
   }
+
+  it('maps typed errors to exit codes', () => {
+    expect(exitCodeFor(new PolicyError('limits.timeoutMs', 'no'))).toBe(EXIT.policy)
+    expect(exitCodeFor(new ScriptSyntaxError('bad', 'x.lua', 1))).toBe(EXIT.scriptError)
+  })
 
   it('parses sizes', () => {
     expect(parseSize('32MB')).toBe(32 * 1024 * 1024)
