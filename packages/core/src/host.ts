@@ -11,8 +11,8 @@ import {
 } from '@polyhost/security'
 import { BridgeRegistry } from './bridges.js'
 import { type CacheStats, CompileCache, hashSource } from './compile-cache.js'
-import type { EnginePlugin, EngineStats, ExecutionResult } from './contracts.js'
-import { ClosedError, EngineNotFoundError, InvalidArgumentError, LimitExceededError } from './errors.js'
+import type { CompiledScript, EnginePlugin, EngineStats, ExecutionResult, Logger } from './contracts.js'
+import { ClosedError, EngineCrashedError, EngineNotFoundError, InvalidArgumentError, LimitExceededError, PolyhostError } from './errors.js'
 import { Execution } from './execution.js'
 import { checkRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { ModuleRegistry } from './modules.js'
@@ -77,6 +77,7 @@ export class Host {
   private readonly cache: CompileCache
   private readonly running = new Set<Promise<unknown>>()
   private closing: Promise<void> | undefined
+  private readonly logger: Logger
   private readonly counters = {
     executions: 0,
     failures: 0,
@@ -92,6 +93,7 @@ export class Host {
   ) {
     this.currentSecurity = security
     this.cache = new CompileCache(options.cache)
+    this.logger = options.logger ?? { debug() {}, warn: console.warn, error: console.error }
     const ids = new Set<string>()
     for (const p of plugins) {
       if (ids.has(p.id)) throw new InvalidArgumentError(`createHost: two engines have id '${p.id}'`)
@@ -109,7 +111,7 @@ export class Host {
   async start(): Promise<void> {
     const pool = resolvePoolOptions(this.options.pool)
     const host = this
-    const logger = this.options.logger ?? { debug() {}, warn: console.warn, error: console.error }
+    const logger = this.logger
     const created: ManagedEngine[] = []
     try {
       for (const plugin of this.plugins) {
@@ -128,7 +130,7 @@ export class Host {
         created.push(engine)
         this.engines.set(plugin.id, engine)
         for (const l of plugin.languages) if (!this.byLanguage.has(l)) this.byLanguage.set(l, engine)
-        for (const x of plugin.extensions) if (!this.byExtension.has(x)) this.byExtension.set(x.toLowerCase(), engine)
+        for (const x of plugin.extensions) if (!this.byExtension.has(x.toLowerCase())) this.byExtension.set(x.toLowerCase(), engine)
       }
     } catch (e) {
       await Promise.allSettled(created.map((c) => c.close()))
@@ -145,43 +147,60 @@ export class Host {
   }
 
   /** Runs a script once (compiled through the cache). */
-  async execute(request: ExecuteRequest): Promise<ExecutionResult> {
-    this.assertOpen()
-    const req = checkRequest<ExecuteRequest>('execute', request)
-    const name = req.name ?? `script${req.language ? `.${req.language}` : ''}`
-    const engine = this.pick(req.language, req.name)
-    const lang = req.language ?? (engine.plugin.languages[0] as string)
-    const { script, hit } = await this.compileWith(engine, lang, name, req.source)
-    return this.run(engine, script, hit, req)
+  execute(request: ExecuteRequest): Promise<ExecutionResult> {
+    return this.track(async () => {
+      const req = checkRequest<ExecuteRequest>('execute', request)
+      const name = req.name ?? `script${req.language ? `.${req.language}` : ''}`
+      const engine = this.pick(req.language, req.name)
+      const lang = req.language ?? (engine.plugin.languages[0] as string)
+      const { script, hit } = await this.compileWith(engine, lang, name, req.source)
+      return this.run(engine, script, hit, req)
+    })
   }
 
   /** Syntax-checks and caches a script; `run` executes it without re-parsing where possible. */
-  async compile(request: { language?: string; source: string; name?: string }): Promise<Script> {
-    this.assertOpen()
-    const req = checkRequest<ExecuteRequest>('execute', request)
-    const engine = this.pick(req.language, req.name)
-    const lang = req.language ?? (engine.plugin.languages[0] as string)
-    const name = req.name ?? `script.${lang}`
-    await this.compileWith(engine, lang, name, req.source)
-    return {
-      name,
-      language: lang,
-      engine: engine.plugin.id,
-      run: async (options: RunOptions = {}) => {
-        this.assertOpen()
-        const opts = checkRequest<RunOptions>('run', options)
-        const { script, hit } = await this.compileWith(engine, lang, name, req.source)
-        return this.run(engine, script, hit, opts)
-      },
-    }
+  compile(request: { language?: string; source: string; name?: string }): Promise<Script> {
+    return this.track(async () => {
+      const req = checkRequest<ExecuteRequest>('execute', request)
+      const engine = this.pick(req.language, req.name)
+      const lang = req.language ?? (engine.plugin.languages[0] as string)
+      const name = req.name ?? `script.${lang}`
+      let compiled: { script: CompiledScript; fingerprint: string } | undefined
+      const get = async () => {
+        // the compiled form stays valid while the policy does; after setPolicy, compile again
+        if (compiled?.fingerprint === this.currentSecurity.fingerprint) return { script: compiled.script, hit: true }
+        const fingerprint = this.currentSecurity.fingerprint
+        const r = await this.compileWith(engine, lang, name, req.source)
+        compiled = { script: r.script, fingerprint }
+        return r
+      }
+      await get()
+      return {
+        name,
+        language: lang,
+        engine: engine.plugin.id,
+        run: (options: RunOptions = {}) =>
+          this.track(async () => {
+            const opts = checkRequest<RunOptions>('run', options)
+            const { script, hit } = await get()
+            return this.run(engine, script, hit, opts)
+          }),
+      }
+    })
   }
 
   /** Reads a file and executes it; the language comes from its extension. */
   async executeFile(path: string, options: RunOptions = {}): Promise<ExecutionResult> {
     this.assertOpen()
     if (typeof path !== 'string' || !path) throw new InvalidArgumentError('executeFile: path must be a non-empty string')
-    const source = await readFile(path, 'utf8')
-    return this.execute({ ...checkRequest<RunOptions>('run', options), source, name: basename(path) })
+    const opts = checkRequest<RunOptions>('run', options)
+    let source: string
+    try {
+      source = await readFile(path, 'utf8')
+    } catch (e) {
+      throw new InvalidArgumentError(`executeFile: cannot read '${path}': ${(e as Error).message}`, { cause: e })
+    }
+    return this.execute({ ...opts, source, name: basename(path) })
   }
 
   stats(): HostStats {
@@ -197,11 +216,15 @@ export class Host {
     }
   }
 
-  /** Graceful: refuses new work, waits for running executions, then closes every engine. */
+  /** Graceful: refuses new work, waits for running executions, then closes every engine once. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.running])
-      await Promise.allSettled([...this.engines.values()].map((e) => e.close()))
+      const engines = [...this.engines.values()]
+      const results = await Promise.allSettled(engines.map((e) => e.close()))
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') this.logger.error(`engine '${engines[i]?.plugin.id}' failed to close`, r.reason)
+      })
       this.cache.clear()
     })()
     return this.closing
@@ -212,6 +235,16 @@ export class Host {
   }
 
   // --- internal ---
+
+  /** Runs `fn` as work that `close()` waits for; refuses to start once closing. */
+  private track<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new ClosedError('host is closed'))
+    const p = fn()
+    this.running.add(p)
+    const done = () => this.running.delete(p)
+    p.then(done, done)
+    return p
+  }
 
   private pick(language: string | undefined, name: string | undefined): ManagedEngine {
     if (language !== undefined) {
@@ -267,17 +300,18 @@ export class Host {
       signal: req.signal,
     })
     this.counters.executions++
-    const p = engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
-    this.running.add(p)
     try {
-      return await p
+      const result = await engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
+      // an engine that swallowed a fatal error must not turn it into a success
+      if (execution.fatal) throw execution.fatal
+      return result
     } catch (e) {
       this.counters.failures++
       const err = execution.fatal ?? e
       if (err instanceof LimitExceededError) this.counters.trips[err.limit]++
-      throw err
+      if (err instanceof PolyhostError) throw err
+      throw new EngineCrashedError(`engine '${engine.plugin.id}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
     } finally {
-      this.running.delete(p)
       execution.dispose()
     }
   }

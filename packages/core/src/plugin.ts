@@ -4,6 +4,7 @@ import { ClosedError, EngineNotFoundError, InvalidArgumentError } from './errors
 
 const ENFORCEMENTS = new Set(['exact', 'approximate', 'none'])
 const LIMITS = Object.values(LIMIT_NAMES) as LimitName[]
+const FLAGS = ['asyncBridges', 'modules', 'multipleReturns', 'undefinedValue'] as const
 
 /** Why `value` is not a valid EnginePlugin, or undefined if it is. */
 export function pluginProblem(value: unknown): string | undefined {
@@ -17,10 +18,17 @@ export function pluginProblem(value: unknown): string | undefined {
     return "extensions must be an array of strings starting with '.'"
   }
   if (typeof p.create !== 'function') return 'create must be a function'
-  const limits = p.capabilities?.limits as Record<string, unknown> | undefined
+  if (p.version !== undefined && typeof p.version !== 'string') return 'version must be a string'
+  const caps = p.capabilities as Partial<Record<string, unknown>> | undefined
+  const limits = caps?.limits as Record<string, unknown> | undefined
   if (!limits || typeof limits !== 'object') return 'capabilities.limits is required'
   for (const l of LIMITS) {
     if (!ENFORCEMENTS.has(limits[l] as string)) return `capabilities.limits.${l} must be 'exact', 'approximate' or 'none'`
+  }
+  for (const flag of FLAGS) if (typeof caps?.[flag] !== 'boolean') return `capabilities.${flag} must be a boolean`
+  const range = caps?.integerRange
+  if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] <= range[1])) {
+    return 'capabilities.integerRange must be [min, max]'
   }
   return undefined
 }
@@ -32,11 +40,13 @@ export function assertPlugin(value: unknown, what = 'engine'): asserts value is 
 }
 
 /**
- * Dynamically imports an engine package and returns its plugin: the default export or the
- * first export that is a plugin, or a factory returning one (called with `options`).
+ * Dynamically imports an engine package and returns its plugin: the default export, else a
+ * named export that is a plugin, else a factory (the default export, or a named export whose
+ * name ends in `Engine`, like `luaEngine`) called with `options`. Other exported functions are
+ * never called.
  *
  * @example
- * const host = await createHost({ engines: [await loadEngine('@polyhost/engine-lua')] })
+ * const host = await createHost({ engines: [loadEngine('@polyhost/engine-lua')] })
  */
 export async function loadEngine(specifier: string, options?: unknown): Promise<EnginePlugin> {
   if (typeof specifier !== 'string' || !specifier) throw new InvalidArgumentError('loadEngine: specifier must be a non-empty string')
@@ -46,21 +56,26 @@ export async function loadEngine(specifier: string, options?: unknown): Promise<
   } catch (e) {
     throw new EngineNotFoundError(`cannot load engine '${specifier}': ${(e as Error).message}`)
   }
-  const candidates = [mod.default, ...Object.values(mod)]
-  for (const c of candidates) {
+  const named = Object.entries(mod).filter(([k]) => k !== 'default')
+  for (const c of [mod.default, ...named.map(([, v]) => v)]) {
     if (!pluginProblem(c)) return c as EnginePlugin
   }
-  for (const c of candidates) {
-    if (typeof c !== 'function') continue
+  const factories = [mod.default, ...named.filter(([k]) => /Engine$/.test(k)).map(([, v]) => v)].filter((c) => typeof c === 'function')
+  const problems: string[] = []
+  for (const f of factories) {
     let made: unknown
     try {
-      made = (c as (o?: unknown) => unknown)(options)
-    } catch {
+      made = await (f as (o?: unknown) => unknown)(options)
+    } catch (e) {
+      problems.push(`${(f as { name?: string }).name || 'default'}() threw: ${(e as Error)?.message ?? String(e)}`)
       continue
     }
-    if (!pluginProblem(made)) return made as EnginePlugin
+    const problem = pluginProblem(made)
+    if (!problem) return made as EnginePlugin
+    problems.push(`${(f as { name?: string }).name || 'default'}() returned no plugin: ${problem}`)
   }
-  throw new InvalidArgumentError(`'${specifier}' exports no engine plugin (a plugin object or a factory returning one)`)
+  const why = problems.length ? ` (${problems.join('; ')})` : ''
+  throw new InvalidArgumentError(`'${specifier}' exports no engine plugin (a plugin object or a factory returning one)${why}`)
 }
 
 /**
@@ -79,12 +94,12 @@ export class ManagedEngine implements ScriptEngine {
     return this.closing !== undefined
   }
 
-  compile(source: SourceText): Promise<CompiledScript> {
+  async compile(source: SourceText): Promise<CompiledScript> {
     this.assertOpen()
     return this.inner.compile(source)
   }
 
-  execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
+  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     this.assertOpen()
     return this.inner.execute(script, request)
   }
@@ -94,7 +109,7 @@ export class ManagedEngine implements ScriptEngine {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.inner.close()
+    this.closing ??= Promise.resolve().then(() => this.inner.close())
     return this.closing
   }
 
