@@ -1,0 +1,247 @@
+import { ConversionGuard, type ConverterRegistry, classifyHostValue, dateType, isPlainObject, setSafe } from '@polyhost/core'
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
+import type { HelperName } from './helpers.js'
+
+/** What the converter needs from its state: the context, the guest helpers and hooks. */
+export interface ConverterHost {
+  readonly ctx: QuickJSContext
+  readonly converters: ConverterRegistry
+  readonly maxDepth: number
+  /** Calls a guest helper; throws (fatal or ConversionError-worthy) if it threw. */
+  call(helper: HelperName, ...args: QuickJSHandle[]): QuickJSHandle
+  /** Wraps a host function for the guest (bridge semantics: validation-free, counted). */
+  hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle
+}
+
+/**
+ * Converts values between the host and one QuickJS context per DESIGN.md's table. Plain
+ * data (the common case) crosses as one JSON string in either direction, about twice as
+ * fast as building handle trees; anything JSON cannot carry exactly (undefined, NaN, -0,
+ * BigInt, Uint8Array, Date, functions, custom types, cycles, depth) takes the exact path.
+ */
+export class Converter {
+  constructor(private readonly host: ConverterHost) {}
+
+  /** Host → guest. The caller owns (and disposes) the returned handle. */
+  toGuest(value: unknown): QuickJSHandle {
+    const { ctx } = this.host
+    if (value !== null && typeof value === 'object' && this.isJsonPlain(value)) {
+      return ctx.newString(JSON.stringify(value)).consume((s) => this.host.call('parse', s))
+    }
+    return this.build(value, new ConversionGuard(this.host.maxDepth), undefined)
+  }
+
+  /**
+   * Host → guest for `begin`: a JSON string the guest parses itself when the value is
+   * plain, else the exact handle. Saves a call on every execution.
+   */
+  toGuestOrJson(value: object): QuickJSHandle {
+    const { ctx } = this.host
+    if (this.isJsonPlain(value)) return ctx.newString(JSON.stringify(value))
+    return this.build(value, new ConversionGuard(this.host.maxDepth), undefined)
+  }
+
+  /** Guest → host. Does not dispose `handle`. */
+  toHost(handle: QuickJSHandle): unknown {
+    return this.read(handle, new ConversionGuard(this.host.maxDepth), [], undefined, true)
+  }
+
+  // --- internal ---
+
+  private isJsonPlain(root: object): boolean {
+    const { converters, maxDepth } = this.host
+    const ancestors: object[] = []
+    const walk = (v: unknown): boolean => {
+      switch (typeof v) {
+        case 'string':
+        case 'boolean':
+          return true
+        case 'number':
+          return Number.isFinite(v) && !Object.is(v, -0)
+        case 'object':
+          break
+        default:
+          return false
+      }
+      if (v === null) return true
+      if (ancestors.length >= maxDepth || ancestors.includes(v) || converters.find(v)) return false
+      ancestors.push(v)
+      let ok = true
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) ok = false
+        for (let i = 0; ok && i < v.length; i++) ok = i in v && walk(v[i])
+      } else if (isPlainObject(v)) {
+        for (const k in v) if (!(ok = Object.hasOwn(v, k) && k !== 'toJSON' && walk(v[k]))) break
+      } else ok = false
+      ancestors.pop()
+      return ok
+    }
+    return walk(root)
+  }
+
+  private build(v: unknown, guard: ConversionGuard, key: string | number | undefined): QuickJSHandle {
+    const { ctx, converters } = this.host
+    switch (typeof v) {
+      case 'undefined':
+        return ctx.undefined
+      case 'boolean':
+        return v ? ctx.true : ctx.false
+      case 'number':
+        return ctx.newNumber(v)
+      case 'string':
+        return ctx.newString(v)
+      case 'bigint':
+        return ctx.newBigInt(v)
+    }
+    if (v === null) return ctx.null
+    const kind = classifyHostValue(v, converters)
+    switch (kind.kind) {
+      case 'function':
+        return this.host.hostFunction(v as (...args: unknown[]) => unknown)
+      case 'bytes': {
+        const b = kind.bytes
+        const copy = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+        return ctx.newArrayBuffer(copy).consume((ab) => this.host.call('newBytes', ab))
+      }
+      case 'custom': {
+        if (kind.type === dateType) {
+          return ctx.newNumber((v as Date).getTime()).consume((ms) => this.host.call('newDate', ms))
+        }
+        guard.enter(v as object, key)
+        const inner = this.build(kind.type.toScript(v), guard, undefined)
+        guard.leave(key !== undefined)
+        if (ctx.typeof(inner) !== 'object' || ctx.sameValue(inner, ctx.null)) return inner
+        return ctx.newString(kind.type.name).consume((name) => inner.consume((h) => this.host.call('tag', h, name)))
+      }
+      case 'array':
+        return this.container(v as object, guard, key, ctx.newArray(), (v as unknown[]).entries())
+      case 'object':
+        return this.container(v as object, guard, key, ctx.newObject(), Object.entries(v as object))
+      case 'map': {
+        for (const k of kind.map.keys()) {
+          if (typeof k !== 'string') throw guard.error('Map keys must be strings to cross')
+        }
+        return this.container(v as object, guard, key, ctx.newObject(), kind.map.entries() as Iterable<[string, unknown]>)
+      }
+      default:
+        throw guard.error(kind.kind === 'unsupported' ? `cannot convert ${kind.what}` : `cannot convert ${kind.kind}`)
+    }
+  }
+
+  private container(
+    v: object,
+    guard: ConversionGuard,
+    key: string | number | undefined,
+    target: QuickJSHandle,
+    entries: Iterable<[string | number, unknown]>,
+  ): QuickJSHandle {
+    const { ctx } = this.host
+    try {
+      guard.enter(v, key)
+      for (const [k, item] of entries) {
+        const h = this.build(item, guard, k)
+        try {
+          if (k === '__proto__') ctx.defineProp(target, k, { value: h, configurable: true, enumerable: true })
+          else ctx.setProp(target, k, h)
+        } finally {
+          h.dispose()
+        }
+      }
+      guard.leave(key !== undefined)
+      return target
+    } catch (e) {
+      target.dispose()
+      throw e
+    }
+  }
+
+  private read(h: QuickJSHandle, guard: ConversionGuard, stack: QuickJSHandle[], key: string | number | undefined, tags: boolean): unknown {
+    const { ctx } = this.host
+    switch (ctx.typeof(h)) {
+      case 'undefined':
+        return undefined
+      case 'boolean':
+        return ctx.sameValue(h, ctx.true)
+      case 'number':
+        return ctx.getNumber(h)
+      case 'string':
+        return ctx.getString(h)
+      case 'bigint':
+        return ctx.getBigInt(h)
+      case 'object':
+        break
+      default:
+        return this.fail(guard, key, `${ctx.typeof(h)} values cannot cross to the host`)
+    }
+    if (ctx.sameValue(h, ctx.null)) return null
+    if (tags && stack.length === 0) {
+      const json = ctx.newNumber(this.host.maxDepth).consume((max) => this.host.call('plainJson', h, max))
+      const s = json.consume((j) => (ctx.typeof(j) === 'string' ? ctx.getString(j) : undefined))
+      if (s !== undefined) return JSON.parse(s)
+    }
+    const kind = this.host.call('kind', h, tags ? ctx.false : ctx.true).consume((k) => ctx.getNumber(k))
+    switch (kind) {
+      case 0:
+      case 1:
+        return this.readContainer(h, guard, stack, key, kind === 1)
+      case 2:
+      case 6:
+        return this.host.call('bytes', h).consume((b) => ctx.getArrayBuffer(b).consume((view) => new Uint8Array(view.value)))
+      case 3:
+        return new Date(this.host.call('dateMs', h).consume((ms) => ctx.getNumber(ms)))
+      case 4: {
+        const name = this.host.call('tagOf', h).consume((n) => ctx.getString(n))
+        const type = this.host.converters.get(name)
+        const raw = this.read(h, guard, stack, key, false)
+        return type ? type.fromScript(raw) : raw
+      }
+      case 5: {
+        const obj = this.host.call('mapObject', h)
+        if (ctx.typeof(obj) !== 'object') {
+          obj.dispose()
+          return this.fail(guard, key, 'Map keys must be strings to cross')
+        }
+        return obj.consume((o) => this.readContainer(o, guard, stack, key, false))
+      }
+      default: {
+        const name = this.host.call('className', h).consume((n) => ctx.getString(n))
+        return this.fail(guard, key, `instance of ${name} cannot cross to the host`)
+      }
+    }
+  }
+
+  private readContainer(
+    h: QuickJSHandle,
+    guard: ConversionGuard,
+    stack: QuickJSHandle[],
+    key: string | number | undefined,
+    array: boolean,
+  ) {
+    const { ctx } = this.host
+    const out: unknown[] | Record<string, unknown> = array ? [] : {}
+    guard.enter(out, key)
+    if (stack.some((a) => ctx.sameValue(a, h))) throw guard.error('cycle detected')
+    stack.push(h)
+    if (array) {
+      const n = ctx.getLength(h) ?? 0
+      for (let i = 0; i < n; i++) (out as unknown[]).push(ctx.getProp(h, i).consume((c) => this.read(c, guard, stack, i, true)))
+    } else {
+      const keys = JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[]
+      for (const k of keys) {
+        setSafe(
+          out as Record<string, unknown>,
+          k,
+          ctx.getProp(h, k).consume((c) => this.read(c, guard, stack, k, true)),
+        )
+      }
+    }
+    stack.pop()
+    guard.leave(key !== undefined)
+    return out
+  }
+
+  private fail(guard: ConversionGuard, key: string | number | undefined, reason: string): never {
+    if (key !== undefined) guard.push(key)
+    throw guard.error(reason)
+  }
+}

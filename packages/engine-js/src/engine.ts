@@ -1,0 +1,91 @@
+import {
+  type CompiledScript,
+  type EngineEnvironment,
+  type EngineStats,
+  type ExecutionRequest,
+  type ExecutionResult,
+  type ScriptEngine,
+  type SourceText,
+  StatePool,
+} from '@polyhost/core'
+import { Compiler, type JsCompiledScript } from './compiler.js'
+import { JsState, type StateOptions } from './js-state.js'
+import { runScript } from './runner.js'
+import type { WasmLoader } from './wasm.js'
+
+/** Engine-level settings (from `jsEngine(options)`). */
+export interface JsEngineSettings {
+  readonly initScript?: string | undefined
+  readonly retainHeapBytes: number
+  readonly onLeak?: ((message: string) => void) | undefined
+}
+
+/**
+ * The QuickJS ScriptEngine: a StatePool of JsStates (one WASM instance each), a compiler
+ * instance for syntax checks, and the execution path. States that hit a limit, a fatal
+ * error or a host-level failure are discarded; the others are reset and reused.
+ */
+export class JsEngine implements ScriptEngine {
+  private readonly pool: StatePool<JsState>
+  private readonly compiler: Compiler
+  private executions = 0
+  private discarded = 0
+
+  private constructor(
+    env: EngineEnvironment,
+    wasm: WasmLoader,
+    settings: JsEngineSettings,
+  ) {
+    this.compiler = new Compiler(wasm)
+    const opts: StateOptions = { env, wasm, ...settings }
+    this.pool = new StatePool<JsState>(
+      {
+        create: () => JsState.create(opts),
+        reset: (s) => s.reset(),
+        validate: (s) => s.validate(),
+        destroy: (s) => s.destroy(),
+        // policy or bridges changed: a state is rebuilt rather than patched
+        checkout: (s) => s.current(env),
+      },
+      env.pool,
+    )
+  }
+
+  static async create(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings): Promise<JsEngine> {
+    const engine = new JsEngine(env, wasm, settings)
+    await engine.pool.start()
+    return engine
+  }
+
+  compile(source: SourceText): Promise<CompiledScript> {
+    return this.compiler.compile(source)
+  }
+
+  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
+    const ex = request.execution
+    ex.check()
+    const lease = await this.pool.acquire({ tenant: request.tenant, signal: ex.signal })
+    this.executions++
+    let discard = true
+    try {
+      const result = await runScript(lease.state, script as JsCompiledScript, request)
+      discard = false
+      return result
+    } catch (e) {
+      discard = ex.mustDiscard(e) || lease.state.broken
+      throw e
+    } finally {
+      if (discard) this.discarded++
+      await this.pool.release(lease, { discard })
+    }
+  }
+
+  stats(): EngineStats {
+    return { pool: this.pool.stats(), executions: this.executions, discarded: this.discarded }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close()
+    this.compiler.close()
+  }
+}

@@ -1,0 +1,163 @@
+import { ConversionError, type VisibleMethod } from '@polyhost/core'
+import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
+import type { JsState } from './js-state.js'
+
+type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
+
+/**
+ * Everything that calls from the guest into the host: bridge methods, host functions passed
+ * in globals, and the promises async handlers return. Host callbacks never throw into
+ * quickjs-emscripten (which would copy host details into the guest): failures become guest
+ * errors carrying only the message the script may see.
+ */
+export class GuestCalls {
+  private readonly pending = new Set<QuickJSDeferredPromise>()
+  private waiters: (() => void)[] = []
+
+  constructor(private readonly state: JsState) {}
+
+  /** Host promises the current execution is still waiting for. */
+  get inflight(): number {
+    return this.pending.size
+  }
+
+  /** Resolves when a host promise settles (or at once if none is pending). */
+  settled(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+
+  /** Installs one frozen global object per bridge with the methods the policy allows. */
+  installBridges(methods: readonly VisibleMethod[]): void {
+    const { ctx } = this.state
+    const byBridge = new Map<string, VisibleMethod[]>()
+    for (const m of methods) byBridge.set(m.bridge, [...(byBridge.get(m.bridge) ?? []), m])
+    for (const [name, list] of byBridge) {
+      const obj = ctx.newObject()
+      try {
+        for (const m of list) {
+          ctx.newFunction(m.method, (...args) => this.callBridge(m.path, args)).consume((fn) => ctx.setProp(obj, m.method, fn))
+        }
+        ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
+      } catch (e) {
+        throw new Error(`bridge '${name}' cannot be installed (does it clash with a JavaScript global?): ${(e as Error).message}`)
+      } finally {
+        obj.dispose()
+      }
+    }
+  }
+
+  /** A guest function calling `fn` (for host functions passed in globals or values). */
+  hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle {
+    const token = this.state.token
+    return this.state.ctx.newFunction(fn.name || 'hostFunction', (...args) => {
+      const ex = this.state.execution
+      if (!ex || token !== this.state.token) return { error: this.newError('Error', 'host function called outside its execution') }
+      let out: unknown
+      try {
+        ex.check()
+        const max = ex.limits.bridgeCalls
+        if (max !== false && ++ex.bridgeCalls > max) throw ex.trip('bridgeCalls', ex.bridgeCalls, max)
+        out = fn(...args.map((a, i) => this.argument(`${fn.name || 'function'}`, a, i)))
+      } catch (e) {
+        return { error: this.guestError(e) }
+      }
+      return this.result(out instanceof Promise ? ex.race(out) : out)
+    })
+  }
+
+  /** Drops host promises of the ended execution: their results never enter the VM. */
+  dropPending(): void {
+    for (const d of this.pending) d.dispose()
+    this.pending.clear()
+    this.wake()
+  }
+
+  /** A guest error (never a host stack) for a host-side failure. */
+  guestError(e: unknown): QuickJSHandle {
+    // a trap inside a nested VM call leaves the runtime inconsistent
+    if (e instanceof WebAssembly.RuntimeError) this.state.broken = true
+    const message = e instanceof Error ? e.message : String(e)
+    return this.newError(e instanceof ConversionError ? 'TypeError' : 'Error', message)
+  }
+
+  // --- internal ---
+
+  private callBridge(path: string, args: QuickJSHandle[]): Result {
+    const ex = this.state.execution
+    if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
+    let out: unknown
+    try {
+      out = ex.callBridge(
+        path,
+        args.map((a, i) => this.argument(path, a, i)),
+      )
+    } catch (e) {
+      return { error: this.guestError(e) }
+    }
+    return this.result(out)
+  }
+
+  private argument(path: string, handle: QuickJSHandle, i: number): unknown {
+    try {
+      return this.state.converter.toHost(handle)
+    } catch (e) {
+      if (e instanceof ConversionError) throw new ConversionError(e.path, `${path}: argument ${i + 1}: ${e.message}`)
+      throw e
+    }
+  }
+
+  private result(out: unknown): Result {
+    if (out instanceof Promise) return this.deferred(out)
+    try {
+      return this.state.converter.toGuest(out)
+    } catch (e) {
+      return { error: this.guestError(e) }
+    }
+  }
+
+  private deferred(p: Promise<unknown>): QuickJSHandle {
+    const d = this.state.ctx.newPromise()
+    const token = this.state.token
+    this.pending.add(d)
+    const settle = (ok: boolean, value: unknown) => {
+      if (!this.pending.delete(d)) return
+      try {
+        if (token === this.state.token && this.state.execution) {
+          let h: QuickJSHandle
+          try {
+            h = ok ? this.state.converter.toGuest(value) : this.guestError(value)
+          } catch (e) {
+            ok = false
+            h = this.guestError(e)
+          }
+          if (ok) d.resolve(h)
+          else d.reject(h)
+          h.dispose()
+        }
+      } catch {
+        this.state.broken = true
+      } finally {
+        d.dispose()
+        this.wake()
+      }
+    }
+    p.then(
+      (v) => settle(true, v),
+      (e) => settle(false, e),
+    )
+    // quickjs-emscripten disposes the returned handle after copying it into the VM
+    return d.handle
+  }
+
+  private newError(type: string, message: string): QuickJSHandle {
+    const { ctx } = this.state
+    return ctx.newString(type).consume((t) => ctx.newString(message).consume((m) => this.state.call('error', t, m)))
+  }
+
+  private wake(): void {
+    const w = this.waiters
+    this.waiters = []
+    for (const f of w) f()
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * What the setup script receives (as JSON): the resolved policy translated for QuickJS.
+ */
+export interface GuestConfig {
+  /** Globals the policy denies (deleted before lockdown). */
+  readonly remove: readonly string[]
+  /** `Math.random` denied. */
+  readonly noRandom: boolean
+  /** No dynamic code: `eval` is deleted and every Function constructor throws. */
+  readonly noEval: boolean
+  readonly time: 'real' | 'frozen'
+  readonly random: 'real' | 'seeded'
+  readonly console: boolean
+  readonly print: boolean
+}
+
+/**
+ * The guest half of the sandbox, evaluated once per state as sloppy global code. It returns
+ * `setup(configJson, hostLog)`, which captures the intrinsics it needs, applies the policy,
+ * and returns the helpers the host calls (never reachable from scripts: the object is only
+ * held by host handles). `lockdown()` then hardens every intrinsic (SES model) so that the
+ * context can be reused: scripts cannot change anything shared, and what they add to
+ * `globalThis` is deleted by `reset()`.
+ */
+export const GUEST_SETUP = String.raw`(function setup(configJson, hostLog) {
+  'use strict';
+  const G = globalThis;
+  const cfg = JSON.parse(configJson);
+  const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
+    defineProperty, keys: objectKeys } = Object;
+  const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
+  const isArray = Array.isArray, parse = JSON.parse, stringify = JSON.stringify;
+  const StringOf = String, imul = Math.imul, isFiniteNumber = Number.isFinite;
+  const ObjectProto = Object.prototype, ArrayProto = Array.prototype, FunctionProto = Function.prototype;
+  const ErrorProto = Error.prototype, isPrototypeOf = ObjectProto.isPrototypeOf;
+  const RealDate = Date, DateProto = Date.prototype, getTime = DateProto.getTime, dateString = DateProto.toString;
+  const U8 = Uint8Array, U8Proto = Uint8Array.prototype, ABProto = ArrayBuffer.prototype, MapProto = Map.prototype;
+  const TypedArrayProto = getPrototypeOf(U8Proto), isView = ArrayBuffer.isView, abSlice = ABProto.slice;
+  const taBuffer = getOwnPropertyDescriptor(TypedArrayProto, 'buffer').get;
+  const taOffset = getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset').get;
+  const taLength = getOwnPropertyDescriptor(TypedArrayProto, 'byteLength').get;
+  const mapEntries = MapProto.entries, iterNext = getPrototypeOf(new Map().entries()).next;
+  const SetCtor = Set, setHas = Set.prototype.has, setAdd = Set.prototype.add;
+  const WeakMapCtor = WeakMap, wmGet = WeakMap.prototype.get, wmSet = WeakMap.prototype.set, wmHas = WeakMap.prototype.has;
+  const errorTypes = { Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError };
+  const tags = new WeakMapCtor();
+  const define = (o, k, value) => defineProperty(o, k, { value, writable: true, enumerable: false, configurable: true });
+
+  // --- determinism ---
+  let frozenNow = 0;
+  if (cfg.time === 'frozen') {
+    const FrozenDate = function Date(...args) {
+      if (new.target === undefined) return apply(dateString, new RealDate(frozenNow), []);
+      return construct(RealDate, args.length === 0 ? [frozenNow] : args, new.target);
+    };
+    FrozenDate.prototype = DateProto;
+    FrozenDate.now = function now() { return frozenNow; };
+    FrozenDate.parse = RealDate.parse;
+    FrozenDate.UTC = RealDate.UTC;
+    define(DateProto, 'constructor', FrozenDate);
+    define(G, 'Date', FrozenDate);
+  }
+  let rng = 0;
+  if (cfg.random === 'seeded') {
+    define(Math, 'random', function random() {
+      rng = (rng + 0x6d2b79f5) | 0;
+      let t = imul(rng ^ (rng >>> 15), rng | 1);
+      t ^= t + imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    });
+  }
+  if (cfg.noRandom) delete Math.random;
+
+  // --- dynamic code ---
+  if (cfg.noEval) {
+    const protos = [FunctionProto, getPrototypeOf(async function () {}), getPrototypeOf(function* () {}),
+      getPrototypeOf(async function* () {})];
+    for (const proto of protos) {
+      const name = proto.constructor.name;
+      const tamed = function () { throw new TypeError(name + ' constructor is disabled by the security policy'); };
+      defineProperty(tamed, 'name', { value: name });
+      tamed.prototype = proto;
+      define(proto, 'constructor', tamed);
+    }
+    define(G, 'Function', FunctionProto.constructor);
+    delete G.eval;
+  }
+  for (const name of cfg.remove) delete G[name];
+
+  // --- console / print ---
+  const show = (v) => {
+    if (typeof v === 'string') return v;
+    try {
+      if (v !== null && typeof v === 'object') {
+        if (apply(isPrototypeOf, ErrorProto, [v])) return StringOf(v.name) + ': ' + StringOf(v.message);
+        const s = stringify(v, (k, x) => (typeof x === 'bigint' ? StringOf(x) + 'n' : x));
+        if (s !== undefined) return s;
+      }
+      return StringOf(v);
+    } catch (e) {
+      return '[unprintable]';
+    }
+  };
+  const logger = (level) => function () {
+    let line = '';
+    for (let i = 0; i < arguments.length; i++) line += (i ? ' ' : '') + show(arguments[i]);
+    hostLog(level, line);
+  };
+  if (cfg.console) {
+    define(G, 'console', { log: logger('info'), info: logger('info'), debug: logger('debug'),
+      warn: logger('warn'), error: logger('error'), trace: logger('debug') });
+  }
+  if (cfg.print) define(G, 'print', logger('info'));
+
+  // --- per-execution context ---
+  const empty = freeze({});
+  let current = empty;
+  defineProperty(G, 'context', { get: function context() { return current; }, enumerable: false, configurable: true });
+  const deepFreeze = (v) => {
+    if (v !== null && typeof v === 'object' && !isFrozen(v)) {
+      freeze(v);
+      for (const k of objectKeys(v)) deepFreeze(v[k]);
+    }
+    return v;
+  };
+
+  // --- lockdown ---
+  let baseline, baseProto;
+  const overridable = ['constructor', 'toString', 'valueOf', 'toLocaleString'];
+  // SES "override mistake" fix: a frozen inherited data property makes assignment on
+  // instances fail; an accessor pair keeps obj.toString = f working for objects below it.
+  const enableOverride = (proto, key) => {
+    const d = getOwnPropertyDescriptor(proto, key);
+    if (!d || !('value' in d) || !d.configurable) return;
+    const value = d.value;
+    defineProperty(proto, key, {
+      get: function () { return value; },
+      set: function (v) {
+        if (this === proto) throw new TypeError("Cannot assign to read only property '" + StringOf(key) + "'");
+        defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: d.enumerable,
+      configurable: false,
+    });
+  };
+  const hidden = () => [
+    getPrototypeOf(async function () {}), getPrototypeOf(function* () {}), getPrototypeOf(async function* () {}),
+    getPrototypeOf((function* () {})()), getPrototypeOf((async function* () {})()),
+    getPrototypeOf([][Symbol.iterator]()), getPrototypeOf(getPrototypeOf([][Symbol.iterator]())),
+    getPrototypeOf(''[Symbol.iterator]()), getPrototypeOf(new Map()[Symbol.iterator]()),
+    getPrototypeOf(new Set()[Symbol.iterator]()), getPrototypeOf(/x/[Symbol.matchAll]('')),
+    TypedArrayProto, getPrototypeOf(U8), getPrototypeOf(G),
+    getOwnPropertyDescriptor((function () { 'use strict'; return arguments; })(), 'callee').get,
+  ];
+  const harden = (roots) => {
+    const seen = new SetCtor();
+    const stack = roots;
+    while (stack.length > 0) {
+      const o = stack.pop();
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || o === G) continue;
+      if (apply(setHas, seen, [o])) continue;
+      apply(setAdd, seen, [o]);
+      freeze(o);
+      stack.push(getPrototypeOf(o));
+      for (const k of ownKeys(o)) {
+        const d = getOwnPropertyDescriptor(o, k);
+        if ('value' in d) stack.push(d.value);
+        else stack.push(d.get, d.set);
+      }
+    }
+  };
+  const lockdown = () => {
+    for (const k of ownKeys(ObjectProto)) enableOverride(ObjectProto, k);
+    const protos = hidden();
+    for (const k of ownKeys(G)) {
+      const v = getOwnPropertyDescriptor(G, k).value;
+      if (typeof v === 'function' && v.prototype && typeof v.prototype === 'object') protos.push(v.prototype);
+    }
+    for (const p of protos) {
+      if (p === ObjectProto || p === null || typeof p !== 'object') continue;
+      for (const k of overridable) enableOverride(p, k);
+      if (p === ErrorProto || getPrototypeOf(p) === ErrorProto) { enableOverride(p, 'name'); enableOverride(p, 'message'); }
+    }
+    const roots = hidden();
+    for (const k of ownKeys(G)) {
+      const d = getOwnPropertyDescriptor(G, k);
+      if ('value' in d) roots.push(d.value);
+      else roots.push(d.get, d.set);
+      if (d.configurable) {
+        if ('value' in d) d.writable = false;
+        d.configurable = false;
+        defineProperty(G, k, d);
+      }
+    }
+    harden(roots);
+    baseline = new SetCtor(ownKeys(G));
+    baseProto = getPrototypeOf(G);
+  };
+  const check = () => baseline !== undefined && ownKeys(G).length === baseline.size && getPrototypeOf(G) === baseProto &&
+    isExtensible(G) && isFrozen(ObjectProto) && isFrozen(ArrayProto) && isFrozen(FunctionProto) && isFrozen(ErrorProto);
+
+  // --- conversion helpers ---
+  const plain = (v, depth, max) => {
+    switch (typeof v) {
+      case 'string': case 'boolean': return true;
+      case 'number': return isFiniteNumber(v) && (v !== 0 || 1 / v > 0);
+      case 'object': break;
+      default: return false;
+    }
+    if (v === null) return true;
+    if (depth >= max) return false;
+    const p = getPrototypeOf(v);
+    if (p === ArrayProto) {
+      if (!isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) if (!(i in v) || !plain(v[i], depth + 1, max)) return false;
+      return true;
+    }
+    if ((p !== ObjectProto && p !== null) || apply(wmHas, tags, [v])) return false;
+    for (const k of objectKeys(v)) if (k === 'toJSON' || !plain(v[k], depth + 1, max)) return false;
+    return true;
+  };
+
+  return freeze({
+    lockdown,
+    check,
+    install(name, value) {
+      defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: false });
+    },
+    begin(globals, ctx, now, seed) {
+      frozenNow = now;
+      rng = seed | 0;
+      current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
+      if (globals === undefined) return;
+      const g = typeof globals === 'string' ? parse(globals) : globals;
+      for (const k of objectKeys(g)) {
+        if (apply(setHas, baseline, [k])) throw new TypeError("global '" + k + "' would replace a built-in");
+        defineProperty(G, k, { value: g[k], writable: true, enumerable: true, configurable: true });
+      }
+    },
+    reset() {
+      current = empty;
+      let clean = true;
+      for (const k of ownKeys(G)) {
+        if (apply(setHas, baseline, [k])) continue;
+        try { if (!delete G[k]) clean = false; } catch (e) { clean = false; }
+      }
+      if (getPrototypeOf(G) !== baseProto) { try { setPrototypeOf(G, baseProto); } catch (e) { clean = false; } }
+      return clean && check();
+    },
+    parse(s) { return parse(s); },
+    plainJson(v, max) { return plain(v, 0, max) ? stringify(v) : undefined; },
+    kind(v, untagged) {
+      if (isArray(v)) return 1;
+      if (!untagged && apply(wmHas, tags, [v])) return 4;
+      const p = getPrototypeOf(v);
+      if (p === ObjectProto || p === null) return 0;
+      if (p === U8Proto) return 2;
+      if (p === DateProto) return 3;
+      if (p === MapProto) return 5;
+      if (p === ABProto) return 6;
+      if (isView(v)) return 7;
+      return 8;
+    },
+    keysJson(v) { return stringify(objectKeys(v)); },
+    mapObject(m) {
+      const out = { __proto__: null };
+      const it = apply(mapEntries, m, []);
+      for (let r = apply(iterNext, it, []); !r.done; r = apply(iterNext, it, [])) {
+        if (typeof r.value[0] !== 'string') return undefined;
+        defineProperty(out, r.value[0], { value: r.value[1], writable: true, enumerable: true, configurable: true });
+      }
+      return out;
+    },
+    bytes(v) {
+      if (getPrototypeOf(v) === ABProto) return apply(abSlice, v, []);
+      const off = apply(taOffset, v, []);
+      return apply(abSlice, apply(taBuffer, v, []), [off, off + apply(taLength, v, [])]);
+    },
+    newBytes(buffer) { return new U8(buffer); },
+    newDate(ms) { return new RealDate(ms); },
+    dateMs(d) { return apply(getTime, d, []); },
+    className(v) { try { const c = getPrototypeOf(v).constructor; return typeof c === 'function' ? StringOf(c.name) : 'object'; } catch (e) { return 'object'; } },
+    tag(v, name) { apply(wmSet, tags, [v, name]); return v; },
+    tagOf(v) { return apply(wmGet, tags, [v]); },
+    error(type, message) { return new (errorTypes[type] || Error)(message); },
+    describe(e) {
+      try {
+        if (e !== null && typeof e === 'object' && apply(isPrototypeOf, ErrorProto, [e])) {
+          const stack = getOwnPropertyDescriptor(e, 'stack');
+          return stringify({ error: true, name: StringOf(e.name), message: StringOf(e.message),
+            stack: stack && typeof stack.value === 'string' ? stack.value : '' });
+        }
+        return stringify({ error: false, message: typeof e === 'symbol' ? e.toString() : StringOf(e) });
+      } catch (x) {
+        return stringify({ error: false, message: 'uncaught exception' });
+      }
+    },
+  });
+})`

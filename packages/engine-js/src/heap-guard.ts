@@ -1,0 +1,159 @@
+/** 64 KiB, the WebAssembly page size. */
+export const PAGE = 65_536
+
+/** The two allocator entry points of an Emscripten module the guard uses. */
+export interface Allocator {
+  _malloc(size: number): number
+  _free(ptr: number): void
+}
+
+const RESIZE_ATTEMPTS = 3
+const CHUNKS = [4 << 20, 1 << 20, 256 << 10, 64 << 10, 16 << 10, 4 << 10]
+
+/**
+ * Enforces a byte budget on one QuickJS heap. QuickJS's own `setMemoryLimit` counts every
+ * allocation as 8 bytes in these builds, so the cap lives one level down: every heap growth
+ * of the module's `WebAssembly.Memory` goes through `memory.grow`, which this guard
+ * replaces. Growth past the cap fails (malloc returns NULL, QuickJS throws "out of memory")
+ * and the guard records the trip, which the engine turns into an uncatchable limit error.
+ *
+ * Memory already free inside the heap (the 16 MiB initial memory, space freed by earlier
+ * executions) would let a script use more than its budget without growing, so the guard
+ * measures that slack and either lowers the growth cap by it or fills the excess with a
+ * ballast block for the duration of the execution.
+ */
+export class HeapGuard {
+  /** Heap size growth may not exceed (bytes); Infinity = only the Memory maximum. */
+  private cap = Number.POSITIVE_INFINITY
+  private ballast: number[] = []
+  /** Free bytes measured inside the heap at the last `measure()`. */
+  free = 0
+  /** Set when a growth was refused; cleared by `begin`. */
+  tripped = false
+  /** Heap size the refused growth asked for. */
+  wanted = 0
+  /** Heap size at `begin` and the largest size since. */
+  private startBytes = 0
+  private peakBytes = 0
+  private budget = 0
+  private refusals = 0
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    private readonly maxBytes: number,
+  ) {
+    const grow = memory.grow.bind(memory)
+    // Own property on this Memory instance: Emscripten's resize path calls `memory.grow`.
+    Object.defineProperty(memory, 'grow', {
+      value: (delta: number) => {
+        const next = memory.buffer.byteLength + delta * PAGE
+        if (next > this.cap || next > this.maxBytes) {
+          // Emscripten retries a refused resize twice with less over-allocation; only the
+          // third refusal in a row means the allocation itself failed.
+          if (++this.refusals >= RESIZE_ATTEMPTS) {
+            this.refusals = 0
+            this.tripped = true
+            this.wanted = Math.max(this.wanted, next)
+          }
+          throw new RangeError('heap limit reached')
+        }
+        this.refusals = 0
+        const r = grow(delta)
+        if (next > this.peakBytes) this.peakBytes = next
+        return r
+      },
+    })
+  }
+
+  /** Current heap size in bytes. */
+  get size(): number {
+    return this.memory.buffer.byteLength
+  }
+
+  /**
+   * Starts an execution that may use `limit` bytes (false: no limit) on top of what is live
+   * now. Free heap space counts against the limit; any excess is parked in a ballast.
+   */
+  begin(limit: number | false, alloc: Allocator): void {
+    this.tripped = false
+    this.wanted = 0
+    this.startBytes = this.peakBytes = this.size
+    this.budget = limit === false ? Number.POSITIVE_INFINITY : limit
+    if (limit === false) {
+      this.cap = Number.POSITIVE_INFINITY
+      return
+    }
+    if (this.free > limit) {
+      this.cap = this.size
+      this.fill(alloc, this.free - limit)
+      this.cap = this.size
+    } else {
+      this.cap = this.size + (limit - this.free)
+    }
+  }
+
+  /** Ends the execution: releases the ballast and stops enforcing its budget. */
+  end(alloc: Allocator): void {
+    for (const p of this.ballast) alloc._free(p)
+    this.ballast = []
+    this.cap = Number.POSITIVE_INFINITY
+  }
+
+  /** Bytes the refused allocation would have brought the execution to. */
+  get attempted(): number {
+    return Math.max(this.used, this.free + this.wanted - this.startBytes)
+  }
+
+  /** Whether the heap grew during the current (or last) execution. */
+  get grew(): boolean {
+    return this.peakBytes > this.startBytes
+  }
+
+  /** Bytes charged to the execution so far: free space used up plus growth. */
+  get used(): number {
+    const growth = this.peakBytes - this.startBytes
+    return growth > 0 ? Math.min(this.budget, this.free + growth) : 0
+  }
+
+  /**
+   * Measures the free space inside the heap by allocating blocks until the allocator would
+   * have to grow the heap, then freeing them. Cheap after a fresh start (a few dozen calls).
+   */
+  measure(alloc: Allocator): number {
+    const saved = this.cap
+    this.cap = this.size
+    const blocks: number[] = []
+    let total = 0
+    try {
+      for (const size of CHUNKS) {
+        for (let p = alloc._malloc(size); p !== 0; p = alloc._malloc(size)) {
+          blocks.push(p)
+          total += size
+        }
+      }
+    } finally {
+      for (const p of blocks) alloc._free(p)
+      this.cap = saved
+      this.tripped = false
+      this.refusals = 0
+    }
+    this.free = total
+    return total
+  }
+
+  // --- internal ---
+
+  private fill(alloc: Allocator, bytes: number): void {
+    let left = bytes
+    for (const size of CHUNKS) {
+      while (left >= size) {
+        const p = alloc._malloc(size)
+        if (p === 0) break
+        this.ballast.push(p)
+        left -= size
+      }
+    }
+    this.tripped = false
+    this.refusals = 0
+  }
+}

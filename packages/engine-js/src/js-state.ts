@@ -1,0 +1,310 @@
+import type { EngineEnvironment, Execution, ExecutionRequest, LogLevel, ModuleDefinition } from '@polyhost/core'
+import type {
+  JSModuleLoadResult,
+  JSModuleNormalizeResult,
+  QuickJSContext,
+  QuickJSHandle,
+  QuickJSRuntime,
+  VmCallResult,
+} from 'quickjs-emscripten-core'
+import { Converter, type ConverterHost } from './converter.js'
+import { GUEST_SETUP } from './guest-setup.js'
+import { HELPER_NAMES, type HelperName } from './helpers.js'
+import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } from './limits.js'
+import { guestConfigFor } from './sandbox-config.js'
+import { GuestCalls } from './guest-calls.js'
+import { GuestThrow } from './guest-throw.js'
+import { MAX_HEAP_BYTES, type WasmInstance, type WasmLoader } from './wasm.js'
+
+/** Per-engine settings every state of it shares. */
+export interface StateOptions {
+  readonly env: EngineEnvironment
+  readonly wasm: WasmLoader
+  /** Runs once per state before lockdown; what it defines becomes part of the baseline. */
+  readonly initScript?: string | undefined
+  /** A state whose heap grew more than this above its baseline is destroyed at reset. */
+  readonly retainHeapBytes: number
+  /** Debug variants: report allocations still live when a state is destroyed. */
+  readonly onLeak?: ((message: string) => void) | undefined
+}
+
+const SETUP_TIMEOUT_MS = 5_000
+/** Imported modules stay in a context; past this many the state is replaced. */
+const MAX_MODULE_LOADS = 256
+const RESERVE_BYTES = 32 << 20
+
+/**
+ * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
+ * sandboxed and locked down for the policy it was made under. Between executions only
+ * what a script added to `globalThis` can differ from the baseline; `reset` removes it.
+ */
+export class JsState implements ConverterHost {
+  execution: Execution | undefined
+  /** A host-level failure happened inside QuickJS: never reuse. */
+  broken = false
+  ticks = 0
+  moduleLoads = 0
+  readonly converter: Converter
+  readonly calls: GuestCalls
+  readonly fingerprint: string
+  readonly bridgesVersion: number
+  evalFn!: QuickJSHandle
+  private helpers = {} as Record<HelperName, QuickJSHandle>
+  private tickBudget = Number.POSITIVE_INFINITY
+  private stackBytes = MAX_STACK_BYTES
+  private setupDeadline = Number.POSITIVE_INFINITY
+  private runToken = 0
+  private baseHeap = 0
+  private checked = false
+
+  private constructor(
+    readonly instance: WasmInstance,
+    readonly runtime: QuickJSRuntime,
+    readonly ctx: QuickJSContext,
+    private readonly opts: StateOptions,
+  ) {
+    const env = opts.env
+    this.fingerprint = env.security.fingerprint
+    this.bridgesVersion = env.bridges.version
+    this.converter = new Converter(this)
+    this.calls = new GuestCalls(this)
+  }
+
+  get converters() {
+    return this.opts.env.converters
+  }
+
+  get maxDepth(): number {
+    return this.opts.env.maxDepth
+  }
+
+  get token(): number {
+    return this.runToken
+  }
+
+  /** Builds a state at its baseline under the environment's current policy and bridges. */
+  static async create(opts: StateOptions): Promise<JsState> {
+    const mem = opts.env.security.policy.limits.memoryBytes
+    const instance = await opts.wasm.instantiate(mem === false ? MAX_HEAP_BYTES : mem + RESERVE_BYTES + opts.retainHeapBytes)
+    const runtime = instance.module.newRuntime()
+    let state: JsState | undefined
+    try {
+      state = new JsState(instance, runtime, runtime.newContext(), opts)
+      state.setup()
+      return state
+    } catch (e) {
+      if (state) state.destroy()
+      else runtime.dispose()
+      throw e
+    }
+  }
+
+  /** Calls a guest helper; a guest exception becomes the execution's fatal error or a GuestThrow. */
+  call(name: HelperName, ...args: QuickJSHandle[]): QuickJSHandle {
+    const r = this.ctx.callFunction(this.helpers[name], this.ctx.undefined, args)
+    if (!r.error) return r.value
+    throw this.failure(r.error)
+  }
+
+  /** Turns a guest exception handle (disposed here) into the error the host should see. */
+  failure(error: QuickJSHandle): Error {
+    const ex = this.execution
+    const memory = this.memoryTrip()
+    if (ex?.fatal) {
+      error.dispose()
+      return ex.fatal
+    }
+    if (memory) {
+      error.dispose()
+      return memory
+    }
+    return new GuestThrow(this, error)
+  }
+
+  /** Records and returns the memory trip if the heap refused to grow during this execution. */
+  memoryTrip(): Error | undefined {
+    const ex = this.execution
+    const heap = this.instance.heap
+    if (!ex || !heap.tripped) return undefined
+    const max = ex.limits.memoryBytes
+    return ex.trip('memory', heap.attempted, max === false ? 0 : max)
+  }
+
+  hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle {
+    return this.calls.hostFunction(fn)
+  }
+
+  /** Starts an execution: limits, context, globals, determinism. */
+  begin(ex: Execution, req: ExecutionRequest): void {
+    this.execution = ex
+    this.runToken++
+    this.ticks = 0
+    this.checked = false
+    const limits = ex.limits
+    this.tickBudget = interruptBudget(limits)
+    const stack = stackBytesFor(limits)
+    if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
+    this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)
+    const { ctx } = this
+    const globals = Object.keys(req.globals).length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined
+    const context = Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined
+    const d = ex.init.security.policy.determinism
+    const now = ctx.newNumber(d.now ?? ex.startedAtEpoch)
+    const seed = ctx.newNumber(d.seed)
+    try {
+      this.call('begin', globals, context, now, seed).dispose()
+    } finally {
+      for (const h of [globals, context, now, seed]) h.dispose()
+    }
+  }
+
+  /** Ends the execution: usage into its stats, pending host promises dropped, ballast freed. */
+  end(): void {
+    const ex = this.execution
+    const heap = this.instance.heap
+    if (ex) {
+      ex.instructions = this.ticks * TICKS_PER_INTERRUPT
+      ex.memoryBytes = Math.max(ex.memoryBytes, heap.used)
+    }
+    this.execution = undefined
+    this.calls.dropPending()
+    heap.end(this.instance.alloc)
+  }
+
+  /** Back to the baseline, or throws (the pool then destroys the state). */
+  reset(): void {
+    if (this.broken) throw new Error('state is broken')
+    // a job left by the last execution must never run during the next one
+    if (this.runtime.hasPendingJob()) throw new Error('pending jobs left over')
+    if (!this.call('reset').consume((h) => this.ctx.sameValue(h, this.ctx.true))) throw new Error('baseline changed')
+    const heap = this.instance.heap
+    if (heap.grew) {
+      heap.measure(this.instance.alloc)
+      if (heap.size - this.baseHeap > this.opts.retainHeapBytes) throw new Error('heap grew past the retained size')
+    }
+    if (this.moduleLoads > MAX_MODULE_LOADS) throw new Error('too many module instances')
+    this.checked = true
+  }
+
+  /** Cheap after a reset (which already checked); otherwise asks the guest. */
+  validate(): boolean {
+    if (this.broken) return false
+    if (this.checked) {
+      this.checked = false
+      return true
+    }
+    try {
+      return this.call('check').consume((h) => this.ctx.sameValue(h, this.ctx.true))
+    } catch {
+      return false
+    }
+  }
+
+  /** Whether the state still matches the environment (policy and bridges). */
+  current(env: EngineEnvironment): boolean {
+    return !this.broken && this.fingerprint === env.security.fingerprint && this.bridgesVersion === env.bridges.version
+  }
+
+  destroy(): void {
+    this.execution = undefined
+    this.calls.dropPending()
+    try {
+      for (const h of Object.values(this.helpers)) if (h.alive) h.dispose()
+      if (this.evalFn?.alive) this.evalFn.dispose()
+      this.ctx.dispose()
+      this.runtime.dispose()
+      if (this.opts.onLeak && this.instance.module.getFFI().QTS_RecoverableLeakCheck()) this.opts.onLeak('QuickJS heap leak detected')
+    } catch (e) {
+      // a broken instance is dropped whole; for a healthy one this is a handle leak
+      if (!this.broken) this.opts.onLeak?.(`state disposal failed: ${(e as Error).message}`)
+    }
+  }
+
+  // --- internal ---
+
+  private setup(): void {
+    const { ctx, runtime, opts } = this
+    const security = opts.env.security
+    runtime.setMaxStackSize(this.stackBytes)
+    runtime.setInterruptHandler(() => this.interrupt())
+    runtime.setModuleLoader(
+      (name) => this.loadModule(name),
+      (_base, requested) => this.normalizeModule(requested),
+    )
+    this.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
+    this.evalFn = ctx.getProp(ctx.global, 'eval')
+    const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
+    const log = ctx.newFunction('log', (level, message) => this.onLog(level, message))
+    const config = ctx.newString(JSON.stringify(guestConfigFor(security)))
+    const helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log))
+    for (const h of [setupFn, log, config]) h.dispose()
+    for (const name of HELPER_NAMES) this.helpers[name] = ctx.getProp(helpers, name)
+    helpers.dispose()
+    this.calls.installBridges(opts.env.bridges.visible(security))
+    if (opts.initScript) this.runInit(opts.initScript)
+    this.call('lockdown').dispose()
+    this.setupDeadline = Number.POSITIVE_INFINITY
+    this.instance.heap.measure(this.instance.alloc)
+    this.baseHeap = this.instance.heap.size
+  }
+
+  private runInit(source: string): void {
+    const r = this.ctx
+      .newString(`'use strict';void 0;\n${source}`)
+      .consume((s) => this.ctx.callFunction(this.evalFn, this.ctx.undefined, s))
+    if (r.error) {
+      const info = new GuestThrow(this, r.error).info
+      throw new Error(`initScript failed: ${info.error ? `${info.name}: ` : ''}${info.message}`)
+    }
+    r.value.dispose()
+  }
+
+  private interrupt(): boolean {
+    const ex = this.execution
+    if (!ex) return performance.now() > this.setupDeadline
+    this.ticks++
+    if (ex.fatal) return true
+    if (this.memoryTrip()) return true
+    if (this.ticks > this.tickBudget) {
+      const max = ex.limits.instructions
+      ex.trip('instructions', this.ticks * TICKS_PER_INTERRUPT, max === false ? 0 : max)
+      return true
+    }
+    if (performance.now() > ex.deadline) {
+      ex.tripTimeout()
+      return true
+    }
+    return false
+  }
+
+  private onLog(level: QuickJSHandle, message: QuickJSHandle): VmCallResult<QuickJSHandle> | undefined {
+    const ex = this.execution
+    if (!ex) return undefined
+    try {
+      ex.log(this.ctx.getString(level) as LogLevel, this.ctx.getString(message))
+      return undefined
+    } catch (e) {
+      return { error: this.calls.guestError(e) }
+    }
+  }
+
+  private findModule(name: string): ModuleDefinition | undefined {
+    const m = this.opts.env.modules
+    return m.get(name, 'js') ?? m.get(name, 'javascript')
+  }
+
+  private normalizeModule(requested: string): JSModuleNormalizeResult {
+    const sec = this.execution?.init.security
+    const allowed = sec?.isAllowed('require') && sec.isModuleAllowed(requested) && this.findModule(requested)
+    // a fresh instance per execution: module state must not carry over to the next script
+    return allowed ? `${requested}#${this.runToken}` : `${requested}#denied`
+  }
+
+  private loadModule(name: string): JSModuleLoadResult {
+    const m = /^(.*)#(\d+)$/.exec(name)
+    const def = m && Number(m[2]) === this.runToken && this.execution ? this.findModule(m[1] as string) : undefined
+    if (!def) return { error: new Error(`module '${name.replace(/#\w+$/, '')}' is not available`) }
+    this.moduleLoads++
+    return def.source
+  }
+}

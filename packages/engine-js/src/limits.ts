@@ -1,0 +1,31 @@
+import type { ResolvedLimits } from '@polyhost/core'
+
+/**
+ * QuickJS calls the interrupt handler each time its tick counter (decremented on calls and
+ * backward branches) runs out; one call stands for about this many ticks. The instruction
+ * limit is therefore approximate: counted in ticks, checked every 10,000 of them.
+ */
+export const TICKS_PER_INTERRUPT = 10_000
+
+/**
+ * The most C stack a runtime may use. At ~512 KiB the WASM frames overflow the host's own
+ * stack first, which throws a host RangeError out of QuickJS and leaves the runtime corrupt.
+ */
+export const MAX_STACK_BYTES = 256 * 1024
+const MIN_STACK_BYTES = 32 * 1024
+/** Room kept for engine helpers (conversion, bridges) running above the script's frames. */
+const STACK_RESERVE = 16 * 1024
+/** A small QuickJS frame measured ~175 bytes; budgeting 256 keeps the depth approximate. */
+const BYTES_PER_FRAME = 256
+
+/** Interrupt-handler calls an execution may use before the instruction limit trips. */
+export function interruptBudget(limits: ResolvedLimits): number {
+  return limits.instructions === false ? Number.POSITIVE_INFINITY : Math.ceil(limits.instructions / TICKS_PER_INTERRUPT)
+}
+
+/** `setMaxStackSize` bytes for a `stackDepth` limit (frames), clamped to what is safe. */
+export function stackBytesFor(limits: ResolvedLimits): number {
+  const depth = limits.stackDepth
+  if (depth === false) return MAX_STACK_BYTES
+  return Math.min(MAX_STACK_BYTES, Math.max(MIN_STACK_BYTES, STACK_RESERVE + depth * BYTES_PER_FRAME))
+}

@@ -1,0 +1,49 @@
+import type { EngineFactory } from '@polyhost/core'
+import { JS_CAPABILITIES, JS_ENGINE_VERSION } from './capabilities.js'
+import { JsEngine } from './engine.js'
+import { type WasmOptions, WasmLoader } from './wasm.js'
+
+/** Options of `jsEngine()`. */
+export interface JsEngineOptions extends WasmOptions {
+  /**
+   * Script run once in every state before lockdown, as strict code; the globals it defines
+   * become part of the frozen baseline every execution sees.
+   */
+  readonly initScript?: string
+  /**
+   * A state whose heap grew more than this above its baseline (the memory stays with the
+   * instance) is replaced instead of reused. Default 16 MiB.
+   */
+  readonly retainHeapBytes?: number
+  /**
+   * Called when a destroyed state still had QuickJS allocations or handles alive. Use with
+   * a debug variant (`@jitl/quickjs-wasmfile-debug-sync`) in tests.
+   */
+  readonly onLeak?: (message: string) => void
+}
+
+/**
+ * The JavaScript engine plugin: QuickJS (quickjs-emscripten, release-sync by default) with
+ * one WASM instance per pooled state. QuickJS loads on the first `create`.
+ *
+ * @example
+ * const host = await createHost({ engines: [jsEngine()] })
+ * const r = await host.execute({ language: 'js', source: 'a + b', globals: { a: 1, b: 2 } })
+ * r.value // 3
+ */
+export const jsEngine: EngineFactory<JsEngineOptions> = (options = {}) => {
+  const wasm = new WasmLoader(options)
+  return {
+    id: 'js',
+    languages: ['js', 'javascript'],
+    extensions: ['.js', '.mjs'],
+    capabilities: JS_CAPABILITIES,
+    version: JS_ENGINE_VERSION,
+    create: (env) =>
+      JsEngine.create(env, wasm, {
+        initScript: options.initScript,
+        retainHeapBytes: options.retainHeapBytes ?? 16 << 20,
+        onLeak: options.onLeak,
+      }),
+  }
+}

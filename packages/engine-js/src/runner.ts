@@ -1,0 +1,143 @@
+import {
+  EngineCrashedError,
+  type ExecutionRequest,
+  type ExecutionResult,
+  InvalidArgumentError,
+  isFatal,
+  PolyhostError,
+} from '@polyhost/core'
+import type { QuickJSHandle } from 'quickjs-emscripten-core'
+import { type JsCompiledScript, FLAG_ASYNC } from './compiler.js'
+import { GuestThrow } from './guest-throw.js'
+import type { JsState } from './js-state.js'
+import { runtimeError, type ScriptOrigin } from './script-errors.js'
+
+/** Jobs run between checks of the clock and of the execution's fatal error. */
+const JOB_BATCH = 256
+const EVAL_GLOBAL_STRICT = 8
+
+/**
+ * Runs one compiled script on a leased state: begin (limits, globals, context), evaluate,
+ * drive promises to completion with bounded job loops, convert the value, end. Throws the
+ * execution's fatal error (limits, cancellation) before anything else; a host-level failure
+ * inside QuickJS marks the state broken.
+ */
+export async function runScript(state: JsState, script: JsCompiledScript, req: ExecutionRequest): Promise<ExecutionResult> {
+  const ex = req.execution
+  const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset }
+  ex.check()
+  try {
+    try {
+      state.begin(ex, req)
+    } catch (e) {
+      if (e instanceof GuestThrow) throw new InvalidArgumentError(`execute: globals: ${e.info.message}`)
+      throw e
+    }
+    let h = evaluate(state, script)
+    h = await settle(state, h)
+    if (script.kind === 'async') h = h.consume((box) => state.ctx.getProp(box, 'value'))
+    else if (script.kind === 'module') h = h.consume((ns) => state.ctx.getProp(ns, 'default'))
+    h = await settle(state, h)
+    const value = h.consume((v) => state.converter.toHost(v))
+    throwIfOver(state)
+    return ex.result(value)
+  } catch (e) {
+    throw translate(state, e, origin)
+  } finally {
+    state.end()
+  }
+}
+
+// --- internal ---
+
+function evaluate(state: JsState, script: JsCompiledScript): QuickJSHandle {
+  const { ctx } = state
+  if (script.kind === 'classic') {
+    const r = ctx.newString(script.body).consume((s) => ctx.callFunction(state.evalFn, ctx.undefined, s))
+    if (r.error) throw state.failure(r.error)
+    return r.value
+  }
+  const flags = script.kind === 'module' ? { type: 'module' as const } : EVAL_GLOBAL_STRICT | FLAG_ASYNC
+  const r = ctx.evalCode(script.body, script.name, flags)
+  if (r.error) throw state.failure(r.error)
+  return r.value
+}
+
+/** Waits for a guest promise (returns other values as they are); disposes `h` when it is one. */
+async function settle(state: JsState, h: QuickJSHandle): Promise<QuickJSHandle> {
+  const { ctx } = state
+  for (;;) {
+    const st = ctx.getPromiseState(h)
+    if (st.type === 'fulfilled') {
+      if (st.notAPromise) return h
+      h.dispose()
+      return st.value
+    }
+    if (st.type === 'rejected') {
+      h.dispose()
+      throw state.failure(st.error)
+    }
+    try {
+      drain(state)
+    } catch (e) {
+      h.dispose()
+      throw e
+    }
+    if (ctx.getPromiseState(h).type !== 'pending') continue
+    if (state.calls.inflight === 0 && !state.runtime.hasPendingJob()) {
+      h.dispose()
+      throw new GuestDeadlock()
+    }
+    await state.calls.settled()
+  }
+}
+
+/** Runs pending jobs in batches; the interrupt handler stops runaway jobs, this stops floods. */
+function drain(state: JsState): void {
+  const ex = state.execution
+  while (state.runtime.hasPendingJob()) {
+    ex?.check()
+    throwIfOver(state)
+    const r = state.runtime.executePendingJobs(JOB_BATCH)
+    if (r.error) {
+      // an exception escaping a job (an interrupt, usually): the script cannot observe it
+      const err = state.failure(r.error)
+      if (!(err instanceof GuestThrow)) throw err
+    }
+  }
+  ex?.check()
+  throwIfOver(state)
+}
+
+function throwIfOver(state: JsState): void {
+  const trip = state.memoryTrip()
+  if (trip) throw trip
+  state.execution?.check()
+}
+
+class GuestDeadlock extends Error {}
+
+function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
+  const ex = state.execution
+  if (ex?.fatal) return ex.fatal
+  const memory = state.memoryTrip()
+  if (memory) return memory
+  if (e instanceof GuestThrow) {
+    const internal = e.internal
+    if (internal === 'memory' && ex) return ex.trip('memory', numberOr(ex.limits.memoryBytes) + 1, numberOr(ex.limits.memoryBytes))
+    if (internal === 'stack' && ex) return ex.trip('stack', numberOr(ex.limits.stackDepth) + 1, numberOr(ex.limits.stackDepth))
+    return runtimeError(e.info, origin, e.thrown)
+  }
+  if (e instanceof GuestDeadlock) {
+    return runtimeError({ error: true, name: 'Error', message: 'the script awaits a promise that can never settle' }, origin)
+  }
+  if (e instanceof PolyhostError || isFatal(e)) return e
+  // anything else came out of QuickJS itself: the state cannot be trusted any more
+  state.broken = true
+  if (e instanceof RangeError && ex) return ex.trip('stack', numberOr(ex.limits.stackDepth) + 1, numberOr(ex.limits.stackDepth))
+  return new EngineCrashedError(`QuickJS failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+}
+
+function numberOr(v: number | false): number {
+  return v === false ? 0 : v
+}

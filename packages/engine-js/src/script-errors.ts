@@ -1,0 +1,67 @@
+import { sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
+
+/** What the guest `describe` helper (or a dump) says about a thrown value. */
+export interface ThrownInfo {
+  readonly error: boolean
+  readonly name?: string
+  readonly message: string
+  readonly stack?: string
+}
+
+/** Where a script's text sits in what QuickJS evaluated. */
+export interface ScriptOrigin {
+  readonly name: string
+  /** Lines the engine put before the script (a strict-mode prologue, a block). */
+  readonly lineOffset: number
+}
+
+const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)(\)?)$/
+
+/**
+ * Rewrites a QuickJS stack into the script's own terms: eval frames (`<input>`) become the
+ * script name, lines lose the engine's prologue, per-execution module suffixes (`util#7`)
+ * and engine-internal frames disappear, host paths are masked.
+ */
+export function scriptStack(stack: string | undefined, origin: ScriptOrigin): string {
+  if (!stack) return ''
+  const out: string[] = []
+  for (const raw of stack.split('\n')) {
+    if (!raw.trim()) continue
+    const m = FRAME.exec(raw)
+    if (!m) {
+      if (!/\bat eval \(native\)/.test(raw)) out.push(raw)
+      continue
+    }
+    const [, at, fn, file = '', line = '0', col = '0', close] = m
+    if (file === '<setup>') continue
+    const ownFile = file === '<input>' || file === origin.name
+    const name = file === '<input>' ? origin.name : file.replace(/#\d+$/, '')
+    const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
+    out.push(fn === undefined ? `${at}${name}:${n}:${col}` : `${at}${fn} (${name}:${n}:${col}${close})`)
+  }
+  return sanitizeScriptMessage(out.join('\n'))
+}
+
+/** The first position in a (cleaned) stack that belongs to the script itself. */
+export function positionIn(stack: string, scriptName: string): { line?: number; column?: number } {
+  for (const raw of stack.split('\n')) {
+    const m = FRAME.exec(raw)
+    if (m && m[3] === scriptName) return { line: Number(m[4]), column: Number(m[5]) }
+  }
+  return {}
+}
+
+/** A script's uncaught exception as a ScriptRuntimeError (`TypeError: boom`, line, column). */
+export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: unknown): ScriptRuntimeError {
+  const stack = scriptStack(info.stack, origin)
+  const { line, column } = positionIn(stack, origin.name)
+  const message = info.error ? `${info.name ?? 'Error'}: ${info.message}` : `uncaught ${info.message}`
+  return new ScriptRuntimeError(message, origin.name, line, column, stack || undefined, thrown)
+}
+
+/** A parse failure as a ScriptSyntaxError with the script's own line and column. */
+export function syntaxError(info: ThrownInfo, origin: ScriptOrigin): ScriptSyntaxError {
+  const stack = scriptStack(info.stack, origin)
+  const { line, column } = positionIn(stack, origin.name)
+  return new ScriptSyntaxError(`SyntaxError: ${info.message}`, origin.name, line, column)
+}
