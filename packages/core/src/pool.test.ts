@@ -97,7 +97,12 @@ describe('acquire and release', () => {
   it('serves many more acquires than max in FIFO order without creating more than max', async () => {
     const { pool: p, log } = pool({ min: 0, max: 3, acquireTimeoutMs: 0 })
     const order: number[] = []
-    const leases = Array.from({ length: 10 }, (_, i) => p.acquire().then((l) => (order.push(i), l)))
+    const leases = Array.from({ length: 10 }, (_, i) =>
+      p.acquire().then((l) => {
+        order.push(i)
+        return l
+      }),
+    )
     await flush()
     expect(order).toEqual([0, 1, 2])
     expect(p.stats()).toMatchObject({ size: 3, active: 3, waiting: 7 })
