@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   resolve: { conditions: ['@polyhost/source'] },
+  // tests run in vite's SSR environment, which ignores `resolve.conditions`: without this,
+  // workspace packages resolved to their (possibly stale) dist/ builds
+  ssr: { resolve: { conditions: ['module', 'node', 'development|production', '@polyhost/source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -1,4 +1,27 @@
+import { bridgesArea } from './areas/bridges.js'
+import { cacheArea } from './areas/cache.js'
+import { errorsArea } from './areas/errors.js'
+import { globalsArea } from './areas/globals.js'
+import { isolationArea } from './areas/isolation.js'
+import { limitsArea } from './areas/limits.js'
+import { logsArea } from './areas/logs.js'
+import { modulesArea } from './areas/modules.js'
+import { poolArea } from './areas/pool.js'
+import { valuesHostArea } from './areas/values-host.js'
+import { valuesScriptArea } from './areas/values-script.js'
 import type { ConformanceArea } from './types.js'
 
 /** Every area of the kit, in the order they run. */
-export const ALL_AREAS: readonly ConformanceArea[] = []
+export const ALL_AREAS: readonly ConformanceArea[] = [
+  valuesHostArea,
+  valuesScriptArea,
+  globalsArea,
+  errorsArea,
+  bridgesArea,
+  limitsArea,
+  isolationArea,
+  poolArea,
+  cacheArea,
+  modulesArea,
+  logsArea,
+]

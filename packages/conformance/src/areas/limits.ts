@@ -1,0 +1,119 @@
+import { LimitExceededError } from '@polyhost/core'
+import { expectTrip, failsWith, isNil, test } from '../checks.js'
+import { BridgeProbe } from '../fixtures.js'
+import type { ConformanceArea } from '../types.js'
+
+const MiB = 1024 * 1024
+
+export const limitsArea: ConformanceArea = {
+  name: 'limits',
+  tests: [
+    test(
+      'limits.instructions.trips',
+      'an endless loop that catches errors stops at the instruction budget',
+      async (t) => {
+        const host = await t.host({ limits: { instructions: 200_000, timeoutMs: 20_000 }, pool: { max: 1 } })
+        await t.run(host, t.s.writeGlobal('before', 1) + '\n' + t.s.returnLiteral(true))
+        await expectTrip(t, host, t.s.infiniteLoop(), 'instructions')
+        t.expect(isNil((await t.run(host, t.s.readGlobal('before'))).value), 'nothing survives in the pool').toBe(true)
+      },
+      [{ limit: 'instructions' }],
+    ),
+    test(
+      'limits.instructions.counted',
+      'a short script runs within its budget and reports instructions used',
+      async (t) => {
+        const r = await t.run(await t.host({ limits: { instructions: 1_000_000 } }), t.s.recursion(10))
+        t.expect(r.value).toBe(10)
+        t.expect(r.stats.instructions).toBeGreaterThan(0)
+      },
+      [{ limit: 'instructions' }],
+    ),
+    test(
+      'limits.timeout.trips',
+      'an endless loop stops at the deadline',
+      async (t) => {
+        const host = await t.host({ limits: { timeoutMs: 150, instructions: false }, pool: { max: 1 } })
+        const e = await expectTrip(t, host, t.s.infiniteLoop(), 'timeout')
+        t.expect(e.max).toBe(150)
+      },
+      [{ limit: 'timeout' }],
+    ),
+    test(
+      'limits.timeout.async-bridge',
+      'a deadline passing while an async bridge is in flight ends the execution and aborts the handler’s signal',
+      async (t) => {
+        const host = await t.host({ limits: { timeoutMs: 150 }, pool: { max: 1 } })
+        const probe = new BridgeProbe().on(host)
+        await expectTrip(t, host, t.s.awaitBridge('kv.hold', ['x']), 'timeout')
+        t.expect(probe.signals[0]?.aborted).toBe(true)
+        t.expect(probe.signals[0]?.reason).toBeInstanceOf(LimitExceededError)
+      },
+      [{ limit: 'timeout' }, 'asyncBridges'],
+    ),
+    test(
+      'limits.timeout.request',
+      'a request may tighten the timeout, never loosen it',
+      async (t) => {
+        const host = await t.host({ limits: { timeoutMs: 10_000, instructions: false }, pool: { max: 1 } })
+        await expectTrip(t, host, t.s.infiniteLoop(), 'timeout', { limits: { timeoutMs: 100 } })
+        const e = await t.run(host, t.s.returnLiteral(1), { limits: { timeoutMs: 60_000 } }).catch((x: unknown) => x)
+        t.expect(e, 'loosening is refused').toBeInstanceOf(Error)
+        t.expect((e as { code?: string }).code).toBe('E_POLICY')
+      },
+      [{ limit: 'timeout' }],
+    ),
+    test(
+      'limits.memory.trips',
+      'allocating far beyond memoryBytes stops with the memory limit',
+      async (t) => {
+        const host = await t.host({ limits: { memoryBytes: 16 * MiB }, pool: { max: 1 } })
+        t.expect((await t.run(host, t.s.allocate(256 * 1024))).value, 'a small allocation fits').toBe(true)
+        await expectTrip(t, host, t.s.allocate(256 * MiB), 'memory')
+      },
+      [{ limit: 'memory' }],
+    ),
+    test(
+      'limits.stack.trips',
+      'unbounded recursion stops with the stack limit; bounded recursion works',
+      async (t) => {
+        const host = await t.host({ limits: { stackDepth: 100 }, pool: { max: 1 } })
+        t.expect((await t.run(host, t.s.recursion(20))).value).toBe(20)
+        await expectTrip(t, host, t.s.deepRecursion(), 'stack')
+        t.expect((await t.run(host, t.s.recursion(20))).value, 'recursion works after a trip').toBe(20)
+      },
+      [{ limit: 'stack' }],
+    ),
+    test(
+      'limits.bridgeCalls.trips',
+      'calling bridges beyond bridgeCalls stops the execution even when the script catches errors',
+      async (t) => {
+        const host = await t.host({ limits: { bridgeCalls: 5 }, pool: { max: 1 } })
+        const probe = new BridgeProbe().on(host)
+        await expectTrip(t, host, t.s.bridgeLoop('kv.tick'), 'bridgeCalls')
+        t.expect(probe.ticks, 'the handler ran exactly bridgeCalls times').toBe(5)
+      },
+      [{ limit: 'bridgeCalls' }],
+    ),
+    test(
+      'limits.output.trips',
+      'printing beyond outputBytes stops the execution even when the script catches errors',
+      async (t) => {
+        const host = await t.host({ limits: { outputBytes: 1024 }, pool: { max: 1 } })
+        await expectTrip(t, host, t.s.printLoop('x'.repeat(100)), 'output')
+      },
+      [{ limit: 'output' }],
+    ),
+    test(
+      'limits.host-stats',
+      'limit trips are counted per limit in host.stats()',
+      async (t) => {
+        const host = await t.host({ limits: { bridgeCalls: 1 } })
+        new BridgeProbe().on(host)
+        await failsWith(t, t.run(host, t.s.bridgeLoop('kv.tick')), LimitExceededError)
+        t.expect(host.stats().limitTrips.bridgeCalls).toBe(1)
+      },
+      [{ limit: 'bridgeCalls' }],
+    ),
+  ],
+}
