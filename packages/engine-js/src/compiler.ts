@@ -32,6 +32,7 @@ const FLAGS: Readonly<Record<ScriptKind, number>> = {
   module: EVAL_MODULE,
 }
 const MODULE_HINT = /^\s*(?:import\s*[\w{*'"]|export\s)/m
+const UNRESOLVED_IMPORT = /^could not load module /
 const RECYCLE_AFTER = 512
 const COMPILER_HEAP = 512 << 20
 
@@ -54,12 +55,15 @@ export class Compiler {
     let first: ThrownInfo | undefined
     for (const kind of order) {
       const r = ctx.evalCode(source, src.name, FLAGS[kind] | FLAG_COMPILE_ONLY)
-      if (!r.error) {
-        r.value.dispose()
+      // compile-only module results confuse quickjs-emscripten's exception check: a
+      // module value comes back as `error` with a non-object type; only objects are errors
+      const thrown = r.error ? r.error.consume((e) => (ctx.typeof(e) === 'object' ? (ctx.dump(e) as ThrownInfo) : undefined)) : undefined
+      r.value?.dispose()
+      // a module that parsed but imports something: imports resolve at run time, per policy
+      if (!thrown || (kind === 'module' && UNRESOLVED_IMPORT.test(thrown.message))) {
         return { engineId: 'js', language: src.language, name: src.name, hash: src.hash, source: src.source, kind, ...bodyOf(kind, source) }
       }
-      const info = r.error.consume((e) => ctx.dump(e)) as ThrownInfo
-      first ??= info
+      first ??= thrown
     }
     throw syntaxError(first ?? { error: true, message: 'invalid script' }, { name: src.name, lineOffset: 0 })
   }

@@ -31,11 +31,7 @@ export class JsEngine implements ScriptEngine {
   private executions = 0
   private discarded = 0
 
-  private constructor(
-    env: EngineEnvironment,
-    wasm: WasmLoader,
-    settings: JsEngineSettings,
-  ) {
+  private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm)
     const opts: StateOptions = { env, wasm, ...settings }
     this.pool = new StatePool<JsState>(

@@ -15,7 +15,7 @@ export interface ScriptOrigin {
   readonly lineOffset: number
 }
 
-const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)(\)?)$/
+const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
 
 /**
  * Rewrites a QuickJS stack into the script's own terms: eval frames (`<input>`) become the
@@ -32,12 +32,12 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
       if (!/\bat eval \(native\)/.test(raw)) out.push(raw)
       continue
     }
-    const [, at, fn, file = '', line = '0', col = '0', close] = m
+    const [, at, fn, file = '', line = '0', col = '0'] = m
     if (file === '<setup>') continue
     const ownFile = file === '<input>' || file === origin.name
     const name = file === '<input>' ? origin.name : file.replace(/#\d+$/, '')
     const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
-    out.push(fn === undefined ? `${at}${name}:${n}:${col}` : `${at}${fn} (${name}:${n}:${col}${close})`)
+    out.push(fn === undefined ? `${at}${name}:${n}:${col}` : `${at}${fn} (${name}:${n}:${col})`)
   }
   return sanitizeScriptMessage(out.join('\n'))
 }
