@@ -1,1 +1,4 @@
-export {}
+export { LUA_CAPABILITIES, LUA_ENGINE_VERSION, luaEngine } from './plugin.js'
+export { LuaEngine, type LuaCompiledScript } from './engine.js'
+export type { LuaEngineOptions } from './options.js'
+export { INT32_RANGE } from './converter.js'

@@ -1,0 +1,94 @@
+import type { VisibleMethod } from '@polyhost/core'
+import { slot } from './converter.js'
+import type { LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
+import { FROZEN } from './guard-runtime.js'
+import type { LuaSandbox } from './lua-state.js'
+
+/**
+ * Installs one frozen global table per bridge (`kv.get(...)`) holding only the methods the
+ * policy lets scripts see; denied methods are absent. Returns the global names set.
+ */
+export function installBridges(state: LuaSandbox, baseIdx: number, methods: readonly VisibleMethod[]): string[] {
+  const { lua } = state.f
+  const L = state.L
+  const byBridge = new Map<string, VisibleMethod[]>()
+  for (const m of methods) byBridge.set(m.bridge, [...(byBridge.get(m.bridge) ?? []), m])
+  for (const [bridge, list] of byBridge) {
+    lua.lua_createtable(L, 0, list.length)
+    for (const m of list) {
+      lua.lua_pushjsfunction(L, bridgeFunction(state, m.path))
+      lua.lua_setfield(L, -2, m.method)
+    }
+    ;(slot(L, -1).value as LuaTable).polyhost = FROZEN
+    lua.lua_setfield(L, baseIdx, bridge)
+  }
+  return [...byBridge.keys()]
+}
+
+/**
+ * A bridge method as a Lua function. Arguments and results go through the state's
+ * converter and core's `execution.callBridge` (counting, validation, handler). An async
+ * handler suspends the script: the function yields to the runner, which awaits the
+ * promise and resumes the script with the outcome (the call looks synchronous in Lua).
+ * Errors are catchable Lua errors carrying only the bridge's message; fatal ones (a
+ * limit, a cancellation) end the script.
+ */
+export function bridgeFunction(state: LuaSandbox, path: string): LuaCFunction {
+  const { lua } = state.f
+  const resumeWith: LuaKFunction = (L) => {
+    const run = state.current(L)
+    const outcome = run.outcome
+    run.outcome = undefined
+    if (!outcome) return fail(state, L, new Error(`${path}: no result`))
+    if (!outcome.ok) return fail(state, L, outcome.error)
+    return pushResult(state, L, path, outcome.value)
+  }
+  return (L) => {
+    const run = state.current(L)
+    const n = lua.lua_gettop(L)
+    let out: unknown
+    let failure: unknown
+    try {
+      const args = new Array<unknown>(n)
+      for (let i = 0; i < n; i++) args[i] = run.converter.read(L, i + 1)
+      out = run.execution.callBridge(path, args)
+    } catch (e) {
+      failure = e
+    }
+    if (failure !== undefined) return fail(state, L, failure, path)
+    if (!(out instanceof Promise)) return pushResult(state, L, path, out)
+    if (L !== run.thread || !lua.lua_isyieldable(L)) {
+      out.catch(() => undefined)
+      const where = L !== run.thread ? 'inside a coroutine' : 'inside a metamethod, iterator or sort comparator'
+      return fail(state, L, new Error(`${path}: an async bridge cannot be called ${where}; call it from the script's main flow`))
+    }
+    run.pending = out
+    lua.lua_settop(L, 0)
+    return lua.lua_yieldk(L, 0, null, resumeWith)
+  }
+}
+
+// --- internal ---
+
+function pushResult(state: LuaSandbox, L: LuaState, path: string, value: unknown): number {
+  const run = state.current(L)
+  let failure: unknown
+  state.f.lua.lua_settop(L, 0)
+  try {
+    run.converter.push(L, value)
+  } catch (e) {
+    failure = e
+  }
+  if (failure !== undefined) return fail(state, L, failure, `${path}: invalid return value`)
+  return 1
+}
+
+function fail(state: LuaSandbox, L: LuaState, error: unknown, prefix?: string): never {
+  const run = state.current(L)
+  if (run.execution.fatal) return run.meter.stop(L, run.execution.fatal)
+  const name = (error as { name?: string } | null)?.name
+  const message = error instanceof Error ? error.message : String(error)
+  // BridgeErrors already carry "kv.get: ..."; conversion errors get the call's name
+  const text = prefix && name !== 'BridgeError' ? `${prefix}: ${message}` : message
+  return run.meter.stop(L, new Error(text))
+}

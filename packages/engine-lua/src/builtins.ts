@@ -1,0 +1,245 @@
+import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import { luaText } from './lua-strings.js'
+import type { RunContext } from './run-context.js'
+
+/** What the engine-provided functions need from their state. */
+export interface BuiltinHost {
+  readonly f: Fengari
+  /** The running execution; raises a Lua error when none is (cannot happen for script calls). */
+  current(L: LuaState): RunContext
+  /** Pushes the running execution's `_ENV`. */
+  pushEnv(L: LuaState): void
+  /** Pushes the running execution's `package.loaded` table. */
+  pushLoaded(L: LuaState): void
+  /** Pushes a function for a registered module, or returns an error message. */
+  loadModule(L: LuaState, name: string): string | undefined
+  /** The metatable marking arrays. */
+  arrayMeta(): LuaTable
+}
+
+/** Raises a Lua error with `message`, prefixed with the calling script's position (as luaL_error). */
+export function raise(f: Fengari, L: LuaState, message: string): never {
+  const { lua, lauxlib } = f
+  lauxlib.luaL_where(L, 1)
+  lua.lua_pushstring(L, message)
+  lua.lua_concat(L, 2)
+  return lua.lua_error(L)
+}
+
+/**
+ * Logs through the execution (counted against `outputBytes`); an exceeded output limit is
+ * fatal and ends the script.
+ */
+export function emit(host: BuiltinHost, L: LuaState, text: string): void {
+  const run = host.current(L)
+  let failure: unknown
+  try {
+    run.execution.log('info', text)
+  } catch (e) {
+    failure = e
+  }
+  if (failure !== undefined) run.meter.stop(L, failure)
+}
+
+/** `print(...)`: tostring of each argument, tab-separated, one log line. */
+export function makePrint(host: BuiltinHost): LuaCFunction {
+  const { lua, lauxlib } = host.f
+  return (L) => {
+    const n = lua.lua_gettop(L)
+    const parts: string[] = []
+    for (let i = 1; i <= n; i++) {
+      parts.push(luaText(lauxlib.luaL_tolstring(L, i)))
+      lua.lua_pop(L, 1)
+    }
+    emit(host, L, parts.join('\t'))
+    return 0
+  }
+}
+
+/** `io.write(...)`: strings and numbers, concatenated, one log entry per call. */
+export function makeWrite(host: BuiltinHost): LuaCFunction {
+  const { lua, lauxlib } = host.f
+  return (L) => {
+    const n = lua.lua_gettop(L)
+    let text = ''
+    for (let i = 1; i <= n; i++) text += luaText(lauxlib.luaL_checkstring(L, i))
+    emit(host, L, text)
+    return 0
+  }
+}
+
+/**
+ * `load(chunk [, chunkname [, mode [, env]]])`: text chunks only (binary chunks are never
+ * loaded), and the chunk's `_ENV` is `env` when given, else the calling execution's own
+ * environment — never the state's real globals.
+ */
+export function makeLoad(host: BuiltinHost): LuaCFunction {
+  const { f } = host
+  const { lua, lauxlib } = f
+  return (L) => {
+    if (lua.lua_type(L, 1) !== lua.LUA_TSTRING)
+      return raise(f, L, "bad argument #1 to 'load' (string expected; reader functions are not supported)")
+    const chunk = lauxlib.luaL_checkstring(L, 1)
+    const name = lua.lua_type(L, 2) === lua.LUA_TSTRING ? (lua.lua_tolstring(L, 2) as Uint8Array) : chunk
+    const hasEnv = lua.lua_gettop(L) >= 4
+    const status = lauxlib.luaL_loadbufferx(L, chunk, chunk.length, name, 't')
+    if (status !== lua.LUA_OK) {
+      lua.lua_pushnil(L)
+      lua.lua_insert(L, -2)
+      return 2
+    }
+    if (hasEnv) lua.lua_pushvalue(L, 4)
+    else host.pushEnv(L)
+    lua.lua_setupvalue(L, -2, 1)
+    return 1
+  }
+}
+
+/** `require(name)`: only host-registered Lua modules the policy allows; one instance per execution. */
+export function makeRequire(host: BuiltinHost): LuaCFunction {
+  const { f } = host
+  const { lua, lauxlib } = f
+  const finish = (L: LuaState): number => {
+    // stack: name, loaded, result
+    if (lua.lua_type(L, 3) === lua.LUA_TNIL) {
+      lua.lua_pop(L, 1)
+      lua.lua_pushboolean(L, true)
+    }
+    lua.lua_pushvalue(L, 3)
+    lua.lua_setfield(L, 2, lua.lua_tolstring(L, 1) as Uint8Array)
+    return 1
+  }
+  return (L) => {
+    const name = luaText(lauxlib.luaL_checkstring(L, 1))
+    lua.lua_settop(L, 1)
+    host.pushLoaded(L)
+    if (lua.lua_getfield(L, 2, name) !== lua.LUA_TNIL) return 1
+    lua.lua_pop(L, 1)
+    const problem = host.loadModule(L, name)
+    if (problem) return raise(f, L, problem)
+    lua.lua_pushstring(L, name)
+    lua.lua_callk(L, 1, 1, 0, (L2) => finish(L2))
+    return finish(L)
+  }
+}
+
+/** `collectgarbage([opt])`: fengari has no GC interface; "count" reports the accounted KiB. */
+export function makeCollectGarbage(host: BuiltinHost): LuaCFunction {
+  const { lua } = host.f
+  return (L) => {
+    const opt = lua.lua_type(L, 1) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(L, 1)) : 'collect'
+    if (opt === 'count') {
+      lua.lua_pushnumber(L, host.current(L).meter.accountedBytes() / 1024)
+      return 1
+    }
+    lua.lua_pushinteger(L, 0)
+    return 1
+  }
+}
+
+/** `array([t])`: marks `t` (or a new table) so that it converts to a host Array even when empty. */
+export function makeArray(host: BuiltinHost): LuaCFunction {
+  const { f } = host
+  const { lua } = f
+  return (L) => {
+    if (lua.lua_type(L, 1) === lua.LUA_TNONE || lua.lua_type(L, 1) === lua.LUA_TNIL) {
+      lua.lua_settop(L, 0)
+      lua.lua_createtable(L, 0, 0)
+    } else if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) {
+      return raise(f, L, "bad argument #1 to 'array' (table expected)")
+    }
+    lua.lua_settop(L, 1)
+    if (lua.lua_getmetatable(L, 1)) return raise(f, L, "bad argument #1 to 'array' (table already has a metatable)")
+    const t = (L.stack[L.top - 1] as { value: LuaTable }).value
+    t.metatable = host.arrayMeta()
+    return 1
+  }
+}
+
+/** `math.random` / `math.randomseed` on the execution's own generator (never shared between runs). */
+export function makeRandom(host: BuiltinHost): { random: LuaCFunction; randomseed: LuaCFunction } {
+  const { f } = host
+  const { lua, lauxlib } = f
+  return {
+    random: (L) => {
+      const r = host.current(L).random()
+      const n = lua.lua_gettop(L)
+      if (n === 0) {
+        lua.lua_pushnumber(L, r)
+        return 1
+      }
+      if (n > 2) return raise(f, L, 'wrong number of arguments')
+      const low = n === 1 ? 1 : lauxlib.luaL_checkinteger(L, 1)
+      const up = lauxlib.luaL_checkinteger(L, n)
+      if (low > up) return raise(f, L, `bad argument #${n} to 'random' (interval is empty)`)
+      lua.lua_pushinteger(L, Math.floor(r * (up - low + 1)) + low)
+      return 1
+    },
+    randomseed: (L) => {
+      host.current(L).seed(lua.lua_tonumber(L, 1))
+      return 0
+    },
+  }
+}
+
+/** `os.time`/`os.date`/`os.clock` around fengari's, reading "now" from the execution (frozen clocks). */
+export function makeOs(host: BuiltinHost, original: { time: LuaCFunction; date: LuaCFunction }): Record<string, LuaCFunction> {
+  const { lua } = host.f
+  return {
+    time: (L) => {
+      if (lua.lua_type(L, 1) > lua.LUA_TNIL) return original.time(L)
+      lua.lua_pushinteger(L, Math.floor(host.current(L).now() / 1000))
+      return 1
+    },
+    date: (L) => {
+      if (lua.lua_type(L, 2) <= lua.LUA_TNIL) {
+        if (lua.lua_type(L, 1) <= lua.LUA_TNIL) {
+          lua.lua_settop(L, 0)
+          lua.lua_pushstring(L, '%c')
+        }
+        lua.lua_settop(L, 1)
+        lua.lua_pushnumber(L, Math.floor(host.current(L).now() / 1000))
+      }
+      return original.date(L)
+    },
+    clock: (L) => {
+      const run = host.current(L)
+      const frozen = run.execution.init.security.policy.determinism.time === 'frozen'
+      lua.lua_pushnumber(L, frozen ? 0 : (performance.now() - run.execution.startedAt) / 1000)
+      return 1
+    },
+  }
+}
+
+/** `debug.traceback([msg [, level]])` of script frames. */
+export function makeTraceback(host: BuiltinHost): LuaCFunction {
+  const { lua, lauxlib } = host.f
+  return (L) => {
+    const t = lua.lua_type(L, 1)
+    if (t !== lua.LUA_TNONE && t !== lua.LUA_TNIL && t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) {
+      lua.lua_settop(L, 1)
+      return 1
+    }
+    const msg = t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER ? lua.lua_tolstring(L, 1) : null
+    const level = lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : 1
+    lauxlib.luaL_traceback(L, L, msg, level)
+    return 1
+  }
+}
+
+/** `__newindex` of the environment under `globals.protect`: only names the base already has. */
+export function makeStrictNewIndex(host: BuiltinHost): LuaCFunction {
+  const { f } = host
+  const { lua } = f
+  return (L) => {
+    // upvalue 1: the base environment
+    lua.lua_pushvalue(L, 2)
+    if (lua.lua_rawget(L, lua.lua_upvalueindex(1)) === lua.LUA_TNIL) {
+      const name = lua.lua_type(L, 2) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(L, 2)) : '?'
+      return raise(f, L, `assignment to undeclared global '${name}'`)
+    }
+    lua.lua_settop(L, 3)
+    lua.lua_rawset(L, 1)
+    return 0
+  }
+}

@@ -1,0 +1,72 @@
+import { ScriptSyntaxError } from '@polyhost/core'
+import type { Fengari, LClosure, LuaState, Proto } from './fengari-api.js'
+import { slot } from './converter.js'
+import { luaText } from './lua-strings.js'
+
+const encoder = new TextEncoder()
+
+/**
+ * Parses Lua source once into a fengari prototype that any state can instantiate: the
+ * compile cache stores the prototype, so pooled states never re-parse a cached script.
+ * Prototypes are immutable once built (the closure cache in them is disabled by a guard),
+ * so sharing them between states shares no script data.
+ */
+export class LuaCompiler {
+  /** Host-compiled prototypes (and their nested ones): not charged to executions' memory. */
+  readonly shared = new WeakSet<object>()
+  private readonly L: LuaState
+
+  constructor(private readonly f: Fengari) {
+    this.L = f.lauxlib.luaL_newstate()
+  }
+
+  /** Parses `source` as chunk `name`; throws ScriptSyntaxError with the line. */
+  compile(source: string, name: string): Proto {
+    const { lua, lauxlib } = this.f
+    const L = this.L
+    lua.lua_settop(L, 0)
+    const status = lauxlib.luaL_loadbufferx(L, encoder.encode(source), null, chunkName(name), 't')
+    if (status !== lua.LUA_OK) {
+      const raw = luaText(lua.lua_tolstring(L, -1))
+      lua.lua_settop(L, 0)
+      throw syntaxError(raw, name)
+    }
+    const proto = (slot(L, -1).value as LClosure).p
+    lua.lua_settop(L, 0)
+    this.share(proto)
+    return proto
+  }
+
+  /** Pushes a new closure of `proto` onto `L`, its `_ENV` upvalue still nil. */
+  instantiate(L: LuaState, proto: Proto): void {
+    const { lua, internal } = this.f
+    const cl = new internal.LClosure(L, proto.upvalues.length)
+    cl.p = proto
+    internal.luaF_initupvals(L, cl)
+    lua.lua_checkstack(L, 1)
+    L.stack[L.top++] = new internal.TValue(internal.LUA_TLCL, cl)
+  }
+
+  close(): void {
+    this.f.lua.lua_settop(this.L, 0)
+  }
+
+  // --- internal ---
+
+  private share(p: Proto): void {
+    this.shared.add(p)
+    for (const inner of p.p) this.share(inner)
+  }
+}
+
+/** `=name`: Lua uses the name verbatim in messages (`demo.lua:3: ...`). */
+export function chunkName(name: string): string {
+  return `=${name}`
+}
+
+/** Builds a ScriptSyntaxError from fengari's `name:line: message`. */
+export function syntaxError(raw: string, name: string): ScriptSyntaxError {
+  const m = /^(.*?):(\d+): ([\s\S]*)$/.exec(raw)
+  if (!m) return new ScriptSyntaxError(raw, name)
+  return new ScriptSyntaxError(`${name}:${m[2]}: ${m[3]}`, name, Number(m[2]))
+}

@@ -1,0 +1,210 @@
+import { classifyHostValue, ConversionGuard, type ConverterRegistry, type CustomType, fitsInteger, setSafe } from '@polyhost/core'
+import type { Fengari, LuaCFunction, LuaState, LuaTable, TValue } from './fengari-api.js'
+import { decodeLuaString } from './lua-strings.js'
+
+/** fengari integers are 32-bit. */
+export const INT32_RANGE: readonly [number, number] = [-2147483648, 2147483647]
+
+/** What the converter needs from the state it works in. */
+export interface ConverterContext {
+  readonly converters: ConverterRegistry
+  readonly maxDepth: number
+  /** Metatable that marks a table as an array (so an empty one comes back as `[]`). */
+  readonly arrayMeta: () => LuaTable
+  /** Wraps a host function as a Lua C function. */
+  readonly hostFunction: (fn: (...args: unknown[]) => unknown) => LuaCFunction
+}
+
+/**
+ * Converts values between the host and one fengari state (DESIGN.md "Values crossing the
+ * boundary"). Custom-type values are remembered by the identity of the Lua object made for
+ * them (a TString or a table), so a value the script hands back unchanged is rebuilt by
+ * the type's `fromScript`; one rebuilt by the script is plain data.
+ */
+export class LuaConverter {
+  /** Lua objects made by custom types during this execution → their type. */
+  private custom = new Map<unknown, CustomType>()
+
+  constructor(
+    private readonly f: Fengari,
+    private readonly ctx: ConverterContext,
+  ) {}
+
+  /** Forgets custom-type identities (between executions). */
+  clear(): void {
+    if (this.custom.size) this.custom = new Map()
+  }
+
+  /** Pushes a host value onto `L`'s stack. Throws ConversionError (nothing pushed). */
+  push(L: LuaState, value: unknown, guard = new ConversionGuard(this.ctx.maxDepth)): void {
+    const top = L.top
+    try {
+      this.pushValue(L, value, guard, undefined)
+    } catch (e) {
+      this.f.lua.lua_settop(L, this.f.lua.lua_gettop(L) - (L.top - top))
+      throw e
+    }
+  }
+
+  /** Reads the value at `idx` of `L` as a host value. Throws ConversionError. */
+  read(L: LuaState, idx: number, guard = new ConversionGuard(this.ctx.maxDepth)): unknown {
+    const { lua } = this.f
+    return this.readValue(L, lua.lua_absindex(L, idx), guard, undefined)
+  }
+
+  // --- internal ---
+
+  private pushValue(L: LuaState, v: unknown, guard: ConversionGuard, key: string | number | undefined): void {
+    const { lua } = this.f
+    const k = classifyHostValue(v, this.ctx.converters)
+    lua.lua_checkstack(L, 4)
+    switch (k.kind) {
+      case 'nil':
+        lua.lua_pushnil(L)
+        return
+      case 'boolean':
+        lua.lua_pushboolean(L, v as boolean)
+        return
+      case 'string':
+        lua.lua_pushstring(L, v as string)
+        return
+      case 'number': {
+        const n = v as number
+        if (fitsInteger(n, INT32_RANGE)) lua.lua_pushinteger(L, n)
+        else lua.lua_pushnumber(L, n)
+        return
+      }
+      case 'bigint': {
+        const b = v as bigint
+        if (b < BigInt(INT32_RANGE[0]) || b > BigInt(INT32_RANGE[1]))
+          throw this.leafError(guard, key, 'bigint outside the 32-bit integer range')
+        lua.lua_pushinteger(L, Number(b))
+        return
+      }
+      case 'bytes':
+        lua.lua_pushstring(L, k.bytes.slice())
+        return
+      case 'function':
+        lua.lua_pushjsfunction(L, this.ctx.hostFunction(v as (...args: unknown[]) => unknown))
+        return
+      case 'custom': {
+        this.pushValue(L, k.type.toScript(v), guard, key)
+        this.custom.set(slot(L, -1).value, k.type)
+        return
+      }
+      case 'array': {
+        const a = v as unknown[]
+        guard.enter(a, key)
+        lua.lua_createtable(L, a.length, 0)
+        for (let i = 0; i < a.length; i++) {
+          this.pushValue(L, a[i], guard, i)
+          lua.lua_rawseti(L, -2, i + 1)
+        }
+        if (a.length === 0) this.markArray(L)
+        guard.leave(key !== undefined)
+        return
+      }
+      case 'object':
+      case 'map': {
+        const entries = k.kind === 'map' ? [...k.map.entries()] : Object.entries(v as object)
+        guard.enter(v as object, key)
+        lua.lua_createtable(L, 0, entries.length)
+        for (const [name, item] of entries) {
+          if (typeof name !== 'string') throw this.leafError(guard, String(name), 'Map keys must be strings')
+          if (item === undefined) continue
+          this.pushValue(L, item, guard, name)
+          lua.lua_setfield(L, -2, name)
+        }
+        guard.leave(key !== undefined)
+        return
+      }
+      case 'unsupported':
+        throw this.leafError(guard, key, `cannot convert ${k.what}`)
+    }
+  }
+
+  private readValue(L: LuaState, idx: number, guard: ConversionGuard, key: string | number | undefined): unknown {
+    const { lua } = this.f
+    const t = lua.lua_type(L, idx)
+    if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return null
+    if (t === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, idx)
+    if (t === lua.LUA_TNUMBER) return lua.lua_tonumber(L, idx)
+    const type = this.custom.size ? this.custom.get(slot(L, idx).value) : undefined
+    if (t === lua.LUA_TSTRING) {
+      const s = decodeLuaString(lua.lua_tolstring(L, idx) as Uint8Array)
+      return type ? type.fromScript(s) : s
+    }
+    if (t !== lua.LUA_TTABLE) throw this.leafError(guard, key, `cannot convert a Lua ${typeName(lua, t)} to a host value`)
+    const table = slot(L, idx).value as LuaTable
+    guard.enter(table, key)
+    const out = this.readTable(L, idx, table, guard)
+    guard.leave(key !== undefined)
+    return type ? type.fromScript(out) : out
+  }
+
+  private readTable(L: LuaState, idx: number, table: LuaTable, guard: ConversionGuard): unknown {
+    const { lua } = this.f
+    const n = table.strong.size
+    lua.lua_checkstack(L, 4)
+    if (n === 0) return table.metatable === this.ctx.arrayMeta() ? [] : {}
+    if (lua.lua_rawlen(L, idx) === n) {
+      // n entries and a border at n: an array exactly when every key 1..n is present
+      const arr = new Array<unknown>(n)
+      let i = 1
+      for (; i <= n; i++) {
+        if (lua.lua_rawgeti(L, idx, i) === lua.LUA_TNIL) break
+        arr[i - 1] = this.readValue(L, lua.lua_gettop(L), guard, i - 1)
+        lua.lua_pop(L, 1)
+      }
+      if (i > n) return arr
+      lua.lua_pop(L, 1)
+    }
+    const obj: Record<string, unknown> = {}
+    lua.lua_pushnil(L)
+    while (lua.lua_next(L, idx) !== 0) {
+      const kt = lua.lua_type(L, -2)
+      let name: string
+      if (kt === lua.LUA_TSTRING) {
+        const k = decodeLuaString(lua.lua_tolstring(L, -2) as Uint8Array)
+        if (typeof k !== 'string') throw this.leafError(guard, '?', 'table keys must be valid UTF-8')
+        name = k
+      } else if (kt === lua.LUA_TNUMBER) {
+        name = String(lua.lua_tonumber(L, -2))
+      } else {
+        lua.lua_pop(L, 2)
+        throw this.leafError(guard, '?', `table keys must be strings or numbers, found ${typeName(lua, kt)}`)
+      }
+      setSafe(obj, name, this.readValue(L, lua.lua_gettop(L), guard, name))
+      lua.lua_pop(L, 1)
+    }
+    return obj
+  }
+
+  private markArray(L: LuaState): void {
+    const t = slot(L, -1).value as LuaTable
+    t.metatable = this.ctx.arrayMeta()
+  }
+
+  private leafError(guard: ConversionGuard, key: string | number | undefined, reason: string) {
+    if (key !== undefined) guard.push(key)
+    const e = guard.error(reason)
+    if (key !== undefined) guard.pop()
+    return e
+  }
+}
+
+/** The TValue at a stack index of `L` (positive: frame-relative, negative: from the top). */
+export function slot(L: LuaState, idx: number): TValue {
+  return (idx > 0 ? L.stack[L.ci.funcOff + idx] : L.stack[L.top + idx]) as TValue
+}
+
+// --- internal ---
+
+function typeName(lua: Fengari['lua'], t: number): string {
+  if (t === lua.LUA_TFUNCTION) return 'function'
+  if (t === lua.LUA_TTHREAD) return 'thread (coroutine)'
+  if (t === lua.LUA_TUSERDATA || t === lua.LUA_TLIGHTUSERDATA) return 'userdata'
+  if (t === lua.LUA_TTABLE) return 'table'
+  if (t === lua.LUA_TSTRING) return 'string'
+  return 'value'
+}

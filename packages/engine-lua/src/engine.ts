@@ -1,0 +1,112 @@
+import {
+  type CompiledScript,
+  ConversionError,
+  type EngineEnvironment,
+  type EngineStats,
+  type ExecutionRequest,
+  type ExecutionResult,
+  type ModuleDefinition,
+  type ScriptEngine,
+  ScriptRuntimeError,
+  type SourceText,
+  StatePool,
+  type StateFactory,
+} from '@polyhost/core'
+import { LuaCompiler } from './compiler.js'
+import { fengari, type Fengari, type Proto } from './fengari-api.js'
+import { LuaSandbox, type StateDeps } from './lua-state.js'
+import type { LuaEngineOptions } from './options.js'
+import { runScript } from './runner.js'
+
+/** A compiled Lua chunk: fengari's prototype, shared by every state of the engine. */
+export interface LuaCompiledScript extends CompiledScript {
+  readonly proto: Proto
+}
+
+/**
+ * The Lua engine: one compiler state that parses each script once, and one StatePool of
+ * sandboxed fengari states that run them.
+ */
+export class LuaEngine implements ScriptEngine {
+  private readonly pool: StatePool<LuaSandbox>
+  private readonly compiler: LuaCompiler
+  private readonly modules = new WeakMap<ModuleDefinition, Proto | Error>()
+  private readonly counters = { compiles: 0, executions: 0, discarded: 0 }
+
+  private constructor(f: Fengari, env: EngineEnvironment, options: LuaEngineOptions) {
+    this.compiler = new LuaCompiler(f)
+    const deps: StateDeps = {
+      f,
+      env,
+      compiler: this.compiler,
+      init: options.init,
+      moduleProto: (def) => this.moduleProto(def),
+    }
+    const factory: StateFactory<LuaSandbox> = {
+      create: () => new LuaSandbox(deps),
+      reset: (s) => s.reset(),
+      validate: (s) => s.validate(),
+      destroy: (s) => s.destroy(),
+      checkout: (s) => s.refresh(env),
+    }
+    this.pool = new StatePool(factory, env.pool)
+  }
+
+  /** Loads the guarded fengari instance and pre-warms the pool. */
+  static async create(env: EngineEnvironment, options: LuaEngineOptions = {}): Promise<LuaEngine> {
+    const engine = new LuaEngine(fengari(), env, options)
+    await engine.pool.start()
+    return engine
+  }
+
+  async compile(source: SourceText): Promise<LuaCompiledScript> {
+    this.counters.compiles++
+    const proto = this.compiler.compile(source.source, source.name)
+    return { engineId: 'lua', language: source.language, name: source.name, hash: source.hash, source: source.source, proto }
+  }
+
+  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
+    const { execution } = request
+    const proto = (script as LuaCompiledScript).proto
+    this.counters.executions++
+    const lease = await this.pool.acquire({ tenant: request.tenant, signal: execution.signal })
+    let discard = true
+    try {
+      const { result, run } = await runScript(lease.state, { proto, name: script.name, compiler: this.compiler }, request)
+      discard = run.nativeError !== undefined || execution.fatal !== undefined
+      return result
+    } catch (e) {
+      const scriptError = e instanceof ScriptRuntimeError || e instanceof ConversionError
+      discard = execution.mustDiscard(e) || !scriptError || lease.state.run?.nativeError !== undefined
+      throw execution.fatal ?? e
+    } finally {
+      if (discard) this.counters.discarded++
+      await this.pool.release(lease, { discard })
+    }
+  }
+
+  stats(): EngineStats {
+    return { pool: this.pool.stats(), ...this.counters }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close()
+    this.compiler.close()
+  }
+
+  // --- internal ---
+
+  private moduleProto(def: ModuleDefinition): Proto {
+    let p = this.modules.get(def)
+    if (!p) {
+      try {
+        p = this.compiler.compile(def.source, def.name)
+      } catch (e) {
+        p = e as Error
+      }
+      this.modules.set(def, p)
+    }
+    if (p instanceof Error) throw p
+    return p
+  }
+}

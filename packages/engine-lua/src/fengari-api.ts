@@ -1,0 +1,222 @@
+import { FENGARI_PATCHES, FENGARI_SUBSTITUTES } from './fengari-guards.js'
+import { loadPatchedFengari } from './fengari-loader.js'
+import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
+
+/**
+ * The subset of fengari the engine uses, typed. fengari ships no types; declaring only
+ * what is called keeps `any` out of the engine and documents the surface we depend on.
+ */
+
+/** A Lua value slot (fengari's TValue). */
+export interface TValue {
+  type: number
+  value: unknown
+}
+/** A Lua string object (fengari's TString). */
+export interface TString {
+  realstring: Uint8Array
+  hash: string | null
+}
+/** A Lua table (fengari's Table): entries in a Map keyed by hash, in insertion order. */
+export interface LuaTable {
+  strong: Map<unknown, { key: TValue; value: TValue }>
+  metatable: LuaTable | null
+  /** Polyhost guard slot (see fengari-guards.ts). */
+  polyhost: unknown
+}
+export interface Proto {
+  k: TValue[]
+  p: Proto[]
+  code: unknown[]
+  lineinfo: number[]
+  upvalues: unknown[]
+}
+export interface LClosure {
+  p: Proto
+  nupvalues: number
+  upvals: TValue[]
+}
+export interface CClosure {
+  upvalue: TValue[]
+}
+export interface CallInfo {
+  depth: number
+  funcOff: number
+  previous: CallInfo | null
+}
+/** A Lua thread (fengari's lua_State). Fields listed are read by the guards and the memory walk. */
+export interface LuaState {
+  l_G: GlobalState
+  stack: (TValue | undefined)[]
+  top: number
+  ci: CallInfo
+  status: number
+  hookmask: number
+  hookcount: number
+  basehookcount: number
+  hook: unknown
+}
+export interface GlobalState {
+  l_registry: TValue
+  mainthread: LuaState
+  mt: (LuaTable | null | undefined)[]
+}
+
+/** A function callable from Lua: receives the state, returns the number of results. */
+export type LuaCFunction = (L: LuaState) => number
+/** A continuation for yields (`lua_yieldk`). */
+export type LuaKFunction = (L: LuaState, status: number, ctx: unknown) => number
+export type LuaHook = (L: LuaState, ar: unknown) => void
+export type LuaString = Uint8Array
+
+export interface LuaApi {
+  LUA_OK: number
+  LUA_YIELD: number
+  LUA_ERRRUN: number
+  LUA_ERRSYNTAX: number
+  LUA_ERRMEM: number
+  LUA_ERRERR: number
+  LUA_TNONE: number
+  LUA_TNIL: number
+  LUA_TBOOLEAN: number
+  LUA_TLIGHTUSERDATA: number
+  LUA_TNUMBER: number
+  LUA_TSTRING: number
+  LUA_TTABLE: number
+  LUA_TFUNCTION: number
+  LUA_TUSERDATA: number
+  LUA_TTHREAD: number
+  LUA_MULTRET: number
+  LUA_REGISTRYINDEX: number
+  LUA_MASKCOUNT: number
+  lua_absindex(L: LuaState, idx: number): number
+  lua_atnativeerror(L: LuaState, f: LuaCFunction): unknown
+  lua_callk(L: LuaState, nargs: number, nresults: number, ctx: unknown, k: LuaKFunction | null): void
+  lua_checkstack(L: LuaState, n: number): boolean
+  lua_concat(L: LuaState, n: number): void
+  lua_createtable(L: LuaState, narr: number, nrec: number): void
+  lua_error(L: LuaState): never
+  lua_getfield(L: LuaState, idx: number, k: LuaString | string): number
+  lua_getmetatable(L: LuaState, idx: number): boolean
+  lua_gettop(L: LuaState): number
+  lua_insert(L: LuaState, idx: number): void
+  lua_isinteger(L: LuaState, idx: number): boolean
+  lua_isyieldable(L: LuaState): boolean
+  lua_newthread(L: LuaState): LuaState
+  lua_next(L: LuaState, idx: number): number
+  lua_pcall(L: LuaState, nargs: number, nresults: number, errfunc: number): number
+  lua_pop(L: LuaState, n: number): void
+  lua_pushboolean(L: LuaState, b: boolean): void
+  lua_pushcclosure(L: LuaState, f: LuaCFunction, n: number): void
+  lua_pushinteger(L: LuaState, n: number): void
+  lua_pushjsfunction(L: LuaState, f: LuaCFunction): void
+  lua_pushlightuserdata(L: LuaState, p: unknown): void
+  lua_pushnil(L: LuaState): void
+  lua_pushnumber(L: LuaState, n: number): void
+  lua_pushstring(L: LuaState, s: LuaString | string): LuaString
+  lua_pushvalue(L: LuaState, idx: number): void
+  lua_rawequal(L: LuaState, a: number, b: number): boolean
+  lua_rawget(L: LuaState, idx: number): number
+  lua_rawgeti(L: LuaState, idx: number, n: number): number
+  lua_rawgetp(L: LuaState, idx: number, p: unknown): number
+  lua_rawlen(L: LuaState, idx: number): number
+  lua_rawset(L: LuaState, idx: number): void
+  lua_rawseti(L: LuaState, idx: number, n: number): void
+  lua_rawsetp(L: LuaState, idx: number, p: unknown): void
+  lua_remove(L: LuaState, idx: number): void
+  lua_resume(L: LuaState, from: LuaState | null, nargs: number): number
+  lua_setfield(L: LuaState, idx: number, k: LuaString | string): void
+  lua_sethook(L: LuaState, f: LuaHook | null, mask: number, count: number): void
+  lua_setmetatable(L: LuaState, idx: number): void
+  lua_settop(L: LuaState, idx: number): void
+  lua_setupvalue(L: LuaState, funcidx: number, n: number): LuaString | null
+  lua_toboolean(L: LuaState, idx: number): boolean
+  lua_tocfunction(L: LuaState, idx: number): LuaCFunction | null
+  lua_tointegerx(L: LuaState, idx: number): number | false
+  lua_tolstring(L: LuaState, idx: number): LuaString | null
+  lua_tonumber(L: LuaState, idx: number): number
+  lua_topointer(L: LuaState, idx: number): object | null
+  lua_tothread(L: LuaState, idx: number): LuaState | null
+  lua_touserdata(L: LuaState, idx: number): unknown
+  lua_type(L: LuaState, idx: number): number
+  lua_upvalueindex(i: number): number
+  lua_xmove(from: LuaState, to: LuaState, n: number): void
+  lua_yieldk(L: LuaState, nresults: number, ctx: unknown, k: LuaKFunction | null): never
+}
+
+export interface LauxApi {
+  luaL_newstate(): LuaState
+  luaL_loadbufferx(L: LuaState, buff: LuaString, size: number | null, name: LuaString | string, mode: string | null): number
+  luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
+  luaL_tolstring(L: LuaState, idx: number): LuaString
+  luaL_checkinteger(L: LuaState, arg: number): number
+  luaL_checkstring(L: LuaState, arg: number): LuaString
+  luaL_optinteger(L: LuaState, arg: number, def: number): number
+  luaL_checkstack(L: LuaState, n: number, msg: string | null): void
+  luaL_len(L: LuaState, idx: number): number
+  luaL_where(L: LuaState, level: number): void
+}
+
+export interface LibApi {
+  luaopen_base: LuaCFunction
+  luaopen_coroutine: LuaCFunction
+  luaopen_table: LuaCFunction
+  luaopen_string: LuaCFunction
+  luaopen_math: LuaCFunction
+  luaopen_utf8: LuaCFunction
+  luaopen_os: LuaCFunction
+}
+
+/** fengari internals the engine needs for sharing compiled prototypes and raising errors. */
+export interface InternalApi {
+  LClosure: new (L: LuaState, n: number) => LClosure
+  TValue: new (type: number, value: unknown) => TValue
+  luaF_initupvals(L: LuaState, cl: LClosure): void
+  luaG_runerror(L: LuaState, fmt: LuaString): never
+  LUA_TLCL: number
+  to_luastring(s: string): LuaString
+}
+
+/** The guarded fengari instance: its API plus the guard runtime its patched code calls. */
+export interface Fengari {
+  readonly lua: LuaApi
+  readonly lauxlib: LauxApi
+  readonly lib: LibApi
+  readonly internal: InternalApi
+  readonly guards: GuardRuntime
+}
+
+let instance: Fengari | undefined
+
+/** The private, patched fengari instance (loaded once per process, on first use). */
+export function fengari(): Fengari {
+  if (instance) return instance
+  const guards = new GuardRuntime()
+  const { load, verify } = loadPatchedFengari(FENGARI_PATCHES, guards, FENGARI_SUBSTITUTES)
+  const lua = load('lua.js') as LuaApi
+  const lauxlib = load('lauxlib.js') as LauxApi
+  const mod = (file: string, name: keyof LibApi) => (load(file) as Record<string, LuaCFunction>)[name] as LuaCFunction
+  const lib: LibApi = {
+    luaopen_base: mod('lbaselib.js', 'luaopen_base'),
+    luaopen_coroutine: mod('lcorolib.js', 'luaopen_coroutine'),
+    luaopen_table: mod('ltablib.js', 'luaopen_table'),
+    luaopen_string: mod('lstrlib.js', 'luaopen_string'),
+    luaopen_math: mod('lmathlib.js', 'luaopen_math'),
+    luaopen_utf8: mod('lutf8lib.js', 'luaopen_utf8'),
+    luaopen_os: mod('loslib.js', 'luaopen_os'),
+  }
+  const lobject = load('lobject.js') as { LClosure: InternalApi['LClosure']; TValue: InternalApi['TValue'] }
+  const defs = load('defs.js') as { to_luastring(s: string): LuaString; constant_types: { LUA_TLCL: number } }
+  const internal: InternalApi = {
+    LClosure: lobject.LClosure,
+    TValue: lobject.TValue,
+    luaF_initupvals: (load('lfunc.js') as Pick<InternalApi, 'luaF_initupvals'>).luaF_initupvals,
+    luaG_runerror: (load('ldebug.js') as Pick<InternalApi, 'luaG_runerror'>).luaG_runerror,
+    LUA_TLCL: defs.constant_types.LUA_TLCL,
+    to_luastring: defs.to_luastring,
+  }
+  verify()
+  setFallbackRaise((L, message) => internal.luaG_runerror(L, internal.to_luastring(message)))
+  instance = { lua, lauxlib, lib, internal, guards }
+  return instance
+}

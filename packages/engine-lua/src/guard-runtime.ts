@@ -1,0 +1,177 @@
+import type { LuaState, LuaTable } from './fengari-api.js'
+
+/** Approximate V8 sizes of fengari objects; the memory walk uses the same figures. */
+export const SIZES = {
+  string: 80,
+  table: 120,
+  entry: 120,
+  thread: 2_000,
+  stackSlot: 40,
+} as const
+
+/** What a table's guard slot holds: frozen tables refuse writes, watched ones note them. */
+export interface TableGuard {
+  readonly frozen: boolean
+  dirty: boolean
+}
+
+/** The guard of every frozen table: writes raise "attempt to modify a read-only table". */
+export const FROZEN: TableGuard = Object.freeze({ frozen: true, dirty: false }) as TableGuard
+
+/**
+ * The execution the guards charge: set while a state runs script code, cleared otherwise
+ * (host-side compiles and setup are not charged).
+ */
+export interface GuardSink {
+  /** Builtin work: `n` steps done; returns how many more may run before the next call. Raises on a trip. */
+  steps(L: LuaState, n: number): number
+  /** Accounted bytes went over the slack: re-measure; records a trip if really over. */
+  overflow(L: LuaState | null, incoming: number): void
+  /** Call depth exceeded `maxDepth`: records the trip and raises. */
+  tooDeep(L: LuaState): never
+  /** Control moves from `from` to `to` (coroutine resume/return): settle partial hook counts. */
+  switchTo(to: LuaState | null, from: LuaState | null): void
+  /** Raises a Lua error in `L` (used for refused writes). */
+  raise(L: LuaState, message: string): never
+}
+
+const IDLE_STEPS = 1 << 30
+
+/**
+ * The object patched fengari code calls as `__polyhost` (see fengari-guards.ts). Hot paths
+ * are a decrement and a compare; anything slower goes to the attached GuardSink. Only
+ * one script runs at a time on the JS thread, so one runtime with one attached sink suffices.
+ */
+export class GuardRuntime {
+  /** Maximum CallInfo depth; Infinity when no execution is attached. */
+  maxDepth = Number.POSITIVE_INFINITY
+  /** Bytes accounted since the last measurement. */
+  pending = 0
+  /** Bytes that may be accounted before the sink re-measures. */
+  slack = Number.POSITIVE_INFINITY
+  private stepsLeft = IDLE_STEPS
+  private stepsChunk = IDLE_STEPS
+  private sink: GuardSink | null = null
+
+  /** Attaches an execution's sink (or detaches with null); returns the previous one. */
+  attach(sink: GuardSink | null, maxDepth = Number.POSITIVE_INFINITY): GuardSink | null {
+    const prev = this.sink
+    this.sink = sink
+    this.maxDepth = sink ? maxDepth : Number.POSITIVE_INFINITY
+    this.pending = 0
+    this.slack = Number.POSITIVE_INFINITY
+    this.stepsLeft = this.stepsChunk = IDLE_STEPS
+    return prev
+  }
+
+  /** Steps done since the last refill (for a final flush). */
+  takeSteps(): number {
+    const done = this.stepsChunk - this.stepsLeft
+    this.stepsChunk = this.stepsLeft
+    return done
+  }
+
+  /** Sets the step budget until the sink is asked again. */
+  setStepChunk(n: number): void {
+    this.stepsLeft = this.stepsChunk = n
+  }
+
+  // --- called by patched fengari code ---
+
+  hash(str: Uint8Array): string {
+    return '|' + latin1(str)
+  }
+
+  string(length: number): void {
+    if ((this.pending += SIZES.string + length) > this.slack) this.sink?.overflow(null, 0)
+  }
+
+  table(): void {
+    if ((this.pending += SIZES.table) > this.slack) this.sink?.overflow(null, 0)
+  }
+
+  entry(): void {
+    if ((this.pending += SIZES.entry) > this.slack) this.sink?.overflow(null, 0)
+  }
+
+  thread(): void {
+    if ((this.pending += SIZES.thread) > this.slack) this.sink?.overflow(null, 0)
+  }
+
+  /** Before allocating `bytes`: raises (after recording the trip) if they do not fit. */
+  alloc(L: LuaState, bytes: number): void {
+    if (this.pending + bytes > this.slack) this.sink?.overflow(L, bytes)
+    this.pending += bytes
+  }
+
+  stack(L: LuaState, slots: number): void {
+    this.alloc(L, slots * SIZES.stackSlot)
+  }
+
+  write(L: LuaState, t: LuaTable): void {
+    const g = t.polyhost as TableGuard
+    if (g.frozen) (this.sink ?? fallbackSink).raise(L, 'attempt to modify a read-only table')
+    g.dirty = true
+  }
+
+  step(L: LuaState): void {
+    if (--this.stepsLeft <= 0) this.refill(L)
+  }
+
+  steps(L: LuaState, n: number): void {
+    if ((this.stepsLeft -= n) <= 0) this.refill(L)
+  }
+
+  tooDeep(L: LuaState): void {
+    this.sink?.tooDeep(L)
+  }
+
+  switchTo(to: LuaState | null, from: LuaState | null): void {
+    this.sink?.switchTo(to, from)
+  }
+
+  indexOf(arr: Uint8Array, sub: Uint8Array, from: number): number {
+    if (sub.length === 0) return from >>> 0
+    return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).indexOf(sub, from >>> 0)
+  }
+
+  // --- internal ---
+
+  private refill(L: LuaState): void {
+    const done = this.stepsChunk - this.stepsLeft
+    if (!this.sink) {
+      this.stepsLeft = this.stepsChunk = IDLE_STEPS
+      return
+    }
+    this.stepsLeft = this.stepsChunk = 1 // a raise below must not leave a stale budget
+    const next = this.sink.steps(L, done)
+    this.stepsLeft = this.stepsChunk = next
+  }
+}
+
+/** Bytes as a JS string, one char per byte: injective, and ordered like the bytes. */
+export function latin1(str: Uint8Array): string {
+  const n = str.length
+  if (n < 24) {
+    let s = ''
+    for (let i = 0; i < n; i++) s += String.fromCharCode(str[i] as number)
+    return s
+  }
+  return Buffer.from(str.buffer, str.byteOffset, n).toString('latin1')
+}
+
+// --- internal ---
+
+let raiseError: ((L: LuaState, message: string) => never) | undefined
+
+/** Lets the runtime raise refused writes even while no execution is attached. */
+export function setFallbackRaise(fn: (L: LuaState, message: string) => never): void {
+  raiseError = fn
+}
+
+const fallbackSink = {
+  raise(L: LuaState, message: string): never {
+    if (!raiseError) throw new Error(message)
+    return raiseError(L, message)
+  },
+}

@@ -1,0 +1,311 @@
+import type { EngineEnvironment, ModuleDefinition } from '@polyhost/core'
+import type { SecurityManager } from '@polyhost/core'
+import { installBridges } from './bridge-functions.js'
+import { type BuiltinHost, makeStrictNewIndex, raise } from './builtins.js'
+import type { LuaCompiler } from './compiler.js'
+import { LuaConverter, slot } from './converter.js'
+import type { Fengari, LuaState, LuaTable, Proto } from './fengari-api.js'
+import { FROZEN, type TableGuard } from './guard-runtime.js'
+import { reachableBytes } from './memory-walk.js'
+import type { RunContext } from './run-context.js'
+import { buildSandbox, type SandboxTables } from './sandbox.js'
+
+/** What every state of one engine shares. */
+export interface StateDeps {
+  readonly f: Fengari
+  readonly env: EngineEnvironment
+  readonly compiler: LuaCompiler
+  /** Trusted Lua run once per state with the base as `_ENV`, before the base is frozen. */
+  readonly init?: string | undefined
+  /** Compiled module prototype (cached by the engine); throws ScriptSyntaxError. */
+  moduleProto(def: ModuleDefinition): Proto
+}
+
+const REG_ENV = { key: 'polyhost.env' }
+const REG_LOADED = { key: 'polyhost.loaded' }
+const REG_ENV_META = { key: 'polyhost.envmeta' }
+
+/**
+ * One pooled fengari state set up to its baseline: the policy's sandbox in a frozen base
+ * environment, bridges, a locked environment metatable. Executions write only into their
+ * own `_ENV` table, so reset is: drop it, restore any library table a script changed (only
+ * possible when builtins are writable), and prove the baseline with a fingerprint.
+ */
+export class LuaSandbox implements BuiltinHost {
+  readonly f: Fengari
+  readonly L: LuaState
+  readonly security: SecurityManager
+  readonly converter: LuaConverter
+  /** The execution running on this state, if any. */
+  run: RunContext | undefined
+  /** Bytes reachable at the baseline (executions are charged what they add). */
+  baseline = 0
+  bridgesVersion: number
+  private readonly tables: SandboxTables
+  private readonly libraries = new Map<string, { table: LuaTable; entries: [unknown, unknown][] }>()
+  private readonly arrayMetaTable: LuaTable
+  private bridgeNames: string[] = []
+  private fingerprint = ''
+
+  constructor(private readonly deps: StateDeps) {
+    this.f = deps.f
+    const { lua } = deps.f
+    this.security = deps.env.security
+    const L = (this.L = deps.f.lauxlib.luaL_newstate())
+    lua.lua_atnativeerror(L, (L2) => this.nativeError(L2))
+    this.converter = new LuaConverter(deps.f, {
+      converters: deps.env.converters,
+      maxDepth: deps.env.maxDepth,
+      arrayMeta: () => this.arrayMetaTable,
+      hostFunction: (fn) => (L2) => this.callHostFunction(L2, fn),
+    })
+    this.tables = buildSandbox(this, L, this.security)
+    const baseIdx = lua.lua_gettop(L)
+    if (deps.init) this.runInit(baseIdx, deps.init)
+    for (const t of this.tables.frozen) t.polyhost = FROZEN
+    const readOnly = this.security.policy.readOnlyBuiltins
+    for (const [name, table] of this.tables.libraries) {
+      table.polyhost = readOnly ? FROZEN : ({ frozen: false, dirty: false } satisfies TableGuard)
+      this.libraries.set(name, { table, entries: [...table.strong.values()].map((e) => [e.key, e.value]) })
+    }
+    lua.lua_createtable(L, 0, 0)
+    this.arrayMetaTable = slot(L, -1).value as LuaTable
+    this.arrayMetaTable.polyhost = FROZEN
+    lua.lua_pop(L, 1)
+    this.makeEnvMeta(baseIdx)
+    this.bridgesVersion = deps.env.bridges.version
+    this.bridgeNames = this.withBaseOpen(() => installBridges(this, baseIdx, deps.env.bridges.visible(this.security)))
+    lua.lua_settop(L, 0)
+    this.settle()
+  }
+
+  // --- BuiltinHost ---
+
+  current(L: LuaState): RunContext {
+    return this.run ?? raise(this.f, L, 'no execution is running')
+  }
+
+  pushEnv(L: LuaState): void {
+    this.f.lua.lua_rawgetp(L, this.f.lua.LUA_REGISTRYINDEX, REG_ENV)
+  }
+
+  pushLoaded(L: LuaState): void {
+    this.f.lua.lua_rawgetp(L, this.f.lua.LUA_REGISTRYINDEX, REG_LOADED)
+  }
+
+  arrayMeta(): LuaTable {
+    return this.arrayMetaTable
+  }
+
+  loadModule(L: LuaState, name: string): string | undefined {
+    const run = this.current(L)
+    const def = this.deps.env.modules.get(name, 'lua')
+    if (!def || !run.execution.init.security.isModuleAllowed(name)) return `module '${name}' not found`
+    let proto: Proto
+    try {
+      proto = this.deps.moduleProto(def)
+    } catch (e) {
+      return `error loading module '${name}': ${(e as Error).message}`
+    }
+    this.deps.compiler.instantiate(L, proto)
+    this.pushEnv(L)
+    this.f.lua.lua_setupvalue(L, -2, 1)
+    return undefined
+  }
+
+  // --- pool lifecycle ---
+
+  /** Pushes a new per-execution environment (falls back to the base) and registers it. */
+  pushNewEnv(withPackage: boolean): void {
+    const { lua } = this.f
+    const L = this.L
+    lua.lua_createtable(L, 0, 8)
+    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
+    lua.lua_setmetatable(L, -2)
+    lua.lua_pushvalue(L, -1)
+    lua.lua_setfield(L, -2, '_G')
+    lua.lua_pushvalue(L, -1)
+    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV)
+    if (withPackage) {
+      lua.lua_createtable(L, 0, 1)
+      lua.lua_createtable(L, 0, 4)
+      lua.lua_pushvalue(L, -1)
+      lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_LOADED)
+      lua.lua_setfield(L, -2, 'loaded')
+      lua.lua_setfield(L, -2, 'package')
+    }
+  }
+
+  /** Checkout: false when the policy changed (the pool makes a new state); picks up bridge changes. */
+  refresh(env: EngineEnvironment): boolean {
+    if (env.security.fingerprint !== this.security.fingerprint) return false
+    if (env.bridges.version === this.bridgesVersion) return true
+    const { lua } = this.f
+    const L = this.L
+    lua.lua_settop(L, 0)
+    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
+    lua.lua_getfield(L, 1, '__index')
+    this.bridgeNames = this.withBaseOpen(() => {
+      for (const name of this.bridgeNames) {
+        lua.lua_pushnil(L)
+        lua.lua_setfield(L, 2, name)
+      }
+      return installBridges(this, 2, env.bridges.visible(this.security))
+    })
+    this.bridgesVersion = env.bridges.version
+    lua.lua_settop(L, 0)
+    this.settle()
+    return true
+  }
+
+  /** Drops the last execution's environment and restores library tables it changed. */
+  reset(): void {
+    const { lua } = this.f
+    const L = this.L
+    this.run = undefined
+    this.converter.clear()
+    lua.lua_settop(L, 0)
+    lua.lua_pushnil(L)
+    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV)
+    lua.lua_pushnil(L)
+    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_LOADED)
+    for (const [name, lib] of this.libraries) {
+      const g = lib.table.polyhost as TableGuard
+      if (g.dirty || lib.table.metatable !== null) this.restoreLibrary(name)
+    }
+  }
+
+  /** The baseline is intact: frozen tables frozen, libraries clean, same shapes as after setup. */
+  validate(): boolean {
+    return this.f.lua.lua_gettop(this.L) === 0 && this.computeFingerprint() === this.fingerprint
+  }
+
+  destroy(): void {
+    this.run = undefined
+    this.f.lua.lua_settop(this.L, 0)
+  }
+
+  // --- internal ---
+
+  private runInit(baseIdx: number, source: string): void {
+    const { lua } = this.f
+    const L = this.L
+    this.deps.compiler.instantiate(L, this.deps.compiler.compile(source, 'init.lua'))
+    lua.lua_pushvalue(L, baseIdx)
+    lua.lua_setupvalue(L, -2, 1)
+    if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+      const msg = String.fromCharCode(...(lua.lua_tolstring(L, -1) ?? new Uint8Array()))
+      throw new Error(`lua engine: init script failed: ${msg}`)
+    }
+  }
+
+  private makeEnvMeta(baseIdx: number): void {
+    const { lua } = this.f
+    const L = this.L
+    lua.lua_createtable(L, 0, 3)
+    lua.lua_pushvalue(L, baseIdx)
+    lua.lua_setfield(L, -2, '__index')
+    lua.lua_pushboolean(L, false)
+    lua.lua_setfield(L, -2, '__metatable')
+    if (this.security.policy.protectGlobals) {
+      lua.lua_pushvalue(L, baseIdx)
+      lua.lua_pushcclosure(L, makeStrictNewIndex(this), 1)
+      lua.lua_setfield(L, -2, '__newindex')
+    }
+    ;(slot(L, -1).value as LuaTable).polyhost = FROZEN
+    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
+  }
+
+  private withBaseOpen<T>(fn: () => T): T {
+    const base = this.tables.base
+    base.polyhost = undefined
+    try {
+      return fn()
+    } finally {
+      base.polyhost = FROZEN
+    }
+  }
+
+  private restoreLibrary(name: string): void {
+    const { lua, internal } = this.f
+    const L = this.L
+    const lib = this.libraries.get(name) as { table: LuaTable; entries: [unknown, unknown][] }
+    lua.lua_createtable(L, 0, lib.entries.length)
+    const fresh = slot(L, -1).value as LuaTable
+    for (const [k, v] of lib.entries) {
+      const key = k as { type: number; value: unknown }
+      const val = v as { type: number; value: unknown }
+      lua.lua_checkstack(L, 2)
+      L.stack[L.top++] = new internal.TValue(key.type, key.value)
+      L.stack[L.top++] = new internal.TValue(val.type, val.value)
+      lua.lua_rawset(L, -3)
+    }
+    fresh.polyhost = { frozen: false, dirty: false } satisfies TableGuard
+    lib.table = fresh
+    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
+    lua.lua_getfield(L, -1, '__index')
+    this.withBaseOpen(() => {
+      lua.lua_pushvalue(L, -3)
+      lua.lua_setfield(L, -2, name)
+    })
+    if (name === 'string') {
+      const mt = L.l_G.mt[4] as LuaTable
+      mt.polyhost = undefined
+      lua.lua_pushstring(L, '')
+      lua.lua_getmetatable(L, -1)
+      lua.lua_pushvalue(L, -5)
+      lua.lua_setfield(L, -2, '__index')
+      mt.polyhost = FROZEN
+    }
+    lua.lua_settop(L, 0)
+  }
+
+  /** Records the baseline size and fingerprint after setup or a bridge refresh. */
+  private settle(): void {
+    this.baseline = reachableBytes(this.L.l_G, this.deps.compiler.shared)
+    this.fingerprint = this.computeFingerprint()
+  }
+
+  private computeFingerprint(): string {
+    const parts: (string | number)[] = []
+    for (const t of this.tables.frozen) parts.push(t.polyhost === FROZEN ? t.strong.size : 'thawed')
+    for (const [name, lib] of this.libraries) {
+      const g = lib.table.polyhost as TableGuard | undefined
+      parts.push(name, g && !g.dirty && lib.table.metatable === null ? lib.table.strong.size : 'dirty')
+    }
+    const strMeta = this.L.l_G.mt[4]
+    parts.push(strMeta?.polyhost === FROZEN ? 'str' : 'str-open', this.arrayMetaTable.polyhost === FROZEN ? 'arr' : 'arr-open')
+    return parts.join(',')
+  }
+
+  private nativeError(L: LuaState): number {
+    const { lua } = this.f
+    const e = lua.lua_touserdata(L, -1)
+    if (this.run) this.run.nativeError = e
+    const msg = e instanceof RangeError ? 'not enough memory' : `internal error: ${e instanceof Error ? e.message : String(e)}`
+    lua.lua_pushstring(L, msg)
+    return 1
+  }
+
+  private callHostFunction(L: LuaState, fn: (...args: unknown[]) => unknown): number {
+    const run = this.current(L)
+    const { lua } = this.f
+    const n = lua.lua_gettop(L)
+    let out: unknown
+    let failure: unknown
+    try {
+      const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1))
+      out = fn(...args)
+      if (out instanceof Promise) {
+        out.catch(() => undefined)
+        throw new Error('host functions passed as values must be synchronous')
+      }
+      lua.lua_settop(L, 0)
+      run.converter.push(L, out)
+      return 1
+    } catch (e) {
+      failure = e
+    }
+    return run.meter.stop(L, failure)
+  }
+}

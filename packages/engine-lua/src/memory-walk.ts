@@ -1,0 +1,121 @@
+import type { CClosure, GlobalState, LClosure, LuaState, LuaTable, Proto, TString, TValue } from './fengari-api.js'
+import { SIZES } from './guard-runtime.js'
+
+// fengari's type tags (defs.js constant_types): variant tags included.
+const T_STRING_SHORT = 4
+const T_STRING_LONG = 4 | (1 << 4)
+const T_TABLE = 5
+const T_LCL = 6
+const T_CCL = 6 | (2 << 4)
+const T_USERDATA = 7
+const T_THREAD = 8
+
+const CLOSURE = 64
+const UPVAL = 40
+const PROTO = 200
+const INSTRUCTION = 48
+const CALLINFO = 120
+
+/**
+ * Estimates the bytes reachable in a fengari state: strings (with their cached hash key),
+ * tables and entries, closures, prototypes, threads with their stacks. fengari has no
+ * allocator to ask and no GC to report, so this walk is the "mark" half of a collector:
+ * what it cannot reach is garbage the JS GC will reclaim. Iterative (no recursion), each
+ * object counted once. `skip` holds objects not charged to scripts (shared prototypes).
+ * `onProgress` is called every 4096 objects (deadline checks).
+ */
+export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgress?: () => void): number {
+  const seen = new Set<object>()
+  const work: object[] = []
+  let bytes = 0
+  let visited = 0
+
+  const value = (v: TValue | undefined): void => {
+    if (!v) return
+    const o = v.value
+    switch (v.type) {
+      case T_STRING_SHORT:
+      case T_STRING_LONG: {
+        const ts = o as TString
+        if (seen.has(ts)) return
+        seen.add(ts)
+        const n = ts.realstring.length
+        bytes += SIZES.string + n + (ts.hash === null ? 0 : n)
+        return
+      }
+      case T_TABLE:
+      case T_LCL:
+      case T_CCL:
+      case T_USERDATA:
+      case T_THREAD:
+        if (o && !seen.has(o as object)) {
+          seen.add(o as object)
+          work.push(v)
+        }
+        return
+      default: // light C functions, numbers, booleans: no heap of their own
+        return
+    }
+  }
+
+  value(g.l_registry)
+  for (const mt of g.mt) if (mt && !seen.has(mt)) value({ type: T_TABLE, value: mt })
+  value({ type: T_THREAD, value: g.mainthread })
+
+  while (work.length > 0) {
+    const v = work.pop() as TValue
+    if (++visited % 4096 === 0) onProgress?.()
+    switch (v.type) {
+      case T_TABLE: {
+        const t = v.value as LuaTable
+        bytes += SIZES.table + t.strong.size * SIZES.entry
+        if (t.metatable) value({ type: T_TABLE, value: t.metatable })
+        for (const e of t.strong.values()) {
+          value(e.key)
+          value(e.value)
+        }
+        break
+      }
+      case T_LCL: {
+        const cl = v.value as LClosure
+        bytes += CLOSURE + cl.nupvalues * UPVAL
+        for (const uv of cl.upvals) value(uv)
+        bytes += proto(cl.p, seen, skip, value)
+        break
+      }
+      case T_CCL: {
+        const cl = v.value as CClosure
+        bytes += CLOSURE + cl.upvalue.length * UPVAL
+        for (const uv of cl.upvalue) value(uv)
+        break
+      }
+      case T_USERDATA: {
+        const u = v.value as { metatable: LuaTable | null; uservalue: TValue }
+        bytes += CLOSURE
+        if (u.metatable) value({ type: T_TABLE, value: u.metatable })
+        value(u.uservalue)
+        break
+      }
+      case T_THREAD: {
+        const L = v.value as LuaState
+        bytes += SIZES.thread + (L.stack?.length ?? 0) * SIZES.stackSlot
+        for (let ci = L.ci; ci; ci = ci.previous as typeof ci) bytes += CALLINFO
+        const top = Math.min(L.top, L.stack?.length ?? 0)
+        for (let i = 0; i < top; i++) value(L.stack[i])
+        break
+      }
+    }
+  }
+  return bytes
+}
+
+// --- internal ---
+
+function proto(p: Proto, seen: Set<object>, skip: WeakSet<object> | undefined, value: (v: TValue) => void): number {
+  if (seen.has(p) || skip?.has(p)) return 0
+  seen.add(p)
+  let bytes = PROTO + p.code.length * INSTRUCTION + p.lineinfo.length * 8
+  for (const k of p.k) value(k)
+  for (const inner of p.p) bytes += proto(inner, seen, skip, value)
+  return bytes
+}

@@ -1,0 +1,183 @@
+import type { Execution } from '@polyhost/core'
+import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
+import type { GuardSink } from './guard-runtime.js'
+import { reachableBytes } from './memory-walk.js'
+
+/** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
+export const HOOK_PERIOD = 1000
+/** Builtin steps between checks of the deadline. */
+const STEP_CHUNK = 1024
+
+/** Where a meter measures memory: the state's roots and what is not charged to scripts. */
+export interface MeterTarget {
+  readonly g: GlobalState
+  /** Bytes reachable right after setup; executions are charged what they add. */
+  readonly baseline: number
+  /** Host-compiled prototypes (shared, not charged). */
+  readonly shared: WeakSet<object>
+}
+
+/**
+ * Enforces one execution's instruction, deadline, memory and depth limits inside fengari:
+ * the count hook, builtin steps and allocations reported by the guard runtime all land
+ * here. A trip is recorded on the Execution (fatal: the state is discarded) and raised as
+ * a Lua error; the hook then fires on every instruction ("sticky") and raises again, so
+ * `pcall` in a loop cannot swallow it.
+ */
+export class Meter implements GuardSink {
+  /** Instructions plus builtin steps so far. */
+  used = 0
+  private readonly maxInstructions: number
+  private readonly maxMemory: number
+  private readonly maxDepth: number
+  private live: number
+  private pending = 0
+  private peak = 0
+  private readonly hookFn: (L: LuaState) => void
+
+  constructor(
+    private readonly f: Fengari,
+    private readonly execution: Execution,
+    private readonly target: MeterTarget,
+  ) {
+    const l = execution.limits
+    this.maxInstructions = l.instructions === false ? Number.POSITIVE_INFINITY : l.instructions
+    this.maxMemory = l.memoryBytes === false ? Number.POSITIVE_INFINITY : l.memoryBytes
+    this.maxDepth = l.stackDepth === false ? Number.POSITIVE_INFINITY : l.stackDepth
+    this.live = target.baseline
+    this.hookFn = (L) => this.onHook(L)
+  }
+
+  /** Installs the count hook on the thread that runs the script (coroutines inherit it). */
+  hookThread(L: LuaState): void {
+    this.f.lua.lua_sethook(L, this.hookFn, this.f.lua.LUA_MASKCOUNT, this.nextPeriod())
+  }
+
+  /** Attaches to the guard runtime while script code runs (call around each resume). */
+  attach(): void {
+    const g = this.f.guards
+    g.attach(this, this.maxDepth)
+    g.pending = this.pending
+    g.slack = this.execution.fatal ? -1 : this.maxMemory - (this.live - this.target.baseline)
+    g.setStepChunk(this.execution.fatal ? 1 : Math.max(1, Math.min(STEP_CHUNK, this.maxInstructions - this.used)))
+  }
+
+  /** Detaches (before awaiting, and at the end); keeps the counts. */
+  detach(): void {
+    const g = this.f.guards
+    this.used += g.takeSteps()
+    this.pending = g.pending
+    this.notePeak()
+    g.attach(null)
+    this.execution.instructions = this.used
+    this.execution.memoryBytes = this.peak
+  }
+
+  /** Bytes currently accounted to the execution (reachable at the last walk plus allocated since). */
+  accountedBytes(): number {
+    return Math.max(0, this.live - this.target.baseline + this.f.guards.pending)
+  }
+
+  /**
+   * Ends a builtin that failed: a fatal error (a limit, a cancellation) makes the hook
+   * sticky and raises its message; anything else raises as an ordinary Lua error.
+   */
+  stop(L: LuaState, error: unknown): never {
+    const fatal = this.execution.fatal
+    if (fatal) {
+      if (L.hookmask) L.hookcount = L.basehookcount = 1
+      this.f.guards.slack = -1
+      return this.raise(L, fatal.message)
+    }
+    return this.raise(L, error instanceof Error ? error.message : String(error))
+  }
+
+  // --- GuardSink ---
+
+  steps(L: LuaState, n: number): number {
+    this.used += n
+    this.check(L)
+    return Math.max(1, Math.min(STEP_CHUNK, this.maxInstructions - this.used))
+  }
+
+  overflow(L: LuaState | null, incoming: number): void {
+    const g = this.f.guards
+    if (this.execution.fatal) {
+      g.slack = -1
+      if (L) this.raise(L, this.execution.fatal.message)
+      return
+    }
+    this.pending = g.pending
+    this.notePeak()
+    this.live = reachableBytes(this.target.g, this.target.shared, () => this.checkDeadline(L))
+    const used = this.live - this.target.baseline
+    g.pending = this.pending = 0
+    if (used + incoming > this.maxMemory) {
+      this.peak = Math.max(this.peak, used + incoming)
+      const e = this.execution.trip('memory', used + incoming, this.maxMemory)
+      g.slack = -1
+      if (L) this.raise(L, e.message)
+      return
+    }
+    g.slack = this.maxMemory - used
+  }
+
+  tooDeep(L: LuaState): never {
+    const e = this.execution.trip('stack', L.ci.depth + 1, this.maxDepth)
+    return this.raise(L, e.message)
+  }
+
+  switchTo(to: LuaState | null, from: LuaState | null): void {
+    if (from?.hookmask) this.settle(from)
+    if (to?.hookmask) {
+      to.hookcount = to.basehookcount = this.execution.fatal ? 1 : this.nextPeriod()
+    }
+  }
+
+  raise(L: LuaState, message: string): never {
+    return this.f.internal.luaG_runerror(L, this.f.internal.to_luastring(message))
+  }
+
+  // --- internal ---
+
+  /** Counts what `L` ran since its hook count was last reset. */
+  private settle(L: LuaState): void {
+    this.used += L.basehookcount - L.hookcount
+    L.hookcount = L.basehookcount
+  }
+
+  private onHook(L: LuaState): void {
+    // luaG_traceexec has just reset hookcount to basehookcount: one full period ran
+    this.used += L.basehookcount
+    this.check(L)
+    L.hookcount = L.basehookcount = this.nextPeriod()
+  }
+
+  private nextPeriod(): number {
+    return Math.max(1, Math.min(HOOK_PERIOD, this.maxInstructions - this.used))
+  }
+
+  private check(L: LuaState): void {
+    const ex = this.execution
+    if (!ex.fatal) {
+      if (this.used >= this.maxInstructions) ex.trip('instructions', this.used, this.maxInstructions)
+      else if (performance.now() > ex.deadline) ex.tripTimeout()
+    }
+    const fatal = ex.fatal
+    if (fatal) {
+      L.hookcount = L.basehookcount = 1
+      this.f.guards.slack = -1
+      this.raise(L, fatal.message)
+    }
+  }
+
+  private checkDeadline(L: LuaState | null): void {
+    if (!this.execution.fatal && performance.now() > this.execution.deadline) this.execution.tripTimeout()
+    if (this.execution.fatal && L) this.raise(L, this.execution.fatal.message)
+  }
+
+  private notePeak(): void {
+    const now = this.live - this.target.baseline + this.pending
+    if (now > this.peak) this.peak = now
+  }
+}

@@ -1,0 +1,45 @@
+import type { EngineCapabilities, EngineFactory } from '@polyhost/core'
+import { INT32_RANGE } from './converter.js'
+import { LuaEngine } from './engine.js'
+import type { LuaEngineOptions } from './options.js'
+
+/**
+ * What the Lua engine enforces, and how faithfully (see README "Limits"):
+ * instructions count VM instructions plus builtin steps and trip at the budget; the
+ * deadline is checked every ≤1000 instructions and every 1024 builtin steps; memory is an
+ * estimate (fengari has no allocator); call depth counts frames per coroutine.
+ */
+export const LUA_CAPABILITIES: EngineCapabilities = Object.freeze({
+  limits: Object.freeze({
+    instructions: 'exact',
+    timeout: 'approximate',
+    memory: 'approximate',
+    stack: 'exact',
+    bridgeCalls: 'exact',
+    output: 'exact',
+  }),
+  asyncBridges: true,
+  modules: true,
+  multipleReturns: true,
+  integerRange: INT32_RANGE,
+  undefinedValue: false,
+})
+
+/** Engine version: this package and the fengari it patches (part of compile-cache keys). */
+export const LUA_ENGINE_VERSION = '0.1.0+fengari.0.1.5'
+
+/**
+ * The Lua 5.3 engine plugin, on fengari with Polyhost's guards.
+ *
+ * @example
+ * const host = await createHost({ engines: [luaEngine()] })
+ * const r = await host.execute({ language: 'lua', source: 'return 1 + 1' })
+ */
+export const luaEngine: EngineFactory<LuaEngineOptions> = (options = {}) => ({
+  id: 'lua',
+  languages: ['lua'],
+  extensions: ['.lua'],
+  capabilities: LUA_CAPABILITIES,
+  version: LUA_ENGINE_VERSION,
+  create: (env) => LuaEngine.create(env, options),
+})

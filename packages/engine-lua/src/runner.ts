@@ -1,0 +1,133 @@
+import { type ExecutionRequest, type ExecutionResult, ScriptRuntimeError } from '@polyhost/core'
+import type { LuaCompiler } from './compiler.js'
+import { slot } from './converter.js'
+import type { LuaState, LuaTable, Proto } from './fengari-api.js'
+import { FROZEN } from './guard-runtime.js'
+import type { LuaSandbox } from './lua-state.js'
+import { Meter } from './meter.js'
+import type { RunContext } from './run-context.js'
+import { scriptRuntimeError } from './script-errors.js'
+
+const T_TABLE = 5
+
+/** What one run needs besides the state. */
+export interface RunInput {
+  readonly proto: Proto
+  readonly name: string
+  readonly compiler: LuaCompiler
+}
+
+/**
+ * Runs a compiled chunk on a leased state: a fresh `_ENV` (globals, frozen `context`,
+ * per-run `package.loaded`) over the frozen base, a new thread with the metering hook, and
+ * a resume loop that awaits async bridge calls between resumes. Returns the result, or
+ * throws the execution's fatal error, a ScriptRuntimeError, or a ConversionError.
+ * `run.nativeError` tells the caller to discard the state.
+ */
+export async function runScript(
+  state: LuaSandbox,
+  input: RunInput,
+  request: ExecutionRequest,
+): Promise<{ result: ExecutionResult; run: RunContext }> {
+  const { f } = state
+  const { lua } = f
+  const { execution } = request
+  const L = state.L
+  const meter = new Meter(f, execution, { g: L.l_G, baseline: state.baseline, shared: input.compiler.shared })
+  const run = makeContext(state, request, meter)
+  state.run = run
+  meter.attach()
+  try {
+    lua.lua_settop(L, 0)
+    state.pushNewEnv(execution.init.security.isAllowed('require'))
+    for (const [name, value] of Object.entries(request.globals)) {
+      state.converter.push(L, value)
+      lua.lua_setfield(L, 1, name)
+    }
+    state.converter.push(L, request.context)
+    freezeTree(slot(L, -1).value as LuaTable)
+    lua.lua_setfield(L, 1, 'context')
+    const co = lua.lua_newthread(L)
+    ;(run as { thread: LuaState }).thread = co
+    meter.hookThread(co)
+    input.compiler.instantiate(co, input.proto)
+    lua.lua_pushvalue(L, 1)
+    lua.lua_xmove(L, co, 1)
+    lua.lua_setupvalue(co, -2, 1)
+
+    for (;;) {
+      const status = lua.lua_resume(co, L, 0)
+      if (status === lua.LUA_YIELD && run.pending) {
+        const pending = run.pending
+        run.pending = undefined
+        meter.detach()
+        try {
+          run.outcome = { ok: true, value: await pending }
+        } catch (error) {
+          run.outcome = { ok: false, error }
+        }
+        meter.attach()
+        continue
+      }
+      if (execution.fatal) throw execution.fatal
+      if (status === lua.LUA_YIELD) {
+        throw new ScriptRuntimeError(`${input.name}: attempt to yield from outside a coroutine`, input.name)
+      }
+      if (status !== lua.LUA_OK) throw scriptRuntimeError(f, L, co, input.name, state.converter)
+      const n = lua.lua_gettop(co)
+      const values = new Array<unknown>(n)
+      for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1)
+      meter.detach()
+      return { result: execution.result(n === 0 ? undefined : values[0], values), run }
+    }
+  } finally {
+    meter.detach()
+    lua.lua_settop(L, 0)
+  }
+}
+
+// --- internal ---
+
+function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter): RunContext {
+  const { execution } = request
+  const det = execution.init.security.policy.determinism
+  let next: () => number = Math.random
+  const seed = (n: number) => {
+    let s = Math.floor(n) >>> 0 || 1
+    // mulberry32: small, fast, good enough for scripts; never shared between executions
+    next = () => {
+      s = (s + 0x6d2b79f5) >>> 0
+      let t = s
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+  if (det.random === 'seeded') seed(det.seed)
+  const frozenNow = det.time === 'frozen' ? (det.now ?? execution.startedAtEpoch) : undefined
+  return {
+    execution,
+    meter,
+    converter: state.converter,
+    thread: state.L,
+    random: () => next(),
+    seed,
+    now: () => frozenNow ?? Date.now(),
+    pending: undefined,
+    outcome: undefined,
+    nativeError: undefined,
+  }
+}
+
+/** Makes a converted value read-only: every table in it refuses writes. */
+function freezeTree(root: LuaTable): void {
+  const stack = [root]
+  const seen = new Set<LuaTable>()
+  while (stack.length) {
+    const t = stack.pop() as LuaTable
+    if (seen.has(t)) continue
+    seen.add(t)
+    t.polyhost = FROZEN
+    for (const e of t.strong.values()) if ((e.value.type & 15) === T_TABLE) stack.push(e.value.value as LuaTable)
+  }
+}

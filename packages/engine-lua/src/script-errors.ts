@@ -1,0 +1,62 @@
+import { ScriptRuntimeError } from '@polyhost/core'
+import type { LuaConverter } from './converter.js'
+import type { Fengari, LuaState } from './fengari-api.js'
+import { luaText } from './lua-strings.js'
+
+/**
+ * Turns the error object left on a dead script thread into a ScriptRuntimeError: the Lua
+ * message (with its `name:line:` prefix), the line, and a traceback of script frames only
+ * (host functions appear in fengari tracebacks as `[C]` frames and are dropped). A non-string
+ * error value is converted to the host as `thrown`.
+ */
+export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, name: string, converter: LuaConverter): ScriptRuntimeError {
+  const { lua, lauxlib } = f
+  const t = lua.lua_type(co, -1)
+  let message: string
+  let thrown: unknown
+  if (t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER) {
+    message = luaText(lua.lua_tolstring(co, -1))
+    thrown = message
+  } else {
+    try {
+      thrown = converter.read(co, -1)
+    } catch {
+      thrown = undefined
+    }
+    message = t === lua.LUA_TNIL ? 'nil' : `(error object is a ${luaTypeName(f, t)} value)`
+    if (t === lua.LUA_TTABLE && thrown && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string') {
+      message = (thrown as { message: string }).message
+    }
+  }
+  lauxlib.luaL_traceback(main, co, null, 0)
+  const trace = luaText(lua.lua_tolstring(main, -1))
+  lua.lua_pop(main, 1)
+  const frames = trace.split('\n').filter((l) => l.startsWith('\t') && !l.startsWith('\t[C]') && !l.startsWith('\t...'))
+  const stack = frames.length ? `stack traceback:\n${frames.join('\n')}` : undefined
+  return new ScriptRuntimeError(message, name, lineOf(message, name, frames), undefined, stack, thrown)
+}
+
+// --- internal ---
+
+function lineOf(message: string, name: string, frames: readonly string[]): number | undefined {
+  const own = new RegExp(`^${escapeRegExp(name)}:(\\d+):`).exec(message)
+  if (own) return Number(own[1])
+  for (const frame of frames) {
+    const m = new RegExp(`^\\t${escapeRegExp(name)}:(\\d+):`).exec(frame)
+    if (m) return Number(m[1])
+  }
+  return undefined
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function luaTypeName(f: Fengari, t: number): string {
+  const { lua } = f
+  if (t === lua.LUA_TTABLE) return 'table'
+  if (t === lua.LUA_TBOOLEAN) return 'boolean'
+  if (t === lua.LUA_TFUNCTION) return 'function'
+  if (t === lua.LUA_TTHREAD) return 'thread'
+  return 'userdata'
+}
