@@ -125,12 +125,13 @@ export async function measureGroup(specs, profile, clock = 'cpu') {
  * @param {{ name: string, kind: Measurement['kind'], language?: string }} spec
  * @param {() => Promise<number>} fn returns the milliseconds one sample took
  * @param {number} count
+ * @param {boolean} [warmup] one unrecorded run first (file-system caches); default true
  * @returns {Promise<Measurement>}
  */
-export async function measureManual(spec, fn, count) {
+export async function measureManual(spec, fn, count, warmup = true) {
   const times = []
   try {
-    await fn() // warm-up: file system caches, compiled code cache
+    if (warmup) await fn()
     for (let i = 0; i < count; i++) times.push(await fn())
   } catch (e) {
     return failed(spec, e)

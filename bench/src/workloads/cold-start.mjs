@@ -14,7 +14,7 @@ const CHILD = fileURLToPath(new URL('../children/cold-start-child.mjs', import.m
  * @returns {Promise<import('../workloads.mjs').WorkloadResult>}
  */
 export async function coldStart(ctx) {
-  const count = ctx.quick ? 5 : 15
+  const count = ctx.quick ? 3 : 15
   const modes = [
     ['node', 'empty Node process (baseline)', 'floor'],
     ['raw', 'raw fengari + raw QuickJS: first result each', 'raw'],
@@ -22,9 +22,10 @@ export async function coldStart(ctx) {
   ]
   const rows = {}
   for (const [mode, name, kind] of modes) {
+    // The probe doubles as the warm-up process (file-system caches).
     const probe = await spawnChild(mode)
     rows[mode] = probe.ok
-      ? await measureManual({ name, kind }, async () => (await spawnChild(mode)).wallMs, count)
+      ? await measureManual({ name, kind }, async () => (await spawnChild(mode)).wallMs, count, false)
       : unavailable({ name, kind }, probe.error)
   }
   return {
