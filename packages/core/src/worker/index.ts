@@ -1,0 +1,2 @@
+export type { WorkerIsolationOptions } from './options.js'
+export { startWorkerIsolation, type WorkerIsolationInit } from './worker-engine.js'

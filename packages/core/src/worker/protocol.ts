@@ -1,0 +1,190 @@
+import type { MessagePort } from 'node:worker_threads'
+import type { ResolvedPolicy } from '@polyhost/security'
+import type { EngineModuleRef, EngineStats, LogEntry } from '../contracts.js'
+import type { ModuleDefinition } from '../modules.js'
+import type { ResolvedPoolOptions } from '../pool-types.js'
+import type { WireError } from './wire-errors.js'
+
+/**
+ * Bumped on every change of the messages below. A worker built from other sources (a stale
+ * `dist/`) announces a different number and the host refuses it with a clear error instead of
+ * misreading messages.
+ */
+export const PROTOCOL_VERSION = 1
+
+/** `workerData` of every worker. */
+export interface WorkerBoot {
+  readonly protocol: number
+  readonly engines: readonly { readonly id: string; readonly module: EngineModuleRef }[]
+  readonly pool: ResolvedPoolOptions
+  readonly maxDepth: number
+  /** Policy and registries at start, so pre-warmed states match them. */
+  readonly snapshot: Snapshot & { readonly policy: ResolvedPolicy }
+  /** Int32 slot the host bumps after posting a synchronous bridge reply on `replyPort`. */
+  readonly replySlot: SharedArrayBuffer
+  readonly replyPort: MessagePort
+}
+
+/** A bridge method as the worker sees it: no handler, no schemas. */
+export interface MethodShape {
+  readonly name: string
+  readonly argc: number
+  readonly returns: boolean
+  readonly description?: string | undefined
+}
+export interface BridgeShape {
+  readonly name: string
+  readonly description?: string | undefined
+  readonly methods: readonly MethodShape[]
+}
+
+/** Registry changes the worker has not seen yet; absent parts are unchanged. */
+export interface Snapshot {
+  readonly policy?: ResolvedPolicy
+  readonly bridges?: { readonly version: number; readonly list: readonly BridgeShape[] }
+  readonly modules?: { readonly version: number; readonly list: readonly ModuleDefinition[] }
+}
+
+// --- host → worker ---
+
+export interface CompileMessage {
+  readonly t: 'compile'
+  readonly id: number
+  readonly engine: string
+  readonly language: string
+  readonly name: string
+  readonly source: string
+  readonly hash: string
+  readonly snapshot: Snapshot | undefined
+}
+
+export interface ExecuteMessage {
+  readonly t: 'execute'
+  readonly id: number
+  readonly engine: string
+  readonly language: string
+  readonly name: string
+  readonly source: string
+  readonly hash: string
+  readonly snapshot: Snapshot | undefined
+  readonly globals: Readonly<Record<string, unknown>>
+  readonly context: Readonly<Record<string, unknown>>
+  readonly tenant: string | undefined
+  readonly limits: ResolvedPolicy['limits']
+  /** Epoch ms (`performance.timeOrigin + performance.now()`) of the host's deadline; Infinity: none. */
+  readonly deadlineEpoch: number
+  readonly compileCacheHit: boolean
+  /** Int32 flag the host sets when the execution must stop (see ABORT_*). */
+  readonly abort: SharedArrayBuffer
+}
+
+/** Settles a bridge call that returned "pending". */
+export interface SettleMessage {
+  readonly t: 'settle'
+  readonly id: number
+  readonly call: number
+  readonly reply: CallReply
+}
+
+/** The host ended the execution (timeout, cancellation). */
+export interface AbortMessage {
+  readonly t: 'abort'
+  readonly id: number
+  readonly error: WireError
+}
+
+export interface CloseMessage {
+  readonly t: 'close'
+}
+
+export type ToWorker = CompileMessage | ExecuteMessage | SettleMessage | AbortMessage | CloseMessage
+
+// --- worker → host ---
+
+export interface ReadyMessage {
+  readonly t: 'ready'
+  readonly protocol: number
+  readonly stats: Readonly<Record<string, EngineStats>>
+}
+export interface InitFailedMessage {
+  readonly t: 'init-failed'
+  readonly protocol: number
+  readonly error: WireError
+}
+export interface CompiledMessage {
+  readonly t: 'compiled'
+  readonly id: number
+  readonly error?: WireError
+}
+export interface CallMessage {
+  readonly t: 'call'
+  readonly id: number
+  readonly call: number
+  readonly path: string
+  readonly args: readonly unknown[]
+  /** The worker's output byte count, so host-side handler logs count against the same limit. */
+  readonly outputBytes: number
+}
+/** The worker recorded a fatal error (a limit, a cancellation): the host aborts handler signals. */
+export interface WorkerAbortMessage {
+  readonly t: 'aborted'
+  readonly id: number
+  readonly error: WireError
+}
+export interface UsageFields {
+  readonly logs: readonly LogEntry[]
+  readonly outputBytes: number
+  readonly instructions: number
+  readonly memoryBytes: number
+  readonly stats: EngineStats | undefined
+}
+export interface DoneMessage extends UsageFields {
+  readonly t: 'done'
+  readonly id: number
+  readonly value?: unknown
+  readonly values?: readonly unknown[]
+  readonly error?: WireError
+}
+export interface LogMessage {
+  readonly t: 'log'
+  readonly level: 'debug' | 'warn' | 'error'
+  readonly message: string
+}
+export interface ClosedMessage {
+  readonly t: 'closed'
+}
+
+export type FromWorker =
+  | ReadyMessage
+  | InitFailedMessage
+  | CompiledMessage
+  | CallMessage
+  | WorkerAbortMessage
+  | DoneMessage
+  | LogMessage
+  | ClosedMessage
+
+/** A synchronous reply, posted on `replyPort`. */
+export interface SyncReply {
+  readonly call: number
+  readonly reply: CallReply
+}
+
+/** The outcome of one bridge call. `pending`: a settle message follows. */
+export type CallOutcome =
+  | { readonly k: 'value'; readonly value: unknown }
+  | { readonly k: 'error'; readonly error: WireError }
+  | { readonly k: 'pending' }
+
+/** The answer to one bridge call. */
+export type CallReply = CallOutcome & {
+  /** Handler log entries not yet shipped to the worker. */
+  readonly logs: readonly LogEntry[]
+  readonly bridgeCalls: number
+}
+
+/** Values of the per-execution abort flag. */
+export const ABORT_NONE = 0
+export const ABORT_CANCELLED = 1
+export const ABORT_TIMEOUT = 2
+export const ABORT_OTHER = 3

@@ -1,0 +1,146 @@
+import type { SecurityManager } from '@polyhost/security'
+import { z } from 'zod'
+import type { BridgeDefinition, BridgeMethod, BridgeRegistryView, VisibleMethod } from '../bridges.js'
+import { BridgeError } from '../errors.js'
+import type { ModuleDefinition, ModuleRegistryView } from '../modules.js'
+import type { BridgeShape, Snapshot } from './protocol.js'
+
+/** What one worker has already been sent; the host sends only what changed. */
+export interface SeenState {
+  readonly fingerprint: string | undefined
+  readonly bridges: number
+  readonly modules: number
+}
+
+/** The registries as the host holds them. */
+export interface RegistrySources {
+  readonly bridges: BridgeRegistryView
+  readonly modules: ModuleRegistryView
+}
+
+/**
+ * The part of the registries a worker has not seen yet (undefined: nothing changed) and what it
+ * will have seen once that is delivered. Handlers and schemas never leave the host: bridges
+ * travel as names, arities and descriptions only.
+ */
+export function snapshotFor(
+  seen: SeenState,
+  sources: RegistrySources,
+  security: SecurityManager,
+): { snapshot: Snapshot | undefined; next: SeenState } {
+  const next = { fingerprint: security.fingerprint, bridges: sources.bridges.version, modules: sources.modules.version }
+  if (seen.fingerprint === next.fingerprint && seen.bridges === next.bridges && seen.modules === next.modules) {
+    return { snapshot: undefined, next: seen }
+  }
+  const snapshot: { -readonly [K in keyof Snapshot]: Snapshot[K] } = {}
+  if (seen.fingerprint !== next.fingerprint) snapshot.policy = security.policy
+  if (seen.bridges !== next.bridges) snapshot.bridges = { version: next.bridges, list: sources.bridges.list().map(shapeOf) }
+  if (seen.modules !== next.modules) {
+    snapshot.modules = {
+      version: next.modules,
+      list: sources.modules.list().map((m) => ({ name: m.name, language: m.language, source: m.source })),
+    }
+  }
+  return { snapshot, next }
+}
+
+/**
+ * The worker's copy of the bridge registry: same names, arities and version numbers as the
+ * host's, so engines build the same globals and notice changes at checkout. Handlers are
+ * stubs; engines call `execution.callBridge`, which forwards to the host.
+ */
+export class MirrorBridges implements BridgeRegistryView {
+  version = 0
+  private defs = new Map<string, BridgeDefinition>()
+  private cache: { version: number; fingerprint: string; methods: VisibleMethod[] } | undefined
+
+  replace(version: number, list: readonly BridgeShape[]): void {
+    this.defs = new Map(list.map((b) => [b.name, definitionOf(b)]))
+    this.version = version
+  }
+
+  list(): readonly BridgeDefinition[] {
+    return [...this.defs.values()]
+  }
+
+  get(name: string): BridgeDefinition | undefined {
+    return this.defs.get(name)
+  }
+
+  resolve(path: string): BridgeMethod | undefined {
+    const dot = path.indexOf('.')
+    if (dot < 0) return undefined
+    const def = this.defs.get(path.slice(0, dot))
+    const method = path.slice(dot + 1)
+    return def && Object.hasOwn(def.methods, method) ? def.methods[method] : undefined
+  }
+
+  visible(security: SecurityManager): readonly VisibleMethod[] {
+    const c = this.cache
+    if (c && c.version === this.version && c.fingerprint === security.fingerprint) return c.methods
+    const methods: VisibleMethod[] = []
+    for (const def of this.defs.values()) {
+      for (const [method, definition] of Object.entries(def.methods)) {
+        const path = `${def.name}.${method}`
+        if (security.isBridgeAllowed(path)) methods.push({ bridge: def.name, method, path, definition })
+      }
+    }
+    methods.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    this.cache = { version: this.version, fingerprint: security.fingerprint, methods }
+    return methods
+  }
+}
+
+/** The worker's copy of the module registry, carrying the host's version number. */
+export class MirrorModules implements ModuleRegistryView {
+  version = 0
+  private modules = new Map<string, ModuleDefinition>()
+
+  replace(version: number, list: readonly ModuleDefinition[]): void {
+    this.modules = new Map(list.map((m) => [`${m.language}\0${m.name}`, Object.freeze({ ...m })]))
+    this.version = version
+  }
+
+  get(name: string, language: string): ModuleDefinition | undefined {
+    return this.modules.get(`${language}\0${name}`)
+  }
+
+  list(language?: string): readonly ModuleDefinition[] {
+    const all = [...this.modules.values()]
+    return language === undefined ? all : all.filter((m) => m.language === language)
+  }
+}
+
+// --- internal ---
+
+function shapeOf(def: BridgeDefinition): BridgeShape {
+  return {
+    name: def.name,
+    description: def.description,
+    methods: Object.entries(def.methods).map(([name, m]) => ({
+      name,
+      argc: m.args.length,
+      returns: m.returns !== undefined,
+      description: m.description,
+    })),
+  }
+}
+
+const ANY = z.unknown()
+
+function definitionOf(shape: BridgeShape): BridgeDefinition {
+  const methods: Record<string, BridgeMethod> = {}
+  for (const m of shape.methods) {
+    const path = `${shape.name}.${m.name}`
+    methods[m.name] = {
+      // placeholders: arguments are validated by the real schemas on the host thread
+      args: Array.from({ length: m.argc }, () => ANY),
+      ...(m.returns ? { returns: ANY } : {}),
+      ...(m.description !== undefined ? { description: m.description } : {}),
+      handler: () => {
+        throw new BridgeError(`${path}: handlers run on the host thread; call execution.callBridge`, path)
+      },
+    }
+  }
+  return { name: shape.name, ...(shape.description !== undefined ? { description: shape.description } : {}), methods }
+}

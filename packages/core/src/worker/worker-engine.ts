@@ -1,0 +1,141 @@
+import type { SecurityManager } from '@polyhost/security'
+import type { BridgeRegistryView } from '../bridges.js'
+import type {
+  CompiledScript,
+  EnginePlugin,
+  EngineStats,
+  ExecutionRequest,
+  ExecutionResult,
+  Logger,
+  ScriptEngine,
+  SourceText,
+} from '../contracts.js'
+import { InvalidArgumentError, isFatal } from '../errors.js'
+import type { ModuleRegistryView } from '../modules.js'
+import type { ResolvedPoolOptions } from '../pool-types.js'
+import { type ConverterRegistry, dateType } from '../values/converters.js'
+import { moduleRefOf } from './plugin-loader.js'
+import { mirrorFatal } from './worker-handle.js'
+import { type WorkerIsolationOptions, resolveWorkerOptions } from './options.js'
+import { WorkerPool } from './worker-pool.js'
+import { decodeError } from './wire-errors.js'
+
+/** What `createHost` hands to worker isolation. */
+export interface WorkerIsolationInit {
+  readonly plugins: readonly EnginePlugin[]
+  readonly workers: number | undefined
+  readonly worker: WorkerIsolationOptions | undefined
+  readonly pool: ResolvedPoolOptions
+  readonly maxDepth: number
+  readonly logger: Logger
+  readonly bridges: BridgeRegistryView
+  readonly modules: ModuleRegistryView
+  readonly converters: ConverterRegistry
+  /** The host's policy in force (it may change with `setPolicy`). */
+  readonly security: () => SecurityManager
+}
+
+/**
+ * Starts the worker threads for `isolation: 'worker'` and returns, per plugin, the
+ * ScriptEngine the host uses in place of `plugin.create(env)`. The workers close when every
+ * returned engine is closed.
+ */
+export async function startWorkerIsolation(init: WorkerIsolationInit): Promise<(plugin: EnginePlugin) => ScriptEngine> {
+  const o = resolveWorkerOptions(init.workers, init.worker)
+  const engines = init.plugins.map((p, i) => ({ id: p.id, module: moduleRefOf(p, `engines[${i}]`) }))
+  const pool = await WorkerPool.start({
+    count: o.count,
+    boot: { engines, pool: init.pool, maxDepth: init.maxDepth },
+    sources: { bridges: init.bridges, modules: init.modules },
+    security: init.security,
+    resourceLimits: o.resourceLimits,
+    killMarginMs: o.killMarginMs,
+    logger: init.logger,
+    closeTimeoutMs: init.pool.drainTimeoutMs + 1_000,
+  })
+  let open = init.plugins.length
+  const release = () => (--open === 0 ? pool.close() : Promise.resolve())
+  return (plugin) => new WorkerEngine(plugin, pool, init, release)
+}
+
+/**
+ * The host-side face of an engine that runs in workers. `compile` syntax-checks on a worker
+ * and returns a descriptor (workers keep their own compiled forms); `execute` sends the
+ * script, globals and context once (structured clone) and rebuilds the result in the host's
+ * Execution, so stats, logs and errors read as in inline mode.
+ */
+class WorkerEngine implements ScriptEngine {
+  constructor(
+    private readonly plugin: EnginePlugin,
+    private readonly pool: WorkerPool,
+    private readonly init: WorkerIsolationInit,
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  async compile(source: SourceText): Promise<CompiledScript> {
+    const job = { engine: this.plugin.id, language: source.language, name: source.name, source: source.source, hash: source.hash }
+    await this.pool.compile(job, this.init.security())
+    return { engineId: this.plugin.id, language: source.language, name: source.name, hash: source.hash, source: source.source }
+  }
+
+  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
+    const x = request.execution
+    checkConverters(this.init.converters)
+    const job = {
+      engine: this.plugin.id,
+      language: script.language,
+      name: script.name,
+      source: script.source,
+      hash: script.hash,
+      globals: request.globals,
+      context: request.context,
+      tenant: request.tenant,
+      compileCacheHit: x.init.compileCacheHit,
+    }
+    let landed: Awaited<ReturnType<WorkerPool['run']>>
+    try {
+      landed = await this.pool.run(job, x)
+    } catch (e) {
+      if ((e as Error)?.name !== 'DataCloneError') throw e
+      throw new InvalidArgumentError(
+        `execute: globals must be plain data with isolation 'worker' (${(e as Error).message}); register a bridge for host functions`,
+      )
+    }
+    const { done, late } = landed
+    if (done.error) {
+      const e = decodeError(done.error)
+      if (isFatal(e)) mirrorFatal(x, e)
+      throw e
+    }
+    x.instructions = done.instructions
+    x.memoryBytes = done.memoryBytes
+    x.logs.length = 0
+    for (const entry of done.logs) x.logs.push(entry)
+    let bytes = done.outputBytes
+    for (const entry of late) {
+      x.logs.push(entry)
+      bytes += Buffer.byteLength(entry.message)
+    }
+    x.outputBytes = bytes
+    return x.result(done.value, done.values ?? [done.value])
+  }
+
+  stats(): EngineStats {
+    return this.pool.stats(this.plugin.id)
+  }
+
+  close(): Promise<void> {
+    return this.release()
+  }
+}
+
+// --- internal ---
+
+function checkConverters(converters: ConverterRegistry): void {
+  const custom = converters.list().filter((t) => t !== dateType)
+  if (custom.length > 0) {
+    throw new InvalidArgumentError(
+      `custom types (${custom.map((t) => t.name).join(', ')}) cannot be used with isolation 'worker': their functions cannot cross threads`,
+    )
+  }
+}

@@ -1,0 +1,133 @@
+import type { LogEntry } from '../contracts.js'
+import { BridgeError, CancelledError, isFatal } from '../errors.js'
+import { Execution, type ExecutionInit } from '../execution.js'
+import type { HostLink } from './host-link.js'
+import { ABORT_CANCELLED, ABORT_NONE, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
+import { decodeError, encodeError } from './wire-errors.js'
+
+const encoder = new TextEncoder()
+
+/**
+ * The Execution an engine sees inside a worker. Everything an engine uses behaves as in
+ * inline mode; what belongs to the host is forwarded: `callBridge` runs on the host thread
+ * (which counts the call, validates and runs the handler), host-side aborts arrive through a
+ * shared flag that `check()` and `fatal` read even while the script never yields, and a
+ * fatal error recorded here is reported to the host so handler signals abort too.
+ */
+export class WorkerExecution extends Execution {
+  private silent = false
+  private readonly calls = new Set<number>()
+
+  constructor(
+    init: ExecutionInit,
+    /** The host's execution id. */
+    readonly id: number,
+    private readonly flag: Int32Array,
+    private readonly link: HostLink,
+    private readonly post: (message: FromWorker) => void,
+  ) {
+    super(init)
+  }
+
+  override get fatal(): Error | undefined {
+    this.poll()
+    return super.fatal
+  }
+
+  override check(): void {
+    this.poll()
+    super.check()
+  }
+
+  override abort(error: Error): void {
+    if (super.fatal) return
+    super.abort(error)
+    if (!this.silent) this.post({ t: 'aborted', id: this.id, error: encodeError(error) })
+  }
+
+  /** Records a fatal error the host decided (its timer, the caller's signal). */
+  abortFromHost(error: Error): void {
+    this.silent = true
+    try {
+      this.abort(error)
+    } finally {
+      this.silent = false
+    }
+  }
+
+  override callBridge(path: string, args: readonly unknown[]): unknown {
+    this.check()
+    let sent: ReturnType<HostLink['call']>
+    try {
+      sent = this.link.call(this.id, path, args, this.outputBytes, () => this.hostStopped())
+    } catch (e) {
+      if ((e as Error)?.name !== 'DataCloneError') throw e
+      throw new BridgeError(`${path}: an argument cannot be passed to the host (${(e as Error).message})`, path)
+    }
+    if (!sent) {
+      this.check()
+      throw super.fatal ?? new CancelledError('execution cancelled')
+    }
+    const { call, reply } = sent
+    if (reply.k !== 'pending') return this.accept(reply)
+    this.calls.add(call)
+    const settled = this.link.settlement(call).then((r) => {
+      this.calls.delete(call)
+      return this.accept(r)
+    })
+    return this.race(settled)
+  }
+
+  /** Ends bookkeeping: pending bridge settlements are no longer awaited. */
+  override dispose(): void {
+    super.dispose()
+    this.link.forget(this.calls)
+    this.calls.clear()
+  }
+
+  // --- internal ---
+
+  private poll(): void {
+    if (super.fatal) return
+    const code = Atomics.load(this.flag, 0)
+    if (code === ABORT_NONE) return
+    this.silent = true
+    try {
+      if (code === ABORT_TIMEOUT) this.tripTimeout()
+      else this.abort(new CancelledError(code === ABORT_CANCELLED ? 'execution cancelled' : 'execution ended by the host'))
+    } finally {
+      this.silent = false
+    }
+  }
+
+  private hostStopped(): boolean {
+    return Atomics.load(this.flag, 0) !== ABORT_NONE
+  }
+
+  /** Applies a reply: handler logs, the host's call count, then the value or the error. */
+  private accept(reply: CallReply): unknown {
+    this.absorb(reply.logs)
+    this.bridgeCalls = reply.bridgeCalls
+    if (reply.k === 'value') return reply.value
+    if (reply.k === 'pending') throw new Error('unexpected pending reply')
+    const e = decodeError(reply.error)
+    if (isFatal(e)) {
+      this.silent = true
+      try {
+        this.abort(e)
+      } finally {
+        this.silent = false
+      }
+      throw super.fatal ?? e
+    }
+    throw e
+  }
+
+  /** Log lines a handler wrote on the host (already counted there against `outputBytes`). */
+  private absorb(logs: readonly LogEntry[]): void {
+    for (const entry of logs) {
+      this.logs.push(entry)
+      this.outputBytes += encoder.encode(entry.message).byteLength
+    }
+  }
+}

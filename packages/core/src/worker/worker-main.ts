@@ -1,0 +1,208 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { type ResolvedPolicy, SecurityManager } from '@polyhost/security'
+import { CompileCache } from '../compile-cache.js'
+import type { CompiledScript, EngineEnvironment, EngineStats, ScriptEngine } from '../contracts.js'
+import { ConversionError, EngineNotFoundError } from '../errors.js'
+import { ConverterRegistry } from '../values/converters.js'
+import { deepFreeze } from '../values/safe-object.js'
+import { HostLink } from './host-link.js'
+import { loadPluginRef } from './plugin-loader.js'
+import {
+  type CompileMessage,
+  type DoneMessage,
+  type ExecuteMessage,
+  type FromWorker,
+  PROTOCOL_VERSION,
+  type Snapshot,
+  type ToWorker,
+  type WorkerBoot,
+} from './protocol.js'
+import { MirrorBridges, MirrorModules } from './snapshot.js'
+import { WorkerExecution } from './worker-execution.js'
+import { decodeError, encodeError } from './wire-errors.js'
+
+// Entry of every worker thread: re-creates the engines by module reference, keeps mirrors of
+// the host's registries and runs what the host sends.
+
+const port = parentPort
+if (!port) throw new Error('worker-main runs only as a worker thread')
+const boot = workerData as WorkerBoot
+const post = (m: FromWorker) => port.postMessage(m)
+const link = new HostLink(post, new Int32Array(boot.replySlot), boot.replyPort)
+const bridges = new MirrorBridges()
+const modules = new MirrorModules()
+let security = securityOf(boot.snapshot.policy)
+const engines = new Map<string, { engine: ScriptEngine; version: string }>()
+// the host caches a syntax-checked descriptor; each worker keeps its own compiled forms
+const compiled = new CompileCache({ maxEntries: 500, maxSourceBytes: 32 * 1024 * 1024 })
+const running = new Map<number, WorkerExecution>()
+
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'execute':
+      void execute(m)
+      break
+    case 'compile':
+      void compile(m)
+      break
+    case 'settle':
+      link.settle(m.call, m.reply)
+      break
+    case 'abort':
+      running.get(m.id)?.abortFromHost(decodeError(m.error))
+      break
+    case 'close':
+      void close()
+      break
+  }
+})
+
+void start()
+
+// --- internal ---
+
+async function start(): Promise<void> {
+  try {
+    apply(boot.snapshot)
+    const env: EngineEnvironment = {
+      get security() {
+        return security
+      },
+      bridges,
+      modules,
+      // custom types hold functions, which cannot cross threads: the built-in ones only
+      converters: new ConverterRegistry(),
+      pool: boot.pool,
+      maxDepth: boot.maxDepth,
+      logger: {
+        debug: (message) => post({ t: 'log', level: 'debug', message: String(message) }),
+        warn: (message) => post({ t: 'log', level: 'warn', message: String(message) }),
+        error: (message) => post({ t: 'log', level: 'error', message: String(message) }),
+      },
+    }
+    for (const { id, module } of boot.engines) {
+      const plugin = await loadPluginRef(module, id)
+      engines.set(id, { engine: await plugin.create(env), version: plugin.version ?? '0' })
+    }
+    post({ t: 'ready', protocol: PROTOCOL_VERSION, stats: allStats() })
+  } catch (e) {
+    post({ t: 'init-failed', protocol: PROTOCOL_VERSION, error: encodeError(e) })
+  }
+}
+
+function securityOf(policy: ResolvedPolicy): SecurityManager {
+  // the constructor is private to keep callers on `resolve`; the host already resolved and
+  // validated this policy, so the worker rebuilds the same manager (same fingerprint) from it
+  return new (SecurityManager as unknown as new (p: ResolvedPolicy) => SecurityManager)(policy)
+}
+
+function apply(s: Snapshot | undefined): void {
+  if (!s) return
+  if (s.policy) security = securityOf(s.policy)
+  if (s.bridges) bridges.replace(s.bridges.version, s.bridges.list)
+  if (s.modules) modules.replace(s.modules.version, s.modules.list)
+}
+
+function engineFor(id: string): { engine: ScriptEngine; version: string } {
+  const e = engines.get(id)
+  if (!e) throw new EngineNotFoundError(`engine '${id}' is not loaded in this worker`)
+  return e
+}
+
+function scriptFor(id: string, m: CompileMessage | ExecuteMessage): Promise<{ script: CompiledScript; hit: boolean }> {
+  const { engine, version } = engineFor(id)
+  const key = CompileCache.key({
+    engineId: id,
+    engineVersion: version,
+    policyFingerprint: security.fingerprint,
+    hash: m.hash,
+    name: m.name,
+  })
+  return compiled.getOrCompile(key, () => engine.compile({ language: m.language, name: m.name, source: m.source, hash: m.hash }))
+}
+
+async function compile(m: CompileMessage): Promise<void> {
+  try {
+    apply(m.snapshot)
+    await scriptFor(m.engine, m)
+    post({ t: 'compiled', id: m.id })
+  } catch (e) {
+    post({ t: 'compiled', id: m.id, error: encodeError(e) })
+  }
+}
+
+async function execute(m: ExecuteMessage): Promise<void> {
+  apply(m.snapshot)
+  const remaining = m.deadlineEpoch === Number.POSITIVE_INFINITY ? false : Math.max(0, m.deadlineEpoch - epochNow())
+  const context = deepFreeze(m.context)
+  const execution = new WorkerExecution(
+    {
+      engine: m.engine,
+      language: m.language,
+      scriptName: m.name,
+      tenant: m.tenant,
+      context,
+      limits: { ...m.limits, timeoutMs: remaining },
+      bridges,
+      security,
+      compileCacheHit: m.compileCacheHit,
+    },
+    m.id,
+    new Int32Array(m.abort),
+    link,
+    post,
+  )
+  running.set(m.id, execution)
+  let done: DoneMessage
+  try {
+    const { script } = await scriptFor(m.engine, m)
+    const r = await engineFor(m.engine).engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
+    done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values }
+    done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
+  } catch (e) {
+    done = { ...usage(m, execution), error: encodeError(execution.fatal ?? e) }
+  } finally {
+    running.delete(m.id)
+    execution.dispose()
+  }
+  try {
+    post(done)
+  } catch (e) {
+    // the result holds something structured clone refuses (a function, a symbol)
+    const error = new ConversionError('$', `the result cannot be passed to the host: ${(e as Error).message}`)
+    post({ ...usage(m, execution), error: encodeError(error) })
+  }
+}
+
+function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {
+  let stats: EngineStats | undefined
+  try {
+    stats = structuredClone(engines.get(m.engine)?.engine.stats())
+  } catch {
+    stats = undefined
+  }
+  return {
+    t: 'done',
+    id: m.id,
+    logs: x.logs,
+    outputBytes: x.outputBytes,
+    instructions: x.instructions,
+    memoryBytes: x.memoryBytes,
+    stats,
+  }
+}
+
+function allStats(): Record<string, EngineStats> {
+  const out: Record<string, EngineStats> = {}
+  for (const [id, { engine }] of engines) out[id] = structuredClone(engine.stats())
+  return out
+}
+
+async function close(): Promise<void> {
+  await Promise.allSettled([...engines.values()].map((e) => e.engine.close()))
+  post({ t: 'closed' })
+}
+
+function epochNow(): number {
+  return performance.timeOrigin + performance.now()
+}

@@ -1,0 +1,187 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { SecurityManager } from '@polyhost/security'
+import type { EngineStats } from '../contracts.js'
+import { EngineCrashedError, EngineNotFoundError } from '../errors.js'
+import type { Execution } from '../execution.js'
+import type { PoolStats } from '../pool-types.js'
+import { type HandleConfig, type Job, type Landed, WorkerHandle, WorkerLostError } from './worker-handle.js'
+
+export interface WorkerPoolConfig extends Omit<HandleConfig, 'onExit' | 'entry' | 'execArgv'> {
+  readonly count: number
+  /** How long `close()` lets workers close their engines before terminating them. */
+  readonly closeTimeoutMs: number
+}
+
+/** Respawning a slot whose worker never became ready waits this long, doubling up to 30 s. */
+const RESPAWN_BACKOFF_MS = 500
+
+/**
+ * A fixed number of worker threads. Each job goes to the worker with the fewest running
+ * executions; a worker that exits (terminated by its watchdog, out of heap, crashed) is
+ * replaced. A job lost with its worker runs again once on another worker if it made no bridge
+ * call (it had no effect outside that worker); otherwise it fails with the typed error.
+ */
+export class WorkerPool {
+  private readonly slots: WorkerHandle[] = []
+  private readonly failures: number[] = []
+  private readonly readySet = new WeakSet<WorkerHandle>()
+  private closing: Promise<void> | undefined
+  private readonly entry: URL
+  private readonly execArgv = workerExecArgv()
+
+  private constructor(private readonly config: WorkerPoolConfig) {
+    this.entry = workerEntry()
+    for (let i = 0; i < config.count; i++) {
+      this.failures.push(0)
+      this.slots.push(this.spawn(i))
+    }
+  }
+
+  /** Starts every worker; rejects with the first start error (a plugin that fails to load). */
+  static async start(config: WorkerPoolConfig): Promise<WorkerPool> {
+    const pool = new WorkerPool(config)
+    try {
+      await Promise.all(pool.slots.map((h) => h.ready))
+    } catch (e) {
+      await pool.close()
+      throw e
+    }
+    return pool
+  }
+
+  /** Syntax-checks a script on one worker (which keeps the compiled form). */
+  async compile(job: Parameters<WorkerHandle['compile']>[0], security: SecurityManager): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const h = this.pick()
+      try {
+        await h.ready
+        return await h.compile(job, security)
+      } catch (e) {
+        if (!(h.exited && attempt === 0 && !this.closing)) throw e
+      }
+    }
+  }
+
+  /** Runs a job on the least busy worker. */
+  async run(job: Job, execution: Execution): Promise<Landed> {
+    for (let attempt = 0; ; attempt++) {
+      const h = this.pick()
+      h.reserved++
+      try {
+        await h.ready
+      } catch (e) {
+        if (attempt === 0 && !this.closing) continue
+        throw e
+      } finally {
+        h.reserved--
+      }
+      try {
+        return await h.execute(job, execution)
+      } catch (e) {
+        if (!(e instanceof WorkerLostError)) throw e
+        if (e.retryable && attempt === 0 && !execution.fatal && !this.closing) continue
+        throw e.error
+      }
+    }
+  }
+
+  /** Pool stats of one engine, summed over the workers (as last reported by each). */
+  stats(engine: string): EngineStats {
+    const per = this.slots.map((h) => h.stats[engine]).filter((s): s is EngineStats => s !== undefined)
+    const pool: Record<string, number> = {}
+    for (const s of per) {
+      for (const [k, v] of Object.entries(s.pool)) {
+        if (typeof v === 'number') pool[k] = k.endsWith('Max') ? Math.max(pool[k] ?? 0, v) : (pool[k] ?? 0) + v
+      }
+    }
+    return { pool: pool as unknown as PoolStats, workers: this.slots.length, perWorker: per }
+  }
+
+  /** Closes every worker (engines drain inside each), then terminates what is left. */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled(this.slots.map((h) => h.close(this.config.closeTimeoutMs))).then(() => undefined)
+    return this.closing
+  }
+
+  // --- internal ---
+
+  private spawn(i: number): WorkerHandle {
+    const h = new WorkerHandle({ ...this.config, entry: this.entry, execArgv: this.execArgv, onExit: (gone) => this.exited(i, gone) })
+    h.ready.then(
+      () => {
+        this.readySet.add(h)
+        this.failures[i] = 0
+      },
+      () => undefined,
+    )
+    return h
+  }
+
+  private exited(i: number, gone: WorkerHandle): void {
+    if (this.closing || this.slots[i] !== gone) return
+    if (this.readySet.has(gone)) {
+      this.slots[i] = this.spawn(i)
+      return
+    }
+    // never became ready: a broken plugin or build; retry later instead of spinning
+    const n = (this.failures[i] ?? 0) + 1
+    this.failures[i] = n
+    const timer = setTimeout(
+      () => {
+        if (!this.closing && this.slots[i] === gone) this.slots[i] = this.spawn(i)
+      },
+      Math.min(30_000, RESPAWN_BACKOFF_MS * 2 ** (n - 1)),
+    )
+    timer.unref()
+  }
+
+  private pick(): WorkerHandle {
+    let best: WorkerHandle | undefined
+    for (const h of this.slots) {
+      if (h.exited) continue
+      // prefer ready workers; among them the least busy
+      if (!best || rank(h, this.readySet) < rank(best, this.readySet)) best = h
+    }
+    if (!best) throw new EngineCrashedError('no worker is running (workers keep failing to start)')
+    return best
+  }
+}
+
+// --- internal ---
+
+function rank(h: WorkerHandle, ready: WeakSet<WorkerHandle>): number {
+  return (ready.has(h) ? 0 : 1_000_000) + h.load
+}
+
+/**
+ * Node flags for the workers: the host's own, except that a host running from TypeScript
+ * sources (a test runner resolving packages to `src/` through `--conditions`) gives its workers
+ * plain Node resolution, so they load the built packages.
+ */
+export function workerExecArgv(): string[] {
+  const argv = process.execArgv
+  if (!FROM_SOURCE) return [...argv]
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string
+    if (a === '--conditions' || a === '-C') i++
+    else if (!a.startsWith('--conditions=') && !a.startsWith('-C=')) out.push(a)
+  }
+  return out
+}
+
+const FROM_SOURCE = /\.ts$/.test(import.meta.url)
+
+/**
+ * The worker's entry file. Run from the TypeScript sources (tests), the host thread cannot hand
+ * a `.ts` file to a worker, so it uses the built one in `dist/`.
+ */
+function workerEntry(): URL {
+  const here = import.meta.url
+  const url = FROM_SOURCE ? new URL('../../dist/worker/worker-main.js', here) : new URL('./worker-main.js', here)
+  if (!existsSync(fileURLToPath(url))) {
+    throw new EngineNotFoundError(`worker entry ${fileURLToPath(url)} does not exist: build @polyhost/core first (pnpm turbo run build)`)
+  }
+  return url
+}
