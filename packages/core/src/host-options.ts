@@ -4,6 +4,7 @@ import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
 import { InvalidArgumentError } from './errors.js'
 import type { PoolOptions } from './pool-types.js'
+import type { WorkerIsolationOptions } from './worker/options.js'
 
 /** Options of `createHost`. */
 export interface HostOptions {
@@ -19,8 +20,16 @@ export interface HostOptions {
   /** Maximum nesting depth of converted values (default 64). */
   readonly maxDepth?: number
   readonly logger?: Logger
-  /** `'inline'` (default) runs engines on this thread. */
-  readonly isolation?: 'inline'
+  /**
+   * `'inline'` (default) runs engines on this thread. `'worker'` runs them in worker threads:
+   * several cores, and a script that overruns its deadline is stopped by terminating its
+   * worker. Every plugin must then name its module (`EnginePlugin.module`).
+   */
+  readonly isolation?: 'inline' | 'worker'
+  /** Worker threads for `isolation: 'worker'`; default `os.availableParallelism()`. */
+  readonly workers?: number
+  /** Tuning of `isolation: 'worker'` (resource limits, watchdog margin). */
+  readonly worker?: WorkerIsolationOptions
 }
 
 /** One execution, as passed to `host.execute`. */

@@ -20,6 +20,7 @@ import { assertPlugin, ManagedEngine } from './plugin.js'
 import { resolvePoolOptions } from './pool-types.js'
 import { ConverterRegistry } from './values/converters.js'
 import { DEFAULT_MAX_DEPTH } from './values/guard.js'
+import { startWorkerIsolation } from './worker/worker-engine.js'
 import { deepFreeze } from './values/safe-object.js'
 
 export interface HostStats {
@@ -53,8 +54,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   if (!Array.isArray(options.engines) || options.engines.length === 0) {
     throw new InvalidArgumentError('createHost: engines must be a non-empty array of engine plugins')
   }
-  if (options.isolation !== undefined && options.isolation !== 'inline') {
-    throw new InvalidArgumentError(`createHost: isolation '${String(options.isolation)}' is not available; use 'inline'`)
+  if (options.isolation !== undefined && options.isolation !== 'inline' && options.isolation !== 'worker') {
+    throw new InvalidArgumentError(`createHost: isolation '${String(options.isolation)}' is not available; use 'inline' or 'worker'`)
   }
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
   if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new InvalidArgumentError('createHost: maxDepth must be a positive integer')
@@ -113,19 +114,37 @@ export class Host {
     const host = this
     const logger = this.logger
     const created: ManagedEngine[] = []
+    // isolation 'worker': engines run in worker threads; the host gets a forwarding engine per plugin
+    const inWorkers =
+      this.options.isolation === 'worker'
+        ? await startWorkerIsolation({
+            plugins: this.plugins,
+            workers: this.options.workers,
+            worker: this.options.worker,
+            pool,
+            maxDepth: this.maxDepth,
+            logger,
+            bridges: this.bridges,
+            modules: this.modules,
+            converters: this.converters,
+            security: () => host.currentSecurity,
+          })
+        : undefined
     try {
       for (const plugin of this.plugins) {
-        const inner = await plugin.create({
-          get security() {
-            return host.currentSecurity
-          },
-          bridges: this.bridges,
-          modules: this.modules,
-          converters: this.converters,
-          pool,
-          maxDepth: this.maxDepth,
-          logger,
-        })
+        const inner = inWorkers
+          ? inWorkers(plugin)
+          : await plugin.create({
+              get security() {
+                return host.currentSecurity
+              },
+              bridges: this.bridges,
+              modules: this.modules,
+              converters: this.converters,
+              pool,
+              maxDepth: this.maxDepth,
+              logger,
+            })
         const engine = new ManagedEngine(plugin, inner)
         created.push(engine)
         this.engines.set(plugin.id, engine)

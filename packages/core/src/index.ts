@@ -22,6 +22,7 @@ export type {
   EngineCapabilities,
   EngineEnvironment,
   EngineFactory,
+  EngineModuleRef,
   EnginePlugin,
   EngineStats,
   ExecutionRequest,
@@ -55,6 +56,7 @@ export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './
 export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'
 export { createHost, Host, type HostStats, type Script } from './host.js'
 export type { ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+export type { WorkerIsolationOptions } from './worker/index.js'
 export {
   type Limits,
   type LimitName,
