@@ -66,7 +66,9 @@ export class LuaSandbox implements BuiltinHost {
     const readOnly = this.security.policy.readOnlyBuiltins
     for (const [name, table] of this.tables.libraries) {
       table.polyhost = readOnly ? FROZEN : ({ frozen: false, dirty: false } satisfies TableGuard)
-      this.libraries.set(name, { table, entries: [...table.strong.values()].map((e) => [e.key, e.value]) })
+      // copies: the VM updates an existing entry's value object in place
+      const entries = [...table.strong.values()].map((e): [unknown, unknown] => [{ ...e.key }, { ...e.value }])
+      this.libraries.set(name, { table, entries })
     }
     lua.lua_createtable(L, 0, 0)
     this.arrayMetaTable = slot(L, -1).value as LuaTable
