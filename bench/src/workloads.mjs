@@ -5,6 +5,7 @@ import { conversion } from './workloads/conversion.mjs'
 import { cpu } from './workloads/cpu.mjs'
 import { memory } from './workloads/memory.mjs'
 import { tiny } from './workloads/tiny.mjs'
+import { workers } from './workloads/workers.mjs'
 
 /**
  * @typedef {object} WorkloadContext
@@ -30,4 +31,5 @@ export const WORKLOADS = [
   { id: 5, name: 'async', run: asyncBridges },
   { id: 6, name: 'cold-start', run: coldStart },
   { id: 7, name: 'memory', run: memory },
+  { id: 8, name: 'workers', run: workers },
 ]
