@@ -22,27 +22,32 @@ export function runConformance(runner: TestRunner, options: ConformanceOptions, 
     throw new Error(`snippets.language '${snippets.language}' is not one of the engine's languages (${probe.languages.join(', ')})`)
   }
   const manual = checkSkips(options.skip ?? [], areas)
-  const skipped: string[] = []
+  // decided up front: runners may collect describe bodies later than this call
+  const reasons = new Map<string, string>()
+  for (const test of areas.flatMap((a) => a.tests)) {
+    const auto = unmetNeed(test.needs, probe.capabilities, snippets)
+    const reason = auto ? `auto: ${auto}` : manual.has(test.id) ? `reason: ${manual.get(test.id)}` : undefined
+    if (reason) reasons.set(test.id, reason)
+  }
   const report = options.report ?? ((line: string) => console.info(line))
+  report(
+    reasons.size === 0
+      ? `[@polyhost/conformance] engine '${probe.id}': no tests skipped`
+      : `[@polyhost/conformance] engine '${probe.id}': ${reasons.size} test(s) skipped\n${[...reasons].map(([id, r]) => `  - ${id}: ${r}`).join('\n')}`,
+  )
 
   runner.describe(`@polyhost/conformance: engine '${probe.id}'`, () => {
     for (const area of areas) {
       runner.describe(area.name, () => {
         const ledger: LeakLedger = { hosts: 0, closed: 0, created: 0, destroyed: 0, problems: [] }
         for (const test of area.tests) {
-          const auto = unmetNeed(test.needs, probe.capabilities, snippets)
-          const reason = auto ?? manual.get(test.id)
           const title = `${test.title} [${test.id}]`
-          if (reason !== undefined) {
-            skipped.push(`  - ${test.id}: ${auto ? `auto: ${auto}` : `reason: ${reason}`}`)
+          if (reasons.has(test.id)) {
             runner.it.skip?.(title, async () => {})
             continue
           }
-          runner.it(
-            title,
-            () => runOne(test, new TestKit(options.engine, snippets, runner.expect, probe.capabilities, probe.id, ledger)),
-            options.timeoutMs ?? 30_000,
-          )
+          const kit = () => new TestKit(options.engine, snippets, runner.expect, probe.capabilities, probe.id, ledger)
+          runner.it(title, () => runOne(test, kit()), options.timeoutMs ?? 30_000)
         }
         runner.it(`returns every state and leaks nothing [${area.name}.leaks]`, async () => {
           runner.expect(ledger.problems, 'leaks found after tests').toEqual([])
@@ -52,11 +57,6 @@ export function runConformance(runner: TestRunner, options: ConformanceOptions, 
       })
     }
   })
-  report(
-    skipped.length === 0
-      ? `[@polyhost/conformance] engine '${probe.id}': no tests skipped`
-      : `[@polyhost/conformance] engine '${probe.id}': ${skipped.length} test(s) skipped\n${skipped.join('\n')}`,
-  )
 }
 
 // --- internal ---

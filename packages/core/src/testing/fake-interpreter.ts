@@ -117,7 +117,8 @@ export class FakeInterpreter {
   private async eval(node: unknown): Promise<FValue> {
     await this.tick()
     if (node === null || typeof node === 'boolean' || typeof node === 'string') return node
-    if (typeof node === 'number') return fitsInteger(node, this.init.capabilities.integerRange) ? BigInt(node) : node
+    if (typeof node === 'number')
+      return Number.isSafeInteger(node) && fitsInteger(node, this.init.capabilities.integerRange) ? BigInt(node) : node
     const [op, ...a] = node as [string, ...unknown[]]
     switch (op) {
       case 'num':

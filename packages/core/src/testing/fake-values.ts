@@ -47,8 +47,13 @@ export class FakeConverter {
   constructor(
     private readonly converters: ConverterRegistry,
     private readonly maxDepth: number,
-    private readonly range: readonly [number, number] | undefined,
-  ) {}
+    range: readonly [number, number] | undefined,
+  ) {
+    // without a declared range, integers are exact only up to 2^53 on the host side
+    this.range = range ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+  }
+
+  private readonly range: readonly [number, number]
 
   /** Host → VM. `key` names the root in error paths (a global's name). */
   toVM(v: unknown, key?: string, guard = new ConversionGuard(this.maxDepth)): FValue {
@@ -74,7 +79,7 @@ export class FakeConverter {
         return fitsInteger(v as number, this.range) ? BigInt(v as number) : (v as number)
       case 'bigint': {
         const n = v as bigint
-        if (this.range && (n < BigInt(this.range[0]) || n > BigInt(this.range[1]))) throw leaf(g, key, 'bigint outside the integer range')
+        if (n < BigInt(this.range[0]) || n > BigInt(this.range[1])) throw leaf(g, key, 'bigint outside the integer range')
         return n
       }
       case 'bytes':

@@ -1,0 +1,86 @@
+import { fakeEngine } from '@polyhost/core/testing'
+import { describe, expect, it } from 'vitest'
+import { ALL_AREAS, runConformance, type TestRunner } from '../src/index.js'
+import { fakeSnippets } from './fake-snippets.js'
+
+/** A runner that only records what the kit registers, to run it by hand. */
+function recorder(withSkip = true) {
+  const tests: { name: string; fn: () => Promise<void> }[] = []
+  const skipped: string[] = []
+  const path: string[] = []
+  const it = (name: string, fn: () => Promise<void>) => void tests.push({ name: [...path, name].join(' > '), fn })
+  const runner: TestRunner = {
+    describe: (name, fn) => {
+      path.push(name)
+      fn()
+      path.pop()
+    },
+    it: withSkip ? Object.assign(it, { skip: (name: string) => void skipped.push(name) }) : it,
+    expect,
+  }
+  const lines: string[] = []
+  return { runner, tests, skipped, lines, report: (l: string) => void lines.push(l) }
+}
+
+const total = ALL_AREAS.reduce((n, a) => n + a.tests.length, 0)
+
+describe('runConformance', () => {
+  it('registers every test plus one leak check per area, and reports no skips for a complete engine', () => {
+    const r = recorder()
+    runConformance(r.runner, { engine: () => fakeEngine(), snippets: fakeSnippets, report: r.report })
+    expect(r.tests.length).toBe(total + ALL_AREAS.length)
+    expect(r.skipped).toEqual([])
+    expect(r.lines).toEqual(["[@polyhost/conformance] engine 'fake': no tests skipped"])
+    const ids = ALL_AREAS.flatMap((a) => a.tests.map((t) => t.id))
+    expect(new Set(ids).size, 'test ids are unique').toBe(ids.length)
+  })
+
+  it('skips by capability automatically and by listed reason, printing each', () => {
+    const r = recorder()
+    const engine = () => fakeEngine({ capabilities: { modules: false } })
+    const skip = [{ reason: 'documented: logs differ here', tests: ['logs.utf8-bytes', 'cache.name-*'] }]
+    runConformance(r.runner, { engine, snippets: fakeSnippets, skip, report: r.report })
+    const modules = ALL_AREAS.find((a) => a.name === 'modules')?.tests.length ?? 0
+    expect(r.skipped.length).toBe(modules + 2)
+    expect(r.lines[0]).toContain(`${modules + 2} test(s) skipped`)
+    expect(r.lines[0]).toContain('modules.registered: auto: capabilities.modules is false')
+    expect(r.lines[0]).toContain('logs.utf8-bytes: reason: documented: logs differ here')
+    expect(r.lines[0]).toContain('cache.name-in-key: reason: documented')
+  })
+
+  it('still reports skips when the runner has no it.skip', () => {
+    const r = recorder(false)
+    runConformance(r.runner, {
+      engine: () => fakeEngine({ capabilities: { asyncBridges: false } }),
+      snippets: fakeSnippets,
+      report: r.report,
+    })
+    expect(r.lines[0]).toMatch(/test\(s\) skipped/)
+    expect(r.lines[0]).toContain('pool.concurrency: auto: capabilities.asyncBridges is false')
+  })
+
+  it('refuses stale or unexplained skips, a wrong language and missing required snippets', () => {
+    const base = { engine: () => fakeEngine(), snippets: fakeSnippets, report: () => {} }
+    expect(() => runConformance(recorder().runner, { ...base, skip: [{ reason: 'x', tests: ['no.such.test'] }] })).toThrow(/matches no/)
+    expect(() => runConformance(recorder().runner, { ...base, skip: [{ reason: ' ', tests: ['logs.captured'] }] })).toThrow(/reason/)
+    expect(() => runConformance(recorder().runner, { ...base, snippets: { ...fakeSnippets, language: 'lua' } })).toThrow(/language/)
+    const { requireModule: _r, ...noModules } = fakeSnippets
+    expect(() => runConformance(recorder().runner, { ...base, snippets: noModules })).toThrow(/requireModule/)
+  })
+
+  it('runs its tests through any runner with the same shape', async () => {
+    const r = recorder()
+    runConformance(r.runner, { engine: () => fakeEngine(), snippets: fakeSnippets, report: r.report })
+    const picked = r.tests.filter((t) => /\[(values\.host\.nan|limits\.stack\.trips|values\.host\.leaks)\]/.test(t.name))
+    expect(picked.length).toBe(3)
+    for (const t of picked) await t.fn()
+  })
+
+  it('fails a test whose engine breaks the contract', async () => {
+    const r = recorder()
+    const broken = { ...fakeSnippets, readGlobal: () => fakeSnippets.returnLiteral('not the global') }
+    runConformance(r.runner, { engine: () => fakeEngine(), snippets: broken, report: r.report })
+    const test = r.tests.find((t) => t.name.endsWith('[values.host.integer]'))
+    await expect(test?.fn()).rejects.toThrow()
+  })
+})
