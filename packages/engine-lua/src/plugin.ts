@@ -41,5 +41,6 @@ export const luaEngine: EngineFactory<LuaEngineOptions> = (options = {}) => ({
   extensions: ['.lua'],
   capabilities: LUA_CAPABILITIES,
   version: LUA_ENGINE_VERSION,
+  module: { specifier: import.meta.url, export: 'luaEngine', options },
   create: (env) => LuaEngine.create(env, options),
 })
