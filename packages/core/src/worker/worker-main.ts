@@ -57,6 +57,12 @@ port.on('message', (m: ToWorker) => {
   }
 })
 
+// A stray rejection (an engine that drops a promise) would end the thread and every execution
+// on it; report it instead. Uncaught exceptions still end the worker: its state is suspect.
+process.on('unhandledRejection', (reason) => {
+  post({ t: 'log', level: 'error', message: `unhandled rejection in a worker: ${(reason as Error)?.message ?? String(reason)}` })
+})
+
 void start()
 
 // --- internal ---
