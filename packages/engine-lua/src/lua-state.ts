@@ -125,7 +125,7 @@ export class LuaSandbox implements BuiltinHost {
     lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
     lua.lua_setmetatable(L, -2)
     lua.lua_pushvalue(L, -1)
-    lua.lua_setfield(L, -2, '_G')
+    this.rawSetField(-2, '_G')
     lua.lua_pushvalue(L, -1)
     lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV)
     if (withPackage) {
@@ -134,8 +134,21 @@ export class LuaSandbox implements BuiltinHost {
       lua.lua_pushvalue(L, -1)
       lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_LOADED)
       lua.lua_setfield(L, -2, 'loaded')
-      lua.lua_setfield(L, -2, 'package')
+      this.rawSetField(-2, 'package')
     }
+  }
+
+  /**
+   * `t[name] = top` without metamethods (the environment's `__newindex` refuses undeclared
+   * globals under strict policies; host-side writes must not go through it). Pops the value.
+   */
+  rawSetField(idx: number, name: string): void {
+    const { lua } = this.f
+    const L = this.L
+    const t = lua.lua_absindex(L, idx)
+    lua.lua_pushstring(L, name)
+    lua.lua_insert(L, -2)
+    lua.lua_rawset(L, t)
   }
 
   /** Checkout: false when the policy changed (the pool makes a new state); picks up bridge changes. */

@@ -42,11 +42,11 @@ export async function runScript(
     state.pushNewEnv(execution.init.security.isAllowed('require'))
     for (const [name, value] of Object.entries(request.globals)) {
       state.converter.push(L, value)
-      lua.lua_setfield(L, 1, name)
+      state.rawSetField(1, name)
     }
     state.converter.push(L, request.context)
     freezeTree(slot(L, -1).value as LuaTable)
-    lua.lua_setfield(L, 1, 'context')
+    state.rawSetField(1, 'context')
     const co = lua.lua_newthread(L)
     ;(run as { thread: LuaState }).thread = co
     meter.hookThread(co)

@@ -93,7 +93,9 @@ describe('runaway scripts are stopped', () => {
 
   it('a pattern-matching bomb with only a deadline', async () => {
     const h = await createHost({ engines: [luaEngine()], limits: { ...BASE, instructions: false, timeoutMs: 300 } })
-    const e = await h.execute({ language: 'lua', source: 'return string.find(string.rep("a", 20000), ".-.-.-.-b")' }).catch((x: unknown) => x)
+    const e = await h
+      .execute({ language: 'lua', source: 'return string.find(string.rep("a", 20000), ".-.-.-.-b")' })
+      .catch((x: unknown) => x)
     expect((e as LimitExceededError).limit).toBe('timeout')
     await h.close()
   })
