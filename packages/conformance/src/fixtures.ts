@@ -36,6 +36,13 @@ export class BridgeProbe {
           },
         },
         tick: { args: [], handler: () => ++this.ticks },
+        note: {
+          args: [z.string()],
+          handler: (c, message) => {
+            c.log(message, 'warn')
+            return true
+          },
+        },
         ctx: {
           args: [],
           handler: (c) => ({ tenant: c.tenant ?? null, language: c.language, scriptName: c.scriptName, user: c.context.user ?? null }),

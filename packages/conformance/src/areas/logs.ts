@@ -1,4 +1,5 @@
 import { test } from '../checks.js'
+import { BridgeProbe } from '../fixtures.js'
 import type { ConformanceArea } from '../types.js'
 
 export const logsArea: ConformanceArea = {
@@ -26,6 +27,17 @@ export const logsArea: ConformanceArea = {
       const r = await t.run(host, `${t.s.print('two')}\n${t.s.returnLiteral(2)}`)
       t.expect(r.logs.map((l) => l.message)).toEqual(['two'])
       t.expect((await t.run(host, t.s.returnLiteral(3))).logs).toEqual([])
+    }),
+    test('logs.bridge-log', 'a handler’s ctx.log lines join the script’s output in order', async (t) => {
+      const host = await t.host()
+      new BridgeProbe().on(host)
+      const source = [t.s.print('before'), t.s.callBridge('kv.note', ['from handler'])].join('\n')
+      const r = await t.run(host, source)
+      t.expect(r.value).toBe(true)
+      t.expect(r.logs.map((l) => [l.level, l.message])).toEqual([
+        ['info', 'before'],
+        ['warn', 'from handler'],
+      ])
     }),
     test(
       'logs.capped',

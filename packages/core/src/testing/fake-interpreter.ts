@@ -3,7 +3,7 @@ import { isFatal, sanitizeScriptMessage } from '../errors.js'
 import type { Execution } from '../execution.js'
 import { fitsInteger } from '../values/kinds.js'
 import { type FakeProgram, type FakeStatement, parseFakeScript } from './fake-language.js'
-import { type FakeConverter, FFunction, FList, FRecord, FTagged, type FValue } from './fake-values.js'
+import { display, type FakeConverter, FFunction, FList, FRecord, type FValue, kindOf, length, same, unwrap } from './fake-values.js'
 
 /** An error the script raised or caused; the only kind `try` catches. */
 export class FakeScriptError extends Error {
@@ -272,37 +272,4 @@ export class FakeInterpreter {
   private error(message: string): FakeScriptError {
     return new FakeScriptError(message, message, this.line)
   }
-}
-
-/** How a value prints (print, throw messages, record keys). */
-export function display(v: FValue): string {
-  if (v === null) return 'nil'
-  if (typeof v === 'object') return v instanceof FTagged ? display(v.value) : `[${kindOf(v)}]`
-  return String(v)
-}
-
-function kindOf(v: FValue): string {
-  if (v === null) return 'nil'
-  if (typeof v === 'bigint') return 'integer'
-  if (typeof v === 'number') return 'float'
-  if (typeof v !== 'object') return typeof v
-  if (v instanceof Uint8Array) return 'bytes'
-  if (v instanceof FTagged) return kindOf(v.value)
-  return v instanceof FList ? 'array' : v instanceof FRecord ? 'object' : 'function'
-}
-
-function unwrap(v: FValue): FValue {
-  return v instanceof FTagged ? v.value : v
-}
-
-function same(a: FValue, b: FValue): boolean {
-  return typeof a === 'bigint' || typeof b === 'bigint' ? typeof a === typeof b && a === b : Object.is(a, b)
-}
-
-function length(v: FValue, fail: (m: string) => Error): number {
-  const u = unwrap(v)
-  if (typeof u === 'string' || u instanceof Uint8Array) return u.length
-  if (u instanceof FList) return u.items.length
-  if (u instanceof FRecord) return u.fields.size
-  throw fail(`attempt to get the length of a ${kindOf(u)} value`)
 }

@@ -148,6 +148,45 @@ export function freezeDeep(v: FValue): FValue {
   return v
 }
 
+/** How a value prints (print, throw messages, record keys). */
+export function display(v: FValue): string {
+  if (v === null) return 'nil'
+  if (typeof v === 'object') return v instanceof FTagged ? display(v.value) : `[${kindOf(v)}]`
+  return String(v)
+}
+
+/** The FakeScript type name of a value (`integer`, `float`, `array`...). */
+export function kindOf(v: FValue): string {
+  if (v === null) return 'nil'
+  if (typeof v === 'bigint') return 'integer'
+  if (typeof v === 'number') return 'float'
+  if (typeof v !== 'object') return typeof v
+  if (v instanceof Uint8Array) return 'bytes'
+  if (v instanceof FTagged) return kindOf(v.value)
+  return v instanceof FList ? 'array' : v instanceof FRecord ? 'object' : 'function'
+}
+
+/** The script-visible value of a custom-type value. */
+export function unwrap(v: FValue): FValue {
+  return v instanceof FTagged ? v.value : v
+}
+
+/** FakeScript `eq`: identity for containers, value equality (integers and floats apart) otherwise. */
+export function same(a: FValue, b: FValue): boolean {
+  return typeof a === 'bigint' || typeof b === 'bigint' ? typeof a === typeof b && a === b : Object.is(a, b)
+}
+
+/** FakeScript `len` of strings, bytes, arrays and records. */
+export function length(v: FValue, fail: (m: string) => Error): number {
+  const u = unwrap(v)
+  if (typeof u === 'string' || u instanceof Uint8Array) return u.length
+  if (u instanceof FList) return u.items.length
+  if (u instanceof FRecord) return u.fields.size
+  throw fail(`attempt to get the length of a ${kindOf(u)} value`)
+}
+
+// --- internal ---
+
 function nest<T>(g: ConversionGuard, container: object, key: string | number | undefined, build: () => T): T {
   g.enter(container, key)
   const out = build()
