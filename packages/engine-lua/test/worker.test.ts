@@ -1,0 +1,81 @@
+import { createHost, defineBridge, type Host, LimitExceededError, type Limits } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { luaEngine } from '../src/index.js'
+
+// isolation 'worker' with the Lua engine. Workers run plain Node and load the built packages
+// (dist/): run `pnpm turbo run build` first (the root `pnpm test` does). Without a build,
+// createHost fails at once with an error naming the missing file.
+
+const MiB = 1024 * 1024
+const LIMITS: Limits = { instructions: false, timeoutMs: 4_000, memoryBytes: 16 * MiB, stackDepth: 100 }
+const TIMEOUT = 300
+
+let host: Host
+beforeAll(async () => {
+  host = await createHost({ engines: [luaEngine()], isolation: 'worker', workers: 2, limits: LIMITS, pool: { min: 1, max: 2 } })
+  host.bridges.register(
+    defineBridge({
+      name: 'kv',
+      methods: {
+        get: { args: [z.string()], handler: async (ctx, k) => `${k}@${ctx.tenant}` },
+        now: { args: [], handler: () => 42 },
+      },
+    }),
+  )
+})
+afterAll(() => host.close())
+
+/** Runs a precompiled script (so the clock starts with the execution) and times its failure. */
+async function timedFailure(source: string, limits: Limits): Promise<{ error: unknown; ms: number }> {
+  const script = await host.compile({ language: 'lua', source, name: 'bomb.lua' })
+  const started = performance.now()
+  const error = await script.run({ limits }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  return { error, ms: performance.now() - started }
+}
+
+async function healthy(): Promise<void> {
+  const r = await host.execute({ language: 'lua', source: 'local t = {} for i = 1, 10 do t[i] = i end return #t, ("ab"):rep(2)' })
+  expect(r.values).toEqual([10, 'abab'])
+}
+
+describe('lua in worker isolation', () => {
+  it('runs scripts with bridges: an async handler looks synchronous to Lua', async () => {
+    const r = await host.execute({
+      language: 'lua',
+      source: 'print("hi") return kv.get("a"), kv.now(), ARGV[1]',
+      globals: { ARGV: ['x'] },
+      tenant: 't1',
+    })
+    expect(r.values).toEqual(['a@t1', 42, 'x'])
+    expect(r.logs.map((l) => l.message)).toEqual(['hi'])
+    expect(r.stats.bridgeCalls).toBe(2)
+  })
+
+  it('kills a pattern-matching bomb within its deadline + 100 ms', async () => {
+    const { error, ms } = await timedFailure('return string.find(("a"):rep(300000), ".-.-.-.-.-b")', { timeoutMs: TIMEOUT })
+    expect(error).toBeInstanceOf(LimitExceededError)
+    expect((error as LimitExceededError).limit).toBe('timeout')
+    expect(ms).toBeLessThan(TIMEOUT + 100)
+    await healthy()
+  })
+
+  it('a string-doubling bomb cannot take the host down', async () => {
+    const { error } = await timedFailure('local s = "x" while true do s = s .. s end', {})
+    expect(error).toBeInstanceOf(LimitExceededError)
+    expect(['memory', 'timeout']).toContain((error as LimitExceededError).limit)
+    await healthy()
+  })
+
+  it('replaces a terminated worker and keeps serving', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { error } = await timedFailure('return string.find(("a"):rep(300000), ".-.-.-.-.-b")', { timeoutMs: 100 })
+      expect(error).toBeInstanceOf(LimitExceededError)
+    }
+    const rs = await Promise.all([1, 2, 3, 4].map((n) => host.execute({ language: 'lua', source: `return ${n} * 2` })))
+    expect(rs.map((r) => r.value)).toEqual([2, 4, 6, 8])
+  })
+})
