@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import type { LuaState } from './fengari-api.js'
+import { GuardRuntime, type GuardSink, latin1 } from './guard-runtime.js'
+
+const L = {} as LuaState
+
+function sink(overrides: Partial<GuardSink> = {}): GuardSink & { calls: string[] } {
+  const calls: string[] = []
+  return {
+    calls,
+    steps: (_L, n) => {
+      calls.push(`steps:${n}`)
+      return 10
+    },
+    overflow: (_L, incoming) => void calls.push(`overflow:${incoming}`),
+    tooDeep: () => {
+      throw new Error('deep')
+    },
+    switchTo: () => undefined,
+    raise: (_L, m) => {
+      throw new Error(m)
+    },
+    ...overrides,
+  }
+}
+
+describe('latin1', () => {
+  it('is injective over all byte values and keeps byte order', () => {
+    const seen = new Set<string>()
+    for (let b = 0; b < 256; b++) seen.add(latin1(new Uint8Array([b, b])))
+    expect(seen.size).toBe(256)
+    const long = new Uint8Array(100).fill(200)
+    expect(latin1(long)).toBe(String.fromCharCode(200).repeat(100))
+    expect(latin1(new Uint8Array([2])) < latin1(new Uint8Array([16]))).toBe(true)
+  })
+})
+
+describe('GuardRuntime', () => {
+  it('charges nothing and never calls out while detached', () => {
+    const g = new GuardRuntime()
+    g.string(1e9)
+    g.alloc(L, 1e9)
+    g.step(L)
+    expect(g.maxDepth).toBe(Number.POSITIVE_INFINITY)
+  })
+
+  it('asks the sink before an allocation that does not fit the slack', () => {
+    const g = new GuardRuntime()
+    const s = sink()
+    g.attach(s)
+    g.slack = 100
+    g.alloc(L, 50)
+    expect(s.calls).toEqual([])
+    g.alloc(L, 60)
+    expect(s.calls).toEqual(['overflow:60'])
+  })
+
+  it('hands builtin steps to the sink in chunks', () => {
+    const g = new GuardRuntime()
+    const s = sink()
+    g.attach(s)
+    g.setStepChunk(3)
+    g.step(L)
+    g.step(L)
+    expect(s.calls).toEqual([])
+    g.step(L)
+    expect(s.calls).toEqual(['steps:3'])
+    g.steps(L, 25)
+    expect(s.calls).toEqual(['steps:3', 'steps:25'])
+  })
+
+  it('refuses writes to frozen tables and marks watched ones dirty', () => {
+    const g = new GuardRuntime()
+    g.attach(sink())
+    expect(() => g.write(L, { polyhost: { frozen: true, dirty: false } } as never)).toThrow(/read-only table/)
+    const watched = { frozen: false, dirty: false }
+    g.write(L, { polyhost: watched } as never)
+    expect(watched.dirty).toBe(true)
+  })
+
+  it('indexOf finds byte sequences like string.find with plain=true', () => {
+    const g = new GuardRuntime()
+    const hay = new TextEncoder().encode('hello world')
+    expect(g.indexOf(hay, new TextEncoder().encode('o w'), 0)).toBe(4)
+    expect(g.indexOf(hay, new Uint8Array(0), 3)).toBe(3)
+    expect(g.indexOf(hay.subarray(6), new TextEncoder().encode('w'), 0)).toBe(0)
+    expect(g.indexOf(hay, new TextEncoder().encode('z'), 0)).toBe(-1)
+  })
+})
