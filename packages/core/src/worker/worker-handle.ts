@@ -40,8 +40,8 @@ export interface HandleConfig {
   readonly killMarginMs: number
   readonly execArgv: readonly string[]
   readonly logger: Logger
-  /** Called once when the worker thread has exited, for whatever reason. */
-  readonly onExit: (handle: WorkerHandle) => void
+  /** Called once when the worker stops taking work: terminated by the host, or exited. */
+  readonly onGone: (handle: WorkerHandle) => void
 }
 
 /** A finished job: the worker's report, and handler log lines it never received. */
@@ -95,6 +95,8 @@ export class WorkerHandle {
   private crash: Error | undefined
   /** The flight whose overrun made the host terminate this worker. */
   private culprit: number | undefined
+  private rejectReady: ((e: Error) => void) | undefined
+  /** No longer takes work: terminated by the host, or its thread exited. */
   exited = false
 
   constructor(private readonly config: HandleConfig) {
@@ -121,7 +123,8 @@ export class WorkerHandle {
     this.closed = new Promise<void>((resolve) => (this.onClosed = resolve))
     this.worker.on('message', (m: FromWorker) => this.onMessage(m, ready))
     this.worker.on('error', (e) => (this.crash ??= e))
-    this.worker.on('exit', () => this.onExit(ready.reject))
+    this.rejectReady = ready.reject
+    this.worker.on('exit', () => this.onExit())
   }
 
   /** Jobs on their way to this worker (waiting for it to be ready). */
@@ -188,11 +191,17 @@ export class WorkerHandle {
     await this.worker.terminate()
   }
 
-  /** Terminates the worker now (hard stop). */
+  /**
+   * Terminates the worker (hard stop). Its executions are settled at once: the thread may
+   * take a while to die inside a long native call, and nothing it still sends is accepted.
+   */
   kill(culprit?: number): void {
     if (this.exited) return
     this.culprit ??= culprit
+    this.exited = true
+    this.abandon()
     void this.worker.terminate()
+    this.config.onGone(this)
   }
 
   // --- internal ---
@@ -202,6 +211,8 @@ export class WorkerHandle {
   }
 
   private onMessage(m: FromWorker, ready: { resolve: () => void; reject: (e: Error) => void }): void {
+    // a worker being terminated may still post; its executions are already settled
+    if (this.exited && m.t !== 'closed') return
     switch (m.t) {
       case 'ready':
       case 'init-failed':
@@ -326,10 +337,19 @@ export class WorkerHandle {
     if (f.killTimer) clearTimeout(f.killTimer)
   }
 
-  private onExit(rejectReady: (e: Error) => void): void {
+  private onExit(): void {
+    const killed = this.exited
     this.exited = true
+    this.abandon()
+    this.replyPort.close()
+    this.onClosed?.()
+    if (!killed) this.config.onGone(this)
+  }
+
+  /** Settles everything still waiting on this worker, which will not answer any more. */
+  private abandon(): void {
     const lost = this.lostError()
-    rejectReady(lost)
+    this.rejectReady?.(lost)
     for (const c of this.compiles.values()) c.reject(lost)
     this.compiles.clear()
     const flights = [...this.flights.values()]
@@ -339,9 +359,6 @@ export class WorkerHandle {
       else if (this.culprit !== undefined) f.reject(new WorkerLostError(collateral(), !f.bridged))
       else f.reject(new WorkerLostError(this.crashError(f.execution, flights.length), false))
     }
-    this.replyPort.close()
-    this.onClosed?.()
-    this.config.onExit(this)
   }
 
   private lostError(): Error {

@@ -7,7 +7,7 @@ import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
 import { type HandleConfig, type Job, type Landed, WorkerHandle, WorkerLostError } from './worker-handle.js'
 
-export interface WorkerPoolConfig extends Omit<HandleConfig, 'onExit' | 'entry' | 'execArgv'> {
+export interface WorkerPoolConfig extends Omit<HandleConfig, 'onGone' | 'entry' | 'execArgv'> {
   readonly count: number
   /** How long `close()` lets workers close their engines before terminating them. */
   readonly closeTimeoutMs: number
@@ -25,6 +25,8 @@ const RESPAWN_BACKOFF_MS = 500
 export class WorkerPool {
   private readonly slots: WorkerHandle[] = []
   private readonly failures: number[] = []
+  /** Workers that exited and were replaced (terminated by the watchdog, out of heap, crashed). */
+  private restarts = 0
   private readonly readySet = new WeakSet<WorkerHandle>()
   private closing: Promise<void> | undefined
   private readonly entry: URL
@@ -76,6 +78,8 @@ export class WorkerPool {
       } finally {
         h.reserved--
       }
+      // ended while waiting for a worker (deadline, cancellation): do not start it at all
+      if (execution.fatal) throw execution.fatal
       try {
         return await h.execute(job, execution)
       } catch (e) {
@@ -95,7 +99,7 @@ export class WorkerPool {
         if (typeof v === 'number') pool[k] = k.endsWith('Max') ? Math.max(pool[k] ?? 0, v) : (pool[k] ?? 0) + v
       }
     }
-    return { pool: pool as unknown as PoolStats, workers: this.slots.length, perWorker: per }
+    return { pool: pool as unknown as PoolStats, workers: this.slots.length, workerRestarts: this.restarts, perWorker: per }
   }
 
   /** Closes every worker (engines drain inside each), then terminates what is left. */
@@ -107,7 +111,7 @@ export class WorkerPool {
   // --- internal ---
 
   private spawn(i: number): WorkerHandle {
-    const h = new WorkerHandle({ ...this.config, entry: this.entry, execArgv: this.execArgv, onExit: (gone) => this.exited(i, gone) })
+    const h = new WorkerHandle({ ...this.config, entry: this.entry, execArgv: this.execArgv, onGone: (gone) => this.exited(i, gone) })
     h.ready.then(
       () => {
         this.readySet.add(h)
@@ -120,6 +124,7 @@ export class WorkerPool {
 
   private exited(i: number, gone: WorkerHandle): void {
     if (this.closing || this.slots[i] !== gone) return
+    this.restarts++
     if (this.readySet.has(gone)) {
       this.slots[i] = this.spawn(i)
       return

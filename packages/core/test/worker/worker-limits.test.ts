@@ -85,13 +85,27 @@ describe('isolation: worker, hard limits', () => {
     expect(signal?.aborted).toBe(true)
   })
 
-  it('leaves executions on other workers alone, and reruns a bystander that had no side effects', async () => {
+  it('leaves executions on other workers alone', async () => {
     const h = await start()
     const runaway = run(h, 'api.spin(20_000)', { limits: { timeoutMs: 300 } })
     const other = run(h, 'api.spin(600); return api.threadId()')
     const [a, b] = await Promise.allSettled([runaway, other])
-    expect(a.status).toBe('rejected')
+    expect(a).toMatchObject({ status: 'rejected', reason: { limit: 'timeout' } })
     expect(b).toMatchObject({ status: 'fulfilled' })
+    expect(h.stats().engines.blk?.workerRestarts).toBe(1)
+  })
+
+  it('reruns a bystander of a killed worker only if it made no bridge call', async () => {
+    const h = await start(1)
+    h.bridges.register(defineBridge({ name: 'w', methods: { wait: { args: [], handler: () => new Promise((r) => setTimeout(r, 400)) } } }))
+    const touched = run(h, "await api.call('w.wait'); return 'touched'")
+    await new Promise((r) => setTimeout(r, 50))
+    const runaway = run(h, 'api.spin(20_000)', { limits: { timeoutMs: 150 } })
+    const pure = run(h, "return 'pure'")
+    const [t, r, p] = await Promise.allSettled([touched, runaway, pure])
+    expect(r).toMatchObject({ status: 'rejected', reason: { limit: 'timeout' } })
+    expect(t).toMatchObject({ status: 'rejected', reason: expect.any(EngineCrashedError) })
+    expect(p).toMatchObject({ status: 'fulfilled', value: { value: 'pure' } })
   })
 
   it('replaces a worker whose thread exits and fails its execution with EngineCrashedError', async () => {
