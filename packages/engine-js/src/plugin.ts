@@ -39,6 +39,7 @@ export const jsEngine: EngineFactory<JsEngineOptions> = (options = {}) => {
     extensions: ['.js', '.mjs'],
     capabilities: JS_CAPABILITIES,
     version: JS_ENGINE_VERSION,
+    module: { specifier: import.meta.url, export: 'jsEngine', options },
     create: (env) =>
       JsEngine.create(env, wasm, {
         initScript: options.initScript,
