@@ -21,8 +21,7 @@ export interface StateDeps {
   moduleProto(def: ModuleDefinition): Proto
 }
 
-const REG_ENV = { key: 'polyhost.env' }
-const REG_LOADED = { key: 'polyhost.loaded' }
+const T_TABLE = 5
 const REG_ENV_META = { key: 'polyhost.envmeta' }
 
 /**
@@ -45,6 +44,11 @@ export class LuaSandbox implements BuiltinHost {
   private readonly libraries = new Map<string, { table: LuaTable; entries: [unknown, unknown][] }>()
   private readonly arrayMetaTable: LuaTable
   private bridgeNames: string[] = []
+  private envMeta: LuaTable | null = null
+  private env: LuaTable | undefined
+  private loaded: LuaTable | undefined
+  /** Global names as Lua strings (converting on every write showed up in profiles). */
+  private readonly names = new Map<string, Uint8Array>()
   private fingerprint = ''
 
   constructor(private readonly deps: StateDeps) {
@@ -88,11 +92,17 @@ export class LuaSandbox implements BuiltinHost {
   }
 
   pushEnv(L: LuaState): void {
-    this.f.lua.lua_rawgetp(L, this.f.lua.LUA_REGISTRYINDEX, REG_ENV)
+    this.pushTable(L, this.env)
   }
 
+  /** Module instances of this execution (created on the first `require`). */
   pushLoaded(L: LuaState): void {
-    this.f.lua.lua_rawgetp(L, this.f.lua.LUA_REGISTRYINDEX, REG_LOADED)
+    if (!this.loaded) {
+      this.f.lua.lua_createtable(L, 0, 4)
+      this.loaded = slot(L, -1).value as LuaTable
+      return
+    }
+    this.pushTable(L, this.loaded)
   }
 
   arrayMeta(): LuaTable {
@@ -117,25 +127,20 @@ export class LuaSandbox implements BuiltinHost {
 
   // --- pool lifecycle ---
 
-  /** Pushes a new per-execution environment (falls back to the base) and registers it. */
-  pushNewEnv(withPackage: boolean): void {
+  /**
+   * Pushes a new per-execution environment whose metatable falls back to the base. Kept
+   * by reference on the JS side (not in the registry: registry churn costs more than the run).
+   */
+  pushNewEnv(): void {
     const { lua } = this.f
     const L = this.L
     lua.lua_createtable(L, 0, 8)
-    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
-    lua.lua_setmetatable(L, -2)
+    const env = slot(L, -1).value as LuaTable
+    env.metatable = this.envMeta
     lua.lua_pushvalue(L, -1)
     this.rawSetField(-2, '_G')
-    lua.lua_pushvalue(L, -1)
-    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV)
-    if (withPackage) {
-      lua.lua_createtable(L, 0, 1)
-      lua.lua_createtable(L, 0, 4)
-      lua.lua_pushvalue(L, -1)
-      lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_LOADED)
-      lua.lua_setfield(L, -2, 'loaded')
-      this.rawSetField(-2, 'package')
-    }
+    this.env = env
+    this.loaded = undefined
   }
 
   /**
@@ -146,7 +151,12 @@ export class LuaSandbox implements BuiltinHost {
     const { lua } = this.f
     const L = this.L
     const t = lua.lua_absindex(L, idx)
-    lua.lua_pushstring(L, name)
+    let key = this.names.get(name)
+    if (!key) {
+      key = this.f.internal.to_luastring(name)
+      if (this.names.size < 1024) this.names.set(name, key)
+    }
+    lua.lua_pushstring(L, key)
     lua.lua_insert(L, -2)
     lua.lua_rawset(L, t)
   }
@@ -180,10 +190,8 @@ export class LuaSandbox implements BuiltinHost {
     this.run = undefined
     this.converter.clear()
     lua.lua_settop(L, 0)
-    lua.lua_pushnil(L)
-    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV)
-    lua.lua_pushnil(L)
-    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_LOADED)
+    this.env = undefined
+    this.loaded = undefined
     for (const [name, lib] of this.libraries) {
       const g = lib.table.polyhost as TableGuard
       if (g.dirty || lib.table.metatable !== null) this.restoreLibrary(name)
@@ -201,6 +209,16 @@ export class LuaSandbox implements BuiltinHost {
   }
 
   // --- internal ---
+
+  private pushTable(L: LuaState, t: LuaTable | undefined): void {
+    const { lua, internal } = this.f
+    if (!t) {
+      lua.lua_pushnil(L)
+      return
+    }
+    lua.lua_checkstack(L, 1)
+    L.stack[L.top++] = new internal.TValue(T_TABLE, t)
+  }
 
   private runInit(baseIdx: number, source: string): void {
     const { lua } = this.f
@@ -227,7 +245,8 @@ export class LuaSandbox implements BuiltinHost {
       lua.lua_pushcclosure(L, makeStrictNewIndex(this), 1)
       lua.lua_setfield(L, -2, '__newindex')
     }
-    ;(slot(L, -1).value as LuaTable).polyhost = FROZEN
+    this.envMeta = slot(L, -1).value as LuaTable
+    this.envMeta.polyhost = FROZEN
     lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
   }
 

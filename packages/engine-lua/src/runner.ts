@@ -39,7 +39,7 @@ export async function runScript(
   meter.attach()
   try {
     lua.lua_settop(L, 0)
-    state.pushNewEnv(execution.init.security.isAllowed('require'))
+    state.pushNewEnv()
     for (const [name, value] of Object.entries(request.globals)) {
       state.converter.push(L, value)
       state.rawSetField(1, name)

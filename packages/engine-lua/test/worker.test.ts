@@ -13,7 +13,15 @@ const TIMEOUT = 300
 
 let host: Host
 beforeAll(async () => {
-  host = await createHost({ engines: [luaEngine()], isolation: 'worker', workers: 2, limits: LIMITS, pool: { min: 1, max: 2 } })
+  host = await createHost({
+    engines: [luaEngine()],
+    isolation: 'worker',
+    workers: 2,
+    // a short watchdog margin leaves room for a loaded machine inside deadline + 100 ms
+    worker: { killMarginMs: 20 },
+    limits: LIMITS,
+    pool: { min: 1, max: 2 },
+  })
   host.bridges.register(
     defineBridge({
       name: 'kv',
