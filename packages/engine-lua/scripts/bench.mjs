@@ -43,23 +43,19 @@ let calls = 0
 host.bridges.register(defineBridge({ name: 'b', methods: { f: { args: [z.number()], handler: (_c, x) => x + 1 } } }))
 host.bridges.register(defineBridge({ name: 'u', methods: { f: { args: [], handler: () => ++calls } } }))
 
-// 1. warm execute of `return a + b` with globals
+// Each figure is the best of 5 alternating rounds: the box is shared and noisy.
+const ROUNDS = 5
+const best = {
+  rawAdd: Infinity,
+  hostAdd: Infinity,
+  rawFib: Infinity,
+  hostFib: Infinity,
+  rawCall: Infinity,
+  hostCall: Infinity,
+  hostCallNoArgs: Infinity,
+}
 const L1 = rawState()
-const rawAdd = timeSync(20_000, (i) => {
-  lua.lua_pushinteger(L1, i)
-  lua.lua_setglobal(L1, to_luastring('a'))
-  lua.lua_pushinteger(L1, 2)
-  lua.lua_setglobal(L1, to_luastring('b'))
-  return rawRun(L1, 'return a + b')
-})
-const hostAdd = await timeAsync(20_000, (i) => host.execute({ language: 'lua', source: 'return a + b', globals: { a: i, b: 2 } }))
-
-// 2. fib(27), limits on vs raw without hooks
 const L2 = rawState()
-const rawFib = timeSync(3, () => rawRun(L2, fib))
-const hostFib = await timeAsync(3, () => host.execute({ language: 'lua', source: fib }))
-
-// 3. bridge calls per second vs raw lua_pushjsfunction
 const N = 200_000
 const L3 = rawState()
 lua.lua_pushjsfunction(L3, (L) => {
@@ -68,15 +64,41 @@ lua.lua_pushjsfunction(L3, (L) => {
 })
 lua.lua_setglobal(L3, to_luastring('f'))
 const loop = (call) => `local s = 0 for i = 1, ${N} do s = s + ${call} end return s`
-const rawCall = timeSync(3, () => rawRun(L3, loop('f(i)')))
-const hostCall = await timeAsync(3, () => host.execute({ language: 'lua', source: loop('b.f(i)') }))
-const hostCallNoArgs = await timeAsync(3, () => host.execute({ language: 'lua', source: loop('u.f()') }))
+for (let round = 0; round < ROUNDS; round++) {
+  // 1. warm execute of `return a + b` with globals
+  best.rawAdd = Math.min(
+    best.rawAdd,
+    timeSync(10_000, (i) => {
+      lua.lua_pushinteger(L1, i)
+      lua.lua_setglobal(L1, to_luastring('a'))
+      lua.lua_pushinteger(L1, 2)
+      lua.lua_setglobal(L1, to_luastring('b'))
+      return rawRun(L1, 'return a + b')
+    }),
+  )
+  best.hostAdd = Math.min(
+    best.hostAdd,
+    await timeAsync(10_000, (i) => host.execute({ language: 'lua', source: 'return a + b', globals: { a: i, b: 2 } })),
+  )
+  // 2. fib(27), limits on vs raw without hooks
+  best.rawFib = Math.min(
+    best.rawFib,
+    timeSync(1, () => rawRun(L2, fib)),
+  )
+  best.hostFib = Math.min(best.hostFib, await timeAsync(1, () => host.execute({ language: 'lua', source: fib })))
+  // 3. bridge calls per second vs raw lua_pushjsfunction
+  best.rawCall = Math.min(
+    best.rawCall,
+    timeSync(1, () => rawRun(L3, loop('f(i)'))),
+  )
+  best.hostCall = Math.min(best.hostCall, await timeAsync(1, () => host.execute({ language: 'lua', source: loop('b.f(i)') })))
+  best.hostCallNoArgs = Math.min(best.hostCallNoArgs, await timeAsync(1, () => host.execute({ language: 'lua', source: loop('u.f()') })))
+}
+const { rawAdd, hostAdd, rawFib, hostFib, rawCall, hostCall, hostCallNoArgs } = best
 
 const us = (ms) => `${(ms * 1000).toFixed(1)} µs`
 console.log(`warm execute 'return a + b': engine ${us(hostAdd)}, raw loadstring+pcall ${us(rawAdd)}  (${(hostAdd / rawAdd).toFixed(2)}x)`)
-console.log(
-  `fib(27): engine (limits on) ${rawFib && hostFib.toFixed(0)} ms, raw ${rawFib.toFixed(0)} ms  (${(hostFib / rawFib).toFixed(2)}x)`,
-)
+console.log(`fib(27): engine (limits on) ${hostFib.toFixed(0)} ms, raw ${rawFib.toFixed(0)} ms  (${(hostFib / rawFib).toFixed(2)}x)`)
 const perSec = (ms) => Math.round(N / (ms / 1000)).toLocaleString('en')
 console.log(
   `calls/s: bridge b.f(i) with zod ${perSec(hostCall)}, bridge u.f() ${perSec(hostCallNoArgs)}, raw jsfunction ${perSec(rawCall)}  (${((rawCall / hostCall) * 100).toFixed(0)}% / ${((rawCall / hostCallNoArgs) * 100).toFixed(0)}% of raw)`,
