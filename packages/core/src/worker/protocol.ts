@@ -10,7 +10,7 @@ import type { WireError } from './wire-errors.js'
  * `dist/`) announces a different number and the host refuses it with a clear error instead of
  * misreading messages.
  */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** `workerData` of every worker. */
 export interface WorkerBoot {
@@ -152,6 +152,8 @@ export interface LogMessage {
 }
 export interface ClosedMessage {
   readonly t: 'closed'
+  /** Engine stats after closing (pools drained). */
+  readonly stats: Readonly<Record<string, EngineStats>>
 }
 
 export type FromWorker =

@@ -14,6 +14,7 @@ import { InvalidArgumentError, isFatal } from '../errors.js'
 import type { ModuleRegistryView } from '../modules.js'
 import type { ResolvedPoolOptions } from '../pool-types.js'
 import { type ConverterRegistry, dateType } from '../values/converters.js'
+import { checkCrossable } from './crossable.js'
 import { moduleRefOf } from './plugin-loader.js'
 import { mirrorFatal } from './worker-handle.js'
 import { type WorkerIsolationOptions, resolveWorkerOptions } from './options.js'
@@ -81,6 +82,7 @@ class WorkerEngine implements ScriptEngine {
   async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     const x = request.execution
     checkConverters(this.init.converters)
+    checkCrossable(request.globals, this.init.converters)
     const job = {
       engine: this.plugin.id,
       language: script.language,

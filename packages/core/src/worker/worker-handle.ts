@@ -248,7 +248,7 @@ export class WorkerHandle {
         const f = this.flights.get(m.id)
         if (!f) break
         this.land(f)
-        if (m.stats) this.stats = { ...this.stats, [f.execution.init.engine]: m.stats }
+        if (m.stats) this.stats = { ...this.stats, [f.execution.init.engine]: { ...this.stats[f.execution.init.engine], ...m.stats } }
         f.resolve({ done: m, late: this.ship(f) })
         break
       }
@@ -256,6 +256,7 @@ export class WorkerHandle {
         this.config.logger[m.level](m.message)
         break
       case 'closed':
+        this.stats = m.stats
         this.onClosed?.()
         break
     }

@@ -181,12 +181,9 @@ async function execute(m: ExecuteMessage): Promise<void> {
 }
 
 function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {
-  let stats: EngineStats | undefined
-  try {
-    stats = structuredClone(engines.get(m.engine)?.engine.stats())
-  } catch {
-    stats = undefined
-  }
+  // pool counters only (plain numbers, cheap to clone); engine-specific extras come with `ready`
+  const pool = engines.get(m.engine)?.engine.stats().pool
+  const stats: EngineStats | undefined = pool ? { pool } : undefined
   return {
     t: 'done',
     id: m.id,
@@ -200,13 +197,19 @@ function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {
 
 function allStats(): Record<string, EngineStats> {
   const out: Record<string, EngineStats> = {}
-  for (const [id, { engine }] of engines) out[id] = structuredClone(engine.stats())
+  for (const [id, { engine }] of engines) {
+    try {
+      out[id] = structuredClone(engine.stats())
+    } catch {
+      out[id] = { pool: engine.stats().pool }
+    }
+  }
   return out
 }
 
 async function close(): Promise<void> {
   await Promise.allSettled([...engines.values()].map((e) => e.engine.close()))
-  post({ t: 'closed' })
+  post({ t: 'closed', stats: allStats() })
 }
 
 function epochNow(): number {

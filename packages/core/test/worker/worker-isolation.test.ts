@@ -158,7 +158,13 @@ describe('isolation: worker', () => {
 
   it('refuses values that cannot cross threads, with a clear error', async () => {
     const h = await start()
-    await expect(run(h, 'return 1', { globals: { f: () => 1 } })).rejects.toThrow(/globals must be plain data with isolation 'worker'/)
+    await expect(run(h, 'return 1', { globals: { f: () => 1 } })).rejects.toMatchObject({ name: 'ConversionError', path: '$.f' })
+    // structured clone would turn it into a plain object; inline, the engine refuses it
+    class Point {
+      x = 1
+    }
+    await expect(run(h, 'return 1', { globals: { p: [new Point()] } })).rejects.toMatchObject({ name: 'ConversionError', path: '$.p[0]' })
+    expect((await run(h, 'return api.globals.m.get("k")', { globals: { m: new Map([['k', new Date(0)]]) } })).value).toEqual(new Date(0))
     await expect(run(h, 'return api.fn()')).rejects.toThrow(/cannot be passed to the host/)
     h.converters.register({ name: 'Money', test: () => false, toScript: (v) => v, fromScript: (v) => v })
     await expect(run(h, 'return 1')).rejects.toThrow(/custom types \(Money\) cannot be used/)
