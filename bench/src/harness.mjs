@@ -21,7 +21,7 @@ import { Bench } from 'tinybench'
  */
 export const PROFILES = {
   full: { warmupTime: 300, warmupIterations: 3, time: 1500, iterations: 9, rounds: 3 },
-  quick: { warmupTime: 20, warmupIterations: 1, time: 100, iterations: 6, rounds: 2 },
+  quick: { warmupTime: 10, warmupIterations: 1, time: 50, iterations: 6, rounds: 2 },
 }
 
 /**

@@ -12,9 +12,9 @@ import { timeRatio } from '../ratios.mjs'
  * reused raw context, where top-level `const` would be a redeclaration on the next run.
  */
 function programs(quick) {
-  const fibN = quick ? 20 : 27
-  const strN = quick ? 2_000 : 20_000
-  const tabN = quick ? 5_000 : 20_000
+  const fibN = quick ? 18 : 27
+  const strN = quick ? 1_000 : 20_000
+  const tabN = quick ? 2_000 : 20_000
   return [
     {
       name: `fib(${fibN})`,

@@ -6,7 +6,6 @@ import { report } from '../ratios.mjs'
 
 const run = promisify(execFile)
 const CHILD = fileURLToPath(new URL('../children/memory-child.mjs', import.meta.url))
-const STATES = 100
 
 const MODES = [
   ['polyhost-lua', 'lua', 'Polyhost Lua: idle pooled state'],
@@ -19,20 +18,22 @@ const MODES = [
 /**
  * Workload 7: memory per idle state. Each stack runs in a fresh process: one state first
  * (so module code and WASM compilation are in the baseline), then 100 more; the deltas of
- * RSS, V8 heap and external memory after `gc()`, divided by 100, are the cost of one state.
+ * RSS, V8 heap and external memory after `gc()`, divided by 100, are the cost of one state
+ * (quick mode: 25 states).
  *
  * @param {import('../workloads.mjs').WorkloadContext} ctx
  * @returns {Promise<import('../workloads.mjs').WorkloadResult>}
  */
 export async function memory(ctx) {
   const repeats = ctx.quick ? 1 : 3
+  const states = ctx.quick ? 25 : 100
   const table = []
   const ratios = []
   for (const [mode, language, name] of MODES) {
     const samples = []
     let error
     for (let i = 0; i < repeats && !error; i++) {
-      const r = await child(mode)
+      const r = await child(mode, states)
       if (r.ok) samples.push(r)
       else error = r.error
     }
@@ -59,14 +60,14 @@ export async function memory(ctx) {
           language,
           value: rss.median,
           unit: 'KiB',
-          detail: `${STATES} states, median of ${samples.length} process${samples.length > 1 ? 'es' : ''}`,
+          detail: `${states} states, median of ${samples.length} process${samples.length > 1 ? 'es' : ''}`,
         }),
       )
     }
   }
   return {
     id: 7,
-    title: `Memory per idle state (${STATES} states per engine, deltas after gc)`,
+    title: `Memory per idle state (${states} states per engine, deltas after gc)`,
     unit: 'per state',
     rows: [],
     ratios,
@@ -80,9 +81,9 @@ export async function memory(ctx) {
 
 // --- internal ---
 
-async function child(mode) {
+async function child(mode, states) {
   try {
-    const { stdout } = await run(process.execPath, ['--expose-gc', CHILD, mode, String(STATES)], { timeout: 180_000 })
+    const { stdout } = await run(process.execPath, ['--expose-gc', CHILD, mode, String(states)], { timeout: 180_000 })
     return JSON.parse(stdout.trim().split('\n').pop())
   } catch (e) {
     return { ok: false, error: String(e?.message ?? e).split('\n')[0] }

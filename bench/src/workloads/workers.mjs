@@ -24,7 +24,7 @@ export async function workers(ctx) {
   const rows = []
   const ratios = []
   const batch = ctx.quick ? 20 : 100
-  const cpuJobs = ctx.quick ? 8 : 32
+  const cpuJobs = ctx.quick ? 4 : 32
   for (const language of /** @type {const} */ (['lua', 'js'])) {
     const hosts = {
       inline: await openHost([language]),
