@@ -25,7 +25,9 @@ export const limitsArea: ConformanceArea = {
       async (t) => {
         const r = await t.run(await t.host({ limits: { instructions: 1_000_000 } }), t.s.recursion(10))
         t.expect(r.value).toBe(10)
-        t.expect(r.stats.instructions).toBeGreaterThan(0)
+        // an approximate counter may tick in coarse units (e.g. per 10k interrupts) and read 0 here
+        if (t.caps.limits.instructions === 'exact') t.expect(r.stats.instructions).toBeGreaterThan(0)
+        else t.expect(r.stats.instructions).toBeGreaterThanOrEqual(0)
       },
       [{ limit: 'instructions' }],
     ),
