@@ -72,6 +72,7 @@ export class TestKit {
   private readonly hosts: Host[] = []
   private defaultHost: Host | undefined
   private counter = 0
+  private extension: string | undefined
 
   constructor(
     private readonly makePlugin: () => EnginePlugin,
@@ -106,7 +107,8 @@ export class TestKit {
 
   /** A script name with the engine's extension (`case3.lua`). */
   name(base = 'case'): string {
-    return `${base}${++this.counter}${this.s.extension ?? this.makePluginExtension()}`
+    this.extension ??= this.s.extension ?? this.makePlugin().extensions[0] ?? ''
+    return `${base}${++this.counter}${this.extension}`
   }
 
   /** Executes `source` on `host` in the engine's language. */
@@ -161,10 +163,6 @@ export class TestKit {
   }
 
   // --- internal ---
-
-  private makePluginExtension(): string {
-    return this.makePlugin().extensions[0] ?? ''
-  }
 
   /** Wraps a plugin so the kit can count compiles (compile-cache tests). */
   private counting(plugin: EnginePlugin): EnginePlugin {
