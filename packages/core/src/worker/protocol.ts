@@ -10,7 +10,7 @@ import type { WireError } from './wire-errors.js'
  * `dist/`) announces a different number and the host refuses it with a clear error instead of
  * misreading messages.
  */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 /** `workerData` of every worker. */
 export interface WorkerBoot {
@@ -145,6 +145,11 @@ export interface DoneMessage extends UsageFields {
   readonly values?: readonly unknown[]
   readonly error?: WireError
 }
+/** Fresh pool counters, sent shortly after executions end (states are released asynchronously). */
+export interface StatsMessage {
+  readonly t: 'stats'
+  readonly stats: Readonly<Record<string, EngineStats>>
+}
 export interface LogMessage {
   readonly t: 'log'
   readonly level: 'debug' | 'warn' | 'error'
@@ -164,6 +169,7 @@ export type FromWorker =
   | WorkerAbortMessage
   | DoneMessage
   | LogMessage
+  | StatsMessage
   | ClosedMessage
 
 /** A synchronous reply, posted on `replyPort`. */

@@ -45,7 +45,8 @@ export async function startWorkerIsolation(init: WorkerIsolationInit): Promise<(
   const o = resolveWorkerOptions(init.workers, init.worker)
   const engines = init.plugins.map((p, i) => ({ id: p.id, module: moduleRefOf(p, `engines[${i}]`) }))
   const pool = await WorkerPool.start({
-    count: o.count,
+    // more workers than states could not all run something
+    count: Math.min(o.count, init.pool.max),
     boot: { engines, pool: init.pool, maxDepth: init.maxDepth },
     sources: { bridges: init.bridges, modules: init.modules },
     security: init.security,

@@ -252,6 +252,9 @@ export class WorkerHandle {
         f.resolve({ done: m, late: this.ship(f) })
         break
       }
+      case 'stats':
+        for (const [id, st] of Object.entries(m.stats)) this.stats = { ...this.stats, [id]: { ...this.stats[id], ...st } }
+        break
       case 'log':
         this.config.logger[m.level](m.message)
         break

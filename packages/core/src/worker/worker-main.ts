@@ -159,6 +159,8 @@ async function execute(m: ExecuteMessage): Promise<void> {
     post,
   )
   running.set(m.id, execution)
+  // the host sees states being acquired and waited for, not only executions that ended
+  statsSoon()
   let done: DoneMessage
   try {
     const { script } = await scriptFor(m.engine, m)
@@ -171,6 +173,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
     running.delete(m.id)
     execution.dispose()
   }
+  statsSoon()
   try {
     post(done)
   } catch (e) {
@@ -193,6 +196,20 @@ function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {
     memoryBytes: x.memoryBytes,
     stats,
   }
+}
+
+let statsTimer: ReturnType<typeof setTimeout> | undefined
+
+/** Pool counters a moment after executions end, once their states are back (or destroyed). */
+function statsSoon(): void {
+  if (statsTimer) return
+  statsTimer = setTimeout(() => {
+    statsTimer = undefined
+    const stats: Record<string, EngineStats> = {}
+    for (const [id, { engine }] of engines) stats[id] = { pool: engine.stats().pool }
+    post({ t: 'stats', stats })
+  }, 5)
+  statsTimer.unref()
 }
 
 function allStats(): Record<string, EngineStats> {

@@ -27,6 +27,8 @@ export class WorkerPool {
   private readonly failures: number[] = []
   /** Workers that exited and were replaced (terminated by the watchdog, out of heap, crashed). */
   private restarts = 0
+  /** Summed counters of workers that are gone, per engine. */
+  private readonly retired: Record<string, Record<string, number>> = {}
   private readonly readySet = new WeakSet<WorkerHandle>()
   private closing: Promise<void> | undefined
   private readonly entry: URL
@@ -92,9 +94,12 @@ export class WorkerPool {
 
   /** Pool stats of one engine, summed over the workers (as last reported by each). */
   stats(engine: string): EngineStats {
-    const per = this.slots.map((h) => h.stats[engine]).filter((s): s is EngineStats => s !== undefined)
+    // a worker that is gone counts through `retired`
+    const live = this.slots.filter((h) => !h.exited)
+    const per = live.map((h) => h.stats[engine]).filter((s): s is EngineStats => s !== undefined)
     const pool: Record<string, number> = {}
-    for (const s of per) {
+    const retired = this.retired[engine]
+    for (const s of retired ? [...per, { pool: retired as unknown as PoolStats }] : per) {
       for (const [k, v] of Object.entries(s.pool)) {
         if (typeof v === 'number') pool[k] = k.endsWith('Max') ? Math.max(pool[k] ?? 0, v) : (pool[k] ?? 0) + v
       }
@@ -111,7 +116,11 @@ export class WorkerPool {
   // --- internal ---
 
   private spawn(i: number): WorkerHandle {
-    const h = new WorkerHandle({ ...this.config, entry: this.entry, execArgv: this.execArgv, onGone: (gone) => this.exited(i, gone) })
+    const { pool } = this.config.boot
+    const n = this.config.count
+    // pool sizes are the host's totals: each worker gets its share, so at most `max` states live
+    const boot = { ...this.config.boot, pool: { ...pool, min: share(pool.min, n, i), max: share(pool.max, n, i) } }
+    const h = new WorkerHandle({ ...this.config, boot, entry: this.entry, execArgv: this.execArgv, onGone: (gone) => this.exited(i, gone) })
     h.ready.then(
       () => {
         this.readySet.add(h)
@@ -123,6 +132,7 @@ export class WorkerPool {
   }
 
   private exited(i: number, gone: WorkerHandle): void {
+    this.retire(gone)
     if (this.closing || this.slots[i] !== gone) return
     this.restarts++
     if (this.readySet.has(gone)) {
@@ -141,6 +151,18 @@ export class WorkerPool {
     timer.unref()
   }
 
+  /** Keeps the counters of a worker that is gone: its states were destroyed with it. */
+  private retire(gone: WorkerHandle): void {
+    for (const [id, s] of Object.entries(gone.stats)) {
+      const p = s.pool as unknown as Record<string, number>
+      const sum = (this.retired[id] ??= {})
+      for (const [k, v] of Object.entries(p))
+        if (typeof v === 'number') sum[k] = k.endsWith('Max') ? Math.max(sum[k] ?? 0, v) : (sum[k] ?? 0) + v
+      sum.destroyed = (sum.destroyed ?? 0) + (p.size ?? 0)
+      for (const k of ['size', 'active', 'idle', 'waiting']) sum[k] = (sum[k] ?? 0) - (p[k] ?? 0)
+    }
+  }
+
   private pick(): WorkerHandle {
     let best: WorkerHandle | undefined
     for (const h of this.slots) {
@@ -154,6 +176,11 @@ export class WorkerPool {
 }
 
 // --- internal ---
+
+/** Worker `i`'s share of `total` over `n` workers (shares differ by at most one). */
+function share(total: number, n: number, i: number): number {
+  return Math.floor(total / n) + (i < total % n ? 1 : 0)
+}
 
 function rank(h: WorkerHandle, ready: WeakSet<WorkerHandle>): number {
   return (ready.has(h) ? 0 : 1_000_000) + h.load
