@@ -176,6 +176,13 @@ describe('isolation: worker', () => {
     expect(new Set(rs.map((r) => r.value)).size).toBe(2)
   })
 
+  it('treats pool sizes as totals: split over the workers, never more workers than pool.max', async () => {
+    const h = await start({ workers: 4, pool: { min: 2, max: 2 } })
+    const stats = h.stats().engines.blk as unknown as { workers: number; pool: { size: number } }
+    expect(stats.workers).toBe(2)
+    expect(stats.pool.size).toBe(2)
+  })
+
   it('keeps tenants on their own states with partitionByTenant', async () => {
     const h = await start({ workers: 1, pool: { min: 0, max: 4, partitionByTenant: true } })
     const state = (tenant: string) => run(h, 'return api.state()', { tenant }).then((r) => r.value as { id: number; partition: string })
