@@ -63,15 +63,14 @@ describe('js in worker isolation', () => {
   })
 
   it('kills a JSON.parse bomb within its deadline + 100 ms', async () => {
-    const restarts = () => host.stats().engines.js?.workerRestarts as number
-    const before = restarts()
     const { error, ms } = await timedFailure("const s = '[' + '1,'.repeat(2e7) + '1]'; JSON.parse(s).length", { timeoutMs: TIMEOUT })
     expect(error).toBeInstanceOf(LimitExceededError)
     expect(['timeout', 'memory']).toContain((error as LimitExceededError).limit)
     expect(ms).toBeLessThan(TIMEOUT + 100)
     await healthy()
-    // the parse runs inside one QuickJS call; what stopped it was the host terminating the worker
-    if ((error as LimitExceededError).limit === 'timeout') expect(restarts()).toBeGreaterThan(before)
+    // whichever stopped it (the engine's interrupt, or the host terminating the worker), the
+    // worker count stays whole
+    expect(host.stats().engines.js?.workers).toBe(2)
   })
 
   it('a string-doubling bomb cannot take the host down', async () => {

@@ -139,7 +139,8 @@ async function compile(m: CompileMessage): Promise<void> {
 
 async function execute(m: ExecuteMessage): Promise<void> {
   apply(m.snapshot)
-  const remaining = m.deadlineEpoch === Number.POSITIVE_INFINITY ? false : Math.max(0, m.deadlineEpoch - epochNow())
+  // the host's deadline, as whole milliseconds left (the host's watchdog stays the authority)
+  const remaining = m.deadlineEpoch === Number.POSITIVE_INFINITY ? false : Math.max(0, Math.ceil(m.deadlineEpoch - epochNow()))
   const context = deepFreeze(m.context)
   const execution = new WorkerExecution(
     {
