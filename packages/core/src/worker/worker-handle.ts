@@ -38,7 +38,8 @@ export interface HandleConfig {
   readonly security: () => SecurityManager
   readonly resourceLimits: ResourceLimits
   readonly killMarginMs: number
-  readonly execArgv: readonly string[]
+  /** Node flags for the worker; undefined inherits the host's (Node's default). */
+  readonly execArgv: readonly string[] | undefined
   readonly logger: Logger
   /** Called once when the worker stops taking work: terminated by the host, or exited. */
   readonly onGone: (handle: WorkerHandle) => void
@@ -100,23 +101,30 @@ export class WorkerHandle {
   exited = false
 
   constructor(private readonly config: HandleConfig) {
-    const { port1, port2 } = new MessageChannel()
-    this.replyPort = port1
     const { snapshot, next } = snapshotFor(this.seen, config.sources, config.security())
     this.seen = next
-    const boot: WorkerBoot = {
-      protocol: PROTOCOL_VERSION,
-      ...config.boot,
-      snapshot: snapshot as WorkerBoot['snapshot'],
-      replySlot: this.slot.buffer as SharedArrayBuffer,
-      replyPort: port2,
+    const start = (execArgv: readonly string[] | undefined) => {
+      const { port1, port2 } = new MessageChannel()
+      const boot: WorkerBoot = {
+        protocol: PROTOCOL_VERSION,
+        ...config.boot,
+        snapshot: snapshot as WorkerBoot['snapshot'],
+        replySlot: this.slot.buffer as SharedArrayBuffer,
+        replyPort: port2,
+      }
+      const options = { workerData: boot, transferList: [port2], resourceLimits: config.resourceLimits }
+      return { port1, worker: new Worker(config.entry, execArgv ? { ...options, execArgv: [...execArgv] } : options) }
     }
-    this.worker = new Worker(config.entry, {
-      workerData: boot,
-      transferList: [port2],
-      resourceLimits: config.resourceLimits,
-      execArgv: [...config.execArgv],
-    })
+    let started: ReturnType<typeof start>
+    try {
+      started = start(config.execArgv)
+    } catch (e) {
+      // flags given explicitly must all be valid per thread (V8 flags are not): plain Node then
+      if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e
+      started = start([])
+    }
+    this.replyPort = started.port1
+    this.worker = started.worker
     let ready!: { resolve: () => void; reject: (e: Error) => void }
     this.ready = new Promise<void>((resolve, reject) => (ready = { resolve, reject }))
     this.ready.catch(() => undefined)

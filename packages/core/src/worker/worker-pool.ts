@@ -187,13 +187,13 @@ function rank(h: WorkerHandle, ready: WeakSet<WorkerHandle>): number {
 }
 
 /**
- * Node flags for the workers: the host's own, except that a host running from TypeScript
- * sources (a test runner resolving packages to `src/` through `--conditions`) gives its workers
- * plain Node resolution, so they load the built packages.
+ * Node flags for the workers: undefined (inherit the host's) unless the host runs from
+ * TypeScript sources (a test runner resolving packages to `src/` through `--conditions`); its
+ * workers then get the host's flags without `--conditions`, so they load the built packages.
  */
-export function workerExecArgv(): string[] {
+export function workerExecArgv(): string[] | undefined {
+  if (!FROM_SOURCE) return undefined
   const argv = process.execArgv
-  if (!FROM_SOURCE) return [...argv]
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
