@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs'
 
 /**
  * Aggregates self time of a V8 CPU profile.
- * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number } }[], samples: number[], timeDeltas: number[] }} profile
+ * @param {{ nodes: { id: number, children?: number[], callFrame: { functionName: string, url: string, lineNumber: number } }[], samples: number[], timeDeltas: number[] }} profile
  */
 export function summarizeProfile(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
   const selfUs = new Map()
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]
@@ -28,8 +30,21 @@ export function summarizeProfile(profile) {
     fns.set(fn, (fns.get(fn) ?? 0) + us)
     files.set(file, (files.get(file) ?? 0) + us)
   }
+  const inclusive = new Map()
+  for (const [id, us] of selfUs) {
+    const seen = new Set()
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame
+      const file = f ? shortFile(f.url) : ''
+      if (!f || !file.startsWith('packages/')) continue
+      const key = `${f.functionName || '(anonymous)'}  ${file}:${f.lineNumber + 1}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us)
+    }
+  }
   const sorted = (m) => [...m.entries()].sort((a, b) => b[1] - a[1])
-  return { totalMs: total / 1000, functions: sorted(fns), files: sorted(files) }
+  return { totalMs: total / 1000, functions: sorted(fns), files: sorted(files), polyhostInclusive: sorted(inclusive) }
 }
 
 // --- internal ---
@@ -59,4 +74,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [f, us] of s.files.slice(0, top)) console.log(`${pct(us)}  ${f}`)
   console.log('\nself time by function:')
   for (const [f, us] of s.functions.slice(0, top)) console.log(`${pct(us)}  ${f}`)
+  console.log('\ntotal time of Polyhost functions (including what they call):')
+  for (const [f, us] of s.polyhostInclusive.slice(0, top)) console.log(`${pct(us)}  ${f}`)
 }

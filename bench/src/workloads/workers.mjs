@@ -10,6 +10,8 @@ const FIB = {
   js: '(() => { const fib = (n) => (n < 2 ? n : fib(n - 1) + fib(n - 2)); return fib(24) })()',
 }
 const FIB_VALUES = { lua: 10946, js: 46368 }
+/** The same host-wide pool for 1 and 2 workers (split over the workers), pre-warmed. */
+const POOL = { min: 4, max: 4 }
 
 /**
  * Workload 8: `isolation: 'worker'`. Per-execution overhead of a worker against inline for
@@ -28,8 +30,8 @@ export async function workers(ctx) {
   for (const language of /** @type {const} */ (['lua', 'js'])) {
     const hosts = {
       inline: await openHost([language]),
-      w1: await openHost([language], { isolation: 'worker', workers: 1 }),
-      w2: await openHost([language], { isolation: 'worker', workers: 2, pool: { min: 1, max: 4 } }),
+      w1: await openHost([language], { isolation: 'worker', workers: 1, pool: POOL }),
+      w2: await openHost([language], { isolation: 'worker', workers: 2, pool: POOL }),
     }
     const names = {
       inline: 'tiny, inline',
