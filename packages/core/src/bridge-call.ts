@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { BridgeContext, BridgeMethod } from './bridges.js'
+import type { LogLevel } from './contracts.js'
 import { BridgeError, isFatal, sanitizeScriptMessage } from './errors.js'
 import type { Execution } from './execution.js'
 
@@ -9,8 +10,7 @@ import type { Execution } from './execution.js'
  * handler's own message (never a host stack).
  */
 export function invokeBridge(execution: Execution, path: string, rawArgs: readonly unknown[]): unknown {
-  const { bridges, security } = execution.init
-  const method = security.isBridgeAllowed(path) ? bridges.resolve(path) : undefined
+  const method = allowedMethods(execution).get(path)
   if (!method) throw new BridgeError(`${path} is not available`, path)
   const args = validateArgs(path, method, rawArgs)
   const ctx = contextFor(execution)
@@ -95,16 +95,38 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   )
 }
 
+// Hot path: a bridge call must cost little more than the handler. The allowed methods are
+// resolved once per (registry version, policy) and the handler ctx once per execution.
+const methodCache = new WeakMap<object, { version: number; fingerprint: string; methods: Map<string, BridgeMethod> }>()
+const contexts = new WeakMap<Execution, BridgeContext>()
+
+function allowedMethods(execution: Execution): Map<string, BridgeMethod> {
+  const { bridges, security } = execution.init
+  const c = methodCache.get(bridges)
+  if (c && c.version === bridges.version && c.fingerprint === security.fingerprint) return c.methods
+  const methods = new Map<string, BridgeMethod>()
+  for (const m of bridges.visible(security)) methods.set(m.path, m.definition)
+  methodCache.set(bridges, { version: bridges.version, fingerprint: security.fingerprint, methods })
+  return methods
+}
+
 function contextFor(execution: Execution): BridgeContext {
+  let ctx = contexts.get(execution)
+  if (ctx) return ctx
   const { tenant, context, language, scriptName } = execution.init
-  return {
+  ctx = Object.freeze({
     tenant,
     context,
-    signal: execution.signal,
+    // read lazily: arming the signal (timer, listener) is only worth it for handlers that use it
+    get signal() {
+      return execution.signal
+    },
     language,
     scriptName,
-    log: (message, level = 'info') => execution.log(level, String(message)),
-  }
+    log: (message: string, level: LogLevel = 'info') => execution.log(level, String(message)),
+  })
+  contexts.set(execution, ctx)
+  return ctx
 }
 
 function typeName(v: unknown): string {

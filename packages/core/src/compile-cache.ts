@@ -38,6 +38,21 @@ type Entry = { readonly script: CompiledScript } | { readonly error: ScriptSynta
 
 /** SHA-256 (hex) of a source text. */
 export function hashSource(source: string): string {
+  // a warm execute of a tiny script costs a few microseconds; SHA-256 alone is ~2 µs, so
+  // hashes of recently seen sources are remembered (bounded by total source length)
+  if (source.length > HASH_MEMO_MAX_SOURCE) return sha256(source)
+  let h = hashMemo.get(source)
+  if (h === undefined) {
+    h = sha256(source)
+    hashMemo.set(source, h)
+  }
+  return h
+}
+
+const HASH_MEMO_MAX_SOURCE = 16 * 1024
+const hashMemo = new LRUCache<string, string>({ max: 4096, maxSize: 8 * 1024 * 1024, sizeCalculation: (_h, k) => Math.max(1, k.length) })
+
+function sha256(source: string): string {
   return createHash('sha256').update(source).digest('hex')
 }
 

@@ -84,13 +84,38 @@ describe('timeout', () => {
   it('leaves no timer behind once disposed or ended early', () => {
     vi.useFakeTimers()
     const a = make({ timeoutMs: 1000 })
+    expect(vi.getTimerCount()).toBe(0) // armed only once someone waits on the signal
+    void a.signal
     expect(vi.getTimerCount()).toBe(1)
     a.dispose()
     a.dispose()
     expect(vi.getTimerCount()).toBe(0)
     const b = make({ timeoutMs: 1000 })
+    void b.signal
     b.trip('instructions', 11, 10)
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('lazy signal', () => {
+  it('the timer armed late still fires at the original deadline', async () => {
+    vi.useFakeTimers()
+    const ex = make({ timeoutMs: 100 })
+    vi.advanceTimersByTime(60)
+    const signal = ex.signal
+    vi.advanceTimersByTime(39)
+    expect(signal.aborted).toBe(false)
+    vi.advanceTimersByTime(2)
+    expect(signal.aborted).toBe(true)
+    expect(ex.fatal).toBeInstanceOf(LimitExceededError)
+  })
+
+  it('a caller abort is seen by check() even when nobody armed the signal', () => {
+    const caller = new AbortController()
+    const ex = make({}, caller.signal)
+    caller.abort()
+    expect(() => ex.check()).toThrow(CancelledError)
+    expect(ex.signal.aborted).toBe(true)
   })
 })
 
@@ -178,6 +203,26 @@ describe('race', () => {
     ex.trip('memory', 2, 1)
     await expect(raced).rejects.toBeInstanceOf(LimitExceededError)
     await expect(ex.race(Promise.resolve(1))).rejects.toBe(ex.fatal)
+  })
+
+  it('a promise raced after the end may still reject without an unhandled rejection', async () => {
+    const ex = make()
+    ex.trip('memory', 2, 1)
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown) => unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      let fail!: (e: Error) => void
+      const late = new Promise<number>((_, reject) => {
+        fail = reject
+      })
+      await expect(ex.race(late)).rejects.toBe(ex.fatal)
+      fail(new Error('late'))
+      await new Promise((r) => setTimeout(r, 10))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
   })
 
   it('an in-flight async bridge call ends on timeout and its handler sees the signal', async () => {

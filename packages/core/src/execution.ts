@@ -31,7 +31,6 @@ export class Execution {
   readonly startedAtEpoch = Date.now()
   /** `performance.now()` value after which the execution has timed out (Infinity: none). */
   readonly deadline: number
-  readonly signal: AbortSignal
   readonly logs: LogEntry[] = []
   bridgeCalls = 0
   outputBytes = 0
@@ -40,26 +39,26 @@ export class Execution {
   /** Set by the engine: peak bytes accounted to this execution. */
   memoryBytes = 0
   private fatalError: Error | undefined
-  private readonly controller = new AbortController()
-  private readonly timer: ReturnType<typeof setTimeout> | undefined
-  private readonly onCallerAbort: (() => void) | undefined
+  // The controller, its timer and the caller-signal listener cost several microseconds, more
+  // than a small script: they are made on first use of `signal` (async waits, bridge ctx).
+  // Synchronous code is bounded by `check()` and the engines' own deadline checks.
+  private controller: AbortController | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private onCallerAbort: (() => void) | undefined
+  private disposed = false
 
   constructor(readonly init: ExecutionInit) {
-    this.signal = this.controller.signal
     const timeout = init.limits.timeoutMs
     this.deadline = timeout === false ? Number.POSITIVE_INFINITY : this.startedAt + timeout
-    if (timeout !== false) {
-      this.timer = setTimeout(() => this.trip('timeout', Math.round(performance.now() - this.startedAt), timeout), timeout)
-      this.timer.unref?.()
-    }
-    const caller = init.signal
-    if (caller) {
-      if (caller.aborted) this.abort(new CancelledError('execution cancelled before it started'))
-      else {
-        this.onCallerAbort = () => this.abort(new CancelledError('execution cancelled'))
-        caller.addEventListener('abort', this.onCallerAbort, { once: true })
-      }
-    }
+    if (init.signal?.aborted) this.abort(new CancelledError('execution cancelled before it started'))
+  }
+
+  /**
+   * Aborts (with the fatal error as reason) when the execution times out, trips a limit or is
+   * cancelled by the caller — also while the script waits on async work.
+   */
+  get signal(): AbortSignal {
+    return (this.controller ?? this.arm()).signal
   }
 
   get limits(): ResolvedLimits {
@@ -74,6 +73,10 @@ export class Execution {
   /** Throws the fatal error if one is recorded or the deadline has passed. Cheap. */
   check(): void {
     if (this.fatalError) throw this.fatalError
+    if (this.init.signal?.aborted) {
+      this.abort(new CancelledError('execution cancelled'))
+      throw this.fatalError
+    }
     if (performance.now() > this.deadline) throw this.tripTimeout()
   }
 
@@ -97,7 +100,7 @@ export class Execution {
     this.fatalError = error
     // nothing can end it a second time: free the timer and the caller's listener now
     this.dispose()
-    this.controller.abort(error)
+    this.controller?.abort(error)
   }
 
   /** Captures a log line; over `outputBytes` the execution fails with LimitExceededError. */
@@ -126,7 +129,10 @@ export class Execution {
 
   /** Settles like `p`, or rejects with the fatal error as soon as the execution ends. */
   race<T>(p: Promise<T>): Promise<T> {
-    if (this.fatalError) return Promise.reject(this.fatalError)
+    if (this.fatalError) {
+      p.then(undefined, () => undefined) // its late rejection must not go unhandled
+      return Promise.reject(this.fatalError)
+    }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(this.fatalError)
       this.signal.addEventListener('abort', onAbort, { once: true })
@@ -169,12 +175,37 @@ export class Execution {
 
   /** Stops the timer and detaches from the caller's signal. Called by the host; idempotent. */
   dispose(): void {
+    this.disposed = true
     if (this.timer) clearTimeout(this.timer)
     if (this.onCallerAbort) this.init.signal?.removeEventListener('abort', this.onCallerAbort)
+    this.timer = undefined
+    this.onCallerAbort = undefined
+  }
+
+  // --- internal ---
+
+  private arm(): AbortController {
+    const c = new AbortController()
+    this.controller = c
+    if (this.fatalError) {
+      c.abort(this.fatalError)
+      return c
+    }
+    if (this.disposed) return c
+    const timeout = this.init.limits.timeoutMs
+    if (timeout !== false) {
+      const left = Math.max(0, this.deadline - performance.now())
+      this.timer = setTimeout(() => this.trip('timeout', Math.round(performance.now() - this.startedAt), timeout), left)
+      this.timer.unref?.()
+    }
+    const caller = this.init.signal
+    if (caller) {
+      this.onCallerAbort = () => this.abort(new CancelledError('execution cancelled'))
+      caller.addEventListener('abort', this.onCallerAbort, { once: true })
+    }
+    return c
   }
 }
-
-// --- internal ---
 
 function byteLengthSmall(s: string): number {
   let n = s.length

@@ -71,6 +71,10 @@ export interface StateFactory<S> {
 
 export interface AcquireOptions {
   readonly tenant?: string | undefined
+  /**
+   * Cancels a waiting acquire. Read only when the caller has to wait, so a getter that makes
+   * the signal lazily (an Execution's) costs nothing when a state is free at once.
+   */
   readonly signal?: AbortSignal | undefined
   /** Overrides the pool's `acquireTimeoutMs` (0 = wait without a time limit). */
   readonly timeoutMs?: number | undefined

@@ -153,6 +153,31 @@ describe('acquire and release', () => {
     await p.close()
   })
 
+  it('a state available at once is handed out without arming a timer or a signal listener', async () => {
+    const { pool: p } = pool({ min: 1, max: 1, acquireTimeoutMs: 1000 })
+    await p.start()
+    vi.useFakeTimers()
+    const caller = new AbortController()
+    let listeners = 0
+    const add = caller.signal.addEventListener.bind(caller.signal)
+    caller.signal.addEventListener = ((...a: Parameters<typeof add>) => {
+      listeners++
+      return add(...a)
+    }) as typeof add
+    const lease = await p.acquire({ signal: caller.signal })
+    expect(vi.getTimerCount()).toBe(0)
+    expect(listeners).toBe(0)
+    // a second caller has to wait: it is armed, and times out
+    const waiting = p.acquire({ signal: caller.signal, timeoutMs: 20 })
+    expect(vi.getTimerCount()).toBe(1)
+    expect(listeners).toBe(1)
+    const rejected = expect(waiting).rejects.toBeInstanceOf(PoolExhaustedError)
+    await vi.advanceTimersByTimeAsync(20)
+    await rejected
+    await p.release(lease)
+    await p.close()
+  })
+
   it('times out with PoolExhaustedError and counts it', async () => {
     vi.useFakeTimers()
     const { pool: p } = pool({ min: 0, max: 1, acquireTimeoutMs: 100 })

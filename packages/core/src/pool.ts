@@ -79,24 +79,14 @@ export class StatePool<S> {
     if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
       return Promise.reject(new InvalidArgumentError(`acquire: timeoutMs must be a non-negative number, received ${String(timeout)}`))
     }
-    if (opts.signal?.aborted) return Promise.reject(new CancelledError('acquire cancelled'))
     const partition = this.options.partitionByTenant ? (opts.tenant ?? '') : undefined
     return new Promise<Lease<S>>((resolve, reject) => {
-      const w: Waiter<S> = { partition, resolve, reject, since: performance.now(), settled: false }
-      if (timeout > 0) {
-        w.timer = setTimeout(
-          () => this.failWaiter(w, new PoolExhaustedError(`no state free within ${timeout} ms (max ${this.options.max})`), true),
-          timeout,
-        )
-      }
-      if (opts.signal) {
-        const signal = opts.signal
-        const onAbort = () => this.failWaiter(w, new CancelledError('acquire cancelled'))
-        signal.addEventListener('abort', onAbort, { once: true })
-        w.cleanup = () => signal.removeEventListener('abort', onAbort)
-      }
+      const w: Waiter<S> = { partition, resolve, reject, since: performance.now(), settled: false, armed: false, timeout, opts }
       this.waiters.push(w)
       this.pump()
+      // an idle state was matched at once: no timer or listener needed (they cost more than the
+      // hand-out); a waiter left queued, or waiting for a new state, is armed now
+      if (!w.settled && !this.serving.has(w)) this.arm(w)
     })
   }
 
@@ -252,6 +242,29 @@ export class StatePool<S> {
     return undefined
   }
 
+  private arm(w: Waiter<S>): void {
+    if (w.armed || w.settled) return
+    w.armed = true
+    const timeout = w.timeout - (performance.now() - w.since)
+    if (w.timeout > 0) {
+      w.timer = setTimeout(
+        () => this.failWaiter(w, new PoolExhaustedError(`no state free within ${w.timeout} ms (max ${this.options.max})`), true),
+        Math.max(0, timeout),
+      )
+    }
+    // read only here: a lazily made signal (an execution's) is not made for a state handed out at once
+    const signal = w.opts.signal
+    if (signal?.aborted) {
+      this.failWaiter(w, new CancelledError('acquire cancelled'))
+      return
+    }
+    if (signal) {
+      const onAbort = () => this.failWaiter(w, new CancelledError('acquire cancelled'))
+      signal.addEventListener('abort', onAbort, { once: true })
+      w.cleanup = () => signal.removeEventListener('abort', onAbort)
+    }
+  }
+
   private async handOut(entry: Entry<S>, w: Waiter<S>): Promise<void> {
     entry.active = true
     this.serving.add(w)
@@ -265,7 +278,10 @@ export class StatePool<S> {
     if (!ok) {
       // back to the head of the line before the destroy makes room
       if (this.closed) this.settle(w, () => w.reject(new ClosedError('pool closed while waiting')))
-      else if (!w.settled) this.waiters.unshift(w)
+      else if (!w.settled) {
+        this.waiters.unshift(w)
+        this.arm(w)
+      }
       return this.destroy(entry)
     }
     if (this.closed) {
@@ -288,6 +304,7 @@ export class StatePool<S> {
   private async createFor(w: Waiter<S>): Promise<void> {
     this.creating++
     this.serving.add(w)
+    this.arm(w) // creating can be slow: the caller's timeout and signal apply meanwhile
     let entry: Entry<S>
     try {
       entry = await this.make(w.partition)
@@ -392,6 +409,9 @@ interface Waiter<S> {
   readonly reject: (error: unknown) => void
   readonly since: number
   settled: boolean
+  armed: boolean
+  readonly timeout: number
+  readonly opts: AcquireOptions
   timer?: ReturnType<typeof setTimeout>
   cleanup?: () => void
 }
