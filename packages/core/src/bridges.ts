@@ -141,26 +141,14 @@ export function defineBridge<const A extends Record<string, readonly z.ZodType[]
   return def as unknown as BridgeDefinition
 }
 
-/** Host-side bridge registry (`host.bridges`). */
-export class BridgeRegistry implements BridgeRegistryView {
-  private readonly bridges = new Map<string, BridgeDefinition>()
+/**
+ * A read-only bridge view over a map of definitions: lookups and the policy-filtered method
+ * list (cached per version and policy). The host registry and a worker's mirror share it.
+ */
+export abstract class BridgeMapView implements BridgeRegistryView {
+  protected bridges = new Map<string, BridgeDefinition>()
   private cache: { version: number; fingerprint: string; methods: VisibleMethod[] } | undefined
   version = 0
-
-  /** Registers a bridge; a duplicate name or a malformed definition is a BridgeError. */
-  register(def: BridgeDefinition): void {
-    validateDefinition(def)
-    if (this.bridges.has(def.name)) throw new BridgeError(`bridge '${def.name}' is already registered`, def.name)
-    this.bridges.set(def.name, def)
-    this.version++
-  }
-
-  /** Removes a bridge; returns whether it was registered. */
-  unregister(name: string): boolean {
-    const had = this.bridges.delete(name)
-    if (had) this.version++
-    return had
-  }
 
   list(): readonly BridgeDefinition[] {
     return [...this.bridges.values()]
@@ -191,6 +179,24 @@ export class BridgeRegistry implements BridgeRegistryView {
     methods.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     this.cache = { version: this.version, fingerprint: security.fingerprint, methods }
     return methods
+  }
+}
+
+/** Host-side bridge registry (`host.bridges`). */
+export class BridgeRegistry extends BridgeMapView {
+  /** Registers a bridge; a duplicate name or a malformed definition is a BridgeError. */
+  register(def: BridgeDefinition): void {
+    validateDefinition(def)
+    if (this.bridges.has(def.name)) throw new BridgeError(`bridge '${def.name}' is already registered`, def.name)
+    this.bridges.set(def.name, def)
+    this.version++
+  }
+
+  /** Removes a bridge; returns whether it was registered. */
+  unregister(name: string): boolean {
+    const had = this.bridges.delete(name)
+    if (had) this.version++
+    return had
   }
 }
 

@@ -39,6 +39,7 @@ export {
   type BridgeContext,
   type BridgeDefinition,
   type BridgeMethod,
+  BridgeMapView,
   BridgeRegistry,
   type BridgeRegistryView,
   defineBridge,

@@ -1,6 +1,6 @@
 import type { SecurityManager } from '@polyhost/security'
 import { z } from 'zod'
-import type { BridgeDefinition, BridgeMethod, BridgeRegistryView, VisibleMethod } from '../bridges.js'
+import { type BridgeDefinition, BridgeMapView, type BridgeMethod, type BridgeRegistryView } from '../bridges.js'
 import { BridgeError } from '../errors.js'
 import type { ModuleDefinition, ModuleRegistryView } from '../modules.js'
 import type { BridgeShape, Snapshot } from './protocol.js'
@@ -49,45 +49,10 @@ export function snapshotFor(
  * host's, so engines build the same globals and notice changes at checkout. Handlers are
  * stubs; engines call `execution.callBridge`, which forwards to the host.
  */
-export class MirrorBridges implements BridgeRegistryView {
-  version = 0
-  private defs = new Map<string, BridgeDefinition>()
-  private cache: { version: number; fingerprint: string; methods: VisibleMethod[] } | undefined
-
+export class MirrorBridges extends BridgeMapView {
   replace(version: number, list: readonly BridgeShape[]): void {
-    this.defs = new Map(list.map((b) => [b.name, definitionOf(b)]))
+    this.bridges = new Map(list.map((b) => [b.name, definitionOf(b)]))
     this.version = version
-  }
-
-  list(): readonly BridgeDefinition[] {
-    return [...this.defs.values()]
-  }
-
-  get(name: string): BridgeDefinition | undefined {
-    return this.defs.get(name)
-  }
-
-  resolve(path: string): BridgeMethod | undefined {
-    const dot = path.indexOf('.')
-    if (dot < 0) return undefined
-    const def = this.defs.get(path.slice(0, dot))
-    const method = path.slice(dot + 1)
-    return def && Object.hasOwn(def.methods, method) ? def.methods[method] : undefined
-  }
-
-  visible(security: SecurityManager): readonly VisibleMethod[] {
-    const c = this.cache
-    if (c && c.version === this.version && c.fingerprint === security.fingerprint) return c.methods
-    const methods: VisibleMethod[] = []
-    for (const def of this.defs.values()) {
-      for (const [method, definition] of Object.entries(def.methods)) {
-        const path = `${def.name}.${method}`
-        if (security.isBridgeAllowed(path)) methods.push({ bridge: def.name, method, path, definition })
-      }
-    }
-    methods.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    this.cache = { version: this.version, fingerprint: security.fingerprint, methods }
-    return methods
   }
 }
 
