@@ -21,7 +21,10 @@ host.bridges.register(
         handler: (ctx, id) =>
           new Promise((resolve, reject) => {
             const t = setTimeout(() => resolve(users.get(id) ?? null), 10)
-            ctx.signal.addEventListener('abort', () => (clearTimeout(t), reject(new Error('aborted'))))
+            ctx.signal.addEventListener('abort', () => {
+              clearTimeout(t)
+              reject(new Error('aborted'))
+            })
           }),
       },
     },
@@ -31,7 +34,7 @@ host.bridges.register(
 const lua = await host.execute({ language: 'lua', source: 'local a = db.user("u1") local b = db.user("u2") return a .. " & " .. b' })
 console.log(`lua -> ${lua.value} (${lua.stats.bridgeCalls} bridge calls)`)
 
-const js = await host.execute({ language: 'js', source: 'const [a, b] = await Promise.all([db.user("u1"), db.user("u2")]); `${a} & ${b}`' })
+const js = await host.execute({ language: 'js', source: 'const [a, b] = await Promise.all([db.user("u1"), db.user("u2")]); a + " & " + b' })
 console.log(`js  -> ${js.value} (${js.stats.bridgeCalls} bridge calls)`)
 
 await host.close()

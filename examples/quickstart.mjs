@@ -30,7 +30,7 @@ console.log(`lua  -> ${lua.value}   (logs: ${lua.logs.map((l) => l.message).join
 
 const js = await host.execute({
   name: 'hello.js',
-  source: 'console.log(`js sees ${names.length} names`); greeter.greet(names[1], 1) + "!"',
+  source: 'console.log("js sees " + names.length + " names"); greeter.greet(names[1], 1) + "!"',
   globals: { names: ['lua', 'js'] },
 })
 console.log(`js   -> ${js.value}   (logs: ${js.logs.map((l) => l.message).join('; ')})`)
