@@ -42,14 +42,13 @@ export async function expectTrip(
   limit: LimitExceededError['limit'],
   options = {},
 ): Promise<LimitExceededError> {
-  const before = (await t.settled(host)).quarantined
+  const before = await t.discarded(host)
   const started = performance.now()
   const e = await failsWith(t, t.run(host, source, options), LimitExceededError)
   t.expect(e.limit, e.message).toBe(limit)
   t.expect(e.code).toBe('E_LIMIT')
   t.expect(performance.now() - started, 'a runaway stops well within the test timeout').toBeLessThanOrEqual(20_000)
-  const after = await t.settled(host)
-  t.expect(after.quarantined, 'the state that tripped a limit is discarded').toBeGreaterThan(before)
+  t.expect(await t.discarded(host), 'the state that tripped a limit is discarded').toBeGreaterThan(before)
   const r = await t.run(host, t.s.returnLiteral('still fine'))
   t.expect(r.value, 'the next execution on this host is correct').toBe('still fine')
   return e

@@ -1,9 +1,11 @@
 export { runConformance } from './run-conformance.js'
 export { ALL_AREAS } from './areas.js'
+export { isolationSkips } from './isolation-skips.js'
 export type { EngineSnippets, ScriptLiteral, Snippet } from './snippets.js'
 export type {
   Assertion,
   ConformanceArea,
+  ConformanceHostOptions,
   ConformanceOptions,
   ConformanceTest,
   ExpectFunction,

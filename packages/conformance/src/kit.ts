@@ -14,7 +14,7 @@ import {
   type ScriptEngine,
 } from '@polyhost/core'
 import type { EngineSnippets } from './snippets.js'
-import type { ExpectFunction } from './types.js'
+import type { ConformanceHostOptions, ExpectFunction } from './types.js'
 
 /** What a test may choose about its host; everything else is the kit's small default. */
 export interface HostSetup {
@@ -67,8 +67,7 @@ const DEFAULT_POOL: PoolOptions = {
  * runs snippets, and on dispose proves every state was returned and destroyed.
  */
 export class TestKit {
-  /** `compile` calls the engines of this test's hosts received (cache misses). */
-  compiles = 0
+  private engineCompiles = 0
   private readonly hosts: Host[] = []
   private defaultHost: Host | undefined
   private counter = 0
@@ -81,6 +80,8 @@ export class TestKit {
     readonly caps: EngineCapabilities,
     readonly engineId: string,
     private readonly ledger: LeakLedger,
+    /** Passed to every `createHost` (isolation, workers...); see `ConformanceOptions.hostOptions`. */
+    readonly hostOptions: ConformanceHostOptions = {},
   ) {}
 
   /** The language scripts are written in. */
@@ -88,17 +89,38 @@ export class TestKit {
     return this.s.language
   }
 
+  /** `'inline'` or `'worker'`: where this test's engines run. */
+  get isolation(): 'inline' | 'worker' {
+    return this.hostOptions.isolation ?? 'inline'
+  }
+
+  /**
+   * Compiles this test's hosts asked for (compile-cache misses). Inline, the kit counts the
+   * engine's own `compile` calls; in worker mode engines are made inside the workers, out of
+   * the kit's reach, so it reads the hosts' `stats().cache.misses` (each miss is one
+   * compile unless two executions of one script start together, which the kit's cache
+   * tests never do).
+   */
+  get compiles(): number {
+    if (this.isolation === 'inline') return this.engineCompiles
+    return this.hosts.reduce((n, h) => n + h.stats().cache.misses, 0)
+  }
+
   /** A fresh host on the engine under test; closed and checked when the test ends. */
   async host(setup: HostSetup = {}): Promise<Host> {
-    const limits: Record<string, number | false> = { ...DEFAULT_LIMITS, ...setup.limits }
+    const base = this.hostOptions
+    const limits: Record<string, number | false> = { ...DEFAULT_LIMITS, ...base.limits, ...setup.limits }
     for (const [key, name] of Object.entries(LIMIT_NAMES)) if (this.caps.limits[name] === 'none') limits[key] = false
+    const maxDepth = setup.maxDepth ?? base.maxDepth
+    const cache = setup.cache ?? base.cache
     const host = await createHost({
+      ...base,
       engines: [this.counting(this.makePlugin())],
-      policy: setup.policy ?? 'standard',
+      policy: setup.policy ?? base.policy ?? 'standard',
       limits,
-      pool: { ...DEFAULT_POOL, ...setup.pool },
-      ...(setup.maxDepth === undefined ? {} : { maxDepth: setup.maxDepth }),
-      ...(setup.cache === undefined ? {} : { cache: setup.cache }),
+      pool: { ...DEFAULT_POOL, ...base.pool, ...setup.pool },
+      ...(maxDepth === undefined ? {} : { maxDepth }),
+      ...(cache === undefined ? {} : { cache }),
     })
     this.hosts.push(host)
     this.ledger.hosts++
@@ -141,6 +163,17 @@ export class TestKit {
     return stats
   }
 
+  /**
+   * States thrown away on `host` once it settled: those the pool quarantined, plus in worker
+   * mode each worker the watchdog terminated (its states die with it; a runaway that ignores
+   * the deadline on a loaded machine ends this way instead of being released).
+   */
+  async discarded(host: Host): Promise<number> {
+    const { quarantined } = await this.settled(host)
+    const restarts = host.stats().engines[this.engineId]?.workerRestarts
+    return quarantined + (typeof restarts === 'number' ? restarts : 0)
+  }
+
   /** Closes every host of the test; returns what leaked (empty when clean). */
   async dispose(): Promise<string[]> {
     const problems: string[] = []
@@ -164,7 +197,11 @@ export class TestKit {
 
   // --- internal ---
 
-  /** Wraps a plugin so the kit can count compiles (compile-cache tests). */
+  /**
+   * Wraps a plugin so the kit can count compiles (compile-cache tests). The wrapper keeps
+   * `module`: worker mode re-creates the plugin from it in each worker (the count then comes
+   * from the cache stats, see `compiles`).
+   */
   private counting(plugin: EnginePlugin): EnginePlugin {
     const kit = this
     return {
@@ -173,11 +210,12 @@ export class TestKit {
       extensions: plugin.extensions,
       capabilities: plugin.capabilities,
       ...(plugin.version === undefined ? {} : { version: plugin.version }),
+      ...(plugin.module === undefined ? {} : { module: plugin.module }),
       async create(env) {
         const inner: ScriptEngine = await plugin.create(env)
         return {
           compile: (source) => {
-            kit.compiles++
+            kit.engineCompiles++
             return inner.compile(source)
           },
           execute: (script, request) => inner.execute(script, request),

@@ -1,4 +1,5 @@
 import { ALL_AREAS } from './areas.js'
+import { isolationOf, isolationSkips } from './isolation-skips.js'
 import { type LeakLedger, TestKit } from './kit.js'
 import type { ConformanceArea, ConformanceOptions, ConformanceTest, SkipEntry, TestRunner } from './types.js'
 import { unmetNeed } from './types.js'
@@ -21,22 +22,30 @@ export function runConformance(runner: TestRunner, options: ConformanceOptions, 
   if (!probe.languages.includes(snippets.language)) {
     throw new Error(`snippets.language '${snippets.language}' is not one of the engine's languages (${probe.languages.join(', ')})`)
   }
+  const isolation = isolationOf(options.hostOptions)
+  if (isolation === 'worker' && !probe.module) {
+    throw new Error(`engine '${probe.id}' has no plugin.module: isolation 'worker' loads plugins by module in each worker`)
+  }
   const manual = checkSkips(options.skip ?? [], areas)
+  // the mode's skips apply to the areas run; a subset of areas may not hold them all
+  const byMode = checkSkips(isolationSkips(options.hostOptions), ALL_AREAS)
   // decided up front: runners may collect describe bodies later than this call
   const reasons = new Map<string, string>()
   for (const test of areas.flatMap((a) => a.tests)) {
-    const auto = unmetNeed(test.needs, probe.capabilities, snippets)
+    const auto = unmetNeed(test.needs, probe.capabilities, snippets) ?? byMode.get(test.id)
     const reason = auto ? `auto: ${auto}` : manual.has(test.id) ? `reason: ${manual.get(test.id)}` : undefined
     if (reason) reasons.set(test.id, reason)
   }
+  // inline is the default and keeps its historical titles; other modes say which they are
+  const label = `engine '${probe.id}'${isolation === 'inline' ? '' : `, isolation '${isolation}'`}`
   const report = options.report ?? ((line: string) => console.info(line))
   report(
     reasons.size === 0
-      ? `[@polyhost/conformance] engine '${probe.id}': no tests skipped`
-      : `[@polyhost/conformance] engine '${probe.id}': ${reasons.size} test(s) skipped\n${[...reasons].map(([id, r]) => `  - ${id}: ${r}`).join('\n')}`,
+      ? `[@polyhost/conformance] ${label}: no tests skipped`
+      : `[@polyhost/conformance] ${label}: ${reasons.size} test(s) skipped\n${[...reasons].map(([id, r]) => `  - ${id}: ${r}`).join('\n')}`,
   )
 
-  runner.describe(`@polyhost/conformance: engine '${probe.id}'`, () => {
+  runner.describe(`@polyhost/conformance: ${label}`, () => {
     for (const area of areas) {
       runner.describe(area.name, () => {
         const ledger: LeakLedger = { hosts: 0, closed: 0, created: 0, destroyed: 0, problems: [] }
@@ -46,7 +55,7 @@ export function runConformance(runner: TestRunner, options: ConformanceOptions, 
             runner.it.skip?.(title, async () => {})
             continue
           }
-          const kit = () => new TestKit(options.engine, snippets, runner.expect, probe.capabilities, probe.id, ledger)
+          const kit = () => new TestKit(options.engine, snippets, runner.expect, probe.capabilities, probe.id, ledger, options.hostOptions)
           runner.it(title, () => runOne(test, kit()), options.timeoutMs ?? 30_000)
         }
         runner.it(`returns every state and leaks nothing [${area.name}.leaks]`, async () => {

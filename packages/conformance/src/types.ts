@@ -1,4 +1,4 @@
-import type { EngineCapabilities, EnginePlugin, LimitName } from '@polyhost/core'
+import type { EngineCapabilities, EnginePlugin, HostOptions, LimitName } from '@polyhost/core'
 import type { EngineSnippets } from './snippets.js'
 import type { TestKit } from './kit.js'
 
@@ -49,7 +49,17 @@ export interface ConformanceOptions {
   readonly report?: (line: string) => void
   /** Per-test timeout handed to the runner; default 30 s. */
   readonly timeoutMs?: number
+  /**
+   * Passed to every `createHost` the kit makes, e.g. `{ isolation: 'worker', workers: 1 }`.
+   * `policy`, `limits`, `pool`, `maxDepth` and `cache` are defaults under each test's own
+   * choices (limits and pool merged key by key). What the isolation mode cannot do is
+   * skipped automatically (see `isolationSkips`).
+   */
+  readonly hostOptions?: ConformanceHostOptions
 }
+
+/** Host options the kit passes through: everything but the engines (the kit's own). */
+export type ConformanceHostOptions = Omit<HostOptions, 'engines'>
 
 /** What a test needs from the engine; unmet needs skip it automatically. */
 export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange'

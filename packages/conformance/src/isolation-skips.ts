@@ -1,0 +1,29 @@
+import type { ConformanceHostOptions, SkipEntry } from './types.js'
+
+/**
+ * Tests an isolation mode cannot run by design, each with its reason. `isolation: 'worker'`
+ * moves values between threads by structured clone, so what holds host functions cannot
+ * reach a worker (packages/core/src/worker/README.md, "Differences from inline mode"):
+ * the host refuses it with a typed error rather than running it differently.
+ *
+ * Derived from `hostOptions`, applied as automatic skips and printed like every skip.
+ */
+export function isolationSkips(hostOptions: ConformanceHostOptions | undefined): SkipEntry[] {
+  if ((hostOptions?.isolation ?? 'inline') !== 'worker') return []
+  return [
+    {
+      reason: "isolation 'worker': host functions in globals cannot cross threads (ConversionError; register a bridge instead)",
+      tests: ['values.host.function'],
+    },
+    {
+      reason:
+        "isolation 'worker': custom type converters hold functions and cannot cross threads (execute fails with InvalidArgumentError)",
+      tests: ['values.host.custom-type'],
+    },
+  ]
+}
+
+/** `'inline'` or `'worker'`: the isolation the kit's hosts run with. */
+export function isolationOf(hostOptions: ConformanceHostOptions | undefined): 'inline' | 'worker' {
+  return hostOptions?.isolation ?? 'inline'
+}
