@@ -1,0 +1,19 @@
+import { runConformance } from '@polyhost/conformance'
+import { describe, expect, it } from 'vitest'
+import { luaEngine } from '../src/index.js'
+import { luaSnippets } from './lua-snippets.js'
+
+// The conformance kit with isolation 'worker': the same tests as conformance.test.ts, run in
+// worker threads; what worker mode refuses by design is skipped (and printed) by the kit.
+// Workers load the built packages (dist/): run `pnpm turbo run build` first (the root
+// `pnpm test` does).
+runConformance(
+  { describe, it, expect },
+  {
+    engine: () => luaEngine(),
+    snippets: luaSnippets,
+    hostOptions: { isolation: 'worker', workers: 1 },
+    // a loaded machine also starts a worker per host
+    timeoutMs: 60_000,
+  },
+)
