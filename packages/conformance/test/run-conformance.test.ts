@@ -1,6 +1,6 @@
 import { fakeEngine } from '@polyhost/core/testing'
 import { describe, expect, it } from 'vitest'
-import { ALL_AREAS, runConformance, type TestRunner } from '../src/index.js'
+import { ALL_AREAS, isolationSkips, runConformance, type TestRunner } from '../src/index.js'
 import { fakeSnippets } from './fake-snippets.js'
 
 /** A runner that only records what the kit registers, to run it by hand. */
@@ -83,4 +83,40 @@ describe('runConformance', () => {
     const test = r.tests.find((t) => t.name.endsWith('[values.host.integer]'))
     await expect(test?.fn()).rejects.toThrow()
   })
+
+  it('derives skips from isolation worker, prints them with their reasons, and labels the mode', () => {
+    const r = recorder()
+    const hostOptions = { isolation: 'worker', workers: 1 } as const
+    runConformance(r.runner, { engine: fakeInWorkers, snippets: fakeSnippets, report: r.report, hostOptions })
+    const ids = isolationSkips(hostOptions).flatMap((e) => e.tests)
+    expect(ids.sort()).toEqual(['values.host.custom-type', 'values.host.function'])
+    expect(r.skipped.length).toBe(ids.length)
+    expect(r.lines[0]).toContain("engine 'fake', isolation 'worker': 2 test(s) skipped")
+    expect(r.lines[0]).toContain("values.host.function: auto: isolation 'worker': host functions in globals cannot cross threads")
+    expect(r.tests[0]?.name).toContain("@polyhost/conformance: engine 'fake', isolation 'worker' > ")
+    expect(isolationSkips({ isolation: 'inline' })).toEqual([])
+  })
+
+  it('refuses isolation worker for a plugin without module', () => {
+    const hostOptions = { isolation: 'worker' } as const
+    expect(() => runConformance(recorder().runner, { engine: () => fakeEngine(), snippets: fakeSnippets, hostOptions })).toThrow(
+      /plugin\.module/,
+    )
+  })
+
+  // workers load the built packages (dist/): `pnpm turbo run build` first, as for every worker test
+  it('runs in worker isolation: plugin.module survives the kit, compiles are counted in workers too', async () => {
+    // the kit's own wrapper never sees compiles made inside a worker: cache.hit proves they are counted
+    const r = recorder()
+    const hostOptions = { isolation: 'worker', workers: 1, pool: { max: 1 } } as const
+    runConformance(r.runner, { engine: fakeInWorkers, snippets: fakeSnippets, report: r.report, hostOptions })
+    const picked = r.tests.filter((t) => /\[(values\.host\.integer|cache\.hit|cache\.name-in-key|cache\.leaks)\]/.test(t.name))
+    expect(picked.length).toBe(4)
+    for (const t of picked) await t.fn()
+  }, 60_000)
 })
+
+/** The fake engine, importable by workers from the built `@polyhost/core/testing`. */
+function fakeInWorkers() {
+  return { ...fakeEngine(), module: { specifier: '@polyhost/core/testing', export: 'fakeEngine' } }
+}
