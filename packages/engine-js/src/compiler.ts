@@ -58,7 +58,7 @@ export class Compiler {
       // compile-only module results confuse quickjs-emscripten's exception check: a
       // module value comes back as `error` with a non-object type; only objects are errors
       const thrown = r.error ? r.error.consume((e) => (ctx.typeof(e) === 'object' ? (ctx.dump(e) as ThrownInfo) : undefined)) : undefined
-      r.value?.dispose()
+      if (!r.error) r.value.dispose()
       // a module that parsed but imports something: imports resolve at run time, per policy
       if (!thrown || (kind === 'module' && UNRESOLVED_IMPORT.test(thrown.message))) {
         return { engineId: 'js', language: src.language, name: src.name, hash: src.hash, source: src.source, kind, ...bodyOf(kind, source) }

@@ -60,7 +60,12 @@ export class JsEngine implements ScriptEngine {
   async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     const ex = request.execution
     ex.check()
-    const lease = await this.pool.acquire({ tenant: request.tenant, signal: ex.signal })
+    const lease = await this.pool.acquire({
+      tenant: request.tenant,
+      get signal() {
+        return ex.signal
+      },
+    })
     this.executions++
     let discard = true
     try {

@@ -53,6 +53,8 @@ export class GuestCalls {
     return this.state.ctx.newFunction(fn.name || 'hostFunction', (...args) => {
       const ex = this.state.execution
       if (!ex || token !== this.state.token) return { error: this.newError('Error', 'host function called outside its execution') }
+      const fatal = this.fatalError()
+      if (fatal) return fatal
       let out: unknown
       try {
         ex.check()
@@ -78,7 +80,22 @@ export class GuestCalls {
     // a trap inside a nested VM call leaves the runtime inconsistent
     if (e instanceof WebAssembly.RuntimeError) this.state.broken = true
     const message = e instanceof Error ? e.message : String(e)
-    return this.newError(e instanceof ConversionError ? 'TypeError' : 'Error', message)
+    if (this.state.execution?.fatal) return this.plainError(message)
+    try {
+      return this.newError(e instanceof ConversionError ? 'TypeError' : 'Error', message)
+    } catch {
+      return this.plainError(message)
+    }
+  }
+
+  /**
+   * The error for a call made after the execution's fatal error. It is built without running
+   * guest code: the interrupt must land in the script's own frames, where it is uncatchable,
+   * not in a nested helper call whose failure would reach the script as a catchable error.
+   */
+  fatalError(): VmCallResult<QuickJSHandle> | undefined {
+    const fatal = this.state.execution?.fatal
+    return fatal ? { error: this.plainError(fatal.message) } : undefined
   }
 
   // --- internal ---
@@ -86,6 +103,8 @@ export class GuestCalls {
   private callBridge(path: string, args: QuickJSHandle[]): Result {
     const ex = this.state.execution
     if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
+    const fatal = this.fatalError()
+    if (fatal) return fatal
     let out: unknown
     try {
       out = ex.callBridge(
@@ -123,7 +142,7 @@ export class GuestCalls {
     const settle = (ok: boolean, value: unknown) => {
       if (!this.pending.delete(d)) return
       try {
-        if (token === this.state.token && this.state.execution) {
+        if (token === this.state.token && this.state.execution && !this.state.execution.fatal) {
           let h: QuickJSHandle
           try {
             h = ok ? this.state.converter.toGuest(value) : this.guestError(value)
@@ -148,6 +167,13 @@ export class GuestCalls {
     )
     // quickjs-emscripten disposes the returned handle after copying it into the VM
     return d.handle
+  }
+
+  private plainError(message: string): QuickJSHandle {
+    const { ctx } = this.state
+    const h = ctx.newError()
+    ctx.newString(message).consume((m) => ctx.defineProp(h, 'message', { value: m, configurable: true, enumerable: false }))
+    return h
   }
 
   private newError(type: string, message: string): QuickJSHandle {

@@ -85,7 +85,8 @@ export class JsState implements ConverterHost {
   /** Builds a state at its baseline under the environment's current policy and bridges. */
   static async create(opts: StateOptions): Promise<JsState> {
     const mem = opts.env.security.policy.limits.memoryBytes
-    const instance = await opts.wasm.instantiate(mem === false ? MAX_HEAP_BYTES : mem + RESERVE_BYTES + opts.retainHeapBytes)
+    const printErr = (m: string) => opts.env.logger.debug(`quickjs: ${m}`)
+    const instance = await opts.wasm.instantiate(mem === false ? MAX_HEAP_BYTES : mem + RESERVE_BYTES + opts.retainHeapBytes, printErr)
     const runtime = instance.module.newRuntime()
     let state: JsState | undefined
     try {
@@ -280,6 +281,8 @@ export class JsState implements ConverterHost {
   private onLog(level: QuickJSHandle, message: QuickJSHandle): VmCallResult<QuickJSHandle> | undefined {
     const ex = this.execution
     if (!ex) return undefined
+    const fatal = this.calls.fatalError()
+    if (fatal) return fatal
     try {
       ex.log(this.ctx.getString(level) as LogLevel, this.ctx.getString(message))
       return undefined

@@ -38,6 +38,13 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
     if (script.kind === 'async') h = h.consume((box) => state.ctx.getProp(box, 'value'))
     else if (script.kind === 'module') h = h.consume((ns) => state.ctx.getProp(ns, 'default'))
     h = await settle(state, h)
+    // microtask checkpoint: jobs the script queued run before it counts as finished
+    try {
+      drain(state)
+    } catch (e) {
+      h.dispose()
+      throw e
+    }
     const value = h.consume((v) => state.converter.toHost(v))
     throwIfOver(state)
     return ex.result(value)

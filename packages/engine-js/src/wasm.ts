@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import type { QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core'
+import type { CustomizeVariantOptions, QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core'
 import { type Allocator, HeapGuard, PAGE } from './heap-guard.js'
 
 /** How the engine obtains QuickJS: a sync variant and, optionally, its compiled wasm. */
@@ -39,13 +39,20 @@ export class WasmLoader {
 
   constructor(private readonly options: WasmOptions = {}) {}
 
-  /** Creates a fresh instance whose heap can never exceed `maxBytes`. */
-  async instantiate(maxBytes: number): Promise<WasmInstance> {
+  /**
+   * Creates a fresh instance whose heap can never exceed `maxBytes`. `printErr` receives
+   * Emscripten's own diagnostics (e.g. an abort while a broken instance is torn down).
+   */
+  async instantiate(maxBytes: number, printErr?: (message: string) => void): Promise<WasmInstance> {
     const { core, variant, wasm } = await this.load()
     const limit = Math.min(MAX_HEAP_BYTES, Math.max(INITIAL_PAGES * PAGE, Math.ceil(maxBytes / PAGE) * PAGE))
     const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: limit / PAGE })
     const heap = new HeapGuard(memory, limit)
-    const custom = core.newVariant(variant, wasm ? { wasmModule: wasm, wasmMemory: memory } : { wasmMemory: memory })
+    const emscriptenModule = (printErr ? { printErr } : {}) as CustomizeVariantOptions['emscriptenModule']
+    const custom = core.newVariant(
+      variant,
+      wasm ? { wasmModule: wasm, wasmMemory: memory, emscriptenModule } : { wasmMemory: memory, emscriptenModule },
+    )
     const module = await core.newQuickJSWASMModuleFromVariant(custom)
     return { module, heap, alloc: allocatorOf(module) }
   }

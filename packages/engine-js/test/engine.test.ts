@@ -95,7 +95,12 @@ describe('bridges', () => {
         methods: {
           get: { args: [z.string()], handler: async (_ctx, k) => store.get(k) ?? null },
           set: { args: [z.string(), z.string()], handler: (_ctx, k, v) => void store.set(k, v) },
-          fail: { args: [], handler: () => { throw new Error('handler says no') } },
+          fail: {
+            args: [],
+            handler: () => {
+              throw new Error('handler says no')
+            },
+          },
         },
       }),
     )
@@ -151,7 +156,11 @@ describe('globals, context, logs', () => {
 describe('modules', () => {
   it('imports host-registered modules only, fresh per execution', async () => {
     const h = await make()
-    h.modules.register({ name: 'util', language: 'js', source: 'let n = 0; export const inc = () => ++n; export default { twice: (x) => 2 * x }' })
+    h.modules.register({
+      name: 'util',
+      language: 'js',
+      source: 'let n = 0; export const inc = () => ++n; export default { twice: (x) => 2 * x }',
+    })
     expect((await js(h, 'import util, { inc } from "util"\ninc()\nexport default util.twice(inc())')).value).toBe(4)
     expect((await js(h, 'import { inc } from "util"\nexport default inc()')).value).toBe(1)
     expect((await js(h, 'const m = await import("util"); m.default.twice(5)')).value).toBe(10)
