@@ -1,4 +1,4 @@
-import { ConversionError, type VisibleMethod } from '@polyhost/core'
+import { BridgeError, ConversionError, type VisibleMethod } from '@polyhost/core'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 
@@ -121,7 +121,7 @@ export class GuestCalls {
     try {
       return this.state.converter.toHost(handle)
     } catch (e) {
-      if (e instanceof ConversionError) throw new ConversionError(e.path, `${path}: argument ${i + 1}: ${e.message}`)
+      if (e instanceof ConversionError) throw new BridgeError(`${path}: argument ${i + 1}: ${e.message}`, path)
       throw e
     }
   }
