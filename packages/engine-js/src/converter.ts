@@ -223,7 +223,8 @@ export class Converter {
     if (stack.some((a) => ctx.sameValue(a, h))) throw guard.error('cycle detected')
     stack.push(h)
     if (array) {
-      const n = ctx.getLength(h) ?? 0
+      // not ctx.getLength: its cached out-pointer view goes stale once the heap has grown
+      const n = ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l))
       for (let i = 0; i < n; i++) (out as unknown[]).push(ctx.getProp(h, i).consume((c) => this.read(c, guard, stack, i, true)))
     } else {
       const keys = JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[]

@@ -17,6 +17,7 @@ import type { WasmLoader } from './wasm.js'
 export interface JsEngineSettings {
   readonly initScript?: string | undefined
   readonly retainHeapBytes: number
+  readonly heapReserveBytes: number
   readonly onLeak?: ((message: string) => void) | undefined
 }
 

@@ -28,6 +28,11 @@ export class HeapGuard {
   private ballast: number[] = []
   /** Free bytes measured inside the heap at the last `measure()`. */
   free = 0
+  /**
+   * False for sanitizer builds, whose allocator aborts instead of returning NULL: there the
+   * guard only caps growth and never probes free space.
+   */
+  probing = true
   /** Set when a growth was refused; cleared by `begin`. */
   tripped = false
   /** Heap size the refused growth asked for. */
@@ -83,7 +88,7 @@ export class HeapGuard {
       this.cap = Number.POSITIVE_INFINITY
       return
     }
-    if (this.free > limit) {
+    if (this.probing && this.free > limit) {
       this.cap = this.size
       this.fill(alloc, this.free - limit)
       this.cap = this.size
@@ -120,6 +125,7 @@ export class HeapGuard {
    * have to grow the heap, then freeing them. Cheap after a fresh start (a few dozen calls).
    */
   measure(alloc: Allocator): number {
+    if (!this.probing) return 0
     const saved = this.cap
     this.cap = this.size
     const blocks: number[] = []

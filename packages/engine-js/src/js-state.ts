@@ -24,14 +24,15 @@ export interface StateOptions {
   readonly initScript?: string | undefined
   /** A state whose heap grew more than this above its baseline is destroyed at reset. */
   readonly retainHeapBytes: number
+  /** Headroom of each instance's Memory maximum above the policy's memory limit. */
+  readonly heapReserveBytes: number
   /** Debug variants: report allocations still live when a state is destroyed. */
   readonly onLeak?: ((message: string) => void) | undefined
 }
 
-const SETUP_TIMEOUT_MS = 5_000
+const SETUP_TIMEOUT_MS = 30_000
 /** Imported modules stay in a context; past this many the state is replaced. */
 const MAX_MODULE_LOADS = 256
-const RESERVE_BYTES = 32 << 20
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -86,7 +87,10 @@ export class JsState implements ConverterHost {
   static async create(opts: StateOptions): Promise<JsState> {
     const mem = opts.env.security.policy.limits.memoryBytes
     const printErr = (m: string) => opts.env.logger.debug(`quickjs: ${m}`)
-    const instance = await opts.wasm.instantiate(mem === false ? MAX_HEAP_BYTES : mem + RESERVE_BYTES + opts.retainHeapBytes, printErr)
+    const instance = await opts.wasm.instantiate(
+      mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes,
+      printErr,
+    )
     const runtime = instance.module.newRuntime()
     let state: JsState | undefined
     try {

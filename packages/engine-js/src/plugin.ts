@@ -16,6 +16,12 @@ export interface JsEngineOptions extends WasmOptions {
    */
   readonly retainHeapBytes?: number
   /**
+   * Headroom of each state's `WebAssembly.Memory` maximum above the policy's memory limit
+   * (the engine's own baseline lives there). Default 32 MiB; debug variants with a leak
+   * sanitizer need far more.
+   */
+  readonly heapReserveBytes?: number
+  /**
    * Called when a destroyed state still had QuickJS allocations or handles alive. Use with
    * a debug variant (`@jitl/quickjs-wasmfile-debug-sync`) in tests.
    */
@@ -44,6 +50,7 @@ export const jsEngine: EngineFactory<JsEngineOptions> = (options = {}) => {
       JsEngine.create(env, wasm, {
         initScript: options.initScript,
         retainHeapBytes: options.retainHeapBytes ?? 16 << 20,
+        heapReserveBytes: options.heapReserveBytes ?? 32 << 20,
         onLeak: options.onLeak,
       }),
   }

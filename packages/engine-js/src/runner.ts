@@ -90,13 +90,20 @@ async function settle(state: JsState, h: QuickJSHandle): Promise<QuickJSHandle> 
       h.dispose()
       throw e
     }
-    if (ctx.getPromiseState(h).type !== 'pending') continue
+    if (!pending(state, h)) continue
     if (state.calls.inflight === 0 && !state.runtime.hasPendingJob()) {
       h.dispose()
       throw new GuestDeadlock()
     }
     await state.calls.settled()
   }
+}
+
+function pending(state: JsState, h: QuickJSHandle): boolean {
+  const st = state.ctx.getPromiseState(h)
+  if (st.type === 'fulfilled' && !st.notAPromise) st.value.dispose()
+  else if (st.type === 'rejected') st.error.dispose()
+  return st.type === 'pending'
 }
 
 /** Runs pending jobs in batches; the interrupt handler stops runaway jobs, this stops floods. */

@@ -47,6 +47,7 @@ export class WasmLoader {
     const { core, variant, wasm } = await this.load()
     const limit = Math.min(MAX_HEAP_BYTES, Math.max(INITIAL_PAGES * PAGE, Math.ceil(maxBytes / PAGE) * PAGE))
     const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: limit / PAGE })
+    // the guard must own `memory.grow` before the module allocates anything
     const heap = new HeapGuard(memory, limit)
     const emscriptenModule = (printErr ? { printErr } : {}) as CustomizeVariantOptions['emscriptenModule']
     const custom = core.newVariant(
@@ -54,6 +55,7 @@ export class WasmLoader {
       wasm ? { wasmModule: wasm, wasmMemory: memory, emscriptenModule } : { wasmMemory: memory, emscriptenModule },
     )
     const module = await core.newQuickJSWASMModuleFromVariant(custom)
+    heap.probing = !module.getFFI().QTS_BuildIsSanitizeLeak()
     return { module, heap, alloc: allocatorOf(module) }
   }
 

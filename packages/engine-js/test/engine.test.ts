@@ -173,3 +173,93 @@ describe('modules', () => {
     await expect(js(h, 'import b from "b"\nexport default b')).rejects.toThrow(/not available/)
   })
 })
+
+describe('values', () => {
+  const value = {
+    n: 1.5,
+    big: 2n ** 70n,
+    u: undefined,
+    bytes: new Uint8Array([1, 2, 3]),
+    when: new Date(0),
+    list: [1, 'two', null, [Number.NaN, -0, Number.POSITIVE_INFINITY]],
+    map: new Map([['k', 1]]),
+    deep: { a: { b: { c: 'd' } } },
+  }
+
+  it('round-trips the value table exactly', async () => {
+    const h = await make()
+    const r = await js(h, 'v', { globals: { v: value } })
+    expect(r.value).toEqual({ ...value, map: { k: 1 } })
+    const types = await js(h, '[typeof v.big, v.bytes instanceof Uint8Array, v.when instanceof Date, Object.is(v.list[3][1], -0)]', {
+      globals: { v: value },
+    })
+    expect(types.value).toEqual(['bigint', true, true, true])
+  })
+
+  it('takes the JSON path for plain data and keeps __proto__ keys as data', async () => {
+    const h = await make()
+    const r = await js(h, 'const o = JSON.parse(\'{"__proto__": {"x": 1}, "a": [1, {"b": true}]}\'); o')
+    const v = r.value as Record<string, unknown>
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype)
+    expect(Object.hasOwn(v, '__proto__')).toBe(true)
+    expect(v.a).toEqual([1, { b: true }])
+  })
+
+  it('names the path of cycles, over-deep values and unsupported types', async () => {
+    const h = await make({ maxDepth: 8 })
+    await expect(js(h, 'const a = { b: {} }; a.b.c = a; a')).rejects.toThrow('$.b.c: cycle detected')
+    await expect(js(h, 'let o = {}; for (let i = 0; i < 20; i++) o = { o }; o')).rejects.toThrow(/nesting deeper than 8/)
+    await expect(js(h, '({ f: () => 1 })')).rejects.toThrow('$.f: function values cannot cross to the host')
+    await expect(js(h, 'new (class Point {})()')).rejects.toThrow(/instance of Point/)
+  })
+
+  it('round-trips custom types through a hidden tag', async () => {
+    const h = await make()
+    class Money {
+      constructor(readonly cents: number) {}
+    }
+    h.converters.register<Money, { cents: number }>({
+      name: 'Money',
+      test: (v) => v instanceof Money,
+      toScript: (m) => ({ cents: m.cents }),
+      fromScript: (s) => new Money(s.cents),
+    })
+    const r = await js(h, '[m, m.cents + 1, { cents: 5 }]', { globals: { m: new Money(250) } })
+    const [m, n, plain] = r.value as [Money, number, unknown]
+    expect(m).toBeInstanceOf(Money)
+    expect(m.cents).toBe(250)
+    expect(n).toBe(251)
+    expect(plain).not.toBeInstanceOf(Money)
+  })
+
+  it('passes host functions, sync and async', async () => {
+    const h = await make()
+    const r = await js(h, 'const x = await slow(2); add(x, 3)', {
+      globals: { add: (a: number, b: number) => a + b, slow: async (a: number) => a * 10 },
+    })
+    expect(r.value).toBe(23)
+  })
+})
+
+describe('determinism', () => {
+  it('freezes the clock and seeds Math.random per execution', async () => {
+    const h = await make({ policy: { preset: 'standard', determinism: { time: 'frozen', now: 1_000_000, random: 'seeded', seed: 7 } } })
+    const src = '[Date.now(), new Date().getTime(), Math.random(), Math.random(), new Date(5).getTime()]'
+    const a = (await js(h, src)).value as number[]
+    const b = (await js(h, src)).value as number[]
+    expect(a.slice(0, 2)).toEqual([1_000_000, 1_000_000])
+    expect(a[4]).toBe(5)
+    expect(a).toEqual(b)
+    expect(a[2]).not.toBe(a[3])
+  })
+
+  it('removes what the policy denies', async () => {
+    const h = await make({ policy: { preset: 'standard', libraries: { deny: ['Math.random', 'Date', 'Proxy'] } } })
+    expect((await js(h, '[typeof Math.random, typeof Date, typeof Proxy, typeof Math.max]')).value).toEqual([
+      'undefined',
+      'undefined',
+      'undefined',
+      'function',
+    ])
+  })
+})

@@ -72,7 +72,9 @@ describe('nothing of the host is reachable', () => {
       'kv.get.constructor',
       'Object.getPrototypeOf(async function () {}).constructor',
     ]
-    const r = await js(`[${probes.map((p) => `(() => { try { const F = ${p}; return typeof F === 'function' ? String(F('return 1')) : 'absent' } catch (e) { return e instanceof TypeError ? 'blocked' : 'other ' + e } })()`).join(',')}]`)
+    const r = await js(
+      `[${probes.map((p) => `(() => { try { const F = ${p}; return typeof F === 'function' ? String(F('return 1')) : 'absent' } catch (e) { return e instanceof TypeError ? 'blocked' : 'other ' + e } })()`).join(',')}]`,
+    )
     expect(r).toEqual(['absent', 'blocked', 'blocked', 'blocked', 'blocked', 'blocked', 'blocked', 'blocked'])
     expect(await js('(() => {}) instanceof Function')).toBe(true)
   })

@@ -1,0 +1,71 @@
+import debugVariant from '@jitl/quickjs-wasmfile-debug-sync'
+import { createHost, defineBridge, type Host } from '@polyhost/core'
+import type { QuickJSSyncVariant } from 'quickjs-emscripten-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { compileWasm, jsEngine } from '../src/index.js'
+
+// The debug build asserts on objects still alive when a runtime is freed and has a leak
+// checker; every state is destroyed at close (or after a trip), so any handle the engine
+// forgot to dispose shows up in `leaks`.
+const leaks: string[] = []
+let host: Host
+
+beforeAll(async () => {
+  const engine = jsEngine({
+    variant: debugVariant as unknown as QuickJSSyncVariant,
+    wasmModule: () => compileWasm('@jitl/quickjs-wasmfile-debug-sync/wasm'),
+    onLeak: (m) => leaks.push(m),
+    // the leak sanitizer allocates inside the same heap
+    heapReserveBytes: 1 << 30,
+  })
+  host = await createHost({ engines: [engine], pool: { min: 1, max: 2, maxUses: 3 }, limits: { timeoutMs: 60_000, memoryBytes: false } })
+  host.bridges.register(
+    defineBridge({
+      name: 'kv',
+      methods: {
+        echo: { args: [z.any()], handler: (_ctx, v) => v },
+        later: { args: [z.any()], handler: async (_ctx, v) => v },
+        fail: { args: [], handler: () => Promise.reject(new Error('no')) },
+      },
+    }),
+  )
+  host.modules.register({ name: 'util', language: 'js', source: 'export default (x) => x * 2' })
+}, 60_000)
+afterAll(async () => {
+  await host.close()
+  expect(leaks).toEqual([])
+})
+
+const value = {
+  n: 1.5,
+  big: 2n ** 70n,
+  u: undefined,
+  bytes: new Uint8Array([1, 2, 3]),
+  when: new Date(0),
+  list: [1, 'two', null, [NaN, -0]],
+  map: new Map([['k', 1]]),
+}
+
+describe('debug variant: no leaked handles', () => {
+  it('converts every kind of value both ways', async () => {
+    const r = await host.execute({ language: 'js', source: 'kv.echo(v)', globals: { v: value, f: (x: number) => x + 1 } })
+    expect(r.value).toEqual({ ...value, map: { k: 1 } })
+  })
+
+  it('runs async bridges, modules, top-level await and errors', async () => {
+    expect((await host.execute({ language: 'js', source: 'import d from "util"\nexport default d(await kv.later(21))' })).value).toBe(42)
+    await expect(host.execute({ language: 'js', source: 'await kv.fail()' })).rejects.toThrow(/no/)
+    await expect(host.execute({ language: 'js', source: 'null.x' })).rejects.toThrow(/TypeError/)
+    await expect(host.execute({ language: 'js', source: 'let (' })).rejects.toThrow(/SyntaxError/)
+    expect(
+      (await host.execute({ language: 'js', source: 'console.log({a: 1}); f(1)', globals: { f: (x: number) => x + 1 } })).logs,
+    ).toHaveLength(1)
+  })
+
+  it('trips limits and discards states cleanly', async () => {
+    await expect(host.execute({ language: 'js', source: 'while (true) {}', limits: { timeoutMs: 100 } })).rejects.toThrow(/timeout/)
+    await expect(host.execute({ language: 'js', source: 'function f() { return f() + 1 } f()' })).rejects.toThrow(/stack/)
+    expect((await host.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
+  })
+})
