@@ -35,10 +35,12 @@ export class Converter {
    * Host → guest for `begin`: a JSON string the guest parses itself when the value is
    * plain, else the exact handle. Saves a call on every execution.
    */
-  toGuestOrJson(value: object): QuickJSHandle {
+  toGuestOrJson(record: object): QuickJSHandle {
     const { ctx } = this.host
-    if (this.isJsonPlain(value)) return ctx.newString(JSON.stringify(value))
-    return this.build(value, new ConversionGuard(this.host.maxDepth), undefined)
+    // the record itself (globals, context) is a wrapper: its values get the full depth
+    const depth = this.host.maxDepth + 1
+    if (this.isJsonPlain(record, depth)) return ctx.newString(JSON.stringify(record))
+    return this.build(record, new ConversionGuard(depth), undefined)
   }
 
   /** Guest → host. Does not dispose `handle`. */
@@ -48,8 +50,8 @@ export class Converter {
 
   // --- internal ---
 
-  private isJsonPlain(root: object): boolean {
-    const { converters, maxDepth } = this.host
+  private isJsonPlain(root: object, maxDepth = this.host.maxDepth): boolean {
+    const { converters } = this.host
     const ancestors: object[] = []
     const walk = (v: unknown): boolean => {
       switch (typeof v) {
@@ -89,7 +91,7 @@ export class Converter {
       case 'number':
         return ctx.newNumber(v)
       case 'string':
-        return ctx.newString(v)
+        return this.string(v)
       case 'bigint':
         return ctx.newBigInt(v)
     }
@@ -142,6 +144,7 @@ export class Converter {
         const h = this.build(item, guard, k)
         try {
           if (k === '__proto__') ctx.defineProp(target, k, { value: h, configurable: true, enumerable: true })
+          else if (typeof k === 'string' && k.includes('\0')) this.string(k).consume((key) => ctx.setProp(target, key, h))
           else ctx.setProp(target, k, h)
         } finally {
           h.dispose()
@@ -165,7 +168,7 @@ export class Converter {
       case 'number':
         return ctx.getNumber(h)
       case 'string':
-        return ctx.getString(h)
+        return this.readString(h)
       case 'bigint':
         return ctx.getBigInt(h)
       case 'object':
@@ -239,6 +242,23 @@ export class Converter {
     stack.pop()
     guard.leave(key !== undefined)
     return out
+  }
+
+  /** quickjs-emscripten passes strings as C strings: one with NUL goes through JSON. */
+  private string(v: string): QuickJSHandle {
+    const { ctx } = this.host
+    if (!v.includes('\0')) return ctx.newString(v)
+    return ctx.newString(JSON.stringify(v)).consume((s) => this.host.call('parse', s))
+  }
+
+  private readString(h: QuickJSHandle): string {
+    const { ctx } = this.host
+    const s = ctx.getString(h)
+    const length = ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l))
+    if (s.length === length) return s
+    // cut at a NUL: ask the guest for the JSON form
+    const json = ctx.newNumber(1).consume((depth) => this.host.call('plainJson', h, depth))
+    return JSON.parse(json.consume((j) => ctx.getString(j))) as string
   }
 
   private fail(guard: ConversionGuard, key: string | number | undefined, reason: string): never {
