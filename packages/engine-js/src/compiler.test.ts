@@ -1,0 +1,31 @@
+import { ScriptSyntaxError } from '@polyhost/core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { Compiler } from './compiler.js'
+import { WasmLoader } from './wasm.js'
+
+const compiler = new Compiler(new WasmLoader())
+afterAll(() => compiler.close())
+const src = (source: string, name = 's.js') => ({ language: 'js', name, source, hash: 'h' })
+
+describe('Compiler', () => {
+  it('decides the kind of a script', async () => {
+    expect((await compiler.compile(src('1 + 1'))).kind).toBe('classic')
+    expect((await compiler.compile(src('await 1'))).kind).toBe('async')
+    expect((await compiler.compile(src('export default 1'))).kind).toBe('module')
+    expect((await compiler.compile(src('1', 'x.mjs'))).kind).toBe('module')
+    expect((await compiler.compile(src('import u from "util"\nexport default u'))).kind).toBe('module')
+  })
+
+  it('keeps positions: hashbang lines stay, prologues are one line', async () => {
+    const c = await compiler.compile(src('#!/usr/bin/env qjs\n1'))
+    expect(c.body.split('\n')).toHaveLength(3)
+    expect(c.lineOffset).toBe(1)
+  })
+
+  it('reports syntax errors with line and column', async () => {
+    const e = await compiler.compile(src('let a = 1\nlet b = )', 'bad.js')).catch((x) => x)
+    expect(e).toBeInstanceOf(ScriptSyntaxError)
+    expect([e.scriptName, e.line]).toEqual(['bad.js', 2])
+    expect(e.column).toBeGreaterThan(0)
+  })
+})

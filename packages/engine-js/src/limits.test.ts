@@ -1,0 +1,19 @@
+import type { ResolvedLimits } from '@polyhost/core'
+import { describe, expect, it } from 'vitest'
+import { interruptBudget, MAX_STACK_BYTES, stackBytesFor } from './limits.js'
+
+const base: ResolvedLimits = { instructions: 1_000_000, timeoutMs: 1000, memoryBytes: 1, stackDepth: 150, bridgeCalls: 1, outputBytes: 1 }
+
+describe('limits', () => {
+  it('turns instructions into interrupt calls', () => {
+    expect(interruptBudget(base)).toBe(100)
+    expect(interruptBudget({ ...base, instructions: false })).toBe(Number.POSITIVE_INFINITY)
+  })
+
+  it('sizes the stack from the depth, never above 256 KiB', () => {
+    expect(stackBytesFor(base)).toBe(16 * 1024 + 150 * 256)
+    expect(stackBytesFor({ ...base, stackDepth: 1 })).toBe(32 * 1024)
+    expect(stackBytesFor({ ...base, stackDepth: 100_000 })).toBe(MAX_STACK_BYTES)
+    expect(stackBytesFor({ ...base, stackDepth: false })).toBe(MAX_STACK_BYTES)
+  })
+})
