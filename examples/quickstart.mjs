@@ -1,5 +1,5 @@
 // quickstart — one Lua and one JavaScript script on the same host, each reading globals
-// and calling a typed bridge. Run: node examples/quickstart.mjs (after `pnpm build`).
+// and calling a typed bridge (Lua sequences start at 1, JS arrays at 0). Run: node examples/quickstart.mjs (after `pnpm build`).
 import { createHost, defineBridge } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
@@ -30,7 +30,7 @@ console.log(`lua  -> ${lua.value}   (logs: ${lua.logs.map((l) => l.message).join
 
 const js = await host.execute({
   name: 'hello.js',
-  source: 'console.log("js sees " + names.length + " names"); greeter.greet(names[1], 1) + "!"',
+  source: 'console.log("js sees " + names.length + " names"); greeter.greet(names[0], 1) + "!"',
   globals: { names: ['lua', 'js'] },
 })
 console.log(`js   -> ${js.value}   (logs: ${js.logs.map((l) => l.message).join('; ')})`)

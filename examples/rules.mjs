@@ -11,11 +11,13 @@ const rules = [
 const orders = Array.from({ length: 50 }, (_, i) => ({ total: i * 5, customer: { tier: i % 7 === 0 ? 'vip' : 'std' } }))
 
 let flagged = 0
+let reused = 0
 for (const order of orders) {
   const hits = await Promise.all(rules.map((r) => r.run({ globals: { order } })))
   if (hits.some((h) => h.value === true)) flagged++
+  reused += hits.filter((h) => h.stats.compileCacheHit).length
 }
-const { cache } = host.stats()
+const { cache, executions } = host.stats()
 console.log(`flagged ${flagged} of ${orders.length} orders`)
-console.log(`compile cache: ${cache.hits} hits, ${cache.misses} misses, ${cache.size} entries`)
+console.log(`${executions} runs, ${reused} without re-parsing; compile cache: ${cache.misses} compiles, ${cache.size} entries`)
 await host.close()
