@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // CI asks for a machine-readable report beside the usual one (see .ci/run)
+    ...(process.env.POLYHOST_TEST_JSON ? { reporters: ['default', 'json'], outputFile: { json: process.env.POLYHOST_TEST_JSON } } : {}),
   },
 })

@@ -15,12 +15,5 @@ runConformance(
     hostOptions: { isolation: 'worker', workers: 1 },
     // a loaded machine also starts a worker per host
     timeoutMs: 60_000,
-    skip: [
-      {
-        reason:
-          'worker mode, loaded machine: after the watchdog replaces the worker, the check that the next execution is correct runs under the same 150 ms host timeout, which a fresh worker creating a new QuickJS state can exceed (kit timing, not containment)',
-        tests: ['limits.timeout.trips', 'limits.timeout.async-bridge'],
-      },
-    ],
   },
 )
