@@ -26,6 +26,8 @@ export const GUEST_SETUP = String.raw`(function setup(configJson, hostLog) {
   'use strict';
   const G = globalThis;
   const cfg = JSON.parse(configJson);
+  // called by name other than eval: an indirect eval, at global scope
+  const indirectEval = G.eval;
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
     defineProperty, keys: objectKeys } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
@@ -115,6 +117,7 @@ export const GUEST_SETUP = String.raw`(function setup(configJson, hostLog) {
   // --- per-execution context ---
   const empty = freeze({});
   let current = empty;
+  const injected = [];
   defineProperty(G, 'context', { get: function context() { return current; }, enumerable: false, configurable: true });
   const deepFreeze = (v) => {
     if (v !== null && typeof v === 'object' && !isFrozen(v)) {
@@ -220,32 +223,49 @@ export const GUEST_SETUP = String.raw`(function setup(configJson, hostLog) {
     return true;
   };
 
+  // globals were checked against the baseline by the host; values may be JSON text
+  const begin = (globals, ctx, now, seed) => {
+    if (now !== undefined) frozenNow = now;
+    if (seed !== undefined) rng = seed | 0;
+    current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
+    if (globals === undefined) return;
+    const g = typeof globals === 'string' ? parse(globals) : globals;
+    for (const k of objectKeys(g)) {
+      defineProperty(G, k, { value: g[k], writable: true, enumerable: true, configurable: true });
+      injected.push(k);
+    }
+  };
+
   return freeze({
     lockdown,
     check,
     install(name, value) {
       defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: false });
     },
-    begin(globals, ctx, now, seed) {
-      frozenNow = now;
-      rng = seed | 0;
-      current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
-      if (globals === undefined) return;
-      const g = typeof globals === 'string' ? parse(globals) : globals;
-      for (const k of objectKeys(g)) {
-        if (apply(setHas, baseline, [k])) throw new TypeError("global '" + k + "' would replace a built-in");
-        defineProperty(G, k, { value: g[k], writable: true, enumerable: true, configurable: true });
-      }
+    begin,
+    run(globals, ctx, now, seed, body) {
+      begin(globals, ctx, now, seed);
+      return indirectEval(body);
     },
+    baselineJson() { return stringify(ownKeys(G).filter((k) => typeof k === 'string')); },
     reset() {
       current = empty;
       let clean = true;
-      for (const k of ownKeys(G)) {
-        if (apply(setHas, baseline, [k])) continue;
-        try { if (!delete G[k]) clean = false; } catch (e) { clean = false; }
+      for (let i = 0; i < injected.length; i++) {
+        try { if (!delete G[injected[i]]) clean = false; } catch (e) { clean = false; }
+      }
+      injected.length = 0;
+      // baseline globals cannot be deleted, so an unchanged count means nothing was added
+      const keys = ownKeys(G);
+      if (keys.length !== baseline.size) {
+        for (const k of keys) {
+          if (apply(setHas, baseline, [k])) continue;
+          try { if (!delete G[k]) clean = false; } catch (e) { clean = false; }
+        }
+        clean = clean && ownKeys(G).length === baseline.size;
       }
       if (getPrototypeOf(G) !== baseProto) { try { setPrototypeOf(G, baseProto); } catch (e) { clean = false; } }
-      return clean && check();
+      return clean && isExtensible(G);
     },
     parse(s) { return parse(s); },
     plainJson(v, max) { return plain(v, 0, max) ? stringify(v) : undefined; },

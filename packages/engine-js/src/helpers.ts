@@ -4,6 +4,8 @@ export const HELPER_NAMES = [
   'check',
   'install',
   'begin',
+  'run',
+  'baselineJson',
   'reset',
   'parse',
   'plainJson',

@@ -1,4 +1,11 @@
-import type { EngineEnvironment, Execution, ExecutionRequest, LogLevel, ModuleDefinition } from '@polyhost/core'
+import {
+  type EngineEnvironment,
+  type Execution,
+  type ExecutionRequest,
+  InvalidArgumentError,
+  type LogLevel,
+  type ModuleDefinition,
+} from '@polyhost/core'
 import type {
   JSModuleLoadResult,
   JSModuleNormalizeResult,
@@ -57,6 +64,7 @@ export class JsState implements ConverterHost {
   private runToken = 0
   private baseHeap = 0
   private checked = false
+  private baseline = new Set<string>()
 
   private constructor(
     readonly instance: WasmInstance,
@@ -139,8 +147,12 @@ export class JsState implements ConverterHost {
     return this.calls.hostFunction(fn)
   }
 
-  /** Starts an execution: limits, context, globals, determinism. */
-  begin(ex: Execution, req: ExecutionRequest): void {
+  /**
+   * Starts an execution: limits, context, globals, determinism. With `body` (a classic
+   * script) the same guest call also evaluates it, saving a boundary crossing; the result
+   * handle is returned.
+   */
+  begin(ex: Execution, req: ExecutionRequest, body?: string): QuickJSHandle | undefined {
     this.execution = ex
     this.runToken++
     this.ticks = 0
@@ -150,16 +162,27 @@ export class JsState implements ConverterHost {
     const stack = stackBytesFor(limits)
     if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
     this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)
+    const names = Object.keys(req.globals)
+    for (const k of names) {
+      if (this.baseline.has(k)) throw new InvalidArgumentError(`execute: globals: '${k}' would replace a built-in global`)
+    }
     const { ctx } = this
-    const globals = Object.keys(req.globals).length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined
-    const context = Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined
-    const d = ex.init.security.policy.determinism
-    const now = ctx.newNumber(d.now ?? ex.startedAtEpoch)
-    const seed = ctx.newNumber(d.seed)
+    const args: QuickJSHandle[] = [
+      names.length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined,
+      Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined,
+    ]
     try {
-      this.call('begin', globals, context, now, seed).dispose()
+      const d = ex.init.security.policy.determinism
+      args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
+      args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
+      if (body === undefined) {
+        this.call('begin', ...args).dispose()
+        return undefined
+      }
+      args.push(ctx.newString(body))
+      return this.call('run', ...args)
     } finally {
-      for (const h of [globals, context, now, seed]) h.dispose()
+      for (const h of args) h.dispose()
     }
   }
 
@@ -248,6 +271,7 @@ export class JsState implements ConverterHost {
     this.calls.installBridges(opts.env.bridges.visible(security))
     if (opts.initScript) this.runInit(opts.initScript)
     this.call('lockdown').dispose()
+    this.baseline = new Set(JSON.parse(this.call('baselineJson').consume((h) => ctx.getString(h))) as string[])
     this.setupDeadline = Number.POSITIVE_INFINITY
     this.instance.heap.measure(this.instance.alloc)
     this.baseHeap = this.instance.heap.size

@@ -27,13 +27,8 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
   const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset }
   ex.check()
   try {
-    try {
-      state.begin(ex, req)
-    } catch (e) {
-      if (e instanceof GuestThrow) throw new InvalidArgumentError(`execute: globals: ${e.info.message}`)
-      throw e
-    }
-    let h = evaluate(state, script)
+    let h =
+      script.kind === 'classic' ? (state.begin(ex, req, script.body) as QuickJSHandle) : (state.begin(ex, req), evaluate(state, script))
     h = await settle(state, h)
     if (script.kind === 'async') h = h.consume((box) => state.ctx.getProp(box, 'value'))
     else if (script.kind === 'module') h = h.consume((ns) => state.ctx.getProp(ns, 'default'))
@@ -59,11 +54,6 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
 
 function evaluate(state: JsState, script: JsCompiledScript): QuickJSHandle {
   const { ctx } = state
-  if (script.kind === 'classic') {
-    const r = ctx.newString(script.body).consume((s) => ctx.callFunction(state.evalFn, ctx.undefined, s))
-    if (r.error) throw state.failure(r.error)
-    return r.value
-  }
   const flags = script.kind === 'module' ? { type: 'module' as const } : EVAL_GLOBAL_STRICT | FLAG_ASYNC
   const r = ctx.evalCode(script.body, script.name, flags)
   if (r.error) throw state.failure(r.error)
