@@ -22,7 +22,7 @@ export interface GuestConfig {
  * context can be reused: scripts cannot change anything shared, and what they add to
  * `globalThis` is deleted by `reset()`.
  */
-export const GUEST_SETUP = String.raw`(function setup(configJson, hostLog) {
+export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   'use strict';
   const G = globalThis;
   const cfg = JSON.parse(configJson);

@@ -1,11 +1,4 @@
-import {
-  EngineCrashedError,
-  type ExecutionRequest,
-  type ExecutionResult,
-  InvalidArgumentError,
-  isFatal,
-  PolyhostError,
-} from '@polyhost/core'
+import { EngineCrashedError, type ExecutionRequest, type ExecutionResult, isFatal, PolyhostError } from '@polyhost/core'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'
@@ -27,8 +20,12 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
   const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset }
   ex.check()
   try {
-    let h =
-      script.kind === 'classic' ? (state.begin(ex, req, script.body) as QuickJSHandle) : (state.begin(ex, req), evaluate(state, script))
+    let h: QuickJSHandle
+    if (script.kind === 'classic') h = state.begin(ex, req, script.body) as QuickJSHandle
+    else {
+      state.begin(ex, req)
+      h = evaluate(state, script)
+    }
     h = await settle(state, h)
     if (script.kind === 'async') h = h.consume((box) => state.ctx.getProp(box, 'value'))
     else if (script.kind === 'module') h = h.consume((ns) => state.ctx.getProp(ns, 'default'))
