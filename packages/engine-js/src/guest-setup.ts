@@ -215,11 +215,17 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     const p = getPrototypeOf(v);
     if (p === ArrayProto) {
       if (!isArray(v)) return false;
-      for (let i = 0; i < v.length; i++) if (!(i in v) || !plain(v[i], depth + 1, max)) return false;
+      const n = v.length;
+      for (let i = 0; i < n; i++) if (!(i in v) || !plain(v[i], depth + 1, max)) return false;
       return true;
     }
-    if ((p !== ObjectProto && p !== null) || apply(wmHas, tags, [v])) return false;
-    for (const k of objectKeys(v)) if (k === 'toJSON' || !plain(v[k], depth + 1, max)) return false;
+    // tags is private and WeakMap.prototype is frozen: a direct method call is safe here
+    if ((p !== ObjectProto && p !== null) || tags.has(v)) return false;
+    const keys = objectKeys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k === 'toJSON' || !plain(v[k], depth + 1, max)) return false;
+    }
     return true;
   };
 
