@@ -47,8 +47,8 @@ export interface Snapshot {
 
 // --- host → worker ---
 
-export interface CompileMessage {
-  readonly t: 'compile'
+/** What every message about one script carries: which engine, the source and the registries. */
+interface ScriptMessage {
   readonly id: number
   readonly engine: string
   readonly language: string
@@ -58,15 +58,12 @@ export interface CompileMessage {
   readonly snapshot: Snapshot | undefined
 }
 
-export interface ExecuteMessage {
+export interface CompileMessage extends ScriptMessage {
+  readonly t: 'compile'
+}
+
+export interface ExecuteMessage extends ScriptMessage {
   readonly t: 'execute'
-  readonly id: number
-  readonly engine: string
-  readonly language: string
-  readonly name: string
-  readonly source: string
-  readonly hash: string
-  readonly snapshot: Snapshot | undefined
   readonly globals: Readonly<Record<string, unknown>>
   readonly context: Readonly<Record<string, unknown>>
   readonly tenant: string | undefined
