@@ -29,7 +29,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval;
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
-    defineProperty, keys: objectKeys } = Object;
+    defineProperty, keys: objectKeys, create: objectCreate } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
   const isArray = Array.isArray, parse = JSON.parse, stringify = JSON.stringify;
   const StringOf = String, imul = Math.imul, isFiniteNumber = Number.isFinite;
@@ -117,7 +117,6 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // --- per-execution context ---
   const empty = freeze({});
   let current = empty;
-  const injected = [];
   defineProperty(G, 'context', { get: function context() { return current; }, enumerable: false, configurable: true });
   const deepFreeze = (v) => {
     if (v !== null && typeof v === 'object' && !isFrozen(v)) {
@@ -184,20 +183,25 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       for (const k of overridable) enableOverride(p, k);
       if (p === ErrorProto || getPrototypeOf(p) === ErrorProto) { enableOverride(p, 'name'); enableOverride(p, 'message'); }
     }
+    // Every global the baseline defines moves to a frozen object on the global object's
+    // prototype chain: scripts see the same names, but the global object itself keeps only
+    // what cannot move (undefined, NaN, Infinity), so finding what a script added is cheap.
     const roots = hidden();
+    const base = objectCreate(getPrototypeOf(G));
     for (const k of ownKeys(G)) {
       const d = getOwnPropertyDescriptor(G, k);
       if ('value' in d) roots.push(d.value);
       else roots.push(d.get, d.set);
       if (d.configurable) {
-        if ('value' in d) d.writable = false;
-        d.configurable = false;
-        defineProperty(G, k, d);
+        defineProperty(base, k, d);
+        delete G[k];
       }
     }
+    roots.push(base);
     harden(roots);
+    setPrototypeOf(G, base);
     baseline = new SetCtor(ownKeys(G));
-    baseProto = getPrototypeOf(G);
+    baseProto = base;
   };
   const check = () => baseline !== undefined && ownKeys(G).length === baseline.size && getPrototypeOf(G) === baseProto &&
     isExtensible(G) && isFrozen(ObjectProto) && isFrozen(ArrayProto) && isFrozen(FunctionProto) && isFrozen(ErrorProto);
@@ -229,38 +233,35 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     return true;
   };
 
-  // globals were checked against the baseline by the host; values may be JSON text
+  // Globals were checked against the baseline by the host; values may be JSON text. They
+  // become the per-execution scope object between the global object and the baseline, so
+  // installing them costs no property definitions and reset drops them with one call.
   const begin = (globals, ctx, now, seed) => {
     if (now !== undefined) frozenNow = now;
     if (seed !== undefined) rng = seed | 0;
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
     if (globals === undefined) return;
-    const g = typeof globals === 'string' ? parse(globals) : globals;
-    for (const k of objectKeys(g)) {
-      defineProperty(G, k, { value: g[k], writable: true, enumerable: true, configurable: true });
-      injected.push(k);
-    }
+    const scope = typeof globals === 'string' ? parse(globals) : globals;
+    setPrototypeOf(scope, baseProto);
+    setPrototypeOf(G, scope);
   };
 
   return freeze({
     lockdown,
     check,
     install(name, value) {
-      defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: false });
+      defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: true });
     },
     begin,
     run(globals, ctx, now, seed, body) {
       begin(globals, ctx, now, seed);
       return indirectEval(body);
     },
-    baselineJson() { return stringify(ownKeys(G).filter((k) => typeof k === 'string')); },
+    baselineJson() { return stringify([...ownKeys(G), ...ownKeys(baseProto)].filter((k) => typeof k === 'string')); },
     reset() {
       current = empty;
       let clean = true;
-      for (let i = 0; i < injected.length; i++) {
-        try { if (!delete G[injected[i]]) clean = false; } catch (e) { clean = false; }
-      }
-      injected.length = 0;
+      if (getPrototypeOf(G) !== baseProto) { try { setPrototypeOf(G, baseProto); } catch (e) { clean = false; } }
       // baseline globals cannot be deleted, so an unchanged count means nothing was added
       const keys = ownKeys(G);
       if (keys.length !== baseline.size) {
@@ -270,7 +271,6 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
         }
         clean = clean && ownKeys(G).length === baseline.size;
       }
-      if (getPrototypeOf(G) !== baseProto) { try { setPrototypeOf(G, baseProto); } catch (e) { clean = false; } }
       return clean && isExtensible(G);
     },
     parse(s) { return parse(s); },

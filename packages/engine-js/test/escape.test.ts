@@ -135,6 +135,22 @@ describe('tampering is invisible to the next execution and tenant', () => {
     expect(await js('[typeof secret, typeof v, typeof inherited]', { tenant: 'b' })).toEqual(['undefined', 'undefined', 'undefined'])
   })
 
+  it('globals a script shadows or reassigns are back at the baseline in the next execution', async () => {
+    await make()
+    const r = await js(
+      `Object.defineProperty(globalThis, 'JSON', { value: 'mine', configurable: true });
+      Object.getPrototypeOf(globalThis).leak = 1;
+      n = n + 1;
+      [typeof JSON, n, leak]`,
+      { globals: { n: 1 }, tenant: 'a' },
+    )
+    expect(r).toEqual(['string', 2, 1])
+    expect(await js('[typeof JSON.parse, typeof leak, typeof n]', { tenant: 'b' })).toEqual(['function', 'undefined', 'undefined'])
+    expect(await js('n', { globals: { n: 5 }, tenant: 'b' })).toBe(5)
+    // the baseline object under the scope is frozen like every other intrinsic
+    expect(await js(`try { Object.getPrototypeOf(globalThis).JSON = 1; 'changed' } catch { typeof JSON.parse }`)).toBe('function')
+  })
+
   it('a non-deletable global forces a fresh state', async () => {
     await make()
     await js(`Object.defineProperty(globalThis, 'stuck', { value: 'tenant a', configurable: false }); 0`, { tenant: 'a' })
