@@ -89,9 +89,10 @@ export class CompileCache {
     })
   }
 
-  /** One string per distinct parts (JSON, so no part can bleed into the next). */
+  /** One string per distinct parts: every part but the last is length-prefixed, so none can bleed into the next. */
   static key(p: CacheKeyParts): string {
-    return JSON.stringify([p.engineId, p.engineVersion, p.policyFingerprint, p.hash, p.name])
+    const { engineId: e, engineVersion: v, policyFingerprint: f, hash: h } = p
+    return `${e.length}:${e}${v.length}:${v}${f.length}:${f}${h.length}:${h}${p.name}`
   }
 
   /** Returns the cached script (or rethrows the cached syntax error), compiling on a miss. */

@@ -28,4 +28,16 @@ describe('Compiler', () => {
     expect([e.scriptName, e.line]).toEqual(['bad.js', 2])
     expect(e.column).toBeGreaterThan(0)
   })
+
+  it('marks single-expression classic scripts for a compiled function', async () => {
+    const expression = async (source: string) => (await compiler.compile(src(source))).expression !== undefined
+    for (const s of ['a + b', 'a + b;', ' /* c */ x.y(1)\n', '(() => 1)()', 'a ? b : c // done', 'String.raw`t`', '[1, 2]', '({ a: 1 })']) {
+      expect(await expression(s), s).toBe(true)
+    }
+    // statements, and what reads differently as an expression (a block, a declaration)
+    for (const s of ['a; b', 'const x = 1\nx', '{}', '{ a: 1 }', 'function f() {}', 'class A {}', 'async function f() {}', '', '// only']) {
+      expect(await expression(s), s).toBe(false)
+    }
+    expect((await compiler.compile(src('await 1'))).expression).toBeUndefined()
+  })
 })

@@ -17,6 +17,12 @@ export interface JsCompiledScript extends CompiledScript {
   readonly body: string
   /** Lines the prologue adds before the source. */
   readonly lineOffset: number
+  /**
+   * For a classic script that is one expression: a strict global script whose value is an
+   * arrow returning that expression. A state compiles it once and calls it on every run
+   * instead of parsing the source again; the value, `this` and positions are the same.
+   */
+  readonly expression?: string
 }
 
 const EVAL_GLOBAL = 0
@@ -34,6 +40,9 @@ const FLAGS: Readonly<Record<ScriptKind, number>> = {
 const MODULE_HINT = /^\s*(?:import\s*[\w{*'"]|export\s)/m
 const UNRESOLVED_IMPORT = /^could not load module /
 const RECYCLE_AFTER = 512
+const LEADING_TRIVIA = /^(?:\s|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/
+const NOT_AN_EXPRESSION = /^(?:\{|function\b|class\b|async\b)/
+const TRAILING_SEMICOLON = /;\s*$/
 const COMPILER_HEAP = 512 << 20
 
 /**
@@ -61,7 +70,9 @@ export class Compiler {
       if (!r.error) r.value.dispose()
       // a module that parsed but imports something: imports resolve at run time, per policy
       if (!thrown || (kind === 'module' && UNRESOLVED_IMPORT.test(thrown.message))) {
-        return { engineId: 'js', language: src.language, name: src.name, hash: src.hash, source: src.source, kind, ...bodyOf(kind, source) }
+        const expression = kind === 'classic' ? expressionOf(ctx, source, src.name) : undefined
+        const compiled = { engineId: 'js', language: src.language, name: src.name, hash: src.hash, source: src.source, kind }
+        return { ...compiled, ...bodyOf(kind, source), ...(expression ? { expression } : {}) }
       }
       first ??= thrown
     }
@@ -87,6 +98,24 @@ export class Compiler {
     }
     return this.vm.ctx
   }
+}
+
+/**
+ * The arrow form of a classic script that parses as one parenthesized expression. Scripts
+ * starting with `{`, `function`, `class` or `async` are left out: as statements they are a
+ * block or a declaration (value undefined), as an expression an object or a function.
+ */
+function expressionOf(ctx: QuickJSContext, source: string, name: string): string | undefined {
+  const start = source.replace(LEADING_TRIVIA, '')
+  if (start === '' || NOT_AN_EXPRESSION.test(start)) return undefined
+  const body = `'use strict';(() => (\n${source.replace(TRAILING_SEMICOLON, '')}\n))`
+  const r = ctx.evalCode(body, name, FLAGS.classic | FLAG_COMPILE_ONLY)
+  if (r.error) {
+    r.error.dispose()
+    return undefined
+  }
+  r.value.dispose()
+  return body
 }
 
 function bodyOf(kind: ScriptKind, source: string): { body: string; lineOffset: number } {

@@ -253,9 +253,10 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: true });
     },
     begin,
+    // body: the script's source (evaluated as global code) or its compiled expression
     run(globals, ctx, now, seed, body) {
       begin(globals, ctx, now, seed);
-      return indirectEval(body);
+      return typeof body === 'string' ? indirectEval(body) : body();
     },
     baselineJson() { return stringify([...ownKeys(G), ...ownKeys(baseProto)].filter((k) => typeof k === 'string')); },
     reset() {

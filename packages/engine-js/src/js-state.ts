@@ -14,13 +14,17 @@ import type {
   QuickJSRuntime,
   VmCallResult,
 } from 'quickjs-emscripten-core'
+import { LRUCache } from 'lru-cache'
+import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
+import { DirectCall } from './direct-call.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } from './limits.js'
 import { guestConfigFor } from './sandbox-config.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
+import { EXPRESSION_FILE } from './script-errors.js'
 import { MAX_HEAP_BYTES, type WasmInstance, type WasmLoader } from './wasm.js'
 
 /** Per-engine settings every state of it shares. */
@@ -38,8 +42,11 @@ export interface StateOptions {
 }
 
 const SETUP_TIMEOUT_MS = 30_000
+const EVAL_STRICT = 8
 /** Imported modules stay in a context; past this many the state is replaced. */
 const MAX_MODULE_LOADS = 256
+/** Compiled expression scripts a state keeps (each a small function in its heap). */
+const EXPRESSIONS_PER_STATE = 64
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -58,6 +65,7 @@ export class JsState implements ConverterHost {
   readonly bridgesVersion: number
   evalFn!: QuickJSHandle
   private helpers = {} as Record<HelperName, QuickJSHandle>
+  private readonly direct: DirectCall | undefined
   private tickBudget = Number.POSITIVE_INFINITY
   private stackBytes = MAX_STACK_BYTES
   private setupDeadline = Number.POSITIVE_INFINITY
@@ -65,6 +73,12 @@ export class JsState implements ConverterHost {
   private baseHeap = 0
   private checked = false
   private baseline = new Set<string>()
+  private readonly expressions = new LRUCache<string, QuickJSHandle>({
+    max: EXPRESSIONS_PER_STATE,
+    dispose: (h) => {
+      if (h.alive) h.dispose()
+    },
+  })
 
   private constructor(
     readonly instance: WasmInstance,
@@ -77,6 +91,7 @@ export class JsState implements ConverterHost {
     this.bridgesVersion = env.bridges.version
     this.converter = new Converter(this)
     this.calls = new GuestCalls(this)
+    this.direct = DirectCall.for(ctx, instance.alloc)
   }
 
   get converters() {
@@ -114,7 +129,8 @@ export class JsState implements ConverterHost {
 
   /** Calls a guest helper; a guest exception becomes the execution's fatal error or a GuestThrow. */
   call(name: HelperName, ...args: QuickJSHandle[]): QuickJSHandle {
-    const r = this.ctx.callFunction(this.helpers[name], this.ctx.undefined, args)
+    const fn = this.helpers[name]
+    const r = this.direct ? this.direct.call(fn, args) : this.ctx.callFunction(fn, this.ctx.undefined, args)
     if (!r.error) return r.value
     throw this.failure(r.error)
   }
@@ -148,11 +164,11 @@ export class JsState implements ConverterHost {
   }
 
   /**
-   * Starts an execution: limits, context, globals, determinism. With `body` (a classic
-   * script) the same guest call also evaluates it, saving a boundary crossing; the result
-   * handle is returned.
+   * Starts an execution: limits, context, globals, determinism. With a classic script the
+   * same guest call also runs it (its compiled expression, or the source through indirect
+   * eval), saving a boundary crossing; the result handle is returned.
    */
-  begin(ex: Execution, req: ExecutionRequest, body?: string): QuickJSHandle | undefined {
+  begin(ex: Execution, req: ExecutionRequest, script?: JsCompiledScript): QuickJSHandle | undefined {
     this.execution = ex
     this.runToken++
     this.ticks = 0
@@ -175,11 +191,13 @@ export class JsState implements ConverterHost {
       const d = ex.init.security.policy.determinism
       args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
       args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
-      if (body === undefined) {
+      if (script === undefined) {
         this.call('begin', ...args).dispose()
         return undefined
       }
-      args.push(ctx.newString(body))
+      const fn = script.expression === undefined ? undefined : this.expressionOf(script, script.expression)
+      if (fn) return this.call('run', ...args, fn)
+      args.push(ctx.newString(script.body))
       return this.call('run', ...args)
     } finally {
       for (const h of args) h.dispose()
@@ -237,10 +255,12 @@ export class JsState implements ConverterHost {
     this.execution = undefined
     this.calls.dropPending()
     try {
+      this.expressions.clear()
       for (const h of Object.values(this.helpers)) if (h.alive) h.dispose()
       if (this.evalFn?.alive) this.evalFn.dispose()
       this.ctx.dispose()
       this.runtime.dispose()
+      this.direct?.dispose()
       if (this.opts.onLeak && this.instance.module.getFFI().QTS_RecoverableLeakCheck()) this.opts.onLeak('QuickJS heap leak detected')
     } catch (e) {
       // a broken instance is dropped whole; for a healthy one this is a handle leak
@@ -275,6 +295,21 @@ export class JsState implements ConverterHost {
     this.setupDeadline = Number.POSITIVE_INFINITY
     this.instance.heap.measure(this.instance.alloc)
     this.baseHeap = this.instance.heap.size
+  }
+
+  /** The state's compiled function for an expression script, compiled on first use. */
+  private expressionOf(script: JsCompiledScript, text: string): QuickJSHandle | undefined {
+    const key = `${script.hash}\0${script.name}`
+    const cached = this.expressions.get(key)
+    if (cached) return cached
+    // evaluating the text only creates the function: no script code runs here
+    const r = this.ctx.evalCode(text, EXPRESSION_FILE, EVAL_STRICT)
+    if (r.error) {
+      r.error.dispose()
+      return undefined
+    }
+    this.expressions.set(key, r.value)
+    return r.value
   }
 
   private runInit(source: string): void {

@@ -21,7 +21,7 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
   ex.check()
   try {
     let h: QuickJSHandle
-    if (script.kind === 'classic') h = state.begin(ex, req, script.body) as QuickJSHandle
+    if (script.kind === 'classic') h = state.begin(ex, req, script) as QuickJSHandle
     else {
       state.begin(ex, req)
       h = evaluate(state, script)

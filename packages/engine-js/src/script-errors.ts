@@ -17,14 +17,20 @@ export interface ScriptOrigin {
 
 const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
 
+/** Where QuickJS puts code it evaluated without a name, and compiled expression scripts. */
+const EVAL_FILE = '<input>'
+export const EXPRESSION_FILE = '<expr>'
+
 /**
- * Rewrites a QuickJS stack into the script's own terms: eval frames (`<input>`) become the
- * script name, lines lose the engine's prologue, per-execution module suffixes (`util#7`)
- * and engine-internal frames disappear, host paths are masked.
+ * Rewrites a QuickJS stack into the script's own terms: eval frames (`<input>`) and
+ * compiled expressions (`<expr>`, whose outermost frame reads `<eval>` like an evaluated
+ * script's) become the script name, lines lose the engine's prologue, per-execution module
+ * suffixes (`util#7`) and engine-internal frames disappear, host paths are masked.
  */
 export function scriptStack(stack: string | undefined, origin: ScriptOrigin): string {
   if (!stack) return ''
   const out: string[] = []
+  let outermost = -1
   for (const raw of stack.split('\n')) {
     if (!raw.trim()) continue
     const m = FRAME.exec(raw)
@@ -34,11 +40,14 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
     }
     const [, at, fn, file = '', line = '0', col = '0'] = m
     if (file === '<setup>') continue
-    const ownFile = file === '<input>' || file === origin.name
-    const name = file === '<input>' ? origin.name : file.replace(/#\d+$/, '')
+    const unnamed = file === EVAL_FILE || file === EXPRESSION_FILE
+    const ownFile = unnamed || file === origin.name
+    const name = unnamed ? origin.name : file.replace(/#\d+$/, '')
     const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
+    if (file === EXPRESSION_FILE) outermost = out.length
     out.push(fn === undefined ? `${at}${name}:${n}:${col}` : `${at}${fn} (${name}:${n}:${col})`)
   }
+  if (outermost >= 0) out[outermost] = (out[outermost] as string).replace(/^(\s*at )<anonymous> /, '$1<eval> ')
   return sanitizeScriptMessage(out.join('\n'))
 }
 

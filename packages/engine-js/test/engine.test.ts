@@ -23,6 +23,23 @@ describe('scripts', () => {
     expect((await js(h, 'let a = 1;')).value).toBeUndefined()
   })
 
+  it('runs one-expression scripts with the semantics of evaluated scripts', async () => {
+    const h = await make({ pool: { min: 1, max: 1 } })
+    const value = async (source: string, globals = {}) => (await js(h, source, { globals })).value
+    // the compiled function is reused; the globals of each run are its own
+    expect(await value('a + b;', { a: 1, b: 2 })).toBe(3)
+    expect(await value('a + b;', { a: 20, b: 22 })).toBe(42)
+    expect(await value('this === globalThis')).toBe(true)
+    expect(await value('typeof arguments')).toBe('undefined')
+    await expect(js(h, 'arguments')).rejects.toThrow(/ReferenceError/)
+    expect(await value('{}')).toBeUndefined()
+    expect(await value('function f() {}')).toBeUndefined()
+    expect(await value('((s) => Object.isFrozen(s))`x`')).toBe(true)
+    const e = await js(h, 'a +\n  null.x', { name: 'expr.js', globals: { a: 1 } }).catch((x) => x)
+    expect([e.line, e.column]).toEqual([2, 7])
+    expect(e.scriptStack).toMatch(/^\s*at <eval> \(expr\.js:2:7\)$/)
+  })
+
   it('runs scripts as strict code: undeclared assignment fails', async () => {
     const h = await make()
     await expect(js(h, 'undeclared = 1')).rejects.toThrow(/ReferenceError/)

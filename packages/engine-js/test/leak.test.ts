@@ -11,15 +11,18 @@ import { compileWasm, jsEngine } from '../src/index.js'
 const leaks: string[] = []
 let host: Host
 
-beforeAll(async () => {
-  const engine = jsEngine({
+const debugEngine = () =>
+  jsEngine({
     variant: debugVariant as unknown as QuickJSSyncVariant,
     wasmModule: () => compileWasm('@jitl/quickjs-wasmfile-debug-sync/wasm'),
     onLeak: (m) => leaks.push(m),
     // the leak sanitizer allocates inside the same heap
     heapReserveBytes: 1 << 30,
   })
-  host = await createHost({ engines: [engine], pool: { min: 1, max: 2, maxUses: 3 }, limits: { timeoutMs: 60_000, memoryBytes: false } })
+const DEBUG_LIMITS = { timeoutMs: 60_000, memoryBytes: false } as const
+
+beforeAll(async () => {
+  host = await createHost({ engines: [debugEngine()], pool: { min: 1, max: 2, maxUses: 3 }, limits: DEBUG_LIMITS })
   host.bridges.register(
     defineBridge({
       name: 'kv',
@@ -67,5 +70,17 @@ describe('debug variant: no leaked handles', () => {
     await expect(host.execute({ language: 'js', source: 'while (true) {}', limits: { timeoutMs: 100 } })).rejects.toThrow(/timeout/)
     await expect(host.execute({ language: 'js', source: 'function f() { return f() + 1 } f()' })).rejects.toThrow(/stack/)
     expect((await host.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
+  })
+
+  it('frees compiled expressions evicted from a state and at its end', async () => {
+    // one long-lived state runs more distinct expressions than it keeps compiled
+    const one = await createHost({ engines: [debugEngine()], pool: { min: 1, max: 1 }, limits: DEBUG_LIMITS })
+    try {
+      for (let i = 0; i < 80; i++) expect((await one.execute({ language: 'js', source: `n + ${i}`, globals: { n: 1 } })).value).toBe(i + 1)
+      expect(one.stats().engines.js?.pool.created).toBe(1)
+    } finally {
+      await one.close()
+    }
+    expect(leaks).toEqual([])
   })
 })

@@ -1,0 +1,51 @@
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { DirectCall } from './direct-call.js'
+import { MAX_HEAP_BYTES, WasmLoader } from './wasm.js'
+
+const instance = await new WasmLoader().instantiate(MAX_HEAP_BYTES)
+const ctx = instance.module.newContext()
+const direct = DirectCall.for(ctx, instance.alloc) as DirectCall
+// every handle a test makes is freed before the runtime, which asserts that nothing is left
+const handles: QuickJSHandle[] = []
+const keep = <T extends QuickJSHandle>(h: T): T => {
+  handles.push(h)
+  return h
+}
+afterAll(() => {
+  for (const h of handles) if (h.alive) h.dispose()
+  direct.dispose()
+  ctx.dispose()
+})
+const fn = (source: string) => keep(ctx.unwrapResult(ctx.evalCode(source)))
+const result = (r: ReturnType<DirectCall['call']>) => keep(ctx.unwrapResult(r))
+
+describe('DirectCall', () => {
+  it('calls like callFunction: arguments in order, values and exceptions as handles', () => {
+    const join = fn('"use strict"; (function (...xs) { return [typeof this, ...xs].join(",") })')
+    const args = [keep(ctx.newNumber(1)), keep(ctx.newString('two')), ctx.true]
+    expect(ctx.getString(result(direct.call(join, args)))).toBe('undefined,1,two,true')
+    const thrower = fn('(() => { throw new RangeError("no") })')
+    const r = direct.call(thrower, [])
+    expect('error' in r && ctx.dump(keep(r.error as QuickJSHandle))).toMatchObject({ name: 'RangeError', message: 'no' })
+  })
+
+  it('still passes arguments after the heap has grown', () => {
+    const len = fn('((s) => s.length)')
+    // allocate enough inside the VM that the WASM memory has to grow (a new buffer)
+    const before = instance.heap.size
+    const big = keep(ctx.unwrapResult(ctx.evalCode('"x".repeat(64 << 20)')))
+    expect(instance.heap.size).toBeGreaterThan(before)
+    expect(ctx.getNumber(result(direct.call(len, [big])))).toBe(64 << 20)
+  })
+
+  it('takes the regular path for long argument lists', () => {
+    const count = fn('((...xs) => xs.length)')
+    const args = Array.from({ length: 12 }, (_, i) => keep(ctx.newNumber(i)))
+    expect(ctx.getNumber(result(direct.call(count, args)))).toBe(12)
+  })
+
+  it('is not offered when the context does not have the expected internals', () => {
+    expect(DirectCall.for({} as QuickJSContext, instance.alloc)).toBeUndefined()
+  })
+})
