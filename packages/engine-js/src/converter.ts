@@ -9,6 +9,8 @@ export interface ConverterHost {
   readonly maxDepth: number
   /** Calls a guest helper; throws (fatal or ConversionError-worthy) if it threw. */
   call(helper: HelperName, ...args: QuickJSHandle[]): QuickJSHandle
+  /** `ctx.newString` for a string without NUL characters, by the fastest path. */
+  newString(s: string): QuickJSHandle
   /** Wraps a host function for the guest (bridge semantics: validation-free, counted). */
   hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle
 }
@@ -24,9 +26,8 @@ export class Converter {
 
   /** Host → guest. The caller owns (and disposes) the returned handle. */
   toGuest(value: unknown): QuickJSHandle {
-    const { ctx } = this.host
     if (value !== null && typeof value === 'object' && this.isJsonPlain(value)) {
-      return ctx.newString(JSON.stringify(value)).consume((s) => this.host.call('parse', s))
+      return this.host.newString(JSON.stringify(value)).consume((s) => this.host.call('parse', s))
     }
     return this.build(value, new ConversionGuard(this.host.maxDepth), undefined)
   }
@@ -36,10 +37,9 @@ export class Converter {
    * plain, else the exact handle. Saves a call on every execution.
    */
   toGuestOrJson(record: object): QuickJSHandle {
-    const { ctx } = this.host
     // the record itself (globals, context) is a wrapper: its values get the full depth
     const depth = this.host.maxDepth + 1
-    if (this.isJsonPlain(record, depth)) return ctx.newString(JSON.stringify(record))
+    if (this.isJsonPlain(record, depth)) return this.host.newString(JSON.stringify(record))
     return this.build(record, new ConversionGuard(depth), undefined)
   }
 
@@ -246,9 +246,8 @@ export class Converter {
 
   /** quickjs-emscripten passes strings as C strings: one with NUL goes through JSON. */
   private string(v: string): QuickJSHandle {
-    const { ctx } = this.host
-    if (!v.includes('\0')) return ctx.newString(v)
-    return ctx.newString(JSON.stringify(v)).consume((s) => this.host.call('parse', s))
+    if (!v.includes('\0')) return this.host.newString(v)
+    return this.host.newString(JSON.stringify(v)).consume((s) => this.host.call('parse', s))
   }
 
   private readString(h: QuickJSHandle): string {

@@ -29,10 +29,10 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval;
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
-    defineProperty, keys: objectKeys, create: objectCreate } = Object;
+    defineProperty, keys: objectKeys, values: objectValues, create: objectCreate, hasOwn } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
   const isArray = Array.isArray, parse = JSON.parse, stringify = JSON.stringify;
-  const StringOf = String, imul = Math.imul, isFiniteNumber = Number.isFinite;
+  const StringOf = String, imul = Math.imul;
   const ObjectProto = Object.prototype, ArrayProto = Array.prototype, FunctionProto = Function.prototype;
   const ErrorProto = Error.prototype, isPrototypeOf = ObjectProto.isPrototypeOf;
   const RealDate = Date, DateProto = Date.prototype, getTime = DateProto.getTime, dateString = DateProto.toString;
@@ -207,31 +207,37 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     isExtensible(G) && isFrozen(ObjectProto) && isFrozen(ArrayProto) && isFrozen(FunctionProto) && isFrozen(ErrorProto);
 
   // --- conversion helpers ---
-  const plain = (v, depth, max) => {
-    switch (typeof v) {
-      case 'string': case 'boolean': return true;
-      case 'number': return isFiniteNumber(v) && (v !== 0 || 1 / v > 0);
-      case 'object': break;
-      default: return false;
-    }
-    if (v === null) return true;
-    if (depth >= max) return false;
-    const p = getPrototypeOf(v);
-    if (p === ArrayProto) {
-      if (!isArray(v)) return false;
-      const n = v.length;
-      for (let i = 0; i < n; i++) if (!(i in v) || !plain(v[i], depth + 1, max)) return false;
-      return true;
-    }
-    // tags is private and WeakMap.prototype is frozen: a direct method call is safe here
-    if ((p !== ObjectProto && p !== null) || tags.has(v)) return false;
-    const keys = objectKeys(v);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (k === 'toJSON' || !plain(v[k], depth + 1, max)) return false;
+  // Whether JSON carries values exactly: finite numbers other than -0, strings, booleans,
+  // null, and arrays / plain objects of them without holes, toJSON, tags or excess depth.
+  // Primitives are checked inline (a call per container, not per value); this is the
+  // part of a conversion the interpreter pays for, so it is kept tight.
+  const plainValues = (xs, n, depth, max) => {
+    for (let i = 0; i < n; i++) {
+      const x = xs[i];
+      const t = typeof x;
+      if (t === 'string' || t === 'boolean') continue;
+      if (t === 'number') {
+        if (x - x === 0 && (x !== 0 || 1 / x > 0)) continue;
+        return false;
+      }
+      if (t !== 'object') return false;
+      if (x === null) continue;
+      if (depth >= max) return false;
+      // tags is private and WeakMap.prototype is frozen: a direct method call is safe here
+      if (hasOwn(x, 'toJSON') || tags.has(x)) return false;
+      const p = getPrototypeOf(x);
+      if (p === ArrayProto) {
+        // a hole reads as undefined and fails like one
+        if (isArray(x) && plainValues(x, x.length, depth + 1, max)) continue;
+        return false;
+      }
+      if (p !== ObjectProto && p !== null) return false;
+      const vs = objectValues(x);
+      if (!plainValues(vs, vs.length, depth + 1, max)) return false;
     }
     return true;
   };
+  const plain = (v, max) => plainValues([v], 1, 0, max);
 
   // Globals were checked against the baseline by the host; values may be JSON text. They
   // become the per-execution scope object between the global object and the baseline, so
@@ -275,7 +281,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       return clean && isExtensible(G);
     },
     parse(s) { return parse(s); },
-    plainJson(v, max) { return plain(v, 0, max) ? stringify(v) : undefined; },
+    plainJson(v, max) { return plain(v, max) ? stringify(v) : undefined; },
     kind(v, untagged) {
       if (isArray(v)) return 1;
       if (!untagged && apply(wmHas, tags, [v])) return 4;

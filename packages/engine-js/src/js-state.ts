@@ -17,7 +17,7 @@ import type {
 import { LRUCache } from 'lru-cache'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
-import { DirectCall } from './direct-call.js'
+import { DirectFfi } from './direct-ffi.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } from './limits.js'
@@ -65,7 +65,7 @@ export class JsState implements ConverterHost {
   readonly bridgesVersion: number
   evalFn!: QuickJSHandle
   private helpers = {} as Record<HelperName, QuickJSHandle>
-  private readonly direct: DirectCall | undefined
+  private readonly direct: DirectFfi | undefined
   private tickBudget = Number.POSITIVE_INFINITY
   private stackBytes = MAX_STACK_BYTES
   private setupDeadline = Number.POSITIVE_INFINITY
@@ -91,7 +91,7 @@ export class JsState implements ConverterHost {
     this.bridgesVersion = env.bridges.version
     this.converter = new Converter(this)
     this.calls = new GuestCalls(this)
-    this.direct = DirectCall.for(ctx, instance.alloc)
+    this.direct = DirectFfi.for(ctx, instance.alloc)
   }
 
   get converters() {
@@ -157,6 +157,10 @@ export class JsState implements ConverterHost {
     if (!ex || !heap.tripped) return undefined
     const max = ex.limits.memoryBytes
     return ex.trip('memory', heap.attempted, max === false ? 0 : max)
+  }
+
+  newString(s: string): QuickJSHandle {
+    return this.direct ? this.direct.newString(s) : this.ctx.newString(s)
   }
 
   hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle {

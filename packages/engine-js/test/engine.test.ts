@@ -222,6 +222,18 @@ describe('values', () => {
     expect(v.a).toEqual([1, { b: true }])
   })
 
+  it('never lets JSON change a value: toJSON anywhere, holes, -0, NaN and undefined take the exact path', async () => {
+    const h = await make()
+    const value = async (source: string) => (await js(h, source)).value
+    // a toJSON that JSON.stringify would call, on an array or hidden from Object.keys
+    expect(await value('const a = [1]; a.toJSON = () => "x"; a')).toEqual([1])
+    await expect(value('const o = { a: 1 }; Object.defineProperty(o, "toJSON", { value: () => "x" }); o')).resolves.toEqual({ a: 1 })
+    expect(await value('[1, , 3]')).toEqual([1, undefined, 3])
+    expect(Object.is(((await value('({ z: [-0] })')) as { z: number[] }).z[0], -0)).toBe(true)
+    expect(await value('({ n: NaN, i: -Infinity, u: undefined })')).toEqual({ n: Number.NaN, i: -Number.POSITIVE_INFINITY, u: undefined })
+    expect(await value('[new Date(5)]')).toEqual([new Date(5)])
+  })
+
   it('names the path of cycles, over-deep values and unsupported types', async () => {
     const h = await make({ maxDepth: 8 })
     await expect(js(h, 'const a = { b: {} }; a.b.c = a; a')).rejects.toThrow('$.b.c: cycle detected')

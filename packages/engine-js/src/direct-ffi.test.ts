@@ -1,11 +1,11 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DirectCall } from './direct-call.js'
+import { DirectFfi } from './direct-ffi.js'
 import { MAX_HEAP_BYTES, WasmLoader } from './wasm.js'
 
 const instance = await new WasmLoader().instantiate(MAX_HEAP_BYTES)
 const ctx = instance.module.newContext()
-const direct = DirectCall.for(ctx, instance.alloc) as DirectCall
+const direct = DirectFfi.for(ctx, instance.alloc) as DirectFfi
 // every handle a test makes is freed before the runtime, which asserts that nothing is left
 const handles: QuickJSHandle[] = []
 const keep = <T extends QuickJSHandle>(h: T): T => {
@@ -18,9 +18,9 @@ afterAll(() => {
   ctx.dispose()
 })
 const fn = (source: string) => keep(ctx.unwrapResult(ctx.evalCode(source)))
-const result = (r: ReturnType<DirectCall['call']>) => keep(ctx.unwrapResult(r))
+const result = (r: ReturnType<DirectFfi['call']>) => keep(ctx.unwrapResult(r))
 
-describe('DirectCall', () => {
+describe('DirectFfi', () => {
   it('calls like callFunction: arguments in order, values and exceptions as handles', () => {
     const join = fn('"use strict"; (function (...xs) { return [typeof this, ...xs].join(",") })')
     const args = [keep(ctx.newNumber(1)), keep(ctx.newString('two')), ctx.true]
@@ -45,7 +45,15 @@ describe('DirectCall', () => {
     expect(ctx.getNumber(result(direct.call(count, args)))).toBe(12)
   })
 
+  it('makes long strings natively, byte for byte, including characters outside ASCII', () => {
+    for (const s of ['x'.repeat(5000), `${'é€'.repeat(800)}😀 end`, 'short', '']) {
+      const h = keep(direct.newString(s))
+      expect(ctx.getString(h)).toBe(s)
+      expect(ctx.getNumber(keep(ctx.getProp(h, 'length')))).toBe(s.length)
+    }
+  })
+
   it('is not offered when the context does not have the expected internals', () => {
-    expect(DirectCall.for({} as QuickJSContext, instance.alloc)).toBeUndefined()
+    expect(DirectFfi.for({} as QuickJSContext, instance.alloc)).toBeUndefined()
   })
 })
