@@ -119,6 +119,13 @@ describe('CompileCache', () => {
     expect(cache.stats().evictions).toBe(1)
   })
 
+  it('keyOf gives the same key as key() for every change of parts under one source hash', () => {
+    const cache = new CompileCache()
+    const parts = { engineId: 'fake', engineVersion: '1', policyFingerprint: 'fp', hash: 'h', name: 'a.lua' }
+    const variants = [parts, ...(Object.keys(parts) as (keyof typeof parts)[]).map((k) => ({ ...parts, [k]: `${parts[k]}x` })), parts]
+    for (const p of variants) expect(cache.keyOf(p)).toBe(CompileCache.key(p))
+  })
+
   it('keys on every part, so a policy change or a new engine version misses', async () => {
     const parts = { engineId: 'fake', engineVersion: '1', policyFingerprint: 'fp', hash: 'h', name: 'a.lua' }
     const base = CompileCache.key(parts)

@@ -50,7 +50,14 @@ export function hashSource(source: string): string {
 }
 
 const HASH_MEMO_MAX_SOURCE = 16 * 1024
+const KEY_MEMO_SIZE = 4096
 const hashMemo = new LRUCache<string, string>({ max: 4096, maxSize: 8 * 1024 * 1024, sizeCalculation: (_h, k) => Math.max(1, k.length) })
+
+function sameParts(a: CacheKeyParts, b: CacheKeyParts): boolean {
+  return (
+    a.name === b.name && a.engineId === b.engineId && a.policyFingerprint === b.policyFingerprint && a.engineVersion === b.engineVersion
+  )
+}
 
 function sha256(source: string): string {
   return createHash('sha256').update(source).digest('hex')
@@ -64,6 +71,8 @@ function sha256(source: string): string {
 export class CompileCache {
   private readonly lru: LRUCache<string, Entry> | undefined
   private readonly pending = new Map<string, Promise<Entry>>()
+  /** The last key made per source hash (see keyOf). */
+  private readonly keys = new Map<string, { readonly parts: CacheKeyParts; readonly key: string }>()
   private hits = 0
   private misses = 0
   private evictions = 0
@@ -93,6 +102,20 @@ export class CompileCache {
   static key(p: CacheKeyParts): string {
     const { engineId: e, engineVersion: v, policyFingerprint: f, hash: h } = p
     return `${e.length}:${e}${v.length}:${v}${f.length}:${f}${h.length}:${h}${p.name}`
+  }
+
+  /**
+   * `CompileCache.key(parts)`, reusing the string made for the same parts last time: a
+   * lookup then hashes a string V8 has already hashed instead of a fresh ~130-character
+   * one (a third of a microsecond per execution).
+   */
+  keyOf(parts: CacheKeyParts): string {
+    const last = this.keys.get(parts.hash)
+    if (last && sameParts(last.parts, parts)) return last.key
+    const key = CompileCache.key(parts)
+    if (this.keys.size >= KEY_MEMO_SIZE) this.keys.clear()
+    this.keys.set(parts.hash, { parts: { ...parts }, key })
+    return key
   }
 
   /** Returns the cached script (or rethrows the cached syntax error), compiling on a miss. */

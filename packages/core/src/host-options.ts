@@ -53,7 +53,12 @@ export interface ExecuteRequest {
 /** Options of `script.run` and `host.executeFile`. */
 export type RunOptions = Omit<ExecuteRequest, 'language' | 'source' | 'name'>
 
-const record = z.record(z.string(), z.unknown())
+// a predicate, not z.record: the values are converted (and checked) by the engine, and
+// z.record would copy every request's globals on the hot path
+const record = z.custom<Readonly<Record<string, unknown>>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'expected an object',
+)
 const runShape = {
   globals: record.optional(),
   context: record.optional(),

@@ -285,7 +285,7 @@ export class Host {
 
   private compileWith(engine: ManagedEngine, language: string, name: string, source: string) {
     const hash = hashSource(source)
-    const key = CompileCache.key({
+    const key = this.cache.keyOf({
       engineId: engine.plugin.id,
       engineVersion: engine.plugin.version ?? '0',
       policyFingerprint: this.currentSecurity.fingerprint,

@@ -1,5 +1,6 @@
 import { ConversionGuard, type ConverterRegistry, classifyHostValue, dateType, isPlainObject, setSafe } from '@polyhost/core'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
+import { NOT_SIMPLE } from './direct-ffi.js'
 import type { HelperName } from './helpers.js'
 
 /** What the converter needs from its state: the context, the guest helpers and hooks. */
@@ -9,6 +10,8 @@ export interface ConverterHost {
   readonly maxDepth: number
   /** Calls a guest helper; throws (fatal or ConversionError-worthy) if it threw. */
   call(helper: HelperName, ...args: QuickJSHandle[]): QuickJSHandle
+  /** A number, boolean, null or undefined read without calls into the VM, else NOT_SIMPLE. */
+  simple(h: QuickJSHandle): unknown
   /** `ctx.newString` for a string without NUL characters, by the fastest path. */
   newString(s: string): QuickJSHandle
   /** Wraps a host function for the guest (bridge semantics: validation-free, counted). */
@@ -160,6 +163,8 @@ export class Converter {
 
   private read(h: QuickJSHandle, guard: ConversionGuard, stack: QuickJSHandle[], key: string | number | undefined, tags: boolean): unknown {
     const { ctx } = this.host
+    const simple = this.host.simple(h)
+    if (simple !== NOT_SIMPLE) return simple
     switch (ctx.typeof(h)) {
       case 'undefined':
         return undefined

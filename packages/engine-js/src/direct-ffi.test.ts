@@ -1,6 +1,6 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DirectFfi } from './direct-ffi.js'
+import { DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
 import { MAX_HEAP_BYTES, WasmLoader } from './wasm.js'
 
 const instance = await new WasmLoader().instantiate(MAX_HEAP_BYTES)
@@ -51,6 +51,21 @@ describe('DirectFfi', () => {
       expect(ctx.getString(h)).toBe(s)
       expect(ctx.getNumber(keep(ctx.getProp(h, 'length')))).toBe(s.length)
     }
+  })
+
+  it('reads numbers, booleans, null and undefined from memory exactly, and nothing else', () => {
+    const simple = (source: string) => direct.simple(keep(ctx.unwrapResult(ctx.evalCode(source))))
+    const numbers = [0, -0, 7, -7, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 0.1, -1.5, 1e308, 5e-324, Number.MAX_SAFE_INTEGER]
+    for (const n of [...numbers, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const v = simple(`${Object.is(n, -0) ? '-0' : String(n)}`)
+      // NaN may take the regular path (its boxed form looks like a tag); never a wrong value
+      if (v !== NOT_SIMPLE) expect(Object.is(v, n), String(n)).toBe(true)
+      else expect(Number.isNaN(n)).toBe(true)
+    }
+    expect([simple('true'), simple('false'), simple('null'), simple('undefined')]).toEqual([true, false, null, undefined])
+    for (const s of ['"7"', '({})', '[1]', '10n', 'Symbol()', '() => 1', 'Promise.resolve(1)']) expect(simple(s), s).toBe(NOT_SIMPLE)
+    expect(direct.isObject(keep(ctx.unwrapResult(ctx.evalCode('Promise.resolve(1)'))))).toBe(true)
+    expect(direct.isObject(keep(ctx.unwrapResult(ctx.evalCode('"p"'))))).toBe(false)
   })
 
   it('is not offered when the context does not have the expected internals', () => {

@@ -23,6 +23,16 @@ const MAX_ARGS = 8
 /** Below this length quickjs-emscripten's own string copy is as fast. */
 const ENCODE_FROM = 1024
 const encoder = new TextEncoder()
+/** Returned by `simple` for a value that is not a number, boolean, null or undefined. */
+export const NOT_SIMPLE: unique symbol = Symbol('not simple')
+/** QuickJS's NaN-boxed value tags (wasm32 builds): a JSValue is 8 bytes, the tag its high word. */
+const TAG_INT = 0
+const TAG_BOOL = 1
+const TAG_NULL = 2
+const TAG_UNDEFINED = 3
+const TAG_OBJECT = -1
+/** High words in this window are tags (or NaN); any other high word is a boxed double. */
+const TAG_WINDOW = 16
 
 /**
  * The engine's hot paths into QuickJS without quickjs-emscripten's per-call overhead:
@@ -32,6 +42,8 @@ const encoder = new TextEncoder()
  */
 export class DirectFfi {
   private view: Int32Array | undefined
+  /** Whether values were verified to have the NaN-boxed layout `simple` and `isObject` read. */
+  private boxed = false
 
   private constructor(
     private readonly ctx: QuickJSContext,
@@ -53,18 +65,49 @@ export class DirectFfi {
       inner.module?.HEAPU8 instanceof Uint8Array
     if (!ok) return undefined
     const argv = alloc._malloc(MAX_ARGS * 4)
-    return argv === 0 ? undefined : new DirectFfi(ctx, inner as ContextInternals, argv, alloc)
+    if (argv === 0) return undefined
+    const direct = new DirectFfi(ctx, inner as ContextInternals, argv, alloc)
+    direct.boxed = direct.layoutIsBoxed()
+    return direct
+  }
+
+  /**
+   * A number, boolean, null or undefined read straight from the value's memory, without the
+   * two or three calls (`typeof` allocates a C string) of the regular path; NOT_SIMPLE for
+   * anything else, or when the layout was not verified.
+   */
+  simple(h: QuickJSHandle): unknown {
+    if (!this.boxed) return NOT_SIMPLE
+    const view = this.words()
+    const at = (h.value as unknown as number) >> 2
+    const tag = view[at + 1] as number
+    switch (tag) {
+      case TAG_INT:
+        return view[at]
+      case TAG_BOOL:
+        return view[at] !== 0
+      case TAG_NULL:
+        return null
+      case TAG_UNDEFINED:
+        return undefined
+    }
+    if (tag >= -TAG_WINDOW && tag < TAG_WINDOW) return NOT_SIMPLE
+    return this.ctx.getNumber(h)
+  }
+
+  /** Whether the value is an object (false also when the layout is not verified: ask the VM). */
+  isObject(h: QuickJSHandle): boolean | undefined {
+    if (!this.boxed) return undefined
+    return this.words()[((h.value as unknown as number) >> 2) + 1] === TAG_OBJECT
   }
 
   /** Same contract as `ctx.callFunction(fn, undefined, ...args)`. */
   call(fn: QuickJSHandle, args: readonly QuickJSHandle[]): VmCallResult<QuickJSHandle> {
     if (args.length > MAX_ARGS) return this.ctx.callFunction(fn, this.ctx.undefined, ...args)
-    const { ctx, ffi, memory, module } = this.inner
-    const buffer = module.HEAPU8.buffer
-    // the heap may have grown (a new buffer) since the last call
-    if (this.view?.buffer !== buffer) this.view = new Int32Array(buffer)
+    const { ctx, ffi, memory } = this.inner
+    const view = this.words()
     const base = this.argv >> 2
-    for (let i = 0; i < args.length; i++) this.view[base + i] = (args[i] as QuickJSHandle).value as unknown as number
+    for (let i = 0; i < args.length; i++) view[base + i] = (args[i] as QuickJSHandle).value as unknown as number
     const c = ctx.value
     const result = ffi.QTS_Call(c, fn.value as unknown as number, this.ctx.undefined.value as unknown as number, args.length, this.argv)
     const error = ffi.QTS_ResolveException(c, result)
@@ -92,6 +135,44 @@ export class DirectFfi {
       return memory.heapValueHandle(ffi.QTS_NewString(ctx.value, ptr))
     } finally {
       this.alloc._free(ptr)
+    }
+  }
+
+  // --- internal ---
+
+  /** The heap as 32-bit words; the heap may have grown (a new buffer) since the last use. */
+  private words(): Int32Array {
+    const buffer = this.inner.module.HEAPU8.buffer
+    if (this.view?.buffer !== buffer) this.view = new Int32Array(buffer)
+    return this.view
+  }
+
+  /** Reads known values the way `simple` would and compares them with the VM's own answers. */
+  private layoutIsBoxed(): boolean {
+    const { ctx } = this
+    this.boxed = true
+    try {
+      const seven = ctx.evalCode('7')
+      if (seven.error) {
+        seven.error.dispose()
+        return false
+      }
+      const ok = seven.value.consume((h) => this.simple(h) === 7 && this.isObject(h) === false)
+      const float = ctx.newNumber(-1.5).consume((h) => this.simple(h) === -1.5)
+      return (
+        ok &&
+        float &&
+        this.simple(ctx.true) === true &&
+        this.simple(ctx.false) === false &&
+        this.simple(ctx.null) === null &&
+        this.simple(ctx.undefined) === undefined &&
+        this.simple(ctx.global) === NOT_SIMPLE &&
+        this.isObject(ctx.global) === true
+      )
+    } catch {
+      return false
+    } finally {
+      this.boxed = false
     }
   }
 

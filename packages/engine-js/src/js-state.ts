@@ -17,7 +17,7 @@ import type {
 import { LRUCache } from 'lru-cache'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
-import { DirectFfi } from './direct-ffi.js'
+import { DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } from './limits.js'
@@ -73,7 +73,8 @@ export class JsState implements ConverterHost {
   private baseHeap = 0
   private checked = false
   private baseline = new Set<string>()
-  private readonly expressions = new LRUCache<string, QuickJSHandle>({
+  /** Keyed by the compiled script itself: the compile cache hands out one object per script. */
+  private readonly expressions = new LRUCache<JsCompiledScript, QuickJSHandle>({
     max: EXPRESSIONS_PER_STATE,
     dispose: (h) => {
       if (h.alive) h.dispose()
@@ -157,6 +158,16 @@ export class JsState implements ConverterHost {
     if (!ex || !heap.tripped) return undefined
     const max = ex.limits.memoryBytes
     return ex.trip('memory', heap.attempted, max === false ? 0 : max)
+  }
+
+  /** A number, boolean, null or undefined read without calls into the VM, else NOT_SIMPLE. */
+  simple(h: QuickJSHandle): unknown {
+    return this.direct ? this.direct.simple(h) : NOT_SIMPLE
+  }
+
+  /** False when the value is known not to be an object (so not a promise either). */
+  mayBeObject(h: QuickJSHandle): boolean {
+    return this.direct?.isObject(h) ?? true
   }
 
   newString(s: string): QuickJSHandle {
@@ -303,8 +314,7 @@ export class JsState implements ConverterHost {
 
   /** The state's compiled function for an expression script, compiled on first use. */
   private expressionOf(script: JsCompiledScript, text: string): QuickJSHandle | undefined {
-    const key = `${script.hash}\0${script.name}`
-    const cached = this.expressions.get(key)
+    const cached = this.expressions.get(script)
     if (cached) return cached
     // evaluating the text only creates the function: no script code runs here
     const r = this.ctx.evalCode(text, EXPRESSION_FILE, EVAL_STRICT)
@@ -312,7 +322,7 @@ export class JsState implements ConverterHost {
       r.error.dispose()
       return undefined
     }
-    this.expressions.set(key, r.value)
+    this.expressions.set(script, r.value)
     return r.value
   }
 

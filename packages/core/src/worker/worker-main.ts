@@ -117,7 +117,7 @@ function engineFor(id: string): { engine: ScriptEngine; version: string } {
 
 function scriptFor(id: string, m: CompileMessage | ExecuteMessage): Promise<{ script: CompiledScript; hit: boolean }> {
   const { engine, version } = engineFor(id)
-  const key = CompileCache.key({
+  const key = compiled.keyOf({
     engineId: id,
     engineVersion: version,
     policyFingerprint: security.fingerprint,
