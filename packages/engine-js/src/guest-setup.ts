@@ -29,7 +29,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval;
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
-    defineProperty, keys: objectKeys, values: objectValues, create: objectCreate, hasOwn } = Object;
+    defineProperty, keys: objectKeys, values: objectValues, create: objectCreate } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
   const isArray = Array.isArray, parse = JSON.parse, stringify = JSON.stringify;
   const StringOf = String, imul = Math.imul;
@@ -46,6 +46,8 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   const WeakMapCtor = WeakMap, wmGet = WeakMap.prototype.get, wmSet = WeakMap.prototype.set, wmHas = WeakMap.prototype.has;
   const errorTypes = { Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError };
   const tags = new WeakMapCtor();
+  // whether this execution tagged any value (reset clears it: earlier values are unreachable)
+  let tagged = false;
   const define = (o, k, value) => defineProperty(o, k, { value, writable: true, enumerable: false, configurable: true });
 
   // --- determinism ---
@@ -223,8 +225,12 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       if (t !== 'object') return false;
       if (x === null) continue;
       if (depth >= max) return false;
-      // tags is private and WeakMap.prototype is frozen: a direct method call is safe here
-      if (hasOwn(x, 'toJSON') || tags.has(x)) return false;
+      // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
+      // an own one or one of a non-plain prototype (refused below anyway)
+      if (x.toJSON !== undefined) return false;
+      // tags is private and WeakMap.prototype is frozen: a direct method call is safe here;
+      // only values of this execution can be tagged, and usually none are
+      if (tagged && tags.has(x)) return false;
       const p = getPrototypeOf(x);
       if (p === ArrayProto) {
         // a hole reads as undefined and fails like one
@@ -267,6 +273,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     baselineJson() { return stringify([...ownKeys(G), ...ownKeys(baseProto)].filter((k) => typeof k === 'string')); },
     reset() {
       current = empty;
+      tagged = false;
       let clean = true;
       if (getPrototypeOf(G) !== baseProto) { try { setPrototypeOf(G, baseProto); } catch (e) { clean = false; } }
       // baseline globals cannot be deleted, so an unchanged count means nothing was added
@@ -313,7 +320,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     newDate(ms) { return new RealDate(ms); },
     dateMs(d) { return apply(getTime, d, []); },
     className(v) { try { const c = getPrototypeOf(v).constructor; return typeof c === 'function' ? StringOf(c.name) : 'object'; } catch (e) { return 'object'; } },
-    tag(v, name) { apply(wmSet, tags, [v, name]); return v; },
+    tag(v, name) { tagged = true; apply(wmSet, tags, [v, name]); return v; },
     tagOf(v) { return apply(wmGet, tags, [v]); },
     error(type, message) { return new (errorTypes[type] || Error)(message); },
     describe(e) {
