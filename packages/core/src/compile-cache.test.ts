@@ -119,6 +119,18 @@ describe('CompileCache', () => {
     expect(cache.stats().evictions).toBe(1)
   })
 
+  it('lookup answers hits at once, rethrows cached syntax errors and leaves misses to getOrCompile', async () => {
+    const cache = new CompileCache()
+    expect(cache.lookup(key('x'))).toBeUndefined()
+    await cache.getOrCompile(key('x'), async () => script('x'))
+    expect(cache.lookup(key('x'))).toMatchObject({ script: { source: 'x' }, hit: true })
+    await cache.getOrCompile(key('bad'), async () => {
+      throw new ScriptSyntaxError('SyntaxError: bad', 'a.lua', 1, 1)
+    }).catch(() => undefined)
+    expect(() => cache.lookup(key('bad'))).toThrow(ScriptSyntaxError)
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 2 })
+  })
+
   it('keyOf gives the same key as key() for every change of parts under one source hash', () => {
     const cache = new CompileCache()
     const parts = { engineId: 'fake', engineVersion: '1', policyFingerprint: 'fp', hash: 'h', name: 'a.lua' }

@@ -172,7 +172,8 @@ export class Host {
       const name = req.name ?? `script${req.language ? `.${req.language}` : ''}`
       const engine = this.pick(req.language, req.name)
       const lang = req.language ?? (engine.plugin.languages[0] as string)
-      const { script, hit } = await this.compileWith(engine, lang, name, req.source)
+      const compiled = this.compileWith(engine, lang, name, req.source)
+      const { script, hit } = compiled instanceof Promise ? await compiled : compiled
       return this.run(engine, script, hit, req)
     })
   }
@@ -292,7 +293,7 @@ export class Host {
       hash,
       name,
     })
-    return this.cache.getOrCompile(key, () => engine.compile({ language, name, source, hash }))
+    return this.cache.lookup(key) ?? this.cache.getOrCompile(key, () => engine.compile({ language, name, source, hash }))
   }
 
   private async run(
@@ -303,7 +304,8 @@ export class Host {
   ): Promise<ExecutionResult> {
     const security = this.currentSecurity
     const limits = security.limitsFor(req.limits)
-    checkCapabilities(engine.plugin, limits)
+    // the policy's own limits were checked against every plugin when it was set
+    if (req.limits !== undefined) checkCapabilities(engine.plugin, limits)
     const context = freezeContext(req.context)
     const tenant = req.tenant ?? (typeof context.tenant === 'string' ? context.tenant : undefined)
     const execution = new Execution({
@@ -348,8 +350,10 @@ function checkCapabilities(plugin: EnginePlugin, limits: ResolvedLimits): void {
   }
 }
 
+const EMPTY_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})
+
 function freezeContext(context: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
-  if (context === undefined) return Object.freeze({})
+  if (context === undefined) return EMPTY_CONTEXT
   try {
     return deepFreeze(structuredClone(context))
   } catch {

@@ -20,8 +20,8 @@ interface ContextInternals {
 
 /** Arguments the preallocated vector holds; longer calls take `callFunction`. */
 const MAX_ARGS = 8
-/** Below this length quickjs-emscripten's own string copy is as fast. */
-const ENCODE_FROM = 1024
+/** Bytes of the per-context buffer short strings are encoded into (no malloc per string). */
+const SCRATCH_BYTES = 1024
 const encoder = new TextEncoder()
 /** Returned by `simple` for a value that is not a number, boolean, null or undefined. */
 export const NOT_SIMPLE: unique symbol = Symbol('not simple')
@@ -64,7 +64,8 @@ export class DirectFfi {
       typeof inner.memory?.heapValueHandle === 'function' &&
       inner.module?.HEAPU8 instanceof Uint8Array
     if (!ok) return undefined
-    const argv = alloc._malloc(MAX_ARGS * 4)
+    // one block: the argument vector, then the scratch buffer for short strings
+    const argv = alloc._malloc(MAX_ARGS * 4 + SCRATCH_BYTES)
     if (argv === 0) return undefined
     const direct = new DirectFfi(ctx, inner as ContextInternals, argv, alloc)
     direct.boxed = direct.layoutIsBoxed()
@@ -123,19 +124,24 @@ export class DirectFfi {
    * first one; callers route those through JSON).
    */
   newString(s: string): QuickJSHandle {
-    if (s.length < ENCODE_FROM) return this.ctx.newString(s)
     const { ctx, ffi, memory, module } = this.inner
-    const size = Buffer.byteLength(s, 'utf8') + 1
-    const ptr = this.alloc._malloc(size)
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: short strings always fit the scratch
+    const short = s.length * 3 < SCRATCH_BYTES
+    const size = short ? SCRATCH_BYTES : Buffer.byteLength(s, 'utf8') + 1
+    const ptr = short ? this.argv + MAX_ARGS * 4 : this.alloc._malloc(size)
     if (ptr === 0) return this.ctx.newString(s)
     try {
       const heap = module.HEAPU8
-      encoder.encodeInto(s, heap.subarray(ptr, ptr + size - 1))
-      heap[ptr + size - 1] = 0
+      const { written } = encoder.encodeInto(s, heap.subarray(ptr, ptr + size - 1))
+      heap[ptr + written] = 0
       return memory.heapValueHandle(ffi.QTS_NewString(ctx.value, ptr))
     } finally {
-      this.alloc._free(ptr)
+      if (!short) this.alloc._free(ptr)
     }
+  }
+
+  dispose(): void {
+    this.alloc._free(this.argv)
   }
 
   // --- internal ---
@@ -174,9 +180,5 @@ export class DirectFfi {
     } finally {
       this.boxed = false
     }
-  }
-
-  dispose(): void {
-    this.alloc._free(this.argv)
   }
 }

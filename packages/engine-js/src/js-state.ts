@@ -237,7 +237,7 @@ export class JsState implements ConverterHost {
     if (this.broken) throw new Error('state is broken')
     // a job left by the last execution must never run during the next one
     if (this.runtime.hasPendingJob()) throw new Error('pending jobs left over')
-    if (!this.call('reset').consume((h) => this.ctx.sameValue(h, this.ctx.true))) throw new Error('baseline changed')
+    if (!this.call('reset').consume((h) => this.isTrue(h))) throw new Error('baseline changed')
     const heap = this.instance.heap
     if (heap.grew) {
       heap.measure(this.instance.alloc)
@@ -255,7 +255,7 @@ export class JsState implements ConverterHost {
       return true
     }
     try {
-      return this.call('check').consume((h) => this.ctx.sameValue(h, this.ctx.true))
+      return this.call('check').consume((h) => this.isTrue(h))
     } catch {
       return false
     }
@@ -324,6 +324,11 @@ export class JsState implements ConverterHost {
     }
     this.expressions.set(script, r.value)
     return r.value
+  }
+
+  private isTrue(h: QuickJSHandle): boolean {
+    const v = this.simple(h)
+    return v === NOT_SIMPLE ? this.ctx.sameValue(h, this.ctx.true) : v === true
   }
 
   private runInit(source: string): void {

@@ -108,9 +108,7 @@ function pending(state: JsState, h: QuickJSHandle): boolean {
 
 /** Runs pending jobs in batches; the interrupt handler stops runaway jobs, this stops floods. */
 function drain(state: JsState): void {
-  const ex = state.execution
   while (state.runtime.hasPendingJob()) {
-    ex?.check()
     throwIfOver(state)
     const r = state.runtime.executePendingJobs(JOB_BATCH)
     if (r.error) {
@@ -119,7 +117,6 @@ function drain(state: JsState): void {
       if (!(err instanceof GuestThrow)) throw err
     }
   }
-  ex?.check()
   throwIfOver(state)
 }
 
