@@ -4,14 +4,20 @@ import type { LogLevel } from './contracts.js'
 import { BridgeError, isFatal, sanitizeScriptMessage } from './errors.js'
 import type { Execution } from './execution.js'
 
+/** Handlers declared `async` (their promise is known before they run). */
+const AsyncFunctionPrototype = Object.getPrototypeOf(async () => undefined)
+
 /**
  * Validates a script's arguments, runs the handler and validates its result. Errors become
  * BridgeErrors carrying only what the script may see: the validation message, or the
  * handler's own message (never a host stack).
  */
-export function invokeBridge(execution: Execution, path: string, rawArgs: readonly unknown[]): unknown {
+export function invokeBridge(execution: Execution, path: string, rawArgs: readonly unknown[], refuseAsync?: string): unknown {
   const method = allowedMethods(execution).get(path)
   if (!method) throw new BridgeError(`${path} is not available`, path)
+  if (refuseAsync !== undefined && Object.getPrototypeOf(method.handler) === AsyncFunctionPrototype) {
+    throw new BridgeError(`${path}: ${refuseAsync}`, path)
+  }
   const args = validateArgs(path, method, rawArgs)
   const ctx = contextFor(execution)
   let out: unknown

@@ -124,9 +124,11 @@ describe('CompileCache', () => {
     expect(cache.lookup(key('x'))).toBeUndefined()
     await cache.getOrCompile(key('x'), async () => script('x'))
     expect(cache.lookup(key('x'))).toMatchObject({ script: { source: 'x' }, hit: true })
-    await cache.getOrCompile(key('bad'), async () => {
-      throw new ScriptSyntaxError('SyntaxError: bad', 'a.lua', 1, 1)
-    }).catch(() => undefined)
+    await cache
+      .getOrCompile(key('bad'), async () => {
+        throw new ScriptSyntaxError('SyntaxError: bad', 'a.lua', 1, 1)
+      })
+      .catch(() => undefined)
     expect(() => cache.lookup(key('bad'))).toThrow(ScriptSyntaxError)
     expect(cache.stats()).toMatchObject({ hits: 2, misses: 2 })
   })

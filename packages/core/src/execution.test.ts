@@ -261,6 +261,44 @@ describe('race', () => {
     await expect(call).rejects.toBeInstanceOf(CancelledError)
   })
 
+  it('refuseAsync refuses handlers declared async before they run, and only those', () => {
+    const ran: string[] = []
+    const bridges = new BridgeRegistry()
+    bridges.register(
+      defineBridge({
+        name: 'm',
+        methods: {
+          later: {
+            args: [],
+            handler: async () => {
+              ran.push('later')
+            },
+          },
+          now: { args: [], handler: () => ran.push('now') },
+        },
+      }),
+    )
+    const ex = make({}, undefined, bridges)
+    const e = thrown(() => ex.callBridge('m.later', [], 'not here'))
+    expect(e).toBeInstanceOf(BridgeError)
+    expect((e as Error).message).toBe('m.later: not here')
+    expect(ex.callBridge('m.now', [], 'not here')).toBe(1)
+    expect(ran).toEqual(['now'])
+    expect(ex.bridgeCalls).toBe(2)
+  })
+
+  it('a timeout reports the time used above the limit, never rounded down to it', () => {
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1000)
+    try {
+      const ex = make({ timeoutMs: 2 })
+      now.mockReturnValue(1002.23)
+      const e = thrown(() => ex.check()) as LimitExceededError
+      expect([e.used, e.max, e.message]).toEqual([2.3, 2, 'timeout limit exceeded (2.3 > 2)'])
+    } finally {
+      now.mockRestore()
+    }
+  })
+
   it('callBridge after the end throws the fatal error, not a BridgeError', () => {
     const ex = make()
     ex.trip('instructions', 2, 1)

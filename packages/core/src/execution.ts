@@ -83,7 +83,8 @@ export class Execution {
   /** Records a timeout trip (for engines that notice the deadline in a hook). */
   tripTimeout(): LimitExceededError {
     const max = this.init.limits.timeoutMs
-    return this.trip('timeout', Math.round(performance.now() - this.startedAt), max === false ? 0 : max)
+    // tenths of a millisecond, rounded up: "51.2 > 50", never a rounded "50 > 50"
+    return this.trip('timeout', Math.ceil((performance.now() - this.startedAt) * 10) / 10, max === false ? 0 : max)
   }
 
   /** Records a tripped limit and aborts the signal; engines throw the returned error. */
@@ -117,13 +118,15 @@ export class Execution {
    * Calls a bridge method for the script: counts it, validates the arguments, runs the
    * handler. Returns the value, or a Promise for async handlers (settled no later than
    * this execution's abort). Throws BridgeError (script-catchable) or a fatal error.
+   * `refuseAsync`: where the script cannot wait (a Lua coroutine, say): a handler declared
+   * `async` is refused with this reason before it runs, not after its side effects.
    */
-  callBridge(path: string, args: readonly unknown[]): unknown {
+  callBridge(path: string, args: readonly unknown[], refuseAsync?: string): unknown {
     this.check()
     this.bridgeCalls++
     const max = this.init.limits.bridgeCalls
     if (max !== false && this.bridgeCalls > max) throw this.trip('bridgeCalls', this.bridgeCalls, max)
-    const out = invokeBridge(this, path, args)
+    const out = invokeBridge(this, path, args, refuseAsync)
     return out instanceof Promise ? this.race(out) : out
   }
 

@@ -228,12 +228,14 @@ describe('execute', () => {
     const crash = await host.execute({ language: 'alpha', source: 'boom' }).catch((e: unknown) => e)
     expect(crash).toBeInstanceOf(EngineCrashedError)
     expect((crash as Error).message).toBe("engine 'alpha' failed: engine bug")
+    // a script that does not compile is a failed execution, also when the error comes from the cache
+    await expect(host.execute({ language: 'alpha', source: 'syntax error' })).rejects.toBeInstanceOf(ScriptSyntaxError)
     await expect(host.execute({ language: 'alpha', source: 'syntax error' })).rejects.toBeInstanceOf(ScriptSyntaxError)
     const s = host.stats()
-    expect(s).toMatchObject({ executions: 4, failures: 2, running: 0 })
+    expect(s).toMatchObject({ executions: 6, failures: 4, running: 0 })
     expect(s.limitTrips.instructions).toBe(1)
     expect(s.limitTrips.timeout).toBe(0)
-    expect(s.cache).toMatchObject({ hits: 1, misses: 4 })
+    expect(s.cache).toMatchObject({ hits: 2, misses: 4 })
     expect(s.engines.alpha).toMatchObject({ id: 'alpha' })
   })
 

@@ -12,7 +12,15 @@ import {
 import { BridgeRegistry } from './bridges.js'
 import { type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 import type { CompiledScript, EnginePlugin, EngineStats, ExecutionResult, Logger } from './contracts.js'
-import { ClosedError, EngineCrashedError, EngineNotFoundError, InvalidArgumentError, LimitExceededError, PolyhostError } from './errors.js'
+import {
+  ClosedError,
+  EngineCrashedError,
+  EngineNotFoundError,
+  InvalidArgumentError,
+  LimitExceededError,
+  PolyhostError,
+  ScriptSyntaxError,
+} from './errors.js'
 import { Execution } from './execution.js'
 import { checkRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { ModuleRegistry } from './modules.js'
@@ -24,7 +32,9 @@ import { startWorkerIsolation } from './worker/worker-engine.js'
 import { deepFreeze } from './values/safe-object.js'
 
 export interface HostStats {
+  /** `execute` and `run` calls that ran or failed to compile. */
   readonly executions: number
+  /** Of those, the ones that ended in an error (syntax errors included). */
   readonly failures: number
   readonly limitTrips: Readonly<Record<LimitName, number>>
   readonly running: number
@@ -172,9 +182,14 @@ export class Host {
       const name = req.name ?? `script${req.language ? `.${req.language}` : ''}`
       const engine = this.pick(req.language, req.name)
       const lang = req.language ?? (engine.plugin.languages[0] as string)
-      const compiled = this.compileWith(engine, lang, name, req.source)
-      const { script, hit } = compiled instanceof Promise ? await compiled : compiled
-      return this.run(engine, script, hit, req)
+      let compiled: Awaited<ReturnType<Host['compileWith']>>
+      try {
+        const c = this.compileWith(engine, lang, name, req.source)
+        compiled = c instanceof Promise ? await c : c
+      } catch (e) {
+        this.compileFailed(e)
+      }
+      return this.run(engine, compiled.script, compiled.hit, req)
     })
   }
 
@@ -282,6 +297,15 @@ export class Host {
       )
     }
     return e
+  }
+
+  /** A script that does not compile is a failed execution; other errors pass through. */
+  private compileFailed(e: unknown): never {
+    if (e instanceof ScriptSyntaxError) {
+      this.counters.executions++
+      this.counters.failures++
+    }
+    throw e
   }
 
   private compileWith(engine: ManagedEngine, language: string, name: string, source: string) {

@@ -46,21 +46,25 @@ export function bridgeFunction(state: LuaSandbox, path: string): LuaCFunction {
   return (L) => {
     const run = state.current(L)
     const n = lua.lua_gettop(L)
+    // where the script cannot be suspended, an async handler is refused before it runs
+    const where =
+      L !== run.thread ? 'inside a coroutine' : lua.lua_isyieldable(L) ? undefined : 'inside a metamethod, iterator or sort comparator'
+    const refusal = where && `an async bridge cannot be called ${where}; call it from the script's main flow`
     let out: unknown
     let failure: unknown
     try {
       const args = new Array<unknown>(n)
       for (let i = 0; i < n; i++) args[i] = run.converter.read(L, i + 1)
-      out = run.execution.callBridge(path, args)
+      out = run.execution.callBridge(path, args, refusal)
     } catch (e) {
       failure = e
     }
     if (failure !== undefined) return fail(state, L, failure, path)
     if (!(out instanceof Promise)) return pushResult(state, L, path, out)
-    if (L !== run.thread || !lua.lua_isyieldable(L)) {
+    if (refusal) {
+      // a plain function that returned a promise: it has run, but its result cannot be awaited here
       out.catch(() => undefined)
-      const where = L !== run.thread ? 'inside a coroutine' : 'inside a metamethod, iterator or sort comparator'
-      return fail(state, L, new Error(`${path}: an async bridge cannot be called ${where}; call it from the script's main flow`))
+      return fail(state, L, new Error(`${path}: ${refusal}`))
     }
     run.pending = out
     lua.lua_settop(L, 0)

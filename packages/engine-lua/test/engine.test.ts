@@ -25,11 +25,19 @@ async function make(options: Parameters<typeof createHost>[0] extends infer O ? 
         len: { args: [z.string()], handler: (_c, s) => s.length },
         fail: { args: [], handler: () => Promise.reject(new Error('store down')) },
         slow: { args: [], handler: (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('aborted'))) },
+        touch: {
+          args: [],
+          handler: async () => {
+            touched++
+            return touched
+          },
+        },
       },
     }),
   )
   return host
 }
+let touched = 0
 const lua = (source: string, extra: Record<string, unknown> = {}) => host.execute({ language: 'lua', source, name: 't.lua', ...extra })
 
 describe('bridges', () => {
@@ -69,6 +77,11 @@ describe('bridges', () => {
     expect(r.values[0]).toBe(2)
     expect(r.values[1]).toBe(false)
     expect(String(r.values[2])).toMatch(/kv\.get: an async bridge cannot be called inside a coroutine/)
+    // an async handler is refused before it runs: its side effects never happen
+    touched = 0
+    const t = await lua('local ok, e = pcall(coroutine.wrap(function() return kv.touch() end)) return ok, e, kv.touch()')
+    expect(t.values.slice(0, 2)).toEqual([false, expect.stringMatching(/kv\.touch: an async bridge cannot be called inside a coroutine/)])
+    expect([t.values[2], touched]).toEqual([1, 1])
   })
 
   it('an async bridge works inside a metamethod (Lua 5.3 yields across them) but is refused in a sort comparator', async () => {

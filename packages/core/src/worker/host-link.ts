@@ -30,9 +30,9 @@ export class HostLink {
    * (the host ended the execution); a late reply is then dropped by its call number.
    * Throws DataCloneError when an argument cannot cross threads.
    */
-  call(id: number, path: string, args: readonly unknown[], outputBytes: number, stopped: () => boolean) {
+  call(id: number, path: string, args: readonly unknown[], outputBytes: number, stopped: () => boolean, refuseAsync?: string) {
     const call = this.nextCall++
-    this.post({ t: 'call', id, call, path, args, outputBytes })
+    this.post({ t: 'call', id, call, path, args, outputBytes, refuseAsync })
     for (;;) {
       const seen = Atomics.load(this.slot, 0)
       for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {

@@ -121,6 +121,8 @@ export interface CallMessage {
   readonly args: readonly unknown[]
   /** The worker's output byte count, so host-side handler logs count against the same limit. */
   readonly outputBytes: number
+  /** See `Execution.callBridge`. */
+  readonly refuseAsync?: string | undefined
 }
 /** The worker recorded a fatal error (a limit, a cancellation): the host aborts handler signals. */
 export interface WorkerAbortMessage {

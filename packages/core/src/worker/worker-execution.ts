@@ -55,11 +55,11 @@ export class WorkerExecution extends Execution {
     }
   }
 
-  override callBridge(path: string, args: readonly unknown[]): unknown {
+  override callBridge(path: string, args: readonly unknown[], refuseAsync?: string): unknown {
     this.check()
     let sent: ReturnType<HostLink['call']>
     try {
-      sent = this.link.call(this.id, path, args, this.outputBytes, () => this.hostStopped())
+      sent = this.link.call(this.id, path, args, this.outputBytes, () => this.hostStopped(), refuseAsync)
     } catch (e) {
       if ((e as Error)?.name !== 'DataCloneError') throw e
       throw new BridgeError(`${path}: an argument cannot be passed to the host (${(e as Error).message})`, path)

@@ -285,7 +285,7 @@ export class WorkerHandle {
       // the worker counts script output; handler logs here continue from its count
       if (m.outputBytes > x.outputBytes) x.outputBytes = m.outputBytes
       try {
-        const out = x.callBridge(m.path, m.args)
+        const out = x.callBridge(m.path, m.args, m.refuseAsync)
         if (out instanceof Promise) {
           reply = { k: 'pending' }
           out.then(
