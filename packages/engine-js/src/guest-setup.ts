@@ -270,6 +270,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       begin(globals, ctx, now, seed);
       return typeof body === 'string' ? indirectEval(body) : body();
     },
+    freeze(v) { return freeze(v); },
     baselineJson() { return stringify([...ownKeys(G), ...ownKeys(baseProto)].filter((k) => typeof k === 'string')); },
     reset() {
       current = empty;

@@ -6,6 +6,7 @@ export const HELPER_NAMES = [
   'begin',
   'run',
   'baselineJson',
+  'freeze',
   'reset',
   'parse',
   'plainJson',

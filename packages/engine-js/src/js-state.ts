@@ -322,8 +322,10 @@ export class JsState implements ConverterHost {
       r.error.dispose()
       return undefined
     }
-    this.expressions.set(script, r.value)
-    return r.value
+    // shared by every later execution on this state: nothing may be attached to it
+    const fn = r.value.consume((v) => this.call('freeze', v))
+    this.expressions.set(script, fn)
+    return fn
   }
 
   private isTrue(h: QuickJSHandle): boolean {

@@ -151,6 +151,15 @@ describe('tampering is invisible to the next execution and tenant', () => {
     expect(await js(`try { Object.getPrototypeOf(globalThis).JSON = 1; 'changed' } catch { typeof JSON.parse }`)).toBe('function')
   })
 
+  it('the compiled function of a one-expression script, reused by later runs, is out of reach', async () => {
+    await make()
+    const probe = `(function g() { try { return g.caller == null } catch (e) { return true } })()`
+    expect(await js(probe, { tenant: 'a' })).toBe(true)
+    // the same expression again: the state reuses its compiled function, which nothing could mark
+    expect(await js(probe, { tenant: 'b' })).toBe(true)
+    expect(await js('typeof globalThis.g', { tenant: 'b' })).toBe('undefined')
+  })
+
   it('a non-deletable global forces a fresh state', async () => {
     await make()
     await js(`Object.defineProperty(globalThis, 'stuck', { value: 'tenant a', configurable: false }); 0`, { tenant: 'a' })
