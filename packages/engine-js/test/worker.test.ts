@@ -1,5 +1,6 @@
 import { createHost, defineBridge, type Host, LimitExceededError, type Limits } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { timedFailure as timeFailure } from '@polyhost/core/testing'
 import { z } from 'zod'
 import { jsEngine } from '../src/index.js'
 
@@ -34,15 +35,7 @@ beforeAll(async () => {
 afterAll(() => host.close())
 
 /** Runs a precompiled script (so the clock starts with the execution) and times its failure. */
-async function timedFailure(source: string, limits: Limits): Promise<{ error: unknown; ms: number }> {
-  const script = await host.compile({ language: 'js', source, name: 'bomb.js' })
-  const started = performance.now()
-  const error = await script.run({ limits }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  return { error, ms: performance.now() - started }
-}
+const timedFailure = (source: string, limits: Limits) => timeFailure(host, { language: 'js', source, name: 'bomb.js' }, limits)
 
 async function healthy(): Promise<void> {
   const r = await host.execute({ language: 'js', source: '[1, 2, 3].map((x) => x * 2).join(",")' })

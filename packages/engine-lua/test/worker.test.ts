@@ -1,5 +1,6 @@
 import { createHost, defineBridge, type Host, LimitExceededError, type Limits } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { timedFailure as timeFailure } from '@polyhost/core/testing'
 import { z } from 'zod'
 import { luaEngine } from '../src/index.js'
 
@@ -35,15 +36,7 @@ beforeAll(async () => {
 afterAll(() => host.close())
 
 /** Runs a precompiled script (so the clock starts with the execution) and times its failure. */
-async function timedFailure(source: string, limits: Limits): Promise<{ error: unknown; ms: number }> {
-  const script = await host.compile({ language: 'lua', source, name: 'bomb.lua' })
-  const started = performance.now()
-  const error = await script.run({ limits }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  return { error, ms: performance.now() - started }
-}
+const timedFailure = (source: string, limits: Limits) => timeFailure(host, { language: 'lua', source, name: 'bomb.lua' }, limits)
 
 async function healthy(): Promise<void> {
   const r = await host.execute({ language: 'lua', source: 'local t = {} for i = 1, 10 do t[i] = i end return #t, ("ab"):rep(2)' })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { policyError } from '../test/policy-error.js'
 import { PolicyError } from './errors.js'
 import { LIMIT_KEYS, LIMIT_NAMES, overrideLimits, parseLimits, type ResolvedLimits, tightenLimits } from './limits.js'
 
@@ -9,16 +10,6 @@ const base: ResolvedLimits = {
   stackDepth: 100,
   bridgeCalls: 10,
   outputBytes: false,
-}
-
-function policyError(fn: () => unknown): PolicyError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(PolicyError)
-    return e as PolicyError
-  }
-  throw new Error('expected a PolicyError')
 }
 
 describe('parseLimits', () => {

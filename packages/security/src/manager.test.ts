@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { PolicyError } from './errors.js'
+import { policyError } from '../test/policy-error.js'
 import { FORBIDDEN_LIBRARIES } from './libraries.js'
 import { SecurityManager } from './manager.js'
 import { PRESETS } from './presets.js'
-
-function policyError(fn: () => unknown): PolicyError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(PolicyError)
-    return e as PolicyError
-  }
-  throw new Error('expected a PolicyError')
-}
 
 describe('SecurityManager.resolve', () => {
   it('defaults to the standard preset and its limits', () => {
