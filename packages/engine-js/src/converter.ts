@@ -3,6 +3,9 @@ import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { NOT_SIMPLE } from './direct-ffi.js'
 import type { HelperName } from './helpers.js'
 
+/** With the `u` flag a surrogate pair is one code point: this matches only unpaired halves. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
 /** What the converter needs from its state: the context, the guest helpers and hooks. */
 export interface ConverterHost {
   readonly ctx: QuickJSContext
@@ -147,8 +150,9 @@ export class Converter {
         const h = this.build(item, guard, k)
         try {
           if (k === '__proto__') ctx.defineProp(target, k, { value: h, configurable: true, enumerable: true })
-          else if (typeof k === 'string' && k.includes('\0')) this.string(k).consume((key) => ctx.setProp(target, key, h))
-          else ctx.setProp(target, k, h)
+          else if (typeof k === 'string' && (k.includes('\0') || LONE_SURROGATE.test(k))) {
+            this.string(k).consume((key) => ctx.setProp(target, key, h))
+          } else ctx.setProp(target, k, h)
         } finally {
           h.dispose()
         }
@@ -249,9 +253,12 @@ export class Converter {
     return out
   }
 
-  /** quickjs-emscripten passes strings as C strings: one with NUL goes through JSON. */
+  /**
+   * Strings cross as UTF-8 C strings: one with NUL (which would end it) or with a lone
+   * surrogate (which UTF-8 cannot carry) goes through JSON, which escapes both.
+   */
   private string(v: string): QuickJSHandle {
-    if (!v.includes('\0')) return this.host.newString(v)
+    if (!v.includes('\0') && !LONE_SURROGATE.test(v)) return this.host.newString(v)
     return this.host.newString(JSON.stringify(v)).consume((s) => this.host.call('parse', s))
   }
 

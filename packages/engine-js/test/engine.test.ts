@@ -213,6 +213,20 @@ describe('values', () => {
     expect(types.value).toEqual(['bigint', true, true, true])
   })
 
+  it('keeps strings exact both ways on every path: NUL, lone surrogates, pairs, long text', async () => {
+    const h = await make()
+    const strings = ['a\0b', 'a\ud800b', 'a\udc00b', 'a\ud83d\ude00b', `${'é'.repeat(3000)}\ud800`]
+    // a Date forces the handle path for the record; without it the record crosses as JSON
+    for (const extra of [{}, { d: new Date(0) }]) {
+      const r = await js(h, 's.map((x) => [x, x.length])', { globals: { s: strings, ...extra } })
+      expect(r.value).toEqual(strings.map((x) => [x, x.length]))
+      const one = await js(h, 's', { globals: { s: strings[1], ...extra } })
+      expect(one.value).toBe(strings[1])
+      const keys = await js(h, 'Object.keys(o)', { globals: { o: { 'k\ud800': 1, 'n\0': 2 }, ...extra } })
+      expect(keys.value).toEqual(['k\ud800', 'n\0'])
+    }
+  })
+
   it('takes the JSON path for plain data and keeps __proto__ keys as data', async () => {
     const h = await make()
     const r = await js(h, 'const o = JSON.parse(\'{"__proto__": {"x": 1}, "a": [1, {"b": true}]}\'); o')
