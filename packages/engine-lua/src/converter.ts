@@ -15,6 +15,10 @@ export interface ConverterContext {
   readonly hostFunction: (fn: (...args: unknown[]) => unknown) => LuaCFunction
 }
 
+/** With the `u` flag a surrogate pair is one code point: this matches only unpaired halves. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+const UNPAIRED = 'a string with an unpaired surrogate has no UTF-8 form for Lua'
+
 /**
  * Converts values between the host and one fengari state (DESIGN.md "Values crossing the
  * boundary"). Custom-type values are remembered by the identity of the Lua object made for
@@ -46,6 +50,13 @@ export class LuaConverter {
     }
   }
 
+  /** Pushes the value of a global: errors name it (`$.name.x`). */
+  pushGlobal(L: LuaState, name: string, value: unknown): void {
+    const guard = new ConversionGuard(this.ctx.maxDepth)
+    guard.push(name)
+    this.push(L, value, guard)
+  }
+
   /** Reads the value at `idx` of `L` as a host value. Throws ConversionError. */
   read(L: LuaState, idx: number, guard = new ConversionGuard(this.ctx.maxDepth)): unknown {
     const { lua } = this.f
@@ -66,6 +77,7 @@ export class LuaConverter {
         lua.lua_pushboolean(L, v as boolean)
         return
       case 'string':
+        if (LONE_SURROGATE.test(v as string)) throw this.leafError(guard, key, UNPAIRED)
         lua.lua_pushstring(L, v as string)
         return
       case 'number': {
@@ -111,6 +123,7 @@ export class LuaConverter {
         lua.lua_createtable(L, 0, entries.length)
         for (const [name, item] of entries) {
           if (typeof name !== 'string') throw this.leafError(guard, String(name), 'Map keys must be strings')
+          if (LONE_SURROGATE.test(name)) throw this.leafError(guard, name, `key: ${UNPAIRED}`)
           if (item === undefined) continue
           this.pushValue(L, item, guard, name)
           lua.lua_setfield(L, -2, name)

@@ -41,7 +41,7 @@ export async function runScript(
     lua.lua_settop(L, 0)
     state.pushNewEnv()
     for (const [name, value] of Object.entries(request.globals)) {
-      state.converter.push(L, value)
+      state.converter.pushGlobal(L, name, value)
       state.rawSetField(1, name)
     }
     state.converter.push(L, request.context)

@@ -171,6 +171,16 @@ describe('values', () => {
     expect(r.values[1]).toBe('héllo')
   })
 
+  it('a host string with an unpaired surrogate is refused, not silently turned into bytes', async () => {
+    await make()
+    await expect(lua('return 1', { globals: { s: 'a\ud800b' } })).rejects.toMatchObject({ name: 'ConversionError', path: '$.s' })
+    await expect(lua('return 1', { globals: { o: { 'k\udc00': 1 } } })).rejects.toMatchObject({
+      name: 'ConversionError',
+      path: '$.o["k\\udc00"]',
+    })
+    expect((await lua('return s', { globals: { s: 'a\ud83d\ude00b' } })).value).toBe('a\ud83d\ude00b')
+  })
+
   it('a function or coroutine cannot leave the script', async () => {
     await make()
     await expect(lua('return print')).rejects.toBeInstanceOf(ConversionError)
