@@ -85,6 +85,17 @@ export const valuesHostArea: ConformanceArea = {
       if (r instanceof Error) t.expect(r).toBeInstanceOf(ConversionError)
       else t.expect(r, 'a bigint out of range never becomes a different number').toBe(big)
     }),
+    test(
+      'values.host.unpaired-surrogate',
+      'a string with an unpaired surrogate comes back unchanged (or fails with ConversionError), never altered',
+      async (t) => {
+        for (const v of ['a\ud800b', 'a\udc00', { ['k\ud800']: 'v\udfff' }, [`${'x'.repeat(2000)}\ud800`]]) {
+          const r = await roundTrip(t, v).catch((e: unknown) => e)
+          if (r instanceof Error) t.expect(r).toBeInstanceOf(ConversionError)
+          else t.expect(r).toEqual(v)
+        }
+      },
+    ),
     test('values.host.date', 'a Date crosses by its custom type (native Date or ISO string)', async (t) => {
       const d = new Date('2020-01-02T03:04:05.678Z')
       const back = await roundTrip(t, d)
