@@ -89,7 +89,7 @@ export const valuesHostArea: ConformanceArea = {
       'values.host.unpaired-surrogate',
       'a string with an unpaired surrogate comes back unchanged (or fails with ConversionError), never altered',
       async (t) => {
-        for (const v of ['a\ud800b', 'a\udc00', { ['k\ud800']: 'v\udfff' }, [`${'x'.repeat(2000)}\ud800`]]) {
+        for (const v of ['a\ud800b', 'a\udc00', { 'k\ud800': 'v\udfff' }, [`${'x'.repeat(2000)}\ud800`]]) {
           const r = await roundTrip(t, v).catch((e: unknown) => e)
           if (r instanceof Error) t.expect(r).toBeInstanceOf(ConversionError)
           else t.expect(r).toEqual(v)
