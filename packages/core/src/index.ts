@@ -48,7 +48,7 @@ export {
 export { describeIssue } from './bridge-call.js'
 export { type ModuleDefinition, ModuleRegistry, type ModuleRegistryView } from './modules.js'
 export { type CustomType, ConverterRegistry, dateType } from './values/converters.js'
-export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath } from './values/guard.js'
+export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath, readFailure } from './values/guard.js'
 export { classifyHostValue, fitsInteger, type HostKind } from './values/kinds.js'
 export { DANGEROUS_KEYS, deepFreeze, isPlainObject, setSafe } from './values/safe-object.js'
 export { type AcquireOptions, type ReleaseOptions, StatePool } from './pool.js'

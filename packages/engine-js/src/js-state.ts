@@ -5,6 +5,8 @@ import {
   InvalidArgumentError,
   type LogLevel,
   type ModuleDefinition,
+  PolyhostError,
+  readFailure,
 } from '@polyhost/core'
 import type {
   JSModuleLoadResult,
@@ -193,15 +195,26 @@ export class JsState implements ConverterHost {
     const stack = stackBytesFor(limits)
     if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
     this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)
-    const names = Object.keys(req.globals)
+    let names: string[]
+    try {
+      names = Object.keys(req.globals)
+    } catch (e) {
+      throw readFailure(e)
+    }
     for (const k of names) {
       if (this.baseline.has(k)) throw new InvalidArgumentError(`execute: globals: '${k}' would replace a built-in global`)
     }
     const { ctx } = this
-    const args: QuickJSHandle[] = [
-      names.length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined,
-      Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined,
-    ]
+    const args: QuickJSHandle[] = []
+    try {
+      args.push(names.length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined)
+      args.push(Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined)
+    } catch (e) {
+      for (const h of args) h.dispose()
+      // a getter or Proxy trap of the caller's data threw; the state is not trusted further
+      if (!(e instanceof PolyhostError)) this.broken = true
+      throw readFailure(e)
+    }
     try {
       const d = ex.init.security.policy.determinism
       args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)

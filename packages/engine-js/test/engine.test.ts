@@ -227,6 +227,36 @@ describe('values', () => {
     }
   })
 
+  it('globals whose getters or Proxy traps throw are a ConversionError, and the host stays healthy', async () => {
+    const h = await make()
+    const throwing = [
+      {
+        get a() {
+          throw new Error('boom')
+        },
+      },
+      {
+        a: {
+          get b() {
+            throw new Error('boom')
+          },
+        },
+      },
+      new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('trap')
+          },
+        },
+      ),
+    ]
+    for (const globals of throwing) {
+      await expect(js(h, 'a', { globals })).rejects.toMatchObject({ name: 'ConversionError', path: '$' })
+    }
+    expect((await js(h, '1 + 1')).value).toBe(2)
+  })
+
   it('takes the JSON path for plain data and keeps __proto__ keys as data', async () => {
     const h = await make()
     const r = await js(h, 'const o = JSON.parse(\'{"__proto__": {"x": 1}, "a": [1, {"b": true}]}\'); o')

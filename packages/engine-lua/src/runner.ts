@@ -1,4 +1,4 @@
-import { type ExecutionRequest, type ExecutionResult, ScriptRuntimeError } from '@polyhost/core'
+import { type ExecutionRequest, type ExecutionResult, readFailure, ScriptRuntimeError } from '@polyhost/core'
 import type { LuaCompiler } from './compiler.js'
 import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
@@ -40,8 +40,18 @@ export async function runScript(
   try {
     lua.lua_settop(L, 0)
     state.pushNewEnv()
-    for (const [name, value] of Object.entries(request.globals)) {
-      state.converter.pushGlobal(L, name, value)
+    let entries: [string, unknown][]
+    try {
+      entries = Object.entries(request.globals)
+    } catch (e) {
+      throw readFailure(e)
+    }
+    for (const [name, value] of entries) {
+      try {
+        state.converter.pushGlobal(L, name, value)
+      } catch (e) {
+        throw readFailure(e, `$.${name}`)
+      }
       state.rawSetField(1, name)
     }
     state.converter.push(L, request.context)

@@ -181,6 +181,25 @@ describe('values', () => {
     expect((await lua('return s', { globals: { s: 'a\ud83d\ude00b' } })).value).toBe('a\ud83d\ude00b')
   })
 
+  it('globals whose getters throw are a ConversionError naming the global where it can', async () => {
+    await make()
+    const top = {
+      get a() {
+        throw new Error('boom')
+      },
+    }
+    await expect(lua('return a', { globals: top })).rejects.toMatchObject({ name: 'ConversionError', path: '$' })
+    const nested = {
+      a: {
+        get b() {
+          throw new Error('boom')
+        },
+      },
+    }
+    await expect(lua('return a', { globals: nested })).rejects.toMatchObject({ name: 'ConversionError', path: '$.a' })
+    expect((await lua('return 1 + 1')).value).toBe(2)
+  })
+
   it('a function or coroutine cannot leave the script', async () => {
     await make()
     await expect(lua('return print')).rejects.toBeInstanceOf(ConversionError)

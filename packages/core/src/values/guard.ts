@@ -1,4 +1,4 @@
-import { ConversionError } from '../errors.js'
+import { ConversionError, PolyhostError } from '../errors.js'
 
 /** Default maximum nesting depth of a converted value. */
 export const DEFAULT_MAX_DEPTH = 64
@@ -55,4 +55,15 @@ export function formatValuePath(path: readonly (string | number)[]): string {
     else out += `[${JSON.stringify(k)}]`
   }
   return out
+}
+
+/**
+ * What an error thrown while reading a host value becomes: a getter or Proxy trap of the
+ * caller's data threw, which is bad input (ConversionError), not an engine failure.
+ * Polyhost errors (a ConversionError with its own path, a limit) pass through unchanged.
+ */
+export function readFailure(e: unknown, path = '$'): PolyhostError {
+  if (e instanceof PolyhostError) return e
+  const message = e instanceof Error ? e.message : String(e)
+  return new ConversionError(path, `the host value could not be read: ${message}`)
 }

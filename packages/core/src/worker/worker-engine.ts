@@ -14,6 +14,7 @@ import { InvalidArgumentError, isFatal } from '../errors.js'
 import type { ModuleRegistryView } from '../modules.js'
 import type { ResolvedPoolOptions } from '../pool-types.js'
 import { type ConverterRegistry, dateType } from '../values/converters.js'
+import { readFailure } from '../values/guard.js'
 import { checkCrossable } from './crossable.js'
 import { moduleRefOf } from './plugin-loader.js'
 import { mirrorFatal } from './worker-handle.js'
@@ -83,7 +84,11 @@ class WorkerEngine implements ScriptEngine {
   async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     const x = request.execution
     checkConverters(this.init.converters)
-    checkCrossable(request.globals, this.init.converters)
+    try {
+      checkCrossable(request.globals, this.init.converters)
+    } catch (e) {
+      throw readFailure(e)
+    }
     const job = {
       engine: this.plugin.id,
       language: script.language,

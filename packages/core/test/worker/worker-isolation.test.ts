@@ -164,6 +164,12 @@ describe('isolation: worker', () => {
       x = 1
     }
     await expect(run(h, 'return 1', { globals: { p: [new Point()] } })).rejects.toMatchObject({ name: 'ConversionError', path: '$.p[0]' })
+    const throwing = {
+      get g() {
+        throw new Error('boom')
+      },
+    }
+    await expect(run(h, 'return 1', { globals: throwing })).rejects.toMatchObject({ name: 'ConversionError', path: '$' })
     expect((await run(h, 'return api.globals.m.get("k")', { globals: { m: new Map([['k', new Date(0)]]) } })).value).toEqual(new Date(0))
     await expect(run(h, 'return api.fn()')).rejects.toThrow(/cannot be passed to the host/)
     h.converters.register({ name: 'Money', test: () => false, toScript: (v) => v, fromScript: (v) => v })
