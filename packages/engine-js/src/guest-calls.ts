@@ -1,4 +1,4 @@
-import { BridgeError, ConversionError, type VisibleMethod } from '@polyhost/core'
+import { BridgeError, ConversionError, isFatal, type VisibleMethod } from '@polyhost/core'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 
@@ -64,7 +64,7 @@ export class GuestCalls {
       } catch (e) {
         return { error: this.guestError(e) }
       }
-      return this.result(out instanceof Promise ? ex.race(out) : out)
+      return this.result(fn.name || 'function', out instanceof Promise ? ex.race(out) : out)
     })
   }
 
@@ -114,7 +114,7 @@ export class GuestCalls {
     } catch (e) {
       return { error: this.guestError(e) }
     }
-    return this.result(out)
+    return this.result(path, out)
   }
 
   private argument(path: string, handle: QuickJSHandle, i: number): unknown {
@@ -126,16 +126,16 @@ export class GuestCalls {
     }
   }
 
-  private result(out: unknown): Result {
-    if (out instanceof Promise) return this.deferred(out)
+  private result(path: string, out: unknown): Result {
+    if (out instanceof Promise) return this.deferred(path, out)
     try {
       return this.state.converter.toGuest(out)
     } catch (e) {
-      return { error: this.guestError(e) }
+      return { error: this.guestError(invalidReturn(path, e)) }
     }
   }
 
-  private deferred(p: Promise<unknown>): QuickJSHandle {
+  private deferred(path: string, p: Promise<unknown>): QuickJSHandle {
     const d = this.state.ctx.newPromise()
     const token = this.state.token
     this.pending.add(d)
@@ -148,7 +148,7 @@ export class GuestCalls {
             h = ok ? this.state.converter.toGuest(value) : this.guestError(value)
           } catch (e) {
             ok = false
-            h = this.guestError(e)
+            h = this.guestError(invalidReturn(path, e))
           }
           if (ok) d.resolve(h)
           else d.reject(h)
@@ -186,4 +186,11 @@ export class GuestCalls {
     this.waiters = []
     for (const f of w) f()
   }
+}
+
+/** A result the script cannot receive (as the Lua engine words it): `kv.get: invalid return value: …`. */
+function invalidReturn(path: string, e: unknown): unknown {
+  if (isFatal(e)) return e
+  const message = e instanceof Error ? e.message : String(e)
+  return new BridgeError(`${path}: invalid return value: ${message}`, path)
 }

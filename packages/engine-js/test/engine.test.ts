@@ -127,6 +127,33 @@ describe('bridges', () => {
     await expect(js(h, 'kv.fail()')).rejects.toThrow(/handler says no/)
   })
 
+  it('a result the script cannot receive is a catchable error naming the call, sync or async', async () => {
+    const h = await make()
+    const cyclic: Record<string, unknown> = { a: 1 }
+    cyclic.self = cyclic
+    h.bridges.register(
+      defineBridge({
+        name: 'odd',
+        methods: {
+          cyclic: { args: [], handler: () => cyclic },
+          later: { args: [], handler: async () => cyclic },
+          unreadable: {
+            args: [],
+            handler: () => ({
+              get x() {
+                throw new Error('boom')
+              },
+            }),
+          },
+        },
+      }),
+    )
+    const message = (call: string) => js(h, `try { ${call}; 'no error' } catch (e) { e.message }`).then((r) => r.value)
+    expect(await message('odd.cyclic()')).toBe('odd.cyclic: invalid return value: $.self: cycle detected')
+    expect(await message('await odd.later()')).toBe('odd.later: invalid return value: $.self: cycle detected')
+    expect(await message('odd.unreadable()')).toBe('odd.unreadable: invalid return value: boom')
+  })
+
   it('hides methods the policy denies', async () => {
     const h = await make({ policy: { preset: 'standard', bridges: { allow: ['kv.get'] } } })
     h.bridges.register(defineBridge({ name: 'kv', methods: { get: { args: [], handler: () => 1 }, set: { args: [], handler: () => 2 } } }))
