@@ -1,5 +1,6 @@
-import type { CompiledScript, SourceText } from '@polyhost/core'
+import { type CompiledScript, ScriptSyntaxError, type SourceText } from '@polyhost/core'
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
+import { MAX_STACK_BYTES } from './limits.js'
 import { syntaxError, type ThrownInfo } from './script-errors.js'
 import type { WasmLoader } from './wasm.js'
 
@@ -57,6 +58,28 @@ export class Compiler {
 
   async compile(src: SourceText): Promise<JsCompiledScript> {
     const ctx = await this.context()
+    try {
+      return this.check(ctx, src)
+    } catch (e) {
+      if (e instanceof ScriptSyntaxError) throw e
+      // QuickJS itself failed (its parser overflowed the host stack, say): the instance may be
+      // inconsistent, so it is dropped whole, without calling into it again
+      this.vm = undefined
+      const why = e instanceof RangeError ? 'it is nested too deeply' : String((e as Error)?.message ?? e)
+      throw new ScriptSyntaxError(`SyntaxError: the script cannot be parsed: ${why}`, src.name)
+    }
+  }
+
+  close(): void {
+    if (!this.vm) return
+    this.vm.ctx.dispose()
+    this.vm.runtime.dispose()
+    this.vm = undefined
+  }
+
+  // --- internal ---
+
+  private check(ctx: QuickJSContext, src: SourceText): JsCompiledScript {
     // a hashbang line stays a (comment) line so positions do not move
     const source = src.source.startsWith('#!') ? `//${src.source}` : src.source
     const looksModule = src.name.endsWith('.mjs') || MODULE_HINT.test(source)
@@ -79,21 +102,14 @@ export class Compiler {
     throw syntaxError(first ?? { error: true, message: 'invalid script' }, { name: src.name, lineOffset: 0 })
   }
 
-  close(): void {
-    if (!this.vm) return
-    this.vm.ctx.dispose()
-    this.vm.runtime.dispose()
-    this.vm = undefined
-  }
-
-  // --- internal ---
-
   private async context(): Promise<QuickJSContext> {
     if (this.vm && this.vm.uses++ >= RECYCLE_AFTER) this.close()
     if (!this.vm) {
       const { module } = await this.wasm.instantiate(COMPILER_HEAP)
       if (this.vm) return (this.vm as { ctx: QuickJSContext }).ctx
       const runtime = module.newRuntime()
+      // QuickJS's parser recurses: its own stack check must fire before the host stack overflows
+      runtime.setMaxStackSize(MAX_STACK_BYTES)
       this.vm = { runtime, ctx: runtime.newContext(), uses: 0 }
     }
     return this.vm.ctx

@@ -1,4 +1,4 @@
-import { createHost, type Host, type Limits, LimitExceededError } from '@polyhost/core'
+import { createHost, type Host, type Limits, LimitExceededError, ScriptSyntaxError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
 
@@ -102,5 +102,26 @@ describe('runaway scripts stop with LimitExceededError', () => {
 
   it('bridge-call flood through a host function', async () => {
     await expectTrip('while (true) { try { f() } catch (e) {} }', ['bridgeCalls'], {}, { f: () => 1 })
+  })
+})
+
+describe('sources that overwhelm the parser', () => {
+  it('deep nesting is a ScriptSyntaxError, never a host stack overflow; the next compile works', async () => {
+    const sources = [
+      `${'('.repeat(100_000)}1${')'.repeat(100_000)}`,
+      `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+      `${'(function(){'.repeat(5_000)}${'})'.repeat(5_000)}`,
+      `${'`${'.repeat(5_000)}1${'}`'.repeat(5_000)}`,
+    ]
+    for (const source of sources) {
+      const err = await host.execute({ language: 'js', source }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(err).toBeInstanceOf(ScriptSyntaxError)
+      expect((err as Error).message).toMatch(/^SyntaxError: /)
+    }
+    expect((await host.execute({ language: 'js', source: '((1 + 2) * [3][0])' })).value).toBe(9)
+    expect((await host.execute({ language: 'js', source: 'let n = 20; n + 22' })).value).toBe(42)
   })
 })
