@@ -54,6 +54,15 @@ describe('fengari guards', () => {
     ).toBe('memory')
   })
 
+  it('memory: closures are accounted when created (a chain of closures allocates nothing else)', () => {
+    const chain = 'local f = function() return 0 end while true do local g = f f = function() return g() end end'
+    expect(tripped(runRaw(chain, { memoryBytes: 1 << 20 }))?.limit).toBe('memory')
+    // closures that become garbage are not charged for long: the walk finds them unreachable
+    const garbage = 'local keep = {} for i = 1, 1e6 do local x = i keep[i % 8 + 1] = function() return x end end return #keep'
+    const r = runRaw(garbage, { memoryBytes: 1 << 20 })
+    expect([tripped(r), r.values]).toEqual([undefined, [8]])
+  })
+
   it('memory: table growth and stack growth are accounted', () => {
     expect(tripped(runRaw('local t = {} for i = 1, 1e6 do t[i] = true end', { memoryBytes: 1 << 20 }))?.limit).toBe('memory')
     expect(tripped(runRaw('return select("#", string.byte(string.rep("x", 500000), 1, -1))', { memoryBytes: 1 << 20 }))?.limit).toBe(

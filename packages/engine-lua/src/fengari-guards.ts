@@ -106,6 +106,12 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     replace: '    __polyhost.thread();\n    let L1 = new lua_State(g);',
   },
   {
+    file: 'lvm.js',
+    why: 'memory: closures and their upvalues are accounted when created (a chain of closures allocates nothing else)',
+    find: '    let ncl = new lobject.LClosure(L, nup);',
+    replace: '    __polyhost.closure(nup);\n    let ncl = new lobject.LClosure(L, nup);',
+  },
+  {
     file: 'ldo.js',
     why: 'memory: stack growth is checked before the stack is enlarged',
     find: '        else\n            luaD_reallocstack(L, newsize);',

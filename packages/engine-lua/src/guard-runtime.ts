@@ -7,6 +7,8 @@ export const SIZES = {
   entry: 120,
   thread: 2_000,
   stackSlot: 40,
+  closure: 64,
+  upvalue: 40,
 } as const
 
 /** What a table's guard slot holds: frozen tables refuse writes, watched ones note them. */
@@ -96,6 +98,10 @@ export class GuardRuntime {
 
   thread(): void {
     if ((this.pending += SIZES.thread) > this.slack) this.sink?.overflow(null, 0)
+  }
+
+  closure(upvalues: number): void {
+    if ((this.pending += SIZES.closure + upvalues * SIZES.upvalue) > this.slack) this.sink?.overflow(null, 0)
   }
 
   /** Before allocating `bytes`: raises (after recording the trip) if they do not fit. */

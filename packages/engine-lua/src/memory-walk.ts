@@ -10,8 +10,8 @@ const T_CCL = 6 | (2 << 4)
 const T_USERDATA = 7
 const T_THREAD = 8
 
-const CLOSURE = 64
-const UPVAL = 40
+const CLOSURE = SIZES.closure
+const UPVAL = SIZES.upvalue
 const PROTO = 200
 const INSTRUCTION = 48
 const CALLINFO = 120
