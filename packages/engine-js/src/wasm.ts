@@ -49,11 +49,13 @@ export class WasmLoader {
     const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: limit / PAGE })
     // the guard must own `memory.grow` before the module allocates anything
     const heap = new HeapGuard(memory, limit)
-    const emscriptenModule = (printErr ? { printErr } : {}) as CustomizeVariantOptions['emscriptenModule']
-    const custom = core.newVariant(
-      variant,
-      wasm ? { wasmModule: wasm, wasmMemory: memory, emscriptenModule } : { wasmMemory: memory, emscriptenModule },
-    )
+    const emscriptenModule = {
+      ...(printErr ? { printErr } : {}),
+      // synchronous instantiation of the shared compiled module: the asynchronous one waits
+      // behind V8's background compile tasks (~50 ms idle for a second instance at start-up)
+      ...(wasm ? { instantiateWasm: instantiateSync(wasm) } : {}),
+    } as CustomizeVariantOptions['emscriptenModule']
+    const custom = core.newVariant(variant, { wasmMemory: memory, emscriptenModule })
     const module = await core.newQuickJSWASMModuleFromVariant(custom)
     heap.probing = !module.getFFI().QTS_BuildIsSanitizeLeak()
     return { module, heap, alloc: allocatorOf(module) }
@@ -81,6 +83,15 @@ export async function compileWasm(specifier: string): Promise<WebAssembly.Module
   const { readFile } = await import('node:fs/promises')
   const path = createRequire(import.meta.url).resolve(specifier)
   return WebAssembly.compile(await readFile(path))
+}
+
+/** Emscripten's `instantiateWasm` hook: instantiates `wasm` at once and hands it over. */
+function instantiateSync(wasm: WebAssembly.Module) {
+  return (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+    const instance = new WebAssembly.Instance(wasm, imports)
+    receive(instance, wasm)
+    return instance.exports
+  }
 }
 
 function allocatorOf(module: QuickJSWASMModule): Allocator {

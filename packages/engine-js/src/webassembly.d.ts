@@ -14,6 +14,11 @@ declare global {
     class Module {
       private constructor()
     }
+    type Imports = Record<string, Record<string, unknown>>
+    class Instance {
+      constructor(module: Module, imports?: Imports)
+      readonly exports: Record<string, unknown>
+    }
     class RuntimeError extends Error {}
     function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>
   }
