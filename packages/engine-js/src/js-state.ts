@@ -4,19 +4,10 @@ import {
   type ExecutionRequest,
   InvalidArgumentError,
   type LogLevel,
-  type ModuleDefinition,
   PolyhostError,
   readFailure,
 } from '@polyhost/core'
-import type {
-  JSModuleLoadResult,
-  JSModuleNormalizeResult,
-  QuickJSContext,
-  QuickJSHandle,
-  QuickJSRuntime,
-  VmCallResult,
-} from 'quickjs-emscripten-core'
-import { LRUCache } from 'lru-cache'
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
 import { DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
@@ -26,7 +17,8 @@ import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } 
 import { guestConfigFor } from './sandbox-config.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
-import { EXPRESSION_FILE } from './script-errors.js'
+import { ExpressionCache } from './expressions.js'
+import { ScriptModules } from './script-modules.js'
 import { MAX_HEAP_BYTES, type WasmInstance, type WasmLoader } from './wasm.js'
 
 /** Per-engine settings every state of it shares. */
@@ -44,11 +36,6 @@ export interface StateOptions {
 }
 
 const SETUP_TIMEOUT_MS = 30_000
-const EVAL_STRICT = 8
-/** Imported modules stay in a context; past this many the state is replaced. */
-const MAX_MODULE_LOADS = 256
-/** Compiled expression scripts a state keeps (each a small function in its heap). */
-const EXPRESSIONS_PER_STATE = 64
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -60,7 +47,6 @@ export class JsState implements ConverterHost {
   /** A host-level failure happened inside QuickJS: never reuse. */
   broken = false
   ticks = 0
-  moduleLoads = 0
   readonly converter: Converter
   readonly calls: GuestCalls
   readonly fingerprint: string
@@ -75,13 +61,8 @@ export class JsState implements ConverterHost {
   private baseHeap = 0
   private checked = false
   private baseline = new Set<string>()
-  /** Keyed by the compiled script itself: the compile cache hands out one object per script. */
-  private readonly expressions = new LRUCache<JsCompiledScript, QuickJSHandle>({
-    max: EXPRESSIONS_PER_STATE,
-    dispose: (h) => {
-      if (h.alive) h.dispose()
-    },
-  })
+  private readonly expressions: ExpressionCache
+  private readonly modules: ScriptModules
 
   private constructor(
     readonly instance: WasmInstance,
@@ -95,6 +76,8 @@ export class JsState implements ConverterHost {
     this.converter = new Converter(this)
     this.calls = new GuestCalls(this)
     this.direct = DirectFfi.for(ctx, instance.alloc)
+    this.expressions = new ExpressionCache(ctx, (v) => this.call('freeze', v))
+    this.modules = new ScriptModules(env.modules, () => ({ execution: this.execution, token: this.runToken }))
   }
 
   get converters() {
@@ -223,7 +206,7 @@ export class JsState implements ConverterHost {
         this.call('begin', ...args).dispose()
         return undefined
       }
-      const fn = script.expression === undefined ? undefined : this.expressionOf(script, script.expression)
+      const fn = this.expressions.get(script)
       if (fn) return this.call('run', ...args, fn)
       args.push(ctx.newString(script.body))
       return this.call('run', ...args)
@@ -256,7 +239,7 @@ export class JsState implements ConverterHost {
       heap.measure(this.instance.alloc)
       if (heap.size - this.baseHeap > this.opts.retainHeapBytes) throw new Error('heap grew past the retained size')
     }
-    if (this.moduleLoads > MAX_MODULE_LOADS) throw new Error('too many module instances')
+    if (this.modules.exhausted) throw new Error('too many module instances')
     this.checked = true
   }
 
@@ -304,8 +287,8 @@ export class JsState implements ConverterHost {
     runtime.setMaxStackSize(this.stackBytes)
     runtime.setInterruptHandler(() => this.interrupt())
     runtime.setModuleLoader(
-      (name) => this.loadModule(name),
-      (_base, requested) => this.normalizeModule(requested),
+      (name) => this.modules.load(name),
+      (_base, requested) => this.modules.normalize(requested),
     )
     this.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
     this.evalFn = ctx.getProp(ctx.global, 'eval')
@@ -323,22 +306,6 @@ export class JsState implements ConverterHost {
     this.setupDeadline = Number.POSITIVE_INFINITY
     this.instance.heap.measure(this.instance.alloc)
     this.baseHeap = this.instance.heap.size
-  }
-
-  /** The state's compiled function for an expression script, compiled on first use. */
-  private expressionOf(script: JsCompiledScript, text: string): QuickJSHandle | undefined {
-    const cached = this.expressions.get(script)
-    if (cached) return cached
-    // evaluating the text only creates the function: no script code runs here
-    const r = this.ctx.evalCode(text, EXPRESSION_FILE, EVAL_STRICT)
-    if (r.error) {
-      r.error.dispose()
-      return undefined
-    }
-    // shared by every later execution on this state: nothing may be attached to it
-    const fn = r.value.consume((v) => this.call('freeze', v))
-    this.expressions.set(script, fn)
-    return fn
   }
 
   private isTrue(h: QuickJSHandle): boolean {
@@ -386,25 +353,5 @@ export class JsState implements ConverterHost {
     } catch (e) {
       return { error: this.calls.guestError(e) }
     }
-  }
-
-  private findModule(name: string): ModuleDefinition | undefined {
-    const m = this.opts.env.modules
-    return m.get(name, 'js') ?? m.get(name, 'javascript')
-  }
-
-  private normalizeModule(requested: string): JSModuleNormalizeResult {
-    const sec = this.execution?.init.security
-    const allowed = sec?.isAllowed('require') && sec.isModuleAllowed(requested) && this.findModule(requested)
-    // a fresh instance per execution: module state must not carry over to the next script
-    return allowed ? `${requested}#${this.runToken}` : `${requested}#denied`
-  }
-
-  private loadModule(name: string): JSModuleLoadResult {
-    const m = /^(.*)#(\d+)$/.exec(name)
-    const def = m && Number(m[2]) === this.runToken && this.execution ? this.findModule(m[1] as string) : undefined
-    if (!def) return { error: new Error(`module '${name.replace(/#\w+$/, '')}' is not available`) }
-    this.moduleLoads++
-    return def.source
   }
 }
