@@ -178,6 +178,44 @@ describe('acquire and release', () => {
     await p.close()
   })
 
+  it('tryAcquire leases an idle state at once, never jumps the line, and leaves async checkouts to acquire', async () => {
+    const { pool: p, log } = pool({ min: 1, max: 1 })
+    await p.start()
+    const lease = p.tryAcquire() as NonNullable<ReturnType<typeof p.tryAcquire>>
+    expect(lease.state.id).toBe(1)
+    expect(p.tryAcquire()).toBeUndefined() // nothing idle
+    const waiting = p.acquire()
+    await p.release(lease)
+    expect(p.tryAcquire()).toBeUndefined() // a caller is in line: it gets the state first
+    const second = await waiting
+    expect(second.state.id).toBe(1)
+    await p.release(second)
+    expect(p.stats()).toMatchObject({ acquired: 2, created: 1 })
+    await p.close()
+    expect(p.tryAcquire()).toBeUndefined()
+    expect(log.destroyed).toEqual([1])
+
+    const checks = deferred<boolean>()
+    const slow = pool({ min: 1, max: 1 }, { checkout: () => checks.promise })
+    await slow.pool.start()
+    expect(slow.pool.tryAcquire()).toBeUndefined()
+    const queued = slow.pool.acquire()
+    checks.resolve(true)
+    expect((await queued).state.id).toBe(1)
+    await slow.pool.close()
+  })
+
+  it('tryAcquire skips a state whose checkout answers false and leases the next', async () => {
+    let checkouts = 0
+    // the first checkout refuses its state
+    const { pool: p, log } = pool({ min: 2, max: 2 }, { checkout: () => ++checkouts > 1 })
+    await p.start()
+    const lease = p.tryAcquire()
+    expect(lease).toBeDefined()
+    expect(log.destroyed).toHaveLength(1)
+    await p.close()
+  })
+
   it('times out with PoolExhaustedError and counts it', async () => {
     vi.useFakeTimers()
     const { pool: p } = pool({ min: 0, max: 1, acquireTimeoutMs: 100 })

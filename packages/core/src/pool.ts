@@ -72,6 +72,15 @@ export class StatePool<S> {
     await Promise.all(Array.from({ length: Math.max(0, n) }, () => this.createIdle()))
   }
 
+  /**
+   * Hands out an idle state at once (no promise), or returns undefined when none fits, callers
+   * are already waiting, or the factory's checkout is asynchronous: then call `acquire`.
+   */
+  tryAcquire(opts: Pick<AcquireOptions, 'tenant'> = {}): Lease<S> | undefined {
+    if (this.closed || this.waiters.length > 0) return undefined
+    return this.lendIdle(this.options.partitionByTenant ? (opts.tenant ?? '') : undefined)
+  }
+
   /** Hands out a state, waiting (FIFO) while `max` are busy. */
   acquire(opts: AcquireOptions = {}): Promise<Lease<S>> {
     if (this.closed) return Promise.reject(new ClosedError('pool is closed'))
@@ -80,6 +89,11 @@ export class StatePool<S> {
       return Promise.reject(new InvalidArgumentError(`acquire: timeoutMs must be a non-negative number, received ${String(timeout)}`))
     }
     const partition = this.options.partitionByTenant ? (opts.tenant ?? '') : undefined
+    // nobody in line and a state idle: hand it out now, without a waiter, timer or extra turns
+    if (this.waiters.length === 0) {
+      const lease = this.lendIdle(partition)
+      if (lease) return Promise.resolve(lease)
+    }
     return new Promise<Lease<S>>((resolve, reject) => {
       const w: Waiter<S> = { partition, resolve, reject, since: performance.now(), settled: false, armed: false, timeout, opts }
       this.waiters.push(w)
@@ -296,13 +310,41 @@ export class StatePool<S> {
       this.makeIdle(entry)
       return this.pump()
     }
-    const waited = performance.now() - w.since
+    const lease = this.lend(entry, performance.now() - w.since)
+    this.settle(w, () => w.resolve(lease))
+  }
+
+  /**
+   * An idle state of `partition` whose checkout passes at once, leased; undefined if there is
+   * none. A state whose checkout is asynchronous goes back to the idle list for the queued path.
+   */
+  private lendIdle(partition: string | undefined): Lease<S> | undefined {
+    for (let entry = this.takeIdle(partition); entry; entry = this.takeIdle(partition)) {
+      entry.active = true
+      let current: ReturnType<NonNullable<StateFactory<S>['checkout']>>
+      try {
+        current = this.factory.checkout?.(entry.state)
+      } catch {
+        current = false
+      }
+      if (current instanceof Promise) {
+        current.catch(() => undefined)
+        this.makeIdle(entry)
+        return undefined
+      }
+      if (current !== false) return this.lend(entry, 0)
+      void this.destroy(entry)
+    }
+    return undefined
+  }
+
+  private lend(entry: Entry<S>, waited: number): Lease<S> {
     this.counters.acquired++
     this.counters.waitTotal += waited
     this.counters.waitMax = Math.max(this.counters.waitMax, waited)
     const lease: Lease<S> = Object.freeze({ state: entry.state, partition: entry.partition, uses: entry.uses })
     this.leases.set(lease, entry)
-    this.settle(w, () => w.resolve(lease))
+    return lease
   }
 
   private async createFor(w: Waiter<S>): Promise<void> {

@@ -61,16 +61,19 @@ export class JsEngine implements ScriptEngine {
   async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     const ex = request.execution
     ex.check()
-    const lease = await this.pool.acquire({
-      tenant: request.tenant,
-      get signal() {
-        return ex.signal
-      },
-    })
+    const lease =
+      this.pool.tryAcquire({ tenant: request.tenant }) ??
+      (await this.pool.acquire({
+        tenant: request.tenant,
+        get signal() {
+          return ex.signal
+        },
+      }))
     this.executions++
     let discard = true
     try {
-      const result = await runScript(lease.state, script as JsCompiledScript, request)
+      const run = runScript(lease.state, script as JsCompiledScript, request)
+      const result = run instanceof Promise ? await run : run
       discard = false
       return result
     } catch (e) {

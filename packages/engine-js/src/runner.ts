@@ -1,4 +1,4 @@
-import { EngineCrashedError, type ExecutionRequest, type ExecutionResult, isFatal, PolyhostError } from '@polyhost/core'
+import { EngineCrashedError, type Execution, type ExecutionRequest, type ExecutionResult, isFatal, PolyhostError } from '@polyhost/core'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'
@@ -13,12 +13,14 @@ const EVAL_GLOBAL_STRICT = 8
  * Runs one compiled script on a leased state: begin (limits, globals, context), evaluate,
  * drive promises to completion with bounded job loops, convert the value, end. Throws the
  * execution's fatal error (limits, cancellation) before anything else; a host-level failure
- * inside QuickJS marks the state broken.
+ * inside QuickJS marks the state broken. A classic script whose value is not a promise (the
+ * usual case) completes synchronously: no turn of the microtask queue.
  */
-export async function runScript(state: JsState, script: JsCompiledScript, req: ExecutionRequest): Promise<ExecutionResult> {
+export function runScript(state: JsState, script: JsCompiledScript, req: ExecutionRequest): ExecutionResult | Promise<ExecutionResult> {
   const ex = req.execution
   const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset }
   ex.check()
+  let handedOver = false
   try {
     let h: QuickJSHandle
     if (script.kind === 'classic') h = state.begin(ex, req, script) as QuickJSHandle
@@ -26,23 +28,33 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
       state.begin(ex, req)
       h = evaluate(state, script)
     }
-    // settled values (the usual case) cost no turn of the microtask queue
-    let s = settled(state, h)
-    h = s instanceof Promise ? await s : s
+    const first = settled(state, h)
+    if (script.kind === 'classic' && !(first instanceof Promise)) return finish(state, first, ex)
+    handedOver = true
+    return later(state, script, first, ex, origin)
+  } catch (e) {
+    throw translate(state, e, origin)
+  } finally {
+    if (!handedOver) state.end()
+  }
+}
+
+// --- internal ---
+
+/** The rest of a script that awaits (or an async / module one); ends the execution itself. */
+async function later(
+  state: JsState,
+  script: JsCompiledScript,
+  first: QuickJSHandle | Promise<QuickJSHandle>,
+  ex: Execution,
+  origin: ScriptOrigin,
+): Promise<ExecutionResult> {
+  try {
+    let h = first instanceof Promise ? await first : first
     if (script.kind === 'async') h = h.consume((box) => state.ctx.getProp(box, 'value'))
     else if (script.kind === 'module') h = h.consume((ns) => state.ctx.getProp(ns, 'default'))
-    s = settled(state, h)
-    h = s instanceof Promise ? await s : s
-    // microtask checkpoint: jobs the script queued run before it counts as finished
-    try {
-      drain(state)
-    } catch (e) {
-      h.dispose()
-      throw e
-    }
-    const value = h.consume((v) => state.converter.toHost(v))
-    throwIfOver(state)
-    return ex.result(value)
+    const s = settled(state, h)
+    return finish(state, s instanceof Promise ? await s : s, ex)
   } catch (e) {
     throw translate(state, e, origin)
   } finally {
@@ -50,7 +62,18 @@ export async function runScript(state: JsState, script: JsCompiledScript, req: E
   }
 }
 
-// --- internal ---
+/** A microtask checkpoint (jobs the script queued run before it counts as finished), then the value. */
+function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResult {
+  try {
+    drain(state)
+  } catch (e) {
+    h.dispose()
+    throw e
+  }
+  const value = h.consume((v) => state.converter.toHost(v))
+  throwIfOver(state)
+  return ex.result(value)
+}
 
 function evaluate(state: JsState, script: JsCompiledScript): QuickJSHandle {
   const { ctx } = state

@@ -69,12 +69,14 @@ export class LuaEngine implements ScriptEngine {
     const { execution } = request
     const proto = (script as LuaCompiledScript).proto
     this.counters.executions++
-    const lease = await this.pool.acquire({
-      tenant: request.tenant,
-      get signal() {
-        return execution.signal
-      },
-    })
+    const lease =
+      this.pool.tryAcquire({ tenant: request.tenant }) ??
+      (await this.pool.acquire({
+        tenant: request.tenant,
+        get signal() {
+          return execution.signal
+        },
+      }))
     let discard = true
     try {
       const { result, run } = await runScript(lease.state, { proto, name: script.name, compiler: this.compiler }, request)
