@@ -57,6 +57,8 @@ describe('timeout', () => {
     expect(ex.fatal).toMatchObject({ limit: 'timeout', max: 100 })
     expect(ex.signal.reason).toBe(ex.fatal)
     expect(() => ex.check()).toThrow(ex.fatal as Error)
+    // the timer reports the time used like check() does, above the limit
+    expect((ex.fatal as LimitExceededError).used).toBeGreaterThan(100)
     ex.dispose()
   })
 

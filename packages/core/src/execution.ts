@@ -197,8 +197,10 @@ export class Execution {
     if (this.disposed) return c
     const timeout = this.init.limits.timeoutMs
     if (timeout !== false) {
-      const left = Math.max(0, this.deadline - performance.now())
-      this.timer = setTimeout(() => this.trip('timeout', Math.round(performance.now() - this.startedAt), timeout), left)
+      // one millisecond past the deadline: the execution is over it (check() trips on `>`),
+      // and the trip reads as the time used above the limit, like check()'s
+      const left = Math.max(0, this.deadline - performance.now()) + 1
+      this.timer = setTimeout(() => this.tripTimeout(), left)
       this.timer.unref?.()
     }
     const caller = this.init.signal
