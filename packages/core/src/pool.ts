@@ -78,7 +78,7 @@ export class StatePool<S> {
    */
   tryAcquire(opts: Pick<AcquireOptions, 'tenant'> = {}): Lease<S> | undefined {
     if (this.closed || this.waiters.length > 0) return undefined
-    return this.lendIdle(this.options.partitionByTenant ? (opts.tenant ?? '') : undefined)
+    return this.lendIdle(this.partitionOf(opts.tenant))
   }
 
   /** Hands out a state, waiting (FIFO) while `max` are busy. */
@@ -88,12 +88,10 @@ export class StatePool<S> {
     if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
       return Promise.reject(new InvalidArgumentError(`acquire: timeoutMs must be a non-negative number, received ${String(timeout)}`))
     }
-    const partition = this.options.partitionByTenant ? (opts.tenant ?? '') : undefined
     // nobody in line and a state idle: hand it out now, without a waiter, timer or extra turns
-    if (this.waiters.length === 0) {
-      const lease = this.lendIdle(partition)
-      if (lease) return Promise.resolve(lease)
-    }
+    const now = this.tryAcquire(opts)
+    if (now) return Promise.resolve(now)
+    const partition = this.partitionOf(opts.tenant)
     return new Promise<Lease<S>>((resolve, reject) => {
       const w: Waiter<S> = { partition, resolve, reject, since: performance.now(), settled: false, armed: false, timeout, opts }
       this.waiters.push(w)
@@ -242,6 +240,10 @@ export class StatePool<S> {
       if (!victim) break
       void this.destroy(victim) // leaves `all` at once, making room
     }
+  }
+
+  private partitionOf(tenant: string | undefined): string | undefined {
+    return this.options.partitionByTenant ? (tenant ?? '') : undefined
   }
 
   private takeIdle(partition: string | undefined): Entry<S> | undefined {

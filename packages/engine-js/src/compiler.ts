@@ -28,7 +28,8 @@ export interface JsCompiledScript extends CompiledScript {
 
 const EVAL_GLOBAL = 0
 const EVAL_MODULE = 1
-const FLAG_STRICT = 8
+/** JS_EVAL_FLAG_STRICT. */
+export const FLAG_STRICT = 8
 const FLAG_COMPILE_ONLY = 32
 /** QuickJS 2025-09: top-level await in a global script; the result is a promise of `{ value }`. */
 export const FLAG_ASYNC = 128

@@ -1,10 +1,15 @@
-import { ConversionGuard, type ConverterRegistry, classifyHostValue, dateType, isPlainObject, setSafe } from '@polyhost/core'
+import {
+  ConversionGuard,
+  type ConverterRegistry,
+  classifyHostValue,
+  dateType,
+  hasLoneSurrogate,
+  isPlainObject,
+  setSafe,
+} from '@polyhost/core'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { NOT_SIMPLE } from './direct-ffi.js'
 import type { HelperName } from './helpers.js'
-
-/** With the `u` flag a surrogate pair is one code point: this matches only unpaired halves. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u
 
 /** What the converter needs from its state: the context, the guest helpers and hooks. */
 export interface ConverterHost {
@@ -33,7 +38,7 @@ export class Converter {
   /** Host → guest. The caller owns (and disposes) the returned handle. */
   toGuest(value: unknown): QuickJSHandle {
     if (value !== null && typeof value === 'object' && this.isJsonPlain(value)) {
-      return this.host.newString(JSON.stringify(value)).consume((s) => this.host.call('parse', s))
+      return this.fromJson(JSON.stringify(value))
     }
     return this.build(value, new ConversionGuard(this.host.maxDepth), undefined)
   }
@@ -150,7 +155,7 @@ export class Converter {
         const h = this.build(item, guard, k)
         try {
           if (k === '__proto__') ctx.defineProp(target, k, { value: h, configurable: true, enumerable: true })
-          else if (typeof k === 'string' && (k.includes('\0') || LONE_SURROGATE.test(k))) {
+          else if (typeof k === 'string' && (k.includes('\0') || hasLoneSurrogate(k))) {
             this.string(k).consume((key) => ctx.setProp(target, key, h))
           } else ctx.setProp(target, k, h)
         } finally {
@@ -258,8 +263,13 @@ export class Converter {
    * surrogate (which UTF-8 cannot carry) goes through JSON, which escapes both.
    */
   private string(v: string): QuickJSHandle {
-    if (!v.includes('\0') && !LONE_SURROGATE.test(v)) return this.host.newString(v)
-    return this.host.newString(JSON.stringify(v)).consume((s) => this.host.call('parse', s))
+    if (!v.includes('\0') && !hasLoneSurrogate(v)) return this.host.newString(v)
+    return this.fromJson(JSON.stringify(v))
+  }
+
+  /** The guest value JSON text describes, parsed inside the VM. */
+  private fromJson(json: string): QuickJSHandle {
+    return this.host.newString(json).consume((s) => this.host.call('parse', s))
   }
 
   private readString(h: QuickJSHandle): string {

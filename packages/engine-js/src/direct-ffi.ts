@@ -37,8 +37,9 @@ const TAG_WINDOW = 16
 /**
  * The engine's hot paths into QuickJS without quickjs-emscripten's per-call overhead:
  * guest calls use one argument vector allocated per context instead of one malloc'd array
- * (and its Lifetime) per call, and long strings are encoded natively (`encodeInto`)
- * instead of by Emscripten's character loop.
+ * (and its Lifetime) per call, strings are encoded natively (`encodeInto`, short ones into
+ * a per-context scratch buffer) instead of by Emscripten's character loop, and simple
+ * values are read straight from memory.
  */
 export class DirectFfi {
   private view: Int32Array | undefined
@@ -96,7 +97,7 @@ export class DirectFfi {
     return this.ctx.getNumber(h)
   }
 
-  /** Whether the value is an object (false also when the layout is not verified: ask the VM). */
+  /** Whether the value is an object; undefined when the layout was not verified (ask the VM). */
   isObject(h: QuickJSHandle): boolean | undefined {
     if (!this.boxed) return undefined
     return this.words()[((h.value as unknown as number) >> 2) + 1] === TAG_OBJECT

@@ -1,11 +1,10 @@
 import { LRUCache } from 'lru-cache'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
-import type { JsCompiledScript } from './compiler.js'
+import { FLAG_STRICT, type JsCompiledScript } from './compiler.js'
 import { EXPRESSION_FILE } from './script-errors.js'
 
 /** Compiled expression scripts a state keeps (each a small function in its heap). */
 const EXPRESSIONS_PER_STATE = 64
-const EVAL_STRICT = 8
 
 /**
  * The compiled functions of one-expression scripts in one state (see `JsCompiledScript.
@@ -33,7 +32,7 @@ export class ExpressionCache {
     const cached = this.fns.get(script)
     if (cached) return cached
     // evaluating the text only creates the function: no script code runs here
-    const r = this.ctx.evalCode(script.expression, EXPRESSION_FILE, EVAL_STRICT)
+    const r = this.ctx.evalCode(script.expression, EXPRESSION_FILE, FLAG_STRICT)
     if (r.error) {
       r.error.dispose()
       return undefined

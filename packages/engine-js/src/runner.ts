@@ -1,13 +1,12 @@
 import { EngineCrashedError, type Execution, type ExecutionRequest, type ExecutionResult, isFatal, PolyhostError } from '@polyhost/core'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
-import { type JsCompiledScript, FLAG_ASYNC } from './compiler.js'
+import { type JsCompiledScript, FLAG_ASYNC, FLAG_STRICT } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'
 import type { JsState } from './js-state.js'
 import { runtimeError, type ScriptOrigin } from './script-errors.js'
 
 /** Jobs run between checks of the clock and of the execution's fatal error. */
 const JOB_BATCH = 256
-const EVAL_GLOBAL_STRICT = 8
 
 /**
  * Runs one compiled script on a leased state: begin (limits, globals, context), evaluate,
@@ -77,7 +76,7 @@ function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResul
 
 function evaluate(state: JsState, script: JsCompiledScript): QuickJSHandle {
   const { ctx } = state
-  const flags = script.kind === 'module' ? { type: 'module' as const } : EVAL_GLOBAL_STRICT | FLAG_ASYNC
+  const flags = script.kind === 'module' ? { type: 'module' as const } : FLAG_STRICT | FLAG_ASYNC
   const r = ctx.evalCode(script.body, script.name, flags)
   if (r.error) throw state.failure(r.error)
   return r.value
@@ -85,11 +84,7 @@ function evaluate(state: JsState, script: JsCompiledScript): QuickJSHandle {
 
 /** `h` itself when it is not a promise, its value when it has settled, else a wait for it. */
 function settled(state: JsState, h: QuickJSHandle): QuickJSHandle | Promise<QuickJSHandle> {
-  if (!state.mayBeObject(h)) return h
-  const st = state.ctx.getPromiseState(h)
-  if (st.type === 'fulfilled' && st.notAPromise) return h
-  if (st.type === 'fulfilled') st.value.dispose()
-  else if (st.type === 'rejected') st.error.dispose()
+  if (!state.mayBeObject(h) || promiseState(state, h) === 'not a promise') return h
   return settle(state, h)
 }
 
@@ -113,7 +108,7 @@ async function settle(state: JsState, h: QuickJSHandle): Promise<QuickJSHandle> 
       h.dispose()
       throw e
     }
-    if (!pending(state, h)) continue
+    if (promiseState(state, h) !== 'pending') continue
     if (state.calls.inflight === 0 && !state.runtime.hasPendingJob()) {
       h.dispose()
       throw new GuestDeadlock()
@@ -122,11 +117,14 @@ async function settle(state: JsState, h: QuickJSHandle): Promise<QuickJSHandle> 
   }
 }
 
-function pending(state: JsState, h: QuickJSHandle): boolean {
+/** What `h` is as a promise; the value or reason the query returned is disposed. */
+function promiseState(state: JsState, h: QuickJSHandle): 'not a promise' | 'pending' | 'settled' {
   const st = state.ctx.getPromiseState(h)
-  if (st.type === 'fulfilled' && !st.notAPromise) st.value.dispose()
-  else if (st.type === 'rejected') st.error.dispose()
-  return st.type === 'pending'
+  if (st.type === 'pending') return 'pending'
+  if (st.type === 'rejected') st.error.dispose()
+  else if (st.notAPromise) return 'not a promise'
+  else st.value.dispose()
+  return 'settled'
 }
 
 /** Runs pending jobs in batches; the interrupt handler stops runaway jobs, this stops floods. */

@@ -1,4 +1,12 @@
-import { classifyHostValue, ConversionGuard, type ConverterRegistry, type CustomType, fitsInteger, setSafe } from '@polyhost/core'
+import {
+  classifyHostValue,
+  ConversionGuard,
+  type ConverterRegistry,
+  type CustomType,
+  fitsInteger,
+  hasLoneSurrogate,
+  setSafe,
+} from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { decodeLuaString } from './lua-strings.js'
 
@@ -15,8 +23,6 @@ export interface ConverterContext {
   readonly hostFunction: (fn: (...args: unknown[]) => unknown) => LuaCFunction
 }
 
-/** With the `u` flag a surrogate pair is one code point: this matches only unpaired halves. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u
 const UNPAIRED = 'a string with an unpaired surrogate has no UTF-8 form for Lua'
 
 /**
@@ -77,7 +83,7 @@ export class LuaConverter {
         lua.lua_pushboolean(L, v as boolean)
         return
       case 'string':
-        if (LONE_SURROGATE.test(v as string)) throw this.leafError(guard, key, UNPAIRED)
+        if (hasLoneSurrogate(v as string)) throw this.leafError(guard, key, UNPAIRED)
         lua.lua_pushstring(L, v as string)
         return
       case 'number': {
@@ -123,7 +129,7 @@ export class LuaConverter {
         lua.lua_createtable(L, 0, entries.length)
         for (const [name, item] of entries) {
           if (typeof name !== 'string') throw this.leafError(guard, String(name), 'Map keys must be strings')
-          if (LONE_SURROGATE.test(name)) throw this.leafError(guard, name, `key: ${UNPAIRED}`)
+          if (hasLoneSurrogate(name)) throw this.leafError(guard, name, `key: ${UNPAIRED}`)
           if (item === undefined) continue
           this.pushValue(L, item, guard, name)
           lua.lua_setfield(L, -2, name)

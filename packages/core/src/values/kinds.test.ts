@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConverterRegistry } from './converters.js'
-import { classifyHostValue, fitsInteger } from './kinds.js'
+import { classifyHostValue, fitsInteger, hasLoneSurrogate } from './kinds.js'
 
 const reg = new ConverterRegistry()
 const kind = (v: unknown) => classifyHostValue(v, reg).kind
@@ -52,5 +52,12 @@ describe('fitsInteger', () => {
   })
   it('without a range any integer fits', () => {
     expect(fitsInteger(2 ** 53, undefined)).toBe(true)
+  })
+})
+
+describe('hasLoneSurrogate', () => {
+  it('finds unpaired halves only', () => {
+    expect(['a\ud800b', 'a\udc00', '\ud800'].map(hasLoneSurrogate)).toEqual([true, true, true])
+    expect(['', 'abc', 'a\ud83d\ude00b', 'é'].map(hasLoneSurrogate)).toEqual([false, false, false, false])
   })
 })

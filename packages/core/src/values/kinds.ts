@@ -45,3 +45,14 @@ export function classifyHostValue(v: unknown, converters: ConverterRegistry): Ho
 export function fitsInteger(n: number, range: readonly [number, number] | undefined): boolean {
   return Number.isInteger(n) && !Object.is(n, -0) && (range === undefined || (n >= range[0] && n <= range[1]))
 }
+
+/** With the `u` flag a surrogate pair is one code point: this matches only unpaired halves. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
+/**
+ * Whether `s` holds an unpaired surrogate: such a string has no UTF-8 form, so an engine that
+ * passes strings as UTF-8 must carry it another way or refuse it.
+ */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s)
+}
