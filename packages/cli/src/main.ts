@@ -55,6 +55,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
 // --- internal ---
 
 const PLUGINS: readonly (() => EnginePlugin)[] = [() => luaEngine(), () => jsEngine()]
+const EVAL_DEFAULT_LANG = 'lua'
 
 /** The host's own warnings go to stderr escaped too: they can quote script text. */
 function terminalLogger(io: CliIO): Logger {
@@ -66,7 +67,7 @@ function terminalLogger(io: CliIO): Logger {
 async function runCommand(o: CliOptions, io: CliIO, printed: { logs: () => readonly LogEntry[] }): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
   const source = file ? await readSource(file, o.target as string) : (o.target ?? (await io.readStdin()))
-  const capture = captureLogs(pickPlugin(o.lang, file, o.command))
+  const capture = captureLogs(pickPlugin(o.lang, file))
   const plugin = capture.plugin
   printed.logs = capture.logs
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
@@ -91,17 +92,18 @@ async function runCommand(o: CliOptions, io: CliIO, printed: { logs: () => reado
   }
 }
 
-function pickPlugin(lang: string | undefined, file: string | undefined, command: string): EnginePlugin {
+/** `--lang` wins; else the file's extension; `eval` without either is Lua, as the help says. */
+function pickPlugin(lang: string | undefined, file: string | undefined): EnginePlugin {
   const plugins = PLUGINS.map((f) => f())
-  if (lang !== undefined) {
-    const p = plugins.find((x) => x.languages.includes(lang))
-    if (!p) throw new UsageError(`unknown language '${lang}' (known: ${plugins.flatMap((x) => x.languages).join(', ')})`)
+  if (lang === undefined && file !== undefined) {
+    const ext = extname(file).toLowerCase()
+    const p = plugins.find((x) => x.extensions.includes(ext))
+    if (!p) throw new UsageError(`cannot tell the language of '${file.split(/[\\/]/).pop()}' from its extension; pass --lang`)
     return p
   }
-  if (!file) throw new UsageError(`${command}: --lang is required (lua or js)`)
-  const ext = extname(file).toLowerCase()
-  const p = plugins.find((x) => x.extensions.includes(ext))
-  if (!p) throw new UsageError(`cannot tell the language of '${file.split(/[\\/]/).pop()}' from its extension; pass --lang`)
+  const wanted = lang ?? EVAL_DEFAULT_LANG
+  const p = plugins.find((x) => x.languages.includes(wanted))
+  if (!p) throw new UsageError(`unknown language '${wanted}' (known: ${plugins.flatMap((x) => x.languages).join(', ')})`)
   return p
 }
 
