@@ -30,22 +30,22 @@ const defaultIO: CliIO = {
  */
 export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
   let opts: CliOptions | undefined
-  const printed: { logs: () => readonly LogEntry[] } = { logs: () => [] }
+  const run: RunState = { language: undefined, logs: () => [] }
   try {
     opts = parseCli(argv)
     if (opts.command === 'help') {
       io.stdout(`${USAGE}\n`)
       return argv.length === 0 ? EXIT.usage : EXIT.ok
     }
-    const result = await runCommand(opts, io, printed)
+    const result = await runCommand(opts, io, run)
     if (opts.json) printJson(io, result, undefined)
-    else if (result) printPretty(io, result, opts.stats)
+    else if (result) printPretty(io, result, opts.stats, run.language)
     else io.stdout('ok\n')
     return EXIT.ok
   } catch (e) {
-    if (opts?.json) printJson(io, undefined, e, printed.logs())
+    if (opts?.json) printJson(io, undefined, e, run.logs())
     else {
-      printLogs(io, printed.logs())
+      printLogs(io, run.logs())
       printError(io, e)
     }
     return exitCodeFor(e)
@@ -64,12 +64,20 @@ function terminalLogger(io: CliIO): Logger {
   return { debug() {}, warn: line, error: line }
 }
 
-async function runCommand(o: CliOptions, io: CliIO, printed: { logs: () => readonly LogEntry[] }): Promise<ExecutionResult | undefined> {
+/** What the command learns while running that it needs for printing, even after a failure. */
+interface RunState {
+  language: string | undefined
+  /** The lines the script printed, kept when it fails. */
+  logs: () => readonly LogEntry[]
+}
+
+async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
   const source = file ? await readSource(file, o.target as string) : (o.target ?? (await io.readStdin()))
   const capture = captureLogs(pickPlugin(o.lang, file))
   const plugin = capture.plugin
-  printed.logs = capture.logs
+  run.logs = capture.logs
+  run.language = plugin.languages[0]
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
   const globals = { ...(o.globalsJson ? await readJsonObject(io, o.globalsJson, '--globals-json') : {}), ...o.globals }
   const context = o.contextJson ? await readJsonObject(io, o.contextJson, '--context-json') : undefined

@@ -13,12 +13,13 @@ export interface CliIO {
 
 /**
  * Human output: the script's logs, then its result(s), one per line. Everything the script
- * wrote is escaped for the terminal (see terminal-text.ts).
+ * wrote is escaped for the terminal (see terminal-text.ts). `language` names the absent
+ * value as that language does (`nil` in Lua).
  */
-export function printPretty(io: CliIO, r: ExecutionResult, withStats: boolean): void {
+export function printPretty(io: CliIO, r: ExecutionResult, withStats: boolean, language?: string): void {
   printLogs(io, r.logs)
   const shown = r.values.length > 1 ? r.values : r.value === undefined ? [] : [r.value]
-  for (const v of shown) io.stdout(`${formatValue(v)}\n`)
+  for (const v of shown) io.stdout(`${formatValue(v, language)}\n`)
   if (withStats) io.stderr(`stats: ${formatStats(r.stats)}\n`)
 }
 
@@ -51,13 +52,16 @@ export function printError(io: CliIO, error: unknown): void {
 }
 
 /** A value as the pretty output shows it: strings as they are, others inspected; escaped. */
-export function formatValue(v: unknown): string {
-  if (v === undefined) return 'nil'
+export function formatValue(v: unknown, language?: string): string {
+  if (v === null || v === undefined) return (language && ABSENT_NAME[language]) || String(v)
   const text = typeof v === 'string' ? v : inspect(v, { depth: 8, colors: false, breakLength: 120 })
   return escapeForTerminal(text, { multiline: true })
 }
 
 // --- internal ---
+
+// languages with a single absent value, and its name there
+const ABSENT_NAME: Readonly<Record<string, string>> = { lua: 'nil' }
 
 function formatStats(s: ExecutionResult['stats']): string {
   return Object.entries(s)

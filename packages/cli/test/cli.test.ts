@@ -90,6 +90,13 @@ describe('polyhost eval and check', () => {
     expect(js.stderr).toMatch(/^ScriptSyntaxError: eval\.lua:1: /)
   })
 
+  it('a Lua nil prints as nil, a missing result as nothing', async () => {
+    expect((await cli(['eval', 'return nil'])).stdout).toBe('nil\n')
+    expect((await cli(['eval', 'return 1, nil, 3'])).stdout).toBe('1\nnil\n3\n')
+    expect((await cli(['eval', 'return'])).stdout).toBe('')
+    expect((await cli(['eval', '--lang', 'js', 'null'])).stdout).toBe('null\n')
+  })
+
   it('check reports syntax errors with exit 1 and ok otherwise', async () => {
     expect(await cli(['check', file('ok.lua', 'return 1')])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' })
     const bad = await cli(['check', file('bad.js', 'let = ;')])
