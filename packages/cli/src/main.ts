@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import { createHost, type EnginePlugin, type ExecutionResult } from '@polyhost/core'
+import { createHost, type EnginePlugin, type ExecutionResult, type LogEntry, type Logger } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { type CliOptions, parseCli, USAGE } from './args.js'
-import { EXIT, exitCodeFor, UsageError } from './exit-codes.js'
-import { type CliIO, printError, printJson, printPretty } from './output.js'
+import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
+import { captureLogs } from './log-capture.js'
+import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
+import { escapeForTerminal } from './terminal-text.js'
 
 const defaultIO: CliIO = {
   stdout: (t) => process.stdout.write(t),
@@ -20,27 +22,32 @@ const defaultIO: CliIO = {
 
 /**
  * Runs the `polyhost` command and returns its exit code (0 ok, 1 script error, 2 usage,
- * 3 limit exceeded, 4 policy refusal). Errors print as one line (or JSON under `--json`).
+ * 3 limit exceeded, 4 policy refusal). Errors print as one line (or JSON under `--json`),
+ * after the lines the script printed before failing. Script text is escaped for the terminal.
  *
  * @example
  * process.exitCode = await main(['eval', '--lang', 'lua', 'return 1 + 1'])
  */
 export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
   let opts: CliOptions | undefined
+  const run: RunState = { language: undefined, logs: () => [] }
   try {
     opts = parseCli(argv)
     if (opts.command === 'help') {
       io.stdout(`${USAGE}\n`)
       return argv.length === 0 ? EXIT.usage : EXIT.ok
     }
-    const result = await runCommand(opts, io)
+    const result = await runCommand(opts, io, run)
     if (opts.json) printJson(io, result, undefined)
-    else if (result) printPretty(io, result, opts.stats)
+    else if (result) printPretty(io, result, opts.stats, run.language)
     else io.stdout('ok\n')
     return EXIT.ok
   } catch (e) {
-    if (opts?.json) printJson(io, undefined, e)
-    else printError(io, e)
+    if (opts?.json) printJson(io, undefined, e, run.logs())
+    else {
+      printLogs(io, run.logs())
+      printError(io, e)
+    }
     return exitCodeFor(e)
   }
 }
@@ -48,11 +55,29 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
 // --- internal ---
 
 const PLUGINS: readonly (() => EnginePlugin)[] = [() => luaEngine(), () => jsEngine()]
+const EVAL_DEFAULT_LANG = 'lua'
 
-async function runCommand(o: CliOptions, io: CliIO): Promise<ExecutionResult | undefined> {
+/** The host's own warnings go to stderr escaped too: they can quote script text. */
+function terminalLogger(io: CliIO): Logger {
+  const line = (message: string, data?: unknown) =>
+    io.stderr(`${escapeForTerminal(data === undefined ? message : `${message}: ${describeError(data)}`)}\n`)
+  return { debug() {}, warn: line, error: line }
+}
+
+/** What the command learns while running that it needs for printing, even after a failure. */
+interface RunState {
+  language: string | undefined
+  /** The lines the script printed, kept when it fails. */
+  logs: () => readonly LogEntry[]
+}
+
+async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
   const source = file ? await readSource(file, o.target as string) : (o.target ?? (await io.readStdin()))
-  const plugin = pickPlugin(o.lang, file, o.command)
+  const capture = captureLogs(pickPlugin(o.lang, file))
+  const plugin = capture.plugin
+  run.logs = capture.logs
+  run.language = plugin.languages[0]
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
   const globals = { ...(o.globalsJson ? await readJsonObject(io, o.globalsJson, '--globals-json') : {}), ...o.globals }
   const context = o.contextJson ? await readJsonObject(io, o.contextJson, '--context-json') : undefined
@@ -61,6 +86,7 @@ async function runCommand(o: CliOptions, io: CliIO): Promise<ExecutionResult | u
     policy: o.policy ?? 'standard',
     limits: o.limits,
     pool: { min: 0, max: 1 },
+    logger: terminalLogger(io),
   })
   try {
     const language = plugin.languages[0]
@@ -74,17 +100,18 @@ async function runCommand(o: CliOptions, io: CliIO): Promise<ExecutionResult | u
   }
 }
 
-function pickPlugin(lang: string | undefined, file: string | undefined, command: string): EnginePlugin {
+/** `--lang` wins; else the file's extension; `eval` without either is Lua, as the help says. */
+function pickPlugin(lang: string | undefined, file: string | undefined): EnginePlugin {
   const plugins = PLUGINS.map((f) => f())
-  if (lang !== undefined) {
-    const p = plugins.find((x) => x.languages.includes(lang))
-    if (!p) throw new UsageError(`unknown language '${lang}' (known: ${plugins.flatMap((x) => x.languages).join(', ')})`)
+  if (lang === undefined && file !== undefined) {
+    const ext = extname(file).toLowerCase()
+    const p = plugins.find((x) => x.extensions.includes(ext))
+    if (!p) throw new UsageError(`cannot tell the language of '${file.split(/[\\/]/).pop()}' from its extension; pass --lang`)
     return p
   }
-  if (!file) throw new UsageError(`${command}: --lang is required (lua or js)`)
-  const ext = extname(file).toLowerCase()
-  const p = plugins.find((x) => x.extensions.includes(ext))
-  if (!p) throw new UsageError(`cannot tell the language of '${file.split(/[\\/]/).pop()}' from its extension; pass --lang`)
+  const wanted = lang ?? EVAL_DEFAULT_LANG
+  const p = plugins.find((x) => x.languages.includes(wanted))
+  if (!p) throw new UsageError(`unknown language '${wanted}' (known: ${plugins.flatMap((x) => x.languages).join(', ')})`)
   return p
 }
 

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
-import type { ExecutionResult } from '@polyhost/core'
+import type { ExecutionResult, LogEntry } from '@polyhost/core'
 import { describeError } from './exit-codes.js'
+import { escapeForTerminal, escapeJsonForTerminal } from './terminal-text.js'
 
 /** Where the command writes; injectable for tests. */
 export interface CliIO {
@@ -10,37 +11,57 @@ export interface CliIO {
   readonly cwd: string
 }
 
-/** Human output: the script's logs, then its result(s), one per line. */
-export function printPretty(io: CliIO, r: ExecutionResult, withStats: boolean): void {
-  for (const log of r.logs) (log.level === 'error' || log.level === 'warn' ? io.stderr : io.stdout)(`${log.message}\n`)
+/**
+ * Human output: the script's logs, then its result(s), one per line. Everything the script
+ * wrote is escaped for the terminal (see terminal-text.ts). `language` names the absent
+ * value as that language does (`nil` in Lua).
+ */
+export function printPretty(io: CliIO, r: ExecutionResult, withStats: boolean, language?: string): void {
+  printLogs(io, r.logs)
   const shown = r.values.length > 1 ? r.values : r.value === undefined ? [] : [r.value]
-  for (const v of shown) io.stdout(`${formatValue(v)}\n`)
+  for (const v of shown) io.stdout(`${formatValue(v, language)}\n`)
   if (withStats) io.stderr(`stats: ${formatStats(r.stats)}\n`)
 }
 
-/** `--json`: exactly one JSON object on stdout. */
-export function printJson(io: CliIO, r: ExecutionResult | undefined, error: unknown): void {
+/** The script's captured lines: errors and warnings on stderr, the rest on stdout. */
+export function printLogs(io: CliIO, logs: readonly LogEntry[]): void {
+  for (const log of logs) {
+    const write = log.level === 'error' || log.level === 'warn' ? io.stderr : io.stdout
+    write(`${escapeForTerminal(log.message, { multiline: true })}\n`)
+  }
+}
+
+/**
+ * `--json`: exactly one JSON object on stdout. On an error, `logs` holds what the script
+ * printed before it. DEL, C1 and format characters are `\u` escapes like C0 controls.
+ */
+export function printJson(io: CliIO, r: ExecutionResult | undefined, error: unknown, logs?: readonly LogEntry[]): void {
   const out = {
     value: r?.value ?? null,
     values: r?.values ?? [],
     stats: r?.stats ?? null,
-    logs: r?.logs ?? [],
+    logs: r?.logs ?? logs ?? [],
     error: error === undefined ? null : errorJson(error),
   }
-  io.stdout(`${JSON.stringify(out, replacer)}\n`)
+  io.stdout(`${escapeJsonForTerminal(JSON.stringify(out, replacer))}\n`)
 }
 
+/** One escaped line on stderr: `ScriptRuntimeError: demo.lua:3: boom`. */
 export function printError(io: CliIO, error: unknown): void {
-  io.stderr(`${describeError(error)}\n`)
+  io.stderr(`${escapeForTerminal(describeError(error))}\n`)
 }
 
-export function formatValue(v: unknown): string {
-  if (typeof v === 'string') return v
-  if (v === undefined) return 'nil'
-  return inspect(v, { depth: 8, colors: false, breakLength: 120 })
+/** A value as the pretty output shows it: strings as they are, others inspected; escaped. */
+export function formatValue(v: unknown, language?: string): string {
+  if (v === null || v === undefined) return (language && ABSENT_NAME[language]) || String(v)
+  const text = typeof v === 'string' ? v : inspect(v, { depth: 8, colors: false, breakLength: 120 })
+  return escapeForTerminal(text, { multiline: true })
 }
 
 // --- internal ---
+
+// languages with a single absent value, and its name there
+const ABSENT_NAME: Readonly<Record<string, string>> = { lua: 'nil' }
 
 function formatStats(s: ExecutionResult['stats']): string {
   return Object.entries(s)

@@ -80,6 +80,23 @@ describe('polyhost eval and check', () => {
     expect((await cli(['eval', '--lang', 'lua', '-'], 'return "in"')).stdout).toBe('in\n')
   })
 
+  it('eval without --lang runs Lua, the default --help states', async () => {
+    const help = await cli(['--help'])
+    expect(help.stdout).toMatch(/--lang <lua\|js> .*eval: lua\)/)
+    expect(await cli(['eval', 'return 1'])).toEqual({ code: EXIT.ok, stdout: '1\n', stderr: '' })
+    expect((await cli(['eval'], 'return _VERSION')).stdout).toMatch(/^Lua 5\.\d\n$/)
+    const js = await cli(['eval', '[1, 2].length'])
+    expect(js.code).toBe(EXIT.scriptError)
+    expect(js.stderr).toMatch(/^ScriptSyntaxError: eval\.lua:1: /)
+  })
+
+  it('a Lua nil prints as nil, a missing result as nothing', async () => {
+    expect((await cli(['eval', 'return nil'])).stdout).toBe('nil\n')
+    expect((await cli(['eval', 'return 1, nil, 3'])).stdout).toBe('1\nnil\n3\n')
+    expect((await cli(['eval', 'return'])).stdout).toBe('')
+    expect((await cli(['eval', '--lang', 'js', 'null'])).stdout).toBe('null\n')
+  })
+
   it('check reports syntax errors with exit 1 and ok otherwise', async () => {
     expect(await cli(['check', file('ok.lua', 'return 1')])).toEqual({ code: 0, stdout: 'ok\n', stderr: '' })
     const bad = await cli(['check', file('bad.js', 'let = ;')])
@@ -102,7 +119,6 @@ describe('usage errors (exit 2, one line)', () => {
     ['missing file', ['run', 'missing.lua'], /no such file: missing\.lua/],
     ['unknown extension', ['run', file('x.txt', '1')], /cannot tell the language/],
     ['unknown language', ['eval', '--lang', 'cobol', '1'], /unknown language 'cobol'/],
-    ['eval without --lang', ['eval', '1'], /--lang is required/],
     ['negative timeout', ['eval', '--lang', 'lua', '--timeout=-5', '1'], /--timeout must be a positive integer, got '-5'/],
     ['non-numeric timeout', ['eval', '--lang', 'lua', '--timeout', 'soon', '1'], /--timeout must be a positive integer, got 'soon'/],
     ['timeout without a value', ['eval', '--lang', 'lua', '--timeout', '-5', '1'], /Option '--timeout' argument is ambiguous/],
