@@ -1,4 +1,4 @@
-import type { ResolvedLimits, SecurityManager } from '@polyhost/security'
+import { MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './contracts.js'
@@ -199,7 +199,8 @@ export class Execution {
     if (timeout !== false) {
       // one millisecond past the deadline: the execution is over it (check() trips on `>`),
       // and the trip reads as the time used above the limit, like check()'s
-      const left = Math.max(0, this.deadline - performance.now()) + 1
+      // (never past what a timer holds: the limit itself is at most 2^31 − 1 ms)
+      const left = Math.min(Math.max(0, this.deadline - performance.now()) + 1, MAX_TIMER_MS)
       this.timer = setTimeout(() => this.tripTimeout(), left)
       this.timer.unref?.()
     }

@@ -1,5 +1,6 @@
+import { MAX_TIMER_MS } from '@polyhost/security'
 import { z } from 'zod'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, PolicyError } from './errors.js'
 
 const count = z.number().int().nonnegative()
 const ms = z.number().int().nonnegative()
@@ -45,6 +46,7 @@ export const POOL_DEFAULTS: ResolvedPoolOptions = {
 
 /** Checks pool options, naming the bad field in an InvalidArgumentError. */
 export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
+  checkTimers(input, 'pool', ['acquireTimeoutMs', 'idleTimeoutMs', 'maxLifetimeMs', 'healthCheckIntervalMs', 'drainTimeoutMs'])
   const r = poolOptionsSchema.safeParse(input ?? {})
   if (!r.success) {
     const issue = r.error.issues[0]
@@ -54,6 +56,20 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
   const o = { ...POOL_DEFAULTS, ...r.data }
   if (o.min > o.max) throw new InvalidArgumentError(`pool.min (${o.min}) exceeds pool.max (${o.max})`)
   return o
+}
+
+/**
+ * Refuses time-valued options a Node timer cannot hold (it would fire after 1 ms instead):
+ * PolicyError naming the field.
+ */
+export function checkTimers(input: unknown, prefix: string, keys: readonly string[]): void {
+  if (input === null || typeof input !== 'object') return
+  for (const k of keys) {
+    const v = (input as Record<string, unknown>)[k]
+    if (typeof v === 'number' && v > MAX_TIMER_MS) {
+      throw new PolicyError(`${prefix}.${k}`, `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${v}`)
+    }
+  }
 }
 
 /** What an engine supplies to pool its states. */
