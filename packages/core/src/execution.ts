@@ -46,6 +46,8 @@ export class Execution {
   private timer: ReturnType<typeof setTimeout> | undefined
   private onCallerAbort: (() => void) | undefined
   private disposed = false
+  /** The result was built: its logs belong to the caller now. */
+  private delivered = false
 
   constructor(readonly init: ExecutionInit) {
     const timeout = init.limits.timeoutMs
@@ -104,8 +106,13 @@ export class Execution {
     this.controller?.abort(error)
   }
 
-  /** Captures a log line; over `outputBytes` the execution fails with LimitExceededError. */
+  /**
+   * Captures a log line; over `outputBytes` the execution fails with LimitExceededError.
+   * After the result was built (a handler still running, say) the line is dropped: it must
+   * not change a result the caller already holds.
+   */
   log(level: LogLevel, message: string): void {
+    if (this.delivered) return
     this.check()
     const bytes = message.length > 1024 ? encoder.encode(message).byteLength : byteLengthSmall(message)
     this.outputBytes += bytes
@@ -155,6 +162,7 @@ export class Execution {
   /** Builds the result; throws the fatal error instead if one was recorded. */
   result(value: unknown, values: readonly unknown[] = [value]): ExecutionResult {
     this.check()
+    this.delivered = true
     return {
       value,
       values,
@@ -201,8 +209,9 @@ export class Execution {
       // and the trip reads as the time used above the limit, like check()'s
       // (never past what a timer holds: the limit itself is at most 2^31 − 1 ms)
       const left = Math.min(Math.max(0, this.deadline - performance.now()) + 1, MAX_TIMER_MS)
+      // not unref'd: while an execution is pending (a bridge promise nothing else keeps
+      // alive) its deadline must still come, rather than the process exiting under it
       this.timer = setTimeout(() => this.tripTimeout(), left)
-      this.timer.unref?.()
     }
     const caller = this.init.signal
     if (caller) {
