@@ -70,6 +70,9 @@ export class WorkerExecution extends Execution {
     }
     const { call, reply } = sent
     if (reply.k !== 'pending') return this.accept(reply)
+    // what the handler logged before it went async comes with the "pending" reply
+    this.absorb(reply.logs)
+    this.bridgeCalls = reply.bridgeCalls
     this.calls.add(call)
     const settled = this.link.settlement(call).then((r) => {
       this.calls.delete(call)
