@@ -29,6 +29,7 @@ if (!port) throw new Error('worker-main runs only as a worker thread')
 const boot = workerData as WorkerBoot
 const post = (m: FromWorker) => port.postMessage(m)
 const link = new HostLink(post, new Int32Array(boot.replySlot), boot.replyPort)
+const onThread = new Int32Array(boot.threadSlot)
 const bridges = new MirrorBridges()
 const modules = new MirrorModules()
 let security = securityOf(boot.snapshot.policy)
@@ -128,6 +129,8 @@ function scriptFor(id: string, m: CompileMessage | ExecuteMessage): Promise<{ sc
 }
 
 async function compile(m: CompileMessage): Promise<void> {
+  // parsing is no execution's code: the watchdog must not blame whoever ran last
+  Atomics.store(onThread, 0, 0)
   try {
     apply(m.snapshot)
     await scriptFor(m.engine, m)
@@ -158,13 +161,17 @@ async function execute(m: ExecuteMessage): Promise<void> {
     new Int32Array(m.abort),
     link,
     post,
+    onThread,
   )
   running.set(m.id, execution)
   // the host sees states being acquired and waited for, not only executions that ended
   statsSoon()
   let done: DoneMessage
   try {
+    // parsing the script is this execution's work too
+    execution.onThreadNow()
     const { script } = await scriptFor(m.engine, m)
+    execution.onThreadNow()
     const r = await engineFor(m.engine).engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
     done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values }
     done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
@@ -172,6 +179,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
     done = { ...usage(m, execution), error: encodeError(execution.fatal ?? e) }
   } finally {
     running.delete(m.id)
+    execution.offThread()
     execution.dispose()
   }
   statsSoon()
