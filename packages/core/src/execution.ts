@@ -49,7 +49,10 @@ export class Execution {
   /** The result was built: its logs belong to the caller now. */
   private delivered = false
 
-  constructor(readonly init: ExecutionInit) {
+  private setup: ExecutionInit
+
+  constructor(init: ExecutionInit) {
+    this.setup = init
     const timeout = init.limits.timeoutMs
     this.deadline = timeout === false ? Number.POSITIVE_INFINITY : this.startedAt + timeout
     if (init.signal?.aborted) this.abort(new CancelledError('execution cancelled before it started'))
@@ -61,6 +64,19 @@ export class Execution {
    */
   get signal(): AbortSignal {
     return (this.controller ?? this.arm()).signal
+  }
+
+  /** What the execution was started with (its policy snapshot, limits, tenant...). */
+  get init(): ExecutionInit {
+    return this.setup
+  }
+
+  /**
+   * Runs the rest of the execution under `security` (worker mode: a retry on a new worker
+   * re-reads the policy in force). The limits and the deadline stay those it started with.
+   */
+  rebase(security: SecurityManager): void {
+    this.setup = { ...this.setup, security }
   }
 
   get limits(): ResolvedLimits {

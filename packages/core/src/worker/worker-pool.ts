@@ -86,8 +86,9 @@ export class WorkerPool {
         return await h.execute(job, execution)
       } catch (e) {
         if (!(e instanceof WorkerLostError)) throw e
-        if (e.retryable && attempt === 0 && !execution.fatal && !this.closing) continue
-        throw e.error
+        if (!(e.retryable && attempt === 0 && !execution.fatal && !this.closing)) throw e.error
+        // the retry runs under the policy in force now, not the one of the lost attempt
+        execution.rebase(this.config.security())
       }
     }
   }
