@@ -57,6 +57,8 @@ export class WorkerLostError extends Error {
     readonly error: Error,
     /** The script made no bridge call: it had no effect outside its worker and may run again. */
     readonly retryable: boolean,
+    /** The worker was terminated because of this execution. */
+    readonly culprit = false,
   ) {
     super(error.message)
   }
@@ -396,7 +398,7 @@ export class WorkerHandle {
     for (const f of flights) {
       this.land(f)
       if (f.released) continue
-      if (f.id === this.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? lost, false))
+      if (f.id === this.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? lost, false, true))
       else if (this.culprit !== undefined) f.reject(new WorkerLostError(collateral(), !f.bridged))
       else f.reject(new WorkerLostError(this.crashError(f.execution, flights.length), false))
     }
