@@ -22,7 +22,12 @@ export const poolOptionsSchema = z
     maxUses: count.optional(),
     /** Idle states are validated this often (eviction runs on the same tick). Default 30 s; 0 = never. */
     healthCheckIntervalMs: ms.optional(),
-    /** A state that ran one tenant's script never runs another tenant's. Default false. */
+    /**
+     * A state that ran one tenant's script never runs another tenant's (executions without a
+     * tenant form one partition of their own). Default true; `false` lets tenants take turns on
+     * the same states, with reset as the only wall between them: only for mutually trusting
+     * tenants.
+     */
     partitionByTenant: z.boolean().optional(),
     /** `close()` waits this long for running work before destroying states. Default 5 s. */
     drainTimeoutMs: ms.optional(),
@@ -40,7 +45,7 @@ export const POOL_DEFAULTS: ResolvedPoolOptions = {
   maxLifetimeMs: 30 * 60_000,
   maxUses: 10_000,
   healthCheckIntervalMs: 30_000,
-  partitionByTenant: false,
+  partitionByTenant: true,
   drainTimeoutMs: 5_000,
 }
 
