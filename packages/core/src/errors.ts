@@ -100,8 +100,19 @@ export class PoolExhaustedError extends PolyhostError {
 
 /** An engine failed in a way the script did not cause (a broken VM, a crashed worker). */
 export class EngineCrashedError extends PolyhostError {
-  override readonly name = 'EngineCrashedError'
-  readonly code = 'E_ENGINE_CRASHED'
+  override readonly name: string = 'EngineCrashedError'
+  readonly code: string = 'E_ENGINE_CRASHED'
+}
+
+/**
+ * The execution was not at fault: its worker was terminated because another execution on it
+ * overran. Nothing of it was kept; running it again is safe as far as the host can tell
+ * (its bridge calls did happen).
+ */
+export class InterruptedError extends EngineCrashedError {
+  override readonly name = 'InterruptedError'
+  override readonly code = 'E_INTERRUPTED'
+  readonly retryable = true
 }
 
 /** A host, engine or pool was used after `close()`. */

@@ -1,4 +1,4 @@
-import type { ResolvedLimits, SecurityManager } from '@polyhost/security'
+import { MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './contracts.js'
@@ -46,8 +46,13 @@ export class Execution {
   private timer: ReturnType<typeof setTimeout> | undefined
   private onCallerAbort: (() => void) | undefined
   private disposed = false
+  /** The result was built: its logs belong to the caller now. */
+  private delivered = false
 
-  constructor(readonly init: ExecutionInit) {
+  private setup: ExecutionInit
+
+  constructor(init: ExecutionInit) {
+    this.setup = init
     const timeout = init.limits.timeoutMs
     this.deadline = timeout === false ? Number.POSITIVE_INFINITY : this.startedAt + timeout
     if (init.signal?.aborted) this.abort(new CancelledError('execution cancelled before it started'))
@@ -59,6 +64,19 @@ export class Execution {
    */
   get signal(): AbortSignal {
     return (this.controller ?? this.arm()).signal
+  }
+
+  /** What the execution was started with (its policy snapshot, limits, tenant...). */
+  get init(): ExecutionInit {
+    return this.setup
+  }
+
+  /**
+   * Runs the rest of the execution under `security` (worker mode: a retry on a new worker
+   * re-reads the policy in force). The limits and the deadline stay those it started with.
+   */
+  rebase(security: SecurityManager): void {
+    this.setup = { ...this.setup, security }
   }
 
   get limits(): ResolvedLimits {
@@ -104,8 +122,13 @@ export class Execution {
     this.controller?.abort(error)
   }
 
-  /** Captures a log line; over `outputBytes` the execution fails with LimitExceededError. */
+  /**
+   * Captures a log line; over `outputBytes` the execution fails with LimitExceededError.
+   * After the result was built (a handler still running, say) the line is dropped: it must
+   * not change a result the caller already holds.
+   */
   log(level: LogLevel, message: string): void {
+    if (this.delivered) return
     this.check()
     const bytes = message.length > 1024 ? encoder.encode(message).byteLength : byteLengthSmall(message)
     this.outputBytes += bytes
@@ -155,6 +178,7 @@ export class Execution {
   /** Builds the result; throws the fatal error instead if one was recorded. */
   result(value: unknown, values: readonly unknown[] = [value]): ExecutionResult {
     this.check()
+    this.delivered = true
     return {
       value,
       values,
@@ -199,9 +223,11 @@ export class Execution {
     if (timeout !== false) {
       // one millisecond past the deadline: the execution is over it (check() trips on `>`),
       // and the trip reads as the time used above the limit, like check()'s
-      const left = Math.max(0, this.deadline - performance.now()) + 1
+      // (never past what a timer holds: the limit itself is at most 2^31 − 1 ms)
+      const left = Math.min(Math.max(0, this.deadline - performance.now()) + 1, MAX_TIMER_MS)
+      // not unref'd: while an execution is pending (a bridge promise nothing else keeps
+      // alive) its deadline must still come, rather than the process exiting under it
       this.timer = setTimeout(() => this.tripTimeout(), left)
-      this.timer.unref?.()
     }
     const caller = this.init.signal
     if (caller) {

@@ -13,6 +13,7 @@ import { BridgeRegistry } from './bridges.js'
 import { type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 import type { CompiledScript, EnginePlugin, EngineStats, ExecutionResult, Logger } from './contracts.js'
 import {
+  CancelledError,
   ClosedError,
   EngineCrashedError,
   EngineNotFoundError,
@@ -25,7 +26,7 @@ import { Execution } from './execution.js'
 import { checkRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { ModuleRegistry } from './modules.js'
 import { assertPlugin, ManagedEngine } from './plugin.js'
-import { resolvePoolOptions } from './pool-types.js'
+import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
 import { ConverterRegistry } from './values/converters.js'
 import { DEFAULT_MAX_DEPTH } from './values/guard.js'
 import { startWorkerIsolation } from './worker/worker-engine.js'
@@ -87,6 +88,9 @@ export class Host {
   private readonly byExtension = new Map<string, ManagedEngine>()
   private readonly cache: CompileCache
   private readonly running = new Set<Promise<unknown>>()
+  /** Executions under way, so that a close past its drain timeout can cancel them. */
+  private readonly live = new Set<Execution>()
+  private readonly pool: ResolvedPoolOptions
   private closing: Promise<void> | undefined
   private readonly logger: Logger
   private readonly counters = {
@@ -103,6 +107,7 @@ export class Host {
     private readonly maxDepth: number,
   ) {
     this.currentSecurity = security
+    this.pool = resolvePoolOptions(options.pool)
     this.cache = new CompileCache(options.cache)
     this.logger = options.logger ?? { debug() {}, warn: console.warn, error: console.error }
     const ids = new Set<string>()
@@ -111,6 +116,7 @@ export class Host {
       ids.add(p.id)
       checkCapabilities(p, security.policy.limits)
     }
+    checkStoppable(security.policy.limits, options.isolation)
   }
 
   /** The resolved policy in force. */
@@ -120,7 +126,7 @@ export class Host {
 
   /** @internal */
   async start(): Promise<void> {
-    const pool = resolvePoolOptions(this.options.pool)
+    const pool = this.pool
     const host = this
     const logger = this.logger
     const created: ManagedEngine[] = []
@@ -172,6 +178,7 @@ export class Host {
     this.assertOpen()
     const next = SecurityManager.resolve(policy, this.options.limits)
     for (const p of this.plugins) checkCapabilities(p, next.policy.limits)
+    checkStoppable(next.policy.limits, this.options.isolation)
     this.currentSecurity = next
   }
 
@@ -251,17 +258,14 @@ export class Host {
     }
   }
 
-  /** Graceful: refuses new work, waits for running executions, then closes every engine once. */
+  /**
+   * Graceful, and bounded: refuses new work, lets running executions finish for up to
+   * `pool.drainTimeoutMs`, then cancels what is still running (CancelledError; in worker mode a
+   * thread that does not stop is terminated) and closes every engine once. Repeated calls share
+   * one close.
+   */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await Promise.allSettled([...this.running])
-      const engines = [...this.engines.values()]
-      const results = await Promise.allSettled(engines.map((e) => e.close()))
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') this.logger.error(`engine '${engines[i]?.plugin.id}' failed to close`, r.reason)
-      })
-      this.cache.clear()
-    })()
+    this.closing ??= this.shutdown()
     return this.closing
   }
 
@@ -270,6 +274,22 @@ export class Host {
   }
 
   // --- internal ---
+
+  private async shutdown(): Promise<void> {
+    await settledWithin(this.running, this.pool.drainTimeoutMs)
+    if (this.running.size > 0) {
+      for (const x of this.live) x.abort(new CancelledError('execution cancelled: the host closed'))
+      // a script that checks its deadline ends at once; a worker that does not answer is
+      // terminated by its watchdog (kill margin) and settles its executions then
+      await settledWithin(this.running, CLOSE_GRACE_MS)
+    }
+    const engines = [...this.engines.values()]
+    const results = await Promise.allSettled(engines.map((e) => e.close()))
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') this.logger.error(`engine '${engines[i]?.plugin.id}' failed to close`, r.reason)
+    })
+    this.cache.clear()
+  }
 
   /** Runs `fn` as work that `close()` waits for; refuses to start once closing. */
   private track<T>(fn: () => Promise<T>): Promise<T> {
@@ -345,6 +365,7 @@ export class Host {
       signal: req.signal,
     })
     this.counters.executions++
+    this.live.add(execution)
     try {
       const result = await engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
       // an engine that swallowed a fatal error must not turn it into a success
@@ -357,6 +378,7 @@ export class Host {
       if (err instanceof PolyhostError) throw err
       throw new EngineCrashedError(`engine '${engine.plugin.id}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
     } finally {
+      this.live.delete(execution)
       execution.dispose()
     }
   }
@@ -372,6 +394,32 @@ function checkCapabilities(plugin: EnginePlugin, limits: ResolvedLimits): void {
       throw new PolicyError(`limits.${key}`, `engine '${plugin.id}' cannot enforce this limit; set it to false to run without it`)
     }
   }
+}
+
+/**
+ * An inline host has no way to stop a script that has neither a deadline nor an instruction
+ * budget (a worker's watchdog can still terminate its thread): refuse it rather than hang.
+ */
+function checkStoppable(limits: ResolvedLimits, isolation: HostOptions['isolation']): void {
+  if (isolation === 'worker' || limits.timeoutMs !== false || limits.instructions !== false) return
+  throw new PolicyError(
+    'limits.timeoutMs',
+    "an inline host cannot stop a script with neither a time limit nor an instruction limit: set one of them, or use isolation 'worker'",
+  )
+}
+
+/** How long a close waits for cancelled executions to unwind before closing the engines. */
+const CLOSE_GRACE_MS = 1_000
+
+/** Waits until every promise in `set` has settled, or `ms` have passed. */
+async function settledWithin(set: ReadonlySet<Promise<unknown>>, ms: number): Promise<void> {
+  if (set.size === 0) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+  })
+  await Promise.race([Promise.allSettled([...set]), timeout])
+  clearTimeout(timer)
 }
 
 const EMPTY_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})

@@ -5,6 +5,7 @@ export {
   ConversionError,
   EngineCrashedError,
   EngineNotFoundError,
+  InterruptedError,
   InvalidArgumentError,
   isFatal,
   LimitExceededError,

@@ -1,5 +1,6 @@
+import { MAX_TIMER_MS } from '@polyhost/security'
 import { z } from 'zod'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, PolicyError } from './errors.js'
 
 const count = z.number().int().nonnegative()
 const ms = z.number().int().nonnegative()
@@ -21,7 +22,12 @@ export const poolOptionsSchema = z
     maxUses: count.optional(),
     /** Idle states are validated this often (eviction runs on the same tick). Default 30 s; 0 = never. */
     healthCheckIntervalMs: ms.optional(),
-    /** A state that ran one tenant's script never runs another tenant's. Default false. */
+    /**
+     * A state that ran one tenant's script never runs another tenant's (executions without a
+     * tenant form one partition of their own). Default true; `false` lets tenants take turns on
+     * the same states, with reset as the only wall between them: only for mutually trusting
+     * tenants.
+     */
     partitionByTenant: z.boolean().optional(),
     /** `close()` waits this long for running work before destroying states. Default 5 s. */
     drainTimeoutMs: ms.optional(),
@@ -39,12 +45,13 @@ export const POOL_DEFAULTS: ResolvedPoolOptions = {
   maxLifetimeMs: 30 * 60_000,
   maxUses: 10_000,
   healthCheckIntervalMs: 30_000,
-  partitionByTenant: false,
+  partitionByTenant: true,
   drainTimeoutMs: 5_000,
 }
 
 /** Checks pool options, naming the bad field in an InvalidArgumentError. */
 export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
+  checkTimers(input, 'pool', ['acquireTimeoutMs', 'idleTimeoutMs', 'maxLifetimeMs', 'healthCheckIntervalMs', 'drainTimeoutMs'])
   const r = poolOptionsSchema.safeParse(input ?? {})
   if (!r.success) {
     const issue = r.error.issues[0]
@@ -54,6 +61,20 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
   const o = { ...POOL_DEFAULTS, ...r.data }
   if (o.min > o.max) throw new InvalidArgumentError(`pool.min (${o.min}) exceeds pool.max (${o.max})`)
   return o
+}
+
+/**
+ * Refuses time-valued options a Node timer cannot hold (it would fire after 1 ms instead):
+ * PolicyError naming the field.
+ */
+export function checkTimers(input: unknown, prefix: string, keys: readonly string[]): void {
+  if (input === null || typeof input !== 'object') return
+  for (const k of keys) {
+    const v = (input as Record<string, unknown>)[k]
+    if (typeof v === 'number' && v > MAX_TIMER_MS) {
+      throw new PolicyError(`${prefix}.${k}`, `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${v}`)
+    }
+  }
 }
 
 /** What an engine supplies to pool its states. */

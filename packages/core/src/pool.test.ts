@@ -426,6 +426,40 @@ describe('discarding and eviction', () => {
 })
 
 describe('partitionByTenant', () => {
+  it('is on by default: a state one tenant used never serves another; false opts out', async () => {
+    const { pool: p } = pool({ min: 0, max: 4 })
+    expect(p.options.partitionByTenant).toBe(true)
+    const a = await p.acquire({ tenant: 'a' })
+    await p.release(a)
+    const b = await p.acquire({ tenant: 'b' })
+    expect(b.state).not.toBe(a.state)
+    await p.release(b)
+    await p.close()
+    const { pool: shared } = pool({ min: 0, max: 4, partitionByTenant: false })
+    const x = await shared.acquire({ tenant: 'a' })
+    await shared.release(x)
+    expect((await shared.acquire({ tenant: 'b' })).state).toBe(x.state)
+    await shared.close()
+  })
+
+  it('evicts an idle partition past idleTimeoutMs even at min, and tops up with an unclaimed state', async () => {
+    const { pool: p, log } = pool({ min: 1, max: 4, idleTimeoutMs: 20 })
+    await p.start()
+    const a = await p.acquire({ tenant: 'a' })
+    expect(a.partition).toBe('a')
+    await p.release(a)
+    await new Promise((r) => setTimeout(r, 60))
+    await p.maintain()
+    expect(log.destroyed).toEqual([a.state.id])
+    expect(p.stats()).toMatchObject({ size: 1, idle: 1 })
+    expect(log.created.at(-1)?.partition).toBeUndefined()
+    // an unclaimed state that was never used is not evicted for idling
+    await new Promise((r) => setTimeout(r, 60))
+    await p.maintain()
+    expect(log.destroyed).toEqual([a.state.id])
+    await p.close()
+  })
+
   it('never gives one tenant a state another tenant used', async () => {
     const { pool: p, log } = pool({ min: 1, max: 4, partitionByTenant: true })
     await p.start()

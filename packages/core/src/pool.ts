@@ -191,7 +191,10 @@ export class StatePool<S> {
       const i = this.idle.indexOf(e)
       if (i < 0) continue // handed out meanwhile
       const tooOld = o.maxLifetimeMs > 0 && now - e.createdAt >= o.maxLifetimeMs
-      const spare = o.idleTimeoutMs > 0 && now - e.idleSince >= o.idleTimeoutMs && this.all.size > o.min
+      // a state claimed by a tenant goes even at `min` (the top-up below replaces it with an
+      // unclaimed one): an idle tenant's state does not linger
+      const claimed = e.partition !== undefined && e.partition !== ''
+      const spare = o.idleTimeoutMs > 0 && now - e.idleSince >= o.idleTimeoutMs && (this.all.size > o.min || claimed)
       if (tooOld || spare) {
         await this.destroy(e)
         continue

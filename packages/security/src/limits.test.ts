@@ -34,6 +34,13 @@ describe('parseLimits', () => {
     expect(e.code).toBe('E_POLICY')
   })
 
+  it('rejects a timeoutMs a Node timer cannot hold (2^31 ms and more), accepts 2^31 − 1', () => {
+    const e = policyError(() => parseLimits({ timeoutMs: 2 ** 31 }))
+    expect(e.field).toBe('limits.timeoutMs')
+    expect(e.message).toBe('limits.timeoutMs: at most 2147483647 ms (a longer timer overflows), received 2147483648')
+    expect(parseLimits({ timeoutMs: 2 ** 31 - 1 })).toEqual({ timeoutMs: 2 ** 31 - 1 })
+  })
+
   it('rejects unknown keys, listing the known ones', () => {
     const e = policyError(() => parseLimits({ timeout: 5 }))
     expect(e.field).toBe('limits')

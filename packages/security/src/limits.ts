@@ -20,11 +20,15 @@ export const LIMIT_NAMES: Readonly<Record<LimitKey, LimitName>> = {
 /** A limit value: a positive integer, or `false` for "not limited" (only hosts may say so). */
 const limitValue = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.literal(false)])
 
+/** The longest delay a Node timer holds (2^31 − 1 ms); a longer one silently fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+const timeValue = z.union([z.number().int().positive().max(MAX_TIMER_MS), z.literal(false)])
+
 /** Partial limits as written by a host, a policy or a request. Unknown keys are rejected. */
 export const limitsSchema = z
   .object({
     instructions: limitValue.optional(),
-    timeoutMs: limitValue.optional(),
+    timeoutMs: timeValue.optional(),
     memoryBytes: limitValue.optional(),
     stackDepth: limitValue.optional(),
     bridgeCalls: limitValue.optional(),
@@ -53,6 +57,9 @@ export function parseLimits(input: unknown, field = 'limits'): Limits {
   }
   const key = String(issue.path[0])
   const value = (input as Record<string, unknown>)[key]
+  if (key === 'timeoutMs' && typeof value === 'number' && Number.isInteger(value) && value > MAX_TIMER_MS) {
+    throw new PolicyError(`${field}.${key}`, `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${value}`)
+  }
   throw new PolicyError(`${field}.${key}`, `expected a positive integer or false, received ${describeValue(value)}`)
 }
 

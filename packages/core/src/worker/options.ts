@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { ResourceLimits } from 'node:worker_threads'
 import { InvalidArgumentError } from '../errors.js'
+import { checkTimers } from '../pool-types.js'
 
 /** Tuning of `isolation: 'worker'` (`createHost({ worker })`). */
 export interface WorkerIsolationOptions {
@@ -42,6 +43,7 @@ export function resolveWorkerOptions(workers: unknown, worker: unknown): Resolve
   for (const k of Object.keys(o)) {
     if (k !== 'resourceLimits' && k !== 'killMarginMs') throw new InvalidArgumentError(`createHost: worker: unknown field '${k}'`)
   }
+  checkTimers(o, 'worker', ['killMarginMs'])
   const margin = o.killMarginMs ?? WORKER_DEFAULTS.killMarginMs
   if (!Number.isInteger(margin) || margin < 0)
     throw new InvalidArgumentError('createHost: worker.killMarginMs must be a non-negative integer')

@@ -10,7 +10,7 @@ import type { WireError } from './wire-errors.js'
  * `dist/`) announces a different number and the host refuses it with a clear error instead of
  * misreading messages.
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 /** `workerData` of every worker. */
 export interface WorkerBoot {
@@ -22,6 +22,8 @@ export interface WorkerBoot {
   readonly snapshot: Snapshot & { readonly policy: ResolvedPolicy }
   /** Int32 slot the host bumps after posting a synchronous bridge reply on `replyPort`. */
   readonly replySlot: SharedArrayBuffer
+  /** Id of the execution whose code the worker thread runs now (0: none); read by the watchdog. */
+  readonly threadSlot: SharedArrayBuffer
   readonly replyPort: MessagePort
 }
 

@@ -54,7 +54,8 @@ export async function startWorkerIsolation(init: WorkerIsolationInit): Promise<(
     resourceLimits: o.resourceLimits,
     killMarginMs: o.killMarginMs,
     logger: init.logger,
-    closeTimeoutMs: init.pool.drainTimeoutMs + 1_000,
+    // the host has drained (and cancelled what overran) before it closes its engines
+    closeTimeoutMs: 1_000,
   })
   let open = init.plugins.length
   const release = () => (--open === 0 ? pool.close() : Promise.resolve())

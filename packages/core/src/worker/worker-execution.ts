@@ -25,18 +25,37 @@ export class WorkerExecution extends Execution {
     private readonly flag: Int32Array,
     private readonly link: HostLink,
     private readonly post: (message: FromWorker) => void,
+    /** Shared with the host's watchdog: whose code this thread runs now. */
+    private readonly onThread: Int32Array,
   ) {
     super(init)
   }
 
   override get fatal(): Error | undefined {
+    this.onThreadNow()
     this.poll()
     return super.fatal
   }
 
   override check(): void {
+    this.onThreadNow()
     this.poll()
     super.check()
+  }
+
+  /**
+   * Marks this execution as the one running on the thread. Engines read `fatal` or call
+   * `check()` as they start and from their hooks; a resumption after an async bridge call is
+   * marked when the settlement arrives. The watchdog terminates the worker only for the
+   * execution marked here: one that merely waits is ended without a kill.
+   */
+  onThreadNow(): void {
+    Atomics.store(this.onThread, 0, this.id)
+  }
+
+  /** Clears the mark when this execution's code has left the thread for good. */
+  offThread(): void {
+    Atomics.compareExchange(this.onThread, 0, this.id, 0)
   }
 
   override abort(error: Error): void {
@@ -70,9 +89,14 @@ export class WorkerExecution extends Execution {
     }
     const { call, reply } = sent
     if (reply.k !== 'pending') return this.accept(reply)
+    // what the handler logged before it went async comes with the "pending" reply
+    this.absorb(reply.logs)
+    this.bridgeCalls = reply.bridgeCalls
     this.calls.add(call)
     const settled = this.link.settlement(call).then((r) => {
       this.calls.delete(call)
+      // the script resumes next, in this same turn
+      this.onThreadNow()
       return this.accept(r)
     })
     return this.race(settled)

@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads'
 import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats, LogEntry, Logger } from '../contracts.js'
-import { BridgeError, CancelledError, EngineCrashedError, EngineNotFoundError, LimitExceededError } from '../errors.js'
+import { BridgeError, CancelledError, EngineCrashedError, EngineNotFoundError, InterruptedError, LimitExceededError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import {
   ABORT_CANCELLED,
@@ -57,6 +57,8 @@ export class WorkerLostError extends Error {
     readonly error: Error,
     /** The script made no bridge call: it had no effect outside its worker and may run again. */
     readonly retryable: boolean,
+    /** The worker was terminated because of this execution. */
+    readonly culprit = false,
   ) {
     super(error.message)
   }
@@ -72,6 +74,8 @@ interface Flight {
   /** Host log entries (handler `ctx.log`) already sent to the worker. */
   shipped: number
   bridged: boolean
+  /** The caller was answered (the execution was ended while not on the thread); the worker has not yet. */
+  released: boolean
   killTimer?: ReturnType<typeof setTimeout>
 }
 
@@ -87,6 +91,8 @@ export class WorkerHandle {
   stats: Readonly<Record<string, EngineStats>> = {}
   private readonly worker: Worker
   private readonly slot = new Int32Array(new SharedArrayBuffer(4))
+  /** Which execution's code the thread runs now (0: none), as the worker marks it. */
+  private readonly onThread = new Int32Array(new SharedArrayBuffer(4))
   private readonly replyPort: MessagePort
   private seen: SeenState = { fingerprint: undefined, bridges: -1, modules: -1 }
   private readonly flights = new Map<number, Flight>()
@@ -110,6 +116,7 @@ export class WorkerHandle {
         ...config.boot,
         snapshot: snapshot as WorkerBoot['snapshot'],
         replySlot: this.slot.buffer as SharedArrayBuffer,
+        threadSlot: this.onThread.buffer as SharedArrayBuffer,
         replyPort: port2,
       }
       const options = { workerData: boot, transferList: [port2], resourceLimits: config.resourceLimits }
@@ -170,6 +177,7 @@ export class WorkerHandle {
         onAbort: () => this.hostAborted(flight),
         shipped: execution.logs.length,
         bridged: false,
+        released: false,
       }
       const deadline = execution.deadline
       const { snapshot, next } = snapshotFor(this.seen, this.config.sources, execution.init.security)
@@ -256,6 +264,7 @@ export class WorkerHandle {
         const f = this.flights.get(m.id)
         if (!f) break
         this.land(f)
+        if (f.released) break
         if (m.stats) this.stats = { ...this.stats, [f.execution.init.engine]: { ...this.stats[f.execution.init.engine], ...m.stats } }
         f.resolve({ done: m, late: this.ship(f) })
         break
@@ -338,9 +347,30 @@ export class WorkerHandle {
           : ABORT_OTHER
     Atomics.store(f.flag, 0, code)
     if (!this.exited) this.send({ t: 'abort', id: f.id, error: encodeError(fatal ?? new CancelledError('execution cancelled')) })
+    this.watch(f, this.config.killMarginMs)
+  }
+
+  /**
+   * The watchdog of an ended execution the worker has not acknowledged yet. Only if it is the
+   * one on the thread is the worker terminated. Otherwise the thread is busy with another
+   * execution (this one waits on a bridge or a state, and will see its abort flag when it
+   * resumes): its caller gets the error now, without a kill, and the watch goes on.
+   */
+  private watch(f: Flight, ms: number): void {
     f.killTimer = setTimeout(() => {
-      if (this.flights.get(f.id) === f) this.kill(f.id)
-    }, this.config.killMarginMs)
+      if (this.exited || this.flights.get(f.id) !== f) return
+      if (Atomics.load(this.onThread, 0) === f.id) return this.kill(f.id)
+      this.release(f)
+      this.watch(f, Math.max(ms, 10))
+    }, ms)
+  }
+
+  /** Answers the caller of an ended execution that is not on the thread; the worker answers later. */
+  private release(f: Flight): void {
+    if (f.released) return
+    f.released = true
+    f.execution.signal.removeEventListener('abort', f.onAbort)
+    f.reject(new WorkerLostError(f.execution.fatal ?? new CancelledError('execution cancelled'), false))
   }
 
   private land(f: Flight): void {
@@ -367,7 +397,8 @@ export class WorkerHandle {
     const flights = [...this.flights.values()]
     for (const f of flights) {
       this.land(f)
-      if (f.id === this.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? lost, false))
+      if (f.released) continue
+      if (f.id === this.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? lost, false, true))
       else if (this.culprit !== undefined) f.reject(new WorkerLostError(collateral(), !f.bridged))
       else f.reject(new WorkerLostError(this.crashError(f.execution, flights.length), false))
     }
@@ -410,7 +441,7 @@ export function mirrorFatal(x: Execution, e: Error): void {
 // --- internal ---
 
 function collateral(): Error {
-  return new EngineCrashedError('the worker was stopped because another execution on it overran its limits')
+  return new InterruptedError('the worker was stopped because another execution on it overran its limits; this one may run again')
 }
 
 function uncloneable(path: string, e: unknown): Error {

@@ -6,6 +6,7 @@ import { ConversionError, EngineNotFoundError } from '../errors.js'
 import { ConverterRegistry } from '../values/converters.js'
 import { deepFreeze } from '../values/safe-object.js'
 import { HostLink } from './host-link.js'
+import { PolicyGate } from './policy-gate.js'
 import { loadPluginRef } from './plugin-loader.js'
 import {
   type CompileMessage,
@@ -29,9 +30,13 @@ if (!port) throw new Error('worker-main runs only as a worker thread')
 const boot = workerData as WorkerBoot
 const post = (m: FromWorker) => port.postMessage(m)
 const link = new HostLink(post, new Int32Array(boot.replySlot), boot.replyPort)
+const onThread = new Int32Array(boot.threadSlot)
 const bridges = new MirrorBridges()
 const modules = new MirrorModules()
-let security = securityOf(boot.snapshot.policy)
+/** The policy of the latest message (messages carry a policy only when it changed). */
+let latest = securityOf(boot.snapshot.policy)
+/** The policy the engines see: switched only while no execution holds the previous one. */
+const gate = new PolicyGate(latest)
 const engines = new Map<string, { engine: ScriptEngine; version: string }>()
 // the host caches a syntax-checked descriptor; each worker keeps its own compiled forms
 const compiled = new CompileCache({ maxEntries: 500, maxSourceBytes: 32 * 1024 * 1024 })
@@ -72,7 +77,7 @@ async function start(): Promise<void> {
     apply(boot.snapshot)
     const env: EngineEnvironment = {
       get security() {
-        return security
+        return gate.security
       },
       bridges,
       modules,
@@ -104,7 +109,7 @@ function securityOf(policy: ResolvedPolicy): SecurityManager {
 
 function apply(s: Snapshot | undefined): void {
   if (!s) return
-  if (s.policy) security = securityOf(s.policy)
+  if (s.policy) latest = securityOf(s.policy)
   if (s.bridges) bridges.replace(s.bridges.version, s.bridges.list)
   if (s.modules) modules.replace(s.modules.version, s.modules.list)
 }
@@ -115,7 +120,11 @@ function engineFor(id: string): { engine: ScriptEngine; version: string } {
   return e
 }
 
-function scriptFor(id: string, m: CompileMessage | ExecuteMessage): Promise<{ script: CompiledScript; hit: boolean }> {
+function scriptFor(
+  id: string,
+  m: CompileMessage | ExecuteMessage,
+  security: SecurityManager,
+): Promise<{ script: CompiledScript; hit: boolean }> {
   const { engine, version } = engineFor(id)
   const key = compiled.keyOf({
     engineId: id,
@@ -128,9 +137,11 @@ function scriptFor(id: string, m: CompileMessage | ExecuteMessage): Promise<{ sc
 }
 
 async function compile(m: CompileMessage): Promise<void> {
+  // parsing is no execution's code: the watchdog must not blame whoever ran last
+  Atomics.store(onThread, 0, 0)
   try {
     apply(m.snapshot)
-    await scriptFor(m.engine, m)
+    await scriptFor(m.engine, m, latest)
     post({ t: 'compiled', id: m.id })
   } catch (e) {
     post({ t: 'compiled', id: m.id, error: encodeError(e) })
@@ -139,6 +150,8 @@ async function compile(m: CompileMessage): Promise<void> {
 
 async function execute(m: ExecuteMessage): Promise<void> {
   apply(m.snapshot)
+  // this execution's policy, whatever later messages bring
+  const security = latest
   // the host's deadline, as whole milliseconds left (the host's watchdog stays the authority)
   const remaining = m.deadlineEpoch === Number.POSITIVE_INFINITY ? false : Math.max(0, Math.ceil(m.deadlineEpoch - epochNow()))
   const context = deepFreeze(m.context)
@@ -158,20 +171,31 @@ async function execute(m: ExecuteMessage): Promise<void> {
     new Int32Array(m.abort),
     link,
     post,
+    onThread,
   )
   running.set(m.id, execution)
   // the host sees states being acquired and waited for, not only executions that ended
   statsSoon()
   let done: DoneMessage
+  let entered = false
   try {
-    const { script } = await scriptFor(m.engine, m)
+    // the engines see this execution's policy for as long as it runs
+    const wait = enterGate(execution, security)
+    if (wait) await wait
+    entered = true
+    // parsing the script is this execution's work too
+    execution.onThreadNow()
+    const { script } = await scriptFor(m.engine, m, security)
+    execution.onThreadNow()
     const r = await engineFor(m.engine).engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
     done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values }
     done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
   } catch (e) {
     done = { ...usage(m, execution), error: encodeError(execution.fatal ?? e) }
   } finally {
+    if (entered) gate.leave()
     running.delete(m.id)
+    execution.offThread()
     execution.dispose()
   }
   statsSoon()
@@ -182,6 +206,29 @@ async function execute(m: ExecuteMessage): Promise<void> {
     const error = new ConversionError('$', `the result cannot be passed to the host: ${(e as Error).message}`)
     post({ ...usage(m, execution), error: encodeError(error) })
   }
+}
+
+/** Enters the policy gate under `security`; rejects with the fatal error if the execution ends first. */
+function enterGate(x: WorkerExecution, security: SecurityManager): Promise<void> | undefined {
+  const wait = gate.enter(security)
+  if (!wait) return undefined
+  return new Promise<void>((resolve, reject) => {
+    let settled = false
+    const onAbort = () => {
+      if (settled) return
+      settled = true
+      reject(x.fatal)
+    }
+    wait.then(() => {
+      x.signal.removeEventListener('abort', onAbort)
+      // gave up meanwhile: hand the gate on at once
+      if (settled) return gate.leave()
+      settled = true
+      resolve()
+    })
+    if (x.fatal) onAbort()
+    else x.signal.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {

@@ -5,6 +5,7 @@ import type { EngineStats } from '../contracts.js'
 import { EngineCrashedError, EngineNotFoundError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
+import { backoffKey, KillBackoff } from './kill-backoff.js'
 import { type HandleConfig, type Job, type Landed, WorkerHandle, WorkerLostError } from './worker-handle.js'
 
 export interface WorkerPoolConfig extends Omit<HandleConfig, 'onGone' | 'entry' | 'execArgv'> {
@@ -27,6 +28,11 @@ export class WorkerPool {
   private readonly failures: number[] = []
   /** Workers that exited and were replaced (terminated by the watchdog, out of heap, crashed). */
   private restarts = 0
+  /** Workers the watchdog terminated for an overrunning execution. */
+  private kills = 0
+  /** Executions that waited out a kill back-off before starting. */
+  private backoffWaits = 0
+  private readonly backoff = new KillBackoff()
   /** Summed counters of workers that are gone, per engine. */
   private readonly retired: Record<string, Record<string, number>> = {}
   private readonly readySet = new WeakSet<WorkerHandle>()
@@ -67,8 +73,22 @@ export class WorkerPool {
     }
   }
 
-  /** Runs a job on the least busy worker. */
+  /**
+   * Runs a job on the least busy worker, after the kill back-off of its tenant (or script) if
+   * one is due; the wait counts against the execution's deadline.
+   */
   async run(job: Job, execution: Execution): Promise<Landed> {
+    const key = backoffKey(job)
+    const delay = this.backoff.delay(key)
+    if (delay > 0) {
+      this.backoffWaits++
+      let timer: ReturnType<typeof setTimeout> | undefined
+      try {
+        await execution.race(new Promise((resolve) => (timer = setTimeout(resolve, delay))))
+      } finally {
+        clearTimeout(timer)
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       const h = this.pick()
       h.reserved++
@@ -86,8 +106,13 @@ export class WorkerPool {
         return await h.execute(job, execution)
       } catch (e) {
         if (!(e instanceof WorkerLostError)) throw e
-        if (e.retryable && attempt === 0 && !execution.fatal && !this.closing) continue
-        throw e.error
+        if (e.culprit) {
+          this.kills++
+          this.backoff.killed(key)
+        }
+        if (!(e.retryable && attempt === 0 && !execution.fatal && !this.closing)) throw e.error
+        // the retry runs under the policy in force now, not the one of the lost attempt
+        execution.rebase(this.config.security())
       }
     }
   }
@@ -104,7 +129,14 @@ export class WorkerPool {
         if (typeof v === 'number') pool[k] = k.endsWith('Max') ? Math.max(pool[k] ?? 0, v) : (pool[k] ?? 0) + v
       }
     }
-    return { pool: pool as unknown as PoolStats, workers: this.slots.length, workerRestarts: this.restarts, perWorker: per }
+    return {
+      pool: pool as unknown as PoolStats,
+      workers: this.slots.length,
+      workerRestarts: this.restarts,
+      workerKills: this.kills,
+      backoffWaits: this.backoffWaits,
+      perWorker: per,
+    }
   }
 
   /** Closes every worker (engines drain inside each), then terminates what is left. */
