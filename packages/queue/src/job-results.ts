@@ -44,11 +44,14 @@ export class JobResults {
       }
       this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), w])
     })
-    const job = await Job.fromId(this.bull, jobId)
-    const state = job ? await job.getState() : 'missing'
-    if (state === 'completed' && job) this.settle(jobId, async () => decodeResult(job.returnvalue))
-    else if (state === 'failed' && job) this.settle(jobId, () => this.failure(jobId, job.failedReason))
-    else if (state === 'missing') this.settle(jobId, () => this.removed(jobId))
+    // the state first: a job read before it finished would lack its return value
+    const state = await this.bull.getJobState(jobId)
+    if (state === 'completed' || state === 'failed') {
+      const job = await Job.fromId(this.bull, jobId)
+      if (!job) this.settle(jobId, () => this.removed(jobId))
+      else if (state === 'completed') this.settle(jobId, async () => decodeResult(job.returnvalue))
+      else this.settle(jobId, () => this.failure(jobId, job.failedReason))
+    } else if (state === 'unknown') this.settle(jobId, () => this.removed(jobId))
     return done
   }
 
