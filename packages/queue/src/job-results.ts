@@ -44,6 +44,9 @@ export class JobResults {
       }
       this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), w])
     })
+    // the job may finish while its state is read below: until `done` is returned it has no
+    // handler, and Node would report its rejection as unhandled
+    done.catch(() => undefined)
     // the state first: a job read before it finished would lack its return value
     const state = await this.bull.getJobState(jobId)
     if (state === 'completed' || state === 'failed') {

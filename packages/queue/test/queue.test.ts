@@ -199,6 +199,15 @@ describe('job options', () => {
     await expect(queue.job(job.id).result()).rejects.toBeInstanceOf(CancelledError)
   })
 
+  it('cancelling a running job aborts it: CancelledError, not retried', async () => {
+    const job = await queue.enqueue({ script: { language: 'lua', source: 'return flaky.hang()' } }, { attempts: 3 })
+    while ((await queue.bull.getJobState(job.id)) !== 'active') await new Promise((r) => setTimeout(r, 10))
+    const r = job.result()
+    await job.cancel()
+    await expect(r).rejects.toBeInstanceOf(CancelledError)
+    expect((await queue.bull.getJob(job.id))?.attemptsMade).toBe(1)
+  })
+
   it('a syntax error reports its position', async () => {
     const e = await (await queue.enqueue({ script: { language: 'lua', source: 'x = = 1', name: 'p.lua' } })).result().catch((x) => x)
     expect(e).toBeInstanceOf(ScriptSyntaxError)
