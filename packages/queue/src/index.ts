@@ -1,11 +1,13 @@
 export { type StoredError, rebuildError, storeError } from './error-codec.js'
 export { JobFailedError, RetryableError, ScriptNotFoundError } from './errors.js'
+export { MAX_PRIORITY } from './fairness.js'
 export { isRetryable } from './retry-policy.js'
 export type { ScriptRequest, ScriptSource } from './request-schema.js'
 export {
   createScriptQueue,
   DEFAULT_JOB_OPTIONS,
   type EnqueueOptions,
+  type QueueStats,
   type ScheduleTiming,
   type ScriptJob,
   ScriptQueue,

@@ -6,6 +6,12 @@ export interface QueueKeys {
   readonly scriptSeq: string
   /** Hash of one script: version → JSON record. */
   script(id: string): string
+  /** Fair queues: highest priority a worker has started (fairness.ts). */
+  readonly virtualTime: string
+  /** Fair queues: hash tenant → last priority given to its jobs. */
+  readonly tenantNext: string
+  /** Fair queues: hash tenant → jobs enqueued and not yet ended. */
+  readonly tenantPending: string
   /** Pub/sub channel carrying job ids to cancel. */
   readonly cancelChannel: string
   /** Marker that a job was cancelled before a worker held it. */
@@ -27,6 +33,9 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
     scriptIndex: `${base}:polyhost:scripts`,
     scriptSeq: `${base}:polyhost:script-seq`,
     script: (id) => `${base}:polyhost:script:${id}`,
+    virtualTime: `${base}:polyhost:fair:vtime`,
+    tenantNext: `${base}:polyhost:fair:next`,
+    tenantPending: `${base}:polyhost:fair:pending`,
     cancelChannel: `${base}:polyhost:cancel`,
     cancelled: (jobId) => `${base}:polyhost:cancelled:${jobId}`,
     job: (jobId) => `${base}:${jobId}`,

@@ -32,6 +32,8 @@ export const jobDataSchema = z
     context: z.string().optional(),
     tenant: z.string().min(1).optional(),
     limits: z.record(z.string(), z.number().nonnegative()).optional(),
+    /** Fair queues: the tenant key the job's priority was drawn for (fairness.ts). */
+    fair: z.string().optional(),
   })
   .strict()
 

@@ -1,6 +1,7 @@
 import type { ExecutionResult } from '@polyhost/core'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
+import { fairPriorities, pendingByTenant } from './fairness.js'
 import { JobResults } from './job-results.js'
 import { CANCEL_MARKER_TTL_S, type QueueKeys, queueKeys } from './keys.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
@@ -17,6 +18,12 @@ export interface ScriptQueueOptions {
   readonly prefix?: string
   /** Defaults for every job; `enqueue` options override them. */
   readonly defaultJobOptions?: EnqueueOptions
+  /**
+   * `'tenant'` (default): jobs are ordered fairly between tenants (the request's `tenant`, else
+   * `context.tenant`), so one tenant's backlog does not starve another (fairness.ts). A job
+   * given an explicit `priority` keeps it and bypasses the fair order. `'none'`: plain FIFO.
+   */
+  readonly fairness?: 'tenant' | 'none'
 }
 
 /** BullMQ job options `enqueue` passes through. */
@@ -27,6 +34,18 @@ export type EnqueueOptions = Pick<
 
 /** How often a schedule ticks: a cron `pattern` (with `tz`) or `every` milliseconds. */
 export type ScheduleTiming = { readonly pattern: string; readonly tz?: string } | { readonly every: number }
+
+/** What `queue.stats()` answers. */
+export interface QueueStats {
+  /** Waiting to run (BullMQ's `waiting` and `prioritized`). */
+  readonly waiting: number
+  readonly active: number
+  readonly delayed: number
+  readonly completed: number
+  readonly failed: number
+  /** Fair queues: per tenant key (`''` without tenant), jobs enqueued and not yet ended. */
+  readonly pendingByTenant: Readonly<Record<string, number>>
+}
 
 /** A queued execution; a handle made from an id works in any process. */
 export interface ScriptJob {
@@ -63,6 +82,7 @@ export class ScriptQueue {
   private readonly keys: QueueKeys
   private readonly results: JobResults
   private readonly defaults: EnqueueOptions
+  private readonly fair: boolean
 
   constructor(options: ScriptQueueOptions) {
     const prefix = options.prefix ?? 'bull'
@@ -72,6 +92,7 @@ export class ScriptQueue {
     this.scripts = new ScriptRegistry(this.redis, this.keys)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
     this.defaults = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions }
+    this.fair = (options.fairness ?? 'tenant') === 'tenant'
   }
 
   /**
@@ -79,9 +100,31 @@ export class ScriptQueue {
    * InvalidArgumentError (bad request) or ScriptNotFoundError (unknown ref or version).
    */
   async enqueue(request: ScriptRequest, options: EnqueueOptions = {}): Promise<ScriptJob> {
-    const data = await this.jobData(request, true)
-    const job = await this.bull.add('execute', data, { ...this.defaults, ...options })
-    return this.job(job.id as string)
+    const [job] = await this.enqueueMany([{ request, options }])
+    return job as ScriptJob
+  }
+
+  /** Enqueues many jobs in one BullMQ bulk add (all or none); see {@link enqueue}. */
+  async enqueueMany(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
+    const prepared = await Promise.all(
+      items.map(async (it) => ({ data: await this.jobData(it.request, true), opts: { ...this.defaults, ...it.options } })),
+    )
+    if (this.fair) {
+      const byTenant = new Map<string, typeof prepared>()
+      for (const p of prepared) {
+        if (p.opts.priority !== undefined) continue
+        p.data.fair = tenantOf(p.data)
+        byTenant.set(p.data.fair, [...(byTenant.get(p.data.fair) ?? []), p])
+      }
+      for (const [tenant, group] of byTenant) {
+        const priorities = await fairPriorities(this.redis, this.keys, tenant, group.length)
+        group.forEach((p, i) => {
+          p.opts.priority = priorities[i]
+        })
+      }
+    }
+    const jobs = await this.bull.addBulk(prepared.map((p) => ({ name: 'execute', data: p.data, opts: p.opts })))
+    return jobs.map((j) => this.job(j.id as string))
   }
 
   /** A handle for a job enqueued anywhere (by its id). */
@@ -125,16 +168,23 @@ export class ScriptQueue {
     return this.bull.removeJobScheduler(id)
   }
 
-  /** Job counts by state. */
-  async stats(): Promise<Record<'waiting' | 'prioritized' | 'active' | 'delayed' | 'completed' | 'failed', number>> {
-    const c = await this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed')
+  /**
+   * Job counts by state, and (fair queues) per tenant the jobs enqueued that have not ended.
+   * The per-tenant count is kept by workers as jobs end; a job lost beyond BullMQ's stalled
+   * limit is not subtracted.
+   */
+  async stats(): Promise<QueueStats> {
+    const [c, tenants] = await Promise.all([
+      this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+      pendingByTenant(this.redis, this.keys),
+    ])
     return {
-      waiting: c.waiting ?? 0,
-      prioritized: c.prioritized ?? 0,
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
       active: c.active ?? 0,
       delayed: c.delayed ?? 0,
       completed: c.completed ?? 0,
       failed: c.failed ?? 0,
+      pendingByTenant: tenants,
     }
   }
 
@@ -151,7 +201,7 @@ export class ScriptQueue {
 
   // --- internal ---
 
-  private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData> {
+  private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
     const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')
     let script = r.script
     if ('ref' in script && (pin || script.version !== undefined)) {
@@ -162,9 +212,20 @@ export class ScriptQueue {
       v: 1,
       script,
       ...(r.globals && { globals: encodeValue(r.globals) }),
+      ...(tenantKey(r) !== undefined && { tenant: tenantKey(r) }),
       ...(r.context && { context: encodeValue(r.context) }),
-      ...(r.tenant && { tenant: r.tenant }),
       ...(r.limits && { limits: r.limits }),
     }
   }
+}
+
+// --- internal ---
+
+/** The tenant a job runs for: the request's `tenant`, else a string `context.tenant`. */
+function tenantKey(r: ScriptRequest): string | undefined {
+  return r.tenant ?? (typeof r.context?.tenant === 'string' ? r.context.tenant : undefined)
+}
+
+function tenantOf(data: JobData): string {
+  return data.tenant ?? ''
 }

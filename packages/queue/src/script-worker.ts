@@ -1,8 +1,9 @@
 import { CancelledError, type Host } from '@polyhost/core'
-import { type Job, type RedisOptions as ConnectionOptions, Worker, type WorkerOptions } from 'bullmq'
+import { type Job, type RedisOptions as ConnectionOptions, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { storeError } from './error-codec.js'
+import { finishJob, startJob } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
@@ -108,19 +109,26 @@ export class ScriptWorker {
     const onAbort = () => controller.abort(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     this.running.set(id, controller)
+    let fair: string | undefined
     const { marks, run } = withRetryScope(async () => {
-      // after registering: a cancel published from here on aborts; one before left the marker
-      if (await this.redis.exists(this.keys.cancelled(id))) throw new CancelledError(`job ${id} was cancelled`)
       const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
+      fair = data.fair
+      // after registering: a cancel published from here on aborts; one before left the marker
+      const { cancelled } = await startJob(this.redis, this.keys, id, fair === undefined ? 0 : (job.opts.priority ?? 0))
+      if (cancelled) throw new CancelledError(`job ${id} was cancelled`)
       return this.options.host.execute({ ...(await this.source(data)), ...this.runOptions(data), signal: controller.signal })
     })
     try {
       const r = await run
+      if (fair !== undefined) await finishJob(this.redis, this.keys, fair)
       return { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
     } catch (e) {
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
       await this.redis.eval(STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, JSON.stringify(storeError(e)))
-      throw failureFor(e, marks)
+      const failure = failureFor(e, marks)
+      const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      if (fair !== undefined && last) await finishJob(this.redis, this.keys, fair)
+      throw failure
     } finally {
       this.running.delete(id)
       signal?.removeEventListener('abort', onAbort)
