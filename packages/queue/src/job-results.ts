@@ -1,6 +1,7 @@
 import { CancelledError, type ExecutionResult } from '@polyhost/core'
 import { Job, type Queue, QueueEvents, type RedisOptions as ConnectionOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
+import { reportError } from './connection-errors.js'
 import { rebuildError, type StoredError } from './error-codec.js'
 import { JobFailedError } from './errors.js'
 import { ERROR_FIELD, type QueueKeys } from './keys.js'
@@ -73,6 +74,7 @@ export class JobResults {
       const stream = `${this.prefix}:${this.bull.name}:events`
       const last = (await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
       const events = new QueueEvents(this.bull.name, { connection: this.connection, prefix: this.prefix, lastEventId: last })
+      events.on('error', (e: Error) => reportError(this.bull, e))
       events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, async () => decodeResult(returnvalue)))
       events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, () => this.failure(jobId, failedReason)))
       events.on('removed', ({ jobId }) => this.settle(jobId, () => this.removed(jobId)))

@@ -1,6 +1,7 @@
 import type { ExecutionResult } from '@polyhost/core'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
+import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
 import { JobResults } from './job-results.js'
 import { CANCEL_MARKER_TTL_S, type QueueKeys, queueKeys } from './keys.js'
@@ -89,6 +90,8 @@ export class ScriptQueue {
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
     this.bull = new Queue(options.name, { connection: options.connection, prefix })
+    // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
+    this.redis.on('error', (e: Error) => reportError(this.bull, e))
     this.scripts = new ScriptRegistry(this.redis, this.keys)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
     this.defaults = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions }

@@ -2,6 +2,7 @@ import { CancelledError, type Host } from '@polyhost/core'
 import { type Job, type RedisOptions as ConnectionOptions, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
+import { reportError } from './connection-errors.js'
 import { storeError } from './error-codec.js'
 import { finishJob, startJob } from './fairness.js'
 import type { StoredResult } from './job-results.js'
@@ -73,6 +74,8 @@ export class ScriptWorker {
     }
     // three parameters: BullMQ hands the processor an AbortSignal only then
     this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)
+    // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
+    for (const c of [this.redis, this.subscriber]) c.on('error', (e: Error) => reportError(this.bull, e))
     this.subscriber.on('message', (_channel: string, jobId: string) =>
       this.running.get(jobId)?.abort(new CancelledError(`job ${jobId} was cancelled`)),
     )

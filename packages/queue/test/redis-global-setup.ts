@@ -27,15 +27,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return () => stopRedis(server)
 }
 
-/** Starts `redis-server` on `port` and resolves once it accepts connections. */
-export async function startRedis(port: number): Promise<ChildProcess> {
-  const server = spawn(
-    REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
+/** Starts `redis-server` on `port` (no persistence unless `extra` says) and resolves once it accepts connections. */
+export async function startRedis(port: number, extra: readonly string[] = ['--save', '', '--appendonly', 'no']): Promise<ChildProcess> {
+  const server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'noeviction', ...extra], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   await new Promise<void>((resolve, reject) => {
     let out = ''
     server.stdout?.on('data', (d: Buffer) => {
