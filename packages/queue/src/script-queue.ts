@@ -146,7 +146,11 @@ export class ScriptQueue {
   async cancel(id: string): Promise<void> {
     // the marker first: a worker that takes the job after this point refuses to run it
     await this.redis.multi().set(this.keys.cancelled(id), '1', 'EX', CANCEL_MARKER_TTL_S).publish(this.keys.cancelChannel, id).exec()
-    await this.bull.remove(id).catch(() => 0)
+    // only a job that has not started is removed: a finished one keeps its outcome, and a
+    // running one (locked: remove fails) is aborted by its worker
+    const state = await this.bull.getJobState(id)
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
+      await this.bull.remove(id).catch(() => 0)
   }
 
   /**

@@ -80,7 +80,7 @@ it(`${JOBS} mixed jobs over 3 worker processes: each ends once, as inline`, asyn
   for (const [id, s] of Object.entries(SOURCES)) await queue.scripts.put(id, s)
   const jobs = Array.from({ length: JOBS }, (_, i) => jobFor(i))
   const t0 = performance.now()
-  const handles = await Promise.all(jobs.map((j) => queue.enqueue(j.request, j.options)))
+  const handles = await queue.enqueueMany(jobs)
   const got = await Promise.all(handles.map((h) => outcome(h.result({ timeoutMs: 50_000 }))))
   const seconds = (performance.now() - t0) / 1000
   console.log(`${JOBS} jobs in ${seconds.toFixed(1)} s (${(JOBS / seconds).toFixed(0)}/s) over 3 worker processes`)

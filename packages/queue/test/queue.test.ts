@@ -1,8 +1,9 @@
+import { once } from 'node:events'
 import type { Host } from '@polyhost/core'
 import { CancelledError, InvalidArgumentError, LimitExceededError, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker, type ScriptQueue, ScriptNotFoundError, type ScriptWorker } from '../src/index.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { bridgeEvents, connection, testHost, uniqueName } from './support.js'
 
 let host: Host
 let queue: ScriptQueue
@@ -200,12 +201,37 @@ describe('job options', () => {
   })
 
   it('cancelling a running job aborts it: CancelledError, not retried', async () => {
+    const hanging = once(bridgeEvents, 'hang')
     const job = await queue.enqueue({ script: { language: 'lua', source: 'return flaky.hang()' } }, { attempts: 3 })
-    while ((await queue.bull.getJobState(job.id)) !== 'active') await new Promise((r) => setTimeout(r, 10))
+    await hanging
     const r = job.result()
     await job.cancel()
     await expect(r).rejects.toBeInstanceOf(CancelledError)
+    // aborted where it ran (not removed): the job failed once, for good
+    expect(await queue.bull.getJobState(job.id)).toBe('failed')
     expect((await queue.bull.getJob(job.id))?.attemptsMade).toBe(1)
+  })
+
+  it('cancelling a finished job changes nothing', async () => {
+    const job = await queue.enqueue({ script: { language: 'lua', source: 'return 7' } })
+    expect((await job.result()).value).toBe(7)
+    await job.cancel()
+    expect((await job.result()).value).toBe(7)
+  })
+
+  it('worker.close() is graceful: a running job finishes before it resolves', async () => {
+    const name = uniqueName('close')
+    const q = createScriptQueue({ connection: connection(), name })
+    const w = createScriptWorker({ connection: connection(), name, host })
+    try {
+      const job = await q.enqueue({ script: { language: 'js', source: 'await flaky.sleep(300)' } })
+      while ((await q.bull.getJobState(job.id)) !== 'active') await new Promise((r) => setTimeout(r, 10))
+      await w.close()
+      expect(await q.bull.getJobState(job.id)).toBe('completed')
+      expect((await job.result()).value).toBe('slept')
+    } finally {
+      await q.close()
+    }
   })
 
   it('a syntax error reports its position', async () => {

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createHost, defineBridge, type Host } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { inject } from 'vitest'
 import { z } from 'zod'
 import { RetryableError } from '../src/index.js'
+
+/** Tells a test when a bridge of {@link testHost} started (`'hang'`). */
+export const bridgeEvents = new EventEmitter()
 
 /** Connection options of the redis-server the global setup started. */
 export function connection(): { host: string; port: number } {
@@ -42,6 +47,16 @@ export async function testHost(): Promise<Host> {
           args: [],
           handler: () => {
             throw new Error('bad request')
+          },
+        },
+        // answers after `ms` unless the execution is aborted first
+        sleep: { args: [z.number()], handler: (ctx, ms) => sleep(ms, 'slept', { signal: ctx.signal }) },
+        // waits until the execution's signal fires
+        hang: {
+          args: [],
+          handler: (ctx) => {
+            bridgeEvents.emit('hang')
+            return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))
           },
         },
       },
