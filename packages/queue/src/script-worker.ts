@@ -54,7 +54,7 @@ export class ScriptWorker {
   private readonly subscriber: Redis
   private readonly registry: ScriptRegistry
   private readonly cache: LRUCache<string, ScriptVersion>
-  private readonly running = new Map<string, AbortController>()
+  private readonly running = new Map<string, { controller: AbortController; byUser: boolean }>()
   private readonly started: Promise<void>
 
   constructor(private readonly options: ScriptWorkerOptions) {
@@ -76,9 +76,12 @@ export class ScriptWorker {
     this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     for (const c of [this.redis, this.subscriber]) c.on('error', (e: Error) => reportError(this.bull, e))
-    this.subscriber.on('message', (_channel: string, jobId: string) =>
-      this.running.get(jobId)?.abort(new CancelledError(`job ${jobId} was cancelled`)),
-    )
+    this.subscriber.on('message', (_channel: string, jobId: string) => {
+      const running = this.running.get(jobId)
+      if (!running) return
+      running.byUser = true
+      running.controller.abort(new CancelledError(`job ${jobId} was cancelled`))
+    })
     // subscribed before the first job is taken, so no cancel request can slip between
     this.started = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
       this.bull.run().catch((e) => this.bull.emit('error', e))
@@ -111,26 +114,32 @@ export class ScriptWorker {
     const controller = new AbortController()
     const onAbort = () => controller.abort(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
-    this.running.set(id, controller)
+    const running = { controller, byUser: false }
+    this.running.set(id, running)
     let fair: string | undefined
     const { marks, run } = withRetryScope(async () => {
       const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
       fair = data.fair
       // after registering: a cancel published from here on aborts; one before left the marker
       const { cancelled } = await startJob(this.redis, this.keys, id, fair === undefined ? 0 : (job.opts.priority ?? 0))
-      if (cancelled) throw new CancelledError(`job ${id} was cancelled`)
+      if (cancelled) {
+        running.byUser = true
+        throw new CancelledError(`job ${id} was cancelled`)
+      }
       return this.options.host.execute({ ...(await this.source(data)), ...this.runOptions(data), signal: controller.signal })
     })
     try {
       const r = await run
-      if (fair !== undefined) await finishJob(this.redis, this.keys, fair)
-      return { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
+      const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
+      if (fair !== undefined) await this.finish(fair)
+      return stored
     } catch (e) {
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
       await this.redis.eval(STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, JSON.stringify(storeError(e)))
-      const failure = failureFor(e, marks)
+      // aborted by BullMQ itself (lock lost, forced close): the job belongs elsewhere now
+      const failure = failureFor(e, marks, !running.byUser && controller.signal.aborted)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      if (fair !== undefined && last) await finishJob(this.redis, this.keys, fair)
+      if (fair !== undefined && last) await this.finish(fair)
       throw failure
     } finally {
       this.running.delete(id)
@@ -138,15 +147,20 @@ export class ScriptWorker {
     }
   }
 
+  /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
+  private finish(tenant: string): Promise<void> {
+    return finishJob(this.redis, this.keys, tenant).catch((e: Error) => reportError(this.bull, e))
+  }
+
   private async source(data: JobData): Promise<{ language?: string; source: string; name?: string }> {
     const s = data.script
     if (!('ref' in s)) return s
-    if (s.version === undefined) return this.registry.get(s.ref)
     const key = `${s.ref}@${s.version}`
-    let v = this.cache.get(key)
+    // without a version (schedules): the latest, read each time
+    let v = s.version === undefined ? undefined : this.cache.get(key)
     if (!v) {
       v = await this.registry.get(s.ref, s.version)
-      this.cache.set(key, v)
+      if (s.version !== undefined) this.cache.set(key, v)
     }
     return { language: v.language, source: v.source, name: v.name }
   }

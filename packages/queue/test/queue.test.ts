@@ -147,6 +147,37 @@ describe('script registry', () => {
   })
 })
 
+describe('schedules', () => {
+  it('a schedule naming a ref without version runs the latest version at each tick', async () => {
+    const id = uniqueName('s')
+    await queue.scripts.put(id, { language: 'lua', source: 'return "first"' })
+    const values: unknown[] = []
+    const seen = new Promise<void>((resolve) =>
+      worker.bull.on('completed', (job) => {
+        if (!String(job.id).startsWith(`repeat:${id}:`)) return
+        values.push(job.returnvalue)
+        if (values.length === 1) void queue.scripts.put(id, { language: 'lua', source: 'return "second"' })
+        if (values.length === 3) resolve()
+      }),
+    )
+    await queue.schedule(id, { every: 150 }, { script: { ref: id } })
+    await seen
+    await queue.unschedule(id)
+    const results = await queue.bull.getJobs(['completed'])
+    const ours = results.filter((j) => String(j.id).startsWith(`repeat:${id}:`)).sort((a, b) => a.timestamp - b.timestamp)
+    const got = await Promise.all(
+      ours.map((j) =>
+        queue
+          .job(j.id as string)
+          .result()
+          .then((r) => r.value),
+      ),
+    )
+    expect(got[0]).toBe('first')
+    expect(got.at(-1)).toBe('second')
+  })
+})
+
 describe('bad input', () => {
   it('unknown ref or version: ScriptNotFoundError at enqueue', async () => {
     await expect(queue.enqueue({ script: { ref: 'nope' } })).rejects.toThrow(ScriptNotFoundError)
