@@ -114,7 +114,9 @@ async function workerProcesses(n, port, name) {
   )
   await Promise.all(children.map((c) => once(c, 'message')))
   return async () => {
-    await Promise.all(children.map((c) => (c.send('stop'), once(c, 'exit'))))
+    const exited = children.map((c) => once(c, 'exit'))
+    for (const c of children) c.send('stop')
+    await Promise.all(exited)
   }
 }
 
