@@ -16,6 +16,8 @@ export interface QueueKeys {
   readonly cancelChannel: string
   /** Marker that a job was cancelled before a worker held it. */
   cancelled(jobId: string): string
+  /** BullMQ's list of one job's log lines (`job.log`, `queue.getJobLogs`). */
+  jobLog(jobId: string): string
   /** BullMQ's hash of one job (this package adds the field {@link ERROR_FIELD}). */
   job(jobId: string): string
 }
@@ -39,5 +41,6 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
     cancelChannel: `${base}:polyhost:cancel`,
     cancelled: (jobId) => `${base}:polyhost:cancelled:${jobId}`,
     job: (jobId) => `${base}:${jobId}`,
+    jobLog: (jobId) => `${base}:${jobId}:logs`,
   }
 }

@@ -131,6 +131,8 @@ export class ScriptWorker {
     try {
       const r = await run
       const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
+      // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
+      if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
       if (fair !== undefined) await this.finish(fair)
       return stored
     } catch (e) {

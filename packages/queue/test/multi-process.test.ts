@@ -125,4 +125,4 @@ it(`${JOBS} mixed jobs over 3 worker processes: each ends once, as inline`, asyn
   const perWorker = workers.map((w) => w.messages.filter((m) => m.type === 'attempt').length)
   console.log(`attempts per worker process: ${perWorker.join(', ')}`)
   expect(perWorker.every((n) => n > 0)).toBe(true)
-}, 90_000)
+}, 150_000)

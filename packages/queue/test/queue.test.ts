@@ -265,6 +265,13 @@ describe('job options', () => {
     }
   })
 
+  it("a script's log lines are in the result and in BullMQ's job log", async () => {
+    const job = await queue.enqueue({ script: { language: 'lua', source: 'print("hello", 1)\nreturn 2' } })
+    const r = await job.result()
+    expect(r.logs.map((l) => l.message)).toEqual(['hello\t1'])
+    expect((await queue.bull.getJobLogs(job.id)).logs).toEqual(['[info] hello\t1'])
+  })
+
   it('a syntax error reports its position', async () => {
     const e = await (await queue.enqueue({ script: { language: 'lua', source: 'x = = 1', name: 'p.lua' } })).result().catch((x) => x)
     expect(e).toBeInstanceOf(ScriptSyntaxError)
