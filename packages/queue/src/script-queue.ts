@@ -107,7 +107,7 @@ export class ScriptQueue {
     return job as ScriptJob
   }
 
-  /** Enqueues many jobs in one BullMQ bulk add (all or none); see {@link enqueue}. */
+  /** Enqueues many jobs in one BullMQ bulk add (one MULTI); see {@link enqueue}. */
   async enqueueMany(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
     const prepared = await Promise.all(
       items.map(async (it) => ({ data: await this.jobData(it.request, true), opts: { ...this.defaults, ...it.options } })),
@@ -117,7 +117,9 @@ export class ScriptQueue {
       for (const p of prepared) {
         if (p.opts.priority !== undefined) continue
         p.data.fair = tenantOf(p.data)
-        byTenant.set(p.data.fair, [...(byTenant.get(p.data.fair) ?? []), p])
+        const group = byTenant.get(p.data.fair)
+        if (group) group.push(p)
+        else byTenant.set(p.data.fair, [p])
       }
       for (const [tenant, group] of byTenant) {
         const priorities = await fairPriorities(this.redis, this.keys, tenant, group.length)
