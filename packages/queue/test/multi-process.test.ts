@@ -14,7 +14,8 @@ let inline: Host
 beforeAll(async () => {
   queue = createScriptQueue({ connection: connection(), name, defaultJobOptions: { backoff: { type: 'fixed', delay: 50 } } })
   inline = await testHost()
-  workers = await startWorkers(3, { REDIS_PORT: String(connection().port), QUEUE: name, CONCURRENCY: '4' })
+  // niced: this is a throughput run, and other packages' timing tests may run beside it
+  workers = await startWorkers(3, { REDIS_PORT: String(connection().port), QUEUE: name, CONCURRENCY: '4' }, 10)
 }, 60_000)
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()))

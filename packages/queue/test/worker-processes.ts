@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process'
+import { setPriority } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/worker-process.mjs', import.meta.url))
@@ -23,17 +24,22 @@ export interface WorkerProcess {
   stop(): Promise<void>
 }
 
-/** Starts `n` worker processes on queue `queue`; resolves when all take jobs. */
-export async function startWorkers(n: number, env: Record<string, string>): Promise<WorkerProcess[]> {
-  return Promise.all(Array.from({ length: n }, () => startWorker(env)))
+/**
+ * Starts `n` worker processes (configured through `env`, see the fixture); resolves when all
+ * take jobs. `nice` lowers their CPU priority: a throughput run then yields the CPU to
+ * timing-sensitive tests of other packages running at the same time.
+ */
+export async function startWorkers(n: number, env: Record<string, string>, nice = 0): Promise<WorkerProcess[]> {
+  return Promise.all(Array.from({ length: n }, () => startWorker(env, nice)))
 }
 
 // --- internal ---
 
 // execArgv: [] keeps the test runner's flags (its source-condition resolution) out of the child
 
-async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+async function startWorker(env: Record<string, string>, nice: number): Promise<WorkerProcess> {
   const child = fork(FIXTURE, [], { execArgv: [], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  if (nice && child.pid) setPriority(child.pid, nice)
   const messages: WorkerMessage[] = []
   const waiting: { match: (m: WorkerMessage) => boolean; resolve: (m: WorkerMessage) => void }[] = []
   child.on('message', (m: WorkerMessage) => {
