@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // a throw-away redis-server on a free loopback port for @polyhost/queue's tests
+    globalSetup: ['packages/queue/test/redis-global-setup.ts'],
     // CI asks for a machine-readable report beside the usual one (see .ci/run)
     ...(process.env.POLYHOST_TEST_JSON ? { reporters: ['default', 'json'], outputFile: { json: process.env.POLYHOST_TEST_JSON } } : {}),
   },

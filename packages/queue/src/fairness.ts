@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis'
+import type { QueueKeys } from './keys.js'
+
+/**
+ * Fair service between tenants on open-source BullMQ (its per-group fairness is a paid
+ * feature): start-time fair queuing expressed as BullMQ priorities. Each tenant's next job gets
+ * priority `max(tenant's last priority, virtual time) + 1`, where the virtual time is the
+ * highest priority a worker has started. A tenant with 5,000 queued jobs holds priorities up
+ * to 5,000; a tenant arriving later starts at the current virtual time, so its jobs interleave
+ * with the backlog instead of waiting behind it. Within a tenant, order stays FIFO.
+ */
+export const MAX_PRIORITY = 2 ** 21 - 1
+
+/** Priorities for `count` jobs of `tenant`, and its pending count raised by `count`. */
+export async function fairPriorities(redis: Redis, keys: QueueKeys, tenant: string, count: number): Promise<number[]> {
+  const first = Number(await redis.eval(ASSIGN, 3, keys.virtualTime, keys.tenantNext, keys.tenantPending, tenant, count, MAX_PRIORITY))
+  // past BullMQ's highest priority the order degrades to FIFO among the clamped jobs
+  return Array.from({ length: count }, (_, i) => Math.min(first + i, MAX_PRIORITY))
+}
+
+/**
+ * Run by a worker as a job starts, in one round trip: whether the job was cancelled, and
+ * (fair jobs) the virtual time advanced to the job's priority.
+ */
+export async function startJob(redis: Redis, keys: QueueKeys, jobId: string, fairPriority: number): Promise<{ cancelled: boolean }> {
+  const r = await redis.eval(START, 2, keys.cancelled(jobId), keys.virtualTime, fairPriority)
+  return { cancelled: r === 1 }
+}
+
+/** Lowers `tenant`'s pending count once its job has ended for good. */
+export async function finishJob(redis: Redis, keys: QueueKeys, tenant: string): Promise<void> {
+  await redis.eval(FINISH, 1, keys.tenantPending, tenant)
+}
+
+/** Jobs enqueued per tenant (fair queues) that have not ended yet. */
+export async function pendingByTenant(redis: Redis, keys: QueueKeys): Promise<Record<string, number>> {
+  const all = await redis.hgetall(keys.tenantPending)
+  return Object.fromEntries(Object.entries(all).map(([t, n]) => [t, Number(n)]))
+}
+
+// --- internal ---
+
+const ASSIGN = `
+local v = tonumber(redis.call('GET', KEYS[1])) or 0
+local n = tonumber(redis.call('HGET', KEYS[2], ARGV[1])) or 0
+local count = tonumber(ARGV[2])
+local first = math.max(n, v) + 1
+redis.call('HSET', KEYS[2], ARGV[1], math.min(first + count - 1, tonumber(ARGV[3])))
+redis.call('HINCRBY', KEYS[3], ARGV[1], count)
+return first
+`
+
+const START = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+local p = tonumber(ARGV[1])
+if p > 0 and p > (tonumber(redis.call('GET', KEYS[2])) or 0) then redis.call('SET', KEYS[2], p) end
+return 0
+`
+
+const FINISH = `
+if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+`

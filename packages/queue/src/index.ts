@@ -1,0 +1,17 @@
+export { type StoredError, rebuildError, storeError } from './error-codec.js'
+export { JobFailedError, RetryableError, ScriptNotFoundError } from './errors.js'
+export { MAX_PRIORITY } from './fairness.js'
+export { isRetryable } from './retry-policy.js'
+export type { ScriptRequest, ScriptSource } from './request-schema.js'
+export {
+  createScriptQueue,
+  DEFAULT_JOB_OPTIONS,
+  type EnqueueOptions,
+  type QueueStats,
+  type ScheduleTiming,
+  type ScriptJob,
+  ScriptQueue,
+  type ScriptQueueOptions,
+} from './script-queue.js'
+export { type ScriptInput, ScriptRegistry, type ScriptVersion } from './script-registry.js'
+export { createScriptWorker, ScriptWorker, type ScriptWorkerOptions } from './script-worker.js'

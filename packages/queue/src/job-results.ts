@@ -1,0 +1,120 @@
+import { CancelledError, type ExecutionResult } from '@polyhost/core'
+import { Job, type Queue, QueueEvents, type RedisOptions as ConnectionOptions } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { reportError } from './connection-errors.js'
+import { rebuildError, type StoredError } from './error-codec.js'
+import { JobFailedError } from './errors.js'
+import { ERROR_FIELD, type QueueKeys } from './keys.js'
+import { decodeValue } from './value-codec.js'
+
+/** What a completed job holds as its BullMQ return value. */
+export interface StoredResult {
+  /** `{ value, values }`, encoded (value-codec.ts). */
+  readonly r: string
+  readonly logs: ExecutionResult['logs']
+  readonly stats: ExecutionResult['stats']
+}
+
+/**
+ * Waits for jobs to finish, for any number of jobs over one QueueEvents stream. The stream is
+ * read from its last entry at the time of the first wait, and each wait checks the job's
+ * state after subscribing, so a job finishing at any moment is seen exactly once.
+ */
+export class JobResults {
+  private events: Promise<QueueEvents> | undefined
+  private readonly waiters = new Map<string, Waiter[]>()
+
+  constructor(
+    private readonly bull: Queue,
+    private readonly redis: Redis,
+    private readonly keys: QueueKeys,
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+  ) {}
+
+  /** The job's execution result, or its error rebuilt as the worker saw it. */
+  async wait(jobId: string, timeoutMs?: number): Promise<ExecutionResult> {
+    await this.start()
+    const done = new Promise<ExecutionResult>((resolve, reject) => {
+      const w: Waiter = { resolve, reject }
+      if (timeoutMs !== undefined) {
+        w.timer = setTimeout(
+          () => this.settle(jobId, () => Promise.reject(new JobFailedError(`job ${jobId} did not finish within ${timeoutMs} ms`, jobId))),
+          timeoutMs,
+        )
+      }
+      this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), w])
+    })
+    // the job may finish while its state is read below: until `done` is returned it has no
+    // handler, and Node would report its rejection as unhandled
+    done.catch(() => undefined)
+    // the state first: a job read before it finished would lack its return value
+    const state = await this.bull.getJobState(jobId)
+    if (state === 'completed' || state === 'failed') {
+      const job = await Job.fromId(this.bull, jobId)
+      if (!job) this.settle(jobId, () => this.removed(jobId))
+      else if (state === 'completed') this.settle(jobId, async () => decodeResult(job.returnvalue))
+      else this.settle(jobId, () => this.failure(jobId, job.failedReason))
+    } else if (state === 'unknown') this.settle(jobId, () => this.removed(jobId))
+    return done
+  }
+
+  /** Stops listening; pending waits reject with CancelledError. */
+  async close(): Promise<void> {
+    for (const id of [...this.waiters.keys()]) this.settle(id, () => Promise.reject(new CancelledError('queue closed')))
+    const events = this.events
+    this.events = undefined
+    if (events) await (await events).close()
+  }
+
+  // --- internal ---
+
+  private start(): Promise<QueueEvents> {
+    this.events ??= (async () => {
+      const stream = `${this.prefix}:${this.bull.name}:events`
+      const last = (await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
+      const events = new QueueEvents(this.bull.name, { connection: this.connection, prefix: this.prefix, lastEventId: last })
+      events.on('error', (e: Error) => reportError(this.bull, e))
+      events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, async () => decodeResult(returnvalue)))
+      events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, () => this.failure(jobId, failedReason)))
+      events.on('removed', ({ jobId }) => this.settle(jobId, () => this.removed(jobId)))
+      await events.waitUntilReady()
+      return events
+    })()
+    return this.events
+  }
+
+  private settle(jobId: string, outcome: () => Promise<ExecutionResult>): void {
+    const ws = this.waiters.get(jobId)
+    if (!ws) return
+    this.waiters.delete(jobId)
+    const p = outcome()
+    for (const w of ws) {
+      clearTimeout(w.timer)
+      p.then(w.resolve, w.reject)
+    }
+  }
+
+  private async failure(jobId: string, reason: string): Promise<never> {
+    const stored = await this.redis.hget(this.keys.job(jobId), ERROR_FIELD)
+    throw stored ? rebuildError(JSON.parse(stored) as StoredError, jobId) : new JobFailedError(reason || 'job failed', jobId)
+  }
+
+  private async removed(jobId: string): Promise<never> {
+    const cancelled = await this.redis.exists(this.keys.cancelled(jobId))
+    throw cancelled ? new CancelledError(`job ${jobId} was cancelled`) : new JobFailedError(`job ${jobId} not found`, jobId)
+  }
+}
+
+/** Decodes a completed job's return value into an ExecutionResult. */
+export function decodeResult(raw: unknown): ExecutionResult {
+  const stored = (typeof raw === 'string' ? JSON.parse(raw) : raw) as StoredResult
+  const { value, values } = decodeValue(stored.r) as { value: unknown; values: unknown[] }
+  return { value, values, logs: stored.logs, stats: stored.stats }
+}
+
+interface Waiter {
+  resolve: (r: ExecutionResult) => void
+  reject: (e: unknown) => void
+  timer?: NodeJS.Timeout
+}

@@ -1,0 +1,46 @@
+/** Where this package keeps its own data, beside BullMQ's keys of the same queue. */
+export interface QueueKeys {
+  /** Hash: script id → latest version. */
+  readonly scriptIndex: string
+  /** Hash: script id → last version number ever given (survives `remove`). */
+  readonly scriptSeq: string
+  /** Hash of one script: version → JSON record. */
+  script(id: string): string
+  /** Fair queues: highest priority a worker has started (fairness.ts). */
+  readonly virtualTime: string
+  /** Fair queues: hash tenant → last priority given to its jobs. */
+  readonly tenantNext: string
+  /** Fair queues: hash tenant → jobs enqueued and not yet ended. */
+  readonly tenantPending: string
+  /** Pub/sub channel carrying job ids to cancel. */
+  readonly cancelChannel: string
+  /** Marker that a job was cancelled before a worker held it. */
+  cancelled(jobId: string): string
+  /** BullMQ's list of one job's log lines (`job.log`, `queue.getJobLogs`). */
+  jobLog(jobId: string): string
+  /** BullMQ's hash of one job (this package adds the field {@link ERROR_FIELD}). */
+  job(jobId: string): string
+}
+
+/** Field of a job's hash holding the stored Polyhost error of its last failed attempt. */
+export const ERROR_FIELD = 'polyhostError'
+
+/** How long a cancel marker outlives the request (a job's cancel is moot after that). */
+export const CANCEL_MARKER_TTL_S = 24 * 3600
+
+/** Keys for queue `name` under BullMQ prefix `prefix` (default `bull`). */
+export function queueKeys(prefix: string, name: string): QueueKeys {
+  const base = `${prefix}:${name}`
+  return {
+    scriptIndex: `${base}:polyhost:scripts`,
+    scriptSeq: `${base}:polyhost:script-seq`,
+    script: (id) => `${base}:polyhost:script:${id}`,
+    virtualTime: `${base}:polyhost:fair:vtime`,
+    tenantNext: `${base}:polyhost:fair:next`,
+    tenantPending: `${base}:polyhost:fair:pending`,
+    cancelChannel: `${base}:polyhost:cancel`,
+    cancelled: (jobId) => `${base}:polyhost:cancelled:${jobId}`,
+    job: (jobId) => `${base}:${jobId}`,
+    jobLog: (jobId) => `${base}:${jobId}:logs`,
+  }
+}

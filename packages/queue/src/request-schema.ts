@@ -1,0 +1,51 @@
+import { InvalidArgumentError } from '@polyhost/core'
+import { z } from 'zod'
+
+// globals and context are checked for shape only: the engine converts (and checks) their values
+const record = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
+
+/** A script named by its registry id; without `version`, the latest at enqueue time. */
+const refScript = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() }).strict()
+/** A script carried in the job itself. */
+const inlineScript = z.object({ language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() }).strict()
+
+/** What `queue.enqueue` and `queue.schedule` take. */
+export const scriptRequestSchema = z
+  .object({
+    script: z.union([refScript, inlineScript]),
+    globals: record.optional(),
+    context: record.optional(),
+    tenant: z.string().min(1).optional(),
+    limits: z.record(z.string(), z.number().nonnegative()).optional(),
+  })
+  .strict()
+
+export type ScriptRequest = z.infer<typeof scriptRequestSchema>
+export type ScriptSource = z.infer<typeof inlineScript>
+
+/** The job's data in Redis: a pinned ref or inline source, values encoded (value-codec.ts). */
+export const jobDataSchema = z
+  .object({
+    v: z.literal(1),
+    script: z.union([refScript, inlineScript]),
+    globals: z.string().optional(),
+    context: z.string().optional(),
+    tenant: z.string().min(1).optional(),
+    limits: z.record(z.string(), z.number().nonnegative()).optional(),
+    /** Fair queues: the tenant key the job's priority was drawn for (fairness.ts). */
+    fair: z.string().optional(),
+  })
+  .strict()
+
+export type JobData = z.infer<typeof jobDataSchema>
+
+/** Parses with `schema`, naming the first bad field in an InvalidArgumentError. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const field = issue?.path.join('.') || 'request'
+  const msg =
+    issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
+  throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
+}

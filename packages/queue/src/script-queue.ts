@@ -1,0 +1,240 @@
+import type { ExecutionResult } from '@polyhost/core'
+import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions } from 'bullmq'
+import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
+import { reportError } from './connection-errors.js'
+import { fairPriorities, pendingByTenant } from './fairness.js'
+import { JobResults } from './job-results.js'
+import { CANCEL_MARKER_TTL_S, type QueueKeys, queueKeys } from './keys.js'
+import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
+import { ScriptRegistry } from './script-registry.js'
+import { encodeValue } from './value-codec.js'
+
+/** Options of {@link createScriptQueue}. */
+export interface ScriptQueueOptions {
+  /** ioredis options of the Redis that holds the queue (host, port, password, tls...). */
+  readonly connection: ConnectionOptions
+  /** Queue name; workers serving it use the same. */
+  readonly name: string
+  /** BullMQ key prefix (default `bull`). */
+  readonly prefix?: string
+  /** Defaults for every job; `enqueue` options override them. */
+  readonly defaultJobOptions?: EnqueueOptions
+  /**
+   * `'tenant'` (default): jobs are ordered fairly between tenants (the request's `tenant`, else
+   * `context.tenant`), so one tenant's backlog does not starve another (fairness.ts). A job
+   * given an explicit `priority` keeps it and bypasses the fair order. `'none'`: plain FIFO.
+   */
+  readonly fairness?: 'tenant' | 'none'
+}
+
+/** BullMQ job options `enqueue` passes through. */
+export type EnqueueOptions = Pick<
+  JobsOptions,
+  'jobId' | 'delay' | 'priority' | 'attempts' | 'backoff' | 'deduplication' | 'removeOnComplete' | 'removeOnFail'
+>
+
+/** How often a schedule ticks: a cron `pattern` (with `tz`) or `every` milliseconds. */
+export type ScheduleTiming = { readonly pattern: string; readonly tz?: string } | { readonly every: number }
+
+/** What `queue.stats()` answers. */
+export interface QueueStats {
+  /** Waiting to run (BullMQ's `waiting` and `prioritized`). */
+  readonly waiting: number
+  readonly active: number
+  readonly delayed: number
+  readonly completed: number
+  readonly failed: number
+  /** Fair queues: per tenant key (`''` without tenant), jobs enqueued and not yet ended. */
+  readonly pendingByTenant: Readonly<Record<string, number>>
+}
+
+/** A queued execution; a handle made from an id works in any process. */
+export interface ScriptJob {
+  readonly id: string
+  /** Resolves with the execution's result, or rejects with the error class the worker saw. */
+  result(options?: { timeoutMs?: number }): Promise<ExecutionResult>
+  /** Cancels the job: removed if it waits, aborted (AbortSignal) on whichever worker runs it. */
+  cancel(): Promise<void>
+}
+
+/** Default job options: retries help only with transient failures (see the README). */
+export const DEFAULT_JOB_OPTIONS: EnqueueOptions = { attempts: 3, backoff: { type: 'exponential', delay: 500 } }
+
+/**
+ * The producer side: stores scripts, enqueues executions, schedules them, and follows their
+ * outcome. Any number of queues and workers may share one Redis.
+ *
+ * @example
+ * const queue = createScriptQueue({ connection: { host: '127.0.0.1', port: 6379 }, name: 'scripts' })
+ * await queue.scripts.put('discount', { language: 'lua', source: 'return order.total * 0.9' })
+ * const job = await queue.enqueue({ script: { ref: 'discount' }, globals: { order }, context: { tenant: 't1' } })
+ * const { value } = await job.result()
+ */
+export function createScriptQueue(options: ScriptQueueOptions): ScriptQueue {
+  return new ScriptQueue(options)
+}
+
+export class ScriptQueue {
+  /** The versioned script registry of this queue. */
+  readonly scripts: ScriptRegistry
+  /** The underlying BullMQ queue, for what this API does not cover (metrics, cleaning...). */
+  readonly bull: Queue
+  private readonly redis: Redis
+  private readonly keys: QueueKeys
+  private readonly results: JobResults
+  private readonly defaults: EnqueueOptions
+  private readonly fair: boolean
+
+  constructor(options: ScriptQueueOptions) {
+    const prefix = options.prefix ?? 'bull'
+    this.keys = queueKeys(prefix, options.name)
+    this.redis = new Redis(options.connection as IORedisOptions)
+    this.bull = new Queue(options.name, { connection: options.connection, prefix })
+    // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
+    this.redis.on('error', (e: Error) => reportError(this.bull, e))
+    this.scripts = new ScriptRegistry(this.redis, this.keys)
+    this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
+    this.defaults = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions }
+    this.fair = (options.fairness ?? 'tenant') === 'tenant'
+  }
+
+  /**
+   * Validates `request`, pins a `ref` to its latest version, and adds the job. Rejects with
+   * InvalidArgumentError (bad request) or ScriptNotFoundError (unknown ref or version).
+   */
+  async enqueue(request: ScriptRequest, options: EnqueueOptions = {}): Promise<ScriptJob> {
+    const [job] = await this.enqueueMany([{ request, options }])
+    return job as ScriptJob
+  }
+
+  /** Enqueues many jobs in one BullMQ bulk add (one MULTI); see {@link enqueue}. */
+  async enqueueMany(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
+    const prepared = await Promise.all(
+      items.map(async (it) => ({ data: await this.jobData(it.request, true), opts: { ...this.defaults, ...it.options } })),
+    )
+    if (this.fair) {
+      const byTenant = new Map<string, typeof prepared>()
+      for (const p of prepared) {
+        if (p.opts.priority !== undefined) continue
+        p.data.fair = tenantOf(p.data)
+        const group = byTenant.get(p.data.fair)
+        if (group) group.push(p)
+        else byTenant.set(p.data.fair, [p])
+      }
+      for (const [tenant, group] of byTenant) {
+        const priorities = await fairPriorities(this.redis, this.keys, tenant, group.length)
+        group.forEach((p, i) => {
+          p.opts.priority = priorities[i]
+        })
+      }
+    }
+    const jobs = await this.bull.addBulk(prepared.map((p) => ({ name: 'execute', data: p.data, opts: p.opts })))
+    return jobs.map((j) => this.job(j.id as string))
+  }
+
+  /** A handle for a job enqueued anywhere (by its id). */
+  job(id: string): ScriptJob {
+    return {
+      id,
+      result: (o) => this.results.wait(id, o?.timeoutMs),
+      cancel: () => this.cancel(id),
+    }
+  }
+
+  /**
+   * Cancels job `id`: a waiting or delayed job is removed (its `result()` rejects with
+   * CancelledError); a running one is aborted on the worker that holds it.
+   */
+  async cancel(id: string): Promise<void> {
+    // the marker first: a worker that takes the job after this point refuses to run it
+    await this.redis.multi().set(this.keys.cancelled(id), '1', 'EX', CANCEL_MARKER_TTL_S).publish(this.keys.cancelChannel, id).exec()
+    // only a job that has not started is removed: a finished one keeps its outcome, and a
+    // running one (locked: remove fails) is aborted by its worker
+    const state = await this.bull.getJobState(id)
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
+      await this.bull.remove(id).catch(() => 0)
+  }
+
+  /**
+   * Creates or replaces schedule `id` (a BullMQ job scheduler): each tick is one job, run once
+   * across all workers. A `ref` without version runs the latest version at each tick.
+   *
+   * @example
+   * await queue.schedule('nightly', { pattern: '0 3 * * *', tz: 'UTC' }, { script: { ref: 'cleanup' } })
+   */
+  async schedule(
+    id: string,
+    timing: ScheduleTiming,
+    request: ScriptRequest,
+    options: Pick<EnqueueOptions, 'attempts' | 'backoff' | 'priority'> = {},
+  ): Promise<void> {
+    const data = await this.jobData(request, false)
+    await this.bull.upsertJobScheduler(id, { ...timing }, { name: 'execute', data, opts: { ...this.defaults, ...options } })
+  }
+
+  /** Removes schedule `id`; false when there was none. */
+  unschedule(id: string): Promise<boolean> {
+    return this.bull.removeJobScheduler(id)
+  }
+
+  /**
+   * Job counts by state, and (fair queues) per tenant the jobs enqueued that have not ended.
+   * The per-tenant count is kept by workers as jobs end; a job lost beyond BullMQ's stalled
+   * limit is not subtracted.
+   */
+  async stats(): Promise<QueueStats> {
+    const [c, tenants] = await Promise.all([
+      this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+      pendingByTenant(this.redis, this.keys),
+    ])
+    return {
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      pendingByTenant: tenants,
+    }
+  }
+
+  /** Closes the connections; pending `result()` calls reject with CancelledError. */
+  async close(): Promise<void> {
+    await this.results.close()
+    await this.bull.close()
+    await this.redis.quit()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // --- internal ---
+
+  private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
+    const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')
+    let script = r.script
+    if ('ref' in script && (pin || script.version !== undefined)) {
+      const v = await this.scripts.get(script.ref, script.version)
+      script = { ref: script.ref, version: v.version }
+    }
+    return {
+      v: 1,
+      script,
+      ...(r.globals && { globals: encodeValue(r.globals) }),
+      ...(tenantKey(r) !== undefined && { tenant: tenantKey(r) }),
+      ...(r.context && { context: encodeValue(r.context) }),
+      ...(r.limits && { limits: r.limits }),
+    }
+  }
+}
+
+// --- internal ---
+
+/** The tenant a job runs for: the request's `tenant`, else a string `context.tenant`. */
+function tenantKey(r: ScriptRequest): string | undefined {
+  return r.tenant ?? (typeof r.context?.tenant === 'string' ? r.context.tenant : undefined)
+}
+
+function tenantOf(data: JobData): string {
+  return data.tenant ?? ''
+}

@@ -1,0 +1,138 @@
+import { hashSource, InvalidArgumentError } from '@polyhost/core'
+import type { Redis } from 'ioredis'
+import { ScriptNotFoundError } from './errors.js'
+import type { QueueKeys } from './keys.js'
+import { parseOrThrow } from './request-schema.js'
+import { z } from 'zod'
+
+/** One immutable version of a stored script. */
+export interface ScriptVersion {
+  readonly id: string
+  readonly version: number
+  /** SHA-256 (hex) of `source`. */
+  readonly hash: string
+  readonly language: string
+  readonly source: string
+  readonly name: string
+  readonly author?: string
+  /** Epoch milliseconds. */
+  readonly createdAt: number
+}
+
+/** What `put` takes. */
+export interface ScriptInput {
+  readonly language: string
+  readonly source: string
+  /** Script name for errors (default `<id>.<language>`). */
+  readonly name?: string
+  readonly author?: string
+}
+
+/**
+ * Versioned scripts in Redis, beside the queue. Every `put` of new content adds a version;
+ * versions never change, so a job pinned to one runs the same code on every attempt.
+ */
+export class ScriptRegistry {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: QueueKeys,
+  ) {}
+
+  /**
+   * Stores a new version of `id` (or returns the latest unchanged when language, name and
+   * source are identical to it).
+   *
+   * @example
+   * const { version } = await queue.scripts.put('discount', { language: 'lua', source, author: 'ana' })
+   */
+  async put(id: string, input: ScriptInput): Promise<ScriptVersion> {
+    checkId(id)
+    const s = parseOrThrow(inputSchema, input, 'scripts.put')
+    const name = s.name ?? `${id}.${s.language}`
+    const record = { hash: hashSource(s.source), language: s.language, source: s.source, name, author: s.author, createdAt: Date.now() }
+    const [version, stored] = (await this.redis.eval(
+      PUT_SCRIPT,
+      3,
+      this.keys.scriptIndex,
+      this.keys.script(id),
+      this.keys.scriptSeq,
+      id,
+      JSON.stringify(record),
+      record.hash,
+      record.language,
+      name,
+    )) as [number, string]
+    return toVersion(id, version, stored)
+  }
+
+  /** A version of `id` (the latest without `version`); ScriptNotFoundError when absent. */
+  async get(id: string, version?: number): Promise<ScriptVersion> {
+    checkId(id)
+    const v = version ?? Number(await this.redis.hget(this.keys.scriptIndex, id))
+    const stored = v ? await this.redis.hget(this.keys.script(id), String(v)) : null
+    if (!stored) throw new ScriptNotFoundError(id, version)
+    return toVersion(id, v, stored)
+  }
+
+  /** Every script id with its latest version number. */
+  async list(): Promise<{ id: string; latest: number }[]> {
+    const all = await this.redis.hgetall(this.keys.scriptIndex)
+    return Object.entries(all)
+      .map(([id, v]) => ({ id, latest: Number(v) }))
+      .sort((a, b) => a.id.localeCompare(b.id))
+  }
+
+  /** All versions of `id`, oldest first, without their sources. */
+  async history(id: string): Promise<Omit<ScriptVersion, 'source'>[]> {
+    checkId(id)
+    const all = await this.redis.hgetall(this.keys.script(id))
+    if (Object.keys(all).length === 0) throw new ScriptNotFoundError(id)
+    return Object.entries(all)
+      .map(([v, stored]) => {
+        const { source: _, ...meta } = toVersion(id, Number(v), stored)
+        return meta
+      })
+      .sort((a, b) => a.version - b.version)
+  }
+
+  /** Removes `id` and all its versions; jobs still pinned to one then fail with ScriptNotFoundError. */
+  async remove(id: string): Promise<boolean> {
+    checkId(id)
+    const [[, n]] = (await this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec()) as [[unknown, number]]
+    return n > 0
+  }
+}
+
+// --- internal ---
+
+const inputSchema = z
+  .object({ language: z.string().min(1), source: z.string(), name: z.string().min(1).optional(), author: z.string().optional() })
+  .strict()
+
+const ID = /^[\w.-]{1,128}$/
+
+function checkId(id: unknown): void {
+  if (typeof id !== 'string' || !ID.test(id)) throw new InvalidArgumentError(`script id must match ${ID}, received ${JSON.stringify(id)}`)
+}
+
+function toVersion(id: string, version: number, stored: string): ScriptVersion {
+  return { id, version: Number(version), ...(JSON.parse(stored) as Omit<ScriptVersion, 'id' | 'version'>) }
+}
+
+// Atomic: a new version number and its record appear together, and identical content
+// does not pile up versions. Version numbers come from a counter that `remove` keeps, so a
+// number is never reused for other content. The record is stored as sent (cjson would reformat numbers).
+const PUT_SCRIPT = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur then
+  local prev = redis.call('HGET', KEYS[2], cur)
+  if prev then
+    local p = cjson.decode(prev)
+    if p.hash == ARGV[3] and p.language == ARGV[4] and p.name == ARGV[5] then return { tonumber(cur), prev } end
+  end
+end
+local v = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+redis.call('HSET', KEYS[1], ARGV[1], v)
+redis.call('HSET', KEYS[2], v, ARGV[2])
+return { v, ARGV[2] }
+`

@@ -1,0 +1,181 @@
+import { CancelledError, type Host } from '@polyhost/core'
+import { type Job, type RedisOptions as ConnectionOptions, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
+import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
+import { LRUCache } from 'lru-cache'
+import { reportError } from './connection-errors.js'
+import { storeError } from './error-codec.js'
+import { finishJob, startJob } from './fairness.js'
+import type { StoredResult } from './job-results.js'
+import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
+import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
+import { failureFor } from './retry-policy.js'
+import { withRetryScope } from './retry-scope.js'
+import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
+import { decodeValue, encodeValue } from './value-codec.js'
+
+/** Options of {@link createScriptWorker}. */
+export interface ScriptWorkerOptions {
+  readonly connection: ConnectionOptions
+  /** Name of the queue to serve. */
+  readonly name: string
+  /** The host that runs the scripts (its engines, bridges, policy and limits). */
+  readonly host: Host
+  /** Jobs run at once by this worker (default 1). */
+  readonly concurrency?: number
+  /** BullMQ key prefix (default `bull`). */
+  readonly prefix?: string
+  /** BullMQ stalled-job settings: how soon a dead worker's jobs go to another (defaults 30 s). */
+  readonly lockDuration?: number
+  readonly stalledInterval?: number
+  readonly maxStalledCount?: number
+  /** Script versions kept in memory (they never change; default 500). */
+  readonly scriptCacheSize?: number
+}
+
+/**
+ * Serves a queue: takes jobs, runs them with `host.execute`, stores results and typed errors,
+ * and aborts a job's execution when any process cancels it.
+ *
+ * @example
+ * const worker = createScriptWorker({ connection, name: 'scripts', host, concurrency: 8 })
+ * await worker.ready()
+ * // ...
+ * await worker.close()   // running jobs finish first
+ */
+export function createScriptWorker(options: ScriptWorkerOptions): ScriptWorker {
+  return new ScriptWorker(options)
+}
+
+export class ScriptWorker {
+  /** The underlying BullMQ worker (events: completed, failed, stalled...). */
+  readonly bull: Worker
+  private readonly keys: QueueKeys
+  private readonly redis: Redis
+  private readonly subscriber: Redis
+  private readonly registry: ScriptRegistry
+  private readonly cache: LRUCache<string, ScriptVersion>
+  private readonly running = new Map<string, { controller: AbortController; byUser: boolean }>()
+  private readonly started: Promise<void>
+
+  constructor(private readonly options: ScriptWorkerOptions) {
+    this.keys = queueKeys(options.prefix ?? 'bull', options.name)
+    this.redis = new Redis(options.connection as IORedisOptions)
+    this.subscriber = new Redis(options.connection as IORedisOptions)
+    this.registry = new ScriptRegistry(this.redis, this.keys)
+    this.cache = new LRUCache({ max: options.scriptCacheSize ?? 500 })
+    const bullOptions: WorkerOptions = {
+      connection: options.connection,
+      prefix: options.prefix ?? 'bull',
+      concurrency: options.concurrency ?? 1,
+      autorun: false,
+      ...(options.lockDuration !== undefined && { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval !== undefined && { stalledInterval: options.stalledInterval }),
+      ...(options.maxStalledCount !== undefined && { maxStalledCount: options.maxStalledCount }),
+    }
+    // three parameters: BullMQ hands the processor an AbortSignal only then
+    this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)
+    // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
+    for (const c of [this.redis, this.subscriber]) c.on('error', (e: Error) => reportError(this.bull, e))
+    this.subscriber.on('message', (_channel: string, jobId: string) => {
+      const running = this.running.get(jobId)
+      if (!running) return
+      running.byUser = true
+      running.controller.abort(new CancelledError(`job ${jobId} was cancelled`))
+    })
+    // subscribed before the first job is taken, so no cancel request can slip between
+    this.started = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
+      this.bull.run().catch((e) => this.bull.emit('error', e))
+    })
+  }
+
+  /** Resolves once the worker listens for cancellations and takes jobs. */
+  ready(): Promise<void> {
+    return this.started
+  }
+
+  /**
+   * Stops taking jobs. Graceful by default: running executions finish. With `force`, they
+   * are left to BullMQ's stalled-job check and run again on another worker.
+   */
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    await this.started.catch(() => undefined)
+    await this.bull.close(options.force ?? false)
+    await Promise.all([this.subscriber.quit(), this.redis.quit()])
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // --- internal ---
+
+  private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResult> {
+    const id = job.id as string
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(signal?.reason)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const running = { controller, byUser: false }
+    this.running.set(id, running)
+    let fair: string | undefined
+    const { marks, run } = withRetryScope(async () => {
+      const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
+      fair = data.fair
+      // after registering: a cancel published from here on aborts; one before left the marker
+      const { cancelled } = await startJob(this.redis, this.keys, id, fair === undefined ? 0 : (job.opts.priority ?? 0))
+      if (cancelled) {
+        running.byUser = true
+        throw new CancelledError(`job ${id} was cancelled`)
+      }
+      return this.options.host.execute({ ...(await this.source(data)), ...this.runOptions(data), signal: controller.signal })
+    })
+    try {
+      const r = await run
+      const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
+      // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
+      if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
+      if (fair !== undefined) await this.finish(fair)
+      return stored
+    } catch (e) {
+      // stored before BullMQ records the failure, so a `result()` woken by it finds the error
+      await this.redis.eval(STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, JSON.stringify(storeError(e)))
+      // aborted by BullMQ itself (lock lost, forced close): the job belongs elsewhere now
+      const failure = failureFor(e, marks, !running.byUser && controller.signal.aborted)
+      const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      if (fair !== undefined && last) await this.finish(fair)
+      throw failure
+    } finally {
+      this.running.delete(id)
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
+  private finish(tenant: string): Promise<void> {
+    return finishJob(this.redis, this.keys, tenant).catch((e: Error) => reportError(this.bull, e))
+  }
+
+  private async source(data: JobData): Promise<{ language?: string; source: string; name?: string }> {
+    const s = data.script
+    if (!('ref' in s)) return s
+    const key = `${s.ref}@${s.version}`
+    // without a version (schedules): the latest, read each time
+    let v = s.version === undefined ? undefined : this.cache.get(key)
+    if (!v) {
+      v = await this.registry.get(s.ref, s.version)
+      if (s.version !== undefined) this.cache.set(key, v)
+    }
+    return { language: v.language, source: v.source, name: v.name }
+  }
+
+  private runOptions(data: JobData) {
+    return {
+      ...(data.globals !== undefined && { globals: decodeValue(data.globals) as Record<string, unknown> }),
+      ...(data.context !== undefined && { context: decodeValue(data.context) as Record<string, unknown> }),
+      ...(data.tenant !== undefined && { tenant: data.tenant }),
+      ...(data.limits !== undefined && { limits: data.limits }),
+    }
+  }
+}
+
+// an error stored into a job's hash only while the job exists (a cancelled job may be gone)
+const STORE_ERROR = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0`

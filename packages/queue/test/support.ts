@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createHost, defineBridge, type Host } from '@polyhost/core'
+import { jsEngine } from '@polyhost/engine-js'
+import { luaEngine } from '@polyhost/engine-lua'
+import { inject } from 'vitest'
+import { z } from 'zod'
+import { RetryableError } from '../src/index.js'
+
+/** Tells a test when a bridge of {@link testHost} started (`'hang'`). */
+export const bridgeEvents = new EventEmitter()
+
+/** Connection options of the redis-server the global setup started. */
+export function connection(): { host: string; port: number } {
+  const port = inject('redisPort')
+  if (!port) throw new Error('redis-server is not installed (/usr/bin/redis-server): apt-get install redis-server')
+  return { host: '127.0.0.1', port }
+}
+
+/** A queue name no other test uses. */
+export function uniqueName(what: string): string {
+  return `${what}-${randomUUID().slice(0, 8)}`
+}
+
+/**
+ * A host with both engines and the test bridges: `flaky.call(key, failures)` throws a
+ * RetryableError for its first `failures` calls per key, `calls.count(key)` reads that count.
+ */
+export async function testHost(): Promise<Host> {
+  const host = await createHost({ engines: [luaEngine(), jsEngine()], limits: { timeoutMs: 2000 } })
+  const seen = new Map<string, number>()
+  host.bridges.register(
+    defineBridge({
+      name: 'flaky',
+      methods: {
+        call: {
+          args: [z.string(), z.number()],
+          handler: async (_ctx, key, failures) => {
+            const n = (seen.get(key) ?? 0) + 1
+            seen.set(key, n)
+            if (n <= failures) throw new RetryableError(`upstream unavailable (${n})`)
+            return `ok after ${n}`
+          },
+        },
+        fail: {
+          args: [],
+          handler: () => {
+            throw new Error('bad request')
+          },
+        },
+        // answers after `ms` unless the execution is aborted first
+        sleep: { args: [z.number()], handler: (ctx, ms) => sleep(ms, 'slept', { signal: ctx.signal }) },
+        // waits until the execution's signal fires
+        hang: {
+          args: [],
+          handler: (ctx) => {
+            bridgeEvents.emit('hang')
+            return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))
+          },
+        },
+      },
+    }),
+  )
+  return host
+}
