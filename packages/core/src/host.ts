@@ -91,7 +91,8 @@ export class Host {
   private readonly running = new Set<Promise<unknown>>()
   private closing: Promise<void> | undefined
   private readonly logger: Logger
-  private readonly declared: DeclaredGlobals
+  /** The globals and `context` shape declared in `createHost` (typed and checked per execution). */
+  readonly declared: DeclaredGlobals
   private readonly counters = {
     executions: 0,
     failures: 0,
