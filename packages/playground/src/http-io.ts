@@ -58,6 +58,7 @@ export function sendText(res: ServerResponse, status: number, contentType: strin
 export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+  // CodeMirror injects its styles and draws lint underlines as data: images
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 } as const

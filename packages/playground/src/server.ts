@@ -120,6 +120,10 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
     allow(req, 'GET')
     return sendText(res, 200, staticFile[1], await readFile(`${ctx.webRoot}/${staticFile[0]}`))
   }
+  if (path === '/favicon.ico') {
+    res.writeHead(204).end()
+    return
+  }
   if (path !== '/metrics' && !path.startsWith('/api/')) throw new HttpError(404, 'E_NOT_FOUND', `no such path: ${path}`)
   if (ctx.auth && !(await ctx.auth(req))) throw new HttpError(401, 'E_AUTH', 'not authorised')
   switch (path) {
