@@ -83,7 +83,7 @@ describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
       readyMs: Number(await page.getAttribute('body', 'data-ready-at')),
     }
     const report = { cold: { editorMs: editorAt, readyMs: readyAt, wallMs: wall }, warm, transferredBytes: bytes }
-    writeFileSync(`${SHOTS}load.json`, `${JSON.stringify(report)}\n`)
+    writeFileSync(`${SHOTS}load-timing.log`, `${JSON.stringify(report)}\n`)
     console.log(`playground page: ${JSON.stringify(report)}`)
     expect(warm.readyMs).toBeGreaterThan(0)
     expect(readyAt).toBeGreaterThan(0)
