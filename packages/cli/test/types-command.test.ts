@@ -48,6 +48,17 @@ describe('polyhost types', () => {
     const bare = await cli(['types', '--lang', 'js'])
     expect(bare.stdout).toContain('declare const context: Readonly<Record<string, unknown>>')
   })
+
+  it('reads the example config of the repository', async () => {
+    const config = new URL('../../../examples/host.config.mjs', import.meta.url).pathname
+    const lua = await cli(['types', '--lang', 'lua', '--config', config])
+    expect(lua.code).toBe(EXIT.ok)
+    expect(lua.stdout).toContain(
+      '---Unit price of a product, or nil when unknown\n---@param sku string product code\n---@return number|nil\nfunction catalog.price(sku) end',
+    )
+    expect(lua.stdout).toContain('---@field items ({ sku: string, qty: integer })[]')
+    expect(lua.stdout).toContain('---@param name "money"')
+  })
 })
 
 describe('polyhost playground', () => {
