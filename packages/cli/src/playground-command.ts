@@ -30,6 +30,11 @@ export async function playgroundCommand(argv: readonly string[], io: CliIO, stop
     hostname: v.host ?? '127.0.0.1',
   })
   io.stderr(`playground on ${escapeForTerminal(pg.url)}\n`)
+  if (!LOOPBACK.has(v.host ?? '127.0.0.1')) {
+    io.stderr(
+      'warning: the playground is reachable from other machines and has no authentication; anyone who can reach it runs scripts on this host\n',
+    )
+  }
   await (stop ??
     new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve())
@@ -40,6 +45,8 @@ export async function playgroundCommand(argv: readonly string[], io: CliIO, stop
 }
 
 // --- internal ---
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
 function parse(argv: readonly string[]) {
   try {
