@@ -22,6 +22,10 @@ export const USAGE = `Usage:
   polyhost run <file> [options]        run a script (language from the extension)
   polyhost eval [--lang lua|js] <code> evaluate code (or '-' / no code: read stdin)
   polyhost check <file> [--lang ...]   syntax check only
+  polyhost types --lang js|lua [--config host.config.mjs] [--out file]
+                                       typings for script authors (.d.ts / Lua annotations)
+  polyhost playground [--port 4321] [--host 127.0.0.1] [--config host.config.mjs]
+                                       serve the playground page and HTTP API
 
 Options:
   --lang <lua|js>          language (default: from the file extension; eval: lua)

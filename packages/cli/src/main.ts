@@ -7,7 +7,9 @@ import { type CliOptions, parseCli, USAGE } from './args.js'
 import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { captureLogs } from './log-capture.js'
 import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
+import { playgroundCommand } from './playground-command.js'
 import { escapeForTerminal } from './terminal-text.js'
+import { typesCommand } from './types-command.js'
 
 const defaultIO: CliIO = {
   stdout: (t) => process.stdout.write(t),
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
   let opts: CliOptions | undefined
   const run: RunState = { language: undefined, logs: () => [] }
   try {
+    if (argv[0] === 'types') return await typesCommand(argv.slice(1), io)
+    if (argv[0] === 'playground') return await playgroundCommand(argv.slice(1), io)
     opts = parseCli(argv)
     if (opts.command === 'help') {
       io.stdout(`${USAGE}\n`)

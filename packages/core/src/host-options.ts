@@ -30,6 +30,10 @@ export interface HostOptions {
   readonly workers?: number
   /** Tuning of `isolation: 'worker'` (resource limits, watchdog margin). */
   readonly worker?: WorkerIsolationOptions
+  /** Declared globals: typed in `host.typings()`, checked on every execution that passes them. */
+  readonly globals?: Readonly<Record<string, z.ZodType>>
+  /** Declared shape of `context`: typed in `host.typings()`, checked whenever a context is passed. */
+  readonly context?: z.ZodType
 }
 
 /** One execution, as passed to `host.execute`. */

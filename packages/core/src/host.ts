@@ -25,6 +25,8 @@ import {
 import { Execution } from './execution.js'
 import { checkRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { ModuleRegistry } from './modules.js'
+import { DeclaredGlobals } from './declared-globals.js'
+import { generateTypings } from './typings/index.js'
 import { assertPlugin, ManagedEngine } from './plugin.js'
 import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
 import { ConverterRegistry } from './values/converters.js'
@@ -93,6 +95,8 @@ export class Host {
   private readonly pool: ResolvedPoolOptions
   private closing: Promise<void> | undefined
   private readonly logger: Logger
+  /** The globals and `context` shape declared in `createHost` (typed and checked per execution). */
+  readonly declared: DeclaredGlobals
   private readonly counters = {
     executions: 0,
     failures: 0,
@@ -110,6 +114,7 @@ export class Host {
     this.pool = resolvePoolOptions(options.pool)
     this.cache = new CompileCache(options.cache)
     this.logger = options.logger ?? { debug() {}, warn: console.warn, error: console.error }
+    this.declared = new DeclaredGlobals(options.globals, options.context)
     const ids = new Set<string>()
     for (const p of plugins) {
       if (ids.has(p.id)) throw new InvalidArgumentError(`createHost: two engines have id '${p.id}'`)
@@ -245,6 +250,15 @@ export class Host {
     return this.execute({ ...opts, source, name: basename(path) })
   }
 
+  /** Typings for script authors: a `.d.ts` (`'js'`) or lua-language-server annotations (`'lua'`). */
+  typings(language: string): string {
+    const { bridges, modules, declared } = this
+    return generateTypings(
+      { bridges, modules, security: this.currentSecurity, globals: declared.globals, context: declared.context },
+      language,
+    )
+  }
+
   stats(): HostStats {
     const engines: Record<string, EngineStats> = {}
     for (const [id, e] of this.engines) engines[id] = e.stats()
@@ -350,6 +364,7 @@ export class Host {
     const limits = security.limitsFor(req.limits)
     // the policy's own limits were checked against every plugin when it was set
     if (req.limits !== undefined) checkCapabilities(engine.plugin, limits)
+    if (!this.declared.empty) this.declared.check(req.globals, req.context)
     const context = freezeContext(req.context)
     const tenant = req.tenant ?? (typeof context.tenant === 'string' ? context.tenant : undefined)
     const execution = new Execution({

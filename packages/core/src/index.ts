@@ -58,6 +58,22 @@ export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './
 export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'
 export { createHost, Host, type HostStats, type Script } from './host.js'
 export type { ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+export { DeclaredGlobals } from './declared-globals.js'
+export {
+  type BridgeModel,
+  buildTypingsModel,
+  type GlobalModel,
+  generateTypings,
+  type JsonSchema,
+  jsonSchemaOf,
+  type MethodModel,
+  type ParamModel,
+  printLua,
+  printTypeScript,
+  TYPINGS_LANGUAGES,
+  type TypingsModel,
+  type TypingsSource,
+} from './typings/index.js'
 export type { WorkerIsolationOptions } from './worker/index.js'
 export {
   type Limits,

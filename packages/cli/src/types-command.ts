@@ -1,0 +1,55 @@
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { TYPINGS_LANGUAGES } from '@polyhost/core'
+import { EXIT } from './exit-codes.js'
+import { UsageError } from './exit-codes.js'
+import { hostFromConfig, loadHostConfig } from './host-config.js'
+import type { CliIO } from './output.js'
+import { escapeForTerminal } from './terminal-text.js'
+
+export const TYPES_USAGE = `Usage: polyhost types --lang js|lua [--config host.config.mjs] [--out file]
+  Writes the typings scripts see under the config's bridges, modules, globals, context and
+  policy: a .d.ts for JS, lua-language-server annotations for Lua. Default output: stdout.`
+
+/** `polyhost types`: prints or writes the typings of a configured host. */
+export async function typesCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values: v } = parse(argv)
+  if (v.help) {
+    io.stdout(`${TYPES_USAGE}\n`)
+    return EXIT.ok
+  }
+  const lang = v.lang
+  if (!lang || !Object.hasOwn(TYPINGS_LANGUAGES, lang)) {
+    throw new UsageError(`types: --lang must be one of ${Object.keys(TYPINGS_LANGUAGES).join(', ')}${lang ? `, got '${lang}'` : ''}`)
+  }
+  const config = await loadHostConfig(v.config, io.cwd)
+  const host = await hostFromConfig({ ...config, pool: { min: 0, max: 1 } })
+  try {
+    const text = host.typings(lang)
+    if (v.out) {
+      await writeFile(resolve(io.cwd, v.out), text)
+      io.stderr(`wrote ${escapeForTerminal(v.out)}\n`)
+    } else {
+      io.stdout(escapeForTerminal(text, { multiline: true }))
+    }
+    return EXIT.ok
+  } finally {
+    await host.close()
+  }
+}
+
+// --- internal ---
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { lang: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    })
+  } catch (e) {
+    throw new UsageError(`types: ${(e as Error).message}`)
+  }
+}

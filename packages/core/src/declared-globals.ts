@@ -1,0 +1,58 @@
+import type { z } from 'zod'
+import { ConversionError, InvalidArgumentError } from './errors.js'
+import { formatValuePath } from './values/guard.js'
+
+/**
+ * Globals (and `context`) a host declares once with zod schemas: the typings are generated
+ * from them, and every execution that passes one is checked against its schema. A value that
+ * does not fit is a ConversionError naming where (`$.order.items[0].qty`). Values are checked,
+ * not replaced: scripts receive what the caller passed (no zod defaults or transforms).
+ */
+export class DeclaredGlobals {
+  private readonly entries: readonly (readonly [string, z.ZodType])[]
+
+  constructor(
+    readonly globals: Readonly<Record<string, z.ZodType>> = {},
+    readonly context?: z.ZodType,
+  ) {
+    if (!globals || typeof globals !== 'object' || Array.isArray(globals)) {
+      throw new InvalidArgumentError('createHost: globals must map names to zod schemas')
+    }
+    for (const [name, schema] of Object.entries(globals)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidArgumentError(`createHost: globals: '${name}' is not an identifier`)
+      if (name === 'context') throw new InvalidArgumentError("createHost: globals: declare 'context' with the context option")
+      if (!isSchema(schema)) throw new InvalidArgumentError(`createHost: globals.${name} must be a zod schema`)
+    }
+    if (context !== undefined && !isSchema(context)) throw new InvalidArgumentError('createHost: context must be a zod schema')
+    this.entries = Object.entries(globals)
+  }
+
+  /** Whether anything is declared (the check is skipped otherwise). */
+  get empty(): boolean {
+    return this.entries.length === 0 && this.context === undefined
+  }
+
+  /** Checks the declared globals present in `globals`, and `context` when one is passed. */
+  check(globals: Readonly<Record<string, unknown>> | undefined, context: Readonly<Record<string, unknown>> | undefined): void {
+    if (globals) {
+      for (const [name, schema] of this.entries) {
+        if (Object.hasOwn(globals, name)) verify(schema, globals[name], [name])
+      }
+    }
+    if (this.context && context !== undefined) verify(this.context, context, ['context'])
+  }
+}
+
+// --- internal ---
+
+function isSchema(v: unknown): v is z.ZodType {
+  return typeof (v as z.ZodType | undefined)?.safeParse === 'function' && typeof (v as { _zod?: unknown })._zod === 'object'
+}
+
+function verify(schema: z.ZodType, value: unknown, at: readonly (string | number)[]): void {
+  const r = schema.safeParse(value)
+  if (r.success) return
+  const issue = r.error.issues[0]
+  const path = [...at, ...((issue?.path ?? []) as (string | number)[]).filter((k) => typeof k !== 'symbol')]
+  throw new ConversionError(formatValuePath(path), issue?.message ?? 'does not match its declared type')
+}

@@ -1,0 +1,183 @@
+import {
+  buildTypingsModel,
+  EngineNotFoundError,
+  type Host,
+  type HostStats,
+  InvalidArgumentError,
+  LimitExceededError,
+  PolicyError,
+  PolyhostError,
+  PoolExhaustedError,
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+  TYPINGS_LANGUAGES,
+} from '@polyhost/core'
+import { z } from 'zod'
+import { HttpError } from './http-io.js'
+import { type PlaygroundHosts, PRESETS, type Preset } from './hosts.js'
+import { toJsonValue } from './json-value.js'
+import { type Observers, observedExecute } from './metrics/instrument.js'
+
+// limits are checked by the host: a request may only tighten them (PolicyError → 400)
+const limitsShape = z.record(z.string(), z.unknown())
+const scriptShape = {
+  language: z.string().min(1, 'language is required'),
+  source: z.string(),
+  name: z.string().min(1).max(200).optional(),
+  policy: z.enum(PRESETS).optional(),
+}
+const executeSchema = z
+  .object({
+    ...scriptShape,
+    globals: z.record(z.string(), z.unknown()).optional(),
+    context: z.record(z.string(), z.unknown()).optional(),
+    limits: limitsShape.optional(),
+  })
+  .strict()
+const checkSchema = z.object(scriptShape).strict()
+
+/** What the API answers for a script that failed: its error, as the page shows it. */
+export interface ScriptFailure {
+  readonly name: string
+  readonly code: string
+  readonly message: string
+  readonly line?: number
+  readonly column?: number
+  readonly limit?: string
+  readonly used?: number
+  readonly max?: number
+  readonly path?: string
+}
+
+/** `POST /api/execute`: runs under the host's limits (the request may only tighten them). */
+export async function execute(hosts: PlaygroundHosts, body: unknown, observers: Observers, signal: AbortSignal) {
+  const req = parse(executeSchema, body)
+  const host = await hostFor(hosts, req.policy)
+  checkLanguage(host, req.language)
+  const name = req.name ?? `playground.${req.language}`
+  try {
+    const r = await observedExecute(
+      host,
+      { language: req.language, source: req.source, name, globals: req.globals, context: req.context, limits: req.limits, signal },
+      observers,
+    )
+    return { ok: true as const, ...toJsonValue(r.value), values: r.values.map((v) => toJsonValue(v).value), logs: r.logs, stats: r.stats }
+  } catch (e) {
+    return failure(e)
+  }
+}
+
+/** `POST /api/check`: compiles (syntax check) without running. */
+export async function check(hosts: PlaygroundHosts, body: unknown) {
+  const req = parse(checkSchema, body)
+  const host = await hostFor(hosts, req.policy)
+  checkLanguage(host, req.language)
+  try {
+    await host.compile({ language: req.language, source: req.source, name: req.name ?? `playground.${req.language}` })
+    return { ok: true as const }
+  } catch (e) {
+    return failure(e)
+  }
+}
+
+/** `GET /api/typings?lang=&format=text|json&policy=`. */
+export async function typings(hosts: PlaygroundHosts, params: URLSearchParams): Promise<{ json: boolean; body: string }> {
+  const lang = params.get('lang') ?? ''
+  if (!Object.hasOwn(TYPINGS_LANGUAGES, lang)) {
+    throw new HttpError(400, 'E_LANGUAGE', `unknown language '${lang}' (known: ${Object.keys(TYPINGS_LANGUAGES).join(', ')})`)
+  }
+  const policy = params.get('policy') ?? undefined
+  const host = await hostFor(hosts, parse(z.enum(PRESETS).optional(), policy, 'policy'))
+  if (params.get('format') === 'json') {
+    const d = host.declared
+    const model = buildTypingsModel(
+      { bridges: host.bridges, modules: host.modules, security: host.security, globals: d.globals, context: d.context },
+      lang === 'javascript' ? 'js' : lang,
+    )
+    return { json: true, body: JSON.stringify(model) }
+  }
+  return { json: false, body: host.typings(lang) }
+}
+
+/** `GET /api/stats`: each host's `stats()` and their totals for the live panel. */
+export function stats(hosts: PlaygroundHosts) {
+  const all: Record<string, HostStats> = {}
+  for (const [name, h] of hosts.current()) all[name] = h.stats()
+  const list = Object.values(all)
+  const pools: Record<string, { active: number; idle: number; size: number; waiting: number }> = {}
+  const limitTrips: Record<string, number> = {}
+  for (const s of list) {
+    for (const [k, v] of Object.entries(s.limitTrips)) limitTrips[k] = (limitTrips[k] ?? 0) + v
+    for (const [engine, e] of Object.entries(s.engines)) {
+      const p = (pools[engine] ??= { active: 0, idle: 0, size: 0, waiting: 0 })
+      p.active += e.pool?.active ?? 0
+      p.idle += e.pool?.idle ?? 0
+      p.size += e.pool?.size ?? 0
+      p.waiting += e.pool?.waiting ?? 0
+    }
+  }
+  const add = (f: (s: HostStats) => number) => list.reduce((n, s) => n + f(s), 0)
+  return {
+    at: Date.now(),
+    total: {
+      executions: add((s) => s.executions),
+      failures: add((s) => s.failures),
+      running: add((s) => s.running),
+      limitTrips,
+      cache: { hits: add((s) => s.cache.hits), misses: add((s) => s.cache.misses), size: add((s) => s.cache.size) },
+      pools,
+    },
+    hosts: all,
+  }
+}
+
+/** `GET /api/info`: what the page offers (presets, languages, default limits). */
+export async function info(hosts: PlaygroundHosts) {
+  const host = await hosts.get(undefined)
+  return {
+    presets: hosts.presets,
+    defaultPreset: hosts.presets.length ? hosts.defaultPreset : undefined,
+    languages: ['lua', 'js'],
+    limits: host.security.policy.limits,
+  }
+}
+
+// --- internal ---
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what = 'request'): T {
+  const r = schema.safeParse(value)
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const field = issue?.path.length ? issue.path.join('.') : what
+  const msg =
+    issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
+  throw new HttpError(400, 'E_REQUEST', `${field}: ${msg}`)
+}
+
+async function hostFor(hosts: PlaygroundHosts, preset: Preset | undefined): Promise<Host> {
+  if (preset !== undefined && hosts.presets.length === 0) {
+    throw new HttpError(400, 'E_POLICY', 'this playground runs one host with its own policy: leave out "policy"')
+  }
+  return hosts.get(preset)
+}
+
+function checkLanguage(host: Host, language: string): void {
+  const engines = host.stats().engines
+  if (!Object.hasOwn(engines, language) && !(language === 'javascript' && Object.hasOwn(engines, 'js'))) {
+    throw new HttpError(400, 'E_LANGUAGE', `unknown language '${language}' (known: ${Object.keys(engines).join(', ')})`)
+  }
+}
+
+/** Request problems are 4xx; what the script did is a 200 with `ok: false`. */
+function failure(e: unknown): { ok: false; error: ScriptFailure } {
+  if (e instanceof InvalidArgumentError || e instanceof EngineNotFoundError || e instanceof PolicyError) {
+    throw new HttpError(400, e.code, e.message)
+  }
+  if (e instanceof PoolExhaustedError) throw new HttpError(503, e.code, e.message)
+  if (!(e instanceof PolyhostError)) throw e
+  const error: Record<string, unknown> = { name: e.name, code: (e as { code?: string }).code ?? 'E_UNKNOWN', message: e.message }
+  if (e instanceof ScriptSyntaxError || e instanceof ScriptRuntimeError) Object.assign(error, { line: e.line, column: e.column })
+  if (e instanceof LimitExceededError) Object.assign(error, { limit: e.limit, used: e.used, max: e.max })
+  if ('path' in e && typeof e.path === 'string') error.path = e.path
+  return { ok: false, error: error as unknown as ScriptFailure }
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/** A request the API refuses: answered with `status` and `{ error: { code, message } }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Reads a JSON object body of at most `limit` bytes. Too large → 413 (reading stops at the
+ * cap), not `application/json` → 415, not JSON or not an object → 400.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase()
+  // a form or text/plain post is what a foreign page can send without a preflight: refuse it
+  if (type !== 'application/json') throw new HttpError(415, 'E_CONTENT_TYPE', 'request body must be application/json')
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, 'E_TOO_LARGE', `request body over ${limit} bytes`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new HttpError(413, 'E_TOO_LARGE', `request body over ${limit} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch (e) {
+    throw new HttpError(400, 'E_JSON', `malformed JSON: ${(e as Error).message}`)
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'E_JSON', 'request body must be a JSON object')
+  return value as Record<string, unknown>
+}
+
+/** Sends a JSON answer. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS })
+  res.end(text)
+}
+
+/** Sends text (typings, metrics, static files). */
+export function sendText(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', ...SECURITY_HEADERS })
+  res.end(body)
+}
+
+/** The page loads nothing from elsewhere and may not be framed. */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  // CodeMirror injects its styles and draws lint underlines as data: images
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+} as const

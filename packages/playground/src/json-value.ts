@@ -1,0 +1,35 @@
+import { inspect } from 'node:util'
+
+/**
+ * A script's value as JSON the page can show: bigints become `{ $bigint: '…' }`, byte arrays
+ * `{ $bytes: '<base64>' }`, dates ISO strings, non-finite numbers `{ $number: 'NaN' }`,
+ * `undefined` `null`; maps become objects. `text` is the readable form (`util.inspect`).
+ */
+export function toJsonValue(value: unknown): { value: unknown; text: string } {
+  return {
+    value: convert(value, new Set()),
+    text: inspect(value, { depth: 6, breakLength: 100, maxArrayLength: 200, maxStringLength: 10_000 }),
+  }
+}
+
+// --- internal ---
+
+function convert(v: unknown, seen: Set<object>): unknown {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'bigint') return { $bigint: v.toString() }
+  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : { $number: String(v) }
+  if (typeof v === 'string' || typeof v === 'boolean') return v
+  if (typeof v === 'function') return { $function: v.name || 'anonymous' }
+  if (typeof v !== 'object') return String(v)
+  if (v instanceof Date) return v.toISOString()
+  if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') }
+  if (seen.has(v)) return { $cycle: true }
+  seen.add(v)
+  try {
+    if (Array.isArray(v)) return v.map((x) => convert(x, seen))
+    const entries = v instanceof Map ? [...v.entries()] : Object.entries(v)
+    return Object.fromEntries(entries.map(([k, x]) => [String(k), convert(x, seen)]))
+  } finally {
+    seen.delete(v)
+  }
+}

@@ -1,0 +1,150 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Playground, startPlayground } from '../src/index.js'
+import { fixtureHost } from './fixture-host.js'
+
+const CHROMIUM = process.env.POLYHOST_CHROMIUM ?? '/usr/bin/chromium'
+const HAVE_CHROMIUM = existsSync(CHROMIUM)
+const SHOTS = new URL('./screenshots/', import.meta.url).pathname
+if (!HAVE_CHROMIUM) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (.ci/run installs Debian's chromium)`)
+
+let pg: Playground
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  if (!HAVE_CHROMIUM) return
+  // the page is built from web/src each run, so the test never sees a stale bundle
+  execFileSync(process.execPath, [new URL('../scripts/build-web.mjs', import.meta.url).pathname], { stdio: 'pipe' })
+  mkdirSync(SHOTS, { recursive: true })
+  pg = await startPlayground({ host: (preset) => fixtureHost(preset) })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+}, 120_000)
+afterAll(async () => {
+  await browser?.close()
+  await pg?.close()
+})
+
+/** Replaces the script as a user's paste does (typing would auto-close brackets and quotes). */
+async function setSource(text: string): Promise<void> {
+  await page.click('.cm-content')
+  await page.keyboard.press('ControlOrMeta+a')
+  await page.keyboard.press('Delete')
+  if (text === '') return
+  await page.evaluate((t) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', t)
+    document
+      .querySelector('.cm-content')
+      ?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, text)
+}
+
+async function runAndWait(trigger: () => Promise<void>): Promise<void> {
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/execute'))
+  await trigger()
+  await answered
+  await expect.poll(() => page.textContent('#status')).toMatch(/done|failed/)
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
+  it('loads, and reports its weight and time to interactive', async () => {
+    const started = Date.now()
+    await page.goto(pg.url)
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+    const wall = Date.now() - started
+    const readyAt = Number(await page.getAttribute('body', 'data-ready-at'))
+    const bytes = await page.evaluate(() =>
+      performance.getEntriesByType('resource').reduce((n, e) => n + ((e as PerformanceResourceTiming).encodedBodySize || 0), 0),
+    )
+    const editorAt = Number(await page.getAttribute('body', 'data-editor-at'))
+    // again with the host warm: the steady state an author sees on every later visit
+    await page.reload()
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+    const warm = {
+      editorMs: Number(await page.getAttribute('body', 'data-editor-at')),
+      readyMs: Number(await page.getAttribute('body', 'data-ready-at')),
+    }
+    const report = { cold: { editorMs: editorAt, readyMs: readyAt, wallMs: wall }, warm, transferredBytes: bytes }
+    writeFileSync(`${SHOTS}load-timing.log`, `${JSON.stringify(report)}\n`)
+    console.log(`playground page: ${JSON.stringify(report)}`)
+    expect(warm.readyMs).toBeGreaterThan(0)
+    expect(readyAt).toBeGreaterThan(0)
+    await page.screenshot({ path: `${SHOTS}01-loaded.png` })
+  }, 60_000)
+
+  it('offers a bridge method in autocomplete, runs a Lua script and shows value, logs and stats', async () => {
+    await setSource('')
+    await page.keyboard.type('kv.')
+    const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'get' })
+    await option.first().waitFor({ timeout: 10_000 })
+    expect(await page.locator('.cm-tooltip-autocomplete').textContent()).toMatch(/get.*set/s)
+    await page.screenshot({ path: `${SHOTS}02-autocomplete.png` })
+    await page.keyboard.press('Escape')
+    await setSource('kv.set("a", "hello")\nprint("logged", kv.get("a"))\nreturn kv.get("a") .. "!"')
+    await runAndWait(() => page.keyboard.press('ControlOrMeta+Enter'))
+    expect(await page.textContent('#result')).toBe("'hello!'")
+    expect(await page.textContent('#logs')).toBe('logged\thello')
+    const stats = await page.textContent('#stats')
+    expect(stats).toMatch(/bridge calls3/)
+    expect(stats).toMatch(/instructions[1-9]\d*/)
+    expect(stats).toMatch(/enginelua/)
+    await page.screenshot({ path: `${SHOTS}03-lua-result.png` })
+  }, 60_000)
+
+  it('runs a JS script', async () => {
+    await page.selectOption('#language', 'js')
+    await setSource('kv.set("b", "x")\nconsole.log("js says", kv.get("b"))\n;({ answer: 6 * 7 })')
+    await runAndWait(() => page.click('#run'))
+    expect(await page.textContent('#result')).toBe('{ answer: 42 }')
+    expect(await page.textContent('#logs')).toBe('js says x')
+    expect(await page.textContent('#stats')).toMatch(/enginejs/)
+    await page.screenshot({ path: `${SHOTS}04-js-result.png` })
+  }, 60_000)
+
+  it('marks a syntax error on its line', async () => {
+    await page.selectOption('#language', 'lua')
+    await setSource('local a = 1\nlocal b = = 2\nreturn a')
+    await runAndWait(() => page.click('#run'))
+    expect(await page.textContent('#error')).toMatch(/^ScriptSyntaxError on line 2: /)
+    await page.locator('.cm-lintRange-error').first().waitFor()
+    const line = await page.evaluate(() => {
+      const mark = document.querySelector('.cm-lintRange-error')
+      const row = mark?.closest('.cm-line')
+      return row ? [...(row.parentElement?.children ?? [])].indexOf(row) + 1 : 0
+    })
+    expect(line).toBe(2)
+    await page.screenshot({ path: `${SHOTS}05-syntax-error.png` })
+  }, 60_000)
+
+  it('stops a runaway script and shows the limit; the metrics panel updates', async () => {
+    const before = Number(await page.getAttribute('#metrics', 'data-executions'))
+    await page.fill('#limit-instructions', '200000')
+    await setSource('while true do end')
+    await runAndWait(() => page.click('#run'))
+    expect(await page.textContent('#error')).toMatch(/^Stopped by the instructions limit \(limit 200000, used \d+\)$/)
+    await expect
+      .poll(async () => Number(await page.getAttribute('#metrics', 'data-executions')), { timeout: 10_000 })
+      .toBeGreaterThan(before)
+    await expect.poll(() => page.textContent('#metrics'), { timeout: 10_000 }).toMatch(/limit tripsinstructions: 1/)
+    expect(await page.locator('#history li').count()).toBeGreaterThanOrEqual(4)
+    await page.screenshot({ path: `${SHOTS}06-runaway-metrics.png` })
+  }, 60_000)
+})
