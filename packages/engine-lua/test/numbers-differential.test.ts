@@ -1,23 +1,12 @@
-import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createHost, type Host } from '@polyhost/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
+import { hasNative, type Outcome, runEngine, runNative } from './native-lua.js'
 import { isLua51, numberCorpus } from './number-corpus.js'
 
 const CORPUS = fileURLToPath(new URL('./fixtures/number-corpus.txt', import.meta.url))
-const DRIVER = fileURLToPath(new URL('./fixtures/numbers-native.lua', import.meta.url))
-
-/** One expression's outcome: `OK <tostring>` or `ERR <message without position>`. */
-interface Outcome {
-  readonly ok: boolean
-  readonly text: string
-  /** Native only: the result is an integer beyond ±(2^53 − 1). */
-  readonly big?: boolean
-}
 
 const hosts: Host[] = []
 afterAll(async () => {
@@ -37,16 +26,14 @@ for (const [mode, binary] of [
   ['lua53', 'lua5.3'],
   ['lua51', 'lua5.1'],
 ] as const) {
-  const native = spawnSync(binary, ['-v'], { encoding: 'utf8' })
-  const available = !native.error
+  const available = hasNative(binary)
   if (!available) console.warn(`numbers-differential: ${binary} is not installed; the ${mode} comparison is skipped`)
 
   describe.skipIf(!available)(`numbers: '${mode}' against native ${binary}`, () => {
     it('gives every tostring result identically, or an explicit overflow error where native gives an integer beyond ±(2^53 − 1)', async () => {
       const all = readFileSync(CORPUS, 'utf8').trimEnd().split('\n')
       const exprs = mode === 'lua51' ? all.filter(isLua51) : all
-      const file = mode === 'lua51' ? writeTemp(exprs) : CORPUS
-      const expected = runNative(binary, file)
+      const expected = runNative(binary, exprs)
       expect(expected).toHaveLength(exprs.length)
 
       const host = await createHost({ engines: [luaEngine({ numbers: mode })], policy: 'minimal', pool: { min: 1, max: 1 } })
@@ -71,39 +58,4 @@ for (const [mode, binary] of [
       expect(silent, silent.join('\n')).toEqual([])
     }, 120_000)
   })
-}
-
-// --- internal ---
-
-function runNative(binary: string, file: string): Outcome[] {
-  const r = spawnSync(binary, [DRIVER, file], { encoding: 'utf8', maxBuffer: 64 << 20 })
-  if (r.status !== 0) throw new Error(`${binary} failed: ${r.stderr}`)
-  return r.stdout
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const [kind, text = '', big] = line.split('\t')
-      return { ok: kind === 'OK', text, big: big === '1' }
-    })
-}
-
-async function runEngine(host: Host, expr: string): Promise<Outcome> {
-  try {
-    const r = await host.execute({ language: 'lua', source: `return tostring((${expr}))`, name: 'corpus.lua' })
-    return { ok: true, text: escapeBytes(String(r.values[0])) }
-  } catch (e) {
-    const message = (e as Error).message.replace(/^[^\n]*?:\d+: /, '')
-    return { ok: false, text: escapeBytes(message) }
-  }
-}
-
-/** As the native driver escapes: bytes outside printable ASCII become \<decimal>. */
-function escapeBytes(s: string): string {
-  return Array.from(Buffer.from(s, 'utf8'), (b) => (b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\${b}`)).join('')
-}
-
-function writeTemp(lines: string[]): string {
-  const path = join(tmpdir(), `polyhost-number-corpus-51.${process.pid}.txt`)
-  writeFileSync(path, `${lines.join('\n')}\n`)
-  return path
 }
