@@ -153,15 +153,15 @@ const PATCHES: readonly SourcePatch[] = [
   // --- the VM --------------------------------------------------------------------------------
   p(
     'lvm.js',
-    'numbers: checked integer +',
+    'numbers: checked integer + (inline: the hottest integer operation)',
     '                    L.stack[ra].setivalue((op1.value + op2.value)|0);',
-    '                    L.stack[ra].setivalue(__num.add(op1.value, op2.value));',
+    '                    let r = op1.value + op2.value;\n                    if (r > 9007199254740991 || r < -9007199254740991) __num.overflow();\n                    L.stack[ra].setivalue(r);',
   ),
   p(
     'lvm.js',
-    'numbers: checked integer -',
+    'numbers: checked integer - (inline: the hottest integer operation)',
     '                    L.stack[ra].setivalue((op1.value - op2.value)|0);',
-    '                    L.stack[ra].setivalue(__num.sub(op1.value, op2.value));',
+    '                    let r = op1.value - op2.value;\n                    if (r > 9007199254740991 || r < -9007199254740991) __num.overflow();\n                    L.stack[ra].setivalue(r);',
   ),
   p(
     'lvm.js',

@@ -1,4 +1,4 @@
-import { formatFloat, formatG14, formatInteger, parseSpec } from './lua-number-format.js'
+import { type FormatSpec, formatFloat, formatG14, formatInteger, parseSpec } from './lua-number-format.js'
 
 /** How a Lua engine's numbers behave: Lua 5.3 (integers and floats) or Lua 5.1 (doubles only). */
 export type NumberMode = 'lua53' | 'lua51'
@@ -28,6 +28,8 @@ export class NumberRuntime {
   readonly lua51: boolean
   /** Type tag given to "integers": LUA_TNUMINT, or LUA_TNUMFLT in 5.1 mode. */
   readonly INT: number
+  /** Parsed `string.format` conversions, by their text. */
+  private readonly specs = new Map<string, FormatSpec>()
 
   constructor(mode: NumberMode) {
     this.lua51 = mode === 'lua51'
@@ -209,7 +211,12 @@ export class NumberRuntime {
 
   /** One `string.format` numeric conversion (`%d`, `%5.2f`...). */
   format(form: string, n: number): string {
-    const spec = parseSpec(form)
+    if (form === '%d') return String(n) // the common case, without parsing
+    let spec = this.specs.get(form)
+    if (!spec) {
+      spec = parseSpec(form)
+      if (this.specs.size < 256) this.specs.set(form, spec)
+    }
     return 'eEfFgG'.includes(spec.conv) ? formatFloat(spec, n) : formatInteger(spec, n)
   }
 }
