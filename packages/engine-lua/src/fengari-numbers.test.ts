@@ -208,6 +208,25 @@ describe.skipIf(!hasNative('lua5.3'))('numbers (5.3) against native lua5.3', () 
     ])
   })
 
+  it('string.pack and string.unpack handle 64-bit integers', async () => {
+    const n = await agrees([
+      'string.unpack("j", string.pack("j", 1099511627776))',
+      'string.unpack("i8", string.pack("i8", -5))',
+      '#string.pack("j", 1)',
+      'string.unpack("J", string.pack("J", 4294967296))',
+      '#string.pack("T", 1)',
+      'string.pack(">i3", -2) == "\\255\\255\\254"',
+      'string.unpack("<i16", string.pack("<i16", -9007199254740991))',
+      'string.unpack("j", string.pack("j", -1) )',
+      'select(2, pcall(function() return string.pack("i2", 40000) end)):match("bad.*")',
+      'select(2, pcall(function() return string.pack("I4", -1) end)):match("bad.*")',
+      'string.unpack("<I8", "\\255\\255\\255\\255\\255\\255\\255\\255")',
+      'string.unpack("<i8", "\\0\\0\\0\\0\\0\\0\\32\\0")',
+      'select(2, pcall(function() return string.unpack("<i9", "\\0\\0\\0\\0\\0\\0\\0\\0\\1") end)):match(":%d+: (.*)")',
+    ])
+    expect(n).toBe(1)
+  })
+
   it('string.sub and string.rep take any integer index', async () => {
     await agrees([
       'string.sub("hello", 2, 9007199254740991)',

@@ -209,6 +209,26 @@ export class NumberRuntime {
     return `${s}.0`
   }
 
+  /** string.pack: `size` bytes of n's two's complement. */
+  packint(buff: Uint8Array, n: number, islittle: boolean, size: number): void {
+    let v = BigInt.asUintN(size * 8, BigInt(n))
+    for (let i = 0; i < size; i++) {
+      buff[islittle ? i : size - 1 - i] = Number(v & 0xffn)
+      v >>= 8n
+    }
+  }
+
+  /** string.unpack: the integer in `size` bytes; null when it does not fit 64 bits (C Lua's error). */
+  unpackint(str: Uint8Array, islittle: boolean, size: number, issigned: boolean): number | null {
+    let v = 0n
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(str[islittle ? i : size - 1 - i] as number)
+    if (issigned) v = BigInt.asIntN(size * 8, v)
+    if (size > 8) {
+      if (issigned ? v !== BigInt.asIntN(64, v) : v !== BigInt.asUintN(64, v)) return null
+    }
+    return fit(BigInt.asIntN(64, v))
+  }
+
   /** One `string.format` numeric conversion (`%d`, `%5.2f`...). */
   format(form: string, n: number): string {
     if (form === '%d') return String(n) // the common case, without parsing

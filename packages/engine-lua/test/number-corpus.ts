@@ -269,7 +269,8 @@ export function numberCorpus(): string[] {
   for (const n of ['0', '3', '-1', '2.0', '1e1']) out.push(`string.rep("ab", ${n}, ",")`)
   for (const s of [0, 1, 11, 31, 32, 33, 52, 53, 63, 64, 65, -1, -11, -64])
     out.push(`1 << ${s}`, `-1 >> ${s}`, `0xff << ${s}`, `-1 << ${s}`, `(2^52|0) >> ${s}`)
-  for (let i = 0; out.length < 2100 && i < 200; i++) {
+  for (const a of INTS) out.push(`string.unpack("j", string.pack("j", ${a}))`, `string.unpack("<i6", string.pack("<i6", ${a}))`)
+  for (let i = 0; out.length < 2200 && i < 200; i++) {
     const [a, b] = [pick(INTS), pick(INTS)]
     // the product is an intermediate: keep it within range so the final // is what is judged
     const num = (x: string): bigint => (x.startsWith('-') ? -BigInt(Number(x.slice(1))) : BigInt(Number(x)))
@@ -283,7 +284,9 @@ export function numberCorpus(): string[] {
 export function isLua51(expr: string): boolean {
   // C 5.1 casts a double beyond 64 bits to an integer with undefined behaviour; the engine raises instead
   if (/string\.format\("%[^"]*[dixXoc]", [^)]*1e(100|300)/.test(expr)) return false
-  return !/\/\/|&|\||~|<<|>>|math\.(tointeger|type|ult|maxinteger|mininteger)|0x[0-9a-f.]*p|%[-+ #0-9.]*[aA]|0x\./i.test(expr)
+  return !/\/\/|&|\||~|<<|>>|math\.(tointeger|type|ult|maxinteger|mininteger)|string\.(pack|unpack)|0x[0-9a-f.]*p|%[-+ #0-9.]*[aA]|0x\./i.test(
+    expr,
+  )
 }
 
 // --- internal ---
