@@ -269,6 +269,12 @@ describe.skipIf(!hasNative('lua5.1'))("numbers: 'lua51' against native lua5.1", 
     )
   })
 
+  it('deviation: 5.3 syntax and library members stay available in lua51 mode', async () => {
+    const r = await lua('return 7 // 2, 1 << 4, math.type ~= nil, utf8 ~= nil', 'lua51')
+    expect(r.values).toEqual([3, 16, true, true])
+    await expect(lua('return string.format("%d", 2^60)', 'lua51')).rejects.toThrow('integer overflow')
+  })
+
   it('has the 5.1 names (loadstring only with dynamic code allowed)', async () => {
     await agrees(
       ['unpack({1, 2, 3})', 'math.pow(2, 10)', 'math.mod(-7, 3)', 'table.getn({1, 2, 3})', 'string.gfind("a b", "%a")()'],
