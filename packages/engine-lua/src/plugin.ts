@@ -1,5 +1,5 @@
 import type { EngineCapabilities, EngineFactory } from '@polyhost/core'
-import { INT32_RANGE } from './converter.js'
+import { LUA_INTEGER_RANGE } from './converter.js'
 import { LuaEngine } from './engine.js'
 import type { LuaEngineOptions } from './options.js'
 
@@ -21,7 +21,7 @@ export const LUA_CAPABILITIES: EngineCapabilities = Object.freeze({
   asyncBridges: true,
   modules: true,
   multipleReturns: true,
-  integerRange: INT32_RANGE,
+  integerRange: LUA_INTEGER_RANGE,
   undefinedValue: false,
 })
 
@@ -40,7 +40,8 @@ export const luaEngine: EngineFactory<LuaEngineOptions> = (options = {}) => ({
   languages: ['lua'],
   extensions: ['.lua'],
   capabilities: LUA_CAPABILITIES,
-  version: LUA_ENGINE_VERSION,
+  // compiled prototypes carry the number model's constants: a mode is a different engine build
+  version: options.numbers === 'lua51' ? `${LUA_ENGINE_VERSION}+lua51` : LUA_ENGINE_VERSION,
   module: { specifier: import.meta.url, export: 'luaEngine', options },
   create: (env) => LuaEngine.create(env, options),
 })
