@@ -274,7 +274,7 @@ export class LuaSandbox implements BuiltinHost {
       L.stack[L.top++] = new internal.TValue(val.type, val.value)
       lua.lua_rawset(L, -3)
     }
-    fresh.polyhost = { frozen: false, dirty: false } satisfies TableGuard
+    fresh.polyhost = this.security.policy.readOnlyBuiltins ? FROZEN : ({ frozen: false, dirty: false } satisfies TableGuard)
     lib.table = fresh
     lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
     lua.lua_getfield(L, -1, '__index')
