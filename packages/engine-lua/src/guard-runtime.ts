@@ -1,4 +1,5 @@
 import type { LuaState, LuaTable } from './fengari-api.js'
+import { type NumeralValue, numeralMode, repeatInto, str2number } from './numerals.js'
 
 /**
  * Approximate V8 sizes of fengari objects; the memory walk uses the same figures. Calibrated
@@ -138,6 +139,18 @@ export class GuardRuntime {
 
   switchTo(to: LuaState | null, from: LuaState | null): void {
     this.sink?.switchTo(to, from)
+  }
+
+  str2number(s: Uint8Array): NumeralValue | null {
+    return str2number(s)
+  }
+
+  numeralMode(s: Uint8Array): number {
+    return numeralMode(s)
+  }
+
+  repeat(p: Uint8Array, s: Uint8Array, sep: Uint8Array, total: number): void {
+    repeatInto(p, s, sep, total)
   }
 
   indexOf(arr: Uint8Array, sub: Uint8Array, from: number): number {
