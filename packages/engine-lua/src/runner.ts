@@ -86,6 +86,8 @@ export async function runScript(
       }
       if (status !== lua.LUA_OK) throw scriptRuntimeError(f, L, co, input.name, state.converter)
       const n = lua.lua_gettop(co)
+      // the returned values may lie above the frame's API slots (LUA_MINSTACK = 20): index 21 was "unacceptable"
+      lua.lua_checkstack(co, 4)
       const values = new Array<unknown>(n)
       for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1)
       meter.detach()
