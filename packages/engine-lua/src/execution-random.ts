@@ -41,6 +41,17 @@ export function executionRandom(seed?: number): ExecutionRandom {
   return source
 }
 
+/**
+ * Where one execution starts numbering its objects (the ids `tostring(t)` shows as
+ * addresses): a random point in [2^40, 2^40 + 2^39), far above the ids of the objects
+ * made at setup, so addresses count only the execution's own allocations, from an
+ * origin nobody else knows.
+ */
+export function addressBase(): number {
+  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2)) as unknown as [number, number]
+  return 2 ** 40 + (hi & 0x7f) * 2 ** 32 + lo
+}
+
 // --- internal ---
 
 function mulberry32(n: number): () => number {

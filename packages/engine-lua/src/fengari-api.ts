@@ -65,6 +65,10 @@ export interface GlobalState {
   l_registry: TValue
   mainthread: LuaState
   mt: (LuaTable | null | undefined)[]
+  /** Next object id: what `tostring(t)` shows as the address. */
+  id_counter: number
+  /** Ids given to JS functions (light C functions) the first time they are printed. */
+  ids: WeakMap<object, number>
 }
 
 /** A function callable from Lua: receives the state, returns the number of results. */

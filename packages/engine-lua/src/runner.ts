@@ -4,7 +4,7 @@ import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 import type { LuaSandbox } from './lua-state.js'
-import { executionRandom } from './execution-random.js'
+import { addressBase, executionRandom } from './execution-random.js'
 import { Meter } from './meter.js'
 import type { RunContext } from './run-context.js'
 import { scriptRuntimeError } from './script-errors.js'
@@ -37,6 +37,9 @@ export async function runScript(
   const meter = new Meter(f, execution, { g: L.l_G, baseline: state.baseline, shared: input.compiler.shared })
   const run = makeContext(state, request, meter)
   state.run = run
+  // addresses (tostring) must not count what earlier executions on this state allocated
+  L.l_G.id_counter = addressBase()
+  L.l_G.ids = new WeakMap()
   meter.attach()
   try {
     lua.lua_settop(L, 0)
