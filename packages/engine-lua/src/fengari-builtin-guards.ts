@@ -8,6 +8,12 @@ import type { SourcePatch } from './fengari-loader.js'
  */
 export const FENGARI_BUILTIN_PATCHES: readonly SourcePatch[] = [
   {
+    file: 'llex.js',
+    why: 'compiling: a single token (a 10 MB numeral, string or comment) is read one character at a time without a step; each character is one',
+    find: 'const next = function(ls) {\n    ls.current = ls.z.zgetc();',
+    replace: 'const next = function(ls) {\n    __polyhost.step(ls.L);\n    ls.current = ls.z.zgetc();',
+  },
+  {
     file: 'sprintf-js',
     why: 'string.format: sprintf-js caches the parse of every format spec it sees, process-wide (621,600 specs kept ~233 MB after host.close())',
     find: '        if (sprintf_cache[fmt]) {\n            return sprintf_cache[fmt]\n        }\n',

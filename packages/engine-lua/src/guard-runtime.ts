@@ -71,6 +71,27 @@ export class GuardRuntime {
     return prev
   }
 
+  /**
+   * Runs `fn` with `sink` attached (asked every `stepChunk` steps), then puts back whatever
+   * was attached before, counts included (a module compiled in the middle of an execution
+   * is not charged to it).
+   */
+  isolated<T>(sink: GuardSink | null, fn: () => T, stepChunk = IDLE_STEPS): T {
+    const { sink: prevSink, maxDepth, pending, slack, stepsLeft, stepsChunk } = this
+    this.attach(sink)
+    this.setStepChunk(stepChunk)
+    try {
+      return fn()
+    } finally {
+      this.sink = prevSink
+      this.maxDepth = maxDepth
+      this.pending = pending
+      this.slack = slack
+      this.stepsLeft = stepsLeft
+      this.stepsChunk = stepsChunk
+    }
+  }
+
   /** Steps done since the last refill (for a final flush). */
   takeSteps(): number {
     const done = this.stepsChunk - this.stepsLeft
