@@ -49,6 +49,8 @@ describe('builtin work counts as instructions', () => {
     ['string.pack', "string.pack(string.rep('x', 1e6))"],
     ['string.unpack', "string.unpack(string.rep('x', 1e6), string.rep('\\0', 1e6))"],
     ['string.packsize', "string.packsize(string.rep('x', 1e6))"],
+    ['string.upper', "local s = string.rep('a', 1e6) for i = 1, 300 do string.upper(s) end"],
+    ['string.lower', "local s = string.rep('A', 1e6) for i = 1, 300 do string.lower(s) end"],
   ]
   let host: Host
   beforeAll(async () => {
@@ -68,6 +70,8 @@ describe('builtin work counts as instructions', () => {
 describe('builtins check the memory budget before producing large output', () => {
   const cases: [string, string][] = [
     ['string.rep', "return #string.rep('x', 6e7)"],
+    ['string.reverse', "local s = string.rep('x', 1e7) return #s:reverse()"],
+    ['string.upper', "local s = string.rep('x', 1e7) return #s:upper()"],
     ['gsub', "local big = string.rep('y', 1e5) return #string.gsub(string.rep('x', 1000), 'x', function() return big end)"],
     ['table.concat', "local t, big = {}, string.rep('y', 1e5) for i = 1, 1000 do t[i] = big end return #table.concat(t)"],
     [
@@ -89,6 +93,12 @@ describe('builtins check the memory budget before producing large output', () =>
 // loaded machine cost up to ~30 ns a byte here); before, the numeral case ran 40 s.
 describe('work at memory speed', () => {
   const SLOW = { ...ROOMY, timeoutMs: 5 * TIMEOUT }
+
+  it('string.reverse, upper and lower of 10 MB are correct and quick', async () => {
+    const src = "local s = string.rep('aB1', 3e6) return s:reverse():sub(1, 6), s:upper():sub(-3), s:lower():sub(1, 3), #s:reverse()"
+    const r = await runInChild(src, { limits: SLOW, heapMB: 512 })
+    expect(r.values, JSON.stringify(r)).toEqual(['1Ba1Ba', 'AB1', 'ab1', 9e6])
+  }, 60_000)
 
   it('string.rep of 30 MB with a separator', async () => {
     const r = await runInChild("return #string.rep('ab', 1e7, ',')", { limits: SLOW, heapMB: 512 })
