@@ -2,6 +2,8 @@ import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js
 import { luaText } from './lua-strings.js'
 import type { RunContext } from './run-context.js'
 
+const T_TABLE = 5
+
 /** What the engine-provided functions need from their state. */
 export interface BuiltinHost {
   readonly f: Fengari
@@ -150,8 +152,11 @@ export function makeArray(host: BuiltinHost): LuaCFunction {
     }
     lua.lua_settop(L, 1)
     if (lua.lua_getmetatable(L, 1)) return raise(f, L, "bad argument #1 to 'array' (table already has a metatable)")
-    const t = (L.stack[L.top - 1] as { value: LuaTable }).value
-    t.metatable = host.arrayMeta()
+    // through lua_setmetatable: its guard refuses frozen shared tables and marks watched ones dirty
+    const { TValue } = f.internal
+    lua.lua_checkstack(L, 1)
+    L.stack[L.top++] = new TValue(T_TABLE, host.arrayMeta())
+    lua.lua_setmetatable(L, 1)
     return 1
   }
 }

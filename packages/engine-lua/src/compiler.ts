@@ -1,4 +1,5 @@
-import { ScriptSyntaxError } from '@polyhost/core'
+import { LimitExceededError, ScriptSyntaxError } from '@polyhost/core'
+import { CompileMeter } from './compile-meter.js'
 import type { Fengari, LClosure, LuaState, Proto } from './fengari-api.js'
 import { slot } from './converter.js'
 import { luaText } from './lua-strings.js'
@@ -16,19 +17,30 @@ export class LuaCompiler {
   readonly shared = new WeakSet<object>()
   private readonly L: LuaState
 
-  constructor(private readonly f: Fengari) {
+  /** `timeBudget`: milliseconds a compile may take (read per compile: the policy may change). */
+  constructor(
+    private readonly f: Fengari,
+    private readonly timeBudget: () => number | false = () => false,
+  ) {
     this.L = f.lauxlib.luaL_newstate()
   }
 
-  /** Parses `source` as chunk `name`; throws ScriptSyntaxError with the line. */
+  /**
+   * Parses `source` as chunk `name`; throws ScriptSyntaxError with the line, or
+   * LimitExceededError('timeout') when parsing takes longer than the time budget.
+   */
   compile(source: string, name: string): Proto {
     const { lua, lauxlib } = this.f
     const L = this.L
     lua.lua_settop(L, 0)
-    const status = lauxlib.luaL_loadbufferx(L, encoder.encode(source), null, chunkName(name), 't')
+    const budget = this.timeBudget()
+    const meter = budget === false ? null : new CompileMeter(this.f, budget)
+    const bytes = encoder.encode(source)
+    const status = this.f.guards.isolated(meter, () => lauxlib.luaL_loadbufferx(L, bytes, null, chunkName(name), 't'), 1024)
     if (status !== lua.LUA_OK) {
       const raw = luaText(lua.lua_tolstring(L, -1))
       lua.lua_settop(L, 0)
+      if (meter?.tripped !== undefined) throw new LimitExceededError('timeout', meter.tripped, meter.maxMs)
       throw syntaxError(raw, name)
     }
     const proto = (slot(L, -1).value as LClosure).p

@@ -9,6 +9,7 @@ import {
   type ModuleDefinition,
   type ScriptEngine,
   ScriptRuntimeError,
+  ScriptSyntaxError,
   type SourceText,
   StatePool,
   type StateFactory,
@@ -35,7 +36,7 @@ export class LuaEngine implements ScriptEngine {
   private readonly counters = { compiles: 0, executions: 0, discarded: 0 }
 
   private constructor(f: Fengari, env: EngineEnvironment, options: LuaEngineOptions) {
-    this.compiler = new LuaCompiler(f)
+    this.compiler = new LuaCompiler(f, () => env.security.policy.limits.timeoutMs)
     const deps: StateDeps = {
       f,
       env,
@@ -114,7 +115,9 @@ export class LuaEngine implements ScriptEngine {
       try {
         p = this.compiler.compile(def.source, def.name)
       } catch (e) {
-        p = e as Error
+        // only a syntax error is a property of the source; a compile over its time budget may succeed later
+        if (!(e instanceof ScriptSyntaxError)) throw e
+        p = e
       }
       this.modules.set(def, p)
     }

@@ -23,6 +23,11 @@ export interface TString {
 /** A Lua table (fengari's Table): entries in a Map keyed by hash, in insertion order. */
 export interface LuaTable {
   strong: Map<unknown, { key: TValue; value: TValue }>
+  /**
+   * Deleted entries kept (by hash) until the next insertion, so `next` can continue a
+   * traversal past a key set to nil. A string key's hash is a copy of the whole string.
+   */
+  dead_strong: Map<unknown, unknown>
   metatable: LuaTable | null
   /** Polyhost guard slot (see fengari-guards.ts). */
   polyhost: unknown
@@ -63,6 +68,10 @@ export interface GlobalState {
   l_registry: TValue
   mainthread: LuaState
   mt: (LuaTable | null | undefined)[]
+  /** Next object id: what `tostring(t)` shows as the address. */
+  id_counter: number
+  /** Ids given to JS functions (light C functions) the first time they are printed. */
+  ids: WeakMap<object, number>
 }
 
 /** A function callable from Lua: receives the state, returns the number of results. */

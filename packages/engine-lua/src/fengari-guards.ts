@@ -1,3 +1,4 @@
+import { FENGARI_BUILTIN_PATCHES } from './fengari-builtin-guards.js'
 import type { SourcePatch } from './fengari-loader.js'
 
 /**
@@ -221,4 +222,6 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     find: 'if (typeof process === "undefined") {',
     replace: 'if (true) {  /* polyhost: the Node-only os functions reach the host */',
   },
+  // --- builtins whose work grows with their input (fengari-builtin-guards.ts) ---------------
+  ...FENGARI_BUILTIN_PATCHES,
 ]

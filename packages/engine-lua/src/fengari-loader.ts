@@ -5,7 +5,7 @@ import { compileFunction } from 'node:vm'
 
 /** One exact text replacement in a fengari source file. */
 export interface SourcePatch {
-  /** File under `fengari/src`, e.g. `'lvm.js'`. */
+  /** File under `fengari/src`, e.g. `'lvm.js'`, or a privately loaded package (`'sprintf-js'`). */
   readonly file: string
   /** Text that must occur exactly once in the file. */
   readonly find: string
@@ -14,8 +14,14 @@ export interface SourcePatch {
   readonly why: string
 }
 
-/** Node modules fengari may load; everything else it asks for gets an inert stub. */
-const ALLOWED_EXTERNAL = new Set(['sprintf-js', 'os'])
+/** Node modules fengari may load from the host; everything else it asks for gets an inert stub. */
+const ALLOWED_EXTERNAL = new Set(['os'])
+/**
+ * Node modules fengari gets a private, patchable copy of (patches name them by package:
+ * `file: 'sprintf-js'`): module state such as sprintf-js's format cache is then neither
+ * shared with the host nor changed for it.
+ */
+const PRIVATE_EXTERNAL = new Set(['sprintf-js'])
 
 /**
  * Loads a private copy of fengari's CommonJS module graph with `patches` applied to the
@@ -39,11 +45,10 @@ export function loadPatchedFengari(
   const applied = new Set<SourcePatch>()
   const cache = new Map<string, { exports: unknown }>()
 
-  const load = (file: string): unknown => {
+  const load = (file: string, filename = join(srcDir, file)): unknown => {
     const hit = cache.get(file)
     if (hit) return hit.exports
     if (Object.hasOwn(substitutes, file)) return substitutes[file]
-    const filename = join(srcDir, file)
     let source = readFileSync(filename, 'utf8')
     for (const p of byFile.get(file) ?? []) {
       const at = source.indexOf(p.find)
@@ -56,10 +61,11 @@ export function loadPatchedFengari(
     const module = { exports: {} as unknown }
     cache.set(file, module)
     const fn = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname', '__polyhost'], {
-      filename: `fengari/src/${file}`,
+      filename: PRIVATE_EXTERNAL.has(file) ? file : `fengari/src/${file}`,
     })
     const localRequire = (spec: string): unknown => {
       if (spec.startsWith('./')) return load(spec.slice(2))
+      if (PRIVATE_EXTERNAL.has(spec)) return load(spec, fengariRequire.resolve(spec))
       if (ALLOWED_EXTERNAL.has(spec)) return fengariRequire(spec)
       return inertModule(spec)
     }

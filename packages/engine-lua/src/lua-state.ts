@@ -61,7 +61,10 @@ export class LuaSandbox implements BuiltinHost {
       converters: deps.env.converters,
       maxDepth: deps.env.maxDepth,
       arrayMeta: () => this.arrayMetaTable,
-      hostFunction: (fn) => (L2) => this.callHostFunction(L2, fn),
+      hostFunction: (fn) => {
+        const owner = this.run
+        return (L2) => this.callHostFunction(L2, fn, owner)
+      },
     })
     this.tables = buildSandbox(this, L, this.security)
     const baseIdx = lua.lua_gettop(L)
@@ -274,7 +277,7 @@ export class LuaSandbox implements BuiltinHost {
       L.stack[L.top++] = new internal.TValue(val.type, val.value)
       lua.lua_rawset(L, -3)
     }
-    fresh.polyhost = { frozen: false, dirty: false } satisfies TableGuard
+    fresh.polyhost = this.security.policy.readOnlyBuiltins ? FROZEN : ({ frozen: false, dirty: false } satisfies TableGuard)
     lib.table = fresh
     lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
     lua.lua_getfield(L, -1, '__index')
@@ -321,13 +324,23 @@ export class LuaSandbox implements BuiltinHost {
     return 1
   }
 
-  private callHostFunction(L: LuaState, fn: (...args: unknown[]) => unknown): number {
+  /**
+   * A host function from `globals` (or a value): metered like a bridge method (the
+   * execution is live, the call counts against bridgeCalls) and callable only in the
+   * execution whose values it came with.
+   */
+  private callHostFunction(L: LuaState, fn: (...args: unknown[]) => unknown, owner: RunContext | undefined): number {
     const run = this.current(L)
+    if (run !== owner) return raise(this.f, L, 'host function called outside its execution')
     const { lua } = this.f
     const n = lua.lua_gettop(L)
     let out: unknown
     let failure: unknown
     try {
+      const ex = run.execution
+      ex.check()
+      const max = ex.limits.bridgeCalls
+      if (max !== false && ++ex.bridgeCalls > max) throw ex.trip('bridgeCalls', ex.bridgeCalls, max)
       const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1))
       out = fn(...args)
       if (out instanceof Promise) {

@@ -69,6 +69,7 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
       case T_TABLE: {
         const t = v.value as LuaTable
         bytes += SIZES.table + t.strong.size * SIZES.entry
+        if (t.dead_strong.size > 0) bytes += deadEntries(t)
         if (t.metatable) value({ type: T_TABLE, value: t.metatable })
         for (const e of t.strong.values()) {
           value(e.key)
@@ -110,6 +111,16 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
 }
 
 // --- internal ---
+
+/**
+ * Deleted entries a table still holds: the entry, and for a string key its hash (a JS
+ * string as long as the key). The key's TString itself is released (fengari nils it).
+ */
+function deadEntries(t: LuaTable): number {
+  let bytes = t.dead_strong.size * SIZES.entry
+  for (const hash of t.dead_strong.keys()) if (typeof hash === 'string') bytes += hash.length
+  return bytes
+}
 
 function proto(p: Proto, seen: Set<object>, skip: WeakSet<object> | undefined, value: (v: TValue) => void): number {
   if (seen.has(p) || skip?.has(p)) return 0

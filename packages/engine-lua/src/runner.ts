@@ -4,6 +4,7 @@ import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 import type { LuaSandbox } from './lua-state.js'
+import { addressBase, executionRandom } from './execution-random.js'
 import { Meter } from './meter.js'
 import type { RunContext } from './run-context.js'
 import { scriptRuntimeError } from './script-errors.js'
@@ -36,6 +37,9 @@ export async function runScript(
   const meter = new Meter(f, execution, { g: L.l_G, baseline: state.baseline, shared: input.compiler.shared })
   const run = makeContext(state, request, meter)
   state.run = run
+  // addresses (tostring) must not count what earlier executions on this state allocated
+  L.l_G.id_counter = addressBase()
+  L.l_G.ids = new WeakMap()
   meter.attach()
   try {
     lua.lua_settop(L, 0)
@@ -85,6 +89,8 @@ export async function runScript(
       }
       if (status !== lua.LUA_OK) throw scriptRuntimeError(f, L, co, input.name, state.converter)
       const n = lua.lua_gettop(co)
+      // the returned values may lie above the frame's API slots (LUA_MINSTACK = 20): index 21 was "unacceptable"
+      lua.lua_checkstack(co, 4)
       const values = new Array<unknown>(n)
       for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1)
       meter.detach()
@@ -101,27 +107,15 @@ export async function runScript(
 function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter): RunContext {
   const { execution } = request
   const det = execution.init.security.policy.determinism
-  let next: () => number = Math.random
-  const seed = (n: number) => {
-    let s = Math.floor(n) >>> 0 || 1
-    // mulberry32: small, fast, good enough for scripts; never shared between executions
-    next = () => {
-      s = (s + 0x6d2b79f5) >>> 0
-      let t = s
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
-  if (det.random === 'seeded') seed(det.seed)
+  const random = executionRandom(det.random === 'seeded' ? det.seed : undefined)
   const frozenNow = det.time === 'frozen' ? (det.now ?? execution.startedAtEpoch) : undefined
   return {
     execution,
     meter,
     converter: state.converter,
     thread: state.L,
-    random: () => next(),
-    seed,
+    random: random.next,
+    seed: random.seed,
     now: () => frozenNow ?? Date.now(),
     pending: undefined,
     outcome: undefined,

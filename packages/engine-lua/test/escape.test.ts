@@ -138,6 +138,19 @@ for (const preset of PRESETS) {
       expect(v).toBe(true)
     })
 
+    it('array() cannot mark shared tables: the next execution sees no metatable it set', async () => {
+      const shared = ['getmetatable("")', 'os', 'string', 'table', 'math', 'io', 'debug', 'coroutine', 'utf8']
+      const marks = shared.map((t) => `if ${t} then pcall(array, ${t}) end`).join(' ')
+      const a = await host.execute({ language: 'lua', source: `${marks} return (pcall(array, getmetatable("")))` })
+      expect(a.value).toBe(false)
+      const seen = shared.map((t) => `(${t} and getmetatable(${t}) or 'none')`).join(', ')
+      const b = await host.execute({ language: 'lua', source: `return ${seen}` })
+      expect(b.values).toEqual(shared.map(() => 'none'))
+      // a library table stays read-only where it was (strict: string.format cannot be replaced)
+      const w = await run('return (pcall(function() string.format = print end))')
+      expect(w).toBe(preset !== 'strict')
+    })
+
     it('shared library tables cannot be changed through rawset or setmetatable when read-only', async () => {
       const v = await run(`
         local ok1 = pcall(rawset, string, 'x', 1)

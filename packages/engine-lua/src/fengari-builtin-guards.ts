@@ -1,0 +1,104 @@
+import type { SourcePatch } from './fengari-loader.js'
+
+/**
+ * Changes to fengari 0.1.5 that bound the builtins whose work grows with their input
+ * (string building, numerals, utf8 scans, pack formats). Part of FENGARI_PATCHES; each
+ * calls the guard runtime (`__polyhost`, see guard-runtime.ts) and has a test in
+ * test/builtin-limits.test.ts.
+ */
+export const FENGARI_BUILTIN_PATCHES: readonly SourcePatch[] = [
+  {
+    file: 'llex.js',
+    why: 'compiling: a single token (a 10 MB numeral, string or comment) is read one character at a time without a step; each character is one',
+    find: 'const next = function(ls) {\n    ls.current = ls.z.zgetc();',
+    replace: 'const next = function(ls) {\n    __polyhost.step(ls.L);\n    ls.current = ls.z.zgetc();',
+  },
+  {
+    file: 'sprintf-js',
+    why: 'string.format: sprintf-js caches the parse of every format spec it sees, process-wide (621,600 specs kept ~233 MB after host.close())',
+    find: '        if (sprintf_cache[fmt]) {\n            return sprintf_cache[fmt]\n        }\n',
+    replace: '',
+  },
+  {
+    file: 'sprintf-js',
+    why: 'string.format: see above (nothing is stored)',
+    find: '        return sprintf_cache[fmt] = parse_tree',
+    replace: '        return parse_tree',
+  },
+  {
+    file: 'lauxlib.js',
+    why: 'builtins: every luaL_Buffer addition is a step (os.date, string.format/%q, gsub replacements, concat, utf8.char, pack ran seconds without a deadline check)',
+    find: 'const luaL_prepbuffsize = function(B, sz) {\n',
+    replace: 'const luaL_prepbuffsize = function(B, sz) {\n    __polyhost.step(B.L);\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.rep: one JS call per copy (6e7 copies ran 1.25 s); copies now double natively, after the memory check of luaL_buffinitsize',
+    find: "        let pi = 0;\n        while (n-- > 1) {  /* first n-1 copies (followed by separator) */\n            p.set(s, pi);\n            pi += l;\n            if (lsep > 0) {  /* empty 'memcpy' is not that cheap */\n                p.set(sep, pi);\n                pi += lsep;\n            }\n        }\n        p.set(s, pi);  /* last copy (not followed by separator) */",
+    replace: '        __polyhost.repeat(p, s, sep, totallen);',
+  },
+  {
+    file: 'lobject.js',
+    why: 'numerals: fengari decodes the whole string one character at a time (a 14M-digit string: 3.1 s, +470 MB); a long one is scanned as bytes',
+    find: 'const lua_str2number = function(s) {\n    try {',
+    replace: 'const lua_str2number = function(s) {\n    if (s.length > 256) return __polyhost.str2number(s);\n    try {',
+  },
+  {
+    file: 'lobject.js',
+    why: "numerals: the scan for '.xXnN' called indexOf on an array per byte",
+    find: '    let pmode = 0;\n    for (let i=0; i<l; i++) {\n        let v = s[i];\n        if (SIGILS.indexOf(v) !== -1) {\n            pmode = v;\n            break;\n        }\n    }',
+    replace: '    let pmode = __polyhost.numeralMode(s);',
+  },
+  {
+    file: 'lutf8lib.js',
+    why: 'utf8.len decodes the whole string without hooks',
+    find: '            return 2;\n        }\n        posi = dec.pos;\n        n++;\n',
+    replace: '            return 2;\n        }\n        posi = dec.pos;\n        n++;\n        __polyhost.step(L);\n',
+  },
+  {
+    file: 'lutf8lib.js',
+    why: 'utf8.codepoint decodes up to a million characters per call without hooks',
+    find: '        lua_pushinteger(L, dec.code);\n        posi = dec.pos;\n        n++;\n',
+    replace: '        lua_pushinteger(L, dec.code);\n        posi = dec.pos;\n        n++;\n        __polyhost.step(L);\n',
+  },
+  {
+    file: 'lutf8lib.js',
+    why: 'utf8.offset walks backwards character by character without hooks',
+    find: '                } while (posi > 0 && iscont(s[posi]));\n                n++;\n',
+    replace: '                } while (posi > 0 && iscont(s[posi]));\n                n++;\n                __polyhost.step(L);\n',
+  },
+  {
+    file: 'lutf8lib.js',
+    why: 'utf8.offset walks forwards character by character without hooks',
+    find: "                } while (iscont(s[posi]));  /* (cannot pass final '\\0') */\n                n--;\n",
+    replace:
+      "                } while (iscont(s[posi]));  /* (cannot pass final '\\0') */\n                n--;\n                __polyhost.step(L);\n",
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.pack/unpack/packsize: each format option is a step (a 60 MB format of paddings ran without hooks)',
+    find: 'const getdetails = function(h, totalsize, fmt) {\n',
+    replace: 'const getdetails = function(h, totalsize, fmt) {\n    __polyhost.step(h.L);\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.reverse: allocated its result unchecked and copied byte by byte (30 MB: 1.1 s); memory is checked first, the copy is native',
+    find: 'const str_reverse = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    let r = new Uint8Array(l);\n    for (let i=0; i<l; i++)\n        r[i] = s[l-1-i];',
+    replace:
+      'const str_reverse = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    __polyhost.alloc(L, l);\n    let r = new Uint8Array(l);\n    r.set(s);\n    r.reverse();',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.lower: allocated its result unchecked and looped without hooks (30 MB: 1.1 s); memory first, a step per KiB',
+    find: 'const str_lower = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    let r = new Uint8Array(l);\n    for (let i=0; i<l; i++) {\n',
+    replace:
+      'const str_lower = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    __polyhost.alloc(L, l);\n    let r = new Uint8Array(l);\n    for (let i=0; i<l; i++) {\n        if ((i & 1023) === 0) __polyhost.step(L);\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.upper: as string.lower',
+    find: 'const str_upper = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    let r = new Uint8Array(l);\n    for (let i=0; i<l; i++) {\n',
+    replace:
+      'const str_upper = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    __polyhost.alloc(L, l);\n    let r = new Uint8Array(l);\n    for (let i=0; i<l; i++) {\n        if ((i & 1023) === 0) __polyhost.step(L);\n',
+  },
+]
