@@ -171,6 +171,7 @@ export class NumberRuntime {
    */
   str2int(s: Uint8Array): { n: number; i: number } | null {
     if (this.lua51) return null
+    if (s.length > 64 && !mayBeLongInteger(s)) return null
     const m = INT_NUMERAL.exec(latin1(s))
     if (!m) return null
     const neg = m[1] === '-'
@@ -178,7 +179,11 @@ export class NumberRuntime {
     if (m[2] !== undefined) {
       v = BigInt.asIntN(64, BigInt(`0x${m[2]}`) * (neg ? -1n : 1n))
     } else {
-      v = BigInt(m[3] as string)
+      const digits = (m[3] as string).replace(/^0+/, '')
+      // more than 19 significant digits cannot fit 64 bits; BigInt() of a long numeral is
+      // super-linear (a 14M-digit string: ~4 s), so it never sees one
+      if (digits.length > 19) return null
+      v = BigInt(digits || '0')
       if (neg ? v > 2n ** 63n : v >= 2n ** 63n) return null
       if (neg) v = -v
     }
@@ -192,12 +197,19 @@ export class NumberRuntime {
     if (this.lua51) return strtoul(latin1(s), base)
     const m = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/.exec(latin1(s))
     if (!m) return null
-    const b = BigInt(base)
+    // digits go in chunks of up to 8 through Number arithmetic (exact below 36^8 < 2^53),
+    // so a long string costs one BigInt step per chunk, not per digit
+    const digits = (m[2] as string).toLowerCase()
     let v = 0n
-    for (const c of (m[2] as string).toLowerCase()) {
-      const d = Number.parseInt(c, 36)
-      if (d >= base) return null
-      v = BigInt.asUintN(64, v * b + BigInt(d))
+    for (let at = 0; at < digits.length; at += 8) {
+      const chunk = digits.slice(at, at + 8)
+      let part = 0
+      for (const c of chunk) {
+        const d = Number.parseInt(c, 36)
+        if (d >= base) return null
+        part = part * base + d
+      }
+      v = BigInt.asUintN(64, v * BigInt(base) ** BigInt(chunk.length) + BigInt(part))
     }
     return fit(BigInt.asIntN(64, m[1] === '-' ? -v : v))
   }
@@ -247,6 +259,27 @@ export class NumberRuntime {
 const LUA_TNUMFLT = 3
 const LUA_TNUMINT = 3 | (1 << 4)
 
+/**
+ * Whether a long byte string can still be an integer numeral: only a hex numeral or one padded
+ * with spaces or zeros can be; a decimal with more than 19 significant digits cannot fit 64 bits.
+ */
+function mayBeLongInteger(s: Uint8Array): boolean {
+  let i = 0
+  while (i < s.length && isSpace(s[i] as number)) i++
+  if (s[i] === 0x2b || s[i] === 0x2d) i++
+  if (s[i] === 0x30 && (s[i + 1] === 0x78 || s[i + 1] === 0x58)) return true
+  while (s[i] === 0x30) i++
+  let digits = 0
+  while (i < s.length && isDigit(s[i] as number) && digits <= 19) {
+    i++
+    digits++
+  }
+  return digits <= 19
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 9 && c <= 13)
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
+
 const INT_NUMERAL = /^[\t\n\v\f\r ]*([-+]?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))[\t\n\v\f\r ]*$/
 
 const NEG_NAN = new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0] as number
@@ -274,7 +307,12 @@ function fit(v: bigint): number {
 }
 
 function latin1(s: Uint8Array): string {
+  // one character per byte, built in slices: a per-byte `+=` made a 14 MB numeral cost seconds of GC
   let r = ''
-  for (let i = 0; i < s.length; i++) r += String.fromCharCode(s[i] as number)
+  for (let i = 0; i < s.length; i += LATIN1_SLICE) {
+    r += String.fromCharCode.apply(null, s.subarray(i, i + LATIN1_SLICE) as unknown as number[])
+  }
   return r
 }
+
+const LATIN1_SLICE = 8192
