@@ -62,6 +62,7 @@ export class LuaSandbox implements BuiltinHost {
       maxDepth: deps.env.maxDepth,
       arrayMeta: () => this.arrayMetaTable,
       hostFunction: (fn) => (L2) => this.callHostFunction(L2, fn),
+      execution: () => this.run?.execution,
     })
     this.tables = buildSandbox(this, L, this.security)
     const baseIdx = lua.lua_gettop(L)
@@ -328,7 +329,8 @@ export class LuaSandbox implements BuiltinHost {
     let out: unknown
     let failure: unknown
     try {
-      const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1))
+      const guard = run.converter.guard()
+      const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1, guard))
       out = fn(...args)
       if (out instanceof Promise) {
         out.catch(() => undefined)

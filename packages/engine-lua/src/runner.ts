@@ -46,9 +46,10 @@ export async function runScript(
     } catch (e) {
       throw readFailure(e)
     }
+    const guard = state.converter.guard()
     for (const [name, value] of entries) {
       try {
-        state.converter.pushGlobal(L, name, value)
+        state.converter.pushGlobal(L, name, value, guard)
       } catch (e) {
         throw readFailure(e, `$.${name}`)
       }
@@ -86,7 +87,8 @@ export async function runScript(
       if (status !== lua.LUA_OK) throw scriptRuntimeError(f, L, co, input.name, state.converter)
       const n = lua.lua_gettop(co)
       const values = new Array<unknown>(n)
-      for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1)
+      const guard = state.converter.guard()
+      for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1, guard)
       meter.detach()
       return { result: execution.result(n === 0 ? undefined : values[0], values), run }
     }

@@ -3,6 +3,7 @@ import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats, LogEntry, Logger } from '../contracts.js'
 import { BridgeError, CancelledError, EngineCrashedError, EngineNotFoundError, LimitExceededError } from '../errors.js'
 import type { Execution } from '../execution.js'
+import { hostErrorText } from '../sanitize.js'
 import {
   ABORT_CANCELLED,
   ABORT_OTHER,
@@ -414,5 +415,5 @@ function collateral(): Error {
 }
 
 function uncloneable(path: string, e: unknown): Error {
-  return new BridgeError(`${path}: the result cannot be passed to the script's worker (${(e as Error).message})`, path)
+  return new BridgeError(`${path}: the result cannot be passed to the script's worker (${hostErrorText(e)})`, path)
 }
