@@ -33,6 +33,7 @@ interface Job {
   limits: { timeoutMs: number; memoryBytes?: number }
   isolation?: 'worker'
   bridgeString?: number
+  bridgeRefs?: number
 }
 
 function runBounded(job: Job): Promise<Outcome> {
@@ -91,6 +92,17 @@ describe('Lua: results and thrown values convert under the budget', () => {
       source: manyRefsLua(250),
       limits: { timeoutMs: 10_000, memoryBytes: 16 * MiB },
       isolation: 'worker',
+    }
+    await expectBounded(job, ['memory'], 16)
+  })
+
+  it('worker: a bridge result of 250 references to 1 MiB is counted before it is posted to the worker', async () => {
+    const job: Job = {
+      language: 'lua',
+      source: 'local t = many.get() return #t',
+      limits: { timeoutMs: 10_000, memoryBytes: 16 * MiB },
+      isolation: 'worker',
+      bridgeRefs: 250,
     }
     await expectBounded(job, ['memory'], 16)
   })

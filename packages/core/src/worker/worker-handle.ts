@@ -16,6 +16,7 @@ import {
   type ToWorker,
   type WorkerBoot,
 } from './protocol.js'
+import { checkCrossing } from './crossing.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
@@ -294,6 +295,7 @@ export class WorkerHandle {
             (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e) }),
           )
         } else {
+          checkCrossing(out, x)
           reply = { k: 'value', value: out }
         }
       } catch (e) {
@@ -313,6 +315,13 @@ export class WorkerHandle {
 
   private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
     if (this.exited || !this.flights.has(f.id)) return
+    if (r.k === 'value') {
+      try {
+        checkCrossing(r.value, f.execution)
+      } catch (e) {
+        r = { k: 'error', error: encodeError(e) }
+      }
+    }
     const logs = this.ship(f)
     const full = (x: typeof r) => ({ t: 'settle', id: f.id, call, reply: { ...x, logs, bridgeCalls: f.execution.bridgeCalls } }) as const
     try {
