@@ -12,11 +12,15 @@ export function checkCrossing(value: unknown, owner: BudgetOwner): void {
   const budget = new ConversionBudget(owner)
   const seen = new Set<object>()
   const walk = (v: unknown): void => {
-    if (typeof v === 'string') return budget.addString(v.length)
+    if (typeof v === 'string') {
+      budget.addString(v.length)
+      return
+    }
     if (typeof v !== 'object' || v === null || seen.has(v)) return
     seen.add(v)
-    if (ArrayBuffer.isView(v)) return budget.addString(v.byteLength)
-    if (Array.isArray(v)) {
+    if (ArrayBuffer.isView(v)) {
+      budget.addString(v.byteLength)
+    } else if (Array.isArray(v)) {
       budget.add(CONTAINER_BYTES + v.length * ENTRY_BYTES, 1 + v.length)
       for (const item of v) walk(item)
     } else if (v instanceof Map) {
