@@ -1,8 +1,9 @@
 import type { z } from 'zod'
 import type { BridgeContext, BridgeMethod } from './bridges.js'
 import type { LogLevel } from './contracts.js'
-import { BridgeError, isFatal, sanitizeScriptMessage } from './errors.js'
+import { BridgeError, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
 import type { Execution } from './execution.js'
+import { hostErrorText } from './sanitize.js'
 
 /** Handlers declared `async` (their promise is known before they run). */
 const AsyncFunctionPrototype = Object.getPrototypeOf(async () => undefined)
@@ -59,7 +60,8 @@ export function describeIssue(prefix: string, error: z.ZodError, value: unknown)
       text = `expected ${expected.join(' or ')}, received ${typeName(inner())}`
     }
   }
-  return `${prefix}${where}: ${text}`
+  // a schema's custom message is host text: sanitised like every message a script sees
+  return sanitizeScriptMessage(`${prefix}${where}: ${text}`)
 }
 
 // --- internal ---
@@ -82,16 +84,25 @@ function validateArgs(path: string, method: BridgeMethod, raw: readonly unknown[
 
 function validateResult(path: string, method: BridgeMethod, value: unknown): unknown {
   if (!method.returns) return value
-  const r = method.returns.safeParse(value)
-  if (!r.success) throw new BridgeError(describeIssue(`${path}: invalid return value`, r.error, value), path)
-  return r.data
+  let problem: string | undefined
+  try {
+    const r = method.returns.safeParse(value)
+    if (r.success) return r.data
+    problem = describeIssue(`${path}: invalid return value`, r.error, value)
+  } catch (e) {
+    // a getter or Proxy trap of the handler's result threw while the schema read it
+    if (isFatal(e) || e instanceof PolyhostError) throw e
+    const text = hostErrorText(e)
+    throw new BridgeError(`${path}: invalid return value${text ? `: ${text}` : ''}`, path, { cause: e })
+  }
+  throw new BridgeError(problem, path)
 }
 
 function handlerError(path: string, e: unknown): Error {
   if (isFatal(e) || e instanceof BridgeError) return e as Error
   // the handler's message only: never its stack, and never a host path it mentions
-  const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : ''
-  return new BridgeError(raw ? sanitizeScriptMessage(raw) : `${path} failed`, path, { cause: e })
+  const text = hostErrorText(e)
+  return new BridgeError(text || `${path} failed`, path, { cause: e })
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {

@@ -1,6 +1,7 @@
 import { type LimitName, PolicyError, PolyhostError } from '@polyhost/security'
+import { sanitizeScriptMessage } from './sanitize.js'
 
-export { PolicyError, PolyhostError }
+export { PolicyError, PolyhostError, sanitizeScriptMessage }
 
 /** The script did not parse. */
 export class ScriptSyntaxError extends PolyhostError {
@@ -130,21 +131,4 @@ export class InvalidArgumentError extends PolyhostError {
 /** Errors that end an execution whatever the script does: never catchable by the script. */
 export function isFatal(e: unknown): e is LimitExceededError | CancelledError | EngineCrashedError {
   return e instanceof LimitExceededError || e instanceof CancelledError || e instanceof EngineCrashedError
-}
-
-/**
- * Absolute host paths (`/srv/app/x.js:3:9`, `file:///…`, `C:\\…`, `node:internal/…`). A POSIX
- * path needs a directory part and must start a word, so `a/b` or `1/2/3` in a message stay.
- */
-const HOST_PATH =
-  /(?<![\w/.:-])(?:file:\/\/)?\/(?:[\w.@+~%-]+\/)+[\w.@+~%-]*(?::\d+)*|file:\/\/\S+|node:internal\/[\w/.-]+(?::\d+)*|\b[A-Za-z]:\\[^\s'")]+/g
-/** A stack frame line that points into the host (`    at fn (<host>)`). */
-const HOST_FRAME = /\n[ \t]*at [^\n]*<host>[^\n]*/g
-
-/**
- * Makes a message safe to show to a script or its author: host file paths become `<host>`
- * and host stack frames are dropped.
- */
-export function sanitizeScriptMessage(message: string): string {
-  return String(message).replace(HOST_PATH, '<host>').replace(HOST_FRAME, '')
 }

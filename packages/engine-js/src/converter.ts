@@ -1,10 +1,16 @@
 import {
+  type BudgetOwner,
+  CONTAINER_BYTES,
+  ConversionBudget,
   ConversionGuard,
   type ConverterRegistry,
+  type CustomType,
   classifyHostValue,
   dateType,
+  ENTRY_BYTES,
   hasLoneSurrogate,
   isPlainObject,
+  sameData,
   setSafe,
 } from '@polyhost/core'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
@@ -24,6 +30,14 @@ export interface ConverterHost {
   newString(s: string): QuickJSHandle
   /** Wraps a host function for the guest (bridge semantics: validation-free, counted). */
   hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle
+  /** The execution running on the state, whose deadline and memory budget bound conversions. */
+  readonly execution?: BudgetOwner | undefined
+}
+
+/** A value made by a custom type: its type and the data `toScript` gave the script. */
+interface CustomOrigin {
+  readonly type: CustomType
+  readonly sent: unknown
 }
 
 /**
@@ -31,16 +45,34 @@ export interface ConverterHost {
  * data (the common case) crosses as one JSON string in either direction, about twice as
  * fast as building handle trees; anything JSON cannot carry exactly (undefined, NaN, -0,
  * BigInt, Uint8Array, Date, functions, custom types, cycles, depth) takes the exact path.
+ * Both run under the execution's deadline and memory budget (ConversionBudget): every copy
+ * of a repeated reference counts. A custom value comes back rebuilt only if the script left
+ * the data it was sent unchanged.
  */
 export class Converter {
+  /** Custom values sent during this execution, by the id their guest tag carries. */
+  private custom: CustomOrigin[] = []
+
   constructor(private readonly host: ConverterHost) {}
+
+  /** Forgets custom-type origins (between executions). */
+  clear(): void {
+    if (this.custom.length) this.custom = []
+  }
 
   /** Host → guest. The caller owns (and disposes) the returned handle. */
   toGuest(value: unknown): QuickJSHandle {
-    if (value !== null && typeof value === 'object' && this.isJsonPlain(value)) {
-      return this.fromJson(JSON.stringify(value))
+    let guard = this.guard(this.host.maxDepth)
+    try {
+      if (value !== null && typeof value === 'object' && this.isJsonPlain(value, this.host.maxDepth, guard.budget)) {
+        return this.fromJson(JSON.stringify(value))
+      }
+      guard = this.guard(this.host.maxDepth)
+      return this.build(value, guard, undefined)
+    } catch (e) {
+      // a host getter or trap that threw: a ConversionError at its path, its text sanitised
+      throw guard.failure(e)
     }
-    return this.build(value, new ConversionGuard(this.host.maxDepth), undefined)
   }
 
   /**
@@ -50,23 +82,41 @@ export class Converter {
   toGuestOrJson(record: object): QuickJSHandle {
     // the record itself (globals, context) is a wrapper: its values get the full depth
     const depth = this.host.maxDepth + 1
-    if (this.isJsonPlain(record, depth)) return this.host.newString(JSON.stringify(record))
-    return this.build(record, new ConversionGuard(depth), undefined)
+    let guard = this.guard(depth)
+    try {
+      if (this.isJsonPlain(record, depth, guard.budget)) return this.host.newString(JSON.stringify(record))
+      guard = this.guard(depth)
+      return this.build(record, guard, undefined)
+    } catch (e) {
+      throw guard.failure(e)
+    }
   }
 
-  /** Guest → host. Does not dispose `handle`. */
+  /** Guest → host. Does not dispose `handle`. Throws ConversionError or LimitExceededError. */
   toHost(handle: QuickJSHandle): unknown {
-    return this.read(handle, new ConversionGuard(this.host.maxDepth), [], undefined, true)
+    return this.read(handle, this.guard(this.host.maxDepth), [], undefined, true)
   }
 
   // --- internal ---
 
-  private isJsonPlain(root: object, maxDepth = this.host.maxDepth): boolean {
+  private guard(maxDepth: number): ConversionGuard {
+    const owner = this.host.execution
+    return new ConversionGuard(maxDepth, owner ? new ConversionBudget(owner) : undefined)
+  }
+
+  /**
+   * Whether `root` is plain data JSON carries exactly. The walk counts what the conversion
+   * will produce against `budget` (every copy of a repeated reference) before any of it is
+   * stringified, so a value too large for the budget trips before it is copied.
+   */
+  private isJsonPlain(root: object, maxDepth: number, budget: ConversionBudget | undefined): boolean {
     const { converters } = this.host
     const ancestors: object[] = []
     const walk = (v: unknown): boolean => {
       switch (typeof v) {
         case 'string':
+          budget?.addString(v.length)
+          return true
         case 'boolean':
           return true
         case 'number':
@@ -82,9 +132,15 @@ export class Converter {
       let ok = true
       if (Array.isArray(v)) {
         if (Object.getPrototypeOf(v) !== Array.prototype) ok = false
+        budget?.add(CONTAINER_BYTES + v.length * ENTRY_BYTES, 1 + v.length)
         for (let i = 0; ok && i < v.length; i++) ok = i in v && walk(v[i])
       } else if (isPlainObject(v)) {
-        for (const k in v) if (!(ok = Object.hasOwn(v, k) && k !== 'toJSON' && walk(v[k]))) break
+        let n = 0
+        for (const k in v) {
+          if (!(ok = Object.hasOwn(v, k) && k !== 'toJSON' && walk(v[k]))) break
+          n += k.length + ENTRY_BYTES
+        }
+        budget?.add(CONTAINER_BYTES + n, 1 + (n >>> 3))
       } else ok = false
       ancestors.pop()
       return ok
@@ -102,6 +158,7 @@ export class Converter {
       case 'number':
         return ctx.newNumber(v)
       case 'string':
+        guard.string(v.length)
         return this.string(v)
       case 'bigint':
         return ctx.newBigInt(v)
@@ -113,6 +170,7 @@ export class Converter {
         return this.host.hostFunction(v as (...args: unknown[]) => unknown)
       case 'bytes': {
         const b = kind.bytes
+        guard.string(b.byteLength)
         const copy = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
         return ctx.newArrayBuffer(copy).consume((ab) => this.host.call('newBytes', ab))
       }
@@ -121,20 +179,26 @@ export class Converter {
           return ctx.newNumber((v as Date).getTime()).consume((ms) => this.host.call('newDate', ms))
         }
         guard.enter(v as object, key)
-        const inner = this.build(kind.type.toScript(v), guard, undefined)
+        const sent = kind.type.toScript(v)
+        const inner = this.build(sent, guard, undefined)
         guard.leave(key !== undefined)
         if (ctx.typeof(inner) !== 'object' || ctx.sameValue(inner, ctx.null)) return inner
-        return ctx.newString(kind.type.name).consume((name) => inner.consume((h) => this.host.call('tag', h, name)))
+        // the tag carries the origin's id: what was sent is compared with what comes back
+        const tag = `${this.custom.push({ type: kind.type, sent }) - 1}:${kind.type.name}`
+        return ctx.newString(tag).consume((name) => inner.consume((h) => this.host.call('tag', h, name)))
       }
       case 'array':
-        return this.container(v as object, guard, key, ctx.newArray(), (v as unknown[]).entries())
-      case 'object':
-        return this.container(v as object, guard, key, ctx.newObject(), Object.entries(v as object))
+        return this.container(v as object, guard, key, ctx.newArray(), (v as unknown[]).entries(), (v as unknown[]).length)
+      case 'object': {
+        const entries = Object.entries(v as object)
+        return this.container(v as object, guard, key, ctx.newObject(), entries, entries.length)
+      }
       case 'map': {
         for (const k of kind.map.keys()) {
           if (typeof k !== 'string') throw guard.error('Map keys must be strings to cross')
         }
-        return this.container(v as object, guard, key, ctx.newObject(), kind.map.entries() as Iterable<[string, unknown]>)
+        const entries = kind.map.entries() as Iterable<[string, unknown]>
+        return this.container(v as object, guard, key, ctx.newObject(), entries, kind.map.size)
       }
       default:
         throw guard.error(kind.kind === 'unsupported' ? `cannot convert ${kind.what}` : `cannot convert ${kind.kind}`)
@@ -147,10 +211,11 @@ export class Converter {
     key: string | number | undefined,
     target: QuickJSHandle,
     entries: Iterable<[string | number, unknown]>,
+    count: number,
   ): QuickJSHandle {
     const { ctx } = this.host
     try {
-      guard.enter(v, key)
+      guard.enter(v, key, count)
       for (const [k, item] of entries) {
         const h = this.build(item, guard, k)
         try {
@@ -182,7 +247,7 @@ export class Converter {
       case 'number':
         return ctx.getNumber(h)
       case 'string':
-        return this.readString(h)
+        return this.readString(h, guard)
       case 'bigint':
         return ctx.getBigInt(h)
       case 'object':
@@ -193,7 +258,7 @@ export class Converter {
     if (ctx.sameValue(h, ctx.null)) return null
     if (tags && stack.length === 0) {
       const json = ctx.newNumber(this.host.maxDepth).consume((max) => this.host.call('plainJson', h, max))
-      const s = json.consume((j) => (ctx.typeof(j) === 'string' ? ctx.getString(j) : undefined))
+      const s = json.consume((j) => (ctx.typeof(j) === 'string' ? this.jsonText(j, guard) : undefined))
       if (s !== undefined) return JSON.parse(s)
     }
     const kind = this.host.call('kind', h, tags ? ctx.false : ctx.true).consume((k) => ctx.getNumber(k))
@@ -207,10 +272,12 @@ export class Converter {
       case 3:
         return new Date(this.host.call('dateMs', h).consume((ms) => ctx.getNumber(ms)))
       case 4: {
-        const name = this.host.call('tagOf', h).consume((n) => ctx.getString(n))
-        const type = this.host.converters.get(name)
+        const tag = this.host.call('tagOf', h).consume((n) => ctx.getString(n))
+        const origin = this.custom[Number.parseInt(tag, 10)]
         const raw = this.read(h, guard, stack, key, false)
-        return type ? type.fromScript(raw) : raw
+        // rebuilt only from data the script left as it was sent (and while the type is registered)
+        const live = origin && tag.endsWith(`:${origin.type.name}`) && this.host.converters.get(origin.type.name) === origin.type
+        return live && sameData(raw, origin.sent) ? origin.type.fromScript(raw) : raw
       }
       case 5: {
         const obj = this.host.call('mapObject', h)
@@ -236,16 +303,17 @@ export class Converter {
   ) {
     const { ctx } = this.host
     const out: unknown[] | Record<string, unknown> = array ? [] : {}
-    guard.enter(out, key)
+    // not ctx.getLength: its cached out-pointer view goes stale once the heap has grown
+    const n = array ? ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l)) : 0
+    const keys = array ? [] : (JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[])
+    guard.enter(out, key, array ? n : keys.length)
     if (stack.some((a) => ctx.sameValue(a, h))) throw guard.error('cycle detected')
     stack.push(h)
     if (array) {
-      // not ctx.getLength: its cached out-pointer view goes stale once the heap has grown
-      const n = ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l))
       for (let i = 0; i < n; i++) (out as unknown[]).push(ctx.getProp(h, i).consume((c) => this.read(c, guard, stack, i, true)))
     } else {
-      const keys = JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[]
       for (const k of keys) {
+        guard.string(k.length)
         setSafe(
           out as Record<string, unknown>,
           k,
@@ -272,10 +340,17 @@ export class Converter {
     return this.host.newString(json).consume((s) => this.host.call('parse', s))
   }
 
-  private readString(h: QuickJSHandle): string {
+  /** A JSON text made by the guest, counted against the budget before it is copied out. */
+  private jsonText(j: QuickJSHandle, guard: ConversionGuard): string {
+    if (guard.budget) guard.string(this.host.ctx.getProp(j, 'length').consume((l) => this.host.ctx.getNumber(l)))
+    return this.host.ctx.getString(j)
+  }
+
+  private readString(h: QuickJSHandle, guard: ConversionGuard): string {
     const { ctx } = this.host
-    const s = ctx.getString(h)
     const length = ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l))
+    guard.string(length)
+    const s = ctx.getString(h)
     if (s.length === length) return s
     // cut at a NUL: ask the guest for the JSON form
     const json = ctx.newNumber(1).consume((depth) => this.host.call('plainJson', h, depth))

@@ -1,4 +1,4 @@
-import { BridgeError, ConversionError, isFatal, type VisibleMethod } from '@polyhost/core'
+import { BridgeError, ConversionError, hostErrorText, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 
@@ -79,7 +79,8 @@ export class GuestCalls {
   guestError(e: unknown): QuickJSHandle {
     // a trap inside a nested VM call leaves the runtime inconsistent
     if (e instanceof WebAssembly.RuntimeError) this.state.broken = true
-    const message = e instanceof Error ? e.message : String(e)
+    // host code's text (a handler, a host function, a getter) reaches the script sanitised
+    const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
     if (this.state.execution?.fatal) return this.plainError(message)
     try {
       return this.newError(e instanceof ConversionError ? 'TypeError' : 'Error', message)
@@ -191,6 +192,6 @@ export class GuestCalls {
 /** A result the script cannot receive (as the Lua engine words it): `kv.get: invalid return value: …`. */
 function invalidReturn(path: string, e: unknown): unknown {
   if (isFatal(e)) return e
-  const message = e instanceof Error ? e.message : String(e)
+  const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
   return new BridgeError(`${path}: invalid return value: ${message}`, path)
 }

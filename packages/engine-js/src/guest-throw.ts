@@ -1,3 +1,4 @@
+import { isFatal } from '@polyhost/core'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 import type { ThrownInfo } from './script-errors.js'
@@ -21,7 +22,9 @@ export class GuestThrow extends Error {
       const json = state.call('describe', handle).consume((h) => state.ctx.getString(h))
       info = JSON.parse(json) as ThrownInfo
       if (!info.error) thrown = state.converter.toHost(handle)
-    } catch {
+    } catch (e) {
+      // a thrown value too large or too slow to convert ends the execution with that limit
+      if (isFatal(e)) throw e
       // the value could not be read or cannot cross; the message still says what happened
     } finally {
       handle.dispose()

@@ -224,6 +224,7 @@ export class JsState implements ConverterHost {
       ex.memoryBytes = Math.max(ex.memoryBytes, heap.used)
     }
     this.execution = undefined
+    this.converter.clear()
     this.calls.dropPending()
     heap.end(this.instance.alloc)
   }

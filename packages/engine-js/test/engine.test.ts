@@ -151,7 +151,7 @@ describe('bridges', () => {
     const message = (call: string) => js(h, `try { ${call}; 'no error' } catch (e) { e.message }`).then((r) => r.value)
     expect(await message('odd.cyclic()')).toBe('odd.cyclic: invalid return value: $.self: cycle detected')
     expect(await message('await odd.later()')).toBe('odd.later: invalid return value: $.self: cycle detected')
-    expect(await message('odd.unreadable()')).toBe('odd.unreadable: invalid return value: boom')
+    expect(await message('odd.unreadable()')).toBe('odd.unreadable: invalid return value: $: the host value could not be read: boom')
   })
 
   it('hides methods the policy denies', async () => {

@@ -1,4 +1,4 @@
-import type { VisibleMethod } from '@polyhost/core'
+import { hostErrorText, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core'
 import { slot } from './converter.js'
 import type { LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
@@ -54,7 +54,8 @@ export function bridgeFunction(state: LuaSandbox, path: string): LuaCFunction {
     let failure: unknown
     try {
       const args = new Array<unknown>(n)
-      for (let i = 0; i < n; i++) args[i] = run.converter.read(L, i + 1)
+      const guard = run.converter.guard()
+      for (let i = 0; i < n; i++) args[i] = run.converter.read(L, i + 1, guard)
       out = run.execution.callBridge(path, args, refusal)
     } catch (e) {
       failure = e
@@ -91,7 +92,7 @@ function fail(state: LuaSandbox, L: LuaState, error: unknown, prefix?: string): 
   const run = state.current(L)
   if (run.execution.fatal) return run.meter.stop(L, run.execution.fatal)
   const name = (error as { name?: string } | null)?.name
-  const message = error instanceof Error ? error.message : String(error)
+  const message = error instanceof Error ? hostErrorText(error) : sanitizeScriptMessage(String(error))
   // BridgeErrors already carry "kv.get: ..."; conversion errors get the call's name
   const text = prefix && name !== 'BridgeError' ? `${prefix}: ${message}` : message
   return run.meter.stop(L, new Error(text))

@@ -1,13 +1,17 @@
 import {
-  classifyHostValue,
+  type BudgetOwner,
+  ConversionBudget,
   ConversionGuard,
   type ConverterRegistry,
   type CustomType,
+  classifyHostValue,
   fitsInteger,
   hasLoneSurrogate,
+  sameData,
   setSafe,
 } from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable, TValue } from './fengari-api.js'
+import { encodeLongString, isLongString } from './host-strings.js'
 import { decodeLuaString } from './lua-strings.js'
 
 /** Lua integers are exact doubles (fengari-numbers.ts): ±(2^53 − 1). */
@@ -21,6 +25,14 @@ export interface ConverterContext {
   readonly arrayMeta: () => LuaTable
   /** Wraps a host function as a Lua C function. */
   readonly hostFunction: (fn: (...args: unknown[]) => unknown) => LuaCFunction
+  /** The execution running on the state, whose deadline and memory budget bound conversions. */
+  readonly execution?: () => BudgetOwner | undefined
+}
+
+/** A Lua object made by a custom type: its type and the data `toScript` gave the script. */
+interface CustomOrigin {
+  readonly type: CustomType
+  readonly sent: unknown
 }
 
 const UNPAIRED = 'a string with an unpaired surrogate has no UTF-8 form for Lua'
@@ -28,12 +40,13 @@ const UNPAIRED = 'a string with an unpaired surrogate has no UTF-8 form for Lua'
 /**
  * Converts values between the host and one fengari state (DESIGN.md "Values crossing the
  * boundary"). Custom-type values are remembered by the identity of the Lua object made for
- * them (a TString or a table), so a value the script hands back unchanged is rebuilt by
- * the type's `fromScript`; one rebuilt by the script is plain data.
+ * them (a TString or a table) with the data sent, so a value the script hands back unchanged
+ * is rebuilt by the type's `fromScript`; one the script modified or made is plain data.
+ * Every conversion runs under the execution's deadline and memory budget (ConversionBudget).
  */
 export class LuaConverter {
-  /** Lua objects made by custom types during this execution → their type. */
-  private custom = new Map<unknown, CustomType>()
+  /** Lua objects made by custom types during this execution → their origin. */
+  private custom = new Map<unknown, CustomOrigin>()
 
   constructor(
     private readonly f: Fengari,
@@ -45,26 +58,41 @@ export class LuaConverter {
     if (this.custom.size) this.custom = new Map()
   }
 
-  /** Pushes a host value onto `L`'s stack. Throws ConversionError (nothing pushed). */
-  push(L: LuaState, value: unknown, guard = new ConversionGuard(this.ctx.maxDepth)): void {
+  /**
+   * A guard for one conversion (a result, a thrown value, a call's arguments): depth, cycles,
+   * and the running execution's budget. Share it across the values of one conversion.
+   */
+  guard(): ConversionGuard {
+    const owner = this.ctx.execution?.()
+    return new ConversionGuard(this.ctx.maxDepth, owner ? new ConversionBudget(owner) : undefined)
+  }
+
+  /**
+   * Pushes a host value onto `L`'s stack. Throws ConversionError (a host getter or trap
+   * that threw becomes one, its text sanitised) or LimitExceededError; nothing is pushed.
+   */
+  push(L: LuaState, value: unknown, guard = this.guard()): void {
     const top = L.top
     try {
       this.pushValue(L, value, guard, undefined)
     } catch (e) {
       this.f.lua.lua_settop(L, this.f.lua.lua_gettop(L) - (L.top - top))
-      throw e
+      throw guard.failure(e)
     }
   }
 
   /** Pushes the value of a global: errors name it (`$.name.x`). */
-  pushGlobal(L: LuaState, name: string, value: unknown): void {
-    const guard = new ConversionGuard(this.ctx.maxDepth)
+  pushGlobal(L: LuaState, name: string, value: unknown, guard = this.guard()): void {
     guard.push(name)
-    this.push(L, value, guard)
+    try {
+      this.push(L, value, guard)
+    } finally {
+      guard.pop()
+    }
   }
 
-  /** Reads the value at `idx` of `L` as a host value. Throws ConversionError. */
-  read(L: LuaState, idx: number, guard = new ConversionGuard(this.ctx.maxDepth)): unknown {
+  /** Reads the value at `idx` of `L` as a host value. Throws ConversionError or LimitExceededError. */
+  read(L: LuaState, idx: number, guard = this.guard()): unknown {
     const { lua } = this.f
     return this.readValue(L, lua.lua_absindex(L, idx), guard, undefined)
   }
@@ -82,10 +110,19 @@ export class LuaConverter {
       case 'boolean':
         lua.lua_pushboolean(L, v as boolean)
         return
-      case 'string':
-        if (hasLoneSurrogate(v as string)) throw this.leafError(guard, key, UNPAIRED)
-        lua.lua_pushstring(L, v as string)
+      case 'string': {
+        const s = v as string
+        if (isLongString(s)) {
+          const bytes = encodeLongString(s, guard)
+          if (!bytes) throw this.leafError(guard, key, UNPAIRED)
+          this.f.internal.pushOwnedString(L, bytes)
+          return
+        }
+        if (hasLoneSurrogate(s)) throw this.leafError(guard, key, UNPAIRED)
+        guard.string(s.length)
+        lua.lua_pushstring(L, s)
         return
+      }
       case 'number': {
         const n = v as number
         if (fitsInteger(n, LUA_INTEGER_RANGE)) lua.lua_pushinteger(L, n)
@@ -100,19 +137,21 @@ export class LuaConverter {
         return
       }
       case 'bytes':
-        lua.lua_pushstring(L, k.bytes.slice())
+        guard.string(k.bytes.byteLength)
+        this.f.internal.pushOwnedString(L, new Uint8Array(k.bytes)) // a copy: Buffer#slice would share
         return
       case 'function':
         lua.lua_pushjsfunction(L, this.ctx.hostFunction(v as (...args: unknown[]) => unknown))
         return
       case 'custom': {
-        this.pushValue(L, k.type.toScript(v), guard, key)
-        this.custom.set(slot(L, -1).value, k.type)
+        const sent = k.type.toScript(v)
+        this.pushValue(L, sent, guard, key)
+        this.custom.set(slot(L, -1).value, { type: k.type, sent })
         return
       }
       case 'array': {
         const a = v as unknown[]
-        guard.enter(a, key)
+        guard.enter(a, key, a.length)
         lua.lua_createtable(L, a.length, 0)
         for (let i = 0; i < a.length; i++) {
           this.pushValue(L, a[i], guard, i)
@@ -125,7 +164,7 @@ export class LuaConverter {
       case 'object':
       case 'map': {
         const entries = k.kind === 'map' ? [...k.map.entries()] : Object.entries(v as object)
-        guard.enter(v as object, key)
+        guard.enter(v as object, key, entries.length)
         lua.lua_createtable(L, 0, entries.length)
         for (const [name, item] of entries) {
           if (typeof name !== 'string') throw this.leafError(guard, String(name), 'Map keys must be strings')
@@ -148,17 +187,24 @@ export class LuaConverter {
     if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return null
     if (t === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, idx)
     if (t === lua.LUA_TNUMBER) return lua.lua_tonumber(L, idx)
-    const type = this.custom.size ? this.custom.get(slot(L, idx).value) : undefined
+    const origin = this.custom.size ? this.custom.get(slot(L, idx).value) : undefined
     if (t === lua.LUA_TSTRING) {
-      const s = decodeLuaString(lua.lua_tolstring(L, idx) as Uint8Array)
-      return type ? type.fromScript(s) : s
+      const bytes = lua.lua_tolstring(L, idx) as Uint8Array
+      guard.string(bytes.length)
+      const s = decodeLuaString(bytes)
+      return origin ? this.rebuild(origin, s) : s
     }
     if (t !== lua.LUA_TTABLE) throw this.leafError(guard, key, `cannot convert a Lua ${typeName(lua, t)} to a host value`)
     const table = slot(L, idx).value as LuaTable
-    guard.enter(table, key)
+    guard.enter(table, key, table.strong.size)
     const out = this.readTable(L, idx, table, guard)
     guard.leave(key !== undefined)
-    return type ? type.fromScript(out) : out
+    return origin ? this.rebuild(origin, out) : out
+  }
+
+  /** A custom value comes back as itself only if the script left its data as it was sent. */
+  private rebuild(origin: CustomOrigin, read: unknown): unknown {
+    return sameData(read, origin.sent) ? origin.type.fromScript(read) : read
   }
 
   private readTable(L: LuaState, idx: number, table: LuaTable, guard: ConversionGuard): unknown {
@@ -179,19 +225,31 @@ export class LuaConverter {
       lua.lua_pop(L, 1)
     }
     const obj: Record<string, unknown> = {}
+    // a number key and a string key can name the same host key (1 and '1'): only a table
+    // that has both kinds is checked, so that one of them never silently replaces the other
+    let numbers = false
+    let strings = false
     lua.lua_pushnil(L)
     while (lua.lua_next(L, idx) !== 0) {
       const kt = lua.lua_type(L, -2)
       let name: string
       if (kt === lua.LUA_TSTRING) {
-        const k = decodeLuaString(lua.lua_tolstring(L, -2) as Uint8Array)
+        const bytes = lua.lua_tolstring(L, -2) as Uint8Array
+        guard.string(bytes.length)
+        const k = decodeLuaString(bytes)
         if (typeof k !== 'string') throw this.leafError(guard, '?', 'table keys must be valid UTF-8')
         name = k
+        strings = true
       } else if (kt === lua.LUA_TNUMBER) {
         name = String(lua.lua_tonumber(L, -2))
+        numbers = true
       } else {
         lua.lua_pop(L, 2)
         throw this.leafError(guard, '?', `table keys must be strings or numbers, found ${typeName(lua, kt)}`)
+      }
+      if (numbers && strings && Object.hasOwn(obj, name)) {
+        lua.lua_pop(L, 2)
+        throw this.leafError(guard, name, `the number key ${name} and the string key "${name}" are both in the table`)
       }
       setSafe(obj, name, this.readValue(L, lua.lua_gettop(L), guard, name))
       lua.lua_pop(L, 1)

@@ -189,6 +189,8 @@ export interface InternalApi {
   luaG_runerror(L: LuaState, fmt: LuaString): never
   LUA_TLCL: number
   to_luastring(s: string): LuaString
+  /** Pushes a string that takes ownership of `bytes` (lua_pushstring copies element by element). */
+  pushOwnedString(L: LuaState, bytes: Uint8Array): void
 }
 
 /** The guarded fengari instance: its API plus the guard runtime its patched code calls. */
@@ -225,7 +227,12 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     luaopen_utf8: mod('lutf8lib.js', 'luaopen_utf8'),
     luaopen_os: mod('loslib.js', 'luaopen_os'),
   }
-  const lobject = load('lobject.js') as { LClosure: InternalApi['LClosure']; TValue: InternalApi['TValue'] }
+  const lobject = load('lobject.js') as {
+    LClosure: InternalApi['LClosure']
+    TValue: InternalApi['TValue']
+    pushsvalue2s(L: LuaState, ts: unknown): void
+  }
+  const lstring = load('lstring.js') as { luaS_bless(L: LuaState, bytes: Uint8Array): unknown }
   const defs = load('defs.js') as { to_luastring(s: string): LuaString; constant_types: { LUA_TLCL: number } }
   const internal: InternalApi = {
     LClosure: lobject.LClosure,
@@ -234,6 +241,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     luaG_runerror: (load('ldebug.js') as Pick<InternalApi, 'luaG_runerror'>).luaG_runerror,
     LUA_TLCL: defs.constant_types.LUA_TLCL,
     to_luastring: defs.to_luastring,
+    pushOwnedString: (L, bytes) => lobject.pushsvalue2s(L, lstring.luaS_bless(L, bytes)),
   }
   verify()
   setFallbackRaise((L, message) => internal.luaG_runerror(L, internal.to_luastring(message)))

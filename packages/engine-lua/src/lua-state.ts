@@ -65,6 +65,7 @@ export class LuaSandbox implements BuiltinHost {
         const owner = this.run
         return (L2) => this.callHostFunction(L2, fn, owner)
       },
+      execution: () => this.run?.execution,
     })
     this.tables = buildSandbox(this, L, this.security)
     const baseIdx = lua.lua_gettop(L)
@@ -341,7 +342,8 @@ export class LuaSandbox implements BuiltinHost {
       ex.check()
       const max = ex.limits.bridgeCalls
       if (max !== false && ++ex.bridgeCalls > max) throw ex.trip('bridgeCalls', ex.bridgeCalls, max)
-      const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1))
+      const guard = run.converter.guard()
+      const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1, guard))
       out = fn(...args)
       if (out instanceof Promise) {
         out.catch(() => undefined)

@@ -1,4 +1,4 @@
-import type { Execution } from '@polyhost/core'
+import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core'
 import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
@@ -89,7 +89,8 @@ export class Meter implements GuardSink {
       this.f.guards.slack = -1
       return this.raise(L, fatal.message)
     }
-    return this.raise(L, error instanceof Error ? error.message : String(error))
+    // host code's text (a handler, a host function, a getter) reaches the script sanitised
+    return this.raise(L, error instanceof Error ? hostErrorText(error) : sanitizeScriptMessage(String(error)))
   }
 
   // --- GuardSink ---

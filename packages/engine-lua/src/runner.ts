@@ -50,9 +50,10 @@ export async function runScript(
     } catch (e) {
       throw readFailure(e)
     }
+    const guard = state.converter.guard()
     for (const [name, value] of entries) {
       try {
-        state.converter.pushGlobal(L, name, value)
+        state.converter.pushGlobal(L, name, value, guard)
       } catch (e) {
         throw readFailure(e, `$.${name}`)
       }
@@ -92,7 +93,8 @@ export async function runScript(
       // the returned values may lie above the frame's API slots (LUA_MINSTACK = 20): index 21 was "unacceptable"
       lua.lua_checkstack(co, 4)
       const values = new Array<unknown>(n)
-      for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1)
+      const guard = state.converter.guard()
+      for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1, guard)
       meter.detach()
       return { result: execution.result(n === 0 ? undefined : values[0], values), run }
     }

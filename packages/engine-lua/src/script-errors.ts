@@ -1,4 +1,4 @@
-import { ScriptRuntimeError } from '@polyhost/core'
+import { isFatal, ScriptRuntimeError } from '@polyhost/core'
 import type { LuaConverter } from './converter.js'
 import type { Fengari, LuaState } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
@@ -20,7 +20,9 @@ export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, nam
   } else {
     try {
       thrown = converter.read(co, -1)
-    } catch {
+    } catch (e) {
+      // a thrown value too large or too slow to convert ends the execution with that limit
+      if (isFatal(e)) throw e
       thrown = undefined
     }
     message = t === lua.LUA_TNIL ? 'nil' : `(error object is a ${luaTypeName(f, t)} value)`

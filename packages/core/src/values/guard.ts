@@ -1,4 +1,6 @@
 import { ConversionError, PolyhostError } from '../errors.js'
+import { sanitizeScriptMessage } from '../sanitize.js'
+import { CONTAINER_BYTES, type ConversionBudget, ENTRY_BYTES } from './budget.js'
 
 /** Default maximum nesting depth of a converted value. */
 export const DEFAULT_MAX_DEPTH = 64
@@ -12,14 +14,27 @@ export class ConversionGuard {
   private readonly path: (string | number)[] = []
   private readonly ancestors: object[] = []
 
-  constructor(readonly maxDepth: number = DEFAULT_MAX_DEPTH) {}
+  constructor(
+    readonly maxDepth: number = DEFAULT_MAX_DEPTH,
+    /** The execution's deadline and memory budget, when the conversion runs for one. */
+    readonly budget?: ConversionBudget,
+  ) {}
 
-  /** Enters a container reached through `key` (undefined for the root). */
-  enter(container: object, key?: string | number): void {
+  /**
+   * Enters a container reached through `key` (undefined for the root) that holds `entries`
+   * entries: counted against the budget before any of them is converted.
+   */
+  enter(container: object, key?: string | number, entries = 0): void {
     if (key !== undefined) this.path.push(key)
     if (this.ancestors.includes(container)) throw this.error('cycle detected')
     if (this.ancestors.length >= this.maxDepth) throw this.error(`nesting deeper than ${this.maxDepth}`)
+    this.budget?.add(CONTAINER_BYTES + entries * ENTRY_BYTES, 1 + entries)
     this.ancestors.push(container)
+  }
+
+  /** Counts a string (or byte string) of `length` units before it is produced. */
+  string(length: number): void {
+    this.budget?.addString(length)
   }
 
   leave(hadKey: boolean): void {
@@ -44,6 +59,11 @@ export class ConversionGuard {
   error(reason: string): ConversionError {
     return new ConversionError(formatValuePath(this.path), reason)
   }
+
+  /** What an error thrown while reading a host value here becomes (see `readFailure`). */
+  failure(e: unknown): PolyhostError {
+    return readFailure(e, formatValuePath(this.path))
+  }
 }
 
 /** `['a', 'b', 3]` → `$.a.b[3]`; keys that are not identifiers are quoted (`$["x y"]`). */
@@ -64,6 +84,7 @@ export function formatValuePath(path: readonly (string | number)[]): string {
  */
 export function readFailure(e: unknown, path = '$'): PolyhostError {
   if (e instanceof PolyhostError) return e
-  const message = e instanceof Error ? e.message : String(e)
+  // the text of a host getter's or trap's error may name host files: never shown as it is
+  const message = sanitizeScriptMessage(e instanceof Error ? e.message : String(e))
   return new ConversionError(path, `the host value could not be read: ${message}`)
 }

@@ -48,11 +48,13 @@ export function fitsInteger(n: number, range: readonly [number, number] | undefi
 
 /** With the `u` flag a surrogate pair is one code point: this matches only unpaired halves. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+/** ES2024's check: native, and immediate for one-byte strings (Node 20+); the pattern elsewhere. */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
 
 /**
  * Whether `s` holds an unpaired surrogate: such a string has no UTF-8 form, so an engine that
  * passes strings as UTF-8 must carry it another way or refuse it.
  */
 export function hasLoneSurrogate(s: string): boolean {
-  return LONE_SURROGATE.test(s)
+  return isWellFormed ? !isWellFormed.call(s) : LONE_SURROGATE.test(s)
 }

@@ -1,6 +1,7 @@
 import type { LogEntry } from '../contracts.js'
 import { BridgeError, CancelledError, isFatal } from '../errors.js'
 import { Execution, type ExecutionInit } from '../execution.js'
+import { hostErrorText } from '../sanitize.js'
 import type { HostLink } from './host-link.js'
 import { ABORT_CANCELLED, ABORT_NONE, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
 import { decodeError, encodeError } from './wire-errors.js'
@@ -81,7 +82,7 @@ export class WorkerExecution extends Execution {
       sent = this.link.call(this.id, path, args, this.outputBytes, () => this.hostStopped(), refuseAsync)
     } catch (e) {
       if ((e as Error)?.name !== 'DataCloneError') throw e
-      throw new BridgeError(`${path}: an argument cannot be passed to the host (${(e as Error).message})`, path)
+      throw new BridgeError(`${path}: an argument cannot be passed to the host (${hostErrorText(e)})`, path)
     }
     if (!sent) {
       this.check()

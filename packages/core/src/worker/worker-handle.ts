@@ -3,6 +3,7 @@ import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats, LogEntry, Logger } from '../contracts.js'
 import { BridgeError, CancelledError, EngineCrashedError, EngineNotFoundError, InterruptedError, LimitExceededError } from '../errors.js'
 import type { Execution } from '../execution.js'
+import { hostErrorText } from '../sanitize.js'
 import {
   ABORT_CANCELLED,
   ABORT_OTHER,
@@ -15,6 +16,7 @@ import {
   type ToWorker,
   type WorkerBoot,
 } from './protocol.js'
+import { checkCrossing } from './crossing.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
@@ -302,6 +304,7 @@ export class WorkerHandle {
             (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e) }),
           )
         } else {
+          checkCrossing(out, x)
           reply = { k: 'value', value: out }
         }
       } catch (e) {
@@ -321,6 +324,13 @@ export class WorkerHandle {
 
   private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
     if (this.exited || !this.flights.has(f.id)) return
+    if (r.k === 'value') {
+      try {
+        checkCrossing(r.value, f.execution)
+      } catch (e) {
+        r = { k: 'error', error: encodeError(e) }
+      }
+    }
     const logs = this.ship(f)
     const full = (x: typeof r) => ({ t: 'settle', id: f.id, call, reply: { ...x, logs, bridgeCalls: f.execution.bridgeCalls } }) as const
     try {
@@ -445,5 +455,5 @@ function collateral(): Error {
 }
 
 function uncloneable(path: string, e: unknown): Error {
-  return new BridgeError(`${path}: the result cannot be passed to the script's worker (${(e as Error).message})`, path)
+  return new BridgeError(`${path}: the result cannot be passed to the script's worker (${hostErrorText(e)})`, path)
 }

@@ -3,6 +3,7 @@ import { type ResolvedPolicy, SecurityManager } from '@polyhost/security'
 import { CompileCache } from '../compile-cache.js'
 import type { CompiledScript, EngineEnvironment, EngineStats, ScriptEngine } from '../contracts.js'
 import { ConversionError, EngineNotFoundError } from '../errors.js'
+import { hostErrorText } from '../sanitize.js'
 import { ConverterRegistry } from '../values/converters.js'
 import { deepFreeze } from '../values/safe-object.js'
 import { HostLink } from './host-link.js'
@@ -203,7 +204,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
     post(done)
   } catch (e) {
     // the result holds something structured clone refuses (a function, a symbol)
-    const error = new ConversionError('$', `the result cannot be passed to the host: ${(e as Error).message}`)
+    const error = new ConversionError('$', `the result cannot be passed to the host: ${hostErrorText(e)}`)
     post({ ...usage(m, execution), error: encodeError(error) })
   }
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { hostErrorText, sanitizeScriptMessage, UNCLONEABLE } from './sanitize.js'
+
+describe('hostErrorText', () => {
+  it('keeps the message only, without host paths', () => {
+    const e = new Error('ENOENT: no such file /srv/app/config/secrets.json')
+    expect(hostErrorText(e)).toBe('ENOENT: no such file <host>')
+    expect(hostErrorText('failed in /opt/app/lib/x.js:3:1')).toBe('failed in <host>')
+    expect(hostErrorText(42)).toBe('')
+  })
+
+  it('never quotes a value structured clone refused (V8 prints a function source)', () => {
+    let cloneError: unknown
+    try {
+      structuredClone({ f: () => 'the secret source text' })
+    } catch (e) {
+      cloneError = e
+    }
+    expect((cloneError as Error).message).toContain('secret source')
+    expect(hostErrorText(cloneError)).toBe(UNCLONEABLE)
+    expect(sanitizeScriptMessage((cloneError as Error).message)).toBe(UNCLONEABLE)
+  })
+
+  it('shows nothing of an error whose own getters throw', () => {
+    const hostile = new Proxy(new Error('x'), {
+      get() {
+        throw new Error('/srv/app/trap.js')
+      },
+    })
+    expect(hostErrorText(hostile)).toBe('')
+  })
+
+  it('drops stack frames of host and native code', () => {
+    const msg = 'bad\n    at Object.get (<anonymous>)\n    at Array.map (<anonymous>)\n    at f (/srv/app/x.js:1:1)\n    at rule.js:2'
+    expect(sanitizeScriptMessage(msg)).toBe('bad\n    at rule.js:2')
+  })
+})

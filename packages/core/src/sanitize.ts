@@ -1,0 +1,48 @@
+/**
+ * The one sanitiser for text that reaches a script (or a script's author) from host code:
+ * handler errors, invalid return values, failed reads of host values, values that cannot
+ * cross to a worker thread. Host paths become `<host>`, host stack frames are dropped, and
+ * a structured-clone failure never quotes the value (V8 prints a function's source text).
+ */
+
+/**
+ * Absolute host paths (`/srv/app/x.js:3:9`, `file:///…`, `C:\\…`, `node:internal/…`). A POSIX
+ * path needs a directory part and must start a word, so `a/b` or `1/2/3` in a message stay.
+ */
+const HOST_PATH =
+  /(?<![\w/.:-])(?:file:\/\/)?\/(?:[\w.@+~%-]+\/)+[\w.@+~%-]*(?::\d+)*|file:\/\/\S+|node:internal\/[\w/.-]+(?::\d+)*|\b[A-Za-z]:\\[^\s'")]+/g
+/** A stack frame line that points into the host (`    at fn (<host>)`, `    at Array.map (<anonymous>)`). */
+const HOST_FRAME = /\n[ \t]*at [^\n]*(?:<host>|<anonymous>|\[native code\])[^\n]*/g
+/** V8's structured-clone message: `<the value, a function's whole source> could not be cloned.` */
+const CLONE_FAILURE = /^[\s\S]* could not be cloned\.?$/
+
+/** What a script is told about a value that structured clone refused (never the value itself). */
+export const UNCLONEABLE = 'a value that cannot be copied between threads (a function, symbol, Proxy or class instance)'
+
+/**
+ * Makes a message safe to show to a script or its author: host file paths become `<host>`
+ * and host stack frames are dropped.
+ */
+export function sanitizeScriptMessage(message: string): string {
+  const text = String(message)
+  if (CLONE_FAILURE.test(text)) return UNCLONEABLE
+  return text.replace(HOST_PATH, '<host>').replace(HOST_FRAME, '')
+}
+
+/**
+ * The text of an error thrown by host code, fit for a script: its message only (never its
+ * stack), sanitised; a structured-clone failure is described, never quoted. '' when the
+ * thrown value has no message.
+ */
+export function hostErrorText(e: unknown): string {
+  try {
+    if (typeof e === 'string') return sanitizeScriptMessage(e)
+    if (typeof e !== 'object' || e === null) return ''
+    const { name, message } = e as Error
+    if (name === 'DataCloneError') return UNCLONEABLE
+    return typeof message === 'string' ? sanitizeScriptMessage(message) : ''
+  } catch {
+    // an error whose own getters throw (a Proxy): nothing of it can be shown
+    return ''
+  }
+}
