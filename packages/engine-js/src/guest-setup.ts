@@ -1,3 +1,5 @@
+import { GUEST_INTRINSICS } from './guest-intrinsics.js'
+
 /**
  * What the setup script receives (as JSON): the resolved policy translated for QuickJS.
  */
@@ -12,6 +14,8 @@ export interface GuestConfig {
   readonly random: 'real' | 'seeded'
   readonly console: boolean
   readonly print: boolean
+  /** Realm signatures whose discovery needs no factory calls (see guest-intrinsics). */
+  readonly knownRealms?: readonly string[]
 }
 
 /**
@@ -24,10 +28,13 @@ export interface GuestConfig {
  */
 export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   'use strict';
+  ${GUEST_INTRINSICS}
   const G = globalThis;
   const cfg = JSON.parse(configJson);
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval;
+  // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
+  const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || []);
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
     defineProperty, keys: objectKeys, values: objectValues, create: objectCreate } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
@@ -64,7 +71,11 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     define(DateProto, 'constructor', FrozenDate);
     define(G, 'Date', FrozenDate);
   }
-  let rng = 0;
+  // Math.random never runs on QuickJS's own generator: its state lives in the context and
+  // would carry from one execution (tenant) to the next. Seeded: mulberry32 from the
+  // policy's seed. Otherwise sfc32, its 106 bits of state drawn by the host from the
+  // platform CSPRNG at the start of every execution.
+  let rng = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   if (cfg.random === 'seeded') {
     define(Math, 'random', function random() {
       rng = (rng + 0x6d2b79f5) | 0;
@@ -72,7 +83,23 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       t ^= t + imul(t ^ (t >>> 7), t | 61);
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     });
+  } else {
+    const next32 = () => {
+      const t = (((s0 + s1) | 0) + s3) | 0;
+      s3 = (s3 + 1) | 0;
+      s0 = s1 ^ (s1 >>> 9);
+      s1 = (s2 + (s2 << 3)) | 0;
+      s2 = (s2 << 21) | (s2 >>> 11);
+      s2 = (s2 + t) | 0;
+      return t >>> 0;
+    };
+    // 53 random bits, like QuickJS's own
+    define(Math, 'random', function random() { return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992; });
   }
+  // a seed word is a 53-bit integer: its low 32 bits and its high 21
+  const reseed = (a, b) => {
+    s0 = a >>> 0; s1 = (a / 4294967296) >>> 0; s2 = b >>> 0; s3 = (b / 4294967296) >>> 0;
+  };
   if (cfg.noRandom) delete Math.random;
 
   // --- dynamic code ---
@@ -129,7 +156,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   };
 
   // --- lockdown ---
-  let baseline, baseProto;
+  let baseline, baseProto, hardened, hardenedList;
   const overridable = ['constructor', 'toString', 'valueOf', 'toLocaleString'];
   // SES "override mistake" fix: a frozen inherited data property makes assignment on
   // instances fail; an accessor pair keeps obj.toString = f working for objects below it.
@@ -172,6 +199,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
         else stack.push(d.get, d.set);
       }
     }
+    return seen;
   };
   const lockdown = () => {
     for (const k of ownKeys(ObjectProto)) enableOverride(ObjectProto, k);
@@ -200,13 +228,31 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       }
     }
     roots.push(base);
-    harden(roots);
+    for (let i = 0; i < intrinsics.found.length; i++) roots.push(intrinsics.found[i]);
+    hardened = harden(roots);
+    hardenedList = [...hardened];
+    intrinsics.found = undefined;
     setPrototypeOf(G, base);
     baseline = new SetCtor(ownKeys(G));
     baseProto = base;
   };
+  // The fingerprint of the intrinsic set: every object lockdown froze is still frozen (what
+  // it holds was frozen with it, so nothing new can hang below), and each syntax probe still
+  // leads to a known intrinsic within two prototype steps (its result and, for generator
+  // objects, the function's own prototype object are new each time).
+  const sealed = () => {
+    for (let i = 0; i < hardenedList.length; i++) if (!isFrozen(hardenedList[i])) return false;
+    for (const probe of intrinsics.probes) {
+      let v;
+      try { v = probe(); } catch (e) { continue; }
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function')) continue;
+      const p = getPrototypeOf(v);
+      if (p !== null && !apply(setHas, hardened, [p]) && !apply(setHas, hardened, [getPrototypeOf(p)])) return false;
+    }
+    return true;
+  };
   const check = () => baseline !== undefined && ownKeys(G).length === baseline.size && getPrototypeOf(G) === baseProto &&
-    isExtensible(G) && isFrozen(ObjectProto) && isFrozen(ArrayProto) && isFrozen(FunctionProto) && isFrozen(ErrorProto);
+    isExtensible(G) && sealed();
 
   // --- conversion helpers ---
   // Whether JSON carries values exactly: finite numbers other than -0, strings, booleans,
@@ -248,9 +294,10 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // Globals were checked against the baseline by the host; values may be JSON text. They
   // become the per-execution scope object between the global object and the baseline, so
   // installing them costs no property definitions and reset drops them with one call.
-  const begin = (globals, ctx, now, seed) => {
+  const begin = (globals, ctx, now, seed, entropy) => {
     if (now !== undefined) frozenNow = now;
-    if (seed !== undefined) rng = seed | 0;
+    if (entropy !== undefined) reseed(seed, entropy);
+    else if (seed !== undefined) rng = seed | 0;
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
     if (globals === undefined) return;
     const scope = typeof globals === 'string' ? parse(globals) : globals;
@@ -266,11 +313,12 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     },
     begin,
     // body: the script's source (evaluated as global code) or its compiled expression
-    run(globals, ctx, now, seed, body) {
-      begin(globals, ctx, now, seed);
+    run(globals, ctx, now, seed, entropy, body) {
+      begin(globals, ctx, now, seed, entropy);
       return typeof body === 'string' ? indirectEval(body) : body();
     },
     freeze(v) { return freeze(v); },
+    intrinsicsJson() { return stringify({ signature: intrinsics.signature, full: intrinsics.full, extra: intrinsics.extra }); },
     baselineJson() { return stringify([...ownKeys(G), ...ownKeys(baseProto)].filter((k) => typeof k === 'string')); },
     reset() {
       current = empty;

@@ -18,6 +18,7 @@ import { guestConfigFor } from './sandbox-config.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
 import { ExpressionCache } from './expressions.js'
+import { entropy53 } from './entropy.js'
 import { ScriptModules } from './script-modules.js'
 import { MAX_HEAP_BYTES, type WasmInstance, type WasmLoader } from './wasm.js'
 
@@ -36,6 +37,11 @@ export interface StateOptions {
 }
 
 const SETUP_TIMEOUT_MS = 30_000
+/**
+ * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
+ * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
+ */
+const KNOWN_REALMS = new Set<string>()
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -60,6 +66,8 @@ export class JsState implements ConverterHost {
   private runToken = 0
   private baseHeap = 0
   private checked = false
+  /** Math.random exists and is not seeded by the policy: each execution gets fresh entropy. */
+  private randomized = false
   private baseline = new Set<string>()
   private readonly expressions: ExpressionCache
   private readonly modules: ScriptModules
@@ -201,7 +209,9 @@ export class JsState implements ConverterHost {
     try {
       const d = ex.init.security.policy.determinism
       args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
-      args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
+      if (d.random === 'seeded') args.push(ctx.newNumber(d.seed), ctx.undefined)
+      else if (this.randomized) args.push(ctx.newNumber(entropy53()), ctx.newNumber(entropy53()))
+      else args.push(ctx.undefined, ctx.undefined)
       if (script === undefined) {
         this.call('begin', ...args).dispose()
         return undefined
@@ -294,11 +304,21 @@ export class JsState implements ConverterHost {
     this.evalFn = ctx.getProp(ctx.global, 'eval')
     const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
     const log = ctx.newFunction('log', (level, message) => this.onLog(level, message))
-    const config = ctx.newString(JSON.stringify(guestConfigFor(security)))
-    const helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log))
-    for (const h of [setupFn, log, config]) h.dispose()
+    const guestConfig = guestConfigFor(security)
+    this.randomized = guestConfig.random === 'real' && !guestConfig.noRandom
+    const config = ctx.newString(JSON.stringify({ ...guestConfig, knownRealms: [...KNOWN_REALMS] }))
+    let helpers: QuickJSHandle
+    try {
+      helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log))
+    } finally {
+      // also when the setup failed (its deadline): the state is destroyed with no handle left
+      for (const h of [setupFn, log, config]) h.dispose()
+    }
     for (const name of HELPER_NAMES) this.helpers[name] = ctx.getProp(helpers, name)
     helpers.dispose()
+    // promise reactions queued by the discovery of intrinsics: none may be left for a script
+    runtime.executePendingJobs().dispose()
+    this.learnRealm()
     this.calls.installBridges(opts.env.bridges.visible(security))
     if (opts.initScript) this.runInit(opts.initScript)
     this.call('lockdown').dispose()
@@ -306,6 +326,15 @@ export class JsState implements ConverterHost {
     this.setupDeadline = Number.POSITIVE_INFINITY
     this.instance.heap.measure(this.instance.alloc)
     this.baseHeap = this.instance.heap.size
+  }
+
+  /** Remembers a realm shape whose discovery found nothing beyond its walk and probes. */
+  private learnRealm(): void {
+    const json = this.call('intrinsicsJson').consume((h) => this.ctx.getString(h))
+    const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
+    if (!r.full) return
+    if (r.extra === 0) KNOWN_REALMS.add(r.signature)
+    else this.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
   }
 
   private isTrue(h: QuickJSHandle): boolean {
