@@ -23,11 +23,17 @@ const ready = require(workerData.quickjs).getQuickJS().then((m) => {
 parentPort.on('message', async ({ source, name, flags }) => {
   const ctx = await ready
   const t0 = performance.now()
-  const r = ctx.evalCode(source, name, flags)
-  const ms = performance.now() - t0
-  if (r.error) r.error.dispose()
-  else r.value.dispose()
-  parentPort.postMessage(ms)
+  try {
+    const r = ctx.evalCode(source, name, flags)
+    if (r.error) r.error.dispose()
+    else r.value.dispose()
+    parentPort.postMessage({ ms: performance.now() - t0, broken: false })
+  } catch (e) {
+    // QuickJS itself failed (its parser overflowed this thread's stack): the instance may
+    // be inconsistent, so the thread ends; the engine's own compile reports the error
+    parentPort.postMessage({ ms: performance.now() - t0, broken: true })
+    process.exit(0)
+  }
 })
 `
 
@@ -69,21 +75,26 @@ export class ParseProbe {
     const worker = this.thread()
     // the budget is the parse's: loading QuickJS in a new thread does not count
     await this.ready
+    // a thread that could not start leaves the parse to the engine's own compile
+    if (this.worker !== worker) return { ms: 0, stopped: false }
     const t0 = performance.now()
-    return new Promise<ProbeResult>((resolve, reject) => {
+    return new Promise<ProbeResult>((resolve) => {
       const done = () => {
         clearTimeout(timer)
         worker.off('message', onMessage)
         worker.off('error', onError)
+        worker.off('exit', onError)
       }
-      const onMessage = (ms: number) => {
+      const onMessage = (m: { ms: number; broken: boolean }) => {
         done()
-        resolve({ ms, stopped: false })
+        if (m.broken && this.worker === worker) this.worker = undefined
+        resolve({ ms: m.ms, stopped: false })
       }
-      const onError = (e: Error) => {
+      // the thread failed or ended without an answer: the engine's own compile decides
+      const onError = () => {
         done()
         if (this.worker === worker) this.worker = undefined
-        reject(e)
+        resolve({ ms: performance.now() - t0, stopped: false })
       }
       const timer = setTimeout(() => {
         done()
@@ -95,6 +106,7 @@ export class ParseProbe {
       }, budgetMs)
       worker.on('message', onMessage)
       worker.on('error', onError)
+      worker.on('exit', onError)
       worker.postMessage({ source, name, flags })
     })
   }
@@ -108,9 +120,17 @@ export class ParseProbe {
       })
       // an idle probe thread must not keep the process alive
       worker.unref()
-      this.ready = new Promise<void>((resolve, reject) => {
+      // a failed or ended thread is replaced at the next probe (and an 'error' event
+      // without a listener would end the host process)
+      const gone = () => {
+        if (this.worker === worker) this.worker = undefined
+      }
+      worker.on('exit', gone)
+      worker.on('error', gone)
+      // settles when the thread is up, or has failed (then the next probe finds it gone)
+      this.ready = new Promise<void>((resolve) => {
         worker.once('message', () => resolve())
-        worker.once('error', reject)
+        worker.once('exit', () => resolve())
       })
       this.worker = worker
     }

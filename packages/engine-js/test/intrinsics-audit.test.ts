@@ -42,3 +42,15 @@ describe('intrinsics audit', () => {
     }
   }
 })
+
+describe('validation checks the fingerprint of the intrinsic set', () => {
+  it('an idle state passes it and is kept (a failing check would replace the state)', async () => {
+    host = await createHost({ engines: [jsEngine()], pool: { min: 1, max: 1, healthCheckIntervalMs: 50 } })
+    await host.execute({ language: 'js', source: '[].values().map((x) => x).toArray()' })
+    // several idle validations, each running the guest check (every frozen object still
+    // frozen, every syntax probe leading to a known intrinsic)
+    await new Promise((r) => setTimeout(r, 400))
+    expect((await host.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
+    expect(host.stats().engines.js?.pool).toMatchObject({ created: 1, destroyed: 0 })
+  })
+})
