@@ -25,7 +25,8 @@
 export const GUEST_INTRINSICS = `function discoverIntrinsics(G, indirectEval, known) {
   const { getPrototypeOf, getOwnPropertyDescriptor } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
-  const SetCtor = Set, setHas = Set.prototype.has, setAdd = Set.prototype.add, push = Array.prototype.push;
+  // direct method calls are safe: nothing has run in the realm yet
+  const SetCtor = Set;
   const seen = new SetCtor(), probed = new SetCtor(), madeSet = new SetCtor(), junk = new SetCtor();
   const found = [], fresh = [], extra = [];
   let calls = false;
@@ -33,20 +34,20 @@ export const GUEST_INTRINSICS = `function discoverIntrinsics(G, indirectEval, kn
   // in the second phase, what is new is either made by a call (or held by something made),
   // or an intrinsic the first phase missed
   const add = (v, owner) => {
-    if (!isObject(v) || apply(setHas, seen, [v])) return;
-    apply(setAdd, seen, [v]);
-    apply(push, found, [v]);
+    if (!isObject(v) || seen.has(v)) return;
+    seen.add(v);
+    found.push(v);
     if (!calls) return;
-    if (owner !== undefined && apply(setHas, junk, [owner])) apply(setAdd, junk, [v]);
-    else apply(push, extra, [v]);
+    if (owner !== undefined && junk.has(owner)) junk.add(v);
+    else extra.push(v);
   };
   // results of calls are instances: their prototype chain's methods are called on them
   const made = (v) => {
-    if (!isObject(v) || apply(setHas, seen, [v])) return;
-    apply(setAdd, junk, [v]);
+    if (!isObject(v) || seen.has(v)) return;
+    junk.add(v);
     add(v, v);
-    apply(setAdd, madeSet, [v]);
-    apply(push, fresh, [v]);
+    madeSet.add(v);
+    fresh.push(v);
   };
   const attempt = (f, self, asConstructor) => {
     try { made(asConstructor ? construct(f, []) : apply(f, self, [])); } catch (e) { /* needs arguments */ }
@@ -72,7 +73,7 @@ export const GUEST_INTRINSICS = `function discoverIntrinsics(G, indirectEval, kn
   // a call's result is only walked: its methods are called by exercise (an arguments
   // object's callee, called on each new arguments object, would never end)
   const walk = (o) => {
-    const call = calls && !apply(setHas, madeSet, [o]);
+    const call = calls && !madeSet.has(o);
     add(getPrototypeOf(o));
     for (const k of ownKeys(o)) {
       const d = getOwnPropertyDescriptor(o, k);
@@ -92,8 +93,8 @@ export const GUEST_INTRINSICS = `function discoverIntrinsics(G, indirectEval, kn
     if (!calls) return;
     if (typeof x === 'function') attempt(x, undefined, false);
     const proto = getPrototypeOf(x);
-    if (proto === null || apply(setHas, probed, [proto])) return;
-    apply(setAdd, probed, [proto]);
+    if (proto === null || probed.has(proto)) return;
+    probed.add(proto);
     for (let p = proto; p !== null; p = getPrototypeOf(p)) {
       for (const k of ownKeys(p)) {
         const d = getOwnPropertyDescriptor(p, k);
@@ -119,7 +120,7 @@ export const GUEST_INTRINSICS = `function discoverIntrinsics(G, indirectEval, kn
   for (const probe of probes) { try { made(probe()); } catch (e) { /* not in this QuickJS */ } }
   drain();
   const signature = found.length + ':' + fresh.length;
-  const full = !apply(setHas, new SetCtor(known), [signature]);
+  const full = !new SetCtor(known).has(signature);
   if (full) {
     // second phase: the same objects again, now calling every zero-argument factory
     calls = true;

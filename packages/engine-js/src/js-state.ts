@@ -36,7 +36,11 @@ export interface StateOptions {
   readonly onLeak?: ((message: string) => void) | undefined
 }
 
-const SETUP_TIMEOUT_MS = 30_000
+/**
+ * Bounds a state's setup (an init script that never ends). Generous: the debug build sets a
+ * state up ~25 times slower than the release one (tens of seconds on a loaded machine).
+ */
+const SETUP_TIMEOUT_MS = 60_000
 /**
  * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
  * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
