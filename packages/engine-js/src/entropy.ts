@@ -6,8 +6,7 @@ let next = WORDS
 
 /**
  * A uniformly random integer below 2^53 from the platform CSPRNG. Words are drawn 4 KiB at
- * a time: an execution takes two of these, and a call into the CSPRNG per execution would
- * cost more than the rest of a warm start.
+ * a time: a call into the CSPRNG per execution would cost a noticeable part of a warm start.
  */
 export function entropy53(): number {
   if (next + 2 > WORDS) {

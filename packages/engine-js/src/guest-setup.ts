@@ -73,8 +73,8 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   }
   // Math.random never runs on QuickJS's own generator: its state lives in the context and
   // would carry from one execution (tenant) to the next. Seeded: mulberry32 from the
-  // policy's seed. Otherwise sfc32, its 106 bits of state drawn by the host from the
-  // platform CSPRNG at the start of every execution.
+  // policy's seed. Otherwise sfc32, its whole state derived from 53 bits the host draws
+  // from the platform CSPRNG at the start of every execution.
   let rng = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   if (cfg.random === 'seeded') {
     define(Math, 'random', function random() {
@@ -96,9 +96,15 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     // 53 random bits, like QuickJS's own
     define(Math, 'random', function random() { return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992; });
   }
-  // a seed word is a 53-bit integer: its low 32 bits and its high 21
-  const reseed = (a, b) => {
-    s0 = a >>> 0; s1 = (a / 4294967296) >>> 0; s2 = b >>> 0; s3 = (b / 4294967296) >>> 0;
+  // murmur3's finalizer: each state word a different hash of the 53-bit seed
+  const mix = (h) => {
+    h = imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  };
+  const reseed = (x) => {
+    const lo = x >>> 0, hi = (x / 4294967296) >>> 0;
+    s0 = mix(lo); s1 = mix(hi ^ 0x9e3779b9); s2 = mix(lo ^ 0x7f4a7c15); s3 = mix((hi + 0x632be5ab) | 0);
   };
   if (cfg.noRandom) delete Math.random;
 
@@ -294,10 +300,12 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // Globals were checked against the baseline by the host; values may be JSON text. They
   // become the per-execution scope object between the global object and the baseline, so
   // installing them costs no property definitions and reset drops them with one call.
-  const begin = (globals, ctx, now, seed, entropy) => {
+  const begin = (globals, ctx, now, seed) => {
     if (now !== undefined) frozenNow = now;
-    if (entropy !== undefined) reseed(seed, entropy);
-    else if (seed !== undefined) rng = seed | 0;
+    if (seed !== undefined) {
+      if (cfg.random === 'seeded') rng = seed | 0;
+      else reseed(seed);
+    }
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
     if (globals === undefined) return;
     const scope = typeof globals === 'string' ? parse(globals) : globals;
@@ -313,8 +321,8 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     },
     begin,
     // body: the script's source (evaluated as global code) or its compiled expression
-    run(globals, ctx, now, seed, entropy, body) {
-      begin(globals, ctx, now, seed, entropy);
+    run(globals, ctx, now, seed, body) {
+      begin(globals, ctx, now, seed);
       return typeof body === 'string' ? indirectEval(body) : body();
     },
     freeze(v) { return freeze(v); },

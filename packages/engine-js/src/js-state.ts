@@ -213,9 +213,8 @@ export class JsState implements ConverterHost {
     try {
       const d = ex.init.security.policy.determinism
       args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
-      if (d.random === 'seeded') args.push(ctx.newNumber(d.seed), ctx.undefined)
-      else if (this.randomized) args.push(ctx.newNumber(entropy53()), ctx.newNumber(entropy53()))
-      else args.push(ctx.undefined, ctx.undefined)
+      if (d.random === 'seeded') args.push(ctx.newNumber(d.seed))
+      else args.push(this.randomized ? ctx.newNumber(entropy53()) : ctx.undefined)
       if (script === undefined) {
         this.call('begin', ...args).dispose()
         return undefined
