@@ -20,13 +20,13 @@ export interface GuestConfig {
 
 /**
  * The guest half of the sandbox, evaluated once per state as sloppy global code. It returns
- * `setup(configJson, hostLog)`, which captures the intrinsics it needs, applies the policy,
+ * `setup(configJson, hostLog, hostEntropy)`, which captures the intrinsics it needs, applies the policy,
  * and returns the helpers the host calls (never reachable from scripts: the object is only
  * held by host handles). `lockdown()` then hardens every intrinsic (SES model) so that the
  * context can be reused: scripts cannot change anything shared, and what they add to
  * `globalThis` is deleted by `reset()`.
  */
-export const GUEST_SETUP = `(function setup(configJson, hostLog) {
+export const GUEST_SETUP = `(function setup(configJson, hostLog, hostEntropy) {
   'use strict';
   ${GUEST_INTRINSICS}
   const G = globalThis;
@@ -73,9 +73,10 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   }
   // Math.random never runs on QuickJS's own generator: its state lives in the context and
   // would carry from one execution (tenant) to the next. Seeded: mulberry32 from the
-  // policy's seed. Otherwise sfc32, its whole state derived from 53 bits the host draws
-  // from the platform CSPRNG at the start of every execution.
-  let rng = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  // policy's seed. Otherwise sfc32, its whole state derived from 53 bits of the platform
+  // CSPRNG (hostEntropy) at the first draw of every execution: begin only marks it stale,
+  // so executions that never draw pay nothing.
+  let rng = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0, stale = true;
   if (cfg.random === 'seeded') {
     define(Math, 'random', function random() {
       rng = (rng + 0x6d2b79f5) | 0;
@@ -94,7 +95,10 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       return t >>> 0;
     };
     // 53 random bits, like QuickJS's own
-    define(Math, 'random', function random() { return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992; });
+    define(Math, 'random', function random() {
+      if (stale) { reseed(hostEntropy()); stale = false; }
+      return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
+    });
   }
   // murmur3's finalizer: each state word a different hash of the 53-bit seed
   const mix = (h) => {
@@ -302,10 +306,8 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   // installing them costs no property definitions and reset drops them with one call.
   const begin = (globals, ctx, now, seed) => {
     if (now !== undefined) frozenNow = now;
-    if (seed !== undefined) {
-      if (cfg.random === 'seeded') rng = seed | 0;
-      else reseed(seed);
-    }
+    if (seed !== undefined) rng = seed | 0;
+    stale = true;
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
     if (globals === undefined) return;
     const scope = typeof globals === 'string' ? parse(globals) : globals;

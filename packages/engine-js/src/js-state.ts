@@ -70,8 +70,6 @@ export class JsState implements ConverterHost {
   private runToken = 0
   private baseHeap = 0
   private checked = false
-  /** Math.random exists and is not seeded by the policy: each execution gets fresh entropy. */
-  private randomized = false
   private baseline = new Set<string>()
   private readonly expressions: ExpressionCache
   private readonly modules: ScriptModules
@@ -213,8 +211,7 @@ export class JsState implements ConverterHost {
     try {
       const d = ex.init.security.policy.determinism
       args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
-      if (d.random === 'seeded') args.push(ctx.newNumber(d.seed))
-      else args.push(this.randomized ? ctx.newNumber(entropy53()) : ctx.undefined)
+      args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
       if (script === undefined) {
         this.call('begin', ...args).dispose()
         return undefined
@@ -307,15 +304,15 @@ export class JsState implements ConverterHost {
     this.evalFn = ctx.getProp(ctx.global, 'eval')
     const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
     const log = ctx.newFunction('log', (level, message) => this.onLog(level, message))
+    const entropy = ctx.newFunction('entropy', () => ctx.newNumber(entropy53()))
     const guestConfig = guestConfigFor(security)
-    this.randomized = guestConfig.random === 'real' && !guestConfig.noRandom
     const config = ctx.newString(JSON.stringify({ ...guestConfig, knownRealms: [...KNOWN_REALMS] }))
     let helpers: QuickJSHandle
     try {
-      helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log))
+      helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
     } finally {
       // also when the setup failed (its deadline): the state is destroyed with no handle left
-      for (const h of [setupFn, log, config]) h.dispose()
+      for (const h of [setupFn, log, config, entropy]) h.dispose()
     }
     for (const name of HELPER_NAMES) this.helpers[name] = ctx.getProp(helpers, name)
     helpers.dispose()
