@@ -5,8 +5,9 @@ import { jsEngine } from '../src/index.js'
 
 // Issue 18.7: QuickJS builtins with long loops that never call the interrupt handler. The
 // loops below ran 9–39 s against a 1 s limit on QuickJS directly (BigInt to a string in a
-// radix that is not a power of two and decimal string to BigInt are quadratic; index
-// searches over an array-like walk its whole length). No guest wrapper can bound them all
+// radix that is not a power of two is quadratic; index searches over an array-like walk its
+// whole length). Decimal string to BigInt is quadratic too, but QuickJS's BigInt size cap
+// (about 2^20 bits) keeps it near 1 s at worst, so it is not a reliable case here. No guest wrapper can bound them all
 // (`String(big)`, `${big}`, `big == '1…'` convert inside QuickJS), so they are bounded by
 // the worker watchdog: with isolation 'worker' the thread is terminated at the deadline plus
 // killMarginMs. Inline, such a loop holds the host thread until it ends (see README).
@@ -36,7 +37,6 @@ const LOOPS: Record<string, string> = {
   'BigInt to decimal, implicitly': 'String(2n ** 1040000n).length',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own template literal
   'BigInt in a template': '`${2n ** 1040000n}`.length',
-  'decimal string to BigInt': "BigInt('9'.repeat(300_000)) > 0n",
   'indexOf over an array-like': 'Array.prototype.indexOf.call({ length: 2 ** 40 }, 1)',
   'includes over an array-like': 'Array.prototype.includes.call({ length: 2 ** 40 }, 1)',
   'lastIndexOf over an array-like': 'Array.prototype.lastIndexOf.call({ length: 2 ** 40 }, 1)',
