@@ -44,6 +44,7 @@ const LIMIT_NAMES: Readonly<Record<keyof Limits, LimitName>> = {
   stackDepth: 'stack',
   bridgeCalls: 'bridgeCalls',
   outputBytes: 'output',
+  sourceBytes: 'source',
 }
 const DEFAULT_LIMITS: Required<Limits> = {
   instructions: 50_000_000,
@@ -52,6 +53,7 @@ const DEFAULT_LIMITS: Required<Limits> = {
   stackDepth: 100,
   bridgeCalls: 1_000,
   outputBytes: 64 * 1024,
+  sourceBytes: 4 * MiB,
 }
 const DEFAULT_POOL: PoolOptions = {
   min: 0,

@@ -23,16 +23,42 @@ describe('CompileCache', () => {
     expect(cache.stats()).toMatchObject({ enabled: true, size: 1, hits: 1, misses: 1, evictions: 0, bytes: 8 })
   })
 
-  it('caches syntax errors and rethrows the same error', async () => {
+  it('caches syntax errors and throws a fresh copy to every caller', async () => {
     const cache = new CompileCache()
     const err = new ScriptSyntaxError("unexpected symbol near '+'", 'a.lua', 1)
     const compile = vi.fn(async (): Promise<CompiledScript> => {
       throw err
     })
-    await expect(cache.getOrCompile(key('+'), compile)).rejects.toBe(err)
-    await expect(cache.getOrCompile(key('+'), compile)).rejects.toBe(err)
+    const caught: ScriptSyntaxError[] = []
+    const catchOne = async (p: () => unknown) => {
+      try {
+        await p()
+      } catch (e) {
+        caught.push(e as ScriptSyntaxError)
+      }
+    }
+    // two concurrent callers of one compile, a cached rethrow, and a lookup
+    await Promise.all([catchOne(() => cache.getOrCompile(key('+'), compile)), catchOne(() => cache.getOrCompile(key('+'), compile))])
+    const first = caught[0] as ScriptSyntaxError & { mine?: string }
+    // issue 18.10: one caller's changes to the error must not reach the next caller
+    ;(first as { message: string }).message = 'tampered'
+    first.mine = 'secret'
+    await catchOne(() => cache.getOrCompile(key('+'), compile))
+    await catchOne(() => cache.lookup(key('+')))
+    expect(caught).toHaveLength(4)
+    expect(new Set([err, ...caught]).size).toBe(5)
+    for (const e of caught.slice(1)) {
+      expect(e).toBeInstanceOf(ScriptSyntaxError)
+      expect({ message: e.message, name: e.name, line: e.line, scriptName: e.scriptName, mine: (e as { mine?: string }).mine }).toEqual({
+        message: "unexpected symbol near '+'",
+        name: 'ScriptSyntaxError',
+        line: 1,
+        scriptName: 'a.lua',
+        mine: undefined,
+      })
+    }
     expect(compile).toHaveBeenCalledTimes(1)
-    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, size: 1 })
+    expect(cache.stats()).toMatchObject({ hits: 2, misses: 2, size: 1 })
   })
 
   it('does not cache other errors', async () => {

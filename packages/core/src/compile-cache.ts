@@ -64,9 +64,17 @@ function sha256(source: string): string {
 }
 
 /**
+ * A new error object equal to a cached one (same class, own fields and stack): every caller
+ * gets its own, so what one caller changes on it never reaches the next.
+ */
+function copyOf(e: ScriptSyntaxError): ScriptSyntaxError {
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(e)) as ScriptSyntaxError, Object.getOwnPropertyDescriptors(e))
+}
+
+/**
  * Compiled scripts on lru-cache, keyed by engine + version + policy fingerprint + source
  * hash + name. Syntax errors are cached too, so a broken script is not re-parsed on every
- * call. Concurrent compiles of one key share a single compile.
+ * call; each caller receives its own copy of the error. Concurrent compiles of one key share a single compile.
  */
 export class CompileCache {
   private readonly lru: LRUCache<string, Entry> | undefined
@@ -126,7 +134,7 @@ export class CompileCache {
     const cached = this.lru?.get(key)
     if (!cached) return undefined
     this.hits++
-    if ('error' in cached) throw cached.error
+    if ('error' in cached) throw copyOf(cached.error)
     return { script: cached.script, hit: true }
   }
 
@@ -135,7 +143,7 @@ export class CompileCache {
     const cached = this.lru?.get(key)
     if (cached) {
       this.hits++
-      if ('error' in cached) throw cached.error
+      if ('error' in cached) throw copyOf(cached.error)
       return { script: cached.script, hit: true }
     }
     this.misses++
@@ -159,7 +167,7 @@ export class CompileCache {
       this.pending.set(key, p)
     }
     const entry = await p
-    if ('error' in entry) throw entry.error
+    if ('error' in entry) throw copyOf(entry.error)
     return { script: entry.script, hit: false }
   }
 

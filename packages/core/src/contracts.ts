@@ -10,7 +10,8 @@ export type Enforcement = 'exact' | 'approximate' | 'none'
 
 /** What an engine can do; data the host and the conformance kit read, never code. */
 export interface EngineCapabilities {
-  readonly limits: Readonly<Record<LimitName, Enforcement>>
+  /** `source` is checked by core before compiling, for every engine: engines need not declare it. */
+  readonly limits: Readonly<Record<Exclude<LimitName, 'source'>, Enforcement> & { readonly source?: Enforcement }>
   /** Bridges whose handlers return promises can be awaited (Lua: look synchronous). */
   readonly asyncBridges: boolean
   /** `host.modules` sources can be required/imported. */
@@ -30,6 +31,11 @@ export interface SourceText {
   readonly source: string
   /** SHA-256 (hex) of `source`, computed once by the host. */
   readonly hash: string
+  /**
+   * The time limit of the execution (or policy) the compile is for. An engine whose parser
+   * cannot be interrupted may use it to refuse a source that would parse for longer.
+   */
+  readonly timeoutMs?: number | false
 }
 
 /** An engine's compiled form. Engines extend it; the host treats it as opaque. */

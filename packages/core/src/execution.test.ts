@@ -13,6 +13,7 @@ const NO_LIMITS: ResolvedLimits = {
   stackDepth: false,
   bridgeCalls: false,
   outputBytes: false,
+  sourceBytes: false,
 }
 
 function make(limits: Partial<ResolvedLimits> = {}, signal?: AbortSignal, bridges = new BridgeRegistry()) {

@@ -196,7 +196,9 @@ export class Host {
       const lang = req.language ?? (engine.plugin.languages[0] as string)
       let compiled: Awaited<ReturnType<Host['compileWith']>>
       try {
-        const c = this.compileWith(engine, lang, name, req.source)
+        const limits = this.currentSecurity.limitsFor(req.limits)
+        checkSource(req.source, limits)
+        const c = this.compileWith(engine, lang, name, req.source, limits.timeoutMs)
         compiled = c instanceof Promise ? await c : c
       } catch (e) {
         this.compileFailed(e)
@@ -217,7 +219,9 @@ export class Host {
         // the compiled form stays valid while the policy does; after setPolicy, compile again
         if (compiled?.fingerprint === this.currentSecurity.fingerprint) return { script: compiled.script, hit: true }
         const fingerprint = this.currentSecurity.fingerprint
-        const r = await this.compileWith(engine, lang, name, req.source)
+        const limits = this.currentSecurity.policy.limits
+        checkSource(req.source, limits)
+        const r = await this.compileWith(engine, lang, name, req.source, limits.timeoutMs)
         compiled = { script: r.script, fingerprint }
         return r
       }
@@ -230,6 +234,8 @@ export class Host {
           this.track(async () => {
             const opts = checkRequest<RunOptions>('run', options)
             const { script, hit } = await get()
+            // a run may tighten the source limit below the compiled script's size
+            if (opts.limits !== undefined) checkSource(req.source, this.currentSecurity.limitsFor(opts.limits))
             return this.run(engine, script, hit, opts)
           }),
       }
@@ -333,16 +339,17 @@ export class Host {
     return e
   }
 
-  /** A script that does not compile is a failed execution; other errors pass through. */
+  /** A script that does not compile (or is over the source limit) is a failed execution; other errors pass through. */
   private compileFailed(e: unknown): never {
-    if (e instanceof ScriptSyntaxError) {
+    if (e instanceof ScriptSyntaxError || e instanceof LimitExceededError) {
       this.counters.executions++
       this.counters.failures++
+      if (e instanceof LimitExceededError) this.counters.trips[e.limit]++
     }
     throw e
   }
 
-  private compileWith(engine: ManagedEngine, language: string, name: string, source: string) {
+  private compileWith(engine: ManagedEngine, language: string, name: string, source: string, timeoutMs: number | false) {
     const hash = hashSource(source)
     const key = this.cache.keyOf({
       engineId: engine.plugin.id,
@@ -351,7 +358,7 @@ export class Host {
       hash,
       name,
     })
-    return this.cache.lookup(key) ?? this.cache.getOrCompile(key, () => engine.compile({ language, name, source, hash }))
+    return this.cache.lookup(key) ?? this.cache.getOrCompile(key, () => engine.compile({ language, name, source, hash, timeoutMs }))
   }
 
   private async run(
@@ -435,6 +442,17 @@ async function settledWithin(set: ReadonlySet<Promise<unknown>>, ms: number): Pr
   })
   await Promise.race([Promise.allSettled([...set]), timeout])
   clearTimeout(timer)
+}
+
+/**
+ * The source limit, before anything parses the script: LimitExceededError('source'). A
+ * string's UTF-8 size is at most 3 bytes per UTF-16 unit, so short sources skip the count.
+ */
+function checkSource(source: string, limits: ResolvedLimits): void {
+  const max = limits.sourceBytes
+  if (max === false || source.length * 3 <= max) return
+  const bytes = Buffer.byteLength(source)
+  if (bytes > max) throw new LimitExceededError('source', bytes, max)
 }
 
 const EMPTY_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})

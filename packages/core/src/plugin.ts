@@ -3,7 +3,8 @@ import type { CompiledScript, EnginePlugin, EngineStats, ExecutionRequest, Execu
 import { ClosedError, EngineNotFoundError, InvalidArgumentError } from './errors.js'
 
 const ENFORCEMENTS = new Set(['exact', 'approximate', 'none'])
-const LIMITS = Object.values(LIMIT_NAMES) as LimitName[]
+// `source` is enforced by core for every engine, not declared by engines
+const LIMITS = (Object.values(LIMIT_NAMES) as LimitName[]).filter((l) => l !== 'source')
 const FLAGS = ['asyncBridges', 'modules', 'multipleReturns', 'undefinedValue'] as const
 
 /** Why `value` is not a valid EnginePlugin, or undefined if it is. */

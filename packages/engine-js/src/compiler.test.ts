@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { Compiler } from './compiler.js'
 import { WasmLoader } from './wasm.js'
 
-const compiler = new Compiler(new WasmLoader())
+const compiler = new Compiler(new WasmLoader(), () => 5_000)
 afterAll(() => compiler.close())
 const src = (source: string, name = 's.js') => ({ language: 'js', name, source, hash: 'h' })
 

@@ -1,6 +1,7 @@
-import { type CompiledScript, ScriptSyntaxError, type SourceText } from '@polyhost/core'
+import { type CompiledScript, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core'
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
 import { MAX_STACK_BYTES } from './limits.js'
+import { ParseProbe } from './parse-probe.js'
 import { syntaxError, type ThrownInfo } from './script-errors.js'
 import type { WasmLoader } from './wasm.js'
 
@@ -24,6 +25,11 @@ export interface JsCompiledScript extends CompiledScript {
    * instead of parsing the source again; the value, `this` and positions are the same.
    */
   readonly expression?: string
+  /**
+   * Milliseconds the parse took off-thread (large sources only): an execution with less
+   * time left is refused before QuickJS parses it again, uninterruptibly.
+   */
+  readonly parseMs?: number
 }
 
 const EVAL_GLOBAL = 0
@@ -46,6 +52,13 @@ const LEADING_TRIVIA = /^(?:\s|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/
 const NOT_AN_EXPRESSION = /^(?:\{|function\b|class\b|async\b)/
 const TRAILING_SEMICOLON = /;\s*$/
 const COMPILER_HEAP = 512 << 20
+/**
+ * Sources longer than this are parsed off-thread first (see ParseProbe). Below it the worst
+ * case QuickJS knows (declarations in one scope, quadratic) parses in ~0.1 s.
+ */
+const PROBE_MIN_CHARS = 16 * 1024
+/** Parses of a script before its first statement runs: the compile check and the execution's. */
+const PARSES = 2
 
 /**
  * Syntax-checks scripts in a dedicated QuickJS instance (no sandbox, never runs code) and
@@ -54,13 +67,25 @@ const COMPILER_HEAP = 512 << 20
  */
 export class Compiler {
   private vm: { runtime: QuickJSRuntime; ctx: QuickJSContext; uses: number } | undefined
+  private readonly probe = new ParseProbe(MAX_STACK_BYTES, COMPILER_HEAP)
 
-  constructor(private readonly wasm: WasmLoader) {}
+  /** `timeoutMs`: the time limit for compiles whose source does not name one (the policy's). */
+  constructor(
+    private readonly wasm: WasmLoader,
+    private readonly timeoutMs: () => number | false,
+  ) {}
 
+  /**
+   * Syntax-checks a source. A large one is first parsed off-thread under the time limit:
+   * LimitExceededError('timeout') when that parse runs past the limit (it is stopped there)
+   * or when parsing it twice would not fit in it.
+   */
   async compile(src: SourceText): Promise<JsCompiledScript> {
+    const parseMs = await this.probeParse(src)
     const ctx = await this.context()
     try {
-      return this.check(ctx, src)
+      const compiled = this.check(ctx, src)
+      return parseMs === undefined ? compiled : { ...compiled, parseMs }
     } catch (e) {
       if (e instanceof ScriptSyntaxError) throw e
       // QuickJS itself failed (its parser overflowed the host stack, say): the instance may be
@@ -72,6 +97,7 @@ export class Compiler {
   }
 
   close(): void {
+    void this.probe.close()
     if (!this.vm) return
     this.vm.ctx.dispose()
     this.vm.runtime.dispose()
@@ -79,6 +105,16 @@ export class Compiler {
   }
 
   // --- internal ---
+
+  private async probeParse(src: SourceText): Promise<number | undefined> {
+    const budget = src.timeoutMs ?? this.timeoutMs()
+    if (budget === false || src.source.length <= PROBE_MIN_CHARS) return undefined
+    const kind: ScriptKind = src.name.endsWith('.mjs') || MODULE_HINT.test(src.source) ? 'module' : 'classic'
+    const r = await this.probe.time(src.source, src.name, FLAGS[kind] | FLAG_COMPILE_ONLY, budget)
+    const needed = r.stopped ? r.ms : r.ms * PARSES
+    if (needed > budget) throw new LimitExceededError('timeout', Math.ceil(needed), budget)
+    return r.ms
+  }
 
   private check(ctx: QuickJSContext, src: SourceText): JsCompiledScript {
     // a hashbang line stays a (comment) line so positions do not move

@@ -33,7 +33,7 @@ export class JsEngine implements ScriptEngine {
   private discarded = 0
 
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
-    this.compiler = new Compiler(wasm)
+    this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
     const opts: StateOptions = { env, wasm, ...settings }
     this.pool = new StatePool<JsState>(
       {

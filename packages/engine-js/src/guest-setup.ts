@@ -1,3 +1,5 @@
+import { GUEST_INTRINSICS } from './guest-intrinsics.js'
+
 /**
  * What the setup script receives (as JSON): the resolved policy translated for QuickJS.
  */
@@ -12,22 +14,27 @@ export interface GuestConfig {
   readonly random: 'real' | 'seeded'
   readonly console: boolean
   readonly print: boolean
+  /** Realm signatures whose discovery needs no factory calls (see guest-intrinsics). */
+  readonly knownRealms?: readonly string[]
 }
 
 /**
  * The guest half of the sandbox, evaluated once per state as sloppy global code. It returns
- * `setup(configJson, hostLog)`, which captures the intrinsics it needs, applies the policy,
+ * `setup(configJson, hostLog, hostEntropy)`, which captures the intrinsics it needs, applies the policy,
  * and returns the helpers the host calls (never reachable from scripts: the object is only
  * held by host handles). `lockdown()` then hardens every intrinsic (SES model) so that the
  * context can be reused: scripts cannot change anything shared, and what they add to
  * `globalThis` is deleted by `reset()`.
  */
-export const GUEST_SETUP = `(function setup(configJson, hostLog) {
+export const GUEST_SETUP = `(function setup(configJson, hostLog, hostEntropy) {
   'use strict';
+  ${GUEST_INTRINSICS}
   const G = globalThis;
   const cfg = JSON.parse(configJson);
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval;
+  // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
+  const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || []);
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor,
     defineProperty, keys: objectKeys, values: objectValues, create: objectCreate } = Object;
   const ownKeys = Reflect.ownKeys, apply = Reflect.apply, construct = Reflect.construct;
@@ -64,7 +71,12 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
     define(DateProto, 'constructor', FrozenDate);
     define(G, 'Date', FrozenDate);
   }
-  let rng = 0;
+  // Math.random never runs on QuickJS's own generator: its state lives in the context and
+  // would carry from one execution (tenant) to the next. Seeded: mulberry32 from the
+  // policy's seed. Otherwise sfc32, its whole state derived from 53 bits of the platform
+  // CSPRNG (hostEntropy) at the first draw of every execution: begin only marks it stale,
+  // so executions that never draw pay nothing.
+  let rng = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0, stale = true;
   if (cfg.random === 'seeded') {
     define(Math, 'random', function random() {
       rng = (rng + 0x6d2b79f5) | 0;
@@ -72,7 +84,32 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       t ^= t + imul(t ^ (t >>> 7), t | 61);
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     });
+  } else {
+    const next32 = () => {
+      const t = (((s0 + s1) | 0) + s3) | 0;
+      s3 = (s3 + 1) | 0;
+      s0 = s1 ^ (s1 >>> 9);
+      s1 = (s2 + (s2 << 3)) | 0;
+      s2 = (s2 << 21) | (s2 >>> 11);
+      s2 = (s2 + t) | 0;
+      return t >>> 0;
+    };
+    // 53 random bits, like QuickJS's own
+    define(Math, 'random', function random() {
+      if (stale) { reseed(hostEntropy()); stale = false; }
+      return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
+    });
   }
+  // murmur3's finalizer: each state word a different hash of the 53-bit seed
+  const mix = (h) => {
+    h = imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  };
+  const reseed = (x) => {
+    const lo = x >>> 0, hi = (x / 4294967296) >>> 0;
+    s0 = mix(lo); s1 = mix(hi ^ 0x9e3779b9); s2 = mix(lo ^ 0x7f4a7c15); s3 = mix((hi + 0x632be5ab) | 0);
+  };
   if (cfg.noRandom) delete Math.random;
 
   // --- dynamic code ---
@@ -129,7 +166,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   };
 
   // --- lockdown ---
-  let baseline, baseProto;
+  let baseline, baseProto, hardened, hardenedList;
   const overridable = ['constructor', 'toString', 'valueOf', 'toLocaleString'];
   // SES "override mistake" fix: a frozen inherited data property makes assignment on
   // instances fail; an accessor pair keeps obj.toString = f working for objects below it.
@@ -172,6 +209,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
         else stack.push(d.get, d.set);
       }
     }
+    return seen;
   };
   const lockdown = () => {
     for (const k of ownKeys(ObjectProto)) enableOverride(ObjectProto, k);
@@ -200,13 +238,31 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       }
     }
     roots.push(base);
-    harden(roots);
+    for (let i = 0; i < intrinsics.found.length; i++) roots.push(intrinsics.found[i]);
+    hardened = harden(roots);
+    hardenedList = [...hardened];
+    intrinsics.found = undefined;
     setPrototypeOf(G, base);
     baseline = new SetCtor(ownKeys(G));
     baseProto = base;
   };
+  // The fingerprint of the intrinsic set: every object lockdown froze is still frozen (what
+  // it holds was frozen with it, so nothing new can hang below), and each syntax probe still
+  // leads to a known intrinsic within two prototype steps (its result and, for generator
+  // objects, the function's own prototype object are new each time).
+  const sealed = () => {
+    for (let i = 0; i < hardenedList.length; i++) if (!isFrozen(hardenedList[i])) return false;
+    for (const probe of intrinsics.probes) {
+      let v;
+      try { v = probe(); } catch (e) { continue; }
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function')) continue;
+      const p = getPrototypeOf(v);
+      if (p !== null && !apply(setHas, hardened, [p]) && !apply(setHas, hardened, [getPrototypeOf(p)])) return false;
+    }
+    return true;
+  };
   const check = () => baseline !== undefined && ownKeys(G).length === baseline.size && getPrototypeOf(G) === baseProto &&
-    isExtensible(G) && isFrozen(ObjectProto) && isFrozen(ArrayProto) && isFrozen(FunctionProto) && isFrozen(ErrorProto);
+    isExtensible(G) && sealed();
 
   // --- conversion helpers ---
   // Whether JSON carries values exactly: finite numbers other than -0, strings, booleans,
@@ -251,6 +307,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
   const begin = (globals, ctx, now, seed) => {
     if (now !== undefined) frozenNow = now;
     if (seed !== undefined) rng = seed | 0;
+    stale = true;
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx);
     if (globals === undefined) return;
     const scope = typeof globals === 'string' ? parse(globals) : globals;
@@ -271,6 +328,7 @@ export const GUEST_SETUP = `(function setup(configJson, hostLog) {
       return typeof body === 'string' ? indirectEval(body) : body();
     },
     freeze(v) { return freeze(v); },
+    intrinsicsJson() { return stringify({ signature: intrinsics.signature, full: intrinsics.full, extra: intrinsics.extra }); },
     baselineJson() { return stringify([...ownKeys(G), ...ownKeys(baseProto)].filter((k) => typeof k === 'string')); },
     reset() {
       current = empty;

@@ -7,6 +7,7 @@ export const HELPER_NAMES = [
   'run',
   'baselineJson',
   'freeze',
+  'intrinsicsJson',
   'reset',
   'parse',
   'plainJson',

@@ -18,6 +18,7 @@ import { guestConfigFor } from './sandbox-config.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
 import { ExpressionCache } from './expressions.js'
+import { entropy53 } from './entropy.js'
 import { ScriptModules } from './script-modules.js'
 import { MAX_HEAP_BYTES, type WasmInstance, type WasmLoader } from './wasm.js'
 
@@ -35,7 +36,16 @@ export interface StateOptions {
   readonly onLeak?: ((message: string) => void) | undefined
 }
 
-const SETUP_TIMEOUT_MS = 30_000
+/**
+ * Bounds a state's setup (an init script that never ends). Generous: the debug build sets a
+ * state up ~25 times slower than the release one (tens of seconds on a loaded machine).
+ */
+const SETUP_TIMEOUT_MS = 60_000
+/**
+ * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
+ * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
+ */
+const KNOWN_REALMS = new Set<string>()
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -295,11 +305,21 @@ export class JsState implements ConverterHost {
     this.evalFn = ctx.getProp(ctx.global, 'eval')
     const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
     const log = ctx.newFunction('log', (level, message) => this.onLog(level, message))
-    const config = ctx.newString(JSON.stringify(guestConfigFor(security)))
-    const helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log))
-    for (const h of [setupFn, log, config]) h.dispose()
+    const entropy = ctx.newFunction('entropy', () => ctx.newNumber(entropy53()))
+    const guestConfig = guestConfigFor(security)
+    const config = ctx.newString(JSON.stringify({ ...guestConfig, knownRealms: [...KNOWN_REALMS] }))
+    let helpers: QuickJSHandle
+    try {
+      helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
+    } finally {
+      // also when the setup failed (its deadline): the state is destroyed with no handle left
+      for (const h of [setupFn, log, config, entropy]) h.dispose()
+    }
     for (const name of HELPER_NAMES) this.helpers[name] = ctx.getProp(helpers, name)
     helpers.dispose()
+    // promise reactions queued by the discovery of intrinsics: none may be left for a script
+    runtime.executePendingJobs().dispose()
+    this.learnRealm()
     this.calls.installBridges(opts.env.bridges.visible(security))
     if (opts.initScript) this.runInit(opts.initScript)
     this.call('lockdown').dispose()
@@ -307,6 +327,15 @@ export class JsState implements ConverterHost {
     this.setupDeadline = Number.POSITIVE_INFINITY
     this.instance.heap.measure(this.instance.alloc)
     this.baseHeap = this.instance.heap.size
+  }
+
+  /** Remembers a realm shape whose discovery found nothing beyond its walk and probes. */
+  private learnRealm(): void {
+    const json = this.call('intrinsicsJson').consume((h) => this.ctx.getString(h))
+    const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
+    if (!r.full) return
+    if (r.extra === 0) KNOWN_REALMS.add(r.signature)
+    else this.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
   }
 
   private isTrue(h: QuickJSHandle): boolean {

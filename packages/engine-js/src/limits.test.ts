@@ -2,7 +2,15 @@ import type { ResolvedLimits } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
 import { interruptBudget, MAX_STACK_BYTES, stackBytesFor } from './limits.js'
 
-const base: ResolvedLimits = { instructions: 1_000_000, timeoutMs: 1000, memoryBytes: 1, stackDepth: 150, bridgeCalls: 1, outputBytes: 1 }
+const base: ResolvedLimits = {
+  instructions: 1_000_000,
+  timeoutMs: 1000,
+  memoryBytes: 1,
+  stackDepth: 150,
+  bridgeCalls: 1,
+  outputBytes: 1,
+  sourceBytes: 1,
+}
 
 describe('limits', () => {
   it('turns instructions into interrupt calls', () => {

@@ -19,6 +19,12 @@ export function runScript(state: JsState, script: JsCompiledScript, req: Executi
   const ex = req.execution
   const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset }
   ex.check()
+  // QuickJS cannot be interrupted while it parses: a script known to parse for longer than
+  // the time left is refused before it starts
+  if (script.parseMs !== undefined && performance.now() + script.parseMs > ex.deadline) {
+    const max = ex.limits.timeoutMs
+    throw ex.trip('timeout', Math.ceil(performance.now() - ex.startedAt + script.parseMs), max === false ? 0 : max)
+  }
   let handedOver = false
   try {
     let h: QuickJSHandle

@@ -19,6 +19,7 @@ export function makeExecution(limits: Partial<ResolvedLimits> = {}): Execution {
       stackDepth: false,
       bridgeCalls: false,
       outputBytes: false,
+      sourceBytes: false,
       ...limits,
     },
     bridges: new BridgeRegistry(),

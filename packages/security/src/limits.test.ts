@@ -10,6 +10,7 @@ const base: ResolvedLimits = {
   stackDepth: 100,
   bridgeCalls: 10,
   outputBytes: false,
+  sourceBytes: false,
 }
 
 describe('parseLimits', () => {
@@ -93,5 +94,5 @@ describe('overrideLimits', () => {
 })
 
 it('maps every limit key to a limit name', () => {
-  expect(LIMIT_KEYS.map((k) => LIMIT_NAMES[k])).toEqual(['instructions', 'timeout', 'memory', 'stack', 'bridgeCalls', 'output'])
+  expect(LIMIT_KEYS.map((k) => LIMIT_NAMES[k])).toEqual(['instructions', 'timeout', 'memory', 'stack', 'bridgeCalls', 'output', 'source'])
 })

@@ -1,12 +1,15 @@
 import { z } from 'zod'
 import { PolicyError } from './errors.js'
 
-/** The six resource limits, as configured (`timeoutMs`) and as reported (`timeout`). */
-export const LIMIT_KEYS = ['instructions', 'timeoutMs', 'memoryBytes', 'stackDepth', 'bridgeCalls', 'outputBytes'] as const
+/**
+ * The resource limits, as configured (`timeoutMs`) and as reported (`timeout`). `sourceBytes`
+ * caps a script's source (UTF-8 bytes) before it is compiled; core checks it for every engine.
+ */
+export const LIMIT_KEYS = ['instructions', 'timeoutMs', 'memoryBytes', 'stackDepth', 'bridgeCalls', 'outputBytes', 'sourceBytes'] as const
 export type LimitKey = (typeof LIMIT_KEYS)[number]
 
 /** Name of a limit in `LimitExceededError.limit` and in engine capabilities. */
-export type LimitName = 'instructions' | 'timeout' | 'memory' | 'stack' | 'bridgeCalls' | 'output'
+export type LimitName = 'instructions' | 'timeout' | 'memory' | 'stack' | 'bridgeCalls' | 'output' | 'source'
 
 export const LIMIT_NAMES: Readonly<Record<LimitKey, LimitName>> = {
   instructions: 'instructions',
@@ -15,6 +18,7 @@ export const LIMIT_NAMES: Readonly<Record<LimitKey, LimitName>> = {
   stackDepth: 'stack',
   bridgeCalls: 'bridgeCalls',
   outputBytes: 'output',
+  sourceBytes: 'source',
 }
 
 /** A limit value: a positive integer, or `false` for "not limited" (only hosts may say so). */
@@ -33,6 +37,7 @@ export const limitsSchema = z
     stackDepth: limitValue.optional(),
     bridgeCalls: limitValue.optional(),
     outputBytes: limitValue.optional(),
+    sourceBytes: limitValue.optional(),
   })
   .strict()
 

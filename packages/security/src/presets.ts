@@ -31,6 +31,7 @@ export const PRESETS: Readonly<Record<PresetName, PresetDefinition>> = {
       stackDepth: 180,
       bridgeCalls: 1_000_000,
       outputBytes: 4 * MiB,
+      sourceBytes: 16 * MiB,
     },
   },
   standard: {
@@ -44,6 +45,7 @@ export const PRESETS: Readonly<Record<PresetName, PresetDefinition>> = {
       stackDepth: 150,
       bridgeCalls: 10_000,
       outputBytes: 1 * MiB,
+      sourceBytes: 1 * MiB,
     },
   },
   strict: {
@@ -57,6 +59,7 @@ export const PRESETS: Readonly<Record<PresetName, PresetDefinition>> = {
       stackDepth: 100,
       bridgeCalls: 1_000,
       outputBytes: 64 * 1024,
+      sourceBytes: 1 * MiB,
     },
   },
 }
