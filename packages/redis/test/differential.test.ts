@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
+import { COMMAND_CASES } from './corpus/commands.js'
+import { SCRIPT_CASES } from './corpus/scripting.js'
+import { type CorpusCase, type Normal, onPolyhost, onReal, sorted } from './differential.js'
+import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+
+const CASES: CorpusCase[] = [...COMMAND_CASES, ...SCRIPT_CASES]
+
+describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
+  let real: RealRedis
+  let redis: RedisScripting
+  let lua51 = false
+  const tally = { identical: 0, compared: 0, skipped: 0 }
+
+  beforeAll(async () => {
+    real = await startRedis()
+    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 10_000 } })
+    lua51 = (await redis.eval('return tostring(3 / 1)')) === '3'
+  })
+
+  afterAll(async () => {
+    console.log(`${tally.identical}/${tally.compared} identical (${tally.skipped} skipped: need Lua 5.1 numbers)`)
+    await redis?.close()
+    await real?.stop()
+  })
+
+  for (const c of CASES) {
+    it(c.name, async (ctx) => {
+      if (c.lua51 && !lua51) {
+        tally.skipped++
+        ctx.skip()
+      }
+      await real.client.call('FLUSHALL')
+      await real.client.call('SCRIPT', 'FLUSH')
+      await redis.command(['FLUSHALL'])
+      await redis.command(['SCRIPT', 'FLUSH'])
+      const differences: string[] = []
+      for (const argv of c.run) {
+        const fix = (x: Normal) => (c.unordered ? sorted(x) : x)
+        const want = JSON.stringify(fix(await onReal(real.client, argv)))
+        const got = JSON.stringify(fix(await onPolyhost(redis, argv)))
+        if (want !== got) differences.push(`${JSON.stringify(argv)}\n   redis-server: ${want}\n   polyhost:     ${got}`)
+      }
+      tally.compared++
+      expect(differences.join('\n')).toBe('')
+      tally.identical++
+    })
+  }
+})
