@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
 import { COMMAND_CASES } from './corpus/commands.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
-import { type CorpusCase, type Normal, onPolyhost, onReal, sorted } from './differential.js'
+import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
+import { LIBRARY_CASES } from './corpus/libraries.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
-const CASES: CorpusCase[] = [...COMMAND_CASES, ...SCRIPT_CASES]
+const CASES: CorpusCase[] = [...COMMAND_CASES, ...SCRIPT_CASES, ...LIBRARY_CASES]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
   let real: RealRedis
@@ -37,7 +38,7 @@ describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/re
       await redis.command(['SCRIPT', 'FLUSH'])
       const differences: string[] = []
       for (const argv of c.run) {
-        const fix = (x: Normal) => (c.unordered ? sorted(x) : x)
+        const fix = (x: Normal) => (c.unordered ? sorted(x) : c.json ? jsonSorted(x) : x)
         const want = JSON.stringify(fix(await onReal(real.client, argv)))
         const got = JSON.stringify(fix(await onPolyhost(redis, argv)))
         if (want !== got) differences.push(`${JSON.stringify(argv)}\n   redis-server: ${want}\n   polyhost:     ${got}`)

@@ -12,6 +12,8 @@ export interface CorpusCase {
   readonly unordered?: boolean
   /** Depends on Lua 5.1 numbers (doubles, %.14g): skipped when the engine lacks that mode. */
   readonly lua51?: boolean
+  /** String replies are JSON whose object key order follows table iteration: compared parsed. */
+  readonly json?: boolean
 }
 
 /** A reply in a form both sides can be compared in. */
@@ -51,12 +53,34 @@ export function normalise(v: unknown): Normal {
   return { error: `unexpected reply ${String(v)}` }
 }
 
+/** A JSON text reply with its object keys sorted (equal-as-JSON comparison). */
+export function jsonSorted(v: Normal): Normal {
+  if (typeof v !== 'string') return v
+  try {
+    return `json:${JSON.stringify(sortKeys(JSON.parse(v)))}`
+  } catch {
+    return v
+  }
+}
+
 /** Sorts an array reply (top level) for unordered comparisons. */
 export function sorted(v: Normal): Normal {
   return Array.isArray(v) ? [...v].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : v
 }
 
 // --- internal ---
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    )
+  }
+  return v
+}
 
 function toArg(a: CorpusArg): string | Buffer {
   return typeof a === 'string' ? a : Buffer.from(a.hex, 'hex')

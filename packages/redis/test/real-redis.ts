@@ -25,6 +25,8 @@ export async function startRedis(): Promise<RealRedis> {
     stdio: 'ignore',
   })
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  // connection attempts before the server listens fail; the loop below retries them
+  client.on('error', () => undefined)
   const deadline = Date.now() + 10_000
   for (;;) {
     try {

@@ -13,7 +13,10 @@
  *   rules (first nil ends an array, `err`/`ok` tables, numbers truncated on the host side),
  *   serialised as length-prefixed text so no value model sits in between.
  */
-export const REDIS_PRELUDE = `
+import { LUA_BIT } from './lua-bit.js'
+import { LUA_CJSON } from './lua-cjson.js'
+
+const CORE = `
 local BASE = _ENV
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall = pcall
@@ -149,9 +152,15 @@ BASE.__redis_reply = function(f, ...)
   return tconcat(out)
 end
 
+`
+
+/** Installed last: from here on, reading an undefined global raises Redis's error. */
+const GUARD = `
 setmetatable(BASE, {
   __index = function(_, name)
     error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
   end,
 })
 `
+
+export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_BIT, GUARD].join('\n')

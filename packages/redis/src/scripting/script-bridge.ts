@@ -1,7 +1,7 @@
 import { defineBridge } from '@polyhost/core'
 import { z } from 'zod'
 import type { RedisStore } from '../store/memory-store.js'
-import { ErrorReply } from '../store/replies.js'
+import { ErrorReply, formatG } from '../store/replies.js'
 import { argFromLua, replyToLua } from './lua-values.js'
 import { sha1hex } from './script-cache.js'
 
@@ -76,6 +76,10 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       errorText: {
         args: [any],
         handler: (_ctx, s: unknown) => errorReplyText(argFromLua(s).toString('utf8')),
+      },
+      fmt14: {
+        args: [any],
+        handler: (_ctx, n: unknown) => formatG(Number(n), 14),
       },
       log: {
         args: [any, any],

@@ -1,10 +1,10 @@
 /**
- * Puts parentheses around `return redis.xxx(...)` so the call is no tail call.
+ * Puts parentheses around `return redis.xxx(...)` (and `cjson.`, `bit.`) so the call is no tail call.
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
  * C function called in tail position keeps its caller's frame; here `redis.call` is Lua
  * (the prelude), so `return redis.call(...)` would replace the script's frame and the line
- * would be lost. Every `redis.*` function returns one value, so `return (redis.call(...))`
+ * would be lost. Every function of these three returns one value, so `return (redis.call(...))`
  * means the same. A small lexer skips strings, long strings and comments.
  */
 export function protectTailCalls(source: string): string {
@@ -30,7 +30,7 @@ export function protectTailCalls(source: string): string {
       while (j < n && isIdent(source[j] as string)) j++
       const word = source.slice(i, j)
       if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
-        const m = /^\s*redis\s*\.\s*[A-Za-z_][A-Za-z0-9_]*\s*\(/.exec(source.slice(j))
+        const m = /^\s*(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*\s*\(/.exec(source.slice(j))
         if (m) {
           const open = j + m[0].length - 1
           const close = matchParen(source, open)
