@@ -1,4 +1,4 @@
-import { keyBytes, keyOf, parseInteger } from '../store/args.js'
+import { keyBytes, keyOf, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, fail, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
@@ -75,12 +75,12 @@ export const HASH_COMMANDS = commands([
     4,
     'w',
     (ks, a) => {
-      const by = parseInteger(arg(a, 2))
+      const by = parseBigInt(arg(a, 2))
       const key = keyOf(arg(a, 0))
       const field = keyOf(arg(a, 1))
       const cur = ks.read(key, 'hash')?.get(field)
-      const n = cur === undefined ? 0 : parseInteger(cur, ERR.hashNotInteger)
-      const next = BigInt(n) + BigInt(by)
+      const n = cur === undefined ? 0n : parseBigInt(cur, ERR.hashNotInteger)
+      const next = n + by
       if (next > 9223372036854775807n || next < -9223372036854775808n) fail(ERR.overflow)
       ks.write(key, 'hash').set(field, Buffer.from(next.toString()))
       return Number(next)

@@ -1,4 +1,4 @@
-import { option, parseInteger, keyOf } from '../store/args.js'
+import { keyOf, option, parseBigInt, parseInteger } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { CommandError, ERR, fail, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
@@ -59,15 +59,17 @@ export const STRING_COMMANDS = commands([
       return OK
     },
   ],
-  ['incr', 2, 'w', (ks, a) => incrBy(ks, arg(a, 0), 1)],
-  ['decr', 2, 'w', (ks, a) => incrBy(ks, arg(a, 0), -1)],
-  ['incrby', 3, 'w', (ks, a) => incrBy(ks, arg(a, 0), parseInteger(arg(a, 1)))],
+  ['incr', 2, 'w', (ks, a) => incrBy(ks, arg(a, 0), 1n)],
+  ['decr', 2, 'w', (ks, a) => incrBy(ks, arg(a, 0), -1n)],
+  ['incrby', 3, 'w', (ks, a) => incrBy(ks, arg(a, 0), parseBigInt(arg(a, 1)))],
   [
     'decrby',
     3,
     'w',
     (ks, a) => {
-      const n = parseInteger(arg(a, 1))
+      const n = parseBigInt(arg(a, 1))
+      // Redis refuses to negate LLONG_MIN
+      if (n === -9223372036854775808n) fail('ERR decrement would overflow')
       return incrBy(ks, arg(a, 0), -n)
     },
   ],
@@ -127,11 +129,11 @@ function set(ks: Keyspace, a: Buffer[]): Reply {
   return get ? (old ?? null) : OK
 }
 
-function incrBy(ks: Keyspace, keyArg: Buffer, by: number): number {
+function incrBy(ks: Keyspace, keyArg: Buffer, by: bigint): number {
   const key = keyOf(keyArg)
   const cur = getString(ks, key)
-  const n = cur === undefined ? 0 : parseInteger(cur)
-  const next = BigInt(n) + BigInt(by)
+  const n = cur === undefined ? 0n : parseBigInt(cur)
+  const next = n + by
   if (next > 9223372036854775807n || next < -9223372036854775808n) fail(ERR.overflow)
   ks.set(key, { type: 'string', value: Buffer.from(next.toString()) }, true)
   return Number(next)

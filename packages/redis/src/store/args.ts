@@ -16,6 +16,15 @@ export function parseInteger(arg: Buffer, message: string = ERR.notInteger): num
   return Number(n)
 }
 
+/** A Redis integer argument as a BigInt, exact over the whole 64-bit range. */
+export function parseBigInt(arg: Buffer, message: string = ERR.notInteger): bigint {
+  const s = arg.toString('latin1')
+  if (s.length > 20 || !INT_RE.test(s)) throw new CommandError(message)
+  const n = BigInt(s)
+  if (n > MAX || n < MIN) throw new CommandError(message)
+  return n
+}
+
 /** Like parseInteger, but reports whether the text was a valid integer instead of throwing. */
 export function tryInteger(arg: Buffer): number | undefined {
   const s = arg.toString('latin1')
