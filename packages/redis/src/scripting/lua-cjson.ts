@@ -8,7 +8,7 @@
  */
 export const LUA_CJSON = `
 do
-  local type, pairs, tostring, tonumber, error, rawpcall = type, pairs, tostring, tonumber, error, pcall
+  local type, pairs, ipairs, tostring, tonumber, error, rawget = type, pairs, ipairs, tostring, tonumber, error, rawget
   local floor, huge = math.floor, math.huge
   local sbyte, schar, sfind, ssub, sgsub, sformat = string.byte, string.char, string.find, string.sub, string.gsub, string.format
   local tconcat = table.concat
@@ -64,7 +64,8 @@ do
       else
         out[#out + 1] = '{'
         local first = true
-        for k, x in pairs(v) do
+        for _, k in ipairs(tableKeys(v)) do
+          local x = rawget(v, k)
           local kt = type(k)
           if kt ~= 'string' and kt ~= 'number' then
             error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0)

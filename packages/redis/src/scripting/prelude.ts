@@ -15,6 +15,7 @@
  */
 import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
+import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 
 const CORE = `
 local BASE = _ENV
@@ -27,6 +28,28 @@ local bridge
 local function host()
   if not bridge then bridge = rawget(BASE, '__redis') end
   return bridge
+end
+
+-- The keys of a table in Lua 5.1's usual iteration order: integer keys 1, 2, ... (its array
+-- part) first, then the rest in the engine's own order (Lua 5.1's hash order is not copied).
+local function tableKeys(t)
+  local keys, n = {}, 0
+  while rawget(t, n + 1) ~= nil do
+    n = n + 1
+    keys[n] = n
+  end
+  local ints, rest = {}, {}
+  for k in pairs(t) do
+    if type(k) == 'number' and k >= 1 and k % 1 == 0 then
+      if k > n then ints[#ints + 1] = k end
+    else
+      rest[#rest + 1] = k
+    end
+  end
+  table.sort(ints)
+  for _, k in ipairs(ints) do keys[#keys + 1] = k end
+  for _, k in ipairs(rest) do keys[#keys + 1] = k end
+  return keys
 end
 
 local function argError(...)
@@ -163,4 +186,4 @@ setmetatable(BASE, {
 })
 `
 
-export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_BIT, GUARD].join('\n')
+export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, GUARD].join('\n')

@@ -1,11 +1,14 @@
 /**
- * Puts parentheses around `return redis.xxx(...)` (and `cjson.`, `bit.`) so the call is no tail call.
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.` calls) from being tail
+ * calls: `return (redis.call(...))`, or `return select(1, cmsgpack.unpack(...))` where
+ * several values come back.
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
- * C function called in tail position keeps its caller's frame; here `redis.call` is Lua
- * (the prelude), so `return redis.call(...)` would replace the script's frame and the line
- * would be lost. Every function of these three returns one value, so `return (redis.call(...))`
- * means the same. A small lexer skips strings, long strings and comments.
+ * C function called in tail position keeps its caller's frame; here these functions are
+ * Lua (the prelude), so a tail call would replace the script's frame and the line would be
+ * lost. The single-value functions mean the same in parentheses; `select(1, ...)` passes
+ * every value on (a script that shadows `select` with a local would break this form). A
+ * small lexer skips strings, long strings and comments.
  */
 export function protectTailCalls(source: string): string {
   const inserts: { at: number; text: string }[] = []
@@ -30,13 +33,13 @@ export function protectTailCalls(source: string): string {
       while (j < n && isIdent(source[j] as string)) j++
       const word = source.slice(i, j)
       if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
-        const m = /^\s*(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*\s*\(/.exec(source.slice(j))
+        const m = /^\s*(?:(redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|cmsgpack\s*\.\s*(pack|unpack))\s*\(/.exec(source.slice(j))
         if (m) {
           const open = j + m[0].length - 1
           const close = matchParen(source, open)
-          if (close > 0) {
-            inserts.push({ at: j, text: ' (' }, { at: close + 1, text: ')' })
-          }
+          // cmsgpack.unpack returns several values: `select(1, ...)` keeps them all
+          const wrap = m[2] === 'unpack' ? ' select(1, ' : ' ('
+          if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
         }
       }
       i = j

@@ -53,3 +53,42 @@ export const LIBRARY_CASES: CorpusCase[] = [
   script('bit rotations', 'return {bit.rol(0x12345678, 8), bit.ror(0x12345678, 8), bit.rol(1, 0), bit.ror(1, 1)}'),
   script('bit.bnot bswap', 'return {bit.bnot(0), bit.bnot(-1), bit.bswap(0x12345678), bit.bswap(-1)}'),
 ]
+
+const pack = (name: string, src: string) => script(`cmsgpack ${name}`, src)
+
+/** cmsgpack: encodings byte for byte, decoding, errors. */
+export const CMSGPACK_CASES: CorpusCase[] = [
+  pack('integers', 'return cmsgpack.pack(0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295, 4294967296, 5000000000)'),
+  pack('negative integers', 'return cmsgpack.pack(-1, -32, -33, -128, -129, -32768, -32769, -2147483648, -2147483649, -5000000000)'),
+  pack('floats', 'return cmsgpack.pack(1.5, 0.1, -2.25, 1e300, 1/0, -1/0, 2^63, -0.0, 1e-310)'),
+  pack(
+    'strings',
+    "return cmsgpack.pack('', 'abc', string.rep('x', 31), string.rep('y', 32), string.rep('z', 300), string.rep('w', 70000))",
+  ),
+  pack('booleans and nil', 'return cmsgpack.pack(true, false, nil)'),
+  pack('arrays', "return cmsgpack.pack({1, 2, 3}, {}, {{1}, {'a'}})"),
+  pack('long array', 'local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)'),
+  pack('table with hole is a map', 'return cmsgpack.pack({1, nil, 3})'),
+  pack('one-key map', 'return cmsgpack.pack({a = 1})'),
+  pack('nested map', "return cmsgpack.pack({a = {b = {c = 'd'}}})"),
+  pack('deep nesting becomes nil', 'local t = {} local c = t for i = 1, 20 do c[1] = {} c = c[1] end return cmsgpack.pack(t)'),
+  pack('function is nil', 'return cmsgpack.pack(function() end)'),
+  pack('no input', 'return cmsgpack.pack()'),
+  pack('roundtrip values', "return {cmsgpack.unpack(cmsgpack.pack(1, 'a', {1, 2}, -7, true))}"),
+  pack('roundtrip float', 'return tostring(cmsgpack.unpack(cmsgpack.pack(0.1)) == 0.1)'),
+  pack('roundtrip float32', 'return tostring(cmsgpack.unpack(cmsgpack.pack(1.5)))'),
+  pack(
+    'roundtrip big',
+    'return {tostring(cmsgpack.unpack(cmsgpack.pack(5000000000)) == 5000000000), tostring(cmsgpack.unpack(cmsgpack.pack(-5000000000)) == -5000000000)}',
+  ),
+  pack('roundtrip map', "local t = cmsgpack.unpack(cmsgpack.pack({a = {b = 'c'}, n = 5})) return {t.a.b, t.n}"),
+  {
+    ...pack('unpack ARGV', 'local t = cmsgpack.unpack(ARGV[1]) return {t[1], t[2], t[3].k}'),
+    run: [['EVAL', 'local t = cmsgpack.unpack(ARGV[1]) return {t[1], t[2], t[3].k}', '0', { hex: '9301a161' + '81a16bcd0100' }]],
+  },
+  pack('unpack nil inside', 'local a, b, c = cmsgpack.unpack(cmsgpack.pack(1, nil, 3)) return {a, tostring(b), c}'),
+  pack('unpack truncated', "return cmsgpack.unpack('\\205\\1')"),
+  pack('unpack bin is refused', "return cmsgpack.unpack('\\196\\1a')"),
+  pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
+  pack('unpack empty', "return {cmsgpack.unpack('')}"),
+]
