@@ -1,4 +1,5 @@
 import { SortedSet } from './sorted-set.js'
+import { Stream } from './stream.js'
 import { CommandError, ERR } from './replies.js'
 
 /** The value types a key can hold, named as TYPE answers. */
@@ -8,6 +9,7 @@ export type RedisValue =
   | { readonly type: 'list'; readonly value: Buffer[] }
   | { readonly type: 'set'; readonly value: Set<string> }
   | { readonly type: 'zset'; readonly value: SortedSet }
+  | { readonly type: 'stream'; readonly value: Stream }
 
 export type RedisType = RedisValue['type']
 interface ValueTypes {
@@ -16,6 +18,7 @@ interface ValueTypes {
   list: Buffer[]
   set: Set<string>
   zset: SortedSet
+  stream: Stream
 }
 type ValueOf<T extends RedisType> = ValueTypes[T]
 
@@ -83,7 +86,7 @@ export class Keyspace {
   /** Removes `key` when its collection became empty (Redis never keeps empty collections). */
   dropIfEmpty(key: string): void {
     const v = this.data.get(key)
-    if (!v || v.type === 'string') return
+    if (!v || v.type === 'string' || v.type === 'stream') return
     const size = v.type === 'list' ? v.value.length : v.value.size
     if (size === 0) this.delete(key)
   }
@@ -135,6 +138,8 @@ function emptyOf(type: RedisType): unknown {
       return new Set()
     case 'zset':
       return new SortedSet()
+    case 'stream':
+      return new Stream()
     default:
       return Buffer.alloc(0)
   }
