@@ -16,13 +16,13 @@
 import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
+import { LUA51_NAMES } from './lua51-names.js'
 
 const CORE = `
 local BASE = _ENV
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall = pcall
 
-if rawget(BASE, 'unpack') == nil then BASE.unpack = table.unpack end
 
 local bridge
 local function host()
@@ -186,4 +186,4 @@ setmetatable(BASE, {
 })
 `
 
-export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, GUARD].join('\n')
+export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA51_NAMES, GUARD].join('\n')

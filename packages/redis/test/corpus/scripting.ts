@@ -110,6 +110,18 @@ export const SCRIPT_CASES: CorpusCase[] = [
   script('table library', "local t = {3, 1, 2} table.sort(t) table.insert(t, 4) return {table.concat(t, ','), #t}"),
   script('math library', 'return {math.floor(3.7), math.max(1, 5, 3), math.abs(-4), math.min(2, 1)}'),
   script('unpack global', 'return {unpack({1, 2, 3})}'),
+  script(
+    'global names of the environment',
+    "local names = {'loadstring','getfenv','setfenv','gcinfo','newproxy','module','require','load','collectgarbage','xpcall','rawequal','rawlen','select','next','ipairs','unpack','coroutine','os','string.gfind','string.gmatch','math.pow','math.mod','math.fmod','math.ldexp','math.frexp','math.log10','table.getn','table.setn','table.maxn','table.foreach','table.foreachi','table.unpack','table.pack','table.move','math.type','math.tointeger','utf8','bit32','string.pack','coroutine.isyieldable','dofile','loadfile','print','debug','io','cjson','cmsgpack','bit','redis'} local out = {} for i, n in ipairs(names) do local ok, v = pcall(function() local t = _G for part in string.gmatch(n, '[^.]+') do t = t[part] end return type(t) end) out[i] = n .. '=' .. (ok and v or 'error') end return out",
+  ),
+  script(
+    '5.1 functions',
+    "return {math.pow(2, 10), table.getn({1, 2, 3}), table.maxn({[5] = 1, [2] = 1}), math.fmod(7, 3), math.mod(-7, 3), math.ldexp(3, 4), math.log10(1000), loadstring('return 7')()}",
+  ),
+  script('math.frexp', 'local m, e = math.frexp(40) local m2, e2 = math.frexp(-0.3) return {tostring(m), e, tostring(m2), e2}'),
+  script('table.foreach', "local out = {} table.foreachi({'a', 'b'}, function(i, v) out[#out + 1] = i .. v end) return out"),
+  script('string.gfind', "local out = {} for w in string.gfind('a b c', '%a') do out[#out + 1] = w end return out"),
+  script('table.setn is obsolete', 'table.setn({}, 1)'),
   script('type names', "return {type(nil), type(1), type('s'), type({}), type(print == nil)}"),
   script('redis version', 'return {redis.REDIS_VERSION, redis.REDIS_VERSION_NUM}'),
   script('log levels', 'return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}'),
