@@ -4,7 +4,7 @@ import type { RedisStore } from '../store/memory-store.js'
 import { type CommandError, ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
 import type { RunningScript } from './script-bridge.js'
-import { type CachedScript, prepareScript } from './script-cache.js'
+import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
 
 /**
@@ -74,10 +74,10 @@ export class RunScripts {
 
   /** Parses the shebang and compiles the body (syntax errors as Redis words them), then caches. */
   private async load(source: Buffer): Promise<CachedScript | ErrorReply> {
+    const known = this.cache.get(sha1hex(source))
+    if (known) return known
     const prepared = prepareScript(source)
     if (prepared instanceof ErrorReply) return prepared
-    const known = this.cache.get(prepared.sha)
-    if (known) return known
     try {
       await this.host.compile({ language: 'lua', source: prepared.body, name: CHUNK })
     } catch (e) {
