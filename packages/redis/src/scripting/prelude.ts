@@ -137,8 +137,8 @@ local function encode(v, out)
     out[#out + 1] = 's' .. #v .. ':'
     out[#out + 1] = v
   elseif t == 'number' then
-    -- integral values print exactly with tostring; string.format is slow in fengari
-    if v % 1 == 0 then out[#out + 1] = 'n' .. tostring(v) .. ';'
+    -- integers below 1e14 print exactly with tostring (%.14g); string.format is slow in fengari
+    if v % 1 == 0 and v < 1e14 and v > -1e14 then out[#out + 1] = 'n' .. tostring(v) .. ';'
     else out[#out + 1] = 'n' .. sformat('%.17g', v) .. ';' end
   elseif t == 'boolean' then
     out[#out + 1] = v and 'n1;' or 'z'

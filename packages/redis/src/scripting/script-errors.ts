@@ -14,7 +14,11 @@ export function scriptFailure(e: unknown, sha: string): ErrorReply | unknown {
   if (!(e instanceof ScriptRuntimeError)) return e
   const thrown = e.thrown as { err?: unknown } | undefined
   const line = innermostLine(e)
-  const msg = thrown && typeof thrown === 'object' && typeof thrown.err === 'string' ? thrown.err : `ERR ${redisWording(e.message)}`
+  let msg: string
+  if (thrown && typeof thrown === 'object' && typeof thrown.err === 'string') msg = thrown.err
+  // Redis's error handler applies tostring() to anything that is not a table
+  else if (typeof thrown === 'boolean') msg = `ERR ${thrown}`
+  else msg = `ERR ${redisWording(e.message)}`
   const text = msg.replace(/[\r\n]/g, ' ')
   return new ErrorReply(line === undefined ? text : `${text} script: ${sha}, on @${CHUNK}:${line}.`)
 }
