@@ -54,6 +54,11 @@ describe('documented deviations from redis-server 7.0', () => {
     if (real) expect(await onReal(src)).toBe(1)
   })
 
+  it('gcinfo() answers 0', async () => {
+    expect(await redis.eval('return gcinfo()')).toBe(0)
+    if (real) expect(await onReal('return gcinfo()')).toBeGreaterThan(0)
+  })
+
   it('math.random is the engine’s generator, not Redis’s rand48 sequence', async () => {
     const v = await redis.eval('return math.random(1000)')
     expect(typeof v).toBe('number')
