@@ -1,12 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
-import { COMMAND_CASES, STREAM_CASES } from './corpus/commands.js'
+import { COLLECTION_CASES } from './corpus/collections.js'
+import { COMMAND_CASES } from './corpus/commands.js'
+import { STREAM_CASES } from './corpus/streams.js'
+import { ZSET_CASES } from './corpus/zsets.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
 import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
 import { CMSGPACK_CASES, LIBRARY_CASES } from './corpus/libraries.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
-const CASES: CorpusCase[] = [...COMMAND_CASES, ...STREAM_CASES, ...SCRIPT_CASES, ...LIBRARY_CASES, ...CMSGPACK_CASES]
+const CASES: CorpusCase[] = [
+  ...COMMAND_CASES,
+  ...COLLECTION_CASES,
+  ...ZSET_CASES,
+  ...STREAM_CASES,
+  ...SCRIPT_CASES,
+  ...LIBRARY_CASES,
+  ...CMSGPACK_CASES,
+]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
   let real: RealRedis

@@ -19,7 +19,7 @@ import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA51_NAMES } from './lua51-names.js'
 
 const CORE = `
-local BASE = _ENV
+local BASE = _ENV or _G
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall = pcall
 
