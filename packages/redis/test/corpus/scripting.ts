@@ -208,6 +208,17 @@ export const SCRIPT_CASES: CorpusCase[] = [
   script('metatables on own tables', "local t = setmetatable({}, {__index = function(_, k) return k .. '!' end}) return t.x"),
   script('table.concat with numbers', "return table.concat({1, 2, 'x'}, '-')"),
   script('tonumber edge cases', "return {tonumber('0x10'), tonumber('  5  '), tostring(tonumber('abc')), tonumber('10', 2)}"),
+  script(
+    'redis.call inside a coroutine',
+    "local co = coroutine.wrap(function() return redis.call('SET', 'a', 'b') end) local r = co() return {r.ok, redis.call('GET', 'a')}",
+  ),
+  script('index a number', 'local x = 5 return x.y'),
+  script('index a global nil field', 'return string.nothing.x'),
+  script('concatenate nil', "local y return 'a' .. y"),
+  script('compare number with nil', 'local y return 1 < y'),
+  script('call a string', "local s = 'x' s()"),
+  script('arithmetic on string', "return 'a' + 1"),
+  script('upvalue error', 'local u local function f() return u.x end return f()'),
   // EVALSHA and SCRIPT
   cmds(
     'script load and evalsha',
