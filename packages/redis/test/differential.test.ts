@@ -6,7 +6,7 @@ import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
 import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
-import { CMSGPACK_CASES, LIBRARY_CASES } from './corpus/libraries.js'
+import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -17,6 +17,7 @@ const CASES: CorpusCase[] = [
   ...SCRIPT_CASES,
   ...LIBRARY_CASES,
   ...CMSGPACK_CASES,
+  ...STRUCT_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

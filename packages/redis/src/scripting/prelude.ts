@@ -17,6 +17,7 @@ import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA51_NAMES } from './lua51-names.js'
+import { LUA_STRUCT } from './lua-struct.js'
 
 const CORE = `
 local BASE = _ENV or _G
@@ -188,4 +189,4 @@ setmetatable(BASE, {
 })
 `
 
-export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA51_NAMES, GUARD].join('\n')
+export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA_STRUCT, LUA51_NAMES, GUARD].join('\n')

@@ -1,6 +1,6 @@
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.` calls) from being tail
- * calls: `return (redis.call(...))`, or `return select(1, cmsgpack.unpack(...))` where
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.` calls) from being tail
+ * calls: `return (redis.call(...))`, or `return select(1, struct.unpack(...))` where
  * several values come back.
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
@@ -33,7 +33,9 @@ export function protectTailCalls(source: string): string {
       while (j < n && isIdent(source[j] as string)) j++
       const word = source.slice(i, j)
       if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
-        const m = /^\s*(?:(redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|cmsgpack\s*\.\s*(pack|unpack))\s*\(/.exec(source.slice(j))
+        const m = /^\s*(?:(redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/.exec(
+          source.slice(j),
+        )
         if (m) {
           const open = j + m[0].length - 1
           const close = matchParen(source, open)

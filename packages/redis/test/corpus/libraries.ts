@@ -92,3 +92,44 @@ export const CMSGPACK_CASES: CorpusCase[] = [
   pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
   pack('unpack empty', "return {cmsgpack.unpack('')}"),
 ]
+
+const st = (name: string, src: string) => script(`struct ${name}`, src)
+
+/** struct: packed bytes, unpacked values and error texts. */
+export const STRUCT_CASES: CorpusCase[] = [
+  st('integers big endian', "return struct.pack('>i>h>b>l', 1, -2, 3, -4)"),
+  st('integers little endian', "return struct.pack('<I<H<B<L<T', 70000, 65535, 255, 2^40, 7)"),
+  st('sized integers', "return struct.pack('>I3<i5>i1', 70000, -1, 200)"),
+  st('fractions truncate', "return struct.pack('>i>i', 1.7, -1.7)"),
+  st('wide integer wraps', "return struct.pack('>i', 2^40)"),
+  st('integral size limit', "return struct.pack('i40', 1)"),
+  st('floats', "return struct.pack('>f<f>d<d', 1.5, 0.1, 0.1, -2.5)"),
+  st('float special values', "return struct.pack('>f>f>d', 1/0, 1e300, -1/0)"),
+  st('strings', "return struct.pack('s c3 c0', 'ab', 'abcdef', 'xyz')"),
+  st('string too short', "return struct.pack('c5', 'ab')"),
+  st('padding and alignment', "return struct.pack('!4 b i x h', 1, 2, 3)"),
+  st('alignment not power of 2', "return struct.pack('!3 i', 1)"),
+  st('invalid option', "return struct.pack('q', 1)"),
+  st('missing number', "return struct.pack('i')"),
+  st('number from string', "return struct.pack('>i', '258')"),
+  st('bad number', "return struct.pack('i', 'x')"),
+  st('unpack integers', "return {struct.unpack('>i>H<b', struct.pack('>i>H<b', -5, 65535, -3))}"),
+  st('unpack unsigned wide', "return {struct.unpack('<I8', struct.pack('<I8', 2^40 + 5))}"),
+  st('unpack strings', "return {struct.unpack('>I2 c2 s', '\\0\\5abxyz\\0rest')}"),
+  st('unpack c0', "return {struct.unpack('b c0', '\\3abcd')}"),
+  st('unpack c0 without size', "return {struct.unpack('c0', 'abc')}"),
+  st('unpack unfinished string', "return {struct.unpack('s', 'abc')}"),
+  st('unpack offset', "return {struct.unpack('>h', '\\0\\1\\0\\2', 3)}"),
+  st('unpack too short', "return {struct.unpack('>i', 'ab')}"),
+  st(
+    'unpack float roundtrip',
+    "local a, b = struct.unpack('>f>d', struct.pack('>f>d', 1.5, 0.1)) return {tostring(a), tostring(b == 0.1)}",
+  ),
+  st(
+    'unpack negative floats',
+    "local a, b = struct.unpack('<f<d', struct.pack('<f<d', -2.5, -0.1)) return {tostring(a), tostring(b == -0.1)}",
+  ),
+  st('size', "return {struct.size('>i h c3'), struct.size('!8 b d'), struct.size('x I3')}"),
+  st('size of s', "return struct.size('s')"),
+  st('size of c0', "return struct.size('c0')"),
+]
