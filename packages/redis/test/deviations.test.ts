@@ -65,6 +65,18 @@ describe('documented deviations from redis-server 7.0', () => {
     // parse failure breaks the connection (redis-cli shows "ERR reached lua stack limit")
   })
 
+  it('functions see KEYS and ARGV globals; EVAL scripts see redis.register_function', async () => {
+    const code = "#!lua name=devlib\nredis.register_function('devf', function(keys) return {type(KEYS), keys[1]} end)"
+    await redis.command(['FUNCTION', 'LOAD', 'REPLACE', code])
+    expect(await redis.command(['FCALL', 'devf', '1', 'k'])).toEqual(['table', 'k'])
+    expect(await redis.eval('return type(redis.register_function)')).toBe('function')
+    if (real) {
+      await real.client.call('FUNCTION', 'LOAD', 'REPLACE', code)
+      expect(String(await real.client.call('FCALL', 'devf', '1', 'k').catch((e: Error) => e))).toMatch(/nonexistent global variable 'KEYS'/)
+      expect(await onReal('return type(redis.register_function)')).toBe('nil')
+    }
+  })
+
   it('gcinfo() answers 0', async () => {
     expect(await redis.eval('return gcinfo()')).toBe(0)
     if (real) expect(await onReal('return gcinfo()')).toBeGreaterThan(0)

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
 import { COLLECTION_CASES } from './corpus/collections.js'
 import { COMMAND_CASES } from './corpus/commands.js'
+import { FUNCTION_CASES } from './corpus/functions.js'
 import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
@@ -18,6 +19,7 @@ const CASES: CorpusCase[] = [
   ...LIBRARY_CASES,
   ...CMSGPACK_CASES,
   ...STRUCT_CASES,
+  ...FUNCTION_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
@@ -48,6 +50,8 @@ describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/re
       await real.client.call('SCRIPT', 'FLUSH')
       await redis.command(['FLUSHALL'])
       await redis.command(['SCRIPT', 'FLUSH'])
+      await real.client.call('FUNCTION', 'FLUSH')
+      await redis.command(['FUNCTION', 'FLUSH'])
       const differences: string[] = []
       for (const argv of c.run) {
         const fix = (x: Normal) => (c.unordered ? sorted(x) : c.json ? jsonSorted(x) : x)

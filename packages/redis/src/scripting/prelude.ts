@@ -63,7 +63,11 @@ local function argError(...)
   return nil
 end
 
+-- FUNCTION LOAD runs library code in "loading" mode: it may register functions, not call Redis
+local loading, registry = false, nil
+
 local function run(raise, ...)
+  if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
   local e = argError(...)
   local r
   if e then r = { err = e } else r = host().call({ ... }) end
@@ -169,6 +173,44 @@ local function encode(v, out)
   else
     out[#out + 1] = 'z'
   end
+end
+
+redis.register_function = function(...)
+  -- outside FUNCTION LOAD, Redis's redis table has no register_function
+  if not loading then error("attempt to call field 'register_function' (a nil value)", 2) end
+  local a, b = ...
+  local name, fn, flags = a, b, nil
+  if type(a) == 'table' then name, fn, flags = rawget(a, 'function_name'), rawget(a, 'callback'), rawget(a, 'flags') end
+  if type(name) ~= 'string' then error('function name argument given to redis.register_function must be a string', 2) end
+  if type(fn) ~= 'function' then error('callback argument given to redis.register_function must be a function', 2) end
+  local list = {}
+  if type(flags) == 'table' then for i, f in ipairs(flags) do list[i] = f end end
+  registry[#registry + 1] = { name, fn, list }
+end
+
+-- Runs library code in loading mode; with no function name, answers what it registered,
+-- else calls that function with (keys, args) and answers its reply like __redis_reply.
+BASE.__redis_library = function(f, fname, keys, args)
+  loading, registry = true, {}
+  local ok, err = rawpcall(f)
+  loading = false
+  local reg = registry
+  registry = nil
+  if not ok then error(err, 0) end
+  if fname == nil then
+    local out = {}
+    for i, r in ipairs(reg) do out[i] = { r[1], r[3] } end
+    return out
+  end
+  for _, r in ipairs(reg) do
+    if r[1] == fname then
+      local out = {}
+      local v = r[2](keys, args)
+      encode(v, out)
+      return tconcat(out)
+    end
+  end
+  error({ err = 'ERR Function not found' }, 0)
 end
 
 BASE.__redis_reply = function(f, ...)

@@ -3,6 +3,7 @@ import type { RedisStore } from '../store/memory-store.js'
 import type { Reply } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
 import { createRedisLuaEngine } from './lua-engine.js'
+import { RunFunctions } from './run-functions.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
 
@@ -54,10 +55,12 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
     limits: { timeoutMs: 5000, bridgeCalls: 10_000_000, ...options.limits },
   })
   host.bridges.register(scriptBridge(options.store, () => running))
-  const scripts = new RunScripts(host, options.store, (r) => {
+  const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
     running = r && { ...r, log: (level, message) => options.onLog?.(level, message) }
-  })
-  return new RedisScripting(host, options.store, scripts)
+  }
+  const scripts = new RunScripts(host, options.store, setRunning)
+  const functions = new RunFunctions(host, options.store, setRunning)
+  return new RedisScripting(host, options.store, scripts, functions)
 }
 
 /** See createRedisScripting(). */
@@ -70,6 +73,7 @@ export class RedisScripting {
     private readonly host: Host,
     private readonly store: RedisStore,
     private readonly scripts: RunScripts,
+    private readonly functions: RunFunctions,
   ) {}
 
   /**
@@ -121,6 +125,11 @@ export class RedisScripting {
         return this.scripts.eval(name, argv)
       case 'script':
         return this.scripts.script(argv)
+      case 'function':
+        return this.functions.function(argv)
+      case 'fcall':
+      case 'fcall_ro':
+        return this.functions.fcall(name, argv)
       default:
         return this.store.execute(argv)
     }

@@ -10,25 +10,25 @@ export const CHUNK = 'user_script'
  * the innermost script frame (what Redis's error handler reads with `debug.getinfo`).
  * Errors that are not the script's own (limits, cancellation) are returned unchanged.
  */
-export function scriptFailure(e: unknown, sha: string): ErrorReply | unknown {
+export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): ErrorReply | unknown {
   if (!(e instanceof ScriptRuntimeError)) return e
   const thrown = e.thrown as { err?: unknown } | undefined
-  const line = innermostLine(e)
+  const line = innermostLine(e, chunk)
   let msg: string
   if (thrown && typeof thrown === 'object' && typeof thrown.err === 'string') msg = thrown.err
   // Redis's error handler applies tostring() to anything that is not a table
   else if (typeof thrown === 'boolean') msg = `ERR ${thrown}`
   else msg = `ERR ${redisWording(e.message)}`
   const text = msg.replace(/[\r\n]/g, ' ')
-  return new ErrorReply(line === undefined ? text : `${text} script: ${sha}, on @${CHUNK}:${line}.`)
+  return new ErrorReply(line === undefined ? text : `${text} script: ${sha}, on @${chunk}:${line}.`)
 }
 
 /** Redis's reply for a script that does not compile. */
-export function compileFailure(e: unknown): ErrorReply | unknown {
+export function compileFailure(e: unknown, prefix = 'ERR Error compiling script (new function): '): ErrorReply | unknown {
   if (!(e instanceof ScriptSyntaxError)) return e
   // Lua 5.1 quotes the end-of-file token ('<eof>'); Lua 5.3's parser does not
   const msg = e.message.replace(/near <eof>$/, "near '<eof>'")
-  return new ErrorReply(`ERR Error compiling script (new function): ${msg}`.replace(/[\r\n]/g, ' '))
+  return new ErrorReply(`${prefix}${msg}`.replace(/[\r\n]/g, ' '))
 }
 
 // --- internal ---
@@ -50,12 +50,12 @@ function redisWording(message: string): string {
   )
 }
 
-function innermostLine(e: ScriptRuntimeError): number | undefined {
+function innermostLine(e: ScriptRuntimeError, chunk: string): number | undefined {
   const frames = e.scriptStack?.split('\n') ?? []
   for (const f of frames) {
-    const m = new RegExp(`^\\t${CHUNK}:(\\d+):`).exec(f)
+    const m = new RegExp(`^\\t${chunk}:(\\d+):`).exec(f)
     if (m) return Number(m[1])
   }
-  const own = new RegExp(`^${CHUNK}:(\\d+):`).exec(e.message)
+  const own = new RegExp(`^${chunk}:(\\d+):`).exec(e.message)
   return own ? Number(own[1]) : e.line
 }
