@@ -10,8 +10,8 @@ import {
 import type { Fengari, LuaCFunction, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { decodeLuaString } from './lua-strings.js'
 
-/** fengari integers are 32-bit. */
-export const INT32_RANGE: readonly [number, number] = [-2147483648, 2147483647]
+/** Lua integers are exact doubles (fengari-numbers.ts): ±(2^53 − 1). */
+export const LUA_INTEGER_RANGE: readonly [number, number] = [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
 
 /** What the converter needs from the state it works in. */
 export interface ConverterContext {
@@ -88,14 +88,14 @@ export class LuaConverter {
         return
       case 'number': {
         const n = v as number
-        if (fitsInteger(n, INT32_RANGE)) lua.lua_pushinteger(L, n)
+        if (fitsInteger(n, LUA_INTEGER_RANGE)) lua.lua_pushinteger(L, n)
         else lua.lua_pushnumber(L, n)
         return
       }
       case 'bigint': {
         const b = v as bigint
-        if (b < BigInt(INT32_RANGE[0]) || b > BigInt(INT32_RANGE[1]))
-          throw this.leafError(guard, key, 'bigint outside the 32-bit integer range')
+        if (b < BigInt(LUA_INTEGER_RANGE[0]) || b > BigInt(LUA_INTEGER_RANGE[1]))
+          throw this.leafError(guard, key, 'bigint outside the Lua integer range ±(2^53 − 1)')
         lua.lua_pushinteger(L, Number(b))
         return
       }

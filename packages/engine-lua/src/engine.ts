@@ -5,6 +5,7 @@ import {
   type EngineStats,
   type ExecutionRequest,
   type ExecutionResult,
+  InvalidArgumentError,
   type ModuleDefinition,
   type ScriptEngine,
   ScriptRuntimeError,
@@ -54,7 +55,11 @@ export class LuaEngine implements ScriptEngine {
 
   /** Loads the guarded fengari instance and pre-warms the pool. */
   static async create(env: EngineEnvironment, options: LuaEngineOptions = {}): Promise<LuaEngine> {
-    const engine = new LuaEngine(fengari(), env, options)
+    const numbers = options.numbers ?? 'lua53'
+    if (numbers !== 'lua53' && numbers !== 'lua51') {
+      throw new InvalidArgumentError(`luaEngine: numbers must be 'lua53' or 'lua51' (got ${JSON.stringify(numbers)})`)
+    }
+    const engine = new LuaEngine(fengari(numbers), env, options)
     await engine.pool.start()
     return engine
   }

@@ -1,6 +1,9 @@
 import { FENGARI_PATCHES, FENGARI_SUBSTITUTES } from './fengari-guards.js'
 import { loadPatchedFengari } from './fengari-loader.js'
+import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
+import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
+import type { NumberMode } from './number-runtime.js'
 
 /**
  * The subset of fengari the engine uses, typed. fengari ships no types; declaring only
@@ -150,6 +153,8 @@ export interface LauxApi {
   luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
   luaL_tolstring(L: LuaState, idx: number): LuaString
   luaL_checkinteger(L: LuaState, arg: number): number
+  luaL_checknumber(L: LuaState, arg: number): number
+  luaL_checktype(L: LuaState, arg: number, t: number): void
   luaL_checkstring(L: LuaState, arg: number): LuaString
   luaL_optinteger(L: LuaState, arg: number, def: number): number
   luaL_checkstack(L: LuaState, n: number, msg: string | null): void
@@ -184,15 +189,21 @@ export interface Fengari {
   readonly lib: LibApi
   readonly internal: InternalApi
   readonly guards: GuardRuntime
+  /** The number model this instance was patched for. */
+  readonly numbers: NumberMode
 }
 
-let instance: Fengari | undefined
+const instances = new Map<NumberMode, Fengari>()
 
-/** The private, patched fengari instance (loaded once per process, on first use). */
-export function fengari(): Fengari {
-  if (instance) return instance
+/** The private, patched fengari instance for a number model (loaded once per process and mode, on first use). */
+export function fengari(numbers: NumberMode = 'lua53'): Fengari {
+  const hit = instances.get(numbers)
+  if (hit) return hit
   const guards = new GuardRuntime()
-  const { load, verify } = loadPatchedFengari(FENGARI_PATCHES, guards, FENGARI_SUBSTITUTES)
+  const { load, verify } = loadPatchedFengari([...FENGARI_PATCHES, ...STDLIB_PATCHES, ...numberPatches(numbers)], guards, {
+    ...FENGARI_SUBSTITUTES,
+    ...numberSubstitutes(numbers),
+  })
   const lua = load('lua.js') as LuaApi
   const lauxlib = load('lauxlib.js') as LauxApi
   const mod = (file: string, name: keyof LibApi) => (load(file) as Record<string, LuaCFunction>)[name] as LuaCFunction
@@ -217,6 +228,7 @@ export function fengari(): Fengari {
   }
   verify()
   setFallbackRaise((L, message) => internal.luaG_runerror(L, internal.to_luastring(message)))
-  instance = { lua, lauxlib, lib, internal, guards }
+  const instance: Fengari = { lua, lauxlib, lib, internal, guards, numbers }
+  instances.set(numbers, instance)
   return instance
 }

@@ -1,4 +1,4 @@
 export { LUA_CAPABILITIES, LUA_ENGINE_VERSION, luaEngine } from './plugin.js'
 export { LuaEngine, type LuaCompiledScript } from './engine.js'
 export type { LuaEngineOptions } from './options.js'
-export { INT32_RANGE } from './converter.js'
+export { LUA_INTEGER_RANGE } from './converter.js'

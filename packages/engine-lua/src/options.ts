@@ -6,4 +6,12 @@ export interface LuaEngineOptions {
    * Trusted host code: it runs without limits.
    */
   readonly init?: string
+  /**
+   * The number model. `'lua53'` (default): Lua 5.3 integers and floats, integers exact over
+   * ±(2^53 − 1), an integer result beyond that raises `integer overflow`. `'lua51'`: Lua 5.1,
+   * every number a double printed as `%.14g`, plus the 5.1 names `unpack`, `loadstring`
+   * (where the policy allows dynamic code), `math.pow`, `math.mod`, `table.getn`,
+   * `string.gfind`. Fixed per engine: a policy cannot change it.
+   */
+  readonly numbers?: 'lua53' | 'lua51'
 }

@@ -1,5 +1,5 @@
 import type { EngineCapabilities, EngineFactory } from '@polyhost/core'
-import { INT32_RANGE } from './converter.js'
+import { LUA_INTEGER_RANGE } from './converter.js'
 import { LuaEngine } from './engine.js'
 import type { LuaEngineOptions } from './options.js'
 
@@ -21,7 +21,7 @@ export const LUA_CAPABILITIES: EngineCapabilities = Object.freeze({
   asyncBridges: true,
   modules: true,
   multipleReturns: true,
-  integerRange: INT32_RANGE,
+  integerRange: LUA_INTEGER_RANGE,
   undefinedValue: false,
 })
 

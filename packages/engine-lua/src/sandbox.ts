@@ -13,6 +13,7 @@ import {
 } from './builtins.js'
 import { slot } from './converter.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import { installLua51Names } from './lua51-compat.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
 const BASE_FUNCTIONS = [
@@ -156,6 +157,7 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
     frozen.push(slot(L, -1).value as LuaTable)
     lua.lua_setfield(L, baseIdx, 'debug')
   }
+  if (host.f.numbers === 'lua51') installLua51Names(host, L, baseIdx, libraries, (name) => allows(security, name))
   frozen.push(base)
   return { base, libraries, frozen }
 }

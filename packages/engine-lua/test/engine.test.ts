@@ -156,12 +156,26 @@ describe('errors', () => {
 })
 
 describe('values', () => {
-  it('int32 integers, floats and the array marker', async () => {
+  it('integers within ±(2^53 − 1) arrive as integers, others as floats; the array marker', async () => {
     await make()
-    const r = await lua('return math.type(a), math.type(b), math.type(c), array(), {}, math.maxinteger', {
-      globals: { a: 2147483647, b: 2147483648, c: 1.5 },
-    })
-    expect(r.values).toEqual(['integer', 'float', 'float', [], {}, 2147483647])
+    const r = await lua(
+      'return math.type(a), math.type(b), math.type(c), array(), {}, math.maxinteger, "order-" .. ts, tostring(big), math.type(n)',
+      {
+        globals: { a: 2147483647, b: 2147483648, c: 1.5, ts: 1733333333000, big: 2 ** 53, n: 10n ** 15n },
+      },
+    )
+    expect(r.values).toEqual([
+      'integer',
+      'integer',
+      'float',
+      [],
+      {},
+      9007199254740991,
+      'order-1733333333000',
+      '9.007199254741e+15',
+      'integer',
+    ])
+    await expect(lua('return n', { globals: { n: 2n ** 53n } })).rejects.toThrow(ConversionError)
   })
 
   it('non-UTF-8 strings become bytes; UTF-8 strings stay strings', async () => {

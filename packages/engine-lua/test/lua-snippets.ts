@@ -86,7 +86,7 @@ export function lit(v: ScriptLiteral): string {
     if (v === Number.POSITIVE_INFINITY) return 'math.huge'
     if (v === Number.NEGATIVE_INFINITY) return '(-math.huge)'
     if (Object.is(v, -0)) return '(-0.0)'
-    if (Number.isInteger(v)) return v >= -2147483648 && v <= 2147483647 ? String(v) : `${v.toExponential()}`
+    if (Number.isInteger(v)) return Number.isSafeInteger(v) ? String(v) : `${v.toExponential()}`
     return String(v)
   }
   if (Array.isArray(v)) return `{${v.map((x) => lit(x as ScriptLiteral)).join(', ')}}`

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process'
+import { createHost } from '@polyhost/core'
+import { describe, expect, it } from 'vitest'
+import { hasNative } from '../test/native-lua.js'
+import { luaEngine } from './index.js'
+
+describe.skipIf(!hasNative('lua5.3'))('stdlib fixes against native lua5.3', () => {
+  it('os.date("!fmt", t) formats t in UTC without the "!", whatever the local zone', async () => {
+    const expr = 'os.date("!%Y-%m-%d %H:%M:%S|%c|%j|%A", 1733333333) .. os.date("!%Y", 0)'
+    const native = spawnSync('lua5.3', ['-e', `io.write(${expr})`], { encoding: 'utf8', env: { ...process.env, TZ: 'America/New_York' } })
+    const tz = process.env.TZ
+    process.env.TZ = 'America/New_York' // Node applies a TZ assigned at run time
+    const host = await createHost({ engines: [luaEngine()], policy: 'minimal' })
+    try {
+      const r = await host.execute({ language: 'lua', source: `return ${expr}, os.date("%j|%H", 1733333333)` })
+      const local = spawnSync('lua5.3', ['-e', 'io.write(os.date("%j|%H", 1733333333))'], { encoding: 'utf8', env: { ...process.env } })
+      expect(r.values).toEqual([native.stdout, local.stdout])
+    } finally {
+      await host.close()
+      if (tz === undefined) delete process.env.TZ
+      else process.env.TZ = tz
+    }
+  })
+})

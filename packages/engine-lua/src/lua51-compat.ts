@@ -1,0 +1,59 @@
+import type { BuiltinHost } from './builtins.js'
+import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+
+const T_TABLE = 5
+
+/**
+ * The Lua 5.1 names scripts written for 5.1 (Redis scripts) use, installed when the engine
+ * runs in `numbers: 'lua51'` mode. Each follows the policy of the function it aliases:
+ * `unpack` ↔ `table.unpack`, `loadstring` ↔ `load` (dynamic code, `eval`), `math.mod` ↔
+ * `math.fmod`, `string.gfind` ↔ `string.gmatch`; `math.pow` and `table.getn` come with
+ * their library. `allows` is the sandbox's policy check. Expects the base table at `baseIdx`; library tables as built by the sandbox.
+ */
+export function installLua51Names(
+  host: BuiltinHost,
+  L: LuaState,
+  baseIdx: number,
+  libraries: ReadonlyMap<string, LuaTable>,
+  allows: (name: string) => boolean,
+): void {
+  const { lua, lauxlib } = host.f
+  const alias = (from: string, fromName: string, to: string | null, toName: string): void => {
+    lua.lua_getfield(L, baseIdx, from)
+    if (lua.lua_type(L, -1) === T_TABLE) {
+      lua.lua_getfield(L, -1, fromName)
+      if (to === null) lua.lua_setfield(L, baseIdx, toName)
+      else {
+        lua.lua_getfield(L, baseIdx, to)
+        lua.lua_insert(L, -2)
+        lua.lua_setfield(L, -2, toName)
+        lua.lua_pop(L, 1)
+      }
+    }
+    lua.lua_pop(L, 1)
+  }
+  const define = (lib: string, name: string, fn: LuaCFunction): void => {
+    lua.lua_getfield(L, baseIdx, lib)
+    lua.lua_pushjsfunction(L, fn)
+    lua.lua_setfield(L, -2, name)
+    lua.lua_pop(L, 1)
+  }
+  if (libraries.has('table') && allows('table.unpack')) alias('table', 'unpack', null, 'unpack')
+  if (libraries.has('math') && allows('math.fmod')) alias('math', 'fmod', 'math', 'mod')
+  if (libraries.has('string') && allows('string.gmatch')) alias('string', 'gmatch', 'string', 'gfind')
+  if (libraries.has('math'))
+    define('math', 'pow', (L1) => {
+      lua.lua_pushnumber(L1, lauxlib.luaL_checknumber(L1, 1) ** lauxlib.luaL_checknumber(L1, 2))
+      return 1
+    })
+  if (libraries.has('table'))
+    define('table', 'getn', (L1) => {
+      lauxlib.luaL_checktype(L1, 1, T_TABLE)
+      lua.lua_pushinteger(L1, lua.lua_rawlen(L1, 1))
+      return 1
+    })
+  if (allows('eval')) {
+    lua.lua_getfield(L, baseIdx, 'load')
+    lua.lua_setfield(L, baseIdx, 'loadstring')
+  }
+}

@@ -1,0 +1,280 @@
+import { type FormatSpec, formatFloat, formatG14, formatInteger, parseSpec } from './lua-number-format.js'
+
+/** How a Lua engine's numbers behave: Lua 5.3 (integers and floats) or Lua 5.1 (doubles only). */
+export type NumberMode = 'lua53' | 'lua51'
+
+/** The largest Lua integer: every integer is an exact double, so ±(2^53 − 1). */
+export const MAX_INTEGER = Number.MAX_SAFE_INTEGER
+
+/** Thrown (as a JS value) by integer operations whose Lua 5.3 result does not fit; ldo turns it into a Lua error. */
+export const OVERFLOW: object = Object.freeze({ polyhost: 'integer overflow' })
+
+/** The message of that Lua error, the same wherever it is raised. */
+export const OVERFLOW_MESSAGE = 'integer overflow'
+
+const MAXN = BigInt(MAX_INTEGER)
+const TWO63 = 2 ** 63
+
+/**
+ * What the number patches (fengari-numbers.ts) call, as `__num`. Integers are JS numbers
+ * kept within ±(2^53 − 1); an operation computes Lua 5.3's 64-bit result and returns it when
+ * it fits, else throws OVERFLOW — never a wrapped or rounded value. Fast paths stay in
+ * doubles; BigInt is used only where a double could be inexact.
+ */
+export class NumberRuntime {
+  readonly OVERFLOW = OVERFLOW
+  readonly message: Uint8Array = new TextEncoder().encode(OVERFLOW_MESSAGE)
+  /** Lua 5.1: no integer subtype at all, `%.14g` without `.0`, truncating integer arguments. */
+  readonly lua51: boolean
+  /** Type tag given to "integers": LUA_TNUMINT, or LUA_TNUMFLT in 5.1 mode. */
+  readonly INT: number
+  /** Parsed `string.format` conversions, by their text. */
+  private readonly specs = new Map<string, FormatSpec>()
+
+  constructor(mode: NumberMode) {
+    this.lua51 = mode === 'lua51'
+    this.INT = this.lua51 ? LUA_TNUMFLT : LUA_TNUMINT
+  }
+
+  overflow(): never {
+    throw OVERFLOW
+  }
+
+  add(a: number, b: number): number {
+    const r = a + b
+    if (r > MAX_INTEGER || r < -MAX_INTEGER) throw OVERFLOW
+    return r
+  }
+
+  sub(a: number, b: number): number {
+    const r = a - b
+    if (r > MAX_INTEGER || r < -MAX_INTEGER) throw OVERFLOW
+    return r
+  }
+
+  mul(a: number, b: number): number {
+    const r = a * b
+    if (r <= MAX_INTEGER && r >= -MAX_INTEGER) return r + 0 // + 0: no integer -0
+    return fit(BigInt.asIntN(64, BigInt(a) * BigInt(b)))
+  }
+
+  /** Floor division, n ≠ 0 (fengari checks). Doubles are exact enough while |m| ≤ 2^31. */
+  idiv(m: number, n: number): number {
+    if (m <= 0x7fffffff && m >= -0x80000000) return Math.floor(m / n) + 0
+    const bm = BigInt(m)
+    const bn = BigInt(n)
+    let q = bm / bn
+    if (bm % bn !== 0n && bm < 0n !== bn < 0n) q -= 1n
+    return fit(q)
+  }
+
+  /** Floor modulo, n ≠ 0: JS `%` is exact on integers. */
+  imod(m: number, n: number): number {
+    let r = m % n
+    if (r !== 0 && r < 0 !== n < 0) r += n
+    return r + 0
+  }
+
+  band(a: number, b: number): number {
+    if ((a | 0) === a && (b | 0) === b) return a & b
+    return fit(BigInt.asIntN(64, BigInt(a) & BigInt(b)))
+  }
+
+  bor(a: number, b: number): number {
+    if ((a | 0) === a && (b | 0) === b) return a | b
+    return fit(BigInt.asIntN(64, BigInt(a) | BigInt(b)))
+  }
+
+  bxor(a: number, b: number): number {
+    if ((a | 0) === a && (b | 0) === b) return a ^ b
+    return fit(BigInt.asIntN(64, BigInt(a) ^ BigInt(b)))
+  }
+
+  bnot(a: number): number {
+    return this.sub(-a, 1)
+  }
+
+  /** Lua's luaV_shiftl on 64 bits: y < 0 shifts right (logically); |y| ≥ 64 gives 0. */
+  shl(x: number, y: number): number {
+    if (y <= -64 || y >= 64) return 0
+    if (y <= 0 && x >= 0) return Math.floor(x / 2 ** -y)
+    const u = BigInt.asUintN(64, BigInt(x))
+    const r = y < 0 ? u >> BigInt(-y) : u << BigInt(y)
+    return fit(BigInt.asIntN(64, r))
+  }
+
+  /**
+   * A float as an integer (floor/ceil already applied), or false if it has none. In 5.3 the
+   * result may lie beyond ±(2^53 − 1) (a float there is an exact integer): bitwise operators
+   * use it exactly; everything that keeps the integer passes it through `strict`. In 5.1 an
+   * integer argument is a C cast, so a value beyond the range raises.
+   */
+  toint(f: number): number | false {
+    if (this.lua51) {
+      if (f <= MAX_INTEGER && f >= -MAX_INTEGER) return f
+      throw OVERFLOW
+    }
+    if (f >= -TWO63 && f < TWO63) return f + 0
+    return false
+  }
+
+  /** An integer that is kept (pushed, used as a count or an index) must fit. */
+  strict(n: number | false): number | false {
+    if (n !== false && (n > MAX_INTEGER || n < -MAX_INTEGER)) throw OVERFLOW
+    return n
+  }
+
+  /** A numeral read into `o` as an integer must fit to be used as one. */
+  exactint<T extends { type: number; value: unknown }>(o: T): T {
+    if (o.type === LUA_TNUMINT && !Number.isSafeInteger(o.value)) throw OVERFLOW
+    return o
+  }
+
+  /** Whether a float table key is stored as an integer key (C Lua: any float with an exact 64-bit integer value). */
+  intkey(k: number): boolean {
+    return Number.isInteger(k) && k >= -TWO63 && k < TWO63
+  }
+
+  /** A float key stored as an integer key: 5.3 has no integer -0; 5.1 keeps the double. */
+  key(k: number): number {
+    return this.lua51 ? k : k + 0
+  }
+
+  /** 5.1's %c: whether C's (char)(int)n is not NUL (sprintf output is cut at the first NUL). */
+  cchar(n: number): boolean {
+    return n >= -0x80000000 && n <= 0x7fffffff && (n & 0xff) !== 0
+  }
+
+  /** glibc's log of a negative number is -nan; JS's Math.log gives a positive NaN. */
+  logResult(r: number): number {
+    return Number.isNaN(r) ? NEG_NAN : r
+  }
+
+  /** 5.1 reads numbers with strtod, which accepts inf, infinity and nan. */
+  str2special(s: Uint8Array): { n: number; i: number } | null {
+    const m = /^[\t\n\v\f\r ]*([-+]?)(inf(?:inity)?|nan)[\t\n\v\f\r ]*$/i.exec(latin1(s))
+    if (!m) return null
+    const neg = m[1] === '-'
+    const n = (m[2] as string).toLowerCase() === 'nan' ? (neg ? NEG_NAN : Number.NaN) : neg ? -Infinity : Infinity
+    return { n, i: s.length }
+  }
+
+  /** 5.1's float modulo: a − floor(a/b)·b (5.3 uses fmod). */
+  mod51(a: number, b: number): number {
+    return a - Math.floor(a / b) * b
+  }
+
+  /**
+   * Lua 5.3's l_str2int: a decimal or hex integer numeral with optional sign and spaces.
+   * Decimal beyond 64 bits is not an integer (null: read as a float); hex wraps modulo 2^64.
+   * In 5.1 mode there are no integers: everything is left to the float reader.
+   */
+  str2int(s: Uint8Array): { n: number; i: number } | null {
+    if (this.lua51) return null
+    const m = INT_NUMERAL.exec(latin1(s))
+    if (!m) return null
+    const neg = m[1] === '-'
+    let v: bigint
+    if (m[2] !== undefined) {
+      v = BigInt.asIntN(64, BigInt(`0x${m[2]}`) * (neg ? -1n : 1n))
+    } else {
+      v = BigInt(m[3] as string)
+      if (neg ? v > 2n ** 63n : v >= 2n ** 63n) return null
+      if (neg) v = -v
+    }
+    // beyond ±(2^53 − 1) the value is only usable as a float (C Lua converts it so in
+    // arithmetic on strings); integer uses go through exactint and raise
+    return { n: Number(v), i: s.length }
+  }
+
+  /** `tonumber(s, base)`: digits accumulate modulo 2^64 as in lbaselib's l_str2int. */
+  str2intBase(s: Uint8Array, base: number): number | null {
+    if (this.lua51) return strtoul(latin1(s), base)
+    const m = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/.exec(latin1(s))
+    if (!m) return null
+    const b = BigInt(base)
+    let v = 0n
+    for (const c of (m[2] as string).toLowerCase()) {
+      const d = Number.parseInt(c, 36)
+      if (d >= base) return null
+      v = BigInt.asUintN(64, v * b + BigInt(d))
+    }
+    return fit(BigInt.asIntN(64, m[1] === '-' ? -v : v))
+  }
+
+  /** A float as `tostring` prints it: `%.14g`, plus `.0` on integral values in 5.3 mode. */
+  tostr(x: number): string {
+    const s = formatG14(x)
+    if (this.lua51 || !/^-?[0-9]+$/.test(s)) return s
+    return `${s}.0`
+  }
+
+  /** string.pack: `size` bytes of n's two's complement. */
+  packint(buff: Uint8Array, n: number, islittle: boolean, size: number): void {
+    let v = BigInt.asUintN(size * 8, BigInt(n))
+    for (let i = 0; i < size; i++) {
+      buff[islittle ? i : size - 1 - i] = Number(v & 0xffn)
+      v >>= 8n
+    }
+  }
+
+  /** string.unpack: the integer in `size` bytes; null when it does not fit 64 bits (C Lua's error). */
+  unpackint(str: Uint8Array, islittle: boolean, size: number, issigned: boolean): number | null {
+    let v = 0n
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(str[islittle ? i : size - 1 - i] as number)
+    if (issigned) v = BigInt.asIntN(size * 8, v)
+    if (size > 8) {
+      if (issigned ? v !== BigInt.asIntN(64, v) : v !== BigInt.asUintN(64, v)) return null
+    }
+    return fit(BigInt.asIntN(64, v))
+  }
+
+  /** One `string.format` numeric conversion (`%d`, `%5.2f`...). */
+  format(form: string, n: number): string {
+    if (form === '%d') return String(n) // the common case, without parsing
+    let spec = this.specs.get(form)
+    if (!spec) {
+      spec = parseSpec(form)
+      if (this.specs.size < 256) this.specs.set(form, spec)
+    }
+    return 'eEfFgG'.includes(spec.conv) ? formatFloat(spec, n) : formatInteger(spec, n)
+  }
+}
+
+// --- internal ---
+
+// fengari's defs.js: LUA_TNUMBER = 3, integer variant = 3 | (1 << 4).
+const LUA_TNUMFLT = 3
+const LUA_TNUMINT = 3 | (1 << 4)
+
+const INT_NUMERAL = /^[\t\n\v\f\r ]*([-+]?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))[\t\n\v\f\r ]*$/
+
+const NEG_NAN = new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0] as number
+
+/** C's strtoul (5.1's tonumber with a base): saturates at 2^64 − 1, a '-' negates modulo 2^64. */
+function strtoul(s: string, base: number): number | null {
+  const m = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/.exec(s)
+  if (!m) return null
+  let digits = m[2] as string
+  if (base === 16 && /^0x/i.test(digits)) digits = digits.slice(2)
+  let v = 0n
+  for (const c of digits.toLowerCase()) {
+    const d = Number.parseInt(c, 36)
+    if (d >= base) return null
+    v = v * BigInt(base) + BigInt(d)
+  }
+  if (v > 2n ** 64n - 1n) v = 2n ** 64n - 1n
+  if (m[1] === '-') v = BigInt.asUintN(64, -v)
+  return Number(v)
+}
+
+function fit(v: bigint): number {
+  if (v > MAXN || v < -MAXN) throw OVERFLOW
+  return Number(v)
+}
+
+function latin1(s: Uint8Array): string {
+  let r = ''
+  for (let i = 0; i < s.length; i++) r += String.fromCharCode(s[i] as number)
+  return r
+}

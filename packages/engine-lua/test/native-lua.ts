@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process'
+import { unlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Host } from '@polyhost/core'
+
+const DRIVER = fileURLToPath(new URL('./fixtures/numbers-native.lua', import.meta.url))
+
+/** One expression's outcome: `tostring` of its value, or its error message without position. */
+export interface Outcome {
+  readonly ok: boolean
+  readonly text: string
+  /** Native only: the result is an integer (or a string of one) beyond ±(2^53 − 1). */
+  readonly big?: boolean
+}
+
+/** Whether a native Lua binary (`lua5.3`, `lua5.1`) can be run. */
+export function hasNative(binary: string): boolean {
+  return !spawnSync(binary, ['-v'], { encoding: 'utf8' }).error
+}
+
+/** Evaluates each expression in native Lua (one process), as fixtures/numbers-native.lua prints them. */
+export function runNative(binary: string, exprs: readonly string[]): Outcome[] {
+  const file = join(tmpdir(), `polyhost-numbers-${process.pid}-${Math.random().toString(36).slice(2)}.txt`)
+  writeFileSync(file, `${exprs.join('\n')}\n`)
+  const r = spawnSync(binary, [DRIVER, file], { encoding: 'utf8', maxBuffer: 64 << 20 })
+  unlinkSync(file)
+  if (r.status !== 0) throw new Error(`${binary} failed: ${r.stderr}`)
+  return r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const [kind, text = '', big] = line.split('\t')
+      return { ok: kind === 'OK', text, big: big === '1' }
+    })
+}
+
+/** Evaluates one expression in the engine as `return tostring((expr))`. */
+export async function runEngine(host: Host, expr: string): Promise<Outcome> {
+  try {
+    const r = await host.execute({ language: 'lua', source: `return tostring((${expr}))`, name: 'corpus.lua' })
+    return { ok: true, text: escapeBytes(String(r.values[0])) }
+  } catch (e) {
+    const message = (e as Error).message.replace(/^[^\n]*?:\d+: /, '')
+    return { ok: false, text: escapeBytes(message) }
+  }
+}
+
+// --- internal ---
+
+/** As the native driver escapes: bytes outside printable ASCII become \<decimal>. */
+function escapeBytes(s: string): string {
+  return Array.from(Buffer.from(s, 'utf8'), (b) => (b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\${b}`)).join('')
+}
