@@ -10,8 +10,6 @@ export interface CorpusCase {
   readonly run: readonly (readonly CorpusArg[])[]
   /** Array replies whose order Redis does not define (set members, KEYS): compared sorted. */
   readonly unordered?: boolean
-  /** Depends on Lua 5.1 numbers (doubles, %.14g): skipped when the engine lacks that mode. */
-  readonly lua51?: boolean
   /** String replies are JSON whose object key order follows table iteration: compared parsed. */
   readonly json?: boolean
 }

@@ -6,7 +6,7 @@
  */
 export const LUA51_NAMES = `
 do
-  local floor, abs, type, error, pairs, ipairs, load = math.floor, math.abs, type, error, pairs, ipairs, load
+  local floor, abs, type, error, pairs, ipairs, load, tonumber = math.floor, math.abs, type, error, pairs, ipairs, load, tonumber
   local function add(t, name, f) if rawget(t, name) == nil then t[name] = f end end
   add(BASE, 'unpack', table.unpack)
   if load then
@@ -23,7 +23,16 @@ do
     if abs(m) >= 1 then m, e = m / 2, e + 1 elseif abs(m) < 0.5 then m, e = m * 2, e - 1 end
     return m, e
   end)
-  add(math, 'log10', function(x) return math.log(x, 10) end)
+  -- 5.1's math.log takes no base, and ln(x) / ln(10) is off by an ulp (log10(1000) < 3)
+  add(math, 'log10', function(...)
+    local x = ...
+    local n = tonumber(x)
+    if n == nil then
+      local got = select('#', ...) == 0 and 'no value' or type(x)
+      error("bad argument #1 to 'log10' (number expected, got " .. got .. ")", 2)
+    end
+    return host().log10(n)
+  end)
   add(table, 'getn', function(t) return #t end)
   add(table, 'setn', function() error("'setn' is obsolete", 2) end)
   add(table, 'maxn', function(t)

@@ -81,6 +81,10 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
         args: [any],
         handler: (_ctx, n: unknown) => formatG(Number(n), 14),
       },
+      log10: {
+        args: [any],
+        handler: (_ctx, n: unknown) => Math.log10(Number(n)),
+      },
       log: {
         args: [any, any],
         handler: (_ctx, level: unknown, message: unknown) => {

@@ -6,6 +6,8 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls("return redis.call('GET', KEYS[1])")).toBe("return ( redis.call('GET', KEYS[1]))")
     expect(protectTailCalls('return cjson.decode(x)')).toBe('return ( cjson.decode(x))')
     expect(protectTailCalls('return cmsgpack.unpack(x)')).toBe('return select(1,  cmsgpack.unpack(x))')
+    expect(protectTailCalls("return math.log10('x')")).toBe("return ( math.log10('x'))")
+    expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
   })
 
   it('finds the matching parenthesis past strings, long strings and comments', () => {

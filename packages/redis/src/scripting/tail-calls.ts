@@ -1,5 +1,5 @@
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.` calls) from being tail
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10` calls) from being tail
  * calls: `return (redis.call(...))`, or `return select(1, struct.unpack(...))` where
  * several values come back.
  *
@@ -33,14 +33,12 @@ export function protectTailCalls(source: string): string {
       while (j < n && isIdent(source[j] as string)) j++
       const word = source.slice(i, j)
       if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
-        const m = /^\s*(?:(redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/.exec(
-          source.slice(j),
-        )
+        const m = TAIL_CALL.exec(source.slice(j))
         if (m) {
           const open = j + m[0].length - 1
           const close = matchParen(source, open)
           // cmsgpack.unpack returns several values: `select(1, ...)` keeps them all
-          const wrap = m[2] === 'unpack' ? ' select(1, ' : ' ('
+          const wrap = m[1] === 'unpack' ? ' select(1, ' : ' ('
           if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
         }
       }
@@ -60,6 +58,10 @@ export function protectTailCalls(source: string): string {
 }
 
 // --- internal ---
+
+/** `redis.*`, `cjson.*`, `bit.*`, `math.log10` (a prelude function) and the cmsgpack/struct functions, called. */
+const TAIL_CALL =
+  /^\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*log10|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)

@@ -14,11 +14,6 @@ export function unordered(c: CorpusCase): CorpusCase {
   return { ...c, unordered: true }
 }
 
-/** A case that needs Lua 5.1 numbers. */
-export function lua51(c: CorpusCase): CorpusCase {
-  return { ...c, lua51: true }
-}
-
 /** `EVAL src numkeys ...` as a step. */
 export function evalStep(src: string, keys: readonly string[] = [], args: readonly CorpusArg[] = []): readonly CorpusArg[] {
   return ['EVAL', src, String(keys.length), ...keys, ...args]

@@ -1,5 +1,5 @@
 import type { CorpusCase } from '../differential.js'
-import { cmds, evalStep, lua51, script, sha } from './helpers.js'
+import { cmds, evalStep, script, sha } from './helpers.js'
 
 const E = (src: string) => evalStep(src)
 
@@ -86,7 +86,7 @@ export const SCRIPT_CASES: CorpusCase[] = [
   script('call nil', 'local t = {} t.f()'),
   script('error in nested function', "local function f()\n  error('deep')\nend\nf()"),
   // Lua 5.1's error() adds the position to a number message, Lua 5.3's does not
-  lua51(script('error number', 'error(42)')),
+  script('error number', 'error(42)'),
   script('writes before error stay', "redis.call('SET', 'a', '1') error('x')"),
   cmds('writes before error are kept', E("redis.call('SET', 'a', '1') error('x')"), 'GET a'),
   script('syntax error', 'return ('),
@@ -149,11 +149,24 @@ export const SCRIPT_CASES: CorpusCase[] = [
   script('setresp bad', 'redis.setresp(4) return 1'),
   script('breakpoint and debug', 'return {redis.breakpoint(), redis.debug(1)}'),
   // numbers that need Lua 5.1
-  lua51(script('tostring of integer float', 'return tostring(3 / 1)')),
-  lua51(script('tostring of big number', 'return tostring(2^53)')),
-  lua51(script('tostring 1e15', 'return tostring(1e15)')),
-  lua51(script('division', 'return tostring(7 / 2)')),
-  lua51(script('number concat', "return 1 .. ''")),
+  script('tostring of integer float', 'return tostring(3 / 1)'),
+  script('tostring of big number', 'return tostring(2^53)'),
+  script('tostring 1e15', 'return tostring(1e15)'),
+  script('division', 'return tostring(7 / 2)'),
+  script('number concat', "return 1 .. ''"),
+  script('floor beyond 2^53 stays a double', 'return {tostring(math.floor(2^63)), tostring(math.ceil(-2^60 - 0.5)), tostring(2^63 % 7)}'),
+  script('integer-looking numbers', 'return {tostring(0x10), tostring(-0), tostring(2^31 * 2^31), tostring(2^53 + 1)}'),
+  script('string.format %d of doubles', "return {string.format('%d', 3.7), string.format('%d', -2^40), string.format('%5.1f', 2^0.5)}"),
+  script('numeric for with float step', 'local s = {} for i = 1, 2, 0.25 do s[#s + 1] = tostring(i) end return s'),
+  script(
+    'tonumber forms',
+    "return {tostring(tonumber('0x1F')), tostring(tonumber('1e2')), tostring(tonumber(' 7 ')), tostring(tonumber('z', 36))}",
+  ),
+  script(
+    'math.log10',
+    "local ok, e = pcall(function() return math.log10('x') end) return {tostring(math.log10(1000)), tostring(math.log10(2)), tostring(math.log10('100')), tostring(math.log10(0)), e}",
+  ),
+  script('error float', 'error(4.5)'),
   // more edge cases
   script('pcall returns table error to caller', "local r = redis.pcall('NOSUCH') return {type(r), r.err}"),
   script('pcall table arg error value', "local r = redis.pcall('GET', {}) return r.err"),
