@@ -60,6 +60,16 @@ describe('bad input and runaway scripts', () => {
     expect(await redis.eval('return 1 + 1')).toBe(2)
   })
 
+  it("rebuilding the engine state after a stopped script is not charged to the next script's budget", async () => {
+    // building a state runs the prelude (~100-600 ms here); a warm `return 1` takes ~1 ms
+    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 50 } })
+    for (let i = 0; i < 3; i++) {
+      const e = await redis.eval('while true do end').catch((x: unknown) => x)
+      expect((e as LimitExceededError).limit).toBe('timeout')
+      expect(await redis.eval('return 1')).toBe(1)
+    }
+  })
+
   it('a loop that pcall tries to hide is still stopped', async () => {
     redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 1500 } })
     const e = await redis.eval('while true do pcall(function() while true do end end) end').catch((x: unknown) => x)

@@ -1,4 +1,4 @@
-import { createHost, type Host } from '@polyhost/core'
+import { createHost, type Host, LimitExceededError } from '@polyhost/core'
 import type { RedisStore } from '../store/memory-store.js'
 import type { Reply } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
@@ -6,6 +6,7 @@ import { createRedisLuaEngine } from './lua-engine.js'
 import { RunFunctions } from './run-functions.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
+import { withScriptLimits } from './script-host.js'
 
 /** Limits of one script run (Polyhost's limits; Redis itself has only `busy-reply-threshold`). */
 export interface RedisScriptLimits {
@@ -44,6 +45,7 @@ export type RedisArg = string | Uint8Array | number
  */
 export async function createRedisScripting(options: RedisScriptingOptions): Promise<RedisScripting> {
   let running: RunningScript | undefined
+  const timeoutMs = options.limits?.timeoutMs ?? 5000
   const host = await createHost({
     engines: [createRedisLuaEngine()],
     policy: {
@@ -52,14 +54,15 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
       builtins: { readOnly: true },
       libraries: { deny: ['print', 'utf8', 'require', 'os.time', 'os.clock', 'os.date', 'os.difftime', 'io.write', 'debug.traceback'] },
     },
-    limits: { timeoutMs: 5000, bridgeCalls: 10_000_000, ...options.limits },
+    limits: { bridgeCalls: 10_000_000, ...options.limits, timeoutMs: Math.max(timeoutMs, REBUILD_TIMEOUT_MS) },
   })
+  const scriptHost = withScriptLimits(host, timeoutMs < REBUILD_TIMEOUT_MS ? { timeoutMs } : undefined)
   host.bridges.register(scriptBridge(options.store, () => running))
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
     running = r && { ...r, log: (level, message) => options.onLog?.(level, message) }
   }
-  const scripts = new RunScripts(host, options.store, setRunning)
-  const functions = new RunFunctions(host, options.store, setRunning)
+  const scripts = new RunScripts(scriptHost, options.store, setRunning)
+  const functions = new RunFunctions(scriptHost, options.store, setRunning)
   return new RedisScripting(host, options.store, scripts, functions)
 }
 
@@ -89,7 +92,7 @@ export class RedisScripting {
   reply(argv: readonly RedisArg[]): Promise<Reply> {
     if (this.closed) return Promise.reject(new Error('redis scripting is closed'))
     const args = argv.map(toBytes)
-    const run = () => this.dispatch(args)
+    const run = () => this.settled(args)
     const p = this.tail.then(run, run)
     this.tail = p.catch(() => undefined)
     return p
@@ -115,6 +118,24 @@ export class RedisScripting {
 
   // --- internal ---
 
+  /**
+   * Runs one command; after a script was stopped, the engine state that ran it is gone, so a
+   * replacement is built now (running the prelude), inside this call and outside any script's
+   * budget: the next script would otherwise pay for it from its own time limit.
+   */
+  private async settled(argv: Buffer[]): Promise<Reply> {
+    try {
+      return await this.dispatch(argv)
+    } catch (e) {
+      if (e instanceof LimitExceededError) await this.rebuildState()
+      throw e
+    }
+  }
+
+  private async rebuildState(): Promise<void> {
+    await this.host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
+  }
+
   private dispatch(argv: Buffer[]): Promise<Reply> | Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
     switch (name) {
@@ -137,6 +158,9 @@ export class RedisScripting {
 }
 
 // --- internal ---
+
+/** The host's own time limit (a state rebuild's budget): generous, the prelude on a loaded machine. */
+const REBUILD_TIMEOUT_MS = 30_000
 
 function toBytes(a: RedisArg): Buffer {
   if (typeof a === 'string') return Buffer.from(a, 'utf8')

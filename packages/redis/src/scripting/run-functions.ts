@@ -1,8 +1,8 @@
-import type { Host } from '@polyhost/core'
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
 import { ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
+import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls } from './tail-calls.js'
@@ -28,7 +28,7 @@ export class RunFunctions {
   private readonly owners = new Map<string, Library>()
 
   constructor(
-    private readonly host: Host,
+    private readonly host: ScriptHost,
     private readonly store: RedisStore,
     private readonly setRunning: (r: Omit<RunningScript, 'log'> | undefined) => void,
   ) {}

@@ -1,8 +1,8 @@
-import type { Host } from '@polyhost/core'
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
 import { type CommandError, ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
+import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
@@ -15,7 +15,7 @@ export class RunScripts {
   private readonly cache = new Map<string, CachedScript>()
 
   constructor(
-    private readonly host: Host,
+    private readonly host: ScriptHost,
     private readonly store: RedisStore,
     private readonly setRunning: (r: Omit<RunningScript, 'log'> | undefined) => void,
   ) {}
