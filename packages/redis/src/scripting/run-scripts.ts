@@ -2,6 +2,7 @@ import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
 import { type CommandError, ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
+import type { Script } from '@polyhost/core'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
@@ -13,6 +14,8 @@ import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
  */
 export class RunScripts {
   private readonly cache = new Map<string, CachedScript>()
+  /** The wrapped body compiled once per cached script: a run neither re-hashes nor re-parses it. */
+  private readonly compiled = new Map<string, Script>()
 
   constructor(
     private readonly host: ScriptHost,
@@ -62,6 +65,7 @@ export class RunScripts {
       if (mode !== undefined && mode !== 'SYNC' && mode !== 'ASYNC')
         return new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option')
       this.cache.clear()
+      this.compiled.clear()
       return OK
     }
     if (sub === 'load' || sub === 'exists' || sub === 'flush') {
@@ -85,6 +89,7 @@ export class RunScripts {
       if (reply instanceof ErrorReply) return reply
       throw e
     }
+    this.compiled.set(prepared.sha, await this.host.compile({ language: 'lua', source: prepared.wrapped, name: CHUNK }))
     this.cache.set(prepared.sha, prepared)
     return prepared
   }
@@ -92,12 +97,8 @@ export class RunScripts {
   private async run(script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): Promise<Reply> {
     this.setRunning({ now: this.store.now(), readOnly })
     try {
-      const r = await this.host.execute({
-        language: 'lua',
-        source: script.wrapped,
-        name: CHUNK,
-        globals: { KEYS: keys, ARGV: args },
-      })
+      const compiled = this.compiled.get(script.sha) as Script
+      const r = await this.host.run(compiled, { globals: { KEYS: keys, ARGV: args } })
       return decodeScriptReply(r.value)
     } catch (e) {
       const reply = scriptFailure(e, script.sha)

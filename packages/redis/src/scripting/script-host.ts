@@ -1,7 +1,10 @@
-import type { Host } from '@polyhost/core'
+import type { Host, RunOptions, Script } from '@polyhost/core'
 
-/** What running scripts needs of the host: compile and execute. */
-export type ScriptHost = Pick<Host, 'compile' | 'execute'>
+/** What running scripts needs of the host: compile, execute, and runs of compiled scripts. */
+export interface ScriptHost extends Pick<Host, 'compile' | 'execute'> {
+  /** Runs a script from `compile()` under the script limits. */
+  run(script: Script, options: RunOptions): ReturnType<Script['run']>
+}
 
 /**
  * The host as scripts see it: every execution runs under the script limits, which may be
@@ -9,9 +12,9 @@ export type ScriptHost = Pick<Host, 'compile' | 'execute'>
  * was stopped, outside any script's budget).
  */
 export function withScriptLimits(host: Host, limits: { readonly timeoutMs: number } | undefined): ScriptHost {
-  if (limits === undefined) return host
   return {
     compile: (req) => host.compile(req),
-    execute: (req) => host.execute({ ...req, limits: { ...limits, ...req.limits } }),
+    execute: (req) => host.execute(limits ? { ...req, limits: { ...limits, ...req.limits } } : req),
+    run: (script, options) => script.run(limits ? { ...options, limits: { ...limits, ...options.limits } } : options),
   }
 }
