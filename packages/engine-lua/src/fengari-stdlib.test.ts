@@ -21,4 +21,15 @@ describe.skipIf(!hasNative('lua5.3'))('stdlib fixes against native lua5.3', () =
       else process.env.TZ = tz
     }
   })
+
+  it('pairs returns the real next (no patch needed: checked so it stays so)', async () => {
+    const expr = 'tostring(select(1, pairs({})) == next)'
+    const native = spawnSync('lua5.3', ['-e', `io.write(${expr})`], { encoding: 'utf8' })
+    const host = await createHost({ engines: [luaEngine()], policy: 'minimal' })
+    try {
+      expect((await host.execute({ language: 'lua', source: `return ${expr}` })).values).toEqual([native.stdout])
+    } finally {
+      await host.close()
+    }
+  })
 })

@@ -40,7 +40,8 @@ export const luaEngine: EngineFactory<LuaEngineOptions> = (options = {}) => ({
   languages: ['lua'],
   extensions: ['.lua'],
   capabilities: LUA_CAPABILITIES,
-  version: LUA_ENGINE_VERSION,
+  // compiled prototypes carry the number model's constants: a mode is a different engine build
+  version: options.numbers === 'lua51' ? `${LUA_ENGINE_VERSION}+lua51` : LUA_ENGINE_VERSION,
   module: { specifier: import.meta.url, export: 'luaEngine', options },
   create: (env) => LuaEngine.create(env, options),
 })
