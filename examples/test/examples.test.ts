@@ -50,4 +50,17 @@ describe('examples', () => {
     expect(out).toContain('flagged 32 of 50 orders')
     expect(out).toContain('100 runs, 100 without re-parsing; compile cache: 2 compiles, 2 entries')
   })
+
+  it('redis-scripts: EVALSHA runs whole under concurrency, Lua 5.1 numbers, a runaway is stopped', async () => {
+    const out = await run('redis-scripts.mjs')
+    expect(out).toContain('GET -> 3')
+    expect(out).toContain('alan: ok, 0 left')
+    expect(out).toContain('edsger: SOLDOUT only 0 left')
+    expect(out).toContain('orders -> ["ada","grace","alan"]')
+    expect(out).toMatch(/cjson -> \{.*"n":2\.5/)
+    expect(out).toContain('"list":[1,2,3]')
+    expect(out).toContain('tostring(3 / 1) -> 3')
+    expect(out).toContain('runaway: LimitExceededError (timeout)')
+    expect(out).toContain('after runaway -> 0')
+  })
 })

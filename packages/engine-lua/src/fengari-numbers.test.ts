@@ -269,6 +269,22 @@ describe.skipIf(!hasNative('lua5.1'))("numbers: 'lua51' against native lua5.1", 
     )
   })
 
+  it('math.floor/ceil stay doubles at any size and error(number) gets a position, as in 5.1 (no overflow)', async () => {
+    const exprs = [
+      'math.floor(2^63)',
+      'math.ceil(-2^63 - 2^20)',
+      'math.floor(2^53) + 2',
+      'math.floor(2^63) == 2^63',
+      'string.gsub(select(2, pcall(function() error(42) end)), "^.*:(%d+):", "line %1:")',
+      'string.gsub(select(2, pcall(function() error(4.5, 1) end)), "^.*:(%d+):", "line %1:")',
+      'select(2, pcall(function() error(42, 0) end))',
+    ]
+    const want = runNative('lua5.1', exprs)
+    for (const [i, expr] of exprs.entries()) {
+      expect({ expr, ...(await runEngine(hosts.lua51 as Host, expr)) }).toEqual({ expr, ok: want[i]?.ok, text: want[i]?.text })
+    }
+  })
+
   it('deviation: 5.3 syntax and library members stay available in lua51 mode', async () => {
     const r = await lua('return 7 // 2, 1 << 4, math.type ~= nil, utf8 ~= nil', 'lua51')
     expect(r.values).toEqual([3, 16, true, true])

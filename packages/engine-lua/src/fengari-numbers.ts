@@ -240,9 +240,15 @@ const PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lmathlib.js',
-    'numbers: math.floor/ceil/modf integers must fit',
+    'numbers: math.floor/ceil/modf integers must fit (5.1: the result is the double, any size)',
     '    let n = lua_numbertointeger(d);',
-    '    let n = __num.strict(lua_numbertointeger(d));',
+    '    let n = __num.lua51 ? false : __num.strict(lua_numbertointeger(d));',
+  ),
+  p(
+    'lbaselib.js',
+    'numbers (5.1): error() adds the position to a number message too (lua_isstring)',
+    '    if (lua_type(L, 1) === LUA_TSTRING && level > 0) {',
+    '    if ((lua_type(L, 1) === LUA_TSTRING || (__num.lua51 && lua_type(L, 1) === LUA_TNUMBER)) && level > 0) {',
   ),
   p(
     'lmathlib.js',

@@ -1,0 +1,153 @@
+/**
+ * `node src/redis-bullmq.mjs [--n 500] [--rounds 3]`: BullMQ 6.7's `addStandardJob` and
+ * `moveToActive` scripts per second, in-process on @polyhost/redis (`memoryStore()`,
+ * `command(['EVALSHA', ...])`) against redis-server over loopback (ioredis `EVALSHA`), same
+ * run, same arguments.
+ *
+ * The arguments are BullMQ's own: a Queue adds a job and a Worker takes one against a
+ * redis-server started here while every EVALSHA the client sends is recorded; each timed
+ * round then replays N adds followed by N moves (each move takes the job an add left) on
+ * both sides, interleaved (polyhost, server, then server, polyhost ...). The first replies
+ * of both sides must be equal before anything is timed. Needs /usr/bin/redis-server (or
+ * $REDIS_SERVER); the workspace packages must be built.
+ */
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createServer } from 'node:net'
+import { createRedisScripting, memoryStore } from '@polyhost/redis'
+import { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i < 0 ? fallback : Number(process.argv[i + 1])
+}
+const N = arg('n', 500)
+const ROUNDS = arg('rounds', 3)
+const SCRIPTS = ['addStandardJob', 'moveToActive']
+
+const server = await startServer()
+try {
+  const recorded = await recordBullmq(server.port)
+  const rates = { polyhost: {}, server: {} }
+  for (const s of SCRIPTS) for (const side of Object.keys(rates)) rates[side][s] = []
+  const redis = await createRedisScripting({ store: memoryStore() })
+  const client = new Redis({ port: server.port, host: '127.0.0.1' })
+  const sides = {
+    polyhost: { send: (argv) => redis.reply(argv), reset: () => redis.command(['FLUSHALL']) },
+    server: { send: (argv) => client.callBuffer(...argv), reset: () => client.flushall() },
+  }
+  for (const side of Object.values(sides)) for (const s of SCRIPTS) await side.send(['SCRIPT', 'LOAD', recorded[s].source])
+  await checkSameReplies(sides, recorded)
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ['polyhost', 'server'] : ['server', 'polyhost']
+    for (const name of order) {
+      await sides[name].reset()
+      for (const s of SCRIPTS) {
+        const t0 = performance.now()
+        for (let i = 0; i < N; i++) await sides[name].send(recorded[s].argv)
+        rates[name][s].push(N / ((performance.now() - t0) / 1000))
+      }
+    }
+  }
+  console.log(`BullMQ ${SCRIPTS.join(', ')}: ${N} calls each, ${ROUNDS} rounds (median of rounds)\n`)
+  console.log('| script | @polyhost/redis in-process | redis-server loopback (ioredis) | ratio |')
+  console.log('|---|---|---|---|')
+  for (const s of SCRIPTS) {
+    const p = median(rates.polyhost[s])
+    const r = median(rates.server[s])
+    console.log(`| ${s} | ${Math.round(p)}/s | ${Math.round(r)}/s | ${((100 * p) / r).toFixed(0)} % |`)
+  }
+  client.disconnect()
+  await redis.close()
+} finally {
+  server.stop()
+}
+
+// --- internal ---
+
+/** Runs a Queue.add and a Worker's getNextJob against the server, keeping each script's EVALSHA argv. */
+async function recordBullmq(port) {
+  const shas = new Map()
+  const recorded = {}
+  const original = Redis.prototype.sendCommand
+  Redis.prototype.sendCommand = function (command, ...rest) {
+    const name = String(command.name).toLowerCase()
+    if (name === 'evalsha' || name === 'eval') {
+      const args = command.args.map((a) => (Buffer.isBuffer(a) ? a : Buffer.from(String(a))))
+      const sha = name === 'eval' ? sha1(args[0]) : args[0].toString('latin1')
+      const source = name === 'eval' ? args[0].toString('utf8') : undefined
+      const known = shas.get(sha) ?? { source }
+      shas.set(sha, known)
+      known.argv = ['EVALSHA', sha, ...args.slice(1)]
+    }
+    return original.call(this, command, ...rest)
+  }
+  const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null }
+  const queue = new Queue('bench', { connection })
+  const worker = new Worker('bench', null, { connection, autorun: false })
+  try {
+    await queue.add('job', { n: 1 })
+    await worker.getNextJob('token-1', { block: false })
+  } finally {
+    Redis.prototype.sendCommand = original
+    await worker.close()
+    await queue.close()
+  }
+  const { addStandardJob } = await import('bullmq/dist/esm/scripts/addStandardJob-9.js')
+  const { moveToActive } = await import('bullmq/dist/esm/scripts/moveToActive-11.js')
+  for (const script of [addStandardJob, moveToActive]) {
+    const entry = shas.get(sha1(script.content))
+    if (!entry?.argv) throw new Error(`BullMQ did not run ${script.name}`)
+    recorded[script.name] = { source: script.content, argv: entry.argv }
+  }
+  return recorded
+}
+
+async function checkSameReplies(sides, recorded) {
+  for (const side of Object.values(sides)) await side.reset()
+  for (const s of SCRIPTS) {
+    const [a, b] = [await sides.polyhost.send(recorded[s].argv), await sides.server.send(recorded[s].argv)]
+    const show = (x) => JSON.stringify(x, (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v))
+    // moveToActive's reply carries the job's processedOn time, which differs between sides
+    const strip = (x) => show(x).replace(/"processedOn","\d+"/g, '"processedOn","T"')
+    if (strip(a) !== strip(b)) throw new Error(`${s}: replies differ\n polyhost: ${show(a)}\n server:   ${show(b)}`)
+  }
+}
+
+function sha1(b) {
+  return createHash('sha1').update(b).digest('hex')
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+async function startServer() {
+  const port = await new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+  const bin = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+  probe.on('error', () => undefined)
+  for (let i = 0; ; i++) {
+    try {
+      await probe.connect()
+      await probe.ping()
+      break
+    } catch (e) {
+      if (i > 200) throw e
+      probe.disconnect()
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  probe.disconnect()
+  return { port, stop: () => child.kill() }
+}

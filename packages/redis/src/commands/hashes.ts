@@ -1,0 +1,103 @@
+import { keyBytes, keyOf, parseBigInt } from '../store/args.js'
+import type { Keyspace } from '../store/keyspace.js'
+import { ERR, fail, OK, type Reply } from '../store/replies.js'
+import { arg, commands } from './command.js'
+
+/**
+ * Hash commands. Fields keep insertion order, which is what Redis 7.0's listpack encoding
+ * returns for small hashes (≤128 fields of ≤64 bytes); larger ones are unordered in Redis.
+ */
+export const HASH_COMMANDS = commands([
+  ['hget', 3, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'hash')?.get(keyOf(arg(a, 1))) ?? null],
+  ['hset', -4, 'w', (ks, a) => hset(ks, a, 'hset')],
+  [
+    'hmset',
+    -4,
+    'w',
+    (ks, a) => {
+      hset(ks, a, 'hmset')
+      return OK
+    },
+  ],
+  [
+    'hsetnx',
+    4,
+    'w',
+    (ks, a) => {
+      const key = keyOf(arg(a, 0))
+      const field = keyOf(arg(a, 1))
+      if (ks.read(key, 'hash')?.has(field)) return 0
+      ks.write(key, 'hash').set(field, Buffer.from(arg(a, 2)))
+      return 1
+    },
+  ],
+  [
+    'hgetall',
+    2,
+    'r',
+    (ks, a) => {
+      const h = ks.read(keyOf(arg(a, 0)), 'hash')
+      const out: Buffer[] = []
+      if (h) for (const [f, v] of h) out.push(keyBytes(f), v)
+      return out
+    },
+  ],
+  ['hkeys', 2, 'r', (ks, a) => [...(ks.read(keyOf(arg(a, 0)), 'hash')?.keys() ?? [])].map(keyBytes)],
+  ['hvals', 2, 'r', (ks, a) => [...(ks.read(keyOf(arg(a, 0)), 'hash')?.values() ?? [])]],
+  [
+    'hdel',
+    -3,
+    'w',
+    (ks, a) => {
+      const key = keyOf(arg(a, 0))
+      const h = ks.read(key, 'hash')
+      if (!h) return 0
+      let n = 0
+      for (const f of a.slice(1)) if (h.delete(keyOf(f))) n++
+      ks.dropIfEmpty(key)
+      return n
+    },
+  ],
+  ['hexists', 3, 'r', (ks, a) => (ks.read(keyOf(arg(a, 0)), 'hash')?.has(keyOf(arg(a, 1))) ? 1 : 0)],
+  ['hlen', 2, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'hash')?.size ?? 0],
+  ['hstrlen', 3, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'hash')?.get(keyOf(arg(a, 1)))?.length ?? 0],
+  [
+    'hmget',
+    -3,
+    'r',
+    (ks, a) => {
+      const h = ks.read(keyOf(arg(a, 0)), 'hash')
+      return a.slice(1).map((f) => h?.get(keyOf(f)) ?? null)
+    },
+  ],
+  [
+    'hincrby',
+    4,
+    'w',
+    (ks, a) => {
+      const by = parseBigInt(arg(a, 2))
+      const key = keyOf(arg(a, 0))
+      const field = keyOf(arg(a, 1))
+      const cur = ks.read(key, 'hash')?.get(field)
+      const n = cur === undefined ? 0n : parseBigInt(cur, ERR.hashNotInteger)
+      const next = n + by
+      if (next > 9223372036854775807n || next < -9223372036854775808n) fail(ERR.overflow)
+      ks.write(key, 'hash').set(field, Buffer.from(next.toString()))
+      return Number(next)
+    },
+  ],
+])
+
+// --- internal ---
+
+function hset(ks: Keyspace, a: Buffer[], name: string): Reply {
+  if (a.length % 2 !== 1) fail(`ERR wrong number of arguments for '${name}' command`)
+  const h = ks.write(keyOf(arg(a, 0)), 'hash')
+  let added = 0
+  for (let i = 1; i < a.length; i += 2) {
+    const f = keyOf(arg(a, i))
+    if (!h.has(f)) added++
+    h.set(f, Buffer.from(arg(a, i + 1)))
+  }
+  return added
+}

@@ -1,0 +1,139 @@
+import { keyBytes, keyOf, option, parseInteger } from '../store/args.js'
+import type { Keyspace } from '../store/keyspace.js'
+import { ERR, fail, OK, StatusReply, type Reply } from '../store/replies.js'
+import { globMatcher } from '../store/glob.js'
+import { arg, commands } from './command.js'
+
+/** Generic key commands: DEL, EXISTS, expiry, TYPE, KEYS, RENAME, and server basics. */
+export const KEY_COMMANDS = commands([
+  ['del', -2, 'w', del],
+  ['unlink', -2, 'w', del],
+  ['exists', -2, 'r', (ks, a) => a.filter((k) => ks.get(keyOf(k)) !== undefined).length],
+  ['expire', -3, 'w', (ks, a) => expire(ks, a, (n) => ks.now + n * 1000, 'expire')],
+  ['pexpire', -3, 'w', (ks, a) => expire(ks, a, (n) => ks.now + n, 'pexpire')],
+  ['expireat', -3, 'w', (ks, a) => expire(ks, a, (n) => n * 1000, 'expireat')],
+  ['pexpireat', -3, 'w', (ks, a) => expire(ks, a, (n) => n, 'pexpireat')],
+  ['ttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 1000)],
+  ['pttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 1)],
+  [
+    'persist',
+    2,
+    'w',
+    (ks, a) => {
+      const key = keyOf(arg(a, 0))
+      if (!ks.get(key) || ks.expiresAt(key) === undefined) return 0
+      ks.setExpiry(key, undefined)
+      return 1
+    },
+  ],
+  ['type', 2, 'r', (ks, a) => new StatusReply(ks.get(keyOf(arg(a, 0)))?.type ?? 'none')],
+  [
+    'keys',
+    2,
+    'r',
+    (ks, a) => {
+      const match = globMatcher(keyOf(arg(a, 0)))
+      return ks.keys().filter(match).map(keyBytes)
+    },
+  ],
+  [
+    'rename',
+    3,
+    'w',
+    (ks, a) => {
+      const from = keyOf(arg(a, 0))
+      if (!ks.get(from)) fail(ERR.noSuchKey)
+      ks.rename(from, keyOf(arg(a, 1)))
+      return OK
+    },
+  ],
+  [
+    'renamenx',
+    3,
+    'w',
+    (ks, a) => {
+      const from = keyOf(arg(a, 0))
+      const to = keyOf(arg(a, 1))
+      if (!ks.get(from)) fail(ERR.noSuchKey)
+      if (ks.get(to)) return 0
+      ks.rename(from, to)
+      return 1
+    },
+  ],
+  ['dbsize', 1, 'r', (ks) => ks.keys().length],
+  ['flushall', -1, 'w', flush],
+  ['flushdb', -1, 'w', flush],
+  [
+    'ping',
+    -1,
+    'r',
+    (_ks, a) => {
+      if (a.length > 1) fail("ERR wrong number of arguments for 'ping' command")
+      return a.length ? Buffer.from(arg(a, 0)) : new StatusReply('PONG')
+    },
+  ],
+  ['echo', 2, 'r', (_ks, a) => Buffer.from(arg(a, 0))],
+  [
+    'time',
+    1,
+    'r',
+    (ks) => {
+      const us = Math.floor(ks.now * 1000)
+      return [Buffer.from(String(Math.floor(us / 1e6))), Buffer.from(String(us % 1e6))]
+    },
+  ],
+])
+
+// --- internal ---
+
+function flush(ks: Keyspace): Reply {
+  ks.flush()
+  return OK
+}
+
+function del(ks: Keyspace, a: Buffer[]): Reply {
+  let n = 0
+  for (const k of a) if (ks.delete(keyOf(k))) n++
+  return n
+}
+
+function expire(ks: Keyspace, a: Buffer[], at: (n: number) => number, name: string): Reply {
+  const key = keyOf(arg(a, 0))
+  const n = parseInteger(arg(a, 1))
+  let nx = false
+  let xx = false
+  let gt = false
+  let lt = false
+  for (const o of a.slice(2).map(option)) {
+    if (o === 'NX') nx = true
+    else if (o === 'XX') xx = true
+    else if (o === 'GT') gt = true
+    else if (o === 'LT') lt = true
+    else fail(`ERR Unsupported option ${o}`)
+  }
+  if (nx && (xx || gt || lt)) fail('ERR NX and XX, GT or LT options at the same time are not compatible')
+  if (gt && lt) fail('ERR GT and LT options at the same time are not compatible')
+  const when = at(n)
+  if (!Number.isSafeInteger(when)) fail(`ERR invalid expire time in '${name}' command`)
+  if (!ks.get(key)) return 0
+  const cur = ks.expiresAt(key)
+  if (nx && cur !== undefined) return 0
+  if (xx && cur === undefined) return 0
+  if (gt && (cur === undefined || when <= cur)) return 0
+  if (lt && cur !== undefined && when >= cur) return 0
+  if (when <= ks.now) {
+    ks.delete(key)
+    return 1
+  }
+  ks.setExpiry(key, when)
+  return 1
+}
+
+function ttl(ks: Keyspace, keyArg: Buffer, unit: number): number {
+  const key = keyOf(keyArg)
+  if (!ks.get(key)) return -2
+  const at = ks.expiresAt(key)
+  if (at === undefined) return -1
+  const left = Math.max(0, at - ks.now)
+  return unit === 1 ? left : Math.floor((left + 500) / 1000)
+}

@@ -1,0 +1,112 @@
+import { keyBytes, keyOf, tryInteger } from '../store/args.js'
+import { arg, commands } from './command.js'
+
+/**
+ * Set commands. Member order: sets of integers come back sorted as Redis's intset encoding
+ * returns them; other sets in insertion order (Redis's hash-table order is not specified).
+ */
+export const SET_COMMANDS = commands([
+  [
+    'sadd',
+    -3,
+    'w',
+    (ks, a) => {
+      const s = ks.write(keyOf(arg(a, 0)), 'set')
+      let n = 0
+      for (const m of a.slice(1)) {
+        const k = keyOf(m)
+        if (!s.has(k)) {
+          s.add(k)
+          n++
+        }
+      }
+      return n
+    },
+  ],
+  [
+    'srem',
+    -3,
+    'w',
+    (ks, a) => {
+      const key = keyOf(arg(a, 0))
+      const s = ks.read(key, 'set')
+      if (!s) return 0
+      let n = 0
+      for (const m of a.slice(1)) if (s.delete(keyOf(m))) n++
+      ks.dropIfEmpty(key)
+      return n
+    },
+  ],
+  ['smembers', 2, 'r', (ks, a) => members(ks.read(keyOf(arg(a, 0)), 'set'))],
+  ['sismember', 3, 'r', (ks, a) => (ks.read(keyOf(arg(a, 0)), 'set')?.has(keyOf(arg(a, 1))) ? 1 : 0)],
+  [
+    'smismember',
+    -3,
+    'r',
+    (ks, a) => {
+      const s = ks.read(keyOf(arg(a, 0)), 'set')
+      return a.slice(1).map((m) => (s?.has(keyOf(m)) ? 1 : 0))
+    },
+  ],
+  ['scard', 2, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'set')?.size ?? 0],
+  [
+    'smove',
+    4,
+    'w',
+    (ks, a) => {
+      const src = keyOf(arg(a, 0))
+      const dst = keyOf(arg(a, 1))
+      const s = ks.read(src, 'set')
+      ks.read(dst, 'set')
+      const m = keyOf(arg(a, 2))
+      if (!s?.has(m)) return 0
+      s.delete(m)
+      ks.dropIfEmpty(src)
+      ks.write(dst, 'set').add(m)
+      return 1
+    },
+  ],
+  [
+    'sinter',
+    -2,
+    'r',
+    (ks, a) => {
+      const sets = a.map((k) => ks.read(keyOf(k), 'set'))
+      if (sets.some((s) => !s)) return []
+      const [first, ...rest] = sets as Set<string>[]
+      return members(new Set([...(first as Set<string>)].filter((m) => rest.every((s) => s.has(m)))))
+    },
+  ],
+  [
+    'sunion',
+    -2,
+    'r',
+    (ks, a) => {
+      const out = new Set<string>()
+      for (const k of a) for (const m of ks.read(keyOf(k), 'set') ?? []) out.add(m)
+      return members(out)
+    },
+  ],
+  [
+    'sdiff',
+    -2,
+    'r',
+    (ks, a) => {
+      const sets = a.map((k) => ks.read(keyOf(k), 'set'))
+      const out = new Set(sets[0] ?? [])
+      for (const s of sets.slice(1)) for (const m of s ?? []) out.delete(m)
+      return members(out)
+    },
+  ],
+])
+
+// --- internal ---
+
+function members(s: Set<string> | undefined): Buffer[] {
+  if (!s) return []
+  const list = [...s]
+  if (list.length <= 512 && list.every((m) => tryInteger(Buffer.from(m, 'latin1')) !== undefined)) {
+    list.sort((x, y) => Number(x) - Number(y))
+  }
+  return list.map(keyBytes)
+}

@@ -1,0 +1,265 @@
+import { keyBytes, keyOf, option, parseDouble, parseInteger } from '../store/args.js'
+import type { Keyspace } from '../store/keyspace.js'
+import { doubleReply, ERR, fail, type Reply } from '../store/replies.js'
+import { arg, commands } from './command.js'
+import { flatten, inLex, inScore, lexRange, type RangeOptions, rangeOptions, scoreRange, zrange } from './zset-ranges.js'
+
+const BASE: RangeOptions = { by: 'rank', rev: false, withScores: false, offset: 0, count: -1 }
+const ONLY_SCORES = { by: false, rev: false, scores: true }
+const NOTHING = { by: false, rev: false, scores: false }
+
+/** Sorted-set commands, including the lex ranges and non-blocking BZPOPMIN/BZPOPMAX. */
+export const ZSET_COMMANDS = commands([
+  ['zadd', -4, 'w', zadd],
+  [
+    'zincrby',
+    4,
+    'w',
+    (ks, a) => {
+      const by = parseDouble(arg(a, 1))
+      const z = ks.write(keyOf(arg(a, 0)), 'zset')
+      const m = keyOf(arg(a, 2))
+      const next = (z.score(m) ?? 0) + by
+      if (Number.isNaN(next)) fail(ERR.nan)
+      z.add(m, next)
+      return doubleReply(next)
+    },
+  ],
+  [
+    'zrem',
+    -3,
+    'w',
+    (ks, a) => {
+      const key = keyOf(arg(a, 0))
+      const z = ks.read(key, 'zset')
+      if (!z) return 0
+      let n = 0
+      for (const m of a.slice(1)) if (z.remove(keyOf(m))) n++
+      ks.dropIfEmpty(key)
+      return n
+    },
+  ],
+  [
+    'zscore',
+    3,
+    'r',
+    (ks, a) => {
+      const s = ks.read(keyOf(arg(a, 0)), 'zset')?.score(keyOf(arg(a, 1)))
+      return s === undefined ? null : doubleReply(s)
+    },
+  ],
+  [
+    'zmscore',
+    -3,
+    'r',
+    (ks, a) => {
+      const z = ks.read(keyOf(arg(a, 0)), 'zset')
+      return a.slice(1).map((m) => {
+        const s = z?.score(keyOf(m))
+        return s === undefined ? null : doubleReply(s)
+      })
+    },
+  ],
+  ['zcard', 2, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'zset')?.size ?? 0],
+  [
+    'zcount',
+    4,
+    'r',
+    (ks, a) => {
+      const r = scoreRange(arg(a, 1), arg(a, 2))
+      const z = ks.read(keyOf(arg(a, 0)), 'zset')
+      return z ? z.entries().filter((e) => inScore(e, r)).length : 0
+    },
+  ],
+  [
+    'zlexcount',
+    4,
+    'r',
+    (ks, a) => {
+      const r = lexRange(arg(a, 1), arg(a, 2))
+      const z = ks.read(keyOf(arg(a, 0)), 'zset')
+      return z ? z.entries().filter((e) => inLex(e.member, r)).length : 0
+    },
+  ],
+  ['zrank', 3, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'zset')?.rank(keyOf(arg(a, 1))) ?? null],
+  [
+    'zrevrank',
+    3,
+    'r',
+    (ks, a) => {
+      const z = ks.read(keyOf(arg(a, 0)), 'zset')
+      const r = z?.rank(keyOf(arg(a, 1)))
+      return z && r !== undefined ? z.size - 1 - r : null
+    },
+  ],
+  [
+    'zrange',
+    -4,
+    'r',
+    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, BASE, { by: true, rev: true, scores: true })),
+  ],
+  ['zrevrange', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, rev: true }, ONLY_SCORES))],
+  [
+    'zrangebyscore',
+    -4,
+    'r',
+    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'score' }, ONLY_SCORES)),
+  ],
+  [
+    'zrevrangebyscore',
+    -4,
+    'r',
+    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'score', rev: true }, ONLY_SCORES)),
+  ],
+  ['zrangebylex', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'lex' }, NOTHING))],
+  [
+    'zrevrangebylex',
+    -4,
+    'r',
+    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'lex', rev: true }, NOTHING)),
+  ],
+  [
+    'zremrangebyscore',
+    4,
+    'w',
+    (ks, a) => {
+      const r = scoreRange(arg(a, 1), arg(a, 2))
+      return removeWhere(ks, arg(a, 0), (e) => inScore(e, r))
+    },
+  ],
+  [
+    'zremrangebylex',
+    4,
+    'w',
+    (ks, a) => {
+      const r = lexRange(arg(a, 1), arg(a, 2))
+      return removeWhere(ks, arg(a, 0), (e) => inLex(e.member, r))
+    },
+  ],
+  [
+    'zremrangebyrank',
+    4,
+    'w',
+    (ks, a) => {
+      const start = parseInteger(arg(a, 1))
+      const stop = parseInteger(arg(a, 2))
+      const z = ks.read(keyOf(arg(a, 0)), 'zset')
+      if (!z) return 0
+      const len = z.size
+      let s = start < 0 ? len + start : start
+      let e = stop < 0 ? len + stop : stop
+      if (s < 0) s = 0
+      if (e >= len) e = len - 1
+      if (s > e || s >= len) return 0
+      const doomed = new Set(z.entries().slice(s, e + 1))
+      return removeWhere(ks, arg(a, 0), (x) => doomed.has(x))
+    },
+  ],
+  ['zpopmin', -2, 'w', (ks, a) => popMany(ks, a, false)],
+  ['zpopmax', -2, 'w', (ks, a) => popMany(ks, a, true)],
+  ['bzpopmin', -3, 'w', (ks, a) => blockingPop(ks, a, false)],
+  ['bzpopmax', -3, 'w', (ks, a) => blockingPop(ks, a, true)],
+])
+
+// --- internal ---
+
+function zadd(ks: Keyspace, a: Buffer[]): Reply {
+  let nx = false
+  let xx = false
+  let gt = false
+  let lt = false
+  let ch = false
+  let incr = false
+  let i = 1
+  for (; i < a.length; i++) {
+    const o = option(a[i])
+    if (o === 'NX') nx = true
+    else if (o === 'XX') xx = true
+    else if (o === 'GT') gt = true
+    else if (o === 'LT') lt = true
+    else if (o === 'CH') ch = true
+    else if (o === 'INCR') incr = true
+    else break
+  }
+  const rest = a.length - i
+  if (rest % 2 !== 0 || rest === 0) fail(ERR.syntax)
+  if (nx && xx) fail('ERR XX and NX options at the same time are not compatible')
+  if ((gt && nx) || (lt && nx) || (gt && lt)) fail('ERR GT, LT, and/or NX options at the same time are not compatible')
+  if (incr && rest > 2) fail('ERR INCR option supports a single increment-element pair')
+  const pairs: [number, string][] = []
+  for (let j = i; j < a.length; j += 2) pairs.push([parseDouble(arg(a, j)), keyOf(arg(a, j + 1))])
+  const key = keyOf(arg(a, 0))
+  ks.read(key, 'zset')
+  if (xx && !ks.get(key)) return incr ? null : 0
+  const z = ks.write(key, 'zset')
+  let added = 0
+  let changed = 0
+  let last: number | null = null
+  for (const [score, m] of pairs) {
+    const cur = z.score(m)
+    if ((nx && cur !== undefined) || (xx && cur === undefined)) {
+      if (incr) last = null
+      continue
+    }
+    let next = score
+    if (incr) {
+      next = (cur ?? 0) + score
+      if (Number.isNaN(next)) fail(ERR.nan)
+    }
+    if (cur !== undefined && ((gt && next <= cur) || (lt && next >= cur))) {
+      if (incr) last = null
+      continue
+    }
+    if (z.add(m, next)) added++
+    else if (cur !== next) changed++
+    last = next
+  }
+  ks.dropIfEmpty(key)
+  if (incr) return last === null ? null : doubleReply(last)
+  return ch ? added + changed : added
+}
+
+function removeWhere(ks: Keyspace, keyArg: Buffer, test: (e: { member: string; score: number }) => boolean): number {
+  const key = keyOf(keyArg)
+  const z = ks.read(key, 'zset')
+  if (!z) return 0
+  const doomed = z.entries().filter(test)
+  for (const e of doomed) z.remove(e.member)
+  ks.dropIfEmpty(key)
+  return doomed.length
+}
+
+function popMany(ks: Keyspace, a: Buffer[], max: boolean): Reply {
+  if (a.length > 2) fail(ERR.syntax)
+  let count = 1
+  if (a.length === 2) {
+    count = parseInteger(arg(a, 1))
+    if (count < 0) fail(ERR.notPositive)
+  }
+  const key = keyOf(arg(a, 0))
+  const z = ks.read(key, 'zset')
+  if (!z) return []
+  const all = z.entries()
+  const picked = max ? all.slice(Math.max(0, all.length - count)).reverse() : all.slice(0, count)
+  const out = flatten(picked, true)
+  for (const e of picked) z.remove(e.member)
+  ks.dropIfEmpty(key)
+  return out
+}
+
+/** As Redis runs a blocking pop inside a script: never blocks, nil when every key is empty. */
+function blockingPop(ks: Keyspace, a: Buffer[], max: boolean): Reply {
+  const timeout = a[a.length - 1] as Buffer
+  parseDouble(timeout, 'ERR timeout is not a float or out of range')
+  for (const k of a.slice(0, -1)) {
+    const key = keyOf(k)
+    const z = ks.read(key, 'zset')
+    if (!z || z.size === 0) continue
+    const e = max ? z.entries()[z.size - 1] : z.entries()[0]
+    if (!e) continue
+    z.remove(e.member)
+    ks.dropIfEmpty(key)
+    return [keyBytes(key), keyBytes(e.member), doubleReply(e.score)]
+  }
+  return null
+}

@@ -1,0 +1,12 @@
+export { ReplyError } from './errors.js'
+export { type ClientReply, textOrBytes } from './scripting/client-shape.js'
+export { createRedisLuaEngine } from './scripting/lua-engine.js'
+export {
+  createRedisScripting,
+  type RedisArg,
+  RedisScripting,
+  type RedisScriptingOptions,
+  type RedisScriptLimits,
+} from './scripting/redis-scripting.js'
+export { type CommandInfo, MEMORY_COMMANDS, memoryStore, type MemoryStoreOptions, type RedisStore } from './store/memory-store.js'
+export { ErrorReply, type Reply, StatusReply } from './store/replies.js'

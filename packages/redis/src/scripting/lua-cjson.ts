@@ -1,0 +1,220 @@
+/**
+ * Redis's `cjson` (lua-cjson 2.1.0 as bundled with Redis 7.0) in Lua, part of the prelude
+ * chunk (it asks the prelude's `host()` for `%.14g`, which fengari's `string.format` gets
+ * wrong). Same output and error texts: numbers `%.14g`, `/`
+ * escaped, control characters as `\u00XX`, sparse arrays with `null` holes (or "excessively
+ * sparse array" past ratio 2 and index 10), `cjson.null` for JSON null. Object key order
+ * follows the engine's table iteration, which differs from Lua 5.1's (see the README).
+ */
+export const LUA_CJSON = `
+do
+  local type, pairs, ipairs, tostring, tonumber, error, rawget = type, pairs, ipairs, tostring, tonumber, error, rawget
+  local floor, huge = math.floor, math.huge
+  local sbyte, schar, sfind, ssub, sgsub, sformat = string.byte, string.char, string.find, string.sub, string.gsub, string.format
+  local tconcat = table.concat
+  local cjson = {}
+  local null = setmetatable({}, { __tostring = function() return 'userdata: NULL' end, __metatable = false })
+  cjson.null = null
+
+  local escapes = { ['"'] = '\\\\"', ['\\\\'] = '\\\\\\\\', ['/'] = '\\\\/', ['\\b'] = '\\\\b', ['\\f'] = '\\\\f', ['\\n'] = '\\\\n', ['\\r'] = '\\\\r', ['\\t'] = '\\\\t' }
+  local function escape(c)
+    return escapes[c] or sformat('\\\\u%04x', sbyte(c))
+  end
+
+  local function num(n)
+    if n ~= n or n == huge or n == -huge then error('Cannot serialise number: must not be NaN or Inf', 0) end
+    return host().fmt14(n)
+  end
+
+  local encode
+  local function arrayLength(t)
+    local max, items = 0, 0
+    for k in pairs(t) do
+      if type(k) == 'number' and k >= 1 and floor(k) == k then
+        if k > max then max = k end
+        items = items + 1
+      else
+        return -1
+      end
+    end
+    if max > items * 2 and max > 10 then error('Cannot serialise table: excessively sparse array', 0) end
+    return max
+  end
+
+  encode = function(v, out, depth)
+    local t = type(v)
+    if t == 'string' then
+      out[#out + 1] = '"' .. sgsub(v, '[%c"\\\\/]', escape) .. '"'
+    elseif t == 'number' then
+      out[#out + 1] = num(v)
+    elseif t == 'boolean' then
+      out[#out + 1] = v and 'true' or 'false'
+    elseif t == 'nil' or v == null then
+      out[#out + 1] = 'null'
+    elseif t == 'table' then
+      if depth > 1000 then error('Cannot serialise, excessive nesting (' .. depth .. ')', 0) end
+      local len = arrayLength(v)
+      if len > 0 then
+        out[#out + 1] = '['
+        for i = 1, len do
+          if i > 1 then out[#out + 1] = ',' end
+          encode(v[i], out, depth + 1)
+        end
+        out[#out + 1] = ']'
+      else
+        out[#out + 1] = '{'
+        local first = true
+        for _, k in ipairs(tableKeys(v)) do
+          local x = rawget(v, k)
+          local kt = type(k)
+          if kt ~= 'string' and kt ~= 'number' then
+            error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0)
+          end
+          if not first then out[#out + 1] = ',' end
+          first = false
+          encode(kt == 'number' and num(k) or k, out, depth + 1)
+          out[#out + 1] = ':'
+          encode(x, out, depth + 1)
+        end
+        out[#out + 1] = '}'
+      end
+    else
+      error('Cannot serialise ' .. t .. ': type not supported', 0)
+    end
+  end
+
+  -- tokens as lua-cjson names them in its error messages
+  local function token(s, i)
+    local j = sfind(s, '[^ \\t\\n\\r]', i)
+    if not j then return 'T_END', nil, #s + 1 end
+    local c = ssub(s, j, j)
+    if c == '{' then return 'T_OBJ_BEGIN', nil, j, j + 1 end
+    if c == '}' then return 'T_OBJ_END', nil, j, j + 1 end
+    if c == '[' then return 'T_ARR_BEGIN', nil, j, j + 1 end
+    if c == ']' then return 'T_ARR_END', nil, j, j + 1 end
+    if c == ':' then return 'T_COLON', nil, j, j + 1 end
+    if c == ',' then return 'T_COMMA', nil, j, j + 1 end
+    if c == '"' then
+      local parts, k = {}, j + 1
+      while true do
+        local q = sfind(s, '["\\\\]', k)
+        if not q then return 'T_ERROR', 'unexpected end of string', #s + 1 end
+        parts[#parts + 1] = ssub(s, k, q - 1)
+        if ssub(s, q, q) == '"' then return 'T_STRING', tconcat(parts), j, q + 1 end
+        local e = ssub(s, q + 1, q + 1)
+        local simple = ({ ['"'] = '"', ['\\\\'] = '\\\\', ['/'] = '/', b = '\\b', f = '\\f', n = '\\n', r = '\\r', t = '\\t' })[e]
+        if simple then
+          parts[#parts + 1] = simple
+          k = q + 2
+        elseif e == 'u' then
+          local hex = ssub(s, q + 2, q + 5)
+          local cp = sfind(hex, '^%x%x%x%x$') and tonumber(hex, 16)
+          if not cp then return 'T_ERROR', 'invalid unicode escape code', q end
+          k = q + 6
+          if cp >= 0xD800 and cp <= 0xDBFF then
+            local lo = ssub(s, k, k + 1) == '\\\\u' and tonumber(ssub(s, k + 2, k + 5), 16)
+            if not lo or lo < 0xDC00 or lo > 0xDFFF then return 'T_ERROR', 'invalid unicode escape code', q end
+            cp = 0x10000 + (cp - 0xD800) * 0x400 + (lo - 0xDC00)
+            k = k + 6
+          elseif cp >= 0xDC00 and cp <= 0xDFFF then
+            return 'T_ERROR', 'invalid unicode escape code', q
+          end
+          if cp < 0x80 then parts[#parts + 1] = schar(cp)
+          elseif cp < 0x800 then parts[#parts + 1] = schar(0xC0 + floor(cp / 64), 0x80 + cp % 64)
+          elseif cp < 0x10000 then parts[#parts + 1] = schar(0xE0 + floor(cp / 4096), 0x80 + floor(cp / 64) % 64, 0x80 + cp % 64)
+          else parts[#parts + 1] = schar(0xF0 + floor(cp / 262144), 0x80 + floor(cp / 4096) % 64, 0x80 + floor(cp / 64) % 64, 0x80 + cp % 64) end
+        else
+          return 'T_ERROR', 'invalid escape code', q
+        end
+      end
+    end
+    if sfind(c, '[-0-9]') then
+      local _, e = sfind(s, '^[-+0-9a-fA-FxX.]*', j)
+      local text = ssub(s, j, e)
+      local n = tonumber(text)
+      if not n then
+        local _, e2 = sfind(s, '^-?%d+%.?%d*[eE]?[-+]?%d*', j)
+        n = e2 and tonumber(ssub(s, j, e2))
+        e = e2
+      end
+      if not n then return 'T_ERROR', 'invalid number', j end
+      return 'T_NUMBER', n, j, e + 1
+    end
+    if ssub(s, j, j + 3) == 'true' then return 'T_BOOLEAN', true, j, j + 4 end
+    if ssub(s, j, j + 4) == 'false' then return 'T_BOOLEAN', false, j, j + 5 end
+    if ssub(s, j, j + 3) == 'null' then return 'T_NULL', null, j, j + 4 end
+    return 'T_ERROR', 'invalid token', j
+  end
+
+  local function fail(expected, tt, tv, at)
+    error('Expected ' .. expected .. ' but found ' .. (tt == 'T_ERROR' and tv or tt) .. ' at character ' .. at, 0)
+  end
+
+  local value
+  local function object(s, i, depth)
+    local t = {}
+    local tt, tv, at, nx = token(s, i)
+    if tt == 'T_OBJ_END' then return t, nx end
+    while true do
+      if tt ~= 'T_STRING' then fail('object key string', tt, tv, at) end
+      local key = tv
+      tt, tv, at, nx = token(s, nx)
+      if tt ~= 'T_COLON' then fail('colon', tt, tv, at) end
+      t[key], nx = value(s, nx, depth)
+      tt, tv, at, nx = token(s, nx)
+      if tt == 'T_OBJ_END' then return t, nx end
+      if tt ~= 'T_COMMA' then fail('comma or object end', tt, tv, at) end
+      tt, tv, at, nx = token(s, nx)
+    end
+  end
+  local function array(s, i, depth)
+    local t, n = {}, 0
+    local tt, tv, at, nx = token(s, i)
+    if tt == 'T_ARR_END' then return t, nx end
+    while true do
+      n = n + 1
+      t[n], nx = value(s, at, depth, tt, tv, nx)
+      tt, tv, at, nx = token(s, nx)
+      if tt == 'T_ARR_END' then return t, nx end
+      if tt ~= 'T_COMMA' then fail('comma or array end', tt, tv, at) end
+      tt, tv, at, nx = token(s, nx)
+    end
+  end
+  value = function(s, i, depth, tt, tv, nx)
+    local at = i
+    if not tt then tt, tv, at, nx = token(s, i) end
+    if tt == 'T_STRING' or tt == 'T_NUMBER' or tt == 'T_BOOLEAN' or tt == 'T_NULL' then return tv, nx end
+    if tt == 'T_OBJ_BEGIN' or tt == 'T_ARR_BEGIN' then
+      if depth >= 1000 then error('Found too many nested data structures (' .. (depth + 1) .. ') at character ' .. at, 0) end
+      if tt == 'T_OBJ_BEGIN' then return object(s, nx, depth + 1) end
+      return array(s, nx, depth + 1)
+    end
+    fail('value', tt, tv, at)
+  end
+
+  local function decode(s)
+    local v, nx = value(s, 1, 0)
+    local tt, tv, at = token(s, nx)
+    if tt ~= 'T_END' then fail('the end', tt, tv, at) end
+    return v
+  end
+
+  cjson.encode = function(...)
+    if select('#', ...) ~= 1 then error('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
+    local out = {}
+    local ok, e = rawpcall(encode, (...), out, 0)
+    if not ok then error(e, 2) end
+    return tconcat(out)
+  end
+  cjson.decode = function(...)
+    if select('#', ...) ~= 1 then error('bad argument #1 to \\'decode\\' (expected 1 argument)', 2) end
+    local s = ...
+    if type(s) == 'number' then s = tostring(s) end
+    if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
+    local ok, v = rawpcall(decode, s)
+    if not ok then error(v, 2) end
+    return v
+  end
+  BASE.cjson = cjson
+end
+`

@@ -1,0 +1,244 @@
+/**
+ * Redis's `cmsgpack` (lua_cmsgpack 0.4.0 as bundled with Redis 7.0) in Lua, part of the
+ * prelude chunk. `pack` picks the smallest integer encoding for integral numbers, float32
+ * when a number survives the round trip through a float, else float64; tables whose keys
+ * are exactly 1..n are arrays, other tables maps (entries in table iteration order); tables
+ * nested deeper than 16 pack as nil. `unpack` returns every object in the input; bin and
+ * ext types are refused as "Bad data format in input." as in Redis's copy.
+ */
+export const LUA_CMSGPACK = `
+do
+  local type, pairs, ipairs, select, error, rawget, floor, huge = type, pairs, ipairs, select, error, rawget, math.floor, math.huge
+  local schar, sbyte, ssub, tconcat = string.char, string.byte, string.sub, table.concat
+  local unpackList = table.unpack or unpack
+  local TWO32 = 4294967296
+
+  local function bytesBE(v, n)
+    local out = {}
+    for i = n, 1, -1 do
+      local b = v % 256
+      out[i] = b
+      v = (v - b) / 256
+    end
+    return schar(unpackList(out))
+  end
+
+  -- sign, unbiased exponent and fraction of a finite non-zero double
+  local function split(x)
+    local s = 0
+    if x < 0 then s, x = 1, -x end
+    local e = floor(math.log(x) / math.log(2))
+    if 2 ^ e > x then e = e - 1 elseif 2 ^ (e + 1) <= x then e = e + 1 end
+    return s, e, x / 2 ^ e - 1
+  end
+
+  local function float32(x)
+    if x ~= x then return nil end
+    if x == huge then return schar(0xca, 0x7f, 0x80, 0, 0) end
+    if x == -huge then return schar(0xca, 0xff, 0x80, 0, 0) end
+    local s, e, f = split(x)
+    local m = f * 2 ^ 23
+    if e < -126 or e > 127 or m ~= floor(m) then return nil end
+    return schar(0xca) .. bytesBE(s * 2 ^ 31 + (e + 127) * 2 ^ 23 + m, 4)
+  end
+
+  local function float64(x)
+    if x ~= x then return schar(0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0) end
+    local s, e, f = split(x)
+    local hi, lo
+    if e < -1022 then
+      local m = x * (s == 1 and -1 or 1) / 2 ^ -1074
+      hi, lo = s * 2 ^ 31 + floor(m / TWO32), m % TWO32
+    else
+      local m = f * 2 ^ 52
+      hi, lo = s * 2 ^ 31 + (e + 1023) * 2 ^ 20 + floor(m / TWO32), m % TWO32
+    end
+    return schar(0xcb) .. bytesBE(hi, 4) .. bytesBE(lo, 4)
+  end
+
+  local function integer(n)
+    if n >= 0 then
+      if n <= 127 then return schar(n) end
+      if n <= 0xff then return schar(0xcc, n) end
+      if n <= 0xffff then return schar(0xcd) .. bytesBE(n, 2) end
+      if n <= 4294967295 then return schar(0xce) .. bytesBE(n, 4) end
+      return schar(0xcf) .. bytesBE(floor(n / TWO32), 4) .. bytesBE(n % TWO32, 4)
+    end
+    if n >= -32 then return schar(0x100 + n) end
+    if n >= -128 then return schar(0xd0, 0x100 + n) end
+    if n >= -32768 then return schar(0xd1) .. bytesBE(0x10000 + n, 2) end
+    if n >= -2147483648 then return schar(0xd2) .. bytesBE(TWO32 + n, 4) end
+    -- split before going unsigned: n + 2^64 is not exact in a double
+    local hi = floor(n / TWO32)
+    return schar(0xd3) .. bytesBE(hi + TWO32, 4) .. bytesBE(n - hi * TWO32, 4)
+  end
+
+  local function header(n, fix, small, wide16, wide32)
+    if n < small then return schar(fix + n) end
+    if n <= 0xffff then return schar(wide16) .. bytesBE(n, 2) end
+    return schar(wide32) .. bytesBE(n, 4)
+  end
+
+  local encode
+  local function isArray(t)
+    local max, count = 0, 0
+    for k in pairs(t) do
+      if type(k) ~= 'number' or k <= 0 or floor(k) ~= k then return false end
+      if k > max then max = k end
+      count = count + 1
+    end
+    return max == count, max
+  end
+
+  encode = function(v, out, level)
+    local t = type(v)
+    if t == 'number' then
+      if v ~= huge and v ~= -huge and v == v and floor(v) == v and v >= -2 ^ 63 and v < 2 ^ 63 then
+        out[#out + 1] = integer(v)
+      else
+        out[#out + 1] = float32(v) or float64(v)
+      end
+    elseif t == 'string' then
+      local n = #v
+      if n < 32 then out[#out + 1] = schar(0xa0 + n)
+      elseif n <= 0xff then out[#out + 1] = schar(0xd9, n)
+      elseif n <= 0xffff then out[#out + 1] = schar(0xda) .. bytesBE(n, 2)
+      else out[#out + 1] = schar(0xdb) .. bytesBE(n, 4) end
+      out[#out + 1] = v
+    elseif t == 'boolean' then
+      out[#out + 1] = v and schar(0xc3) or schar(0xc2)
+    elseif t == 'table' and level < 16 then
+      local array, n = isArray(v)
+      if array then
+        out[#out + 1] = header(n, 0x90, 16, 0xdc, 0xdd)
+        for i = 1, n do encode(v[i], out, level + 1) end
+      else
+        local keys = tableKeys(v)
+        out[#out + 1] = header(#keys, 0x80, 16, 0xde, 0xdf)
+        for _, k in ipairs(keys) do
+          encode(k, out, level + 1)
+          encode(rawget(v, k), out, level + 1)
+        end
+      end
+    else
+      out[#out + 1] = schar(0xc0)
+    end
+  end
+
+  local function need(s, i, n)
+    if i + n - 1 > #s then error('Missing bytes in input.', 0) end
+  end
+  local function uint(s, i, n)
+    need(s, i, n)
+    -- floats on purpose: integer arithmetic may be narrower than 32 bits unsigned
+    local v = 0.0
+    for k = i, i + n - 1 do v = v * 256.0 + sbyte(s, k) end
+    return v
+  end
+
+  local decode
+  local function decodeFloat32(s, i)
+    local b = uint(s, i, 4)
+    local sign = b >= 2 ^ 31 and -1 or 1
+    local e = floor(b / 2 ^ 23) % 256
+    local m = b % 2 ^ 23
+    if e == 255 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 0 then return sign * m * 2 ^ -149 end
+    return sign * (1 + m / 2 ^ 23) * 2 ^ (e - 127)
+  end
+  local function decodeFloat64(s, i)
+    local hi, lo = uint(s, i, 4), uint(s, i + 4, 4)
+    local sign = hi >= 2 ^ 31 and -1 or 1
+    local e = floor(hi / 2 ^ 20) % 2048
+    local m = (hi % 2 ^ 20) * TWO32 + lo
+    if e == 2047 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 0 then return sign * m * 2 ^ -1074 end
+    return sign * (1 + m / 2 ^ 52) * 2 ^ (e - 1023)
+  end
+  local function signed(v, bits)
+    if v >= 2 ^ (bits - 1) then return v - 2 ^ bits end
+    return v
+  end
+  local function str(s, i, n)
+    need(s, i, n)
+    return ssub(s, i, i + n - 1), i + n
+  end
+  local function array(s, i, n)
+    local t = {}
+    for k = 1, n do t[k], i = decode(s, i) end
+    return t, i
+  end
+  local function map(s, i, n)
+    local t = {}
+    for _ = 1, n do
+      local k, v
+      k, i = decode(s, i)
+      v, i = decode(s, i)
+      t[k] = v
+    end
+    return t, i
+  end
+
+  decode = function(s, i)
+    need(s, i, 1)
+    local c = sbyte(s, i)
+    i = i + 1
+    if c <= 0x7f then return c, i end
+    if c >= 0xe0 then return c - 0x100, i end
+    if c >= 0xa0 and c <= 0xbf then return str(s, i, c - 0xa0) end
+    if c >= 0x90 and c <= 0x9f then return array(s, i, c - 0x90) end
+    if c >= 0x80 and c <= 0x8f then return map(s, i, c - 0x80) end
+    if c == 0xc0 then return nil, i end
+    if c == 0xc2 then return false, i end
+    if c == 0xc3 then return true, i end
+    if c == 0xcc then return uint(s, i, 1), i + 1 end
+    if c == 0xcd then return uint(s, i, 2), i + 2 end
+    if c == 0xce then return uint(s, i, 4), i + 4 end
+    if c == 0xcf then return uint(s, i, 4) * TWO32 + uint(s, i + 4, 4), i + 8 end
+    if c == 0xd0 then return signed(uint(s, i, 1), 8), i + 1 end
+    if c == 0xd1 then return signed(uint(s, i, 2), 16), i + 2 end
+    if c == 0xd2 then return signed(uint(s, i, 4), 32), i + 4 end
+    if c == 0xd3 then
+      local hi, lo = uint(s, i, 4), uint(s, i + 4, 4)
+      return signed(hi, 32) * TWO32 + lo, i + 8
+    end
+    if c == 0xca then return decodeFloat32(s, i), i + 4 end
+    if c == 0xcb then return decodeFloat64(s, i), i + 8 end
+    if c == 0xd9 then return str(s, i + 1, uint(s, i, 1)) end
+    if c == 0xda then return str(s, i + 2, uint(s, i, 2)) end
+    if c == 0xdb then return str(s, i + 4, uint(s, i, 4)) end
+    if c == 0xdc then return array(s, i + 2, uint(s, i, 2)) end
+    if c == 0xdd then return array(s, i + 4, uint(s, i, 4)) end
+    if c == 0xde then return map(s, i + 2, uint(s, i, 2)) end
+    if c == 0xdf then return map(s, i + 4, uint(s, i, 4)) end
+    error('Bad data format in input.', 0)
+  end
+
+  local function decodeAll(s)
+    local out, n, i = {}, 0, 1
+    while i <= #s do
+      n = n + 1
+      out[n], i = decode(s, i)
+    end
+    return unpackList(out, 1, n)
+  end
+
+  local cmsgpack = {}
+  cmsgpack.pack = function(...)
+    local n = select('#', ...)
+    if n == 0 then error("bad argument #0 to 'pack' (MessagePack pack needs input.)", 2) end
+    local out = {}
+    for k = 1, n do encode((select(k, ...)), out, 0) end
+    return tconcat(out)
+  end
+  local function settle(ok, ...)
+    if not ok then error((...), 2) end
+    return ...
+  end
+  cmsgpack.unpack = function(s)
+    if type(s) ~= 'string' then error("bad argument #1 to 'unpack' (string expected, got " .. type(s) .. ')', 2) end
+    return settle(rawpcall(decodeAll, s))
+  end
+  BASE.cmsgpack = cmsgpack
+end
+`

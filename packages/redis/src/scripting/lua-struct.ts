@@ -1,0 +1,260 @@
+/**
+ * Redis's `struct` (Roberto Ierusalimschy's struct library as bundled with Redis 7.0) in
+ * Lua, part of the prelude chunk: `pack`, `unpack`, `size` with `<` `>` `!n` `x` `b` `B`
+ * `h` `H` `l` `L` `T` `i[n]` `I[n]` `f` `d` `s` `c[n]`, native order little-endian, `long`
+ * and `size_t` 8 bytes, `int` 4, integers up to 32 bytes. Numbers are written through
+ * 64-bit integers as the C code does (fractions truncate, high bytes of wider sizes are 0).
+ */
+export const LUA_STRUCT = `
+do
+  local floor, huge, type, error, tonumber = math.floor, math.huge, type, error, tonumber
+  local schar, sbyte, ssub, sfind, sformat, tconcat = string.char, string.byte, string.sub, string.find, string.format, table.concat
+  local unpackList = table.unpack or unpack
+  local TWO32 = 4294967296
+
+  local function roundEven(m)
+    local f = floor(m)
+    local d = m - f
+    if d > 0.5 or (d == 0.5 and f % 2 == 1) then return f + 1 end
+    return f
+  end
+  local function split(x)
+    local e = floor(math.log(x) / math.log(2))
+    if 2 ^ e > x then e = e - 1 elseif 2 ^ (e + 1) <= x then e = e + 1 end
+    return e, x / 2 ^ e - 1
+  end
+  -- IEEE-754 bits of x as (float)x and as a double, in two 32-bit halves for doubles
+  local function floatBits(x)
+    if x ~= x then return 0x7fc00000 end
+    local s = 0
+    if x < 0 or 1 / x < 0 then s, x = 2147483648, -x end
+    if x == huge then return s + 0x7f800000 end
+    if x == 0 then return s end
+    local e, f = split(x)
+    if e < -126 then return s + roundEven(x / 2 ^ -149) end
+    local m = roundEven(f * 2 ^ 23)
+    if m == 2 ^ 23 then e, m = e + 1, 0 end
+    if e > 127 then return s + 0x7f800000 end
+    return s + (e + 127) * 2 ^ 23 + m
+  end
+  local function doubleBits(x)
+    if x ~= x then return 0x7ff80000, 0 end
+    local s = 0
+    if x < 0 or 1 / x < 0 then s, x = 2147483648, -x end
+    if x == huge then return s + 0x7ff00000, 0 end
+    if x == 0 then return s, 0 end
+    local e, f = split(x)
+    local m
+    if e < -1022 then e, m = -1023, x / 2 ^ -1074 else m = f * 2 ^ 52 end
+    return s + (e + 1023) * 2 ^ 20 + floor(m / TWO32), m % TWO32
+  end
+  local function fromFloatBits(b)
+    local sign = b >= 2147483648 and -1 or 1
+    local e, m = floor(b / 2 ^ 23) % 256, b % 2 ^ 23
+    if e == 255 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 0 then return sign * m * 2 ^ -149 end
+    return sign * (1 + m / 2 ^ 23) * 2 ^ (e - 127)
+  end
+  local function fromDoubleBits(hi, lo)
+    local sign = hi >= 2147483648 and -1 or 1
+    local e, m = floor(hi / 2 ^ 20) % 2048, (hi % 2 ^ 20) * TWO32 + lo
+    if e == 2047 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 0 then return sign * m * 2 ^ -1074 end
+    return sign * (1 + m / 2 ^ 52) * 2 ^ (e - 1023)
+  end
+
+  -- little-endian byte values of a number as C's (uint64_t) / (uint64_t)(int64_t) cast makes them
+  local function intBytes(n, size)
+    n = n < 0 and -floor(-n) or floor(n)
+    local hi, lo = floor(n / TWO32), n % TWO32
+    if hi < 0 then hi = hi % TWO32 end
+    local out = {}
+    for i = 1, size do
+      if i <= 4 then out[i] = lo % 256; lo = floor(lo / 256)
+      elseif i <= 8 then out[i] = hi % 256; hi = floor(hi / 256)
+      else out[i] = 0 end
+    end
+    return out
+  end
+  local function emit(bytes, big)
+    local n = #bytes
+    local out = {}
+    for i = 1, n do out[i] = big and bytes[n + 1 - i] or bytes[i] end
+    return schar(unpackList(out))
+  end
+  local function readBytes(s, pos, size, big)
+    local out = {}
+    for i = 1, size do out[i] = sbyte(s, big and pos + size - i or pos + i - 1) end
+    return out
+  end
+
+  local function getnum(fmt, i, default)
+    local _, e, digits = sfind(fmt, '^(%d+)', i)
+    if not digits then return default, i end
+    return tonumber(digits), e + 1
+  end
+  -- options: returns opt, size, next index; control options update h
+  local function option(fname, fmt, i, h)
+    local opt = ssub(fmt, i, i)
+    i = i + 1
+    local size = 0
+    if opt == 'b' or opt == 'B' or opt == 'x' then size = 1
+    elseif opt == 'h' or opt == 'H' then size = 2
+    elseif opt == 'l' or opt == 'L' or opt == 'T' or opt == 'd' then size = 8
+    elseif opt == 'f' then size = 4
+    elseif opt == 'c' then size, i = getnum(fmt, i, 1)
+    elseif opt == 'i' or opt == 'I' then
+      size, i = getnum(fmt, i, 4)
+      if size > 32 then error(sformat('integral size %d is larger than limit of %d', size, 32), 0) end
+    elseif opt == '>' then h.big = true
+    elseif opt == '<' then h.big = false
+    elseif opt == '!' then
+      local a
+      a, i = getnum(fmt, i, 8)
+      local p = a
+      while p > 1 and p % 2 == 0 do p = p / 2 end
+      if p ~= 1 then error(sformat('alignment %d is not a power of 2', a), 0) end
+      h.align = a
+    elseif opt ~= ' ' and opt ~= 's' then
+      error(sformat("bad argument #1 to '%s' (invalid format option '%s')", fname, opt), 0)
+    end
+    return opt, size, i
+  end
+  local function toalign(len, h, opt, size)
+    if size == 0 or opt == 'c' then return 0 end
+    if size > h.align then size = h.align end
+    return (size - len % size) % size
+  end
+  local function isInt(opt)
+    return sfind('bBhHlLTiI', opt, 1, true) ~= nil
+  end
+
+  local function pack(fmt, ...)
+    local h = { big = false, align = 1 }
+    local out, total, arg, i = {}, 0, 2, 1
+    while i <= #fmt do
+      local opt, size
+      opt, size, i = option('pack', fmt, i, h)
+      local pad = toalign(total, h, opt, size)
+      total = total + pad
+      if pad > 0 then out[#out + 1] = string.rep('\\0', pad) end
+      if isInt(opt) or opt == 'f' or opt == 'd' then
+        local v = (select(arg - 1, ...))
+        local n = tonumber(v)
+        if type(v) ~= 'number' and (type(v) ~= 'string' or n == nil) then
+          error(sformat("bad argument #%d to 'pack' (number expected, got %s)", arg, type(v)), 0)
+        end
+        arg = arg + 1
+        if opt == 'f' then out[#out + 1] = emit(intBytes(floatBits(n), 4), h.big)
+        elseif opt == 'd' then
+          local hi, lo = doubleBits(n)
+          local b, hb = intBytes(lo, 4), intBytes(hi, 4)
+          for k = 1, 4 do b[4 + k] = hb[k] end
+          out[#out + 1] = emit(b, h.big)
+        else out[#out + 1] = emit(intBytes(n, size), h.big) end
+      elseif opt == 'x' then
+        out[#out + 1] = '\\0'
+      elseif opt == 'c' or opt == 's' then
+        local v = (select(arg - 1, ...))
+        if type(v) == 'number' then v = tostring(v) end
+        if type(v) ~= 'string' then
+          error(sformat("bad argument #%d to 'pack' (string expected, got %s)", arg, type(v)), 0)
+        end
+        arg = arg + 1
+        if size == 0 then size = #v end
+        if #v < size then error(sformat("bad argument #%d to 'pack' (string too short)", arg), 0) end
+        out[#out + 1] = ssub(v, 1, size)
+        if opt == 's' then out[#out + 1] = '\\0' size = size + 1 end
+      end
+      total = total + size
+    end
+    return tconcat(out)
+  end
+
+  local function unpack(fmt, data, init)
+    local ld = #data
+    local pos = (init or 1) - 1
+    if pos > ld or pos < 0 then error("bad argument #3 to 'unpack' (offset must be 1 or greater)", 0) end
+    local h = { big = false, align = 1 }
+    local res, n, i = {}, 0, 1
+    while i <= #fmt do
+      local opt, size
+      opt, size, i = option('unpack', fmt, i, h)
+      pos = pos + toalign(pos, h, opt, size)
+      if size > ld - pos then error("bad argument #2 to 'unpack' (data string too short)", 0) end
+      if isInt(opt) then
+        local b = readBytes(data, pos + 1, size, h.big)
+        -- the C code accumulates in 64 bits: only the lowest 8 bytes count
+        local width = size > 8 and 8 or size
+        local v = 0.0
+        for k = width, 1, -1 do v = v * 256 + b[k] end
+        if sfind('bhli', opt, 1, true) and width > 0 and b[width] >= 128 then v = v - 2 ^ (width * 8) end
+        n = n + 1
+        res[n] = v
+      elseif opt == 'f' then
+        local b = readBytes(data, pos + 1, 4, h.big)
+        n = n + 1
+        res[n] = fromFloatBits(((b[4] * 256.0 + b[3]) * 256 + b[2]) * 256 + b[1])
+      elseif opt == 'd' then
+        local b = readBytes(data, pos + 1, 8, h.big)
+        n = n + 1
+        res[n] = fromDoubleBits(((b[8] * 256.0 + b[7]) * 256 + b[6]) * 256 + b[5], ((b[4] * 256.0 + b[3]) * 256 + b[2]) * 256 + b[1])
+      elseif opt == 'c' then
+        if size == 0 then
+          if n == 0 or type(res[n]) ~= 'number' then error("format 'c0' needs a previous size", 0) end
+          size = res[n]
+          res[n] = nil
+          n = n - 1
+          if size > ld - pos then error("bad argument #2 to 'unpack' (data string too short)", 0) end
+        end
+        n = n + 1
+        res[n] = ssub(data, pos + 1, pos + size)
+      elseif opt == 's' then
+        local e = sfind(data, '\\0', pos + 1, true)
+        if not e then error('unfinished string in data', 0) end
+        size = e - pos
+        n = n + 1
+        res[n] = ssub(data, pos + 1, e - 1)
+      end
+      pos = pos + size
+    end
+    n = n + 1
+    res[n] = pos + 1
+    return unpackList(res, 1, n)
+  end
+
+  local function size(fmt)
+    local h = { big = false, align = 1 }
+    local pos, i = 0, 1
+    while i <= #fmt do
+      local opt, sz
+      opt, sz, i = option('size', fmt, i, h)
+      pos = pos + toalign(pos, h, opt, sz)
+      if opt == 's' then error("bad argument #1 to 'size' (option 's' has no fixed size)", 0) end
+      if opt == 'c' and sz == 0 then error("bad argument #1 to 'size' (option 'c0' has no fixed size)", 0) end
+      pos = pos + sz
+    end
+    return pos
+  end
+
+  local function settle(ok, ...)
+    if not ok then error((...), 2) end
+    return ...
+  end
+  local struct = {}
+  struct.pack = function(fmt, ...)
+    if type(fmt) ~= 'string' then error("bad argument #1 to 'pack' (string expected, got " .. type(fmt) .. ')', 2) end
+    return settle(rawpcall(pack, fmt, ...))
+  end
+  struct.unpack = function(fmt, data, init)
+    if type(fmt) ~= 'string' then error("bad argument #1 to 'unpack' (string expected, got " .. type(fmt) .. ')', 2) end
+    if type(data) ~= 'string' then error("bad argument #2 to 'unpack' (string expected, got " .. type(data) .. ')', 2) end
+    return settle(rawpcall(unpack, fmt, data, init))
+  end
+  struct.size = function(fmt)
+    if type(fmt) ~= 'string' then error("bad argument #1 to 'size' (string expected, got " .. type(fmt) .. ')', 2) end
+    return settle(rawpcall(size, fmt))
+  end
+  BASE.struct = struct
+end
+`

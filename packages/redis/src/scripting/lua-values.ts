@@ -1,0 +1,79 @@
+import { formatG } from '../store/replies.js'
+import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
+
+/** A value as the Lua engine hands it to the host: strings, bytes, numbers, arrays, objects. */
+type LuaHostValue = unknown
+
+/**
+ * One `redis.call` argument as Redis converts it: strings as their bytes, numbers as
+ * `%.17g` (so `0.1` becomes `0.10000000000000001`, `3` stays `3`).
+ */
+export function argFromLua(v: LuaHostValue): Buffer {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8')
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+  if (typeof v === 'number') return Buffer.from(formatG(v, 17), 'latin1')
+  return Buffer.alloc(0)
+}
+
+/**
+ * A command reply as Redis hands it to a script: integers as numbers, bulk strings as
+ * strings, nil as false, status as `{ok=}`, errors as `{err=}`, arrays as tables (a nil
+ * element becomes false).
+ */
+export function replyToLua(r: Reply): unknown {
+  if (r === null) return false
+  if (Buffer.isBuffer(r) || typeof r === 'number') return r
+  if (r instanceof StatusReply) return { ok: r.status }
+  if (r instanceof ErrorReply) return { err: r.message }
+  return (r as readonly Reply[]).map(replyToLua)
+}
+
+/**
+ * Decodes what the prelude's `__redis_reply` serialised: `s<len>:<bytes>` bulk,
+ * `n<number>;` integer (truncated toward zero as C's `(long long)` cast), `z` nil,
+ * `e<len>:` error, `o<len>:` status, `a<n>;` array of n replies.
+ */
+export function decodeScriptReply(encoded: unknown): Reply {
+  const bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : Buffer.from(encoded as Uint8Array)
+  const state = { pos: 0 }
+  return readOne(bytes, state)
+}
+
+// --- internal ---
+
+const MIN_LL = -(2 ** 63)
+
+function readOne(b: Buffer, st: { pos: number }): Reply {
+  const tag = String.fromCharCode(b[st.pos++] as number)
+  if (tag === 'z') return null
+  if (tag === 'n') {
+    const end = b.indexOf(0x3b, st.pos)
+    const text = b.toString('latin1', st.pos, end)
+    st.pos = end + 1
+    return truncate(text)
+  }
+  if (tag === 'a') {
+    const end = b.indexOf(0x3b, st.pos)
+    const n = Number(b.toString('latin1', st.pos, end))
+    st.pos = end + 1
+    const out: Reply[] = []
+    for (let i = 0; i < n; i++) out.push(readOne(b, st))
+    return out
+  }
+  const colon = b.indexOf(0x3a, st.pos)
+  const len = Number(b.toString('latin1', st.pos, colon))
+  const body = b.subarray(colon + 1, colon + 1 + len)
+  st.pos = colon + 1 + len
+  if (tag === 's') return Buffer.from(body)
+  // Redis replaces CR/LF in status and error texts with spaces (they end a RESP line)
+  const text = body.toString('utf8').replace(/[\r\n]/g, ' ')
+  return tag === 'e' ? new ErrorReply(text) : new StatusReply(text)
+}
+
+function truncate(text: string): number {
+  const lower = text.toLowerCase()
+  const d = lower.includes('inf') ? (lower.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : Number(text)
+  // out of range and NaN convert to LLONG_MIN on the machines Redis runs on (x86-64 cvttsd2si)
+  if (!Number.isFinite(d) || Math.abs(d) >= 2 ** 63) return MIN_LL
+  return Math.trunc(d) + 0
+}

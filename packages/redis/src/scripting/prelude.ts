@@ -1,0 +1,234 @@
+/**
+ * The Lua that builds Redis's script environment in every engine state, run once with the
+ * base environment as `_ENV` before the engine freezes it (so scripts see it read-only).
+ * Host calls go through the `__redis` bridge, looked up lazily because bridges are
+ * installed after this runs.
+ *
+ * Why each piece:
+ * - `redis.call`/`pcall` check arguments as Redis's C code does, then let the host run the
+ *   command; errors travel as `{err=...}` tables (raised by `call`, returned by `pcall`).
+ * - `pcall` is Redis's: an error table with a string `err` reaches the handler as that string.
+ * - The base's metatable raises Redis's message for reads of undefined globals.
+ * - `__redis_reply` turns a script's return value into Redis's reply with Redis's own
+ *   rules (first nil ends an array, `err`/`ok` tables, numbers truncated on the host side),
+ *   serialised as length-prefixed text so no value model sits in between.
+ */
+import { LUA_BIT } from './lua-bit.js'
+import { LUA_CJSON } from './lua-cjson.js'
+import { LUA_CMSGPACK } from './lua-cmsgpack.js'
+import { LUA51_NAMES } from './lua51-names.js'
+import { LUA_STRUCT } from './lua-struct.js'
+
+const CORE = `
+local BASE = _ENV or _G
+local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
+local rawpcall = pcall
+
+
+local bridge
+local function host()
+  if not bridge then bridge = rawget(BASE, '__redis') end
+  return bridge
+end
+
+-- The keys of a table in Lua 5.1's usual iteration order: integer keys 1, 2, ... (its array
+-- part) first, then the rest in the engine's own order (Lua 5.1's hash order is not copied).
+local function tableKeys(t)
+  local keys, n = {}, 0
+  while rawget(t, n + 1) ~= nil do
+    n = n + 1
+    keys[n] = n
+  end
+  local ints, rest = {}, {}
+  for k in pairs(t) do
+    if type(k) == 'number' and k >= 1 and k % 1 == 0 then
+      if k > n then ints[#ints + 1] = k end
+    else
+      rest[#rest + 1] = k
+    end
+  end
+  table.sort(ints)
+  for _, k in ipairs(ints) do keys[#keys + 1] = k end
+  for _, k in ipairs(rest) do keys[#keys + 1] = k end
+  return keys
+end
+
+local function argError(...)
+  local n = select('#', ...)
+  if n == 0 then return 'ERR Please specify at least one argument for this redis lib call' end
+  for i = 1, n do
+    local t = type((select(i, ...)))
+    if t ~= 'string' and t ~= 'number' then return 'ERR Lua redis lib command arguments must be strings or integers' end
+  end
+  return nil
+end
+
+-- FUNCTION LOAD runs library code in "loading" mode: it may register functions, not call Redis
+local loading, registry = false, nil
+
+local function run(raise, ...)
+  if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
+  local e = argError(...)
+  local r
+  if e then r = { err = e } else r = host().call({ ... }) end
+  if raise and type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
+  return r
+end
+
+local redis = {}
+redis.call = function(...) return run(true, ...) end
+redis.pcall = function(...) return run(false, ...) end
+redis.error_reply = function(...)
+  local msg = ...
+  if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  return { err = host().errorText(msg) }
+end
+redis.status_reply = function(...)
+  local msg = ...
+  if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
+  return { ok = msg }
+end
+redis.sha1hex = function(...)
+  if select('#', ...) ~= 1 then error({ err = 'ERR wrong number of arguments' }, 0) end
+  local s = ...
+  local t = type(s)
+  if t ~= 'string' and t ~= 'number' then s = '' end
+  return host().sha1hex(s)
+end
+redis.log = function(...)
+  local n = select('#', ...)
+  if n < 2 then error({ err = 'ERR redis.log() requires two arguments or more.' }, 0) end
+  local level = ...
+  if type(level) ~= 'number' then error({ err = 'ERR First argument must be a number (log level).' }, 0) end
+  if level < 0 or level > 3 then error({ err = 'ERR Invalid debug level.' }, 0) end
+  local parts = {}
+  for i = 2, n do parts[#parts + 1] = tostring((select(i, ...))) end
+  host().log(level, tconcat(parts, ' '))
+end
+redis.setresp = function(...)
+  local v = ...
+  if select('#', ...) ~= 1 then error({ err = 'ERR redis.setresp() requires one argument.' }, 0) end
+  if v ~= 2 and v ~= 3 then error({ err = 'ERR RESP version must be 2 or 3.' }, 0) end
+  if v == 3 then error({ err = 'ERR RESP3 replies are not supported by this keyspace' }, 0) end
+end
+redis.set_repl = function(...)
+  if select('#', ...) ~= 1 then error({ err = 'ERR redis.set_repl() requires one argument.' }, 0) end
+  local v = ...
+  if type(v) ~= 'number' or v < 0 or v > 3 then error({ err = "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE." }, 0) end
+end
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+redis.REDIS_VERSION = '7.0.15'
+redis.REDIS_VERSION_NUM = 458767
+BASE.redis = redis
+
+local function settle(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local m = rawget(e, 'err')
+    if type(m) == 'string' then return false, m end
+  end
+  return false, ...
+end
+BASE.pcall = function(...) return settle(rawpcall(...)) end
+
+local function encode(v, out)
+  local t = type(v)
+  if t == 'string' then
+    out[#out + 1] = 's' .. #v .. ':'
+    out[#out + 1] = v
+  elseif t == 'number' then
+    -- integers below 1e14 print exactly with tostring (%.14g); string.format is slow in fengari
+    if v % 1 == 0 and v < 1e14 and v > -1e14 then out[#out + 1] = 'n' .. tostring(v) .. ';'
+    else out[#out + 1] = 'n' .. sformat('%.17g', v) .. ';' end
+  elseif t == 'boolean' then
+    out[#out + 1] = v and 'n1;' or 'z'
+  elseif t == 'table' then
+    local e = rawget(v, 'err')
+    if type(e) == 'string' then
+      out[#out + 1] = 'e' .. #e .. ':'
+      out[#out + 1] = e
+      return
+    end
+    local ok = rawget(v, 'ok')
+    if type(ok) == 'string' then
+      out[#out + 1] = 'o' .. #ok .. ':'
+      out[#out + 1] = ok
+      return
+    end
+    local mark = #out + 1
+    out[mark] = ''
+    local i = 1
+    while true do
+      local x = rawget(v, i)
+      if x == nil then break end
+      encode(x, out)
+      i = i + 1
+    end
+    out[mark] = 'a' .. (i - 1) .. ';'
+  else
+    out[#out + 1] = 'z'
+  end
+end
+
+redis.register_function = function(...)
+  -- outside FUNCTION LOAD, Redis's redis table has no register_function
+  if not loading then error("attempt to call field 'register_function' (a nil value)", 2) end
+  local a, b = ...
+  local name, fn, flags = a, b, nil
+  if type(a) == 'table' then name, fn, flags = rawget(a, 'function_name'), rawget(a, 'callback'), rawget(a, 'flags') end
+  if type(name) ~= 'string' then error('function name argument given to redis.register_function must be a string', 2) end
+  if type(fn) ~= 'function' then error('callback argument given to redis.register_function must be a function', 2) end
+  local list = {}
+  if type(flags) == 'table' then for i, f in ipairs(flags) do list[i] = f end end
+  registry[#registry + 1] = { name, fn, list }
+end
+
+-- Runs library code in loading mode; with no function name, answers what it registered,
+-- else calls that function with (keys, args) and answers its reply like __redis_reply.
+BASE.__redis_library = function(f, fname, keys, args)
+  loading, registry = true, {}
+  local ok, err = rawpcall(f)
+  loading = false
+  local reg = registry
+  registry = nil
+  if not ok then error(err, 0) end
+  if fname == nil then
+    local out = {}
+    for i, r in ipairs(reg) do out[i] = { r[1], r[3] } end
+    return out
+  end
+  for _, r in ipairs(reg) do
+    if r[1] == fname then
+      local out = {}
+      local v = r[2](keys, args)
+      encode(v, out)
+      return tconcat(out)
+    end
+  end
+  error({ err = 'ERR Function not found' }, 0)
+end
+
+BASE.__redis_reply = function(f, ...)
+  local v = f(...)
+  local out = {}
+  encode(v, out)
+  return tconcat(out)
+end
+
+`
+
+/** Installed last: from here on, reading an undefined global raises Redis's error. */
+const GUARD = `
+setmetatable(BASE, {
+  __index = function(_, name)
+    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+  end,
+})
+`
+
+export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA_STRUCT, LUA51_NAMES, GUARD].join('\n')

@@ -1,0 +1,169 @@
+import { createHost, type Host, LimitExceededError } from '@polyhost/core'
+import type { RedisStore } from '../store/memory-store.js'
+import type { Reply } from '../store/replies.js'
+import { type ClientReply, toClientReply } from './client-shape.js'
+import { createRedisLuaEngine } from './lua-engine.js'
+import { RunFunctions } from './run-functions.js'
+import { RunScripts } from './run-scripts.js'
+import { type RunningScript, scriptBridge } from './script-bridge.js'
+import { withScriptLimits } from './script-host.js'
+
+/** Limits of one script run (Polyhost's limits; Redis itself has only `busy-reply-threshold`). */
+export interface RedisScriptLimits {
+  /** Wall-clock budget of one script in ms (default 5000). */
+  readonly timeoutMs?: number
+  /** VM instruction budget of one script. */
+  readonly instructions?: number
+  /** Approximate memory budget of one script in bytes. */
+  readonly memoryBytes?: number
+  /** Maximum redis.* calls of one script (default 10,000,000). */
+  readonly bridgeCalls?: number
+}
+
+/** Options of createRedisScripting(). */
+export interface RedisScriptingOptions {
+  /** The keyspace commands and scripts run against (e.g. `memoryStore()`). */
+  readonly store: RedisStore
+  readonly limits?: RedisScriptLimits
+  /** Receives `redis.log` lines. */
+  readonly onLog?: (level: number, message: string) => void
+}
+
+/** An argument as `command()` takes it: text, or bytes for binary values. */
+export type RedisArg = string | Uint8Array | number
+
+/**
+ * Redis 7.0 scripting over a keyspace. `command()` takes Redis's argv and answers in the
+ * shapes ioredis's `call()` gives; every command and script against the store runs one at
+ * a time, so a script never sees another's writes interleaved.
+ *
+ * @example
+ * const redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 5000 } })
+ * await redis.command(['SET', 'k', 'v'])
+ * await redis.command(['EVAL', 'return redis.call("GET", KEYS[1])', '1', 'k']) // 'v'
+ * await redis.close()
+ */
+export async function createRedisScripting(options: RedisScriptingOptions): Promise<RedisScripting> {
+  let running: RunningScript | undefined
+  const timeoutMs = options.limits?.timeoutMs ?? 5000
+  const host = await createHost({
+    engines: [createRedisLuaEngine()],
+    policy: {
+      preset: 'standard',
+      globals: { protect: true },
+      builtins: { readOnly: true },
+      libraries: { deny: ['print', 'utf8', 'require', 'os.time', 'os.clock', 'os.date', 'os.difftime', 'io.write', 'debug.traceback'] },
+    },
+    limits: { bridgeCalls: 10_000_000, ...options.limits, timeoutMs: Math.max(timeoutMs, REBUILD_TIMEOUT_MS) },
+  })
+  const scriptHost = withScriptLimits(host, timeoutMs < REBUILD_TIMEOUT_MS ? { timeoutMs } : undefined)
+  host.bridges.register(scriptBridge(options.store, () => running))
+  const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
+    running = r && { ...r, log: (level, message) => options.onLog?.(level, message) }
+  }
+  const scripts = new RunScripts(scriptHost, options.store, setRunning)
+  const functions = new RunFunctions(scriptHost, options.store, setRunning)
+  return new RedisScripting(host, options.store, scripts, functions)
+}
+
+/** See createRedisScripting(). */
+export class RedisScripting {
+  private tail: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  /** @internal use createRedisScripting() */
+  constructor(
+    private readonly host: Host,
+    private readonly store: RedisStore,
+    private readonly scripts: RunScripts,
+    private readonly functions: RunFunctions,
+  ) {}
+
+  /**
+   * Runs one command given as Redis argv (`['SET', 'k', 'v']`, `['EVALSHA', sha, '1', 'k']`).
+   * Resolves with ioredis `call()` shapes; an error reply rejects with a ReplyError carrying
+   * Redis's message. A script past its limits rejects with LimitExceededError.
+   */
+  async command(argv: readonly RedisArg[]): Promise<ClientReply> {
+    return toClientReply(await this.reply(argv))
+  }
+
+  /** Like command(), but resolves with the raw reply model (errors as ErrorReply values). */
+  reply(argv: readonly RedisArg[]): Promise<Reply> {
+    if (this.closed) return Promise.reject(new Error('redis scripting is closed'))
+    const args = argv.map(toBytes)
+    const run = () => this.settled(args)
+    const p = this.tail.then(run, run)
+    this.tail = p.catch(() => undefined)
+    return p
+  }
+
+  /** `EVAL source numkeys ...keys ...args` in a convenient form. */
+  eval(source: string, input: { keys?: readonly RedisArg[]; args?: readonly RedisArg[] } = {}): Promise<ClientReply> {
+    const keys = input.keys ?? []
+    return this.command(['EVAL', source, String(keys.length), ...keys, ...(input.args ?? [])])
+  }
+
+  /** Waits for queued work, then releases the engine. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.tail
+    await this.host.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  // --- internal ---
+
+  /**
+   * Runs one command; after a script was stopped, the engine state that ran it is gone, so a
+   * replacement is built now (running the prelude), inside this call and outside any script's
+   * budget: the next script would otherwise pay for it from its own time limit.
+   */
+  private async settled(argv: Buffer[]): Promise<Reply> {
+    try {
+      return await this.dispatch(argv)
+    } catch (e) {
+      if (e instanceof LimitExceededError) await this.rebuildState()
+      throw e
+    }
+  }
+
+  private async rebuildState(): Promise<void> {
+    await this.host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
+  }
+
+  private dispatch(argv: Buffer[]): Promise<Reply> | Reply {
+    const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
+    switch (name) {
+      case 'eval':
+      case 'eval_ro':
+      case 'evalsha':
+      case 'evalsha_ro':
+        return this.scripts.eval(name, argv)
+      case 'script':
+        return this.scripts.script(argv)
+      case 'function':
+        return this.functions.function(argv)
+      case 'fcall':
+      case 'fcall_ro':
+        return this.functions.fcall(name, argv)
+      default:
+        return this.store.execute(argv)
+    }
+  }
+}
+
+// --- internal ---
+
+/** The host's own time limit (a state rebuild's budget): generous, the prelude on a loaded machine. */
+const REBUILD_TIMEOUT_MS = 30_000
+
+function toBytes(a: RedisArg): Buffer {
+  if (typeof a === 'string') return Buffer.from(a, 'utf8')
+  if (typeof a === 'number') return Buffer.from(String(a), 'latin1')
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+}

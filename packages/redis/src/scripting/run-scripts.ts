@@ -1,0 +1,111 @@
+import { parseInteger } from '../store/args.js'
+import type { RedisStore } from '../store/memory-store.js'
+import { type CommandError, ErrorReply, OK, type Reply } from '../store/replies.js'
+import { decodeScriptReply } from './lua-values.js'
+import type { Script } from '@polyhost/core'
+import type { ScriptHost } from './script-host.js'
+import type { RunningScript } from './script-bridge.js'
+import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
+import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
+
+/**
+ * EVAL, EVALSHA, their `_RO` forms and SCRIPT LOAD/EXISTS/FLUSH over one script cache (EVAL
+ * caches too, so EVALSHA finds a script EVAL ran). Callers serialise calls.
+ */
+export class RunScripts {
+  private readonly cache = new Map<string, CachedScript>()
+  /** The wrapped body compiled once per cached script: a run neither re-hashes nor re-parses it. */
+  private readonly compiled = new Map<string, Script>()
+
+  constructor(
+    private readonly host: ScriptHost,
+    private readonly store: RedisStore,
+    private readonly setRunning: (r: Omit<RunningScript, 'log'> | undefined) => void,
+  ) {}
+
+  /** `EVAL[_RO] script numkeys key... arg...` and `EVALSHA[_RO] sha numkeys ...`. */
+  async eval(name: string, argv: Buffer[]): Promise<Reply> {
+    if (argv.length < 3) return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
+    let numkeys: number
+    try {
+      numkeys = parseInteger(argv[2] as Buffer)
+    } catch (e) {
+      return new ErrorReply((e as CommandError).message)
+    }
+    if (numkeys > argv.length - 3) return new ErrorReply("ERR Number of keys can't be greater than number of args")
+    if (numkeys < 0) return new ErrorReply("ERR Number of keys can't be negative")
+    let script: CachedScript | ErrorReply
+    if (name.startsWith('evalsha')) {
+      const found = this.cache.get((argv[1] as Buffer).toString('latin1').toLowerCase())
+      if (!found) return new ErrorReply('NOSCRIPT No matching script. Please use EVAL.')
+      script = found
+    } else {
+      script = await this.load(argv[1] as Buffer)
+      if (script instanceof ErrorReply) return script
+    }
+    const readOnly = name.endsWith('_ro') || script.flags.has('no-writes')
+    const keys = argv.slice(3, 3 + numkeys)
+    const args = argv.slice(3 + numkeys)
+    return this.run(script, keys, args, readOnly)
+  }
+
+  /** `SCRIPT LOAD|EXISTS|FLUSH`. */
+  async script(argv: Buffer[]): Promise<Reply> {
+    if (argv.length < 2) return new ErrorReply("ERR wrong number of arguments for 'script' command")
+    const sub = (argv[1] as Buffer).toString('latin1').toLowerCase()
+    if (sub === 'load' && argv.length === 3) {
+      const s = await this.load(argv[2] as Buffer)
+      return s instanceof ErrorReply ? s : Buffer.from(s.sha, 'latin1')
+    }
+    if (sub === 'exists' && argv.length >= 3) {
+      return argv.slice(2).map((sha) => (this.cache.has(sha.toString('latin1').toLowerCase()) ? 1 : 0))
+    }
+    if (sub === 'flush' && argv.length <= 3) {
+      const mode = argv[2]?.toString('latin1').toUpperCase()
+      if (mode !== undefined && mode !== 'SYNC' && mode !== 'ASYNC')
+        return new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option')
+      this.cache.clear()
+      this.compiled.clear()
+      return OK
+    }
+    if (sub === 'load' || sub === 'exists' || sub === 'flush') {
+      return new ErrorReply(`ERR wrong number of arguments for 'script|${sub}' command`)
+    }
+    return new ErrorReply(`ERR unknown subcommand '${(argv[1] as Buffer).toString('latin1')}'. Try SCRIPT HELP.`)
+  }
+
+  // --- internal ---
+
+  /** Parses the shebang and compiles the body (syntax errors as Redis words them), then caches. */
+  private async load(source: Buffer): Promise<CachedScript | ErrorReply> {
+    const known = this.cache.get(sha1hex(source))
+    if (known) return known
+    const prepared = prepareScript(source)
+    if (prepared instanceof ErrorReply) return prepared
+    try {
+      await this.host.compile({ language: 'lua', source: prepared.body, name: CHUNK })
+    } catch (e) {
+      const reply = compileFailure(e)
+      if (reply instanceof ErrorReply) return reply
+      throw e
+    }
+    this.compiled.set(prepared.sha, await this.host.compile({ language: 'lua', source: prepared.wrapped, name: CHUNK }))
+    this.cache.set(prepared.sha, prepared)
+    return prepared
+  }
+
+  private async run(script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): Promise<Reply> {
+    this.setRunning({ now: this.store.now(), readOnly })
+    try {
+      const compiled = this.compiled.get(script.sha) as Script
+      const r = await this.host.run(compiled, { globals: { KEYS: keys, ARGV: args } })
+      return decodeScriptReply(r.value)
+    } catch (e) {
+      const reply = scriptFailure(e, script.sha)
+      if (reply instanceof ErrorReply) return reply
+      throw reply
+    } finally {
+      this.setRunning(undefined)
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { defineBridge } from '@polyhost/core'
+import { z } from 'zod'
+import type { RedisStore } from '../store/memory-store.js'
+import { ErrorReply, formatG } from '../store/replies.js'
+import { argFromLua, replyToLua } from './lua-values.js'
+import { sha1hex } from './script-cache.js'
+
+/** What the bridge knows about the script running now (executions are serialised). */
+export interface RunningScript {
+  /** Time frozen at the script's start, as Redis freezes it. */
+  readonly now: number
+  /** Writes refused: `#!lua flags=no-writes`, or EVAL_RO/EVALSHA_RO. */
+  readonly readOnly: boolean
+  /** `redis.log` lines. */
+  log(level: number, message: string): void
+}
+
+/** Commands a script may not call (Redis: "This Redis command is not allowed from script"). */
+const NOT_FROM_SCRIPT = new Set([
+  'eval',
+  'evalsha',
+  'eval_ro',
+  'evalsha_ro',
+  'script',
+  'fcall',
+  'fcall_ro',
+  'function',
+  'multi',
+  'exec',
+  'discard',
+  'watch',
+  'unwatch',
+  'subscribe',
+  'psubscribe',
+  'monitor',
+  'blpop',
+  'brpop',
+  'brpoplpush',
+  'blmove',
+])
+
+/**
+ * The `__redis` bridge behind `redis.call`/`pcall`, `sha1hex`, `log` and `error_reply`:
+ * checks a command as Redis's script path does (known, arity, allowed in scripts, writes in
+ * read-only scripts), runs it on the store at the script's frozen time, and hands the
+ * reply back in Redis's Lua form.
+ */
+export function scriptBridge(store: RedisStore, running: () => RunningScript | undefined) {
+  const any = z.any()
+  return defineBridge({
+    name: '__redis',
+    description: 'Redis commands for scripts (used by the redis.* functions)',
+    methods: {
+      call: {
+        args: [any],
+        handler: (_ctx, argv: unknown) => {
+          const run = running()
+          if (!run) return { err: 'ERR no script is running' }
+          const args = (Array.isArray(argv) ? argv : Object.values(argv as object)).map(argFromLua)
+          const name = (args[0] as Buffer).toString('latin1').toLowerCase()
+          if (NOT_FROM_SCRIPT.has(name)) return { err: 'ERR This Redis command is not allowed from script' }
+          const info = store.describe(name)
+          if (!info) return { err: 'ERR Unknown Redis command called from script' }
+          if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) {
+            return { err: 'ERR Wrong number of args calling Redis command from script' }
+          }
+          if (info.write && run.readOnly) return { err: 'ERR Write commands are not allowed from read-only scripts.' }
+          const reply = store.execute(args, run.now)
+          return reply instanceof ErrorReply ? { err: reply.message } : replyToLua(reply)
+        },
+      },
+      sha1hex: {
+        args: [any],
+        handler: (_ctx, s: unknown) => sha1hex(argFromLua(s)),
+      },
+      errorText: {
+        args: [any],
+        handler: (_ctx, s: unknown) => errorReplyText(argFromLua(s).toString('utf8')),
+      },
+      fmt14: {
+        args: [any],
+        handler: (_ctx, n: unknown) => formatG(Number(n), 14),
+      },
+      log10: {
+        args: [any],
+        handler: (_ctx, n: unknown) => Math.log10(Number(n)),
+      },
+      log: {
+        args: [any, any],
+        handler: (_ctx, level: unknown, message: unknown) => {
+          running()?.log(Number(level), String(message))
+        },
+      },
+    },
+  })
+}
+
+/**
+ * `redis.error_reply(msg)`'s text as Redis 7.0 builds it: a leading `-` is dropped; the
+ * first word is the code when there is a space, otherwise the code is `ERR`.
+ */
+export function errorReplyText(msg: string): string {
+  const raw = msg.startsWith('-') ? msg : `-${msg}`
+  const space = raw.indexOf(' ')
+  const [code, text] = space < 0 ? ['ERR', raw.slice(1)] : [raw.slice(1, space), raw.slice(space + 1)]
+  return `${code} ${text.replace(/^[\r\n]+|[\r\n]+$/g, '')}`
+}

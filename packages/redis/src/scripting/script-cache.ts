@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto'
+import { ErrorReply } from '../store/replies.js'
+import { protectTailCalls } from './tail-calls.js'
+
+/** Shebang flags Redis 7.0 knows (`#!lua flags=no-writes,allow-oom`). */
+const KNOWN_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'])
+
+/** A script as the cache keeps it. */
+export interface CachedScript {
+  readonly sha: string
+  /** The body as Redis compiles it: a shebang line is blanked so line numbers stay. */
+  readonly body: string
+  /** The body wrapped so its return value goes through Redis's reply conversion. */
+  readonly wrapped: string
+  /** Declared with a shebang (not EVAL's compatibility mode). */
+  readonly shebang: boolean
+  readonly flags: ReadonlySet<string>
+}
+
+/** SHA-1 hex of bytes, as EVALSHA names scripts. */
+export function sha1hex(data: Buffer | string): string {
+  return createHash('sha1').update(data).digest('hex')
+}
+
+/**
+ * Parses a script's shebang line the way Redis 7.0 does (`evalExtractShebangFlags`);
+ * returns Redis's error reply for a malformed one.
+ */
+export function prepareScript(source: Buffer): CachedScript | ErrorReply {
+  const sha = sha1hex(source)
+  let text = source.toString('utf8')
+  const flags = new Set<string>()
+  let shebang = false
+  if (text.startsWith('#!')) {
+    const nl = text.indexOf('\n')
+    if (nl < 0) return new ErrorReply('ERR Invalid script shebang')
+    const parts = text.slice(0, nl).split(/\s+/).filter(Boolean)
+    if (parts[0] !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${parts[0] ?? ''}`)
+    for (const part of parts.slice(1)) {
+      if (!part.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${part}`)
+      const list = part.slice(6)
+      for (const f of list === '' ? [] : list.split(',')) {
+        if (!KNOWN_FLAGS.has(f)) return new ErrorReply(`ERR Unexpected flag in script shebang: ${f}`)
+        flags.add(f)
+      }
+    }
+    shebang = true
+    text = text.slice(nl)
+  }
+  // same line, so every line number of the body is kept; `...` keeps the chunk vararg
+  const wrapped = `return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`
+  return { sha, body: text, wrapped, shebang, flags }
+}

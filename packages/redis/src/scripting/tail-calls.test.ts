@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { protectTailCalls } from './tail-calls.js'
+
+describe('protectTailCalls', () => {
+  it('wraps library calls returned in tail position', () => {
+    expect(protectTailCalls("return redis.call('GET', KEYS[1])")).toBe("return ( redis.call('GET', KEYS[1]))")
+    expect(protectTailCalls('return cjson.decode(x)')).toBe('return ( cjson.decode(x))')
+    expect(protectTailCalls('return cmsgpack.unpack(x)')).toBe('return select(1,  cmsgpack.unpack(x))')
+    expect(protectTailCalls("return math.log10('x')")).toBe("return ( math.log10('x'))")
+    expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
+  })
+
+  it('finds the matching parenthesis past strings, long strings and comments', () => {
+    const src = 'return redis.call(\'a)\', [[b)]], "c)" --[[ d) ]]\n, f(g(1)))'
+    expect(protectTailCalls(src)).toBe(`return ( ${src.slice(7)})`)
+  })
+
+  it('leaves strings, comments and other calls alone', () => {
+    for (const src of [
+      "local s = 'return redis.call(1)'",
+      '-- return redis.call(1)',
+      'return f(redis.call(1))',
+      'return myredis.call(1)',
+      '--[[ return redis.call(1) ]]',
+    ]) {
+      expect(protectTailCalls(src)).toBe(src)
+    }
+  })
+})

@@ -1,0 +1,123 @@
+/**
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10` calls) from being tail
+ * calls: `return (redis.call(...))`, or `return select(1, struct.unpack(...))` where
+ * several values come back.
+ *
+ * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
+ * C function called in tail position keeps its caller's frame; here these functions are
+ * Lua (the prelude), so a tail call would replace the script's frame and the line would be
+ * lost. The single-value functions mean the same in parentheses; `select(1, ...)` passes
+ * every value on (a script that shadows `select` with a local would break this form). A
+ * small lexer skips strings, long strings and comments.
+ */
+export function protectTailCalls(source: string): string {
+  const inserts: { at: number; text: string }[] = []
+  const n = source.length
+  let i = 0
+  while (i < n) {
+    const c = source[i] as string
+    if (c === '-' && source[i + 1] === '-') {
+      i = skipComment(source, i + 2)
+      continue
+    }
+    if (c === '"' || c === "'") {
+      i = skipQuoted(source, i)
+      continue
+    }
+    if (c === '[' && longOpen(source, i) >= 0) {
+      i = skipLong(source, i)
+      continue
+    }
+    if (isIdentStart(c)) {
+      let j = i
+      while (j < n && isIdent(source[j] as string)) j++
+      const word = source.slice(i, j)
+      if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
+        const m = TAIL_CALL.exec(source.slice(j))
+        if (m) {
+          const open = j + m[0].length - 1
+          const close = matchParen(source, open)
+          // cmsgpack.unpack returns several values: `select(1, ...)` keeps them all
+          const wrap = m[1] === 'unpack' ? ' select(1, ' : ' ('
+          if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
+        }
+      }
+      i = j
+      continue
+    }
+    i++
+  }
+  if (inserts.length === 0) return source
+  let out = ''
+  let last = 0
+  for (const ins of inserts.sort((a, b) => a.at - b.at)) {
+    out += source.slice(last, ins.at) + ins.text
+    last = ins.at
+  }
+  return out + source.slice(last)
+}
+
+// --- internal ---
+
+/** `redis.*`, `cjson.*`, `bit.*`, `math.log10` (a prelude function) and the cmsgpack/struct functions, called. */
+const TAIL_CALL =
+  /^\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*log10|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/
+
+function isIdentStart(c: string): boolean {
+  return /[A-Za-z_]/.test(c)
+}
+
+function isIdent(c: string): boolean {
+  return /[A-Za-z0-9_]/.test(c)
+}
+
+/** Level of a long bracket opening at i (`[[` → 0, `[==[` → 2), or -1. */
+function longOpen(s: string, i: number): number {
+  let j = i + 1
+  while (s[j] === '=') j++
+  return s[j] === '[' ? j - i - 1 : -1
+}
+
+function skipLong(s: string, i: number): number {
+  const level = longOpen(s, i)
+  const end = s.indexOf(`]${'='.repeat(level)}]`, i + level + 2)
+  return end < 0 ? s.length : end + level + 2
+}
+
+function skipComment(s: string, i: number): number {
+  if (s[i] === '[' && longOpen(s, i) >= 0) return skipLong(s, i)
+  const nl = s.indexOf('\n', i)
+  return nl < 0 ? s.length : nl
+}
+
+function skipQuoted(s: string, i: number): number {
+  const q = s[i]
+  let j = i + 1
+  while (j < s.length && s[j] !== q && s[j] !== '\n') j += s[j] === '\\' ? 2 : 1
+  return j + 1
+}
+
+/** Index of the `)` closing the `(` at `open`, or -1. */
+function matchParen(s: string, open: number): number {
+  let depth = 0
+  let i = open
+  while (i < s.length) {
+    const c = s[i] as string
+    if (c === '-' && s[i + 1] === '-') {
+      i = skipComment(s, i + 2)
+      continue
+    }
+    if (c === '"' || c === "'") {
+      i = skipQuoted(s, i)
+      continue
+    }
+    if (c === '[' && longOpen(s, i) >= 0) {
+      i = skipLong(s, i)
+      continue
+    }
+    if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+    i++
+  }
+  return -1
+}

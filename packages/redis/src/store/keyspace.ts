@@ -1,0 +1,146 @@
+import { SortedSet } from './sorted-set.js'
+import { Stream } from './stream.js'
+import { CommandError, ERR } from './replies.js'
+
+/** The value types a key can hold, named as TYPE answers. */
+export type RedisValue =
+  | { readonly type: 'string'; value: Buffer }
+  | { readonly type: 'hash'; readonly value: Map<string, Buffer> }
+  | { readonly type: 'list'; readonly value: Buffer[] }
+  | { readonly type: 'set'; readonly value: Set<string> }
+  | { readonly type: 'zset'; readonly value: SortedSet }
+  | { readonly type: 'stream'; readonly value: Stream }
+
+export type RedisType = RedisValue['type']
+interface ValueTypes {
+  string: Buffer
+  hash: Map<string, Buffer>
+  list: Buffer[]
+  set: Set<string>
+  zset: SortedSet
+  stream: Stream
+}
+type ValueOf<T extends RedisType> = ValueTypes[T]
+
+/** A source of "now" in epoch milliseconds. */
+export type Clock = () => number
+
+/**
+ * Keys, their values and their expiry times. Keys are byte strings held one char per byte
+ * (latin1). An expired key is removed when it is next touched, as Redis does lazily; the
+ * time used is the command's (or the script's, frozen at its start).
+ */
+export class Keyspace {
+  private readonly data = new Map<string, RedisValue>()
+  private readonly expires = new Map<string, number>()
+  /** "Now" for the command running; set by the store around each command. */
+  now: number
+
+  constructor(readonly clock: Clock) {
+    this.now = clock()
+  }
+
+  /** The live value of `key`, if any. */
+  get(key: string): RedisValue | undefined {
+    const at = this.expires.get(key)
+    if (at !== undefined && at <= this.now) {
+      this.data.delete(key)
+      this.expires.delete(key)
+      return undefined
+    }
+    return this.data.get(key)
+  }
+
+  /** The value of `key` when it holds `type`; undefined when missing; WRONGTYPE otherwise. */
+  read<T extends RedisType>(key: string, type: T): ValueOf<T> | undefined {
+    const v = this.get(key)
+    if (!v) return undefined
+    if (v.type !== type) throw new CommandError(ERR.wrongType)
+    return v.value as ValueOf<T>
+  }
+
+  /** The value of `key`, created empty when missing; WRONGTYPE when it holds another type. */
+  write<T extends Exclude<RedisType, 'string'>>(key: string, type: T): ValueOf<T> {
+    const existing = this.read(key, type)
+    if (existing) return existing as ValueOf<T>
+    const value = emptyOf(type)
+    this.data.set(key, { type, value } as RedisValue)
+    return value as ValueOf<T>
+  }
+
+  /** Sets a value, dropping any expiry unless `keepTtl`. */
+  set(key: string, value: RedisValue, keepTtl = false): void {
+    this.get(key)
+    this.data.set(key, value)
+    if (!keepTtl) this.expires.delete(key)
+  }
+
+  /** Removes `key`; true when it existed. */
+  delete(key: string): boolean {
+    const existed = this.get(key) !== undefined
+    this.data.delete(key)
+    this.expires.delete(key)
+    return existed
+  }
+
+  /** Removes `key` when its collection became empty (Redis never keeps empty collections). */
+  dropIfEmpty(key: string): void {
+    const v = this.data.get(key)
+    if (!v || v.type === 'string' || v.type === 'stream') return
+    const size = v.type === 'list' ? v.value.length : v.value.size
+    if (size === 0) this.delete(key)
+  }
+
+  /** Expiry time in epoch ms, or undefined when the key is persistent. */
+  expiresAt(key: string): number | undefined {
+    return this.expires.get(key)
+  }
+
+  /** Sets (or clears with undefined) the expiry time of an existing key. */
+  setExpiry(key: string, at: number | undefined): void {
+    if (at === undefined) this.expires.delete(key)
+    else this.expires.set(key, at)
+  }
+
+  /** Live keys, in insertion order. */
+  keys(): string[] {
+    const out: string[] = []
+    for (const k of [...this.data.keys()]) if (this.get(k)) out.push(k)
+    return out
+  }
+
+  /** Removes every key. */
+  flush(): void {
+    this.data.clear()
+    this.expires.clear()
+  }
+
+  /** Renames a key with its expiry. */
+  rename(from: string, to: string): void {
+    const v = this.data.get(from) as RedisValue
+    const at = this.expires.get(from)
+    this.delete(from)
+    this.delete(to)
+    this.data.set(to, v)
+    if (at !== undefined) this.expires.set(to, at)
+  }
+}
+
+// --- internal ---
+
+function emptyOf(type: RedisType): unknown {
+  switch (type) {
+    case 'hash':
+      return new Map()
+    case 'list':
+      return []
+    case 'set':
+      return new Set()
+    case 'zset':
+      return new SortedSet()
+    case 'stream':
+      return new Stream()
+    default:
+      return Buffer.alloc(0)
+  }
+}

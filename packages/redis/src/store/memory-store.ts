@@ -1,0 +1,104 @@
+import type { CommandSpec } from '../commands/command.js'
+import { HASH_COMMANDS } from '../commands/hashes.js'
+import { KEY_COMMANDS } from '../commands/keys.js'
+import { LIST_COMMANDS } from '../commands/lists.js'
+import { SET_COMMANDS } from '../commands/sets.js'
+import { STREAM_COMMANDS } from '../commands/streams.js'
+import { STRING_COMMANDS } from '../commands/strings.js'
+import { ZSET_COMMANDS } from '../commands/zsets.js'
+import { type Clock, Keyspace } from './keyspace.js'
+import { CommandError, ErrorReply, type Reply } from './replies.js'
+
+/** What the scripting layer needs to know about a command before running it. */
+export interface CommandInfo {
+  readonly name: string
+  /** Redis's arity: the argument count including the name; negative means "at least". */
+  readonly arity: number
+  /** Refused in read-only scripts and EVAL_RO. */
+  readonly write: boolean
+}
+
+/**
+ * A keyspace that answers Redis commands. `@polyhost/redis` serialises every call, so an
+ * implementation never sees two commands at once; it must not yield between them either
+ * (`execute` is synchronous). A host may plug in its own (e.g. one that persists).
+ */
+export interface RedisStore {
+  /** Describes a command by its lower-case name; undefined when the store does not know it. */
+  describe(name: string): CommandInfo | undefined
+  /**
+   * Runs one command (`argv[0]` is the name) and returns Redis's reply, errors included
+   * (an ErrorReply with Redis's message). `now` (epoch ms) freezes the time the command
+   * sees, as Redis freezes it for the whole of a script; default: the store's clock.
+   */
+  execute(argv: readonly Buffer[], now?: number): Reply
+  /** The store's clock (epoch ms). */
+  now(): number
+}
+
+/** Options of memoryStore(). */
+export interface MemoryStoreOptions {
+  /** Epoch milliseconds; inject a fake clock to test expiry. Default `Date.now`. */
+  readonly clock?: Clock
+}
+
+/**
+ * An in-memory keyspace with Redis 7.0's replies and errors for strings, hashes, lists,
+ * sets, sorted sets and key expiry. See the README for the supported commands.
+ *
+ * @example
+ * const store = memoryStore()
+ * store.execute([Buffer.from('SET'), Buffer.from('k'), Buffer.from('v')]) // StatusReply OK
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
+  return new MemoryStore(options.clock ?? Date.now)
+}
+
+/** Every command the memory store implements, by lower-case name. */
+export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
+  [...STRING_COMMANDS, ...KEY_COMMANDS, ...HASH_COMMANDS, ...LIST_COMMANDS, ...SET_COMMANDS, ...ZSET_COMMANDS, ...STREAM_COMMANDS].map(
+    (c) => [c.name, c],
+  ),
+)
+
+// --- internal ---
+
+class MemoryStore implements RedisStore {
+  private readonly ks: Keyspace
+
+  constructor(private readonly clock: Clock) {
+    this.ks = new Keyspace(clock)
+  }
+
+  describe(name: string): CommandInfo | undefined {
+    return MEMORY_COMMANDS.get(name)
+  }
+
+  now(): number {
+    return this.clock()
+  }
+
+  execute(argv: readonly Buffer[], now?: number): Reply {
+    const nameArg = argv[0]
+    if (!nameArg) return new ErrorReply("ERR unknown command '', with args beginning with: ")
+    const name = nameArg.toString('latin1').toLowerCase()
+    const spec = MEMORY_COMMANDS.get(name)
+    if (!spec) {
+      const shown = argv
+        .slice(1)
+        .map((a) => `'${a.toString('latin1')}' `)
+        .join('')
+      return new ErrorReply(`ERR unknown command '${nameArg.toString('latin1')}', with args beginning with: ${shown}`)
+    }
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      return new ErrorReply(`ERR wrong number of arguments for '${spec.name}' command`)
+    }
+    this.ks.now = now ?? this.clock()
+    try {
+      return spec.run(this.ks, argv.slice(1) as Buffer[])
+    } catch (e) {
+      if (e instanceof CommandError) return new ErrorReply(e.message)
+      throw e
+    }
+  }
+}

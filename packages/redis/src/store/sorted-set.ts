@@ -1,0 +1,85 @@
+/** One member of a sorted set. */
+export interface ZEntry {
+  readonly member: string
+  readonly score: number
+}
+
+/**
+ * A sorted set: member → score, plus the members ordered by (score, member bytes) as Redis
+ * orders them. Members are latin1 strings (one char per byte), so `<` compares bytes.
+ */
+export class SortedSet {
+  private readonly scores = new Map<string, number>()
+  private readonly order: ZEntry[] = []
+
+  get size(): number {
+    return this.scores.size
+  }
+
+  score(member: string): number | undefined {
+    return this.scores.get(member)
+  }
+
+  /** Adds or moves a member; returns true when it is new. */
+  add(member: string, score: number): boolean {
+    const old = this.scores.get(member)
+    if (old !== undefined) {
+      if (old === score) return false
+      this.order.splice(this.indexOf(member, old), 1)
+    }
+    this.scores.set(member, score)
+    this.order.splice(this.lowerBound(score, member), 0, { member, score })
+    return old === undefined
+  }
+
+  /** Removes a member; true when it was there. */
+  remove(member: string): boolean {
+    const old = this.scores.get(member)
+    if (old === undefined) return false
+    this.order.splice(this.indexOf(member, old), 1)
+    this.scores.delete(member)
+    return true
+  }
+
+  /** 0-based rank in ascending order. */
+  rank(member: string): number | undefined {
+    const s = this.scores.get(member)
+    return s === undefined ? undefined : this.indexOf(member, s)
+  }
+
+  /** Entries in ascending order (shared array: do not modify). */
+  entries(): readonly ZEntry[] {
+    return this.order
+  }
+
+  /** Index of the first entry whose score is ≥ min (> min when exclusive). */
+  firstAtLeast(min: number, exclusive: boolean): number {
+    let lo = 0
+    let hi = this.order.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      const s = (this.order[mid] as ZEntry).score
+      if (exclusive ? s <= min : s < min) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  // --- internal ---
+
+  private lowerBound(score: number, member: string): number {
+    let lo = 0
+    let hi = this.order.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      const e = this.order[mid] as ZEntry
+      if (e.score < score || (e.score === score && e.member < member)) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  private indexOf(member: string, score: number): number {
+    return this.lowerBound(score, member)
+  }
+}

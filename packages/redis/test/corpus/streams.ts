@@ -1,0 +1,65 @@
+import type { CorpusCase } from '../differential.js'
+import { cmds, script } from './helpers.js'
+
+/** Streams, with explicit IDs (time-based IDs differ between two servers by nature). */
+export const STREAM_CASES: CorpusCase[] = [
+  cmds(
+    'xadd xlen xrange',
+    'XADD s 1-1 a 1',
+    'XADD s 1-2 b 2 c 3',
+    'XADD s 2 d 4',
+    'XLEN s',
+    'XRANGE s - +',
+    'XRANGE s 1-2 +',
+    'XRANGE s - + COUNT 2',
+    'XREVRANGE s + -',
+    'XREVRANGE s + - COUNT 1',
+    'TYPE s',
+  ),
+  cmds(
+    'xadd id errors',
+    'XADD s 5-5 a 1',
+    'XADD s 5-5 a 1',
+    'XADD s 4 a 1',
+    'XADD s 0-0 a 1',
+    'XADD s abc a 1',
+    'XADD s 6-1 a',
+    'XADD t 0-0 a 1',
+  ),
+  cmds('xadd seq star', 'XADD s 7-* a 1', 'XADD s 7-* a 1', 'XADD s 8-* a 1'),
+  cmds('xadd nomkstream', 'XADD s NOMKSTREAM 1-1 a 1', 'EXISTS s'),
+  cmds('xadd maxlen exact', 'XADD s MAXLEN 2 1-1 a 1', 'XADD s MAXLEN 2 1-2 a 1', 'XADD s MAXLEN = 2 1-3 a 1', 'XRANGE s - +', 'XLEN s'),
+  cmds('xadd maxlen approx keeps small streams', 'XADD s MAXLEN ~ 1 1-1 a 1', 'XADD s MAXLEN ~ 1 1-2 a 1', 'XLEN s'),
+  cmds(
+    'xtrim',
+    'XADD s 1-1 a 1',
+    'XADD s 1-2 a 1',
+    'XADD s 1-3 a 1',
+    'XTRIM s MAXLEN 1',
+    'XRANGE s - +',
+    'XTRIM s MINID 2',
+    'XLEN s',
+    'XTRIM s FOO 1',
+    'XTRIM none MAXLEN 0',
+  ),
+  cmds('xdel', 'XADD s 1-1 a 1', 'XADD s 1-2 a 1', 'XDEL s 1-1 9-9', 'XLEN s', 'XDEL s 1-2', 'EXISTS s', 'XLEN s', 'XADD s 1-2 a 1'),
+  cmds(
+    'xrange exclusive and errors',
+    'XADD s 1-1 a 1',
+    'XADD s 1-2 b 2',
+    'XRANGE s (1-1 +',
+    'XRANGE s - (1-2',
+    'XRANGE s x +',
+    'XRANGE s - + COUNT',
+    'XRANGE none - +',
+  ),
+  script(
+    'xadd maxlen approx trims whole nodes',
+    "for i = 1, 350 do redis.call('XADD', 's', 'MAXLEN', '~', '120', i .. '-1', 'f', 'v') end return {redis.call('XLEN', 's'), redis.call('XRANGE', 's', '-', '+', 'COUNT', 1)}",
+  ),
+  script(
+    'xtrim approx limit',
+    "for i = 1, 350 do redis.call('XADD', 's', i .. '-1', 'f', 'v') end return {redis.call('XTRIM', 's', 'MAXLEN', '~', '10', 'LIMIT', 150), redis.call('XLEN', 's')}",
+  ),
+  cmds('stream wrongtype', 'SET k v', 'XADD k 1-1 a 1', 'XLEN k'),
+]

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
+import { COLLECTION_CASES } from './corpus/collections.js'
+import { COMMAND_CASES } from './corpus/commands.js'
+import { FUNCTION_CASES } from './corpus/functions.js'
+import { STREAM_CASES } from './corpus/streams.js'
+import { ZSET_CASES } from './corpus/zsets.js'
+import { SCRIPT_CASES } from './corpus/scripting.js'
+import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
+import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
+import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+
+const CASES: CorpusCase[] = [
+  ...COMMAND_CASES,
+  ...COLLECTION_CASES,
+  ...ZSET_CASES,
+  ...STREAM_CASES,
+  ...SCRIPT_CASES,
+  ...LIBRARY_CASES,
+  ...CMSGPACK_CASES,
+  ...STRUCT_CASES,
+  ...FUNCTION_CASES,
+]
+
+describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
+  let real: RealRedis
+  let redis: RedisScripting
+  const tally = { identical: 0, compared: 0 }
+
+  beforeAll(async () => {
+    real = await startRedis()
+    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 10_000 } })
+  })
+
+  afterAll(async () => {
+    console.log(`${tally.identical}/${tally.compared} identical`)
+    await redis?.close()
+    await real?.stop()
+  })
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      await real.client.call('FLUSHALL')
+      await real.client.call('SCRIPT', 'FLUSH')
+      await redis.command(['FLUSHALL'])
+      await redis.command(['SCRIPT', 'FLUSH'])
+      await real.client.call('FUNCTION', 'FLUSH')
+      await redis.command(['FUNCTION', 'FLUSH'])
+      const differences: string[] = []
+      for (const argv of c.run) {
+        const fix = (x: Normal) => (c.unordered ? sorted(x) : c.json ? jsonSorted(x) : x)
+        const want = JSON.stringify(fix(await onReal(real.client, argv)))
+        const got = JSON.stringify(fix(await onPolyhost(redis, argv)))
+        if (want !== got) differences.push(`${JSON.stringify(argv)}\n   redis-server: ${want}\n   polyhost:     ${got}`)
+      }
+      tally.compared++
+      expect(differences.join('\n')).toBe('')
+      tally.identical++
+    })
+  }
+})

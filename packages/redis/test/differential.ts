@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis'
+import { type RedisScripting, textOrBytes } from '../src/index.js'
+
+/** An argument in a corpus file: text, or `{ hex }` for bytes. */
+export type CorpusArg = string | { readonly hex: string }
+
+/** One corpus case: commands run in order on a fresh keyspace on both sides. */
+export interface CorpusCase {
+  readonly name: string
+  readonly run: readonly (readonly CorpusArg[])[]
+  /** Array replies whose order Redis does not define (set members, KEYS): compared sorted. */
+  readonly unordered?: boolean
+  /** String replies are JSON whose object key order follows table iteration: compared parsed. */
+  readonly json?: boolean
+}
+
+/** A reply in a form both sides can be compared in. */
+export type Normal = string | number | null | { hex: string } | { error: string } | Normal[]
+
+/** Runs `argv` on redis-server via ioredis `callBuffer` (bytes exactly as sent). */
+export async function onReal(client: Redis, argv: readonly CorpusArg[]): Promise<Normal> {
+  const [name, ...rest] = argv.map(toArg)
+  try {
+    return normalise(await client.callBuffer(String(name), ...rest))
+  } catch (e) {
+    return { error: (e as Error).message }
+  }
+}
+
+/** Runs `argv` through `command()`. */
+export async function onPolyhost(redis: RedisScripting, argv: readonly CorpusArg[]): Promise<Normal> {
+  try {
+    return normalise(await redis.command(argv.map(toArg)))
+  } catch (e) {
+    return { error: (e as Error).message }
+  }
+}
+
+/** Bytes → text when UTF-8, else hex; errors → `{ error }`; arrays recursively. */
+export function normalise(v: unknown): Normal {
+  if (v === null || v === undefined) return null
+  // ioredis parses integers beyond 2^53 inexactly: compare them at 15 digits
+  if (typeof v === 'number') return Number.isSafeInteger(v) || !Number.isInteger(v) ? v : `~${v.toPrecision(15)}`
+  if (typeof v === 'string') return v
+  if (v instanceof Uint8Array) {
+    const t = textOrBytes(Buffer.from(v))
+    return typeof t === 'string' ? t : { hex: t.toString('hex') }
+  }
+  if (v instanceof Error) return { error: v.message }
+  if (Array.isArray(v)) return v.map(normalise)
+  return { error: `unexpected reply ${String(v)}` }
+}
+
+/** A JSON text reply with its object keys sorted (equal-as-JSON comparison). */
+export function jsonSorted(v: Normal): Normal {
+  if (typeof v !== 'string') return v
+  try {
+    return `json:${JSON.stringify(sortKeys(JSON.parse(v)))}`
+  } catch {
+    return v
+  }
+}
+
+/** Sorts an array reply (top level) for unordered comparisons. */
+export function sorted(v: Normal): Normal {
+  return Array.isArray(v) ? [...v].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : v
+}
+
+// --- internal ---
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    )
+  }
+  return v
+}
+
+function toArg(a: CorpusArg): string | Buffer {
+  return typeof a === 'string' ? a : Buffer.from(a.hex, 'hex')
+}

@@ -1,0 +1,151 @@
+import { LimitExceededError } from '@polyhost/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
+import { hasRedisServer, startRedis } from './real-redis.js'
+
+let redis: RedisScripting | undefined
+afterEach(async () => {
+  await redis?.close()
+  redis = undefined
+})
+
+const INCR_SCRIPT = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') redis.call('SET', KEYS[1], v + 1) return v + 1"
+
+describe('atomic runs', () => {
+  it('50 concurrent read-modify-write scripts lose no update', async () => {
+    redis = await createRedisScripting({ store: memoryStore() })
+    const r = redis
+    const rounds = 4
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        for (let i = 0; i < rounds; i++) await r.eval(INCR_SCRIPT, { keys: ['counter'] })
+      }),
+    )
+    expect(await r.command(['GET', 'counter'])).toBe(String(50 * rounds))
+  })
+
+  it.skipIf(!hasRedisServer)('gives the same final value as redis-server under the same load', async () => {
+    const real = await startRedis()
+    try {
+      redis = await createRedisScripting({ store: memoryStore() })
+      const r = redis
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          Promise.all([r.eval(INCR_SCRIPT, { keys: [`k${i % 5}`] }), real.client.eval(INCR_SCRIPT, 1, `k${i % 5}`)]),
+        ),
+      )
+      const keys = ['k0', 'k1', 'k2', 'k3', 'k4']
+      expect(await r.command(['MGET', ...keys])).toEqual(await real.client.mget(...keys))
+    } finally {
+      await real.stop()
+    }
+  })
+
+  it('commands queued behind a script see its writes, not a half-done state', async () => {
+    redis = await createRedisScripting({ store: memoryStore() })
+    const script = redis.eval("redis.call('SET', 'a', '1') for i = 1, 200000 do end redis.call('SET', 'b', '1') return 1")
+    const read = redis.command(['MGET', 'a', 'b'])
+    await script
+    expect(await read).toEqual(['1', '1'])
+  })
+})
+
+describe('bad input and runaway scripts', () => {
+  it('a script that loops forever is stopped; writes before it stay; the next call works', async () => {
+    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 1500 } })
+    const e = await redis.eval("redis.call('SET', 'before', 'x') while true do end").catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect((e as LimitExceededError).limit).toBe('timeout')
+    expect(await redis.command(['GET', 'before'])).toBe('x')
+    expect(await redis.eval('return 1 + 1')).toBe(2)
+  })
+
+  it("rebuilding the engine state after a stopped script is not charged to the next script's budget", async () => {
+    // building a state runs the prelude (~100-600 ms here); a warm `return 1` takes ~1 ms
+    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 50 } })
+    for (let i = 0; i < 3; i++) {
+      const e = await redis.eval('while true do end').catch((x: unknown) => x)
+      expect((e as LimitExceededError).limit).toBe('timeout')
+      expect(await redis.eval('return 1')).toBe(1)
+    }
+  })
+
+  it('a loop that pcall tries to hide is still stopped', async () => {
+    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 1500 } })
+    const e = await redis.eval('while true do pcall(function() while true do end end) end').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect(await redis.eval("return 'alive'")).toBe('alive')
+  })
+
+  it('a script that allocates without bound trips the memory limit', async () => {
+    redis = await createRedisScripting({ store: memoryStore(), limits: { memoryBytes: 8 << 20, timeoutMs: 20_000 } })
+    const e = await redis.eval("local t = {} local s = 'x' while true do s = s .. s t[#t + 1] = s end").catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect((e as LimitExceededError).limit).toBe('memory')
+    expect(await redis.command(['SET', 'after', '1'])).toBe('OK')
+  })
+
+  it('an instruction budget applies to scripts', async () => {
+    redis = await createRedisScripting({ store: memoryStore(), limits: { instructions: 100_000 } })
+    const e = await redis.eval('local n = 0 for i = 1, 1e9 do n = n + i end return n').catch((x: unknown) => x)
+    expect((e as LimitExceededError).limit).toBe('instructions')
+  })
+})
+
+describe('time and expiry', () => {
+  it('keys expire by the injected clock', async () => {
+    let now = 1_000_000
+    redis = await createRedisScripting({ store: memoryStore({ clock: () => now }) })
+    await redis.command(['SET', 'k', 'v', 'PX', '100'])
+    expect(await redis.command(['PTTL', 'k'])).toBe(100)
+    now += 99
+    expect(await redis.command(['GET', 'k'])).toBe('v')
+    now += 1
+    expect(await redis.command(['GET', 'k'])).toBe(null)
+  })
+
+  it('time is frozen at the start of a script', async () => {
+    let now = 1_000_000
+    // every read of the clock moves it on: only a frozen time keeps the key alive in the loop
+    redis = await createRedisScripting({ store: memoryStore({ clock: () => (now += 10) }) })
+    const src =
+      "redis.call('SET', 'k', 'v', 'PX', 5) local seen = 0 for i = 1, 5 do if redis.call('GET', 'k') then seen = seen + 1 end end return seen"
+    expect(await redis.eval(src)).toBe(5)
+    expect(await redis.command(['GET', 'k'])).toBe(null)
+  })
+
+  it('TIME answers the clock', async () => {
+    redis = await createRedisScripting({ store: memoryStore({ clock: () => 1_700_000_000_123 }) })
+    expect(await redis.command(['TIME'])).toEqual(['1700000000', '123000'])
+  })
+})
+
+describe('API', () => {
+  it('eval(), EVALSHA and SCRIPT LOAD share one cache', async () => {
+    redis = await createRedisScripting({ store: memoryStore() })
+    const sha = (await redis.command(['SCRIPT', 'LOAD', 'return {KEYS[1], ARGV[1]}'])) as string
+    expect(await redis.command(['EVALSHA', sha, '1', 'k', 'a'])).toEqual(['k', 'a'])
+    expect(await redis.eval('return {KEYS[1], ARGV[1]}', { keys: ['x'], args: ['y'] })).toEqual(['x', 'y'])
+  })
+
+  it('takes bytes as arguments', async () => {
+    redis = await createRedisScripting({ store: memoryStore() })
+    const bytes = new Uint8Array([0x80, 0x81, 0x00])
+    expect(await redis.eval('return #ARGV[1]', { args: [bytes] })).toBe(3)
+    await redis.command(['SET', 'b', bytes])
+    expect(await redis.command(['GET', 'b'])).toEqual(Buffer.from(bytes))
+  })
+
+  it('redis.log lines reach onLog', async () => {
+    const lines: [number, string][] = []
+    redis = await createRedisScripting({ store: memoryStore(), onLog: (level, message) => lines.push([level, message]) })
+    await redis.eval("redis.log(redis.LOG_WARNING, 'hello', 42) return 1")
+    expect(lines).toEqual([[3, 'hello 42']])
+  })
+
+  it('rejects calls after close', async () => {
+    const r = await createRedisScripting({ store: memoryStore() })
+    await r.close()
+    await expect(r.command(['PING'])).rejects.toThrow(/closed/)
+  })
+})
