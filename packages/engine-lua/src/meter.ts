@@ -38,6 +38,8 @@ export class Meter implements GuardSink {
   private sliceMs = 0
   private sliceEnd = Number.POSITIVE_INFINITY
   private sliceYield = false
+  /** The clock as last read by the hook's deadline check (one read serves both checks). */
+  private now = 0
 
   constructor(
     private readonly f: Fengari,
@@ -171,7 +173,7 @@ export class Meter implements GuardSink {
     L.hookcount = L.basehookcount = this.nextPeriod()
     // only the script's own thread yields to the runner; a yield elsewhere (a script-made
     // coroutine) would resume Lua code, and a non-yieldable frame (metamethod, sort) cannot
-    if (L === this.sliceThread && performance.now() >= this.sliceEnd && this.f.lua.lua_isyieldable(L)) {
+    if (L === this.sliceThread && this.now >= this.sliceEnd && this.f.lua.lua_isyieldable(L)) {
       this.sliceYield = true
       // inside a hook lua_yieldk only marks the thread and returns (typed `never` for C functions)
       ;(this.f.lua.lua_yieldk as (L: LuaState, n: number, ctx: null, k: null) => number)(L, 0, null, null)
@@ -186,7 +188,7 @@ export class Meter implements GuardSink {
     const ex = this.execution
     if (!ex.fatal) {
       if (this.used >= this.maxInstructions) ex.trip('instructions', this.used, this.maxInstructions)
-      else if (performance.now() > ex.deadline) ex.tripTimeout()
+      else if ((this.now = performance.now()) > ex.deadline) ex.tripTimeout()
     }
     const fatal = ex.fatal
     if (fatal) {
