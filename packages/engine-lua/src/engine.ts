@@ -17,7 +17,7 @@ import {
 import { LuaCompiler } from './compiler.js'
 import { fengari, type Fengari, type Proto } from './fengari-api.js'
 import { LuaSandbox, type StateDeps } from './lua-state.js'
-import type { LuaEngineOptions } from './options.js'
+import { DEFAULT_TIME_SLICE_MS, type LuaEngineOptions } from './options.js'
 import { runScript } from './runner.js'
 
 /** A compiled Lua chunk: fengari's prototype, shared by every state of the engine. */
@@ -34,9 +34,11 @@ export class LuaEngine implements ScriptEngine {
   private readonly compiler: LuaCompiler
   private readonly modules = new WeakMap<ModuleDefinition, Proto | Error>()
   private readonly counters = { compiles: 0, executions: 0, discarded: 0 }
+  private readonly sliceMs: number
 
   private constructor(f: Fengari, env: EngineEnvironment, options: LuaEngineOptions) {
     this.compiler = new LuaCompiler(f, () => env.security.policy.limits.timeoutMs)
+    this.sliceMs = sliceOf(options)
     const deps: StateDeps = {
       f,
       env,
@@ -85,7 +87,11 @@ export class LuaEngine implements ScriptEngine {
       }))
     let discard = true
     try {
-      const { result, run } = await runScript(lease.state, { proto, name: script.name, compiler: this.compiler }, request)
+      const { result, run } = await runScript(
+        lease.state,
+        { proto, name: script.name, compiler: this.compiler, sliceMs: this.sliceMs },
+        request,
+      )
       discard = run.nativeError !== undefined || execution.fatal !== undefined
       return result
     } catch (e) {
@@ -124,4 +130,14 @@ export class LuaEngine implements ScriptEngine {
     if (p instanceof Error) throw p
     return p
   }
+}
+
+/** The slice length in ms (0: no slicing); bad values are a clear error at engine creation. */
+function sliceOf(options: LuaEngineOptions): number {
+  const v = options.timeSliceMs ?? DEFAULT_TIME_SLICE_MS
+  if (v === false) return 0
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new InvalidArgumentError(`luaEngine: timeSliceMs must be a finite number ≥ 0 or false, got ${String(v)}`)
+  }
+  return v
 }

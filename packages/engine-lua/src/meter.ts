@@ -34,6 +34,12 @@ export class Meter implements GuardSink {
   private pending = 0
   private peak = 0
   private readonly hookFn: (L: LuaState) => void
+  private sliceThread: LuaState | undefined
+  private sliceMs = 0
+  private sliceEnd = Number.POSITIVE_INFINITY
+  private sliceYield = false
+  /** The clock as last read by the hook's deadline check (one read serves both checks). */
+  private now = 0
 
   constructor(
     private readonly f: Fengari,
@@ -48,13 +54,27 @@ export class Meter implements GuardSink {
     this.hookFn = (L) => this.onHook(L)
   }
 
-  /** Installs the count hook on the thread that runs the script (coroutines inherit it). */
-  hookThread(L: LuaState): void {
+  /**
+   * Installs the count hook on the thread that runs the script (coroutines inherit it).
+   * With `sliceMs` > 0 the hook yields that thread after each slice (see takeSliceYield).
+   */
+  hookThread(L: LuaState, sliceMs = 0): void {
+    this.sliceThread = sliceMs > 0 ? L : undefined
+    this.sliceMs = sliceMs
+    this.sliceEnd = performance.now() + sliceMs
     this.f.lua.lua_sethook(L, this.hookFn, this.f.lua.LUA_MASKCOUNT, this.nextPeriod())
+  }
+
+  /** True (once) when the last LUA_YIELD came from the hook ending a time slice. */
+  takeSliceYield(): boolean {
+    const y = this.sliceYield
+    this.sliceYield = false
+    return y
   }
 
   /** Attaches to the guard runtime while script code runs (call around each resume). */
   attach(): void {
+    if (this.sliceThread) this.sliceEnd = performance.now() + this.sliceMs
     const g = this.f.guards
     g.attach(this, this.maxDepth)
     g.pending = this.pending
@@ -152,6 +172,13 @@ export class Meter implements GuardSink {
     this.used += L.basehookcount
     this.check(L)
     L.hookcount = L.basehookcount = this.nextPeriod()
+    // only the script's own thread yields to the runner; a yield elsewhere (a script-made
+    // coroutine) would resume Lua code, and a non-yieldable frame (metamethod, sort) cannot
+    if (L === this.sliceThread && this.now >= this.sliceEnd && this.f.lua.lua_isyieldable(L)) {
+      this.sliceYield = true
+      // inside a hook lua_yieldk only marks the thread and returns (typed `never` for C functions)
+      ;(this.f.lua.lua_yieldk as (L: LuaState, n: number, ctx: null, k: null) => number)(L, 0, null, null)
+    }
   }
 
   private nextPeriod(): number {
@@ -162,7 +189,7 @@ export class Meter implements GuardSink {
     const ex = this.execution
     if (!ex.fatal) {
       if (this.used >= this.maxInstructions) ex.trip('instructions', this.used, this.maxInstructions)
-      else if (performance.now() > ex.deadline) ex.tripTimeout()
+      else if ((this.now = performance.now()) > ex.deadline) ex.tripTimeout()
     }
     const fatal = ex.fatal
     if (fatal) {

@@ -16,6 +16,8 @@ export interface RunInput {
   readonly proto: Proto
   readonly name: string
   readonly compiler: LuaCompiler
+  /** Yield to the event loop after this many ms of VM time (0: never). */
+  readonly sliceMs?: number
 }
 
 /**
@@ -64,7 +66,7 @@ export async function runScript(
     state.rawSetField(1, 'context')
     const co = lua.lua_newthread(L)
     ;(run as { thread: LuaState }).thread = co
-    meter.hookThread(co)
+    meter.hookThread(co, input.sliceMs ?? 0)
     input.compiler.instantiate(co, input.proto)
     lua.lua_pushvalue(L, 1)
     lua.lua_xmove(L, co, 1)
@@ -81,6 +83,13 @@ export async function runScript(
         } catch (error) {
           run.outcome = { ok: false, error }
         }
+        meter.attach()
+        continue
+      }
+      if (status === lua.LUA_YIELD && meter.takeSliceYield()) {
+        // the count hook yielded: let timers, I/O, other executions and aborts run
+        meter.detach()
+        await nextTurn()
         meter.attach()
         continue
       }
@@ -105,6 +114,11 @@ export async function runScript(
 }
 
 // --- internal ---
+
+/** Resolves after the event loop's timers and I/O phases had a turn. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
 
 function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter): RunContext {
   const { execution } = request

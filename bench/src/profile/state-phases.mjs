@@ -1,0 +1,48 @@
+/**
+ * Where a fresh sandboxed JS state's time goes: runs the 'fresh state per execution'
+ * configuration (pool min 0, maxUses 1) and times the phases of `JsState.create` by wrapping
+ * the built engine's internals (WASM instantiation, the whole set-up, the lockdown call).
+ *
+ *   node src/profile/state-phases.mjs [executions]
+ */
+import { createHost } from '@polyhost/core'
+import { jsEngine } from '@polyhost/engine-js'
+
+const n = Number(process.argv[2] ?? 40)
+const dist = import.meta.resolve('@polyhost/engine-js')
+const { JsState } = await import(new URL('./js-state.js', dist).href)
+const { WasmLoader } = await import(new URL('./wasm.js', dist).href)
+
+const totals = new Map()
+const add = (key, ms) => totals.set(key, (totals.get(key) ?? 0) + ms)
+const timed = (owner, name, key = name) => {
+  const original = owner[name]
+  owner[name] = function (...args) {
+    const started = performance.now()
+    const r = original.apply(this, args)
+    if (r instanceof Promise) return r.finally(() => add(key, performance.now() - started))
+    add(key, performance.now() - started)
+    return r
+  }
+}
+const call = JsState.prototype.call
+JsState.prototype.call = function (name, ...args) {
+  const started = performance.now()
+  try {
+    return call.call(this, name, ...args)
+  } finally {
+    if (name === 'lockdown' || name === 'baselineJson') add(`  setup: ${name}()`, performance.now() - started)
+  }
+}
+timed(JsState, 'create', 'JsState.create (whole)')
+timed(WasmLoader.prototype, 'instantiate', '  WASM instance + Emscripten start-up')
+timed(JsState.prototype, 'setup', '  setup (guest script, bridges, lockdown, baseline)')
+
+const host = await createHost({ engines: [jsEngine()], policy: 'standard', pool: { min: 0, maxUses: 1 } })
+await host.execute({ language: 'js', source: '1 + 1' })
+totals.clear()
+const started = performance.now()
+for (let i = 0; i < n; i++) await host.execute({ language: 'js', source: '1 + 1' })
+console.log(`fresh state + execution: ${((performance.now() - started) / n).toFixed(2)} ms (mean of ${n})`)
+for (const [key, ms] of totals) console.log(`${key}: ${(ms / n).toFixed(2)} ms`)
+await host.close()
