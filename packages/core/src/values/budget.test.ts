@@ -13,7 +13,7 @@ function execution(memoryBytes: number | false, timeoutMs: number | false = 10_0
     scriptName: 'x',
     tenant: undefined,
     context: {},
-    limits: { instructions: false, timeoutMs, memoryBytes, stackDepth: false, bridgeCalls: false, outputBytes: false },
+    limits: { instructions: false, timeoutMs, memoryBytes, stackDepth: false, bridgeCalls: false, outputBytes: false, sourceBytes: false },
     bridges: new BridgeRegistry(),
     security: SecurityManager.resolve('standard'),
     compileCacheHit: false,
