@@ -57,7 +57,7 @@ export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoo
 export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'
 export { createHost, Host, type HostStats, type Script } from './host.js'
-export type { ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+export type { CompileRequest, ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
 export { DeclaredGlobals } from './declared-globals.js'
 export {
   type BridgeModel,
