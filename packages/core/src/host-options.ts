@@ -4,7 +4,7 @@ import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
 import { InvalidArgumentError } from './errors.js'
 import type { PoolOptions } from './pool-types.js'
-import type { WorkerIsolationOptions } from './worker/options.js'
+import type { WorkerIsolationOptions } from './worker-isolation-options.js'
 
 /** Options of `createHost`. */
 export interface HostOptions {

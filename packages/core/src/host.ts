@@ -1,3 +1,6 @@
+// host.d.ts declares [Symbol.asyncDispose]; the directive stays in the emitted .d.ts so an
+// application type-checks it without raising its own `lib`
+/// <reference lib="esnext.disposable" preserve="true" />
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import {

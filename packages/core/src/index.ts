@@ -74,7 +74,7 @@ export {
   type TypingsModel,
   type TypingsSource,
 } from './typings/index.js'
-export type { WorkerIsolationOptions } from './worker/index.js'
+export type { WorkerIsolationOptions, WorkerResourceLimits } from './worker-isolation-options.js'
 export {
   type Limits,
   type LimitName,
