@@ -4,7 +4,7 @@ import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
 import { InvalidArgumentError } from './errors.js'
 import type { PoolOptions } from './pool-types.js'
-import type { WorkerIsolationOptions } from './worker/options.js'
+import type { WorkerIsolationOptions } from './worker-isolation-options.js'
 
 /** Options of `createHost`. */
 export interface HostOptions {
@@ -71,13 +71,22 @@ const runShape = {
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
 }
 const runSchema = z.object(runShape).strict()
-const executeSchema = z
-  .object({ ...runShape, language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() })
-  .strict()
+const sourceShape = { language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() }
+const executeSchema = z.object({ ...runShape, ...sourceShape }).strict()
+// per-run fields (globals, limits, context...) go to script.run; accepting them here would drop them silently
+const compileSchema = z.object(sourceShape).strict()
+const SCHEMAS = { execute: executeSchema, run: runSchema, compile: compileSchema }
+
+/** A `host.compile` request: what a compiled script is made of; per-run options go to `script.run`. */
+export interface CompileRequest {
+  readonly language?: string
+  readonly source: string
+  readonly name?: string
+}
 
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
-export function checkRequest<T>(what: 'execute' | 'run', value: unknown): T {
-  const r = (what === 'execute' ? executeSchema : runSchema).safeParse(value ?? (what === 'run' ? {} : value))
+export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unknown): T {
+  const r = SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
   if (r.success) return value as T
   const issue = r.error.issues[0]
   const field = issue?.path.join('.') || 'request'

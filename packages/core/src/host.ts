@@ -1,3 +1,6 @@
+// host.d.ts declares [Symbol.asyncDispose]; the directive stays in the emitted .d.ts so an
+// application type-checks it without raising its own `lib`
+/// <reference lib="esnext.disposable" preserve="true" />
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import {
@@ -23,7 +26,7 @@ import {
   ScriptSyntaxError,
 } from './errors.js'
 import { Execution } from './execution.js'
-import { checkRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
+import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { ModuleRegistry } from './modules.js'
 import { DeclaredGlobals } from './declared-globals.js'
 import { generateTypings } from './typings/index.js'
@@ -208,9 +211,9 @@ export class Host {
   }
 
   /** Syntax-checks and caches a script; `run` executes it without re-parsing where possible. */
-  compile(request: { language?: string; source: string; name?: string }): Promise<Script> {
+  compile(request: CompileRequest): Promise<Script> {
     return this.track(async () => {
-      const req = checkRequest<ExecuteRequest>('execute', request)
+      const req = checkRequest<CompileRequest>('compile', request)
       const engine = this.pick(req.language, req.name)
       const lang = req.language ?? (engine.plugin.languages[0] as string)
       const name = req.name ?? `script.${lang}`

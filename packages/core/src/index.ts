@@ -60,7 +60,7 @@ export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoo
 export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'
 export { createHost, Host, type HostStats, type Script } from './host.js'
-export type { ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+export type { CompileRequest, ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
 export { DeclaredGlobals } from './declared-globals.js'
 export {
   type BridgeModel,
@@ -77,7 +77,7 @@ export {
   type TypingsModel,
   type TypingsSource,
 } from './typings/index.js'
-export type { WorkerIsolationOptions } from './worker/index.js'
+export type { WorkerIsolationOptions, WorkerResourceLimits } from './worker-isolation-options.js'
 export {
   type Limits,
   type LimitName,
