@@ -41,7 +41,7 @@ interface CustomOrigin {
 }
 
 /**
- * Converts values between the host and one QuickJS context per DESIGN.md's table. Plain
+ * Converts values between the host and one QuickJS context per the value model (docs/architecture.md). Plain
  * data (the common case) crosses as one JSON string in either direction, about twice as
  * fast as building handle trees; anything JSON cannot carry exactly (undefined, NaN, -0,
  * BigInt, Uint8Array, Date, functions, custom types, cycles, depth) takes the exact path.

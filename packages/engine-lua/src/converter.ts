@@ -38,8 +38,8 @@ interface CustomOrigin {
 const UNPAIRED = 'a string with an unpaired surrogate has no UTF-8 form for Lua'
 
 /**
- * Converts values between the host and one fengari state (DESIGN.md "Values crossing the
- * boundary"). Custom-type values are remembered by the identity of the Lua object made for
+ * Converts values between the host and one fengari state (docs/architecture.md, "The value
+ * model").  Custom-type values are remembered by the identity of the Lua object made for
  * them (a TString or a table) with the data sent, so a value the script hands back unchanged
  * is rebuilt by the type's `fromScript`; one the script modified or made is plain data.
  * Every conversion runs under the execution's deadline and memory budget (ConversionBudget).

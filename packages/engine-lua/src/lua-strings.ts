@@ -2,7 +2,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * A Lua string as a host value: a JS string when the bytes are valid UTF-8, otherwise a
- * copy of the bytes as a Uint8Array (DESIGN.md: non-UTF-8 strings cross as bytes).
+ * copy of the bytes as a Uint8Array (the value model: non-UTF-8 strings cross as bytes).
  */
 export function decodeLuaString(bytes: Uint8Array): string | Uint8Array {
   const n = bytes.length

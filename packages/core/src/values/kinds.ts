@@ -2,7 +2,7 @@ import type { CustomType } from './converters.js'
 import type { ConverterRegistry } from './converters.js'
 import { isPlainObject } from './safe-object.js'
 
-/** The value-model row a host value falls in (DESIGN.md, "Values crossing the boundary"). */
+/** The value-model row a host value falls in (docs/architecture.md, "The value model"). */
 export type HostKind =
   | { kind: 'nil'; undefined: boolean }
   | { kind: 'boolean' | 'string' | 'number' | 'bigint' | 'function' }
