@@ -115,6 +115,24 @@ describe('CompileCache', () => {
     expect((await cache.getOrCompile(key('bbbb'), async () => script('bbbb'))).hit).toBe(false)
   })
 
+  it('sizes an entry by what the engine says the compiled form retains', async () => {
+    const cache = new CompileCache({ maxBytes: 1000 })
+    const heavy = (s: string) => ({ ...script(s), retainedBytes: 600 })
+    await cache.getOrCompile(key('a'), async () => heavy('a'))
+    expect(cache.stats()).toMatchObject({ size: 1, bytes: 600 })
+    await cache.getOrCompile(key('b'), async () => heavy('b')) // 1200 > 1000: a goes
+    expect(cache.stats()).toMatchObject({ size: 1, bytes: 600, evictions: 1 })
+    expect((await cache.getOrCompile(key('a'), async () => heavy('a'))).hit).toBe(false)
+  })
+
+  it('ignores a retained size that is not a positive finite number', async () => {
+    const cache = new CompileCache()
+    for (const r of [Number.NaN, -5, Number.POSITIVE_INFINITY]) {
+      await cache.getOrCompile(key(`x${r}`), async () => ({ ...script('abcd'), retainedBytes: r }))
+    }
+    expect(cache.stats().bytes).toBe(12)
+  })
+
   it('counts bytes, not UTF-16 units', async () => {
     const cache = new CompileCache()
     await cache.getOrCompile(key('é'), async () => script('é'))

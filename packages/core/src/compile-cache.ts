@@ -8,7 +8,12 @@ export const cacheOptionsSchema = z
   .object({
     /** Most compiled scripts kept. Default 1,000. */
     maxEntries: z.number().int().positive().optional(),
-    /** Most source bytes kept (size-based eviction). Default 64 MiB. */
+    /**
+     * Most host memory kept by cached scripts (size-based eviction), as each engine estimates
+     * what a compiled script retains (a Lua prototype is 10–50× its source). Default 64 MiB.
+     */
+    maxBytes: z.number().int().positive().optional(),
+    /** Former name of `maxBytes`, still accepted. */
     maxSourceBytes: z.number().int().positive().optional(),
     /** Entries expire this long after they were stored. Default 0 = never. */
     ttlMs: z.number().int().nonnegative().optional(),
@@ -52,6 +57,13 @@ export function hashSource(source: string): string {
 const HASH_MEMO_MAX_SOURCE = 16 * 1024
 const KEY_MEMO_SIZE = 4096
 const hashMemo = new LRUCache<string, string>({ max: 4096, maxSize: 8 * 1024 * 1024, sizeCalculation: (_h, k) => Math.max(1, k.length) })
+
+/** What an entry keeps alive: the engine's estimate for a script, the message for an error. */
+function entrySize(e: Entry): number {
+  if ('error' in e) return Math.max(1, Buffer.byteLength(e.error.message))
+  const r = e.script.retainedBytes
+  return Math.max(1, typeof r === 'number' && Number.isFinite(r) && r > 0 ? Math.ceil(r) : Buffer.byteLength(e.script.source))
+}
 
 function sameParts(a: CacheKeyParts, b: CacheKeyParts): boolean {
   return (
@@ -97,8 +109,8 @@ export class CompileCache {
     const o = r.data
     this.lru = new LRUCache<string, Entry>({
       max: o.maxEntries ?? 1_000,
-      maxSize: o.maxSourceBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (e) => Math.max(1, Buffer.byteLength('script' in e ? e.script.source : e.error.message)),
+      maxSize: o.maxBytes ?? o.maxSourceBytes ?? 64 * 1024 * 1024,
+      sizeCalculation: entrySize,
       ttl: o.ttlMs || undefined,
       dispose: (_v, _k, reason) => {
         if (reason === 'evict' || reason === 'expire') this.evictions++

@@ -45,6 +45,11 @@ export interface CompiledScript {
   readonly name: string
   readonly hash: string
   readonly source: string
+  /**
+   * Host memory this compiled form keeps alive, source included (an engine's calibrated
+   * estimate). The compile cache is sized by it; without it, by the source's UTF-8 bytes.
+   */
+  readonly retainedBytes?: number
 }
 
 /** What the host asks an engine to run. */

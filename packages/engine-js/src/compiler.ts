@@ -132,7 +132,11 @@ export class Compiler {
       if (!thrown || (kind === 'module' && UNRESOLVED_IMPORT.test(thrown.message))) {
         const expression = kind === 'classic' ? expressionOf(ctx, source, src.name) : undefined
         const compiled = { engineId: 'js', language: src.language, name: src.name, hash: src.hash, source: src.source, kind }
-        return { ...compiled, ...bodyOf(kind, source), ...(expression ? { expression } : {}) }
+        const body = bodyOf(kind, source)
+        // the host keeps the source and the body as JS strings (two bytes per unit at most);
+        // QuickJS bytecode lives in each state's own WASM memory, counted by its memory limit
+        const retainedBytes = 2 * (source.length + body.body.length) + (expression ? 2 * source.length : 0)
+        return { ...compiled, ...body, retainedBytes, ...(expression ? { expression } : {}) }
       }
       first ??= thrown
     }

@@ -14,7 +14,7 @@ import {
   StatePool,
   type StateFactory,
 } from '@polyhost/core'
-import { LuaCompiler } from './compiler.js'
+import { LuaCompiler, protoRetainedBytes } from './compiler.js'
 import { fengari, type Fengari, type Proto } from './fengari-api.js'
 import { LuaSandbox, type StateDeps } from './lua-state.js'
 import { DEFAULT_TIME_SLICE_MS, type LuaEngineOptions } from './options.js'
@@ -70,7 +70,8 @@ export class LuaEngine implements ScriptEngine {
   async compile(source: SourceText): Promise<LuaCompiledScript> {
     this.counters.compiles++
     const proto = this.compiler.compile(source.source, source.name)
-    return { engineId: 'lua', language: source.language, name: source.name, hash: source.hash, source: source.source, proto }
+    const retainedBytes = protoRetainedBytes(proto, source.source)
+    return { engineId: 'lua', language: source.language, name: source.name, hash: source.hash, source: source.source, proto, retainedBytes }
   }
 
   async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {

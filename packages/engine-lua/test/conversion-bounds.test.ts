@@ -107,9 +107,13 @@ describe('Lua: results and thrown values convert under the budget', () => {
     await expectBounded(job, ['memory'], 16)
   })
 
-  it('a 24 MB host string from a bridge stops at a 100 ms deadline (was: blocked ~1 s)', async () => {
+  it('a 24 MB host string from a bridge ends by a 100 ms deadline (was: blocked ~1 s)', async () => {
+    // on an idle machine the stepwise encoding can finish inside the deadline; either way the
+    // call must end by it (host-strings.test.ts shows the step-by-step deadline check itself)
     const job: Job = { language: 'lua', source: 'return #big.get()', limits: { timeoutMs: 100 }, bridgeString: 24 * MiB }
-    await expectBounded(job, ['timeout'], 64)
+    const out = await runBounded(job)
+    if (out.ok) expect(out.elapsedMs, JSON.stringify(out)).toBeLessThan(100 * 1.2 + LOAD_MARGIN_MS)
+    else await expectBounded(job, ['timeout'], 64)
   })
 })
 

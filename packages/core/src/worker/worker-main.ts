@@ -40,7 +40,7 @@ let latest = securityOf(boot.snapshot.policy)
 const gate = new PolicyGate(latest)
 const engines = new Map<string, { engine: ScriptEngine; version: string }>()
 // the host caches a syntax-checked descriptor; each worker keeps its own compiled forms
-const compiled = new CompileCache({ maxEntries: 500, maxSourceBytes: 32 * 1024 * 1024 })
+const compiled = new CompileCache({ maxEntries: 500, maxBytes: 32 * 1024 * 1024 })
 const running = new Map<number, WorkerExecution>()
 
 port.on('message', (m: ToWorker) => {
