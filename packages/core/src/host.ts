@@ -3,15 +3,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
-import {
-  LIMIT_KEYS,
-  LIMIT_NAMES,
-  type LimitName,
-  type PolicyInput,
-  PolicyError,
-  type ResolvedLimits,
-  SecurityManager,
-} from '@polyhost/security'
+import { LIMIT_NAMES, type LimitName, type PolicyInput, SecurityManager } from '@polyhost/security'
 import { BridgeRegistry } from './bridges.js'
 import { type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 import type { CompiledScript, EnginePlugin, EngineStats, ExecutionResult, Logger } from './contracts.js'
@@ -26,6 +18,7 @@ import {
   ScriptSyntaxError,
 } from './errors.js'
 import { Execution } from './execution.js'
+import { CLOSE_GRACE_MS, checkCapabilities, checkSource, checkStoppable, freezeContext, settledWithin } from './host-checks.js'
 import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { ModuleRegistry } from './modules.js'
 import { DeclaredGlobals } from './declared-globals.js'
@@ -35,7 +28,6 @@ import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
 import { ConverterRegistry } from './values/converters.js'
 import { DEFAULT_MAX_DEPTH } from './values/guard.js'
 import { startWorkerIsolation } from './worker/worker-engine.js'
-import { deepFreeze } from './values/safe-object.js'
 
 export interface HostStats {
   /** `execute` and `run` calls that ran or failed to compile. */
@@ -410,61 +402,5 @@ export class Host {
 
   private assertOpen(): void {
     if (this.closing) throw new ClosedError('host is closed')
-  }
-}
-
-function checkCapabilities(plugin: EnginePlugin, limits: ResolvedLimits): void {
-  for (const key of LIMIT_KEYS) {
-    if (limits[key] !== false && plugin.capabilities.limits[LIMIT_NAMES[key]] === 'none') {
-      throw new PolicyError(`limits.${key}`, `engine '${plugin.id}' cannot enforce this limit; set it to false to run without it`)
-    }
-  }
-}
-
-/**
- * An inline host has no way to stop a script that has neither a deadline nor an instruction
- * budget (a worker's watchdog can still terminate its thread): refuse it rather than hang.
- */
-function checkStoppable(limits: ResolvedLimits, isolation: HostOptions['isolation']): void {
-  if (isolation === 'worker' || limits.timeoutMs !== false || limits.instructions !== false) return
-  throw new PolicyError(
-    'limits.timeoutMs',
-    "an inline host cannot stop a script with neither a time limit nor an instruction limit: set one of them, or use isolation 'worker'",
-  )
-}
-
-/** How long a close waits for cancelled executions to unwind before closing the engines. */
-const CLOSE_GRACE_MS = 1_000
-
-/** Waits until every promise in `set` has settled, or `ms` have passed. */
-async function settledWithin(set: ReadonlySet<Promise<unknown>>, ms: number): Promise<void> {
-  if (set.size === 0) return
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms)
-  })
-  await Promise.race([Promise.allSettled([...set]), timeout])
-  clearTimeout(timer)
-}
-
-/**
- * The source limit, before anything parses the script: LimitExceededError('source'). A
- * string's UTF-8 size is at most 3 bytes per UTF-16 unit, so short sources skip the count.
- */
-function checkSource(source: string, limits: ResolvedLimits): void {
-  const max = limits.sourceBytes
-  if (max === false || source.length * 3 <= max) return
-  const bytes = Buffer.byteLength(source)
-  if (bytes > max) throw new LimitExceededError('source', bytes, max)
-}
-
-const EMPTY_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})
-
-function freezeContext(context: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
-  if (context === undefined) return EMPTY_CONTEXT
-  try {
-    return deepFreeze(structuredClone(context))
-  } catch {
-    throw new InvalidArgumentError('execute: context must be plain data (no functions or class instances)')
   }
 }

@@ -1,0 +1,65 @@
+import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits } from '@polyhost/security'
+import type { EnginePlugin } from './contracts.js'
+import { InvalidArgumentError, LimitExceededError } from './errors.js'
+import type { HostOptions } from './host-options.js'
+import { deepFreeze } from './values/safe-object.js'
+
+// Checks and small helpers of Host (host.ts): what a host refuses before it runs anything,
+// and how it waits for running work when it closes.
+
+/** Refuses a limit the engine cannot enforce (never silently weaker than configured). */
+export function checkCapabilities(plugin: EnginePlugin, limits: ResolvedLimits): void {
+  for (const key of LIMIT_KEYS) {
+    if (limits[key] !== false && plugin.capabilities.limits[LIMIT_NAMES[key]] === 'none') {
+      throw new PolicyError(`limits.${key}`, `engine '${plugin.id}' cannot enforce this limit; set it to false to run without it`)
+    }
+  }
+}
+
+/**
+ * An inline host has no way to stop a script that has neither a deadline nor an instruction
+ * budget (a worker's watchdog can still terminate its thread): refuse it rather than hang.
+ */
+export function checkStoppable(limits: ResolvedLimits, isolation: HostOptions['isolation']): void {
+  if (isolation === 'worker' || limits.timeoutMs !== false || limits.instructions !== false) return
+  throw new PolicyError(
+    'limits.timeoutMs',
+    "an inline host cannot stop a script with neither a time limit nor an instruction limit: set one of them, or use isolation 'worker'",
+  )
+}
+
+/** How long a close waits for cancelled executions to unwind before closing the engines. */
+export const CLOSE_GRACE_MS = 1_000
+
+/** Waits until every promise in `set` has settled, or `ms` have passed. */
+export async function settledWithin(set: ReadonlySet<Promise<unknown>>, ms: number): Promise<void> {
+  if (set.size === 0) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+  })
+  await Promise.race([Promise.allSettled([...set]), timeout])
+  clearTimeout(timer)
+}
+
+/**
+ * The source limit, before anything parses the script: LimitExceededError('source'). A
+ * string's UTF-8 size is at most 3 bytes per UTF-16 unit, so short sources skip the count.
+ */
+export function checkSource(source: string, limits: ResolvedLimits): void {
+  const max = limits.sourceBytes
+  if (max === false || source.length * 3 <= max) return
+  const bytes = Buffer.byteLength(source)
+  if (bytes > max) throw new LimitExceededError('source', bytes, max)
+}
+
+const EMPTY_CONTEXT: Readonly<Record<string, unknown>> = Object.freeze({})
+
+export function freezeContext(context: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
+  if (context === undefined) return EMPTY_CONTEXT
+  try {
+    return deepFreeze(structuredClone(context))
+  } catch {
+    throw new InvalidArgumentError('execute: context must be plain data (no functions or class instances)')
+  }
+}
