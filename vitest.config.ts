@@ -6,7 +6,7 @@ export default defineConfig({
   // workspace packages resolved to their (possibly stale) dist/ builds
   ssr: { resolve: { conditions: ['module', 'node', 'development|production', '@polyhost/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -1,6 +1,7 @@
 /**
- * `pnpm bench [--quick] [--only 1,3] [--out FILE]`: runs the workloads and writes
- * BENCHMARKS.md at the repository root (or FILE). `--quick` is the CI smoke run: small
+ * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--baseline OLD.md --baseline-label TEXT]`:
+ * runs the workloads and writes BENCHMARKS.md at the repository root (or FILE); with a
+ * baseline (an earlier commit's report from the same machine) it adds a before/after section. `--quick` is the CI smoke run: small
  * inputs, short sampling, well under a minute, written to the temp directory unless
  * `--out` says otherwise; it never asserts times.
  */
@@ -11,6 +12,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { parseReport, readBaseline, renderComparison } from './baseline.mjs'
 import { PROFILES } from './harness.mjs'
 import { machineInfo } from './machine.mjs'
 import { renderReport } from './report.mjs'
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string' },
+    baseline: { type: 'string' },
+    'baseline-label': { type: 'string' },
   },
   allowPositionals: true,
 })
@@ -53,7 +57,12 @@ for (const w of WORKLOADS) {
 const machine = await machineInfo(loadAtStart)
 const missed = results.some((r) => r.ratios.some((x) => x.status === 'missed'))
 const closing = missed ? await closingNotes() : []
-const md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing })
+let md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing })
+if (values.baseline) {
+  const label = values['baseline-label'] ?? values.baseline
+  const comparison = renderComparison({ before: await readBaseline(values.baseline), after: parseReport(md), label })
+  md = md.replace('## Machine and versions', [...comparison, '## Machine and versions'].join('\n'))
+}
 // A smoke run must not replace the committed report with figures from tiny inputs.
 const out = values.out ?? (quick ? join(os.tmpdir(), 'polyhost-BENCHMARKS.quick.md') : `${ROOT}BENCHMARKS.md`)
 await writeFile(out, md)

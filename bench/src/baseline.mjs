@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises'
+import { formatTime } from './ratios.mjs'
+
+/**
+ * Before/after against an earlier report: `pnpm bench --baseline OLD.md --baseline-label "…"`.
+ * The earlier report is a BENCHMARKS.md written by any version of this bench (its workload
+ * tables are the stable format), so an older commit can be measured on the same machine in
+ * the same hour and compared row by row. Only Polyhost rows are compared: raw engines and
+ * peers do not change between commits, and their drift between the two runs is shown once
+ * as the "raw drift" line so that a reader can tell machine noise from a real change.
+ *
+ * @typedef {{ section: string, path: string, lang: string, kind: string, median: number }} BaselineRow
+ */
+
+/**
+ * Reads the per-workload tables of an earlier report.
+ * @param {string} file
+ * @returns {Promise<BaselineRow[]>}
+ */
+export async function readBaseline(file) {
+  return parseReport(await readFile(file, 'utf8'))
+}
+
+/**
+ * The workload tables of a rendered report as rows with a median in milliseconds.
+ * @param {string} md
+ * @returns {BaselineRow[]}
+ */
+export function parseReport(md) {
+  const rows = []
+  let section = ''
+  let header
+  for (const line of md.split('\n')) {
+    const h = /^## (\d+)\. /.exec(line)
+    if (h) {
+      section = h[1]
+      header = undefined
+      continue
+    }
+    if (!line.startsWith('|') || !section) {
+      header = undefined
+      continue
+    }
+    const cells = splitRow(line)
+    if (!header) {
+      header = cells
+      continue
+    }
+    if (cells.every((c) => /^-+$/.test(c))) continue
+    const col = (name) => cells[header.indexOf(name)]
+    if (header[0] === 'path' && header.includes('median')) {
+      const median = parseTime(col('median'))
+      if (median !== undefined) rows.push({ section, path: col('path'), lang: col('lang'), kind: col('kind'), median })
+    } else if (header[0] === 'state' && header.includes('RSS / state')) {
+      const kib = Number.parseFloat(col('RSS / state'))
+      if (Number.isFinite(kib)) rows.push({ section, path: `${col('state')} (RSS KiB)`, lang: '—', kind: 'memory', median: kib })
+    }
+  }
+  return rows
+}
+
+/**
+ * Markdown lines of the before/after section.
+ * @param {{ before: BaselineRow[], after: BaselineRow[], label: string }} input
+ * @returns {string[]}
+ */
+export function renderComparison({ before, after, label }) {
+  const key = (r) => `${r.section}|${r.path}|${r.lang}`
+  const old = new Map(before.map((r) => [key(r), r]))
+  const lines = []
+  const drift = []
+  for (const r of after) {
+    const b = old.get(key(r))
+    if (!b) continue
+    const change = r.median / b.median
+    if (r.kind === 'raw') drift.push(change)
+    if (r.kind !== 'polyhost' && !(r.kind === 'memory' && r.path.startsWith('Polyhost'))) continue
+    const show = r.kind === 'memory' ? (v) => `${v.toFixed(0)} KiB` : formatTime
+    lines.push(`| ${r.section} | ${r.path.replaceAll('|', '\\|')} | ${r.lang} | ${show(b.median)} | ${show(r.median)} | ${pct(change)} |`)
+  }
+  if (!lines.length) return []
+  drift.sort((a, b) => a - b)
+  const mid = drift.length ? drift[Math.floor(drift.length / 2)] : undefined
+  return [
+    `## Before/after: ${label}`,
+    '',
+    'The earlier commit was measured by the same bench on the same machine, just before this run. Change is after/before − 1',
+    '(negative = faster or smaller).' +
+      (mid === undefined
+        ? ''
+        : ` Raw engine rows, which no commit changes, moved by a median of ${pct(mid)} between the two runs: that is the noise floor.`),
+    '',
+    '| # | path | lang | before | after | change |',
+    '|---|---|---|---|---|---|',
+    ...lines,
+    '',
+  ]
+}
+
+// --- internal ---
+
+function splitRow(line) {
+  return line
+    .slice(1, line.endsWith('|') ? -1 : undefined)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replaceAll('\\|', '|'))
+}
+
+/** Inverse of `formatTime`: "6.35 µs" → 0.00635 (ms). */
+function parseTime(text) {
+  const m = /^([\d.]+) (ns|µs|ms|s)$/.exec(text ?? '')
+  if (!m) return undefined
+  const scale = { ns: 1e-6, µs: 1e-3, ms: 1, s: 1000 }[m[2]]
+  return Number.parseFloat(m[1]) * scale
+}
+
+function pct(change) {
+  const p = (change - 1) * 100
+  return `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`
+}
