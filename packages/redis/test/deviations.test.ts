@@ -87,13 +87,6 @@ describe('documented deviations from redis-server 7.0', () => {
     if (real) expect(await onReal('return gcinfo()')).toBeGreaterThan(0)
   })
 
-  it('math.random is the engine’s generator, not Redis’s rand48 sequence', async () => {
-    const v = await redis.eval('return math.random(1000)')
-    expect(typeof v).toBe('number')
-    expect(v).toBeGreaterThanOrEqual(1)
-    expect(v).toBeLessThanOrEqual(1000)
-  })
-
   it('members of non-integer sets come back in insertion order', async () => {
     await redis.command(['SADD', 'dev:set', 'c', 'a', 'b'])
     expect(await redis.command(['SMEMBERS', 'dev:set'])).toEqual(['c', 'a', 'b'])

@@ -3,6 +3,7 @@ import { createRedisScripting, memoryStore, type RedisScripting } from '../src/i
 import { COLLECTION_CASES } from './corpus/collections.js'
 import { COMMAND_CASES } from './corpus/commands.js'
 import { CONNECTION_CASES } from './corpus/connection.js'
+import { RANDOM_CASES } from './corpus/random.js'
 import { FUNCTION_CASES } from './corpus/functions.js'
 import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
@@ -22,6 +23,7 @@ const CASES: CorpusCase[] = [
   ...STRUCT_CASES,
   ...FUNCTION_CASES,
   ...CONNECTION_CASES,
+  ...RANDOM_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

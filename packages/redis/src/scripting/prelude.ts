@@ -125,6 +125,38 @@ redis.REDIS_VERSION = '7.0.15'
 redis.REDIS_VERSION_NUM = 458767
 BASE.redis = redis
 
+-- Redis's math.random/randomseed (script_lua.c): r is drawn first, then the arguments are
+-- checked as luaL_checkint does (numbers and numeric strings, truncated).
+local function checkint(v, i, fname, n)
+  local x = tonumber(v)
+  if type(v) ~= 'number' and (type(v) ~= 'string' or x == nil) then
+    local got = i > n and 'no value' or type(v)
+    error("bad argument #" .. i .. " to '" .. fname .. "' (number expected, got " .. got .. ")", 3)
+  end
+  return x - x % 1 + ((x < 0 and x % 1 ~= 0) and 1 or 0)
+end
+local floor = math.floor
+math.random = function(...)
+  local r = host().random()
+  local n = select('#', ...)
+  if n == 0 then return r end
+  local a, b = ...
+  if n == 1 then
+    local u = checkint(a, 1, 'random', n)
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    return floor(r * u) + 1
+  end
+  if n == 2 then
+    local l, u = checkint(a, 1, 'random', n), checkint(b, 2, 'random', n)
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    return floor(r * (u - l + 1)) + l
+  end
+  error('wrong number of arguments', 2)
+end
+math.randomseed = function(...)
+  host().randomseed(checkint((...), 1, 'randomseed', select('#', ...)))
+end
+
 local function settle(ok, ...)
   if ok then return ok, ... end
   local e = ...

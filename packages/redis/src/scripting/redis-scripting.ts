@@ -6,6 +6,7 @@ import { CONNECTION_ARITY, type ConnectionServer, type RedisArg, RedisConnection
 import { infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
 import { RunFunctions } from './run-functions.js'
+import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
 import { withScriptLimits } from './script-host.js'
@@ -56,7 +57,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
     limits: { bridgeCalls: 10_000_000, ...options.limits, timeoutMs: Math.max(timeoutMs, REBUILD_TIMEOUT_MS) },
   })
   const scriptHost = withScriptLimits(host, timeoutMs < REBUILD_TIMEOUT_MS ? { timeoutMs } : undefined)
-  host.bridges.register(scriptBridge(options.store, () => running))
+  host.bridges.register(scriptBridge(options.store, () => running, new Rand48()))
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
     running = r && { ...r, log: (level, message) => options.onLog?.(level, message) }
   }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { RedisStore } from '../store/memory-store.js'
 import { ErrorReply, formatG } from '../store/replies.js'
 import { argFromLua, replyToLua } from './lua-values.js'
+import type { Rand48 } from './rand48.js'
 import { sha1hex } from './script-cache.js'
 
 /** What the bridge knows about the script running now (executions are serialised). */
@@ -43,9 +44,10 @@ const NOT_FROM_SCRIPT = new Set([
  * The `__redis` bridge behind `redis.call`/`pcall`, `sha1hex`, `log` and `error_reply`:
  * checks a command as Redis's script path does (known, arity, allowed in scripts, writes in
  * read-only scripts), runs it on the store at the script's frozen time, and hands the
- * reply back in Redis's Lua form.
+ * reply back in Redis's Lua form. `math.random`/`math.randomseed` draw on the server's one
+ * Rand48, as Redis's do.
  */
-export function scriptBridge(store: RedisStore, running: () => RunningScript | undefined) {
+export function scriptBridge(store: RedisStore, running: () => RunningScript | undefined, rand: Rand48) {
   const any = z.any()
   return defineBridge({
     name: '__redis',
@@ -80,6 +82,14 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       fmt14: {
         args: [any],
         handler: (_ctx, n: unknown) => formatG(Number(n), 14),
+      },
+      random: {
+        args: [],
+        handler: () => rand.next(),
+      },
+      randomseed: {
+        args: [any],
+        handler: (_ctx, n: unknown) => rand.seed(Number(n)),
       },
       log10: {
         args: [any],
