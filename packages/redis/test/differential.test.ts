@@ -4,6 +4,7 @@ import { COLLECTION_CASES } from './corpus/collections.js'
 import { COMMAND_CASES } from './corpus/commands.js'
 import { CONNECTION_CASES } from './corpus/connection.js'
 import { RANDOM_CASES } from './corpus/random.js'
+import { RESP3_CASES } from './corpus/resp3.js'
 import { FUNCTION_CASES } from './corpus/functions.js'
 import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
@@ -24,6 +25,7 @@ const CASES: CorpusCase[] = [
   ...FUNCTION_CASES,
   ...CONNECTION_CASES,
   ...RANDOM_CASES,
+  ...RESP3_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
