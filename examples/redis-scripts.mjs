@@ -28,6 +28,22 @@ console.log('orders ->', JSON.stringify(await redis.command(['LRANGE', 'orders',
 console.log('cjson ->', await redis.eval('return cjson.encode({n = 10 / 4, list = {1, 2, 3}})'))
 console.log('tostring(3 / 1) ->', await redis.eval('return tostring(3 / 1)'))
 
+// RESP3 inside a script: HGETALL as a map, ZSCORE as a double, as Redis 7.0 converts them
+await redis.command(['HSET', 'fruit:apple', 'colour', 'red'])
+await redis.command(['ZADD', 'prices', '0.5', 'apple'])
+const resp3 = `redis.setresp(3)
+local h = redis.call('HGETALL', KEYS[1])
+local p = redis.call('ZSCORE', KEYS[2], 'apple')
+return {h.map.colour, p}`
+console.log('RESP3 ->', await redis.eval(resp3, { keys: ['fruit:apple', 'prices'] }))
+
+// a connection with its own MULTI queue: EXEC runs the queued commands back to back
+const conn = redis.connection()
+await conn.command(['MULTI'])
+await conn.command(['INCR', 'visits'])
+await conn.command(['EVAL', "return redis.call('INCRBY', KEYS[1], 10)", '1', 'visits'])
+console.log('EXEC ->', await conn.command(['EXEC']))
+
 // a runaway script is stopped (Redis would answer BUSY); the next call works
 try {
   await redis.eval('while true do end')

@@ -8,7 +8,9 @@
  * redis-server started here while every EVALSHA the client sends is recorded; each timed
  * round then replays N adds followed by N moves (each move takes the job an add left) on
  * both sides, interleaved (polyhost, server, then server, polyhost ...). The first replies
- * of both sides must be equal before anything is timed. Needs /usr/bin/redis-server (or
+ * of both sides must be equal before anything is timed. Also reported: CPU µs per call on
+ * each side (this process's CPU time; the server's own `usec_per_call`), which a loaded
+ * machine distorts less than wall-clock rates. Needs /usr/bin/redis-server (or
  * $REDIS_SERVER); the workspace packages must be built.
  */
 import { spawn } from 'node:child_process'
@@ -30,7 +32,8 @@ const server = await startServer()
 try {
   const recorded = await recordBullmq(server.port)
   const rates = { polyhost: {}, server: {} }
-  for (const s of SCRIPTS) for (const side of Object.keys(rates)) rates[side][s] = []
+  const cpu = { polyhost: {}, server: {} }
+  for (const s of SCRIPTS) for (const side of Object.keys(rates)) [rates[side][s], cpu[side][s]] = [[], []]
   const redis = await createRedisScripting({ store: memoryStore() })
   const client = new Redis({ port: server.port, host: '127.0.0.1' })
   const sides = {
@@ -44,20 +47,32 @@ try {
     for (const name of order) {
       await sides[name].reset()
       for (const s of SCRIPTS) {
+        if (name === 'server') await client.call('CONFIG', 'RESETSTAT')
+        const c0 = process.cpuUsage()
         const t0 = performance.now()
         for (let i = 0; i < N; i++) await sides[name].send(recorded[s].argv)
         rates[name][s].push(N / ((performance.now() - t0) / 1000))
+        const c = process.cpuUsage(c0)
+        cpu[name][s].push(name === 'server' ? await serverUsecPerCall(client) : (c.user + c.system) / N)
       }
     }
   }
   console.log(`BullMQ ${SCRIPTS.join(', ')}: ${N} calls each, ${ROUNDS} rounds (median of rounds)\n`)
-  console.log('| script | @polyhost/redis in-process | redis-server loopback (ioredis) | ratio |')
-  console.log('|---|---|---|---|')
+  console.log(
+    '| script | @polyhost/redis in-process | redis-server loopback (ioredis) | ratio | CPU µs per call: polyhost / redis-server |',
+  )
+  console.log('|---|---|---|---|---|')
   for (const s of SCRIPTS) {
     const p = median(rates.polyhost[s])
     const r = median(rates.server[s])
-    console.log(`| ${s} | ${Math.round(p)}/s | ${Math.round(r)}/s | ${((100 * p) / r).toFixed(0)} % |`)
+    const [cp, cs] = [median(cpu.polyhost[s]), median(cpu.server[s])]
+    console.log(
+      `| ${s} | ${Math.round(p)}/s | ${Math.round(r)}/s | ${((100 * p) / r).toFixed(0)} % | ${Math.round(cp)} / ${Math.round(cs)} |`,
+    )
   }
+  console.log("\nCPU µs: this process during the in-process loop; the server's own `usec_per_call` (INFO")
+  console.log('commandstats, script execution only). On a loaded machine the wall-clock ratio also')
+  console.log('reflects scheduling: a CPU-bound process is starved more than a server answering short requests.')
   client.disconnect()
   await redis.close()
 } finally {
@@ -113,6 +128,13 @@ async function checkSameReplies(sides, recorded) {
     const strip = (x) => show(x).replace(/"processedOn","\d+"/g, '"processedOn","T"')
     if (strip(a) !== strip(b)) throw new Error(`${s}: replies differ\n polyhost: ${show(a)}\n server:   ${show(b)}`)
   }
+}
+
+/** redis-server's own CPU time per EVALSHA since the last CONFIG RESETSTAT. */
+async function serverUsecPerCall(client) {
+  const info = await client.call('INFO', 'commandstats')
+  const m = /cmdstat_evalsha:.*usec_per_call=([\d.]+)/.exec(info)
+  return m ? Number(m[1]) : Number.NaN
 }
 
 function sha1(b) {

@@ -60,6 +60,8 @@ describe('examples', () => {
     expect(out).toMatch(/cjson -> \{.*"n":2\.5/)
     expect(out).toContain('"list":[1,2,3]')
     expect(out).toContain('tostring(3 / 1) -> 3')
+    expect(out).toContain("RESP3 -> [ 'red', '0.5' ]")
+    expect(out).toContain('EXEC -> [ 1, 11 ]')
     expect(out).toMatch(/runaway: LimitExceededError \((timeout|instructions)\)/)
     expect(out).toContain('after runaway -> 0')
   })

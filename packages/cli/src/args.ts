@@ -26,6 +26,8 @@ export const USAGE = `Usage:
                                        typings for script authors (.d.ts / Lua annotations)
   polyhost playground [--port 4321] [--host 127.0.0.1] [--config host.config.mjs]
                                        serve the playground page and HTTP API
+  polyhost redis [--data seed] <command...> | eval <script> [--keys k] [--args a] | run <file>
+                                       Redis commands and scripts on an in-memory keyspace
 
 Options:
   --lang <lua|js>          language (default: from the file extension; eval: lua)

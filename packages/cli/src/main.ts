@@ -8,6 +8,7 @@ import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { captureLogs } from './log-capture.js'
 import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
 import { playgroundCommand } from './playground-command.js'
+import { redisCommand } from './redis-command.js'
 import { escapeForTerminal } from './terminal-text.js'
 import { typesCommand } from './types-command.js'
 
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
   try {
     if (argv[0] === 'types') return await typesCommand(argv.slice(1), io)
     if (argv[0] === 'playground') return await playgroundCommand(argv.slice(1), io)
+    if (argv[0] === 'redis') return await redisCommand(argv.slice(1), io)
     opts = parseCli(argv)
     if (opts.command === 'help') {
       io.stdout(`${USAGE}\n`)

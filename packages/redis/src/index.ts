@@ -1,9 +1,9 @@
 export { ReplyError } from './errors.js'
 export { type ClientReply, textOrBytes } from './scripting/client-shape.js'
+export { type RedisArg, RedisConnection } from './scripting/connection.js'
 export { createRedisLuaEngine } from './scripting/lua-engine.js'
 export {
   createRedisScripting,
-  type RedisArg,
   RedisScripting,
   type RedisScriptingOptions,
   type RedisScriptLimits,

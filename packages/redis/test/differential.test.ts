@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
 import { COLLECTION_CASES } from './corpus/collections.js'
 import { COMMAND_CASES } from './corpus/commands.js'
+import { CONNECTION_CASES } from './corpus/connection.js'
+import { RANDOM_CASES } from './corpus/random.js'
+import { RESP3_CASES } from './corpus/resp3.js'
 import { FUNCTION_CASES } from './corpus/functions.js'
 import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
@@ -20,6 +23,9 @@ const CASES: CorpusCase[] = [
   ...CMSGPACK_CASES,
   ...STRUCT_CASES,
   ...FUNCTION_CASES,
+  ...CONNECTION_CASES,
+  ...RANDOM_CASES,
+  ...RESP3_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -1,4 +1,4 @@
-import { formatG } from '../store/replies.js'
+import { doubleReply, formatG } from '../store/replies.js'
 import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
 
 /** A value as the Lua engine hands it to the host: strings, bytes, numbers, arrays, objects. */
@@ -30,7 +30,8 @@ export function replyToLua(r: Reply): unknown {
 
 /**
  * Decodes what the prelude's `__redis_reply` serialised: `s<len>:<bytes>` bulk,
- * `n<number>;` integer (truncated toward zero as C's `(long long)` cast), `z` nil,
+ * `n<number>;` integer (truncated toward zero as C's `(long long)` cast), `d<number>;` a
+ * double (a `%.17g` bulk string, as a RESP2 caller receives it), `z` nil,
  * `e<len>:` error, `o<len>:` status, `a<n>;` array of n replies.
  */
 export function decodeScriptReply(encoded: unknown): Reply {
@@ -46,11 +47,11 @@ const MIN_LL = -(2 ** 63)
 function readOne(b: Buffer, st: { pos: number }): Reply {
   const tag = String.fromCharCode(b[st.pos++] as number)
   if (tag === 'z') return null
-  if (tag === 'n') {
+  if (tag === 'n' || tag === 'd') {
     const end = b.indexOf(0x3b, st.pos)
     const text = b.toString('latin1', st.pos, end)
     st.pos = end + 1
-    return truncate(text)
+    return tag === 'n' ? truncate(text) : doubleReply(parseDouble(text))
   }
   if (tag === 'a') {
     const end = b.indexOf(0x3b, st.pos)
@@ -70,9 +71,14 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
   return tag === 'e' ? new ErrorReply(text) : new StatusReply(text)
 }
 
-function truncate(text: string): number {
+function parseDouble(text: string): number {
   const lower = text.toLowerCase()
-  const d = lower.includes('inf') ? (lower.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : Number(text)
+  if (lower.includes('nan')) return Number.NaN
+  return lower.includes('inf') ? (lower.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : Number(text)
+}
+
+function truncate(text: string): number {
+  const d = parseDouble(text)
   // out of range and NaN convert to LLONG_MIN on the machines Redis runs on (x86-64 cvttsd2si)
   if (!Number.isFinite(d) || Math.abs(d) >= 2 ** 63) return MIN_LL
   return Math.trunc(d) + 0

@@ -66,11 +66,38 @@ end
 -- FUNCTION LOAD runs library code in "loading" mode: it may register functions, not call Redis
 local loading, registry = false, nil
 
+-- the protocol a script chose with redis.setresp (Redis resets it to 2 for every run)
+local resp = 2
+
+-- RESP3 replies arrive tagged from the host (see resp3.ts): maps, sets and nulls are built here
+local function fromResp3(v)
+  if type(v) ~= 'table' then return v end
+  if rawget(v, 'resp3null') then return nil end
+  local m = rawget(v, 'resp3map')
+  if m then
+    local t = {}
+    for i = 1, #m, 2 do t[fromResp3(m[i])] = fromResp3(m[i + 1]) end
+    return { map = t }
+  end
+  local s = rawget(v, 'resp3set')
+  if s then
+    local t = {}
+    for i = 1, #s do t[fromResp3(s[i])] = true end
+    return { set = t }
+  end
+  if rawget(v, 'ok') ~= nil or rawget(v, 'err') ~= nil or rawget(v, 'double') ~= nil then return v end
+  local out, n = {}, #v
+  for i = 1, n do out[i] = fromResp3(v[i]) end
+  return out
+end
+
 local function run(raise, ...)
   if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
   local e = argError(...)
   local r
-  if e then r = { err = e } else r = host().call({ ... }) end
+  if e then r = { err = e }
+  elseif resp == 3 then r = fromResp3(host().call({ ... }, 3))
+  else r = host().call({ ... }, 2) end
   if raise and type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
   return r
 end
@@ -109,7 +136,7 @@ redis.setresp = function(...)
   local v = ...
   if select('#', ...) ~= 1 then error({ err = 'ERR redis.setresp() requires one argument.' }, 0) end
   if v ~= 2 and v ~= 3 then error({ err = 'ERR RESP version must be 2 or 3.' }, 0) end
-  if v == 3 then error({ err = 'ERR RESP3 replies are not supported by this keyspace' }, 0) end
+  resp = v
 end
 redis.set_repl = function(...)
   if select('#', ...) ~= 1 then error({ err = 'ERR redis.set_repl() requires one argument.' }, 0) end
@@ -124,6 +151,38 @@ redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REP
 redis.REDIS_VERSION = '7.0.15'
 redis.REDIS_VERSION_NUM = 458767
 BASE.redis = redis
+
+-- Redis's math.random/randomseed (script_lua.c): r is drawn first, then the arguments are
+-- checked as luaL_checkint does (numbers and numeric strings, truncated).
+local function checkint(v, i, fname, n)
+  local x = tonumber(v)
+  if type(v) ~= 'number' and (type(v) ~= 'string' or x == nil) then
+    local got = i > n and 'no value' or type(v)
+    error("bad argument #" .. i .. " to '" .. fname .. "' (number expected, got " .. got .. ")", 3)
+  end
+  return x - x % 1 + ((x < 0 and x % 1 ~= 0) and 1 or 0)
+end
+local floor = math.floor
+math.random = function(...)
+  local r = host().random()
+  local n = select('#', ...)
+  if n == 0 then return r end
+  local a, b = ...
+  if n == 1 then
+    local u = checkint(a, 1, 'random', n)
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    return floor(r * u) + 1
+  end
+  if n == 2 then
+    local l, u = checkint(a, 1, 'random', n), checkint(b, 2, 'random', n)
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    return floor(r * (u - l + 1)) + l
+  end
+  error('wrong number of arguments', 2)
+end
+math.randomseed = function(...)
+  host().randomseed(checkint((...), 1, 'randomseed', select('#', ...)))
+end
 
 local function settle(ok, ...)
   if ok then return ok, ... end
@@ -146,7 +205,8 @@ local function encode(v, out)
     if v % 1 == 0 and v < 1e14 and v > -1e14 then out[#out + 1] = 'n' .. tostring(v) .. ';'
     else out[#out + 1] = 'n' .. sformat('%.17g', v) .. ';' end
   elseif t == 'boolean' then
-    out[#out + 1] = v and 'n1;' or 'z'
+    -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
+    if resp == 3 then out[#out + 1] = v and 'n1;' or 'n0;' else out[#out + 1] = v and 'n1;' or 'z' end
   elseif t == 'table' then
     local e = rawget(v, 'err')
     if type(e) == 'string' then
@@ -158,6 +218,50 @@ local function encode(v, out)
     if type(ok) == 'string' then
       out[#out + 1] = 'o' .. #ok .. ':'
       out[#out + 1] = ok
+      return
+    end
+    -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
+    -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
+    local d = rawget(v, 'double')
+    if type(d) == 'number' then
+      out[#out + 1] = 'd' .. sformat('%.17g', d) .. ';'
+      return
+    end
+    local big = rawget(v, 'big_number')
+    if type(big) == 'string' then
+      big = big:gsub('[\\r\\n]', ' ')
+      out[#out + 1] = 's' .. #big .. ':'
+      out[#out + 1] = big
+      return
+    end
+    local vs = rawget(v, 'verbatim_string')
+    if type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
+      local str = rawget(vs, 'string')
+      out[#out + 1] = 's' .. #str .. ':'
+      out[#out + 1] = str
+      return
+    end
+    local map = rawget(v, 'map')
+    if type(map) == 'table' then
+      local mark, n = #out + 1, 0
+      out[mark] = ''
+      for k, x in next, map do
+        encode(k, out)
+        encode(x, out)
+        n = n + 2
+      end
+      out[mark] = 'a' .. n .. ';'
+      return
+    end
+    local set = rawget(v, 'set')
+    if type(set) == 'table' then
+      local mark, n = #out + 1, 0
+      out[mark] = ''
+      for k in next, set do
+        encode(k, out)
+        n = n + 1
+      end
+      out[mark] = 'a' .. n .. ';'
       return
     end
     local mark = #out + 1
@@ -191,7 +295,7 @@ end
 -- Runs library code in loading mode; with no function name, answers what it registered,
 -- else calls that function with (keys, args) and answers its reply like __redis_reply.
 BASE.__redis_library = function(f, fname, keys, args)
-  loading, registry = true, {}
+  loading, registry, resp = true, {}, 2
   local ok, err = rawpcall(f)
   loading = false
   local reg = registry
@@ -214,6 +318,7 @@ BASE.__redis_library = function(f, fname, keys, args)
 end
 
 BASE.__redis_reply = function(f, ...)
+  resp = 2
   local v = f(...)
   local out = {}
   encode(v, out)

@@ -1,9 +1,12 @@
 import { createHost, type Host, LimitExceededError } from '@polyhost/core'
 import type { RedisStore } from '../store/memory-store.js'
 import type { Reply } from '../store/replies.js'
-import { type ClientReply, toClientReply } from './client-shape.js'
+import type { ClientReply } from './client-shape.js'
+import { CONNECTION_ARITY, type ConnectionServer, type RedisArg, RedisConnection } from './connection.js'
+import { infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
 import { RunFunctions } from './run-functions.js'
+import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
 import { withScriptLimits } from './script-host.js'
@@ -28,9 +31,6 @@ export interface RedisScriptingOptions {
   /** Receives `redis.log` lines. */
   readonly onLog?: (level: number, message: string) => void
 }
-
-/** An argument as `command()` takes it: text, or bytes for binary values. */
-export type RedisArg = string | Uint8Array | number
 
 /**
  * Redis 7.0 scripting over a keyspace. `command()` takes Redis's argv and answers in the
@@ -57,7 +57,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
     limits: { bridgeCalls: 10_000_000, ...options.limits, timeoutMs: Math.max(timeoutMs, REBUILD_TIMEOUT_MS) },
   })
   const scriptHost = withScriptLimits(host, timeoutMs < REBUILD_TIMEOUT_MS ? { timeoutMs } : undefined)
-  host.bridges.register(scriptBridge(options.store, () => running))
+  host.bridges.register(scriptBridge(options.store, () => running, new Rand48()))
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
     running = r && { ...r, log: (level, message) => options.onLog?.(level, message) }
   }
@@ -67,9 +67,11 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
 }
 
 /** See createRedisScripting(). */
-export class RedisScripting {
+export class RedisScripting implements ConnectionServer {
   private tail: Promise<unknown> = Promise.resolve()
   private closed = false
+  private connections = 0
+  private readonly main: RedisConnection
 
   /** @internal use createRedisScripting() */
   constructor(
@@ -77,25 +79,30 @@ export class RedisScripting {
     private readonly store: RedisStore,
     private readonly scripts: RunScripts,
     private readonly functions: RunFunctions,
-  ) {}
+  ) {
+    this.main = this.connection()
+  }
+
+  /**
+   * A new client connection (its own name, HELLO protocol and MULTI queue) on this keyspace.
+   * `command()` and `reply()` of this object use one connection of their own.
+   */
+  connection(): RedisConnection {
+    return new RedisConnection(this, ++this.connections)
+  }
 
   /**
    * Runs one command given as Redis argv (`['SET', 'k', 'v']`, `['EVALSHA', sha, '1', 'k']`).
    * Resolves with ioredis `call()` shapes; an error reply rejects with a ReplyError carrying
    * Redis's message. A script past its limits rejects with LimitExceededError.
    */
-  async command(argv: readonly RedisArg[]): Promise<ClientReply> {
-    return toClientReply(await this.reply(argv))
+  command(argv: readonly RedisArg[]): Promise<ClientReply> {
+    return this.main.command(argv)
   }
 
   /** Like command(), but resolves with the raw reply model (errors as ErrorReply values). */
   reply(argv: readonly RedisArg[]): Promise<Reply> {
-    if (this.closed) return Promise.reject(new Error('redis scripting is closed'))
-    const args = argv.map(toBytes)
-    const run = () => this.settled(args)
-    const p = this.tail.then(run, run)
-    this.tail = p.catch(() => undefined)
-    return p
+    return this.main.reply(argv)
   }
 
   /** `EVAL source numkeys ...keys ...args` in a convenient form. */
@@ -116,27 +123,28 @@ export class RedisScripting {
     await this.close()
   }
 
-  // --- internal ---
-
-  /**
-   * Runs one command; after a script was stopped, the engine state that ran it is gone, so a
-   * replacement is built now (running the prelude), inside this call and outside any script's
-   * budget: the next script would otherwise pay for it from its own time limit.
-   */
-  private async settled(argv: Buffer[]): Promise<Reply> {
-    try {
-      return await this.dispatch(argv)
-    } catch (e) {
-      if (e instanceof LimitExceededError) await this.rebuildState()
-      throw e
-    }
+  /** @internal see ConnectionServer */
+  serialise(task: () => Promise<Reply> | Reply): Promise<Reply> {
+    if (this.closed) return Promise.reject(new Error('redis scripting is closed'))
+    const run = () => this.settled(task)
+    const p = this.tail.then(run, run)
+    this.tail = p.catch(() => undefined)
+    return p
   }
 
-  private async rebuildState(): Promise<void> {
-    await this.host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
+  /** @internal see ConnectionServer */
+  arity(name: string): number | undefined {
+    return SCRIPTING_ARITY[name] ?? CONNECTION_ARITY[name] ?? this.store.describe(name)?.arity
   }
 
-  private dispatch(argv: Buffer[]): Promise<Reply> | Reply {
+  /** @internal see ConnectionServer */
+  info(sections: readonly string[]): string {
+    const keys = this.store.execute([Buffer.from('DBSIZE')])
+    return infoText(sections, typeof keys === 'number' ? keys : 0, this.connections)
+  }
+
+  /** @internal see ConnectionServer */
+  dispatch(argv: Buffer[]): Promise<Reply> | Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
     switch (name) {
       case 'eval':
@@ -155,6 +163,26 @@ export class RedisScripting {
         return this.store.execute(argv)
     }
   }
+
+  // --- internal ---
+
+  /**
+   * Runs one command; after a script was stopped, the engine state that ran it is gone, so a
+   * replacement is built now (running the prelude), inside this call and outside any script's
+   * budget: the next script would otherwise pay for it from its own time limit.
+   */
+  private async settled(task: () => Promise<Reply> | Reply): Promise<Reply> {
+    try {
+      return await task()
+    } catch (e) {
+      if (e instanceof LimitExceededError) await this.rebuildState()
+      throw e
+    }
+  }
+
+  private async rebuildState(): Promise<void> {
+    await this.host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
+  }
 }
 
 // --- internal ---
@@ -162,8 +190,14 @@ export class RedisScripting {
 /** The host's own time limit (a state rebuild's budget): generous, the prelude on a loaded machine. */
 const REBUILD_TIMEOUT_MS = 30_000
 
-function toBytes(a: RedisArg): Buffer {
-  if (typeof a === 'string') return Buffer.from(a, 'utf8')
-  if (typeof a === 'number') return Buffer.from(String(a), 'latin1')
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+/** Arity of the scripting commands, as Redis declares them. */
+const SCRIPTING_ARITY: Readonly<Record<string, number>> = {
+  eval: -3,
+  eval_ro: -3,
+  evalsha: -3,
+  evalsha_ro: -3,
+  script: -2,
+  function: -2,
+  fcall: -3,
+  fcall_ro: -3,
 }

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import type { RedisStore } from '../store/memory-store.js'
 import { ErrorReply, formatG } from '../store/replies.js'
 import { argFromLua, replyToLua } from './lua-values.js'
+import type { Rand48 } from './rand48.js'
+import { replyToLua3 } from './resp3.js'
 import { sha1hex } from './script-cache.js'
 
 /** What the bridge knows about the script running now (executions are serialised). */
@@ -37,28 +39,34 @@ const NOT_FROM_SCRIPT = new Set([
   'brpop',
   'brpoplpush',
   'blmove',
+  'bzpopmin',
+  'bzpopmax',
 ])
 
 /**
  * The `__redis` bridge behind `redis.call`/`pcall`, `sha1hex`, `log` and `error_reply`:
  * checks a command as Redis's script path does (known, arity, allowed in scripts, writes in
  * read-only scripts), runs it on the store at the script's frozen time, and hands the
- * reply back in Redis's Lua form.
+ * reply back in Redis's Lua form. `math.random`/`math.randomseed` draw on the server's one
+ * Rand48, as Redis's do.
  */
-export function scriptBridge(store: RedisStore, running: () => RunningScript | undefined) {
+export function scriptBridge(store: RedisStore, running: () => RunningScript | undefined, rand: Rand48) {
   const any = z.any()
   return defineBridge({
     name: '__redis',
     description: 'Redis commands for scripts (used by the redis.* functions)',
     methods: {
       call: {
-        args: [any],
-        handler: (_ctx, argv: unknown) => {
+        args: [any, any],
+        handler: (_ctx, argv: unknown, resp: unknown) => {
           const run = running()
           if (!run) return { err: 'ERR no script is running' }
           const args = (Array.isArray(argv) ? argv : Object.values(argv as object)).map(argFromLua)
           const name = (args[0] as Buffer).toString('latin1').toLowerCase()
           if (NOT_FROM_SCRIPT.has(name)) return { err: 'ERR This Redis command is not allowed from script' }
+          if (name === 'xread' && blocks(args)) {
+            return { err: 'ERR XREAD command is not allowed with BLOCK option from scripts' }
+          }
           const info = store.describe(name)
           if (!info) return { err: 'ERR Unknown Redis command called from script' }
           if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) {
@@ -66,6 +74,7 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
           }
           if (info.write && run.readOnly) return { err: 'ERR Write commands are not allowed from read-only scripts.' }
           const reply = store.execute(args, run.now)
+          if (resp === 3) return replyToLua3(name, args, reply)
           return reply instanceof ErrorReply ? { err: reply.message } : replyToLua(reply)
         },
       },
@@ -81,6 +90,14 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
         args: [any],
         handler: (_ctx, n: unknown) => formatG(Number(n), 14),
       },
+      random: {
+        args: [],
+        handler: () => rand.next(),
+      },
+      randomseed: {
+        args: [any],
+        handler: (_ctx, n: unknown) => rand.seed(Number(n)),
+      },
       log10: {
         args: [any],
         handler: (_ctx, n: unknown) => Math.log10(Number(n)),
@@ -93,6 +110,16 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       },
     },
   })
+}
+
+/** XREAD with a BLOCK option (before STREAMS; a key named "block" does not count). */
+function blocks(args: readonly Buffer[]): boolean {
+  for (const a of args.slice(1)) {
+    const o = a.toString('latin1').toUpperCase()
+    if (o === 'STREAMS') return false
+    if (o === 'BLOCK') return true
+  }
+  return false
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10` calls) from being tail
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random` calls) from being tail
  * calls: `return (redis.call(...))`, or `return select(1, struct.unpack(...))` where
  * several values come back.
  *
@@ -59,9 +59,9 @@ export function protectTailCalls(source: string): string {
 
 // --- internal ---
 
-/** `redis.*`, `cjson.*`, `bit.*`, `math.log10` (a prelude function) and the cmsgpack/struct functions, called. */
+/** `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed` (prelude functions) and the cmsgpack/struct functions, called. */
 const TAIL_CALL =
-  /^\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*log10|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/
+  /^\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random(?:seed)?)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../commands/command.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
+import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
 import { STRING_COMMANDS } from '../commands/strings.js'
@@ -56,9 +57,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
 
 /** Every command the memory store implements, by lower-case name. */
 export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
-  [...STRING_COMMANDS, ...KEY_COMMANDS, ...HASH_COMMANDS, ...LIST_COMMANDS, ...SET_COMMANDS, ...ZSET_COMMANDS, ...STREAM_COMMANDS].map(
-    (c) => [c.name, c],
-  ),
+  [
+    ...STRING_COMMANDS,
+    ...KEY_COMMANDS,
+    ...HASH_COMMANDS,
+    ...LIST_COMMANDS,
+    ...SET_COMMANDS,
+    ...ZSET_COMMANDS,
+    ...STREAM_COMMANDS,
+    ...READ_COMMANDS,
+  ].map((c) => [c.name, c]),
 )
 
 // --- internal ---

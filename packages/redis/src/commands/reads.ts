@@ -1,0 +1,94 @@
+import { keyBytes, keyOf, option, parseInteger } from '../store/args.js'
+import { globMatcher } from '../store/glob.js'
+import type { Keyspace } from '../store/keyspace.js'
+import { ERR, fail, type Reply } from '../store/replies.js'
+import { compareIds, idText, type StreamId } from '../store/stream.js'
+import { arg, commands } from './command.js'
+
+/**
+ * XREAD (non-blocking: BLOCK is accepted and answers at once, as Redis runs it inside
+ * scripts and as a replay needs it) and SCAN.
+ */
+export const READ_COMMANDS = commands([
+  ['xread', -4, 'r', xread],
+  ['scan', -2, 'r', scan],
+])
+
+// --- internal ---
+
+function xread(ks: Keyspace, a: Buffer[]): Reply {
+  let count = 0
+  let i = 0
+  for (; i < a.length; i++) {
+    const o = option(a[i])
+    if (o === 'COUNT' && i + 1 < a.length) {
+      count = Math.max(0, parseInteger(arg(a, ++i)))
+    } else if (o === 'BLOCK' && i + 1 < a.length) {
+      const ms = parseInteger(arg(a, ++i), 'ERR timeout is not an integer or out of range')
+      if (ms < 0) fail('ERR timeout is negative')
+    } else if (o === 'STREAMS') {
+      break
+    } else fail(ERR.syntax)
+  }
+  const rest = a.slice(i + 1)
+  if (i >= a.length || rest.length === 0 || rest.length % 2 !== 0) {
+    fail("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
+  }
+  const n = rest.length / 2
+  const from: StreamId[] = []
+  for (let k = 0; k < n; k++) {
+    const idArg = (rest[n + k] as Buffer).toString('latin1')
+    const key = keyOf(rest[k] as Buffer)
+    if (idArg === '$') from.push(ks.read(key, 'stream')?.lastId ?? { ms: 0, seq: 0 })
+    else if (idArg === '>') fail('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.')
+    else from.push(parseReadId(idArg))
+  }
+  const out: Reply[] = []
+  for (let k = 0; k < n; k++) {
+    const key = rest[k] as Buffer
+    const s = ks.read(keyOf(key), 'stream')
+    const after = from[k] as StreamId
+    if (!s || compareIds(s.lastId, after) <= 0) continue
+    const entries: Reply[] = []
+    for (let j = s.lowerBound(after); j < s.size && (count === 0 || entries.length < count); j++) {
+      const e = s.entries[j]
+      if (e && compareIds(e.id, after) > 0) entries.push([Buffer.from(idText(e.id)), [...e.fields]])
+    }
+    if (entries.length) out.push([Buffer.from(key), entries])
+  }
+  return out.length ? out : null
+}
+
+function parseReadId(s: string): StreamId {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s)
+  if (!m) fail('ERR Invalid stream ID specified as stream command argument')
+  return { ms: Number(m[1]), seq: m[2] === undefined ? 0 : Number(m[2]) }
+}
+
+/**
+ * SCAN over the live keys in insertion order: the cursor is a position in that order. Redis's
+ * cursor walks its hash table, so batch boundaries and order differ from a server's; a full
+ * iteration returns every key that existed throughout it, as Redis guarantees.
+ */
+function scan(ks: Keyspace, a: Buffer[]): Reply {
+  const cursor = parseInteger(arg(a, 0), 'ERR invalid cursor')
+  if (cursor < 0) fail('ERR invalid cursor')
+  let count = 10
+  let match: ((s: string) => boolean) | undefined
+  let type: string | undefined
+  for (let i = 1; i < a.length; i += 2) {
+    const o = option(a[i])
+    const v = a[i + 1]
+    if (!v) fail(ERR.syntax)
+    if (o === 'COUNT') {
+      count = parseInteger(v)
+      if (count < 1) fail(ERR.syntax)
+    } else if (o === 'MATCH') match = globMatcher(keyOf(v))
+    else if (o === 'TYPE') type = v.toString('latin1').toLowerCase()
+    else fail(ERR.syntax)
+  }
+  const keys = ks.keys()
+  const end = Math.min(keys.length, cursor + count)
+  const picked = keys.slice(cursor, end).filter((k) => (!match || match(k)) && (!type || ks.get(k)?.type === type))
+  return [Buffer.from(String(end >= keys.length ? 0 : end)), picked.map(keyBytes)]
+}

@@ -1,0 +1,214 @@
+import { ErrorReply, OK, type Reply, StatusReply } from '../store/replies.js'
+import { type ClientReply, toClientReply } from './client-shape.js'
+
+/** An argument as `command()` takes it: text, or bytes for binary values. */
+export type RedisArg = string | Uint8Array | number
+
+/** What a connection needs from the server it talks to. */
+export interface ConnectionServer {
+  /** Runs `task` when every earlier command of every connection has finished. */
+  serialise(task: () => Promise<Reply> | Reply): Promise<Reply>
+  /** Runs one command (scripts, functions, the store), already serialised. */
+  dispatch(argv: Buffer[]): Promise<Reply> | Reply
+  /** Arity of a command, undefined when unknown (MULTI refuses to queue it). */
+  arity(name: string): number | undefined
+  /** INFO's text for the given sections (all when empty). */
+  info(sections: readonly string[]): string
+}
+
+/**
+ * One client connection: its name, protocol version and MULTI queue. Commands of all
+ * connections of one RedisScripting run one at a time; `EXEC` runs its queued commands
+ * back to back, so no other connection's command comes between them.
+ */
+export class RedisConnection {
+  private name: Buffer | undefined
+  private protocol = 2
+  private queued: Buffer[][] | undefined
+  private dirty = false
+  private closed = false
+
+  /** @internal use RedisScripting.connection() */
+  constructor(
+    private readonly server: ConnectionServer,
+    /** The connection's id, as `CLIENT ID` and `HELLO` show it. */
+    readonly id: number,
+  ) {}
+
+  /** Runs one command, answering in ioredis `call()` shapes (an error reply rejects). */
+  async command(argv: readonly RedisArg[]): Promise<ClientReply> {
+    return toClientReply(await this.reply(argv))
+  }
+
+  /** Like command(), with the raw reply model (errors as ErrorReply values). */
+  reply(argv: readonly RedisArg[]): Promise<Reply> {
+    if (this.closed) return Promise.reject(new Error('Connection is closed.'))
+    const args = argv.map(toBytes)
+    return this.server.serialise(() => this.handle(args))
+  }
+
+  // --- internal ---
+
+  private handle(argv: Buffer[]): Promise<Reply> | Reply {
+    const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
+    if (this.queued && !IMMEDIATE_IN_MULTI.has(name)) return this.enqueue(name, argv)
+    switch (name) {
+      case 'multi':
+        if (this.queued) return new ErrorReply('ERR MULTI calls can not be nested')
+        if (argv.length !== 1) return arityError(name)
+        this.queued = []
+        this.dirty = false
+        return OK
+      case 'exec':
+        return this.exec(argv)
+      case 'discard':
+        if (!this.queued) return new ErrorReply('ERR DISCARD without MULTI')
+        this.queued = undefined
+        return OK
+      case 'watch':
+        if (this.queued) return new ErrorReply('ERR WATCH inside MULTI is not allowed')
+        return this.direct(name, argv)
+      case 'quit':
+        this.closed = true
+        return OK
+      default:
+        return this.direct(name, argv)
+    }
+  }
+
+  private enqueue(name: string, argv: Buffer[]): Reply {
+    const arity = this.server.arity(name) ?? CONNECTION_ARITY[name]
+    if (arity === undefined) {
+      this.dirty = true
+      return unknownCommand(argv)
+    }
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      this.dirty = true
+      return arityError(name)
+    }
+    ;(this.queued as Buffer[][]).push(argv)
+    return new StatusReply('QUEUED')
+  }
+
+  private async exec(argv: Buffer[]): Promise<Reply> {
+    const queued = this.queued
+    if (!queued) return new ErrorReply('ERR EXEC without MULTI')
+    if (argv.length !== 1) return arityError('exec')
+    this.queued = undefined
+    if (this.dirty) return new ErrorReply('EXECABORT Transaction discarded because of previous errors.')
+    const replies: Reply[] = []
+    for (const c of queued) replies.push(await this.direct(c[0]?.toString('latin1').toLowerCase() ?? '', c))
+    return replies
+  }
+
+  /** Connection commands here; everything else to the server. */
+  private direct(name: string, argv: Buffer[]): Promise<Reply> | Reply {
+    switch (name) {
+      case 'hello':
+        return this.hello(argv)
+      case 'client':
+        return this.client(argv)
+      case 'info':
+        return Buffer.from(this.server.info(argv.slice(1).map((a) => a.toString('latin1').toLowerCase())))
+      case 'watch':
+      case 'unwatch':
+        return OK
+      default:
+        return this.server.dispatch(argv)
+    }
+  }
+
+  private hello(argv: Buffer[]): Reply {
+    if (argv.length > 1) {
+      const text = (argv[1] as Buffer).toString('latin1')
+      const v = /^-?\d+$/.test(text) ? Number(text) : Number.NaN
+      if (!Number.isSafeInteger(v)) return new ErrorReply('ERR Protocol version is not an integer or out of range')
+      for (let i = 2; i < argv.length; i++) {
+        const o = (argv[i] as Buffer).toString('latin1')
+        const upper = o.toUpperCase()
+        if (upper === 'AUTH' && i + 2 < argv.length) i += 2
+        else if (upper === 'SETNAME' && i + 1 < argv.length) {
+          const bad = validName(argv[++i] as Buffer)
+          if (bad) return bad
+        } else return new ErrorReply(`ERR Syntax error in HELLO option '${o}'`)
+      }
+      if (v < 2 || v > 3) return new ErrorReply('NOPROTO unsupported protocol version')
+      for (let i = 2; i < argv.length; i++) {
+        if ((argv[i] as Buffer).toString('latin1').toUpperCase() === 'SETNAME') this.name = nameOrNone(argv[i + 1] as Buffer)
+      }
+      this.protocol = v
+    }
+    const b = (s: string) => Buffer.from(s)
+    const reply: Reply[] = [b('server'), b('redis'), b('version'), b('7.0.15'), b('proto'), this.protocol, b('id'), this.id]
+    return [...reply, b('mode'), b('standalone'), b('role'), b('master'), b('modules'), []]
+  }
+
+  private client(argv: Buffer[]): Reply {
+    const sub = (argv[1] as Buffer | undefined)?.toString('latin1') ?? ''
+    switch (sub.toLowerCase()) {
+      case 'setname': {
+        if (argv.length !== 3) return arityError('client|setname')
+        const bad = validName(argv[2] as Buffer)
+        if (bad) return bad
+        this.name = nameOrNone(argv[2] as Buffer)
+        return OK
+      }
+      case 'getname':
+        return argv.length === 2 ? (this.name ?? null) : arityError('client|getname')
+      case 'id':
+        return argv.length === 2 ? this.id : arityError('client|id')
+      default:
+        return new ErrorReply(`ERR unknown subcommand '${sub}'. Try CLIENT HELP.`)
+    }
+  }
+}
+
+/** Arity of the commands a connection answers itself. */
+export const CONNECTION_ARITY: Readonly<Record<string, number>> = {
+  multi: 1,
+  exec: 1,
+  discard: 1,
+  watch: -2,
+  unwatch: 1,
+  quit: -1,
+  hello: -1,
+  client: -2,
+  info: -1,
+}
+
+/** An argument as bytes. */
+export function toBytes(a: RedisArg): Buffer {
+  if (typeof a === 'string') return Buffer.from(a, 'utf8')
+  if (typeof a === 'number') return Buffer.from(String(a), 'latin1')
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+}
+
+/** Redis's reply to a command it does not know. */
+export function unknownCommand(argv: readonly Buffer[]): ErrorReply {
+  const shown = argv
+    .slice(1)
+    .map((a) => `'${a.toString('latin1')}' `)
+    .join('')
+  return new ErrorReply(`ERR unknown command '${argv[0]?.toString('latin1') ?? ''}', with args beginning with: ${shown}`)
+}
+
+// --- internal ---
+
+/** Commands that run at once inside MULTI instead of being queued. */
+const IMMEDIATE_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit'])
+
+function arityError(name: string): ErrorReply {
+  return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
+}
+
+/** Redis accepts names of characters '!'..'~' only. */
+function validName(name: Buffer): ErrorReply | undefined {
+  for (const c of name) {
+    if (c < 0x21 || c > 0x7e) return new ErrorReply('ERR Client names cannot contain spaces, newlines or special characters.')
+  }
+  return undefined
+}
+
+function nameOrNone(name: Buffer): Buffer | undefined {
+  return name.length ? Buffer.from(name) : undefined
+}

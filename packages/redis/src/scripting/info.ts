@@ -1,0 +1,31 @@
+/**
+ * INFO's text: the fields a client library reads (BullMQ reads `redis_version` and
+ * `maxmemory_policy`) in Redis 7.0's section layout. Counters a server keeps (memory,
+ * commands processed, uptime) are not modelled and are left out.
+ */
+export function infoText(sections: readonly string[], keys: number, connections: number): string {
+  const wanted = sections.filter((s) => s !== 'default' && s !== 'all' && s !== 'everything')
+  const out: string[] = []
+  for (const [name, lines] of Object.entries(sectionsOf(keys, connections))) {
+    if (wanted.length && !wanted.includes(name.toLowerCase())) continue
+    if (name === 'Keyspace' && keys === 0) {
+      out.push('# Keyspace\r\n')
+      continue
+    }
+    out.push(`# ${name}\r\n${lines.map((l) => `${l}\r\n`).join('')}`)
+  }
+  return out.join('\r\n')
+}
+
+// --- internal ---
+
+function sectionsOf(keys: number, connections: number): Record<string, string[]> {
+  return {
+    Server: ['redis_version:7.0.15', 'redis_mode:standalone', 'arch_bits:64', 'multiplexing_api:none', 'process_id:0', 'tcp_port:0'],
+    Clients: [`connected_clients:${connections}`, 'blocked_clients:0'],
+    Memory: ['maxmemory:0', 'maxmemory_human:0B', 'maxmemory_policy:noeviction'],
+    Persistence: ['loading:0', 'rdb_changes_since_last_save:0'],
+    Replication: ['role:master', 'connected_slaves:0'],
+    Keyspace: [`db0:keys=${keys},expires=0,avg_ttl=0`],
+  }
+}

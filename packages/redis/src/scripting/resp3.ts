@@ -1,0 +1,62 @@
+import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
+
+/** Commands whose RESP3 reply is a map (field → value) where RESP2 has a flat array. */
+const MAPS = new Set(['hgetall', 'xread'])
+/** Commands whose RESP3 reply is a set. */
+const SETS = new Set(['smembers', 'sinter', 'sunion', 'sdiff'])
+/** Commands whose reply is a score: a RESP3 double (an array of them for ZMSCORE). */
+const DOUBLES = new Set(['zscore', 'zincrby', 'zmscore', 'zadd'])
+/** Commands whose WITHSCORES reply becomes [member, double] pairs. */
+const WITH_SCORES = new Set(['zrange', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore'])
+
+/**
+ * A command's reply as a script that called `redis.setresp(3)` sees it, in the tagged form
+ * the prelude turns into Redis's Lua values: `{resp3map = {k, v, ...}}` → `{map = {[k] = v}}`,
+ * `{resp3set = {...}}` → `{set = {[m] = true}}`, `{resp3null = true}` → nil (a hole in an
+ * array), `{double = n}` as is. Which commands answer maps, sets and doubles in RESP3 is
+ * Redis 7.0's (HGETALL, XREAD; SMEMBERS, SINTER, SUNION, SDIFF; scores of ZSCORE, ZMSCORE,
+ * ZINCRBY, ZADD INCR, WITHSCORES ranges, ZPOPMIN/ZPOPMAX).
+ */
+export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): unknown {
+  if (r === null) return NULL
+  if (r instanceof ErrorReply) return { err: r.message }
+  if (r instanceof StatusReply) return { ok: r.status }
+  if (typeof r === 'number') return r
+  if (Buffer.isBuffer(r)) return DOUBLES.has(name) ? double(r) : r
+  const list = r as readonly Reply[]
+  // XREAD's RESP2 reply is [[key, entries], ...]; HGETALL's is flat
+  if (name === 'xread') return { resp3map: list.flatMap((pair) => (pair as readonly Reply[]).map(plain)) }
+  if (MAPS.has(name)) return { resp3map: list.map(plain) }
+  if (SETS.has(name)) return { resp3set: list.map(plain) }
+  if (name === 'zmscore') return list.map((x) => (Buffer.isBuffer(x) ? double(x) : NULL))
+  if (WITH_SCORES.has(name) && args.some((a) => a.toString('latin1').toUpperCase() === 'WITHSCORES')) return pairs(list)
+  if (name === 'zpopmin' || name === 'zpopmax') return args.length > 2 ? pairs(list) : scoreLast(list)
+  return list.map(plain)
+}
+
+// --- internal ---
+
+const NULL = { resp3null: true }
+
+function plain(r: Reply): unknown {
+  if (r === null) return NULL
+  if (r instanceof ErrorReply) return { err: r.message }
+  if (r instanceof StatusReply) return { ok: r.status }
+  if (typeof r === 'number' || Buffer.isBuffer(r)) return r
+  return (r as readonly Reply[]).map(plain)
+}
+
+function double(b: Buffer): { double: number } {
+  const t = b.toString('latin1')
+  return { double: t === 'inf' ? Number.POSITIVE_INFINITY : t === '-inf' ? Number.NEGATIVE_INFINITY : Number(t) }
+}
+
+function pairs(list: readonly Reply[]): unknown[] {
+  const out: unknown[] = []
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i], double(list[i + 1] as Buffer)])
+  return out
+}
+
+function scoreLast(list: readonly Reply[]): unknown {
+  return list.map((x, i) => (i === list.length - 1 && Buffer.isBuffer(x) ? double(x) : plain(x)))
+}
