@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api'
 import { type ExecutionResult, InvalidArgumentError } from '@polyhost/core'
-import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions } from 'bullmq'
+import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
@@ -34,6 +34,11 @@ export interface ScriptQueueOptions {
    * with QueueUnavailableError (default 5000 ms).
    */
   readonly connectTimeoutMs?: number
+  /**
+   * BullMQ's own telemetry (`new BullMQOtel()` from `bullmq-otel`): its spans for adding jobs
+   * join this package's spans (telemetry.ts), which need no option.
+   */
+  readonly telemetry?: Telemetry
 }
 
 /** BullMQ job options `enqueue` passes through. */
@@ -109,7 +114,11 @@ export class ScriptQueue {
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
-    this.bull = new Queue(options.name, { connection: options.connection, prefix })
+    this.bull = new Queue(options.name, {
+      connection: options.connection,
+      prefix,
+      ...(options.telemetry && { telemetry: options.telemetry }),
+    })
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
     this.scripts = new ScriptRegistry(this.redis, this.keys)

@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api'
 import { CancelledError, type Host } from '@polyhost/core'
-import { type Job, type RedisOptions as ConnectionOptions, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
+import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { reportError } from './connection-errors.js'
@@ -38,6 +38,8 @@ export interface ScriptWorkerOptions {
    * rate limit; `false`: no `job` bridge.
    */
   readonly progress?: ProgressOptions | false
+  /** BullMQ's own telemetry (`new BullMQOtel()` from `bullmq-otel`): its spans for taking and processing jobs. */
+  readonly telemetry?: Telemetry
 }
 
 /**
@@ -80,6 +82,7 @@ export class ScriptWorker {
       ...(options.lockDuration !== undefined && { lockDuration: options.lockDuration }),
       ...(options.stalledInterval !== undefined && { stalledInterval: options.stalledInterval }),
       ...(options.maxStalledCount !== undefined && { maxStalledCount: options.maxStalledCount }),
+      ...(options.telemetry && { telemetry: options.telemetry }),
     }
     // three parameters: BullMQ hands the processor an AbortSignal only then
     this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)

@@ -41,9 +41,15 @@ export function inSpan<T>(
   })
 }
 
-/** Starts a span that the caller ends; `activate` runs code with it as the active span. */
+/**
+ * Starts a span that the caller ends; `activate` runs code with it as the active span. A span
+ * active where it starts that is not its parent (BullMQ's own `process` span, with
+ * `bullmq-otel`) becomes a link.
+ */
 export function startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context): Span {
-  return tracer().startSpan(name, { kind, attributes }, parent)
+  const here = trace.getSpanContext(context.active())
+  const links = here && trace.isSpanContextValid(here) && here.spanId !== trace.getSpanContext(parent)?.spanId ? [{ context: here }] : []
+  return tracer().startSpan(name, { kind, attributes, links }, parent)
 }
 
 /** Runs `fn` with `span` active (its children, and bridge handlers' spans, nest under it). */

@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Host } from '@polyhost/core'
+import { BullMQOtel } from 'bullmq-otel'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker, type ScriptQueue, type ScriptWorker } from '../src/index.js'
 import { connection, testHost, uniqueName } from './support.js'
@@ -34,11 +35,13 @@ afterAll(async () => {
 })
 
 /** The spans of one job: its enqueue span, then each attempt's job span with its execute span. */
-function spansOf(jobId: string) {
+function spansOf(jobId: string, queueName = queue.bull.name) {
   const all = exporter.getFinishedSpans()
-  const enqueue = all.find((s) => s.name === 'polyhost.queue.enqueue' && s.attributes['messaging.message.id'] === jobId)
+  // job ids count per queue: the queue's name tells two jobs '1' apart
+  const of = (s: ReadableSpan) => s.attributes['messaging.message.id'] === jobId && s.attributes['messaging.destination.name'] === queueName
+  const enqueue = all.find((s) => s.name === 'polyhost.queue.enqueue' && of(s))
   const jobs = all
-    .filter((s) => s.name === 'polyhost.queue.job' && s.attributes['messaging.message.id'] === jobId)
+    .filter((s) => s.name === 'polyhost.queue.job' && of(s))
     .sort((a, b) => Number(a.attributes['polyhost.job.attempt']) - Number(b.attributes['polyhost.job.attempt']))
   const executions = jobs.map((j) => all.find((s) => s.name === 'polyhost.execute' && parentId(s) === j.spanContext().spanId))
   return { enqueue, jobs, executions }
@@ -98,5 +101,35 @@ describe('OpenTelemetry spans', () => {
     expect(jobs.map((s) => s.attributes['polyhost.outcome'])).toEqual(['retry', 'completed'])
     expect(jobs.map((s) => parentId(s))).toEqual([enqueue?.spanContext().spanId, enqueue?.spanContext().spanId])
     expect(jobs[0]?.attributes['polyhost.tenant']).toBe('t2')
+  })
+})
+
+describe('with BullMQ telemetry (bullmq-otel)', () => {
+  it("BullMQ's own spans join: its add span under the enqueue span, its process span linked from the job span", async () => {
+    const name = uniqueName('bullotel')
+    const telemetry = new BullMQOtel({ tracerName: 'bullmq' })
+    const q = createScriptQueue({ connection: connection(), name, telemetry })
+    const w = createScriptWorker({ connection: connection(), name, host, telemetry })
+    try {
+      await w.ready()
+      const job = await q.enqueue({ script: { language: 'lua', source: 'return 7' }, tenant: 'acme' })
+      expect((await job.result()).value).toBe(7)
+      await expect.poll(() => spansOf(job.id, name).executions.length).toBe(1)
+      const { enqueue, jobs } = spansOf(job.id, name)
+      const traceId = enqueue?.spanContext().traceId
+      const bull = exporter
+        .getFinishedSpans()
+        .filter((s) => s.instrumentationScope.name === 'bullmq' && s.spanContext().traceId === traceId)
+      // BullMQ's add span nests under the enqueue span
+      expect(bull.some((s) => s.kind === SpanKind.PRODUCER && parentId(s) === enqueue?.spanContext().spanId)).toBe(true)
+      // BullMQ's process span starts a trace of its own: the job span links to it
+      const process = exporter.getFinishedSpans().find((s) => s.instrumentationScope.name === 'bullmq' && s.name === `process ${name}`)
+      expect(process?.kind).toBe(SpanKind.CONSUMER)
+      expect(jobs[0]?.links.map((l) => l.context.spanId)).toEqual([process?.spanContext().spanId])
+      expect(jobs[0]?.spanContext().traceId).toBe(traceId)
+    } finally {
+      await w.close()
+      await q.close()
+    }
   })
 })
