@@ -24,7 +24,7 @@ const CHILD = new URL('../children/queue-worker-child.mjs', import.meta.url)
  */
 export async function queueJobs(ctx) {
   const jobs = ctx.quick ? 200 : 2000
-  const rounds = ctx.quick ? 1 : 3
+  const rounds = ctx.quick ? 1 : 5
   const names = {
     raw: `raw BullMQ processor, ${jobs} jobs`,
     inproc: `@polyhost/queue, Lua 'return x + 1', ${jobs} jobs`,
@@ -55,12 +55,16 @@ export async function queueJobs(ctx) {
   let n = 0
   const fresh = (what) => `${what}-${n++}`
   try {
+    // both sides construct their worker when the clock starts (connecting is part of the sample)
     const raw = async () => {
       const name = fresh('raw')
       const queue = new Queue(name, { connection })
       await queue.addBulk(Array.from({ length: jobs }, (_, x) => ({ name: 'add', data: { x } })))
-      const worker = new Worker(name, async (job) => job.data.x + 1, { connection, concurrency: CONCURRENCY, autorun: false })
-      const ms = await timeCompletions(worker, jobs, () => worker.run())
+      let worker
+      const ms = await timeCompletions(jobs, () => {
+        worker = new Worker(name, async (job) => job.data.x + 1, { connection, concurrency: CONCURRENCY })
+        return worker
+      })
       await worker.close()
       await queue.close()
       return ms / jobs
@@ -70,11 +74,18 @@ export async function queueJobs(ctx) {
       const queue = q.createScriptQueue({ connection, name, fairness: 'none' })
       const handles = await enqueueTiny(queue, jobs)
       const results = awaitResults ? handles.map((h) => h.result()) : []
-      const worker = q.createScriptWorker({ connection, name, host, concurrency: CONCURRENCY })
-      const t0 = performance.now()
-      const ms = awaitResults
-        ? await Promise.all(results).then(() => performance.now() - t0)
-        : await timeCompletions(worker.bull, jobs, () => worker.ready())
+      let worker
+      const start = () => {
+        worker = q.createScriptWorker({ connection, name, host, concurrency: CONCURRENCY })
+        return worker.bull
+      }
+      let ms
+      if (awaitResults) {
+        const t0 = performance.now()
+        start()
+        await Promise.all(results)
+        ms = performance.now() - t0
+      } else ms = await timeCompletions(jobs, start)
       await worker.close()
       await queue.close()
       return ms / jobs
@@ -155,13 +166,12 @@ function enqueueTiny(queue, jobs) {
   return queue.enqueueMany(Array.from({ length: jobs }, (_, x) => ({ request: { script, globals: { x } } })))
 }
 
-/** Milliseconds from `start()` until `worker` has emitted `jobs` completions. */
-async function timeCompletions(worker, jobs, start) {
-  let done = 0
-  const finished = new Promise((resolve) => worker.on('completed', () => ++done === jobs && resolve()))
+/** Milliseconds from `start()` (which makes a running BullMQ worker) until it has completed `jobs` jobs. */
+async function timeCompletions(jobs, start) {
   const t0 = performance.now()
-  await start()
-  await finished
+  const worker = start()
+  let done = 0
+  await new Promise((resolve) => worker.on('completed', () => ++done === jobs && resolve()))
   return performance.now() - t0
 }
 
