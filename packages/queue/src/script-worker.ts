@@ -8,6 +8,7 @@ import { storeError } from './stored-errors.js'
 import { finishJob, startJob } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
+import { runScript } from './redis-scripts.js'
 import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
 import { type ProgressOptions, ProgressReporter, registerJobBridge } from './job-progress.js'
 import { withJobScope } from './job-scope.js'
@@ -186,7 +187,7 @@ export class ScriptWorker {
     } catch (e) {
       await progress?.flush()
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
-      await this.redis.eval(STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
+      await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
       // aborted by BullMQ itself (lock lost, forced close): the job belongs elsewhere now
       const failure = failureFor(e, marks, !running.byUser && controller.signal.aborted)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
