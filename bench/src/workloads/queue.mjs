@@ -1,5 +1,5 @@
 import { fork, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { measureManual, unavailable } from '../harness.mjs'
@@ -7,6 +7,8 @@ import { timeRatio } from '../ratios.mjs'
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
 const CONCURRENCY = 8
+/** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100
 const CHILD = new URL('../children/queue-worker-child.mjs', import.meta.url)
 
 /**
@@ -61,10 +63,12 @@ export async function queueJobs(ctx) {
       const queue = new Queue(name, { connection })
       await queue.addBulk(Array.from({ length: jobs }, (_, x) => ({ name: 'add', data: { x } })))
       let worker
+      const cpu = cpuMeter(server.process.pid)
       const ms = await timeCompletions(jobs, () => {
         worker = new Worker(name, async (job) => job.data.x + 1, { connection, concurrency: CONCURRENCY })
         return worker
       })
+      cpuPerJob.raw.push(cpu() / jobs)
       await worker.close()
       await queue.close()
       return ms / jobs
@@ -80,12 +84,16 @@ export async function queueJobs(ctx) {
         return worker.bull
       }
       let ms
+      const cpu = cpuMeter(server.process.pid)
       if (awaitResults) {
         const t0 = performance.now()
         start()
         await Promise.all(results)
         ms = performance.now() - t0
-      } else ms = await timeCompletions(jobs, start)
+      } else {
+        ms = await timeCompletions(jobs, start)
+        cpuPerJob.inproc.push(cpu() / jobs)
+      }
       await worker.close()
       await queue.close()
       return ms / jobs
@@ -112,10 +120,13 @@ export async function queueJobs(ctx) {
       return ms / (jobs - before)
     }
     const samples = { raw: [], inproc: [], results: [], one: [], two: [] }
+    const cpuPerJob = { raw: [], inproc: [] }
     const runs = { raw, inproc: scripted(false), results: scripted(true), one: processes(1), two: processes(2) }
     // warm-up: JIT, the compile cache, redis-server's script cache
     await raw()
     await runs.inproc()
+    cpuPerJob.raw.length = 0
+    cpuPerJob.inproc.length = 0
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? Object.keys(runs) : Object.keys(runs).reverse()
       for (const k of order) samples[k].push(await runs[k]())
@@ -126,6 +137,13 @@ export async function queueJobs(ctx) {
       rows.push(await measureManual(specs[k], async () => list[i++], list.length, false))
     }
     const by = Object.fromEntries(Object.keys(samples).map((k, i) => [k, rows[i]]))
+    const cpuRows = {}
+    for (const k of ['raw', 'inproc']) {
+      let i = 0
+      const spec = { ...specs[k], name: `${specs[k].name}: CPU of this process + redis-server` }
+      cpuRows[k] = await measureManual(spec, async () => cpuPerJob[k][i++], cpuPerJob[k].length, false)
+      rows.push(cpuRows[k])
+    }
     const ratios = [
       timeRatio({
         label: 'Queue jobs/s vs raw BullMQ (same Redis, concurrency 8)',
@@ -133,6 +151,13 @@ export async function queueJobs(ctx) {
         a: by.raw,
         b: by.inproc,
         goal: { min: 0.8 },
+      }),
+      timeRatio({
+        label: 'Queue vs raw BullMQ, CPU per job (node + redis-server)',
+        language: 'lua',
+        a: cpuRows.raw,
+        b: cpuRows.inproc,
+        goal: {},
       }),
       timeRatio({ label: 'Queue jobs/s with result() awaited vs raw BullMQ', language: 'lua', a: by.raw, b: by.results, goal: {} }),
       timeRatio({ label: 'Queue jobs/s, 2 worker processes vs 1', language: 'lua', a: by.one, b: by.two, goal: {} }),
@@ -156,6 +181,7 @@ function result(rows, jobs, ratios) {
     notes: [
       `Each sample queues ${jobs} jobs, then times a worker (concurrency ${CONCURRENCY}) from its start to its last completion; jobs/s = 1000 / (ms per job). Ratios above 1× mean the queue is faster.`,
       'The raw processor returns `job.data.x + 1`; the queue runs the Lua script `return x + 1` with `x` as a global, through host.execute, storing the value and logs and checking for a cancel per job.',
+      "The CPU rows add this process's CPU time (process.cpuUsage) and redis-server's (/proc/PID/stat) over a sample, per job: on a machine shared with other loads, wall-clock time also counts waiting for a core, CPU time does not.",
       'Worker processes each hold their own host; on a machine with 2 cores shared with redis-server and the producer, 2 processes can gain less than 2×.',
     ],
   }
@@ -173,6 +199,22 @@ async function timeCompletions(jobs, start) {
   let done = 0
   await new Promise((resolve) => worker.on('completed', () => ++done === jobs && resolve()))
   return performance.now() - t0
+}
+
+/** A meter of CPU milliseconds spent by this process and process `pid` (Linux /proc) since it was made. */
+function cpuMeter(pid) {
+  const now = () => {
+    const { user, system } = process.cpuUsage()
+    let other = 0
+    try {
+      // fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      other = ((Number(f[11]) + Number(f[12])) * 1000) / TICKS
+    } catch {}
+    return (user + system) / 1000 + other
+  }
+  const t0 = now()
+  return () => now() - t0
 }
 
 async function startRedis() {
