@@ -48,6 +48,15 @@ const bad = await queue.enqueue({ script: { language: 'lua', source: 'local x = 
 const e = await bad.result().catch((err) => err)
 console.log(`bad -> ${e.name} ${e.code} at ${e.scriptName}:${e.line}`)
 
+// progress: the script reports through the `job` bridge; the producer listens. Writes are
+// rate-limited (one per 250 ms by default): a report inside the interval replaces the waiting one
+const batch = await queue.enqueue({
+  script: { language: 'lua', source: 'for i = 1, 4 do rates.wait(150) job.progress(i * 25) end return "imported"' },
+})
+const stop = await batch.on('progress', (p) => console.log(`  progress ${p}%`))
+console.log('batch ->', (await batch.result()).value, '- last progress', await batch.progress())
+stop()
+
 // a job waiting on I/O: cancel() from any process aborts it on the worker that runs it
 const slow = await queue.enqueue({ script: { language: 'lua', source: 'return rates.wait(5000)' } })
 await sleep(300)

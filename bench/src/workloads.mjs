@@ -4,6 +4,7 @@ import { coldStart } from './workloads/cold-start.mjs'
 import { conversion } from './workloads/conversion.mjs'
 import { cpu } from './workloads/cpu.mjs'
 import { memory } from './workloads/memory.mjs'
+import { queueJobs } from './workloads/queue.mjs'
 import { tiny } from './workloads/tiny.mjs'
 import { workers } from './workloads/workers.mjs'
 
@@ -32,4 +33,5 @@ export const WORKLOADS = [
   { id: 6, name: 'cold-start', run: coldStart },
   { id: 7, name: 'memory', run: memory },
   { id: 8, name: 'workers', run: workers },
+  { id: 9, name: 'queue', run: queueJobs },
 ]

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks'
 import { MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
@@ -48,6 +49,8 @@ export class Execution {
   private disposed = false
   /** The result was built: its logs belong to the caller now. */
   private delivered = false
+  /** The caller's async context, for bridge calls that arrive from elsewhere (see keepCallerScope). */
+  private callerScope: AsyncResource | undefined
 
   private setup: ExecutionInit
 
@@ -149,8 +152,20 @@ export class Execution {
     this.bridgeCalls++
     const max = this.init.limits.bridgeCalls
     if (max !== false && this.bridgeCalls > max) throw this.trip('bridgeCalls', this.bridgeCalls, max)
-    const out = invokeBridge(this, path, args, refuseAsync)
+    const out = this.callerScope
+      ? this.callerScope.runInAsyncScope(invokeBridge, undefined, this, path, args, refuseAsync)
+      : invokeBridge(this, path, args, refuseAsync)
     return out instanceof Promise ? this.race(out) : out
+  }
+
+  /**
+   * Called where `host.execute` was called (synchronously, in the caller's async context) by
+   * engines whose bridge calls arrive from another thread's messages: handlers then run in the
+   * caller's context as they do inline, so its AsyncLocalStorage (and tracing context) reach
+   * them. Inline engines need not: their handlers are called within the execution.
+   */
+  keepCallerScope(): void {
+    this.callerScope ??= new AsyncResource('PolyhostExecution')
   }
 
   /** Settles like `p`, or rejects with the fatal error as soon as the execution ends. */

@@ -78,6 +78,7 @@ export {
   type TypingsSource,
 } from './typings/index.js'
 export type { WorkerIsolationOptions, WorkerResourceLimits } from './worker-isolation-options.js'
+export { decodeError, encodeError, type ErrorClassCodec, registerErrorClass, type WireError } from './worker/wire-errors.js'
 export {
   type Limits,
   type LimitName,

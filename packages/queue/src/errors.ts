@@ -1,5 +1,5 @@
-import { PolyhostError } from '@polyhost/core'
-import { retryMarks } from './retry-scope.js'
+import { PolyhostError, registerErrorClass } from '@polyhost/core'
+import { outsideJobScope, retryMarks } from './job-scope.js'
 
 /** A job named a script (`ref`, optionally `version`) the registry does not hold. */
 export class ScriptNotFoundError extends PolyhostError {
@@ -47,7 +47,24 @@ export class RetryableError extends PolyhostError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
     // the script may let the bridge failure escape as a ScriptRuntimeError that no longer
-    // carries this object: the running job remembers it was thrown (see retry-scope.ts)
+    // carries this object: the running job remembers it was thrown (see job-scope.ts)
     retryMarks()?.push(message)
   }
 }
+
+/**
+ * Redis did not answer: at `enqueue` (or `schedule`), no connection within the queue's
+ * `connectTimeoutMs`, or ioredis gave up on the command. Nothing was enqueued by the call
+ * that failed this way before a connection existed; it is safe to call again.
+ */
+export class QueueUnavailableError extends PolyhostError {
+  override readonly name = 'QueueUnavailableError'
+  readonly code = 'E_QUEUE_UNAVAILABLE'
+}
+
+// these classes cross worker threads and Redis as core's do (@polyhost/core's error codec);
+// a rebuilt RetryableError is a copy, not a new failure: it adds no retry mark
+registerErrorClass('ScriptNotFoundError', { fields: ['ref', 'version'], rebuild: (_, f) => new ScriptNotFoundError(f.ref, f.version) })
+registerErrorClass('JobFailedError', { fields: ['jobId'], rebuild: (m, f) => new JobFailedError(m, String(f.jobId)) })
+registerErrorClass('QueueUnavailableError', { fields: [], rebuild: (m) => new QueueUnavailableError(m) })
+registerErrorClass('RetryableError', { fields: [], rebuild: (m) => outsideJobScope(() => new RetryableError(m)) })

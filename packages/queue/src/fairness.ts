@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys.js'
+import { runScript } from './redis-scripts.js'
 
 /**
  * Fair service between tenants on open-source BullMQ (its per-group fairness is a paid
@@ -13,7 +14,9 @@ export const MAX_PRIORITY = 2 ** 21 - 1
 
 /** Priorities for `count` jobs of `tenant`, and its pending count raised by `count`. */
 export async function fairPriorities(redis: Redis, keys: QueueKeys, tenant: string, count: number): Promise<number[]> {
-  const first = Number(await redis.eval(ASSIGN, 3, keys.virtualTime, keys.tenantNext, keys.tenantPending, tenant, count, MAX_PRIORITY))
+  const first = Number(
+    await runScript(redis, ASSIGN, 3, keys.virtualTime, keys.tenantNext, keys.tenantPending, tenant, count, MAX_PRIORITY),
+  )
   // past BullMQ's highest priority the order degrades to FIFO among the clamped jobs
   return Array.from({ length: count }, (_, i) => Math.min(first + i, MAX_PRIORITY))
 }
@@ -23,13 +26,13 @@ export async function fairPriorities(redis: Redis, keys: QueueKeys, tenant: stri
  * (fair jobs) the virtual time advanced to the job's priority.
  */
 export async function startJob(redis: Redis, keys: QueueKeys, jobId: string, fairPriority: number): Promise<{ cancelled: boolean }> {
-  const r = await redis.eval(START, 2, keys.cancelled(jobId), keys.virtualTime, fairPriority)
+  const r = await runScript(redis, START, 2, keys.cancelled(jobId), keys.virtualTime, fairPriority)
   return { cancelled: r === 1 }
 }
 
 /** Lowers `tenant`'s pending count once its job has ended for good. */
 export async function finishJob(redis: Redis, keys: QueueKeys, tenant: string): Promise<void> {
-  await redis.eval(FINISH, 1, keys.tenantPending, tenant)
+  await runScript(redis, FINISH, 1, keys.tenantPending, tenant)
 }
 
 /** Jobs enqueued per tenant (fair queues) that have not ended yet. */

@@ -1,6 +1,6 @@
-export { type StoredError, rebuildError, storeError } from './error-codec.js'
-export { JobFailedError, RetryableError, ScriptNotFoundError } from './errors.js'
+export { JobFailedError, QueueUnavailableError, RetryableError, ScriptNotFoundError } from './errors.js'
 export { MAX_PRIORITY } from './fairness.js'
+export { type JobProgress, jobBridge, type ProgressOptions } from './job-progress.js'
 export { isRetryable } from './retry-policy.js'
 export type { ScriptRequest, ScriptSource } from './request-schema.js'
 export {

@@ -2,9 +2,10 @@ import { CancelledError, type ExecutionResult } from '@polyhost/core'
 import { Job, type Queue, QueueEvents, type RedisOptions as ConnectionOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { reportError } from './connection-errors.js'
-import { rebuildError, type StoredError } from './error-codec.js'
 import { JobFailedError } from './errors.js'
+import type { JobProgress } from './job-progress.js'
 import { ERROR_FIELD, type QueueKeys } from './keys.js'
+import { rebuildError } from './stored-errors.js'
 import { decodeValue } from './value-codec.js'
 
 /** What a completed job holds as its BullMQ return value. */
@@ -23,6 +24,7 @@ export interface StoredResult {
 export class JobResults {
   private events: Promise<QueueEvents> | undefined
   private readonly waiters = new Map<string, Waiter[]>()
+  private readonly progressListeners = new Map<string, Set<(progress: JobProgress) => void>>()
 
   constructor(
     private readonly bull: Queue,
@@ -59,6 +61,21 @@ export class JobResults {
     return done
   }
 
+  /**
+   * Calls `listener` with each progress job `jobId` reports, from the time the returned promise
+   * resolves until the job ends or the returned function is called.
+   */
+  async onProgress(jobId: string, listener: (progress: JobProgress) => void): Promise<() => void> {
+    await this.start()
+    let set = this.progressListeners.get(jobId)
+    if (!set) this.progressListeners.set(jobId, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0 && this.progressListeners.get(jobId) === set) this.progressListeners.delete(jobId)
+    }
+  }
+
   /** Stops listening; pending waits reject with CancelledError. */
   async close(): Promise<void> {
     for (const id of [...this.waiters.keys()]) this.settle(id, () => Promise.reject(new CancelledError('queue closed')))
@@ -75,9 +92,22 @@ export class JobResults {
       const last = (await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
       const events = new QueueEvents(this.bull.name, { connection: this.connection, prefix: this.prefix, lastEventId: last })
       events.on('error', (e: Error) => reportError(this.bull, e))
-      events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, async () => decodeResult(returnvalue)))
-      events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, () => this.failure(jobId, failedReason)))
-      events.on('removed', ({ jobId }) => this.settle(jobId, () => this.removed(jobId)))
+      // a job that ended reports no more progress: its listeners go
+      events.on('completed', ({ jobId, returnvalue }) => {
+        this.progressListeners.delete(jobId)
+        this.settle(jobId, async () => decodeResult(returnvalue))
+      })
+      events.on('failed', ({ jobId, failedReason }) => {
+        this.progressListeners.delete(jobId)
+        this.settle(jobId, () => this.failure(jobId, failedReason))
+      })
+      events.on('removed', ({ jobId }) => {
+        this.progressListeners.delete(jobId)
+        this.settle(jobId, () => this.removed(jobId))
+      })
+      events.on('progress', ({ jobId, data }) => {
+        for (const listener of this.progressListeners.get(jobId) ?? []) listener(data as JobProgress)
+      })
       await events.waitUntilReady()
       return events
     })()
@@ -97,7 +127,7 @@ export class JobResults {
 
   private async failure(jobId: string, reason: string): Promise<never> {
     const stored = await this.redis.hget(this.keys.job(jobId), ERROR_FIELD)
-    throw stored ? rebuildError(JSON.parse(stored) as StoredError, jobId) : new JobFailedError(reason || 'job failed', jobId)
+    throw stored ? rebuildError(stored, jobId) : new JobFailedError(reason || 'job failed', jobId)
   }
 
   private async removed(jobId: string): Promise<never> {

@@ -34,6 +34,8 @@ export const jobDataSchema = z
     limits: z.record(z.string(), z.number().nonnegative()).optional(),
     /** Fair queues: the tenant key the job's priority was drawn for (fairness.ts). */
     fair: z.string().optional(),
+    /** The enqueue span's context, when tracing records (telemetry.ts). */
+    trace: z.object({ t: z.string(), s: z.string(), f: z.number() }).strict().optional(),
   })
   .strict()
 

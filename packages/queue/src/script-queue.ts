@@ -1,12 +1,16 @@
-import type { ExecutionResult } from '@polyhost/core'
-import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions } from 'bullmq'
+import { context } from '@opentelemetry/api'
+import { type ExecutionResult, InvalidArgumentError } from '@polyhost/core'
+import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
+import type { JobProgress } from './job-progress.js'
 import { JobResults } from './job-results.js'
 import { CANCEL_MARKER_TTL_S, type QueueKeys, queueKeys } from './keys.js'
+import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { ScriptRegistry } from './script-registry.js'
+import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
 import { encodeValue } from './value-codec.js'
 
 /** Options of {@link createScriptQueue}. */
@@ -25,6 +29,16 @@ export interface ScriptQueueOptions {
    * given an explicit `priority` keeps it and bypasses the fair order. `'none'`: plain FIFO.
    */
   readonly fairness?: 'tenant' | 'none'
+  /**
+   * How long `enqueue`/`schedule` wait for Redis when it is not connected before rejecting
+   * with QueueUnavailableError (default 5000 ms).
+   */
+  readonly connectTimeoutMs?: number
+  /**
+   * BullMQ's own telemetry (`new BullMQOtel()` from `bullmq-otel`): its spans for adding jobs
+   * join this package's spans (telemetry.ts), which need no option.
+   */
+  readonly telemetry?: Telemetry
 }
 
 /** BullMQ job options `enqueue` passes through. */
@@ -55,6 +69,16 @@ export interface ScriptJob {
   result(options?: { timeoutMs?: number }): Promise<ExecutionResult>
   /** Cancels the job: removed if it waits, aborted (AbortSignal) on whichever worker runs it. */
   cancel(): Promise<void>
+  /** The last progress its script reported (`job.progress(value)`), or undefined before any. */
+  progress(): Promise<JobProgress | undefined>
+  /**
+   * Calls `listener` with each progress the script reports, from the time the returned promise
+   * resolves until the job ends or the function it resolves with is called.
+   *
+   * @example
+   * const stop = await job.on('progress', (p) => console.log('progress', p))
+   */
+  on(event: 'progress', listener: (progress: JobProgress) => void): Promise<() => void>
 }
 
 /** Default job options: retries help only with transient failures (see the README). */
@@ -84,23 +108,30 @@ export class ScriptQueue {
   private readonly results: JobResults
   private readonly defaults: EnqueueOptions
   private readonly fair: boolean
+  private readonly connectTimeoutMs: number
 
   constructor(options: ScriptQueueOptions) {
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
-    this.bull = new Queue(options.name, { connection: options.connection, prefix })
+    this.bull = new Queue(options.name, {
+      connection: options.connection,
+      prefix,
+      ...(options.telemetry && { telemetry: options.telemetry }),
+    })
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
     this.scripts = new ScriptRegistry(this.redis, this.keys)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
     this.defaults = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions }
     this.fair = (options.fairness ?? 'tenant') === 'tenant'
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   }
 
   /**
    * Validates `request`, pins a `ref` to its latest version, and adds the job. Rejects with
-   * InvalidArgumentError (bad request) or ScriptNotFoundError (unknown ref or version).
+   * InvalidArgumentError (bad request), ScriptNotFoundError (unknown ref or version) or
+   * QueueUnavailableError (Redis not reachable within `connectTimeoutMs`).
    */
   async enqueue(request: ScriptRequest, options: EnqueueOptions = {}): Promise<ScriptJob> {
     const [job] = await this.enqueueMany([{ request, options }])
@@ -109,27 +140,9 @@ export class ScriptQueue {
 
   /** Enqueues many jobs in one BullMQ bulk add (one MULTI); see {@link enqueue}. */
   async enqueueMany(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
-    const prepared = await Promise.all(
-      items.map(async (it) => ({ data: await this.jobData(it.request, true), opts: { ...this.defaults, ...it.options } })),
-    )
-    if (this.fair) {
-      const byTenant = new Map<string, typeof prepared>()
-      for (const p of prepared) {
-        if (p.opts.priority !== undefined) continue
-        p.data.fair = tenantOf(p.data)
-        const group = byTenant.get(p.data.fair)
-        if (group) group.push(p)
-        else byTenant.set(p.data.fair, [p])
-      }
-      for (const [tenant, group] of byTenant) {
-        const priorities = await fairPriorities(this.redis, this.keys, tenant, group.length)
-        group.forEach((p, i) => {
-          p.opts.priority = priorities[i]
-        })
-      }
-    }
-    const jobs = await this.bull.addBulk(prepared.map((p) => ({ name: 'execute', data: p.data, opts: p.opts })))
-    return jobs.map((j) => this.job(j.id as string))
+    return this.add(items).catch((e) => {
+      throw asUnavailable(e, 'enqueue')
+    })
   }
 
   /** A handle for a job enqueued anywhere (by its id). */
@@ -138,6 +151,15 @@ export class ScriptQueue {
       id,
       result: (o) => this.results.wait(id, o?.timeoutMs),
       cancel: () => this.cancel(id),
+      progress: async () => {
+        const raw = await this.redis.hget(this.keys.job(id), 'progress')
+        // BullMQ stores 0 for a job that reported nothing
+        return raw === null ? undefined : (JSON.parse(raw) as JobProgress)
+      },
+      on: (event, listener) => {
+        if (event !== 'progress') return Promise.reject(new InvalidArgumentError(`job.on: unknown event '${String(event)}'`))
+        return this.results.onProgress(id, listener)
+      },
     }
   }
 
@@ -168,6 +190,7 @@ export class ScriptQueue {
     request: ScriptRequest,
     options: Pick<EnqueueOptions, 'attempts' | 'backoff' | 'priority'> = {},
   ): Promise<void> {
+    await whenReady(this.redis, this.connectTimeoutMs, 'schedule')
     const data = await this.jobData(request, false)
     await this.bull.upsertJobScheduler(id, { ...timing }, { name: 'execute', data, opts: { ...this.defaults, ...options } })
   }
@@ -209,6 +232,47 @@ export class ScriptQueue {
   }
 
   // --- internal ---
+
+  private add(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
+    const attributes = {
+      'messaging.system': 'bullmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': this.bull.name,
+      'messaging.batch.message_count': items.length,
+    }
+    return inSpan(SPAN.enqueue, SpanKind.PRODUCER, attributes, context.active(), async (span) => {
+      await whenReady(this.redis, this.connectTimeoutMs, 'enqueue')
+      const trace = carrierOf(span)
+      const prepared = await Promise.all(
+        items.map(async (it) => ({
+          data: { ...(await this.jobData(it.request, true)), ...(trace && { trace }) },
+          opts: { ...this.defaults, ...it.options },
+        })),
+      )
+      if (this.fair) await this.assignFairPriorities(prepared)
+      const jobs = await this.bull.addBulk(prepared.map((p) => ({ name: 'execute', data: p.data, opts: p.opts })))
+      const [only] = prepared
+      if (only && jobs.length === 1) span.setAttributes({ 'messaging.message.id': jobs[0]?.id ?? '', ...jobAttributes(only.data) })
+      return jobs.map((j) => this.job(j.id as string))
+    })
+  }
+
+  private async assignFairPriorities(prepared: { data: JobData; opts: EnqueueOptions }[]): Promise<void> {
+    const byTenant = new Map<string, typeof prepared>()
+    for (const p of prepared) {
+      if (p.opts.priority !== undefined) continue
+      p.data.fair = tenantOf(p.data)
+      const group = byTenant.get(p.data.fair)
+      if (group) group.push(p)
+      else byTenant.set(p.data.fair, [p])
+    }
+    for (const [tenant, group] of byTenant) {
+      const priorities = await fairPriorities(this.redis, this.keys, tenant, group.length)
+      group.forEach((p, i) => {
+        p.opts.priority = priorities[i]
+      })
+    }
+  }
 
   private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
     const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')

@@ -1,16 +1,20 @@
+import { context } from '@opentelemetry/api'
 import { CancelledError, type Host } from '@polyhost/core'
-import { type Job, type RedisOptions as ConnectionOptions, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
+import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { reportError } from './connection-errors.js'
-import { storeError } from './error-codec.js'
+import { storeError } from './stored-errors.js'
 import { finishJob, startJob } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
+import { runScript } from './redis-scripts.js'
 import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
+import { type ProgressOptions, ProgressReporter, registerJobBridge } from './job-progress.js'
+import { withJobScope } from './job-scope.js'
 import { failureFor } from './retry-policy.js'
-import { withRetryScope } from './retry-scope.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
+import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan } from './telemetry.js'
 import { decodeValue, encodeValue } from './value-codec.js'
 
 /** Options of {@link createScriptWorker}. */
@@ -30,6 +34,13 @@ export interface ScriptWorkerOptions {
   readonly maxStalledCount?: number
   /** Script versions kept in memory (they never change; default 500). */
   readonly scriptCacheSize?: number
+  /**
+   * `job.progress(value)` for scripts (the `job` bridge, registered on `host` once) and its
+   * rate limit; `false`: no `job` bridge.
+   */
+  readonly progress?: ProgressOptions | false
+  /** BullMQ's own telemetry (`new BullMQOtel()` from `bullmq-otel`): its spans for taking and processing jobs. */
+  readonly telemetry?: Telemetry
 }
 
 /**
@@ -63,6 +74,7 @@ export class ScriptWorker {
     this.subscriber = new Redis(options.connection as IORedisOptions)
     this.registry = new ScriptRegistry(this.redis, this.keys)
     this.cache = new LRUCache({ max: options.scriptCacheSize ?? 500 })
+    if (options.progress !== false) registerJobBridge(options.host)
     const bullOptions: WorkerOptions = {
       connection: options.connection,
       prefix: options.prefix ?? 'bull',
@@ -71,6 +83,7 @@ export class ScriptWorker {
       ...(options.lockDuration !== undefined && { lockDuration: options.lockDuration }),
       ...(options.stalledInterval !== undefined && { stalledInterval: options.stalledInterval }),
       ...(options.maxStalledCount !== undefined && { maxStalledCount: options.maxStalledCount }),
+      ...(options.telemetry && { telemetry: options.telemetry }),
     }
     // three parameters: BullMQ hands the processor an AbortSignal only then
     this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)
@@ -111,39 +124,79 @@ export class ScriptWorker {
 
   private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResult> {
     const id = job.id as string
+    const span = startSpan(
+      SPAN.job,
+      SpanKind.CONSUMER,
+      {
+        'messaging.system': 'bullmq',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': this.bull.name,
+        'messaging.message.id': id,
+        'polyhost.job.attempt': job.attemptsMade + 1,
+      },
+      parentOf(job.data),
+    )
     const controller = new AbortController()
     const onAbort = () => controller.abort(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     const running = { controller, byUser: false }
     this.running.set(id, running)
     let fair: string | undefined
-    const { marks, run } = withRetryScope(async () => {
-      const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
-      fair = data.fair
-      // after registering: a cancel published from here on aborts; one before left the marker
-      const { cancelled } = await startJob(this.redis, this.keys, id, fair === undefined ? 0 : (job.opts.priority ?? 0))
-      if (cancelled) {
-        running.byUser = true
-        throw new CancelledError(`job ${id} was cancelled`)
-      }
-      return this.options.host.execute({ ...(await this.source(data)), ...this.runOptions(data), signal: controller.signal })
-    })
+    const marks: string[] = []
+    const progress =
+      this.options.progress === false
+        ? undefined
+        : new ProgressReporter(
+            (v) => job.updateProgress(v),
+            (e) => reportError(this.bull, e),
+            this.options.progress,
+          )
+    const run = withJobScope({ marks, ...(progress && { progress }) }, () =>
+      activate(span, async () => {
+        const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
+        fair = data.fair
+        span.setAttributes(jobAttributes(data))
+        // after registering: a cancel published from here on aborts; one before left the marker
+        const { cancelled } = await startJob(this.redis, this.keys, id, fair === undefined ? 0 : (job.opts.priority ?? 0))
+        if (cancelled) {
+          running.byUser = true
+          throw new CancelledError(`job ${id} was cancelled`)
+        }
+        const source = await this.source(data)
+        const attributes = {
+          ...(source.language !== undefined && { 'polyhost.script.language': source.language }),
+          'polyhost.script.name': source.name ?? '',
+        }
+        return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
+          const r = await this.options.host.execute({ ...source, ...this.runOptions(data), signal: controller.signal })
+          x.setAttribute('polyhost.outcome', 'ok')
+          return r
+        })
+      }),
+    )
     try {
       const r = await run
+      // the last progress lands before the job completes
+      await progress?.flush()
       const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
       // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
       if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
       if (fair !== undefined) await this.finish(fair)
+      span.setAttribute('polyhost.outcome', 'completed')
       return stored
     } catch (e) {
+      await progress?.flush()
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
-      await this.redis.eval(STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, JSON.stringify(storeError(e)))
+      await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
       // aborted by BullMQ itself (lock lost, forced close): the job belongs elsewhere now
       const failure = failureFor(e, marks, !running.byUser && controller.signal.aborted)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       if (fair !== undefined && last) await this.finish(fair)
+      failed(span, e)
+      span.setAttribute('polyhost.outcome', running.byUser ? 'cancelled' : last ? 'failed' : 'retry')
       throw failure
     } finally {
+      span.end()
       this.running.delete(id)
       signal?.removeEventListener('abort', onAbort)
     }

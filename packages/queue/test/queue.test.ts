@@ -2,7 +2,15 @@ import { once } from 'node:events'
 import type { Host } from '@polyhost/core'
 import { CancelledError, InvalidArgumentError, LimitExceededError, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createScriptQueue, createScriptWorker, type ScriptQueue, ScriptNotFoundError, type ScriptWorker } from '../src/index.js'
+import {
+  createScriptQueue,
+  createScriptWorker,
+  QueueUnavailableError,
+  type ScriptQueue,
+  ScriptNotFoundError,
+  type ScriptWorker,
+} from '../src/index.js'
+import { freePort } from './redis-global-setup.js'
 import { bridgeEvents, connection, testHost, uniqueName } from './support.js'
 
 let host: Host
@@ -204,6 +212,31 @@ describe('bad input', () => {
     const raw = await queue.bull.add('execute', { v: 1, script: { source: 42 } }, { attempts: 3 })
     await expect(queue.job(raw.id as string).result()).rejects.toThrow(InvalidArgumentError)
   })
+
+  for (const fairness of ['tenant', 'none'] as const) {
+    it(`Redis unreachable at enqueue (fairness '${fairness}'): QueueUnavailableError within the connect timeout`, async () => {
+      const down = createScriptQueue({
+        connection: { host: '127.0.0.1', port: await freePort() },
+        name: uniqueName('down'),
+        fairness,
+        connectTimeoutMs: 300,
+      })
+      down.bull.on('error', () => undefined)
+      const t0 = performance.now()
+      const e = await down.enqueue({ script: { language: 'lua', source: 'return 1' }, tenant: 't' }).catch((x) => x)
+      const ms = performance.now() - t0
+      expect(e).toBeInstanceOf(QueueUnavailableError)
+      expect(e).toMatchObject({
+        code: 'E_QUEUE_UNAVAILABLE',
+        message: expect.stringMatching(/not reachable \(no connection within 300 ms\)/),
+      })
+      expect(ms).toBeLessThan(5000)
+      await expect(down.schedule('s', { every: 1000 }, { script: { language: 'lua', source: 'return 1' } })).rejects.toBeInstanceOf(
+        QueueUnavailableError,
+      )
+      await down.close()
+    })
+  }
 
   it('a script removed after enqueue: ScriptNotFoundError from the worker', async () => {
     const id = uniqueName('s')

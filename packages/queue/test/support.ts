@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createHost, defineBridge, type Host } from '@polyhost/core'
+import { createHost, defineBridge, type Host, type HostOptions } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { inject } from 'vitest'
@@ -27,8 +27,8 @@ export function uniqueName(what: string): string {
  * A host with both engines and the test bridges: `flaky.call(key, failures)` throws a
  * RetryableError for its first `failures` calls per key, `calls.count(key)` reads that count.
  */
-export async function testHost(): Promise<Host> {
-  const host = await createHost({ engines: [luaEngine(), jsEngine()], limits: { timeoutMs: 2000 } })
+export async function testHost(options: Partial<HostOptions> = {}): Promise<Host> {
+  const host = await createHost({ engines: [luaEngine(), jsEngine()], limits: { timeoutMs: 2000 }, ...options })
   const seen = new Map<string, number>()
   host.bridges.register(
     defineBridge({

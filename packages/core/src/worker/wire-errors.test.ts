@@ -5,11 +5,13 @@ import {
   CancelledError,
   ConversionError,
   EngineCrashedError,
+  InterruptedError,
   LimitExceededError,
+  PolyhostError,
   ScriptRuntimeError,
   ScriptSyntaxError,
 } from '../errors.js'
-import { decodeError, encodeError } from './wire-errors.js'
+import { decodeError, encodeError, registerErrorClass } from './wire-errors.js'
 
 const roundTrip = (e: unknown) => decodeError(structuredClone(encodeError(e)))
 
@@ -24,6 +26,7 @@ describe('errors across threads', () => {
       [new PolicyError('limits.timeoutMs', 'too loose'), { field: 'limits.timeoutMs' }],
       [new CancelledError('execution cancelled'), {}],
       [new EngineCrashedError('worker crashed'), {}],
+      [new InterruptedError('another execution on its worker overran'), { retryable: true }],
     ]
     for (const [original, fields] of cases) {
       const back = roundTrip(original)
@@ -40,5 +43,36 @@ describe('errors across threads', () => {
     expect(roundTrip('just a string').message).toBe('just a string')
     const withFn = roundTrip(new ScriptRuntimeError('x', 's.js', 1, 1, undefined, { f: () => 1 }))
     expect((withFn as ScriptRuntimeError).thrown).toBeUndefined()
+  })
+
+  it('keeps the code of a class this side does not know, and a cause that is an error', () => {
+    const foreign = Object.assign(new Error('upstream 503'), { name: 'UpstreamError', code: 'E_UPSTREAM' })
+    const back = roundTrip(new BridgeError('http.get: upstream 503', 'http.get', { cause: foreign }))
+    expect(back).toBeInstanceOf(BridgeError)
+    expect(back.cause).toMatchObject({ name: 'UpstreamError', code: 'E_UPSTREAM', message: 'upstream 503' })
+    // across two boundaries (host → worker thread → host) the unknown class keeps its name
+    expect(decodeError(structuredClone(encodeError(back))).cause).toMatchObject({ name: 'UpstreamError', code: 'E_UPSTREAM' })
+  })
+
+  it('rebuilds a registered package class with its fields; core classes cannot be replaced', () => {
+    class QuotaError extends PolyhostError {
+      override readonly name = 'QuotaError'
+      readonly code = 'E_QUOTA'
+      constructor(readonly quota: string) {
+        super(`quota ${quota} used up`)
+      }
+    }
+    registerErrorClass('QuotaError', { fields: ['quota'], rebuild: (_, f) => new QuotaError(f.quota) })
+    const back = roundTrip(new BridgeError('kv.put: quota', 'kv.put', { cause: new QuotaError('writes') }))
+    expect(back.cause).toBeInstanceOf(QuotaError)
+    expect(back.cause).toMatchObject({ quota: 'writes', code: 'E_QUOTA' })
+    expect(() => registerErrorClass('LimitExceededError', { fields: [], rebuild: (m) => new Error(m) })).toThrow(/core error class/)
+  })
+
+  it('rebuilds an unknown class with the caller’s fallback', () => {
+    const w = encodeError(Object.assign(new Error('gone'), { name: 'Whatever' }))
+    const back = decodeError(w, { unknown: (x) => new CancelledError(`fallback: ${x.message}`) })
+    expect(back).toBeInstanceOf(CancelledError)
+    expect(back.message).toBe('gone')
   })
 })

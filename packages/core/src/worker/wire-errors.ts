@@ -6,6 +6,7 @@ import {
   ConversionError,
   EngineCrashedError,
   EngineNotFoundError,
+  InterruptedError,
   InvalidArgumentError,
   LimitExceededError,
   PoolExhaustedError,
@@ -15,87 +16,116 @@ import {
 } from '../errors.js'
 
 /**
- * An error as it crosses the thread boundary. Structured clone keeps only `name`, `message`
- * and `stack` of built-in errors, so each typed error travels as its fields and is rebuilt as
- * the same class on the other side (`instanceof` keeps working for callers and engines).
+ * An error as data: what crosses a thread boundary (structured clone keeps only `name`,
+ * `message` and `stack` of built-in errors) or is stored beside a job in Redis. Each typed
+ * error travels as its fields and is rebuilt as the same class on the other side, so
+ * `instanceof`, `code`, the limit name and the script position survive.
  */
 export interface WireError {
   readonly name: string
   readonly message: string
+  /** The error's `code` when it has a string one (also kept for classes this side does not know). */
+  readonly code?: string
   readonly fields?: Readonly<Record<string, unknown>>
+  /** The error's `cause`, when that is an error (two levels at most). */
+  readonly cause?: WireError
 }
 
-/** Encodes any thrown value; unknown classes become `{ name, message }`. */
+/** How one error class crosses: the own fields it carries, and how it is made again from them. */
+export interface ErrorClassCodec {
+  /** Own fields to carry besides `message` and `code`; values that cannot be cloned are dropped. */
+  readonly fields: readonly string[]
+  // biome-ignore lint/suspicious/noExplicitAny: the fields were written by encodeError for this class
+  rebuild(message: string, fields: Record<string, any>): Error
+}
+
+/**
+ * Lets a package's own error classes cross like core's (`RetryableError`, `ScriptNotFoundError`
+ * of @polyhost/queue): registered by class name, process-wide. Core's classes cannot be replaced.
+ *
+ * @example
+ * registerErrorClass('ScriptNotFoundError', { fields: ['ref', 'version'], rebuild: (_, f) => new ScriptNotFoundError(f.ref, f.version) })
+ */
+export function registerErrorClass(name: string, codec: ErrorClassCodec): void {
+  if (CORE.has(name)) throw new InvalidArgumentError(`registerErrorClass: '${name}' is a core error class`)
+  CLASSES.set(name, codec)
+}
+
+/** Encodes any thrown value; classes not registered keep their name, message and code. */
 export function encodeError(e: unknown): WireError {
-  if (!(e instanceof Error)) return { name: 'Error', message: typeof e === 'string' ? e : String(e) }
-  const f = e as unknown as Record<string, unknown>
-  switch (e.name) {
-    case 'LimitExceededError':
-      return { name: e.name, message: e.message, fields: { limit: f.limit, used: f.used, max: f.max } }
-    case 'BridgeError':
-      return { name: e.name, message: e.message, fields: { path: f.path } }
-    case 'ConversionError':
-      return { name: e.name, message: e.message, fields: { path: f.path, reason: f.reason } }
-    case 'ScriptSyntaxError':
-      return { name: e.name, message: e.message, fields: { scriptName: f.scriptName, line: f.line, column: f.column } }
-    case 'ScriptRuntimeError':
-      return {
-        name: e.name,
-        message: e.message,
-        fields: { scriptName: f.scriptName, line: f.line, column: f.column, scriptStack: f.scriptStack, thrown: cloneable(f.thrown) },
-      }
-    case 'PolicyError':
-      return { name: e.name, message: e.message, fields: { field: f.field } }
-    default:
-      return { name: e.name, message: e.message }
-  }
+  return encode(e, 0)
 }
 
-/** Rebuilds the typed error encoded by `encodeError`. */
-export function decodeError(w: WireError): Error {
-  // biome-ignore lint/suspicious/noExplicitAny: fields were written by encodeError for this very class
-  const f = (w.fields ?? {}) as Record<string, any>
+/**
+ * Rebuilds the error `encodeError` encoded, as its class when this side knows it; otherwise
+ * as `unknown(w)` or, by default, an Error with the original name (and code).
+ */
+export function decodeError(w: WireError, options: { unknown?: (w: WireError) => Error } = {}): Error {
+  const codec = CLASSES.get(w.name)
   let e: Error
-  switch (w.name) {
-    case 'LimitExceededError':
-      e = new LimitExceededError(f.limit, f.used, f.max)
-      break
-    case 'BridgeError':
-      e = new BridgeError(w.message, f.path)
-      break
-    case 'ConversionError':
-      e = new ConversionError(f.path, f.reason)
-      break
-    case 'ScriptSyntaxError':
-      e = new ScriptSyntaxError(w.message, f.scriptName, f.line, f.column)
-      break
-    case 'ScriptRuntimeError':
-      e = new ScriptRuntimeError(w.message, f.scriptName, f.line, f.column, f.scriptStack, f.thrown)
-      break
-    case 'PolicyError':
-      e = Object.assign(new PolicyError('', w.message), { field: f.field })
-      break
-    default: {
-      const Simple = SIMPLE[w.name]
-      e = Simple ? new Simple(w.message) : Object.assign(new Error(w.message), { name: w.name })
-    }
-  }
+  if (codec) e = codec.rebuild(w.message, { ...w.fields })
+  else if (options.unknown) e = options.unknown(w)
+  else e = Object.assign(new Error(w.message), { name: w.name }, w.code !== undefined && { code: w.code })
   // the original message wins: constructors may have rebuilt it (LimitExceededError)
   if (e.message !== w.message) Object.defineProperty(e, 'message', { value: w.message, writable: true, configurable: true })
+  if (w.cause) Object.defineProperty(e, 'cause', { value: decodeError(w.cause, options), writable: true, configurable: true })
   return e
 }
 
 // --- internal ---
 
-const SIMPLE: Record<string, new (message: string) => Error> = {
-  SecurityViolationError,
-  CancelledError,
-  EngineCrashedError,
-  EngineNotFoundError,
-  PoolExhaustedError,
-  ClosedError,
-  InvalidArgumentError,
+const MAX_CAUSE_DEPTH = 2
+
+function encode(e: unknown, depth: number): WireError {
+  if (!(e instanceof Error)) return { name: 'Error', message: typeof e === 'string' ? e : String(e) }
+  const own = e as unknown as Record<string, unknown>
+  const fields: Record<string, unknown> = {}
+  for (const key of CLASSES.get(e.name)?.fields ?? []) {
+    const v = cloneable(own[key])
+    if (v !== undefined) fields[key] = v
+  }
+  return {
+    name: e.name,
+    message: e.message,
+    ...(typeof own.code === 'string' && { code: own.code }),
+    ...(Object.keys(fields).length > 0 && { fields }),
+    ...(depth < MAX_CAUSE_DEPTH && e.cause instanceof Error && { cause: encode(e.cause, depth + 1) }),
+  }
 }
+
+const simple = (Class: new (message: string) => Error): ErrorClassCodec => ({ fields: [], rebuild: (message) => new Class(message) })
+
+const CORE_CLASSES: Record<string, ErrorClassCodec> = {
+  LimitExceededError: { fields: ['limit', 'used', 'max'], rebuild: (_, f) => new LimitExceededError(f.limit, f.used, f.max) },
+  BridgeError: { fields: ['path'], rebuild: (m, f) => new BridgeError(m, f.path) },
+  ConversionError: { fields: ['path', 'reason'], rebuild: (_, f) => new ConversionError(f.path, f.reason) },
+  ScriptSyntaxError: {
+    fields: ['scriptName', 'line', 'column'],
+    rebuild: (m, f) => new ScriptSyntaxError(m, f.scriptName, f.line, f.column),
+  },
+  ScriptRuntimeError: {
+    fields: ['scriptName', 'line', 'column', 'scriptStack', 'thrown'],
+    rebuild: (m, f) => new ScriptRuntimeError(m, f.scriptName, f.line, f.column, f.scriptStack, f.thrown),
+  },
+  PolicyError: {
+    fields: ['field'],
+    rebuild: (m, f) => {
+      const field = typeof f.field === 'string' ? f.field : ''
+      return new PolicyError(field, field && m.startsWith(`${field}: `) ? m.slice(field.length + 2) : m)
+    },
+  },
+  SecurityViolationError: simple(SecurityViolationError),
+  CancelledError: simple(CancelledError),
+  EngineCrashedError: simple(EngineCrashedError),
+  InterruptedError: simple(InterruptedError),
+  EngineNotFoundError: simple(EngineNotFoundError),
+  PoolExhaustedError: simple(PoolExhaustedError),
+  ClosedError: simple(ClosedError),
+  InvalidArgumentError: simple(InvalidArgumentError),
+}
+
+const CORE = new Set(Object.keys(CORE_CLASSES))
+const CLASSES = new Map<string, ErrorClassCodec>(Object.entries(CORE_CLASSES))
 
 function cloneable(v: unknown): unknown {
   if (v === undefined || v === null || typeof v !== 'object') return typeof v === 'function' || typeof v === 'symbol' ? undefined : v

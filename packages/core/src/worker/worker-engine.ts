@@ -84,6 +84,8 @@ class WorkerEngine implements ScriptEngine {
 
   async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     const x = request.execution
+    // bridge calls come back as worker messages: their handlers run in this caller's context
+    x.keepCallerScope()
     checkConverters(this.init.converters)
     try {
       checkCrossable(request.globals, this.init.converters)

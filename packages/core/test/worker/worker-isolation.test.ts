@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { threadId } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -84,6 +85,26 @@ describe('isolation: worker', () => {
     expect(r.value).toEqual(['string', 'v:a:t1', true, 8])
     expect(r.stats.bridgeCalls).toBe(2)
     expect(seen).toEqual([false])
+  })
+
+  it('runs bridge handlers in the async context of the host.execute caller, as inline', async () => {
+    const h = await start()
+    const store = new AsyncLocalStorage<string>()
+    h.bridges.register(
+      defineBridge({
+        name: 'who',
+        methods: { sync: { args: [], handler: () => store.getStore() }, later: { args: [], handler: async () => store.getStore() } },
+      }),
+    )
+    // concurrent callers, each in its own context: each handler sees its caller's
+    const rs = await Promise.all(
+      ['a', 'b', 'c'].map((id) => store.run(id, () => run(h, "return [api.call('who.sync'), await api.call('who.later')]"))),
+    )
+    expect(rs.map((r) => r.value)).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', 'c'],
+    ])
   })
 
   it('reports handler and validation errors to the script as catchable BridgeErrors', async () => {

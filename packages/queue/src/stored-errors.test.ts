@@ -5,6 +5,7 @@ import {
   ConversionError,
   EngineCrashedError,
   EngineNotFoundError,
+  InterruptedError,
   InvalidArgumentError,
   LimitExceededError,
   PolicyError,
@@ -14,13 +15,13 @@ import {
   SecurityViolationError,
 } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { rebuildError, storeError } from './error-codec.js'
-import { JobFailedError, ScriptNotFoundError } from './errors.js'
+import { rebuildError, storeError } from './stored-errors.js'
+import { JobFailedError, RetryableError, ScriptNotFoundError } from './errors.js'
 
 /** Through JSON, as the error travels in Redis. */
-const roundTrip = (e: unknown) => rebuildError(JSON.parse(JSON.stringify(storeError(e))), '7')
+const roundTrip = (e: unknown) => rebuildError(storeError(e), '7')
 
-describe('storeError / rebuildError', () => {
+describe('storeError / rebuildError (core codec, JSON)', () => {
   const errors = [
     new ScriptSyntaxError("a.lua:1: unexpected symbol near '='", 'a.lua', 1, 3),
     new ScriptRuntimeError('a.js:2: boom', 'a.js', 2, 5, '    at f (a.js:2:5)', { why: new Uint8Array([1, 2]) }),
@@ -33,9 +34,12 @@ describe('storeError / rebuildError', () => {
     new EngineNotFoundError('no engine for .py'),
     new PoolExhaustedError('no state within 100 ms'),
     new EngineCrashedError('worker exited'),
+    new InterruptedError('another execution on its worker overran'),
     new ClosedError('host is closed'),
     new InvalidArgumentError('enqueue: script: invalid'),
     new ScriptNotFoundError('discount', 4),
+    new JobFailedError('stalled too often', '12'),
+    new RetryableError('upstream 503'),
   ]
   for (const e of errors) {
     it(`${e.name} keeps its class, code, message and fields`, () => {
@@ -55,5 +59,12 @@ describe('storeError / rebuildError', () => {
     const back = roundTrip(new ScriptRuntimeError('boom', 'a.js', 1, 1, undefined, { f: () => 1 }))
     expect(back).toBeInstanceOf(ScriptRuntimeError)
     expect((back as ScriptRuntimeError).thrown).toBeUndefined()
+  })
+
+  it('a bridge failure keeps its RetryableError cause, and a thrown Uint8Array its bytes', () => {
+    const back = roundTrip(new BridgeError('http.get: upstream 503', 'http.get', { cause: new RetryableError('upstream 503') }))
+    expect(back.cause).toBeInstanceOf(RetryableError)
+    const thrown = roundTrip(new ScriptRuntimeError('boom', 'a.js', 1, 1, undefined, new Uint8Array([1, 2, 3])))
+    expect((thrown as ScriptRuntimeError).thrown).toEqual(new Uint8Array([1, 2, 3]))
   })
 })

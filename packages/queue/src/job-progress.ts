@@ -1,0 +1,97 @@
+import { type BridgeDefinition, type Host, InvalidArgumentError } from '@polyhost/core'
+import { z } from 'zod'
+import { currentJob, type JobProgress } from './job-scope.js'
+
+export type { JobProgress }
+
+/** Progress reporting of a ScriptWorker (`progress` option). */
+export interface ProgressOptions {
+  /** At most one Redis write per job within this many milliseconds (default 250); the last value always lands. */
+  readonly minIntervalMs?: number
+  /** Largest object progress, as JSON bytes (default 1024). */
+  readonly maxBytes?: number
+}
+
+/**
+ * The `job` bridge: `job.progress(value)` in Lua and JS. `value` is a number from 0 to 100 or
+ * a plain object (at most `maxBytes` as JSON). It becomes the BullMQ job's progress
+ * (`job.progress()`, `job.on('progress')` on the producer, `worker.bull.on('progress')`).
+ * Outside a queued execution the call fails with BridgeError.
+ */
+export const jobBridge: BridgeDefinition = {
+  name: 'job',
+  description: 'The queued job this execution runs as',
+  methods: {
+    progress: {
+      description: 'Reports progress: a percentage from 0 to 100, or a small object',
+      args: [z.union([z.number().min(0).max(100), z.record(z.string(), z.unknown())])],
+      handler: (_ctx: unknown, value: JobProgress) => {
+        const reporter = currentJob()?.progress
+        if (!reporter) throw new Error('job.progress: only available to an execution run by a ScriptWorker')
+        reporter.report(value)
+      },
+    },
+  },
+}
+
+/** Registers {@link jobBridge} on `host` once; a different bridge named `job` is refused. */
+export function registerJobBridge(host: Host): void {
+  const existing = host.bridges.get(jobBridge.name)
+  if (existing === jobBridge) return
+  if (existing) throw new InvalidArgumentError("createScriptWorker: the host has its own bridge named 'job'; pass progress: false")
+  host.bridges.register(jobBridge)
+}
+
+/**
+ * One job's progress: checked, then written to Redis at most once per `minIntervalMs`. A value
+ * reported within the interval replaces any value still waiting and is written when it ends, so
+ * the last report always lands; `flush()` writes it at once (before the job completes).
+ */
+export class ProgressReporter {
+  private last = Number.NEGATIVE_INFINITY
+  private pending: { value: JobProgress } | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private writing: Promise<void> = Promise.resolve()
+  private readonly minIntervalMs: number
+  private readonly maxBytes: number
+
+  constructor(
+    private readonly write: (value: JobProgress) => Promise<void>,
+    private readonly onError: (e: Error) => void,
+    options: ProgressOptions = {},
+  ) {
+    this.minIntervalMs = options.minIntervalMs ?? 250
+    this.maxBytes = options.maxBytes ?? 1024
+  }
+
+  /** Checks `value` (a bad one throws, for the script to see) and schedules its write. */
+  report(value: JobProgress): void {
+    if (typeof value !== 'number') {
+      const bytes = Buffer.byteLength(JSON.stringify(value) ?? '')
+      if (bytes > this.maxBytes) throw new Error(`job.progress: the object is ${bytes} bytes as JSON, more than ${this.maxBytes}`)
+    }
+    this.pending = { value }
+    const wait = this.last + this.minIntervalMs - performance.now()
+    if (wait <= 0) this.send()
+    else this.timer ??= setTimeout(() => this.send(), wait)
+  }
+
+  /** Writes a waiting value now; resolves when every write has settled. */
+  async flush(): Promise<void> {
+    if (this.pending) this.send()
+    await this.writing
+  }
+
+  // --- internal ---
+
+  private send(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const p = this.pending
+    if (!p) return
+    this.pending = undefined
+    this.last = performance.now()
+    // in order: a late write must not overwrite a newer value
+    this.writing = this.writing.then(() => this.write(p.value)).catch((e: Error) => this.onError(e))
+  }
+}
