@@ -70,6 +70,8 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
         const t = v.value as LuaTable
         bytes += SIZES.table + t.strong.size * SIZES.entry
         if (t.dead_strong.size > 0) bytes += deadEntries(t)
+        // object keys deleted: a WeakMap entry each while the key lives (counted until the next insertion)
+        bytes += t.dead_weak_n * SIZES.entry
         if (t.metatable) value({ type: T_TABLE, value: t.metatable })
         for (const e of t.strong.values()) {
           value(e.key)
