@@ -39,7 +39,11 @@ export interface Proto {
   p: Proto[]
   code: unknown[]
   lineinfo: number[]
-  upvalues: unknown[]
+  upvalues: { name: TString | null }[]
+  /** Debug information: local variable names. */
+  locvars: { varname: TString | null }[]
+  /** The chunk name (for `load(s)` without a name: the whole source `s`). */
+  source: TString | null
 }
 export interface LClosure {
   p: Proto
