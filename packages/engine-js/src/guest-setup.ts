@@ -1,3 +1,4 @@
+import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
 
 /**
@@ -14,6 +15,8 @@ export interface GuestConfig {
   readonly random: 'real' | 'seeded'
   readonly console: boolean
   readonly print: boolean
+  /** Longest array length the generic Array methods accept (see guest-array-bounds). */
+  readonly arrayCap: number
   /** Realm signatures whose discovery needs no factory calls (see guest-intrinsics). */
   readonly knownRealms?: readonly string[]
 }
@@ -29,8 +32,10 @@ export interface GuestConfig {
 export const GUEST_SETUP = `(function setup(configJson, hostLog, hostEntropy) {
   'use strict';
   ${GUEST_INTRINSICS}
+  ${GUEST_ARRAY_BOUNDS}
   const G = globalThis;
   const cfg = JSON.parse(configJson);
+  boundArrayBuiltins(G, cfg.arrayCap);
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval;
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)

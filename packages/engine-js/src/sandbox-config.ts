@@ -42,5 +42,16 @@ export function guestConfigFor(security: SecurityManager): GuestConfig {
     random: d.random,
     console: security.isAllowed('console'),
     print: security.isAllowed('print'),
+    arrayCap: arrayCapFor(security.policy.limits.memoryBytes),
   }
+}
+
+/**
+ * The longest array a state can hold densely (8 bytes per element within the memory limit;
+ * 2^27 without one), at least 2^20: a longer `length` is an array-like or a sparse array
+ * whose native walk would run without an interrupt check (guest-array-bounds.ts).
+ */
+export function arrayCapFor(memoryBytes: number | false): number {
+  if (memoryBytes === false) return 2 ** 27
+  return Math.max(2 ** 20, Math.floor(memoryBytes / 8))
 }

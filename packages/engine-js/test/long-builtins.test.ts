@@ -37,6 +37,11 @@ const LOOPS: Record<string, string> = {
   'BigInt to decimal, implicitly': 'String(2n ** 1040000n).length',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own template literal
   'BigInt in a template': '`${2n ** 1040000n}`.length',
+}
+
+// Walks over an array-like's huge length are refused before they start, in workers too
+// (guest-array-bounds.ts; inline in test/inline-builtins-attack.test.ts).
+const REFUSED: Record<string, string> = {
   'indexOf over an array-like': 'Array.prototype.indexOf.call({ length: 2 ** 40 }, 1)',
   'includes over an array-like': 'Array.prototype.includes.call({ length: 2 ** 40 }, 1)',
   'lastIndexOf over an array-like': 'Array.prototype.lastIndexOf.call({ length: 2 ** 40 }, 1)',
@@ -50,6 +55,16 @@ describe('builtins without interrupt checks are stopped by the worker watchdog',
       expect(['timeout', 'memory']).toContain((error as LimitExceededError).limit)
       expect(ms).toBeLessThan(LIMIT * 1.2)
       expect((await host.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
+    }, 30_000)
+  }
+})
+
+describe('array walks over a huge length are refused in workers', () => {
+  for (const [what, source] of Object.entries(REFUSED)) {
+    it(`${what}: a RangeError at once`, async () => {
+      const { error, ms } = await timeFailure(host, { language: 'js', source, name: 'walk.js' }, { timeoutMs: LIMIT })
+      expect(String((error as Error).message)).toMatch(/RangeError: array length \d+ is over the sandbox limit/)
+      expect(ms).toBeLessThan(LIMIT)
     }, 30_000)
   }
 })

@@ -28,6 +28,8 @@ export interface LuaTable {
    * traversal past a key set to nil. A string key's hash is a copy of the whole string.
    */
   dead_strong: Map<unknown, unknown>
+  /** Entries in `dead_weak` (object keys deleted since the last insertion); a Polyhost patch. */
+  dead_weak_n: number
   metatable: LuaTable | null
   /** Polyhost guard slot (see fengari-guards.ts). */
   polyhost: unknown
@@ -37,7 +39,11 @@ export interface Proto {
   p: Proto[]
   code: unknown[]
   lineinfo: number[]
-  upvalues: unknown[]
+  upvalues: { name: TString | null }[]
+  /** Debug information: local variable names. */
+  locvars: { varname: TString | null }[]
+  /** The chunk name (for `load(s)` without a name: the whole source `s`). */
+  source: TString | null
 }
 export interface LClosure {
   p: Proto

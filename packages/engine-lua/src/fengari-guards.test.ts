@@ -70,6 +70,18 @@ describe('fengari guards', () => {
     )
   })
 
+  it('memory: deleted object keys (kept in a WeakMap until the next insertion) are counted', () => {
+    const src = `local ks = {} for _, v in pairs(string) do ks[#ks + 1] = v end
+      local keep = {}
+      for i = 1, 400 do
+        local t = {} for j = 1, #ks do t[ks[j]] = true end for j = 1, #ks do t[ks[j]] = nil end keep[i] = t
+      end`
+    expect(tripped(runRaw(src, { memoryBytes: 1 << 20 }))?.limit).toBe('memory')
+    // the next insertion drops them, and the count with them
+    const dropped = src.replace('keep[i] = t', 't[1] = 1 keep[i] = t')
+    expect(runRaw(dropped, { memoryBytes: 1 << 20 }).ok).toBe(true)
+  })
+
   it('memory: garbage is not held against the script (only what stays reachable counts)', () => {
     const r = runRaw('local n = 0 for i = 1, 2000 do local s = string.rep("x", 10000) .. i n = n + #s end return n', {
       memoryBytes: 1 << 20,

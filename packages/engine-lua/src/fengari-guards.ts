@@ -46,7 +46,20 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     file: 'ltable.js',
     why: 'frozen/watched tables: a per-table guard slot, present on every table so the shape stays monomorphic',
     find: '        this.flags = ~0;\n    }',
-    replace: '        this.flags = ~0;\n        this.polyhost = undefined;  /* guard: frozen or watched */\n    }',
+    replace:
+      '        this.flags = ~0;\n        this.polyhost = undefined;  /* guard: frozen or watched */\n        this.dead_weak_n = 0;  /* entries in dead_weak (a WeakMap has no size) */\n    }',
+  },
+  {
+    file: 'ltable.js',
+    why: 'memory: deleted keys that are objects stay in a WeakMap the memory walk cannot size; the table counts them',
+    find: '            t.dead_weak.set(hash, e);',
+    replace: '            t.dead_weak.set(hash, e);\n            t.dead_weak_n++;',
+  },
+  {
+    file: 'ltable.js',
+    why: 'memory: the dead-entry count drops with the dead entries at the next insertion',
+    find: '    t.dead_weak = void 0;\n    let prev = null;',
+    replace: '    t.dead_weak = void 0;\n    t.dead_weak_n = 0;\n    let prev = null;',
   },
   {
     file: 'ltable.js',

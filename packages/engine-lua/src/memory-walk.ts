@@ -70,6 +70,8 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
         const t = v.value as LuaTable
         bytes += SIZES.table + t.strong.size * SIZES.entry
         if (t.dead_strong.size > 0) bytes += deadEntries(t)
+        // object keys deleted: a WeakMap entry each while the key lives (counted until the next insertion)
+        bytes += t.dead_weak_n * SIZES.entry
         if (t.metatable) value({ type: T_TABLE, value: t.metatable })
         for (const e of t.strong.values()) {
           value(e.key)
@@ -81,7 +83,10 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
         const cl = v.value as LClosure
         bytes += CLOSURE + cl.nupvalues * UPVAL
         for (const uv of cl.upvals) value(uv)
-        bytes += proto(cl.p, seen, skip, value)
+        // not `bytes += proto(...)`: that reads `bytes` before the call, losing what
+        // value() adds for the prototype's strings during it
+        const code = proto(cl.p, seen, skip, value)
+        bytes += code
         break
       }
       case T_CCL: {
@@ -127,6 +132,10 @@ function proto(p: Proto, seen: Set<object>, skip: WeakSet<object> | undefined, v
   seen.add(p)
   let bytes = PROTO + p.code.length * INSTRUCTION + p.lineinfo.length * 8
   for (const k of p.k) value(k)
+  // debug strings: the chunk name (load's default is the whole source) and variable names
+  if (p.source) value({ type: T_STRING_LONG, value: p.source })
+  for (const v of p.locvars) if (v.varname) value({ type: T_STRING_LONG, value: v.varname })
+  for (const u of p.upvalues) if (u.name) value({ type: T_STRING_LONG, value: u.name })
   for (const inner of p.p) bytes += proto(inner, seen, skip, value)
   return bytes
 }

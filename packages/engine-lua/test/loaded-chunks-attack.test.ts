@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { runInChild } from './child.js'
+
+// A function made by `load` keeps its prototype's debug strings: the chunk name (by default
+// the whole source text), and the names of its locals and upvalues. The memory walk counted
+// none of these, and lost the strings it found below a closure's prototype (constants too:
+// `bytes += proto(...)` read `bytes` before the call that added them), so a script could
+// keep 1 MB per loaded function uncounted: 400 functions grew the host by ~500 MB under a
+// 16 MiB limit.
+// Child process with a capped heap (built packages: `pnpm run build` first).
+
+const MiB = 1024 * 1024
+const LIMITS = { memoryBytes: 16 * MiB, timeoutMs: 60_000, instructions: false as const }
+
+describe('strings kept by loaded functions count against the memory limit', () => {
+  it('the chunk name: load(source) names the chunk by its source', async () => {
+    const src = `local keep = {}
+      for i = 1, 200 do keep[i] = load(string.rep(' ', 1000000) .. 'return ' .. i) end
+      return #keep`
+    const r = await runInChild(src, { limits: LIMITS, heapMB: 768, killAfterMs: 120_000 })
+    expect(r.error).toMatchObject({ name: 'LimitExceededError', limit: 'memory' })
+    expect(r.rssGrowthMB).toBeLessThan(120)
+    expect(r.after).toBe(42)
+  }, 150_000)
+
+  it('the names of locals and upvalues', async () => {
+    const src = `local keep = {}
+      for i = 1, 200 do
+        local n = string.rep('a', 300000) .. i
+        keep[i] = load('local ' .. n .. ' = 1 return function() return ' .. n .. ' end', '=x')
+      end
+      return #keep`
+    const r = await runInChild(src, { limits: LIMITS, heapMB: 768, killAfterMs: 120_000 })
+    expect(r.error).toMatchObject({ name: 'LimitExceededError', limit: 'memory' })
+    expect(r.rssGrowthMB).toBeLessThan(120)
+    expect(r.after).toBe(42)
+  }, 150_000)
+
+  it('string constants of loaded functions', async () => {
+    const src = `local keep = {}
+      for i = 1, 200 do keep[i] = load('return "' .. string.rep('c', 1000000) .. i .. '"', '=x') end
+      return #keep`
+    const r = await runInChild(src, { limits: LIMITS, heapMB: 768, killAfterMs: 120_000 })
+    expect(r.error).toMatchObject({ name: 'LimitExceededError', limit: 'memory' })
+    expect(r.rssGrowthMB).toBeLessThan(120)
+    expect(r.after).toBe(42)
+  }, 150_000)
+})
