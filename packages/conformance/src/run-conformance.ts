@@ -90,6 +90,24 @@ export function conformanceTests(
   return out
 }
 
+/**
+ * Runs the kit's test `id` where it must fail — on an engine broken on purpose, to prove the
+ * clause detects the break — and returns the failure's first line (also reported, so the
+ * run shows what the clause saw). Throws when the test passes or does not exist.
+ */
+export async function conformanceFailure(expect: ExpectFunction, options: ConformanceOptions, id: string): Promise<string> {
+  const run = conformanceTests(expect, options).get(id)
+  if (!run) throw new Error(`no runnable conformance test '${id}'`)
+  const failure = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  if (failure === undefined) throw new Error(`conformance test '${id}' passed where it had to fail`)
+  const line = (failure instanceof Error ? failure.message : String(failure)).split('\n')[0] ?? ''
+  ;(options.report ?? console.info)(`[@polyhost/conformance] ${id} failed as expected: ${line}`)
+  return line
+}
+
 // --- internal ---
 
 async function runOne(test: ConformanceTest, kit: TestKit): Promise<void> {

@@ -1,6 +1,6 @@
 import { fakeEngine } from '@polyhost/core/testing'
 import { describe, expect, it } from 'vitest'
-import { ALL_AREAS, isolationSkips, runConformance, type TestRunner } from '../src/index.js'
+import { ALL_AREAS, conformanceFailure, conformanceTests, isolationSkips, runConformance, type TestRunner } from '../src/index.js'
 import { fakeSnippets } from './fake-snippets.js'
 
 /** A runner that only records what the kit registers, to run it by hand. */
@@ -91,12 +91,18 @@ describe('runConformance', () => {
   })
 
   it('fails the host-text and modified-custom-value clauses on the fake engine, which does neither', async () => {
-    const r = recorder()
-    runConformance(r.runner, { engine: () => fakeEngine(), snippets: fakeSnippets, report: r.report })
-    const picked = r.tests.filter((t) => /\[(errors\.host-text|values\.host\.custom-type-modified)\]/.test(t.name))
-    expect(picked.length).toBe(2)
-    await expect(picked[0]?.fn()).rejects.toThrow(/modified: plain data/)
-    await expect(picked[1]?.fn()).rejects.toThrow(/\/srv\/app/)
+    const lines: string[] = []
+    const options = { engine: () => fakeEngine(), snippets: fakeSnippets, report: (l: string) => void lines.push(l) }
+    expect(await conformanceFailure(expect, options, 'values.host.custom-type-modified')).toMatch(/modified: plain data/)
+    expect(await conformanceFailure(expect, options, 'errors.host-text')).toMatch(/\/srv\/app/)
+    expect(
+      lines.some((l) => /custom-type-modified failed as expected: modified: plain data/.test(l)),
+      'reported',
+    ).toBe(true)
+    // a clause that passes, or one that does not exist, is an error of its own
+    await expect(conformanceFailure(expect, options, 'values.host.integer')).rejects.toThrow(/passed where it had to fail/)
+    await expect(conformanceFailure(expect, options, 'no.such.test')).rejects.toThrow(/no runnable/)
+    expect([...conformanceTests(expect, options).keys()]).not.toContain('tenants.alternating')
   })
 
   it('derives skips from isolation worker, prints them with their reasons, and labels the mode', () => {

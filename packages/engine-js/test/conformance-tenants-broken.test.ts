@@ -1,4 +1,4 @@
-import { conformanceTests } from '@polyhost/conformance'
+import { conformanceFailure } from '@polyhost/conformance'
 import { StatePool } from '@polyhost/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { jsEngine } from '../src/index.js'
@@ -6,20 +6,20 @@ import { JsState } from '../src/js-state.js'
 import { jsSnippets } from './js-snippets.js'
 
 // The cross-tenant clause of the kit must fail when isolation breaks: here it runs against
-// the JS engine with its reset (and the pool's partitioning) switched off on purpose.
+// the JS engine with its reset, the pool's partitioning or its random seeding broken on purpose.
 
-const tests = conformanceTests(expect, { engine: () => jsEngine(), snippets: jsSnippets })
-const clause = (id: string) => tests.get(id) ?? expect.unreachable(`no test ${id}`)
-/** Runs a clause that must fail and returns its message (printed: it names what was observed). */
-async function failure(id: string): Promise<string> {
-  const e = await clause(id)().then(
-    () => expect.unreachable(`${id} passed on a broken engine`),
-    (x: Error) => x,
-  )
-  console.info(`${id}: ${e.message.split('\n')[0]}`)
-  return e.message
-}
-afterEach(() => vi.restoreAllMocks())
+const options = { engine: () => jsEngine(), snippets: jsSnippets }
+const failure = (id: string) => conformanceFailure(expect, options, id)
+/** Switched on by a test: every execution's generator then starts from the same seed. */
+const sameSeed = vi.hoisted(() => ({ on: false }))
+vi.mock('../src/entropy.js', async (original) => {
+  const real = await original<typeof import('../src/entropy.js')>()
+  return { entropy53: () => (sameSeed.on ? 0 : real.entropy53()) }
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  sameSeed.on = false
+})
 
 /** Reset keeps the last execution's globals, prototypes and pending jobs; validation approves. */
 function breakReset(): void {
@@ -37,5 +37,10 @@ describe('the tenants clause fails when isolation breaks (JS)', () => {
     breakReset()
     vi.spyOn(StatePool.prototype as unknown as { partitionOf(): undefined }, 'partitionOf').mockReturnValue(undefined)
     expect(await failure('tenants.alternating')).toMatch(/leaked "alpha-0-/)
+  }, 120_000)
+
+  it('when every execution’s generator starts from the same seed', async () => {
+    sameSeed.on = true
+    expect(await failure('tenants.alternating-shared')).toMatch(/was seen before/)
   }, 120_000)
 })

@@ -1,4 +1,4 @@
-import { conformanceTests } from '@polyhost/conformance'
+import { conformanceFailure } from '@polyhost/conformance'
 import { StatePool } from '@polyhost/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { luaEngine } from '../src/index.js'
@@ -6,19 +6,10 @@ import { LuaSandbox } from '../src/lua-state.js'
 import { luaSnippets } from './lua-snippets.js'
 
 // The cross-tenant clause of the kit must fail when isolation breaks: here it runs against
-// the Lua engine with its reset (and the pool's partitioning) switched off on purpose.
+// the Lua engine with its reset, the pool's partitioning or its random seeding broken on purpose.
 
-const tests = conformanceTests(expect, { engine: () => luaEngine(), snippets: luaSnippets })
-const clause = (id: string) => tests.get(id) ?? expect.unreachable(`no test ${id}`)
-/** Runs a clause that must fail and returns its message (printed: it names what was observed). */
-async function failure(id: string): Promise<string> {
-  const e = await clause(id)().then(
-    () => expect.unreachable(`${id} passed on a broken engine`),
-    (x: Error) => x,
-  )
-  console.info(`${id}: ${e.message.split('\n')[0]}`)
-  return e.message
-}
+const options = { engine: () => luaEngine(), snippets: luaSnippets }
+const failure = (id: string) => conformanceFailure(expect, options, id)
 afterEach(() => vi.restoreAllMocks())
 
 /** Reset no longer restores library tables (nor the string metatable); validation approves. */
@@ -37,5 +28,11 @@ describe('the tenants clause fails when isolation breaks (Lua)', () => {
     breakReset()
     vi.spyOn(StatePool.prototype as unknown as { partitionOf(): undefined }, 'partitionOf').mockReturnValue(undefined)
     expect(await failure('tenants.alternating')).toMatch(/intact false/)
+  }, 120_000)
+
+  it('when every execution’s generator starts from the same seed', async () => {
+    // the platform CSPRNG answering zeros: each execution's draws restart one sequence
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation((a) => a)
+    expect(await failure('tenants.alternating-shared')).toMatch(/was seen before/)
   }, 120_000)
 })

@@ -33,8 +33,10 @@ async function alternate(t: TestKit, host: Host): Promise<void> {
     })
   const turn = (t.s.tenantTurn as (tenant: string, other: string) => string).bind(t.s)
   const sources = { alpha: turn('alpha', 'beta'), beta: turn('beta', 'alpha') }
-  const dirty = (tenant: Tenant) => [t.s.writeGlobal(`left_${tenant}`, 'dirty'), t.s.print('dirty'), t.s.tamperBuiltins()].join('\n')
-  const trip: { limit: LimitExceededError['limit']; limits: Record<string, number> } =
+  // traces a failing execution leaves; tampering may take the bridges away from the rest of the script
+  const traces = (tenant: Tenant) => `${t.s.writeGlobal(`left_${tenant}`, 'dirty')}\n${t.s.print('dirty')}`
+  const dirty = (tenant: Tenant) => `${traces(tenant)}\n${t.s.tamperBuiltins()}`
+  const runaway: { limit: LimitExceededError['limit']; limits: Record<string, number> } =
     t.caps.limits.instructions === 'none'
       ? { limit: 'timeout', limits: { timeoutMs: 100 } }
       : { limit: 'instructions', limits: { instructions: 100_000 } }
@@ -50,20 +52,20 @@ async function alternate(t: TestKit, host: Host): Promise<void> {
       const where = `tenant ${tenant}, round ${round}`
       const name = (kind: string) => `${kind}-${tenant}${t.s.extension ?? ''}`
       const options = { tenant, context: { tenant } }
-      if (round % 100 === 50) {
-        const e = await failsWith(
-          t,
-          t.run(host, `${dirty(tenant)}\n${t.s.infiniteLoop()}`, { ...options, name: name('trip'), limits: trip.limits }),
-          LimitExceededError,
-        )
-        t.expect(e.limit, where).toBe(trip.limit)
+      if (round === 250 || round === 750) {
+        // few trips: in worker mode a loaded machine may turn a trip into a kill (the thread
+        // missed the watchdog's margin), and each kill backs its tenant off (250 ms, doubling)
+        const cpu = round === 250 || t.caps.limits.bridgeCalls === 'none'
+        const source = cpu ? `${dirty(tenant)}\n${t.s.infiniteLoop()}` : `${traces(tenant)}\n${t.s.bridgeLoop('kv.tick')}`
+        const limits = cpu ? runaway.limits : { bridgeCalls: 20 }
+        const e = await failsWith(t, t.run(host, source, { ...options, name: name(cpu ? 'runaway' : 'trip'), limits }), LimitExceededError)
+        t.expect(e.limit, where).toBe(cpu ? runaway.limit : 'bridgeCalls')
         continue
       }
       if (round % 100 === 99 && t.caps.asyncBridges) {
         const controller = new AbortController()
         const holds = probe.signals.length
-        // no tampering here: it may take the bridge away from the rest of the script
-        const source = `${t.s.writeGlobal(`left_${tenant}`, 'dirty')}\n${t.s.print('dirty')}\n${t.s.awaitBridge('kv.hold', ['held'])}`
+        const source = `${traces(tenant)}\n${t.s.awaitBridge('kv.hold', ['held'])}`
         const running = t.run(host, source, {
           ...options,
           name: name('abort'),
@@ -85,11 +87,15 @@ async function alternate(t: TestKit, host: Host): Promise<void> {
       }
       const secret = `${tenant}-${round}-${Math.random().toString(36).slice(2, 10)}`
       const before = Date.now()
-      const r = await t.run(host, sources[tenant], {
-        ...options,
-        name: name('turn'),
-        globals: { turn: { secret, seed: SCRIPT_SEED[tenant] }, [`g_${tenant}`]: secret },
-      })
+      const r = await t
+        .run(host, sources[tenant], {
+          ...options,
+          name: name('turn'),
+          globals: { turn: { secret, seed: SCRIPT_SEED[tenant] }, [`g_${tenant}`]: secret },
+        })
+        .catch((e: Error) => {
+          throw new Error(`${where}: the turn failed: ${e.name}: ${e.message}`, { cause: e })
+        })
       const after = Date.now()
       const seen = r.value as Record<string, unknown>
       const got = Object.fromEntries(FIELDS.map((k) => [k, seen[k] ?? null]))
