@@ -7,6 +7,7 @@ import { limitsArea } from './areas/limits.js'
 import { logsArea } from './areas/logs.js'
 import { modulesArea } from './areas/modules.js'
 import { poolArea } from './areas/pool.js'
+import { tenantsArea } from './areas/tenants.js'
 import { valuesHostArea } from './areas/values-host.js'
 import { valuesScriptArea } from './areas/values-script.js'
 import type { ConformanceArea } from './types.js'
@@ -20,6 +21,7 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   bridgesArea,
   limitsArea,
   isolationArea,
+  tenantsArea,
   poolArea,
   cacheArea,
   modulesArea,

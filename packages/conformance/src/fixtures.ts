@@ -13,6 +13,8 @@ export class BridgeProbe {
   gate = new Gate()
   /** Resolves when a `kv.hold` call has started. */
   started = new Gate()
+  /** What `kv.swap` keeps, keyed by the calling tenant and the key. */
+  readonly store = new Map<string, unknown>()
 
   /** The `kv` bridge used by the kit's tests. */
   bridge(): BridgeDefinition {
@@ -57,6 +59,24 @@ export class BridgeProbe {
             } finally {
               this.inFlight--
             }
+          },
+        },
+        soon: {
+          // async without a timer: a turn of the host's event loop, cheap enough for thousands of calls
+          args: [z.string()],
+          handler: async (_c, s) => {
+            await new Promise((r) => setImmediate(r))
+            return `${s}!`
+          },
+        },
+        swap: {
+          // bridge-side state per tenant: what this tenant stored under `key` last (null at first)
+          args: [z.string(), z.unknown()],
+          handler: (c, key, value) => {
+            const slot = `${c.tenant ?? ''}\u0000${key}`
+            const previous = this.store.get(slot) ?? null
+            this.store.set(slot, value)
+            return previous
           },
         },
         failLater: {

@@ -1,4 +1,4 @@
-export { runConformance } from './run-conformance.js'
+export { conformanceFailure, conformanceTests, runConformance } from './run-conformance.js'
 export { ALL_AREAS } from './areas.js'
 export { isolationSkips } from './isolation-skips.js'
 export type { EngineSnippets, ScriptLiteral, Snippet } from './snippets.js'

@@ -18,7 +18,7 @@ export function isolationSkips(hostOptions: ConformanceHostOptions | undefined):
     {
       reason:
         "isolation 'worker': custom type converters hold functions and cannot cross threads (execute fails with InvalidArgumentError)",
-      tests: ['values.host.custom-type'],
+      tests: ['values.host.custom-type', 'values.host.custom-type-modified'],
     },
   ]
 }

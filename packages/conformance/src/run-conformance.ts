@@ -1,7 +1,7 @@
 import { ALL_AREAS } from './areas.js'
 import { isolationOf, isolationSkips } from './isolation-skips.js'
 import { type LeakLedger, TestKit } from './kit.js'
-import type { ConformanceArea, ConformanceOptions, ConformanceTest, SkipEntry, TestRunner } from './types.js'
+import type { ConformanceArea, ConformanceOptions, ConformanceTest, ExpectFunction, SkipEntry, TestRunner } from './types.js'
 import { unmetNeed } from './types.js'
 
 const DISPOSE_TIMEOUT_MS = 15_000
@@ -56,7 +56,7 @@ export function runConformance(runner: TestRunner, options: ConformanceOptions, 
             continue
           }
           const kit = () => new TestKit(options.engine, snippets, runner.expect, probe.capabilities, probe.id, ledger, options.hostOptions)
-          runner.it(title, () => runOne(test, kit()), options.timeoutMs ?? 30_000)
+          runner.it(title, () => runOne(test, kit()), Math.max(options.timeoutMs ?? 30_000, test.timeoutMs ?? 0))
         }
         runner.it(`returns every state and leaks nothing [${area.name}.leaks]`, async () => {
           runner.expect(ledger.problems, 'leaks found after tests').toEqual([])
@@ -66,6 +66,46 @@ export function runConformance(runner: TestRunner, options: ConformanceOptions, 
       })
     }
   })
+}
+
+/**
+ * The kit's runnable tests by id, each a plain function (skipped ones are left out), for
+ * running one by hand — e.g. to prove a clause fails against a deliberately broken engine.
+ *
+ * @example
+ * const tests = conformanceTests(expect, { engine: () => luaEngine(), snippets: luaSnippets })
+ * await expect(tests.get('tenants.alternating-shared')?.()).rejects.toThrow()
+ */
+export function conformanceTests(
+  expect: ExpectFunction,
+  options: ConformanceOptions,
+  areas: readonly ConformanceArea[] = ALL_AREAS,
+): Map<string, () => Promise<void>> {
+  const out = new Map<string, () => Promise<void>>()
+  const it = (name: string, fn: () => Promise<void>) => {
+    const id = /\[([^\]]+)\]$/.exec(name)?.[1]
+    if (id) out.set(id, fn)
+  }
+  runConformance({ describe: (_name, fn) => fn(), it, expect }, { report: () => {}, ...options }, areas)
+  return out
+}
+
+/**
+ * Runs the kit's test `id` where it must fail — on an engine broken on purpose, to prove the
+ * clause detects the break — and returns the failure's first line (also reported, so the
+ * run shows what the clause saw). Throws when the test passes or does not exist.
+ */
+export async function conformanceFailure(expect: ExpectFunction, options: ConformanceOptions, id: string): Promise<string> {
+  const run = conformanceTests(expect, options).get(id)
+  if (!run) throw new Error(`no runnable conformance test '${id}'`)
+  const failure = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  if (failure === undefined) throw new Error(`conformance test '${id}' passed where it had to fail`)
+  const line = (failure instanceof Error ? failure.message : String(failure)).split('\n')[0] ?? ''
+  ;(options.report ?? console.info)(`[@polyhost/conformance] ${id} failed as expected: ${line}`)
+  return line
 }
 
 // --- internal ---

@@ -75,6 +75,15 @@ export interface EngineSnippets {
   sparseArray(): Snippet
   /** Program: results in a table/object that contains itself (`t.self = t`). */
   cyclic(): string
+  /** Program: results in `[v, { inner: v }]`, built by the script around the global `name` (Lua `{v, {inner = v}}`). */
+  wrapGlobal(name: string): string
+  /**
+   * Program: sets the field `key` of the global object `name` to `value` (`null` removes the
+   * field: JS `delete`, Lua `= nil`) and results in that global.
+   */
+  setField(name: string, key: string, value: ScriptLiteral): string
+  /** Statement: the global `to` becomes the global `from` (the same object, not a copy). */
+  aliasGlobal(from: string, to: string): string
   /** Program: results in several values (Lua `return a, b`). Required when `capabilities.multipleReturns`. */
   returnMany?(values: readonly ScriptLiteral[]): string
 
@@ -98,6 +107,12 @@ export interface EngineSnippets {
    * (pcall / try) and results in the caught error's message as a string, or `'no error'`.
    */
   catchBridge(path: string, args: readonly ScriptLiteral[], awaited: boolean): string
+  /**
+   * Program: calls bridge `path` with no arguments inside the language's catch and results in
+   * every text the script can read of the caught error as one string (JS: message and stack),
+   * or `'no error'`. Default: `catchBridge(path, [], false)`.
+   */
+  catchBridgeText?(path: string): string
   /** Program: calls bridge `path` with no arguments forever, catching and ignoring every error. */
   bridgeLoop(path: string): string
 
@@ -129,6 +144,32 @@ export interface EngineSnippets {
   tamperBuiltins(): string
   /** Program: results in `true` exactly when everything `tamperBuiltins` touches is pristine. */
   builtinsIntact(): string
+  /**
+   * Program: one turn of a tenant in the cross-tenant clause (`tenants.*`). It runs with the
+   * globals `turn` (`{ secret: string, seed: integer }`) and `g_<tenant>` (= `turn.secret`),
+   * context `{ tenant }`, and the kit's `kv` bridge (and, with modules, the module `shared`
+   * whose export is an object). It first observes, then leaves traces, and results in the
+   * record it observed (nil written as `null`):
+   * - `leaked`, `own`: the globals `left_<other>` and `left_<tenant>`; `injected`: the global
+   *   `g_<other>`; `late`: the global `late`;
+   * - `intact`: what `builtinsIntact` results in;
+   * - `random`: an array of three draws of the language's generator (`math.random()`,
+   *   `Math.random()`), each in [0, 1);
+   * - `clock`: the script's clock in whole seconds since the epoch (`os.time()`,
+   *   `Math.floor(Date.now() / 1000)`);
+   * - `sync`: `kv.upper(turn.secret)`; `async`: the awaited `kv.soon(turn.secret)` (`sync` again
+   *   without async bridges); `ctx`: `kv.ctx().tenant`; `stored`: `kv.swap('k', turn.secret)`;
+   * - `context`: `context.tenant`;
+   * - `module`: with modules, the field `owner` of `shared`'s export (then set to `turn.secret`
+   *   where the export is writable), else `null`.
+   * The traces, after observing: the global `left_<tenant>` = `turn.secret`, `tamperBuiltins()`,
+   * a print of `turn.secret`, `kv.note(turn.secret)`; the generator seeded with `turn.seed`
+   * where scripts can seed it (Lua `math.randomseed`); work left pending where the language
+   * has any (JS: an unawaited `kv.soon` whose continuation sets the global `late` and prints
+   * `'late:' + turn.secret`; Lua: a `__gc` finalizer doing the same).
+   * Without it the `tenants` area is skipped (and the skip printed).
+   */
+  tenantTurn?(tenant: string, other: string): string
 
   // --- modules (required when capabilities.modules) -------------------------------------
 

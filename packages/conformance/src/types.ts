@@ -62,13 +62,15 @@ export interface ConformanceOptions {
 export type ConformanceHostOptions = Omit<HostOptions, 'engines'>
 
 /** What a test needs from the engine; unmet needs skip it automatically. */
-export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange'
+export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange' | 'tenantTurn'
 
 /** One conformance test: a stable id, a title, its needs and its body. */
 export interface ConformanceTest {
   readonly id: string
   readonly title: string
   readonly needs?: readonly Need[]
+  /** A floor under the runner's per-test timeout, for tests that are long by design. */
+  readonly timeoutMs?: number
   run(t: TestKit): Promise<void>
 }
 
@@ -83,6 +85,8 @@ export function unmetNeed(needs: readonly Need[] | undefined, caps: EngineCapabi
   for (const n of needs ?? []) {
     if (typeof n === 'object') {
       if (caps.limits[n.limit] === 'none') return `capabilities.limits.${n.limit} is 'none'`
+    } else if (n === 'tenantTurn') {
+      if (!snippets.tenantTurn) return 'snippets.tenantTurn is not provided'
     } else if (n === 'integerRange') {
       if (!caps.integerRange) return 'capabilities.integerRange is not set'
     } else if (!caps[n]) {

@@ -1,6 +1,6 @@
 import { fakeEngine } from '@polyhost/core/testing'
 import { describe, expect, it } from 'vitest'
-import { ALL_AREAS, isolationSkips, runConformance, type TestRunner } from '../src/index.js'
+import { ALL_AREAS, conformanceFailure, conformanceTests, isolationSkips, runConformance, type TestRunner } from '../src/index.js'
 import { fakeSnippets } from './fake-snippets.js'
 
 /** A runner that only records what the kit registers, to run it by hand. */
@@ -25,12 +25,17 @@ function recorder(withSkip = true) {
 const total = ALL_AREAS.reduce((n, a) => n + a.tests.length, 0)
 
 describe('runConformance', () => {
-  it('registers every test plus one leak check per area, and reports no skips for a complete engine', () => {
+  it('registers every test plus one leak check per area, and skips only what the engine cannot do', () => {
     const r = recorder()
     runConformance(r.runner, { engine: () => fakeEngine(), snippets: fakeSnippets, report: r.report })
-    expect(r.tests.length).toBe(total + ALL_AREAS.length)
-    expect(r.skipped).toEqual([])
-    expect(r.lines).toEqual(["[@polyhost/conformance] engine 'fake': no tests skipped"])
+    expect(r.tests.length + r.skipped.length).toBe(total + ALL_AREAS.length)
+    // FakeScript has no random generator nor clock: no tenantTurn snippet
+    expect(r.skipped.map((n) => n.match(/\[(.*)\]$/)?.[1])).toEqual(['tenants.alternating', 'tenants.alternating-shared'])
+    expect(r.lines).toEqual([
+      "[@polyhost/conformance] engine 'fake': 2 test(s) skipped\n" +
+        '  - tenants.alternating: auto: snippets.tenantTurn is not provided\n' +
+        '  - tenants.alternating-shared: auto: snippets.tenantTurn is not provided',
+    ])
     const ids = ALL_AREAS.flatMap((a) => a.tests.map((t) => t.id))
     expect(new Set(ids).size, 'test ids are unique').toBe(ids.length)
   })
@@ -41,8 +46,9 @@ describe('runConformance', () => {
     const skip = [{ reason: 'documented: logs differ here', tests: ['logs.utf8-bytes', 'cache.name-*'] }]
     runConformance(r.runner, { engine, snippets: fakeSnippets, skip, report: r.report })
     const modules = ALL_AREAS.find((a) => a.name === 'modules')?.tests.length ?? 0
-    expect(r.skipped.length).toBe(modules + 2)
-    expect(r.lines[0]).toContain(`${modules + 2} test(s) skipped`)
+    // + the tenants area: no tenantTurn snippet for FakeScript
+    expect(r.skipped.length).toBe(modules + 4)
+    expect(r.lines[0]).toContain(`${modules + 4} test(s) skipped`)
     expect(r.lines[0]).toContain('modules.registered: auto: capabilities.modules is false')
     expect(r.lines[0]).toContain('logs.utf8-bytes: reason: documented: logs differ here')
     expect(r.lines[0]).toContain('cache.name-in-key: reason: documented')
@@ -84,14 +90,29 @@ describe('runConformance', () => {
     await expect(test?.fn()).rejects.toThrow()
   })
 
+  it('fails the host-text and modified-custom-value clauses on the fake engine, which does neither', async () => {
+    const lines: string[] = []
+    const options = { engine: () => fakeEngine(), snippets: fakeSnippets, report: (l: string) => void lines.push(l) }
+    expect(await conformanceFailure(expect, options, 'values.host.custom-type-modified')).toMatch(/modified: plain data/)
+    expect(await conformanceFailure(expect, options, 'errors.host-text')).toMatch(/\/srv\/app/)
+    expect(
+      lines.some((l) => /custom-type-modified failed as expected: modified: plain data/.test(l)),
+      'reported',
+    ).toBe(true)
+    // a clause that passes, or one that does not exist, is an error of its own
+    await expect(conformanceFailure(expect, options, 'values.host.integer')).rejects.toThrow(/passed where it had to fail/)
+    await expect(conformanceFailure(expect, options, 'no.such.test')).rejects.toThrow(/no runnable/)
+    expect([...conformanceTests(expect, options).keys()]).not.toContain('tenants.alternating')
+  })
+
   it('derives skips from isolation worker, prints them with their reasons, and labels the mode', () => {
     const r = recorder()
     const hostOptions = { isolation: 'worker', workers: 1 } as const
     runConformance(r.runner, { engine: fakeInWorkers, snippets: fakeSnippets, report: r.report, hostOptions })
     const ids = isolationSkips(hostOptions).flatMap((e) => e.tests)
-    expect(ids.sort()).toEqual(['values.host.custom-type', 'values.host.function'])
-    expect(r.skipped.length).toBe(ids.length)
-    expect(r.lines[0]).toContain("engine 'fake', isolation 'worker': 2 test(s) skipped")
+    expect(ids.sort()).toEqual(['values.host.custom-type', 'values.host.custom-type-modified', 'values.host.function'])
+    expect(r.skipped.length, 'and the tenants area (no tenantTurn)').toBe(ids.length + 2)
+    expect(r.lines[0]).toContain("engine 'fake', isolation 'worker': 5 test(s) skipped")
     expect(r.lines[0]).toContain("values.host.function: auto: isolation 'worker': host functions in globals cannot cross threads")
     expect(r.tests[0]?.name).toContain("@polyhost/conformance: engine 'fake', isolation 'worker' > ")
     expect(isolationSkips({ isolation: 'inline' })).toEqual([])

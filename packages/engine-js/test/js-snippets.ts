@@ -29,6 +29,12 @@ export const jsSnippets: EngineSnippets = {
   writeGlobal: (name, value) => `${global(name)} = ${lit(value)};`,
   writeContext: (key, value) =>
     `(() => { try { context[${JSON.stringify(key)}] = ${lit(value)} } catch (e) {} return context[${JSON.stringify(key)}] })()`,
+  wrapGlobal: (name) => `[${global(name)}, { inner: ${global(name)} }]`,
+  setField: (name, key, value) =>
+    value === null
+      ? `delete ${global(name)}[${JSON.stringify(key)}]; ${global(name)}`
+      : `${global(name)}[${JSON.stringify(key)}] = ${lit(value)}; ${global(name)}`,
+  aliasGlobal: (from, to) => `${global(to)} = ${global(from)};`,
   emptyArray: () => '[]',
   sparseArray: () => ({ source: "['a', , 'c']", expected: ['a', undefined, 'c'] }),
   cyclic: () => 'const t = {}; t.self = t; t',
@@ -39,6 +45,7 @@ export const jsSnippets: EngineSnippets = {
   awaitBridge: (path, args) => `await ${call(path, args)}`,
   catchBridge: (path, args, awaited) =>
     `(async () => { try { ${awaited ? 'await ' : ''}${call(path, args)}; return 'no error' } catch (e) { return String(e.message) } })()`,
+  catchBridgeText: (path) => `try { ${path}(); 'no error' } catch (e) { String(e && e.message) + '|' + String(e && e.stack) }`,
   bridgeLoop: (path) => `while (true) { try { ${path}() } catch (e) {} }`,
   infiniteLoop: () => 'while (true) { try { for (;;) {} } catch (e) {} }',
   recursion: (depth) => `function r(n) { return n === 0 ? 0 : 1 + r(n - 1) }\nr(${depth})`,
@@ -53,9 +60,41 @@ export const jsSnippets: EngineSnippets = {
       "try { JSON.stringify = () => '' } catch (e) {}",
       'try { Array.prototype.tampered = 1 } catch (e) {}',
       'try { Object.setPrototypeOf(globalThis, { inherited: 1 }) } catch (e) {}',
+      'try { Object.getPrototypeOf(Object.getPrototypeOf([].values())).tampered = 1 } catch (e) {}',
+      'try { Object.getPrototypeOf([].values().map((x) => x)).next = () => ({ done: true }) } catch (e) {}',
     ].join('\n'),
   builtinsIntact: () =>
-    "Math.max(1, 2) === 2 && ({}).polluted === undefined && JSON.stringify([1]) === '[1]' && [].tampered === undefined && globalThis.inherited === undefined",
+    "Math.max(1, 2) === 2 && ({}).polluted === undefined && JSON.stringify([1]) === '[1]' && [].tampered === undefined && globalThis.inherited === undefined" +
+    " && [].values().tampered === undefined && [1, 2].values().map((x) => x * 2).toArray().join() === '2,4'",
+  tenantTurn: (tenant, other) =>
+    [
+      'import shared from "shared"',
+      'const secret = turn.secret',
+      'const seen = {',
+      `  leaked: ${global(`left_${other}`)} ?? null,`,
+      `  own: ${global(`left_${tenant}`)} ?? null,`,
+      `  injected: ${global(`g_${other}`)} ?? null,`,
+      '  late: globalThis.late ?? null,',
+      `  intact: ${jsSnippets.builtinsIntact()},`,
+      '  random: [Math.random(), Math.random(), Math.random()],',
+      '  clock: Math.floor(Date.now() / 1000),',
+      '  sync: kv.upper(secret),',
+      '  async: await kv.soon(secret),',
+      '  ctx: kv.ctx().tenant,',
+      "  stored: kv.swap('k', secret),",
+      '  context: context.tenant,',
+      '  module: shared.owner ?? null,',
+      '}',
+      'try { shared.owner = secret } catch (e) {}',
+      `${global(`left_${tenant}`)} = secret`,
+      'console.log(secret)',
+      'kv.note(secret)',
+      // left pending: if it ran in another tenant's execution, that tenant would see `late`
+      "kv.soon(secret).then(() => { globalThis.late = secret; console.log('late:' + secret) })",
+      // last: tampering may take `console` away from the rest of this script
+      jsSnippets.tamperBuiltins(),
+      'export default seen',
+    ].join('\n'),
   moduleExporting: (value) => `export default ${lit(value)}`,
   requireModule: (name) => `import m from ${JSON.stringify(name)}\nexport default m`,
 }

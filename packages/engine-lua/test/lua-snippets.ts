@@ -18,6 +18,9 @@ export const luaSnippets: EngineSnippets = {
   numberKind: (name) => `return math.type(${name})`,
   writeGlobal: (name, v) => `${name} = ${lit(v)}`,
   writeContext: (key, v) => `pcall(function() context[${str(key)}] = ${lit(v)} end)\nreturn context[${str(key)}]`,
+  wrapGlobal: (name) => `return { ${name}, { inner = ${name} } }`,
+  setField: (name, key, v) => `${name}[${str(key)}] = ${lit(v)}\nreturn ${name}`,
+  aliasGlobal: (from, to) => `${to} = ${from}`,
   emptyArray: () => 'return array()',
   sparseArray: () => ({ source: "return {[1] = 'a', [3] = 'c'}", expected: { '1': 'a', '3': 'c' } }),
   cyclic: () => 'local t = {}\nt.self = t\nreturn t',
@@ -57,6 +60,29 @@ export const luaSnippets: EngineSnippets = {
       "and getmetatable('').__index == string and print ~= nil",
     ].join(' '),
 
+  tenantTurn: (tenant, other) =>
+    [
+      'local secret = turn.secret',
+      'local seen = {',
+      `  leaked = left_${other}, own = left_${tenant}, injected = g_${other}, late = late,`,
+      `  intact = (function() ${luaSnippets.builtinsIntact()} end)(),`,
+      '  random = { math.random(), math.random(), math.random() },',
+      '  clock = os.time(),',
+      '  sync = kv.upper(secret), async = kv.soon(secret), ctx = kv.ctx().tenant,',
+      "  stored = kv.swap('k', secret), context = context.tenant,",
+      '}',
+      "local ok, m = pcall(require, 'shared')",
+      "if ok and type(m) == 'table' then seen.module = m.owner pcall(function() m.owner = secret end) end",
+      `left_${tenant} = secret`,
+      'print(secret)',
+      'kv.note(secret)',
+      'pcall(math.randomseed, turn.seed)',
+      // left pending: a finalizer that would run in whichever execution collects it
+      "pcall(function() setmetatable({}, { __gc = function() late = secret print('late:' .. secret) end }) end)",
+      // last: tampering may take `print` away from the rest of this script
+      luaSnippets.tamperBuiltins(),
+      'return seen',
+    ].join('\n'),
   moduleExporting: (v) => `return ${lit(v)}`,
   requireModule: (name) => `return require(${str(name)})`,
 }

@@ -1,4 +1,6 @@
-import { PolyhostError, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
+import { defineBridge, PolyhostError, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
+import { HOST_SECRETS, hostileValues } from '@polyhost/core/testing'
+import { z } from 'zod'
 import { failsWith, hostPathIn, test } from '../checks.js'
 import type { ConformanceArea } from '../types.js'
 
@@ -46,6 +48,36 @@ export const errorsArea: ConformanceArea = {
       }
       t.expect(host.stats().failures, 'runtime failures are counted').toBeGreaterThanOrEqual(3)
     }),
+    test(
+      'errors.host-text',
+      'no host path, host source text or host stack frame reaches a script (or the host) from a bridge result host code fails to read',
+      async (t) => {
+        // a fuzz of throwing getters and Proxy traps, with and without a return schema
+        const host = await t.host({ pool: { max: 1 } })
+        let current: () => unknown = () => null
+        host.bridges.register(
+          defineBridge({
+            name: 'users',
+            methods: {
+              bad: { args: [], handler: () => current() },
+              checked: { args: [], returns: z.unknown(), handler: () => current() },
+              shaped: { args: [], returns: z.object({ x: z.string() }), handler: () => current() },
+            },
+          }),
+        )
+        const source = (path: string) => t.s.catchBridgeText?.(path) ?? t.s.catchBridge(path, [], false)
+        for (const c of hostileValues(t.isolation === 'inline' ? 7 : 11, 24)) {
+          current = c.value
+          for (const method of ['bad', 'checked', 'shaped']) {
+            const seen = await t.run(host, source(`users.${method}`)).then(
+              (r) => String(r.value),
+              (e: Error) => `host: ${e.message}`,
+            )
+            for (const secret of HOST_SECRETS) t.expect(seen, `${c.label}, users.${method}`).not.toContain(secret)
+          }
+        }
+      },
+    ),
     test('errors.unicode-message', 'error messages keep the script’s text exactly', async (t) => {
       const e = await failsWith(t, t.run(await t.host(), t.s.throwError('fehlgeschlagen: größe ✓')), ScriptRuntimeError)
       t.expect(e.message).toContain('fehlgeschlagen: größe ✓')

@@ -170,6 +170,40 @@ export const valuesHostArea: ConformanceArea = {
       t.expect(back[1].inner).toBeInstanceOf(Money)
       t.expect(back[0]).toEqual(m)
     }),
+    test(
+      'values.host.custom-type-modified',
+      'a custom value comes back as the host type only while the script left it unchanged',
+      async (t) => {
+        const host = await t.host({ pool: { max: 1 } })
+        let rebuilt = 0
+        host.converters.register({
+          ...moneyType,
+          fromScript: (o) => {
+            rebuilt++
+            return moneyType.fromScript(o)
+          },
+        })
+        const run = async (source: string, cents = 250) =>
+          (await t.run(host, source, { globals: { price: new Money(cents, 'EUR') } })).value
+        const same = (await run(t.s.wrapGlobal('price'))) as [Money, { inner: Money }]
+        t.expect(same[0], 'unchanged, inside what the script built').toBeInstanceOf(Money)
+        t.expect(same[1].inner).toBeInstanceOf(Money)
+        rebuilt = 0
+        const changed = await run(t.s.setField('price', 'cents', 99999999))
+        t.expect(changed, 'modified: plain data').not.toBeInstanceOf(Money)
+        t.expect(changed).toEqual({ cents: 99999999, currency: 'EUR' })
+        t.expect(rebuilt, 'fromScript never sees modified data').toBe(0)
+        t.expect(await run(t.s.setField('price', 'owner', 'eve'))).toEqual({ cents: 250, currency: 'EUR', owner: 'eve' })
+        const removed = (await run(t.s.setField('price', 'cents', null))) as object
+        t.expect(removed).not.toBeInstanceOf(Money)
+        t.expect(Object.entries(removed).filter(([, v]) => !isNil(v))).toEqual([['currency', 'EUR']])
+        t.expect(await run(t.s.returnLiteral({ cents: 250, currency: 'EUR' })), 'a look-alike the script made').not.toBeInstanceOf(Money)
+        // a value kept from an earlier execution on the same state is not taken for this one's
+        await run(`${t.s.aliasGlobal('price', 'kept')}\n${t.s.returnLiteral(1)}`, 1)
+        t.expect(await run(t.s.returnLiteral({ cents: 1, currency: 'EUR' }), 1)).not.toBeInstanceOf(Money)
+        t.expect(rebuilt, 'nothing was rebuilt since').toBe(0)
+      },
+    ),
     test('values.host.function', 'a host function is callable from the script with converted arguments', async (t) => {
       const globals = {
         add: (a: number, b: number) => a + b,
