@@ -7,6 +7,7 @@ import { limitsArea } from './areas/limits.js'
 import { logsArea } from './areas/logs.js'
 import { modulesArea } from './areas/modules.js'
 import { poolArea } from './areas/pool.js'
+import { recursionDepthArea } from './areas/recursion-depth.js'
 import { valuesHostArea } from './areas/values-host.js'
 import { valuesScriptArea } from './areas/values-script.js'
 import type { ConformanceArea } from './types.js'
@@ -24,4 +25,5 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   cacheArea,
   modulesArea,
   logsArea,
+  recursionDepthArea,
 ]
