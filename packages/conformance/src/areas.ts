@@ -1,3 +1,4 @@
+import { arrayShapeArea } from './areas/array-shape.js'
 import { bridgesArea } from './areas/bridges.js'
 import { cacheArea } from './areas/cache.js'
 import { errorsArea } from './areas/errors.js'
@@ -26,4 +27,5 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   modulesArea,
   logsArea,
   recursionDepthArea,
+  arrayShapeArea,
 ]

@@ -3,7 +3,7 @@ import type { SecurityManager } from '@polyhost/core'
 import { installBridges } from './bridge-functions.js'
 import { type BuiltinHost, makeStrictNewIndex, raise } from './builtins.js'
 import type { LuaCompiler } from './compiler.js'
-import { LuaConverter, slot } from './converter.js'
+import { LUA_NULL, LuaConverter, slot } from './converter.js'
 import type { Fengari, LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
@@ -17,6 +17,8 @@ export interface StateDeps {
   readonly compiler: LuaCompiler
   /** Trusted Lua run once per state with the base as `_ENV`, before the base is frozen. */
   readonly init?: string | undefined
+  /** `luaEngine({ nullValue: 'sentinel' })`: host null is the global `null` (LUA_NULL). */
+  readonly nullSentinel: boolean
   /** Compiled module prototype (cached by the engine); throws ScriptSyntaxError. */
   moduleProto(def: ModuleDefinition): Proto
 }
@@ -66,9 +68,14 @@ export class LuaSandbox implements BuiltinHost {
         return (L2) => this.callHostFunction(L2, fn, owner)
       },
       execution: () => this.run?.execution,
+      nullSentinel: deps.nullSentinel,
     })
     this.tables = buildSandbox(this, L, this.security)
     const baseIdx = lua.lua_gettop(L)
+    if (deps.nullSentinel) {
+      lua.lua_pushlightuserdata(L, LUA_NULL)
+      lua.lua_setfield(L, baseIdx, 'null')
+    }
     if (deps.init) this.runInit(baseIdx, deps.init)
     for (const t of this.tables.frozen) t.polyhost = FROZEN
     const readOnly = this.security.policy.readOnlyBuiltins
