@@ -24,6 +24,8 @@ export interface StateDeps {
 }
 
 const T_TABLE = 5
+/** Base globals that `package.loaded` holds under their own names, as in Lua 5.3. */
+const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'os', 'io', 'debug']
 const REG_ENV_META = { key: 'polyhost.envmeta' }
 
 /**
@@ -49,6 +51,7 @@ export class LuaSandbox implements BuiltinHost {
   private envMeta: LuaTable | null = null
   private env: LuaTable | undefined
   private loaded: LuaTable | undefined
+  private preload: LuaTable | undefined
   /** Global names as Lua strings (converting on every write showed up in profiles). */
   private readonly names = new Map<string, Uint8Array>()
   private fingerprint = ''
@@ -106,14 +109,31 @@ export class LuaSandbox implements BuiltinHost {
     this.pushTable(L, this.env)
   }
 
-  /** Module instances of this execution (created on the first `require`). */
+  /**
+   * `package.loaded` of this execution (created on first use): the standard libraries, as
+   * Lua 5.3 has them (`require 'string'` is the string table, `_G` the execution's `_ENV`),
+   * plus the module instances `require` makes.
+   */
   pushLoaded(L: LuaState): void {
-    if (!this.loaded) {
-      this.f.lua.lua_createtable(L, 0, 4)
-      this.loaded = slot(L, -1).value as LuaTable
-      return
+    if (this.loaded) return this.pushTable(L, this.loaded)
+    const { lua } = this.f
+    lua.lua_createtable(L, 0, LOADED_LIBRARIES.length + 4)
+    this.loaded = slot(L, -1).value as LuaTable
+    this.pushTable(L, this.tables.base)
+    for (const name of LOADED_LIBRARIES) {
+      if (lua.lua_getfield(L, -1, name) === lua.LUA_TNIL) lua.lua_pop(L, 1)
+      else lua.lua_setfield(L, -3, name)
     }
-    this.pushTable(L, this.loaded)
+    lua.lua_pop(L, 1)
+    this.pushEnv(L)
+    lua.lua_setfield(L, -2, '_G')
+  }
+
+  /** `package.preload` of this execution (created on first use). */
+  pushPreload(L: LuaState): void {
+    if (this.preload) return this.pushTable(L, this.preload)
+    this.f.lua.lua_createtable(L, 0, 0)
+    this.preload = slot(L, -1).value as LuaTable
   }
 
   arrayMeta(): LuaTable {
@@ -152,6 +172,7 @@ export class LuaSandbox implements BuiltinHost {
     this.rawSetField(-2, '_G')
     this.env = env
     this.loaded = undefined
+    this.preload = undefined
   }
 
   /**
@@ -203,6 +224,7 @@ export class LuaSandbox implements BuiltinHost {
     lua.lua_settop(L, 0)
     this.env = undefined
     this.loaded = undefined
+    this.preload = undefined
     for (const [name, lib] of this.libraries) {
       const g = lib.table.polyhost as TableGuard
       if (g.dirty || lib.table.metatable !== null) this.restoreLibrary(name)
