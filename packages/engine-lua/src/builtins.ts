@@ -45,14 +45,26 @@ export function emit(host: BuiltinHost, L: LuaState, text: string): void {
   if (failure !== undefined) run.meter.stop(L, failure)
 }
 
-/** `print(...)`: tostring of each argument, tab-separated, one log line. */
+/**
+ * `print(...)`: each argument through the global `tostring` (as Lua 5.3's print, so a script
+ * that replaces `tostring` changes what print shows), tab-separated, one log line.
+ */
 export function makePrint(host: BuiltinHost): LuaCFunction {
-  const { lua, lauxlib } = host.f
+  const { f } = host
+  const { lua } = f
   return (L) => {
     const n = lua.lua_gettop(L)
+    host.pushEnv(L)
+    lua.lua_getfield(L, -1, 'tostring')
+    lua.lua_remove(L, -2)
     const parts: string[] = []
     for (let i = 1; i <= n; i++) {
-      parts.push(luaText(lauxlib.luaL_tolstring(L, i)))
+      lua.lua_pushvalue(L, n + 1)
+      lua.lua_pushvalue(L, i)
+      lua.lua_callk(L, 1, 1, 0, null)
+      const s = lua.lua_tolstring(L, -1)
+      if (s === null) return raise(f, L, "'tostring' must return a string to 'print'")
+      parts.push(luaText(s))
       lua.lua_pop(L, 1)
     }
     emit(host, L, parts.join('\t'))

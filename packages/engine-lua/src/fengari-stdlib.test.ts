@@ -47,4 +47,26 @@ print(select(2, pcall(r)))`
       await host.close()
     }
   })
+
+  it('print calls the global tostring, as Lua 5.3 does', async () => {
+    const source = `local saved, out = tostring, {}
+print(1, 'a', nil)
+tostring = function(v) return '<' .. saved(v) .. '>' end
+print(1, 'a', nil)
+tostring = 42
+out[1] = select(2, pcall(print, 1)):gsub('^[^:]*:%d+: ', '')
+tostring = function() return {} end
+out[2] = select(2, pcall(print, 1)):gsub('^[^:]*:%d+: ', '')
+tostring = saved
+print(out[1], out[2])`
+    const wrapped = `local ok, e = pcall(function()\n${source}\nend) if not ok then io.write('error ', e, '\\n') end`
+    const native = spawnSync('lua5.3', ['-e', wrapped], { encoding: 'utf8' })
+    const host = await createHost({ engines: [luaEngine()], policy: 'minimal' })
+    try {
+      const r = await host.execute({ language: 'lua', source: wrapped })
+      expect(r.logs.map((l) => l.message).join('\n')).toBe(native.stdout.trimEnd())
+    } finally {
+      await host.close()
+    }
+  })
 })
