@@ -115,7 +115,10 @@ export class LuaSandbox implements BuiltinHost {
    * plus the module instances `require` makes.
    */
   pushLoaded(L: LuaState): void {
-    if (this.loaded) return this.pushTable(L, this.loaded)
+    if (this.loaded) {
+      this.pushTable(L, this.loaded)
+      return
+    }
     const { lua } = this.f
     lua.lua_createtable(L, 0, LOADED_LIBRARIES.length + 4)
     this.loaded = slot(L, -1).value as LuaTable
@@ -131,7 +134,10 @@ export class LuaSandbox implements BuiltinHost {
 
   /** `package.preload` of this execution (created on first use). */
   pushPreload(L: LuaState): void {
-    if (this.preload) return this.pushTable(L, this.preload)
+    if (this.preload) {
+      this.pushTable(L, this.preload)
+      return
+    }
     this.f.lua.lua_createtable(L, 0, 0)
     this.preload = slot(L, -1).value as LuaTable
   }

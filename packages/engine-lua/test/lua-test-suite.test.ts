@@ -1,14 +1,13 @@
-import { execFile, spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createHost, type Host } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
-import { hasNative } from './native-lua.js'
 
 // The Lua 5.3 test-suite chunks fengari ships (test/test-suite/*.test.js): every chunk whose
 // test passes on raw fengari runs through the engine under `minimal`. Chunks that need what a
-// sandbox leaves out are excepted with the reason, and so are chunks that native lua5.3 fails
-// too; no more than KNOWN_FAILURES of the rest may fail.
+// sandbox leaves out (or the integer range excludes) are excepted with the reason; no more
+// than KNOWN_FAILURES of the rest may fail.
 
 interface RawChunk {
   readonly id: string
@@ -49,14 +48,6 @@ function collect(): Promise<RawChunk[]> {
       else resolve(JSON.parse(stdout) as RawChunk[])
     })
   })
-}
-
-/** Native lua5.3's error for a chunk, or undefined when it passes there (or lua5.3 is missing). */
-function nativeFailure(source: string): string | undefined {
-  if (!hasNative('lua5.3')) return undefined
-  const r = spawnSync('lua5.3', ['-'], { input: source, encoding: 'utf8', timeout: 120_000 })
-  if (r.status === 0) return undefined
-  return (r.stderr.split('\n')[0] ?? '').replace(/^lua5\.3: /, '') || `exit ${String(r.status ?? r.signal)}`
 }
 
 describe('fengari-shipped Lua 5.3 test suite through the engine (minimal)', () => {

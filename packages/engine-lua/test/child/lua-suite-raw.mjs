@@ -57,7 +57,7 @@ for (const file of readdirSync(dir)
       rawPass = false
     }
     const ms = Math.round(performance.now() - started)
-    recorded.forEach((source, i) => out.push({ id: recorded.length > 1 ? `${id} #${i + 1}` : id, source, rawPass, ms }))
+    for (const [i, source] of recorded.entries()) out.push({ id: recorded.length > 1 ? `${id} #${i + 1}` : id, source, rawPass, ms })
   }
 }
 process.stdout.write(JSON.stringify(out))
