@@ -1,3 +1,4 @@
+import { arrayShapeArea } from './areas/array-shape.js'
 import { bridgesArea } from './areas/bridges.js'
 import { cacheArea } from './areas/cache.js'
 import { errorsArea } from './areas/errors.js'
@@ -7,6 +8,7 @@ import { limitsArea } from './areas/limits.js'
 import { logsArea } from './areas/logs.js'
 import { modulesArea } from './areas/modules.js'
 import { poolArea } from './areas/pool.js'
+import { recursionDepthArea } from './areas/recursion-depth.js'
 import { tenantsArea } from './areas/tenants.js'
 import { valuesHostArea } from './areas/values-host.js'
 import { valuesScriptArea } from './areas/values-script.js'
@@ -26,4 +28,6 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   cacheArea,
   modulesArea,
   logsArea,
+  recursionDepthArea,
+  arrayShapeArea,
 ]

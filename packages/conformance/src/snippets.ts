@@ -65,6 +65,12 @@ export interface EngineSnippets {
    * results in `context[key]` read back afterwards.
    */
   writeContext(key: string, value: ScriptLiteral): string
+  /**
+   * Program: sets element `index` (0-based; Lua `name[index + 1]`) of the global array
+   * `name` to `value` and results in the array. Used by the array-shape clause to edit a
+   * host array with nulls; without it that clause checks round trips only.
+   */
+  setElement?(name: string, index: number, value: ScriptLiteral): string
   /** Program: results in an empty array (Lua: a table marked as an array). */
   emptyArray(): string
   /**

@@ -1,6 +1,6 @@
 import type { ResolvedLimits } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { interruptBudget, MAX_STACK_BYTES, stackBytesFor } from './limits.js'
+import { interruptBudget, MAX_STACK_BYTES, stackBytesFor, stackTripFigures } from './limits.js'
 
 const base: ResolvedLimits = {
   instructions: 1_000_000,
@@ -23,5 +23,12 @@ describe('limits', () => {
     expect(stackBytesFor({ ...base, stackDepth: 1 })).toBe(32 * 1024)
     expect(stackBytesFor({ ...base, stackDepth: 100_000 })).toBe(MAX_STACK_BYTES)
     expect(stackBytesFor({ ...base, stackDepth: false })).toBe(MAX_STACK_BYTES)
+  })
+
+  it('states the depth a stack overflow really reached, from the backtrace', () => {
+    const trace = ['    at r (x.js:1:10)', '    at r (x.js:1:10)', '    at <eval> (x.js:2:1)'].join('\n')
+    expect(stackTripFigures({ ...base, stackDepth: 100_000 }, trace)).toEqual([4, 3])
+    expect(stackTripFigures(base, undefined)).toEqual([151, 150])
+    expect(stackTripFigures({ ...base, stackDepth: false }, '')).toEqual([1, 0])
   })
 })

@@ -18,6 +18,19 @@ const STACK_RESERVE = 16 * 1024
 /** A small QuickJS frame measured ~175 bytes; budgeting 256 keeps the depth approximate. */
 const BYTES_PER_FRAME = 256
 
+/**
+ * The (used, max) pair of a QuickJS stack overflow, stated as what was really hit. QuickJS
+ * limits stack bytes, not frames, so its overflow can come before or after `stackDepth`
+ * frames; its backtrace lists every frame, so the depth reached is counted from it (a
+ * 2,000-frame overflow under `stackDepth: 100000` reads `(2001 > 2000)`, not `(100001 > 100000)`).
+ */
+export function stackTripFigures(limits: ResolvedLimits, guestStack: string | undefined): [used: number, max: number] {
+  const frames = guestStack ? guestStack.split('\n').filter((l) => l.startsWith('    at ')).length : 0
+  if (frames > 0) return [frames + 1, frames]
+  const max = limits.stackDepth === false ? 0 : limits.stackDepth
+  return [max + 1, max]
+}
+
 /** Interrupt-handler calls an execution may use before the instruction limit trips. */
 export function interruptBudget(limits: ResolvedLimits): number {
   return limits.instructions === false ? Number.POSITIVE_INFINITY : Math.ceil(limits.instructions / TICKS_PER_INTERRUPT)

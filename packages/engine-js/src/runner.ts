@@ -3,6 +3,7 @@ import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC, FLAG_STRICT } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'
 import type { JsState } from './js-state.js'
+import { stackTripFigures } from './limits.js'
 import { runtimeError, type ScriptOrigin } from './script-errors.js'
 
 /** Jobs run between checks of the clock and of the execution's fatal error. */
@@ -163,7 +164,7 @@ function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
   if (e instanceof GuestThrow) {
     const internal = e.internal
     if (internal === 'memory' && ex) return ex.trip('memory', numberOr(ex.limits.memoryBytes) + 1, numberOr(ex.limits.memoryBytes))
-    if (internal === 'stack' && ex) return ex.trip('stack', numberOr(ex.limits.stackDepth) + 1, numberOr(ex.limits.stackDepth))
+    if (internal === 'stack' && ex) return ex.trip('stack', ...stackTripFigures(ex.limits, e.info.stack))
     return runtimeError(e.info, origin, e.thrown)
   }
   if (e instanceof GuestDeadlock) {

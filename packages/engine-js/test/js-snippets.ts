@@ -27,6 +27,7 @@ export const jsSnippets: EngineSnippets = {
   callGlobal: (name, args) => call(global(name), args),
   // strict code: an undeclared assignment is an error, so globals are written explicitly
   writeGlobal: (name, value) => `${global(name)} = ${lit(value)};`,
+  setElement: (name, index, value) => `${global(name)}[${index}] = ${lit(value)};\n${global(name)}`,
   writeContext: (key, value) =>
     `(() => { try { context[${JSON.stringify(key)}] = ${lit(value)} } catch (e) {} return context[${JSON.stringify(key)}] })()`,
   wrapGlobal: (name) => `[${global(name)}, { inner: ${global(name)} }]`,

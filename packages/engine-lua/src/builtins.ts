@@ -13,6 +13,8 @@ export interface BuiltinHost {
   pushEnv(L: LuaState): void
   /** Pushes the running execution's `package.loaded` table. */
   pushLoaded(L: LuaState): void
+  /** Pushes the running execution's `package.preload` table. */
+  pushPreload(L: LuaState): void
   /** Pushes a function for a registered module, or returns an error message. */
   loadModule(L: LuaState, name: string): string | undefined
   /** The metatable marking arrays. */
@@ -43,14 +45,26 @@ export function emit(host: BuiltinHost, L: LuaState, text: string): void {
   if (failure !== undefined) run.meter.stop(L, failure)
 }
 
-/** `print(...)`: tostring of each argument, tab-separated, one log line. */
+/**
+ * `print(...)`: each argument through the global `tostring` (as Lua 5.3's print, so a script
+ * that replaces `tostring` changes what print shows), tab-separated, one log line.
+ */
 export function makePrint(host: BuiltinHost): LuaCFunction {
-  const { lua, lauxlib } = host.f
+  const { f } = host
+  const { lua } = f
   return (L) => {
     const n = lua.lua_gettop(L)
+    host.pushEnv(L)
+    lua.lua_getfield(L, -1, 'tostring')
+    lua.lua_remove(L, -2)
     const parts: string[] = []
     for (let i = 1; i <= n; i++) {
-      parts.push(luaText(lauxlib.luaL_tolstring(L, i)))
+      lua.lua_pushvalue(L, n + 1)
+      lua.lua_pushvalue(L, i)
+      lua.lua_callk(L, 1, 1, 0, null)
+      const s = lua.lua_tolstring(L, -1)
+      if (s === null) return raise(f, L, "'tostring' must return a string to 'print'")
+      parts.push(luaText(s))
       lua.lua_pop(L, 1)
     }
     emit(host, L, parts.join('\t'))
@@ -67,61 +81,6 @@ export function makeWrite(host: BuiltinHost): LuaCFunction {
     for (let i = 1; i <= n; i++) text += luaText(lauxlib.luaL_checkstring(L, i))
     emit(host, L, text)
     return 0
-  }
-}
-
-/**
- * `load(chunk [, chunkname [, mode [, env]]])`: text chunks only (binary chunks are never
- * loaded), and the chunk's `_ENV` is `env` when given, else the calling execution's own
- * environment — never the state's real globals.
- */
-export function makeLoad(host: BuiltinHost): LuaCFunction {
-  const { f } = host
-  const { lua, lauxlib } = f
-  return (L) => {
-    if (lua.lua_type(L, 1) !== lua.LUA_TSTRING)
-      return raise(f, L, "bad argument #1 to 'load' (string expected; reader functions are not supported)")
-    const chunk = lauxlib.luaL_checkstring(L, 1)
-    const name = lua.lua_type(L, 2) === lua.LUA_TSTRING ? (lua.lua_tolstring(L, 2) as Uint8Array) : chunk
-    const hasEnv = lua.lua_gettop(L) >= 4
-    const status = lauxlib.luaL_loadbufferx(L, chunk, chunk.length, name, 't')
-    if (status !== lua.LUA_OK) {
-      lua.lua_pushnil(L)
-      lua.lua_insert(L, -2)
-      return 2
-    }
-    if (hasEnv) lua.lua_pushvalue(L, 4)
-    else host.pushEnv(L)
-    lua.lua_setupvalue(L, -2, 1)
-    return 1
-  }
-}
-
-/** `require(name)`: only host-registered Lua modules the policy allows; one instance per execution. */
-export function makeRequire(host: BuiltinHost): LuaCFunction {
-  const { f } = host
-  const { lua, lauxlib } = f
-  const finish = (L: LuaState): number => {
-    // stack: name, loaded, result
-    if (lua.lua_type(L, 3) === lua.LUA_TNIL) {
-      lua.lua_pop(L, 1)
-      lua.lua_pushboolean(L, true)
-    }
-    lua.lua_pushvalue(L, 3)
-    lua.lua_setfield(L, 2, lua.lua_tolstring(L, 1) as Uint8Array)
-    return 1
-  }
-  return (L) => {
-    const name = luaText(lauxlib.luaL_checkstring(L, 1))
-    lua.lua_settop(L, 1)
-    host.pushLoaded(L)
-    if (lua.lua_getfield(L, 2, name) !== lua.LUA_TNIL) return 1
-    lua.lua_pop(L, 1)
-    const problem = host.loadModule(L, name)
-    if (problem) return raise(f, L, problem)
-    lua.lua_pushstring(L, name)
-    lua.lua_callk(L, 1, 1, 0, (L2) => finish(L2))
-    return finish(L)
   }
 }
 

@@ -17,6 +17,13 @@ import { decodeLuaString } from './lua-strings.js'
 /** Lua integers are exact doubles (fengari-numbers.ts): ±(2^53 − 1). */
 export const LUA_INTEGER_RANGE: readonly [number, number] = [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
 
+/**
+ * The value scripts see for a host `null` when `luaEngine({ nullValue: 'sentinel' })`: a light
+ * userdata (as `cjson.null`), installed as the read-only global `null`; it converts back to
+ * host `null`.
+ */
+export const LUA_NULL: object = Object.freeze({ polyhost: 'null' })
+
 /** What the converter needs from the state it works in. */
 export interface ConverterContext {
   readonly converters: ConverterRegistry
@@ -27,6 +34,8 @@ export interface ConverterContext {
   readonly hostFunction: (fn: (...args: unknown[]) => unknown) => LuaCFunction
   /** The execution running on the state, whose deadline and memory budget bound conversions. */
   readonly execution?: () => BudgetOwner | undefined
+  /** Host `null` becomes {@link LUA_NULL} (not nil) inside arrays, objects and globals. */
+  readonly nullSentinel?: boolean
 }
 
 /** A Lua object made by a custom type: its type and the data `toScript` gave the script. */
@@ -47,6 +56,8 @@ const UNPAIRED = 'a string with an unpaired surrogate has no UTF-8 form for Lua'
 export class LuaConverter {
   /** Lua objects made by custom types during this execution → their origin. */
   private custom = new Map<unknown, CustomOrigin>()
+  /** Tables made from host arrays with a hole (null/undefined) → the array's length. */
+  private lengths = new WeakMap<LuaTable, number>()
 
   constructor(
     private readonly f: Fengari,
@@ -56,6 +67,7 @@ export class LuaConverter {
   /** Forgets custom-type identities (between executions). */
   clear(): void {
     if (this.custom.size) this.custom = new Map()
+    this.lengths = new WeakMap()
   }
 
   /**
@@ -105,7 +117,8 @@ export class LuaConverter {
     lua.lua_checkstack(L, 4)
     switch (k.kind) {
       case 'nil':
-        lua.lua_pushnil(L)
+        if (v === null && this.ctx.nullSentinel) lua.lua_pushlightuserdata(L, LUA_NULL)
+        else lua.lua_pushnil(L)
         return
       case 'boolean':
         lua.lua_pushboolean(L, v as boolean)
@@ -153,11 +166,17 @@ export class LuaConverter {
         const a = v as unknown[]
         guard.enter(a, key, a.length)
         lua.lua_createtable(L, a.length, 0)
+        let holes = false
         for (let i = 0; i < a.length; i++) {
           this.pushValue(L, a[i], guard, i)
-          lua.lua_rawseti(L, -2, i + 1)
+          if (lua.lua_type(L, -1) === lua.LUA_TNIL) {
+            holes = true
+            lua.lua_pop(L, 1)
+          } else lua.lua_rawseti(L, -2, i + 1)
         }
         if (a.length === 0) this.markArray(L)
+        // its shape: the table comes back as an array of at least this length (nulls kept)
+        if (holes) this.lengths.set(slot(L, -1).value as LuaTable, a.length)
         guard.leave(key !== undefined)
         return
       }
@@ -187,6 +206,7 @@ export class LuaConverter {
     if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return null
     if (t === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, idx)
     if (t === lua.LUA_TNUMBER) return lua.lua_tonumber(L, idx)
+    if (t === lua.LUA_TLIGHTUSERDATA && lua.lua_touserdata(L, idx) === LUA_NULL) return null
     const origin = this.custom.size ? this.custom.get(slot(L, idx).value) : undefined
     if (t === lua.LUA_TSTRING) {
       const bytes = lua.lua_tolstring(L, idx) as Uint8Array
@@ -211,6 +231,11 @@ export class LuaConverter {
     const { lua } = this.f
     const n = table.strong.size
     lua.lua_checkstack(L, 4)
+    const length = this.lengths.get(table)
+    if (length !== undefined) {
+      const arr = this.readShaped(L, idx, length, n, guard)
+      if (arr) return arr
+    }
     if (n === 0) return table.metatable === this.ctx.arrayMeta() ? [] : {}
     if (lua.lua_rawlen(L, idx) === n) {
       // n entries and a border at n: an array exactly when every key 1..n is present
@@ -255,6 +280,32 @@ export class LuaConverter {
       lua.lua_pop(L, 1)
     }
     return obj
+  }
+
+  /**
+   * A table made from a host array with holes: an array again (holes as null) when every key
+   * is an integer in 1..(its length + its entries), so edits and appends keep the shape; a
+   * key beyond that, or any other key, makes it an object as for any table.
+   */
+  private readShaped(L: LuaState, idx: number, length: number, n: number, guard: ConversionGuard): unknown[] | undefined {
+    const { lua } = this.f
+    let last = length
+    lua.lua_pushnil(L)
+    while (lua.lua_next(L, idx) !== 0) {
+      const k = lua.lua_isinteger(L, -2) ? (lua.lua_tointegerx(L, -2) as number) : 0
+      lua.lua_pop(L, 1)
+      if (k < 1 || k > length + n) {
+        lua.lua_pop(L, 1)
+        return undefined
+      }
+      if (k > last) last = k
+    }
+    const arr = new Array<unknown>(last).fill(null)
+    for (let i = 1; i <= last; i++) {
+      if (lua.lua_rawgeti(L, idx, i) !== lua.LUA_TNIL) arr[i - 1] = this.readValue(L, lua.lua_gettop(L), guard, i - 1)
+      lua.lua_pop(L, 1)
+    }
+    return arr
   }
 
   private markArray(L: LuaState): void {

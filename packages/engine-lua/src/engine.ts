@@ -44,6 +44,7 @@ export class LuaEngine implements ScriptEngine {
       env,
       compiler: this.compiler,
       init: options.init,
+      nullSentinel: options.nullValue === 'sentinel',
       moduleProto: (def) => this.moduleProto(def),
     }
     const factory: StateFactory<LuaSandbox> = {
@@ -61,6 +62,9 @@ export class LuaEngine implements ScriptEngine {
     const numbers = options.numbers ?? 'lua53'
     if (numbers !== 'lua53' && numbers !== 'lua51') {
       throw new InvalidArgumentError(`luaEngine: numbers must be 'lua53' or 'lua51' (got ${JSON.stringify(numbers)})`)
+    }
+    if (options.nullValue !== undefined && options.nullValue !== 'nil' && options.nullValue !== 'sentinel') {
+      throw new InvalidArgumentError(`luaEngine: nullValue must be 'nil' or 'sentinel' (got ${JSON.stringify(options.nullValue)})`)
     }
     const engine = new LuaEngine(fengari(numbers), env, options)
     await engine.pool.start()

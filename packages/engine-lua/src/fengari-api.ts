@@ -119,6 +119,13 @@ export interface LuaApi {
   lua_gettop(L: LuaState): number
   lua_insert(L: LuaState, idx: number): void
   lua_isinteger(L: LuaState, idx: number): boolean
+  lua_load(
+    L: LuaState,
+    reader: (L: LuaState, data: unknown) => Uint8Array | null,
+    data: unknown,
+    chunkname: LuaString | string,
+    mode: string | null,
+  ): number
   lua_isyieldable(L: LuaState): boolean
   lua_newthread(L: LuaState): LuaState
   lua_next(L: LuaState, idx: number): number
@@ -142,6 +149,7 @@ export interface LuaApi {
   lua_rawseti(L: LuaState, idx: number, n: number): void
   lua_rawsetp(L: LuaState, idx: number, p: unknown): void
   lua_remove(L: LuaState, idx: number): void
+  lua_replace(L: LuaState, idx: number): void
   lua_resume(L: LuaState, from: LuaState | null, nargs: number): number
   lua_setfield(L: LuaState, idx: number, k: LuaString | string): void
   lua_sethook(L: LuaState, f: LuaHook | null, mask: number, count: number): void

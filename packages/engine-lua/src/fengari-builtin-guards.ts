@@ -14,6 +14,13 @@ export const FENGARI_BUILTIN_PATCHES: readonly SourcePatch[] = [
     replace: 'const next = function(ls) {\n    __polyhost.step(ls.L);\n    ls.current = ls.z.zgetc();',
   },
   {
+    file: 'llex.js',
+    why: 'load(reader): a token streamed from a reader that never ends grows the lexer buffer without any accounting; the new buffer is charged before it is allocated',
+    find: '        let newsize = b.buffer.length*2;\n        luaZ_resizebuffer(ls.L, b, newsize);',
+    replace:
+      '        let newsize = b.buffer.length*2;\n        __polyhost.alloc(ls.L, newsize);\n        luaZ_resizebuffer(ls.L, b, newsize);',
+  },
+  {
     file: 'sprintf-js',
     why: 'string.format: sprintf-js caches the parse of every format spec it sees, process-wide (621,600 specs kept ~233 MB after host.close())',
     find: '        if (sprintf_cache[fmt]) {\n            return sprintf_cache[fmt]\n        }\n',

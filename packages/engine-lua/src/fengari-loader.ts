@@ -14,6 +14,11 @@ export interface SourcePatch {
   readonly why: string
 }
 
+/** A SourcePatch, written positionally where many are listed together. */
+export function patch(file: string, why: string, find: string, replace: string): SourcePatch {
+  return { file, why, find, replace }
+}
+
 /** Node modules fengari may load from the host; everything else it asks for gets an inert stub. */
 const ALLOWED_EXTERNAL = new Set(['os'])
 /**

@@ -32,4 +32,41 @@ describe.skipIf(!hasNative('lua5.3'))('stdlib fixes against native lua5.3', () =
       await host.close()
     }
   })
+
+  it('nesting limits are worded as Lua 5.3 words them ("C levels", "C stack overflow")', async () => {
+    const chunks = ["'return ' .. string.rep('(', 300) .. '1' .. string.rep(')', 300)", "string.rep('a,', 300) .. 'a = 1'"]
+    const source = `${chunks.map((c) => `print(select(2, load(${c}, '=c')))`).join('\n')}
+local function r() return (string.gsub('x', 'x', r)) end
+print(select(2, pcall(r)))`
+    const native = spawnSync('lua5.3', ['-e', source], { encoding: 'utf8' })
+    const host = await createHost({ engines: [luaEngine()], policy: 'minimal' })
+    try {
+      const r = await host.execute({ language: 'lua', source })
+      expect(r.logs.map((l) => l.message).join('\n')).toBe(native.stdout.trimEnd())
+    } finally {
+      await host.close()
+    }
+  })
+
+  it('print calls the global tostring, as Lua 5.3 does', async () => {
+    const source = `local saved, out = tostring, {}
+print(1, 'a', nil)
+tostring = function(v) return '<' .. saved(v) .. '>' end
+print(1, 'a', nil)
+tostring = 42
+out[1] = select(2, pcall(print, 1)):gsub('^[^:]*:%d+: ', '')
+tostring = function() return {} end
+out[2] = select(2, pcall(print, 1)):gsub('^[^:]*:%d+: ', '')
+tostring = saved
+print(out[1], out[2])`
+    const wrapped = `local ok, e = pcall(function()\n${source}\nend) if not ok then io.write('error ', e, '\\n') end`
+    const native = spawnSync('lua5.3', ['-e', wrapped], { encoding: 'utf8' })
+    const host = await createHost({ engines: [luaEngine()], policy: 'minimal' })
+    try {
+      const r = await host.execute({ language: 'lua', source: wrapped })
+      expect(r.logs.map((l) => l.message).join('\n')).toBe(native.stdout.trimEnd())
+    } finally {
+      await host.close()
+    }
+  })
 })

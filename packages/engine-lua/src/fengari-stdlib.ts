@@ -20,4 +20,28 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     replace:
       '                    let yday = (Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) - Date.UTC(date.getFullYear(), 0, 1)) / 86400000 + 1;',
   },
+  {
+    file: 'ldo.js',
+    why: 'wording: more than LUAI_MAXCCALLS (200) nested host calls is "C stack overflow" in Lua 5.3, as scripts match it',
+    find: '        ldebug.luaG_runerror(L, to_luastring("JS stack overflow", true));',
+    replace: '        ldebug.luaG_runerror(L, to_luastring("C stack overflow", true));',
+  },
+  {
+    file: 'ldo.js',
+    why: 'wording: a coroutine resumed 200 levels deep fails with "C stack overflow" in Lua 5.3',
+    find: '        return resume_error(L, "JS stack overflow", nargs);',
+    replace: '        return resume_error(L, "C stack overflow", nargs);',
+  },
+  {
+    file: 'lparser.js',
+    why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
+    find: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+    replace: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
+  },
+  {
+    file: 'lparser.js',
+    why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
+    find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+    replace: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
+  },
 ]

@@ -3,7 +3,7 @@ import type { SecurityManager } from '@polyhost/core'
 import { installBridges } from './bridge-functions.js'
 import { type BuiltinHost, makeStrictNewIndex, raise } from './builtins.js'
 import type { LuaCompiler } from './compiler.js'
-import { LuaConverter, slot } from './converter.js'
+import { LUA_NULL, LuaConverter, slot } from './converter.js'
 import type { Fengari, LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
@@ -17,11 +17,15 @@ export interface StateDeps {
   readonly compiler: LuaCompiler
   /** Trusted Lua run once per state with the base as `_ENV`, before the base is frozen. */
   readonly init?: string | undefined
+  /** `luaEngine({ nullValue: 'sentinel' })`: host null is the global `null` (LUA_NULL). */
+  readonly nullSentinel: boolean
   /** Compiled module prototype (cached by the engine); throws ScriptSyntaxError. */
   moduleProto(def: ModuleDefinition): Proto
 }
 
 const T_TABLE = 5
+/** Base globals that `package.loaded` holds under their own names, as in Lua 5.3. */
+const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'os', 'io', 'debug']
 const REG_ENV_META = { key: 'polyhost.envmeta' }
 
 /**
@@ -47,6 +51,7 @@ export class LuaSandbox implements BuiltinHost {
   private envMeta: LuaTable | null = null
   private env: LuaTable | undefined
   private loaded: LuaTable | undefined
+  private preload: LuaTable | undefined
   /** Global names as Lua strings (converting on every write showed up in profiles). */
   private readonly names = new Map<string, Uint8Array>()
   private fingerprint = ''
@@ -66,9 +71,14 @@ export class LuaSandbox implements BuiltinHost {
         return (L2) => this.callHostFunction(L2, fn, owner)
       },
       execution: () => this.run?.execution,
+      nullSentinel: deps.nullSentinel,
     })
     this.tables = buildSandbox(this, L, this.security)
     const baseIdx = lua.lua_gettop(L)
+    if (deps.nullSentinel) {
+      lua.lua_pushlightuserdata(L, LUA_NULL)
+      lua.lua_setfield(L, baseIdx, 'null')
+    }
     if (deps.init) this.runInit(baseIdx, deps.init)
     for (const t of this.tables.frozen) t.polyhost = FROZEN
     const readOnly = this.security.policy.readOnlyBuiltins
@@ -99,14 +109,37 @@ export class LuaSandbox implements BuiltinHost {
     this.pushTable(L, this.env)
   }
 
-  /** Module instances of this execution (created on the first `require`). */
+  /**
+   * `package.loaded` of this execution (created on first use): the standard libraries, as
+   * Lua 5.3 has them (`require 'string'` is the string table, `_G` the execution's `_ENV`),
+   * plus the module instances `require` makes.
+   */
   pushLoaded(L: LuaState): void {
-    if (!this.loaded) {
-      this.f.lua.lua_createtable(L, 0, 4)
-      this.loaded = slot(L, -1).value as LuaTable
+    if (this.loaded) {
+      this.pushTable(L, this.loaded)
       return
     }
-    this.pushTable(L, this.loaded)
+    const { lua } = this.f
+    lua.lua_createtable(L, 0, LOADED_LIBRARIES.length + 4)
+    this.loaded = slot(L, -1).value as LuaTable
+    this.pushTable(L, this.tables.base)
+    for (const name of LOADED_LIBRARIES) {
+      if (lua.lua_getfield(L, -1, name) === lua.LUA_TNIL) lua.lua_pop(L, 1)
+      else lua.lua_setfield(L, -3, name)
+    }
+    lua.lua_pop(L, 1)
+    this.pushEnv(L)
+    lua.lua_setfield(L, -2, '_G')
+  }
+
+  /** `package.preload` of this execution (created on first use). */
+  pushPreload(L: LuaState): void {
+    if (this.preload) {
+      this.pushTable(L, this.preload)
+      return
+    }
+    this.f.lua.lua_createtable(L, 0, 0)
+    this.preload = slot(L, -1).value as LuaTable
   }
 
   arrayMeta(): LuaTable {
@@ -145,6 +178,7 @@ export class LuaSandbox implements BuiltinHost {
     this.rawSetField(-2, '_G')
     this.env = env
     this.loaded = undefined
+    this.preload = undefined
   }
 
   /**
@@ -196,6 +230,7 @@ export class LuaSandbox implements BuiltinHost {
     lua.lua_settop(L, 0)
     this.env = undefined
     this.loaded = undefined
+    this.preload = undefined
     for (const [name, lib] of this.libraries) {
       const g = lib.table.polyhost as TableGuard
       if (g.dirty || lib.table.metatable !== null) this.restoreLibrary(name)

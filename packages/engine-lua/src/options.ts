@@ -22,6 +22,14 @@ export interface LuaEngineOptions {
    * loop inside a script-made coroutine runs until it yields, returns or hits a limit.
    */
   readonly timeSliceMs?: number | false
+  /**
+   * What a host `null` is in Lua. `'nil'` (default): nil — an array's nulls are holes, and a
+   * table made from a host array comes back as an array of (at least) its length, nulls kept.
+   * `'sentinel'`: the read-only global `null` (a light userdata, as `cjson.null`), inside
+   * arrays and objects too, so `#t` and `ipairs` see every element; `null` converts back to
+   * host `null`. Fixed per engine.
+   */
+  readonly nullValue?: 'nil' | 'sentinel'
 }
 
 /** Default slice of inline Lua execution between yields to the event loop. */

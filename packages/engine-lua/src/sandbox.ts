@@ -1,17 +1,7 @@
 import type { SecurityManager } from '@polyhost/core'
-import {
-  type BuiltinHost,
-  makeArray,
-  makeCollectGarbage,
-  makeLoad,
-  makePrint,
-  makeRandom,
-  makeRequire,
-  makeOs,
-  makeTraceback,
-  makeWrite,
-} from './builtins.js'
+import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeOs, makeTraceback, makeWrite } from './builtins.js'
 import { slot } from './converter.js'
+import { makeLoad, makeRequire, pushPackage } from './load-require.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
 
@@ -102,7 +92,11 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
   setFn('array', makeArray(host))
   if (security.isAllowed('print')) setFn('print', makePrint(host))
   if (allows(security, 'eval')) setFn('load', makeLoad(host))
-  if (security.isAllowed('require')) setFn('require', makeRequire(host))
+  if (security.isAllowed('require')) {
+    setFn('require', makeRequire(host))
+    frozen.push(pushPackage(host, L))
+    lua.lua_setfield(L, baseIdx, 'package')
+  }
 
   for (const name of LIBRARIES) {
     if (!security.isAllowed(name)) continue

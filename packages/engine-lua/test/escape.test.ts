@@ -64,9 +64,13 @@ for (const preset of PRESETS) {
     it('require reaches only registered modules, never files or node modules', async () => {
       for (const name of ['fs', 'child_process', './escape', '/etc/passwd', 'os', 'io', 'debug', 'package']) {
         const v = await run(
-          `if not require then return 'absent' end local ok, e = pcall(require, ${JSON.stringify(name)}) return ok and 'loaded' or e`,
+          `if not require then return 'absent' end local ok, e = pcall(require, ${JSON.stringify(name)})
+           if ok and e == _G[${JSON.stringify(name)}] then return 'the sandbox library' end
+           return ok and 'loaded' or e`,
         )
-        expect(v === 'absent' || /not found/.test(String(v)), `${name}: ${String(v)}`).toBe(true)
+        // the Lua libraries of these names are the sandbox's own tables (package.loaded, as in Lua 5.3)
+        const library = ['os', 'io', 'debug', 'package'].includes(name) && v === 'the sandbox library'
+        expect(v === 'absent' || library || /not found/.test(String(v)), `${name}: ${String(v)}`).toBe(true)
       }
     })
 
@@ -134,7 +138,7 @@ for (const preset of PRESETS) {
           and string.nothing == nil and getmetatable('').__index == string and getmetatable('').__add == nil
           and table.insert ~= print and math.pi > 3.14 and coroutine.wrap ~= nil
           and (os == nil or os.time ~= nil)
-          and (package == nil or (package.loaded.string == nil and package.loaded.util == nil))`)
+          and (package == nil or (package.loaded.string == string and package.loaded.util == nil))`)
       expect(v).toBe(true)
     })
 

@@ -17,6 +17,7 @@ export const luaSnippets: EngineSnippets = {
   callGlobal: (name, args) => `return ${name}(${args.map(lit).join(', ')})`,
   numberKind: (name) => `return math.type(${name})`,
   writeGlobal: (name, v) => `${name} = ${lit(v)}`,
+  setElement: (name, index, v) => `${name}[${index + 1}] = ${lit(v)}\nreturn ${name}`,
   writeContext: (key, v) => `pcall(function() context[${str(key)}] = ${lit(v)} end)\nreturn context[${str(key)}]`,
   wrapGlobal: (name) => `return { ${name}, { inner = ${name} } }`,
   setField: (name, key, v) => `${name}[${str(key)}] = ${lit(v)}\nreturn ${name}`,

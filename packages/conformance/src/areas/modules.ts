@@ -41,7 +41,7 @@ export const modulesArea: ConformanceArea = {
       'anything not registered is refused, host modules included',
       async (t) => {
         const host = await t.host()
-        for (const name of ['missing', 'fs', 'node:fs', 'child_process', 'os']) await refused(t, t.run(host, load(t, name)), name)
+        for (const name of ['missing', 'fs', 'node:fs', 'child_process', 'node:os']) await refused(t, t.run(host, load(t, name)), name)
       },
       ['modules'],
     ),

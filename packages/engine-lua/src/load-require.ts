@@ -1,0 +1,146 @@
+import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import { type BuiltinHost, raise } from './builtins.js'
+import { luaText } from './lua-strings.js'
+
+/**
+ * `load(chunk [, chunkname [, mode [, env]]])` as Lua 5.3 has it: `chunk` a string or a reader
+ * function called until it returns nil or an empty string (its pieces are charged to memory
+ * as they arrive); `mode` checked as C Lua checks it. Binary chunks are never loaded. The
+ * chunk's `_ENV` is `env` when given (even nil), else the calling execution's own environment,
+ * never the state's real globals.
+ */
+export function makeLoad(host: BuiltinHost): LuaCFunction {
+  const { f } = host
+  const { lua, lauxlib } = f
+  return (L) => {
+    const hasEnv = lua.lua_gettop(L) >= 4
+    const named = lua.lua_type(L, 2) === lua.LUA_TSTRING
+    const mode = lua.lua_type(L, 3) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(L, 3)) : 'bt'
+    let status: number
+    const kind = lua.lua_type(L, 1)
+    if (kind === lua.LUA_TSTRING || kind === lua.LUA_TNUMBER) {
+      const chunk = lua.lua_tolstring(L, 1) as Uint8Array
+      if (chunk[0] === BINARY && mode.includes('b')) return refuseBinary(L)
+      status = lauxlib.luaL_loadbufferx(L, chunk, chunk.length, named ? (lua.lua_tolstring(L, 2) as Uint8Array) : chunk, mode)
+    } else {
+      lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION)
+      const name = named ? (lua.lua_tolstring(L, 2) as Uint8Array) : '=(load)'
+      lua.lua_settop(L, RESERVED)
+      status = lua.lua_load(L, reader(host, mode), null, name, mode)
+    }
+    if (status !== lua.LUA_OK) {
+      lua.lua_pushnil(L)
+      lua.lua_insert(L, -2)
+      return 2
+    }
+    if (hasEnv) lua.lua_pushvalue(L, 4)
+    else host.pushEnv(L)
+    lua.lua_setupvalue(L, -2, 1)
+    return 1
+  }
+
+  function refuseBinary(L: LuaState): number {
+    lua.lua_pushnil(L)
+    lua.lua_pushstring(L, BINARY_REFUSED)
+    return 2
+  }
+}
+
+/**
+ * `require(name)`: `package.loaded` (the standard libraries and this execution's modules),
+ * then `package.preload`, then host-registered Lua modules the policy allows; one instance per
+ * execution. No file is ever searched.
+ */
+export function makeRequire(host: BuiltinHost): LuaCFunction {
+  const { f } = host
+  const { lua, lauxlib } = f
+  const finish = (L: LuaState): number => {
+    // stack: name, loaded, result
+    if (lua.lua_type(L, 3) === lua.LUA_TNIL) {
+      lua.lua_pop(L, 1)
+      lua.lua_pushboolean(L, true)
+    }
+    lua.lua_pushvalue(L, 3)
+    lua.lua_setfield(L, 2, lua.lua_tolstring(L, 1) as Uint8Array)
+    return 1
+  }
+  return (L) => {
+    const name = luaText(lauxlib.luaL_checkstring(L, 1))
+    lua.lua_settop(L, 1)
+    host.pushLoaded(L)
+    if (lua.lua_getfield(L, 2, name) !== lua.LUA_TNIL) return 1
+    lua.lua_pop(L, 1)
+    host.pushPreload(L)
+    const preloaded = lua.lua_getfield(L, -1, name) !== lua.LUA_TNIL
+    lua.lua_remove(L, -2)
+    if (!preloaded) {
+      lua.lua_pop(L, 1)
+      const problem = host.loadModule(L, name)
+      if (problem) return raise(f, L, `${problem}:\n\tno field package.preload['${name}']\n\tno module '${name}' registered by the host`)
+    }
+    lua.lua_pushstring(L, name)
+    lua.lua_callk(L, 1, 1, 0, (L2) => finish(L2))
+    return finish(L)
+  }
+}
+
+/**
+ * The `package` table: `config`, and per-execution `loaded` and `preload` reached through
+ * its metatable (the table itself is shared and frozen). No path, cpath, searchers,
+ * searchpath or loadlib: nothing is searched for in files.
+ */
+export function pushPackage(host: BuiltinHost, L: LuaState): LuaTable {
+  const { lua } = host.f
+  lua.lua_createtable(L, 0, 1)
+  const pkg = (L.stack[L.top - 1] as { value: LuaTable }).value
+  lua.lua_pushstring(L, '/\n;\n?\n!\n-\n')
+  lua.lua_setfield(L, -2, 'config')
+  lua.lua_createtable(L, 0, 2)
+  lua.lua_pushjsfunction(L, (L2) => {
+    const key = lua.lua_type(L2, 2) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(L2, 2)) : ''
+    if (key === 'loaded') host.pushLoaded(L2)
+    else if (key === 'preload') host.pushPreload(L2)
+    else lua.lua_pushnil(L2)
+    return 1
+  })
+  lua.lua_setfield(L, -2, '__index')
+  lua.lua_pushboolean(L, false)
+  lua.lua_setfield(L, -2, '__metatable')
+  lua.lua_setmetatable(L, -2)
+  return pkg
+}
+
+// --- internal ---
+
+/** First byte of a binary chunk (LUA_SIGNATURE). */
+const BINARY = 0x1b
+const BINARY_REFUSED = 'attempt to load a binary chunk (binary chunks are never loaded here)'
+/** Stack slot that keeps the reader's last piece alive while the lexer reads it (as lbaselib). */
+const RESERVED = 5
+
+/**
+ * lua_load's reader for a Lua reader function at index 1, as C Lua's generic reader: the
+ * lexer pulls pieces as it needs them, so a reader that never ends is stopped by the
+ * lexer's steps (a syntax error, or the instruction, time or memory limit).
+ */
+function reader(host: BuiltinHost, mode: string): (L: LuaState) => Uint8Array | null {
+  const { lua } = host.f
+  let first = true
+  return (L) => {
+    lua.lua_pushvalue(L, 1)
+    lua.lua_callk(L, 0, 1, 0, null)
+    const t = lua.lua_type(L, -1)
+    if (t === lua.LUA_TNIL) {
+      lua.lua_pop(L, 1)
+      return null
+    }
+    if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) return raise(host.f, L, 'reader function must return a string')
+    lua.lua_replace(L, RESERVED)
+    const piece = lua.lua_tolstring(L, RESERVED) as Uint8Array
+    if (first && piece.length > 0) {
+      first = false
+      if (piece[0] === BINARY && mode.includes('b')) return raise(host.f, L, BINARY_REFUSED)
+    }
+    return piece
+  }
+}
