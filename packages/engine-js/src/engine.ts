@@ -9,7 +9,9 @@ import {
   StatePool,
 } from '@polyhost/core'
 import { Compiler, type JsCompiledScript } from './compiler.js'
-import { JsState, type StateOptions } from './js-state.js'
+import type { JsState, StateOptions } from './js-state.js'
+import { SnapshotStore } from './snapshot-store.js'
+import { createState } from './state-create.js'
 import { runScript } from './runner.js'
 import type { WasmLoader } from './wasm.js'
 
@@ -19,6 +21,8 @@ export interface JsEngineSettings {
   readonly retainHeapBytes: number
   readonly heapReserveBytes: number
   readonly onLeak?: ((message: string) => void) | undefined
+  /** Start states from a snapshot of a set-up one (default true); false runs every set-up. */
+  readonly snapshots?: boolean | undefined
 }
 
 /**
@@ -29,15 +33,17 @@ export interface JsEngineSettings {
 export class JsEngine implements ScriptEngine {
   private readonly pool: StatePool<JsState>
   private readonly compiler: Compiler
+  private readonly snapshots: SnapshotStore | undefined
   private executions = 0
   private discarded = 0
 
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
-    const opts: StateOptions = { env, wasm, ...settings }
+    this.snapshots = settings.snapshots === false ? undefined : SnapshotStore.shared(wasm.variantKey)
+    const opts: StateOptions = { env, wasm, ...settings, snapshots: this.snapshots }
     this.pool = new StatePool<JsState>(
       {
-        create: () => JsState.create(opts),
+        create: () => createState(opts),
         reset: (s) => s.reset(),
         validate: (s) => s.validate(),
         destroy: (s) => s.destroy(),

@@ -36,7 +36,15 @@ export class GuestCalls {
       const obj = ctx.newObject()
       try {
         for (const m of list) {
-          ctx.newFunction(m.method, (...args) => this.callBridge(m.path, args)).consume((fn) => ctx.setProp(obj, m.method, fn))
+          const path = m.path
+          this.state
+            .baseFunction(
+              m.method,
+              (s) =>
+                (...args) =>
+                  s.calls.callBridge(path, args),
+            )
+            .consume((fn) => ctx.setProp(obj, m.method, fn))
         }
         ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
       } catch (e) {
@@ -99,9 +107,8 @@ export class GuestCalls {
     return fatal ? { error: this.plainError(fatal.message) } : undefined
   }
 
-  // --- internal ---
-
-  private callBridge(path: string, args: QuickJSHandle[]): Result {
+  /** A bridge method called by the guest (the host function behind each bridge global). */
+  callBridge(path: string, args: QuickJSHandle[]): Result {
     const ex = this.state.execution
     if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
     const fatal = this.fatalError()
@@ -117,6 +124,7 @@ export class GuestCalls {
     }
     return this.result(path, out)
   }
+  // --- internal ---
 
   private argument(path: string, handle: QuickJSHandle, i: number): unknown {
     try {

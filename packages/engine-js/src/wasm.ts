@@ -22,6 +22,8 @@ export interface WasmInstance {
 
 type Core = typeof import('quickjs-emscripten-core')
 
+/** Stands for the default variant, which this module loads itself. */
+const DEFAULT_VARIANT = Object.freeze({ variant: '@jitl/quickjs-wasmfile-release-sync' })
 /** The wasm declares 256 initial pages (16 MiB); memories may not start smaller. */
 const INITIAL_PAGES = 256
 /** 2 GiB: the most a wasm32 Emscripten heap addresses. */
@@ -38,6 +40,11 @@ export class WasmLoader {
   private loaded: Promise<{ core: Core; variant: QuickJSSyncVariant; wasm: WebAssembly.Module | undefined }> | undefined
 
   constructor(private readonly options: WasmOptions = {}) {}
+
+  /** Identifies the variant: loaders of one variant lay out their memory alike. */
+  get variantKey(): object {
+    return this.options.variant ?? DEFAULT_VARIANT
+  }
 
   /**
    * Creates a fresh instance whose heap can never exceed `maxBytes`. `printErr` receives
