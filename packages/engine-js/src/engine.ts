@@ -40,10 +40,10 @@ export class JsEngine implements ScriptEngine {
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
     this.snapshots = settings.snapshots === false ? undefined : SnapshotStore.shared(wasm.variantKey)
-    const opts: StateOptions = { env, wasm, ...settings, snapshots: this.snapshots }
+    const opts: StateOptions = { env, wasm, ...settings }
     this.pool = new StatePool<JsState>(
       {
-        create: () => createState(opts),
+        create: () => createState(opts, this.snapshots),
         reset: (s) => s.reset(),
         validate: (s) => s.validate(),
         destroy: (s) => s.destroy(),

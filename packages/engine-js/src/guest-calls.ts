@@ -1,4 +1,12 @@
-import { BridgeError, ConversionError, hostErrorText, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core'
+import {
+  BridgeError,
+  ConversionError,
+  hostErrorText,
+  isFatal,
+  type LogLevel,
+  sanitizeScriptMessage,
+  type VisibleMethod,
+} from '@polyhost/core'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 
@@ -74,6 +82,20 @@ export class GuestCalls {
       }
       return this.result(fn.name || 'function', out instanceof Promise ? ex.race(out) : out)
     })
+  }
+
+  /** A `console.*` call of the running execution. */
+  log(level: QuickJSHandle, message: QuickJSHandle): VmCallResult<QuickJSHandle> | undefined {
+    const ex = this.state.execution
+    if (!ex) return undefined
+    const fatal = this.fatalError()
+    if (fatal) return fatal
+    try {
+      ex.log(this.state.ctx.getString(level) as LogLevel, this.state.ctx.getString(message))
+      return undefined
+    } catch (e) {
+      return { error: this.guestError(e) }
+    }
   }
 
   /** Drops host promises of the ended execution: their results never enter the VM. */

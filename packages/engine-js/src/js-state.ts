@@ -1,41 +1,21 @@
-import {
-  type EngineEnvironment,
-  type Execution,
-  type ExecutionRequest,
-  InvalidArgumentError,
-  type LogLevel,
-  PolyhostError,
-  readFailure,
-} from '@polyhost/core'
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from 'quickjs-emscripten-core'
+import type { EngineEnvironment, Execution, ExecutionRequest } from '@polyhost/core'
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
 import { type DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
+import { guestArguments } from './begin-args.js'
 import type { HelperName } from './helpers.js'
-import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } from './limits.js'
+import { InterruptMeter } from './interrupt-meter.js'
+import { MAX_STACK_BYTES, stackBytesFor } from './limits.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
 import { ExpressionCache } from './expressions.js'
 import { ScriptModules } from './script-modules.js'
-import type { SnapshotStore } from './snapshot-store.js'
 import type { HostMaker } from './state-snapshot.js'
-import type { WasmInstance, WasmLoader } from './wasm.js'
+import type { StateOptions } from './state-options.js'
+import type { WasmInstance } from './wasm.js'
 
-/** Per-engine settings every state of it shares. */
-export interface StateOptions {
-  readonly env: EngineEnvironment
-  readonly wasm: WasmLoader
-  /** Runs once per state before lockdown; what it defines becomes part of the baseline. */
-  readonly initScript?: string | undefined
-  /** A state whose heap grew more than this above its baseline is destroyed at reset. */
-  readonly retainHeapBytes: number
-  /** Headroom of each instance's Memory maximum above the policy's memory limit. */
-  readonly heapReserveBytes: number
-  /** Debug variants: report allocations still live when a state is destroyed. */
-  readonly onLeak?: ((message: string) => void) | undefined
-  /** Snapshots of set-up states by shape; without it every state runs the whole set-up. */
-  readonly snapshots?: SnapshotStore | undefined
-}
+export type { StateOptions } from './state-options.js'
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -46,7 +26,6 @@ export class JsState implements ConverterHost {
   execution: Execution | undefined
   /** A host-level failure happened inside QuickJS: never reuse. */
   broken = false
-  ticks = 0
   readonly converter: Converter
   readonly calls: GuestCalls
   readonly fingerprint: string
@@ -58,12 +37,11 @@ export class JsState implements ConverterHost {
   baseline = new Set<string>()
   /** Heap size at the baseline; growth past `retainHeapBytes` above it retires the state. */
   baseHeap = 0
-  /** Deadline of a running set-up (its init script); Infinity otherwise. */
-  setupDeadline = Number.POSITIVE_INFINITY
+  /** Counts interrupts and stops runaway code (limits, set-up deadline). */
+  readonly meter = new InterruptMeter()
   /** Which maker made each host function, so a snapshot can rebuild them for its copies. */
   readonly makers = new Map<unknown, HostMaker<JsState>>()
   stackBytes = MAX_STACK_BYTES
-  private tickBudget = Number.POSITIVE_INFINITY
   private runToken = 0
   private checked = false
   private readonly expressions: ExpressionCache
@@ -85,7 +63,7 @@ export class JsState implements ConverterHost {
     this.expressions = new ExpressionCache(ctx, (v) => this.call('freeze', v))
     this.modules = new ScriptModules(env.modules, () => ({ execution: this.execution, token: this.runToken }))
     runtime.setMaxStackSize(this.stackBytes)
-    runtime.setInterruptHandler(() => this.interrupt())
+    runtime.setInterruptHandler(() => this.meter.interrupt(this.execution, this))
     runtime.setModuleLoader(
       (name) => this.modules.load(name),
       (_base, requested) => this.modules.normalize(requested),
@@ -172,37 +150,15 @@ export class JsState implements ConverterHost {
   begin(ex: Execution, req: ExecutionRequest, script?: JsCompiledScript): QuickJSHandle | undefined {
     this.execution = ex
     this.runToken++
-    this.ticks = 0
     this.checked = false
     const limits = ex.limits
-    this.tickBudget = interruptBudget(limits)
+    this.meter.start(limits)
     const stack = stackBytesFor(limits)
     if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
     this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)
-    let names: string[]
-    try {
-      names = Object.keys(req.globals)
-    } catch (e) {
-      throw readFailure(e)
-    }
-    for (const k of names) {
-      if (this.baseline.has(k)) throw new InvalidArgumentError(`execute: globals: '${k}' would replace a built-in global`)
-    }
+    const args = guestArguments(this, ex, req)
     const { ctx } = this
-    const args: QuickJSHandle[] = []
     try {
-      args.push(names.length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined)
-      args.push(Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined)
-    } catch (e) {
-      for (const h of args) h.dispose()
-      // a getter or Proxy trap of the caller's data threw; the state is not trusted further
-      if (!(e instanceof PolyhostError)) this.broken = true
-      throw readFailure(e)
-    }
-    try {
-      const d = ex.init.security.policy.determinism
-      args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
-      args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
       if (script === undefined) {
         this.call('begin', ...args).dispose()
         return undefined
@@ -221,7 +177,7 @@ export class JsState implements ConverterHost {
     const ex = this.execution
     const heap = this.instance.heap
     if (ex) {
-      ex.instructions = this.ticks * TICKS_PER_INTERRUPT
+      ex.instructions = this.meter.instructions
       ex.memoryBytes = Math.max(ex.memoryBytes, heap.used)
     }
     this.execution = undefined
@@ -286,37 +242,5 @@ export class JsState implements ConverterHost {
   private isTrue(h: QuickJSHandle): boolean {
     const v = this.simple(h)
     return v === NOT_SIMPLE ? this.ctx.sameValue(h, this.ctx.true) : v === true
-  }
-
-  private interrupt(): boolean {
-    const ex = this.execution
-    if (!ex) return performance.now() > this.setupDeadline
-    this.ticks++
-    if (ex.fatal) return true
-    if (this.memoryTrip()) return true
-    if (this.ticks > this.tickBudget) {
-      const max = ex.limits.instructions
-      ex.trip('instructions', this.ticks * TICKS_PER_INTERRUPT, max === false ? 0 : max)
-      return true
-    }
-    if (performance.now() > ex.deadline) {
-      ex.tripTimeout()
-      return true
-    }
-    return false
-  }
-
-  /** A `console.*` call of the running execution. */
-  log(level: QuickJSHandle, message: QuickJSHandle): VmCallResult<QuickJSHandle> | undefined {
-    const ex = this.execution
-    if (!ex) return undefined
-    const fatal = this.calls.fatalError()
-    if (fatal) return fatal
-    try {
-      ex.log(this.ctx.getString(level) as LogLevel, this.ctx.getString(message))
-      return undefined
-    } catch (e) {
-      return { error: this.calls.guestError(e) }
-    }
   }
 }

@@ -6,7 +6,7 @@ import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { JsState, type StateOptions } from './js-state.js'
 import { guestConfigFor } from './sandbox-config.js'
-import { shapeOf } from './snapshot-store.js'
+import { type SnapshotStore, shapeOf } from './snapshot-store.js'
 import { globalPointer, StateSnapshot } from './state-snapshot.js'
 import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
 
@@ -25,16 +25,16 @@ const KNOWN_REALMS = new Set<string>()
  * Builds a state at its baseline under the environment's current policy and bridges: a
  * copy of the shape's snapshot when there is one (a new instance whose memory is
  * overwritten with the template's), else the whole set-up (guest script, bridges, init
- * script, lockdown), snapshotted when the store asks for it.
+ * script, lockdown), snapshotted when the store asks for it. Without a store every state
+ * runs the whole set-up.
  */
-export async function createState(opts: StateOptions): Promise<JsState> {
-  const store = opts.snapshots
+export async function createState(opts: StateOptions, store?: SnapshotStore): Promise<JsState> {
   const shape = shapeOf(opts.env, opts.initScript)
   const snapshot = store?.get(shape)
   if (snapshot) {
     const instance = await instantiate(opts)
     const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
-    store!.restored++
+    if (store) store.restored++
     return state
   }
   const due = store?.due(shape) ?? false
@@ -66,10 +66,10 @@ function instantiate(opts: StateOptions): Promise<WasmInstance> {
 function setup(state: JsState): void {
   const { ctx, runtime, opts } = state
   const security = opts.env.security
-  state.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
+  state.meter.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
   state.evalFn = ctx.getProp(ctx.global, 'eval')
   const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
-  const log = state.baseFunction('log', (s) => (level, message) => s.log(level, message))
+  const log = state.baseFunction('log', (s) => (level, message) => s.calls.log(level, message))
   const entropy = state.baseFunction('entropy', (s) => () => s.ctx.newNumber(entropy53()))
   const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: [...KNOWN_REALMS] }))
   let helpers: QuickJSHandle
@@ -88,7 +88,7 @@ function setup(state: JsState): void {
   if (opts.initScript) runInit(state, opts.initScript)
   state.call('lockdown').dispose()
   state.baseline = new Set(JSON.parse(state.call('baselineJson').consume((h) => ctx.getString(h))) as string[])
-  state.setupDeadline = Number.POSITIVE_INFINITY
+  state.meter.setupDeadline = Number.POSITIVE_INFINITY
   state.instance.heap.measure(state.instance.alloc)
   state.baseHeap = state.instance.heap.size
 }
