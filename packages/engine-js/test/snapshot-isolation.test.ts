@@ -76,11 +76,11 @@ describe('states restored from one snapshot', () => {
   it('see none of what another copy wrote: globals, prototypes, hidden intrinsics, WASM memory', async () => {
     const env = await environment()
     const store = new SnapshotStore()
-    const opts = { env, wasm: new WasmLoader(), retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20, snapshots: store }
-    states.push(await createState(opts), await createState(opts))
+    const opts = { env, wasm: new WasmLoader(), retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 }
+    states.push(await createState(opts, store), await createState(opts, store))
     const before = store.restored
-    const a = await createState(opts)
-    const b = await createState(opts)
+    const a = await createState(opts, store)
+    const b = await createState(opts, store)
     states.push(a, b)
     expect(store.restored - before).toBe(2)
     expect(a.instance.heap.memory).not.toBe(b.instance.heap.memory)
