@@ -1,4 +1,5 @@
 import {
+  ClosedError,
   type CompiledScript,
   type EngineEnvironment,
   type EngineStats,
@@ -7,6 +8,7 @@ import {
   type ScriptEngine,
   type SourceText,
   StatePool,
+  warmInBackground,
 } from '@polyhost/core'
 import { Compiler, type JsCompiledScript } from './compiler.js'
 import type { JsState, StateOptions } from './js-state.js'
@@ -56,7 +58,11 @@ export class JsEngine implements ScriptEngine {
 
   static async create(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings): Promise<JsEngine> {
     const engine = new JsEngine(env, wasm, settings)
-    await engine.pool.start()
+    // the pool's `min` states are made after the host is ready, never ahead of a request;
+    // a closed pool refuses (the host closed while warming): nothing to report then
+    warmInBackground(engine.pool, (e) => {
+      if (!(e instanceof ClosedError)) env.logger.warn(`js: pre-warming the state pool failed: ${(e as Error).message}`)
+    })
     return engine
   }
 
