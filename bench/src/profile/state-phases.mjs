@@ -47,6 +47,8 @@ for (let i = 0; i < 3; i++) await host.execute({ language: 'js', source: '1 + 1'
 totals.clear()
 const started = performance.now()
 for (let i = 0; i < n; i++) await host.execute({ language: 'js', source: '1 + 1' })
-console.log(`fresh state + execution (snapshots ${snapshots ? 'on' : 'off'}): ${((performance.now() - started) / n).toFixed(2)} ms (mean of ${n})`)
+console.log(
+  `fresh state + execution (snapshots ${snapshots ? 'on' : 'off'}): ${((performance.now() - started) / n).toFixed(2)} ms (mean of ${n})`,
+)
 for (const [key, ms] of totals) console.log(`${key}: ${(ms / n).toFixed(2)} ms`)
 await host.close()
