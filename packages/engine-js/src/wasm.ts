@@ -85,12 +85,27 @@ export class WasmLoader {
   }
 }
 
-/** Compiles a variant's `.wasm` file given its package export (`<pkg>/wasm`). */
-export async function compileWasm(specifier: string): Promise<WebAssembly.Module> {
-  const { readFile } = await import('node:fs/promises')
-  const path = createRequire(import.meta.url).resolve(specifier)
-  return WebAssembly.compile(await readFile(path))
+/**
+ * Compiles a variant's `.wasm` file given its package export (`<pkg>/wasm`), once per
+ * process: every engine (every host) of the process shares the compiled module.
+ */
+export function compileWasm(specifier: string): Promise<WebAssembly.Module> {
+  let compiled = COMPILED.get(specifier)
+  if (!compiled) {
+    compiled = (async () => {
+      const { readFile } = await import('node:fs/promises')
+      const path = createRequire(import.meta.url).resolve(specifier)
+      return WebAssembly.compile(await readFile(path))
+    })()
+    // a failed compile is not kept: the next engine tries again
+    compiled.catch(() => COMPILED.delete(specifier))
+    COMPILED.set(specifier, compiled)
+  }
+  return compiled
 }
+
+/** Compiled modules by specifier (a module is immutable and safe to instantiate anywhere). */
+const COMPILED = new Map<string, Promise<WebAssembly.Module>>()
 
 /** Emscripten's `instantiateWasm` hook: instantiates `wasm` at once and hands it over. */
 function instantiateSync(wasm: WebAssembly.Module) {
