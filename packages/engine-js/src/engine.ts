@@ -58,7 +58,8 @@ export class JsEngine implements ScriptEngine {
 
   static async create(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings): Promise<JsEngine> {
     const engine = new JsEngine(env, wasm, settings)
-    // the pool's `min` states are made after the host is ready, never ahead of a request;
+    await engine.pool.start(1)
+    // the first state now (set-up errors fail createHost), the rest of `min` in the background;
     // a closed pool refuses (the host closed while warming): nothing to report then
     warmInBackground(engine.pool, (e) => {
       if (!(e instanceof ClosedError)) env.logger.warn(`js: pre-warming the state pool failed: ${(e as Error).message}`)
