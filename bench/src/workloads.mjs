@@ -1,5 +1,6 @@
 import { asyncBridges } from './workloads/async-bridges.mjs'
 import { bridgeCalls } from './workloads/bridge-calls.mjs'
+import { burst } from './workloads/burst.mjs'
 import { coldStart } from './workloads/cold-start.mjs'
 import { conversion } from './workloads/conversion.mjs'
 import { cpu } from './workloads/cpu.mjs'
@@ -34,4 +35,5 @@ export const WORKLOADS = [
   { id: 7, name: 'memory', run: memory },
   { id: 8, name: 'workers', run: workers },
   { id: 9, name: 'queue', run: queueJobs },
+  { id: 10, name: 'burst', run: burst },
 ]

@@ -1,17 +1,21 @@
 /**
  * Where a fresh sandboxed JS state's time goes: runs the 'fresh state per execution'
- * configuration (pool min 0, maxUses 1) and times the phases of `JsState.create` by wrapping
- * the built engine's internals (WASM instantiation, the whole set-up, the lockdown call).
+ * configuration (pool min 0, maxUses 1) and times the phases of state creation by wrapping
+ * the built engine's internals: WASM instantiation, the whole set-up and its lockdown call
+ * (first states of a shape), the snapshot restore (later states).
  *
- *   node src/profile/state-phases.mjs [executions]
+ *   node src/profile/state-phases.mjs [executions] [--no-snapshots]
  */
 import { createHost } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 
 const n = Number(process.argv[2] ?? 40)
+const snapshots = !process.argv.includes('--no-snapshots')
 const dist = import.meta.resolve('@polyhost/engine-js')
 const { JsState } = await import(new URL('./js-state.js', dist).href)
 const { WasmLoader } = await import(new URL('./wasm.js', dist).href)
+const { StateSnapshot } = await import(new URL('./state-snapshot.js', dist).href)
+const { DirectFfi } = await import(new URL('./direct-ffi.js', dist).href)
 
 const totals = new Map()
 const add = (key, ms) => totals.set(key, (totals.get(key) ?? 0) + ms)
@@ -34,15 +38,17 @@ JsState.prototype.call = function (name, ...args) {
     if (name === 'lockdown' || name === 'baselineJson') add(`  setup: ${name}()`, performance.now() - started)
   }
 }
-timed(JsState, 'create', 'JsState.create (whole)')
 timed(WasmLoader.prototype, 'instantiate', '  WASM instance + Emscripten start-up')
-timed(JsState.prototype, 'setup', '  setup (guest script, bridges, lockdown, baseline)')
+timed(StateSnapshot.prototype, 'restore', '  snapshot restore (pages, wrappers, host functions)')
+timed(DirectFfi, 'adopt', '    of which DirectFfi.adopt')
 
-const host = await createHost({ engines: [jsEngine()], policy: 'standard', pool: { min: 0, maxUses: 1 } })
-await host.execute({ language: 'js', source: '1 + 1' })
+const host = await createHost({ engines: [jsEngine({ snapshots })], policy: 'standard', pool: { min: 0, maxUses: 1 } })
+for (let i = 0; i < 3; i++) await host.execute({ language: 'js', source: '1 + 1' })
 totals.clear()
 const started = performance.now()
 for (let i = 0; i < n; i++) await host.execute({ language: 'js', source: '1 + 1' })
-console.log(`fresh state + execution: ${((performance.now() - started) / n).toFixed(2)} ms (mean of ${n})`)
+console.log(
+  `fresh state + execution (snapshots ${snapshots ? 'on' : 'off'}): ${((performance.now() - started) / n).toFixed(2)} ms (mean of ${n})`,
+)
 for (const [key, ms] of totals) console.log(`${key}: ${(ms / n).toFixed(2)} ms`)
 await host.close()

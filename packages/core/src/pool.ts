@@ -65,10 +65,13 @@ export class StatePool<S> {
     }
   }
 
-  /** Creates `min` states. Errors propagate: a factory that cannot create is a setup error. */
-  async start(): Promise<void> {
+  /**
+   * Creates `min` states (or up to `upTo` of them). Errors propagate: a factory that cannot
+   * create is a setup error.
+   */
+  async start(upTo = this.options.min): Promise<void> {
     if (this.closed) throw new ClosedError('pool is closed')
-    const n = this.options.min - this.all.size - this.creating
+    const n = Math.min(upTo, this.options.min) - this.all.size - this.creating
     await Promise.all(Array.from({ length: Math.max(0, n) }, () => this.createIdle()))
   }
 

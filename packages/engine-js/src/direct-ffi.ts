@@ -49,7 +49,8 @@ export class DirectFfi {
   private constructor(
     private readonly ctx: QuickJSContext,
     private readonly inner: ContextInternals,
-    private readonly argv: number,
+    /** The argument vector and scratch buffer (a snapshot's copies adopt the same address). */
+    readonly argv: number,
     private readonly alloc: Allocator,
   ) {}
 
@@ -69,6 +70,14 @@ export class DirectFfi {
     const argv = alloc._malloc(MAX_ARGS * 4 + SCRATCH_BYTES)
     if (argv === 0) return undefined
     const direct = new DirectFfi(ctx, inner as ContextInternals, argv, alloc)
+    direct.boxed = direct.layoutIsBoxed()
+    return direct
+  }
+
+  /** A direct caller over `argv`, a block a snapshot's template allocated (see `for`). */
+  static adopt(ctx: QuickJSContext, alloc: Allocator, argv: number): DirectFfi | undefined {
+    const inner = ctx as unknown as ContextInternals
+    const direct = new DirectFfi(ctx, inner, argv, alloc)
     direct.boxed = direct.layoutIsBoxed()
     return direct
   }

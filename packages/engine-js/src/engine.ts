@@ -1,4 +1,5 @@
 import {
+  ClosedError,
   type CompiledScript,
   type EngineEnvironment,
   type EngineStats,
@@ -7,9 +8,12 @@ import {
   type ScriptEngine,
   type SourceText,
   StatePool,
+  warmInBackground,
 } from '@polyhost/core'
 import { Compiler, type JsCompiledScript } from './compiler.js'
-import { JsState, type StateOptions } from './js-state.js'
+import type { JsState, StateOptions } from './js-state.js'
+import { SnapshotStore } from './snapshot-store.js'
+import { createState } from './state-create.js'
 import { runScript } from './runner.js'
 import type { WasmLoader } from './wasm.js'
 
@@ -19,6 +23,8 @@ export interface JsEngineSettings {
   readonly retainHeapBytes: number
   readonly heapReserveBytes: number
   readonly onLeak?: ((message: string) => void) | undefined
+  /** Start states from a snapshot of a set-up one (default true); false runs every set-up. */
+  readonly snapshots?: boolean | undefined
 }
 
 /**
@@ -29,15 +35,17 @@ export interface JsEngineSettings {
 export class JsEngine implements ScriptEngine {
   private readonly pool: StatePool<JsState>
   private readonly compiler: Compiler
+  private readonly snapshots: SnapshotStore | undefined
   private executions = 0
   private discarded = 0
 
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
+    this.snapshots = settings.snapshots === false ? undefined : SnapshotStore.shared(wasm.variantKey)
     const opts: StateOptions = { env, wasm, ...settings }
     this.pool = new StatePool<JsState>(
       {
-        create: () => JsState.create(opts),
+        create: () => createState(opts, this.snapshots),
         reset: (s) => s.reset(),
         validate: (s) => s.validate(),
         destroy: (s) => s.destroy(),
@@ -50,7 +58,12 @@ export class JsEngine implements ScriptEngine {
 
   static async create(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings): Promise<JsEngine> {
     const engine = new JsEngine(env, wasm, settings)
-    await engine.pool.start()
+    await engine.pool.start(1)
+    // the first state now (set-up errors fail createHost), the rest of `min` in the background;
+    // a closed pool refuses (the host closed while warming): nothing to report then
+    warmInBackground(engine.pool, (e) => {
+      if (!(e instanceof ClosedError)) env.logger.warn(`js: pre-warming the state pool failed: ${(e as Error).message}`)
+    })
     return engine
   }
 

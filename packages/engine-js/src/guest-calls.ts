@@ -1,4 +1,12 @@
-import { BridgeError, ConversionError, hostErrorText, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core'
+import {
+  BridgeError,
+  ConversionError,
+  hostErrorText,
+  isFatal,
+  type LogLevel,
+  sanitizeScriptMessage,
+  type VisibleMethod,
+} from '@polyhost/core'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 
@@ -36,7 +44,15 @@ export class GuestCalls {
       const obj = ctx.newObject()
       try {
         for (const m of list) {
-          ctx.newFunction(m.method, (...args) => this.callBridge(m.path, args)).consume((fn) => ctx.setProp(obj, m.method, fn))
+          const path = m.path
+          this.state
+            .baseFunction(
+              m.method,
+              (s) =>
+                (...args) =>
+                  s.calls.callBridge(path, args),
+            )
+            .consume((fn) => ctx.setProp(obj, m.method, fn))
         }
         ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
       } catch (e) {
@@ -66,6 +82,20 @@ export class GuestCalls {
       }
       return this.result(fn.name || 'function', out instanceof Promise ? ex.race(out) : out)
     })
+  }
+
+  /** A `console.*` call of the running execution. */
+  log(level: QuickJSHandle, message: QuickJSHandle): VmCallResult<QuickJSHandle> | undefined {
+    const ex = this.state.execution
+    if (!ex) return undefined
+    const fatal = this.fatalError()
+    if (fatal) return fatal
+    try {
+      ex.log(this.state.ctx.getString(level) as LogLevel, this.state.ctx.getString(message))
+      return undefined
+    } catch (e) {
+      return { error: this.guestError(e) }
+    }
   }
 
   /** Drops host promises of the ended execution: their results never enter the VM. */
@@ -99,9 +129,8 @@ export class GuestCalls {
     return fatal ? { error: this.plainError(fatal.message) } : undefined
   }
 
-  // --- internal ---
-
-  private callBridge(path: string, args: QuickJSHandle[]): Result {
+  /** A bridge method called by the guest (the host function behind each bridge global). */
+  callBridge(path: string, args: QuickJSHandle[]): Result {
     const ex = this.state.execution
     if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
     const fatal = this.fatalError()
@@ -117,6 +146,7 @@ export class GuestCalls {
     }
     return this.result(path, out)
   }
+  // --- internal ---
 
   private argument(path: string, handle: QuickJSHandle, i: number): unknown {
     try {

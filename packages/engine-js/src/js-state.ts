@@ -1,51 +1,21 @@
-import {
-  type EngineEnvironment,
-  type Execution,
-  type ExecutionRequest,
-  InvalidArgumentError,
-  type LogLevel,
-  PolyhostError,
-  readFailure,
-} from '@polyhost/core'
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from 'quickjs-emscripten-core'
+import type { EngineEnvironment, Execution, ExecutionRequest } from '@polyhost/core'
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
-import { DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
-import { GUEST_SETUP } from './guest-setup.js'
-import { HELPER_NAMES, type HelperName } from './helpers.js'
-import { interruptBudget, stackBytesFor, MAX_STACK_BYTES, TICKS_PER_INTERRUPT } from './limits.js'
-import { guestConfigFor } from './sandbox-config.js'
+import { type DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
+import { guestArguments } from './begin-args.js'
+import type { HelperName } from './helpers.js'
+import { InterruptMeter } from './interrupt-meter.js'
+import { MAX_STACK_BYTES, stackBytesFor } from './limits.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
 import { ExpressionCache } from './expressions.js'
-import { entropy53 } from './entropy.js'
 import { ScriptModules } from './script-modules.js'
-import { MAX_HEAP_BYTES, type WasmInstance, type WasmLoader } from './wasm.js'
+import type { HostMaker } from './state-snapshot.js'
+import type { StateOptions } from './state-options.js'
+import type { WasmInstance } from './wasm.js'
 
-/** Per-engine settings every state of it shares. */
-export interface StateOptions {
-  readonly env: EngineEnvironment
-  readonly wasm: WasmLoader
-  /** Runs once per state before lockdown; what it defines becomes part of the baseline. */
-  readonly initScript?: string | undefined
-  /** A state whose heap grew more than this above its baseline is destroyed at reset. */
-  readonly retainHeapBytes: number
-  /** Headroom of each instance's Memory maximum above the policy's memory limit. */
-  readonly heapReserveBytes: number
-  /** Debug variants: report allocations still live when a state is destroyed. */
-  readonly onLeak?: ((message: string) => void) | undefined
-}
-
-/**
- * Bounds a state's setup (an init script that never ends). Generous: the debug build sets a
- * state up ~25 times slower than the release one (tens of seconds on a loaded machine).
- */
-const SETUP_TIMEOUT_MS = 60_000
-/**
- * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
- * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
- */
-const KNOWN_REALMS = new Set<string>()
+export type { StateOptions } from './state-options.js'
 
 /**
  * One pooled QuickJS state: its own WASM instance (bounded memory), runtime and context,
@@ -56,38 +26,48 @@ export class JsState implements ConverterHost {
   execution: Execution | undefined
   /** A host-level failure happened inside QuickJS: never reuse. */
   broken = false
-  ticks = 0
   readonly converter: Converter
   readonly calls: GuestCalls
   readonly fingerprint: string
   readonly bridgesVersion: number
   evalFn!: QuickJSHandle
-  private helpers = {} as Record<HelperName, QuickJSHandle>
-  private readonly direct: DirectFfi | undefined
-  private tickBudget = Number.POSITIVE_INFINITY
-  private stackBytes = MAX_STACK_BYTES
-  private setupDeadline = Number.POSITIVE_INFINITY
+  /** Guest helpers by name (set by state-create once set-up or a restore made them). */
+  helpers = {} as Record<HelperName, QuickJSHandle>
+  /** Globals of the locked-down baseline: an execution may not replace them. */
+  baseline = new Set<string>()
+  /** Heap size at the baseline; growth past `retainHeapBytes` above it retires the state. */
+  baseHeap = 0
+  /** Counts interrupts and stops runaway code (limits, set-up deadline). */
+  readonly meter = new InterruptMeter()
+  /** Which maker made each host function, so a snapshot can rebuild them for its copies. */
+  readonly makers = new Map<unknown, HostMaker<JsState>>()
+  stackBytes = MAX_STACK_BYTES
   private runToken = 0
-  private baseHeap = 0
   private checked = false
-  private baseline = new Set<string>()
   private readonly expressions: ExpressionCache
   private readonly modules: ScriptModules
 
-  private constructor(
+  /** Use `createState` (state-create.ts): this only wires a runtime and context already made. */
+  constructor(
     readonly instance: WasmInstance,
     readonly runtime: QuickJSRuntime,
     readonly ctx: QuickJSContext,
-    private readonly opts: StateOptions,
+    readonly opts: StateOptions,
+    readonly direct: DirectFfi | undefined,
   ) {
     const env = opts.env
     this.fingerprint = env.security.fingerprint
     this.bridgesVersion = env.bridges.version
     this.converter = new Converter(this)
     this.calls = new GuestCalls(this)
-    this.direct = DirectFfi.for(ctx, instance.alloc)
     this.expressions = new ExpressionCache(ctx, (v) => this.call('freeze', v))
     this.modules = new ScriptModules(env.modules, () => ({ execution: this.execution, token: this.runToken }))
+    runtime.setMaxStackSize(this.stackBytes)
+    runtime.setInterruptHandler(() => this.meter.interrupt(this.execution, this))
+    runtime.setModuleLoader(
+      (name) => this.modules.load(name),
+      (_base, requested) => this.modules.normalize(requested),
+    )
   }
 
   get converters() {
@@ -100,27 +80,6 @@ export class JsState implements ConverterHost {
 
   get token(): number {
     return this.runToken
-  }
-
-  /** Builds a state at its baseline under the environment's current policy and bridges. */
-  static async create(opts: StateOptions): Promise<JsState> {
-    const mem = opts.env.security.policy.limits.memoryBytes
-    const printErr = (m: string) => opts.env.logger.debug(`quickjs: ${m}`)
-    const instance = await opts.wasm.instantiate(
-      mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes,
-      printErr,
-    )
-    const runtime = instance.module.newRuntime()
-    let state: JsState | undefined
-    try {
-      state = new JsState(instance, runtime, runtime.newContext(), opts)
-      state.setup()
-      return state
-    } catch (e) {
-      if (state) state.destroy()
-      else runtime.dispose()
-      throw e
-    }
   }
 
   /** Calls a guest helper; a guest exception becomes the execution's fatal error or a GuestThrow. */
@@ -174,6 +133,16 @@ export class JsState implements ConverterHost {
   }
 
   /**
+   * A host function that belongs to the state's baseline (log, entropy, bridge methods):
+   * made by `make` so that a copy restored from a snapshot gets its own, bound to itself.
+   */
+  baseFunction(name: string, make: HostMaker<JsState>): QuickJSHandle {
+    const fn = make(this)
+    this.makers.set(fn, make)
+    return this.ctx.newFunction(name, fn as (...args: QuickJSHandle[]) => QuickJSHandle | undefined)
+  }
+
+  /**
    * Starts an execution: limits, context, globals, determinism. With a classic script the
    * same guest call also runs it (its compiled expression, or the source through indirect
    * eval), saving a boundary crossing; the result handle is returned.
@@ -181,37 +150,15 @@ export class JsState implements ConverterHost {
   begin(ex: Execution, req: ExecutionRequest, script?: JsCompiledScript): QuickJSHandle | undefined {
     this.execution = ex
     this.runToken++
-    this.ticks = 0
     this.checked = false
     const limits = ex.limits
-    this.tickBudget = interruptBudget(limits)
+    this.meter.start(limits)
     const stack = stackBytesFor(limits)
     if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
     this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)
-    let names: string[]
-    try {
-      names = Object.keys(req.globals)
-    } catch (e) {
-      throw readFailure(e)
-    }
-    for (const k of names) {
-      if (this.baseline.has(k)) throw new InvalidArgumentError(`execute: globals: '${k}' would replace a built-in global`)
-    }
+    const args = guestArguments(this, ex, req)
     const { ctx } = this
-    const args: QuickJSHandle[] = []
     try {
-      args.push(names.length > 0 ? this.converter.toGuestOrJson(req.globals) : ctx.undefined)
-      args.push(Object.keys(req.context).length > 0 ? this.converter.toGuestOrJson(req.context) : ctx.undefined)
-    } catch (e) {
-      for (const h of args) h.dispose()
-      // a getter or Proxy trap of the caller's data threw; the state is not trusted further
-      if (!(e instanceof PolyhostError)) this.broken = true
-      throw readFailure(e)
-    }
-    try {
-      const d = ex.init.security.policy.determinism
-      args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
-      args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
       if (script === undefined) {
         this.call('begin', ...args).dispose()
         return undefined
@@ -230,7 +177,7 @@ export class JsState implements ConverterHost {
     const ex = this.execution
     const heap = this.instance.heap
     if (ex) {
-      ex.instructions = this.ticks * TICKS_PER_INTERRUPT
+      ex.instructions = this.meter.instructions
       ex.memoryBytes = Math.max(ex.memoryBytes, heap.used)
     }
     this.execution = undefined
@@ -292,96 +239,8 @@ export class JsState implements ConverterHost {
 
   // --- internal ---
 
-  private setup(): void {
-    const { ctx, runtime, opts } = this
-    const security = opts.env.security
-    runtime.setMaxStackSize(this.stackBytes)
-    runtime.setInterruptHandler(() => this.interrupt())
-    runtime.setModuleLoader(
-      (name) => this.modules.load(name),
-      (_base, requested) => this.modules.normalize(requested),
-    )
-    this.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
-    this.evalFn = ctx.getProp(ctx.global, 'eval')
-    const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
-    const log = ctx.newFunction('log', (level, message) => this.onLog(level, message))
-    const entropy = ctx.newFunction('entropy', () => ctx.newNumber(entropy53()))
-    const guestConfig = guestConfigFor(security)
-    const config = ctx.newString(JSON.stringify({ ...guestConfig, knownRealms: [...KNOWN_REALMS] }))
-    let helpers: QuickJSHandle
-    try {
-      helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
-    } finally {
-      // also when the setup failed (its deadline): the state is destroyed with no handle left
-      for (const h of [setupFn, log, config, entropy]) h.dispose()
-    }
-    for (const name of HELPER_NAMES) this.helpers[name] = ctx.getProp(helpers, name)
-    helpers.dispose()
-    // promise reactions queued by the discovery of intrinsics: none may be left for a script
-    runtime.executePendingJobs().dispose()
-    this.learnRealm()
-    this.calls.installBridges(opts.env.bridges.visible(security))
-    if (opts.initScript) this.runInit(opts.initScript)
-    this.call('lockdown').dispose()
-    this.baseline = new Set(JSON.parse(this.call('baselineJson').consume((h) => ctx.getString(h))) as string[])
-    this.setupDeadline = Number.POSITIVE_INFINITY
-    this.instance.heap.measure(this.instance.alloc)
-    this.baseHeap = this.instance.heap.size
-  }
-
-  /** Remembers a realm shape whose discovery found nothing beyond its walk and probes. */
-  private learnRealm(): void {
-    const json = this.call('intrinsicsJson').consume((h) => this.ctx.getString(h))
-    const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
-    if (!r.full) return
-    if (r.extra === 0) KNOWN_REALMS.add(r.signature)
-    else this.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
-  }
-
   private isTrue(h: QuickJSHandle): boolean {
     const v = this.simple(h)
     return v === NOT_SIMPLE ? this.ctx.sameValue(h, this.ctx.true) : v === true
-  }
-
-  private runInit(source: string): void {
-    const r = this.ctx
-      .newString(`'use strict';void 0;\n${source}`)
-      .consume((s) => this.ctx.callFunction(this.evalFn, this.ctx.undefined, s))
-    if (r.error) {
-      const info = new GuestThrow(this, r.error).info
-      throw new Error(`initScript failed: ${info.error ? `${info.name}: ` : ''}${info.message}`)
-    }
-    r.value.dispose()
-  }
-
-  private interrupt(): boolean {
-    const ex = this.execution
-    if (!ex) return performance.now() > this.setupDeadline
-    this.ticks++
-    if (ex.fatal) return true
-    if (this.memoryTrip()) return true
-    if (this.ticks > this.tickBudget) {
-      const max = ex.limits.instructions
-      ex.trip('instructions', this.ticks * TICKS_PER_INTERRUPT, max === false ? 0 : max)
-      return true
-    }
-    if (performance.now() > ex.deadline) {
-      ex.tripTimeout()
-      return true
-    }
-    return false
-  }
-
-  private onLog(level: QuickJSHandle, message: QuickJSHandle): VmCallResult<QuickJSHandle> | undefined {
-    const ex = this.execution
-    if (!ex) return undefined
-    const fatal = this.calls.fatalError()
-    if (fatal) return fatal
-    try {
-      ex.log(this.ctx.getString(level) as LogLevel, this.ctx.getString(message))
-      return undefined
-    } catch (e) {
-      return { error: this.calls.guestError(e) }
-    }
   }
 }

@@ -26,6 +26,12 @@ export interface JsEngineOptions extends WasmOptions {
    * a debug variant (`@jitl/quickjs-wasmfile-debug-sync`) in tests.
    */
   readonly onLeak?: (message: string) => void
+  /**
+   * Start new states from a snapshot of a set-up one instead of running set-up and lockdown
+   * again (default true). The first state of each policy runs the whole set-up; the second
+   * is snapshotted; later ones copy its memory into their own new WASM instance.
+   */
+  readonly snapshots?: boolean
 }
 
 /**
@@ -52,6 +58,7 @@ export const jsEngine: EngineFactory<JsEngineOptions> = (options = {}) => {
         retainHeapBytes: options.retainHeapBytes ?? 16 << 20,
         heapReserveBytes: options.heapReserveBytes ?? 32 << 20,
         onLeak: options.onLeak,
+        snapshots: options.snapshots,
       }),
   }
 }

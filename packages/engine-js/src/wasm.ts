@@ -22,6 +22,8 @@ export interface WasmInstance {
 
 type Core = typeof import('quickjs-emscripten-core')
 
+/** Stands for the default variant, which this module loads itself. */
+const DEFAULT_VARIANT = Object.freeze({ variant: '@jitl/quickjs-wasmfile-release-sync' })
 /** The wasm declares 256 initial pages (16 MiB); memories may not start smaller. */
 const INITIAL_PAGES = 256
 /** 2 GiB: the most a wasm32 Emscripten heap addresses. */
@@ -38,6 +40,11 @@ export class WasmLoader {
   private loaded: Promise<{ core: Core; variant: QuickJSSyncVariant; wasm: WebAssembly.Module | undefined }> | undefined
 
   constructor(private readonly options: WasmOptions = {}) {}
+
+  /** Identifies the variant: loaders of one variant lay out their memory alike. */
+  get variantKey(): object {
+    return this.options.variant ?? DEFAULT_VARIANT
+  }
 
   /**
    * Creates a fresh instance whose heap can never exceed `maxBytes`. `printErr` receives
@@ -78,12 +85,27 @@ export class WasmLoader {
   }
 }
 
-/** Compiles a variant's `.wasm` file given its package export (`<pkg>/wasm`). */
-export async function compileWasm(specifier: string): Promise<WebAssembly.Module> {
-  const { readFile } = await import('node:fs/promises')
-  const path = createRequire(import.meta.url).resolve(specifier)
-  return WebAssembly.compile(await readFile(path))
+/**
+ * Compiles a variant's `.wasm` file given its package export (`<pkg>/wasm`), once per
+ * process: every engine (every host) of the process shares the compiled module.
+ */
+export function compileWasm(specifier: string): Promise<WebAssembly.Module> {
+  let compiled = COMPILED.get(specifier)
+  if (!compiled) {
+    compiled = (async () => {
+      const { readFile } = await import('node:fs/promises')
+      const path = createRequire(import.meta.url).resolve(specifier)
+      return WebAssembly.compile(await readFile(path))
+    })()
+    // a failed compile is not kept: the next engine tries again
+    compiled.catch(() => COMPILED.delete(specifier))
+    COMPILED.set(specifier, compiled)
+  }
+  return compiled
 }
+
+/** Compiled modules by specifier (a module is immutable and safe to instantiate anywhere). */
+const COMPILED = new Map<string, Promise<WebAssembly.Module>>()
 
 /** Emscripten's `instantiateWasm` hook: instantiates `wasm` at once and hands it over. */
 function instantiateSync(wasm: WebAssembly.Module) {

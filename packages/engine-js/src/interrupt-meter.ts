@@ -1,0 +1,44 @@
+import type { Execution, ResolvedLimits } from '@polyhost/core'
+import { interruptBudget, TICKS_PER_INTERRUPT } from './limits.js'
+
+/**
+ * QuickJS's interrupt handler for one state: counts the calls (the instruction measure),
+ * and stops the running code when the execution has a fatal error, its heap refused to
+ * grow, its instruction budget or its deadline ran out, or a set-up ran past its deadline.
+ */
+export class InterruptMeter {
+  /** Interrupt calls of the current execution. */
+  ticks = 0
+  /** Deadline of a running set-up (its init script); Infinity otherwise. */
+  setupDeadline = Number.POSITIVE_INFINITY
+  private budget = Number.POSITIVE_INFINITY
+
+  /** Starts counting for an execution under `limits`. */
+  start(limits: ResolvedLimits): void {
+    this.ticks = 0
+    this.budget = interruptBudget(limits)
+  }
+
+  /** Instructions the current execution has used, in the unit of the limit. */
+  get instructions(): number {
+    return this.ticks * TICKS_PER_INTERRUPT
+  }
+
+  /** True when the running code must stop (the reason is recorded on the execution). */
+  interrupt(ex: Execution | undefined, heap: { memoryTrip(): Error | undefined }): boolean {
+    if (!ex) return performance.now() > this.setupDeadline
+    this.ticks++
+    if (ex.fatal) return true
+    if (heap.memoryTrip()) return true
+    if (this.ticks > this.budget) {
+      const max = ex.limits.instructions
+      ex.trip('instructions', this.instructions, max === false ? 0 : max)
+      return true
+    }
+    if (performance.now() > ex.deadline) {
+      ex.tripTimeout()
+      return true
+    }
+    return false
+  }
+}

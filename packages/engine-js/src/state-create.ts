@@ -1,0 +1,148 @@
+import type { QuickJSHandle } from 'quickjs-emscripten-core'
+import { DirectFfi } from './direct-ffi.js'
+import { entropy53 } from './entropy.js'
+import { GUEST_SETUP } from './guest-setup.js'
+import { GuestThrow } from './guest-throw.js'
+import { HELPER_NAMES, type HelperName } from './helpers.js'
+import { JsState, type StateOptions } from './js-state.js'
+import { guestConfigFor } from './sandbox-config.js'
+import { type SnapshotStore, shapeOf } from './snapshot-store.js'
+import { globalPointer, StateSnapshot } from './state-snapshot.js'
+import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
+
+/**
+ * Bounds a state's setup (an init script that never ends). Generous: the debug build sets a
+ * state up ~25 times slower than the release one (tens of seconds on a loaded machine).
+ */
+const SETUP_TIMEOUT_MS = 60_000
+/**
+ * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
+ * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
+ */
+const KNOWN_REALMS = new Set<string>()
+
+/**
+ * Builds a state at its baseline under the environment's current policy and bridges: a
+ * copy of the shape's snapshot when there is one (a new instance whose memory is
+ * overwritten with the template's), else the whole set-up (guest script, bridges, init
+ * script, lockdown), snapshotted when the store asks for it. Without a store every state
+ * runs the whole set-up.
+ */
+export async function createState(opts: StateOptions, store?: SnapshotStore): Promise<JsState> {
+  const shape = shapeOf(opts.env, opts.initScript)
+  const snapshot = store?.get(shape)
+  if (snapshot) {
+    const instance = await instantiate(opts)
+    const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
+    if (store) store.restored++
+    return state
+  }
+  const due = store?.due(shape) ?? false
+  // the reference for the snapshot's diff: an instance started the same way that runs nothing
+  const [instance, reference] = await Promise.all([instantiate(opts), due ? instantiate(opts) : undefined])
+  const runtime = instance.module.newRuntime()
+  let state: JsState | undefined
+  try {
+    const ctx = runtime.newContext()
+    state = new JsState(instance, runtime, ctx, opts, DirectFfi.for(ctx, instance.alloc))
+    setup(state)
+  } catch (e) {
+    if (state) state.destroy()
+    else runtime.dispose()
+    throw e
+  }
+  store?.record(shape, reference ? snapshotOf(state, reference) : undefined, due)
+  return state
+}
+
+// --- internal ---
+
+function instantiate(opts: StateOptions): Promise<WasmInstance> {
+  const mem = opts.env.security.policy.limits.memoryBytes
+  const printErr = (m: string) => opts.env.logger.debug(`quickjs: ${m}`)
+  return opts.wasm.instantiate(mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes, printErr)
+}
+
+function setup(state: JsState): void {
+  const { ctx, runtime, opts } = state
+  const security = opts.env.security
+  state.meter.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
+  state.evalFn = ctx.getProp(ctx.global, 'eval')
+  const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
+  const log = state.baseFunction('log', (s) => (level, message) => s.calls.log(level, message))
+  const entropy = state.baseFunction('entropy', (s) => () => s.ctx.newNumber(entropy53()))
+  const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: [...KNOWN_REALMS] }))
+  let helpers: QuickJSHandle
+  try {
+    helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
+  } finally {
+    // also when the setup failed (its deadline): the state is destroyed with no handle left
+    for (const h of [setupFn, log, config, entropy]) h.dispose()
+  }
+  for (const name of HELPER_NAMES) state.helpers[name] = ctx.getProp(helpers, name)
+  helpers.dispose()
+  // promise reactions queued by the discovery of intrinsics: none may be left for a script
+  runtime.executePendingJobs().dispose()
+  learnRealm(state)
+  state.calls.installBridges(opts.env.bridges.visible(security))
+  if (opts.initScript) runInit(state, opts.initScript)
+  state.call('lockdown').dispose()
+  state.baseline = new Set(JSON.parse(state.call('baselineJson').consume((h) => ctx.getString(h))) as string[])
+  state.meter.setupDeadline = Number.POSITIVE_INFINITY
+  state.instance.heap.measure(state.instance.alloc)
+  state.baseHeap = state.instance.heap.size
+}
+
+/** The snapshot of a state just set up (never run), or undefined if it cannot be copied. */
+function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsState> | undefined {
+  const helpers: Record<string, number> = {}
+  for (const name of HELPER_NAMES) helpers[name] = state.helpers[name].value
+  return StateSnapshot.take(state.instance, reference, state.runtime, state.makers, {
+    rt: (state.runtime as unknown as { rt: { value: number } }).rt.value,
+    ctx: (state.ctx as unknown as { ctx: { value: number } }).ctx.value,
+    global: globalPointer(state.ctx),
+    evalFn: state.evalFn.value,
+    helpers,
+    argv: state.direct?.argv,
+    baseline: [...state.baseline],
+    baseHeap: state.baseHeap,
+    free: state.instance.heap.free,
+  })
+}
+
+/** Wraps a restored copy as a JsState at the template's baseline (no guest code runs). */
+function adopt(
+  instance: WasmInstance,
+  vm: { runtime: JsState['runtime']; ctx: JsState['ctx']; adopt(ptr: number): QuickJSHandle },
+  snapshot: StateSnapshot<JsState>,
+  opts: StateOptions,
+): JsState {
+  const p = snapshot.pointers
+  const direct = p.argv === undefined ? undefined : DirectFfi.adopt(vm.ctx, instance.alloc, p.argv)
+  const state = new JsState(instance, vm.runtime, vm.ctx, opts, direct)
+  state.evalFn = vm.adopt(p.evalFn)
+  for (const name of HELPER_NAMES) state.helpers[name as HelperName] = vm.adopt(p.helpers[name]!)
+  state.baseline = new Set(p.baseline)
+  state.baseHeap = p.baseHeap
+  instance.heap.free = p.free
+  return state
+}
+
+/** Remembers a realm shape whose discovery found nothing beyond its walk and probes. */
+function learnRealm(state: JsState): void {
+  const json = state.call('intrinsicsJson').consume((h) => state.ctx.getString(h))
+  const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
+  if (!r.full) return
+  if (r.extra === 0) KNOWN_REALMS.add(r.signature)
+  else state.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
+}
+
+function runInit(state: JsState, source: string): void {
+  const { ctx } = state
+  const r = ctx.newString(`'use strict';void 0;\n${source}`).consume((s) => ctx.callFunction(state.evalFn, ctx.undefined, s))
+  if (r.error) {
+    const info = new GuestThrow(state, r.error).info
+    throw new Error(`initScript failed: ${info.error ? `${info.name}: ` : ''}${info.message}`)
+  }
+  r.value.dispose()
+}
