@@ -6,6 +6,7 @@ import { isolationArea } from './areas/isolation.js'
 import { limitsArea } from './areas/limits.js'
 import { logsArea } from './areas/logs.js'
 import { modulesArea } from './areas/modules.js'
+import { parityArea } from './areas/parity.js'
 import { poolArea } from './areas/pool.js'
 import { valuesHostArea } from './areas/values-host.js'
 import { valuesScriptArea } from './areas/values-script.js'
@@ -24,4 +25,5 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   cacheArea,
   modulesArea,
   logsArea,
+  parityArea,
 ]

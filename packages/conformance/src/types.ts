@@ -62,7 +62,8 @@ export interface ConformanceOptions {
 export type ConformanceHostOptions = Omit<HostOptions, 'engines'>
 
 /** What a test needs from the engine; unmet needs skip it automatically. */
-export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange'
+/** `determinism`: the engine's snippets give `randomDraws` and `clockMs` (a language with a clock and a random source). */
+export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange' | 'determinism'
 
 /** One conformance test: a stable id, a title, its needs and its body. */
 export interface ConformanceTest {
@@ -83,6 +84,8 @@ export function unmetNeed(needs: readonly Need[] | undefined, caps: EngineCapabi
   for (const n of needs ?? []) {
     if (typeof n === 'object') {
       if (caps.limits[n.limit] === 'none') return `capabilities.limits.${n.limit} is 'none'`
+    } else if (n === 'determinism') {
+      if (!snippets.randomDraws || !snippets.clockMs) return 'snippets.randomDraws / snippets.clockMs are not given'
     } else if (n === 'integerRange') {
       if (!caps.integerRange) return 'capabilities.integerRange is not set'
     } else if (!caps[n]) {

@@ -37,6 +37,15 @@ export type {
 } from './contracts.js'
 export { Execution, type ExecutionInit } from './execution.js'
 export {
+  determinismOf,
+  entropy53,
+  type ExecutionDeterminism,
+  type ExecutionRandom,
+  executionRandom,
+  seededRandom,
+  seedWord,
+} from './determinism.js'
+export {
   type BridgeContext,
   type BridgeDefinition,
   type BridgeMethod,

@@ -1,10 +1,17 @@
-import { type ExecutionRequest, type ExecutionResult, readFailure, ScriptRuntimeError } from '@polyhost/core'
+import {
+  determinismOf,
+  type ExecutionRequest,
+  type ExecutionResult,
+  executionRandom,
+  readFailure,
+  ScriptRuntimeError,
+} from '@polyhost/core'
 import type { LuaCompiler } from './compiler.js'
 import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 import type { LuaSandbox } from './lua-state.js'
-import { addressBase, executionRandom } from './execution-random.js'
+import { addressBase } from './execution-random.js'
 import { Meter } from './meter.js'
 import type { RunContext } from './run-context.js'
 import { scriptRuntimeError } from './script-errors.js'
@@ -122,9 +129,8 @@ function nextTurn(): Promise<void> {
 
 function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter): RunContext {
   const { execution } = request
-  const det = execution.init.security.policy.determinism
-  const random = executionRandom(det.random === 'seeded' ? det.seed : undefined)
-  const frozenNow = det.time === 'frozen' ? (det.now ?? execution.startedAtEpoch) : undefined
+  const { now: frozenNow, seed } = determinismOf(execution)
+  const random = executionRandom(seed)
   return {
     execution,
     meter,

@@ -95,7 +95,7 @@ export class FakeEngine implements ScriptEngine {
     const lease = await this.pool.acquire({ tenant: request.tenant, signal: execution.signal })
     let discard = false
     try {
-      const converter = new FakeConverter(this.env.converters, this.env.maxDepth, this.capabilities.integerRange)
+      const converter = new FakeConverter(this.env.converters, this.env.maxDepth, this.capabilities.integerRange, execution)
       const scope = new Map<string, FValue>()
       for (const [name, value] of Object.entries(request.globals)) scope.set(name, converter.toVM(value, name))
       scope.set('context', freezeDeep(converter.toVM(request.context, 'context')))
