@@ -4,6 +4,8 @@ import {
   type EngineStats,
   type ExecutionRequest,
   type ExecutionResult,
+  type PooledRunOptions,
+  runPooled,
   type ScriptEngine,
   type SourceText,
   StatePool,
@@ -23,14 +25,21 @@ export interface JsEngineSettings {
 
 /**
  * The QuickJS ScriptEngine: a StatePool of JsStates (one WASM instance each), a compiler
- * instance for syntax checks, and the execution path. States that hit a limit, a fatal
- * error or a host-level failure are discarded; the others are reset and reused.
+ * instance for syntax checks, and the execution path (core's runPooled: states that hit a
+ * limit, a fatal error or a host-level failure are discarded; the others are reset and reused).
  */
 export class JsEngine implements ScriptEngine {
   private readonly pool: StatePool<JsState>
   private readonly compiler: Compiler
   private executions = 0
   private discarded = 0
+  private readonly pooled: PooledRunOptions<JsState> = {
+    // a host-level failure inside QuickJS (a trap, an unknown exception) marks the state broken
+    broken: (s) => s.broken,
+    onDiscard: () => {
+      this.discarded++
+    },
+  }
 
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
@@ -58,31 +67,9 @@ export class JsEngine implements ScriptEngine {
     return this.compiler.compile(source)
   }
 
-  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
-    const ex = request.execution
-    ex.check()
-    const lease =
-      this.pool.tryAcquire({ tenant: request.tenant }) ??
-      (await this.pool.acquire({
-        tenant: request.tenant,
-        get signal() {
-          return ex.signal
-        },
-      }))
+  execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     this.executions++
-    let discard = true
-    try {
-      const run = runScript(lease.state, script as JsCompiledScript, request)
-      const result = run instanceof Promise ? await run : run
-      discard = false
-      return result
-    } catch (e) {
-      discard = ex.mustDiscard(e) || lease.state.broken
-      throw e
-    } finally {
-      if (discard) this.discarded++
-      await this.pool.release(lease, { discard })
-    }
+    return runPooled(this.pool, request, (state) => runScript(state, script as JsCompiledScript, request), this.pooled)
   }
 
   stats(): EngineStats {

@@ -32,13 +32,9 @@ export interface RunInput {
  * per-run `package.loaded`) over the frozen base, a new thread with the metering hook, and
  * a resume loop that awaits async bridge calls between resumes. Returns the result, or
  * throws the execution's fatal error, a ScriptRuntimeError, or a ConversionError.
- * `run.nativeError` tells the caller to discard the state.
+ * `state.run.nativeError` tells the caller to discard the state.
  */
-export async function runScript(
-  state: LuaSandbox,
-  input: RunInput,
-  request: ExecutionRequest,
-): Promise<{ result: ExecutionResult; run: RunContext }> {
+export async function runScript(state: LuaSandbox, input: RunInput, request: ExecutionRequest): Promise<ExecutionResult> {
   const { f } = state
   const { lua } = f
   const { execution } = request
@@ -112,7 +108,7 @@ export async function runScript(
       const guard = state.converter.guard()
       for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1, guard)
       meter.detach()
-      return { result: execution.result(n === 0 ? undefined : values[0], values), run }
+      return execution.result(n === 0 ? undefined : values[0], values)
     }
   } finally {
     meter.detach()
