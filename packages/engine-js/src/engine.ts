@@ -9,7 +9,7 @@ import {
   type ScriptEngine,
   type SourceText,
   StatePool,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import { Compiler, type JsCompiledScript } from './compiler.js'
 import { JsState, type StateOptions } from './js-state.js'
 import { runScript } from './runner.js'

@@ -1,4 +1,11 @@
-import { EngineCrashedError, type Execution, type ExecutionRequest, type ExecutionResult, isFatal, PolyhostError } from '@polyhost/core'
+import {
+  EngineCrashedError,
+  type Execution,
+  type ExecutionRequest,
+  type ExecutionResult,
+  isFatal,
+  PolyhostError,
+} from '@polyhost/core/engine'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC, FLAG_STRICT } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'

@@ -13,7 +13,7 @@ import {
   type SourceText,
   StatePool,
   type StateFactory,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import { LuaCompiler, protoRetainedBytes } from './compiler.js'
 import { fengari, type Fengari, type Proto } from './fengari-api.js'
 import { LuaSandbox, type StateDeps } from './lua-state.js'

@@ -1,4 +1,4 @@
-import { entropy53 } from '@polyhost/core'
+import { entropy53 } from '@polyhost/core/engine'
 
 // math.random's generator and seed rule are core's (determinism.ts), shared with engine-js.
 

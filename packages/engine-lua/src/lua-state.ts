@@ -1,5 +1,5 @@
-import type { EngineEnvironment, ModuleDefinition } from '@polyhost/core'
-import type { SecurityManager } from '@polyhost/core'
+import type { EngineEnvironment, ModuleDefinition } from '@polyhost/core/engine'
+import type { SecurityManager } from '@polyhost/core/engine'
 import { installBridges } from './bridge-functions.js'
 import { type BuiltinHost, makeStrictNewIndex, raise } from './builtins.js'
 import type { LuaCompiler } from './compiler.js'

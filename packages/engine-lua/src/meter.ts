@@ -1,4 +1,4 @@
-import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core'
+import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core/engine'
 import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'

@@ -5,7 +5,7 @@ import {
   executionRandom,
   readFailure,
   ScriptRuntimeError,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import type { LuaCompiler } from './compiler.js'
 import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
