@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util'
 import { PRESET_NAMES, type PresetName } from '@polyhost/security'
 import { UsageError } from './exit-codes.js'
+import { parseCommandArgs } from './parse-args.js'
 
 export type Command = 'run' | 'eval' | 'check' | 'help'
 
@@ -46,13 +46,7 @@ Exit codes: 0 ok, 1 script error, 2 usage error, 3 limit exceeded, 4 policy refu
 
 /** Parses argv with node:util parseArgs; bad input is a UsageError with a clear message. */
 export function parseCli(argv: readonly string[]): CliOptions {
-  let parsed: ReturnType<typeof parse>
-  try {
-    parsed = parse(argv)
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''))
-  }
-  const { values: v, positionals } = parsed
+  const { values: v, positionals } = parse(argv)
   if (v.help || positionals.length === 0) return { ...empty(), command: 'help' }
   const [command, ...rest] = positionals
   if (command !== 'run' && command !== 'eval' && command !== 'check') {
@@ -95,10 +89,8 @@ export function parseSize(text: string): number {
 // --- internal ---
 
 function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
+  return parseCommandArgs(undefined, argv, {
     allowPositionals: true,
-    strict: true,
     options: {
       lang: { type: 'string' },
       policy: { type: 'string' },

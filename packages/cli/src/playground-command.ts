@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util'
 import { startPlayground } from '@polyhost/playground'
 import { EXIT, UsageError } from './exit-codes.js'
 import { hostFromConfig, loadHostConfig } from './host-config.js'
 import type { CliIO } from './output.js'
+import { parseCommandArgs } from './parse-args.js'
 import { escapeForTerminal } from './terminal-text.js'
 
 export const PLAYGROUND_USAGE = `Usage: polyhost playground [--port 4321] [--host 127.0.0.1] [--config host.config.mjs]
@@ -49,14 +49,8 @@ export async function playgroundCommand(argv: readonly string[], io: CliIO, stop
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (e) {
-    throw new UsageError(`playground: ${(e as Error).message}`)
-  }
+  return parseCommandArgs('playground', argv, {
+    allowPositionals: false,
+    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  })
 }

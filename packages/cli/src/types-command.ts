@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { TYPINGS_LANGUAGES } from '@polyhost/core'
 import { EXIT } from './exit-codes.js'
 import { UsageError } from './exit-codes.js'
 import { hostFromConfig, loadHostConfig } from './host-config.js'
 import type { CliIO } from './output.js'
+import { parseCommandArgs } from './parse-args.js'
 import { escapeForTerminal } from './terminal-text.js'
 
 export const TYPES_USAGE = `Usage: polyhost types --lang js|lua [--config host.config.mjs] [--out file]
@@ -42,14 +42,8 @@ export async function typesCommand(argv: readonly string[], io: CliIO): Promise<
 // --- internal ---
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: { lang: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (e) {
-    throw new UsageError(`types: ${(e as Error).message}`)
-  }
+  return parseCommandArgs('types', argv, {
+    allowPositionals: false,
+    options: { lang: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  })
 }

@@ -7,6 +7,7 @@ import { isolationArea } from './areas/isolation.js'
 import { limitsArea } from './areas/limits.js'
 import { logsArea } from './areas/logs.js'
 import { modulesArea } from './areas/modules.js'
+import { parityArea } from './areas/parity.js'
 import { poolArea } from './areas/pool.js'
 import { recursionDepthArea } from './areas/recursion-depth.js'
 import { tenantsArea } from './areas/tenants.js'
@@ -30,4 +31,5 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   logsArea,
   recursionDepthArea,
   arrayShapeArea,
+  parityArea,
 ]

@@ -177,6 +177,13 @@ export interface EngineSnippets {
    */
   tenantTurn?(tenant: string, other: string): string
 
+  // --- determinism (optional: tests needing 'determinism' skip without them) --------------
+
+  /** Program: results in an array of `n` values of the language's own random source (`math.random()`, `Math.random()`). */
+  randomDraws?(n: number): string
+  /** Program: results in the language's clock as epoch milliseconds (whole seconds are enough: Lua's `os.time() * 1000`). */
+  clockMs?(): string
+
   // --- modules (required when capabilities.modules) -------------------------------------
 
   /** Source of a module whose export (Lua: returned value, JS: default export) is `value`. */

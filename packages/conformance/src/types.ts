@@ -61,8 +61,17 @@ export interface ConformanceOptions {
 /** Host options the kit passes through: everything but the engines (the kit's own). */
 export type ConformanceHostOptions = Omit<HostOptions, 'engines'>
 
-/** What a test needs from the engine; unmet needs skip it automatically. */
-export type Need = { readonly limit: LimitName } | 'asyncBridges' | 'modules' | 'multipleReturns' | 'integerRange' | 'tenantTurn'
+/**
+ * What a test needs from the engine; unmet needs skip it automatically.
+ * `determinism`: the engine's snippets give `randomDraws` and `clockMs` (a language with a clock and a random source). */
+export type Need =
+  | { readonly limit: LimitName }
+  | 'asyncBridges'
+  | 'modules'
+  | 'multipleReturns'
+  | 'integerRange'
+  | 'tenantTurn'
+  | 'determinism'
 
 /** One conformance test: a stable id, a title, its needs and its body. */
 export interface ConformanceTest {
@@ -87,6 +96,8 @@ export function unmetNeed(needs: readonly Need[] | undefined, caps: EngineCapabi
       if (caps.limits[n.limit] === 'none') return `capabilities.limits.${n.limit} is 'none'`
     } else if (n === 'tenantTurn') {
       if (!snippets.tenantTurn) return 'snippets.tenantTurn is not provided'
+    } else if (n === 'determinism') {
+      if (!snippets.randomDraws || !snippets.clockMs) return 'snippets.randomDraws / snippets.clockMs are not given'
     } else if (n === 'integerRange') {
       if (!caps.integerRange) return 'capabilities.integerRange is not set'
     } else if (!caps[n]) {

@@ -33,6 +33,8 @@ export const fakeSnippets: EngineSnippets = {
   recursion: (depth) => ret(['recurse', depth]),
   deepRecursion: () => ret(['recurse', -1]),
   allocate: (bytes) => ret(['alloc', bytes]),
+  randomDraws: (n) => ret(['array', ...Array.from({ length: n }, () => ['random'])]),
+  clockMs: () => ret(['now']),
   print: (message) => stmt('print', message),
   printLoop: (message) => stmt('loop', ['try', ['print', message]]),
 

@@ -95,7 +95,7 @@ describe('timeout', () => {
     expect(vi.getTimerCount()).toBe(0)
     const b = make({ timeoutMs: 1000 })
     void b.signal
-    b.trip('instructions', 11, 10)
+    b.trip('instructions', 11)
     expect(vi.getTimerCount()).toBe(0)
   })
 })
@@ -151,10 +151,10 @@ describe('cancellation', () => {
 
 describe('fatal errors', () => {
   it('first one wins; a later trip returns the recorded limit', () => {
-    const ex = make()
-    const first = ex.trip('instructions', 11, 10)
+    const ex = make({ instructions: 10 })
+    const first = ex.trip('instructions', 11)
     expect(first.message).toBe('instructions limit exceeded (11 > 10)')
-    expect(ex.trip('memory', 5, 1)).toBe(first)
+    expect(ex.trip('memory', 5)).toBe(first)
     ex.abort(new CancelledError('late'))
     expect(ex.fatal).toBe(first)
   })
@@ -163,8 +163,47 @@ describe('fatal errors', () => {
     const ex = make()
     expect(ex.mustDiscard(new ScriptRuntimeError('x', 'a.js'))).toBe(false)
     expect(ex.mustDiscard(new LimitExceededError('stack', 2, 1))).toBe(true)
-    ex.trip('memory', 2, 1)
+    ex.trip('memory', 2)
     expect(ex.mustDiscard(new ScriptRuntimeError('x', 'a.js'))).toBe(true)
+  })
+})
+
+describe('limit bookkeeping', () => {
+  it('trip takes the maximum from the execution’s own limits', () => {
+    const e = make({ memoryBytes: 64, timeoutMs: 50 }).trip('memory', 65)
+    expect(e).toMatchObject({ limit: 'memory', used: 65, max: 64 })
+    expect(make({ timeoutMs: 50 }).trip('timeout', 51.2)).toMatchObject({ limit: 'timeout', max: 50 })
+    expect(make({ bridgeCalls: 3 }).trip('bridgeCalls', 4, 999).max).toBe(3)
+  })
+
+  it('overBudget: instructions reaching the limit trip instructions; a passed deadline trips timeout', () => {
+    const ex = make({ instructions: 100 })
+    expect(ex.overBudget(99)).toBeUndefined()
+    expect(ex.overBudget(100)).toMatchObject({ limit: 'instructions', used: 100, max: 100 })
+    const late = make({ timeoutMs: 50 })
+    expect(late.overBudget(0, late.deadline - 1)).toBeUndefined()
+    expect(late.overBudget(0, late.deadline + 1)).toMatchObject({ limit: 'timeout' })
+    // a recorded fatal error is returned whatever the counts
+    expect(late.overBudget(0, 0)).toBe(late.fatal)
+  })
+
+  it('callHost counts a host function like a bridge call and trips past bridgeCalls', () => {
+    const ex = make({ bridgeCalls: 2 })
+    const seen: unknown[][] = []
+    const fn = (...args: unknown[]) => seen.push(args)
+    expect(ex.callHost(fn, [1, 'a'])).toBe(1)
+    ex.callHost(fn, [])
+    expect(ex.bridgeCalls).toBe(2)
+    expect(thrown(() => ex.callHost(fn, []))).toMatchObject({ limit: 'bridgeCalls', used: 3, max: 2 })
+    expect(seen).toEqual([[1, 'a'], []])
+  })
+
+  it('callHost refuses a call after the execution ended', () => {
+    const ex = make()
+    ex.abort(new CancelledError('gone'))
+    let ran = false
+    expect(thrown(() => ex.callHost(() => (ran = true), []))).toBeInstanceOf(CancelledError)
+    expect(ran).toBe(false)
   })
 })
 
@@ -203,14 +242,14 @@ describe('race', () => {
     const ex = make()
     const never = new Promise<number>(() => {})
     const raced = ex.race(never)
-    ex.trip('memory', 2, 1)
+    ex.trip('memory', 2)
     await expect(raced).rejects.toBeInstanceOf(LimitExceededError)
     await expect(ex.race(Promise.resolve(1))).rejects.toBe(ex.fatal)
   })
 
   it('a promise raced after the end may still reject without an unhandled rejection', async () => {
     const ex = make()
-    ex.trip('memory', 2, 1)
+    ex.trip('memory', 2)
     const unhandled: unknown[] = []
     const onUnhandled = (e: unknown) => unhandled.push(e)
     process.on('unhandledRejection', onUnhandled)
@@ -304,7 +343,7 @@ describe('race', () => {
 
   it('callBridge after the end throws the fatal error, not a BridgeError', () => {
     const ex = make()
-    ex.trip('instructions', 2, 1)
+    ex.trip('instructions', 2)
     const e = thrown(() => ex.callBridge('any.thing', []))
     expect(e).toBeInstanceOf(LimitExceededError)
     expect(e).not.toBeInstanceOf(BridgeError)

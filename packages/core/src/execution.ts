@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks'
-import { MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
+import { LIMIT_NAMES, type LimitKey, type LimitName, MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './contracts.js'
@@ -103,17 +103,37 @@ export class Execution {
 
   /** Records a timeout trip (for engines that notice the deadline in a hook). */
   tripTimeout(): LimitExceededError {
-    const max = this.init.limits.timeoutMs
     // tenths of a millisecond, rounded up: "51.2 > 50", never a rounded "50 > 50"
-    return this.trip('timeout', Math.ceil((performance.now() - this.startedAt) * 10) / 10, max === false ? 0 : max)
+    return this.trip('timeout', Math.ceil((performance.now() - this.startedAt) * 10) / 10)
   }
 
-  /** Records a tripped limit and aborts the signal; engines throw the returned error. */
-  trip(limit: LimitExceededError['limit'], used: number, max: number): LimitExceededError {
+  /**
+   * Records a tripped limit and aborts the signal; engines throw the returned error. The
+   * maximum is this execution's own limit, unless the engine measured the bound it really hit
+   * (`measuredMax`: QuickJS's stack is bounded in bytes, so a stack trip states the depth reached).
+   */
+  trip(limit: LimitName, used: number, measuredMax?: number): LimitExceededError {
     if (this.fatalError instanceof LimitExceededError) return this.fatalError
-    const e = new LimitExceededError(limit, used, max)
+    const max = measuredMax ?? this.init.limits[LIMIT_KEYS[limit]]
+    const e = new LimitExceededError(limit, used, max === false ? 0 : max)
     this.abort(e)
     return e
+  }
+
+  /**
+   * The instruction and deadline check of every engine's hook (Lua's count hook, QuickJS's
+   * interrupt handler): `instructions` reaching the limit trips `instructions`, a clock past
+   * the deadline trips `timeout`. Returns the execution's fatal error (a trip now or earlier,
+   * a cancellation), if any: the engine then stops the script. `now`: a clock read the
+   * caller also uses.
+   */
+  overBudget(instructions: number, now: number = performance.now()): Error | undefined {
+    if (!this.fatalError) {
+      const max = this.init.limits.instructions
+      if (max !== false && instructions >= max) this.trip('instructions', instructions)
+      else if (now > this.deadline) this.tripTimeout()
+    }
+    return this.fatalError
   }
 
   /** Ends the execution with a fatal error (first one wins). */
@@ -136,7 +156,7 @@ export class Execution {
     const bytes = message.length > 1024 ? encoder.encode(message).byteLength : byteLengthSmall(message)
     this.outputBytes += bytes
     const max = this.init.limits.outputBytes
-    if (max !== false && this.outputBytes > max) throw this.trip('output', this.outputBytes, max)
+    if (max !== false && this.outputBytes > max) throw this.trip('output', this.outputBytes)
     this.logs.push({ level, message, at: Date.now() })
   }
 
@@ -148,10 +168,7 @@ export class Execution {
    * `async` is refused with this reason before it runs, not after its side effects.
    */
   callBridge(path: string, args: readonly unknown[], refuseAsync?: string): unknown {
-    this.check()
-    this.bridgeCalls++
-    const max = this.init.limits.bridgeCalls
-    if (max !== false && this.bridgeCalls > max) throw this.trip('bridgeCalls', this.bridgeCalls, max)
+    this.countCall()
     const out = this.callerScope
       ? this.callerScope.runInAsyncScope(invokeBridge, undefined, this, path, args, refuseAsync)
       : invokeBridge(this, path, args, refuseAsync)
@@ -166,6 +183,17 @@ export class Execution {
    */
   keepCallerScope(): void {
     this.callerScope ??= new AsyncResource('PolyhostExecution')
+  }
+
+  /**
+   * Calls a host function the script was handed (in `globals`, or inside a value) the way a
+   * bridge method is called: the execution must be live and the call counts against
+   * `bridgeCalls`. Returns what `fn` returns (a Promise as it is: whether the script can wait
+   * for it is the engine's to decide); throws what `fn` throws, or a fatal error.
+   */
+  callHost(fn: (...args: unknown[]) => unknown, args: readonly unknown[]): unknown {
+    this.countCall()
+    return fn(...args)
   }
 
   /** Settles like `p`, or rejects with the fatal error as soon as the execution ends. */
@@ -226,6 +254,14 @@ export class Execution {
 
   // --- internal ---
 
+  /** Every call out of the script (bridge method or host function) passes here. */
+  private countCall(): void {
+    this.check()
+    this.bridgeCalls++
+    const max = this.init.limits.bridgeCalls
+    if (max !== false && this.bridgeCalls > max) throw this.trip('bridgeCalls', this.bridgeCalls)
+  }
+
   private arm(): AbortController {
     const c = new AbortController()
     this.controller = c
@@ -252,6 +288,9 @@ export class Execution {
     return c
   }
 }
+
+/** The limit key (`timeoutMs`) of each reported limit name (`timeout`). */
+const LIMIT_KEYS = Object.fromEntries(Object.entries(LIMIT_NAMES).map(([key, name]) => [name, key])) as Record<LimitName, LimitKey>
 
 function byteLengthSmall(s: string): number {
   let n = s.length

@@ -214,7 +214,7 @@ describe('execute', () => {
   it('reports cache hits and counts executions, failures and limit trips', async () => {
     const { host } = await make({
       trip: (req) => {
-        throw req.execution.trip('instructions', 11, 10)
+        throw req.execution.trip('instructions', 11)
       },
       boom: () => {
         throw new TypeError('engine bug')
@@ -242,11 +242,11 @@ describe('execute', () => {
   it('the recorded fatal error wins over what the engine threw or returned', async () => {
     const { host } = await make({
       masked: (req) => {
-        req.execution.trip('memory', 2, 1)
+        req.execution.trip('memory', 2)
         throw new Error('some later failure')
       },
       swallowed: (req) => {
-        req.execution.trip('stack', 2, 1)
+        req.execution.trip('stack', 2)
         return { value: 1, values: [1], logs: [], stats: {} as never }
       },
     })

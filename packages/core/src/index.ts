@@ -37,6 +37,15 @@ export type {
 } from './contracts.js'
 export { Execution, type ExecutionInit } from './execution.js'
 export {
+  determinismOf,
+  entropy53,
+  type ExecutionDeterminism,
+  type ExecutionRandom,
+  executionRandom,
+  seededRandom,
+  seedWord,
+} from './determinism.js'
+export {
   type BridgeContext,
   type BridgeDefinition,
   type BridgeMethod,
@@ -57,6 +66,7 @@ export { classifyHostValue, fitsInteger, type HostKind, hasLoneSurrogate } from 
 export { DANGEROUS_KEYS, deepFreeze, isPlainObject, setSafe } from './values/safe-object.js'
 export { type AcquireOptions, type ReleaseOptions, StatePool } from './pool.js'
 export { warmInBackground } from './pool-warm.js'
+export { mustDiscardState, type PooledRequest, type PooledRunOptions, runPooled } from './pooled-run.js'
 export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoolOptions, type StateFactory } from './pool-types.js'
 export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'

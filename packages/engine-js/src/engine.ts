@@ -5,11 +5,13 @@ import {
   type EngineStats,
   type ExecutionRequest,
   type ExecutionResult,
+  type PooledRunOptions,
+  runPooled,
   type ScriptEngine,
   type SourceText,
   StatePool,
   warmInBackground,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import { Compiler, type JsCompiledScript } from './compiler.js'
 import type { JsState, StateOptions } from './js-state.js'
 import { SnapshotStore } from './snapshot-store.js'
@@ -29,8 +31,8 @@ export interface JsEngineSettings {
 
 /**
  * The QuickJS ScriptEngine: a StatePool of JsStates (one WASM instance each), a compiler
- * instance for syntax checks, and the execution path. States that hit a limit, a fatal
- * error or a host-level failure are discarded; the others are reset and reused.
+ * instance for syntax checks, and the execution path (core's runPooled: states that hit a
+ * limit, a fatal error or a host-level failure are discarded; the others are reset and reused).
  */
 export class JsEngine implements ScriptEngine {
   private readonly pool: StatePool<JsState>
@@ -38,6 +40,13 @@ export class JsEngine implements ScriptEngine {
   private readonly snapshots: SnapshotStore | undefined
   private executions = 0
   private discarded = 0
+  private readonly pooled: PooledRunOptions<JsState> = {
+    // a host-level failure inside QuickJS (a trap, an unknown exception) marks the state broken
+    broken: (s) => s.broken,
+    onDiscard: () => {
+      this.discarded++
+    },
+  }
 
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
@@ -71,31 +80,9 @@ export class JsEngine implements ScriptEngine {
     return this.compiler.compile(source)
   }
 
-  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
-    const ex = request.execution
-    ex.check()
-    const lease =
-      this.pool.tryAcquire({ tenant: request.tenant }) ??
-      (await this.pool.acquire({
-        tenant: request.tenant,
-        get signal() {
-          return ex.signal
-        },
-      }))
+  execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     this.executions++
-    let discard = true
-    try {
-      const run = runScript(lease.state, script as JsCompiledScript, request)
-      const result = run instanceof Promise ? await run : run
-      discard = false
-      return result
-    } catch (e) {
-      discard = ex.mustDiscard(e) || lease.state.broken
-      throw e
-    } finally {
-      if (discard) this.discarded++
-      await this.pool.release(lease, { discard })
-    }
+    return runPooled(this.pool, request, (state) => runScript(state, script as JsCompiledScript, request), this.pooled)
   }
 
   stats(): EngineStats {

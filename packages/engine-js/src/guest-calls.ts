@@ -74,9 +74,10 @@ export class GuestCalls {
       let out: unknown
       try {
         ex.check()
-        const max = ex.limits.bridgeCalls
-        if (max !== false && ++ex.bridgeCalls > max) throw ex.trip('bridgeCalls', ex.bridgeCalls, max)
-        out = fn(...args.map((a, i) => this.argument(`${fn.name || 'function'}`, a, i)))
+        out = ex.callHost(
+          fn,
+          args.map((a, i) => this.argument(`${fn.name || 'function'}`, a, i)),
+        )
       } catch (e) {
         return { error: this.guestError(e) }
       }

@@ -31,8 +31,7 @@ export class InterruptMeter {
     if (ex.fatal) return true
     if (heap.memoryTrip()) return true
     if (this.ticks > this.budget) {
-      const max = ex.limits.instructions
-      ex.trip('instructions', this.instructions, max === false ? 0 : max)
+      ex.trip('instructions', this.instructions)
       return true
     }
     if (performance.now() > ex.deadline) {

@@ -110,8 +110,7 @@ export class JsState implements ConverterHost {
     const ex = this.execution
     const heap = this.instance.heap
     if (!ex || !heap.tripped) return undefined
-    const max = ex.limits.memoryBytes
-    return ex.trip('memory', heap.attempted, max === false ? 0 : max)
+    return ex.trip('memory', heap.attempted)
   }
 
   /** A number, boolean, null or undefined read without calls into the VM, else NOT_SIMPLE. */

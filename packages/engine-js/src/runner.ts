@@ -1,4 +1,11 @@
-import { EngineCrashedError, type Execution, type ExecutionRequest, type ExecutionResult, isFatal, PolyhostError } from '@polyhost/core'
+import {
+  EngineCrashedError,
+  type Execution,
+  type ExecutionRequest,
+  type ExecutionResult,
+  isFatal,
+  PolyhostError,
+} from '@polyhost/core/engine'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC, FLAG_STRICT } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'
@@ -23,8 +30,7 @@ export function runScript(state: JsState, script: JsCompiledScript, req: Executi
   // QuickJS cannot be interrupted while it parses: a script known to parse for longer than
   // the time left is refused before it starts
   if (script.parseMs !== undefined && performance.now() + script.parseMs > ex.deadline) {
-    const max = ex.limits.timeoutMs
-    throw ex.trip('timeout', Math.ceil(performance.now() - ex.startedAt + script.parseMs), max === false ? 0 : max)
+    throw ex.trip('timeout', Math.ceil(performance.now() - ex.startedAt + script.parseMs))
   }
   let handedOver = false
   try {
@@ -163,7 +169,7 @@ function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
   if (memory) return memory
   if (e instanceof GuestThrow) {
     const internal = e.internal
-    if (internal === 'memory' && ex) return ex.trip('memory', numberOr(ex.limits.memoryBytes) + 1, numberOr(ex.limits.memoryBytes))
+    if (internal === 'memory' && ex) return ex.trip('memory', numberOr(ex.limits.memoryBytes) + 1)
     if (internal === 'stack' && ex) return ex.trip('stack', ...stackTripFigures(ex.limits, e.info.stack))
     return runtimeError(e.info, origin, e.thrown)
   }
@@ -173,7 +179,7 @@ function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
   if (e instanceof PolyhostError || isFatal(e)) return e
   // anything else came out of QuickJS itself: the state cannot be trusted any more
   state.broken = true
-  if (e instanceof RangeError && ex) return ex.trip('stack', numberOr(ex.limits.stackDepth) + 1, numberOr(ex.limits.stackDepth))
+  if (e instanceof RangeError && ex) return ex.trip('stack', numberOr(ex.limits.stackDepth) + 1)
   return new EngineCrashedError(`QuickJS failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
 }
 

@@ -24,6 +24,8 @@ export const jsSnippets: EngineSnippets = {
   length: (name) => `${global(name)}.length`,
   hasPath: (path) =>
     `(() => { let v = globalThis; for (const k of ${JSON.stringify(path)}) { if (v == null) return false; v = v[k] } return v != null })()`,
+  randomDraws: (n) => `Array.from({ length: ${n} }, () => Math.random())`,
+  clockMs: () => 'Date.now()',
   callGlobal: (name, args) => call(global(name), args),
   // strict code: an undeclared assignment is an error, so globals are written explicitly
   writeGlobal: (name, value) => `${global(name)} = ${lit(value)};`,

@@ -1,19 +1,19 @@
 import {
   type CompiledScript,
-  ConversionError,
   type EngineEnvironment,
   type EngineStats,
   type ExecutionRequest,
   type ExecutionResult,
   InvalidArgumentError,
   type ModuleDefinition,
+  type PooledRunOptions,
+  runPooled,
   type ScriptEngine,
-  ScriptRuntimeError,
   ScriptSyntaxError,
   type SourceText,
   StatePool,
   type StateFactory,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import { LuaCompiler, protoRetainedBytes } from './compiler.js'
 import { fengari, type Fengari, type Proto } from './fengari-api.js'
 import { LuaSandbox, type StateDeps } from './lua-state.js'
@@ -35,6 +35,13 @@ export class LuaEngine implements ScriptEngine {
   private readonly modules = new WeakMap<ModuleDefinition, Proto | Error>()
   private readonly counters = { compiles: 0, executions: 0, discarded: 0 }
   private readonly sliceMs: number
+  private readonly pooled: PooledRunOptions<LuaSandbox> = {
+    // a JS exception escaped fengari's internals: the state is not trusted further
+    broken: (s) => s.run?.nativeError !== undefined,
+    onDiscard: () => {
+      this.counters.discarded++
+    },
+  }
 
   private constructor(f: Fengari, env: EngineEnvironment, options: LuaEngineOptions) {
     this.compiler = new LuaCompiler(f, () => env.security.policy.limits.timeoutMs)
@@ -78,35 +85,10 @@ export class LuaEngine implements ScriptEngine {
     return { engineId: 'lua', language: source.language, name: source.name, hash: source.hash, source: source.source, proto, retainedBytes }
   }
 
-  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
-    const { execution } = request
-    const proto = (script as LuaCompiledScript).proto
+  execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
+    const input = { proto: (script as LuaCompiledScript).proto, name: script.name, compiler: this.compiler, sliceMs: this.sliceMs }
     this.counters.executions++
-    const lease =
-      this.pool.tryAcquire({ tenant: request.tenant }) ??
-      (await this.pool.acquire({
-        tenant: request.tenant,
-        get signal() {
-          return execution.signal
-        },
-      }))
-    let discard = true
-    try {
-      const { result, run } = await runScript(
-        lease.state,
-        { proto, name: script.name, compiler: this.compiler, sliceMs: this.sliceMs },
-        request,
-      )
-      discard = run.nativeError !== undefined || execution.fatal !== undefined
-      return result
-    } catch (e) {
-      const scriptError = e instanceof ScriptRuntimeError || e instanceof ConversionError
-      discard = execution.mustDiscard(e) || !scriptError || lease.state.run?.nativeError !== undefined
-      throw execution.fatal ?? e
-    } finally {
-      if (discard) this.counters.discarded++
-      await this.pool.release(lease, { discard })
-    }
+    return runPooled(this.pool, request, (state) => runScript(state, input, request), this.pooled)
   }
 
   stats(): EngineStats {

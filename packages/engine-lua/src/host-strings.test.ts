@@ -5,7 +5,7 @@ import { encodeLongString, isLongString } from './host-strings.js'
 function owner(memoryBytes: number | false, onCheck: () => void = () => undefined): BudgetOwner {
   return {
     check: onCheck,
-    trip: (limit, used, max) => new LimitExceededError(limit, used, max),
+    trip: (limit, used) => new LimitExceededError(limit, used, memoryBytes === false ? 0 : memoryBytes),
     limits: { memoryBytes },
   }
 }

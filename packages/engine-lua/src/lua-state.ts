@@ -1,5 +1,5 @@
-import type { EngineEnvironment, ModuleDefinition } from '@polyhost/core'
-import type { SecurityManager } from '@polyhost/core'
+import type { EngineEnvironment, ModuleDefinition } from '@polyhost/core/engine'
+import type { SecurityManager } from '@polyhost/core/engine'
 import { installBridges } from './bridge-functions.js'
 import { type BuiltinHost, makeStrictNewIndex, raise } from './builtins.js'
 import type { LuaCompiler } from './compiler.js'
@@ -373,13 +373,10 @@ export class LuaSandbox implements BuiltinHost {
     let out: unknown
     let failure: unknown
     try {
-      const ex = run.execution
-      ex.check()
-      const max = ex.limits.bridgeCalls
-      if (max !== false && ++ex.bridgeCalls > max) throw ex.trip('bridgeCalls', ex.bridgeCalls, max)
+      run.execution.check()
       const guard = run.converter.guard()
       const args = Array.from({ length: n }, (_, i) => run.converter.read(L, i + 1, guard))
-      out = fn(...args)
+      out = run.execution.callHost(fn, args)
       if (out instanceof Promise) {
         out.catch(() => undefined)
         throw new Error('host functions passed as values must be synchronous')

@@ -1,4 +1,4 @@
-import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core'
+import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core/engine'
 import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
@@ -135,7 +135,7 @@ export class Meter implements GuardSink {
     g.pending = this.pending = 0
     if (used + incoming > this.maxMemory) {
       this.peak = Math.max(this.peak, used + incoming)
-      const e = this.execution.trip('memory', used + incoming, this.maxMemory)
+      const e = this.execution.trip('memory', used + incoming)
       g.slack = -1
       if (L) this.raise(L, e.message)
       return
@@ -144,7 +144,7 @@ export class Meter implements GuardSink {
   }
 
   tooDeep(L: LuaState): never {
-    const e = this.execution.trip('stack', L.ci.depth + 1, this.maxDepth)
+    const e = this.execution.trip('stack', L.ci.depth + 1)
     return this.raise(L, e.message)
   }
 
@@ -186,12 +186,8 @@ export class Meter implements GuardSink {
   }
 
   private check(L: LuaState): void {
-    const ex = this.execution
-    if (!ex.fatal) {
-      if (this.used >= this.maxInstructions) ex.trip('instructions', this.used, this.maxInstructions)
-      else if ((this.now = performance.now()) > ex.deadline) ex.tripTimeout()
-    }
-    const fatal = ex.fatal
+    this.now = performance.now()
+    const fatal = this.execution.overBudget(this.used, this.now)
     if (fatal) {
       L.hookcount = L.basehookcount = 1
       this.f.guards.slack = -1

@@ -1,10 +1,17 @@
-import { type ExecutionRequest, type ExecutionResult, readFailure, ScriptRuntimeError } from '@polyhost/core'
+import {
+  determinismOf,
+  type ExecutionRequest,
+  type ExecutionResult,
+  executionRandom,
+  readFailure,
+  ScriptRuntimeError,
+} from '@polyhost/core/engine'
 import type { LuaCompiler } from './compiler.js'
 import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 import type { LuaSandbox } from './lua-state.js'
-import { addressBase, executionRandom } from './execution-random.js'
+import { addressBase } from './execution-random.js'
 import { Meter } from './meter.js'
 import type { RunContext } from './run-context.js'
 import { scriptRuntimeError } from './script-errors.js'
@@ -25,13 +32,9 @@ export interface RunInput {
  * per-run `package.loaded`) over the frozen base, a new thread with the metering hook, and
  * a resume loop that awaits async bridge calls between resumes. Returns the result, or
  * throws the execution's fatal error, a ScriptRuntimeError, or a ConversionError.
- * `run.nativeError` tells the caller to discard the state.
+ * `state.run.nativeError` tells the caller to discard the state.
  */
-export async function runScript(
-  state: LuaSandbox,
-  input: RunInput,
-  request: ExecutionRequest,
-): Promise<{ result: ExecutionResult; run: RunContext }> {
+export async function runScript(state: LuaSandbox, input: RunInput, request: ExecutionRequest): Promise<ExecutionResult> {
   const { f } = state
   const { lua } = f
   const { execution } = request
@@ -105,7 +108,7 @@ export async function runScript(
       const guard = state.converter.guard()
       for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1, guard)
       meter.detach()
-      return { result: execution.result(n === 0 ? undefined : values[0], values), run }
+      return execution.result(n === 0 ? undefined : values[0], values)
     }
   } finally {
     meter.detach()
@@ -122,9 +125,8 @@ function nextTurn(): Promise<void> {
 
 function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter): RunContext {
   const { execution } = request
-  const det = execution.init.security.policy.determinism
-  const random = executionRandom(det.random === 'seeded' ? det.seed : undefined)
-  const frozenNow = det.time === 'frozen' ? (det.now ?? execution.startedAtEpoch) : undefined
+  const { now: frozenNow, seed } = determinismOf(execution)
+  const random = executionRandom(seed)
   return {
     execution,
     meter,

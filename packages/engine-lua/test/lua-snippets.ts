@@ -14,6 +14,8 @@ export const luaSnippets: EngineSnippets = {
       ...path.slice(1).map((k) => `if type(v) ~= 'table' then return false end v = v[${str(k)}]`),
       'return v ~= nil',
     ].join('\n'),
+  randomDraws: (n) => `local t = {} for i = 1, ${n} do t[i] = math.random() end return t`,
+  clockMs: () => 'return os.time() * 1000',
   callGlobal: (name, args) => `return ${name}(${args.map(lit).join(', ')})`,
   numberKind: (name) => `return math.type(${name})`,
   writeGlobal: (name, v) => `${name} = ${lit(v)}`,

@@ -9,8 +9,9 @@ import type {
   ScriptEngine,
   SourceText,
 } from '../contracts.js'
-import { ConversionError, ScriptRuntimeError } from '../errors.js'
+import { ScriptRuntimeError } from '../errors.js'
 import { StatePool } from '../pool.js'
+import { runPooled } from '../pooled-run.js'
 import { type FakeProgram, parseFakeScript } from './fake-language.js'
 import { FakeInterpreter, FakeScriptError } from './fake-interpreter.js'
 import { type FakeState, FakeStateFactory } from './fake-state.js'
@@ -90,36 +91,8 @@ export class FakeEngine implements ScriptEngine {
     return compiled
   }
 
-  async execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
-    const execution = request.execution
-    const lease = await this.pool.acquire({ tenant: request.tenant, signal: execution.signal })
-    let discard = false
-    try {
-      const converter = new FakeConverter(this.env.converters, this.env.maxDepth, this.capabilities.integerRange)
-      const scope = new Map<string, FValue>()
-      for (const [name, value] of Object.entries(request.globals)) scope.set(name, converter.toVM(value, name))
-      scope.set('context', freezeDeep(converter.toVM(request.context, 'context')))
-      lease.state.current = { execution, converter }
-      const interpreter = new FakeInterpreter({
-        execution,
-        env: this.env,
-        capabilities: this.capabilities,
-        converter,
-        language: script.language,
-        scope,
-        base: lease.state.base,
-      })
-      const values = await interpreter.run((script as FakeCompiled).program)
-      lease.state.current = undefined
-      const out = values.map((v) => converter.toHost(v))
-      return execution.result(out[0], out)
-    } catch (e) {
-      // script errors and unconvertible values leave the state sound; anything else does not
-      discard = execution.mustDiscard(e) || !(e instanceof FakeScriptError || e instanceof ConversionError)
-      throw e instanceof FakeScriptError ? this.runtimeError(e, script.name) : e
-    } finally {
-      await this.pool.release(lease, { discard })
-    }
+  execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
+    return runPooled(this.pool, request, (state) => this.run(state, script as FakeCompiled, request))
   }
 
   stats(): EngineStats {
@@ -131,6 +104,33 @@ export class FakeEngine implements ScriptEngine {
   }
 
   // --- internal ---
+
+  private async run(state: FakeState, script: FakeCompiled, request: ExecutionRequest): Promise<ExecutionResult> {
+    const execution = request.execution
+    try {
+      const converter = new FakeConverter(this.env.converters, this.env.maxDepth, this.capabilities.integerRange, execution)
+      const scope = new Map<string, FValue>()
+      for (const [name, value] of Object.entries(request.globals)) scope.set(name, converter.toVM(value, name))
+      scope.set('context', freezeDeep(converter.toVM(request.context, 'context')))
+      state.current = { execution, converter }
+      const interpreter = new FakeInterpreter({
+        execution,
+        env: this.env,
+        capabilities: this.capabilities,
+        converter,
+        language: script.language,
+        scope,
+        base: state.base,
+      })
+      const values = await interpreter.run(script.program)
+      state.current = undefined
+      const out = values.map((v) => converter.toHost(v))
+      return execution.result(out[0], out)
+    } catch (e) {
+      // a script error leaves the state sound: it leaves as a (non-fatal) ScriptRuntimeError
+      throw e instanceof FakeScriptError ? this.runtimeError(e, script.name) : e
+    }
+  }
 
   private runtimeError(e: FakeScriptError, name: string): ScriptRuntimeError {
     let thrown: unknown = e.message

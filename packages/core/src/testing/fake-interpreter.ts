@@ -1,3 +1,4 @@
+import { determinismOf, type ExecutionDeterminism, type ExecutionRandom, executionRandom } from '../determinism.js'
 import type { EngineCapabilities, EngineEnvironment } from '../contracts.js'
 import { isFatal, sanitizeScriptMessage } from '../errors.js'
 import type { Execution } from '../execution.js'
@@ -46,7 +47,14 @@ export class FakeInterpreter {
   private readonly heap: Uint8Array[] = []
   private readonly loaded = new Map<string, FValue>()
 
-  constructor(private readonly init: InterpreterInit) {}
+  private readonly determinism: ExecutionDeterminism
+  private readonly random: ExecutionRandom
+
+  constructor(private readonly init: InterpreterInit) {
+    // the determinism every engine follows: core's seed rule, generator and frozen clock
+    this.determinism = determinismOf(init.execution)
+    this.random = executionRandom(this.determinism.seed)
+  }
 
   /** Runs a program; returns the values of its `return` (none: `[]`). */
   async run(program: FakeProgram): Promise<FValue[]> {
@@ -159,6 +167,11 @@ export class FakeInterpreter {
         return this.recurse(Number(await this.eval(a[0])), 1)
       case 'alloc':
         return this.alloc(Number(await this.eval(a[0])))
+      case 'random':
+        return this.random.next()
+      case 'now':
+        // a float: epoch milliseconds lie outside the fake's integer range
+        return this.determinism.now ?? Date.now()
       default: // 'require'
         return this.require(a[0] as string)
     }

@@ -14,7 +14,8 @@ import { ScriptSyntaxError } from '../errors.js'
  * (keys: strings, or 0-based indices); `["has", name, key...]`; `["len", e]`;
  * `["call", fn, e...]` (awaits async results); `["try", e]` (the caught message, or
  * `"no error"`); `["eq", a, b]`; `["and", e...]`; `["kind", e]`; `["recurse", n]`
- * (n nested frames, -1 = unbounded); `["alloc", bytes]`; `["require", name]`.
+ * (n nested frames, -1 = unbounded); `["alloc", bytes]`; `["require", name]`;
+ * `["random"]` (a float in [0, 1) from core's execution random source); `["now"]` (epoch ms).
  *
  * @example
  * ["set", "t", ["object", "a", 1]]
@@ -59,6 +60,8 @@ const EXPRESSIONS: Record<string, readonly [number, number, 'expr' | 'named' | '
   recurse: [1, 1, 'expr'],
   alloc: [1, 1, 'expr'],
   require: [1, 1, 'raw'],
+  random: [0, 0, 'raw'],
+  now: [0, 0, 'raw'],
 }
 
 /** Parses FakeScript; a bad line is a ScriptSyntaxError naming the script and line. */

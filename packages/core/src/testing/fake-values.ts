@@ -1,3 +1,4 @@
+import type { Execution } from '../execution.js'
 import type { ConverterRegistry, CustomType } from '../values/converters.js'
 import { ConversionGuard } from '../values/guard.js'
 import { classifyHostValue, fitsInteger } from '../values/kinds.js'
@@ -48,6 +49,8 @@ export class FakeConverter {
     private readonly converters: ConverterRegistry,
     private readonly maxDepth: number,
     range: readonly [number, number] | undefined,
+    /** Host functions handed to the script are called through it (metered like bridges). */
+    private readonly execution?: Execution,
   ) {
     // without a declared range, integers are exact only up to 2^53 on the host side
     this.range = range ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
@@ -87,7 +90,8 @@ export class FakeConverter {
       case 'function': {
         const fn = v as (...args: unknown[]) => unknown
         return new FFunction(String(key ?? 'function'), (args) => {
-          const out = fn(...args.map((a) => this.toHost(a)))
+          const hostArgs = args.map((a) => this.toHost(a))
+          const out = this.execution ? this.execution.callHost(fn, hostArgs) : fn(...hostArgs)
           return out instanceof Promise ? out.then((r) => this.toVM(r)) : this.toVM(out)
         })
       }

@@ -5,7 +5,7 @@ export interface BudgetOwner {
   /** Throws the execution's fatal error, or a timeout once the deadline has passed. */
   check(): void
   /** Records a tripped limit; the caller throws the returned error. */
-  trip(limit: 'memory', used: number, max: number): LimitExceededError
+  trip(limit: 'memory', used: number): LimitExceededError
   readonly limits: { readonly memoryBytes: number | false }
 }
 
@@ -42,7 +42,7 @@ export class ConversionBudget {
   /** Counts `bytes` produced by `units` units of work; throws LimitExceededError. */
   add(bytes: number, units = 1): void {
     this.bytes += bytes
-    if (this.bytes > this.max) throw this.owner.trip('memory', this.bytes, this.max)
+    if (this.bytes > this.max) throw this.owner.trip('memory', this.bytes)
     this.ticks += units
     if (this.ticks >= TICKS_PER_CHECK) {
       this.ticks = 0

@@ -2,22 +2,11 @@ import { availableParallelism } from 'node:os'
 import type { ResourceLimits } from 'node:worker_threads'
 import { InvalidArgumentError } from '../errors.js'
 import { checkTimers } from '../pool-types.js'
+import type { WorkerIsolationOptions } from '../worker-isolation-options.js'
 
-/** Tuning of `isolation: 'worker'` (`createHost({ worker })`). */
-export interface WorkerIsolationOptions {
-  /**
-   * V8 limits of each worker (`worker_threads` `resourceLimits`). A worker that reaches its
-   * heap limit dies; its execution fails with LimitExceededError('memory') and the worker is
-   * replaced. Default: 512 MiB old generation. Memory outside the V8 heap (fengari strings,
-   * WASM memories) is bounded by the engines' own `memoryBytes` accounting, not by this.
-   */
-  readonly resourceLimits?: ResourceLimits
-  /**
-   * How long past its deadline (or after a cancellation) an execution may keep its worker
-   * busy before the host terminates the worker. Default 50 ms.
-   */
-  readonly killMarginMs?: number
-}
+// The public shape (WorkerIsolationOptions) lives in ../worker-isolation-options.ts, free of
+// node: types; its WorkerResourceLimits has the fields of worker_threads' ResourceLimits.
+export type { WorkerIsolationOptions } from '../worker-isolation-options.js'
 
 export interface ResolvedWorkerOptions {
   readonly count: number

@@ -1,0 +1,61 @@
+// `@polyhost/core/engine`: what an engine plugin is built from (the contract, the execution's
+// bookkeeping, the pool and its one run path, the value-model helpers). Applications import
+// `@polyhost/core`; the root still re-exports these names for compatibility.
+export type {
+  CompiledScript,
+  Enforcement,
+  EngineCapabilities,
+  EngineEnvironment,
+  EngineFactory,
+  EngineStats,
+  ExecutionRequest,
+  ExecutionResult,
+  ExecutionStats,
+  LogEntry,
+  Logger,
+  LogLevel,
+  ScriptEngine,
+  SourceText,
+} from './contracts.js'
+export {
+  BridgeError,
+  CancelledError,
+  ConversionError,
+  EngineCrashedError,
+  InterruptedError,
+  InvalidArgumentError,
+  isFatal,
+  LimitExceededError,
+  PolicyError,
+  PolyhostError,
+  sanitizeScriptMessage,
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+  SecurityViolationError,
+} from './errors.js'
+export { Execution, type ExecutionInit } from './execution.js'
+export {
+  determinismOf,
+  entropy53,
+  type ExecutionDeterminism,
+  type ExecutionRandom,
+  executionRandom,
+  seededRandom,
+  seedWord,
+} from './determinism.js'
+export { type AcquireOptions, type ReleaseOptions, StatePool } from './pool.js'
+export { warmInBackground } from './pool-warm.js'
+export { mustDiscardState, type PooledRequest, type PooledRunOptions, runPooled } from './pooled-run.js'
+export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoolOptions, type StateFactory } from './pool-types.js'
+export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
+export { BridgeMapView, type BridgeMethod, type BridgeRegistryView, type VisibleMethod } from './bridges.js'
+export { describeIssue } from './bridge-call.js'
+export { type ModuleDefinition, ModuleRegistry, type ModuleRegistryView } from './modules.js'
+export { type CustomType, ConverterRegistry } from './values/converters.js'
+export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath, readFailure } from './values/guard.js'
+export { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES, LARGE_STRING } from './values/budget.js'
+export { sameData } from './values/same-data.js'
+export { hostErrorText, UNCLONEABLE } from './sanitize.js'
+export { classifyHostValue, fitsInteger, type HostKind, hasLoneSurrogate } from './values/kinds.js'
+export { DANGEROUS_KEYS, deepFreeze, isPlainObject, setSafe } from './values/safe-object.js'
+export type { ResolvedLimits, ResolvedPolicy, SecurityManager } from '@polyhost/security'
