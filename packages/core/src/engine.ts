@@ -20,6 +20,7 @@ export type {
 export {
   BridgeError,
   CancelledError,
+  ClosedError,
   ConversionError,
   EngineCrashedError,
   InterruptedError,
@@ -51,7 +52,7 @@ export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './
 export { BridgeMapView, type BridgeMethod, type BridgeRegistryView, type VisibleMethod } from './bridges.js'
 export { describeIssue } from './bridge-call.js'
 export { type ModuleDefinition, ModuleRegistry, type ModuleRegistryView } from './modules.js'
-export { type CustomType, ConverterRegistry } from './values/converters.js'
+export { type CustomType, ConverterRegistry, dateType } from './values/converters.js'
 export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath, readFailure } from './values/guard.js'
 export { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES, LARGE_STRING } from './values/budget.js'
 export { sameData } from './values/same-data.js'

@@ -1,4 +1,4 @@
-import { type Execution, type ExecutionRequest, InvalidArgumentError, PolyhostError, readFailure } from '@polyhost/core'
+import { type Execution, type ExecutionRequest, InvalidArgumentError, PolyhostError, readFailure } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import type { Converter } from './converter.js'
 

@@ -1,4 +1,4 @@
-import type { EngineCapabilities } from '@polyhost/core'
+import type { EngineCapabilities } from '@polyhost/core/engine'
 
 /** Version of this engine and of the QuickJS it embeds; part of compile-cache keys. */
 export const JS_ENGINE_VERSION = '0.1.0+quickjs-emscripten-0.32.0'

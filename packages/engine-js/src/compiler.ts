@@ -1,4 +1,4 @@
-import { type CompiledScript, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core'
+import { type CompiledScript, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
 import { MAX_STACK_BYTES } from './limits.js'
 import { ParseProbe } from './parse-probe.js'

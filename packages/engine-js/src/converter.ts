@@ -12,7 +12,7 @@ import {
   isPlainObject,
   sameData,
   setSafe,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { NOT_SIMPLE } from './direct-ffi.js'
 import type { HelperName } from './helpers.js'

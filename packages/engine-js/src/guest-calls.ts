@@ -6,7 +6,7 @@ import {
   type LogLevel,
   sanitizeScriptMessage,
   type VisibleMethod,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 

@@ -1,4 +1,4 @@
-import { isFatal } from '@polyhost/core'
+import { isFatal } from '@polyhost/core/engine'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 import type { ThrownInfo } from './script-errors.js'

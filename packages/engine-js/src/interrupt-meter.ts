@@ -1,4 +1,4 @@
-import type { Execution, ResolvedLimits } from '@polyhost/core'
+import type { Execution, ResolvedLimits } from '@polyhost/core/engine'
 import { interruptBudget, TICKS_PER_INTERRUPT } from './limits.js'
 
 /**

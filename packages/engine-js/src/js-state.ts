@@ -1,4 +1,4 @@
-import type { EngineEnvironment, Execution, ExecutionRequest } from '@polyhost/core'
+import type { EngineEnvironment, Execution, ExecutionRequest } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'

@@ -1,4 +1,4 @@
-import type { ResolvedLimits } from '@polyhost/core'
+import type { ResolvedLimits } from '@polyhost/core/engine'
 
 /**
  * QuickJS calls the interrupt handler each time its tick counter (decremented on calls and

@@ -1,4 +1,4 @@
-import type { EngineFactory } from '@polyhost/core'
+import type { EngineFactory } from '@polyhost/core/engine'
 import { JS_CAPABILITIES, JS_ENGINE_VERSION } from './capabilities.js'
 import { JsEngine } from './engine.js'
 import { type WasmOptions, WasmLoader } from './wasm.js'

@@ -1,4 +1,4 @@
-import type { SecurityManager } from '@polyhost/core'
+import type { SecurityManager } from '@polyhost/core/engine'
 import type { GuestConfig } from './guest-setup.js'
 
 /** Engine-neutral library names and the QuickJS globals each one stands for. */

@@ -1,4 +1,4 @@
-import { sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
+import { sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core/engine'
 
 /** What the guest `describe` helper (or a dump) says about a thrown value. */
 export interface ThrownInfo {

@@ -1,4 +1,4 @@
-import type { Execution, ModuleDefinition, ModuleRegistryView } from '@polyhost/core'
+import type { Execution, ModuleDefinition, ModuleRegistryView } from '@polyhost/core/engine'
 import type { JSModuleLoadResult, JSModuleNormalizeResult } from 'quickjs-emscripten-core'
 
 /** Imported modules stay in a context; past this many the state is replaced. */

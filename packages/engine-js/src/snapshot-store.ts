@@ -1,4 +1,4 @@
-import type { EngineEnvironment } from '@polyhost/core'
+import type { EngineEnvironment } from '@polyhost/core/engine'
 import { LRUCache } from 'lru-cache'
 import type { JsState } from './js-state.js'
 import type { StateSnapshot } from './state-snapshot.js'

@@ -1,4 +1,4 @@
-import type { EngineEnvironment } from '@polyhost/core'
+import type { EngineEnvironment } from '@polyhost/core/engine'
 import type { WasmLoader } from './wasm.js'
 
 /** Per-engine settings every state of it shares. */

@@ -1,4 +1,4 @@
-import { hostErrorText, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core'
+import { hostErrorText, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
 import { slot } from './converter.js'
 import type { LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'

@@ -1,4 +1,4 @@
-import { LimitExceededError, ScriptSyntaxError } from '@polyhost/core'
+import { LimitExceededError, ScriptSyntaxError } from '@polyhost/core/engine'
 import { CompileMeter } from './compile-meter.js'
 import type { Fengari, LClosure, LuaState, Proto } from './fengari-api.js'
 import { slot } from './converter.js'

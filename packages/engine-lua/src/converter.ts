@@ -9,7 +9,7 @@ import {
   hasLoneSurrogate,
   sameData,
   setSafe,
-} from '@polyhost/core'
+} from '@polyhost/core/engine'
 import type { Fengari, LuaCFunction, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { encodeLongString, isLongString } from './host-strings.js'
 import { decodeLuaString } from './lua-strings.js'

@@ -1,4 +1,4 @@
-import { type ConversionGuard, hasLoneSurrogate, LARGE_STRING } from '@polyhost/core'
+import { type ConversionGuard, hasLoneSurrogate, LARGE_STRING } from '@polyhost/core/engine'
 
 /** UTF-16 units encoded between two deadline checks. */
 const STEP = 1 << 20

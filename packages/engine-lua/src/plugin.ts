@@ -1,4 +1,4 @@
-import type { EngineCapabilities, EngineFactory } from '@polyhost/core'
+import type { EngineCapabilities, EngineFactory } from '@polyhost/core/engine'
 import { LUA_INTEGER_RANGE } from './converter.js'
 import { LuaEngine } from './engine.js'
 import type { LuaEngineOptions } from './options.js'

@@ -1,4 +1,4 @@
-import type { Execution } from '@polyhost/core'
+import type { Execution } from '@polyhost/core/engine'
 import type { LuaConverter } from './converter.js'
 import type { LuaState } from './fengari-api.js'
 import type { Meter } from './meter.js'

@@ -1,4 +1,4 @@
-import type { SecurityManager } from '@polyhost/core'
+import type { SecurityManager } from '@polyhost/core/engine'
 import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeOs, makeTraceback, makeWrite } from './builtins.js'
 import { slot } from './converter.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'

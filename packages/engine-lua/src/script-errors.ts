@@ -1,4 +1,4 @@
-import { isFatal, ScriptRuntimeError } from '@polyhost/core'
+import { isFatal, ScriptRuntimeError } from '@polyhost/core/engine'
 import type { LuaConverter } from './converter.js'
 import type { Fengari, LuaState } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
