@@ -73,7 +73,10 @@ export interface ExecuteMessage extends ScriptMessage {
   /** Epoch ms (`performance.timeOrigin + performance.now()`) of the host's deadline; Infinity: none. */
   readonly deadlineEpoch: number
   readonly compileCacheHit: boolean
-  /** Int32 flag the host sets when the execution must stop (see ABORT_*). */
+  /**
+   * Two Int32s: [0] the host sets when the execution must stop (see ABORT_*); [ABORT_SEEN]
+   * the worker sets once the execution has ended on its side and is unwinding.
+   */
   readonly abort: SharedArrayBuffer
 }
 
@@ -197,3 +200,5 @@ export const ABORT_NONE = 0
 export const ABORT_CANCELLED = 1
 export const ABORT_TIMEOUT = 2
 export const ABORT_OTHER = 3
+/** Index of the worker's acknowledgement in the abort flag. */
+export const ABORT_SEEN = 1

@@ -3,7 +3,7 @@ import { BridgeError, CancelledError, isFatal } from '../errors.js'
 import { Execution, type ExecutionInit } from '../execution.js'
 import { hostErrorText } from '../sanitize.js'
 import type { HostLink } from './host-link.js'
-import { ABORT_CANCELLED, ABORT_NONE, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
+import { ABORT_CANCELLED, ABORT_NONE, ABORT_SEEN, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
 const encoder = new TextEncoder()
@@ -62,6 +62,8 @@ export class WorkerExecution extends Execution {
   override abort(error: Error): void {
     if (super.fatal) return
     super.abort(error)
+    // the watchdog's sign that this thread saw the end and is unwinding, not stuck in a builtin
+    Atomics.store(this.flag, ABORT_SEEN, 1)
     if (!this.silent) this.post({ t: 'aborted', id: this.id, error: encodeError(error) })
   }
 

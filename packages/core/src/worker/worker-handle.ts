@@ -7,6 +7,7 @@ import { hostErrorText } from '../sanitize.js'
 import {
   ABORT_CANCELLED,
   ABORT_OTHER,
+  ABORT_SEEN,
   ABORT_TIMEOUT,
   type CallMessage,
   type CallOutcome,
@@ -19,6 +20,13 @@ import {
 import { checkCrossing } from './crossing.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { decodeError, encodeError } from './wire-errors.js'
+
+/**
+ * How long a worker that acknowledged an ended execution (it is unwinding) may still hold the
+ * thread before it is terminated anyway: the kill margin is for a thread that does not listen,
+ * not for one a loaded machine has not scheduled yet.
+ */
+export const UNWIND_GRACE_MS = 1000
 
 /** An execution as the pool hands it to a worker (the per-worker parts are added here). */
 export interface Job {
@@ -45,6 +53,8 @@ export interface HandleConfig {
   readonly logger: Logger
   /** Called once when the worker stops taking work: terminated by the host, or exited. */
   readonly onGone: (handle: WorkerHandle) => void
+  /** A job whose caller was already answered was terminated anyway (it outlived its grace). */
+  readonly onLateKill?: (job: Job) => void
 }
 
 /** A finished job: the worker's report, and handler log lines it never received. */
@@ -68,6 +78,7 @@ export class WorkerLostError extends Error {
 
 interface Flight {
   readonly id: number
+  readonly job: Job
   readonly execution: Execution
   readonly flag: Int32Array
   readonly resolve: (landed: Landed) => void
@@ -78,6 +89,8 @@ interface Flight {
   bridged: boolean
   /** The caller was answered (the execution was ended while not on the thread); the worker has not yet. */
   released: boolean
+  /** The unwinding grace was given (see `watch`). */
+  graced?: boolean
   killTimer?: ReturnType<typeof setTimeout>
 }
 
@@ -168,10 +181,11 @@ export class WorkerHandle {
   execute(job: Job, execution: Execution): Promise<Landed> {
     if (this.exited) return Promise.reject(new WorkerLostError(this.lostError(), true))
     const id = nextId++
-    const abort = new SharedArrayBuffer(4)
+    const abort = new SharedArrayBuffer(8)
     return new Promise<Landed>((resolve, reject) => {
       const flight: Flight = {
         id,
+        job,
         execution,
         flag: new Int32Array(abort),
         resolve,
@@ -369,7 +383,15 @@ export class WorkerHandle {
   private watch(f: Flight, ms: number): void {
     f.killTimer = setTimeout(() => {
       if (this.exited || this.flights.get(f.id) !== f) return
-      if (Atomics.load(this.onThread, 0) === f.id) return this.kill(f.id)
+      if (Atomics.load(this.onThread, 0) === f.id) {
+        // The thread saw the end and is unwinding, only slower than the margin (a loaded
+        // machine): the caller is answered now, the unwinding gets one bounded grace period.
+        if (f.graced) this.config.onLateKill?.(f.job)
+        if (Atomics.load(f.flag, ABORT_SEEN) !== 1 || f.graced) return this.kill(f.id)
+        f.graced = true
+        this.release(f)
+        return this.watch(f, UNWIND_GRACE_MS)
+      }
       this.release(f)
       this.watch(f, Math.max(ms, 10))
     }, ms)

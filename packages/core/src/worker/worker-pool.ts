@@ -152,7 +152,18 @@ export class WorkerPool {
     const n = this.config.count
     // pool sizes are the host's totals: each worker gets its share, so at most `max` states live
     const boot = { ...this.config.boot, pool: { ...pool, min: share(pool.min, n, i), max: share(pool.max, n, i) } }
-    const h = new WorkerHandle({ ...this.config, boot, entry: this.entry, execArgv: this.execArgv, onGone: (gone) => this.exited(i, gone) })
+    const h = new WorkerHandle({
+      ...this.config,
+      boot,
+      entry: this.entry,
+      execArgv: this.execArgv,
+      onGone: (gone) => this.exited(i, gone),
+      // the kill of a job that was already answered: its key backs off as any culprit's does
+      onLateKill: (job) => {
+        this.kills++
+        this.backoff.killed(backoffKey(job))
+      },
+    })
     h.ready.then(
       () => {
         this.readySet.add(h)

@@ -42,3 +42,54 @@ describe('isolation worker: restart back-off for worker kills', () => {
     expect(performance.now() - started).toBeLessThan(3_000)
   })
 })
+
+describe('isolation worker: a thread that is unwinding is not killed', () => {
+  it('an ended execution whose worker acknowledged it gets a grace period instead of a kill', async () => {
+    // killMarginMs 20: the thread needs 600 ms to unwind after it saw the deadline, far past
+    // the margin. It has acknowledged the end, so the caller is answered at the margin and the
+    // worker survives (before: terminated, and its tenant backed off for every such trip).
+    const h = await createHost({
+      engines: [blockingEngine()],
+      isolation: 'worker',
+      workers: 1,
+      limits: LIMITS,
+      worker: { killMarginMs: 20 },
+    })
+    host = h
+    await h.execute({ language: 'blk', source: 'return 0', tenant: 'warm' })
+    const started = performance.now()
+    const e = await h
+      .execute({ language: 'blk', source: 'api.unwindSlowly(600)', tenant: 't', limits: { timeoutMs: 100 } })
+      .catch((x: unknown) => x)
+    const answeredMs = performance.now() - started
+    expect(e).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
+    expect(answeredMs, 'answered before the unwinding ended').toBeLessThan(600)
+    expect((await h.execute({ language: 'blk', source: 'return 2', tenant: 't' })).value).toBe(2)
+    const stats = h.stats().engines.blk as unknown as { workerRestarts: number; workerKills: number; backoffWaits: number }
+    expect(stats.workerKills).toBe(0)
+    expect(stats.workerRestarts).toBe(0)
+    expect(stats.backoffWaits).toBe(0)
+  })
+
+  it('a thread that acknowledged but still holds on past the grace is terminated', async () => {
+    const h = await createHost({
+      engines: [blockingEngine()],
+      isolation: 'worker',
+      workers: 1,
+      limits: LIMITS,
+      worker: { killMarginMs: 20 },
+    })
+    host = h
+    await h.execute({ language: 'blk', source: 'return 0', tenant: 'warm' })
+    const e = await h
+      .execute({ language: 'blk', source: 'api.unwindSlowly(60_000)', tenant: 't', limits: { timeoutMs: 100 } })
+      .catch((x: unknown) => x)
+    expect(e).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
+    const t = performance.now()
+    // the next execution needs the thread: it runs once the stuck worker was replaced
+    expect((await h.execute({ language: 'blk', source: 'return 3', tenant: 'other' })).value).toBe(3)
+    expect(performance.now() - t, 'replaced after the grace, not after 60 s').toBeLessThan(20_000)
+    const stats = h.stats().engines.blk as unknown as { workerKills: number }
+    expect(stats.workerKills).toBe(1)
+  })
+})
