@@ -171,14 +171,18 @@ export class JsState implements ConverterHost {
     }
   }
 
+  /** The execution's instructions and memory so far into its stats (its result reads them). */
+  recordUsage(): void {
+    const ex = this.execution
+    if (!ex) return
+    ex.instructions = this.meter.instructions
+    ex.memoryBytes = Math.max(ex.memoryBytes, this.instance.heap.used)
+  }
+
   /** Ends the execution: usage into its stats, pending host promises dropped, ballast freed. */
   end(): void {
-    const ex = this.execution
     const heap = this.instance.heap
-    if (ex) {
-      ex.instructions = this.meter.instructions
-      ex.memoryBytes = Math.max(ex.memoryBytes, heap.used)
-    }
+    this.recordUsage()
     this.execution = undefined
     this.converter.clear()
     this.calls.dropPending()

@@ -84,6 +84,7 @@ function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResul
   }
   const value = h.consume((v) => state.converter.toHost(v))
   throwIfOver(state)
+  state.recordUsage()
   return ex.result(value)
 }
 
