@@ -75,4 +75,27 @@ describe('errors across threads', () => {
     expect(back).toBeInstanceOf(CancelledError)
     expect(back.message).toBe('gone')
   })
+
+  it('never throws on an error whose fields throw, and can leave causes behind', () => {
+    // a bridge handler's error whose cause is a Proxy that throws on every read: encoding it
+    // for the worker threw from the host's message handler (an uncaught exception in the host)
+    const trap = new Proxy(new Error('x'), {
+      get() {
+        throw new Error('read /srv/app/secret')
+      },
+    })
+    const withCause = new BridgeError('users.shaped: invalid return value', 'users.shaped', { cause: trap })
+    expect(() => encodeError(withCause)).not.toThrow()
+    expect(encodeError(withCause).cause).toEqual({ name: 'Error', message: 'an error whose fields could not be read' })
+    expect(encodeError(trap)).toEqual({ name: 'Error', message: 'an error whose fields could not be read' })
+    expect(encodeError(withCause, { causes: false })).not.toHaveProperty('cause')
+    expect(encodeError(withCause, { causes: false }).message).toBe('users.shaped: invalid return value')
+    const causeGetter = new Error('outer')
+    Object.defineProperty(causeGetter, 'cause', {
+      get() {
+        throw new Error('no')
+      },
+    })
+    expect(encodeError(causeGetter)).toEqual({ name: 'Error', message: 'outer' })
+  })
 })

@@ -51,9 +51,14 @@ export function registerErrorClass(name: string, codec: ErrorClassCodec): void {
   CLASSES.set(name, codec)
 }
 
-/** Encodes any thrown value; classes not registered keep their name, message and code. */
-export function encodeError(e: unknown): WireError {
-  return encode(e, 0)
+/**
+ * Encodes any thrown value; classes not registered keep their name, message and code. Never
+ * throws: a value whose fields cannot be read (a Proxy, throwing getters) is encoded as what
+ * could be read. `causes: false` leaves the cause chain out (what the host sends to a worker:
+ * host errors behind a BridgeError stay on the host).
+ */
+export function encodeError(e: unknown, options: { causes?: boolean } = {}): WireError {
+  return encode(e, options.causes === false ? MAX_CAUSE_DEPTH : 0)
 }
 
 /**
@@ -77,19 +82,35 @@ export function decodeError(w: WireError, options: { unknown?: (w: WireError) =>
 const MAX_CAUSE_DEPTH = 2
 
 function encode(e: unknown, depth: number): WireError {
-  if (!(e instanceof Error)) return { name: 'Error', message: typeof e === 'string' ? e : String(e) }
-  const own = e as unknown as Record<string, unknown>
-  const fields: Record<string, unknown> = {}
-  for (const key of CLASSES.get(e.name)?.fields ?? []) {
-    const v = cloneable(own[key])
-    if (v !== undefined) fields[key] = v
+  try {
+    if (!(e instanceof Error)) return { name: 'Error', message: typeof e === 'string' ? e : String(e) }
+    const own = e as unknown as Record<string, unknown>
+    const name = String(e.name)
+    const fields: Record<string, unknown> = {}
+    for (const key of CLASSES.get(name)?.fields ?? []) {
+      const v = cloneable(own[key])
+      if (v !== undefined) fields[key] = v
+    }
+    const code = own.code
+    return {
+      name,
+      message: String(e.message),
+      ...(typeof code === 'string' && { code }),
+      ...(Object.keys(fields).length > 0 && { fields }),
+      ...(depth < MAX_CAUSE_DEPTH && causeOf(e) instanceof Error && { cause: encode(causeOf(e), depth + 1) }),
+    }
+  } catch {
+    // a hostile or broken error object: its reads threw
+    return { name: 'Error', message: 'an error whose fields could not be read' }
   }
-  return {
-    name: e.name,
-    message: e.message,
-    ...(typeof own.code === 'string' && { code: own.code }),
-    ...(Object.keys(fields).length > 0 && { fields }),
-    ...(depth < MAX_CAUSE_DEPTH && e.cause instanceof Error && { cause: encode(e.cause, depth + 1) }),
+}
+
+/** `e.cause`, or undefined when reading it throws. */
+function causeOf(e: Error): unknown {
+  try {
+    return e.cause
+  } catch {
+    return undefined
   }
 }
 

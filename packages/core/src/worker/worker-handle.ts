@@ -28,6 +28,9 @@ import { decodeError, encodeError } from './wire-errors.js'
  */
 export const UNWIND_GRACE_MS = 1000
 
+/** Errors the host sends a worker leave their causes behind: host error text stays on the host. */
+const TO_WORKER = { causes: false } as const
+
 /** An execution as the pool hands it to a worker (the per-worker parts are added here). */
 export interface Job {
   readonly engine: string
@@ -315,14 +318,14 @@ export class WorkerHandle {
           reply = { k: 'pending' }
           out.then(
             (value) => this.settle(f, m.call, m.path, { k: 'value', value }),
-            (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e) }),
+            (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e, TO_WORKER) }),
           )
         } else {
           checkCrossing(out, x)
           reply = { k: 'value', value: out }
         }
       } catch (e) {
-        reply = { k: 'error', error: encodeError(e) }
+        reply = { k: 'error', error: encodeError(e, TO_WORKER) }
       }
     }
     const logs = f ? this.ship(f) : []
@@ -330,7 +333,7 @@ export class WorkerHandle {
     try {
       this.replyPort.postMessage(full(reply))
     } catch (e) {
-      this.replyPort.postMessage(full({ k: 'error', error: encodeError(uncloneable(m.path, e)) }))
+      this.replyPort.postMessage(full({ k: 'error', error: encodeError(uncloneable(m.path, e), TO_WORKER) }))
     }
     Atomics.add(this.slot, 0, 1)
     Atomics.notify(this.slot, 0)
@@ -342,7 +345,7 @@ export class WorkerHandle {
       try {
         checkCrossing(r.value, f.execution)
       } catch (e) {
-        r = { k: 'error', error: encodeError(e) }
+        r = { k: 'error', error: encodeError(e, TO_WORKER) }
       }
     }
     const logs = this.ship(f)
@@ -350,7 +353,7 @@ export class WorkerHandle {
     try {
       this.send(full(r))
     } catch (e) {
-      this.send(full({ k: 'error', error: encodeError(uncloneable(path, e)) }))
+      this.send(full({ k: 'error', error: encodeError(uncloneable(path, e), TO_WORKER) }))
     }
   }
 
