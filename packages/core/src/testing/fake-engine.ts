@@ -17,9 +17,12 @@ import { FakeInterpreter, FakeScriptError } from './fake-interpreter.js'
 import { type FakeState, FakeStateFactory } from './fake-state.js'
 import { FakeConverter, freezeDeep, type FValue } from './fake-values.js'
 
-/** What the fake engine enforces, honestly: memory counts only what FakeScript allocates. */
+/**
+ * What the fake engine enforces, honestly: memory counts only what FakeScript allocates; the
+ * stack holds the policy's depth up to a 2,000-frame safety net, so it is approximate above that.
+ */
 export const FAKE_CAPABILITIES: EngineCapabilities = {
-  limits: { instructions: 'exact', timeout: 'exact', memory: 'approximate', stack: 'exact', bridgeCalls: 'exact', output: 'exact' },
+  limits: { instructions: 'exact', timeout: 'exact', memory: 'approximate', stack: 'approximate', bridgeCalls: 'exact', output: 'exact' },
   asyncBridges: true,
   modules: true,
   multipleReturns: true,
