@@ -174,6 +174,8 @@ describe('limit bookkeeping', () => {
     expect(e).toMatchObject({ limit: 'memory', used: 65, max: 64 })
     expect(make({ timeoutMs: 50 }).trip('timeout', 51.2)).toMatchObject({ limit: 'timeout', max: 50 })
     expect(make({ bridgeCalls: 3 }).trip('bridgeCalls', 4, 999).max).toBe(3)
+    // a stack bounded in bytes trips at the depth it really reached
+    expect(make({ stackDepth: 200_000 }).trip('stack', 1364, 1363)).toMatchObject({ limit: 'stack', used: 1364, max: 1363 })
   })
 
   it('overBudget: instructions reaching the limit trip instructions; a passed deadline trips timeout', () => {

@@ -109,12 +109,12 @@ export class Execution {
 
   /**
    * Records a tripped limit and aborts the signal; engines throw the returned error. The
-   * maximum is this execution's own limit, unless the engine measured the bound it really hit
-   * (`measuredMax`: QuickJS's stack is bounded in bytes, so a stack trip states the depth reached).
+   * maximum is this execution's own limit; only a stack trip may state the bound the engine
+   * really hit (`measuredMax`: QuickJS's stack is bounded in bytes, not frames).
    */
   trip(limit: LimitName, used: number, measuredMax?: number): LimitExceededError {
     if (this.fatalError instanceof LimitExceededError) return this.fatalError
-    const max = measuredMax ?? this.init.limits[LIMIT_KEYS[limit]]
+    const max = limit === 'stack' && measuredMax !== undefined ? measuredMax : this.init.limits[LIMIT_KEYS[limit]]
     const e = new LimitExceededError(limit, used, max === false ? 0 : max)
     this.abort(e)
     return e
