@@ -469,7 +469,7 @@ export function mirrorFatal(x: Execution, e: Error): void {
   if (e.name === 'LimitExceededError' && limit === 'timeout') x.tripTimeout()
   else if (e.name === 'LimitExceededError') {
     const l = e as unknown as { limit: Parameters<Execution['trip']>[0]; used: number; max: number }
-    x.trip(l.limit, l.used)
+    x.trip(l.limit, l.used, l.max)
   } else x.abort(e)
 }
 
