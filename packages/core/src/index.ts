@@ -30,4 +30,5 @@ export {
   registerErrorClass,
   type WireError,
 } from './worker/wire-errors.js'
-export type { Limits, LimitName, PolicyInput, SecurityPolicy } from '@polyhost/security'
+// SecurityManager as a value (the engine subpath carries its type only)
+export { type Limits, type LimitName, type PolicyInput, SecurityManager, type SecurityPolicy } from '@polyhost/security'
