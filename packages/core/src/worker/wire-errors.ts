@@ -92,12 +92,14 @@ function encode(e: unknown, depth: number): WireError {
       if (v !== undefined) fields[key] = v
     }
     const code = own.code
+    // read once: a getter may answer differently on a second read
+    const cause = depth < MAX_CAUSE_DEPTH ? causeOf(e) : undefined
     return {
       name,
       message: String(e.message),
       ...(typeof code === 'string' && { code }),
       ...(Object.keys(fields).length > 0 && { fields }),
-      ...(depth < MAX_CAUSE_DEPTH && causeOf(e) instanceof Error && { cause: encode(causeOf(e), depth + 1) }),
+      ...(cause instanceof Error && { cause: encode(cause, depth + 1) }),
     }
   } catch {
     // a hostile or broken error object: its reads threw

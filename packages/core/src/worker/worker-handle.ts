@@ -389,8 +389,11 @@ export class WorkerHandle {
       if (Atomics.load(this.onThread, 0) === f.id) {
         // The thread saw the end and is unwinding, only slower than the margin (a loaded
         // machine): the caller is answered now, the unwinding gets one bounded grace period.
-        if (f.graced) this.config.onLateKill?.(f.job)
-        if (Atomics.load(f.flag, ABORT_SEEN) !== 1 || f.graced) return this.kill(f.id)
+        if (f.graced) {
+          this.config.onLateKill?.(f.job)
+          return this.kill(f.id)
+        }
+        if (Atomics.load(f.flag, ABORT_SEEN) !== 1) return this.kill(f.id)
         f.graced = true
         this.release(f)
         return this.watch(f, UNWIND_GRACE_MS)
