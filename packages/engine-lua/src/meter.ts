@@ -93,6 +93,17 @@ export class Meter implements GuardSink {
     this.execution.memoryBytes = this.peak
   }
 
+  /**
+   * Ends the run: the meter forgets the script's thread. A meter that reached the old
+   * generation would otherwise keep the young thread, its stack and every value the script
+   * returned alive through each scavenge until the next full GC (measured: conversion of
+   * 1,000 records 2.3× the CPU, half of it in the garbage collector).
+   */
+  end(): void {
+    this.detach()
+    this.sliceThread = undefined
+  }
+
   /** Bytes currently accounted to the execution (reachable at the last walk plus allocated since). */
   accountedBytes(): number {
     return Math.max(0, this.live - this.target.baseline + this.f.guards.pending)

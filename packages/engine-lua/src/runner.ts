@@ -111,7 +111,7 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
       return execution.result(n === 0 ? undefined : values[0], values)
     }
   } finally {
-    meter.detach()
+    meter.end()
     lua.lua_settop(L, 0)
   }
 }
