@@ -347,18 +347,30 @@ export class Converter {
   }
 
   private readString(h: QuickJSHandle, guard: ConversionGuard): string {
-    const { ctx } = this.host
-    const length = ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l))
+    const length = guestStringLength(this.host, h)
     guard.string(length)
-    const s = ctx.getString(h)
-    if (s.length === length) return s
-    // cut at a NUL: ask the guest for the JSON form
-    const json = ctx.newNumber(1).consume((depth) => this.host.call('plainJson', h, depth))
-    return JSON.parse(json.consume((j) => ctx.getString(j))) as string
+    return readGuestString(this.host, h, length)
   }
 
   private fail(guard: ConversionGuard, key: string | number | undefined, reason: string): never {
     if (key !== undefined) guard.push(key)
     throw guard.error(reason)
   }
+}
+
+/** The length (UTF-16 units) of a guest string. */
+export function guestStringLength(host: Pick<ConverterHost, 'ctx'>, h: QuickJSHandle): number {
+  return host.ctx.getProp(h, 'length').consume((l) => host.ctx.getNumber(l))
+}
+
+/**
+ * A guest string read whole. `getString` stops at the first NUL, so a read shorter than
+ * the string's length asks the guest for its JSON form, which escapes NUL.
+ */
+export function readGuestString(host: Pick<ConverterHost, 'ctx' | 'call'>, h: QuickJSHandle, length = guestStringLength(host, h)): string {
+  const { ctx } = host
+  const s = ctx.getString(h)
+  if (s.length === length) return s
+  const json = ctx.newNumber(1).consume((depth) => host.call('plainJson', h, depth))
+  return JSON.parse(json.consume((j) => ctx.getString(j))) as string
 }

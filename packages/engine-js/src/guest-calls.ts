@@ -9,6 +9,7 @@ import {
 } from '@polyhost/core/engine'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
+import { readGuestString } from './converter.js'
 
 type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
 
@@ -92,7 +93,7 @@ export class GuestCalls {
     const fatal = this.fatalError()
     if (fatal) return fatal
     try {
-      ex.log(this.state.ctx.getString(level) as LogLevel, this.state.ctx.getString(message))
+      ex.log(this.state.ctx.getString(level) as LogLevel, readGuestString(this.state, message))
       return undefined
     } catch (e) {
       return { error: this.guestError(e) }

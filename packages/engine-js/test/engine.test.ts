@@ -195,6 +195,13 @@ describe('globals, context, logs', () => {
       ['info', 'p'],
     ])
   })
+
+  it('logs a line with NUL characters whole, as the script built it', async () => {
+    const h = await make()
+    const r = await js(h, 'const s = "a\\0b" + String.fromCharCode(0) + "c é 😀"; console.log(s, 1); print(s); s + " 1"')
+    expect(typeof r.value === 'string' && r.value.length).toBe(12)
+    expect(r.logs.map((l) => l.message)).toEqual([r.value, (r.value as string).slice(0, -2)])
+  })
 })
 
 describe('modules', () => {
