@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PolicyError, ScriptSyntaxError } from '@polyhost/core'
-import { EXIT, exitCodeFor, main, parseSize } from '../src/index.js'
+import { EXIT, exitCodeFor, parseSize } from '../src/index.js'
+import { cliIn } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'polyhost-cli-'))
 const file = (name: string, text: string) => {
@@ -11,17 +12,7 @@ const file = (name: string, text: string) => {
   return name
 }
 
-async function cli(args: string[], stdin = '') {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => stdin,
-    cwd: dir,
-  })
-  return { code, stdout, stderr }
-}
+const cli = cliIn(dir)
 
 describe('polyhost run', () => {
   it('runs a Lua file with globals and prints logs then the value', async () => {

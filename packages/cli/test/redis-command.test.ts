@@ -4,24 +4,15 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EXIT, main } from '../src/index.js'
+import { EXIT } from '../src/index.js'
+import { cliIn } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'polyhost-redis-cli-'))
 const REDIS_CLI = '/usr/bin/redis-cli'
 const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
 const hasJudge = existsSync(REDIS_CLI) && existsSync(REDIS_SERVER)
 
-async function cli(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    cwd: dir,
-  })
-  return { code, stdout, stderr }
-}
+const cli = cliIn(dir)
 
 const COMMANDS = [
   'SET k v',

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../src/index.js'
+import { cliIn } from './run-cli.js'
 
 // Characters a script must not be able to put on the operator's terminal raw: C0 controls
 // (but newline and tab), DEL, C1 controls (0x9b is an 8-bit CSI), whole escape sequences
@@ -56,17 +56,7 @@ const P = literal(PAYLOAD)
 
 const dir = mkdtempSync(join(tmpdir(), 'polyhost-cli-tty-'))
 
-async function cli(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    cwd: dir,
-  })
-  return { code, stdout, stderr }
-}
+const cli = cliIn(dir)
 
 function expectNoRaw(r: { stdout: string; stderr: string }): void {
   const hit = RAW.exec(r.stdout + r.stderr)

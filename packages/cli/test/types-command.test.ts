@@ -2,23 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EXIT, main, playgroundCommand } from '../src/index.js'
+import { EXIT, playgroundCommand } from '../src/index.js'
+import { cliIn } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'polyhost-types-'))
 const fixture = new URL('./fixtures/host.config.mjs', import.meta.url).pathname
 writeFileSync(join(dir, 'host.config.mjs'), `export { default } from ${JSON.stringify(fixture)}\n`)
 
-async function cli(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    cwd: dir,
-  })
-  return { code, stdout, stderr }
-}
+const cli = cliIn(dir)
 
 describe('polyhost types', () => {
   it('prints the .d.ts and the Lua annotations of a config, escaped for the terminal', async () => {
