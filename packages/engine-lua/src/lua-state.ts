@@ -54,7 +54,8 @@ export class LuaSandbox implements BuiltinHost {
   private preload: LuaTable | undefined
   /** Global names as Lua strings (converting on every write showed up in profiles). */
   private readonly names = new Map<string, Uint8Array>()
-  private fingerprint = ''
+  /** The baseline's shape after setup (visitShape), checked after every reset. */
+  private fingerprint: number[] = []
 
   constructor(private readonly deps: StateDeps) {
     this.f = deps.f
@@ -239,7 +240,10 @@ export class LuaSandbox implements BuiltinHost {
 
   /** The baseline is intact: frozen tables frozen, libraries clean, same shapes as after setup. */
   validate(): boolean {
-    return this.f.lua.lua_gettop(this.L) === 0 && this.computeFingerprint() === this.fingerprint
+    if (this.f.lua.lua_gettop(this.L) !== 0) return false
+    const fp = this.fingerprint
+    let i = 0
+    return this.visitShape((v) => fp[i++] === v) && i === fp.length
   }
 
   destroy(): void {
@@ -336,19 +340,24 @@ export class LuaSandbox implements BuiltinHost {
   /** Records the baseline size and fingerprint after setup or a bridge refresh. */
   private settle(): void {
     this.baseline = reachableBytes(this.L.l_G, this.deps.compiler.shared)
-    this.fingerprint = this.computeFingerprint()
+    const fp: number[] = []
+    this.visitShape((v) => fp.push(v) > 0)
+    this.fingerprint = fp
   }
 
-  private computeFingerprint(): string {
-    const parts: (string | number)[] = []
-    for (const t of this.tables.frozen) parts.push(t.polyhost === FROZEN ? t.strong.size : 'thawed')
-    for (const [name, lib] of this.libraries) {
+  /**
+   * Visits the baseline's shape in a fixed order: each frozen table's size (-1 once thawed),
+   * each library's size (-1 when dirty or given a metatable), then whether the string and
+   * array metatables are frozen. Stops at the first value `visit` refuses.
+   */
+  private visitShape(visit: (v: number) => boolean): boolean {
+    for (const t of this.tables.frozen) if (!visit(t.polyhost === FROZEN ? t.strong.size : -1)) return false
+    for (const lib of this.libraries.values()) {
       const g = lib.table.polyhost as TableGuard | undefined
-      parts.push(name, g && !g.dirty && lib.table.metatable === null ? lib.table.strong.size : 'dirty')
+      if (!visit(g && !g.dirty && lib.table.metatable === null ? lib.table.strong.size : -1)) return false
     }
     const strMeta = this.L.l_G.mt[4]
-    parts.push(strMeta?.polyhost === FROZEN ? 'str' : 'str-open', this.arrayMetaTable.polyhost === FROZEN ? 'arr' : 'arr-open')
-    return parts.join(',')
+    return visit(strMeta?.polyhost === FROZEN ? 1 : -1) && visit(this.arrayMetaTable.polyhost === FROZEN ? 1 : -1)
   }
 
   private nativeError(L: LuaState): number {

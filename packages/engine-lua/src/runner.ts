@@ -64,7 +64,7 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
       }
       state.rawSetField(1, name)
     }
-    state.converter.push(L, request.context)
+    state.converter.push(L, request.context, guard)
     freezeTree(slot(L, -1).value as LuaTable)
     state.rawSetField(1, 'context')
     const co = lua.lua_newthread(L)
@@ -143,6 +143,8 @@ function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter)
 
 /** Makes a converted value read-only: every table in it refuses writes. */
 function freezeTree(root: LuaTable): void {
+  root.polyhost = FROZEN
+  if (root.strong.size === 0) return
   const stack = [root]
   const seen = new Set<LuaTable>()
   while (stack.length) {
