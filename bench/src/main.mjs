@@ -1,18 +1,20 @@
 /**
- * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--baseline OLD.md --baseline-label TEXT]`:
- * runs the workloads and writes BENCHMARKS.md at the repository root (or FILE); with a
+ * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--charts DIR] [--baseline OLD.md --baseline-label TEXT]`:
+ * runs the workloads and writes BENCHMARKS.md at the repository root (or FILE) with an SVG chart per
+ * workload (bench/charts/, or FILE's name + `-charts/`, or DIR), linked from it; with a
  * baseline (an earlier commit's report from the same machine) it adds a before/after section. `--quick` is the CI smoke run: small
  * inputs, short sampling, well under a minute, written to the temp directory unless
  * `--out` says otherwise; it never asserts times.
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { parseReport, readBaseline, renderComparison } from './baseline.mjs'
+import { writeCharts } from './charts.mjs'
 import { PROFILES } from './harness.mjs'
 import { machineInfo } from './machine.mjs'
 import { renderReport } from './report.mjs'
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     baseline: { type: 'string' },
     'baseline-label': { type: 'string' },
+    charts: { type: 'string' },
   },
   allowPositionals: true,
 })
@@ -57,14 +60,16 @@ for (const w of WORKLOADS) {
 const machine = await machineInfo(loadAtStart)
 const missed = results.some((r) => r.ratios.some((x) => x.status === 'missed'))
 const closing = missed ? await closingNotes() : []
-let md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing })
+// A smoke run must not replace the committed report with figures from tiny inputs.
+const out = values.out ?? (quick ? join(os.tmpdir(), 'polyhost-BENCHMARKS.quick.md') : `${ROOT}BENCHMARKS.md`)
+const chartDir = values.charts ?? (values.out || quick ? out.replace(/\.md$/, '') + '-charts' : join(ROOT, 'bench', 'charts'))
+const charts = await writeCharts(results, chartDir, dirname(out))
+let md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing, charts })
 if (values.baseline) {
   const label = values['baseline-label'] ?? values.baseline
   const comparison = renderComparison({ before: await readBaseline(values.baseline), after: parseReport(md), label })
   md = md.replace('## Machine and versions', [...comparison, '## Machine and versions'].join('\n'))
 }
-// A smoke run must not replace the committed report with figures from tiny inputs.
-const out = values.out ?? (quick ? join(os.tmpdir(), 'polyhost-BENCHMARKS.quick.md') : `${ROOT}BENCHMARKS.md`)
 await writeFile(out, md)
 console.log(`wrote ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 

@@ -10,9 +10,10 @@ import { formatTime } from './ratios.mjs'
  * @param {boolean} input.quick
  * @param {number} input.elapsedMs
  * @param {string[]} input.closing closing notes (what bounds a missed goal)
+ * @param {Map<number, string>} [input.charts] workload id → Markdown line linking its chart
  * @returns {string}
  */
-export function renderReport({ results, machine, quick, elapsedMs, closing }) {
+export function renderReport({ results, machine, quick, elapsedMs, closing, charts }) {
   const ratios = results.flatMap((r) => r.ratios.map((x) => ({ ...x, workload: r.id })))
   const missed = ratios.filter((r) => r.status === 'missed').length
   const out = [
@@ -40,6 +41,8 @@ export function renderReport({ results, machine, quick, elapsedMs, closing }) {
   ]
   for (const r of results) {
     out.push(`## ${r.id}. ${r.title}`, '', `Figures: ${r.unit}.`, '')
+    const chart = charts?.get(r.id)
+    if (chart) out.push(chart, '')
     if (r.rows.length) {
       out.push(
         table(
