@@ -13,12 +13,20 @@ afterEach(async () => {
   host = undefined
 })
 
+/** A one-worker host of the blocking engine, its worker started by a first execution. */
+async function warmHost(worker?: { killMarginMs: number }): Promise<Host> {
+  host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS, worker })
+  await host.execute({ language: 'blk', source: 'return 0', tenant: 'warm' })
+  return host
+}
+
+type WorkerStats = { workerRestarts: number; workerKills: number; backoffWaits: number }
+const workerStats = (h: Host) => h.stats().engines.blk as unknown as WorkerStats
+
 describe('isolation worker: restart back-off for worker kills', () => {
   it('20 runs of a script the watchdog must kill cost a bounded number of restarts', async () => {
-    const h = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
-    host = h
+    const h = await warmHost()
     const source = 'api.spin(20_000)'
-    await h.execute({ language: 'blk', source: 'return 0', tenant: 'warm' })
     const cpu = process.cpuUsage()
     const t = performance.now()
     const errors: unknown[] = []
@@ -27,7 +35,7 @@ describe('isolation worker: restart back-off for worker kills', () => {
     }
     const wall = performance.now() - t
     const used = process.cpuUsage(cpu)
-    const stats = h.stats().engines.blk as unknown as { workerRestarts: number; workerKills: number; backoffWaits: number }
+    const stats = workerStats(h)
     // every run still ends with its own timeout error
     for (const e of errors) expect(e).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
     expect(stats.workerRestarts).toBeLessThanOrEqual(5)
@@ -48,15 +56,7 @@ describe('isolation worker: a thread that is unwinding is not killed', () => {
     // killMarginMs 20: the thread needs 600 ms to unwind after it saw the deadline, far past
     // the margin. It has acknowledged the end, so the caller is answered at the margin and the
     // worker survives (before: terminated, and its tenant backed off for every such trip).
-    const h = await createHost({
-      engines: [blockingEngine()],
-      isolation: 'worker',
-      workers: 1,
-      limits: LIMITS,
-      worker: { killMarginMs: 20 },
-    })
-    host = h
-    await h.execute({ language: 'blk', source: 'return 0', tenant: 'warm' })
+    const h = await warmHost({ killMarginMs: 20 })
     const started = performance.now()
     const e = await h
       .execute({ language: 'blk', source: 'api.unwindSlowly(600)', tenant: 't', limits: { timeoutMs: 100 } })
@@ -65,22 +65,14 @@ describe('isolation worker: a thread that is unwinding is not killed', () => {
     expect(e).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
     expect(answeredMs, 'answered before the unwinding ended').toBeLessThan(600)
     expect((await h.execute({ language: 'blk', source: 'return 2', tenant: 't' })).value).toBe(2)
-    const stats = h.stats().engines.blk as unknown as { workerRestarts: number; workerKills: number; backoffWaits: number }
+    const stats = workerStats(h)
     expect(stats.workerKills).toBe(0)
     expect(stats.workerRestarts).toBe(0)
     expect(stats.backoffWaits).toBe(0)
   })
 
   it('a thread that acknowledged but still holds on past the grace is terminated', async () => {
-    const h = await createHost({
-      engines: [blockingEngine()],
-      isolation: 'worker',
-      workers: 1,
-      limits: LIMITS,
-      worker: { killMarginMs: 20 },
-    })
-    host = h
-    await h.execute({ language: 'blk', source: 'return 0', tenant: 'warm' })
+    const h = await warmHost({ killMarginMs: 20 })
     const e = await h
       .execute({ language: 'blk', source: 'api.unwindSlowly(60_000)', tenant: 't', limits: { timeoutMs: 100 } })
       .catch((x: unknown) => x)
@@ -89,7 +81,7 @@ describe('isolation worker: a thread that is unwinding is not killed', () => {
     // the next execution needs the thread: it runs once the stuck worker was replaced
     expect((await h.execute({ language: 'blk', source: 'return 3', tenant: 'other' })).value).toBe(3)
     expect(performance.now() - t, 'replaced after the grace, not after 60 s').toBeLessThan(20_000)
-    const stats = h.stats().engines.blk as unknown as { workerKills: number }
+    const stats = workerStats(h)
     expect(stats.workerKills).toBe(1)
   })
 })
