@@ -14,7 +14,7 @@ import { type ProgressOptions, ProgressReporter, registerJobBridge } from './job
 import { withJobScope } from './job-scope.js'
 import { failureFor } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
-import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan } from './telemetry.js'
+import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan, tracing } from './telemetry.js'
 import { decodeValue, encodeValue } from './value-codec.js'
 
 /** Options of {@link createScriptWorker}. */
@@ -132,18 +132,20 @@ export class ScriptWorker {
 
   private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResult> {
     const id = job.id as string
-    const span = startSpan(
-      SPAN.job,
-      SpanKind.CONSUMER,
-      {
-        'messaging.system': 'bullmq',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': this.bull.name,
-        'messaging.message.id': id,
-        'polyhost.job.attempt': job.attemptsMade + 1,
-      },
-      parentOf(job.data),
-    )
+    const span = tracing()
+      ? startSpan(
+          SPAN.job,
+          SpanKind.CONSUMER,
+          {
+            'messaging.system': 'bullmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': this.bull.name,
+            'messaging.message.id': id,
+            'polyhost.job.attempt': job.attemptsMade + 1,
+          },
+          parentOf(job.data),
+        )
+      : undefined
     // BullMQ passes its signal to a processor of three parameters; the fallback is never aborted
     const abort = signal ?? new AbortController().signal
     let fair: string | undefined
@@ -156,25 +158,26 @@ export class ScriptWorker {
             (e) => reportError(this.bull, e),
             this.options.progress,
           )
-    const run = withJobScope({ marks, ...(progress && { progress }) }, () =>
-      activate(span, async () => {
-        const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
-        fair = data.fair
-        span.setAttributes(jobAttributes(data))
-        // a cancel that arrived before BullMQ handed the job over
-        if (this.early.has(id)) throw new CancelledError(`job ${id} was cancelled`)
-        const source = await this.source(data)
-        const attributes = {
-          ...(source.language !== undefined && { 'polyhost.script.language': source.language }),
-          'polyhost.script.name': source.name ?? '',
-        }
-        return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
-          const r = await this.options.host.execute({ ...source, ...this.runOptions(data), signal: abort })
-          x.setAttribute('polyhost.outcome', 'ok')
-          return r
-        })
-      }),
-    )
+    const execute = async () => {
+      const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
+      fair = data.fair
+      span?.setAttributes(jobAttributes(data))
+      // a cancel that arrived before BullMQ handed the job over
+      if (this.early.has(id)) throw new CancelledError(`job ${id} was cancelled`)
+      const source = await this.source(data)
+      const request = { ...source, ...this.runOptions(data), signal: abort }
+      if (!span) return this.options.host.execute(request)
+      const attributes = {
+        ...(source.language !== undefined && { 'polyhost.script.language': source.language }),
+        'polyhost.script.name': source.name ?? '',
+      }
+      return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
+        const r = await this.options.host.execute(request)
+        x.setAttribute('polyhost.outcome', 'ok')
+        return r
+      })
+    }
+    const run = withJobScope({ marks, ...(progress && { progress }) }, () => (span ? activate(span, execute) : execute()))
     const priority = job.opts.priority ?? 0
     try {
       const r = await run
@@ -185,7 +188,7 @@ export class ScriptWorker {
       // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
       if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
       if (fair !== undefined) await this.finish(fair, priority)
-      span.setAttribute('polyhost.outcome', 'completed')
+      span?.setAttribute('polyhost.outcome', 'completed')
       return stored
     } catch (e) {
       await progress?.flush()
@@ -196,11 +199,13 @@ export class ScriptWorker {
       const failure = failureFor(e, marks, !byUser && abort.aborted)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       if (fair !== undefined && last) await this.finish(fair, priority)
-      failed(span, e)
-      span.setAttribute('polyhost.outcome', byUser ? 'cancelled' : last ? 'failed' : 'retry')
+      if (span) {
+        failed(span, e)
+        span.setAttribute('polyhost.outcome', byUser ? 'cancelled' : last ? 'failed' : 'retry')
+      }
       throw failure
     } finally {
-      span.end()
+      span?.end()
     }
   }
 
