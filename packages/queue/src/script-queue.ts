@@ -216,8 +216,8 @@ export class ScriptQueue {
 
   /**
    * Job counts by state, and (fair queues) per tenant the jobs enqueued that have not ended.
-   * The per-tenant count is kept by workers as jobs end; a job lost beyond BullMQ's stalled
-   * limit is not subtracted.
+   * The per-tenant count is kept by workers as jobs end (also jobs BullMQ fails from their
+   * deferred failure); a waiting job removed by `cancel()` is not subtracted.
    */
   async stats(): Promise<QueueStats> {
     const [c, tenants] = await Promise.all([
