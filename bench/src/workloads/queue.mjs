@@ -54,6 +54,8 @@ export async function queueJobs(ctx) {
   ])
   const connection = { host: '127.0.0.1', port: server.port }
   const host = await createHost({ engines: [luaEngine()] })
+  const { Redis } = await import('ioredis')
+  const stats = new Redis(connection)
   let n = 0
   const fresh = (what) => `${what}-${n++}`
   try {
@@ -64,11 +66,13 @@ export async function queueJobs(ctx) {
       await queue.addBulk(Array.from({ length: jobs }, (_, x) => ({ name: 'add', data: { x } })))
       let worker
       const cpu = cpuMeter(server.process.pid)
+      const calls = await scriptCalls(stats)
       const ms = await timeCompletions(jobs, () => {
         worker = new Worker(name, async (job) => job.data.x + 1, { connection, concurrency: CONCURRENCY })
         return worker
       })
       cpuPerJob.raw.push(cpu() / jobs)
+      tripsPerJob.raw.push(((await scriptCalls(stats)) - calls) / jobs)
       await worker.close()
       await queue.close()
       return ms / jobs
@@ -85,6 +89,7 @@ export async function queueJobs(ctx) {
       }
       let ms
       const cpu = cpuMeter(server.process.pid)
+      const calls = await scriptCalls(stats)
       if (awaitResults) {
         const t0 = performance.now()
         start()
@@ -93,6 +98,7 @@ export async function queueJobs(ctx) {
       } else {
         ms = await timeCompletions(jobs, start)
         cpuPerJob.inproc.push(cpu() / jobs)
+        tripsPerJob.inproc.push(((await scriptCalls(stats)) - calls) / jobs)
       }
       await worker.close()
       await queue.close()
@@ -121,12 +127,15 @@ export async function queueJobs(ctx) {
     }
     const samples = { raw: [], inproc: [], results: [], one: [], two: [] }
     const cpuPerJob = { raw: [], inproc: [] }
+    const tripsPerJob = { raw: [], inproc: [] }
     const runs = { raw, inproc: scripted(false), results: scripted(true), one: processes(1), two: processes(2) }
     // warm-up: JIT, the compile cache, redis-server's script cache
     await raw()
     await runs.inproc()
     cpuPerJob.raw.length = 0
     cpuPerJob.inproc.length = 0
+    tripsPerJob.raw.length = 0
+    tripsPerJob.inproc.length = 0
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? Object.keys(runs) : Object.keys(runs).reverse()
       for (const k of order) samples[k].push(await runs[k]())
@@ -162,8 +171,9 @@ export async function queueJobs(ctx) {
       timeRatio({ label: 'Queue jobs/s with result() awaited vs raw BullMQ', language: 'lua', a: by.raw, b: by.results, goal: {} }),
       timeRatio({ label: 'Queue jobs/s, 2 worker processes vs 1', language: 'lua', a: by.one, b: by.two, goal: {} }),
     ]
-    return result(rows, jobs, ratios)
+    return result(rows, jobs, ratios, { raw: median(tripsPerJob.raw), queue: median(tripsPerJob.inproc) })
   } finally {
+    stats.disconnect()
     await host.close()
     server.process.kill()
   }
@@ -171,7 +181,7 @@ export async function queueJobs(ctx) {
 
 // --- internal ---
 
-function result(rows, jobs, ratios) {
+function result(rows, jobs, ratios, trips) {
   return {
     id: 9,
     title: 'Script executions as BullMQ jobs (`@polyhost/queue`)',
@@ -180,7 +190,12 @@ function result(rows, jobs, ratios) {
     ratios,
     notes: [
       `Each sample queues ${jobs} jobs, then times a worker (concurrency ${CONCURRENCY}) from its start to its last completion; jobs/s = 1000 / (ms per job). Ratios above 1× mean the queue is faster.`,
-      'The raw processor returns `job.data.x + 1`; the queue runs the Lua script `return x + 1` with `x` as a global, through host.execute, storing the value and logs and checking for a cancel per job.',
+      'The raw processor returns `job.data.x + 1`; the queue runs the Lua script `return x + 1` with `x` as a global, through host.execute, storing the value, logs and stats; a worker learns of cancels from the job data BullMQ fetches and a pub/sub channel, without a Redis call of its own per job.',
+      ...(trips
+        ? [
+            `Redis scripts run per job (EVALSHA calls in redis-server's INFO commandstats, each a round trip; BullMQ's moveToFinished also fetches the next job): raw ${trips.raw.toFixed(2)}, queue ${trips.queue.toFixed(2)}.`,
+          ]
+        : []),
       "The CPU rows add this process's CPU time (process.cpuUsage) and redis-server's (/proc/PID/stat) over a sample, per job: on a machine shared with other loads, wall-clock time also counts waiting for a core, CPU time does not.",
       'Worker processes each hold their own host; on a machine with 2 cores shared with redis-server and the producer, 2 processes can gain less than 2×.',
     ],
@@ -199,6 +214,17 @@ async function timeCompletions(jobs, start) {
   let done = 0
   await new Promise((resolve) => worker.on('completed', () => ++done === jobs && resolve()))
   return performance.now() - t0
+}
+
+/** EVALSHA calls redis-server has run so far (INFO commandstats). */
+async function scriptCalls(redis) {
+  const m = /cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))
+  return m ? Number(m[1]) : 0
+}
+
+function median(list) {
+  const s = [...list].sort((a, b) => a - b)
+  return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]
 }
 
 /** A meter of CPU milliseconds spent by this process and process `pid` (Linux /proc) since it was made. */

@@ -6,7 +6,7 @@ import { runScript } from './redis-scripts.js'
  * Fair service between tenants on open-source BullMQ (its per-group fairness is a paid
  * feature): start-time fair queuing expressed as BullMQ priorities. Each tenant's next job gets
  * priority `max(tenant's last priority, virtual time) + 1`, where the virtual time is the
- * highest priority a worker has started. A tenant with 5,000 queued jobs holds priorities up
+ * highest priority of a job that has ended. A tenant with 5,000 queued jobs holds priorities up
  * to 5,000; a tenant arriving later starts at the current virtual time, so its jobs interleave
  * with the backlog instead of waiting behind it. Within a tenant, order stays FIFO.
  */
@@ -22,17 +22,13 @@ export async function fairPriorities(redis: Redis, keys: QueueKeys, tenant: stri
 }
 
 /**
- * Run by a worker as a job starts, in one round trip: whether the job was cancelled, and
- * (fair jobs) the virtual time advanced to the job's priority.
+ * Run by a worker once a fair job has ended for good, in one round trip: the tenant's pending
+ * count lowered, and the virtual time advanced to the job's priority. Advancing it at the end
+ * rather than at the start saves a round trip per job; a tenant arriving meanwhile starts at
+ * most `concurrency` jobs earlier in the order, which only favours the newcomer.
  */
-export async function startJob(redis: Redis, keys: QueueKeys, jobId: string, fairPriority: number): Promise<{ cancelled: boolean }> {
-  const r = await runScript(redis, START, 2, keys.cancelled(jobId), keys.virtualTime, fairPriority)
-  return { cancelled: r === 1 }
-}
-
-/** Lowers `tenant`'s pending count once its job has ended for good. */
-export async function finishJob(redis: Redis, keys: QueueKeys, tenant: string): Promise<void> {
-  await runScript(redis, FINISH, 1, keys.tenantPending, tenant)
+export async function finishJob(redis: Redis, keys: QueueKeys, tenant: string, fairPriority: number): Promise<void> {
+  await runScript(redis, FINISH, 2, keys.tenantPending, keys.virtualTime, tenant, fairPriority)
 }
 
 /** Jobs enqueued per tenant (fair queues) that have not ended yet. */
@@ -53,14 +49,9 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], count)
 return first
 `
 
-const START = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
-local p = tonumber(ARGV[1])
-if p > 0 and p > (tonumber(redis.call('GET', KEYS[2])) or 0) then redis.call('SET', KEYS[2], p) end
-return 0
-`
-
 const FINISH = `
 if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+local p = tonumber(ARGV[2])
+if p > 0 and p > (tonumber(redis.call('GET', KEYS[2])) or 0) then redis.call('SET', KEYS[2], p) end
 return 0
 `

@@ -51,7 +51,7 @@ export class ProgressReporter {
   private last = Number.NEGATIVE_INFINITY
   private pending: { value: JobProgress } | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
-  private writing: Promise<void> = Promise.resolve()
+  private writing: Promise<void> | undefined
   private readonly minIntervalMs: number
   private readonly maxBytes: number
 
@@ -76,10 +76,13 @@ export class ProgressReporter {
     else this.timer ??= setTimeout(() => this.send(), wait)
   }
 
-  /** Writes a waiting value now; resolves when every write has settled. */
-  async flush(): Promise<void> {
+  /**
+   * Writes a waiting value now; resolves when every write has settled. Undefined when the
+   * job never reported progress (nothing to wait for: most jobs).
+   */
+  flush(): Promise<void> | undefined {
     if (this.pending) this.send()
-    await this.writing
+    return this.writing
   }
 
   // --- internal ---
@@ -92,6 +95,6 @@ export class ProgressReporter {
     this.pending = undefined
     this.last = performance.now()
     // in order: a late write must not overwrite a newer value
-    this.writing = this.writing.then(() => this.write(p.value)).catch((e: Error) => this.onError(e))
+    this.writing = (this.writing ?? Promise.resolve()).then(() => this.write(p.value)).catch((e: Error) => this.onError(e))
   }
 }

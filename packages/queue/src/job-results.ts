@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { reportError } from './connection-errors.js'
 import { JobFailedError } from './errors.js'
 import type { JobProgress } from './job-progress.js'
-import { ERROR_FIELD, type QueueKeys } from './keys.js'
+import { cancelReason, ERROR_FIELD, type QueueKeys } from './keys.js'
 import { rebuildError } from './stored-errors.js'
 import { decodeValue } from './value-codec.js'
 
@@ -126,6 +126,10 @@ export class JobResults {
   }
 
   private async failure(jobId: string, reason: string): Promise<never> {
+    // failed by BullMQ from the deferred failure `cancel()` set: the processor never ran, and
+    // the stored error (if any) is an earlier attempt's
+    if (reason === cancelReason(jobId) && (await this.redis.exists(this.keys.cancelled(jobId))))
+      throw new CancelledError(`job ${jobId} was cancelled`)
     const stored = await this.redis.hget(this.keys.job(jobId), ERROR_FIELD)
     throw stored ? rebuildError(stored, jobId) : new JobFailedError(reason || 'job failed', jobId)
   }

@@ -14,7 +14,7 @@ export interface QueueKeys {
   readonly tenantPending: string
   /** Pub/sub channel carrying job ids to cancel. */
   readonly cancelChannel: string
-  /** Marker that a job was cancelled before a worker held it. */
+  /** Marker that a job was cancelled (tells a removed job's `result()` it was cancelled). */
   cancelled(jobId: string): string
   /** BullMQ's list of one job's log lines (`job.log`, `queue.getJobLogs`). */
   jobLog(jobId: string): string
@@ -24,6 +24,19 @@ export interface QueueKeys {
 
 /** Field of a job's hash holding the stored Polyhost error of its last failed attempt. */
 export const ERROR_FIELD = 'polyhostError'
+
+/**
+ * BullMQ's "deferred failure" field of a job's hash. A worker that takes a job carrying it
+ * fails the job with an UnrecoverableError of this text without calling the processor, and
+ * the field arrives with the job data BullMQ fetches anyway: `cancel()` sets it, so a job
+ * cancelled before a worker takes it never runs, at no cost to the jobs that are not.
+ */
+export const DEFERRED_FAILURE_FIELD = 'defa'
+
+/** The deferred failure `cancel()` gives job `jobId` (job-results.ts reads it back as a CancelledError). */
+export function cancelReason(jobId: string): string {
+  return `job ${jobId} was cancelled`
+}
 
 /** How long a cancel marker outlives the request (a job's cancel is moot after that). */
 export const CANCEL_MARKER_TTL_S = 24 * 3600

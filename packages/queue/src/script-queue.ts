@@ -6,8 +6,9 @@ import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
 import type { JobProgress } from './job-progress.js'
 import { JobResults } from './job-results.js'
-import { CANCEL_MARKER_TTL_S, type QueueKeys, queueKeys } from './keys.js'
+import { CANCEL_MARKER_TTL_S, cancelReason, DEFERRED_FAILURE_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
+import { runScript } from './redis-scripts.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
@@ -168,8 +169,21 @@ export class ScriptQueue {
    * CancelledError); a running one is aborted on the worker that holds it.
    */
   async cancel(id: string): Promise<void> {
-    // the marker first: a worker that takes the job after this point refuses to run it
-    await this.redis.multi().set(this.keys.cancelled(id), '1', 'EX', CANCEL_MARKER_TTL_S).publish(this.keys.cancelChannel, id).exec()
+    // atomically with respect to BullMQ's scripts: a worker takes the job either before this
+    // (it is subscribed then, and the message aborts the execution) or after it (BullMQ fails
+    // the job from its deferred-failure field without running it)
+    await runScript(
+      this.redis,
+      CANCEL,
+      2,
+      this.keys.job(id),
+      this.keys.cancelled(id),
+      DEFERRED_FAILURE_FIELD,
+      cancelReason(id),
+      CANCEL_MARKER_TTL_S,
+      this.keys.cancelChannel,
+      id,
+    )
     // only a job that has not started is removed: a finished one keeps its outcome, and a
     // running one (locked: remove fails) is aborted by its worker
     const state = await this.bull.getJobState(id)
@@ -202,8 +216,8 @@ export class ScriptQueue {
 
   /**
    * Job counts by state, and (fair queues) per tenant the jobs enqueued that have not ended.
-   * The per-tenant count is kept by workers as jobs end; a job lost beyond BullMQ's stalled
-   * limit is not subtracted.
+   * The per-tenant count is kept by workers as jobs end (also jobs BullMQ fails from their
+   * deferred failure); a waiting job removed by `cancel()` is not subtracted.
    */
   async stats(): Promise<QueueStats> {
     const [c, tenants] = await Promise.all([
@@ -293,6 +307,16 @@ export class ScriptQueue {
 }
 
 // --- internal ---
+
+// a finished job keeps its outcome: only an unfinished one gets the deferred failure
+const CANCEL = `
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'finishedOn') == 0 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 0
+`
 
 /** The tenant a job runs for: the request's `tenant`, else a string `context.tenant`. */
 function tenantKey(r: ScriptRequest): string | undefined {

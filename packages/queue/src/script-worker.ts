@@ -5,7 +5,7 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { reportError } from './connection-errors.js'
 import { storeError } from './stored-errors.js'
-import { finishJob, startJob } from './fairness.js'
+import { finishJob } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
@@ -14,7 +14,7 @@ import { type ProgressOptions, ProgressReporter, registerJobBridge } from './job
 import { withJobScope } from './job-scope.js'
 import { failureFor } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
-import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan } from './telemetry.js'
+import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan, tracing } from './telemetry.js'
 import { decodeValue, encodeValue } from './value-codec.js'
 
 /** Options of {@link createScriptWorker}. */
@@ -65,7 +65,12 @@ export class ScriptWorker {
   private readonly subscriber: Redis
   private readonly registry: ScriptRegistry
   private readonly cache: LRUCache<string, ScriptVersion>
-  private readonly running = new Map<string, { controller: AbortController; byUser: boolean }>()
+  /**
+   * Cancel requests received for jobs this worker did not hold yet: the message can overtake
+   * BullMQ's reply that hands the job over. Kept briefly; later takers see the job's deferred
+   * failure instead (keys.ts).
+   */
+  private readonly early = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 })
   private readonly started: Promise<void>
 
   constructor(private readonly options: ScriptWorkerOptions) {
@@ -89,11 +94,14 @@ export class ScriptWorker {
     this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     for (const c of [this.redis, this.subscriber]) c.on('error', (e: Error) => reportError(this.bull, e))
+    // BullMQ's own per-job AbortController (the processor's signal) carries the cancel
     this.subscriber.on('message', (_channel: string, jobId: string) => {
-      const running = this.running.get(jobId)
-      if (!running) return
-      running.byUser = true
-      running.controller.abort(new CancelledError(`job ${jobId} was cancelled`))
+      if (!this.bull.cancelJob(jobId, CANCEL_REQUESTED)) this.early.set(jobId, true)
+    })
+    // a job BullMQ failed from its deferred failure never reached `process`: it ends here
+    this.bull.on('failed', (job) => {
+      const fair = job?.deferredFailure === undefined ? undefined : fairOf(job)
+      if (fair) void this.finish(fair.tenant, fair.priority)
     })
     // subscribed before the first job is taken, so no cancel request can slip between
     this.started = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
@@ -124,23 +132,22 @@ export class ScriptWorker {
 
   private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResult> {
     const id = job.id as string
-    const span = startSpan(
-      SPAN.job,
-      SpanKind.CONSUMER,
-      {
-        'messaging.system': 'bullmq',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': this.bull.name,
-        'messaging.message.id': id,
-        'polyhost.job.attempt': job.attemptsMade + 1,
-      },
-      parentOf(job.data),
-    )
-    const controller = new AbortController()
-    const onAbort = () => controller.abort(signal?.reason)
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const running = { controller, byUser: false }
-    this.running.set(id, running)
+    const span = tracing()
+      ? startSpan(
+          SPAN.job,
+          SpanKind.CONSUMER,
+          {
+            'messaging.system': 'bullmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': this.bull.name,
+            'messaging.message.id': id,
+            'polyhost.job.attempt': job.attemptsMade + 1,
+          },
+          parentOf(job.data),
+        )
+      : undefined
+    // BullMQ passes its signal to a processor of three parameters; the fallback is never aborted
+    const abort = signal ?? new AbortController().signal
     let fair: string | undefined
     const marks: string[] = []
     const progress =
@@ -151,60 +158,60 @@ export class ScriptWorker {
             (e) => reportError(this.bull, e),
             this.options.progress,
           )
-    const run = withJobScope({ marks, ...(progress && { progress }) }, () =>
-      activate(span, async () => {
-        const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
-        fair = data.fair
-        span.setAttributes(jobAttributes(data))
-        // after registering: a cancel published from here on aborts; one before left the marker
-        const { cancelled } = await startJob(this.redis, this.keys, id, fair === undefined ? 0 : (job.opts.priority ?? 0))
-        if (cancelled) {
-          running.byUser = true
-          throw new CancelledError(`job ${id} was cancelled`)
-        }
-        const source = await this.source(data)
-        const attributes = {
-          ...(source.language !== undefined && { 'polyhost.script.language': source.language }),
-          'polyhost.script.name': source.name ?? '',
-        }
-        return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
-          const r = await this.options.host.execute({ ...source, ...this.runOptions(data), signal: controller.signal })
-          x.setAttribute('polyhost.outcome', 'ok')
-          return r
-        })
-      }),
-    )
+    const execute = async () => {
+      const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
+      fair = data.fair
+      span?.setAttributes(jobAttributes(data))
+      // a cancel that arrived before BullMQ handed the job over
+      if (this.early.has(id)) throw new CancelledError(`job ${id} was cancelled`)
+      const source = await this.source(data)
+      const request = { ...source, ...this.runOptions(data), signal: abort }
+      if (!span) return this.options.host.execute(request)
+      const attributes = {
+        ...(source.language !== undefined && { 'polyhost.script.language': source.language }),
+        'polyhost.script.name': source.name ?? '',
+      }
+      return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
+        const r = await this.options.host.execute(request)
+        x.setAttribute('polyhost.outcome', 'ok')
+        return r
+      })
+    }
+    const run = withJobScope({ marks, ...(progress && { progress }) }, () => (span ? activate(span, execute) : execute()))
+    const priority = job.opts.priority ?? 0
     try {
       const r = await run
       // the last progress lands before the job completes
-      await progress?.flush()
+      const flushed = progress?.flush()
+      if (flushed) await flushed
       const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
       // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
       if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
-      if (fair !== undefined) await this.finish(fair)
-      span.setAttribute('polyhost.outcome', 'completed')
+      if (fair !== undefined) await this.finish(fair, priority)
+      span?.setAttribute('polyhost.outcome', 'completed')
       return stored
     } catch (e) {
       await progress?.flush()
+      const byUser = this.early.has(id) || (abort.aborted && abort.reason === CANCEL_REQUESTED)
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
       await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
-      // aborted by BullMQ itself (lock lost, forced close): the job belongs elsewhere now
-      const failure = failureFor(e, marks, !running.byUser && controller.signal.aborted)
+      // aborted by BullMQ itself (`worker.bull.cancelJob`): the job may run again
+      const failure = failureFor(e, marks, !byUser && abort.aborted)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      if (fair !== undefined && last) await this.finish(fair)
-      failed(span, e)
-      span.setAttribute('polyhost.outcome', running.byUser ? 'cancelled' : last ? 'failed' : 'retry')
+      if (fair !== undefined && last) await this.finish(fair, priority)
+      if (span) {
+        failed(span, e)
+        span.setAttribute('polyhost.outcome', byUser ? 'cancelled' : last ? 'failed' : 'retry')
+      }
       throw failure
     } finally {
-      span.end()
-      this.running.delete(id)
-      signal?.removeEventListener('abort', onAbort)
+      span?.end()
     }
   }
 
   /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
-  private finish(tenant: string): Promise<void> {
-    return finishJob(this.redis, this.keys, tenant).catch((e: Error) => reportError(this.bull, e))
+  private finish(tenant: string, priority: number): Promise<void> {
+    return finishJob(this.redis, this.keys, tenant, priority).catch((e: Error) => reportError(this.bull, e))
   }
 
   private async source(data: JobData): Promise<{ language?: string; source: string; name?: string }> {
@@ -228,6 +235,15 @@ export class ScriptWorker {
       ...(data.limits !== undefined && { limits: data.limits }),
     }
   }
+}
+
+/** The abort reason of a cancel request; any other abort of a job's signal is someone calling BullMQ's `cancelJob`. */
+const CANCEL_REQUESTED = 'polyhost: job.cancel() requested'
+
+/** A job's fair tenant and priority, read without validating the rest of its data. */
+function fairOf(job: Job): { tenant: string; priority: number } | undefined {
+  const fair = (job.data as { fair?: unknown } | null)?.fair
+  return typeof fair === 'string' ? { tenant: fair, priority: job.opts.priority ?? 0 } : undefined
 }
 
 // an error stored into a job's hash only while the job exists (a cancelled job may be gone)

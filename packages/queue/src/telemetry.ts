@@ -1,4 +1,4 @@
-import { type Attributes, context, type Context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { type Attributes, context, type Context, ProxyTracerProvider, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { LimitExceededError } from '@polyhost/core'
 import type { JobData } from './request-schema.js'
 
@@ -20,6 +20,16 @@ export interface TraceCarrier {
 
 /** How a job attempt ended, as the span attribute `polyhost.outcome`. */
 export type JobOutcome = 'completed' | 'retry' | 'failed' | 'cancelled'
+
+/**
+ * Whether an SDK is registered: without one every span is a no-op, and a worker skips making
+ * them (their attribute objects and context switches cost about as much per job as a tiny
+ * script). Checked per job, so an SDK registered later is picked up.
+ */
+export function tracing(): boolean {
+  const provider = trace.getTracerProvider()
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(TRACER) !== undefined
+}
 
 /** Runs `fn` inside a span named `name`, ended when `fn` settles; a rejection marks it as an error. */
 export function inSpan<T>(
@@ -99,6 +109,8 @@ export { SpanKind }
 
 // --- internal ---
 
+const TRACER = '@polyhost/queue'
+
 function tracer() {
-  return trace.getTracer('@polyhost/queue')
+  return trace.getTracer(TRACER)
 }

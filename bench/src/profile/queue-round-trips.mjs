@@ -1,0 +1,140 @@
+/**
+ * `node src/profile/queue-round-trips.mjs raw|queue [jobs] [--monitor]`: one worker
+ * (concurrency 8) drains `jobs` queued jobs on a fresh redis-server, then prints wall-clock
+ * and CPU (this process + redis-server) per job. With `--monitor`, redis-server's MONITOR
+ * counts the commands clients sent (round trips; commands run inside Lua scripts are
+ * listed apart) per job, by command. With `--profile=FILE.cpuprofile`, a CPU profile of
+ * the drain alone (summarise it with profile-summary.mjs).
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+
+const [mode = 'queue', jobsArg = '4000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const monitor = process.argv.includes('--monitor')
+const jobs = Number(jobsArg)
+const CONCURRENCY = 8
+
+const server = await startRedis()
+const connection = { host: '127.0.0.1', port: server.port }
+const { Queue, Worker } = await import('bullmq')
+const { Redis } = await import('ioredis')
+let worker
+let close = async () => {}
+const name = `${mode}-probe`
+let start
+if (mode === 'raw') {
+  const queue = new Queue(name, { connection })
+  await queue.addBulk(Array.from({ length: jobs }, (_, x) => ({ name: 'add', data: { x } })))
+  start = () => (worker = new Worker(name, async (job) => job.data.x + 1, { connection, concurrency: CONCURRENCY }))
+  close = async () => {
+    await worker.close()
+    await queue.close()
+  }
+} else {
+  const [{ createHost }, { luaEngine }, q] = await Promise.all([
+    import('@polyhost/core'),
+    import('@polyhost/engine-lua'),
+    // QUEUE_MODULE: another build of the package, for A/B runs against it
+    import(process.env.QUEUE_MODULE ?? '@polyhost/queue'),
+  ])
+  const host = await createHost({ engines: [luaEngine()] })
+  const queue = q.createScriptQueue({ connection, name, fairness: mode === 'fair' ? 'tenant' : 'none' })
+  const script = { language: 'lua', source: 'return x + 1' }
+  await queue.enqueueMany(Array.from({ length: jobs }, (_, x) => ({ request: { script, globals: { x }, tenant: `t${x % 2}` } })))
+  // one warm-up execution: the compile cache and the engine's first state are not per-job costs
+  await host.execute({ ...script, globals: { x: 1 } })
+  start = () => {
+    const w = q.createScriptWorker({ connection, name, host, concurrency: CONCURRENCY })
+    worker = w.bull
+    close = async () => {
+      await w.close()
+      await queue.close()
+      await host.close()
+    }
+    return worker
+  }
+}
+
+const counts = new Map()
+let mon
+let base
+if (monitor) {
+  base = new Redis(connection)
+  mon = await base.monitor()
+  mon.on('monitor', (_time, args, source) => {
+    const key = `${source === 'lua' ? 'lua ' : ''}${String(args[0]).toLowerCase()}`
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  })
+}
+const profile = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length)
+const session = profile ? await startProfile() : undefined
+const node0 = process.cpuUsage()
+const cpu0 = cpuNow(server.process.pid)
+const t0 = performance.now()
+await new Promise((resolve) => {
+  let done = 0
+  start().on('completed', () => ++done === jobs && resolve())
+})
+const ms = performance.now() - t0
+const cpuMs = cpuNow(server.process.pid) - cpu0
+const nodeUs = process.cpuUsage(node0)
+const nodeMs = (nodeUs.user + nodeUs.system) / 1000
+if (session) await stopProfile(session, profile)
+console.log(
+  `${mode}: ${jobs} jobs, ${((ms * 1000) / jobs).toFixed(0)} µs/job wall, ${((cpuMs * 1000) / jobs).toFixed(0)} µs/job CPU (node + redis-server), node alone ${((nodeMs * 1000) / jobs).toFixed(0)}`,
+)
+if (monitor) {
+  const rows = [...counts].sort((a, b) => b[1] - a[1])
+  const top = rows.filter(([k]) => !k.startsWith('lua ')).reduce((s, [, n]) => s + n, 0)
+  console.log(`commands sent by clients: ${(top / jobs).toFixed(2)} per job`)
+  for (const [k, n] of rows) if (n / jobs >= 0.01) console.log(`  ${k.padEnd(24)} ${(n / jobs).toFixed(2)}`)
+  mon.disconnect()
+  base.disconnect()
+}
+await close()
+server.process.kill()
+
+// --- internal ---
+
+/** Samples this process from here on (the drain alone: enqueueing and loading are left out). */
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 100 })
+  await session.post('Profiler.start')
+  return session
+}
+
+async function stopProfile(session, file) {
+  const { profile } = await session.post('Profiler.stop')
+  const { writeFileSync } = await import('node:fs')
+  writeFileSync(file, JSON.stringify(profile))
+  session.disconnect()
+}
+
+function cpuNow(pid) {
+  const { user, system } = process.cpuUsage()
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (user + system) / 1000 + ((Number(f[11]) + Number(f[12])) * 1000) / 100
+}
+
+async function startRedis() {
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => d.toString().includes('Ready to accept') && resolve())
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)))
+  })
+  child.stdout.resume()
+  return { port, process: child }
+}
