@@ -1,4 +1,5 @@
 import { createHost, type Host, LimitExceededError } from '@polyhost/core'
+import type { KeyWatch } from '../store/key-watch.js'
 import type { RedisStore } from '../store/memory-store.js'
 import type { Reply } from '../store/replies.js'
 import type { ClientReply } from './client-shape.js'
@@ -141,6 +142,11 @@ export class RedisScripting implements ConnectionServer {
   info(sections: readonly string[]): string {
     const keys = this.store.execute([Buffer.from('DBSIZE')])
     return infoText(sections, typeof keys === 'number' ? keys : 0, this.connections)
+  }
+
+  /** @internal see ConnectionServer */
+  watch(keys: readonly Buffer[]): KeyWatch | undefined {
+    return this.store.watch?.(keys)
   }
 
   /** @internal see ConnectionServer */
