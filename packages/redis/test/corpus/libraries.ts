@@ -14,6 +14,10 @@ export const LIBRARY_CASES: CorpusCase[] = [
   script('cjson.encode escapes', "return cjson.encode('a/b\"\\\\\\1\\127\\200\\n\\t')"),
   script('cjson.encode numbers', 'return cjson.encode({0.1, -0.5, 1e20, 3, 100, 1/3})'),
   script('cjson.encode big integer', 'return cjson.encode(123456789012345678)'),
+  script(
+    'cjson.encode rounds %.14g ties to even',
+    'return cjson.encode({123456789012345, 100000000000005, 100000000000015, -123456789012345, 2^-25, 0.5, 1.5})',
+  ),
   script('cjson.encode inf', 'return cjson.encode(1/0)'),
   script('cjson.encode function', 'return cjson.encode(function() end)'),
   script('cjson.encode boolean key', 'return cjson.encode({[true] = 1})'),
