@@ -53,11 +53,11 @@ local function tableKeys(t)
   return keys
 end
 
-local function argError(...)
-  local n = select('#', ...)
+-- argv is { ... } of the call, n its select('#', ...): one pass, no select per argument
+local function argError(argv, n)
   if n == 0 then return 'ERR Please specify at least one argument for this redis lib call' end
   for i = 1, n do
-    local t = type((select(i, ...)))
+    local t = type(argv[i])
     if t ~= 'string' and t ~= 'number' then return 'ERR Lua redis lib command arguments must be strings or integers' end
   end
   return nil
@@ -91,20 +91,20 @@ local function fromResp3(v)
   return out
 end
 
-local function run(raise, ...)
+local function run(raise, argv, n)
   if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
-  local e = argError(...)
+  local e = argError(argv, n)
   local r
   if e then r = { err = e }
-  elseif resp == 3 then r = fromResp3(host().call({ ... }, 3))
-  else r = host().call({ ... }, 2) end
+  elseif resp == 3 then r = fromResp3(host().call(argv, 3))
+  else r = host().call(argv, 2) end
   if raise and type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
   return r
 end
 
 local redis = {}
-redis.call = function(...) return run(true, ...) end
-redis.pcall = function(...) return run(false, ...) end
+redis.call = function(...) return run(true, { ... }, select('#', ...)) end
+redis.pcall = function(...) return run(false, { ... }, select('#', ...)) end
 redis.error_reply = function(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
