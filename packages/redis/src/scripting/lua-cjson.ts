@@ -45,7 +45,9 @@ do
   encode = function(v, out, depth)
     local t = type(v)
     if t == 'string' then
-      out[#out + 1] = '"' .. sgsub(v, '[%c"\\\\/]', escape) .. '"'
+      -- most strings need no escape: finding none is cheaper than a gsub that copies
+      if sfind(v, '[%c"\\\\/]') then v = sgsub(v, '[%c"\\\\/]', escape) end
+      out[#out + 1] = '"' .. v .. '"'
     elseif t == 'number' then
       out[#out + 1] = num(v)
     elseif t == 'boolean' then
