@@ -92,6 +92,7 @@ export const CMSGPACK_CASES: CorpusCase[] = [
   },
   pack('unpack nil inside', 'local a, b, c = cmsgpack.unpack(cmsgpack.pack(1, nil, 3)) return {a, tostring(b), c}'),
   pack('unpack truncated', "return cmsgpack.unpack('\\205\\1')"),
+  pack('unpack truncated array and map', "return {pcall(cmsgpack.unpack, '\\146\\1'), pcall(cmsgpack.unpack, '\\203\\1\\2')}"),
   pack('unpack bin is refused', "return cmsgpack.unpack('\\196\\1a')"),
   pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
   pack('unpack empty', "return {cmsgpack.unpack('')}"),
