@@ -53,26 +53,30 @@ try {
         for (let i = 0; i < N; i++) await sides[name].send(recorded[s].argv)
         rates[name][s].push(N / ((performance.now() - t0) / 1000))
         const c = process.cpuUsage(c0)
-        cpu[name][s].push(name === 'server' ? await serverUsecPerCall(client) : (c.user + c.system) / N)
+        const own = (c.user + c.system) / N
+        cpu[name][s].push(name === 'server' ? { server: await serverUsecPerCall(client), client: own } : own)
       }
     }
   }
   console.log(`BullMQ ${SCRIPTS.join(', ')}: ${N} calls each, ${ROUNDS} rounds (median of rounds)\n`)
   console.log(
-    '| script | @polyhost/redis in-process | redis-server loopback (ioredis) | ratio | CPU µs per call: polyhost / redis-server |',
+    '| script | @polyhost/redis in-process | redis-server loopback (ioredis) | ratio | CPU µs per call: polyhost / redis-server + ioredis | CPU ratio |',
   )
-  console.log('|---|---|---|---|---|')
+  console.log('|---|---|---|---|---|---|')
   for (const s of SCRIPTS) {
     const p = median(rates.polyhost[s])
     const r = median(rates.server[s])
-    const [cp, cs] = [median(cpu.polyhost[s]), median(cpu.server[s])]
+    const cp = median(cpu.polyhost[s])
+    const [cs, cc] = [median(cpu.server[s].map((x) => x.server)), median(cpu.server[s].map((x) => x.client))]
     console.log(
-      `| ${s} | ${Math.round(p)}/s | ${Math.round(r)}/s | ${((100 * p) / r).toFixed(0)} % | ${Math.round(cp)} / ${Math.round(cs)} |`,
+      `| ${s} | ${Math.round(p)}/s | ${Math.round(r)}/s | ${((100 * p) / r).toFixed(0)} % | ${Math.round(cp)} / ${Math.round(cs)} + ${Math.round(cc)} | ${((100 * (cs + cc)) / cp).toFixed(0)} % |`,
     )
   }
   console.log("\nCPU µs: this process during the in-process loop; the server's own `usec_per_call` (INFO")
-  console.log('commandstats, script execution only). On a loaded machine the wall-clock ratio also')
-  console.log('reflects scheduling: a CPU-bound process is starved more than a server answering short requests.')
+  console.log('commandstats, script execution only) plus this process during the loopback loop (ioredis).')
+  console.log('CPU ratio: (server + client CPU) / polyhost CPU, the rate ratio a CPU-bound run would show without')
+  console.log('kernel and scheduling costs. On a loaded machine the wall-clock ratio also reflects scheduling:')
+  console.log('a CPU-bound process is starved more than a server answering short requests.')
   client.disconnect()
   await redis.close()
 } finally {

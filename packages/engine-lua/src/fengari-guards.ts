@@ -1,4 +1,5 @@
 import { FENGARI_BUILTIN_PATCHES } from './fengari-builtin-guards.js'
+import { FENGARI_SPEED_PATCHES } from './fengari-speed-patches.js'
 import type { SourcePatch } from './fengari-loader.js'
 
 /**
@@ -237,4 +238,5 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
   },
   // --- builtins whose work grows with their input (fengari-builtin-guards.ts) ---------------
   ...FENGARI_BUILTIN_PATCHES,
+  ...FENGARI_SPEED_PATCHES,
 ]

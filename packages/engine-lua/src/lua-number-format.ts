@@ -30,6 +30,9 @@ export function parseSpec(form: string): FormatSpec {
 
 /** `%.14g`, Lua 5.3's LUA_NUMBER_FMT, for any double. */
 export function formatG14(x: number): string {
+  // an integer of at most 14 digits prints as its digits (no rounding, no exponent): the
+  // common case (counters, ids, lengths) skips the exact-expansion work below
+  if (Number.isInteger(x) && x > -1e14 && x < 1e14 && !Object.is(x, -0)) return String(x)
   if (!Number.isFinite(x)) return nonFinite(x, '')
   return formatGeneral(x, 14, false)
 }

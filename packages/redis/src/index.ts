@@ -9,4 +9,5 @@ export {
   type RedisScriptLimits,
 } from './scripting/redis-scripting.js'
 export { type CommandInfo, MEMORY_COMMANDS, memoryStore, type MemoryStoreOptions, type RedisStore } from './store/memory-store.js'
+export type { KeyWatch } from './store/key-watch.js'
 export { ErrorReply, type Reply, StatusReply } from './store/replies.js'

@@ -9,6 +9,7 @@ import { FUNCTION_CASES } from './corpus/functions.js'
 import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
+import { WATCH_CASES } from './corpus/watch.js'
 import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
 import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
@@ -26,6 +27,7 @@ const CASES: CorpusCase[] = [
   ...CONNECTION_CASES,
   ...RANDOM_CASES,
   ...RESP3_CASES,
+  ...WATCH_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -66,9 +66,9 @@ function parseReadId(s: string): StreamId {
 }
 
 /**
- * SCAN over the live keys in insertion order: the cursor is a position in that order. Redis's
- * cursor walks its hash table, so batch boundaries and order differ from a server's; a full
- * iteration returns every key that existed throughout it, as Redis guarantees.
+ * SCAN in key creation order (see KeyOrder): the cursor is a creation sequence number, so a
+ * full iteration returns every key present throughout it, as Redis guarantees, however many
+ * keys are deleted or added meanwhile. Batches and order differ from a server's.
  */
 function scan(ks: Keyspace, a: Buffer[]): Reply {
   const cursor = parseInteger(arg(a, 0), 'ERR invalid cursor')
@@ -87,8 +87,8 @@ function scan(ks: Keyspace, a: Buffer[]): Reply {
     else if (o === 'TYPE') type = v.toString('latin1').toLowerCase()
     else fail(ERR.syntax)
   }
-  const keys = ks.keys()
-  const end = Math.min(keys.length, cursor + count)
-  const picked = keys.slice(cursor, end).filter((k) => (!match || match(k)) && (!type || ks.get(k)?.type === type))
-  return [Buffer.from(String(end >= keys.length ? 0 : end)), picked.map(keyBytes)]
+  const page = ks.scanPage(cursor, count)
+  // an expired key is dropped here, as Redis's SCAN skips (and lazily deletes) it
+  const picked = page.keys.filter((k) => ks.get(k) !== undefined && (!match || match(k)) && (!type || ks.get(k)?.type === type))
+  return [Buffer.from(String(page.next)), picked.map(keyBytes)]
 }

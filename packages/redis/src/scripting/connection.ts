@@ -1,3 +1,4 @@
+import type { KeyWatch } from '../store/key-watch.js'
 import { ErrorReply, OK, type Reply, StatusReply } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
 
@@ -14,6 +15,8 @@ export interface ConnectionServer {
   arity(name: string): number | undefined
   /** INFO's text for the given sections (all when empty). */
   info(sections: readonly string[]): string
+  /** Starts a WATCH of keys; undefined when the store cannot tell modifications. */
+  watch(keys: readonly Buffer[]): KeyWatch | undefined
 }
 
 /**
@@ -27,6 +30,8 @@ export class RedisConnection {
   private queued: Buffer[][] | undefined
   private dirty = false
   private closed = false
+  /** WATCHed keys since the last EXEC, DISCARD or UNWATCH. */
+  private watches: KeyWatch[] = []
 
   /** @internal use RedisScripting.connection() */
   constructor(
@@ -64,12 +69,14 @@ export class RedisConnection {
       case 'discard':
         if (!this.queued) return new ErrorReply('ERR DISCARD without MULTI')
         this.queued = undefined
+        this.unwatch()
         return OK
       case 'watch':
         if (this.queued) return new ErrorReply('ERR WATCH inside MULTI is not allowed')
         return this.direct(name, argv)
       case 'quit':
         this.closed = true
+        this.unwatch()
         return OK
       default:
         return this.direct(name, argv)
@@ -95,7 +102,11 @@ export class RedisConnection {
     if (!queued) return new ErrorReply('ERR EXEC without MULTI')
     if (argv.length !== 1) return arityError('exec')
     this.queued = undefined
+    // as Redis: a queueing error answers EXECABORT before a modified watched key answers nil
+    const modified = this.watches.some((w) => w.changed())
+    this.unwatch()
     if (this.dirty) return new ErrorReply('EXECABORT Transaction discarded because of previous errors.')
+    if (modified) return null
     const replies: Reply[] = []
     for (const c of queued) replies.push(await this.direct(c[0]?.toString('latin1').toLowerCase() ?? '', c))
     return replies
@@ -110,12 +121,22 @@ export class RedisConnection {
         return this.client(argv)
       case 'info':
         return Buffer.from(this.server.info(argv.slice(1).map((a) => a.toString('latin1').toLowerCase())))
-      case 'watch':
+      case 'watch': {
+        const w = this.server.watch(argv.slice(1))
+        if (w) this.watches.push(w)
+        return OK
+      }
       case 'unwatch':
+        this.unwatch()
         return OK
       default:
         return this.server.dispatch(argv)
     }
+  }
+
+  private unwatch(): void {
+    for (const w of this.watches) w.release()
+    this.watches = []
   }
 
   private hello(argv: Buffer[]): Reply {

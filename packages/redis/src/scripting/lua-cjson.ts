@@ -1,7 +1,7 @@
 /**
  * Redis's `cjson` (lua-cjson 2.1.0 as bundled with Redis 7.0) in Lua, part of the prelude
- * chunk (it asks the prelude's `host()` for `%.14g`, which fengari's `string.format` gets
- * wrong). Same output and error texts: numbers `%.14g`, `/`
+ * chunk (numbers print with `tostring`, which is `%.14g` under the engine's Lua 5.1 numbers;
+ * fengari's `string.format` gets `%.14g` wrong). Same output and error texts: numbers `%.14g`, `/`
  * escaped, control characters as `\u00XX`, sparse arrays with `null` holes (or "excessively
  * sparse array" past ratio 2 and index 10), `cjson.null` for JSON null. Object key order
  * follows the engine's table iteration, which differs from Lua 5.1's (see the README).
@@ -23,7 +23,8 @@ do
 
   local function num(n)
     if n ~= n or n == huge or n == -huge then error('Cannot serialise number: must not be NaN or Inf', 0) end
-    return host().fmt14(n)
+    -- Lua 5.1 numbers: tostring is %.14g (printf's rounding), without a host call per number
+    return tostring(n)
   end
 
   local encode
@@ -44,7 +45,9 @@ do
   encode = function(v, out, depth)
     local t = type(v)
     if t == 'string' then
-      out[#out + 1] = '"' .. sgsub(v, '[%c"\\\\/]', escape) .. '"'
+      -- most strings need no escape: finding none is cheaper than a gsub that copies
+      if sfind(v, '[%c"\\\\/]') then v = sgsub(v, '[%c"\\\\/]', escape) end
+      out[#out + 1] = '"' .. v .. '"'
     elseif t == 'number' then
       out[#out + 1] = num(v)
     elseif t == 'boolean' then

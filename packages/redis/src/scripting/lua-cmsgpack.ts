@@ -130,10 +130,15 @@ do
   end
   local function uint(s, i, n)
     need(s, i, n)
-    -- floats on purpose: integer arithmetic may be narrower than 32 bits unsigned
-    local v = 0.0
-    for k = i, i + n - 1 do v = v * 256.0 + sbyte(s, k) end
-    return v
+    -- one string.byte call for all n bytes (each call into the library costs more than the
+    -- arithmetic); floats on purpose: integer arithmetic may be narrower than 32 bits unsigned
+    if n == 1 then return sbyte(s, i) + 0.0 end
+    if n == 2 then
+      local a, b = sbyte(s, i, i + 1)
+      return a * 256.0 + b
+    end
+    local a, b, c, d = sbyte(s, i, i + 3)
+    return ((a * 256.0 + b) * 256.0 + c) * 256.0 + d
   end
 
   local decode
@@ -180,8 +185,8 @@ do
   end
 
   decode = function(s, i)
-    need(s, i, 1)
     local c = sbyte(s, i)
+    if not c then error('Missing bytes in input.', 0) end
     i = i + 1
     if c <= 0x7f then return c, i end
     if c >= 0xe0 then return c - 0x100, i end

@@ -11,7 +11,10 @@ type LuaHostValue = unknown
 export function argFromLua(v: LuaHostValue): Buffer {
   if (typeof v === 'string') return Buffer.from(v, 'utf8')
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
-  if (typeof v === 'number') return Buffer.from(formatG(v, 17), 'latin1')
+  if (typeof v === 'number') {
+    // a safe integer has at most 16 digits, which %.17g prints as they are (-0 prints "-0")
+    return Buffer.from(Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : formatG(v, 17), 'latin1')
+  }
   return Buffer.alloc(0)
 }
 

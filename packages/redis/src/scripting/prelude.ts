@@ -53,15 +53,6 @@ local function tableKeys(t)
   return keys
 end
 
-local function argError(...)
-  local n = select('#', ...)
-  if n == 0 then return 'ERR Please specify at least one argument for this redis lib call' end
-  for i = 1, n do
-    local t = type((select(i, ...)))
-    if t ~= 'string' and t ~= 'number' then return 'ERR Lua redis lib command arguments must be strings or integers' end
-  end
-  return nil
-end
 
 -- FUNCTION LOAD runs library code in "loading" mode: it may register functions, not call Redis
 local loading, registry = false, nil
@@ -91,20 +82,33 @@ local function fromResp3(v)
   return out
 end
 
-local function run(raise, ...)
+-- argv is { ... } of the call, n its select('#', ...). The argument check is inlined and
+-- the bridge read from its upvalue once set: each Lua call costs ~1.7 µs in fengari, and
+-- this runs for every redis.call
+local function run(raise, argv, n)
   if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
-  local e = argError(...)
   local r
-  if e then r = { err = e }
-  elseif resp == 3 then r = fromResp3(host().call({ ... }, 3))
-  else r = host().call({ ... }, 2) end
+  if n == 0 then r = { err = 'ERR Please specify at least one argument for this redis lib call' }
+  else
+    for i = 1, n do
+      local t = type(argv[i])
+      if t ~= 'string' and t ~= 'number' then
+        r = { err = 'ERR Lua redis lib command arguments must be strings or integers' }
+        break
+      end
+    end
+    if r == nil then
+      local b = bridge or host()
+      if resp == 3 then r = fromResp3(b.call(argv, 3)) else r = b.call(argv, 2) end
+    end
+  end
   if raise and type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
   return r
 end
 
 local redis = {}
-redis.call = function(...) return run(true, ...) end
-redis.pcall = function(...) return run(false, ...) end
+redis.call = function(...) return run(true, { ... }, select('#', ...)) end
+redis.pcall = function(...) return run(false, { ... }, select('#', ...)) end
 redis.error_reply = function(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end

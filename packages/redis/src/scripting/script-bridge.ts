@@ -1,7 +1,7 @@
 import { defineBridge } from '@polyhost/core'
 import { z } from 'zod'
 import type { RedisStore } from '../store/memory-store.js'
-import { ErrorReply, formatG } from '../store/replies.js'
+import { ErrorReply } from '../store/replies.js'
 import { argFromLua, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
 import { replyToLua3 } from './resp3.js'
@@ -85,10 +85,6 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       errorText: {
         args: [any],
         handler: (_ctx, s: unknown) => errorReplyText(argFromLua(s).toString('utf8')),
-      },
-      fmt14: {
-        args: [any],
-        handler: (_ctx, n: unknown) => formatG(Number(n), 14),
       },
       random: {
         args: [],

@@ -1,3 +1,4 @@
+import { KeyOrder } from './key-order.js'
 import { SortedSet } from './sorted-set.js'
 import { Stream } from './stream.js'
 import { CommandError, ERR } from './replies.js'
@@ -33,6 +34,8 @@ export type Clock = () => number
 export class Keyspace {
   private readonly data = new Map<string, RedisValue>()
   private readonly expires = new Map<string, number>()
+  /** Creation order of the keys, for SCAN's cursor. */
+  private readonly order = new KeyOrder()
   /** "Now" for the command running; set by the store around each command. */
   now: number
 
@@ -46,6 +49,7 @@ export class Keyspace {
     if (at !== undefined && at <= this.now) {
       this.data.delete(key)
       this.expires.delete(key)
+      this.order.remove(key)
       return undefined
     }
     return this.data.get(key)
@@ -65,6 +69,7 @@ export class Keyspace {
     if (existing) return existing as ValueOf<T>
     const value = emptyOf(type)
     this.data.set(key, { type, value } as RedisValue)
+    this.order.add(key)
     return value as ValueOf<T>
   }
 
@@ -72,6 +77,7 @@ export class Keyspace {
   set(key: string, value: RedisValue, keepTtl = false): void {
     this.get(key)
     this.data.set(key, value)
+    this.order.add(key)
     if (!keepTtl) this.expires.delete(key)
   }
 
@@ -80,6 +86,7 @@ export class Keyspace {
     const existed = this.get(key) !== undefined
     this.data.delete(key)
     this.expires.delete(key)
+    this.order.remove(key)
     return existed
   }
 
@@ -109,10 +116,16 @@ export class Keyspace {
     return out
   }
 
+  /** SCAN's page: up to `count` keys from `cursor` in creation order, and the next cursor (0: done). */
+  scanPage(cursor: number, count: number): { keys: string[]; next: number } {
+    return this.order.page(cursor, count)
+  }
+
   /** Removes every key. */
   flush(): void {
     this.data.clear()
     this.expires.clear()
+    this.order.clear()
   }
 
   /** Renames a key with its expiry. */
@@ -122,6 +135,7 @@ export class Keyspace {
     this.delete(from)
     this.delete(to)
     this.data.set(to, v)
+    this.order.add(to)
     if (at !== undefined) this.expires.set(to, at)
   }
 }

@@ -7,6 +7,7 @@ import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
 import { STRING_COMMANDS } from '../commands/strings.js'
 import { ZSET_COMMANDS } from '../commands/zsets.js'
+import { KeyWatches, type KeyWatch } from './key-watch.js'
 import { type Clock, Keyspace } from './keyspace.js'
 import { CommandError, ErrorReply, type Reply } from './replies.js'
 
@@ -35,6 +36,11 @@ export interface RedisStore {
   execute(argv: readonly Buffer[], now?: number): Reply
   /** The store's clock (epoch ms). */
   now(): number
+  /**
+   * Optional: starts a WATCH of `keys`; EXEC asks the result whether any was modified since
+   * (by any connection, script or expiry). A store without it never aborts a transaction.
+   */
+  watch?(keys: readonly Buffer[]): KeyWatch
 }
 
 /** Options of memoryStore(). */
@@ -73,9 +79,23 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
 
 class MemoryStore implements RedisStore {
   private readonly ks: Keyspace
+  private readonly watches: KeyWatches
 
   constructor(private readonly clock: Clock) {
     this.ks = new Keyspace(clock)
+    this.watches = new KeyWatches(this.ks)
+  }
+
+  watch(keys: readonly Buffer[]): KeyWatch {
+    this.ks.now = this.clock()
+    const w = this.watches.watch(keys.map((k) => k.toString('latin1')))
+    return {
+      changed: () => {
+        this.ks.now = this.clock()
+        return w.changed()
+      },
+      release: w.release,
+    }
   }
 
   describe(name: string): CommandInfo | undefined {
@@ -107,6 +127,8 @@ class MemoryStore implements RedisStore {
     } catch (e) {
       if (e instanceof CommandError) return new ErrorReply(e.message)
       throw e
+    } finally {
+      if (spec.write) this.watches.afterWrite()
     }
   }
 }

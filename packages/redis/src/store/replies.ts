@@ -64,24 +64,25 @@ export function formatDouble(d: number): string {
   return formatG(d, 17)
 }
 
-/** C's `%.<precision>g`. */
+/**
+ * C's `%.<precision>g`, rounding as glibc's printf does: to nearest, an exact tie to the
+ * even digit (JS's toExponential/toFixed round ties away from zero: 123456789012345 at 14
+ * digits is `1.2345678901234e+14` in C, `...235e+14` in JS).
+ */
 export function formatG(d: number, precision: number): string {
   if (Number.isNaN(d)) return d < 0 ? '-nan' : 'nan'
   if (!Number.isFinite(d)) return d < 0 ? '-inf' : 'inf'
   if (d === 0) return Object.is(d, -0) ? '-0' : '0'
-  const exp = Math.floor(Math.log10(Math.abs(d)))
-  // toExponential rounds exactly like printf; its exponent decides the style
-  const e = d.toExponential(precision - 1)
-  const [mant, expText] = e.split('e') as [string, string]
-  const x = Number(expText)
-  void exp
-  if (x < -4 || x >= precision) {
-    const m = stripZeros(mant)
-    const sign = x < 0 ? '-' : '+'
-    const abs = Math.abs(x)
-    return `${m}e${sign}${abs < 10 ? '0' : ''}${abs}`
+  const { digits, exp } = roundedDigits(d, precision)
+  const sign = d < 0 ? '-' : ''
+  if (exp < -4 || exp >= precision) {
+    const m = stripZeros(digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits)
+    const abs = Math.abs(exp)
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`
   }
-  return stripZeros(d.toFixed(Math.max(0, precision - 1 - x)))
+  if (exp < 0) return `${sign}${stripZeros(`0.${'0'.repeat(-exp - 1)}${digits}`)}`
+  const frac = digits.slice(exp + 1)
+  return `${sign}${frac ? stripZeros(`${digits.slice(0, exp + 1)}.${frac}`) : digits.slice(0, exp + 1)}`
 }
 
 // --- internal ---
@@ -89,4 +90,37 @@ export function formatG(d: number, precision: number): string {
 function stripZeros(s: string): string {
   if (!s.includes('.')) return s
   return s.replace(/\.?0+$/, '')
+}
+
+/** The first `precision` significant digits of |d| rounded as printf does, and the decimal exponent. */
+function roundedDigits(d: number, precision: number): { digits: string; exp: number } {
+  const abs = Math.abs(d)
+  const split = (text: string) => {
+    const [m, e] = text.split('e') as [string, string]
+    return { digits: m.replace('.', ''), exp: Number(e) }
+  }
+  const js = split(abs.toExponential(precision - 1))
+  // a tie shows as a trailing 5 one digit further; only then can C and JS differ
+  const longer = split(abs.toExponential(precision))
+  if (!longer.digits.endsWith('5')) return js
+  const kept = longer.digits.slice(0, precision)
+  if (Number(kept[precision - 1]) % 2 === 1) return js // odd: both round up
+  if (!exactlyEquals(abs, BigInt(longer.digits), longer.exp - precision)) return js
+  return { digits: kept, exp: longer.exp }
+}
+
+/** Whether the double `x` is exactly `n × 10^k`. */
+function exactlyEquals(x: number, n: bigint, k: number): boolean {
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, x)
+  const hi = view.getUint32(0)
+  const bits = (hi >>> 20) & 0x7ff
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4))
+  if (bits !== 0) mant |= 1n << 52n
+  const e = (bits === 0 ? 1 : bits) - 1075
+  let left = e >= 0 ? mant << BigInt(e) : mant
+  let right = e < 0 ? n << BigInt(-e) : n
+  if (k >= 0) right *= 10n ** BigInt(k)
+  else left *= 10n ** BigInt(-k)
+  return left === right
 }

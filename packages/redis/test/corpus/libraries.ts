@@ -14,6 +14,10 @@ export const LIBRARY_CASES: CorpusCase[] = [
   script('cjson.encode escapes', "return cjson.encode('a/b\"\\\\\\1\\127\\200\\n\\t')"),
   script('cjson.encode numbers', 'return cjson.encode({0.1, -0.5, 1e20, 3, 100, 1/3})'),
   script('cjson.encode big integer', 'return cjson.encode(123456789012345678)'),
+  script(
+    'cjson.encode rounds %.14g ties to even',
+    'return cjson.encode({123456789012345, 100000000000005, 100000000000015, -123456789012345, 2^-25, 0.5, 1.5})',
+  ),
   script('cjson.encode inf', 'return cjson.encode(1/0)'),
   script('cjson.encode function', 'return cjson.encode(function() end)'),
   script('cjson.encode boolean key', 'return cjson.encode({[true] = 1})'),
@@ -88,6 +92,7 @@ export const CMSGPACK_CASES: CorpusCase[] = [
   },
   pack('unpack nil inside', 'local a, b, c = cmsgpack.unpack(cmsgpack.pack(1, nil, 3)) return {a, tostring(b), c}'),
   pack('unpack truncated', "return cmsgpack.unpack('\\205\\1')"),
+  pack('unpack truncated array and map', "return {pcall(cmsgpack.unpack, '\\146\\1'), pcall(cmsgpack.unpack, '\\203\\1\\2')}"),
   pack('unpack bin is refused', "return cmsgpack.unpack('\\196\\1a')"),
   pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
   pack('unpack empty', "return {cmsgpack.unpack('')}"),

@@ -49,6 +49,10 @@ export const SCRIPT_CASES: CorpusCase[] = [
   script('binary length', 'return #ARGV[1]', [], [], [{ hex: 'ff00c3e2' }]),
   // number arguments
   script('number args %.17g', "redis.call('SET', 'n', 0.1) return redis.call('GET', 'n')"),
+  script(
+    'number args %.17g round ties to even',
+    "redis.call('SET', 'n', 2^-25) redis.call('ZADD', 'z', 2^-25, 'm') return {redis.call('GET', 'n'), redis.call('ZSCORE', 'z', 'm'), {double = 2^-25}}",
+  ),
   script('integer args', "redis.call('SET', 'n', 42) return redis.call('GET', 'n')"),
   script(
     'negative and big args',

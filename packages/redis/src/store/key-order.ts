@@ -1,0 +1,90 @@
+/**
+ * The keys of a keyspace in the order they were created, for SCAN. Each key gets a
+ * sequence number when it is created; a SCAN cursor is the sequence number to go on from,
+ * so deleting keys never shifts the ones after them: every key present for a whole scan is
+ * returned (Redis's guarantee), keys created during it come last, and a deleted and
+ * re-created key counts as new. Redis's own cursor walks its hash table (seeded randomly at
+ * server start), so its order cannot be reproduced; this order is the keys' creation order.
+ */
+export class KeyOrder {
+  /** Keys by position; deleted ones are holes until the next compaction. */
+  private keys: (string | undefined)[] = []
+  /** Sequence number of each position, ascending. */
+  private seqs: number[] = []
+  private readonly seqOf = new Map<string, number>()
+  private nextSeq = 1
+  private holes = 0
+
+  /** Records a key that was just created (a no-op for a key already there). */
+  add(key: string): void {
+    if (this.seqOf.has(key)) return
+    const seq = this.nextSeq++
+    this.seqOf.set(key, seq)
+    this.keys.push(key)
+    this.seqs.push(seq)
+  }
+
+  /** Forgets a deleted key. */
+  remove(key: string): void {
+    const seq = this.seqOf.get(key)
+    if (seq === undefined) return
+    this.seqOf.delete(key)
+    this.keys[this.lowerBound(seq)] = undefined
+    this.holes++
+    if (this.holes > 64 && this.holes > this.seqOf.size) this.compact()
+  }
+
+  clear(): void {
+    this.keys = []
+    this.seqs = []
+    this.seqOf.clear()
+    this.holes = 0
+  }
+
+  /**
+   * Up to `count` keys from `cursor` (0: the start) and the cursor to go on from, 0 when
+   * the scan is complete.
+   */
+  page(cursor: number, count: number): { keys: string[]; next: number } {
+    const out: string[] = []
+    let i = this.lowerBound(cursor)
+    let visited = 0
+    for (; i < this.keys.length && visited < count; i++) {
+      const k = this.keys[i]
+      if (k === undefined) continue
+      out.push(k)
+      visited++
+    }
+    // holes after the last key returned do not keep the scan going
+    while (i < this.keys.length && this.keys[i] === undefined) i++
+    return { keys: out, next: i < this.keys.length ? (this.seqs[i] as number) : 0 }
+  }
+
+  // --- internal ---
+
+  /** First position whose sequence number is ≥ seq. */
+  private lowerBound(seq: number): number {
+    let lo = 0
+    let hi = this.seqs.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((this.seqs[mid] as number) < seq) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  private compact(): void {
+    const keys: string[] = []
+    const seqs: number[] = []
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]
+      if (k === undefined) continue
+      keys.push(k)
+      seqs.push(this.seqs[i] as number)
+    }
+    this.keys = keys
+    this.seqs = seqs
+    this.holes = 0
+  }
+}

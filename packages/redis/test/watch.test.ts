@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { createRedisScripting, memoryStore, type RedisConnection, type RedisScripting } from '../src/index.js'
+import { type Normal, normalise } from './differential.js'
+import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+
+/** Two clients: `a` watches and runs a transaction, `b` writes in between. */
+interface Pair {
+  a(...argv: string[]): Promise<Normal>
+  b(...argv: string[]): Promise<Normal>
+}
+
+const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
+  'another client writes the key': async ({ a, b }) => [
+    await b('SET', 'k', '1'),
+    await a('WATCH', 'k'),
+    await b('SET', 'k', '2'),
+    await a('MULTI'),
+    await a('INCR', 'n'),
+    await a('EXEC'),
+    await a('GET', 'n'),
+  ],
+  "another client's script writes the key": async ({ a, b }) => [
+    await a('WATCH', 'k'),
+    await b('EVAL', "return redis.call('RPUSH', KEYS[1], 'x')", '1', 'k'),
+    await a('MULTI'),
+    await a('GET', 'n'),
+    await a('EXEC'),
+  ],
+  'another client writes the key after MULTI': async ({ a, b }) => [
+    await b('HSET', 'h', 'f', '1'),
+    await a('WATCH', 'h', 'other'),
+    await a('MULTI'),
+    await a('HGET', 'h', 'f'),
+    await b('HINCRBY', 'h', 'f', '1'),
+    await a('EXEC'),
+  ],
+  'another client writes other keys and reads the watched one': async ({ a, b }) => [
+    await b('SET', 'k', '1'),
+    await a('WATCH', 'k'),
+    await b('SET', 'x', '2'),
+    await b('GET', 'k'),
+    await b('EVAL', "return redis.call('GET', KEYS[1])", '1', 'k'),
+    await a('MULTI'),
+    await a('GET', 'k'),
+    await a('EXEC'),
+  ],
+  'the watched key expires before EXEC': async ({ a, b }) => [
+    await b('SET', 'k', '1', 'PX', '30'),
+    await a('WATCH', 'k'),
+    await new Promise<null>((r) => setTimeout(() => r(null), 120)),
+    await a('MULTI'),
+    await a('SET', 'k', '3'),
+    await a('EXEC'),
+    await a('GET', 'k'),
+  ],
+}
+
+describe.skipIf(!hasRedisServer)('WATCH across two connections, against redis-server 7.0', () => {
+  let real: RealRedis
+  let redis: RedisScripting
+
+  beforeAll(async () => {
+    real = await startRedis()
+    redis = await createRedisScripting({ store: memoryStore() })
+  })
+
+  afterAll(async () => {
+    await redis?.close()
+    await real?.stop()
+  })
+
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    it(name, async () => {
+      await real.client.call('FLUSHALL')
+      await redis.command(['FLUSHALL'])
+      const [ra, rb] = [new Redis({ port: real.port, host: '127.0.0.1' }), new Redis({ port: real.port, host: '127.0.0.1' })]
+      const onReal =
+        (c: Redis) =>
+        async (...argv: string[]) => {
+          try {
+            return normalise(await c.call(argv[0] as string, ...argv.slice(1)))
+          } catch (e) {
+            return { error: (e as Error).message }
+          }
+        }
+      const onPolyhost =
+        (c: RedisConnection) =>
+        async (...argv: string[]) => {
+          try {
+            return normalise(await c.command(argv))
+          } catch (e) {
+            return { error: (e as Error).message }
+          }
+        }
+      try {
+        const want = await scenario({ a: onReal(ra), b: onReal(rb) })
+        const got = await scenario({ a: onPolyhost(redis.connection()), b: onPolyhost(redis.connection()) })
+        expect(got).toEqual(want)
+        // the scenarios are built so that redis-server aborts EXEC at least in these
+        if (name.startsWith('another client writes the key') || name.includes('script') || name.includes('expires')) {
+          expect(want).toContain(null)
+        }
+      } finally {
+        ra.disconnect()
+        rb.disconnect()
+      }
+    })
+  }
+})
