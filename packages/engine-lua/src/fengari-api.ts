@@ -1,7 +1,6 @@
 import { FENGARI_PATCHES, FENGARI_SUBSTITUTES } from './fengari-guards.js'
 import { loadPatchedFengari } from './fengari-loader.js'
 import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
-import { SPEED_PATCHES } from './fengari-speed.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
 import type { NumberMode } from './number-runtime.js'
@@ -226,14 +225,10 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   const hit = instances.get(numbers)
   if (hit) return hit
   const guards = new GuardRuntime()
-  const { load, verify } = loadPatchedFengari(
-    [...FENGARI_PATCHES, ...STDLIB_PATCHES, ...SPEED_PATCHES, ...numberPatches(numbers)],
-    guards,
-    {
-      ...FENGARI_SUBSTITUTES,
-      ...numberSubstitutes(numbers),
-    },
-  )
+  const { load, verify } = loadPatchedFengari([...FENGARI_PATCHES, ...STDLIB_PATCHES, ...numberPatches(numbers)], guards, {
+    ...FENGARI_SUBSTITUTES,
+    ...numberSubstitutes(numbers),
+  })
   const lua = load('lua.js') as LuaApi
   const lauxlib = load('lauxlib.js') as LauxApi
   const mod = (file: string, name: keyof LibApi) => (load(file) as Record<string, LuaCFunction>)[name] as LuaCFunction

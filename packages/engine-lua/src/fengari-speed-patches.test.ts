@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runRaw } from '../test/harness.js'
 import { hasNative } from '../test/native-lua.js'
+import { fengari } from './fengari-api.js'
 import { FENGARI_SPEED_PATCHES } from './fengari-speed-patches.js'
 
 /** Calls and returns of every shape: fixed, multiple, varargs, tail calls, pcall, coroutines. */
@@ -26,6 +27,8 @@ for i = 1, #r do r[i] = tostring(r[i]) end
 return table.concat(r, ',')
 `
 
+const original = createRequire(import.meta.url)('fengari') as { to_luastring(s: string, cache?: boolean): Uint8Array }
+
 describe('fengari speed patches', () => {
   it('adjust_top and moveresults pop stack slots without `delete`', () => {
     const require = createRequire(import.meta.url)
@@ -45,5 +48,35 @@ describe('fengari speed patches', () => {
     const native = spawnSync('lua5.3', ['-e', `io.write((function() ${CALLS} end)())`], { encoding: 'utf8' })
     expect(native.status).toBe(0)
     expect(runRaw(CALLS).values).toEqual([native.stdout])
+  })
+
+  it('to_luastring: ASCII, NUL, Latin-1, BMP, astral, lone surrogates, long strings, cached', () => {
+    const corpus = [
+      '',
+      'a',
+      'string.format',
+      '\0',
+      'a\0b',
+      '\x7f',
+      '\x80',
+      'é',
+      'ÿ',
+      '€uro',
+      'x😀y',
+      '\ud83d',
+      '\ude00x',
+      'a\ud800\ud800b',
+      'x'.repeat(100_000),
+      `${'y'.repeat(1000)}é`,
+      'é'.repeat(1000),
+    ]
+    for (const numbers of ['lua53', 'lua51'] as const) {
+      const patched = fengari(numbers).internal.to_luastring
+      for (const s of corpus) {
+        const got = patched(s)
+        expect(got).toBeInstanceOf(Uint8Array)
+        expect([...got]).toEqual([...original.to_luastring(s)])
+      }
+    }
   })
 })
