@@ -9,7 +9,7 @@ export async function fixtureHost(preset: Preset = 'standard'): Promise<Host> {
   const host = await createHost({
     engines: [luaEngine(), jsEngine()],
     policy: preset,
-    limits: { timeoutMs: 2000, instructions: 5_000_000 },
+    limits: { timeoutMs: 10_000, instructions: 5_000_000 },
     pool: { min: 0, max: 4 },
     globals: { order: z.object({ id: z.string(), qty: z.number().int() }).describe('The order at hand') },
     context: z.object({ tenant: z.string() }),

@@ -122,8 +122,12 @@ describe('with BullMQ telemetry (bullmq-otel)', () => {
         .filter((s) => s.instrumentationScope.name === 'bullmq' && s.spanContext().traceId === traceId)
       // BullMQ's add span nests under the enqueue span
       expect(bull.some((s) => s.kind === SpanKind.PRODUCER && parentId(s) === enqueue?.spanContext().spanId)).toBe(true)
-      // BullMQ's process span starts a trace of its own: the job span links to it
-      const process = exporter.getFinishedSpans().find((s) => s.instrumentationScope.name === 'bullmq' && s.name === `process ${name}`)
+      // BullMQ's process span starts a trace of its own: the job span links to it. BullMQ ends it
+      // after the job's completion is stored, so it may finish after the result is read
+      const processSpan = () =>
+        exporter.getFinishedSpans().find((s) => s.instrumentationScope.name === 'bullmq' && s.name === `process ${name}`)
+      await expect.poll(() => processSpan()?.kind).toBe(SpanKind.CONSUMER)
+      const process = processSpan()
       expect(process?.kind).toBe(SpanKind.CONSUMER)
       expect(jobs[0]?.links.map((l) => l.context.spanId)).toEqual([process?.spanContext().spanId])
       expect(jobs[0]?.spanContext().traceId).toBe(traceId)
