@@ -1,24 +1,46 @@
 import { type BuiltinHost, makeStrictNewIndex } from './builtins.js'
 import { slot } from './converter.js'
-import type { LuaState, LuaTable } from './fengari-api.js'
+import type { LuaState, LuaTable, TValue } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
+
+/** fengari's table entry: the table's `strong` map holds them by key hash, linked in insertion order. */
+interface Entry {
+  key: TValue
+  value: TValue
+  p: Entry | undefined
+  n: Entry | undefined
+}
 
 /**
  * Pushes a new per-execution environment: a copy of the base's entries, so that the script's
  * `_G` is the whole global table as in Lua 5.3 (`pairs(_G)` lists `print`, `tostring = nil`
  * removes it), with `meta` (environmentMeta) as its metatable. Only references are copied:
  * library tables stay shared (frozen or watched, see lua-state.ts).
+ *
+ * The entries are built as fengari's `add` builds them (distinct key and value slots: the VM
+ * updates a value in place), keyed by the base's own hashes: through `lua_rawset` the copy
+ * cost ~22 µs of a ~65 µs execution, this way ~5 µs. Each entry is charged like any other.
  */
 export function pushEnvironment(host: BuiltinHost, L: LuaState, base: LuaTable, meta: LuaTable | null): LuaTable {
-  const { lua, internal } = host.f
-  lua.lua_createtable(L, 0, base.strong.size + 8)
-  const env = slot(L, -1).value as LuaTable
-  lua.lua_checkstack(L, 2)
-  for (const { key, value } of base.strong.values()) {
-    L.stack[L.top++] = new internal.TValue(key.type, key.value)
-    L.stack[L.top++] = new internal.TValue(value.type, value.value)
-    lua.lua_rawset(L, -3)
+  const { lua, internal, guards } = host.f
+  lua.lua_createtable(L, 0, 0)
+  const env = slot(L, -1).value as LuaTable & { f: Entry | undefined; l: Entry | undefined; flags: number }
+  let prev: Entry | undefined
+  for (const [hash, e] of base.strong) {
+    guards.entry()
+    const entry: Entry = {
+      key: new internal.TValue(e.key.type, e.key.value),
+      value: new internal.TValue(e.value.type, e.value.value),
+      p: prev,
+      n: undefined,
+    }
+    if (prev) prev.n = entry
+    else env.f = entry
+    env.strong.set(hash, entry)
+    prev = entry
   }
+  env.l = prev
+  env.flags = 0 // new keys: the metamethod-absence cache is invalid (the table may become a metatable)
   env.metatable = meta
   return env
 }
