@@ -145,6 +145,11 @@ describe('errors', () => {
     expect(e.line).toBe(3)
     expect(e.scriptStack).toMatch(/t\.lua:3:/)
     expect(e.scriptStack).not.toMatch(/\[C\]|\.js|node_modules/)
+    // through host functions (error, a gsub callback): their frames are dropped too
+    const viaHost = (await lua('local function f() error("boom") end\nstring.gsub("a", "a", f)').catch(
+      (x: unknown) => x,
+    )) as ScriptRuntimeError
+    expect(viaHost.scriptStack).toBe('stack traceback:\n\tt.lua:1: in function <t.lua:1>\n\tt.lua:2: in main chunk')
   })
 
   it('error values that are tables arrive as `thrown`', async () => {
