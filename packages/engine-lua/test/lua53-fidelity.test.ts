@@ -110,3 +110,23 @@ describe.skipIf(!hasNative('lua5.3'))('Lua 5.3 fidelity: the same programs here 
     expect(normalize(here.logs.map((l) => l.message).join('\n'))).toBe(normalize(native.stdout))
   })
 })
+
+describe.skipIf(!hasNative('lua5.1'))("the 'lua51' mode's main thread answers as lua5.1", () => {
+  it('coroutine.running is nil on the main thread, yield there is refused', async () => {
+    const host = await createHost({ engines: [luaEngine({ numbers: 'lua51' })], policy: 'minimal' })
+    const source = `
+      print(coroutine.running())
+      print(type(coroutine.wrap(function() return coroutine.running() end)()))
+      print(pcall(coroutine.yield))`
+    const dir = mkdtempSync(join(tmpdir(), 'polyhost-fidelity51-'))
+    try {
+      writeFileSync(join(dir, 'x.lua'), source)
+      const native = spawnSync('lua5.1', ['x.lua'], { cwd: dir, encoding: 'utf8' })
+      const here = await host.execute({ language: 'lua', source, name: 'x.lua' })
+      expect(here.logs.map((l) => l.message).join('\n')).toBe(native.stdout.trimEnd())
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await host.close()
+    }
+  })
+})
