@@ -84,16 +84,24 @@ export function makeWrite(host: BuiltinHost): LuaCFunction {
   }
 }
 
-/** `collectgarbage([opt])`: fengari has no GC interface; "count" reports the accounted KiB. */
+/** `collectgarbage([opt [, arg]])` options, in C Lua's order. */
+const GC_OPTIONS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', 'setstepmul', 'isrunning'] as const
+
+/**
+ * `collectgarbage([opt [, arg]])`: fengari has no GC interface. Options are checked as C Lua
+ * checks them (`collectgarbage{}` is a "bad argument"); "count" reports the accounted KiB,
+ * the others answer what an idle C Lua collector answers.
+ */
 export function makeCollectGarbage(host: BuiltinHost): LuaCFunction {
-  const { lua } = host.f
+  const { lua, lauxlib, internal } = host.f
+  const options = GC_OPTIONS.map((o) => internal.to_luastring(o))
   return (L) => {
-    const opt = lua.lua_type(L, 1) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(L, 1)) : 'collect'
-    if (opt === 'count') {
-      lua.lua_pushnumber(L, host.current(L).meter.accountedBytes() / 1024)
-      return 1
-    }
-    lua.lua_pushinteger(L, 0)
+    const opt = GC_OPTIONS[lauxlib.luaL_checkoption(L, 1, 'collect', options)]
+    lauxlib.luaL_optinteger(L, 2, 0)
+    if (opt === 'count') lua.lua_pushnumber(L, host.current(L).meter.accountedBytes() / 1024)
+    else if (opt === 'step') lua.lua_pushboolean(L, false)
+    else if (opt === 'isrunning') lua.lua_pushboolean(L, true)
+    else lua.lua_pushinteger(L, opt === 'setpause' || opt === 'setstepmul' ? 200 : 0)
     return 1
   }
 }
@@ -175,18 +183,25 @@ export function makeOs(host: BuiltinHost, original: { time: LuaCFunction; date: 
   }
 }
 
-/** `debug.traceback([msg [, level]])` of script frames. */
+/**
+ * `debug.traceback([thread,] [msg [, level]])` as C Lua's db_traceback: a non-string message
+ * is returned untouched; the level defaults to 1 for the running thread, 0 for another.
+ * A thread a script can name is one of its own coroutines (or its main thread).
+ */
 export function makeTraceback(host: BuiltinHost): LuaCFunction {
   const { lua, lauxlib } = host.f
   return (L) => {
-    const t = lua.lua_type(L, 1)
-    if (t !== lua.LUA_TNONE && t !== lua.LUA_TNIL && t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) {
-      lua.lua_settop(L, 1)
+    const threaded = lua.lua_type(L, 1) === lua.LUA_TTHREAD
+    const L1 = threaded ? (lua.lua_tothread(L, 1) as LuaState) : L
+    const arg = threaded ? 1 : 0
+    const t = lua.lua_type(L, arg + 1)
+    if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER && t !== lua.LUA_TNONE && t !== lua.LUA_TNIL) {
+      lua.lua_pushvalue(L, arg + 1)
       return 1
     }
-    const msg = t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER ? lua.lua_tolstring(L, 1) : null
-    const level = lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : 1
-    lauxlib.luaL_traceback(L, L, msg, level)
+    const msg = t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER ? lua.lua_tolstring(L, arg + 1) : null
+    const level = lauxlib.luaL_optinteger(L, arg + 2, L1 === L ? 1 : 0)
+    lauxlib.luaL_traceback(L, L1, msg, level)
     return 1
   }
 }

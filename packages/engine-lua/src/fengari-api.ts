@@ -78,6 +78,8 @@ export interface GlobalState {
   id_counter: number
   /** Ids given to JS functions (light C functions) the first time they are printed. */
   ids: WeakMap<object, number>
+  /** The closure cache (a Polyhost patch: per state, emptied for every execution). */
+  closures: WeakMap<object, WeakRef<object>>
 }
 
 /** A function callable from Lua: receives the state, returns the number of results. */
@@ -139,6 +141,7 @@ export interface LuaApi {
   lua_pushnil(L: LuaState): void
   lua_pushnumber(L: LuaState, n: number): void
   lua_pushstring(L: LuaState, s: LuaString | string): LuaString
+  lua_pushthread(L: LuaState): boolean
   lua_pushvalue(L: LuaState, idx: number): void
   lua_rawequal(L: LuaState, a: number, b: number): boolean
   lua_rawget(L: LuaState, idx: number): number
@@ -180,6 +183,7 @@ export interface LauxApi {
   luaL_checktype(L: LuaState, arg: number, t: number): void
   luaL_checkstring(L: LuaState, arg: number): LuaString
   luaL_optinteger(L: LuaState, arg: number, def: number): number
+  luaL_checkoption(L: LuaState, arg: number, def: string | null, lst: readonly LuaString[]): number
   luaL_checkstack(L: LuaState, n: number, msg: string | null): void
   luaL_len(L: LuaState, idx: number): number
   luaL_where(L: LuaState, level: number): void

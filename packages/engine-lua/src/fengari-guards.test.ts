@@ -1,6 +1,8 @@
 import type { LimitExceededError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
 import { makeExecution, runRaw } from '../test/harness.js'
+import { LuaCompiler } from './compiler.js'
+import { slot } from './converter.js'
 import { fengari, type LuaTable } from './fengari-api.js'
 import { FENGARI_PATCHES } from './fengari-guards.js'
 import { loadPatchedFengari } from './fengari-loader.js'
@@ -131,8 +133,24 @@ describe('fengari guards', () => {
     ).toEqual([40])
   })
 
-  it('prototypes never cache closures (a shared prototype must not hand one state’s closure to another)', () => {
-    expect(runRaw('local function mk() return function() end end return mk() == mk()').values).toEqual([false])
+  it('closures are cached as in C Lua 5.3 (f() == f() unless an upvalue is fresh), in the state and not the prototype', () => {
+    expect(runRaw('local function mk() return function() return math end end return mk() == mk()').values).toEqual([true])
+    const loop = 'local a = {} for i = 1, 3 do a[i] = function() return i end end return a[1] == a[2], a[1]() + a[2]() + a[3]()'
+    expect(runRaw(loop).values).toEqual([false, 6])
+    // one compiled prototype, two states: each state makes (and caches) its own closure
+    const f = fengari()
+    const compiler = new LuaCompiler(f)
+    const proto = compiler.compile('local function mk() return function() return 1 end end return mk(), mk()', 'shared.lua')
+    const made = [f.lauxlib.luaL_newstate(), f.lauxlib.luaL_newstate()].map((L) => {
+      compiler.instantiate(L, proto)
+      f.lua.lua_callk(L, 0, 2, 0, null)
+      return [slot(L, 1).value, slot(L, 2).value]
+    })
+    expect(made[0]?.[0]).toBe(made[0]?.[1])
+    expect(made[1]?.[0]).toBe(made[1]?.[1])
+    expect(made[0]?.[0]).not.toBe(made[1]?.[0])
+    const inner = proto.p[0]?.p[0] as { cache?: unknown } | undefined
+    expect(inner?.cache).toBeNull()
   })
 
   it('pattern matching counts steps: a backtracking bomb trips the instruction limit', () => {

@@ -145,16 +145,30 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     replace: "    __polyhost.switchTo(from, L);\n    L.nny = oldnny;  /* restore 'nny' */",
   },
   {
-    file: 'lvm.js',
-    why: "isolation: the closure cache in a shared prototype would hand one state's closure to another",
-    find: '    let c = p.cache;\n    if (c !== null) {',
-    replace: '    let c = null;  /* closure cache disabled */\n    if (c !== null) {',
+    file: 'lstate.js',
+    why: 'isolation: the closure cache lives in the state (reset for every execution), not in the prototype every state shares',
+    find: '        this.ids = new WeakMap();\n',
+    replace:
+      '        this.ids = new WeakMap();\n        this.closures = new WeakMap();  /* Proto -> WeakRef of the last closure made of it */\n',
   },
   {
     file: 'lvm.js',
-    why: 'isolation: never store closures in (shared) prototypes',
+    why: "isolation: a closure is reused (C Lua 5.3's cache: `f() == f()` for a closure without fresh upvalues) only from its own state's cache",
+    find: 'const getcached = function(p, encup, stack, base) {\n    let c = p.cache;',
+    replace:
+      'const getcached = function(L, p, encup, stack, base) {\n    let r = L.l_G.closures.get(p);\n    let c = r === undefined ? null : r.deref() || null;',
+  },
+  {
+    file: 'lvm.js',
+    why: 'isolation: see above (the call site passes the state)',
+    find: '                let ncl = getcached(p, cl.upvals, L.stack, base);',
+    replace: '                let ncl = getcached(L, p, cl.upvals, L.stack, base);',
+  },
+  {
+    file: 'lvm.js',
+    why: "memory: the cache holds its closure weakly, as C Lua's collector clears Proto.cache: a closure the script dropped (and what its upvalues hold) is never kept alive unaccounted",
     find: '    p.cache = ncl;  /* save it on cache for reuse */',
-    replace: '',
+    replace: "    L.l_G.closures.set(p, new WeakRef(ncl));  /* in the state's cache, weakly */",
   },
   // --- builtins that run long without hooks ------------------------------------------------
   {

@@ -33,6 +33,12 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     replace: '        return resume_error(L, "C stack overflow", nargs);',
   },
   {
+    file: 'ldebug.js',
+    why: 'wording: tracebacks and messages name a host function\'s frame "[C]" in Lua 5.3 ("[C]: in function \'pcall\'")',
+    find: '        ar.source = to_luastring("=[JS]", true);',
+    replace: '        ar.source = to_luastring("=[C]", true);',
+  },
+  {
     file: 'lparser.js',
     why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
     find: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',

@@ -1,14 +1,15 @@
 import type { EngineEnvironment, ModuleDefinition } from '@polyhost/core/engine'
 import type { SecurityManager } from '@polyhost/core/engine'
 import { installBridges } from './bridge-functions.js'
-import { type BuiltinHost, makeStrictNewIndex, raise } from './builtins.js'
+import { type BuiltinHost, raise } from './builtins.js'
 import type { LuaCompiler } from './compiler.js'
 import { LUA_NULL, LuaConverter, slot } from './converter.js'
+import { environmentMeta, pushEnvironment } from './environment.js'
 import type { Fengari, LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
 import type { RunContext } from './run-context.js'
-import { buildSandbox, type SandboxTables } from './sandbox.js'
+import { buildSandbox, LOADED_REGISTRY_KEY, type SandboxTables } from './sandbox.js'
 
 /** What every state of one engine shares. */
 export interface StateDeps {
@@ -26,7 +27,6 @@ export interface StateDeps {
 const T_TABLE = 5
 /** Base globals that `package.loaded` holds under their own names, as in Lua 5.3. */
 const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'os', 'io', 'debug']
-const REG_ENV_META = { key: 'polyhost.envmeta' }
 
 /**
  * One pooled fengari state set up to its baseline: the policy's sandbox in a frozen base
@@ -93,7 +93,7 @@ export class LuaSandbox implements BuiltinHost {
     this.arrayMetaTable = slot(L, -1).value as LuaTable
     this.arrayMetaTable.polyhost = FROZEN
     lua.lua_pop(L, 1)
-    this.makeEnvMeta(baseIdx)
+    this.envMeta = environmentMeta(this, L, baseIdx, this.security.policy.protectGlobals)
     this.bridgesVersion = deps.env.bridges.version
     this.bridgeNames = this.withBaseOpen(() => installBridges(this, baseIdx, deps.env.bridges.visible(this.security)))
     lua.lua_settop(L, 0)
@@ -165,17 +165,10 @@ export class LuaSandbox implements BuiltinHost {
 
   // --- pool lifecycle ---
 
-  /**
-   * Pushes a new per-execution environment whose metatable falls back to the base. Kept
-   * by reference on the JS side (not in the registry: registry churn costs more than the run).
-   */
+  /** Pushes a new per-execution environment (environment.ts); kept by reference, not in the registry. */
   pushNewEnv(): void {
-    const { lua } = this.f
-    const L = this.L
-    lua.lua_createtable(L, 0, 8)
-    const env = slot(L, -1).value as LuaTable
-    env.metatable = this.envMeta
-    lua.lua_pushvalue(L, -1)
+    const env = pushEnvironment(this, this.L, this.tables.base, this.envMeta)
+    this.f.lua.lua_pushvalue(this.L, -1)
     this.rawSetField(-2, '_G')
     this.env = env
     this.loaded = undefined
@@ -207,8 +200,8 @@ export class LuaSandbox implements BuiltinHost {
     const { lua } = this.f
     const L = this.L
     lua.lua_settop(L, 0)
-    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
-    lua.lua_getfield(L, 1, '__index')
+    lua.lua_pushnil(L)
+    this.pushTable(L, this.tables.base)
     this.bridgeNames = this.withBaseOpen(() => {
       for (const name of this.bridgeNames) {
         lua.lua_pushnil(L)
@@ -229,6 +222,8 @@ export class LuaSandbox implements BuiltinHost {
     this.run = undefined
     this.converter.clear()
     lua.lua_settop(L, 0)
+    // the cache's closures reach the finished execution's globals: an idle state must not keep them
+    L.l_G.closures = new WeakMap()
     this.env = undefined
     this.loaded = undefined
     this.preload = undefined
@@ -275,24 +270,6 @@ export class LuaSandbox implements BuiltinHost {
     }
   }
 
-  private makeEnvMeta(baseIdx: number): void {
-    const { lua } = this.f
-    const L = this.L
-    lua.lua_createtable(L, 0, 3)
-    lua.lua_pushvalue(L, baseIdx)
-    lua.lua_setfield(L, -2, '__index')
-    lua.lua_pushboolean(L, false)
-    lua.lua_setfield(L, -2, '__metatable')
-    if (this.security.policy.protectGlobals) {
-      lua.lua_pushvalue(L, baseIdx)
-      lua.lua_pushcclosure(L, makeStrictNewIndex(this), 1)
-      lua.lua_setfield(L, -2, '__newindex')
-    }
-    this.envMeta = slot(L, -1).value as LuaTable
-    this.envMeta.polyhost = FROZEN
-    lua.lua_rawsetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
-  }
-
   private withBaseOpen<T>(fn: () => T): T {
     const base = this.tables.base
     base.polyhost = undefined
@@ -317,10 +294,14 @@ export class LuaSandbox implements BuiltinHost {
       L.stack[L.top++] = new internal.TValue(val.type, val.value)
       lua.lua_rawset(L, -3)
     }
+    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, LOADED_REGISTRY_KEY)
+    lua.lua_pushvalue(L, -2)
+    lua.lua_setfield(L, -2, name)
+    lua.lua_pop(L, 1)
     fresh.polyhost = this.security.policy.readOnlyBuiltins ? FROZEN : ({ frozen: false, dirty: false } satisfies TableGuard)
     lib.table = fresh
-    lua.lua_rawgetp(L, lua.LUA_REGISTRYINDEX, REG_ENV_META)
-    lua.lua_getfield(L, -1, '__index')
+    lua.lua_pushnil(L)
+    this.pushTable(L, this.tables.base)
     this.withBaseOpen(() => {
       lua.lua_pushvalue(L, -3)
       lua.lua_setfield(L, -2, name)

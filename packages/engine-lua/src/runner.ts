@@ -45,6 +45,8 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
   // addresses (tostring) must not count what earlier executions on this state allocated
   L.l_G.id_counter = addressBase()
   L.l_G.ids = new WeakMap()
+  // closures are reused only within the execution that made them
+  L.l_G.closures = new WeakMap()
   meter.attach()
   try {
     lua.lua_settop(L, 0)

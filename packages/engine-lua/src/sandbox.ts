@@ -4,6 +4,7 @@ import { slot } from './converter.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
+import { makeMainThreadCoroutine } from './main-thread.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
 const BASE_FUNCTIONS = [
@@ -31,6 +32,10 @@ const LIBRARIES = ['string', 'table', 'math', 'utf8', 'coroutine'] as const
 /** Risky names are allowed only when the policy lists them, not because their parent is allowed. */
 const RIDX_GLOBALS = 2
 const RISKY = new Set(['string.dump', 'debug.traceback', 'eval', 'binaryChunks', 'debug'])
+/** Tables C Lua's `package.loaded` holds besides `_G` (only those the policy opened are there). */
+const LOADED_NAMES = [...LIBRARIES, 'os', 'io', 'debug']
+/** The registry field lauxlib searches for function names (LUA_LOADED_TABLE). */
+export const LOADED_REGISTRY_KEY = '_LOADED'
 
 /** What a freshly built sandbox consists of. */
 export interface SandboxTables {
@@ -117,6 +122,11 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
       if (allows(security, 'math.random')) setFn('random', random)
       if (allows(security, 'math.randomseed')) setFn('randomseed', randomseed)
     }
+    if (name === 'coroutine') {
+      for (const [member, fn] of Object.entries(makeMainThreadCoroutine(host))) {
+        if (allows(security, `coroutine.${member}`)) setFn(member, fn)
+      }
+    }
     libraries.set(name, slot(L, -1).value as LuaTable)
     lua.lua_setfield(L, baseIdx, name)
     lua.lua_pop(L, 1)
@@ -152,11 +162,30 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
     lua.lua_setfield(L, baseIdx, 'debug')
   }
   if (host.f.numbers === 'lua51') installLua51Names(host, L, baseIdx, libraries, (name) => allows(security, name))
+  registerLoaded(host, L, baseIdx)
   frozen.push(base)
   return { base, libraries, frozen }
 }
 
 // --- internal ---
+
+/**
+ * The registry's `_LOADED` (package.loaded in C Lua) with the base as `_G` and the library
+ * tables: luaL_argerror and luaL_traceback name a C function by finding it there ("bad
+ * argument #1 to 'string.rep'", "in function 'pcall'"); without it they said '?'. Scripts
+ * never reach the registry; restoring a library table updates its entry (lua-state.ts).
+ */
+function registerLoaded(host: BuiltinHost, L: LuaState, baseIdx: number): void {
+  const { lua } = host.f
+  lua.lua_createtable(L, 0, LOADED_NAMES.length + 1)
+  lua.lua_pushvalue(L, baseIdx)
+  lua.lua_setfield(L, -2, '_G')
+  for (const name of LOADED_NAMES) {
+    if (lua.lua_getfield(L, baseIdx, name) === lua.LUA_TTABLE) lua.lua_setfield(L, -2, name)
+    else lua.lua_pop(L, 1)
+  }
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, LOADED_REGISTRY_KEY)
+}
 
 function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: SecurityManager, frozen: LuaTable[]): void {
   const { lua } = host.f

@@ -145,6 +145,11 @@ describe('errors', () => {
     expect(e.line).toBe(3)
     expect(e.scriptStack).toMatch(/t\.lua:3:/)
     expect(e.scriptStack).not.toMatch(/\[C\]|\.js|node_modules/)
+    // through host functions (error, a gsub callback): their frames are dropped too
+    const viaHost = (await lua('local function f() error("boom") end\nstring.gsub("a", "a", f)').catch(
+      (x: unknown) => x,
+    )) as ScriptRuntimeError
+    expect(viaHost.scriptStack).toBe('stack traceback:\n\tt.lua:1: in function <t.lua:1>\n\tt.lua:2: in main chunk')
   })
 
   it('error values that are tables arrive as `thrown`', async () => {
@@ -261,12 +266,21 @@ describe('determinism and logs', () => {
 })
 
 describe('init option', () => {
-  it('helpers defined by the init script are visible and read-only', async () => {
+  it('helpers defined by the init script are visible to every script; removing one changes only that execution', async () => {
     host = await createHost({ engines: [luaEngine({ init: 'function greet(n) return "hi " .. n end' })] })
-    const r = await host.execute({
-      language: 'lua',
-      source: 'local ok = pcall(function() rawset(getmetatable(_ENV) or {}, "x", 1) end) greet = nil return greet("a")',
-    })
+    const removed = await host.execute({ language: 'lua', source: 'greet = nil return greet == nil, rawget(_G, "greet") == nil' })
+    expect(removed.values).toEqual([true, true])
+    const r = await host.execute({ language: 'lua', source: 'return greet("a")' })
     expect(r.value).toBe('hi a')
+  })
+
+  it('a metatable the init script gives the base applies to every execution’s globals', async () => {
+    const init = 'setmetatable(_ENV, {__index = function(_, n) error("nonexistent global " .. n, 2) end})'
+    host = await createHost({ engines: [luaEngine({ init })], policy: { preset: 'standard', globals: { protect: true } } })
+    await expect(host.execute({ language: 'lua', source: 'return nope', name: 'g.lua' })).rejects.toThrow(
+      'g.lua:1: nonexistent global nope',
+    )
+    await expect(host.execute({ language: 'lua', source: 'x = 1', name: 'g.lua' })).rejects.toThrow("undeclared global 'x'")
+    expect((await host.execute({ language: 'lua', source: 'return getmetatable(_G), type(print)' })).values).toEqual([false, 'function'])
   })
 })

@@ -17,12 +17,13 @@ let recorded = []
 const lauxlibShim = {
   ...lauxlib,
   luaL_loadstring: (L, s) => {
-    recorded.push(decoder.decode(s))
+    recorded.push({ source: decoder.decode(s) })
     return lauxlib.luaL_loadstring(L, s)
   },
-  luaL_loadbuffer: (L, s, ...rest) => {
-    recorded.push(decoder.decode(s))
-    return lauxlib.luaL_loadbuffer(L, s, ...rest)
+  // a chunk name such as "@db.lua" is kept: some chunks match it in their own tracebacks
+  luaL_loadbuffer: (L, s, size, name) => {
+    recorded.push({ source: decoder.decode(s), name: typeof name === 'string' ? name : name && decoder.decode(name) })
+    return lauxlib.luaL_loadbuffer(L, s, size, name)
   },
 }
 const only = process.argv[2]
@@ -57,7 +58,7 @@ for (const file of readdirSync(dir)
       rawPass = false
     }
     const ms = Math.round(performance.now() - started)
-    for (const [i, source] of recorded.entries()) out.push({ id: recorded.length > 1 ? `${id} #${i + 1}` : id, source, rawPass, ms })
+    for (const [i, chunk] of recorded.entries()) out.push({ id: recorded.length > 1 ? `${id} #${i + 1}` : id, ...chunk, rawPass, ms })
   }
 }
 process.stdout.write(JSON.stringify(out))
