@@ -5,6 +5,7 @@ import { GUEST_SETUP } from './guest-setup.js'
 import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { JsState, type StateOptions } from './js-state.js'
+import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
 import { type SnapshotStore, shapeOf } from './snapshot-store.js'
 import { globalPointer, StateSnapshot } from './state-snapshot.js'
@@ -15,11 +16,6 @@ import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
  * state up ~25 times slower than the release one (tens of seconds on a loaded machine).
  */
 const SETUP_TIMEOUT_MS = 60_000
-/**
- * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
- * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
- */
-const KNOWN_REALMS = new Set<string>()
 
 /**
  * Builds a state at its baseline under the environment's current policy and bridges: a
@@ -71,7 +67,7 @@ function setup(state: JsState): void {
   const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
   const log = state.baseFunction('log', (s) => (level, message) => s.calls.log(level, message))
   const entropy = state.baseFunction('entropy', (s) => () => s.ctx.newNumber(entropy53()))
-  const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: [...KNOWN_REALMS] }))
+  const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: knownRealms(opts.wasm.pinnedBuild) }))
   let helpers: QuickJSHandle
   try {
     helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
@@ -83,7 +79,7 @@ function setup(state: JsState): void {
   helpers.dispose()
   // promise reactions queued by the discovery of intrinsics: none may be left for a script
   runtime.executePendingJobs().dispose()
-  learnRealm(state)
+  reportRealm(state)
   state.calls.installBridges(opts.env.bridges.visible(security))
   if (opts.initScript) runInit(state, opts.initScript)
   state.call('lockdown').dispose()
@@ -128,13 +124,12 @@ function adopt(
   return state
 }
 
-/** Remembers a realm shape whose discovery found nothing beyond its walk and probes. */
-function learnRealm(state: JsState): void {
+/** Reports the state's discovery of intrinsics, so later states may skip its factory calls. */
+function reportRealm(state: JsState): void {
   const json = state.call('intrinsicsJson').consume((h) => state.ctx.getString(h))
   const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
-  if (!r.full) return
-  if (r.extra === 0) KNOWN_REALMS.add(r.signature)
-  else state.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
+  learnRealm(r)
+  if (r.extra > 0) state.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
 }
 
 function runInit(state: JsState, source: string): void {
