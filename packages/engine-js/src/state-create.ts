@@ -8,7 +8,7 @@ import { JsState, type StateOptions } from './js-state.js'
 import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
 import { type SnapshotStore, shapeOf } from './snapshot-store.js'
-import { globalPointer, StateSnapshot } from './state-snapshot.js'
+import { globalPointer, type HostMaker, StateSnapshot } from './state-snapshot.js'
 import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
 
 /**
@@ -27,13 +27,29 @@ const SETUP_TIMEOUT_MS = 60_000
 export async function createState(opts: StateOptions, store?: SnapshotStore): Promise<JsState> {
   const shape = shapeOf(opts.env, opts.initScript)
   const snapshot = store?.get(shape)
-  if (snapshot) {
-    const instance = await instantiate(opts)
-    const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
-    if (store) store.restored++
-    return state
-  }
+  if (snapshot && store) return restore(snapshot, opts, store)
   const due = store?.due(shape) ?? false
+  let made: Awaited<ReturnType<typeof setUpNew>>
+  try {
+    made = await setUpNew(opts, due)
+  } catch (e) {
+    if (due) store?.abandon(shape)
+    throw e
+  }
+  const { state, reference } = made
+  const taken = reference ? snapshotOf(state, reference) : undefined
+  store?.record(shape, taken, due)
+  if (!taken || !store) return state
+  // the diff read every page of the template's memory, which makes all 16 MiB resident on
+  // kernels that back a read of an untouched page with memory: a copy holds only its pages
+  state.destroy()
+  return restore(taken, opts, store)
+}
+
+// --- internal ---
+
+/** A new instance, set up in full; with `reference`, a second one that runs nothing. */
+async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsState; reference: WasmInstance | undefined }> {
   // the reference for the snapshot's diff: an instance started the same way that runs nothing
   const [instance, reference] = await Promise.all([instantiate(opts), due ? instantiate(opts) : undefined])
   const runtime = instance.module.newRuntime()
@@ -47,11 +63,20 @@ export async function createState(opts: StateOptions, store?: SnapshotStore): Pr
     else runtime.dispose()
     throw e
   }
-  store?.record(shape, reference ? snapshotOf(state, reference) : undefined, due)
-  return state
+  return { state, reference }
 }
 
-// --- internal ---
+// Host function makers live at module level: a snapshot keeps its makers, and a closure made
+// inside set-up would keep set-up's scope (the template's context, instance and memory).
+const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
+const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
+
+async function restore(snapshot: StateSnapshot<JsState>, opts: StateOptions, store: SnapshotStore): Promise<JsState> {
+  const instance = await instantiate(opts)
+  const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
+  store.restored++
+  return state
+}
 
 function instantiate(opts: StateOptions): Promise<WasmInstance> {
   const mem = opts.env.security.policy.limits.memoryBytes
@@ -65,8 +90,8 @@ function setup(state: JsState): void {
   state.meter.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
   state.evalFn = ctx.getProp(ctx.global, 'eval')
   const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
-  const log = state.baseFunction('log', (s) => (level, message) => s.calls.log(level, message))
-  const entropy = state.baseFunction('entropy', (s) => () => s.ctx.newNumber(entropy53()))
+  const log = state.baseFunction('log', LOG)
+  const entropy = state.baseFunction('entropy', ENTROPY)
   const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: knownRealms(opts.wasm.pinnedBuild) }))
   let helpers: QuickJSHandle
   try {
