@@ -27,7 +27,6 @@ import { assertPlugin, ManagedEngine } from './plugin.js'
 import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
 import { ConverterRegistry } from './values/converters.js'
 import { DEFAULT_MAX_DEPTH } from './values/guard.js'
-import { startWorkerIsolation } from './worker/worker-engine.js'
 
 export interface HostStats {
   /** `execute` and `run` calls that ran or failed to compile. */
@@ -131,9 +130,10 @@ export class Host {
     const logger = this.logger
     const created: ManagedEngine[] = []
     // isolation 'worker': engines run in worker threads; the host gets a forwarding engine per plugin
+    // (loaded only then: an inline host never needs the worker machinery)
     const inWorkers =
       this.options.isolation === 'worker'
-        ? await startWorkerIsolation({
+        ? await (await import('./worker/worker-engine.js')).startWorkerIsolation({
             plugins: this.plugins,
             workers: this.options.workers,
             worker: this.options.worker,

@@ -10,6 +10,7 @@ import {
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { JsState } from './js-state.js'
 import { readGuestString } from './converter.js'
+import type { HostMaker } from './state-snapshot.js'
 
 type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
 
@@ -46,14 +47,7 @@ export class GuestCalls {
       try {
         for (const m of list) {
           const path = m.path
-          this.state
-            .baseFunction(
-              m.method,
-              (s) =>
-                (...args) =>
-                  s.calls.callBridge(path, args),
-            )
-            .consume((fn) => ctx.setProp(obj, m.method, fn))
+          this.state.baseFunction(m.method, bridgeMethod(path)).consume((fn) => ctx.setProp(obj, m.method, fn))
         }
         ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
       } catch (e) {
@@ -226,4 +220,15 @@ function invalidReturn(path: string, e: unknown): unknown {
   if (isFatal(e)) return e
   const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
   return new BridgeError(`${path}: invalid return value: ${message}`, path)
+}
+
+/**
+ * A bridge method's host function maker. Made here, outside any method, so that it holds
+ * the path alone: a snapshot keeps its makers, and a closure made in `installBridges` would
+ * keep that call's scope (the template state's context, instance and memory) alive with it.
+ */
+function bridgeMethod(path: string): HostMaker<JsState> {
+  return (s) =>
+    (...args) =>
+      s.calls.callBridge(path, args)
 }

@@ -17,6 +17,8 @@ interface Entry {
   snapshot: StateSnapshot<JsState> | undefined
   /** The shape cannot be copied faithfully: every state of it runs the whole set-up. */
   refused: boolean
+  /** A set-up being snapshotted now: states made meanwhile do not take another. */
+  taking: boolean
 }
 
 /**
@@ -44,25 +46,36 @@ export class SnapshotStore {
     return this.entries.get(shape)?.snapshot
   }
 
-  /** Whether the next full set-up of this shape should be snapshotted. */
+  /**
+   * Whether the next full set-up of this shape should be snapshotted; a true answer holds
+   * until `record`, so concurrent set-ups (a pool warming up) do not each take one.
+   */
   due(shape: string): boolean {
     const e = this.entry(shape)
-    return !e.refused && e.snapshot === undefined && e.setups >= SETUPS_BEFORE_SNAPSHOT
+    const due = !e.refused && !e.taking && e.snapshot === undefined && e.setups >= SETUPS_BEFORE_SNAPSHOT
+    if (due) e.taking = true
+    return due
   }
 
   /** Counts a full set-up of this shape and keeps its snapshot, or notes that it had none. */
   record(shape: string, snapshot: StateSnapshot<JsState> | undefined, attempted: boolean): void {
     const e = this.entry(shape)
     e.setups++
+    if (attempted) e.taking = false
     if (snapshot) e.snapshot = snapshot
     else if (attempted) e.refused = true
+  }
+
+  /** A set-up `due` answered for failed: the next one may take the snapshot. */
+  abandon(shape: string): void {
+    this.entry(shape).taking = false
   }
 
   // --- internal ---
 
   private entry(shape: string): Entry {
     let e = this.entries.get(shape)
-    if (!e) this.entries.set(shape, (e = { setups: 0, snapshot: undefined, refused: false }))
+    if (!e) this.entries.set(shape, (e = { setups: 0, snapshot: undefined, refused: false, taking: false }))
     return e
   }
 }

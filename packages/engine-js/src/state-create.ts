@@ -5,9 +5,10 @@ import { GUEST_SETUP } from './guest-setup.js'
 import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { JsState, type StateOptions } from './js-state.js'
+import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
 import { type SnapshotStore, shapeOf } from './snapshot-store.js'
-import { globalPointer, StateSnapshot } from './state-snapshot.js'
+import { globalPointer, type HostMaker, StateSnapshot } from './state-snapshot.js'
 import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
 
 /**
@@ -15,11 +16,6 @@ import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
  * state up ~25 times slower than the release one (tens of seconds on a loaded machine).
  */
 const SETUP_TIMEOUT_MS = 60_000
-/**
- * Realm shapes (per process) whose intrinsics the walk and syntax probes find in full, shown
- * once by the discovery's factory calls (see guest-intrinsics): later states skip the calls.
- */
-const KNOWN_REALMS = new Set<string>()
 
 /**
  * Builds a state at its baseline under the environment's current policy and bridges: a
@@ -31,13 +27,29 @@ const KNOWN_REALMS = new Set<string>()
 export async function createState(opts: StateOptions, store?: SnapshotStore): Promise<JsState> {
   const shape = shapeOf(opts.env, opts.initScript)
   const snapshot = store?.get(shape)
-  if (snapshot) {
-    const instance = await instantiate(opts)
-    const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
-    if (store) store.restored++
-    return state
-  }
+  if (snapshot && store) return restore(snapshot, opts, store)
   const due = store?.due(shape) ?? false
+  let made: Awaited<ReturnType<typeof setUpNew>>
+  try {
+    made = await setUpNew(opts, due)
+  } catch (e) {
+    if (due) store?.abandon(shape)
+    throw e
+  }
+  const { state, reference } = made
+  const taken = reference ? snapshotOf(state, reference) : undefined
+  store?.record(shape, taken, due)
+  if (!taken || !store) return state
+  // the diff read every page of the template's memory, which makes all 16 MiB resident on
+  // kernels that back a read of an untouched page with memory: a copy holds only its pages
+  state.destroy()
+  return restore(taken, opts, store)
+}
+
+// --- internal ---
+
+/** A new instance, set up in full; with `reference`, a second one that runs nothing. */
+async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsState; reference: WasmInstance | undefined }> {
   // the reference for the snapshot's diff: an instance started the same way that runs nothing
   const [instance, reference] = await Promise.all([instantiate(opts), due ? instantiate(opts) : undefined])
   const runtime = instance.module.newRuntime()
@@ -51,11 +63,20 @@ export async function createState(opts: StateOptions, store?: SnapshotStore): Pr
     else runtime.dispose()
     throw e
   }
-  store?.record(shape, reference ? snapshotOf(state, reference) : undefined, due)
-  return state
+  return { state, reference }
 }
 
-// --- internal ---
+// Host function makers live at module level: a snapshot keeps its makers, and a closure made
+// inside set-up would keep set-up's scope (the template's context, instance and memory).
+const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
+const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
+
+async function restore(snapshot: StateSnapshot<JsState>, opts: StateOptions, store: SnapshotStore): Promise<JsState> {
+  const instance = await instantiate(opts)
+  const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
+  store.restored++
+  return state
+}
 
 function instantiate(opts: StateOptions): Promise<WasmInstance> {
   const mem = opts.env.security.policy.limits.memoryBytes
@@ -69,9 +90,9 @@ function setup(state: JsState): void {
   state.meter.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
   state.evalFn = ctx.getProp(ctx.global, 'eval')
   const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
-  const log = state.baseFunction('log', (s) => (level, message) => s.calls.log(level, message))
-  const entropy = state.baseFunction('entropy', (s) => () => s.ctx.newNumber(entropy53()))
-  const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: [...KNOWN_REALMS] }))
+  const log = state.baseFunction('log', LOG)
+  const entropy = state.baseFunction('entropy', ENTROPY)
+  const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: knownRealms(opts.wasm.pinnedBuild) }))
   let helpers: QuickJSHandle
   try {
     helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
@@ -83,7 +104,7 @@ function setup(state: JsState): void {
   helpers.dispose()
   // promise reactions queued by the discovery of intrinsics: none may be left for a script
   runtime.executePendingJobs().dispose()
-  learnRealm(state)
+  reportRealm(state)
   state.calls.installBridges(opts.env.bridges.visible(security))
   if (opts.initScript) runInit(state, opts.initScript)
   state.call('lockdown').dispose()
@@ -128,13 +149,12 @@ function adopt(
   return state
 }
 
-/** Remembers a realm shape whose discovery found nothing beyond its walk and probes. */
-function learnRealm(state: JsState): void {
+/** Reports the state's discovery of intrinsics, so later states may skip its factory calls. */
+function reportRealm(state: JsState): void {
   const json = state.call('intrinsicsJson').consume((h) => state.ctx.getString(h))
   const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
-  if (!r.full) return
-  if (r.extra === 0) KNOWN_REALMS.add(r.signature)
-  else state.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
+  learnRealm(r)
+  if (r.extra > 0) state.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
 }
 
 function runInit(state: JsState, source: string): void {

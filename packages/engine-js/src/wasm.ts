@@ -41,6 +41,11 @@ export class WasmLoader {
 
   constructor(private readonly options: WasmOptions = {}) {}
 
+  /** Whether this loader runs the QuickJS build the package pins and loads by default. */
+  get pinnedBuild(): boolean {
+    return this.options.variant === undefined
+  }
+
   /** Identifies the variant: loaders of one variant lay out their memory alike. */
   get variantKey(): object {
     return this.options.variant ?? DEFAULT_VARIANT
