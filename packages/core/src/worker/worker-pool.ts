@@ -6,7 +6,8 @@ import { EngineCrashedError, EngineNotFoundError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
 import { backoffKey, KillBackoff } from './kill-backoff.js'
-import { type HandleConfig, type Job, type Landed, WorkerHandle, WorkerLostError } from './worker-handle.js'
+import { type Job, type Landed, WorkerLostError } from './flight.js'
+import { type HandleConfig, WorkerHandle } from './worker-handle.js'
 
 export interface WorkerPoolConfig extends Omit<HandleConfig, 'onGone' | 'entry' | 'execArgv'> {
   readonly count: number

@@ -1,0 +1,72 @@
+import type { SecurityManager } from '@polyhost/security'
+import type { BridgeRegistry } from './bridges.js'
+import type { CompiledScript, ExecutionResult } from './contracts.js'
+import type { DeclaredGlobals } from './declared-globals.js'
+import { EngineCrashedError, PolyhostError } from './errors.js'
+import { Execution } from './execution.js'
+import { checkCapabilities, freezeContext } from './host-checks.js'
+import type { RunOptions } from './host-options.js'
+import type { HostCounters } from './host-stats.js'
+import type { ManagedEngine } from './plugin.js'
+
+/** What a run needs of its host, read when the run starts. */
+export interface RunContext {
+  /** The policy in force when the run starts. */
+  readonly security: SecurityManager
+  readonly bridges: BridgeRegistry
+  readonly declared: DeclaredGlobals
+  readonly counters: HostCounters
+  /** Executions under way, so that a close past its drain timeout can cancel them. */
+  readonly live: Set<Execution>
+}
+
+/**
+ * Runs a compiled script once: checks the run's limits, globals and context, assembles the
+ * Execution, has the engine run it and counts the outcome. The error is the execution's fatal
+ * error when it has one (an engine may report a later symptom), and a non-Polyhost error is
+ * an EngineCrashedError naming the engine.
+ */
+export async function runScript(
+  ctx: RunContext,
+  engine: ManagedEngine,
+  script: CompiledScript,
+  hit: boolean,
+  req: RunOptions,
+): Promise<ExecutionResult> {
+  const security = ctx.security
+  const limits = security.limitsFor(req.limits)
+  // the policy's own limits were checked against every plugin when it was set
+  if (req.limits !== undefined) checkCapabilities(engine.plugin, limits)
+  if (!ctx.declared.empty) ctx.declared.check(req.globals, req.context)
+  const context = freezeContext(req.context)
+  const tenant = req.tenant ?? (typeof context.tenant === 'string' ? context.tenant : undefined)
+  const execution = new Execution({
+    engine: engine.plugin.id,
+    language: script.language,
+    scriptName: script.name,
+    tenant,
+    context,
+    limits,
+    bridges: ctx.bridges,
+    security,
+    compileCacheHit: hit,
+    signal: req.signal,
+  })
+  ctx.counters.executions++
+  ctx.live.add(execution)
+  try {
+    const result = await engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
+    // an engine that swallowed a fatal error must not turn it into a success
+    if (execution.fatal) throw execution.fatal
+    return result
+  } catch (e) {
+    const err = execution.fatal ?? e
+    ctx.counters.failed(err)
+    if (err instanceof PolyhostError) throw err
+    throw new EngineCrashedError(`engine '${engine.plugin.id}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
+  } finally {
+    ctx.live.delete(execution)
+    execution.dispose()
+  }
+}
+
