@@ -2,12 +2,13 @@ import type { SecurityManager } from '@polyhost/security'
 import type { BridgeRegistry } from './bridges.js'
 import type { CompiledScript, ExecutionResult } from './contracts.js'
 import type { DeclaredGlobals } from './declared-globals.js'
-import { EngineCrashedError, PolyhostError } from './errors.js'
+import { BridgeError, EngineCrashedError, PolyhostError, ScriptRuntimeError } from './errors.js'
 import { Execution } from './execution.js'
 import { checkCapabilities, freezeContext } from './host-checks.js'
 import type { RunOptions } from './host-options.js'
 import type { HostCounters } from './host-stats.js'
 import type { ManagedEngine } from './plugin.js'
+import { hostErrorText } from './sanitize.js'
 
 /** What a run needs of its host, read when the run starts. */
 export interface RunContext {
@@ -60,7 +61,7 @@ export async function runScript(
     if (execution.fatal) throw execution.fatal
     return result
   } catch (e) {
-    const err = execution.fatal ?? e
+    const err = execution.fatal ?? asBridgeError(e, execution)
     ctx.counters.failed(err)
     if (err instanceof PolyhostError) throw err
     throw new EngineCrashedError(`engine '${engine.plugin.id}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
@@ -70,3 +71,30 @@ export async function runScript(
   }
 }
 
+// --- internal ---
+
+/**
+ * A script that did not catch a bridge failure ends with the engine's ScriptRuntimeError for
+ * the error the bridge threw into it. The host reports that as the BridgeError it is, in every
+ * engine and mode alike: the method's `path`, the handler's error as `cause`, the script
+ * position kept. Recognised by its text: the script saw the failure's message (an engine may
+ * prefix the error class, `Error: `, and the position, `name.lua:3: `), and a script that
+ * caught it and threw its own error ends with another text.
+ */
+function asBridgeError(e: unknown, execution: Execution): unknown {
+  const failure = execution.bridgeFailure
+  if (!failure || !(e instanceof ScriptRuntimeError)) return e
+  const seen = hostErrorText(failure.error)
+  if (!seen || stripPrefixes(e.message, e.scriptName) !== seen) return e
+  const cause = failure.error instanceof BridgeError && failure.error.cause !== undefined ? failure.error.cause : failure.error
+  return new BridgeError(e.message, failure.path, { cause, scriptName: e.scriptName, line: e.line, column: e.column })
+}
+
+/** The message without an error-class prefix (`TypeError: `) and a position prefix (`name:3: `). */
+function stripPrefixes(message: string, scriptName: string): string {
+  const text = message.replace(/^[A-Za-z]*Error: /, '')
+  const at = `${scriptName}:`
+  if (!text.startsWith(at)) return text
+  const rest = /^\d+: /.exec(text.slice(at.length))
+  return rest ? text.slice(at.length + rest[0].length) : text
+}

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
-import { BridgeError, CancelledError } from '../errors.js'
+import { BridgeError, CancelledError, ConversionError } from '../errors.js'
 import { hostErrorText } from '../sanitize.js'
 import { checkCrossing } from './crossing.js'
 import { type Flight, shipLogs } from './flight.js'
@@ -56,7 +56,7 @@ export class BridgeServer {
     try {
       this.replyPort.postMessage(full(reply))
     } catch (e) {
-      this.replyPort.postMessage(full({ k: 'error', error: encodeError(uncloneable(m.path, e), TO_WORKER) }))
+      this.replyPort.postMessage(full({ k: 'error', error: encodeError(uncloneable(m.path, e, f), TO_WORKER) }))
     }
     Atomics.add(this.slot, 0, 1)
     Atomics.notify(this.slot, 0)
@@ -79,11 +79,20 @@ export class BridgeServer {
     try {
       this.send(full(r))
     } catch (e) {
-      this.send(full({ k: 'error', error: encodeError(uncloneable(path, e), TO_WORKER) }))
+      this.send(full({ k: 'error', error: encodeError(uncloneable(path, e, f), TO_WORKER) }))
     }
   }
 }
 
-function uncloneable(path: string, e: unknown): Error {
-  return new BridgeError(`${path}: the result cannot be passed to the script's worker (${hostErrorText(e)})`, path)
+/**
+ * A result structured clone refuses (a function, symbol, class instance...) is a result the
+ * script cannot receive, worded as inline engines word a result they cannot convert: a
+ * BridgeError `invalid return value` whose cause is the ConversionError. It is recorded on the
+ * execution, so that if the script lets it escape the host reports that BridgeError.
+ */
+function uncloneable(path: string, e: unknown, f: Flight | undefined): Error {
+  const reason = new ConversionError('$', `the value cannot be passed to the script's worker (${hostErrorText(e)})`)
+  const error = new BridgeError(`${path}: invalid return value: ${reason.message}`, path, { cause: reason })
+  f?.execution.noteBridgeFailure(path, error)
+  return error
 }
