@@ -81,11 +81,12 @@ export function guestConversions(G: any) {
   }
   const plain = (v: unknown, max: number) => plainValues([v], 1, 0, max)
 
-  return {
-    /** Forgets this execution's tags (reset: earlier values are unreachable). */
-    untag() {
-      tagged = false
-    },
+  /** Forgets this execution's tags (reset: earlier values are unreachable). */
+  const untag = () => {
+    tagged = false
+  }
+  // the host's conversion helpers, handed out with the setup's own
+  const helpers = {
     parse(s: string) {
       return parse(s)
     },
@@ -166,4 +167,5 @@ export function guestConversions(G: any) {
       }
     },
   }
+  return { untag, helpers }
 }

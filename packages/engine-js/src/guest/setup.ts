@@ -261,19 +261,6 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
       }
       return clean && isExtensible(G)
     },
-    parse: conversions.parse,
-    plainJson: conversions.plainJson,
-    kind: conversions.kind,
-    keysJson: conversions.keysJson,
-    mapObject: conversions.mapObject,
-    bytes: conversions.bytes,
-    newBytes: conversions.newBytes,
-    newDate: conversions.newDate,
-    dateMs: conversions.dateMs,
-    className: conversions.className,
-    tag: conversions.tag,
-    tagOf: conversions.tagOf,
-    error: conversions.error,
-    describe: conversions.describe,
+    ...conversions.helpers,
   })
 }
