@@ -8,6 +8,7 @@ import { limitsArea } from './areas/limits.js'
 import { logsArea } from './areas/logs.js'
 import { modulesArea } from './areas/modules.js'
 import { parityArea } from './areas/parity.js'
+import { parityErrorsArea } from './areas/parity-errors.js'
 import { poolArea } from './areas/pool.js'
 import { recursionDepthArea } from './areas/recursion-depth.js'
 import { tenantsArea } from './areas/tenants.js'
@@ -32,4 +33,5 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   recursionDepthArea,
   arrayShapeArea,
   parityArea,
+  parityErrorsArea,
 ]

@@ -55,17 +55,30 @@ export class SecurityViolationError extends PolyhostError {
   readonly code = 'E_SECURITY'
 }
 
-/** A bridge call failed: bad arguments, a throwing handler, or a bad registration. */
+/**
+ * A bridge call failed: bad arguments, a throwing handler, a result the script cannot
+ * receive, or a bad registration. When the script does not catch the failure, the host gets
+ * this error with the handler's error as `cause` and the script position (`scriptName`,
+ * `line`, `column`) of the uncaught error.
+ */
 export class BridgeError extends PolyhostError {
   override readonly name = 'BridgeError'
   readonly code = 'E_BRIDGE'
+  // declared, not initialised: present only on an uncaught failure (no undefined own fields)
+  declare readonly scriptName?: string
+  declare readonly line?: number
+  declare readonly column?: number
   constructor(
     message: string,
     /** `'kv.get'`, or the bridge name for registration errors. */
     readonly path: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; scriptName?: string | undefined; line?: number | undefined; column?: number | undefined },
   ) {
-    super(message, options)
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    const at = this as { scriptName?: string; line?: number; column?: number }
+    if (options?.scriptName !== undefined) at.scriptName = options.scriptName
+    if (options?.line !== undefined) at.line = options.line
+    if (options?.column !== undefined) at.column = options.column
   }
 }
 

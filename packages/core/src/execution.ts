@@ -40,6 +40,7 @@ export class Execution {
   /** Set by the engine: peak bytes accounted to this execution. */
   memoryBytes = 0
   private fatalError: Error | undefined
+  private lastBridgeFailure: { readonly path: string; readonly error: unknown } | undefined
   // The controller, its timer and the caller-signal listener cost several microseconds, more
   // than a small script: they are made on first use of `signal` (async waits, bridge ctx).
   // Synchronous code is bounded by `check()` and the engines' own deadline checks.
@@ -169,10 +170,34 @@ export class Execution {
    */
   callBridge(path: string, args: readonly unknown[], refuseAsync?: string): unknown {
     this.countCall()
-    const out = this.callerScope
-      ? this.callerScope.runInAsyncScope(invokeBridge, undefined, this, path, args, refuseAsync)
-      : invokeBridge(this, path, args, refuseAsync)
-    return out instanceof Promise ? this.race(out) : out
+    let out: unknown
+    try {
+      out = this.callerScope
+        ? this.callerScope.runInAsyncScope(invokeBridge, undefined, this, path, args, refuseAsync)
+        : invokeBridge(this, path, args, refuseAsync)
+    } catch (e) {
+      this.noteBridgeFailure(path, e)
+      throw e
+    }
+    if (!(out instanceof Promise)) return out
+    return this.race(out).catch((e: unknown) => {
+      this.noteBridgeFailure(path, e)
+      throw e
+    })
+  }
+
+  /**
+   * Records a bridge call that failed into the script (bad arguments, a throwing handler, a
+   * result the script cannot receive): if the script lets that error escape, the host reports
+   * it as the BridgeError it is (see `bridgeFailure`). Fatal errors are not bridge failures.
+   */
+  noteBridgeFailure(path: string, error: unknown): void {
+    if (!isFatal(error)) this.lastBridgeFailure = { path, error }
+  }
+
+  /** The last bridge call that failed into the script, if any. */
+  get bridgeFailure(): { readonly path: string; readonly error: unknown } | undefined {
+    return this.lastBridgeFailure
   }
 
   /**

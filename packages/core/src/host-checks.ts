@@ -2,10 +2,35 @@ import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits } from '@poly
 import type { EnginePlugin } from './contracts.js'
 import { InvalidArgumentError, LimitExceededError } from './errors.js'
 import type { HostOptions } from './host-options.js'
+import { DEFAULT_MAX_DEPTH } from './values/guard.js'
 import { deepFreeze } from './values/safe-object.js'
 
 // Checks and small helpers of Host (host.ts): what a host refuses before it runs anything,
 // and how it waits for running work when it closes.
+
+/** Checks `createHost`'s options before any plugin is awaited; returns the resolved `maxDepth`. */
+export function checkHostOptions(options: HostOptions): number {
+  if (!options || typeof options !== 'object') throw new InvalidArgumentError('createHost: options are required')
+  if (!Array.isArray(options.engines) || options.engines.length === 0) {
+    throw new InvalidArgumentError('createHost: engines must be a non-empty array of engine plugins')
+  }
+  if (options.isolation !== undefined && options.isolation !== 'inline' && options.isolation !== 'worker') {
+    throw new InvalidArgumentError(`createHost: isolation '${String(options.isolation)}' is not available; use 'inline' or 'worker'`)
+  }
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new InvalidArgumentError('createHost: maxDepth must be a positive integer')
+  return maxDepth
+}
+
+/** Refuses two engines with one id, and a policy limit any engine cannot enforce. */
+export function checkPlugins(plugins: readonly EnginePlugin[], limits: ResolvedLimits): void {
+  const ids = new Set<string>()
+  for (const p of plugins) {
+    if (ids.has(p.id)) throw new InvalidArgumentError(`createHost: two engines have id '${p.id}'`)
+    ids.add(p.id)
+    checkCapabilities(p, limits)
+  }
+}
 
 /** Refuses a limit the engine cannot enforce (never silently weaker than configured). */
 export function checkCapabilities(plugin: EnginePlugin, limits: ResolvedLimits): void {

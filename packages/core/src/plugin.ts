@@ -82,9 +82,13 @@ export async function loadEngine(specifier: string, options?: unknown): Promise<
 /**
  * Lifecycle guard around a ScriptEngine: closed once (concurrent and repeated `close()`
  * share one), and any use after close throws ClosedError. Engines need not re-implement it.
+ * It also counts the compiles and executions the host asked for, so `stats()` reports them
+ * the same way for every engine, inline or in worker threads.
  */
 export class ManagedEngine implements ScriptEngine {
   private closing: Promise<void> | undefined
+  private compiles = 0
+  private executions = 0
 
   constructor(
     readonly plugin: EnginePlugin,
@@ -98,6 +102,7 @@ export class ManagedEngine implements ScriptEngine {
   // not async functions: a wrapper promise per call is measurable on tiny scripts
   compile(source: SourceText): Promise<CompiledScript> {
     if (this.closing) return Promise.reject(this.closedError())
+    this.compiles++
     try {
       return this.inner.compile(source)
     } catch (e) {
@@ -107,6 +112,7 @@ export class ManagedEngine implements ScriptEngine {
 
   execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
     if (this.closing) return Promise.reject(this.closedError())
+    this.executions++
     try {
       return this.inner.execute(script, request)
     } catch (e) {
@@ -114,8 +120,9 @@ export class ManagedEngine implements ScriptEngine {
     }
   }
 
+  /** The engine's stats, with `compiles` and `executions` as the host asked for them. */
   stats(): EngineStats {
-    return this.inner.stats()
+    return { ...this.inner.stats(), compiles: this.compiles, executions: this.executions }
   }
 
   close(): Promise<void> {

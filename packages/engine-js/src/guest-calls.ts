@@ -158,7 +158,7 @@ export class GuestCalls {
     try {
       return this.state.converter.toGuest(out)
     } catch (e) {
-      return { error: this.guestError(invalidReturn(path, e)) }
+      return { error: this.guestError(this.noted(path, invalidReturn(path, e))) }
     }
   }
 
@@ -175,7 +175,7 @@ export class GuestCalls {
             h = ok ? this.state.converter.toGuest(value) : this.guestError(value)
           } catch (e) {
             ok = false
-            h = this.guestError(invalidReturn(path, e))
+            h = this.guestError(this.noted(path, invalidReturn(path, e)))
           }
           if (ok) d.resolve(h)
           else d.reject(h)
@@ -194,6 +194,12 @@ export class GuestCalls {
     )
     // quickjs-emscripten disposes the returned handle after copying it into the VM
     return d.handle
+  }
+
+  /** Records a result the script cannot receive as the execution's bridge failure (see Execution.noteBridgeFailure). */
+  private noted(path: string, error: unknown): unknown {
+    this.state.execution?.noteBridgeFailure(path, error)
+    return error
   }
 
   private plainError(message: string): QuickJSHandle {
@@ -219,7 +225,7 @@ export class GuestCalls {
 function invalidReturn(path: string, e: unknown): unknown {
   if (isFatal(e)) return e
   const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
-  return new BridgeError(`${path}: invalid return value: ${message}`, path)
+  return new BridgeError(`${path}: invalid return value: ${message}`, path, { cause: e })
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hostErrorText, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
+import { BridgeError, hostErrorText, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
 import { slot } from './converter.js'
 import type { LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
@@ -84,8 +84,13 @@ function pushResult(state: LuaSandbox, L: LuaState, path: string, value: unknown
   } catch (e) {
     failure = e
   }
-  if (failure !== undefined) return fail(state, L, failure, `${path}: invalid return value`)
-  return 1
+  if (failure === undefined) return 1
+  if (isFatal(failure)) return fail(state, L, failure, `${path}: invalid return value`)
+  // a result the script cannot receive is the execution's bridge failure (see Execution.noteBridgeFailure)
+  const message = failure instanceof Error ? hostErrorText(failure) : sanitizeScriptMessage(String(failure))
+  const error = new BridgeError(`${path}: invalid return value: ${message}`, path, { cause: failure })
+  run.execution.noteBridgeFailure(path, error)
+  return fail(state, L, error)
 }
 
 function fail(state: LuaSandbox, L: LuaState, error: unknown, prefix?: string): never {

@@ -1,4 +1,5 @@
 import {
+  BridgeError,
   CancelledError,
   ConversionError,
   createHost,
@@ -62,11 +63,12 @@ describe('bridges', () => {
     expect(r.value).toBe('kv.len: argument 1: expected string, received number')
   })
 
-  it('an uncaught bridge error ends the script with a ScriptRuntimeError carrying its message', async () => {
+  it('an uncaught bridge error ends the script with a BridgeError carrying its message, method and position', async () => {
     await make()
     const e = await lua('kv.fail()').catch((x: unknown) => x)
-    expect(e).toBeInstanceOf(ScriptRuntimeError)
+    expect(e).toBeInstanceOf(BridgeError)
     expect((e as Error).message).toContain('store down')
+    expect(e).toMatchObject({ path: 'kv.fail', line: 1 })
   })
 
   it('an async bridge inside a coroutine is refused with a clear, catchable error; sync ones work', async () => {

@@ -77,7 +77,7 @@ describe('job progress', () => {
 
   it('outside a queued execution job.progress fails with BridgeError', async () => {
     const e = await host.execute({ language: 'lua', source: 'job.progress(5)' }).catch((x) => x)
-    expect(e).toBeInstanceOf(ScriptRuntimeError)
+    expect(e).toBeInstanceOf(BridgeError)
     expect(e.message).toMatch(/job\.progress: only available to an execution run by a ScriptWorker/)
   })
 })

@@ -1,6 +1,13 @@
 import { once } from 'node:events'
 import type { Host } from '@polyhost/core'
-import { CancelledError, InvalidArgumentError, LimitExceededError, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
+import {
+  BridgeError,
+  CancelledError,
+  InvalidArgumentError,
+  LimitExceededError,
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+} from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createScriptQueue,
@@ -111,7 +118,7 @@ describe('retries', () => {
       { attempts: 2 },
     )
     const e = await job.result().catch((x) => x)
-    expect(e).toBeInstanceOf(ScriptRuntimeError)
+    expect(e).toBeInstanceOf(BridgeError)
     expect(e.message).toContain('upstream unavailable (2)')
     expect((await queue.bull.getJob(job.id))?.attemptsMade).toBe(2)
   })

@@ -1,5 +1,5 @@
 import type { Host } from '@polyhost/core'
-import { ScriptRuntimeError } from '@polyhost/core'
+import { BridgeError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker, type ScriptQueue, type ScriptWorker } from '../src/index.js'
 import { connection, testHost, uniqueName } from './support.js'
@@ -45,7 +45,7 @@ describe("RetryableError with isolation: 'worker'", () => {
 
   it('a plain bridge failure is not retried', async () => {
     const job = await queue.enqueue({ script: { language: 'lua', source: 'return flaky.fail()' } }, { attempts: 3 })
-    await expect(job.result({ timeoutMs: 20_000 })).rejects.toBeInstanceOf(ScriptRuntimeError)
+    await expect(job.result({ timeoutMs: 20_000 })).rejects.toBeInstanceOf(BridgeError)
     expect((await queue.bull.getJob(job.id))?.attemptsMade).toBe(1)
   })
 })

@@ -1,4 +1,4 @@
-import { CancelledError, defineBridge, ScriptRuntimeError } from '@polyhost/core'
+import { BridgeError, CancelledError, defineBridge, ScriptRuntimeError } from '@polyhost/core'
 import { failsWith, hostPathIn, test } from '../checks.js'
 import { BridgeProbe } from '../fixtures.js'
 import type { TestKit } from '../kit.js'
@@ -61,13 +61,18 @@ export const bridgesArea: ConformanceArea = {
       },
       ['asyncBridges'],
     ),
-    test('bridges.uncaught', 'an uncaught bridge error ends the execution with a ScriptRuntimeError carrying the message', async (t) => {
-      const { host } = await withBridge(t)
-      const e = await failsWith(t, t.run(host, t.s.callBridge('kv.fail', ['nope-9'])), ScriptRuntimeError)
-      t.expect(e.message).toContain('nope-9')
-      noHostLeak(t, e.message)
-      t.expect((await t.run(host, t.s.callBridge('kv.add', [1, 1]))).value, 'host healthy').toBe(2)
-    }),
+    test(
+      'bridges.uncaught',
+      'an uncaught bridge error ends the execution with a BridgeError carrying the message and the method',
+      async (t) => {
+        const { host } = await withBridge(t)
+        const e = await failsWith(t, t.run(host, t.s.callBridge('kv.fail', ['nope-9'])), BridgeError)
+        t.expect(e.message).toContain('nope-9')
+        t.expect(e.path).toBe('kv.fail')
+        noHostLeak(t, e.message)
+        t.expect((await t.run(host, t.s.callBridge('kv.add', [1, 1]))).value, 'host healthy').toBe(2)
+      },
+    ),
     test('bridges.allowlist', 'methods outside the policy’s bridge allowlist are absent, not merely failing', async (t) => {
       const { host } = await withBridge(t, { policy: { preset: 'standard', bridges: { allow: ['kv.add', 'kv.upper'] } } })
       host.bridges.register(defineBridge({ name: 'other', methods: { ping: { args: [], handler: () => 'pong' } } }))

@@ -75,6 +75,13 @@ export class FakeEngine implements ScriptEngine {
     private readonly pool: StatePool<FakeState>,
   ) {}
 
+  private discarded = 0
+  private readonly pooled = {
+    onDiscard: () => {
+      this.discarded++
+    },
+  }
+
   static async create(env: EngineEnvironment, capabilities: EngineCapabilities, id: string): Promise<FakeEngine> {
     const pool = new StatePool(new FakeStateFactory(env), env.pool)
     await pool.start()
@@ -95,11 +102,11 @@ export class FakeEngine implements ScriptEngine {
   }
 
   execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
-    return runPooled(this.pool, request, (state) => this.run(state, script as FakeCompiled, request))
+    return runPooled(this.pool, request, (state) => this.run(state, script as FakeCompiled, request), this.pooled)
   }
 
   stats(): EngineStats {
-    return { pool: this.pool.stats() }
+    return { pool: this.pool.stats(), discarded: this.discarded }
   }
 
   close(): Promise<void> {

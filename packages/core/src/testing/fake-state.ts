@@ -1,4 +1,5 @@
 import type { EngineEnvironment } from '../contracts.js'
+import { BridgeError, ConversionError, isFatal } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { StateFactory } from '../pool-types.js'
 import { type FakeConverter, FFunction, FRecord, type FValue } from './fake-values.js'
@@ -108,5 +109,18 @@ function callBridge(state: FakeState, path: string, args: FValue[]): FValue | Pr
     path,
     args.map((a) => (a === null ? undefined : converter.toHost(a))),
   )
-  return out instanceof Promise ? out.then((v) => converter.toVM(v)) : converter.toVM(out)
+  // a result the script cannot receive is a bridge failure, as in the real engines
+  const toVM = (v: unknown): FValue => {
+    try {
+      return converter.toVM(v)
+    } catch (e) {
+      // only a value the converter refuses; anything else (a host getter's own error) passes
+      // through unsanitised as before: the fake leaves that for the kit's clauses to catch
+      if (!(e instanceof ConversionError) || isFatal(e)) throw e
+      const error = new BridgeError(`${path}: invalid return value: ${(e as ConversionError).message}`, path, { cause: e })
+      execution.noteBridgeFailure(path, error)
+      throw error
+    }
+  }
+  return out instanceof Promise ? out.then(toVM) : toVM(out)
 }

@@ -120,7 +120,10 @@ const simple = (Class: new (message: string) => Error): ErrorClassCodec => ({ fi
 
 const CORE_CLASSES: Record<string, ErrorClassCodec> = {
   LimitExceededError: { fields: ['limit', 'used', 'max'], rebuild: (_, f) => new LimitExceededError(f.limit, f.used, f.max) },
-  BridgeError: { fields: ['path'], rebuild: (m, f) => new BridgeError(m, f.path) },
+  BridgeError: {
+    fields: ['path', 'scriptName', 'line', 'column'],
+    rebuild: (m, f) => new BridgeError(m, f.path, { scriptName: f.scriptName, line: f.line, column: f.column }),
+  },
   ConversionError: { fields: ['path', 'reason'], rebuild: (_, f) => new ConversionError(f.path, f.reason) },
   ScriptSyntaxError: {
     fields: ['scriptName', 'line', 'column'],

@@ -233,9 +233,8 @@ function enterGate(x: WorkerExecution, security: SecurityManager): Promise<void>
 }
 
 function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {
-  // pool counters only (plain numbers, cheap to clone); engine-specific extras come with `ready`
-  const pool = engines.get(m.engine)?.engine.stats().pool
-  const stats: EngineStats | undefined = pool ? { pool } : undefined
+  const engine = engines.get(m.engine)?.engine
+  const stats = engine ? countersOf(engine.stats()) : undefined
   return {
     t: 'done',
     id: m.id,
@@ -255,7 +254,7 @@ function statsSoon(): void {
   statsTimer = setTimeout(() => {
     statsTimer = undefined
     const stats: Record<string, EngineStats> = {}
-    for (const [id, { engine }] of engines) stats[id] = { pool: engine.stats().pool }
+    for (const [id, { engine }] of engines) stats[id] = countersOf(engine.stats())
     post({ t: 'stats', stats })
   }, 5)
   statsTimer.unref()
@@ -280,4 +279,11 @@ async function close(): Promise<void> {
 
 function epochNow(): number {
   return performance.timeOrigin + performance.now()
+}
+
+/** The pool and the engine's numeric counters (plain numbers, cheap to clone; `discarded`...). */
+function countersOf(stats: EngineStats): EngineStats {
+  const out: Record<string, unknown> = { pool: stats.pool }
+  for (const [k, v] of Object.entries(stats)) if (typeof v === 'number') out[k] = v
+  return out as EngineStats
 }

@@ -6,7 +6,8 @@ import { EngineCrashedError, EngineNotFoundError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
 import { backoffKey, KillBackoff } from './kill-backoff.js'
-import { type HandleConfig, type Job, type Landed, WorkerHandle, WorkerLostError } from './worker-handle.js'
+import { type Job, type Landed, WorkerLostError } from './flight.js'
+import { type HandleConfig, WorkerHandle } from './worker-handle.js'
 
 export interface WorkerPoolConfig extends Omit<HandleConfig, 'onGone' | 'entry' | 'execArgv'> {
   readonly count: number
@@ -35,6 +36,8 @@ export class WorkerPool {
   private readonly backoff = new KillBackoff()
   /** Summed counters of workers that are gone, per engine. */
   private readonly retired: Record<string, Record<string, number>> = {}
+  /** Engine counters (`discarded`...) of workers that are gone. */
+  private readonly retiredCounters: Record<string, Record<string, number>> = {}
   private readonly readySet = new WeakSet<WorkerHandle>()
   private closing: Promise<void> | undefined
   private readonly entry: URL
@@ -129,7 +132,12 @@ export class WorkerPool {
         if (typeof v === 'number') pool[k] = k.endsWith('Max') ? Math.max(pool[k] ?? 0, v) : (pool[k] ?? 0) + v
       }
     }
+    // the engines' own counters (`discarded`...), summed like the pool's; the host's wrapper
+    // adds `compiles` and `executions` as it counted them
+    const counters: Record<string, number> = { ...this.retiredCounters[engine] }
+    for (const s of per) for (const [k, v] of Object.entries(s)) if (typeof v === 'number') counters[k] = (counters[k] ?? 0) + v
     return {
+      ...counters,
       pool: pool as unknown as PoolStats,
       workers: this.slots.length,
       workerRestarts: this.restarts,
@@ -202,6 +210,8 @@ export class WorkerPool {
       for (const [k, v] of Object.entries(p))
         if (typeof v === 'number') sum[k] = k.endsWith('Max') ? Math.max(sum[k] ?? 0, v) : (sum[k] ?? 0) + v
       sum.destroyed = (sum.destroyed ?? 0) + (p.size ?? 0)
+      const counters = (this.retiredCounters[id] ??= {})
+      for (const [k, v] of Object.entries(s)) if (typeof v === 'number') counters[k] = (counters[k] ?? 0) + v
       for (const k of ['size', 'active', 'idle', 'waiting']) sum[k] = (sum[k] ?? 0) - (p[k] ?? 0)
     }
   }

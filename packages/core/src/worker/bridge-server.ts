@@ -1,0 +1,98 @@
+import type { MessagePort } from 'node:worker_threads'
+import { BridgeError, CancelledError, ConversionError } from '../errors.js'
+import { hostErrorText } from '../sanitize.js'
+import { checkCrossing } from './crossing.js'
+import { type Flight, shipLogs } from './flight.js'
+import type { CallMessage, CallOutcome, ToWorker } from './protocol.js'
+import { encodeError } from './wire-errors.js'
+
+/** Errors the host sends a worker leave their causes behind: host error text stays on the host. */
+export const TO_WORKER = { causes: false } as const
+
+/**
+ * Serves a worker's bridge calls on the host thread: runs the handler through the host's
+ * Execution (which meters and checks it), answers a synchronous call on the reply port (the
+ * worker waits on `slot`) and an asynchronous one with a `settle` message. A result that
+ * cannot cross to the worker becomes a BridgeError naming the method.
+ */
+export class BridgeServer {
+  constructor(
+    private readonly replyPort: MessagePort,
+    /** Int32 the worker waits on for a synchronous reply. */
+    private readonly slot: Int32Array,
+    private readonly send: (m: ToWorker) => void,
+    /** Whether the flight still waits for its worker (a late settle is dropped). */
+    private readonly waiting: (f: Flight) => boolean,
+  ) {}
+
+  /** Runs a bridge call for the worker (`f`: its flight, undefined once ended) and answers it. */
+  serve(m: CallMessage, f: Flight | undefined): void {
+    let reply: CallOutcome
+    if (!f) {
+      reply = { k: 'error', error: encodeError(new CancelledError('execution has ended')) }
+    } else {
+      f.bridged = true
+      const x = f.execution
+      // the worker counts script output; handler logs here continue from its count
+      if (m.outputBytes > x.outputBytes) x.outputBytes = m.outputBytes
+      try {
+        const out = x.callBridge(m.path, m.args, m.refuseAsync)
+        if (out instanceof Promise) {
+          reply = { k: 'pending' }
+          out.then(
+            (value) => this.settle(f, m.call, m.path, { k: 'value', value }),
+            (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e, TO_WORKER) }),
+          )
+        } else {
+          checkCrossing(out, x)
+          reply = { k: 'value', value: out }
+        }
+      } catch (e) {
+        reply = { k: 'error', error: encodeError(e, TO_WORKER) }
+      }
+    }
+    const logs = f ? shipLogs(f) : []
+    const full = (r: typeof reply) => ({ call: m.call, reply: { ...r, logs, bridgeCalls: f?.execution.bridgeCalls ?? 0 } })
+    try {
+      this.replyPort.postMessage(full(reply))
+    } catch (e) {
+      this.replyPort.postMessage(full({ k: 'error', error: encodeError(uncloneable(m.path, e, f), TO_WORKER) }))
+    }
+    Atomics.add(this.slot, 0, 1)
+    Atomics.notify(this.slot, 0)
+  }
+
+  // --- internal ---
+
+  /** Sends the outcome of an asynchronous bridge call, unless its execution is gone. */
+  private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
+    if (!this.waiting(f)) return
+    if (r.k === 'value') {
+      try {
+        checkCrossing(r.value, f.execution)
+      } catch (e) {
+        r = { k: 'error', error: encodeError(e, TO_WORKER) }
+      }
+    }
+    const logs = shipLogs(f)
+    const full = (x: typeof r) => ({ t: 'settle', id: f.id, call, reply: { ...x, logs, bridgeCalls: f.execution.bridgeCalls } }) as const
+    try {
+      this.send(full(r))
+    } catch (e) {
+      this.send(full({ k: 'error', error: encodeError(uncloneable(path, e, f), TO_WORKER) }))
+    }
+  }
+}
+
+/**
+ * A result structured clone refuses (a function, symbol, class instance...) is a result the
+ * script cannot receive, worded as inline engines word a result they cannot convert: a
+ * BridgeError `invalid return value` whose cause is the ConversionError. It is recorded on the
+ * execution, so that if the script lets it escape the host reports that BridgeError.
+ */
+function uncloneable(path: string, e: unknown, f: Flight | undefined): Error {
+  const reason = new ConversionError('$', `the value cannot be passed to the script's worker (${hostErrorText(e)})`)
+  const error = new BridgeError(`${path}: invalid return value: ${reason.message}`, path, { cause: reason })
+  f?.execution.noteBridgeFailure(path, error)
+  return error
+}

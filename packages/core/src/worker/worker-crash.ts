@@ -1,0 +1,73 @@
+import type { ResourceLimits } from 'node:worker_threads'
+import { EngineCrashedError, InterruptedError, LimitExceededError } from '../errors.js'
+import type { Execution } from '../execution.js'
+import { type Flight, WorkerLostError } from './flight.js'
+
+// How a worker's end reads for the executions it held: a heap overrun is the memory limit of
+// the execution, a crash is EngineCrashedError, and executions stopped alongside another's
+// overrun may run again (InterruptedError).
+
+/** Records in the host's Execution a fatal error the worker reported, so handler signals abort. */
+export function mirrorFatal(x: Execution, e: Error): void {
+  if (x.fatal) return
+  const limit = (e as { limit?: string }).limit
+  if (e.name === 'LimitExceededError' && limit === 'timeout') x.tripTimeout()
+  else if (e.name === 'LimitExceededError') {
+    const l = e as unknown as { limit: Parameters<Execution['trip']>[0]; used: number; max: number }
+    x.trip(l.limit, l.used, l.max)
+  } else x.abort(e)
+}
+
+/** The error of a worker that stopped answering: its crash, or a plain exit. */
+export function lostError(crash: Error | undefined): Error {
+  return crash ? new EngineCrashedError(`worker crashed: ${crash.message}`) : new EngineCrashedError('worker exited')
+}
+
+/**
+ * The error of an execution on a worker that died on its own (`running` executions were on
+ * it): the heap limit becomes the execution's memory limit, anything else a crash. Either is
+ * mirrored into the execution; its first fatal error wins.
+ */
+export function crashError(crash: Error | undefined, resourceLimits: ResourceLimits, x: Execution, running: number): Error {
+  const e = crash as (Error & { code?: string }) | undefined
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    const heap = (resourceLimits.maxOldGenerationSizeMb ?? 0) * 1024 * 1024
+    const max = x.limits.memoryBytes === false ? heap : x.limits.memoryBytes
+    mirrorFatal(x, new LimitExceededError('memory', heap, max))
+    return x.fatal ?? lostError(crash)
+  }
+  const crashed = new EngineCrashedError(
+    running > 1
+      ? `worker crashed while running ${running} executions: ${e?.message ?? 'exited'}`
+      : `worker crashed: ${e?.message ?? 'exited'}`,
+  )
+  mirrorFatal(x, crashed)
+  return x.fatal ?? crashed
+}
+
+/** The error of an execution stopped only because another one on its worker overran. */
+export function collateral(): Error {
+  return new InterruptedError('the worker was stopped because another execution on it overran its limits; this one may run again')
+}
+
+/** How a worker ended: the execution it was terminated for (if any), its crash, its lost error. */
+export interface WorkerEnd {
+  readonly culprit: number | undefined
+  readonly crash: Error | undefined
+  readonly lost: Error
+  readonly resourceLimits: ResourceLimits
+}
+
+/**
+ * Rejects the callers of the flights a worker held when it ended (those already answered are
+ * skipped): the culprit with its own fatal error, the others as collateral (retryable when
+ * they made no bridge call), or all of them with the crash when the worker died on its own.
+ */
+export function rejectLost(flights: readonly Flight[], end: WorkerEnd): void {
+  for (const f of flights) {
+    if (f.released) continue
+    if (f.id === end.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? end.lost, false, true))
+    else if (end.culprit !== undefined) f.reject(new WorkerLostError(collateral(), !f.bridged))
+    else f.reject(new WorkerLostError(crashError(end.crash, end.resourceLimits, f.execution, flights.length), false))
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The guest's lockdown (SES model): hardens every intrinsic so that a context can be reused
+ * — scripts cannot change anything shared — and moves the baseline globals to a frozen object
+ * on the global object's prototype chain, so that what a script adds is found and deleted
+ * cheaply. `check` is the fingerprint validation proves after each reset. Like setup.ts, this
+ * function never runs on the host: its source text is placed beside the setup (see
+ * guest-setup.ts), which calls it before anything in the realm has changed.
+ */
+
+// biome-ignore-all lint/suspicious/noExplicitAny: guest values are whatever a script makes
+// biome-ignore-all lint/complexity/noArguments: `arguments` is one of the hidden intrinsics
+// biome-ignore-all lint/complexity/useArrowFunction: guest functions keep their kind (names, constructibility, `this`)
+
+/** What lockdown leaves for the setup's reset and per-execution scope. */
+export interface GuestBaseline {
+  /** The global object's own keys after lockdown (undefined, NaN, Infinity...). */
+  baseline: Set<PropertyKey> | undefined
+  /** The frozen object holding the baseline globals, the global object's prototype. */
+  baseProto: object | undefined
+}
+
+/** The lockdown of one context over the intrinsics `discoverIntrinsics` found. */
+export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; probes: (() => unknown)[] }) {
+  const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor, defineProperty } = Object
+  const objectCreate = Object.create,
+    ownKeys = Reflect.ownKeys,
+    apply = Reflect.apply,
+    StringOf = String
+  const ObjectProto = Object.prototype,
+    ErrorProto = Error.prototype
+  const U8 = Uint8Array,
+    TypedArrayProto = getPrototypeOf(Uint8Array.prototype)
+  const SetCtor = Set,
+    setHas = Set.prototype.has,
+    setAdd = Set.prototype.add
+  const state: GuestBaseline = { baseline: undefined, baseProto: undefined }
+  let hardened: Set<unknown>, hardenedList: any[]
+  const overridable = ['constructor', 'toString', 'valueOf', 'toLocaleString']
+  // SES "override mistake" fix: a frozen inherited data property makes assignment on
+  // instances fail; an accessor pair keeps obj.toString = f working for objects below it.
+  const enableOverride = (proto: any, key: PropertyKey) => {
+    const d = getOwnPropertyDescriptor(proto, key)
+    if (!d || !('value' in d) || !d.configurable) return
+    const value = d.value
+    defineProperty(proto, key, {
+      get: function () {
+        return value
+      },
+      set: function (this: any, v: unknown) {
+        if (this === proto) throw new TypeError("Cannot assign to read only property '" + StringOf(key) + "'")
+        defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true })
+      },
+      enumerable: d.enumerable,
+      configurable: false,
+    })
+  }
+  const hidden = (): any[] => [
+    getPrototypeOf(async function () {}),
+    getPrototypeOf(function* () {}),
+    getPrototypeOf(async function* () {}),
+    getPrototypeOf((function* () {})()),
+    getPrototypeOf((async function* () {})()),
+    getPrototypeOf([][Symbol.iterator]()),
+    getPrototypeOf(getPrototypeOf([][Symbol.iterator]())),
+    getPrototypeOf(''[Symbol.iterator]()),
+    getPrototypeOf(new Map()[Symbol.iterator]()),
+    getPrototypeOf(new Set()[Symbol.iterator]()),
+    getPrototypeOf(/x/[Symbol.matchAll]('')),
+    TypedArrayProto,
+    getPrototypeOf(U8),
+    getPrototypeOf(G),
+    (
+      getOwnPropertyDescriptor(
+        (function () {
+          return arguments
+        })(),
+        'callee',
+      ) as PropertyDescriptor
+    ).get,
+  ]
+  const harden = (roots: any[]) => {
+    const seen = new SetCtor()
+    const stack = roots
+    while (stack.length > 0) {
+      const o = stack.pop()
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || o === G) continue
+      if (apply(setHas, seen, [o])) continue
+      apply(setAdd, seen, [o])
+      freeze(o)
+      stack.push(getPrototypeOf(o))
+      for (const k of ownKeys(o)) {
+        const d = getOwnPropertyDescriptor(o, k) as PropertyDescriptor
+        if ('value' in d) stack.push(d.value)
+        else stack.push(d.get, d.set)
+      }
+    }
+    return seen
+  }
+  const lockdown = () => {
+    for (const k of ownKeys(ObjectProto)) enableOverride(ObjectProto, k)
+    const protos = hidden()
+    for (const k of ownKeys(G)) {
+      const v = (getOwnPropertyDescriptor(G, k) as PropertyDescriptor).value
+      if (typeof v === 'function' && v.prototype && typeof v.prototype === 'object') protos.push(v.prototype)
+    }
+    for (const p of protos) {
+      if (p === ObjectProto || p === null || typeof p !== 'object') continue
+      for (const k of overridable) enableOverride(p, k)
+      if (p === ErrorProto || getPrototypeOf(p) === ErrorProto) {
+        enableOverride(p, 'name')
+        enableOverride(p, 'message')
+      }
+    }
+    // Every global the baseline defines moves to a frozen object on the global object's
+    // prototype chain: scripts see the same names, but the global object itself keeps only
+    // what cannot move (undefined, NaN, Infinity), so finding what a script added is cheap.
+    const roots = hidden()
+    const base = objectCreate(getPrototypeOf(G))
+    for (const k of ownKeys(G)) {
+      const d = getOwnPropertyDescriptor(G, k) as PropertyDescriptor
+      if ('value' in d) roots.push(d.value)
+      else roots.push(d.get, d.set)
+      if (d.configurable) {
+        defineProperty(base, k, d)
+        delete G[k]
+      }
+    }
+    roots.push(base)
+    const found = intrinsics.found as any[]
+    for (let i = 0; i < found.length; i++) roots.push(found[i])
+    hardened = harden(roots)
+    hardenedList = [...hardened]
+    intrinsics.found = undefined
+    setPrototypeOf(G, base)
+    state.baseline = new SetCtor(ownKeys(G))
+    state.baseProto = base
+  }
+  // The fingerprint of the intrinsic set: every object lockdown froze is still frozen (what
+  // it holds was frozen with it, so nothing new can hang below), and each syntax probe still
+  // leads to a known intrinsic within two prototype steps (its result and, for generator
+  // objects, the function's own prototype object are new each time).
+  const sealed = () => {
+    for (let i = 0; i < hardenedList.length; i++) if (!isFrozen(hardenedList[i])) return false
+    for (const probe of intrinsics.probes) {
+      let v: any
+      try {
+        v = probe()
+      } catch {
+        continue
+      }
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function')) continue
+      const p = getPrototypeOf(v)
+      if (p !== null && !apply(setHas, hardened, [p]) && !apply(setHas, hardened, [getPrototypeOf(p)])) return false
+    }
+    return true
+  }
+  const check = () =>
+    state.baseline !== undefined &&
+    ownKeys(G).length === state.baseline.size &&
+    getPrototypeOf(G) === state.baseProto &&
+    isExtensible(G) &&
+    sealed()
+
+  return { state, lockdown, check }
+}

@@ -1,0 +1,266 @@
+// Over 250 lines: one closure — every helper shares the intrinsics captured before lockdown.
+/**
+ * The guest half of the sandbox: this function never runs on the host. Its source text
+ * (`guestSetup.toString()`, see guest-setup.ts) is evaluated in each QuickJS context, so it
+ * is written as plain ES2022 that the compiler only strips of types; it must not refer to
+ * anything outside itself but its parameters and the helpers the setup script defines
+ * beside it (`discoverIntrinsics`, `boundArrayBuiltins`, `guestConversions`, `guestLockdown`).
+ * Kept as real source so that the type checker and the linter read it.
+ */
+
+// biome-ignore-all lint/suspicious/noExplicitAny: guest values are whatever a script makes
+// biome-ignore-all lint/complexity/noArguments: the logger reads `arguments` (no rest array per call)
+// biome-ignore-all lint/style/noParameterAssign: the hash mixes in place
+// biome-ignore-all lint/complexity/useArrowFunction: guest functions keep their kind (names, constructibility, `this`)
+
+/** Defined beside the setup by GUEST_INTRINSICS (guest-intrinsics.ts). */
+declare function discoverIntrinsics(
+  G: any,
+  indirectEval: (code: string) => unknown,
+  known: readonly string[],
+): { found: any[] | undefined; probes: (() => unknown)[]; signature: string; full: number; extra: number }
+/** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
+declare function boundArrayBuiltins(G: any, cap: number): void
+/** Defined beside the setup from convert.ts and lockdown.ts. */
+declare function guestConversions(G: any): ReturnType<typeof import('./convert.js').guestConversions>
+declare function guestLockdown(G: any, intrinsics: object): ReturnType<typeof import('./lockdown.js').guestLockdown>
+
+type HostLog = (level: string, line: string) => void
+
+export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number) {
+  const G: any = globalThis
+  const cfg = JSON.parse(configJson)
+  boundArrayBuiltins(G, cfg.arrayCap)
+  // called by name other than eval: an indirect eval, at global scope
+  const indirectEval = G.eval
+  // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
+  const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || [])
+  const conversions = guestConversions(G)
+  const { state: locked, lockdown, check } = guestLockdown(G, intrinsics)
+  const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, defineProperty } = Object
+  const objectKeys = Object.keys
+  const ownKeys = Reflect.ownKeys,
+    apply = Reflect.apply,
+    construct = Reflect.construct
+  const parse = JSON.parse,
+    stringify = JSON.stringify
+  const StringOf = String,
+    imul = Math.imul
+  const ObjectProto = Object.prototype,
+    FunctionProto = Function.prototype
+  const ErrorProto = Error.prototype,
+    isProtoOf = ObjectProto.isPrototypeOf
+  const RealDate = Date,
+    DateProto = Date.prototype,
+    dateString = DateProto.toString
+  const setHas = Set.prototype.has
+  const define = (o: any, k: PropertyKey, value: unknown) =>
+    defineProperty(o, k, { value, writable: true, enumerable: false, configurable: true })
+
+  // --- determinism ---
+  let frozenNow = 0
+  if (cfg.time === 'frozen') {
+    // named Date: `Date.name` reads as the real one's
+    // biome-ignore lint/suspicious/noShadowRestrictedNames: the replacement is the global Date
+    const FrozenDate: any = function Date(...args: any[]) {
+      if (new.target === undefined) return apply(dateString, new RealDate(frozenNow), [])
+      return construct(RealDate, args.length === 0 ? [frozenNow] : args, new.target)
+    }
+    FrozenDate.prototype = DateProto
+    FrozenDate.now = function now() {
+      return frozenNow
+    }
+    FrozenDate.parse = RealDate.parse
+    FrozenDate.UTC = RealDate.UTC
+    define(DateProto, 'constructor', FrozenDate)
+    define(G, 'Date', FrozenDate)
+  }
+  // Math.random never runs on QuickJS's own generator: its state lives in the context and
+  // would carry from one execution (tenant) to the next. Seeded: mulberry32 from the
+  // policy's seed. Otherwise sfc32, its whole state derived from 53 bits of the platform
+  // CSPRNG (hostEntropy) at the first draw of every execution: begin only marks it stale,
+  // so executions that never draw pay nothing.
+  let rng = 0,
+    s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    stale = true
+  if (cfg.random === 'seeded') {
+    define(Math, 'random', function random() {
+      rng = (rng + 0x6d2b79f5) | 0
+      let t = imul(rng ^ (rng >>> 15), rng | 1)
+      t ^= t + imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    })
+  } else {
+    const next32 = () => {
+      const t = (((s0 + s1) | 0) + s3) | 0
+      s3 = (s3 + 1) | 0
+      s0 = s1 ^ (s1 >>> 9)
+      s1 = (s2 + (s2 << 3)) | 0
+      s2 = (s2 << 21) | (s2 >>> 11)
+      s2 = (s2 + t) | 0
+      return t >>> 0
+    }
+    // 53 random bits, like QuickJS's own
+    define(Math, 'random', function random() {
+      if (stale) {
+        reseed(hostEntropy())
+        stale = false
+      }
+      return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992
+    })
+  }
+  // murmur3's finalizer: each state word a different hash of the 53-bit seed
+  const mix = (h: number) => {
+    h = imul(h ^ (h >>> 16), 0x85ebca6b)
+    h = imul(h ^ (h >>> 13), 0xc2b2ae35)
+    return h ^ (h >>> 16)
+  }
+  const reseed = (x: number) => {
+    const lo = x >>> 0,
+      hi = (x / 4294967296) >>> 0
+    s0 = mix(lo)
+    s1 = mix(hi ^ 0x9e3779b9)
+    s2 = mix(lo ^ 0x7f4a7c15)
+    s3 = mix((hi + 0x632be5ab) | 0)
+  }
+  if (cfg.noRandom) delete (Math as any).random
+
+  // --- dynamic code ---
+  if (cfg.noEval) {
+    const protos = [
+      FunctionProto,
+      getPrototypeOf(async function () {}),
+      getPrototypeOf(function* () {}),
+      getPrototypeOf(async function* () {}),
+    ]
+    for (const proto of protos) {
+      const name = proto.constructor.name
+      const tamed = function () {
+        throw new TypeError(name + ' constructor is disabled by the security policy')
+      }
+      defineProperty(tamed, 'name', { value: name })
+      ;(tamed as any).prototype = proto
+      define(proto, 'constructor', tamed)
+    }
+    define(G, 'Function', FunctionProto.constructor)
+    delete G.eval
+  }
+  for (const name of cfg.remove) delete G[name]
+
+  // --- console / print ---
+  const show = (v: unknown) => {
+    if (typeof v === 'string') return v
+    try {
+      if (v !== null && typeof v === 'object') {
+        if (apply(isProtoOf, ErrorProto, [v])) return StringOf((v as any).name) + ': ' + StringOf((v as any).message)
+        const s = stringify(v, (_k, x) => (typeof x === 'bigint' ? StringOf(x) + 'n' : x))
+        if (s !== undefined) return s
+      }
+      return StringOf(v)
+    } catch {
+      return '[unprintable]'
+    }
+  }
+  const logger = (level: string) =>
+    function () {
+      let line = ''
+      for (let i = 0; i < arguments.length; i++) line += (i ? ' ' : '') + show(arguments[i])
+      hostLog(level, line)
+    }
+  if (cfg.console) {
+    define(G, 'console', {
+      log: logger('info'),
+      info: logger('info'),
+      debug: logger('debug'),
+      warn: logger('warn'),
+      error: logger('error'),
+      trace: logger('debug'),
+    })
+  }
+  if (cfg.print) define(G, 'print', logger('info'))
+
+  // --- per-execution context ---
+  const empty = freeze({})
+  let current: unknown = empty
+  defineProperty(G, 'context', {
+    get: function context() {
+      return current
+    },
+    enumerable: false,
+    configurable: true,
+  })
+  const deepFreeze = (v: any): any => {
+    if (v !== null && typeof v === 'object' && !isFrozen(v)) {
+      freeze(v)
+      for (const k of objectKeys(v)) deepFreeze(v[k])
+    }
+    return v
+  }
+
+  // Globals were checked against the baseline by the host; values may be JSON text. They
+  // become the per-execution scope object between the global object and the baseline, so
+  // installing them costs no property definitions and reset drops them with one call.
+  const begin = (globals: unknown, ctx: unknown, now: number | undefined, seed: number | undefined) => {
+    if (now !== undefined) frozenNow = now
+    if (seed !== undefined) rng = seed | 0
+    stale = true
+    current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx)
+    if (globals === undefined) return
+    const scope = typeof globals === 'string' ? parse(globals) : globals
+    setPrototypeOf(scope, locked.baseProto as object)
+    setPrototypeOf(G, scope)
+  }
+
+  return freeze({
+    lockdown,
+    check,
+    install(name: string, value: object) {
+      defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: true })
+    },
+    begin,
+    // body: the script's source (evaluated as global code) or its compiled expression
+    run(globals: unknown, ctx: unknown, now: number | undefined, seed: number | undefined, body: string | (() => unknown)) {
+      begin(globals, ctx, now, seed)
+      return typeof body === 'string' ? indirectEval(body) : body()
+    },
+    freeze(v: object) {
+      return freeze(v)
+    },
+    intrinsicsJson() {
+      return stringify({ signature: intrinsics.signature, full: intrinsics.full, extra: intrinsics.extra })
+    },
+    baselineJson() {
+      return stringify([...ownKeys(G), ...ownKeys(locked.baseProto as object)].filter((k) => typeof k === 'string'))
+    },
+    reset() {
+      current = empty
+      conversions.untag()
+      let clean = true
+      if (getPrototypeOf(G) !== locked.baseProto) {
+        try {
+          setPrototypeOf(G, locked.baseProto as object)
+        } catch {
+          clean = false
+        }
+      }
+      // baseline globals cannot be deleted, so an unchanged count means nothing was added
+      const keys = ownKeys(G)
+      if (keys.length !== (locked.baseline as Set<PropertyKey>).size) {
+        for (const k of keys) {
+          if (apply(setHas, locked.baseline, [k])) continue
+          try {
+            if (!delete G[k]) clean = false
+          } catch {
+            clean = false
+          }
+        }
+        clean = clean && ownKeys(G).length === (locked.baseline as Set<PropertyKey>).size
+      }
+      return clean && isExtensible(G)
+    },
+    ...conversions.helpers,
+  })
+}
