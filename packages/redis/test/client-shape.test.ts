@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRedisScripting, memoryStore, type RedisScripting, ReplyError } from '../src/index.js'
-import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+import { describe, expect, it } from 'vitest'
+import { type RedisScripting, ReplyError } from '../src/index.js'
+import { hasRedisServer, type RealRedis } from './real-redis.js'
+import { bothSides } from './both-sides.js'
 
 /** `command()` answers what ioredis's `call()` answers against redis-server, value and type. */
 describe.skipIf(!hasRedisServer)('command() shapes match ioredis call()', () => {
   let real: RealRedis
   let redis: RedisScripting
 
-  beforeAll(async () => {
-    real = await startRedis()
-    redis = await createRedisScripting({ store: memoryStore() })
-  })
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
+  bothSides((s) => {
+    redis = s.redis
+    real = s.real as RealRedis
   })
 
   const both = async (...argv: string[]) => {

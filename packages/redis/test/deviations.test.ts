@@ -1,7 +1,8 @@
 import { LimitExceededError } from '@polyhost/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
-import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+import { describe, expect, it } from 'vitest'
+import type { RedisScripting } from '../src/index.js'
+import type { RealRedis } from './real-redis.js'
+import { bothSides } from './both-sides.js'
 
 /**
  * Every deviation the README lists, shown here: what @polyhost/redis does, and (where the
@@ -11,13 +12,9 @@ describe('documented deviations from redis-server 7.0', () => {
   let redis: RedisScripting
   let real: RealRedis | undefined
 
-  beforeAll(async () => {
-    redis = await createRedisScripting({ store: memoryStore() })
-    if (hasRedisServer) real = await startRedis()
-  })
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
+  bothSides((s) => {
+    redis = s.redis
+    real = s.real
   })
 
   const onReal = (src: string) => real?.client.eval(src, 0).catch((e: Error) => e)

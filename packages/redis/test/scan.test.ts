@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
-import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+import { describe, expect, it } from 'vitest'
+import type { RedisScripting } from '../src/index.js'
+import type { RealRedis } from './real-redis.js'
+import { bothSides } from './both-sides.js'
 
 type Send = (argv: string[]) => Promise<unknown>
 
@@ -44,14 +45,9 @@ describe('SCAN cursor semantics', () => {
   let redis: RedisScripting
   let real: RealRedis | undefined
 
-  beforeAll(async () => {
-    redis = await createRedisScripting({ store: memoryStore() })
-    if (hasRedisServer) real = await startRedis()
-  })
-
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
+  bothSides((s) => {
+    redis = s.redis
+    real = s.real
   })
 
   it('returns every key present for the whole scan while keys are deleted and added; cursor 0 ends', async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
-import { createRedisScripting, memoryStore, type RedisConnection, type RedisScripting } from '../src/index.js'
+import type { RedisConnection, RedisScripting } from '../src/index.js'
 import { type Normal, normalise } from './differential.js'
-import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+import { hasRedisServer, type RealRedis } from './real-redis.js'
+import { bothSides } from './both-sides.js'
 
 /** Two clients: `a` watches and runs a transaction, `b` writes in between. */
 interface Pair {
@@ -60,14 +61,9 @@ describe.skipIf(!hasRedisServer)('WATCH across two connections, against redis-se
   let real: RealRedis
   let redis: RedisScripting
 
-  beforeAll(async () => {
-    real = await startRedis()
-    redis = await createRedisScripting({ store: memoryStore() })
-  })
-
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
+  bothSides((s) => {
+    redis = s.redis
+    real = s.real as RealRedis
   })
 
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
