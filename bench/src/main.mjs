@@ -14,7 +14,6 @@ import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { parseReport, readBaseline, renderComparison } from './baseline.mjs'
-import { writeCharts } from './charts.mjs'
 import { PROFILES } from './harness.mjs'
 import { machineInfo } from './machine.mjs'
 import { renderReport } from './report.mjs'
@@ -63,6 +62,8 @@ const closing = missed ? await closingNotes() : []
 // A smoke run must not replace the committed report with figures from tiny inputs.
 const out = values.out ?? (quick ? join(os.tmpdir(), 'polyhost-BENCHMARKS.quick.md') : `${ROOT}BENCHMARKS.md`)
 const chartDir = values.charts ?? (values.out || quick ? out.replace(/\.md$/, '') + '-charts' : join(ROOT, 'bench', 'charts'))
+// loaded after the workloads: Vega's module graph would otherwise sit in the measured process's heap
+const { writeCharts } = await import('./charts.mjs')
 const charts = await writeCharts(results, chartDir, dirname(out))
 let md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing, charts })
 if (values.baseline) {
