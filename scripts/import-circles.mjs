@@ -16,7 +16,6 @@ const KNOWN = new Set([
   'engine-lua: fengari-api.ts > guard-runtime.ts',
   'engine-lua: bridge-functions.ts > lua-state.ts',
   'engine-js: js-state.ts > guest-calls.ts',
-  'engine-js: js-state.ts > guest-throw.ts',
   'conformance: kit.ts > types.ts',
 ])
 

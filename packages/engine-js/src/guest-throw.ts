@@ -1,11 +1,16 @@
 import { isFatal } from '@polyhost/core/engine'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
-import type { JsState } from './js-state.js'
+import type { ConverterHost } from './converter.js'
 import type { ThrownInfo } from './script-errors.js'
 
 /** Messages of QuickJS internal errors that mean a resource ran out, not a script bug. */
 export const OUT_OF_MEMORY = /^(out of memory|string too long|invalid array buffer length)$/
 export const STACK_OVERFLOW = 'stack overflow'
+
+/** What reading a thrown value needs of its state (a JsState). */
+export interface ThrowSource extends Pick<ConverterHost, 'ctx' | 'call'> {
+  readonly converter: { toHost(handle: QuickJSHandle): unknown }
+}
 
 /**
  * A value a script threw, read inside the VM (name, message, stack) and, where it can
@@ -15,7 +20,7 @@ export class GuestThrow extends Error {
   readonly info: ThrownInfo
   readonly thrown: unknown
 
-  constructor(state: JsState, handle: QuickJSHandle) {
+  constructor(state: ThrowSource, handle: QuickJSHandle) {
     let info: ThrownInfo = { error: false, message: 'uncaught exception' }
     let thrown: unknown
     try {
