@@ -6,12 +6,12 @@ import { JobFailedError } from './errors.js'
 import type { JobProgress } from './job-progress.js'
 import { cancelReason, ERROR_FIELD, type QueueKeys } from './keys.js'
 import { rebuildError } from './stored-errors.js'
-import { decodeValue } from './value-codec.js'
+import { decodeValue, type EncodedValue } from './value-codec.js'
 
 /** What a completed job holds as its BullMQ return value. */
 export interface StoredResult {
   /** `{ value, values }`, encoded (value-codec.ts). */
-  readonly r: string
+  readonly r: EncodedValue
   readonly logs: ExecutionResult['logs']
   readonly stats: ExecutionResult['stats']
 }

@@ -4,6 +4,9 @@ import { z } from 'zod'
 // globals and context are checked for shape only: the engine converts (and checks) their values
 const record = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
 
+/** A record as value-codec.ts encodes it: V8 (base64) or plain JSON. */
+const encodedRecord = z.union([z.string(), z.object({ j: record }).strict()])
+
 /** A script named by its registry id; without `version`, the latest at enqueue time. */
 const refScript = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() }).strict()
 /** A script carried in the job itself. */
@@ -28,8 +31,8 @@ export const jobDataSchema = z
   .object({
     v: z.literal(1),
     script: z.union([refScript, inlineScript]),
-    globals: z.string().optional(),
-    context: z.string().optional(),
+    globals: encodedRecord.optional(),
+    context: encodedRecord.optional(),
     tenant: z.string().min(1).optional(),
     limits: z.record(z.string(), z.number().nonnegative()).optional(),
     /** Fair queues: the tenant key the job's priority was drawn for (fairness.ts). */

@@ -1,6 +1,6 @@
 import { decodeError, encodeError, type WireError } from '@polyhost/core'
 import { JobFailedError } from './errors.js'
-import { decodeValue, encodeValue } from './value-codec.js'
+import { decodeValue, type EncodedValue, encodeValue } from './value-codec.js'
 
 /**
  * Errors as they are stored beside a failed job in Redis: @polyhost/core's error codec (the
@@ -17,7 +17,7 @@ export function storeError(e: unknown): string {
  * JobFailedError with the original message.
  */
 export function rebuildError(stored: string, jobId: string): Error {
-  const w = mapThrown(JSON.parse(stored) as WireError, (v) => decodeValue((v as { encoded: string }).encoded))
+  const w = mapThrown(JSON.parse(stored) as WireError, (v) => decodeValue((v as { encoded: EncodedValue }).encoded))
   return decodeError(w, { unknown: (x) => new JobFailedError(x.message, jobId) })
 }
 

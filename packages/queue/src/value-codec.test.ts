@@ -1,0 +1,59 @@
+import { deserialize, serialize } from 'node:v8'
+import { describe, expect, it } from 'vitest'
+import { decodeValue, encodeValue } from './value-codec.js'
+
+/** Through a job's JSON, as a value travels in Redis. */
+const roundTrip = (v: unknown) => decodeValue(JSON.parse(JSON.stringify(encodeValue(v))))
+/** What structured clone (V8's serializer, the format values used to travel in alone) gives. */
+const cloned = (v: unknown) => deserialize(serialize(v))
+
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+}
+
+// a hole (index 1), written so: a literal hole is what the linter refuses
+const sparse = [1, 2, 3]
+delete sparse[1]
+const extra = Object.assign([1, 2], { label: 'x' })
+const deep = Array.from({ length: 40 }).reduce<unknown>((inner) => ({ inner }), 1)
+
+describe('encodeValue / decodeValue give what structured clone gives', () => {
+  const cases: [string, unknown, 'json' | 'v8'][] = [
+    ['a number', 6, 'json'],
+    ['a string with a lone surrogate', 'a\ud800b', 'json'],
+    ['nested plain data', { a: [1, 'two', null, true, { b: 2.5 }], c: {} }, 'json'],
+    ['a __proto__ key', JSON.parse('{"__proto__": 1, "x": 2}'), 'json'],
+    ['an object without prototype', Object.assign(Object.create(null), { a: 1 }), 'json'],
+    ['-0', -0, 'v8'],
+    ['NaN', Number.NaN, 'v8'],
+    ['Infinity in an array', [1, Number.POSITIVE_INFINITY], 'v8'],
+    ['undefined', undefined, 'v8'],
+    ['undefined in an object', { a: undefined }, 'v8'],
+    ['a sparse array', sparse, 'v8'],
+    ['an array with an extra property', extra, 'v8'],
+    ['a bigint', 12n, 'v8'],
+    ['a Date', new Date(5), 'v8'],
+    ['a Uint8Array', new Uint8Array([0, 255]), 'v8'],
+    ['a Map', new Map([['a', 1]]), 'v8'],
+    ['a class instance', new Point(1, 2), 'v8'],
+    ['nesting deeper than the JSON path checks', deep, 'v8'],
+  ]
+  for (const [name, value, path] of cases) {
+    it(`${name} (${path})`, () => {
+      const encoded = encodeValue(value)
+      expect(typeof encoded === 'string' ? 'v8' : 'json').toBe(path)
+      const back = roundTrip(value)
+      const want = cloned(value)
+      expect(back).toStrictEqual(want)
+      if (typeof want === 'number') expect(Object.is(back, want)).toBe(true)
+      if (want && typeof want === 'object') expect(Object.getPrototypeOf(back)).toBe(Object.getPrototypeOf(want))
+    })
+  }
+
+  it('a value structured clone refuses is a ConversionError', () => {
+    expect(() => encodeValue({ f: () => 1 })).toThrow(/cannot be stored in a job/)
+  })
+})
