@@ -130,8 +130,11 @@ export class JobResults {
     // the stored error (if any) is an earlier attempt's
     if (reason === cancelReason(jobId) && (await this.redis.exists(this.keys.cancelled(jobId))))
       throw new CancelledError(`job ${jobId} was cancelled`)
+    // the stored error is the last attempt's the worker ran: BullMQ may have failed a later one
+    // itself (stalled past maxStalledCount), and its reason is then not that error's message
     const stored = await this.redis.hget(this.keys.job(jobId), ERROR_FIELD)
-    throw stored ? rebuildError(stored, jobId) : new JobFailedError(reason || 'job failed', jobId)
+    const error = stored ? rebuildError(stored, jobId) : undefined
+    throw error && error.message === reason ? error : new JobFailedError(reason || 'job failed', jobId)
   }
 
   private async removed(jobId: string): Promise<never> {
