@@ -43,6 +43,30 @@ export function registerJobBridge(host: Host): void {
 }
 
 /**
+ * One job's progress reporting, as its JobScope carries it: the {@link ProgressReporter} is
+ * made on the first report, since most jobs never report progress.
+ */
+export class JobProgressSlot {
+  private reporter: ProgressReporter | undefined
+
+  constructor(
+    private readonly job: { updateProgress(value: JobProgress): Promise<void> },
+    private readonly onError: (e: Error) => void,
+    private readonly options: ProgressOptions | undefined,
+  ) {}
+
+  report(value: JobProgress): void {
+    this.reporter ??= new ProgressReporter((v) => this.job.updateProgress(v), this.onError, this.options)
+    this.reporter.report(value)
+  }
+
+  /** See {@link ProgressReporter.flush}; undefined when the job reported nothing. */
+  flush(): Promise<void> | undefined {
+    return this.reporter?.flush()
+  }
+}
+
+/**
  * One job's progress: checked, then written to Redis at most once per `minIntervalMs`. A value
  * reported within the interval replaces any value still waiting and is written when it ends, so
  * the last report always lands; `flush()` writes it at once (before the job completes).

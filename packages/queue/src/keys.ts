@@ -38,6 +38,22 @@ export function cancelReason(jobId: string): string {
   return `job ${jobId} was cancelled`
 }
 
+/**
+ * The cancel channel's message for job `jobId`: the job's attempts started when the request
+ * was made (BullMQ's `attemptsStarted`, 0 while it had not started) and its id. The count
+ * names the attempt the request was for: a worker honours a request that overtook the job's
+ * hand-over only for that attempt, never for a later run of the job (`job.retry()`).
+ */
+export function cancelMessage(jobId: string, attemptsStarted: string): string {
+  return `${attemptsStarted} ${jobId}`
+}
+
+/** Inverse of {@link cancelMessage}. */
+export function parseCancelMessage(message: string): { jobId: string; attemptsStarted: string } {
+  const at = message.indexOf(' ')
+  return at < 0 ? { jobId: message, attemptsStarted: '' } : { jobId: message.slice(at + 1), attemptsStarted: message.slice(0, at) }
+}
+
 /** How long a cancel marker outlives the request (a job's cancel is moot after that). */
 export const CANCEL_MARKER_TTL_S = 24 * 3600
 

@@ -308,14 +308,14 @@ export class ScriptQueue {
 
 // --- internal ---
 
-// a finished job keeps its outcome: only an unfinished one gets the deferred failure
+// a finished (or unknown) job keeps its outcome: no marker, no deferred failure, no message
+// (keys.ts cancelMessage: the message names the attempt it is for)
 const CANCEL = `
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finishedOn') == 1 then return 0 end
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
-if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'finishedOn') == 0 then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-end
-redis.call('PUBLISH', ARGV[4], ARGV[5])
-return 0
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PUBLISH', ARGV[4], (redis.call('HGET', KEYS[1], 'ats') or '0') .. ' ' .. ARGV[5])
+return 1
 `
 
 /** The tenant a job runs for: the request's `tenant`, else a string `context.tenant`. */

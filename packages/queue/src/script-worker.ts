@@ -1,8 +1,9 @@
-import { context } from '@opentelemetry/api'
-import { CancelledError, type Host } from '@polyhost/core'
+import { context, type Span } from '@opentelemetry/api'
+import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
 import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
+import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { reportError } from './connection-errors.js'
 import { storeError } from './stored-errors.js'
 import { finishJob } from './fairness.js'
@@ -10,8 +11,8 @@ import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
 import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
-import { type ProgressOptions, ProgressReporter, registerJobBridge } from './job-progress.js'
-import { withJobScope } from './job-scope.js'
+import { JobProgressSlot, type ProgressOptions, registerJobBridge } from './job-progress.js'
+import { type JobScope, withJobScope } from './job-scope.js'
 import { failureFor } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
 import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan, tracing } from './telemetry.js'
@@ -65,12 +66,10 @@ export class ScriptWorker {
   private readonly subscriber: Redis
   private readonly registry: ScriptRegistry
   private readonly cache: LRUCache<string, ScriptVersion>
-  /**
-   * Cancel requests received for jobs this worker did not hold yet: the message can overtake
-   * BullMQ's reply that hands the job over. Kept briefly; later takers see the job's deferred
-   * failure instead (keys.ts).
-   */
-  private readonly early = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 })
+  private readonly cancels: CancelRequests
+  /** Progress options, or undefined without the `job` bridge. */
+  private readonly progress: ProgressOptions | undefined
+  private readonly onError = (e: Error) => reportError(this.bull, e)
   private readonly started: Promise<void>
 
   constructor(private readonly options: ScriptWorkerOptions) {
@@ -80,6 +79,7 @@ export class ScriptWorker {
     this.registry = new ScriptRegistry(this.redis, this.keys)
     this.cache = new LRUCache({ max: options.scriptCacheSize ?? 500 })
     if (options.progress !== false) registerJobBridge(options.host)
+    this.progress = options.progress === false ? undefined : (options.progress ?? {})
     const bullOptions: WorkerOptions = {
       connection: options.connection,
       prefix: options.prefix ?? 'bull',
@@ -91,13 +91,12 @@ export class ScriptWorker {
       ...(options.telemetry && { telemetry: options.telemetry }),
     }
     // three parameters: BullMQ hands the processor an AbortSignal only then
-    this.bull = new Worker(options.name, (job: Job, token?: string, signal?: AbortSignal) => this.process(job, token, signal), bullOptions)
+    this.bull = new Worker(options.name, (job: Job, _token?: string, signal?: AbortSignal) => this.process(job, signal), bullOptions)
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
-    for (const c of [this.redis, this.subscriber]) c.on('error', (e: Error) => reportError(this.bull, e))
-    // BullMQ's own per-job AbortController (the processor's signal) carries the cancel
-    this.subscriber.on('message', (_channel: string, jobId: string) => {
-      if (!this.bull.cancelJob(jobId, CANCEL_REQUESTED)) this.early.set(jobId, true)
-    })
+    for (const c of [this.redis, this.subscriber]) c.on('error', this.onError)
+    this.cancels = new CancelRequests(this.bull, this.redis, this.keys, this.onError)
+    this.subscriber.on('message', (_channel: string, message: string) => this.cancels.receive(message))
+    this.bull.on('completed', (job) => this.cancels.completed(job))
     // a job BullMQ failed from its deferred failure never reached `process`: it ends here
     this.bull.on('failed', (job) => {
       const fair = job?.deferredFailure === undefined ? undefined : fairOf(job)
@@ -130,60 +129,31 @@ export class ScriptWorker {
 
   // --- internal ---
 
-  private async process(job: Job, _token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResult> {
+  private async process(job: Job, signal: AbortSignal | undefined): Promise<StoredResult> {
     const id = job.id as string
-    const span = tracing()
-      ? startSpan(
-          SPAN.job,
-          SpanKind.CONSUMER,
-          {
-            'messaging.system': 'bullmq',
-            'messaging.operation.type': 'process',
-            'messaging.destination.name': this.bull.name,
-            'messaging.message.id': id,
-            'polyhost.job.attempt': job.attemptsMade + 1,
-          },
-          parentOf(job.data),
-        )
-      : undefined
+    const span = tracing() ? this.jobSpan(job) : undefined
     // BullMQ passes its signal to a processor of three parameters; the fallback is never aborted
-    const abort = signal ?? new AbortController().signal
+    const abort = signal ?? NEVER_ABORTED
+    const progress = this.progress && new JobProgressSlot(job, this.onError, this.progress)
+    const scope: JobScope = progress ? { marks: [], progress } : { marks: [] }
     let fair: string | undefined
-    const marks: string[] = []
-    const progress =
-      this.options.progress === false
-        ? undefined
-        : new ProgressReporter(
-            (v) => job.updateProgress(v),
-            (e) => reportError(this.bull, e),
-            this.options.progress,
-          )
-    const execute = async () => {
+    const priority = job.opts.priority ?? 0
+    try {
       const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
       fair = data.fair
       span?.setAttributes(jobAttributes(data))
       // a cancel that arrived before BullMQ handed the job over
-      if (this.early.has(id)) throw new CancelledError(`job ${id} was cancelled`)
-      const source = await this.source(data)
-      const request = { ...source, ...this.runOptions(data), signal: abort }
-      if (!span) return this.options.host.execute(request)
-      const attributes = {
-        ...(source.language !== undefined && { 'polyhost.script.language': source.language }),
-        'polyhost.script.name': source.name ?? '',
-      }
-      return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
-        const r = await this.options.host.execute(request)
-        x.setAttribute('polyhost.outcome', 'ok')
-        return r
-      })
-    }
-    const run = withJobScope({ marks, ...(progress && { progress }) }, () => (span ? activate(span, execute) : execute()))
-    const priority = job.opts.priority ?? 0
-    try {
-      const r = await run
+      if (this.cancels.requestedEarly(job)) throw new CancelledError(`job ${id} was cancelled`)
+      const s = data.script
+      const request = executeRequest('ref' in s ? await this.registered(s.ref, s.version) : s, data, abort)
+      const r = await withJobScope(
+        scope,
+        span ? () => activate(span, () => this.executeInSpan(request)) : () => this.options.host.execute(request),
+      )
       // the last progress lands before the job completes
       const flushed = progress?.flush()
       if (flushed) await flushed
+      if (abortedByRequest(abort)) this.cancels.completedDespite(job)
       const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
       // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
       if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
@@ -192,11 +162,11 @@ export class ScriptWorker {
       return stored
     } catch (e) {
       await progress?.flush()
-      const byUser = this.early.has(id) || (abort.aborted && abort.reason === CANCEL_REQUESTED)
+      const byUser = this.cancels.requestedEarly(job) || abortedByRequest(abort)
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
       await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
       // aborted by BullMQ itself (`worker.bull.cancelJob`): the job may run again
-      const failure = failureFor(e, marks, !byUser && abort.aborted)
+      const failure = failureFor(e, scope.marks, !byUser && abort.aborted)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       if (fair !== undefined && last) await this.finish(fair, priority)
       if (span) {
@@ -211,34 +181,60 @@ export class ScriptWorker {
 
   /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
   private finish(tenant: string, priority: number): Promise<void> {
-    return finishJob(this.redis, this.keys, tenant, priority).catch((e: Error) => reportError(this.bull, e))
+    return finishJob(this.redis, this.keys, tenant, priority).catch(this.onError)
   }
 
-  private async source(data: JobData): Promise<{ language?: string; source: string; name?: string }> {
-    const s = data.script
-    if (!('ref' in s)) return s
-    const key = `${s.ref}@${s.version}`
+  /** A registered script version; pinned versions never change and are kept in memory. */
+  private async registered(ref: string, version: number | undefined): Promise<ScriptVersion> {
     // without a version (schedules): the latest, read each time
-    let v = s.version === undefined ? undefined : this.cache.get(key)
+    if (version === undefined) return this.registry.get(ref)
+    const key = `${ref}@${version}`
+    let v = this.cache.get(key)
     if (!v) {
-      v = await this.registry.get(s.ref, s.version)
-      if (s.version !== undefined) this.cache.set(key, v)
+      v = await this.registry.get(ref, version)
+      this.cache.set(key, v)
     }
-    return { language: v.language, source: v.source, name: v.name }
+    return v
   }
 
-  private runOptions(data: JobData) {
-    return {
-      ...(data.globals !== undefined && { globals: decodeValue(data.globals) as Record<string, unknown> }),
-      ...(data.context !== undefined && { context: decodeValue(data.context) as Record<string, unknown> }),
-      ...(data.tenant !== undefined && { tenant: data.tenant }),
-      ...(data.limits !== undefined && { limits: data.limits }),
+  private jobSpan(job: Job): Span {
+    const attributes = {
+      'messaging.system': 'bullmq',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': this.bull.name,
+      'messaging.message.id': job.id as string,
+      'polyhost.job.attempt': job.attemptsMade + 1,
     }
+    return startSpan(SPAN.job, SpanKind.CONSUMER, attributes, parentOf(job.data))
+  }
+
+  private executeInSpan(request: ExecuteRequest): Promise<ExecutionResult> {
+    const attributes = {
+      ...(request.language !== undefined && { 'polyhost.script.language': request.language }),
+      'polyhost.script.name': request.name ?? '',
+    }
+    return inSpan(SPAN.execute, SpanKind.INTERNAL, attributes, context.active(), async (x) => {
+      const r = await this.options.host.execute(request)
+      x.setAttribute('polyhost.outcome', 'ok')
+      return r
+    })
   }
 }
 
-/** The abort reason of a cancel request; any other abort of a job's signal is someone calling BullMQ's `cancelJob`. */
-const CANCEL_REQUESTED = 'polyhost: job.cancel() requested'
+/** A signal for executions BullMQ gave none (it is never aborted). */
+const NEVER_ABORTED = new AbortController().signal
+
+/** What `host.execute` runs for a job: its script, its decoded values, and the job's signal. */
+function executeRequest(script: { language?: string; source: string; name?: string }, data: JobData, signal: AbortSignal): ExecuteRequest {
+  const r: { -readonly [K in keyof ExecuteRequest]: ExecuteRequest[K] } = { source: script.source, signal }
+  if (script.language !== undefined) r.language = script.language
+  if (script.name !== undefined) r.name = script.name
+  if (data.globals !== undefined) r.globals = decodeValue(data.globals) as Record<string, unknown>
+  if (data.context !== undefined) r.context = decodeValue(data.context) as Record<string, unknown>
+  if (data.tenant !== undefined) r.tenant = data.tenant
+  if (data.limits !== undefined) r.limits = data.limits
+  return r
+}
 
 /** A job's fair tenant and priority, read without validating the rest of its data. */
 function fairOf(job: Job): { tenant: string; priority: number } | undefined {

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
-import { queueKeys } from '../src/keys.js'
+import { cancelMessage, queueKeys } from '../src/keys.js'
 import { connection, testHost, uniqueName } from './support.js'
 
 // Workers learn of a cancel from the job data BullMQ fetches (a job cancelled before it is
@@ -71,8 +71,9 @@ it('a cancel message that arrives before BullMQ hands the job over is honoured',
     await worker.ready()
     const tag = uniqueName('early')
     const job = await queue.enqueue({ script: { language: 'lua', source: `ran.mark('${tag}') return 1` } }, { delay: 400 })
-    // the message alone, as a worker sees it when it overtakes the reply that hands it the job
-    expect(await publisher.publish(queueKeys('bull', name).cancelChannel, job.id)).toBe(1)
+    // the message alone, as a worker sees it when it overtakes the reply that hands it the
+    // job: the request names the attempt under way then, the first
+    expect(await publisher.publish(queueKeys('bull', name).cancelChannel, cancelMessage(job.id, '1'))).toBe(1)
     await expect(job.result({ timeoutMs: 20_000 })).rejects.toBeInstanceOf(CancelledError)
     expect(ran).not.toContain(tag)
   } finally {
