@@ -22,13 +22,46 @@ export async function fairPriorities(redis: Redis, keys: QueueKeys, tenant: stri
 }
 
 /**
- * Run by a worker once a fair job has ended for good, in one round trip: the tenant's pending
- * count lowered, and the virtual time advanced to the job's priority. Advancing it at the end
- * rather than at the start saves a round trip per job; a tenant arriving meanwhile starts at
- * most `concurrency` jobs earlier in the order, which only favours the newcomer.
+ * Run by a worker once fair jobs have ended for good, in one round trip for all the jobs that
+ * end within one turn of the event loop (with `concurrency` above 1, completions come in
+ * bursts): each tenant's pending count lowered, and the virtual time advanced to the highest
+ * priority among them. Advancing it at the end rather than at the start saves a round trip
+ * per job; a tenant arriving meanwhile starts at most `concurrency` jobs earlier in the order,
+ * which only favours the newcomer. Each job's `finish` resolves once its batch is stored.
  */
-export async function finishJob(redis: Redis, keys: QueueKeys, tenant: string, fairPriority: number): Promise<void> {
-  await runScript(redis, FINISH, 2, keys.tenantPending, keys.virtualTime, tenant, fairPriority)
+export class FinishedJobs {
+  private batch: { counts: Map<string, number>; priority: number; done: Promise<void> } | undefined
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: QueueKeys,
+  ) {}
+
+  finish(tenant: string, priority: number): Promise<void> {
+    let b = this.batch
+    if (!b) {
+      let flush!: () => void
+      const ready = new Promise<void>((resolve) => {
+        flush = resolve
+      })
+      b = { counts: new Map(), priority: 0, done: ready.then(() => this.store()) }
+      this.batch = b
+      setImmediate(flush)
+    }
+    b.counts.set(tenant, (b.counts.get(tenant) ?? 0) + 1)
+    if (priority > b.priority) b.priority = priority
+    return b.done
+  }
+
+  // --- internal ---
+
+  private async store(): Promise<void> {
+    const b = this.batch
+    this.batch = undefined
+    if (!b) return
+    const args = [...b.counts].flat()
+    await runScript(this.redis, FINISH, 2, this.keys.tenantPending, this.keys.virtualTime, b.priority, ...args)
+  }
 }
 
 /** Jobs enqueued per tenant (fair queues) that have not ended yet. */
@@ -49,9 +82,12 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], count)
 return first
 `
 
+// ARGV: the highest priority that ended, then tenant, count pairs
 const FINISH = `
-if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
-local p = tonumber(ARGV[2])
+for i = 2, #ARGV, 2 do
+  if redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+local p = tonumber(ARGV[1])
 if p > 0 and p > (tonumber(redis.call('GET', KEYS[2])) or 0) then redis.call('SET', KEYS[2], p) end
 return 0
 `

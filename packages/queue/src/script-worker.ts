@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { reportError } from './connection-errors.js'
 import { storeError } from './stored-errors.js'
-import { finishJob } from './fairness.js'
+import { FinishedJobs } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
@@ -67,6 +67,7 @@ export class ScriptWorker {
   private readonly registry: ScriptRegistry
   private readonly cache: LRUCache<string, ScriptVersion>
   private readonly cancels: CancelRequests
+  private readonly finished: FinishedJobs
   /** Progress options, or undefined without the `job` bridge. */
   private readonly progress: ProgressOptions | undefined
   private readonly onError = (e: Error) => reportError(this.bull, e)
@@ -77,6 +78,7 @@ export class ScriptWorker {
     this.redis = new Redis(options.connection as IORedisOptions)
     this.subscriber = new Redis(options.connection as IORedisOptions)
     this.registry = new ScriptRegistry(this.redis, this.keys)
+    this.finished = new FinishedJobs(this.redis, this.keys)
     this.cache = new LRUCache({ max: options.scriptCacheSize ?? 500 })
     if (options.progress !== false) registerJobBridge(options.host)
     this.progress = options.progress === false ? undefined : (options.progress ?? {})
@@ -181,7 +183,7 @@ export class ScriptWorker {
 
   /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
   private finish(tenant: string, priority: number): Promise<void> {
-    return finishJob(this.redis, this.keys, tenant, priority).catch(this.onError)
+    return this.finished.finish(tenant, priority).catch(this.onError)
   }
 
   /** A registered script version; pinned versions never change and are kept in memory. */
