@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createHost, defineBridge, type Host, type HostOptions } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { z } from 'zod'
-import { RetryableError } from '../src/index.js'
+import { createScriptQueue, createScriptWorker, RetryableError, type ScriptQueue, type ScriptWorker } from '../src/index.js'
 
 /** Tells a test when a bridge of {@link testHost} started (`'hang'`). */
 export const bridgeEvents = new EventEmitter()
@@ -63,4 +63,42 @@ export async function testHost(options: Partial<HostOptions> = {}): Promise<Host
     }),
   )
   return host
+}
+
+/** A host, a queue and a worker serving it, shared by the tests of one file. */
+export interface QueueFixture {
+  readonly host: Host
+  readonly queue: ScriptQueue
+  readonly worker: ScriptWorker
+}
+
+/**
+ * Makes a {@link QueueFixture} in `beforeAll` (a {@link testHost}, a queue with a short fixed
+ * backoff, a worker of `concurrency`) and closes worker, queue and host in `afterAll`.
+ * `before` runs before any of them exists (a tracer provider the queue must see), `after`
+ * once they are closed.
+ */
+export function useQueueFixture(options: {
+  readonly name: string
+  readonly concurrency: number
+  readonly host?: Partial<HostOptions>
+  readonly before?: () => void
+  readonly after?: () => Promise<void>
+}): QueueFixture {
+  const fx: { -readonly [K in keyof QueueFixture]?: QueueFixture[K] } = {}
+  beforeAll(async () => {
+    options.before?.()
+    const name = uniqueName(options.name)
+    fx.host = await testHost(options.host)
+    fx.queue = createScriptQueue({ connection: connection(), name, defaultJobOptions: { backoff: { type: 'fixed', delay: 20 } } })
+    fx.worker = createScriptWorker({ connection: connection(), name, host: fx.host, concurrency: options.concurrency })
+    await fx.worker.ready()
+  })
+  afterAll(async () => {
+    await fx.worker?.close()
+    await fx.queue?.close()
+    await fx.host?.close()
+    await options.after?.()
+  })
+  return fx as QueueFixture
 }

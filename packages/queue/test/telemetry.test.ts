@@ -1,41 +1,33 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import type { Host } from '@polyhost/core'
 import { BullMQOtel } from 'bullmq-otel'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createScriptQueue, createScriptWorker, type ScriptQueue, type ScriptWorker } from '../src/index.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { describe, expect, it } from 'vitest'
+import { createScriptQueue, createScriptWorker } from '../src/index.js'
+import { connection, uniqueName, useQueueFixture } from './support.js'
 
 // an SDK as an application registers one: spans end up in memory
 const exporter = new InMemorySpanExporter()
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
 const contextManager = new AsyncLocalStorageContextManager().enable()
 
-let host: Host
-let queue: ScriptQueue
-let worker: ScriptWorker
-
-beforeAll(async () => {
-  trace.setGlobalTracerProvider(provider)
-  context.setGlobalContextManager(contextManager)
-  const name = uniqueName('otel')
-  host = await testHost()
-  queue = createScriptQueue({ connection: connection(), name, defaultJobOptions: { backoff: { type: 'fixed', delay: 20 } } })
-  worker = createScriptWorker({ connection: connection(), name, host, concurrency: 2 })
-  await worker.ready()
-})
-afterAll(async () => {
-  await worker?.close()
-  await queue?.close()
-  await host?.close()
-  await provider.shutdown()
-  trace.disable()
-  context.disable()
+// the SDK is registered before the queue exists, and removed once everything is closed
+const fx = useQueueFixture({
+  name: 'otel',
+  concurrency: 2,
+  before: () => {
+    trace.setGlobalTracerProvider(provider)
+    context.setGlobalContextManager(contextManager)
+  },
+  after: async () => {
+    await provider.shutdown()
+    trace.disable()
+    context.disable()
+  },
 })
 
 /** The spans of one job: its enqueue span, then each attempt's job span with its execute span. */
-function spansOf(jobId: string, queueName = queue.bull.name) {
+function spansOf(jobId: string, queueName = fx.queue.bull.name) {
   const all = exporter.getFinishedSpans()
   // job ids count per queue: the queue's name tells two jobs '1' apart
   const of = (s: ReadableSpan) => s.attributes['messaging.message.id'] === jobId && s.attributes['messaging.destination.name'] === queueName
@@ -52,8 +44,8 @@ const parentId = (s: ReadableSpan) => s.parentSpanContext?.spanId
 describe('OpenTelemetry spans', () => {
   it('enqueue → job → execute are parent and children in one trace, with tenant, script id and version, outcome', async () => {
     const id = uniqueName('s')
-    const { version } = await queue.scripts.put(id, { language: 'lua', source: 'return x * 2' })
-    const job = await queue.enqueue({ script: { ref: id }, globals: { x: 21 }, tenant: 'acme' })
+    const { version } = await fx.queue.scripts.put(id, { language: 'lua', source: 'return x * 2' })
+    const job = await fx.queue.enqueue({ script: { ref: id }, globals: { x: 21 }, tenant: 'acme' })
     expect((await job.result()).value).toBe(42)
     await expect.poll(() => spansOf(job.id).executions.length).toBe(1)
     const { enqueue, jobs, executions } = spansOf(job.id)
@@ -75,7 +67,7 @@ describe('OpenTelemetry spans', () => {
   })
 
   it('a limit trip: failed job and execute spans name the limit and the error code', async () => {
-    const job = await queue.enqueue({ script: { language: 'lua', source: 'while true do end' }, limits: { instructions: 10_000 } })
+    const job = await fx.queue.enqueue({ script: { language: 'lua', source: 'while true do end' }, limits: { instructions: 10_000 } })
     await expect(job.result()).rejects.toMatchObject({ limit: 'instructions' })
     await expect.poll(() => spansOf(job.id).executions.length).toBe(1)
     const { jobs, executions } = spansOf(job.id)
@@ -91,7 +83,7 @@ describe('OpenTelemetry spans', () => {
   })
 
   it('a retried job: one job span per attempt under the same enqueue span, outcomes retry then completed', async () => {
-    const job = await queue.enqueue(
+    const job = await fx.queue.enqueue(
       { script: { language: 'js', source: 'await flaky.call(KEY, 1)' }, globals: { KEY: uniqueName('k') }, tenant: 't2' },
       { attempts: 2 },
     )
@@ -109,7 +101,7 @@ describe('with BullMQ telemetry (bullmq-otel)', () => {
     const name = uniqueName('bullotel')
     const telemetry = new BullMQOtel({ tracerName: 'bullmq' })
     const q = createScriptQueue({ connection: connection(), name, telemetry })
-    const w = createScriptWorker({ connection: connection(), name, host, telemetry })
+    const w = createScriptWorker({ connection: connection(), name, host: fx.host, telemetry })
     try {
       await w.ready()
       const job = await q.enqueue({ script: { language: 'lua', source: 'return 7' }, tenant: 'acme' })
