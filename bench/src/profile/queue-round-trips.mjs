@@ -1,14 +1,15 @@
 /**
- * `node src/profile/queue-round-trips.mjs raw|queue [jobs] [--monitor]`: one worker
+ * `node src/profile/queue-round-trips.mjs raw|host|queue|fair [jobs] [--monitor]`: one worker
  * (concurrency 8) drains `jobs` queued jobs on a fresh redis-server, then prints wall-clock
  * and CPU (this process + redis-server) per job. With `--monitor`, redis-server's MONITOR
  * counts the commands clients sent (round trips; commands run inside Lua scripts are
  * listed apart) per job, by command. With `--profile=FILE.cpuprofile`, a CPU profile of
- * the drain alone (summarise it with profile-summary.mjs).
+ * the drain alone (summarise it with profile-summary.mjs); with `--heap=FILE.heapprofile`, an
+ * allocation sample of the drain, collected objects included. `raw`: a BullMQ processor doing the
+ * arithmetic; `host`: a BullMQ processor calling `host.execute` itself (the floor of what the
+ * queue adds); `queue`/`fair`: @polyhost/queue without and with tenant fairness.
  */
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { cpuMeter, queueDependencies, startRedis, timeCompletions } from '../workloads/queue-drain.mjs'
 
 const [mode = 'queue', jobsArg = '4000'] = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 const monitor = process.argv.includes('--monitor')
@@ -17,8 +18,8 @@ const CONCURRENCY = 8
 
 const server = await startRedis()
 const connection = { host: '127.0.0.1', port: server.port }
-const { Queue, Worker } = await import('bullmq')
-const { Redis } = await import('ioredis')
+// BullMQ and ioredis as @polyhost/queue resolves them: the raw side runs the same client code
+const { Queue, Worker, Redis } = await queueDependencies()
 let worker
 let close = async () => {}
 const name = `${mode}-probe`
@@ -30,6 +31,23 @@ if (mode === 'raw') {
   close = async () => {
     await worker.close()
     await queue.close()
+  }
+} else if (mode === 'host') {
+  const [{ createHost }, { luaEngine }] = await Promise.all([import('@polyhost/core'), import('@polyhost/engine-lua')])
+  const host = await createHost({ engines: [luaEngine()] })
+  const script = { language: 'lua', source: 'return x + 1' }
+  const queue = new Queue(name, { connection })
+  await queue.addBulk(Array.from({ length: jobs }, (_, x) => ({ name: 'add', data: { x } })))
+  await host.execute({ ...script, globals: { x: 1 } })
+  start = () =>
+    (worker = new Worker(name, async (job) => (await host.execute({ ...script, globals: { x: job.data.x } })).value, {
+      connection,
+      concurrency: CONCURRENCY,
+    }))
+  close = async () => {
+    await worker.close()
+    await queue.close()
+    await host.close()
   }
 } else {
   const [{ createHost }, { luaEngine }, q] = await Promise.all([
@@ -68,19 +86,15 @@ if (monitor) {
   })
 }
 const profile = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length)
+const heap = process.argv.find((a) => a.startsWith('--heap='))?.slice('--heap='.length)
 const session = profile ? await startProfile() : undefined
-const node0 = process.cpuUsage()
-const cpu0 = cpuNow(server.process.pid)
-const t0 = performance.now()
-await new Promise((resolve) => {
-  let done = 0
-  start().on('completed', () => ++done === jobs && resolve())
-})
-const ms = performance.now() - t0
-const cpuMs = cpuNow(server.process.pid) - cpu0
-const nodeUs = process.cpuUsage(node0)
-const nodeMs = (nodeUs.user + nodeUs.system) / 1000
+const heapSession = heap ? await startHeapSampling() : undefined
+const cpu = cpuMeter(server.process.pid)
+const ms = await timeCompletions(jobs, start)
+const used = cpu()
+const [cpuMs, nodeMs] = [used.node + used.server, used.node]
 if (session) await stopProfile(session, profile)
+if (heapSession) await stopHeapSampling(heapSession, heap)
 console.log(
   `${mode}: ${jobs} jobs, ${((ms * 1000) / jobs).toFixed(0)} µs/job wall, ${((cpuMs * 1000) / jobs).toFixed(0)} µs/job CPU (node + redis-server), node alone ${((nodeMs * 1000) / jobs).toFixed(0)}`,
 )
@@ -115,26 +129,23 @@ async function stopProfile(session, file) {
   session.disconnect()
 }
 
-function cpuNow(pid) {
-  const { user, system } = process.cpuUsage()
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (user + system) / 1000 + ((Number(f[11]) + Number(f[12])) * 1000) / 100
+/** Samples allocations from here on, also of objects already collected (per-job garbage). */
+async function startHeapSampling() {
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  session.connect()
+  await session.post('HeapProfiler.enable')
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  })
+  return session
 }
 
-async function startRedis() {
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => d.toString().includes('Ready to accept') && resolve())
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)))
-  })
-  child.stdout.resume()
-  return { port, process: child }
+async function stopHeapSampling(session, file) {
+  const { profile } = await session.post('HeapProfiler.stopSampling')
+  const { writeFileSync } = await import('node:fs')
+  writeFileSync(file, JSON.stringify(profile))
+  session.disconnect()
 }

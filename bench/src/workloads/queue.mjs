@@ -1,14 +1,11 @@
-import { fork, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { fork } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { existsSync } from 'node:fs'
 import { measureManual, unavailable } from '../harness.mjs'
 import { timeRatio } from '../ratios.mjs'
+import { cpuMeter, queueDependencies, REDIS_SERVER, startRedis, timeCompletions } from './queue-drain.mjs'
 
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
 const CONCURRENCY = 8
-/** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
-const TICKS = 100
 const CHILD = new URL('../children/queue-worker-child.mjs', import.meta.url)
 
 /**
@@ -46,15 +43,15 @@ export async function queueJobs(ctx) {
     )
   }
   const server = await startRedis()
-  const [{ Queue, Worker }, { createHost }, { luaEngine }, q] = await Promise.all([
-    import('bullmq'),
+  // the raw side uses the BullMQ and ioredis the queue package uses
+  const [{ Queue, Worker, Redis }, { createHost }, { luaEngine }, q] = await Promise.all([
+    queueDependencies(),
     import('@polyhost/core'),
     import('@polyhost/engine-lua'),
     import('@polyhost/queue'),
   ])
   const connection = { host: '127.0.0.1', port: server.port }
   const host = await createHost({ engines: [luaEngine()] })
-  const { Redis } = await import('ioredis')
   const stats = new Redis(connection)
   let n = 0
   const fresh = (what) => `${what}-${n++}`
@@ -71,7 +68,7 @@ export async function queueJobs(ctx) {
         worker = new Worker(name, async (job) => job.data.x + 1, { connection, concurrency: CONCURRENCY })
         return worker
       })
-      cpuPerJob.raw.push(cpu() / jobs)
+      cpuPerJob.raw.push(total(cpu()) / jobs)
       tripsPerJob.raw.push(((await scriptCalls(stats)) - calls) / jobs)
       await worker.close()
       await queue.close()
@@ -97,7 +94,7 @@ export async function queueJobs(ctx) {
         ms = performance.now() - t0
       } else {
         ms = await timeCompletions(jobs, start)
-        cpuPerJob.inproc.push(cpu() / jobs)
+        cpuPerJob.inproc.push(total(cpu()) / jobs)
         tripsPerJob.inproc.push(((await scriptCalls(stats)) - calls) / jobs)
       }
       await worker.close()
@@ -207,15 +204,6 @@ function enqueueTiny(queue, jobs) {
   return queue.enqueueMany(Array.from({ length: jobs }, (_, x) => ({ request: { script, globals: { x } } })))
 }
 
-/** Milliseconds from `start()` (which makes a running BullMQ worker) until it has completed `jobs` jobs. */
-async function timeCompletions(jobs, start) {
-  const t0 = performance.now()
-  const worker = start()
-  let done = 0
-  await new Promise((resolve) => worker.on('completed', () => ++done === jobs && resolve()))
-  return performance.now() - t0
-}
-
 /** EVALSHA calls redis-server has run so far (INFO commandstats). */
 async function scriptCalls(redis) {
   const m = /cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))
@@ -227,36 +215,7 @@ function median(list) {
   return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]
 }
 
-/** A meter of CPU milliseconds spent by this process and process `pid` (Linux /proc) since it was made. */
-function cpuMeter(pid) {
-  const now = () => {
-    const { user, system } = process.cpuUsage()
-    let other = 0
-    try {
-      // fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-      other = ((Number(f[11]) + Number(f[12])) * 1000) / TICKS
-    } catch {}
-    return (user + system) / 1000 + other
-  }
-  const t0 = now()
-  return () => now() - t0
-}
-
-async function startRedis() {
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => d.toString().includes('Ready to accept') && resolve())
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)))
-  })
-  child.stdout.resume()
-  return { port, process: child }
+/** CPU milliseconds of this process and redis-server together. */
+function total(cpu) {
+  return cpu.node + cpu.server
 }
