@@ -4,8 +4,9 @@ import { installBridges } from './bridge-functions.js'
 import { type BuiltinHost, raise } from './builtins.js'
 import type { LuaCompiler } from './compiler.js'
 import { LUA_NULL, LuaConverter, slot } from './converter.js'
-import { environmentMeta, pushEnvironment } from './environment.js'
+import { Environments, environmentMeta } from './environment.js'
 import type { Fengari, LuaState, LuaTable, Proto } from './fengari-api.js'
+import { GlobalNames } from './global-names.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
 import type { RunContext } from './run-context.js'
@@ -48,12 +49,11 @@ export class LuaSandbox implements BuiltinHost {
   private readonly libraries = new Map<string, { table: LuaTable; entries: [unknown, unknown][] }>()
   private readonly arrayMetaTable: LuaTable
   private bridgeNames: string[] = []
-  private envMeta: LuaTable | null = null
+  private readonly envs: Environments
   private env: LuaTable | undefined
   private loaded: LuaTable | undefined
   private preload: LuaTable | undefined
-  /** Global names as Lua strings (converting on every write showed up in profiles). */
-  private readonly names = new Map<string, Uint8Array>()
+  private readonly names: GlobalNames
   /** The baseline's shape after setup (visitShape), checked after every reset. */
   private fingerprint: number[] = []
 
@@ -62,6 +62,7 @@ export class LuaSandbox implements BuiltinHost {
     const { lua } = deps.f
     this.security = deps.env.security
     const L = (this.L = deps.f.lauxlib.luaL_newstate())
+    this.names = new GlobalNames(deps.f)
     lua.lua_atnativeerror(L, (L2) => this.nativeError(L2))
     this.converter = new LuaConverter(deps.f, {
       converters: deps.env.converters,
@@ -93,7 +94,8 @@ export class LuaSandbox implements BuiltinHost {
     this.arrayMetaTable = slot(L, -1).value as LuaTable
     this.arrayMetaTable.polyhost = FROZEN
     lua.lua_pop(L, 1)
-    this.envMeta = environmentMeta(this, L, baseIdx, this.security.policy.protectGlobals)
+    const envMeta = environmentMeta(this, L, baseIdx, this.security.policy.protectGlobals)
+    this.envs = new Environments(this, this.tables.base, envMeta, this.names)
     this.bridgesVersion = deps.env.bridges.version
     this.bridgeNames = this.withBaseOpen(() => installBridges(this, baseIdx, deps.env.bridges.visible(this.security)))
     lua.lua_settop(L, 0)
@@ -165,32 +167,24 @@ export class LuaSandbox implements BuiltinHost {
 
   // --- pool lifecycle ---
 
-  /** Pushes a new per-execution environment (environment.ts); kept by reference, not in the registry. */
+  /**
+   * Pushes the execution's environment (environment.ts); kept by reference, not in the
+   * registry. The host's globals go in with `setGlobal`, then `sealEnv` before the script runs.
+   */
   pushNewEnv(): void {
-    const env = pushEnvironment(this, this.L, this.tables.base, this.envMeta)
-    this.f.lua.lua_pushvalue(this.L, -1)
-    this.rawSetField(-2, '_G')
-    this.env = env
+    this.env = this.envs.push(this.L)
     this.loaded = undefined
     this.preload = undefined
   }
 
-  /**
-   * `t[name] = top` without metamethods (the environment's `__newindex` refuses undeclared
-   * globals under strict policies; host-side writes must not go through it). Pops the value.
-   */
-  rawSetField(idx: number, name: string): void {
-    const { lua } = this.f
-    const L = this.L
-    const t = lua.lua_absindex(L, idx)
-    let key = this.names.get(name)
-    if (!key) {
-      key = this.f.internal.to_luastring(name)
-      if (this.names.size < 1024) this.names.set(name, key)
-    }
-    lua.lua_pushstring(L, key)
-    lua.lua_insert(L, -2)
-    lua.lua_rawset(L, t)
+  /** `_ENV[name] = top` for a host-provided global (pops the value); see Environments.set. */
+  setGlobal(name: string): void {
+    this.envs.set(this.L, name)
+  }
+
+  /** The host's globals are in: the script's writes are watched from here on. */
+  sealEnv(): void {
+    this.envs.seal()
   }
 
   /** Checkout: false when the policy changed (the pool makes a new state); picks up bridge changes. */
@@ -210,6 +204,7 @@ export class LuaSandbox implements BuiltinHost {
       return installBridges(this, 2, env.bridges.visible(this.security))
     })
     this.bridgesVersion = env.bridges.version
+    this.envs.dropSpare()
     lua.lua_settop(L, 0)
     this.settle()
     return true
@@ -224,12 +219,16 @@ export class LuaSandbox implements BuiltinHost {
     lua.lua_settop(L, 0)
     // the cache's closures reach the finished execution's globals: an idle state must not keep them
     L.l_G.closures = new WeakMap()
+    this.envs.release(L)
     this.env = undefined
     this.loaded = undefined
     this.preload = undefined
     for (const [name, lib] of this.libraries) {
       const g = lib.table.polyhost as TableGuard
-      if (g.dirty || lib.table.metatable !== null) this.restoreLibrary(name)
+      if (g.dirty || lib.table.metatable !== null) {
+        this.restoreLibrary(name)
+        this.envs.dropSpare()
+      }
     }
   }
 
