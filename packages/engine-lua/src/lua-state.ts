@@ -7,6 +7,7 @@ import { LUA_NULL, LuaConverter, slot } from './converter.js'
 import { Environments, environmentMeta } from './environment.js'
 import type { Fengari, LuaState, LuaTable, Proto } from './fengari-api.js'
 import { GlobalNames } from './global-names.js'
+import { InitState } from './init-state.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { reachableBytes } from './memory-walk.js'
 import type { RunContext } from './run-context.js'
@@ -54,6 +55,8 @@ export class LuaSandbox implements BuiltinHost {
   private loaded: LuaTable | undefined
   private preload: LuaTable | undefined
   private readonly names: GlobalNames
+  /** Tables and upvalues the init script made, held to their set-up state (init-state.ts). */
+  private initState: InitState | undefined
   /** The baseline's shape after setup (visitShape), checked after every reset. */
   private fingerprint: number[] = []
 
@@ -90,6 +93,7 @@ export class LuaSandbox implements BuiltinHost {
       const entries = [...table.strong.values()].map((e): [unknown, unknown] => [{ ...e.key }, { ...e.value }])
       this.libraries.set(name, { table, entries })
     }
+    if (deps.init) this.initState = new InitState([this.tables.base, L.l_G.mt[4] as LuaTable])
     lua.lua_createtable(L, 0, 0)
     this.arrayMetaTable = slot(L, -1).value as LuaTable
     this.arrayMetaTable.polyhost = FROZEN
@@ -220,6 +224,7 @@ export class LuaSandbox implements BuiltinHost {
     // the cache's closures reach the finished execution's globals: an idle state must not keep them
     L.l_G.closures = new WeakMap()
     this.envs.release(L)
+    this.initState?.restore()
     this.env = undefined
     this.loaded = undefined
     this.preload = undefined
