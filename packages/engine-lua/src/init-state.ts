@@ -1,9 +1,22 @@
-import type { CClosure, LClosure, LuaTable, TValue } from './fengari-api.js'
+import type { LuaCompiler } from './compiler.js'
+import type { CClosure, Fengari, LClosure, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 
 const T_TABLE = 5
 const T_LCL = 6
 const T_CCL = 6 | (2 << 4)
+
+/** Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV`. */
+export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx: number, source: string): void {
+  const { lua } = f
+  compiler.instantiate(L, compiler.compile(source, 'init.lua'))
+  lua.lua_pushvalue(L, baseIdx)
+  lua.lua_setupvalue(L, -2, 1)
+  if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+    const msg = String.fromCharCode(...(lua.lua_tolstring(L, -1) ?? new Uint8Array()))
+    throw new Error(`lua engine: init script failed: ${msg}`)
+  }
+}
 
 /**
  * What the `init` script left behind, held to its state at the end of set-up. Everything a
