@@ -61,10 +61,10 @@ export function parseReport(md) {
 
 /**
  * Markdown lines of the before/after section.
- * @param {{ before: BaselineRow[], after: BaselineRow[], label: string }} input
+ * @param {{ before: BaselineRow[], after: BaselineRow[], label: string, intro?: string }} input
  * @returns {string[]}
  */
-export function renderComparison({ before, after, label }) {
+export function renderComparison({ before, after, label, intro }) {
   const key = (r) => `${r.section}|${r.path}|${r.lang}`
   const old = new Map(before.map((r) => [key(r), r]))
   const lines = []
@@ -84,17 +84,39 @@ export function renderComparison({ before, after, label }) {
   return [
     `## Before/after: ${label}`,
     '',
-    'The earlier commit was measured by the same bench on the same machine, just before this run. Change is after/before − 1',
-    '(negative = faster or smaller).' +
+    (intro ?? 'The earlier commit was measured by the same bench on the same machine, just before this run.') +
+      ' Change is after/before − 1 (negative = faster or smaller).' +
       (mid === undefined
         ? ''
-        : ` Raw engine rows, which no commit changes, moved by a median of ${pct(mid)} between the two runs: that is the noise floor.`),
+        : ` Raw engine rows, which no commit changes, moved by a median of ${pct(mid)} between the two sides: that is the noise floor.`),
     '',
     '| # | path | lang | before | after | change |',
     '|---|---|---|---|---|---|',
     ...lines,
     '',
   ]
+}
+
+/**
+ * One row per workload row, its median the median over several reports of the same commit
+ * (compare.mjs); a row missing from a report is left out of that row's median.
+ * @param {BaselineRow[][]} reports
+ * @returns {BaselineRow[]}
+ */
+export function medianRows(reports) {
+  const byKey = new Map()
+  for (const rows of reports) {
+    for (const row of rows) {
+      const key = `${row.section}|${row.path}|${row.lang}`
+      const entry = byKey.get(key) ?? { row, values: [] }
+      entry.values.push(row.median)
+      byKey.set(key, entry)
+    }
+  }
+  return [...byKey.values()].map(({ row, values }) => {
+    values.sort((a, b) => a - b)
+    return { ...row, median: values[Math.floor(values.length / 2)] }
+  })
 }
 
 // --- internal ---

@@ -1,8 +1,9 @@
 /**
- * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--charts DIR] [--baseline OLD.md --baseline-label TEXT]`:
+ * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--charts DIR] [--baseline OLD.md --baseline-label TEXT] [--comparison FILE]`:
  * runs the workloads and writes BENCHMARKS.md at the repository root (or FILE) with an SVG chart per
  * workload (bench/charts/, or FILE's name + `-charts/`, or DIR), linked from it; with a
- * baseline (an earlier commit's report from the same machine) it adds a before/after section. `--quick` is the CI smoke run: small
+ * baseline (an earlier commit's report from the same machine) it adds a before/after section; `--comparison` adds
+ * the before/after section that compare.mjs wrote (alternating rounds of both commits). `--quick` is the CI smoke run: small
  * inputs, short sampling, well under a minute, written to the temp directory unless
  * `--out` says otherwise; it never asserts times.
  */
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     'baseline-label': { type: 'string' },
     charts: { type: 'string' },
+    comparison: { type: 'string' },
   },
   allowPositionals: true,
 })
@@ -70,6 +72,10 @@ if (values.baseline) {
   const label = values['baseline-label'] ?? values.baseline
   const comparison = renderComparison({ before: await readBaseline(values.baseline), after: parseReport(md), label })
   md = md.replace('## Machine and versions', [...comparison, '## Machine and versions'].join('\n'))
+}
+if (values.comparison) {
+  const section = (await readFile(values.comparison, 'utf8')).trim()
+  md = md.replace('## Machine and versions', `${section}\n\n## Machine and versions`)
 }
 await writeFile(out, md)
 console.log(`wrote ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error the bench is plain ESM without type declarations
-import { parseReport, renderComparison } from '../src/baseline.mjs'
+import { medianRows, parseReport, renderComparison } from '../src/baseline.mjs'
 // @ts-expect-error the bench is plain ESM without type declarations
 import { renderReport } from '../src/report.mjs'
 
@@ -70,5 +70,17 @@ describe('bench before/after', () => {
 
   it('says nothing when the reports share no rows', () => {
     expect(renderComparison({ before: [], after: parseReport(report(1, 1, 1)), label: 'x' })).toEqual([])
+  })
+})
+
+describe('medianRows', () => {
+  it('takes each row’s median over the rounds of one commit, matching rows by name', () => {
+    const rounds = [report(9, 5, 160), report(7, 6, 170), report(30, 4, 150)].map(parseReport)
+    const rows = medianRows(rounds)
+    const warm = rows.find((r: { kind: string }) => r.kind === 'polyhost')
+    const raw = rows.find((r: { kind: string }) => r.kind === 'raw')
+    const rss = rows.find((r: { kind: string }) => r.kind === 'memory')
+    expect([warm.median, raw.median, rss.median]).toEqual([rounds[0][0].median, rounds[0][1].median, 160])
+    expect(rows).toHaveLength(rounds[0].length)
   })
 })

@@ -16,7 +16,8 @@ import {
 } from '@polyhost/core/engine'
 import { LuaCompiler, protoRetainedBytes } from './compiler.js'
 import { fengari, type Fengari, type Proto } from './fengari-api.js'
-import { LuaSandbox, type StateDeps } from './lua-state.js'
+import { LuaSandbox } from './lua-state.js'
+import type { StateDeps } from './state-deps.js'
 import { DEFAULT_TIME_SLICE_MS, type LuaEngineOptions } from './options.js'
 import { runScript } from './runner.js'
 

@@ -1,7 +1,8 @@
 import { type BuiltinHost, makeStrictNewIndex } from './builtins.js'
 import { slot } from './converter.js'
 import type { LuaState, LuaTable, TValue } from './fengari-api.js'
-import { FROZEN } from './guard-runtime.js'
+import type { GlobalNames } from './global-names.js'
+import { FROZEN, type TableGuard } from './guard-runtime.js'
 
 /** fengari's table entry: the table's `strong` map holds them by key hash, linked in insertion order. */
 interface Entry {
@@ -43,6 +44,142 @@ export function pushEnvironment(host: BuiltinHost, L: LuaState, base: LuaTable, 
   env.flags = 0 // new keys: the metamethod-absence cache is invalid (the table may become a metatable)
   env.metatable = meta
   return env
+}
+
+/**
+ * The `_ENV` tables of one state's executions. A copy of the base costs about a quarter of a
+ * tiny script's run, so an environment the script left as it was made (its guard never saw a
+ * write, its metatable unchanged) is restored and kept for the next execution: the host's
+ * globals are put back to the base's values or removed, which leaves exactly what a new copy
+ * would hold, in the same order. Any other environment is dropped, and so is the spare when
+ * the base changes (a bridge refresh, a restored library).
+ */
+export class Environments {
+  private spare: LuaTable | undefined
+  private current: LuaTable | undefined
+  private guard: TableGuard | undefined
+  private readonly written: string[] = []
+
+  constructor(
+    private readonly host: BuiltinHost,
+    private readonly base: LuaTable,
+    private readonly meta: LuaTable | null,
+    private readonly names: GlobalNames,
+  ) {}
+
+  /** Pushes the next execution's environment, unwatched until `seal`; its entries are charged as a copy's. */
+  push(L: LuaState): LuaTable {
+    const { lua } = this.host.f
+    const env = this.spare
+    if (!env) {
+      const fresh = pushEnvironment(this.host, L, this.base, this.meta)
+      this.current = fresh
+      lua.lua_pushvalue(L, -1)
+      this.set(L, '_G')
+      this.written.length = 0
+      return fresh
+    }
+    this.spare = undefined
+    const { guards } = this.host.f
+    for (let i = this.base.strong.size; i > 0; i--) guards.entry()
+    lua.lua_checkstack(L, 1)
+    L.stack[L.top++] = new this.host.f.internal.TValue(T_TABLE, env)
+    ;(env as LuaTable & { flags: number }).flags = 0
+    return (this.current = env)
+  }
+
+  /**
+   * `_ENV[name] = top` for a host-provided global, before `seal`; pops the value. Written
+   * into the entries directly (no metamethods, no dead-key upkeep: through `lua_rawset`
+   * each write cleared the table's dead-key map), and remembered for the restore.
+   */
+  set(L: LuaState, name: string): void {
+    const env = this.current as EnvTable
+    const key = this.names.key(L, name)
+    const value = L.stack[L.top - 1] as TValue & { setfrom(v: TValue): void }
+    const e = env.strong.get(key.hash) as Entry | undefined
+    this.written.push(name)
+    if ((value.type & 15) === T_NIL) {
+      if (e) unlink(env, key.hash, e)
+    } else if (e) {
+      ;(e.value as TValue & { setfrom(v: TValue): void }).setfrom(value)
+    } else {
+      const { internal, guards } = this.host.f
+      guards.entry()
+      const entry: Entry = {
+        key: new internal.TValue(key.type, key.value),
+        value: new internal.TValue(value.type, value.value),
+        p: env.l,
+        n: undefined,
+      }
+      if (env.l) env.l.n = entry
+      else env.f = entry
+      env.l = entry
+      env.strong.set(key.hash, entry)
+    }
+    this.host.f.lua.lua_pop(L, 1)
+  }
+
+  /** From here on, a write by the script marks the environment as not reusable. */
+  seal(): void {
+    const env = this.current as LuaTable
+    this.guard = { frozen: false, dirty: false }
+    env.polyhost = this.guard
+  }
+
+  /** The execution is over: keep its environment for the next one if it can be restored exactly. */
+  release(L: LuaState): void {
+    const env = this.current
+    const guard = this.guard
+    this.current = this.guard = undefined
+    const names = this.written.splice(0)
+    if (!env || !guard || guard.dirty || env.metatable !== this.meta) return
+    env.polyhost = undefined
+    if (this.restore(L, env, names)) this.spare = env
+  }
+
+  /** The base changed: an environment copied from the old one must not be reused. */
+  dropSpare(): void {
+    this.spare = undefined
+  }
+
+  // --- internal ---
+
+  private restore(L: LuaState, env: LuaTable, names: string[]): boolean {
+    for (const name of names) {
+      if (name === '_G') return false
+      const key = this.names.key(L, name)
+      const inEnv = env.strong.get(key.hash)
+      const inBase = this.base.strong.get(key.hash)
+      if (inBase) {
+        // a base global the host removed would come back at the end: another order than a copy's
+        if (!inEnv) return false
+        ;(inEnv.value as TValue & { setfrom(v: TValue): void }).setfrom(inBase.value)
+      } else if (inEnv) {
+        unlink(env as EnvTable, key.hash, inEnv as Entry)
+      }
+    }
+    return true
+  }
+}
+
+const T_NIL = 0
+const T_TABLE = 5
+
+type EnvTable = LuaTable & { f: Entry | undefined; l: Entry | undefined }
+
+/**
+ * Removes an entry as fengari's `mark_dead` does, without keeping it as a dead key: nothing
+ * iterates the environment between executions, and a kept dead key makes the next insert
+ * clear the dead-key map.
+ */
+function unlink(t: EnvTable, hash: unknown, e: Entry): void {
+  const { p, n } = e
+  if (p) p.n = n
+  if (n) n.p = p
+  if (t.f === e) t.f = n
+  if (t.l === e) t.l = p
+  t.strong.delete(hash)
 }
 
 /**

@@ -139,3 +139,21 @@ function proto(p: Proto, seen: Set<object>, skip: WeakSet<object> | undefined, v
   for (const inner of p.p) bytes += proto(inner, seen, skip, value)
   return bytes
 }
+
+/**
+ * Unlinks a destroyed state's thread from its heap (stack, call frames, registry,
+ * metatables, caches), so that whatever still holds the thread holds nothing else. A
+ * destroyed state can stay referenced from dead objects in V8's old generation until the
+ * next full collection, and until then every scavenge copied its whole heap: a fresh state
+ * per execution cost 1.1 ms of CPU, 0.53 ms with the heap cut (the state object drops its
+ * own fields too, LuaSandbox.destroy).
+ */
+export function releaseHeap(L: LuaState): void {
+  const g = L.l_G as unknown as Record<string, unknown>
+  const t = L as unknown as Record<string, unknown>
+  t.stack = []
+  t.ci = undefined
+  t.base_ci = undefined
+  for (const key of ['l_registry', 'mainthread', 'closures', 'ids']) g[key] = undefined
+  g.mt = []
+}

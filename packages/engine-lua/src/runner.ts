@@ -64,11 +64,12 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
       } catch (e) {
         throw readFailure(e, `$.${name}`)
       }
-      state.rawSetField(1, name)
+      state.setGlobal(name)
     }
     state.converter.push(L, request.context, guard)
     freezeTree(slot(L, -1).value as LuaTable)
-    state.rawSetField(1, 'context')
+    state.setGlobal('context')
+    state.sealEnv()
     const co = lua.lua_newthread(L)
     ;(run as { thread: LuaState }).thread = co
     meter.hookThread(co, input.sliceMs ?? 0)

@@ -2,6 +2,7 @@ import { conformanceFailure } from '@polyhost/conformance'
 import { StatePool } from '@polyhost/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { luaEngine } from '../src/index.js'
+import { WatchedLibraries } from '../src/libraries.js'
 import { LuaSandbox } from '../src/lua-state.js'
 import { luaSnippets } from './lua-snippets.js'
 
@@ -14,7 +15,7 @@ afterEach(() => vi.restoreAllMocks())
 
 /** Reset no longer restores library tables (nor the string metatable); validation approves. */
 function breakReset(): void {
-  vi.spyOn(LuaSandbox.prototype as unknown as { restoreLibrary(): void }, 'restoreLibrary').mockImplementation(() => {})
+  vi.spyOn(WatchedLibraries.prototype, 'restoreChanged').mockReturnValue(false)
   vi.spyOn(LuaSandbox.prototype, 'validate').mockReturnValue(true)
 }
 

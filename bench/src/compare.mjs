@@ -1,0 +1,54 @@
+/**
+ * `node bench/src/compare.mjs --tree DIR [--only 1,2] [--rounds 3] [--label TEXT] [--out FILE]`:
+ * before/after against an earlier commit checked out and built in DIR (a git worktree with
+ * `pnpm install` and `pnpm run build` done). A single run of each side is not enough here:
+ * on a shared machine two runs of the same code an hour apart differ by more than 30 %. So
+ * the two benches run alternately, `rounds` times each, the order flipped every round
+ * (old, new, new, old, …), and each row's figure is the median of its rounds. The section
+ * (markdown) is written to FILE; `pnpm bench --comparison FILE` puts it into BENCHMARKS.md.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { medianRows, parseReport, renderComparison } from './baseline.mjs'
+
+const { values } = parseArgs({
+  options: {
+    tree: { type: 'string' },
+    only: { type: 'string', default: '1,2,3,4,5,8' },
+    rounds: { type: 'string', default: '3' },
+    label: { type: 'string' },
+    out: { type: 'string', default: join(os.tmpdir(), 'polyhost-comparison.md') },
+  },
+})
+if (!values.tree) throw new Error('compare: --tree DIR (an earlier commit, installed and built) is required')
+const rounds = Number(values.rounds)
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('compare: --rounds must be a positive integer')
+
+const sides = {
+  before: join(values.tree, 'bench', 'src', 'main.mjs'),
+  after: fileURLToPath(new URL('./main.mjs', import.meta.url)),
+}
+const tmp = mkdtempSync(join(os.tmpdir(), 'polyhost-compare-'))
+const runs = { before: [], after: [] }
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? ['before', 'after'] : ['after', 'before']
+  for (const side of order) {
+    const out = join(tmp, `${side}-${r}.md`)
+    console.log(`round ${r + 1}/${rounds}: ${side}`)
+    const res = spawnSync(process.execPath, [sides[side], '--only', values.only, '--out', out], { stdio: 'inherit' })
+    if (res.status !== 0) throw new Error(`compare: the ${side} bench failed (exit ${res.status})`)
+    runs[side].push(parseReport(readFileSync(out, 'utf8')))
+  }
+}
+
+const label = values.label ?? values.tree
+const intro =
+  `Each commit ran its own bench ${rounds} times, the two alternately (the order flipped every round) on this machine` +
+  ' in one sitting; rows are matched by name and each figure is the median of its rounds.'
+const lines = renderComparison({ before: medianRows(runs.before), after: medianRows(runs.after), label, intro })
+writeFileSync(values.out, lines.join('\n'))
+console.log(`wrote ${values.out}`)

@@ -1,0 +1,84 @@
+import type { LuaCompiler } from './compiler.js'
+import type { CClosure, Fengari, LClosure, LuaState, LuaTable, TValue } from './fengari-api.js'
+import { FROZEN } from './guard-runtime.js'
+
+const T_TABLE = 5
+const T_LCL = 6
+const T_CCL = 6 | (2 << 4)
+
+/** Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV`. */
+export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx: number, source: string): void {
+  const { lua } = f
+  compiler.instantiate(L, compiler.compile(source, 'init.lua'))
+  lua.lua_pushvalue(L, baseIdx)
+  lua.lua_setupvalue(L, -2, 1)
+  if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+    const msg = String.fromCharCode(...(lua.lua_tolstring(L, -1) ?? new Uint8Array()))
+    throw new Error(`lua engine: init script failed: ${msg}`)
+  }
+}
+
+/**
+ * What the `init` script left behind, held to its state at the end of set-up. Everything a
+ * state's executions share must not carry one execution's data to the next, and init is the
+ * one place that can add such things:
+ *
+ * - tables it made (`shared = {}`, a helper module's table, a metatable) are frozen: a write
+ *   raises "attempt to modify a read-only table", as for the base itself;
+ * - the upvalues of its closures (`local count = 0 function inc() count = count + 1 end`)
+ *   cannot be frozen, so each is put back to its value at the end of set-up after every
+ *   execution — a script may change one during its own run (Redis's `setresp` does), never
+ *   for the next.
+ *
+ * Tables that already have a guard (the base, libraries, bridge tables) keep it.
+ */
+export class InitState {
+  private readonly upvalues: [TValue, number, unknown][] = []
+
+  /** Walks everything reachable from `roots` (the base and the string metatable) once, after init. */
+  constructor(roots: LuaTable[]) {
+    const seen = new Set<object>()
+    const stack: unknown[] = [...roots]
+    const visit = (v: TValue | undefined) => {
+      if (!v) return
+      const t = v.type & 63
+      if (t === T_TABLE || t === T_LCL || t === T_CCL) stack.push(v.value)
+    }
+    while (stack.length) {
+      const o = stack.pop() as object
+      if (seen.has(o)) continue
+      seen.add(o)
+      if ('strong' in o) {
+        const table = o as LuaTable
+        if (table.polyhost === undefined) table.polyhost = FROZEN
+        for (const e of table.strong.values()) {
+          visit(e.key)
+          visit(e.value)
+        }
+        if (table.metatable) stack.push(table.metatable)
+      } else if ('upvals' in o) {
+        for (const uv of (o as LClosure).upvals) this.hold(uv, visit)
+      } else if ('upvalue' in o) {
+        for (const uv of (o as CClosure).upvalue) this.hold(uv, visit)
+      }
+    }
+  }
+
+  /** Puts every held upvalue back to its value at the end of set-up. */
+  restore(): void {
+    for (const [uv, type, value] of this.upvalues) {
+      if (uv.type !== type || uv.value !== value) {
+        uv.type = type
+        uv.value = value
+      }
+    }
+  }
+
+  // --- internal ---
+
+  private hold(uv: TValue | undefined, visit: (v: TValue | undefined) => void): void {
+    if (!uv) return
+    this.upvalues.push([uv, uv.type, uv.value])
+    visit(uv)
+  }
+}

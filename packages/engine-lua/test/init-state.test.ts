@@ -1,0 +1,51 @@
+import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { luaEngine } from '../src/index.js'
+
+// The init script runs once per state, and every execution on that state shares what it
+// made. Tables it made used to be writable and its closures' upvalues kept their values, so
+// one tenant's writes reached the next tenant's execution on the same state:
+//   shared.x = "secret"  →  the next execution's `return shared.x` gave 'secret'.
+
+const INIT = `
+shared = { list = {}, nested = setmetatable({}, { __index = function() return 'meta' end }) }
+local count = 0
+function inc() count = count + 1 return count end
+local cache = {}
+function remember(k, v) if v ~= nil then cache[k] = v end return cache[k] end
+function string.shout(s) return s:upper() .. '!' end
+`
+
+let host: Host
+beforeAll(async () => {
+  host = await createHost({ engines: [luaEngine({ init: INIT })], pool: { min: 1, max: 1 } })
+})
+afterAll(() => host.close())
+
+const lua = async (source: string, tenant?: string) => (await host.execute({ language: 'lua', source, tenant })).values
+
+describe('what the init script made', () => {
+  it('is read-only: tables it made refuse writes, nested and as metatables', async () => {
+    for (const source of ['shared.x = 1', 'shared.list[1] = 5', 'rawset(shared, "x", 1)', 'getmetatable(shared.nested).__index = nil']) {
+      await expect(lua(source)).rejects.toThrow(ScriptRuntimeError)
+      await expect(lua(source)).rejects.toThrow(/read-only table/)
+    }
+    expect(await lua('return shared.x, shared.list[1], shared.nested.anything')).toEqual([null, null, 'meta'])
+  })
+
+  it('keeps no upvalue change from one execution to the next', async () => {
+    expect(await lua('inc() inc() return inc()')).toEqual([3])
+    expect(await lua('return inc()')).toEqual([1])
+    await expect(lua("inc() error('after a change')")).rejects.toThrow(/after a change/)
+    expect(await lua('return inc()')).toEqual([1])
+  })
+
+  it('shares no table reached through an upvalue', async () => {
+    await expect(lua("return remember('k', 'secret')")).rejects.toThrow(/read-only table/)
+    expect(await lua("return remember('k')")).toEqual([null])
+  })
+
+  it('still works as the helpers it defines', async () => {
+    expect(await lua("return ('hi'):shout(), string.shout('x'), type(shared.list)")).toEqual(['HI!', 'X!', 'table'])
+  })
+})
