@@ -4,10 +4,11 @@ import { openHost } from '../polyhost.mjs'
 import { wasmoonEngine } from '../raw/peers.mjs'
 import * as rawLua from '../raw/raw-lua.mjs'
 import * as rawJs from '../raw/raw-quickjs.mjs'
-import { timeRatio } from '../ratios.mjs'
+import { absolute, timeRatio } from '../ratios.mjs'
 
 const SOURCES = { lua: 'return a + b', js: 'a + b' }
 const GLOBALS = { a: 20, b: 22 }
+const FRESH_GOAL = { lua: 2, js: 3 }
 const NAMES = {
   execute: 'Polyhost: warm execute',
   run: 'Polyhost: compile once + run',
@@ -36,7 +37,17 @@ export async function tiny(ctx) {
       timeRatio({ label: 'compile + run vs raw parse+run', language, a: run, b: raw, goal: { max: 2.5 } }),
       timeRatio({ label: 'Pooled execute: fresh raw state / pooled', language, a: fresh, b: execute, goal: { min: 20 } }),
       timeRatio({ label: 'Pooled execute: fresh Polyhost state / pooled', language, a: polyFresh, b: execute, goal: {} }),
+      // issue 16: a new sandboxed state within 2× (Lua) or 3× (JS, and ≤ 1 ms) of a bare new state
+      timeRatio({
+        label: 'Fresh sandboxed state vs fresh raw state',
+        language,
+        a: polyFresh,
+        b: fresh,
+        goal: { max: FRESH_GOAL[language] },
+      }),
     )
+    if (language === 'js')
+      ratios.push(absolute({ label: 'Fresh sandboxed state (create + first execution)', language, row: polyFresh, max: 1 }))
   }
   return {
     id: 1,
