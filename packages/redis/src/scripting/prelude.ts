@@ -82,33 +82,47 @@ local function fromResp3(v)
   return out
 end
 
--- argv is { ... } of the call, n its select('#', ...). The argument check is inlined and
--- the bridge read from its upvalue once set: each Lua call costs ~1.7 µs in fengari, and
--- this runs for every redis.call
-local function run(raise, argv, n)
-  if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
+-- Redis's checks of redis.call's arguments (script_lua.c), for when the host found one that is
+-- not a string or number, or could not convert one (a function, a coroutine)
+local ARGS_ERR = 'ERR Lua redis lib command arguments must be strings or integers'
+local function argsError(argv, n, failure)
+  for i = 1, n do
+    local t = type(argv[i])
+    if t ~= 'string' and t ~= 'number' then return { err = ARGS_ERR } end
+  end
+  error(failure, 0)
+end
+
+-- redis.call and redis.pcall, written out in full: each Lua call costs ~1.7 µs in fengari and
+-- these run for every command a script sends. The host checks the arguments' types and holes
+-- (n is select('#', ...)); one it cannot convert at all (a function, a coroutine) fails the
+-- protected call, and argsError gives Redis's message for it
+local redis = {}
+redis.call = function(...)
+  local n = select('#', ...)
+  if loading then error("Script attempted to access nonexistent global variable 'call'", 2) end
   local r
   if n == 0 then r = { err = 'ERR Please specify at least one argument for this redis lib call' }
   else
-    for i = 1, n do
-      local t = type(argv[i])
-      if t ~= 'string' and t ~= 'number' then
-        r = { err = 'ERR Lua redis lib command arguments must be strings or integers' }
-        break
-      end
-    end
-    if r == nil then
-      local b = bridge or host()
-      if resp == 3 then r = fromResp3(b.call(argv, 3)) else r = b.call(argv, 2) end
-    end
+    local b = bridge or host()
+    local ok
+    if resp == 2 then ok, r = rawpcall(b.call, { ... }, n) else ok, r = rawpcall(b.call3, { ... }, n) end
+    if not ok then r = argsError({ ... }, n, r) elseif resp == 3 then r = fromResp3(r) end
   end
-  if raise and type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
+  if type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
   return r
 end
-
-local redis = {}
-redis.call = function(...) return run(true, { ... }, select('#', ...)) end
-redis.pcall = function(...) return run(false, { ... }, select('#', ...)) end
+redis.pcall = function(...)
+  local n = select('#', ...)
+  if loading then error("Script attempted to access nonexistent global variable 'pcall'", 2) end
+  if n == 0 then return { err = 'ERR Please specify at least one argument for this redis lib call' } end
+  local b = bridge or host()
+  local ok, r
+  if resp == 2 then ok, r = rawpcall(b.call, { ... }, n) else ok, r = rawpcall(b.call3, { ... }, n) end
+  if not ok then return argsError({ ... }, n, r) end
+  if resp == 3 then return fromResp3(r) end
+  return r
+end
 redis.error_reply = function(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
