@@ -213,6 +213,12 @@ local function settle(ok, ...)
 end
 BASE.pcall = function(...) return settle(rawpcall(...)) end
 
+-- a length-prefixed text: 's' bulk, 'e' error, 'o' status (see decodeScriptReply)
+local function text(out, tag, s)
+  out[#out + 1] = tag .. #s .. ':'
+  out[#out + 1] = s
+end
+
 local function encode(v, out)
   local t = type(v)
   if t == 'string' then
@@ -226,72 +232,47 @@ local function encode(v, out)
     -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
     if resp == 3 then out[#out + 1] = v and 'n1;' or 'n0;' else out[#out + 1] = v and 'n1;' or 'z' end
   elseif t == 'table' then
-    local e = rawget(v, 'err')
-    if type(e) == 'string' then
-      out[#out + 1] = 'e' .. #e .. ':'
-      out[#out + 1] = e
-      return
-    end
-    local ok = rawget(v, 'ok')
-    if type(ok) == 'string' then
-      out[#out + 1] = 'o' .. #ok .. ':'
-      out[#out + 1] = ok
-      return
-    end
     -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
     -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
+    local e = rawget(v, 'err')
+    if type(e) == 'string' then return text(out, 'e', e) end
+    local ok = rawget(v, 'ok')
+    if type(ok) == 'string' then return text(out, 'o', ok) end
     local d = rawget(v, 'double')
     if type(d) == 'number' then
       out[#out + 1] = 'd' .. sformat('%.17g', d) .. ';'
       return
     end
     local big = rawget(v, 'big_number')
-    if type(big) == 'string' then
-      big = big:gsub('[\\r\\n]', ' ')
-      out[#out + 1] = 's' .. #big .. ':'
-      out[#out + 1] = big
-      return
-    end
+    if type(big) == 'string' then return text(out, 's', (big:gsub('[\\r\\n]', ' '))) end
     local vs = rawget(v, 'verbatim_string')
     if type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
-      local str = rawget(vs, 'string')
-      out[#out + 1] = 's' .. #str .. ':'
-      out[#out + 1] = str
-      return
+      return text(out, 's', rawget(vs, 'string'))
     end
-    local map = rawget(v, 'map')
+    -- a map's keys and values, a set's members, or the array part up to the first nil
+    local mark, n = #out + 1, 0
+    out[mark] = ''
+    local map, set = rawget(v, 'map'), rawget(v, 'set')
     if type(map) == 'table' then
-      local mark, n = #out + 1, 0
-      out[mark] = ''
       for k, x in next, map do
         encode(k, out)
         encode(x, out)
         n = n + 2
       end
-      out[mark] = 'a' .. n .. ';'
-      return
-    end
-    local set = rawget(v, 'set')
-    if type(set) == 'table' then
-      local mark, n = #out + 1, 0
-      out[mark] = ''
+    elseif type(set) == 'table' then
       for k in next, set do
         encode(k, out)
         n = n + 1
       end
-      out[mark] = 'a' .. n .. ';'
-      return
+    else
+      while true do
+        local x = rawget(v, n + 1)
+        if x == nil then break end
+        encode(x, out)
+        n = n + 1
+      end
     end
-    local mark = #out + 1
-    out[mark] = ''
-    local i = 1
-    while true do
-      local x = rawget(v, i)
-      if x == nil then break end
-      encode(x, out)
-      i = i + 1
-    end
-    out[mark] = 'a' .. (i - 1) .. ';'
+    out[mark] = 'a' .. n .. ';'
   else
     out[#out + 1] = 'z'
   end
