@@ -38,7 +38,9 @@ for (let round = 0; round < ROUNDS; round++) {
 for (const s of SCRIPTS) {
   const sorted = [...cpu[s]].sort((a, b) => a - b)
   const median = sorted[Math.floor(sorted.length / 2)]
-  console.log(`${s}: CPU µs per call min ${Math.round(sorted[0])} median ${Math.round(median)} (rounds: ${cpu[s].map(Math.round).join(' ')})`)
+  console.log(
+    `${s}: CPU µs per call min ${Math.round(sorted[0])} median ${Math.round(median)} (rounds: ${cpu[s].map(Math.round).join(' ')})`,
+  )
 }
 await redis.close()
 
