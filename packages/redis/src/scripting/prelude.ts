@@ -319,6 +319,8 @@ end
 BASE.__redis_reply = function(f, ...)
   resp = 2
   local v = f(...)
+  -- a bulk reply (BullMQ's addStandardJob answers the job id) needs no parts table and concat
+  if type(v) == 'string' then return 's' .. #v .. ':' .. v end
   local out = {}
   encode(v, out)
   return tconcat(out)
