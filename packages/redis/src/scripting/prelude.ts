@@ -39,17 +39,22 @@ local function tableKeys(t)
     n = n + 1
     keys[n] = n
   end
-  local ints, rest = {}, {}
+  local ints, rest, ni, nr = {}, {}, 0, 0
   for k in pairs(t) do
     if type(k) == 'number' and k >= 1 and k % 1 == 0 then
-      if k > n then ints[#ints + 1] = k end
+      if k > n then
+        ni = ni + 1
+        ints[ni] = k
+      end
     else
-      rest[#rest + 1] = k
+      nr = nr + 1
+      rest[nr] = k
     end
   end
-  table.sort(ints)
-  for _, k in ipairs(ints) do keys[#keys + 1] = k end
-  for _, k in ipairs(rest) do keys[#keys + 1] = k end
+  -- numeric loops, and no sort of nothing: cjson.encode of every object comes through here
+  if ni > 1 then table.sort(ints) end
+  for i = 1, ni do keys[n + i] = ints[i] end
+  for i = 1, nr do keys[n + ni + i] = rest[i] end
   return keys
 end
 
