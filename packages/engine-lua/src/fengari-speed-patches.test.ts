@@ -27,7 +27,71 @@ for i = 1, #r do r[i] = tostring(r[i]) end
 return table.concat(r, ',')
 `
 
-const original = createRequire(import.meta.url)('fengari') as { to_luastring(s: string, cache?: boolean): Uint8Array }
+/**
+ * Frames reused after returns, errors and yields: missing arguments and fresh locals must
+ * read nil, closures must keep the values their (returned) frames had, upvalues shared by
+ * two closures stay shared, and results of every count arrive intact.
+ */
+const FRAMES = `
+local out = {}
+local function add(...) for i = 1, select('#', ...) do out[#out + 1] = tostring((select(i, ...))) end end
+local function big(a, b, c, d, e, f, g, h) return a, b, c, d, e, f, g, h end
+local function few(a, b, c, d, e, f, g, h) return a, b, c, d, e, f, g, h end
+add(big(1, 2, 3, 4, 5, 6, 7, 8))
+add(few(9))
+local function locals() local a, b, c; local t = {} return a, b, c, #t end
+add(big('x', 'y', 'z', 'w'))
+add(locals())
+local makers = {}
+for i = 1, 5 do makers[i] = function() return i * 10 end end
+local function counter() local n = 0 return function() n = n + 1 return n end, function() return n end end
+local inc, get = counter()
+big(100, 200, 300, 400, 500, 600, 700, 800)
+inc() inc()
+add(makers[1](), makers[5](), get())
+local function capture(v) local w = v .. '!' return function() return w end end
+local c1 = capture('one')
+big('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
+local c2 = capture('two')
+add(c1(), c2())
+local function boom(v) local kept = v local f = function() return kept end error({ f = f }) end
+local ok, e = pcall(boom, 'kept')
+big(false, false, false, false, false, false, false, false)
+add(ok, e.f())
+local function deep(n) if n == 0 then return 'bottom' end local r = deep(n - 1) return r end
+add(deep(150), few())
+local function tail(n, acc) if n == 0 then return acc end return tail(n - 1, acc + n) end
+add(tail(300, 0), few(nil, 2))
+local co = coroutine.wrap(function(a) local x = a local f = function() return x end
+  local b = coroutine.yield(f) x = b return f end)
+local f1 = co(5)
+big(0, 0, 0, 0, 0, 0, 0, 0)
+local f2 = co(6)
+add(f1(), f2(), f1 == f2)
+local t = { 5, 3, 9, 1, 7 }
+table.sort(t, function(a, b) local x, y = few(a, b) return x < y end)
+add(table.concat(t, ','))
+add((string.gsub('abc', '%w', function(ch) local u, v = few(ch:upper()) return u .. tostring(v) end)))
+local mt = { __index = function(_, k) local a, b = few(k) return a .. tostring(b) end,
+  __add = function(a, b) return few(a.v + b.v) end }
+local o1, o2 = setmetatable({ v = 1 }, mt), setmetatable({ v = 2 }, mt)
+add(o1.key, o1 + o2)
+add(select('#', few()), select('#', big(1, nil, 3)), (select(2, pcall(few, nil, 'b'))))
+for i = 1, 3 do
+  local ok2, msg = pcall(function() local q = i local g = function() return q end error(g, 0) end)
+  add(msg(), few())
+end
+local v = { big(table.unpack({ 1, 2, 3, 4, 5, 6, 7, 8 })) }
+add(#v)
+return table.concat(out, ' ')
+`
+
+const original = createRequire(import.meta.url)('fengari') as {
+  to_luastring(s: string, cache?: boolean): Uint8Array
+  lua: { lua_tojsstring(L: unknown, i: number): string }
+  lauxlib: { luaL_newstate(): unknown; luaL_dostring(L: unknown, s: Uint8Array): number }
+  lualib: { luaL_openlibs(L: unknown): void }
+}
 
 describe('fengari speed patches', () => {
   it('adjust_top and moveresults pop stack slots without `delete`', () => {
@@ -48,6 +112,57 @@ describe('fengari speed patches', () => {
     const native = spawnSync('lua5.3', ['-e', `io.write((function() ${CALLS} end)())`], { encoding: 'utf8' })
     expect(native.status).toBe(0)
     expect(runRaw(CALLS).values).toEqual([native.stdout])
+  })
+
+  it.skipIf(!hasNative('lua5.3'))('reused frames and stack slots: the same answers as native Lua 5.3 and unpatched fengari', () => {
+    const native = spawnSync('lua5.3', ['-e', `io.write((function() ${FRAMES} end)())`], { encoding: 'utf8' })
+    expect(native.status).toBe(0)
+    const { lua, lauxlib, lualib, to_luastring } = original
+    const L = lauxlib.luaL_newstate()
+    lualib.luaL_openlibs(L)
+    expect(lauxlib.luaL_dostring(L, to_luastring(FRAMES))).toBe(0)
+    const unpatched = lua.lua_tojsstring(L, -1)
+    expect(unpatched).toBe(native.stdout)
+    expect(runRaw(FRAMES).values).toEqual([native.stdout])
+  })
+
+  it('call frames are reused: a CallInfo per depth, not per call', () => {
+    type Ci = { next: Ci | null }
+    const f = fengari('lua53')
+    const lua = f.lua as unknown as {
+      lua_pushjsfunction(L: unknown, fn: () => number): void
+      lua_setglobal(L: unknown, name: string): void
+      lua_callk(L: unknown, nargs: number, nresults: number, ctx: number, k: null): void
+    }
+    const lauxlib = f.lauxlib as unknown as { luaL_newstate(): { ci: Ci }; luaL_loadstring(L: unknown, s: Uint8Array): number }
+    const L = lauxlib.luaL_newstate()
+    lua.lua_pushjsfunction(L, () => 0)
+    lua.lua_setglobal(L, 'noop')
+    const base = L.ci
+    expect(lauxlib.luaL_loadstring(L, f.internal.to_luastring('local function g() noop() end for i = 1, 3 do g() end'))).toBe(0)
+    lua.lua_callk(L, 0, 0, 0, null)
+    // chunk -> g -> noop: three CallInfos made once and kept for the next calls
+    const chain: Ci[] = []
+    for (let ci = base.next; ci; ci = ci.next) chain.push(ci)
+    expect(chain).toHaveLength(3) // unpatched fengari drops each CallInfo on return: 0
+  })
+
+  it('luaS_new copies the bytes it is given (the pushed string does not change with its source)', () => {
+    const f = fengari('lua53')
+    const lua = f.lua as unknown as {
+      lua_pushlstring(L: unknown, s: Uint8Array, n: number): void
+      lua_tolstring(L: unknown, i: number): Uint8Array
+    }
+    const L = f.lauxlib.luaL_newstate()
+    for (const bytes of [new Uint8Array(0), Uint8Array.of(0, 255, 10), new Uint8Array(5000).fill(7), Buffer.from('héllo')]) {
+      const source = Uint8Array.from(bytes)
+      lua.lua_pushlstring(L, source, source.length)
+      source.fill(1)
+      const pushed = lua.lua_tolstring(L, -1)
+      expect(pushed).not.toBe(source)
+      expect([...pushed]).toEqual([...bytes])
+      expect(Object.getPrototypeOf(pushed)).toBe(Uint8Array.prototype)
+    }
   })
 
   it('to_luastring: ASCII, NUL, Latin-1, BMP, astral, lone surrogates, long strings, cached', () => {

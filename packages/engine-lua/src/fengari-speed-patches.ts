@@ -4,30 +4,88 @@ import type { SourcePatch } from './fengari-loader.js'
  * Changes to fengari that make it faster without changing what any call returns, each
  * tested against unpatched fengari (fengari-speed-patches.test.ts).
  *
- * fengari pops values with `delete L.stack[i]` on every call and return (adjust_top,
- * moveresults). `delete` on an array element is a slow path in V8 and leaves a holey
- * array; assigning `undefined` frees the slot the same way (nothing reads a popped slot
- * before writing it: fengari stores a new TValue above the top, never reuses one there)
- * and was ~15 % of the VM's time on call-heavy scripts (Redis scripts' `redis.call`).
+ * Call frames: fengari allocated a new CallInfo for every call and a new nil TValue for
+ * every register of every frame, again each time a call returned (its caller's frame was
+ * re-filled after the callee's slots were deleted): ~40 % of what a call-heavy script
+ * (Redis scripts, ~250 KB per BullMQ script run) allocated, and the young-generation
+ * collections that go with it. Now, as C Lua does, a frame's CallInfo is reused by the
+ * next call at the same depth, and a popped stack slot keeps its TValue (set to nil, so it
+ * holds nothing alive) for the next frame to reuse. Why that is safe: a slot's TValue is
+ * shared only with an open upvalue, and upvalues are closed (the slot gets a fresh TValue,
+ * the closure keeps the old one) before their frame's slots are popped — on return
+ * (OP_RETURN/OP_TAILCALL of a function with nested functions), at block exits (OP_JMP)
+ * and when an error unwinds (luaD_pcall, recover).
+ *
+ * fengari popped values with `delete L.stack[i]`, a slow path in V8 that leaves a holey
+ * array (~15 % of the VM's time on call-heavy scripts).
  */
 export const FENGARI_SPEED_PATCHES: readonly SourcePatch[] = [
   {
     file: 'ldo.js',
-    why: 'speed: adjust_top pops without `delete`',
+    why: 'speed: adjust_top pops without `delete`, keeping the slot (nil) for reuse',
     find: '        while (L.top > newtop)\n            delete L.stack[--L.top];',
-    replace: '        while (L.top > newtop)\n            L.stack[--L.top] = undefined;',
+    replace:
+      '        while (L.top > newtop) {\n' +
+      '            const o = L.stack[--L.top];\n' +
+      '            if (o !== undefined) o.setnilvalue();\n' +
+      '        }',
   },
   {
     file: 'ldo.js',
-    why: 'speed: moveresults (LUA_MULTRET) clears without `delete`',
+    why: 'speed: adjust_top grows the stack into the slots it kept',
+    find: '        while (L.top < newtop)\n            L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);',
+    replace:
+      '        while (L.top < newtop) {\n' +
+      '            const o = L.stack[L.top];\n' +
+      '            if (o === undefined) L.stack[L.top] = new lobject.TValue(LUA_TNIL, null);\n' +
+      '            else o.setnilvalue();\n' +
+      '            L.top++;\n' +
+      '        }',
+  },
+  {
+    file: 'ldo.js',
+    why: 'speed: moveresults (LUA_MULTRET) clears without `delete`, keeping the slots (nil)',
     find: '            for (let i=L.top; i>=(res + nres); i--)\n                delete L.stack[i];',
-    replace: '            for (let i=L.top; i>=(res + nres); i--)\n                L.stack[i] = undefined;',
+    replace: '            for (let i=L.top; i>=(res + nres); i--)\n                if (L.stack[i] !== undefined) L.stack[i].setnilvalue();',
   },
   {
     file: 'ldo.js',
-    why: 'speed: moveresults clears without `delete`',
+    why: 'speed: moveresults clears without `delete`, keeping the slots (nil)',
     find: '    for (let i=L.top; i>=newtop; i--)\n        delete L.stack[i];',
-    replace: '    for (let i=L.top; i>=newtop; i--)\n        L.stack[i] = undefined;',
+    replace: '    for (let i=L.top; i>=newtop; i--)\n        if (L.stack[i] !== undefined) L.stack[i].setnilvalue();',
+  },
+  {
+    file: 'ldo.js',
+    why: 'speed: a Lua function called with fewer arguments than parameters reuses the kept slots',
+    find: '                    L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null); // complete missing arguments',
+    replace:
+      '                    if (L.stack[L.top] === undefined) L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n' +
+      '                    else L.stack[L.top++].setnilvalue();',
+  },
+  {
+    file: 'lstate.js',
+    why: "speed: a call reuses the CallInfo of the last call at the same depth (C Lua's next_ci)",
+    find: '    let ci = new CallInfo();\n    ci.depth = L.ci.depth + 1;',
+    replace:
+      '    let ci = L.ci.next;\n' +
+      '    if (ci !== null) {\n' +
+      '        L.ci = ci;\n' +
+      '        return ci;\n' +
+      '    }\n' +
+      '    ci = new CallInfo();\n' +
+      '    ci.depth = L.ci.depth + 1;',
+  },
+  {
+    file: 'ldo.js',
+    why: 'speed: a returning call keeps its CallInfo for the next call',
+    find: '    L.ci = ci.previous;\n    L.ci.next = null;',
+    replace: '    L.ci = ci.previous;',
+  },
+  {
+    file: 'lvm.js',
+    why: "speed: a tail call keeps the called frame's CallInfo for the next call",
+    find: '                    oci.next = null;\n',
+    replace: '',
   },
   {
     file: 'defs.js',
@@ -46,5 +104,13 @@ export const FENGARI_SPEED_PATCHES: readonly SourcePatch[] = [
       '        return bytes;\n' +
       '    }\n' +
       '    let outU8Array = Array(len); /* array is at *least* going to be length of string */',
+  },
+  {
+    file: 'lstring.js',
+    why:
+      'luaS_new (every string the API pushes: lua_pushstring, lua_pushlstring, type(), field names) copied its bytes ' +
+      'with Uint8Array.from, the generic iterator path (~3x the time of a typed-array copy)',
+    find: '    return luaS_bless(L, luastring_from(str));',
+    replace: '    return luaS_bless(L, new Uint8Array(str));',
   },
 ]

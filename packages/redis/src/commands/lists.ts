@@ -33,7 +33,7 @@ export const LIST_COMMANDS = commands([
       const i = parseInteger(arg(a, 1))
       const l = ks.read(keyOf(arg(a, 0)), 'list')
       if (!l) return null
-      return l[i < 0 ? l.length + i : i] ?? null
+      return l.at(i < 0 ? l.length + i : i) ?? null
     },
   ],
   [
@@ -46,7 +46,7 @@ export const LIST_COMMANDS = commands([
       if (!l) fail(ERR.noSuchKey)
       const at = i < 0 ? l.length + i : i
       if (at < 0 || at >= l.length) fail(ERR.indexOutOfRange)
-      l[at] = Buffer.from(arg(a, 2))
+      l.set(at, Buffer.from(arg(a, 2)))
       return OK
     },
   ],
@@ -81,13 +81,13 @@ export const LIST_COMMANDS = commands([
       const limit = count === 0 ? Number.POSITIVE_INFINITY : Math.abs(count)
       if (count >= 0) {
         for (let i = 0; i < l.length && removed < limit; )
-          if ((l[i] as Buffer).equals(v)) {
+          if ((l.at(i) as Buffer).equals(v)) {
             l.splice(i, 1)
             removed++
           } else i++
       } else {
         for (let i = l.length - 1; i >= 0 && removed < limit; i--)
-          if ((l[i] as Buffer).equals(v)) {
+          if ((l.at(i) as Buffer).equals(v)) {
             l.splice(i, 1)
             removed++
           }
@@ -118,7 +118,7 @@ export const LIST_COMMANDS = commands([
       if (where !== 'BEFORE' && where !== 'AFTER') fail(ERR.syntax)
       const l = ks.read(keyOf(arg(a, 0)), 'list')
       if (!l) return 0
-      const i = l.findIndex((x) => x.equals(arg(a, 2)))
+      const i = l.indexOf(arg(a, 2))
       if (i < 0) return -1
       l.splice(where === 'BEFORE' ? i : i + 1, 0, Buffer.from(arg(a, 3)))
       return l.length
@@ -163,7 +163,8 @@ function pop(ks: Keyspace, a: Buffer[], left: boolean): Reply {
     ks.dropIfEmpty(key)
     return v
   }
-  const out = left ? l.splice(0, count) : l.splice(Math.max(0, l.length - count)).reverse()
+  const from = Math.max(0, l.length - count)
+  const out = left ? l.splice(0, count) : l.splice(from, l.length - from).reverse()
   ks.dropIfEmpty(key)
   return out
 }
@@ -214,7 +215,7 @@ function lpos(ks: Keyspace, a: Buffer[]): Reply {
   const n = l.length
   for (let step = 0; step < n && (maxlen === 0 || step < maxlen) && found.length < limit; step++) {
     const i = rank > 0 ? step : n - 1 - step
-    if (!(l[i] as Buffer).equals(want)) continue
+    if (!(l.at(i) as Buffer).equals(want)) continue
     if (skip > 0) skip--
     else found.push(i)
   }

@@ -190,7 +190,12 @@ do
     i = i + 1
     if c <= 0x7f then return c, i end
     if c >= 0xe0 then return c - 0x100, i end
-    if c >= 0xa0 and c <= 0xbf then return str(s, i, c - 0xa0) end
+    if c >= 0xa0 and c <= 0xbf then
+      -- fixstr, the most common item: read here rather than through str() and need()
+      local j = i + c - 0xa0
+      if j - 1 > #s then error('Missing bytes in input.', 0) end
+      return ssub(s, i, j - 1), j
+    end
     if c >= 0x90 and c <= 0x9f then return array(s, i, c - 0x90) end
     if c >= 0x80 and c <= 0x8f then return map(s, i, c - 0x80) end
     if c == 0xc0 then return nil, i end

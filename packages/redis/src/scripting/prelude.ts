@@ -39,17 +39,22 @@ local function tableKeys(t)
     n = n + 1
     keys[n] = n
   end
-  local ints, rest = {}, {}
+  local ints, rest, ni, nr = {}, {}, 0, 0
   for k in pairs(t) do
     if type(k) == 'number' and k >= 1 and k % 1 == 0 then
-      if k > n then ints[#ints + 1] = k end
+      if k > n then
+        ni = ni + 1
+        ints[ni] = k
+      end
     else
-      rest[#rest + 1] = k
+      nr = nr + 1
+      rest[nr] = k
     end
   end
-  table.sort(ints)
-  for _, k in ipairs(ints) do keys[#keys + 1] = k end
-  for _, k in ipairs(rest) do keys[#keys + 1] = k end
+  -- numeric loops, and no sort of nothing: cjson.encode of every object comes through here
+  if ni > 1 then table.sort(ints) end
+  for i = 1, ni do keys[n + i] = ints[i] end
+  for i = 1, nr do keys[n + ni + i] = rest[i] end
   return keys
 end
 
@@ -82,33 +87,47 @@ local function fromResp3(v)
   return out
 end
 
--- argv is { ... } of the call, n its select('#', ...). The argument check is inlined and
--- the bridge read from its upvalue once set: each Lua call costs ~1.7 µs in fengari, and
--- this runs for every redis.call
-local function run(raise, argv, n)
-  if loading then error("Script attempted to access nonexistent global variable '" .. (raise and 'call' or 'pcall') .. "'", 2) end
+-- Redis's checks of redis.call's arguments (script_lua.c), for when the host found one that is
+-- not a string or number, or could not convert one (a function, a coroutine)
+local ARGS_ERR = 'ERR Lua redis lib command arguments must be strings or integers'
+local function argsError(argv, n, failure)
+  for i = 1, n do
+    local t = type(argv[i])
+    if t ~= 'string' and t ~= 'number' then return { err = ARGS_ERR } end
+  end
+  error(failure, 0)
+end
+
+-- redis.call and redis.pcall, written out in full: each Lua call costs ~1.7 µs in fengari and
+-- these run for every command a script sends. The host checks the arguments' types and holes
+-- (n is select('#', ...)); one it cannot convert at all (a function, a coroutine) fails the
+-- protected call, and argsError gives Redis's message for it
+local redis = {}
+redis.call = function(...)
+  local n = select('#', ...)
+  if loading then error("Script attempted to access nonexistent global variable 'call'", 2) end
   local r
   if n == 0 then r = { err = 'ERR Please specify at least one argument for this redis lib call' }
   else
-    for i = 1, n do
-      local t = type(argv[i])
-      if t ~= 'string' and t ~= 'number' then
-        r = { err = 'ERR Lua redis lib command arguments must be strings or integers' }
-        break
-      end
-    end
-    if r == nil then
-      local b = bridge or host()
-      if resp == 3 then r = fromResp3(b.call(argv, 3)) else r = b.call(argv, 2) end
-    end
+    local b = bridge or host()
+    local ok
+    if resp == 2 then ok, r = rawpcall(b.call, { ... }, n) else ok, r = rawpcall(b.call3, { ... }, n) end
+    if not ok then r = argsError({ ... }, n, r) elseif resp == 3 then r = fromResp3(r) end
   end
-  if raise and type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
+  if type(r) == 'table' and rawget(r, 'err') ~= nil then error(r, 0) end
   return r
 end
-
-local redis = {}
-redis.call = function(...) return run(true, { ... }, select('#', ...)) end
-redis.pcall = function(...) return run(false, { ... }, select('#', ...)) end
+redis.pcall = function(...)
+  local n = select('#', ...)
+  if loading then error("Script attempted to access nonexistent global variable 'pcall'", 2) end
+  if n == 0 then return { err = 'ERR Please specify at least one argument for this redis lib call' } end
+  local b = bridge or host()
+  local ok, r
+  if resp == 2 then ok, r = rawpcall(b.call, { ... }, n) else ok, r = rawpcall(b.call3, { ... }, n) end
+  if not ok then return argsError({ ... }, n, r) end
+  if resp == 3 then return fromResp3(r) end
+  return r
+end
 redis.error_reply = function(...)
   local msg = ...
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
@@ -199,6 +218,12 @@ local function settle(ok, ...)
 end
 BASE.pcall = function(...) return settle(rawpcall(...)) end
 
+-- a length-prefixed text: 's' bulk, 'e' error, 'o' status (see decodeScriptReply)
+local function text(out, tag, s)
+  out[#out + 1] = tag .. #s .. ':'
+  out[#out + 1] = s
+end
+
 local function encode(v, out)
   local t = type(v)
   if t == 'string' then
@@ -212,72 +237,47 @@ local function encode(v, out)
     -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
     if resp == 3 then out[#out + 1] = v and 'n1;' or 'n0;' else out[#out + 1] = v and 'n1;' or 'z' end
   elseif t == 'table' then
-    local e = rawget(v, 'err')
-    if type(e) == 'string' then
-      out[#out + 1] = 'e' .. #e .. ':'
-      out[#out + 1] = e
-      return
-    end
-    local ok = rawget(v, 'ok')
-    if type(ok) == 'string' then
-      out[#out + 1] = 'o' .. #ok .. ':'
-      out[#out + 1] = ok
-      return
-    end
     -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
     -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
+    local e = rawget(v, 'err')
+    if type(e) == 'string' then return text(out, 'e', e) end
+    local ok = rawget(v, 'ok')
+    if type(ok) == 'string' then return text(out, 'o', ok) end
     local d = rawget(v, 'double')
     if type(d) == 'number' then
       out[#out + 1] = 'd' .. sformat('%.17g', d) .. ';'
       return
     end
     local big = rawget(v, 'big_number')
-    if type(big) == 'string' then
-      big = big:gsub('[\\r\\n]', ' ')
-      out[#out + 1] = 's' .. #big .. ':'
-      out[#out + 1] = big
-      return
-    end
+    if type(big) == 'string' then return text(out, 's', (big:gsub('[\\r\\n]', ' '))) end
     local vs = rawget(v, 'verbatim_string')
     if type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
-      local str = rawget(vs, 'string')
-      out[#out + 1] = 's' .. #str .. ':'
-      out[#out + 1] = str
-      return
+      return text(out, 's', rawget(vs, 'string'))
     end
-    local map = rawget(v, 'map')
+    -- a map's keys and values, a set's members, or the array part up to the first nil
+    local mark, n = #out + 1, 0
+    out[mark] = ''
+    local map, set = rawget(v, 'map'), rawget(v, 'set')
     if type(map) == 'table' then
-      local mark, n = #out + 1, 0
-      out[mark] = ''
       for k, x in next, map do
         encode(k, out)
         encode(x, out)
         n = n + 2
       end
-      out[mark] = 'a' .. n .. ';'
-      return
-    end
-    local set = rawget(v, 'set')
-    if type(set) == 'table' then
-      local mark, n = #out + 1, 0
-      out[mark] = ''
+    elseif type(set) == 'table' then
       for k in next, set do
         encode(k, out)
         n = n + 1
       end
-      out[mark] = 'a' .. n .. ';'
-      return
+    else
+      while true do
+        local x = rawget(v, n + 1)
+        if x == nil then break end
+        encode(x, out)
+        n = n + 1
+      end
     end
-    local mark = #out + 1
-    out[mark] = ''
-    local i = 1
-    while true do
-      local x = rawget(v, i)
-      if x == nil then break end
-      encode(x, out)
-      i = i + 1
-    end
-    out[mark] = 'a' .. (i - 1) .. ';'
+    out[mark] = 'a' .. n .. ';'
   else
     out[#out + 1] = 'z'
   end
@@ -324,6 +324,8 @@ end
 BASE.__redis_reply = function(f, ...)
   resp = 2
   local v = f(...)
+  -- a bulk reply (BullMQ's addStandardJob answers the job id) needs no parts table and concat
+  if type(v) == 'string' then return 's' .. #v .. ':' .. v end
   local out = {}
   encode(v, out)
   return tconcat(out)

@@ -52,31 +52,42 @@ const NOT_FROM_SCRIPT = new Set([
  */
 export function scriptBridge(store: RedisStore, running: () => RunningScript | undefined, rand: Rand48) {
   const any = z.any()
+  /**
+   * `redis.call(...)`'s command: argv is the call's arguments as a table, n their count
+   * (select('#', ...)), so a nil among them (a hole, or an array shorter than n) is seen.
+   */
+  const runCommand = (argv: unknown, n: unknown, resp: 2 | 3): unknown => {
+    const run = running()
+    if (!run) return { err: 'ERR no script is running' }
+    const args = commandArgs(argv, n)
+    if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
+    const name = (args[0] as Buffer).toString('latin1').toLowerCase()
+    if (NOT_FROM_SCRIPT.has(name)) return { err: 'ERR This Redis command is not allowed from script' }
+    if (name === 'xread' && blocks(args)) {
+      return { err: 'ERR XREAD command is not allowed with BLOCK option from scripts' }
+    }
+    const info = store.describe(name)
+    if (!info) return { err: 'ERR Unknown Redis command called from script' }
+    if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) {
+      return { err: 'ERR Wrong number of args calling Redis command from script' }
+    }
+    if (info.write && run.readOnly) return { err: 'ERR Write commands are not allowed from read-only scripts.' }
+    const reply = store.execute(args, run.now)
+    if (resp === 3) return replyToLua3(name, args, reply)
+    return reply instanceof ErrorReply ? { err: reply.message } : replyToLua(reply)
+  }
   return defineBridge({
     name: '__redis',
     description: 'Redis commands for scripts (used by the redis.* functions)',
     methods: {
+      // resp 2 and resp 3 are two methods, so that a call carries only (argv, n)
       call: {
         args: [any, any],
-        handler: (_ctx, argv: unknown, resp: unknown) => {
-          const run = running()
-          if (!run) return { err: 'ERR no script is running' }
-          const args = (Array.isArray(argv) ? argv : Object.values(argv as object)).map(argFromLua)
-          const name = (args[0] as Buffer).toString('latin1').toLowerCase()
-          if (NOT_FROM_SCRIPT.has(name)) return { err: 'ERR This Redis command is not allowed from script' }
-          if (name === 'xread' && blocks(args)) {
-            return { err: 'ERR XREAD command is not allowed with BLOCK option from scripts' }
-          }
-          const info = store.describe(name)
-          if (!info) return { err: 'ERR Unknown Redis command called from script' }
-          if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) {
-            return { err: 'ERR Wrong number of args calling Redis command from script' }
-          }
-          if (info.write && run.readOnly) return { err: 'ERR Write commands are not allowed from read-only scripts.' }
-          const reply = store.execute(args, run.now)
-          if (resp === 3) return replyToLua3(name, args, reply)
-          return reply instanceof ErrorReply ? { err: reply.message } : replyToLua(reply)
-        },
+        handler: (_ctx, argv: unknown, n: unknown) => runCommand(argv, n, 2),
+      },
+      call3: {
+        args: [any, any],
+        handler: (_ctx, argv: unknown, n: unknown) => runCommand(argv, n, 3),
       },
       sha1hex: {
         args: [any],
@@ -106,6 +117,21 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       },
     },
   })
+}
+
+/**
+ * The arguments as Buffers, or undefined when one is not a string or number (nil, a
+ * boolean, a table), as Redis refuses them.
+ */
+function commandArgs(argv: unknown, n: unknown): Buffer[] | undefined {
+  if (!Array.isArray(argv) || argv.length !== n) return undefined
+  const args = new Array<Buffer>(argv.length)
+  for (let i = 0; i < argv.length; i++) {
+    const v: unknown = argv[i]
+    if (typeof v !== 'string' && typeof v !== 'number' && !(v instanceof Uint8Array)) return undefined
+    args[i] = argFromLua(v)
+  }
+  return args
 }
 
 /** XREAD with a BLOCK option (before STREAMS; a key named "block" does not count). */

@@ -1,4 +1,5 @@
 import { KeyOrder } from './key-order.js'
+import { RedisList } from './redis-list.js'
 import { SortedSet } from './sorted-set.js'
 import { Stream } from './stream.js'
 import { CommandError, ERR } from './replies.js'
@@ -7,7 +8,7 @@ import { CommandError, ERR } from './replies.js'
 export type RedisValue =
   | { readonly type: 'string'; value: Buffer }
   | { readonly type: 'hash'; readonly value: Map<string, Buffer> }
-  | { readonly type: 'list'; readonly value: Buffer[] }
+  | { readonly type: 'list'; readonly value: RedisList }
   | { readonly type: 'set'; readonly value: Set<string> }
   | { readonly type: 'zset'; readonly value: SortedSet }
   | { readonly type: 'stream'; readonly value: Stream }
@@ -16,7 +17,7 @@ export type RedisType = RedisValue['type']
 interface ValueTypes {
   string: Buffer
   hash: Map<string, Buffer>
-  list: Buffer[]
+  list: RedisList
   set: Set<string>
   zset: SortedSet
   stream: Stream
@@ -147,7 +148,7 @@ function emptyOf(type: RedisType): unknown {
     case 'hash':
       return new Map()
     case 'list':
-      return []
+      return new RedisList()
     case 'set':
       return new Set()
     case 'zset':

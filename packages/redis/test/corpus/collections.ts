@@ -1,10 +1,42 @@
 import type { CorpusCase } from '../differential.js'
-import { cmds, unordered } from './helpers.js'
+import { cmds, script, unordered } from './helpers.js'
 
 /** Lists and sets: replies and errors as redis-server 7.0 gives them. */
 export const COLLECTION_CASES: CorpusCase[] = [
   // lists
   cmds('push pop', 'LPUSH l a b c', 'RPUSH l d e', 'LRANGE l 0 -1', 'LPOP l', 'RPOP l', 'LLEN l', 'LPOP none', 'RPOP none'),
+  // pushes on the left past the room the list keeps there, mixed with pops, LREM, LINSERT...
+  script(
+    'long list: both ends, removals and inserts',
+    `for i = 1, 40 do redis.call('LPUSH', 'l', 'a' .. i) end
+    for i = 1, 5 do redis.call('RPUSH', 'l', 'b' .. i) end
+    local out = { redis.call('RPOP', 'l'), redis.call('LPOP', 'l') }
+    for i = 1, 70 do redis.call('LPUSH', 'l', 'c' .. (i % 7)) if i % 9 == 0 then redis.call('RPOPLPUSH', 'l', 'l') end end
+    out[#out + 1] = redis.call('LREM', 'l', 3, 'c2')
+    out[#out + 1] = redis.call('LREM', 'l', -2, 'c3')
+    out[#out + 1] = redis.call('LINSERT', 'l', 'BEFORE', 'a20', 'x')
+    out[#out + 1] = redis.call('LSET', 'l', 5, 'y').ok
+    out[#out + 1] = redis.call('LINDEX', 'l', -3)
+    out[#out + 1] = redis.call('LPOS', 'l', 'c4', 'RANK', -2)
+    out[#out + 1] = table.concat(redis.call('LPOP', 'l', 4), ',')
+    out[#out + 1] = table.concat(redis.call('RPOP', 'l', 3), ',')
+    out[#out + 1] = redis.call('LTRIM', 'l', 2, -5).ok
+    for i = 1, 20 do redis.call('LPOP', 'l') end
+    for i = 1, 12 do redis.call('LPUSH', 'l', 'd' .. i) end
+    out[#out + 1] = table.concat(redis.call('LRANGE', 'l', 0, -1), ',')
+    out[#out + 1] = redis.call('LLEN', 'l')
+    return out`,
+  ),
+  cmds(
+    'list emptied from the left, then pushed again',
+    'RPUSH l a b',
+    'LPOP l',
+    'LPOP l',
+    'EXISTS l',
+    'LPUSH l c',
+    'RPUSH l d',
+    'LRANGE l 0 -1',
+  ),
   cmds(
     'pop with count',
     'RPUSH l a b c d',
