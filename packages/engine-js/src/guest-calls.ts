@@ -1,6 +1,7 @@
 import {
   BridgeError,
   ConversionError,
+  type Execution,
   hostErrorText,
   isFatal,
   type LogLevel,
@@ -8,11 +9,30 @@ import {
   type VisibleMethod,
 } from '@polyhost/core/engine'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
-import type { JsState } from './js-state.js'
-import { readGuestString } from './converter.js'
+import { type ConverterHost, readGuestString } from './converter.js'
 import type { HostMaker } from './state-snapshot.js'
 
 type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
+
+/** A state whose bridge globals call into its GuestCalls (the host makers of bridge methods receive it). */
+export interface WithCalls {
+  readonly calls: { callBridge(path: string, args: QuickJSHandle[]): Result }
+}
+
+/**
+ * What the guest calls use of their state (a JsState): its context and helpers, converter,
+ * running execution and run token. `S`: the state type host makers are given.
+ */
+export interface CallSource<S extends WithCalls> extends Pick<ConverterHost, 'ctx' | 'call'> {
+  readonly converter: { toHost(handle: QuickJSHandle): unknown; toGuest(value: unknown): QuickJSHandle }
+  readonly execution: Execution | undefined
+  /** Changes for every execution: a host function or promise of an ended one must not reach the next. */
+  readonly token: number
+  /** Set on a host-level failure inside QuickJS: the state is never reused. */
+  broken: boolean
+  /** A function of the locked-down baseline, made by `make` (so a snapshot can rebuild it). */
+  baseFunction(name: string, make: HostMaker<S>): QuickJSHandle
+}
 
 /**
  * Everything that calls from the guest into the host: bridge methods, host functions passed
@@ -20,11 +40,11 @@ type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
  * quickjs-emscripten (which would copy host details into the guest): failures become guest
  * errors carrying only the message the script may see.
  */
-export class GuestCalls {
+export class GuestCalls<S extends WithCalls> {
   private readonly pending = new Set<QuickJSDeferredPromise>()
   private waiters: (() => void)[] = []
 
-  constructor(private readonly state: JsState) {}
+  constructor(private readonly state: CallSource<S>) {}
 
   /** Host promises the current execution is still waiting for. */
   get inflight(): number {
@@ -47,7 +67,7 @@ export class GuestCalls {
       try {
         for (const m of list) {
           const path = m.path
-          this.state.baseFunction(m.method, bridgeMethod(path)).consume((fn) => ctx.setProp(obj, m.method, fn))
+          this.state.baseFunction(m.method, bridgeMethod<S>(path)).consume((fn) => ctx.setProp(obj, m.method, fn))
         }
         ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
       } catch (e) {
@@ -233,7 +253,7 @@ function invalidReturn(path: string, e: unknown): unknown {
  * the path alone: a snapshot keeps its makers, and a closure made in `installBridges` would
  * keep that call's scope (the template state's context, instance and memory) alive with it.
  */
-function bridgeMethod(path: string): HostMaker<JsState> {
+function bridgeMethod<S extends WithCalls>(path: string): HostMaker<S> {
   return (s) =>
     (...args) =>
       s.calls.callBridge(path, args)
