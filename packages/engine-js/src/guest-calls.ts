@@ -1,7 +1,6 @@
 import {
   BridgeError,
   ConversionError,
-  type Execution,
   hostErrorText,
   isFatal,
   type LogLevel,
@@ -9,30 +8,9 @@ import {
   type VisibleMethod,
 } from '@polyhost/core/engine'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
-import { type ConverterHost, readGuestString } from './converter.js'
+import type { CallResult, CallSource, WithCalls } from './call-source.js'
+import { readGuestString } from './converter.js'
 import type { HostMaker } from './state-snapshot.js'
-
-type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
-
-/** A state whose bridge globals call into its GuestCalls (the host makers of bridge methods receive it). */
-export interface WithCalls {
-  readonly calls: { callBridge(path: string, args: QuickJSHandle[]): Result }
-}
-
-/**
- * What the guest calls use of their state (a JsState): its context and helpers, converter,
- * running execution and run token. `S`: the state type host makers are given.
- */
-export interface CallSource<S extends WithCalls> extends Pick<ConverterHost, 'ctx' | 'call'> {
-  readonly converter: { toHost(handle: QuickJSHandle): unknown; toGuest(value: unknown): QuickJSHandle }
-  readonly execution: Execution | undefined
-  /** Changes for every execution: a host function or promise of an ended one must not reach the next. */
-  readonly token: number
-  /** Set on a host-level failure inside QuickJS: the state is never reused. */
-  broken: boolean
-  /** A function of the locked-down baseline, made by `make` (so a snapshot can rebuild it). */
-  baseFunction(name: string, make: HostMaker<S>): QuickJSHandle
-}
 
 /**
  * Everything that calls from the guest into the host: bridge methods, host functions passed
@@ -146,7 +124,7 @@ export class GuestCalls<S extends WithCalls> {
   }
 
   /** A bridge method called by the guest (the host function behind each bridge global). */
-  callBridge(path: string, args: QuickJSHandle[]): Result {
+  callBridge(path: string, args: QuickJSHandle[]): CallResult {
     const ex = this.state.execution
     if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
     const fatal = this.fatalError()
@@ -173,7 +151,7 @@ export class GuestCalls<S extends WithCalls> {
     }
   }
 
-  private result(path: string, out: unknown): Result {
+  private result(path: string, out: unknown): CallResult {
     if (out instanceof Promise) return this.deferred(path, out)
     try {
       return this.state.converter.toGuest(out)

@@ -1,3 +1,4 @@
+// Over 250 lines: one interpreter, FakeScript's statements and expressions and the metering they share.
 import { determinismOf, type ExecutionDeterminism, type ExecutionRandom, executionRandom } from '../determinism.js'
 import type { EngineCapabilities, EngineEnvironment } from '../contracts.js'
 import { isFatal, sanitizeScriptMessage } from '../errors.js'
