@@ -1,16 +1,15 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasRedisServer, type RedisServer, startRedisServer } from '../../../test-support/redis-server.mjs'
 import { EXIT } from '../src/index.js'
 import { cliIn } from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'polyhost-redis-cli-'))
 const REDIS_CLI = '/usr/bin/redis-cli'
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
-const hasJudge = existsSync(REDIS_CLI) && existsSync(REDIS_SERVER)
+const hasJudge = existsSync(REDIS_CLI) && hasRedisServer
 
 const cli = cliIn(dir)
 
@@ -31,24 +30,13 @@ const COMMANDS = [
 
 /** `polyhost redis` prints replies as redis-cli does against redis-server (same commands). */
 describe.skipIf(!hasJudge)('polyhost redis against redis-cli on redis-server', () => {
-  let server: ChildProcess | undefined
+  let server: RedisServer | undefined
   let port = 0
   beforeAll(async () => {
-    port = await freePort()
-    server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      try {
-        if (redisCli(['PING']).trim() === 'PONG') return
-      } catch {
-        await new Promise((r) => setTimeout(r, 50))
-      }
-    }
-    throw new Error('redis-server did not start')
+    server = await startRedisServer()
+    port = server.port
   })
-  afterAll(() => {
-    server?.kill()
-  })
+  afterAll(() => server?.stop())
   const redisCli = (args: string[], input?: string) =>
     execFileSync(REDIS_CLI, ['-p', String(port), '--no-raw', ...args], { input, encoding: 'latin1', stdio: ['pipe', 'pipe', 'ignore'] })
 
@@ -135,14 +123,3 @@ describe('polyhost redis', () => {
     expect(r.code).toBe(EXIT.scriptError)
   })
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0))
-    })
-  })
-}

@@ -5,6 +5,7 @@ import {
   type EnginePlugin,
   type ExecutionResult,
   type Host,
+  type HostOptions,
   type LimitName,
   type Limits,
   type PolicyInput,
@@ -14,7 +15,10 @@ import {
   type ScriptEngine,
 } from '@polyhost/core'
 import type { EngineSnippets } from './snippets.js'
-import type { ConformanceHostOptions, ExpectFunction } from './types.js'
+import type { ExpectFunction } from './test-runner.js'
+
+/** Host options the kit passes through: everything but the engines (the kit's own). */
+export type ConformanceHostOptions = Omit<HostOptions, 'engines'>
 
 /** What a test may choose about its host; everything else is the kit's small default. */
 export interface HostSetup {

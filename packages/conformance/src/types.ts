@@ -1,37 +1,9 @@
-import type { EngineCapabilities, EnginePlugin, HostOptions, LimitName } from '@polyhost/core'
+import type { EngineCapabilities, EnginePlugin, LimitName } from '@polyhost/core'
+import type { ConformanceHostOptions, TestKit } from './kit.js'
 import type { EngineSnippets } from './snippets.js'
-import type { TestKit } from './kit.js'
 
-/** The part of an `expect(...)` assertion the kit uses (vitest / jest compatible). */
-export interface Assertion {
-  toBe(expected: unknown): void
-  toEqual(expected: unknown): void
-  toBeInstanceOf(expected: unknown): void
-  toContain(expected: unknown): void
-  toMatch(expected: RegExp | string): void
-  toBeGreaterThan(n: number): void
-  toBeGreaterThanOrEqual(n: number): void
-  toBeLessThanOrEqual(n: number): void
-  toBeTruthy(): void
-  toBeUndefined(): void
-  readonly not: Assertion
-}
-
-/** `expect(actual, message?)` */
-export type ExpectFunction = (actual: unknown, message?: string) => Assertion
-
-/** A test function; `skip` is used when present, else skipped tests are only reported. */
-export interface TestFunction {
-  (name: string, fn: () => Promise<void>, timeout?: number): void
-  skip?: (name: string, fn: () => Promise<void>) => void
-}
-
-/** The test runner the kit registers its tests with (vitest's `{ describe, it, expect }`). */
-export interface TestRunner {
-  describe(name: string, fn: () => void): void
-  it: TestFunction
-  expect: ExpectFunction
-}
+export type { ConformanceHostOptions } from './kit.js'
+export type { Assertion, ExpectFunction, TestFunction, TestRunner } from './test-runner.js'
 
 /** A skip the kit cannot derive from capabilities: it must say why, and is printed. */
 export interface SkipEntry {
@@ -57,9 +29,6 @@ export interface ConformanceOptions {
    */
   readonly hostOptions?: ConformanceHostOptions
 }
-
-/** Host options the kit passes through: everything but the engines (the kit's own). */
-export type ConformanceHostOptions = Omit<HostOptions, 'engines'>
 
 /**
  * What a test needs from the engine; unmet needs skip it automatically.

@@ -1,9 +1,26 @@
+import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
-import type { BridgeContext, BridgeMethod } from './bridges.js'
-import type { LogLevel } from './contracts.js'
+import type { BridgeContext, BridgeMethod, BridgeRegistryView } from './bridges.js'
 import { BridgeError, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
-import type { Execution } from './execution.js'
+import type { LogLevel } from './execution-result.js'
 import { hostErrorText } from './sanitize.js'
+
+/**
+ * What a bridge call reads of its execution (`Execution` is one): the registry and policy that
+ * decide which methods exist, what the handler's ctx shows, and where its logs go.
+ */
+export interface BridgeCallSite {
+  readonly init: {
+    readonly bridges: BridgeRegistryView
+    readonly security: SecurityManager
+    readonly tenant: string | undefined
+    readonly context: Readonly<Record<string, unknown>>
+    readonly language: string
+    readonly scriptName: string
+  }
+  readonly signal: AbortSignal
+  log(level: LogLevel, message: string): void
+}
 
 /** Handlers declared `async` (their promise is known before they run). */
 const AsyncFunctionPrototype = Object.getPrototypeOf(async () => undefined)
@@ -13,7 +30,7 @@ const AsyncFunctionPrototype = Object.getPrototypeOf(async () => undefined)
  * BridgeErrors carrying only what the script may see: the validation message, or the
  * handler's own message (never a host stack).
  */
-export function invokeBridge(execution: Execution, path: string, rawArgs: readonly unknown[], refuseAsync?: string): unknown {
+export function invokeBridge(execution: BridgeCallSite, path: string, rawArgs: readonly unknown[], refuseAsync?: string): unknown {
   const method = allowedMethods(execution).get(path)
   if (!method) throw new BridgeError(`${path} is not available`, path)
   if (refuseAsync !== undefined && Object.getPrototypeOf(method.handler) === AsyncFunctionPrototype) {
@@ -115,9 +132,9 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 // Hot path: a bridge call must cost little more than the handler. The allowed methods are
 // resolved once per (registry version, policy) and the handler ctx once per execution.
 const methodCache = new WeakMap<object, { version: number; fingerprint: string; methods: Map<string, BridgeMethod> }>()
-const contexts = new WeakMap<Execution, BridgeContext>()
+const contexts = new WeakMap<BridgeCallSite, BridgeContext>()
 
-function allowedMethods(execution: Execution): Map<string, BridgeMethod> {
+function allowedMethods(execution: BridgeCallSite): Map<string, BridgeMethod> {
   const { bridges, security } = execution.init
   const c = methodCache.get(bridges)
   if (c && c.version === bridges.version && c.fingerprint === security.fingerprint) return c.methods
@@ -127,7 +144,7 @@ function allowedMethods(execution: Execution): Map<string, BridgeMethod> {
   return methods
 }
 
-function contextFor(execution: Execution): BridgeContext {
+function contextFor(execution: BridgeCallSite): BridgeContext {
   let ctx = contexts.get(execution)
   if (ctx) return ctx
   const { tenant, context, language, scriptName } = execution.init

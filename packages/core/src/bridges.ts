@@ -1,6 +1,6 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
-import type { LogLevel } from './contracts.js'
+import type { LogLevel } from './execution-result.js'
 import { BridgeError } from './errors.js'
 
 /** What a bridge handler receives as its first argument. */

@@ -1,9 +1,12 @@
 import type { LimitName, SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import type { Execution } from './execution.js'
+import type { ExecutionResult } from './execution-result.js'
 import type { ModuleRegistryView } from './modules.js'
 import type { PoolOptions, PoolStats } from './pool-types.js'
 import type { ConverterRegistry } from './values/converters.js'
+
+export type { ExecutionResult, ExecutionStats, LogEntry, LogLevel } from './execution-result.js'
 
 /** How faithfully an engine enforces a limit. */
 export type Enforcement = 'exact' | 'approximate' | 'none'
@@ -60,33 +63,6 @@ export interface ExecutionRequest {
   readonly tenant: string | undefined
   /** Limits, deadline, signal, bridge calls and captured logs of this execution. */
   readonly execution: Execution
-}
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
-export interface LogEntry {
-  readonly level: LogLevel
-  readonly message: string
-  /** Epoch milliseconds. */
-  readonly at: number
-}
-
-export interface ExecutionStats {
-  readonly durationMs: number
-  readonly instructions: number
-  readonly memoryBytes: number
-  readonly bridgeCalls: number
-  readonly outputBytes: number
-  readonly compileCacheHit: boolean
-  readonly engine: string
-}
-
-export interface ExecutionResult<T = unknown> {
-  /** The script's (first) result. */
-  readonly value: T
-  /** All results, for engines with multiple returns; `[value]` otherwise. */
-  readonly values: readonly unknown[]
-  readonly stats: ExecutionStats
-  readonly logs: readonly LogEntry[]
 }
 
 export interface EngineStats {

@@ -1,8 +1,9 @@
+// Over 250 lines: one class, the bookkeeping every engine shares; its parts all read and set the one fatal error.
 import { AsyncResource } from 'node:async_hooks'
 import { LIMIT_NAMES, type LimitKey, type LimitName, MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
-import type { ExecutionResult, LogEntry, LogLevel } from './contracts.js'
+import type { ExecutionResult, LogEntry, LogLevel } from './execution-result.js'
 import { CancelledError, isFatal, LimitExceededError } from './errors.js'
 
 export interface ExecutionInit {

@@ -1,34 +1,12 @@
-import { type ResolvedLimits, SecurityManager } from '@polyhost/security'
 import { describe, expect, it } from 'vitest'
-import { BridgeRegistry } from './bridges.js'
 import { BridgeError, ConversionError, EngineCrashedError, ScriptRuntimeError } from './errors.js'
-import { Execution } from './execution.js'
+import type { Execution } from './execution.js'
 import { StatePool } from './pool.js'
+import { bareExecution } from '../test/fixtures/bare-execution.js'
 import { runPooled } from './pooled-run.js'
 
-const LIMITS: ResolvedLimits = {
-  instructions: 100,
-  timeoutMs: false,
-  memoryBytes: false,
-  stackDepth: false,
-  bridgeCalls: false,
-  outputBytes: false,
-  sourceBytes: false,
-}
-
-function execution(): Execution {
-  return new Execution({
-    engine: 'test',
-    language: 'test',
-    scriptName: 'a',
-    tenant: undefined,
-    context: {},
-    limits: LIMITS,
-    bridges: new BridgeRegistry(),
-    security: SecurityManager.resolve('standard'),
-    compileCacheHit: false,
-  })
-}
+/** An execution whose script may run 100 instructions. */
+const execution = () => bareExecution({ instructions: 100 })
 
 interface State {
   readonly id: number

@@ -1,4 +1,11 @@
-import { type Execution, type ExecutionRequest, InvalidArgumentError, PolyhostError, readFailure } from '@polyhost/core/engine'
+import {
+  determinismOf,
+  type Execution,
+  type ExecutionRequest,
+  InvalidArgumentError,
+  PolyhostError,
+  readFailure,
+} from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import type { Converter } from './converter.js'
 
@@ -38,9 +45,11 @@ export function guestArguments(state: ArgumentsHost, ex: Execution, req: Executi
     throw readFailure(e)
   }
   try {
-    const d = ex.init.security.policy.determinism
-    args.push(d.time === 'frozen' ? ctx.newNumber(d.now ?? ex.startedAtEpoch) : ctx.undefined)
-    args.push(d.random === 'seeded' ? ctx.newNumber(d.seed) : ctx.undefined)
+    // core's rule for both engines: the frozen instant, and the seed word (the guest's `seed | 0`
+    // reads the same 32 bits)
+    const { now, seed } = determinismOf(ex)
+    args.push(now !== undefined ? ctx.newNumber(now) : ctx.undefined)
+    args.push(seed !== undefined ? ctx.newNumber(seed) : ctx.undefined)
   } catch (e) {
     for (const h of args) h.dispose()
     throw e

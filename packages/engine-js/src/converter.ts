@@ -1,3 +1,4 @@
+// Over 250 lines: one value model in both directions; they share the custom-type origins and the guard.
 import {
   type BudgetOwner,
   CONTAINER_BYTES,

@@ -8,11 +8,9 @@ import {
   type VisibleMethod,
 } from '@polyhost/core/engine'
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
-import type { JsState } from './js-state.js'
+import type { CallResult, CallSource, WithCalls } from './call-source.js'
 import { readGuestString } from './converter.js'
 import type { HostMaker } from './state-snapshot.js'
-
-type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
 
 /**
  * Everything that calls from the guest into the host: bridge methods, host functions passed
@@ -20,11 +18,11 @@ type Result = QuickJSHandle | VmCallResult<QuickJSHandle>
  * quickjs-emscripten (which would copy host details into the guest): failures become guest
  * errors carrying only the message the script may see.
  */
-export class GuestCalls {
+export class GuestCalls<S extends WithCalls> {
   private readonly pending = new Set<QuickJSDeferredPromise>()
   private waiters: (() => void)[] = []
 
-  constructor(private readonly state: JsState) {}
+  constructor(private readonly state: CallSource<S>) {}
 
   /** Host promises the current execution is still waiting for. */
   get inflight(): number {
@@ -47,7 +45,7 @@ export class GuestCalls {
       try {
         for (const m of list) {
           const path = m.path
-          this.state.baseFunction(m.method, bridgeMethod(path)).consume((fn) => ctx.setProp(obj, m.method, fn))
+          this.state.baseFunction(m.method, bridgeMethod<S>(path)).consume((fn) => ctx.setProp(obj, m.method, fn))
         }
         ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
       } catch (e) {
@@ -126,7 +124,7 @@ export class GuestCalls {
   }
 
   /** A bridge method called by the guest (the host function behind each bridge global). */
-  callBridge(path: string, args: QuickJSHandle[]): Result {
+  callBridge(path: string, args: QuickJSHandle[]): CallResult {
     const ex = this.state.execution
     if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
     const fatal = this.fatalError()
@@ -153,7 +151,7 @@ export class GuestCalls {
     }
   }
 
-  private result(path: string, out: unknown): Result {
+  private result(path: string, out: unknown): CallResult {
     if (out instanceof Promise) return this.deferred(path, out)
     try {
       return this.state.converter.toGuest(out)
@@ -233,7 +231,7 @@ function invalidReturn(path: string, e: unknown): unknown {
  * the path alone: a snapshot keeps its makers, and a closure made in `installBridges` would
  * keep that call's scope (the template state's context, instance and memory) alive with it.
  */
-function bridgeMethod(path: string): HostMaker<JsState> {
+function bridgeMethod<S extends WithCalls>(path: string): HostMaker<S> {
   return (s) =>
     (...args) =>
       s.calls.callBridge(path, args)

@@ -27,7 +27,7 @@ export class JsState implements ConverterHost {
   /** A host-level failure happened inside QuickJS: never reuse. */
   broken = false
   readonly converter: Converter
-  readonly calls: GuestCalls
+  readonly calls: GuestCalls<JsState>
   readonly fingerprint: string
   readonly bridgesVersion: number
   evalFn!: QuickJSHandle

@@ -64,7 +64,9 @@ export function positionIn(stack: string, scriptName: string): { line?: number; 
 export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: unknown): ScriptRuntimeError {
   const stack = scriptStack(info.stack, origin)
   const { line, column } = positionIn(stack, origin.name)
-  const message = info.error ? `${info.name ?? 'Error'}: ${info.message}` : `uncaught ${info.message}`
+  // a thrown object with a string `message` reads as that message, as a thrown table does in engine-lua
+  const own = !info.error && isRecord(thrown) && typeof thrown.message === 'string' ? thrown.message : undefined
+  const message = info.error ? `${info.name ?? 'Error'}: ${info.message}` : (own ?? `uncaught ${info.message}`)
   return new ScriptRuntimeError(message, origin.name, line, column, stack || undefined, thrown)
 }
 
@@ -73,4 +75,10 @@ export function syntaxError(info: ThrownInfo, origin: ScriptOrigin): ScriptSynta
   const stack = scriptStack(info.stack, origin)
   const { line, column } = positionIn(stack, origin.name)
   return new ScriptSyntaxError(`SyntaxError: ${info.message}`, origin.name, line, column)
+}
+
+// --- internal ---
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }

@@ -95,6 +95,15 @@ describe('errors', () => {
     expect(e.thrown).toEqual({ code: 7 })
   })
 
+  it('reads a thrown object by its message, as engine-lua reads a thrown table', async () => {
+    const h = await make()
+    const e = await js(h, "throw { code: 42, message: 'tbl' }").catch((x) => x)
+    expect(e).toBeInstanceOf(ScriptRuntimeError)
+    expect([e.message, e.thrown]).toEqual(['tbl', { code: 42, message: 'tbl' }])
+    // without a string message it stays "uncaught <value>"
+    expect((await js(h, 'throw { message: 7 }').catch((x) => x)).message).toBe('uncaught [object Object]')
+  })
+
   it('reports the position inside a module', async () => {
     const h = await make()
     const e = await h.execute({ name: 'e.mjs', source: 'const a = 1\nnull.x\nexport default a' }).catch((x) => x)

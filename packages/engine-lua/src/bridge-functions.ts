@@ -1,14 +1,22 @@
 import { BridgeError, hostErrorText, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
 import { slot } from './converter.js'
-import type { LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
+import type { Fengari, LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
-import type { LuaSandbox } from './lua-state.js'
+import type { RunContext } from './run-context.js'
+
+/** What the bridge functions use of a Lua state (LuaSandbox is one): its fengari, thread and current run. */
+export interface BridgeHost {
+  readonly f: Fengari
+  readonly L: LuaState
+  /** The run the thread `L` belongs to. */
+  current(L: LuaState): RunContext
+}
 
 /**
  * Installs one frozen global table per bridge (`kv.get(...)`) holding only the methods the
  * policy lets scripts see; denied methods are absent. Returns the global names set.
  */
-export function installBridges(state: LuaSandbox, baseIdx: number, methods: readonly VisibleMethod[]): string[] {
+export function installBridges(state: BridgeHost, baseIdx: number, methods: readonly VisibleMethod[]): string[] {
   const { lua } = state.f
   const L = state.L
   const byBridge = new Map<string, VisibleMethod[]>()
@@ -33,7 +41,7 @@ export function installBridges(state: LuaSandbox, baseIdx: number, methods: read
  * Errors are catchable Lua errors carrying only the bridge's message; fatal ones (a
  * limit, a cancellation) end the script.
  */
-export function bridgeFunction(state: LuaSandbox, path: string): LuaCFunction {
+export function bridgeFunction(state: BridgeHost, path: string): LuaCFunction {
   const { lua } = state.f
   const resumeWith: LuaKFunction = (L) => {
     const run = state.current(L)
@@ -75,7 +83,7 @@ export function bridgeFunction(state: LuaSandbox, path: string): LuaCFunction {
 
 // --- internal ---
 
-function pushResult(state: LuaSandbox, L: LuaState, path: string, value: unknown): number {
+function pushResult(state: BridgeHost, L: LuaState, path: string, value: unknown): number {
   const run = state.current(L)
   let failure: unknown
   state.f.lua.lua_settop(L, 0)
@@ -93,7 +101,7 @@ function pushResult(state: LuaSandbox, L: LuaState, path: string, value: unknown
   return fail(state, L, error)
 }
 
-function fail(state: LuaSandbox, L: LuaState, error: unknown, prefix?: string): never {
+function fail(state: BridgeHost, L: LuaState, error: unknown, prefix?: string): never {
   const run = state.current(L)
   if (run.execution.fatal) return run.meter.stop(L, run.execution.fatal)
   const name = (error as { name?: string } | null)?.name

@@ -1,3 +1,4 @@
+// Over 250 lines: one list of fengari patches, each with the reason it is needed (see fengari-loader.ts).
 import { FENGARI_BUILTIN_PATCHES } from './fengari-builtin-guards.js'
 import { FENGARI_SPEED_PATCHES } from './fengari-speed-patches.js'
 import type { SourcePatch } from './fengari-loader.js'

@@ -1,4 +1,4 @@
-import type { LuaState, LuaTable } from './fengari-api.js'
+import type { LuaState, LuaTable } from './fengari-types.js'
 import { type NumeralValue, numeralMode, repeatInto, str2number } from './numerals.js'
 
 /**

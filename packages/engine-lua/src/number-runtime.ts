@@ -1,3 +1,4 @@
+// Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
 import { type FormatSpec, formatFloat, formatG14, formatInteger, parseSpec } from './lua-number-format.js'
 
 /** How a Lua engine's numbers behave: Lua 5.3 (integers and floats) or Lua 5.1 (doubles only). */

@@ -1,3 +1,4 @@
+// Over 250 lines: one class, the producer side of the queue (enqueue, jobs, cancel, schedules, stats).
 import { context } from '@opentelemetry/api'
 import { type ExecutionResult, InvalidArgumentError } from '@polyhost/core'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'

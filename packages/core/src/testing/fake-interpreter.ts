@@ -1,3 +1,4 @@
+// Over 250 lines: one interpreter, FakeScript's statements and expressions and the metering they share.
 import { determinismOf, type ExecutionDeterminism, type ExecutionRandom, executionRandom } from '../determinism.js'
 import type { EngineCapabilities, EngineEnvironment } from '../contracts.js'
 import { isFatal, sanitizeScriptMessage } from '../errors.js'
@@ -188,7 +189,7 @@ export class FakeInterpreter {
     ex.check()
     ex.instructions = ++this.steps
     const max = this.limit('instructions')
-    if (max !== false && this.steps > max) throw ex.trip('instructions', this.steps, max)
+    if (max !== false && this.steps > max) throw ex.trip('instructions', this.steps)
     // a synchronous-looking loop must still let timers and the caller's abort land
     if (this.steps % 1024 === 0) await new Promise<void>((r) => setImmediate(r))
   }
@@ -249,7 +250,7 @@ export class FakeInterpreter {
       const n = Math.min(left, CHUNK)
       // account before allocating: the host never holds more than the limit allows
       this.allocated += n
-      if (this.allocated > max) throw this.ex.trip('memory', this.allocated, max)
+      if (this.allocated > max) throw this.ex.trip('memory', this.allocated)
       this.ex.memoryBytes = Math.max(this.ex.memoryBytes, this.allocated)
       this.heap.push(new Uint8Array(n))
       await this.tick()

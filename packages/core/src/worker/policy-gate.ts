@@ -45,6 +45,33 @@ export class PolicyGate {
     })
   }
 
+  /**
+   * Enters under `security` for an execution: at once (undefined), or a promise that resolves
+   * once in force, or rejects with the execution's fatal error if it ends first (the place it
+   * would have had is handed on at once).
+   */
+  enterFor(x: { readonly fatal: Error | undefined; readonly signal: AbortSignal }, security: SecurityManager): Promise<void> | undefined {
+    const wait = this.enter(security)
+    if (!wait) return undefined
+    return new Promise<void>((resolve, reject) => {
+      let settled = false
+      const onAbort = () => {
+        if (settled) return
+        settled = true
+        reject(x.fatal)
+      }
+      wait.then(() => {
+        x.signal.removeEventListener('abort', onAbort)
+        // gave up meanwhile: hand the gate on at once
+        if (settled) return this.leave()
+        settled = true
+        resolve()
+      })
+      if (x.fatal) onAbort()
+      else x.signal.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
   /** Leaves (once per successful enter). */
   leave(): void {
     this.holders--

@@ -21,6 +21,7 @@ import {
 } from './protocol.js'
 import { MirrorBridges, MirrorModules } from './snapshot.js'
 import { WorkerExecution } from './worker-execution.js'
+import { allStats, countersOf } from './worker-stats.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
 // Entry of every worker thread: re-creates the engines by module reference, keeps mirrors of
@@ -96,7 +97,7 @@ async function start(): Promise<void> {
       const plugin = await loadPluginRef(module, id)
       engines.set(id, { engine: await plugin.create(env), version: plugin.version ?? '0' })
     }
-    post({ t: 'ready', protocol: PROTOCOL_VERSION, stats: allStats() })
+    post({ t: 'ready', protocol: PROTOCOL_VERSION, stats: allStats(engines) })
   } catch (e) {
     post({ t: 'init-failed', protocol: PROTOCOL_VERSION, error: encodeError(e) })
   }
@@ -181,7 +182,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
   let entered = false
   try {
     // the engines see this execution's policy for as long as it runs
-    const wait = enterGate(execution, security)
+    const wait = gate.enterFor(execution, security)
     if (wait) await wait
     entered = true
     // parsing the script is this execution's work too
@@ -207,29 +208,6 @@ async function execute(m: ExecuteMessage): Promise<void> {
     const error = new ConversionError('$', `the result cannot be passed to the host: ${hostErrorText(e)}`)
     post({ ...usage(m, execution), error: encodeError(error) })
   }
-}
-
-/** Enters the policy gate under `security`; rejects with the fatal error if the execution ends first. */
-function enterGate(x: WorkerExecution, security: SecurityManager): Promise<void> | undefined {
-  const wait = gate.enter(security)
-  if (!wait) return undefined
-  return new Promise<void>((resolve, reject) => {
-    let settled = false
-    const onAbort = () => {
-      if (settled) return
-      settled = true
-      reject(x.fatal)
-    }
-    wait.then(() => {
-      x.signal.removeEventListener('abort', onAbort)
-      // gave up meanwhile: hand the gate on at once
-      if (settled) return gate.leave()
-      settled = true
-      resolve()
-    })
-    if (x.fatal) onAbort()
-    else x.signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 function usage(m: ExecuteMessage, x: WorkerExecution): DoneMessage {
@@ -260,30 +238,11 @@ function statsSoon(): void {
   statsTimer.unref()
 }
 
-function allStats(): Record<string, EngineStats> {
-  const out: Record<string, EngineStats> = {}
-  for (const [id, { engine }] of engines) {
-    try {
-      out[id] = structuredClone(engine.stats())
-    } catch {
-      out[id] = { pool: engine.stats().pool }
-    }
-  }
-  return out
-}
-
 async function close(): Promise<void> {
   await Promise.allSettled([...engines.values()].map((e) => e.engine.close()))
-  post({ t: 'closed', stats: allStats() })
+  post({ t: 'closed', stats: allStats(engines) })
 }
 
 function epochNow(): number {
   return performance.timeOrigin + performance.now()
-}
-
-/** The pool and the engine's numeric counters (plain numbers, cheap to clone; `discarded`...). */
-function countersOf(stats: EngineStats): EngineStats {
-  const out: Record<string, unknown> = { pool: stats.pool }
-  for (const [k, v] of Object.entries(stats)) if (typeof v === 'number') out[k] = v
-  return out as EngineStats
 }

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats } from '../contracts.js'
-import { EngineCrashedError, EngineNotFoundError } from '../errors.js'
+import { EngineCrashedError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
 import { backoffKey, KillBackoff } from './kill-backoff.js'
 import { type Job, type Landed, WorkerLostError } from './flight.js'
+import { workerEntry, workerExecArgv } from './worker-entry.js'
 import { type HandleConfig, WorkerHandle } from './worker-handle.js'
 
 export interface WorkerPoolConfig extends Omit<HandleConfig, 'onGone' | 'entry' | 'execArgv'> {
@@ -237,36 +236,4 @@ function share(total: number, n: number, i: number): number {
 
 function rank(h: WorkerHandle, ready: WeakSet<WorkerHandle>): number {
   return (ready.has(h) ? 0 : 1_000_000) + h.load
-}
-
-/**
- * Node flags for the workers: undefined (inherit the host's) unless the host runs from
- * TypeScript sources (a test runner resolving packages to `src/` through `--conditions`); its
- * workers then get the host's flags without `--conditions`, so they load the built packages.
- */
-export function workerExecArgv(): string[] | undefined {
-  if (!FROM_SOURCE) return undefined
-  const argv = process.execArgv
-  const out: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string
-    if (a === '--conditions' || a === '-C') i++
-    else if (!a.startsWith('--conditions=') && !a.startsWith('-C=')) out.push(a)
-  }
-  return out
-}
-
-const FROM_SOURCE = /\.ts$/.test(import.meta.url)
-
-/**
- * The worker's entry file. Run from the TypeScript sources (tests), the host thread cannot hand
- * a `.ts` file to a worker, so it uses the built one in `dist/`.
- */
-function workerEntry(): URL {
-  const here = import.meta.url
-  const url = FROM_SOURCE ? new URL('../../dist/worker/worker-main.js', here) : new URL('./worker-main.js', here)
-  if (!existsSync(fileURLToPath(url))) {
-    throw new EngineNotFoundError(`worker entry ${fileURLToPath(url)} does not exist: build @polyhost/core first (pnpm turbo run build)`)
-  }
-  return url
 }

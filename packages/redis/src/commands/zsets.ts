@@ -1,3 +1,4 @@
+// Over 250 lines: one command table, Redis's sorted-set commands, with the add and pop helpers they share.
 import { keyBytes, keyOf, option, parseDouble, parseInteger } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { doubleReply, ERR, fail, type Reply } from '../store/replies.js'

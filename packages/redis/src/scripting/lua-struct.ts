@@ -1,3 +1,4 @@
+// Over 250 lines: one Lua library (Redis's struct) held as a string; its pieces share the chunk's locals.
 /**
  * Redis's `struct` (Roberto Ierusalimschy's struct library as bundled with Redis 7.0) in
  * Lua, part of the prelude chunk: `pack`, `unpack`, `size` with `<` `>` `!n` `x` `b` `B`

@@ -1,3 +1,4 @@
+// Over 250 lines: one Lua chunk (Redis's script environment) held as a string, with why each piece is there.
 /**
  * The Lua that builds Redis's script environment in every engine state, run once with the
  * base environment as `_ENV` before the engine freezes it (so scripts see it read-only).

@@ -1,0 +1,81 @@
+// The shapes of fengari's objects the engine reads (fengari ships no types): a leaf module,
+// so the guard runtime that patched fengari calls can name them without importing the facade.
+
+/** A Lua value slot (fengari's TValue). */
+export interface TValue {
+  type: number
+  value: unknown
+}
+/** A Lua string object (fengari's TString). */
+export interface TString {
+  realstring: Uint8Array
+  hash: string | null
+}
+/** A Lua table (fengari's Table): entries in a Map keyed by hash, in insertion order. */
+export interface LuaTable {
+  strong: Map<unknown, { key: TValue; value: TValue }>
+  /**
+   * Deleted entries kept (by hash) until the next insertion, so `next` can continue a
+   * traversal past a key set to nil. A string key's hash is a copy of the whole string.
+   */
+  dead_strong: Map<unknown, unknown>
+  /** Entries in `dead_weak` (object keys deleted since the last insertion); a Polyhost patch. */
+  dead_weak_n: number
+  metatable: LuaTable | null
+  /** Polyhost guard slot (see fengari-guards.ts). */
+  polyhost: unknown
+}
+export interface Proto {
+  k: TValue[]
+  p: Proto[]
+  code: unknown[]
+  lineinfo: number[]
+  upvalues: { name: TString | null }[]
+  /** Debug information: local variable names. */
+  locvars: { varname: TString | null }[]
+  /** The chunk name (for `load(s)` without a name: the whole source `s`). */
+  source: TString | null
+}
+export interface LClosure {
+  p: Proto
+  nupvalues: number
+  upvals: TValue[]
+}
+export interface CClosure {
+  upvalue: TValue[]
+}
+export interface CallInfo {
+  depth: number
+  funcOff: number
+  previous: CallInfo | null
+}
+/** A Lua thread (fengari's lua_State). Fields listed are read by the guards and the memory walk. */
+export interface LuaState {
+  l_G: GlobalState
+  stack: (TValue | undefined)[]
+  top: number
+  ci: CallInfo
+  status: number
+  hookmask: number
+  hookcount: number
+  basehookcount: number
+  hook: unknown
+}
+export interface GlobalState {
+  l_registry: TValue
+  mainthread: LuaState
+  mt: (LuaTable | null | undefined)[]
+  /** Next object id: what `tostring(t)` shows as the address. */
+  id_counter: number
+  /** Ids given to JS functions (light C functions) the first time they are printed. */
+  ids: WeakMap<object, number>
+  /** The closure cache (a Polyhost patch: per state, emptied for every execution). */
+  closures: WeakMap<object, WeakRef<object>>
+}
+
+/** A function callable from Lua: receives the state, returns the number of results. */
+export type LuaCFunction = (L: LuaState) => number
+/** A continuation for yields (`lua_yieldk`). */
+export type LuaKFunction = (L: LuaState, status: number, ctx: unknown) => number
+export type LuaHook = (L: LuaState, ar: unknown) => void
+export type LuaString = Uint8Array
