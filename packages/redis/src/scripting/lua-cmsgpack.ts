@@ -1,3 +1,4 @@
+// Over 250 lines: one Lua library (Redis's cmsgpack) held as a string; its pieces share the chunk's locals.
 /**
  * Redis's `cmsgpack` (lua_cmsgpack 0.4.0 as bundled with Redis 7.0) in Lua, part of the
  * prelude chunk. `pack` picks the smallest integer encoding for integral numbers, float32
