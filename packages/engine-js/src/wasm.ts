@@ -40,8 +40,8 @@ export const MAX_HEAP_BYTES = 32_768 * PAGE
  * Loads quickjs-emscripten lazily (on the first state) and instantiates one WASM module per
  * state, each with its own `WebAssembly.Memory` whose growth a HeapGuard controls. One
  * module per state makes the memory limit a real cap and lets a broken or over-limit state
- * be dropped whole; the compiled `WebAssembly.Module` is shared, so an instance costs a few
- * milliseconds and about 200 KiB of touched memory.
+ * be dropped whole; the compiled `WebAssembly.Module` is shared, and each memory starts at the
+ * module's static layout plus 1 MiB (see `shrinkMemoryImport`).
  */
 export class WasmLoader {
   private loaded: Promise<Loaded> | undefined
