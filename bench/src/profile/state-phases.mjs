@@ -1,11 +1,14 @@
 /**
  * Where a fresh sandboxed JS state's time goes: runs the 'fresh state per execution'
  * configuration (pool min 0, maxUses 1) and times the phases of state creation by wrapping
- * the built engine's internals: WASM instantiation, the whole set-up and its lockdown call
- * (first states of a shape), the snapshot restore (later states).
+ * the built engine's internals: WASM instantiation (and the `WebAssembly.Instance` inside
+ * it), the whole set-up and its lockdown call (first states of a shape), the snapshot
+ * restore (later states), the state's destruction; plus CPU time, garbage collection and
+ * first-touch page faults per state (on some VMs a page fault costs tens of microseconds).
  *
  *   node src/profile/state-phases.mjs [executions] [--no-snapshots]
  */
+import { PerformanceObserver } from 'node:perf_hooks'
 import { createHost } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 
@@ -41,14 +44,36 @@ JsState.prototype.call = function (name, ...args) {
 timed(WasmLoader.prototype, 'instantiate', '  WASM instance + Emscripten start-up')
 timed(StateSnapshot.prototype, 'restore', '  snapshot restore (pages, wrappers, host functions)')
 timed(DirectFfi, 'adopt', '    of which DirectFfi.adopt')
+timed(JsState.prototype, 'destroy', '  JsState.destroy')
+const Instance = WebAssembly.Instance
+// biome-ignore lint/complexity/useArrowFunction: Emscripten calls it with `new`, which an arrow function refuses
+WebAssembly.Instance = function (module, imports) {
+  const started = performance.now()
+  const r = new Instance(module, imports)
+  add('    of which new WebAssembly.Instance', performance.now() - started)
+  return r
+}
+let gcMs = 0
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration
+}).observe({ entryTypes: ['gc'] })
 
 const host = await createHost({ engines: [jsEngine({ snapshots })], policy: 'standard', pool: { min: 0, maxUses: 1 } })
 for (let i = 0; i < 3; i++) await host.execute({ language: 'js', source: '1 + 1' })
 totals.clear()
+gcMs = 0
+const cpu = process.cpuUsage()
+const faults = process.resourceUsage().minorPageFault
 const started = performance.now()
 for (let i = 0; i < n; i++) await host.execute({ language: 'js', source: '1 + 1' })
+const wall = (performance.now() - started) / n
+const used = process.cpuUsage(cpu)
+const faulted = (process.resourceUsage().minorPageFault - faults) / n
+await new Promise((r) => setTimeout(r, 20))
 console.log(
-  `fresh state + execution (snapshots ${snapshots ? 'on' : 'off'}): ${((performance.now() - started) / n).toFixed(2)} ms (mean of ${n})`,
+  `fresh state + execution (snapshots ${snapshots ? 'on' : 'off'}): ${wall.toFixed(2)} ms wall, ${((used.user + used.system) / 1000 / n).toFixed(2)} ms CPU (mean of ${n})`,
 )
 for (const [key, ms] of totals) console.log(`${key}: ${(ms / n).toFixed(2)} ms`)
+console.log(`  garbage collection: ${(gcMs / n).toFixed(2)} ms`)
+console.log(`  minor page faults: ${faulted.toFixed(0)}`)
 await host.close()

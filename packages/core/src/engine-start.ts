@@ -23,11 +23,10 @@ export interface EngineStart {
 
 /**
  * Creates each plugin's engine once, inline or (isolation 'worker') as a forwarding engine
- * over the worker threads, each in its lifecycle guard. If one fails, those already created
- * are closed and the error propagates.
+ * over the worker threads, each in its lifecycle guard, all concurrently (in plugin order in
+ * the result). If one fails, the others are closed once created and its error propagates.
  */
 export async function startEngines(s: EngineStart): Promise<ManagedEngine[]> {
-  const created: ManagedEngine[] = []
   // (the worker machinery is loaded only then: an inline host never needs it)
   const inWorkers =
     s.options.isolation === 'worker'
@@ -44,8 +43,10 @@ export async function startEngines(s: EngineStart): Promise<ManagedEngine[]> {
           security: s.security,
         })
       : undefined
-  try {
-    for (const plugin of s.plugins) {
+  // all at once: one engine's start-up waits on I/O and background compilation (QuickJS's
+  // WASM) while another's runs on the main thread (fengari's loading)
+  const settled = await Promise.allSettled(
+    s.plugins.map(async (plugin) => {
       const inner = inWorkers
         ? inWorkers(plugin)
         : await plugin.create({
@@ -59,11 +60,14 @@ export async function startEngines(s: EngineStart): Promise<ManagedEngine[]> {
             maxDepth: s.maxDepth,
             logger: s.logger,
           })
-      created.push(new ManagedEngine(plugin, inner))
-    }
-  } catch (e) {
+      return new ManagedEngine(plugin, inner)
+    }),
+  )
+  const created = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  const failed = settled.find((r) => r.status === 'rejected')
+  if (failed) {
     await Promise.allSettled(created.map((c) => c.close()))
-    throw e
+    throw failed.reason
   }
   return created
 }

@@ -6,9 +6,9 @@ const MiB = 1 << 20
 
 describe('HeapGuard', () => {
   it('measures free heap, caps growth at the budget and records the trip', async () => {
-    const { heap, alloc } = await new WasmLoader().instantiate(256 * MiB)
+    const { heap, alloc } = await new WasmLoader().instantiate(256 * MiB, undefined, 16 * MiB)
     const free = heap.measure(alloc)
-    // the wasm starts with 16 MiB; nearly all of it is free before any runtime exists
+    // a memory started at 16 MiB: nearly all of it is free before any runtime exists
     expect(free).toBeGreaterThan(8 * MiB)
     heap.begin(free + 4 * MiB, alloc)
     const blocks: number[] = []
@@ -23,7 +23,7 @@ describe('HeapGuard', () => {
   })
 
   it('parks excess free space in a ballast when the budget is below it', async () => {
-    const { heap, alloc } = await new WasmLoader().instantiate(256 * MiB)
+    const { heap, alloc } = await new WasmLoader().instantiate(256 * MiB, undefined, 16 * MiB)
     heap.measure(alloc)
     const size = heap.size
     heap.begin(2 * MiB, alloc)

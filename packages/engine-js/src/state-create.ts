@@ -50,8 +50,7 @@ export async function createState(opts: StateOptions, store?: SnapshotStore): Pr
 
 /** A new instance, set up in full; with `reference`, a second one that runs nothing. */
 async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsState; reference: WasmInstance | undefined }> {
-  // the reference for the snapshot's diff: an instance started the same way that runs nothing
-  const [instance, reference] = await Promise.all([instantiate(opts), due ? instantiate(opts) : undefined])
+  const instance = await instantiate(opts)
   const runtime = instance.module.newRuntime()
   let state: JsState | undefined
   try {
@@ -63,6 +62,9 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
     else runtime.dispose()
     throw e
   }
+  // the reference for the snapshot's diff: an instance started the same way that ran nothing,
+  // its memory as large as the template's (set-up may have grown it; the growth reads as zeros)
+  const reference = due ? await instantiate(opts, instance.heap.size).catch(destroyAnd(state)) : undefined
   return { state, reference }
 }
 
@@ -72,16 +74,24 @@ const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, me
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
 
 async function restore(snapshot: StateSnapshot<JsState>, opts: StateOptions, store: SnapshotStore): Promise<JsState> {
-  const instance = await instantiate(opts)
+  const instance = await instantiate(opts, snapshot.heapBytes)
   const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
   store.restored++
   return state
 }
 
-function instantiate(opts: StateOptions): Promise<WasmInstance> {
+function instantiate(opts: StateOptions, initialBytes?: number): Promise<WasmInstance> {
   const mem = opts.env.security.policy.limits.memoryBytes
   const printErr = (m: string) => opts.env.logger.debug(`quickjs: ${m}`)
-  return opts.wasm.instantiate(mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes, printErr)
+  const max = mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes
+  return opts.wasm.instantiate(max, printErr, initialBytes)
+}
+
+function destroyAnd(state: JsState): (e: unknown) => never {
+  return (e) => {
+    state.destroy()
+    throw e
+  }
 }
 
 function setup(state: JsState): void {
@@ -116,6 +126,9 @@ function setup(state: JsState): void {
 
 /** The snapshot of a state just set up (never run), or undefined if it cannot be copied. */
 function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsState> | undefined {
+  // a snapshot copies linear memory only: the sanitizer build's glue keeps state of its own
+  // in JS (emulated mmap and files), which a copy would not have (its copies report leaks)
+  if (!state.instance.heap.probing) return undefined
   const helpers: Record<string, number> = {}
   for (const name of HELPER_NAMES) helpers[name] = state.helpers[name].value
   return StateSnapshot.take(state.instance, reference, state.runtime, state.makers, {

@@ -44,6 +44,11 @@ export class StateSnapshot<S> {
     private readonly refs: HostRefState<S>,
   ) {}
 
+  /** Size of the template's memory: a copy's instance must start with exactly this much. */
+  get heapBytes(): number {
+    return this.size
+  }
+
   /** Bytes copied into every restored state. */
   get bytes(): number {
     return this.pages.length * PAGE_BYTES
@@ -52,7 +57,8 @@ export class StateSnapshot<S> {
   /**
    * Takes the snapshot of `template` (set up, never run), diffing its memory against
    * `reference`, an instance started the same way that ran nothing. Undefined when the
-   * template cannot be copied faithfully (a host function made without a maker, a grown heap).
+   * template cannot be copied faithfully (a host function made without a maker, a reference
+   * of another size).
    */
   static take<S>(
     template: WasmInstance,
@@ -63,7 +69,7 @@ export class StateSnapshot<S> {
   ): StateSnapshot<S> | undefined {
     const mine = template.heap.memory.buffer
     const fresh = reference.heap.memory.buffer
-    // growth after start-up would need the copy grown behind Emscripten's back
+    // a copy starts with the template's size (growing it later would go behind Emscripten's back)
     if (mine.byteLength !== fresh.byteLength) return undefined
     const refs = HostRefState.of(runtime, makers)
     if (!refs) return undefined

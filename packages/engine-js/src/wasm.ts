@@ -1,6 +1,13 @@
 import { createRequire } from 'node:module'
-import type { CustomizeVariantOptions, QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core'
+import type {
+  EmscriptenModuleLoader,
+  QuickJSEmscriptenModule,
+  QuickJSFFI,
+  QuickJSSyncVariant,
+  QuickJSWASMModule,
+} from 'quickjs-emscripten-core'
 import { type Allocator, HeapGuard, PAGE } from './heap-guard.js'
+import { shrinkMemoryImport } from './wasm-layout.js'
 
 /** How the engine obtains QuickJS: a sync variant and, optionally, its compiled wasm. */
 export interface WasmOptions {
@@ -24,8 +31,8 @@ type Core = typeof import('quickjs-emscripten-core')
 
 /** Stands for the default variant, which this module loads itself. */
 const DEFAULT_VARIANT = Object.freeze({ variant: '@jitl/quickjs-wasmfile-release-sync' })
-/** The wasm declares 256 initial pages (16 MiB); memories may not start smaller. */
-const INITIAL_PAGES = 256
+/** QuickJS builds declare 256 initial pages (16 MiB): a module not compiled here starts so. */
+const DECLARED_PAGES = 256
 /** 2 GiB: the most a wasm32 Emscripten heap addresses. */
 export const MAX_HEAP_BYTES = 32_768 * PAGE
 
@@ -33,11 +40,11 @@ export const MAX_HEAP_BYTES = 32_768 * PAGE
  * Loads quickjs-emscripten lazily (on the first state) and instantiates one WASM module per
  * state, each with its own `WebAssembly.Memory` whose growth a HeapGuard controls. One
  * module per state makes the memory limit a real cap and lets a broken or over-limit state
- * be dropped whole; the compiled `WebAssembly.Module` is shared, so an instance costs a few
- * milliseconds and about 200 KiB of touched memory.
+ * be dropped whole; the compiled `WebAssembly.Module` is shared, and each memory starts at the
+ * module's static layout plus 1 MiB (see `shrinkMemoryImport`).
  */
 export class WasmLoader {
-  private loaded: Promise<{ core: Core; variant: QuickJSSyncVariant; wasm: WebAssembly.Module | undefined }> | undefined
+  private loaded: Promise<Loaded> | undefined
 
   constructor(private readonly options: WasmOptions = {}) {}
 
@@ -54,37 +61,46 @@ export class WasmLoader {
   /**
    * Creates a fresh instance whose heap can never exceed `maxBytes`. `printErr` receives
    * Emscripten's own diagnostics (e.g. an abort while a broken instance is torn down).
+   * `initialBytes` (a snapshot's size) starts the memory larger than the module needs.
    */
-  async instantiate(maxBytes: number, printErr?: (message: string) => void): Promise<WasmInstance> {
-    const { core, variant, wasm } = await this.load()
-    const limit = Math.min(MAX_HEAP_BYTES, Math.max(INITIAL_PAGES * PAGE, Math.ceil(maxBytes / PAGE) * PAGE))
-    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: limit / PAGE })
+  async instantiate(maxBytes: number, printErr?: (message: string) => void, initialBytes = 0): Promise<WasmInstance> {
+    const { core, loader, ffi, wasm } = await this.load()
+    const initial = Math.max(wasm ? initialPagesOf(wasm) : DECLARED_PAGES, Math.ceil(initialBytes / PAGE))
+    const limit = Math.min(MAX_HEAP_BYTES, Math.max(initial * PAGE, Math.ceil(maxBytes / PAGE) * PAGE))
+    const memory = new WebAssembly.Memory({ initial, maximum: limit / PAGE })
     // the guard must own `memory.grow` before the module allocates anything
     const heap = new HeapGuard(memory, limit)
-    const emscriptenModule = {
+    // the variant's Emscripten loader, called directly: quickjs-emscripten's own path
+    // (newVariant + newQuickJSWASMModuleFromVariant) re-imports three modules per instance
+    const em = await loader({
+      wasmMemory: memory,
       ...(printErr ? { printErr } : {}),
       // synchronous instantiation of the shared compiled module: the asynchronous one waits
       // behind V8's background compile tasks (~50 ms idle for a second instance at start-up)
       ...(wasm ? { instantiateWasm: instantiateSync(wasm) } : {}),
-    } as CustomizeVariantOptions['emscriptenModule']
-    const custom = core.newVariant(variant, { wasmMemory: memory, emscriptenModule })
-    const module = await core.newQuickJSWASMModuleFromVariant(custom)
+    } as Parameters<EmscriptenModuleLoader<QuickJSEmscriptenModule>>[0])
+    em.type = 'sync'
+    const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, new ffi(em))
     heap.probing = !module.getFFI().QTS_BuildIsSanitizeLeak()
     return { module, heap, alloc: allocatorOf(module) }
   }
 
   // --- internal ---
 
-  private load() {
-    this.loaded ??= (async () => {
+  private load(): Promise<Loaded> {
+    this.loaded ??= (async (): Promise<Loaded> => {
       const core = await import('quickjs-emscripten-core')
-      if (this.options.variant) {
+      let variant = this.options.variant
+      let wasm: WebAssembly.Module | undefined
+      if (variant) {
         const m = this.options.wasmModule
-        const wasm = typeof m === 'function' ? await m() : m
-        return { core, variant: this.options.variant, wasm }
+        wasm = typeof m === 'function' ? await m() : m
+      } else {
+        variant = (await import('@jitl/quickjs-wasmfile-release-sync')).default as unknown as QuickJSSyncVariant
+        wasm = await compileOnce('@jitl/quickjs-wasmfile-release-sync/wasm', true)
       }
-      const variant = (await import('@jitl/quickjs-wasmfile-release-sync')).default as unknown as QuickJSSyncVariant
-      return { core, variant, wasm: await compileWasm('@jitl/quickjs-wasmfile-release-sync/wasm') }
+      const [loader, ffi] = await Promise.all([variant.importModuleLoader().then(unwrap), variant.importFFI()])
+      return { core, loader, ffi, wasm }
     })()
     return this.loaded
   }
@@ -95,22 +111,63 @@ export class WasmLoader {
  * process: every engine (every host) of the process shares the compiled module.
  */
 export function compileWasm(specifier: string): Promise<WebAssembly.Module> {
-  let compiled = COMPILED.get(specifier)
+  return compileOnce(specifier, false)
+}
+
+// --- internal ---
+
+/**
+ * Compiles once per specifier; with `shrink`, the module's memory import is lowered to its
+ * static layout: only for the pinned release build, whose layout is known (the debug,
+ * leak-sanitizer build traps while it starts in a memory of that size).
+ */
+function compileOnce(specifier: string, shrink: boolean): Promise<WebAssembly.Module> {
+  const key = `${shrink ? 'shrunk:' : ''}${specifier}`
+  let compiled = COMPILED.get(key)
   if (!compiled) {
     compiled = (async () => {
       const { readFile } = await import('node:fs/promises')
       const path = createRequire(import.meta.url).resolve(specifier)
-      return WebAssembly.compile(await readFile(path))
+      const bytes = await readFile(path)
+      const layout = shrink ? shrinkMemoryImport(bytes) : undefined
+      const module = await WebAssembly.compile(bytes)
+      if (layout) INITIAL_PAGES.set(module, layout.initialPages)
+      return module
     })()
     // a failed compile is not kept: the next engine tries again
-    compiled.catch(() => COMPILED.delete(specifier))
-    COMPILED.set(specifier, compiled)
+    compiled.catch(() => COMPILED.delete(key))
+    COMPILED.set(key, compiled)
   }
   return compiled
 }
 
 /** Compiled modules by specifier (a module is immutable and safe to instantiate anywhere). */
 const COMPILED = new Map<string, Promise<WebAssembly.Module>>()
+/** Pages a memory for a module compiled here starts with (its import minimum was lowered). */
+const INITIAL_PAGES = new WeakMap<WebAssembly.Module, number>()
+
+interface Loaded {
+  core: Core
+  loader: EmscriptenModuleLoader<QuickJSEmscriptenModule>
+  ffi: FfiClass
+  wasm: WebAssembly.Module | undefined
+}
+
+type FfiClass = new (module: QuickJSEmscriptenModule) => QuickJSFFI
+
+/** Initial pages of a memory for `wasm`: lowered for modules compiled here, else as built. */
+function initialPagesOf(wasm: WebAssembly.Module): number {
+  return INITIAL_PAGES.get(wasm) ?? DECLARED_PAGES
+}
+
+type Loader = EmscriptenModuleLoader<QuickJSEmscriptenModule>
+
+/** A variant's module loader behind up to two `default`s (as quickjs-emscripten unwraps it). */
+function unwrap(m: Loader | { default: Loader } | { default: { default: Loader } }): Loader {
+  let v: unknown = m
+  for (let i = 0; i < 2 && typeof v !== 'function' && v && typeof v === 'object' && 'default' in v; i++) v = v.default
+  return v as Loader
+}
 
 /** Emscripten's `instantiateWasm` hook: instantiates `wasm` at once and hands it over. */
 function instantiateSync(wasm: WebAssembly.Module) {

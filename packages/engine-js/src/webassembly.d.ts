@@ -13,6 +13,7 @@ declare global {
     }
     class Module {
       private constructor()
+      static imports(module: Module): { module: string; name: string; kind: string }[]
     }
     type Imports = Record<string, Record<string, unknown>>
     class Instance {
@@ -20,6 +21,7 @@ declare global {
       readonly exports: Record<string, unknown>
     }
     class RuntimeError extends Error {}
+    class LinkError extends Error {}
     function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>
   }
 }
