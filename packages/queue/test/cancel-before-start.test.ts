@@ -1,11 +1,10 @@
 import { CancelledError, defineBridge, type Host } from '@polyhost/core'
-import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
 import { cancelMessage, queueKeys } from '../src/keys.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { connection, dieHoldingOne, testHost, uniqueName } from './support.js'
 
 // Workers learn of a cancel from the job data BullMQ fetches (a job cancelled before it is
 // taken) or from the cancel channel (a job taken before the cancel): no Redis round trip of
@@ -31,21 +30,7 @@ it('a job cancelled while a dead worker holds it never runs on the worker that r
   const tag = uniqueName('held')
   const job = await queue.enqueue({ script: { language: 'lua', source: `ran.mark('${tag}') return 1` }, tenant: 'held' })
   // a plain BullMQ worker takes the job, then stops without finishing it or renewing its lock
-  let taken!: () => void
-  const took = new Promise<void>((r) => {
-    taken = r
-  })
-  const dead = new Worker(
-    name,
-    () => {
-      taken()
-      return new Promise(() => undefined)
-    },
-    // no stalled check of its own: it would hold off the next one for its default 30 s
-    { connection: connection(), lockDuration: 1000, skipStalledCheck: true },
-  )
-  await took
-  await dead.close(true)
+  await dieHoldingOne(name)
   await job.cancel()
   expect(await queue.bull.getJobState(job.id)).toBe('active')
   // BullMQ's stalled-job check hands it to this worker once the dead one's lock expires

@@ -1,9 +1,8 @@
 import { defineBridge, type Host } from '@polyhost/core'
-import { Worker } from 'bullmq'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createScriptQueue, createScriptWorker, JobFailedError, type ScriptQueue, type ScriptWorker } from '../src/index.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { connection, dieHoldingOne, testHost, uniqueName } from './support.js'
 
 // A job whose worker dies goes the way BullMQ takes it: back to the queue while its stalled
 // count is within `maxStalledCount`, failed past it. Either way it ends once, with the fair
@@ -22,25 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close()
 })
-
-/** A plain BullMQ worker that takes one job and dies holding it (its lock is left to expire). */
-async function dieHoldingOne(name: string): Promise<void> {
-  let taken!: () => void
-  const took = new Promise<void>((r) => {
-    taken = r
-  })
-  const dead = new Worker(
-    name,
-    () => {
-      taken()
-      return new Promise(() => undefined)
-    },
-    // no stalled check of its own: it would hold off the next one for its default 30 s
-    { connection: connection(), lockDuration: 1000, skipStalledCheck: true },
-  )
-  await took
-  await dead.close(true)
-}
 
 /** A ScriptWorker that recovers stalled jobs quickly; `stalled` lists the ids BullMQ reported. */
 function recoverer(name: string, maxStalledCount: number) {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createHost, defineBridge, type Host, type HostOptions } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
+import { Worker } from 'bullmq'
 import { afterAll, beforeAll, inject } from 'vitest'
 import { z } from 'zod'
 import { createScriptQueue, createScriptWorker, RetryableError, type ScriptQueue, type ScriptWorker } from '../src/index.js'
@@ -101,4 +102,23 @@ export function useQueueFixture(options: {
     await options.after?.()
   })
   return fx as QueueFixture
+}
+
+/** A plain BullMQ worker that takes one job of queue `name` and dies holding it (its lock is left to expire). */
+export async function dieHoldingOne(name: string): Promise<void> {
+  let taken!: () => void
+  const took = new Promise<void>((r) => {
+    taken = r
+  })
+  const dead = new Worker(
+    name,
+    () => {
+      taken()
+      return new Promise(() => undefined)
+    },
+    // no stalled check of its own: it would hold off the next one for its default 30 s
+    { connection: connection(), lockDuration: 1000, skipStalledCheck: true },
+  )
+  await took
+  await dead.close(true)
 }
