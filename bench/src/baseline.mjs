@@ -69,6 +69,17 @@ export function renderComparison({ before, after, label, intro }) {
   const old = new Map(before.map((r) => [key(r), r]))
   const lines = []
   const drift = []
+  // the raw engines' drift per workload and language (and per task where a raw row names the same
+  // task, as "raw fengari (no hooks): fib(27)" for "Polyhost (limits on): fib(27)"): a Polyhost
+  // row's change is also shown against it
+  const rawDrift = new Map()
+  for (const r of after) {
+    const b = old.get(key(r))
+    if (!b || r.kind !== 'raw') continue
+    for (const k of [`${r.section}|${r.lang}`, `${r.section}|${r.lang}|${task(r.path)}`]) {
+      rawDrift.set(k, [...(rawDrift.get(k) ?? []), r.median / b.median])
+    }
+  }
   for (const r of after) {
     const b = old.get(key(r))
     if (!b) continue
@@ -76,11 +87,14 @@ export function renderComparison({ before, after, label, intro }) {
     if (r.kind === 'raw') drift.push(change)
     if (r.kind !== 'polyhost' && !(r.kind === 'memory' && r.path.startsWith('Polyhost'))) continue
     const show = r.kind === 'memory' ? (v) => `${v.toFixed(0)} KiB` : formatTime
-    lines.push(`| ${r.section} | ${r.path.replaceAll('|', '\\|')} | ${r.lang} | ${show(b.median)} | ${show(r.median)} | ${pct(change)} |`)
+    const raw = median(rawDrift.get(`${r.section}|${r.lang}|${task(r.path)}`) ?? rawDrift.get(`${r.section}|${r.lang}`) ?? [])
+    const against = raw === undefined ? '—' : pct(change / raw)
+    lines.push(
+      `| ${r.section} | ${r.path.replaceAll('|', '\\|')} | ${r.lang} | ${show(b.median)} | ${show(r.median)} | ${pct(change)} | ${against} |`,
+    )
   }
   if (!lines.length) return []
-  drift.sort((a, b) => a - b)
-  const mid = drift.length ? drift[Math.floor(drift.length / 2)] : undefined
+  const mid = median(drift)
   return [
     `## Before/after: ${label}`,
     '',
@@ -88,10 +102,11 @@ export function renderComparison({ before, after, label, intro }) {
       ' Change is after/before − 1 (negative = faster or smaller).' +
       (mid === undefined
         ? ''
-        : ` Raw engine rows, which no commit changes, moved by a median of ${pct(mid)} between the two sides: that is the noise floor.`),
+        : ` Raw engine rows, which no commit changes, moved by a median of ${pct(mid)} between the two sides: that is the noise floor.`) +
+      ' "Against raw" divides the change by the drift of the raw engine rows of the same workload and language, which moved with the machine.',
     '',
-    '| # | path | lang | before | after | change |',
-    '|---|---|---|---|---|---|',
+    '| # | path | lang | before | after | change | against raw |',
+    '|---|---|---|---|---|---|---|',
     ...lines,
     '',
   ]
@@ -134,6 +149,18 @@ function parseTime(text) {
   if (!m) return undefined
   const scale = { ns: 1e-6, µs: 1e-3, ms: 1, s: 1000 }[m[2]]
   return Number.parseFloat(m[1]) * scale
+}
+
+/** What a row measures, without who runs it: "raw fengari (no hooks): fib(27)" → "fib(27)". */
+function task(path) {
+  const i = path.indexOf(': ')
+  return i < 0 ? path : path.slice(i + 2)
+}
+
+function median(values) {
+  if (!values.length) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
 }
 
 function pct(change) {

@@ -6,9 +6,11 @@
  * the two benches run alternately, `rounds` times each, the order flipped every round
  * (old, new, new, old, …), and each row's figure is the median of its rounds. The section
  * (markdown) is written to FILE; `pnpm bench --comparison FILE` puts it into BENCHMARKS.md.
+ * `--from DIR` renders the section again from the reports an earlier run left in DIR
+ * (`before-N.md`, `after-N.md`) without running anything.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,33 +24,52 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     label: { type: 'string' },
     out: { type: 'string', default: join(os.tmpdir(), 'polyhost-comparison.md') },
+    from: { type: 'string' },
   },
 })
-if (!values.tree) throw new Error('compare: --tree DIR (an earlier commit, installed and built) is required')
+if (!values.tree && !values.from) throw new Error('compare: --tree DIR (an earlier commit, installed and built) is required')
 const rounds = Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('compare: --rounds must be a positive integer')
 
-const sides = {
-  before: join(values.tree, 'bench', 'src', 'main.mjs'),
-  after: fileURLToPath(new URL('./main.mjs', import.meta.url)),
-}
-const tmp = mkdtempSync(join(os.tmpdir(), 'polyhost-compare-'))
-const runs = { before: [], after: [] }
-for (let r = 0; r < rounds; r++) {
-  const order = r % 2 === 0 ? ['before', 'after'] : ['after', 'before']
-  for (const side of order) {
-    const out = join(tmp, `${side}-${r}.md`)
-    console.log(`round ${r + 1}/${rounds}: ${side}`)
-    const res = spawnSync(process.execPath, [sides[side], '--only', values.only, '--out', out], { stdio: 'inherit' })
-    if (res.status !== 0) throw new Error(`compare: the ${side} bench failed (exit ${res.status})`)
-    runs[side].push(parseReport(readFileSync(out, 'utf8')))
-  }
-}
+const runs = values.from ? readRounds(values.from) : measure(values.tree)
+const done = runs.after.length
 
-const label = values.label ?? values.tree
+const label = values.label ?? values.tree ?? values.from
 const intro =
-  `Each commit ran its own bench ${rounds} times, the two alternately (the order flipped every round) on this machine` +
+  `Each commit ran its own bench ${done} times, the two alternately (the order flipped every round) on this machine` +
   ' in one sitting; rows are matched by name and each figure is the median of its rounds.'
 const lines = renderComparison({ before: medianRows(runs.before), after: medianRows(runs.after), label, intro })
 writeFileSync(values.out, lines.join('\n'))
 console.log(`wrote ${values.out}`)
+
+// --- internal ---
+
+function measure(tree) {
+  const sides = {
+    before: join(tree, 'bench', 'src', 'main.mjs'),
+    after: fileURLToPath(new URL('./main.mjs', import.meta.url)),
+  }
+  const tmp = mkdtempSync(join(os.tmpdir(), 'polyhost-compare-'))
+  const runs = { before: [], after: [] }
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['before', 'after'] : ['after', 'before']
+    for (const side of order) {
+      const out = join(tmp, `${side}-${r}.md`)
+      console.log(`round ${r + 1}/${rounds}: ${side}`)
+      const res = spawnSync(process.execPath, [sides[side], '--only', values.only, '--out', out], { stdio: 'inherit' })
+      if (res.status !== 0) throw new Error(`compare: the ${side} bench failed (exit ${res.status})`)
+      runs[side].push(parseReport(readFileSync(out, 'utf8')))
+    }
+  }
+  console.log(`reports kept in ${tmp}`)
+  return runs
+}
+
+function readRounds(dir) {
+  const runs = { before: [], after: [] }
+  for (const name of readdirSync(dir).sort()) {
+    const m = /^(before|after)-\d+\.md$/.exec(name)
+    if (m) runs[m[1]].push(parseReport(readFileSync(join(dir, name), 'utf8')))
+  }
+  return runs
+}
