@@ -1,28 +1,15 @@
-import { CancelledError, defineBridge, type Host } from '@polyhost/core'
+import { CancelledError } from '@polyhost/core'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { z } from 'zod'
+import { expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
 import { cancelMessage, queueKeys } from '../src/keys.js'
-import { connection, dieHoldingOne, testHost, uniqueName } from './support.js'
+import { connection, dieHoldingOne, uniqueName, useMarkingHost } from './support.js'
 
 // Workers learn of a cancel from the job data BullMQ fetches (a job cancelled before it is
 // taken) or from the cancel channel (a job taken before the cancel): no Redis round trip of
 // their own per job. These are the cases between the two.
 
-let host: Host
-/** Tags of the jobs whose script ran (`ran.mark(tag)`). */
-const ran: string[] = []
-
-beforeAll(async () => {
-  host = await testHost()
-  host.bridges.register(
-    defineBridge({ name: 'ran', methods: { mark: { args: [z.string()], handler: (_ctx, tag) => void ran.push(tag) } } }),
-  )
-})
-afterAll(async () => {
-  await host?.close()
-})
+const { host, ran } = useMarkingHost()
 
 it('a job cancelled while a dead worker holds it never runs on the worker that recovers it', async () => {
   const name = uniqueName('cancel-held')
@@ -34,7 +21,7 @@ it('a job cancelled while a dead worker holds it never runs on the worker that r
   await job.cancel()
   expect(await queue.bull.getJobState(job.id)).toBe('active')
   // BullMQ's stalled-job check hands it to this worker once the dead one's lock expires
-  const worker = createScriptWorker({ connection: connection(), name, host, lockDuration: 1000, stalledInterval: 300 })
+  const worker = createScriptWorker({ connection: connection(), name, host: host(), lockDuration: 1000, stalledInterval: 300 })
   try {
     await expect(job.result({ timeoutMs: 20_000 })).rejects.toBeInstanceOf(CancelledError)
     expect(ran).not.toContain(tag)
@@ -50,7 +37,7 @@ it('a job cancelled while a dead worker holds it never runs on the worker that r
 it('a cancel message that arrives before BullMQ hands the job over is honoured', async () => {
   const name = uniqueName('cancel-early')
   const queue = createScriptQueue({ connection: connection(), name })
-  const worker = createScriptWorker({ connection: connection(), name, host })
+  const worker = createScriptWorker({ connection: connection(), name, host: host() })
   const publisher = new Redis(connection())
   try {
     await worker.ready()

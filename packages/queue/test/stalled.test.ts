@@ -1,30 +1,23 @@
-import { defineBridge, type Host } from '@polyhost/core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { z } from 'zod'
+import { expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker, JobFailedError, type ScriptQueue, type ScriptWorker } from '../src/index.js'
-import { connection, dieHoldingOne, testHost, uniqueName } from './support.js'
+import { connection, dieHoldingOne, uniqueName, useMarkingHost } from './support.js'
 
 // A job whose worker dies goes the way BullMQ takes it: back to the queue while its stalled
 // count is within `maxStalledCount`, failed past it. Either way it ends once, with the fair
 // queue's per-tenant count right and the error of its last attempt.
 
-let host: Host
-/** Tags of the scripts that ran (`ran.mark(tag)`). */
-const ran: string[] = []
-
-beforeAll(async () => {
-  host = await testHost()
-  host.bridges.register(
-    defineBridge({ name: 'ran', methods: { mark: { args: [z.string()], handler: (_ctx, tag) => void ran.push(tag) } } }),
-  )
-})
-afterAll(async () => {
-  await host?.close()
-})
+const { host, ran } = useMarkingHost()
 
 /** A ScriptWorker that recovers stalled jobs quickly; `stalled` lists the ids BullMQ reported. */
 function recoverer(name: string, maxStalledCount: number) {
-  const worker = createScriptWorker({ connection: connection(), name, host, lockDuration: 1000, stalledInterval: 300, maxStalledCount })
+  const worker = createScriptWorker({
+    connection: connection(),
+    name,
+    host: host(),
+    lockDuration: 1000,
+    stalledInterval: 300,
+    maxStalledCount,
+  })
   const stalled: string[] = []
   worker.bull.on('stalled', (id) => stalled.push(id))
   return { worker, stalled }
@@ -83,7 +76,7 @@ it('a job that failed an attempt, then stalled past the limit, reports the stall
   )
   // attempt 1 fails with a retryable bridge failure on a ScriptWorker, which then stops (its
   // stalled check is short too: BullMQ skips other workers' checks for one interval)
-  const first = createScriptWorker({ connection: connection(), name, host, stalledInterval: 300 })
+  const first = createScriptWorker({ connection: connection(), name, host: host(), stalledInterval: 300 })
   await new Promise<void>((resolve) => first.bull.once('failed', () => resolve()))
   await first.close()
   // attempt 2 is taken by a worker that dies; the recovering worker allows no stall

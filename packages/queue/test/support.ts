@@ -122,3 +122,22 @@ export async function dieHoldingOne(name: string): Promise<void> {
   await took
   await dead.close(true)
 }
+
+/**
+ * A test host for one file, with a `ran.mark(tag)` bridge: `ran` lists the tags of the
+ * scripts that ran, so a test can tell whether a job's script ran, and how often.
+ */
+export function useMarkingHost(): { host: () => Host; ran: string[] } {
+  let host: Host | undefined
+  const ran: string[] = []
+  beforeAll(async () => {
+    host = await testHost()
+    host.bridges.register(
+      defineBridge({ name: 'ran', methods: { mark: { args: [z.string()], handler: (_ctx, tag) => void ran.push(tag) } } }),
+    )
+  })
+  afterAll(async () => {
+    await host?.close()
+  })
+  return { host: () => host as Host, ran }
+}
