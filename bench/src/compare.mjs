@@ -37,7 +37,7 @@ const done = runs.after.length
 const label = values.label ?? values.tree ?? values.from
 const intro =
   `Each commit ran its own bench ${done} times, the two alternately (the order flipped every round) on this machine` +
-  ' in one sitting; rows are matched by name and each figure is the median of its rounds.'
+  '; rows are matched by name and each figure is the median of its rounds.'
 const lines = renderComparison({ before: medianRows(runs.before), after: medianRows(runs.after), label, intro })
 writeFileSync(values.out, lines.join('\n'))
 console.log(`wrote ${values.out}`)
