@@ -3,6 +3,7 @@ import { slot } from './converter.js'
 import type { LuaState, LuaTable, TValue } from './fengari-api.js'
 import type { GlobalNames } from './global-names.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
+import { push } from './package-tables.js'
 
 /** fengari's table entry: the table's `strong` map holds them by key hash, linked in insertion order. */
 interface Entry {
@@ -23,24 +24,10 @@ interface Entry {
  * cost ~22 µs of a ~65 µs execution, this way ~5 µs. Each entry is charged like any other.
  */
 export function pushEnvironment(host: BuiltinHost, L: LuaState, base: LuaTable, meta: LuaTable | null): LuaTable {
-  const { lua, internal, guards } = host.f
+  const { lua } = host.f
   lua.lua_createtable(L, 0, 0)
-  const env = slot(L, -1).value as LuaTable & { f: Entry | undefined; l: Entry | undefined; flags: number }
-  let prev: Entry | undefined
-  for (const [hash, e] of base.strong) {
-    guards.entry()
-    const entry: Entry = {
-      key: new internal.TValue(e.key.type, e.key.value),
-      value: new internal.TValue(e.value.type, e.value.value),
-      p: prev,
-      n: undefined,
-    }
-    if (prev) prev.n = entry
-    else env.f = entry
-    env.strong.set(hash, entry)
-    prev = entry
-  }
-  env.l = prev
+  const env = slot(L, -1).value as EnvTable & { flags: number }
+  for (const [hash, e] of base.strong) append(host, env, hash, e.key, e.value)
   env.flags = 0 // new keys: the metamethod-absence cache is invalid (the table may become a metatable)
   env.metatable = meta
   return env
@@ -82,8 +69,7 @@ export class Environments {
     this.spare = undefined
     const { guards } = this.host.f
     for (let i = this.base.strong.size; i > 0; i--) guards.entry()
-    lua.lua_checkstack(L, 1)
-    L.stack[L.top++] = new this.host.f.internal.TValue(T_TABLE, env)
+    push(this.host.f, L, env)
     ;(env as LuaTable & { flags: number }).flags = 0
     return (this.current = env)
   }
@@ -104,18 +90,7 @@ export class Environments {
     } else if (e) {
       ;(e.value as TValue & { setfrom(v: TValue): void }).setfrom(value)
     } else {
-      const { internal, guards } = this.host.f
-      guards.entry()
-      const entry: Entry = {
-        key: new internal.TValue(key.type, key.value),
-        value: new internal.TValue(value.type, value.value),
-        p: env.l,
-        n: undefined,
-      }
-      if (env.l) env.l.n = entry
-      else env.f = entry
-      env.l = entry
-      env.strong.set(key.hash, entry)
+      append(this.host, env, key.hash, key, value)
     }
     this.host.f.lua.lua_pop(L, 1)
   }
@@ -164,9 +139,27 @@ export class Environments {
 }
 
 const T_NIL = 0
-const T_TABLE = 5
 
 type EnvTable = LuaTable & { f: Entry | undefined; l: Entry | undefined }
+
+/**
+ * Adds an entry at the end of `t`'s insertion order as fengari's `add` does (distinct key
+ * and value slots: the VM updates a value in place), charged like any other entry.
+ */
+function append(host: BuiltinHost, t: EnvTable, hash: unknown, key: TValue, value: TValue): void {
+  const { internal, guards } = host.f
+  guards.entry()
+  const entry: Entry = {
+    key: new internal.TValue(key.type, key.value),
+    value: new internal.TValue(value.type, value.value),
+    p: t.l,
+    n: undefined,
+  }
+  if (t.l) t.l.n = entry
+  else t.f = entry
+  t.l = entry
+  t.strong.set(hash, entry)
+}
 
 /**
  * Removes an entry as fengari's `mark_dead` does, without keeping it as a dead key: nothing

@@ -1,8 +1,7 @@
 import type { Fengari, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
+import { push } from './package-tables.js'
 import { LOADED_REGISTRY_KEY } from './sandbox.js'
-
-const T_TABLE = 5
 
 interface Library {
   table: LuaTable
@@ -78,8 +77,7 @@ export class WatchedLibraries {
     lua.lua_pop(L, 1)
     fresh.polyhost = this.guard()
     lib.table = fresh
-    lua.lua_checkstack(L, 2)
-    L.stack[L.top++] = new internal.TValue(T_TABLE, this.base)
+    push(this.f, L, this.base)
     const baseGuard = this.base.polyhost
     this.base.polyhost = undefined
     try {
