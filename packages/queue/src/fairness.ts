@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
@@ -68,6 +69,22 @@ export class FinishedJobs {
 export async function pendingByTenant(redis: Redis, keys: QueueKeys): Promise<Record<string, number>> {
   const all = await redis.hgetall(keys.tenantPending)
   return Object.fromEntries(Object.entries(all).map(([t, n]) => [t, Number(n)]))
+}
+
+/** Runs `finish` once, before BullMQ's own `moveToFailed` of this job instance. */
+export function finishBeforeFailing(job: Job, finish: () => Promise<void>): void {
+  const moveToFailed = job.moveToFailed.bind(job)
+  job.moveToFailed = async (...args: Parameters<Job['moveToFailed']>) => {
+    job.moveToFailed = moveToFailed
+    await finish()
+    return moveToFailed(...args)
+  }
+}
+
+/** A job's fair tenant and priority, read without validating the rest of its data. */
+export function fairOf(job: Job): { tenant: string; priority: number } | undefined {
+  const fair = (job.data as { fair?: unknown } | null)?.fair
+  return typeof fair === 'string' ? { tenant: fair, priority: job.opts.priority ?? 0 } : undefined
 }
 
 // --- internal ---

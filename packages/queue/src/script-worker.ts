@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { reportError } from './connection-errors.js'
 import { storeError } from './stored-errors.js'
-import { FinishedJobs } from './fairness.js'
+import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
@@ -99,10 +99,12 @@ export class ScriptWorker {
     this.cancels = new CancelRequests(this.bull, this.redis, this.keys, this.onError)
     this.subscriber.on('message', (_channel: string, message: string) => this.cancels.receive(message))
     this.bull.on('completed', (job) => this.cancels.completed(job))
-    // a job BullMQ failed from its deferred failure never reached `process`: it ends here
-    this.bull.on('failed', (job) => {
-      const fair = job?.deferredFailure === undefined ? undefined : fairOf(job)
-      if (fair) void this.finish(fair.tenant, fair.priority)
+    // a job BullMQ fails from its deferred failure (stalled too often) never reaches `process`:
+    // it ends when BullMQ moves it to failed, and its tenant's count is lowered just before, so
+    // a `result()` woken by that failure already sees the count right
+    this.bull.on('active', (job) => {
+      const fair = job.deferredFailure === undefined ? undefined : fairOf(job)
+      if (fair) finishBeforeFailing(job, () => this.finish(fair.tenant, fair.priority))
     })
     // subscribed before the first job is taken, so no cancel request can slip between
     this.started = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
@@ -236,12 +238,6 @@ function executeRequest(script: { language?: string; source: string; name?: stri
   if (data.tenant !== undefined) r.tenant = data.tenant
   if (data.limits !== undefined) r.limits = data.limits
   return r
-}
-
-/** A job's fair tenant and priority, read without validating the rest of its data. */
-function fairOf(job: Job): { tenant: string; priority: number } | undefined {
-  const fair = (job.data as { fair?: unknown } | null)?.fair
-  return typeof fair === 'string' ? { tenant: fair, priority: job.opts.priority ?? 0 } : undefined
 }
 
 // an error stored into a job's hash only while the job exists (a cancelled job may be gone)
