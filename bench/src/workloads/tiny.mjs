@@ -28,7 +28,7 @@ const NAMES = {
 export async function tiny(ctx) {
   const rows = []
   const ratios = []
-  for (const language of /** @type {const} */ (['lua', 'js'])) {
+  for (const language of /** @type {const} */ (['lua', 'js']).filter((l) => !process.env.LANGS || process.env.LANGS === l)) {
     const r = await measureLanguage(ctx, language)
     rows.push(...r.rows)
     const { execute, run, raw, fresh, polyFresh } = r.byName
@@ -164,7 +164,7 @@ async function measureLanguage(ctx, language) {
   }
 
   const ORDER = ['execute', 'run', 'polyFresh', 'raw', 'fresh', 'peer']
-  const keys = ORDER.filter((k) => specs[k])
+  const keys = ORDER.filter((k) => specs[k] && !(process.env.SKIP ?? '').split(',').includes(k))
   const kindOf = (k) => (k === 'execute' || k === 'run' || k === 'polyFresh' ? 'polyhost' : k === 'peer' ? 'peer' : 'raw')
   const measured = await measureGroup(
     keys.map((k) => ({ batch, kind: kindOf(k), language, ...specs[k] })),

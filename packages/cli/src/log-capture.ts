@@ -1,4 +1,5 @@
-import type { EnginePlugin, Execution, LogEntry } from '@polyhost/core'
+import type { EnginePlugin, LogEntry } from '@polyhost/core'
+import type { Execution } from '@polyhost/core/engine'
 
 /** A plugin that remembers the execution it last ran, so its logs outlive a failure. */
 export interface CapturingPlugin {

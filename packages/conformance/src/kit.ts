@@ -12,8 +12,8 @@ import {
   type PoolOptions,
   type PoolStats,
   type RunOptions,
-  type ScriptEngine,
 } from '@polyhost/core'
+import type { ScriptEngine } from '@polyhost/core/engine'
 import type { EngineSnippets } from './snippets.js'
 import type { ExpectFunction } from './test-runner.js'
 

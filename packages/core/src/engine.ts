@@ -1,11 +1,13 @@
 // `@polyhost/core/engine`: what an engine plugin is built from (the contract, the execution's
 // bookkeeping, the pool and its one run path, the value-model helpers). Applications import
-// `@polyhost/core`; the root still re-exports these names for compatibility.
+// `@polyhost/core`, which re-exports only the contract types and errors an application meets.
 export type {
   CompiledScript,
   Enforcement,
   EngineCapabilities,
   EngineEnvironment,
+  EngineModuleRef,
+  EnginePlugin,
   EngineFactory,
   EngineStats,
   ExecutionRequest,
@@ -35,6 +37,7 @@ export {
   SecurityViolationError,
 } from './errors.js'
 export { Execution, type ExecutionInit } from './execution.js'
+export { assertPlugin, pluginProblem } from './plugin.js'
 export {
   determinismOf,
   entropy53,

@@ -1,13 +1,46 @@
-// everything an engine is built from (@polyhost/core/engine), then what applications use
-export * from './engine.js'
-export { EngineNotFoundError, PoolExhaustedError } from './errors.js'
-export type { EngineModuleRef, EnginePlugin } from './contracts.js'
+// `@polyhost/core`: what applications use. What an engine is built from (the execution's
+// bookkeeping, the pool, the compile cache, the value-model helpers) is `@polyhost/core/engine`.
+export type {
+  EngineCapabilities,
+  EngineFactory,
+  EngineModuleRef,
+  EnginePlugin,
+  EngineStats,
+  Enforcement,
+  ExecutionResult,
+  ExecutionStats,
+  LogEntry,
+  Logger,
+  LogLevel,
+} from './contracts.js'
+export {
+  BridgeError,
+  CancelledError,
+  ClosedError,
+  ConversionError,
+  EngineCrashedError,
+  EngineNotFoundError,
+  InterruptedError,
+  InvalidArgumentError,
+  isFatal,
+  LimitExceededError,
+  PolicyError,
+  PolyhostError,
+  PoolExhaustedError,
+  ScriptRuntimeError,
+  ScriptSyntaxError,
+  SecurityViolationError,
+} from './errors.js'
 export { type BridgeContext, type BridgeDefinition, BridgeRegistry, defineBridge } from './bridges.js'
-export { assertPlugin, loadEngine, ManagedEngine, pluginProblem } from './plugin.js'
+export { loadEngine } from './plugin.js'
 export { createHost, Host } from './host.js'
 export type { HostStats } from './host-stats.js'
 export type { Script } from './script.js'
 export type { CompileRequest, ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+export type { PoolOptions, PoolStats } from './pool-types.js'
+export type { CacheOptions, CacheStats } from './compile-cache.js'
+export type { ModuleDefinition, ModuleRegistry } from './modules.js'
+export { type CustomType, type ConverterRegistry, dateType } from './values/converters.js'
 export { DeclaredGlobals } from './declared-globals.js'
 export {
   type BridgeModel,
@@ -32,5 +65,4 @@ export {
   registerErrorClass,
   type WireError,
 } from './worker/wire-errors.js'
-// SecurityManager as a value (the engine subpath carries its type only)
 export { type Limits, type LimitName, type PolicyInput, SecurityManager, type SecurityPolicy } from '@polyhost/security'

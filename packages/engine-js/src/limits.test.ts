@@ -1,4 +1,4 @@
-import type { ResolvedLimits } from '@polyhost/core'
+import type { ResolvedLimits } from '@polyhost/core/engine'
 import { describe, expect, it } from 'vitest'
 import { interruptBudget, MAX_STACK_BYTES, stackBytesFor, stackTripFigures } from './limits.js'
 

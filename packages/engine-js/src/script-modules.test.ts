@@ -1,4 +1,5 @@
-import { type Execution, ModuleRegistry, SecurityManager } from '@polyhost/core'
+import { SecurityManager } from '@polyhost/core'
+import { type Execution, ModuleRegistry } from '@polyhost/core/engine'
 import { describe, expect, it } from 'vitest'
 import { ScriptModules } from './script-modules.js'
 

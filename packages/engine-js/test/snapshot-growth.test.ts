@@ -1,4 +1,5 @@
-import { createHost, type EngineEnvironment, type Host } from '@polyhost/core'
+import { createHost, type Host } from '@polyhost/core'
+import type { EngineEnvironment } from '@polyhost/core/engine'
 import { afterEach, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
 import type { JsState } from '../src/js-state.js'

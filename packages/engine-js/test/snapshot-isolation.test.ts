@@ -1,4 +1,5 @@
-import { createHost, defineBridge, type EngineEnvironment, type Host, LimitExceededError } from '@polyhost/core'
+import { createHost, defineBridge, type Host, LimitExceededError } from '@polyhost/core'
+import type { EngineEnvironment } from '@polyhost/core/engine'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it, vi } from 'vitest'

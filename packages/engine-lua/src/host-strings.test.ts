@@ -1,4 +1,5 @@
-import { type BudgetOwner, ConversionBudget, ConversionGuard, LARGE_STRING, LimitExceededError } from '@polyhost/core'
+import { LimitExceededError } from '@polyhost/core'
+import { type BudgetOwner, ConversionBudget, ConversionGuard, LARGE_STRING } from '@polyhost/core/engine'
 import { describe, expect, it } from 'vitest'
 import { encodeLongString, isLongString } from './host-strings.js'
 

@@ -1,5 +1,5 @@
 import { conformanceFailure } from '@polyhost/conformance'
-import { StatePool } from '@polyhost/core'
+import { StatePool } from '@polyhost/core/engine'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { luaEngine } from '../src/index.js'
 import { WatchedLibraries } from '../src/libraries.js'

@@ -1,4 +1,5 @@
-import { BridgeRegistry, Execution, type ResolvedLimits, SecurityManager } from '@polyhost/core'
+import { BridgeRegistry, SecurityManager } from '@polyhost/core'
+import { Execution, type ResolvedLimits } from '@polyhost/core/engine'
 import { fengari, type LuaState } from '../src/fengari-api.js'
 import { luaText } from '../src/lua-strings.js'
 import { reachableBytes } from '../src/memory-walk.js'

@@ -1,4 +1,5 @@
-import { hashSource, InvalidArgumentError } from '@polyhost/core'
+import { InvalidArgumentError } from '@polyhost/core'
+import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
 import type { QueueKeys } from './keys.js'

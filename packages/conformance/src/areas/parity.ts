@@ -1,4 +1,4 @@
-import { seededRandom } from '@polyhost/core'
+import { seededRandom } from '@polyhost/core/engine'
 import { expectTrip, test } from '../checks.js'
 import type { ConformanceArea } from '../types.js'
 
