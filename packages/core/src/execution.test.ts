@@ -140,10 +140,10 @@ describe('limit bookkeeping', () => {
     expect(bareExecution({ stackDepth: 200_000 }).trip('stack', 1364, 1363)).toMatchObject({ limit: 'stack', used: 1364, max: 1363 })
   })
 
-  it('overBudget: instructions reaching the limit trip instructions; a passed deadline trips timeout', () => {
+  it('overBudget: instructions over the limit trip instructions; a passed deadline trips timeout', () => {
     const ex = bareExecution({ instructions: 100 })
-    expect(ex.overBudget(99)).toBeUndefined()
-    expect(ex.overBudget(100)).toMatchObject({ limit: 'instructions', used: 100, max: 100 })
+    expect(ex.overBudget(100)).toBeUndefined()
+    expect(ex.overBudget(101)).toMatchObject({ limit: 'instructions', used: 101, max: 100 })
     const late = bareExecution({ timeoutMs: 50 })
     expect(late.overBudget(0, late.deadline - 1)).toBeUndefined()
     expect(late.overBudget(0, late.deadline + 1)).toMatchObject({ limit: 'timeout' })

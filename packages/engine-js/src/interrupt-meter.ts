@@ -1,22 +1,21 @@
-import type { Execution, ResolvedLimits } from '@polyhost/core/engine'
-import { interruptBudget, TICKS_PER_INTERRUPT } from './limits.js'
+import type { Execution } from '@polyhost/core/engine'
+import { TICKS_PER_INTERRUPT } from './limits.js'
 
 /**
  * QuickJS's interrupt handler for one state: counts the calls (the instruction measure),
  * and stops the running code when the execution has a fatal error, its heap refused to
- * grow, its instruction budget or its deadline ran out, or a set-up ran past its deadline.
+ * grow, a set-up ran past its deadline, or core's one instruction and deadline check
+ * (`Execution.overBudget`, which Lua's count hook uses too) says so.
  */
 export class InterruptMeter {
   /** Interrupt calls of the current execution. */
   ticks = 0
   /** Deadline of a running set-up (its init script); Infinity otherwise. */
   setupDeadline = Number.POSITIVE_INFINITY
-  private budget = Number.POSITIVE_INFINITY
 
-  /** Starts counting for an execution under `limits`. */
-  start(limits: ResolvedLimits): void {
+  /** Starts counting for an execution. */
+  start(): void {
     this.ticks = 0
-    this.budget = interruptBudget(limits)
   }
 
   /** Instructions the current execution has used, in the unit of the limit. */
@@ -30,14 +29,6 @@ export class InterruptMeter {
     this.ticks++
     if (ex.fatal) return true
     if (heap.memoryTrip()) return true
-    if (this.ticks > this.budget) {
-      ex.trip('instructions', this.instructions)
-      return true
-    }
-    if (performance.now() > ex.deadline) {
-      ex.tripTimeout()
-      return true
-    }
-    return false
+    return ex.overBudget(this.instructions) !== undefined
   }
 }

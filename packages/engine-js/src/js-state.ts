@@ -152,7 +152,7 @@ export class JsState implements ConverterHost {
     this.runToken++
     this.checked = false
     const limits = ex.limits
-    this.meter.start(limits)
+    this.meter.start()
     const stack = stackBytesFor(limits)
     if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
     this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)

@@ -1,6 +1,6 @@
 import type { ResolvedLimits } from '@polyhost/core/engine'
 import { describe, expect, it } from 'vitest'
-import { interruptBudget, MAX_STACK_BYTES, stackBytesFor, stackTripFigures } from './limits.js'
+import { MAX_STACK_BYTES, stackBytesFor, stackTripFigures } from './limits.js'
 
 const base: ResolvedLimits = {
   instructions: 1_000_000,
@@ -13,11 +13,6 @@ const base: ResolvedLimits = {
 }
 
 describe('limits', () => {
-  it('turns instructions into interrupt calls', () => {
-    expect(interruptBudget(base)).toBe(100)
-    expect(interruptBudget({ ...base, instructions: false })).toBe(Number.POSITIVE_INFINITY)
-  })
-
   it('sizes the stack from the depth, never above 256 KiB', () => {
     expect(stackBytesFor(base)).toBe(16 * 1024 + 150 * 256)
     expect(stackBytesFor({ ...base, stackDepth: 1 })).toBe(32 * 1024)

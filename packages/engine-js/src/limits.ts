@@ -31,11 +31,6 @@ export function stackTripFigures(limits: ResolvedLimits, guestStack: string | un
   return [max + 1, max]
 }
 
-/** Interrupt-handler calls an execution may use before the instruction limit trips. */
-export function interruptBudget(limits: ResolvedLimits): number {
-  return limits.instructions === false ? Number.POSITIVE_INFINITY : Math.ceil(limits.instructions / TICKS_PER_INTERRUPT)
-}
-
 /** `setMaxStackSize` bytes for a `stackDepth` limit (frames), clamped to what is safe. */
 export function stackBytesFor(limits: ResolvedLimits): number {
   const depth = limits.stackDepth
