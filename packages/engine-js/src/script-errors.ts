@@ -1,4 +1,5 @@
 import { sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core/engine'
+import { calleeAt, importLine } from './source-positions.js'
 
 /** What the guest `describe` helper (or a dump) says about a thrown value. */
 export interface ThrownInfo {
@@ -13,6 +14,8 @@ export interface ScriptOrigin {
   readonly name: string
   /** Lines the engine put before the script (a strict-mode prologue, a block). */
   readonly lineOffset: number
+  /** The script's own text, to name what QuickJS's messages leave out (see source-positions.ts). */
+  readonly source?: string
 }
 
 const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
@@ -63,10 +66,23 @@ export function positionIn(stack: string, scriptName: string): { line?: number; 
 /** A script's uncaught exception as a ScriptRuntimeError (`TypeError: boom`, line, column). */
 export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: unknown): ScriptRuntimeError {
   const stack = scriptStack(info.stack, origin)
-  const { line, column } = positionIn(stack, origin.name)
+  let { line, column } = positionIn(stack, origin.name)
+  let text = info.message
+  if (info.error && origin.source !== undefined) {
+    const missing = MISSING_MODULE.exec(text)
+    // the loader's error has no frame of the import (or, for `import()`, the script's first line)
+    const at = missing?.[1] === undefined ? undefined : importLine(origin.source, missing[1])
+    if (at !== undefined) {
+      line = at
+      column = undefined
+    } else if (text === NOT_A_FUNCTION && line !== undefined && column !== undefined && ownTopFrame(stack, origin.name)) {
+      const callee = calleeAt(origin.source, line, column)
+      if (callee) text = `${callee.name} is not a ${callee.construct ? 'constructor' : 'function'}`
+    }
+  }
   // a thrown object with a string `message` reads as that message, as a thrown table does in engine-lua
   const own = !info.error && isRecord(thrown) && typeof thrown.message === 'string' ? thrown.message : undefined
-  const message = info.error ? `${info.name ?? 'Error'}: ${info.message}` : (own ?? `uncaught ${info.message}`)
+  const message = info.error ? `${info.name ?? 'Error'}: ${text}` : (own ?? `uncaught ${text}`)
   return new ScriptRuntimeError(message, origin.name, line, column, stack || undefined, thrown)
 }
 
@@ -78,6 +94,15 @@ export function syntaxError(info: ThrownInfo, origin: ScriptOrigin): ScriptSynta
 }
 
 // --- internal ---
+
+const NOT_A_FUNCTION = 'not a function'
+const MISSING_MODULE = /^module '(.+)' is not available$/
+
+/** Whether the innermost frame is the script's own (not a builtin it called, such as `map`). */
+function ownTopFrame(stack: string, scriptName: string): boolean {
+  const top = stack.split('\n').find((l) => /^\s*at /.test(l))
+  return top !== undefined && FRAME.exec(top)?.[3] === scriptName
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
