@@ -1,6 +1,7 @@
 import vm from 'node:vm'
 import { measureGroup, unavailable } from '../harness.mjs'
 import { openHost } from '../polyhost.mjs'
+import * as numbersLua from '../raw/numbers-lua.mjs'
 import * as rawLua from '../raw/raw-lua.mjs'
 import * as rawJs from '../raw/raw-quickjs.mjs'
 import { wasmoonEngine } from '../raw/peers.mjs'
@@ -70,6 +71,8 @@ export async function cpu(ctx) {
     const L = language === 'lua' ? rawLua.newState() : undefined
     const qjs = language === 'js' ? await rawJs.newContext() : undefined
     const wasmoon = language === 'lua' ? await wasmoonEngine() : undefined
+    const exact = language === 'lua' ? await numbersLua.load() : undefined
+    const exactL = exact && 'newState' in exact ? exact.newState() : undefined
     const context = vm.createContext({})
     for (const p of programs(ctx.quick)) {
       const source = p[language]
@@ -90,6 +93,12 @@ export async function cpu(ctx) {
           kind: 'polyhost',
           fn: async () => check(expected, (await host.execute({ language, source })).value),
         })
+      // checked integer arithmetic by itself: the number patches alone, no hook or sandbox
+      const exactName = `fengari + exact-integer patches (no hooks): ${p.name}`
+      if (exactL) {
+        const exactSrc = exact.luaSource(source)
+        specs.push({ name: exactName, kind: 'raw', fn: () => check(expected, exact.run(exactL, exactSrc)) })
+      }
       if (wasmoon) specs.push({ name: `wasmoon: ${p.name}`, kind: 'peer', fn: () => wasmoon.doStringSync(source) })
       if (language === 'js') specs.push({ name: `node:vm: ${p.name}`, kind: 'peer', fn: () => vm.runInContext(source, context) })
       const measured = await measureGroup(
@@ -100,9 +109,25 @@ export async function cpu(ctx) {
       const raw = measured[host ? 1 : 0]
       rows.push(...(host ? measured : [poly, ...measured]))
       ratios.push(timeRatio({ label: `Limits on vs raw: ${p.name}`, language, a: poly, b: raw, goal: { max: 1.1 } }))
+      if (language === 'lua') {
+        const patched = exactL
+          ? measured.find((m) => m.name === exactName)
+          : unavailable({ name: exactName, kind: 'raw', language }, exact?.note)
+        if (!exactL) rows.push(patched)
+        ratios.push(
+          timeRatio({
+            label: `Checked integer arithmetic (number patches alone) vs raw: ${p.name}`,
+            language,
+            a: patched,
+            b: raw,
+            goal: {},
+          }),
+        )
+      }
     }
     await host?.close()
     if (L) rawLua.closeState(L)
+    if (exactL) exact.closeState(exactL)
     if (qjs) rawJs.dispose(qjs)
     wasmoon?.global.close()
   }
@@ -115,6 +140,7 @@ export async function cpu(ctx) {
     notes: [
       'Polyhost limits: instructions 2e9, timeout 120 s, memory 256 MiB, all enforced; raw engines run without hooks or interrupt handlers.',
       'Every run is checked against the raw result, so a faster path cannot be a wrong one. Garbage is collected before each sample, outside the timing.',
+      "`fengari + exact-integer patches` is fengari with engine-lua's number patches alone (integers exact over ±(2^53 − 1), overflow raised, C Lua's float printing), no hook and no sandbox: its ratio to raw fengari is the cost of checked integer arithmetic by itself.",
     ],
   }
 }
