@@ -7,10 +7,12 @@
  * (old, new, new, old, …), and each row's figure is the median of its rounds. The section
  * (markdown) is written to FILE; `pnpm bench --comparison FILE` puts it into BENCHMARKS.md.
  * `--from DIR` renders the section again from the reports an earlier run left in DIR
- * (`before-N.md`, `after-N.md`) without running anything.
+ * (`before-N.md`, `after-N.md`) without running anything. `--harness this` measures the
+ * earlier commit's packages with this commit's bench code (copied into DIR/bench for the run,
+ * so that DIR's own packages resolve), when the measuring method itself changed.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,8 +27,10 @@ const { values } = parseArgs({
     label: { type: 'string' },
     out: { type: 'string', default: join(os.tmpdir(), 'polyhost-comparison.md') },
     from: { type: 'string' },
+    harness: { type: 'string', default: 'own' },
   },
 })
+if (values.harness !== 'own' && values.harness !== 'this') throw new Error("compare: --harness is 'own' or 'this'")
 if (!values.tree && !values.from) throw new Error('compare: --tree DIR (an earlier commit, installed and built) is required')
 const rounds = Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('compare: --rounds must be a positive integer')
@@ -36,8 +40,10 @@ const done = runs.after.length
 
 const label = values.label ?? values.tree ?? values.from
 const intro =
-  `Each commit ran its own bench ${done} times, the two alternately (the order flipped every round) on this machine` +
-  '; rows are matched by name and each figure is the median of its rounds.'
+  (values.harness === 'this'
+    ? `Both commits ran this commit's bench code ${done} times each`
+    : `Each commit ran its own bench ${done} times`) +
+  ', the two alternately (the order flipped every round) on this machine; rows are matched by name and each figure is the median of its rounds.'
 const lines = renderComparison({ before: medianRows(runs.before), after: medianRows(runs.after), label, intro })
 writeFileSync(values.out, lines.join('\n'))
 console.log(`wrote ${values.out}`)
@@ -45,10 +51,19 @@ console.log(`wrote ${values.out}`)
 // --- internal ---
 
 function measure(tree) {
-  const sides = {
-    before: join(tree, 'bench', 'src', 'main.mjs'),
-    after: fileURLToPath(new URL('./main.mjs', import.meta.url)),
+  const copy = join(tree, 'bench', `.harness-${process.pid}`)
+  if (values.harness === 'this') cpSync(fileURLToPath(new URL('.', import.meta.url)), copy, { recursive: true })
+  try {
+    return alternate({
+      before: values.harness === 'this' ? join(copy, 'main.mjs') : join(tree, 'bench', 'src', 'main.mjs'),
+      after: fileURLToPath(new URL('./main.mjs', import.meta.url)),
+    })
+  } finally {
+    rmSync(copy, { recursive: true, force: true })
   }
+}
+
+function alternate(sides) {
   const tmp = mkdtempSync(join(os.tmpdir(), 'polyhost-compare-'))
   const runs = { before: [], after: [] }
   for (let r = 0; r < rounds; r++) {
@@ -56,13 +71,20 @@ function measure(tree) {
     for (const side of order) {
       const out = join(tmp, `${side}-${r}.md`)
       console.log(`round ${r + 1}/${rounds}: ${side}`)
-      const res = spawnSync(process.execPath, [sides[side], '--only', values.only, '--out', out], { stdio: 'inherit' })
+      const res = spawnSync(process.execPath, [sides[side], '--only', values.only, '--out', out, ...chartless(side)], {
+        stdio: 'inherit',
+      })
       if (res.status !== 0) throw new Error(`compare: the ${side} bench failed (exit ${res.status})`)
       runs[side].push(parseReport(readFileSync(out, 'utf8')))
     }
   }
   console.log(`reports kept in ${tmp}`)
   return runs
+}
+
+/** `--charts none` for a side running this commit's bench code (an earlier bench has no such value). */
+function chartless(side) {
+  return side === 'after' || values.harness === 'this' ? ['--charts', 'none'] : []
 }
 
 function readRounds(dir) {

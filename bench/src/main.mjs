@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--charts DIR] [--baseline OLD.md --baseline-label TEXT] [--comparison FILE]`:
+ * `pnpm bench [--quick] [--only 1,3] [--out FILE] [--charts DIR|none] [--baseline OLD.md --baseline-label TEXT] [--comparison FILE]`:
  * runs the workloads and writes BENCHMARKS.md at the repository root (or FILE) with an SVG chart per
  * workload (bench/charts/, or FILE's name + `-charts/`, or DIR), linked from it; with a
  * baseline (an earlier commit's report from the same machine) it adds a before/after section; `--comparison` adds
@@ -65,8 +65,8 @@ const closing = missed ? await closingNotes() : []
 const out = values.out ?? (quick ? join(os.tmpdir(), 'polyhost-BENCHMARKS.quick.md') : `${ROOT}BENCHMARKS.md`)
 const chartDir = values.charts ?? (values.out || quick ? out.replace(/\.md$/, '') + '-charts' : join(ROOT, 'bench', 'charts'))
 // loaded after the workloads: Vega's module graph would otherwise sit in the measured process's heap
-const { writeCharts } = await import('./charts.mjs')
-const charts = await writeCharts(results, chartDir, dirname(out))
+// `--charts none`: no charts (compare.mjs's rounds, which only read the tables)
+const charts = values.charts === 'none' ? new Map() : await (await import('./charts.mjs')).writeCharts(results, chartDir, dirname(out))
 let md = renderReport({ results, machine: machine.lines, quick, elapsedMs: performance.now() - started, closing, charts })
 if (values.baseline) {
   const label = values['baseline-label'] ?? values.baseline
