@@ -65,4 +65,12 @@ export {
   registerErrorClass,
   type WireError,
 } from './worker/wire-errors.js'
-export { type Limits, type LimitName, type PolicyInput, SecurityManager, type SecurityPolicy } from '@polyhost/security'
+export {
+  type Limits,
+  type LimitName,
+  type PolicyInput,
+  type ResolvedLimits,
+  type ResolvedPolicy,
+  SecurityManager,
+  type SecurityPolicy,
+} from '@polyhost/security'
