@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createScriptQueue, createScriptWorker, JobFailedError, type ScriptQueue, type ScriptWorker } from '../src/index.js'
+import { createScriptQueue, createScriptWorker, JobFailedError, type ScriptJob, type ScriptQueue, type ScriptWorker } from '../src/index.js'
 import { connection, dieHoldingOne, uniqueName, useMarkingHost } from './support.js'
 
 // A job whose worker dies goes the way BullMQ takes it: back to the queue while its stalled
@@ -21,6 +21,15 @@ function recoverer(name: string, maxStalledCount: number) {
   const stalled: string[] = []
   worker.bull.on('stalled', (id) => stalled.push(id))
   return { worker, stalled }
+}
+
+/** A job failed by BullMQ as stalled: a JobFailedError naming the stall, ended for its tenant too. */
+async function expectFailedAsStalled(queue: ScriptQueue, job: ScriptJob, stalled: string[], tenant: string) {
+  const error = await job.result({ timeoutMs: 20_000 }).catch((e) => e)
+  expect(error).toBeInstanceOf(JobFailedError)
+  expect(error.message).toMatch(/stalled/)
+  expect(stalled).toContain(job.id)
+  expect((await queue.stats()).pendingByTenant[tenant]).toBeUndefined()
 }
 
 async function closeAll(worker: ScriptWorker | undefined, queue: ScriptQueue) {
@@ -54,13 +63,9 @@ it('stalled past maxStalledCount: the job fails as stalled without running, coun
   await dieHoldingOne(name)
   const { worker, stalled } = recoverer(name, 0)
   try {
-    const error = await job.result({ timeoutMs: 20_000 }).catch((e) => e)
-    expect(error).toBeInstanceOf(JobFailedError)
-    expect(error.message).toMatch(/stalled/)
-    expect(stalled).toContain(job.id)
+    await expectFailedAsStalled(queue, job, stalled, 'sf')
     expect(ran).not.toContain(tag)
     expect(await queue.bull.getJobState(job.id)).toBe('failed')
-    expect((await queue.stats()).pendingByTenant.sf).toBeUndefined()
   } finally {
     await closeAll(worker, queue)
   }
@@ -83,11 +88,7 @@ it('a job that failed an attempt, then stalled past the limit, reports the stall
   await dieHoldingOne(name)
   const { worker, stalled } = recoverer(name, 0)
   try {
-    const error = await job.result({ timeoutMs: 20_000 }).catch((e) => e)
-    expect(error).toBeInstanceOf(JobFailedError)
-    expect(error.message).toMatch(/stalled/)
-    expect(stalled).toContain(job.id)
-    expect((await queue.stats()).pendingByTenant.sr).toBeUndefined()
+    await expectFailedAsStalled(queue, job, stalled, 'sr')
   } finally {
     await closeAll(worker, queue)
   }
