@@ -1,8 +1,7 @@
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
 import type { RunContext } from './run-context.js'
-
-const T_TABLE = 5
+import { T_TABLE } from './value-tags.js'
 
 /** What the engine-provided functions need from their state. */
 export interface BuiltinHost {

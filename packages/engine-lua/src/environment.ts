@@ -4,6 +4,7 @@ import type { LuaState, LuaTable, TValue } from './fengari-api.js'
 import type { GlobalNames } from './global-names.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { push } from './package-tables.js'
+import { T_NIL } from './value-tags.js'
 
 /** fengari's table entry: the table's `strong` map holds them by key hash, linked in insertion order. */
 interface Entry {
@@ -137,8 +138,6 @@ export class Environments {
     return true
   }
 }
-
-const T_NIL = 0
 
 type EnvTable = LuaTable & { f: Entry | undefined; l: Entry | undefined }
 

@@ -1,10 +1,7 @@
 import type { LuaCompiler } from './compiler.js'
 import type { CClosure, Fengari, LClosure, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
-
-const T_TABLE = 5
-const T_LCL = 6
-const T_CCL = 6 | (2 << 4)
+import { T_CCL, T_LCL, T_TABLE } from './value-tags.js'
 
 /** Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV`. */
 export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx: number, source: string): void {

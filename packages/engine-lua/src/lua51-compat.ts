@@ -1,7 +1,6 @@
 import type { BuiltinHost } from './builtins.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
-
-const T_TABLE = 5
+import { T_TABLE } from './value-tags.js'
 
 /**
  * The Lua 5.1 names scripts written for 5.1 (Redis scripts) use, installed when the engine

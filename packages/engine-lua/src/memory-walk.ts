@@ -1,14 +1,6 @@
 import type { CClosure, GlobalState, LClosure, LuaState, LuaTable, Proto, TString, TValue } from './fengari-api.js'
 import { SIZES } from './guard-runtime.js'
-
-// fengari's type tags (defs.js constant_types): variant tags included.
-const T_STRING_SHORT = 4
-const T_STRING_LONG = 4 | (1 << 4)
-const T_TABLE = 5
-const T_LCL = 6
-const T_CCL = 6 | (2 << 4)
-const T_USERDATA = 7
-const T_THREAD = 8
+import { T_CCL, T_LCL, T_STRING_LONG, T_STRING_SHORT, T_TABLE, T_THREAD, T_USERDATA } from './value-tags.js'
 
 const CLOSURE = SIZES.closure
 const UPVAL = SIZES.upvalue

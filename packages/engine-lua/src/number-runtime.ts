@@ -1,5 +1,6 @@
 // Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
 import { type FormatSpec, formatFloat, formatG14, formatInteger, parseSpec } from './lua-number-format.js'
+import { T_NUMFLT, T_NUMINT } from './value-tags.js'
 
 /** How a Lua engine's numbers behave: Lua 5.3 (integers and floats) or Lua 5.1 (doubles only). */
 export type NumberMode = 'lua53' | 'lua51'
@@ -27,14 +28,14 @@ export class NumberRuntime {
   readonly message: Uint8Array = new TextEncoder().encode(OVERFLOW_MESSAGE)
   /** Lua 5.1: no integer subtype at all, `%.14g` without `.0`, truncating integer arguments. */
   readonly lua51: boolean
-  /** Type tag given to "integers": LUA_TNUMINT, or LUA_TNUMFLT in 5.1 mode. */
+  /** Type tag given to "integers": T_NUMINT, or T_NUMFLT in 5.1 mode. */
   readonly INT: number
   /** Parsed `string.format` conversions, by their text. */
   private readonly specs = new Map<string, FormatSpec>()
 
   constructor(mode: NumberMode) {
     this.lua51 = mode === 'lua51'
-    this.INT = this.lua51 ? LUA_TNUMFLT : LUA_TNUMINT
+    this.INT = this.lua51 ? T_NUMFLT : T_NUMINT
   }
 
   overflow(): never {
@@ -127,7 +128,7 @@ export class NumberRuntime {
 
   /** A numeral read into `o` as an integer must fit to be used as one. */
   exactint<T extends { type: number; value: unknown }>(o: T): T {
-    if (o.type === LUA_TNUMINT && !Number.isSafeInteger(o.value)) throw OVERFLOW
+    if (o.type === T_NUMINT && !Number.isSafeInteger(o.value)) throw OVERFLOW
     return o
   }
 
@@ -255,10 +256,6 @@ export class NumberRuntime {
 }
 
 // --- internal ---
-
-// fengari's defs.js: LUA_TNUMBER = 3, integer variant = 3 | (1 << 4).
-const LUA_TNUMFLT = 3
-const LUA_TNUMINT = 3 | (1 << 4)
 
 /**
  * Whether a long byte string can still be an integer numeral: only a hex numeral or one padded

@@ -1,6 +1,6 @@
 import type { Fengari, LuaState, LuaTable } from './fengari-api.js'
+import { T_TABLE } from './value-tags.js'
 
-const T_TABLE = 5
 /** Base globals that `package.loaded` holds under their own names, as in Lua 5.3. */
 const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'os', 'io', 'debug']
 

@@ -15,8 +15,7 @@ import { addressBase } from './execution-random.js'
 import { Meter } from './meter.js'
 import type { RunContext } from './run-context.js'
 import { scriptRuntimeError } from './script-errors.js'
-
-const T_TABLE = 5
+import { T_TABLE } from './value-tags.js'
 
 /** What one run needs besides the state. */
 export interface RunInput {
