@@ -76,10 +76,10 @@ export async function runScript(
 /**
  * A script that did not catch a bridge failure ends with the engine's ScriptRuntimeError for
  * the error the bridge threw into it. The host reports that as the BridgeError it is, in every
- * engine and mode alike: the method's `path`, the handler's error as `cause`, the script
- * position kept. Recognised by its text: the script saw the failure's message (an engine may
- * prefix the error class, `Error: `, and the position, `name.lua:3: `), and a script that
- * caught it and threw its own error ends with another text.
+ * engine and mode alike: the failure's own message (without the `Error: ` or `name.lua:3: `
+ * an engine puts before it), the method's `path`, the handler's error as `cause`, the script
+ * position kept. Recognised by that text: a script that caught the failure and threw its own
+ * error ends with another.
  */
 function asBridgeError(e: unknown, execution: Execution): unknown {
   const failure = execution.bridgeFailure
@@ -87,7 +87,7 @@ function asBridgeError(e: unknown, execution: Execution): unknown {
   const seen = hostErrorText(failure.error)
   if (!seen || stripPrefixes(e.message, e.scriptName) !== seen) return e
   const cause = failure.error instanceof BridgeError && failure.error.cause !== undefined ? failure.error.cause : failure.error
-  return new BridgeError(e.message, failure.path, { cause, scriptName: e.scriptName, line: e.line, column: e.column })
+  return new BridgeError(seen, failure.path, { cause, scriptName: e.scriptName, line: e.line, column: e.column })
 }
 
 /** The message without an error-class prefix (`TypeError: `) and a position prefix (`name:3: `). */

@@ -19,7 +19,8 @@ import type { HostMaker } from './state-snapshot.js'
  * errors carrying only the message the script may see.
  */
 export class GuestCalls<S extends WithCalls> {
-  private readonly pending = new Set<QuickJSDeferredPromise>()
+  /** Host promises the script waits for, each with the guest stack of its call (or undefined). */
+  private readonly pending = new Map<QuickJSDeferredPromise, QuickJSHandle | undefined>()
   private waiters: (() => void)[] = []
 
   constructor(private readonly state: CallSource<S>) {}
@@ -94,7 +95,10 @@ export class GuestCalls<S extends WithCalls> {
 
   /** Drops host promises of the ended execution: their results never enter the VM. */
   dropPending(): void {
-    for (const d of this.pending) d.dispose()
+    for (const [d, site] of this.pending) {
+      d.dispose()
+      site?.dispose()
+    }
     this.pending.clear()
     this.wake()
   }
@@ -163,8 +167,9 @@ export class GuestCalls<S extends WithCalls> {
   private deferred(path: string, p: Promise<unknown>): QuickJSHandle {
     const d = this.state.ctx.newPromise()
     const token = this.state.token
-    this.pending.add(d)
+    this.pending.set(d, this.callSite())
     const settle = (ok: boolean, value: unknown) => {
+      const site = this.pending.get(d)
       if (!this.pending.delete(d)) return
       try {
         if (token === this.state.token && this.state.execution && !this.state.execution.fatal) {
@@ -176,12 +181,17 @@ export class GuestCalls<S extends WithCalls> {
             h = this.guestError(this.noted(path, invalidReturn(path, e)))
           }
           if (ok) d.resolve(h)
-          else d.reject(h)
+          else {
+            // the failure carries the stack of the call, so an uncaught one has the script's position
+            if (site) this.state.ctx.setProp(h, 'stack', site)
+            d.reject(h)
+          }
           h.dispose()
         }
       } catch {
         this.state.broken = true
       } finally {
+        site?.dispose()
         d.dispose()
         this.wake()
       }
@@ -192,6 +202,15 @@ export class GuestCalls<S extends WithCalls> {
     )
     // quickjs-emscripten disposes the returned handle after copying it into the VM
     return d.handle
+  }
+
+  /** The guest stack of the running call (a string handle), or undefined if it cannot be read. */
+  private callSite(): QuickJSHandle | undefined {
+    try {
+      return this.state.call('stackHere')
+    } catch {
+      return undefined
+    }
   }
 
   /** Records a result the script cannot receive as the execution's bridge failure (see Execution.noteBridgeFailure). */

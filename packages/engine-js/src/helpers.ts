@@ -23,6 +23,7 @@ export const HELPER_NAMES = [
   'tagOf',
   'error',
   'describe',
+  'stackHere',
 ] as const
 
 export type HelperName = (typeof HELPER_NAMES)[number]

@@ -1,4 +1,4 @@
-import { createHost, defineBridge, type Host, ScriptRuntimeError } from '@polyhost/core'
+import { BridgeError, createHost, defineBridge, type Host, ScriptRuntimeError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { jsEngine } from '../src/index.js'
@@ -10,7 +10,15 @@ import { jsEngine } from '../src/index.js'
 let host: Host
 beforeAll(async () => {
   host = await createHost({ engines: [jsEngine()] })
-  host.bridges.register(defineBridge({ name: 'kv', methods: { get: { args: [z.string()], returns: z.string(), handler: (k) => k } } }))
+  host.bridges.register(
+    defineBridge({
+      name: 'kv',
+      methods: {
+        get: { args: [z.string()], returns: z.string(), handler: (_ctx, k) => k },
+        later: { args: [z.string()], handler: async (_ctx, k) => Promise.reject(new Error(`gone: ${k}`)) },
+      },
+    }),
+  )
 })
 afterAll(() => host.close())
 
@@ -66,5 +74,24 @@ describe('an import of a module that is not registered', () => {
     const e = await failure('// import x from "missing"\nimport x from "missing"\nexport default x')
     expect(e.message).toBe("Error: module 'missing' is not available")
     expect(e.line).toBeUndefined()
+  })
+})
+
+describe('an async bridge call that fails', () => {
+  it('is reported at the line of the call when the script does not catch it', async () => {
+    const e = await host.execute({ language: 'js', source: 'const a = 1\n\nconst v = await kv.later("k")\nv' }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect(e).toMatchObject({ message: 'gone: k', path: 'kv.later', line: 3 })
+  })
+
+  it('at the line of the call inside a function the script awaits', async () => {
+    const source = 'async function f(k) {\n  return await kv.later(k)\n}\nawait f("x")'
+    const e = await host.execute({ language: 'js', source }).catch((x: unknown) => x)
+    expect(e).toMatchObject({ name: 'BridgeError', path: 'kv.later', line: 2 })
+  })
+
+  it('is still an ordinary catchable error', async () => {
+    const r = await host.execute({ language: 'js', source: 'let m\ntry { await kv.later("c") } catch (e) { m = e.message }\nm' })
+    expect(r.value).toBe('gone: c')
   })
 })

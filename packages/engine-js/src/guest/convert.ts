@@ -150,6 +150,10 @@ export function guestConversions(G: any) {
     error(type: string, message: string) {
       return new (errorTypes[type] || Error)(message)
     },
+    // the guest stack where an async bridge call was made: QuickJS keeps no async stack
+    stackHere() {
+      return new Error().stack
+    },
     describe(e: any) {
       try {
         if (e !== null && typeof e === 'object' && apply(isProtoOf, ErrorProto, [e])) {
