@@ -1,3 +1,5 @@
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { Bench } from 'tinybench'
 
 /**
@@ -45,6 +47,16 @@ export const PROFILES = {
  */
 export async function measure(spec, profile, clock = 'cpu') {
   return (await measureGroup([spec], profile, clock))[0]
+}
+
+/**
+ * A `gc()` for collecting outside the timing. Set at run time rather than with the
+ * `--expose-gc` flag: worker threads inherit the process's execArgv and refuse that flag.
+ */
+export function exposeGc() {
+  if (typeof globalThis.gc === 'function') return
+  v8.setFlagsFromString('--expose-gc')
+  globalThis.gc = vm.runInNewContext('gc')
 }
 
 /** Process CPU time (user + system) in milliseconds. */

@@ -10,12 +10,10 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { parseReport, readBaseline, renderComparison } from './baseline.mjs'
-import { PROFILES } from './harness.mjs'
+import { exposeGc, PROFILES } from './harness.mjs'
 import { machineInfo } from './machine.mjs'
 import { renderReport } from './report.mjs'
 import { WORKLOADS } from './workloads.mjs'
@@ -79,16 +77,6 @@ if (values.comparison) {
 }
 await writeFile(out, md)
 console.log(`wrote ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-
-/**
- * A `gc()` for collecting outside the timing. Set at run time rather than with the
- * `--expose-gc` flag: worker threads inherit the process's execArgv and refuse that flag.
- */
-function exposeGc() {
-  if (typeof globalThis.gc === 'function') return
-  v8.setFlagsFromString('--expose-gc')
-  globalThis.gc = vm.runInNewContext('gc')
-}
 
 /**
  * The profile summaries of missed goals live in bench/closing-notes.md, written after
