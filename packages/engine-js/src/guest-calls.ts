@@ -95,6 +95,7 @@ export class GuestCalls<S extends WithCalls> {
 
   /** Drops host promises of the ended execution: their results never enter the VM. */
   dropPending(): void {
+    if (this.pending.size === 0) return
     for (const [d, site] of this.pending) {
       d.dispose()
       site?.dispose()
