@@ -1,3 +1,4 @@
+// Over 250 lines: one class holds every call from the guest into the host (bridges, host functions, console, async results) and the error each may send back
 import {
   BridgeError,
   ConversionError,
