@@ -1,5 +1,5 @@
 /**
- * `node bench/src/paired.mjs --tree DIR [--rounds 16] [--languages lua,js] [--out FILE]`: the warm paths of an
+ * `node bench/src/paired.mjs --tree DIR [--rounds 16] [--languages lua,js] [--tasks warm|cpu] [--out FILE]`: the warm paths of an
  * earlier commit (checked out, installed and built in DIR) and of this one, in short child
  * processes that alternate: each round runs one process per build back to back (the order
  * flipped every round), each process loads one build only (as an application would), warms
@@ -11,7 +11,7 @@
  *
  * Tasks: warm `execute` of `return a + b` / `a + b` with two globals, `script.run` of the same
  * compiled script, and 1,000 records in as a global and back as the result (workload 4's
- * task). No collection is forced between batches: a forced full GC ages compiled code and
+ * task); with `--tasks cpu`, workload 2's three programs instead. No collection is forced between batches: a forced full GC ages compiled code and
  * makes V8 flush bytecode that then recompiles inside the next batch. The section (markdown)
  * is written to FILE; `pnpm bench --comparison FILE` puts it into BENCHMARKS.md.
  */
@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { cpuNow, summarize } from './harness.mjs'
 import { makeRecords } from './workloads/conversion.mjs'
+import { programs } from './workloads/cpu.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -31,15 +32,22 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(os.tmpdir(), 'polyhost-paired.md') },
     label: { type: 'string' },
     languages: { type: 'string', default: 'lua,js' },
+    tasks: { type: 'string', default: 'warm' },
     child: { type: 'string' },
     from: { type: 'string' },
   },
 })
-const TASKS = [
-  { key: 'execute', name: 'Polyhost: warm execute', batch: 2000 },
-  { key: 'run', name: 'Polyhost: compile once + run', batch: 2000 },
-  { key: 'conversion', name: 'Polyhost: globals in, result out (1,000 records)', batch: 20 },
-]
+const TASK_SETS = {
+  warm: [
+    { key: 'execute', name: 'Polyhost: warm execute', batch: 2000 },
+    { key: 'run', name: 'Polyhost: compile once + run', batch: 2000 },
+    { key: 'conversion', name: 'Polyhost: globals in, result out (1,000 records)', batch: 20 },
+  ],
+  // workload 2's programs, one execution per sample
+  cpu: programs(false).map((p, i) => ({ key: `cpu${i}`, name: `Polyhost (limits on): ${p.name}`, batch: 1, program: p })),
+}
+const TASKS = TASK_SETS[values.tasks]
+if (!TASKS) throw new Error("paired: --tasks is 'warm' or 'cpu'")
 const LANGUAGES = values.languages.split(',').filter((l) => l === 'lua' || l === 'js')
 const WARM_UP_MS = 1500
 
@@ -51,7 +59,7 @@ function parent() {
   const got = values.from ? JSON.parse(readFileSync(values.from, 'utf8')) : measure()
   const rounds = got.after.length
   const label = values.label ?? values.tree ?? values.from
-  const languages = LANGUAGES.filter((l) => `${l}:execute` in got.after[0])
+  const languages = LANGUAGES.filter((l) => `${l}:${TASKS[0]?.key}` in got.after[0])
   const lines = [
     `## Paired before/after: ${label}`,
     '',
@@ -93,7 +101,7 @@ function measure() {
   const got = { before: [], after: [] }
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? ['before', 'after'] : ['after', 'before']) {
-      const args = [fileURLToPath(import.meta.url), '--child', modules[side], '--languages', LANGUAGES.join(',')]
+      const args = [fileURLToPath(import.meta.url), '--child', modules[side], '--languages', LANGUAGES.join(','), '--tasks', values.tasks]
       const res = spawnSync(process.execPath, args, { encoding: 'utf8' })
       if (res.status !== 0) throw new Error(`paired: the ${side} process failed: ${res.stderr}`)
       got[side].push(JSON.parse(res.stdout.trim().split('\n').at(-1)))
@@ -120,6 +128,7 @@ async function child(module) {
       run: () => script.run({ globals: SMALL }),
       conversion: () => host.execute({ language, source: back, globals: { records } }),
     }
+    for (const t of TASKS) if (t.program) fns[t.key] = () => host.execute({ language, source: t.program[language] })
     for (const t of TASKS) {
       // warm-up by time: a warm execute takes some 20,000 runs to reach its steady speed
       for (const until = performance.now() + WARM_UP_MS; performance.now() < until; ) await batch(fns[t.key], t.batch)

@@ -12,7 +12,7 @@ import { timeRatio } from '../ratios.mjs'
  * expression (an arrow function called at once) so that the same text runs unchanged in a
  * reused raw context, where top-level `const` would be a redeclaration on the next run.
  */
-function programs(quick) {
+export function programs(quick) {
   const fibN = quick ? 18 : 27
   const strN = quick ? 1_000 : 20_000
   const tabN = quick ? 2_000 : 20_000
