@@ -163,7 +163,8 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
-function pct(change) {
+/** A ratio as a signed change: 1.05 → `+5.0 %`. */
+export function pct(change) {
   const p = (change - 1) * 100
   return `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`
 }

@@ -21,7 +21,9 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { pct } from './baseline.mjs'
 import { cpuNow, summarize } from './harness.mjs'
+import { formatTime } from './ratios.mjs'
 import { makeRecords } from './workloads/conversion.mjs'
 import { programs } from './workloads/cpu.mjs'
 
@@ -156,11 +158,7 @@ function percentile(xs, q) {
   return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]
 }
 
-function pct(ratio) {
-  const v = (ratio - 1) * 100
-  return `${v > 0 ? '+' : ''}${v.toFixed(1)} %`
-}
-
+/** Microseconds in the report's time format. */
 function time(us) {
-  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`
+  return formatTime(us / 1000)
 }

@@ -46,3 +46,8 @@ export function hostErrorText(e: unknown): string {
     return ''
   }
 }
+
+/** `s` as a literal inside a RegExp (engines match script names and module names in texts). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -5,6 +5,7 @@
  * Each answers only when the text is unambiguous, and nothing otherwise: a name or line
  * that could be wrong is worse than none.
  */
+import { escapeRegExp } from '@polyhost/core/engine'
 
 // a dotted name (`f`, `kv.get`, `a.b?.c`) right before the call's parenthesis, maybe after `new`
 const CALLEE = /(?:^|[^\w$.#])(new\s+)?([A-Za-z_$][\w$]*(?:\s*\??\.\s*#?[A-Za-z_$][\w$]*)*)\s*$/
@@ -43,8 +44,4 @@ function lineOf(source: string, line: number): string | undefined {
   }
   const end = source.indexOf('\n', start)
   return source.slice(start, end < 0 ? source.length : end)
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

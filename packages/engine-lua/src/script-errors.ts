@@ -1,4 +1,4 @@
-import { isFatal, ScriptRuntimeError } from '@polyhost/core/engine'
+import { escapeRegExp, isFatal, ScriptRuntimeError } from '@polyhost/core/engine'
 import type { LuaConverter } from './converter.js'
 import type { Fengari, LuaState } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
@@ -48,10 +48,6 @@ function lineOf(message: string, name: string, frames: readonly string[]): numbe
     if (m) return Number(m[1])
   }
   return undefined
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function luaTypeName(f: Fengari, t: number): string {
