@@ -47,7 +47,7 @@ export {
   seededRandom,
   seedWord,
 } from './determinism.js'
-export { type AcquireOptions, type ReleaseOptions, StatePool } from './pool.js'
+export { type AcquireOptions, type ReleaseOptions, StatePool, type TryAcquireOptions } from './pool.js'
 export { warmInBackground } from './pool-warm.js'
 export { mustDiscardState, type PooledRequest, type PooledRunOptions, runPooled } from './pooled-run.js'
 export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoolOptions, type StateFactory } from './pool-types.js'

@@ -30,7 +30,6 @@ const encoder = new TextEncoder()
  */
 export class Execution {
   readonly startedAt = performance.now()
-  readonly startedAtEpoch = Date.now()
   /** `performance.now()` value after which the execution has timed out (Infinity: none). */
   readonly deadline: number
   readonly logs: LogEntry[] = []
@@ -55,6 +54,7 @@ export class Execution {
   private callerScope: AsyncResource | undefined
 
   private setup: ExecutionInit
+  private epoch: number | undefined
 
   constructor(init: ExecutionInit) {
     this.setup = init
@@ -69,6 +69,15 @@ export class Execution {
    */
   get signal(): AbortSignal {
     return (this.controller ?? this.arm()).signal
+  }
+
+  /**
+   * The wall-clock time (ms since the epoch) the execution started at. Read when first asked
+   * (the frozen clock of a deterministic policy): a clock read costs more than a tiny script.
+   */
+  get startedAtEpoch(): number {
+    this.epoch ??= Date.now() - (performance.now() - this.startedAt)
+    return this.epoch
   }
 
   /** What the execution was started with (its policy snapshot, limits, tenant...). */
@@ -93,14 +102,17 @@ export class Execution {
     return this.fatalError
   }
 
-  /** Throws the fatal error if one is recorded or the deadline has passed. Cheap. */
-  check(): void {
+  /**
+   * Throws the fatal error if one is recorded or the deadline has passed. Cheap. `now`: a
+   * reading of `performance.now()` the caller has just taken and uses too.
+   */
+  check(now: number = performance.now()): void {
     if (this.fatalError) throw this.fatalError
     if (this.init.signal?.aborted) {
       this.abort(new CancelledError('execution cancelled'))
       throw this.fatalError
     }
-    if (performance.now() > this.deadline) throw this.tripTimeout()
+    if (now > this.deadline) throw this.tripTimeout()
   }
 
   /** Records a timeout trip (for engines that notice the deadline in a hook). */
@@ -246,14 +258,15 @@ export class Execution {
 
   /** Builds the result; throws the fatal error instead if one was recorded. */
   result(value: unknown, values: readonly unknown[] = [value]): ExecutionResult {
-    this.check()
+    const now = performance.now()
+    this.check(now)
     this.delivered = true
     return {
       value,
       values,
       logs: this.logs,
       stats: {
-        durationMs: performance.now() - this.startedAt,
+        durationMs: now - this.startedAt,
         instructions: this.instructions,
         memoryBytes: this.memoryBytes,
         bridgeCalls: this.bridgeCalls,

@@ -9,6 +9,8 @@ export interface Entry<S> {
   idleSince: number
   /** Leased, resetting or under a health check: not to be handed out or destroyed by a drain. */
   active: boolean
+  /** The lease this state is out on, until it is given back. */
+  lease?: Lease<S> | undefined
 }
 
 /** A fresh entry for a state just created, idle since now. */
@@ -17,9 +19,9 @@ export function newEntry<S>(state: S, partition: string | undefined): Entry<S> {
   return { state, partition, uses: 0, createdAt: now, idleSince: now, active: false }
 }
 
-/** Used up: too many executions or too old to be handed out again. */
-export function isWorn(e: Entry<unknown>, o: Pick<ResolvedPoolOptions, 'maxUses' | 'maxLifetimeMs'>): boolean {
-  return (o.maxUses > 0 && e.uses >= o.maxUses) || (o.maxLifetimeMs > 0 && performance.now() - e.createdAt >= o.maxLifetimeMs)
+/** Used up: too many executions or too old to be handed out again. `now`: `performance.now()`. */
+export function isWorn(e: Entry<unknown>, o: Pick<ResolvedPoolOptions, 'maxUses' | 'maxLifetimeMs'>, now: number): boolean {
+  return (o.maxUses > 0 && e.uses >= o.maxUses) || (o.maxLifetimeMs > 0 && now - e.createdAt >= o.maxLifetimeMs)
 }
 
 /**
@@ -38,10 +40,10 @@ export class IdleList<S> {
     return [...this.list]
   }
 
-  /** Puts a state back as idle since now. */
-  park(entry: Entry<S>): void {
+  /** Puts a state back as idle since `now` (a `performance.now()` reading just taken). */
+  park(entry: Entry<S>, now: number = performance.now()): void {
     entry.active = false
-    entry.idleSince = performance.now()
+    entry.idleSince = now
     this.list.push(entry)
   }
 
@@ -105,24 +107,56 @@ export class LeaseBook<S> {
   /** Time callers waited for their states (ms). */
   waitTotal = 0
   waitMax = 0
-  private readonly leases = new WeakMap<Lease<S>, Entry<S>>()
 
   /** Hands `entry` out after the caller waited `waited` ms. */
   lend(entry: Entry<S>, waited: number): Lease<S> {
     this.acquired++
     this.waitTotal += waited
-    this.waitMax = Math.max(this.waitMax, waited)
-    const lease: Lease<S> = Object.freeze({ state: entry.state, partition: entry.partition, uses: entry.uses })
-    this.leases.set(lease, entry)
+    if (waited > this.waitMax) this.waitMax = waited
+    const lease = new HandOut(this, entry)
+    entry.lease = lease
     return lease
   }
 
   /** The entry of a lease given back, counted as used; undefined for a lease already returned. */
   redeem(lease: Lease<S>): Entry<S> | undefined {
-    const entry = this.leases.get(lease)
-    if (!entry) return undefined
-    this.leases.delete(lease)
+    const entry = HandOut.entryOf(this, lease)
+    // a lease is good once, at its own pool, and only while it is its state's latest
+    if (!entry || entry.lease !== lease) return undefined
+    entry.lease = undefined
     entry.uses++
     return entry
+  }
+}
+
+// --- internal ---
+
+/**
+ * A lease as handed out: frozen, and holding its entry in a private field that only this
+ * module reads (a lease the caller built or copied has none). Cheaper than a WeakMap from
+ * lease to entry, which cost a tenth of a tiny execution.
+ */
+class HandOut<S> implements Lease<S> {
+  readonly state: S
+  readonly partition: string | undefined
+  readonly uses: number
+  readonly #book: LeaseBook<S>
+  readonly #entry: Entry<S>
+
+  constructor(book: LeaseBook<S>, entry: Entry<S>) {
+    this.state = entry.state
+    this.partition = entry.partition
+    this.uses = entry.uses
+    this.#book = book
+    this.#entry = entry
+    Object.freeze(this)
+  }
+
+  /** The entry behind a lease `book` handed out; undefined for anything else. */
+  static entryOf<S>(book: LeaseBook<S>, lease: Lease<S>): Entry<S> | undefined {
+    // a brand check: an object made with HandOut's prototype but not by it has no fields
+    if (typeof lease !== 'object' || lease === null || !(#book in lease)) return undefined
+    const own = lease as unknown as HandOut<S>
+    return own.#book === book ? own.#entry : undefined
   }
 }

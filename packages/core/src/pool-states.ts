@@ -29,15 +29,15 @@ export class PoolStates<S> {
     return this.all.size + this.creating < this.options.max
   }
 
-  worn(e: Entry<S>): boolean {
-    return isWorn(e, this.options)
+  worn(e: Entry<S>, now: number = performance.now()): boolean {
+    return isWorn(e, this.options, now)
   }
 
   /** An idle state fitting `partition`, taken out; worn ones met on the way are destroyed. */
-  takeIdle(partition: string | undefined): Entry<S> | undefined {
+  takeIdle(partition: string | undefined, now: number = performance.now()): Entry<S> | undefined {
     return this.idle.match(
       partition,
-      (e) => this.worn(e),
+      (e) => this.worn(e, now),
       (e) => void this.destroy(e),
     )
   }

@@ -101,6 +101,13 @@ export interface AcquireOptions {
   readonly timeoutMs?: number | undefined
 }
 
+/** What `tryAcquire` reads: the tenant, and optionally the caller's fresh clock reading. */
+export interface TryAcquireOptions {
+  readonly tenant?: string | undefined
+  /** A `performance.now()` reading the caller has just taken (the wear check uses it). */
+  readonly now?: number | undefined
+}
+
 export interface ReleaseOptions {
   /** Destroy instead of reset: the state hit a limit or saw a host-level error. */
   readonly discard?: boolean

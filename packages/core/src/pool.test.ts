@@ -89,6 +89,25 @@ describe('acquire and release', () => {
     await p.close()
   })
 
+  it("a copied or made-up lease, or another pool's, releases nothing", async () => {
+    const { pool: p, log } = pool({ min: 0, max: 1 })
+    const { pool: other } = pool({ min: 0, max: 1 })
+    const held = await p.acquire()
+    const elsewhere = await other.acquire()
+    await p.release({ ...held })
+    await p.release(Object.create(Object.getPrototypeOf(held)))
+    await p.release(elsewhere)
+    await p.release(null as never)
+    expect(log.resets).toHaveLength(0)
+    expect(p.stats()).toMatchObject({ active: 1, idle: 0 })
+    expect(Object.isFrozen(held)).toBe(true)
+    await p.release(held)
+    expect(log.resets).toHaveLength(1)
+    expect(p.stats()).toMatchObject({ active: 0, idle: 1 })
+    await other.release(elsewhere)
+    await Promise.all([p.close(), other.close()])
+  })
+
   it('aborting a waiting acquire rejects it with CancelledError and frees its place', async () => {
     const { pool: p } = pool({ min: 0, max: 1 })
     const held = await p.acquire()

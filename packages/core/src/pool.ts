@@ -11,10 +11,11 @@ import {
   type ResolvedPoolOptions,
   resolvePoolOptions,
   type StateFactory,
+  type TryAcquireOptions,
 } from './pool-types.js'
 import { type Waiter, WaitLine } from './pool-wait-line.js'
 
-export type { AcquireOptions, ReleaseOptions }
+export type { AcquireOptions, ReleaseOptions, TryAcquireOptions }
 
 /**
  * A pool of engine states over a StateFactory: pre-warmed to `min`, at most `max` alive,
@@ -61,9 +62,9 @@ export class StatePool<S> {
    * Hands out an idle state at once (no promise), or returns undefined when none fits, callers
    * are already waiting, or the factory's checkout is asynchronous: then call `acquire`.
    */
-  tryAcquire(opts: Pick<AcquireOptions, 'tenant'> = {}): Lease<S> | undefined {
+  tryAcquire(opts: TryAcquireOptions = {}): Lease<S> | undefined {
     if (this.closed || this.line.queue.length > 0) return undefined
-    return this.lendIdle(this.partitionOf(opts.tenant))
+    return this.lendIdle(this.partitionOf(opts.tenant), opts.now ?? performance.now())
   }
 
   /** Hands out a state, waiting (FIFO) while `max` are busy. */
@@ -74,8 +75,8 @@ export class StatePool<S> {
       return Promise.reject(new InvalidArgumentError(`acquire: timeoutMs must be a non-negative number, received ${String(timeout)}`))
     }
     // nobody in line and a state idle: hand it out now, without a waiter, timer or extra turns
-    const now = this.tryAcquire(opts)
-    if (now) return Promise.resolve(now)
+    const idle = this.tryAcquire({ tenant: opts.tenant })
+    if (idle) return Promise.resolve(idle)
     const partition = this.partitionOf(opts.tenant)
     return new Promise<Lease<S>>((resolve, reject) => {
       const w = this.line.waiter(partition, resolve, reject, timeout, opts)
@@ -92,12 +93,14 @@ export class StatePool<S> {
     const entry = this.leases.redeem(lease)
     if (!entry) return
     if (opts.discard) this.quarantined++
-    if (opts.discard || this.states.worn(entry) || this.closed) return this.destroy(entry)
+    // one clock reading for the wear check and the idle mark (a reset takes microseconds)
+    const now = performance.now()
+    if (opts.discard || this.states.worn(entry, now) || this.closed) return this.states.destroy(entry)
     // the entry stays active while it resets: nothing else may touch the state meanwhile
     const renewed = this.states.renew(entry)
-    if (!(renewed instanceof Promise ? await renewed : renewed)) return this.destroy(entry)
-    if (this.closed || !this.states.all.has(entry)) return this.destroy(entry)
-    this.states.idle.park(entry)
+    if (renewed instanceof Promise ? !(await renewed) : !renewed) return this.states.destroy(entry)
+    if (this.closed || !this.states.all.has(entry)) return this.states.destroy(entry)
+    this.states.idle.park(entry, renewed instanceof Promise ? performance.now() : now)
     this.pump()
   }
 
@@ -146,9 +149,9 @@ export class StatePool<S> {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
     this.line.rejectAll(() => new ClosedError('pool closed while waiting'))
-    await Promise.all(this.states.idle.clear().map((e) => this.destroy(e)))
+    await Promise.all(this.states.idle.clear().map((e) => this.states.destroy(e)))
     await this.states.drain(this.options.drainTimeoutMs)
-    await Promise.all([...this.states.all].map((e) => this.destroy(e)))
+    await Promise.all([...this.states.all].map((e) => this.states.destroy(e)))
   }
 
   private pump(): void {
@@ -173,7 +176,7 @@ export class StatePool<S> {
       }
       const victim = this.states.idle.shift()
       if (!victim) break
-      void this.destroy(victim) // leaves `all` at once, making room
+      void this.states.destroy(victim) // leaves `all` at once, making room
     }
   }
 
@@ -193,11 +196,11 @@ export class StatePool<S> {
         this.line.queue.unshift(w)
         this.line.arm(w)
       }
-      return this.destroy(entry)
+      return this.states.destroy(entry)
     }
     if (this.closed) {
       this.line.settle(w, () => w.reject(new ClosedError('pool closed while waiting')))
-      return this.destroy(entry)
+      return this.states.destroy(entry)
     }
     if (w.settled) {
       this.states.idle.park(entry)
@@ -211,15 +214,15 @@ export class StatePool<S> {
    * An idle state of `partition` whose checkout passes at once, leased; undefined if there is
    * none. A state whose checkout is asynchronous goes back to the idle list for the queued path.
    */
-  private lendIdle(partition: string | undefined): Lease<S> | undefined {
-    for (let entry = this.states.takeIdle(partition); entry; entry = this.states.takeIdle(partition)) {
+  private lendIdle(partition: string | undefined, now: number): Lease<S> | undefined {
+    for (let entry = this.states.takeIdle(partition, now); entry; entry = this.states.takeIdle(partition, now)) {
       const checked = this.states.checkout(entry)
       if (checked instanceof Promise) {
         this.states.idle.park(entry)
         return undefined
       }
       if (checked) return this.leases.lend(entry, 0)
-      void this.destroy(entry)
+      void this.states.destroy(entry)
     }
     return undefined
   }
@@ -239,12 +242,8 @@ export class StatePool<S> {
 
   private async createIdle(): Promise<void> {
     const entry = await this.states.create(undefined)
-    if (this.closed) return this.destroy(entry)
+    if (this.closed) return this.states.destroy(entry)
     this.states.idle.park(entry)
     this.pump()
-  }
-
-  private destroy(entry: Entry<S>): Promise<void> {
-    return this.states.destroy(entry)
   }
 }

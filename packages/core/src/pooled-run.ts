@@ -17,8 +17,9 @@ export interface PooledRunOptions<S> {
 }
 
 /**
- * The one path from an execution to a pooled state and back, shared by every engine: lease a
- * state for the request's tenant (waiting under the execution's signal), run `fn` on it, then
+ * The one path from an execution to a pooled state and back, shared by every engine: check the
+ * execution (the caller's `fn` may start the script at once), lease a state for the request's
+ * tenant (waiting under the execution's signal), run `fn` on it, then
  * release it — reset and reused, or discarded by `mustDiscardState`. The pool itself discards
  * a state that is worn (`maxUses`, `maxLifetimeMs`) or fails its reset or validation.
  *
@@ -34,16 +35,26 @@ export async function runPooled<S, T>(
   options: PooledRunOptions<S> = {},
 ): Promise<T> {
   const { execution } = request
-  execution.check()
-  const lease =
-    pool.tryAcquire({ tenant: request.tenant }) ??
-    (await pool.acquire({
+  // one clock reading for the deadline and the pool's wear check
+  const now = performance.now()
+  execution.check(now)
+  let lease = pool.tryAcquire({ tenant: request.tenant, now })
+  if (lease === undefined) {
+    lease = await pool.acquire({
       tenant: request.tenant,
       // read only if the caller has to wait: arming the execution's signal costs a timer
       get signal() {
         return execution.signal
       },
-    }))
+    })
+    // time passed while waiting: the state goes back unused if the execution is over
+    try {
+      execution.check()
+    } catch (e) {
+      await pool.release(lease)
+      throw e
+    }
+  }
   let failed = false
   let error: unknown
   try {

@@ -26,7 +26,7 @@ const JOB_BATCH = 256
 export function runScript(state: JsState, script: JsCompiledScript, req: ExecutionRequest): ExecutionResult | Promise<ExecutionResult> {
   const ex = req.execution
   const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset, source: script.source }
-  ex.check()
+  // runPooled checked the execution just before handing the state over
   // QuickJS cannot be interrupted while it parses: a script known to parse for longer than
   // the time left is refused before it starts
   if (script.parseMs !== undefined && performance.now() + script.parseMs > ex.deadline) {
@@ -74,7 +74,10 @@ async function later(
   }
 }
 
-/** A microtask checkpoint (jobs the script queued run before it counts as finished), then the value. */
+/**
+ * A microtask checkpoint (jobs the script queued run before it counts as finished), then the
+ * value. The deadline is checked once the value is converted, by `ex.result`.
+ */
 function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResult {
   try {
     drain(state)
@@ -83,7 +86,8 @@ function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResul
     throw e
   }
   const value = h.consume((v) => state.converter.toHost(v))
-  throwIfOver(state)
+  const memory = state.memoryTrip()
+  if (memory) throw memory
   state.recordUsage()
   return ex.result(value)
 }
@@ -141,9 +145,13 @@ function promiseState(state: JsState, h: QuickJSHandle): 'not a promise' | 'pend
   return 'settled'
 }
 
-/** Runs pending jobs in batches; the interrupt handler stops runaway jobs, this stops floods. */
+/**
+ * Runs pending jobs in batches; the interrupt handler stops runaway jobs, this stops floods.
+ * With no job pending (the usual case) there is nothing to check: the caller checks next.
+ */
 function drain(state: JsState): void {
-  while (state.runtime.hasPendingJob()) {
+  if (!state.runtime.hasPendingJob()) return
+  do {
     throwIfOver(state)
     const r = state.runtime.executePendingJobs(JOB_BATCH)
     if (r.error) {
@@ -151,7 +159,7 @@ function drain(state: JsState): void {
       const err = state.failure(r.error)
       if (!(err instanceof GuestThrow)) throw err
     }
-  }
+  } while (state.runtime.hasPendingJob())
   throwIfOver(state)
 }
 

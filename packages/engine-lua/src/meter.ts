@@ -61,7 +61,8 @@ export class Meter implements GuardSink {
   hookThread(L: LuaState, sliceMs = 0): void {
     this.sliceThread = sliceMs > 0 ? L : undefined
     this.sliceMs = sliceMs
-    this.sliceEnd = performance.now() + sliceMs
+    // the first slice counts from the execution's start (its set-up is microseconds): no clock read
+    this.sliceEnd = this.execution.startedAt + sliceMs
     this.f.lua.lua_sethook(L, this.hookFn, this.f.lua.LUA_MASKCOUNT, this.nextPeriod())
   }
 

@@ -38,10 +38,10 @@ export class WorkerExecution extends Execution {
     return super.fatal
   }
 
-  override check(): void {
+  override check(now?: number): void {
     this.onThreadNow()
     this.poll()
-    super.check()
+    super.check(now)
   }
 
   /**
