@@ -6,7 +6,7 @@ import { DEFAULT_MAX_DEPTH } from './values/guard.js'
 import { deepFreeze } from './values/safe-object.js'
 
 // Checks and small helpers of Host (host.ts): what a host refuses before it runs anything,
-// and how it waits for running work when it closes.
+// and how long a close waits for cancelled work.
 
 /** Checks `createHost`'s options before any plugin is awaited; returns the resolved `maxDepth`. */
 export function checkHostOptions(options: HostOptions): number {
@@ -55,17 +55,6 @@ export function checkStoppable(limits: ResolvedLimits, isolation: HostOptions['i
 
 /** How long a close waits for cancelled executions to unwind before closing the engines. */
 export const CLOSE_GRACE_MS = 1_000
-
-/** Waits until every promise in `set` has settled, or `ms` have passed. */
-export async function settledWithin(set: ReadonlySet<Promise<unknown>>, ms: number): Promise<void> {
-  if (set.size === 0) return
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms)
-  })
-  await Promise.race([Promise.allSettled([...set]), timeout])
-  clearTimeout(timer)
-}
 
 /**
  * The source limit, before anything parses the script: LimitExceededError('source'). A

@@ -12,17 +12,10 @@ import { EngineRouter } from './engine-router.js'
 import { startEngines } from './engine-start.js'
 import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
 import type { Execution } from './execution.js'
-import {
-  CLOSE_GRACE_MS,
-  checkCapabilities,
-  checkHostOptions,
-  checkPlugins,
-  checkSource,
-  checkStoppable,
-  settledWithin,
-} from './host-checks.js'
+import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
 import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { runScript } from './host-run.js'
+import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'
 import { ModuleRegistry } from './modules.js'
 import { assertPlugin, type ManagedEngine } from './plugin.js'
@@ -59,7 +52,7 @@ export class Host {
   private currentSecurity: SecurityManager
   private readonly engines = new EngineRouter()
   private readonly cache: CompileCache
-  private readonly running = new Set<Promise<unknown>>()
+  private readonly running = new RunningWork()
   /** Executions under way, so that a close past its drain timeout can cancel them. */
   private readonly live = new Set<Execution>()
   private readonly pool: ResolvedPoolOptions
@@ -194,12 +187,12 @@ export class Host {
   // --- internal ---
 
   private async shutdown(): Promise<void> {
-    await settledWithin(this.running, this.pool.drainTimeoutMs)
+    await this.running.settledWithin(this.pool.drainTimeoutMs)
     if (this.running.size > 0) {
       for (const x of this.live) x.abort(new CancelledError('execution cancelled: the host closed'))
       // a script that checks its deadline ends at once; a worker that does not answer is
       // terminated by its watchdog (kill margin) and settles its executions then
-      await settledWithin(this.running, CLOSE_GRACE_MS)
+      await this.running.settledWithin(CLOSE_GRACE_MS)
     }
     const engines = this.engines.all()
     const results = await Promise.allSettled(engines.map((e) => e.close()))
@@ -212,11 +205,7 @@ export class Host {
   /** Runs `fn` as work that `close()` waits for; refuses to start once closing. */
   private track<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new ClosedError('host is closed'))
-    const p = fn()
-    this.running.add(p)
-    const done = () => this.running.delete(p)
-    p.then(done, done)
-    return p
+    return this.running.run(fn)
   }
 
   private compileWith(engine: ManagedEngine, text: Omit<SourceText, 'hash'>): Promise<Compiled> | Compiled {
