@@ -119,6 +119,20 @@ describe('isAllowed', () => {
     expect(std.isAllowed('os')).toBe(false)
   })
 
+  it('answers the same when asked again, past the answers it keeps, and per policy', () => {
+    const denying = SecurityManager.resolve({ preset: 'minimal', libraries: { deny: ['string'] } })
+    for (let round = 0; round < 2; round++) {
+      expect(std.isAllowed('string.format')).toBe(true)
+      expect(denying.isAllowed('string.format')).toBe(false)
+      expect(std.isAllowed('io.open')).toBe(false)
+    }
+    // more names than are kept: the later ones are decided each time, the same way
+    const names = Array.from({ length: 1500 }, (_, i) => (i % 2 === 0 ? `string.m${i}` : `io.m${i}`))
+    for (let round = 0; round < 2; round++) {
+      expect(names.map((n) => std.isAllowed(n))).toEqual(names.map((n) => n.startsWith('string.')))
+    }
+  })
+
   it('a denied parent denies its members, even explicitly allowed ones', () => {
     const sm = SecurityManager.resolve({ preset: 'minimal', libraries: { deny: ['string', 'debug.traceback'] } })
     expect(sm.isAllowed('string.dump')).toBe(false)

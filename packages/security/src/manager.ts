@@ -40,6 +40,8 @@ export interface ResolvedPolicy {
 export class SecurityManager {
   /** Stable hash of the resolved policy; part of every compile-cache key. */
   readonly fingerprint: string
+  /** isAllowed's answers so far (the engines ask about their library tables' members). */
+  private readonly decided = new Map<string, boolean>()
 
   private constructor(readonly policy: ResolvedPolicy) {
     this.fingerprint = fingerprintOf(policy)
@@ -108,14 +110,13 @@ export class SecurityManager {
    * denies all its members.
    */
   isAllowed(name: string): boolean {
-    const { libraries, denied } = this.policy
-    if (FORBIDDEN.has(name)) return false
-    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) if (denied.has(n)) return false
-    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) {
-      if (libraries.has(n)) return true
-      if (KNOWN_LIBRARIES.has(n)) return false
+    // the policy never changes: each name is decided once (a new Lua state asks ~150 times)
+    let allowed = this.decided.get(name)
+    if (allowed === undefined) {
+      allowed = this.decide(name)
+      if (this.decided.size < MAX_DECIDED) this.decided.set(name, allowed)
     }
-    return false
+    return allowed
   }
 
   /** Bridge method visibility, `path` as `'kv.get'`. Patterns: `'kv.*'`, `'http.get'`, `'*'`. */
@@ -134,9 +135,23 @@ export class SecurityManager {
   limitsFor(request?: unknown): ResolvedLimits {
     return request === undefined ? this.policy.limits : tightenLimits(this.policy.limits, request, 'limits')
   }
+
+  private decide(name: string): boolean {
+    const { libraries, denied } = this.policy
+    if (FORBIDDEN.has(name)) return false
+    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) if (denied.has(n)) return false
+    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) {
+      if (libraries.has(n)) return true
+      if (KNOWN_LIBRARIES.has(n)) return false
+    }
+    return false
+  }
 }
 
 // --- internal ---
+
+/** Answers isAllowed keeps; names past this many are decided each time. */
+const MAX_DECIDED = 1024
 
 function checkLibrary(lib: string, field: string, preset: PresetName): void {
   if (!KNOWN_LIBRARIES.has(lib)) throw unknownLibrary(lib, field)
