@@ -1,5 +1,5 @@
 /**
- * `node bench/src/paired.mjs --tree DIR [--rounds 16] [--languages lua,js] [--tasks warm|cpu] [--out FILE]`: the warm paths of an
+ * `node bench/src/paired.mjs --tree DIR [--rounds 16] [--languages lua,js] [--tasks warm|cpu] [--only execute,run] [--out FILE]`: the warm paths of an
  * earlier commit (checked out, installed and built in DIR) and of this one, in short child
  * processes that alternate: each round runs one process per build back to back (the order
  * flipped every round), each process loads one build only (as an application would), warms
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     label: { type: 'string' },
     languages: { type: 'string', default: 'lua,js' },
     tasks: { type: 'string', default: 'warm' },
+    only: { type: 'string' },
     child: { type: 'string' },
     from: { type: 'string' },
   },
@@ -48,8 +49,9 @@ const TASK_SETS = {
   // workload 2's programs, one execution per sample
   cpu: programs(false).map((p, i) => ({ key: `cpu${i}`, name: `Polyhost (limits on): ${p.name}`, batch: 1, program: p })),
 }
-const TASKS = TASK_SETS[values.tasks]
-if (!TASKS) throw new Error("paired: --tasks is 'warm' or 'cpu'")
+// --only execute,run: some tasks of the set (more rounds in the same time)
+const TASKS = TASK_SETS[values.tasks]?.filter((t) => !values.only || values.only.split(',').includes(t.key))
+if (!TASKS?.length) throw new Error("paired: --tasks is 'warm' or 'cpu'; --only names tasks of that set (execute, run, conversion)")
 const LANGUAGES = values.languages.split(',').filter((l) => l === 'lua' || l === 'js')
 const WARM_UP_MS = 1500
 
@@ -103,7 +105,16 @@ function measure() {
   const got = { before: [], after: [] }
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? ['before', 'after'] : ['after', 'before']) {
-      const args = [fileURLToPath(import.meta.url), '--child', modules[side], '--languages', LANGUAGES.join(','), '--tasks', values.tasks]
+      const args = [
+        fileURLToPath(import.meta.url),
+        '--child',
+        modules[side],
+        '--languages',
+        LANGUAGES.join(','),
+        '--tasks',
+        values.tasks,
+        ...(values.only ? ['--only', values.only] : []),
+      ]
       const res = spawnSync(process.execPath, args, { encoding: 'utf8' })
       if (res.status !== 0) throw new Error(`paired: the ${side} process failed: ${res.stderr}`)
       got[side].push(JSON.parse(res.stdout.trim().split('\n').at(-1)))

@@ -110,22 +110,26 @@ export class Host {
 
   /** Runs a script once (compiled through the cache). */
   execute(request: ExecuteRequest): Promise<ExecutionResult> {
-    return this.track(async () => {
+    // not an async function: a compile-cache hit runs without an extra frame and promise
+    return this.track(() => {
       const req = checkRequest<ExecuteRequest>('execute', request)
       const name = req.name ?? `script${req.language ? `.${req.language}` : ''}`
       const engine = this.engines.pick(req.language, req.name)
       const lang = req.language ?? (engine.plugin.languages[0] as string)
-      let compiled: Compiled
-      try {
-        const limits = this.currentSecurity.limitsFor(req.limits)
-        checkSource(req.source, limits)
-        const c = this.compileWith(engine, { language: lang, name, source: req.source, timeoutMs: limits.timeoutMs })
-        compiled = c instanceof Promise ? await c : c
-      } catch (e) {
+      const failed = (e: unknown): never => {
         this.counters.compileFailed(e)
         throw e
       }
-      return this.run(engine, compiled.script, compiled.hit, req)
+      let c: Promise<Compiled> | Compiled
+      try {
+        const limits = this.currentSecurity.limitsFor(req.limits)
+        checkSource(req.source, limits)
+        c = this.compileWith(engine, { language: lang, name, source: req.source, timeoutMs: limits.timeoutMs })
+      } catch (e) {
+        return failed(e)
+      }
+      if (c instanceof Promise) return c.then((r) => this.run(engine, r.script, r.hit, req), failed)
+      return this.run(engine, c.script, c.hit, req)
     })
   }
 
