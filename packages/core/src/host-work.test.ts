@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { deferred } from '../test/fixtures/pool-recorder.js'
 import { RunningWork } from './host-work.js'
-
-function deferred<T>() {
-  let resolve!: (v: T) => void
-  let reject!: (e: unknown) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  return { promise, resolve, reject }
-}
 
 describe('RunningWork', () => {
   it('counts work from its start until its promise settles, fulfilled or rejected', async () => {
