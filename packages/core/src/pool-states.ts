@@ -61,20 +61,31 @@ export class PoolStates<S> {
     }
   }
 
-  /** Creates a state and adds it (not idle: the caller parks or hands it out). */
-  async create(partition: string | undefined): Promise<Entry<S>> {
+  /**
+   * Creates a state and adds it (not idle: the caller parks or hands it out). A factory that
+   * creates synchronously gets its entry back without a promise.
+   */
+  create(partition: string | undefined): Promise<Entry<S>> | Entry<S> {
     this.creating++
-    let entry: Entry<S>
-    try {
-      const state = await this.factory.create(partition)
-      this.created++
-      entry = newEntry(state, partition)
-    } catch (e) {
+    const failed = (e: unknown): never => {
       this.creating--
       this.notifyDrain()
       throw e
     }
+    let made: S | Promise<S>
+    try {
+      made = this.factory.create(partition)
+    } catch (e) {
+      return failed(e)
+    }
+    if (made instanceof Promise) return made.then((state) => this.add(state, partition), failed)
+    return this.add(made, partition)
+  }
+
+  private add(state: S, partition: string | undefined): Entry<S> {
+    this.created++
     this.creating--
+    const entry = newEntry(state, partition)
     this.all.add(entry)
     return entry
   }

@@ -127,6 +127,35 @@ describe('acquire and release', () => {
     await p.close()
   })
 
+  it('a state a synchronous factory creates is handed out without arming; an asynchronous creation is armed', async () => {
+    let signalReads = 0
+    const opts = {
+      get signal() {
+        signalReads++
+        return new AbortController().signal
+      },
+    }
+    const { pool: sync, log } = pool({ min: 0, max: 1, acquireTimeoutMs: 1000 })
+    vi.useFakeTimers()
+    const lease = await sync.acquire(opts)
+    expect(log.created).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(signalReads).toBe(0)
+    await sync.release(lease)
+    const gate = deferred()
+    const { pool: slow } = pool(
+      { min: 0, max: 1, acquireTimeoutMs: 1000 },
+      { create: async (partition) => (await gate.promise, { id: 1, partition }) },
+    )
+    const waiting = slow.acquire(opts)
+    expect(vi.getTimerCount()).toBe(1)
+    expect(signalReads).toBe(1)
+    gate.resolve()
+    await slow.release(await waiting)
+    vi.useRealTimers()
+    await Promise.all([sync.close(), slow.close()])
+  })
+
   it('a state available at once is handed out without arming a timer or a signal listener', async () => {
     const { pool: p } = pool({ min: 1, max: 1, acquireTimeoutMs: 1000 })
     await p.start()

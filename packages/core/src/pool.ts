@@ -229,10 +229,11 @@ export class StatePool<S> {
 
   private async createFor(w: Waiter<S>): Promise<void> {
     this.line.serving.add(w)
-    this.line.arm(w) // creating can be slow: the caller's timeout and signal apply meanwhile
     let entry: Entry<S>
     try {
-      entry = await this.states.create(w.partition)
+      const made = this.states.create(w.partition)
+      if (made instanceof Promise) this.line.arm(w) // a slow creation runs under the caller's timeout and signal
+      entry = made instanceof Promise ? await made : made
     } catch (e) {
       this.line.settle(w, () => w.reject(e))
       return this.pump()
