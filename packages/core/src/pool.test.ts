@@ -145,7 +145,12 @@ describe('acquire and release', () => {
     const gate = deferred()
     const { pool: slow } = pool(
       { min: 0, max: 1, acquireTimeoutMs: 1000 },
-      { create: async (partition) => (await gate.promise, { id: 1, partition }) },
+      {
+        create: async (partition) => {
+          await gate.promise
+          return { id: 1, partition }
+        },
+      },
     )
     const waiting = slow.acquire(opts)
     expect(vi.getTimerCount()).toBe(1)

@@ -1,30 +1,17 @@
-import { createHost, type Host } from '@polyhost/core'
-import type { EngineEnvironment } from '@polyhost/core/engine'
-import { afterEach, expect, it } from 'vitest'
-import { jsEngine } from '../src/index.js'
+import { expect, it } from 'vitest'
 import type { JsState } from '../src/js-state.js'
 import { SnapshotStore } from '../src/snapshot-store.js'
 import { createState } from '../src/state-create.js'
 import { WasmLoader } from '../src/wasm.js'
+import { capturedEnvironments } from './captured-env.js'
 
 // A state's memory starts small (the module's data and stack plus 1 MiB) and set-up may grow
 // it: an init script that builds a large baseline. Such a template is still snapshotted, and
 // its copies start with its size, holding its data, each in its own memory.
 
-let host: Host | undefined
-const states: JsState[] = []
-afterEach(async () => {
-  for (const s of states.splice(0)) s.destroy()
-  await host?.close()
-  host = undefined
-})
-
-async function environment(): Promise<EngineEnvironment> {
-  let env: EngineEnvironment | undefined
-  const factory = jsEngine()
-  host = await createHost({ engines: [{ ...factory, create: (e) => factory.create((env = e)) }], pool: { min: 0 } })
-  return env as EngineEnvironment
-}
+const envs = capturedEnvironments()
+const { states } = envs
+const environment = () => envs.environment()
 
 function evaluate(state: JsState, code: string): unknown {
   return state.ctx.unwrapResult(state.ctx.evalCode(code, '<test>', { type: 'global' })).consume((h) => state.ctx.dump(h))

@@ -1,15 +1,15 @@
-import { createHost, defineBridge, type Host, LimitExceededError } from '@polyhost/core'
-import type { EngineEnvironment } from '@polyhost/core/engine'
+import { createHost, defineBridge, LimitExceededError } from '@polyhost/core'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { jsEngine } from '../src/index.js'
 import type { JsState } from '../src/js-state.js'
 import { SnapshotStore } from '../src/snapshot-store.js'
 import { createState } from '../src/state-create.js'
 import { StateSnapshot } from '../src/state-snapshot.js'
+import { jsEngine } from '../src/index.js'
 import { WasmLoader } from '../src/wasm.js'
+import { capturedEnvironments } from './captured-env.js'
 
 // States restored from one snapshot must share nothing: each is its own WASM instance whose
 // memory starts as a copy of the template's. These tests write through one copy everywhere
@@ -38,34 +38,9 @@ const PROBE = `[
 ].join(',')`
 const PRISTINE = 'undefined,undefined,2,number,2,2,function,'
 
-let host: Host | undefined
-const states: JsState[] = []
-afterEach(async () => {
-  for (const s of states.splice(0)) s.destroy()
-  await host?.close()
-  host = undefined
-})
-
-/** The environment the host gives its JS engine (captured from the engine factory). */
-async function environment(): Promise<EngineEnvironment> {
-  let env: EngineEnvironment | undefined
-  const factory = jsEngine()
-  host = await createHost({
-    engines: [
-      {
-        ...factory,
-        create: (e) => {
-          env = e
-          return factory.create(e)
-        },
-      },
-    ],
-    pool: { min: 0 },
-  })
-  await host.execute({ language: 'js', source: '1' })
-  if (!env) throw new Error('no environment')
-  return env
-}
+const envs = capturedEnvironments()
+const { states } = envs
+const environment = () => envs.environment()
 
 /** A full garbage collection (the flag is set at run time: vitest starts workers without it). */
 function collectGarbage(): void {
@@ -121,7 +96,7 @@ describe('states restored from one snapshot', () => {
     // kernels (an idle template measured 16 MiB resident, a copy 524 KiB): it is not kept
     const env = await environment()
     // a bridge too: its methods are host functions the snapshot rebuilds for every copy
-    host?.bridges.register(defineBridge({ name: 'kv', methods: { echo: { args: [z.any()], handler: (_c, v) => v } } }))
+    envs.host?.bridges.register(defineBridge({ name: 'kv', methods: { echo: { args: [z.any()], handler: (_c, v) => v } } }))
     const store = new SnapshotStore()
     const opts = { env, wasm: new WasmLoader(), retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 }
     const read: WeakRef<WebAssembly.Memory>[] = []
@@ -147,25 +122,29 @@ describe('states restored from one snapshot', () => {
   })
 
   it('each copy enforces its own memory limit and time limit, and stays usable', async () => {
-    host = await createHost({
+    const host = await createHost({
       engines: [jsEngine()],
       pool: { min: 0, max: 3, maxUses: 1 },
       policy: { limits: { memoryBytes: 8 << 20, timeoutMs: 2000 } },
     })
-    const store = SnapshotStore.shared(new WasmLoader().variantKey)
-    for (let i = 0; i < 3; i++) await host.execute({ language: 'js', source: '1' })
-    const restored = store.restored
-    const [memory, time, ok] = await Promise.allSettled([
-      host.execute({ language: 'js', source: 'const a = []; for (;;) a.push(new Array(1e5).fill(7))' }),
-      host.execute({ language: 'js', source: 'for (;;) {}' }),
-      host.execute({ language: 'js', source: '6 * 7' }),
-    ])
-    expect(store.restored - restored).toBe(3)
-    expect(memory.status === 'rejected' && memory.reason).toBeInstanceOf(LimitExceededError)
-    expect(memory.status === 'rejected' && (memory.reason as LimitExceededError).limit).toBe('memory')
-    // the interrupt handler of the copy stops the loop (whichever budget runs out first)
-    expect(['instructions', 'timeout']).toContain(time.status === 'rejected' && (time.reason as LimitExceededError).limit)
-    if (ok.status === 'rejected') throw ok.reason
-    expect(ok.value.value).toBe(42)
+    try {
+      const store = SnapshotStore.shared(new WasmLoader().variantKey)
+      for (let i = 0; i < 3; i++) await host.execute({ language: 'js', source: '1' })
+      const restored = store.restored
+      const [memory, time, ok] = await Promise.allSettled([
+        host.execute({ language: 'js', source: 'const a = []; for (;;) a.push(new Array(1e5).fill(7))' }),
+        host.execute({ language: 'js', source: 'for (;;) {}' }),
+        host.execute({ language: 'js', source: '6 * 7' }),
+      ])
+      expect(store.restored - restored).toBe(3)
+      expect(memory.status === 'rejected' && memory.reason).toBeInstanceOf(LimitExceededError)
+      expect(memory.status === 'rejected' && (memory.reason as LimitExceededError).limit).toBe('memory')
+      // the interrupt handler of the copy stops the loop (whichever budget runs out first)
+      expect(['instructions', 'timeout']).toContain(time.status === 'rejected' && (time.reason as LimitExceededError).limit)
+      if (ok.status === 'rejected') throw ok.reason
+      expect(ok.value.value).toBe(42)
+    } finally {
+      await host.close()
+    }
   })
 })
