@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { BridgeRegistry, defineBridge } from './bridges.js'
 import { BridgeError, CancelledError, LimitExceededError } from './errors.js'
 import { bareExecution, thrown } from '../test/fixtures/bare-execution.js'
+import { slowBridge } from '../test/fixtures/kv-bridge.js'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -72,20 +72,7 @@ describe('race', () => {
     vi.useFakeTimers()
     const bridges = new BridgeRegistry()
     let handlerSignal: AbortSignal | undefined
-    bridges.register(
-      defineBridge({
-        name: 'slow',
-        methods: {
-          wait: {
-            args: [z.number()],
-            handler: (ctx, ms) => {
-              handlerSignal = ctx.signal
-              return new Promise((resolve) => setTimeout(resolve, ms))
-            },
-          },
-        },
-      }),
-    )
+    bridges.register(slowBridge((signal) => (handlerSignal = signal)))
     const ex = bareExecution({ timeoutMs: 50 }, undefined, bridges)
     const call = ex.callBridge('slow.wait', [10_000]) as Promise<unknown>
     const settled = expect(call).rejects.toMatchObject({ limit: 'timeout' })

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import { CancelledError, createHost, defineBridge, EngineCrashedError, type Host, LimitExceededError } from '../../src/index.js'
 import { blockingEngine } from '../fixtures/blocking-engine.mjs'
+import { slowBridge } from '../fixtures/kv-bridge.js'
 
 // Hard limits of isolation 'worker'. Time bounds are generous (other test files load the
 // machine): they check that a runaway stops, not how fast.
@@ -67,20 +67,7 @@ describe('isolation: worker, hard limits', () => {
   it('aborts the handler signal when the worker times out during an async bridge call', async () => {
     const h = await start()
     let signal: AbortSignal | undefined
-    h.bridges.register(
-      defineBridge({
-        name: 'slow',
-        methods: {
-          wait: {
-            args: [z.number()],
-            handler: (ctx, ms) => {
-              signal = ctx.signal
-              return new Promise((resolve) => setTimeout(resolve, ms))
-            },
-          },
-        },
-      }),
-    )
+    h.bridges.register(slowBridge((seen) => (signal = seen)))
     await expect(run(h, "await api.call('slow.wait', 5_000)", { limits: { timeoutMs: 150 } })).rejects.toMatchObject({ limit: 'timeout' })
     expect(signal?.aborted).toBe(true)
   })
