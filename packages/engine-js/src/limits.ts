@@ -1,13 +1,6 @@
 import type { ResolvedLimits } from '@polyhost/core/engine'
 
 /**
- * QuickJS calls the interrupt handler each time its tick counter (decremented on calls and
- * backward branches) runs out; one call stands for about this many ticks. The instruction
- * limit is therefore approximate: counted in ticks, checked every 10,000 of them.
- */
-export const TICKS_PER_INTERRUPT = 10_000
-
-/**
  * The most C stack a runtime may use. At ~512 KiB the WASM frames overflow the host's own
  * stack first, which throws a host RangeError out of QuickJS and leaves the runtime corrupt.
  */

@@ -4,6 +4,7 @@ import { entropy53 } from './entropy.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
+import { type CounterOffset, findTickCounter } from './interrupt-counter.js'
 import { JsState, type StateOptions } from './js-state.js'
 import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
@@ -55,7 +56,10 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
   let state: JsState | undefined
   try {
     const ctx = runtime.newContext()
+    // found once per build, in a context that holds nothing yet
+    if (!TICK_COUNTERS.has(opts.wasm.variantKey)) TICK_COUNTERS.set(opts.wasm.variantKey, findTickCounter(runtime, ctx, wordsOf(instance)))
     state = new JsState(instance, runtime, ctx, opts, DirectFfi.for(ctx, instance.alloc))
+    attachTickCounter(state)
     setup(state)
   } catch (e) {
     if (state) state.destroy()
@@ -154,12 +158,33 @@ function adopt(
   const p = snapshot.pointers
   const direct = p.argv === undefined ? undefined : DirectFfi.adopt(vm.ctx, instance.alloc, p.argv)
   const state = new JsState(instance, vm.runtime, vm.ctx, opts, direct)
+  attachTickCounter(state)
   state.evalFn = vm.adopt(p.evalFn)
   for (const name of HELPER_NAMES) state.helpers[name as HelperName] = vm.adopt(p.helpers[name]!)
   state.baseline = new Set(p.baseline)
   state.baseHeap = p.baseHeap
   instance.heap.free = p.free
   return state
+}
+
+/** The tick counter's offset in the context struct, per build (undefined: not found, QuickJS's own budget). */
+const TICK_COUNTERS = new WeakMap<object, CounterOffset | undefined>()
+
+/** Gives the state's meter its context's tick counter, when the build's offset is known. */
+function attachTickCounter(state: JsState): void {
+  const offset = TICK_COUNTERS.get(state.opts.wasm.variantKey)
+  const ctxPointer = (state.ctx as unknown as { ctx: { value: number } }).ctx.value
+  if (offset !== undefined) state.meter.useCounter({ at: ctxPointer + offset, words: wordsOf(state.instance) })
+}
+
+/** The instance's linear memory as 32-bit words, a new view only after the memory grew. */
+function wordsOf(instance: WasmInstance): () => Int32Array {
+  let view: Int32Array | undefined
+  return () => {
+    const buffer = instance.heap.memory.buffer
+    if (view?.buffer !== buffer) view = new Int32Array(buffer)
+    return view
+  }
 }
 
 /** Reports the state's discovery of intrinsics, so later states may skip its factory calls. */

@@ -37,6 +37,10 @@ const LOOPS: Record<string, string> = {
   'BigInt to decimal, implicitly': 'String(2n ** 1040000n).length',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own template literal
   'BigInt in a template': '`${2n ** 1040000n}`.length',
+  // each call overflows the stack and builds a backtrace of every frame with a 5,000-character
+  // name (O(depth × name length) per tick): inline it overran a 1 s limit by 0.8–0.9 s
+  'stack overflows caught and called again, under a long function name':
+    "(() => { const n = 'x'.repeat(5000); const o = { [n]: function () { try { return o[n]() } catch (e) { for (;;) { try { o[n]() } catch (e2) {} } } } }; return o[n]() })()",
 }
 
 // Walks over an array-like's huge length are refused before they start, in workers too
