@@ -151,6 +151,15 @@ describe('limit bookkeeping', () => {
     expect(late.overBudget(0, 0)).toBe(late.fatal)
   })
 
+  it("overBudget: a caller's aborted signal cancels, though nothing ever listened to it", () => {
+    const caller = new AbortController()
+    const ex = bareExecution({ instructions: 100 }, caller.signal)
+    expect(ex.overBudget(10)).toBeUndefined()
+    caller.abort()
+    expect(ex.overBudget(10)).toBeInstanceOf(CancelledError)
+    expect(ex.fatal).toBeInstanceOf(CancelledError)
+  })
+
   it('callHost counts a host function like a bridge call and trips past bridgeCalls', () => {
     const ex = bareExecution({ bridgeCalls: 2 })
     const seen: unknown[][] = []

@@ -137,14 +137,16 @@ export class Execution {
   /**
    * The instruction and deadline check of every engine's hook (Lua's count hook, QuickJS's
    * interrupt handler): `instructions` over the limit trips `instructions`, a clock past
-   * the deadline trips `timeout`. Returns the execution's fatal error (a trip now or earlier,
-   * a cancellation), if any: the engine then stops the script. `now`: a clock read the
+   * the deadline trips `timeout`, an aborted caller signal cancels. Returns the execution's
+   * fatal error (a trip now or earlier, a cancellation), if any: the engine then stops the script. `now`: a clock read the
    * caller also uses.
    */
   overBudget(instructions: number, now: number = performance.now()): Error | undefined {
     if (!this.fatalError) {
       const max = this.init.limits.instructions
-      if (max !== false && instructions > max) this.trip('instructions', instructions)
+      // the caller's abort, also when nothing has listened to its signal (no wait armed one)
+      if (this.init.signal?.aborted) this.abort(new CancelledError('execution cancelled'))
+      else if (max !== false && instructions > max) this.trip('instructions', instructions)
       else if (now > this.deadline) this.tripTimeout()
     }
     return this.fatalError

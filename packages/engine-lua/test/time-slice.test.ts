@@ -82,6 +82,15 @@ describe('inline Lua time slicing', () => {
     expect(r.late).toBeLessThan(ABORT_MARGIN_MS)
   })
 
+  it('the abort is seen on a warm pooled state too, where nothing waited for a state and armed the signal', async () => {
+    // the previous test's state was discarded: this execution makes one, the next finds it idle
+    await sliced.execute({ language: 'lua', source: 'return 1' })
+    await sliced.execute({ language: 'lua', source: 'return 2' })
+    const r = await abortAt100(sliced)
+    expect(r.error).toBeInstanceOf(CancelledError)
+    expect(r.late).toBeLessThan(ABORT_MARGIN_MS)
+  })
+
   it('executions interleave: a short script finishes while a busy one spins', async () => {
     const busy = sliced.execute({ language: 'lua', source: SPIN }).catch((e: unknown) => e)
     const started = performance.now()
