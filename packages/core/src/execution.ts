@@ -108,10 +108,7 @@ export class Execution {
    */
   check(now: number = performance.now()): void {
     if (this.fatalError) throw this.fatalError
-    if (this.init.signal?.aborted) {
-      this.abort(new CancelledError('execution cancelled'))
-      throw this.fatalError
-    }
+    if (this.cancelledByCaller()) throw this.fatalError
     if (now > this.deadline) throw this.tripTimeout()
   }
 
@@ -145,11 +142,18 @@ export class Execution {
     if (!this.fatalError) {
       const max = this.init.limits.instructions
       // the caller's abort, also when nothing has listened to its signal (no wait armed one)
-      if (this.init.signal?.aborted) this.abort(new CancelledError('execution cancelled'))
-      else if (max !== false && instructions > max) this.trip('instructions', instructions)
+      if (this.cancelledByCaller()) return this.fatalError
+      if (max !== false && instructions > max) this.trip('instructions', instructions)
       else if (now > this.deadline) this.tripTimeout()
     }
     return this.fatalError
+  }
+
+  /** Records a cancellation if the caller's signal is aborted; true when it is. */
+  private cancelledByCaller(): boolean {
+    if (!this.init.signal?.aborted) return false
+    this.abort(new CancelledError('execution cancelled'))
+    return true
   }
 
   /** Ends the execution with a fatal error (first one wins). */

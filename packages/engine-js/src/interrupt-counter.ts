@@ -1,4 +1,5 @@
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
+import { contextPointer } from './state-snapshot.js'
 
 /**
  * QuickJS's own tick budget between two calls of the interrupt handler
@@ -28,7 +29,7 @@ export type CounterOffset = number
  * that holds nothing yet (its runtime's handler is replaced for the probe and removed after).
  */
 export function findTickCounter(runtime: QuickJSRuntime, ctx: QuickJSContext, words: () => Int32Array): CounterOffset | undefined {
-  const base = (ctx as unknown as { ctx: { value: number } }).ctx.value
+  const base = contextPointer(ctx)
   if (typeof base !== 'number' || base <= 0 || base % 4 !== 0) return undefined
   try {
     let seen: number[] | undefined

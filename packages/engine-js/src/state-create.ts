@@ -9,7 +9,7 @@ import { JsState, type StateOptions } from './js-state.js'
 import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
 import { type SnapshotStore, shapeOf } from './snapshot-store.js'
-import { globalPointer, type HostMaker, StateSnapshot } from './state-snapshot.js'
+import { contextPointer, globalPointer, type HostMaker, StateSnapshot } from './state-snapshot.js'
 import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
 
 /**
@@ -137,7 +137,7 @@ function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsSt
   for (const name of HELPER_NAMES) helpers[name] = state.helpers[name].value
   return StateSnapshot.take(state.instance, reference, state.runtime, state.makers, {
     rt: (state.runtime as unknown as { rt: { value: number } }).rt.value,
-    ctx: (state.ctx as unknown as { ctx: { value: number } }).ctx.value,
+    ctx: contextPointer(state.ctx),
     global: globalPointer(state.ctx),
     evalFn: state.evalFn.value,
     helpers,
@@ -173,8 +173,7 @@ const TICK_COUNTERS = new WeakMap<object, CounterOffset | undefined>()
 /** Gives the state's meter its context's tick counter, when the build's offset is known. */
 function attachTickCounter(state: JsState): void {
   const offset = TICK_COUNTERS.get(state.opts.wasm.variantKey)
-  const ctxPointer = (state.ctx as unknown as { ctx: { value: number } }).ctx.value
-  if (offset !== undefined) state.meter.useCounter({ at: ctxPointer + offset, words: wordsOf(state.instance) })
+  if (offset !== undefined) state.meter.useCounter({ at: contextPointer(state.ctx) + offset, words: wordsOf(state.instance) })
 }
 
 /** The instance's linear memory as 32-bit words, a new view only after the memory grew. */

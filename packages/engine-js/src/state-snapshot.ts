@@ -108,6 +108,11 @@ export function globalPointer(ctx: QuickJSContext): number | undefined {
   return (ctx as unknown as ContextInternals)._global?.value
 }
 
+/** The address of the context's JSContext struct in linear memory (a private field of 0.32). */
+export function contextPointer(ctx: QuickJSContext): number {
+  return (ctx as unknown as { ctx: { value: number } }).ctx.value
+}
+
 // --- internal ---
 
 interface ContextInternals {

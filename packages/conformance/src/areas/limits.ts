@@ -38,6 +38,8 @@ export const limitsArea: ConformanceArea = {
         // the host's own timeout stays loose: the follow-up "next execution is correct" check may
         // have to build a fresh state (a replaced worker), which must not count against 150 ms
         const host = await t.host({ limits: { timeoutMs: 10_000, instructions: false }, pool: { max: 1 } })
+        // a warm state first: the 150 ms go to the loop, not to making a state (the trip must discard one)
+        await t.run(host, t.s.returnLiteral('warm'))
         const e = await expectTrip(t, host, t.s.infiniteLoop(), 'timeout', { limits: { timeoutMs: 150 } })
         t.expect(e.max).toBe(150)
       },
@@ -62,6 +64,7 @@ export const limitsArea: ConformanceArea = {
       'a request may tighten the timeout, never loosen it',
       async (t) => {
         const host = await t.host({ limits: { timeoutMs: 10_000, instructions: false }, pool: { max: 1 } })
+        await t.run(host, t.s.returnLiteral('warm'))
         await expectTrip(t, host, t.s.infiniteLoop(), 'timeout', { limits: { timeoutMs: 100 } })
         const e = await t.run(host, t.s.returnLiteral(1), { limits: { timeoutMs: 60_000 } }).catch((x: unknown) => x)
         t.expect(e, 'loosening is refused').toBeInstanceOf(Error)
