@@ -20,6 +20,27 @@ export const TICKS_PER_CHECK = 1_000
 export type CounterOffset = number
 
 /**
+ * The offset in the QuickJS build this package pins and loads by default. Its probe costs
+ * two loops in a cold interpreter (~20 ms of a process's first state), so that build skips
+ * it; the tick-budget test runs the probe on that build and fails if it finds another offset.
+ */
+export const PINNED_TICK_COUNTER: CounterOffset = 232
+
+/**
+ * The tick counter of `ctx`'s build: the pinned build's known offset when the word there
+ * holds a fresh context's count (0), else what the probe finds (see findTickCounter).
+ */
+export function tickCounterOf(
+  runtime: QuickJSRuntime,
+  ctx: QuickJSContext,
+  words: () => Int32Array,
+  pinnedBuild: boolean,
+): CounterOffset | undefined {
+  if (pinnedBuild && words()[(contextPointer(ctx) + PINNED_TICK_COUNTER) >> 2] === 0) return PINNED_TICK_COUNTER
+  return findTickCounter(runtime, ctx, words)
+}
+
+/**
  * Finds the offset of QuickJS's tick counter inside the context struct of this build, or
  * undefined. The counter is not exported: it is found the way DirectFfi verifies its value
  * layout, by behaviour. While the handler runs, the counter was just reset to 10,000; a word

@@ -4,7 +4,7 @@ import { entropy53 } from './entropy.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
-import { type CounterOffset, findTickCounter } from './interrupt-counter.js'
+import { type CounterOffset, tickCounterOf } from './interrupt-counter.js'
 import { JsState, type StateOptions } from './js-state.js'
 import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
@@ -57,7 +57,9 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
   try {
     const ctx = runtime.newContext()
     // found once per build, in a context that holds nothing yet
-    if (!TICK_COUNTERS.has(opts.wasm.variantKey)) TICK_COUNTERS.set(opts.wasm.variantKey, findTickCounter(runtime, ctx, wordsOf(instance)))
+    if (!TICK_COUNTERS.has(opts.wasm.variantKey)) {
+      TICK_COUNTERS.set(opts.wasm.variantKey, tickCounterOf(runtime, ctx, wordsOf(instance), opts.wasm.pinnedBuild))
+    }
     state = new JsState(instance, runtime, ctx, opts, DirectFfi.for(ctx, instance.alloc))
     attachTickCounter(state)
     setup(state)

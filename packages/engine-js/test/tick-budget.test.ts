@@ -1,7 +1,9 @@
 import { createHost, LimitExceededError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
-import { TICKS_PER_CHECK } from '../src/interrupt-counter.js'
+import { findTickCounter, PINNED_TICK_COUNTER, TICKS_PER_CHECK } from '../src/interrupt-counter.js'
+import { contextPointer } from '../src/state-snapshot.js'
+import { WasmLoader } from '../src/wasm.js'
 
 // QuickJS checks for interrupts every 10,000 ticks (calls and backward branches), and a tick
 // can cost milliseconds (a call that overflows the stack builds a backtrace of every frame):
@@ -28,6 +30,20 @@ describe('engine-js: ticks between interrupt checks', () => {
     const e = (await run.catch((x: unknown) => x)) as LimitExceededError
     expect(e.limit).toBe('instructions')
     expect(e.used).toBe(5_000)
+  })
+
+  it("the pinned build's known offset is the one the probe finds, and a fresh context's counter reads 0 there", async () => {
+    const instance = await new WasmLoader().instantiate(64 << 20)
+    const runtime = instance.module.newRuntime()
+    const ctx = runtime.newContext()
+    try {
+      const words = () => new Int32Array(instance.heap.memory.buffer)
+      expect(words()[(contextPointer(ctx) + PINNED_TICK_COUNTER) >> 2]).toBe(0)
+      expect(findTickCounter(runtime, ctx, words)).toBe(PINNED_TICK_COUNTER)
+    } finally {
+      ctx.dispose()
+      runtime.dispose()
+    }
   })
 
   it('a restored copy of the state (the pool keeps making them) uses the same budget', async () => {
