@@ -4,7 +4,8 @@
  * the built engine's internals: WASM instantiation (and the `WebAssembly.Instance` inside
  * it), the whole set-up and its lockdown call (first states of a shape), the snapshot
  * restore (later states), the state's destruction; plus CPU time, garbage collection and
- * first-touch page faults per state (on some VMs a page fault costs tens of microseconds).
+ * first-touch page faults per state, with what one costs on this machine (on some VMs a page
+ * fault costs tens of microseconds).
  *
  *   node src/profile/state-phases.mjs [executions] [--no-snapshots]
  */
@@ -75,5 +76,21 @@ console.log(
 )
 for (const [key, ms] of totals) console.log(`${key}: ${(ms / n).toFixed(2)} ms`)
 console.log(`  garbage collection: ${(gcMs / n).toFixed(2)} ms`)
-console.log(`  minor page faults: ${faulted.toFixed(0)}`)
+const perFault = faultCostMicros()
+console.log(
+  `  minor page faults: ${faulted.toFixed(0)} (this machine: ${perFault.toFixed(1)} µs each, first write to a page of a new WebAssembly.Memory: ~${((faulted * perFault) / 1000).toFixed(2)} ms a state)`,
+)
 await host.close()
+
+/** What the first write to a page of a new WebAssembly.Memory costs here (kernel zero-fill), in µs. */
+function faultCostMicros() {
+  const pages = 64
+  let ms = 0
+  for (let round = 0; round < 10; round++) {
+    const view = new Uint8Array(new WebAssembly.Memory({ initial: 4 }).buffer)
+    const t = performance.now()
+    for (let p = 0; p < pages; p++) view[p * 4096] = 1
+    ms += performance.now() - t
+  }
+  return (ms * 1000) / (10 * pages)
+}
