@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BridgeRegistry, defineBridge } from './bridges.js'
 import { BridgeError, CancelledError, LimitExceededError } from './errors.js'
+import { LOG_LINE_BYTES } from './log-bytes.js'
 import { bareExecution, thrown } from '../test/fixtures/bare-execution.js'
 import { slowBridge } from '../test/fixtures/kv-bridge.js'
 
@@ -9,23 +10,33 @@ afterEach(() => {
 })
 
 describe('logs and output cap', () => {
-  it('captures lines with level and time, counting UTF-8 bytes', () => {
+  it('captures lines with level and time, counting UTF-8 bytes plus the line itself', () => {
     const ex = bareExecution()
     ex.log('info', 'héllo')
     ex.log('error', '😀')
     ex.log('warn', 'x'.repeat(2000))
     expect(ex.logs.map((l) => l.level)).toEqual(['info', 'error', 'warn'])
-    expect(ex.outputBytes).toBe(6 + 4 + 2000)
+    expect(ex.outputBytes).toBe(6 + 4 + 2000 + 3 * LOG_LINE_BYTES)
     expect(typeof ex.logs[0]?.at).toBe('number')
   })
 
+  it('an empty line counts too: a loop of them ends at the output limit, not at the host heap', () => {
+    const ex = bareExecution({ outputBytes: 100 * LOG_LINE_BYTES })
+    const e = thrown(() => {
+      for (let i = 0; i < 1_000_000; i++) ex.log('info', '')
+    })
+    expect(e).toMatchObject({ limit: 'output' })
+    expect(ex.logs).toHaveLength(100)
+  })
+
   it('trips the output limit and drops the line that crossed it', () => {
-    const ex = bareExecution({ outputBytes: 10 })
+    const line = 5 + LOG_LINE_BYTES
+    const ex = bareExecution({ outputBytes: 2 * line })
     ex.log('info', '12345')
     ex.log('info', '12345')
     const e = thrown(() => ex.log('info', '1'))
     expect(e).toBeInstanceOf(LimitExceededError)
-    expect(e).toMatchObject({ limit: 'output', used: 11, max: 10 })
+    expect(e).toMatchObject({ limit: 'output', used: 2 * line + 1 + LOG_LINE_BYTES, max: 2 * line })
     expect(ex.logs).toHaveLength(2)
     expect(ex.signal.aborted).toBe(true)
     expect(() => ex.log('info', '')).toThrow(LimitExceededError)
@@ -152,7 +163,7 @@ describe('result', () => {
       instructions: 42,
       memoryBytes: 1024,
       bridgeCalls: 0,
-      outputBytes: 2,
+      outputBytes: 2 + LOG_LINE_BYTES,
       compileCacheHit: true,
       engine: 'fake',
     })

@@ -5,6 +5,7 @@ import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './execution-result.js'
 import { CancelledError, isFatal, LimitExceededError } from './errors.js'
+import { logLineBytes } from './log-bytes.js'
 
 export interface ExecutionInit {
   readonly engine: string
@@ -19,8 +20,6 @@ export interface ExecutionInit {
   /** The caller's signal; its abort cancels the execution. */
   readonly signal?: AbortSignal | undefined
 }
-
-const encoder = new TextEncoder()
 
 /**
  * Bookkeeping of one execution, shared by every engine: deadline and cancellation,
@@ -173,8 +172,7 @@ export class Execution {
   log(level: LogLevel, message: string): void {
     if (this.delivered) return
     this.check()
-    const bytes = message.length > 1024 ? encoder.encode(message).byteLength : byteLengthSmall(message)
-    this.outputBytes += bytes
+    this.outputBytes += logLineBytes(message)
     const max = this.init.limits.outputBytes
     if (max !== false && this.outputBytes > max) throw this.trip('output', this.outputBytes)
     this.logs.push({ level, message, at: Date.now() })
@@ -336,12 +334,3 @@ export class Execution {
 
 /** The limit key (`timeoutMs`) of each reported limit name (`timeout`). */
 const LIMIT_KEYS = Object.fromEntries(Object.entries(LIMIT_NAMES).map(([key, name]) => [name, key])) as Record<LimitName, LimitKey>
-
-function byteLengthSmall(s: string): number {
-  let n = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1
-  }
-  return n
-}

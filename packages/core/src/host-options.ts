@@ -86,11 +86,25 @@ export interface CompileRequest {
 
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
 export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unknown): T {
-  const r = SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
-  if (r.success) return value as T
+  let r: ReturnType<(typeof SCHEMAS)[typeof what]['safeParse']>
+  try {
+    r = SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
+    // the parsed copy, and a copy of `limits`: each getter is read once, so what was
+    // checked is what runs (a getter could answer a string now and an object later)
+    const data = r.data as { limits?: unknown } | undefined
+    if (data && isPlainObject(data.limits)) data.limits = { ...data.limits }
+  } catch (e) {
+    // a getter that throws, a revoked Proxy (as the request or one of its fields)
+    throw new InvalidArgumentError(`${what}: the request could not be read (${e instanceof Error ? e.message : String(e)})`)
+  }
+  if (r.success) return r.data as T
   const issue = r.error.issues[0]
   const field = issue?.path.join('.') || 'request'
   const msg =
     issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
   throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }

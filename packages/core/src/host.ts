@@ -10,7 +10,7 @@ import type { CompiledScript, EnginePlugin, ExecutionResult, Logger, SourceText 
 import { DeclaredGlobals } from './declared-globals.js'
 import { EngineRouter } from './engine-router.js'
 import { startEngines } from './engine-start.js'
-import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
+import { CancelledError, ClosedError, InvalidArgumentError, PolyhostError } from './errors.js'
 import type { Execution } from './execution.js'
 import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
 import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
@@ -36,13 +36,25 @@ export type { HostStats, Script }
  * await host.close()
  */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const maxDepth = checkHostOptions(options)
-  const plugins = await Promise.all(options.engines)
+  const maxDepth = readingOptions(() => checkHostOptions(options))
+  const plugins = await Promise.all(readingOptions(() => options.engines))
   for (const [i, p] of plugins.entries()) assertPlugin(p, `engines[${i}]`)
-  const security = SecurityManager.resolve(options.policy, options.limits)
-  const host = new Host(plugins, security, options, maxDepth)
+  const host = readingOptions(() => new Host(plugins, SecurityManager.resolve(options.policy, options.limits), options, maxDepth))
   await host.start()
   return host
+}
+
+/**
+ * Runs a step that reads the caller's options: a getter that throws or a revoked Proxy
+ * becomes an InvalidArgumentError (the checks' own errors pass through as they are).
+ */
+function readingOptions<T>(read: () => T): T {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof PolyhostError) throw e
+    throw new InvalidArgumentError(`createHost: the options could not be read (${e instanceof Error ? e.message : String(e)})`)
+  }
 }
 
 export class Host {

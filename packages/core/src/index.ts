@@ -42,6 +42,7 @@ export type { CacheOptions, CacheStats } from './compile-cache.js'
 export type { ModuleDefinition, ModuleRegistry } from './modules.js'
 export { type CustomType, type ConverterRegistry, dateType } from './values/converters.js'
 export { DeclaredGlobals } from './declared-globals.js'
+export { LOG_LINE_BYTES } from './log-bytes.js'
 export {
   type BridgeModel,
   buildTypingsModel,

@@ -11,6 +11,7 @@ import {
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { CallResult, CallSource, WithCalls } from './call-source.js'
 import { readGuestString } from './converter.js'
+import { hostStackTrip, isHostStackOverflow } from './limits.js'
 import type { HostMaker } from './state-snapshot.js'
 
 /**
@@ -109,6 +110,10 @@ export class GuestCalls<S extends WithCalls> {
   guestError(e: unknown): QuickJSHandle {
     // a trap inside a nested VM call leaves the runtime inconsistent
     if (e instanceof WebAssembly.RuntimeError) this.state.broken = true
+    // the host's stack ran out under nested calls (getters calling host functions calling
+    // getters): a stack limit the script may not catch, as a guest stack overflow is
+    const ex = this.state.execution
+    if (ex && !ex.fatal && isHostStackOverflow(e)) hostStackTrip(ex)
     // host code's text (a handler, a host function, a getter) reaches the script sanitised
     const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
     if (this.state.execution?.fatal) return this.plainError(message)

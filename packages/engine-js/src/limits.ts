@@ -1,4 +1,4 @@
-import type { ResolvedLimits } from '@polyhost/core/engine'
+import type { Execution, LimitExceededError, ResolvedLimits } from '@polyhost/core/engine'
 
 /**
  * The most C stack a runtime may use. At ~512 KiB the WASM frames overflow the host's own
@@ -29,4 +29,17 @@ export function stackBytesFor(limits: ResolvedLimits): number {
   const depth = limits.stackDepth
   if (depth === false) return MAX_STACK_BYTES
   return Math.min(MAX_STACK_BYTES, Math.max(MIN_STACK_BYTES, STACK_RESERVE + depth * BYTES_PER_FRAME))
+}
+
+/**
+ * Records a stack trip for the host's own stack running out (V8's RangeError) under the
+ * script's calls, with the policy's figures: QuickJS's backtrace does not see host frames.
+ */
+export function hostStackTrip(ex: Execution): LimitExceededError {
+  return ex.trip('stack', (ex.limits.stackDepth === false ? 0 : ex.limits.stackDepth) + 1)
+}
+
+/** V8's stack overflow, thrown by host code (a conversion, a host function) nested too deeply. */
+export function isHostStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message === 'Maximum call stack size exceeded'
 }

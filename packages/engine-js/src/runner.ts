@@ -10,7 +10,7 @@ import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC, FLAG_STRICT } from './compiler.js'
 import { GuestThrow } from './guest-throw.js'
 import type { JsState } from './js-state.js'
-import { stackTripFigures } from './limits.js'
+import { hostStackTrip, stackTripFigures } from './limits.js'
 import { runtimeError, type ScriptOrigin } from './script-errors.js'
 
 /** Jobs run between checks of the clock and of the execution's fatal error. */
@@ -188,7 +188,7 @@ function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
   if (e instanceof PolyhostError || isFatal(e)) return e
   // anything else came out of QuickJS itself: the state cannot be trusted any more
   state.broken = true
-  if (e instanceof RangeError && ex) return ex.trip('stack', numberOr(ex.limits.stackDepth) + 1)
+  if (e instanceof RangeError && ex) return hostStackTrip(ex)
   return new EngineCrashedError(`QuickJS failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
 }
 

@@ -35,6 +35,8 @@ export class CompileMeter implements GuardSink {
 
   switchTo(): void {}
 
+  heavy(): void {}
+
   raise(L: LuaState, message: string): never {
     return this.f.internal.luaG_runerror(L, this.f.internal.to_luastring(message))
   }

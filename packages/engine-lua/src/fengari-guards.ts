@@ -32,6 +32,12 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     replace: '    lua_assert(str instanceof Uint8Array);\n    __polyhost.string(str.length);\n    return new TString(L, str);',
   },
   {
+    file: 'lstring.js',
+    why: 'time: `s == u` of two long equal-length strings compared them byte by byte in JS (20 MB: ~30 ms, hundreds of them between two hooks); natively now, charged as heavy work',
+    find: '    return a == b || luastring_eq(a.realstring, b.realstring);',
+    replace: '    return a == b || __polyhost.sameBytes(a.realstring, b.realstring);',
+  },
+  {
     file: 'lvm.js',
     why: 'memory: `a .. b` is checked before its buffer is allocated (`s = s .. s` reaches 1 GiB in under a second)',
     find: '            let buff = new Uint8Array(tl);',

@@ -38,11 +38,19 @@ export interface GuardSink {
   tooDeep(L: LuaState): never
   /** Control moves from `from` to `to` (coroutine resume/return): settle partial hook counts. */
   switchTo(to: LuaState | null, from: LuaState | null): void
+  /** A builtin just handled `bytes` of one string (created, compared, parsed): O(bytes) work between hooks. */
+  heavy(bytes: number): void
   /** Raises a Lua error in `L` (used for refused writes). */
   raise(L: LuaState, message: string): never
 }
 
 const IDLE_STEPS = 1 << 30
+/**
+ * Strings from this size up are reported as heavy work: a loop of a few instructions can
+ * run hundreds of O(length) builtins between two count hooks (a 20 MB `tonumber`,
+ * `s == u`, `s:reverse()`, `..` ran a 100 ms limit for 5–90 s).
+ */
+const HEAVY_BYTES = 4096
 
 /**
  * The object patched fengari code calls as `__polyhost` (see fengari-guards.ts). Hot paths
@@ -115,6 +123,14 @@ export class GuardRuntime {
 
   string(length: number): void {
     this.created(SIZES.string + length)
+    if (length >= HEAVY_BYTES) this.sink?.heavy(length)
+  }
+
+  /** Byte equality of two long strings (fengari compared them in a JS loop), charged as heavy work. */
+  sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+    if (a.length !== b.length) return false
+    if (a.length >= HEAVY_BYTES) this.sink?.heavy(a.length)
+    return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))
   }
 
   table(): void {
@@ -170,6 +186,7 @@ export class GuardRuntime {
   }
 
   numeralMode(s: Uint8Array): number {
+    if (s.length >= HEAVY_BYTES) this.sink?.heavy(s.length)
     return numeralMode(s)
   }
 

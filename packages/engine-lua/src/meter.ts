@@ -40,6 +40,10 @@ export class Meter implements GuardSink {
   private sliceYield = false
   /** The clock as last read by the hook's deadline check (one read serves both checks). */
   private now = 0
+  /** `used` at the last limit check: the count hook's period is shared by every thread. */
+  private checkedAt = 0
+  /** The thread running script code now (the script's, or a coroutine it resumed). */
+  private current: LuaState | undefined
 
   constructor(
     private readonly f: Fengari,
@@ -63,6 +67,7 @@ export class Meter implements GuardSink {
     this.sliceMs = sliceMs
     // the first slice counts from the execution's start (its set-up is microseconds): no clock read
     this.sliceEnd = this.execution.startedAt + sliceMs
+    this.current = L
     this.f.lua.lua_sethook(L, this.hookFn, this.f.lua.LUA_MASKCOUNT, this.nextPeriod())
   }
 
@@ -103,6 +108,7 @@ export class Meter implements GuardSink {
   end(): void {
     this.detach()
     this.sliceThread = undefined
+    this.current = undefined
   }
 
   /** Bytes currently accounted to the execution (reachable at the last walk plus allocated since). */
@@ -162,8 +168,20 @@ export class Meter implements GuardSink {
 
   switchTo(to: LuaState | null, from: LuaState | null): void {
     if (from?.hookmask) this.settle(from)
-    if (to?.hookmask) {
-      to.hookcount = to.basehookcount = this.execution.fatal ? 1 : this.nextPeriod()
+    if (to) this.current = to
+    // the rest of the shared period, not a fresh one: two coroutines switching every few
+    // instructions would otherwise restart the count forever and never reach a check
+    if (to?.hookmask) to.hookcount = to.basehookcount = this.execution.fatal ? 1 : this.periodLeft()
+  }
+
+  heavy(bytes: number): void {
+    // a step per KiB, and a check at the running thread's next instruction (in the hook,
+    // where raising is safe): at most one O(length) builtin runs past a limit
+    this.used += bytes >>> 10
+    const L = this.current
+    if (L?.hookmask) {
+      this.settle(L)
+      L.hookcount = L.basehookcount = 1
     }
   }
 
@@ -197,7 +215,12 @@ export class Meter implements GuardSink {
     return Math.max(1, Math.min(HOOK_PERIOD, this.maxInstructions - this.used))
   }
 
+  private periodLeft(): number {
+    return Math.max(1, Math.min(HOOK_PERIOD - (this.used - this.checkedAt), this.maxInstructions - this.used))
+  }
+
   private check(L: LuaState): void {
+    this.checkedAt = this.used
     this.now = performance.now()
     const fatal = this.execution.overBudget(this.used, this.now)
     if (fatal) {

@@ -50,7 +50,14 @@ export type ResolvedLimits = { readonly [K in LimitKey]: number | false }
  * (`limits.timeoutMs: expected a positive integer or false`).
  */
 export function parseLimits(input: unknown, field = 'limits'): Limits {
-  const r = limitsSchema.safeParse(input ?? {})
+  let r: ReturnType<typeof limitsSchema.safeParse>
+  try {
+    r = limitsSchema.safeParse(input ?? {})
+  } catch (e) {
+    // a getter that throws, a revoked Proxy: the caller's object, not a crash of the host
+    throw new PolicyError(field, `could not be read (${e instanceof Error ? e.message : String(e)})`)
+  }
+  // the parsed copy: a getter is read once, so what is checked is what applies
   if (r.success) return r.data
   const issue = r.error.issues[0]
   if (!issue || issue.path.length === 0) {
@@ -61,7 +68,7 @@ export function parseLimits(input: unknown, field = 'limits'): Limits {
     throw new PolicyError(field, message)
   }
   const key = String(issue.path[0])
-  const value = (input as Record<string, unknown>)[key]
+  const value = readField(input, key)
   if (key === 'timeoutMs' && typeof value === 'number' && Number.isInteger(value) && value > MAX_TIMER_MS) {
     throw new PolicyError(`${field}.${key}`, `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${value}`)
   }
@@ -105,4 +112,13 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
   if (Array.isArray(v)) return 'an array'
   return typeof v === 'object' ? 'an object' : typeof v
+}
+
+/** A field of the caller's object for an error message; undefined when reading it throws. */
+function readField(input: unknown, key: string): unknown {
+  try {
+    return (input as Record<string, unknown>)[key]
+  } catch {
+    return undefined
+  }
 }

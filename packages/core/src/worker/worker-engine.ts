@@ -11,6 +11,7 @@ import type {
   SourceText,
 } from '../contracts.js'
 import { InvalidArgumentError, isFatal } from '../errors.js'
+import { logLineBytes } from '../log-bytes.js'
 import type { ModuleRegistryView } from '../modules.js'
 import type { ResolvedPoolOptions } from '../pool-types.js'
 import { type ConverterRegistry, dateType } from '../values/converters.js'
@@ -125,7 +126,7 @@ class WorkerEngine implements ScriptEngine {
     let bytes = done.outputBytes
     for (const entry of late) {
       x.logs.push(entry)
-      bytes += Buffer.byteLength(entry.message)
+      bytes += logLineBytes(entry.message)
     }
     x.outputBytes = bytes
     return x.result(done.value, done.values ?? [done.value])

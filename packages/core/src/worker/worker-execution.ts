@@ -1,12 +1,11 @@
 import type { LogEntry } from '../contracts.js'
 import { BridgeError, CancelledError, isFatal } from '../errors.js'
 import { Execution, type ExecutionInit } from '../execution.js'
+import { logLineBytes } from '../log-bytes.js'
 import { hostErrorText } from '../sanitize.js'
 import type { HostLink } from './host-link.js'
 import { ABORT_CANCELLED, ABORT_NONE, ABORT_SEEN, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
 import { decodeError, encodeError } from './wire-errors.js'
-
-const encoder = new TextEncoder()
 
 /**
  * The Execution an engine sees inside a worker. Everything an engine uses behaves as in
@@ -154,7 +153,7 @@ export class WorkerExecution extends Execution {
   private absorb(logs: readonly LogEntry[]): void {
     for (const entry of logs) {
       this.logs.push(entry)
-      this.outputBytes += encoder.encode(entry.message).byteLength
+      this.outputBytes += logLineBytes(entry.message)
     }
   }
 }

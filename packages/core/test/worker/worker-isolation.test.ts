@@ -11,6 +11,7 @@ import {
   type HostOptions,
   InvalidArgumentError,
   LimitExceededError,
+  LOG_LINE_BYTES,
   ScriptSyntaxError,
 } from '../../src/index.js'
 import { blockingEngine } from '../fixtures/blocking-engine.mjs'
@@ -42,7 +43,13 @@ describe('isolation: worker', () => {
     expect(r.value).toEqual([expect.any(Number), 42, 'u7', true])
     expect((r.value as number[])[0]).not.toBe(threadId)
     expect(r.logs.map((l) => l.message)).toEqual(['hi'])
-    expect(r.stats).toMatchObject({ engine: 'blk', outputBytes: 2, instructions: 1, bridgeCalls: 0, compileCacheHit: false })
+    expect(r.stats).toMatchObject({
+      engine: 'blk',
+      outputBytes: 2 + LOG_LINE_BYTES,
+      instructions: 1,
+      bridgeCalls: 0,
+      compileCacheHit: false,
+    })
   })
 
   it('refuses plugins that do not name their module, and unknown isolation modes', async () => {
@@ -141,12 +148,11 @@ describe('isolation: worker', () => {
   it('counts handler logs and script output against one outputBytes limit', async () => {
     const h = await start()
     h.bridges.register(defineBridge({ name: 'l', methods: { say: { args: [], handler: (ctx) => ctx.log('x'.repeat(6)) } } }))
-    const ok = await run(h, "api.log('abcd'); api.call('l.say'); api.log('z'); return 1", { limits: { outputBytes: 11 } })
+    const outputBytes = 11 + 3 * LOG_LINE_BYTES
+    const ok = await run(h, "api.log('abcd'); api.call('l.say'); api.log('z'); return 1", { limits: { outputBytes } })
     expect(ok.logs.map((l) => l.message)).toEqual(['abcd', 'xxxxxx', 'z'])
-    expect(ok.stats.outputBytes).toBe(11)
-    await expect(
-      run(h, "api.log('abcd'); api.call('l.say'); api.log('zz'); return 1", { limits: { outputBytes: 11 } }),
-    ).rejects.toMatchObject({
+    expect(ok.stats.outputBytes).toBe(outputBytes)
+    await expect(run(h, "api.log('abcd'); api.call('l.say'); api.log('zz'); return 1", { limits: { outputBytes } })).rejects.toMatchObject({
       limit: 'output',
     })
   })

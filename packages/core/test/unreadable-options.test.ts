@@ -1,0 +1,69 @@
+// A careless caller's options that cannot be read (a getter that throws, a revoked Proxy)
+// end in the typed error of the call, never in a bare TypeError from deep inside the host.
+import { describe, expect, it } from 'vitest'
+import { InvalidArgumentError, PolicyError } from '../src/errors.js'
+import { createHost } from '../src/host.js'
+import { fakeEngine, hostsOfTest } from './fixtures/fake-engine-host.js'
+
+function revoked(): Record<string, unknown> {
+  const p = Proxy.revocable({}, {})
+  p.revoke()
+  return p.proxy
+}
+
+const throwing = (key: string) =>
+  Object.defineProperty({}, key, {
+    enumerable: true,
+    get() {
+      throw new Error('unreadable')
+    },
+  })
+
+describe('options that cannot be read', () => {
+  const { make } = hostsOfTest()
+
+  it('createHost with an unreadable options object: InvalidArgumentError', async () => {
+    await expect(createHost(revoked() as never)).rejects.toBeInstanceOf(InvalidArgumentError)
+  })
+
+  it.each([
+    ['pool', () => ({ pool: revoked() })],
+    ['a pool field', () => ({ pool: throwing('max') })],
+    ['policy', () => ({ policy: revoked() })],
+  ])('createHost with unreadable %s: InvalidArgumentError', async (_what, options) => {
+    const engine = fakeEngine('alpha')
+    await expect(createHost({ engines: [engine.plugin], ...options() } as never)).rejects.toBeInstanceOf(InvalidArgumentError)
+  })
+
+  it('createHost with unreadable limits: PolicyError naming the field', async () => {
+    const engine = fakeEngine('alpha')
+    const e = await createHost({ engines: [engine.plugin], limits: throwing('timeoutMs') as never }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(PolicyError)
+    expect((e as PolicyError).field).toBe('limits')
+  })
+
+  it.each([
+    ['globals', () => ({ globals: revoked() })],
+    ['context', () => ({ context: revoked() })],
+    ['the request', () => revoked()],
+  ])('execute with unreadable %s: InvalidArgumentError, and the host still works', async (what, extra) => {
+    const { host } = await make({ ok: () => ({ value: 1 }) as never })
+    const request = what === 'the request' ? extra() : { language: 'alpha', source: 'ok', ...extra() }
+    await expect(host.execute(request as never)).rejects.toBeInstanceOf(InvalidArgumentError)
+  })
+
+  it('execute with unreadable limits: InvalidArgumentError; a getter is read once, so what is checked applies', async () => {
+    const { host } = await make({ ok: () => ({ value: 1 }) as never })
+    const e = await host.execute({ language: 'alpha', source: 'ok', limits: throwing('timeoutMs') as never }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    let reads = 0
+    const shifty = {
+      get timeoutMs() {
+        return ++reads === 1 ? 100 : 10_000_000
+      },
+    }
+    const r = await host.execute({ language: 'alpha', source: 'ok', limits: shifty }).catch((x: unknown) => x)
+    expect(r).not.toBeInstanceOf(Error)
+    expect(reads).toBe(1)
+  })
+})
