@@ -73,6 +73,14 @@ describe('documented deviations from redis-server 7.0', () => {
     }
   })
 
+  it('a call past 16,384 levels ends the script instead of raising a catchable stack overflow', async () => {
+    const src = 'local function f() return 1 + f() end return {pcall(f)}'
+    const e = await redis.eval(src).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect((e as LimitExceededError).limit).toBe('stack')
+    if (real) expect(await onReal(src)).toEqual([null, 'user_script:1: stack overflow'])
+  })
+
   it('gcinfo() answers 0', async () => {
     expect(await redis.eval('return gcinfo()')).toBe(0)
     if (real) expect(await onReal('return gcinfo()')).toBeGreaterThan(0)

@@ -12,6 +12,8 @@ import { SCRIPT_CASES } from './corpus/scripting.js'
 import { WATCH_CASES } from './corpus/watch.js'
 import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
 import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
+import { LIBRARY_EDGE_CASES } from './corpus/library-edges.js'
+import { ENVIRONMENT_CASES } from './corpus/environment.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -23,6 +25,8 @@ const CASES: CorpusCase[] = [
   ...LIBRARY_CASES,
   ...CMSGPACK_CASES,
   ...STRUCT_CASES,
+  ...LIBRARY_EDGE_CASES,
+  ...ENVIRONMENT_CASES,
   ...FUNCTION_CASES,
   ...CONNECTION_CASES,
   ...RANDOM_CASES,

@@ -39,8 +39,8 @@ export async function onPolyhost(redis: RedisScripting, argv: readonly CorpusArg
 /** Bytes → text when UTF-8, else hex; errors → `{ error }`; arrays recursively. */
 export function normalise(v: unknown): Normal {
   if (v === null || v === undefined) return null
-  // ioredis parses integers beyond 2^53 inexactly: compare them at 15 digits
-  if (typeof v === 'number') return Number.isSafeInteger(v) || !Number.isInteger(v) ? v : `~${v.toPrecision(15)}`
+  // integers beyond 2^53 too: both sides must give what ioredis's parser gives
+  if (typeof v === 'number') return v
   if (typeof v === 'string') return v
   if (v instanceof Uint8Array) {
     const t = textOrBytes(Buffer.from(v))

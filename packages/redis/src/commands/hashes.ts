@@ -1,6 +1,6 @@
-import { keyBytes, keyOf, parseBigInt } from '../store/args.js'
+import { keyBytes, keyOf, LLONG_MAX, LLONG_MIN, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
-import { ERR, fail, OK, type Reply } from '../store/replies.js'
+import { ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
 
 /**
@@ -81,9 +81,9 @@ export const HASH_COMMANDS = commands([
       const cur = ks.read(key, 'hash')?.get(field)
       const n = cur === undefined ? 0n : parseBigInt(cur, ERR.hashNotInteger)
       const next = n + by
-      if (next > 9223372036854775807n || next < -9223372036854775808n) fail(ERR.overflow)
+      if (next > LLONG_MAX || next < LLONG_MIN) fail(ERR.overflow)
       ks.write(key, 'hash').set(field, Buffer.from(next.toString()))
-      return Number(next)
+      return exactNumber(next)
     },
   ],
 ])

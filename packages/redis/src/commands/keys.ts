@@ -1,6 +1,6 @@
-import { keyBytes, keyOf, option, parseInteger } from '../store/args.js'
+import { keyBytes, keyOf, LLONG_MAX, LLONG_MIN, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
-import { ERR, fail, OK, StatusReply, type Reply } from '../store/replies.js'
+import { ERR, errorText, exactNumber, fail, OK, StatusReply, type Reply } from '../store/replies.js'
 import { globMatcher } from '../store/glob.js'
 import { arg, commands } from './command.js'
 
@@ -9,12 +9,12 @@ export const KEY_COMMANDS = commands([
   ['del', -2, 'w', del],
   ['unlink', -2, 'w', del],
   ['exists', -2, 'r', (ks, a) => a.filter((k) => ks.get(keyOf(k)) !== undefined).length],
-  ['expire', -3, 'w', (ks, a) => expire(ks, a, (n) => ks.now + n * 1000, 'expire')],
-  ['pexpire', -3, 'w', (ks, a) => expire(ks, a, (n) => ks.now + n, 'pexpire')],
-  ['expireat', -3, 'w', (ks, a) => expire(ks, a, (n) => n * 1000, 'expireat')],
-  ['pexpireat', -3, 'w', (ks, a) => expire(ks, a, (n) => n, 'pexpireat')],
-  ['ttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 1000)],
-  ['pttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 1)],
+  ['expire', -3, 'w', (ks, a) => expire(ks, a, { seconds: true, relative: true, name: 'expire' })],
+  ['pexpire', -3, 'w', (ks, a) => expire(ks, a, { seconds: false, relative: true, name: 'pexpire' })],
+  ['expireat', -3, 'w', (ks, a) => expire(ks, a, { seconds: true, relative: false, name: 'expireat' })],
+  ['pexpireat', -3, 'w', (ks, a) => expire(ks, a, { seconds: false, relative: false, name: 'pexpireat' })],
+  ['ttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 's')],
+  ['pttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 'ms')],
   [
     'persist',
     2,
@@ -97,24 +97,35 @@ function del(ks: Keyspace, a: Buffer[]): Reply {
   return n
 }
 
-function expire(ks: Keyspace, a: Buffer[], at: (n: number) => number, name: string): Reply {
+/**
+ * Redis's `expireGenericCommand`: the options first, then the time, refused only when the
+ * conversion to ms or the addition of now overflows 64 bits (a time in the past deletes).
+ */
+function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: boolean; name: string }): Reply {
   const key = keyOf(arg(a, 0))
-  const n = parseInteger(arg(a, 1))
   let nx = false
   let xx = false
   let gt = false
   let lt = false
-  for (const o of a.slice(2).map(option)) {
+  for (const raw of a.slice(2)) {
+    const o = option(raw)
     if (o === 'NX') nx = true
     else if (o === 'XX') xx = true
     else if (o === 'GT') gt = true
     else if (o === 'LT') lt = true
-    else fail(`ERR Unsupported option ${o}`)
+    else fail(errorText('ERR Unsupported option ', { arg: trimNewlines(raw) }))
   }
   if (nx && (xx || gt || lt)) fail('ERR NX and XX, GT or LT options at the same time are not compatible')
   if (gt && lt) fail('ERR GT and LT options at the same time are not compatible')
-  const when = at(n)
-  if (!Number.isSafeInteger(when)) fail(`ERR invalid expire time in '${name}' command`)
+  let when = parseBigInt(arg(a, 1))
+  const invalid = `ERR invalid expire time in '${unit.name}' command`
+  if (unit.seconds) {
+    if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) fail(invalid)
+    when *= 1000n
+  }
+  const base = unit.relative ? ks.nowMs : 0n
+  if (when > LLONG_MAX - base) fail(invalid)
+  when += base
   if (!ks.get(key)) return 0
   const cur = ks.expiresAt(key)
   if (nx && cur !== undefined) return 0
@@ -129,11 +140,20 @@ function expire(ks: Keyspace, a: Buffer[], at: (n: number) => number, name: stri
   return 1
 }
 
-function ttl(ks: Keyspace, keyArg: Buffer, unit: number): number {
+/** An option as `addReplyErrorFormat` prints it at the end of a message: cut at a NUL, trailing CR/LF trimmed. */
+function trimNewlines(raw: Buffer): Buffer {
+  const nul = raw.indexOf(0)
+  let end = nul < 0 ? raw.length : nul
+  while (end > 0 && (raw[end - 1] === 0x0d || raw[end - 1] === 0x0a)) end--
+  return raw.subarray(0, end)
+}
+
+function ttl(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
   const key = keyOf(keyArg)
   if (!ks.get(key)) return -2
   const at = ks.expiresAt(key)
   if (at === undefined) return -1
-  const left = Math.max(0, at - ks.now)
-  return unit === 1 ? left : Math.floor((left + 500) / 1000)
+  let left = BigInt(at) - ks.nowMs
+  if (left < 0n) left = 0n
+  return exactNumber(unit === 'ms' ? left : (left + 500n) / 1000n)
 }

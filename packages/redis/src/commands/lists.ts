@@ -30,9 +30,9 @@ export const LIST_COMMANDS = commands([
     3,
     'r',
     (ks, a) => {
-      const i = parseInteger(arg(a, 1))
       const l = ks.read(keyOf(arg(a, 0)), 'list')
       if (!l) return null
+      const i = parseInteger(arg(a, 1))
       return l.at(i < 0 ? l.length + i : i) ?? null
     },
   ],
@@ -41,9 +41,9 @@ export const LIST_COMMANDS = commands([
     4,
     'w',
     (ks, a) => {
-      const i = parseInteger(arg(a, 1))
       const l = ks.read(keyOf(arg(a, 0)), 'list')
       if (!l) fail(ERR.noSuchKey)
+      const i = parseInteger(arg(a, 1))
       const at = i < 0 ? l.length + i : i
       if (at < 0 || at >= l.length) fail(ERR.indexOutOfRange)
       l.set(at, Buffer.from(arg(a, 2)))
@@ -137,6 +137,8 @@ export function clampRange(start: number, stop: number, len: number): [number, n
 
 // --- internal ---
 
+const LONG_MIN = -(2 ** 63)
+
 function push(ks: Keyspace, a: Buffer[], left: boolean, onlyExisting: boolean): Reply {
   const key = keyOf(arg(a, 0))
   if (onlyExisting && !ks.read(key, 'list')) return 0
@@ -198,10 +200,11 @@ function lpos(ks: Keyspace, a: Buffer[]): Reply {
           "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
         )
     } else if (o === 'COUNT') {
-      count = parseInteger(next)
+      // Redis's getPositiveLongFromObjectOrReply: one message for text and negatives
+      count = parseInteger(next, "ERR COUNT can't be negative")
       if (count < 0) fail("ERR COUNT can't be negative")
     } else if (o === 'MAXLEN') {
-      maxlen = parseInteger(next)
+      maxlen = parseInteger(next, "ERR MAXLEN can't be negative")
       if (maxlen < 0) fail("ERR MAXLEN can't be negative")
     } else fail(ERR.syntax)
     i++
@@ -210,8 +213,11 @@ function lpos(ks: Keyspace, a: Buffer[]): Reply {
   if (!l) return count === undefined ? null : []
   const want = arg(a, 1)
   const found: number[] = []
-  const limit = count === undefined ? 1 : count === 0 ? Number.POSITIVE_INFINITY : count
-  let skip = Math.abs(rank) - 1
+  // Redis negates a negative rank in a long: LONG_MIN stays negative, so every match from
+  // the tail counts as past the rank and COUNT's end test overflows and never stops it
+  const minRank = rank === LONG_MIN
+  const limit = count === undefined ? 1 : count === 0 || minRank ? Number.POSITIVE_INFINITY : count
+  let skip = minRank ? 0 : Math.abs(rank) - 1
   const n = l.length
   for (let step = 0; step < n && (maxlen === 0 || step < maxlen) && found.length < limit; step++) {
     const i = rank > 0 ? step : n - 1 - step

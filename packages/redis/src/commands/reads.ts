@@ -1,8 +1,9 @@
 import { keyBytes, keyOf, option, parseInteger } from '../store/args.js'
+import { cString, isCSpace, strtoull } from '../store/c-numbers.js'
 import { globMatcher } from '../store/glob.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, fail, type Reply } from '../store/replies.js'
-import { compareIds, idText, type StreamId } from '../store/stream.js'
+import { compareIds, idText, MIN_ID, parseFullId, type StreamId } from '../store/stream-id.js'
 import { arg, commands } from './command.js'
 
 /**
@@ -37,11 +38,13 @@ function xread(ks: Keyspace, a: Buffer[]): Reply {
   const n = rest.length / 2
   const from: StreamId[] = []
   for (let k = 0; k < n; k++) {
-    const idArg = (rest[n + k] as Buffer).toString('latin1')
-    const key = keyOf(rest[k] as Buffer)
-    if (idArg === '$') from.push(ks.read(key, 'stream')?.lastId ?? { ms: 0, seq: 0 })
-    else if (idArg === '>') fail('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.')
-    else from.push(parseReadId(idArg))
+    const idArg = rest[n + k] as Buffer
+    // each key is type-checked before its ID is read
+    const s = ks.read(keyOf(rest[k] as Buffer), 'stream')
+    const text = idArg.toString('latin1')
+    if (text === '$') from.push(s?.lastId ?? MIN_ID)
+    else if (text === '>') fail('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.')
+    else from.push(parseFullId(idArg, 0n, true))
   }
   const out: Reply[] = []
   for (let k = 0; k < n; k++) {
@@ -59,20 +62,13 @@ function xread(ks: Keyspace, a: Buffer[]): Reply {
   return out.length ? out : null
 }
 
-function parseReadId(s: string): StreamId {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(s)
-  if (!m) fail('ERR Invalid stream ID specified as stream command argument')
-  return { ms: Number(m[1]), seq: m[2] === undefined ? 0 : Number(m[2]) }
-}
-
 /**
  * SCAN in key creation order (see KeyOrder): the cursor is a creation sequence number, so a
  * full iteration returns every key present throughout it, as Redis guarantees, however many
  * keys are deleted or added meanwhile. Batches and order differ from a server's.
  */
 function scan(ks: Keyspace, a: Buffer[]): Reply {
-  const cursor = parseInteger(arg(a, 0), 'ERR invalid cursor')
-  if (cursor < 0) fail('ERR invalid cursor')
+  const cursor = scanCursor(arg(a, 0))
   let count = 10
   let match: ((s: string) => boolean) | undefined
   let type: string | undefined
@@ -91,4 +87,15 @@ function scan(ks: Keyspace, a: Buffer[]): Reply {
   // an expired key is dropped here, as Redis's SCAN skips (and lazily deletes) it
   const picked = page.keys.filter((k) => ks.get(k) !== undefined && (!match || match(k)) && (!type || ks.get(k)?.type === type))
   return [Buffer.from(String(page.next)), picked.map(keyBytes)]
+}
+
+/**
+ * The cursor as Redis's `parseScanCursorOrReply` reads it: `strtoul` over the C string, no
+ * leading space, no overflow ("" is 0, "-1" is 2^64-1, "+5" and "05" are 5).
+ */
+function scanCursor(b: Buffer): number {
+  const text = cString(b.toString('latin1'))
+  const n = isCSpace(text[0]) ? undefined : text === '' ? 0n : strtoull(text)
+  if (n === undefined) fail('ERR invalid cursor')
+  return Number(n)
 }

@@ -56,10 +56,13 @@ export const SET_COMMANDS = commands([
     (ks, a) => {
       const src = keyOf(arg(a, 0))
       const dst = keyOf(arg(a, 1))
-      const s = ks.read(src, 'set')
+      // a missing source answers 0 before either key's type is checked
+      if (!ks.get(src)) return 0
+      const s = ks.read(src, 'set') as Set<string>
       ks.read(dst, 'set')
       const m = keyOf(arg(a, 2))
-      if (!s?.has(m)) return 0
+      if (src === dst) return s.has(m) ? 1 : 0
+      if (!s.has(m)) return 0
       s.delete(m)
       ks.dropIfEmpty(src)
       ks.write(dst, 'set').add(m)

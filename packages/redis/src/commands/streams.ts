@@ -1,13 +1,10 @@
-import { keyOf, option, parseInteger } from '../store/args.js'
+import { keyOf, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, fail, type Reply } from '../store/replies.js'
-import { compareIds, idText, type Stream, type StreamEntry, type StreamId } from '../store/stream.js'
+import type { Stream, StreamEntry } from '../store/stream.js'
+import { compareIds, idText, MAX_U64, nextId, parseFullId, prevId, type StreamId } from '../store/stream-id.js'
 import { arg, commands } from './command.js'
-
-const INVALID_ID = 'ERR Invalid stream ID specified as stream command argument'
-/** Entries per listpack node (Redis's `stream-node-max-entries` default): `~` trims whole nodes. */
-const NODE_ENTRIES = 100
-const MAX_SEQ = Number.MAX_SAFE_INTEGER
+import { parseAddOrTrim } from './stream-args.js'
 
 /** Stream commands: XADD (with trimming), XLEN, XRANGE, XREVRANGE, XDEL, XTRIM. */
 export const STREAM_COMMANDS = commands([
@@ -20,18 +17,12 @@ export const STREAM_COMMANDS = commands([
     -3,
     'w',
     (ks, a) => {
-      const ids = a.slice(1).map((x) => parseId(x, 0))
+      // the key is looked up first: a missing one answers 0 whatever the IDs
       const s = ks.read(keyOf(arg(a, 0)), 'stream')
       if (!s) return 0
+      const ids = a.slice(1).map((x) => parseFullId(x, 0n, true))
       let n = 0
-      for (const id of ids) {
-        const i = s.lowerBound(id)
-        const e = s.entries[i]
-        if (e && compareIds(e.id, id) === 0) {
-          s.entries.splice(i, 1)
-          n++
-        }
-      }
+      for (const id of ids) if (s.delete(id)) n++
       return n
     },
   ],
@@ -40,158 +31,94 @@ export const STREAM_COMMANDS = commands([
     -4,
     'w',
     (ks, a) => {
-      const trim = parseTrim(a, 1)
-      if (!trim || trim.next !== a.length) fail(ERR.syntax)
+      const { trim } = parseAddOrTrim(a.slice(1), false)
       const s = ks.read(keyOf(arg(a, 0)), 'stream')
-      return s ? applyTrim(s, trim) : 0
+      return s && trim ? s.trim(trim) : 0
     },
   ],
 ])
 
 // --- internal ---
 
-interface Trim {
-  readonly maxlen?: number
-  readonly minid?: StreamId
-  readonly approx: boolean
-  readonly limit: number
-  readonly next: number
-}
-
+/** XADD in `xaddCommand`'s order: options and ID, field count, 0-0, key, exhausted stream, ID order. */
 function xadd(ks: Keyspace, a: Buffer[]): Reply {
+  const parsed = parseAddOrTrim(a.slice(1), true)
+  const fields = a.slice(parsed.idAt + 2)
+  if (fields.length < 2 || fields.length % 2 !== 0) fail("ERR wrong number of arguments for 'xadd' command")
+  const given = parsed.id
+  if (given && given.ms === 0n && given.seq === 0n) fail('ERR The ID specified in XADD must be greater than 0-0')
   const key = keyOf(arg(a, 0))
-  let i = 1
-  let noMk = false
-  let trim: Trim | undefined
-  for (;;) {
-    const o = option(a[i])
-    if (o === 'NOMKSTREAM') {
-      noMk = true
-      i++
-    } else if (o === 'MAXLEN' || o === 'MINID') {
-      trim = parseTrim(a, i)
-      i = trim.next
-    } else break
-  }
-  const idArg = a[i]
-  const fields = a.slice(i + 1)
-  if (!idArg || fields.length === 0 || fields.length % 2 !== 0) fail("ERR wrong number of arguments for 'xadd' command")
-  const spec = idArg.toString('latin1')
-  const explicit = spec === '*' ? undefined : parseAddId(spec)
-  let s = ks.read(key, 'stream')
-  if (!s && noMk) return null
-  const last = s?.lastId ?? { ms: 0, seq: 0 }
-  let id: StreamId
-  if (!explicit) {
-    const ms = Math.max(ks.now, last.ms)
-    id = { ms, seq: ms === last.ms ? last.seq + 1 : 0 }
-  } else if (explicit.seq === undefined) {
-    if (explicit.ms < last.ms) fail('ERR The ID specified in XADD is equal or smaller than the target stream top item')
-    id = { ms: explicit.ms, seq: explicit.ms === last.ms ? last.seq + 1 : 0 }
-  } else {
-    id = { ms: explicit.ms, seq: explicit.seq }
-    if (id.ms === 0 && id.seq === 0) fail('ERR The ID specified in XADD must be greater than 0-0')
-    if (compareIds(id, last) <= 0) fail('ERR The ID specified in XADD is equal or smaller than the target stream top item')
-  }
-  s ??= ks.write(key, 'stream')
+  const existing = ks.read(key, 'stream')
+  if (!existing && parsed.noMkStream) return null
+  const last = existing?.lastId ?? { ms: 0n, seq: 0n }
+  if (last.ms === MAX_U64 && last.seq === MAX_U64) fail('ERR The stream has exhausted the last possible ID, unable to add more items')
+  const id = newId(ks, last, given)
+  if (compareIds(id, last) <= 0) fail('ERR The ID specified in XADD is equal or smaller than the target stream top item')
+  const s = existing ?? ks.write(key, 'stream')
   s.append(
     id,
     fields.map((f) => Buffer.from(f)),
   )
-  if (trim) applyTrim(s, trim)
+  if (parsed.trim) s.trim(parsed.trim)
   return Buffer.from(idText(id))
 }
 
-function parseTrim(a: Buffer[], at: number): Trim {
-  const kind = option(a[at])
-  let i = at + 1
-  let approx = false
-  const mod = a[i]?.toString('latin1')
-  if (mod === '~' || mod === '=') {
-    approx = mod === '~'
-    i++
+/** The ID XADD gives the entry: `*` from the clock, `ms-*` after the last seq, or as given. */
+function newId(ks: Keyspace, last: StreamId, given: { ms: bigint; seq: bigint | undefined } | undefined): StreamId {
+  if (!given) {
+    const ms = ks.nowMs
+    return ms > last.ms ? { ms, seq: 0n } : (nextId(last) as StreamId)
   }
-  const threshold = a[i]
-  if (!threshold) fail(ERR.syntax)
-  i++
-  let limit = approx ? NODE_ENTRIES * 100 : 0
-  if (option(a[i]) === 'LIMIT') {
-    const n = a[i + 1]
-    if (!n) fail(ERR.syntax)
-    limit = parseInteger(n)
-    if (limit < 0) fail('ERR The LIMIT argument must be >= 0.')
-    if (!approx) fail('ERR syntax error, LIMIT cannot be used without the special ~ option')
-    i += 2
-  }
-  if (kind === 'MAXLEN') {
-    const maxlen = parseInteger(threshold)
-    if (maxlen < 0) fail('ERR The MAXLEN argument must be >= 0.')
-    return { maxlen, approx, limit, next: i }
-  }
-  if (kind !== 'MINID') fail(ERR.syntax)
-  return { minid: parseId(threshold, 0), approx, limit, next: i }
+  if (given.seq !== undefined) return { ms: given.ms, seq: given.seq }
+  if (given.ms !== last.ms) return { ms: given.ms, seq: 0n }
+  // Redis 7.0 reports a seq that cannot grow with this text
+  if (last.seq === MAX_U64) fail('ERR Elements are too large to be stored')
+  return { ms: given.ms, seq: last.seq + 1n }
 }
 
 /**
- * Trims as Redis does: exactly with `=`; with `~` only whole nodes of NODE_ENTRIES from the
- * head, and at most `limit` entries (Redis's nodes also close at 4 KiB, which is not modelled).
+ * XRANGE / XREVRANGE as `xrangeGenericCommand`: the start bound (incremented when
+ * exclusive), the end bound (decremented), COUNT options (the last wins; negative is 0),
+ * then the key; COUNT 0 answers nil for an existing stream.
  */
-function applyTrim(s: Stream, t: Trim): number {
-  const over = (e: StreamEntry | undefined, left: number) =>
-    e !== undefined && (t.maxlen !== undefined ? left > t.maxlen : compareIds(e.id, t.minid as StreamId) < 0)
-  let n = 0
-  if (!t.approx) {
-    while (over(s.entries[n], s.size - n)) n++
-  } else {
-    while (n + NODE_ENTRIES <= s.size && (t.limit === 0 || n + NODE_ENTRIES <= t.limit)) {
-      const lastOfNode = s.entries[n + NODE_ENTRIES - 1]
-      if (!over(lastOfNode, s.size - n - NODE_ENTRIES + 1)) break
-      n += NODE_ENTRIES
-    }
-  }
-  s.entries.splice(0, n)
-  return n
-}
-
 function range(ks: Keyspace, a: Buffer[], rev: boolean): Reply {
   const [startArg, endArg] = rev ? [arg(a, 2), arg(a, 1)] : [arg(a, 1), arg(a, 2)]
-  const start = bound(startArg, true)
-  const end = bound(endArg, false)
-  let count = -1
-  if (a.length > 3) {
-    if (a.length !== 5 || option(a[3]) !== 'COUNT') fail(ERR.syntax)
-    count = parseInteger(arg(a, 4))
+  const start = bound(startArg, 0n, nextId, 'ERR invalid start ID for the interval')
+  const end = bound(endArg, MAX_U64, prevId, 'ERR invalid end ID for the interval')
+  let count = -1n
+  for (let i = 3; i < a.length; i++) {
+    if (option(a[i]) !== 'COUNT' || i + 1 >= a.length) fail(ERR.syntax)
+    count = parseBigInt(arg(a, ++i))
+    if (count < 0n) count = 0n
   }
   const s = ks.read(keyOf(arg(a, 0)), 'stream')
-  if (!s || count === 0 || !start || !end) return []
-  const out: Reply[] = []
-  const picked = s.entries.filter((e) => compareIds(e.id, start) >= 0 && compareIds(e.id, end) <= 0)
+  if (!s) return []
+  if (count === 0n) return null
+  return entriesBetween(s, start, end, rev, count)
+}
+
+/** A range bound: `-`, `+`, `ms` (missing seq), or `(id` exclusive, stepped by `step`. */
+function bound(b: Buffer, missingSeq: bigint, step: (id: StreamId) => StreamId | undefined, invalid: string): StreamId {
+  const exclusive = b.length > 1 && b[0] === 0x28
+  if (!exclusive) return parseFullId(b, missingSeq, false)
+  const id = step(parseFullId(b.subarray(1), missingSeq, true))
+  if (!id) fail(invalid)
+  return id
+}
+
+function entriesBetween(s: Stream, start: StreamId, end: StreamId, rev: boolean, count: bigint): Reply {
+  if (compareIds(start, end) > 0) return []
+  const from = s.lowerBound(start)
+  let to = s.lowerBound(end)
+  const last = s.entries[to]
+  if (last && compareIds(last.id, end) === 0) to++
+  const picked = s.entries.slice(from, to)
   if (rev) picked.reverse()
-  for (const e of count < 0 ? picked : picked.slice(0, count)) out.push([Buffer.from(idText(e.id)), [...e.fields]])
+  const out: Reply[] = []
+  for (const e of count < 0n ? picked : picked.slice(0, Number(count))) out.push(entryReply(e))
   return out
 }
 
-/** A range bound: `-`, `+`, `(id` exclusive, `ms` (seq 0 or max). Undefined: empty range. */
-function bound(b: Buffer, isStart: boolean): StreamId | undefined {
-  const s = b.toString('latin1')
-  if (s === '-') return { ms: 0, seq: 0 }
-  if (s === '+') return { ms: Number.MAX_SAFE_INTEGER, seq: MAX_SEQ }
-  const exclusive = s.startsWith('(')
-  const id = parseId(Buffer.from(exclusive ? s.slice(1) : s, 'latin1'), isStart ? 0 : MAX_SEQ)
-  if (!exclusive) return id
-  if (isStart) return id.seq === MAX_SEQ ? { ms: id.ms + 1, seq: 0 } : { ms: id.ms, seq: id.seq + 1 }
-  if (id.seq === 0) return id.ms === 0 ? undefined : { ms: id.ms - 1, seq: MAX_SEQ }
-  return { ms: id.ms, seq: id.seq - 1 }
-}
-
-function parseId(b: Buffer, missingSeq: number): StreamId {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(b.toString('latin1'))
-  if (!m) fail(INVALID_ID)
-  return { ms: Number(m[1]), seq: m[2] === undefined ? missingSeq : Number(m[2]) }
-}
-
-function parseAddId(s: string): { ms: number; seq: number | undefined } {
-  const m = /^(\d+)(?:-(\d+|\*))?$/.exec(s)
-  if (!m) fail(INVALID_ID)
-  return { ms: Number(m[1]), seq: m[2] === undefined ? 0 : m[2] === '*' ? undefined : Number(m[2]) }
+function entryReply(e: StreamEntry): Reply {
+  return [Buffer.from(idText(e.id)), [...e.fields]]
 }

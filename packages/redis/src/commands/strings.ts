@@ -1,6 +1,6 @@
-import { keyOf, option, parseBigInt, parseInteger } from '../store/args.js'
+import { keyOf, LLONG_MAX, LLONG_MIN, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
-import { CommandError, ERR, fail, OK, type Reply } from '../store/replies.js'
+import { CommandError, ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
 
 /** String commands: GET, SET and its options, counters, MGET/MSET, APPEND, STRLEN. */
@@ -12,7 +12,8 @@ export const STRING_COMMANDS = commands([
     3,
     'w',
     (ks, a) => {
-      if (getString(ks, keyOf(arg(a, 0))) !== undefined) return 0
+      // Redis checks only that the key exists, whatever its type
+      if (ks.get(keyOf(arg(a, 0))) !== undefined) return 0
       put(ks, a)
       return 1
     },
@@ -69,7 +70,7 @@ export const STRING_COMMANDS = commands([
     (ks, a) => {
       const n = parseBigInt(arg(a, 1))
       // Redis refuses to negate LLONG_MIN
-      if (n === -9223372036854775808n) fail('ERR decrement would overflow')
+      if (n === LLONG_MIN) fail('ERR decrement would overflow')
       return incrBy(ks, arg(a, 0), -n)
     },
   ],
@@ -98,14 +99,21 @@ function put(ks: Keyspace, a: Buffer[]): void {
   ks.set(keyOf(arg(a, 0)), { type: 'string', value: Buffer.from(arg(a, 1)) })
 }
 
+const EXPIRY_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT'])
+
+/**
+ * SET as Redis's `parseExtendedStringArgumentsOrReply` reads its options: an option may
+ * repeat (the last value wins) but not meet a conflicting one; the expiry value is parsed
+ * and range-checked only once every option was read.
+ */
 function set(ks: Keyspace, a: Buffer[]): Reply {
   const key = keyOf(arg(a, 0))
   let nx = false
   let xx = false
   let get = false
   let keepTtl = false
-  let expireAt: number | undefined
   let unit = ''
+  let expiry: Buffer | undefined
   for (let i = 2; i < a.length; i++) {
     const o = option(a[i])
     const next = a[i + 1]
@@ -113,14 +121,13 @@ function set(ks: Keyspace, a: Buffer[]): Reply {
     else if (o === 'XX' && !nx) xx = true
     else if (o === 'GET') get = true
     else if (o === 'KEEPTTL' && !unit) keepTtl = true
-    else if ((o === 'EX' || o === 'PX' || o === 'EXAT' || o === 'PXAT') && !unit && !keepTtl && next !== undefined) {
+    else if (EXPIRY_OPTIONS.has(o) && (unit === '' || unit === o) && !keepTtl && next !== undefined) {
       unit = o
-      const n = parseInteger(next)
-      if (n <= 0) fail("ERR invalid expire time in 'set' command")
-      expireAt = o === 'EX' ? ks.now + n * 1000 : o === 'PX' ? ks.now + n : o === 'EXAT' ? n * 1000 : n
+      expiry = next
       i++
     } else throw new CommandError(ERR.syntax)
   }
+  const expireAt = expiry === undefined ? undefined : setExpiryTime(ks, unit, expiry)
   const old = get ? (getString(ks, key) ?? null) : undefined
   const exists = ks.get(key) !== undefined
   if ((nx && exists) || (xx && !exists)) return get ? (old ?? null) : null
@@ -129,12 +136,24 @@ function set(ks: Keyspace, a: Buffer[]): Reply {
   return get ? (old ?? null) : OK
 }
 
-function incrBy(ks: Keyspace, keyArg: Buffer, by: bigint): number {
+/** Redis's `getExpireMillisecondsOrReply`: positive, and no 64-bit overflow once in ms from now. */
+function setExpiryTime(ks: Keyspace, unit: string, text: Buffer): bigint {
+  const invalid = "ERR invalid expire time in 'set' command"
+  let ms = parseBigInt(text)
+  if (ms <= 0n || (unit.startsWith('EX') && ms > LLONG_MAX / 1000n)) fail(invalid)
+  if (unit.startsWith('EX')) ms *= 1000n
+  if (unit === 'EX' || unit === 'PX') ms += ks.nowMs
+  // in C the sum wraps to a negative number, which the same check refuses
+  if (ms > LLONG_MAX) fail(invalid)
+  return ms
+}
+
+function incrBy(ks: Keyspace, keyArg: Buffer, by: bigint): Reply {
   const key = keyOf(keyArg)
   const cur = getString(ks, key)
   const n = cur === undefined ? 0n : parseBigInt(cur)
   const next = n + by
-  if (next > 9223372036854775807n || next < -9223372036854775808n) fail(ERR.overflow)
+  if (next > LLONG_MAX || next < LLONG_MIN) fail(ERR.overflow)
   ks.set(key, { type: 'string', value: Buffer.from(next.toString()) }, true)
-  return Number(next)
+  return exactNumber(next)
 }

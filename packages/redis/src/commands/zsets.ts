@@ -1,13 +1,12 @@
-// Over 250 lines: one command table, Redis's sorted-set commands, with the add and pop helpers they share.
-import { keyBytes, keyOf, option, parseDouble, parseInteger } from '../store/args.js'
+import { keyOf, option, parseDouble, parseInteger } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { doubleReply, ERR, fail, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
-import { flatten, inLex, inScore, lexRange, type RangeOptions, rangeOptions, scoreRange, zrange } from './zset-ranges.js'
+import { blockingPop, popMany } from './zset-pops.js'
+import { lexRange, lexWalk } from './zset-lex.js'
+import { inScore, type RangeOptions, rangeOptions, scoreRange, zrange } from './zset-ranges.js'
 
 const BASE: RangeOptions = { by: 'rank', rev: false, withScores: false, offset: 0, count: -1 }
-const ONLY_SCORES = { by: false, rev: false, scores: true }
-const NOTHING = { by: false, rev: false, scores: false }
 
 /** Sorted-set commands, including the lex ranges and non-blocking BZPOPMIN/BZPOPMAX. */
 export const ZSET_COMMANDS = commands([
@@ -20,7 +19,7 @@ export const ZSET_COMMANDS = commands([
       const by = parseDouble(arg(a, 1))
       const z = ks.write(keyOf(arg(a, 0)), 'zset')
       const m = keyOf(arg(a, 2))
-      const next = (z.score(m) ?? 0) + by
+      const next = incremented(z.score(m), by)
       if (Number.isNaN(next)) fail(ERR.nan)
       z.add(m, next)
       return doubleReply(next)
@@ -79,7 +78,7 @@ export const ZSET_COMMANDS = commands([
     (ks, a) => {
       const r = lexRange(arg(a, 1), arg(a, 2))
       const z = ks.read(keyOf(arg(a, 0)), 'zset')
-      return z ? z.entries().filter((e) => inLex(e.member, r)).length : 0
+      return z ? lexWalk(z.entries(), r, false).length : 0
     },
   ],
   ['zrank', 3, 'r', (ks, a) => ks.read(keyOf(arg(a, 0)), 'zset')?.rank(keyOf(arg(a, 1))) ?? null],
@@ -93,31 +92,21 @@ export const ZSET_COMMANDS = commands([
       return z && r !== undefined ? z.size - 1 - r : null
     },
   ],
-  [
-    'zrange',
-    -4,
-    'r',
-    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, BASE, { by: true, rev: true, scores: true })),
-  ],
-  ['zrevrange', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, rev: true }, ONLY_SCORES))],
-  [
-    'zrangebyscore',
-    -4,
-    'r',
-    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'score' }, ONLY_SCORES)),
-  ],
+  ['zrange', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, BASE, true))],
+  ['zrevrange', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, rev: true }, false))],
+  ['zrangebyscore', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'score' }, false))],
   [
     'zrevrangebyscore',
     -4,
     'r',
-    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'score', rev: true }, ONLY_SCORES)),
+    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'score', rev: true }, false)),
   ],
-  ['zrangebylex', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'lex' }, NOTHING))],
+  ['zrangebylex', -4, 'r', (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'lex' }, false))],
   [
     'zrevrangebylex',
     -4,
     'r',
-    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'lex', rev: true }, NOTHING)),
+    (ks, a) => zrange(ks, arg(a, 0), arg(a, 1), arg(a, 2), rangeOptions(a, 3, { ...BASE, by: 'lex', rev: true }, false)),
   ],
   [
     'zremrangebyscore',
@@ -134,7 +123,9 @@ export const ZSET_COMMANDS = commands([
     'w',
     (ks, a) => {
       const r = lexRange(arg(a, 1), arg(a, 2))
-      return removeWhere(ks, arg(a, 0), (e) => inLex(e.member, r))
+      const z = ks.read(keyOf(arg(a, 0)), 'zset')
+      const doomed = new Set(z ? lexWalk(z.entries(), r, false) : [])
+      return removeWhere(ks, arg(a, 0), (e) => doomed.has(e))
     },
   ],
   [
@@ -204,7 +195,7 @@ function zadd(ks: Keyspace, a: Buffer[]): Reply {
     }
     let next = score
     if (incr) {
-      next = (cur ?? 0) + score
+      next = incremented(cur, score)
       if (Number.isNaN(next)) fail(ERR.nan)
     }
     if (cur !== undefined && ((gt && next <= cur) || (lt && next >= cur))) {
@@ -220,6 +211,11 @@ function zadd(ks: Keyspace, a: Buffer[]): Reply {
   return ch ? added + changed : added
 }
 
+/** A score after an increment; a new member takes the increment itself (so -0 replies "-0"). */
+function incremented(cur: number | undefined, by: number): number {
+  return cur === undefined ? by : cur + by
+}
+
 function removeWhere(ks: Keyspace, keyArg: Buffer, test: (e: { member: string; score: number }) => boolean): number {
   const key = keyOf(keyArg)
   const z = ks.read(key, 'zset')
@@ -228,39 +224,4 @@ function removeWhere(ks: Keyspace, keyArg: Buffer, test: (e: { member: string; s
   for (const e of doomed) z.remove(e.member)
   ks.dropIfEmpty(key)
   return doomed.length
-}
-
-function popMany(ks: Keyspace, a: Buffer[], max: boolean): Reply {
-  if (a.length > 2) fail(ERR.syntax)
-  let count = 1
-  if (a.length === 2) {
-    count = parseInteger(arg(a, 1))
-    if (count < 0) fail(ERR.notPositive)
-  }
-  const key = keyOf(arg(a, 0))
-  const z = ks.read(key, 'zset')
-  if (!z) return []
-  const all = z.entries()
-  const picked = max ? all.slice(Math.max(0, all.length - count)).reverse() : all.slice(0, count)
-  const out = flatten(picked, true)
-  for (const e of picked) z.remove(e.member)
-  ks.dropIfEmpty(key)
-  return out
-}
-
-/** As Redis runs a blocking pop inside a script: never blocks, nil when every key is empty. */
-function blockingPop(ks: Keyspace, a: Buffer[], max: boolean): Reply {
-  const timeout = a[a.length - 1] as Buffer
-  parseDouble(timeout, 'ERR timeout is not a float or out of range')
-  for (const k of a.slice(0, -1)) {
-    const key = keyOf(k)
-    const z = ks.read(key, 'zset')
-    if (!z || z.size === 0) continue
-    const e = max ? z.entries()[z.size - 1] : z.entries()[0]
-    if (!e) continue
-    z.remove(e.member)
-    ks.dropIfEmpty(key)
-    return [keyBytes(key), keyBytes(e.member), doubleReply(e.score)]
-  }
-  return null
 }

@@ -1,5 +1,5 @@
 import type { KeyWatch } from '../store/key-watch.js'
-import { ErrorReply, OK, type Reply, StatusReply } from '../store/replies.js'
+import { ErrorReply, OK, type Reply, StatusReply, unknownCommandError } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
 
 /** An argument as `command()` takes it: text, or bytes for binary values. */
@@ -87,7 +87,7 @@ export class RedisConnection {
     const arity = this.server.arity(name) ?? CONNECTION_ARITY[name]
     if (arity === undefined) {
       this.dirty = true
-      return unknownCommand(argv)
+      return unknownCommandError(argv)
     }
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.dirty = true
@@ -202,15 +202,6 @@ export function toBytes(a: RedisArg): Buffer {
   if (typeof a === 'string') return Buffer.from(a, 'utf8')
   if (typeof a === 'number') return Buffer.from(String(a), 'latin1')
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
-}
-
-/** Redis's reply to a command it does not know. */
-export function unknownCommand(argv: readonly Buffer[]): ErrorReply {
-  const shown = argv
-    .slice(1)
-    .map((a) => `'${a.toString('latin1')}' `)
-    .join('')
-  return new ErrorReply(`ERR unknown command '${argv[0]?.toString('latin1') ?? ''}', with args beginning with: ${shown}`)
 }
 
 // --- internal ---

@@ -32,7 +32,8 @@ do
     local max, items = 0, 0
     for k in pairs(t) do
       if type(k) == 'number' and k >= 1 and floor(k) == k then
-        if k > max then max = k end
+        -- max is a C int: a key from 2^31 on stores INT_MIN (x86), which makes an object
+        if k > max then max = k >= 2147483648 and -2147483648 or k end
         items = items + 1
       else
         return -1
@@ -55,7 +56,8 @@ do
     elseif t == 'nil' or v == null then
       out[#out + 1] = 'null'
     elseif t == 'table' then
-      if depth > 1000 then error('Cannot serialise, excessive nesting (' .. depth .. ')', 0) end
+      -- lua-cjson counts the outermost table as depth 1 and allows 1000
+      if depth >= 1000 then error('Cannot serialise, excessive nesting (' .. (depth + 1) .. ')', 0) end
       local len = arrayLength(v)
       if len > 0 then
         out[#out + 1] = '['
@@ -86,10 +88,24 @@ do
     end
   end
 
-  -- tokens as lua-cjson names them in its error messages
+  -- a number token as lua-cjson reads it: strtod's longest prefix
+  local function number(s, j)
+    local n, e = strtod(s, j)
+    if not n then return 'T_ERROR', 'invalid number', j end
+    return 'T_NUMBER', n, j, e
+  end
+  -- what json_is_invalid_number lets strtod read although JSON has no such number
+  local function lenient(s, j)
+    local c = ssub(s, j, j)
+    if c == '+' then return true end
+    local w = string.lower(ssub(s, j, j + 2))
+    return w == 'inf' or w == 'nan'
+  end
+
+  -- tokens as lua-cjson names them in its error messages; the C string ends at a NUL
   local function token(s, i)
     local j = sfind(s, '[^ \\t\\n\\r]', i)
-    if not j then return 'T_END', nil, #s + 1 end
+    if not j or sbyte(s, j) == 0 then return 'T_END', nil, j or #s + 1 end
     local c = ssub(s, j, j)
     if c == '{' then return 'T_OBJ_BEGIN', nil, j, j + 1 end
     if c == '}' then return 'T_OBJ_END', nil, j, j + 1 end
@@ -100,8 +116,8 @@ do
     if c == '"' then
       local parts, k = {}, j + 1
       while true do
-        local q = sfind(s, '["\\\\]', k)
-        if not q then return 'T_ERROR', 'unexpected end of string', #s + 1 end
+        local q = sfind(s, '["\\\\\\0]', k)
+        if not q or sbyte(s, q) == 0 then return 'T_ERROR', 'unexpected end of string', q or #s + 1 end
         parts[#parts + 1] = ssub(s, k, q - 1)
         if ssub(s, q, q) == '"' then return 'T_STRING', tconcat(parts), j, q + 1 end
         local e = ssub(s, q + 1, q + 1)
@@ -131,21 +147,11 @@ do
         end
       end
     end
-    if sfind(c, '[-0-9]') then
-      local _, e = sfind(s, '^[-+0-9a-fA-FxX.]*', j)
-      local text = ssub(s, j, e)
-      local n = tonumber(text)
-      if not n then
-        local _, e2 = sfind(s, '^-?%d+%.?%d*[eE]?[-+]?%d*', j)
-        n = e2 and tonumber(ssub(s, j, e2))
-        e = e2
-      end
-      if not n then return 'T_ERROR', 'invalid number', j end
-      return 'T_NUMBER', n, j, e + 1
-    end
+    if sfind(c, '[-0-9]') then return number(s, j) end
     if ssub(s, j, j + 3) == 'true' then return 'T_BOOLEAN', true, j, j + 4 end
     if ssub(s, j, j + 4) == 'false' then return 'T_BOOLEAN', false, j, j + 5 end
     if ssub(s, j, j + 3) == 'null' then return 'T_NULL', null, j, j + 4 end
+    if lenient(s, j) then return number(s, j) end
     return 'T_ERROR', 'invalid token', j
   end
 
@@ -214,6 +220,7 @@ do
     local s = ...
     if type(s) == 'number' then s = tostring(s) end
     if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
+    if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then error('JSON parser does not support UTF-16 or UTF-32', 2) end
     local ok, v = rawpcall(decode, s)
     if not ok then error(v, 2) end
     return v

@@ -9,7 +9,8 @@
  */
 export const LUA_CMSGPACK = `
 do
-  local type, pairs, ipairs, select, error, rawget, floor, huge = type, pairs, ipairs, select, error, rawget, math.floor, math.huge
+  local type, pairs, ipairs, select, error, rawget, tostring = type, pairs, ipairs, select, error, rawget, tostring
+  local floor, huge = math.floor, math.huge
   local schar, sbyte, ssub, tconcat = string.char, string.byte, string.sub, table.concat
   local unpackList = table.unpack or unpack
   local TWO32 = 4294967296
@@ -33,18 +34,29 @@ do
     return s, e, x / 2 ^ e - 1
   end
 
+  -- x as a float32 when (float)x == x, subnormal floats included
   local function float32(x)
     if x ~= x then return nil end
     if x == huge then return schar(0xca, 0x7f, 0x80, 0, 0) end
     if x == -huge then return schar(0xca, 0xff, 0x80, 0, 0) end
     local s, e, f = split(x)
-    local m = f * 2 ^ 23
-    if e < -126 or e > 127 or m ~= floor(m) then return nil end
-    return schar(0xca) .. bytesBE(s * 2 ^ 31 + (e + 127) * 2 ^ 23 + m, 4)
+    if e > 127 or e < -149 then return nil end
+    local bits
+    if e < -126 then
+      local m = (s == 1 and -x or x) / 2 ^ -149
+      if m ~= floor(m) then return nil end
+      bits = m
+    else
+      local m = f * 2 ^ 23
+      if m ~= floor(m) then return nil end
+      bits = (e + 127) * 2 ^ 23 + m
+    end
+    return schar(0xca) .. bytesBE(s * 2 ^ 31 + bits, 4)
   end
 
   local function float64(x)
-    if x ~= x then return schar(0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0) end
+    -- the NaN's sign bit as the engine keeps it (0/0 is -nan on x86, as in Redis)
+    if x ~= x then return schar(0xcb, tostring(x) == '-nan' and 0xff or 0x7f, 0xf8, 0, 0, 0, 0, 0, 0) end
     local s, e, f = split(x)
     local hi, lo
     if e < -1022 then
@@ -246,8 +258,15 @@ do
     if not ok then error((...), 2) end
     return ...
   end
-  cmsgpack.unpack = function(s)
-    if type(s) ~= 'string' then error("bad argument #1 to 'unpack' (string expected, got " .. type(s) .. ')', 2) end
+  -- luaL_checklstring: a number unpacks its text
+  cmsgpack.unpack = function(...)
+    local s = ...
+    local t = type(s)
+    if t == 'number' then s = tostring(s)
+    elseif t ~= 'string' then
+      local got = select('#', ...) == 0 and 'no value' or t
+      error("bad argument #1 to 'unpack' (string expected, got " .. got .. ')', 2)
+    end
     return settle(rawpcall(decodeAll, s))
   end
   BASE.cmsgpack = cmsgpack

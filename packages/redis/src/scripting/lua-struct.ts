@@ -94,8 +94,8 @@ do
     if not digits then return default, i end
     return tonumber(digits), e + 1
   end
-  -- options: returns opt, size, next index; control options update h
-  local function option(fname, fmt, i, h)
+  -- optsize: an option's size and the index after it (0 for control and unknown options)
+  local function option(fmt, i)
     local opt = ssub(fmt, i, i)
     i = i + 1
     local size = 0
@@ -107,7 +107,12 @@ do
     elseif opt == 'i' or opt == 'I' then
       size, i = getnum(fmt, i, 4)
       if size > 32 then error(sformat('integral size %d is larger than limit of %d', size, 32), 0) end
-    elseif opt == '>' then h.big = true
+    end
+    return opt, size, i
+  end
+  -- controloptions: endianness and alignment; anything else is an invalid option
+  local function control(fname, opt, fmt, i, h)
+    if opt == '>' then h.big = true
     elseif opt == '<' then h.big = false
     elseif opt == '!' then
       local a
@@ -116,15 +121,25 @@ do
       while p > 1 and p % 2 == 0 do p = p / 2 end
       if p ~= 1 then error(sformat('alignment %d is not a power of 2', a), 0) end
       h.align = a
-    elseif opt ~= ' ' and opt ~= 's' then
+    elseif opt ~= ' ' then
       error(sformat("bad argument #1 to '%s' (invalid format option '%s')", fname, opt), 0)
     end
-    return opt, size, i
+    return i
   end
+  -- a & m for m < 64 (m + 1 a power of 2 or not: the C code masks with size - 1 either way)
+  local function band(a, m)
+    local r, p = 0, 1
+    while a > 0 and m > 0 do
+      if a % 2 == 1 and m % 2 == 1 then r = r + p end
+      a, m, p = floor(a / 2), floor(m / 2), p * 2
+    end
+    return r
+  end
+  -- gettoalign: (size - (len & (size - 1))) & (size - 1), sizes that are not powers of 2 too
   local function toalign(len, h, opt, size)
     if size == 0 or opt == 'c' then return 0 end
     if size > h.align then size = h.align end
-    return (size - len % size) % size
+    return band(size - band(len, size - 1), size - 1)
   end
   local function isInt(opt)
     return sfind('bBhHlLTiI', opt, 1, true) ~= nil
@@ -133,65 +148,82 @@ do
   local function pack(fmt, ...)
     local h = { big = false, align = 1 }
     local out, total, arg, i = {}, 0, 2, 1
+    local args = { ... }
+    -- luaL_checknumber / luaL_checklstring of argument arg; past the last argument the C code
+    -- finds the nil it pushed to separate the arguments from its buffer
+    local function value(want)
+      local v = args[arg - 1]
+      local t = type(v)
+      if t ~= 'number' and (t ~= 'string' or (want == 'number' and tonumber(v) == nil)) then
+        error(sformat("bad argument #%d to 'pack' (%s expected, got %s)", arg, want, t), 0)
+      end
+      arg = arg + 1
+      if want == 'number' then return tonumber(v) end
+      return t == 'number' and tostring(v) or v
+    end
     while i <= #fmt do
       local opt, size
-      opt, size, i = option('pack', fmt, i, h)
+      opt, size, i = option(fmt, i)
       local pad = toalign(total, h, opt, size)
       total = total + pad
       if pad > 0 then out[#out + 1] = string.rep('\\0', pad) end
-      if isInt(opt) or opt == 'f' or opt == 'd' then
-        local v = (select(arg - 1, ...))
-        local n = tonumber(v)
-        if type(v) ~= 'number' and (type(v) ~= 'string' or n == nil) then
-          error(sformat("bad argument #%d to 'pack' (number expected, got %s)", arg, type(v)), 0)
-        end
-        arg = arg + 1
-        if opt == 'f' then out[#out + 1] = emit(intBytes(floatBits(n), 4), h.big)
-        elseif opt == 'd' then
-          local hi, lo = doubleBits(n)
-          local b, hb = intBytes(lo, 4), intBytes(hi, 4)
-          for k = 1, 4 do b[4 + k] = hb[k] end
-          out[#out + 1] = emit(b, h.big)
-        else out[#out + 1] = emit(intBytes(n, size), h.big) end
+      if isInt(opt) then out[#out + 1] = emit(intBytes(value('number'), size), h.big)
+      elseif opt == 'f' then out[#out + 1] = emit(intBytes(floatBits(value('number')), 4), h.big)
+      elseif opt == 'd' then
+        local hi, lo = doubleBits(value('number'))
+        local b, hb = intBytes(lo, 4), intBytes(hi, 4)
+        for k = 1, 4 do b[4 + k] = hb[k] end
+        out[#out + 1] = emit(b, h.big)
       elseif opt == 'x' then
         out[#out + 1] = '\\0'
       elseif opt == 'c' or opt == 's' then
-        local v = (select(arg - 1, ...))
-        if type(v) == 'number' then v = tostring(v) end
-        if type(v) ~= 'string' then
-          error(sformat("bad argument #%d to 'pack' (string expected, got %s)", arg, type(v)), 0)
-        end
-        arg = arg + 1
+        local v = value('string')
         if size == 0 then size = #v end
+        -- the C code names the argument after the one it read
         if #v < size then error(sformat("bad argument #%d to 'pack' (string too short)", arg), 0) end
         out[#out + 1] = ssub(v, 1, size)
         if opt == 's' then out[#out + 1] = '\\0' size = size + 1 end
+      else
+        i = control('pack', opt, fmt, i, h)
       end
       total = total + size
     end
     return tconcat(out)
   end
 
-  local function unpack(fmt, data, init)
+  -- a little-endian integer of size bytes as Redis's getinteger reads it: the lowest 8 bytes
+  -- accumulate in a uint64 as hi * 2^32 + lo; a signed value is sign-extended from bit
+  -- size * 8 - 1, a shift count x86-64 takes modulo 64 (i9 extends from bit 7); the int64
+  -- becomes a double with one rounding, as C's conversion does
+  local function getinteger(b, size, signed)
+    local lo, hi = 0, 0
+    for k = 4, 1, -1 do lo = lo * 256 + (b[k] or 0) end
+    for k = 8, 5, -1 do hi = hi * 256 + (b[k] or 0) end
+    if signed then
+      local s = (size * 8 - 1) % 64
+      if s >= 32 then
+        local m = 2 ^ (s - 32)
+        if hi >= m then hi = hi % m - m end
+      elseif hi > 0 or lo >= 2 ^ s then
+        return lo % 2 ^ s - 2 ^ s
+      end
+    end
+    return hi * TWO32 + lo
+  end
+
+  local function unpack(fmt, data, pos)
     local ld = #data
-    local pos = (init or 1) - 1
-    if pos > ld or pos < 0 then error("bad argument #3 to 'unpack' (offset must be 1 or greater)", 0) end
     local h = { big = false, align = 1 }
     local res, n, i = {}, 0, 1
     while i <= #fmt do
       local opt, size
-      opt, size, i = option('unpack', fmt, i, h)
+      opt, size, i = option(fmt, i)
       pos = pos + toalign(pos, h, opt, size)
-      if size > ld - pos then error("bad argument #2 to 'unpack' (data string too short)", 0) end
+      -- a negative pos stands for the C code's huge size_t
+      if pos < 0 or size > ld or pos > ld - size then error("bad argument #2 to 'unpack' (data string too short)", 0) end
       if isInt(opt) then
-        local b = readBytes(data, pos + 1, size, h.big)
-        -- the C code accumulates in 64 bits: only the lowest 8 bytes count
-        local width = size > 8 and 8 or size
-        local v = 0.0
-        for k = width, 1, -1 do v = v * 256 + b[k] end
-        if sfind('bhli', opt, 1, true) and width > 0 and b[width] >= 128 then v = v - 2 ^ (width * 8) end
         n = n + 1
-        res[n] = v
+        res[n] = getinteger(readBytes(data, pos + 1, size, h.big), size, sfind('bhli', opt, 1, true) ~= nil)
       elseif opt == 'f' then
         local b = readBytes(data, pos + 1, 4, h.big)
         n = n + 1
@@ -206,7 +238,7 @@ do
           size = res[n]
           res[n] = nil
           n = n - 1
-          if size > ld - pos then error("bad argument #2 to 'unpack' (data string too short)", 0) end
+          if size > ld or pos > ld - size then error("bad argument #2 to 'unpack' (data string too short)", 0) end
         end
         n = n + 1
         res[n] = ssub(data, pos + 1, pos + size)
@@ -216,6 +248,8 @@ do
         size = e - pos
         n = n + 1
         res[n] = ssub(data, pos + 1, e - 1)
+      elseif opt ~= 'x' then
+        i = control('unpack', opt, fmt, i, h)
       end
       pos = pos + size
     end
@@ -224,15 +258,17 @@ do
     return unpackList(res, 1, n)
   end
 
+  -- letters without a size are ignored here (pack and unpack refuse them)
   local function size(fmt)
     local h = { big = false, align = 1 }
     local pos, i = 0, 1
     while i <= #fmt do
       local opt, sz
-      opt, sz, i = option('size', fmt, i, h)
+      opt, sz, i = option(fmt, i)
       pos = pos + toalign(pos, h, opt, sz)
       if opt == 's' then error("bad argument #1 to 'size' (option 's' has no fixed size)", 0) end
       if opt == 'c' and sz == 0 then error("bad argument #1 to 'size' (option 'c0' has no fixed size)", 0) end
+      if not sfind(opt, '^%w') then i = control('size', opt, fmt, i, h) end
       pos = pos + sz
     end
     return pos
@@ -242,19 +278,43 @@ do
     if not ok then error((...), 2) end
     return ...
   end
+  -- luaL_checklstring: strings and numbers (as their text)
+  local function checkstring(fname, i, n, v)
+    local t = type(v)
+    if t == 'string' then return v end
+    if t == 'number' then return tostring(v) end
+    local got = i > n and 'no value' or t
+    error("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. got .. ')', 3)
+  end
+  -- luaL_optinteger: nil for the default, else a number or numeric string truncated toward 0
+  local function offset(v)
+    if v == nil then return 1 end
+    local x = tonumber(v)
+    if x == nil or (type(v) ~= 'number' and type(v) ~= 'string') then
+      error("bad argument #3 to 'unpack' (number expected, got " .. type(v) .. ')', 3)
+    end
+    -- (long long) of NaN and of out-of-range values is LLONG_MIN on x86-64
+    if x ~= x or x >= 2 ^ 63 or x < -2 ^ 63 then return -2 ^ 63 end
+    return x < 0 and -floor(-x) or floor(x)
+  end
   local struct = {}
-  struct.pack = function(fmt, ...)
-    if type(fmt) ~= 'string' then error("bad argument #1 to 'pack' (string expected, got " .. type(fmt) .. ')', 2) end
-    return settle(rawpcall(pack, fmt, ...))
+  struct.pack = function(...)
+    local n = select('#', ...)
+    local fmt = checkstring('pack', 1, n, (...))
+    return settle(rawpcall(pack, fmt, select(2, ...)))
   end
-  struct.unpack = function(fmt, data, init)
-    if type(fmt) ~= 'string' then error("bad argument #1 to 'unpack' (string expected, got " .. type(fmt) .. ')', 2) end
-    if type(data) ~= 'string' then error("bad argument #2 to 'unpack' (string expected, got " .. type(data) .. ')', 2) end
-    return settle(rawpcall(unpack, fmt, data, init))
+  struct.unpack = function(...)
+    local n = select('#', ...)
+    local fmt, data, init = ...
+    fmt = checkstring('unpack', 1, n, fmt)
+    data = checkstring('unpack', 2, n, data)
+    init = offset(init)
+    -- Redis's check: the offset as a size_t must be > 0, so only 0 fails here
+    if init == 0 then error("bad argument #3 to 'unpack' (offset must be 1 or greater)", 2) end
+    return settle(rawpcall(unpack, fmt, data, init - 1))
   end
-  struct.size = function(fmt)
-    if type(fmt) ~= 'string' then error("bad argument #1 to 'size' (string expected, got " .. type(fmt) .. ')', 2) end
-    return settle(rawpcall(size, fmt))
+  struct.size = function(...)
+    return settle(rawpcall(size, checkstring('size', 1, select('#', ...), (...))))
   end
   BASE.struct = struct
 end

@@ -26,9 +26,20 @@ export function argFromLua(v: LuaHostValue): Buffer {
 export function replyToLua(r: Reply): unknown {
   if (r === null) return false
   if (Buffer.isBuffer(r) || typeof r === 'number') return r
+  // Redis pushes a long long into Lua as a double, rounded to nearest
+  if (typeof r === 'bigint') return Number(r)
   if (r instanceof StatusReply) return { ok: r.status }
-  if (r instanceof ErrorReply) return { err: r.message }
+  if (r instanceof ErrorReply) return commandError(r.message)
   return (r as readonly Reply[]).map(replyToLua)
+}
+
+/**
+ * A command's error as a script sees it: `{err=...}` marked `ignore_error_stats_update`,
+ * as Redis marks the errors of commands it ran for a script (the command's own error
+ * statistics were counted already), visible through `redis.pcall`.
+ */
+export function commandError(message: string): { err: string; ignore_error_stats_update: true } {
+  return { err: message, ignore_error_stats_update: true }
 }
 
 /**
@@ -54,7 +65,9 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
     const end = b.indexOf(0x3b, st.pos)
     const text = b.toString('latin1', st.pos, end)
     st.pos = end + 1
-    return tag === 'n' ? truncate(text) : doubleReply(parseDouble(text))
+    if (tag === 'n') return truncate(text)
+    // Lua printed the double with %.17g already; NaN keeps its sign (0/0 is -nan on x86)
+    return /nan/i.test(text) ? Buffer.from(text.startsWith('-') ? '-nan' : 'nan', 'latin1') : doubleReply(parseDouble(text))
   }
   if (tag === 'a') {
     const end = b.indexOf(0x3b, st.pos)
@@ -69,9 +82,18 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
   const body = b.subarray(colon + 1, colon + 1 + len)
   st.pos = colon + 1 + len
   if (tag === 's') return Buffer.from(body)
-  // Redis replaces CR/LF in status and error texts with spaces (they end a RESP line)
-  const text = body.toString('utf8').replace(/[\r\n]/g, ' ')
+  // Redis reads status and error texts as C strings (they end at a NUL) and replaces CR/LF
+  // with spaces (they end a RESP line)
+  const text = cString(body)
+    .toString('utf8')
+    .replace(/[\r\n]/g, ' ')
   return tag === 'e' ? new ErrorReply(text) : new StatusReply(text)
+}
+
+/** Bytes up to the first NUL, as C reads a Lua string with `lua_tostring`. */
+export function cString(b: Buffer): Buffer {
+  const nul = b.indexOf(0)
+  return nul < 0 ? b : b.subarray(0, nul)
 }
 
 function parseDouble(text: string): number {

@@ -58,5 +58,6 @@ do
   math.type, math.tointeger, math.ult = nil, nil, nil
   string.pack, string.unpack, string.packsize = nil, nil, nil
   coroutine.isyieldable = nil
+  BASE._VERSION = 'Lua 5.1'
 end
 `

@@ -18,6 +18,7 @@ import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA51_NAMES } from './lua51-names.js'
+import { LUA_STRTOD } from './lua-strtod.js'
 import { LUA_STRUCT } from './lua-struct.js'
 
 const CORE = `
@@ -143,7 +144,8 @@ redis.sha1hex = function(...)
   if select('#', ...) ~= 1 then error({ err = 'ERR wrong number of arguments' }, 0) end
   local s = ...
   local t = type(s)
-  if t ~= 'string' and t ~= 'number' then s = '' end
+  -- a number hashes its Lua 5.1 text (%.14g): lua_tolstring
+  if t == 'number' then s = tostring(s) elseif t ~= 'string' then s = '' end
   return host().sha1hex(s)
 end
 redis.log = function(...)
@@ -156,16 +158,25 @@ redis.log = function(...)
   for i = 2, n do parts[#parts + 1] = tostring((select(i, ...))) end
   host().log(level, tconcat(parts, ' '))
 end
+-- C's (int)lua_tonumber(v): 0 for what is not a number or numeric string, truncated toward
+-- 0, INT_MIN for NaN and out-of-range values (x86's conversion)
+local function cint(v)
+  local t = type(v)
+  local x = (t == 'number' or t == 'string') and tonumber(v) or 0
+  if x ~= x or x >= 2147483648 or x <= -2147483649 then return -2147483648 end
+  return x - x % 1 + ((x < 0 and x % 1 ~= 0) and 1 or 0)
+end
 redis.setresp = function(...)
-  local v = ...
   if select('#', ...) ~= 1 then error({ err = 'ERR redis.setresp() requires one argument.' }, 0) end
+  local v = cint((...))
   if v ~= 2 and v ~= 3 then error({ err = 'ERR RESP version must be 2 or 3.' }, 0) end
   resp = v
 end
 redis.set_repl = function(...)
-  if select('#', ...) ~= 1 then error({ err = 'ERR redis.set_repl() requires one argument.' }, 0) end
-  local v = ...
-  if type(v) ~= 'number' or v < 0 or v > 3 then error({ err = "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE." }, 0) end
+  -- Redis 7.0's wording, although one argument is what it wants
+  if select('#', ...) ~= 1 then error({ err = 'ERR redis.set_repl() requires two arguments.' }, 0) end
+  local v = cint((...))
+  if v < 0 or v > 3 then error({ err = "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE." }, 0) end
 end
 redis.replicate_commands = function() return true end
 redis.breakpoint = function() return false end
@@ -334,13 +345,34 @@ end
 
 `
 
-/** Installed last: from here on, reading an undefined global raises Redis's error. */
+/**
+ * Installed last: from here on, reading an undefined global or writing a global raises
+ * Redis's error (its global table is read-only). The engine copies the base's metatable
+ * into each run's globals, so \`getmetatable(_G)\` is a (read-only) table as in Redis.
+ *
+ * A run's globals are a copy of the base's entries, so assigning a name that exists is a
+ * raw write no metamethod sees. \`__redis_env\` gives a script an empty \`_ENV\` in front of
+ * them: reads fall through to the run's globals, every assignment reaches \`__newindex\`.
+ */
 const GUARD = `
-setmetatable(BASE, {
+-- the base itself stays writable for the host (it installs the __redis bridge after this)
+local rawequal, rawset = rawequal, rawset
+local function readonly(t, k, v)
+  if rawequal(t, BASE) then return rawset(t, k, v) end
+  error('Attempt to modify a readonly table', 2)
+end
+BASE.__redis_env = function(env)
+  return setmetatable({}, { __index = env, __newindex = readonly })
+end
+local meta = {
   __index = function(_, name)
     error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
   end,
-})
+  __newindex = readonly,
+}
+-- getmetatable(_G) answers this (read-only) table; setmetatable(_G, ...) fails
+meta.__metatable = meta
+setmetatable(BASE, meta)
 `
 
-export const REDIS_PRELUDE = [CORE, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA_STRUCT, LUA51_NAMES, GUARD].join('\n')
+export const REDIS_PRELUDE = [CORE, LUA_STRTOD, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA_STRUCT, LUA51_NAMES, GUARD].join('\n')

@@ -51,11 +51,17 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
     engines: [createRedisLuaEngine()],
     policy: {
       preset: 'standard',
-      globals: { protect: true },
+      // the prelude makes globals read-only with Redis's error (see its GUARD)
+      globals: { protect: false },
       builtins: { readOnly: true },
       libraries: { deny: ['print', 'utf8', 'require', 'os.time', 'os.clock', 'os.date', 'os.difftime', 'io.write', 'debug.traceback'] },
     },
-    limits: { bridgeCalls: 10_000_000, ...options.limits, timeoutMs: Math.max(timeoutMs, REBUILD_TIMEOUT_MS) },
+    limits: {
+      bridgeCalls: 10_000_000,
+      stackDepth: LUA51_CALL_DEPTH,
+      ...options.limits,
+      timeoutMs: Math.max(timeoutMs, REBUILD_TIMEOUT_MS),
+    },
     // runs are serialised, so one state serves them all; it is replaced after a stopped
     // script, not every 10,000 runs (the pool's default), since building one runs the whole
     // prelude (~100-600 ms, ~10-60 µs per script when spread over 10,000 runs)
@@ -204,6 +210,16 @@ export class RedisScripting implements ConnectionServer {
  * limits check in the host (~8 µs), so the default 5000 ms avoids it.
  */
 const REBUILD_TIMEOUT_MS = 5_000
+
+/**
+ * Call depth of a script: Redis's Lua 5.1 raises "stack overflow" when its call-info array
+ * would grow past 16,384 entries (the doubling after that passes LUAI_MAXCALLS), so on a
+ * fresh server `f(16382)` of a one-frame-per-level recursion is the deepest that works; the
+ * engine's count reaches the same limit at the same call. Lua-to-Lua calls do not recurse
+ * on the engine's JS stack (host-function re-entry stays capped at 200 levels), so the
+ * depth is safe. Past it the run stops with LimitExceededError, which pcall cannot catch.
+ */
+const LUA51_CALL_DEPTH = 16_384
 
 /** Arity of the scripting commands, as Redis declares them. */
 const SCRIPTING_ARITY: Readonly<Record<string, number>> = {

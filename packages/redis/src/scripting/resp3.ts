@@ -1,4 +1,5 @@
 import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
+import { commandError } from './lua-values.js'
 
 /** Commands whose RESP3 reply is a map (field → value) where RESP2 has a flat array. */
 const MAPS = new Set(['hgetall', 'xread'])
@@ -19,9 +20,10 @@ const WITH_SCORES = new Set(['zrange', 'zrevrange', 'zrangebyscore', 'zrevrangeb
  */
 export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): unknown {
   if (r === null) return NULL
-  if (r instanceof ErrorReply) return { err: r.message }
+  if (r instanceof ErrorReply) return commandError(r.message)
   if (r instanceof StatusReply) return { ok: r.status }
   if (typeof r === 'number') return r
+  if (typeof r === 'bigint') return Number(r)
   if (Buffer.isBuffer(r)) return DOUBLES.has(name) ? double(r) : r
   const list = r as readonly Reply[]
   // XREAD's RESP2 reply is [[key, entries], ...]; HGETALL's is flat
@@ -40,9 +42,10 @@ const NULL = { resp3null: true }
 
 function plain(r: Reply): unknown {
   if (r === null) return NULL
-  if (r instanceof ErrorReply) return { err: r.message }
+  if (r instanceof ErrorReply) return commandError(r.message)
   if (r instanceof StatusReply) return { ok: r.status }
   if (typeof r === 'number' || Buffer.isBuffer(r)) return r
+  if (typeof r === 'bigint') return Number(r)
   return (r as readonly Reply[]).map(plain)
 }
 

@@ -1,6 +1,6 @@
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
-import { ErrorReply, OK, type Reply } from '../store/replies.js'
+import { ErrorReply, OK, type Reply, subcommandError } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
@@ -10,6 +10,18 @@ import { protectTailCalls } from './tail-calls.js'
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
 const NAME = /^[A-Za-z0-9_]+$/
+/** FUNCTION's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
+const FUNCTION_ARITY = new Map([
+  ['delete', 3],
+  ['dump', 2],
+  ['flush', -2],
+  ['help', 2],
+  ['kill', 2],
+  ['list', -2],
+  ['load', -3],
+  ['restore', -3],
+  ['stats', 2],
+])
 
 interface Library {
   readonly name: string
@@ -35,6 +47,8 @@ export class RunFunctions {
 
   /** `FUNCTION <sub> ...`. */
   async function(argv: Buffer[]): Promise<Reply> {
+    const invalid = subcommandError('function', argv, FUNCTION_ARITY)
+    if (invalid) return invalid
     const sub = argv[1]?.toString('latin1').toLowerCase()
     if (sub === 'load') return this.load(argv.slice(2))
     if (sub === 'delete' && argv.length === 3) {

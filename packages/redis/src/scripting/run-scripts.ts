@@ -1,12 +1,22 @@
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
-import { type CommandError, ErrorReply, OK, type Reply } from '../store/replies.js'
+import { type CommandError, ErrorReply, OK, type Reply, subcommandError } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
 import type { Script } from '@polyhost/core'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
+
+/** SCRIPT's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
+const SCRIPT_ARITY = new Map([
+  ['debug', 3],
+  ['exists', -3],
+  ['flush', -2],
+  ['help', 2],
+  ['kill', 2],
+  ['load', 3],
+])
 
 /**
  * EVAL, EVALSHA, their `_RO` forms and SCRIPT LOAD/EXISTS/FLUSH over one script cache (EVAL
@@ -52,6 +62,8 @@ export class RunScripts {
   /** `SCRIPT LOAD|EXISTS|FLUSH`. */
   async script(argv: Buffer[]): Promise<Reply> {
     if (argv.length < 2) return new ErrorReply("ERR wrong number of arguments for 'script' command")
+    const invalid = subcommandError('script', argv, SCRIPT_ARITY)
+    if (invalid) return invalid
     const sub = (argv[1] as Buffer).toString('latin1').toLowerCase()
     if (sub === 'load' && argv.length === 3) {
       const s = await this.load(argv[2] as Buffer)
@@ -67,9 +79,6 @@ export class RunScripts {
       this.cache.clear()
       this.compiled.clear()
       return OK
-    }
-    if (sub === 'load' || sub === 'exists' || sub === 'flush') {
-      return new ErrorReply(`ERR wrong number of arguments for 'script|${sub}' command`)
     }
     return new ErrorReply(`ERR unknown subcommand '${(argv[1] as Buffer).toString('latin1')}'. Try SCRIPT HELP.`)
   }

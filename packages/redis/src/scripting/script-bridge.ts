@@ -1,8 +1,7 @@
 import { defineBridge } from '@polyhost/core'
 import { z } from 'zod'
 import type { RedisStore } from '../store/memory-store.js'
-import { ErrorReply } from '../store/replies.js'
-import { argFromLua, replyToLua } from './lua-values.js'
+import { argFromLua, commandError, cString, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
 import { replyToLua3 } from './resp3.js'
 import { sha1hex } from './script-cache.js'
@@ -62,19 +61,20 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     const args = commandArgs(argv, n)
     if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
     const name = (args[0] as Buffer).toString('latin1').toLowerCase()
-    if (NOT_FROM_SCRIPT.has(name)) return { err: 'ERR This Redis command is not allowed from script' }
+    // refusals of Redis's scriptCall are marked like the command's own errors (commandError)
+    if (NOT_FROM_SCRIPT.has(name)) return commandError('ERR This Redis command is not allowed from script')
     if (name === 'xread' && blocks(args)) {
-      return { err: 'ERR XREAD command is not allowed with BLOCK option from scripts' }
+      return commandError('ERR XREAD command is not allowed with BLOCK option from scripts')
     }
     const info = store.describe(name)
-    if (!info) return { err: 'ERR Unknown Redis command called from script' }
+    if (!info) return commandError('ERR Unknown Redis command called from script')
     if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) {
-      return { err: 'ERR Wrong number of args calling Redis command from script' }
+      return commandError('ERR Wrong number of args calling Redis command from script')
     }
-    if (info.write && run.readOnly) return { err: 'ERR Write commands are not allowed from read-only scripts.' }
+    if (info.write && run.readOnly) return commandError('ERR Write commands are not allowed from read-only scripts.')
     const reply = store.execute(args, run.now)
     if (resp === 3) return replyToLua3(name, args, reply)
-    return reply instanceof ErrorReply ? { err: reply.message } : replyToLua(reply)
+    return replyToLua(reply)
   }
   return defineBridge({
     name: '__redis',
@@ -95,7 +95,8 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       },
       errorText: {
         args: [any],
-        handler: (_ctx, s: unknown) => errorReplyText(argFromLua(s).toString('utf8')),
+        // Redis reads the message as a C string: it ends at a NUL
+        handler: (_ctx, s: unknown) => errorReplyText(cString(argFromLua(s)).toString('utf8')),
       },
       random: {
         args: [],

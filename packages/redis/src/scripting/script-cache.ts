@@ -47,7 +47,8 @@ export function prepareScript(source: Buffer): CachedScript | ErrorReply {
     shebang = true
     text = text.slice(nl)
   }
-  // same line, so every line number of the body is kept; `...` keeps the chunk vararg
-  const wrapped = `return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`
+  // same line, so every line number of the body is kept; `...` keeps the chunk vararg; the
+  // body's globals are read-only as Redis's are (see the prelude's __redis_env)
+  const wrapped = `local _ENV = __redis_env(_ENV) return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`
   return { sha, body: text, wrapped, shebang, flags }
 }

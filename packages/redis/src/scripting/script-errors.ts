@@ -19,7 +19,8 @@ export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): E
   // Redis's error handler applies tostring() to anything that is not a table
   else if (typeof thrown === 'boolean') msg = `ERR ${thrown}`
   else msg = `ERR ${redisWording(e.message)}`
-  const text = msg.replace(/[\r\n]/g, ' ')
+  // Redis formats the message as a C string: it ends at a NUL
+  const text = msg.replace(/\0[\s\S]*$/, '').replace(/[\r\n]/g, ' ')
   return new ErrorReply(line === undefined ? text : `${text} script: ${sha}, on @${chunk}:${line}.`)
 }
 

@@ -1,8 +1,12 @@
+import { string2d } from './c-numbers.js'
 import { CommandError, ERR } from './replies.js'
 
 const INT_RE = /^-?[1-9][0-9]*$|^0$/
-const MAX = 9223372036854775807n
-const MIN = -9223372036854775808n
+/** C's LLONG_MAX and LLONG_MIN, the range of Redis's integers. */
+export const LLONG_MAX = 9223372036854775807n
+export const LLONG_MIN = -9223372036854775808n
+const MAX = LLONG_MAX
+const MIN = LLONG_MIN
 
 /**
  * Parses a Redis integer argument (`string2ll`: no spaces, no `+`, no leading zeros,
@@ -35,8 +39,8 @@ export function tryInteger(arg: Buffer): number | undefined {
 }
 
 /**
- * Parses a Redis double argument (`strtod` over the whole text: `inf`, `-inf`, `1e5`, hex
- * floats are refused as Redis does not accept spaces or NaN).
+ * Parses a Redis double argument as `getDoubleFromObject` does (`string2d`: strtod over the
+ * whole text: hex and `inf` accepted; leading spaces, NaN and out-of-range values refused).
  */
 export function parseDouble(arg: Buffer, message: string = ERR.notFloat): number {
   const d = tryDouble(arg)
@@ -46,14 +50,7 @@ export function parseDouble(arg: Buffer, message: string = ERR.notFloat): number
 
 /** Like parseDouble without throwing. */
 export function tryDouble(arg: Buffer): number | undefined {
-  const s = arg.toString('latin1')
-  if (s.length === 0 || /^\s|\s$/.test(s)) return undefined
-  const lower = s.toLowerCase()
-  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Number.POSITIVE_INFINITY
-  if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return undefined
-  const d = Number(s)
-  return Number.isNaN(d) ? undefined : d
+  return string2d(arg.toString('latin1'))
 }
 
 /** Upper-cased ASCII text of an option argument. */

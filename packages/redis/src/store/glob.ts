@@ -10,24 +10,9 @@ export function globMatcher(pattern: string): (s: string) => boolean {
     else if (c === '?') re += '[\\s\\S]'
     else if (c === '\\' && i + 1 < pattern.length) re += escapeChar(pattern[++i] as string)
     else if (c === '[') {
-      let j = i + 1
-      let cls = ''
-      if (pattern[j] === '^') {
-        cls += '^'
-        j++
-      }
-      for (; j < pattern.length && pattern[j] !== ']'; j++) {
-        const d = pattern[j] as string
-        if (d === '\\' && j + 1 < pattern.length) cls += escapeChar(pattern[++j] as string)
-        else if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
-          const a = d
-          const b = pattern[j + 2] as string
-          cls += a <= b ? `${escapeChar(a)}-${escapeChar(b)}` : `${escapeChar(b)}-${escapeChar(a)}`
-          j += 2
-        } else cls += escapeChar(d)
-      }
-      re += cls === '' || cls === '^' ? (cls === '^' ? '[\\s\\S]' : '(?!)') : `[${cls}]`
-      i = j
+      const cls = charClass(pattern, i + 1)
+      re += cls.re
+      i = cls.end
     } else re += escapeChar(c)
   }
   const compiled = new RegExp(`${re}$`)
@@ -35,6 +20,37 @@ export function globMatcher(pattern: string): (s: string) => boolean {
 }
 
 // --- internal ---
+
+/**
+ * A `[...]` class starting after its `[`, read as stringmatchlen reads it: `^` negates, `\x`
+ * is x, `a-b` is a range in either order (even `a-]`: the `]` is then the range's end and
+ * the class goes on), and a class left open takes the rest of the pattern. Returns the
+ * RegExp text and the index of the class's last character.
+ */
+function charClass(pattern: string, from: number): { re: string; end: number } {
+  let j = from
+  const negate = pattern[j] === '^'
+  if (negate) j++
+  let ranges = ''
+  for (; j < pattern.length && pattern[j] !== ']'; j++) {
+    const d = pattern[j] as string
+    if (d === '\\' && j + 1 < pattern.length) ranges += hexRange(pattern[++j] as string, pattern[j] as string)
+    else if (j + 2 < pattern.length && pattern[j + 1] === '-') {
+      ranges += hexRange(d, pattern[j + 2] as string)
+      j += 2
+    } else ranges += hexRange(d, d)
+  }
+  const end = Math.min(j, pattern.length - 1)
+  if (ranges === '') return { re: negate ? '[\\s\\S]' : '(?!)', end }
+  return { re: `[${negate ? '^' : ''}${ranges}]`, end }
+}
+
+/** A RegExp class range between two chars (either order), as \xHH escapes. */
+function hexRange(a: string, b: string): string {
+  const [lo, hi] = a <= b ? [a, b] : [b, a]
+  const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+  return lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`
+}
 
 function escapeChar(c: string): string {
   return c.replace(/[\\^$.*+?()[\]{}|\-/]/g, '\\$&')

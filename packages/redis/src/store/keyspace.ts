@@ -2,7 +2,7 @@ import { KeyOrder } from './key-order.js'
 import { RedisList } from './redis-list.js'
 import { SortedSet } from './sorted-set.js'
 import { Stream } from './stream.js'
-import { CommandError, ERR } from './replies.js'
+import { CommandError, ERR, exactNumber } from './replies.js'
 
 /** The value types a key can hold, named as TYPE answers. */
 export type RedisValue =
@@ -34,11 +34,17 @@ export type Clock = () => number
  */
 export class Keyspace {
   private readonly data = new Map<string, RedisValue>()
-  private readonly expires = new Map<string, number>()
+  /** Expiry times in epoch ms; bigints beyond 2^53, as Redis keeps any 64-bit time. */
+  private readonly expires = new Map<string, number | bigint>()
   /** Creation order of the keys, for SCAN's cursor. */
   private readonly order = new KeyOrder()
   /** "Now" for the command running; set by the store around each command. */
   now: number
+
+  /** "Now" in whole ms as a bigint, for Redis's 64-bit time arithmetic. */
+  get nowMs(): bigint {
+    return BigInt(Math.floor(this.now))
+  }
 
   constructor(readonly clock: Clock) {
     this.now = clock()
@@ -99,15 +105,15 @@ export class Keyspace {
     if (size === 0) this.delete(key)
   }
 
-  /** Expiry time in epoch ms, or undefined when the key is persistent. */
-  expiresAt(key: string): number | undefined {
+  /** Expiry time in epoch ms (a bigint beyond 2^53), or undefined when the key is persistent. */
+  expiresAt(key: string): number | bigint | undefined {
     return this.expires.get(key)
   }
 
   /** Sets (or clears with undefined) the expiry time of an existing key. */
-  setExpiry(key: string, at: number | undefined): void {
+  setExpiry(key: string, at: number | bigint | undefined): void {
     if (at === undefined) this.expires.delete(key)
-    else this.expires.set(key, at)
+    else this.expires.set(key, typeof at === 'bigint' ? exactNumber(at) : at)
   }
 
   /** Live keys, in insertion order. */

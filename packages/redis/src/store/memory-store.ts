@@ -9,7 +9,7 @@ import { STRING_COMMANDS } from '../commands/strings.js'
 import { ZSET_COMMANDS } from '../commands/zsets.js'
 import { KeyWatches, type KeyWatch } from './key-watch.js'
 import { type Clock, Keyspace } from './keyspace.js'
-import { CommandError, ErrorReply, type Reply } from './replies.js'
+import { CommandError, ErrorReply, type Reply, unknownCommandError } from './replies.js'
 
 /** What the scripting layer needs to know about a command before running it. */
 export interface CommandInfo {
@@ -107,17 +107,9 @@ class MemoryStore implements RedisStore {
   }
 
   execute(argv: readonly Buffer[], now?: number): Reply {
-    const nameArg = argv[0]
-    if (!nameArg) return new ErrorReply("ERR unknown command '', with args beginning with: ")
-    const name = nameArg.toString('latin1').toLowerCase()
+    const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
     const spec = MEMORY_COMMANDS.get(name)
-    if (!spec) {
-      const shown = argv
-        .slice(1)
-        .map((a) => `'${a.toString('latin1')}' `)
-        .join('')
-      return new ErrorReply(`ERR unknown command '${nameArg.toString('latin1')}', with args beginning with: ${shown}`)
-    }
+    if (!spec) return unknownCommandError(argv)
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       return new ErrorReply(`ERR wrong number of arguments for '${spec.name}' command`)
     }

@@ -1,8 +1,9 @@
 /**
  * The reply model of the embedded keyspace: what a Redis server would write on the wire,
- * before any client-side conversion. Bulk strings are bytes, integers are numbers.
+ * before any client-side conversion. Bulk strings are bytes, integers are numbers, or
+ * bigints beyond 2^53 so that each client can convert them as its own parser does.
  */
-export type Reply = Buffer | number | null | StatusReply | ErrorReply | readonly Reply[]
+export type Reply = Buffer | number | bigint | null | StatusReply | ErrorReply | readonly Reply[]
 
 /** A status reply (`+OK`). */
 export class StatusReply {
@@ -20,6 +21,8 @@ export class CommandError extends Error {
 }
 
 export const OK = new StatusReply('OK')
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** Redis's fixed error texts, shared by every command file. */
 export const ERR = {
@@ -42,6 +45,59 @@ export const ERR = {
 /** Throws a CommandError with Redis's text. */
 export function fail(message: string): never {
   throw new CommandError(message)
+}
+
+/** A 64-bit integer as a number when that is exact, else as the bigint (for replies and times). */
+export function exactNumber(n: bigint): number | bigint {
+  return n >= -MAX_SAFE && n <= MAX_SAFE ? Number(n) : n
+}
+
+/**
+ * An error message as Redis formats one with arguments in it (`%s`, `%.128s`): `parts` are
+ * text or argument bytes, each argument cut at a NUL (and at `max` bytes). Carriage returns
+ * and newlines become spaces, as Redis keeps the error line valid; the bytes are decoded
+ * as UTF-8, as clients decode error lines.
+ */
+export function errorText(...parts: (string | { readonly arg: Buffer; readonly max?: number })[]): string {
+  const bytes = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : cBytes(p.arg, p.max))))
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0d || bytes[i] === 0x0a) bytes[i] = 0x20
+  return bytes.toString('utf8')
+}
+
+/**
+ * Redis 7.0's reply to an unknown command: the name cut at 128 bytes, then the arguments
+ * while the list stays under 128 bytes, each cut to what room is left.
+ */
+export function unknownCommandError(argv: readonly Buffer[]): ErrorReply {
+  const shown: Buffer[] = []
+  let size = 0
+  for (let i = 1; i < argv.length && size < 128; i++) {
+    const text = cBytes(argv[i] as Buffer, 128 - size)
+    shown.push(Buffer.from("'"), text, Buffer.from("' "))
+    size += text.length + 3
+  }
+  const name = argv[0] ?? Buffer.alloc(0)
+  return new ErrorReply(
+    errorText("ERR unknown command '", { arg: name, max: 128 }, "', with args beginning with: ", { arg: Buffer.concat(shown) }),
+  )
+}
+
+/**
+ * Redis 7.0's checks on a container command's subcommand before it runs: unknown (its
+ * name cut at 128 bytes), or a wrong argument count for the subcommand's declared arity.
+ */
+export function subcommandError(container: string, argv: readonly Buffer[], arities: ReadonlyMap<string, number>): ErrorReply | undefined {
+  const sub = argv[1]
+  if (!sub) return undefined
+  const name = sub.toString('latin1').toLowerCase()
+  const arity = arities.get(name)
+  if (arity === undefined) {
+    return new ErrorReply(errorText("ERR unknown subcommand '", { arg: sub, max: 128 }, `'. Try ${container.toUpperCase()} HELP.`))
+  }
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    return new ErrorReply(`ERR wrong number of arguments for '${container}|${name}' command`)
+  }
+  return undefined
 }
 
 /** Bytes of a string argument. */
@@ -123,4 +179,10 @@ function exactlyEquals(x: number, n: bigint, k: number): boolean {
   if (k >= 0) right *= 10n ** BigInt(k)
   else left *= 10n ** BigInt(-k)
   return left === right
+}
+
+/** The bytes C's `%.<max>s` prints of an argument: up to a NUL, at most `max`. */
+function cBytes(arg: Buffer, max = Number.POSITIVE_INFINITY): Buffer {
+  const nul = arg.indexOf(0)
+  return arg.subarray(0, Math.min(nul < 0 ? arg.length : nul, max))
 }

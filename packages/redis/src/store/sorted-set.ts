@@ -4,13 +4,23 @@ export interface ZEntry {
   readonly score: number
 }
 
+/** Redis 7.0's defaults for a small sorted set kept as a listpack. */
+const LISTPACK_MAX_ENTRIES = 128
+const LISTPACK_MAX_VALUE = 64
+
 /**
  * A sorted set: member → score, plus the members ordered by (score, member bytes) as Redis
  * orders them. Members are latin1 strings (one char per byte), so `<` compares bytes.
+ *
+ * Which encoding Redis would use is tracked because it shows in one reply: a listpack
+ * stores scores as text, so a score of -0 comes back as 0, while a skiplist keeps the
+ * double's sign. Redis converts to a skiplist when a new member would make more than 128
+ * or is longer than 64 bytes, and never back.
  */
 export class SortedSet {
   private readonly scores = new Map<string, number>()
   private readonly order: ZEntry[] = []
+  private skiplist = false
 
   get size(): number {
     return this.scores.size
@@ -23,6 +33,11 @@ export class SortedSet {
   /** Adds or moves a member; returns true when it is new. */
   add(member: string, score: number): boolean {
     const old = this.scores.get(member)
+    if (old === undefined && (this.scores.size + 1 > LISTPACK_MAX_ENTRIES || member.length > LISTPACK_MAX_VALUE)) {
+      this.skiplist = true
+    }
+    // in a listpack -0 is stored as 0 (and -0 === 0 below: Redis sees no change either)
+    if (!this.skiplist && score === 0) score = 0
     if (old !== undefined) {
       if (old === score) return false
       this.order.splice(this.indexOf(member, old), 1)

@@ -1,32 +1,48 @@
-/** A stream entry ID (`ms-seq`). */
-export interface StreamId {
-  readonly ms: number
-  readonly seq: number
+import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
+
+export { compareIds, idText, type StreamId } from './stream-id.js'
+
+/** Entries per node: Redis's `stream-node-max-entries` default. */
+const NODE_ENTRIES = 100
+
+/**
+ * One of Redis's listpack nodes: it takes entries until it has held NODE_ENTRIES (deleted
+ * ones count), and approximate trimming removes whole nodes. Redis also closes a node at
+ * 4 KiB (`stream-node-max-bytes`), which is not modelled.
+ */
+interface StreamNode {
+  /** Entries ever appended here, deleted ones included. */
+  slots: number
+  /** Entries not deleted. */
+  live: number
+  /** ID of the last entry appended here (deleted or not), what MINID compares. */
+  lastId: StreamId
 }
 
 /** One stream entry. */
 export interface StreamEntry {
   readonly id: StreamId
   readonly fields: readonly Buffer[]
+  readonly node: StreamNode
 }
 
-/** Compares IDs: negative when a < b. */
-export function compareIds(a: StreamId, b: StreamId): number {
-  return a.ms !== b.ms ? a.ms - b.ms : a.seq - b.seq
-}
-
-/** `ms-seq` text. */
-export function idText(id: StreamId): string {
-  return `${id.ms}-${id.seq}`
+/** How to trim: a length or a smallest ID, exactly or by whole nodes, `limit` entries at most (0: none). */
+export interface TrimSpec {
+  readonly maxlen?: bigint
+  readonly minid?: StreamId
+  readonly approx: boolean
+  readonly limit: bigint
 }
 
 /**
- * A stream: entries in ID order and the last ID ever added (kept when entries are deleted
- * or trimmed, as Redis keeps it). Streams are not removed when they become empty.
+ * A stream: entries in ID order, the nodes holding them, and the last ID ever added (kept
+ * when entries are deleted or trimmed, as Redis keeps it). Streams are not removed when
+ * they become empty.
  */
 export class Stream {
   readonly entries: StreamEntry[] = []
-  lastId: StreamId = { ms: 0, seq: 0 }
+  lastId: StreamId = MIN_ID
+  private readonly nodes: StreamNode[] = []
 
   get size(): number {
     return this.entries.length
@@ -34,8 +50,59 @@ export class Stream {
 
   /** Appends an entry whose ID is above lastId (the caller checked). */
   append(id: StreamId, fields: readonly Buffer[]): void {
-    this.entries.push({ id, fields })
+    let node = this.nodes[this.nodes.length - 1]
+    if (!node || node.slots >= NODE_ENTRIES) {
+      node = { slots: 0, live: 0, lastId: id }
+      this.nodes.push(node)
+    }
+    node.slots++
+    node.live++
+    node.lastId = id
+    this.entries.push({ id, fields, node })
     this.lastId = id
+  }
+
+  /** Deletes the entry with `id`; true when there was one. Redis frees a node when its last live entry goes. */
+  delete(id: StreamId): boolean {
+    const i = this.lowerBound(id)
+    const e = this.entries[i]
+    if (!e || compareIds(e.id, id) !== 0) return false
+    this.entries.splice(i, 1)
+    if (e.node.live === 1) this.nodes.splice(this.nodes.indexOf(e.node), 1)
+    else e.node.live--
+    return true
+  }
+
+  /**
+   * Redis's `streamTrim`: from the head, whole nodes while the stream stays long enough
+   * (MAXLEN) or the node's last ID is below MINID, within `limit`; then, unless
+   * approximate, the first entries of the next node. Returns the number removed.
+   */
+  trim(t: TrimSpec): number {
+    let removed = 0
+    const over = (e: StreamEntry) => (t.maxlen !== undefined ? BigInt(this.size) > t.maxlen : compareIds(e.id, t.minid ?? MIN_ID) < 0)
+    for (let node = this.nodes[0]; node; node = this.nodes[0]) {
+      if (t.maxlen !== undefined && BigInt(this.size) <= t.maxlen) break
+      if (t.limit !== 0n && BigInt(removed + node.live) > t.limit) break
+      const whole = t.maxlen !== undefined ? BigInt(this.size - node.live) >= t.maxlen : compareIds(node.lastId, t.minid ?? MIN_ID) < 0
+      if (whole) {
+        this.entries.splice(0, node.live)
+        this.nodes.shift()
+        removed += node.live
+        continue
+      }
+      if (t.approx) break
+      // entries deleted inside a node leave it in place, even with no live entry left
+      let n = 0
+      while (n < node.live && over(this.entries[0] as StreamEntry)) {
+        this.entries.shift()
+        n++
+      }
+      node.live -= n
+      removed += n
+      break
+    }
+    return removed
   }
 
   /** Index of the first entry with ID ≥ id. */

@@ -134,4 +134,14 @@ export const COLLECTION_CASES: CorpusCase[] = [
   unordered(cmds('sinter sunion sdiff', 'SADD a 1 2 3', 'SADD b 2 3 4', 'SINTER a b', 'SUNION a b', 'SDIFF a b', 'SINTER a none')),
   cmds('smismember smove', 'SADD a x y', 'SMISMEMBER a x z', 'SMOVE a b x', 'SMOVE a b z', 'SMEMBERS b'),
   cmds('set wrongtype', 'SET k v', 'SADD k a', 'SMEMBERS k', 'SISMEMBER k a'),
+  cmds('lindex lset look the key up first', 'LINDEX missing x', 'LSET missing x v', 'SET s v', 'LINDEX s x', 'LSET s x v'),
+  cmds('lpos count maxlen messages', 'RPUSH l a', 'LPOS l a COUNT abc', 'LPOS l a MAXLEN abc', 'LPOS l a COUNT -1'),
+  cmds(
+    'lpos rank long min',
+    'RPUSH l a b a a',
+    'LPOS l a RANK -9223372036854775808',
+    'LPOS l a RANK -9223372036854775808 COUNT 1',
+    'LPOS l a RANK -9223372036854775808 COUNT 1 MAXLEN 2',
+  ),
+  cmds('smove missing source before types', 'SET str v', 'SMOVE missing str m', 'SADD s a', 'SMOVE s s a', 'SMOVE s s b', 'SMOVE s str a'),
 ]

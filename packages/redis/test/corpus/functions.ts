@@ -87,4 +87,14 @@ export const FUNCTION_CASES: CorpusCase[] = [
     load(lib('lib4', "redis.register_function('r', function() redis.register_function('q', function() end) end)")),
     ['FCALL', 'r', '0'],
   ),
+  cmds(
+    'function and script subcommand errors',
+    'FUNCTION FOO',
+    ['FUNCTION', 'foo\r\nbar'],
+    'FUNCTION DELETE',
+    'FUNCTION DUMP x',
+    'FUNCTION KILL x',
+    ['SCRIPT', 'foo\nx'],
+    'SCRIPT KILL x',
+  ),
 ]
