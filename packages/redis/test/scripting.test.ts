@@ -150,3 +150,17 @@ describe('API', () => {
     await expect(r.command(['PING'])).rejects.toThrow(/closed/)
   })
 })
+
+describe('the script cache', () => {
+  it('keeps every loaded script runnable by EVALSHA, also once its compiled form was evicted', async () => {
+    redis = await createRedisScripting({ store: memoryStore() })
+    const shas: string[] = []
+    // more distinct scripts than compiled ones are kept (500)
+    for (let i = 0; i < 520; i++) shas.push((await redis.command(['SCRIPT', 'LOAD', `return ${i}`])) as string)
+    expect(await redis.command(['EVALSHA', shas[0] as string, '0'])).toBe(0)
+    expect(await redis.command(['EVALSHA', shas[519] as string, '0'])).toBe(519)
+    expect(await redis.command(['SCRIPT', 'EXISTS', shas[0] as string, shas[300] as string])).toEqual([1, 1])
+    expect(await redis.command(['SCRIPT', 'FLUSH'])).toBe('OK')
+    await expect(redis.command(['EVALSHA', shas[0] as string, '0'])).rejects.toThrow(/^NOSCRIPT/)
+  })
+})

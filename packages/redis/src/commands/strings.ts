@@ -80,13 +80,19 @@ export const STRING_COMMANDS = commands([
     'w',
     (ks, a) => {
       const key = keyOf(arg(a, 0))
-      const value = Buffer.concat([getString(ks, key) ?? Buffer.alloc(0), arg(a, 1)])
+      const before = getString(ks, key) ?? Buffer.alloc(0)
+      // Redis's checkStringLength: no string value beyond proto-max-bulk-len (512 MB)
+      if (before.length + arg(a, 1).length > PROTO_MAX_BULK_LEN) fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
+      const value = Buffer.concat([before, arg(a, 1)])
       ks.set(key, { type: 'string', value }, true)
       return value.length
     },
   ],
   ['strlen', 2, 'r', (ks, a) => getString(ks, keyOf(arg(a, 0)))?.length ?? 0],
 ])
+
+/** Redis 7.0's default `proto-max-bulk-len`: the longest string value APPEND may build. */
+const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024
 
 /** The bytes of a string key; WRONGTYPE for other types. */
 export function getString(ks: Keyspace, key: string): Buffer | undefined {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
 import { type CommandError, ErrorReply, OK, type Reply, subcommandError } from '../store/replies.js'
@@ -9,6 +10,9 @@ import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
 
 /** SCRIPT's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
+/** Compiled scripts kept (the texts of all loaded scripts are kept regardless). */
+const COMPILED_SCRIPTS = 500
+
 const SCRIPT_ARITY = new Map([
   ['debug', 3],
   ['exists', -3],
@@ -23,9 +27,15 @@ const SCRIPT_ARITY = new Map([
  * caches too, so EVALSHA finds a script EVAL ran). Callers serialise calls.
  */
 export class RunScripts {
+  /** Every loaded script's text, until SCRIPT FLUSH, as Redis 7.0 keeps them (EVALSHA finds them). */
   private readonly cache = new Map<string, CachedScript>()
-  /** The wrapped body compiled once per cached script: a run neither re-hashes nor re-parses it. */
-  private readonly compiled = new Map<string, Script>()
+  /**
+   * The wrapped bodies of the scripts used last, compiled (a run neither re-hashes nor
+   * re-parses them). Bounded: a compiled script holds ~40 bytes of host heap per source
+   * byte, and every distinct EVAL source stays in `cache`; a script evicted here is
+   * compiled again from its text when it runs next.
+   */
+  private readonly compiled = new LRUCache<string, Script>({ max: COMPILED_SCRIPTS })
 
   constructor(
     private readonly host: ScriptHost,
@@ -98,16 +108,24 @@ export class RunScripts {
       if (reply instanceof ErrorReply) return reply
       throw e
     }
-    this.compiled.set(prepared.sha, await this.host.compile({ language: 'lua', source: prepared.wrapped, name: CHUNK }))
+    await this.compiledOf(prepared)
     this.cache.set(prepared.sha, prepared)
     return prepared
+  }
+
+  private async compiledOf(script: CachedScript): Promise<Script> {
+    let compiled = this.compiled.get(script.sha)
+    if (!compiled) {
+      compiled = await this.host.compile({ language: 'lua', source: script.wrapped, name: CHUNK })
+      this.compiled.set(script.sha, compiled)
+    }
+    return compiled
   }
 
   private async run(script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): Promise<Reply> {
     this.setRunning({ now: this.store.now(), readOnly })
     try {
-      const compiled = this.compiled.get(script.sha) as Script
-      const r = await this.host.run(compiled, { globals: { KEYS: keys, ARGV: args } })
+      const r = await this.host.run(await this.compiledOf(script), { globals: { KEYS: keys, ARGV: args } })
       return decodeScriptReply(r.value)
     } catch (e) {
       const reply = scriptFailure(e, script.sha)

@@ -13,6 +13,9 @@
 export function protectTailCalls(source: string): string {
   const inserts: { at: number; text: string }[] = []
   const n = source.length
+  // linear in the source: a source of unclosed `return redis.call(` lines must not cost
+  // O(n²) on the host thread before the script's time limit applies (190 KB froze it 3-5 s)
+  let closers: Map<number, number> | undefined
   let i = 0
   while (i < n) {
     const c = source[i] as string
@@ -33,10 +36,12 @@ export function protectTailCalls(source: string): string {
       while (j < n && isIdent(source[j] as string)) j++
       const word = source.slice(i, j)
       if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
-        const m = TAIL_CALL.exec(source.slice(j))
+        TAIL_CALL.lastIndex = j
+        const m = TAIL_CALL.exec(source)
         if (m) {
           const open = j + m[0].length - 1
-          const close = matchParen(source, open)
+          closers ??= closingParens(source)
+          const close = closers.get(open) ?? -1
           // cmsgpack.unpack returns several values: `select(1, ...)` keeps them all
           const wrap = m[1] === 'unpack' ? ' select(1, ' : ' ('
           if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
@@ -61,7 +66,7 @@ export function protectTailCalls(source: string): string {
 
 /** `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed` (prelude functions) and the cmsgpack/struct functions, called. */
 const TAIL_CALL =
-  /^\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random(?:seed)?)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/
+  /\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random(?:seed)?)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/y
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)
@@ -97,10 +102,11 @@ function skipQuoted(s: string, i: number): number {
   return j + 1
 }
 
-/** Index of the `)` closing the `(` at `open`, or -1. */
-function matchParen(s: string, open: number): number {
-  let depth = 0
-  let i = open
+/** The `)` closing each `(` of the source (code only: strings and comments skipped), in one pass. */
+function closingParens(s: string): Map<number, number> {
+  const closers = new Map<number, number>()
+  const open: number[] = []
+  let i = 0
   while (i < s.length) {
     const c = s[i] as string
     if (c === '-' && s[i + 1] === '-') {
@@ -115,9 +121,9 @@ function matchParen(s: string, open: number): number {
       i = skipLong(s, i)
       continue
     }
-    if (c === '(') depth++
-    else if (c === ')' && --depth === 0) return i
+    if (c === '(') open.push(i)
+    else if (c === ')' && open.length > 0) closers.set(open.pop() as number, i)
     i++
   }
-  return -1
+  return closers
 }
