@@ -43,7 +43,16 @@ export function printJson(io: CliIO, r: ExecutionResult | undefined, error: unkn
     logs: r?.logs ?? logs ?? [],
     error: error === undefined ? null : errorJson(error),
   }
-  io.stdout(`${escapeJsonForTerminal(JSON.stringify(out, replacer))}\n`)
+  printJsonLine(io, out)
+}
+
+/**
+ * `value` as one line of JSON on stdout, the only way the CLI writes JSON (`eval --json`,
+ * `redis --json`): script text in it may hold DEL, C1 and format characters, which
+ * JSON.stringify leaves raw; they are written as `\u` escapes, as C0 controls are.
+ */
+export function printJsonLine(io: CliIO, value: unknown): void {
+  io.stdout(`${escapeJsonForTerminal(JSON.stringify(value, replacer))}\n`)
 }
 
 /** One escaped line on stderr: `ScriptRuntimeError: demo.lua:3: boom`. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createRedisScripting, ErrorReply, memoryStore, type RedisArg, type RedisScripting, type Reply } from '@polyhost/redis'
 import { EXIT, UsageError } from './exit-codes.js'
-import type { CliIO } from './output.js'
+import { type CliIO, printJsonLine } from './output.js'
 import { formatReply, replyJson, splitCommandLine } from './redis-reply.js'
 
 export const REDIS_USAGE = `Usage: polyhost redis [options] <command...>
@@ -104,7 +104,7 @@ async function runAll(redis: RedisScripting, commands: RedisArg[][], io: CliIO, 
   let code: number = EXIT.ok
   for (const c of commands) {
     const r: Reply = await redis.reply(c)
-    if (json) io.stdout(`${JSON.stringify(replyJson(r))}\n`)
+    if (json) printJsonLine(io, replyJson(r))
     else io.stdout(formatReply(r))
     if (isError(r)) code = EXIT.scriptError
   }

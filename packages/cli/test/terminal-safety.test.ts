@@ -113,6 +113,23 @@ describe('script text reaches the terminal escaped', () => {
   })
 })
 
+describe('polyhost redis replies reach the terminal escaped', () => {
+  // the payload comes in as an argument, and goes out as a bulk, a status and an error reply
+  const source = 'return {ARGV[1], redis.status_reply(ARGV[1]), redis.error_reply(ARGV[1])}'
+  for (const json of [false, true]) {
+    it(`redis eval${json ? ' --json' : ''}`, async () => {
+      const r = await cli(['redis', ...(json ? ['--json'] : []), 'eval', source, '--args', PAYLOAD])
+      expectNoRaw(r)
+      expect(r.stdout).toContain(json ? '\\u202e' : '\\xe2\\x80\\xae')
+      if (!json) return
+      const [bulk, status, error] = JSON.parse(r.stdout)
+      expect(bulk).toBe(PAYLOAD)
+      expect(status).toContain('\u009b|\u009d')
+      expect(error.error).toContain('\u202a|\u202b')
+    })
+  }
+})
+
 describe('logs printed before an error are kept', () => {
   const failing = {
     lua: 'print("one") print("two\\27[2K") error("after")',

@@ -1,11 +1,27 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { z } from 'zod'
 
-// globals and context are checked for shape only: the engine converts (and checks) their values
+// globals and context are checked for shape only here: their depth at enqueue (value-depth.ts),
+// the rest where the engine converts them
 const record = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
 
 /** A record as value-codec.ts encodes it: V8 (base64) or plain JSON. */
 const encodedRecord = z.union([z.string(), z.object({ j: record }).strict()])
+
+/**
+ * Limits are checked here for shape; their names and values are the host's to judge (core
+ * refuses an unknown name with PolicyError). z.record drops a `__proto__` key, so that one
+ * unknown name would vanish where every other is refused: the record is checked with z.record
+ * but passed on as given, its keys copied as own data properties (as a spread copies them).
+ */
+const limitValues = z.record(z.string(), z.number().nonnegative())
+const limits = z
+  .custom<Record<string, number>>()
+  .superRefine((v, ctx) => {
+    const r = limitValues.safeParse(v)
+    if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue })
+  })
+  .transform((v) => ({ ...v }))
 
 /** A script named by its registry id; without `version`, the latest at enqueue time. */
 const refScript = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() }).strict()
@@ -19,7 +35,7 @@ export const scriptRequestSchema = z
     globals: record.optional(),
     context: record.optional(),
     tenant: z.string().min(1).optional(),
-    limits: z.record(z.string(), z.number().nonnegative()).optional(),
+    limits: limits.optional(),
   })
   .strict()
 
@@ -34,7 +50,7 @@ export const jobDataSchema = z
     globals: encodedRecord.optional(),
     context: encodedRecord.optional(),
     tenant: z.string().min(1).optional(),
-    limits: z.record(z.string(), z.number().nonnegative()).optional(),
+    limits: limits.optional(),
     /** Fair queues: the tenant key the job's priority was drawn for (fairness.ts). */
     fair: z.string().optional(),
     /** The enqueue span's context, when tracing records (telemetry.ts). */

@@ -1,6 +1,7 @@
 // Over 250 lines: one class, the producer side of the queue (enqueue, jobs, cancel, schedules, stats).
 import { context } from '@opentelemetry/api'
 import { type ExecutionResult, InvalidArgumentError } from '@polyhost/core'
+import { DEFAULT_MAX_DEPTH } from '@polyhost/core/engine'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { reportError } from './connection-errors.js'
@@ -14,6 +15,7 @@ import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } f
 import { ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
 import { encodeValue } from './value-codec.js'
+import { checkValueDepth } from './value-depth.js'
 
 /** Options of {@link createScriptQueue}. */
 export interface ScriptQueueOptions {
@@ -36,6 +38,11 @@ export interface ScriptQueueOptions {
    * with QueueUnavailableError (default 5000 ms).
    */
   readonly connectTimeoutMs?: number
+  /**
+   * The deepest nesting of globals and context `enqueue` takes: the `maxDepth` of the workers'
+   * hosts (default, as theirs, 64). Deeper values are refused with the hosts' ConversionError.
+   */
+  readonly maxDepth?: number
   /**
    * BullMQ's own telemetry (`new BullMQOtel()` from `bullmq-otel`): its spans for adding jobs
    * join this package's spans (telemetry.ts), which need no option.
@@ -111,8 +118,13 @@ export class ScriptQueue {
   private readonly defaults: EnqueueOptions
   private readonly fair: boolean
   private readonly connectTimeoutMs: number
+  private readonly maxDepth: number
 
   constructor(options: ScriptQueueOptions) {
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
+    if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1) {
+      throw new InvalidArgumentError('createScriptQueue: maxDepth must be a positive integer')
+    }
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
@@ -132,8 +144,9 @@ export class ScriptQueue {
 
   /**
    * Validates `request`, pins a `ref` to its latest version, and adds the job. Rejects with
-   * InvalidArgumentError (bad request), ScriptNotFoundError (unknown ref or version) or
-   * QueueUnavailableError (Redis not reachable within `connectTimeoutMs`).
+   * InvalidArgumentError (bad request), ConversionError (globals or context nested deeper than
+   * `maxDepth`, a cycle, a value that cannot be stored), ScriptNotFoundError (unknown ref or
+   * version) or QueueUnavailableError (Redis not reachable within `connectTimeoutMs`).
    */
   async enqueue(request: ScriptRequest, options: EnqueueOptions = {}): Promise<ScriptJob> {
     const [job] = await this.enqueueMany([{ request, options }])
@@ -291,6 +304,7 @@ export class ScriptQueue {
 
   private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
     const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')
+    for (const values of [r.globals, r.context]) if (values) checkValueDepth(values, this.maxDepth)
     let script = r.script
     if ('ref' in script && (pin || script.version !== undefined)) {
       const v = await this.scripts.get(script.ref, script.version)

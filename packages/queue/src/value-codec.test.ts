@@ -1,4 +1,5 @@
 import { deserialize, serialize } from 'node:v8'
+import { ConversionError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
 import { decodeValue, encodeValue } from './value-codec.js'
 
@@ -55,5 +56,13 @@ describe('encodeValue / decodeValue give what structured clone gives', () => {
 
   it('a value structured clone refuses is a ConversionError', () => {
     expect(() => encodeValue({ f: () => 1 })).toThrow(/cannot be stored in a job/)
+  })
+
+  it('a V8 encoding that does not decode is a ConversionError, not a bare Error', () => {
+    // a truncated object ('o' with no end): another producer's data, or a corrupted job
+    for (const bad of ['/w9v', 'AAAA']) {
+      expect(() => decodeValue(bad)).toThrow(ConversionError)
+      expect(() => decodeValue(bad)).toThrow(/^\$: cannot be read from a job: Unable to deserialize/)
+    }
   })
 })

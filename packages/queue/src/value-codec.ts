@@ -20,9 +20,19 @@ export function encodeValue<T>(value: T): EncodedValue<T> {
   }
 }
 
-/** Inverse of {@link encodeValue}. */
+/**
+ * Inverse of {@link encodeValue}. A V8 encoding this process cannot decode is a ConversionError:
+ * V8 decodes less nesting than it encodes (a stack overflow), and a job may come from another
+ * producer or version. That error fails a job for good, where a bare RangeError would be
+ * retried, failing the same way each time (retry-policy.ts).
+ */
 export function decodeValue(encoded: EncodedValue): unknown {
-  return typeof encoded === 'string' ? deserialize(Buffer.from(encoded, 'base64')) : encoded.j
+  if (typeof encoded !== 'string') return encoded.j
+  try {
+    return deserialize(Buffer.from(encoded, 'base64'))
+  } catch (e) {
+    throw new ConversionError('$', `cannot be read from a job: ${e instanceof Error ? e.message : String(e)}`)
+  }
 }
 
 // --- internal ---

@@ -1,0 +1,88 @@
+import { ConversionError, InvalidArgumentError, PolicyError } from '@polyhost/core'
+import { describe, expect, it } from 'vitest'
+import { createScriptQueue } from '../src/index.js'
+import { connection, uniqueName, useQueueFixture } from './support.js'
+
+// What a job carries besides its script — globals, context, limits — is refused or fails as
+// inline execution refuses it: the same class and message, never retried.
+
+const fx = useQueueFixture({ name: 'values', concurrency: 2 })
+
+/** `{ a: { a: ... {} } }`: `levels` objects, one inside the other. */
+const nested = (levels: number): unknown => {
+  let v: unknown = {}
+  for (let i = 1; i < levels; i++) v = { a: v }
+  return v
+}
+const script = { language: 'lua', source: 'return 1' }
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: Error) => ({ class: e.constructor.name, message: e.message }),
+  )
+const jobCount = async () => Object.values(await fx.queue.bull.getJobCounts()).reduce((a, b) => a + b, 0)
+
+describe('globals and context nested too deep', () => {
+  for (const field of ['globals', 'context'] as const) {
+    it(`${field}: refused at enqueue with the ConversionError host.execute gives, nothing stored`, async () => {
+      const before = await jobCount()
+      const values = { d: nested(65) }
+      const queued = await failure(fx.queue.enqueue({ script, [field]: values }))
+      expect(queued).toEqual({ class: 'ConversionError', message: `$.d${'.a'.repeat(64)}: nesting deeper than 64` })
+      // Lua counts the context table itself as a level: inline, it names one level less
+      const inline = await failure(fx.host.execute({ ...script, [field]: values }))
+      expect(inline?.class).toBe(queued?.class)
+      expect(queued?.message.startsWith(inline?.message.split(':')[0] as string)).toBe(true)
+      expect(inline?.message).toMatch(/: nesting deeper than 64$/)
+      // deep enough that V8 could not decode it on the worker
+      const e = await fx.queue.enqueue({ script, [field]: { d: nested(2000) } }).catch((x) => x)
+      expect(e).toBeInstanceOf(ConversionError)
+      expect(e.message).toMatch(/: nesting deeper than 64$/)
+      expect(await jobCount()).toBe(before)
+    })
+  }
+
+  it("maxDepth follows the workers' hosts; the worker's own bound still applies", async () => {
+    const queue = createScriptQueue({ connection: connection(), name: fx.queue.bull.name, maxDepth: 100 })
+    try {
+      const job = await queue.enqueue({ script, globals: { d: nested(80) } }, { attempts: 3 })
+      // this fixture's host keeps the default 64
+      await expect(job.result()).rejects.toThrow(/nesting deeper than 64/)
+      expect((await fx.queue.bull.getJob(job.id))?.attemptsMade).toBe(1)
+    } finally {
+      await queue.close()
+    }
+    expect(() => createScriptQueue({ connection: connection(), name: uniqueName('q'), maxDepth: 0 })).toThrow(InvalidArgumentError)
+  })
+})
+
+describe('a job whose values the worker cannot decode', () => {
+  it('fails once with ConversionError, not retried as a Redis failure', async () => {
+    // V8's encoding of 50,000 nested objects, written by hand (`serialize` overflows first):
+    // what another producer could store; decoding it overflows the worker's stack
+    const levels = 50_000
+    const body = `${'o"\x01a'.repeat(levels)}o{\x00${'{\x01'.repeat(levels)}`
+    const globals = Buffer.concat([Buffer.from([0xff, 0x0f]), Buffer.from(body, 'latin1')]).toString('base64')
+    const raw = await fx.queue.bull.add('execute', { v: 1, script, globals }, { attempts: 3 })
+    const e = await fx.queue
+      .job(raw.id as string)
+      .result()
+      .catch((x) => x)
+    expect(e).toBeInstanceOf(ConversionError)
+    expect(e.message).toMatch(/^\$: cannot be read from a job: Maximum call stack size exceeded/)
+    expect((await fx.queue.bull.getJob(raw.id as string))?.attemptsMade).toBe(1)
+  })
+})
+
+describe('limits', () => {
+  it("an unknown limit named '__proto__' is refused as any unknown limit is, as inline", async () => {
+    for (const text of ['{"__proto__": 5}', '{"constructor": 5}']) {
+      const limits = JSON.parse(text) as Record<string, number>
+      const inline = await failure(fx.host.execute({ ...script, limits }))
+      expect(inline?.class).toBe(PolicyError.name)
+      expect(inline?.message).toContain(`unknown limit '${Object.keys(limits)[0]}'`)
+      const job = await fx.queue.enqueue({ script, limits }, { attempts: 3 })
+      expect(await failure(job.result())).toEqual(inline)
+    }
+  })
+})
