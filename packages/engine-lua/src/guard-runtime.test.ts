@@ -17,6 +17,7 @@ function sink(overrides: Partial<GuardSink> = {}): GuardSink & { calls: string[]
       throw new Error('deep')
     },
     switchTo: () => undefined,
+    heavy: (bytes) => void calls.push(`heavy:${bytes}`),
     raise: (_L, m) => {
       throw new Error(m)
     },
@@ -85,5 +86,21 @@ describe('GuardRuntime', () => {
     expect(g.indexOf(hay, new Uint8Array(0), 3)).toBe(3)
     expect(g.indexOf(hay.subarray(6), new TextEncoder().encode('w'), 0)).toBe(0)
     expect(g.indexOf(hay, new TextEncoder().encode('z'), 0)).toBe(-1)
+  })
+})
+
+describe('heavy string work', () => {
+  it('reports strings from 4 KiB up (created, compared, parsed as numerals), not smaller ones', () => {
+    const g = new GuardRuntime()
+    const s = sink()
+    g.attach(s, 100)
+    g.string(4095)
+    g.string(4096)
+    const big = new Uint8Array(5000).fill(0x31)
+    expect(g.sameBytes(big, big.slice())).toBe(true)
+    expect(g.sameBytes(big, new Uint8Array(5000))).toBe(false)
+    expect(g.sameBytes(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false)
+    g.numeralMode(big)
+    expect(s.calls.filter((c) => c.startsWith('heavy'))).toEqual(['heavy:4096', 'heavy:5000', 'heavy:5000', 'heavy:5000'])
   })
 })

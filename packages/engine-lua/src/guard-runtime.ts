@@ -38,7 +38,7 @@ export interface GuardSink {
   tooDeep(L: LuaState): never
   /** Control moves from `from` to `to` (coroutine resume/return): settle partial hook counts. */
   switchTo(to: LuaState | null, from: LuaState | null): void
-  /** A builtin just handled `bytes` of one string (created, compared, parsed): O(bytes) work between hooks. */
+  /** A builtin just handled `bytes` of one string (created, compared, parsed): O(bytes) work; check soon. */
   heavy(bytes: number): void
   /** Raises a Lua error in `L` (used for refused writes). */
   raise(L: LuaState, message: string): never

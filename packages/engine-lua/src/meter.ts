@@ -169,15 +169,20 @@ export class Meter implements GuardSink {
   switchTo(to: LuaState | null, from: LuaState | null): void {
     if (from?.hookmask) this.settle(from)
     if (to) this.current = to
-    // the rest of the shared period, not a fresh one: two coroutines switching every few
-    // instructions would otherwise restart the count forever and never reach a check
-    if (to?.hookmask) to.hookcount = to.basehookcount = this.execution.fatal ? 1 : this.periodLeft()
+    // between two script threads (a coroutine resumed or yielding) the rest of the shared
+    // period, not a fresh one: two coroutines switching every few instructions would
+    // otherwise restart the count forever and never reach a check. The host resuming the
+    // script (after a time slice) starts a period, as the hook that yielded just checked.
+    if (to?.hookmask) to.hookcount = to.basehookcount = this.execution.fatal ? 1 : from?.hookmask ? this.periodLeft() : this.nextPeriod()
+    // a hook on a coroutine saw the slice end but only the script's thread can yield: it
+    // checks at its next instruction
+    if (to !== null && to === this.sliceThread && this.now >= this.sliceEnd) to.hookcount = to.basehookcount = 1
   }
 
-  heavy(bytes: number): void {
-    // a step per KiB, and a check at the running thread's next instruction (in the hook,
-    // where raising is safe): at most one O(length) builtin runs past a limit
-    this.used += bytes >>> 10
+  heavy(_bytes: number): void {
+    // a check at the running thread's next instruction (in the hook, where raising is
+    // safe): at most one O(length) builtin runs past the deadline. Counts stay exact: the
+    // thread's partial period is settled, and builtins count their own steps.
     const L = this.current
     if (L?.hookmask) {
       this.settle(L)
@@ -198,8 +203,9 @@ export class Meter implements GuardSink {
   }
 
   private onHook(L: LuaState): void {
-    // luaG_traceexec has just reset hookcount to basehookcount: one full period ran
-    this.used += L.basehookcount
+    // luaG_traceexec has just reset hookcount to basehookcount: one full period ran (plus
+    // the steps builtins counted since the guard last reported them)
+    this.used += L.basehookcount + this.f.guards.takeSteps()
     this.check(L)
     L.hookcount = L.basehookcount = this.nextPeriod()
     // only the script's own thread yields to the runner; a yield elsewhere (a script-made
