@@ -2,6 +2,9 @@ import { FENGARI_PATCHES, FENGARI_SUBSTITUTES } from './fengari-guards.js'
 import { loadPatchedFengari } from './fengari-loader.js'
 import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
+import { TABLE_ORDER_PATCHES } from './fengari-table-order.js'
+import { LUA51_FORMAT_PATCHES } from './lua51-format-patches.js'
+import { LUA51_LIBRARY_PATCHES } from './lua51-library-patches.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
 import type { NumberMode } from './number-runtime.js'
 import type { LClosure, LuaCFunction, LuaHook, LuaKFunction, LuaState, LuaString, TValue } from './fengari-types.js'
@@ -168,7 +171,16 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   const hit = instances.get(numbers)
   if (hit) return hit
   const guards = new GuardRuntime()
-  const { load, verify } = loadPatchedFengari([...FENGARI_PATCHES, ...STDLIB_PATCHES, ...numberPatches(numbers)], guards, {
+  // the 5.1 library patches come last: their texts are fengari's as the earlier lists leave it
+  const patches = [
+    ...FENGARI_PATCHES,
+    ...STDLIB_PATCHES,
+    ...TABLE_ORDER_PATCHES,
+    ...numberPatches(numbers),
+    ...LUA51_LIBRARY_PATCHES,
+    ...LUA51_FORMAT_PATCHES,
+  ]
+  const { load, verify } = loadPatchedFengari(patches, guards, {
     ...FENGARI_SUBSTITUTES,
     ...numberSubstitutes(numbers),
   })

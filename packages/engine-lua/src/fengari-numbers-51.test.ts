@@ -56,6 +56,29 @@ describe.skipIf(!hasNative('lua5.1'))("numbers: 'lua51' against native lua5.1", 
     }
   })
 
+  it('printf and the C library as 5.1 runs them: %c and %s widths, %x flags, ties, pow, argument order', async () => {
+    const bytes = (e: string) => `table.concat({string.byte(${e}, 1, -1)}, ",")`
+    await agrees(
+      [
+        'string.format("%5c|%-5c|%05c|", 65, 65, 65)',
+        bytes('string.format("%5c|%-5c|%c%c|", 0, 0, 0, 65)'),
+        bytes('string.format("%5c|%c|", 2^40, 2^40 + 66)'),
+        'string.format("% s|%#s|%+s|%05s|%0-5s|", "a", "a", "a", "ab", "ab")',
+        bytes('string.format("%5s|%.1s|%-4s|", "\\200", "\\200\\201", "\\195\\169")'),
+        'string.format("%05x|%05X|%05o|%#05x", 12, 10, 8, 12)',
+        'string.format("%.0e|%.0g|%.1g|%.e", 2.5, 65, 65, 2.5)',
+        '1 ^ (0/0)',
+        '(-1) ^ (1/0)',
+        'math.pow(1, 0/0)',
+        'math.pow(-1, -1/0)',
+        'math.pow("abc")',
+        'math.mod("x")',
+        'math.fmod("x")',
+      ],
+      'lua51',
+    )
+  })
+
   it('deviation: 5.3 syntax and library members stay available in lua51 mode', async () => {
     const r = await lua('return 7 // 2, 1 << 4, math.type ~= nil, utf8 ~= nil', 'lua51')
     expect(r.values).toEqual([3, 16, true, true])

@@ -40,6 +40,34 @@ describe.skipIf(!hasNative('lua5.3'))('numbers (5.3) against native lua5.3: math
     ])
   })
 
+  it('%a and %A as glibc: flags, width, precision with ties to even, subnormals as 0x0.…p-1022, the NaN sign, also in %q', async () => {
+    await agrees([
+      'string.format("%.3a|%5a|%+a|%#a|%-12a|%20.5a|%.0a|%.13a", 1, 1, 1, 2, -3, 0.1, 1.5, 0.1)',
+      'string.format("%010a|%012.3A|% a|%#.0a|%.20a", 1.5, -0.1, 1, 1, 5e-324)',
+      'string.format("%.0a|%.0a|%.0a|%.1a|%.1a|%.0a|%.0a", 1.5, 2.5, 1.03125, 0x1.18p0, 0x1.ff8p0, 0x1.08p0, 0x0.8p-1022)',
+      'string.format("%a|%a|%a|%a|%.3a|%a", 5e-324, 2^-1030, 2^-1022, 0x0.fffffffffffffp-1022, 5e-324, 1.5 * 2^-1030)',
+      'string.format("%a|%a|%A|%a|%a", 0.0, -0.0, 255.5, 2^1023 * 1.75, -1e-300)',
+      'string.format("%a|%A|%f|%g|%10a|%-10A|%010a|%+a", 0/0, 0/0, 0/0, 0/0, 1/0, -1/0, 0/0, 1/0)',
+      'string.format("%q|%q|%q|%q|%q", 5e-324, 0/0, 1/0, -1/0, 2^-1030)',
+    ])
+  })
+
+  it('%c pads with a width, left-aligned with "-"; %x and %X take the 0 flag', async () => {
+    await agrees([
+      'string.format("%5c|%-5c|%05c|%c", 65, 65, 65, 66)',
+      'string.format("%5c|%-5c|", 0, 0) == "    \\0|\\0    |"',
+      'string.format("%05x|%05X|%05o|%#05x|%-05x|%05.3x|%#08X", 12, 10, 8, 12, 12, 12, 255)',
+    ])
+  })
+
+  it('%e and %g with one significant digit round exact ties to even (glibc)', async () => {
+    await agrees([
+      'string.format("%.0e|%.0g|%.1g|%.e", 2.5, 65, 65, 2.5)',
+      'string.format("%.0e|%.0e|%.0e|%.0e|%.0g|%.1g|%.1g", 3.5, 0.5, 4.5, 2.5000000000000004, 0.25, 75, 0.0125)',
+      'string.format("%.0e|%.0e|%.1e|%.2g|%#.0e", 1.5e300, 2.5e-300, 0.125, 0.125, 2.5)',
+    ])
+  })
+
   it('tostring of floats: %.14g plus .0, -0.0, inf, nan with its sign', async () => {
     await agrees([
       '1e15',
@@ -82,6 +110,25 @@ describe.skipIf(!hasNative('lua5.3'))('numbers (5.3) against native lua5.3: math
       'select(2, pcall(function() return string.unpack("<i9", "\\0\\0\\0\\0\\0\\0\\0\\0\\1") end)):match(":%d+: (.*)")',
     ])
     expect(n).toBe(1)
+  })
+
+  it('string.pack: "s" prefixes an 8-byte size_t, unsigned sizes beyond 8 zero-extend and round-trip', async () => {
+    const bytes = (e: string) => `table.concat({string.byte(${e}, 1, -1)}, ",")`
+    await agrees([
+      bytes('string.pack("s", "a")'),
+      bytes('string.pack(">s", "ab")'),
+      'string.unpack("s", string.pack("s", "abc") .. "x")',
+      'select(2, string.unpack("!4 i1 s", string.pack("!4 i1 s", 1, "abc")))',
+      'string.packsize("T") == #string.pack("s", "")',
+      bytes('string.pack("I16", -1)'),
+      bytes('string.pack("I9", -2)'),
+      bytes('string.pack(">I12", -3)'),
+      bytes('string.pack("i16", -1)'),
+      'string.unpack(">I16", string.pack(">I16", -1))',
+      'select(2, string.unpack(">I16", string.pack(">I16", -1)))',
+      'string.unpack("<I9", string.pack("<I9", -2))',
+      'string.unpack("<i16", string.pack("<i16", -2))',
+    ])
   })
 
   it('string.sub and string.rep take any integer index', async () => {

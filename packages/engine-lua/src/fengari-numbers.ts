@@ -19,6 +19,7 @@ const USERS = [
   'lmathlib.js',
   'lstrlib.js',
   'lbaselib.js',
+  'ltablib.js',
   'lcode.js',
   'llex.js',
   'ldo.js',

@@ -2,7 +2,70 @@ import { spawnSync } from 'node:child_process'
 import { createHost } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
 import { hasNative } from '../test/native-lua.js'
+import { numberHosts } from '../test/number-hosts.js'
 import { luaEngine } from './index.js'
+
+const { agrees } = numberHosts()
+const bytes = (e: string) => `table.concat({string.byte(${e}, 1, -1)}, ",")`
+
+/** The string-library fixes, each case both ways: lua5.3 and (5.1 has the same behaviour) lua5.1. */
+const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; lua51?: string[] }>> = {
+  'string.format: an option cut off by the end of the format': {
+    both: [
+      'string.format("abc%", 1)',
+      'string.format("%5", 1)',
+      'string.format("%.", 1)',
+      'string.format("%-", 1)',
+      'string.format("%y", 1)',
+    ],
+    lua51: ['string.format("%\\1", 1)'],
+  },
+  'string.format %s: flags other than "-" do nothing; width and precision count bytes': {
+    both: [
+      'string.format("% s|%#s|%+ 20s|%# s|", "a", "a", "a", "a")',
+      'string.format("%05s|%0-5s|%-5.1s|%5.0s|", "ab", "ab", "ab", "ab")',
+      bytes('string.format("%5s|%.1s|%-4s|%3s", "\\200", "\\200\\201", "\\195\\169", "\\226\\130\\172")'),
+      bytes('string.format("%-3.2s|%99s", "\\255\\254\\253", "x")'),
+    ],
+    lua53: [
+      'string.format("%5s", "a\\0b")',
+      'string.format("%5s", setmetatable({}, {__tostring = function() return "\\200" end})) == "    \\200"',
+    ],
+  },
+  'string.char: a value outside 0..255 is an argument error': {
+    both: ['string.char(256)', 'string.char(-1)', 'string.char(65, 300)', bytes('string.char(0, 255)')],
+  },
+  "patterns: the '%b' message": { both: [], lua53: ['string.find("a", "%b")', 'string.find("a", "%bx")'] },
+  'math.fmod checks argument #2 first': {
+    both: ['math.fmod("x")', 'math.fmod()', 'math.fmod("x", "y")', 'math.fmod(1, "y")', 'math.fmod(7, 3)'],
+  },
+  'string.pack "z": the message; string.unpack "z" without a terminator from a position': {
+    both: [],
+    lua53: [
+      'string.pack("z", "a\\0")',
+      'string.unpack("z", "abc", 2)',
+      'select(2, string.unpack("z", "abc", 2))',
+      'string.unpack("zB", "abcdef", 5)',
+      'select(2, string.unpack("z", "ab", 3))',
+      'select(2, string.unpack("z", "abc\\0", 2))',
+    ],
+  },
+  'string.unpack "s": a length of 2^63 or more fails as C Lua': {
+    both: [],
+    lua53: [
+      'string.unpack("s8", string.rep("\\255", 8) .. "abc")',
+      'string.unpack("s8", "\\250\\255\\255\\255\\255\\255\\255\\255abc")',
+      'string.unpack("s8", "\\240\\255\\255\\255\\255\\255\\255\\255abc")',
+      'string.unpack(">s16", string.rep("\\0", 15) .. "\\3abc")',
+    ],
+  },
+}
+
+describe.each(['lua53', 'lua51'] as const)('string library fixes against native %s', (mode) => {
+  it.skipIf(!hasNative(mode === 'lua53' ? 'lua5.3' : 'lua5.1')).each(Object.entries(STRING_CASES))('%s', async (_name, c) => {
+    await agrees([...c.both, ...((mode === 'lua53' ? c.lua53 : c.lua51) ?? [])], mode)
+  })
+})
 
 describe.skipIf(!hasNative('lua5.3'))('stdlib fixes against native lua5.3', () => {
   it('os.date("!fmt", t) formats t in UTC without the "!", whatever the local zone', async () => {

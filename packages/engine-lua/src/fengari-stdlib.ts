@@ -2,7 +2,8 @@ import type { SourcePatch } from './fengari-loader.js'
 
 /**
  * Fixes of fengari's standard library where it differs from C Lua 5.3 (not guards: they
- * change what scripts compute, not what they may do). Applied after the guards.
+ * change what scripts compute, not what they may do). Applied after the guards. Where Lua
+ * 5.1 words a message differently, the patch asks the number runtime (`__num.lua51`).
  */
 export const STDLIB_PATCHES: readonly SourcePatch[] = [
   {
@@ -43,6 +44,62 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
     find: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
     replace: '    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
+  },
+  {
+    file: 'lstrlib.js',
+    why: "string.format: an option cut off by the end of the format reads C's terminating NUL ('%<\\0>' in 5.3; 5.1 prints the byte raw, so the NUL ends it); fengari printed a JS undefined",
+    find: "                    return luaL_error(L, to_luastring(\"invalid option '%%%c' to 'format'\"), strfrmt[i-1]);",
+    replace:
+      '                    let c = i - 1 < strfrmt.length ? strfrmt[i-1] : 0;\n' +
+      "                    if (__num.lua51) return luaL_error(L, to_luastring(\"invalid option '%%%s' to 'format'\"), Uint8Array.of(c));\n" +
+      "                    return luaL_error(L, to_luastring(\"invalid option '%%%c' to 'format'\"), c);",
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.format %s with modifiers: sprintf-js failed on the " " and "#" flags, zero-padded, and counted UTF-16 units of a decoded string (a non-UTF-8 one ran out of memory); glibc pads and cuts bytes',
+    find: '                            luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), to_jsstring(s))));',
+    replace: '                            luaL_addstring(b, __num.printf.text(String.fromCharCode(...form), s));',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.char: the argument number was missing (an internal error instead of the argument error); 5.1 words it "invalid value"',
+    find: '        luaL_argcheck(L, c >= 0 && c <= 255, "value out of range"); // Strings are 8-bit clean',
+    replace: '        luaL_argcheck(L, c >= 0 && c <= 255, i, __num.lua51 ? "invalid value" : "value out of range");',
+  },
+  {
+    file: 'lstrlib.js',
+    why: "wording: the '%b' message lacked its closing parenthesis",
+    find: '"malformed pattern (missing arguments to \'%%b\'"',
+    replace: '"malformed pattern (missing arguments to \'%%b\')"',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'wording: "string contains zeros" (fengari: "strings") in pack\'s "z"',
+    find: '"strings contains zeros"',
+    replace: '"string contains zeros"',
+  },
+  {
+    file: 'lstrlib.js',
+    why: "string.unpack 'z' without a terminator: C's strlen stops at the end of the data (fengari measured the length from the start, not from the position)",
+    find: '                if (e === -1) e = data.length - pos;',
+    replace: '                if (e === -1) e = data.length;',
+  },
+  {
+    file: 'lstrlib.js',
+    why: "string.unpack 's': a length of 2^63 or more wraps C's size_t bound check and then fails to allocate; fengari returned an empty string",
+    find: '                luaL_argcheck(L, pos + len + size <= ld, 2, "data string too short");',
+    replace:
+      '                if (len < 0 && pos + len + size >= 0) {\n' +
+      '                    lua_pushliteral(L, "memory allocation error: block too big");\n' +
+      "                    require('./lua.js').lua_error(L);\n" +
+      '                }\n' +
+      '                luaL_argcheck(L, len >= 0 && pos + len + size <= ld, 2, "data string too short");',
+  },
+  {
+    file: 'lmathlib.js',
+    why: "math.fmod checks argument #2 first: C evaluates fmod(luaL_checknumber(L, 1), luaL_checknumber(L, 2))'s arguments right to left",
+    find: '        let a = luaL_checknumber(L, 1);\n        let b = luaL_checknumber(L, 2);\n        lua_pushnumber(L, a%b);',
+    replace: '        let b = luaL_checknumber(L, 2);\n        let a = luaL_checknumber(L, 1);\n        lua_pushnumber(L, a%b);',
   },
   {
     file: 'lparser.js',

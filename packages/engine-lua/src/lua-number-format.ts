@@ -1,10 +1,13 @@
+import { hexFloatBody } from './lua-hex-format.js'
+
 /**
  * C `printf` for one numeric conversion, as glibc prints it: what Lua's `tostring`
  * (`%.14g`) and `string.format` produce in C Lua.
  *
  * JS's `toExponential`/`toFixed` round the exact binary value like glibc does, except on an
  * exact tie, where JS rounds away from zero and glibc to even (`%.0f` of 2.5 is `2`); ties
- * are detected by looking further into the exact expansion and corrected.
+ * are detected by looking further into the exact expansion and corrected. `%a` is in
+ * lua-hex-format.ts.
  */
 
 /** A parsed conversion: `%[flags][width][.precision]conv`. */
@@ -37,7 +40,7 @@ export function formatG14(x: number): string {
   return formatGeneral(x, 14, false)
 }
 
-/** Formats a float conversion (`e E f F g G`). */
+/** Formats a float conversion (`a A e E f F g G`). */
 export function formatFloat(spec: FormatSpec, x: number): string {
   const { flags, conv } = spec
   const upper = conv === conv.toUpperCase()
@@ -52,6 +55,10 @@ export function formatFloat(spec: FormatSpec, x: number): string {
   const p = spec.precision < 0 ? 6 : spec.precision
   const alt = flags.includes('#')
   switch (conv.toLowerCase()) {
+    case 'a':
+      // glibc zero-pads %a after the 0x, like the sign: it is part of the prefix
+      body = hexFloatBody(a, spec.precision, alt)
+      return pad(spec, sign(neg, flags) + (upper ? '0X' : '0x'), upper ? body.toUpperCase() : body, true)
     case 'e':
       body = expForm(a, p, alt)
       break
@@ -112,7 +119,7 @@ function pad(spec: FormatSpec, prefix: string, body: string, zeroAllowed: boolea
   if (len >= spec.width) return prefix + body
   const fill = spec.width - len
   if (spec.flags.includes('-')) return prefix + body + ' '.repeat(fill)
-  if (zeroAllowed && spec.flags.includes('0') && /^[0-9]/.test(body)) return prefix + '0'.repeat(fill) + body
+  if (zeroAllowed && spec.flags.includes('0')) return prefix + '0'.repeat(fill) + body
   return ' '.repeat(fill) + prefix + body
 }
 
@@ -128,7 +135,7 @@ function exponential(a: number, p: number): [string, number] {
   let s = a.toExponential(p)
   const more = a.toExponential(Math.min(100, p + 25))
   const at = more.indexOf('e')
-  const tail = more.slice(p === 0 ? 1 : p + 2, at)
+  const tail = more.slice(p + 2, at) // after "d." and the p kept decimals
   if (/^50*$/.test(tail) && a !== 0) {
     const lastKept = more.charCodeAt(p === 0 ? 0 : p + 1) - 48
     if (lastKept % 2 === 0) s = (p === 0 ? more.slice(0, 1) : more.slice(0, p + 2)) + more.slice(at)

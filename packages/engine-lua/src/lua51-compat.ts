@@ -1,5 +1,7 @@
 import type { BuiltinHost } from './builtins.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import { lua51Functions } from './lua51-library.js'
+import { cpow } from './number-runtime.js'
 import { T_TABLE } from './value-tags.js'
 
 /**
@@ -7,7 +9,8 @@ import { T_TABLE } from './value-tags.js'
  * runs in `numbers: 'lua51'` mode. Each follows the policy of the function it aliases:
  * `unpack` ↔ `table.unpack`, `loadstring` ↔ `load` (dynamic code, `eval`), `math.mod` ↔
  * `math.fmod`, `string.gfind` ↔ `string.gmatch`; `math.pow` and `table.getn` come with
- * their library. `allows` is the sandbox's policy check. Expects the base table at `baseIdx`; library tables as built by the sandbox.
+ * their library; so do the 5.1 functions of lua51-library.ts (`math.log10`, `table.maxn`…, and
+ * 5.1's `math.max/min/modf`), each as the policy allows it. `allows` is the sandbox's policy check. Expects the base table at `baseIdx`; library tables as built by the sandbox.
  */
 export function installLua51Names(
   host: BuiltinHost,
@@ -42,7 +45,9 @@ export function installLua51Names(
   if (libraries.has('string') && allows('string.gmatch')) alias('string', 'gmatch', 'string', 'gfind')
   if (libraries.has('math'))
     define('math', 'pow', (L1) => {
-      lua.lua_pushnumber(L1, lauxlib.luaL_checknumber(L1, 1) ** lauxlib.luaL_checknumber(L1, 2))
+      // pow(luaL_checknumber(L, 1), luaL_checknumber(L, 2)): C evaluates argument 2 first
+      const y = lauxlib.luaL_checknumber(L1, 2)
+      lua.lua_pushnumber(L1, cpow(lauxlib.luaL_checknumber(L1, 1), y))
       return 1
     })
   if (libraries.has('table'))
@@ -51,6 +56,10 @@ export function installLua51Names(
       lua.lua_pushinteger(L1, lua.lua_rawlen(L1, 1))
       return 1
     })
+  for (const [lib, fns] of Object.entries(lua51Functions(host))) {
+    if (!libraries.has(lib)) continue
+    for (const [name, fn] of Object.entries(fns)) if (allows(`${lib}.${name}`)) define(lib, name, fn)
+  }
   if (allows('eval')) {
     lua.lua_getfield(L, baseIdx, 'load')
     lua.lua_setfield(L, baseIdx, 'loadstring')

@@ -4,9 +4,9 @@ import { patch as p, type SourcePatch } from './fengari-loader.js'
 export const LIBRARY_PATCHES: readonly SourcePatch[] = [
   p(
     'lstrlib.js',
-    'numbers (5.1): %c goes through C int and char casts and a NUL ends the piece',
+    '%c as C printf: a width pads the byte (fengari dropped the modifiers); 5.1 goes through C int and char casts and a NUL ends the piece',
     '                    luaL_addchar(b, luaL_checkinteger(L, arg));',
-    '                    let c = luaL_checkinteger(L, arg);\n                    if (!__num.lua51 || __num.cchar(c)) luaL_addchar(b, c);',
+    '                    luaL_addstring(b, __num.printf.char(String.fromCharCode(...form), luaL_checkinteger(L, arg)));',
   ),
   p(
     'lstrlib.js',
@@ -30,13 +30,19 @@ export const LIBRARY_PATCHES: readonly SourcePatch[] = [
     'lstrlib.js',
     'numbers: string.format %d %i %u %o %x %X of any integer, as C printf',
     '                    let n = luaL_checkinteger(L, arg);\n                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));\n                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));',
-    '                    let n = luaL_checkinteger(L, arg);\n                    luaL_addstring(b, to_luastring(__num.format(String.fromCharCode(...form), n)));',
+    '                    let n = luaL_checkinteger(L, arg);\n                    luaL_addstring(b, to_luastring(__num.printf.number(String.fromCharCode(...form), n)));',
   ),
   p(
     'lstrlib.js',
     'numbers: string.format %e %f %g as C printf (sprintf-js differs: %g, rounding, inf/nan)',
     '                    let n = luaL_checknumber(L, arg);\n                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));\n                    luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));',
-    '                    let n = luaL_checknumber(L, arg);\n                    luaL_addstring(b, to_luastring(__num.format(String.fromCharCode(...form), n)));',
+    '                    let n = luaL_checknumber(L, arg);\n                    luaL_addstring(b, to_luastring(__num.printf.number(String.fromCharCode(...form), n)));',
+  ),
+  p(
+    'lstrlib.js',
+    'numbers: %a and %q of floats as glibc %a: flags, width and precision (fengari refused them), subnormals as 0x0.…p-1022, the NaN sign',
+    'const lua_number2strx = function(L, fmt, x) {\n',
+    'const lua_number2strx = function(L, fmt, x) {\n    return to_luastring(__num.printf.number(String.fromCharCode(...fmt), x));\n',
   ),
   p(
     'lstrlib.js',
@@ -46,15 +52,21 @@ export const LIBRARY_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lstrlib.js',
+    'numbers: string.pack option "s" without a size prefixes a size_t, 8 bytes as "T" (fengari: 4)',
+    "        case 115 /*'s'*/: r.size = getnumlimit(h, fmt, 4); r.opt = Kstring; return r;",
+    "        case 115 /*'s'*/: r.size = getnumlimit(h, fmt, 8); r.opt = Kstring; return r;",
+  ),
+  p(
+    'lstrlib.js',
     'numbers: string.pack sizes of long, lua_Integer and size_t are 8 (as on 64-bit C Lua)',
     "        case 108 /*'l'*/: r.size = 4; r.opt = Kint;   return r; // sizeof(long): 4\n        case 76  /*'L'*/: r.size = 4; r.opt = Kuint;  return r;\n        case 106 /*'j'*/: r.size = 4; r.opt = Kint;   return r; // sizeof(lua_Integer): 4\n        case 74  /*'J'*/: r.size = 4; r.opt = Kuint;  return r;\n        case 84  /*'T'*/: r.size = 4; r.opt = Kuint;  return r; // sizeof(size_t): 4",
     "        case 108 /*'l'*/: r.size = 8; r.opt = Kint;   return r;\n        case 76  /*'L'*/: r.size = 8; r.opt = Kuint;  return r;\n        case 106 /*'j'*/: r.size = 8; r.opt = Kint;   return r;\n        case 74  /*'J'*/: r.size = 8; r.opt = Kuint;  return r;\n        case 84  /*'T'*/: r.size = 8; r.opt = Kuint;  return r;",
   ),
   p(
     'lstrlib.js',
-    "numbers: packed integers are two's complement of the exact value, any size up to 16",
+    "numbers: packed integers are two's complement of the exact value, any size up to 16 (sign-extended beyond 8 bytes only when signed)",
     '    let buff = luaL_prepbuffsize(b, size);\n    buff[islittle ? 0 : size - 1] = n & MC;  /* first byte */',
-    '    let buff = luaL_prepbuffsize(b, size);\n    __num.packint(buff, n, islittle, size);\n    luaL_addsize(b, size);\n    return;\n    buff[islittle ? 0 : size - 1] = n & MC;  /* first byte */',
+    '    let buff = luaL_prepbuffsize(b, size);\n    __num.packint(buff, n, islittle, size, neg);\n    luaL_addsize(b, size);\n    return;\n    buff[islittle ? 0 : size - 1] = n & MC;  /* first byte */',
   ),
   p(
     'lstrlib.js',

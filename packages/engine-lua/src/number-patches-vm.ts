@@ -52,6 +52,25 @@ export const VM_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lvm.js',
+    "numbers: an index past ±(2^53 − 1) that is still within the limit is C Lua's integer leaving the range (the limit was a float beyond 2^63, clipped): integer overflow",
+    '                        ci.l_savedpc += i.sBx;\n                        L.stack[ra].chgivalue(idx);',
+    '                        if (idx > 9007199254740991 || idx < -9007199254740991) __num.overflow();\n                        ci.l_savedpc += i.sBx;\n                        L.stack[ra].chgivalue(idx);',
+  ),
+  p(
+    'lvm.js',
+    'numbers: a float limit beyond the integers is clipped to an infinite limit, not to ±(2^53 − 1): the loop goes on to its overflow as in C Lua, never stops early',
+    '            ilimit = LUA_MAXINTEGER;\n            if (step < 0) stopnow = true;\n        } else {\n            ilimit = LUA_MININTEGER;',
+    '            ilimit = Infinity;\n            if (step < 0) stopnow = true;\n        } else {\n            ilimit = -Infinity;',
+  ),
+  p(
+    'lvm.js',
+    // constant folding needs no patch: JS gives NaN exactly where C differs, and NaN is never folded
+    'numbers: ^ is C pow (1^nan and (-1)^inf are 1, not NaN)',
+    'setfltvalue(Math.pow(numberop1, numberop2));',
+    'setfltvalue(__num.pow(numberop1, numberop2));',
+  ),
+  p(
+    'lvm.js',
     'numbers: for preparation stores init − step; where that is not exact (past 2^53) the body is entered directly',
     '                    init.value = (initv - pstep.value)|0;',
     `                    let prev = initv - pstep.value;

@@ -1,5 +1,6 @@
 // Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
-import { type FormatSpec, formatFloat, formatG14, formatInteger, parseSpec } from './lua-number-format.js'
+import { formatG14 } from './lua-number-format.js'
+import { LuaPrintf } from './lua-printf.js'
 import { T_NUMFLT, T_NUMINT } from './value-tags.js'
 
 /** How a Lua engine's numbers behave: Lua 5.3 (integers and floats) or Lua 5.1 (doubles only). */
@@ -30,12 +31,13 @@ export class NumberRuntime {
   readonly lua51: boolean
   /** Type tag given to "integers": T_NUMINT, or T_NUMFLT in 5.1 mode. */
   readonly INT: number
-  /** Parsed `string.format` conversions, by their text. */
-  private readonly specs = new Map<string, FormatSpec>()
+  /** `string.format`'s conversions, as glibc's printf. */
+  readonly printf: LuaPrintf
 
   constructor(mode: NumberMode) {
     this.lua51 = mode === 'lua51'
     this.INT = this.lua51 ? T_NUMFLT : T_NUMINT
+    this.printf = new LuaPrintf(this.lua51)
   }
 
   overflow(): never {
@@ -142,10 +144,8 @@ export class NumberRuntime {
     return this.lua51 ? k : k + 0
   }
 
-  /** 5.1's %c: whether C's (char)(int)n is not NUL (sprintf output is cut at the first NUL). */
-  cchar(n: number): boolean {
-    return n >= -0x80000000 && n <= 0x7fffffff && (n & 0xff) !== 0
-  }
+  /** `^` (and 5.1's math.pow) as C's pow. */
+  readonly pow = cpow
 
   /** glibc's log of a negative number is -nan; JS's Math.log gives a positive NaN. */
   logResult(r: number): number {
@@ -223,9 +223,9 @@ export class NumberRuntime {
     return `${s}.0`
   }
 
-  /** string.pack: `size` bytes of n's two's complement. */
-  packint(buff: Uint8Array, n: number, islittle: boolean, size: number): void {
-    let v = BigInt.asUintN(size * 8, BigInt(n))
+  /** string.pack: `size` bytes of n's two's complement; beyond 8 bytes C extends the sign only for `neg` (signed options). */
+  packint(buff: Uint8Array, n: number, islittle: boolean, size: number, neg: unknown): void {
+    let v = BigInt.asUintN(neg ? size * 8 : 64, BigInt(n))
     for (let i = 0; i < size; i++) {
       buff[islittle ? i : size - 1 - i] = Number(v & 0xffn)
       v >>= 8n
@@ -242,17 +242,15 @@ export class NumberRuntime {
     }
     return fit(BigInt.asIntN(64, v))
   }
+}
 
-  /** One `string.format` numeric conversion (`%d`, `%5.2f`...). */
-  format(form: string, n: number): string {
-    if (form === '%d') return String(n) // the common case, without parsing
-    let spec = this.specs.get(form)
-    if (!spec) {
-      spec = parseSpec(form)
-      if (this.specs.size < 256) this.specs.set(form, spec)
-    }
-    return 'eEfFgG'.includes(spec.conv) ? formatFloat(spec, n) : formatInteger(spec, n)
-  }
+/**
+ * C's pow. JS's `**` follows C99 except where it gives NaN for a base of ±1: pow(1, y) is 1
+ * for every y (NaN too), pow(−1, ±inf) is 1.
+ */
+export function cpow(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Number.POSITIVE_INFINITY || y === Number.NEGATIVE_INFINITY))) return 1
+  return x ** y
 }
 
 // --- internal ---

@@ -53,3 +53,12 @@ export async function runEngine(host: Host, expr: string): Promise<Outcome> {
 function escapeBytes(s: string): string {
   return Array.from(Buffer.from(s, 'utf8'), (b) => (b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\${b}`)).join('')
 }
+
+/**
+ * Wraps a Lua expression so that all its results become one string, `count:v1,v2,…` (each
+ * through `tostring`): runNative and runEngine compare one value, and what a library function
+ * returns — no value, two values, a trailing nil — is part of its behaviour.
+ */
+export function allResults(expr: string): string {
+  return `(function(...) local t = {} for i = 1, select('#', ...) do t[i] = tostring((select(i, ...))) end return select('#', ...) .. ':' .. table.concat(t, ',') end)(${expr})`
+}

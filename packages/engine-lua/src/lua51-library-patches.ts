@@ -1,0 +1,155 @@
+import { patch as p, type SourcePatch } from './fengari-loader.js'
+
+/**
+ * Lua 5.1's rules in fengari's base, table and string libraries, for `numbers: 'lua51'`
+ * (Redis scripts must compute what redis-server's Lua 5.1 computes). Every change is behind
+ * `__num.lua51`, so lua53 mode runs fengari's code unchanged. string.format is in
+ * lua51-format-patches.ts; functions 5.3 dropped are in lua51-library.ts.
+ */
+export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
+  // --- base ----------------------------------------------------------------------------------
+  p(
+    'lbaselib.js',
+    '5.1: tonumber(v, 10) is the standard conversion (floats, inf, exponents), not digits in base 10',
+    '    if (lua_type(L, 2) <= 0) {  /* standard conversion? */',
+    '    if (lua_type(L, 2) <= 0 || (__num.lua51 && luaL_checkinteger(L, 2) === 10)) {  /* standard conversion? */',
+  ),
+  p(
+    'lbaselib.js',
+    '5.1: tonumber(36, 36) converts the number to its string first (luaL_checkstring)',
+    '        luaL_checktype(L, 1, LUA_TSTRING);  /* no numbers as strings */',
+    "        if (__num.lua51) require('./lauxlib.js').luaL_checklstring(L, 1);\n" +
+      '        else luaL_checktype(L, 1, LUA_TSTRING);  /* no numbers as strings */',
+  ),
+  p(
+    'lbaselib.js',
+    '5.1: pairs takes a table only and knows no __pairs',
+    '    return pairsmeta(L, to_luastring("__pairs", true), 0, luaB_next);',
+    '    if (__num.lua51) {\n' +
+      '        luaL_checktype(L, 1, LUA_TTABLE);\n' +
+      '        lua_pushcfunction(L, luaB_next);\n' +
+      '        lua_pushvalue(L, 1);\n' +
+      '        lua_pushnil(L);\n' +
+      '        return 3;\n' +
+      '    }\n' +
+      '    return pairsmeta(L, to_luastring("__pairs", true), 0, luaB_next);',
+  ),
+  p(
+    'lbaselib.js',
+    '5.1: ipairs takes a table only',
+    '    luaL_checkany(L, 1);\n    lua_pushcfunction(L, ipairsaux);  /* iteration function */',
+    '    if (__num.lua51) luaL_checktype(L, 1, LUA_TTABLE);\n' +
+      '    else luaL_checkany(L, 1);\n' +
+      '    lua_pushcfunction(L, ipairsaux);  /* iteration function */',
+  ),
+  p(
+    'lbaselib.js',
+    '5.1: xpcall accepts any handler (a non-function one fails as "error in error handling") and calls f without arguments',
+    'const luaB_xpcall = function(L) {\n    let n = lua_gettop(L);\n    luaL_checktype(L, 2, LUA_TFUNCTION);  /* check error function */',
+    '/* 5.1 calls a non-function handler, which fails: the error becomes "error in error handling" */\n' +
+      'const errerr51 = function(L) {\n' +
+      '    lua_pushliteral(L, "error in error handling");\n' +
+      '    return 1;\n' +
+      '};\n' +
+      'const luaB_xpcall = function(L) {\n' +
+      '    let n = lua_gettop(L);\n' +
+      '    if (__num.lua51) {\n' +
+      '        luaL_checkany(L, 2);\n' +
+      '        n = 2;\n' +
+      '        lua_settop(L, n);\n' +
+      '        if (lua_type(L, 2) !== LUA_TFUNCTION) {\n' +
+      '            lua_settop(L, 1);\n' +
+      '            lua_pushcfunction(L, errerr51);\n' +
+      '        }\n' +
+      '    } else\n' +
+      '    luaL_checktype(L, 2, LUA_TFUNCTION);  /* check error function */',
+  ),
+  // --- table ---------------------------------------------------------------------------------
+  p(
+    'ltablib.js',
+    '5.1: table.insert at any position (luaL_checkint: a C int); a position past the end grows the array',
+    '            luaL_argcheck(L, 1 <= pos && pos <= e, 2, "position out of bounds");',
+    '            if (!__num.lua51) luaL_argcheck(L, 1 <= pos && pos <= e, 2, "position out of bounds");\n' +
+      '            else if ((pos |= 0) > e) e = pos;',
+  ),
+  p(
+    'ltablib.js',
+    '5.1: table.remove outside 1..#t removes nothing and returns no value (table.remove({}) too)',
+    '    let pos = luaL_optinteger(L, 2, size);\n',
+    '    let pos = luaL_optinteger(L, 2, size);\n    if (__num.lua51 && !(1 <= (pos |= 0) && pos <= size)) return 0;\n',
+  ),
+  p(
+    'ltablib.js',
+    '5.1: table.sort checks the comparator whatever the length',
+    '    let n = aux_getn(L, 1, TAB_RW);\n    if (n > 1) {  /* non-trivial interval? */',
+    '    let n = aux_getn(L, 1, TAB_RW);\n' +
+      '    if (__num.lua51 && !lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TFUNCTION);\n' +
+      '    if (n > 1) {  /* non-trivial interval? */',
+  ),
+  // --- string: find, patterns, gsub ----------------------------------------------------------
+  p(
+    'lstrlib.js',
+    "5.1: string.find/match clamp an init beyond the length to the end (find('abc', '', 10) is 4, 3)",
+    "    else if (init > ls + 1) {  /* start after string's end? */",
+    "    else if (init > ls + 1 && __num.lua51) init = ls + 1;\n    else if (init > ls + 1) {  /* start after string's end? */",
+  ),
+  p(
+    'lstrlib.js',
+    '5.1: string.char takes its arguments through luaL_checkint, a C int cast (2^32 + 65 is "A")',
+    '        let c = luaL_checkinteger(L, i);\n',
+    '        let c = luaL_checkinteger(L, i);\n        if (__num.lua51) c |= 0;\n',
+  ),
+  p(
+    'lstrlib.js',
+    '5.1 wording: "invalid capture index" (a back-reference in a pattern)',
+    '        return luaL_error(ms.L, to_luastring("invalid capture index %%%d"), l + 1);',
+    '        return luaL_error(ms.L, to_luastring(__num.lua51 ? "invalid capture index" : "invalid capture index %%%d"), l + 1);',
+  ),
+  p(
+    'lstrlib.js',
+    '5.1 wording: "invalid capture index" (a capture in a replacement)',
+    '            luaL_error(ms.L, to_luastring("invalid capture index %%%d"), i + 1);',
+    '            luaL_error(ms.L, to_luastring(__num.lua51 ? "invalid capture index" : "invalid capture index %%%d"), i + 1);',
+  ),
+  p(
+    'lstrlib.js',
+    '5.1 wording: \'%b\' without its two characters is an "unbalanced pattern"',
+    '    if (p >= ms.p_end - 1)\n        luaL_error(ms.L, ',
+    '    if (p >= ms.p_end - 1 && __num.lua51)\n        luaL_error(ms.L, to_luastring("unbalanced pattern"));\n' +
+      '    else if (p >= ms.p_end - 1)\n        luaL_error(ms.L, ',
+  ),
+  p(
+    'lstrlib.js',
+    "5.1: in a gsub replacement '%' before a non-digit is that character, and a final '%' copies C's terminating NUL",
+    '                if (news[i] !== L_ESC)\n' +
+      '                    luaL_error(L, to_luastring("invalid use of \'%c\' in replacement string"), L_ESC);\n' +
+      '                luaL_addchar(b, news[i]);',
+    '                if (news[i] !== L_ESC && !__num.lua51)\n' +
+      '                    luaL_error(L, to_luastring("invalid use of \'%c\' in replacement string"), L_ESC);\n' +
+      '                luaL_addchar(b, i < l ? news[i] : 0);',
+  ),
+  p(
+    'lstrlib.js',
+    '5.1: gsub replaces an empty match right after the previous match (gsub("abc", "%w*", "x") is "xx", 2)',
+    '        if ((e = match(ms, src, p)) !== null && e !== lastmatch) {  /* match? */\n' +
+      '            n++;\n' +
+      '            add_value(ms, b, src, e, tr);  /* add replacement to buffer */\n' +
+      '            src = lastmatch = e;\n' +
+      '        } else if',
+    '        if ((e = match(ms, src, p)) !== null && (e !== lastmatch || __num.lua51)) {  /* match? */\n' +
+      '            n++;\n' +
+      '            add_value(ms, b, src, e, tr);  /* add replacement to buffer */\n' +
+      '            if (!__num.lua51 || e > src) src = lastmatch = e;\n' +
+      '            else if (src < ms.src_end) luaL_addchar(b, ms.src[src++]);  /* 5.1: an empty match copies one character */\n' +
+      '            else break;\n' +
+      '        } else if',
+  ),
+  p(
+    'lstrlib.js',
+    '5.1: gmatch yields an empty match right after the previous match, then moves one character on',
+    '        if ((e = match(gm.ms, src, gm.p)) !== null && e !== gm.lastmatch) {\n            gm.src = gm.lastmatch = e;',
+    '        if ((e = match(gm.ms, src, gm.p)) !== null && (e !== gm.lastmatch || __num.lua51)) {\n' +
+      '            gm.src = gm.lastmatch = e;\n' +
+      '            if (__num.lua51 && e === src) gm.src++;',
+  ),
+]
