@@ -36,6 +36,7 @@ export class LuaEngine implements ScriptEngine {
   private readonly modules = new WeakMap<ModuleDefinition, Proto | Error>()
   private readonly counters = { compiles: 0, executions: 0, discarded: 0 }
   private readonly sliceMs: number
+  private readonly depthError: boolean
   private readonly pooled: PooledRunOptions<LuaSandbox> = {
     // a JS exception escaped fengari's internals: the state is not trusted further
     broken: (s) => s.run?.nativeError !== undefined,
@@ -47,6 +48,7 @@ export class LuaEngine implements ScriptEngine {
   private constructor(f: Fengari, env: EngineEnvironment, options: LuaEngineOptions) {
     this.compiler = new LuaCompiler(f, () => env.security.policy.limits.timeoutMs)
     this.sliceMs = sliceOf(options)
+    this.depthError = options.stackOverflow === 'error'
     const deps: StateDeps = {
       f,
       env,
@@ -74,6 +76,9 @@ export class LuaEngine implements ScriptEngine {
     if (options.nullValue !== undefined && options.nullValue !== 'nil' && options.nullValue !== 'sentinel') {
       throw new InvalidArgumentError(`luaEngine: nullValue must be 'nil' or 'sentinel' (got ${JSON.stringify(options.nullValue)})`)
     }
+    if (options.stackOverflow !== undefined && options.stackOverflow !== 'limit' && options.stackOverflow !== 'error') {
+      throw new InvalidArgumentError(`luaEngine: stackOverflow must be 'limit' or 'error' (got ${JSON.stringify(options.stackOverflow)})`)
+    }
     const engine = new LuaEngine(fengari(numbers), env, options)
     await engine.pool.start()
     return engine
@@ -87,7 +92,13 @@ export class LuaEngine implements ScriptEngine {
   }
 
   execute(script: CompiledScript, request: ExecutionRequest): Promise<ExecutionResult> {
-    const input = { proto: (script as LuaCompiledScript).proto, name: script.name, compiler: this.compiler, sliceMs: this.sliceMs }
+    const input = {
+      proto: (script as LuaCompiledScript).proto,
+      name: script.name,
+      compiler: this.compiler,
+      sliceMs: this.sliceMs,
+      depthError: this.depthError,
+    }
     this.counters.executions++
     return runPooled(this.pool, request, (state) => runScript(state, input, request), this.pooled)
   }

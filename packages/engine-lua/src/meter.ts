@@ -5,8 +5,9 @@ import { reachableBytes } from './memory-walk.js'
 
 /** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
 export const HOOK_PERIOD = 1000
-/** Builtin steps between checks of the deadline. */
-const STEP_CHUNK = 1024
+const STEP_CHUNK = 1024 // builtin steps between checks of the deadline
+/** Calls past the depth limit raising a catchable "stack overflow" before the limit ends the run. */
+const DEPTH_ERROR_ROOM = 10
 
 /** Where a meter measures memory: the state's roots and what is not charged to scripts. */
 export interface MeterTarget {
@@ -18,11 +19,10 @@ export interface MeterTarget {
 }
 
 /**
- * Enforces one execution's instruction, deadline, memory and depth limits inside fengari:
- * the count hook, builtin steps and allocations reported by the guard runtime all land
- * here. A trip is recorded on the Execution (fatal: the state is discarded) and raised as
- * a Lua error; the hook then fires on every instruction ("sticky") and raises again, so
- * `pcall` in a loop cannot swallow it.
+ * Enforces one execution's instruction, deadline, memory and depth limits inside fengari
+ * (count hook, builtin steps, allocations the guards report). A trip is recorded on the
+ * Execution (fatal: the state is discarded) and raised; the hook then fires on every
+ * instruction ("sticky") and raises again, so `pcall` in a loop cannot swallow it.
  */
 export class Meter implements GuardSink {
   /** Instructions plus builtin steps so far. */
@@ -49,6 +49,7 @@ export class Meter implements GuardSink {
     private readonly f: Fengari,
     private readonly execution: Execution,
     private readonly target: MeterTarget,
+    private readonly depthError = false, // LuaEngineOptions.stackOverflow === 'error'
   ) {
     const l = execution.limits
     this.maxInstructions = l.instructions === false ? Number.POSITIVE_INFINITY : l.instructions
@@ -100,10 +101,9 @@ export class Meter implements GuardSink {
   }
 
   /**
-   * Ends the run: the meter forgets the script's thread. A meter that reached the old
-   * generation would otherwise keep the young thread, its stack and every value the script
-   * returned alive through each scavenge until the next full GC (measured: conversion of
-   * 1,000 records 2.3× the CPU, half of it in the garbage collector).
+   * Ends the run: the meter forgets the script's thread, which an old-generation meter would
+   * keep alive (its stack, every value returned) through each scavenge until the next full
+   * GC (measured: conversion of 1,000 records 2.3× the CPU, half of it in the GC).
    */
   end(): void {
     this.detach()
@@ -162,6 +162,8 @@ export class Meter implements GuardSink {
   }
 
   tooDeep(L: LuaState): never {
+    // as C Lua, a catchable error at the limit (a handler calling on past the room still ends)
+    if (this.depthError && L.ci.depth + 1 <= this.maxDepth + DEPTH_ERROR_ROOM) return this.raise(L, 'stack overflow')
     const e = this.execution.trip('stack', L.ci.depth + 1)
     return this.raise(L, e.message)
   }

@@ -31,6 +31,14 @@ export interface LuaEngineOptions {
    * host `null`. Fixed per engine.
    */
   readonly nullValue?: 'nil' | 'sentinel'
+  /**
+   * A call past `stackDepth`. `'limit'` (default): the execution ends with
+   * `LimitExceededError('stack')`, which no `pcall` catches. `'error'`: a Lua error
+   * `stack overflow` the script may catch, as C Lua raises when its call stack is full (what
+   * scripts written for a Lua host, Redis's among them, expect); calls made while handling it
+   * past a further 10 levels still end the execution. Fixed per engine.
+   */
+  readonly stackOverflow?: 'limit' | 'error'
 }
 
 /** Default slice of inline Lua execution between yields to the event loop. */

@@ -24,6 +24,8 @@ export interface RunInput {
   readonly compiler: LuaCompiler
   /** Yield to the event loop after this many ms of VM time (0: never). */
   readonly sliceMs?: number
+  /** A call past the depth limit is a catchable "stack overflow" (`stackOverflow: 'error'`). */
+  readonly depthError?: boolean
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
   const { lua } = f
   const { execution } = request
   const L = state.L
-  const meter = new Meter(f, execution, { g: L.l_G, baseline: state.baseline, shared: input.compiler.shared })
+  const meter = new Meter(f, execution, { g: L.l_G, baseline: state.baseline, shared: input.compiler.shared }, input.depthError)
   const run = makeContext(state, request, meter)
   state.run = run
   // addresses (tostring) must not count what earlier executions on this state allocated

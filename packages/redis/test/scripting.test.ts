@@ -164,3 +164,46 @@ describe('the script cache', () => {
     await expect(redis.command(['EVALSHA', shas[0] as string, '0'])).rejects.toThrow(/^NOSCRIPT/)
   })
 })
+
+describe("a reply nested past Redis's Lua stack", () => {
+  /** The raw RESP of a reply (ioredis cannot parse 8,000 nested arrays): its nesting and innermost line. */
+  async function rawReply(port: number, argv: string[]): Promise<{ depth: number; inner: string }> {
+    const { connect } = await import('node:net')
+    const socket = connect(port, '127.0.0.1')
+    socket.write(`*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`)
+    let text = ''
+    for await (const chunk of socket) {
+      text += (chunk as Buffer).toString('latin1')
+      const tail = text.search(/[-+:$][^\r]*\r\n$/)
+      if (tail >= 0) break
+    }
+    socket.destroy()
+    const inner = text.slice(text.search(/[-+:$]/)).trim()
+    return { depth: text.split('*1\r\n').length - 1, inner }
+  }
+
+  function depthOf(reply: unknown): { depth: number; inner: unknown } {
+    let depth = 0
+    let x = reply
+    while (Array.isArray(x)) {
+      depth++
+      x = x[0]
+    }
+    return { depth, inner: x instanceof Error ? `-${x.message}` : x }
+  }
+
+  it.skipIf(!hasRedisServer)('a cyclic table nests arrays around "reached lua stack limit" as deep as redis-server', async () => {
+    const real = await startRedis()
+    try {
+      redis = await createRedisScripting({ store: memoryStore() })
+      const argv = ['EVAL', 'local t = {} t[1] = t return t', '0']
+      const mine = depthOf(await redis.command(argv))
+      const theirs = await rawReply(real.port, argv)
+      expect(mine).toEqual(theirs)
+      expect(mine.inner).toBe('-ERR reached lua stack limit')
+      expect(await redis.command(['EVAL', 'return 1', '0'])).toBe(1)
+    } finally {
+      await real.stop()
+    }
+  })
+})

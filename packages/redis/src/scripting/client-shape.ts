@@ -28,14 +28,34 @@ export function textOrBytes(b: Buffer): string | Buffer {
 
 // --- internal ---
 
+/** Shapes nested arrays with a stack of its own: a script's reply may nest 7,995 deep (Redis's bound). */
 function shape(r: Reply): ClientReply {
+  if (!Array.isArray(r)) return leaf(r)
+  const root: ClientReply[] = []
+  const open: { from: readonly Reply[]; at: number; to: ClientReply[] }[] = [{ from: r, at: 0, to: root }]
+  while (open.length > 0) {
+    const top = open[open.length - 1] as (typeof open)[number]
+    if (top.at === top.from.length) {
+      open.pop()
+      continue
+    }
+    const x = top.from[top.at++] as Reply
+    if (Array.isArray(x)) {
+      const to: ClientReply[] = []
+      top.to.push(to)
+      open.push({ from: x, at: 0, to })
+    } else top.to.push(leaf(x))
+  }
+  return root
+}
+
+function leaf(r: Reply): ClientReply {
   if (r === null) return r
   if (typeof r === 'number') return Number.isSafeInteger(r) || !Number.isInteger(r) ? r : parsedAsIoredis(BigInt(r))
   if (typeof r === 'bigint') return parsedAsIoredis(r)
   if (Buffer.isBuffer(r)) return textOrBytes(r)
   if (r instanceof StatusReply) return r.status
-  if (r instanceof ErrorReply) return new ReplyError(r.message)
-  return (r as readonly Reply[]).map(shape)
+  return new ReplyError((r as ErrorReply).message)
 }
 
 /**

@@ -50,8 +50,28 @@ export function commandError(message: string): { err: string; ignore_error_stats
  */
 export function decodeScriptReply(encoded: unknown): Reply {
   const bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : Buffer.from(encoded as Uint8Array)
-  const state = { pos: 0 }
-  return readOne(bytes, state)
+  const st = { pos: 0 }
+  // nested arrays with a stack of their own: a reply may nest 7,995 deep (Redis's bound)
+  const open: { out: Reply[]; left: number }[] = []
+  for (;;) {
+    let value: Reply
+    if (bytes[st.pos] === 0x61 /* a */) {
+      const n = readCount(bytes, st)
+      if (n > 0) {
+        open.push({ out: [], left: n })
+        continue
+      }
+      value = []
+    } else value = readOne(bytes, st)
+    for (;;) {
+      const top = open[open.length - 1]
+      if (!top) return value
+      top.out.push(value)
+      if (--top.left > 0) break
+      open.pop()
+      value = top.out
+    }
+  }
 }
 
 // --- internal ---
@@ -70,11 +90,9 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
     return /nan/i.test(text) ? Buffer.from(text.startsWith('-') ? '-nan' : 'nan', 'latin1') : doubleReply(parseDouble(text))
   }
   if (tag === 'a') {
-    const end = b.indexOf(0x3b, st.pos)
-    const n = Number(b.toString('latin1', st.pos, end))
-    st.pos = end + 1
+    st.pos--
     const out: Reply[] = []
-    for (let i = 0; i < n; i++) out.push(readOne(b, st))
+    for (let i = readCount(b, st); i > 0; i--) out.push(readOne(b, st))
     return out
   }
   const colon = b.indexOf(0x3a, st.pos)
@@ -88,6 +106,14 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
     .toString('utf8')
     .replace(/[\r\n]/g, ' ')
   return tag === 'e' ? new ErrorReply(text) : new StatusReply(text)
+}
+
+/** The element count of the array whose `a` tag is at `st.pos`; moves past it. */
+function readCount(b: Buffer, st: { pos: number }): number {
+  const end = b.indexOf(0x3b, st.pos + 1)
+  const n = Number(b.toString('latin1', st.pos + 1, end))
+  st.pos = end + 1
+  return n
 }
 
 /** Bytes up to the first NUL, as C reads a Lua string with `lua_tostring`. */

@@ -236,7 +236,10 @@ local function text(out, tag, s)
   out[#out + 1] = s
 end
 
-local function encode(v, out)
+-- Redis answers 'reached lua stack limit' in place of a table nested 7,995 deep (its Lua
+-- stack is full: lua_checkstack fails); a cyclic table ends there too
+local REPLY_DEPTH = 7995
+local function encode(v, out, depth)
   local t = type(v)
   if t == 'string' then
     out[#out + 1] = 's' .. #v .. ':'
@@ -249,6 +252,8 @@ local function encode(v, out)
     -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
     if resp == 3 then out[#out + 1] = v and 'n1;' or 'n0;' else out[#out + 1] = v and 'n1;' or 'z' end
   elseif t == 'table' then
+    depth = (depth or 0) + 1
+    if depth > REPLY_DEPTH then return text(out, 'e', 'ERR reached lua stack limit') end
     -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
     -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
     local e = rawget(v, 'err')
@@ -272,20 +277,20 @@ local function encode(v, out)
     local map, set = rawget(v, 'map'), rawget(v, 'set')
     if type(map) == 'table' then
       for k, x in next, map do
-        encode(k, out)
-        encode(x, out)
+        encode(k, out, depth)
+        encode(x, out, depth)
         n = n + 2
       end
     elseif type(set) == 'table' then
       for k in next, set do
-        encode(k, out)
+        encode(k, out, depth)
         n = n + 1
       end
     else
       while true do
         local x = rawget(v, n + 1)
         if x == nil then break end
-        encode(x, out)
+        encode(x, out, depth)
         n = n + 1
       end
     end

@@ -217,7 +217,8 @@ const REBUILD_TIMEOUT_MS = 5_000
  * fresh server `f(16382)` of a one-frame-per-level recursion is the deepest that works; the
  * engine's count reaches the same limit at the same call. Lua-to-Lua calls do not recurse
  * on the engine's JS stack (host-function re-entry stays capped at 200 levels), so the
- * depth is safe. Past it the run stops with LimitExceededError, which pcall cannot catch.
+ * depth is safe. Past it the script gets Redis's catchable "stack overflow" error (the
+ * engine's `stackOverflow: 'error'`).
  */
 const LUA51_CALL_DEPTH = 16_384
 
