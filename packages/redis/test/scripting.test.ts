@@ -101,8 +101,13 @@ describe('time and expiry', () => {
     expect(await redis.command(['PTTL', 'k'])).toBe(100)
     now += 99
     expect(await redis.command(['GET', 'k'])).toBe('v')
+    // as Redis's keyIsExpired (now > when): alive through its expiry millisecond, PTTL 0
+    now += 1
+    expect(await redis.command(['PTTL', 'k'])).toBe(0)
+    expect(await redis.command(['GET', 'k'])).toBe('v')
     now += 1
     expect(await redis.command(['GET', 'k'])).toBe(null)
+    expect(await redis.command(['PTTL', 'k'])).toBe(-2)
   })
 
   it('time is frozen at the start of a script', async () => {

@@ -53,7 +53,8 @@ export class Keyspace {
   /** The live value of `key`, if any. */
   get(key: string): RedisValue | undefined {
     const at = this.expires.get(key)
-    if (at !== undefined && at <= this.now) {
+    // Redis's keyIsExpired: `now > when` — a key lives through its expiry millisecond
+    if (at !== undefined && at < Math.floor(this.now)) {
       this.data.delete(key)
       this.expires.delete(key)
       this.order.remove(key)
