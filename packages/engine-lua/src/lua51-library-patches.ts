@@ -42,6 +42,13 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
       '    else luaL_checkany(L, 1);\n' +
       '    lua_pushcfunction(L, ipairsaux);  /* iteration function */',
   ),
+  p('lbaselib.js', '5.1: ipairs reads raw (see ipairsaux below)', '    lua_geti,\n', '    lua_geti,\n    lua_rawgeti,\n'),
+  p(
+    'lbaselib.js',
+    '5.1: ipairs reads t[i] raw, without __index (a never-nil __index looped until the time limit)',
+    '    return lua_geti(L, 1, i) === LUA_TNIL ? 1 : 2;',
+    '    return (__num.lua51 ? lua_rawgeti(L, 1, i) : lua_geti(L, 1, i)) === LUA_TNIL ? 1 : 2;',
+  ),
   p(
     'lbaselib.js',
     '5.1: xpcall accepts any handler (a non-function one fails as "error in error handling") and calls f without arguments',
@@ -151,5 +158,12 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
     '        if ((e = match(gm.ms, src, gm.p)) !== null && (e !== gm.lastmatch || __num.lua51)) {\n' +
       '            gm.src = gm.lastmatch = e;\n' +
       '            if (__num.lua51 && e === src) gm.src++;',
+  ),
+  p(
+    'lstrlib.js',
+    "5.1: patterns have no %g class: '%g' is a plain 'g'",
+    "        case 103 /* 'g'.charCodeAt(0) */: return  isgraph(c);\n        case 71  /* 'G'.charCodeAt(0) */: return !isgraph(c);",
+    "        case 103 /* 'g'.charCodeAt(0) */: return __num.lua51 ? cl === c : isgraph(c);\n" +
+      "        case 71  /* 'G'.charCodeAt(0) */: return __num.lua51 ? cl === c : !isgraph(c);",
   ),
 ]

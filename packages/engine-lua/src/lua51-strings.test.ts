@@ -28,6 +28,19 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' string library against native lua
     )
   })
 
+  it("patterns have no '%g' class; ipairs reads raw", async () => {
+    await agrees(
+      [
+        all('string.match("key", "%g")'),
+        all('string.find("a g G", "%G")'),
+        all('string.gsub("gg x", "%g", "!")'),
+        '(function() local n = 0 for _ in ipairs(setmetatable({1, 2}, {__index = function(t, k) if k < 5 then return k end end})) do n = n + 1 end return n end)()',
+        '(function() local n = 0 for _ in ipairs(setmetatable({}, {__index = function() return 1 end})) do n = n + 1 end return n end)()',
+      ],
+      'lua51',
+    )
+  })
+
   it("captures, '%b' and replacement strings use 5.1's rules and words", async () => {
     await agrees(
       [
