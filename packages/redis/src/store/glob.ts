@@ -16,7 +16,10 @@ export function globMatcher(pattern: string): (s: string) => boolean {
     } else re += escapeChar(c)
   }
   const compiled = new RegExp(`${re}$`)
-  return (s) => compiled.test(s)
+  // stringmatchlen matches an empty string only with an empty pattern; KEYS and SCAN take
+  // exactly `*` as "every key" without matching, so that one finds the empty key too
+  const emptyMatches = pattern === '' || pattern === '*'
+  return (s) => (s.length === 0 ? emptyMatches : compiled.test(s))
 }
 
 // --- internal ---

@@ -226,6 +226,18 @@ export const COMMAND_CASES: CorpusCase[] = [
     ['FOO', ...Array<string>(20).fill('abcdefghij')],
   ),
   unordered(cmds('keys class range up to ]', 'MSET a 1 ] 1 ^ 1 - 1 b 1', 'KEYS [a-]', 'KEYS [^a-]', 'KEYS [a-', 'KEYS []a]', 'KEYS [b-a]')),
+  unordered(
+    cmds(
+      'the empty key matches only the pattern * (as all keys) and the empty pattern',
+      ['SET', '', 'v'],
+      'SET k v',
+      'KEYS **',
+      'KEYS *',
+      ['KEYS', ''],
+      'KEYS ?*',
+      'SCAN 0 MATCH **',
+    ),
+  ),
   // an empty keyspace: a non-zero cursor's page depends on the server's hash seed
   cmds(
     'scan cursor as strtoul',
