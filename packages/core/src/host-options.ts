@@ -2,7 +2,7 @@ import type { Limits, PolicyInput } from '@polyhost/security'
 import { z } from 'zod'
 import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
-import { InvalidArgumentError } from './errors.js'
+import { InvalidArgumentError, PolyhostError } from './errors.js'
 import type { PoolOptions } from './pool-types.js'
 import type { WorkerIsolationOptions } from './worker-isolation-options.js'
 
@@ -86,17 +86,14 @@ export interface CompileRequest {
 
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
 export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unknown): T {
-  let r: ReturnType<(typeof SCHEMAS)[typeof what]['safeParse']>
-  try {
-    r = SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
+  const r = readingCaller(`${what}: the request`, () => {
+    const parsed = SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
     // the parsed copy, and a copy of `limits`: each getter is read once, so what was
     // checked is what runs (a getter could answer a string now and an object later)
-    const data = r.data as { limits?: unknown } | undefined
+    const data = parsed.data as { limits?: unknown } | undefined
     if (data && isPlainObject(data.limits)) data.limits = { ...data.limits }
-  } catch (e) {
-    // a getter that throws, a revoked Proxy (as the request or one of its fields)
-    throw new InvalidArgumentError(`${what}: the request could not be read (${e instanceof Error ? e.message : String(e)})`)
-  }
+    return parsed
+  })
   if (r.success) return r.data as T
   const issue = r.error.issues[0]
   const field = issue?.path.join('.') || 'request'
@@ -107,4 +104,17 @@ export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unkn
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * Runs a step that reads the caller's objects: a getter that throws or a revoked Proxy
+ * becomes an InvalidArgumentError naming `what` (the checks' own errors pass through).
+ */
+export function readingCaller<T>(what: string, read: () => T): T {
+  try {
+    return read()
+  } catch (e) {
+    if (e instanceof PolyhostError) throw e
+    throw new InvalidArgumentError(`${what} could not be read (${e instanceof Error ? e.message : String(e)})`)
+  }
 }

@@ -10,10 +10,10 @@ import type { CompiledScript, EnginePlugin, ExecutionResult, Logger, SourceText 
 import { DeclaredGlobals } from './declared-globals.js'
 import { EngineRouter } from './engine-router.js'
 import { startEngines } from './engine-start.js'
-import { CancelledError, ClosedError, InvalidArgumentError, PolyhostError } from './errors.js'
+import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
 import type { Execution } from './execution.js'
 import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
-import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
+import { checkRequest, type CompileRequest, readingCaller, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { runScript } from './host-run.js'
 import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'
@@ -36,25 +36,13 @@ export type { HostStats, Script }
  * await host.close()
  */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const maxDepth = readingOptions(() => checkHostOptions(options))
-  const plugins = await Promise.all(readingOptions(() => options.engines))
+  const reading = <T>(read: () => T): T => readingCaller('createHost: the options', read)
+  const maxDepth = reading(() => checkHostOptions(options))
+  const plugins = await Promise.all(reading(() => options.engines))
   for (const [i, p] of plugins.entries()) assertPlugin(p, `engines[${i}]`)
-  const host = readingOptions(() => new Host(plugins, SecurityManager.resolve(options.policy, options.limits), options, maxDepth))
+  const host = reading(() => new Host(plugins, SecurityManager.resolve(options.policy, options.limits), options, maxDepth))
   await host.start()
   return host
-}
-
-/**
- * Runs a step that reads the caller's options: a getter that throws or a revoked Proxy
- * becomes an InvalidArgumentError (the checks' own errors pass through as they are).
- */
-function readingOptions<T>(read: () => T): T {
-  try {
-    return read()
-  } catch (e) {
-    if (e instanceof PolyhostError) throw e
-    throw new InvalidArgumentError(`createHost: the options could not be read (${e instanceof Error ? e.message : String(e)})`)
-  }
 }
 
 export class Host {

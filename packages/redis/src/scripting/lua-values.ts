@@ -1,3 +1,4 @@
+import { cString } from '../store/c-numbers.js'
 import { doubleReply, formatG } from '../store/replies.js'
 import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
 
@@ -78,6 +79,7 @@ export function decodeScriptReply(encoded: unknown): Reply {
 
 const MIN_LL = -(2 ** 63)
 
+/** One element that is not an array (the decoder above walks arrays itself). */
 function readOne(b: Buffer, st: { pos: number }): Reply {
   const tag = String.fromCharCode(b[st.pos++] as number)
   if (tag === 'z') return null
@@ -88,12 +90,6 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
     if (tag === 'n') return truncate(text)
     // Lua printed the double with %.17g already; NaN keeps its sign (0/0 is -nan on x86)
     return /nan/i.test(text) ? Buffer.from(text.startsWith('-') ? '-nan' : 'nan', 'latin1') : doubleReply(parseDouble(text))
-  }
-  if (tag === 'a') {
-    st.pos--
-    const out: Reply[] = []
-    for (let i = readCount(b, st); i > 0; i--) out.push(readOne(b, st))
-    return out
   }
   const colon = b.indexOf(0x3a, st.pos)
   const len = Number(b.toString('latin1', st.pos, colon))
@@ -114,12 +110,6 @@ function readCount(b: Buffer, st: { pos: number }): number {
   const n = Number(b.toString('latin1', st.pos + 1, end))
   st.pos = end + 1
   return n
-}
-
-/** Bytes up to the first NUL, as C reads a Lua string with `lua_tostring`. */
-export function cString(b: Buffer): Buffer {
-  const nul = b.indexOf(0)
-  return nul < 0 ? b : b.subarray(0, nul)
 }
 
 function parseDouble(text: string): number {

@@ -105,10 +105,11 @@ export function strtoull(s: string): bigint | undefined {
   return m[1] === '-' ? (MAX_U64 + 1n - v) & MAX_U64 : v
 }
 
-/** The text a C function sees: up to the first NUL byte. */
-export function cString(s: string): string {
-  const nul = s.indexOf('\0')
-  return nul < 0 ? s : s.slice(0, nul)
+/** What a C function sees of a text or bytes: up to the first NUL byte. */
+export function cString<T extends string | Buffer>(s: T): T {
+  const nul = typeof s === 'string' ? s.indexOf('\0') : s.indexOf(0)
+  if (nul < 0) return s
+  return (typeof s === 'string' ? s.slice(0, nul) : s.subarray(0, nul)) as T
 }
 
 // --- internal ---
