@@ -40,10 +40,9 @@ export class Meter implements GuardSink {
   private sliceYield = false
   /** The clock as last read by the hook's deadline check (one read serves both checks). */
   private now = 0
-  /** `used` at the last limit check: the count hook's period is shared by every thread. */
-  private checkedAt = 0
-  /** The thread running script code now (the script's, or a coroutine it resumed). */
-  private current: LuaState | undefined
+  private checkedAt = 0 // `used` at the last check: every thread shares the hook's period
+  private current: LuaState | undefined // the thread running script code now
+  private deadlineDue = false // heavy() brought the next hook forward for the deadline
 
   constructor(
     private readonly f: Fengari,
@@ -59,10 +58,7 @@ export class Meter implements GuardSink {
     this.hookFn = (L) => this.onHook(L)
   }
 
-  /**
-   * Installs the count hook on the thread that runs the script (coroutines inherit it).
-   * With `sliceMs` > 0 the hook yields that thread after each slice (see takeSliceYield).
-   */
+  /** The count hook on the script's thread (coroutines inherit it); `sliceMs` > 0: yields after each slice. */
   hookThread(L: LuaState, sliceMs = 0): void {
     this.sliceThread = sliceMs > 0 ? L : undefined
     this.sliceMs = sliceMs
@@ -171,24 +167,21 @@ export class Meter implements GuardSink {
   switchTo(to: LuaState | null, from: LuaState | null): void {
     if (from?.hookmask) this.settle(from)
     if (to) this.current = to
-    // between two script threads (a coroutine resumed or yielding) the rest of the shared
-    // period, not a fresh one: two coroutines switching every few instructions would
-    // otherwise restart the count forever and never reach a check. The host resuming the
-    // script (after a time slice) starts a period, as the hook that yielded just checked.
+    // between script threads the rest of the shared period (coroutines switching every few
+    // instructions never reached a check); the host resuming after a slice starts one
     if (to?.hookmask) to.hookcount = to.basehookcount = this.execution.fatal ? 1 : from?.hookmask ? this.periodLeft() : this.nextPeriod()
-    // a hook on a coroutine saw the slice end but only the script's thread can yield: it
-    // checks at its next instruction
+    // a coroutine's hook saw the slice end: the script's thread (it can yield) checks next
     if (to !== null && to === this.sliceThread && this.now >= this.sliceEnd) to.hookcount = to.basehookcount = 1
   }
 
   heavy(_bytes: number): void {
-    // a check at the running thread's next instruction (in the hook, where raising is
-    // safe): at most one O(length) builtin runs past the deadline. Counts stay exact: the
-    // thread's partial period is settled, and builtins count their own steps.
+    // the deadline checked at the running thread's next instruction (in the hook, where
+    // raising is safe): at most one O(length) builtin runs past it; counts stay exact
     const L = this.current
-    if (L?.hookmask) {
+    if (L?.hookmask && !this.deadlineDue) {
       this.settle(L)
       L.hookcount = L.basehookcount = 1
+      this.deadlineDue = true
     }
   }
 
@@ -205,9 +198,16 @@ export class Meter implements GuardSink {
   }
 
   private onHook(L: LuaState): void {
-    // luaG_traceexec has just reset hookcount to basehookcount: one full period ran (plus
-    // the steps builtins counted since the guard last reported them)
-    this.used += L.basehookcount + this.f.guards.takeSteps()
+    // luaG_traceexec has just reset hookcount to basehookcount: one full period ran
+    this.used += L.basehookcount
+    if (this.deadlineDue) {
+      // brought forward by heavy(): deadline and signal only, then the rest of the period
+      this.deadlineDue = false
+      this.now = performance.now()
+      if (this.execution.overBudget(0, this.now)) this.check(L)
+      L.hookcount = L.basehookcount = this.periodLeft()
+      return
+    }
     this.check(L)
     L.hookcount = L.basehookcount = this.nextPeriod()
     // only the script's own thread yields to the runner; a yield elsewhere (a script-made
