@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { z } from 'zod'
+import { z } from 'zod/v3'
 import type { CompiledScript } from './contracts.js'
 import { InvalidArgumentError, ScriptSyntaxError } from './errors.js'
 

@@ -1,5 +1,6 @@
 import type { Limits, PolicyInput } from '@polyhost/security'
-import { z } from 'zod'
+import type { z as zod } from 'zod'
+import { z } from 'zod/v3'
 import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
 import { InvalidArgumentError, PolyhostError } from './errors.js'
@@ -31,9 +32,9 @@ export interface HostOptions {
   /** Tuning of `isolation: 'worker'` (resource limits, watchdog margin). */
   readonly worker?: WorkerIsolationOptions
   /** Declared globals: typed in `host.typings()`, checked on every execution that passes them. */
-  readonly globals?: Readonly<Record<string, z.ZodType>>
+  readonly globals?: Readonly<Record<string, zod.ZodType>>
   /** Declared shape of `context`: typed in `host.typings()`, checked whenever a context is passed. */
-  readonly context?: z.ZodType
+  readonly context?: zod.ZodType
 }
 
 /** One execution, as passed to `host.execute`. */

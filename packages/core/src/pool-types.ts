@@ -1,5 +1,5 @@
 import { MAX_TIMER_MS } from '@polyhost/security'
-import { z } from 'zod'
+import { z } from 'zod/v3'
 import { InvalidArgumentError, PolicyError } from './errors.js'
 
 const count = z.number().int().nonnegative()

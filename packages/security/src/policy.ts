@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/v3'
 import { PolicyError } from './errors.js'
 import { describeValue, limitsSchema } from './limits.js'
 import { PRESET_NAMES } from './presets.js'

@@ -1,4 +1,5 @@
-import { z } from 'zod'
+import { createRequire } from 'node:module'
+import type { z } from 'zod'
 
 /**
  * A JSON Schema node as `z.toJSONSchema` emits it (draft 2020-12). Only the keywords the
@@ -28,8 +29,19 @@ export interface JsonSchema {
  * Types JSON Schema cannot state (dates, functions, custom checks) become `{}`: any value.
  */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema
+  // the schema's own method: its zod instance (and so its registry of descriptions) is the
+  // caller's, and core does not load zod 4 (a tenth of a second of start-up) to read one
+  const params = { io, unrepresentable: 'any', target: 'draft-2020-12' } as const
+  const own = (schema as { toJSONSchema?: (p: typeof params) => unknown }).toJSONSchema
+  if (typeof own === 'function') return own.call(schema, params) as JsonSchema
+  // a zod/mini schema has no methods: zod's function, loaded on the first such schema
+  // (descriptions live in zod's registry on globalThis, shared by every copy of zod)
+  zodCore ??= createRequire(import.meta.url)('zod/v4/core') as ZodCore
+  return zodCore.toJSONSchema(schema, params) as JsonSchema
 }
+
+type ZodCore = { toJSONSchema(schema: unknown, params: object): unknown }
+let zodCore: ZodCore | undefined
 
 /** Whether a schema accepts `undefined`, i.e. the argument or field may be left out. */
 export function acceptsUndefined(schema: z.ZodType): boolean {

@@ -1,5 +1,5 @@
 import type { SecurityManager } from '@polyhost/security'
-import { z } from 'zod'
+import { z } from 'zod/v3'
 import { type BridgeDefinition, BridgeMapView, type BridgeMethod, type BridgeRegistryView } from '../bridges.js'
 import { BridgeError } from '../errors.js'
 import type { ModuleDefinition, ModuleRegistryView } from '../modules.js'
@@ -91,7 +91,8 @@ function shapeOf(def: BridgeDefinition): BridgeShape {
   }
 }
 
-const ANY = z.unknown()
+// a placeholder with zod's parse interface (core's own zod build; nothing reads its type)
+const ANY = z.unknown() as unknown as BridgeMethod['args'][number]
 
 function definitionOf(shape: BridgeShape): BridgeDefinition {
   const methods: Record<string, BridgeMethod> = {}
