@@ -76,7 +76,8 @@ const sourceShape = { language: z.string().min(1).optional(), source: z.string()
 const executeSchema = z.object({ ...runShape, ...sourceShape }).strict()
 // per-run fields (globals, limits, context...) go to script.run; accepting them here would drop them silently
 const compileSchema = z.object(sourceShape).strict()
-const SCHEMAS = { execute: executeSchema, run: runSchema, compile: compileSchema }
+/** The request schemas by kind (exported for tests: the judge of what `checkRequest` accepts). */
+export const REQUEST_SCHEMAS = { execute: executeSchema, run: runSchema, compile: compileSchema }
 
 /** A `host.compile` request: what a compiled script is made of; per-run options go to `script.run`. */
 export interface CompileRequest {
@@ -88,7 +89,9 @@ export interface CompileRequest {
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
 export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unknown): T {
   const r = readingCaller(`${what}: the request`, () => {
-    const parsed = SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
+    const plain = plainCopy(what, value ?? (what === 'run' ? {} : value))
+    if (plain) return { success: true as const, data: plain }
+    const parsed = REQUEST_SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
     // the parsed copy, and a copy of `limits`: each getter is read once, so what was
     // checked is what runs (a getter could answer a string now and an object later)
     const data = parsed.data as { limits?: unknown } | undefined
@@ -101,6 +104,42 @@ export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unkn
   const msg =
     issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
   throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
+}
+
+/** What each request field must hold: the schemas' types, as the fast path checks them. */
+const FIELD_TESTS: Readonly<Record<string, (v: unknown) => boolean>> = {
+  globals: isPlainObject,
+  context: isPlainObject,
+  tenant: (v) => typeof v === 'string',
+  limits: () => true,
+  signal: (v) => v instanceof AbortSignal,
+  language: (v) => typeof v === 'string' && v.length > 0,
+  source: (v) => typeof v === 'string',
+  name: (v) => typeof v === 'string' && v.length > 0,
+}
+const FIELDS = {
+  execute: new Set(Object.keys(FIELD_TESTS)),
+  run: new Set(Object.keys(runShape)),
+  compile: new Set(Object.keys(sourceShape)),
+}
+
+/**
+ * The hot path of `checkRequest`: a copy of a well-formed request (an object literal whose
+ * own fields are all known and of their type, each read once), or undefined whenever the
+ * schema must decide. It accepts only what the schema accepts, so the schema stays the judge
+ * of every request it does not pass, and every error message is the schema's.
+ */
+function plainCopy(what: keyof typeof FIELDS, value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined
+  const fields = FIELDS[what]
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    if (!fields.has(key)) return undefined
+    const v = (value as Record<string, unknown>)[key]
+    if (v !== undefined && !FIELD_TESTS[key]!(v)) return undefined
+    copy[key] = key === 'limits' && isPlainObject(v) ? { ...v } : v
+  }
+  return what === 'run' || typeof copy.source === 'string' ? copy : undefined
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidArgumentError } from './errors.js'
+import { checkRequest, REQUEST_SCHEMAS } from './host-options.js'
+
+// checkRequest passes well-formed object literals without running the schema: it must accept
+// exactly what the schema accepts, with the same result, for every kind of request.
+
+const VALUES: readonly unknown[] = [
+  undefined,
+  '',
+  'lua',
+  0,
+  true,
+  null,
+  {},
+  { a: 1 },
+  [],
+  [1],
+  Object.create(null),
+  new Map(),
+  new AbortController().signal,
+  new Date(0),
+]
+const KEYS = ['globals', 'context', 'tenant', 'limits', 'signal', 'language', 'source', 'name', 'bogus'] as const
+
+/** A deterministic generator (mulberry32), so a failure names a reproducible seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function outcome(fn: () => unknown): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: fn() }
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    return { ok: false }
+  }
+}
+
+describe('checkRequest', () => {
+  it.each(['execute', 'run', 'compile'] as const)('%s: accepts what the schema accepts, with its result (3,000 requests)', (what) => {
+    const next = random(what.length * 7919)
+    const known = new Set(Object.keys(REQUEST_SCHEMAS[what].shape))
+    let accepted = 0
+    for (let i = 0; i < 3000; i++) {
+      const request: Record<string, unknown> = {}
+      for (const key of KEYS) if (next() < (known.has(key) ? 0.5 : 0.05)) request[key] = VALUES[Math.floor(next() * VALUES.length)]
+      if (next() < 0.6) request.source = 'return 1'
+      const schema = REQUEST_SCHEMAS[what].safeParse(request)
+      const mine = outcome(() => checkRequest(what, request))
+      expect({ i, request, ok: mine.ok }).toEqual({ i, request, ok: schema.success })
+      if (mine.ok && schema.success) {
+        accepted++
+        // checkRequest's own step after the schema: an object `limits` is a copy (read once)
+        const { limits, ...rest } = schema.data as Record<string, unknown>
+        const { limits: myLimits, ...myRest } = mine.value as Record<string, unknown>
+        expect(myRest).toEqual(rest)
+        if (typeof limits === 'object' && limits !== null && !Array.isArray(limits)) {
+          expect(myLimits).not.toBe(limits)
+          expect(Reflect.ownKeys(myLimits as object)).toEqual(Reflect.ownKeys({ ...limits }))
+        } else expect(myLimits).toBe(limits)
+      }
+    }
+    expect(accepted).toBeGreaterThan(100)
+  })
+
+  it('reads each field of the request once and returns what it checked', () => {
+    let reads = 0
+    const request = {
+      get source() {
+        reads++
+        return reads === 1 ? 'return 1' : 42
+      },
+    }
+    const r = checkRequest<{ source: unknown }>('execute', request)
+    expect(r.source).toBe('return 1')
+    expect(reads).toBe(1)
+  })
+
+  it('leaves requests that are not object literals to the schema', () => {
+    class Request {
+      source = 'return 1'
+    }
+    const proto = Object.create({ source: 'return 1' }) as object
+    expect(checkRequest<{ source: string }>('execute', new Request()).source).toBe('return 1')
+    expect(REQUEST_SCHEMAS.execute.safeParse(proto).success).toBe(outcome(() => checkRequest('execute', proto)).ok)
+    expect(() => checkRequest('execute', 'return 1')).toThrow(InvalidArgumentError)
+    expect(checkRequest('run', undefined)).toEqual({})
+  })
+})
