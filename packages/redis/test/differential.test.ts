@@ -14,6 +14,9 @@ import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } 
 import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
 import { LIBRARY_EDGE_CASES } from './corpus/library-edges.js'
 import { ENVIRONMENT_CASES } from './corpus/environment.js'
+import { ERROR_LEVEL_CASES, RESULT_COUNT_CASES } from './corpus/error-levels.js'
+import { LIBRARY_NUMBER_CASES } from './corpus/library-numbers.js'
+import { FUNCTION_LOAD_CASES } from './corpus/function-load.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -32,6 +35,10 @@ const CASES: CorpusCase[] = [
   ...RANDOM_CASES,
   ...RESP3_CASES,
   ...WATCH_CASES,
+  ...ERROR_LEVEL_CASES,
+  ...RESULT_COUNT_CASES,
+  ...LIBRARY_NUMBER_CASES,
+  ...FUNCTION_LOAD_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

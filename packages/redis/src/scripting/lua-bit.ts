@@ -31,7 +31,7 @@ do
       local v = tonumber(x)
       if v == nil or type(x) ~= 'string' then
         local got = i > n and 'no value' or type(x)
-        error("bad argument #" .. i .. " to '" .. fname .. "' (number expected, got " .. got .. ')', 3)
+        raise("bad argument #" .. i .. " to '" .. fname .. "' (number expected, got " .. got .. ')', 3)
       end
       x = v
     end
@@ -53,10 +53,11 @@ do
   local function andf(x, y) return x == 1 and y == 1 end
   local function orf(x, y) return x == 1 or y == 1 end
   local function xorf(x, y) return x ~= y end
+  -- LuaBitOp's BIT_OP reads argument 1, then the rest from the last one down
   local function fold(fname, op, ...)
     local n = select('#', ...)
     local r = u32(fname, 1, n, (...))
-    for i = 2, n do r = bitwise(r, u32(fname, i, n, (select(i, ...))), op) end
+    for i = n, 2, -1 do r = bitwise(r, u32(fname, i, n, (select(i, ...))), op) end
     return s32(r)
   end
   -- (x, shift) functions: the shift is taken modulo 32, as LuaBitOp masks it with 31

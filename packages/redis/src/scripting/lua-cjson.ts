@@ -209,20 +209,20 @@ do
   end
 
   cjson.encode = function(...)
-    if select('#', ...) ~= 1 then error('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
+    if select('#', ...) ~= 1 then raise('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
     local out = {}
     local ok, e = rawpcall(encode, (...), out, 0)
-    if not ok then error(e, 2) end
+    if not ok then raise(e, 2) end
     return tconcat(out)
   end
   cjson.decode = function(...)
-    if select('#', ...) ~= 1 then error('bad argument #1 to \\'decode\\' (expected 1 argument)', 2) end
+    if select('#', ...) ~= 1 then raise('bad argument #1 to \\'decode\\' (expected 1 argument)', 2) end
     local s = ...
     if type(s) == 'number' then s = tostring(s) end
-    if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
-    if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then error('JSON parser does not support UTF-16 or UTF-32', 2) end
+    if type(s) ~= 'string' then raise("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
+    if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then raise('JSON parser does not support UTF-16 or UTF-32', 2) end
     local ok, v = rawpcall(decode, s)
-    if not ok then error(v, 2) end
+    if not ok then raise(v, 2) end
     return v
   end
   BASE.cjson = cjson

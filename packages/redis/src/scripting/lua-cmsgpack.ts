@@ -56,7 +56,7 @@ do
 
   local function float64(x)
     -- the NaN's sign bit as the engine keeps it (0/0 is -nan on x86, as in Redis)
-    if x ~= x then return schar(0xcb, tostring(x) == '-nan' and 0xff or 0x7f, 0xf8, 0, 0, 0, 0, 0, 0) end
+    if x ~= x then return schar(0xcb, nanNegative(x) and 0xff or 0x7f, 0xf8, 0, 0, 0, 0, 0, 0) end
     local s, e, f = split(x)
     local hi, lo
     if e < -1022 then
@@ -160,7 +160,7 @@ do
     local sign = b >= 2 ^ 31 and -1 or 1
     local e = floor(b / 2 ^ 23) % 256
     local m = b % 2 ^ 23
-    if e == 255 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 255 then return m == 0 and sign * huge or (sign < 0 and NEG_NAN or POS_NAN) end
     if e == 0 then return sign * m * 2 ^ -149 end
     return sign * (1 + m / 2 ^ 23) * 2 ^ (e - 127)
   end
@@ -169,7 +169,7 @@ do
     local sign = hi >= 2 ^ 31 and -1 or 1
     local e = floor(hi / 2 ^ 20) % 2048
     local m = (hi % 2 ^ 20) * TWO32 + lo
-    if e == 2047 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 2047 then return m == 0 and sign * huge or (sign < 0 and NEG_NAN or POS_NAN) end
     if e == 0 then return sign * m * 2 ^ -1074 end
     return sign * (1 + m / 2 ^ 52) * 2 ^ (e - 1023)
   end
@@ -249,13 +249,13 @@ do
   local cmsgpack = {}
   cmsgpack.pack = function(...)
     local n = select('#', ...)
-    if n == 0 then error("bad argument #0 to 'pack' (MessagePack pack needs input.)", 2) end
+    if n == 0 then raise("bad argument #0 to 'pack' (MessagePack pack needs input.)", 2) end
     local out = {}
     for k = 1, n do encode((select(k, ...)), out, 0) end
     return tconcat(out)
   end
   local function settle(ok, ...)
-    if not ok then error((...), 2) end
+    if not ok then raise((...), 2) end
     return ...
   end
   -- luaL_checklstring: a number unpacks its text
@@ -265,7 +265,7 @@ do
     if t == 'number' then s = tostring(s)
     elseif t ~= 'string' then
       local got = select('#', ...) == 0 and 'no value' or t
-      error("bad argument #1 to 'unpack' (string expected, got " .. got .. ')', 2)
+      raise("bad argument #1 to 'unpack' (string expected, got " .. got .. ')', 2)
     end
     return settle(rawpcall(decodeAll, s))
   end

@@ -26,7 +26,7 @@ do
   end
   -- IEEE-754 bits of x as (float)x and as a double, in two 32-bit halves for doubles
   local function floatBits(x)
-    if x ~= x then return 0x7fc00000 end
+    if x ~= x then return nanNegative(x) and 0xffc00000 or 0x7fc00000 end
     local s = 0
     if x < 0 or 1 / x < 0 then s, x = 2147483648, -x end
     if x == huge then return s + 0x7f800000 end
@@ -39,7 +39,7 @@ do
     return s + (e + 127) * 2 ^ 23 + m
   end
   local function doubleBits(x)
-    if x ~= x then return 0x7ff80000, 0 end
+    if x ~= x then return nanNegative(x) and 0xfff80000 or 0x7ff80000, 0 end
     local s = 0
     if x < 0 or 1 / x < 0 then s, x = 2147483648, -x end
     if x == huge then return s + 0x7ff00000, 0 end
@@ -52,23 +52,34 @@ do
   local function fromFloatBits(b)
     local sign = b >= 2147483648 and -1 or 1
     local e, m = floor(b / 2 ^ 23) % 256, b % 2 ^ 23
-    if e == 255 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 255 then return m == 0 and sign * huge or (sign < 0 and NEG_NAN or POS_NAN) end
     if e == 0 then return sign * m * 2 ^ -149 end
     return sign * (1 + m / 2 ^ 23) * 2 ^ (e - 127)
   end
   local function fromDoubleBits(hi, lo)
     local sign = hi >= 2147483648 and -1 or 1
     local e, m = floor(hi / 2 ^ 20) % 2048, (hi % 2 ^ 20) * TWO32 + lo
-    if e == 2047 then return m == 0 and sign * huge or 0 / 0 end
+    if e == 2047 then return m == 0 and sign * huge or (sign < 0 and NEG_NAN or POS_NAN) end
     if e == 0 then return sign * m * 2 ^ -1074 end
     return sign * (1 + m / 2 ^ 52) * 2 ^ (e - 1023)
   end
 
-  -- little-endian byte values of a number as C's (uint64_t) / (uint64_t)(int64_t) cast makes them
-  local function intBytes(n, size)
+  -- putinteger's value: n < 0 ? (uint64_t)(int64_t)n : (uint64_t)n as x86-64 converts, in
+  -- 32-bit halves: truncated toward 0; NaN and what int64_t cannot hold below 0 are
+  -- 0x8000000000000000 (cvttsd2si's answer), 2^64 and more (inf too) are 0
+  local TWO63 = 9223372036854775808
+  local function u64(n)
+    if n ~= n or n < -TWO63 then return 2147483648, 0 end
+    if n >= 2 * TWO63 then return 0, 0 end
     n = n < 0 and -floor(-n) or floor(n)
-    local hi, lo = floor(n / TWO32), n % TWO32
-    if hi < 0 then hi = hi % TWO32 end
+    local hi = floor(n / TWO32)
+    local lo = n - hi * TWO32
+    if hi < 0 then hi = hi + TWO32 end
+    return hi, lo
+  end
+  -- little-endian byte values of a number as putinteger writes them (bytes past 8 are 0)
+  local function intBytes(n, size)
+    local hi, lo = u64(n)
     local out = {}
     for i = 1, size do
       if i <= 4 then out[i] = lo % 256; lo = floor(lo / 256)
@@ -89,10 +100,17 @@ do
     return out
   end
 
+  -- getnum: digits as a C int, refusing what passes INT_MAX
   local function getnum(fmt, i, default)
     local _, e, digits = sfind(fmt, '^(%d+)', i)
     if not digits then return default, i end
-    return tonumber(digits), e + 1
+    local a = 0
+    for k = 1, #digits do
+      local d = sbyte(digits, k) - 48
+      if a > 214748364 or a * 10 > 2147483647 - d then error('integral size overflow', 0) end
+      a = a * 10 + d
+    end
+    return a, e + 1
   end
   -- optsize: an option's size and the index after it (0 for control and unknown options)
   local function option(fmt, i)
@@ -211,6 +229,16 @@ do
     return hi * TWO32 + lo
   end
 
+  -- (size_t)x on x86-64: truncated toward 0, negative values wrap (past any string's
+  -- length: stood for by 2^64), NaN is 2^63, 2^64 and more are 0
+  local function sizeT(x)
+    if x ~= x then return TWO63 end
+    if x >= 2 * TWO63 then return 0 end
+    x = x < 0 and -floor(-x) or floor(x)
+    if x < 0 then return 2 * TWO63 end
+    return x
+  end
+
   local function unpack(fmt, data, pos)
     local ld = #data
     local h = { big = false, align = 1 }
@@ -234,8 +262,9 @@ do
         res[n] = fromDoubleBits(((b[8] * 256.0 + b[7]) * 256 + b[6]) * 256 + b[5], ((b[4] * 256.0 + b[3]) * 256 + b[2]) * 256 + b[1])
       elseif opt == 'c' then
         if size == 0 then
-          if n == 0 or type(res[n]) ~= 'number' then error("format 'c0' needs a previous size", 0) end
-          size = res[n]
+          -- lua_isnumber: a numeric string is a size too; the double becomes a size_t
+          if n == 0 or tonumber(res[n]) == nil then error("format 'c0' needs a previous size", 0) end
+          size = sizeT(tonumber(res[n]))
           res[n] = nil
           n = n - 1
           if size > ld or pos > ld - size then error("bad argument #2 to 'unpack' (data string too short)", 0) end
@@ -275,7 +304,7 @@ do
   end
 
   local function settle(ok, ...)
-    if not ok then error((...), 2) end
+    if not ok then raise((...), 2) end
     return ...
   end
   -- luaL_checklstring: strings and numbers (as their text)
@@ -284,14 +313,14 @@ do
     if t == 'string' then return v end
     if t == 'number' then return tostring(v) end
     local got = i > n and 'no value' or t
-    error("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. got .. ')', 3)
+    raise("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. got .. ')', 3)
   end
   -- luaL_optinteger: nil for the default, else a number or numeric string truncated toward 0
   local function offset(v)
     if v == nil then return 1 end
     local x = tonumber(v)
     if x == nil or (type(v) ~= 'number' and type(v) ~= 'string') then
-      error("bad argument #3 to 'unpack' (number expected, got " .. type(v) .. ')', 3)
+      raise("bad argument #3 to 'unpack' (number expected, got " .. type(v) .. ')', 3)
     end
     -- (long long) of NaN and of out-of-range values is LLONG_MIN on x86-64
     if x ~= x or x >= 2 ^ 63 or x < -2 ^ 63 then return -2 ^ 63 end
@@ -310,7 +339,7 @@ do
     data = checkstring('unpack', 2, n, data)
     init = offset(init)
     -- Redis's check: the offset as a size_t must be > 0, so only 0 fails here
-    if init == 0 then error("bad argument #3 to 'unpack' (offset must be 1 or greater)", 2) end
+    if init == 0 then raise("bad argument #3 to 'unpack' (offset must be 1 or greater)", 2) end
     return settle(rawpcall(unpack, fmt, data, init - 1))
   end
   struct.size = function(...)

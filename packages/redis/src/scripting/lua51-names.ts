@@ -29,12 +29,12 @@ do
     local n = tonumber(x)
     if n == nil then
       local got = select('#', ...) == 0 and 'no value' or type(x)
-      error("bad argument #1 to 'log10' (number expected, got " .. got .. ")", 2)
+      raise("bad argument #1 to 'log10' (number expected, got " .. got .. ")", 2)
     end
     return host().log10(n)
   end)
   add(table, 'getn', function(t) return #t end)
-  add(table, 'setn', function() error("'setn' is obsolete", 2) end)
+  add(table, 'setn', function() raise("'setn' is obsolete", 2) end)
   add(table, 'maxn', function(t)
     local max = 0
     for k in pairs(t) do if type(k) == 'number' and k > max then max = k end end
@@ -54,6 +54,8 @@ do
   end)
   add(string, 'gfind', string.gmatch)
   BASE.rawlen = nil
+  -- Lua 5.1 has newproxy; Redis 7.0's scripts do not see it
+  BASE.newproxy = nil
   table.unpack, table.pack, table.move = nil, nil, nil
   math.type, math.tointeger, math.ult = nil, nil, nil
   string.pack, string.unpack, string.packsize = nil, nil, nil

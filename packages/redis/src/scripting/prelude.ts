@@ -17,6 +17,8 @@
 import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
+import { LUA_ERROR } from './lua-error.js'
+import { LUA_FUNCTIONS } from './lua-functions.js'
 import { LUA51_NAMES } from './lua51-names.js'
 import { LUA_STRTOD } from './lua-strtod.js'
 import { LUA_STRUCT } from './lua-struct.js'
@@ -26,6 +28,22 @@ local BASE = _ENV or _G
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall = pcall
 
+-- NaNs of both signs, and a NaN's sign as the engine prints it ('-nan': the sign bit is set;
+-- x86-64's 0/0 has it). The prelude's struct and cmsgpack write and read it as C does.
+local function nanNegative(x) return string.byte(tostring(x), 1) == 45 end
+local NEG_NAN, POS_NAN = 0 / 0, -(0 / 0)
+if nanNegative(POS_NAN) then NEG_NAN, POS_NAN = POS_NAN, NEG_NAN end
+
+-- How Redis's C functions (luaL_error, luaL_argerror) raise: the position of the frame at
+-- 'level' above the caller, as error() finds it, except that a prelude frame has none (Redis
+-- has a C function there); without a position the caller is C, and luaL_argerror, which
+-- names the function from the calling instruction, says '?'
+local function raise(msg, level)
+  local _, at = rawpcall(error, '', level + 2)
+  if type(at) ~= 'string' or string.find(at, '^init%.lua:') then at = '' end
+  if at == '' and type(msg) == 'string' then msg = string.gsub(msg, "^bad argument #(%d+) to '[^']*'", "bad argument #%1 to '?'") end
+  error(at .. msg, 0)
+end
 
 local bridge
 local function host()
@@ -148,16 +166,6 @@ redis.sha1hex = function(...)
   if t == 'number' then s = tostring(s) elseif t ~= 'string' then s = '' end
   return host().sha1hex(s)
 end
-redis.log = function(...)
-  local n = select('#', ...)
-  if n < 2 then error({ err = 'ERR redis.log() requires two arguments or more.' }, 0) end
-  local level = ...
-  if type(level) ~= 'number' then error({ err = 'ERR First argument must be a number (log level).' }, 0) end
-  if level < 0 or level > 3 then error({ err = 'ERR Invalid debug level.' }, 0) end
-  local parts = {}
-  for i = 2, n do parts[#parts + 1] = tostring((select(i, ...))) end
-  host().log(level, tconcat(parts, ' '))
-end
 -- C's (int)lua_tonumber(v): 0 for what is not a number or numeric string, truncated toward
 -- 0, INT_MIN for NaN and out-of-range values (x86's conversion)
 local function cint(v)
@@ -165,6 +173,28 @@ local function cint(v)
   local x = (t == 'number' or t == 'string') and tonumber(v) or 0
   if x ~= x or x >= 2147483648 or x <= -2147483649 then return -2147483648 end
   return x - x % 1 + ((x < 0 and x % 1 ~= 0) and 1 or 0)
+end
+redis.log = function(...)
+  local n = select('#', ...)
+  if n < 2 then error({ err = 'ERR redis.log() requires two arguments or more.' }, 0) end
+  local level = ...
+  local t = type(level)
+  if t ~= 'number' and (t ~= 'string' or tonumber(level) == nil) then
+    error({ err = 'ERR First argument must be a number (log level).' }, 0)
+  end
+  level = cint(level)
+  if level < 0 or level > 3 then error({ err = 'ERR Invalid debug level.' }, 0) end
+  -- lua_tolstring: strings and numbers are written, other values left out (no metamethods)
+  local parts, m = {}, 0
+  for i = 2, n do
+    local v = (select(i, ...))
+    local tv = type(v)
+    if tv == 'string' or tv == 'number' then
+      m = m + 1
+      parts[m] = (i == 2 and '' or ' ') .. tostring(v)
+    end
+  end
+  host().log(level, tconcat(parts))
 end
 redis.setresp = function(...)
   if select('#', ...) ~= 1 then error({ err = 'ERR redis.setresp() requires one argument.' }, 0) end
@@ -193,9 +223,13 @@ local function checkint(v, i, fname, n)
   local x = tonumber(v)
   if type(v) ~= 'number' and (type(v) ~= 'string' or x == nil) then
     local got = i > n and 'no value' or type(v)
-    error("bad argument #" .. i .. " to '" .. fname .. "' (number expected, got " .. got .. ")", 3)
+    raise("bad argument #" .. i .. " to '" .. fname .. "' (number expected, got " .. got .. ")", 3)
   end
-  return x - x % 1 + ((x < 0 and x % 1 ~= 0) and 1 or 0)
+  -- (int)(long)x on x86-64: NaN and what a long cannot hold are LONG_MIN, whose low 32 bits are 0
+  if x ~= x or x >= 9223372036854775808 or x < -9223372036854775808 then return 0 end
+  x = (x - x % 1 + ((x < 0 and x % 1 ~= 0) and 1 or 0)) % 4294967296
+  if x >= 2147483648 then x = x - 4294967296 end
+  return x
 end
 local floor = math.floor
 math.random = function(...)
@@ -205,15 +239,15 @@ math.random = function(...)
   local a, b = ...
   if n == 1 then
     local u = checkint(a, 1, 'random', n)
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    if u < 1 then raise("bad argument #1 to 'random' (interval is empty)", 2) end
     return floor(r * u) + 1
   end
   if n == 2 then
     local l, u = checkint(a, 1, 'random', n), checkint(b, 2, 'random', n)
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    if l > u then raise("bad argument #2 to 'random' (interval is empty)", 2) end
     return floor(r * (u - l + 1)) + l
   end
-  error('wrong number of arguments', 2)
+  raise('wrong number of arguments', 2)
 end
 math.randomseed = function(...)
   host().randomseed(checkint((...), 1, 'randomseed', select('#', ...)))
@@ -300,44 +334,6 @@ local function encode(v, out, depth)
   end
 end
 
-redis.register_function = function(...)
-  -- outside FUNCTION LOAD, Redis's redis table has no register_function
-  if not loading then error("attempt to call field 'register_function' (a nil value)", 2) end
-  local a, b = ...
-  local name, fn, flags = a, b, nil
-  if type(a) == 'table' then name, fn, flags = rawget(a, 'function_name'), rawget(a, 'callback'), rawget(a, 'flags') end
-  if type(name) ~= 'string' then error('function name argument given to redis.register_function must be a string', 2) end
-  if type(fn) ~= 'function' then error('callback argument given to redis.register_function must be a function', 2) end
-  local list = {}
-  if type(flags) == 'table' then for i, f in ipairs(flags) do list[i] = f end end
-  registry[#registry + 1] = { name, fn, list }
-end
-
--- Runs library code in loading mode; with no function name, answers what it registered,
--- else calls that function with (keys, args) and answers its reply like __redis_reply.
-BASE.__redis_library = function(f, fname, keys, args)
-  loading, registry, resp = true, {}, 2
-  local ok, err = rawpcall(f)
-  loading = false
-  local reg = registry
-  registry = nil
-  if not ok then error(err, 0) end
-  if fname == nil then
-    local out = {}
-    for i, r in ipairs(reg) do out[i] = { r[1], r[3] } end
-    return out
-  end
-  for _, r in ipairs(reg) do
-    if r[1] == fname then
-      local out = {}
-      local v = r[2](keys, args)
-      encode(v, out)
-      return tconcat(out)
-    end
-  end
-  error({ err = 'ERR Function not found' }, 0)
-end
-
 BASE.__redis_reply = function(f, ...)
   resp = 2
   local v = f(...)
@@ -380,4 +376,15 @@ meta.__metatable = meta
 setmetatable(BASE, meta)
 `
 
-export const REDIS_PRELUDE = [CORE, LUA_STRTOD, LUA_CJSON, LUA_CMSGPACK, LUA_BIT, LUA_STRUCT, LUA51_NAMES, GUARD].join('\n')
+export const REDIS_PRELUDE = [
+  CORE,
+  LUA_FUNCTIONS,
+  LUA_STRTOD,
+  LUA_CJSON,
+  LUA_CMSGPACK,
+  LUA_BIT,
+  LUA_STRUCT,
+  LUA51_NAMES,
+  LUA_ERROR,
+  GUARD,
+].join('\n')

@@ -54,7 +54,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
       // the prelude makes globals read-only with Redis's error (see its GUARD)
       globals: { protect: false },
       builtins: { readOnly: true },
-      libraries: { deny: ['print', 'utf8', 'require', 'os.time', 'os.clock', 'os.date', 'os.difftime', 'io.write', 'debug.traceback'] },
+      libraries: { deny: ['print', 'utf8', 'require', 'os.time', 'os.clock', 'os.date', 'os.difftime', 'io.write'] },
     },
     limits: {
       bridgeCalls: 10_000_000,

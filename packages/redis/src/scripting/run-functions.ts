@@ -4,6 +4,8 @@ import { ErrorReply, OK, type Reply, subcommandError } from '../store/replies.js
 import { decodeScriptReply } from './lua-values.js'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
+import { globMatcher } from '../store/glob.js'
+import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls } from './tail-calls.js'
 
@@ -25,10 +27,14 @@ const FUNCTION_ARITY = new Map([
 
 interface Library {
   readonly name: string
+  /** The code after the first line, and the whole payload (FUNCTION LIST WITHCODE). */
   readonly code: string
-  /** Function name → flags. */
-  readonly functions: ReadonlyMap<string, readonly string[]>
+  readonly payload: string
+  /** Function name → its flags (Redis's order) and description. */
+  readonly functions: ReadonlyMap<string, { readonly flags: readonly string[]; readonly description: string | null }>
 }
+
+const NOTBUSY = 'NOTBUSY No scripts in execution right now.'
 
 /**
  * FUNCTION LOAD/DELETE/FLUSH/LIST and FCALL/FCALL_RO. Library closures cannot outlive an
@@ -37,7 +43,8 @@ interface Library {
  */
 export class RunFunctions {
   private readonly libraries = new Map<string, Library>()
-  private readonly owners = new Map<string, Library>()
+  /** Lower-cased function name → its library and name: Redis finds functions in any case. */
+  private readonly owners = new Map<string, { readonly lib: Library; readonly name: string }>()
 
   constructor(
     private readonly host: ScriptHost,
@@ -58,11 +65,22 @@ export class RunFunctions {
       return OK
     }
     if (sub === 'flush' && argv.length <= 3) {
+      const mode = argv[2]?.toString('latin1').toLowerCase()
+      if (mode !== undefined && mode !== 'sync' && mode !== 'async')
+        return new ErrorReply('ERR FUNCTION FLUSH only supports SYNC|ASYNC option')
       this.libraries.clear()
       this.owners.clear()
       return OK
     }
     if (sub === 'list') return this.list(argv.slice(2))
+    // scripts run one at a time and commands wait for them: none is running now
+    if (sub === 'kill' && argv.length === 2) return new ErrorReply(NOTBUSY)
+    if (sub === 'stats' && argv.length === 2) {
+      let count = 0
+      for (const lib of this.libraries.values()) count += lib.functions.size
+      const engine = [Buffer.from('libraries_count'), this.libraries.size, Buffer.from('functions_count'), count]
+      return [Buffer.from('running_script'), null, Buffer.from('engines'), [Buffer.from('LUA'), engine]]
+    }
     if (sub === undefined) return new ErrorReply("ERR wrong number of arguments for 'function' command")
     return new ErrorReply(
       `ERR unknown subcommand or wrong number of arguments for '${(argv[1] as Buffer).toString('latin1')}'. Try FUNCTION HELP.`,
@@ -72,9 +90,9 @@ export class RunFunctions {
   /** `FCALL[_RO] function numkeys key... arg...`. */
   async fcall(name: string, argv: Buffer[]): Promise<Reply> {
     if (argv.length < 3) return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
-    const fname = (argv[1] as Buffer).toString('utf8')
-    const lib = this.owners.get(fname)
-    if (!lib) return new ErrorReply('ERR Function not found')
+    const owner = this.owners.get((argv[1] as Buffer).toString('utf8').toLowerCase())
+    if (!owner) return new ErrorReply('ERR Function not found')
+    const { lib, name: fname } = owner
     let numkeys: number
     try {
       numkeys = parseInteger(argv[2] as Buffer)
@@ -83,7 +101,7 @@ export class RunFunctions {
     }
     if (numkeys > argv.length - 3) return new ErrorReply("ERR Number of keys can't be greater than number of args")
     if (numkeys < 0) return new ErrorReply("ERR Number of keys can't be negative")
-    const flags = lib.functions.get(fname) ?? []
+    const flags = lib.functions.get(fname)?.flags ?? []
     const ro = name === 'fcall_ro'
     if (ro && !flags.includes('no-writes')) return new ErrorReply('ERR Can not execute a script with write flag using *_ro command.')
     const keys = argv.slice(3, 3 + numkeys)
@@ -110,24 +128,23 @@ export class RunFunctions {
 
   private async load(args: Buffer[]): Promise<Reply> {
     let replace = false
-    if (args.length === 2 && args[0]?.toString('latin1').toUpperCase() === 'REPLACE') {
+    for (const option of args.slice(0, -1)) {
+      if (option.toString('latin1').toLowerCase() !== 'replace')
+        return new ErrorReply(`ERR Unknown option given: ${option.toString('utf8')}`)
       replace = true
-      args = args.slice(1)
     }
-    if (args.length !== 1) return new ErrorReply("ERR wrong number of arguments for 'function|load' command")
-    const code = (args[0] as Buffer).toString('utf8')
-    const m = /^#!lua name=(\S*)[^\n]*\n/.exec(code)
-    if (!code.startsWith('#!')) return new ErrorReply('ERR Missing library metadata')
-    if (!m) return new ErrorReply('ERR Missing library metadata')
-    const name = m[1] as string
+    const payload = (args[args.length - 1] as Buffer).toString('utf8')
+    const md = extractLibraryMetadata(payload)
+    if ('error' in md) return new ErrorReply(`ERR ${md.error}`)
+    const { name, code: body } = md
     if (!NAME.test(name)) {
       return new ErrorReply(
         'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
       )
     }
+    if (md.engine.toLowerCase() !== 'lua') return new ErrorReply(`ERR Engine '${md.engine}' not found`)
     const old = this.libraries.get(name)
     if (old && !replace) return new ErrorReply(`ERR Library '${name}' already exists`)
-    const body = code.slice(m[0].length - 1)
     try {
       await this.host.compile({ language: 'lua', source: body, name: CHUNK })
     } catch (e) {
@@ -135,11 +152,11 @@ export class RunFunctions {
       if (reply instanceof ErrorReply) return reply
       throw e
     }
-    let registered: [string, string[]][]
+    let registered: [string, string[], string | false][]
     this.setRunning({ now: this.store.now(), readOnly: true })
     try {
       const r = await this.host.execute({ language: 'lua', source: wrap(body, 'nil'), name: CHUNK })
-      registered = (Array.isArray(r.value) ? r.value : []) as [string, string[]][]
+      registered = (Array.isArray(r.value) ? r.value : []) as [string, string[], string | false][]
     } catch (e) {
       const reply = scriptFailure(e, '', CHUNK)
       if (reply instanceof ErrorReply)
@@ -149,33 +166,44 @@ export class RunFunctions {
       this.setRunning(undefined)
     }
     if (registered.length === 0) return new ErrorReply('ERR No functions registered')
-    const functions = new Map<string, string[]>()
-    for (const [fname, flags] of registered) {
-      if (!NAME.test(fname)) {
-        return new ErrorReply(
-          'ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long',
-        )
-      }
-      const owner = this.owners.get(fname)
-      if ((owner && owner !== old) || functions.has(fname)) return new ErrorReply(`ERR Function ${fname} already exists`)
-      functions.set(fname, Array.isArray(flags) ? flags : [])
+    const functions: Library['functions'] = new Map(
+      registered.map(([fname, flags, description]) => [
+        fname,
+        { flags: Array.isArray(flags) ? flags : [], description: typeof description === 'string' ? description : null },
+      ]),
+    )
+    for (const fname of functions.keys()) {
+      const owner = this.owners.get(fname.toLowerCase())
+      if (owner && owner.lib !== old) return new ErrorReply(`ERR Function ${fname} already exists`)
     }
     if (old) this.drop(old)
-    const lib: Library = { name, code: body, functions }
+    const lib: Library = { name, code: body, payload, functions }
     this.libraries.set(name, lib)
-    for (const fname of functions.keys()) this.owners.set(fname, lib)
+    for (const fname of functions.keys()) this.owners.set(fname.toLowerCase(), { lib, name: fname })
     return Buffer.from(name, 'utf8')
   }
 
   private list(args: Buffer[]): Reply {
-    const withCode = args.some((a) => a.toString('latin1').toUpperCase() === 'WITHCODE')
+    let withCode = false
+    let pattern: ((s: string) => boolean) | undefined
+    for (let i = 0; i < args.length; i++) {
+      const arg = (args[i] as Buffer).toString('utf8')
+      if (!withCode && arg.toLowerCase() === 'withcode') withCode = true
+      else if (!pattern && arg.toLowerCase() === 'libraryname') {
+        if (i >= args.length - 1) return new ErrorReply('ERR library name argument was not given')
+        // stringmatchlen with nocase
+        const match = globMatcher((args[++i] as Buffer).toString('utf8').toLowerCase())
+        pattern = (s) => match(s.toLowerCase())
+      } else return new ErrorReply(`ERR Unknown argument ${arg}`)
+    }
     const out: Reply[] = []
     for (const lib of this.libraries.values()) {
-      const fns: Reply[] = [...lib.functions].map(([fname, flags]) => [
+      if (pattern && !pattern(lib.name)) continue
+      const fns: Reply[] = [...lib.functions].map(([fname, { flags, description }]) => [
         Buffer.from('name'),
         Buffer.from(fname),
         Buffer.from('description'),
-        null,
+        description === null ? null : Buffer.from(description),
         Buffer.from('flags'),
         flags.map((f) => Buffer.from(f)),
       ])
@@ -187,7 +215,7 @@ export class RunFunctions {
         Buffer.from('functions'),
         fns,
       ]
-      if (withCode) entry.push(Buffer.from('library_code'), Buffer.from(`#!lua name=${lib.name}${lib.code}`))
+      if (withCode) entry.push(Buffer.from('library_code'), Buffer.from(lib.payload))
       out.push(entry)
     }
     return out
@@ -195,13 +223,18 @@ export class RunFunctions {
 
   private drop(lib: Library): void {
     this.libraries.delete(lib.name)
-    for (const fname of lib.functions.keys()) this.owners.delete(fname)
+    for (const fname of lib.functions.keys()) {
+      if (this.owners.get(fname.toLowerCase())?.lib === lib) this.owners.delete(fname.toLowerCase())
+    }
   }
 }
 
 // --- internal ---
 
-/** Library code as one engine chunk; the body keeps its line numbers (the shebang line is blank). */
+/**
+ * Library code as one engine chunk: its globals are FUNCTION LOAD's while it runs (see the
+ * prelude's `__redis_fenv`); the body keeps its line numbers (the shebang line is blank).
+ */
 function wrap(body: string, call: string): string {
-  return `return __redis_library(function(...) ${protectTailCalls(body)}\nend, ${call})`
+  return `return __redis_library((function(_ENV) return function(...) ${protectTailCalls(body)}\nend end)(__redis_fenv(_ENV)), ${call})`
 }

@@ -82,6 +82,15 @@ export class RunScripts {
     if (sub === 'exists' && argv.length >= 3) {
       return argv.slice(2).map((sha) => (this.cache.has(sha.toString('latin1').toLowerCase()) ? 1 : 0))
     }
+    // scripts run one at a time and commands wait for them: none is running now
+    if (sub === 'kill' && argv.length === 2) return new ErrorReply('NOTBUSY No scripts in execution right now.')
+    if (sub === 'debug' && argv.length === 3) {
+      const mode = (argv[2] as Buffer).toString('latin1').toLowerCase()
+      if (mode === 'no') return OK
+      // the Lua debugger (LDB) is not provided
+      if (mode === 'yes' || mode === 'sync') return new ErrorReply('ERR SCRIPT DEBUG YES/SYNC is not supported')
+      return new ErrorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO')
+    }
     if (sub === 'flush' && argv.length <= 3) {
       const mode = argv[2]?.toString('latin1').toUpperCase()
       if (mode !== undefined && mode !== 'SYNC' && mode !== 'ASYNC')

@@ -10,6 +10,16 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
   })
 
+  it('keeps every value, or none, of error, pcall and the redis functions that return nothing', () => {
+    expect(protectTailCalls("return error('m', 2)")).toBe("return ( error('m', 2))")
+    expect(protectTailCalls('return pcall(f, 1)')).toBe('return select(1,  pcall(f, 1))')
+    expect(protectTailCalls("return redis.log(redis.LOG_WARNING, 'x')")).toBe("return select(1,  redis.log(redis.LOG_WARNING, 'x'))")
+    expect(protectTailCalls('return redis.setresp(3)')).toBe('return select(1,  redis.setresp(3))')
+    expect(protectTailCalls('return math.randomseed(1)')).toBe('return select(1,  math.randomseed(1))')
+    expect(protectTailCalls("return redis.logx('x')")).toBe("return ( redis.logx('x'))")
+    expect(protectTailCalls("return error_reply('x')")).toBe("return error_reply('x')")
+  })
+
   it('finds the matching parenthesis past strings, long strings and comments', () => {
     const src = 'return redis.call(\'a)\', [[b)]], "c)" --[[ d) ]]\n, f(g(1)))'
     expect(protectTailCalls(src)).toBe(`return ( ${src.slice(7)})`)

@@ -1,7 +1,8 @@
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random` calls) from being tail
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `pcall` calls) from being tail
  * calls: `return (redis.call(...))`, or `return select(1, struct.unpack(...))` where
- * several values come back.
+ * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
+ * one nil).
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
  * C function called in tail position keeps its caller's frame; here these functions are
@@ -42,8 +43,8 @@ export function protectTailCalls(source: string): string {
           const open = j + m[0].length - 1
           closers ??= closingParens(source)
           const close = closers.get(open) ?? -1
-          // cmsgpack.unpack returns several values: `select(1, ...)` keeps them all
-          const wrap = m[1] === 'unpack' ? ' select(1, ' : ' ('
+          // `select(1, ...)` keeps every value of a function that returns several or none
+          const wrap = m[1] || m[2] === 'unpack' || m[3] ? ' select(1, ' : ' ('
           if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
         }
       }
@@ -64,9 +65,13 @@ export function protectTailCalls(source: string): string {
 
 // --- internal ---
 
-/** `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed` (prelude functions) and the cmsgpack/struct functions, called. */
+/**
+ * `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed`, `error`, `pcall` (prelude
+ * functions) and the cmsgpack/struct functions, called. Captured: 1 the `redis.` functions
+ * that return nothing, 2 the cmsgpack/struct function, 3 the others returning several or none.
+ */
 const TAIL_CALL =
-  /\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random(?:seed)?)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size))\s*\(/y
+  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size)|error|(pcall|math\s*\.\s*randomseed))\s*\(/y
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)

@@ -126,7 +126,8 @@ export function formatDouble(d: number): string {
  * digits is `1.2345678901234e+14` in C, `...235e+14` in JS).
  */
 export function formatG(d: number, precision: number): string {
-  if (Number.isNaN(d)) return d < 0 ? '-nan' : 'nan'
+  // glibc prints a NaN's sign bit (0/0 is -nan on x86-64)
+  if (Number.isNaN(d)) return signBit(d) ? '-nan' : 'nan'
   if (!Number.isFinite(d)) return d < 0 ? '-inf' : 'inf'
   if (d === 0) return Object.is(d, -0) ? '-0' : '0'
   const { digits, exp } = roundedDigits(d, precision)
@@ -142,6 +143,14 @@ export function formatG(d: number, precision: number): string {
 }
 
 // --- internal ---
+
+const scratch = new DataView(new ArrayBuffer(8))
+
+/** Whether a double's sign bit is set (NaN included). */
+function signBit(d: number): boolean {
+  scratch.setFloat64(0, d)
+  return (scratch.getUint8(0) & 0x80) !== 0
+}
 
 function stripZeros(s: string): string {
   if (!s.includes('.')) return s
