@@ -1,7 +1,7 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
 import type { BridgeContext, BridgeMethod, BridgeRegistryView } from './bridges.js'
-import { BridgeError, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
+import { BridgeError, endedAnExecution, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
 import type { LogLevel } from './execution-result.js'
 import { hostErrorText } from './sanitize.js'
 
@@ -115,8 +115,14 @@ function validateResult(path: string, method: BridgeMethod, value: unknown): unk
   throw new BridgeError(problem, path)
 }
 
+/**
+ * A fatal error a handler throws ends the execution (a host may stop a script that way, and a
+ * handler rejecting on `ctx.signal` passes the execution's own error on), unless another
+ * execution already ended with it: a handler that awaited `host.execute`, which hit its own
+ * limit, failed like any handler, and the script may catch that.
+ */
 function handlerError(path: string, e: unknown): Error {
-  if (isFatal(e) || e instanceof BridgeError) return e as Error
+  if (e instanceof BridgeError || (isFatal(e) && !endedAnExecution(e))) return e as Error
   // the handler's message only: never its stack, and never a host path it mentions
   const text = hostErrorText(e)
   return new BridgeError(text || `${path} failed`, path, { cause: e })

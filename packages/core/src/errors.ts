@@ -145,3 +145,17 @@ export class InvalidArgumentError extends PolyhostError {
 export function isFatal(e: unknown): e is LimitExceededError | CancelledError | EngineCrashedError {
   return e instanceof LimitExceededError || e instanceof CancelledError || e instanceof EngineCrashedError
 }
+
+/** Fatal errors an execution ended with, once handed to its caller (see `endedAnExecution`). */
+const ended = new WeakSet<object>()
+
+/** Records that an execution ended with `e` (the host calls this as it rejects the caller). */
+export function markEnded<E>(e: E): E {
+  if (e !== null && typeof e === 'object') ended.add(e)
+  return e
+}
+
+/** Whether some execution already ended with this error (so it is not a new fatal error). */
+export function endedAnExecution(e: unknown): boolean {
+  return e !== null && typeof e === 'object' && ended.has(e)
+}

@@ -2,7 +2,7 @@ import type { SecurityManager } from '@polyhost/security'
 import type { BridgeRegistry } from './bridges.js'
 import type { CompiledScript, ExecutionResult } from './contracts.js'
 import type { DeclaredGlobals } from './declared-globals.js'
-import { BridgeError, EngineCrashedError, PolyhostError, ScriptRuntimeError } from './errors.js'
+import { BridgeError, EngineCrashedError, isFatal, markEnded, PolyhostError, ScriptRuntimeError } from './errors.js'
 import { Execution } from './execution.js'
 import { checkCapabilities, freezeContext } from './host-checks.js'
 import type { RunOptions } from './host-options.js'
@@ -63,8 +63,10 @@ export async function runScript(
   } catch (e) {
     const err = execution.fatal ?? asBridgeError(e, execution)
     ctx.counters.failed(err)
-    if (err instanceof PolyhostError) throw err
-    throw new EngineCrashedError(`engine '${engine.plugin.id}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
+    if (err instanceof PolyhostError) throw isFatal(err) ? markEnded(err) : err
+    throw markEnded(
+      new EngineCrashedError(`engine '${engine.plugin.id}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err }),
+    )
   } finally {
     ctx.live.delete(execution)
     execution.dispose()
