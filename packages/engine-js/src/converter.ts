@@ -161,8 +161,12 @@ export class Converter {
       case 'string':
         guard.string(v.length)
         return this.string(v)
-      case 'bigint':
-        return ctx.newBigInt(v)
+      case 'bigint': {
+        // hexadecimal both ways: QuickJS's decimal conversions are quadratic and uninterrupted
+        const hex = (v < 0n ? -v : v).toString(16)
+        guard.string(hex.length)
+        return this.host.newString(hex).consume((h) => this.host.call('newBig', h, v < 0n ? ctx.true : ctx.false))
+      }
     }
     if (v === null) return ctx.null
     const kind = classifyHostValue(v, converters)
@@ -249,8 +253,10 @@ export class Converter {
         return ctx.getNumber(h)
       case 'string':
         return this.readString(h, guard)
-      case 'bigint':
-        return ctx.getBigInt(h)
+      case 'bigint': {
+        const hex = this.host.call('bigHex', h).consume((x) => this.readString(x, guard))
+        return hex[0] === '-' ? -BigInt(`0x${hex.slice(1)}`) : BigInt(`0x${hex}`)
+      }
       case 'object':
         break
       default:

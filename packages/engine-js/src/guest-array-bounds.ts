@@ -12,6 +12,9 @@
  * `cap` (from the policy's memory limit) is the longest array a script can really hold: a
  * longer `length` is refused with a RangeError before the native loop starts. Arrays that fit
  * are untouched, at the cost of one `length` read (a `length` getter on an array-like runs twice).
+ * `flat` also walks the arrays it flattens and `flatMap` the arrays its callback returns (summed
+ * over all of them: a hundred references to one sparse array under the cap ran 30 s of a 1 s
+ * limit), and `String.raw` its template's `raw`: `flat` reads each element once more first.
  */
 export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap) {
   const apply = Reflect.apply, defineProperty = Object.defineProperty;
@@ -34,7 +37,7 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap) {
   };
   const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); };
   const A = Array.prototype;
-  for (const name of ['copyWithin', 'every', 'fill', 'filter', 'flat', 'flatMap', 'forEach', 'includes', 'indexOf',
+  for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf',
     'join', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice',
     'toLocaleString', 'toReversed', 'toSorted', 'toSpliced', 'unshift', 'with']) wrap(A, name, receiver);
   // concat spreads its receiver and every spreadable argument
@@ -47,6 +50,41 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap) {
       if (s === undefined ? isArray(v) : s) receiver(v);
     }
   });
+  // flat walks every nested array it flattens up to that array's own length: the lengths it
+  // would walk, summed over all levels, must fit (a guest loop, so interrupt-checked)
+  const nested = (o, depth, total) => {
+    const n = lengthOf(o);
+    for (let i = 0; i < n; i++) {
+      const v = o[i];
+      if (!isArray(v)) continue;
+      total += lengthOf(v);
+      if (total > cap) throw tooLong(total);
+      if (depth >= 2) total = nested(v, depth - 1, total);
+    }
+    return total;
+  };
+  wrap(A, 'flat', (self, args) => {
+    receiver(self);
+    const depth = args[0] === undefined ? 1 : NumberOf(args[0]);
+    if (depth >= 1) nested(self, depth, lengthOf(self));
+  });
+  // flatMap walks each array its callback returns: count them as they come
+  const flatMap = A.flatMap;
+  const flatMapGuarded = { flatMap(callback, ...rest) {
+    receiver(this);
+    if (typeof callback !== 'function') return apply(flatMap, this, [callback, ...rest]);
+    let total = lengthOf(this);
+    const counted = function (v, i, o) {
+      const r = apply(callback, this, [v, i, o]);
+      if (isArray(r)) { total += lengthOf(r); if (total > cap) throw tooLong(total); }
+      return r;
+    };
+    return apply(flatMap, this, [counted, ...rest]);
+  } }.flatMap;
+  defineProperty(flatMapGuarded, 'length', { value: flatMap.length, configurable: true });
+  defineProperty(A, 'flatMap', { ...getOwnPropertyDescriptor(A, 'flatMap'), value: flatMapGuarded });
+  // String.raw walks its template's raw array-like
+  if (G.String) wrap(G.String, 'raw', (self, args) => { const t = args[0]; if (t !== null && t !== undefined) receiver(t.raw); });
   // drop(n) skips n values of a native iterator without an interrupt check
   const IteratorProto = G.Iterator && G.Iterator.prototype;
   if (IteratorProto) wrap(IteratorProto, 'drop', (self, args) => { const n = NumberOf(args[0]); if (n > cap) throw tooLong(n); });

@@ -16,6 +16,8 @@ export const HELPER_NAMES = [
   'mapObject',
   'bytes',
   'newBytes',
+  'bigHex',
+  'newBig',
   'newDate',
   'dateMs',
   'className',

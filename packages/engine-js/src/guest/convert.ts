@@ -40,6 +40,19 @@ export function guestConversions(G: any) {
   const wmGet = WeakMap.prototype.get,
     wmSet = WeakMap.prototype.set,
     wmHas = WeakMap.prototype.has
+  // BigInts cross as hexadecimal text: a power-of-two radix is linear, decimal is quadratic
+  // (`String(2n ** 1000000n)` runs for seconds without an interrupt check)
+  const BigIntOf = BigInt,
+    bigToString = BigInt.prototype.toString,
+    strSlice = String.prototype.slice
+  const bigHex = (b: bigint): string => apply(bigToString, b, [16])
+  // a thrown BigInt's text: decimal while that is quick, else hexadecimal
+  const textOf = (x: unknown): string => {
+    if (typeof x !== 'bigint') return StringOf(x)
+    const hex = bigHex(x)
+    if (hex.length <= 2048) return StringOf(x)
+    return hex[0] === '-' ? '-0x' + apply(strSlice, hex, [1]) : '0x' + hex
+  }
   const errorTypes: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError }
   const tags = new WeakMap<object, string>()
   // whether this execution tagged any value (reset clears it: earlier values are unreachable)
@@ -125,6 +138,13 @@ export function guestConversions(G: any) {
     newBytes(buffer: ArrayBuffer) {
       return new U8(buffer)
     },
+    bigHex(b: bigint) {
+      return bigHex(b)
+    },
+    newBig(hex: string, negative: boolean) {
+      const b = BigIntOf('0x' + hex)
+      return negative ? -b : b
+    },
     newDate(ms: number) {
       return new RealDate(ms)
     },
@@ -160,12 +180,12 @@ export function guestConversions(G: any) {
           const stack = getOwnPropertyDescriptor(e, 'stack')
           return stringify({
             error: true,
-            name: StringOf(e.name),
-            message: StringOf(e.message),
+            name: textOf(e.name),
+            message: textOf(e.message),
             stack: stack && typeof stack.value === 'string' ? stack.value : '',
           })
         }
-        return stringify({ error: false, message: typeof e === 'symbol' ? e.toString() : StringOf(e) })
+        return stringify({ error: false, message: typeof e === 'symbol' ? e.toString() : textOf(e) })
       } catch {
         return stringify({ error: false, message: 'uncaught exception' })
       }
