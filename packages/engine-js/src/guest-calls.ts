@@ -15,6 +15,12 @@ import { hostStackTrip, isHostStackOverflow } from './limits.js'
 import type { HostMaker } from './state-snapshot.js'
 
 /**
+ * Host calls that may nest (each converting its arguments runs guest getters that call the
+ * host again). V8's stack ran out at 130-175 such levels on a 984 KiB main-thread stack.
+ */
+export const MAX_HOST_NESTING = 64
+
+/**
  * Everything that calls from the guest into the host: bridge methods, host functions passed
  * in globals, and the promises async handlers return. Host callbacks never throw into
  * quickjs-emscripten (which would copy host details into the guest): failures become guest
@@ -24,6 +30,8 @@ export class GuestCalls<S extends WithCalls> {
   /** Host promises the script waits for, each with the guest stack of its call (or undefined). */
   private readonly pending = new Map<QuickJSDeferredPromise, QuickJSHandle | undefined>()
   private waiters: (() => void)[] = []
+  /** Host calls of the running execution still converting their arguments (see tooDeep). */
+  private nesting = 0
 
   constructor(private readonly state: CallSource<S>) {}
 
@@ -65,8 +73,9 @@ export class GuestCalls<S extends WithCalls> {
     return this.state.ctx.newFunction(fn.name || 'hostFunction', (...args) => {
       const ex = this.state.execution
       if (!ex || token !== this.state.token) return { error: this.newError('Error', 'host function called outside its execution') }
-      const fatal = this.fatalError()
-      if (fatal) return fatal
+      const refused = this.fatalError() ?? this.tooDeep()
+      if (refused) return refused
+      this.nesting++
       let out: unknown
       try {
         ex.check()
@@ -76,6 +85,8 @@ export class GuestCalls<S extends WithCalls> {
         )
       } catch (e) {
         return { error: this.guestError(e) }
+      } finally {
+        this.nesting--
       }
       return this.result(fn.name || 'function', out instanceof Promise ? ex.race(out) : out)
     })
@@ -138,8 +149,9 @@ export class GuestCalls<S extends WithCalls> {
   callBridge(path: string, args: QuickJSHandle[]): CallResult {
     const ex = this.state.execution
     if (!ex) return { error: this.newError('Error', `${path} is not available outside an execution`) }
-    const fatal = this.fatalError()
-    if (fatal) return fatal
+    const refused = this.fatalError() ?? this.tooDeep()
+    if (refused) return refused
+    this.nesting++
     let out: unknown
     try {
       out = ex.callBridge(
@@ -148,10 +160,25 @@ export class GuestCalls<S extends WithCalls> {
       )
     } catch (e) {
       return { error: this.guestError(e) }
+    } finally {
+      this.nesting--
     }
     return this.result(path, out)
   }
   // --- internal ---
+
+  /**
+   * The stack limit for a host call made while MAX_HOST_NESTING others are still converting
+   * their arguments (guest getters calling the host again). A fixed depth, so the host's own
+   * stack never runs out: where V8's RangeError struck depended on which frames V8 had
+   * optimised, and some places passed it to the script as an error it could catch.
+   */
+  private tooDeep(): VmCallResult<QuickJSHandle> | undefined {
+    const ex = this.state.execution
+    if (this.nesting < MAX_HOST_NESTING || !ex) return undefined
+    hostStackTrip(ex)
+    return this.fatalError()
+  }
 
   private argument(path: string, handle: QuickJSHandle, i: number): unknown {
     try {
