@@ -96,10 +96,17 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
       '                luaL_argcheck(L, len >= 0 && pos + len + size <= ld, 2, "data string too short");',
   },
   {
+    file: 'ltablib.js',
+    why: "table.concat's 'invalid value' error: C passes the lua_Integer index to lua_pushfstring's %d, which reads an int (the low 32 bits: index 2^31 prints as -2147483648)",
+    find: '            luaL_typename(L, -1), i);',
+    replace: '            luaL_typename(L, -1), i | 0);',
+  },
+  {
     file: 'lmathlib.js',
-    why: "math.fmod checks argument #2 first: C evaluates fmod(luaL_checknumber(L, 1), luaL_checknumber(L, 2))'s arguments right to left",
+    why: "math.fmod checks argument #2 first: C evaluates fmod(luaL_checknumber(L, 1), luaL_checknumber(L, 2))'s arguments right to left; the float result is C's fmod, NaN signs included",
     find: '        let a = luaL_checknumber(L, 1);\n        let b = luaL_checknumber(L, 2);\n        lua_pushnumber(L, a%b);',
-    replace: '        let b = luaL_checknumber(L, 2);\n        let a = luaL_checknumber(L, 1);\n        lua_pushnumber(L, a%b);',
+    replace:
+      '        let b = luaL_checknumber(L, 2);\n        let a = luaL_checknumber(L, 1);\n        lua_pushnumber(L, __num.fmod(a, b));',
   },
   {
     file: 'lparser.js',

@@ -165,14 +165,29 @@ function fixed(a: number, p: number, alt: boolean): string {
   return alt && p === 0 ? `${s}.` : s
 }
 
-/** `%.{p}g` of a finite value (sign included for negatives), p ≥ 1. */
+/**
+ * `%.{p}g` of a finite value (sign included for negatives), p ≥ 1.
+ *
+ * glibc picks the style from the exponent before rounding: a value with p integer digits
+ * (99.5 for p = 2) is formatted fixed with no fraction digits, and when rounding carries it
+ * to p + 1 digits glibc switches to the exponent style without adding the fraction digits
+ * back — visible only with `#`, which keeps them: `%#.2g` of 99.5 is `1.e+02` (not `1.0e+02`).
+ */
 function formatGeneral(x: number, p: number, alt: boolean): string {
   const neg = x < 0 || Object.is(x, -0)
   const a = Math.abs(x)
   const [, exp] = exponential(a, p - 1)
-  let s = exp < -4 || exp >= p ? expForm(a, p - 1, alt) : fixed(a, p - 1 - exp, alt)
+  let s: string
+  if (alt && exp === p && a !== 0 && unroundedExponent(a) === p - 1) s = `1.e+${String(exp).padStart(2, '0')}`
+  else s = exp < -4 || exp >= p ? expForm(a, p - 1, alt) : fixed(a, p - 1 - exp, alt)
   if (!alt) s = stripZeros(s)
   return neg ? `-${s}` : s
+}
+
+/** The decimal exponent of a > 0 before any rounding (100 significant digits: no carry reaches it). */
+function unroundedExponent(a: number): number {
+  const s = a.toExponential(100)
+  return Number(s.slice(s.indexOf('e') + 1))
 }
 
 /** Drops trailing zeros of the fraction (and a bare point), keeping any exponent. */

@@ -64,8 +64,7 @@ export const VM_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lvm.js',
-    // constant folding needs no patch: JS gives NaN exactly where C differs, and NaN is never folded
-    'numbers: ^ is C pow (1^nan and (-1)^inf are 1, not NaN)',
+    'numbers: ^ is C pow (1^nan and (-1)^inf are 1, not NaN; see c-math.ts)',
     'setfltvalue(Math.pow(numberop1, numberop2));',
     'setfltvalue(__num.pow(numberop1, numberop2));',
   ),
@@ -128,15 +127,33 @@ export const VM_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lmathlib.js',
-    'numbers: log result sign of NaN',
+    'numbers: math.log as glibc (log2 for base 2, log10 for 10), NaN signs included: log(-1) is -nan, log10(-1) and log of a +nan are nan',
     '            res = Math.log(x)/Math.log(base);\n    }\n    lua_pushnumber(L, res);',
-    '            res = Math.log(x)/Math.log(base);\n    }\n    lua_pushnumber(L, __num.logResult(res));',
+    '            res = Math.log(x)/Math.log(base);\n    }\n    lua_pushnumber(L, __num.log(x, __num.lua51 || lua_isnoneornil(L, 2) ? undefined : luaL_checknumber(L, 2)));',
   ),
   p(
     'llimits.js',
-    'numbers (5.1): float % is a - floor(a/b)*b',
+    'numbers: float % is C fmod with its NaN signs (1 % 0.0 is -nan); 5.1: a - floor(a/b)*b',
     '    let m = a % b;\n',
-    '    if (__num.lua51) return __num.mod51(a, b);\n    let m = a % b;\n',
+    '    if (__num.lua51) return __num.mod51(a, b);\n    let m = __num.fmod(a, b);\n',
+  ),
+  p(
+    'lobject.js',
+    'numbers: constant folding computes ^ as C pow too (10^-5 is folded when compiled)',
+    '        case LUA_OPPOW:  return Math.pow(v1, v2);',
+    '        case LUA_OPPOW:  return __num.pow(v1, v2);',
+  ),
+  p(
+    'lmathlib.js',
+    'numbers: math.asin of a NaN is that NaN, sign included (V8 drops the sign)',
+    '    lua_pushnumber(L, Math.asin(luaL_checknumber(L, 1)));',
+    '    lua_pushnumber(L, __num.nanPassing(Math.asin, luaL_checknumber(L, 1)));',
+  ),
+  p(
+    'lmathlib.js',
+    'numbers: math.acos of a NaN is that NaN, sign included (V8 drops the sign)',
+    '    lua_pushnumber(L, Math.acos(luaL_checknumber(L, 1)));',
+    '    lua_pushnumber(L, __num.nanPassing(Math.acos, luaL_checknumber(L, 1)));',
   ),
   p(
     'lobject.js',

@@ -1,4 +1,5 @@
 // Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
+import { cfmod, clog, cpow, NEG_NAN, nanPassing } from './c-math.js'
 import { formatG14 } from './lua-number-format.js'
 import { LuaPrintf } from './lua-printf.js'
 import { T_NUMFLT, T_NUMINT } from './value-tags.js'
@@ -147,10 +148,14 @@ export class NumberRuntime {
   /** `^` (and 5.1's math.pow) as C's pow. */
   readonly pow = cpow
 
-  /** glibc's log of a negative number is -nan; JS's Math.log gives a positive NaN. */
-  logResult(r: number): number {
-    return Number.isNaN(r) ? NEG_NAN : r
-  }
+  /** math.log as glibc computes it (NaN signs: log(-1) is -nan, log10(-1) is nan); `base` undefined without one. */
+  readonly log = clog
+
+  /** C's fmod (float `%`, math.fmod), with glibc's NaN signs. */
+  readonly fmod = cfmod
+
+  /** Math.asin/acos... of a NaN argument: the argument itself, as C passes a NaN on. */
+  readonly nanPassing = nanPassing
 
   /** 5.1 reads numbers with strtod, which accepts inf, infinity and nan. */
   str2special(s: Uint8Array): { n: number; i: number } | null {
@@ -244,14 +249,8 @@ export class NumberRuntime {
   }
 }
 
-/**
- * C's pow. JS's `**` follows C99 except where it gives NaN for a base of ±1: pow(1, y) is 1
- * for every y (NaN too), pow(−1, ±inf) is 1.
- */
-export function cpow(x: number, y: number): number {
-  if (x === 1 || (x === -1 && (y === Number.POSITIVE_INFINITY || y === Number.NEGATIVE_INFINITY))) return 1
-  return x ** y
-}
+/** C's pow (see c-math.ts); 5.1's math.pow uses it too. */
+export { cpow }
 
 // --- internal ---
 
@@ -277,8 +276,6 @@ const isSpace = (c: number): boolean => c === 0x20 || (c >= 9 && c <= 13)
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
 
 const INT_NUMERAL = /^[\t\n\v\f\r ]*([-+]?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))[\t\n\v\f\r ]*$/
-
-const NEG_NAN = new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0] as number
 
 /** C's strtoul (5.1's tonumber with a base): saturates at 2^64 − 1, a '-' negates modulo 2^64. */
 function strtoul(s: string, base: number): number | null {
