@@ -3,8 +3,7 @@ import { loadPatchedFengari } from './fengari-loader.js'
 import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { TABLE_ORDER_PATCHES } from './fengari-table-order.js'
-import { LUA51_FORMAT_PATCHES } from './lua51-format-patches.js'
-import { LUA51_LIBRARY_PATCHES } from './lua51-library-patches.js'
+import { LUA51_PATCHES, LUA51_SUBSTITUTES } from './lua51-patches.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
 import type { NumberMode } from './number-runtime.js'
 import type { LClosure, LuaCFunction, LuaHook, LuaKFunction, LuaState, LuaString, TValue } from './fengari-types.js'
@@ -172,17 +171,11 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   if (hit) return hit
   const guards = new GuardRuntime()
   // the 5.1 library patches come last: their texts are fengari's as the earlier lists leave it
-  const patches = [
-    ...FENGARI_PATCHES,
-    ...STDLIB_PATCHES,
-    ...TABLE_ORDER_PATCHES,
-    ...numberPatches(numbers),
-    ...LUA51_LIBRARY_PATCHES,
-    ...LUA51_FORMAT_PATCHES,
-  ]
+  const patches = [...FENGARI_PATCHES, ...STDLIB_PATCHES, ...TABLE_ORDER_PATCHES, ...numberPatches(numbers), ...LUA51_PATCHES]
   const { load, verify } = loadPatchedFengari(patches, guards, {
     ...FENGARI_SUBSTITUTES,
     ...numberSubstitutes(numbers),
+    ...LUA51_SUBSTITUTES,
   })
   const lua = load('lua.js') as LuaApi
   const lauxlib = load('lauxlib.js') as LauxApi

@@ -1,5 +1,7 @@
 import type { BuiltinHost } from './builtins.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import { lua51BaseFunctions } from './lua51-base.js'
+import { installLua51Globals } from './lua51-globals.js'
 import { lua51Functions } from './lua51-library.js'
 import { cpow } from './number-runtime.js'
 import { T_TABLE } from './value-tags.js'
@@ -7,10 +9,10 @@ import { T_TABLE } from './value-tags.js'
 /**
  * The Lua 5.1 names scripts written for 5.1 (Redis scripts) use, installed when the engine
  * runs in `numbers: 'lua51'` mode. Each follows the policy of the function it aliases:
- * `unpack` ↔ `table.unpack`, `loadstring` ↔ `load` (dynamic code, `eval`), `math.mod` ↔
- * `math.fmod`, `string.gfind` ↔ `string.gmatch`; `math.pow` and `table.getn` come with
- * their library; so do the 5.1 functions of lua51-library.ts (`math.log10`, `table.maxn`…, and
- * 5.1's `math.max/min/modf`), each as the policy allows it. `allows` is the sandbox's policy check. Expects the base table at `baseIdx`; library tables as built by the sandbox.
+ * `unpack` ↔ `table.unpack`, `math.mod` ↔ `math.fmod`, `string.gfind` ↔ `string.gmatch`;
+ * lua51-base.ts's `loadstring` (dynamic code, `eval`) and `newproxy` (`base.newproxy`);
+ * `math.pow` and `table.getn` come with their library; so do the 5.1 functions of lua51-library.ts (`math.log10`, `table.maxn`…, and
+ * 5.1's `math.max/min/modf`), each as the policy allows it; then lua51-globals.ts takes away what 5.3 added. `allows` is the sandbox's policy check. Expects the base table at `baseIdx`; library tables as built by the sandbox.
  */
 export function installLua51Names(
   host: BuiltinHost,
@@ -60,8 +62,16 @@ export function installLua51Names(
     if (!libraries.has(lib)) continue
     for (const [name, fn] of Object.entries(fns)) if (allows(`${lib}.${name}`)) define(lib, name, fn)
   }
+  const base = lua51BaseFunctions(host)
+  if (allows('base.newproxy')) {
+    lua.lua_pushjsfunction(L, base.newproxy)
+    lua.lua_setfield(L, baseIdx, 'newproxy')
+  }
   if (allows('eval')) {
+    // 5.1's loadstring takes a string, then does what load does with it (load is its upvalue)
     lua.lua_getfield(L, baseIdx, 'load')
+    lua.lua_pushcclosure(L, base.loadstring, 1)
     lua.lua_setfield(L, baseIdx, 'loadstring')
   }
+  installLua51Globals(host, L, baseIdx)
 }

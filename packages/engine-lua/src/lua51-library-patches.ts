@@ -12,7 +12,7 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
     'lbaselib.js',
     '5.1: tonumber(v, 10) is the standard conversion (floats, inf, exponents), not digits in base 10',
     '    if (lua_type(L, 2) <= 0) {  /* standard conversion? */',
-    '    if (lua_type(L, 2) <= 0 || (__num.lua51 && luaL_checkinteger(L, 2) === 10)) {  /* standard conversion? */',
+    '    if (lua_type(L, 2) <= 0 || (__num.lua51 && (luaL_checkinteger(L, 2) | 0) === 10)) {  /* standard conversion? */',
   ),
   p(
     'lbaselib.js',

@@ -33,6 +33,28 @@ export const PARSER_PATCHES: readonly SourcePatch[] = [
     '            try {\n                return (lvm.tointeger(v1) !== false && lvm.tointeger(v2) !== false);\n            } catch (e) {\n                if (e === __num.OVERFLOW) return false;\n                throw e;\n            }',
   ),
   p(
+    'lcode.js',
+    'numbers (5.1): constant folding gives zeros too (5.1 folds -0 to a constant, which then shares the slot of 0: the first of them in a function wins)',
+    '        if (isNaN(n) || n === 0)\n            return false;',
+    '        if (isNaN(n) || (n === 0 && !__num.lua51))\n            return false;',
+  ),
+  p(
+    'lcode.js',
+    'numbers (5.1): a function keeps its number constants in its own table keyed by value, where 0 and -0 are one key (lcode.c addk with fs->h)',
+    'const addk = function(fs, key, v) {\n    let f = fs.f;\n',
+    'const addk = function(fs, key, v) {\n    let f = fs.f;\n' +
+      '    if (__num.lua51 && v.ttisnumber()) {\n' +
+      '        let known = fs.numbers51 || (fs.numbers51 = new Map());  /* a Map key: -0 is 0 */\n' +
+      '        let k = known.get(v.value);\n' +
+      '        if (k !== undefined) return k;\n' +
+      '        k = fs.nk;\n' +
+      '        known.set(v.value, k);\n' +
+      '        f.k[k] = v;\n' +
+      '        fs.nk++;\n' +
+      '        return k;\n' +
+      '    }\n',
+  ),
+  p(
     'llex.js',
     'numbers: an integer numeral that does not fit is a syntax error naming it',
     '    if (lobject.luaO_str2num(luaZ_buffer(ls.buff), obj) === 0)  /* format error? */',

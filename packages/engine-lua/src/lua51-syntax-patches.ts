@@ -1,0 +1,165 @@
+import { patch as p, type SourcePatch } from './fengari-loader.js'
+import { READ_LONG_STRING_51, READ_NUMERAL_51, READ_STRING_51 } from './lua51-lexer-source.js'
+
+/**
+ * Lua 5.1's syntax, for `numbers: 'lua51'` (llex.c and lparser.c of 5.1): no `//`, `<<`, `>>`,
+ * `::`, bitwise `& | ~`, `goto` (a plain name), empty statements or string escapes beyond 5.1's;
+ * numerals read by strtod; `break` ends its block and needs a loop at once; a call's `(` on a
+ * new line is ambiguous. Each change is behind `__num.lua51`; test/lua51-syntax.test.ts.
+ */
+export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
+  p(
+    'llex.js',
+    '5.1 syntax: numerals',
+    'const read_numeral = function(ls, seminfo) {\n',
+    `${READ_NUMERAL_51}const read_numeral = function(ls, seminfo) {\n    if (__num.lua51) return read_numeral51(ls, seminfo);\n`,
+  ),
+  p(
+    'llex.js',
+    '5.1 syntax: short strings and their escapes',
+    'const read_string = function(ls, del, seminfo) {\n',
+    `${READ_STRING_51}const read_string = function(ls, del, seminfo) {\n    if (__num.lua51) return read_string51(ls, del, seminfo);\n`,
+  ),
+  p(
+    'llex.js',
+    '5.1 syntax: long strings and comments',
+    'const read_long_string = function(ls, seminfo, sep) {\n',
+    `${READ_LONG_STRING_51}const read_long_string = function(ls, seminfo, sep) {\n    if (__num.lua51) return read_long_string51(ls, seminfo, sep);\n`,
+  ),
+  p(
+    'llex.js',
+    "5.1 syntax: no '<<'",
+    "                else if (check_next1(ls, 60 /* ('<').charCodeAt(0) */)) return TK_SHL;",
+    '                else if (!__num.lua51 && check_next1(ls, 60)) return TK_SHL;',
+  ),
+  p(
+    'llex.js',
+    "5.1 syntax: no '>>'",
+    "                else if (check_next1(ls, 62 /* ('>').charCodeAt(0) */)) return TK_SHR;",
+    '                else if (!__num.lua51 && check_next1(ls, 62)) return TK_SHR;',
+  ),
+  p(
+    'llex.js',
+    "5.1 syntax: no '//'",
+    "                if (check_next1(ls, 47 /* ('/').charCodeAt(0) */)) return TK_IDIV;",
+    '                if (!__num.lua51 && check_next1(ls, 47)) return TK_IDIV;',
+  ),
+  p(
+    'llex.js',
+    "5.1 syntax: no '::'",
+    "                if (check_next1(ls, 58 /* (':').charCodeAt(0) */)) return TK_DBCOLON;",
+    '                if (!__num.lua51 && check_next1(ls, 58)) return TK_DBCOLON;',
+  ),
+  p(
+    'llex.js',
+    "5.1 syntax: 'goto' is a name",
+    '                    if (kidx !== void 0 && kidx <= 22)  /* reserved word? */',
+    '                    if (kidx !== void 0 && kidx <= 22 && !(__num.lua51 && kidx + FIRST_RESERVED === TK_GOTO))  /* reserved word? */',
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: no unary '~'",
+    "        case 126 /* ('~').charCodeAt(0) */: return OPR_BNOT;",
+    '        case 126: return __num.lua51 ? OPR_NOUNOPR : OPR_BNOT;',
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: no binary '&', '|', '~'",
+    "        case 38 /* ('&').charCodeAt(0) */: return OPR_BAND;\n        case 124 /* ('|').charCodeAt(0) */: return OPR_BOR;\n        case 126 /* ('~').charCodeAt(0) */: return OPR_BXOR;",
+    '        case 38: return __num.lua51 ? OPR_NOBINOPR : OPR_BAND;\n        case 124: return __num.lua51 ? OPR_NOBINOPR : OPR_BOR;\n        case 126: return __num.lua51 ? OPR_NOBINOPR : OPR_BXOR;',
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: no empty statement (';' only ends a statement)",
+    "        case 59 /* (';').charCodeAt(0) */: {  /* stat -> ';' (empty statement) */\n            llex.luaX_next(ls);  /* skip ';' */\n            break;\n        }",
+    "        case 59 /* (';').charCodeAt(0) */: {  /* stat -> ';' (empty statement) */\n            if (__num.lua51) { exprstat(ls); break; }\n            llex.luaX_next(ls);  /* skip ';' */\n            break;\n        }",
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: a statement may end with one ';', and 'break' (as 'return') is the last statement of its block",
+    '    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {',
+    '    while (!block_follow(ls, 1)) {\n' +
+      '        if (__num.lua51 && ls.t.token !== R.TK_RETURN) {\n' +
+      '            let last = ls.t.token === R.TK_BREAK;\n' +
+      '            statement(ls);\n' +
+      '            testnext(ls, 59);\n' +
+      '            if (last) return;\n' +
+      '            continue;\n' +
+      '        }\n' +
+      '        if (ls.t.token === R.TK_RETURN) {',
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: 'if c then break' is an ordinary block",
+    '    if (ls.t.token === R.TK_GOTO || ls.t.token === R.TK_BREAK) {',
+    '    if (!__num.lua51 && (ls.t.token === R.TK_GOTO || ls.t.token === R.TK_BREAK)) {',
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: 'break' outside a loop is an error where it stands",
+    '        llex.luaX_next(ls);  /* skip break */\n',
+    '        llex.luaX_next(ls);  /* skip break */\n' +
+      '        if (__num.lua51) {\n' +
+      '            let bl = ls.fs.bl;\n' +
+      '            while (bl && !bl.isloop) bl = bl.previous;\n' +
+      '            if (!bl) llex.luaX_syntaxerror(ls, to_luastring("no loop to break", true));\n' +
+      '        }\n',
+  ),
+  p(
+    'llex.js',
+    '5.1 wording: the lexer error without a token is visible to the parser',
+    'module.exports.luaX_syntaxerror = luaX_syntaxerror;\n',
+    'module.exports.luaX_syntaxerror = luaX_syntaxerror;\nmodule.exports.luaX_lexerror = lexerror;\n',
+  ),
+  p(
+    'lparser.js',
+    "5.1 wording: a limit is 'main function has more than 200 local variables' (no token), the nesting limit 'chunk has too many syntax levels'",
+    'const errorlimit = function(fs, limit, what) {\n    let L = fs.ls.L;\n    let line = fs.f.linedefined;\n',
+    'const errorlimit = function(fs, limit, what) {\n    let L = fs.ls.L;\n    let line = fs.f.linedefined;\n' +
+      '    if (__num.lua51) {\n' +
+      '        let msg = String.fromCharCode(...what) === "C levels" ? to_luastring("chunk has too many syntax levels", true)\n' +
+      '            : line === 0 ? lobject.luaO_pushfstring(L, to_luastring("main function has more than %d %s", true), limit, what)\n' +
+      '            : lobject.luaO_pushfstring(L, to_luastring("function at line %d has more than %d %s", true), line, limit, what);\n' +
+      '        llex.luaX_lexerror(fs.ls, msg, 0);\n' +
+      '    }\n',
+  ),
+  p(
+    'lparser.js',
+    '5.1 syntax: at most 60 upvalues (LUAI_MAXUPVALUES)',
+    '    checklimit(fs, fs.nups + 1, lfunc.MAXUPVAL, to_luastring("upvalues", true));',
+    '    checklimit(fs, fs.nups + 1, __num.lua51 ? 60 : lfunc.MAXUPVAL, to_luastring("upvalues", true));',
+  ),
+  p(
+    'lparser.js',
+    "5.1 wording: a multiple assignment's limit is its own ('variables in assignment')",
+    '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
+    '        if (__num.lua51) checklimit(ls.fs, nvars, LUAI_MAXCCALLS - ls.L.nCcalls, to_luastring("variables in assignment", true));\n        else checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
+  ),
+  p(
+    'lobject.js',
+    '5.1 wording: a chunk from a string is named [string "source"] up to its first line break and 63 bytes (native lua5.1), then "..."',
+    'const luaO_chunkid = function(source, bufflen) {\n',
+    'const luaO_chunkid = function(source, bufflen) {\n' +
+      '    if (__num.lua51 && source[0] !== 61 && source[0] !== 64) {\n' +
+      '        let len = 0;\n' +
+      '        while (len < source.length && source[len] !== 10 && source[len] !== 13 && source[len] !== 0) len++;\n' +
+      '        if (len > 63) len = 63;\n' +
+      '        let more = len < source.length && source[len] !== 0;\n' +
+      '        let out = new Uint8Array(PRE.length + len + (more ? RETS.length : 0) + POS.length);\n' +
+      '        out.set(PRE);\n' +
+      '        out.set(source.subarray(0, len), PRE.length);\n' +
+      '        if (more) out.set(RETS, PRE.length + len);\n' +
+      '        out.set(POS, out.length - POS.length);\n' +
+      '        return out;\n' +
+      '    }\n',
+  ),
+  p(
+    'lparser.js',
+    "5.1 syntax: a call's '(' on a later line than the function is ambiguous",
+    "        case 40 /* ('(').charCodeAt(0) */: {  /* funcargs -> '(' [ explist ] ')' */\n            llex.luaX_next(ls);",
+    "        case 40 /* ('(').charCodeAt(0) */: {  /* funcargs -> '(' [ explist ] ')' */\n" +
+      '            if (__num.lua51 && ls.linenumber !== ls.lastline)\n' +
+      '                llex.luaX_syntaxerror(ls, to_luastring("ambiguous syntax (function call x new statement)", true));\n' +
+      '            llex.luaX_next(ls);',
+  ),
+]
