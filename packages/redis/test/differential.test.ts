@@ -17,6 +17,7 @@ import { ENVIRONMENT_CASES } from './corpus/environment.js'
 import { ERROR_LEVEL_CASES, RESULT_COUNT_CASES } from './corpus/error-levels.js'
 import { LIBRARY_NUMBER_CASES } from './corpus/library-numbers.js'
 import { FUNCTION_LOAD_CASES } from './corpus/function-load.js'
+import { HOSTILE_INPUT_CASES, HOSTILE_LIBRARY_CASES } from './corpus/hostile-inputs.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -39,6 +40,8 @@ const CASES: CorpusCase[] = [
   ...RESULT_COUNT_CASES,
   ...LIBRARY_NUMBER_CASES,
   ...FUNCTION_LOAD_CASES,
+  ...HOSTILE_INPUT_CASES,
+  ...HOSTILE_LIBRARY_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -181,25 +181,43 @@ do
     need(s, i, n)
     return ssub(s, i, i + n - 1), i + n
   end
+  -- Redis's decoder keeps every value it is building on its C function's Lua stack, which
+  -- lua_checkstack stops at LUAI_MAXCSTACK (8000) slots: 'top' counts those slots (the
+  -- arguments, the values decoded so far, a table and its pending key per nesting level),
+  -- so input nested too deep fails with Redis's message at Redis's depth (an array ~4000)
+  local MAXCSTACK = 8000
+  local TOO_MANY = 'stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)'
+  local top = 0
   local function array(s, i, n)
+    local base = top
+    if base + 2 > MAXCSTACK then error('stack overflow (in function mp_decode_to_lua_array)', 0) end
     local t = {}
-    for k = 1, n do t[k], i = decode(s, i) end
+    for k = 1, n do
+      top = base + 2
+      t[k], i = decode(s, i)
+    end
+    top = base
     return t, i
   end
   local function map(s, i, n)
+    local base = top
     local t = {}
     for _ = 1, n do
       local k, v
+      top = base + 1
       k, i = decode(s, i)
+      top = base + 2
       v, i = decode(s, i)
       t[k] = v
     end
+    top = base
     return t, i
   end
 
   decode = function(s, i)
     local c = sbyte(s, i)
     if not c then error('Missing bytes in input.', 0) end
+    if top + 1 > MAXCSTACK then error(TOO_MANY, 0) end
     i = i + 1
     if c <= 0x7f then return c, i end
     if c >= 0xe0 then return c - 0x100, i end
@@ -237,12 +255,16 @@ do
     error('Bad data format in input.', 0)
   end
 
-  local function decodeAll(s)
+  -- 'args': how many arguments the C function has on its stack
+  local function decodeAll(s, args)
     local out, n, i = {}, 0, 1
     while i <= #s do
+      top = args + n
       n = n + 1
       out[n], i = decode(s, i)
     end
+    -- unpack's own three arguments leave room for 7,997 results; Redis returns up to 7,999
+    if n > 7997 then return out[1], out[2], unpackList(out, 3, n) end
     return unpackList(out, 1, n)
   end
 
@@ -267,7 +289,7 @@ do
       local got = select('#', ...) == 0 and 'no value' or t
       raise("bad argument #1 to 'unpack' (string expected, got " .. got .. ')', 2)
     end
-    return settle(rawpcall(decodeAll, s))
+    return settle(rawpcall(decodeAll, s, select('#', ...)))
   end
   BASE.cmsgpack = cmsgpack
 end

@@ -72,6 +72,9 @@ do
     return name, fn, flags or {}, desc
   end
 
+  -- the names registered so far by the library loading now
+  local names = {}
+
   local function registerFunction(...)
     if not loading then fail('redis.register_function can only be called on FUNCTION LOAD command') end
     local n = select('#', ...)
@@ -88,7 +91,9 @@ do
     if not sfind(name, '^[%w_]+$') then
       fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long')
     end
-    for _, r in ipairs(registry) do if r[1] == name then fail('Function already exists in the library') end end
+    -- by name, not a walk of the list: a library may register 100,000 functions
+    if names[name] then fail('Function already exists in the library') end
+    names[name] = true
     registry[#registry + 1] = { name, fn, flags, desc }
   end
 
@@ -116,7 +121,7 @@ do
   end
 
   BASE.__redis_library = function(f, fname, keys, args)
-    loading, registry, resp = true, {}, 2
+    loading, registry, names, resp = true, {}, {}, 2
     if libMeta then libMeta.__index = LOAD_API end
     local ok, err = rawpcall(f)
     loading = false
