@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from './determinism.js'
 import { InvalidArgumentError } from './errors.js'
 import { checkRequest, REQUEST_SCHEMAS } from './host-options.js'
 
@@ -23,18 +24,6 @@ const VALUES: readonly unknown[] = [
 ]
 const KEYS = ['globals', 'context', 'tenant', 'limits', 'signal', 'language', 'source', 'name', 'bogus'] as const
 
-/** A deterministic generator (mulberry32), so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function outcome(fn: () => unknown): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: fn() }
@@ -46,7 +35,7 @@ function outcome(fn: () => unknown): { ok: true; value: unknown } | { ok: false 
 
 describe('checkRequest', () => {
   it.each(['execute', 'run', 'compile'] as const)('%s: accepts what the schema accepts, with its result (3,000 requests)', (what) => {
-    const next = random(what.length * 7919)
+    const next = seededRandom(what.length * 7919)
     const known = new Set(Object.keys(REQUEST_SCHEMAS[what].shape))
     let accepted = 0
     for (let i = 0; i < 3000; i++) {

@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { expectWalksRefused, LIMITS, runInline } from './child/run-inline.js'
 
 // Walks the receiver-length guard (guest-array-bounds.ts) did not see: `flat` and `flatMap`
 // walk every nested array up to its own `length`, and `String.raw` walks its template's
@@ -8,31 +7,6 @@ import { describe, expect, it } from 'vitest'
 // `a.length = 2 ** 32 - 1` held the host thread for hours under a 100 ms limit, and a hundred
 // references to one sparse array of 4e6 (under the receiver cap) ran 30 s of a 1 s limit.
 // Run in a child process (built packages) that is killed if it holds on.
-
-const RUN_JS = fileURLToPath(new URL('./child/run-js.mjs', import.meta.url))
-const LIMITS = { timeoutMs: 100, memoryBytes: 16 * 2 ** 20 }
-
-interface Outcome {
-  readonly error?: { name: string; limit?: string; message: string }
-  readonly value?: unknown
-  readonly ms: number
-}
-
-function runInline(sources: readonly string[], limits = LIMITS): Promise<Outcome[]> {
-  const spec = JSON.stringify({ sources, limits })
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [RUN_JS, spec], { timeout: 45_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`child held on or failed (${err.signal ?? err.code}): ${stderr.slice(-300)}`))
-      else
-        resolve(
-          stdout
-            .trim()
-            .split('\n')
-            .map((l) => JSON.parse(l) as Outcome),
-        )
-    })
-  })
-}
 
 const SPARSE = 'const a = []; a.length = 2 ** 32 - 1;'
 // just under the receiver cap of a 16 MiB state (2^21 elements), referenced many times
@@ -48,14 +22,7 @@ const WALKS: Record<string, string> = {
 
 describe('nested array walks over a huge total length are refused (inline)', () => {
   it('each stops at once with a RangeError, and the host keeps working', async () => {
-    const outcomes = await runInline([...Object.values(WALKS), '[[1], [2, [3]]].flat(Infinity).join()'])
-    const names = Object.keys(WALKS)
-    for (const [i, name] of names.entries()) {
-      const o = outcomes[i] as Outcome
-      expect(o.error?.message, name).toMatch(/RangeError: array length \d+ is over the sandbox limit/)
-      expect(o.ms, name).toBeLessThan(3_000)
-    }
-    expect(outcomes[names.length]?.value).toBe('1,2,3')
+    await expectWalksRefused(WALKS, '[[1], [2, [3]]].flat(Infinity).join()', '1,2,3')
   }, 60_000)
 
   it('flat, flatMap and String.raw keep their behaviour on what a script can hold', async () => {

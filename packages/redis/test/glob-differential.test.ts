@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '@polyhost/core/engine'
 import { bothSides, type Sides } from './both-sides.js'
 import { hasRedisServer } from './real-redis.js'
 
@@ -9,18 +10,6 @@ import { hasRedisServer } from './real-redis.js'
 
 const ALPHABET = ['a', 'b', 'c', '-', ']', '^', '\\', '*', '?', '[', '\x00', '\x7f', '\x80', '\xe9', '\xff']
 const KEY_BYTES = ['a', 'b', 'c', '-', ']', '^', '\\', '*', '?', '[', '\x00', '\x80', '\xe9', '\xff']
-
-/** A deterministic generator (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function text(next: () => number, from: readonly string[], max: number): string {
   let s = ''
@@ -38,7 +27,7 @@ describe.runIf(hasRedisServer)('KEYS patterns, against redis-server', () => {
   })
 
   it('lists the same keys for 600 generated patterns over 60 byte-string keys', async () => {
-    const next = random(20261205)
+    const next = seededRandom(20261205)
     const real = sides.real!
     const keys = new Set<string>()
     while (keys.size < 60) keys.add(text(next, KEY_BYTES, 6))
