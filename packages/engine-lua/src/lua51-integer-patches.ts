@@ -2,7 +2,7 @@ import { patch as p, type SourcePatch } from './fengari-loader.js'
 import { LUA51_INTEGERS_FILE } from './lua51-integers.js'
 
 /** Files whose 5.1 patches below call `__l51` (lua51-integers.ts). */
-const USERS = ['lapi.js', 'lbaselib.js', 'ltablib.js', 'lstrlib.js']
+const USERS = ['lapi.js', 'ltablib.js', 'lstrlib.js']
 
 /**
  * Lua 5.1's integer arguments, for `numbers: 'lua51'`: C casts where 5.3 raises. A number
@@ -51,12 +51,6 @@ export const LUA51_INTEGER_PATCHES: readonly SourcePatch[] = [
     '5.1: tonumber takes its base as a C int (luaL_optint)',
     '        let base = luaL_checkinteger(L, 2);\n',
     '        let base = luaL_checkinteger(L, 2);\n        if (__num.lua51) base |= 0;\n',
-  ),
-  p(
-    'lbaselib.js',
-    "5.1: tonumber(s, base) is strtoul's (a '-' beyond 2^64 saturates, '0x' alone is no number, a NUL ends the string)",
-    '    return __num.str2intBase(s, base);\n',
-    '    if (__num.lua51) return __l51.strtoul(s, base);\n    return __num.str2intBase(s, base);\n',
   ),
   p(
     'lobject.js',

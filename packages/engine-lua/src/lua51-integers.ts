@@ -1,3 +1,4 @@
+import { latin1 } from './guard-runtime.js'
 import { parseSpec } from './lua-number-format.js'
 
 /**
@@ -24,6 +25,7 @@ export const LUA51_INTEGERS = {
    * `tonumber(s, base)`: glibc's `strtoul` on the C string (up to a NUL), then only spaces
    * may follow. Beyond 2^64 − 1 it saturates whatever the sign; otherwise a '-' negates
    * modulo 2^64. A "0x" prefix (base 16) counts only before a hex digit. null: not a number.
+   * (Called by NumberRuntime.str2intBase in 5.1 mode.)
    */
   strtoul(bytes: Uint8Array, base: number): number | null {
     const nul = bytes.indexOf(0)
@@ -43,6 +45,11 @@ export const LUA51_INTEGERS = {
   },
 }
 
+/** `(int)(lua_Integer)d` (`luaL_checkint`, `luaL_optint`): the low 32 bits of C's cast (0 for NaN and beyond ±2^63). */
+export function cint(d: number): number {
+  return cast64(d) | 0
+}
+
 /** The module name under which the patched files reach LUA51_INTEGERS. */
 export const LUA51_INTEGERS_FILE = 'polyhost-lua51.js'
 
@@ -53,13 +60,6 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const ULONG_MAX = 2n ** 64n - 1n
 /** Spaces, a sign, the digits (at least one), spaces: isspace is C's (\t \n \v \f \r and space). */
 const STRTOUL = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/
-
-/** One character per byte (a numeral is short; a long string fails the pattern either way). */
-function latin1(bytes: Uint8Array): string {
-  let r = ''
-  for (const b of bytes) r += String.fromCharCode(b)
-  return r
-}
 
 /** C's `(int64_t)d` on x86-64; +0 for a zero (C integers have no -0). */
 function cast64(d: number): number {

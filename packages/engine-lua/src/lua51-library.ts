@@ -1,6 +1,7 @@
 import { type BuiltinHost, raise } from './builtins.js'
 import type { LuaCFunction, LuaState } from './fengari-api.js'
-import { cint, frexp, ldexp, modf } from './lua51-math.js'
+import { cint } from './lua51-integers.js'
+import { frexp, ldexp, modf } from './lua51-math.js'
 
 /**
  * Lua 5.1 library functions that 5.3 dropped or changed, as lmathlib.c and ltablib.c of 5.1

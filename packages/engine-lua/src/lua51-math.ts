@@ -41,13 +41,3 @@ export function modf(x: number): [number, number] {
   const fp = Number.isFinite(x) ? x - ip : 0
   return [ip, fp === 0 && (x < 0 || Object.is(x, -0)) ? -0 : fp]
 }
-
-/**
- * `(int)` of a `lua_Integer` made from a double by C's cast (x86-64): the low 32 bits, two's
- * complement. A double beyond ±2^63, NaN or an infinity is the "integer indefinite" value
- * 0x8000000000000000, whose low 32 bits are 0.
- */
-export function cint(d: number): number {
-  // ToInt32 truncates and keeps the low 32 bits, exactly (a double this large is an integer)
-  return Math.abs(d) < 2 ** 63 ? d | 0 : 0
-}

@@ -1,6 +1,7 @@
 // Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
 import { cfmod, clog, cpow, NEG_NAN, nanPassing } from './c-math.js'
 import { formatG14 } from './lua-number-format.js'
+import { LUA51_INTEGERS } from './lua51-integers.js'
 import { LuaPrintf } from './lua-printf.js'
 import { T_NUMFLT, T_NUMINT } from './value-tags.js'
 
@@ -201,7 +202,7 @@ export class NumberRuntime {
 
   /** `tonumber(s, base)`: digits accumulate modulo 2^64 as in lbaselib's l_str2int. */
   str2intBase(s: Uint8Array, base: number): number | null {
-    if (this.lua51) return strtoul(latin1(s), base)
+    if (this.lua51) return LUA51_INTEGERS.strtoul(s, base)
     const m = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/.exec(latin1(s))
     if (!m) return null
     // digits go in chunks of up to 8 through Number arithmetic (exact below 36^8 < 2^53),
@@ -276,23 +277,6 @@ const isSpace = (c: number): boolean => c === 0x20 || (c >= 9 && c <= 13)
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
 
 const INT_NUMERAL = /^[\t\n\v\f\r ]*([-+]?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))[\t\n\v\f\r ]*$/
-
-/** C's strtoul (5.1's tonumber with a base): saturates at 2^64 − 1, a '-' negates modulo 2^64. */
-function strtoul(s: string, base: number): number | null {
-  const m = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/.exec(s)
-  if (!m) return null
-  let digits = m[2] as string
-  if (base === 16 && /^0x/i.test(digits)) digits = digits.slice(2)
-  let v = 0n
-  for (const c of digits.toLowerCase()) {
-    const d = Number.parseInt(c, 36)
-    if (d >= base) return null
-    v = v * BigInt(base) + BigInt(d)
-  }
-  if (v > 2n ** 64n - 1n) v = 2n ** 64n - 1n
-  if (m[1] === '-') v = BigInt.asUintN(64, -v)
-  return Number(v)
-}
 
 function fit(v: bigint): number {
   if (v > MAXN || v < -MAXN) throw OVERFLOW
