@@ -89,10 +89,10 @@ export interface CompileRequest {
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
 export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unknown): T {
   const r = readingCaller(`${what}: the request`, () => {
-    const plain = plainCopy(what, value ?? (what === 'run' ? {} : value))
-    if (plain) return { success: true as const, data: plain }
-    const parsed = REQUEST_SCHEMAS[what].safeParse(value ?? (what === 'run' ? {} : value))
-    // the parsed copy, and a copy of `limits`: each getter is read once, so what was
+    const input = value ?? (what === 'run' ? {} : value)
+    const plain = plainCopy(what, input)
+    const parsed = plain ? { success: true as const, data: plain } : REQUEST_SCHEMAS[what].safeParse(input)
+    // the checked copy, and a copy of `limits`: each getter is read once, so what was
     // checked is what runs (a getter could answer a string now and an object later)
     const data = parsed.data as { limits?: unknown } | undefined
     if (data && isPlainObject(data.limits)) data.limits = { ...data.limits }
@@ -117,10 +117,11 @@ const FIELD_TESTS: Readonly<Record<string, (v: unknown) => boolean>> = {
   source: (v) => typeof v === 'string',
   name: (v) => typeof v === 'string' && v.length > 0,
 }
+/** The fields each kind of request may have: its schema's. */
 const FIELDS = {
-  execute: new Set(Object.keys(FIELD_TESTS)),
-  run: new Set(Object.keys(runShape)),
-  compile: new Set(Object.keys(sourceShape)),
+  execute: new Set(Object.keys(executeSchema.shape)),
+  run: new Set(Object.keys(runSchema.shape)),
+  compile: new Set(Object.keys(compileSchema.shape)),
 }
 
 /**
@@ -137,7 +138,7 @@ function plainCopy(what: keyof typeof FIELDS, value: unknown): Record<string, un
     if (!fields.has(key)) return undefined
     const v = (value as Record<string, unknown>)[key]
     if (v !== undefined && !FIELD_TESTS[key]!(v)) return undefined
-    copy[key] = key === 'limits' && isPlainObject(v) ? { ...v } : v
+    copy[key] = v
   }
   return what === 'run' || typeof copy.source === 'string' ? copy : undefined
 }
