@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { allResults as all, hasNative } from './native-lua.js'
+import { allResults as all, hasNative, prng } from './native-lua.js'
 import { numberHosts } from './number-hosts.js'
 
 // lua51-integer-patches.ts (C casts of integer arguments, the C stack limit, strtoul), each
@@ -8,15 +8,6 @@ const { agrees } = numberHosts()
 
 /** Values whose C cast is not their JS truncation: NaN, infinities, beyond 2^31, 2^53, 2^63. */
 const ODD = ['0/0', '-(0/0)', '1/0', '-1/0', '2^31', '-2^31', '2^32+3', '2^53', '2^62', '2^63', '-2^63', '2^64', '1e300', '-0.5', '3e9']
-
-/** A seeded generator: the same cases every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
 
 describe.skipIf(!hasNative('lua5.1'))("'lua51' integer arguments against native lua5.1", () => {
   it('string functions cast NaN and huge positions as C does (string.sub("hello", 0/0) is "hello")', async () => {

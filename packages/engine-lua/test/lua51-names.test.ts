@@ -1,16 +1,10 @@
 import { describe, it } from 'vitest'
-import { allResults as all, hasNative } from './native-lua.js'
+import { allResults as all, hasNative, iife } from './native-lua.js'
 import { numberHosts } from './number-hosts.js'
 
 // lua51-globals.ts (the names 5.3 added, _VERSION, 5.1's load) and lua51-base.ts's loadstring of
 // binary strings, each expression compared with native lua5.1 in the same run.
 const { agrees } = numberHosts()
-
-/** A function body as one expression; `P(pcall(...))` gives pcall's results with the error's position removed. */
-const iife = (body: string): string =>
-  all(
-    `(function() local function P(ok, ...) if ok then return ok, ... end return ok, (tostring((...)):gsub('^.-:%d+: ', '')) end ${body} end)()`,
-  )
 
 /** A reader giving `pieces` one by one, as Lua source. */
 const reader = (...pieces: string[]): string =>

@@ -1,25 +1,10 @@
 import { describe, it } from 'vitest'
-import { allResults as all, hasNative } from './native-lua.js'
+import { allResults as all, hasNative, iife, prng } from './native-lua.js'
 import { numberHosts } from './number-hosts.js'
 
 // lua51-vm-patches.ts, lua51-sort-patches.ts, lua51-error-patches.ts and the 5.1 constant
 // patches of number-patches-parser.ts, each expression compared with native lua5.1 in the same run.
 const { agrees } = numberHosts()
-
-/** A seeded generator: the same cases every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
-
-/** A function body as one expression; `P(pcall(...))` gives pcall's results with the error's position removed. */
-const iife = (body: string): string =>
-  all(
-    `(function() local function P(ok, ...) if ok then return ok, ... end return ok, (tostring((...)):gsub('^.-:%d+: ', '')) end ${body} end)()`,
-  )
 
 describe.skipIf(!hasNative('lua5.1'))("'lua51' VM rules against native lua5.1", () => {
   it('metamethods: __lt/__le/__eq need one shared metamethod, __len is not for tables, tostring returns any value', async () => {

@@ -62,3 +62,19 @@ function escapeBytes(s: string): string {
 export function allResults(expr: string): string {
   return `(function(...) local t = {} for i = 1, select('#', ...) do t[i] = tostring((select(i, ...))) end return select('#', ...) .. ':' .. table.concat(t, ',') end)(${expr})`
 }
+
+/** A function body as one expression of all its results; `P(pcall(...))` gives pcall's results with the error's position removed. */
+export function iife(body: string): string {
+  return allResults(
+    `(function() local function P(ok, ...) if ok then return ok, ... end return ok, (tostring((...)):gsub('^.-:%d+: ', '')) end ${body} end)()`,
+  )
+}
+
+/** A seeded generator (an LCG), so generated cases are the same every run. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 2 ** 32
+  }
+}
