@@ -50,10 +50,13 @@ export function loadPatchedFengari(
   const applied = new Set<SourcePatch>()
   const cache = new Map<string, { exports: unknown }>()
 
-  const load = (file: string, filename = join(srcDir, file)): unknown => {
+  // patched code requires modules at run time too (`require('./lauxlib.js')` inside a
+  // builtin): a loaded module is one map lookup, with no path built for it
+  const load = (file: string, at?: string): unknown => {
     const hit = cache.get(file)
     if (hit) return hit.exports
     if (Object.hasOwn(substitutes, file)) return substitutes[file]
+    const filename = at ?? join(srcDir, file)
     let source = readFileSync(filename, 'utf8')
     for (const p of byFile.get(file) ?? []) {
       const at = source.indexOf(p.find)
@@ -70,7 +73,7 @@ export function loadPatchedFengari(
     })
     const localRequire = (spec: string): unknown => {
       if (spec.startsWith('./')) return load(spec.slice(2))
-      if (PRIVATE_EXTERNAL.has(spec)) return load(spec, fengariRequire.resolve(spec))
+      if (PRIVATE_EXTERNAL.has(spec)) return cache.get(spec)?.exports ?? load(spec, fengariRequire.resolve(spec))
       if (ALLOWED_EXTERNAL.has(spec)) return fengariRequire(spec)
       return inertModule(spec)
     }

@@ -113,4 +113,33 @@ export const FENGARI_SPEED_PATCHES: readonly SourcePatch[] = [
     find: '    return luaS_bless(L, luastring_from(str));',
     replace: '    return luaS_bless(L, new Uint8Array(str));',
   },
+  {
+    file: 'lauxlib.js',
+    why:
+      'luaL_tolstring (tostring, print, %s) formatted a number through lua_pushfstring("%I"/"%f"), which parses ' +
+      'its format and concatenates; a copy of the number converted in place by lua_tolstring is the same ' +
+      'luaO_tostring of the same integer or float value',
+    find:
+      '            case LUA_TNUMBER: {\n' +
+      '                if (lua_isinteger(L, idx))\n' +
+      '                    lua_pushfstring(L, p_I, lua_tointeger(L, idx));\n' +
+      '                else\n' +
+      '                    lua_pushfstring(L, p_f, lua_tonumber(L, idx));\n' +
+      '                break;\n' +
+      '            }',
+    replace: '            case LUA_TNUMBER:\n                lua_pushvalue(L, idx);\n                break;',
+  },
+  {
+    file: 'lvm.js',
+    why:
+      'the VM called luaG_traceexec before every instruction while a count hook is set (always, for the limits), ' +
+      'which only decrements the count until it reaches 1; the decrement is now made in the loop and ' +
+      'luaG_traceexec called when the hook is due (or for a line hook), exactly where it acted before',
+    find: '        if (L.hookmask & (LUA_MASKLINE | LUA_MASKCOUNT)) {\n            ldebug.luaG_traceexec(L);\n        }',
+    replace:
+      '        if (L.hookmask & (LUA_MASKLINE | LUA_MASKCOUNT)) {\n' +
+      '            if (L.hookcount > 1 && !(L.hookmask & LUA_MASKLINE)) L.hookcount--;\n' +
+      '            else ldebug.luaG_traceexec(L);\n' +
+      '        }',
+  },
 ]

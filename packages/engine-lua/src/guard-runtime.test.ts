@@ -100,6 +100,19 @@ describe('heavy string work', () => {
     expect(g.sameBytes(big, big.slice())).toBe(true)
     expect(g.sameBytes(big, new Uint8Array(5000))).toBe(false)
     expect(g.sameBytes(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false)
+    // short and long, equal and not (one byte changed anywhere, lengths apart): as Buffer.equals
+    for (const len of [0, 1, 2, 63, 64, 65, 200]) {
+      const a = Uint8Array.from({ length: len }, (_, i) => (i * 37 + 11) & 0xff)
+      expect(g.sameBytes(a, a.slice())).toBe(true)
+      expect(g.sameBytes(a, Uint8Array.from([...a, 0]))).toBe(false)
+      for (let i = 0; i < len; i++) {
+        const b = a.slice()
+        b[i] = (b[i] as number) ^ 0x80
+        expect(g.sameBytes(a, b)).toBe(false)
+        expect(g.sameBytes(a.subarray(i), b.subarray(i))).toBe(false)
+        expect(g.sameBytes(a.subarray(i + 1), b.subarray(i + 1))).toBe(true)
+      }
+    }
     g.numeralMode(big)
     expect(s.calls.filter((c) => c.startsWith('heavy'))).toEqual(['heavy:4096', 'heavy:5000', 'heavy:5000', 'heavy:5000'])
   })

@@ -1,3 +1,4 @@
+// Over 250 lines: the one runtime object patched fengari code calls (`__polyhost`), every guard's entry point.
 import type { LuaState, LuaTable } from './fengari-types.js'
 import { type NumeralValue, numeralMode, repeatInto, str2number } from './numerals.js'
 
@@ -51,6 +52,7 @@ const IDLE_STEPS = 1 << 30
  * `s == u`, `s:reverse()`, `..` ran a 100 ms limit for 5–90 s).
  */
 const HEAVY_BYTES = 4096
+const SHORT_COMPARE = 64 // bytes compared in a loop (sameBytes)
 
 /**
  * The object patched fengari code calls as `__polyhost` (see fengari-guards.ts). Hot paths
@@ -126,11 +128,16 @@ export class GuardRuntime {
     if (length >= HEAVY_BYTES) this.sink?.heavy(length)
   }
 
-  /** Byte equality of two long strings (fengari compared them in a JS loop), charged as heavy work. */
+  /** Byte equality (`type(v) == 'string'` compares bytes): short strings in a loop (cheaper than two Buffer views), long ones natively, charged as heavy work. */
   sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-    if (a.length !== b.length) return false
-    if (a.length >= HEAVY_BYTES) this.sink?.heavy(a.length)
-    return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))
+    const n = a.length
+    if (n !== b.length) return false
+    if (n <= SHORT_COMPARE) {
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false
+      return true
+    }
+    if (n >= HEAVY_BYTES) this.sink?.heavy(n)
+    return Buffer.from(a.buffer, a.byteOffset, n).equals(Buffer.from(b.buffer, b.byteOffset, n))
   }
 
   table(): void {

@@ -30,7 +30,12 @@ export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx:
  * Tables that already have a guard (the base, libraries, bridge tables) keep it.
  */
 export class InitState {
-  private readonly upvalues: [TValue, number, unknown][] = []
+  // each upvalue once (closures share them: the Redis prelude's 501 references are 203
+  // upvalues), with its type and value at the end of set-up
+  private readonly upvalues: TValue[] = []
+  private readonly types: number[] = []
+  private readonly values: unknown[] = []
+  private readonly held = new Set<TValue>()
 
   /** Walks everything reachable from `roots` (the base and the string metatable) once, after init. */
   constructor(roots: LuaTable[]) {
@@ -59,14 +64,17 @@ export class InitState {
         for (const uv of (o as CClosure).upvalue) this.hold(uv, visit)
       }
     }
+    this.held.clear()
   }
 
   /** Puts every held upvalue back to its value at the end of set-up. */
   restore(): void {
-    for (const [uv, type, value] of this.upvalues) {
-      if (uv.type !== type || uv.value !== value) {
-        uv.type = type
-        uv.value = value
+    const { upvalues, types, values } = this
+    for (let i = 0; i < upvalues.length; i++) {
+      const uv = upvalues[i] as TValue
+      if (uv.type !== types[i] || uv.value !== values[i]) {
+        uv.type = types[i] as number
+        uv.value = values[i]
       }
     }
   }
@@ -74,8 +82,11 @@ export class InitState {
   // --- internal ---
 
   private hold(uv: TValue | undefined, visit: (v: TValue | undefined) => void): void {
-    if (!uv) return
-    this.upvalues.push([uv, uv.type, uv.value])
+    if (!uv || this.held.has(uv)) return
+    this.held.add(uv)
+    this.upvalues.push(uv)
+    this.types.push(uv.type)
+    this.values.push(uv.value)
     visit(uv)
   }
 }

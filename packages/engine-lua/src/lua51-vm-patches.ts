@@ -80,7 +80,8 @@ export const LUA51_VM_PATCHES: readonly SourcePatch[] = [
     'lbaselib.js',
     '5.1: tostring returns what __tostring returns, a string or not',
     'const luaB_tostring = function(L) {\n    luaL_checkany(L, 1);\n',
-    'const luaB_tostring = function(L) {\n    luaL_checkany(L, 1);\n' +
-      '    if (__num.lua51 && require(\'./lauxlib.js\').luaL_callmeta(L, 1, to_luastring("__tostring"))) return 1;\n',
+    'const TOSTRING_51 = to_luastring("__tostring");\n' +
+      'const luaB_tostring = function(L) {\n    luaL_checkany(L, 1);\n' +
+      "    if (__num.lua51 && require('./lauxlib.js').luaL_callmeta(L, 1, TOSTRING_51)) return 1;\n",
   ),
 ]

@@ -14,6 +14,10 @@ function inc() count = count + 1 return count end
 local cache = {}
 function remember(k, v) if v ~= nil then cache[k] = v end return cache[k] end
 function string.shout(s) return s:upper() .. '!' end
+local mode = 'a'
+function setMode(m) mode = m return mode end
+function getMode() return mode end
+function modes() return setMode, getMode end
 `
 
 let host: Host
@@ -38,6 +42,13 @@ describe('what the init script made', () => {
     expect(await lua('return inc()')).toEqual([1])
     await expect(lua("inc() error('after a change')")).rejects.toThrow(/after a change/)
     expect(await lua('return inc()')).toEqual([1])
+  })
+
+  it('puts back an upvalue several closures share, whichever closure changed it', async () => {
+    expect(await lua("setMode('b') return getMode()")).toEqual(['b'])
+    expect(await lua('return getMode()')).toEqual(['a'])
+    expect(await lua("local set, get = modes() set('c') return get(), getMode()")).toEqual(['c', 'c'])
+    expect(await lua('local _, get = modes() return get(), getMode()')).toEqual(['a', 'a'])
   })
 
   it('shares no table reached through an upvalue', async () => {
