@@ -43,49 +43,64 @@ do
     return max
   end
 
-  encode = function(v, out, depth)
+  -- appends v's JSON to out[n + 1 ...] and returns the new count (a # per part would be a
+  -- search in fengari's tables)
+  encode = function(v, out, n, depth)
     local t = type(v)
     if t == 'string' then
       -- most strings need no escape: finding none is cheaper than a gsub that copies
       if sfind(v, '[%c"\\\\/]') then v = sgsub(v, '[%c"\\\\/]', escape) end
-      out[#out + 1] = '"' .. v .. '"'
+      out[n + 1] = '"' .. v .. '"'
+      return n + 1
     elseif t == 'number' then
-      out[#out + 1] = num(v)
+      out[n + 1] = num(v)
+      return n + 1
     elseif t == 'boolean' then
-      out[#out + 1] = v and 'true' or 'false'
+      out[n + 1] = v and 'true' or 'false'
+      return n + 1
     elseif t == 'nil' or v == null then
-      out[#out + 1] = 'null'
+      out[n + 1] = 'null'
+      return n + 1
     elseif t == 'table' then
       -- lua-cjson counts the outermost table as depth 1 and allows 1000
       if depth >= 1000 then error('Cannot serialise, excessive nesting (' .. (depth + 1) .. ')', 0) end
       local len = arrayLength(v)
       if len > 0 then
-        out[#out + 1] = '['
+        n = n + 1
+        out[n] = '['
         for i = 1, len do
-          if i > 1 then out[#out + 1] = ',' end
-          encode(v[i], out, depth + 1)
-        end
-        out[#out + 1] = ']'
-      else
-        out[#out + 1] = '{'
-        local first = true
-        for _, k in ipairs(tableKeys(v)) do
-          local x = rawget(v, k)
-          local kt = type(k)
-          if kt ~= 'string' and kt ~= 'number' then
-            error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0)
+          if i > 1 then
+            n = n + 1
+            out[n] = ','
           end
-          if not first then out[#out + 1] = ',' end
-          first = false
-          encode(kt == 'number' and num(k) or k, out, depth + 1)
-          out[#out + 1] = ':'
-          encode(x, out, depth + 1)
+          n = encode(v[i], out, n, depth + 1)
         end
-        out[#out + 1] = '}'
+        out[n + 1] = ']'
+        return n + 1
       end
-    else
-      error('Cannot serialise ' .. t .. ': type not supported', 0)
+      n = n + 1
+      out[n] = '{'
+      local first = true
+      for _, k in ipairs(tableKeys(v)) do
+        local x = rawget(v, k)
+        local kt = type(k)
+        if kt ~= 'string' and kt ~= 'number' then
+          error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0)
+        end
+        if not first then
+          n = n + 1
+          out[n] = ','
+        end
+        first = false
+        n = encode(kt == 'number' and num(k) or k, out, n, depth + 1)
+        n = n + 1
+        out[n] = ':'
+        n = encode(x, out, n, depth + 1)
+      end
+      out[n + 1] = '}'
+      return n + 1
     end
+    error('Cannot serialise ' .. t .. ': type not supported', 0)
   end
 
   -- a number token as lua-cjson reads it: strtod's longest prefix
@@ -211,7 +226,7 @@ do
   cjson.encode = function(...)
     if select('#', ...) ~= 1 then raise('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
     local out = {}
-    local ok, e = rawpcall(encode, (...), out, 0)
+    local ok, e = rawpcall(encode, (...), out, 0, 0)
     if not ok then raise(e, 2) end
     return tconcat(out)
   end

@@ -138,7 +138,7 @@ do
       if r[1] == fname then
         local out = {}
         local v = r[2](keys, args)
-        encode(v, out)
+        encode(v, out, 0, 0)
         return tconcat(out)
       end
     end

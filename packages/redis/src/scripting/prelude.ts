@@ -10,15 +10,14 @@
  *   command; errors travel as `{err=...}` tables (raised by `call`, returned by `pcall`).
  * - `pcall` is Redis's: an error table with a string `err` reaches the handler as that string.
  * - The base's metatable raises Redis's message for reads of undefined globals.
- * - `__redis_reply` turns a script's return value into Redis's reply with Redis's own
- *   rules (first nil ends an array, `err`/`ok` tables, numbers truncated on the host side),
- *   serialised as length-prefixed text so no value model sits in between.
+ * - `__redis_reply` (lua-reply.ts) turns a script's return value into Redis's reply.
  */
 import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA_ERROR } from './lua-error.js'
 import { LUA_FUNCTIONS } from './lua-functions.js'
+import { LUA_REPLY } from './lua-reply.js'
 import { LUA51_NAMES } from './lua51-names.js'
 import { LUA_STRTOD } from './lua-strtod.js'
 import { LUA_STRUCT } from './lua-struct.js'
@@ -263,87 +262,6 @@ local function settle(ok, ...)
   return false, ...
 end
 BASE.pcall = function(...) return settle(rawpcall(...)) end
-
--- a length-prefixed text: 's' bulk, 'e' error, 'o' status (see decodeScriptReply)
-local function text(out, tag, s)
-  out[#out + 1] = tag .. #s .. ':'
-  out[#out + 1] = s
-end
-
--- Redis answers 'reached lua stack limit' in place of a table nested 7,995 deep (its Lua
--- stack is full: lua_checkstack fails); a cyclic table ends there too
-local REPLY_DEPTH = 7995
-local function encode(v, out, depth)
-  local t = type(v)
-  if t == 'string' then
-    out[#out + 1] = 's' .. #v .. ':'
-    out[#out + 1] = v
-  elseif t == 'number' then
-    -- integers below 1e14 print exactly with tostring (%.14g); string.format is slow in fengari
-    if v % 1 == 0 and v < 1e14 and v > -1e14 then out[#out + 1] = 'n' .. tostring(v) .. ';'
-    else out[#out + 1] = 'n' .. sformat('%.17g', v) .. ';' end
-  elseif t == 'boolean' then
-    -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
-    if resp == 3 then out[#out + 1] = v and 'n1;' or 'n0;' else out[#out + 1] = v and 'n1;' or 'z' end
-  elseif t == 'table' then
-    depth = (depth or 0) + 1
-    if depth > REPLY_DEPTH then return text(out, 'e', 'ERR reached lua stack limit') end
-    -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
-    -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
-    local e = rawget(v, 'err')
-    if type(e) == 'string' then return text(out, 'e', e) end
-    local ok = rawget(v, 'ok')
-    if type(ok) == 'string' then return text(out, 'o', ok) end
-    local d = rawget(v, 'double')
-    if type(d) == 'number' then
-      out[#out + 1] = 'd' .. sformat('%.17g', d) .. ';'
-      return
-    end
-    local big = rawget(v, 'big_number')
-    if type(big) == 'string' then return text(out, 's', (big:gsub('[\\r\\n]', ' '))) end
-    local vs = rawget(v, 'verbatim_string')
-    if type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
-      return text(out, 's', rawget(vs, 'string'))
-    end
-    -- a map's keys and values, a set's members, or the array part up to the first nil
-    local mark, n = #out + 1, 0
-    out[mark] = ''
-    local map, set = rawget(v, 'map'), rawget(v, 'set')
-    if type(map) == 'table' then
-      for k, x in next, map do
-        encode(k, out, depth)
-        encode(x, out, depth)
-        n = n + 2
-      end
-    elseif type(set) == 'table' then
-      for k in next, set do
-        encode(k, out, depth)
-        n = n + 1
-      end
-    else
-      while true do
-        local x = rawget(v, n + 1)
-        if x == nil then break end
-        encode(x, out, depth)
-        n = n + 1
-      end
-    end
-    out[mark] = 'a' .. n .. ';'
-  else
-    out[#out + 1] = 'z'
-  end
-end
-
-BASE.__redis_reply = function(f, ...)
-  resp = 2
-  local v = f(...)
-  -- a bulk reply (BullMQ's addStandardJob answers the job id) needs no parts table and concat
-  if type(v) == 'string' then return 's' .. #v .. ':' .. v end
-  local out = {}
-  encode(v, out)
-  return tconcat(out)
-end
-
 `
 
 /**
@@ -378,6 +296,7 @@ setmetatable(BASE, meta)
 
 export const REDIS_PRELUDE = [
   CORE,
+  LUA_REPLY,
   LUA_FUNCTIONS,
   LUA_STRTOD,
   LUA_CJSON,

@@ -1,0 +1,111 @@
+/**
+ * `__redis_reply`, part of the prelude chunk (after CORE, whose locals `resp`, `sformat`,
+ * `tconcat` and `rawget` it uses): a script's return value as Redis's reply, with Redis's
+ * own rules (first nil ends an array, `err`/`ok`/`double`/`map`/`set` tables, numbers
+ * truncated on the host side), serialised as length-prefixed text that `decodeScriptReply`
+ * (lua-values.ts) reads, so no value model sits in between. FUNCTION's `fcall` uses `encode`.
+ */
+export const LUA_REPLY = `
+-- a length-prefixed text: 's' bulk, 'e' error, 'o' status (see decodeScriptReply); the
+-- encoder keeps its own count of 'out' (a # per part is a search in fengari's tables)
+local function text(out, n, tag, s)
+  out[n + 1] = tag .. #s .. ':'
+  out[n + 2] = s
+  return n + 2
+end
+
+-- an integer below 1e14 prints exactly as %.14g, which is what '..' makes of a number (no
+-- call); string.format is slower
+local function number(v)
+  if v % 1 == 0 and v < 1e14 and v > -1e14 then return 'n' .. v .. ';' end
+  return 'n' .. sformat('%.17g', v) .. ';'
+end
+
+-- Redis answers 'reached lua stack limit' in place of a table nested 7,995 deep (its Lua
+-- stack is full: lua_checkstack fails); a cyclic table ends there too
+local REPLY_DEPTH = 7995
+-- appends v's reply to out[n + 1 ...]; returns the new count
+local function encode(v, out, n, depth)
+  local t = type(v)
+  if t == 'string' then return text(out, n, 's', v) end
+  if t == 'number' then
+    out[n + 1] = number(v)
+    return n + 1
+  end
+  if t == 'boolean' then
+    -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
+    if resp == 3 then out[n + 1] = v and 'n1;' or 'n0;' else out[n + 1] = v and 'n1;' or 'z' end
+    return n + 1
+  end
+  if t ~= 'table' then
+    out[n + 1] = 'z'
+    return n + 1
+  end
+  depth = depth + 1
+  if depth > REPLY_DEPTH then return text(out, n, 'e', 'ERR reached lua stack limit') end
+  -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
+  -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
+  local e = rawget(v, 'err')
+  if type(e) == 'string' then return text(out, n, 'e', e) end
+  local ok = rawget(v, 'ok')
+  if type(ok) == 'string' then return text(out, n, 'o', ok) end
+  local d = rawget(v, 'double')
+  if type(d) == 'number' then
+    out[n + 1] = 'd' .. sformat('%.17g', d) .. ';'
+    return n + 1
+  end
+  local big = rawget(v, 'big_number')
+  if type(big) == 'string' then return text(out, n, 's', (big:gsub('[\\r\\n]', ' '))) end
+  local vs = rawget(v, 'verbatim_string')
+  if type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
+    return text(out, n, 's', rawget(vs, 'string'))
+  end
+  -- a map's keys and values, a set's members, or the array part up to the first nil
+  local mark, items = n + 1, 0
+  out[mark] = ''
+  n = mark
+  local map, set = rawget(v, 'map'), rawget(v, 'set')
+  if type(map) == 'table' then
+    for k, x in next, map do
+      n = encode(x, out, encode(k, out, n, depth), depth)
+      items = items + 2
+    end
+  elseif type(set) == 'table' then
+    for k in next, set do
+      n = encode(k, out, n, depth)
+      items = items + 1
+    end
+  else
+    -- strings and numbers, most of what scripts return, without a call each
+    while true do
+      local x = rawget(v, items + 1)
+      if x == nil then break end
+      local tx = type(x)
+      if tx == 'string' then
+        out[n + 1] = 's' .. #x .. ':'
+        out[n + 2] = x
+        n = n + 2
+      elseif tx == 'number' and x % 1 == 0 and x < 1e14 and x > -1e14 then
+        n = n + 1
+        out[n] = 'n' .. x .. ';'
+      else
+        n = encode(x, out, n, depth)
+      end
+      items = items + 1
+    end
+  end
+  out[mark] = 'a' .. items .. ';'
+  return n
+end
+
+BASE.__redis_reply = function(f, ...)
+  resp = 2
+  local v = f(...)
+  -- a bulk reply (BullMQ's addStandardJob answers the job id) needs no parts table and concat
+  if type(v) == 'string' then return 's' .. #v .. ':' .. v end
+  local out = {}
+  encode(v, out, 0, 0)
+  return tconcat(out)
+end
+
+`
