@@ -1,4 +1,5 @@
 import { PRESET_NAMES, type PresetName } from '@polyhost/security'
+import { parseExactJson } from './exact-json.js'
 import { UsageError } from './exit-codes.js'
 import { parseCommandArgs } from './parse-args.js'
 
@@ -120,11 +121,15 @@ function parseGlobal(pair: string): [string, unknown] {
   if (eq <= 0) throw new UsageError(`--global expects key=value, got '${pair}'`)
   const key = pair.slice(0, eq)
   const raw = pair.slice(eq + 1)
+  let value: unknown
   try {
-    return [key, JSON.parse(raw)]
+    value = JSON.parse(raw)
   } catch {
     return [key, raw]
   }
+  // JSON after all: its numbers must arrive as typed
+  parseExactJson(raw, `--global ${key}`)
+  return [key, value]
 }
 
 function empty(): CliOptions {

@@ -4,6 +4,7 @@ import { createHost, type EnginePlugin, type ExecutionResult, type LogEntry, typ
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { type CliOptions, parseCli, USAGE } from './args.js'
+import { parseExactJson } from './exact-json.js'
 import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { captureLogs } from './log-capture.js'
 import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
@@ -49,7 +50,8 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     else io.stdout('ok\n')
     return EXIT.ok
   } catch (e) {
-    if (opts?.json) printJson(io, undefined, e, run.logs())
+    // a command line the parser refused still answers in JSON when it asked for it
+    if (opts?.json ?? asksForJson(argv)) printJson(io, undefined, e, run.logs())
     else {
       printLogs(io, run.logs())
       printError(io, e)
@@ -68,6 +70,12 @@ function terminalLogger(io: CliIO): Logger {
   const line = (message: string, data?: unknown) =>
     io.stderr(`${escapeForTerminal(data === undefined ? message : `${message}: ${describeError(data)}`)}\n`)
   return { debug() {}, warn: line, error: line }
+}
+
+/** Whether `--json` is among the options (before a `--` that ends them). */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json')
 }
 
 /** What the command learns while running that it needs for printing, even after a failure. */
@@ -134,8 +142,9 @@ async function readJsonObject(io: CliIO, file: string, flag: string): Promise<Re
   const text = await readSource(resolve(io.cwd, file), file)
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseExactJson(text, `${flag}: ${file}`)
   } catch (e) {
+    if (e instanceof UsageError) throw e
     throw new UsageError(`${flag}: ${file} is not valid JSON (${(e as Error).message})`)
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag}: ${file} must hold a JSON object`)

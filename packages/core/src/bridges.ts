@@ -113,6 +113,9 @@ const RESERVED = new Set([
   'constructor',
   'prototype',
 ])
+/** The fields of a BridgeDefinition and of a BridgeMethod. */
+const DEFINITION_KEYS: ReadonlySet<string> = new Set(['name', 'description', 'methods'] satisfies (keyof BridgeDefinition)[])
+const METHOD_KEYS: ReadonlySet<string> = new Set(['args', 'returns', 'description', 'handler'] satisfies (keyof BridgeMethod)[])
 /** Method names that would reach an object's prototype machinery in a JS engine. */
 const RESERVED_METHODS = new Set(['__proto__', 'constructor', 'prototype', 'then'])
 
@@ -207,6 +210,11 @@ function validateDefinition(def: unknown): asserts def is BridgeDefinition {
   const name = typeof d?.name === 'string' ? d.name : String(d?.name)
   const fail = (msg: string) => new BridgeError(`invalid bridge '${name}': ${msg}`, name)
   if (!d || typeof d !== 'object') throw new BridgeError('invalid bridge: expected an object', '?')
+  // a misspelled field (`descripton`, `retuns`) would leave the bridge without it, silently:
+  // a result schema the host meant to apply would never run
+  const unknown = (o: object, known: ReadonlySet<string>) => Object.keys(o).filter((k) => !known.has(k))
+  const extra = unknown(d, DEFINITION_KEYS)
+  if (extra.length > 0) throw fail(`unknown field ${quoted(extra)} (known: ${[...DEFINITION_KEYS].join(', ')})`)
   if (d.description !== undefined && typeof d.description !== 'string') throw fail('description must be a string')
   if (typeof d.name !== 'string' || !IDENTIFIER.test(d.name)) throw fail('name must be an identifier')
   if (RESERVED.has(d.name)) throw fail('name is reserved for a script global')
@@ -217,6 +225,9 @@ function validateDefinition(def: unknown): asserts def is BridgeDefinition {
     if (!IDENTIFIER.test(m)) throw fail(`method name '${m}' must be an identifier`)
     if (RESERVED_METHODS.has(m)) throw fail(`method name '${m}' is reserved`)
     if (!spec || typeof spec !== 'object') throw fail(`method '${m}' must be an object`)
+    const extraInMethod = unknown(spec, METHOD_KEYS)
+    if (extraInMethod.length > 0)
+      throw fail(`method '${m}': unknown field ${quoted(extraInMethod)} (known: ${[...METHOD_KEYS].join(', ')})`)
     if (typeof spec.handler !== 'function') throw fail(`method '${m}' needs a handler function`)
     if (!Array.isArray(spec.args)) throw fail(`method '${m}': args must be an array of zod schemas`)
     spec.args.forEach((s: unknown, i: number) => {
@@ -228,4 +239,8 @@ function validateDefinition(def: unknown): asserts def is BridgeDefinition {
 
 function isSchema(s: unknown): s is z.ZodType {
   return !!s && typeof s === 'object' && typeof (s as { safeParse?: unknown }).safeParse === 'function'
+}
+
+function quoted(keys: readonly string[]): string {
+  return keys.map((k) => `'${k}'`).join(', ')
 }

@@ -1,5 +1,6 @@
 // Over 250 lines: one class, the bookkeeping every engine shares; its parts all read and set the one fatal error.
 import { AsyncResource } from 'node:async_hooks'
+import { setMaxListeners } from 'node:events'
 import { LIMIT_NAMES, type LimitKey, type LimitName, MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
@@ -47,6 +48,8 @@ export class Execution {
   private timer: ReturnType<typeof setTimeout> | undefined
   private onCallerAbort: (() => void) | undefined
   private disposed = false
+  /** The host is done with it (`end`): what still holds `signal` is a handler left running. */
+  private ended = false
   /** The result was built: its logs belong to the caller now. */
   private delivered = false
   /** The caller's async context, for bridge calls that arrive from elsewhere (see keepCallerScope). */
@@ -245,7 +248,8 @@ export class Execution {
       return Promise.reject(this.fatalError)
     }
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(this.fatalError)
+      // an ended execution's signal aborts at its deadline without a fatal error (see `end`)
+      const onAbort = () => reject(this.fatalError ?? this.signal.reason)
       this.signal.addEventListener('abort', onAbort, { once: true })
       p.then(
         (v) => {
@@ -286,6 +290,18 @@ export class Execution {
     return this.fatalError !== undefined || isFatal(error)
   }
 
+  /**
+   * Called by the host once the execution is over (a result or an error). A handler the
+   * script started and did not await may still be running: its `ctx.signal` still aborts at
+   * the deadline (LimitExceededError('timeout')), so the time limit bounds it like an awaited
+   * one. That timer does not keep the process alive.
+   */
+  end(): void {
+    this.dispose()
+    this.ended = true
+    if (this.controller && !this.controller.signal.aborted) this.boundLeftRunning()
+  }
+
   /** Stops the timer and detaches from the caller's signal. Called by the host; idempotent. */
   dispose(): void {
     this.disposed = true
@@ -307,12 +323,19 @@ export class Execution {
 
   private arm(): AbortController {
     const c = new AbortController()
+    // every pending bridge call (and any handler) listens here: a script's Promise.all over
+    // a dozen calls is no leak, and must not print Node's MaxListenersExceededWarning on the
+    // host's stderr. The listeners are bounded by `bridgeCalls` and go with the execution.
+    setMaxListeners(0, c.signal)
     this.controller = c
     if (this.fatalError) {
       c.abort(this.fatalError)
       return c
     }
-    if (this.disposed) return c
+    if (this.disposed) {
+      if (this.ended) this.boundLeftRunning()
+      return c
+    }
     const timeout = this.init.limits.timeoutMs
     if (timeout !== false) {
       // one millisecond past the deadline: the execution is over it (check() trips on `>`),
@@ -330,6 +353,22 @@ export class Execution {
     }
     return c
   }
+
+  /** The deadline timer of an ended execution's signal, for handlers still running (see `end`). */
+  private boundLeftRunning(): void {
+    const c = this.controller
+    const max = this.init.limits.timeoutMs
+    if (!c || c.signal.aborted || max === false || this.fatalError) return
+    const left = Math.min(Math.max(0, this.deadline - performance.now()) + 1, MAX_TIMER_MS)
+    // it holds the controller, not the execution (its logs, context): a busy host keeps no
+    // finished executions alive for their remaining time
+    setTimeout(abortAtDeadline, left, c, this.startedAt, max).unref?.()
+  }
+}
+
+/** Aborts an ended execution's signal with the timeout it would have tripped (see `Execution.end`). */
+function abortAtDeadline(c: AbortController, startedAt: number, max: number): void {
+  c.abort(new LimitExceededError('timeout', Math.ceil((performance.now() - startedAt) * 10) / 10, max))
 }
 
 /** The limit key (`timeoutMs`) of each reported limit name (`timeout`). */

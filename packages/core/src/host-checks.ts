@@ -1,16 +1,42 @@
-import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits } from '@polyhost/security'
+import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
+import type { BridgeRegistryView } from './bridges.js'
 import type { EnginePlugin } from './contracts.js'
 import { InvalidArgumentError, LimitExceededError } from './errors.js'
 import type { HostOptions } from './host-options.js'
-import { DEFAULT_MAX_DEPTH } from './values/guard.js'
+import { DEFAULT_MAX_DEPTH, readFailure } from './values/guard.js'
 import { deepFreeze } from './values/safe-object.js'
 
 // Checks and small helpers of Host (host.ts): what a host refuses before it runs anything,
 // and how long a close waits for cancelled work.
 
+/** Every option `createHost` reads: a field added to HostOptions must be added here. */
+const HOST_OPTION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    engines: true,
+    policy: true,
+    limits: true,
+    pool: true,
+    cache: true,
+    maxDepth: true,
+    logger: true,
+    isolation: true,
+    workers: true,
+    worker: true,
+    globals: true,
+    context: true,
+  } satisfies Record<keyof HostOptions, true>),
+)
+
 /** Checks `createHost`'s options before any plugin is awaited; returns the resolved `maxDepth`. */
 export function checkHostOptions(options: HostOptions): number {
   if (!options || typeof options !== 'object') throw new InvalidArgumentError('createHost: options are required')
+  // a misspelled option (`limit`, `polcy`) must not leave the host running without it
+  const unknown = Object.keys(options).filter((k) => !HOST_OPTION_KEYS.has(k))
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `createHost: unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (known: ${[...HOST_OPTION_KEYS].join(', ')})`,
+    )
+  }
   if (!Array.isArray(options.engines) || options.engines.length === 0) {
     throw new InvalidArgumentError('createHost: engines must be a non-empty array of engine plugins')
   }
@@ -75,5 +101,31 @@ export function freezeContext(context: Readonly<Record<string, unknown>> | undef
     return deepFreeze(structuredClone(context))
   } catch {
     throw new InvalidArgumentError('execute: context must be plain data (no functions or class instances)')
+  }
+}
+
+/**
+ * Refuses a global that would take the place of what the host gives every script: `context`,
+ * or a bridge the policy lets scripts see. Engines would otherwise differ (QuickJS refuses
+ * it; in Lua the last one set wins) and a bridge would silently be gone from the script.
+ */
+export function checkGlobalNames(
+  globals: Readonly<Record<string, unknown>> | undefined,
+  bridges: BridgeRegistryView,
+  security: SecurityManager,
+): void {
+  if (globals === undefined) return
+  let names: string[]
+  try {
+    names = Object.keys(globals)
+  } catch (e) {
+    // a Proxy whose ownKeys trap throws: the ConversionError the engines give for unreadable globals
+    throw readFailure(e)
+  }
+  for (const name of names) {
+    if (name === 'context') throw new InvalidArgumentError("execute: globals: 'context' would replace the execution's context")
+    if (bridges.get(name) && bridges.visible(security).some((m) => m.bridge === name)) {
+      throw new InvalidArgumentError(`execute: globals: '${name}' would replace the bridge '${name}'`)
+    }
   }
 }

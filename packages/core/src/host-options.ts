@@ -48,7 +48,7 @@ export interface ExecuteRequest {
   readonly globals?: Readonly<Record<string, unknown>>
   /** Copied, deep-frozen and visible to scripts as `context`. */
   readonly context?: Readonly<Record<string, unknown>>
-  /** Tenant for bridges and pool partitions; defaults to `context.tenant` when a string. */
+  /** Tenant for bridges and pool partitions (not empty); defaults to `context.tenant` when a non-empty string. */
   readonly tenant?: string
   /** May only tighten the host's limits. */
   readonly limits?: Limits
@@ -67,7 +67,8 @@ const record = z.custom<Readonly<Record<string, unknown>>>(
 const runShape = {
   globals: record.optional(),
   context: record.optional(),
-  tenant: z.string().optional(),
+  // '' is the pool partition of executions without a tenant: a tenant named so would share it
+  tenant: z.string().min(1, 'a tenant must be a non-empty string').optional(),
   limits: z.unknown().optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
 }
@@ -110,7 +111,7 @@ export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unkn
 const FIELD_TESTS: Readonly<Record<string, (v: unknown) => boolean>> = {
   globals: isPlainObject,
   context: isPlainObject,
-  tenant: (v) => typeof v === 'string',
+  tenant: (v) => typeof v === 'string' && v.length > 0,
   limits: () => true,
   signal: (v) => v instanceof AbortSignal,
   language: (v) => typeof v === 'string' && v.length > 0,

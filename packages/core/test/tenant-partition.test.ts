@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHost, type Host } from '../src/index.js'
+import { createHost, type Host, InvalidArgumentError } from '../src/index.js'
 import { blockingEngine } from './fixtures/blocking-engine.mjs'
 
 // Executions that carry a tenant never share a pooled state (or a worker's engine state) with
@@ -43,5 +43,23 @@ describe.each(['inline', 'worker'] as const)('tenant partitions by default (%s)'
     const a = await stateOf(host, 'a')
     const b = await stateOf(host, 'b')
     expect(b.id).toBe(a.id)
+  })
+})
+
+describe.each(['inline', 'worker'] as const)('an empty tenant (%s)', (isolation) => {
+  it("is refused as a request's tenant: '' is the partition of executions without one", async () => {
+    host = await createHost({ engines: [blockingEngine()], isolation, workers: 1, limits: LIMITS })
+    const e = await stateOf(host, '').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toBe('execute: tenant: a tenant must be a non-empty string')
+    const s = await host.compile({ language: 'blk', source: 'return api.tenant' })
+    await expect(s.run({ tenant: '' })).rejects.toThrow('run: tenant: a tenant must be a non-empty string')
+  })
+
+  it('names no tenant when it comes from context.tenant', async () => {
+    host = await createHost({ engines: [blockingEngine()], isolation, workers: 1, limits: LIMITS })
+    const none = await stateOf(host, undefined)
+    const r = await host.execute({ language: 'blk', source: 'return [api.tenant ?? null, api.state().id]', context: { tenant: '' } })
+    expect(r.value).toEqual([null, none.id])
   })
 })

@@ -7,6 +7,7 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
 import type { JobProgress } from './job-progress.js'
+import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptions } from './job-options.js'
 import { JobResults } from './job-results.js'
 import { CANCEL_MARKER_TTL_S, cancelReason, DEFERRED_FAILURE_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
@@ -137,7 +138,7 @@ export class ScriptQueue {
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
     this.scripts = new ScriptRegistry(this.redis, this.keys)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
-    this.defaults = { ...DEFAULT_JOB_OPTIONS, ...options.defaultJobOptions }
+    this.defaults = { ...DEFAULT_JOB_OPTIONS, ...checkEnqueueOptions(options.defaultJobOptions, 'createScriptQueue', 'defaultJobOptions') }
     this.fair = (options.fairness ?? 'tenant') === 'tenant'
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   }
@@ -155,6 +156,11 @@ export class ScriptQueue {
 
   /** Enqueues many jobs in one BullMQ bulk add (one MULTI); see {@link enqueue}. */
   async enqueueMany(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
+    if (!Array.isArray(items)) throw new InvalidArgumentError('enqueueMany: expected an array of { request, options }')
+    items.forEach((it, i) => {
+      if (typeof it !== 'object' || it === null) throw new InvalidArgumentError(`enqueueMany: item ${i}: expected { request, options }`)
+      checkEnqueueOptions(it.options, items.length === 1 ? 'enqueue' : `enqueueMany: item ${i}`)
+    })
     return this.add(items).catch((e) => {
       throw asUnavailable(e, 'enqueue')
     })
@@ -162,9 +168,10 @@ export class ScriptQueue {
 
   /** A handle for a job enqueued anywhere (by its id). */
   job(id: string): ScriptJob {
+    checkJobId(id, 'job')
     return {
       id,
-      result: (o) => this.results.wait(id, o?.timeoutMs),
+      result: async (o) => this.results.wait(id, checkResultOptions(o)),
       cancel: () => this.cancel(id),
       progress: async () => {
         const raw = await this.redis.hget(this.keys.job(id), 'progress')
@@ -183,6 +190,7 @@ export class ScriptQueue {
    * CancelledError); a running one is aborted on the worker that holds it.
    */
   async cancel(id: string): Promise<void> {
+    checkJobId(id, 'cancel')
     // atomically with respect to BullMQ's scripts: a worker takes the job either before this
     // (it is subscribed then, and the message aborts the execution) or after it (BullMQ fails
     // the job from its deferred-failure field without running it)
@@ -218,6 +226,7 @@ export class ScriptQueue {
     request: ScriptRequest,
     options: Pick<EnqueueOptions, 'attempts' | 'backoff' | 'priority'> = {},
   ): Promise<void> {
+    checkScheduleOptions(options)
     await whenReady(this.redis, this.connectTimeoutMs, 'schedule')
     const data = await this.jobData(request, false)
     await this.bull.upsertJobScheduler(id, { ...timing }, { name: 'execute', data, opts: { ...this.defaults, ...options } })
@@ -333,9 +342,10 @@ redis.call('PUBLISH', ARGV[4], (redis.call('HGET', KEYS[1], 'ats') or '0') .. ' 
 return 1
 `
 
-/** The tenant a job runs for: the request's `tenant`, else a string `context.tenant`. */
+/** The tenant a job runs for: the request's `tenant`, else a non-empty string `context.tenant`. */
 function tenantKey(r: ScriptRequest): string | undefined {
-  return r.tenant ?? (typeof r.context?.tenant === 'string' ? r.context.tenant : undefined)
+  // an empty context.tenant names no tenant, as in a host (a job's tenant is never empty)
+  return r.tenant ?? (typeof r.context?.tenant === 'string' && r.context.tenant !== '' ? r.context.tenant : undefined)
 }
 
 function tenantOf(data: JobData): string {

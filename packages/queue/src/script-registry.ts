@@ -69,6 +69,9 @@ export class ScriptRegistry {
   /** A version of `id` (the latest without `version`); ScriptNotFoundError when absent. */
   async get(id: string, version?: number): Promise<ScriptVersion> {
     checkId(id)
+    if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) {
+      throw new InvalidArgumentError(`scripts.get: version must be a positive integer, received ${describeVersion(version)}`)
+    }
     const v = version ?? Number(await this.redis.hget(this.keys.scriptIndex, id))
     const stored = v ? await this.redis.hget(this.keys.script(id), String(v)) : null
     if (!stored) throw new ScriptNotFoundError(id, version)
@@ -114,6 +117,10 @@ const ID = /^[\w.-]{1,128}$/
 
 function checkId(id: unknown): void {
   if (typeof id !== 'string' || !ID.test(id)) throw new InvalidArgumentError(`script id must match ${ID}, received ${JSON.stringify(id)}`)
+}
+
+function describeVersion(v: unknown): string {
+  return typeof v === 'number' ? String(v) : `${typeof v} ${JSON.stringify(v) ?? String(v)}`
 }
 
 function toVersion(id: string, version: number, stored: string): ScriptVersion {

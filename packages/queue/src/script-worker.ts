@@ -140,11 +140,12 @@ export class ScriptWorker {
     const abort = signal ?? NEVER_ABORTED
     const progress = this.progress && new JobProgressSlot(job, this.onError, this.progress)
     const scope: JobScope = progress ? { marks: [], progress } : { marks: [] }
-    let fair: string | undefined
+    // read before the data is checked: a job whose data fails the check ends too, and its
+    // tenant's pending count must come down with it
+    const fair = fairOf(job)?.tenant
     const priority = job.opts.priority ?? 0
     try {
       const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
-      fair = data.fair
       span?.setAttributes(jobAttributes(data))
       // a cancel that arrived before BullMQ handed the job over
       if (this.cancels.requestedEarly(job)) throw new CancelledError(`job ${id} was cancelled`)

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { type ResolvedPolicy, SecurityManager } from '@polyhost/security'
+import { asBridgeError } from '../bridge-failure.js'
 import { CompileCache } from '../compile-cache.js'
 import type { CompiledScript, EngineEnvironment, EngineStats, ScriptEngine } from '../contracts.js'
 import { ConversionError, EngineNotFoundError } from '../errors.js'
@@ -193,7 +194,8 @@ async function execute(m: ExecuteMessage): Promise<void> {
     done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values }
     done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
   } catch (e) {
-    done = { ...usage(m, execution), error: encodeError(execution.fatal ?? e) }
+    // a bridge failure the engine recorded here (a result it could not convert) ends as BridgeError, as inline
+    done = { ...usage(m, execution), error: encodeError(execution.fatal ?? asBridgeError(e, execution)) }
   } finally {
     if (entered) gate.leave()
     running.delete(m.id)

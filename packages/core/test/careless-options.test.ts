@@ -1,0 +1,121 @@
+// A careless caller's option is refused with an error naming it, instead of being ignored: a
+// misspelled createHost option (`limit` for `limits`) would leave the host without it, a bridge
+// method's `retuns` would leave its results unchecked, and a global named like a bridge or
+// `context` would replace it (QuickJS refused such a global; in Lua the bridge was silently gone).
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineBridge } from '../src/bridges.js'
+import { BridgeError, InvalidArgumentError } from '../src/errors.js'
+import { createHost } from '../src/host.js'
+import { fakeEngine, hostsOfTest } from './fixtures/fake-engine-host.js'
+
+describe('createHost options', () => {
+  const { track } = hostsOfTest()
+
+  it.each([
+    ['limit', { limit: { timeoutMs: 10 } }],
+    ['polcy', { polcy: 'strict' }],
+    ['isolaton', { isolaton: 'worker' }],
+    ['Pool', { Pool: { max: 1 } }],
+    ['__proto__ as an own key', JSON.parse('{"__proto__": {"limits": {"timeoutMs": 10}}}') as object],
+  ])('refuses an unknown option: %s', async (name, extra) => {
+    const engine = fakeEngine('alpha')
+    const e = await createHost({ engines: [engine.plugin], ...extra } as never).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toContain(`unknown option '${name.split(' ')[0]}'`)
+  })
+
+  it('names every unknown option and the known ones', async () => {
+    const engine = fakeEngine('alpha')
+    const e = await createHost({ engines: [engine.plugin], limit: {}, timeoutMs: 5 } as never).catch((x: unknown) => x)
+    expect((e as Error).message).toMatch(/unknown option 'limit', 'timeoutMs' \(known: engines, policy, limits,/)
+  })
+
+  it('accepts every documented option', async () => {
+    const engine = fakeEngine('alpha')
+    const host = track(
+      await createHost({
+        engines: [engine.plugin],
+        policy: 'standard',
+        limits: { timeoutMs: 1_000 },
+        pool: { max: 2 },
+        cache: { maxEntries: 10 },
+        maxDepth: 32,
+        logger: { debug() {}, warn() {}, error() {} },
+        isolation: 'inline',
+        workers: 1,
+        worker: {},
+        globals: {},
+        context: undefined,
+      }),
+    )
+    expect(host.stats().running).toBe(0)
+  })
+})
+
+describe('bridge definitions', () => {
+  const { make } = hostsOfTest()
+  const method = { args: [z.string()], handler: (): string => 'v' }
+  const cases: [string, object, string][] = [
+    ['bridge field', { name: 'kv', descripton: 'store', methods: { get: method } }, "invalid bridge 'kv': unknown field 'descripton'"],
+    [
+      'method field',
+      { name: 'kv', methods: { get: { ...method, retuns: z.number() } } },
+      "invalid bridge 'kv': method 'get': unknown field 'retuns'",
+    ],
+    [
+      'method field beside its handler',
+      { name: 'kv', methods: { get: { args: [], handle: (): number => 1, handler: (): number => 1 } } },
+      "unknown field 'handle'",
+    ],
+  ]
+
+  it.each(cases)('refuses a misspelled %s, in defineBridge and in register', async (_what, def, message) => {
+    expect(() => defineBridge(def as never)).toThrow(BridgeError)
+    expect(() => defineBridge(def as never)).toThrow(message)
+    const { host } = await make()
+    expect(() => host.bridges.register(def as never)).toThrow(message)
+    expect(host.bridges.get('kv')).toBeUndefined()
+  })
+
+  it('accepts every documented field', async () => {
+    const def = defineBridge({
+      name: 'kv',
+      description: 'store',
+      methods: { get: { args: [z.string()], returns: z.string(), description: 'read', handler: () => 'v' } },
+    })
+    const { host } = await make()
+    host.bridges.register(def)
+    expect(host.bridges.resolve('kv.get')?.description).toBe('read')
+  })
+})
+
+const kv = defineBridge({ name: 'kv', methods: { get: { args: [z.string()], handler: () => 'v' } } })
+
+describe('globals named like the host’s own script globals', () => {
+  const { make } = hostsOfTest()
+
+  it('refuses a global named like a visible bridge, in execute and script.run', async () => {
+    const { host } = await make()
+    host.bridges.register(kv)
+    const e = await host.execute({ language: 'alpha', source: 'ok', globals: { kv: 1 } }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toBe("execute: globals: 'kv' would replace the bridge 'kv'")
+    const script = await host.compile({ language: 'alpha', source: 'ok' })
+    await expect(script.run({ globals: { kv: 1 } })).rejects.toThrow("'kv' would replace the bridge 'kv'")
+  })
+
+  it('refuses a global named context', async () => {
+    const { host } = await make()
+    const e = await host.execute({ language: 'alpha', source: 'ok', globals: { context: { tenant: 'x' } } }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toBe("execute: globals: 'context' would replace the execution's context")
+  })
+
+  it('takes a bridge name the policy hides from scripts, and every other name', async () => {
+    const { host } = await make({}, { policy: { preset: 'standard', bridges: { allow: ['other.*'] } } })
+    host.bridges.register(kv)
+    const r = await host.execute({ language: 'alpha', source: 'ok', globals: { kv: 1, kvx: 2, Context: 3 } })
+    expect(r.value).toBe('ok')
+  })
+})

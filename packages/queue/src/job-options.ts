@@ -1,0 +1,96 @@
+import { InvalidArgumentError } from '@polyhost/core'
+import { z } from 'zod'
+import { parseOrThrow } from './request-schema.js'
+
+// The BullMQ job options this package passes through, checked before anything reaches Redis:
+// a misspelled option (`attemps`) or a value BullMQ would refuse with a bare Error (a jobId
+// with ':'), store as nonsense (a negative delay) or fail inside a Redis script with (a NaN
+// priority) is an InvalidArgumentError naming the field.
+
+/** BullMQ's highest priority (`PRIORITY_LIMIT`). */
+const PRIORITY_LIMIT = 2 ** 21
+/** The longest time a Node timer holds; longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+const count = z.number().int().nonnegative()
+const ms = z.number().int().nonnegative()
+
+/** BullMQ takes a custom id that is not an integer's decimal form and has no ':'. */
+const jobId = z
+  .string()
+  .min(1)
+  .refine((id) => `${Number.parseInt(id, 10)}` !== id, 'a custom job id cannot be an integer (BullMQ numbers its own jobs)')
+  .refine((id) => !id.includes(':'), "a custom job id cannot contain ':'")
+
+const backoff = z.union([
+  ms,
+  z.object({ type: z.string().min(1), delay: ms.optional(), jitter: z.number().min(0).max(1).optional() }).strict(),
+])
+
+/** true/false, a number of jobs to keep, or BullMQ's KeepJobs. */
+const keep = z.union([
+  z.boolean(),
+  count,
+  z.object({ count }).strict(),
+  z.object({ age: ms, count: count.optional(), limit: count.optional() }).strict(),
+])
+
+const deduplication = z
+  .object({
+    id: z.string().min(1),
+    ttl: ms.optional(),
+    extend: z.boolean().optional(),
+    replace: z.boolean().optional(),
+    reschedule: z.boolean().optional(),
+    keepLastIfActive: z.boolean().optional(),
+  })
+  .strict()
+
+const enqueueOptionsSchema = z
+  .object({
+    jobId: jobId.optional(),
+    delay: ms.optional(),
+    priority: z.number().int().min(0).max(PRIORITY_LIMIT).optional(),
+    attempts: z.number().int().positive().optional(),
+    backoff: backoff.optional(),
+    deduplication: deduplication.optional(),
+    removeOnComplete: keep.optional(),
+    removeOnFail: keep.optional(),
+  })
+  .strict()
+
+const scheduleOptionsSchema = enqueueOptionsSchema.pick({ attempts: true, backoff: true, priority: true }).strict()
+
+const resultOptionsSchema = z.object({ timeoutMs: ms.max(MAX_TIMER_MS).optional() }).strict()
+
+/**
+ * Checks job options given to `what` (`enqueue`) as its argument `field` (`options`,
+ * `defaultJobOptions`): errors read `enqueue: options.delay: …`, `enqueue: options: unknown field 'attemps'`.
+ */
+export function checkEnqueueOptions<T>(options: T, what: string, field = 'options'): T {
+  if (options !== undefined) parseOrThrow(z.object({ [field]: enqueueOptionsSchema }), { [field]: options }, what)
+  return options
+}
+
+/** Checks `schedule`'s job options (attempts, backoff, priority). */
+export function checkScheduleOptions<T>(options: T): T {
+  if (options !== undefined) parseOrThrow(z.object({ options: scheduleOptionsSchema }), { options }, 'schedule')
+  return options
+}
+
+/** Checks `job.result()`'s options: `timeoutMs` a whole number of ms a timer can hold. */
+export function checkResultOptions(options: unknown): number | undefined {
+  if (options === undefined) return undefined
+  return parseOrThrow(z.object({ options: resultOptionsSchema }), { options }, 'job.result').options.timeoutMs
+}
+
+/** A job id as `job(id)` and `cancel(id)` take it. */
+export function checkJobId(id: unknown, what: string): string {
+  if (typeof id !== 'string' || id.length === 0)
+    throw new InvalidArgumentError(`${what}: a job id must be a non-empty string, received ${describe(id)}`)
+  return id
+}
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : typeof v === 'string' ? '""' : typeof v
+}

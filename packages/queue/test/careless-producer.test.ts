@@ -1,0 +1,150 @@
+import { InvalidArgumentError } from '@polyhost/core'
+import { describe, expect, it } from 'vitest'
+import { createScriptQueue } from '../src/index.js'
+import { connection, uniqueName, useQueueFixture } from './support.js'
+
+// A careless producer's job options, job ids and script versions: a misspelled option, a value
+// BullMQ would store as nonsense or refuse with a bare Error, a result timeout no timer can
+// hold, a missing id, a version that is no version. Each is an InvalidArgumentError naming the
+// field (not a "not found" for a version that cannot exist), and nothing reaches the queue.
+// An empty context.tenant names no tenant, as in a host: the job runs (before, enqueue took it
+// and every worker failed the job for its empty tenant). A job whose data a worker refuses
+// still ends for good, and its tenant's pending count comes down with it.
+
+const fx = useQueueFixture({ name: 'options', concurrency: 2 })
+const script = { language: 'lua', source: 'return 1' }
+const jobCount = async () => Object.values(await fx.queue.bull.getJobCounts()).reduce((a, b) => a + b, 0)
+
+async function refused(p: Promise<unknown>, message: RegExp): Promise<void> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  )
+  expect(e).toBeInstanceOf(InvalidArgumentError)
+  expect((e as Error).message).toMatch(message)
+}
+
+describe('enqueue options', () => {
+  it.each([
+    ['a misspelled option', { attemps: 5 }, /^enqueue: options: unknown field 'attemps'$/],
+    ['a negative delay', { delay: -5 }, /^enqueue: options\.delay: /],
+    ['a NaN priority', { priority: Number.NaN }, /^enqueue: options\.priority: /],
+    ['a fractional priority', { priority: 1.5 }, /^enqueue: options\.priority: /],
+    ['a priority over BullMQ’s limit', { priority: 2 ** 21 + 1 }, /^enqueue: options\.priority: /],
+    ['zero attempts', { attempts: 0 }, /^enqueue: options\.attempts: /],
+    ['a jobId with a colon', { jobId: 'a:b' }, /^enqueue: options\.jobId: .*cannot contain ':'/],
+    ['an integer jobId', { jobId: '42' }, /^enqueue: options\.jobId: .*cannot be an integer/],
+    ['an empty jobId', { jobId: '' }, /^enqueue: options\.jobId: /],
+    ['a backoff jitter over 1', { backoff: { type: 'fixed', delay: 10, jitter: 2 } }, /^enqueue: options\.backoff/],
+    ['a deduplication without id', { deduplication: { ttl: 10 } }, /^enqueue: options\.deduplication/],
+    ['removeOnComplete as text', { removeOnComplete: 'yes' }, /^enqueue: options\.removeOnComplete/],
+    ['options that are not an object', 'fast', /^enqueue: options: /],
+  ])('refuses %s, enqueuing nothing', async (_what, options, message) => {
+    const before = await jobCount()
+    await refused(fx.queue.enqueue({ script }, options as never), message)
+    expect(await jobCount()).toBe(before)
+  })
+
+  it('names the item of enqueueMany', async () => {
+    const items = [{ request: { script } }, { request: { script }, options: { dealy: 5 } as never }]
+    await refused(fx.queue.enqueueMany(items), /^enqueueMany: item 1: options: unknown field 'dealy'$/)
+    await refused(fx.queue.enqueueMany(undefined as never), /^enqueueMany: expected an array/)
+  })
+
+  it('still takes every documented option', async () => {
+    const job = await fx.queue.enqueue(
+      { script },
+      {
+        jobId: uniqueName('ok'),
+        delay: 0,
+        priority: 5,
+        attempts: 2,
+        backoff: { type: 'exponential', delay: 10, jitter: 0.5 },
+        deduplication: { id: uniqueName('d'), ttl: 1000 },
+        removeOnComplete: { count: 10 },
+        removeOnFail: { age: 60, count: 5 },
+      },
+    )
+    expect((await job.result({ timeoutMs: 20_000 })).value).toBe(1)
+  })
+
+  it('refuses misspelled defaultJobOptions at createScriptQueue', () => {
+    const make = () => createScriptQueue({ connection: connection(), name: uniqueName('bad'), defaultJobOptions: { atempts: 1 } as never })
+    expect(make).toThrow(InvalidArgumentError)
+    expect(make).toThrow("createScriptQueue: defaultJobOptions: unknown field 'atempts'")
+  })
+
+  it('refuses a misspelled schedule option', async () => {
+    await refused(
+      fx.queue.schedule(uniqueName('s'), { every: 60_000 }, { script }, { priorty: 1 } as never),
+      /^schedule: options: unknown field 'priorty'$/,
+    )
+    expect(await fx.queue.bull.getJobSchedulersCount()).toBe(0)
+  })
+})
+
+describe('job handles', () => {
+  it.each([
+    ['a negative timeout', { timeoutMs: -1 }, /^job\.result: options\.timeoutMs: /],
+    ['a NaN timeout', { timeoutMs: Number.NaN }, /^job\.result: options\.timeoutMs: /],
+    ['a timeout no timer holds', { timeoutMs: 2 ** 31 }, /^job\.result: options\.timeoutMs: /],
+    ['a misspelled option', { timeout: 5 }, /^job\.result: options: unknown field 'timeout'$/],
+  ])('result() refuses %s', async (_what, options, message) => {
+    const job = await fx.queue.enqueue({ script })
+    await refused(job.result(options as never), message)
+    expect((await job.result()).value).toBe(1)
+  })
+
+  it.each([
+    ['undefined', undefined],
+    ['an empty id', ''],
+    ['a number', 7],
+  ])('job() and cancel() refuse %s as the id', async (_what, id) => {
+    expect(() => fx.queue.job(id as never)).toThrow(InvalidArgumentError)
+    await refused(fx.queue.cancel(id as never), /^cancel: a job id must be a non-empty string/)
+  })
+})
+
+describe('script versions', () => {
+  it.each([
+    ['NaN', Number.NaN],
+    ['zero', 0],
+    ['a negative number', -1],
+    ['a fraction', 1.5],
+    ['a string', '1'],
+  ])('scripts.get refuses %s as a version', async (_what, version) => {
+    const id = uniqueName('s')
+    await fx.queue.scripts.put(id, { language: 'lua', source: 'return 1' })
+    await refused(fx.queue.scripts.get(id, version as never), /^scripts\.get: version must be a positive integer/)
+    expect((await fx.queue.scripts.get(id, 1)).version).toBe(1)
+  })
+})
+
+const pending = async (tenant: string) => (await fx.queue.stats()).pendingByTenant[tenant] ?? 0
+
+describe('an empty context.tenant', () => {
+  it('runs the job as one without a tenant', async () => {
+    const job = await fx.queue.enqueue({
+      script: { language: 'lua', source: 'return "[" .. context.tenant .. "]"' },
+      context: { tenant: '' },
+    })
+    expect((await job.result({ timeoutMs: 20_000 })).value).toBe('[]')
+    expect(await pending('')).toBe(0)
+  })
+})
+
+describe('a job whose data the worker refuses', () => {
+  it('fails once with InvalidArgumentError and leaves no pending count behind', async () => {
+    const tenant = uniqueName('t')
+    const job = await fx.queue.enqueue({ script: { language: 'lua', source: 'return 1' }, tenant }, { delay: 60_000 })
+    expect(await pending(tenant)).toBe(1)
+    // data changed around this API: a tenant no enqueue would give
+    const bull = await fx.queue.bull.getJob(job.id)
+    await bull?.updateData({ ...bull.data, tenant: '' })
+    await bull?.promote()
+    const e = await job.result({ timeoutMs: 20_000 }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toMatch(/tenant/)
+    expect(await pending(tenant)).toBe(0)
+  })
+})
