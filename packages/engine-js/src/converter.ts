@@ -275,7 +275,13 @@ export class Converter {
         return this.readContainer(h, guard, stack, key, kind === 1)
       case 2:
       case 6:
-        return this.host.call('bytes', h).consume((b) => ctx.getArrayBuffer(b).consume((view) => new Uint8Array(view.value)))
+        // counted before the copy: every reference to one buffer is a copy of its bytes
+        return this.host.call('bytes', h).consume((b) =>
+          ctx.getArrayBuffer(b).consume((view) => {
+            guard.string(view.value.byteLength)
+            return new Uint8Array(view.value)
+          }),
+        )
       case 3:
         return new Date(this.host.call('dateMs', h).consume((ms) => ctx.getNumber(ms)))
       case 4: {

@@ -3,6 +3,7 @@ import { guestLockdown } from './guest/lockdown.js'
 import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
+import { GUEST_STRING_SEARCH } from './guest-string-search.js'
 
 /**
  * What the setup script receives (as JSON): the resolved policy translated for QuickJS.
@@ -40,6 +41,7 @@ export const GUEST_SETUP = `(function () {
   'use strict';
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
+  ${GUEST_STRING_SEARCH}
   ${guestText(guestConversions)}
   ${guestText(guestLockdown)}
   return (${guestText(guestSetup)});

@@ -4,7 +4,8 @@
  * (`guestSetup.toString()`, see guest-setup.ts) is evaluated in each QuickJS context, so it
  * is written as plain ES2022 that the compiler only strips of types; it must not refer to
  * anything outside itself but its parameters and the helpers the setup script defines
- * beside it (`discoverIntrinsics`, `boundArrayBuiltins`, `guestConversions`, `guestLockdown`).
+ * beside it (`discoverIntrinsics`, `boundArrayBuiltins`, `boundStringSearch`, `guestConversions`,
+ * `guestLockdown`).
  * Kept as real source so that the type checker and the linter read it.
  */
 
@@ -21,6 +22,8 @@ declare function discoverIntrinsics(
 ): { found: any[] | undefined; probes: (() => unknown)[]; signature: string; full: number; extra: number }
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
 declare function boundArrayBuiltins(G: any, cap: number): void
+/** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
+declare function boundStringSearch(G: any): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare function guestConversions(G: any): ReturnType<typeof import('./convert.js').guestConversions>
 declare function guestLockdown(G: any, intrinsics: object): ReturnType<typeof import('./lockdown.js').guestLockdown>
@@ -30,6 +33,8 @@ type HostLog = (level: string, line: string) => void
 export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number) {
   const G: any = globalThis
   const cfg = JSON.parse(configJson)
+  // the searches first: the array-length check then wraps them too
+  boundStringSearch(G)
   boundArrayBuiltins(G, cfg.arrayCap)
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval

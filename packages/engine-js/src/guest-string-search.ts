@@ -1,0 +1,273 @@
+// Over 250 lines: one guest function — its wrappers share the captured builtins and the windowed search.
+/**
+ * Guest source of `boundStringSearch(G)`, spliced into the setup script beside
+ * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
+ * frozen with the rest).
+ *
+ * Why: QuickJS searches a string for another one naively, comparing the whole needle at every
+ * position (n × m character comparisons), without an interrupt check: `'a'.repeat(2e5)
+ * .indexOf('a'.repeat(1e5) + 'b')` held an inline host for 8.9 s under a 100 ms limit, and a
+ * 2e6 / 1e6 pair (3 MB of strings) ran past a minute. The same loop serves `lastIndexOf`,
+ * `includes`, `split`, `replace` and `replaceAll` with a string. The Array methods compare a
+ * string needle with every element of its length (`Array(2000).fill(s).indexOf(t)` over 1 MB
+ * strings: 2 s; 2e6 elements of 16 MB would be hours), and `sort` compares them
+ * (`Array(2000).fill(s)` of 1 MB strings sorted for 20.7 s of a 100 ms limit). And a
+ * replacement template's `$<` with no `>` after it makes QuickJS look for that `>` to the end
+ * again at each one: `'x'.replace(/(?<a>x)/, '$<'.repeat(2e5))` ran 20 s of a 1 s limit.
+ *
+ * When a search could cost more than BUDGET comparisons (and its needle is longer than one
+ * character: that search is linear), it is made of native calls that each
+ * cost at most about BUDGET (windows of the haystack) or PIECE (a long needle compared piece by
+ * piece): a guest loop between them, which the interrupt handler stops. Results, the order of
+ * conversions and of calls are those of the native methods (a getter may run once more: a
+ * `Symbol.match` read again by the builtin a regexp is handed to, an element read by `sort`'s
+ * walk); a search under the budget is the native call itself. In a template, a `$<` after the
+ * last `>` becomes `$$<` (the same text).
+ */
+export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
+  const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64;
+  const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const isArray = Array.isArray, trunc = Math.trunc, max = Math.max, min = Math.min;
+  const S = G.String.prototype, A = G.Array.prototype, R = G.RegExp.prototype;
+  const indexOf = S.indexOf, lastIndexOf = S.lastIndexOf, includes = S.includes, split = S.split;
+  const replace = S.replace, replaceAll = S.replaceAll, slice = S.slice, startsWith = S.startsWith;
+  const arraySlice = A.slice, push = A.push;
+  const matchSymbol = Symbol.match, replaceSymbol = Symbol.replace, splitSymbol = Symbol.split;
+  const regexpSource = getOwnPropertyDescriptor(R, 'source').get;
+  // f(receiver, ...args) for a captured builtin: a bound call costs a third of apply with an array
+  const bind = Function.prototype.bind, call = Function.prototype.call;
+  const callOf = (f) => apply(bind, call, [f]);
+  const callIndexOf = callOf(indexOf), callLastIndexOf = callOf(lastIndexOf), callIncludes = callOf(includes);
+  const callSplit = callOf(split), callReplace = callOf(replace), callReplaceAll = callOf(replaceAll);
+  const callSlice = callOf(slice), callStartsWith = callOf(startsWith), callArraySlice = callOf(arraySlice), callPush = callOf(push);
+  const str = (x) => \`\${x}\`; // ToString: throws for a Symbol, as the builtins do
+  const isObject = (x) => x !== null && (typeof x === 'object' || typeof x === 'function');
+  const isRegExp = (x) => {
+    if (!isObject(x)) return false;
+    const m = x[matchSymbol];
+    if (m !== undefined) return !!m;
+    try { apply(regexpSource, x, []); return x !== R; } catch { return false; }
+  };
+  const toIndex = (p, n) => { const d = +p; return d !== d ? 0 : d <= 0 ? 0 : d >= n ? n : trunc(d); };
+  // whether t (of length m) occurs in s at i, given that its first h characters do
+  const restAt = (s, t, i, h) => {
+    for (let k = h; k < t.length; k += PIECE) if (!callStartsWith(s, callSlice(t, k, k + PIECE), i + k)) return false;
+    return true;
+  };
+  // the first i >= from with t at s[i]: the needle's head is searched in growing windows
+  const find = (s, t, from) => {
+    const n = s.length, m = t.length;
+    if (from + m > n) return m === 0 && from <= n ? from : -1;
+    if (m <= 1 || (n - from) * m <= BUDGET) return callIndexOf(s, t, from);
+    const head = m <= PIECE ? t : callSlice(t, 0, PIECE), h = head.length, wide = max(1, trunc(BUDGET / h));
+    for (let i = from, w = min(FIRST_WINDOW, wide); i + m <= n; ) {
+      const j = callIndexOf(callSlice(s, i, min(n, i + w + h - 1)), head);
+      if (j < 0) { i += w; if (w < wide) w = min(wide, w * 2); continue; }
+      const at = i + j;
+      if (at + m > n) return -1;
+      if (h === m || restAt(s, t, at, h)) return at;
+      i = at + 1;
+    }
+    return -1;
+  };
+  // the last i <= from with t at s[i] (0 <= from <= n - m)
+  const findLast = (s, t, from) => {
+    const m = t.length;
+    if (m <= 1 || (from + 1) * m <= BUDGET) return callLastIndexOf(s, t, from);
+    const head = m <= PIECE ? t : callSlice(t, 0, PIECE), h = head.length, wide = max(1, trunc(BUDGET / h));
+    for (let i = from, w = min(FIRST_WINDOW, wide); i >= 0; ) {
+      const lo = max(0, i - w + 1);
+      const j = callLastIndexOf(callSlice(s, lo, i + h), head);
+      if (j < 0) { i = lo - 1; if (w < wide) w = min(wide, w * 2); continue; }
+      const at = lo + j;
+      if (h === m || restAt(s, t, at, h)) return at;
+      i = at - 1;
+    }
+    return -1;
+  };
+  // GetSubstitution for a string pattern (no captures): $$, $&, $\` and $'
+  const substitute = (tpl, matched, at, s) => {
+    let out = '', i = 0;
+    for (let d = callIndexOf(tpl, '$'); d >= 0 && d + 1 < tpl.length; d = callIndexOf(tpl, '$', i)) {
+      const c = tpl[d + 1];
+      out += callSlice(tpl, i, d);
+      if (c === '$') out += '$';
+      else if (c === '&') out += matched;
+      else if (c === '\`') out += callSlice(s, 0, at);
+      else if (c === "'") out += callSlice(s, at + matched.length);
+      else { out += '$'; i = d + 1; continue; }
+      i = d + 2;
+    }
+    return out + callSlice(tpl, i);
+  };
+  const replaced = (s, t, at, fn, tpl) => (fn ? str(apply(tpl, undefined, [t, at, s])) : substitute(tpl, t, at, s));
+  const define = (o, key, f, length) => {
+    defineProperty(f, 'length', { value: length, configurable: true });
+    defineProperty(o, key, { ...getOwnPropertyDescriptor(o, key), value: f });
+  };
+  define(S, 'indexOf', { indexOf(search, position) {
+    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) return callIndexOf(this, search, position);
+    if (this === null || this === undefined) return callIndexOf(this, search, position);
+    const s = str(this), t = str(search);
+    if (t.length <= 1 || s.length * t.length <= BUDGET) return callIndexOf(s, t, position);
+    return find(s, t, toIndex(position, s.length));
+  } }.indexOf, 1);
+  define(S, 'includes', { includes(search, position) {
+    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) return callIncludes(this, search, position);
+    if (this === null || this === undefined) return callIncludes(this, search, position);
+    const s = str(this);
+    if (isRegExp(search)) return callIncludes(s, search, position);
+    const t = str(search);
+    if (t.length <= 1 || s.length * t.length <= BUDGET) return callIncludes(s, t, position);
+    return find(s, t, toIndex(position, s.length)) >= 0;
+  } }.includes, 1);
+  define(S, 'lastIndexOf', { lastIndexOf(search, position) {
+    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) return callLastIndexOf(this, search, position);
+    if (this === null || this === undefined) return callLastIndexOf(this, search, position);
+    const s = str(this), t = str(search), n = s.length, m = t.length;
+    if (m <= 1 || n * m <= BUDGET) return callLastIndexOf(s, t, position);
+    const d = +position;
+    let from = n - m;
+    if (from < 0) return -1;
+    if (d === d) from = d <= 0 ? 0 : d < from ? trunc(d) : from;
+    return findLast(s, t, from);
+  } }.lastIndexOf, 1);
+  define(S, 'split', { split(separator, limit) {
+    if (typeof this === 'string' && typeof separator === 'string' && (separator.length <= 1 || this.length * separator.length <= BUDGET)) return callSplit(this, separator, limit);
+    if (this === null || this === undefined) return callSplit(this, separator, limit);
+    if (isObject(separator)) {
+      const splitter = separator[splitSymbol];
+      if (splitter !== undefined && splitter !== null) return apply(splitter, separator, [this, limit]);
+    }
+    const s = str(this), lim = limit === undefined ? 4294967295 : limit >>> 0, t = str(separator), m = t.length;
+    if (separator === undefined || m <= 1 || s.length * m <= BUDGET) return callSplit(s, t, lim);
+    const out = [], n = s.length, w = max(1, trunc(BUDGET / m));
+    if (lim === 0) return out;
+    // the native split of a window holds every separator that starts in its first w positions;
+    // its last piece is where the next window starts (or, with no separator, the next one is found)
+    for (let p = 0; ; ) {
+      const end = min(n, p + w + m - 1), pieces = callSplit(callSlice(s, p, end), t), k = pieces.length - 1;
+      for (let i = 0; i < k; i++) {
+        callPush(out, pieces[i]);
+        if (out.length === lim) return out;
+        p += pieces[i].length + m;
+      }
+      if (end === n) { callPush(out, pieces[k]); return out; }
+      if (k > 0) continue;
+      const q = find(s, t, p + w);
+      if (q < 0) { callPush(out, callSlice(s, p)); return out; }
+      callPush(out, callSlice(s, p, q));
+      if (out.length === lim) return out;
+      p = q + m;
+    }
+  } }.split, 2);
+  define(S, 'replace', { replace(searchValue, replaceValue) {
+    if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) return callReplace(this, searchValue, replaceValue);
+    if (this === null || this === undefined) return callReplace(this, searchValue, replaceValue);
+    if (isObject(searchValue)) {
+      const replacer = searchValue[replaceSymbol];
+      if (replacer !== undefined && replacer !== null) return apply(replacer, searchValue, [this, replaceValue]);
+    }
+    const s = str(this), t = str(searchValue), fn = typeof replaceValue === 'function', tpl = fn ? replaceValue : str(replaceValue);
+    if (t.length <= 1 || s.length * t.length <= BUDGET) return callReplace(s, t, tpl);
+    const at = find(s, t, 0);
+    if (at < 0) return s;
+    return callSlice(s, 0, at) + replaced(s, t, at, fn, tpl) + callSlice(s, at + t.length);
+  } }.replace, 2);
+  define(S, 'replaceAll', { replaceAll(searchValue, replaceValue) {
+    if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) return callReplaceAll(this, searchValue, replaceValue);
+    if (this === null || this === undefined || isRegExp(searchValue)) return callReplaceAll(this, searchValue, replaceValue);
+    if (isObject(searchValue)) {
+      const replacer = searchValue[replaceSymbol];
+      if (replacer !== undefined && replacer !== null) return apply(replacer, searchValue, [this, replaceValue]);
+    }
+    const s = str(this), t = str(searchValue), fn = typeof replaceValue === 'function', tpl = fn ? replaceValue : str(replaceValue);
+    const m = t.length;
+    if (m <= 1 || s.length * m <= BUDGET) return callReplaceAll(s, t, tpl);
+    const found = [];
+    for (let p = find(s, t, 0); p >= 0; p = find(s, t, p + max(1, m))) callPush(found, p);
+    let out = '', end = 0;
+    for (let k = 0; k < found.length; k++) {
+      const p = found[k];
+      out += callSlice(s, end, p) + replaced(s, t, p, fn, tpl);
+      end = p + m;
+    }
+    return out + callSlice(s, end);
+  } }.replaceAll, 2);
+  // a '$<' after the last '>' is literal; QuickJS looks for a '>' to the end at each one
+  const regexpReplace = R[replaceSymbol], callRegexpReplace = callOf(regexpReplace);
+  const safeTemplate = (tpl) => {
+    const gt = callLastIndexOf(tpl, '>');
+    if (callIndexOf(tpl, '$<', gt + 1) < 0) return tpl;
+    let out = callSlice(tpl, 0, gt + 1), i = gt + 1;
+    for (let d = callIndexOf(tpl, '$', i); d >= 0 && d + 1 < tpl.length; d = callIndexOf(tpl, '$', i)) {
+      out += callSlice(tpl, i, d) + (tpl[d + 1] === '<' ? '$$<' : callSlice(tpl, d, d + 2));
+      i = d + 2;
+    }
+    return out + callSlice(tpl, i);
+  };
+  define(R, replaceSymbol, { [replaceSymbol](string, replaceValue) {
+    if (!isObject(this)) return callRegexpReplace(this, string, replaceValue);
+    const s = str(string);
+    return callRegexpReplace(this, s, typeof replaceValue === 'function' ? replaceValue : safeTemplate(str(replaceValue)));
+  } }[replaceSymbol], 2);
+  // Array indexOf / lastIndexOf / includes compare a string needle with each element of its
+  // length, a BigInt one limb by limb (a 2^20-bit needle over 2e5 elements: 5.7 s of 100 ms)
+  const bigToString = G.BigInt.prototype.toString, callBigToString = callOf(bigToString);
+  const costOf = (x) => (typeof x === 'string' ? x.length : typeof x === 'bigint' ? (callBigToString(x, 16).length >>> 3) + 1 : 0);
+  const arrayMethod = (name, step) => {
+    const original = A[name], callOriginal = callOf(original);
+    // lastIndexOf's fromIndex differs from an undefined one when absent: passed only if given
+    define(A, name, { [name](search, ...rest) {
+      const m = (typeof search === 'string' || typeof search === 'bigint') && isArray(this) ? costOf(search) : 0, n = m ? this.length : 0;
+      if (n * m <= BUDGET) return rest.length ? callOriginal(this, search, rest[0]) : callOriginal(this, search);
+      let i;
+      if (step > 0) { i = rest.length ? +rest[0] : 0; i = i !== i ? 0 : i < 0 ? max(0, n + trunc(i)) : trunc(i); }
+      else { i = rest.length ? +rest[0] : n - 1; i = i !== i ? 0 : i < 0 ? n + trunc(i) : min(trunc(i), n - 1); }
+      const w = max(1, trunc(BUDGET / m));
+      for (; step > 0 ? i < n : i >= 0; i += step * w) {
+        const lo = step > 0 ? i : max(0, i - w + 1), hi = step > 0 ? min(n, i + w) : i + 1;
+        if (m > PIECE && typeof search === 'string') {
+          for (let k = step > 0 ? lo : hi - 1; step > 0 ? k < hi : k >= lo; k += step) {
+            const e = this[k];
+            if (typeof e === 'string' && e.length === m && callStartsWith(e, callSlice(search, 0, PIECE)) && restAt(e, search, 0, PIECE)) return name === 'includes' ? true : k;
+          }
+          continue;
+        }
+        const j = callOriginal(callArraySlice(this, lo, hi), search);
+        if (name === 'includes' ? j : j >= 0) return name === 'includes' ? true : lo + j;
+      }
+      return name === 'includes' ? false : -1;
+    } }[name], original.length);
+  };
+  arrayMethod('indexOf', 1);
+  arrayMethod('includes', 1);
+  arrayMethod('lastIndexOf', -1);
+  // sort without a comparator compares the elements' strings natively, each comparison as long
+  // as their common prefix: where a primitive array holds a string longer than PIECE, the same
+  // order comes from a comparator that compares long strings piece by piece
+  const inOrder = (x, y) => {
+    const a = str(x), b = str(y);
+    if (a.length <= PIECE || b.length <= PIECE) return a < b ? -1 : b < a ? 1 : 0;
+    for (let k = 0; k < a.length || k < b.length; k += PIECE) {
+      const p = callSlice(a, k, k + PIECE), q = callSlice(b, k, k + PIECE);
+      if (p !== q) return p < q ? -1 : 1;
+    }
+    return 0;
+  };
+  const longText = (a) => {
+    let long = false;
+    for (let i = 0, n = a.length; i < n; i++) {
+      const e = a[i];
+      if (isObject(e)) return false; // its own toString, called once per element by the builtin
+      if (typeof e === 'string' && e.length > PIECE) long = true;
+    }
+    return long;
+  };
+  for (const name of ['sort', 'toSorted']) {
+    const callOriginal = callOf(A[name]);
+    define(A, name, { [name](comparefn) {
+      return callOriginal(this, comparefn === undefined && isArray(this) && longText(this) ? inOrder : comparefn);
+    } }[name], 1);
+  }
+}`
