@@ -7,6 +7,7 @@ import { fengari, type LuaTable } from './fengari-api.js'
 import { FENGARI_PATCHES } from './fengari-guards.js'
 import { loadPatchedFengari } from './fengari-loader.js'
 import { FROZEN } from './guard-runtime.js'
+import { reachableBytes } from './memory-walk.js'
 
 const tripped = (r: ReturnType<typeof runRaw>) => r.execution.fatal as LimitExceededError | undefined
 
@@ -151,6 +152,20 @@ describe('fengari guards', () => {
     expect(made[0]?.[0]).not.toBe(made[1]?.[0])
     const inner = proto.p[0]?.p[0] as { cache?: unknown } | undefined
     expect(inner?.cache).toBeNull()
+  })
+
+  it("a memory walk empties the closure cache, as C Lua's collector clears Proto.cache", () => {
+    // the walk does not count what only the cache holds: a closure the script dropped (and
+    // the values of its upvalues) must not stay alive through the cache past the walk
+    const f = fengari()
+    const compiler = new LuaCompiler(f)
+    const L = f.lauxlib.luaL_newstate()
+    compiler.instantiate(L, compiler.compile('local function mk() return function() return 1 end end return mk()', 'walk.lua'))
+    f.lua.lua_callk(L, 0, 1, 0, null)
+    const closure = slot(L, 1).value as { p: object }
+    expect(L.l_G.closures.get(closure.p)).toBe(closure)
+    reachableBytes(L.l_G)
+    expect(L.l_G.closures.get(closure.p)).toBeUndefined()
   })
 
   it('pattern matching counts steps: a backtracking bomb trips the instruction limit', () => {

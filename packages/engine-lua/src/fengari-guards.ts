@@ -155,15 +155,13 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     file: 'lstate.js',
     why: 'isolation: the closure cache lives in the state (reset for every execution), not in the prototype every state shares',
     find: '        this.ids = new WeakMap();\n',
-    replace:
-      '        this.ids = new WeakMap();\n        this.closures = new WeakMap();  /* Proto -> WeakRef of the last closure made of it */\n',
+    replace: '        this.ids = new WeakMap();\n        this.closures = new WeakMap();  /* Proto -> the last closure made of it */\n',
   },
   {
     file: 'lvm.js',
     why: "isolation: a closure is reused (C Lua 5.3's cache: `f() == f()` for a closure without fresh upvalues) only from its own state's cache",
     find: 'const getcached = function(p, encup, stack, base) {\n    let c = p.cache;',
-    replace:
-      'const getcached = function(L, p, encup, stack, base) {\n    let r = L.l_G.closures.get(p);\n    let c = r === undefined ? null : r.deref() || null;',
+    replace: 'const getcached = function(L, p, encup, stack, base) {\n    let c = L.l_G.closures.get(p) || null;',
   },
   {
     file: 'lvm.js',
@@ -173,9 +171,9 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
   },
   {
     file: 'lvm.js',
-    why: "memory: the cache holds its closure weakly, as C Lua's collector clears Proto.cache: a closure the script dropped (and what its upvalues hold) is never kept alive unaccounted",
+    why: "memory: the cache is emptied by every memory walk (reachableBytes), as C Lua's collector clears Proto.cache: a closure the script dropped (and what its upvalues hold) is not kept alive past the walk that finds it unreachable",
     find: '    p.cache = ncl;  /* save it on cache for reuse */',
-    replace: "    L.l_G.closures.set(p, new WeakRef(ncl));  /* in the state's cache, weakly */",
+    replace: "    L.l_G.closures.set(p, ncl);  /* in the state's cache (emptied by memory walks) */",
   },
   // --- builtins that run long without hooks ------------------------------------------------
   {

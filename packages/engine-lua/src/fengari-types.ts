@@ -70,7 +70,7 @@ export interface GlobalState {
   /** Ids given to JS functions (light C functions) the first time they are printed. */
   ids: WeakMap<object, number>
   /** The closure cache (a Polyhost patch: per state, emptied for every execution). */
-  closures: WeakMap<object, WeakRef<object>>
+  closures: WeakMap<object, object>
 }
 
 /** A function callable from Lua: receives the state, returns the number of results. */

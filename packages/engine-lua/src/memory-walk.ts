@@ -17,6 +17,9 @@ const CALLINFO = 120
  * `onProgress` is called every 4096 objects (deadline checks).
  */
 export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgress?: () => void): number {
+  // a walk is this engine's collection: the closure cache (fengari-guards.ts) is emptied as
+  // C Lua's collector clears Proto.cache, so it keeps nothing the walk finds unreachable
+  g.closures = new WeakMap()
   const seen = new Set<object>()
   const work: object[] = []
   let bytes = 0
