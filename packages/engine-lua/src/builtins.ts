@@ -1,3 +1,5 @@
+// Over 250 lines: the engine-provided Lua functions (print, io.write, collectgarbage, array, math.random, os, traceback), each small.
+import { LOG_LINE_BYTES } from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
 import type { RunContext } from './run-context.js'
@@ -45,6 +47,28 @@ export function emit(host: BuiltinHost, L: LuaState, text: string): void {
 }
 
 /**
+ * Bounds the text of one log line before the host builds it: each piece is checked against
+ * the output limit and, as text the host holds while it joins the line, against the memory
+ * budget, before it is decoded (`print(s, s, ...)` with 40 copies of a 16 MiB string decoded
+ * and joined them all first: the host process died of heap exhaustion). The exact output
+ * count is still `Execution.log`'s.
+ */
+function lineBudget(host: BuiltinHost, L: LuaState): (bytes: number) => void {
+  const run = host.current(L)
+  const { execution } = run
+  const max = execution.limits.outputBytes
+  let total = LOG_LINE_BYTES
+  return (bytes) => {
+    total += bytes
+    if (max !== false && execution.outputBytes + total > max) {
+      run.meter.stop(L, execution.trip('output', execution.outputBytes + total))
+    }
+    // the decoded pieces and the joined line
+    host.f.guards.transient(L, 2 * total)
+  }
+}
+
+/**
  * `print(...)`: each argument through the global `tostring` (as Lua 5.3's print, so a script
  * that replaces `tostring` changes what print shows), tab-separated, one log line.
  */
@@ -57,12 +81,14 @@ export function makePrint(host: BuiltinHost): LuaCFunction {
     lua.lua_getfield(L, -1, 'tostring')
     lua.lua_remove(L, -2)
     const parts: string[] = []
+    const budget = lineBudget(host, L)
     for (let i = 1; i <= n; i++) {
       lua.lua_pushvalue(L, n + 1)
       lua.lua_pushvalue(L, i)
       lua.lua_callk(L, 1, 1, 0, null)
       const s = lua.lua_tolstring(L, -1)
       if (s === null) return raise(f, L, "'tostring' must return a string to 'print'")
+      budget(s.length + 1)
       parts.push(luaText(s))
       lua.lua_pop(L, 1)
     }
@@ -76,8 +102,13 @@ export function makeWrite(host: BuiltinHost): LuaCFunction {
   const { lua, lauxlib } = host.f
   return (L) => {
     const n = lua.lua_gettop(L)
+    const budget = lineBudget(host, L)
     let text = ''
-    for (let i = 1; i <= n; i++) text += luaText(lauxlib.luaL_checkstring(L, i))
+    for (let i = 1; i <= n; i++) {
+      const s = lauxlib.luaL_checkstring(L, i)
+      budget(s.length)
+      text += luaText(s)
+    }
     emit(host, L, text)
     return 0
   }

@@ -108,4 +108,63 @@ export const FENGARI_BUILTIN_PATCHES: readonly SourcePatch[] = [
     replace:
       'const str_upper = function(L) {\n    let s = luaL_checkstring(L, 1);\n    let l = s.length;\n    __polyhost.alloc(L, l);\n    let r = new Uint8Array(l);\n    for (let i=0; i<l; i++) {\n        if ((i & 1023) === 0) __polyhost.step(L);\n',
   },
+  // Values moved n at a time: one instruction or call pushed up to 1e6 stack values (each a
+  // new TValue) with no step at all; a loop of them ran for minutes between two hooks.
+  {
+    file: 'ldo.js',
+    why: 'varargs: `...` (OP_VARARG) copies every extra argument in one instruction ({...} of 4e5 values: 0.9 s); a step per value beyond a frame, before the copy',
+    find: 'const luaD_checkstack = function(L, n) {\n',
+    replace: 'const luaD_checkstack = function(L, n) {\n    if (n > 255) __polyhost.eachStep(L, n);  /* frames are at most 255 slots */\n',
+  },
+  {
+    file: 'ltablib.js',
+    why: 'table.unpack: pushes up to 1e6 values (0.55 s a call, uncounted; with `__index = tostring` 3-20 µs each); a step per value',
+    find: '    for (; i < e; i++)  /* push arg[i..e - 1] (to avoid overflows) */\n        lua_geti(L, 1, i);\n    lua_geti(L, 1, e);  /* push last element */\n',
+    replace:
+      '    for (; i < e; i++) {  /* push arg[i..e - 1] (to avoid overflows) */\n        __polyhost.step(L);\n        lua_geti(L, 1, i);\n    }\n    __polyhost.step(L);\n    lua_geti(L, 1, e);  /* push last element */\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'string.byte: pushes a value per byte of the slice (9e5: 0.33 s a call, uncounted); a step per value once the stack has room',
+    find: '    luaL_checkstack(L, n, "string slice too long");\n',
+    replace: '    luaL_checkstack(L, n, "string slice too long");\n    __polyhost.eachStep(L, n);\n',
+  },
+  {
+    file: 'lvm.js',
+    why: 'time: `s < u` of two long strings compares their hash strings, O(length) and uncounted (10 MB: a loop ran 1.7 s past its deadline); charged as heavy work',
+    find: 'const l_strcmp = function(ls, rs) {\n',
+    replace: 'const l_strcmp = function(ls, rs) {\n    __polyhost.scanned(Math.max(ls.realstring.length, rs.realstring.length));\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: "string.format('%.3s', s) looked for a NUL in all of s one byte at a time in JS (30 MB: a loop ran 5.4 s past its deadline); natively now, charged as heavy work",
+    find: '    let len = luastring_indexOf(s, 0);\n    return len > -1 ? len : s.length;',
+    replace: '    __polyhost.scanned(s.length);\n    let len = s.indexOf(0);\n    return len > -1 ? len : s.length;',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'pattern matching: match() walks a run of single-character items in one call (a 1e6-character literal pattern with a "." in it: O(n·m) work, one step a subject position); each item is a step',
+    find: '    while (gotoinit || gotodefault) {\n        gotoinit = false;\n',
+    replace: '    while (gotoinit || gotodefault) {\n        __polyhost.step(ms.L);\n        gotoinit = false;\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'pattern matching: a set is scanned to its end for every subject character ([...] of 300 KB: 2.4 ms a character, 1,024 characters between two checks); a step per 64 bytes of set',
+    find: 'const matchbracketclass = function(ms, c, p, ec) {\n',
+    replace: 'const matchbracketclass = function(ms, c, p, ec) {\n    if (ec - p > 64) __polyhost.eachStep(ms.L, (ec - p) >> 6);\n',
+  },
+  {
+    file: 'lstrlib.js',
+    why: "pattern matching: finding a set's end scans it too; a step per 64 bytes of set",
+    find: "            } while (ms.p[p] !== 93 /* ']'.charCodeAt(0) */);\n            return p + 1;",
+    replace:
+      "            } while (ms.p[p] !== 93 /* ']'.charCodeAt(0) */);\n            if (p - start > 64) __polyhost.eachStep(ms.L, (p - start) >> 6);\n            return p + 1;",
+  },
+  {
+    file: 'lstrlib.js',
+    why: 'pattern matching: the start of a set, for the step above',
+    find: "        case 91 /* '['.charCodeAt(0) */: {\n            if (ms.p[p] === 94 /* '^'.charCodeAt(0) */) p++;",
+    replace:
+      "        case 91 /* '['.charCodeAt(0) */: {\n            let start = p;\n            if (ms.p[p] === 94 /* '^'.charCodeAt(0) */) p++;",
+  },
 ]

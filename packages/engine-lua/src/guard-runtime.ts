@@ -162,6 +162,14 @@ export class GuardRuntime {
     this.pending += bytes
   }
 
+  /**
+   * Host-side bytes a builtin holds only while it runs (the text of a print line): checked
+   * against the budget as an allocation is, but not added to the count.
+   */
+  transient(L: LuaState, bytes: number): void {
+    if (this.pending + bytes > this.slack) this.sink?.overflow(L, bytes)
+  }
+
   stack(L: LuaState, slots: number): void {
     this.alloc(L, slots * SIZES.stackSlot)
   }
@@ -178,6 +186,16 @@ export class GuardRuntime {
 
   steps(L: LuaState, n: number): void {
     if ((this.stepsLeft -= n) <= 0) this.refill(L)
+  }
+
+  /** `n` steps counted as `n` calls of `step` count them: a limit trips exactly where it is passed. */
+  eachStep(L: LuaState, n: number): void {
+    while (n >= this.stepsLeft) {
+      n -= this.stepsLeft
+      this.stepsLeft = 0
+      this.refill(L)
+    }
+    this.stepsLeft -= n
   }
 
   tooDeep(L: LuaState): void {
@@ -201,8 +219,17 @@ export class GuardRuntime {
     repeatInto(p, s, sep, total)
   }
 
+  /** O(bytes) work a builtin or instruction did natively: long, the deadline is checked at the next instruction. */
+  scanned(bytes: number): void {
+    if (bytes >= HEAVY_BYTES) this.sink?.heavy(bytes)
+  }
+
+  /** Plain `string.find` (and patterns without specials): native, charged as heavy work when long. */
   indexOf(arr: Uint8Array, sub: Uint8Array, from: number): number {
     if (sub.length === 0) return from >>> 0
+    // up to O(length × needle) on repetitive text (30 MB: 0.18 s a call): the deadline is
+    // checked at the next instruction, as after any O(length) builtin
+    if (arr.length - from >= HEAVY_BYTES || sub.length >= HEAVY_BYTES) this.sink?.heavy(arr.length + sub.length)
     return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).indexOf(sub, from >>> 0)
   }
 

@@ -25,9 +25,9 @@ export const LUA51_INTEGERS = {
    * `tonumber(s, base)`: glibc's `strtoul` on the C string (up to a NUL), then only spaces
    * may follow. Beyond 2^64 − 1 it saturates whatever the sign; otherwise a '-' negates
    * modulo 2^64. A "0x" prefix (base 16) counts only before a hex digit. null: not a number.
-   * (Called by NumberRuntime.str2intBase in 5.1 mode.)
+   * `step(n)` is told of every n digits. (Called by NumberRuntime.str2intBase in 5.1 mode.)
    */
-  strtoul(bytes: Uint8Array, base: number): number | null {
+  strtoul(bytes: Uint8Array, base: number, step: (n: number) => void): number | null {
     const nul = bytes.indexOf(0)
     const m = STRTOUL.exec(latin1(nul < 0 ? bytes : bytes.subarray(0, nul)))
     if (!m) return null
@@ -35,8 +35,9 @@ export const LUA51_INTEGERS = {
     if (base === 16 && /^0[xX][0-9a-fA-F]/.test(digits)) digits = digits.slice(2)
     let v = 0n
     const b = BigInt(base)
-    for (const c of digits.toLowerCase()) {
-      const d = Number.parseInt(c, 36)
+    for (let i = 0; i < digits.length; i++) {
+      if ((i & 1023) === 0) step(Math.min(1024, digits.length - i))
+      const d = Number.parseInt(digits[i] as string, 36) // either case
       if (d >= base) return null // strtoul stops there: a character other than a space follows
       if (v <= ULONG_MAX) v = v * b + BigInt(d) // once beyond, it stays beyond (saturates)
     }

@@ -1,22 +1,25 @@
 // Runs one Lua script on a fresh host in this process and prints what happened as JSON:
-// { error?: { name, limit, used, max, message }, values?, ms, rssGrowthMB } (peak RSS over the
+// { error?: { name, limit, used, max, message }, values?, logLengths?, ms, rssGrowthMB } (peak RSS over the
 // run: off-heap strings and buffers count too).
-// Usage: node --max-old-space-size=N run-lua.mjs '<json { source | build, limits?, policy? }>'
+// Usage: node --max-old-space-size=N run-lua.mjs '<json { source | build, limits?, policy?, engine? }>'
 // Dangerous scripts run here, in a child with a capped heap, so a test runner survives them.
 import { createHost } from '@polyhost/core'
 import { luaEngine } from '@polyhost/engine-lua'
 
 // `build` (instead of `source`): a JS expression that makes the source (too long for argv).
-const { source: given, build, limits = {}, policy = 'standard' } = JSON.parse(process.argv[2] ?? '{}')
+// `engine`: luaEngine's options ({ numbers: 'lua51' }).
+const { source: given, build, limits = {}, policy = 'standard', engine = {} } = JSON.parse(process.argv[2] ?? '{}')
 const source = build ? new Function(`return ${build}`)() : given
-const host = await createHost({ engines: [luaEngine()], policy, limits, pool: { min: 1, max: 1 } })
+const host = await createHost({ engines: [luaEngine(engine)], policy, limits, pool: { min: 1, max: 1 } })
 const before = process.memoryUsage().rss
 const started = performance.now()
 const out = {}
 try {
   // compiling is timed too: it runs under the policy's deadline
   const compiled = await host.compile({ language: 'lua', source, name: 'child.lua' })
-  out.values = (await compiled.run()).values.map((v) => (typeof v === 'string' && v.length > 200 ? `<${v.length} chars>` : v))
+  const result = await compiled.run()
+  out.values = result.values.map((v) => (typeof v === 'string' && v.length > 200 ? `<${v.length} chars>` : v))
+  out.logLengths = result.logs.map((l) => l.message.length)
 } catch (e) {
   out.error = { name: e.name, limit: e.limit, used: e.used, max: e.max, message: String(e.message).slice(0, 300) }
 }
