@@ -55,6 +55,11 @@ export class Environments {
     private readonly names: GlobalNames,
   ) {}
 
+  /** Whether a host global `name` would replace a name every execution starts with (a library, a builtin, `_G`). */
+  isBuiltin(L: LuaState, name: string): boolean {
+    return name === '_G' || this.base.strong.has(this.names.key(L, name).hash)
+  }
+
   /** Pushes the next execution's environment, unwatched until `seal`; its entries are charged as a copy's. */
   push(L: LuaState): LuaTable {
     const { lua } = this.host.f

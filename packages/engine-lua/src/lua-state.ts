@@ -139,6 +139,11 @@ export class LuaSandbox implements BuiltinHost {
     this.packages.clear()
   }
 
+  /** Whether a host global `name` would replace a built-in (see Environments.isBuiltin). */
+  isBuiltin(name: string): boolean {
+    return this.envs.isBuiltin(this.L, name)
+  }
+
   /** `_ENV[name] = top` for a host-provided global (pops the value); see Environments.set. */
   setGlobal(name: string): void {
     this.envs.set(this.L, name)

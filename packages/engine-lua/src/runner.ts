@@ -3,6 +3,7 @@ import {
   type ExecutionRequest,
   type ExecutionResult,
   executionRandom,
+  InvalidArgumentError,
   readFailure,
   ScriptRuntimeError,
 } from '@polyhost/core/engine'
@@ -50,14 +51,18 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
   L.l_G.closures = new WeakMap()
   meter.attach()
   try {
-    lua.lua_settop(L, 0)
-    state.pushNewEnv()
     let entries: [string, unknown][]
     try {
       entries = Object.entries(request.globals)
     } catch (e) {
       throw readFailure(e)
     }
+    // globals add names, never replace a built-in (as in the JS engine)
+    for (const [name] of entries) {
+      if (state.isBuiltin(name)) throw new InvalidArgumentError(`execute: globals: '${name}' would replace a built-in global`)
+    }
+    lua.lua_settop(L, 0)
+    state.pushNewEnv()
     const guard = state.converter.guard()
     for (const [name, value] of entries) {
       try {
