@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { createHost, type Host, LimitExceededError } from '@polyhost/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHost } from '@polyhost/core'
+import { describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
 import { runInChild } from './child.js'
+import { tripsAtInstructionLimit } from './instruction-trips.js'
 
 // Builtins whose work grows with their input count a step per buffer addition, utf8
 // character or pack option (instructions; the deadline is checked every 1024 steps), and
@@ -52,19 +53,7 @@ describe('builtin work counts as instructions', () => {
     ['string.upper', "local s = string.rep('a', 1e6) for i = 1, 300 do string.upper(s) end"],
     ['string.lower', "local s = string.rep('A', 1e6) for i = 1, 300 do string.lower(s) end"],
   ]
-  let host: Host
-  beforeAll(async () => {
-    host = await createHost({ engines: [luaEngine()], limits: { instructions: MAX, timeoutMs: 30_000, memoryBytes: 256 * MiB } })
-  })
-  afterAll(() => host.close())
-  for (const [name, source] of cases) {
-    it(name, async () => {
-      const e = await host.execute({ language: 'lua', source: `${source} return 1` }).catch((x: unknown) => x)
-      expect(e).toBeInstanceOf(LimitExceededError)
-      expect(e).toMatchObject({ limit: 'instructions', max: MAX })
-      expect((e as LimitExceededError).used).toBeLessThanOrEqual(MAX + 1)
-    })
-  }
+  tripsAtInstructionLimit(cases, MAX)
 })
 
 describe('builtins check the memory budget before producing large output', () => {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { createHost, type Host, LimitExceededError } from '@polyhost/core'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createHost } from '@polyhost/core'
+import { describe, expect, it, vi } from 'vitest'
 import { fengari, type LuaState } from '../src/fengari-api.js'
 import { luaEngine } from '../src/index.js'
 import { Meter } from '../src/meter.js'
 import { runInChild } from './child.js'
+import { tripsAtInstructionLimit } from './instruction-trips.js'
 import { runRaw } from './harness.js'
 
 // Work that one instruction or one builtin call did without a step, so without any
@@ -101,26 +102,18 @@ describe('the same work counts as instructions', () => {
     ['a large set', "string.find(string.rep('a', 1000), '[' .. string.rep('b', 1e5) .. ']')"],
     ['tonumber with a base', "tonumber(string.rep('1', 5e5), 36)"],
   ]
-  let host: Host
-  beforeAll(async () => {
-    host = await createHost({ engines: [luaEngine()], limits: { instructions: MAX, timeoutMs: 30_000, memoryBytes: 256 * MiB } })
-  })
-  afterAll(() => host.close())
-  for (const [name, source] of cases) {
-    it(name, async () => {
-      const e = await host.execute({ language: 'lua', source: `${source} return 1` }).catch((x: unknown) => x)
-      expect(e).toBeInstanceOf(LimitExceededError)
-      expect(e).toMatchObject({ limit: 'instructions', max: MAX })
-      expect((e as LimitExceededError).used).toBeLessThanOrEqual(MAX + 1)
-    })
-  }
+  tripsAtInstructionLimit(cases, MAX)
 
   it('ordinary calls answer as lua5.3', async () => {
     const source =
       "local t = {table.unpack({1, 2, 3})} local a, b = ('x-y'):find('[%w_]-') " +
       "return table.concat({#t, select('#', ('abc'):byte(1, -1)), a, b, tonumber('zz', 36), ('aXYb'):match('[A-Z]+')}, ' ')"
     const native = execFileSync('lua5.3', ['-e', `print((function() ${source} end)())`], { encoding: 'utf8' }).trim()
-    const r = await host.execute({ language: 'lua', source })
-    expect(r.value).toBe(native)
+    const host = await createHost({ engines: [luaEngine()] })
+    try {
+      expect((await host.execute({ language: 'lua', source })).value).toBe(native)
+    } finally {
+      await host.close()
+    }
   })
 })
