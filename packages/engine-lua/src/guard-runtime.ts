@@ -125,7 +125,7 @@ export class GuardRuntime {
 
   string(length: number): void {
     this.created(SIZES.string + length)
-    if (length >= HEAVY_BYTES) this.sink?.heavy(length)
+    this.scanned(length)
   }
 
   /** Byte equality (`type(v) == 'string'` compares bytes): short strings in a loop (cheaper than two Buffer views), long ones natively, charged as heavy work. */
@@ -136,7 +136,7 @@ export class GuardRuntime {
       for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false
       return true
     }
-    if (n >= HEAVY_BYTES) this.sink?.heavy(n)
+    this.scanned(n)
     return Buffer.from(a.buffer, a.byteOffset, n).equals(Buffer.from(b.buffer, b.byteOffset, n))
   }
 
@@ -211,7 +211,7 @@ export class GuardRuntime {
   }
 
   numeralMode(s: Uint8Array): number {
-    if (s.length >= HEAVY_BYTES) this.sink?.heavy(s.length)
+    this.scanned(s.length)
     return numeralMode(s)
   }
 
