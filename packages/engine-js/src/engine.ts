@@ -13,6 +13,7 @@ import {
   warmInBackground,
 } from '@polyhost/core/engine'
 import { Compiler, type JsCompiledScript } from './compiler.js'
+import { InstanceRecycler } from './instance-recycler.js'
 import type { JsState, StateOptions } from './js-state.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { createState } from './state-create.js'
@@ -38,6 +39,7 @@ export class JsEngine implements ScriptEngine {
   private readonly pool: StatePool<JsState>
   private readonly compiler: Compiler
   private readonly snapshots: SnapshotStore | undefined
+  private readonly recycler: InstanceRecycler | undefined
   private executions = 0
   private discarded = 0
   private readonly pooled: PooledRunOptions<JsState> = {
@@ -51,10 +53,11 @@ export class JsEngine implements ScriptEngine {
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
     this.snapshots = settings.snapshots === false ? undefined : SnapshotStore.shared(wasm.variantKey)
+    this.recycler = this.snapshots && new InstanceRecycler(wasm)
     const opts: StateOptions = { env, wasm, ...settings }
     this.pool = new StatePool<JsState>(
       {
-        create: () => createState(opts, this.snapshots),
+        create: () => createState(opts, this.snapshots, this.recycler),
         reset: (s) => s.reset(),
         validate: (s) => s.validate(),
         destroy: (s) => s.destroy(),
@@ -90,6 +93,8 @@ export class JsEngine implements ScriptEngine {
   }
 
   async close(): Promise<void> {
+    // states the drain destroys are not taken back
+    this.recycler?.close()
     await this.pool.close()
     this.compiler.close()
   }

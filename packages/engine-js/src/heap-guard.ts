@@ -45,7 +45,8 @@ export class HeapGuard {
 
   constructor(
     readonly memory: WebAssembly.Memory,
-    private readonly maxBytes: number,
+    /** The Memory's maximum: what the heap can never exceed. */
+    readonly maxBytes: number,
   ) {
     const grow = memory.grow.bind(memory)
     // Own property on this Memory instance: Emscripten's resize path calls `memory.grow`.
@@ -68,6 +69,16 @@ export class HeapGuard {
         return r
       },
     })
+  }
+
+  /** Back to a new guard's state, for a memory a new state starts in (its old ballast is gone). */
+  restart(free: number): void {
+    this.ballast = []
+    this.cap = Number.POSITIVE_INFINITY
+    this.free = free
+    this.tripped = false
+    this.wanted = 0
+    this.startBytes = this.peakBytes = this.budget = this.refusals = 0
   }
 
   /** Current heap size in bytes. */

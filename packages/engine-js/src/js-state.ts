@@ -43,6 +43,8 @@ export class JsState implements ConverterHost {
   /** Which maker made each host function, so a snapshot can rebuild them for its copies. */
   readonly makers = new Map<unknown, HostMaker<JsState>>()
   stackBytes = MAX_STACK_BYTES
+  /** Where the instance goes when the state retires at rest (a snapshot-made state's recycler). */
+  retireTo: ((state: JsState) => void) | undefined
   private runToken = 0
   private checked = false
   private readonly expressions: ExpressionCache
@@ -226,12 +228,19 @@ export class JsState implements ConverterHost {
 
   /**
    * Drops the state. Freed inside the VM only when leaks are to be reported (`onLeak`):
-   * otherwise instance and memory are dropped whole (freeing was a tenth of a new state).
+   * otherwise instance and memory are dropped whole (freeing was a tenth of a new state), or
+   * handed to the recycler when the state retires at rest (its wrappers stop working).
    */
   destroy(): void {
+    // at rest: no execution running (a drain past its timeout destroys busy states)
+    const atRest = this.execution === undefined && !this.broken
     this.execution = undefined
     this.calls.dropPending()
-    if (!this.opts.onLeak) return
+    if (!this.opts.onLeak) {
+      if (atRest) this.retireTo?.(this)
+      this.retireTo = undefined
+      return
+    }
     try {
       this.expressions.clear()
       for (const h of Object.values(this.helpers)) if (h.alive) h.dispose()

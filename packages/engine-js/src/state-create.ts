@@ -4,6 +4,7 @@ import { entropy53 } from './entropy.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
+import type { InstanceRecycler } from './instance-recycler.js'
 import { type CounterOffset, tickCounterOf } from './interrupt-counter.js'
 import { JsState, type StateOptions } from './js-state.js'
 import { knownRealms, learnRealm } from './known-realms.js'
@@ -25,10 +26,10 @@ const SETUP_TIMEOUT_MS = 60_000
  * script, lockdown), snapshotted when the store asks for it. Without a store every state
  * runs the whole set-up.
  */
-export async function createState(opts: StateOptions, store?: SnapshotStore): Promise<JsState> {
+export async function createState(opts: StateOptions, store?: SnapshotStore, recycler?: InstanceRecycler): Promise<JsState> {
   const shape = shapeOf(opts.env, opts.initScript)
   const snapshot = store?.get(shape)
-  if (snapshot && store) return restore(snapshot, opts, store)
+  if (snapshot && store) return restore(snapshot, opts, store, recycler)
   const due = store?.due(shape) ?? false
   let made: Awaited<ReturnType<typeof setUpNew>>
   try {
@@ -44,7 +45,7 @@ export async function createState(opts: StateOptions, store?: SnapshotStore): Pr
   // the diff read every page of the template's memory, which makes all 16 MiB resident on
   // kernels that back a read of an untouched page with memory: a copy holds only its pages
   state.destroy()
-  return restore(taken, opts, store)
+  return restore(taken, opts, store, recycler)
 }
 
 // --- internal ---
@@ -79,18 +80,33 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
 const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
 
-async function restore(snapshot: StateSnapshot<JsState>, opts: StateOptions, store: SnapshotStore): Promise<JsState> {
-  const instance = await instantiate(opts, snapshot.heapBytes)
-  const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts))
+/**
+ * A state at the snapshot's baseline: in the instance of a retired state of the same
+ * snapshot when the recycler has one (its memory reset to the template's), else in a new one.
+ */
+async function restore(
+  snapshot: StateSnapshot<JsState>,
+  opts: StateOptions,
+  store: SnapshotStore,
+  recycler: InstanceRecycler | undefined,
+): Promise<JsState> {
+  const reused = recycler?.take(snapshot, maxBytesOf(opts))
+  const instance = reused ?? (await instantiate(opts, snapshot.heapBytes))
+  const state = snapshot.restore(instance, (vm) => adopt(instance, vm, snapshot, opts), reused !== undefined)
+  if (recycler) state.retireTo = (s) => recycler.put(snapshot, s.instance)
   store.restored++
   return state
 }
 
 function instantiate(opts: StateOptions, initialBytes?: number): Promise<WasmInstance> {
-  const mem = opts.env.security.policy.limits.memoryBytes
   const printErr = (m: string) => opts.env.logger.debug(`quickjs: ${m}`)
-  const max = mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes
-  return opts.wasm.instantiate(max, printErr, initialBytes)
+  return opts.wasm.instantiate(maxBytesOf(opts), printErr, initialBytes)
+}
+
+/** The Memory maximum of a state's instance: the policy's memory limit and the reserves. */
+function maxBytesOf(opts: StateOptions): number {
+  const mem = opts.env.security.policy.limits.memoryBytes
+  return mem === false ? MAX_HEAP_BYTES : mem + opts.heapReserveBytes + opts.retainHeapBytes
 }
 
 function destroyAnd(state: JsState): (e: unknown) => never {

@@ -3,6 +3,9 @@ import type { WasmInstance } from './wasm.js'
 
 /** 4 KiB: the unit a snapshot copies (the OS page; most of a fresh heap is untouched). */
 const PAGE_BYTES = 4096
+/** Zero pages a reset compares at once (one call per run of them). */
+const ZERO_RUN_PAGES = 16
+const ZEROS = Buffer.alloc(PAGE_BYTES * ZERO_RUN_PAGES)
 
 /** Makes a host function of a state: replayed with the new state when a copy is restored. */
 export type HostMaker<S> = (state: S) => (...args: QuickJSHandle[]) => unknown
@@ -39,6 +42,8 @@ export interface RestoredVm {
 export class StateSnapshot<S> {
   private constructor(
     private readonly pages: readonly (readonly [number, Uint8Array])[],
+    /** The template's whole memory by page: its bytes, or undefined for a page of zeros. */
+    private readonly image: readonly (Buffer | undefined)[],
     private readonly size: number,
     readonly pointers: SnapshotPointers,
     private readonly refs: HostRefState<S>,
@@ -76,22 +81,68 @@ export class StateSnapshot<S> {
     const a = Buffer.from(mine)
     const b = Buffer.from(fresh)
     const pages: [number, Uint8Array][] = []
+    const image: (Buffer | undefined)[] = []
     for (let at = 0; at < a.length; at += PAGE_BYTES) {
       const page = a.subarray(at, at + PAGE_BYTES)
-      if (!page.equals(b.subarray(at, at + PAGE_BYTES))) pages.push([at, new Uint8Array(page)])
+      const copy = ZEROS.compare(page, 0, PAGE_BYTES, 0, PAGE_BYTES) === 0 ? undefined : Buffer.from(page)
+      image.push(copy)
+      if (!page.equals(b.subarray(at, at + PAGE_BYTES))) pages.push([at, copy ?? new Uint8Array(PAGE_BYTES)])
     }
-    return new StateSnapshot(pages, mine.byteLength, pointers, refs)
+    return new StateSnapshot(pages, image, mine.byteLength, pointers, refs)
   }
 
   /**
-   * Writes the template's pages into `instance` (fresh, nothing run in it) and wraps its
-   * runtime and context; `state` receives the host functions, rebuilt under their ids.
+   * Makes the memory of a retired state's instance (never grown) equal to the template's,
+   * byte for byte: every page is compared with the template's image and rewritten where it
+   * differs, wherever the last state wrote. Pages nobody touched are only read. Returns the
+   * number of pages rewritten.
    */
-  restore(instance: WasmInstance, bind: (vm: RestoredVm) => S): S {
+  reset(instance: WasmInstance): number {
+    const buffer = instance.heap.memory.buffer
+    if (buffer.byteLength !== this.size) throw new Error('snapshot: the instance to reset has another heap size')
+    const mem = Buffer.from(buffer)
+    const image = this.image
+    let rewritten = 0
+    for (let p = 0; p < image.length; ) {
+      const at = p * PAGE_BYTES
+      const want = image[p]
+      if (want) {
+        if (want.compare(mem, at, at + PAGE_BYTES) !== 0) {
+          mem.set(want, at)
+          rewritten++
+        }
+        p++
+        continue
+      }
+      let end = p + 1
+      while (end < image.length && end - p < ZERO_RUN_PAGES && !image[end]) end++
+      if (ZEROS.compare(mem, at, end * PAGE_BYTES, 0, (end - p) * PAGE_BYTES) !== 0) {
+        for (let q = p; q < end; q++) {
+          const from = q * PAGE_BYTES
+          if (ZEROS.compare(mem, from, from + PAGE_BYTES, 0, PAGE_BYTES) !== 0) {
+            mem.fill(0, from, from + PAGE_BYTES)
+            rewritten++
+          }
+        }
+      }
+      p = end
+    }
+    instance.heap.restart(this.pointers.free)
+    return rewritten
+  }
+
+  /**
+   * Writes the template's pages into `instance` (fresh, nothing run in it; or `reset`, then
+   * already equal to the template) and wraps its runtime and context; `state` receives the host functions, rebuilt under their ids.
+   */
+  restore(instance: WasmInstance, bind: (vm: RestoredVm) => S, reset = false): S {
     const memory = instance.heap.memory
     if (memory.buffer.byteLength !== this.size) throw new Error('snapshot: the new instance has another heap size')
-    const view = new Uint8Array(memory.buffer)
-    for (const [at, page] of this.pages) view.set(page, at)
+    // a reset instance already holds the template's memory
+    if (!reset) {
+      const view = new Uint8Array(memory.buffer)
+      for (const [at, page] of this.pages) view.set(page, at)
+    }
     const { module } = instance
     const runtime = wrapRuntime(module, this.pointers.rt)
     const ctx = runtime.newContext({ contextPointer: this.pointers.ctx as unknown as JSContextPointer })

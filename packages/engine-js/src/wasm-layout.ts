@@ -50,7 +50,7 @@ export function shrinkMemoryImport(bytes: Uint8Array): MemoryLayout | undefined 
 // --- internal ---
 
 /** Reads WebAssembly's binary encoding (LEB128 integers, names) from a position. */
-class Reader {
+export class Reader {
   at = 0
   constructor(private readonly b: Uint8Array) {}
 
@@ -90,6 +90,12 @@ class Reader {
 
   byte(): number {
     return this.b[this.at++]!
+  }
+
+  bytes(n: number): Uint8Array {
+    const v = this.b.subarray(this.at, this.at + n)
+    this.at += n
+    return v
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   QuickJSWASMModule,
 } from 'quickjs-emscripten-core'
 import { type Allocator, HeapGuard, PAGE } from './heap-guard.js'
+import { type StackPointerInfo, stackPointerOf } from './stack-pointer.js'
 import { shrinkMemoryImport } from './wasm-layout.js'
 
 /** How the engine obtains QuickJS: a sync variant and, optionally, its compiled wasm. */
@@ -25,6 +26,11 @@ export interface WasmInstance {
   readonly module: QuickJSWASMModule
   readonly heap: HeapGuard
   readonly alloc: Allocator
+  /**
+   * Whether no call into the instance is running (its stack pointer is where it starts);
+   * undefined when the module's stack pointer is unknown (not a module compiled here).
+   */
+  readonly atRest?: (() => boolean) | undefined
 }
 
 type Core = typeof import('quickjs-emscripten-core')
@@ -45,6 +51,8 @@ export const MAX_HEAP_BYTES = 32_768 * PAGE
  */
 export class WasmLoader {
   private loaded: Promise<Loaded> | undefined
+  /** What `loaded` resolved to, for the synchronous `rewrap`. */
+  private ready: Loaded | undefined
 
   constructor(private readonly options: WasmOptions = {}) {}
 
@@ -70,6 +78,7 @@ export class WasmLoader {
     const memory = new WebAssembly.Memory({ initial, maximum: limit / PAGE })
     // the guard must own `memory.grow` before the module allocates anything
     const heap = new HeapGuard(memory, limit)
+    let exports: WebAssembly.Instance['exports'] | undefined
     // the variant's Emscripten loader, called directly: quickjs-emscripten's own path
     // (newVariant + newQuickJSWASMModuleFromVariant) re-imports three modules per instance
     const em = await loader({
@@ -77,12 +86,24 @@ export class WasmLoader {
       ...(printErr ? { printErr } : {}),
       // synchronous instantiation of the shared compiled module: the asynchronous one waits
       // behind V8's background compile tasks (~50 ms idle for a second instance at start-up)
-      ...(wasm ? { instantiateWasm: instantiateSync(wasm) } : {}),
+      ...(wasm ? { instantiateWasm: instantiateSync(wasm, (e) => (exports = e)) } : {}),
     } as Parameters<EmscriptenModuleLoader<QuickJSEmscriptenModule>>[0])
     em.type = 'sync'
     const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, new ffi(em))
     heap.probing = !module.getFFI().QTS_BuildIsSanitizeLeak()
-    return { module, heap, alloc: allocatorOf(module) }
+    return { module, heap, alloc: allocatorOf(module), atRest: atRestOf(wasm, exports) }
+  }
+
+  /**
+   * The same instance and memory behind new wrappers (module, FFI, allocator, C-to-host
+   * callbacks), for a new state in the instance of a retired one: nothing the old state's
+   * wrappers hold reaches the new state.
+   */
+  rewrap(old: WasmInstance): WasmInstance {
+    const { core, ffi } = this.ready!
+    const em = (old.module as unknown as { module: QuickJSEmscriptenModule }).module
+    const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, new ffi(em))
+    return { module, heap: old.heap, alloc: allocatorOf(module), atRest: old.atRest }
   }
 
   // --- internal ---
@@ -100,7 +121,8 @@ export class WasmLoader {
         wasm = await compileOnce('@jitl/quickjs-wasmfile-release-sync/wasm', true)
       }
       const [loader, ffi] = await Promise.all([variant.importModuleLoader().then(unwrap), variant.importFFI()])
-      return { core, loader, ffi, wasm }
+      this.ready = { core, loader, ffi, wasm }
+      return this.ready
     })()
     return this.loaded
   }
@@ -130,8 +152,10 @@ function compileOnce(specifier: string, shrink: boolean): Promise<WebAssembly.Mo
       const path = createRequire(import.meta.url).resolve(specifier)
       const bytes = await readFile(path)
       const layout = shrink ? shrinkMemoryImport(bytes) : undefined
+      const sp = stackPointerOf(bytes)
       const module = await WebAssembly.compile(bytes)
       if (layout) INITIAL_PAGES.set(module, layout.initialPages)
+      if (sp) STACK_POINTERS.set(module, sp)
       return module
     })()
     // a failed compile is not kept: the next engine tries again
@@ -145,6 +169,16 @@ function compileOnce(specifier: string, shrink: boolean): Promise<WebAssembly.Mo
 const COMPILED = new Map<string, Promise<WebAssembly.Module>>()
 /** Pages a memory for a module compiled here starts with (its import minimum was lowered). */
 const INITIAL_PAGES = new WeakMap<WebAssembly.Module, number>()
+/** The stack pointer of a module compiled here, when it has the expected layout. */
+const STACK_POINTERS = new WeakMap<WebAssembly.Module, StackPointerInfo>()
+
+/** Reads whether an instance of `wasm` is at rest, when its stack pointer is known. */
+function atRestOf(wasm: WebAssembly.Module | undefined, exports: WebAssembly.Instance['exports'] | undefined): (() => boolean) | undefined {
+  const sp = wasm && STACK_POINTERS.get(wasm)
+  const read = sp && exports?.[sp.exportName]
+  if (!sp || typeof read !== 'function') return undefined
+  return () => (read as () => number)() >>> 0 === sp.initial
+}
 
 interface Loaded {
   core: Core
@@ -170,9 +204,10 @@ function unwrap(m: Loader | { default: Loader } | { default: { default: Loader }
 }
 
 /** Emscripten's `instantiateWasm` hook: instantiates `wasm` at once and hands it over. */
-function instantiateSync(wasm: WebAssembly.Module) {
+function instantiateSync(wasm: WebAssembly.Module, made: (exports: WebAssembly.Instance['exports']) => void) {
   return (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
     const instance = new WebAssembly.Instance(wasm, imports)
+    made(instance.exports)
     receive(instance, wasm)
     return instance.exports
   }
