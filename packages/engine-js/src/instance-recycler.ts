@@ -1,3 +1,4 @@
+import type { QuickJSFFI } from 'quickjs-emscripten-core'
 import type { StateSnapshot } from './state-snapshot.js'
 import type { WasmInstance, WasmLoader } from './wasm.js'
 
@@ -19,7 +20,7 @@ const MAX_IDLE = 4
  * it wrote. One recycler per engine; a closed one takes nothing back.
  */
 export class InstanceRecycler {
-  private idle: { snapshot: object; instance: WasmInstance }[] = []
+  private idle: { snapshot: object; instance: WasmInstance; functions: object }[] = []
   private closed = false
   /** States started in a recycled instance (for stats and tests). */
   reused = 0
@@ -36,10 +37,14 @@ export class InstanceRecycler {
       instance.atRest?.() === true &&
       instance.heap.memory.buffer.byteLength === snapshot.heapBytes &&
       !instance.heap.tripped
+    const ffi = instance.module.getFFI()
+    // the FFI's functions hold nothing of the state (they call the instance's exports): the
+    // next state inherits them on a new object, the old object loses them
+    const functions = keep ? (FUNCTIONS.get(ffi) ?? functionsOf(ffi)) : undefined
     cutOff(instance)
-    if (!keep) return
+    if (!functions) return
     if (this.idle.length >= MAX_IDLE) this.idle.shift()
-    this.idle.push({ snapshot, instance })
+    this.idle.push({ snapshot, instance, functions })
   }
 
   /**
@@ -53,7 +58,9 @@ export class InstanceRecycler {
       this.idle.splice(i, 1)
       snapshot.reset(e.instance)
       this.reused++
-      return this.loader.rewrap(e.instance)
+      const ffi = Object.create(e.functions) as QuickJSFFI
+      FUNCTIONS.set(ffi, e.functions)
+      return this.loader.rewrap(e.instance, ffi)
     }
     return undefined
   }
@@ -67,14 +74,29 @@ export class InstanceRecycler {
 
 // --- internal ---
 
+/** The function set an FFI made here inherits (FFIs the loader made have their own). */
+const FUNCTIONS = new WeakMap<QuickJSFFI, object>()
+
 function retired(): never {
   throw new Error('quickjs: this state was retired; its instance now belongs to another state')
 }
 
+/** What a retired FFI inherits: every name it looks up is a function that throws. */
+const RETIRED: object = new Proxy(Object.create(null) as object, { get: () => retired })
+
+/** The own properties of a loader-made FFI (its functions), as an object to inherit from. */
+function functionsOf(ffi: QuickJSFFI): object {
+  return Object.assign(Object.create(Object.getPrototypeOf(ffi) as object) as object, ffi)
+}
+
 /** Makes every FFI and allocator function of a retired state's wrappers throw. */
 function cutOff(instance: WasmInstance): void {
-  const ffi = instance.module.getFFI() as unknown as Record<string, unknown>
-  for (const key of Object.keys(ffi)) if (typeof ffi[key] === 'function') ffi[key] = retired
+  const ffi = instance.module.getFFI()
+  if (FUNCTIONS.has(ffi)) Object.setPrototypeOf(ffi, RETIRED)
+  else {
+    const own = ffi as unknown as Record<string, unknown>
+    for (const key of Object.keys(own)) if (typeof own[key] === 'function') own[key] = retired
+  }
   const alloc = instance.alloc as { _malloc: unknown; _free: unknown }
   alloc._malloc = retired
   alloc._free = retired

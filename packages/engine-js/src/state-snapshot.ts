@@ -1,11 +1,6 @@
 import type { JSContextPointer, QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core'
+import { MemoryImage, PAGE_BYTES } from './memory-image.js'
 import type { WasmInstance } from './wasm.js'
-
-/** 4 KiB: the unit a snapshot copies (the OS page; most of a fresh heap is untouched). */
-const PAGE_BYTES = 4096
-/** Zero pages a reset compares at once (one call per run of them). */
-const ZERO_RUN_PAGES = 16
-const ZEROS = Buffer.alloc(PAGE_BYTES * ZERO_RUN_PAGES)
 
 /** Makes a host function of a state: replayed with the new state when a copy is restored. */
 export type HostMaker<S> = (state: S) => (...args: QuickJSHandle[]) => unknown
@@ -42,8 +37,8 @@ export interface RestoredVm {
 export class StateSnapshot<S> {
   private constructor(
     private readonly pages: readonly (readonly [number, Uint8Array])[],
-    /** The template's whole memory by page: its bytes, or undefined for a page of zeros. */
-    private readonly image: readonly (Buffer | undefined)[],
+    /** The template's whole memory. */
+    private readonly image: MemoryImage,
     private readonly size: number,
     readonly pointers: SnapshotPointers,
     private readonly refs: HostRefState<S>,
@@ -80,13 +75,11 @@ export class StateSnapshot<S> {
     if (!refs) return undefined
     const a = Buffer.from(mine)
     const b = Buffer.from(fresh)
+    const image = MemoryImage.of(a)
+    // the pages a new instance needs: those where the template differs from a fresh start
     const pages: [number, Uint8Array][] = []
-    const image: (Buffer | undefined)[] = []
     for (let at = 0; at < a.length; at += PAGE_BYTES) {
-      const page = a.subarray(at, at + PAGE_BYTES)
-      const copy = ZEROS.compare(page, 0, PAGE_BYTES, 0, PAGE_BYTES) === 0 ? undefined : Buffer.from(page)
-      image.push(copy)
-      if (!page.equals(b.subarray(at, at + PAGE_BYTES))) pages.push([at, copy ?? new Uint8Array(PAGE_BYTES)])
+      if (a.compare(b, at, at + PAGE_BYTES, at, at + PAGE_BYTES) !== 0) pages.push([at, image.page(at)])
     }
     return new StateSnapshot(pages, image, mine.byteLength, pointers, refs)
   }
@@ -98,35 +91,7 @@ export class StateSnapshot<S> {
    * number of pages rewritten.
    */
   reset(instance: WasmInstance): number {
-    const buffer = instance.heap.memory.buffer
-    if (buffer.byteLength !== this.size) throw new Error('snapshot: the instance to reset has another heap size')
-    const mem = Buffer.from(buffer)
-    const image = this.image
-    let rewritten = 0
-    for (let p = 0; p < image.length; ) {
-      const at = p * PAGE_BYTES
-      const want = image[p]
-      if (want) {
-        if (want.compare(mem, at, at + PAGE_BYTES) !== 0) {
-          mem.set(want, at)
-          rewritten++
-        }
-        p++
-        continue
-      }
-      let end = p + 1
-      while (end < image.length && end - p < ZERO_RUN_PAGES && !image[end]) end++
-      if (ZEROS.compare(mem, at, end * PAGE_BYTES, 0, (end - p) * PAGE_BYTES) !== 0) {
-        for (let q = p; q < end; q++) {
-          const from = q * PAGE_BYTES
-          if (ZEROS.compare(mem, from, from + PAGE_BYTES, 0, PAGE_BYTES) !== 0) {
-            mem.fill(0, from, from + PAGE_BYTES)
-            rewritten++
-          }
-        }
-      }
-      p = end
-    }
+    const rewritten = this.image.reset(Buffer.from(instance.heap.memory.buffer))
     instance.heap.restart(this.pointers.free)
     return rewritten
   }

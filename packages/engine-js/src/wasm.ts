@@ -95,14 +95,14 @@ export class WasmLoader {
   }
 
   /**
-   * The same instance and memory behind new wrappers (module, FFI, allocator, C-to-host
-   * callbacks), for a new state in the instance of a retired one: nothing the old state's
-   * wrappers hold reaches the new state.
+   * The same instance and memory behind new wrappers (module, `ffi` — a new object —,
+   * allocator, C-to-host callbacks), for a new state in the instance of a retired one:
+   * nothing the old state's wrappers hold reaches the new state.
    */
-  rewrap(old: WasmInstance): WasmInstance {
-    const { core, ffi } = this.ready!
+  rewrap(old: WasmInstance, ffi: QuickJSFFI): WasmInstance {
+    const { core } = this.ready!
     const em = (old.module as unknown as { module: QuickJSEmscriptenModule }).module
-    const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, new ffi(em))
+    const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, ffi)
     return { module, heap: old.heap, alloc: allocatorOf(module), atRest: old.atRest }
   }
 

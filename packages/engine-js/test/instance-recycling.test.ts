@@ -84,6 +84,17 @@ describe('a state started in a retired state’s instance', () => {
     expect(() => a.instance.alloc._malloc(16)).toThrow(/retired/)
     expect(evaluate(b, 'typeof planted')).toBe('undefined')
     expect(evaluate(b, '6 * 7')).toBe(42)
+    // and again for a state that itself started in a recycled instance
+    const kept = b.ctx.newString('kept by B')
+    b.destroy()
+    states.pop()
+    const c = await make()
+    states.push(c)
+    expect(recycler.reused).toBe(2)
+    expect(() => evaluate(b, 'globalThis.planted = 2')).toThrow(/retired/)
+    expect(() => kept.dispose()).toThrow(/retired/)
+    expect(() => b.instance.alloc._free(0)).toThrow(/retired/)
+    expect(evaluate(c, 'typeof planted')).toBe('undefined')
   })
 
   it('is not taken back when the state was running or inside a call, broken or grown, or the recycler closed', async () => {
