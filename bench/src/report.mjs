@@ -73,7 +73,8 @@ export function renderReport({ results, machine, quick, elapsedMs, closing, char
 function figure(r) {
   if (r.value === undefined) return '—'
   if (r.unit === '×') return `${r.value.toFixed(2)}×`
-  if (r.unit === 'ms') return `${r.value.toFixed(0)} ms`
+  // three significant digits below 100 ms (a fresh state takes a fraction of one)
+  if (r.unit === 'ms') return r.value < 100 ? formatTime(r.value) : `${r.value.toFixed(0)} ms`
   return `${r.value.toFixed(0)} ${r.unit}`
 }
 
