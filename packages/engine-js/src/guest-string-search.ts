@@ -217,13 +217,14 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
   const costOf = (x) => (typeof x === 'string' ? x.length : typeof x === 'bigint' ? (callBigToString(x, 16).length >>> 3) + 1 : 0);
   const arrayMethod = (name, step) => {
     const original = A[name], callOriginal = callOf(original);
-    // lastIndexOf's fromIndex differs from an undefined one when absent: passed only if given
-    define(A, name, { [name](search, ...rest) {
+    // lastIndexOf's fromIndex differs from an undefined one when absent (only its wrapper takes
+    // a rest parameter, an array per call); indexOf's and includes' treat undefined as absent
+    const search = function (search, given, from) {
       const m = (typeof search === 'string' || typeof search === 'bigint') && isArray(this) ? costOf(search) : 0, n = m ? this.length : 0;
-      if (n * m <= BUDGET) return rest.length ? callOriginal(this, search, rest[0]) : callOriginal(this, search);
+      if (n * m <= BUDGET) return given ? callOriginal(this, search, from) : callOriginal(this, search);
       let i;
-      if (step > 0) { i = rest.length ? +rest[0] : 0; i = i !== i ? 0 : i < 0 ? max(0, n + trunc(i)) : trunc(i); }
-      else { i = rest.length ? +rest[0] : n - 1; i = i !== i ? 0 : i < 0 ? n + trunc(i) : min(trunc(i), n - 1); }
+      if (step > 0) { i = given ? +from : 0; i = i !== i ? 0 : i < 0 ? max(0, n + trunc(i)) : trunc(i); }
+      else { i = given ? +from : n - 1; i = i !== i ? 0 : i < 0 ? n + trunc(i) : min(trunc(i), n - 1); }
       const w = max(1, trunc(BUDGET / m));
       for (; step > 0 ? i < n : i >= 0; i += step * w) {
         const lo = step > 0 ? i : max(0, i - w + 1), hi = step > 0 ? min(n, i + w) : i + 1;
@@ -238,7 +239,12 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
         if (name === 'includes' ? j : j >= 0) return name === 'includes' ? true : lo + j;
       }
       return name === 'includes' ? false : -1;
-    } }[name], original.length);
+    };
+    const callSearch = callOf(search);
+    const wrapper = step > 0
+      ? { [name](s, from) { return callSearch(this, s, from !== undefined, from); } }[name]
+      : { [name](s, ...rest) { return callSearch(this, s, rest.length > 0, rest[0]); } }[name];
+    define(A, name, wrapper, original.length);
   };
   arrayMethod('indexOf', 1);
   arrayMethod('includes', 1);
