@@ -8,6 +8,14 @@ export interface Allocator {
 }
 
 const RESIZE_ATTEMPTS = 3
+
+/** Makes `memory.grow` (what Emscripten's resize calls) ask the memory's current guard. */
+function installGrowth(memory: WebAssembly.Memory): { guard: HeapGuard; grow: (delta: number) => number } {
+  const growth = { guard: undefined as unknown as HeapGuard, grow: memory.grow.bind(memory) }
+  // own property on this Memory instance; the guard decides every growth
+  Object.defineProperty(memory, 'grow', { value: (delta: number) => growth.guard.grow(delta) })
+  return growth
+}
 const CHUNKS = [4 << 20, 1 << 20, 256 << 10, 64 << 10, 16 << 10, 4 << 10]
 
 /**
@@ -43,36 +51,57 @@ export class HeapGuard {
   private budget = 0
   private refusals = 0
 
+  /** Set when the guard's state retired: its instance belongs to the next state's guard. */
+  private retired = false
+
+  /**
+   * `growth` is the Memory's growth hook when another guard of the same Memory exists
+   * (`successor`); the first guard of a Memory installs it.
+   */
   constructor(
     readonly memory: WebAssembly.Memory,
     /** The Memory's maximum: what the heap can never exceed. */
     readonly maxBytes: number,
+    private readonly growth: { guard: HeapGuard; grow: (delta: number) => number } = installGrowth(memory),
   ) {
-    const grow = memory.grow.bind(memory)
-    // Own property on this Memory instance: Emscripten's resize path calls `memory.grow`.
-    Object.defineProperty(memory, 'grow', {
-      value: (delta: number) => {
-        const next = memory.buffer.byteLength + delta * PAGE
-        if (next > this.cap || next > this.maxBytes) {
-          // Emscripten retries a refused resize twice with less over-allocation; only the
-          // third refusal in a row means the allocation itself failed.
-          if (++this.refusals >= RESIZE_ATTEMPTS) {
-            this.refusals = 0
-            this.tripped = true
-            this.wanted = Math.max(this.wanted, next)
-          }
-          throw new RangeError('heap limit reached')
-        }
+    growth.guard = this
+  }
+
+  /** A guard for the next state of this memory; this one stops working. */
+  successor(): HeapGuard {
+    const next = new HeapGuard(this.memory, this.maxBytes, this.growth)
+    next.probing = this.probing
+    this.retired = true
+    return next
+  }
+
+  /** Stops this guard (its state retired); the memory grows under no guard until a successor. */
+  retire(): void {
+    this.retired = true
+  }
+
+  /** Growth of the memory by `delta` pages, within the execution's cap and the maximum. */
+  grow(delta: number): number {
+    const next = this.memory.buffer.byteLength + delta * PAGE
+    if (this.retired || next > this.cap || next > this.maxBytes) {
+      // Emscripten retries a refused resize twice with less over-allocation; only the
+      // third refusal in a row means the allocation itself failed.
+      if (++this.refusals >= RESIZE_ATTEMPTS) {
         this.refusals = 0
-        const r = grow(delta)
-        if (next > this.peakBytes) this.peakBytes = next
-        return r
-      },
-    })
+        this.tripped = true
+        this.wanted = Math.max(this.wanted, next)
+      }
+      throw new RangeError('heap limit reached')
+    }
+    this.refusals = 0
+    const r = this.growth.grow(delta)
+    if (next > this.peakBytes) this.peakBytes = next
+    return r
   }
 
   /** Back to a new guard's state, for a memory a new state starts in (its old ballast is gone). */
   restart(free: number): void {
+    this.live()
     this.ballast = []
     this.cap = Number.POSITIVE_INFINITY
     this.free = free
@@ -91,6 +120,7 @@ export class HeapGuard {
    * now. Free heap space counts against the limit; any excess is parked in a ballast.
    */
   begin(limit: number | false, alloc: Allocator): void {
+    this.live()
     this.tripped = false
     this.wanted = 0
     this.startBytes = this.peakBytes = this.size
@@ -110,6 +140,7 @@ export class HeapGuard {
 
   /** Ends the execution: releases the ballast and stops enforcing its budget. */
   end(alloc: Allocator): void {
+    this.live()
     for (const p of this.ballast) alloc._free(p)
     this.ballast = []
     this.cap = Number.POSITIVE_INFINITY
@@ -136,6 +167,7 @@ export class HeapGuard {
    * have to grow the heap, then freeing them. Cheap after a fresh start (a few dozen calls).
    */
   measure(alloc: Allocator): number {
+    this.live()
     if (!this.probing) return 0
     const saved = this.cap
     this.cap = this.size
@@ -159,6 +191,10 @@ export class HeapGuard {
   }
 
   // --- internal ---
+
+  private live(): void {
+    if (this.retired) throw new Error('quickjs: this state was retired; its heap guard no longer applies')
+  }
 
   private fill(alloc: Allocator, bytes: number): void {
     let left = bytes

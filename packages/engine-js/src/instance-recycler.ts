@@ -1,5 +1,5 @@
-import type { QuickJSFFI } from 'quickjs-emscripten-core'
 import type { StateSnapshot } from './state-snapshot.js'
+import { type Detached, detach } from './state-wrappers.js'
 import type { WasmInstance, WasmLoader } from './wasm.js'
 
 /** Instances kept idle per engine: each holds the resident pages its last state touched. */
@@ -20,7 +20,7 @@ const MAX_IDLE = 4
  * it wrote. One recycler per engine; a closed one takes nothing back.
  */
 export class InstanceRecycler {
-  private idle: { snapshot: object; instance: WasmInstance; functions: object }[] = []
+  private idle: { snapshot: object; instance: WasmInstance; detached: Detached }[] = []
   private closed = false
   /** States started in a recycled instance (for stats and tests). */
   reused = 0
@@ -37,30 +37,31 @@ export class InstanceRecycler {
       instance.atRest?.() === true &&
       instance.heap.memory.buffer.byteLength === snapshot.heapBytes &&
       !instance.heap.tripped
-    const ffi = instance.module.getFFI()
-    // the FFI's functions hold nothing of the state (they call the instance's exports): the
-    // next state inherits them on a new object, the old object loses them
-    const functions = keep ? (FUNCTIONS.get(ffi) ?? functionsOf(ffi)) : undefined
-    cutOff(instance)
-    if (!functions) return
+    let detached: Detached
+    try {
+      detached = detach(instance)
+    } catch {
+      // wrappers that cannot be cut off (another quickjs-emscripten): the instance is dropped
+      return
+    }
+    if (!keep) return
     if (this.idle.length >= MAX_IDLE) this.idle.shift()
-    this.idle.push({ snapshot, instance, functions })
+    this.idle.push({ snapshot, instance, detached })
   }
 
   /**
    * An instance for a new state of `snapshot`, reset to the template's memory and rewrapped
    * (a new FFI, allocator and module wrapper), or undefined when none is idle.
    */
-  take<S>(snapshot: StateSnapshot<S>, maxBytes: number): WasmInstance | undefined {
+  take<S>(snapshot: StateSnapshot<S>, budget: number): WasmInstance | undefined {
     for (let i = this.idle.length - 1; i >= 0; i--) {
       const e = this.idle[i]!
-      if (e.snapshot !== snapshot || e.instance.heap.maxBytes !== maxBytes) continue
+      if (e.snapshot !== snapshot || e.instance.budget !== budget) continue
       this.idle.splice(i, 1)
-      snapshot.reset(e.instance)
+      const next = this.loader.rewrap(e.instance, e.detached)
+      snapshot.reset(next)
       this.reused++
-      const ffi = Object.create(e.functions) as QuickJSFFI
-      FUNCTIONS.set(ffi, e.functions)
-      return this.loader.rewrap(e.instance, ffi)
+      return next
     }
     return undefined
   }
@@ -70,34 +71,4 @@ export class InstanceRecycler {
     this.closed = true
     this.idle = []
   }
-}
-
-// --- internal ---
-
-/** The function set an FFI made here inherits (FFIs the loader made have their own). */
-const FUNCTIONS = new WeakMap<QuickJSFFI, object>()
-
-function retired(): never {
-  throw new Error('quickjs: this state was retired; its instance now belongs to another state')
-}
-
-/** What a retired FFI inherits: every name it looks up is a function that throws. */
-const RETIRED: object = new Proxy(Object.create(null) as object, { get: () => retired })
-
-/** The own properties of a loader-made FFI (its functions), as an object to inherit from. */
-function functionsOf(ffi: QuickJSFFI): object {
-  return Object.assign(Object.create(Object.getPrototypeOf(ffi) as object) as object, ffi)
-}
-
-/** Makes every FFI and allocator function of a retired state's wrappers throw. */
-function cutOff(instance: WasmInstance): void {
-  const ffi = instance.module.getFFI()
-  if (FUNCTIONS.has(ffi)) Object.setPrototypeOf(ffi, RETIRED)
-  else {
-    const own = ffi as unknown as Record<string, unknown>
-    for (const key of Object.keys(own)) if (typeof own[key] === 'function') own[key] = retired
-  }
-  const alloc = instance.alloc as { _malloc: unknown; _free: unknown }
-  alloc._malloc = retired
-  alloc._free = retired
 }

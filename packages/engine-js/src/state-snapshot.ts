@@ -181,11 +181,14 @@ class HostRefState<S> {
 /** A runtime wrapper for a runtime that already exists in the instance's memory. */
 function wrapRuntime(module: QuickJSWASMModule, rt: number): QuickJSRuntime {
   const ffi = module.getFFI() as unknown as { QTS_NewRuntime: () => number }
+  const own = Object.hasOwn(ffi, 'QTS_NewRuntime')
   const create = ffi.QTS_NewRuntime
   ffi.QTS_NewRuntime = () => rt
   try {
     return module.newRuntime()
   } finally {
-    ffi.QTS_NewRuntime = create
+    // an FFI that inherits its functions (a recycled instance's) gets no own copy of this one
+    if (own) ffi.QTS_NewRuntime = create
+    else delete (ffi as Partial<typeof ffi>).QTS_NewRuntime
   }
 }

@@ -8,6 +8,7 @@ import type {
 } from 'quickjs-emscripten-core'
 import { type Allocator, HeapGuard, PAGE } from './heap-guard.js'
 import { type StackPointerInfo, stackPointerOf } from './stack-pointer.js'
+import { type Detached, ffiFor, wrap } from './state-wrappers.js'
 import { shrinkMemoryImport } from './wasm-layout.js'
 
 /** How the engine obtains QuickJS: a sync variant and, optionally, its compiled wasm. */
@@ -31,6 +32,8 @@ export interface WasmInstance {
    * undefined when the module's stack pointer is unknown (not a module compiled here).
    */
   readonly atRest?: (() => boolean) | undefined
+  /** The `maxBytes` the instance was made for (its Memory maximum is that, rounded to pages). */
+  readonly budget: number
 }
 
 type Core = typeof import('quickjs-emscripten-core')
@@ -89,21 +92,22 @@ export class WasmLoader {
       ...(wasm ? { instantiateWasm: instantiateSync(wasm, (e) => (exports = e)) } : {}),
     } as Parameters<EmscriptenModuleLoader<QuickJSEmscriptenModule>>[0])
     em.type = 'sync'
-    const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, new ffi(em))
-    heap.probing = !module.getFFI().QTS_BuildIsSanitizeLeak()
-    return { module, heap, alloc: allocatorOf(module), atRest: atRestOf(wasm, exports) }
+    if (typeof em._malloc !== 'function' || typeof em._free !== 'function') {
+      throw new Error('quickjs-emscripten module does not expose malloc/free; the memory limit cannot be enforced')
+    }
+    const wrapped = wrap(core, em, new ffi(em))
+    heap.probing = !wrapped.module.getFFI().QTS_BuildIsSanitizeLeak()
+    return { ...wrapped, heap, atRest: atRestOf(wasm, exports), budget: maxBytes }
   }
 
   /**
-   * The same instance and memory behind new wrappers (module, `ffi` — a new object —,
-   * allocator, C-to-host callbacks), for a new state in the instance of a retired one:
-   * nothing the old state's wrappers hold reaches the new state.
+   * The instance of a retired state (`detach`ed) behind new wrappers — module, Emscripten
+   * view, FFI object, allocator, heap guard — for the next state: nothing the old state's
+   * wrappers hold reaches the new state.
    */
-  rewrap(old: WasmInstance, ffi: QuickJSFFI): WasmInstance {
+  rewrap(old: WasmInstance, detached: Detached): WasmInstance {
     const { core } = this.ready!
-    const em = (old.module as unknown as { module: QuickJSEmscriptenModule }).module
-    const module: QuickJSWASMModule = new core.QuickJSWASMModule(em, ffi)
-    return { module, heap: old.heap, alloc: allocatorOf(module), atRest: old.atRest }
+    return { ...wrap(core, detached.em, ffiFor(detached)), heap: old.heap.successor(), atRest: old.atRest, budget: old.budget }
   }
 
   // --- internal ---
@@ -211,13 +215,4 @@ function instantiateSync(wasm: WebAssembly.Module, made: (exports: WebAssembly.I
     receive(instance, wasm)
     return instance.exports
   }
-}
-
-function allocatorOf(module: QuickJSWASMModule): Allocator {
-  // quickjs-emscripten keeps the Emscripten module (with malloc/free) on a private field.
-  const em = (module as unknown as { module?: Partial<Allocator> }).module
-  if (typeof em?._malloc !== 'function' || typeof em._free !== 'function') {
-    throw new Error('quickjs-emscripten module does not expose malloc/free; the memory limit cannot be enforced')
-  }
-  return { _malloc: em._malloc.bind(em), _free: em._free.bind(em) }
 }

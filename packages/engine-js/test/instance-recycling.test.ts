@@ -82,6 +82,17 @@ describe('a state started in a retired state’s instance', () => {
     expect(() => a.ctx.newString('x')).toThrow(/retired/)
     expect(() => handle.dispose()).toThrow(/retired/)
     expect(() => a.instance.alloc._malloc(16)).toThrow(/retired/)
+    // every other way in: strings and buffers allocated through the module, the heap guard,
+    // a new runtime, the direct-call path; none may touch B's memory
+    const bMemory = Buffer.from(new Uint8Array(b.instance.heap.memory.buffer).slice())
+    expect(() => a.ctx.newString('x'.repeat(5000))).toThrow()
+    expect(() => a.ctx.newArrayBuffer(new Uint8Array(5000).buffer)).toThrow()
+    expect(() => a.instance.heap.end(b.instance.alloc)).toThrow(/retired/)
+    expect(() => a.instance.heap.begin(false, b.instance.alloc)).toThrow(/retired/)
+    expect(() => a.instance.module.newRuntime()).toThrow(/retired/)
+    expect(() => a.direct?.newString('y'.repeat(2000))).toThrow()
+    expect(() => a.direct?.call(handle, [])).toThrow()
+    expect(Buffer.from(b.instance.heap.memory.buffer).equals(bMemory)).toBe(true)
     expect(evaluate(b, 'typeof planted')).toBe('undefined')
     expect(evaluate(b, '6 * 7')).toBe(42)
     // and again for a state that itself started in a recycled instance
@@ -94,6 +105,8 @@ describe('a state started in a retired state’s instance', () => {
     expect(() => evaluate(b, 'globalThis.planted = 2')).toThrow(/retired/)
     expect(() => kept.dispose()).toThrow(/retired/)
     expect(() => b.instance.alloc._free(0)).toThrow(/retired/)
+    expect(() => b.instance.module.newRuntime()).toThrow(/retired/)
+    expect(() => b.instance.module.getFFI().QTS_GetUndefined()).toThrow(/retired/)
     expect(evaluate(c, 'typeof planted')).toBe('undefined')
   })
 
@@ -130,6 +143,21 @@ describe('a state started in a retired state’s instance', () => {
     states.push(await make())
     expect(recycler.reused).toBe(0)
   })
+
+  it.each([32 << 20, 10_000_000])(
+    'is reused under a memory limit of %d bytes (a budget of no whole number of pages)',
+    async (memoryBytes) => {
+      const take = vi.spyOn(InstanceRecycler.prototype, 'take')
+      const host = await createHost({ engines: [jsEngine()], limits: { memoryBytes }, pool: { min: 0, max: 1, maxUses: 1 } })
+      try {
+        for (let i = 0; i < 10; i++) expect((await host.execute({ language: 'js', source: `${i} * 2` })).value).toBe(i * 2)
+        expect(take.mock.results.filter((r) => r.value !== undefined).length).toBeGreaterThanOrEqual(8)
+      } finally {
+        take.mockRestore()
+        await host.close()
+      }
+    },
+  )
 
   it('through a host: 300 single-use states for alternating tenants see nothing of each other', async () => {
     const take = vi.spyOn(InstanceRecycler.prototype, 'take')
