@@ -7,6 +7,7 @@ import { SnapshotStore } from '../src/snapshot-store.js'
 import { createState } from '../src/state-create.js'
 import { WasmLoader } from '../src/wasm.js'
 import { capturedEnvironments } from './captured-env.js'
+import { evaluate } from './guest-eval.js'
 
 // A new state may start in the WebAssembly instance of a retired one (same snapshot): its
 // memory is reset to the template's, byte for byte. These tests leave secrets and scribbles
@@ -14,16 +15,6 @@ import { capturedEnvironments } from './captured-env.js'
 
 const envs = capturedEnvironments()
 const { states } = envs
-
-function evaluate(state: JsState, code: string): unknown {
-  const r = state.ctx.evalCode(code, '<test>', { type: 'global' })
-  if (r.error) {
-    const e = state.ctx.dump(r.error)
-    r.error.dispose()
-    throw new Error(JSON.stringify(e))
-  }
-  return r.value.consume((h) => state.ctx.dump(h))
-}
 
 /** A store whose snapshot exists, a recycler, and the options states are made with. */
 async function setUp() {

@@ -10,6 +10,7 @@ import { StateSnapshot } from '../src/state-snapshot.js'
 import { jsEngine } from '../src/index.js'
 import { WasmLoader } from '../src/wasm.js'
 import { capturedEnvironments } from './captured-env.js'
+import { evaluate } from './guest-eval.js'
 
 // States restored from one snapshot must share nothing: each is its own WASM instance whose
 // memory starts as a copy of the template's. These tests write through one copy everywhere
@@ -46,16 +47,6 @@ const environment = () => envs.environment()
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc')
   ;(runInNewContext('gc') as () => void)()
-}
-
-function evaluate(state: JsState, code: string): unknown {
-  const r = state.ctx.evalCode(code, '<test>', { type: 'global' })
-  if (r.error) {
-    const e = state.ctx.dump(r.error)
-    r.error.dispose()
-    throw new Error(JSON.stringify(e))
-  }
-  return r.value.consume((h) => state.ctx.dump(h))
 }
 
 describe('states restored from one snapshot', () => {
