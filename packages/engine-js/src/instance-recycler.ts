@@ -6,8 +6,9 @@ import type { WasmInstance, WasmLoader } from './wasm.js'
 const MAX_IDLE = 4
 
 /**
- * The WebAssembly instances of retired snapshot-made states, kept so that the next state of
- * the same snapshot starts in one of them instead of a new instance and memory (whose pages
+ * The WebAssembly instances of retired snapshot-made states, kept so that the next
+ * snapshot-made state of the same memory size (of any shape) starts in one of them instead of
+ * a new instance and memory (whose pages
  * all fault in again: most of a new state's cost on VMs where a page fault costs tens of µs).
  *
  * An instance is taken back only when its state retired at rest (no execution running, not
@@ -20,7 +21,7 @@ const MAX_IDLE = 4
  * it wrote. One recycler per engine; a closed one takes nothing back.
  */
 export class InstanceRecycler {
-  private idle: { snapshot: object; instance: WasmInstance; detached: Detached }[] = []
+  private idle: { instance: WasmInstance; detached: Detached }[] = []
   private closed = false
   /** States started in a recycled instance (for stats and tests). */
   reused = 0
@@ -28,8 +29,9 @@ export class InstanceRecycler {
   constructor(private readonly loader: WasmLoader) {}
 
   /**
-   * Takes back the instance of a retiring state made from `snapshot`, or lets it go. The
-   * caller guarantees the state is at rest; whatever it still holds stops working here.
+   * Takes back the instance of a retiring snapshot-made state (its memory never grew past the
+   * snapshot's size), or lets it go. The caller guarantees the state is at rest; whatever it
+   * still holds stops working here.
    */
   put<S>(snapshot: StateSnapshot<S>, instance: WasmInstance): void {
     const keep =
@@ -46,17 +48,19 @@ export class InstanceRecycler {
     }
     if (!keep) return
     if (this.idle.length >= MAX_IDLE) this.idle.shift()
-    this.idle.push({ snapshot, instance, detached })
+    this.idle.push({ instance, detached })
   }
 
   /**
-   * An instance for a new state of `snapshot`, reset to the template's memory and rewrapped
-   * (a new FFI, allocator and module wrapper), or undefined when none is idle.
+   * An instance for a new state of `snapshot`, reset to that snapshot's template memory and
+   * rewrapped (a new FFI, allocator and module wrapper), or undefined when none of the same
+   * memory size and budget is idle. It may have served a state of another snapshot (another
+   * policy or bridge set): the reset rewrites whatever differs.
    */
   take<S>(snapshot: StateSnapshot<S>, budget: number): WasmInstance | undefined {
     for (let i = this.idle.length - 1; i >= 0; i--) {
       const e = this.idle[i]!
-      if (e.snapshot !== snapshot || e.instance.budget !== budget) continue
+      if (e.instance.heap.memory.buffer.byteLength !== snapshot.heapBytes || e.instance.budget !== budget) continue
       this.idle.splice(i, 1)
       const next = this.loader.rewrap(e.instance, e.detached)
       snapshot.reset(next)

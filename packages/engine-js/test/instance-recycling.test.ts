@@ -61,6 +61,31 @@ describe('a state started in a retired state’s instance', () => {
     expect(evaluate(b, '[typeof secret, typeof kept, [1, 2].map((x) => x * 2).join()].join()')).toBe('undefined,undefined,2,4')
   })
 
+  it('serves a state of another shape (another init script), reset to that shape’s template', async () => {
+    const env = await envs.environment()
+    const store = new SnapshotStore()
+    const wasm = new WasmLoader()
+    const recycler = new InstanceRecycler(wasm)
+    const base = { env, wasm, retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 }
+    const shapeA = { ...base, initScript: 'globalThis.shape = "A"' }
+    const shapeB = { ...base, initScript: 'globalThis.shape = "B"' }
+    for (const opts of [shapeA, shapeA, shapeB, shapeB]) states.push(await createState(opts, store))
+    // what a new copy of B starts with
+    const freshB = await createState(shapeB, store)
+    const startB = Buffer.from(new Uint8Array(freshB.instance.heap.memory.buffer).slice())
+    freshB.destroy()
+    const a = await createState(shapeA, store, recycler)
+    expect(evaluate(a, SECRET)).toBe(200)
+    const memory = a.instance.heap.memory
+    a.destroy()
+    const b = await createState(shapeB, store, recycler)
+    states.push(b)
+    expect(recycler.reused).toBe(1)
+    expect(b.instance.heap.memory).toBe(memory)
+    expect(Buffer.from(b.instance.heap.memory.buffer).equals(startB)).toBe(true)
+    expect(evaluate(b, '[shape, typeof secret].join()')).toBe('B,undefined')
+  })
+
   it('the retired state’s own wrappers stop working: nothing it holds reaches the new state', async () => {
     const { recycler, make } = await setUp()
     const a = await make()
