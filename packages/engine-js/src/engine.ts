@@ -28,6 +28,8 @@ export interface JsEngineSettings {
   readonly onLeak?: ((message: string) => void) | undefined
   /** Start states from a snapshot of a set-up one (default true); false runs every set-up. */
   readonly snapshots?: boolean | undefined
+  /** Start snapshot-made states in retired states' instances (default true). */
+  readonly reuseInstances?: boolean | undefined
 }
 
 /**
@@ -53,7 +55,7 @@ export class JsEngine implements ScriptEngine {
   private constructor(env: EngineEnvironment, wasm: WasmLoader, settings: JsEngineSettings) {
     this.compiler = new Compiler(wasm, () => env.security.policy.limits.timeoutMs)
     this.snapshots = settings.snapshots === false ? undefined : SnapshotStore.shared(wasm.variantKey)
-    this.recycler = this.snapshots && new InstanceRecycler(wasm)
+    this.recycler = this.snapshots && settings.reuseInstances !== false ? new InstanceRecycler(wasm) : undefined
     const opts: StateOptions = { env, wasm, ...settings }
     this.pool = new StatePool<JsState>(
       {

@@ -32,6 +32,12 @@ export interface JsEngineOptions extends WasmOptions {
    * is snapshotted; later ones copy its memory into their own new WASM instance.
    */
   readonly snapshots?: boolean
+  /**
+   * Start a snapshot-made state in the WASM instance of a retired one when one is idle, its
+   * whole memory reset to the template's first (default true; see the package README). With
+   * false every such state gets a new instance and memory.
+   */
+  readonly reuseInstances?: boolean
 }
 
 /**
@@ -59,6 +65,7 @@ export const jsEngine: EngineFactory<JsEngineOptions> = (options = {}) => {
         heapReserveBytes: options.heapReserveBytes ?? 32 << 20,
         onLeak: options.onLeak,
         snapshots: options.snapshots,
+        reuseInstances: options.reuseInstances,
       }),
   }
 }
