@@ -25,6 +25,8 @@ export interface CallSource<S extends WithCalls> extends Pick<ConverterHost, 'ct
   readonly token: number
   /** Set on a host-level failure inside QuickJS: the state is never reused. */
   broken: boolean
+  /** The execution's memory-limit error once an allocation failed (recorded as its fatal error). */
+  memoryTrip(): Error | undefined
   /** A function of the locked-down baseline, made by `make` (so a snapshot can rebuild it). */
   baseFunction(name: string, make: HostMaker<S>): QuickJSHandle
 }

@@ -31,6 +31,7 @@ const TAG_BOOL = 1
 const TAG_NULL = 2
 const TAG_UNDEFINED = 3
 const TAG_OBJECT = -1
+const TAG_EXCEPTION = 6
 /** High words in this window are tags (or NaN); any other high word is a boxed double. */
 const TAG_WINDOW = 16
 
@@ -121,10 +122,17 @@ export class DirectFfi {
     for (let i = 0; i < args.length; i++) view[base + i] = (args[i] as QuickJSHandle).value as unknown as number
     const c = ctx.value
     const result = ffi.QTS_Call(c, fn.value as unknown as number, this.ctx.undefined.value as unknown as number, args.length, this.argv)
+    // the C glue copies the result to the heap and returns NULL when that allocation fails
+    if (result === 0) throw new Error('quickjs: out of memory')
     const error = ffi.QTS_ResolveException(c, result)
     if (error) {
       ffi.QTS_FreeValuePointer(c, result)
       return { error: memory.heapValueHandle(error) }
+    }
+    // ...and the copy of a pending exception likewise: the result is then the exception marker
+    if (this.boxed && this.words()[(result >> 2) + 1] === TAG_EXCEPTION) {
+      ffi.QTS_FreeValuePointer(c, result)
+      throw new Error('quickjs: out of memory')
     }
     return { value: memory.heapValueHandle(result) }
   }

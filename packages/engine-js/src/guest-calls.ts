@@ -79,10 +79,11 @@ export class GuestCalls<S extends WithCalls> {
       let out: unknown
       try {
         ex.check()
-        out = ex.callHost(
-          fn,
-          args.map((a, i) => this.argument(`${fn.name || 'function'}`, a, i)),
-        )
+        const values = args.map((a, i) => this.argument(`${fn.name || 'function'}`, a, i))
+        // reading the arguments may have failed an allocation: the values cannot be trusted
+        const late = this.fatalError()
+        if (late) return late
+        out = ex.callHost(fn, values)
       } catch (e) {
         return { error: this.guestError(e) }
       } finally {
@@ -99,7 +100,10 @@ export class GuestCalls<S extends WithCalls> {
     const fatal = this.fatalError()
     if (fatal) return fatal
     try {
-      ex.log(this.state.ctx.getString(level) as LogLevel, readGuestString(this.state, message))
+      const text = readGuestString(this.state, message)
+      const late = this.fatalError()
+      if (late) return late
+      ex.log(this.state.ctx.getString(level) as LogLevel, text)
       return undefined
     } catch (e) {
       return { error: this.guestError(e) }
@@ -127,11 +131,13 @@ export class GuestCalls<S extends WithCalls> {
     if (ex && !ex.fatal && isHostStackOverflow(e)) hostStackTrip(ex)
     // host code's text (a handler, a host function, a getter) reaches the script sanitised
     const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
-    if (this.state.execution?.fatal) return this.plainError(message)
+    // a failed allocation (a host value into a full heap) ends the execution
+    this.state.memoryTrip()
+    if (this.state.execution?.fatal) return this.safeError(message)
     try {
       return this.newError(e instanceof ConversionError ? 'TypeError' : 'Error', message)
     } catch {
-      return this.plainError(message)
+      return this.safeError(message)
     }
   }
 
@@ -142,7 +148,7 @@ export class GuestCalls<S extends WithCalls> {
    */
   fatalError(): VmCallResult<QuickJSHandle> | undefined {
     const fatal = this.state.execution?.fatal
-    return fatal ? { error: this.plainError(fatal.message) } : undefined
+    return fatal ? { error: this.safeError(fatal.message) } : undefined
   }
 
   /** A bridge method called by the guest (the host function behind each bridge global). */
@@ -154,10 +160,11 @@ export class GuestCalls<S extends WithCalls> {
     this.nesting++
     let out: unknown
     try {
-      out = ex.callBridge(
-        path,
-        args.map((a, i) => this.argument(path, a, i)),
-      )
+      const values = args.map((a, i) => this.argument(path, a, i))
+      // reading the arguments may have failed an allocation: the values cannot be trusted
+      const late = this.fatalError()
+      if (late) return late
+      out = ex.callBridge(path, values)
     } catch (e) {
       return { error: this.guestError(e) }
     } finally {
@@ -192,7 +199,11 @@ export class GuestCalls<S extends WithCalls> {
   private result(path: string, out: unknown): CallResult {
     if (out instanceof Promise) return this.deferred(path, out)
     try {
-      return this.state.converter.toGuest(out)
+      const h = this.state.converter.toGuest(out)
+      // an allocation failed while the value was built: it cannot be trusted
+      const late = this.fatalError()
+      if (late) h.dispose()
+      return late ?? h
     } catch (e) {
       return { error: this.guestError(this.noted(path, invalidReturn(path, e))) }
     }
@@ -213,6 +224,11 @@ export class GuestCalls<S extends WithCalls> {
           } catch (e) {
             ok = false
             h = this.guestError(this.noted(path, invalidReturn(path, e)))
+          }
+          // an allocation failed while the value was built: the script gets nothing more
+          if (this.state.execution.fatal) {
+            h.dispose()
+            return
           }
           if (ok) d.resolve(h)
           else {
@@ -251,6 +267,20 @@ export class GuestCalls<S extends WithCalls> {
   private noted(path: string, error: unknown): unknown {
     this.state.execution?.noteBridgeFailure(path, error)
     return error
+  }
+
+  /**
+   * A plain error, or undefined when the heap cannot hold one: a host function must never
+   * throw into quickjs-emscripten (it prints the error on the host's stderr and hands the
+   * script `undefined` as a successful result). The execution's fatal error stops the script
+   * at its next check point either way.
+   */
+  private safeError(message: string): QuickJSHandle {
+    try {
+      return this.plainError(message)
+    } catch {
+      return this.state.ctx.undefined
+    }
   }
 
   private plainError(message: string): QuickJSHandle {

@@ -53,6 +53,13 @@ export class HeapGuard {
 
   /** Set when the guard's state retired: its instance belongs to the next state's guard. */
   private retired = false
+  /** Probing free space (measure, ballast): a refusal there is expected, not a trip. */
+  private quiet = false
+  /**
+   * Called when a refused growth makes the heap trip (the allocation failed), at once: from
+   * here on QuickJS and quickjs-emscripten may hand out a NULL pointer as a value.
+   */
+  onTrip: (() => void) | undefined
 
   /**
    * `growth` is the Memory's growth hook when another guard of the same Memory exists
@@ -90,6 +97,7 @@ export class HeapGuard {
         this.refusals = 0
         this.tripped = true
         this.wanted = Math.max(this.wanted, next)
+        if (!this.quiet) this.onTrip?.()
       }
       throw new RangeError('heap limit reached')
     }
@@ -171,6 +179,7 @@ export class HeapGuard {
     if (!this.probing) return 0
     const saved = this.cap
     this.cap = this.size
+    this.quiet = true
     const blocks: number[] = []
     let total = 0
     try {
@@ -183,6 +192,7 @@ export class HeapGuard {
     } finally {
       for (const p of blocks) alloc._free(p)
       this.cap = saved
+      this.quiet = false
       this.tripped = false
       this.refusals = 0
     }
@@ -198,13 +208,18 @@ export class HeapGuard {
 
   private fill(alloc: Allocator, bytes: number): void {
     let left = bytes
-    for (const size of CHUNKS) {
-      while (left >= size) {
-        const p = alloc._malloc(size)
-        if (p === 0) break
-        this.ballast.push(p)
-        left -= size
+    this.quiet = true
+    try {
+      for (const size of CHUNKS) {
+        while (left >= size) {
+          const p = alloc._malloc(size)
+          if (p === 0) break
+          this.ballast.push(p)
+          left -= size
+        }
       }
+    } finally {
+      this.quiet = false
     }
     this.tripped = false
     this.refusals = 0

@@ -55,6 +55,12 @@ export class InterruptMeter {
     return this.refill(ex.overBudget(this.instructions) !== undefined)
   }
 
+  /** Makes QuickJS call the handler at its next check point (a call or a loop's jump). */
+  pollSoon(): void {
+    const c = this.counter
+    if (c) c.words()[c.at >> 2] = 1
+  }
+
   /** QuickJS has just reset its counter to 10,000: the next check comes after our budget. */
   private refill(stop = false): boolean {
     const c = this.counter

@@ -65,6 +65,11 @@ export class JsState implements ConverterHost {
     this.calls = new GuestCalls(this)
     this.expressions = new ExpressionCache(ctx, (v) => this.call('freeze', v))
     this.modules = new ScriptModules(env.modules, () => ({ execution: this.execution, token: this.runToken }))
+    // a failed allocation ends the execution now: QuickJS's C glue and quickjs-emscripten turn
+    // a NULL into undefined or 0 and carry on, so no later host call may run on such a value
+    instance.heap.onTrip = () => {
+      if (this.memoryTrip()) this.meter.pollSoon()
+    }
     runtime.setMaxStackSize(this.stackBytes)
     runtime.setInterruptHandler(() => this.meter.interrupt(this.execution, this))
     runtime.setModuleLoader(
