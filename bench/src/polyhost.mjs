@@ -46,9 +46,10 @@ export function engineFactory(language) {
  *
  * @param {('lua' | 'js')[]} languages
  * @param {object} [options] extra `createHost` options (pool, limits, policy)
+ * @param {{ lua?: object, js?: object }} [engineOptions] options for each engine factory
  * @returns {Promise<{ host?: import('@polyhost/core').Host, core?: typeof import('@polyhost/core'), note?: string }>}
  */
-export async function openHost(languages, options = {}) {
+export async function openHost(languages, options = {}, engineOptions = {}) {
   let core
   try {
     core = await import('@polyhost/core')
@@ -59,7 +60,7 @@ export async function openHost(languages, options = {}) {
   for (const l of languages) {
     const f = await engineFactory(l)
     if (!f.factory) return { note: f.note }
-    engines.push(f.factory())
+    engines.push(f.factory(engineOptions[l]))
   }
   let host
   try {

@@ -13,6 +13,7 @@ const NAMES = {
   execute: 'Polyhost: warm execute',
   run: 'Polyhost: compile once + run',
   polyFresh: 'Polyhost: fresh state per execution (pool min 0, maxUses 1)',
+  polyFreshNew: 'Polyhost: fresh state in a new instance (as above, reuseInstances false)',
   raw: { lua: 'raw fengari: set globals + luaL_loadstring + lua_pcall', js: 'raw QuickJS: set globals + evalCode' },
   fresh: { lua: 'raw fengari: fresh state + openlibs per call', js: 'raw QuickJS: fresh runtime + context per call' },
 }
@@ -31,7 +32,7 @@ export async function tiny(ctx) {
   for (const language of /** @type {const} */ (['lua', 'js'])) {
     const r = await measureLanguage(ctx, language)
     rows.push(...r.rows)
-    const { execute, run, raw, fresh, polyFresh } = r.byName
+    const { execute, run, raw, fresh, polyFresh, polyFreshNew } = r.byName
     ratios.push(
       timeRatio({ label: 'Warm execute vs raw parse+run', language, a: execute, b: raw, goal: { max: 2.5 } }),
       timeRatio({ label: 'compile + run vs raw parse+run', language, a: run, b: raw, goal: { max: 2.5 } }),
@@ -46,8 +47,10 @@ export async function tiny(ctx) {
         goal: { max: FRESH_GOAL[language] },
       }),
     )
-    if (language === 'js')
+    if (language === 'js') {
       ratios.push(absolute({ label: 'Fresh sandboxed state (create + first execution)', language, row: polyFresh, max: 1 }))
+      ratios.push(absolute({ label: 'Fresh sandboxed state in a new instance (no retired one to start in)', language, row: polyFreshNew }))
+    }
   }
   return {
     id: 1,
@@ -87,6 +90,21 @@ async function measureLanguage(ctx, language) {
     closers.push(() => h.close())
     specs.polyFresh = {
       name: NAMES.polyFresh,
+      batch: freshBatch,
+      fn: loop(freshBatch, () => h.execute({ language, source, globals: GLOBALS })),
+    }
+  }
+  // a JS state usually starts in a retired state's instance; without one (the pool growing,
+  // a burst of new tenants) it is a new WebAssembly instance and memory
+  const freshNew =
+    host && language === 'js'
+      ? await openHost([language], { pool: { min: 0, max: 1, maxUses: 1 } }, { js: { reuseInstances: false } })
+      : undefined
+  if (freshNew?.host) {
+    const h = freshNew.host
+    closers.push(() => h.close())
+    specs.polyFreshNew = {
+      name: NAMES.polyFreshNew,
       batch: freshBatch,
       fn: loop(freshBatch, () => h.execute({ language, source, globals: GLOBALS })),
     }
@@ -170,9 +188,9 @@ async function measureLanguage(ctx, language) {
   // rows' samples, and the warm rows' garbage is not charged to them
   const groups = [
     ['execute', 'run', 'raw', 'peer'],
-    ['polyFresh', 'fresh'],
+    ['polyFresh', 'polyFreshNew', 'fresh'],
   ].map((g) => g.filter((k) => specs[k]))
-  const kindOf = (k) => (k === 'execute' || k === 'run' || k === 'polyFresh' ? 'polyhost' : k === 'peer' ? 'peer' : 'raw')
+  const kindOf = (k) => (k === 'execute' || k === 'run' || k.startsWith('polyFresh') ? 'polyhost' : k === 'peer' ? 'peer' : 'raw')
   const keys = groups.flat()
   const measured = []
   for (const group of groups) {
