@@ -10,7 +10,8 @@ import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
-import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
+import type { JobData } from './request-schema.js'
+import { readJobData } from './job-data.js'
 import { JobProgressSlot, type ProgressOptions, registerJobBridge } from './job-progress.js'
 import { type JobScope, withJobScope } from './job-scope.js'
 import { failureFor } from './retry-policy.js'
@@ -145,7 +146,7 @@ export class ScriptWorker {
     const fair = fairOf(job)?.tenant
     const priority = job.opts.priority ?? 0
     try {
-      const data = parseOrThrow(jobDataSchema, job.data, `job ${id}`)
+      const data = readJobData(job.data, id)
       span?.setAttributes(jobAttributes(data))
       // a cancel that arrived before BullMQ handed the job over
       if (this.cancels.requestedEarly(job)) throw new CancelledError(`job ${id} was cancelled`)

@@ -1,0 +1,96 @@
+import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
+
+/**
+ * A job's data as the worker runs it, checked against {@link jobDataSchema}. Data that
+ * `enqueue` wrote passes a plain check without the schema: zod tries the registry form of
+ * `script` before the inline one and builds its issues for each inline job (about 3.5 KB and a
+ * tenth of what the worker itself spends per tiny job). The plain check accepts only what the
+ * schema accepts; anything else (bad data added around the API, an unusual object) goes to
+ * the schema, which stays the judge of every job it refuses and of its error message.
+ */
+export function readJobData(value: unknown, jobId: string): JobData {
+  return plainJobData(value) ?? parseOrThrow(jobDataSchema, value, `job ${jobId}`)
+}
+
+// --- internal ---
+
+/** `value` itself when it is data of one of the shapes enqueue writes; otherwise undefined. */
+export function plainJobData(value: unknown): JobData | undefined {
+  if (!isJsonObject(value)) return undefined
+  for (const key in value) {
+    const test = FIELDS.get(key)
+    if (test === undefined || !test(value[key])) return undefined
+  }
+  return value.v === 1 && value.script !== undefined ? (value as unknown as JobData) : undefined
+}
+
+/** An object as JSON.parse makes it: the shapes the schema reads the same way as this check. */
+function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype
+}
+
+const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.length > 0
+const optional =
+  (test: (v: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    v !== undefined && test(v)
+
+/** The schema's fields and, for each, a test that passes a subset of what its schema passes. */
+const FIELDS: ReadonlyMap<string, (v: unknown) => boolean> = new Map([
+  ['v', (v: unknown) => v === 1],
+  ['script', (v: unknown) => isJsonObject(v) && (v.ref !== undefined ? refScript(v) : inlineScript(v))],
+  ['globals', optional(encodedRecord)],
+  ['context', optional(encodedRecord)],
+  ['tenant', optional(nonEmpty)],
+  ['limits', optional(limits)],
+  ['fair', optional((v) => typeof v === 'string')],
+  ['trace', optional((v) => only(v, TRACE_FIELDS) && typeof v.t === 'string' && typeof v.s === 'string' && finite(v.f))],
+])
+
+const REF_FIELDS = new Set(['ref', 'version'])
+const INLINE_FIELDS = new Set(['language', 'source', 'name'])
+const ENCODED_FIELDS = new Set(['j'])
+const TRACE_FIELDS = new Set(['t', 's', 'f'])
+
+function refScript(s: Record<string, unknown>): boolean {
+  return only(s, REF_FIELDS) && nonEmpty(s.ref) && (s.version === undefined ? !('version' in s) : isPositiveInteger(s.version))
+}
+
+function inlineScript(s: Record<string, unknown>): boolean {
+  return (
+    only(s, INLINE_FIELDS) &&
+    typeof s.source === 'string' &&
+    (s.language === undefined ? !('language' in s) : nonEmpty(s.language)) &&
+    (s.name === undefined ? !('name' in s) : nonEmpty(s.name))
+  )
+}
+
+/** A record as value-codec.ts encodes it: V8 (base64) text, or `{ j: object }`. */
+function encodedRecord(v: unknown): boolean {
+  if (typeof v === 'string') return true
+  if (!only(v, ENCODED_FIELDS)) return false
+  const j = v.j
+  return typeof j === 'object' && j !== null && !Array.isArray(j)
+}
+
+/** Limits of JSON shape: each a finite number ≥ 0 (core judges names and ranges). */
+function limits(v: unknown): boolean {
+  if (!isJsonObject(v)) return false
+  for (const key in v) if (key === '__proto__' || !Object.hasOwn(v, key) || !(finite(v[key]) && (v[key] as number) >= 0)) return false
+  return Object.getOwnPropertySymbols(v).length === 0
+}
+
+/** A JSON object whose enumerable keys are all in `fields`. */
+function only(v: unknown, fields: ReadonlySet<string>): v is Record<string, unknown> {
+  if (!isJsonObject(v)) return false
+  for (const key in v) if (!fields.has(key)) return false
+  return true
+}
+
+function finite(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v)
+}
+
+function isPositiveInteger(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0
+}
