@@ -1,6 +1,13 @@
 import { context, type Span } from '@opentelemetry/api'
 import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
-import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq'
+import {
+  type Job,
+  type RedisOptions as ConnectionOptions,
+  type Telemetry,
+  UnrecoverableError,
+  type Worker,
+  type WorkerOptions,
+} from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
@@ -10,14 +17,14 @@ import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
 import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
-import type { JobData } from './request-schema.js'
-import { readJobData } from './job-data.js'
+import { executeRequest, readJobData } from './job-data.js'
 import { JobProgressSlot, type ProgressOptions, registerJobBridge } from './job-progress.js'
+import { JobSignals, SignalledWorker } from './job-signals.js'
 import { type JobScope, withJobScope } from './job-scope.js'
 import { failureFor } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
 import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan, tracing } from './telemetry.js'
-import { decodeValue, encodeValue } from './value-codec.js'
+import { encodeValue } from './value-codec.js'
 
 /** Options of {@link createScriptWorker}. */
 export interface ScriptWorkerOptions {
@@ -69,6 +76,7 @@ export class ScriptWorker {
   private readonly cache: LRUCache<string, ScriptVersion>
   private readonly cancels: CancelRequests
   private readonly finished: FinishedJobs
+  private readonly signals: JobSignals
   /** Progress options, or undefined without the `job` bridge. */
   private readonly progress: ProgressOptions | undefined
   private readonly onError = (e: Error) => reportError(this.bull, e)
@@ -93,8 +101,9 @@ export class ScriptWorker {
       ...(options.maxStalledCount !== undefined && { maxStalledCount: options.maxStalledCount }),
       ...(options.telemetry && { telemetry: options.telemetry }),
     }
-    // three parameters: BullMQ hands the processor an AbortSignal only then
-    this.bull = new Worker(options.name, (job: Job, _token?: string, signal?: AbortSignal) => this.process(job, signal), bullOptions)
+    // each job's signal is this worker's (job-signals.ts); `bull.cancelJob` aborts it
+    this.signals = new JobSignals(bullOptions.concurrency ?? 1)
+    this.bull = new SignalledWorker(options.name, (job: Job) => this.process(job), bullOptions, this.signals)
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     for (const c of [this.redis, this.subscriber]) c.on('error', this.onError)
     this.cancels = new CancelRequests(this.bull, this.redis, this.keys, this.onError)
@@ -134,11 +143,11 @@ export class ScriptWorker {
 
   // --- internal ---
 
-  private async process(job: Job, signal: AbortSignal | undefined): Promise<StoredResult> {
+  private async process(job: Job): Promise<StoredResult> {
     const id = job.id as string
     const span = tracing() ? this.jobSpan(job) : undefined
-    // BullMQ passes its signal to a processor of three parameters; the fallback is never aborted
-    const abort = signal ?? NEVER_ABORTED
+    const controller = this.signals.take(id)
+    const abort = controller.signal
     const progress = this.progress && new JobProgressSlot(job, this.onError, this.progress)
     const scope: JobScope = progress ? { marks: [], progress } : { marks: [] }
     // read before the data is checked: a job whose data fails the check ends too, and its
@@ -182,6 +191,7 @@ export class ScriptWorker {
       throw failure
     } finally {
       span?.end()
+      this.signals.release(id, controller)
     }
   }
 
@@ -225,21 +235,6 @@ export class ScriptWorker {
       return r
     })
   }
-}
-
-/** A signal for executions BullMQ gave none (it is never aborted). */
-const NEVER_ABORTED = new AbortController().signal
-
-/** What `host.execute` runs for a job: its script, its decoded values, and the job's signal. */
-function executeRequest(script: { language?: string; source: string; name?: string }, data: JobData, signal: AbortSignal): ExecuteRequest {
-  const r: { -readonly [K in keyof ExecuteRequest]: ExecuteRequest[K] } = { source: script.source, signal }
-  if (script.language !== undefined) r.language = script.language
-  if (script.name !== undefined) r.name = script.name
-  if (data.globals !== undefined) r.globals = decodeValue(data.globals) as Record<string, unknown>
-  if (data.context !== undefined) r.context = decodeValue(data.context) as Record<string, unknown>
-  if (data.tenant !== undefined) r.tenant = data.tenant
-  if (data.limits !== undefined) r.limits = data.limits
-  return r
 }
 
 // an error stored into a job's hash only while the job exists (a cancelled job may be gone)
