@@ -32,7 +32,7 @@ export function executeRequest(
 
 // --- internal ---
 
-/** `value` itself when it is data of one of the shapes enqueue writes; otherwise undefined. */
+/** `value` itself when it is data of one of the shapes enqueue writes; otherwise undefined (exported for its test). */
 export function plainJobData(value: unknown): JobData | undefined {
   if (!isJsonObject(value)) return undefined
   for (const key in value) {
