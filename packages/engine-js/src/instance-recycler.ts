@@ -7,18 +7,19 @@ const MAX_IDLE = 4
 
 /**
  * The WebAssembly instances of retired snapshot-made states, kept so that the next
- * snapshot-made state of the same memory size (of any shape) starts in one of them instead of
- * a new instance and memory (whose pages
- * all fault in again: most of a new state's cost on VMs where a page fault costs tens of µs).
+ * snapshot-made state of the same memory size and budget (of any shape) starts in one of them
+ * instead of a new instance and memory, whose pages all fault in again (most of a new state's
+ * cost on VMs where a page fault costs tens of µs).
  *
  * An instance is taken back only when its state retired at rest (no execution running, not
  * broken, no call into the instance unfinished: its stack pointer where it starts; memory
- * never grown); the state's wrappers are cut off from it at once (every
- * function of its FFI and allocator throws from then on). Before it is handed out again its
- * whole linear memory is compared with the template's image and every page that differs is
- * rewritten (`StateSnapshot.reset`), so the new state starts byte-for-byte where a new
- * instance restored from the snapshot would: nothing of the previous state survives, wherever
- * it wrote. One recycler per engine; a closed one takes nothing back.
+ * never grown); the state's wrappers are cut off from it at once (`detach`: its module
+ * wrapper, Emscripten view, FFI, allocator and heap guard throw from then on). Before it is
+ * handed out again its whole linear memory is compared with the requesting snapshot's image
+ * and every page that differs is rewritten (`StateSnapshot.reset`), so the new state starts
+ * byte-for-byte where a new instance restored from that snapshot would: nothing of the
+ * previous state survives, wherever it wrote. One recycler per engine; a closed one takes
+ * nothing back.
  */
 export class InstanceRecycler {
   private idle: { instance: WasmInstance; detached: Detached }[] = []

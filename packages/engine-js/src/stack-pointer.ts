@@ -1,4 +1,4 @@
-import { Reader } from './wasm-layout.js'
+import { Reader, walkImports } from './wasm-layout.js'
 
 /** Where a module keeps its stack pointer and how to read it. */
 export interface StackPointerInfo {
@@ -25,7 +25,7 @@ export function stackPointerOf(bytes: Uint8Array): StackPointerInfo | undefined 
     const id = r.byte()
     const size = r.u32()
     const end = r.at + size
-    if (id === 2) importedFunctions = countImportedFunctions(r)
+    if (id === 2) importedFunctions = walkImports(r)
     else if (id === 6) initial = firstGlobal(r)
     else if (id === 7) readExports(r, exports)
     else if (id === 10) bodies = readsGlobalZero(r, importedFunctions)
@@ -37,32 +37,6 @@ export function stackPointerOf(bytes: Uint8Array): StackPointerInfo | undefined 
 }
 
 // --- internal ---
-
-function countImportedFunctions(r: Reader): number {
-  let functions = 0
-  const count = r.u32()
-  for (let i = 0; i < count; i++) {
-    r.skip(r.u32())
-    r.skip(r.u32())
-    const kind = r.byte()
-    if (kind === 0) {
-      r.u32()
-      functions++
-    } else if (kind === 1) {
-      r.byte()
-      skipLimits(r)
-    } else if (kind === 2) skipLimits(r)
-    else if (kind === 3) r.skip(2)
-    else return Number.NaN
-  }
-  return functions
-}
-
-function skipLimits(r: Reader): void {
-  const flags = r.byte()
-  r.u32()
-  if (flags & 1) r.u32()
-}
 
 /** The initial value of global 0 when it is a mutable i32 set by `i32.const`. */
 function firstGlobal(r: Reader): number | undefined {

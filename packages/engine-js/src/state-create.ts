@@ -81,8 +81,8 @@ const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, me
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
 
 /**
- * A state at the snapshot's baseline: in the instance of a retired state of the same
- * snapshot when the recycler has one (its memory reset to the template's), else in a new one.
+ * A state at the snapshot's baseline: in the instance of a retired state when the recycler
+ * has one of the same size and budget (its memory reset to this template's), else in a new one.
  */
 async function restore(
   snapshot: StateSnapshot<JsState>,

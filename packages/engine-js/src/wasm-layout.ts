@@ -101,14 +101,29 @@ export class Reader {
 
 /** The position and value of the memory import's minimum, or [-1, 0]. */
 function memoryImportMin(r: Reader): [number, number] {
+  let found: [number, number] = [-1, 0]
+  walkImports(r, (at, min) => {
+    found = [at, min]
+  })
+  return found
+}
+
+/**
+ * Reads the import section at `r` entry by entry; `memory` hears of a memory import (the
+ * position and value of its minimum). Returns how many functions are imported, or NaN at an
+ * import of a kind this reader does not know (where it stops).
+ */
+export function walkImports(r: Reader, memory?: (at: number, min: number) => void): number {
+  let functions = 0
   const count = r.u32()
   for (let i = 0; i < count; i++) {
     r.skip(r.u32()) // module name
     r.skip(r.u32()) // field name
     const kind = r.byte()
-    if (kind === 0)
+    if (kind === 0) {
       r.u32() // function: type index
-    else if (kind === 1) {
+      functions++
+    } else if (kind === 1) {
       r.byte() // table: element type, then limits
       limits(r)
     } else if (kind === 2) {
@@ -116,12 +131,12 @@ function memoryImportMin(r: Reader): [number, number] {
       const at = r.at
       const min = r.u32()
       if (flags & 1) r.u32()
-      return [at, min]
+      memory?.(at, min)
     } else if (kind === 3)
       r.skip(2) // global: type, mutability
-    else return [-1, 0]
+    else return Number.NaN
   }
-  return [-1, 0]
+  return functions
 }
 
 function limits(r: Reader): void {
