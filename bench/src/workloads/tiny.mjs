@@ -84,31 +84,18 @@ async function measureLanguage(ctx, language) {
   const closers = []
 
   const { host, note } = await openHost([language])
-  const fresh = host ? await openHost([language], { pool: { min: 0, max: 1, maxUses: 1 } }) : undefined
-  if (fresh?.host) {
+  // a host whose every execution makes a new state: a JS one usually starts in a retired state's
+  // instance; without one (the pool growing, a burst of new tenants) it is a new WebAssembly
+  // instance and memory (`reuseInstances: false` measures that)
+  const freshSpec = async (name, engineOptions) => {
+    const fresh = await openHost([language], { pool: { min: 0, max: 1, maxUses: 1 } }, engineOptions)
     const h = fresh.host
+    if (!h) return undefined
     closers.push(() => h.close())
-    specs.polyFresh = {
-      name: NAMES.polyFresh,
-      batch: freshBatch,
-      fn: loop(freshBatch, () => h.execute({ language, source, globals: GLOBALS })),
-    }
+    return { name, batch: freshBatch, fn: loop(freshBatch, () => h.execute({ language, source, globals: GLOBALS })) }
   }
-  // a JS state usually starts in a retired state's instance; without one (the pool growing,
-  // a burst of new tenants) it is a new WebAssembly instance and memory
-  const freshNew =
-    host && language === 'js'
-      ? await openHost([language], { pool: { min: 0, max: 1, maxUses: 1 } }, { js: { reuseInstances: false } })
-      : undefined
-  if (freshNew?.host) {
-    const h = freshNew.host
-    closers.push(() => h.close())
-    specs.polyFreshNew = {
-      name: NAMES.polyFreshNew,
-      batch: freshBatch,
-      fn: loop(freshBatch, () => h.execute({ language, source, globals: GLOBALS })),
-    }
-  }
+  if (host) specs.polyFresh = await freshSpec(NAMES.polyFresh)
+  if (host && language === 'js') specs.polyFreshNew = await freshSpec(NAMES.polyFreshNew, { js: { reuseInstances: false } })
   if (host) {
     closers.push(() => host.close())
     const script = await host.compile({ language, source })
@@ -188,7 +175,9 @@ async function measureLanguage(ctx, language) {
   // rows' samples, and the warm rows' garbage is not charged to them
   const groups = [
     ['execute', 'run', 'raw', 'peer'],
-    ['polyFresh', 'polyFreshNew', 'fresh'],
+    ['polyFresh', 'fresh'],
+    // alone: each of its states drops a whole WebAssembly memory for the collector
+    ['polyFreshNew'],
   ].map((g) => g.filter((k) => specs[k]))
   const kindOf = (k) => (k === 'execute' || k === 'run' || k.startsWith('polyFresh') ? 'polyhost' : k === 'peer' ? 'peer' : 'raw')
   const keys = groups.flat()
