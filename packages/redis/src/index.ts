@@ -8,6 +8,14 @@ export {
   type RedisScriptingOptions,
   type RedisScriptLimits,
 } from './scripting/redis-scripting.js'
-export { type CommandInfo, MEMORY_COMMANDS, memoryStore, type MemoryStoreOptions, type RedisStore } from './store/memory-store.js'
+export {
+  type CommandInfo,
+  DEFAULT_STORE_MAX_BYTES,
+  DENY_OOM_COMMANDS,
+  MEMORY_COMMANDS,
+  memoryStore,
+  type MemoryStoreOptions,
+  type RedisStore,
+} from './store/memory-store.js'
 export type { KeyWatch } from './store/key-watch.js'
 export { ErrorReply, type Reply, StatusReply } from './store/replies.js'

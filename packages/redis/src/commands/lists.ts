@@ -61,8 +61,8 @@ export const LIST_COMMANDS = commands([
       const l = ks.read(key, 'list')
       if (!l) return OK
       const [s, e] = clampRange(start, stop, l.length)
-      const kept = s > e ? [] : l.slice(s, e + 1)
-      l.splice(0, l.length, ...kept)
+      if (s > e) l.keep(0, 0)
+      else l.keep(s, e + 1)
       ks.dropIfEmpty(key)
       return OK
     },
@@ -76,22 +76,8 @@ export const LIST_COMMANDS = commands([
       const key = keyOf(arg(a, 0))
       const l = ks.read(key, 'list')
       if (!l) return 0
-      const v = arg(a, 2)
-      let removed = 0
       const limit = count === 0 ? Number.POSITIVE_INFINITY : Math.abs(count)
-      if (count >= 0) {
-        for (let i = 0; i < l.length && removed < limit; )
-          if ((l.at(i) as Buffer).equals(v)) {
-            l.splice(i, 1)
-            removed++
-          } else i++
-      } else {
-        for (let i = l.length - 1; i >= 0 && removed < limit; i--)
-          if ((l.at(i) as Buffer).equals(v)) {
-            l.splice(i, 1)
-            removed++
-          }
-      }
+      const removed = l.removeEqual(arg(a, 2), limit, count < 0)
       ks.dropIfEmpty(key)
       return removed
     },

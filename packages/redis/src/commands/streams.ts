@@ -21,9 +21,7 @@ export const STREAM_COMMANDS = commands([
       const s = ks.read(keyOf(arg(a, 0)), 'stream')
       if (!s) return 0
       const ids = a.slice(1).map((x) => parseFullId(x, 0n, true))
-      let n = 0
-      for (const id of ids) if (s.delete(id)) n++
-      return n
+      return s.deleteMany(ids)
     },
   ],
   [

@@ -20,7 +20,7 @@ export function popMany(ks: Keyspace, a: Buffer[], max: boolean): Reply {
   const all = z.entries()
   const picked = max ? all.slice(Math.max(0, all.length - count)).reverse() : all.slice(0, count)
   const out = flatten(picked, true)
-  for (const e of picked) z.remove(e.member)
+  z.removeMany(picked.map((e) => e.member))
   ks.dropIfEmpty(key)
   return out
 }

@@ -33,8 +33,7 @@ export const ZSET_COMMANDS = commands([
       const key = keyOf(arg(a, 0))
       const z = ks.read(key, 'zset')
       if (!z) return 0
-      let n = 0
-      for (const m of a.slice(1)) if (z.remove(keyOf(m))) n++
+      const n = z.removeMany(a.slice(1).map(keyOf))
       ks.dropIfEmpty(key)
       return n
     },
@@ -220,8 +219,12 @@ function removeWhere(ks: Keyspace, keyArg: Buffer, test: (e: { member: string; s
   const key = keyOf(keyArg)
   const z = ks.read(key, 'zset')
   if (!z) return 0
-  const doomed = z.entries().filter(test)
-  for (const e of doomed) z.remove(e.member)
+  const n = z.removeMany(
+    z
+      .entries()
+      .filter(test)
+      .map((e) => e.member),
+  )
   ks.dropIfEmpty(key)
-  return doomed.length
+  return n
 }

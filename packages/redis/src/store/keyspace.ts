@@ -1,6 +1,7 @@
 import { KeyOrder } from './key-order.js'
 import { RedisList } from './redis-list.js'
 import { SortedSet } from './sorted-set.js'
+import { entryBytes, HashValue, SetValue } from './store-usage.js'
 import { Stream } from './stream.js'
 import { CommandError, ERR, exactNumber } from './replies.js'
 
@@ -38,6 +39,11 @@ export class Keyspace {
   private readonly expires = new Map<string, number | bigint>()
   /** Creation order of the keys, for SCAN's cursor. */
   private readonly order = new KeyOrder()
+  /** Keys looked up since the last `settle()`: the only ones whose size can have changed. */
+  private readonly touched = new Set<string>()
+  /** What each key counted at the last `settle()` (store-usage.ts). */
+  private readonly counted = new Map<string, number>()
+  private used = 0
   /** "Now" for the command running; set by the store around each command. */
   now: number
 
@@ -50,8 +56,28 @@ export class Keyspace {
     this.now = clock()
   }
 
+  /** Bytes the keys counted at the last `settle()` (store-usage.ts). */
+  get usedBytes(): number {
+    return this.used
+  }
+
+  /** Counts again the keys looked up since the last call (after each command). */
+  settle(): void {
+    for (const key of this.touched) {
+      const v = this.data.get(key)
+      const now = v ? entryBytes(key, valueBytes(v)) : 0
+      const before = this.counted.get(key) ?? 0
+      if (now === before) continue
+      this.used += now - before
+      if (now === 0) this.counted.delete(key)
+      else this.counted.set(key, now)
+    }
+    this.touched.clear()
+  }
+
   /** The live value of `key`, if any. */
   get(key: string): RedisValue | undefined {
+    this.touched.add(key)
     const at = this.expires.get(key)
     // Redis's keyIsExpired: `now > when` — a key lives through its expiry millisecond
     if (at !== undefined && at < Math.floor(this.now)) {
@@ -134,6 +160,9 @@ export class Keyspace {
     this.data.clear()
     this.expires.clear()
     this.order.clear()
+    this.touched.clear()
+    this.counted.clear()
+    this.used = 0
   }
 
   /** Renames a key with its expiry. */
@@ -153,11 +182,11 @@ export class Keyspace {
 function emptyOf(type: RedisType): unknown {
   switch (type) {
     case 'hash':
-      return new Map()
+      return new HashValue()
     case 'list':
       return new RedisList()
     case 'set':
-      return new Set()
+      return new SetValue()
     case 'zset':
       return new SortedSet()
     case 'stream':
@@ -165,4 +194,8 @@ function emptyOf(type: RedisType): unknown {
     default:
       return Buffer.alloc(0)
   }
+}
+
+function valueBytes(v: RedisValue): number {
+  return v.type === 'string' ? v.value.length : (v.value as { bytes: number }).bytes
 }

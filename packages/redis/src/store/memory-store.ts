@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
@@ -47,7 +48,19 @@ export interface RedisStore {
 export interface MemoryStoreOptions {
   /** Epoch milliseconds; inject a fake clock to test expiry. Default `Date.now`. */
   readonly clock?: Clock
+  /**
+   * Redis's `maxmemory` with the `noeviction` policy: once the keys hold more than this
+   * many bytes (store-usage.ts: keys, fields, members and values plus a fixed overhead per
+   * key and element), commands that may add memory (SET, LPUSH, HSET, XADD... Redis's
+   * `denyoom` commands) answer `OOM command not allowed when used memory > 'maxmemory'.`;
+   * reads, deletes and pops still run. It bounds what scripts can make the host hold across
+   * runs. Default 256 MiB; `Infinity` for none.
+   */
+  readonly maxBytes?: number
 }
+
+/** Default of {@link MemoryStoreOptions.maxBytes}. */
+export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024
 
 /**
  * An in-memory keyspace with Redis 7.0's replies and errors for strings, hashes, lists,
@@ -58,8 +71,24 @@ export interface MemoryStoreOptions {
  * store.execute([Buffer.from('SET'), Buffer.from('k'), Buffer.from('v')]) // StatusReply OK
  */
 export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
-  return new MemoryStore(options.clock ?? Date.now)
+  const maxBytes = options.maxBytes === undefined ? DEFAULT_STORE_MAX_BYTES : options.maxBytes
+  if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) {
+    throw new InvalidArgumentError(`memoryStore: maxBytes must be a number of bytes ≥ 0 or Infinity (got ${String(maxBytes)})`)
+  }
+  return new MemoryStore(options.clock ?? Date.now, maxBytes)
 }
+
+/**
+ * The commands Redis 7.0 flags `denyoom` (`COMMAND INFO`) among those the store implements:
+ * refused while the store is over `maxBytes`.
+ */
+export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
+  'append decr decrby getset hincrby hmset hset hsetnx incr incrby linsert lmove lpush lpushx lset mset rpoplpush rpush rpushx sadd set setnx xadd zadd zincrby'.split(
+    ' ',
+  ),
+)
+
+const OOM = "OOM command not allowed when used memory > 'maxmemory'."
 
 /** Every command the memory store implements, by lower-case name. */
 export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
@@ -81,7 +110,10 @@ class MemoryStore implements RedisStore {
   private readonly ks: Keyspace
   private readonly watches: KeyWatches
 
-  constructor(private readonly clock: Clock) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxBytes: number,
+  ) {
     this.ks = new Keyspace(clock)
     this.watches = new KeyWatches(this.ks)
   }
@@ -113,6 +145,7 @@ class MemoryStore implements RedisStore {
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       return new ErrorReply(`ERR wrong number of arguments for '${spec.name}' command`)
     }
+    if (this.ks.usedBytes > this.maxBytes && DENY_OOM_COMMANDS.has(name)) return new ErrorReply(OOM)
     this.ks.now = now ?? this.clock()
     try {
       return spec.run(this.ks, argv.slice(1) as Buffer[])
@@ -120,6 +153,7 @@ class MemoryStore implements RedisStore {
       if (e instanceof CommandError) return new ErrorReply(e.message)
       throw e
     } finally {
+      this.ks.settle()
       if (spec.write) this.watches.afterWrite()
     }
   }

@@ -1,3 +1,5 @@
+import { elementBytes } from './store-usage.js'
+
 /**
  * A Redis list: pushes and pops at either end in O(1) (amortised), index reads in O(1).
  *
@@ -9,6 +11,8 @@
 export class RedisList implements Iterable<Buffer> {
   private items: (Buffer | undefined)[] = []
   private head = 0
+  /** What the store counts of this list (store-usage.ts): element bytes plus a per-element overhead. */
+  bytes = 0
 
   /** Number of elements. */
   get length(): number {
@@ -22,24 +26,28 @@ export class RedisList implements Iterable<Buffer> {
 
   /** Replaces the element at `i` (0 ≤ i < length). */
   set(i: number, v: Buffer): void {
+    this.bytes += v.length - (this.items[this.head + i] as Buffer).length
     this.items[this.head + i] = v
   }
 
   /** RPUSH of one element. */
   push(v: Buffer): void {
+    this.bytes += elementBytes(v.length)
     this.items.push(v)
   }
 
   /** LPUSH of one element. */
   unshift(v: Buffer): void {
     if (this.head === 0) this.makeRoom()
+    this.bytes += elementBytes(v.length)
     this.items[--this.head] = v
   }
 
   /** RPOP of one element. */
   pop(): Buffer | undefined {
     if (this.length === 0) return undefined
-    const v = this.items.pop()
+    const v = this.items.pop() as Buffer
+    this.bytes -= elementBytes(v.length)
     if (this.length === 0) this.clear()
     return v
   }
@@ -47,7 +55,8 @@ export class RedisList implements Iterable<Buffer> {
   /** LPOP of one element. */
   shift(): Buffer | undefined {
     if (this.length === 0) return undefined
-    const v = this.items[this.head]
+    const v = this.items[this.head] as Buffer
+    this.bytes -= elementBytes(v.length)
     this.items[this.head++] = undefined
     if (this.length === 0) this.clear()
     else if (this.head > 64 && this.head > this.length) this.compact()
@@ -59,10 +68,50 @@ export class RedisList implements Iterable<Buffer> {
     return this.items.slice(this.head + start, this.head + end) as Buffer[]
   }
 
-  /** Removes `count` elements from `start` and inserts `insert` there; returns the removed ones. */
-  splice(start: number, count: number, ...insert: Buffer[]): Buffer[] {
+  /** Removes `count` elements from `start` and inserts `insert` there (at most one); returns the removed ones. */
+  splice(start: number, count: number, insert?: Buffer): Buffer[] {
     this.compact()
-    return this.items.splice(start, count, ...insert) as Buffer[]
+    const removed = (insert ? this.items.splice(start, count, insert) : this.items.splice(start, count)) as Buffer[]
+    for (const v of removed) this.bytes -= elementBytes(v.length)
+    if (insert) this.bytes += elementBytes(insert.length)
+    return removed
+  }
+
+  /** LTRIM: keeps the elements from `start` to before `end` (0 ≤ start ≤ end ≤ length). */
+  keep(start: number, end: number): void {
+    const kept = this.slice(start, end)
+    this.clear()
+    for (const v of kept) this.bytes += elementBytes(v.length)
+    this.items = kept
+  }
+
+  /**
+   * LREM: removes up to `limit` elements equal to `v`, counting from the left (from the
+   * right when `fromRight`), in one pass (removing them one by one moves the array's tail
+   * each time: O(k × n)). Returns how many it removed.
+   */
+  removeEqual(v: Buffer, limit: number, fromRight: boolean): number {
+    this.compact()
+    const items = this.items as Buffer[]
+    const n = items.length
+    const doomed = new Uint8Array(n)
+    let removed = 0
+    for (let k = 0; k < n && removed < limit; k++) {
+      const i = fromRight ? n - 1 - k : k
+      if ((items[i] as Buffer).equals(v)) {
+        doomed[i] = 1
+        removed++
+      }
+    }
+    if (removed === 0) return 0
+    const kept: Buffer[] = []
+    for (let i = 0; i < n; i++) {
+      const item = items[i] as Buffer
+      if (doomed[i]) this.bytes -= elementBytes(item.length)
+      else kept.push(item)
+    }
+    this.items = kept
+    return removed
   }
 
   /** Index of the first element equal to `v`, or -1. */
@@ -80,6 +129,7 @@ export class RedisList implements Iterable<Buffer> {
   private clear(): void {
     this.items = []
     this.head = 0
+    this.bytes = 0
   }
 
   /** Drops the room on the left (before an operation that indexes the array directly). */

@@ -1,3 +1,5 @@
+import { elementBytes } from './store-usage.js'
+
 /** One member of a sorted set. */
 export interface ZEntry {
   readonly member: string
@@ -19,8 +21,10 @@ const LISTPACK_MAX_VALUE = 64
  */
 export class SortedSet {
   private readonly scores = new Map<string, number>()
-  private readonly order: ZEntry[] = []
+  private order: ZEntry[] = []
   private skiplist = false
+  /** What the store counts of this set (store-usage.ts): member bytes and a score per member. */
+  bytes = 0
 
   get size(): number {
     return this.scores.size
@@ -44,6 +48,7 @@ export class SortedSet {
     }
     this.scores.set(member, score)
     this.order.splice(this.lowerBound(score, member), 0, { member, score })
+    if (old === undefined) this.bytes += elementBytes(member.length + 8)
     return old === undefined
   }
 
@@ -53,7 +58,26 @@ export class SortedSet {
     if (old === undefined) return false
     this.order.splice(this.indexOf(member, old), 1)
     this.scores.delete(member)
+    this.bytes -= elementBytes(member.length + 8)
     return true
+  }
+
+  /**
+   * Removes every member of `members` in one pass over the set (O(n + k): removing them
+   * one by one moves the array's tail each time, O(k × n) for ZREMRANGEBYRANK 0 -1).
+   * Returns how many were members.
+   */
+  removeMany(members: Iterable<string>): number {
+    let n = 0
+    for (const m of members) {
+      const old = this.scores.get(m)
+      if (old === undefined) continue
+      this.scores.delete(m)
+      this.bytes -= elementBytes(m.length + 8)
+      n++
+    }
+    if (n > 0) this.order = this.order.filter((e) => this.scores.get(e.member) === e.score)
+    return n
   }
 
   /** 0-based rank in ascending order. */

@@ -1,3 +1,4 @@
+import { elementBytes } from './store-usage.js'
 import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
 
 export { compareIds, idText, type StreamId } from './stream-id.js'
@@ -40,9 +41,11 @@ export interface TrimSpec {
  * they become empty.
  */
 export class Stream {
-  readonly entries: StreamEntry[] = []
+  entries: StreamEntry[] = []
   lastId: StreamId = MIN_ID
-  private readonly nodes: StreamNode[] = []
+  private nodes: StreamNode[] = []
+  /** What the store counts of this stream (store-usage.ts): field bytes and an ID per entry. */
+  bytes = 0
 
   get size(): number {
     return this.entries.length
@@ -59,6 +62,7 @@ export class Stream {
     node.live++
     node.lastId = id
     this.entries.push({ id, fields, node })
+    this.bytes += entryBytes(fields)
     this.lastId = id
   }
 
@@ -68,9 +72,32 @@ export class Stream {
     const e = this.entries[i]
     if (!e || compareIds(e.id, id) !== 0) return false
     this.entries.splice(i, 1)
+    this.bytes -= entryBytes(e.fields)
     if (e.node.live === 1) this.nodes.splice(this.nodes.indexOf(e.node), 1)
     else e.node.live--
     return true
+  }
+
+  /**
+   * XDEL: removes the entries with these IDs, in one pass over the stream when there are
+   * many (deleting them one by one moves the array's tail each time, O(k × n)). Returns how
+   * many existed.
+   */
+  deleteMany(ids: readonly StreamId[]): number {
+    if (ids.length <= 8) return ids.filter((id) => this.delete(id)).length
+    const doomed = new Set<StreamEntry>()
+    for (const id of ids) {
+      const e = this.entries[this.lowerBound(id)]
+      if (e && compareIds(e.id, id) === 0) doomed.add(e)
+    }
+    if (doomed.size === 0) return 0
+    for (const e of doomed) {
+      this.bytes -= entryBytes(e.fields)
+      e.node.live--
+    }
+    this.entries = this.entries.filter((e) => !doomed.has(e))
+    this.nodes = this.nodes.filter((node) => node.live > 0)
+    return doomed.size
   }
 
   /**
@@ -86,7 +113,7 @@ export class Stream {
       if (t.limit !== 0n && BigInt(removed + node.live) > t.limit) break
       const whole = t.maxlen !== undefined ? BigInt(this.size - node.live) >= t.maxlen : compareIds(node.lastId, t.minid ?? MIN_ID) < 0
       if (whole) {
-        this.entries.splice(0, node.live)
+        for (const e of this.entries.splice(0, node.live)) this.bytes -= entryBytes(e.fields)
         this.nodes.shift()
         removed += node.live
         continue
@@ -95,7 +122,7 @@ export class Stream {
       // entries deleted inside a node leave it in place, even with no live entry left
       let n = 0
       while (n < node.live && over(this.entries[0] as StreamEntry)) {
-        this.entries.shift()
+        this.bytes -= entryBytes((this.entries.shift() as StreamEntry).fields)
         n++
       }
       node.live -= n
@@ -116,4 +143,12 @@ export class Stream {
     }
     return lo
   }
+}
+
+// --- internal ---
+
+function entryBytes(fields: readonly Buffer[]): number {
+  let n = 16
+  for (const f of fields) n += elementBytes(f.length)
+  return n
 }
