@@ -186,25 +186,30 @@ function zadd(ks: Keyspace, a: Buffer[]): Reply {
   let added = 0
   let changed = 0
   let last: number | null = null
-  for (const [score, m] of pairs) {
-    const cur = z.score(m)
-    if ((nx && cur !== undefined) || (xx && cur === undefined)) {
-      if (incr) last = null
-      continue
+  const each = () => {
+    for (const [score, m] of pairs) {
+      const cur = z.score(m)
+      if ((nx && cur !== undefined) || (xx && cur === undefined)) {
+        if (incr) last = null
+        continue
+      }
+      let next = score
+      if (incr) {
+        next = incremented(cur, score)
+        if (Number.isNaN(next)) fail(ERR.nan)
+      }
+      if (cur !== undefined && ((gt && next <= cur) || (lt && next >= cur))) {
+        if (incr) last = null
+        continue
+      }
+      if (z.add(m, next)) added++
+      else if (cur !== next) changed++
+      last = next
     }
-    let next = score
-    if (incr) {
-      next = incremented(cur, score)
-      if (Number.isNaN(next)) fail(ERR.nan)
-    }
-    if (cur !== undefined && ((gt && next <= cur) || (lt && next >= cur))) {
-      if (incr) last = null
-      continue
-    }
-    if (z.add(m, next)) added++
-    else if (cur !== next) changed++
-    last = next
   }
+  // many members: one merge into the order instead of an array insertion each
+  if (pairs.length >= 16) z.batch(each)
+  else each()
   ks.dropIfEmpty(key)
   if (incr) return last === null ? null : doubleReply(last)
   return ch ? added + changed : added

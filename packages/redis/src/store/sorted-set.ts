@@ -25,6 +25,8 @@ export class SortedSet {
   private skiplist = false
   /** What the store counts of this set (store-usage.ts): member bytes and a score per member. */
   bytes = 0
+  /** Members added or moved while `batch` runs: placed in `order` when it ends. */
+  private pending: Set<string> | undefined
 
   get size(): number {
     return this.scores.size
@@ -42,14 +44,36 @@ export class SortedSet {
     }
     // in a listpack -0 is stored as 0 (and -0 === 0 below: Redis sees no change either)
     if (!this.skiplist && score === 0) score = 0
-    if (old !== undefined) {
-      if (old === score) return false
-      this.order.splice(this.indexOf(member, old), 1)
+    if (old === score) return false
+    if (this.pending) this.pending.add(member)
+    else {
+      if (old !== undefined) this.order.splice(this.indexOf(member, old), 1)
+      this.order.splice(this.lowerBound(score, member), 0, { member, score })
     }
     this.scores.set(member, score)
-    this.order.splice(this.lowerBound(score, member), 0, { member, score })
     if (old === undefined) this.bytes += elementBytes(member.length + 8)
     return old === undefined
+  }
+
+  /**
+   * Runs `fn`, whose `add`s update the scores at once and the order in one merge at the end
+   * (O(n + m log m) for m members, where each `add` inserting into the array moves its tail:
+   * O(m × n), 8 s for a ZADD of 100,000 members into 150,000). Within `fn` only `add` and
+   * `score` may be used.
+   */
+  batch<T>(fn: () => T): T {
+    const moved = new Set<string>()
+    this.pending = moved
+    try {
+      return fn()
+    } finally {
+      this.pending = undefined
+      if (moved.size > 0) {
+        const kept = this.order.filter((e) => !moved.has(e.member))
+        const placed = [...moved].map((member) => ({ member, score: this.scores.get(member) as number })).sort(byOrder)
+        this.order = merge(kept, placed)
+      }
+    }
   }
 
   /** Removes a member; true when it was there. */
@@ -121,4 +145,24 @@ export class SortedSet {
   private indexOf(member: string, score: number): number {
     return this.lowerBound(score, member)
   }
+}
+
+// --- internal ---
+
+/** Redis's order of a sorted set: by score, then by member bytes. */
+function byOrder(a: ZEntry, b: ZEntry): number {
+  if (a.score !== b.score) return a.score < b.score ? -1 : 1
+  return a.member < b.member ? -1 : a.member > b.member ? 1 : 0
+}
+
+/** Two ordered runs as one. */
+function merge(a: readonly ZEntry[], b: readonly ZEntry[]): ZEntry[] {
+  const out: ZEntry[] = new Array(a.length + b.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.length && j < b.length) out[k++] = byOrder(a[i] as ZEntry, b[j] as ZEntry) <= 0 ? (a[i++] as ZEntry) : (b[j++] as ZEntry)
+  while (i < a.length) out[k++] = a[i++] as ZEntry
+  while (j < b.length) out[k++] = b[j++] as ZEntry
+  return out
 }

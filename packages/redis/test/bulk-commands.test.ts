@@ -60,6 +60,21 @@ describe('removing many elements of a long collection', () => {
     expect(await redis.command(['ZCARD', 'z'])).toBe(N / 2)
   })
 
+  it('ZADD of 100,000 members into a long sorted set takes one pass (8 s before)', async () => {
+    await redis.command(['FLUSHALL'])
+    await redis.command(['EVAL', ZSET, '1', 'z', String(N)])
+    const pairs = Array.from({ length: 100_000 }, (_, i) => [String(N - i * 1.5), `n${i}`]).flat()
+    const t0 = performance.now()
+    expect(await redis.command(['ZADD', 'z', ...pairs])).toBe(100_000)
+    expect(performance.now() - t0).toBeLessThan(5000)
+    // the order is Redis's: by score, then by member bytes
+    const model = [
+      ...Array.from({ length: N }, (_, i) => ({ m: `m${i + 1}`, s: i + 1 })),
+      ...Array.from({ length: 100_000 }, (_, i) => ({ m: `n${i}`, s: N - i * 1.5 })),
+    ].sort((x, y) => x.s - y.s || (x.m < y.m ? -1 : x.m > y.m ? 1 : 0))
+    expect(await redis.command(['ZRANGE', 'z', '0', '-1'])).toEqual(model.map((e) => e.m))
+  })
+
   it('ZREM and XDEL of 100,000 elements in one command take one pass', async () => {
     await redis.command(['FLUSHALL'])
     await redis.command(['EVAL', ZSET, '1', 'z', String(N)])
@@ -114,8 +129,15 @@ describe.skipIf(!hasRedisServer)('bulk removals, against redis-server 7.0', () =
       else if (pick === 4) steps.push(['ZREMRANGEBYRANK', 'z', String(int(-30, 30)), String(int(-30, 30))])
       else if (pick === 5) steps.push(['ZREMRANGEBYSCORE', 'z', String(int(0, 20)), `(${int(0, 22)}`])
       else if (pick === 6) steps.push([next() < 0.5 ? 'ZPOPMIN' : 'ZPOPMAX', 'z', String(int(0, 12))])
-      else if (pick === 7) steps.push(['ZADD', 'z', String(int(0, 20)), `m${int(0, 450)}`, String(int(0, 20)), `n${i}`])
-      else if (pick === 8) steps.push(['XDEL', 's', ...Array.from({ length: int(1, 20) }, () => `${int(0, 320)}-0`)])
+      else if (pick === 7) {
+        // many members (one merge), with flags, repeats within the command and -0
+        const flags = [['NX'], ['XX'], ['GT'], ['LT', 'CH'], ['CH'], []][int(0, 5)] as string[]
+        const pairs = Array.from({ length: int(1, 40) }, () => [
+          int(0, 9) === 0 ? '-0' : String(int(-3, 20)),
+          next() < 0.5 ? `m${int(0, 450)}` : `n${int(0, 600)}`,
+        ])
+        steps.push(['ZADD', 'z', ...flags, ...pairs.flat()])
+      } else if (pick === 8) steps.push(['XDEL', 's', ...Array.from({ length: int(1, 20) }, () => `${int(0, 320)}-0`)])
       else steps.push(['XADD', 's', `${1000 + i}-0`, 'f', String(i)])
     }
     const dump = [
