@@ -1,11 +1,10 @@
 /**
  * BullMQ 6.7's `addStandardJob` and `moveToActive` calls as its own client sends them,
- * recorded against a redis-server started here (for `redis-bullmq.mjs` and the in-process
- * profile loop `profile/redis-bullmq-loop.mjs`).
+ * recorded against a redis-server (`startRedis` of workloads/queue-drain.mjs), for workload 11
+ * (workloads/redis-scripts.mjs, with its command line `redis-bullmq.mjs`) and the in-process
+ * profile loop `profile/redis-bullmq-loop.mjs`.
  */
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { createServer } from 'node:net'
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 
@@ -48,35 +47,6 @@ export async function recordBullmq(port) {
     recorded[script.name] = { source: script.content, argv: entry.argv }
   }
   return recorded
-}
-
-/** A redis-server on a free loopback port (`/usr/bin/redis-server` or $REDIS_SERVER); `stop()` ends it. */
-export async function startServer() {
-  const port = await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-  const bin = process.env.REDIS_SERVER ?? '/usr/bin/redis-server'
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
-  probe.on('error', () => undefined)
-  for (let i = 0; ; i++) {
-    try {
-      await probe.connect()
-      await probe.ping()
-      break
-    } catch (e) {
-      if (i > 200) throw e
-      probe.disconnect()
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-  probe.disconnect()
-  return { port, stop: () => child.kill() }
 }
 
 // --- internal ---

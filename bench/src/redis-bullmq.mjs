@@ -15,7 +15,8 @@
  */
 import { createRedisScripting, memoryStore } from '@polyhost/redis'
 import { Redis } from 'ioredis'
-import { recordBullmq, SCRIPTS, startServer } from './redis-bullmq-record.mjs'
+import { recordBullmq, SCRIPTS } from './redis-bullmq-record.mjs'
+import { startRedis } from './workloads/queue-drain.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -24,7 +25,7 @@ const arg = (name, fallback) => {
 const N = arg('n', 500)
 const ROUNDS = arg('rounds', 3)
 
-const server = await startServer()
+const server = await startRedis()
 try {
   const recorded = await recordBullmq(server.port)
   const rates = { polyhost: {}, server: {} }
@@ -76,7 +77,7 @@ try {
   client.disconnect()
   await redis.close()
 } finally {
-  server.stop()
+  server.process.kill()
 }
 
 // --- internal ---

@@ -12,7 +12,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRedisScripting, memoryStore } from '@polyhost/redis'
-import { recordBullmq, SCRIPTS, startServer } from '../redis-bullmq-record.mjs'
+import { recordBullmq, SCRIPTS } from '../redis-bullmq-record.mjs'
+import { startRedis } from '../workloads/queue-drain.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -47,7 +48,7 @@ await redis.close()
 // --- internal ---
 
 async function record(to) {
-  const server = await startServer()
+  const server = await startRedis()
   try {
     const recorded = await recordBullmq(server.port)
     if (to) {
@@ -57,7 +58,7 @@ async function record(to) {
     }
     return recorded
   } finally {
-    server.stop()
+    server.process.kill()
   }
 }
 

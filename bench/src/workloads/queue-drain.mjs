@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 
 /**
  * What the queue workload (queue.mjs) and its profile (profile/queue-round-trips.mjs) share:
- * a throw-away redis-server, timing a worker's drain of queued jobs, and CPU time of this
+ * a throw-away redis-server (also for the BullMQ scripts of redis-scripts.mjs), timing a worker's drain of queued jobs, and CPU time of this
  * process plus redis-server.
  */
 
