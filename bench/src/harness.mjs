@@ -163,6 +163,17 @@ export function unavailable(spec, note) {
 }
 
 /**
+ * A row for a path that threw: its first message line is the note.
+ * @param {{ name: string, kind: Measurement['kind'], language?: string }} spec
+ * @param {unknown} e
+ * @returns {Measurement}
+ */
+export function failed(spec, e) {
+  const message = e instanceof Error ? e.message : String(e)
+  return { name: spec.name, kind: spec.kind, language: spec.language, status: 'failed', note: message.split('\n')[0] }
+}
+
+/**
  * Median, min and max of a list of numbers.
  * @param {number[]} values
  */
@@ -185,14 +196,4 @@ function collect() {
 /** At most every 200 ms: light tasks take hundreds of samples and a full GC costs ms. */
 function collectSometimes() {
   if (performance.now() - lastCollect > 200) collect()
-}
-
-/**
- * @param {{ name: string, kind: Measurement['kind'], language?: string }} spec
- * @param {unknown} e
- * @returns {Measurement}
- */
-function failed(spec, e) {
-  const message = e instanceof Error ? e.message : String(e)
-  return { name: spec.name, kind: spec.kind, language: spec.language, status: 'failed', note: message.split('\n')[0] }
 }

@@ -2,17 +2,17 @@
  * BullMQ 6.7's `addStandardJob` and `moveToActive` calls as its own client sends them,
  * recorded against a redis-server (`startRedis` of workloads/queue-drain.mjs), for workload 11
  * (workloads/redis-scripts.mjs, with its command line `redis-bullmq.mjs`) and the in-process
- * profile loop `profile/redis-bullmq-loop.mjs`.
+ * profile loop `profile/redis-bullmq-loop.mjs`. BullMQ and ioredis load when a recording is made:
+ * the report run imports this module with every workload, before any is measured.
  */
 import { createHash } from 'node:crypto'
-import { Queue, Worker } from 'bullmq'
-import { Redis } from 'ioredis'
 
 /** The scripts recorded, in the order a round runs them. */
 export const SCRIPTS = ['addStandardJob', 'moveToActive']
 
 /** Runs a Queue.add and a Worker's getNextJob against the server, keeping each script's EVALSHA argv. */
 export async function recordBullmq(port) {
+  const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')])
   const shas = new Map()
   const recorded = {}
   const original = Redis.prototype.sendCommand

@@ -29,7 +29,7 @@ export function renderReport({ results, machine, quick, elapsedMs, closing, char
     `${ratios.filter((r) => r.status === 'met').length} met, ${missed} missed, ` +
       `${ratios.filter((r) => r.status === 'not available').length} not available, ${ratios.filter((r) => r.status === 'report').length} reported without a goal.`,
     '',
-    table(
+    markdownTable(
       ['#', 'measure', 'lang', 'figure', 'goal', 'status', 'from'],
       ratios.map((r) => [String(r.workload), r.label, r.language ?? 'both', figure(r), r.goal, statusText(r.status), r.detail]),
     ),
@@ -45,7 +45,7 @@ export function renderReport({ results, machine, quick, elapsedMs, closing, char
     if (chart) out.push(chart, '')
     if (r.rows.length) {
       out.push(
-        table(
+        markdownTable(
           ['path', 'kind', 'lang', 'median', 'min–max', 'samples', 'rate'],
           r.rows.map((m) => [
             m.name,
@@ -60,12 +60,24 @@ export function renderReport({ results, machine, quick, elapsedMs, closing, char
         '',
       )
     }
-    if (r.table) out.push(table(r.table.header, r.table.rows), '')
+    if (r.table) out.push(markdownTable(r.table.header, r.table.rows), '')
     for (const n of r.notes) out.push(`- ${n}`)
     out.push('')
   }
   out.push('## Closing notes', '', ...(closing.length ? closing : ['No goal was missed.']), '')
   return out.join('\n')
+}
+
+/**
+ * A Markdown table; `|` and line breaks inside cells are escaped.
+ * @param {string[]} header
+ * @param {string[][]} rows
+ */
+export function markdownTable(header, rows) {
+  const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ')
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join(
+    '\n',
+  )
 }
 
 // --- internal ---
@@ -87,11 +99,4 @@ function rate(m) {
   if (m.status !== 'ok' || !m.opsPerUnit || !m.median) return ''
   const perSec = (m.opsPerUnit * 1000) / m.median
   return perSec >= 1e6 ? `${(perSec / 1e6).toFixed(2)} M/s` : perSec >= 1e3 ? `${(perSec / 1e3).toFixed(1)} k/s` : `${perSec.toFixed(0)}/s`
-}
-
-function table(header, rows) {
-  const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ')
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join(
-    '\n',
-  )
 }

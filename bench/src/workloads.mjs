@@ -6,6 +6,7 @@ import { conversion } from './workloads/conversion.mjs'
 import { cpu } from './workloads/cpu.mjs'
 import { memory } from './workloads/memory.mjs'
 import { queueJobs } from './workloads/queue.mjs'
+import { redisScripts } from './workloads/redis-scripts.mjs'
 import { tiny } from './workloads/tiny.mjs'
 import { workers } from './workloads/workers.mjs'
 
@@ -36,4 +37,5 @@ export const WORKLOADS = [
   { id: 8, name: 'workers', run: workers },
   { id: 9, name: 'queue', run: queueJobs },
   { id: 10, name: 'burst', run: burst },
+  { id: 11, name: 'redis-scripts', run: redisScripts },
 ]
