@@ -5,7 +5,7 @@ const BOUND_MS = 120_000
 const SOURCE = "tenant + ':' + n"
 
 /**
- * Workload 9: a burst of 500 concurrent JS executions for 200 distinct tenants with
+ * Workload 10: a burst of 500 concurrent JS executions for 200 distinct tenants with
  * `partitionByTenant` (the default) and `pool.max` 8, so most executions need a state made
  * or traded for their tenant. Run with every state set up in full (`snapshots: false`, the
  * engine before snapshots) and with states copied from a snapshot. Latency is from submit

@@ -39,8 +39,8 @@ export class Keyspace {
   private readonly expires = new Map<string, number | bigint>()
   /** Creation order of the keys, for SCAN's cursor. */
   private readonly order = new KeyOrder()
-  /** Keys looked up since the last `settle()`: the only ones whose size can have changed. */
-  private readonly touched = new Set<string>()
+  /** Keys looked up since the last `settle()` (repeats included): the only ones whose size can have changed. */
+  private touched: string[] = []
   /** What each key counted at the last `settle()` (store-usage.ts). */
   private readonly counted = new Map<string, number>()
   private used = 0
@@ -72,12 +72,12 @@ export class Keyspace {
       if (now === 0) this.counted.delete(key)
       else this.counted.set(key, now)
     }
-    this.touched.clear()
+    this.touched.length = 0
   }
 
   /** The live value of `key`, if any. */
   get(key: string): RedisValue | undefined {
-    this.touched.add(key)
+    this.touched.push(key)
     const at = this.expires.get(key)
     // Redis's keyIsExpired: `now > when` — a key lives through its expiry millisecond
     if (at !== undefined && at < Math.floor(this.now)) {
@@ -160,7 +160,7 @@ export class Keyspace {
     this.data.clear()
     this.expires.clear()
     this.order.clear()
-    this.touched.clear()
+    this.touched = []
     this.counted.clear()
     this.used = 0
   }
