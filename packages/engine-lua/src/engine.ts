@@ -55,6 +55,7 @@ export class LuaEngine implements ScriptEngine {
       compiler: this.compiler,
       init: options.init,
       nullSentinel: options.nullValue === 'sentinel',
+      newStateBytes: new Map(),
       moduleProto: (def) => this.moduleProto(def),
     }
     const factory: StateFactory<LuaSandbox> = {

@@ -14,7 +14,7 @@ import { FROZEN } from './guard-runtime.js'
 import { reachableBytes, releaseHeap } from './memory-walk.js'
 import type { RunContext } from './run-context.js'
 import { buildSandbox, type SandboxTables } from './sandbox.js'
-import type { StateDeps } from './state-deps.js'
+import { newStateBytes, type StateDeps } from './state-deps.js'
 
 /**
  * One pooled fengari state set up to its baseline: the policy's sandbox in a frozen base
@@ -85,7 +85,7 @@ export class LuaSandbox implements BuiltinHost {
     this.bridgesVersion = deps.env.bridges.version
     this.bridgeNames = this.withBaseOpen(() => installBridges(this, baseIdx, deps.env.bridges.visible(this.security)))
     lua.lua_settop(L, 0)
-    this.settle()
+    this.settle(true)
   }
 
   // --- BuiltinHost ---
@@ -224,9 +224,12 @@ export class LuaSandbox implements BuiltinHost {
     }
   }
 
-  /** Records the baseline size and fingerprint after setup or a bridge refresh. */
-  private settle(): void {
-    this.baseline = reachableBytes(this.L.l_G, this.deps.compiler.shared)
+  /** Records the baseline size and fingerprint after setup (`fresh`) or a bridge refresh. */
+  private settle(fresh = false): void {
+    // a refreshed state may hold what its runs left (spare environments): always walked
+    const walk = () => reachableBytes(this.L.l_G, this.deps.compiler.shared)
+    const bytes = fresh ? newStateBytes(this.deps, this.bridgesVersion, walk) : walk()
+    this.baseline = bytes
     const fp: number[] = []
     this.visitShape((v) => fp.push(v) > 0)
     this.fingerprint = fp

@@ -4,7 +4,9 @@ import { slot } from './converter.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
+import { luaText } from './lua-strings.js'
 import { makeMainThreadCoroutine } from './main-thread.js'
+import { keeps, memberDecisions } from './member-decisions.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
 const BASE_FUNCTIONS = [
@@ -109,9 +111,10 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
     open(host.f.lib[opener])
     lua.lua_createtable(L, 0, 32)
     lua.lua_pushnil(L)
+    const decisions = memberDecisions(security, name)
+    let i = 0
     while (lua.lua_next(L, -3) !== 0) {
-      const member = `${name}.${String.fromCharCode(...(lua.lua_tolstring(L, -2) as Uint8Array))}`
-      if (allows(security, member)) {
+      if (keeps(decisions, i++, lua.lua_tolstring(L, -2) as Uint8Array, (key) => allows(security, `${name}.${luaText(key)}`))) {
         lua.lua_pushvalue(L, -2)
         lua.lua_insert(L, -2)
         lua.lua_rawset(L, -4)

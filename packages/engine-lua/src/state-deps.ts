@@ -11,6 +11,24 @@ export interface StateDeps {
   readonly init?: string | undefined
   /** `luaEngine({ nullValue: 'sentinel' })`: host null is the global `null` (LUA_NULL). */
   readonly nullSentinel: boolean
+  /**
+   * Bytes a new state holds once set up, by bridges version: every new state of an engine
+   * without `init` is built by the same steps into the same objects, so the walk that
+   * measures it runs once per version (lua-state.ts).
+   */
+  readonly newStateBytes: Map<number, number>
   /** Compiled module prototype (cached by the engine); throws ScriptSyntaxError. */
   moduleProto(def: ModuleDefinition): Proto
+}
+
+/** The bytes a new state holds once set up: walked for the first of each bridges version. */
+export function newStateBytes(deps: StateDeps, bridgesVersion: number, walk: () => number): number {
+  if (deps.init) return walk()
+  const known = deps.newStateBytes.get(bridgesVersion)
+  if (known !== undefined) return known
+  const bytes = walk()
+  // only the current version's states are made from here on
+  deps.newStateBytes.clear()
+  deps.newStateBytes.set(bridgesVersion, bytes)
+  return bytes
 }
