@@ -71,6 +71,24 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
       '    } else\n' +
       '    luaL_checktype(L, 2, LUA_TFUNCTION);  /* check error function */',
   ),
+  p(
+    'lbaselib.js',
+    '5.1: assert raises luaL_error("%s", luaL_optstring(L, 2, "assertion failed!")): a string (a number converted), nil is the default text, a table is a bad argument',
+    '        luaL_checkany(L, 1);  /* there must be a condition */\n',
+    '        luaL_checkany(L, 1);  /* there must be a condition */\n' +
+      '        if (__num.lua51)\n' +
+      '            return luaL_error(L, to_luastring("%s"), luaL_optstring(L, 2, to_luastring("assertion failed!")));\n',
+  ),
+  p(
+    'lmathlib.js',
+    '5.1: math.atan takes one argument (atan2 is math.atan2); a second one is ignored, not a divisor',
+    '    let x = luaL_optnumber(L, 2, 1);\n    lua_pushnumber(L, Math.atan2(y, x));',
+    '    if (__num.lua51) {\n' +
+      '        lua_pushnumber(L, __num.nanPassing(Math.atan, y));\n' +
+      '        return 1;\n' +
+      '    }\n' +
+      '    let x = luaL_optnumber(L, 2, 1);\n    lua_pushnumber(L, Math.atan2(y, x));',
+  ),
   // --- table ---------------------------------------------------------------------------------
   p(
     'ltablib.js',
