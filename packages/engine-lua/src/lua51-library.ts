@@ -1,5 +1,6 @@
 import { type BuiltinHost, raise } from './builtins.js'
 import type { LuaCFunction, LuaState } from './fengari-api.js'
+import { clog } from './c-math.js'
 import { cint } from './lua51-integers.js'
 import { frexp, ldexp, modf } from './lua51-math.js'
 
@@ -36,6 +37,11 @@ export function lua51Functions(host: BuiltinHost): Record<'math' | 'table', Reco
     lua.lua_pushnumber(L, b)
     return 2
   }
+  const pushNaN = (L: LuaState, nan: number, second: number): number => {
+    lua.lua_pushnumber(L, nan)
+    lua.lua_pushnumber(L, second)
+    return 2
+  }
   /** table.foreach/foreachi: the first non-nil result of f stops the walk and is returned. */
   const callStops = (L: LuaState): boolean => {
     lua.lua_callk(L, 2, 1, 0, null)
@@ -45,7 +51,8 @@ export function lua51Functions(host: BuiltinHost): Record<'math' | 'table', Reco
   }
 
   const math: Record<string, LuaCFunction> = {
-    log10: unary(Math.log10),
+    // glibc's log10: a NaN argument is passed on with its sign, a negative one gives +nan
+    log10: unary((x) => clog(x, 10)),
     cosh: unary(Math.cosh),
     sinh: unary(Math.sinh),
     tanh: unary(Math.tanh),
@@ -55,14 +62,22 @@ export function lua51Functions(host: BuiltinHost): Record<'math' | 'table', Reco
       lua.lua_pushnumber(L, Math.atan2(num(L, 1), x))
       return 1
     },
-    frexp: (L) => pushTwo(L, frexp(num(L, 1))),
+    // a NaN never goes through the result array: V8 may store it in a double array, which
+    // canonicalises NaNs (once the function is optimised, modf(-nan) printed nan)
+    frexp: (L) => {
+      const x = num(L, 1)
+      return Number.isNaN(x) ? pushNaN(L, x, 0) : pushTwo(L, frexp(x))
+    },
     // the exponent is luaL_checkint: a C cast, so ldexp(1, 2.5) is 4 (and #2 is checked first)
     ldexp: (L) => {
       const e = cint(num(L, 2))
       lua.lua_pushnumber(L, ldexp(num(L, 1), e))
       return 1
     },
-    modf: (L) => pushTwo(L, modf(num(L, 1))),
+    modf: (L) => {
+      const x = num(L, 1)
+      return Number.isNaN(x) ? pushNaN(L, x, x) : pushTwo(L, modf(x))
+    },
     max: extreme((d, best) => d > best),
     min: extreme((d, best) => d < best),
   }
