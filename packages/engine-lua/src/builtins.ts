@@ -2,6 +2,7 @@
 import { LOG_LINE_BYTES } from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
+import { cint } from './lua51-integers.js'
 import type { RunContext } from './run-context.js'
 import { T_TABLE } from './value-tags.js'
 
@@ -171,9 +172,13 @@ export function makeRandom(host: BuiltinHost): { random: LuaCFunction; randomsee
         return 1
       }
       if (n > 2) return raise(f, L, 'wrong number of arguments')
-      const low = n === 1 ? 1 : lauxlib.luaL_checkinteger(L, 1)
-      const up = lauxlib.luaL_checkinteger(L, n)
-      if (low > up) return raise(f, L, `bad argument #${n} to 'random' (interval is empty)`)
+      // 5.1 reads its limits with luaL_checkint, a C int cast (random(2^31) is an empty interval)
+      const limit =
+        f.numbers === 'lua51' ? (i: number) => cint(lauxlib.luaL_checknumber(L, i)) : (i: number) => lauxlib.luaL_checkinteger(L, i)
+      const low = n === 1 ? 1 : limit(1)
+      const up = limit(n)
+      // lmathlib.c checks argument #1 in 5.3 and the upper limit's (#1 or #2) in 5.1
+      if (low > up) return lauxlib.luaL_argerror(L, f.numbers === 'lua51' ? n : 1, 'interval is empty')
       lua.lua_pushinteger(L, Math.floor(r * (up - low + 1)) + low)
       return 1
     },
