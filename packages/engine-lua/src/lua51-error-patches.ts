@@ -80,4 +80,55 @@ export const LUA51_ERROR_PATCHES: readonly SourcePatch[] = [
       '        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n' +
       '    }\n',
   ),
+  p(
+    'ldebug.js',
+    "5.1 wording: luaG_ordererror says 'two X values' when the third letters of the type names agree (a string and a thread are 'two string values')",
+    '    if (luastring_eq(t1, t2))\n        luaG_runerror(L, to_luastring("attempt to compare two %s values", true), t1);',
+    '    if (__num.lua51 ? t1[2] === t2[2] : luastring_eq(t1, t2))\n        luaG_runerror(L, to_luastring("attempt to compare two %s values", true), t1);',
+  ),
+  p(
+    'lauxlib.js',
+    '5.1 wording: a bad argument names its basic type; 5.1 knows no __name',
+    '    if (luaL_getmetafield(L, arg, __name) === LUA_TSTRING)\n        typearg = lua_tostring(L, -1);',
+    '    if (!__num.lua51 && luaL_getmetafield(L, arg, __name) === LUA_TSTRING)\n        typearg = lua_tostring(L, -1);',
+  ),
+  p(
+    'lauxlib.js',
+    "5.1: tostring of a table or userdata is 'table: 0x…' whatever its metatable's __name",
+    '                let tt = luaL_getmetafield(L, idx, __name);\n',
+    '                let tt = __num.lua51 ? LUA_TNIL : luaL_getmetafield(L, idx, __name);\n',
+  ),
+  p(
+    'lvm.js',
+    '5.1 wording: an __index chain of 100 tables is a "loop in gettable"',
+    '    ldebug.luaG_runerror(L, to_luastring("\'__index\' chain too long; possible loop", true));',
+    '    ldebug.luaG_runerror(L, to_luastring(__num.lua51 ? "loop in gettable" : "\'__index\' chain too long; possible loop", true));',
+  ),
+  p(
+    'lvm.js',
+    '5.1 wording: a __newindex chain of 100 tables is a "loop in settable"',
+    '    ldebug.luaG_runerror(L, to_luastring("\'__newindex\' chain too long; possible loop", true));',
+    '    ldebug.luaG_runerror(L, to_luastring(__num.lua51 ? "loop in settable" : "\'__newindex\' chain too long; possible loop", true));',
+  ),
+  p(
+    'lcorolib.js',
+    '5.1 wording: the number runtime (its mode) is visible to lcorolib as __num',
+    '"use strict";\n',
+    '"use strict";\nconst __num = require(\'./polyhost-numbers.js\');\n',
+  ),
+  p(
+    'lcorolib.js',
+    '5.1 wording: coroutine.resume/status of a non-thread: "coroutine expected"',
+    '    luaL_argcheck(L, co, 1, "thread expected");',
+    '    luaL_argcheck(L, co, 1, __num.lua51 ? "coroutine expected" : "thread expected");',
+  ),
+  p(
+    'lcorolib.js',
+    '5.1: coroutine.create and wrap take a Lua function only (a C function is "Lua function expected")',
+    'const luaB_cocreate = function(L) {\n    luaL_checktype(L, 1, LUA_TFUNCTION);\n',
+    'const luaB_cocreate = function(L) {\n' +
+      "    const lua51 = require('./lua.js');\n" +
+      '    if (__num.lua51) luaL_argcheck(L, lua51.lua_isfunction(L, 1) && !lua51.lua_iscfunction(L, 1), 1, "Lua function expected");\n' +
+      '    luaL_checktype(L, 1, LUA_TFUNCTION);\n',
+  ),
 ]
