@@ -10,7 +10,7 @@ export {
 } from './scripting/redis-scripting.js'
 export {
   type CommandInfo,
-  DEFAULT_STORE_MAX_BYTES,
+  defaultStoreMaxBytes,
   DENY_OOM_COMMANDS,
   MEMORY_COMMANDS,
   memoryStore,

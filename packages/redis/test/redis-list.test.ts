@@ -52,7 +52,7 @@ describe('RedisList', () => {
         } else expect(list.slice(i, i + 3)).toEqual(model.slice(i, i + 3))
         expect(list.length).toBe(model.length)
         // what the store counts of the list follows every change (store-usage.ts)
-        expect(list.bytes).toBe(model.reduce((n, b) => n + elementBytes(b.length), 0))
+        expect(list.bytes).toBe(model.reduce((n, b) => n + elementBytes('list', b.length), 0))
         expect(list.at(i)).toBe(model[i])
       }
       expect([...list]).toEqual(model)

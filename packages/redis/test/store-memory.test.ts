@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { InvalidArgumentError, LimitExceededError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisScripting, DENY_OOM_COMMANDS, MEMORY_COMMANDS, memoryStore, type RedisScripting } from '../src/index.js'
 import { Keyspace } from '../src/store/keyspace.js'
-import { ELEMENT_OVERHEAD, elementBytes, entryBytes } from '../src/store/store-usage.js'
+import { elementBytes, entryBytes, OVERHEAD } from '../src/store/store-usage.js'
 import { onPolyhost, onReal } from './differential.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
@@ -23,11 +25,11 @@ function recount(ks: Keyspace): number {
     if (!v) continue
     let bytes = 0
     if (v.type === 'string') bytes = v.value.length
-    else if (v.type === 'hash') for (const [f, x] of v.value) bytes += elementBytes(f.length + x.length)
-    else if (v.type === 'list') for (const x of v.value) bytes += elementBytes(x.length)
-    else if (v.type === 'set') for (const m of v.value) bytes += elementBytes(m.length)
-    else if (v.type === 'zset') for (const e of v.value.entries()) bytes += elementBytes(e.member.length + 8)
-    else for (const e of v.value.entries) bytes += 16 + e.fields.reduce((s, f) => s + f.length + ELEMENT_OVERHEAD, 0)
+    else if (v.type === 'hash') for (const [f, x] of v.value) bytes += elementBytes('hash', f.length + x.length)
+    else if (v.type === 'list') for (const x of v.value) bytes += elementBytes('list', x.length)
+    else if (v.type === 'set') for (const m of v.value) bytes += elementBytes('set', m.length)
+    else if (v.type === 'zset') for (const e of v.value.entries()) bytes += elementBytes('zset', e.member.length)
+    else for (const e of v.value.entries) bytes += OVERHEAD.stream + e.fields.reduce((s, f) => s + elementBytes('field', f.length), 0)
     n += entryBytes(key, bytes)
   }
   return n
@@ -159,7 +161,7 @@ describe('a script filling the store', () => {
       await expect(r.command(['EVAL', `${s} while true do redis.call('RPUSH', 'l', s) end`, '0'])).rejects.toThrow(/^OOM /)
       // a push is admitted while the count is at most maxBytes: the first n that goes over it is the length
       let n = 1
-      while (entryBytes('l', n * elementBytes(1000)) <= maxBytes) n++
+      while (entryBytes('l', n * elementBytes('list', 1000)) <= maxBytes) n++
       expect(await r.command(['LLEN', 'l'])).toBe(n)
       expect(await r.command(['DEL', 'l'])).toBe(1)
       expect(await r.command(['RPUSH', 'l', 'v'])).toBe(1)
@@ -181,14 +183,41 @@ describe('a script filling the store', () => {
   })
 })
 
+const FILL = fileURLToPath(new URL('./child-attack/fill-lists.mjs', import.meta.url))
+
+/** Runs the list-filling attack in a child with a `heapMb` heap; how it ended (a crash rejects). */
+function fillInChild(heapMb: number): Promise<{ calls: number; ended: string; elements: number; maxBytes: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [`--max-old-space-size=${heapMb}`, FILL], { timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`the host process died (${err.signal ?? err.code}): ${stderr.slice(-300)}`))
+      else resolve(JSON.parse(stdout.trim()))
+    })
+  })
+}
+
+describe('the default bound against the heap', () => {
+  // Counted at 16 bytes per element, 1-byte list elements (each ~121 bytes of heap) filled
+  // a 1 GiB heap before the default 256 MiB bound: V8's fatal out-of-memory error.
+  for (const heapMb of [384, 1024]) {
+    it(`a ${heapMb} MB heap survives scripts filling lists of 1-byte elements: the store refuses first`, async () => {
+      const r = await fillInChild(heapMb)
+      expect(r.ended).toMatch(/^OOM command not allowed/)
+      expect(r.maxBytes).toBeLessThan((heapMb * 1024 * 1024) / 6)
+      // the count is close to what the elements hold: the store filled its bound, not a fraction of it
+      expect(r.elements * 129).toBeGreaterThan(r.maxBytes * 0.9)
+    }, 150_000)
+  }
+})
+
 describe.skipIf(!hasRedisServer)('past maxmemory, against redis-server 7.0', () => {
   let real: RealRedis
   let redis: RedisScripting
   beforeAll(async () => {
     real = await startRedis()
-    // the set-up below counts 66 + 99 + 90 bytes (store-usage.ts): its last command is
-    // admitted at 165 and leaves the store over 200, as CONFIG SET maxmemory 1 leaves the server
-    redis = await createRedisScripting({ store: memoryStore({ maxBytes: 200 }) })
+    // the set-up below: its last command is admitted (the count is at the bound) and leaves
+    // the store over it, as CONFIG SET maxmemory 1 leaves the server
+    const beforeLast = entryBytes('k', 1) + entryBytes('l', 2 * elementBytes('list', 1))
+    redis = await createRedisScripting({ store: memoryStore({ maxBytes: beforeLast }) })
   })
   afterAll(async () => {
     await redis?.close()

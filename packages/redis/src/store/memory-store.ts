@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8'
 import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
@@ -54,13 +55,20 @@ export interface MemoryStoreOptions {
    * key and element), commands that may add memory (SET, LPUSH, HSET, XADD... Redis's
    * `denyoom` commands) answer `OOM command not allowed when used memory > 'maxmemory'.`;
    * reads, deletes and pops still run. It bounds what scripts can make the host hold across
-   * runs. Default 256 MiB; `Infinity` for none.
+   * runs. Default: an eighth of the V8 heap limit, at most 256 MiB (see
+   * {@link defaultStoreMaxBytes}); `Infinity` for none.
    */
   readonly maxBytes?: number
 }
 
-/** Default of {@link MemoryStoreOptions.maxBytes}. */
-export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024
+/**
+ * The default of {@link MemoryStoreOptions.maxBytes}: 256 MiB, or an eighth of this
+ * process's V8 heap limit when that is less (128 MiB under `--max-old-space-size=1024`),
+ * so that a full store leaves the host most of its heap.
+ */
+export function defaultStoreMaxBytes(): number {
+  return Math.min(256 * 1024 * 1024, Math.floor(getHeapStatistics().heap_size_limit / 8))
+}
 
 /**
  * An in-memory keyspace with Redis 7.0's replies and errors for strings, hashes, lists,
@@ -71,7 +79,7 @@ export const DEFAULT_STORE_MAX_BYTES = 256 * 1024 * 1024
  * store.execute([Buffer.from('SET'), Buffer.from('k'), Buffer.from('v')]) // StatusReply OK
  */
 export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
-  const maxBytes = options.maxBytes === undefined ? DEFAULT_STORE_MAX_BYTES : options.maxBytes
+  const maxBytes = options.maxBytes === undefined ? defaultStoreMaxBytes() : options.maxBytes
   if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) {
     throw new InvalidArgumentError(`memoryStore: maxBytes must be a number of bytes ≥ 0 or Infinity (got ${String(maxBytes)})`)
   }

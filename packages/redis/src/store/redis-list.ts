@@ -32,14 +32,14 @@ export class RedisList implements Iterable<Buffer> {
 
   /** RPUSH of one element. */
   push(v: Buffer): void {
-    this.bytes += elementBytes(v.length)
+    this.bytes += elementBytes('list', v.length)
     this.items.push(v)
   }
 
   /** LPUSH of one element. */
   unshift(v: Buffer): void {
     if (this.head === 0) this.makeRoom()
-    this.bytes += elementBytes(v.length)
+    this.bytes += elementBytes('list', v.length)
     this.items[--this.head] = v
   }
 
@@ -47,7 +47,7 @@ export class RedisList implements Iterable<Buffer> {
   pop(): Buffer | undefined {
     if (this.length === 0) return undefined
     const v = this.items.pop() as Buffer
-    this.bytes -= elementBytes(v.length)
+    this.bytes -= elementBytes('list', v.length)
     if (this.length === 0) this.clear()
     return v
   }
@@ -56,7 +56,7 @@ export class RedisList implements Iterable<Buffer> {
   shift(): Buffer | undefined {
     if (this.length === 0) return undefined
     const v = this.items[this.head] as Buffer
-    this.bytes -= elementBytes(v.length)
+    this.bytes -= elementBytes('list', v.length)
     this.items[this.head++] = undefined
     if (this.length === 0) this.clear()
     else if (this.head > 64 && this.head > this.length) this.compact()
@@ -72,8 +72,8 @@ export class RedisList implements Iterable<Buffer> {
   splice(start: number, count: number, insert?: Buffer): Buffer[] {
     this.compact()
     const removed = (insert ? this.items.splice(start, count, insert) : this.items.splice(start, count)) as Buffer[]
-    for (const v of removed) this.bytes -= elementBytes(v.length)
-    if (insert) this.bytes += elementBytes(insert.length)
+    for (const v of removed) this.bytes -= elementBytes('list', v.length)
+    if (insert) this.bytes += elementBytes('list', insert.length)
     return removed
   }
 
@@ -81,7 +81,7 @@ export class RedisList implements Iterable<Buffer> {
   keep(start: number, end: number): void {
     const kept = this.slice(start, end)
     this.clear()
-    for (const v of kept) this.bytes += elementBytes(v.length)
+    for (const v of kept) this.bytes += elementBytes('list', v.length)
     this.items = kept
   }
 
@@ -107,7 +107,7 @@ export class RedisList implements Iterable<Buffer> {
     const kept: Buffer[] = []
     for (let i = 0; i < n; i++) {
       const item = items[i] as Buffer
-      if (doomed[i]) this.bytes -= elementBytes(item.length)
+      if (doomed[i]) this.bytes -= elementBytes('list', item.length)
       else kept.push(item)
     }
     this.items = kept

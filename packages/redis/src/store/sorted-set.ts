@@ -51,7 +51,7 @@ export class SortedSet {
       this.order.splice(this.lowerBound(score, member), 0, { member, score })
     }
     this.scores.set(member, score)
-    if (old === undefined) this.bytes += elementBytes(member.length + 8)
+    if (old === undefined) this.bytes += elementBytes('zset', member.length)
     return old === undefined
   }
 
@@ -82,7 +82,7 @@ export class SortedSet {
     if (old === undefined) return false
     this.order.splice(this.indexOf(member, old), 1)
     this.scores.delete(member)
-    this.bytes -= elementBytes(member.length + 8)
+    this.bytes -= elementBytes('zset', member.length)
     return true
   }
 
@@ -97,7 +97,7 @@ export class SortedSet {
       const old = this.scores.get(m)
       if (old === undefined) continue
       this.scores.delete(m)
-      this.bytes -= elementBytes(m.length + 8)
+      this.bytes -= elementBytes('zset', m.length)
       n++
     }
     if (n > 0) this.order = this.order.filter((e) => this.scores.get(e.member) === e.score)

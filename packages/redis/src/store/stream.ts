@@ -1,4 +1,4 @@
-import { elementBytes } from './store-usage.js'
+import { elementBytes, OVERHEAD } from './store-usage.js'
 import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
 
 export { compareIds, idText, type StreamId } from './stream-id.js'
@@ -148,7 +148,7 @@ export class Stream {
 // --- internal ---
 
 function entryBytes(fields: readonly Buffer[]): number {
-  let n = 16
-  for (const f of fields) n += elementBytes(f.length)
+  let n: number = OVERHEAD.stream
+  for (const f of fields) n += elementBytes('field', f.length)
   return n
 }
