@@ -140,7 +140,9 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
       if (splitter !== undefined && splitter !== null) return apply(splitter, separator, [this, limit]);
     }
     const s = str(this), lim = limit === undefined ? 4294967295 : limit >>> 0, t = str(separator), m = t.length;
-    if (separator === undefined || m <= 1 || s.length * m <= BUDGET) return callSplit(s, t, lim);
+    // no separator: the whole string (t is 'undefined' here, which must not be split on)
+    if (separator === undefined) return callSplit(s, undefined, lim);
+    if (m <= 1 || s.length * m <= BUDGET) return callSplit(s, t, lim);
     const out = [], n = s.length, w = max(1, trunc(BUDGET / m));
     if (lim === 0) return out;
     // the native split of a window holds every separator that starts in its first w positions;

@@ -69,7 +69,8 @@ describe('split string searches give the native answers', () => {
     const source = `[s.indexOf(''), s.indexOf('', 1e9), s.lastIndexOf(t, -5), s.lastIndexOf(t, NaN), s.indexOf(t, Infinity),
       s.includes(t, -1), t.indexOf(s), s.lastIndexOf(s + 'a'), s.split(t, 0), s.split(undefined).length,
       (() => { try { return s.includes(/a/) } catch (e) { return e.name } })(),
-      s.replaceAll(/b/g, '').length, s.split({ [Symbol.split]: (o, l) => [typeof o, l] }, 4)]`
+      s.replaceAll(/b/g, '').length, s.split({ [Symbol.split]: (o, l) => [typeof o, l] }, 4),
+      'xundefinedy'.split(), 'undefined'.split(undefined), 'a undefined b undefined'.split(undefined, 2), 'undefined'.split(undefined, 0)]`
     const r = await host.execute({ language: 'js', source, globals: { s, t } })
     const expected = [
       s.indexOf(''),
@@ -85,6 +86,11 @@ describe('split string searches give the native answers', () => {
       'TypeError',
       s.replaceAll(/b/g, '').length,
       ['string', 4],
+      // no separator is the whole string, whatever it holds ('undefined' is not a separator)
+      'xundefinedy'.split(undefined as unknown as string),
+      'undefined'.split(undefined as unknown as string),
+      'a undefined b undefined'.split(undefined as unknown as string, 2),
+      'undefined'.split(undefined as unknown as string, 0),
     ]
     expect(r.value).toEqual(expected)
   }, 60_000)

@@ -46,9 +46,18 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
       get: function () {
         return value
       },
+      // what assigning over the unfrozen prototype's writable data property does (OrdinarySet):
+      // the receiver gets a new data property, or its own one (reached through super.x = v
+      // or Reflect.set) takes the value keeping its attributes; a read-only or accessor one
+      // refuses, as a strict assignment does
       set: function (this: any, v: unknown) {
         if (this === proto) throw new TypeError("Cannot assign to read only property '" + StringOf(key) + "'")
-        defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true })
+        if ((typeof this !== 'object' || this === null) && typeof this !== 'function') return
+        const own = getOwnPropertyDescriptor(this, key)
+        if (own === undefined) defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true })
+        else if (!('value' in own)) throw new TypeError('setter is forbidden')
+        else if (own.writable) defineProperty(this, key, { value: v })
+        else throw new TypeError("'" + StringOf(key) + "' is read-only")
       },
       enumerable: d.enumerable,
       configurable: false,
@@ -101,10 +110,12 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     const protos = hidden()
     for (const k of ownKeys(G)) {
       const v = (getOwnPropertyDescriptor(G, k) as PropertyDescriptor).value
-      if (typeof v === 'function' && v.prototype && typeof v.prototype === 'object') protos.push(v.prototype)
+      if (typeof v === 'function' && v.prototype && (typeof v.prototype === 'object' || typeof v.prototype === 'function'))
+        protos.push(v.prototype)
     }
     for (const p of protos) {
-      if (p === ObjectProto || p === null || typeof p !== 'object') continue
+      // Function.prototype is a function: its constructor and toString are overridden too
+      if (p === ObjectProto || p === null || (typeof p !== 'object' && typeof p !== 'function')) continue
       for (const k of overridable) enableOverride(p, k)
       if (p === ErrorProto || getPrototypeOf(p) === ErrorProto) {
         enableOverride(p, 'name')

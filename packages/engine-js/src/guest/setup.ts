@@ -92,12 +92,19 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     s3 = 0,
     stale = true
   if (cfg.random === 'seeded') {
-    define(Math, 'random', function random() {
-      rng = (rng + 0x6d2b79f5) | 0
-      let t = imul(rng ^ (rng >>> 15), rng | 1)
-      t ^= t + imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    })
+    // methods, as the builtin: not constructors, no prototype property
+    define(
+      Math,
+      'random',
+      {
+        random() {
+          rng = (rng + 0x6d2b79f5) | 0
+          let t = imul(rng ^ (rng >>> 15), rng | 1)
+          t ^= t + imul(t ^ (t >>> 7), t | 61)
+          return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+        },
+      }.random,
+    )
   } else {
     const next32 = () => {
       const t = (((s0 + s1) | 0) + s3) | 0
@@ -109,13 +116,19 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
       return t >>> 0
     }
     // 53 random bits, like QuickJS's own
-    define(Math, 'random', function random() {
-      if (stale) {
-        reseed(hostEntropy())
-        stale = false
-      }
-      return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992
-    })
+    define(
+      Math,
+      'random',
+      {
+        random() {
+          if (stale) {
+            reseed(hostEntropy())
+            stale = false
+          }
+          return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992
+        },
+      }.random,
+    )
   }
   // murmur3's finalizer: each state word a different hash of the 53-bit seed
   const mix = (h: number) => {

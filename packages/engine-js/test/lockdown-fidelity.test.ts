@@ -1,0 +1,79 @@
+import releaseVariant from '@jitl/quickjs-wasmfile-release-sync'
+import { createHost, type Host } from '@polyhost/core'
+import { newQuickJSWASMModuleFromVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jsEngine } from '../src/index.js'
+
+// What the sandbox puts in place of a builtin (the lockdown's accessors over frozen
+// prototypes' toString/valueOf/constructor, Math.random, the windowed split) must answer as
+// the builtin does: each script runs on a plain context of the same QuickJS build too, and
+// both JSON answers (or error texts) must be equal.
+
+const CASES = {
+  // split() with no separator was split on the text 'undefined'
+  'split without a separator': `JSON.stringify(['xundefinedy'.split(), 'undefined'.split(undefined), 'a undefined b'.split(undefined, 2), 'undefined'.split(undefined, 0)])`,
+  // the accessor made a read-only own property writable and a hidden one enumerable
+  'super assignment over a read-only own property': `class A {
+      constructor() { Object.defineProperty(this, 'toString', { value: () => 'own', writable: false, configurable: true }) }
+      set() { try { super.toString = () => 'new'; return 'assigned' } catch (e) { return e.constructor.name + ': ' + e.message } }
+    }
+    const a = new A(); JSON.stringify([a.set(), String(a)])`,
+  'super assignment keeps a hidden own property hidden': `class B {
+      constructor() { Object.defineProperty(this, 'valueOf', { value: () => 1, writable: true, enumerable: false, configurable: true }) }
+      set() { super.valueOf = () => 2; return this.valueOf() }
+    }
+    const b = new B(); JSON.stringify([b.set(), Object.keys(b), Object.getOwnPropertyDescriptor(b, 'valueOf').enumerable])`,
+  'super assignment over an own accessor': `class C {
+      constructor() { Object.defineProperty(this, 'constructor', { get: () => 'got', configurable: true }) }
+      set() { try { super.constructor = 1; return 'assigned' } catch (e) { return e.name + ': ' + e.message } }
+    }
+    JSON.stringify([new C().set()])`,
+  'plain assignments over the frozen prototypes': `const o = {}; o.toString = () => 'mine'; o.valueOf = () => 7; const f = function () {}; f.toString = () => 'f';
+    JSON.stringify([String(o), o + 1, Object.keys(o), String(f), Object.keys(f)])`,
+  'assignment through a proxy receiver': `const log = []; const p = new Proxy({}, {
+      defineProperty(t, k, d) { log.push('define ' + String(k)); return Reflect.defineProperty(t, k, d) },
+      getOwnPropertyDescriptor(t, k) { log.push('own ' + String(k)); return Reflect.getOwnPropertyDescriptor(t, k) } });
+    p.toString = () => 'p'; JSON.stringify([String(p), log])`,
+  'Math.random is a method, not a constructor': `let r; try { new Math.random(); r = 'constructed' } catch (e) { r = e.name + ': ' + e.message }
+    JSON.stringify([r, Object.getOwnPropertyNames(Math.random), Math.random.name, Math.random.length, typeof Math.random()])`,
+}
+
+let host: Host
+let quickjs: QuickJSWASMModule
+beforeAll(async () => {
+  host = await createHost({ engines: [jsEngine()] })
+  quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant as unknown as QuickJSSyncVariant)
+})
+afterAll(() => host.close())
+
+function onRaw(source: string): string {
+  const vm = quickjs.newContext()
+  try {
+    const r = vm.evalCode(source)
+    if (r.error) {
+      const e = vm.dump(r.error) as { name?: string; message?: string }
+      r.error.dispose()
+      return `throws ${e.name}: ${e.message}`
+    }
+    const v = vm.dump(r.value)
+    r.value.dispose()
+    return String(v)
+  } finally {
+    vm.dispose()
+  }
+}
+
+describe('replaced builtins answer as QuickJS does', () => {
+  for (const [name, source] of Object.entries(CASES)) {
+    it(name, async () => {
+      const raw = onRaw(source)
+      let mine: string
+      try {
+        mine = String((await host.execute({ language: 'js', source })).value)
+      } catch (e) {
+        mine = `throws ${(e as Error).message}`
+      }
+      expect(mine).toBe(raw)
+    })
+  }
+})
