@@ -18,6 +18,7 @@ import { ERROR_LEVEL_CASES, RESULT_COUNT_CASES } from './corpus/error-levels.js'
 import { LIBRARY_NUMBER_CASES } from './corpus/library-numbers.js'
 import { FUNCTION_LOAD_CASES } from './corpus/function-load.js'
 import { HOSTILE_INPUT_CASES, HOSTILE_LIBRARY_CASES } from './corpus/hostile-inputs.js'
+import { REPLY_EDGE_CASES } from './corpus/reply-edges.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -42,6 +43,7 @@ const CASES: CorpusCase[] = [
   ...FUNCTION_LOAD_CASES,
   ...HOSTILE_INPUT_CASES,
   ...HOSTILE_LIBRARY_CASES,
+  ...REPLY_EDGE_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -13,7 +13,7 @@ do
   local sbyte, schar, sfind, ssub, sgsub, sformat = string.byte, string.char, string.find, string.sub, string.gsub, string.format
   local tconcat = table.concat
   local cjson = {}
-  local null = setmetatable({}, { __tostring = function() return 'userdata: NULL' end, __metatable = false })
+  local null = JSON_NULL
   cjson.null = null
 
   local escapes = { ['"'] = '\\\\"', ['\\\\'] = '\\\\\\\\', ['/'] = '\\\\/', ['\\b'] = '\\\\b', ['\\f'] = '\\\\f', ['\\n'] = '\\\\n', ['\\r'] = '\\\\r', ['\\t'] = '\\\\t' }

@@ -120,7 +120,7 @@ do
       out[#out + 1] = v
     elseif t == 'boolean' then
       out[#out + 1] = v and schar(0xc3) or schar(0xc2)
-    elseif t == 'table' and level < 16 then
+    elseif t == 'table' and level < 16 and v ~= JSON_NULL then
       local array, n = isArray(v)
       if array then
         out[#out + 1] = header(n, 0x90, 16, 0xdc, 0xdd)

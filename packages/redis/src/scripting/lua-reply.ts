@@ -37,7 +37,7 @@ local function encode(v, out, n, depth)
     if resp == 3 then out[n + 1] = v and 'n1;' or 'n0;' else out[n + 1] = v and 'n1;' or 'z' end
     return n + 1
   end
-  if t ~= 'table' then
+  if t ~= 'table' or v == JSON_NULL then
     out[n + 1] = 'z'
     return n + 1
   end

@@ -26,6 +26,9 @@ const CORE = `
 local BASE = _ENV or _G
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall = pcall
+-- cjson.null: a lightuserdata (NULL) in Redis, a table here; the reply and cmsgpack
+-- encoders treat it as Redis treats any userdata (a nil reply, msgpack nil)
+local JSON_NULL = setmetatable({}, { __tostring = function() return 'userdata: (nil)' end, __metatable = false })
 
 -- NaNs of both signs, and a NaN's sign as the engine prints it ('-nan': the sign bit is set;
 -- x86-64's 0/0 has it). The prelude's struct and cmsgpack write and read it as C does.
@@ -157,6 +160,13 @@ redis.status_reply = function(...)
   if select('#', ...) ~= 1 or type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
   return { ok = msg }
 end
+redis.acl_check_cmd = function(...)
+  local n = select('#', ...)
+  if n == 0 then error({ err = 'ERR Please specify at least one argument for this redis lib call' }, 0) end
+  local r = host().aclCheck({ ... }, n)
+  if type(r) == 'table' then error(r, 0) end
+  return r
+end
 redis.sha1hex = function(...)
   if select('#', ...) ~= 1 then error({ err = 'ERR wrong number of arguments' }, 0) end
   local s = ...
@@ -244,7 +254,10 @@ math.random = function(...)
   if n == 2 then
     local l, u = checkint(a, 1, 'random', n), checkint(b, 2, 'random', n)
     if l > u then raise("bad argument #2 to 'random' (interval is empty)", 2) end
-    return floor(r * (u - l + 1)) + l
+    -- u - l + 1 in C int arithmetic: it wraps past 2^31 - 1 (random(0, 2^31 - 1) is negative in Redis)
+    local w = (u - l + 1) % 4294967296
+    if w >= 2147483648 then w = w - 4294967296 end
+    return floor(r * w) + l
   end
   raise('wrong number of arguments', 2)
 end
@@ -261,7 +274,12 @@ local function settle(ok, ...)
   end
   return false, ...
 end
-BASE.pcall = function(...) return settle(rawpcall(...)) end
+-- Redis's pcall (luaRedisPcall) puts a boolean before the arguments and calls the value
+-- argc places up: with no argument, the boolean itself
+BASE.pcall = function(...)
+  if select('#', ...) == 0 then return false, 'attempt to call a boolean value' end
+  return settle(rawpcall(...))
+end
 `
 
 /**

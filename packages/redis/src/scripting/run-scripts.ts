@@ -91,9 +91,9 @@ export class RunScripts {
       if (mode === 'yes' || mode === 'sync') return new ErrorReply('ERR SCRIPT DEBUG YES/SYNC is not supported')
       return new ErrorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO')
     }
-    if (sub === 'flush' && argv.length <= 3) {
+    if (sub === 'flush') {
       const mode = argv[2]?.toString('latin1').toUpperCase()
-      if (mode !== undefined && mode !== 'SYNC' && mode !== 'ASYNC')
+      if (argv.length > 3 || (mode !== undefined && mode !== 'SYNC' && mode !== 'ASYNC'))
         return new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option')
       this.cache.clear()
       this.compiled.clear()

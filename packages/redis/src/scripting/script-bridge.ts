@@ -17,31 +17,29 @@ export interface RunningScript {
   log(level: number, message: string): void
 }
 
-/** Commands a script may not call (Redis: "This Redis command is not allowed from script"). */
-const NOT_FROM_SCRIPT = new Set([
-  'eval',
-  'evalsha',
-  'eval_ro',
-  'evalsha_ro',
-  'script',
-  'fcall',
-  'fcall_ro',
-  'function',
-  'multi',
-  'exec',
-  'discard',
-  'watch',
-  'unwatch',
-  'subscribe',
-  'psubscribe',
-  'monitor',
-  'blpop',
-  'brpop',
-  'brpoplpush',
-  'blmove',
-  'bzpopmin',
-  'bzpopmax',
-])
+/**
+ * Commands a script may not call ("This Redis command is not allowed from script"): those
+ * redis-server 7.0 flags `noscript` in COMMAND, and the subcommands it flags so
+ * (test/script-refusals.test.ts compares both lists with the server's).
+ */
+export const NOT_FROM_SCRIPT: ReadonlySet<string> = new Set(
+  (
+    'auth bgrewriteaof bgsave blmove blpop brpop brpoplpush bzpopmax bzpopmin debug discard eval eval_ro evalsha evalsha_ro ' +
+    'exec failover fcall fcall_ro hello monitor multi psubscribe psync punsubscribe quit replconf replicaof reset role save ' +
+    'shutdown slaveof ssubscribe subscribe sunsubscribe sync unsubscribe unwatch wait watch'
+  ).split(' '),
+)
+export const NOT_FROM_SCRIPT_SUBCOMMANDS: ReadonlySet<string> = new Set(
+  (
+    'acl|cat acl|deluser acl|dryrun acl|genpass acl|getuser acl|list acl|load acl|log acl|save acl|setuser acl|users ' +
+    'acl|whoami client|caching client|getname client|getredir client|id client|info client|kill client|list ' +
+    'client|no-evict client|pause client|reply client|setname client|tracking client|trackinginfo client|unblock ' +
+    'client|unpause cluster|reset config|get config|resetstat config|rewrite config|set function|delete function|dump ' +
+    'function|flush function|kill function|list function|load function|restore function|stats latency|doctor ' +
+    'latency|graph latency|histogram latency|history latency|latest latency|reset module|list module|load ' +
+    'module|loadex module|unload script|debug script|exists script|flush script|kill script|load'
+  ).split(' '),
+)
 
 /**
  * The `__redis` bridge behind `redis.call`/`pcall`, `sha1hex`, `log` and `error_reply`:
@@ -63,7 +61,10 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
     const name = (args[0] as Buffer).toString('latin1').toLowerCase()
     // refusals of Redis's scriptCall are marked like the command's own errors (commandError)
-    if (NOT_FROM_SCRIPT.has(name)) return commandError('ERR This Redis command is not allowed from script')
+    const sub = args.length > 1 ? `${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : ''
+    if (NOT_FROM_SCRIPT.has(name) || NOT_FROM_SCRIPT_SUBCOMMANDS.has(sub)) {
+      return commandError('ERR This Redis command is not allowed from script')
+    }
     if (name === 'xread' && blocks(args)) {
       return commandError('ERR XREAD command is not allowed with BLOCK option from scripts')
     }
@@ -98,6 +99,18 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
         args: [any],
         // Redis reads the message as a C string: it ends at a NUL
         handler: (_ctx, s: unknown) => errorReplyText(cString(argFromLua(s)).toString('utf8')),
+      },
+      aclCheck: {
+        args: [any, any],
+        // every command is permitted (no ACL users); one Redis does not know is an error
+        handler: (_ctx, argv: unknown, n: unknown) => {
+          const args = commandArgs(argv, n)
+          if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
+          const name = (args[0] as Buffer).toString('latin1').toLowerCase()
+          const sub = args.length > 1 ? `${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : ''
+          const known = store.describe(name) !== undefined || NOT_FROM_SCRIPT.has(name) || NOT_FROM_SCRIPT_SUBCOMMANDS.has(sub)
+          return known || { err: 'ERR Invalid command passed to redis.acl_check_cmd()' }
+        },
       },
       random: {
         args: [],

@@ -1,0 +1,68 @@
+import type { CorpusCase } from '../differential.js'
+import { cmds, script } from './helpers.js'
+
+/**
+ * cjson.null in replies and msgpack, math.random's C-int interval, pcall with no function,
+ * redis.acl_check_cmd, commands and subcommands refused from scripts, SCRIPT FLUSH's
+ * options: each answer from redis-server 7.0 in the same run.
+ */
+export const REPLY_EDGE_CASES: CorpusCase[] = [
+  // Redis's cjson.null is a userdata: a nil reply, and an array goes on past it
+  script('cjson.null as the reply', 'return cjson.null'),
+  script('cjson.null inside an array reply', "return cjson.decode('[1,null,3]')"),
+  script('cjson.null nested', "return { 1, { cjson.null, 'x' }, cjson.null, 4 }"),
+  script('cjson.null under RESP3', 'redis.setresp(3) return { cjson.null, 2 }'),
+  script('cmsgpack of cjson.null', 'return { cmsgpack.pack(cjson.null), cmsgpack.pack({ 1, cjson.null, 3 }) }'),
+  script('cmsgpack round trip of cjson.null', 'return { cmsgpack.unpack(cmsgpack.pack({ 1, cjson.null, 3 })) }'),
+  script('cjson of cjson.null', 'return { cjson.encode(cjson.null), cjson.encode({ a = cjson.null }), cjson.encode({ 1, cjson.null }) }'),
+  script('tostring of cjson.null', 'return tostring(cjson.null)'),
+  // u - l + 1 is a C int in Redis's math.random: it wraps
+  script(
+    'math.random over the whole int range',
+    'math.randomseed(1) return { math.random(-2147483648, 2147483647), math.random(-2147483648, 2147483647) }',
+  ),
+  script(
+    'math.random(0, 2^31 - 1) wraps negative',
+    'math.randomseed(7) return { math.random(0, 2147483647), math.random(1, 2147483647), math.random(-1, 2147483646) }',
+  ),
+  script(
+    'math.random near the wrap',
+    'math.randomseed(3) return { math.random(-5, 2147483640), math.random(-1073741824, 1073741823), math.random(-1073741824, 1073741824) }',
+  ),
+  // luaRedisPcall calls its boolean placeholder when there is no function
+  script('pcall with no arguments', 'return { pcall() }'),
+  script('pcall of pcall', 'return { pcall(pcall) }'),
+  script('pcall of a number', 'return { pcall(1) }'),
+  script(
+    'acl_check_cmd of known commands',
+    "return { redis.acl_check_cmd('get'), redis.acl_check_cmd('set', 'k', 'v'), redis.acl_check_cmd('config', 'get', 'x') }",
+  ),
+  script('acl_check_cmd of an unknown command', "return redis.acl_check_cmd('nosuchcommand')"),
+  script('acl_check_cmd caught', "return { pcall(redis.acl_check_cmd, 'nosuchcommand') }"),
+  script('acl_check_cmd with no argument', 'return redis.acl_check_cmd()'),
+  script('acl_check_cmd with a table', 'return redis.acl_check_cmd({})'),
+  ...[
+    'CONFIG GET maxmemory',
+    'CLIENT LIST',
+    'CLIENT SETNAME x',
+    'ACL WHOAMI',
+    'FUNCTION LIST',
+    'SCRIPT EXISTS x',
+    'SHUTDOWN NOSAVE',
+    'WAIT 0 0',
+    'HELLO',
+    'MULTI',
+    'AUTH x',
+  ].map((c) =>
+    script(
+      `${c.split(' ')[0]} from a script`,
+      `return { pcall(redis.call, ${c
+        .split(' ')
+        .map((a) => `'${a}'`)
+        .join(', ')}) }`,
+    ),
+  ),
+  cmds('SCRIPT FLUSH with two options', ['SCRIPT', 'FLUSH', 'ASYNC', 'SYNC']),
+  cmds('SCRIPT FLUSH with a bad option', ['SCRIPT', 'FLUSH', 'LATER']),
+  cmds('FUNCTION FLUSH with a bad option', ['FUNCTION', 'FLUSH', 'LATER']),
+]
