@@ -34,6 +34,22 @@ const CASES = {
       defineProperty(t, k, d) { log.push('define ' + String(k)); return Reflect.defineProperty(t, k, d) },
       getOwnPropertyDescriptor(t, k) { log.push('own ' + String(k)); return Reflect.getOwnPropertyDescriptor(t, k) } });
     p.toString = () => 'p'; JSON.stringify([String(p), log])`,
+  // long searches (elements × needle over 2^18) run element by element: in the spec's order,
+  // stopping at the match, with no species constructor and the traps a native search fires
+  'lastIndexOf reads from the end': `const T = 'q'.repeat(300); const a = Array(1000).fill('x');
+    Object.defineProperty(a, 999, { get() { a[500] = T; return 'x' } }); JSON.stringify([a.lastIndexOf(T), a.lastIndexOf(T, 400)])`,
+  'a search stops at the match': `const T = 'q'.repeat(300); const a = Array(1000).fill('x'); a[3] = T;
+    Object.defineProperty(a, 800, { get() { throw new Error('read 800') } });
+    JSON.stringify([a.indexOf(T), a.includes(T), (() => { try { return a.indexOf(T, 4) } catch (e) { return e.message } })()])`,
+  'no species constructor, no subclass constructor': `let made = 0; class Sub extends Array { constructor(...x) { super(...x); made++ } }
+    const s = Sub.from(Array(1000).fill('x')); made = 0; const a = Array(1000).fill('x');
+    a.constructor = { [Symbol.species]: function () { throw new Error('species called') } };
+    JSON.stringify([a.indexOf('q'.repeat(300)), s.indexOf('q'.repeat(300)), s.includes(5n), made])`,
+  'holes, proxies and BigInt needles': `const log = []; const base = Array(1000).fill('x'); delete base[2]; base[5] = 'q'.repeat(300);
+    const p = new Proxy(base, { has(t, k) { log.push('has ' + String(k)); return Reflect.has(t, k) }, get(t, k, r) { if (k !== 'length') log.push('get ' + String(k)); return Reflect.get(t, k, r) } });
+    const r = [p.indexOf('q'.repeat(300)), p.includes('q'.repeat(300)), p.lastIndexOf('q'.repeat(300), 6)];
+    const big = Array(300000).fill(0); big[299990] = 5n;
+    JSON.stringify([r, log.join(','), big.indexOf(5n), big.includes(5n), big.lastIndexOf(5n), big.indexOf(6n)])`,
   'Math.random is a method, not a constructor': `let r; try { new Math.random(); r = 'constructed' } catch (e) { r = e.name + ': ' + e.message }
     JSON.stringify([r, Object.getOwnPropertyNames(Math.random), Math.random.name, Math.random.length, typeof Math.random()])`,
 }
