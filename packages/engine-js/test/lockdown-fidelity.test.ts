@@ -50,6 +50,12 @@ const CASES = {
     const r = [p.indexOf('q'.repeat(300)), p.includes('q'.repeat(300)), p.lastIndexOf('q'.repeat(300), 6)];
     const big = Array(300000).fill(0); big[299990] = 5n;
     JSON.stringify([r, log.join(','), big.indexOf(5n), big.includes(5n), big.lastIndexOf(5n), big.indexOf(6n)])`,
+  // the replacements' source (the sandbox's internals) stayed visible
+  'replaced builtins print as native code': `JSON.stringify([String.prototype.split, String.prototype.replace, Array.prototype.indexOf,
+      Array.prototype.sort, RegExp.prototype[Symbol.replace], Math.random, String.raw, Function.prototype.toString, Object.prototype.toString].map((f) => Function.prototype.toString.call(f)))`,
+  'user functions print their source': `function f(a) { return a + 1 } class K { m() {} }
+    JSON.stringify([String(f), String(K), String(new K().m), String(() => 1), (function(){}).bind().toString(),
+      (() => { try { return Function.prototype.toString.call({}) } catch (e) { return e.name } })()])`,
   'Math.random is a method, not a constructor': `let r; try { new Math.random(); r = 'constructed' } catch (e) { r = e.name + ': ' + e.message }
     JSON.stringify([r, Object.getOwnPropertyNames(Math.random), Math.random.name, Math.random.length, typeof Math.random()])`,
 }

@@ -105,7 +105,26 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     }
     return seen
   }
+  // Function.prototype.toString shows the builtins the sandbox replaced (guest functions
+  // lockdown froze) as QuickJS shows its own, `function name() {\n    [native code]\n}`, not
+  // their source; decided when called, so the baseline holds nothing more
+  const FunctionProto = getPrototypeOf(function () {}),
+    fnToString = FunctionProto.toString,
+    endsWith = String.prototype.endsWith
+  const showNative = () => {
+    const shown = {
+      toString(this: unknown) {
+        const source: string = apply(fnToString, this, [])
+        if (this !== shown && (hardened === undefined || !apply(setHas, hardened, [this]) || apply(endsWith, source, ['[native code]\n}'])))
+          return source
+        const name = getOwnPropertyDescriptor(this, 'name')
+        return 'function ' + (name && typeof name.value === 'string' ? name.value : '') + '() {\n    [native code]\n}'
+      },
+    }.toString
+    defineProperty(FunctionProto, 'toString', { value: shown, writable: true, enumerable: false, configurable: true })
+  }
   const lockdown = () => {
+    showNative()
     for (const k of ownKeys(ObjectProto)) enableOverride(ObjectProto, k)
     const protos = hidden()
     for (const k of ownKeys(G)) {
