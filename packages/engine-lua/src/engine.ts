@@ -37,6 +37,7 @@ export class LuaEngine implements ScriptEngine {
   private readonly counters = { compiles: 0, executions: 0, discarded: 0 }
   private readonly sliceMs: number
   private readonly depthError: boolean
+  private readonly readOnlyError: string | undefined
   private readonly pooled: PooledRunOptions<LuaSandbox> = {
     // a JS exception escaped fengari's internals: the state is not trusted further
     broken: (s) => s.run?.nativeError !== undefined,
@@ -49,6 +50,7 @@ export class LuaEngine implements ScriptEngine {
     this.compiler = new LuaCompiler(f, () => env.security.policy.limits.timeoutMs)
     this.sliceMs = sliceOf(options)
     this.depthError = options.stackOverflow === 'error'
+    this.readOnlyError = options.readOnlyError
     const deps: StateDeps = {
       f,
       env,
@@ -77,6 +79,9 @@ export class LuaEngine implements ScriptEngine {
     if (options.nullValue !== undefined && options.nullValue !== 'nil' && options.nullValue !== 'sentinel') {
       throw new InvalidArgumentError(`luaEngine: nullValue must be 'nil' or 'sentinel' (got ${JSON.stringify(options.nullValue)})`)
     }
+    if (options.readOnlyError !== undefined && (typeof options.readOnlyError !== 'string' || options.readOnlyError === '')) {
+      throw new InvalidArgumentError(`luaEngine: readOnlyError must be a non-empty string (got ${JSON.stringify(options.readOnlyError)})`)
+    }
     if (options.stackOverflow !== undefined && options.stackOverflow !== 'limit' && options.stackOverflow !== 'error') {
       throw new InvalidArgumentError(`luaEngine: stackOverflow must be 'limit' or 'error' (got ${JSON.stringify(options.stackOverflow)})`)
     }
@@ -99,6 +104,7 @@ export class LuaEngine implements ScriptEngine {
       compiler: this.compiler,
       sliceMs: this.sliceMs,
       depthError: this.depthError,
+      readOnlyError: this.readOnlyError,
     }
     this.counters.executions++
     return runPooled(this.pool, request, (state) => runScript(state, input, request), this.pooled)

@@ -43,6 +43,8 @@ export interface GuardSink {
   heavy(bytes: number): void
   /** Raises a Lua error in `L` (used for refused writes). */
   raise(L: LuaState, message: string): never
+  /** The message of a refused write to a read-only table, when the engine has its own. */
+  readonly readOnlyError?: string | undefined
 }
 
 const IDLE_STEPS = 1 << 30
@@ -176,7 +178,10 @@ export class GuardRuntime {
 
   write(L: LuaState, t: LuaTable): void {
     const g = t.polyhost as TableGuard
-    if (g.frozen) (this.sink ?? fallbackSink).raise(L, 'attempt to modify a read-only table')
+    if (g.frozen) {
+      const sink = this.sink ?? fallbackSink
+      sink.raise(L, sink.readOnlyError ?? 'attempt to modify a read-only table')
+    }
     g.dirty = true
   }
 
@@ -272,7 +277,7 @@ export function setFallbackRaise(fn: (L: LuaState, message: string) => never): v
   raiseError = fn
 }
 
-const fallbackSink = {
+const fallbackSink: Pick<GuardSink, 'raise' | 'readOnlyError'> = {
   raise(L: LuaState, message: string): never {
     if (!raiseError) throw new Error(message)
     return raiseError(L, message)

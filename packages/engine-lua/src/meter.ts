@@ -6,8 +6,7 @@ import { reachableBytes } from './memory-walk.js'
 /** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
 export const HOOK_PERIOD = 1000
 const STEP_CHUNK = 1024 // builtin steps between checks of the deadline
-/** Calls past the depth limit raising a catchable "stack overflow" before the limit ends the run. */
-const DEPTH_ERROR_ROOM = 10
+const DEPTH_ERROR_ROOM = 10 // calls past the depth limit raising a catchable "stack overflow" before the limit ends the run
 
 /** Where a meter measures memory: the state's roots and what is not charged to scripts. */
 export interface MeterTarget {
@@ -27,6 +26,7 @@ export interface MeterTarget {
 export class Meter implements GuardSink {
   /** Instructions plus builtin steps so far. */
   used = 0
+  readOnlyError: string | undefined // LuaEngineOptions.readOnlyError of the engine running this execution
   private readonly maxInstructions: number
   private readonly maxMemory: number
   private readonly maxDepth: number

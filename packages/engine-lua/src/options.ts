@@ -39,6 +39,12 @@ export interface LuaEngineOptions {
    * past a further 10 levels still end the execution. Fixed per engine.
    */
   readonly stackOverflow?: 'limit' | 'error'
+  /**
+   * The message of the error a write to a read-only table (a frozen library or the base)
+   * raises; default `attempt to modify a read-only table`. A host emulating another Lua host
+   * sets that host's (Redis: `Attempt to modify a readonly table`). Fixed per engine.
+   */
+  readonly readOnlyError?: string
 }
 
 /** Default slice of inline Lua execution between yields to the event loop. */

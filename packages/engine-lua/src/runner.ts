@@ -27,6 +27,8 @@ export interface RunInput {
   readonly sliceMs?: number
   /** A call past the depth limit is a catchable "stack overflow" (`stackOverflow: 'error'`). */
   readonly depthError?: boolean
+  /** `LuaEngineOptions.readOnlyError`. */
+  readonly readOnlyError?: string | undefined
 }
 
 /**
@@ -42,6 +44,7 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
   const { execution } = request
   const L = state.L
   const meter = new Meter(f, execution, { g: L.l_G, baseline: state.baseline, shared: input.compiler.shared }, input.depthError)
+  meter.readOnlyError = input.readOnlyError
   const run = makeContext(state, request, meter)
   state.run = run
   // addresses (tostring) must not count what earlier executions on this state allocated

@@ -7,5 +7,5 @@ import { REDIS_PRELUDE } from './prelude.js'
  * numbers (every number a double, `%.14g` printing), as Redis 7.0 runs Lua 5.1.
  */
 export function createRedisLuaEngine(): EnginePlugin {
-  return luaEngine({ init: REDIS_PRELUDE, numbers: 'lua51', stackOverflow: 'error' })
+  return luaEngine({ init: REDIS_PRELUDE, numbers: 'lua51', stackOverflow: 'error', readOnlyError: 'Attempt to modify a readonly table' })
 }

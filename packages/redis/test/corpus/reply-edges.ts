@@ -62,6 +62,11 @@ export const REPLY_EDGE_CASES: CorpusCase[] = [
         .join(', ')}) }`,
     ),
   ),
+  // the engine raises Redis's message for a write to a read-only table, so pcall sees it too
+  script(
+    'a caught library write',
+    "return { select(2, pcall(function() string.upper = 1 end)), select(2, pcall(function() redis.x = 1 end)), select(2, pcall(rawset, redis, 'call', 1)), select(2, pcall(rawset, cjson, 'x', 1)) }",
+  ),
   cmds('SCRIPT FLUSH with two options', ['SCRIPT', 'FLUSH', 'ASYNC', 'SYNC']),
   cmds('SCRIPT FLUSH with a bad option', ['SCRIPT', 'FLUSH', 'LATER']),
   cmds('FUNCTION FLUSH with a bad option', ['FUNCTION', 'FLUSH', 'LATER']),
