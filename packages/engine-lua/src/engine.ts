@@ -57,7 +57,7 @@ export class LuaEngine implements ScriptEngine {
       compiler: this.compiler,
       init: options.init,
       nullSentinel: options.nullValue === 'sentinel',
-      newStateBytes: new Map(),
+      newState: { version: -1, bytes: 0 },
       moduleProto: (def) => this.moduleProto(def),
     }
     const factory: StateFactory<LuaSandbox> = {

@@ -228,8 +228,7 @@ export class LuaSandbox implements BuiltinHost {
   private settle(fresh = false): void {
     // a refreshed state may hold what its runs left (spare environments): always walked
     const walk = () => reachableBytes(this.L.l_G, this.deps.compiler.shared)
-    const bytes = fresh ? newStateBytes(this.deps, this.bridgesVersion, walk) : walk()
-    this.baseline = bytes
+    this.baseline = fresh ? newStateBytes(this.deps, this.bridgesVersion, walk) : walk()
     const fp: number[] = []
     this.visitShape((v) => fp.push(v) > 0)
     this.fingerprint = fp

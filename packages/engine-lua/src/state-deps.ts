@@ -12,11 +12,11 @@ export interface StateDeps {
   /** `luaEngine({ nullValue: 'sentinel' })`: host null is the global `null` (LUA_NULL). */
   readonly nullSentinel: boolean
   /**
-   * Bytes a new state holds once set up, by bridges version: every new state of an engine
-   * without `init` is built by the same steps into the same objects, so the walk that
-   * measures it runs once per version (lua-state.ts).
+   * Bytes a new state holds once set up, for the current bridges version: every new state of
+   * an engine without `init` is built by the same steps into the same objects, so the walk
+   * that measures it runs once per version (lua-state.ts).
    */
-  readonly newStateBytes: Map<number, number>
+  readonly newState: { version: number; bytes: number }
   /** Compiled module prototype (cached by the engine); throws ScriptSyntaxError. */
   moduleProto(def: ModuleDefinition): Proto
 }
@@ -24,11 +24,11 @@ export interface StateDeps {
 /** The bytes a new state holds once set up: walked for the first of each bridges version. */
 export function newStateBytes(deps: StateDeps, bridgesVersion: number, walk: () => number): number {
   if (deps.init) return walk()
-  const known = deps.newStateBytes.get(bridgesVersion)
-  if (known !== undefined) return known
-  const bytes = walk()
-  // only the current version's states are made from here on
-  deps.newStateBytes.clear()
-  deps.newStateBytes.set(bridgesVersion, bytes)
-  return bytes
+  const known = deps.newState
+  if (known.version !== bridgesVersion) {
+    // only the current version's states are made from here on
+    known.bytes = walk()
+    known.version = bridgesVersion
+  }
+  return known.bytes
 }

@@ -20,7 +20,7 @@ export interface RunningScript {
 /**
  * Commands a script may not call ("This Redis command is not allowed from script"): those
  * redis-server 7.0 flags `noscript` in COMMAND, and the subcommands it flags so
- * (test/script-refusals.test.ts compares both lists with the server's).
+ * (test/corpus/reply-edges.ts checks a selection against redis-server).
  */
 export const NOT_FROM_SCRIPT: ReadonlySet<string> = new Set(
   (
@@ -61,10 +61,7 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
     const name = (args[0] as Buffer).toString('latin1').toLowerCase()
     // refusals of Redis's scriptCall are marked like the command's own errors (commandError)
-    const sub = args.length > 1 ? `${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : ''
-    if (NOT_FROM_SCRIPT.has(name) || NOT_FROM_SCRIPT_SUBCOMMANDS.has(sub)) {
-      return commandError('ERR This Redis command is not allowed from script')
-    }
+    if (notFromScript(name, args)) return commandError('ERR This Redis command is not allowed from script')
     if (name === 'xread' && blocks(args)) {
       return commandError('ERR XREAD command is not allowed with BLOCK option from scripts')
     }
@@ -107,9 +104,10 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
           const args = commandArgs(argv, n)
           if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
           const name = (args[0] as Buffer).toString('latin1').toLowerCase()
-          const sub = args.length > 1 ? `${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : ''
-          const known = store.describe(name) !== undefined || NOT_FROM_SCRIPT.has(name) || NOT_FROM_SCRIPT_SUBCOMMANDS.has(sub)
-          return known || { err: 'ERR Invalid command passed to redis.acl_check_cmd()' }
+          return (
+            store.describe(name) !== undefined ||
+            notFromScript(name, args) || { err: 'ERR Invalid command passed to redis.acl_check_cmd()' }
+          )
         },
       },
       random: {
@@ -132,6 +130,12 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       },
     },
   })
+}
+
+/** Whether Redis refuses the command (`name`, lower case) or its subcommand from scripts. */
+function notFromScript(name: string, args: readonly Buffer[]): boolean {
+  if (NOT_FROM_SCRIPT.has(name)) return true
+  return args.length > 1 && NOT_FROM_SCRIPT_SUBCOMMANDS.has(`${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}`)
 }
 
 /**

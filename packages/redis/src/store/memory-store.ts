@@ -51,8 +51,8 @@ export interface MemoryStoreOptions {
   readonly clock?: Clock
   /**
    * Redis's `maxmemory` with the `noeviction` policy: once the keys hold more than this
-   * many bytes (store-usage.ts: keys, fields, members and values plus a fixed overhead per
-   * key and element), commands that may add memory (SET, LPUSH, HSET, XADD... Redis's
+   * many bytes (store-usage.ts: keys, fields, members and values plus what each key and
+   * element costs the JS heap), commands that may add memory (SET, LPUSH, HSET, XADD... Redis's
    * `denyoom` commands) answer `OOM command not allowed when used memory > 'maxmemory'.`;
    * reads, deletes and pops still run. It bounds what scripts can make the host hold across
    * runs. Default: an eighth of the V8 heap limit, at most 256 MiB (see

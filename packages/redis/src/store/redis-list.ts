@@ -11,7 +11,7 @@ import { elementBytes } from './store-usage.js'
 export class RedisList implements Iterable<Buffer> {
   private items: (Buffer | undefined)[] = []
   private head = 0
-  /** What the store counts of this list (store-usage.ts): element bytes plus a per-element overhead. */
+  /** What the store counts of this list (store-usage.ts): element bytes and each element's heap cost. */
   bytes = 0
 
   /** Number of elements. */

@@ -23,7 +23,7 @@ export class SortedSet {
   private readonly scores = new Map<string, number>()
   private order: ZEntry[] = []
   private skiplist = false
-  /** What the store counts of this set (store-usage.ts): member bytes and a score per member. */
+  /** What the store counts of this set (store-usage.ts): member bytes and each member's heap cost. */
   bytes = 0
   /** Members added or moved while `batch` runs: placed in `order` when it ends. */
   private pending: Set<string> | undefined

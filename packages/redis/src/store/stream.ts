@@ -44,7 +44,7 @@ export class Stream {
   entries: StreamEntry[] = []
   lastId: StreamId = MIN_ID
   private nodes: StreamNode[] = []
-  /** What the store counts of this stream (store-usage.ts): field bytes and an ID per entry. */
+  /** What the store counts of this stream (store-usage.ts): field bytes and each entry's heap cost. */
   bytes = 0
 
   get size(): number {
