@@ -148,6 +148,8 @@ export interface InternalApi {
   luaF_initupvals(L: LuaState, cl: LClosure): void
   luaG_runerror(L: LuaState, fmt: LuaString): never
   LUA_TLCL: number
+  /** A CallInfo's mark that its last count hook yielded (lstate.js). */
+  CIST_HOOKYIELD: number
   to_luastring(s: string): LuaString
   /** Pushes a string that takes ownership of `bytes` (lua_pushstring copies element by element). */
   pushOwnedString(L: LuaState, bytes: Uint8Array): void
@@ -203,6 +205,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     luaF_initupvals: (load('lfunc.js') as Pick<InternalApi, 'luaF_initupvals'>).luaF_initupvals,
     luaG_runerror: (load('ldebug.js') as Pick<InternalApi, 'luaG_runerror'>).luaG_runerror,
     LUA_TLCL: defs.constant_types.LUA_TLCL,
+    CIST_HOOKYIELD: (load('lstate.js') as { CIST_HOOKYIELD: number }).CIST_HOOKYIELD,
     to_luastring: defs.to_luastring,
     pushOwnedString: (L, bytes) => lobject.pushsvalue2s(L, lstring.luaS_bless(L, bytes)),
   }

@@ -48,6 +48,7 @@ export interface CallInfo {
   depth: number
   funcOff: number
   previous: CallInfo | null
+  callstatus: number
 }
 /** A Lua thread (fengari's lua_State). Fields listed are read by the guards and the memory walk. */
 export interface LuaState {

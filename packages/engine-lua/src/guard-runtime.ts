@@ -1,6 +1,7 @@
 // Over 250 lines: the one runtime object patched fengari code calls (`__polyhost`), every guard's entry point.
 import type { LuaState, LuaTable } from './fengari-types.js'
 import { type NumeralValue, numeralMode, repeatInto, str2number } from './numerals.js'
+import type { TimeSlices } from './time-slices.js'
 
 /**
  * Approximate V8 sizes of fengari objects; the memory walk uses the same figures. Calibrated
@@ -39,6 +40,8 @@ export interface GuardSink {
   tooDeep(L: LuaState): never
   /** Control moves from `from` to `to` (coroutine resume/return): settle partial hook counts. */
   switchTo(to: LuaState | null, from: LuaState | null): void
+  /** Time slices of the execution (see time-slices.ts), when it is sliced. */
+  readonly slices?: Pick<TimeSlices, 'slicedYield' | 'passSlice'> | undefined
   /** A builtin just handled `bytes` of one string (created, compared, parsed): O(bytes) work; check soon. */
   heavy(bytes: number): void
   /** Raises a Lua error in `L` (used for refused writes). */
@@ -209,6 +212,14 @@ export class GuardRuntime {
 
   switchTo(to: LuaState | null, from: LuaState | null): void {
     this.sink?.switchTo(to, from)
+  }
+
+  slicedYield(co: LuaState): boolean {
+    return this.sink?.slices?.slicedYield(co) ?? false
+  }
+
+  passSlice(L: LuaState, yieldable: boolean): boolean {
+    return this.sink?.slices?.passSlice(L, yieldable) ?? false
   }
 
   str2number(s: Uint8Array): NumeralValue | null {

@@ -1,6 +1,7 @@
 import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core/engine'
 import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
+import { TimeSlices } from './time-slices.js'
 import { reachableBytes } from './memory-walk.js'
 
 /** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
@@ -34,10 +35,9 @@ export class Meter implements GuardSink {
   private pending = 0
   private peak = 0
   private readonly hookFn: (L: LuaState) => void
-  private sliceThread: LuaState | undefined
-  private sliceMs = 0
-  private sliceEnd = Number.POSITIVE_INFINITY
-  private sliceYield = false
+  private readonly hookYield: number
+  /** Inline time slicing (the runner asks it whether a yield ended a slice). */
+  readonly slices = new TimeSlices()
   /** The clock as last read by the hook's deadline check (one read serves both checks). */
   private now = 0
   private checkedAt = 0 // `used` at the last check: every thread shares the hook's period
@@ -56,28 +56,19 @@ export class Meter implements GuardSink {
     this.maxDepth = l.stackDepth === false ? Number.POSITIVE_INFINITY : l.stackDepth
     this.live = target.baseline
     this.hookFn = (L) => this.onHook(L)
+    this.hookYield = f.internal.CIST_HOOKYIELD
   }
 
   /** The count hook on the script's thread (coroutines inherit it); `sliceMs` > 0: yields after each slice. */
   hookThread(L: LuaState, sliceMs = 0): void {
-    this.sliceThread = sliceMs > 0 ? L : undefined
-    this.sliceMs = sliceMs
-    // the first slice counts from the execution's start (its set-up is microseconds): no clock read
-    this.sliceEnd = this.execution.startedAt + sliceMs
+    this.slices.begin(L, sliceMs, this.execution.startedAt)
     this.current = L
     this.f.lua.lua_sethook(L, this.hookFn, this.f.lua.LUA_MASKCOUNT, this.nextPeriod())
   }
 
-  /** True (once) when the last LUA_YIELD came from the hook ending a time slice. */
-  takeSliceYield(): boolean {
-    const y = this.sliceYield
-    this.sliceYield = false
-    return y
-  }
-
   /** Attaches to the guard runtime while script code runs (call around each resume). */
   attach(): void {
-    if (this.sliceThread) this.sliceEnd = performance.now() + this.sliceMs
+    this.slices.restart()
     const g = this.f.guards
     g.attach(this, this.maxDepth)
     g.pending = this.pending
@@ -103,7 +94,7 @@ export class Meter implements GuardSink {
    */
   end(): void {
     this.detach()
-    this.sliceThread = undefined
+    this.slices.finish()
     this.current = undefined
   }
 
@@ -167,11 +158,17 @@ export class Meter implements GuardSink {
   switchTo(to: LuaState | null, from: LuaState | null): void {
     if (from?.hookmask) this.settle(from)
     if (to) this.current = to
+    if (to !== null && to.ci.callstatus & this.hookYield) {
+      // resumed after its hook yielded: fengari would skip the next due hook (the period's
+      // count lost) and fetch the interrupted instruction again (counted twice)
+      to.ci.callstatus &= ~this.hookYield
+      this.used -= 1
+    }
     // between script threads the rest of the shared period (coroutines switching every few
     // instructions never reached a check); the host resuming after a slice starts one
     if (to?.hookmask) to.hookcount = to.basehookcount = this.execution.fatal ? 1 : from?.hookmask ? this.periodLeft() : this.nextPeriod()
     // a coroutine's hook saw the slice end: the script's thread (it can yield) checks next
-    if (to !== null && to === this.sliceThread && this.now >= this.sliceEnd) to.hookcount = to.basehookcount = 1
+    if (to !== null && this.slices.overOn(to, this.now)) to.hookcount = to.basehookcount = 1
   }
 
   heavy(_bytes: number): void {
@@ -210,10 +207,10 @@ export class Meter implements GuardSink {
     }
     this.check(L)
     L.hookcount = L.basehookcount = this.nextPeriod()
-    // only the script's own thread yields to the runner; a yield elsewhere (a script-made
-    // coroutine) would resume Lua code, and a non-yieldable frame (metamethod, sort) cannot
-    if (L === this.sliceThread && this.now >= this.sliceEnd && this.f.lua.lua_isyieldable(L)) {
-      this.sliceYield = true
+    // the slice is over: the thread yields (TimeSlices notes to whom the yield is passed)
+    if (this.slices.hookYields(L, this.now, this.f.lua.lua_isyieldable(L))) {
+      // fengari leaves a yielding hook's count at 1: nothing of the next period is used yet
+      L.basehookcount = 1
       // inside a hook lua_yieldk only marks the thread and returns (typed `never` for C functions)
       ;(this.f.lua.lua_yieldk as (L: LuaState, n: number, ctx: null, k: null) => number)(L, 0, null, null)
     }

@@ -19,8 +19,9 @@ export interface LuaEngineOptions {
    * Inline time slicing: a running script yields to the Node event loop after about this
    * many milliseconds of VM time, so timers, I/O, other executions and AbortSignals run
    * between slices (default 10). `false` or 0 runs each resume to completion (the event
-   * loop then waits up to the time limit). Only the script's own thread is sliced: a busy
-   * loop inside a script-made coroutine runs until it yields, returns or hits a limit.
+   * loop then waits up to the time limit). The script's thread and its coroutines are sliced; a busy
+   * loop inside a frame fengari cannot suspend (a `table.sort` comparator, a `gsub` callback,
+   * `__tostring`) runs until it returns or hits a limit (time-slices.ts).
    */
   readonly timeSliceMs?: number | false
   /**

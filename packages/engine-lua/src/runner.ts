@@ -101,7 +101,7 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
         meter.attach()
         continue
       }
-      if (status === lua.LUA_YIELD && meter.takeSliceYield()) {
+      if (status === lua.LUA_YIELD && meter.slices.takeRunnerYield()) {
         // the count hook yielded: let timers, I/O, other executions and aborts run
         meter.detach()
         await nextTurn()

@@ -109,6 +109,63 @@ describe('inline Lua time slicing', () => {
     expect(Math.abs(a.stats.instructions - b.stats.instructions)).toBeLessThan(b.stats.instructions * 0.001)
   })
 
+  it('a busy loop inside a script-made coroutine is sliced too, nested and through wrap', async () => {
+    for (const source of [
+      `coroutine.wrap(function() ${SPIN} end)()`,
+      `local co = coroutine.create(function() coroutine.wrap(function() ${SPIN} end)() end) coroutine.resume(co)`,
+      `for _ in coroutine.wrap(function() ${SPIN} end) do end`,
+    ]) {
+      const ac = new AbortController()
+      let abortedAt = 0
+      let last = performance.now()
+      let gap = 0
+      const timer = setInterval(() => {
+        const now = performance.now()
+        gap = Math.max(gap, now - last)
+        last = now
+      }, 1)
+      setTimeout(() => {
+        abortedAt = performance.now()
+        ac.abort()
+      }, 100)
+      const error = await sliced.execute({ language: 'lua', source, signal: ac.signal }).catch((e: unknown) => e)
+      clearInterval(timer)
+      expect(error, source).toBeInstanceOf(CancelledError)
+      expect(performance.now() - abortedAt, source).toBeLessThan(ABORT_MARGIN_MS)
+      expect(gap, source).toBeLessThan(MAX_GAP_MS)
+    }
+  })
+
+  it('coroutines see nothing of the slices: values, errors, statuses and instruction counts as unsliced', async () => {
+    const fine = await createHost({ engines: [luaEngine({ timeSliceMs: 1 })], limits: LIMITS })
+    try {
+      const src = `
+        local function busy(n) local s = 0 for i = 1, n do s = s + i % 3 end return s end
+        local out = {}
+        local gen = coroutine.wrap(function() for i = 1, 4 do coroutine.yield(i, busy(60000)) end return 'done' end)
+        for _ = 1, 5 do local a, b = gen() out[#out + 1] = tostring(a) .. ':' .. tostring(b) end
+        local co = coroutine.create(function(x)
+          local inner = coroutine.create(function(y) busy(80000) local z = coroutine.yield(y * 2) busy(80000) error({ code = z }) end)
+          local _, v = coroutine.resume(inner, x)
+          local ok2, e = coroutine.resume(inner, v + 1)
+          local w = coroutine.yield(v, ok2, e.code, coroutine.status(inner))
+          busy(50000)
+          return w
+        end)
+        for _, arg in ipairs({ 10, 'w' }) do out[#out + 1] = table.concat({ tostring(select(2, coroutine.resume(co, arg))) }, ',') end
+        out[#out + 1] = tostring(select(2, pcall(coroutine.wrap(function() busy(80000) error('boom') end))))
+        out[#out + 1] = tostring(coroutine.resume(co)) .. ' ' .. coroutine.status(co)
+        return table.concat(out, ' | ')`
+      const a = await fine.execute({ language: 'lua', source: src })
+      const b = await unsliced.execute({ language: 'lua', source: src })
+      expect(a.value).toBe(b.value)
+      // a slice passed up through a generic for's iterator counts its loop instruction once more
+      expect(Math.abs(a.stats.instructions - b.stats.instructions)).toBeLessThan(b.stats.instructions * 0.001)
+    } finally {
+      await fine.close()
+    }
+  })
+
   it('rejects a bad timeSliceMs with a clear error', async () => {
     const made = createHost({ engines: [luaEngine({ timeSliceMs: -1 })] })
     await made.then(
