@@ -1,7 +1,8 @@
 import type { LuaCompiler } from './compiler.js'
 import type { CClosure, Fengari, LClosure, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
-import { T_CCL, T_LCL, T_TABLE } from './value-tags.js'
+import { InvalidArgumentError, ScriptRuntimeError } from '@polyhost/core/engine'
+import { T_CCL, T_LCL, T_TABLE, T_THREAD } from './value-tags.js'
 
 /** Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV`. */
 export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx: number, source: string): void {
@@ -11,7 +12,7 @@ export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx:
   lua.lua_setupvalue(L, -2, 1)
   if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
     const msg = String.fromCharCode(...(lua.lua_tolstring(L, -1) ?? new Uint8Array()))
-    throw new Error(`lua engine: init script failed: ${msg}`)
+    throw new ScriptRuntimeError(`lua engine: init script failed: ${msg}`, 'init.lua')
   }
 }
 
@@ -27,7 +28,9 @@ export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx:
  *   execution — a script may change one during its own run (Redis's `setresp` does), never
  *   for the next.
  *
- * Tables that already have a guard (the base, libraries, bridge tables) keep it.
+ * Tables that already have a guard (the base, libraries, bridge tables) keep it. A coroutine
+ * init leaves reachable (`gen = coroutine.wrap(...)`) is refused: its stack and locals can
+ * be neither frozen nor put back, so it would carry one execution's data to the next.
  */
 export class InitState {
   // each upvalue once (closures share them: the Redis prelude's 501 references are 203
@@ -45,6 +48,12 @@ export class InitState {
       if (!v) return
       const t = v.type & 63
       if (t === T_TABLE || t === T_LCL || t === T_CCL) stack.push(v.value)
+      else if (t === T_THREAD) {
+        throw new InvalidArgumentError(
+          'lua engine: the init script left a coroutine reachable (in a global, a table or an upvalue); ' +
+            'a coroutine keeps its locals from one execution to the next, so init may not keep one',
+        )
+      }
     }
     while (stack.length) {
       const o = stack.pop() as object

@@ -1,4 +1,4 @@
-import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
+import { createHost, type Host, InvalidArgumentError, ScriptRuntimeError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
 
@@ -58,5 +58,37 @@ describe('what the init script made', () => {
 
   it('still works as the helpers it defines', async () => {
     expect(await lua("return ('hi'):shout(), string.shout('x'), type(shared.list)")).toEqual(['HI!', 'X!', 'table'])
+  })
+
+  it('may not keep a coroutine: its locals would carry one execution to the next', async () => {
+    // a generator in a global kept `v` across executions and tenants: A set it, B read it
+    const kept = [
+      'chan = coroutine.wrap(function() local v while true do local c, x = coroutine.yield(v) if c == "set" then v = x end end end)',
+      'local co = coroutine.create(function() end) function step() return coroutine.resume(co) end',
+      'registry = { gens = { coroutine.create(print) } }',
+    ]
+    for (const init of kept) {
+      const made = createHost({ engines: [luaEngine({ init })] })
+      await made.then(
+        (h) => h.close(),
+        () => undefined,
+      )
+      await expect(made, init).rejects.toThrow(InvalidArgumentError)
+      await expect(made, init).rejects.toThrow(/coroutine/)
+    }
+    // a coroutine init made and let go is no one's: the host starts
+    const fine = await createHost({ engines: [luaEngine({ init: 'local co = coroutine.create(print) helper = function() return 1 end' })] })
+    expect((await fine.execute({ language: 'lua', source: 'return helper()' })).value).toBe(1)
+    await fine.close()
+  })
+
+  it('fails createHost with a typed error when it raises', async () => {
+    const made = createHost({ engines: [luaEngine({ init: 'error("boom")' })] })
+    await made.then(
+      (h) => h.close(),
+      () => undefined,
+    )
+    await expect(made).rejects.toThrow(ScriptRuntimeError)
+    await expect(made).rejects.toThrow(/init script failed: init.lua:1: boom/)
   })
 })
