@@ -135,6 +135,12 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
     replace: '    __polyhost.closure(nup);\n    let ncl = new lobject.LClosure(L, nup);',
   },
   {
+    file: 'lcode.js',
+    why: 'memory: every instruction a compile emits is accounted as it is emitted (a `load` of a 2 MB table constructor is ~1e6 instructions, ~112 MB of host heap, which nothing charged)',
+    find: '    f.code[fs.pc] = i;\n    f.lineinfo[fs.pc] = fs.ls.lastline;',
+    replace: '    __polyhost.instruction(fs.ls.L);\n    f.code[fs.pc] = i;\n    f.lineinfo[fs.pc] = fs.ls.lastline;',
+  },
+  {
     file: 'ldo.js',
     why: 'memory: stack growth is checked before the stack is enlarged',
     find: '        else\n            luaD_reallocstack(L, newsize);',

@@ -16,6 +16,8 @@ export const SIZES = {
   stackSlot: 40,
   closure: 110,
   upvalue: 40,
+  /** A compiled instruction: fengari's decoded object and its code-array slot (line info apart, 8 more). */
+  instruction: 104,
 } as const
 
 /** What a table's guard slot holds: frozen tables refuse writes, watched ones note them. */
@@ -159,6 +161,11 @@ export class GuardRuntime {
 
   closure(upvalues: number): void {
     this.created(SIZES.closure + upvalues * SIZES.upvalue)
+  }
+
+  /** A compile emitted an instruction (`load` inside a script: its prototypes are the execution's). */
+  instruction(L: LuaState): void {
+    this.alloc(L, SIZES.instruction + 8)
   }
 
   /** Before allocating `bytes`: raises (after recording the trip) if they do not fit. */

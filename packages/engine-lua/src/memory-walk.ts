@@ -5,7 +5,7 @@ import { T_CCL, T_LCL, T_STRING_LONG, T_STRING_SHORT, T_TABLE, T_THREAD, T_USERD
 const CLOSURE = SIZES.closure
 const UPVAL = SIZES.upvalue
 const PROTO = 200
-const INSTRUCTION = 48
+const INSTRUCTION = SIZES.instruction
 const CALLINFO = 120
 
 /**

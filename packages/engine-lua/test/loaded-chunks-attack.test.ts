@@ -45,4 +45,17 @@ describe('strings kept by loaded functions count against the memory limit', () =
     expect(r.rssGrowthMB).toBeLessThan(120)
     expect(r.after).toBe(42)
   }, 150_000)
+
+  it('the instructions of loaded functions, counted as they are emitted', async () => {
+    // ~1e6 instructions per load, ~112 MB of host heap, counted at 48 bytes each and only
+    // when something else re-measured: ten loads took a 512 MB host down under a 32 MiB limit
+    const src = `local src = 'local t = {' .. string.rep('1,', 1000000) .. '}'
+      local keep = {}
+      for i = 1, 10 do keep[i] = load(src) end
+      return #keep`
+    const r = await runInChild(src, { limits: { ...LIMITS, memoryBytes: 32 * MiB }, heapMB: 512, killAfterMs: 120_000 })
+    expect(r.error).toMatchObject({ name: 'LimitExceededError', limit: 'memory' })
+    expect(r.rssGrowthMB).toBeLessThan(200)
+    expect(r.after).toBe(42)
+  }, 150_000)
 })
