@@ -323,9 +323,13 @@ export class Converter {
     if (stack.some((a) => ctx.sameValue(a, h))) throw guard.error('cycle detected')
     stack.push(h)
     if (array) {
-      for (let i = 0; i < n; i++) (out as unknown[]).push(ctx.getProp(h, i).consume((c) => this.read(c, guard, stack, i, true)))
+      for (let i = 0; i < n; i++) {
+        guard.entry()
+        ;(out as unknown[]).push(ctx.getProp(h, i).consume((c) => this.read(c, guard, stack, i, true)))
+      }
     } else {
       for (const k of keys) {
+        guard.entry()
         guard.string(k.length)
         setSafe(
           out as Record<string, unknown>,

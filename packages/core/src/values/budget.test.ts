@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { LimitExceededError } from '../errors.js'
+import { ConversionError, LimitExceededError } from '../errors.js'
 import { Execution } from '../execution.js'
 import { BridgeRegistry } from '../bridges.js'
 import { SecurityManager } from '@polyhost/security'
 import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from './budget.js'
-import { ConversionGuard } from './guard.js'
+import { ConversionGuard, MAX_ENTRIES } from './guard.js'
 
 function execution(memoryBytes: number | false, timeoutMs: number | false = 10_000): Execution {
   return new Execution({
@@ -52,6 +52,27 @@ describe('ConversionBudget', () => {
     // a long string counts one unit per 4 KiB: a few of them reach a check at once
     for (let i = 0; i < 3; i++) b.addString(4 << 20)
     expect(checks).toBeGreaterThanOrEqual(1)
+  })
+
+  it('checks the deadline over entries that produce nothing (an array of holes)', () => {
+    let checks = 0
+    const owner: BudgetOwner = {
+      check: () => void checks++,
+      trip: () => new LimitExceededError('memory', 0, 0),
+      limits: { memoryBytes: false },
+    }
+    const g = new ConversionGuard(64, new ConversionBudget(owner))
+    g.enter([], undefined, 0)
+    checks = 0
+    for (let i = 0; i < 10_000; i++) g.entry()
+    expect(checks).toBeGreaterThanOrEqual(4)
+  })
+
+  it('refuses a container of more than MAX_ENTRIES entries, whatever the limits', () => {
+    const g = new ConversionGuard(64, new ConversionBudget(execution(false, false)))
+    expect(() => g.enter([], undefined, MAX_ENTRIES + 1)).toThrow(ConversionError)
+    expect(() => g.enter([], undefined, MAX_ENTRIES + 1)).toThrow(/more than 16777216 cannot cross/)
+    expect(() => new ConversionGuard().enter({}, undefined, MAX_ENTRIES)).not.toThrow()
   })
 
   it('ends a conversion past the deadline with the timeout limit', async () => {

@@ -50,6 +50,14 @@ export class ConversionBudget {
     }
   }
 
+  /** One unit of work that produced nothing to count (an array's hole read as undefined). */
+  tick(): void {
+    if (++this.ticks >= TICKS_PER_CHECK) {
+      this.ticks = 0
+      this.owner.check()
+    }
+  }
+
   /** Counts a string of `length` units before it is produced (so a huge one is refused first). */
   addString(length: number): void {
     this.add(length + ENTRY_BYTES, 1 + (length >>> 12))

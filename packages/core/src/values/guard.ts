@@ -6,6 +6,14 @@ import { CONTAINER_BYTES, type ConversionBudget, ENTRY_BYTES } from './budget.js
 export const DEFAULT_MAX_DEPTH = 64
 
 /**
+ * The most entries one array or object may have to cross, whatever the limits. V8 aborts
+ * the whole process (not an exception) when an array grows past ~112 million elements, and
+ * a guest can make an array of any length for nothing (`a.length = 2 ** 32 - 1`). 2^24
+ * entries are 128 MiB of pointers, more than any preset's memory limit lets through.
+ */
+export const MAX_ENTRIES = 2 ** 24
+
+/**
  * Tracks the path, depth and ancestors of a value being converted, so that cycles and
  * over-deep values fail with a ConversionError naming where (`$.a.b[3]`). Shared by
  * every engine's converter, in both directions.
@@ -28,8 +36,17 @@ export class ConversionGuard {
     if (key !== undefined) this.path.push(key)
     if (this.ancestors.includes(container)) throw this.error('cycle detected')
     if (this.ancestors.length >= this.maxDepth) throw this.error(`nesting deeper than ${this.maxDepth}`)
+    if (entries > MAX_ENTRIES) throw this.error(`${entries} entries: more than ${MAX_ENTRIES} cannot cross`)
     this.budget?.add(CONTAINER_BYTES + entries * ENTRY_BYTES, 1 + entries)
     this.ancestors.push(container)
+  }
+
+  /**
+   * One entry of the current container converted: the deadline is checked every so many,
+   * so a container of entries that cost nothing to read (an array's holes) stays bounded.
+   */
+  entry(): void {
+    this.budget?.tick()
   }
 
   /** Counts a string (or byte string) of `length` units before it is produced. */
