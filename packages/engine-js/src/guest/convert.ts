@@ -12,7 +12,7 @@ type Fn = (...args: any[]) => any
 
 /** The conversion helpers of one context (see JsConverter for the host side). */
 export function guestConversions(G: any) {
-  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys, values: objectValues } = Object
+  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys, assign } = Object
   const apply = Reflect.apply,
     isArray = Array.isArray,
     parse = JSON.parse,
@@ -58,41 +58,58 @@ export function guestConversions(G: any) {
   // whether this execution tagged any value (reset clears it: earlier values are unreachable)
   let tagged = false
 
-  // Whether JSON carries values exactly: finite numbers other than -0, strings, booleans,
-  // null, and arrays / plain objects of them without holes, toJSON, tags or excess depth.
-  // Primitives are checked inline (a call per container, not per value); this is the
-  // part of a conversion the interpreter pays for, so it is kept tight.
-  const plainValues = (xs: any, n: number, depth: number, max: number): boolean => {
-    for (let i = 0; i < n; i++) {
-      const x = xs[i]
-      const t = typeof x
-      if (t === 'string' || t === 'boolean') continue
-      if (t === 'number') {
-        if (x - x === 0 && (x !== 0 || 1 / x > 0)) continue
-        return false
-      }
-      if (t !== 'object') return false
-      if (x === null) continue
-      if (depth >= max) return false
-      // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
-      // an own one or one of a non-plain prototype (refused below anyway)
-      if (x.toJSON !== undefined) return false
-      // tags is private and WeakMap.prototype is frozen: a direct method call is safe here;
-      // only values of this execution can be tagged, and usually none are
-      if (tagged && tags.has(x)) return false
-      const p = getPrototypeOf(x)
-      if (p === ArrayProto) {
-        // a hole reads as undefined and fails like one
-        if (isArray(x) && plainValues(x, x.length, depth + 1, max)) continue
-        return false
-      }
-      if (p !== ObjectProto && p !== null) return false
-      const vs = objectValues(x)
-      if (!plainValues(vs, vs.length, depth + 1, max)) return false
-    }
-    return true
+  // A copy of `x` made of data properties only when JSON carries it exactly: finite numbers
+  // other than -0, strings, booleans, null, and arrays / plain objects of them without
+  // holes, toJSON, tags or excess depth; NOT_PLAIN otherwise. Every value is read once, and
+  // what is checked is what JSON.stringify then sees: a getter or Proxy read again could
+  // answer differently (NaN after 1, an array 1,000 deep after a number). Primitives are
+  // checked inline; this is the part of a conversion the interpreter pays for.
+  const NOT_PLAIN = {}
+  const scalar = (v: any): boolean => {
+    const t = typeof v
+    return t === 'string' || t === 'boolean' || (t === 'number' && v - v === 0 && (v !== 0 || 1 / v > 0))
   }
-  const plain = (v: unknown, max: number) => plainValues([v], 1, 0, max)
+  const copyPlain = (x: any, depth: number, max: number): any => {
+    if (x === null || scalar(x)) return x
+    if (typeof x !== 'object' || depth >= max) return NOT_PLAIN
+    // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
+    // an own one or one of a non-plain prototype (refused below anyway)
+    if (x.toJSON !== undefined) return NOT_PLAIN
+    // tags is private and WeakMap.prototype is frozen: a direct method call is safe here;
+    // only values of this execution can be tagged, and usually none are
+    if (tagged && tags.has(x)) return NOT_PLAIN
+    const p = getPrototypeOf(x)
+    let out: any
+    if (p === ArrayProto) {
+      if (!isArray(x)) return NOT_PLAIN
+      const n = x.length
+      out = []
+      for (let i = 0; i < n; i++) {
+        // a hole reads as undefined and fails like one
+        const v = x[i]
+        const t = typeof v
+        if (t === 'string' || t === 'boolean' || v === null) out[i] = v
+        else if (t === 'number') {
+          if (v - v !== 0 || (v === 0 && 1 / v < 0)) return NOT_PLAIN
+          out[i] = v
+        } else if (t !== 'object' || (out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+      }
+      return out
+    }
+    if (p !== ObjectProto && p !== null) return NOT_PLAIN
+    // each own enumerable property read once, into an object of data properties; without a
+    // prototype, a `__proto__` key is an own property, as JSON.parse makes it
+    out = assign({ __proto__: null }, x)
+    for (const k in out) {
+      const v = out[k]
+      const t = typeof v
+      if (t === 'string' || t === 'boolean' || v === null) continue
+      if (t === 'number') {
+        if (v - v !== 0 || (v === 0 && 1 / v < 0)) return NOT_PLAIN
+      } else if (t !== 'object' || (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+    }
+    return out
+  }
 
   /** Forgets this execution's tags (reset: earlier values are unreachable). */
   const untag = () => {
@@ -104,7 +121,8 @@ export function guestConversions(G: any) {
       return parse(s)
     },
     plainJson(v: unknown, max: number) {
-      return plain(v, max) ? stringify(v) : undefined
+      const c = copyPlain(v, 0, max)
+      return c === NOT_PLAIN ? undefined : stringify(c)
     },
     kind(v: any, untagged: boolean) {
       if (isArray(v)) return 1

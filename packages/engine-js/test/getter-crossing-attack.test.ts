@@ -1,0 +1,69 @@
+import { createHost, defineBridge, type Host } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { jsEngine } from '../src/index.js'
+
+// The plain-data fast path checked a value (its getters read once), then let JSON.stringify
+// read it again: what crossed was the second read, unchecked. A getter answering 1, then an
+// array 1,000 deep, put that array on the host past the 64-level depth limit; one answering
+// 1, then NaN, crossed as null, and -0 as 0; a getter calling a bridge called it twice.
+
+let host: Host
+let calls = 0
+beforeAll(async () => {
+  host = await createHost({ engines: [jsEngine()] })
+  host.bridges.register(
+    defineBridge({
+      name: 'kv',
+      methods: {
+        get: { args: [z.unknown()], handler: () => ++calls },
+        put: { args: [z.unknown()], handler: (_ctx, v) => JSON.stringify(v) },
+      },
+    }),
+  )
+})
+afterAll(() => host.close())
+
+const js = async (source: string) => (await host.execute({ language: 'js', source })).value
+
+const depthOf = (v: unknown): number => (Array.isArray(v) ? 1 + depthOf(v[0]) : 0)
+
+describe('getters and proxies are read once when a value crosses', () => {
+  it('a getter answering differently on a second read: the first answer crosses', async () => {
+    const deep = 'let d = []; for (let i = 0; i < 1000; i++) d = [d];'
+    const v = (await js(`let n = 0; ${deep} ({ get a() { return n++ ? d : 1 } })`)) as { a: unknown }
+    expect(depthOf(v.a)).toBe(0)
+    expect(v.a).toBe(1)
+    expect(await js('let n = 0; ({ get a() { return n++ ? NaN : 1 }, get b() { return n > 1 ? -0 : 2 } })')).toEqual({ a: 1, b: 2 })
+  })
+
+  it('a Proxy whose answers change between reads crosses as first read', async () => {
+    const src = `let n = 0
+      const p = new Proxy({ a: 1 }, { get: (t, k) => (k === 'a' ? (n++ ? undefined : 5) : t[k]) });
+      [p]`
+    expect(await js(src)).toEqual([{ a: 5 }])
+  })
+
+  it('values that are stable still cross exactly (NaN, -0, undefined, Dates, bytes)', async () => {
+    const v = (await js(
+      '({ get a() { return NaN }, get b() { return -0 }, get c() { return undefined }, get d() { return new Date(0) } })',
+    )) as Record<string, unknown>
+    expect(v.a).toBeNaN()
+    expect(Object.is(v.b, -0)).toBe(true)
+    expect('c' in v && v.c === undefined).toBe(true)
+    expect(v.d).toEqual(new Date(0))
+  })
+
+  it('a getter that calls a bridge runs once per crossing', async () => {
+    calls = 0
+    expect(await js('kv.put({ get a() { return kv.get(1) } })')).toBe('{"a":1}')
+    expect(calls).toBe(1)
+  })
+
+  it('a __proto__ key crosses as an own property, as JSON.parse makes it', async () => {
+    const v = (await js('JSON.parse(\'{"__proto__": {"x": 1}, "y": 2}\')')) as Record<string, unknown>
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype)
+    expect(Object.hasOwn(v, '__proto__')).toBe(true)
+    expect(v.y).toBe(2)
+  })
+})
