@@ -72,3 +72,40 @@ describe('array walks over a huge length are refused in workers', () => {
     }, 30_000)
   }
 })
+
+// A source built at run time and handed to eval or the Function constructor (the standard
+// preset allows both) parses without an interrupt check, as any source does: the probe that
+// bounds a submitted script's parse cannot run for it (eval is synchronous, and wrapping eval
+// would break direct eval's access to the caller's scope). 40,000 declarations in one scope
+// parse in ~7 s here; the worker watchdog stops it.
+describe('a parse started by eval or Function at run time is stopped by the worker watchdog', () => {
+  const decls = "'let ' + Array.from({ length: 40000 }, (_, i) => 'v' + i).join(',') + '; 1'"
+  for (const [what, source] of [
+    ['indirect eval', `(0, eval)(${decls})`],
+    ['the Function constructor', `Function(${decls})()`],
+  ]) {
+    it(`${what}: stops within the limit + 20 %`, async () => {
+      const standard = await createHost({
+        engines: [jsEngine()],
+        policy: 'standard',
+        limits: { timeoutMs: 30_000 },
+        isolation: 'worker',
+        workers: 1,
+        worker: { killMarginMs: KILL_MARGIN_MS },
+      })
+      try {
+        const { error, ms } = await timeFailure(
+          standard,
+          { language: 'js', source: source as string, name: 'eval.js' },
+          { timeoutMs: LIMIT },
+        )
+        expect(error).toBeInstanceOf(LimitExceededError)
+        expect((error as LimitExceededError).limit).toBe('timeout')
+        expect(ms).toBeLessThan(LIMIT * 1.2)
+        expect((await standard.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
+      } finally {
+        await standard.close()
+      }
+    }, 30_000)
+  }
+})
