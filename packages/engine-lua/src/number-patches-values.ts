@@ -40,6 +40,12 @@ export const VALUE_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lobject.js',
+    'numbers: integers print their exact digits (a key made from the float 2^60 printed 1152921504606847000)',
+    '        buff = to_luastring(lua_integer2str(obj.value));',
+    '        buff = to_luastring(__num.inttostr(obj.value));',
+  ),
+  p(
+    'lobject.js',
     'numbers: floats print as C Lua (%.14g, ".0" on integral values in 5.3)',
     "        let str = lua_number2str(obj.value);\n        if (!LUA_COMPAT_FLOATSTRING && /^[-0123456789]+$/.test(str)) {  /* looks like an int? */\n            str += '.0'; /* adds '.0' to result: lua_getlocaledecpoint removed as optimisation */\n        }",
     '        let str = __num.tostr(obj.value);',

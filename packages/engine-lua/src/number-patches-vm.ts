@@ -34,9 +34,9 @@ export const VM_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lvm.js',
-    'numbers: integer unary minus (the range is symmetric)',
+    'numbers: integer unary minus (the range is symmetric; only a key made from the float -2^63 wraps, as in C)',
     '                    L.stack[ra].setivalue((-op.value)|0);',
-    '                    L.stack[ra].setivalue(0 - op.value);',
+    '                    L.stack[ra].setivalue(op.value === -9223372036854775808 ? op.value : 0 - op.value);',
   ),
   p(
     'lvm.js',

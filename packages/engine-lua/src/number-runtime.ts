@@ -228,6 +228,14 @@ export class NumberRuntime {
     return fit(BigInt.asIntN(64, m[1] === '-' ? -v : v))
   }
 
+  /**
+   * An integer as `tostring` prints it: its exact digits. Integer keys made from floats reach
+   * 2^63 (`next({[2^60] = 1})`), where String() would print 1152921504606847000.
+   */
+  inttostr(n: number): string {
+    return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString()
+  }
+
   /** A float as `tostring` prints it: `%.14g`, plus `.0` on integral values in 5.3 mode. */
   tostr(x: number): string {
     const s = formatG14(x)

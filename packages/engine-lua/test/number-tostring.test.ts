@@ -85,6 +85,24 @@ describe('tostring of numbers (luaL_tolstring through lua_tolstring)', () => {
     expect(overflows).toBeLessThan(exprs.length / 10)
   })
 
+  it.skipIf(!hasNative('lua5.3'))('Lua 5.3: integer keys made from floats up to 2^63 print their exact digits', async () => {
+    // a float key with an integral value is stored as an integer, as C Lua does up to 2^63:
+    // such a key beyond 2^53 printed String()'s shortest digits (1152921504606847000)
+    const next = prng(20261206)
+    const keys = [
+      '2^60',
+      '-2^63',
+      '2^53 + 2',
+      '2^62 + 2^10',
+      ...Array.from({ length: 40 }, () => `${Math.floor(next() * 2 ** 30)} * 2^${53 + Math.floor(next() * 10)}`),
+    ]
+    const exprs = keys.flatMap((k) => {
+      const key = `next({ [${k}] = true })`
+      return [key, `-${key}`, `${key} .. ''`, `math.type(${key})`, `('x'):rep(2, ${key})`]
+    })
+    expect(await agrees(exprs, 'lua53')).toBe(0)
+  })
+
   it.skipIf(!hasNative('lua5.1'))('Lua 5.1 numbers: the same text as native lua5.1', async () => {
     const exprs = [...FIXED.filter((x) => !x.includes('//')), ...generated(300)].flatMap(forms)
     expect(await agrees(exprs, 'lua51')).toBe(0)
