@@ -16,6 +16,8 @@ export const SIZES = {
   stackSlot: 40,
   closure: 110,
   upvalue: 40,
+  /** A gmatch iterator's state (GMatchState, its MatchState and capture list), a light userdata. */
+  gmatch: 480,
   /** A compiled instruction: fengari's decoded object and its code-array slot (line info apart, 8 more). */
   instruction: 104,
 } as const
@@ -67,6 +69,8 @@ const SHORT_COMPARE = 64 // bytes compared in a loop (sameBytes)
  * one script runs at a time on the JS thread, so one runtime with one attached sink suffices.
  */
 export class GuardRuntime {
+  /** The object sizes patched code charges (`__polyhost.sizes.gmatch`). */
+  readonly sizes = SIZES
   /** Maximum CallInfo depth; Infinity when no execution is attached. */
   maxDepth = Number.POSITIVE_INFINITY
   /** Bytes accounted since the last measurement. */

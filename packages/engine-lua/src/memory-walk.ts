@@ -1,6 +1,6 @@
 import type { CClosure, GlobalState, LClosure, LuaState, LuaTable, Proto, TString, TValue } from './fengari-api.js'
 import { SIZES } from './guard-runtime.js'
-import { T_CCL, T_LCL, T_STRING_LONG, T_STRING_SHORT, T_TABLE, T_THREAD, T_USERDATA } from './value-tags.js'
+import { T_CCL, T_LCL, T_LIGHTUSERDATA, T_STRING_LONG, T_STRING_SHORT, T_TABLE, T_THREAD, T_USERDATA } from './value-tags.js'
 
 const CLOSURE = SIZES.closure
 const UPVAL = SIZES.upvalue
@@ -46,6 +46,13 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
         if (o && !seen.has(o as object)) {
           seen.add(o as object)
           work.push(v)
+        }
+        return
+      case T_LIGHTUSERDATA:
+        // a gmatch iterator's match state (other light userdata: sentinels the host made)
+        if (typeof o === 'object' && o !== null && 'ms' in o && !seen.has(o)) {
+          seen.add(o)
+          bytes += SIZES.gmatch
         }
         return
       default: // light C functions, numbers, booleans: no heap of their own

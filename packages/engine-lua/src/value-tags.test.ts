@@ -10,6 +10,7 @@ describe('value tags', () => {
   it("are fengari's own constants", () => {
     expect({ ...tags }).toEqual({
       T_NIL: c.LUA_TNIL,
+      T_LIGHTUSERDATA: c.LUA_TLIGHTUSERDATA,
       T_NUMFLT: c.LUA_TNUMFLT,
       T_NUMINT: c.LUA_TNUMINT,
       T_STRING_SHORT: c.LUA_TSHRSTR,

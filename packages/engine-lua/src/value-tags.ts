@@ -4,6 +4,7 @@
  * fengari's own constants in value-tags.test.ts.
  */
 export const T_NIL = 0
+export const T_LIGHTUSERDATA = 2
 export const T_NUMFLT = 3
 export const T_NUMINT = 3 | (1 << 4)
 export const T_STRING_SHORT = 4
