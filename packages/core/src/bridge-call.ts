@@ -44,7 +44,14 @@ export function invokeBridge(execution: BridgeCallSite, path: string, rawArgs: r
   } catch (e) {
     throw handlerError(path, e)
   }
-  if (isThenable(out)) {
+  let thenable: boolean
+  try {
+    thenable = isThenable(out)
+  } catch (e) {
+    // a `then` getter or Proxy trap of the handler's result threw: the handler failed
+    throw handlerError(path, e)
+  }
+  if (thenable) {
     return Promise.resolve(out).then(
       (v) => validateResult(path, method, v),
       (e) => {
@@ -122,9 +129,15 @@ function validateResult(path: string, method: BridgeMethod, value: unknown): unk
  * limit, failed like any handler, and the script may catch that.
  */
 function handlerError(path: string, e: unknown): Error {
-  if (e instanceof BridgeError || (isFatal(e) && !endedAnExecution(e))) return e as Error
-  // the handler's message only: never its stack, and never a host path it mentions
-  const text = hostErrorText(e)
+  let text: string
+  try {
+    if (e instanceof BridgeError || (isFatal(e) && !endedAnExecution(e))) return e as Error
+    // the handler's message only: never its stack, and never a host path it mentions
+    text = hostErrorText(e)
+  } catch {
+    // a thrown Proxy whose traps throw, an object whose `message` getter throws
+    text = ''
+  }
   return new BridgeError(text || `${path} failed`, path, { cause: e })
 }
 

@@ -60,6 +60,42 @@ export const parityErrorsArea: ConformanceArea = {
         t.expect(e.cause, String(e.cause)).toBeInstanceOf(ConversionError)
       },
     ),
+    test(
+      'parity.hostile-handler-values',
+      'a handler whose result has a throwing `then` or traps, or that throws a Proxy, is a BridgeError naming the method',
+      async (t) => {
+        const host = await t.host()
+        const trap = () => {
+          throw new Error('trap')
+        }
+        host.bridges.register(
+          defineBridge({
+            name: 'odd',
+            methods: {
+              thenGetter: {
+                args: [],
+                handler: () => ({
+                  get then(): unknown {
+                    throw new Error('then getter')
+                  },
+                }),
+              },
+              proxyResult: { args: [], handler: () => new Proxy({}, { get: trap, getPrototypeOf: trap }) },
+              throwsProxy: {
+                args: [],
+                handler: () => {
+                  throw new Proxy({}, { get: trap, getPrototypeOf: trap })
+                },
+              },
+            },
+          }),
+        )
+        for (const method of ['thenGetter', 'proxyResult', 'throwsProxy']) {
+          const e = await failsWith(t, t.run(host, t.s.callBridge(`odd.${method}`, [])), BridgeError)
+          t.expect(e.path, e.message).toBe(`odd.${method}`)
+        }
+      },
+    ),
     test('parity.uncaught-script-error', 'a script error that is not a bridge failure stays a ScriptRuntimeError', async (t) => {
       const host = await t.host()
       new BridgeProbe().on(host)
