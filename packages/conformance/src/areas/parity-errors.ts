@@ -75,6 +75,7 @@ export const parityErrorsArea: ConformanceArea = {
               thenGetter: {
                 args: [],
                 handler: () => ({
+                  // biome-ignore lint/suspicious/noThenProperty: the hostile result under test
                   get then(): unknown {
                     throw new Error('then getter')
                   },
