@@ -3,6 +3,7 @@ import { loadPatchedFengari } from './fengari-loader.js'
 import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { TABLE_ORDER_PATCHES } from './fengari-table-order.js'
+import { TABLE_LENGTH_PATCHES } from './fengari-table-length.js'
 import { LUA51_PATCHES, LUA51_SUBSTITUTES } from './lua51-patches.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
 import type { NumberMode } from './number-runtime.js'
@@ -174,7 +175,14 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   if (hit) return hit
   const guards = new GuardRuntime()
   // the 5.1 library patches come last: their texts are fengari's as the earlier lists leave it
-  const patches = [...FENGARI_PATCHES, ...STDLIB_PATCHES, ...TABLE_ORDER_PATCHES, ...numberPatches(numbers), ...LUA51_PATCHES]
+  const patches = [
+    ...FENGARI_PATCHES,
+    ...STDLIB_PATCHES,
+    ...TABLE_ORDER_PATCHES,
+    ...TABLE_LENGTH_PATCHES,
+    ...numberPatches(numbers),
+    ...LUA51_PATCHES,
+  ]
   const { load, verify } = loadPatchedFengari(patches, guards, {
     ...FENGARI_SUBSTITUTES,
     ...numberSubstitutes(numbers),

@@ -137,7 +137,9 @@ describe('inline Lua time slicing', () => {
   })
 
   it('coroutines see nothing of the slices: values, errors, statuses and instruction counts as unsliced', async () => {
-    const fine = await createHost({ engines: [luaEngine({ timeSliceMs: 1 })], limits: LIMITS })
+    // a generous limit: on a loaded machine this work takes several 1 s slices' worth
+    const fine = await createHost({ engines: [luaEngine({ timeSliceMs: 1 })], limits: { ...LIMITS, timeoutMs: 20_000 } })
+    const whole = await createHost({ engines: [luaEngine({ timeSliceMs: false })], limits: { ...LIMITS, timeoutMs: 20_000 } })
     try {
       const src = `
         local function busy(n) local s = 0 for i = 1, n do s = s + i % 3 end return s end
@@ -157,12 +159,13 @@ describe('inline Lua time slicing', () => {
         out[#out + 1] = tostring(coroutine.resume(co)) .. ' ' .. coroutine.status(co)
         return table.concat(out, ' | ')`
       const a = await fine.execute({ language: 'lua', source: src })
-      const b = await unsliced.execute({ language: 'lua', source: src })
+      const b = await whole.execute({ language: 'lua', source: src })
       expect(a.value).toBe(b.value)
       // a slice passed up through a generic for's iterator counts its loop instruction once more
       expect(Math.abs(a.stats.instructions - b.stats.instructions)).toBeLessThan(b.stats.instructions * 0.001)
     } finally {
       await fine.close()
+      await whole.close()
     }
   })
 

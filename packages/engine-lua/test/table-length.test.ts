@@ -1,0 +1,76 @@
+import { createHost, type Host } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { luaEngine } from '../src/index.js'
+import { hasNative, iife, prng, runEngine, runNative } from './native-lua.js'
+
+// `#t` of a table with holes is whichever border C Lua's array part makes it: `#{nil, nil, 3}`
+// is 3, `#{1, nil, nil, 4}` 4, and table.unpack / table.concat / table.insert follow. fengari
+// searched from its entry count (0 and 1 there). Generated table histories (constructors with
+// holes, varargs with nils, table.pack, assignments that grow the table, string keys beside
+// integer ones) are compared with native Lua, `#` after every step; nil assignments in the
+// fixed cases.
+
+const FIXED = [
+  'return #{nil, nil, 3}, #{1, nil, nil, 4}, #{nil, 2, nil}, #{n = 1, nil, 2}, #{1, 2, nil}, #{nil}',
+  "return select('#', UNPACK({nil, nil, 3})), P(pcall(table.concat, {1, nil, nil, 4}, ','))",
+  'local function f(...) return #{...} end return f(nil, nil, 3), f(1, nil), f(nil, 2, nil, 4, nil)',
+  'local t = {} t[1] = 1 t[3] = 3 local a = #t t[2] = 2 t[4] = 4 t[6] = 6 return a, #t',
+  'local t = {nil, nil, 3} t[4] = 4 local a = #t t[8] = 8 return a, #t',
+  'local t = {} for i = 1, 20 do t[i] = i end t[5] = nil t[20] = nil return #t',
+  'local t = {} for i = 1, 100 do t[i * 2] = i end return #t',
+  'local t = {1, 2, 3, x = 1, y = 2} t[5] = 5 t.z = 3 t[4] = 4 t[7] = 7 return #t',
+]
+
+/** A random history of one table: each step a statement, then `#t` recorded. */
+function history(next: () => number): string {
+  const item = () => (next() < 0.3 ? 'nil' : String(Math.floor(next() * 9) + 1))
+  const n = Math.floor(next() * 12)
+  const starts = [
+    `{${Array.from({ length: n }, item).join(', ')}}`,
+    `pack(${Array.from({ length: n }, item).join(', ')})`,
+    `{${Array.from({ length: n }, item).join(', ')}, k = 1}`,
+    '{}',
+  ]
+  const steps: string[] = []
+  for (let s = Math.floor(next() * 14); s > 0; s--) {
+    const k = Math.floor(next() * 24) + 1
+    const r = next()
+    // no t[k] = nil: a key set to nil keeps a node holding nil, which a later key takes over when
+    // that node is the new key's main position (a hash position, see fengari-table-length.ts)
+    if (r < 0.65) steps.push(`t[${k}] = ${k}`)
+    else if (r < 0.75) steps.push(`t['s${k}'] = ${k}`)
+    else if (r < 0.85) steps.push(`t[#t + 1] = ${k}`)
+    else steps.push(`for i = 1, ${k} do t[i] = i end`)
+  }
+  const body = steps.map((s) => `${s} out[#out + 1] = #t`).join(' ')
+  return `local function pack(...) return {...} end local out = {} local t = ${starts[Math.floor(next() * starts.length)]} out[#out + 1] = #t ${body} return table.concat(out, ' ')`
+}
+
+const hosts: Record<string, Host> = {}
+beforeAll(async () => {
+  hosts.lua53 = await createHost({ engines: [luaEngine()], policy: 'minimal', pool: { max: 1 } })
+  hosts.lua51 = await createHost({ engines: [luaEngine({ numbers: 'lua51' })], policy: 'minimal', pool: { max: 1 } })
+})
+afterAll(async () => {
+  for (const h of Object.values(hosts)) await h.close()
+})
+
+describe.each([
+  ['lua53', 'lua5.3', 'table.unpack'],
+  ['lua51', 'lua5.1', 'unpack'],
+] as const)('the length of tables with holes (%s)', (mode, binary, unpack) => {
+  it.skipIf(!hasNative(binary))(
+    `matches native ${binary} for fixed cases and 400 generated histories`,
+    async () => {
+      const next = prng(20261206)
+      const bodies = [...FIXED, ...Array.from({ length: 400 }, () => history(next))].map((b) => b.replaceAll('UNPACK', unpack))
+      const exprs = bodies.map(iife)
+      const want = runNative(binary, exprs)
+      for (const [i, expr] of exprs.entries()) {
+        const got = await runEngine(hosts[mode] as Host, expr)
+        expect({ body: bodies[i], ...got }).toEqual({ body: bodies[i], ok: want[i]?.ok, text: want[i]?.text })
+      }
+    },
+    120_000,
+  )
+})
