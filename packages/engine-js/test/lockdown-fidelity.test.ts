@@ -58,6 +58,14 @@ const CASES = {
       (() => { try { return Function.prototype.toString.call({}) } catch (e) { return e.name } })()])`,
   'Math.random is a method, not a constructor': `let r; try { new Math.random(); r = 'constructed' } catch (e) { r = e.name + ': ' + e.message }
     JSON.stringify([r, Object.getOwnPropertyNames(Math.random), Math.random.name, Math.random.length, typeof Math.random()])`,
+  // the override accessors let a strict assignment on a primitive pass silently
+  'assigning an overridable builtin name on primitives and objects': `(() => { 'use strict'; const out = []
+    for (const f of [() => (1).constructor = 5, () => 'abc'.valueOf = 5, () => true.toString = 1, () => (1n).valueOf = 2,
+      () => Symbol().toString = 1, () => Object.preventExtensions({}).toString = 1, () => Object.freeze([]).constructor = 1,
+      () => { const o = {}; o.toString = 1; return o.toString }, () => { const a = []; a.valueOf = 2; return a.valueOf }]) {
+      try { out.push(String(f())) } catch (e) { out.push(e.name + ': ' + e.message) }
+    }
+    return JSON.stringify(out) })()`,
 }
 
 let host: Host

@@ -52,7 +52,8 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
       // refuses, as a strict assignment does
       set: function (this: any, v: unknown) {
         if (this === proto) throw new TypeError("Cannot assign to read only property '" + StringOf(key) + "'")
-        if ((typeof this !== 'object' || this === null) && typeof this !== 'function') return
+        // a primitive receiver gets no property: a strict assignment throws (scripts are strict)
+        if ((typeof this !== 'object' || this === null) && typeof this !== 'function') throw new TypeError('not an object')
         const own = getOwnPropertyDescriptor(this, key)
         if (own === undefined) defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true })
         else if (!('value' in own)) throw new TypeError('setter is forbidden')
