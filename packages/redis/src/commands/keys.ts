@@ -2,6 +2,7 @@ import { keyBytes, keyOf, LLONG_MAX, LLONG_MIN, option, parseBigInt } from '../s
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, errorText, exactNumber, fail, OK, StatusReply, type Reply } from '../store/replies.js'
 import { globMatcher } from '../store/glob.js'
+import { cString } from '../store/c-numbers.js'
 import { arg, commands } from './command.js'
 
 /** Generic key commands: DEL, EXISTS, expiry, TYPE, KEYS, RENAME, and server basics. */
@@ -86,7 +87,13 @@ export const KEY_COMMANDS = commands([
 
 // --- internal ---
 
-function flush(ks: Keyspace): Reply {
+/**
+ * Redis's `getFlushCommandFlags`: no argument, or one SYNC or ASYNC (`strcasecmp`, so up to a
+ * NUL byte); anything else is a syntax error and flushes nothing.
+ */
+function flush(ks: Keyspace, a: Buffer[]): Reply {
+  const mode = a.length === 1 ? option(cString(a[0] as Buffer)) : ''
+  if (a.length > 1 || (a.length === 1 && mode !== 'SYNC' && mode !== 'ASYNC')) fail(ERR.syntax)
   ks.flush()
   return OK
 }
