@@ -33,9 +33,9 @@ describe('documented deviations from redis-server 7.0', () => {
     if (real) expect(String(await onReal(src))).toMatch(/Attempt to modify a readonly table/)
   })
 
-  it('the names __redis and __redis_reply are visible to scripts', async () => {
-    const src = 'return {type(__redis), type(__redis_reply)}'
-    expect(await redis.eval(src)).toEqual(['table', 'function'])
+  it('the names __redis, __redis_reply and __redis_select are visible to scripts', async () => {
+    const src = 'return {type(__redis), type(__redis_reply), type(__redis_select)}'
+    expect(await redis.eval(src)).toEqual(['table', 'function', 'function'])
     if (real) expect(String(await onReal(src))).toMatch(/nonexistent global variable '__redis'/)
   })
 

@@ -7,7 +7,7 @@ import type { RunningScript } from './script-bridge.js'
 import { globMatcher } from '../store/glob.js'
 import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
-import { protectTailCalls } from './tail-calls.js'
+import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
@@ -236,5 +236,5 @@ export class RunFunctions {
  * prelude's `__redis_fenv`); the body keeps its line numbers (the shebang line is blank).
  */
 function wrap(body: string, call: string): string {
-  return `return __redis_library((function(_ENV) return function(...) ${protectTailCalls(body)}\nend end)(__redis_fenv(_ENV)), ${call})`
+  return `${TAIL_CALL_LOCALS}return __redis_library((function(_ENV) return function(...) ${protectTailCalls(body)}\nend end)(__redis_fenv(_ENV)), ${call})`
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { ErrorReply } from '../store/replies.js'
-import { protectTailCalls } from './tail-calls.js'
+import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 
 /** Shebang flags Redis 7.0 knows (`#!lua flags=no-writes,allow-oom`). */
 const KNOWN_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'])
@@ -49,6 +49,6 @@ export function prepareScript(source: Buffer): CachedScript | ErrorReply {
   }
   // same line, so every line number of the body is kept; `...` keeps the chunk vararg; the
   // body's globals are read-only as Redis's are (see the prelude's __redis_env)
-  const wrapped = `local _ENV = __redis_env(_ENV) return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`
+  const wrapped = `${TAIL_CALL_LOCALS}local _ENV = __redis_env(_ENV) return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`
   return { sha, body: text, wrapped, shebang, flags }
 }

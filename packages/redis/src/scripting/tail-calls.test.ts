@@ -5,17 +5,19 @@ describe('protectTailCalls', () => {
   it('wraps library calls returned in tail position', () => {
     expect(protectTailCalls("return redis.call('GET', KEYS[1])")).toBe("return ( redis.call('GET', KEYS[1]))")
     expect(protectTailCalls('return cjson.decode(x)')).toBe('return ( cjson.decode(x))')
-    expect(protectTailCalls('return cmsgpack.unpack(x)')).toBe('return select(1,  cmsgpack.unpack(x))')
+    expect(protectTailCalls('return cmsgpack.unpack(x)')).toBe('return __redis_select(1,  cmsgpack.unpack(x))')
     expect(protectTailCalls("return math.log10('x')")).toBe("return ( math.log10('x'))")
     expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
   })
 
   it('keeps every value, or none, of error, pcall and the redis functions that return nothing', () => {
     expect(protectTailCalls("return error('m', 2)")).toBe("return ( error('m', 2))")
-    expect(protectTailCalls('return pcall(f, 1)')).toBe('return select(1,  pcall(f, 1))')
-    expect(protectTailCalls("return redis.log(redis.LOG_WARNING, 'x')")).toBe("return select(1,  redis.log(redis.LOG_WARNING, 'x'))")
-    expect(protectTailCalls('return redis.setresp(3)')).toBe('return select(1,  redis.setresp(3))')
-    expect(protectTailCalls('return math.randomseed(1)')).toBe('return select(1,  math.randomseed(1))')
+    expect(protectTailCalls('return pcall(f, 1)')).toBe('return __redis_select(1,  pcall(f, 1))')
+    expect(protectTailCalls("return redis.log(redis.LOG_WARNING, 'x')")).toBe(
+      "return __redis_select(1,  redis.log(redis.LOG_WARNING, 'x'))",
+    )
+    expect(protectTailCalls('return redis.setresp(3)')).toBe('return __redis_select(1,  redis.setresp(3))')
+    expect(protectTailCalls('return math.randomseed(1)')).toBe('return __redis_select(1,  math.randomseed(1))')
     expect(protectTailCalls("return redis.logx('x')")).toBe("return ( redis.logx('x'))")
     expect(protectTailCalls("return error_reply('x')")).toBe("return error_reply('x')")
   })

@@ -1,6 +1,17 @@
 /**
+ * The local the rewrite calls for functions that return several values or none: `select`,
+ * captured by the chunk's wrapper (`TAIL_CALL_LOCALS`, ahead of the body) before the body's
+ * environment replaces the globals. A library's load-time environment has no `select`, and a
+ * script may shadow it with a local of its own; neither reaches this name.
+ */
+const SELECT = '__redis_select'
+
+/** What a wrapper declares ahead of a body rewritten by `protectTailCalls`, where `select` is the base's. */
+export const TAIL_CALL_LOCALS = `local ${SELECT} = select `
+
+/**
  * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `pcall` calls) from being tail
- * calls: `return (redis.call(...))`, or `return select(1, struct.unpack(...))` where
+ * calls: `return (redis.call(...))`, or `return __redis_select(1, struct.unpack(...))` where
  * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
  * one nil).
  *
@@ -8,8 +19,7 @@
  * C function called in tail position keeps its caller's frame; here these functions are
  * Lua (the prelude), so a tail call would replace the script's frame and the line would be
  * lost. The single-value functions mean the same in parentheses; `select(1, ...)` passes
- * every value on (a script that shadows `select` with a local would break this form). A
- * small lexer skips strings, long strings and comments.
+ * every value on. A small lexer skips strings, long strings and comments.
  */
 export function protectTailCalls(source: string): string {
   const inserts: { at: number; text: string }[] = []
@@ -44,7 +54,7 @@ export function protectTailCalls(source: string): string {
           closers ??= closingParens(source)
           const close = closers.get(open) ?? -1
           // `select(1, ...)` keeps every value of a function that returns several or none
-          const wrap = m[1] || m[2] === 'unpack' || m[3] ? ' select(1, ' : ' ('
+          const wrap = m[1] || m[2] === 'unpack' || m[3] ? ` ${SELECT}(1, ` : ' ('
           if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
         }
       }

@@ -113,6 +113,25 @@ export const FUNCTION_LOAD_CASES: CorpusCase[] = [
     ['SCRIPT', 'DEBUG', 'no'],
     ['SCRIPT', 'DEBUG', 'x'],
   ),
+  // library code ending in a tail call of a function that returns nothing: the load-time
+  // environment has no `select`, and setresp/set_repl are not in its `redis`
+  cmds(
+    'library code returning redis.log, redis.setresp or redis.set_repl',
+    lib('tl', 'redis.register_function("tl", function() return 1 end) return redis.log(redis.LOG_NOTICE, "x")'),
+    ['FCALL', 'tl', '0'],
+    lib('tr', 'redis.register_function("tr", function() return 1 end) return redis.setresp(3)'),
+    lib('ts', 'redis.register_function("ts", function() return 1 end)\nreturn redis.set_repl(1)'),
+    lib('tb', 'redis.register_function("tb", function() return 1 end) local select = nil return redis.log(1, "x")'),
+    lib('tf', 'redis.register_function("tf", function() local select = nil return redis.setresp(3) end)'),
+    ['FCALL', 'tf', '0'],
+    ['FCALL', 'tb', '0'],
+    ['FUNCTION', 'STATS'],
+  ),
+  script(
+    'a script shadowing select keeps every value of a tail call',
+    "local select = nil\nlocal function f() return pcall(error, 'm') end\nlocal function g() return struct.unpack('bb', '\\1\\2') end\nreturn {f(), g()}",
+  ),
+  script('a tail call in a script shadowing select', 'local select = 1 return redis.log(redis.LOG_NOTICE, "x")'),
   script('EVAL scripts have no redis.register_function', 'return type(redis.register_function)'),
   script(
     'redis.log reads its level as a C int and writes strings and numbers only',
