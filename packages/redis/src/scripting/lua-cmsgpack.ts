@@ -235,11 +235,11 @@ do
     if c == 0xcc then return uint(s, i, 1), i + 1 end
     if c == 0xcd then return uint(s, i, 2), i + 2 end
     if c == 0xce then return uint(s, i, 4), i + 4 end
-    if c == 0xcf then return uint(s, i, 4) * TWO32 + uint(s, i + 4, 4), i + 8 end
     if c == 0xd0 then return signed(uint(s, i, 1), 8), i + 1 end
     if c == 0xd1 then return signed(uint(s, i, 2), 16), i + 2 end
     if c == 0xd2 then return signed(uint(s, i, 4), 32), i + 4 end
-    if c == 0xd3 then
+    -- uint 64 too: lua_cmsgpack pushes it with lua_pushinteger, a signed 64-bit lua_Integer
+    if c == 0xd3 or c == 0xcf then
       local hi, lo = uint(s, i, 4), uint(s, i + 4, 4)
       return signed(hi, 32) * TWO32 + lo, i + 8
     end

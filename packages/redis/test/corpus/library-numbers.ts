@@ -26,6 +26,17 @@ const EDGES = [
   '1.5e19',
 ].join(', ')
 
+/** msgpack integers (uint 8-64, int 8-64) at the edges of their ranges, and past 2^53. */
+const MSGPACK_INTEGERS = ['cc', 'cd', 'ce', 'cf', 'd0', 'd1', 'd2', 'd3'].flatMap((tag) => {
+  const n = 2 ** (Number.parseInt(tag, 16) & 3)
+  const edges = ['00', '7f', '80', 'ff'].map((b) => b + (b === '00' || b === '80' ? '00' : 'ff').repeat(n - 1))
+  return [
+    ...edges,
+    `${'00'.repeat(n - 1)}01`,
+    ...(n === 8 ? ['0020000000000001', '8000000000000001', 'fffffffffffffc01', '7ffffffffffffdff'] : []),
+  ].map((v) => ({ hex: tag + v }))
+})
+
 /** NaNs of both signs as Lua makes them (0/0 is -nan on x86-64). */
 const NANS = ['0/0', '-(0/0)', 'math.huge - math.huge', '(0/0) * -1', '-(0/0) + 1', 'tonumber("nan")', 'tonumber("-nan")', 'math.sqrt(-1)']
 
@@ -68,6 +79,14 @@ export const LIBRARY_NUMBER_CASES: CorpusCase[] = [
         {pcall(cjson.encode, {x})}, cmsgpack.pack(x), tostring(cmsgpack.unpack(cmsgpack.pack(x))), struct.pack('d', x), struct.pack('f', x),
         tostring(struct.unpack('d', struct.pack('d', x))), tostring(struct.unpack('f', struct.pack('f', x))), {double = x}, redis.sha1hex(x)}`,
     ),
+  ),
+  // lua_cmsgpack reads uint 64 into a signed 64-bit lua_Integer, as it reads int 64
+  script(
+    'cmsgpack.unpack of integers at the edges of each width',
+    "local out = {} for i, s in ipairs(ARGV) do out[i] = string.format('%.17g', cmsgpack.unpack(s)) end return out",
+    [],
+    [],
+    MSGPACK_INTEGERS,
   ),
   script(
     'NaNs read back from bytes keep their sign',
