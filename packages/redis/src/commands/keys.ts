@@ -1,6 +1,6 @@
 import { keyBytes, keyOf, LLONG_MAX, LLONG_MIN, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
-import { ERR, errorText, exactNumber, fail, OK, StatusReply, type Reply } from '../store/replies.js'
+import { ERR, errorTail, errorText, exactNumber, fail, OK, StatusReply, type Reply } from '../store/replies.js'
 import { globMatcher } from '../store/glob.js'
 import { cString } from '../store/c-numbers.js'
 import { arg, commands } from './command.js'
@@ -120,7 +120,7 @@ function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: b
     else if (o === 'XX') xx = true
     else if (o === 'GT') gt = true
     else if (o === 'LT') lt = true
-    else fail(errorText('ERR Unsupported option ', { arg: trimNewlines(raw) }))
+    else fail(errorText('ERR Unsupported option ', { arg: errorTail(raw) }))
   }
   if (nx && (xx || gt || lt)) fail('ERR NX and XX, GT or LT options at the same time are not compatible')
   if (gt && lt) fail('ERR GT and LT options at the same time are not compatible')
@@ -145,14 +145,6 @@ function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: b
   }
   ks.setExpiry(key, when)
   return 1
-}
-
-/** An option as `addReplyErrorFormat` prints it at the end of a message: cut at a NUL, trailing CR/LF trimmed. */
-function trimNewlines(raw: Buffer): Buffer {
-  const nul = raw.indexOf(0)
-  let end = nul < 0 ? raw.length : nul
-  while (end > 0 && (raw[end - 1] === 0x0d || raw[end - 1] === 0x0a)) end--
-  return raw.subarray(0, end)
 }
 
 function ttl(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {

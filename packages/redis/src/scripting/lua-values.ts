@@ -1,6 +1,6 @@
 import { cString } from '../store/c-numbers.js'
 import { doubleReply, formatG } from '../store/replies.js'
-import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
+import { ErrorReply, errorTail, errorText, type Reply, StatusReply } from '../store/replies.js'
 
 /** A value as the Lua engine hands it to the host: strings, bytes, numbers, arrays, objects. */
 type LuaHostValue = unknown
@@ -97,11 +97,14 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
   st.pos = colon + 1 + len
   if (tag === 's') return Buffer.from(body)
   // Redis reads status and error texts as C strings (they end at a NUL) and replaces CR/LF
-  // with spaces (they end a RESP line)
-  const text = cString(body)
-    .toString('utf8')
-    .replace(/[\r\n]/g, ' ')
-  return tag === 'e' ? new ErrorReply(text) : new StatusReply(text)
+  // with spaces (they end a RESP line); an error is printed by addReplyErrorFormat("-%s"),
+  // which first trims CR/LF from the end
+  if (tag === 'e') return new ErrorReply(errorText({ arg: errorTail(body) }))
+  return new StatusReply(
+    cString(body)
+      .toString('utf8')
+      .replace(/[\r\n]/g, ' '),
+  )
 }
 
 /** The element count of the array whose `a` tag is at `st.pos`; moves past it. */

@@ -65,6 +65,18 @@ export function errorText(...parts: (string | { readonly arg: Buffer; readonly m
 }
 
 /**
+ * An argument at the end of an error message as `addReplyErrorFormat` prints it: up to a NUL
+ * (`%s`), with CR/LF trimmed from the end (its `sdstrim` of the whole message, which never
+ * starts with one); pass the result to `errorText`, which turns the rest into spaces.
+ */
+export function errorTail(arg: Buffer): Buffer {
+  const bytes = cBytes(arg)
+  let end = bytes.length
+  while (end > 0 && (bytes[end - 1] === 0x0d || bytes[end - 1] === 0x0a)) end--
+  return bytes.subarray(0, end)
+}
+
+/**
  * Redis 7.0's reply to an unknown command: the name cut at 128 bytes, then the arguments
  * while the list stays under 128 bytes, each cut to what room is left.
  */

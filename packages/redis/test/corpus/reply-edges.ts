@@ -1,7 +1,27 @@
 import type { CorpusCase } from '../differential.js'
-import { cmds, script } from './helpers.js'
+import { cmds, evalStep, script } from './helpers.js'
+
+/** Error and status texts with CR, LF and NUL at the start, the end and between. */
+const LINE_BREAKS = [
+  'x\r\n',
+  'a\n',
+  '\r\nab\r\n',
+  '\r',
+  '\n\r\n',
+  'a\rb\nc',
+  'ab\r\n\r\n',
+  ' \r\n',
+  '-x\n',
+  '-\r\n',
+  '\n-x',
+  'a\n\u0000b\n',
+  'a\u0000\r\n',
+  'ERR x\r\n\r',
+  '',
+]
 
 /**
+ * Error and status tables' texts with line breaks (an error's are trimmed from its end first),
  * cjson.null in replies and msgpack, math.random's C-int interval, pcall with no function,
  * redis.acl_check_cmd, commands and subcommands refused from scripts, SCRIPT FLUSH's
  * options: each answer from redis-server 7.0 in the same run.
@@ -70,4 +90,8 @@ export const REPLY_EDGE_CASES: CorpusCase[] = [
   cmds('SCRIPT FLUSH with two options', ['SCRIPT', 'FLUSH', 'ASYNC', 'SYNC']),
   cmds('SCRIPT FLUSH with a bad option', ['SCRIPT', 'FLUSH', 'LATER']),
   cmds('FUNCTION FLUSH with a bad option', ['FUNCTION', 'FLUSH', 'LATER']),
+  // addReplyErrorFormat trims CR/LF from an error's end, then maps the rest to spaces; a status is only mapped
+  ...['return {err=ARGV[1]}', 'return {1, {err=ARGV[1]}}', 'return {ok=ARGV[1]}', 'return redis.error_reply(ARGV[1])'].map((src) =>
+    cmds(`line breaks in ${src}`, ...LINE_BREAKS.map((t) => evalStep(src, [], [t]))),
+  ),
 ]
