@@ -39,8 +39,12 @@ if nanNegative(POS_NAN) then NEG_NAN, POS_NAN = POS_NAN, NEG_NAN end
 -- How Redis's C functions (luaL_error, luaL_argerror) raise: the position of the frame at
 -- 'level' above the caller, as error() finds it, except that a prelude frame has none (Redis
 -- has a C function there); without a position the caller is C, and luaL_argerror, which
--- names the function from the calling instruction, says '?'
+-- names the function from the calling instruction, says '?'. A message the engine raised
+-- inside the prelude's own code (cmsgpack's decoder storing a nil map key: 'table index is
+-- nil') names a prelude line; Redis raises it in C, where the VM adds no position at all
 local function raise(msg, level)
+  local bare = type(msg) == 'string' and string.match(msg, '^init%.lua:%d+: (.*)')
+  if bare then error(bare, 0) end
   local _, at = rawpcall(error, '', level + 2)
   if type(at) ~= 'string' or string.find(at, '^init%.lua:') then at = '' end
   if at == '' and type(msg) == 'string' then msg = string.gsub(msg, "^bad argument #(%d+) to '[^']*'", "bad argument #%1 to '?'") end

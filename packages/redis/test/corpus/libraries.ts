@@ -1,5 +1,5 @@
 import type { CorpusCase } from '../differential.js'
-import { script } from './helpers.js'
+import { cmds, evalStep, script } from './helpers.js'
 
 /** Object key order follows table iteration, which differs between Lua 5.1 and the engine. */
 const asJson = (c: CorpusCase): CorpusCase => ({ ...c, json: true })
@@ -96,6 +96,16 @@ export const CMSGPACK_CASES: CorpusCase[] = [
   pack('unpack bin is refused', "return cmsgpack.unpack('\\196\\1a')"),
   pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
   pack('unpack empty', "return {cmsgpack.unpack('')}"),
+  // lua_settable in C: the VM's message with no position, caught or not
+  cmds(
+    'cmsgpack unpack of a map with a nil or NaN key',
+    ...['81c001', '81cb7ff800000000000001', '81cbfff800000000000001', '9181c001', '82c001c002', '8101818181c0c0'].map((hex) =>
+      evalStep('return {pcall(cmsgpack.unpack, ARGV[1])}', [], [{ hex }]),
+    ),
+    evalStep('local t = cmsgpack.unpack(ARGV[1]) return 1', [], [{ hex: '81c001' }]),
+    evalStep('\nlocal function f() return cmsgpack.unpack(ARGV[1]) end\nreturn {f()}', [], [{ hex: '92c081ca7fc0000001' }]),
+    evalStep('return {xpcall(cmsgpack.unpack, function(e) return e end, ARGV[1])}', [], [{ hex: '81c001' }]),
+  ),
 ]
 
 const st = (name: string, src: string) => script(`struct ${name}`, src)
