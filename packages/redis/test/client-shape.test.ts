@@ -27,6 +27,7 @@ describe.skipIf(!hasRedisServer)('command() shapes match ioredis call()', () => 
     ['array with nil', ['MGET', 'k', 'missing']],
     ['script array', ['EVAL', "return {1, 'a', {2}}", '0']],
     ['script status', ['EVAL', "return redis.status_reply('FINE')", '0']],
+    ['array of status lines', ['SCRIPT', 'HELP']],
   ])('%s', async (_name, argv) => {
     const { want, got } = await both(...argv)
     expect(got).toEqual(want)

@@ -8,6 +8,7 @@ import { globMatcher } from '../store/glob.js'
 import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
+import { helpReply } from './help-replies.js'
 
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
@@ -73,6 +74,7 @@ export class RunFunctions {
       return OK
     }
     if (sub === 'list') return this.list(argv.slice(2))
+    if (sub === 'help' && argv.length === 2) return helpReply('function')
     // scripts run one at a time and commands wait for them: none is running now
     if (sub === 'kill' && argv.length === 2) return new ErrorReply(NOTBUSY)
     if (sub === 'stats' && argv.length === 2) {

@@ -8,6 +8,7 @@ import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
+import { helpReply } from './help-replies.js'
 
 /** SCRIPT's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
 /** Compiled scripts kept (the texts of all loaded scripts are kept regardless). */
@@ -69,7 +70,7 @@ export class RunScripts {
     return this.run(script, keys, args, readOnly)
   }
 
-  /** `SCRIPT LOAD|EXISTS|FLUSH`. */
+  /** `SCRIPT LOAD|EXISTS|FLUSH|KILL|DEBUG|HELP`. */
   async script(argv: Buffer[]): Promise<Reply> {
     if (argv.length < 2) return new ErrorReply("ERR wrong number of arguments for 'script' command")
     const invalid = subcommandError('script', argv, SCRIPT_ARITY)
@@ -82,6 +83,7 @@ export class RunScripts {
     if (sub === 'exists' && argv.length >= 3) {
       return argv.slice(2).map((sha) => (this.cache.has(sha.toString('latin1').toLowerCase()) ? 1 : 0))
     }
+    if (sub === 'help' && argv.length === 2) return helpReply('script')
     // scripts run one at a time and commands wait for them: none is running now
     if (sub === 'kill' && argv.length === 2) return new ErrorReply('NOTBUSY No scripts in execution right now.')
     if (sub === 'debug' && argv.length === 3) {

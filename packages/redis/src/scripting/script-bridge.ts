@@ -6,6 +6,7 @@ import { argFromLua, commandError, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
 import { replyToLua3 } from './resp3.js'
 import { sha1hex } from './script-cache.js'
+import { scriptingHelpFromScript } from './help-replies.js'
 
 /** What the bridge knows about the script running now (executions are serialised). */
 export interface RunningScript {
@@ -41,6 +42,9 @@ export const NOT_FROM_SCRIPT_SUBCOMMANDS: ReadonlySet<string> = new Set(
   ).split(' '),
 )
 
+const UNKNOWN = 'ERR Unknown Redis command called from script'
+const WRONG_ARITY = 'ERR Wrong number of args calling Redis command from script'
+
 /**
  * The `__redis` bridge behind `redis.call`/`pcall`, `sha1hex`, `log` and `error_reply`:
  * checks a command as Redis's script path does (known, arity, allowed in scripts, writes in
@@ -65,11 +69,13 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     if (name === 'xread' && blocks(args)) {
       return commandError('ERR XREAD command is not allowed with BLOCK option from scripts')
     }
+    const help = scriptingHelpFromScript(name, args)
+    if (help === 'unknown') return commandError(UNKNOWN)
+    if (help === 'arity') return commandError(WRONG_ARITY)
+    if (help !== undefined) return resp === 3 ? replyToLua3(name, args, help) : replyToLua(help)
     const info = store.describe(name)
-    if (!info) return commandError('ERR Unknown Redis command called from script')
-    if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) {
-      return commandError('ERR Wrong number of args calling Redis command from script')
-    }
+    if (!info) return commandError(UNKNOWN)
+    if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) return commandError(WRONG_ARITY)
     if (info.write && run.readOnly) return commandError('ERR Write commands are not allowed from read-only scripts.')
     const reply = store.execute(args, run.now)
     if (resp === 3) return replyToLua3(name, args, reply)
@@ -104,10 +110,11 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
           const args = commandArgs(argv, n)
           if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
           const name = (args[0] as Buffer).toString('latin1').toLowerCase()
-          return (
-            store.describe(name) !== undefined ||
-            notFromScript(name, args) || { err: 'ERR Invalid command passed to redis.acl_check_cmd()' }
-          )
+          // SCRIPT and FUNCTION are known alone and with HELP (an arity error is still known)
+          const scripting = scriptingHelpFromScript(name, args.slice(0, 2))
+          const known =
+            store.describe(name) !== undefined || notFromScript(name, args) || (scripting !== undefined && scripting !== 'unknown')
+          return known || { err: 'ERR Invalid command passed to redis.acl_check_cmd()' }
         },
       },
       random: {

@@ -1,9 +1,22 @@
 import type { CorpusCase } from '../differential.js'
 import { cmds } from './helpers.js'
 
+/** Calls of SCRIPT and FUNCTION from a script: HELP is the one subcommand not flagged `noscript`. */
+const FROM_SCRIPT = [
+  "'SCRIPT', 'HELP'",
+  "'script', 'help'",
+  "'SCRIPT'",
+  "'SCRIPT', 'nope'",
+  "'SCRIPT', 'HELP', 'x'",
+  "'FUNCTION', 'Help'",
+  "'FUNCTION'",
+  "'FUNCTION', 'help', 1",
+  "'FUNCTION', 'nope'",
+]
+
 /**
  * Administrative commands' argument forms: FLUSHALL/FLUSHDB options (Redis's
- * `getFlushCommandFlags`: a bad option flushes nothing).
+ * `getFlushCommandFlags`: a bad option flushes nothing), SCRIPT HELP and FUNCTION HELP.
  */
 export const ADMIN_COMMAND_CASES: CorpusCase[] = [
   cmds(
@@ -45,5 +58,20 @@ export const ADMIN_COMMAND_CASES: CorpusCase[] = [
     'SET k v',
     'FLUSHALL',
     'EXISTS k',
+  ),
+  cmds('SCRIPT HELP', ['SCRIPT', 'HELP'], ['script', 'help'], ['SCRIPT', 'HELP', 'x'], ['SCRIPT', 'hElP', 'x', 'y']),
+  cmds('FUNCTION HELP', ['FUNCTION', 'HELP'], ['function', 'hElP'], ['FUNCTION', 'HELP', 'x'], ['FUNCTION', 'help', 'x', 'y']),
+  cmds('SCRIPT HELP and FUNCTION HELP inside MULTI', 'MULTI', 'SCRIPT HELP', 'FUNCTION HELP', 'EXEC'),
+  cmds(
+    'SCRIPT and FUNCTION called from a script',
+    ...FROM_SCRIPT.map((a) => ['EVAL', `return redis.pcall(${a})`, '0']),
+    ['EVAL', "local r = redis.call('SCRIPT', 'HELP') return {type(r[1]), r[1].ok, #r}", '0'],
+    ['EVAL', "redis.setresp(3) return redis.call('FUNCTION', 'HELP')", '0'],
+    ['EVAL', "return redis.call('SCRIPT', 'HELP', 'x')", '0'],
+  ),
+  cmds(
+    'redis.acl_check_cmd of SCRIPT and FUNCTION',
+    ...FROM_SCRIPT.map((a) => ['EVAL', `return {pcall(redis.acl_check_cmd, ${a})}`, '0']),
+    ['EVAL', "return {pcall(redis.acl_check_cmd, 'SCRIPT', 'LOAD')}", '0'],
   ),
 ]
