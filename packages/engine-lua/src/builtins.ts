@@ -1,4 +1,4 @@
-// Over 250 lines: the engine-provided Lua functions (print, io.write, collectgarbage, array, math.random, os, traceback), each small.
+// Over 250 lines: the engine-provided Lua functions (print, io.write, collectgarbage, array, math.random, traceback), each small.
 import { LOG_LINE_BYTES } from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
@@ -185,35 +185,6 @@ export function makeRandom(host: BuiltinHost): { random: LuaCFunction; randomsee
     randomseed: (L) => {
       host.current(L).seed(lua.lua_tonumber(L, 1))
       return 0
-    },
-  }
-}
-
-/** `os.time`/`os.date`/`os.clock` around fengari's, reading "now" from the execution (frozen clocks). */
-export function makeOs(host: BuiltinHost, original: { time: LuaCFunction; date: LuaCFunction }): Record<string, LuaCFunction> {
-  const { lua } = host.f
-  return {
-    time: (L) => {
-      if (lua.lua_type(L, 1) > lua.LUA_TNIL) return original.time(L)
-      lua.lua_pushinteger(L, Math.floor(host.current(L).now() / 1000))
-      return 1
-    },
-    date: (L) => {
-      if (lua.lua_type(L, 2) <= lua.LUA_TNIL) {
-        if (lua.lua_type(L, 1) <= lua.LUA_TNIL) {
-          lua.lua_settop(L, 0)
-          lua.lua_pushstring(L, '%c')
-        }
-        lua.lua_settop(L, 1)
-        lua.lua_pushnumber(L, Math.floor(host.current(L).now() / 1000))
-      }
-      return original.date(L)
-    },
-    clock: (L) => {
-      const run = host.current(L)
-      const frozen = run.execution.init.security.policy.determinism.time === 'frozen'
-      lua.lua_pushnumber(L, frozen ? 0 : (performance.now() - run.execution.startedAt) / 1000)
-      return 1
     },
   }
 }

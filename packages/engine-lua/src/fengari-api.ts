@@ -120,7 +120,7 @@ export interface LauxApi {
   luaL_loadbufferx(L: LuaState, buff: LuaString, size: number | null, name: LuaString | string, mode: string | null): number
   luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
   luaL_tolstring(L: LuaState, idx: number): LuaString
-  luaL_argerror(L: LuaState, arg: number, extramsg: string): never
+  luaL_argerror(L: LuaState, arg: number, extramsg: string | LuaString): never
   luaL_checkinteger(L: LuaState, arg: number): number
   luaL_checknumber(L: LuaState, arg: number): number
   luaL_checktype(L: LuaState, arg: number, t: number): void

@@ -1,11 +1,12 @@
 import type { SecurityManager } from '@polyhost/core/engine'
-import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeOs, makeTraceback, makeWrite } from './builtins.js'
+import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeTraceback, makeWrite } from './builtins.js'
 import { slot } from './converter.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
 import { luaText } from './lua-strings.js'
 import { makeMainThreadCoroutine } from './main-thread.js'
+import { makeOs } from './os-library.js'
 import { keeps, memberDecisions } from './member-decisions.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
@@ -194,20 +195,16 @@ function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: Secu
   const { lua } = host.f
   const members = ['time', 'clock', 'date', 'difftime'].filter((m) => security.isAllowed(`os.${m}`))
   if (members.length === 0) return
+  // fengari's difftime is C Lua's; time, date and clock are the engine's (os-library.ts)
   lua.lua_pushjsfunction(L, host.f.lib.luaopen_os)
   lua.lua_callk(L, 0, 1, 0, null)
-  const original = (name: string): LuaCFunction => {
-    lua.lua_getfield(L, -1, name)
-    const fn = lua.lua_tocfunction(L, -1) as LuaCFunction
-    lua.lua_pop(L, 1)
-    return fn
-  }
-  const wrapped = makeOs(host, { time: original('time'), date: original('date') })
-  const difftime = original('difftime')
-  lua.lua_pop(L, 1)
+  lua.lua_getfield(L, -1, 'difftime')
+  const difftime = lua.lua_tocfunction(L, -1) as LuaCFunction
+  lua.lua_pop(L, 2)
+  const own = makeOs(host)
   lua.lua_createtable(L, 0, members.length)
   for (const m of members) {
-    lua.lua_pushjsfunction(L, m === 'difftime' ? difftime : (wrapped[m] as LuaCFunction))
+    lua.lua_pushjsfunction(L, m === 'difftime' ? difftime : own[m as keyof typeof own])
     lua.lua_setfield(L, -2, m)
   }
   frozen.push(slot(L, -1).value as LuaTable)

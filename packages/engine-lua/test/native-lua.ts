@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { unlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -77,4 +77,26 @@ export function prng(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0
     return s / 2 ** 32
   }
+}
+
+/**
+ * Runs a whole program in native Lua as the file `x.lua` (so messages name `x.lua:<line>`,
+ * as the engine does for a script named `x.lua`) and returns what it printed; `env` is added
+ * to the process environment (a `TZ`).
+ */
+export function runNativeProgram(binary: string, source: string, env: Readonly<Record<string, string>> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'polyhost-native-'))
+  try {
+    writeFileSync(join(dir, 'x.lua'), source)
+    const r = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'latin1', env: { ...process.env, ...env }, maxBuffer: 64 << 20 })
+    if (r.status !== 0) throw new Error(`${binary} failed: ${r.stderr}`)
+    return r.stdout
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** What a script's `print`/`io.write` lines show, joined as native's stdout (its bytes as latin1 characters). */
+export function printed(logs: readonly { message: string }[]): string {
+  return logs.map((l) => `${Buffer.from(l.message, 'utf8').toString('latin1')}\n`).join('')
 }

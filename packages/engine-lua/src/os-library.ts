@@ -1,0 +1,157 @@
+import type { BuiltinHost } from './builtins.js'
+import { raise } from './builtins.js'
+import type { LuaCFunction, LuaState } from './fengari-api.js'
+import { type BrokenTime, breakDown, makeTime, zoneName } from './os-calendar.js'
+import { convert, specifierLength } from './os-strftime.js'
+import { MAX_INTEGER, OVERFLOW_MESSAGE } from './number-runtime.js'
+
+/** loslib.c's L_MAXDATEFIELD (INT_MAX / 2): a date field beyond it is "out-of-bound". */
+const MAX_DATE_FIELD = 1073741823
+/** C's INT_MAX: a normalised year past it (as tm_year) makes mktime fail. */
+const INT_MAX = 2147483647
+/** Output of one os.date call charged against the memory budget each time it grows by this. */
+const CHARGE_EVERY = 4096
+const PERCENT = 37
+
+/**
+ * `os.time`, `os.date` and `os.clock` as loslib.c of Lua 5.3 (glibc, C locale), reading
+ * "now" from the execution (frozen clocks). Dates are computed by os-calendar.ts and
+ * formatted by os-strftime.ts, not by fengari's loslib (which formatted with JS `Date`:
+ * `%t` a backspace, no ISO weeks, `os.time{isdst = true}` ignored, years only to ±275,760).
+ */
+export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', LuaCFunction> {
+  const { lua, lauxlib, internal } = host.f
+  const now = (L: LuaState) => Math.floor(host.current(L).now() / 1000)
+  // glibc's mktime starts from the offset its last call found; here, the execution's last call
+  const guesses = new WeakMap<object, number>()
+
+  /** loslib.c's getfield: an integer field (or the default `d`; none when d < 0) minus `delta`. */
+  const field = (L: LuaState, key: string, d: number, delta: number): number => {
+    const t = lua.lua_getfield(L, -1, key)
+    const res = lua.lua_tointegerx(L, -1)
+    lua.lua_pop(L, 1)
+    if (res === false) {
+      if (t !== lua.LUA_TNIL) return raise(host.f, L, `field '${key}' is not an integer`)
+      if (d < 0) return raise(host.f, L, `field '${key}' missing in date table`)
+      return d
+    }
+    if (!(-MAX_DATE_FIELD <= res && res <= MAX_DATE_FIELD)) return raise(host.f, L, `field '${key}' is out-of-bound`)
+    return res - delta
+  }
+  /** loslib.c's setallfields, in its order, through lua_setfield as C does. */
+  const setAll = (L: LuaState, tm: BrokenTime): void => {
+    const set = (key: string, v: number) => {
+      lua.lua_pushinteger(L, v)
+      lua.lua_setfield(L, -2, key)
+    }
+    set('year', tm.year)
+    set('month', tm.month + 1)
+    set('day', tm.day)
+    set('hour', tm.hour)
+    set('min', tm.min)
+    set('sec', tm.sec)
+    set('yday', tm.yday + 1)
+    set('wday', tm.wday + 1)
+    lua.lua_pushboolean(L, tm.isdst > 0)
+    lua.lua_setfield(L, -2, 'isdst')
+  }
+
+  const time: LuaCFunction = (L) => {
+    if (lua.lua_type(L, 1) <= lua.LUA_TNIL) {
+      lua.lua_pushinteger(L, now(L))
+      return 1
+    }
+    lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE)
+    lua.lua_settop(L, 1)
+    const sec = field(L, 'sec', 0, 0)
+    const min = field(L, 'min', 0, 0)
+    const hour = field(L, 'hour', 12, 0)
+    const day = field(L, 'day', -1, 0)
+    const month = field(L, 'month', -1, 1)
+    const year = field(L, 'year', -1, 1900) + 1900
+    const isdst = lua.lua_getfield(L, -1, 'isdst') === lua.LUA_TNIL ? -1 : lua.lua_toboolean(L, -1) ? 1 : 0
+    lua.lua_pop(L, 1)
+    const run = host.current(L)
+    const made = makeTime({ year, month, day, hour, min, sec, isdst }, guesses.get(run) ?? 0)
+    if (made === null || made.tm.year - 1900 > INT_MAX || made.tm.year - 1900 < -INT_MAX - 1) {
+      return raise(host.f, L, 'time result cannot be represented in this installation')
+    }
+    const { t, tm } = made
+    guesses.set(run, made.guess)
+    setAll(L, tm)
+    // mktime's (time_t)-1 is its error value too: C Lua refuses 1969-12-31 23:59:59 UTC (after updating the table)
+    if (t === -1) return raise(host.f, L, 'time result cannot be represented in this installation')
+    if (Math.abs(t) > MAX_INTEGER) return raise(host.f, L, OVERFLOW_MESSAGE)
+    lua.lua_pushinteger(L, t)
+    return 1
+  }
+
+  const date: LuaCFunction = (L) => {
+    const fmt = lua.lua_type(L, 1) <= lua.LUA_TNIL ? internal.to_luastring('%c') : lauxlib.luaL_checkstring(L, 1)
+    const t = lua.lua_type(L, 2) <= lua.LUA_TNIL ? now(L) : lauxlib.luaL_checkinteger(L, 2)
+    const utc = fmt[0] === 33 /* ! */
+    const s = utc ? fmt.subarray(1) : fmt
+    const tm = breakDown(t, utc)
+    // strcmp(s, "*t"): C's string ends at a NUL
+    if (s[0] === 42 /* * */ && s[1] === 116 /* t */ && (s.length === 2 || s[2] === 0)) {
+      lua.lua_createtable(L, 0, 9)
+      setAll(L, tm)
+      return 1
+    }
+    return pushFormatted(L, s, tm, t)
+  }
+
+  const pushFormatted = (L: LuaState, s: Uint8Array, tm: BrokenTime, t: number): number => {
+    const { guards } = host.f
+    const out: string[] = []
+    let bytes = 0
+    let charged = 0
+    let i = 0
+    // a step per conversion and per byte written, as fengari's luaL_Buffer additions were counted
+    while (i < s.length) {
+      if (s[i] !== PERCENT) {
+        let j = i
+        while (j < s.length && s[j] !== PERCENT) j++
+        guards.eachStep(L, j - i)
+        out.push(Buffer.from(s.buffer, s.byteOffset + i, j - i).toString('latin1'))
+        bytes += j - i
+        i = j
+        continue
+      }
+      const len = specifierLength(s, ++i)
+      if (len === 0) return badSpecifier(L, s.subarray(i))
+      const piece = convert(String.fromCharCode(...s.subarray(i, i + len)), tm, () => zoneName(t, tm.gmtoff))
+      guards.eachStep(L, 1 + piece.length)
+      out.push(piece)
+      bytes += piece.length
+      i += len
+      if (bytes - charged >= CHARGE_EVERY) {
+        guards.transient(L, 2 * bytes)
+        charged = bytes
+      }
+    }
+    guards.transient(L, 2 * bytes)
+    internal.pushOwnedString(L, Buffer.from(out.join(''), 'latin1'))
+    return 1
+  }
+
+  /** checkoption's error: C's `'%%%s'` of the format from the bad specifier on, up to a NUL. */
+  const badSpecifier = (L: LuaState, rest: Uint8Array): never => {
+    const end = rest.indexOf(0)
+    const head = internal.to_luastring("invalid conversion specifier '%")
+    const msg = new Uint8Array(head.length + (end < 0 ? rest.length : end) + 1)
+    msg.set(head)
+    msg.set(end < 0 ? rest : rest.subarray(0, end), head.length)
+    msg[msg.length - 1] = 39 /* ' */
+    return lauxlib.luaL_argerror(L, 1, msg)
+  }
+
+  const clock: LuaCFunction = (L) => {
+    const run = host.current(L)
+    const frozen = run.execution.init.security.policy.determinism.time === 'frozen'
+    lua.lua_pushnumber(L, frozen ? 0 : (performance.now() - run.execution.startedAt) / 1000)
+    return 1
+  }
+
+  return { time, date, clock }
+}
