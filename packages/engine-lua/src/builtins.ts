@@ -1,4 +1,4 @@
-// Over 250 lines: the engine-provided Lua functions (print, io.write, collectgarbage, array, math.random, traceback), each small.
+// Over 250 lines: the engine-provided Lua functions (print, collectgarbage, array, math.random, traceback), each small.
 import { LOG_LINE_BYTES } from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
@@ -54,7 +54,7 @@ export function emit(host: BuiltinHost, L: LuaState, text: string): void {
  * and joined them all first: the host process died of heap exhaustion). The exact output
  * count is still `Execution.log`'s.
  */
-function lineBudget(host: BuiltinHost, L: LuaState): (bytes: number) => void {
+export function lineBudget(host: BuiltinHost, L: LuaState): (bytes: number) => void {
   const run = host.current(L)
   const { execution } = run
   const max = execution.limits.outputBytes
@@ -94,23 +94,6 @@ export function makePrint(host: BuiltinHost): LuaCFunction {
       lua.lua_pop(L, 1)
     }
     emit(host, L, parts.join('\t'))
-    return 0
-  }
-}
-
-/** `io.write(...)`: strings and numbers, concatenated, one log entry per call. */
-export function makeWrite(host: BuiltinHost): LuaCFunction {
-  const { lua, lauxlib } = host.f
-  return (L) => {
-    const n = lua.lua_gettop(L)
-    const budget = lineBudget(host, L)
-    let text = ''
-    for (let i = 1; i <= n; i++) {
-      const s = lauxlib.luaL_checkstring(L, i)
-      budget(s.length)
-      text += luaText(s)
-    }
-    emit(host, L, text)
     return 0
   }
 }

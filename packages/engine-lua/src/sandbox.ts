@@ -1,5 +1,5 @@
 import type { SecurityManager } from '@polyhost/core/engine'
-import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeTraceback, makeWrite } from './builtins.js'
+import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeTraceback } from './builtins.js'
 import { slot } from './converter.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
@@ -7,6 +7,7 @@ import { installLua51Names } from './lua51-compat.js'
 import { luaText } from './lua-strings.js'
 import { makeMainThreadCoroutine } from './main-thread.js'
 import { makeOs } from './os-library.js'
+import { pushIoWrite } from './stdout-file.js'
 import { keeps, memberDecisions } from './member-decisions.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
@@ -155,7 +156,8 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
   buildOs(host, L, baseIdx, security, frozen)
   if (security.isAllowed('io.write')) {
     lua.lua_createtable(L, 0, 1)
-    setFn('write', makeWrite(host))
+    pushIoWrite(host, L, frozen)
+    lua.lua_setfield(L, -2, 'write')
     frozen.push(slot(L, -1).value as LuaTable)
     lua.lua_setfield(L, baseIdx, 'io')
   }
