@@ -4,6 +4,7 @@ import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { TABLE_ORDER_PATCHES } from './fengari-table-order.js'
 import { TABLE_LENGTH_PATCHES } from './fengari-table-length.js'
+import { LUA53_COMPAT_PATCHES } from './lua53-compat-patches.js'
 import { LUA51_PATCHES, LUA51_SUBSTITUTES } from './lua51-patches.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
 import type { NumberMode } from './number-runtime.js'
@@ -178,6 +179,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   const patches = [
     ...FENGARI_PATCHES,
     ...STDLIB_PATCHES,
+    ...LUA53_COMPAT_PATCHES,
     ...TABLE_ORDER_PATCHES,
     ...TABLE_LENGTH_PATCHES,
     ...numberPatches(numbers),

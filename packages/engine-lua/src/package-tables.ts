@@ -2,7 +2,7 @@ import type { Fengari, LuaState, LuaTable } from './fengari-api.js'
 import { T_TABLE } from './value-tags.js'
 
 /** Base globals that `package.loaded` holds under their own names, as in Lua 5.3. */
-const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'os', 'io', 'debug']
+const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'bit32', 'os', 'io', 'debug']
 
 /**
  * One execution's `package.loaded` and `package.preload`, made on first use and dropped when

@@ -4,6 +4,7 @@ import { slot } from './converter.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
+import { installLua52Compat } from './lua53-compat.js'
 import { luaText } from './lua-strings.js'
 import { makeMainThreadCoroutine } from './main-thread.js'
 import { makeOs } from './os-library.js'
@@ -37,7 +38,7 @@ const LIBRARIES = ['string', 'table', 'math', 'utf8', 'coroutine'] as const
 const RIDX_GLOBALS = 2
 const RISKY = new Set(['string.dump', 'debug.traceback', 'eval', 'binaryChunks', 'debug'])
 /** Tables C Lua's `package.loaded` holds besides `_G` (only those the policy opened are there). */
-const LOADED_NAMES = [...LIBRARIES, 'os', 'io', 'debug']
+const LOADED_NAMES = [...LIBRARIES, 'bit32', 'os', 'io', 'debug']
 /** The registry field lauxlib searches for function names (LUA_LOADED_TABLE). */
 export const LOADED_REGISTRY_KEY = '_LOADED'
 
@@ -168,6 +169,7 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
     lua.lua_setfield(L, baseIdx, 'debug')
   }
   if (host.f.numbers === 'lua51') installLua51Names(host, L, baseIdx, libraries, (name) => allows(security, name))
+  else installLua52Compat(host, L, baseIdx, libraries, (name) => allows(security, name))
   registerLoaded(host, L, baseIdx)
   frozen.push(base)
   return { base, libraries, frozen }

@@ -10,6 +10,7 @@ export const SAFE_LIBRARIES = [
   'math',
   'utf8',
   'coroutine',
+  'bit32', // Lua 5.3 with LUA_COMPAT_5_2
   'json',
   'print',
   'console',

@@ -1,0 +1,169 @@
+import { type BuiltinHost, raise } from './builtins.js'
+import { slot } from './converter.js'
+import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import { lua51Functions } from './lua51-library.js'
+import { frexp, ldexp } from './lua51-math.js'
+import { cpow } from './number-runtime.js'
+
+/** The bit32 functions (lbitlib.c), in the order luaL_newlib registers them. */
+const BIT32 = ['arshift', 'band', 'bnot', 'bor', 'bxor', 'btest', 'extract', 'lrotate', 'lshift', 'replace', 'rrotate', 'rshift']
+
+/**
+ * What Lua 5.3 built with LUA_COMPAT_5_2 has (Debian's and most distributions' lua5.3, so
+ * scripts written for it use them), for the `'lua53'` mode: lmathlib.c's LUA_COMPAT_MATHLIB
+ * functions (`math.pow, cosh, sinh, tanh, log10, frexp, ldexp, atan2`) and lbitlib.c's
+ * `bit32` (LUA_COMPAT_BITLIB). `ipairs` honouring `__ipairs` (LUA_COMPAT_IPAIRS) is a fengari
+ * patch (lua53-compat-patches.ts). Where 5.1 mode has the same function it is reused
+ * (lua51-library.ts); 5.3's differ in argument checks (`pow` checks #1 first, `ldexp` takes an
+ * integer exponent) and results (`frexp`'s exponent is an integer). Each member follows the
+ * policy (`math.pow`, `bit32.band`); `bit32` becomes one of `libraries` (watched or frozen).
+ */
+export function installLua52Compat(
+  host: BuiltinHost,
+  L: LuaState,
+  baseIdx: number,
+  libraries: Map<string, LuaTable>,
+  allows: (name: string) => boolean,
+): void {
+  const { lua } = host.f
+  if (libraries.has('math')) {
+    lua.lua_getfield(L, baseIdx, 'math')
+    const fns = { ...mathFunctions(host), atan2: undefined as LuaCFunction | undefined }
+    for (const [name, fn] of Object.entries(fns)) {
+      if (!allows(`math.${name}`)) continue
+      // C registers math_atan as atan2: the same function
+      if (fn === undefined) lua.lua_getfield(L, -1, 'atan')
+      else lua.lua_pushjsfunction(L, fn)
+      lua.lua_setfield(L, -2, name)
+    }
+    lua.lua_pop(L, 1)
+  }
+  if (!allows('bit32')) return
+  const fns = bit32Functions(host)
+  lua.lua_createtable(L, 0, BIT32.length)
+  for (const name of BIT32) {
+    if (!allows(`bit32.${name}`)) continue
+    lua.lua_pushjsfunction(L, fns[name] as LuaCFunction)
+    lua.lua_setfield(L, -2, name)
+  }
+  libraries.set('bit32', slot(L, -1).value as LuaTable)
+  lua.lua_setfield(L, baseIdx, 'bit32')
+}
+
+// --- internal ---
+
+function mathFunctions(host: BuiltinHost): Record<string, LuaCFunction> {
+  const { lua, lauxlib } = host.f
+  const num = lauxlib.luaL_checknumber
+  const { log10, cosh, sinh, tanh } = lua51Functions(host).math as Record<string, LuaCFunction>
+  return {
+    cosh: cosh as LuaCFunction,
+    sinh: sinh as LuaCFunction,
+    tanh: tanh as LuaCFunction,
+    pow: (L) => {
+      const x = num(L, 1)
+      lua.lua_pushnumber(L, cpow(x, num(L, 2)))
+      return 1
+    },
+    frexp: (L) => {
+      const x = num(L, 1)
+      // a NaN never goes through an array (V8 may canonicalise its sign there)
+      if (Number.isNaN(x)) {
+        lua.lua_pushnumber(L, x)
+        lua.lua_pushinteger(L, 0)
+        return 2
+      }
+      const [m, e] = frexp(x)
+      lua.lua_pushnumber(L, m)
+      lua.lua_pushinteger(L, e)
+      return 2
+    },
+    ldexp: (L) => {
+      const x = num(L, 1)
+      // (int)luaL_checkinteger: the low 32 bits, signed
+      lua.lua_pushnumber(L, ldexp(x, lauxlib.luaL_checkinteger(L, 2) | 0))
+      return 1
+    },
+    log10: log10 as LuaCFunction,
+  }
+}
+
+function bit32Functions(host: BuiltinHost): Record<string, LuaCFunction> {
+  const { lua, lauxlib } = host.f
+  /** checkunsigned, trimmed to 32 bits: the low 32 bits of the 64-bit integer. */
+  const u = (L: LuaState, i: number) => lauxlib.luaL_checkinteger(L, i) >>> 0
+  const push = (L: LuaState, r: number): number => {
+    lua.lua_pushinteger(L, r >>> 0)
+    return 1
+  }
+  const fold = (L: LuaState, start: number, op: (a: number, b: number) => number): number => {
+    let r = start
+    for (let i = 1, n = lua.lua_gettop(L); i <= n; i++) r = op(r, u(L, i)) >>> 0
+    return r
+  }
+  /** b_shift: a negative count shifts right; 32 or more clears. */
+  const shift = (L: LuaState, r: number, i: number): number => {
+    if (i <= -32 || i >= 32) return push(L, 0)
+    return push(L, i < 0 ? r >>> -i : r << i)
+  }
+  const rotate = (L: LuaState, d: number): number => {
+    const r = u(L, 1)
+    const i = ((d % 32) + 32) % 32
+    return push(L, i === 0 ? r : (r << i) | (r >>> (32 - i)))
+  }
+  /** fieldargs: the field and width arguments, checked as lbitlib.c checks them. */
+  const field = (L: LuaState, farg: number): [number, number] => {
+    const f = lauxlib.luaL_checkinteger(L, farg)
+    const w = lauxlib.luaL_optinteger(L, farg + 1, 1)
+    if (!(f >= 0)) lauxlib.luaL_argerror(L, farg, 'field cannot be negative')
+    if (!(w > 0)) lauxlib.luaL_argerror(L, farg + 1, 'width must be positive')
+    if (f + w > 32) raise(host.f, L, 'trying to access non-existent bits')
+    return [f, w]
+  }
+  const mask = (w: number) => (w === 32 ? 0xffffffff : 2 ** w - 1)
+  return {
+    arshift: (L) => {
+      const r = u(L, 1)
+      const i = lauxlib.luaL_checkinteger(L, 2)
+      if (i < 0 || !(r & 0x80000000)) return shift(L, r, -i)
+      return push(L, i >= 32 ? 0xffffffff : r >> i)
+    },
+    band: (L) =>
+      push(
+        L,
+        fold(L, 0xffffffff, (a, b) => a & b),
+      ),
+    bnot: (L) => push(L, ~u(L, 1)),
+    bor: (L) =>
+      push(
+        L,
+        fold(L, 0, (a, b) => a | b),
+      ),
+    bxor: (L) =>
+      push(
+        L,
+        fold(L, 0, (a, b) => a ^ b),
+      ),
+    btest: (L) => {
+      lua.lua_pushboolean(L, fold(L, 0xffffffff, (a, b) => a & b) !== 0)
+      return 1
+    },
+    extract: (L) => {
+      const r = u(L, 1)
+      const [f, w] = field(L, 2)
+      return push(L, Math.floor(r / 2 ** f) % (mask(w) + 1))
+    },
+    lrotate: (L) => rotate(L, lauxlib.luaL_checkinteger(L, 2)),
+    lshift: (L) => shift(L, u(L, 1), lauxlib.luaL_checkinteger(L, 2)),
+    replace: (L) => {
+      const r = u(L, 1)
+      const v = u(L, 2)
+      const [f, w] = field(L, 3)
+      const m = mask(w)
+      const cleared = r - (Math.floor(r / 2 ** f) % (m + 1)) * 2 ** f
+      return push(L, cleared + (v % (m + 1)) * 2 ** f)
+    },
+    rrotate: (L) => rotate(L, -lauxlib.luaL_checkinteger(L, 2)),
+    rshift: (L) => shift(L, u(L, 1), -lauxlib.luaL_checkinteger(L, 2)),
+  }
+}
