@@ -16,10 +16,11 @@ describe('Compiler', () => {
     expect((await compiler.compile(src('import u from "util"\nexport default u'))).kind).toBe('module')
   })
 
-  it('keeps positions: hashbang lines stay, prologues are one line', async () => {
+  it('keeps positions: hashbang lines stay, prologues share the first line', async () => {
     const c = await compiler.compile(src('#!/usr/bin/env qjs\n1'))
-    expect(c.body.split('\n')).toHaveLength(3)
-    expect(c.lineOffset).toBe(1)
+    expect(c.body.split('\n')).toHaveLength(2)
+    expect(c.lineOffset).toBe(0)
+    expect(c.body.indexOf('//#!')).toBe(c.columnOffset)
   })
 
   it('reports syntax errors with line and column', async () => {

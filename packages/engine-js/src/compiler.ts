@@ -17,8 +17,10 @@ export interface JsCompiledScript extends CompiledScript {
   readonly kind: ScriptKind
   /** The text QuickJS evaluates (the source plus the engine's prologue). */
   readonly body: string
-  /** Lines the prologue adds before the source. */
+  /** Lines the prologue adds before the source (none: it shares the source's first line). */
   readonly lineOffset: number
+  /** Columns the prologue adds before the source's first line (the same for `expression`). */
+  readonly columnOffset: number
   /**
    * For a classic script that is one expression: a strict global script whose value is an
    * arrow returning that expression. A state compiles it once and calls it on every run
@@ -165,7 +167,7 @@ export class Compiler {
 function expressionOf(ctx: QuickJSContext, source: string, name: string): string | undefined {
   const start = source.replace(LEADING_TRIVIA, '')
   if (start === '' || NOT_AN_EXPRESSION.test(start)) return undefined
-  const body = `'use strict';(() => (\n${source.replace(TRAILING_SEMICOLON, '')}\n))`
+  const body = `${EXPRESSION_PROLOGUE}${source.replace(TRAILING_SEMICOLON, '')}\n))`
   const r = ctx.evalCode(body, name, FLAGS.classic | FLAG_COMPILE_ONLY)
   if (r.error) {
     r.error.dispose()
@@ -175,8 +177,16 @@ function expressionOf(ctx: QuickJSContext, source: string, name: string): string
   return body
 }
 
-function bodyOf(kind: ScriptKind, source: string): { body: string; lineOffset: number } {
-  if (kind === 'classic') return { body: `'use strict';void 0;\n${source}`, lineOffset: 1 }
-  if (kind === 'async') return { body: `{\n${source}\n}`, lineOffset: 1 }
-  return { body: source, lineOffset: 0 }
+/**
+ * The prologues share the source's first line, so the line numbers a script reads in its own
+ * `error.stack` are its own (a line before them shifted every one by one); the classic one is
+ * as long as the expression form's, so both shift line 1's columns alike.
+ */
+const CLASSIC_PROLOGUE = "'use strict';void 0; "
+const EXPRESSION_PROLOGUE = "'use strict';(() => ("
+
+function bodyOf(kind: ScriptKind, source: string): { body: string; lineOffset: number; columnOffset: number } {
+  if (kind === 'classic') return { body: `${CLASSIC_PROLOGUE}${source}`, lineOffset: 0, columnOffset: CLASSIC_PROLOGUE.length }
+  if (kind === 'async') return { body: `{${source}\n}`, lineOffset: 0, columnOffset: 1 }
+  return { body: source, lineOffset: 0, columnOffset: 0 }
 }

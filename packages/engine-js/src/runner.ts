@@ -25,7 +25,12 @@ const JOB_BATCH = 256
  */
 export function runScript(state: JsState, script: JsCompiledScript, req: ExecutionRequest): ExecutionResult | Promise<ExecutionResult> {
   const ex = req.execution
-  const origin: ScriptOrigin = { name: script.name, lineOffset: script.lineOffset, source: script.source }
+  const origin: ScriptOrigin = {
+    name: script.name,
+    lineOffset: script.lineOffset,
+    columnOffset: script.columnOffset,
+    source: script.source,
+  }
   // runPooled checked the execution just before handing the state over
   // QuickJS cannot be interrupted while it parses: a script known to parse for longer than
   // the time left is refused before it starts

@@ -14,6 +14,8 @@ export interface ScriptOrigin {
   readonly name: string
   /** Lines the engine put before the script (a strict-mode prologue, a block). */
   readonly lineOffset: number
+  /** Columns the engine put before the script's first line. */
+  readonly columnOffset?: number
   /** The script's own text, to name what QuickJS's messages leave out (see source-positions.ts). */
   readonly source?: string
 }
@@ -47,8 +49,9 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
     const ownFile = unnamed || file === origin.name
     const name = unnamed ? origin.name : file.replace(/#\d+$/, '')
     const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
+    const c = ownFile && n === 1 ? Math.max(1, Number(col) - (origin.columnOffset ?? 0)) : Number(col)
     if (file === EXPRESSION_FILE) outermost = out.length
-    out.push(fn === undefined ? `${at}${name}:${n}:${col}` : `${at}${fn} (${name}:${n}:${col})`)
+    out.push(fn === undefined ? `${at}${name}:${n}:${c}` : `${at}${fn} (${name}:${n}:${c})`)
   }
   if (outermost >= 0) out[outermost] = (out[outermost] as string).replace(/^(\s*at )<anonymous> /, '$1<eval> ')
   return sanitizeScriptMessage(out.join('\n'))
