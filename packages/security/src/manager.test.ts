@@ -188,6 +188,15 @@ describe('determinism', () => {
     expect(policyError(() => SecurityManager.resolve({ determinism: { random: 'real', seed: 1 } })).field).toBe('determinism.seed')
     expect(policyError(() => SecurityManager.resolve({ determinism: { time: 'real', now: 1 } })).field).toBe('determinism.now')
   })
+
+  it('refuses a frozen time no Date can hold', () => {
+    for (const now of [1e20, 8.64e15 + 1, Number.POSITIVE_INFINITY, Number.NaN, -1]) {
+      const e = policyError(() => SecurityManager.resolve({ determinism: { now } }))
+      expect(e.field).toBe('determinism.now')
+      expect(e.message).toContain('an integer from 0 to 8640000000000000')
+    }
+    expect(SecurityManager.resolve({ determinism: { now: 8.64e15 } }).policy.determinism.now).toBe(8.64e15)
+  })
 })
 
 describe('fingerprint', () => {

@@ -4,6 +4,8 @@ import { describeValue, limitsSchema } from './limits.js'
 import { PRESET_NAMES } from './presets.js'
 
 const name = z.string().min(1)
+/** The last millisecond a JavaScript `Date` can hold (ECMA-262 time values: ±8.64e15). */
+export const MAX_DATE_MS = 8.64e15
 /** `'*'`, `'kv.*'` or `'kv.get'`: a bare `'kv'` would silently match no method, so it is refused. */
 const BRIDGE_PATTERN = /^(?:\*|[A-Za-z_][A-Za-z0-9_]*\.(?:\*|[A-Za-z_][A-Za-z0-9_]*))$/
 const bridgePattern = z.string().regex(BRIDGE_PATTERN)
@@ -30,8 +32,11 @@ export const securityPolicySchema = z
     determinism: z
       .object({
         time: z.enum(['real', 'frozen']).optional(),
-        /** Epoch milliseconds of the frozen clock; defaults to the execution's start. */
-        now: z.number().int().nonnegative().optional(),
+        /**
+         * Epoch milliseconds of the frozen clock; defaults to the execution's start. At most
+         * `MAX_DATE_MS`: past it a `Date` is invalid, so scripts would get no time at all.
+         */
+        now: z.number().int().nonnegative().max(MAX_DATE_MS).optional(),
         random: z.enum(['real', 'seeded']).optional(),
         seed: z.number().int().optional(),
       })
@@ -68,6 +73,10 @@ export function parsePolicy(input: unknown): z.output<typeof securityPolicySchem
   }
   if (/^bridges\.(allow|deny)\[\d+\]$/.test(field)) {
     throw new PolicyError(field, "expected a bridge pattern: '*', 'name.*' or 'name.method'")
+  }
+  if (field === 'determinism.now') {
+    const got = (value as { determinism?: { now?: unknown } }).determinism?.now
+    throw new PolicyError(field, `expected epoch milliseconds, an integer from 0 to ${MAX_DATE_MS}, received ${describeValue(got)}`)
   }
   throw new PolicyError(field || 'policy', issue?.message ?? 'invalid policy')
 }
