@@ -1,3 +1,4 @@
+import { MODULE_NAME } from '@polyhost/security'
 import { InvalidArgumentError } from './errors.js'
 
 /** A host-registered module that scripts can `require` (Lua) or `import` (JS). */
@@ -13,8 +14,6 @@ export interface ModuleRegistryView {
   get(name: string, language: string): ModuleDefinition | undefined
   list(language?: string): readonly ModuleDefinition[]
 }
-
-const MODULE_NAME = /^[A-Za-z_@][\w./@-]*$/
 
 /** Host-side module registry (`host.modules`). Nothing else resolves in scripts. */
 export class ModuleRegistry implements ModuleRegistryView {

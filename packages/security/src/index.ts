@@ -21,5 +21,5 @@ export {
   tightenLimits,
 } from './limits.js'
 export { type ResolvedPolicy, SecurityManager } from './manager.js'
-export { type PolicyInput, parsePolicy, type SecurityPolicy, securityPolicySchema } from './policy.js'
+export { MAX_DATE_MS, MODULE_NAME, type PolicyInput, parsePolicy, type SecurityPolicy, securityPolicySchema } from './policy.js'
 export { PRESET_NAMES, PRESETS, type PresetDefinition, type PresetName } from './presets.js'

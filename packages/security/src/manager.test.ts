@@ -172,6 +172,18 @@ describe('bridges and modules', () => {
     expect(sm.isModuleAllowed('util')).toBe(true)
     expect(sm.isModuleAllowed('other')).toBe(false)
   })
+
+  it("module allowlist: '*' allows every module, other patterns are refused", () => {
+    const all = SecurityManager.resolve({ modules: { allow: ['*'] } })
+    expect(all.isModuleAllowed('util')).toBe(true)
+    expect(all.isModuleAllowed('@scope/x')).toBe(true)
+    expect(all.fingerprint).toBe(SecurityManager.resolve('standard').fingerprint)
+    for (const p of ['util.*', 'u*', '', 'a b']) {
+      const e = policyError(() => SecurityManager.resolve({ modules: { allow: ['util', p] } }))
+      expect(e.field).toBe('modules.allow[1]')
+      expect(e.message).toContain("expected '*' or a module name")
+    }
+  })
 })
 
 describe('determinism', () => {

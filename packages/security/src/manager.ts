@@ -14,7 +14,7 @@ export interface ResolvedPolicy {
   /** Bridge allowlist patterns; `null` means every registered bridge. */
   readonly bridgeAllow: readonly string[] | null
   readonly bridgeDeny: readonly string[]
-  /** Module allowlist; `null` means every registered module. */
+  /** Module allowlist; `null` means every registered module (no list, or one with `'*'`). */
   readonly moduleAllow: readonly string[] | null
   readonly protectGlobals: boolean
   readonly readOnlyBuiltins: boolean
@@ -88,7 +88,8 @@ export class SecurityManager {
       denied: new Set(deny),
       bridgeAllow: p.bridges?.allow ?? null,
       bridgeDeny: p.bridges?.deny ?? [],
-      moduleAllow: p.modules?.allow ?? null,
+      // '*' lets scripts load every registered module, as no allowlist does
+      moduleAllow: p.modules?.allow?.includes('*') ? null : (p.modules?.allow ?? null),
       protectGlobals: p.globals?.protect ?? preset.protectGlobals,
       readOnlyBuiltins: p.builtins?.readOnly ?? preset.readOnlyBuiltins,
       limits,

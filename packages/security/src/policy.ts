@@ -9,6 +9,10 @@ export const MAX_DATE_MS = 8.64e15
 /** `'*'`, `'kv.*'` or `'kv.get'`: a bare `'kv'` would silently match no method, so it is refused. */
 const BRIDGE_PATTERN = /^(?:\*|[A-Za-z_][A-Za-z0-9_]*\.(?:\*|[A-Za-z_][A-Za-z0-9_]*))$/
 const bridgePattern = z.string().regex(BRIDGE_PATTERN)
+/** What a host module may be called (`host.modules.register` checks names with it). */
+export const MODULE_NAME = /^[A-Za-z_@][\w./@-]*$/
+/** `'*'` (every registered module) or a module name: anything else would match no module. */
+const modulePattern = z.string().refine((s) => s === '*' || MODULE_NAME.test(s))
 
 /** The shape of a security policy. Every field but `preset` adjusts the preset. */
 export const securityPolicySchema = z
@@ -23,7 +27,7 @@ export const securityPolicySchema = z
       .strict()
       .optional(),
     modules: z
-      .object({ allow: z.array(name).optional() })
+      .object({ allow: z.array(modulePattern).optional() })
       .strict()
       .optional(),
     globals: z.object({ protect: z.boolean().optional() }).strict().optional(),
@@ -73,6 +77,9 @@ export function parsePolicy(input: unknown): z.output<typeof securityPolicySchem
   }
   if (/^bridges\.(allow|deny)\[\d+\]$/.test(field)) {
     throw new PolicyError(field, "expected a bridge pattern: '*', 'name.*' or 'name.method'")
+  }
+  if (/^modules\.allow\[\d+\]$/.test(field)) {
+    throw new PolicyError(field, "expected '*' or a module name (no other patterns: they would match no module)")
   }
   if (field === 'determinism.now') {
     const got = (value as { determinism?: { now?: unknown } }).determinism?.now
