@@ -5,13 +5,22 @@ import { InvalidArgumentError, PolicyError } from './errors.js'
 const count = z.number().int().nonnegative()
 const ms = z.number().int().nonnegative()
 
+/**
+ * Most states one engine's pool may keep warm. `min` states are all created before
+ * `createHost` resolves: a QuickJS state costs ~0.75 MiB and ~20 ms to make, so 1,000 of them
+ * is ~0.75 GiB and ~20 s at start, and a larger `min` only exhausts memory (100,000 did).
+ */
+export const MAX_POOL_MIN = 1_000
+/** Most states alive at once per engine: states beyond `min` exist only while used. */
+export const MAX_POOL_MAX = 10_000
+
 /** Pool options, shared by every engine's pool (`createHost({ pool })`). */
 export const poolOptionsSchema = z
   .object({
-    /** States kept warm (created at start, re-created after eviction). Default 1. */
-    min: count.optional(),
-    /** Most states alive at once, across tenants. Default 8. */
-    max: z.number().int().positive().optional(),
+    /** States kept warm (created at start, re-created after eviction). Default 1, at most 1,000. */
+    min: count.max(MAX_POOL_MIN, `at most ${MAX_POOL_MIN} states kept warm`).optional(),
+    /** Most states alive at once, across tenants. Default 8, at most 10,000. */
+    max: z.number().int().positive().max(MAX_POOL_MAX, `at most ${MAX_POOL_MAX} states`).optional(),
     /** How long `acquire` waits for a state before PoolExhaustedError. Default 10 s; 0 = no limit. */
     acquireTimeoutMs: ms.optional(),
     /** Idle states above `min` are destroyed after this long. Default 60 s; 0 = never. */

@@ -13,6 +13,10 @@ describe('options', () => {
     [{ min: -1 }, 'pool.min'],
     [{ max: 0 }, 'pool.max'],
     [{ max: 'many' }, 'pool.max'],
+    // a warm state per unit of min is made at start: 100,000 ran the process out of memory
+    [{ min: 100_000, max: 100_000 }, 'pool.min: at most 1000 states kept warm'],
+    [{ min: 1_001, max: 2_000 }, 'pool.min: at most 1000'],
+    [{ max: 10_001 }, 'pool.max: at most 10000 states'],
     [{ acquireTimeoutMs: 1.5 }, 'pool.acquireTimeoutMs'],
     [{ min: 5, max: 2 }, 'pool.min (5) exceeds pool.max (2)'],
     [{ maxSize: 3 }, 'pool'],
