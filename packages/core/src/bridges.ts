@@ -2,6 +2,7 @@ import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
 import type { LogLevel } from './execution-result.js'
 import { BridgeError } from './errors.js'
+import { readingCaller } from './reading-caller.js'
 
 /** What a bridge handler receives as its first argument. */
 export interface BridgeContext {
@@ -140,7 +141,7 @@ export function defineBridge<const A extends Record<string, readonly z.ZodType[]
     }
   }
 }): BridgeDefinition {
-  validateDefinition(def as unknown)
+  readingCaller('defineBridge: the definition', () => validateDefinition(def as unknown))
   return def as unknown as BridgeDefinition
 }
 
@@ -189,9 +190,12 @@ export abstract class BridgeMapView implements BridgeRegistryView {
 export class BridgeRegistry extends BridgeMapView {
   /** Registers a bridge; a duplicate name or a malformed definition is a BridgeError. */
   register(def: BridgeDefinition): void {
-    validateDefinition(def)
-    if (this.bridges.has(def.name)) throw new BridgeError(`bridge '${def.name}' is already registered`, def.name)
-    this.bridges.set(def.name, def)
+    const name = readingCaller('bridges.register: the definition', () => {
+      validateDefinition(def)
+      return def.name
+    })
+    if (this.bridges.has(name)) throw new BridgeError(`bridge '${name}' is already registered`, name)
+    this.bridges.set(name, def)
     this.version++
   }
 

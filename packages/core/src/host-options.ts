@@ -3,8 +3,9 @@ import type { z as zod } from 'zod'
 import { z } from 'zod/v3'
 import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
-import { InvalidArgumentError, PolyhostError } from './errors.js'
+import { InvalidArgumentError } from './errors.js'
 import type { PoolOptions } from './pool-types.js'
+import { readingCaller } from './reading-caller.js'
 import type { WorkerIsolationOptions } from './worker-isolation-options.js'
 
 /** Options of `createHost`. */
@@ -146,17 +147,4 @@ function plainCopy(what: keyof typeof FIELDS, value: unknown): Record<string, un
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/**
- * Runs a step that reads the caller's objects: a getter that throws or a revoked Proxy
- * becomes an InvalidArgumentError naming `what` (the checks' own errors pass through).
- */
-export function readingCaller<T>(what: string, read: () => T): T {
-  try {
-    return read()
-  } catch (e) {
-    if (e instanceof PolyhostError) throw e
-    throw new InvalidArgumentError(`${what} could not be read (${e instanceof Error ? e.message : String(e)})`)
-  }
 }

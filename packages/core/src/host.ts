@@ -13,13 +13,14 @@ import { startEngines } from './engine-start.js'
 import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
 import type { Execution } from './execution.js'
 import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
-import { checkRequest, type CompileRequest, readingCaller, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
+import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
 import { runScript } from './host-run.js'
 import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'
 import { ModuleRegistry } from './modules.js'
 import { assertPlugin, type ManagedEngine } from './plugin.js'
 import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
+import { readingCaller } from './reading-caller.js'
 import { type Compiled, compileScript, type Script } from './script.js'
 import { generateTypings } from './typings/index.js'
 import { ConverterRegistry } from './values/converters.js'
@@ -47,7 +48,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
 export class Host {
   readonly bridges = new BridgeRegistry()
-  readonly modules = new ModuleRegistry()
+  /** Modules scripts may `require`/`import`, in the languages of this host's engines. */
+  readonly modules: ModuleRegistry
   readonly converters = new ConverterRegistry()
   private currentSecurity: SecurityManager
   private readonly engines = new EngineRouter()
@@ -70,6 +72,7 @@ export class Host {
     private readonly maxDepth: number,
   ) {
     this.currentSecurity = security
+    this.modules = new ModuleRegistry(plugins.flatMap((p) => p.languages))
     this.pool = resolvePoolOptions(options.pool)
     this.cache = new CompileCache(options.cache)
     this.logger = options.logger ?? { debug() {}, warn: console.warn, error: console.error }

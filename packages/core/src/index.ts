@@ -33,6 +33,7 @@ export {
 } from './errors.js'
 export { type BridgeContext, type BridgeDefinition, BridgeRegistry, defineBridge } from './bridges.js'
 export { loadEngine } from './plugin.js'
+export { readingCaller } from './reading-caller.js'
 export { createHost, Host } from './host.js'
 export type { HostStats } from './host-stats.js'
 export type { Script } from './script.js'

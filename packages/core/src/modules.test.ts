@@ -30,6 +30,17 @@ describe('ModuleRegistry', () => {
     expect(() => new ModuleRegistry().register(def as never)).toThrow(message)
   })
 
+  it.each([
+    [{ name: 'x', language: 'cobol', source: '' }, "module 'x': language: unknown language 'cobol' (known: lua, js)"],
+    [{ name: 'x', language: 'LUA', source: '' }, "module 'x': language: unknown language 'LUA' (known: lua, js)"],
+    [{ name: 'x', language: 'lua', source: '', sorce: 'typo' }, "module 'x': unknown field 'sorce' (known: name, language, source)"],
+  ])('a registry for a host refuses a module no script could load: %o', (def, message) => {
+    const r = new ModuleRegistry(['lua', 'js'])
+    expect(() => r.register(def as never)).toThrow(InvalidArgumentError)
+    expect(() => r.register(def as never)).toThrow(message)
+    expect(r.list()).toEqual([])
+  })
+
   it('refuses a duplicate for the same language', () => {
     const r = new ModuleRegistry()
     r.register({ name: 'util', language: 'lua', source: '' })

@@ -90,6 +90,24 @@ describe('bridge definitions', () => {
   })
 })
 
+describe('module definitions', () => {
+  const { make } = hostsOfTest()
+
+  it.each([
+    ['an unknown language', { language: 'cobol' }, "module 'util': language: unknown language 'cobol' (known: alpha, beta)"],
+    ['a wrongly cased language', { language: 'ALPHA' }, "module 'util': language: unknown language 'ALPHA' (known: alpha, beta)"],
+    ['a misspelled field', { sorce: 'x' }, "module 'util': unknown field 'sorce' (known: name, language, source)"],
+  ])('host.modules.register refuses %s', async (_what, change, message) => {
+    const { host } = await make()
+    const def = { name: 'util', language: 'alpha', source: 'ok', ...change }
+    expect(() => host.modules.register(def as never)).toThrow(InvalidArgumentError)
+    expect(() => host.modules.register(def as never)).toThrow(message)
+    expect(host.modules.list()).toEqual([])
+    host.modules.register({ name: 'util', language: 'alpha', source: 'ok' })
+    expect(host.modules.list()).toHaveLength(1)
+  })
+})
+
 const kv = defineBridge({ name: 'kv', methods: { get: { args: [z.string()], handler: () => 'v' } } })
 
 describe('globals named like the host’s own script globals', () => {

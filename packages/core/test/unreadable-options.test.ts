@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, PolicyError } from '../src/errors.js'
 import { createHost } from '../src/host.js'
+import { defineBridge } from '../src/bridges.js'
 import { fakeEngine, hostsOfTest } from './fixtures/fake-engine-host.js'
 
 function revoked(): Record<string, unknown> {
@@ -66,4 +67,61 @@ describe('options that cannot be read', () => {
     expect(r).not.toBeInstanceOf(Error)
     expect(reads).toBe(1)
   })
+
+  it.each([
+    [
+      'defineBridge, a throwing getter',
+      () => defineBridge(throwing('name') as never),
+      'defineBridge: the definition could not be read (unreadable)',
+    ],
+    ['defineBridge, a Proxy', () => defineBridge(revoked() as never), 'defineBridge: the definition could not be read'],
+  ])('%s: InvalidArgumentError with a code', (_what, call, message) => {
+    const e = catching(call)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as InvalidArgumentError).code).toBe('E_INVALID_ARGUMENT')
+    expect((e as Error).message).toContain(message)
+  })
+
+  it('bridges.register and modules.register of unreadable definitions: InvalidArgumentError, nothing registered', async () => {
+    const { host } = await make({ ok: () => ({ value: 1 }) as never })
+    const proxy = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap')
+        },
+        ownKeys: () => {
+          throw new Error('trap')
+        },
+      },
+    )
+    for (const def of [throwing('name'), Object.assign(throwing('methods'), { name: 'kv' }), proxy]) {
+      const e = catching(() => host.bridges.register(def as never))
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+      expect((e as Error).message).toMatch(/^bridges\.register: the definition could not be read \((unreadable|trap)\)$/)
+    }
+    const module = (key: string) =>
+      Object.defineProperty({ name: 'm', language: 'alpha', source: '' }, key, {
+        enumerable: true,
+        get() {
+          throw new Error('unreadable')
+        },
+      })
+    for (const def of [module('name'), module('source'), proxy]) {
+      const e = catching(() => host.modules.register(def as never))
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+      expect((e as Error).message).toMatch(/^modules\.register: the module could not be read \((unreadable|trap)\)$/)
+    }
+    expect(host.bridges.list()).toEqual([])
+    expect(host.modules.list()).toEqual([])
+  })
 })
+
+function catching(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (e) {
+    return e
+  }
+  throw new Error('expected a throw')
+}

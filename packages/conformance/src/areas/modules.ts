@@ -1,5 +1,5 @@
-import { PolyhostError } from '@polyhost/core'
-import { rejection, test } from '../checks.js'
+import { InvalidArgumentError, PolyhostError } from '@polyhost/core'
+import { failsWith, rejection, test } from '../checks.js'
 import type { TestKit } from '../kit.js'
 import type { ScriptLiteral } from '../snippets.js'
 import type { ConformanceArea } from '../types.js'
@@ -47,10 +47,11 @@ export const modulesArea: ConformanceArea = {
     ),
     test(
       'modules.other-language',
-      'a module registered for another language is refused',
+      'a module for another language is refused (at register when the host runs no such language)',
       async (t) => {
         const host = await t.host()
-        host.modules.register({ name: 'foreign', language: `${t.language}-other`, source: 'nothing' })
+        const register = async () => host.modules.register({ name: 'foreign', language: `${t.language}-other`, source: 'nothing' })
+        await failsWith(t, register(), InvalidArgumentError)
         await refused(t, t.run(host, load(t, 'foreign')), 'foreign')
       },
       ['modules'],
