@@ -68,20 +68,21 @@ const resultOptionsSchema = z.object({ timeoutMs: ms.max(MAX_TIMER_MS).optional(
  * `defaultJobOptions`): errors read `enqueue: options.delay: …`, `enqueue: options: unknown field 'attemps'`.
  */
 export function checkEnqueueOptions<T>(options: T, what: string, field = 'options'): T {
-  if (options !== undefined) parseOrThrow(z.object({ [field]: enqueueOptionsSchema }), { [field]: options }, what)
-  return options
+  if (options === undefined) return options
+  // the checked copy: each getter is read once, so what was checked is what BullMQ gets
+  return parseOrThrow(z.object({ [field]: enqueueOptionsSchema }), { [field]: options }, what, field)[field] as T
 }
 
 /** Checks `schedule`'s job options (attempts, backoff, priority). */
 export function checkScheduleOptions<T>(options: T): T {
-  if (options !== undefined) parseOrThrow(z.object({ options: scheduleOptionsSchema }), { options }, 'schedule')
+  if (options !== undefined) parseOrThrow(z.object({ options: scheduleOptionsSchema }), { options }, 'schedule', 'options')
   return options
 }
 
 /** Checks `job.result()`'s options: `timeoutMs` a whole number of ms a timer can hold. */
 export function checkResultOptions(options: unknown): number | undefined {
   if (options === undefined) return undefined
-  return parseOrThrow(z.object({ options: resultOptionsSchema }), { options }, 'job.result').options.timeoutMs
+  return parseOrThrow(z.object({ options: resultOptionsSchema }), { options }, 'job.result', 'options').options.timeoutMs
 }
 
 /** A job id as `job(id)` and `cancel(id)` take it. */

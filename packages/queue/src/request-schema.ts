@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@polyhost/core'
+import { InvalidArgumentError, readingCaller } from '@polyhost/core'
 import { z } from 'zod'
 
 // globals and context are checked for shape only here: their depth at enqueue (value-depth.ts),
@@ -60,9 +60,13 @@ export const jobDataSchema = z
 
 export type JobData = z.infer<typeof jobDataSchema>
 
-/** Parses with `schema`, naming the first bad field in an InvalidArgumentError. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value)
+/**
+ * Parses with `schema`, naming the first bad field in an InvalidArgumentError; a value that
+ * cannot be read (a getter or Proxy trap that throws) is one too: `enqueue: the request could
+ * not be read (…)`, `part` naming what was read.
+ */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string, part = 'the request'): T {
+  const r = readingCaller(`${what}: ${part}`, () => schema.safeParse(value))
   if (r.success) return r.data
   const issue = r.error.issues[0]
   const field = issue?.path.join('.') || 'request'

@@ -1,6 +1,6 @@
 // Over 250 lines: one class, the producer side of the queue (enqueue, jobs, cancel, schedules, stats).
 import { context } from '@opentelemetry/api'
-import { type ExecutionResult, InvalidArgumentError } from '@polyhost/core'
+import { type ExecutionResult, InvalidArgumentError, readingCaller } from '@polyhost/core'
 import { DEFAULT_MAX_DEPTH } from '@polyhost/core/engine'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
@@ -157,11 +157,16 @@ export class ScriptQueue {
   /** Enqueues many jobs in one BullMQ bulk add (one MULTI); see {@link enqueue}. */
   async enqueueMany(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
     if (!Array.isArray(items)) throw new InvalidArgumentError('enqueueMany: expected an array of { request, options }')
-    items.forEach((it, i) => {
-      if (typeof it !== 'object' || it === null) throw new InvalidArgumentError(`enqueueMany: item ${i}: expected { request, options }`)
-      checkEnqueueOptions(it.options, items.length === 1 ? 'enqueue' : `enqueueMany: item ${i}`)
+    // each item read once: what was checked is what is added
+    const checked = items.map((it, i) => {
+      const what = items.length === 1 ? 'enqueue' : `enqueueMany: item ${i}`
+      return readingCaller(what === 'enqueue' ? what : `${what}: the item`, () => {
+        if (typeof it !== 'object' || it === null) throw new InvalidArgumentError(`enqueueMany: item ${i}: expected { request, options }`)
+        const { request, options } = it
+        return { request, options: checkEnqueueOptions(options, what) }
+      })
     })
-    return this.add(items).catch((e) => {
+    return this.add(checked).catch((e) => {
       throw asUnavailable(e, 'enqueue')
     })
   }

@@ -51,6 +51,37 @@ describe('enqueue options', () => {
     await refused(fx.queue.enqueueMany(undefined as never), /^enqueueMany: expected an array/)
   })
 
+  it('refuses a request or options that cannot be read (a throwing getter, a Proxy), enqueuing nothing', async () => {
+    const getter = (key: string) =>
+      Object.defineProperty({}, key, {
+        enumerable: true,
+        get() {
+          throw new Error('unreadable')
+        },
+      })
+    const proxy = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap')
+        },
+        ownKeys: () => {
+          throw new Error('trap')
+        },
+      },
+    )
+    const before = await jobCount()
+    await refused(fx.queue.enqueue({ script }, getter('delay') as never), /^enqueue: options could not be read \(unreadable\)$/)
+    await refused(fx.queue.enqueue({ script }, proxy as never), /^enqueue: options could not be read \(trap\)$/)
+    await refused(fx.queue.enqueue(proxy as never), /^enqueue: the request could not be read \(trap\)$/)
+    await refused(fx.queue.enqueue(getter('script') as never), /^enqueue: the request could not be read \(unreadable\)$/)
+    await refused(
+      fx.queue.enqueueMany([{ request: { script } }, proxy as never]),
+      /^enqueueMany: item 1: the item could not be read \(trap\)$/,
+    )
+    expect(await jobCount()).toBe(before)
+  })
+
   it('still takes every documented option', async () => {
     const job = await fx.queue.enqueue(
       { script },
