@@ -1,7 +1,6 @@
 // host.d.ts declares [Symbol.asyncDispose]; the directive stays in the emitted .d.ts so an
 // application type-checks it without raising its own `lib`
 /// <reference lib="esnext.disposable" preserve="true" />
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { type PolicyInput, SecurityManager } from '@polyhost/security'
 import { BridgeRegistry } from './bridges.js'
@@ -22,6 +21,7 @@ import { assertPlugin, type ManagedEngine } from './plugin.js'
 import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
 import { readingCaller } from './reading-caller.js'
 import { type Compiled, compileScript, type Script } from './script.js'
+import { readSourceFile } from './source-file.js'
 import { generateTypings } from './typings/index.js'
 import { ConverterRegistry } from './values/converters.js'
 
@@ -149,18 +149,19 @@ export class Host {
     })
   }
 
-  /** Reads a file and executes it; the language comes from its extension. */
-  async executeFile(path: string, options: RunOptions = {}): Promise<ExecutionResult> {
-    this.assertOpen()
-    if (typeof path !== 'string' || !path) throw new InvalidArgumentError('executeFile: path must be a non-empty string')
-    const opts = checkRequest<RunOptions>('run', options)
-    let source: string
-    try {
-      source = await readFile(path, 'utf8')
-    } catch (e) {
-      throw new InvalidArgumentError(`executeFile: cannot read '${path}': ${(e as Error).message}`, { cause: e })
-    }
-    return this.execute({ ...opts, source, name: basename(path) })
+  /**
+   * Reads a file and executes it; the language comes from its extension. Only a regular file
+   * is read (InvalidArgumentError for a FIFO, device or directory), and one over the source
+   * limit is refused (LimitExceededError('source')) before it is read.
+   */
+  executeFile(path: string, options: RunOptions = {}): Promise<ExecutionResult> {
+    return this.track(async () => {
+      if (typeof path !== 'string' || !path) throw new InvalidArgumentError('executeFile: path must be a non-empty string')
+      const opts = checkRequest<RunOptions>('run', options)
+      const { sourceBytes } = this.currentSecurity.limitsFor(opts.limits)
+      const source = await readSourceFile(path, { maxBytes: sourceBytes, what: 'executeFile' })
+      return this.execute({ ...opts, source, name: basename(path) })
+    })
   }
 
   /** Typings for script authors: a `.d.ts` (`'js'`) or lua-language-server annotations (`'lua'`). */

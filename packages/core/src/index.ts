@@ -34,6 +34,7 @@ export {
 export { type BridgeContext, type BridgeDefinition, BridgeRegistry, defineBridge } from './bridges.js'
 export { loadEngine } from './plugin.js'
 export { readingCaller } from './reading-caller.js'
+export { readSourceFile, type SourceFileOptions } from './source-file.js'
 export { createHost, Host } from './host.js'
 export type { HostStats } from './host-stats.js'
 export type { Script } from './script.js'

@@ -1,0 +1,73 @@
+import { constants, type Stats } from 'node:fs'
+import { type FileHandle, open } from 'node:fs/promises'
+import { InvalidArgumentError, LimitExceededError } from './errors.js'
+
+// Reading a script from a file (`host.executeFile`, the CLI's `run`) without trusting the path:
+// a FIFO would block a plain open() or read() forever (and with it the caller's promise, past
+// host.close()), a device such as /dev/zero never ends, and a file over the source limit would
+// be read whole before the limit is checked.
+
+/** How `readSourceFile` reads and names what it reads. */
+export interface SourceFileOptions {
+  /** The source limit (`sourceBytes`) in force; `false` for none. */
+  readonly maxBytes: number | false
+  /** The call named in errors (`'executeFile'`). */
+  readonly what: string
+  /** The file as errors show it; default `path`. */
+  readonly shown?: string
+}
+
+/**
+ * Reads a regular file as UTF-8, at most `maxBytes` + 1 bytes. Refuses anything that is not a
+ * regular file (FIFO, socket, device, directory) with InvalidArgumentError without waiting on
+ * it, and a file over the limit with LimitExceededError('source') before reading it.
+ *
+ * @example
+ * const source = await readSourceFile('job.lua', { maxBytes: 1 << 20, what: 'executeFile' })
+ */
+export async function readSourceFile(path: string, options: SourceFileOptions): Promise<string> {
+  const { maxBytes, what, shown = path } = options
+  let file: FileHandle
+  try {
+    // non-blocking: opening a FIFO nobody writes to returns at once instead of waiting
+    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  } catch (e) {
+    throw new InvalidArgumentError(`${what}: cannot read '${shown}': ${(e as Error).message}`, { cause: e })
+  }
+  try {
+    const stats = await file.stat()
+    if (!stats.isFile()) throw new InvalidArgumentError(`${what}: '${shown}' is not a regular file (${kindOf(stats)})`)
+    if (maxBytes !== false && stats.size > maxBytes) throw new LimitExceededError('source', stats.size, maxBytes)
+    const bytes = await readAtMost(file, maxBytes === false ? stats.size : maxBytes + 1)
+    if (maxBytes !== false && bytes.length > maxBytes) throw new LimitExceededError('source', bytes.length, maxBytes)
+    return bytes.toString('utf8')
+  } catch (e) {
+    if (e instanceof InvalidArgumentError || e instanceof LimitExceededError) throw e
+    throw new InvalidArgumentError(`${what}: cannot read '${shown}': ${(e as Error).message}`, { cause: e })
+  } finally {
+    await file.close().catch(() => {})
+  }
+}
+
+// --- internal ---
+
+/** Reads until the end of the file or `limit` bytes (a file may grow after its stat). */
+async function readAtMost(file: FileHandle, limit: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(limit)
+  let length = 0
+  while (length < limit) {
+    const { bytesRead } = await file.read(buffer, length, limit - length, length)
+    if (bytesRead === 0) break
+    length += bytesRead
+  }
+  return buffer.subarray(0, length)
+}
+
+function kindOf(s: Stats): string {
+  if (s.isFIFO()) return 'a FIFO'
+  if (s.isDirectory()) return 'a directory'
+  if (s.isCharacterDevice()) return 'a character device'
+  if (s.isBlockDevice()) return 'a block device'
+  if (s.isSocket()) return 'a socket'
+  return 'not a file'
+}
