@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import { createHost, type EnginePlugin, type ExecutionResult, type LogEntry, type Logger } from '@polyhost/core'
+import {
+  createHost,
+  type EnginePlugin,
+  type ExecutionResult,
+  type LogEntry,
+  type Logger,
+  readSourceFile,
+  SecurityManager,
+} from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { type CliOptions, parseCli, USAGE } from './args.js'
@@ -87,7 +95,7 @@ interface RunState {
 
 async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
-  const source = file ? await readSource(file, o.target as string) : (o.target ?? (await io.readStdin()))
+  const source = file ? await readScript(file, o) : (o.target ?? (await io.readStdin()))
   const capture = captureLogs(pickPlugin(o.lang, file))
   const plugin = capture.plugin
   run.logs = capture.logs
@@ -127,6 +135,22 @@ function pickPlugin(lang: string | undefined, file: string | undefined): EngineP
   const p = plugins.find((x) => x.languages.includes(wanted))
   if (!p) throw new UsageError(`unknown language '${wanted}' (known: ${plugins.flatMap((x) => x.languages).join(', ')})`)
   return p
+}
+
+/**
+ * The script of `run`/`check`: a regular file only (a FIFO would hang the command, a device
+ * never end), refused over the policy's source limit before it is read.
+ */
+async function readScript(path: string, o: CliOptions): Promise<string> {
+  const shown = o.target as string
+  const { sourceBytes } = SecurityManager.resolve(o.policy ?? 'standard', o.limits).policy.limits
+  try {
+    return await readSourceFile(path, { maxBytes: sourceBytes, what: o.command, shown })
+  } catch (e) {
+    const code = ((e as Error).cause as NodeJS.ErrnoException | undefined)?.code
+    if (code === 'ENOENT') throw new UsageError(`no such file: ${shown}`)
+    throw e
+  }
 }
 
 async function readSource(path: string, shown: string): Promise<string> {

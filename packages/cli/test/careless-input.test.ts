@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -73,5 +74,32 @@ describe('--json when the options are refused', () => {
     expect(r.code).toBe(EXIT.usage)
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(/--timeout must be a positive integer/)
+  })
+})
+
+// `run some.fifo` hung for good (a FIFO nobody writes to blocks a plain read), `run /dev/zero`
+// read until memory ran out, and a file over the source limit was read whole first.
+describe('script files that are not plain files', () => {
+  it.runIf(process.platform !== 'win32')('refuses a FIFO at once: usage error', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe.lua')])
+    const r = await Promise.race([
+      cli(['run', 'pipe.lua']),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('polyhost run hung on a FIFO')), 3_000)),
+    ])
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toContain("'pipe.lua' is not a regular file (a FIFO)")
+  })
+
+  it.runIf(existsSync('/dev/zero'))('refuses a device', async () => {
+    const r = await cli(['run', '--lang', 'lua', '/dev/zero'])
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toContain("'/dev/zero' is not a regular file (a character device)")
+  })
+
+  it('refuses a file over the source limit before reading it: limit exit code', async () => {
+    writeFileSync(join(dir, 'big.lua'), `return ${'1'.repeat(2 << 20)}`)
+    const r = await cli(['run', 'big.lua'])
+    expect(r.code).toBe(EXIT.limit)
+    expect(r.stderr).toContain('source limit exceeded')
   })
 })
