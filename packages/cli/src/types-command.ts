@@ -28,7 +28,7 @@ export async function typesCommand(argv: readonly string[], io: CliIO): Promise<
   try {
     const text = host.typings(lang)
     if (v.out) {
-      await writeFile(resolve(io.cwd, v.out), text)
+      await writeOut(resolve(io.cwd, v.out), v.out, text)
       io.stderr(`wrote ${escapeForTerminal(v.out)}\n`)
     } else {
       io.stdout(escapeForTerminal(text, { multiline: true }))
@@ -40,6 +40,17 @@ export async function typesCommand(argv: readonly string[], io: CliIO): Promise<
 }
 
 // --- internal ---
+
+/** Writes `--out`; a path it cannot write is a usage error (exit 2), as an unknown input file is. */
+async function writeOut(path: string, shown: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'its directory does not exist' : (code ?? (e as Error).message)
+    throw new UsageError(`types: cannot write --out ${escapeForTerminal(shown)}: ${why}`)
+  }
+}
 
 function parse(argv: readonly string[]) {
   return parseCommandArgs('types', argv, {

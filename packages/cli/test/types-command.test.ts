@@ -24,6 +24,17 @@ describe('polyhost types', () => {
     expect(lua.stdout).toContain('---@param name "util"')
   })
 
+  it('refuses an --out it cannot write with exit 2 (usage), not 1 (a script error)', async () => {
+    for (const [out, why] of [
+      ['/nonexistent/dir/x.d.ts', 'its directory does not exist'],
+      ['.', 'EISDIR'],
+    ]) {
+      const r = await cli(['types', '--lang', 'js', '--out', out as string])
+      expect(r.code).toBe(EXIT.usage)
+      expect(r.stderr).toBe(`UsageError: types: cannot write --out ${out}: ${why}\n`)
+    }
+  })
+
   it('writes a file with --out, and refuses a bad language or config with exit 2', async () => {
     const r = await cli(['types', '--lang', 'lua', '--config', 'host.config.mjs', '--out', 'polyhost.lua'])
     expect(r.code).toBe(EXIT.ok)
