@@ -2,7 +2,8 @@ import { inspect } from 'node:util'
 
 /**
  * A script's value as JSON the page can show: bigints become `{ $bigint: '…' }`, byte arrays
- * `{ $bytes: '<base64>' }`, dates ISO strings, non-finite numbers `{ $number: 'NaN' }`,
+ * `{ $bytes: '<base64>' }`, dates ISO strings (an invalid date `null`, as in `JSON.stringify`;
+ * `text` reads `Invalid Date`), non-finite numbers `{ $number: 'NaN' }`,
  * `undefined` `null`; maps become objects. `text` is the readable form (`util.inspect`).
  */
 export function toJsonValue(value: unknown): { value: unknown; text: string } {
@@ -21,7 +22,8 @@ function convert(v: unknown, seen: Set<object>): unknown {
   if (typeof v === 'string' || typeof v === 'boolean') return v
   if (typeof v === 'function') return { $function: v.name || 'anonymous' }
   if (typeof v !== 'object') return String(v)
-  if (v instanceof Date) return v.toISOString()
+  // an invalid date has no ISO form (toISOString throws): null, as JSON.stringify gives it
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString()
   if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') }
   if (seen.has(v)) return { $cycle: true }
   seen.add(v)

@@ -47,6 +47,12 @@ describe('POST /api/execute', () => {
     expect(js.body).toMatchObject({ ok: true, value: { n: [1, { $bigint: '2' }, 3] }, logs: [{ message: 'hi' }], stats: { engine: 'js' } })
   })
 
+  it('answers an invalid Date as a value (null, text "Invalid Date"), not as a 500', async () => {
+    const r = await post('/api/execute', { language: 'js', source: 'new Date(NaN)' })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ ok: true, value: null, text: 'Invalid Date' })
+  })
+
   it('answers a script error with its line, and a runaway script with the limit that stopped it', async () => {
     const syntax = await post('/api/execute', { language: 'lua', source: 'local x = 1\nlocal y = = 2' })
     expect(syntax.body).toMatchObject({ ok: false, error: { name: 'ScriptSyntaxError', line: 2 } })
