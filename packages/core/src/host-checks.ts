@@ -1,10 +1,11 @@
 import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
-import type { EnginePlugin } from './contracts.js'
+import type { EnginePlugin, Logger } from './contracts.js'
 import { InvalidArgumentError, LimitExceededError } from './errors.js'
 import type { HostOptions } from './host-options.js'
 import { DEFAULT_MAX_DEPTH, readFailure } from './values/guard.js'
 import { deepFreeze } from './values/safe-object.js'
+import { resolveWorkerOptions } from './worker/options.js'
 
 // Checks and small helpers of Host (host.ts): what a host refuses before it runs anything,
 // and how long a close waits for cancelled work.
@@ -43,9 +44,29 @@ export function checkHostOptions(options: HostOptions): number {
   if (options.isolation !== undefined && options.isolation !== 'inline' && options.isolation !== 'worker') {
     throw new InvalidArgumentError(`createHost: isolation '${String(options.isolation)}' is not available; use 'inline' or 'worker'`)
   }
+  // checked in both modes: an inline host must not take what a worker host refuses
+  resolveWorkerOptions(options.workers, options.worker)
+  checkLogger(options.logger)
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
   if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new InvalidArgumentError('createHost: maxDepth must be a positive integer')
   return maxDepth
+}
+
+/** The methods the host and engines call on `logger`. */
+const LOGGER_METHODS = ['debug', 'warn', 'error'] as const satisfies readonly (keyof Logger)[]
+
+/** Refuses a logger that lacks a method the host would call later (a TypeError mid-execution). */
+function checkLogger(logger: unknown): void {
+  if (logger === undefined) return
+  const missing =
+    logger !== null && typeof logger === 'object'
+      ? LOGGER_METHODS.filter((m) => typeof (logger as Logger)[m] !== 'function')
+      : LOGGER_METHODS
+  if (missing.length > 0) {
+    throw new InvalidArgumentError(
+      `createHost: logger must be an object with the methods ${LOGGER_METHODS.join(', ')} (missing: ${missing.join(', ')})`,
+    )
+  }
 }
 
 /** Refuses two engines with one id, and a policy limit any engine cannot enforce. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineBridge } from '../src/bridges.js'
-import { BridgeError, InvalidArgumentError } from '../src/errors.js'
+import { BridgeError, InvalidArgumentError, PolicyError } from '../src/errors.js'
 import { createHost } from '../src/host.js'
 import { fakeEngine, hostsOfTest } from './fixtures/fake-engine-host.js'
 
@@ -23,6 +23,26 @@ describe('createHost options', () => {
     const e = await createHost({ engines: [engine.plugin], ...extra } as never).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(InvalidArgumentError)
     expect((e as Error).message).toContain(`unknown option '${name.split(' ')[0]}'`)
+  })
+
+  // an inline host took what worker mode refuses, and called a logger it never checked
+  it.each([
+    ['worker: {foo: 1}', { worker: { foo: 1 } }, InvalidArgumentError, "createHost: worker: unknown field 'foo'"],
+    ['killMarginMs: -5', { worker: { killMarginMs: -5 } }, InvalidArgumentError, 'worker.killMarginMs must be a non-negative integer'],
+    ['killMarginMs: NaN', { worker: { killMarginMs: Number.NaN } }, InvalidArgumentError, 'worker.killMarginMs'],
+    ["killMarginMs: 'x'", { worker: { killMarginMs: 'x' } }, InvalidArgumentError, 'worker.killMarginMs'],
+    ['killMarginMs: 2**40', { worker: { killMarginMs: 2 ** 40 } }, PolicyError, 'worker.killMarginMs: at most 2147483647 ms'],
+    ["resourceLimits: 'x'", { worker: { resourceLimits: 'x' } }, InvalidArgumentError, 'worker.resourceLimits'],
+    ['worker: 5', { worker: 5 }, InvalidArgumentError, 'createHost: worker must be an object'],
+    ['logger: 5', { logger: 5 }, InvalidArgumentError, 'logger must be an object with the methods debug, warn, error'],
+    ["logger: 'x'", { logger: 'x' }, InvalidArgumentError, 'logger must be an object'],
+    ['logger: {}', { logger: {} }, InvalidArgumentError, '(missing: debug, warn, error)'],
+    ['logger without error', { logger: { debug() {}, warn() {} } }, InvalidArgumentError, '(missing: error)'],
+  ])('refuses %s inline as in worker mode', async (_what, extra, cls, message) => {
+    const engine = fakeEngine('alpha')
+    const e = await createHost({ engines: [engine.plugin], ...extra } as never).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(cls)
+    expect((e as Error).message).toContain(message)
   })
 
   it('names every unknown option and the known ones', async () => {
