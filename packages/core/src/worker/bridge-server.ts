@@ -44,8 +44,7 @@ export class BridgeServer {
             (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e, TO_WORKER) }),
           )
         } else {
-          checkCrossing(out, x)
-          reply = { k: 'value', value: out }
+          reply = crossing(m.path, out, f)
         }
       } catch (e) {
         reply = { k: 'error', error: encodeError(e, TO_WORKER) }
@@ -67,13 +66,7 @@ export class BridgeServer {
   /** Sends the outcome of an asynchronous bridge call, unless its execution is gone. */
   private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
     if (!this.waiting(f)) return
-    if (r.k === 'value') {
-      try {
-        checkCrossing(r.value, f.execution)
-      } catch (e) {
-        r = { k: 'error', error: encodeError(e, TO_WORKER) }
-      }
-    }
+    if (r.k === 'value') r = crossing(path, r.value, f)
     const logs = shipLogs(f)
     const full = (x: typeof r) => ({ t: 'settle', id: f.id, call, reply: { ...x, logs, bridgeCalls: f.execution.bridgeCalls } }) as const
     try {
@@ -85,13 +78,30 @@ export class BridgeServer {
 }
 
 /**
+ * A handler's result as it may cross to the worker (checkCrossing: budget, and what an inline
+ * engine could convert), or the error the script gets instead.
+ */
+function crossing(path: string, value: unknown, f: Flight): CallOutcome {
+  try {
+    checkCrossing(value, f.execution)
+    return { k: 'value', value }
+  } catch (e) {
+    return { k: 'error', error: encodeError(e instanceof ConversionError ? unreceivable(path, e, f) : e, TO_WORKER) }
+  }
+}
+
+/**
  * A result structured clone refuses (a function, symbol, class instance...) is a result the
  * script cannot receive, worded as inline engines word a result they cannot convert: a
  * BridgeError `invalid return value` whose cause is the ConversionError. It is recorded on the
  * execution, so that if the script lets it escape the host reports that BridgeError.
  */
 function uncloneable(path: string, e: unknown, f: Flight | undefined): Error {
-  const reason = new ConversionError('$', `the value cannot be passed to the script's worker (${hostErrorText(e)})`)
+  return unreceivable(path, new ConversionError('$', `the value cannot be passed to the script's worker (${hostErrorText(e)})`), f)
+}
+
+/** A result the script cannot receive, for `reason`: the BridgeError inline engines give. */
+function unreceivable(path: string, reason: ConversionError, f: Flight | undefined): Error {
   const error = new BridgeError(`${path}: invalid return value: ${reason.message}`, path, { cause: reason })
   f?.execution.noteBridgeFailure(path, error)
   return error
