@@ -206,7 +206,8 @@ export class Converter {
         return this.container(v as object, guard, key, ctx.newObject(), entries, kind.map.size)
       }
       default:
-        throw guard.error(kind.kind === 'unsupported' ? `cannot convert ${kind.what}` : `cannot convert ${kind.kind}`)
+        // a leaf: its key is on the path only now (containers enter theirs)
+        return this.fail(guard, key, kind.kind === 'unsupported' ? `cannot convert ${kind.what}` : `cannot convert ${kind.kind}`)
     }
   }
 

@@ -335,5 +335,6 @@ function typeName(lua: Fengari['lua'], t: number): string {
   if (t === lua.LUA_TUSERDATA || t === lua.LUA_TLIGHTUSERDATA) return 'userdata'
   if (t === lua.LUA_TTABLE) return 'table'
   if (t === lua.LUA_TSTRING) return 'string'
+  if (t === lua.LUA_TBOOLEAN) return 'boolean'
   return 'value'
 }

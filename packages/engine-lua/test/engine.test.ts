@@ -202,6 +202,19 @@ describe('values', () => {
     expect((await lua('return s', { globals: { s: 'a\ud83d\ude00b' } })).value).toBe('a\ud83d\ude00b')
   })
 
+  it('a returned table with a key that cannot cross names the key type', async () => {
+    await make()
+    for (const [key, type] of [
+      ['true', 'boolean'],
+      ['{}', 'table'],
+      ['print', 'function'],
+    ]) {
+      const e = await lua(`return {[${key}] = 1}`).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(ConversionError)
+      expect((e as Error).message).toContain(`table keys must be strings or numbers, found ${type}`)
+    }
+  })
+
   it('globals whose getters throw are a ConversionError naming the global where it can', async () => {
     await make()
     const top = {

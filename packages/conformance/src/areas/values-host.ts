@@ -144,6 +144,15 @@ export const valuesHostArea: ConformanceArea = {
       t.expect(e.path).toMatch(/^\$/)
       t.expect(e.path).toContain('[0]')
     }),
+    test('values.host.leaf-path', 'a global that cannot cross is a ConversionError naming it, at the top and nested', async (t) => {
+      class Opaque {
+        readonly a = 1
+      }
+      const top = await failsWith(t, t.value(t.s.readGlobal('g'), { globals: { g: new Opaque() } }), ConversionError)
+      t.expect(top.path).toBe('$.g')
+      const nested = await failsWith(t, t.value(t.s.readGlobal('g'), { globals: { g: { list: [1, new Opaque()] } } }), ConversionError)
+      t.expect(nested.path).toBe('$.g.list[1]')
+    }),
     test('values.host.cycle', 'a cyclic host value is a ConversionError naming the path', async (t) => {
       const a: Record<string, unknown> = { x: 1 }
       a.self = a
