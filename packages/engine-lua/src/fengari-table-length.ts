@@ -32,6 +32,9 @@ const len_rehash = function(t, ek) {  /* ek: the new key's array index, or 0 */
         let k = len_arrayindex(e.key);
         if (k !== 0) { nums[len_ceillog2(k)]++; na++; }
     }
+    /* O(entries) work inside one instruction: the deadline is checked at the next one (a
+       script deleting one key and adding another rehashes a full table every other time) */
+    __polyhost.scanned(total * 16);
     let a = 0, inarray = 0, optimal = 0;
     for (let i = 0, twotoi = 1; twotoi <= 2147483648 && na > twotoi / 2; i++, twotoi *= 2) {
         if (nums[i] > 0) {

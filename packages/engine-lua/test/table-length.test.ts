@@ -1,4 +1,4 @@
-import { createHost, type Host } from '@polyhost/core'
+import { createHost, type Host, LimitExceededError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
 import { hasNative, iife, prng, runEngine, runNative } from './native-lua.js'
@@ -73,4 +73,28 @@ describe.each([
     },
     120_000,
   )
+})
+
+describe('the sizes are kept in bounded time', () => {
+  it('a full hash part rehashed every other instruction still stops at the deadline', async () => {
+    // deleting one key and adding another to a table whose hash part is full makes C Lua (and
+    // this count) rehash every other time: O(entries) inside one instruction, ~30 ms for
+    // 524,287 keys, where the deadline is checked every 1,000 instructions (4.8 s under 3 s)
+    const host = await createHost({
+      engines: [luaEngine()],
+      policy: 'minimal',
+      limits: { timeoutMs: 3_000, instructions: false, memoryBytes: 512 * 1024 * 1024 },
+    })
+    try {
+      const source = `local t = {} for i = 1, 524287 do t['k' .. i] = i end
+        local n = 0 while true do n = n + 1 t['k' .. n] = nil t['x' .. n] = 1 end`
+      const started = performance.now()
+      const e = await host.execute({ language: 'lua', source }).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(LimitExceededError)
+      expect((e as LimitExceededError).limit).toBe('timeout')
+      expect(performance.now() - started).toBeLessThan(3_000 + 600)
+    } finally {
+      await host.close()
+    }
+  }, 30_000)
 })
