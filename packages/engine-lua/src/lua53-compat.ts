@@ -5,6 +5,8 @@ import { lua51Functions } from './lua51-library.js'
 import { frexp, ldexp } from './lua51-math.js'
 import { cpow } from './number-runtime.js'
 
+/** The LUA_COMPAT_MATHLIB functions of lmathlib.c made here (atan2 is math.atan itself). */
+const MATH_NAMES = ['cosh', 'sinh', 'tanh', 'pow', 'frexp', 'ldexp', 'log10']
 /** The bit32 functions (lbitlib.c), in the order luaL_newlib registers them. */
 const BIT32 = ['arshift', 'band', 'bnot', 'bor', 'bxor', 'btest', 'extract', 'lrotate', 'lshift', 'replace', 'rrotate', 'rshift']
 
@@ -24,13 +26,16 @@ export function installLua52Compat(
   baseIdx: number,
   libraries: Map<string, LuaTable>,
   allows: (name: string) => boolean,
+  /** What the decisions depend on (the policy): they are made once per policy, not per state. */
+  policy: object,
 ): void {
   const { lua } = host.f
+  const fns = functionsOf(host)
+  const allowed = decisionsOf(policy, allows)
   if (libraries.has('math')) {
     lua.lua_getfield(L, baseIdx, 'math')
-    const fns = { ...mathFunctions(host), atan2: undefined as LuaCFunction | undefined }
-    for (const [name, fn] of Object.entries(fns)) {
-      if (!allows(`math.${name}`)) continue
+    for (const name of allowed.math) {
+      const fn = fns.math[name]
       // C registers math_atan as atan2: the same function
       if (fn === undefined) lua.lua_getfield(L, -1, 'atan')
       else lua.lua_pushjsfunction(L, fn)
@@ -38,16 +43,36 @@ export function installLua52Compat(
     }
     lua.lua_pop(L, 1)
   }
-  if (!allows('bit32')) return
-  const fns = bit32Functions(host)
+  if (allowed.bit32 === undefined) return
   lua.lua_createtable(L, 0, BIT32.length)
-  for (const name of BIT32) {
-    if (!allows(`bit32.${name}`)) continue
-    lua.lua_pushjsfunction(L, fns[name] as LuaCFunction)
+  for (const name of allowed.bit32) {
+    lua.lua_pushjsfunction(L, fns.bit32[name] as LuaCFunction)
     lua.lua_setfield(L, -2, name)
   }
   libraries.set('bit32', slot(L, -1).value as LuaTable)
   lua.lua_setfield(L, baseIdx, 'bit32')
+}
+
+// Every new state installs these: the functions are made once per fengari instance (they use
+// nothing of a state) and the policy's decisions once per policy (each state deciding ~20
+// names again, and making ~20 closures, doubled a fresh state's cost).
+const functionCache = new WeakMap<object, { math: Record<string, LuaCFunction | undefined>; bit32: Record<string, LuaCFunction> }>()
+const decisionCache = new WeakMap<object, { math: string[]; bit32: string[] | undefined }>()
+
+function functionsOf(host: BuiltinHost) {
+  let fns = functionCache.get(host.f)
+  if (!fns) functionCache.set(host.f, (fns = { math: { ...mathFunctions(host), atan2: undefined }, bit32: bit32Functions(host) }))
+  return fns
+}
+
+function decisionsOf(policy: object, allows: (name: string) => boolean) {
+  let d = decisionCache.get(policy)
+  if (!d) {
+    const math = [...MATH_NAMES, 'atan2'].filter((name) => allows(`math.${name}`))
+    const bit32 = allows('bit32') ? BIT32.filter((name) => allows(`bit32.${name}`)) : undefined
+    decisionCache.set(policy, (d = { math, bit32 }))
+  }
+  return d
 }
 
 // --- internal ---

@@ -169,7 +169,7 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
     lua.lua_setfield(L, baseIdx, 'debug')
   }
   if (host.f.numbers === 'lua51') installLua51Names(host, L, baseIdx, libraries, (name) => allows(security, name))
-  else installLua52Compat(host, L, baseIdx, libraries, (name) => allows(security, name))
+  else installLua52Compat(host, L, baseIdx, libraries, (name) => allows(security, name), security)
   registerLoaded(host, L, baseIdx)
   frozen.push(base)
   return { base, libraries, frozen }
