@@ -53,9 +53,11 @@ export function tryDouble(arg: Buffer): number | undefined {
   return string2d(arg.toString('latin1'))
 }
 
-/** Upper-cased ASCII text of an option argument. */
+/** Upper-cased ASCII text of an option argument, up to a NUL byte (Redis compares options with strcasecmp). */
 export function option(arg: Buffer | undefined): string {
-  return arg === undefined ? '' : arg.toString('latin1').toUpperCase()
+  if (arg === undefined) return ''
+  const nul = arg.indexOf(0)
+  return (nul < 0 ? arg : arg.subarray(0, nul)).toString('latin1').toUpperCase()
 }
 
 /** A key or member as a map key: one char per byte, so any bytes round-trip. */

@@ -34,6 +34,19 @@ export const ADMIN_COMMAND_CASES: CorpusCase[] = [
   // strcasecmp stops at a NUL byte
   cmds('flushdb reads its option up to a NUL byte', 'SET k v', ['FLUSHDB', 'SYNC\u0000x'], 'EXISTS k'),
   cmds(
+    'command options are read up to a NUL byte',
+    ['SET', 'k', 'v', 'NX\u0000zz'],
+    ['SET', 'k', 'w', 'XX\u0000', 'GET\u0000x'],
+    'GET k',
+    ['EXPIRE', 'k', '100', 'NX\u0000'],
+    'TTL k',
+    ['ZADD', 'z', 'NX\u0000', '1', 'a'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES\u0000y'],
+    'RPUSH l a b a',
+    ['LPOS', 'l', 'a', 'RANK\u0000q', '2'],
+    ['SET', 'k2', 'v', 'N\u0000X'],
+  ),
+  cmds(
     'flushall and flushdb refuse bad options from scripts',
     'SET k v',
     ['EVAL', "return redis.pcall('FLUSHALL', 'x')", '0'],
