@@ -1,6 +1,7 @@
 import type { KeyWatch } from '../store/key-watch.js'
-import { ErrorReply, OK, type Reply, StatusReply, unknownCommandError } from '../store/replies.js'
+import { ErrorReply, OK, type Reply, StatusReply, subcommandError, unknownCommandError } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
+import { SUBCOMMAND_ARITIES } from './subcommand-arities.js'
 
 /** An argument as `command()` takes it: text, or bytes for binary values. */
 export type RedisArg = string | Uint8Array | number
@@ -92,6 +93,12 @@ export class RedisConnection {
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.dirty = true
       return arityError(name)
+    }
+    const arities = SUBCOMMAND_ARITIES.get(name)
+    const invalid = arities && subcommandError(name, argv, arities)
+    if (invalid) {
+      this.dirty = true
+      return invalid
     }
     ;(this.queued as Buffer[][]).push(argv)
     return new StatusReply('QUEUED')

@@ -9,22 +9,11 @@ import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 import { helpReply } from './help-replies.js'
+import { FUNCTION_ARITY } from './subcommand-arities.js'
 
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
 const NAME = /^[A-Za-z0-9_]+$/
-/** FUNCTION's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
-const FUNCTION_ARITY = new Map([
-  ['delete', 3],
-  ['dump', 2],
-  ['flush', -2],
-  ['help', 2],
-  ['kill', 2],
-  ['list', -2],
-  ['load', -3],
-  ['restore', -3],
-  ['stats', 2],
-])
 
 interface Library {
   readonly name: string

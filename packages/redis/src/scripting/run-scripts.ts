@@ -9,19 +9,11 @@ import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
 import { helpReply } from './help-replies.js'
+import { SCRIPT_ARITY } from './subcommand-arities.js'
 
 /** SCRIPT's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
 /** Compiled scripts kept (the texts of all loaded scripts are kept regardless). */
 const COMPILED_SCRIPTS = 500
-
-const SCRIPT_ARITY = new Map([
-  ['debug', 3],
-  ['exists', -3],
-  ['flush', -2],
-  ['help', 2],
-  ['kill', 2],
-  ['load', 3],
-])
 
 /**
  * EVAL, EVALSHA, their `_RO` forms and SCRIPT LOAD/EXISTS/FLUSH over one script cache (EVAL

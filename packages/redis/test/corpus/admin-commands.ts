@@ -75,6 +75,11 @@ export const ADMIN_COMMAND_CASES: CorpusCase[] = [
   cmds('SCRIPT HELP', ['SCRIPT', 'HELP'], ['script', 'help'], ['SCRIPT', 'HELP', 'x'], ['SCRIPT', 'hElP', 'x', 'y']),
   cmds('FUNCTION HELP', ['FUNCTION', 'HELP'], ['function', 'hElP'], ['FUNCTION', 'HELP', 'x'], ['FUNCTION', 'help', 'x', 'y']),
   cmds('SCRIPT HELP and FUNCTION HELP inside MULTI', 'MULTI', 'SCRIPT HELP', 'FUNCTION HELP', 'EXEC'),
+  // a subcommand Redis cannot run is refused when queued, and the transaction is discarded
+  cmds('SCRIPT LOAD without a script inside MULTI', 'MULTI', 'SET k v', 'SCRIPT LOAD', 'EXEC', 'EXISTS k'),
+  cmds('an unknown FUNCTION subcommand inside MULTI', 'MULTI', 'SET k v', 'FUNCTION NOPE', 'EXEC', 'EXISTS k'),
+  cmds('SCRIPT EXISTS without a sha inside MULTI', 'MULTI', 'SCRIPT EXISTS', 'SCRIPT KILL x', 'EXEC'),
+  cmds('well-formed SCRIPT and FUNCTION subcommands queue', 'MULTI', 'SCRIPT EXISTS abc', 'FUNCTION LIST', 'SCRIPT FLUSH', 'EXEC'),
   cmds(
     'SCRIPT and FUNCTION called from a script',
     ...FROM_SCRIPT.map((a) => ['EVAL', `return redis.pcall(${a})`, '0']),
