@@ -1,6 +1,15 @@
 import { BridgeError, ScriptRuntimeError } from './errors.js'
 import type { Execution } from './execution.js'
-import { hostErrorText } from './sanitize.js'
+import { hostErrorText, sanitizeScriptMessage } from './sanitize.js'
+
+/**
+ * A handler's result the script cannot receive (`failure`: why the engine or the worker
+ * boundary refused it), worded alike in every engine and mode: `kv.get: invalid return value: …`.
+ */
+export function invalidReturnValue(path: string, failure: unknown): BridgeError {
+  const message = failure instanceof Error ? hostErrorText(failure) : sanitizeScriptMessage(String(failure))
+  return new BridgeError(`${path}: invalid return value: ${message}`, path, { cause: failure })
+}
 
 /**
  * A script that did not catch a bridge failure ends with the engine's ScriptRuntimeError for

@@ -3,6 +3,7 @@ import {
   BridgeError,
   ConversionError,
   hostErrorText,
+  invalidReturnValue,
   isFatal,
   type LogLevel,
   sanitizeScriptMessage,
@@ -304,9 +305,7 @@ export class GuestCalls<S extends WithCalls> {
 
 /** A result the script cannot receive (as the Lua engine words it): `kv.get: invalid return value: …`. */
 function invalidReturn(path: string, e: unknown): unknown {
-  if (isFatal(e)) return e
-  const message = e instanceof Error ? hostErrorText(e) : sanitizeScriptMessage(String(e))
-  return new BridgeError(`${path}: invalid return value: ${message}`, path, { cause: e })
+  return isFatal(e) ? e : invalidReturnValue(path, e)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BridgeError, hostErrorText, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
+import { hostErrorText, invalidReturnValue, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
 import { slot } from './converter.js'
 import type { Fengari, LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
@@ -95,8 +95,7 @@ function pushResult(state: BridgeHost, L: LuaState, path: string, value: unknown
   if (failure === undefined) return 1
   if (isFatal(failure)) return fail(state, L, failure, `${path}: invalid return value`)
   // a result the script cannot receive is the execution's bridge failure (see Execution.noteBridgeFailure)
-  const message = failure instanceof Error ? hostErrorText(failure) : sanitizeScriptMessage(String(failure))
-  const error = new BridgeError(`${path}: invalid return value: ${message}`, path, { cause: failure })
+  const error = invalidReturnValue(path, failure)
   run.execution.noteBridgeFailure(path, error)
   return fail(state, L, error)
 }

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
-import { BridgeError, CancelledError, ConversionError } from '../errors.js'
+import { CancelledError, ConversionError } from '../errors.js'
 import { hostErrorText } from '../sanitize.js'
+import { invalidReturnValue } from '../bridge-failure.js'
 import { checkCrossing } from './crossing.js'
 import { type Flight, shipLogs } from './flight.js'
 import type { CallMessage, CallOutcome, ToWorker } from './protocol.js'
@@ -102,7 +103,7 @@ function uncloneable(path: string, e: unknown, f: Flight | undefined): Error {
 
 /** A result the script cannot receive, for `reason`: the BridgeError inline engines give. */
 function unreceivable(path: string, reason: ConversionError, f: Flight | undefined): Error {
-  const error = new BridgeError(`${path}: invalid return value: ${reason.message}`, path, { cause: reason })
+  const error = invalidReturnValue(path, reason)
   f?.execution.noteBridgeFailure(path, error)
   return error
 }
