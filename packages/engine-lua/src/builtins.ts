@@ -166,7 +166,8 @@ export function makeRandom(host: BuiltinHost): { random: LuaCFunction; randomsee
       return 1
     },
     randomseed: (L) => {
-      host.current(L).seed(lua.lua_tonumber(L, 1))
+      // C Lua: luaL_checknumber (5.3) / luaL_checkint (5.1): no argument or a non-number is refused
+      host.current(L).seed(lauxlib.luaL_checknumber(L, 1))
       return 0
     },
   }

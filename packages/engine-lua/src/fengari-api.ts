@@ -152,6 +152,11 @@ export interface InternalApi {
   LUA_TLCL: number
   /** A CallInfo's mark that its last count hook yielded (lstate.js). */
   CIST_HOOKYIELD: number
+  /** A CallInfo's mark that it runs a Lua function. */
+  CIST_LUA: number
+  /** The opcodes of a plain call from Lua code (lopcodes.js). */
+  OP_CALL: number
+  OP_TAILCALL: number
   to_luastring(s: string): LuaString
   /** Pushes a string that takes ownership of `bytes` (lua_pushstring copies element by element). */
   pushOwnedString(L: LuaState, bytes: Uint8Array): void
@@ -216,6 +221,9 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     luaG_runerror: (load('ldebug.js') as Pick<InternalApi, 'luaG_runerror'>).luaG_runerror,
     LUA_TLCL: defs.constant_types.LUA_TLCL,
     CIST_HOOKYIELD: (load('lstate.js') as { CIST_HOOKYIELD: number }).CIST_HOOKYIELD,
+    CIST_LUA: (load('lstate.js') as { CIST_LUA: number }).CIST_LUA,
+    OP_CALL: (load('lopcodes.js') as { OpCodesI: { OP_CALL: number } }).OpCodesI.OP_CALL,
+    OP_TAILCALL: (load('lopcodes.js') as { OpCodesI: { OP_TAILCALL: number } }).OpCodesI.OP_TAILCALL,
     to_luastring: defs.to_luastring,
     pushOwnedString: (L, bytes) => lobject.pushsvalue2s(L, lstring.luaS_bless(L, bytes)),
   }

@@ -19,6 +19,16 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     replace: '        return resume_error(L, "C stack overflow", nargs);',
   },
   {
+    file: 'ldo.js',
+    why:
+      'wording: a coroutine yielding inside a host function that cannot continue (a table.sort comparator, a gsub ' +
+      'callback, tostring) is refused "across a C-call boundary" in Lua 5.3, "across metamethod/C-call boundary" in 5.1',
+    find: '            ldebug.luaG_runerror(L, to_luastring("attempt to yield across a JS-call boundary", true));',
+    replace:
+      '            ldebug.luaG_runerror(L, to_luastring(__num.lua51 ? "attempt to yield across metamethod/C-call boundary"\n' +
+      '                : "attempt to yield across a C-call boundary", true));',
+  },
+  {
     file: 'ldebug.js',
     why: 'wording: tracebacks and messages name a host function\'s frame "[C]" in Lua 5.3 ("[C]: in function \'pcall\'")',
     find: '        ar.source = to_luastring("=[JS]", true);',

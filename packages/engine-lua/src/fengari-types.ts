@@ -47,8 +47,13 @@ export interface CClosure {
 export interface CallInfo {
   depth: number
   funcOff: number
+  /** The stack slot of the function this frame runs. */
+  func: TValue | null
   previous: CallInfo | null
   callstatus: number
+  /** A Lua frame's code and the index of its next instruction. */
+  l_code: readonly { readonly opcode: number }[] | null
+  l_savedpc: number
 }
 /** A Lua thread (fengari's lua_State). Fields listed are read by the guards and the memory walk. */
 export interface LuaState {
@@ -56,6 +61,8 @@ export interface LuaState {
   stack: (TValue | undefined)[]
   top: number
   ci: CallInfo
+  /** The first CallInfo of the thread (C calling its body). */
+  base_ci: CallInfo
   status: number
   hookmask: number
   hookcount: number

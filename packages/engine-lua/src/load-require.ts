@@ -1,3 +1,4 @@
+import { C_CALL_BOUNDARIES } from './main-thread.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { type BuiltinHost, raise } from './builtins.js'
 import { luaText } from './lua-strings.js'
@@ -64,7 +65,7 @@ export function makeRequire(host: BuiltinHost): LuaCFunction {
     lua.lua_setfield(L, 2, lua.lua_tolstring(L, 1) as Uint8Array)
     return 1
   }
-  return (L) => {
+  const require: LuaCFunction = (L) => {
     const name = luaText(lauxlib.luaL_checkstring(L, 1))
     lua.lua_settop(L, 1)
     host.pushLoaded(L)
@@ -79,9 +80,13 @@ export function makeRequire(host: BuiltinHost): LuaCFunction {
       if (problem) return raise(f, L, `${problem}:\n\tno field package.preload['${name}']\n\tno module '${name}' registered by the host`)
     }
     lua.lua_pushstring(L, name)
+    // with a continuation, so that time slices reach a busy module body; a yield of the
+    // script's own is refused there as C Lua's lua_call refuses it (main-thread.ts)
     lua.lua_callk(L, 1, 1, 0, (L2) => finish(L2))
     return finish(L)
   }
+  C_CALL_BOUNDARIES.add(require)
+  return require
 }
 
 /**
