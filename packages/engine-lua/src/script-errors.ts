@@ -14,9 +14,13 @@ export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, nam
   const t = lua.lua_type(co, -1)
   let message: string
   let thrown: unknown
-  if (t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER) {
+  if (t === lua.LUA_TSTRING) {
     message = luaText(lua.lua_tolstring(co, -1))
     thrown = message
+  } else if (t === lua.LUA_TNUMBER) {
+    // the number itself is what was thrown; its text (lua_tolstring converts the slot) the message
+    thrown = converter.read(co, -1)
+    message = luaText(lua.lua_tolstring(co, -1))
   } else {
     try {
       thrown = converter.read(co, -1)
@@ -25,7 +29,7 @@ export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, nam
       if (isFatal(e)) throw e
       thrown = undefined
     }
-    message = t === lua.LUA_TNIL ? 'nil' : `(error object is a ${luaTypeName(f, t)} value)`
+    message = `(error object is a ${luaTypeName(f, t)} value)`
     if (t === lua.LUA_TTABLE && thrown && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string') {
       message = (thrown as { message: string }).message
     }
@@ -52,6 +56,7 @@ function lineOf(message: string, name: string, frames: readonly string[]): numbe
 
 function luaTypeName(f: Fengari, t: number): string {
   const { lua } = f
+  if (t === lua.LUA_TNIL) return 'nil'
   if (t === lua.LUA_TTABLE) return 'table'
   if (t === lua.LUA_TBOOLEAN) return 'boolean'
   if (t === lua.LUA_TFUNCTION) return 'function'

@@ -160,6 +160,18 @@ describe('errors', () => {
     expect(e.thrown).toEqual({ code: 7, message: 'bad' })
     expect(e.message).toBe('bad')
   })
+
+  it('error(nil) is worded like every other non-string value; a thrown number arrives as the number', async () => {
+    await make()
+    for (const source of ['error()', 'error(nil)']) {
+      const e = (await lua(source).catch((x: unknown) => x)) as ScriptRuntimeError
+      expect([e.message, e.thrown]).toEqual(['(error object is a nil value)', null])
+    }
+    const n = (await lua('error(42)').catch((x: unknown) => x)) as ScriptRuntimeError
+    expect([n.message, n.thrown]).toEqual(['42', 42])
+    const f = (await lua('error(2.5, 0)').catch((x: unknown) => x)) as ScriptRuntimeError
+    expect([f.message, f.thrown]).toEqual(['2.5', 2.5])
+  })
 })
 
 describe('values', () => {

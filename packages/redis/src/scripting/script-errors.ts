@@ -18,6 +18,7 @@ export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): E
   if (thrown && typeof thrown === 'object' && typeof thrown.err === 'string') msg = thrown.err
   // Redis's error handler applies tostring() to anything that is not a table
   else if (typeof thrown === 'boolean') msg = `ERR ${thrown}`
+  else if (thrown === null && e.message === '(error object is a nil value)') msg = 'ERR nil'
   else msg = `ERR ${redisWording(e.message)}`
   // Redis formats the message as a C string: it ends at a NUL
   const text = msg.replace(/\0[\s\S]*$/, '').replace(/[\r\n]/g, ' ')
