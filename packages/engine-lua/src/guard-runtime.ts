@@ -151,6 +151,21 @@ export class GuardRuntime {
     return Buffer.from(a.buffer, a.byteOffset, n).equals(Buffer.from(b.buffer, b.byteOffset, n))
   }
 
+  /**
+   * `s < u`, `s <= u` as C Lua's l_strcmp in the C locale: unsigned bytes, a prefix before
+   * the longer string. In place, stopping at the first difference: fengari compared the two
+   * strings' whole table keys, building a 50 MB text for a 50 MB string (seconds here).
+   */
+  compareBytes(a: Uint8Array, b: Uint8Array): number {
+    const n = Math.min(a.length, b.length)
+    if (n <= SHORT_COMPARE) {
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)
+      return a.length - b.length
+    }
+    this.scanned(n)
+    return Buffer.from(a.buffer, a.byteOffset, a.length).compare(Buffer.from(b.buffer, b.byteOffset, b.length))
+  }
+
   table(): void {
     this.created(SIZES.table)
   }
