@@ -1,6 +1,7 @@
 import { arrayShapeArea } from './areas/array-shape.js'
 import { bridgesArea } from './areas/bridges.js'
 import { cacheArea } from './areas/cache.js'
+import { conversionDeadlineArea } from './areas/conversion-deadline.js'
 import { errorsArea } from './areas/errors.js'
 import { globalsArea } from './areas/globals.js'
 import { isolationArea } from './areas/isolation.js'
@@ -24,6 +25,7 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   errorsArea,
   bridgesArea,
   limitsArea,
+  conversionDeadlineArea,
   isolationArea,
   tenantsArea,
   poolArea,

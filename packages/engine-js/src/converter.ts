@@ -41,6 +41,10 @@ interface CustomOrigin {
   readonly sent: unknown
 }
 
+/** Most values plain data may cross as one JSON text: stringify and the guest's parse cannot
+ * stop at the deadline (7 million numbers ran ~3 s past a 100 ms limit). */
+const JSON_MAX_VALUES = 1 << 18
+
 /**
  * Converts values between the host and one QuickJS context per the value model (docs/architecture.md). Plain
  * data (the common case) crosses as one JSON string in either direction, about twice as
@@ -113,7 +117,11 @@ export class Converter {
   private isJsonPlain(root: object, maxDepth: number, budget: ConversionBudget | undefined): boolean {
     const { converters } = this.host
     const ancestors: object[] = []
+    let values = 0
     const walk = (v: unknown): boolean => {
+      // deadline checks as it goes; JSON_MAX_VALUES and more take the exact path, which checks too
+      if (++values > JSON_MAX_VALUES) return false
+      budget?.tick()
       switch (typeof v) {
         case 'string':
           budget?.addString(v.length)
@@ -151,6 +159,7 @@ export class Converter {
 
   private build(v: unknown, guard: ConversionGuard, key: string | number | undefined): QuickJSHandle {
     const { ctx, converters } = this.host
+    guard.entry()
     switch (typeof v) {
       case 'undefined':
         return ctx.undefined
@@ -332,11 +341,8 @@ export class Converter {
       for (const k of keys) {
         guard.entry()
         guard.string(k.length)
-        setSafe(
-          out as Record<string, unknown>,
-          k,
-          ctx.getProp(h, k).consume((c) => this.read(c, guard, stack, k, true)),
-        )
+        const value = ctx.getProp(h, k).consume((c) => this.read(c, guard, stack, k, true))
+        setSafe(out as Record<string, unknown>, k, value)
       }
     }
     stack.pop()

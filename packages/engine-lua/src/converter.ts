@@ -114,6 +114,9 @@ export class LuaConverter {
 
   private pushValue(L: LuaState, v: unknown, guard: ConversionGuard, key: string | number | undefined): void {
     const { lua } = this.f
+    // every value is a unit of work: the deadline is checked every so many, so an array of
+    // millions of numbers (which add no bytes of their own) cannot hold the thread past it
+    guard.entry()
     const k = classifyHostValue(v, this.ctx.converters)
     lua.lua_checkstack(L, 4)
     switch (k.kind) {
@@ -203,6 +206,7 @@ export class LuaConverter {
 
   private readValue(L: LuaState, idx: number, guard: ConversionGuard, key: string | number | undefined): unknown {
     const { lua } = this.f
+    guard.entry()
     const t = lua.lua_type(L, idx)
     if (t === lua.LUA_TNIL || t === lua.LUA_TNONE) return null
     if (t === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, idx)
