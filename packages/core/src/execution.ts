@@ -32,6 +32,8 @@ export class Execution {
   readonly startedAt = performance.now()
   /** `performance.now()` value after which the execution has timed out (Infinity: none). */
   readonly deadline: number
+  /** A closing host's drain deadline (`cancelAfter`; Infinity: none). */
+  private closeAt = Number.POSITIVE_INFINITY
   readonly logs: LogEntry[] = []
   bridgeCalls = 0
   outputBytes = 0
@@ -112,6 +114,21 @@ export class Execution {
     if (this.fatalError) throw this.fatalError
     if (this.cancelledByCaller()) throw this.fatalError
     if (now > this.deadline) throw this.tripTimeout()
+    if (now > this.closeAt) throw this.closed()
+  }
+
+  /**
+   * A closing host's drain deadline: past it the execution is cancelled at its next check —
+   * also when it only starts then (it waited for a state a script held), since the host's
+   * drain timer cannot run while a script holds the thread.
+   */
+  cancelAfter(at: number): void {
+    if (at < this.closeAt) this.closeAt = at
+  }
+
+  private closed(): Error {
+    this.abort(new CancelledError('execution cancelled: the host closed'))
+    return this.fatalError as Error
   }
 
   /** Records a timeout trip (for engines that notice the deadline in a hook). */
@@ -127,7 +144,10 @@ export class Execution {
    */
   trip(limit: LimitName, used: number, measuredMax?: number): LimitExceededError {
     if (this.fatalError instanceof LimitExceededError) return this.fatalError
-    const max = limit === 'stack' && measuredMax !== undefined ? measuredMax : this.init.limits[LIMIT_KEYS[limit]]
+    const configured = this.init.limits[LIMIT_KEYS[limit]]
+    // a stack trip states the depth really hit; a limit the host left off (`false`) can still
+    // be hit as a bound of the machine (a worker's heap): its caller says which
+    const max = (limit === 'stack' || configured === false) && measuredMax !== undefined ? measuredMax : configured
     const e = new LimitExceededError(limit, used, max === false ? 0 : max)
     this.abort(e)
     return e
@@ -147,6 +167,7 @@ export class Execution {
       if (this.cancelledByCaller()) return this.fatalError
       if (max !== false && instructions > max) this.trip('instructions', instructions)
       else if (now > this.deadline) this.tripTimeout()
+      else if (now > this.closeAt) this.closed()
     }
     return this.fatalError
   }

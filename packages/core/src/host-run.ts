@@ -19,6 +19,8 @@ export interface RunContext {
   readonly counters: HostCounters
   /** Executions under way, so that a close past its drain timeout can cancel them. */
   readonly live: Set<Execution>
+  /** A closing host's drain deadline (`performance.now()` clock), if it is closing. */
+  readonly closeAt?: number | undefined
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runScript(
   })
   ctx.counters.executions++
   ctx.live.add(execution)
+  if (ctx.closeAt !== undefined) execution.cancelAfter(ctx.closeAt)
   try {
     const result = await engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
     // an engine that swallowed a fatal error must not turn it into a success

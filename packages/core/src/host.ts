@@ -59,6 +59,8 @@ export class Host {
   private readonly live = new Set<Execution>()
   private readonly pool: ResolvedPoolOptions
   private closing: Promise<void> | undefined
+  /** When closing: the drain deadline every execution is cancelled at (`performance.now()` clock). */
+  private closeAt: number | undefined
   private readonly logger: Logger
   /** The globals and `context` shape declared in `createHost` (typed and checked per execution). */
   readonly declared: DeclaredGlobals
@@ -195,6 +197,10 @@ export class Host {
   // --- internal ---
 
   private async shutdown(): Promise<void> {
+    // enforced by the executions themselves too: the timer below cannot fire while a script
+    // holds the thread, and one that waited for its state would then start past the drain
+    this.closeAt = performance.now() + this.pool.drainTimeoutMs
+    for (const x of this.live) x.cancelAfter(this.closeAt)
     await this.running.settledWithin(this.pool.drainTimeoutMs)
     if (this.running.size > 0) {
       for (const x of this.live) x.abort(new CancelledError('execution cancelled: the host closed'))
@@ -230,8 +236,8 @@ export class Host {
   }
 
   private run(engine: ManagedEngine, script: CompiledScript, hit: boolean, req: RunOptions): Promise<ExecutionResult> {
-    const { bridges, declared, counters, live } = this
-    return runScript({ security: this.currentSecurity, bridges, declared, counters, live }, engine, script, hit, req)
+    const { bridges, declared, counters, live, closeAt } = this
+    return runScript({ security: this.currentSecurity, bridges, declared, counters, live, closeAt }, engine, script, hit, req)
   }
 
   private assertOpen(): void {

@@ -85,6 +85,21 @@ export const poolArea: ConformanceArea = {
       t.expect(stats.size).toBeLessThanOrEqual(1)
       t.expect(stats.active).toBe(0)
     }),
+    test(
+      'pool.close-cancels-past-drain',
+      'past drainTimeoutMs close() cancels busy and queued executions, also those that would start only then',
+      async (t) => {
+        const host = await t.host({ limits: { timeoutMs: 8_000, instructions: false }, pool: { max: 1, drainTimeoutMs: 100 } })
+        await t.run(host, t.s.returnLiteral('warm'))
+        const started = performance.now()
+        // one busy, two waiting for its state: none may run to its 8 s limit
+        const runs = [0, 1, 2].map(() => failsWith(t, t.run(host, t.s.infiniteLoop()), CancelledError))
+        await host.close()
+        for (const e of await Promise.all(runs)) t.expect(e.code).toBe('E_CANCELLED')
+        t.expect(performance.now() - started, 'close ends within the drain and its grace').toBeLessThanOrEqual(4_000)
+      },
+      [{ limit: 'timeout' }],
+    ),
     test('pool.close-idle', 'closing an idle host destroys every state it created', async (t) => {
       const host = await t.host({ pool: { min: 1, max: 2 } })
       await Promise.all([t.run(host, t.s.returnLiteral(1)), t.run(host, t.s.returnLiteral(2))])
