@@ -78,7 +78,8 @@ export function entropy53(): number {
 export function determinismOf(execution: Execution): ExecutionDeterminism {
   const d = execution.init.security.policy.determinism
   return {
-    now: d.time === 'frozen' ? (d.now ?? execution.startedAtEpoch) : undefined,
+    // a time value is whole milliseconds (ECMAScript's Date.now(), os.time's source)
+    now: d.time === 'frozen' ? (d.now ?? Math.floor(execution.startedAtEpoch)) : undefined,
     seed: d.random === 'seeded' ? seedWord(d.seed) : undefined,
   }
 }
