@@ -18,6 +18,35 @@ describe('Execution.callBridge', () => {
     expect(bridgeError(() => ex.callBridge('kv.get', [1])).path).toBe('kv.get')
   })
 
+  it('a schema that throws, or is asynchronous, is a BridgeError with the error as cause', () => {
+    const r = new BridgeRegistry()
+    const boom = new Error('refine blew up at /srv/app/secret.js:1:2')
+    const handler = (_c: BridgeContext, x: unknown) => x
+    r.register(
+      defineBridge({
+        name: 's',
+        methods: {
+          throwing: {
+            args: [
+              z.string().refine(() => {
+                throw boom
+              }),
+            ],
+            handler,
+          },
+          async: { args: [z.string().refine(async () => true)], handler },
+          asyncResult: { args: [], returns: z.string().refine(async () => true), handler: () => 'x' },
+        },
+      }),
+    )
+    const ex = execution(r)
+    const thrown = bridgeError(() => ex.callBridge('s.throwing', ['q']))
+    expect([thrown.message, thrown.path, thrown.cause]).toEqual(['s.throwing: argument 1: refine blew up at <host>', 's.throwing', boom])
+    const asynchronous = 'the schema is asynchronous (an async refine or transform); bridge schemas must be synchronous'
+    expect(bridgeError(() => ex.callBridge('s.async', ['q'])).message).toBe(`s.async: argument 1: ${asynchronous}`)
+    expect(bridgeError(() => ex.callBridge('s.asyncResult', [])).message).toBe(`s.asyncResult: invalid return value: ${asynchronous}`)
+  })
+
   it('names nested positions and union alternatives, and keeps custom messages', () => {
     const r = new BridgeRegistry()
     const handler = () => 1

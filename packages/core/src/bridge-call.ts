@@ -99,7 +99,12 @@ function validateArgs(path: string, method: BridgeMethod, raw: readonly unknown[
   const out = new Array<unknown>(method.args.length)
   for (let i = 0; i < method.args.length; i++) {
     const schema = method.args[i] as z.ZodType
-    const r = schema.safeParse(raw[i])
+    let r: ReturnType<z.ZodType['safeParse']>
+    try {
+      r = schema.safeParse(raw[i])
+    } catch (e) {
+      throw schemaThrew(`${path}: argument ${i + 1}`, path, e)
+    }
     if (!r.success) throw new BridgeError(describeIssue(`${path}: argument ${i + 1}`, r.error, raw[i]), path)
     out[i] = r.data
   }
@@ -115,11 +120,24 @@ function validateResult(path: string, method: BridgeMethod, value: unknown): unk
     problem = describeIssue(`${path}: invalid return value`, r.error, value)
   } catch (e) {
     // a getter or Proxy trap of the handler's result threw while the schema read it
-    if (isFatal(e) || e instanceof PolyhostError) throw e
-    const text = hostErrorText(e)
-    throw new BridgeError(`${path}: invalid return value${text ? `: ${text}` : ''}`, path, { cause: e })
+    throw schemaThrew(`${path}: invalid return value`, path, e)
   }
   throw new BridgeError(problem, path)
+}
+
+/**
+ * A schema that threw instead of answering (a refine or transform that throws, a getter or
+ * Proxy trap of the value it read, an asynchronous refine, which bridges cannot await): a
+ * BridgeError, whichever engine called, with the error as `cause`.
+ */
+function schemaThrew(prefix: string, path: string, e: unknown): Error {
+  if (isFatal(e) || e instanceof PolyhostError) return e as Error
+  const message = e instanceof Error ? e.message : ''
+  // zod 4: "Encountered Promise during synchronous parse"; zod 3: "Asynchronous refinement encountered..."
+  const text = /synchronous parse/i.test(message)
+    ? 'the schema is asynchronous (an async refine or transform); bridge schemas must be synchronous'
+    : hostErrorText(e)
+  return new BridgeError(`${prefix}${text ? `: ${text}` : ''}`, path, { cause: e })
 }
 
 /**

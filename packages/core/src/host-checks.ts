@@ -1,7 +1,7 @@
 import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
 import type { BridgeRegistryView } from './bridges.js'
 import type { EnginePlugin, Logger } from './contracts.js'
-import { InvalidArgumentError, LimitExceededError } from './errors.js'
+import { ConversionError, InvalidArgumentError, LimitExceededError } from './errors.js'
 import type { HostOptions } from './host-options.js'
 import { DEFAULT_MAX_DEPTH, readFailure } from './values/guard.js'
 import { deepFreeze } from './values/safe-object.js'
@@ -28,6 +28,13 @@ const HOST_OPTION_KEYS: ReadonlySet<string> = new Set(
   } satisfies Record<keyof HostOptions, true>),
 )
 
+/**
+ * The deepest `maxDepth` a host may set: every engine converts a value this deep in both
+ * directions (the conformance kit checks it); converters recurse per level, and at a few
+ * thousand levels the host's own stack ran out (an EngineCrashedError instead of a value).
+ */
+export const MAX_DEPTH_BOUND = 1000
+
 /** Checks `createHost`'s options before any plugin is awaited; returns the resolved `maxDepth`. */
 export function checkHostOptions(options: HostOptions): number {
   if (!options || typeof options !== 'object') throw new InvalidArgumentError('createHost: options are required')
@@ -48,7 +55,9 @@ export function checkHostOptions(options: HostOptions): number {
   resolveWorkerOptions(options.workers, options.worker)
   checkLogger(options.logger)
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
-  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new InvalidArgumentError('createHost: maxDepth must be a positive integer')
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > MAX_DEPTH_BOUND) {
+    throw new InvalidArgumentError(`createHost: maxDepth must be an integer from 1 to ${MAX_DEPTH_BOUND}`)
+  }
   return maxDepth
 }
 
@@ -120,8 +129,14 @@ export function freezeContext(context: Readonly<Record<string, unknown>> | undef
   if (context === undefined) return EMPTY_CONTEXT
   try {
     return deepFreeze(structuredClone(context))
-  } catch {
-    throw new InvalidArgumentError('execute: context must be plain data (no functions or class instances)')
+  } catch (e) {
+    if (e instanceof Error && e.name === 'DataCloneError') {
+      throw new InvalidArgumentError('execute: context must be plain data (no functions or class instances)')
+    }
+    // the copy recurses per level: what overflows it is deeper than any maxDepth lets cross
+    if (e instanceof RangeError) throw new ConversionError('$', `nesting deeper than ${MAX_DEPTH_BOUND}`)
+    // a getter or Proxy trap of the caller's context threw
+    throw new InvalidArgumentError(`execute: context could not be read (${e instanceof Error ? e.message : String(e)})`)
   }
 }
 

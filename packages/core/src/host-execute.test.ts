@@ -4,7 +4,14 @@ import { join } from 'node:path'
 import { PolicyError } from '@polyhost/security'
 import { describe, expect, it } from 'vitest'
 import type { ExecutionRequest } from './contracts.js'
-import { CancelledError, EngineCrashedError, InvalidArgumentError, LimitExceededError, ScriptSyntaxError } from './errors.js'
+import {
+  CancelledError,
+  ConversionError,
+  EngineCrashedError,
+  InvalidArgumentError,
+  LimitExceededError,
+  ScriptSyntaxError,
+} from './errors.js'
 import { hostsOfTest } from '../test/fixtures/fake-engine-host.js'
 
 const { make } = hostsOfTest()
@@ -32,6 +39,22 @@ describe('execute', () => {
   it('refuses a context that is not plain data, and loosened limits', async () => {
     const { host } = await make()
     await expect(host.execute({ language: 'alpha', source: 'x', context: { f: () => 1 } })).rejects.toThrow('context must be plain data')
+    // a context too deep to copy is a ConversionError, as a deep one the engines refuse; a
+    // throwing getter is a context that could not be read
+    const deep: Record<string, unknown> = {}
+    let at = deep
+    for (let i = 0; i < 20_000; i++) at = at.a = {}
+    const tooDeep = await host.execute({ language: 'alpha', source: 'x', context: deep }).catch((e: unknown) => e)
+    expect(tooDeep).toBeInstanceOf(ConversionError)
+    expect((tooDeep as Error).message).toContain('nesting deeper than 1000')
+    const getter = {
+      get x(): never {
+        throw new Error('boom')
+      },
+    }
+    const unread = await host.execute({ language: 'alpha', source: 'x', context: getter }).catch((e: unknown) => e)
+    expect(unread).toBeInstanceOf(InvalidArgumentError)
+    expect((unread as Error).message).toBe('execute: context could not be read (boom)')
     const err = await host.execute({ language: 'alpha', source: 'x', limits: { timeoutMs: 10 ** 9 } }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(PolicyError)
     expect((err as PolicyError).field).toBe('limits.timeoutMs')

@@ -32,7 +32,7 @@ describe('createHost', () => {
     [{ engines: [fakeEngine('a').plugin, fakeEngine('a').plugin] }, "two engines have id 'a'"],
     [{ engines: [fakeEngine('a').plugin], pool: { max: -1 } }, 'pool.max'],
     [{ engines: [fakeEngine('a').plugin], cache: { maxEntries: 0 } }, 'cache.maxEntries'],
-    [{ engines: [fakeEngine('a').plugin], maxDepth: 0 }, 'maxDepth must be a positive integer'],
+    [{ engines: [fakeEngine('a').plugin], maxDepth: 0 }, 'maxDepth must be an integer from 1 to 1000'],
     [{ engines: [fakeEngine('a').plugin], isolation: 'process' }, "isolation 'process' is not available"],
   ])('rejects bad options with InvalidArgumentError: %#', async (options, message) => {
     const p = createHost(options as never)

@@ -38,6 +38,10 @@ describe('createHost options', () => {
     ["logger: 'x'", { logger: 'x' }, InvalidArgumentError, 'logger must be an object'],
     ['logger: {}', { logger: {} }, InvalidArgumentError, '(missing: debug, warn, error)'],
     ['logger without error', { logger: { debug() {}, warn() {} } }, InvalidArgumentError, '(missing: error)'],
+    // converters recurse per level: at 5,000 a Lua result crashed the engine with a host stack overflow
+    ['maxDepth: 5000', { maxDepth: 5000 }, InvalidArgumentError, 'maxDepth must be an integer from 1 to 1000'],
+    ['maxDepth: 0', { maxDepth: 0 }, InvalidArgumentError, 'maxDepth must be an integer from 1 to 1000'],
+    ['maxDepth: 1.5', { maxDepth: 1.5 }, InvalidArgumentError, 'maxDepth must be an integer from 1 to 1000'],
   ])('refuses %s inline as in worker mode', async (_what, extra, cls, message) => {
     const engine = fakeEngine('alpha')
     const e = await createHost({ engines: [engine.plugin], ...extra } as never).catch((x: unknown) => x)

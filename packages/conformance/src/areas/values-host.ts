@@ -1,4 +1,4 @@
-import { ConversionError } from '@polyhost/core'
+import { ConversionError, LimitExceededError } from '@polyhost/core'
 import { failsWith, isNil, nestedArrays, test } from '../checks.js'
 import { Money, moneyType } from '../fixtures.js'
 import type { TestKit } from '../kit.js'
@@ -143,6 +143,19 @@ export const valuesHostArea: ConformanceArea = {
       const e = await failsWith(t, t.run(host, t.s.readGlobal('v'), { globals: { v: nestedArrays(9) } }), ConversionError)
       t.expect(e.path).toMatch(/^\$/)
       t.expect(e.path).toContain('[0]')
+    }),
+    test('values.host.depth-bound', 'at the deepest maxDepth a host may set (1,000) values cross, or fail typed', async (t) => {
+      const host = await t.host({ maxDepth: 1000 })
+      const v = nestedArrays(1000)
+      t.expect((await t.run(host, t.s.returnLiteral('in'), { globals: { v } })).value, 'a 1,000-deep global').toBe('in')
+      // back to the host: the value, or the script's stack limit (a JS guest walks it with script frames)
+      const back = await t.run(host, t.s.readGlobal('v'), { globals: { v } }).then(
+        (r) => r.value,
+        (e: unknown) => e,
+      )
+      if (back instanceof LimitExceededError) t.expect(back.limit).toBe('stack')
+      else t.expect(back).toEqual(v)
+      await failsWith(t, t.run(host, t.s.returnLiteral('in'), { globals: { v: nestedArrays(1001) } }), ConversionError)
     }),
     test('values.host.leaf-path', 'a global that cannot cross is a ConversionError naming it, at the top and nested', async (t) => {
       class Opaque {

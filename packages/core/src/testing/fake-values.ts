@@ -1,5 +1,6 @@
 import type { Execution } from '../execution.js'
 import type { ConverterRegistry, CustomType } from '../values/converters.js'
+import { ConversionBudget } from '../values/budget.js'
 import { ConversionGuard } from '../values/guard.js'
 import { classifyHostValue, fitsInteger } from '../values/kinds.js'
 import { setSafe } from '../values/safe-object.js'
@@ -59,18 +60,24 @@ export class FakeConverter {
   private readonly range: readonly [number, number]
 
   /** Host → VM. `key` names the root in error paths (a global's name). */
-  toVM(v: unknown, key?: string, guard = new ConversionGuard(this.maxDepth)): FValue {
+  toVM(v: unknown, key?: string, guard = this.guard()): FValue {
     return this.in(v, guard, key)
   }
 
   /** VM → host. */
-  toHost(v: FValue, guard = new ConversionGuard(this.maxDepth)): unknown {
+  toHost(v: FValue, guard = this.guard()): unknown {
     return this.out(v, guard, undefined)
   }
 
   // --- internal ---
 
+  /** Paths, depth and cycles; under an execution also its deadline and memory budget. */
+  private guard(): ConversionGuard {
+    return new ConversionGuard(this.maxDepth, this.execution ? new ConversionBudget(this.execution) : undefined)
+  }
+
   private in(v: unknown, g: ConversionGuard, key: string | number | undefined): FValue {
+    g.entry()
     const k = classifyHostValue(v, this.converters)
     switch (k.kind) {
       case 'nil':
@@ -123,6 +130,7 @@ export class FakeConverter {
   }
 
   private out(v: FValue, g: ConversionGuard, key: string | number | undefined): unknown {
+    g.entry()
     if (v === null || typeof v !== 'object' || v instanceof Uint8Array) {
       if (typeof v === 'bigint') return Number(v)
       return v instanceof Uint8Array ? new Uint8Array(v) : v
