@@ -14,8 +14,9 @@ export class ScriptNotFoundError extends PolyhostError {
 }
 
 /**
- * A job ended without a Polyhost error to rebuild: BullMQ failed it itself (stalled too often,
- * removed by an operator) or the worker threw something that is not a Polyhost error.
+ * A job failed without a Polyhost error to rebuild: BullMQ failed it itself (stalled too often)
+ * or the worker threw something that is not a Polyhost error. Only a job that ran and failed:
+ * a `result()` that stopped waiting is a ResultTimeoutError, a job that is gone a JobNotFoundError.
  */
 export class JobFailedError extends PolyhostError {
   override readonly name = 'JobFailedError'
@@ -26,6 +27,39 @@ export class JobFailedError extends PolyhostError {
     readonly jobId: string,
   ) {
     super(message)
+  }
+}
+
+/**
+ * `job.result({ timeoutMs })` stopped waiting: the job had not finished within `timeoutMs`. It
+ * says nothing about the job, which may still run and complete; call `result()` again to keep
+ * waiting. Not a failure of the job: retrying the job on this error could run it twice.
+ */
+export class ResultTimeoutError extends PolyhostError {
+  override readonly name = 'ResultTimeoutError'
+  readonly code = 'E_RESULT_TIMEOUT'
+  constructor(
+    /** The BullMQ job id. */
+    readonly jobId: string,
+    /** How long `result()` waited, in ms. */
+    readonly timeoutMs: number,
+  ) {
+    super(`job ${jobId} did not finish within ${timeoutMs} ms (it may still complete)`)
+  }
+}
+
+/**
+ * `job.result()` found no such job: it never existed, or it was removed (by BullMQ's
+ * `removeOnComplete`/`removeOnFail`, an operator, an obliterate) without being cancelled.
+ */
+export class JobNotFoundError extends PolyhostError {
+  override readonly name = 'JobNotFoundError'
+  readonly code = 'E_JOB_NOT_FOUND'
+  constructor(
+    /** The BullMQ job id. */
+    readonly jobId: string,
+  ) {
+    super(`job ${jobId} not found`)
   }
 }
 
@@ -66,5 +100,10 @@ export class QueueUnavailableError extends PolyhostError {
 // a rebuilt RetryableError is a copy, not a new failure: it adds no retry mark
 registerErrorClass('ScriptNotFoundError', { fields: ['ref', 'version'], rebuild: (_, f) => new ScriptNotFoundError(f.ref, f.version) })
 registerErrorClass('JobFailedError', { fields: ['jobId'], rebuild: (m, f) => new JobFailedError(m, String(f.jobId)) })
+registerErrorClass('ResultTimeoutError', {
+  fields: ['jobId', 'timeoutMs'],
+  rebuild: (_, f) => new ResultTimeoutError(String(f.jobId), Number(f.timeoutMs)),
+})
+registerErrorClass('JobNotFoundError', { fields: ['jobId'], rebuild: (_, f) => new JobNotFoundError(String(f.jobId)) })
 registerErrorClass('QueueUnavailableError', { fields: [], rebuild: (m) => new QueueUnavailableError(m) })
 registerErrorClass('RetryableError', { fields: [], rebuild: (m) => outsideJobScope(() => new RetryableError(m)) })

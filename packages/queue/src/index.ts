@@ -1,4 +1,11 @@
-export { JobFailedError, QueueUnavailableError, RetryableError, ScriptNotFoundError } from './errors.js'
+export {
+  JobFailedError,
+  JobNotFoundError,
+  QueueUnavailableError,
+  ResultTimeoutError,
+  RetryableError,
+  ScriptNotFoundError,
+} from './errors.js'
 export { MAX_PRIORITY } from './fairness.js'
 export { type JobProgress, jobBridge, type ProgressOptions } from './job-progress.js'
 export { isRetryable } from './retry-policy.js'

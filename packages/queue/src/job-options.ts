@@ -79,7 +79,7 @@ export function checkScheduleOptions<T>(options: T): T {
   return options
 }
 
-/** Checks `job.result()`'s options: `timeoutMs` a whole number of ms a timer can hold. */
+/** Checks `job.result()`'s options: `timeoutMs` a whole number of ms a timer can hold (0: no limit). */
 export function checkResultOptions(options: unknown): number | undefined {
   if (options === undefined) return undefined
   return parseOrThrow(z.object({ options: resultOptionsSchema }), { options }, 'job.result', 'options').options.timeoutMs

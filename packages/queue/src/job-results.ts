@@ -2,7 +2,7 @@ import { CancelledError, type ExecutionResult } from '@polyhost/core'
 import { Job, type Queue, QueueEvents, type RedisOptions as ConnectionOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { reportError } from './connection-errors.js'
-import { JobFailedError } from './errors.js'
+import { JobFailedError, JobNotFoundError, ResultTimeoutError } from './errors.js'
 import type { JobProgress } from './job-progress.js'
 import { cancelReason, ERROR_FIELD, type QueueKeys } from './keys.js'
 import { rebuildError } from './stored-errors.js'
@@ -34,16 +34,17 @@ export class JobResults {
     private readonly prefix: string,
   ) {}
 
-  /** The job's execution result, or its error rebuilt as the worker saw it. */
+  /**
+   * The job's execution result, or its error rebuilt as the worker saw it. After `timeoutMs`
+   * (undefined or 0: no limit, core's convention) it rejects with ResultTimeoutError.
+   */
   async wait(jobId: string, timeoutMs?: number): Promise<ExecutionResult> {
     await this.start()
     const done = new Promise<ExecutionResult>((resolve, reject) => {
       const w: Waiter = { resolve, reject }
-      if (timeoutMs !== undefined) {
-        w.timer = setTimeout(
-          () => this.settle(jobId, () => Promise.reject(new JobFailedError(`job ${jobId} did not finish within ${timeoutMs} ms`, jobId))),
-          timeoutMs,
-        )
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        // this waiter only: others waiting for the same job keep waiting
+        w.timer = setTimeout(() => this.drop(jobId, w, new ResultTimeoutError(jobId, timeoutMs)), timeoutMs)
       }
       this.waiters.set(jobId, [...(this.waiters.get(jobId) ?? []), w])
     })
@@ -125,6 +126,16 @@ export class JobResults {
     }
   }
 
+  /** Ends one waiter's wait with `error`, leaving the job's other waiters waiting. */
+  private drop(jobId: string, w: Waiter, error: Error): void {
+    const ws = this.waiters.get(jobId)
+    if (!ws?.includes(w)) return
+    const rest = ws.filter((x) => x !== w)
+    if (rest.length > 0) this.waiters.set(jobId, rest)
+    else this.waiters.delete(jobId)
+    w.reject(error)
+  }
+
   private async failure(jobId: string, reason: string): Promise<never> {
     // failed by BullMQ from the deferred failure `cancel()` set: the processor never ran, and
     // the stored error (if any) is an earlier attempt's
@@ -139,7 +150,7 @@ export class JobResults {
 
   private async removed(jobId: string): Promise<never> {
     const cancelled = await this.redis.exists(this.keys.cancelled(jobId))
-    throw cancelled ? new CancelledError(`job ${jobId} was cancelled`) : new JobFailedError(`job ${jobId} not found`, jobId)
+    throw cancelled ? new CancelledError(`job ${jobId} was cancelled`) : new JobNotFoundError(jobId)
   }
 }
 

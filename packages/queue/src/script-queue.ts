@@ -75,7 +75,11 @@ export interface QueueStats {
 /** A queued execution; a handle made from an id works in any process. */
 export interface ScriptJob {
   readonly id: string
-  /** Resolves with the execution's result, or rejects with the error class the worker saw. */
+  /**
+   * Resolves with the execution's result, or rejects with the error class the worker saw;
+   * JobNotFoundError for a job that does not exist (or was removed), ResultTimeoutError when
+   * `timeoutMs` passed first (the job may still complete; 0 or none: wait without a limit).
+   */
   result(options?: { timeoutMs?: number }): Promise<ExecutionResult>
   /** Cancels the job: removed if it waits, aborted (AbortSignal) on whichever worker runs it. */
   cancel(): Promise<void>

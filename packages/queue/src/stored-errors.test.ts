@@ -16,7 +16,7 @@ import {
 } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
 import { rebuildError, storeError } from './stored-errors.js'
-import { JobFailedError, RetryableError, ScriptNotFoundError } from './errors.js'
+import { JobFailedError, JobNotFoundError, ResultTimeoutError, RetryableError, ScriptNotFoundError } from './errors.js'
 
 /** Through JSON, as the error travels in Redis. */
 const roundTrip = (e: unknown) => rebuildError(storeError(e), '7')
@@ -39,6 +39,8 @@ describe('storeError / rebuildError (core codec, JSON)', () => {
     new InvalidArgumentError('enqueue: script: invalid'),
     new ScriptNotFoundError('discount', 4),
     new JobFailedError('stalled too often', '12'),
+    new ResultTimeoutError('12', 200),
+    new JobNotFoundError('12'),
     new RetryableError('upstream 503'),
   ]
   for (const e of errors) {

@@ -119,6 +119,8 @@ describe('job handles', () => {
     ['a negative timeout', { timeoutMs: -1 }, /^job\.result: options\.timeoutMs: /],
     ['a NaN timeout', { timeoutMs: Number.NaN }, /^job\.result: options\.timeoutMs: /],
     ['a timeout no timer holds', { timeoutMs: 2 ** 31 }, /^job\.result: options\.timeoutMs: /],
+    ['an infinite timeout', { timeoutMs: Number.POSITIVE_INFINITY }, /^job\.result: options\.timeoutMs: /],
+    ['a fractional timeout', { timeoutMs: 0.5 }, /^job\.result: options\.timeoutMs: /],
     ['a misspelled option', { timeout: 5 }, /^job\.result: options: unknown field 'timeout'$/],
   ])('result() refuses %s', async (_what, options, message) => {
     const job = await fx.queue.enqueue({ script })
