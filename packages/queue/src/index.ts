@@ -15,10 +15,10 @@ export {
   DEFAULT_JOB_OPTIONS,
   type EnqueueOptions,
   type QueueStats,
-  type ScheduleTiming,
   type ScriptJob,
   ScriptQueue,
   type ScriptQueueOptions,
 } from './script-queue.js'
+export { MIN_SCHEDULE_EVERY_MS, type ScheduleTiming } from './schedule-timing.js'
 export { type ScriptInput, ScriptRegistry, type ScriptVersion } from './script-registry.js'
 export { createScriptWorker, ScriptWorker, type ScriptWorkerOptions } from './script-worker.js'

@@ -12,6 +12,7 @@ import { JobResults } from './job-results.js'
 import { CANCEL_MARKER_TTL_S, cancelReason, DEFERRED_FAILURE_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
 import { runScript } from './redis-scripts.js'
+import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
@@ -56,9 +57,6 @@ export type EnqueueOptions = Pick<
   JobsOptions,
   'jobId' | 'delay' | 'priority' | 'attempts' | 'backoff' | 'deduplication' | 'removeOnComplete' | 'removeOnFail'
 >
-
-/** How often a schedule ticks: a cron `pattern` (with `tz`) or `every` milliseconds. */
-export type ScheduleTiming = { readonly pattern: string; readonly tz?: string } | { readonly every: number }
 
 /** What `queue.stats()` answers. */
 export interface QueueStats {
@@ -224,7 +222,10 @@ export class ScriptQueue {
 
   /**
    * Creates or replaces schedule `id` (a BullMQ job scheduler): each tick is one job, run once
-   * across all workers. A `ref` without version runs the latest version at each tick.
+   * across all workers. A `ref` without version runs the latest version at each tick. `timing`
+   * is a cron `pattern` (with `tz`, `immediately`) or `every` ms (at least 100), with optional
+   * `startDate`, `endDate`, `limit`; anything else, or a pattern or zone that does not parse,
+   * is an InvalidArgumentError naming the field (schedule-timing.ts).
    *
    * @example
    * await queue.schedule('nightly', { pattern: '0 3 * * *', tz: 'UTC' }, { script: { ref: 'cleanup' } })
@@ -235,14 +236,17 @@ export class ScriptQueue {
     request: ScriptRequest,
     options: Pick<EnqueueOptions, 'attempts' | 'backoff' | 'priority'> = {},
   ): Promise<void> {
+    checkScheduleId(id, 'schedule')
+    const repeat = checkScheduleTiming(timing)
     checkScheduleOptions(options)
     await whenReady(this.redis, this.connectTimeoutMs, 'schedule')
     const data = await this.jobData(request, false)
-    await this.bull.upsertJobScheduler(id, { ...timing }, { name: 'execute', data, opts: { ...this.defaults, ...options } })
+    await this.bull.upsertJobScheduler(id, repeat, { name: 'execute', data, opts: { ...this.defaults, ...options } })
   }
 
   /** Removes schedule `id`; false when there was none. */
-  unschedule(id: string): Promise<boolean> {
+  async unschedule(id: string): Promise<boolean> {
+    checkScheduleId(id, 'unschedule')
     return this.bull.removeJobScheduler(id)
   }
 

@@ -1,0 +1,122 @@
+import { InvalidArgumentError } from '@polyhost/core'
+import { getNextMillis, type RepeatOptions } from 'bullmq'
+import { z } from 'zod'
+import { parseOrThrow } from './request-schema.js'
+
+// `schedule(id, timing, …)` checked before anything reaches Redis. BullMQ refuses little of it,
+// and what it refuses is a bare Error: a pattern cron-parser cannot read, an unknown zone, no
+// timing at all, `every: 0`. The rest it stores: `every: -5` ran four jobs and then never again,
+// `every: 1.5` ticked every millisecond, an unknown field or an empty id were kept silently.
+// Each is an InvalidArgumentError naming the field here.
+
+/**
+ * The shortest `every` a schedule takes, in ms. Each tick is a whole job (a Redis hash kept
+ * per `removeOnComplete`, a worker execution); faster than 10 a second a schedule is a stream
+ * that outruns workers and fills Redis with ticks rather than periodic work — enqueue those
+ * jobs instead. 100 ms is also the finest step the tests rely on (`every: 150`).
+ */
+export const MIN_SCHEDULE_EVERY_MS = 100
+
+/** How often a schedule ticks, and within which bounds (BullMQ's repeat options). */
+export type ScheduleTiming = (
+  | {
+      /** A cron pattern (5 fields, or 6 with seconds first), as BullMQ's cron-parser reads it. */
+      readonly pattern: string
+      /** The IANA time zone the pattern is read in (default: the process's). */
+      readonly tz?: string
+      /** The first job runs at once rather than at the pattern's first time. */
+      readonly immediately?: boolean
+    }
+  | {
+      /** A whole number of milliseconds between ticks, at least {@link MIN_SCHEDULE_EVERY_MS}. */
+      readonly every: number
+    }
+) & {
+  /** No tick before this time (a Date, ms since the epoch, or a date string). */
+  readonly startDate?: Date | number | string
+  /** No tick after this time, which must be in the future. */
+  readonly endDate?: Date | number | string
+  /** At most this many ticks. */
+  readonly limit?: number
+}
+
+const instant = z.union([z.date(), z.number().int(), z.string().min(1)]).refine((v) => Number.isFinite(new Date(v).getTime()), 'not a date')
+
+const timingSchema = z
+  .object({
+    pattern: z
+      .string()
+      .refine((p) => p.trim() !== '', 'a cron pattern cannot be empty')
+      .optional(),
+    tz: z.string().optional(),
+    immediately: z.boolean().optional(),
+    every: z.number().int().min(MIN_SCHEDULE_EVERY_MS).max(Number.MAX_SAFE_INTEGER).optional(),
+    startDate: instant.optional(),
+    endDate: instant.optional(),
+    limit: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict()
+
+/**
+ * Checks `schedule`'s timing and answers the copy to give BullMQ (each field read once).
+ * Errors read `schedule: timing.every: …`, `schedule: timing: unknown field 'foo'`.
+ */
+export function checkScheduleTiming(timing: unknown): RepeatOptions {
+  const t = parseOrThrow(z.object({ timing: timingSchema }), { timing }, 'schedule', 'timing').timing
+  const bad = (field: string, why: string) => new InvalidArgumentError(`schedule: timing${field ? `.${field}` : ''}: ${why}`)
+  if (t.pattern !== undefined && t.every !== undefined) throw bad('', 'give either pattern or every, not both')
+  if (t.pattern === undefined && t.every === undefined) throw bad('', 'expected a cron pattern or every (ms)')
+  if (t.every !== undefined) {
+    if (t.tz !== undefined) throw bad('tz', 'applies to a pattern only')
+    if (t.immediately !== undefined) throw bad('immediately', 'applies to a pattern only (an every schedule runs its first job at once)')
+  }
+  if (t.immediately && t.startDate !== undefined) throw bad('immediately', 'cannot be combined with startDate')
+  if (t.tz !== undefined && !isTimeZone(t.tz))
+    throw bad('tz', `unknown time zone ${JSON.stringify(t.tz)} (expected an IANA name such as 'Europe/Berlin')`)
+  const now = Date.now()
+  const end = t.endDate === undefined ? undefined : new Date(t.endDate).getTime()
+  if (end !== undefined && end <= now) throw bad('endDate', 'must be in the future')
+  if (end !== undefined && t.startDate !== undefined && new Date(t.startDate).getTime() >= end)
+    throw bad('endDate', 'must be after startDate')
+  const options: RepeatOptions = { ...t }
+  if (t.pattern !== undefined) checkPattern({ ...options, immediately: false }, now, bad)
+  return options
+}
+
+/**
+ * Reads the pattern as BullMQ will: its own `getNextMillis`, which hands the options to
+ * cron-parser's `CronExpressionParser.parse` (the same parser, at the version BullMQ pins) and
+ * asks for the next time. A pattern without a next time (all of them after `endDate`) would be
+ * stored by BullMQ and never tick.
+ */
+function checkPattern(options: RepeatOptions, now: number, bad: (field: string, why: string) => Error): void {
+  let next: number | undefined
+  try {
+    next = getNextMillis(now, options)
+  } catch (e) {
+    throw bad('pattern', `not a cron pattern: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  if (next === undefined) throw bad('pattern', 'never matches a time before endDate')
+}
+
+/** True for a time zone `Intl` knows (an IANA name, or `UTC`); anything else is a RangeError there. */
+function isTimeZone(tz: string): boolean {
+  if (tz === '') return false
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A schedule id as `schedule(id)` and `unschedule(id)` take it. */
+export function checkScheduleId(id: unknown, what: string): string {
+  // each tick's job id is `repeat:<id>:<time>`; an id with ':' may take the shape of a legacy
+  // repeat key, which BullMQ then probes for at each tick and reports as unsupported once gone
+  if (typeof id !== 'string' || id.length === 0 || id.includes(':'))
+    throw new InvalidArgumentError(
+      `${what}: a schedule id must be a non-empty string without ':', received ${typeof id === 'string' ? JSON.stringify(id) : id === null ? 'null' : typeof id}`,
+    )
+  return id
+}

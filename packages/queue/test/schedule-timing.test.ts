@@ -1,0 +1,116 @@
+import { InvalidArgumentError } from '@polyhost/core'
+import { describe, expect, it } from 'vitest'
+import { MIN_SCHEDULE_EVERY_MS, type ScheduleTiming } from '../src/index.js'
+import { uniqueName, useQueueFixture } from './support.js'
+
+// A careless producer's schedules: BullMQ refused a bad cron pattern, an unknown zone, no
+// timing and `every: 0` with bare Errors (no code), and stored the rest as given: `every: -5`
+// ran four jobs and then never again, `every: 1.5` ticked every millisecond, an unknown field
+// and an empty id were kept silently. Each is an InvalidArgumentError naming the field now,
+// and nothing is stored. What BullMQ's repeat options allow (and the README documents) goes
+// through and works.
+
+const fx = useQueueFixture({ name: 'schedule-timing', concurrency: 2 })
+const request = { script: { language: 'lua', source: 'return 1' } }
+const future = Date.now() + 3_600_000
+
+async function refusedSchedule(id: string, timing: unknown, message: RegExp): Promise<void> {
+  const e = await fx.queue.schedule(id, timing as ScheduleTiming, request).then(
+    () => undefined,
+    (x: unknown) => x,
+  )
+  expect(e).toBeInstanceOf(InvalidArgumentError)
+  expect((e as Error).message).toMatch(message)
+  expect(await fx.queue.bull.getJobScheduler(id)).toBeUndefined()
+}
+
+describe('schedule refuses', () => {
+  it.each([
+    ['a pattern cron-parser cannot read', { pattern: 'not a cron' }, /^schedule: timing\.pattern: not a cron pattern: /],
+    ['a minute out of range', { pattern: '61 * * * *' }, /^schedule: timing\.pattern: not a cron pattern: .*0-59/],
+    ['a day no month has', { pattern: '0 0 30 2 *' }, /^schedule: timing\.pattern: not a cron pattern: /],
+    ['an empty pattern', { pattern: ' ' }, /^schedule: timing\.pattern: a cron pattern cannot be empty/],
+    ['an unknown time zone', { pattern: '0 3 * * *', tz: 'Nope/Nope' }, /^schedule: timing\.tz: unknown time zone "Nope\/Nope"/],
+    ['an offset as the zone', { pattern: '0 3 * * *', tz: '+02:00' }, /^schedule: timing\.tz: unknown time zone/],
+    ['an empty zone', { pattern: '0 3 * * *', tz: '' }, /^schedule: timing\.tz: unknown time zone/],
+    ['null timing', null, /^schedule: timing: /],
+    ['timing that is a number', 5000, /^schedule: timing: /],
+    ['no pattern nor every', {}, /^schedule: timing: expected a cron pattern or every/],
+    ['both pattern and every', { pattern: '0 3 * * *', every: 60_000 }, /^schedule: timing: give either pattern or every, not both/],
+    ['every: 0', { every: 0 }, /^schedule: timing\.every: /],
+    ['a negative every', { every: -5 }, /^schedule: timing\.every: /],
+    ['a fractional every', { every: 1.5 }, /^schedule: timing\.every: /],
+    ['every: NaN', { every: Number.NaN }, /^schedule: timing\.every: /],
+    ['every: Infinity', { every: Number.POSITIVE_INFINITY }, /^schedule: timing\.every: /],
+    ['every below the minimum', { every: MIN_SCHEDULE_EVERY_MS - 1 }, /^schedule: timing\.every: /],
+    ['every as text', { every: '60000' }, /^schedule: timing\.every: /],
+    ['an unknown field', { every: 60_000, foo: 1 }, /^schedule: timing: unknown field 'foo'$/],
+    ['a BullMQ-internal field', { every: 60_000, prevMillis: 5 }, /^schedule: timing: unknown field 'prevMillis'$/],
+    ['a zone for every', { every: 60_000, tz: 'UTC' }, /^schedule: timing\.tz: applies to a pattern only/],
+    ['immediately for every', { every: 60_000, immediately: true }, /^schedule: timing\.immediately: applies to a pattern only/],
+    ['immediately with startDate', { pattern: '0 3 * * *', immediately: true, startDate: future }, /^schedule: timing\.immediately: /],
+    ['a limit of 0', { every: 60_000, limit: 0 }, /^schedule: timing\.limit: /],
+    ['a fractional limit', { every: 60_000, limit: 2.5 }, /^schedule: timing\.limit: /],
+    ['an endDate in the past', { every: 60_000, endDate: Date.now() - 1000 }, /^schedule: timing\.endDate: must be in the future/],
+    [
+      'an endDate before startDate',
+      { every: 60_000, startDate: future + 1000, endDate: future },
+      /^schedule: timing\.endDate: must be after startDate/,
+    ],
+    ['a startDate that is no date', { every: 60_000, startDate: 'soon' }, /^schedule: timing\.startDate: not a date/],
+    ['an invalid Date', { every: 60_000, startDate: new Date(Number.NaN) }, /^schedule: timing\.startDate: /],
+    ['immediately as text', { pattern: '0 3 * * *', immediately: 'yes' }, /^schedule: timing\.immediately: /],
+    [
+      'a pattern with no time before endDate',
+      { pattern: '0 3 1 1 *', endDate: Date.now() + 60_000 },
+      /^schedule: timing\.pattern: never matches/,
+    ],
+  ])('%s', async (_what, timing, message) => {
+    await refusedSchedule(uniqueName('s'), timing, message)
+  })
+
+  it.each([
+    ['an empty id', ''],
+    ['an id with a colon', 'a:b:c:d:5'],
+    ['a number', 7],
+    ['null', null],
+  ])('%s as the schedule id, in schedule and unschedule', async (_what, id) => {
+    const e = await fx.queue.schedule(id as never, { every: 60_000 }, request).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toMatch(/^schedule: a schedule id must be a non-empty string without ':'/)
+    await expect(fx.queue.unschedule(id as never)).rejects.toThrow(/^unschedule: a schedule id must be a non-empty string/)
+    expect(await fx.queue.bull.getJobSchedulersCount()).toBe(0)
+  })
+})
+
+describe('schedule takes', () => {
+  it.each([
+    ['a pattern in an IANA zone', { pattern: '0 3 * * *', tz: 'Europe/Berlin' }],
+    ['a 6-field pattern (seconds)', { pattern: '*/30 * * * * *', tz: 'UTC' }],
+    [
+      'a pattern starting later, with an end and a limit',
+      { pattern: '0 3 * * *', startDate: new Date(future), endDate: future + 86_400_000 * 9, limit: 3 },
+    ],
+    ['a pattern running at once', { pattern: '0 3 * * *', immediately: true }],
+    ['every at the minimum', { every: MIN_SCHEDULE_EVERY_MS, startDate: future }],
+    ['every with an ISO endDate', { every: 60_000, endDate: new Date(future).toISOString() }],
+  ])('%s', async (_what, timing) => {
+    const id = uniqueName('s')
+    await fx.queue.schedule(id, timing as ScheduleTiming, request)
+    const stored = await fx.queue.bull.getJobScheduler(id)
+    expect(stored).toMatchObject('every' in timing ? { every: timing.every } : { pattern: timing.pattern })
+    if ('tz' in timing) expect(stored?.tz).toBe(timing.tz)
+    await fx.queue.unschedule(id)
+  })
+
+  it('limit: a schedule every 100 ms with limit 2 runs two jobs, then no more', async () => {
+    const id = uniqueName('s')
+    await fx.queue.schedule(id, { every: 100, limit: 2 }, request)
+    const ours = async () => (await fx.queue.bull.getJobs(['completed'])).filter((j) => String(j.id).startsWith(`repeat:${id}:`))
+    const deadline = Date.now() + 10_000
+    while ((await ours()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, 500))
+    expect((await ours()).length).toBe(2)
+    await fx.queue.unschedule(id)
+  })
+})
