@@ -1,9 +1,12 @@
-import { PRESET_NAMES, type PresetName } from '@polyhost/security'
+import { MAX_TIMER_MS, PRESET_NAMES, type PresetName } from '@polyhost/security'
 import { parseExactJson } from './exact-json.js'
 import { UsageError } from './exit-codes.js'
 import { parseCommandArgs } from './parse-args.js'
 
 export type Command = 'run' | 'eval' | 'check' | 'help'
+
+/** Every command, as the unknown-command message lists them (`types`, `playground` and `redis` are dispatched before parseCli). */
+export const COMMANDS = ['run', 'eval', 'check', 'types', 'playground', 'redis'] as const
 
 export interface CliOptions {
   readonly command: Command
@@ -51,7 +54,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (v.help || positionals.length === 0) return { ...empty(), command: 'help' }
   const [command, ...rest] = positionals
   if (command !== 'run' && command !== 'eval' && command !== 'check') {
-    throw new UsageError(`unknown command '${command}' (expected run, eval or check)`)
+    throw new UsageError(`unknown command '${command}' (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`)
   }
   if (rest.length > 1) throw new UsageError(`unexpected argument '${rest[1]}'`)
   const target = rest[0]
@@ -60,7 +63,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError(`--policy must be one of ${PRESET_NAMES.join(', ')}, got '${v.policy}'`)
   }
   const limits: CliOptions['limits'] = {}
-  if (v.timeout !== undefined) limits.timeoutMs = positiveInt('--timeout', v.timeout)
+  if (v.timeout !== undefined) limits.timeoutMs = timeoutMs('--timeout', v.timeout)
   if (v.instructions !== undefined) limits.instructions = positiveInt('--instructions', v.instructions)
   if (v.memory !== undefined) limits.memoryBytes = parseSize(v.memory)
   return {
@@ -84,7 +87,19 @@ export function parseSize(text: string): number {
   const unit = (m[2] ?? 'b').toLowerCase()[0] as 'b' | 'k' | 'm' | 'g'
   const bytes = Math.floor(Number(m[1]) * { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit])
   if (bytes <= 0) throw new UsageError('--memory must be positive')
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`--memory must be at most ${Number.MAX_SAFE_INTEGER} bytes, got '${text}'`)
   return bytes
+}
+
+/**
+ * A `--timeout` in ms, checked here so that a value the host would refuse is a bad flag
+ * (exit 2) naming the flag, not a policy refusal: a positive integer up to 2^31 − 1, the
+ * longest delay a Node timer holds.
+ */
+export function timeoutMs(flag: string, text: string): number {
+  const n = positiveInt(flag, text)
+  if (n > MAX_TIMER_MS) throw new UsageError(`${flag} must be at most ${MAX_TIMER_MS} ms (a longer timer overflows), got '${text}'`)
+  return n
 }
 
 // --- internal ---

@@ -19,7 +19,7 @@ export interface HostConfig extends Omit<HostOptions, 'engines'> {
   readonly modules?: readonly ModuleDefinition[]
 }
 
-/** Loads a config module; no path → an empty config. A broken one is a UsageError. */
+/** Loads a config module; no path → an empty config. A broken one (or one whose default export throws) is a UsageError. */
 export async function loadHostConfig(path: string | undefined, cwd: string): Promise<HostConfig> {
   if (path === undefined) return {}
   const file = resolve(cwd, path)
@@ -29,7 +29,13 @@ export async function loadHostConfig(path: string | undefined, cwd: string): Pro
   } catch (e) {
     throw new UsageError(`--config: cannot load ${path}: ${(e as Error).message}`)
   }
-  const value = typeof mod.default === 'function' ? await (mod.default as () => unknown)() : mod.default
+  let value: unknown
+  try {
+    value = typeof mod.default === 'function' ? await (mod.default as () => unknown)() : mod.default
+  } catch (e) {
+    // a config that throws is a bad config (exit 2), whatever it throws
+    throw new UsageError(`--config: ${path}: its default export threw: ${e instanceof Error ? e.message : String(e)}`)
+  }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(`--config: ${path} must export default an object (or a function returning one)`)
   }

@@ -23,11 +23,14 @@ export async function playgroundCommand(argv: readonly string[], io: CliIO, stop
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`playground: --port must be 0-65535, got '${v.port}'`)
   const config = await loadHostConfig(v.config, io.cwd)
   const base = typeof config.policy === 'object' ? config.policy : {}
+  const hostname = v.host ?? '127.0.0.1'
   const pg = await startPlayground({
     host: (preset) => hostFromConfig(config, { ...base, preset }),
     defaultPreset: typeof config.policy === 'string' ? config.policy : (config.policy?.preset ?? 'standard'),
     port,
-    hostname: v.host ?? '127.0.0.1',
+    hostname,
+  }).catch((e: unknown) => {
+    throw listenError(e, hostname, port)
   })
   io.stderr(`playground on ${escapeForTerminal(pg.url)}\n`)
   if (!LOOPBACK.has(v.host ?? '127.0.0.1')) {
@@ -47,6 +50,23 @@ export async function playgroundCommand(argv: readonly string[], io: CliIO, stop
 // --- internal ---
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
+
+/** Why the server could not listen (a bad --host or --port) as a UsageError; other errors as they are. */
+function listenError(e: unknown, hostname: string, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code
+  if (typeof code !== 'string' || !(e as NodeJS.ErrnoException).syscall) return e
+  const host = escapeForTerminal(hostname)
+  const why = LISTEN_ERRORS[code]?.(host, port) ?? `${code} (${escapeForTerminal((e as Error).message)})`
+  return new UsageError(`playground: cannot listen on --host ${host} --port ${port}: ${why}`)
+}
+
+const LISTEN_ERRORS: Readonly<Record<string, (host: string, port: number) => string>> = {
+  EADDRINUSE: (_, port) => `port ${port} is already in use (EADDRINUSE)`,
+  EACCES: (_, port) => `no permission to bind port ${port} (EACCES)`,
+  EADDRNOTAVAIL: (host) => `${host} is not an address of this machine (EADDRNOTAVAIL)`,
+  ENOTFOUND: (host) => `cannot resolve host '${host}' (ENOTFOUND)`,
+  EAI_AGAIN: (host) => `cannot resolve host '${host}' (EAI_AGAIN)`,
+}
 
 function parse(argv: readonly string[]) {
   return parseCommandArgs('playground', argv, {

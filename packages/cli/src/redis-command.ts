@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createRedisScripting, ErrorReply, memoryStore, type RedisArg, type RedisScripting, type Reply } from '@polyhost/redis'
+import { timeoutMs as parseTimeoutMs } from './args.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import { type CliIO, printJsonLine } from './output.js'
 import { formatReply, replyJson, splitCommandLine } from './redis-reply.js'
@@ -30,10 +31,7 @@ export async function redisCommand(argv: readonly string[], io: CliIO): Promise<
     io.stdout(`${REDIS_USAGE}\n`)
     return command.length === 0 && !v.help ? EXIT.usage : EXIT.ok
   }
-  const timeoutMs = v.timeout === undefined ? undefined : Number(v.timeout)
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-    throw new UsageError(`redis: --timeout must be a positive integer of ms, got '${v.timeout}'`)
-  }
+  const timeoutMs = v.timeout === undefined ? undefined : parseTimeout(v.timeout)
   const commands = await commandsOf(command, io)
   const redis = await createRedisScripting({ store: memoryStore(), limits: timeoutMs ? { timeoutMs } : {} })
   try {
@@ -59,6 +57,15 @@ function splitOptions(argv: readonly string[]): { options: string[]; command: st
   while (i < argv.length && (argv[i] as string).startsWith('-'))
     i += VALUE_OPTIONS.has((argv[i] as string).split('=')[0] as string) && !(argv[i] as string).includes('=') ? 2 : 1
   return { options: argv.slice(0, i), command: argv.slice(i) }
+}
+
+/** `--timeout`: a positive integer of ms a Node timer holds; anything else is a bad flag (exit 2). */
+function parseTimeout(text: string): number {
+  try {
+    return parseTimeoutMs('--timeout', text)
+  } catch (e) {
+    throw new UsageError(`redis: ${(e as Error).message}`)
+  }
 }
 
 function parse(options: string[]) {

@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EXIT, playgroundCommand } from '../src/index.js'
+import { cliIn } from './run-cli.js'
+
+// A bad command line is exit 2 with a message naming what is wrong: a config that throws, a
+// --host or --port the playground cannot listen on, a flag value out of range (which the host
+// used to refuse as a policy error, exit 4), an unknown command.
+
+const dir = mkdtempSync(join(tmpdir(), 'polyhost-cli-exit-'))
+const cli = cliIn(dir)
+
+describe('a config whose default export throws', () => {
+  it.each([
+    ['a string', 'export default () => { throw "nope" }'],
+    ['an Error', 'export default async () => { throw new Error("nope") }'],
+  ])('is a usage error when it throws %s', async (_what, text) => {
+    writeFileSync(join(dir, 'throws.mjs'), text)
+    const r = await cli(['types', '--lang', 'js', '--config', 'throws.mjs'])
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toBe('UsageError: --config: throws.mjs: its default export threw: nope\n')
+  })
+})
+
+describe('playground addresses it cannot listen on', () => {
+  let busy: Server
+  let busyPort = 0
+  beforeAll(async () => {
+    busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    busyPort = (busy.address() as { port: number }).port
+  })
+  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())))
+
+  it('a --host that does not resolve is a usage error', async () => {
+    const r = await cli(['playground', '--host', '999.1.1.1', '--port', '0'])
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toMatch(
+      /^UsageError: playground: cannot listen on --host 999\.1\.1\.1 --port 0: cannot resolve host '999\.1\.1\.1' \(E[A-Z_]+\)\n$/,
+    )
+  })
+
+  it('a port in use is a usage error naming the port', async () => {
+    const r = await cli(['playground', '--port', String(busyPort)])
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toContain(`port ${busyPort} is already in use (EADDRINUSE)`)
+  })
+
+  it('still serves on a free port (the error path does not catch a normal start)', async () => {
+    let stderr = ''
+    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), readStdin: async () => '', cwd: dir }
+    const done = playgroundCommand(['--port', '0'], io, Promise.resolve())
+    expect(await done).toBe(EXIT.ok)
+    expect(stderr).toMatch(/playground on http:\/\/127\.0\.0\.1:\d+/)
+  })
+})
+
+describe('flag values out of range are refused when parsed (exit 2), not by the policy (exit 4)', () => {
+  it.each([
+    [['run', 'x.lua', '--timeout', '99999999999'], "--timeout must be at most 2147483647 ms (a longer timer overflows), got '99999999999'"],
+    [
+      ['eval', '--timeout', '2147483648', 'return 1'],
+      "--timeout must be at most 2147483647 ms (a longer timer overflows), got '2147483648'",
+    ],
+    [
+      ['eval', '--memory', '99999999999999999999GB', 'return 1'],
+      "--memory must be at most 9007199254740991 bytes, got '99999999999999999999GB'",
+    ],
+    [
+      ['redis', '--timeout', '99999999999', 'PING'],
+      "redis: --timeout must be at most 2147483647 ms (a longer timer overflows), got '99999999999'",
+    ],
+  ])('%j', async (args, message) => {
+    const r = await cli(args)
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toBe(`UsageError: ${message}\n`)
+  })
+
+  it('the largest timeout a timer holds is accepted', async () => {
+    const r = await cli(['eval', '--timeout', '2147483647', 'return 1'])
+    expect(r).toEqual({ code: EXIT.ok, stdout: '1\n', stderr: '' })
+  })
+})
+
+describe('an unknown command', () => {
+  it('names every command there is', async () => {
+    const r = await cli(['frob'])
+    expect(r.code).toBe(EXIT.usage)
+    expect(r.stderr).toBe("UsageError: unknown command 'frob' (expected run, eval, check, types, playground or redis)\n")
+  })
+})
