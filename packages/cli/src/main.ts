@@ -1,22 +1,14 @@
-import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import {
-  createHost,
-  type EnginePlugin,
-  type ExecutionResult,
-  type LogEntry,
-  type Logger,
-  readSourceFile,
-  SecurityManager,
-} from '@polyhost/core'
+import { createHost, type EnginePlugin, type ExecutionResult, type LogEntry, type Logger } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { type CliOptions, parseCli, USAGE } from './args.js'
-import { parseExactJson } from './exact-json.js'
 import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
+import { readJsonObject, readScriptFile, readScriptStdin, sourceLimit } from './inputs.js'
 import { captureLogs } from './log-capture.js'
 import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
 import { playgroundCommand } from './playground-command.js'
+import { readStreamAtMost } from './read-input.js'
 import { redisCommand } from './redis-command.js'
 import { escapeForTerminal } from './terminal-text.js'
 import { typesCommand } from './types-command.js'
@@ -24,11 +16,7 @@ import { typesCommand } from './types-command.js'
 const defaultIO: CliIO = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  readStdin: async () => {
-    const chunks: Buffer[] = []
-    for await (const c of process.stdin) chunks.push(c as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
-  },
+  readStdin: (maxBytes) => readStreamAtMost(process.stdin, maxBytes),
   cwd: process.cwd(),
 }
 
@@ -95,14 +83,17 @@ interface RunState {
 
 async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
-  const source = file ? await readScript(file, o) : (o.target ?? (await io.readStdin()))
+  const maxSource = sourceLimit(o.policy, o.limits)
+  const source = file
+    ? await readScriptFile(file, o.target as string, o.command, maxSource)
+    : (o.target ?? (await readScriptStdin(io.readStdin, maxSource)))
   const capture = captureLogs(pickPlugin(o.lang, file))
   const plugin = capture.plugin
   run.logs = capture.logs
   run.language = plugin.languages[0]
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
-  const globals = { ...(o.globalsJson ? await readJsonObject(io, o.globalsJson, '--globals-json') : {}), ...o.globals }
-  const context = o.contextJson ? await readJsonObject(io, o.contextJson, '--context-json') : undefined
+  const globals = { ...(o.globalsJson ? await readJson(io, o.globalsJson, '--globals-json') : {}), ...o.globals }
+  const context = o.contextJson ? await readJson(io, o.contextJson, '--context-json') : undefined
   const host = await createHost({
     engines: [plugin],
     policy: o.policy ?? 'standard',
@@ -137,40 +128,6 @@ function pickPlugin(lang: string | undefined, file: string | undefined): EngineP
   return p
 }
 
-/**
- * The script of `run`/`check`: a regular file only (a FIFO would hang the command, a device
- * never end), refused over the policy's source limit before it is read.
- */
-async function readScript(path: string, o: CliOptions): Promise<string> {
-  const shown = o.target as string
-  const { sourceBytes } = SecurityManager.resolve(o.policy ?? 'standard', o.limits).policy.limits
-  try {
-    return await readSourceFile(path, { maxBytes: sourceBytes, what: o.command, shown })
-  } catch (e) {
-    const code = ((e as Error).cause as NodeJS.ErrnoException | undefined)?.code
-    if (code === 'ENOENT') throw new UsageError(`no such file: ${shown}`)
-    throw e
-  }
-}
-
-async function readSource(path: string, shown: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${shown}` : `cannot read ${shown}: ${code ?? (e as Error).message}`)
-  }
-}
-
-async function readJsonObject(io: CliIO, file: string, flag: string): Promise<Record<string, unknown>> {
-  const text = await readSource(resolve(io.cwd, file), file)
-  let value: unknown
-  try {
-    value = parseExactJson(text, `${flag}: ${file}`)
-  } catch (e) {
-    if (e instanceof UsageError) throw e
-    throw new UsageError(`${flag}: ${file} is not valid JSON (${(e as Error).message})`)
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${flag}: ${file} must hold a JSON object`)
-  return value as Record<string, unknown>
+function readJson(io: CliIO, file: string, flag: string): Promise<Record<string, unknown>> {
+  return readJsonObject(resolve(io.cwd, file), file, flag)
 }

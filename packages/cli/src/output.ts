@@ -7,7 +7,11 @@ import { escapeForTerminal, escapeJsonForTerminal } from './terminal-text.js'
 export interface CliIO {
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
-  readonly readStdin: () => Promise<string>
+  /**
+   * Standard input's bytes, read until its end or until more than `maxBytes` were read, and
+   * no further: more than `maxBytes` back means it is over the cap.
+   */
+  readonly readStdin: (maxBytes: number) => Promise<Uint8Array>
   readonly cwd: string
 }
 

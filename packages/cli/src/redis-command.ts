@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createRedisScripting, ErrorReply, memoryStore, type RedisArg, type RedisScripting, type Reply } from '@polyhost/redis'
 import { timeoutMs as parseTimeoutMs } from './args.js'
 import { EXIT, UsageError } from './exit-codes.js'
+import { INPUT_FILE_BYTES } from './inputs.js'
 import { type CliIO, printJsonLine } from './output.js'
+import { readInputFile } from './read-input.js'
 import { formatReply, replyJson, splitCommandLine } from './redis-reply.js'
 
 export const REDIS_USAGE = `Usage: polyhost redis [options] <command...>
@@ -32,11 +33,13 @@ export async function redisCommand(argv: readonly string[], io: CliIO): Promise<
     return command.length === 0 && !v.help ? EXIT.usage : EXIT.ok
   }
   const timeoutMs = v.timeout === undefined ? undefined : parseTimeout(v.timeout)
+  // every file is read (and refused) before the scripting host is built
+  const seed = v.data ? await readCommands(v.data, io) : []
   const commands = await commandsOf(command, io)
   const redis = await createRedisScripting({ store: memoryStore(), limits: timeoutMs ? { timeoutMs } : {} })
   try {
     if (v.data) {
-      for (const c of await readCommands(v.data, io)) {
+      for (const c of seed) {
         const r = await redis.reply(c)
         if (isError(r)) throw new UsageError(`redis: --data ${v.data}: ${String(c[0])}: ${r.message}`)
       }
@@ -149,10 +152,11 @@ async function readCommands(file: string, io: CliIO): Promise<RedisArg[][]> {
   return out
 }
 
+/**
+ * A `--data`, `run` or `eval --file` file: a regular file of at most INPUT_FILE_BYTES, else
+ * a UsageError.
+ */
 async function readText(file: string, io: CliIO): Promise<string> {
-  try {
-    return await readFile(resolve(io.cwd, file), 'utf8')
-  } catch (e) {
-    throw new UsageError(`redis: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-  }
+  const bytes = await readInputFile(resolve(io.cwd, file), { maxBytes: INPUT_FILE_BYTES, shown: file, what: 'redis' })
+  return bytes.toString('utf8')
 }

@@ -51,7 +51,7 @@ describe('playground addresses it cannot listen on', () => {
 
   it('still serves on a free port (the error path does not catch a normal start)', async () => {
     let stderr = ''
-    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), readStdin: async () => '', cwd: dir }
+    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), readStdin: async () => new Uint8Array(), cwd: dir }
     const done = playgroundCommand(['--port', '0'], io, Promise.resolve())
     expect(await done).toBe(EXIT.ok)
     expect(stderr).toMatch(/playground on http:\/\/127\.0\.0\.1:\d+/)

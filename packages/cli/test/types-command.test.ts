@@ -68,7 +68,7 @@ describe('polyhost playground', () => {
     let stop!: () => void
     const stopped = new Promise<void>((r) => (stop = r))
     let stderr = ''
-    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), readStdin: async () => '', cwd: dir }
+    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), readStdin: async () => new Uint8Array(), cwd: dir }
     const done = playgroundCommand(['--port', '0', '--config', 'host.config.mjs'], io, stopped)
     await expect.poll(() => stderr, { timeout: 20_000 }).toMatch(/playground on http:\/\/127\.0\.0\.1:\d+/)
     const url = /(http:\/\/\S+)/.exec(stderr)?.[1] as string
