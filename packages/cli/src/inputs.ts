@@ -3,10 +3,11 @@ import { type PresetName, SecurityManager } from '@polyhost/security'
 import { parseExactJson } from './exact-json.js'
 import { UsageError } from './exit-codes.js'
 import { readInputFile } from './read-input.js'
+import { decodeUtf8 } from './utf8.js'
 
 // What `run`, `eval` and `check` read besides the command line: the script (a file or stdin)
 // and the JSON of `--globals-json` / `--context-json`. Each is capped before it is read
-// whole.
+// whole, and must be UTF-8 (see utf8.ts).
 
 /**
  * The most bytes a `--globals-json` / `--context-json` file (and a `polyhost redis` input
@@ -33,7 +34,7 @@ export async function readScriptFile(path: string, shown: string, command: strin
     if ((e as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') throw new UsageError(`no such file: ${shown}`)
     throw e
   }
-  return bytes.toString('utf8')
+  return decodeUtf8(bytes, shown, command)
 }
 
 /**
@@ -44,7 +45,7 @@ export async function readScriptStdin(readStdin: (maxBytes: number) => Promise<U
   const bytes = await readStdin(maxBytes)
   // stdin's size is unknown: `used` is what was read before reading stopped
   if (bytes.length > maxBytes) throw sourceTooBig(bytes.length, maxBytes)
-  return Buffer.from(bytes).toString('utf8')
+  return decodeUtf8(bytes, '<stdin>', 'eval')
 }
 
 /** A JSON object file (`--globals-json`, `--context-json`) of at most INPUT_FILE_BYTES; anything else is a UsageError. */
@@ -56,7 +57,7 @@ export async function readJsonObject(path: string, shown: string, flag: string):
     if ((e as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') throw new UsageError(`${flag}: no such file: ${shown}`)
     throw e
   }
-  const text = bytes.toString('utf8')
+  const text = decodeUtf8(bytes, shown, flag)
   let value: unknown
   try {
     value = parseExactJson(text, `${flag}: ${shown}`)

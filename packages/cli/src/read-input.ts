@@ -7,7 +7,7 @@ import { UsageError } from './exit-codes.js'
 // /dev/zero never ends, and a big file or an endless pipe would be read whole before any
 // limit is checked. These readers refuse what is not a regular file at once, and read at
 // most one byte past a cap, checked before reading. They return bytes: decoding is the
-// caller's.
+// caller's (see utf8.ts), so that no byte is silently replaced.
 
 /** How readInputFile reads a file and names it in errors. */
 export interface InputFileOptions {

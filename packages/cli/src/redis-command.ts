@@ -6,6 +6,7 @@ import { EXIT, UsageError } from './exit-codes.js'
 import { INPUT_FILE_BYTES } from './inputs.js'
 import { type CliIO, printJsonLine } from './output.js'
 import { readInputFile } from './read-input.js'
+import { decodeUtf8 } from './utf8.js'
 import { formatReply, replyJson, splitCommandLine } from './redis-reply.js'
 
 export const REDIS_USAGE = `Usage: polyhost redis [options] <command...>
@@ -153,10 +154,10 @@ async function readCommands(file: string, io: CliIO): Promise<RedisArg[][]> {
 }
 
 /**
- * A `--data`, `run` or `eval --file` file: a regular file of at most INPUT_FILE_BYTES, else
- * a UsageError.
+ * A `--data`, `run` or `eval --file` file: a regular file of at most INPUT_FILE_BYTES, in
+ * UTF-8 (bytes that are not go in as `\xHH`), else a UsageError.
  */
 async function readText(file: string, io: CliIO): Promise<string> {
   const bytes = await readInputFile(resolve(io.cwd, file), { maxBytes: INPUT_FILE_BYTES, shown: file, what: 'redis' })
-  return bytes.toString('utf8')
+  return decodeUtf8(bytes, file, 'redis')
 }
