@@ -1,9 +1,8 @@
-import { LimitExceededError } from '@polyhost/core'
+import { decodeUtf8, LimitExceededError } from '@polyhost/core'
 import { type PresetName, SecurityManager } from '@polyhost/security'
 import { parseExactJson } from './exact-json.js'
 import { UsageError } from './exit-codes.js'
 import { readInputFile } from './read-input.js'
-import { decodeUtf8 } from './utf8.js'
 
 // What `run`, `eval` and `check` read besides the command line: the script (a file or stdin)
 // and the JSON of `--globals-json` / `--context-json`. Each is capped before it is read

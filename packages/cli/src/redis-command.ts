@@ -6,7 +6,7 @@ import { EXIT, UsageError } from './exit-codes.js'
 import { INPUT_FILE_BYTES } from './inputs.js'
 import { type CliIO, printJsonLine } from './output.js'
 import { readInputFile } from './read-input.js'
-import { decodeUtf8 } from './utf8.js'
+import { decodeUtf8 } from '@polyhost/core'
 import { formatReply, replyJson, splitCommandLine } from './redis-reply.js'
 
 export const REDIS_USAGE = `Usage: polyhost redis [options] <command...>

@@ -19,7 +19,7 @@ writeFileSync(join(dir, 'utf8.lua'), 'return #"é"')
 writeFileSync(join(dir, 'bom.lua'), '\ufeffreturn 1')
 
 const refusal = (what: string, shown: string, byte: string, offset: number) =>
-  `UsageError: ${what}: ${shown} is not UTF-8: byte 0x${byte} at offset ${offset} (scripts and inputs must be UTF-8 text)\n`
+  `InvalidArgumentError: ${what}: ${shown} is not UTF-8: byte 0x${byte} at offset ${offset} (scripts and inputs must be UTF-8 text)\n`
 
 describe('input that is not UTF-8 is refused (exit 2)', () => {
   it.each([
@@ -43,7 +43,7 @@ describe('input that is not UTF-8 is refused (exit 2)', () => {
   it('under --json too, as one JSON object', async () => {
     const r = await cli(['run', '--json', 'latin.lua'])
     expect(r.code).toBe(EXIT.usage)
-    expect(JSON.parse(r.stdout).error).toMatchObject({ name: 'UsageError', message: expect.stringContaining('offset 9') })
+    expect(JSON.parse(r.stdout).error).toMatchObject({ name: 'InvalidArgumentError', message: expect.stringContaining('offset 9') })
   })
 })
 

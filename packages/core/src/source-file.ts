@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
 import { InvalidArgumentError, LimitExceededError } from './errors.js'
+import { decodeUtf8 } from './utf8-text.js'
 
 // Reading a script from a file (`host.executeFile`, the CLI's `run`) without trusting the path:
 // a FIFO would block a plain open() or read() forever (and with it the caller's promise, past
@@ -18,7 +19,7 @@ export interface SourceFileOptions {
 }
 
 /**
- * Reads a regular file as UTF-8, at most `maxBytes` + 1 bytes. Refuses anything that is not a
+ * Reads a regular file as UTF-8 (InvalidArgumentError naming the first byte that is not), at most `maxBytes` + 1 bytes. Refuses anything that is not a
  * regular file (FIFO, socket, device, directory) with InvalidArgumentError without waiting on
  * it, and a file over the limit with LimitExceededError('source') before reading it.
  *
@@ -40,7 +41,7 @@ export async function readSourceFile(path: string, options: SourceFileOptions): 
     if (maxBytes !== false && stats.size > maxBytes) throw new LimitExceededError('source', stats.size, maxBytes)
     const bytes = await readAtMost(file, maxBytes === false ? stats.size : maxBytes + 1)
     if (maxBytes !== false && bytes.length > maxBytes) throw new LimitExceededError('source', bytes.length, maxBytes)
-    return bytes.toString('utf8')
+    return decodeUtf8(bytes, `'${shown}'`, what)
   } catch (e) {
     if (e instanceof InvalidArgumentError || e instanceof LimitExceededError) throw e
     throw new InvalidArgumentError(`${what}: cannot read '${shown}': ${(e as Error).message}`, { cause: e })

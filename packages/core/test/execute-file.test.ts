@@ -77,4 +77,12 @@ describe('readSourceFile', () => {
       /^run: cannot read 'none': ENOENT/,
     )
   })
+
+  it('refuses bytes that are not UTF-8 instead of reading them as U+FFFD', async () => {
+    const file = join(dir, 'latin.lua')
+    await writeFile(file, Buffer.from([0x72, 0x65, 0x74, 0x75, 0x72, 0x6e, 0x20, 0x23, 0x22, 0xe9, 0x22]))
+    const e = await readSourceFile(file, { maxBytes: false, what: 'executeFile', shown: 'latin.lua' }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toMatch(/^executeFile: 'latin\.lua' is not UTF-8: byte 0xE9 at offset 9/)
+  })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError } from './exit-codes.js'
-import { decodeUtf8, firstInvalidUtf8 } from './utf8.js'
+import { InvalidArgumentError } from './errors.js'
+import { decodeUtf8, firstInvalidUtf8 } from './utf8-text.js'
 
 const bytes = (...b: number[]) => new Uint8Array(b)
 
@@ -13,7 +13,7 @@ describe('decodeUtf8', () => {
   it('refuses bytes that are not UTF-8, naming the input and the offset', () => {
     const latin1 = Buffer.from('return #"\xe9"', 'latin1')
     expect(() => decodeUtf8(latin1, 'latin.lua', 'run')).toThrow(
-      new UsageError('run: latin.lua is not UTF-8: byte 0xE9 at offset 9 (scripts and inputs must be UTF-8 text)'),
+      new InvalidArgumentError('run: latin.lua is not UTF-8: byte 0xE9 at offset 9 (scripts and inputs must be UTF-8 text)'),
     )
     expect(() => decodeUtf8(bytes(0xff, 0x20, 0x31), '<stdin>', 'eval')).toThrow(/eval: <stdin> is not UTF-8: byte 0xFF at offset 0/)
   })

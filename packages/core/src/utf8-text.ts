@@ -1,15 +1,15 @@
-import { UsageError } from './exit-codes.js'
+import { InvalidArgumentError } from './errors.js'
 
 // The host takes scripts as strings, so a script's bytes cannot pass through as they are: a
 // byte that is not UTF-8 (Latin-1 `é` is 0xE9) used to become U+FFFD without a word, and
-// `#"é"` counted 3 bytes where Lua counts 1. An input that is not UTF-8 is refused instead,
-// naming the file and the offset of the first bad byte. A leading byte order mark is dropped,
-// as Lua's own loader skips it.
+// `#"é"` counted 3 bytes where Lua counts 1. A file that is not UTF-8 (`executeFile`, the
+// CLI's inputs) is refused instead, naming the file and the offset of the first bad byte. A
+// leading byte order mark is dropped, as Lua's own loader skips it.
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * `bytes` as a string, or a UsageError (`run: latin.lua is not UTF-8: byte 0xE9 at offset 8`)
+ * `bytes` as a string, or an InvalidArgumentError (`run: latin.lua is not UTF-8: byte 0xE9 at offset 8`)
  * when they are not well-formed UTF-8 (an overlong form, a surrogate and a code point past
  * U+10FFFF are not).
  *
@@ -22,7 +22,7 @@ export function decodeUtf8(bytes: Uint8Array, shown: string, what: string): stri
   } catch {
     const at = firstInvalidUtf8(bytes)
     const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0')
-    throw new UsageError(`${what}: ${shown} is not UTF-8: byte 0x${byte} at offset ${at} (scripts and inputs must be UTF-8 text)`)
+    throw new InvalidArgumentError(`${what}: ${shown} is not UTF-8: byte 0x${byte} at offset ${at} (scripts and inputs must be UTF-8 text)`)
   }
 }
 
