@@ -12,6 +12,16 @@ export function invalidReturnValue(path: string, failure: unknown): BridgeError 
 }
 
 /**
+ * A script's argument that cannot cross to the host (a function, a coroutine, a cycle):
+ * a bad argument like one its schema refuses, worded alike in every engine and mode:
+ * `kv.get: argument 1: $: cannot convert a Lua function to a host value`.
+ */
+export function invalidArgument(path: string, index: number, failure: unknown): BridgeError {
+  const message = failure instanceof Error ? hostErrorText(failure) : sanitizeScriptMessage(String(failure))
+  return new BridgeError(`${path}: argument ${index + 1}: ${message}`, path, { cause: failure })
+}
+
+/**
  * A script that did not catch a bridge failure ends with the engine's ScriptRuntimeError for
  * the error the bridge threw into it. The host reports that as the BridgeError it is, in every
  * engine and mode alike: the failure's own message (without the `Error: ` or `name.lua:3: `

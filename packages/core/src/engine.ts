@@ -54,7 +54,7 @@ export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoo
 export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 export { BridgeMapView, type BridgeMethod, type BridgeRegistryView, type VisibleMethod } from './bridges.js'
 export { describeIssue } from './bridge-call.js'
-export { invalidReturnValue } from './bridge-failure.js'
+export { invalidArgument, invalidReturnValue } from './bridge-failure.js'
 export { type ModuleDefinition, ModuleRegistry, type ModuleRegistryView } from './modules.js'
 export { type CustomType, ConverterRegistry, dateType } from './values/converters.js'
 export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath, readFailure } from './values/guard.js'

@@ -3,6 +3,7 @@ import {
   BridgeError,
   ConversionError,
   hostErrorText,
+  invalidArgument,
   invalidReturnValue,
   isFatal,
   type LogLevel,
@@ -192,8 +193,11 @@ export class GuestCalls<S extends WithCalls> {
     try {
       return this.state.converter.toHost(handle)
     } catch (e) {
-      if (e instanceof ConversionError) throw new BridgeError(`${path}: argument ${i + 1}: ${e.message}`, path)
-      throw e
+      if (!(e instanceof ConversionError)) throw e
+      // a bad argument: uncaught, the host gets it as the BridgeError it is (as from Lua)
+      const error = invalidArgument(path, i, e)
+      this.state.execution?.noteBridgeFailure(path, error)
+      throw error
     }
   }
 

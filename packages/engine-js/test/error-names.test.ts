@@ -77,6 +77,16 @@ describe('an import of a module that is not registered', () => {
   })
 })
 
+describe('a bridge argument that cannot cross', () => {
+  it('is a bad argument: catchable, and uncaught a BridgeError with the call and argument', async () => {
+    const caught = await host.execute({ language: 'js', source: 'let m\ntry { kv.get(() => 1) } catch (e) { m = e.message }\nm' })
+    expect(caught.value).toBe('kv.get: argument 1: $: function values cannot cross to the host')
+    const e = await host.execute({ language: 'js', source: 'kv.get(Symbol())' }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect(e).toMatchObject({ path: 'kv.get', message: 'kv.get: argument 1: $: symbol values cannot cross to the host' })
+  })
+})
+
 describe('an async bridge call that fails', () => {
   it('is reported at the line of the call when the script does not catch it', async () => {
     const e = await host.execute({ language: 'js', source: 'const a = 1\n\nconst v = await kv.later("k")\nv' }).catch((x: unknown) => x)

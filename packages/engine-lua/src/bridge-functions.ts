@@ -1,4 +1,12 @@
-import { hostErrorText, invalidReturnValue, isFatal, sanitizeScriptMessage, type VisibleMethod } from '@polyhost/core/engine'
+import {
+  type ConversionGuard,
+  hostErrorText,
+  invalidArgument,
+  invalidReturnValue,
+  isFatal,
+  sanitizeScriptMessage,
+  type VisibleMethod,
+} from '@polyhost/core/engine'
 import { slot } from './converter.js'
 import type { Fengari, LuaCFunction, LuaKFunction, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
@@ -63,7 +71,7 @@ export function bridgeFunction(state: BridgeHost, path: string): LuaCFunction {
     try {
       const args = new Array<unknown>(n)
       const guard = run.converter.guard()
-      for (let i = 0; i < n; i++) args[i] = run.converter.read(L, i + 1, guard)
+      for (let i = 0; i < n; i++) args[i] = readArgument(run, L, path, i, guard)
       out = run.execution.callBridge(path, args, refusal)
     } catch (e) {
       failure = e
@@ -82,6 +90,18 @@ export function bridgeFunction(state: BridgeHost, path: string): LuaCFunction {
 }
 
 // --- internal ---
+
+/** Argument `i` as a host value; one that cannot cross is the call's bad argument (a BridgeError). */
+function readArgument(run: RunContext, L: LuaState, path: string, i: number, guard: ConversionGuard): unknown {
+  try {
+    return run.converter.read(L, i + 1, guard)
+  } catch (e) {
+    if (isFatal(e)) throw e
+    const error = invalidArgument(path, i, e)
+    run.execution.noteBridgeFailure(path, error)
+    throw error
+  }
+}
 
 function pushResult(state: BridgeHost, L: LuaState, path: string, value: unknown): number {
   const run = state.current(L)

@@ -71,6 +71,15 @@ describe('bridges', () => {
     expect(e).toMatchObject({ path: 'kv.fail', line: 1 })
   })
 
+  it('an argument that cannot cross is a bad argument: catchable, and uncaught a BridgeError', async () => {
+    await make()
+    const caught = await lua('local ok, e = pcall(kv.len, function() end) return e')
+    expect(caught.value).toBe('kv.len: argument 1: $: cannot convert a Lua function to a host value')
+    const e = await lua('kv.len(coroutine.create(print))').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect(e).toMatchObject({ path: 'kv.len', message: 'kv.len: argument 1: $: cannot convert a Lua thread (coroutine) to a host value' })
+  })
+
   it('an async bridge inside a coroutine is refused with a clear, catchable error; sync ones work', async () => {
     await make()
     const r = await lua(`
