@@ -10,6 +10,8 @@ const VALUES: readonly unknown[] = [
   undefined,
   '',
   'lua',
+  'x'.repeat(4096),
+  'x'.repeat(4097),
   0,
   true,
   null,
@@ -82,5 +84,12 @@ describe('checkRequest', () => {
     expect(REQUEST_SCHEMAS.execute.safeParse(proto).success).toBe(outcome(() => checkRequest('execute', proto)).ok)
     expect(() => checkRequest('execute', 'return 1')).toThrow(InvalidArgumentError)
     expect(checkRequest('run', undefined)).toEqual({})
+  })
+
+  it('refuses a script name over 4,096 characters, naming the field', () => {
+    expect(checkRequest<{ name: string }>('compile', { source: '1', name: 'n'.repeat(4096) }).name).toHaveLength(4096)
+    expect(() => checkRequest('execute', { source: '1', name: 'n'.repeat(300_000) })).toThrow(
+      'execute: name: a script name is at most 4096 characters',
+    )
   })
 })

@@ -74,7 +74,17 @@ const runShape = {
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
 }
 const runSchema = z.object(runShape).strict()
-const sourceShape = { language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() }
+/**
+ * The longest script name: names go into every error position and stack line, and the JS
+ * engine's compiler reads them on a bounded stack (a 300,000-character name made a valid
+ * script a ScriptSyntaxError). A path is at most 4,096 bytes on Linux.
+ */
+export const MAX_NAME_LENGTH = 4096
+const sourceShape = {
+  language: z.string().min(1).optional(),
+  source: z.string(),
+  name: z.string().min(1).max(MAX_NAME_LENGTH, `a script name is at most ${MAX_NAME_LENGTH} characters`).optional(),
+}
 const executeSchema = z.object({ ...runShape, ...sourceShape }).strict()
 // per-run fields (globals, limits, context...) go to script.run; accepting them here would drop them silently
 const compileSchema = z.object(sourceShape).strict()
@@ -117,7 +127,7 @@ const FIELD_TESTS: Readonly<Record<string, (v: unknown) => boolean>> = {
   signal: (v) => v instanceof AbortSignal,
   language: (v) => typeof v === 'string' && v.length > 0,
   source: (v) => typeof v === 'string',
-  name: (v) => typeof v === 'string' && v.length > 0,
+  name: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH,
 }
 /** The fields each kind of request may have: its schema's. */
 const FIELDS = {
