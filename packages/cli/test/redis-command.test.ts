@@ -97,7 +97,7 @@ describe('polyhost redis', () => {
     })
     expect(await cli(['redis', 'run', 'missing.txt'])).toMatchObject({
       code: EXIT.usage,
-      stderr: expect.stringMatching(/cannot read missing.txt: ENOENT/),
+      stderr: expect.stringMatching(/cannot read 'missing.txt': ENOENT/),
     })
     writeFileSync(join(dir, 'bad.txt'), 'SET k "unclosed\n')
     expect(await cli(['redis', 'run', 'bad.txt'])).toMatchObject({

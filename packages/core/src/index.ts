@@ -34,7 +34,7 @@ export {
 export { type BridgeContext, type BridgeDefinition, BridgeRegistry, defineBridge } from './bridges.js'
 export { loadEngine } from './plugin.js'
 export { readingCaller } from './reading-caller.js'
-export { readSourceFile, type SourceFileOptions } from './source-file.js'
+export { type FileBytesOptions, readFileBytes, readSourceFile, type SourceFileOptions } from './source-file.js'
 export { decodeUtf8, firstInvalidUtf8 } from './utf8-text.js'
 export { createHost, Host } from './host.js'
 export type { HostStats } from './host-stats.js'

@@ -19,15 +19,31 @@ export interface SourceFileOptions {
 }
 
 /**
- * Reads a regular file as UTF-8 (InvalidArgumentError naming the first byte that is not), at most `maxBytes` + 1 bytes. Refuses anything that is not a
- * regular file (FIFO, socket, device, directory) with InvalidArgumentError without waiting on
- * it, and a file over the limit with LimitExceededError('source') before reading it.
+ * Reads a regular file as UTF-8 (InvalidArgumentError naming the first byte that is not), at most
+ * `maxBytes` + 1 bytes: `readFileBytes`, decoded.
  *
  * @example
  * const source = await readSourceFile('job.lua', { maxBytes: 1 << 20, what: 'executeFile' })
  */
 export async function readSourceFile(path: string, options: SourceFileOptions): Promise<string> {
+  return decodeUtf8(await readFileBytes(path, options), `'${options.shown ?? path}'`, options.what)
+}
+
+/** How `readFileBytes` refuses a file over its limit. */
+export interface FileBytesOptions extends SourceFileOptions {
+  /** The error for a file of `size` bytes over `maxBytes`; default LimitExceededError('source'). */
+  readonly tooBig?: (size: number, maxBytes: number) => Error
+}
+
+/**
+ * The bytes of a regular file, at most `maxBytes` + 1 of them read. Refuses anything that is
+ * not a regular file (FIFO, socket, device, directory) with InvalidArgumentError without
+ * waiting on it, a file it cannot open likewise (the errno error as `cause`), and a file over
+ * the limit (`tooBig`) from its size, before reading it.
+ */
+export async function readFileBytes(path: string, options: FileBytesOptions): Promise<Buffer> {
   const { maxBytes, what, shown = path } = options
+  const tooBig = options.tooBig ?? ((size: number, max: number) => new LimitExceededError('source', size, max))
   let file: FileHandle
   try {
     // non-blocking: opening a FIFO nobody writes to returns at once instead of waiting
@@ -38,12 +54,14 @@ export async function readSourceFile(path: string, options: SourceFileOptions): 
   try {
     const stats = await file.stat()
     if (!stats.isFile()) throw new InvalidArgumentError(`${what}: '${shown}' is not a regular file (${kindOf(stats)})`)
-    if (maxBytes !== false && stats.size > maxBytes) throw new LimitExceededError('source', stats.size, maxBytes)
-    const bytes = await readAtMost(file, maxBytes === false ? stats.size : maxBytes + 1)
-    if (maxBytes !== false && bytes.length > maxBytes) throw new LimitExceededError('source', bytes.length, maxBytes)
-    return decodeUtf8(bytes, `'${shown}'`, what)
+    if (maxBytes !== false && stats.size > maxBytes) throw tooBig(stats.size, maxBytes)
+    // a file may grow after its stat: one byte more than allowed is read to notice
+    const bytes = await readAtMost(file, maxBytes === false ? stats.size : Math.min(stats.size, maxBytes) + 1)
+    if (maxBytes !== false && bytes.length > maxBytes) throw tooBig(bytes.length, maxBytes)
+    return bytes
   } catch (e) {
-    if (e instanceof InvalidArgumentError || e instanceof LimitExceededError) throw e
+    // the refusals above go as they are; a failing system call is named
+    if ((e as NodeJS.ErrnoException | undefined)?.syscall === undefined) throw e
     throw new InvalidArgumentError(`${what}: cannot read '${shown}': ${(e as Error).message}`, { cause: e })
   } finally {
     await file.close().catch(() => {})
