@@ -1,12 +1,13 @@
-import { defineBridge } from '@polyhost/core'
-import { expectTrip, test } from '../checks.js'
+import { defineBridge, type Host, LimitExceededError } from '@polyhost/core'
+import { failsWith, test } from '../checks.js'
+import type { TestKit } from '../kit.js'
 import type { ConformanceArea } from '../types.js'
 
 const MiB = 1024 * 1024
 /** Numbers cost a conversion nothing but time: millions of them must still meet the deadline. */
 const MANY = 6_000_000
-/** Past a 100 ms limit; a conversion without checks ran 2.9 s (JS) and 24 s (Lua) past it. */
-const ALLOWANCE_MS = 1_500
+/** Past a 100 ms limit (a worker also copies the value over): without checks JS ran 6.6 s and Lua 56 s. */
+const ALLOWANCE_MS = 3_000
 
 /**
  * The deadline holds while values cross: a global or a bridge result of millions of numbers
@@ -23,9 +24,7 @@ export const conversionDeadlineArea: ConformanceArea = {
         const host = await t.host({ limits: { timeoutMs: 10_000, memoryBytes: 512 * MiB }, pool: { max: 1 } })
         await t.run(host, t.s.returnLiteral('warm'))
         const many = Array.from({ length: MANY }, (_, i) => i)
-        const started = performance.now()
-        await expectTrip(t, host, t.s.readGlobal('many'), 'timeout', { globals: { many }, limits: { timeoutMs: 100 } })
-        t.expect(performance.now() - started).toBeLessThanOrEqual(100 + ALLOWANCE_MS)
+        await tripsInTime(t, host, t.s.readGlobal('many'), { globals: { many }, limits: { timeoutMs: 100 } })
       },
       [{ limit: 'timeout' }],
     ),
@@ -37,11 +36,21 @@ export const conversionDeadlineArea: ConformanceArea = {
         const many = Array.from({ length: MANY }, (_, i) => i)
         host.bridges.register(defineBridge({ name: 'big', methods: { numbers: { args: [], handler: () => many } } }))
         await t.run(host, t.s.returnLiteral('warm'))
-        const started = performance.now()
-        await expectTrip(t, host, t.s.callBridge('big.numbers', []), 'timeout', { limits: { timeoutMs: 100 } })
-        t.expect(performance.now() - started).toBeLessThanOrEqual(100 + ALLOWANCE_MS)
+        await tripsInTime(t, host, t.s.callBridge('big.numbers', []), { limits: { timeoutMs: 100 } })
       },
       [{ limit: 'timeout' }],
     ),
   ],
+}
+
+/**
+ * The run trips `timeout` within the allowance and the host serves the next execution. (A
+ * worker may be terminated instead of answering: its states are then gone, not discarded.)
+ */
+async function tripsInTime(t: TestKit, host: Host, source: string, options: object): Promise<void> {
+  const started = performance.now()
+  const e = await failsWith(t, t.run(host, source, options), LimitExceededError)
+  t.expect(e.limit, e.message).toBe('timeout')
+  t.expect(performance.now() - started).toBeLessThanOrEqual(100 + ALLOWANCE_MS)
+  t.expect((await t.run(host, t.s.returnLiteral('still fine'))).value).toBe('still fine')
 }
