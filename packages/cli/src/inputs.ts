@@ -26,7 +26,7 @@ export function sourceLimit(policy: PresetName | undefined, limits: Record<strin
  * before it is read.
  */
 export async function readScriptFile(path: string, shown: string, command: string, maxBytes: number): Promise<string> {
-  let bytes: Buffer
+  let bytes: Uint8Array
   try {
     bytes = await readInputFile(path, { maxBytes, shown, what: command, tooBig: sourceTooBig })
   } catch (e) {
@@ -49,7 +49,7 @@ export async function readScriptStdin(readStdin: (maxBytes: number) => Promise<U
 
 /** A JSON object file (`--globals-json`, `--context-json`) of at most INPUT_FILE_BYTES; anything else is a UsageError. */
 export async function readJsonObject(path: string, shown: string, flag: string): Promise<Record<string, unknown>> {
-  let bytes: Buffer
+  let bytes: Uint8Array
   try {
     bytes = await readInputFile(path, { maxBytes: INPUT_FILE_BYTES, shown, what: flag })
   } catch (e) {

@@ -28,7 +28,7 @@ export interface InputFileOptions {
  * @example
  * const bytes = await readInputFile('/tmp/g.json', { maxBytes: 1 << 20, shown: 'g.json', what: '--globals-json' })
  */
-export async function readInputFile(path: string, o: InputFileOptions): Promise<Buffer> {
+export async function readInputFile(path: string, o: InputFileOptions): Promise<Uint8Array> {
   const tooBig = o.tooBig ?? ((size, max) => new UsageError(`${o.what}: ${o.shown} is ${size} bytes, over the limit of ${max}`))
   try {
     return await readFileBytes(path, { maxBytes: o.maxBytes, what: o.what, shown: o.shown, tooBig })

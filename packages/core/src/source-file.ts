@@ -41,7 +41,7 @@ export interface FileBytesOptions extends SourceFileOptions {
  * waiting on it, a file it cannot open likewise (the errno error as `cause`), and a file over
  * the limit (`tooBig`) from its size, before reading it.
  */
-export async function readFileBytes(path: string, options: FileBytesOptions): Promise<Buffer> {
+export async function readFileBytes(path: string, options: FileBytesOptions): Promise<Uint8Array> {
   const { maxBytes, what, shown = path } = options
   const tooBig = options.tooBig ?? ((size: number, max: number) => new LimitExceededError('source', size, max))
   let file: FileHandle
