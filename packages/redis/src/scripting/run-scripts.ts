@@ -56,7 +56,13 @@ export class RunScripts {
       script = await this.load(argv[1] as Buffer)
       if (script instanceof ErrorReply) return script
     }
-    const readOnly = name.endsWith('_ro') || script.flags.has('no-writes')
+    const ro = name.endsWith('_ro')
+    // a shebang script declares its flags: without no-writes it may write, which *_RO refuses
+    // before running it (Redis's scriptPrepareForRun); a script without shebang is only
+    // stopped at its first write
+    if (ro && script.shebang && !script.flags.has('no-writes'))
+      return new ErrorReply('ERR Can not execute a script with write flag using *_ro command.')
+    const readOnly = ro || script.flags.has('no-writes')
     const keys = argv.slice(3, 3 + numkeys)
     const args = argv.slice(3 + numkeys)
     return this.run(script, keys, args, readOnly)

@@ -41,6 +41,21 @@ export const FUNCTION_CASES: CorpusCase[] = [
     ['FCALL_RO', 'f4', '0'],
   ),
   cmds('fcall_ro of a writing function', load(F1), ['FCALL_RO', 'f1', '1', 'k', 'v']),
+  cmds(
+    'fcall_ro of functions without no-writes',
+    load(
+      lib(
+        'libro',
+        "redis.register_function{function_name='ro1', callback=function() return 1 end, flags={'allow-oom'}}\n" +
+          "redis.register_function{function_name='ro2', callback=function() return 2 end, flags={}}\n" +
+          "redis.register_function{function_name='ro3', callback=function() return 3 end, flags={'no-writes', 'allow-stale'}}",
+      ),
+    ),
+    ['FCALL_RO', 'ro1', '0'],
+    ['FCALL_RO', 'ro2', '0'],
+    ['FCALL_RO', 'ro3', '0'],
+    ['FCALL', 'ro1', '0'],
+  ),
   cmds('redis.call while loading', load(lib('lib5', "redis.call('GET', 'a')"))),
   cmds('global write while loading', load(lib('lib6', 'x = 1'))),
   cmds('function name taken', load(F1), load(lib('lib7', "redis.register_function('f1', function() return 1 end)"))),

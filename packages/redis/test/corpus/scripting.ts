@@ -275,6 +275,25 @@ export const SCRIPT_CASES: CorpusCase[] = [
   cmds('eval_ro refuses writes', ['EVAL_RO', "return redis.call('SET', 'a', 'b')", '0'], 'GET a'),
   cmds('eval_ro reads', 'SET a 1', ['EVAL_RO', "return redis.call('GET', 'a')", '0']),
   cmds('evalsha_ro', ['SCRIPT', 'LOAD', "return redis.call('DEL', 'x')"], ['EVALSHA_RO', sha("return redis.call('DEL', 'x')"), '0']),
+  cmds(
+    'eval_ro of a shebang script without no-writes',
+    'SET k 1',
+    ['EVAL_RO', "#!lua\nreturn redis.call('GET', 'k')", '0'],
+    ['EVAL_RO', '#!lua flags=allow-oom\nreturn 1', '0'],
+    ['EVAL_RO', '#!lua flags=allow-oom,allow-stale,no-cluster\nreturn 1', '0'],
+    ['EVAL_RO', '#!lua flags=\nreturn 1', '0'],
+    ['EVAL_RO', '#!lua flags=no-writes,allow-oom\nreturn redis.call(\'GET\', \'k\')', '0'],
+    ['EVAL_RO', '#!lua\nreturn 1', '1'],
+    ['EVAL', '#!lua\nreturn 3', '0'],
+  ),
+  cmds(
+    'evalsha_ro of a shebang script without no-writes',
+    ['SCRIPT', 'LOAD', '#!lua\nreturn 2'],
+    ['EVALSHA_RO', sha('#!lua\nreturn 2'), '0'],
+    ['EVALSHA', sha('#!lua\nreturn 2'), '0'],
+    ['SCRIPT', 'LOAD', '#!lua flags=no-writes\nreturn 4'],
+    ['EVALSHA_RO', sha('#!lua flags=no-writes\nreturn 4'), '0'],
+  ),
   // expiry inside scripts
   script('ttl from script', "redis.call('SET', 'k', 'v', 'EX', 100) return redis.call('TTL', 'k')"),
   script(
