@@ -274,7 +274,9 @@ local function settle(ok, ...)
   local e = ...
   if type(e) == 'table' then
     local m = rawget(e, 'err')
-    if type(m) == 'string' then return false, m end
+    -- lua_isstring: a number err is handed over too (as the number)
+    local tm = type(m)
+    if tm == 'string' or tm == 'number' then return false, m end
   end
   return false, ...
 end

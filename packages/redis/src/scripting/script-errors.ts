@@ -1,11 +1,12 @@
 import { ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
-import { ErrorReply } from '../store/replies.js'
+import { ErrorReply, formatG } from '../store/replies.js'
 
 /** The chunk name Redis gives EVAL scripts, and so the prefix of their error positions. */
 export const CHUNK = 'user_script'
 
 /**
- * Redis's reply for a script that raised an error: an error table's `err` as is, anything
+ * Redis's reply for a script that raised an error: an error table's `err` as is (a number
+ * as its `%.14g` text), anything
  * else as `ERR <message>`, then ` script: <sha>, on @user_script:<line>.` with the line of
  * the innermost script frame (what Redis's error handler reads with `debug.getinfo`).
  * Errors that are not the script's own (limits, cancellation) are returned unchanged.
@@ -16,6 +17,8 @@ export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): E
   const line = innermostLine(e, chunk)
   let msg: string
   if (thrown && typeof thrown === 'object' && typeof thrown.err === 'string') msg = thrown.err
+  // Redis reads err with lua_isstring/lua_tostring: a number counts, as its Lua 5.1 text
+  else if (thrown && typeof thrown === 'object' && typeof thrown.err === 'number') msg = formatG(thrown.err, 14)
   // Redis's error handler applies tostring() to anything that is not a table
   else if (typeof thrown === 'boolean') msg = `ERR ${thrown}`
   else if (thrown === null && e.message === '(error object is a nil value)') msg = 'ERR nil'

@@ -42,6 +42,13 @@ export const FUNCTION_CASES: CorpusCase[] = [
   ),
   cmds('fcall_ro of a writing function', load(F1), ['FCALL_RO', 'f1', '1', 'k', 'v']),
   cmds(
+    'function raising a number err',
+    load(lib('numerr', "redis.register_function('numerr', function() error({err = 42}) end)")),
+    ['FCALL', 'numerr', '0'],
+    load(lib('numerr2', "redis.register_function('numerr2', function() local ok, e = pcall(error, {err = 7}) return {type(e), e} end)")),
+    ['FCALL', 'numerr2', '0'],
+  ),
+  cmds(
     'fcall_ro of functions without no-writes',
     load(
       lib(
