@@ -57,16 +57,27 @@ export class RedisConnection {
 
   private handle(argv: Buffer[]): Promise<Reply> | Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
+    // Redis checks arity before anything else (processCommand), inside MULTI too, where the
+    // error marks the transaction; EXEC's own arity error discards it (execCommandAbort)
+    const arity = CONNECTION_ARITY[name]
+    if (arity !== undefined && !arityFits(arity, argv.length)) {
+      if (name === 'exec') {
+        this.queued = undefined
+        this.unwatch()
+        return new ErrorReply("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command")
+      }
+      if (this.queued) this.dirty = true
+      return arityError(name)
+    }
     if (this.queued && !IMMEDIATE_IN_MULTI.has(name)) return this.enqueue(name, argv)
     switch (name) {
       case 'multi':
         if (this.queued) return new ErrorReply('ERR MULTI calls can not be nested')
-        if (argv.length !== 1) return arityError(name)
         this.queued = []
         this.dirty = false
         return OK
       case 'exec':
-        return this.exec(argv)
+        return this.exec()
       case 'discard':
         if (!this.queued) return new ErrorReply('ERR DISCARD without MULTI')
         this.queued = undefined
@@ -90,7 +101,7 @@ export class RedisConnection {
       this.dirty = true
       return unknownCommandError(argv)
     }
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    if (!arityFits(arity, argv.length)) {
       this.dirty = true
       return arityError(name)
     }
@@ -104,10 +115,9 @@ export class RedisConnection {
     return new StatusReply('QUEUED')
   }
 
-  private async exec(argv: Buffer[]): Promise<Reply> {
+  private async exec(): Promise<Reply> {
     const queued = this.queued
     if (!queued) return new ErrorReply('ERR EXEC without MULTI')
-    if (argv.length !== 1) return arityError('exec')
     this.queued = undefined
     // as Redis: a queueing error answers EXECABORT before a modified watched key answers nil
     const modified = this.watches.some((w) => w.changed())
@@ -215,6 +225,11 @@ export function toBytes(a: RedisArg): Buffer {
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const IMMEDIATE_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit'])
+
+/** Redis's arity rule: n exactly, or at least -n arguments (name included) when negative. */
+function arityFits(arity: number, argc: number): boolean {
+  return arity >= 0 ? argc === arity : argc >= -arity
+}
 
 function arityError(name: string): ErrorReply {
   return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)

@@ -50,4 +50,14 @@ export const WATCH_CASES: CorpusCase[] = [
   cmds('watch: unwatch forgets the watched keys', 'WATCH k', 'SET k 1', 'UNWATCH', 'MULTI', 'GET k', 'EXEC'),
   cmds('watch: a rename into the key aborts', 'SET a 1', 'SET k 2', 'WATCH k', 'RENAME a k', 'MULTI', 'GET k', 'EXEC'),
   cmds('watch: an aborted exec after a queueing error', 'WATCH k', 'SET k 1', 'MULTI', 'NOSUCH', 'EXEC', 'MULTI', 'GET k', 'EXEC'),
+  // arity is checked first (processCommand): inside MULTI the error marks the transaction
+  cmds('watch: arity errors', 'WATCH', 'UNWATCH x', 'SET k 1', 'MULTI', 'GET k', 'EXEC'),
+  cmds('watch: watch without a key inside multi aborts exec', 'MULTI', 'WATCH', 'SET k 1', 'EXEC', 'GET k'),
+  cmds('watch: watch inside multi does not abort exec', 'MULTI', 'WATCH k', 'SET k 1', 'EXEC', 'GET k'),
+  cmds('watch: unwatch with arguments inside multi aborts exec', 'MULTI', 'UNWATCH x', 'SET k 1', 'EXEC', 'GET k'),
+  cmds('watch: multi with arguments inside multi aborts exec', 'MULTI', 'MULTI x', 'MULTI', 'SET k 1', 'EXEC', 'GET k'),
+  cmds('watch: discard with arguments', 'DISCARD x', 'MULTI', 'DISCARD x', 'SET k 1', 'EXEC', 'GET k'),
+  cmds('watch: exec with arguments discards the transaction', 'MULTI', 'SET k 1', 'EXEC x', 'EXEC', 'GET k', 'EXEC x'),
+  cmds('watch: exec with arguments forgets the watched keys', 'WATCH k', 'SET k 1', 'EXEC x', 'MULTI', 'GET k', 'EXEC'),
+  cmds('watch: client without subcommand inside multi aborts exec', 'MULTI', 'CLIENT', 'SET k 1', 'EXEC', 'GET k'),
 ]
