@@ -137,7 +137,8 @@ do
     for _, r in ipairs(reg) do
       if r[1] == fname then
         local out = {}
-        local v = r[2](keys, args)
+        -- plain tables, as Redis's (see __redis_plain)
+        local v = r[2](BASE.__redis_plain(keys), BASE.__redis_plain(args))
         encode(v, out, 0, 0)
         return tconcat(out)
       end

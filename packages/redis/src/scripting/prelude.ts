@@ -304,7 +304,17 @@ local function readonly(t, k, v)
   if rawequal(t, BASE) then return rawset(t, k, v) end
   error('Attempt to modify a readonly table', 2)
 end
+-- KEYS and ARGV are plain tables in Redis (luaCreateArray); an empty one the engine made
+-- from a host array carries its array marker as metatable, which getmetatable would show
+local next, type = next, type
+BASE.__redis_plain = function(t)
+  if type(t) == 'table' and next(t) == nil then setmetatable(t, nil) end
+  return t
+end
+local plain = BASE.__redis_plain
 BASE.__redis_env = function(env)
+  plain(env.KEYS)
+  plain(env.ARGV)
   return setmetatable({}, { __index = env, __newindex = readonly })
 end
 local meta = {

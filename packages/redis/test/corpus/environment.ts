@@ -25,6 +25,15 @@ export const ENVIRONMENT_CASES: CorpusCase[] = [
     ['a'],
   ),
   script('getmetatable(_G) is a table', 'return type(getmetatable(_G))'),
+  // KEYS and ARGV are plain tables, empty or not; their encodings stay Redis's
+  script('empty KEYS and ARGV have no metatable', 'return {type(getmetatable(KEYS)), type(getmetatable(ARGV))}'),
+  script('empty ARGV beside keys has no metatable', 'return {type(getmetatable(KEYS)), type(getmetatable(ARGV))}', [], ['k']),
+  script('empty KEYS beside args has no metatable', 'return {type(getmetatable(KEYS)), type(getmetatable(ARGV))}', [], [], ['a']),
+  script('getmetatable of empty KEYS is nil', 'return getmetatable(KEYS)'),
+  script('pairs over the metatable of empty KEYS', 'for k in pairs(getmetatable(KEYS)) do end return 1'),
+  script('empty KEYS and ARGV encoded', 'return {cjson.encode(KEYS), cjson.encode(ARGV), cmsgpack.pack(KEYS), cmsgpack.pack(ARGV), cjson.encode({KEYS, ARGV})}'),
+  script('KEYS and ARGV encoded', 'return {cjson.encode(KEYS), cjson.encode(ARGV), cmsgpack.pack(KEYS), cmsgpack.pack(ARGV)}', [], ['k'], ['a', 'b']),
+  script('empty KEYS grows', "KEYS[1] = 'x' return {cjson.encode(KEYS), #KEYS, type(getmetatable(KEYS))}"),
   script('the metatable of _G is read-only', 'getmetatable(_G).__index = nil'),
   script('_VERSION is Lua 5.1', 'return _VERSION'),
   script(

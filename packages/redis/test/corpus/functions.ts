@@ -42,6 +42,18 @@ export const FUNCTION_CASES: CorpusCase[] = [
   ),
   cmds('fcall_ro of a writing function', load(F1), ['FCALL_RO', 'f1', '1', 'k', 'v']),
   cmds(
+    'function keys and args are plain tables',
+    load(
+      lib(
+        'plain',
+        "redis.register_function('plain', function(keys, args) return {type(getmetatable(keys)), type(getmetatable(args)), cjson.encode(keys), cjson.encode(args), cmsgpack.pack(keys), cmsgpack.pack(args)} end)",
+      ),
+    ),
+    ['FCALL', 'plain', '0'],
+    ['FCALL', 'plain', '1', 'k'],
+    ['FCALL', 'plain', '0', 'a'],
+  ),
+  cmds(
     'function raising a number err',
     load(lib('numerr', "redis.register_function('numerr', function() error({err = 42}) end)")),
     ['FCALL', 'numerr', '0'],
