@@ -1,7 +1,7 @@
 import type { KeyWatch } from '../store/key-watch.js'
-import { ErrorReply, OK, type Reply, StatusReply, subcommandError, unknownCommandError } from '../store/replies.js'
+import { ErrorReply, errorText, OK, type Reply, StatusReply, subcommandError, unknownCommandError } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
-import { SUBCOMMAND_ARITIES } from './subcommand-arities.js'
+import { CLIENT_ARITY, SUBCOMMAND_ARITIES } from './subcommand-arities.js'
 
 /** An argument as `command()` takes it: text, or bytes for binary values. */
 export type RedisArg = string | Uint8Array | number
@@ -161,18 +161,23 @@ export class RedisConnection {
       const text = (argv[1] as Buffer).toString('latin1')
       const v = /^-?\d+$/.test(text) ? Number(text) : Number.NaN
       if (!Number.isSafeInteger(v)) return new ErrorReply('ERR Protocol version is not an integer or out of range')
+      if (v < 2 || v > 3) return new ErrorReply('NOPROTO unsupported protocol version')
+      // Redis 7.0 applies the options in order: a SETNAME before a failing option stays
       for (let i = 2; i < argv.length; i++) {
         const o = (argv[i] as Buffer).toString('latin1')
         const upper = o.toUpperCase()
-        if (upper === 'AUTH' && i + 2 < argv.length) i += 2
-        else if (upper === 'SETNAME' && i + 1 < argv.length) {
-          const bad = validName(argv[++i] as Buffer)
+        if (upper === 'AUTH' && i + 2 < argv.length) {
+          // a fresh server's only user is 'default', without a password (nopass): any
+          // password authenticates it, any other user name fails
+          if ((argv[i + 1] as Buffer).toString('latin1') !== 'default')
+            return new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.')
+          i += 2
+        } else if (upper === 'SETNAME' && i + 1 < argv.length) {
+          const name = argv[++i] as Buffer
+          const bad = validName(name)
           if (bad) return bad
-        } else return new ErrorReply(`ERR Syntax error in HELLO option '${o}'`)
-      }
-      if (v < 2 || v > 3) return new ErrorReply('NOPROTO unsupported protocol version')
-      for (let i = 2; i < argv.length; i++) {
-        if ((argv[i] as Buffer).toString('latin1').toUpperCase() === 'SETNAME') this.name = nameOrNone(argv[i + 1] as Buffer)
+          this.name = nameOrNone(name)
+        } else return new ErrorReply(errorText("ERR Syntax error in HELLO option '", { arg: argv[i] as Buffer }, "'"))
       }
       this.protocol = v
     }
@@ -182,21 +187,23 @@ export class RedisConnection {
   }
 
   private client(argv: Buffer[]): Reply {
-    const sub = (argv[1] as Buffer | undefined)?.toString('latin1') ?? ''
+    const invalid = subcommandError('client', argv, CLIENT_ARITY)
+    if (invalid) return invalid
+    const sub = (argv[1] as Buffer).toString('latin1')
     switch (sub.toLowerCase()) {
       case 'setname': {
-        if (argv.length !== 3) return arityError('client|setname')
         const bad = validName(argv[2] as Buffer)
         if (bad) return bad
         this.name = nameOrNone(argv[2] as Buffer)
         return OK
       }
       case 'getname':
-        return argv.length === 2 ? (this.name ?? null) : arityError('client|getname')
+        return this.name ?? null
       case 'id':
-        return argv.length === 2 ? this.id : arityError('client|id')
+        return this.id
       default:
-        return new ErrorReply(`ERR unknown subcommand '${sub}'. Try CLIENT HELP.`)
+        // a subcommand of Redis 7.0's CLIENT that is not provided here
+        return new ErrorReply(errorText("ERR unknown subcommand '", { arg: argv[1] as Buffer, max: 128 }, "'. Try CLIENT HELP."))
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Redis 7.0's arities of the SCRIPT and FUNCTION subcommands (its command table), checked
+ * Redis 7.0's arities of the SCRIPT, FUNCTION and CLIENT subcommands (its command table), checked
  * before a subcommand runs, and when MULTI queues it: a wrong one is refused at once and the
  * transaction answers EXECABORT, as Redis does.
  */
@@ -25,8 +25,29 @@ export const FUNCTION_ARITY: ReadonlyMap<string, number> = new Map([
   ['stats', 2],
 ])
 
+/** CLIENT's subcommands with their arities in Redis 7.0 (SETNAME, GETNAME and ID are provided). */
+export const CLIENT_ARITY: ReadonlyMap<string, number> = new Map([
+  ['caching', 3],
+  ['getname', 2],
+  ['getredir', 2],
+  ['help', 2],
+  ['id', 2],
+  ['info', 2],
+  ['kill', -3],
+  ['list', -2],
+  ['no-evict', 3],
+  ['pause', -3],
+  ['reply', 3],
+  ['setname', 3],
+  ['tracking', -3],
+  ['trackinginfo', 2],
+  ['unblock', -3],
+  ['unpause', 2],
+])
+
 /** The container commands whose subcommands are checked, by name. */
 export const SUBCOMMAND_ARITIES: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map([
   ['script', SCRIPT_ARITY],
   ['function', FUNCTION_ARITY],
+  ['client', CLIENT_ARITY],
 ])
