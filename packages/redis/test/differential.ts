@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis'
-import { type RedisScripting, textOrBytes } from '../src/index.js'
+import { type RedisArg, type RedisScripting, textOrBytes } from '../src/index.js'
 
-/** An argument in a corpus file: text, or `{ hex }` for bytes. */
-export type CorpusArg = string | { readonly hex: string }
+/** An argument in a corpus file: text, `{ hex }` for bytes, or a JS value handed as is to both sides (ioredis converts it). */
+export type CorpusArg = string | { readonly hex: string } | { readonly raw: unknown }
 
 /** One corpus case: commands run in order on a fresh keyspace on both sides. */
 export interface CorpusCase {
@@ -21,7 +21,8 @@ export type Normal = string | number | null | { hex: string } | { error: string 
 export async function onReal(client: Redis, argv: readonly CorpusArg[]): Promise<Normal> {
   const [name, ...rest] = argv.map(toArg)
   try {
-    return normalise(await client.callBuffer(String(name), ...rest))
+    // ioredis converts the values its types do not list ({ raw } corpus arguments) itself
+    return normalise(await client.callBuffer(String(name), ...(rest as (string | Buffer)[])))
   } catch (e) {
     return { error: (e as Error).message }
   }
@@ -80,6 +81,7 @@ function sortKeys(v: unknown): unknown {
   return v
 }
 
-function toArg(a: CorpusArg): string | Buffer {
-  return typeof a === 'string' ? a : Buffer.from(a.hex, 'hex')
+function toArg(a: CorpusArg): RedisArg {
+  if (typeof a === 'string') return a
+  return 'hex' in a ? Buffer.from(a.hex, 'hex') : (a.raw as RedisArg)
 }

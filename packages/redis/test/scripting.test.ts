@@ -1,4 +1,4 @@
-import { LimitExceededError } from '@polyhost/core'
+import { InvalidArgumentError, LimitExceededError } from '@polyhost/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
 import { hasRedisServer, startRedis } from './real-redis.js'
@@ -51,6 +51,28 @@ describe('atomic runs', () => {
 })
 
 describe('bad input and runaway scripts', () => {
+  it('arguments ioredis would send as String() text are refused, naming the argument', async () => {
+    redis = await createRedisScripting({ store: memoryStore() })
+    const r = redis
+    const bad: [unknown[], string][] = [
+      [['SET', 'k', {}], 'argv[2] must be a string, number, bigint, boolean, null or bytes (got an object)'],
+      [['MSET', ['a', ['b']]], 'argv[1][1] must be a string, number, bigint, boolean, null or bytes (got an array)'],
+      [[['GET', 'k']], 'argv[0] must be a string, number, bigint, boolean, null or bytes (got an array)'],
+      [['SET', 'k', Symbol('s')], 'argv[2] must be a string, number, bigint, boolean, null or bytes (got a symbol)'],
+      [['SET', 'k', () => 1], 'argv[2] must be a string, number, bigint, boolean, null or bytes (got a function)'],
+    ]
+    for (const [argv, message] of bad) {
+      const e = await r.command(argv as never).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+      expect((e as Error).message).toBe(`command(): ${message}`)
+    }
+    const e = await r.command('GET k' as never).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    // nothing was run; the connection goes on
+    expect(await r.command(['SET', 'k', 1n])).toBe('OK')
+    expect(await r.command(['MGET', 'k', ['k', null]])).toEqual(['1', '1', null])
+  })
+
   it('a script that loops forever is stopped; writes before it stay; the next call works', async () => {
     redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 1500 } })
     const e = await redis.eval("redis.call('SET', 'before', 'x') while true do end").catch((x: unknown) => x)
