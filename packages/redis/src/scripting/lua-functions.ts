@@ -1,6 +1,6 @@
 /**
  * FUNCTION LOAD's side of the prelude (Redis 7.0's function_lua.c), part of the prelude chunk
- * (uses its `loading`, `registry`, `resp`, `encode`, `rawpcall`).
+ * (uses its `loading`, `registry`, `resp`, `encode`, `rawpcall`, `plain`).
  *
  * - While library code runs, its globals are Redis's load-time ones: only `redis`, holding
  *   `register_function`, `log`, the `LOG_*` levels and the version; any other name (`math`,
@@ -137,8 +137,7 @@ do
     for _, r in ipairs(reg) do
       if r[1] == fname then
         local out = {}
-        -- plain tables, as Redis's (see __redis_plain)
-        local v = r[2](BASE.__redis_plain(keys), BASE.__redis_plain(args))
+        local v = r[2](plain(keys), plain(args))
         encode(v, out, 0, 0)
         return tconcat(out)
       end

@@ -26,6 +26,13 @@ const CORE = `
 local BASE = _ENV or _G
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall = pcall
+-- KEYS and ARGV (FCALL's keys and args) are plain tables in Redis (luaCreateArray); an empty
+-- one the engine made from a host array carries its array marker as metatable, which
+-- getmetatable would show
+local function plain(t)
+  if type(t) == 'table' and next(t) == nil then setmetatable(t, nil) end
+  return t
+end
 -- cjson.null: a lightuserdata (NULL) in Redis, a table here; the reply and cmsgpack
 -- encoders treat it as Redis treats any userdata (a nil reply, msgpack nil)
 local JSON_NULL = setmetatable({}, { __tostring = function() return 'userdata: (nil)' end, __metatable = false })
@@ -304,14 +311,6 @@ local function readonly(t, k, v)
   if rawequal(t, BASE) then return rawset(t, k, v) end
   error('Attempt to modify a readonly table', 2)
 end
--- KEYS and ARGV are plain tables in Redis (luaCreateArray); an empty one the engine made
--- from a host array carries its array marker as metatable, which getmetatable would show
-local next, type = next, type
-BASE.__redis_plain = function(t)
-  if type(t) == 'table' and next(t) == nil then setmetatable(t, nil) end
-  return t
-end
-local plain = BASE.__redis_plain
 BASE.__redis_env = function(env)
   plain(env.KEYS)
   plain(env.ARGV)
