@@ -55,6 +55,19 @@ describe('documented deviations from redis-server 7.0', () => {
     }
   })
 
+  it('[[ inside a level-0 long string or long comment is refused, as native Lua 5.1 does', async () => {
+    for (const [src, want] of [
+      ['return [[a[[b]]', 'a[[b'],
+      ['--[[ a [[ b ]] return 1', 1],
+    ] as const) {
+      const mine = await redis.eval(src).catch((e: Error) => e)
+      expect(String(mine)).toMatch(/nesting of \[\[\.\.\.\]\] is deprecated near '\['/)
+      if (real) expect(await onReal(src)).toBe(want)
+    }
+    // a long bracket of level 1 or more takes [[ as text on both
+    expect(await redis.eval('return [=[a[[b]=]')).toBe('a[[b')
+  })
+
   it('gcinfo() answers 0', async () => {
     expect(await redis.eval('return gcinfo()')).toBe(0)
     if (real) expect(await onReal('return gcinfo()')).toBeGreaterThan(0)
