@@ -177,6 +177,24 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
       '            gm.src = gm.lastmatch = e;\n' +
       '            if (__num.lua51 && e === src) gm.src++;',
   ),
+  // 5.1's matcher has no depth count (C recursion until the C stack ends; Redis's Lua answers
+  // a 50,000-item pattern). fengari's recurses on the JS stack, where a RangeError would end
+  // the run as 'not enough memory': measured, it overflowed Node's default stack past ~3,300
+  // levels at top level and ~1,950 under 190 nested gsub callbacks, so 1,000 keeps a margin
+  // and stays a Lua error ('pattern too complex', 5.3's words).
+  p(
+    'lstrlib.js',
+    '5.1: patterns recurse up to 1,000 levels, not 5.3\'s MAXCCALLS (200)',
+    '    ms.matchdepth = MAXCCALLS;\n',
+    '    ms.matchdepth = __num.lua51 ? MAXMATCH51 : MAXCCALLS;\n',
+  ),
+  p(
+    'lstrlib.js',
+    '5.1: the match depth starts at its own bound',
+    '    lualib.lua_assert(ms.matchdepth === MAXCCALLS);',
+    '    lualib.lua_assert(ms.matchdepth === (__num.lua51 ? MAXMATCH51 : MAXCCALLS));',
+  ),
+  p('lstrlib.js', '5.1: the match depth bound', 'const MAXCCALLS      = 200;\n', 'const MAXCCALLS      = 200;\nconst MAXMATCH51     = 1000;\n'),
   p(
     'lstrlib.js',
     "5.1: patterns have no %g class: '%g' is a plain 'g'",

@@ -115,6 +115,28 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' string library against native lua
     )
   })
 
+  it('patterns recurse past 5.3\'s 200 levels, up to 1,000 (native 5.1 has no count)', async () => {
+    await agrees(
+      [
+        all("string.find(string.rep('a', 300), string.rep('a?', 300))"),
+        // 999 items: 1,000 levels (the pattern's end is one more)
+        all("string.find(string.rep('a', 999), string.rep('a?', 999))"),
+        all("string.find(string.rep('ab', 300), string.rep('%w-', 300))"),
+        all("string.gsub(string.rep('x', 500), string.rep('x?', 500), 'y')"),
+        all("string.match(string.rep('a', 998), string.rep('a-', 998) .. '$')"),
+      ],
+      'lua51',
+    )
+    // one level more is a Lua error the script can catch, never the host's stack
+    const past = await runEngine(host('lua51'), "select(2, pcall(string.find, string.rep('a', 1000), string.rep('a?', 1000)))")
+    expect(past).toEqual({ ok: true, text: 'pattern too complex' })
+    const deep = await runEngine(host('lua51'), "select(2, pcall(string.find, string.rep('a', 50000), string.rep('a?', 50000)))")
+    expect(deep).toEqual({ ok: true, text: 'pattern too complex' })
+    // 5.3 mode keeps its MAXCCALLS
+    const lua53 = await runEngine(host('lua53'), "select(2, pcall(string.find, string.rep('a', 300), string.rep('a?', 300)))")
+    expect(lua53).toEqual({ ok: true, text: 'pattern too complex' })
+  })
+
   it('five flags are allowed in lua53 mode too (C counts sizeof(FLAGS))', async () => {
     const exprs = ['string.format("%-+ #0d", 1)', 'string.format("%-+ #0 d", 1)']
     const want = runNative('lua5.3', exprs)
