@@ -68,6 +68,12 @@ describe('documented deviations from redis-server 7.0', () => {
     expect(await redis.eval('return [=[a[[b]=]')).toBe('a[[b')
   })
 
+  it('string patterns recurse up to 1,000 levels, then raise pattern too complex', async () => {
+    const src = "return {pcall(string.find, string.rep('a', 1000), string.rep('a?', 1000))}"
+    expect(await redis.eval(src)).toEqual([null, 'pattern too complex'])
+    if (real) expect(await onReal(src)).toEqual([1, 1, 1000])
+  })
+
   it('gcinfo() answers 0', async () => {
     expect(await redis.eval('return gcinfo()')).toBe(0)
     if (real) expect(await onReal('return gcinfo()')).toBeGreaterThan(0)

@@ -10,6 +10,12 @@ const nested = (n: number) => `local t = {} local c = t for i = 1, ${n - 1} do c
  * strtod), argument coercion and messages, and nesting limits.
  */
 export const LIBRARY_EDGE_CASES: CorpusCase[] = [
+  // patterns deeper than Lua 5.3's 200 levels (Redis's matcher has no count; here up to 1,000)
+  script('pattern of 300 optional items', "return {string.find(string.rep('a', 300), string.rep('a?', 300))}"),
+  script('pattern of 250 optional items under pcall', "return {pcall(string.find, string.rep('a', 250), string.rep('a?', 250))}"),
+  script('pattern of 300 lazy classes', "return {string.find(string.rep('ab', 300), string.rep('%w-', 300))}"),
+  script('gsub with a 500-item pattern', "return {string.gsub(string.rep('x', 500), string.rep('x?', 500), 'y')}"),
+  script('match with 998 lazy items', "return #string.match(string.rep('a', 998), string.rep('a-', 998) .. '$')"),
   script(
     'bit.tobit of large magnitudes reads the low word',
     'return {bit.tobit(1e16), bit.tobit(1e20), bit.tobit(-1e16), bit.tobit(2^52 + 0.5), bit.band(1e16, -1), bit.tobit(-2^60 - 2^40), bit.tobit(1e300), bit.tobit(2^51 + 0.5)}',
