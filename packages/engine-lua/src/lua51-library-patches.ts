@@ -184,7 +184,7 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
   // and stays a Lua error ('pattern too complex', 5.3's words).
   p(
     'lstrlib.js',
-    '5.1: patterns recurse up to 1,000 levels, not 5.3\'s MAXCCALLS (200)',
+    "5.1: patterns recurse up to 1,000 levels, not 5.3's MAXCCALLS (200)",
     '    ms.matchdepth = MAXCCALLS;\n',
     '    ms.matchdepth = __num.lua51 ? MAXMATCH51 : MAXCCALLS;\n',
   ),
@@ -194,7 +194,12 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
     '    lualib.lua_assert(ms.matchdepth === MAXCCALLS);',
     '    lualib.lua_assert(ms.matchdepth === (__num.lua51 ? MAXMATCH51 : MAXCCALLS));',
   ),
-  p('lstrlib.js', '5.1: the match depth bound', 'const MAXCCALLS      = 200;\n', 'const MAXCCALLS      = 200;\nconst MAXMATCH51     = 1000;\n'),
+  p(
+    'lstrlib.js',
+    '5.1: the match depth bound',
+    'const MAXCCALLS      = 200;\n',
+    'const MAXCCALLS      = 200;\nconst MAXMATCH51     = 1000;\n',
+  ),
   p(
     'lstrlib.js',
     "5.1: patterns have no %g class: '%g' is a plain 'g'",

@@ -115,7 +115,7 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' string library against native lua
     )
   })
 
-  it('patterns recurse past 5.3\'s 200 levels, up to 1,000 (native 5.1 has no count)', async () => {
+  it("patterns recurse past 5.3's 200 levels, up to 1,000 (native 5.1 has no count)", async () => {
     await agrees(
       [
         all("string.find(string.rep('a', 300), string.rep('a?', 300))"),

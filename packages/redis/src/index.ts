@@ -1,6 +1,7 @@
 export { ReplyError } from './errors.js'
 export { type ClientReply, textOrBytes } from './scripting/client-shape.js'
-export { type RedisArg, RedisConnection } from './scripting/connection.js'
+export type { RedisArg } from './scripting/command-args.js'
+export { RedisConnection } from './scripting/connection.js'
 export { createRedisLuaEngine } from './scripting/lua-engine.js'
 export {
   createRedisScripting,

@@ -1,15 +1,8 @@
-import { InvalidArgumentError } from '@polyhost/core'
 import type { KeyWatch } from '../store/key-watch.js'
 import { ErrorReply, errorText, OK, type Reply, StatusReply, subcommandError, unknownCommandError } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
+import { type RedisArg, toArgv } from './command-args.js'
 import { CLIENT_ARITY, SUBCOMMAND_ARITIES } from './subcommand-arities.js'
-
-/**
- * An argument as `command()` takes it: text, or bytes for binary values; other values are
- * converted as ioredis's `call()` converts them (numbers, bigints and booleans as their
- * `String()`, an integer past 2^53 with all its digits, `null` and `undefined` as an empty argument, an array as its elements).
- */
-export type RedisArg = string | Uint8Array | number | bigint | boolean | null | undefined | readonly RedisArg[]
 
 /** What a connection needs from the server it talks to. */
 export interface ConnectionServer {
@@ -67,8 +60,7 @@ export class RedisConnection {
 
   private handle(argv: Buffer[]): Promise<Reply> | Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
-    // Redis checks arity before anything else (processCommand), inside MULTI too, where the
-    // error marks the transaction; EXEC's own arity error discards it (execCommandAbort)
+    // arity comes first (processCommand), marking a MULTI; EXEC's discards it (execCommandAbort)
     const arity = CONNECTION_ARITY[name]
     if (arity !== undefined && !arityFits(arity, argv.length)) {
       if (name === 'exec') {
@@ -177,8 +169,7 @@ export class RedisConnection {
         const o = (argv[i] as Buffer).toString('latin1')
         const upper = o.toUpperCase()
         if (upper === 'AUTH' && i + 2 < argv.length) {
-          // a fresh server's only user is 'default', without a password (nopass): any
-          // password authenticates it, any other user name fails
+          // a fresh server's only user: 'default' with no password (any password works)
           if ((argv[i + 1] as Buffer).toString('latin1') !== 'default')
             return new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.')
           i += 2
@@ -231,45 +222,7 @@ export const CONNECTION_ARITY: Readonly<Record<string, number>> = {
   info: -1,
 }
 
-/**
- * argv as bytes, converted as ioredis 6's `call(name, ...args)` sends them: the arguments
- * after the name are flattened one level (`args.flat()`), strings go as UTF-8, numbers,
- * bigints and booleans as their `String()` (an integer past 2^53 with all its digits), `null` and `undefined` as an empty argument
- * (its `toArg`). Bytes (`Uint8Array`, `Buffer`) go as they are. What ioredis would send as
- * `String(value)` text no caller means (an object's `[object Object]`, a nested array's
- * `a,b`, a function's source, a symbol) is refused with InvalidArgumentError naming it.
- */
-export function toArgv(argv: readonly RedisArg[]): Buffer[] {
-  if (!Array.isArray(argv)) throw new InvalidArgumentError(`command(): argv must be an array (got ${describe(argv)})`)
-  const out: Buffer[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const a: unknown = argv[i]
-    if (Array.isArray(a) && i > 0) {
-      for (let j = 0; j < a.length; j++) out.push(toBytes(a[j], `argv[${i}][${j}]`))
-    } else out.push(toBytes(a, `argv[${i}]`))
-  }
-  return out
-}
-
 // --- internal ---
-
-function toBytes(a: unknown, where: string): Buffer {
-  if (typeof a === 'string') return Buffer.from(a, 'utf8')
-  if (a instanceof Uint8Array) return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
-  if (typeof a === 'number') {
-    // ioredis 6 writes an integer past 2^53 with all its digits (1e21 as 1000000000000000000000)
-    return Buffer.from(Number.isInteger(a) && !Number.isSafeInteger(a) ? BigInt(a).toString() : String(a), 'latin1')
-  }
-  if (typeof a === 'bigint' || typeof a === 'boolean') return Buffer.from(String(a), 'latin1')
-  if (a === null || a === undefined) return Buffer.alloc(0)
-  throw new InvalidArgumentError(`command(): ${where} must be a string, number, bigint, boolean, null or bytes (got ${describe(a)})`)
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`
-}
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const IMMEDIATE_IN_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit'])

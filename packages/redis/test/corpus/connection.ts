@@ -69,7 +69,12 @@ export const CONNECTION_CASES: CorpusCase[] = [
   ),
   cmds('hello errors', 'HELLO 4', 'HELLO x', 'HELLO 1', 'HELLO 2 FOO'),
   cmds('client without subcommand', 'CLIENT'),
-  cmds('client subcommand names cut at 128 bytes', ['CLIENT', 'x'.repeat(200)], ['SCRIPT', 'y'.repeat(200)], ['CLIENT', `é${'z'.repeat(130)}`]),
+  cmds(
+    'client subcommand names cut at 128 bytes',
+    ['CLIENT', 'x'.repeat(200)],
+    ['SCRIPT', 'y'.repeat(200)],
+    ['CLIENT', `é${'z'.repeat(130)}`],
+  ),
   cmds('client subcommand arities', 'CLIENT GETNAME x', 'CLIENT ID x', 'CLIENT SETNAME a b', 'CLIENT KILL', 'CLIENT HELP x'),
   cmds('client subcommand arity inside multi aborts exec', 'MULTI', 'CLIENT GETNAME x', 'SET k 1', 'EXEC', 'GET k'),
   cmds('client unknown subcommand inside multi aborts exec', 'MULTI', 'CLIENT NOSUCH', 'SET k 1', 'EXEC', 'GET k'),

@@ -98,7 +98,7 @@ export const SCRIPT_CASES: CorpusCase[] = [
   // Redis reads err with lua_isstring: a number counts (its %.14g text), in the reply and in pcall
   script('error with a number err', 'error({err = 5})'),
   script('error with a float err', 'error({err = 1.5})'),
-  script('error with a large number err', "local x = 1\nerror({err = 2^60 + 0.5})"),
+  script('error with a large number err', 'local x = 1\nerror({err = 2^60 + 0.5})'),
   script('error with a negative float err', 'error({err = -1/3})'),
   script('pcall of error with a number err', 'local ok, e = pcall(error, {err = 5}) return {tostring(ok), type(e), e}'),
   script('pcall of error with a float err', 'local ok, e = pcall(error, {err = 0.25}) return {type(e), tostring(e)}'),
@@ -291,7 +291,7 @@ export const SCRIPT_CASES: CorpusCase[] = [
     ['EVAL_RO', '#!lua flags=allow-oom\nreturn 1', '0'],
     ['EVAL_RO', '#!lua flags=allow-oom,allow-stale,no-cluster\nreturn 1', '0'],
     ['EVAL_RO', '#!lua flags=\nreturn 1', '0'],
-    ['EVAL_RO', '#!lua flags=no-writes,allow-oom\nreturn redis.call(\'GET\', \'k\')', '0'],
+    ['EVAL_RO', "#!lua flags=no-writes,allow-oom\nreturn redis.call('GET', 'k')", '0'],
     ['EVAL_RO', '#!lua\nreturn 1', '1'],
     ['EVAL', '#!lua\nreturn 3', '0'],
   ),
