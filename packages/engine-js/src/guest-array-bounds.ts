@@ -15,8 +15,10 @@
  * `flat` also walks the arrays it flattens and `flatMap` the arrays its callback returns (summed
  * over all of them: a hundred references to one sparse array under the cap ran 30 s of a 1 s
  * limit), and `String.raw` its template's `raw`: `flat` reads each element once more first.
+ * A length that fits is charged as work (`charge`, see guest-heavy-builtins.ts): a loop of
+ * whole-array calls then meets an interrupt check every million elements or so.
  */
-export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap) {
+export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
   const apply = Reflect.apply, defineProperty = Object.defineProperty;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray;
   const RangeErrorCtor = RangeError, NumberOf = Number, spreadable = Symbol.isConcatSpreadable;
@@ -35,7 +37,7 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap) {
     defineProperty(wrapper, 'length', { value: original.length, configurable: true });
     defineProperty(o, name, { ...d, value: wrapper });
   };
-  const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); };
+  const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); if (n > 0) charge(n); };
   const A = Array.prototype;
   for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf',
     'join', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice',

@@ -2,6 +2,7 @@ import { guestConversions } from './guest/convert.js'
 import { guestLockdown } from './guest/lockdown.js'
 import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
+import { GUEST_HEAVY_BUILTINS } from './guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
 import { GUEST_STRING_SEARCH } from './guest-string-search.js'
 
@@ -27,7 +28,7 @@ export interface GuestConfig {
 
 /**
  * The guest half of the sandbox, evaluated once per state as sloppy global code. Its value is
- * `setup(configJson, hostLog, hostEntropy)` (guest/setup.ts), which captures the intrinsics it
+ * `setup(configJson, hostLog, hostEntropy, hostPoll)` (guest/setup.ts), which captures the intrinsics it
  * needs, applies the policy, and returns the helpers the host calls (never reachable from
  * scripts: the object is only held by host handles). `lockdown()` (guest/lockdown.ts) then
  * hardens every intrinsic (SES model) so that the context can be reused: scripts cannot change
@@ -41,6 +42,7 @@ export const GUEST_SETUP = `(function () {
   'use strict';
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
+  ${GUEST_HEAVY_BUILTINS}
   ${GUEST_STRING_SEARCH}
   ${guestText(guestConversions)}
   ${guestText(guestLockdown)}

@@ -55,10 +55,18 @@ export class InterruptMeter {
     return this.refill(ex.overBudget(this.instructions) !== undefined)
   }
 
-  /** Makes QuickJS call the handler at its next check point (a call or a loop's jump). */
+  /**
+   * Makes QuickJS call the handler at its next check point (a call or a loop's jump): a
+   * builtin that walks a large input is about to run, or has run (guest-heavy-builtins.ts),
+   * or the heap refused to grow. The ticks of the budget left unused are not counted.
+   */
   pollSoon(): void {
     const c = this.counter
-    if (c) c.words()[c.at >> 2] = 1
+    if (!c) return
+    const words = c.words()
+    const left = words[c.at >> 2] as number
+    if (left > 1) this.ticks -= left - 1
+    words[c.at >> 2] = 1
   }
 
   /** QuickJS has just reset its counter to 10,000: the next check comes after our budget. */

@@ -79,6 +79,7 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
 // inside set-up would keep set-up's scope (the template's context, instance and memory).
 const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
+const POLL: HostMaker<JsState> = (s) => () => s.meter.pollSoon()
 
 /**
  * A state at the snapshot's baseline: in the instance of a retired state when the recycler
@@ -124,13 +125,14 @@ function setup(state: JsState): void {
   const setupFn = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>', { type: 'global' }))
   const log = state.baseFunction('log', LOG)
   const entropy = state.baseFunction('entropy', ENTROPY)
+  const poll = state.baseFunction('poll', POLL)
   const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: knownRealms(opts.wasm.pinnedBuild) }))
   let helpers: QuickJSHandle
   try {
-    helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy))
+    helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy, poll))
   } finally {
     // also when the setup failed (its deadline): the state is destroyed with no handle left
-    for (const h of [setupFn, log, config, entropy]) h.dispose()
+    for (const h of [setupFn, log, config, entropy, poll]) h.dispose()
   }
   for (const name of HELPER_NAMES) state.helpers[name] = ctx.getProp(helpers, name)
   helpers.dispose()

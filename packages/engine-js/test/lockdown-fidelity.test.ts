@@ -50,6 +50,19 @@ const CASES = {
     const r = [p.indexOf('q'.repeat(300)), p.includes('q'.repeat(300)), p.lastIndexOf('q'.repeat(300), 6)];
     const big = Array(300000).fill(0); big[299990] = 5n;
     JSON.stringify([r, log.join(','), big.indexOf(5n), big.includes(5n), big.lastIndexOf(5n), big.indexOf(6n)])`,
+  // whole-input builtins charge their work (guest-heavy-builtins.ts): answers, errors and shapes are the builtins' own
+  'charged builtins answer as natively': `const t = new Uint8Array([3, 1, 2]); const f = new Float64Array(t); class Sub extends Int16Array {}
+    const tryOf = (g) => { try { return g() } catch (e) { return e.name + ': ' + e.message } };
+    JSON.stringify([t.join('-'), [...t.toSorted()], [...new Uint8Array(t).reverse()], t.indexOf(1), t.includes(7), [...f.fill(1.5, 1)],
+      [...new Uint8Array(4).copyWithin(1, 0)], tryOf(() => t.set([1, 2, 3, 4])), [...t.slice(1)], new Sub([1, 2]).map((x) => x) instanceof Sub,
+      Reflect.ownKeys(Float64Array).map(String), Object.getOwnPropertyNames(Uint8Array.prototype).length, Uint8Array.prototype.constructor === Uint8Array,
+      Object.getPrototypeOf(Int8Array) === Object.getPrototypeOf(Uint8Array), tryOf(() => Uint8Array(1)), tryOf(() => Uint8Array.prototype.join.call([1])),
+      JSON.parse('[1,{"a":2}]'), JSON.stringify({ a: [1, 'x'] }, null, 1), tryOf(() => JSON.parse('{')), 'ÀB'.toLowerCase(), 'ß'.toUpperCase(),
+      '\u0041\u030a'.normalize('NFC').length, 'a'.localeCompare('b'), ' x '.trim(), ''.trimLeft === ''.trimStart, 'ab'.padStart(4, '-'),
+      'a,b'.split(','), 'x'.repeat(3), 'a'.concat('b', 1), tryOf(() => String.prototype.trim.call(null)), Object.keys({ a: 1, b: 2 }),
+      Object.entries({ a: 1 }), Reflect.ownKeys({ [Symbol.iterator]: 1, z: 2 }).length, new ArrayBuffer(8).slice(2).byteLength,
+      [String.prototype.toLowerCase, JSON.stringify, Uint8Array.prototype.join, Float64Array].map((g) => Function.prototype.toString.call(g)),
+      [JSON.stringify.name, JSON.stringify.length, ''.padEnd.length, Uint8Array.length, Uint8Array.name]])`,
   // the replacements' source (the sandbox's internals) stayed visible
   'replaced builtins print as native code': `JSON.stringify([String.prototype.split, String.prototype.replace, Array.prototype.indexOf,
       Array.prototype.sort, RegExp.prototype[Symbol.replace], Math.random, String.raw, Function.prototype.toString, Object.prototype.toString].map((f) => Function.prototype.toString.call(f)))`,

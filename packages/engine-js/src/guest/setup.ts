@@ -21,7 +21,9 @@ declare function discoverIntrinsics(
   known: readonly string[],
 ): { found: any[] | undefined; probes: (() => unknown)[]; signature: string; full: number; extra: number }
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
-declare function boundArrayBuiltins(G: any, cap: number): void
+declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void): void
+/** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
+declare function boundHeavyBuiltins(G: any, charge: (work: number) => void): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
 declare function boundStringSearch(G: any): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
@@ -30,12 +32,25 @@ declare function guestLockdown(G: any, intrinsics: object): ReturnType<typeof im
 
 type HostLog = (level: string, line: string) => void
 
-export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number) {
+export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number, hostPoll: () => void) {
   const G: any = globalThis
   const cfg = JSON.parse(configJson)
+  // Builtins that walk a whole input are one tick each, however long: they charge their work
+  // here, and every WORK_PER_CHECK units the host makes the next call or branch check the
+  // deadline (guest-heavy-builtins.ts)
+  const WORK_PER_CHECK = 1 << 20
+  let work = 0
+  const charge = (n: number) => {
+    work += n
+    if (work >= WORK_PER_CHECK) {
+      work = 0
+      hostPoll()
+    }
+  }
   // the searches first: the array-length check then wraps them too
   boundStringSearch(G)
-  boundArrayBuiltins(G, cfg.arrayCap)
+  boundArrayBuiltins(G, cfg.arrayCap, charge)
+  boundHeavyBuiltins(G, charge)
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
@@ -225,6 +240,7 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     if (now !== undefined) frozenNow = now
     if (seed !== undefined) rng = seed | 0
     stale = true
+    work = 0
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx)
     if (globals === undefined) return
     const scope = typeof globals === 'string' ? parse(globals) : globals

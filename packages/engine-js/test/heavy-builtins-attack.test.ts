@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { type Outcome, runInline } from './child/run-inline.js'
+
+// A builtin that walks its whole input is one tick of QuickJS's interrupt budget however long
+// it runs, so a loop of them ran a whole budget (1,000 calls) between two deadline checks:
+// inline, under a 1 s limit, `for (;;) a.join('')` over a 2e6-element Uint8Array held the host
+// for 175 s, `JSON.stringify` of a million elements 174 s, `toLowerCase` of 8 MB 75 s, typed
+// array reverse/indexOf/includes/copyWithin/fill 2–22 s, a typed-array copy-constructor 23 s.
+// The wrapped builtins charge their work and bring the next check forward
+// (guest-heavy-builtins.ts): each loop now stops with `timeout` at the limit plus the call
+// running when it passed (measured 1.0–1.2 s; the bound allows for a loaded 2-core machine).
+// They run in a child process (built packages: `pnpm run build` first) that is killed if it
+// holds on: a regression fails the test instead of hanging the runner.
+
+const LIMIT = 1_000
+const BOUND = 3_000
+
+const LOOPS: Record<string, string>[] = [
+  {
+    "Uint8Array join('')": "const a = new Uint8Array(2e6); for (;;) a.join('')",
+    'Uint8Array reverse': 'const a = new Uint8Array(5e7); for (;;) a.reverse()',
+    'Int32Array includes': 'const a = new Int32Array(1.5e7); for (;;) a.includes(1)',
+    'Uint8Array indexOf': 'const a = new Uint8Array(5e7); for (;;) a.indexOf(1)',
+    'Uint8Array copyWithin': 'const a = new Uint8Array(5e7); for (;;) a.copyWithin(1, 0)',
+  },
+  {
+    'Float64Array fill': 'const a = new Float64Array(7e6); for (;;) a.fill(1.5)',
+    'Float64Array sort':
+      'const a = new Float64Array(2e6); for (let i = 0; i < a.length; i++) a[i] = (i * 2654435761) % 1e9; for (;;) a.sort()',
+    'Float64Array from a Uint8Array': 'const a = new Uint8Array(3e6); for (;;) new Float64Array(a)',
+    'JSON.stringify of a million elements': 'const a = new Array(1e6).fill(1); for (;;) JSON.stringify(a)',
+    'JSON.parse of 2 MB': 'const t = JSON.stringify(new Array(1e6).fill(1)); for (;;) JSON.parse(t)',
+  },
+  {
+    'toLowerCase of 8 MB': "const s = 'A'.repeat(8e6); for (;;) s.toLowerCase()",
+    'normalize of 2 MB': "const s = '\\u0041\\u030a'.repeat(1e6); for (;;) s.normalize('NFC')",
+    'trim of 20 MB': "const s = ' '.repeat(2e7) + 'x'; for (;;) s.trim()",
+    'Object.keys of 500,000 keys': "const o = {}; for (let i = 0; i < 5e5; i++) o['k' + i] = 1; for (;;) Object.keys(o)",
+    "Array join('ab') of a million holes": "for (;;) new Array(1e6).join('ab')",
+  },
+]
+
+describe('loops of whole-input builtins stop at the time limit (inline)', () => {
+  for (const loops of LOOPS) {
+    it(`${Object.keys(loops).join(', ')}: timeout within ${BOUND} ms of a ${LIMIT} ms limit`, async () => {
+      const outcomes = await runInline([...Object.values(loops), '[new Uint8Array([3, 1, 2]).sort().join(), JSON.stringify([1])].join()'], {
+        timeoutMs: LIMIT,
+      })
+      for (const [k, name] of Object.keys(loops).entries()) {
+        const o = outcomes[k] as Outcome
+        expect(o.error, name).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
+        expect(o.ms, name).toBeLessThan(BOUND)
+      }
+      expect(outcomes.at(-1)?.value).toBe('1,2,3,[1]')
+    }, 60_000)
+  }
+})
