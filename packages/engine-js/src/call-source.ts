@@ -9,6 +9,13 @@ import type { HostMaker } from './state-snapshot.js'
 /** What a host function made for the guest returns: a value handle or an error for the guest. */
 export type CallResult = QuickJSHandle | VmCallResult<QuickJSHandle>
 
+/** A guest promise and its resolving functions (three handles the holder disposes). */
+export interface GuestDeferred {
+  readonly promise: QuickJSHandle
+  readonly resolve: QuickJSHandle
+  readonly reject: QuickJSHandle
+}
+
 /** A state whose bridge globals call into its GuestCalls (the host makers of bridge methods receive it). */
 export interface WithCalls {
   readonly calls: { callBridge(path: string, args: QuickJSHandle[]): CallResult }
@@ -27,6 +34,8 @@ export interface CallSource<S extends WithCalls> extends Pick<ConverterHost, 'ct
   broken: boolean
   /** The execution's memory-limit error once an allocation failed (recorded as its fatal error). */
   memoryTrip(): Error | undefined
+  /** A new guest promise with its resolving functions (read without a stale heap view). */
+  newPromise(): GuestDeferred
   /** A function of the locked-down baseline, made by `make` (so a snapshot can rebuild it). */
   baseFunction(name: string, make: HostMaker<S>): QuickJSHandle
 }

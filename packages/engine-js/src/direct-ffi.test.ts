@@ -71,4 +71,26 @@ describe('DirectFfi', () => {
   it('is not offered when the context does not have the expected internals', () => {
     expect(DirectFfi.for({} as QuickJSContext, instance.alloc)).toBeUndefined()
   })
+  it('runs pending jobs that grow the heap and reads their count and context from a fresh view', () => {
+    const rt = (ctx.runtime as unknown as { rt: { value: number } }).rt.value
+    keep(
+      ctx.unwrapResult(ctx.evalCode('globalThis.grown = []; Promise.resolve().then(() => { grown.push("y".repeat(48 << 20) + "!") }); 0')),
+    )
+    const before = instance.heap.size
+    const r = direct.executePendingJobs(rt, -1)
+    expect(instance.heap.size).toBeGreaterThan(before)
+    expect(r).toEqual({ value: 1 })
+    expect(direct.executePendingJobs(rt, -1)).toEqual({ value: 0 })
+    keep(ctx.unwrapResult(ctx.evalCode('grown.length = 0')))
+  })
+
+  it('makes a promise and its resolving functions after the heap has grown', () => {
+    keep(ctx.unwrapResult(ctx.evalCode('globalThis.more = "z".repeat(80 << 20) + "!"; 0')))
+    const d = direct.newPromise()
+    for (const h of [d.promise, d.resolve, d.reject]) keep(h)
+    keep(ctx.unwrapResult(ctx.callFunction(d.resolve, ctx.undefined, keep(ctx.newNumber(42)))))
+    const st = ctx.getPromiseState(d.promise)
+    expect(st.type === 'fulfilled' && ctx.getNumber(keep(st.value))).toBe(42)
+    keep(ctx.unwrapResult(ctx.evalCode('globalThis.more = undefined')))
+  })
 })

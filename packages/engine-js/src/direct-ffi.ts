@@ -1,3 +1,4 @@
+// Over 250 lines: one class, every call the engine makes into QuickJS around quickjs-emscripten (calls, strings, values, promises, jobs).
 import type { QuickJSContext, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { Allocator } from './heap-guard.js'
 
@@ -13,6 +14,9 @@ interface ContextInternals {
     QTS_ResolveException(ctx: number, ptr: number): number
     QTS_FreeValuePointer(ctx: number, ptr: number): void
     QTS_NewString(ctx: number, chars: number): number
+    QTS_NewPromiseCapability(ctx: number, resolveFuncsOut: number): number
+    QTS_ExecutePendingJob(rt: number, maxJobs: number, lastJobContextOut: number): number
+    QTS_FreeValuePointerRuntime(rt: number, ptr: number): void
   }
   readonly memory: { heapValueHandle(ptr: number): QuickJSHandle }
   readonly module: { readonly HEAPU8: Uint8Array }
@@ -64,6 +68,9 @@ export class DirectFfi {
       typeof inner.ffi.QTS_ResolveException === 'function' &&
       typeof inner.ffi.QTS_FreeValuePointer === 'function' &&
       typeof inner.ffi.QTS_NewString === 'function' &&
+      typeof inner.ffi.QTS_NewPromiseCapability === 'function' &&
+      typeof inner.ffi.QTS_ExecutePendingJob === 'function' &&
+      typeof inner.ffi.QTS_FreeValuePointerRuntime === 'function' &&
       typeof inner.memory?.heapValueHandle === 'function' &&
       inner.module?.HEAPU8 instanceof Uint8Array
     if (!ok) return undefined
@@ -156,6 +163,64 @@ export class DirectFfi {
     } finally {
       if (!short) this.alloc._free(ptr)
     }
+  }
+
+  /**
+   * Same as `ctx.newPromise()` without its stale view: quickjs-emscripten makes an Int32Array
+   * over the heap for the two resolving functions *before* the call that writes them, and
+   * reads it after; once that call grew the heap, the view's buffer is detached and the read
+   * throws (`Cannot perform %TypedArray%.prototype.values on a detached ArrayBuffer`, thousands
+   * of concurrent async bridge calls). The out-pointers are read here from a view made after.
+   */
+  newPromise(): { promise: QuickJSHandle; resolve: QuickJSHandle; reject: QuickJSHandle } {
+    const { ctx, ffi, memory } = this.inner
+    const out = this.alloc._malloc(8)
+    if (out === 0) throw new Error('quickjs: out of memory')
+    try {
+      const promise = memory.heapValueHandle(ffi.QTS_NewPromiseCapability(ctx.value, out))
+      const view = this.words()
+      return {
+        promise,
+        resolve: memory.heapValueHandle(view[out >> 2] as number),
+        reject: memory.heapValueHandle(view[(out >> 2) + 1] as number),
+      }
+    } finally {
+      this.alloc._free(out)
+    }
+  }
+
+  /**
+   * Same as `runtime.executePendingJobs(max)` for a runtime whose only context is this one,
+   * without its stale view: quickjs-emscripten reads the context of the last job from a view
+   * made before the jobs ran (and grew the heap); a detached view reads `undefined`, which it
+   * then takes for a context pointer. The result is the count of jobs run, or the exception
+   * handle of the job that threw.
+   */
+  executePendingJobs(rt: number, max: number): { value: number; error?: undefined } | { error: QuickJSHandle } {
+    const { ctx, ffi, memory } = this.inner
+    const out = this.alloc._malloc(4)
+    if (out === 0) throw new Error('quickjs: out of memory')
+    let value: number
+    let last: number
+    try {
+      this.words()[out >> 2] = 0
+      value = ffi.QTS_ExecutePendingJob(rt, max, out)
+      last = this.words()[out >> 2] as number
+    } finally {
+      this.alloc._free(out)
+    }
+    if (last === 0) {
+      ffi.QTS_FreeValuePointerRuntime(rt, value)
+      return { value: 0 }
+    }
+    if (last !== ctx.value) throw new Error('quickjs: a job ran in an unknown context')
+    const h = memory.heapValueHandle(value)
+    const n = this.boxed ? this.simple(h) : this.ctx.typeof(h) === 'number' ? this.ctx.getNumber(h) : NOT_SIMPLE
+    if (typeof n === 'number') {
+      h.dispose()
+      return { value: n }
+    }
+    return { error: h }
   }
 
   dispose(): void {

@@ -10,8 +10,8 @@ import {
   sanitizeScriptMessage,
   type VisibleMethod,
 } from '@polyhost/core/engine'
-import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
-import type { CallResult, CallSource, WithCalls } from './call-source.js'
+import type { QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
+import type { CallResult, CallSource, GuestDeferred, WithCalls } from './call-source.js'
 import { readGuestString } from './converter.js'
 import { hostStackTrip, isHostStackOverflow } from './limits.js'
 import type { HostMaker } from './state-snapshot.js'
@@ -30,7 +30,7 @@ export const MAX_HOST_NESTING = 64
  */
 export class GuestCalls<S extends WithCalls> {
   /** Host promises the script waits for, each with the guest stack of its call (or undefined). */
-  private readonly pending = new Map<QuickJSDeferredPromise, QuickJSHandle | undefined>()
+  private readonly pending = new Map<GuestDeferred, QuickJSHandle | undefined>()
   private waiters: (() => void)[] = []
   /** Host calls of the running execution still converting their arguments (see tooDeep). */
   private nesting = 0
@@ -116,7 +116,7 @@ export class GuestCalls<S extends WithCalls> {
   dropPending(): void {
     if (this.pending.size === 0) return
     for (const [d, site] of this.pending) {
-      d.dispose()
+      disposeDeferred(d)
       site?.dispose()
     }
     this.pending.clear()
@@ -215,7 +215,7 @@ export class GuestCalls<S extends WithCalls> {
   }
 
   private deferred(path: string, p: Promise<unknown>): QuickJSHandle {
-    const d = this.state.ctx.newPromise()
+    const d = this.state.newPromise()
     const token = this.state.token
     this.pending.set(d, this.callSite())
     const settle = (ok: boolean, value: unknown) => {
@@ -235,19 +235,21 @@ export class GuestCalls<S extends WithCalls> {
             h.dispose()
             return
           }
-          if (ok) d.resolve(h)
-          else {
+          if (!ok && site) {
             // the failure carries the stack of the call, so an uncaught one has the script's position
-            if (site) this.state.ctx.setProp(h, 'stack', site)
-            d.reject(h)
+            this.state.ctx.setProp(h, 'stack', site)
           }
-          h.dispose()
+          try {
+            this.settleGuest(ok ? d.resolve : d.reject, h)
+          } finally {
+            h.dispose()
+          }
         }
       } catch {
         this.state.broken = true
       } finally {
         site?.dispose()
-        d.dispose()
+        disposeDeferred(d)
         this.wake()
       }
     }
@@ -256,7 +258,18 @@ export class GuestCalls<S extends WithCalls> {
       (e) => settle(false, e),
     )
     // quickjs-emscripten disposes the returned handle after copying it into the VM
-    return d.handle
+    return d.promise
+  }
+
+  /** Calls a guest promise's resolve or reject function with `h`; throws if the call fails. */
+  private settleGuest(fn: QuickJSHandle, h: QuickJSHandle): void {
+    const { ctx } = this.state
+    const r = ctx.callFunction(fn, ctx.undefined, h)
+    if (r.error) {
+      r.error.dispose()
+      throw new Error('settling a guest promise failed')
+    }
+    r.value.dispose()
   }
 
   /** The guest stack of the running call (a string handle), or undefined if it cannot be read. */
@@ -305,6 +318,10 @@ export class GuestCalls<S extends WithCalls> {
     this.waiters = []
     for (const f of w) f()
   }
+}
+
+function disposeDeferred(d: GuestDeferred): void {
+  for (const h of [d.promise, d.resolve, d.reject]) if (h.alive) h.dispose()
 }
 
 /** A result the script cannot receive (as the Lua engine words it): `kv.get: invalid return value: …`. */

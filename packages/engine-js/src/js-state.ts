@@ -1,6 +1,7 @@
 // Over 250 lines: one class, a QuickJS state's lifecycle and the host interface its converter calls back into.
 import type { EngineEnvironment, Execution, ExecutionRequest } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core'
+import type { GuestDeferred } from './call-source.js'
 import type { JsCompiledScript } from './compiler.js'
 import { Converter, type ConverterHost } from './converter.js'
 import { type DirectFfi, NOT_SIMPLE } from './direct-ffi.js'
@@ -133,6 +134,21 @@ export class JsState implements ConverterHost {
 
   newString(s: string): QuickJSHandle {
     return this.direct ? this.direct.newString(s) : this.ctx.newString(s)
+  }
+
+  newPromise(): GuestDeferred {
+    if (this.direct) return this.direct.newPromise()
+    // a build without the direct calls: quickjs-emscripten's own, whose view may be stale (see DirectFfi.newPromise)
+    const d = this.ctx.newPromise() as unknown as { handle: QuickJSHandle; resolveHandle: QuickJSHandle; rejectHandle: QuickJSHandle }
+    return { promise: d.handle, resolve: d.resolveHandle, reject: d.rejectHandle }
+  }
+
+  /** Runs up to `max` pending jobs: their count, or the exception a job threw. */
+  executePendingJobs(max: number): { value: number; error?: undefined } | { error: QuickJSHandle } {
+    const rt = (this.runtime as unknown as { rt?: { value?: unknown } }).rt?.value
+    if (this.direct && typeof rt === 'number') return this.direct.executePendingJobs(rt, max)
+    const r = this.runtime.executePendingJobs(max)
+    return r.error ? { error: r.error } : { value: r.value }
   }
 
   hostFunction(fn: (...args: unknown[]) => unknown): QuickJSHandle {

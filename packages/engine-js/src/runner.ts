@@ -158,7 +158,7 @@ function drain(state: JsState): void {
   if (!state.runtime.hasPendingJob()) return
   do {
     throwIfOver(state)
-    const r = state.runtime.executePendingJobs(JOB_BATCH)
+    const r = state.executePendingJobs(JOB_BATCH)
     if (r.error) {
       // an exception escaping a job (an interrupt, usually): the script cannot observe it
       const err = state.failure(r.error)

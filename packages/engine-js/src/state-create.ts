@@ -137,7 +137,7 @@ function setup(state: JsState): void {
   for (const name of HELPER_NAMES) state.helpers[name] = ctx.getProp(helpers, name)
   helpers.dispose()
   // promise reactions queued by the discovery of intrinsics: none may be left for a script
-  runtime.executePendingJobs().dispose()
+  state.executePendingJobs(-1).error?.dispose()
   reportRealm(state)
   state.calls.installBridges(opts.env.bridges.visible(security))
   if (opts.initScript) runInit(state, opts.initScript)
