@@ -4,7 +4,6 @@ export const HELPER_NAMES = [
   'check',
   'install',
   'begin',
-  'run',
   'baselineJson',
   'freeze',
   'intrinsicsJson',

@@ -7,7 +7,11 @@ const MAX_MODULE_LOADS = 256
 /**
  * The module loader of one state: `import` resolves only modules registered for JS that the
  * running execution's policy allows, and each execution gets fresh instances (names carry
- * the run token, `util#7`), so module-level state never carries over to the next script.
+ * the execution's random tag, `util#k3x9…`), so module-level state never carries over to the
+ * next script. The tag is random, not a count: QuickJS's own link errors name the instance
+ * (`Could not find export 'x' in module 'util#…'`), and a count would tell a script how many
+ * executions its state ran before (for other tenants too). Errors reported to the host read
+ * the module's own name (JsState.ownModuleNames).
  */
 export class ScriptModules {
   private loads = 0
@@ -15,7 +19,7 @@ export class ScriptModules {
   constructor(
     private readonly modules: ModuleRegistryView,
     /** The running execution and its run token (undefined between executions). */
-    private readonly running: () => { readonly execution: Execution | undefined; readonly token: number },
+    private readonly running: () => { readonly execution: Execution | undefined; readonly tag: string },
   ) {}
 
   /** Whether so many instances were loaded that the state should be replaced. */
@@ -24,16 +28,16 @@ export class ScriptModules {
   }
 
   normalize(requested: string): JSModuleNormalizeResult {
-    const { execution, token } = this.running()
+    const { execution, tag } = this.running()
     const sec = execution?.init.security
-    const allowed = sec?.isAllowed('require') && sec.isModuleAllowed(requested) && this.find(requested)
-    return allowed ? `${requested}#${token}` : `${requested}#denied`
+    const allowed = tag && sec?.isAllowed('require') && sec.isModuleAllowed(requested) && this.find(requested)
+    return allowed ? `${requested}#${tag}` : `${requested}#denied`
   }
 
   load(name: string): JSModuleLoadResult {
-    const { execution, token } = this.running()
-    const m = /^(.*)#(\d+)$/.exec(name)
-    const def = m && Number(m[2]) === token && execution ? this.find(m[1] as string) : undefined
+    const { execution, tag } = this.running()
+    const m = /^(.*)#([0-9a-z]+)$/.exec(name)
+    const def = m && tag && m[2] === tag && execution ? this.find(m[1] as string) : undefined
     if (!def) return { error: new Error(`module '${name.replace(/#\w+$/, '')}' is not available`) }
     this.loads++
     return def.source

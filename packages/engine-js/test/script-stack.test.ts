@@ -61,3 +61,51 @@ describe('line numbers in a script-visible stack', () => {
     }
   })
 })
+
+// The classic script ran inside a guest helper of the sandbox's set-up, so every stack the
+// script read ended in `at run (<setup>:972:47)`; the host now runs it itself.
+describe('script-visible stacks hold no frame of the sandbox set-up', () => {
+  it('for statements, functions and compiled expressions', async () => {
+    for (const source of [
+      'new Error("a").stack',
+      'function f() { return new Error("b").stack }\nf()',
+      'try { null.x } catch (e) { e.stack }',
+      'user.age > 1 ? new Error("c").stack : 0',
+    ]) {
+      const stack = (await host.execute({ language: 'js', source, globals: { user: { age: 2 } } })).value as string
+      expect(stack, source).toMatch(/<input>|<expr>/)
+      expect(stack, source).not.toMatch(/<setup>/)
+    }
+  })
+})
+
+// Each execution gets fresh module instances, named `util#<suffix>`; QuickJS's own link errors
+// name the instance. The suffix was a count of the state's executions, readable by any script
+// (other tenants' runs included); it is random now, and errors reported to the host read the
+// module's own name.
+describe('module instance names', () => {
+  it('tell a script nothing of the executions before it, and read as the module in host errors', async () => {
+    const h = await createHost({ engines: [jsEngine()], policy: { modules: { allow: ['*'] } }, pool: { partitionByTenant: false, max: 1 } })
+    try {
+      h.modules.register({ name: 'util', language: 'js', source: 'export const x = 1' })
+      h.modules.register({ name: 'bad', language: 'js', source: "import { nope } from 'util'; export default nope" })
+      const probe = "let m; try { await import('bad') } catch (e) { m = e.message } m"
+      const suffixes: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const m = (await h.execute({ language: 'js', source: probe })).value as string
+        const suffix = /module 'util#([^']*)'/.exec(m)?.[1]
+        expect(suffix, m).toBeDefined()
+        suffixes.push(suffix as string)
+        await h.execute({ language: 'js', source: '1' })
+      }
+      for (const s of suffixes) expect(s).not.toMatch(/^\d+$/)
+      expect(new Set(suffixes).size).toBe(3)
+      const e = await h.execute({ language: 'js', source: "import x from 'bad'\nexport default x" }).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(ScriptRuntimeError)
+      expect((e as Error).message).toContain("in module 'util'")
+      expect((e as Error).message).not.toContain('#')
+    } finally {
+      await h.close()
+    }
+  })
+})
