@@ -1,13 +1,16 @@
 import type { EngineFactory } from '@polyhost/core/engine'
 import { JS_CAPABILITIES, JS_ENGINE_VERSION } from './capabilities.js'
 import { JsEngine } from './engine.js'
+import { checkJsEngineOptions } from './engine-options.js'
 import { type WasmOptions, WasmLoader } from './wasm.js'
 
 /** Options of `jsEngine()`. */
 export interface JsEngineOptions extends WasmOptions {
   /**
    * Script run once in every state before lockdown, as strict code; the globals it defines
-   * become part of the frozen baseline every execution sees.
+   * become part of the frozen baseline every execution sees. It runs under the policy's time
+   * limit (`timeoutMs`; 60 s when that is false): a failure rejects `createHost` with a
+   * ScriptSyntaxError, ScriptRuntimeError or LimitExceededError('timeout') for `init.js`.
    */
   readonly initScript?: string
   /**
@@ -58,14 +61,17 @@ export const jsEngine: EngineFactory<JsEngineOptions> = (options = {}) => {
     capabilities: JS_CAPABILITIES,
     version: JS_ENGINE_VERSION,
     module: { specifier: import.meta.url, export: 'jsEngine', options },
-    create: (env) =>
-      JsEngine.create(env, wasm, {
+    create: (env) => {
+      // checked here, as engine-lua checks its options: createHost rejects with the error
+      checkJsEngineOptions(options)
+      return JsEngine.create(env, wasm, {
         initScript: options.initScript,
         retainHeapBytes: options.retainHeapBytes ?? 16 << 20,
         heapReserveBytes: options.heapReserveBytes ?? 32 << 20,
         onLeak: options.onLeak,
         snapshots: options.snapshots,
         reuseInstances: options.reuseInstances,
-      }),
+      })
+    },
   }
 }

@@ -2,8 +2,8 @@ import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { DirectFfi } from './direct-ffi.js'
 import { entropy53 } from './entropy.js'
 import { GUEST_SETUP } from './guest-setup.js'
-import { GuestThrow } from './guest-throw.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
+import { runInit } from './init-script.js'
 import type { InstanceRecycler } from './instance-recycler.js'
 import { type CounterOffset, tickCounterOf } from './interrupt-counter.js'
 import { JsState, type StateOptions } from './js-state.js'
@@ -140,7 +140,7 @@ function setup(state: JsState): void {
   state.executePendingJobs(-1).error?.dispose()
   reportRealm(state)
   state.calls.installBridges(opts.env.bridges.visible(security))
-  if (opts.initScript) runInit(state, opts.initScript)
+  if (opts.initScript) runInit(state, opts.initScript, SETUP_TIMEOUT_MS)
   state.call('lockdown').dispose()
   state.baseline = new Set(JSON.parse(state.call('baselineJson').consume((h) => ctx.getString(h))) as string[])
   state.meter.setupDeadline = Number.POSITIVE_INFINITY
@@ -212,14 +212,4 @@ function reportRealm(state: JsState): void {
   const r = JSON.parse(json) as { signature: string; full: boolean; extra: number }
   learnRealm(r)
   if (r.extra > 0) state.opts.env.logger.debug(`quickjs: ${r.extra} intrinsics found only by calls; every state keeps calling`)
-}
-
-function runInit(state: JsState, source: string): void {
-  const { ctx } = state
-  const r = ctx.newString(`'use strict';void 0;\n${source}`).consume((s) => ctx.callFunction(state.evalFn, ctx.undefined, s))
-  if (r.error) {
-    const info = new GuestThrow(state, r.error).info
-    throw new Error(`initScript failed: ${info.error ? `${info.name}: ` : ''}${info.message}`)
-  }
-  r.value.dispose()
 }
