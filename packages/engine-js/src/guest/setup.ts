@@ -57,7 +57,7 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || [])
   const conversions = guestConversions(G)
   const { state: locked, lockdown, check } = guestLockdown(G, intrinsics)
-  const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, defineProperty } = Object
+  const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Object
   const objectKeys = Object.keys
   const ownKeys = Reflect.ownKeys,
     apply = Reflect.apply,
@@ -80,18 +80,30 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // --- determinism ---
   let frozenNow = 0
   if (cfg.time === 'frozen') {
-    // named Date: `Date.name` reads as the real one's
-    // biome-ignore lint/suspicious/noShadowRestrictedNames: the replacement is the global Date
-    const FrozenDate: any = function Date(...args: any[]) {
-      if (new.target === undefined) return apply(dateString, new RealDate(frozenNow), [])
-      return construct(RealDate, args.length === 0 ? [frozenNow] : args, new.target)
+    // A Proxy with the real Date's shape: its target a bound Date whose own properties are
+    // made again in the real constructor's order and with its attributes (length 7, name,
+    // now, parse, UTC, prototype), so keys, descriptors, prototype and text read as the real
+    // one's; calls and constructions with no arguments see the frozen time
+    const shape: any = apply(FunctionProto.bind, RealDate, [undefined])
+    for (const k of ownKeys(shape)) delete shape[k]
+    for (const k of ownKeys(RealDate)) {
+      const d: any = getOwnPropertyDescriptor(RealDate, k)
+      if (k === 'now')
+        d.value = {
+          now() {
+            return frozenNow
+          },
+        }.now
+      defineProperty(shape, k, d)
     }
-    FrozenDate.prototype = DateProto
-    FrozenDate.now = function now() {
-      return frozenNow
-    }
-    FrozenDate.parse = RealDate.parse
-    FrozenDate.UTC = RealDate.UTC
+    const FrozenDate: any = new Proxy(shape, {
+      apply() {
+        return apply(dateString, new RealDate(frozenNow), [])
+      },
+      construct(_target: unknown, args: any[], newTarget: any) {
+        return construct(RealDate, args.length === 0 ? [frozenNow] : args, newTarget === FrozenDate ? RealDate : newTarget)
+      },
+    })
     define(DateProto, 'constructor', FrozenDate)
     define(G, 'Date', FrozenDate)
   }
