@@ -4,6 +4,7 @@ export const HELPER_NAMES = [
   'check',
   'install',
   'begin',
+  'run',
   'baselineJson',
   'freeze',
   'intrinsicsJson',

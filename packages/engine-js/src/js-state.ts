@@ -11,7 +11,6 @@ import { InterruptMeter } from './interrupt-meter.js'
 import { MAX_STACK_BYTES, stackBytesFor } from './limits.js'
 import { GuestCalls } from './guest-calls.js'
 import { GuestThrow } from './guest-throw.js'
-import { entropy53 } from './entropy.js'
 import { ExpressionCache } from './expressions.js'
 import { ScriptModules } from './script-modules.js'
 import type { HostMaker } from './state-snapshot.js'
@@ -48,8 +47,6 @@ export class JsState implements ConverterHost {
   /** Where the instance goes when the state retires at rest (a snapshot-made state's recycler). */
   retireTo: ((state: JsState) => void) | undefined
   private runToken = 0
-  /** Names this execution's module instances (`util#<tag>`): random, so it tells nothing of other runs. */
-  private moduleTag = ''
   private checked = false
   private readonly expressions: ExpressionCache
   private readonly modules: ScriptModules
@@ -68,7 +65,7 @@ export class JsState implements ConverterHost {
     this.converter = new Converter(this)
     this.calls = new GuestCalls(this)
     this.expressions = new ExpressionCache(ctx, (v) => this.call('freeze', v))
-    this.modules = new ScriptModules(env.modules, () => ({ execution: this.execution, tag: this.moduleTag }))
+    this.modules = new ScriptModules(env.modules, () => ({ execution: this.execution, token: this.runToken }))
     // a failed allocation ends the execution now: QuickJS's C glue and quickjs-emscripten turn
     // a NULL into undefined or 0 and carry on, so no later host call may run on such a value
     instance.heap.onTrip = () => {
@@ -94,18 +91,9 @@ export class JsState implements ConverterHost {
     return this.runToken
   }
 
-  /** `text` with this execution's module instance names (`util#<tag>`) back to the modules' own. */
-  ownModuleNames(text: string): string {
-    return this.moduleTag ? text.split(`#${this.moduleTag}`).join('') : text
-  }
-
   /** Calls a guest helper; a guest exception becomes the execution's fatal error or a GuestThrow. */
   call(name: HelperName, ...args: QuickJSHandle[]): QuickJSHandle {
-    return this.callGuest(this.helpers[name], args)
-  }
-
-  /** Calls a guest function with `this` undefined; an exception as in `call`. */
-  callGuest(fn: QuickJSHandle, args: QuickJSHandle[]): QuickJSHandle {
+    const fn = this.helpers[name]
     const r = this.direct ? this.direct.call(fn, args) : this.ctx.callFunction(fn, this.ctx.undefined, args)
     if (!r.error) return r.value
     throw this.failure(r.error)
@@ -191,19 +179,20 @@ export class JsState implements ConverterHost {
     const stack = stackBytesFor(limits)
     if (stack !== this.stackBytes) this.runtime.setMaxStackSize((this.stackBytes = stack))
     this.instance.heap.begin(limits.memoryBytes, this.instance.alloc)
-    // starts with a digit: never `denied`, the suffix of a refused name
-    this.moduleTag = (entropy53() + 2 ** 53).toString(36)
     const args = guestArguments(this, ex, req)
+    const { ctx } = this
     try {
-      this.call('begin', ...args).dispose()
+      if (script === undefined) {
+        this.call('begin', ...args).dispose()
+        return undefined
+      }
+      const fn = this.expressions.get(script)
+      if (fn) return this.call('run', ...args, fn)
+      args.push(ctx.newString(script.body))
+      return this.call('run', ...args)
     } finally {
       for (const h of args) h.dispose()
     }
-    if (script === undefined) return undefined
-    // called from here, not from a guest helper: no frame of the set-up in the script's stacks
-    const fn = this.expressions.get(script)
-    if (fn) return this.callGuest(fn, [])
-    return this.ctx.newString(script.body).consume((body) => this.callGuest(this.evalFn, [body]))
   }
 
   /** The execution's instructions and memory so far into its stats (its result reads them). */

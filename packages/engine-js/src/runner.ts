@@ -185,9 +185,7 @@ function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
     const internal = e.internal
     if (internal === 'memory' && ex) return ex.trip('memory', numberOr(ex.limits.memoryBytes) + 1)
     if (internal === 'stack' && ex) return ex.trip('stack', ...stackTripFigures(ex.limits, e.info.stack))
-    const info = e.info
-    const own = { ...info, message: state.ownModuleNames(info.message), stack: info.stack && state.ownModuleNames(info.stack) }
-    return runtimeError(own, origin, e.thrown)
+    return runtimeError(e.info, origin, e.thrown)
   }
   if (e instanceof GuestDeadlock) {
     return runtimeError({ error: true, name: 'Error', message: 'the script awaits a promise that can never settle' }, origin)

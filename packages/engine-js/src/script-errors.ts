@@ -30,7 +30,7 @@ export const EXPRESSION_FILE = '<expr>'
  * Rewrites a QuickJS stack into the script's own terms: eval frames (`<input>`) and
  * compiled expressions (`<expr>`, whose outermost frame reads `<eval>` like an evaluated
  * script's) become the script name, lines lose the engine's prologue, per-execution module
- * suffixes (`util#k3x9…`) and engine-internal frames disappear, host paths are masked.
+ * suffixes (`util#7`) and engine-internal frames disappear, host paths are masked.
  */
 export function scriptStack(stack: string | undefined, origin: ScriptOrigin): string {
   if (!stack) return ''
@@ -47,7 +47,7 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
     if (file === '<setup>') continue
     const unnamed = file === EVAL_FILE || file === EXPRESSION_FILE
     const ownFile = unnamed || file === origin.name
-    const name = unnamed ? origin.name : file.replace(/#[0-9a-z]+$/, '')
+    const name = unnamed ? origin.name : file.replace(/#\d+$/, '')
     const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
     const c = ownFile && n === 1 ? Math.max(1, Number(col) - (origin.columnOffset ?? 0)) : Number(col)
     if (file === EXPRESSION_FILE) outermost = out.length

@@ -11,23 +11,23 @@ const execution = (preset: 'standard' | 'strict' = 'standard') =>
 
 describe('ScriptModules', () => {
   it('names a fresh instance per run and loads only JS modules of the running execution', () => {
-    let running: { execution: Execution | undefined; tag: string } = { execution: execution(), tag: '2k7' }
+    let running: { execution: Execution | undefined; token: number } = { execution: execution(), token: 7 }
     const m = new ScriptModules(modules, () => running)
-    expect(m.normalize('util')).toBe('util#2k7')
-    expect(m.load('util#2k7')).toBe('export default 1')
+    expect(m.normalize('util')).toBe('util#7')
+    expect(m.load('util#7')).toBe('export default 1')
     expect(m.normalize('secret')).toBe('secret#denied')
     expect(m.load('secret#denied')).toMatchObject({ error: expect.any(Error) })
     // a name from another run, or with no execution running, is never loaded
-    expect(m.load('util#2k6')).toMatchObject({ error: expect.any(Error) })
-    running = { execution: undefined, tag: '2k8' }
-    expect(m.load('util#2k8')).toMatchObject({ error: expect.any(Error) })
+    expect(m.load('util#6')).toMatchObject({ error: expect.any(Error) })
+    running = { execution: undefined, token: 8 }
+    expect(m.load('util#8')).toMatchObject({ error: expect.any(Error) })
   })
 
   it('reports when so many instances were loaded that the state should be replaced', () => {
-    const m = new ScriptModules(modules, () => ({ execution: execution(), tag: '21' }))
-    for (let i = 0; i < 256; i++) m.load('util#21')
+    const m = new ScriptModules(modules, () => ({ execution: execution(), token: 1 }))
+    for (let i = 0; i < 256; i++) m.load('util#1')
     expect(m.exhausted).toBe(false)
-    m.load('util#21')
+    m.load('util#1')
     expect(m.exhausted).toBe(true)
   })
 })

@@ -7,11 +7,7 @@ const MAX_MODULE_LOADS = 256
 /**
  * The module loader of one state: `import` resolves only modules registered for JS that the
  * running execution's policy allows, and each execution gets fresh instances (names carry
- * the execution's random tag, `util#k3x9…`), so module-level state never carries over to the
- * next script. The tag is random, not a count: QuickJS's own link errors name the instance
- * (`Could not find export 'x' in module 'util#…'`), and a count would tell a script how many
- * executions its state ran before (for other tenants too). Errors reported to the host read
- * the module's own name (JsState.ownModuleNames).
+ * the run token, `util#7`), so module-level state never carries over to the next script.
  */
 export class ScriptModules {
   private loads = 0
@@ -19,7 +15,7 @@ export class ScriptModules {
   constructor(
     private readonly modules: ModuleRegistryView,
     /** The running execution and its run token (undefined between executions). */
-    private readonly running: () => { readonly execution: Execution | undefined; readonly tag: string },
+    private readonly running: () => { readonly execution: Execution | undefined; readonly token: number },
   ) {}
 
   /** Whether so many instances were loaded that the state should be replaced. */
@@ -28,16 +24,16 @@ export class ScriptModules {
   }
 
   normalize(requested: string): JSModuleNormalizeResult {
-    const { execution, tag } = this.running()
+    const { execution, token } = this.running()
     const sec = execution?.init.security
-    const allowed = tag && sec?.isAllowed('require') && sec.isModuleAllowed(requested) && this.find(requested)
-    return allowed ? `${requested}#${tag}` : `${requested}#denied`
+    const allowed = sec?.isAllowed('require') && sec.isModuleAllowed(requested) && this.find(requested)
+    return allowed ? `${requested}#${token}` : `${requested}#denied`
   }
 
   load(name: string): JSModuleLoadResult {
-    const { execution, tag } = this.running()
-    const m = /^(.*)#([0-9a-z]+)$/.exec(name)
-    const def = m && tag && m[2] === tag && execution ? this.find(m[1] as string) : undefined
+    const { execution, token } = this.running()
+    const m = /^(.*)#(\d+)$/.exec(name)
+    const def = m && Number(m[2]) === token && execution ? this.find(m[1] as string) : undefined
     if (!def) return { error: new Error(`module '${name.replace(/#\w+$/, '')}' is not available`) }
     this.loads++
     return def.source

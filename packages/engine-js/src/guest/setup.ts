@@ -266,9 +266,12 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     install(name: string, value: object) {
       defineProperty(G, name, { value: freeze(value), writable: false, enumerable: false, configurable: true })
     },
-    // the host then runs the script itself (eval or its compiled expression): a helper running
-    // it would be a frame of the set-up in every stack the script reads
     begin,
+    // body: the script's source (evaluated as global code) or its compiled expression
+    run(globals: unknown, ctx: unknown, now: number | undefined, seed: number | undefined, body: string | (() => unknown)) {
+      begin(globals, ctx, now, seed)
+      return typeof body === 'string' ? indirectEval(body) : body()
+    },
     freeze(v: object) {
       return freeze(v)
     },
