@@ -15,8 +15,9 @@
  * `flat` also walks the arrays it flattens and `flatMap` the arrays its callback returns (summed
  * over all of them: a hundred references to one sparse array under the cap ran 30 s of a 1 s
  * limit), and `String.raw` its template's `raw`: `flat` reads each element once more first.
- * A length that fits is charged as work (`charge`, see guest-heavy-builtins.ts): a loop of
- * whole-array calls then meets an interrupt check every million elements or so.
+ * A length that fits is charged as work from SMALL elements on (`charge`, see
+ * guest-heavy-builtins.ts): a loop of whole-array calls then meets an interrupt check every
+ * million elements or so.
  */
 export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
   const apply = Reflect.apply, defineProperty = Object.defineProperty;
@@ -28,20 +29,41 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
     const n = NumberOf(o.length);
     return n > 0 ? n : 0;
   };
+  // f(receiver, ...args) for a captured builtin: a bound call costs a third of apply with an array
+  const bind = Function.prototype.bind, call = Function.prototype.call;
+  const callOf = (f) => apply(bind, call, [f]);
+  const define = (o, name, original, wrapper) => {
+    defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+    defineProperty(o, name, { ...getOwnPropertyDescriptor(o, name), value: wrapper });
+  };
   // replaces o[name] by a wrapper with the same name, length and attributes
   const wrap = (o, name, guard) => {
     const d = getOwnPropertyDescriptor(o, name);
     if (!d || typeof d.value !== 'function') return;
     const original = d.value;
-    const wrapper = { [name](...args) { guard(this, args); return apply(original, this, args); } }[name];
-    defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-    defineProperty(o, name, { ...d, value: wrapper });
+    define(o, name, original, { [name](...args) { guard(this, args); return apply(original, this, args); } }[name]);
   };
-  const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); if (n > 0) charge(n); };
+  // the receiver's length checked and charged inline, the builtin called with three arguments:
+  // for these methods an argument left out is the same as undefined (the hot path: map, forEach ...)
+  const SMALL = 1024;
+  const wrapFixed = (o, name) => {
+    const original = o[name];
+    if (typeof original !== 'function') return;
+    const c = callOf(original);
+    define(o, name, original, { [name](a, b, d) {
+      const n = this === null || this === undefined ? 0 : NumberOf(this.length);
+      if (n > cap) throw tooLong(n);
+      if (n >= SMALL) charge(n);
+      return c(this, a, b, d);
+    } }[name]);
+  };
+  const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
   const A = Array.prototype;
-  for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf',
-    'join', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice',
-    'toLocaleString', 'toReversed', 'toSorted', 'toSpliced', 'unshift', 'with']) wrap(A, name, receiver);
+  for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf', 'join', 'map',
+    'reverse', 'shift', 'slice', 'some', 'sort', 'toReversed', 'toSorted', 'with']) wrapFixed(A, name);
+  // an argument given as undefined is not one left out: lastIndexOf's fromIndex, reduce's
+  // initial value, splice's deleteCount, the items unshift adds
+  for (const name of ['lastIndexOf', 'reduce', 'reduceRight', 'splice', 'toLocaleString', 'toSpliced', 'unshift']) wrap(A, name, receiver);
   // concat spreads its receiver and every spreadable argument
   wrap(A, 'concat', (self, args) => {
     receiver(self);

@@ -13,50 +13,71 @@
  * Each wrapper charges the work its call does (elements or characters, from the input where
  * reading it has no effect a script could see, else from the result) to `charge`, which asks
  * the host for an interrupt check at the next call or branch once about a million units of
- * work have been done since the last one (guest/setup.ts). A large input is charged before the
+ * work have been done since the last one (guest/setup.ts). Work under SMALL units is not
+ * charged: the call is itself a tick, and TICKS_PER_CHECK (interrupt-counter.ts) ticks of at
+ * most SMALL units each are about as much work as one charge period. A large input is charged before the
  * call, so the check comes before the builtin starts; then only the call running when the
  * deadline passes can overrun it. Results, errors and the order of conversions are the
  * builtins' own (a typed-array constructor becomes a Proxy of itself, with its own keys,
  * prototype and text): the wrapper reads only the receiver's typed-array length (through the
  * intrinsic getter), a string's `length`, an array's `length` (Array.isArray: an own data
  * property) and the result's.
+ *
+ * The wrappers are on hot paths (`'x'.repeat(n)` in a loop), so they call the builtin through
+ * a bound `call` with fixed parameters: a rest array and `Reflect.apply` cost as much again as
+ * the builtin. Passing `undefined` for an argument a caller left out is the same to every
+ * builtin wrapped that way; those for which it is not (`lastIndexOf`'s `fromIndex`, `concat`
+ * and `toLocaleString`) keep their callers' arguments as given.
  */
 export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
+  const SMALL = 1024;
   const apply = Reflect.apply, construct = Reflect.construct, ProxyCtor = Proxy, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32;
+  const bind = Function.prototype.bind, call = Function.prototype.call;
+  const callOf = (f) => apply(bind, call, [f]);
   const wrappers = new Map();
-  // replaces o[name] by a wrapper with the same name, length and attributes; a builtin found
-  // under two names (trimStart and trimLeft) gets one wrapper under both
-  const wrap = (o, name, before, after) => {
+  // replaces o[name] by make(original)'s wrapper, with the builtin's name, length and
+  // attributes; a builtin found under two names (trimStart and trimLeft) gets one wrapper
+  const wrap = (o, name, make) => {
     const d = getOwnPropertyDescriptor(o, name);
     if (!d || typeof d.value !== 'function') return;
     const original = d.value;
     let wrapper = wrappers.get(original);
     if (!wrapper) {
-      wrapper = { [name](...args) {
-        if (before) before(this, args);
-        const r = apply(original, this, args);
-        if (after) after(r);
-        return r;
-      } }[name];
+      wrapper = make(original);
       defineProperty(wrapper, 'name', { value: original.name, configurable: true });
       defineProperty(wrapper, 'length', { value: original.length, configurable: true });
       wrappers.set(original, wrapper);
     }
     defineProperty(o, name, { ...d, value: wrapper });
   };
+  // a wrapper that charges before(receiver, first argument) and after(result), each a number of units
+  const fixed = (before, after) => (original) => {
+    const c = callOf(original);
+    return { w(a, b, d) {
+      if (before) { const n = before(this, a); if (n >= SMALL) charge(n); }
+      const r = c(this, a, b, d);
+      if (after) { const n = after(r); if (n >= SMALL) charge(n); }
+      return r;
+    } }.w;
+  };
+  const variadic = (before, after) => (original) => ({ w(...args) {
+    if (before) { const n = before(this, args[0]); if (n >= SMALL) charge(n); }
+    const r = apply(original, this, args);
+    if (after) { const n = after(r); if (n >= SMALL) charge(n); }
+    return r;
+  } }).w;
   const sizeOf = (r) => typeof r === 'string' || isArray(r) ? r.length : 0;
-  const result = (r) => { const n = sizeOf(r); if (n > 0) charge(n); };
   // %TypedArray%.prototype: every method is bounded by the receiver's length
   const TA = G.Uint8Array && getPrototypeOf(G.Uint8Array.prototype);
   if (TA) {
-    const lengthGetter = getOwnPropertyDescriptor(TA, 'length').get;
-    const lengthOf = (self) => { try { return apply(lengthGetter, self, []); } catch { return 0; } };
-    const linear = (self) => { const n = lengthOf(self); if (n > 0) charge(n); };
-    for (const name of ['copyWithin', 'fill', 'includes', 'indexOf', 'join', 'lastIndexOf', 'reverse', 'set', 'slice',
-      'toLocaleString', 'toReversed', 'with']) wrap(TA, name, linear);
-    const sorting = (self) => { const n = lengthOf(self); if (n > 1) charge(n * (32 - clz32(n))); };
-    for (const name of ['sort', 'toSorted']) wrap(TA, name, sorting);
+    const lengthOfTyped = callOf(getOwnPropertyDescriptor(TA, 'length').get);
+    const lengthOf = (self) => { try { return lengthOfTyped(self); } catch { return 0; } };
+    for (const name of ['copyWithin', 'fill', 'includes', 'indexOf', 'join', 'reverse', 'set', 'slice', 'toReversed', 'with']) wrap(TA, name, fixed(lengthOf));
+    for (const name of ['lastIndexOf', 'toLocaleString']) wrap(TA, name, variadic(lengthOf));
+    // n log n comparisons, charged from the first element on
+    const sorting = (self) => { const n = lengthOf(self); return n > 1 ? SMALL + n * (32 - clz32(n)) : 0; };
+    for (const name of ['sort', 'toSorted']) wrap(TA, name, fixed(sorting));
     // the constructors copy (and convert) a typed array or an array element by element: each
     // becomes a Proxy of itself, which has its shape, prints as it and keeps its prototype
     const source = (x) => typeof x === 'number' ? x : isArray(x) ? x.length : lengthOf(x);
@@ -66,7 +87,7 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
       if (!d || typeof d.value !== 'function') continue;
       const proxy = new ProxyCtor(d.value, { construct(target, args, newTarget) {
         const n = source(args[0]);
-        if (n > 0) charge(n);
+        if (n >= SMALL) charge(n);
         return construct(target, args, newTarget);
       } });
       defineProperty(G, name, { ...d, value: proxy });
@@ -75,23 +96,39 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
     }
   }
   if (G.ArrayBuffer) {
-    const AB = G.ArrayBuffer.prototype, bytesGetter = getOwnPropertyDescriptor(AB, 'byteLength').get;
-    wrap(AB, 'slice', (self) => { let n = 0; try { n = apply(bytesGetter, self, []); } catch {} if (n > 0) charge(n); });
+    const bytesOf = callOf(getOwnPropertyDescriptor(G.ArrayBuffer.prototype, 'byteLength').get);
+    wrap(G.ArrayBuffer.prototype, 'slice', fixed((self) => { try { return bytesOf(self); } catch { return 0; } }));
   }
   // JSON: the text parsed, the text made (and an array's length before it is walked)
   const J = G.JSON;
-  wrap(J, 'parse', (_self, args) => { if (typeof args[0] === 'string') charge(args[0].length); });
-  wrap(J, 'stringify', (_self, args) => { if (isArray(args[0])) charge(args[0].length); }, result);
-  // whole-string builtins: the receiver (when a string: no conversion runs) and the result
+  wrap(J, 'parse', fixed((_self, text) => typeof text === 'string' ? text.length : 0));
+  wrap(J, 'stringify', fixed((_self, value) => isArray(value) ? value.length : 0, sizeOf));
+  // whole-string builtins: the receiver (when a string: no conversion runs), a string first
+  // argument and the result, checked inline (the hottest wrappers)
   const S = G.String.prototype;
-  const receiver = (self, args) => {
-    if (typeof self === 'string') charge(self.length);
-    if (typeof args[0] === 'string') charge(args[0].length);
+  const stringMethod = (original) => {
+    const c = callOf(original);
+    return { w(a, b, d) {
+      const n = (typeof this === 'string' ? this.length : 0) + (typeof a === 'string' ? a.length : 0);
+      if (n >= SMALL) charge(n);
+      const r = c(this, a, b, d);
+      if (typeof r === 'string' ? r.length >= SMALL : typeof r === 'object' && isArray(r) && r.length >= SMALL) charge(r.length);
+      return r;
+    } }.w;
   };
   for (const name of ['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'normalize', 'localeCompare',
-    'trim', 'trimStart', 'trimEnd', 'trimLeft', 'trimRight', 'padStart', 'padEnd', 'repeat', 'concat', 'split',
-    'isWellFormed', 'toWellFormed']) wrap(S, name, receiver, result);
+    'trim', 'trimStart', 'trimEnd', 'trimLeft', 'trimRight', 'padStart', 'padEnd', 'repeat', 'split',
+    'isWellFormed', 'toWellFormed']) wrap(S, name, stringMethod);
+  wrap(S, 'concat', variadic((self, a) => (typeof self === 'string' ? self.length : 0) + (typeof a === 'string' ? a.length : 0), sizeOf));
   // key lists: the keys made
-  for (const name of ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertySymbols']) wrap(G.Object, name, undefined, result);
-  if (G.Reflect) wrap(G.Reflect, 'ownKeys', undefined, result);
+  const keyList = (original) => {
+    const c = callOf(original);
+    return { w(o) {
+      const r = c(this, o);
+      if (r.length >= SMALL) charge(r.length);
+      return r;
+    } }.w;
+  };
+  for (const name of ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertySymbols']) wrap(G.Object, name, keyList);
+  if (G.Reflect) wrap(G.Reflect, 'ownKeys', keyList);
 }`

@@ -63,6 +63,17 @@ const CASES = {
       Object.entries({ a: 1 }), Reflect.ownKeys({ [Symbol.iterator]: 1, z: 2 }).length, new ArrayBuffer(8).slice(2).byteLength,
       [String.prototype.toLowerCase, JSON.stringify, Uint8Array.prototype.join, Float64Array].map((g) => Function.prototype.toString.call(g)),
       [JSON.stringify.name, JSON.stringify.length, ''.padEnd.length, Uint8Array.length, Uint8Array.name]])`,
+  // the wrappers pass undefined for an argument left out, except where the builtins tell them apart
+  'arguments left out and given as undefined': `const tryOf = (g) => { try { return g() } catch (e) { return e.name + ': ' + e.message } };
+    const a = () => [1, 2, 3, 2, 1]; const t = () => new Uint8Array([1, 2, 3, 2, 1]);
+    JSON.stringify([a().lastIndexOf(1), a().lastIndexOf(1, undefined), t().lastIndexOf(1), t().lastIndexOf(1, undefined),
+      a().reduce((x, y) => x + y), a().reduce((x, y) => x + y, undefined), a().reduceRight((x, y) => x + ',' + y), tryOf(() => [].reduce((x) => x)),
+      (() => { const b = a(); return [b.splice(1), b] })(), (() => { const b = a(); return [b.splice(1, undefined), b] })(),
+      a().toSpliced(2), a().toSpliced(2, undefined), (() => { const b = a(); return [b.unshift(), b.unshift(undefined), b.length] })(),
+      'a'.concat(), 'a'.concat(undefined), [1].concat(), [1].concat(undefined), [1.5].toLocaleString(), a().fill(0, 1), a().fill(),
+      a().indexOf(2, undefined), a().includes(), [3, 1, 2].sort(undefined), a().slice(undefined, 2), 'abc'.split(undefined, 1),
+      'ab'.padEnd(4), 'ab'.padEnd(4, undefined), 'x'.repeat(), 'e\u0301'.normalize(undefined).length, [[1], [2]].flat(undefined),
+      a().every((x) => x > 0, undefined), a().map((x) => x * 2, undefined), [1, 2, 3].copyWithin(1), a().with(0)])`,
   // the replacements' source (the sandbox's internals) stayed visible
   'replaced builtins print as native code': `JSON.stringify([String.prototype.split, String.prototype.replace, Array.prototype.indexOf,
       Array.prototype.sort, RegExp.prototype[Symbol.replace], Math.random, String.raw, Function.prototype.toString, Object.prototype.toString].map((f) => Function.prototype.toString.call(f)))`,
