@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import type { BridgeContext, BridgeMethod, BridgeRegistryView } from './bridges.js'
 import { BridgeError, endedAnExecution, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
 import type { LogLevel } from './execution-result.js'
-import { hostErrorText } from './sanitize.js'
+import { hostErrorText, schemaThrewText } from './sanitize.js'
 
 /**
  * What a bridge call reads of its execution (`Execution` is one): the registry and policy that
@@ -132,11 +132,7 @@ function validateResult(path: string, method: BridgeMethod, value: unknown): unk
  */
 function schemaThrew(prefix: string, path: string, e: unknown): Error {
   if (isFatal(e) || e instanceof PolyhostError) return e as Error
-  const message = e instanceof Error ? e.message : ''
-  // zod 4: "Encountered Promise during synchronous parse"; zod 3: "Asynchronous refinement encountered..."
-  const text = /synchronous parse/i.test(message)
-    ? 'the schema is asynchronous (an async refine or transform); bridge schemas must be synchronous'
-    : hostErrorText(e)
+  const text = schemaThrewText(e, 'bridge schemas')
   return new BridgeError(`${prefix}${text ? `: ${text}` : ''}`, path, { cause: e })
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { ConversionError, InvalidArgumentError } from './errors.js'
+import { ConversionError, InvalidArgumentError, isFatal, PolyhostError } from './errors.js'
+import { schemaThrewText } from './sanitize.js'
 import { formatValuePath } from './values/guard.js'
 
 /**
@@ -50,7 +51,16 @@ function isSchema(v: unknown): v is z.ZodType {
 }
 
 function verify(schema: z.ZodType, value: unknown, at: readonly (string | number)[]): void {
-  const r = schema.safeParse(value)
+  let r: ReturnType<z.ZodType['safeParse']>
+  try {
+    r = schema.safeParse(value)
+  } catch (e) {
+    // a refine or transform that throws, or is asynchronous: the caller's value is not the
+    // problem, but it could not be checked either
+    if (isFatal(e) || e instanceof PolyhostError) throw e
+    const text = schemaThrewText(e, 'declared schemas')
+    throw new ConversionError(formatValuePath(at), `its schema threw${text ? `: ${text}` : ''}`)
+  }
   if (r.success) return
   const issue = r.error.issues[0]
   const path = [...at, ...((issue?.path ?? []) as (string | number)[]).filter((k) => typeof k !== 'symbol')]

@@ -47,6 +47,18 @@ export function hostErrorText(e: unknown): string {
   }
 }
 
+/**
+ * What a zod schema that threw instead of answering says: an asynchronous refine or transform
+ * (which a synchronous check cannot await) named as such, else the thrown error's text.
+ */
+export function schemaThrewText(e: unknown, schemas: string): string {
+  const message = e instanceof Error ? e.message : ''
+  // zod 4: "Encountered Promise during synchronous parse"; zod 3: "Asynchronous refinement encountered..."
+  if (/synchronous parse|asynchronous refinement/i.test(message))
+    return `the schema is asynchronous (an async refine or transform); ${schemas} must be synchronous`
+  return hostErrorText(e)
+}
+
 /** `s` as a literal inside a RegExp (engines match script names and module names in texts). */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

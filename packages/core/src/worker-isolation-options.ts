@@ -9,7 +9,7 @@ export interface WorkerResourceLimits {
   readonly maxYoungGenerationSizeMb?: number
   /** Size of the pre-allocated memory range used for generated code, in MB. */
   readonly codeRangeSizeMb?: number
-  /** Default maximum stack size for the thread, in MB. */
+  /** Default maximum stack size for the thread, in MB: at least 1 (a smaller stack ends the whole process, not the worker). */
   readonly stackSizeMb?: number
 }
 

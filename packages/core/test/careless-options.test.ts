@@ -33,6 +33,10 @@ describe('createHost options', () => {
     ["killMarginMs: 'x'", { worker: { killMarginMs: 'x' } }, InvalidArgumentError, 'worker.killMarginMs'],
     ['killMarginMs: 2**40', { worker: { killMarginMs: 2 ** 40 } }, PolicyError, 'worker.killMarginMs: at most 2147483647 ms'],
     ["resourceLimits: 'x'", { worker: { resourceLimits: 'x' } }, InvalidArgumentError, 'worker.resourceLimits'],
+    // a 0.1 MB worker stack ended the whole host process (exit 6) while the worker started
+    ['stackSizeMb: 0.1', { worker: { resourceLimits: { stackSizeMb: 0.1 } } }, InvalidArgumentError, 'stackSizeMb must be at least 1'],
+    ['resourceLimits: { stackSize: 4 }', { worker: { resourceLimits: { stackSize: 4 } } }, InvalidArgumentError, "unknown field 'stackSize'"],
+    ['maxOldGenerationSizeMb: Infinity', { worker: { resourceLimits: { maxOldGenerationSizeMb: Infinity } } }, InvalidArgumentError, 'maxOldGenerationSizeMb must be a positive number'],
     ['worker: 5', { worker: 5 }, InvalidArgumentError, 'createHost: worker must be an object'],
     ['logger: 5', { logger: 5 }, InvalidArgumentError, 'logger must be an object with the methods debug, warn, error'],
     ["logger: 'x'", { logger: 'x' }, InvalidArgumentError, 'logger must be an object'],

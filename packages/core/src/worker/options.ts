@@ -14,6 +14,12 @@ export interface ResolvedWorkerOptions {
   readonly killMarginMs: number
 }
 
+/** The fields of worker_threads' ResourceLimits. */
+const RESOURCE_LIMITS: readonly string[] = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb']
+
+/** The smallest thread stack a worker is started with (Node's default is 4 MB). */
+export const MIN_STACK_SIZE_MB = 1
+
 export const WORKER_DEFAULTS = {
   resourceLimits: { maxOldGenerationSizeMb: 512 } as ResourceLimits,
   killMarginMs: 50,
@@ -38,8 +44,13 @@ export function resolveWorkerOptions(workers: unknown, worker: unknown): Resolve
     throw new InvalidArgumentError('createHost: worker.killMarginMs must be a non-negative integer')
   const limits = { ...WORKER_DEFAULTS.resourceLimits, ...o.resourceLimits }
   for (const [k, v] of Object.entries(limits)) {
-    if (typeof v !== 'number' || !(v > 0))
+    if (!RESOURCE_LIMITS.includes(k)) throw new InvalidArgumentError(`createHost: worker.resourceLimits: unknown field '${k}'`)
+    if (typeof v !== 'number' || !(v > 0) || v === Number.POSITIVE_INFINITY)
       throw new InvalidArgumentError(`createHost: worker.resourceLimits.${k} must be a positive number`)
   }
+  // a worker whose thread stack cannot hold Node's own start-up overflows while it reports the
+  // overflow, and that ends the whole process (exit 6), not the worker
+  if (limits.stackSizeMb !== undefined && limits.stackSizeMb < MIN_STACK_SIZE_MB)
+    throw new InvalidArgumentError(`createHost: worker.resourceLimits.stackSizeMb must be at least ${MIN_STACK_SIZE_MB}`)
   return { count: count as number, resourceLimits: limits, killMarginMs: margin }
 }

@@ -58,6 +58,34 @@ describe('declared globals', () => {
     ).resolves.toMatchObject({ value: 't' })
   })
 
+  // a schema that threw made execute reject with the thrown value itself: a ZodAsyncError, a
+  // plain Error, even a string
+  it('are a ConversionError when their schema throws or is asynchronous, and the next execution runs', async () => {
+    host = await createHost({
+      engines: [fakeEngine()],
+      globals: {
+        a: z.string().refine(async () => true),
+        b: z.string().refine(() => {
+          throw new Error('db down at /srv/app/rules.js:10:2')
+        }),
+      },
+      context: z.object({ tenant: z.string() }).superRefine(() => {
+        throw 'nope'
+      }),
+    })
+    const run = (req: object) => host!.execute({ language: 'fake', source: '["return", 1]', ...req }).catch((e) => e)
+    const a = await run({ globals: { a: 'x' } })
+    expect(a).toBeInstanceOf(ConversionError)
+    expect(a.message).toBe('$.a: its schema threw: the schema is asynchronous (an async refine or transform); declared schemas must be synchronous')
+    const b = await run({ globals: { b: 'x' } })
+    expect(b).toBeInstanceOf(ConversionError)
+    expect(b.message).toBe('$.b: its schema threw: db down at <host>')
+    const c = await run({ context: { tenant: 't' } })
+    expect(c).toBeInstanceOf(ConversionError)
+    expect(c.message).toBe('$.context: its schema threw: nope')
+    expect((await host.execute({ language: 'fake', source: '["return", 2]' })).value).toBe(2)
+  })
+
   it('refuse a declaration that is not a zod schema or not an identifier', async () => {
     await expect(createHost({ engines: [fakeEngine()], globals: { order: {} as z.ZodType } })).rejects.toThrow(InvalidArgumentError)
     await expect(createHost({ engines: [fakeEngine()], globals: { 'a-b': z.string() } })).rejects.toThrow(/not an identifier/)
