@@ -6,6 +6,7 @@ import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './execution-result.js'
 import { CancelledError, isFatal, LimitExceededError } from './errors.js'
+import { whenAborted } from './caller-signal.js'
 import { logLineBytes } from './log-bytes.js'
 
 export interface ExecutionInit {
@@ -48,7 +49,7 @@ export class Execution {
   // Synchronous code is bounded by `check()` and the engines' own deadline checks.
   private controller: AbortController | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
-  private onCallerAbort: (() => void) | undefined
+  private stopWatchingCaller: (() => void) | undefined
   private disposed = false
   /** The host is done with it (`end`): what still holds `signal` is a handler left running. */
   private ended = false
@@ -327,9 +328,9 @@ export class Execution {
   dispose(): void {
     this.disposed = true
     if (this.timer) clearTimeout(this.timer)
-    if (this.onCallerAbort) this.init.signal?.removeEventListener('abort', this.onCallerAbort)
+    this.stopWatchingCaller?.()
     this.timer = undefined
-    this.onCallerAbort = undefined
+    this.stopWatchingCaller = undefined
   }
 
   // --- internal ---
@@ -368,10 +369,7 @@ export class Execution {
       this.timer = setTimeout(() => this.tripTimeout(), left)
     }
     const caller = this.init.signal
-    if (caller) {
-      this.onCallerAbort = () => this.abort(new CancelledError('execution cancelled'))
-      caller.addEventListener('abort', this.onCallerAbort, { once: true })
-    }
+    if (caller) this.stopWatchingCaller = whenAborted(caller, () => this.abort(new CancelledError('execution cancelled')))
     return c
   }
 

@@ -116,6 +116,31 @@ describe('execute', () => {
     expect(host.stats().limitTrips.timeout).toBe(1)
   })
 
+  // one listener each on the caller's signal put eleven executions over Node's default of ten:
+  // MaxListenersExceededWarning on the host's stderr
+  it('one caller signal shared by many executions adds one listener and cancels them all', async () => {
+    const { host } = await make({ hang: (req) => req.execution.race(new Promise<never>(() => {})) })
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    try {
+      const ac = new AbortController()
+      const done = await host.execute({ language: 'alpha', source: 'x', signal: ac.signal })
+      expect(done.value).toBe('x')
+      const running = Array.from({ length: 25 }, () =>
+        host.execute({ language: 'alpha', source: 'hang', signal: ac.signal }).catch((e) => e),
+      )
+      await new Promise((r) => setTimeout(r, 20))
+      ac.abort()
+      const errors = await Promise.all(running)
+      expect(errors.every((e) => e instanceof CancelledError)).toBe(true)
+      await new Promise((r) => setImmediate(r))
+      expect(warnings.map((w) => w.name)).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it('executeFile reads the file and picks the engine by extension', async () => {
     const { host, b } = await make()
     const dir = await mkdtemp(join(tmpdir(), 'polyhost-'))
@@ -126,6 +151,13 @@ describe('execute', () => {
       expect(b.compiles[0]?.name).toBe('job.beta')
       await expect(host.executeFile(join(dir, 'missing.beta'))).rejects.toBeInstanceOf(InvalidArgumentError)
       await expect(host.executeFile('')).rejects.toBeInstanceOf(InvalidArgumentError)
+      // a file without an extension runs in the language given (the option was refused as unknown)
+      await writeFile(join(dir, 'job'), 'no extension')
+      expect((await host.executeFile(join(dir, 'job'), { language: 'alpha' })).value).toBe('no extension')
+      await expect(host.executeFile(join(dir, 'job'), { language: 5 as never })).rejects.toThrow(/^executeFile: language:/)
+      await expect(host.executeFile(join(dir, 'job'), { source: 'x' } as never)).rejects.toThrow(
+        "executeFile: request: unknown field 'source'",
+      )
     } finally {
       await rm(dir, { recursive: true })
     }

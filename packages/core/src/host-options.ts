@@ -56,8 +56,11 @@ export interface ExecuteRequest {
   readonly signal?: AbortSignal
 }
 
-/** Options of `script.run` and `host.executeFile`. */
+/** Options of `script.run`. */
 export type RunOptions = Omit<ExecuteRequest, 'language' | 'source' | 'name'>
+
+/** Options of `host.executeFile`: those of `script.run`, and the language when the file's extension does not tell it. */
+export type ExecuteFileOptions = RunOptions & { readonly language?: string }
 
 // a predicate, not z.record: the values are converted (and checked) by the engine, and
 // z.record would copy every request's globals on the hot path
@@ -88,8 +91,9 @@ const sourceShape = {
 const executeSchema = z.object({ ...runShape, ...sourceShape }).strict()
 // per-run fields (globals, limits, context...) go to script.run; accepting them here would drop them silently
 const compileSchema = z.object(sourceShape).strict()
+const executeFileSchema = z.object({ ...runShape, language: sourceShape.language }).strict()
 /** The request schemas by kind (exported for tests: the judge of what `checkRequest` accepts). */
-export const REQUEST_SCHEMAS = { execute: executeSchema, run: runSchema, compile: compileSchema }
+export const REQUEST_SCHEMAS = { execute: executeSchema, run: runSchema, compile: compileSchema, executeFile: executeFileSchema }
 
 /** A `host.compile` request: what a compiled script is made of; per-run options go to `script.run`. */
 export interface CompileRequest {
@@ -99,9 +103,9 @@ export interface CompileRequest {
 }
 
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
-export function checkRequest<T>(what: 'execute' | 'run' | 'compile', value: unknown): T {
+export function checkRequest<T>(what: keyof typeof REQUEST_SCHEMAS, value: unknown): T {
   const r = readingCaller(`${what}: the request`, () => {
-    const input = value ?? (what === 'run' ? {} : value)
+    const input = value ?? (what === 'run' || what === 'executeFile' ? {} : value)
     const plain = plainCopy(what, input)
     const parsed = plain ? { success: true as const, data: plain } : REQUEST_SCHEMAS[what].safeParse(input)
     // the checked copy, and a copy of `limits`: each getter is read once, so what was
@@ -134,6 +138,7 @@ const FIELDS = {
   execute: new Set(Object.keys(executeSchema.shape)),
   run: new Set(Object.keys(runSchema.shape)),
   compile: new Set(Object.keys(compileSchema.shape)),
+  executeFile: new Set(Object.keys(executeFileSchema.shape)),
 }
 
 /**
@@ -152,7 +157,7 @@ function plainCopy(what: keyof typeof FIELDS, value: unknown): Record<string, un
     if (v !== undefined && !FIELD_TESTS[key]!(v)) return undefined
     copy[key] = v
   }
-  return what === 'run' || typeof copy.source === 'string' ? copy : undefined
+  return what === 'run' || what === 'executeFile' || typeof copy.source === 'string' ? copy : undefined
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -12,7 +12,14 @@ import { startEngines } from './engine-start.js'
 import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
 import type { Execution } from './execution.js'
 import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
-import { checkRequest, type CompileRequest, type ExecuteRequest, type HostOptions, type RunOptions } from './host-options.js'
+import {
+  checkRequest,
+  type CompileRequest,
+  type ExecuteFileOptions,
+  type ExecuteRequest,
+  type HostOptions,
+  type RunOptions,
+} from './host-options.js'
 import { runScript } from './host-run.js'
 import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'
@@ -152,14 +159,15 @@ export class Host {
   }
 
   /**
-   * Reads a file and executes it; the language comes from its extension. Only a regular file
+   * Reads a file and executes it; the language comes from `options.language`, else from its
+   * extension. Only a regular file
    * is read (InvalidArgumentError for a FIFO, device or directory), and one over the source
    * limit is refused (LimitExceededError('source')) before it is read.
    */
-  executeFile(path: string, options: RunOptions = {}): Promise<ExecutionResult> {
+  executeFile(path: string, options: ExecuteFileOptions = {}): Promise<ExecutionResult> {
     return this.track(async () => {
       if (typeof path !== 'string' || !path) throw new InvalidArgumentError('executeFile: path must be a non-empty string')
-      const opts = checkRequest<RunOptions>('run', options)
+      const opts = checkRequest<ExecuteFileOptions>('executeFile', options)
       const { sourceBytes } = this.currentSecurity.limitsFor(opts.limits)
       const source = await readSourceFile(path, { maxBytes: sourceBytes, what: 'executeFile' })
       return this.execute({ ...opts, source, name: basename(path) })
