@@ -172,13 +172,23 @@ export class Meter implements GuardSink {
   }
 
   heavy(_bytes: number): void {
-    // the deadline checked at the running thread's next instruction (in the hook, where
-    // raising is safe): at most one O(length) builtin runs past it; counts stay exact
+    // the deadline checked at the running thread's next instruction (in the hook): at most
+    // one O(length) piece of work runs past it; counts stay exact
     const L = this.current
-    if (L?.hookmask && !this.deadlineDue) {
+    if (!L?.hookmask) return
+    if (!this.deadlineDue) {
       this.settle(L)
       L.hookcount = L.basehookcount = 1
       this.deadlineDue = true
+      return
+    }
+    // more before that instruction: one builtin doing many (string.format converting a
+    // hundred 30 MB numerals ran 83 s of a 1 s limit), checked here, between two of them
+    this.now = performance.now()
+    const fatal = this.execution.overBudget(0, this.now)
+    if (fatal) {
+      this.f.guards.slack = -1
+      this.raise(L, fatal.message)
     }
   }
 

@@ -22,9 +22,9 @@ export const VALUE_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lobject.js',
-    'numbers: integer numerals (decimal, hex wrapping modulo 2^64) read exactly',
+    'numbers: integer numerals (decimal, hex wrapping modulo 2^64) read exactly; a long one is charged as heavy work',
     'const l_str2int = function(s) {\n',
-    'const l_str2int = function(s) {\n    return __num.str2int(s);\n',
+    'const l_str2int = function(s) {\n    __polyhost.scanned(s.length);\n    return __num.str2int(s);\n',
   ),
   p(
     'lbaselib.js',
