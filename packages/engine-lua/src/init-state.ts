@@ -2,7 +2,13 @@ import type { LuaCompiler } from './compiler.js'
 import type { CClosure, Fengari, LClosure, LuaState, LuaTable, TValue } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 import { InvalidArgumentError, ScriptRuntimeError } from '@polyhost/core/engine'
-import { T_CCL, T_LCL, T_TABLE, T_THREAD } from './value-tags.js'
+import { T_CCL, T_LCL, T_LIGHTUSERDATA, T_TABLE, T_THREAD, T_USERDATA } from './value-tags.js'
+
+/** A full userdata as fengari keeps it (lobject.js Udata). */
+interface Udata {
+  metatable: LuaTable | null
+  uservalue: TValue | undefined
+}
 
 /** Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV`. */
 export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx: number, source: string): void {
@@ -28,9 +34,11 @@ export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx:
  *   execution — a script may change one during its own run (Redis's `setresp` does), never
  *   for the next.
  *
- * Tables that already have a guard (the base, libraries, bridge tables) keep it. A coroutine
- * init leaves reachable (`gen = coroutine.wrap(...)`) is refused: its stack and locals can
- * be neither frozen nor put back, so it would carry one execution's data to the next.
+ * Tables that already have a guard (the base, libraries, bridge tables) keep it; a userdata's
+ * metatable (5.1's `newproxy(true)`) is a table like the others. A coroutine init leaves
+ * reachable (`gen = coroutine.wrap(...)`) is refused: its stack and locals can be neither
+ * frozen nor put back, so it would carry one execution's data to the next. So is a
+ * `string.gmatch` iterator, whose position is a light userdata that changes in place.
  */
 export class InitState {
   // each upvalue once (closures share them: the Redis prelude's 501 references are 203
@@ -47,11 +55,16 @@ export class InitState {
     const visit = (v: TValue | undefined) => {
       if (!v) return
       const t = v.type & 63
-      if (t === T_TABLE || t === T_LCL || t === T_CCL) stack.push(v.value)
+      if (t === T_TABLE || t === T_LCL || t === T_CCL || t === T_USERDATA) stack.push(v.value)
       else if (t === T_THREAD) {
         throw new InvalidArgumentError(
           'lua engine: the init script left a coroutine reachable (in a global, a table or an upvalue); ' +
             'a coroutine keeps its locals from one execution to the next, so init may not keep one',
+        )
+      } else if (t === T_LIGHTUSERDATA && typeof v.value === 'object' && v.value !== null && !Object.isFrozen(v.value)) {
+        throw new InvalidArgumentError(
+          'lua engine: the init script left a string.gmatch iterator reachable (in a global, a table or an upvalue); ' +
+            'it keeps its position from one execution to the next, so init may not keep one',
         )
       }
     }
@@ -71,6 +84,11 @@ export class InitState {
         for (const uv of (o as LClosure).upvals) this.hold(uv, visit)
       } else if ('upvalue' in o) {
         for (const uv of (o as CClosure).upvalue) this.hold(uv, visit)
+      } else if ('uservalue' in o) {
+        // 5.1's newproxy(true): its metatable is a table like any other
+        const u = o as Udata
+        if (u.metatable) stack.push(u.metatable)
+        visit(u.uservalue)
       }
     }
     this.held.clear()

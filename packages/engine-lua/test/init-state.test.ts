@@ -82,6 +82,41 @@ describe('what the init script made', () => {
     await fine.close()
   })
 
+  // a gmatch iterator in init kept its position: A read 'a', 'b'; B then read 'c'
+  it('may not keep a string.gmatch iterator: its position would carry one execution to the next', async () => {
+    for (const init of [
+      'local it = ("abcdefgh"):gmatch(".") function nextChar() return it() end',
+      'iters = { string.gmatch("a b", "%a") }',
+    ]) {
+      const made = createHost({ engines: [luaEngine({ init })] })
+      await made.then(
+        (h) => h.close(),
+        () => undefined,
+      )
+      await expect(made, init).rejects.toThrow(InvalidArgumentError)
+      await expect(made, init).rejects.toThrow(/string.gmatch iterator/)
+    }
+  })
+
+  // 5.1's newproxy(true) made a metatable the walk never reached: a write to it by one
+  // execution was read by the next
+  it("freezes a 5.1 proxy's metatable like the tables init made", async () => {
+    const h = await createHost({
+      engines: [luaEngine({ numbers: 'lua51', init: 'P = newproxy(true) getmetatable(P).box = {}' })],
+      pool: { min: 1, max: 1 },
+    })
+    try {
+      const write = await h.execute({ language: 'lua', source: 'return pcall(function() getmetatable(P).x = "secret" end)' })
+      expect(write.values[0]).toBe(false)
+      const nested = await h.execute({ language: 'lua', source: 'return pcall(function() getmetatable(P).box.x = "secret" end)' })
+      expect(nested.values[0]).toBe(false)
+      const read = await h.execute({ language: 'lua', source: 'return getmetatable(P).x, getmetatable(P).box.x' })
+      expect(read.values).toEqual([null, null])
+    } finally {
+      await h.close()
+    }
+  })
+
   it('fails createHost with a typed error when it raises', async () => {
     const made = createHost({ engines: [luaEngine({ init: 'error("boom")' })] })
     await made.then(
