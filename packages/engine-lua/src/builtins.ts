@@ -17,8 +17,11 @@ export interface BuiltinHost {
   pushLoaded(L: LuaState): void
   /** Pushes the running execution's `package.preload` table. */
   pushPreload(L: LuaState): void
-  /** Pushes a function for a registered module, or returns an error message. */
-  loadModule(L: LuaState, name: string): string | undefined
+  /**
+   * Pushes the module's chunk, or answers why not: not registered (require lists where it
+   * looked) or registered but not loadable (require raises that alone, as C Lua's checkload).
+   */
+  loadModule(L: LuaState, name: string): { readonly missing: boolean; readonly message: string } | undefined
   /** The metatable marking arrays. */
   arrayMeta(): LuaTable
 }

@@ -77,7 +77,10 @@ export function makeRequire(host: BuiltinHost): LuaCFunction {
     if (!preloaded) {
       lua.lua_pop(L, 1)
       const problem = host.loadModule(L, name)
-      if (problem) return raise(f, L, `${problem}:\n\tno field package.preload['${name}']\n\tno module '${name}' registered by the host`)
+      if (problem?.missing) {
+        return raise(f, L, `${problem.message}:\n\tno field package.preload['${name}']\n\tno module '${name}' registered by the host`)
+      }
+      if (problem) return raise(f, L, problem.message)
     }
     lua.lua_pushstring(L, name)
     // with a continuation, so that time slices reach a busy module body; a yield of the

@@ -112,15 +112,15 @@ export class LuaSandbox implements BuiltinHost {
     return this.arrayMetaTable
   }
 
-  loadModule(L: LuaState, name: string): string | undefined {
+  loadModule(L: LuaState, name: string): { readonly missing: boolean; readonly message: string } | undefined {
     const run = this.current(L)
     const def = this.deps.env.modules.get(name, 'lua')
-    if (!def || !run.execution.init.security.isModuleAllowed(name)) return `module '${name}' not found`
+    if (!def || !run.execution.init.security.isModuleAllowed(name)) return { missing: true, message: `module '${name}' not found` }
     let proto: Proto
     try {
       proto = this.deps.moduleProto(def)
     } catch (e) {
-      return `error loading module '${name}': ${(e as Error).message}`
+      return { missing: false, message: `error loading module '${name}' registered by the host:\n\t${(e as Error).message}` }
     }
     this.deps.compiler.instantiate(L, proto)
     this.pushEnv(L)

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createHost, type Host } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
@@ -70,6 +73,34 @@ describe.skipIf(!hasNative('lua5.3'))('package, require and load against native 
       expect(r.logs.map((l) => l.message).join('\n')).toBe(native.stdout.trimEnd().replaceAll('(command line)', 'cmd.lua'))
     })
   }
+
+  // a registered module that did not compile was reported as not found, with the searchers'
+  // list after the compile error; C Lua raises the load error alone (loadlib.c checkload)
+  it('a registered module that does not compile raises its error alone, as a file module does natively', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polyhost-require-'))
+    try {
+      const source = 'local M = {}\nfunction M.f( end\nreturn M'
+      writeFileSync(join(dir, 'broken.lua'), source)
+      const script = "print(select(2, pcall(require, 'broken')))"
+      const native = spawnSync('lua5.3', ['-e', script], { encoding: 'utf8', env: { ...process.env, LUA_PATH: `${dir}/?.lua` } })
+      expect(native.status, native.stderr).toBe(0)
+      const expected = native.stdout
+        .trimEnd()
+        .replaceAll(`from file '${dir}/broken.lua'`, 'registered by the host')
+        .replaceAll(`${dir}/broken.lua:`, 'broken:')
+      const h = await createHost({ engines: [luaEngine()], policy: 'standard' })
+      try {
+        h.modules.register({ name: 'broken', language: 'lua', source })
+        h.setPolicy({ modules: { allow: ['broken'] } })
+        const r = await h.execute({ language: 'lua', source: script })
+        expect(r.logs.map((l) => l.message).join('\n')).toBe(expected)
+      } finally {
+        await h.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true })
+    }
+  })
 
   it('preload and loaded are per execution', async () => {
     await host.execute({ language: 'lua', source: "package.preload.m = function() return 1 end package.loaded.x = 1 require('m')" })

@@ -84,8 +84,16 @@ const MANY_IN_ONE: [string, string, readonly ('lua53' | 'lua51')[]][] = [
     "local s = '0x' .. string.rep('f', 3e7) local t = {} for i = 1, 100 do t[i] = s end return #string.format(string.rep('%d', 100), table.unpack(t))",
     ['lua53'],
   ],
-  ['arithmetic on a 30 MB hex integer', "local s = '0x' .. string.rep('f', 3e7) local n = 0 for i = 1, 1e9 do n = n + (s + 0) end", ['lua53']],
-  ['math.tointeger of a 30 MB hex integer', "local s = '0x' .. string.rep('f', 3e7) for i = 1, 1e9 do local x = math.tointeger(s) end", ['lua53']],
+  [
+    'arithmetic on a 30 MB hex integer',
+    "local s = '0x' .. string.rep('f', 3e7) local n = 0 for i = 1, 1e9 do n = n + (s + 0) end",
+    ['lua53'],
+  ],
+  [
+    'math.tointeger of a 30 MB hex integer',
+    "local s = '0x' .. string.rep('f', 3e7) for i = 1, 1e9 do local x = math.tointeger(s) end",
+    ['lua53'],
+  ],
 ]
 
 describe('many long pieces of work in one builtin stop at the deadline', () => {
