@@ -13,6 +13,26 @@ export interface ProgressOptions {
 }
 
 /**
+ * `job.progress`'s argument. One check with its own messages: as a union, a NaN or an infinity
+ * read "expected number or record, received number".
+ */
+function progressValue(): z.ZodType<JobProgress> {
+  const record = z.record(z.string(), z.unknown())
+  return z.unknown().transform((v, ctx) => {
+    if (typeof v === 'number') {
+      if (Number.isFinite(v) && v >= 0 && v <= 100) return v
+      ctx.addIssue({ code: 'custom', message: `a percentage must be a finite number from 0 to 100, received ${v}` })
+      return z.NEVER
+    }
+    const r = record.safeParse(v)
+    if (r.success) return r.data as JobProgress
+    const got = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v
+    ctx.addIssue({ code: 'custom', message: `expected a percentage (a finite number from 0 to 100) or an object, received ${got}` })
+    return z.NEVER
+  })
+}
+
+/**
  * The `job` bridge: `job.progress(value)` in Lua and JS. `value` is a number from 0 to 100 or
  * a plain object (at most `maxBytes` as JSON). It becomes the BullMQ job's progress
  * (`job.progress()`, `job.on('progress')` on the producer, `worker.bull.on('progress')`).
@@ -24,7 +44,7 @@ export const jobBridge: BridgeDefinition = {
   methods: {
     progress: {
       description: 'Reports progress: a percentage from 0 to 100, or a small object',
-      args: [z.union([z.number().min(0).max(100), z.record(z.string(), z.unknown())])],
+      args: [progressValue()],
       handler: (_ctx: unknown, value: JobProgress) => {
         const reporter = currentJob()?.progress
         if (!reporter) throw new Error('job.progress: only available to an execution run by a ScriptWorker')

@@ -23,15 +23,22 @@ const limits = z
   })
   .transform((v) => ({ ...v }))
 
+/** A registry version: 1, 2, … (a NaN, a fraction or a string is named as such). */
+const notAVersion = (i: { input?: unknown }) => `must be a positive integer (a script version), received ${describeInput(i.input)}`
+const version = z.number({ error: notAVersion }).int({ error: notAVersion }).positive({ error: notAVersion })
 /** A script named by its registry id; without `version`, the latest at enqueue time. */
-const refScript = z.object({ ref: z.string().min(1), version: z.number().int().positive().optional() }).strict()
+const refScript = z.object({ ref: z.string().min(1), version: version.optional() }).strict()
 /** A script carried in the job itself. */
 const inlineScript = z.object({ language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() }).strict()
+/** Either form; a value that is neither reads as this message, one close to a form as that form's issue. */
+const script = z.union([refScript, inlineScript], {
+  error: 'expected { ref, version? } (a registered script) or { language?, source, name? }',
+})
 
 /** What `queue.enqueue` and `queue.schedule` take. */
 export const scriptRequestSchema = z
   .object({
-    script: z.union([refScript, inlineScript]),
+    script,
     globals: record.optional(),
     context: record.optional(),
     tenant: z.string().min(1).optional(),
@@ -46,7 +53,7 @@ export type ScriptSource = z.infer<typeof inlineScript>
 export const jobDataSchema = z
   .object({
     v: z.literal(1),
-    script: z.union([refScript, inlineScript]),
+    script,
     globals: encodedRecord.optional(),
     context: encodedRecord.optional(),
     tenant: z.string().min(1).optional(),
@@ -68,9 +75,32 @@ export type JobData = z.infer<typeof jobDataSchema>
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string, part = 'the request'): T {
   const r = readingCaller(`${what}: ${part}`, () => schema.safeParse(value))
   if (r.success) return r.data
-  const issue = r.error.issues[0]
+  const issue = r.error.issues[0] && closestIssue(r.error.issues[0])
   const field = issue?.path.join('.') || 'request'
   const msg =
     issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
   throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
+}
+
+// --- internal ---
+
+type Issue = z.core.$ZodIssue
+
+/**
+ * For a value no branch of a union accepts, zod reports "Invalid input" for the union as a
+ * whole. The value usually has the shape of one branch (an object with `ref` and a bad
+ * `version`, an object backoff of an unknown type): that branch's issue names the field. A
+ * branch that failed on the value's own type or keys is not the one meant; when every branch
+ * did, the union's message stands (it says what is expected).
+ */
+function closestIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue
+  const meant = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0))
+  const best = meant.sort((a, b) => a.length - b.length)[0]?.[0]
+  return best ? closestIssue({ ...best, path: [...issue.path, ...best.path] }) : issue
+}
+
+function describeInput(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v)
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v
 }

@@ -114,6 +114,23 @@ describe('enqueue options', () => {
   })
 })
 
+describe('enqueue requests', () => {
+  const version = 'must be a positive integer \\(a script version\\)'
+  it.each([
+    ['a version as text', { ref: 's', version: '1' }, `^enqueue: script\\.version: ${version}, received string$`],
+    ['a fractional version', { ref: 's', version: 1.5 }, `^enqueue: script\\.version: ${version}, received 1\\.5$`],
+    ['a NaN version', { ref: 's', version: Number.NaN }, `^enqueue: script\\.version: ${version}, received NaN$`],
+    ['a zero version', { ref: 's', version: 0 }, `^enqueue: script\\.version: ${version}, received 0$`],
+    ['a source that is no string', { language: 'lua', source: 1 }, '^enqueue: script\\.source: .*expected string, received number$'],
+    ['an inline script without source', { language: 'lua' }, '^enqueue: script\\.source: '],
+    ['a script that is text', 'return 1', '^enqueue: script: expected \\{ ref, version\\? \\} .* or \\{ language\\?, source, name\\? \\}$'],
+  ])('refuses %s, naming the field and what it expects', async (_what, bad, message) => {
+    const before = await jobCount()
+    await refused(fx.queue.enqueue({ script: bad } as never), new RegExp(message))
+    expect(await jobCount()).toBe(before)
+  })
+})
+
 describe('job handles', () => {
   it.each([
     ['a negative timeout', { timeoutMs: -1 }, /^job\.result: options\.timeoutMs: /],

@@ -75,6 +75,28 @@ describe('job progress', () => {
     expect((await caught.result()).value).toBe(false)
   })
 
+  it('a bad value is named: a percentage must be a finite number from 0 to 100', async () => {
+    // arguments are checked before the handler runs: a plain host.execute shows the message
+    const percentage = 'a percentage must be a finite number from 0 to 100'
+    const either = 'expected a percentage (a finite number from 0 to 100) or an object'
+    const cases: [string, string, string][] = [
+      ['lua', 'job.progress(0/0)', `${percentage}, received NaN`],
+      ['lua', 'job.progress(1/0)', `${percentage}, received Infinity`],
+      ['js', 'job.progress(-Infinity)', `${percentage}, received -Infinity`],
+      ['js', 'job.progress(NaN)', `${percentage}, received NaN`],
+      ['lua', 'job.progress(101)', `${percentage}, received 101`],
+      ['lua', 'job.progress(-1)', `${percentage}, received -1`],
+      ['js', 'job.progress("half")', `${either}, received string`],
+      ['js', 'job.progress([1])', `${either}, received array`],
+      ['js', 'job.progress(null)', `${either}, received null`],
+    ]
+    for (const [language, source, message] of cases) {
+      const e = await host.execute({ language, source }).catch((x) => x)
+      expect(e).toBeInstanceOf(BridgeError)
+      expect(e.message).toBe(`job.progress: argument 1: ${message}`)
+    }
+  })
+
   it('outside a queued execution job.progress fails with BridgeError', async () => {
     const e = await host.execute({ language: 'lua', source: 'job.progress(5)' }).catch((x) => x)
     expect(e).toBeInstanceOf(BridgeError)
