@@ -22,10 +22,28 @@ const jobId = z
   .refine((id) => `${Number.parseInt(id, 10)}` !== id, 'a custom job id cannot be an integer (BullMQ numbers its own jobs)')
   .refine((id) => !id.includes(':'), "a custom job id cannot contain ':'")
 
-const backoff = z.union([
-  ms,
-  z.object({ type: z.string().min(1), delay: ms.optional(), jitter: z.number().min(0).max(1).optional() }).strict(),
-])
+/**
+ * BullMQ's built-in backoff strategies. Any other type needs a custom strategy in the worker's
+ * `settings.backoffStrategy`, which a ScriptWorker does not take: BullMQ would throw while
+ * failing the job, leaving it active.
+ */
+export const BACKOFF_TYPES = ['fixed', 'exponential'] as const
+
+const backoffType = z.enum(BACKOFF_TYPES, {
+  error: (i) =>
+    `${typeof i.input === 'string' ? `unknown backoff type '${i.input}'` : `received ${typeof i.input}`}: expected 'fixed' or 'exponential' (BullMQ's built-in strategies)`,
+})
+
+/** Whether BullMQ can compute a retry's delay from `backoff` (none, a number of ms, or a built-in type). */
+export function knownBackoff(backoff: unknown): boolean {
+  if (backoff === undefined || typeof backoff === 'number') return true
+  const type = (backoff as { type?: unknown } | null)?.type
+  return BACKOFF_TYPES.some((t) => t === type)
+}
+
+const backoff = z.union([ms, z.object({ type: backoffType, delay: ms.optional(), jitter: z.number().min(0).max(1).optional() }).strict()], {
+  error: "expected a delay in ms or { type: 'fixed' | 'exponential', delay?, jitter? }",
+})
 
 /** true/false, a number of jobs to keep, or BullMQ's KeepJobs. */
 const keep = z.union([

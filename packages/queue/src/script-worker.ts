@@ -21,7 +21,7 @@ import { executeRequest, readJobData } from './job-data.js'
 import { JobProgressSlot, type ProgressOptions, registerJobBridge } from './job-progress.js'
 import { JobSignals, SignalledWorker } from './job-signals.js'
 import { type JobScope, withJobScope } from './job-scope.js'
-import { failureFor } from './retry-policy.js'
+import { failureFor, retriedOrFinal } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
 import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan, tracing } from './telemetry.js'
 import { encodeValue } from './value-codec.js'
@@ -181,7 +181,8 @@ export class ScriptWorker {
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
       await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
       // aborted by BullMQ itself (`worker.bull.cancelJob`): the job may run again
-      const failure = failureFor(e, scope.marks, !byUser && abort.aborted)
+      let failure = failureFor(e, scope.marks, !byUser && abort.aborted)
+      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) failure = retriedOrFinal(failure, job.opts.backoff, id, this.onError)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       if (fair !== undefined && last) await this.finish(fair, priority)
       if (span) {
