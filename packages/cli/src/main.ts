@@ -3,6 +3,7 @@ import { createHost, type EnginePlugin, type ExecutionResult, type LogEntry, typ
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { type CliOptions, parseCli, USAGE } from './args.js'
+import { closedPipeWriter } from './closed-pipe.js'
 import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { readJsonObject, readScriptFile, readScriptStdin, sourceLimit } from './inputs.js'
 import { captureLogs } from './log-capture.js'
@@ -14,8 +15,9 @@ import { escapeForTerminal } from './terminal-text.js'
 import { typesCommand } from './types-command.js'
 
 const defaultIO: CliIO = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  // a reader that stops early (`| head`) ends the output, not the run (closed-pipe.ts)
+  stdout: closedPipeWriter(process.stdout),
+  stderr: closedPipeWriter(process.stderr),
   readStdin: (maxBytes) => readStreamAtMost(process.stdin, maxBytes),
   cwd: process.cwd(),
 }
