@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type BridgeDefinition, createHost, type Host, type HostOptions, type ModuleDefinition } from '@polyhost/core'
+import { type BridgeDefinition, createHost, type EnginePlugin, type Host, type HostOptions, type ModuleDefinition } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import type { PolicyInput } from '@polyhost/security'
@@ -42,10 +42,17 @@ export async function loadHostConfig(path: string | undefined, cwd: string): Pro
   return value as HostConfig
 }
 
-/** Creates a Lua + JS host from a config (with `policy` replaced when given) and registers its bridges and modules. */
-export async function hostFromConfig(config: HostConfig, policy?: PolicyInput): Promise<Host> {
+/**
+ * Creates a Lua + JS host from a config (with `policy` replaced when given) and registers its
+ * bridges and modules; `engine` wraps each engine plugin (the playground's log capture).
+ */
+export async function hostFromConfig(
+  config: HostConfig,
+  policy?: PolicyInput,
+  engine: (plugin: EnginePlugin) => EnginePlugin = (p) => p,
+): Promise<Host> {
   const { bridges = [], modules = [], ...options } = config
-  const host = await createHost({ ...options, engines: [luaEngine(), jsEngine()], policy: policy ?? options.policy })
+  const host = await createHost({ ...options, engines: [engine(luaEngine()), engine(jsEngine())], policy: policy ?? options.policy })
   try {
     for (const b of bridges) host.bridges.register(b)
     for (const m of modules) host.modules.register(m)

@@ -1,4 +1,4 @@
-import { startPlayground } from '@polyhost/playground'
+import { startPlayground, withRunLogs } from '@polyhost/playground'
 import { EXIT, UsageError } from './exit-codes.js'
 import { hostFromConfig, loadHostConfig } from './host-config.js'
 import type { CliIO } from './output.js'
@@ -25,7 +25,8 @@ export async function playgroundCommand(argv: readonly string[], io: CliIO, stop
   const base = typeof config.policy === 'object' ? config.policy : {}
   const hostname = v.host ?? '127.0.0.1'
   const pg = await startPlayground({
-    host: (preset) => hostFromConfig(config, { ...base, preset }),
+    // engines wrapped so that a failed run answers the lines it printed before failing
+    host: (preset) => hostFromConfig(config, { ...base, preset }, withRunLogs),
     defaultPreset: typeof config.policy === 'string' ? config.policy : (config.policy?.preset ?? 'standard'),
     port,
     hostname,

@@ -83,6 +83,13 @@ describe('polyhost playground', () => {
       }),
     })
     expect(await res.json()).toMatchObject({ ok: true, value: 'o9' })
+    // a failed run answers the lines it printed first: the command's hosts capture them
+    const failed = await fetch(`${url}/api/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ language: 'js', source: 'console.log("before"); null.x', globals: { order: { id: 'o9' } } }),
+    })
+    expect(await failed.json()).toMatchObject({ ok: false, error: { name: 'ScriptRuntimeError' }, logs: [{ message: 'before' }] })
     stop()
     expect(await done).toBe(EXIT.ok)
   }, 60_000)

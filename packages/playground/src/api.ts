@@ -17,6 +17,7 @@ import { HttpError } from './http-io.js'
 import { type PlaygroundHosts, PRESETS, type Preset } from './hosts.js'
 import { toJsonValue } from './json-value.js'
 import { type Observers, observedExecute } from './metrics/instrument.js'
+import { withLogSlot } from './run-logs.js'
 
 // limits are checked by the host: a request may only tighten them (PolicyError → 400)
 const limitsShape = z.record(z.string(), z.unknown())
@@ -55,15 +56,19 @@ export async function execute(hosts: PlaygroundHosts, body: unknown, observers: 
   const host = await hostFor(hosts, req.policy)
   checkLanguage(host, req.language)
   const name = req.name ?? `playground.${req.language}`
-  try {
-    const r = await observedExecute(
+  const run = withLogSlot(() =>
+    observedExecute(
       host,
       { language: req.language, source: req.source, name, globals: req.globals, context: req.context, limits: req.limits, signal },
       observers,
-    )
+    ),
+  )
+  try {
+    const r = await run.done
     return { ok: true as const, ...toJsonValue(r.value), values: r.values.map((v) => toJsonValue(v).value), logs: r.logs, stats: r.stats }
   } catch (e) {
-    return failure(e)
+    // the lines printed before the error or limit, as the CLI's --json answers them
+    return { ...failure(e), logs: [...run.logs()] }
   }
 }
 

@@ -87,6 +87,43 @@ describe('POST /api/execute', () => {
   }, 60_000)
 })
 
+describe('a failed run answers the lines printed before it failed', () => {
+  it('beside a runtime error, a limit trip and a declared-global error', async () => {
+    const lua = await post('/api/execute', { language: 'lua', source: 'print("one") print("two", 2)\nerror("boom")' })
+    expect(lua.body).toMatchObject({ ok: false, error: { name: 'ScriptRuntimeError', line: 2 } })
+    expect(lua.body.logs.map((l: Json) => [l.level, l.message])).toEqual([
+      ['info', 'one'],
+      ['info', 'two\t2'],
+    ])
+    const js = await post('/api/execute', {
+      language: 'js',
+      source: 'console.warn("careful"); while (true) {}',
+      limits: { instructions: 100_000 },
+    })
+    expect(js.body).toMatchObject({ ok: false, error: { name: 'LimitExceededError', limit: 'instructions' } })
+    expect(js.body.logs).toMatchObject([{ level: 'warn', message: 'careful' }])
+    // nothing ran: no lines, but the field is there
+    const early = await post('/api/execute', { language: 'lua', source: 'return 1', globals: { order: { id: 'x', qty: 1.5 } } })
+    expect(early.body).toMatchObject({ ok: false, error: { name: 'ConversionError' }, logs: [] })
+  })
+
+  it('each of many concurrent failed runs answers its own lines', async () => {
+    const all = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        post(
+          '/api/execute',
+          i % 2
+            ? { language: 'lua', source: `print("run ${i}") error("no")` }
+            : { language: 'js', source: `console.log("run ${i}"); throw new Error("no")` },
+        ),
+      ),
+    )
+    all.forEach((r, i) => {
+      expect(r.body).toMatchObject({ ok: false, logs: [{ message: `run ${i}` }] })
+    })
+  }, 60_000)
+})
+
 describe('bad requests get a 4xx with a clear message', () => {
   it.each([
     ['malformed JSON', '{"language": "lua", ', 400, /malformed JSON/],

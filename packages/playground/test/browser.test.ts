@@ -134,6 +134,15 @@ describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
     await page.screenshot({ path: `${SHOTS}05-syntax-error.png` })
   }, 60_000)
 
+  it('shows the lines a failed script printed before its error', async () => {
+    await page.selectOption('#language', 'lua')
+    await setSource('print("step 1")\nprint("step 2")\nerror("boom")')
+    await runAndWait(() => page.click('#run'))
+    expect(await page.textContent('#error')).toMatch(/^ScriptRuntimeError on line 3: /)
+    expect(await page.textContent('#logs')).toBe('step 1\nstep 2')
+    expect(await page.textContent('#result')).toBe('—')
+  }, 60_000)
+
   it('stops a runaway script and shows the limit; the metrics panel updates', async () => {
     const before = Number(await page.getAttribute('#metrics', 'data-executions'))
     await page.fill('#limit-instructions', '200000')

@@ -2,12 +2,13 @@ import { createHost, defineBridge, type Host } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { z } from 'zod'
-import type { Preset } from '../src/index.js'
+import { type Preset, withRunLogs } from '../src/index.js'
 
 /** A host like an operator's: Lua and JS, a `kv` bridge, a declared global and context. */
 export async function fixtureHost(preset: Preset = 'standard'): Promise<Host> {
   const host = await createHost({
-    engines: [luaEngine(), jsEngine()],
+    // wrapped as `polyhost playground` wraps its engines: a failed run answers its logs
+    engines: [withRunLogs(luaEngine()), withRunLogs(jsEngine())],
     policy: preset,
     limits: { timeoutMs: 10_000, instructions: 5_000_000 },
     pool: { min: 0, max: 4 },

@@ -110,7 +110,8 @@ async function run(): Promise<void> {
       showResult(r.text, r.logs, r.stats)
       remember({ language, source, outcome: `ok: ${r.text.slice(0, 40)}`, at: Date.now() })
     } else {
-      showResult(undefined, [], undefined)
+      // the lines the script printed before its error or limit
+      showResult(undefined, r.logs ?? [], undefined)
       showError(r.error)
       remember({ language, source, outcome: r.error.limit ? `${r.error.limit} limit` : r.error.name, at: Date.now() })
     }
