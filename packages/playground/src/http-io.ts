@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { decodeUtf8 } from '@polyhost/core'
 
 /** A request the API refuses: answered with `status` and `{ error: { code, message } }`. */
 export class HttpError extends Error {
@@ -13,7 +14,7 @@ export class HttpError extends Error {
 
 /**
  * Reads a JSON object body of at most `limit` bytes. Too large → 413 (reading stops at the
- * cap), not `application/json` → 415, not JSON or not an object → 400.
+ * cap), not `application/json` → 415, not UTF-8, not JSON or not an object → 400.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   const type = String(req.headers['content-type'] ?? '')
@@ -31,9 +32,17 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     if (size > limit) throw new HttpError(413, 'E_TOO_LARGE', `request body over ${limit} bytes`)
     chunks.push(chunk as Buffer)
   }
+  // JSON is UTF-8 text: a byte that is not (Latin-1 `é`, 0xE9) would become U+FFFD without a
+  // word and change the script (Lua's #"é" counting 3 bytes), so it is refused, as the CLI does
+  let text: string
+  try {
+    text = decodeUtf8(Buffer.concat(chunks), 'the body', `${req.method} ${(req.url ?? '').split('?')[0]}`)
+  } catch (e) {
+    throw new HttpError(400, 'E_ENCODING', (e as Error).message)
+  }
   let value: unknown
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    value = JSON.parse(text)
   } catch (e) {
     throw new HttpError(400, 'E_JSON', `malformed JSON: ${(e as Error).message}`)
   }

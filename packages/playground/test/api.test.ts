@@ -26,7 +26,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
   })
   return { status: res.status, body: (await res.json()) as Json }
 }
@@ -138,6 +138,22 @@ describe('bad requests get a 4xx with a clear message', () => {
     const r = await post('/api/execute', body)
     expect(r.status).toBe(status)
     expect(r.body.error.message).toMatch(message)
+  })
+
+  it('a body that is not UTF-8 is 400 naming the first bad byte, not run with U+FFFD in its place', async () => {
+    const latin1 = Buffer.concat([Buffer.from('{"language":"lua","source":"return #\\"'), Buffer.from([0xe9]), Buffer.from('\\""}')])
+    const bad = await post('/api/execute', latin1 as unknown as string)
+    expect(bad.status).toBe(400)
+    expect(bad.body.error).toEqual({
+      code: 'E_ENCODING',
+      message: 'POST /api/execute: the body is not UTF-8: byte 0xE9 at offset 38 (scripts and inputs must be UTF-8 text)',
+    })
+    const check = await post('/api/check', Buffer.from([0x7b, 0xff, 0x7d]) as unknown as string)
+    expect(check.status).toBe(400)
+    expect(check.body.error.message).toMatch(/^POST \/api\/check: the body is not UTF-8: byte 0xFF at offset 1 /)
+    // the same script as UTF-8 runs: é is 2 bytes
+    const good = await post('/api/execute', { language: 'lua', source: 'return #"é"' })
+    expect(good.body).toMatchObject({ ok: true, value: 2 })
   })
 
   it('a body over the cap is 413, a form post 415, a wrong method 405, an unknown path 404', async () => {
