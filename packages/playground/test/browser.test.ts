@@ -156,4 +156,59 @@ describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
     expect(await page.locator('#history li').count()).toBeGreaterThanOrEqual(4)
     await page.screenshot({ path: `${SHOTS}06-runaway-metrics.png` })
   }, 60_000)
+
+  it('a full localStorage never fails a run: the oldest history entries are left out of what is saved', async () => {
+    /** Fills localStorage leaving about `free` characters: filler items of shrinking sizes until none fits. */
+    const fill = (free: number) =>
+      page.evaluate((room) => {
+        localStorage.clear()
+        if (room > 0) localStorage.setItem('reserve', 'r'.repeat(room))
+        let stored = 0
+        let n = 0
+        for (let size = 1 << 20; size >= 1; size >>= 2) {
+          const chunk = 'f'.repeat(size)
+          try {
+            for (;;) {
+              localStorage.setItem(`filler${n++}`, chunk)
+              stored += size
+            }
+          } catch {
+            // full at this size: go on with smaller ones
+          }
+        }
+        localStorage.removeItem('reserve')
+        return stored
+      }, free)
+    const saved = () => page.evaluate(() => JSON.parse(localStorage.getItem('polyhost.history') ?? 'null'))
+    const status = async () => ({ status: await page.textContent('#status'), result: await page.textContent('#result') })
+    await page.selectOption('#language', 'lua')
+    await page.fill('#limit-instructions', '')
+    expect(await fill(40_000)).toBeGreaterThan(100_000)
+    const before = await page.locator('#history li').count()
+    for (let i = 0; i < 3; i++) {
+      await setSource(`return ${i} --${'q'.repeat(15_000)}`)
+      await runAndWait(() => page.click('#run'))
+      expect(await status()).toEqual({ status: 'done', result: String(i) })
+    }
+    // the page lists every run; localStorage holds the newest that fit
+    expect(await page.locator('#history li').count()).toBe(Math.min(before + 3, 30))
+    const kept = await saved()
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept.length).toBeLessThan(3)
+    expect(kept[0].source).toMatch(/^return 2 --q+$/)
+    // nothing fits at all: the run still succeeds
+    await fill(0)
+    await setSource('return 42')
+    await runAndWait(() => page.click('#run'))
+    expect(await status()).toEqual({ status: 'done', result: '42' })
+    expect(await page.textContent('#error')).not.toMatch(/setItem|quota/i)
+    // a source too large to keep is saved without it
+    await page.evaluate(() => localStorage.clear())
+    await setSource(`return 7 --${'q'.repeat(40_000)}`)
+    await runAndWait(() => page.click('#run'))
+    expect(await status()).toEqual({ status: 'done', result: '7' })
+    expect((await saved())[0]).toMatchObject({ source: '', omitted: true, outcome: 'ok: 7' })
+    await page.evaluate(() => localStorage.clear())
+    await page.screenshot({ path: `${SHOTS}07-history-quota.png` })
+  }, 120_000)
 })

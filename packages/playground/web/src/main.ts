@@ -1,6 +1,7 @@
 import type { TypingsModel } from './completions.js'
 import { fillTable } from './dom.js'
 import { type Language, ScriptEditor } from './editor.js'
+import { type HistoryItem, RunHistory } from './history.js'
 import { MetricsPanel } from './metrics-panel.js'
 
 const SAMPLES: Record<Language, string> = {
@@ -18,18 +19,12 @@ interface Failure {
   max?: number
   path?: string
 }
-interface HistoryItem {
-  language: Language
-  source: string
-  outcome: string
-  at: number
-}
 
 const languageSelect = $<HTMLSelectElement>('language')
 const presetSelect = $<HTMLSelectElement>('preset')
 const runButton = $<HTMLButtonElement>('run')
 const typings: Partial<Record<Language, TypingsModel>> = {}
-const history: HistoryItem[] = JSON.parse(localStorage.getItem('polyhost.history') ?? '[]')
+const history = new RunHistory()
 let checkTimer: ReturnType<typeof setTimeout> | undefined
 
 const editor = new ScriptEditor($('editor'), SAMPLES.lua, 'lua', () => void run(), scheduleCheck)
@@ -172,20 +167,20 @@ function showError(e: Failure): void {
   if (e.line || e.name === 'ScriptSyntaxError' || e.name === 'ScriptRuntimeError') editor.markError(e.message, e.line)
 }
 
+/** Adds a run to the history; never throws (a full localStorage must not fail the run). */
 function remember(item: HistoryItem): void {
-  history.unshift(item)
-  history.length = Math.min(history.length, 30)
-  localStorage.setItem('polyhost.history', JSON.stringify(history))
+  history.add(item)
   renderHistory()
 }
 
 function renderHistory(): void {
   const list = $('history')
   list.replaceChildren(
-    ...history.map((h) => {
+    ...history.items.map((h) => {
       const li = document.createElement('li')
       li.textContent = `${new Date(h.at).toLocaleTimeString()} · ${h.language} · ${h.outcome}`
-      li.title = h.source
+      li.title = h.omitted ? '(source too large to keep across reloads)' : h.source
+      if (h.omitted) return li
       li.addEventListener('click', () => {
         languageSelect.value = h.language
         void switchLanguage(h.language).then(() => (editor.text = h.source))
