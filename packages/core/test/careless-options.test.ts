@@ -35,8 +35,18 @@ describe('createHost options', () => {
     ["resourceLimits: 'x'", { worker: { resourceLimits: 'x' } }, InvalidArgumentError, 'worker.resourceLimits'],
     // a 0.1 MB worker stack ended the whole host process (exit 6) while the worker started
     ['stackSizeMb: 0.1', { worker: { resourceLimits: { stackSizeMb: 0.1 } } }, InvalidArgumentError, 'stackSizeMb must be at least 1'],
-    ['resourceLimits: { stackSize: 4 }', { worker: { resourceLimits: { stackSize: 4 } } }, InvalidArgumentError, "unknown field 'stackSize'"],
-    ['maxOldGenerationSizeMb: Infinity', { worker: { resourceLimits: { maxOldGenerationSizeMb: Infinity } } }, InvalidArgumentError, 'maxOldGenerationSizeMb must be a positive number'],
+    [
+      'resourceLimits: { stackSize: 4 }',
+      { worker: { resourceLimits: { stackSize: 4 } } },
+      InvalidArgumentError,
+      "unknown field 'stackSize'",
+    ],
+    [
+      'maxOldGenerationSizeMb: Infinity',
+      { worker: { resourceLimits: { maxOldGenerationSizeMb: Infinity } } },
+      InvalidArgumentError,
+      'maxOldGenerationSizeMb must be a positive number',
+    ],
     ['worker: 5', { worker: 5 }, InvalidArgumentError, 'createHost: worker must be an object'],
     ['logger: 5', { logger: 5 }, InvalidArgumentError, 'logger must be an object with the methods debug, warn, error'],
     ["logger: 'x'", { logger: 'x' }, InvalidArgumentError, 'logger must be an object'],

@@ -76,7 +76,9 @@ describe('declared globals', () => {
     const run = (req: object) => host!.execute({ language: 'fake', source: '["return", 1]', ...req }).catch((e) => e)
     const a = await run({ globals: { a: 'x' } })
     expect(a).toBeInstanceOf(ConversionError)
-    expect(a.message).toBe('$.a: its schema threw: the schema is asynchronous (an async refine or transform); declared schemas must be synchronous')
+    expect(a.message).toBe(
+      '$.a: its schema threw: the schema is asynchronous (an async refine or transform); declared schemas must be synchronous',
+    )
     const b = await run({ globals: { b: 'x' } })
     expect(b).toBeInstanceOf(ConversionError)
     expect(b.message).toBe('$.b: its schema threw: db down at <host>')
