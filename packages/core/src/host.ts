@@ -12,14 +12,8 @@ import { startEngines } from './engine-start.js'
 import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
 import type { Execution } from './execution.js'
 import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
-import {
-  checkRequest,
-  type CompileRequest,
-  type ExecuteFileOptions,
-  type ExecuteRequest,
-  type HostOptions,
-  type RunOptions,
-} from './host-options.js'
+import type { CompileRequest, ExecuteFileOptions, ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
+import { checkRequest } from './host-options.js'
 import { runScript } from './host-run.js'
 import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'

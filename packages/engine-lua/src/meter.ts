@@ -1,3 +1,4 @@
+// Over 250 lines: one class; the count hook, heavy work and every deadline check share its period bookkeeping.
 import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core/engine'
 import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
