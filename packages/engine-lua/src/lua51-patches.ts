@@ -7,6 +7,7 @@ import { LUA51_SYNTAX_PATCHES } from './lua51-syntax-patches.js'
 import { LUA51_VM_PATCHES } from './lua51-vm-patches.js'
 import { LUA51_INTEGERS, LUA51_INTEGERS_FILE } from './lua51-integers.js'
 import { LUA51_LIBRARY_PATCHES } from './lua51-library-patches.js'
+import { LUA51_PATTERN_PATCHES } from './lua51-pattern-patches.js'
 import { LUA51_TABLE_PATCHES } from './lua51-table-patches.js'
 
 /**
@@ -15,6 +16,7 @@ import { LUA51_TABLE_PATCHES } from './lua51-table-patches.js'
  */
 export const LUA51_PATCHES: readonly SourcePatch[] = [
   ...LUA51_LIBRARY_PATCHES,
+  ...LUA51_PATTERN_PATCHES,
   ...LUA51_FORMAT_PATCHES,
   ...LUA51_INTEGER_PATCHES,
   ...LUA51_TABLE_PATCHES,
