@@ -91,7 +91,7 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lmathlib.js',
-    "5.1: math.deg divides by RADIANS_PER_DEGREE, x/(PI/180), where 5.3 multiplies by 180/PI (math.deg(0.1) differs in the last bit); math.rad is x*(PI/180) in both",
+    '5.1: math.deg divides by RADIANS_PER_DEGREE, x/(PI/180), where 5.3 multiplies by 180/PI (math.deg(0.1) differs in the last bit); math.rad is x*(PI/180) in both',
     '    lua_pushnumber(L, luaL_checknumber(L, 1) * (180 / Math.PI));',
     '    lua_pushnumber(L, __num.lua51 ? luaL_checknumber(L, 1) / (Math.PI / 180) : luaL_checknumber(L, 1) * (180 / Math.PI));',
   ),
