@@ -1,5 +1,6 @@
 // Over 250 lines: one list of fengari patches, each with the reason it is needed (see fengari-loader.ts).
 import { FENGARI_BUILTIN_PATCHES } from './fengari-builtin-guards.js'
+import { FENGARI_CCALLS_PATCHES } from './fengari-ccalls-patches.js'
 import { FENGARI_SLICE_PATCHES } from './fengari-slice-patches.js'
 import { FENGARI_SPEED_PATCHES } from './fengari-speed-patches.js'
 import type { SourcePatch } from './fengari-loader.js'
@@ -273,4 +274,6 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
   ...FENGARI_SPEED_PATCHES,
   // --- time slices through script-made coroutines (fengari-slice-patches.ts) ---------------
   ...FENGARI_SLICE_PATCHES,
+  // --- the C-call count across the engine's own yields (fengari-ccalls-patches.ts) ---------
+  ...FENGARI_CCALLS_PATCHES,
 ]

@@ -67,6 +67,8 @@ export interface LuaState {
   hookmask: number
   hookcount: number
   basehookcount: number
+  /** Whether a resume gives the frames their C-call counts back (fengari-ccalls-patches.ts): 0 no, 1 once, 2 always. */
+  keepCcalls: number
   hook: unknown
 }
 export interface GlobalState {

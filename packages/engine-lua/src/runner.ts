@@ -81,6 +81,8 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
     state.sealEnv()
     const co = lua.lua_newthread(L)
     ;(run as { thread: LuaState }).thread = co
+    // the script's thread is C Lua's main thread to it: the engine's yields keep its C-call counts
+    co.keepCcalls = 2
     meter.hookThread(co, input.sliceMs ?? 0)
     input.compiler.instantiate(co, input.proto)
     lua.lua_pushvalue(L, 1)

@@ -49,6 +49,7 @@ export class TimeSlices {
     if (L === this.thread) this.runnerYield = true
     else if (this.coroutines) this.sliced = L
     else return false
+    keepOnResume(L)
     return true
   }
 
@@ -75,6 +76,12 @@ export class TimeSlices {
     }
     if (L === this.thread) this.runnerYield = true
     else this.sliced = L
+    keepOnResume(L)
     return true
   }
+}
+
+/** A slice's yield is invisible: the resume that ends it gives `L`'s frames their C-call counts back (fengari-ccalls-patches.ts). */
+function keepOnResume(L: LuaState): void {
+  if (L.keepCcalls === 0) L.keepCcalls = 1
 }
