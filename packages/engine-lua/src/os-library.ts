@@ -3,6 +3,7 @@ import { raise } from './builtins.js'
 import type { LuaCFunction, LuaState } from './fengari-api.js'
 import { type BrokenTime, breakDown, makeTime, zoneName } from './os-calendar.js'
 import { convert, specifierLength } from './os-strftime.js'
+import { convert51 } from './os-strftime51.js'
 import { MAX_INTEGER, OVERFLOW_MESSAGE } from './number-runtime.js'
 
 /** loslib.c's L_MAXDATEFIELD (INT_MAX / 2): a date field beyond it is "out-of-bound". */
@@ -21,6 +22,7 @@ const PERCENT = 37
  */
 export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', LuaCFunction> {
   const { lua, lauxlib, internal } = host.f
+  const lua51 = host.f.numbers === 'lua51'
   const now = (L: LuaState) => Math.floor(host.current(L).now() / 1000)
   // glibc's mktime starts from the offset its last call found; here, the execution's last call
   const guesses = new WeakMap<object, number>()
@@ -98,7 +100,8 @@ export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', Lua
       setAll(L, tm)
       return 1
     }
-    return pushFormatted(L, s, tm, t)
+    // 5.1 reads the format as a C string
+    return pushFormatted(L, lua51 && s.includes(0) ? s.subarray(0, s.indexOf(0)) : s, tm, t)
   }
 
   const pushFormatted = (L: LuaState, s: Uint8Array, tm: BrokenTime, t: number): number => {
@@ -118,9 +121,13 @@ export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', Lua
         i = j
         continue
       }
-      const len = specifierLength(s, ++i)
-      if (len === 0) return badSpecifier(L, s.subarray(i))
-      const piece = convert(String.fromCharCode(...s.subarray(i, i + len)), tm, () => zoneName(t, tm.gmtoff))
+      // 5.1 checks nothing: '%' and the next character, or a final '%' as it is (os-strftime51.ts)
+      const len = lua51 ? Math.min(1, s.length - i - 1) : specifierLength(s, i + 1)
+      i++
+      if (len === 0 && !lua51) return badSpecifier(L, s.subarray(i))
+      const spec = String.fromCharCode(...s.subarray(i, i + len))
+      const zone = () => zoneName(t, tm.gmtoff)
+      const piece = !lua51 ? convert(spec, tm, zone) : len === 0 ? '%' : convert51(spec, tm, zone)
       guards.eachStep(L, 1 + piece.length)
       out.push(piece)
       bytes += piece.length
