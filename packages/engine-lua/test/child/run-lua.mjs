@@ -25,7 +25,14 @@ try {
 }
 out.ms = performance.now() - started
 out.rssGrowthMB = Math.max(0, process.resourceUsage().maxRSS * 1024 - before) / 2 ** 20
-// the host still works
-out.after = (await host.execute({ language: 'lua', source: 'return 6 * 7' })).value
+// the host still works (under a 50 ms limit a loaded machine can take longer than that to
+// make the state that replaces a discarded one: a timeout there is retried, nothing else)
+for (let attempt = 1; out.after === undefined; attempt++) {
+  try {
+    out.after = (await host.execute({ language: 'lua', source: 'return 6 * 7' })).value
+  } catch (e) {
+    if (attempt >= 3 || e.limit !== 'timeout') throw e
+  }
+}
 await host.close()
 process.stdout.write(JSON.stringify(out))

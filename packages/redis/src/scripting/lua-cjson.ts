@@ -131,7 +131,7 @@ do
     if c == '"' then
       local parts, k = {}, j + 1
       while true do
-        local q = sfind(s, '["\\\\\\0]', k)
+        local q = sfind(s, '["\\\\%z]', k)
         if not q or sbyte(s, q) == 0 then return 'T_ERROR', 'unexpected end of string', q or #s + 1 end
         parts[#parts + 1] = ssub(s, k, q - 1)
         if ssub(s, q, q) == '"' then return 'T_STRING', tconcat(parts), j, q + 1 end
