@@ -2,11 +2,11 @@ import { extname, resolve } from 'node:path'
 import { createHost, type EnginePlugin, type ExecutionResult, type LogEntry, type Logger } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
+import { withLogSlot, withRunLogs } from '@polyhost/playground'
 import { type CliOptions, parseCli, USAGE } from './args.js'
 import { closedPipeWriter } from './closed-pipe.js'
 import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { readJsonObject, readScriptFile, readScriptStdin, sourceLimit } from './inputs.js'
-import { captureLogs } from './log-capture.js'
 import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
 import { playgroundCommand } from './playground-command.js'
 import { readStreamAtMost } from './read-input.js'
@@ -89,9 +89,7 @@ async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<Exec
   const source = file
     ? await readScriptFile(file, o.target as string, o.command, maxSource)
     : (o.target ?? (await readScriptStdin(io.readStdin, maxSource)))
-  const capture = captureLogs(pickPlugin(o.lang, file))
-  const plugin = capture.plugin
-  run.logs = capture.logs
+  const plugin = withRunLogs(pickPlugin(o.lang, file))
   run.language = plugin.languages[0]
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
   const globals = { ...(o.globalsJson ? await readJson(io, o.globalsJson, '--globals-json') : {}), ...o.globals }
@@ -109,7 +107,9 @@ async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<Exec
       await host.compile({ language, source, name })
       return undefined
     }
-    return await host.execute({ language, source, name, globals, context })
+    const execution = withLogSlot(() => host.execute({ language, source, name, globals, context }))
+    run.logs = execution.logs
+    return await execution.done
   } finally {
     await host.close()
   }
