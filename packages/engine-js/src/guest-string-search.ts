@@ -1,6 +1,6 @@
 // Over 250 lines: one guest function — its wrappers share the captured builtins and the windowed search.
 /**
- * Guest source of `boundStringSearch(G)`, spliced into the setup script beside
+ * Guest source of `boundStringSearch(G, charge)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
  * frozen with the rest).
  *
@@ -24,8 +24,8 @@
  * walk); a search under the budget is the native call itself. In a template, a `$<` after the
  * last `>` becomes `$$<` (the same text).
  */
-export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
-  const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64;
+export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
+  const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64, SMALL = 1024;
   const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const isArray = Array.isArray, trunc = Math.trunc, max = Math.max, min = Math.min, clz32 = Math.clz32;
   const S = G.String.prototype, A = G.Array.prototype, R = G.RegExp.prototype;
@@ -48,6 +48,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
     if (m !== undefined) return !!m;
     try { apply(regexpSource, x, []); return x !== R; } catch { return false; }
   };
+  // a native search of n characters is one tick: charged as work (guest-heavy-builtins.ts), the result passed on
+  const scanned = (n, r) => { if (n >= SMALL) charge(n); return r; };
   const toIndex = (p, n) => { const d = +p; return d !== d ? 0 : d <= 0 ? 0 : d >= n ? n : trunc(d); };
   // whether t (of length m) occurs in s at i, given that its first h characters do
   const restAt = (s, t, i, h) => {
@@ -106,26 +108,35 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
     defineProperty(o, key, { ...getOwnPropertyDescriptor(o, key), value: f });
   };
   define(S, 'indexOf', { indexOf(search, position) {
-    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) return callIndexOf(this, search, position);
+    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) {
+      if (this.length >= SMALL) charge(this.length);
+      return callIndexOf(this, search, position);
+    }
     if (this === null || this === undefined) return callIndexOf(this, search, position);
     const s = str(this), t = str(search);
-    if (t.length <= 1 || s.length * t.length <= BUDGET) return callIndexOf(s, t, position);
+    if (t.length <= 1 || s.length * t.length <= BUDGET) return scanned(s.length, callIndexOf(s, t, position));
     return find(s, t, toIndex(position, s.length));
   } }.indexOf, 1);
   define(S, 'includes', { includes(search, position) {
-    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) return callIncludes(this, search, position);
+    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) {
+      if (this.length >= SMALL) charge(this.length);
+      return callIncludes(this, search, position);
+    }
     if (this === null || this === undefined) return callIncludes(this, search, position);
     const s = str(this);
     if (isRegExp(search)) return callIncludes(s, search, position);
     const t = str(search);
-    if (t.length <= 1 || s.length * t.length <= BUDGET) return callIncludes(s, t, position);
+    if (t.length <= 1 || s.length * t.length <= BUDGET) return scanned(s.length, callIncludes(s, t, position));
     return find(s, t, toIndex(position, s.length)) >= 0;
   } }.includes, 1);
   define(S, 'lastIndexOf', { lastIndexOf(search, position) {
-    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) return callLastIndexOf(this, search, position);
+    if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) {
+      if (this.length >= SMALL) charge(this.length);
+      return callLastIndexOf(this, search, position);
+    }
     if (this === null || this === undefined) return callLastIndexOf(this, search, position);
     const s = str(this), t = str(search), n = s.length, m = t.length;
-    if (m <= 1 || n * m <= BUDGET) return callLastIndexOf(s, t, position);
+    if (m <= 1 || n * m <= BUDGET) return scanned(n, callLastIndexOf(s, t, position));
     const d = +position;
     let from = n - m;
     if (from < 0) return -1;
@@ -164,20 +175,26 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
     }
   } }.split, 2);
   define(S, 'replace', { replace(searchValue, replaceValue) {
-    if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) return callReplace(this, searchValue, replaceValue);
+    if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) {
+      if (this.length >= SMALL) charge(this.length);
+      return callReplace(this, searchValue, replaceValue);
+    }
     if (this === null || this === undefined) return callReplace(this, searchValue, replaceValue);
     if (isObject(searchValue)) {
       const replacer = searchValue[replaceSymbol];
       if (replacer !== undefined && replacer !== null) return apply(replacer, searchValue, [this, replaceValue]);
     }
     const s = str(this), t = str(searchValue), fn = typeof replaceValue === 'function', tpl = fn ? replaceValue : str(replaceValue);
-    if (t.length <= 1 || s.length * t.length <= BUDGET) return callReplace(s, t, tpl);
+    if (t.length <= 1 || s.length * t.length <= BUDGET) return scanned(s.length, callReplace(s, t, tpl));
     const at = find(s, t, 0);
     if (at < 0) return s;
     return callSlice(s, 0, at) + replaced(s, t, at, fn, tpl) + callSlice(s, at + t.length);
   } }.replace, 2);
   define(S, 'replaceAll', { replaceAll(searchValue, replaceValue) {
-    if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) return callReplaceAll(this, searchValue, replaceValue);
+    if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) {
+      if (this.length >= SMALL) charge(this.length);
+      return callReplaceAll(this, searchValue, replaceValue);
+    }
     if (this === null || this === undefined || isRegExp(searchValue)) return callReplaceAll(this, searchValue, replaceValue);
     if (isObject(searchValue)) {
       const replacer = searchValue[replaceSymbol];
@@ -185,7 +202,7 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G) {
     }
     const s = str(this), t = str(searchValue), fn = typeof replaceValue === 'function', tpl = fn ? replaceValue : str(replaceValue);
     const m = t.length;
-    if (m <= 1 || s.length * m <= BUDGET) return callReplaceAll(s, t, tpl);
+    if (m <= 1 || s.length * m <= BUDGET) return scanned(s.length, callReplaceAll(s, t, tpl));
     const found = [];
     for (let p = find(s, t, 0); p >= 0; p = find(s, t, p + max(1, m))) callPush(found, p);
     let out = '', end = 0;

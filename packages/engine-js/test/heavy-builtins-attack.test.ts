@@ -38,6 +38,31 @@ const LOOPS: Record<string, string>[] = [
     'Object.keys of 500,000 keys': "const o = {}; for (let i = 0; i < 5e5; i++) o['k' + i] = 1; for (;;) Object.keys(o)",
     "Array join('ab') of a million holes": "for (;;) new Array(1e6).join('ab')",
   },
+  // uncharged before: 7–30 s each
+  {
+    'Object.assign of 300,000 keys': "const o = {}; for (let i = 0; i < 3e5; i++) o['k' + i] = i; for (;;) Object.assign({}, o)",
+    "indexOf('b') over 30 MB": "const s = 'a'.repeat(3e7); for (;;) s.indexOf('b')",
+    "includes('b') over 30 MB": "const s = 'a'.repeat(3e7); for (;;) s.includes('b')",
+    "lastIndexOf('b') over 30 MB": "const s = 'a'.repeat(3e7); for (;;) s.lastIndexOf('b')",
+    'startsWith of a 10 MB needle': "const s = 'a'.repeat(1e7), t = 'a'.repeat(1e7 - 1) + 'b'; for (;;) s.startsWith(t)",
+    'endsWith of a 10 MB needle': "const s = 'a'.repeat(1e7), t = 'b' + 'a'.repeat(1e7 - 1); for (;;) s.endsWith(t)",
+  },
+  {
+    'escape of 4 MB': "const u = 'a'.repeat(4e6); for (;;) escape(u)",
+    'unescape of 4 MB': "const u = 'a'.repeat(4e6); for (;;) unescape(u)",
+    'encodeURI of 4 MB': "const u = 'a'.repeat(4e6); for (;;) encodeURI(u)",
+    'encodeURIComponent of 4 MB': "const u = 'a'.repeat(4e6); for (;;) encodeURIComponent(u)",
+    'decodeURI of 4 MB': "const u = 'a'.repeat(4e6); for (;;) decodeURI(u)",
+    'decodeURIComponent of 4 MB': "const u = 'a'.repeat(4e6); for (;;) decodeURIComponent(u)",
+  },
+  {
+    'parseFloat of 3e6 digits': "const s = '1'.repeat(3e6); for (;;) parseFloat(s)",
+    'Number.parseInt of 3e6 digits': "const s = '1'.repeat(3e6); for (;;) Number.parseInt(s)",
+    'Number() of 3e6 digits': "const s = '1'.repeat(3e6); for (;;) Number(s)",
+    'new RegExp of a 1 MB source': "const p = 'a'.repeat(1e6); for (;;) new RegExp(p)",
+    'RegExp.prototype.compile of a 1 MB source': "const p = 'a'.repeat(1e6), r = /x/; for (;;) r.compile(p)",
+    'match with a 1 MB string': "const p = 'a'.repeat(1e6); for (;;) 'b'.match(p)",
+  },
 ]
 
 describe('loops of whole-input builtins stop at the time limit (inline)', () => {

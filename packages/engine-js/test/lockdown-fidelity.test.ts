@@ -74,6 +74,19 @@ const CASES = {
       a().indexOf(2, undefined), a().includes(), [3, 1, 2].sort(undefined), a().slice(undefined, 2), 'abc'.split(undefined, 1),
       'ab'.padEnd(4), 'ab'.padEnd(4, undefined), 'x'.repeat(), 'e\u0301'.normalize(undefined).length, [[1], [2]].flat(undefined),
       a().every((x) => x > 0, undefined), a().map((x) => x * 2, undefined), [1, 2, 3].copyWithin(1), a().with(0)])`,
+  // searches, parsers, escapes and compiles that charge their input (guest-heavy-builtins.ts)
+  'newly charged builtins answer as natively': `const tryOf = (g) => { try { return g() } catch (e) { return e.name + ': ' + e.message } };
+    JSON.stringify([Object.assign({}, { a: 1 }, null, 'xy', undefined, [5]), tryOf(() => Object.assign()), tryOf(() => Object.assign(null)), Object.assign([], [1], { length: 0 }), Object.assign(() => 1, { x: 2 }).x,
+      'abc'.startsWith('ab'), 'abc'.startsWith(), 'undefined'.startsWith(), 'abc'.startsWith('c', 2), tryOf(() => 'a'.startsWith(/a/)), 'abc'.endsWith('bc', undefined), 'abc'.endsWith('a', 1),
+      'xay'.indexOf('a'), 'x'.repeat(2000).indexOf('x', 1999), 'x'.repeat(2000).lastIndexOf('x', 5), 'x'.repeat(2000).includes('y'), 'ab'.match('b').index, 'ab'.match(), 'ab'.search('b'), [...'aba'.matchAll('a')].length,
+      escape('ä b'), escape(), unescape('%E4%20'), encodeURI('a b?'), encodeURIComponent('a b?'), encodeURIComponent(), decodeURI('%41%3F'), decodeURIComponent('%41%3F'), tryOf(() => decodeURI('%')),
+      parseFloat('1.5e3x'), parseFloat(), parseInt('ff', 16), parseInt('12', undefined), parseInt(), Number.parseFloat === parseFloat, Number.parseInt === parseInt,
+      Number(), Number(undefined), Number('0x10'), Number(12n), typeof new Number('3'), new Number('3') + 1, new Number() + 0, 5 instanceof Number, new Number(1) instanceof Number,
+      Object.prototype.toString.call(new Number(1)), Number.prototype.constructor === Number, Number.MAX_SAFE_INTEGER, Reflect.ownKeys(Number).map(String),
+      String(new RegExp('a+', 'g')), String(RegExp('b')), String(new RegExp(/c/g, 'i')), String(new RegExp()), String(RegExp()), tryOf(() => new RegExp('(')),
+      /x/ instanceof RegExp, new RegExp('x') instanceof RegExp, RegExp.prototype.constructor === RegExp, RegExp[Symbol.species] === RegExp, Reflect.ownKeys(RegExp).map(String),
+      'a1b2'.split(/[0-9]/), class extends RegExp {}.name, new (class R extends RegExp { get kind() { return 'sub' } })('q').kind, String(/x/.compile('y', 'g')), String(/x/.compile()),
+      [Object.assign, String.prototype.startsWith, escape, decodeURIComponent, parseInt, Number, RegExp, RegExp.prototype.compile].map((f) => [f.name, f.length, Function.prototype.toString.call(f)])])`,
   // the replacements' source (the sandbox's internals) stayed visible
   'replaced builtins print as native code': `JSON.stringify([String.prototype.split, String.prototype.replace, Array.prototype.indexOf,
       Array.prototype.sort, RegExp.prototype[Symbol.replace], Math.random, String.raw, Function.prototype.toString, Object.prototype.toString].map((f) => Function.prototype.toString.call(f)))`,

@@ -25,7 +25,7 @@ declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) 
 /** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
 declare function boundHeavyBuiltins(G: any, charge: (work: number) => void): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
-declare function boundStringSearch(G: any): void
+declare function boundStringSearch(G: any, charge: (work: number) => void): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare function guestConversions(G: any): ReturnType<typeof import('./convert.js').guestConversions>
 declare function guestLockdown(G: any, intrinsics: object): ReturnType<typeof import('./lockdown.js').guestLockdown>
@@ -48,7 +48,7 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     }
   }
   // the searches first: the array-length check then wraps them too
-  boundStringSearch(G)
+  boundStringSearch(G, charge)
   boundArrayBuiltins(G, cfg.arrayCap, charge)
   boundHeavyBuiltins(G, charge)
   // called by name other than eval: an indirect eval, at global scope
