@@ -80,10 +80,7 @@ export class Converter {
     }
   }
 
-  /**
-   * Host → guest for `begin`: a JSON string the guest parses itself when the value is
-   * plain, else the exact handle. Saves a call on every execution.
-   */
+  /** Host → guest for `begin`: a JSON string the guest parses itself when plain, else the exact handle (saves a call). */
   toGuestOrJson(record: object): QuickJSHandle {
     // the record itself (globals, context) is a wrapper: its values get the full depth
     const depth = this.host.maxDepth + 1
@@ -235,9 +232,8 @@ export class Converter {
         const h = this.build(item, guard, k)
         try {
           if (k === '__proto__') ctx.defineProp(target, k, { value: h, configurable: true, enumerable: true })
-          else if (typeof k === 'string' && (k.includes('\0') || hasLoneSurrogate(k))) {
-            this.string(k).consume((key) => ctx.setProp(target, key, h))
-          } else ctx.setProp(target, k, h)
+          else if (unsafeKey(k)) this.string(k).consume((key) => ctx.setProp(target, key, h))
+          else ctx.setProp(target, k, h)
         } finally {
           h.dispose()
         }
@@ -341,7 +337,8 @@ export class Converter {
       for (const k of keys) {
         guard.entry()
         guard.string(k.length)
-        const value = ctx.getProp(h, k).consume((c) => this.read(c, guard, stack, k, true))
+        const prop = unsafeKey(k) ? this.string(k).consume((key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
+        const value = prop.consume((c) => this.read(c, guard, stack, k, true))
         setSafe(out as Record<string, unknown>, k, value)
       }
     }
@@ -381,6 +378,9 @@ export class Converter {
     throw guard.error(reason)
   }
 }
+
+/** A key a C string cannot carry (a NUL ends it, a lone surrogate has no UTF-8): as one it names another key. */
+const unsafeKey = (k: string | number): k is string => typeof k === 'string' && (k.includes('\0') || hasLoneSurrogate(k))
 
 /** The length (UTF-16 units) of a guest string. */
 export function guestStringLength(host: Pick<ConverterHost, 'ctx'>, h: QuickJSHandle): number {
