@@ -181,20 +181,35 @@ function translate(state: JsState, e: unknown, origin: ScriptOrigin): unknown {
   if (ex?.fatal) return ex.fatal
   const memory = state.memoryTrip()
   if (memory) return memory
+  // a script that overran its deadline in a call nothing could interrupt, then failed: the
+  // timeout, as after a return (ex.result), not its error
+  const late = ex && lateTrip(ex)
   if (e instanceof GuestThrow) {
     const internal = e.internal
     if (internal === 'memory' && ex) return ex.trip('memory', numberOr(ex.limits.memoryBytes) + 1)
+    if (late) return late
     if (internal === 'stack' && ex) return ex.trip('stack', ...stackTripFigures(ex.limits, e.info.stack))
     return runtimeError(e.info, origin, e.thrown)
   }
   if (e instanceof GuestDeadlock) {
-    return runtimeError({ error: true, name: 'Error', message: 'the script awaits a promise that can never settle' }, origin)
+    return late ?? runtimeError({ error: true, name: 'Error', message: 'the script awaits a promise that can never settle' }, origin)
   }
-  if (e instanceof PolyhostError || isFatal(e)) return e
+  if (isFatal(e)) return e
+  if (e instanceof PolyhostError) return late ?? e
   // anything else came out of QuickJS itself: the state cannot be trusted any more
   state.broken = true
   if (e instanceof RangeError && ex) return hostStackTrip(ex)
   return new EngineCrashedError(`QuickJS failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+}
+
+/** The execution's timeout (or cancellation) if its deadline has passed, else undefined. */
+function lateTrip(ex: Execution): unknown {
+  try {
+    ex.check()
+    return undefined
+  } catch (e) {
+    return e
+  }
 }
 
 function numberOr(v: number | false): number {
