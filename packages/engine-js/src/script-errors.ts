@@ -26,18 +26,28 @@ const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
 const EVAL_FILE = '<input>'
 export const EXPRESSION_FILE = '<expr>'
 
+/** A native frame that runs a text of its own: what `<input>` frames above it are. */
+const RUNS_TEXT = /^\s*at (?:eval|Function|AsyncFunction|GeneratorFunction|AsyncGeneratorFunction) \(native\)$/
+
 /**
  * Rewrites a QuickJS stack into the script's own terms: eval frames (`<input>`) and
  * compiled expressions (`<expr>`, whose outermost frame reads `<eval>` like an evaluated
  * script's) become the script name, lines lose the engine's prologue, per-execution module
  * suffixes (`util#7`) and engine-internal frames disappear, host paths are masked.
+ *
+ * A classic script runs as eval'd text, so its frames are `<input>`, as are those of any other
+ * text QuickJS parses: JSON.parse's text, what the script hands to `eval` or a Function
+ * constructor. Those stay `<input>` with their own positions: a frame without a function name
+ * (where such a text failed to parse: the script's own text was parsed before it ran) and
+ * every frame above the script's call of eval or a Function constructor.
  */
 export function scriptStack(stack: string | undefined, origin: ScriptOrigin): string {
   if (!stack) return ''
   const out: string[] = []
   let outermost = -1
-  for (const raw of stack.split('\n')) {
-    if (!raw.trim()) continue
+  const lines = stack.split('\n').filter((l) => l.trim())
+  const other = otherTexts(lines, origin.name)
+  for (const [i, raw] of lines.entries()) {
     const m = FRAME.exec(raw)
     if (!m) {
       if (!/\bat eval \(native\)/.test(raw)) out.push(raw)
@@ -45,6 +55,10 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
     }
     const [, at, fn, file = '', line = '0', col = '0'] = m
     if (file === '<setup>') continue
+    if (file === EVAL_FILE && (fn === undefined || other[i])) {
+      out.push(fn === undefined ? `${at}${file}:${line}:${col}` : `${at}${fn} (${file}:${line}:${col})`)
+      continue
+    }
     const unnamed = file === EVAL_FILE || file === EXPRESSION_FILE
     const ownFile = unnamed || file === origin.name
     const name = unnamed ? origin.name : file.replace(/#\d+$/, '')
@@ -97,6 +111,23 @@ export function syntaxError(info: ThrownInfo, origin: ScriptOrigin): ScriptSynta
 }
 
 // --- internal ---
+
+/** For each line, whether it is above the script's own call of eval or a Function constructor. */
+function otherTexts(lines: readonly string[], scriptName: string): boolean[] {
+  const other = lines.map(() => false)
+  let started = false
+  let above = false
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as string
+    if (started && RUNS_TEXT.test(line)) above = true
+    else if (!started) {
+      const file = FRAME.exec(line)?.[3]
+      started = file === EVAL_FILE || file === EXPRESSION_FILE || file === scriptName
+    }
+    other[i] = above
+  }
+  return other
+}
 
 const NOT_A_FUNCTION = 'not a function'
 const MISSING_MODULE = /^module '(.+)' is not available$/
