@@ -43,6 +43,36 @@ const LOOPS: Record<string, string> = {
     "(() => { const n = 'x'.repeat(5000); const o = { [n]: function () { try { return o[n]() } catch (e) { for (;;) { try { o[n]() } catch (e2) {} } } } }; return o[n]() })()",
 }
 
+// Operators whose cost follows their operands' size are one tick each (or none) and cannot be
+// wrapped: inline, under a 1 s limit, these loops held the host for 15–58 s (README, "Operators
+// and compiles bounded only by the worker"). A worker is terminated at the deadline plus its margin.
+const BIG = 'const a = 2n ** 200000n - 1n, b = 2n ** 199999n + 12345n;'
+const KEYS = "const o = {}; for (let i = 0; i < 1e5; i++) o['k' + i] = i;"
+const OPERATORS: Record<string, string> = {
+  'BigInt * in a loop': `${BIG} for (;;) a * b`,
+  'BigInt / in a loop': `${BIG} for (;;) a / b`,
+  'BigInt % in a loop': `${BIG} for (;;) a % b`,
+  'BigInt ** in a loop': `${BIG} for (;;) a ** 2n`,
+  'object spread of 100,000 keys in a loop': `${KEYS} for (;;) ({ ...o })`,
+  'object rest of 100,000 keys in a loop': `${KEYS} for (;;) { const { k0, ...r } = o }`,
+  'unary + of 3e6 digits in a loop': "const s = '1'.repeat(3e6); for (;;) +s",
+  // one compile, quadratic in the class's code points (~9 s inline)
+  'one RegExp of a 40,000-code-point class':
+    "new RegExp('[' + Array.from({ length: 4e4 }, (_, i) => String.fromCodePoint(0x1000 + 2 * i)).join('') + ']', 'u')",
+}
+
+describe('operators that cost per operand size are stopped by the worker watchdog', () => {
+  for (const [what, source] of Object.entries(OPERATORS)) {
+    it(`${what}: stops within the limit + 50 %`, async () => {
+      const { error, ms } = await timeFailure(host, { language: 'js', source, name: 'loop.js' }, { timeoutMs: LIMIT })
+      expect(error).toBeInstanceOf(LimitExceededError)
+      expect((error as LimitExceededError).limit).toBe('timeout')
+      expect(ms).toBeLessThan(LIMIT * 1.5)
+      expect((await host.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
+    }, 30_000)
+  }
+})
+
 // Walks over an array-like's huge length are refused before they start, in workers too
 // (guest-array-bounds.ts; inline in test/inline-builtins-attack.test.ts).
 const REFUSED: Record<string, string> = {
