@@ -21,8 +21,10 @@ describe('limits', () => {
   })
 
   it('states the depth a stack overflow really reached, from the backtrace', () => {
-    const trace = ['    at r (x.js:1:10)', '    at r (x.js:1:10)', '    at <eval> (x.js:2:1)'].join('\n')
-    expect(stackTripFigures({ ...base, stackDepth: 100_000 }, trace)).toEqual([4, 3])
+    const trace = [...Array(100).fill('    at r (x.js:1:10)'), '    at <eval> (x.js:2:1)'].join('\n')
+    expect(stackTripFigures({ ...base, stackDepth: 100_000 }, trace)).toEqual([102, 101])
+    // a backtrace built later, where the error was rethrown (an async function's): the policy's figures
+    expect(stackTripFigures({ ...base, stackDepth: 1000 }, '    at <eval> (x.js:2:1)')).toEqual([1001, 1000])
     expect(stackTripFigures(base, undefined)).toEqual([151, 150])
     expect(stackTripFigures({ ...base, stackDepth: false }, '')).toEqual([1, 0])
   })

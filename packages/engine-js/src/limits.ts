@@ -10,6 +10,8 @@ const MIN_STACK_BYTES = 32 * 1024
 const STACK_RESERVE = 16 * 1024
 /** A small QuickJS frame measured ~175 bytes; budgeting 256 keeps the depth approximate. */
 const BYTES_PER_FRAME = 256
+/** A large QuickJS frame (~250 locals): a real overflow's backtrace holds at least the stack's size in these. */
+const MAX_FRAME_BYTES = 4096
 
 /**
  * The (used, max) pair of a QuickJS stack overflow, stated as what was really hit. QuickJS
@@ -19,7 +21,10 @@ const BYTES_PER_FRAME = 256
  */
 export function stackTripFigures(limits: ResolvedLimits, guestStack: string | undefined): [used: number, max: number] {
   const frames = guestStack ? guestStack.split('\n').filter((l) => l.startsWith('    at ')).length : 0
-  if (frames > 0) return [frames + 1, frames]
+  // fewer frames than the stack holds at MAX_FRAME_BYTES each: not a backtrace of where it ran
+  // out. An async function's overflow error has none; QuickJS builds one where the error is
+  // next rethrown (`await f()`: one frame, which read "(2 > 1)"). The policy's depth then.
+  if (frames > 0 && frames * MAX_FRAME_BYTES >= stackBytesFor(limits)) return [frames + 1, frames]
   const max = limits.stackDepth === false ? 0 : limits.stackDepth
   return [max + 1, max]
 }

@@ -57,6 +57,18 @@ describe('recursion depth', () => {
     }
   }, 120_000)
 
+  // QuickJS gives an async function's overflow error no backtrace and builds one where it is
+  // next rethrown (one frame for `await f()`): the trip read "(2 > 1)"; it states the policy's depth
+  it('unbounded async recursion trips with the policy depth, not the one frame it was rethrown through', async () => {
+    for (const source of ['async function f() { return f() }\nawait f()', 'async function f() { return f() }\nf()']) {
+      const trip = expectStackTrip(await standard.execute({ language: 'javascript', source }).catch((x: unknown) => x))
+      expect(trip.max, source).toBe(1000)
+    }
+    // sync recursion still states the depth really reached
+    const sync = expectStackTrip(await standard.execute({ language: 'javascript', source: 'function f() { return f() }\nf()' }).catch((x: unknown) => x))
+    expect(sync.max).toBeGreaterThan(1000)
+  })
+
   for (const [name, source] of Object.entries(THROUGH_CALLBACKS)) {
     it(`unbounded recursion through ${name} is a stack trip inline and in a worker`, async () => {
       for (const host of [standard, minimal, worker]) {
