@@ -48,7 +48,9 @@ describe('keys with NUL or a lone surrogate read their own values on the handle 
       received.length = 0
       await host.execute({ language: 'js', source: `sink.put(${source}); 1` })
       expect(received).toEqual([expected])
-      const thrown = await host.execute({ language: 'js', source: `throw { message: 'm', v: ${source} }` }).catch((e: { thrown?: unknown }) => e.thrown)
+      const thrown = await host
+        .execute({ language: 'js', source: `throw { message: 'm', v: ${source} }` })
+        .catch((e: { thrown?: unknown }) => e.thrown)
       expect(thrown).toEqual({ message: 'm', v: expected })
     })
   }

@@ -65,7 +65,9 @@ describe('recursion depth', () => {
       expect(trip.max, source).toBe(1000)
     }
     // sync recursion still states the depth really reached
-    const sync = expectStackTrip(await standard.execute({ language: 'javascript', source: 'function f() { return f() }\nf()' }).catch((x: unknown) => x))
+    const sync = expectStackTrip(
+      await standard.execute({ language: 'javascript', source: 'function f() { return f() }\nf()' }).catch((x: unknown) => x),
+    )
     expect(sync.max).toBeGreaterThan(1000)
   })
 
