@@ -32,7 +32,7 @@
 export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   const SMALL = 1024;
   const apply = Reflect.apply, construct = Reflect.construct, ProxyCtor = Proxy, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32, ownKeys = Reflect.ownKeys;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32;
   const bind = Function.prototype.bind, call = Function.prototype.call;
   const callOf = (f) => apply(bind, call, [f]);
   const wrappers = new Map();
@@ -131,24 +131,15 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   };
   for (const name of ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertySymbols']) wrap(G.Object, name, keyList);
   if (G.Reflect) wrap(G.Reflect, 'ownKeys', keyList);
-  // Object.assign copies every own key of each source: counted after the copy
-  wrap(G.Object, 'assign', (original) => ({ w(...args) {
-    const r = apply(original, this, args);
-    let n = 0;
-    for (let i = 1; i < args.length; i++) {
-      const x = args[i];
-      n += typeof x === 'string' ? x.length : x !== null && (typeof x === 'object' || typeof x === 'function') ? ownKeys(x).length : 0;
-    }
-    if (n >= SMALL) charge(n);
-    return r;
-  } }).w);
   // whole-string scans: a needle compared once, a text escaped or parsed (the input, then the result)
   const textOf = (_self, a) => typeof a === 'string' ? a.length : 0;
   for (const name of ['startsWith', 'endsWith', 'match', 'matchAll', 'search']) wrap(S, name, fixed(textOf));
   for (const name of ['escape', 'unescape', 'encodeURI', 'encodeURIComponent', 'decodeURI', 'decodeURIComponent']) wrap(G, name, fixed(textOf, sizeOf));
   for (const name of ['parseFloat', 'parseInt']) { wrap(G, name, fixed(textOf)); wrap(G.Number, name, fixed(textOf)); }
-  // Number(text) parses it, RegExp(source) compiles it (never interrupted: a 1 MB source in a
-  // loop ran 12.5 s of 1 s): each becomes a Proxy of itself, as the typed-array constructors
+  // RegExp(source) compiles it (never interrupted: a 1 MB source in a loop ran 12.5 s of
+  // 1 s): a Proxy of itself, as the typed-array constructors. Not Number(text) nor
+  // Object.assign: unary + and object spread do the same work as operators, which nothing
+  // here can wrap (README), and on hot paths a Proxy or rest array costs 3-4x the call
   const sourceOf = callOf(getOwnPropertyDescriptor(G.RegExp.prototype, 'source').get);
   const patternOf = (x) => { if (typeof x === 'string') return x.length; try { return sourceOf(x).length; } catch { return 0; } };
   const charged = (name, size) => {
@@ -162,7 +153,6 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
     const proto = d.value.prototype;
     defineProperty(proto, 'constructor', { ...getOwnPropertyDescriptor(proto, 'constructor'), value: proxy });
   };
-  charged('Number', (x) => typeof x === 'string' ? x.length : 0);
   charged('RegExp', patternOf);
   wrap(G.RegExp.prototype, 'compile', fixed((_self, a) => patternOf(a)));
 }`
