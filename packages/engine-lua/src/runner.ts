@@ -114,13 +114,19 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
       if (status === lua.LUA_YIELD) {
         throw new ScriptRuntimeError(`${input.name}: attempt to yield from outside a coroutine`, input.name)
       }
-      if (status !== lua.LUA_OK) throw scriptRuntimeError(f, L, co, input.name, state.converter)
+      // a script that overran its deadline in one long builtin and then failed ran out of
+      // time first: the timeout is reported, as it is after a normal return (execution.result)
+      if (status !== lua.LUA_OK) throw execution.overBudget(0) ?? scriptRuntimeError(f, L, co, input.name, state.converter)
       const n = lua.lua_gettop(co)
       // the returned values may lie above the frame's API slots (LUA_MINSTACK = 20): index 21 was "unacceptable"
       lua.lua_checkstack(co, 4)
       const values = new Array<unknown>(n)
       const guard = state.converter.guard()
-      for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1, guard)
+      try {
+        for (let i = 0; i < n; i++) values[i] = state.converter.read(co, i + 1, guard)
+      } catch (e) {
+        throw execution.overBudget(0) ?? e
+      }
       meter.detach()
       return execution.result(n === 0 ? undefined : values[0], values)
     }
