@@ -20,6 +20,7 @@ import { FUNCTION_LOAD_CASES } from './corpus/function-load.js'
 import { HOSTILE_INPUT_CASES, HOSTILE_LIBRARY_CASES } from './corpus/hostile-inputs.js'
 import { REPLY_EDGE_CASES } from './corpus/reply-edges.js'
 import { ADMIN_COMMAND_CASES } from './corpus/admin-commands.js'
+import { SCRIPT_BYTES_CASES } from './corpus/script-bytes.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -46,6 +47,7 @@ const CASES: CorpusCase[] = [
   ...HOSTILE_LIBRARY_CASES,
   ...REPLY_EDGE_CASES,
   ...ADMIN_COMMAND_CASES,
+  ...SCRIPT_BYTES_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

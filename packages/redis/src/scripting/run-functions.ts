@@ -9,6 +9,7 @@ import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 import { helpReply } from './help-replies.js'
+import { byteString, displayText, engineChunk, syntaxErrorOf } from './chunk-bytes.js'
 import { FUNCTION_ARITY } from './subcommand-arities.js'
 
 /** The chunk name Redis gives function libraries. */
@@ -17,9 +18,9 @@ const NAME = /^[A-Za-z0-9_]+$/
 
 interface Library {
   readonly name: string
-  /** The code after the first line, and the whole payload (FUNCTION LIST WITHCODE). */
+  /** The code after the first line (a byte string, see chunk-bytes.ts), and the whole payload (FUNCTION LIST WITHCODE). */
   readonly code: string
-  readonly payload: string
+  readonly payload: Buffer
   /** Function name → its flags (Redis's order) and description. */
   readonly functions: ReadonlyMap<string, { readonly flags: readonly string[]; readonly description: string | null }>
 }
@@ -99,11 +100,12 @@ export class RunFunctions {
     const args = argv.slice(3 + numkeys)
     this.setRunning({ now: this.store.now(), readOnly: ro || flags.includes('no-writes') })
     try {
+      const chunk = engineChunk(wrap(lib.code, `'${fname}', KEYS, ARGV`), CHUNK)
       const r = await this.host.execute({
         language: 'lua',
-        source: wrap(lib.code, `'${fname}', KEYS, ARGV`),
+        source: chunk.source,
         name: CHUNK,
-        globals: { KEYS: keys, ARGV: args },
+        globals: { ...chunk.globals, KEYS: keys, ARGV: args },
       })
       return decodeScriptReply(r.value)
     } catch (e) {
@@ -124,29 +126,25 @@ export class RunFunctions {
         return new ErrorReply(`ERR Unknown option given: ${option.toString('utf8')}`)
       replace = true
     }
-    const payload = (args[args.length - 1] as Buffer).toString('utf8')
-    const md = extractLibraryMetadata(payload)
-    if ('error' in md) return new ErrorReply(`ERR ${md.error}`)
+    const payload = args[args.length - 1] as Buffer
+    const md = extractLibraryMetadata(byteString(payload))
+    if ('error' in md) return new ErrorReply(`ERR ${displayText(md.error)}`)
     const { name, code: body } = md
     if (!NAME.test(name)) {
       return new ErrorReply(
         'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
       )
     }
-    if (md.engine.toLowerCase() !== 'lua') return new ErrorReply(`ERR Engine '${md.engine}' not found`)
+    if (md.engine.toLowerCase() !== 'lua') return new ErrorReply(`ERR Engine '${displayText(md.engine)}' not found`)
     const old = this.libraries.get(name)
     if (old && !replace) return new ErrorReply(`ERR Library '${name}' already exists`)
-    try {
-      await this.host.compile({ language: 'lua', source: body, name: CHUNK })
-    } catch (e) {
-      const reply = compileFailure(e, 'ERR Error compiling function: ')
-      if (reply instanceof ErrorReply) return reply
-      throw e
-    }
+    const error = await syntaxErrorOf(this.host, body, CHUNK)
+    if (error !== undefined) return compileFailure(error, 'ERR Error compiling function: ')
     let registered: [string, string[], string | false][]
     this.setRunning({ now: this.store.now(), readOnly: true })
     try {
-      const r = await this.host.execute({ language: 'lua', source: wrap(body, 'nil'), name: CHUNK })
+      const chunk = engineChunk(wrap(body, 'nil'), CHUNK)
+      const r = await this.host.execute({ language: 'lua', source: chunk.source, name: CHUNK, globals: chunk.globals })
       registered = (Array.isArray(r.value) ? r.value : []) as [string, string[], string | false][]
     } catch (e) {
       const reply = scriptFailure(e, '', CHUNK)
@@ -206,7 +204,7 @@ export class RunFunctions {
         Buffer.from('functions'),
         fns,
       ]
-      if (withCode) entry.push(Buffer.from('library_code'), Buffer.from(lib.payload))
+      if (withCode) entry.push(Buffer.from('library_code'), lib.payload)
       out.push(entry)
     }
     return out

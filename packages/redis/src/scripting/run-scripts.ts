@@ -9,9 +9,15 @@ import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
 import { helpReply } from './help-replies.js'
+import { engineChunk, syntaxErrorOf } from './chunk-bytes.js'
 import { SCRIPT_ARITY } from './subcommand-arities.js'
 
-/** SCRIPT's subcommands with their arities in Redis 7.0 (the supported ones and the rest). */
+/** A compiled script and the globals its runs need (a source that is not UTF-8: its bytes). */
+interface Compiled {
+  readonly script: Script
+  readonly globals: Readonly<Record<string, unknown>>
+}
+
 /** Compiled scripts kept (the texts of all loaded scripts are kept regardless). */
 const COMPILED_SCRIPTS = 500
 
@@ -28,7 +34,7 @@ export class RunScripts {
    * byte, and every distinct EVAL source stays in `cache`; a script evicted here is
    * compiled again from its text when it runs next.
    */
-  private readonly compiled = new LRUCache<string, Script>({ max: COMPILED_SCRIPTS })
+  private readonly compiled = new LRUCache<string, Compiled>({ max: COMPILED_SCRIPTS })
 
   constructor(
     private readonly host: ScriptHost,
@@ -110,22 +116,18 @@ export class RunScripts {
     if (known) return known
     const prepared = prepareScript(source)
     if (prepared instanceof ErrorReply) return prepared
-    try {
-      await this.host.compile({ language: 'lua', source: prepared.body, name: CHUNK })
-    } catch (e) {
-      const reply = compileFailure(e)
-      if (reply instanceof ErrorReply) return reply
-      throw e
-    }
+    const error = await syntaxErrorOf(this.host, prepared.body, CHUNK)
+    if (error !== undefined) return compileFailure(error)
     await this.compiledOf(prepared)
     this.cache.set(prepared.sha, prepared)
     return prepared
   }
 
-  private async compiledOf(script: CachedScript): Promise<Script> {
+  private async compiledOf(script: CachedScript): Promise<Compiled> {
     let compiled = this.compiled.get(script.sha)
     if (!compiled) {
-      compiled = await this.host.compile({ language: 'lua', source: script.wrapped, name: CHUNK })
+      const chunk = engineChunk(script.wrapped, CHUNK)
+      compiled = { script: await this.host.compile({ language: 'lua', source: chunk.source, name: CHUNK }), globals: chunk.globals }
       this.compiled.set(script.sha, compiled)
     }
     return compiled
@@ -134,7 +136,8 @@ export class RunScripts {
   private async run(script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): Promise<Reply> {
     this.setRunning({ now: this.store.now(), readOnly })
     try {
-      const r = await this.host.run(await this.compiledOf(script), { globals: { KEYS: keys, ARGV: args } })
+      const compiled = await this.compiledOf(script)
+      const r = await this.host.run(compiled.script, { globals: { ...compiled.globals, KEYS: keys, ARGV: args } })
       return decodeScriptReply(r.value)
     } catch (e) {
       const reply = scriptFailure(e, script.sha)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ErrorReply } from '../store/replies.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
+import { byteString, displayText } from './chunk-bytes.js'
 
 /** Shebang flags Redis 7.0 knows (`#!lua flags=no-writes,allow-oom`). */
 const KNOWN_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'])
@@ -8,9 +9,9 @@ const KNOWN_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluste
 /** A script as the cache keeps it. */
 export interface CachedScript {
   readonly sha: string
-  /** The body as Redis compiles it: a shebang line is blanked so line numbers stay. */
+  /** The body as Redis compiles it, a byte string (see chunk-bytes.ts): a shebang line is cut, its newline kept, so line numbers stay. */
   readonly body: string
-  /** The body wrapped so its return value goes through Redis's reply conversion. */
+  /** The body wrapped so its return value goes through Redis's reply conversion (a byte string). */
   readonly wrapped: string
   /** Declared with a shebang (not EVAL's compatibility mode). */
   readonly shebang: boolean
@@ -28,19 +29,19 @@ export function sha1hex(data: Buffer | string): string {
  */
 export function prepareScript(source: Buffer): CachedScript | ErrorReply {
   const sha = sha1hex(source)
-  let text = source.toString('utf8')
+  let text = byteString(source)
   const flags = new Set<string>()
   let shebang = false
   if (text.startsWith('#!')) {
     const nl = text.indexOf('\n')
     if (nl < 0) return new ErrorReply('ERR Invalid script shebang')
     const parts = text.slice(0, nl).split(/\s+/).filter(Boolean)
-    if (parts[0] !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${parts[0] ?? ''}`)
+    if (parts[0] !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${displayText(parts[0] ?? '')}`)
     for (const part of parts.slice(1)) {
-      if (!part.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${part}`)
+      if (!part.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${displayText(part)}`)
       const list = part.slice(6)
       for (const f of list === '' ? [] : list.split(',')) {
-        if (!KNOWN_FLAGS.has(f)) return new ErrorReply(`ERR Unexpected flag in script shebang: ${f}`)
+        if (!KNOWN_FLAGS.has(f)) return new ErrorReply(`ERR Unexpected flag in script shebang: ${displayText(f)}`)
         flags.add(f)
       }
     }

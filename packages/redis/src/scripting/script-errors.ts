@@ -1,4 +1,4 @@
-import { ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core'
+import { ScriptRuntimeError } from '@polyhost/core'
 import { ErrorReply, formatG } from '../store/replies.js'
 
 /** The chunk name Redis gives EVAL scripts, and so the prefix of their error positions. */
@@ -28,11 +28,10 @@ export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): E
   return new ErrorReply(line === undefined ? text : `${text} script: ${sha}, on @${chunk}:${line}.`)
 }
 
-/** Redis's reply for a script that does not compile. */
-export function compileFailure(e: unknown, prefix = 'ERR Error compiling script (new function): '): ErrorReply | unknown {
-  if (!(e instanceof ScriptSyntaxError)) return e
+/** Redis's reply for a script that does not compile, from Lua's message. */
+export function compileFailure(message: string, prefix = 'ERR Error compiling script (new function): '): ErrorReply {
   // Lua 5.1 quotes the end-of-file token ('<eof>'); Lua 5.3's parser does not
-  const msg = e.message.replace(/near <eof>$/, "near '<eof>'")
+  const msg = message.replace(/near <eof>$/, "near '<eof>'")
   return new ErrorReply(`${prefix}${msg}`.replace(/[\r\n]/g, ' '))
 }
 
