@@ -21,6 +21,7 @@ import { HOSTILE_INPUT_CASES, HOSTILE_LIBRARY_CASES } from './corpus/hostile-inp
 import { REPLY_EDGE_CASES } from './corpus/reply-edges.js'
 import { ADMIN_COMMAND_CASES } from './corpus/admin-commands.js'
 import { SCRIPT_BYTES_CASES } from './corpus/script-bytes.js'
+import { ERROR_SOURCE_CASES } from './corpus/error-sources.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -48,6 +49,7 @@ const CASES: CorpusCase[] = [
   ...REPLY_EDGE_CASES,
   ...ADMIN_COMMAND_CASES,
   ...SCRIPT_BYTES_CASES,
+  ...ERROR_SOURCE_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

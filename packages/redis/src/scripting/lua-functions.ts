@@ -137,7 +137,10 @@ do
     for _, r in ipairs(reg) do
       if r[1] == fname then
         local out = {}
-        local v = r[2](plain(keys), plain(args))
+        local fn, k, a = r[2], plain(keys), plain(args)
+        newRun()
+              local ok2, v = xpcall(function() return fn(k, a) end, onError)
+        if not ok2 then error(handled(v), 0) end
         encode(v, out, 0, 0)
         return tconcat(out)
       end

@@ -98,9 +98,19 @@ local function encode(v, out, n, depth)
   return n
 end
 
+-- what a run's handler made of an error. At the call-depth limit the engine has no room to
+-- call the handler (C Lua gives it room): the error was a stack overflow, whose position is
+-- lost with the handler's frames; the host answers it without one
+local function handled(v)
+  if v == 'error in error handling' then return { err = 'ERR stack overflow', overflow = true } end
+  return v
+end
 BASE.__redis_reply = function(f, ...)
   resp = 2
-  local v = f(...)
+  newRun()
+  -- Redis calls scripts with its error handler (lua-err-handler.ts); 5.1's xpcall passes no arguments
+  local ok, v = xpcall(f, onError)
+  if not ok then error(handled(v), 0) end
   -- a bulk reply (BullMQ's addStandardJob answers the job id) needs no parts table and concat
   if type(v) == 'string' then return 's' .. #v .. ':' .. v end
   local out = {}

@@ -16,6 +16,7 @@ import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA_ERROR } from './lua-error.js'
+import { LUA_ERR_HANDLER } from './lua-err-handler.js'
 import { LUA_FUNCTIONS } from './lua-functions.js'
 import { LUA_REPLY } from './lua-reply.js'
 import { LUA51_NAMES } from './lua51-names.js'
@@ -25,7 +26,9 @@ import { LUA_STRUCT } from './lua-struct.js'
 const CORE = `
 local BASE = _ENV or _G
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
-local rawpcall = pcall
+local rawpcall, xpcall = pcall, xpcall
+-- the runs' error handler and the start of a run (lua-err-handler.ts)
+local onError, newRun
 -- KEYS and ARGV (FCALL's keys and args) are plain tables in Redis (luaCreateArray); an empty
 -- one the engine made from a host array carries its array marker as metatable, which
 -- getmetatable would show
@@ -337,6 +340,7 @@ export const REDIS_PRELUDE = [
   LUA_BIT,
   LUA_STRUCT,
   LUA51_NAMES,
+  LUA_ERR_HANDLER,
   LUA_ERROR,
   GUARD,
 ].join('\n')

@@ -219,9 +219,10 @@ const REBUILD_TIMEOUT_MS = 5_000
  * engine's count reaches the same limit at the same call. Lua-to-Lua calls do not recurse
  * on the engine's JS stack (host-function re-entry stays capped at 200 levels), so the
  * depth is safe. Past it the script gets Redis's catchable "stack overflow" error (the
- * engine's `stackOverflow: 'error'`).
+ * engine's `stackOverflow: 'error'`). One more for the `xpcall` a run's body is called
+ * under (Redis's error handler, lua-err-handler.ts), a frame Redis does not have.
  */
-const LUA51_CALL_DEPTH = 16_384
+const LUA51_CALL_DEPTH = 16_385
 
 /** Arity of the scripting commands, as Redis declares them. */
 const SCRIPTING_ARITY: Readonly<Record<string, number>> = {

@@ -149,7 +149,7 @@ export class RunFunctions {
     } catch (e) {
       const reply = scriptFailure(e, '', CHUNK)
       if (reply instanceof ErrorReply)
-        return new ErrorReply(`ERR Error registering functions: ${reply.message.replace(/ script: , on @.*$/, '')}`)
+        return new ErrorReply(`ERR Error registering functions: ${reply.message.replace(/ script: , on .*$/, '')}`)
       throw reply
     } finally {
       this.setRunning(undefined)

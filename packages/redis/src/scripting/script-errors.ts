@@ -5,27 +5,34 @@ import { ErrorReply, formatG } from '../store/replies.js'
 export const CHUNK = 'user_script'
 
 /**
- * Redis's reply for a script that raised an error: an error table's `err` as is (a number
- * as its `%.14g` text), anything
- * else as `ERR <message>`, then ` script: <sha>, on @user_script:<line>.` with the line of
- * the innermost script frame (what Redis's error handler reads with `debug.getinfo`).
- * Errors that are not the script's own (limits, cancellation) are returned unchanged.
+ * Redis's reply for a script that raised an error. Runs are called under Redis's error
+ * handler (lua-err-handler.ts), which makes the error a table `{err, source, line}`: `err`
+ * as is (a number as its `%.14g` text), then ` script: <sha>, on <source>:<line>.` naming the
+ * frame that raised (or its caller, when that is a C function). Without a position from the
+ * handler, the innermost script frame of the engine's traceback is named. Errors that are
+ * not the script's own (limits, cancellation) are returned unchanged.
  */
 export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): ErrorReply | unknown {
   if (!(e instanceof ScriptRuntimeError)) return e
-  const thrown = e.thrown as { err?: unknown } | undefined
-  const line = innermostLine(e, chunk)
+  const thrown = (e.thrown !== null && typeof e.thrown === 'object' ? e.thrown : {}) as Record<string, unknown>
   let msg: string
-  if (thrown && typeof thrown === 'object' && typeof thrown.err === 'string') msg = thrown.err
+  const err = luaString(thrown.err)
   // Redis reads err with lua_isstring/lua_tostring: a number counts, as its Lua 5.1 text
-  else if (thrown && typeof thrown === 'object' && typeof thrown.err === 'number') msg = formatG(thrown.err, 14)
-  // Redis's error handler applies tostring() to anything that is not a table
-  else if (typeof thrown === 'boolean') msg = `ERR ${thrown}`
-  else if (thrown === null && e.message === '(error object is a nil value)') msg = 'ERR nil'
+  if (err !== undefined) msg = thrown.made === true ? `ERR ${redisWording(err.slice(4))}` : err
+  // the handler did not run (an error raised outside a run's handler): Redis's handler applies tostring() to anything that is not a table
+  else if (typeof e.thrown === 'boolean') msg = `ERR ${e.thrown}`
+  else if (e.thrown === null && e.message === '(error object is a nil value)') msg = 'ERR nil'
   else msg = `ERR ${redisWording(e.message)}`
+  const source = luaString(thrown.source)
+  let where: string | undefined
+  if (source !== undefined && typeof thrown.line === 'number') where = `${cString(source)}:${formatG(thrown.line, 14)}`
+  else {
+    const line = innermostLine(e, chunk)
+    if (line !== undefined) where = `@${chunk}:${line}`
+  }
   // Redis formats the message as a C string: it ends at a NUL
-  const text = msg.replace(/\0[\s\S]*$/, '').replace(/[\r\n]/g, ' ')
-  return new ErrorReply(line === undefined ? text : `${text} script: ${sha}, on @${chunk}:${line}.`)
+  const text = cString(msg)
+  return new ErrorReply((where === undefined ? text : `${text} script: ${sha}, on ${where}.`).replace(/[\r\n]/g, ' '))
 }
 
 /** Redis's reply for a script that does not compile, from Lua's message. */
@@ -36,6 +43,20 @@ export function compileFailure(message: string, prefix = 'ERR Error compiling sc
 }
 
 // --- internal ---
+
+/** A Lua string or number as lua_tostring gives it (bytes that are not UTF-8 decoded as a client decodes them). */
+function luaString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number') return formatG(v, 14)
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8')
+  return undefined
+}
+
+/** A C string's text: up to its first NUL. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0')
+  return nul < 0 ? s : s.slice(0, nul)
+}
 
 /**
  * The engine words two refusals its own way; a Redis script reads Redis's words. Both

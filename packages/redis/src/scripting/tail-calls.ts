@@ -10,7 +10,7 @@ const SELECT = '__redis_select'
 export const TAIL_CALL_LOCALS = `local ${SELECT} = select `
 
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `pcall` calls) from being tail
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `pcall`, `loadstring` calls) from being tail
  * calls: `return (redis.call(...))`, or `return __redis_select(1, struct.unpack(...))` where
  * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
  * one nil).
@@ -81,7 +81,7 @@ export function protectTailCalls(source: string): string {
  * that return nothing, 2 the cmsgpack/struct function, 3 the others returning several or none.
  */
 const TAIL_CALL =
-  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size)|error|(pcall|math\s*\.\s*randomseed))\s*\(/y
+  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size)|error|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)
