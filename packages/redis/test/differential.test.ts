@@ -22,6 +22,7 @@ import { REPLY_EDGE_CASES } from './corpus/reply-edges.js'
 import { ADMIN_COMMAND_CASES } from './corpus/admin-commands.js'
 import { SCRIPT_BYTES_CASES } from './corpus/script-bytes.js'
 import { ERROR_SOURCE_CASES } from './corpus/error-sources.js'
+import { SHEBANG_CASES } from './corpus/shebangs.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -50,6 +51,7 @@ const CASES: CorpusCase[] = [
   ...ADMIN_COMMAND_CASES,
   ...SCRIPT_BYTES_CASES,
   ...ERROR_SOURCE_CASES,
+  ...SHEBANG_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

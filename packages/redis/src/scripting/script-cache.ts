@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { ErrorReply } from '../store/replies.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 import { byteString, displayText } from './chunk-bytes.js'
+import { cString, firstLine, splitArgs } from './sds-split.js'
 
 /** Shebang flags Redis 7.0 knows (`#!lua flags=no-writes,allow-oom`). */
 const KNOWN_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'])
@@ -24,7 +25,8 @@ export function sha1hex(data: Buffer | string): string {
 }
 
 /**
- * Parses a script's shebang line the way Redis 7.0 does (`evalExtractShebangFlags`);
+ * Parses a script's shebang line the way Redis 7.0 does (`evalExtractShebangFlags`: the
+ * line split by `sdssplitargs`, flags by `sdssplitlen`, names compared as C strings);
  * returns Redis's error reply for a malformed one.
  */
 export function prepareScript(source: Buffer): CachedScript | ErrorReply {
@@ -33,20 +35,22 @@ export function prepareScript(source: Buffer): CachedScript | ErrorReply {
   const flags = new Set<string>()
   let shebang = false
   if (text.startsWith('#!')) {
-    const nl = text.indexOf('\n')
-    if (nl < 0) return new ErrorReply('ERR Invalid script shebang')
-    const parts = text.slice(0, nl).split(/\s+/).filter(Boolean)
-    if (parts[0] !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${displayText(parts[0] ?? '')}`)
+    const line = firstLine(text)
+    if (line === undefined) return new ErrorReply('ERR Invalid script shebang')
+    const parts = splitArgs(line)
+    if (!parts || parts.length === 0) return new ErrorReply('ERR Invalid engine in script shebang')
+    const engine = cString(parts[0] as string)
+    if (engine !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${displayText(engine)}`)
     for (const part of parts.slice(1)) {
-      if (!part.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${displayText(part)}`)
+      if (!cString(part).startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${displayText(cString(part))}`)
       const list = part.slice(6)
-      for (const f of list === '' ? [] : list.split(',')) {
+      for (const f of list === '' ? [] : list.split(',').map(cString)) {
         if (!KNOWN_FLAGS.has(f)) return new ErrorReply(`ERR Unexpected flag in script shebang: ${displayText(f)}`)
         flags.add(f)
       }
     }
     shebang = true
-    text = text.slice(nl)
+    text = text.slice(line.length)
   }
   // same line, so every line number of the body is kept; `...` keeps the chunk vararg; the
   // body's globals are read-only as Redis's are (see the prelude's __redis_env)

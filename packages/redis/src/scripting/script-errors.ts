@@ -1,5 +1,6 @@
 import { ScriptRuntimeError } from '@polyhost/core'
 import { ErrorReply, formatG } from '../store/replies.js'
+import { cString } from './sds-split.js'
 
 /** The chunk name Redis gives EVAL scripts, and so the prefix of their error positions. */
 export const CHUNK = 'user_script'
@@ -50,12 +51,6 @@ function luaString(v: unknown): string | undefined {
   if (typeof v === 'number') return formatG(v, 14)
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8')
   return undefined
-}
-
-/** A C string's text: up to its first NUL. */
-function cString(s: string): string {
-  const nul = s.indexOf('\0')
-  return nul < 0 ? s : s.slice(0, nul)
 }
 
 /**
