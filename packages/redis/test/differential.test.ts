@@ -23,6 +23,7 @@ import { ADMIN_COMMAND_CASES } from './corpus/admin-commands.js'
 import { SCRIPT_BYTES_CASES } from './corpus/script-bytes.js'
 import { ERROR_SOURCE_CASES } from './corpus/error-sources.js'
 import { SHEBANG_CASES } from './corpus/shebangs.js'
+import { LIBRARY_FIELD_CASES } from './corpus/library-fields.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -52,6 +53,7 @@ const CASES: CorpusCase[] = [
   ...SCRIPT_BYTES_CASES,
   ...ERROR_SOURCE_CASES,
   ...SHEBANG_CASES,
+  ...LIBRARY_FIELD_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -12,9 +12,7 @@ do
   local floor, huge = math.floor, math.huge
   local sbyte, schar, sfind, ssub, sgsub, sformat = string.byte, string.char, string.find, string.sub, string.gsub, string.format
   local tconcat = table.concat
-  local cjson = {}
   local null = JSON_NULL
-  cjson.null = null
 
   local escapes = { ['"'] = '\\\\"', ['\\\\'] = '\\\\\\\\', ['/'] = '\\\\/', ['\\b'] = '\\\\b', ['\\f'] = '\\\\f', ['\\n'] = '\\\\n', ['\\r'] = '\\\\r', ['\\t'] = '\\\\t' }
   local function escape(c)
@@ -223,23 +221,30 @@ do
     return v
   end
 
-  cjson.encode = function(...)
-    if select('#', ...) ~= 1 then raise('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
-    local out = {}
-    local ok, e = rawpcall(encode, (...), out, 0, 0)
-    if not ok then raise(e, 2) end
-    return tconcat(out)
+  -- a module table as lua-cjson's luaopen/new makes it: its own functions each time (new()
+  -- makes a writable table: only the one the prelude installs is frozen)
+  local function module()
+    local cjson = { _NAME = 'cjson', _VERSION = '2.1.0', null = null }
+    cjson.encode = function(...)
+      if select('#', ...) ~= 1 then raise('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
+      local out = {}
+      local ok, e = rawpcall(encode, (...), out, 0, 0)
+      if not ok then raise(e, 2) end
+      return tconcat(out)
+    end
+    cjson.decode = function(...)
+      if select('#', ...) ~= 1 then raise('bad argument #1 to \\'decode\\' (expected 1 argument)', 2) end
+      local s = ...
+      if type(s) == 'number' then s = tostring(s) end
+      if type(s) ~= 'string' then raise("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
+      if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then raise('JSON parser does not support UTF-16 or UTF-32', 2) end
+      local ok, v = rawpcall(decode, s)
+      if not ok then raise(v, 2) end
+      return v
+    end
+    cjson.new = module
+    return cjson
   end
-  cjson.decode = function(...)
-    if select('#', ...) ~= 1 then raise('bad argument #1 to \\'decode\\' (expected 1 argument)', 2) end
-    local s = ...
-    if type(s) == 'number' then s = tostring(s) end
-    if type(s) ~= 'string' then raise("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
-    if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then raise('JSON parser does not support UTF-16 or UTF-32', 2) end
-    local ok, v = rawpcall(decode, s)
-    if not ok then raise(v, 2) end
-    return v
-  end
-  BASE.cjson = cjson
+  BASE.cjson = module()
 end
 `

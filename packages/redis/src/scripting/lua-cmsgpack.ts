@@ -268,7 +268,12 @@ do
     return unpackList(out, 1, n)
   end
 
-  local cmsgpack = {}
+  local cmsgpack = {
+    _NAME = 'cmsgpack',
+    _VERSION = 'lua-cmsgpack 0.4.0',
+    _COPYRIGHT = 'Copyright (C) 2012, Salvatore Sanfilippo',
+    _DESCRIPTION = 'MessagePack C implementation for Lua',
+  }
   cmsgpack.pack = function(...)
     local n = select('#', ...)
     if n == 0 then raise("bad argument #0 to 'pack' (MessagePack pack needs input.)", 2) end
