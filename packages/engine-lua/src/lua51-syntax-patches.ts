@@ -137,14 +137,28 @@ export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lobject.js',
-    '5.1 wording: a chunk from a string is named [string "source"] up to its first line break and 63 bytes (native lua5.1), then "..."',
+    "5.1 wording: chunk ids as 5.1's luaO_chunkid makes them in a buffer of bufflen + 1 bytes (fengari passes LUA_IDSIZE - 1): " +
+      '[string "source"] up to the first line break, cut with "..." to fit; "@name" cut to "..." and its end; "=name" cut; each source a C string (it ends at a NUL)',
     'const luaO_chunkid = function(source, bufflen) {\n',
     'const luaO_chunkid = function(source, bufflen) {\n' +
-      '    if (__num.lua51 && source[0] !== 61 && source[0] !== 64) {\n' +
+      '    if (__num.lua51) {\n' +
+      '        let end = source.indexOf(0);\n' +
+      '        if (end < 0) end = source.length;\n' +
+      '        let size = bufflen + 1;\n' +
+      '        if (source[0] === 61) return source.slice(1, Math.min(end, size));\n' +
+      '        if (source[0] === 64) {\n' +
+      '            let room = size - 8;  /* sizeof(" \'...\' ") */\n' +
+      '            if (end - 1 <= room) return source.slice(1, end);\n' +
+      '            let out = new Uint8Array(RETS.length + room);\n' +
+      '            out.set(RETS);\n' +
+      '            out.set(source.subarray(end - room, end), RETS.length);\n' +
+      '            return out;\n' +
+      '        }\n' +
       '        let len = 0;\n' +
-      '        while (len < source.length && source[len] !== 10 && source[len] !== 13 && source[len] !== 0) len++;\n' +
-      '        if (len > 63) len = 63;\n' +
-      '        let more = len < source.length && source[len] !== 0;\n' +
+      '        while (len < end && source[len] !== 10 && source[len] !== 13) len++;\n' +
+      '        let room = size - 17;  /* sizeof(" [string \\"...\\"] ") */\n' +
+      '        if (len > room) len = room;\n' +
+      '        let more = len < end;\n' +
       '        let out = new Uint8Array(PRE.length + len + (more ? RETS.length : 0) + POS.length);\n' +
       '        out.set(PRE);\n' +
       '        out.set(source.subarray(0, len), PRE.length);\n' +
@@ -152,6 +166,14 @@ export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
       '        out.set(POS, out.length - POS.length);\n' +
       '        return out;\n' +
       '    }\n',
+  ),
+  p(
+    'llex.js',
+    "5.1 wording: a compile error's chunk id is made in the lexer's own buffer (MAXSRC, 80 bytes), not LUA_IDSIZE",
+    '    msg = ldebug.luaG_addinfo(ls.L, msg, ls.source, ls.linenumber);\n',
+    '    msg = __num.lua51 && ls.source\n' +
+      '        ? lobject.luaO_pushfstring(ls.L, to_luastring("%s:%d: %s", true), lobject.luaO_chunkid(ls.source.getstr(), 80 - 1), ls.linenumber, msg)\n' +
+      '        : ldebug.luaG_addinfo(ls.L, msg, ls.source, ls.linenumber);\n',
   ),
   p(
     'lparser.js',

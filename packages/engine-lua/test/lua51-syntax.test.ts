@@ -21,6 +21,26 @@ function quote(src: string): string {
 const chunk = (src: string): string =>
   all(`(function(f, e) if not f then return 'syntax', e end return pcall(f) end)(loadstring(${quote(src)}))`)
 
+/** The chunk compiled with loadstring under chunk name `name` and run. */
+const named = (src: string, name: string): string =>
+  all(`(function(f, e) if not f then return 'syntax', e end return pcall(f) end)(loadstring(${quote(src)}, ${quote(name)}))`)
+
+/** Chunk names around 5.1's cuts: 43 and 63 bytes of a string, 52 and 72 of an '@' name, 59 and 79 of an '=' name. */
+const CHUNK_NAMES = [
+  ...[42, 43, 44, 62, 63, 64, 100].map((n) => 'a'.repeat(n)),
+  ...[51, 52, 53, 71, 72, 73, 100].map((n) => `@${'b'.repeat(n)}`),
+  ...[58, 59, 60, 78, 79, 80, 100].map((n) => `=${'c'.repeat(n)}`),
+  'line one\nline two',
+  'carriage\rreturn',
+  `${'d'.repeat(50)}\n`,
+  'nul\0after',
+  '@nul\0after',
+  '=nul\0after',
+  '',
+  '@',
+  '=',
+]
+
 const OPERATORS = [
   'return 7 // 2',
   'return 1 // 0',
@@ -174,6 +194,19 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' syntax against native lua5.1", ()
         // the limit is 200 less the C calls under way, which native and the engine count differently: the number is left out
         all(`(select(2, loadstring('a${', a'.repeat(300)} = 1')):gsub('than %d+', 'than N'))`),
       ],
+      'lua51',
+    )
+  })
+
+  it("chunk names are cut as 5.1's luaO_chunkid cuts them: LUA_IDSIZE (60) at run time, 80 bytes in compile errors", async () => {
+    const sources = ['local t = nil; t.x = 1', "error('e')", "error('e', 1)", 'x x', "return 'unfinished", 'return 1 +']
+    await agrees(
+      CHUNK_NAMES.flatMap((name) => sources.map((src) => named(src, name))),
+      'lua51',
+    )
+    // a chunk without a name is named by its text
+    await agrees(
+      [42, 43, 44, 62, 63, 64, 100].flatMap((n) => [`local t = nil; t.x = 1 --${'e'.repeat(n)}`, `x x --${'e'.repeat(n)}`].map(chunk)),
       'lua51',
     )
   })

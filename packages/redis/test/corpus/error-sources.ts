@@ -35,6 +35,27 @@ export const ERROR_SOURCE_CASES: CorpusCase[] = [
   script('loadstring argument errors', 'return {pcall(loadstring), pcall(loadstring, "x", {})}'),
   script('loadstring without arguments, uncaught', 'return loadstring()'),
   script('loadstring of a bad chunk', 'return {loadstring("x x"), loadstring("x x", "=n")}'),
+  // chunk ids as Lua 5.1 cuts them: 60 bytes at run time, 80 in compile errors
+  ...[42, 43, 44, 62, 63, 64].map((n) =>
+    script(
+      `string chunk named by ${n} bytes`,
+      `local n = string.rep('a', ${n}) return {select(2, pcall(loadstring('local t = nil; t.x = 1', n))), select(2, loadstring('x x', n))}`,
+    ),
+  ),
+  ...[52, 53, 72, 73].map((n) =>
+    script(
+      `@ chunk name of ${n} bytes`,
+      `local n = '@' .. string.rep('b', ${n}) return {select(2, pcall(loadstring('error(1)', n))), select(2, loadstring('x x', n))}`,
+    ),
+  ),
+  ...[59, 60, 79, 80].map((n) =>
+    script(
+      `= chunk name of ${n} bytes`,
+      `local n = '=' .. string.rep('c', ${n}) return {select(2, pcall(loadstring('error(1)', n))), select(2, loadstring('x x', n))}`,
+    ),
+  ),
+  script('uncaught error in a chunk with a long name', `loadstring('error(1)', '@' .. string.rep('b', 80))()`),
+  script('uncaught error in a chunk with a long text', `loadstring('error(1) --' .. string.rep('e', 80))()`),
   cmds(
     'FCALL: error in a loadstring chunk',
     ['FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() loadstring(\"error('x')\", '=c')() end)"],
