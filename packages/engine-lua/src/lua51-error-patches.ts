@@ -71,12 +71,13 @@ export const LUA51_ERROR_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'llex.js',
-    "5.1 wording: syntax errors quote every token ('<eof>', '<name>'), a control character as 'char(n)'",
+    "5.1 wording: syntax errors quote every token ('<eof>', '<name>'), a control character as 'char(n)', any other byte as is (0xC3, not <\\195>)",
     'const luaX_token2str = function(ls, token) {\n',
     'const luaX_token2str = function(ls, token) {\n' +
       '    if (__num.lua51) {\n' +
       '        if (token < FIRST_RESERVED)\n' +
-      '            return lobject.luaO_pushfstring(ls.L, to_luastring(token < 32 || token === 127 ? "\'char(%d)\'" : "\'%c\'", true), token);\n' +
+      '            return token < 32 || token === 127 ? lobject.luaO_pushfstring(ls.L, to_luastring("\'char(%d)\'", true), token)\n' +
+      '                : lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), Uint8Array.of(token));\n' +
       '        return lobject.luaO_pushfstring(ls.L, to_luastring("\'%s\'", true), luaX_tokens[token - FIRST_RESERVED]);\n' +
       '    }\n',
   ),

@@ -25,6 +25,10 @@ const chunk = (src: string): string =>
 const named = (src: string, name: string): string =>
   all(`(function(f, e) if not f then return 'syntax', e end return pcall(f) end)(loadstring(${quote(src)}, ${quote(name)}))`)
 
+/** The syntax error of `src`, its bytes above 127 written #n# (a message that is not UTF-8 reaches the host as bytes). */
+const byteChunk = (src: string): string =>
+  all(`(string.gsub(select(2, loadstring(${quote(src)})), '[\\128-\\255]', function(c) return '#' .. string.byte(c) .. '#' end))`)
+
 /** Chunk names around 5.1's cuts: 43 and 63 bytes of a string, 52 and 72 of an '@' name, 59 and 79 of an '=' name. */
 const CHUNK_NAMES = [
   ...[42, 43, 44, 62, 63, 64, 100].map((n) => 'a'.repeat(n)),
@@ -207,6 +211,13 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' syntax against native lua5.1", ()
     // a chunk without a name is named by its text
     await agrees(
       [42, 43, 44, 62, 63, 64, 100].flatMap((n) => [`local t = nil; t.x = 1 --${'e'.repeat(n)}`, `x x --${'e'.repeat(n)}`].map(chunk)),
+      'lua51',
+    )
+  })
+
+  it('a byte token in a syntax error is the byte itself, a control character char(n)', async () => {
+    await agrees(
+      ['x \xc3\xa9', 'x = \xc8', 'local \xc8', 'return 1 \xff', 'x \x80', 'x \x01', 'x \x7f', 'x = \x1f', 'f(\xa0)'].map(byteChunk),
       'lua51',
     )
   })

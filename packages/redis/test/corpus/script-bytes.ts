@@ -31,6 +31,11 @@ export const SCRIPT_BYTES_CASES: CorpusCase[] = [
   cmds('non-UTF-8 source: error levels', evalBytes("local function f() error('up', 2) end\n-- \xff\nf()")),
   cmds('non-UTF-8 source: no extra globals', evalBytes("return {'\xff', type(__redis_source)}")),
   cmds('non-UTF-8 source with a shebang', evalBytes("#!lua flags=no-writes\nreturn '\xff'")),
+  // Lua 5.1 writes a byte token of a compile error as the byte itself
+  cmds('compile error near a UTF-8 letter', ['EVAL', 'x é', '0']),
+  cmds('compile error near a byte that is not UTF-8', evalBytes('x = \xc8')),
+  cmds('compile error near a byte after a name', evalBytes('local \xff')),
+  cmds('compile error near a control character', evalBytes('x \x01')),
   cmds(
     'FUNCTION LOAD of a non-UTF-8 library',
     ['FUNCTION', 'LOAD', bytes("#!lua name=lib\nredis.register_function('f', function() return '\xff' end)")],
