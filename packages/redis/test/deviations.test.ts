@@ -104,6 +104,12 @@ describe('documented deviations from redis-server 7.0', () => {
     if (real) expect(await onReal(alias)).toEqual([null, "user_script:2: bad argument #2 to 'b' (number expected, got string)"])
   })
 
+  it('string.dump answers only the header of a Lua 5.1 dump', async () => {
+    const src = 'local d = string.dump(function() end) return {#d, d}'
+    expect(await redis.eval(src)).toEqual([12, '\x1bLuaQ\0\x01\x04\x08\x04\x08\0'])
+    if (real) expect(((await onReal(src)) as unknown[])[0]).toBe(77)
+  })
+
   it('an uncaught stack overflow is answered without its position', async () => {
     const src = 'local function f() return 1 + f() end return f()'
     expect(String(await redis.eval(src).catch((e: Error) => e.message))).toBe('ERR stack overflow')

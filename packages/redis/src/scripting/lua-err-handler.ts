@@ -20,7 +20,7 @@
  */
 export const LUA_ERR_HANDLER = `
 do
-  local traceback, type, tostring, ssub, smatch, gmatch, tonumber = debug.traceback, type, tostring, string.sub, string.match, string.gmatch, tonumber
+  local traceback, type, tostring, ssub, sbyte, smatch, gmatch, tonumber = debug.traceback, type, tostring, string.sub, string.byte, string.match, string.gmatch, tonumber
   local rawloadstring = BASE.loadstring
   local PRELUDE = 'init.lua'
   local BOTTOM = { ["function '__redis_reply'"] = true, ["function '__redis_library'"] = true }
@@ -46,7 +46,11 @@ do
       count = KEEP - 1
     end
     count = count + 1
-    chunks[count] = tostring(name == nil and s or name)
+    if name == nil then name = s end
+    chunks[count] = tostring(name)
+    -- Redis's Lua parses every chunk as text (no bytecode): a leading ESC is a symbol there,
+    -- and a space before it leaves the chunk's lines and error as they are
+    if ts == 'string' and sbyte(s, 1) == 27 then s = ' ' .. s end
     return rawloadstring(s, name)
   end
 

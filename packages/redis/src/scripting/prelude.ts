@@ -17,6 +17,7 @@ import { LUA_CJSON } from './lua-cjson.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA_ERROR } from './lua-error.js'
 import { LUA_ERR_HANDLER } from './lua-err-handler.js'
+import { LUA_DUMP } from './lua-dump.js'
 import { LUA_FUNCTIONS } from './lua-functions.js'
 import { LUA_REPLY } from './lua-reply.js'
 import { LUA51_NAMES } from './lua51-names.js'
@@ -342,5 +343,6 @@ export const REDIS_PRELUDE = [
   LUA51_NAMES,
   LUA_ERR_HANDLER,
   LUA_ERROR,
+  LUA_DUMP,
   GUARD,
 ].join('\n')

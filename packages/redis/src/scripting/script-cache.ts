@@ -52,6 +52,9 @@ export function prepareScript(source: Buffer): CachedScript | ErrorReply {
     shebang = true
     text = text.slice(line.length)
   }
+  // Redis parses every script as text, where the engine reads a chunk starting with ESC as
+  // bytecode: a space before it keeps Redis's syntax error (and every line)
+  if (text.startsWith('\x1b')) text = ` ${text}`
   // same line, so every line number of the body is kept; `...` keeps the chunk vararg; the
   // body's globals are read-only as Redis's are (see the prelude's __redis_env)
   const wrapped = `${TAIL_CALL_LOCALS}local _ENV = __redis_env(_ENV) return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`

@@ -17,4 +17,19 @@ export const LIBRARY_FIELD_CASES: CorpusCase[] = [
   script('cjson.new ignores its arguments', 'return {pcall(cjson.new, 1)}'),
   script('cjson.new in tail position', 'local function f() return cjson.new() end return f()._NAME'),
   script('cjson is still read-only', 'cjson._NAME = 1'),
+  // string.dump: Redis loads no bytecode, so a dump is only kept; its header is Redis's
+  script('string.dump is a function', 'return type(string.dump)'),
+  script(
+    'string.dump gives a string',
+    'local x = 1 return {type(string.dump(function() end)), type(string.dump(function() return x end))}',
+  ),
+  script('string.dump header', 'return string.sub(string.dump(function() end), 1, 12)'),
+  script('a dump does not load', 'return {select(2, loadstring(string.dump(function() return 1 end)))}'),
+  script('string.dump argument errors', 'return {pcall(string.dump), pcall(string.dump, 1), pcall(string.dump, {})}'),
+  script('string.dump without an argument, uncaught', 'string.dump()'),
+  script(
+    'string.dump of C functions',
+    'local out = {} for _, f in ipairs({string.len, redis.call, error, pcall, cjson.encode, bit.band, string.dump, loadstring, math.random}) do out[#out + 1] = select(2, pcall(string.dump, f)) end return out',
+  ),
+  script('string.dump of a C function, uncaught', 'string.dump(string.len)'),
 ]

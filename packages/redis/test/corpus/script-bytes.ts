@@ -31,6 +31,13 @@ export const SCRIPT_BYTES_CASES: CorpusCase[] = [
   cmds('non-UTF-8 source: error levels', evalBytes("local function f() error('up', 2) end\n-- \xff\nf()")),
   cmds('non-UTF-8 source: no extra globals', evalBytes("return {'\xff', type(__redis_source)}")),
   cmds('non-UTF-8 source with a shebang', evalBytes("#!lua flags=no-writes\nreturn '\xff'")),
+  // Redis parses every chunk as text: a leading ESC is a symbol, not bytecode
+  cmds('script starting with ESC', evalBytes('\x1bLua')),
+  cmds('script starting with ESC after a shebang', evalBytes('#!lua\n\x1b')),
+  cmds(
+    'loadstring of a chunk starting with ESC',
+    evalBytes('return {select(2, loadstring("\\27Lua")), select(2, loadstring("\\27", "=n"))}'),
+  ),
   // Lua 5.1 writes a byte token of a compile error as the byte itself
   cmds('compile error near a UTF-8 letter', ['EVAL', 'x é', '0']),
   cmds('compile error near a byte that is not UTF-8', evalBytes('x = \xc8')),
