@@ -99,17 +99,31 @@ do
     return out
   end
 
+  -- Redis's handler is a chunk of its own, '@err_handler_def', setting the fields at its line
+  -- 10: a read-only error table (a library's) fails there, and the handler, called again for
+  -- that error, names its own line
+  local OWN_FAILURE = 'err_handler_def:10: Attempt to modify a readonly table'
+  local function set(t, k, v)
+    if not rawpcall(rawset, t, k, rawget(t, k)) then error(OWN_FAILURE, 0) end
+    t[k] = v
+  end
+
   -- the handler's own frame is level 1 of the traceback it takes
   local function handle(err, text)
+    if err == OWN_FAILURE then return { err = 'ERR ' .. err, source = '@err_handler_def', line = 10 } end
     local fs = frames(text, 2)
     local i = fs[1]
     if i == false then i = fs[2] end
     if type(err) ~= 'table' then err = { err = 'ERR ' .. tostring(err) } end
     if i == false then
-      err.source, err.line = '=[C]', -1
+      set(err, 'source', '=[C]')
+      set(err, 'line', -1)
     elseif i then
       local source = sourceOf(i.src)
-      if source then err.source, err.line = source, tonumber(i.line) or -1 end
+      if source then
+        set(err, 'source', source)
+        set(err, 'line', tonumber(i.line) or -1)
+      end
     end
     return err
   end

@@ -26,10 +26,12 @@ export function scriptFailure(e: unknown, sha: string, chunk: string = CHUNK): E
   else msg = `ERR ${redisWording(e.message)}`
   const source = luaString(thrown.source)
   let where: string | undefined
-  if (source !== undefined && typeof thrown.line === 'number') where = `${cString(source)}:${formatG(thrown.line, 14)}`
+  // Redis reads both with lua_tostring: a string line counts too
+  const line = luaString(thrown.line)
+  if (source !== undefined && line !== undefined) where = `${cString(source)}:${cString(line)}`
   else {
-    const line = innermostLine(e, chunk)
-    if (line !== undefined) where = `@${chunk}:${line}`
+    const own = innermostLine(e, chunk)
+    if (own !== undefined) where = `@${chunk}:${own}`
   }
   // Redis formats the message as a C string: it ends at a NUL
   const text = cString(msg)

@@ -28,6 +28,13 @@ export const ERROR_SOURCE_CASES: CorpusCase[] = [
   script('error table with its own source and line', 'error({err = "E", source = "s", line = 9})'),
   script('error through coroutine.wrap', 'coroutine.wrap(function() error("x") end)()'),
   script('error raised by a metamethod', 'local t = setmetatable({}, {__index = function() error("q") end}) return t.x'),
+  script('a library table raised: the handler cannot mark it', 'error(cjson)'),
+  script('the string library raised', 'error(string)'),
+  script('an error table whose __newindex raises', 'error(setmetatable({err = "x"}, {__newindex = function() error("no") end}))'),
+  script(
+    'an error table whose __newindex rewrites the position',
+    'error(setmetatable({err = "x"}, {__newindex = function(t, k, v) rawset(t, k, v .. "!") end}))',
+  ),
   script('the handler is a global function', 'return type(__redis__err__handler)'),
   script('the handler called by a script', 'local t = __redis__err__handler("x") return {t.err, t.source, t.line}'),
   script('the handler keeps an error table', 'local t = __redis__err__handler({err = 5}) return {t.err, t.source, t.line}'),
