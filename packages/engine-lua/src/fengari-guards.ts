@@ -118,6 +118,13 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
       'const luaE_extendCI = function(L) {\n    if (L.ci.depth >= __polyhost.maxDepth) __polyhost.tooDeep(L);\n    let ci = new CallInfo();\n    ci.depth = L.ci.depth + 1;',
   },
   {
+    file: 'ldebug.js',
+    why: 'stack depth: an error handler runs in the room past the depth limit, as C Lua grows the stack for it after an overflow (the handler of a stack overflow never ran)',
+    find: '        ldo.luaD_callnoyield(L, L.top - 2, 1);\n    }\n\n    ldo.luaD_throw(L, LUA_ERRRUN);',
+    replace:
+      '        __polyhost.errorHandlers++;\n        try {\n            ldo.luaD_callnoyield(L, L.top - 2, 1);\n        } finally {\n            __polyhost.errorHandlers--;\n        }\n    }\n\n    ldo.luaD_throw(L, LUA_ERRRUN);',
+  },
+  {
     file: 'lstate.js',
     why: 'stack depth: every CallInfo carries its depth (monomorphic shape)',
     find: '        this.func = null;\n        this.funcOff = NaN;',

@@ -40,8 +40,8 @@ export interface GuardSink {
   steps(L: LuaState, n: number): number
   /** Accounted bytes went over the slack: re-measure; records a trip if really over. */
   overflow(L: LuaState | null, incoming: number): void
-  /** Call depth exceeded `maxDepth`: records the trip and raises. */
-  tooDeep(L: LuaState): never
+  /** Call depth exceeded `maxDepth`: records the trip and raises, unless an error handler may use the room past it. */
+  tooDeep(L: LuaState): void
   /** Control moves from `from` to `to` (coroutine resume/return): settle partial hook counts. */
   switchTo(to: LuaState | null, from: LuaState | null): void
   /** Time slices of the execution (see time-slices.ts), when it is sliced. */
@@ -73,6 +73,8 @@ export class GuardRuntime {
   readonly sizes = SIZES
   /** Maximum CallInfo depth; Infinity when no execution is attached. */
   maxDepth = Number.POSITIVE_INFINITY
+  /** Error handlers (xpcall's, Redis's) running now: C Lua gives one room past a stack overflow. */
+  errorHandlers = 0
   /** Bytes accounted since the last measurement. */
   pending = 0
   /** Bytes that may be accounted before the sink re-measures. */

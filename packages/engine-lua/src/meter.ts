@@ -149,11 +149,15 @@ export class Meter implements GuardSink {
     g.slack = this.maxMemory - used
   }
 
-  tooDeep(L: LuaState): never {
-    // as C Lua, a catchable error at the limit (a handler calling on past the room still ends)
-    if (this.depthError && L.ci.depth + 1 <= this.maxDepth + DEPTH_ERROR_ROOM) return this.raise(L, 'stack overflow')
+  tooDeep(L: LuaState): void {
+    // as C Lua, a catchable error at the limit (a handler calling on past the room still
+    // ends); the error's handler runs in the room, as C Lua grows a full stack for it
+    if (this.depthError && L.ci.depth + 1 <= this.maxDepth + DEPTH_ERROR_ROOM) {
+      if (this.f.guards.errorHandlers > 0) return
+      this.raise(L, 'stack overflow')
+    }
     const e = this.execution.trip('stack', L.ci.depth + 1)
-    return this.raise(L, e.message)
+    this.raise(L, e.message)
   }
 
   switchTo(to: LuaState | null, from: LuaState | null): void {

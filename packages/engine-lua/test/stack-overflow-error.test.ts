@@ -33,6 +33,17 @@ describe("engine-lua: stackOverflow: 'error'", () => {
     expect((e as Error).message).toContain('stack overflow')
   })
 
+  // C Lua grows the stack for the handler of an overflow: it ran past the limit; here every
+  // call past it raised again, so the handler failed and the error became 'error in error handling'
+  it("an xpcall handler runs at the limit and sees the overflow's message, as in lua5.3", async () => {
+    const r = await host.execute({
+      language: 'lua',
+      source: `${recurse} return xpcall(f, function(m) return 'handled: ' .. tostring(m) end)`,
+      name: 't.lua',
+    })
+    expect(r.values).toEqual([false, 'handled: t.lua:1: stack overflow'])
+  })
+
   it('a message handler that recurses too still ends', async () => {
     const e = await host.execute({ language: 'lua', source: `${recurse} return xpcall(f, function(m) return f() end)` }).then(
       (r) => r.values,

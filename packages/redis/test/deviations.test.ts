@@ -110,13 +110,6 @@ describe('documented deviations from redis-server 7.0', () => {
     if (real) expect(((await onReal(src)) as unknown[])[0]).toBe(77)
   })
 
-  it('an uncaught stack overflow is answered without its position', async () => {
-    const src = 'local function f() return 1 + f() end return f()'
-    expect(String(await redis.eval(src).catch((e: Error) => e.message))).toBe('ERR stack overflow')
-    if (real)
-      expect(String(await onReal(src))).toMatch(/^ReplyError: ERR user_script:1: stack overflow script: [0-9a-f]{40}, on @user_script:1\.$/)
-  })
-
   it('a NaN’s payload bits are not kept, only its sign', async () => {
     const src = "return struct.pack('<d', (struct.unpack('<d', '\\1\\0\\0\\0\\0\\0\\248\\127')))"
     expect(Buffer.from((await redis.reply(['EVAL', src, '0'])) as Buffer).toString('hex')).toBe('000000000000f87f')

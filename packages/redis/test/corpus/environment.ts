@@ -89,4 +89,11 @@ export const ENVIRONMENT_CASES: CorpusCase[] = [
     'after a caught stack overflow the script goes on',
     'local function f() return 1 + f() end local ok = pcall(f) local ok2, e2 = pcall(f) return {tostring(ok), tostring(ok2), e2, 7}',
   ),
+  // Redis's error handler runs in the room past the limit: its reply names the position
+  script('an uncaught stack overflow', 'local function f() return 1 + f() end return f()'),
+  script('an uncaught stack overflow two lines down', 'local x = 1\nlocal function f() return x + f() end\nreturn f()'),
+  script(
+    'an xpcall handler at the depth limit',
+    'local function f() return 1 + f() end return {xpcall(f, function(e) return "handled: " .. e end)}',
+  ),
 ]
