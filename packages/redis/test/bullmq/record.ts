@@ -71,6 +71,9 @@ export async function recordBullmq(port: number, bullmqVersion: string): Promise
     worker.on('failed', () => settled++)
     const deadline = Date.now() + 10_000
     while (settled < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    // an idle worker blocks on BZPOPMIN for its next job: give it that idle time, which a fast
+    // run could otherwise skip (the recording then lacked BZPOPMIN)
+    await new Promise((r) => setTimeout(r, 300))
     await queue.removeJobScheduler('every-150')
     await worker.close()
     await queue.getJobs(['completed', 'failed'], 0, 20)
