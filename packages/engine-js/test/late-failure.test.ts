@@ -31,7 +31,7 @@ describe('a failure after an overrun of the deadline is reported as the timeout'
     ['then returns a function', `() => 1`],
     ['then returns a symbol', `Symbol('s')`],
     ['then rejects (async)', `await null; throw new Error('late')`],
-  ]) {
+  ] as [string, string][]) {
     it(what, async () => {
       const t = performance.now()
       const e = await failure(`${LONG}; ${tail}`)

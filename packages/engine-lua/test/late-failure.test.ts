@@ -35,9 +35,9 @@ describe('a failure after the deadline reports the timeout', () => {
     ['a script error', "slow.busy() error('plain failure')"],
     ['a result that cannot cross', 'slow.busy() return function() end'],
     ['a later result that cannot cross', 'return slow.busy(), function() end'],
-  ]) {
+  ] as [string, string][]) {
     it(what, async () => {
-      const err = await host.execute({ language: 'lua', source: source as string }).catch((e) => e)
+      const err = await host.execute({ language: 'lua', source }).catch((e) => e)
       expect(err).toBeInstanceOf(LimitExceededError)
       expect(err).toMatchObject({ limit: 'timeout', max: LIMIT })
     })

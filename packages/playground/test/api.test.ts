@@ -26,7 +26,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? body : body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body),
   })
   return { status: res.status, body: (await res.json()) as Json }
 }
