@@ -20,7 +20,7 @@
  */
 export const LUA_ERR_HANDLER = `
 do
-  local traceback, type, tostring, ssub, sbyte, smatch, gmatch, tonumber = debug.traceback, type, tostring, string.sub, string.byte, string.match, string.gmatch, tonumber
+  local traceback, type, tostring, ssub, sbyte, gmatch, tonumber = debug.traceback, type, tostring, string.sub, string.byte, string.gmatch, tonumber
   local rawloadstring = BASE.loadstring
   local PRELUDE = 'init.lua'
   local BOTTOM = { ["function '__redis_reply'"] = true, ["function '__redis_library'"] = true }
@@ -72,10 +72,8 @@ do
     for line in gmatch(text, '\\n\\t([^\\n]*)') do
       if line == '...' then break end
       if ssub(line, 1, 1) ~= '(' then
-        local src, ln, name = smatch(line, '^(.-):(%d+): in (.*)$')
-        if not src then src, name = smatch(line, '^(.-): in (.*)$') end
         n = n + 1
-        list[n] = { src = src, line = ln, name = name }
+        list[n] = tracebackFrame(line)
       end
     end
     local out, k, i = {}, 0, 1

@@ -22,7 +22,7 @@
  */
 export const LUA_ERROR = `
 do
-  local traceback, rawerror, tonumber, type, sfind, ssub, smatch = debug.traceback, error, tonumber, type, string.find, string.sub, string.match
+  local traceback, rawerror, tonumber, type, sfind, ssub = debug.traceback, error, tonumber, type, string.find, string.sub
   BASE.debug = nil
   -- the traceback shows this many frames before eliding the middle (LEVELS1)
   local PAGE = 10
@@ -44,10 +44,8 @@ do
       if ssub(line, 1, 1) == '(' then
         if n > 0 then out[n].tail = true end
       else
-        local src, ln, name = smatch(line, '^(.-):(%d+): in (.*)$')
-        if not src then src, name = smatch(line, '^(.-): in (.*)$') end
         n = n + 1
-        out[n] = { src = src, line = ln, name = name }
+        out[n] = tracebackFrame(line)
       end
     end
   end

@@ -30,6 +30,13 @@ local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, se
 local rawpcall, xpcall = pcall, xpcall
 -- the runs' error handler and the start of a run (lua-err-handler.ts)
 local onError, newRun
+-- a debug.traceback line ('<src>:<line>: in <name>', '[C]: in <name>') as a frame { src, line,
+-- name }: Redis's error handler (lua-err-handler.ts) and error positions (lua-error.ts) read them
+local function tracebackFrame(line)
+  local src, ln, name = string.match(line, '^(.-):(%d+): in (.*)$')
+  if not src then src, name = string.match(line, '^(.-): in (.*)$') end
+  return { src = src, line = ln, name = name }
+end
 -- KEYS and ARGV (FCALL's keys and args) are plain tables in Redis (luaCreateArray); an empty
 -- one the engine made from a host array carries its array marker as metatable, which
 -- getmetatable would show
