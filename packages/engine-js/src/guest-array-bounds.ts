@@ -1,3 +1,5 @@
+import { SMALL_WORK } from './guest-heavy-builtins.js'
+
 /**
  * Guest source of `boundArrayBuiltins(G, cap)`, spliced into the setup script and called
  * before the intrinsics are discovered (the wrappers are then frozen with the rest).
@@ -45,7 +47,7 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
   };
   // the receiver's length checked and charged inline, the builtin called with three arguments:
   // for these methods an argument left out is the same as undefined (the hot path: map, forEach ...)
-  const SMALL = 1024;
+  const SMALL = ${SMALL_WORK};
   const wrapFixed = (o, name) => {
     const original = o[name];
     if (typeof original !== 'function') return;

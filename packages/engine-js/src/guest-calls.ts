@@ -1,6 +1,5 @@
 // Over 250 lines: one class holds every call from the guest into the host (bridges, host functions, console, async results) and the error each may send back
 import {
-  BridgeError,
   ConversionError,
   hostErrorText,
   invalidArgument,

@@ -1,4 +1,10 @@
 /**
+ * Work (elements or characters) under which the guest's builtin wrappers charge nothing
+ * (guest-heavy-builtins, guest-array-bounds, guest-string-search): see below.
+ */
+export const SMALL_WORK = 1024
+
+/**
  * Guest source of `boundHeavyBuiltins(G, charge)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
  * frozen with the rest).
@@ -30,7 +36,7 @@
  * and `toLocaleString`) keep their callers' arguments as given.
  */
 export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
-  const SMALL = 1024;
+  const SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, construct = Reflect.construct, ProxyCtor = Proxy, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32;
   const bind = Function.prototype.bind, call = Function.prototype.call;
@@ -70,6 +76,20 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   const sizeOf = (r) => typeof r === 'string' || isArray(r) ? r.length : 0;
   // %TypedArray%.prototype: every method is bounded by the receiver's length
   const TA = G.Uint8Array && getPrototypeOf(G.Uint8Array.prototype);
+  // a constructor charged for its first argument's size: a Proxy of itself, which has its
+  // shape, prints as it and keeps its prototype
+  const charged = (name, size) => {
+    const d = getOwnPropertyDescriptor(G, name);
+    if (!d || typeof d.value !== 'function') return;
+    const count = (args) => { if (args.length) { const n = size(args[0]); if (n >= SMALL) charge(n); } };
+    const proxy = new ProxyCtor(d.value, {
+      apply(target, self, args) { count(args); return apply(target, self, args); },
+      construct(target, args, newTarget) { count(args); return construct(target, args, newTarget); },
+    });
+    defineProperty(G, name, { ...d, value: proxy });
+    const proto = d.value.prototype;
+    defineProperty(proto, 'constructor', { ...getOwnPropertyDescriptor(proto, 'constructor'), value: proxy });
+  };
   if (TA) {
     const lengthOfTyped = callOf(getOwnPropertyDescriptor(TA, 'length').get);
     const lengthOf = (self) => { try { return lengthOfTyped(self); } catch { return 0; } };
@@ -78,21 +98,11 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
     // n log n comparisons, charged from the first element on
     const sorting = (self) => { const n = lengthOf(self); return n > 1 ? SMALL + n * (32 - clz32(n)) : 0; };
     for (const name of ['sort', 'toSorted']) wrap(TA, name, fixed(sorting));
-    // the constructors copy (and convert) a typed array or an array element by element: each
-    // becomes a Proxy of itself, which has its shape, prints as it and keeps its prototype
+    // the constructors copy (and convert) a typed array or an array element by element
     const source = (x) => typeof x === 'number' ? x : isArray(x) ? x.length : lengthOf(x);
     for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
       'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
-      const d = getOwnPropertyDescriptor(G, name);
-      if (!d || typeof d.value !== 'function') continue;
-      const proxy = new ProxyCtor(d.value, { construct(target, args, newTarget) {
-        const n = source(args[0]);
-        if (n >= SMALL) charge(n);
-        return construct(target, args, newTarget);
-      } });
-      defineProperty(G, name, { ...d, value: proxy });
-      const proto = d.value.prototype;
-      defineProperty(proto, 'constructor', { ...getOwnPropertyDescriptor(proto, 'constructor'), value: proxy });
+      charged(name, source);
     }
   }
   if (G.ArrayBuffer) {
@@ -142,17 +152,6 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   // here can wrap (README), and on hot paths a Proxy or rest array costs 3-4x the call
   const sourceOf = callOf(getOwnPropertyDescriptor(G.RegExp.prototype, 'source').get);
   const patternOf = (x) => { if (typeof x === 'string') return x.length; try { return sourceOf(x).length; } catch { return 0; } };
-  const charged = (name, size) => {
-    const d = getOwnPropertyDescriptor(G, name);
-    const count = (args) => { if (args.length) { const n = size(args[0]); if (n >= SMALL) charge(n); } };
-    const proxy = new ProxyCtor(d.value, {
-      apply(target, self, args) { count(args); return apply(target, self, args); },
-      construct(target, args, newTarget) { count(args); return construct(target, args, newTarget); },
-    });
-    defineProperty(G, name, { ...d, value: proxy });
-    const proto = d.value.prototype;
-    defineProperty(proto, 'constructor', { ...getOwnPropertyDescriptor(proto, 'constructor'), value: proxy });
-  };
   charged('RegExp', patternOf);
   wrap(G.RegExp.prototype, 'compile', fixed((_self, a) => patternOf(a)));
 }`

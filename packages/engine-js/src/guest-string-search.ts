@@ -1,4 +1,6 @@
 // Over 250 lines: one guest function — its wrappers share the captured builtins and the windowed search.
+import { SMALL_WORK } from './guest-heavy-builtins.js'
+
 /**
  * Guest source of `boundStringSearch(G, charge)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
@@ -25,7 +27,7 @@
  * last `>` becomes `$$<` (the same text).
  */
 export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
-  const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64, SMALL = 1024;
+  const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64, SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const isArray = Array.isArray, trunc = Math.trunc, max = Math.max, min = Math.min, clz32 = Math.clz32;
   const S = G.String.prototype, A = G.Array.prototype, R = G.RegExp.prototype;

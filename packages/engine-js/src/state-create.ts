@@ -118,7 +118,7 @@ function destroyAnd(state: JsState): (e: unknown) => never {
 }
 
 function setup(state: JsState): void {
-  const { ctx, runtime, opts } = state
+  const { ctx, opts } = state
   const security = opts.env.security
   state.meter.setupDeadline = performance.now() + SETUP_TIMEOUT_MS
   state.evalFn = ctx.getProp(ctx.global, 'eval')

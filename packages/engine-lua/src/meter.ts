@@ -189,12 +189,7 @@ export class Meter implements GuardSink {
     }
     // more before that instruction: one builtin doing many (string.format converting a
     // hundred 30 MB numerals ran 83 s of a 1 s limit), checked here, between two of them
-    this.now = performance.now()
-    const fatal = this.execution.overBudget(0, this.now)
-    if (fatal) {
-      this.f.guards.slack = -1
-      this.raise(L, fatal.message)
-    }
+    this.raiseIfOver(L, 0)
   }
 
   raise(L: LuaState, message: string): never {
@@ -241,8 +236,13 @@ export class Meter implements GuardSink {
 
   private check(L: LuaState): void {
     this.checkedAt = this.used
+    this.raiseIfOver(L, this.used)
+  }
+
+  /** Raises the execution's limit error if `used` instructions or the time are over budget. */
+  private raiseIfOver(L: LuaState, used: number): void {
     this.now = performance.now()
-    const fatal = this.execution.overBudget(this.used, this.now)
+    const fatal = this.execution.overBudget(used, this.now)
     if (fatal) {
       L.hookcount = L.basehookcount = 1
       this.f.guards.slack = -1
