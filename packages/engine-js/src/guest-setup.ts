@@ -36,7 +36,8 @@ export interface GuestConfig {
  *
  * The guest functions are real source, type-checked and linted; their text (as compiled, types
  * stripped, compacted by `guestText`) is joined here once when the module loads, so creating
- * a state reads no file.
+ * a state reads no file. Each is bound to the name the setup code calls it by: a bundler may
+ * have renamed the function itself.
  */
 export const GUEST_SETUP = `(function () {
   'use strict';
@@ -44,8 +45,8 @@ export const GUEST_SETUP = `(function () {
   ${GUEST_ARRAY_BOUNDS}
   ${GUEST_HEAVY_BUILTINS}
   ${GUEST_STRING_SEARCH}
-  ${guestText(guestConversions)}
-  ${guestText(guestLockdown)}
+  const guestConversions = ${guestText(guestConversions)};
+  const guestLockdown = ${guestText(guestLockdown)};
   return (${guestText(guestSetup)});
 })()`
 

@@ -60,8 +60,9 @@ function runnableSpecifier(specifier: string): string {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json')
     if (!existsSync(manifest)) continue
-    const built = builtFile(JSON.parse(readFileSync(manifest, 'utf8')) as Manifest, relative(dir, file).split(sep).join('/'))
-    const path = join(dir, built)
+    const built = builtFiles(JSON.parse(readFileSync(manifest, 'utf8')) as Manifest, relative(dir, file).split(sep).join('/'))
+    const paths = built.map((f) => join(dir, f))
+    const path = paths.find((p) => existsSync(p)) ?? (paths[0] as string)
     if (!existsSync(path)) {
       throw new EngineNotFoundError(
         `${path} does not exist: workers run plain Node and load built packages; build first (pnpm turbo run build)`,
@@ -73,20 +74,23 @@ function runnableSpecifier(specifier: string): string {
 }
 
 /**
- * The built file for a source file: the `exports` entry that names the source under some
- * condition gives its `import`/`default` target; otherwise the tsc layout (`src/` → `dist/`).
+ * The built files that may hold a source file's exports, best first: the `exports` entry that
+ * names the source under some condition gives its `import`/`default` target; otherwise the tsc
+ * layout (`src/` → `dist/`), then the package's main entry (a bundle holds its modules' code).
  */
-function builtFile(m: Manifest, source: string): string {
+function builtFiles(m: Manifest, source: string): string[] {
   const entries = m.exports && typeof m.exports === 'object' && !('import' in m.exports) ? Object.values(m.exports) : [m.exports]
+  let main: string | undefined
   for (const e of entries) {
     if (!e || typeof e !== 'object') continue
     const c = e as Record<string, unknown>
-    const names = Object.values(c).filter((v): v is string => typeof v === 'string')
-    if (!names.some((v) => v.replace(/^\.\//, '') === source)) continue
     const target = c.import ?? c.node ?? c.default
-    if (typeof target === 'string') return target
+    if (typeof target !== 'string') continue
+    main ??= target
+    if (Object.values(c).some((v) => typeof v === 'string' && v.replace(/^\.\//, '') === source)) return [target]
   }
-  return source.replace(/^src\//, 'dist/').replace(/\.([cm]?)tsx?$/, '.$1js')
+  const tscLayout = source.replace(/^src\//, 'dist/').replace(/\.([cm]?)tsx?$/, '.$1js')
+  return main === undefined ? [tscLayout] : [tscLayout, main]
 }
 
 interface Manifest {

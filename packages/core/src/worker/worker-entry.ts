@@ -27,14 +27,22 @@ export function workerExecArgv(): string[] | undefined {
 const FROM_SOURCE = /\.ts$/.test(import.meta.url)
 
 /**
- * The worker's entry file. Run from the TypeScript sources (tests), the host thread cannot hand
- * a `.ts` file to a worker, so it uses the built one in `dist/`.
+ * The worker's entry file, `dist/worker/worker-main.js` of this package, found from the package
+ * root: this code may run from `src/` (tests) or from wherever the bundler put it in `dist/`.
+ * The host thread cannot hand a `.ts` file to a worker, so the sources use the built entry too.
  */
 export function workerEntry(): URL {
-  const here = import.meta.url
-  const url = FROM_SOURCE ? new URL('../../dist/worker/worker-main.js', here) : new URL('./worker-main.js', here)
+  const url = new URL('dist/worker/worker-main.js', packageRoot(import.meta.url))
   if (!existsSync(fileURLToPath(url))) {
     throw new EngineNotFoundError(`worker entry ${fileURLToPath(url)} does not exist: build @polyhost/core first (pnpm turbo run build)`)
   }
   return url
+}
+
+/** The nearest directory above `from` holding a package.json, as a URL ending in `/`. */
+function packageRoot(from: string): URL {
+  for (let dir = new URL('./', from); ; dir = new URL('../', dir)) {
+    if (existsSync(fileURLToPath(new URL('package.json', dir)))) return dir
+    if (new URL('../', dir).href === dir.href) throw new EngineNotFoundError(`no package.json above ${fileURLToPath(from)}`)
+  }
 }
