@@ -60,7 +60,7 @@ function runnableSpecifier(specifier: string): string {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json')
     if (!existsSync(manifest)) continue
-    const built = builtFiles(JSON.parse(readFileSync(manifest, 'utf8')) as Manifest, relative(dir, file).split(sep).join('/'))
+    const built = builtFiles(JSON.parse(readFileSync(manifest, 'utf8')) as Manifest, relative(dir, file).split(sep).join('/'), existsSync(file))
     const paths = built.map((f) => join(dir, f))
     const path = paths.find((p) => existsSync(p)) ?? (paths[0] as string)
     if (!existsSync(path)) {
@@ -76,9 +76,10 @@ function runnableSpecifier(specifier: string): string {
 /**
  * The built files that may hold a source file's exports, best first: the `exports` entry that
  * names the source under some condition gives its `import`/`default` target; otherwise the tsc
- * layout (`src/` → `dist/`), then the package's main entry (a bundle holds its modules' code).
+ * layout (`src/` → `dist/`), then, for a source that exists, the package's main entry (a bundle
+ * holds its modules' code).
  */
-function builtFiles(m: Manifest, source: string): string[] {
+function builtFiles(m: Manifest, source: string, sourceExists: boolean): string[] {
   const entries = m.exports && typeof m.exports === 'object' && !('import' in m.exports) ? Object.values(m.exports) : [m.exports]
   let main: string | undefined
   for (const e of entries) {
@@ -90,7 +91,7 @@ function builtFiles(m: Manifest, source: string): string[] {
     if (Object.values(c).some((v) => typeof v === 'string' && v.replace(/^\.\//, '') === source)) return [target]
   }
   const tscLayout = source.replace(/^src\//, 'dist/').replace(/\.([cm]?)tsx?$/, '.$1js')
-  return main === undefined ? [tscLayout] : [tscLayout, main]
+  return main === undefined || !sourceExists ? [tscLayout] : [tscLayout, main]
 }
 
 interface Manifest {
