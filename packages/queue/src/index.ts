@@ -19,6 +19,6 @@ export {
   ScriptQueue,
   type ScriptQueueOptions,
 } from './script-queue.js'
-export { MIN_SCHEDULE_EVERY_MS, type ScheduleTiming } from './schedule-timing.js'
+export { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from './schedule-timing.js'
 export { type ScriptInput, ScriptRegistry, type ScriptVersion } from './script-registry.js'
 export { createScriptWorker, ScriptWorker, type ScriptWorkerOptions } from './script-worker.js'

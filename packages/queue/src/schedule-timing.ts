@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { getNextMillis, type RepeatOptions } from 'bullmq'
 import { z } from 'zod'
-import { parseOrThrow } from './request-schema.js'
+import { parseOrThrow, quoteValue } from './request-schema.js'
 
 // `schedule(id, timing, …)` checked before anything reaches Redis. BullMQ refuses little of it,
 // and what it refuses is a bare Error: a pattern cron-parser cannot read, an unknown zone, no
@@ -72,15 +72,52 @@ export function checkScheduleTiming(timing: unknown): RepeatOptions {
   }
   if (t.immediately && t.startDate !== undefined) throw bad('immediately', 'cannot be combined with startDate')
   if (t.tz !== undefined && !isTimeZone(t.tz))
-    throw bad('tz', `unknown time zone ${JSON.stringify(t.tz)} (expected an IANA name such as 'Europe/Berlin')`)
+    throw bad('tz', `unknown time zone ${quoteValue(t.tz)} (expected an IANA name such as 'Europe/Berlin')`)
   const now = Date.now()
   const end = t.endDate === undefined ? undefined : new Date(t.endDate).getTime()
   if (end !== undefined && end <= now) throw bad('endDate', 'must be in the future')
   if (end !== undefined && t.startDate !== undefined && new Date(t.startDate).getTime() >= end)
     throw bad('endDate', 'must be after startDate')
   const options: RepeatOptions = { ...t }
+  if (t.pattern !== undefined) checkPatternShape(t.pattern, bad)
   if (t.pattern !== undefined) checkPattern({ ...options, immediately: false }, now, bad)
   return options
+}
+
+/**
+ * The nicknames cron-parser reads as a whole pattern (its `PredefinedExpressions`, which it does
+ * not export; test/schedule-timing.test.ts compares this list with it). `@reboot` is not one.
+ */
+export const SCHEDULE_PATTERN_ALIASES: readonly string[] = [
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@hourly',
+  '@minutely',
+  '@secondly',
+  '@weekdays',
+  '@weekends',
+]
+
+/**
+ * cron-parser fills missing leading fields (`'5'` is `'0 * * * * 5'`, next tick a Friday at
+ * midnight; `'* * *'` every minute), and an alias it does not know reaches its month/weekday
+ * alias lookup (`@reboot` read as `cannot resolve alias "reb"`). What the README promises is
+ * checked here: an alias from the list, or 5 or 6 fields with nothing around them.
+ */
+function checkPatternShape(pattern: string, bad: (field: string, why: string) => Error): void {
+  if (pattern.startsWith('@') && !SCHEDULE_PATTERN_ALIASES.includes(pattern))
+    throw bad('pattern', `unknown alias ${quoteValue(pattern)} (supported: ${SCHEDULE_PATTERN_ALIASES.join(', ')})`)
+  if (pattern.startsWith('@')) return
+  if (pattern.trim() !== pattern) throw bad('pattern', `${quoteValue(pattern)} has whitespace before or after its fields`)
+  const fields = pattern.split(/\s+/).length
+  if (fields !== 5 && fields !== 6)
+    throw bad(
+      'pattern',
+      `expected 5 fields (minute hour day month weekday) or 6 with seconds first, received ${fields} in ${quoteValue(pattern)}`,
+    )
 }
 
 /**

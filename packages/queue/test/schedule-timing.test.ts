@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { MIN_SCHEDULE_EVERY_MS, type ScheduleTiming } from '../src/index.js'
+import { createRequire } from 'node:module'
+import { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from '../src/index.js'
 import { uniqueName, useQueueFixture } from './support.js'
 
 // A careless producer's schedules: BullMQ refused a bad cron pattern, an unknown zone, no
@@ -26,10 +27,30 @@ async function refusedSchedule(id: string, timing: unknown, message: RegExp): Pr
 
 describe('schedule refuses', () => {
   it.each([
-    ['a pattern cron-parser cannot read', { pattern: 'not a cron' }, /^schedule: timing\.pattern: not a cron pattern: /],
+    ['a pattern cron-parser cannot read', { pattern: 'this is not a cron' }, /^schedule: timing\.pattern: not a cron pattern: /],
     ['a minute out of range', { pattern: '61 * * * *' }, /^schedule: timing\.pattern: not a cron pattern: .*0-59/],
     ['a day no month has', { pattern: '0 0 30 2 *' }, /^schedule: timing\.pattern: not a cron pattern: /],
     ['an empty pattern', { pattern: ' ' }, /^schedule: timing\.pattern: a cron pattern cannot be empty/],
+    // cron-parser fills missing leading fields: '5' ticked next on a Friday at midnight, '* * *' every minute
+    ['a pattern of 1 field', { pattern: '5' }, /^schedule: timing\.pattern: expected 5 fields .*, received 1 in "5"$/],
+    ['a pattern of 1 field (*)', { pattern: '*' }, /^schedule: timing\.pattern: expected 5 fields .*, received 1 /],
+    ['a pattern of 2 fields', { pattern: '* *' }, /^schedule: timing\.pattern: expected 5 fields .*, received 2 /],
+    ['a pattern of 3 fields', { pattern: '* * *' }, /^schedule: timing\.pattern: expected 5 fields .*, received 3 /],
+    ['a pattern of 4 fields', { pattern: '0 3 * *' }, /^schedule: timing\.pattern: expected 5 fields .*, received 4 /],
+    ['a pattern of 7 fields', { pattern: '* * * * * * *' }, /^schedule: timing\.pattern: expected 5 fields .*, received 7 /],
+    ['a pattern with a trailing space', { pattern: '* * * * * * ' }, /^schedule: timing\.pattern: "\* \* \* \* \* \* " has whitespace/],
+    ['a pattern with a leading tab', { pattern: '\t0 3 * * *' }, /^schedule: timing\.pattern: .* has whitespace/],
+    [
+      '@reboot, which cron-parser read as a month alias',
+      { pattern: '@reboot' },
+      /^schedule: timing\.pattern: unknown alias "@reboot" \(supported: @yearly, @annually, .*@weekends\)$/,
+    ],
+    ['an alias with a trailing space', { pattern: '@daily ' }, /^schedule: timing\.pattern: unknown alias "@daily "/],
+    [
+      'a long unknown alias, quoted in part',
+      { pattern: `@${'x'.repeat(900)}` },
+      /^schedule: timing\.pattern: unknown alias "@x{39}…" \(901 characters\) \(supported: /,
+    ],
     ['an unknown time zone', { pattern: '0 3 * * *', tz: 'Nope/Nope' }, /^schedule: timing\.tz: unknown time zone "Nope\/Nope"/],
     ['an offset as the zone', { pattern: '0 3 * * *', tz: '+02:00' }, /^schedule: timing\.tz: unknown time zone/],
     ['an empty zone', { pattern: '0 3 * * *', tz: '' }, /^schedule: timing\.tz: unknown time zone/],
@@ -87,6 +108,7 @@ describe('schedule takes', () => {
   it.each([
     ['a pattern in an IANA zone', { pattern: '0 3 * * *', tz: 'Europe/Berlin' }],
     ['a 6-field pattern (seconds)', { pattern: '*/30 * * * * *', tz: 'UTC' }],
+    ['fields apart by several spaces', { pattern: '0  3 * *\t*', tz: 'UTC' }],
     [
       'a pattern starting later, with an end and a limit',
       { pattern: '0 3 * * *', startDate: new Date(future), endDate: future + 86_400_000 * 9, limit: 3 },
@@ -101,6 +123,19 @@ describe('schedule takes', () => {
     expect(stored).toMatchObject('every' in timing ? { every: timing.every } : { pattern: timing.pattern })
     if ('tz' in timing) expect(stored?.tz).toBe(timing.tz)
     await fx.queue.unschedule(id)
+  })
+
+  it('every alias cron-parser knows (and no other), each stored as given', async () => {
+    // cron-parser's own list, read where BullMQ resolves it (the package does not export it)
+    const bullmqRequire = createRequire(createRequire(import.meta.url).resolve('bullmq'))
+    const parser = bullmqRequire('cron-parser/dist/CronExpressionParser.js') as { PredefinedExpressions: Record<string, string> }
+    expect([...SCHEDULE_PATTERN_ALIASES].sort()).toEqual(Object.keys(parser.PredefinedExpressions).sort())
+    for (const pattern of SCHEDULE_PATTERN_ALIASES) {
+      const id = uniqueName('s')
+      await fx.queue.schedule(id, { pattern, tz: 'UTC' }, request)
+      expect((await fx.queue.bull.getJobScheduler(id))?.pattern).toBe(pattern)
+      await fx.queue.unschedule(id)
+    }
   })
 
   it('limit: a schedule every 100 ms with limit 2 runs two jobs, then no more', async () => {
