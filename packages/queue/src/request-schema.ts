@@ -26,8 +26,12 @@ const limits = z
 /** A registry version: 1, 2, … (a NaN, a fraction or a string is named as such). */
 const notAVersion = (i: { input?: unknown }) => `must be a positive integer (a script version), received ${describeInput(i.input)}`
 const version = z.number({ error: notAVersion }).int({ error: notAVersion }).positive({ error: notAVersion })
+/** What a registry script id matches (script-registry.ts). */
+export const SCRIPT_ID = /^[\w.-]{1,128}$/
+// the id is not echoed: it may be as long as the caller's mistake
+const scriptId = z.string().regex(SCRIPT_ID, { error: `a script id must match ${SCRIPT_ID}` })
 /** A script named by its registry id; without `version`, the latest at enqueue time. */
-const refScript = z.object({ ref: z.string().min(1), version: version.optional() }).strict()
+const refScript = z.object({ ref: scriptId, version: version.optional() }).strict()
 /** A script carried in the job itself. */
 const inlineScript = z.object({ language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() }).strict()
 /** Either form; a value that is neither reads as this message, one close to a form as that form's issue. */

@@ -3,7 +3,7 @@ import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
 import type { QueueKeys } from './keys.js'
-import { parseOrThrow } from './request-schema.js'
+import { parseOrThrow, quoteValue, SCRIPT_ID } from './request-schema.js'
 import { z } from 'zod'
 
 /** One immutable version of a stored script. */
@@ -47,7 +47,7 @@ export class ScriptRegistry {
    * const { version } = await queue.scripts.put('discount', { language: 'lua', source, author: 'ana' })
    */
   async put(id: string, input: ScriptInput): Promise<ScriptVersion> {
-    checkId(id)
+    checkId(id, 'scripts.put')
     const s = parseOrThrow(inputSchema, input, 'scripts.put')
     const name = s.name ?? `${id}.${s.language}`
     const record = { hash: hashSource(s.source), language: s.language, source: s.source, name, author: s.author, createdAt: Date.now() }
@@ -68,7 +68,7 @@ export class ScriptRegistry {
 
   /** A version of `id` (the latest without `version`); ScriptNotFoundError when absent. */
   async get(id: string, version?: number): Promise<ScriptVersion> {
-    checkId(id)
+    checkId(id, 'scripts.get')
     if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) {
       throw new InvalidArgumentError(`scripts.get: version must be a positive integer, received ${describeVersion(version)}`)
     }
@@ -88,7 +88,7 @@ export class ScriptRegistry {
 
   /** All versions of `id`, oldest first, without their sources. */
   async history(id: string): Promise<Omit<ScriptVersion, 'source'>[]> {
-    checkId(id)
+    checkId(id, 'scripts.history')
     const all = await this.redis.hgetall(this.keys.script(id))
     if (Object.keys(all).length === 0) throw new ScriptNotFoundError(id)
     return Object.entries(all)
@@ -101,7 +101,7 @@ export class ScriptRegistry {
 
   /** Removes `id` and all its versions; jobs still pinned to one then fail with ScriptNotFoundError. */
   async remove(id: string): Promise<boolean> {
-    checkId(id)
+    checkId(id, 'scripts.remove')
     const [[, n]] = (await this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec()) as [[unknown, number]]
     return n > 0
   }
@@ -113,10 +113,11 @@ const inputSchema = z
   .object({ language: z.string().min(1), source: z.string(), name: z.string().min(1).optional(), author: z.string().optional() })
   .strict()
 
-const ID = /^[\w.-]{1,128}$/
-
-function checkId(id: unknown): void {
-  if (typeof id !== 'string' || !ID.test(id)) throw new InvalidArgumentError(`script id must match ${ID}, received ${JSON.stringify(id)}`)
+function checkId(id: unknown, what: string): void {
+  if (typeof id !== 'string' || !SCRIPT_ID.test(id))
+    throw new InvalidArgumentError(
+      `${what}: a script id must match ${SCRIPT_ID}, received ${typeof id === 'string' ? quoteValue(id) : id === null ? 'null' : typeof id}`,
+    )
 }
 
 function describeVersion(v: unknown): string {

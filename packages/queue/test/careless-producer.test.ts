@@ -124,6 +124,9 @@ describe('enqueue requests', () => {
     ['a source that is no string', { language: 'lua', source: 1 }, '^enqueue: script\\.source: .*expected string, received number$'],
     ['an inline script without source', { language: 'lua' }, '^enqueue: script\\.source: '],
     ['a script that is text', 'return 1', '^enqueue: script: expected \\{ ref, version\\? \\} .* or \\{ language\\?, source, name\\? \\}$'],
+    // before: the registry's message, without 'enqueue:', quoting all 100,000 characters
+    ['a ref no script id matches', { ref: 'x'.repeat(100_000) }, '^enqueue: script\\.ref: a script id must match .{1,40}$'],
+    ['a ref with a space', { ref: 'a b' }, '^enqueue: script\\.ref: a script id must match '],
   ])('refuses %s, naming the field and what it expects', async (_what, bad, message) => {
     const before = await jobCount()
     await refused(fx.queue.enqueue({ script: bad } as never), new RegExp(message))
@@ -152,6 +155,21 @@ describe('job handles', () => {
   ])('job() and cancel() refuse %s as the id', async (_what, id) => {
     expect(() => fx.queue.job(id as never)).toThrow(InvalidArgumentError)
     await refused(fx.queue.cancel(id as never), /^cancel: a job id must be a non-empty string/)
+  })
+})
+
+describe('script ids', () => {
+  it.each(['put', 'get', 'history', 'remove'] as const)('scripts.%s names itself and quotes a long id in part', async (method) => {
+    const id = 'x'.repeat(100_000)
+    const call = method === 'put' ? fx.queue.scripts.put(id, script) : fx.queue.scripts[method](id)
+    const e = await call.then(
+      () => undefined,
+      (x: unknown) => x,
+    )
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toMatch(
+      new RegExp(`^scripts\\.${method}: a script id must match .*, received "x{40}…" \\(100000 characters\\)$`),
+    )
   })
 })
 
