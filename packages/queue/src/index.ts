@@ -20,5 +20,5 @@ export {
   type ScriptQueueOptions,
 } from './script-queue.js'
 export { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from './schedule-timing.js'
-export { type ScriptInput, ScriptRegistry, type ScriptVersion } from './script-registry.js'
+export { DEFAULT_SCRIPT_LANGUAGES, type ScriptInput, ScriptRegistry, type ScriptVersion } from './script-registry.js'
 export { createScriptWorker, ScriptWorker, type ScriptWorkerOptions } from './script-worker.js'

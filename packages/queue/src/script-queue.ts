@@ -14,7 +14,7 @@ import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-re
 import { runScript } from './redis-scripts.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
-import { ScriptRegistry } from './script-registry.js'
+import { checkLanguage, checkLanguages, ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
 import { encodeValue } from './value-codec.js'
 import { checkValueDepth } from './value-depth.js'
@@ -50,6 +50,11 @@ export interface ScriptQueueOptions {
    * join this package's spans (telemetry.ts), which need no option.
    */
   readonly telemetry?: Telemetry
+  /**
+   * The languages the workers' engines run, which `scripts.put` and an inline `enqueue` take
+   * (default {@link DEFAULT_SCRIPT_LANGUAGES}); a queue cannot see its workers' hosts.
+   */
+  readonly languages?: readonly string[]
 }
 
 /** BullMQ job options `enqueue` passes through. */
@@ -122,12 +127,14 @@ export class ScriptQueue {
   private readonly fair: boolean
   private readonly connectTimeoutMs: number
   private readonly maxDepth: number
+  private readonly languages: readonly string[]
 
   constructor(options: ScriptQueueOptions) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
     if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1) {
       throw new InvalidArgumentError('createScriptQueue: maxDepth must be a positive integer')
     }
+    this.languages = checkLanguages(options.languages)
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
@@ -138,7 +145,7 @@ export class ScriptQueue {
     })
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
-    this.scripts = new ScriptRegistry(this.redis, this.keys)
+    this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
     this.defaults = { ...DEFAULT_JOB_OPTIONS, ...checkEnqueueOptions(options.defaultJobOptions, 'createScriptQueue', 'defaultJobOptions') }
     this.fair = (options.fairness ?? 'tenant') === 'tenant'
@@ -328,6 +335,7 @@ export class ScriptQueue {
     const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')
     for (const values of [r.globals, r.context]) if (values) checkValueDepth(values, this.maxDepth)
     let script = r.script
+    if ('source' in script && script.language !== undefined) checkLanguage(script.language, this.languages, 'enqueue: script.language')
     if ('ref' in script && (pin || script.version !== undefined)) {
       const v = await this.scripts.get(script.ref, script.version)
       script = { ref: script.ref, version: v.version }

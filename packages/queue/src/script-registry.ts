@@ -30,6 +30,12 @@ export interface ScriptInput {
 }
 
 /**
+ * The languages `put` and inline `enqueue` take unless `createScriptQueue({ languages })` says
+ * otherwise: those of the bundled engines (`luaEngine`: lua; `jsEngine`: js, javascript).
+ */
+export const DEFAULT_SCRIPT_LANGUAGES: readonly string[] = ['lua', 'js', 'javascript']
+
+/**
  * Versioned scripts in Redis, beside the queue. Every `put` of new content adds a version;
  * versions never change, so a job pinned to one runs the same code on every attempt.
  */
@@ -37,6 +43,8 @@ export class ScriptRegistry {
   constructor(
     private readonly redis: Redis,
     private readonly keys: QueueKeys,
+    /** The languages `put` takes (the workers' engines'); omitted, any (a worker only reads). */
+    private readonly languages?: readonly string[],
   ) {}
 
   /**
@@ -49,6 +57,7 @@ export class ScriptRegistry {
   async put(id: string, input: ScriptInput): Promise<ScriptVersion> {
     checkId(id, 'scripts.put')
     const s = parseOrThrow(inputSchema, input, 'scripts.put')
+    checkLanguage(s.language, this.languages, 'scripts.put: language')
     const name = s.name ?? `${id}.${s.language}`
     const record = { hash: hashSource(s.source), language: s.language, source: s.source, name, author: s.author, createdAt: Date.now() }
     const [version, stored] = (await this.redis.eval(
@@ -105,6 +114,24 @@ export class ScriptRegistry {
     const [[, n]] = (await this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec()) as [[unknown, number]]
     return n > 0
   }
+}
+
+/**
+ * A language none of the workers' engines runs (`'cobol'`, `'LUA'`) would be stored and every
+ * job of it fail on a worker with EngineNotFoundError; refused here as core's
+ * `modules.register` refuses it: against the known list, names compared exactly.
+ */
+export function checkLanguage(language: string, known: readonly string[] | undefined, field: string): void {
+  if (known && !known.includes(language))
+    throw new InvalidArgumentError(`${field}: unknown language ${quoteValue(language)} (known: ${known.join(', ')})`)
+}
+
+/** `createScriptQueue`'s `languages`: a non-empty array of non-empty strings, copied. */
+export function checkLanguages(languages: unknown): readonly string[] {
+  if (languages === undefined) return DEFAULT_SCRIPT_LANGUAGES
+  if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => typeof l === 'string' && l !== ''))
+    throw new InvalidArgumentError('createScriptQueue: languages must be a non-empty array of language names')
+  return Object.freeze([...languages])
 }
 
 // --- internal ---
