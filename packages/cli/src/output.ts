@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import type { ExecutionResult, LogEntry } from '@polyhost/core'
+import { toJsonData } from '@polyhost/playground'
 import { describeError } from './exit-codes.js'
 import { escapeForTerminal, escapeJsonForTerminal } from './terminal-text.js'
 
@@ -40,12 +41,13 @@ export function printLogs(io: CliIO, logs: readonly LogEntry[]): void {
  * printed before it. DEL, C1 and format characters are `\u` escapes like C0 controls.
  */
 export function printJson(io: CliIO, r: ExecutionResult | undefined, error: unknown, logs?: readonly LogEntry[]): void {
+  // values in the playground's encoding: 1n and '1', NaN and 'NaN' stay apart
   const out = {
-    value: r?.value ?? null,
-    values: r?.values ?? [],
+    value: toJsonData(r?.value ?? null),
+    values: toJsonData(r?.values ?? []),
     stats: r?.stats ?? null,
     logs: r?.logs ?? logs ?? [],
-    error: error === undefined ? null : errorJson(error),
+    error: error === undefined ? null : toJsonData(errorJson(error)),
   }
   printJsonLine(io, out)
 }
@@ -56,7 +58,7 @@ export function printJson(io: CliIO, r: ExecutionResult | undefined, error: unkn
  * JSON.stringify leaves raw; they are written as `\u` escapes, as C0 controls are.
  */
 export function printJsonLine(io: CliIO, value: unknown): void {
-  io.stdout(`${escapeJsonForTerminal(JSON.stringify(value, replacer))}\n`)
+  io.stdout(`${escapeJsonForTerminal(JSON.stringify(value))}\n`)
 }
 
 /** One escaped line on stderr: `ScriptRuntimeError: demo.lua:3: boom`. */
@@ -90,11 +92,4 @@ function errorJson(e: unknown): Record<string, unknown> {
     if (v !== undefined) out[k] = v
   }
   return out
-}
-
-function replacer(_key: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v.toString()
-  if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') }
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v)
-  return v
 }

@@ -32,6 +32,18 @@ describe('polyhost run', () => {
     expect(out.stats.engine).toBe('js')
   })
 
+  it('--json keeps the type of bigints and non-finite numbers, as the playground writes them', async () => {
+    // before: ["1","1","NaN","NaN","Infinity","-Infinity"], a bigint and its digits alike
+    const r = await cli(['eval', '--json', '--lang', 'js', '["1", 1n, "NaN", NaN, Infinity, -Infinity, -0]'])
+    expect(r.code).toBe(EXIT.ok)
+    const out = JSON.parse(r.stdout)
+    const want = ['1', { $bigint: '1' }, 'NaN', { $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }, 0]
+    expect(out.value).toEqual(want)
+    expect(out.values).toEqual([want])
+    const lua = JSON.parse((await cli(['eval', '--json', 'return 0/0, -1/0, "inf"'])).stdout)
+    expect(lua.values).toEqual([{ $number: 'NaN' }, { $number: '-Infinity' }, 'inf'])
+  })
+
   it('reads globals and context from JSON files', async () => {
     const g = file('g.json', '{"x": 5}')
     const c = file('c.json', '{"tenant": "t1"}')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { toJsonValue } from './json-value.js'
+import { toJsonData, toJsonValue } from './json-value.js'
 
 describe('toJsonValue', () => {
   it('shows dates as ISO strings, and an invalid date as null (as JSON.stringify does) without throwing', () => {
@@ -9,5 +9,12 @@ describe('toJsonValue', () => {
     expect(invalid.value).toBeNull()
     expect(invalid.text).toBe('Invalid Date')
     expect(toJsonValue({ when: new Date(Number.NaN) }).value).toEqual({ when: null })
+  })
+
+  it('keeps bigints and non-finite numbers apart from strings (toJsonData, which the CLI uses too)', () => {
+    const v = ['1', 1n, 'NaN', Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]
+    const want = ['1', { $bigint: '1' }, 'NaN', { $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }]
+    expect(toJsonData(v)).toEqual(want)
+    expect(toJsonValue(v).value).toEqual(want)
   })
 })

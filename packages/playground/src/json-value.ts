@@ -8,9 +8,21 @@ import { inspect } from 'node:util'
  */
 export function toJsonValue(value: unknown): { value: unknown; text: string } {
   return {
-    value: convert(value, new Set()),
+    value: toJsonData(value),
     text: inspect(value, { depth: 6, breakLength: 100, maxArrayLength: 200, maxStringLength: 10_000 }),
   }
+}
+
+/**
+ * The JSON part of {@link toJsonValue} alone: a value JSON.stringify writes without losing
+ * its type (`1n` is `{ $bigint: '1' }`, never the string `'1'`). `polyhost eval --json`
+ * writes its values with it too, so the CLI and the page read alike.
+ *
+ * @example
+ * JSON.stringify(toJsonData([1n, Number.NaN, '1'])) // '[{"$bigint":"1"},{"$number":"NaN"},"1"]'
+ */
+export function toJsonData(value: unknown): unknown {
+  return convert(value, new Set())
 }
 
 // --- internal ---
