@@ -51,7 +51,12 @@ Exit codes: 0 ok, 1 script error, 2 usage error, 3 limit exceeded, 4 policy refu
 /** Parses argv with node:util parseArgs; bad input is a UsageError with a clear message. */
 export function parseCli(argv: readonly string[]): CliOptions {
   const { values: v, positionals } = parse(argv)
-  if (v.help || positionals.length === 0) return { ...empty(), command: 'help' }
+  if (v.help) return { ...empty(), command: 'help' }
+  if (positionals.length === 0) {
+    // under --json the answer is one JSON object, so no command is an error, not the help text
+    if (v.json) throw new UsageError(`a command is required (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`)
+    return { ...empty(), command: 'help' }
+  }
   const [command, ...rest] = positionals
   if (command !== 'run' && command !== 'eval' && command !== 'check') {
     throw new UsageError(`unknown command '${command}' (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`)

@@ -138,6 +138,25 @@ describe('usage errors (exit 2, one line)', () => {
     })
   }
 
+  it('--json without a command: one JSON usage error, exit 2 (before: the help text, exit 0)', async () => {
+    for (const args of [['--json'], ['--json', '--stats']]) {
+      const r = await cli(args)
+      expect(r.code).toBe(EXIT.usage)
+      expect(r.stderr).toBe('')
+      expect(r.stdout.trim().split('\n')).toHaveLength(1)
+      expect(JSON.parse(r.stdout)).toEqual({
+        value: null,
+        values: [],
+        stats: null,
+        logs: [],
+        error: { name: 'UsageError', code: 'E_USAGE', message: expect.stringMatching(/^a command is required \(expected run, eval, /) },
+      })
+    }
+    // the help asked for, and no arguments at all, are as before
+    expect((await cli(['--json', '--help'])).code).toBe(EXIT.ok)
+    expect(await cli([])).toMatchObject({ code: EXIT.usage, stdout: expect.stringMatching(/^Usage/) })
+  })
+
   it('maps typed errors to exit codes', () => {
     expect(exitCodeFor(new PolicyError('limits.timeoutMs', 'no'))).toBe(EXIT.policy)
     expect(exitCodeFor(new ScriptSyntaxError('bad', 'x.lua', 1))).toBe(EXIT.scriptError)
