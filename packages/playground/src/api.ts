@@ -65,7 +65,16 @@ export async function execute(hosts: PlaygroundHosts, body: unknown, observers: 
   )
   try {
     const r = await run.done
-    return { ok: true as const, ...toJsonValue(r.value), values: r.values.map((v) => toJsonValue(v).value), logs: r.logs, stats: r.stats }
+    // every value of a multiple return (Lua), each with its readable form for the page
+    const each = r.values.map((v) => toJsonValue(v))
+    return {
+      ok: true as const,
+      ...toJsonValue(r.value),
+      values: each.map((v) => v.value),
+      texts: each.map((v) => v.text),
+      logs: r.logs,
+      stats: r.stats,
+    }
   } catch (e) {
     // the lines printed before the error or limit, as the CLI's --json answers them
     return { ...failure(e), logs: [...run.logs()] }

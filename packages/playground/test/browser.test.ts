@@ -143,8 +143,51 @@ describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
     expect(await page.textContent('#result')).toBe('—')
   }, 60_000)
 
+  it('shows every value of a Lua multiple return, each apart', async () => {
+    // before: only the first ('a') under Result, though the API answered both in `values`
+    await page.selectOption('#language', 'lua')
+    await setSource('return "a", {x=1}, nil')
+    await runAndWait(() => page.click('#run'))
+    expect(await page.locator('#result .value').allTextContents()).toEqual(["'a'", '{ x: 1 }', 'null'])
+    await page.screenshot({ path: `${SHOTS}07-multiple-values.png` })
+    await setSource('return "only"')
+    await runAndWait(() => page.click('#run'))
+    expect(await page.textContent('#result')).toBe("'only'")
+    expect(await page.locator('#result .value').count()).toBe(0)
+  }, 60_000)
+
+  it('a long source line scrolls in the editor; the output pane keeps its width and wraps the error', async () => {
+    // before: one ~150-character line widened the editor column, squeezing the output pane to
+    // ~130 px, and the error ran out of view ("ScriptRuntimeErr…")
+    await page.selectOption('#language', 'js')
+    const long = `console.log("${'x'.repeat(60)}"); throw new Error("${'y'.repeat(40)} ${'LongIdentifierWithoutSpaces'.repeat(6)}")`
+    await setSource(long)
+    await runAndWait(() => page.click('#run'))
+    expect(await page.textContent('#error')).toMatch(/^ScriptRuntimeError on line 1: /)
+    const box = (sel: string) =>
+      page.evaluate((q) => {
+        const el = document.querySelector(q) as HTMLElement
+        const r = el.getBoundingClientRect()
+        return { left: r.left, right: r.right, width: r.width, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }
+      }, sel)
+    const pane = await box('#output-pane')
+    const error = await box('#error')
+    const viewport = page.viewportSize()?.width ?? 0
+    // the grid's 2fr of the width, less the border
+    expect(pane.width).toBeGreaterThan(viewport * 0.35)
+    expect(pane.right).toBeLessThanOrEqual(viewport + 1)
+    // the error wraps inside the pane: nothing of it beyond the pane's right edge
+    expect(error.scrollWidth).toBeLessThanOrEqual(error.clientWidth + 1)
+    expect(error.right).toBeLessThanOrEqual(pane.right)
+    // the editor scrolls horizontally instead
+    const scroller = await box('.cm-scroller')
+    expect(scroller.scrollWidth).toBeGreaterThan(scroller.clientWidth)
+    await page.screenshot({ path: `${SHOTS}08-long-line.png` })
+  }, 60_000)
+
   it('stops a runaway script and shows the limit; the metrics panel updates', async () => {
     const before = Number(await page.getAttribute('#metrics', 'data-executions'))
+    await page.selectOption('#language', 'lua')
     await page.fill('#limit-instructions', '200000')
     await setSource('while true do end')
     await runAndWait(() => page.click('#run'))
@@ -209,6 +252,6 @@ describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
     expect(await status()).toEqual({ status: 'done', result: '7' })
     expect((await saved())[0]).toMatchObject({ source: '', omitted: true, outcome: 'ok: 7' })
     await page.evaluate(() => localStorage.clear())
-    await page.screenshot({ path: `${SHOTS}07-history-quota.png` })
+    await page.screenshot({ path: `${SHOTS}09-history-quota.png` })
   }, 120_000)
 })

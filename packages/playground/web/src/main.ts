@@ -102,8 +102,10 @@ async function run(): Promise<void> {
   try {
     const r = await api('POST', '/api/execute', { language, source, ...extra })
     if (r.ok) {
-      showResult(r.text, r.logs, r.stats)
-      remember({ language, source, outcome: `ok: ${r.text.slice(0, 40)}`, at: Date.now() })
+      // a Lua multiple return shows every value, as the CLI prints one per line
+      const texts: string[] = r.texts.length > 1 ? r.texts : [r.text]
+      showResult(texts, r.logs, r.stats)
+      remember({ language, source, outcome: `ok: ${texts.join(', ').slice(0, 40)}`, at: Date.now() })
     } else {
       // the lines the script printed before its error or limit
       showResult(undefined, r.logs ?? [], undefined)
@@ -133,13 +135,23 @@ function scheduleCheck(): void {
 }
 
 function showResult(
-  text: string | undefined,
+  texts: readonly string[] | undefined,
   logs: { level: string; message: string }[],
   stats: Record<string, unknown> | undefined,
 ): void {
   const result = $('result')
-  result.textContent = text ?? '—'
-  result.className = text === undefined ? 'empty' : ''
+  // one element per value, so values of several lines stay apart
+  if (texts && texts.length > 1) {
+    result.replaceChildren(
+      ...texts.map((t) => {
+        const el = document.createElement('div')
+        el.className = 'value'
+        el.textContent = t
+        return el
+      }),
+    )
+  } else result.textContent = texts?.[0] ?? '—'
+  result.className = texts === undefined ? 'empty' : ''
   $('error').hidden = true
   const l = $('logs')
   l.textContent = logs.length ? logs.map((x) => (x.level === 'info' ? x.message : `[${x.level}] ${x.message}`)).join('\n') : '—'
