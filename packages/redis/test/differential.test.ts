@@ -24,6 +24,7 @@ import { SCRIPT_BYTES_CASES } from './corpus/script-bytes.js'
 import { ERROR_SOURCE_CASES } from './corpus/error-sources.js'
 import { SHEBANG_CASES } from './corpus/shebangs.js'
 import { LIBRARY_FIELD_CASES } from './corpus/library-fields.js'
+import { SCRIPT_CALL_CHECK_CASES } from './corpus/script-call-checks.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -54,6 +55,7 @@ const CASES: CorpusCase[] = [
   ...ERROR_SOURCE_CASES,
   ...SHEBANG_CASES,
   ...LIBRARY_FIELD_CASES,
+  ...SCRIPT_CALL_CHECK_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

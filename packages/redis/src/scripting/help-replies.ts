@@ -16,16 +16,13 @@ export function helpReply(container: 'script' | 'function'): Reply {
 }
 
 /**
- * How a script's `redis.call` resolves SCRIPT and FUNCTION: `HELP` is the one subcommand of
- * either that Redis does not flag `noscript` (the others are refused before this is asked).
- * `'arity'` and `'unknown'` are Redis's script-call refusals; undefined for other commands.
+ * `SCRIPT HELP` and `FUNCTION HELP` from a script: the one subcommand of either that Redis
+ * does not flag `noscript`. Asked once the command passed the script path's checks
+ * (`script-commands.ts`: known, arity, `noscript`); undefined for any other command.
  */
-export function scriptingHelpFromScript(name: string, args: readonly Buffer[]): Reply | 'arity' | 'unknown' | undefined {
+export function scriptingHelpFromScript(name: string, args: readonly Buffer[]): Reply | undefined {
   if (name !== 'script' && name !== 'function') return undefined
-  // the container's own arity (-2) first, then the subcommand's (2)
-  if (args.length < 2) return 'arity'
-  if ((args[1] as Buffer).toString('latin1').toLowerCase() !== 'help') return 'unknown'
-  return args.length === 2 ? helpReply(name) : 'arity'
+  return (args[1] as Buffer).toString('latin1').toLowerCase() === 'help' ? helpReply(name) : undefined
 }
 
 // --- internal ---

@@ -1,12 +1,13 @@
 import { defineBridge } from '@polyhost/core'
 import { z } from 'zod'
-import type { RedisStore } from '../store/memory-store.js'
+import type { CommandInfo, RedisStore } from '../store/memory-store.js'
 import { cString } from '../store/c-numbers.js'
 import { argFromLua, commandError, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
 import { replyToLua3 } from './resp3.js'
 import { sha1hex } from './script-cache.js'
 import { scriptingHelpFromScript } from './help-replies.js'
+import { fitsArity, scriptCommandEntry } from './script-commands.js'
 
 /** What the bridge knows about the script running now (executions are serialised). */
 export interface RunningScript {
@@ -17,30 +18,6 @@ export interface RunningScript {
   /** `redis.log` lines. */
   log(level: number, message: string): void
 }
-
-/**
- * Commands a script may not call ("This Redis command is not allowed from script"): those
- * redis-server 7.0 flags `noscript` in COMMAND, and the subcommands it flags so
- * (test/corpus/reply-edges.ts checks a selection against redis-server).
- */
-export const NOT_FROM_SCRIPT: ReadonlySet<string> = new Set(
-  (
-    'auth bgrewriteaof bgsave blmove blpop brpop brpoplpush bzpopmax bzpopmin debug discard eval eval_ro evalsha evalsha_ro ' +
-    'exec failover fcall fcall_ro hello monitor multi psubscribe psync punsubscribe quit replconf replicaof reset role save ' +
-    'shutdown slaveof ssubscribe subscribe sunsubscribe sync unsubscribe unwatch wait watch'
-  ).split(' '),
-)
-export const NOT_FROM_SCRIPT_SUBCOMMANDS: ReadonlySet<string> = new Set(
-  (
-    'acl|cat acl|deluser acl|dryrun acl|genpass acl|getuser acl|list acl|load acl|log acl|save acl|setuser acl|users ' +
-    'acl|whoami client|caching client|getname client|getredir client|id client|info client|kill client|list ' +
-    'client|no-evict client|pause client|reply client|setname client|tracking client|trackinginfo client|unblock ' +
-    'client|unpause cluster|reset config|get config|resetstat config|rewrite config|set function|delete function|dump ' +
-    'function|flush function|kill function|list function|load function|restore function|stats latency|doctor ' +
-    'latency|graph latency|histogram latency|history latency|latest latency|reset module|list module|load ' +
-    'module|loadex module|unload script|debug script|exists script|flush script|kill script|load'
-  ).split(' '),
-)
 
 const UNKNOWN = 'ERR Unknown Redis command called from script'
 const WRONG_ARITY = 'ERR Wrong number of args calling Redis command from script'
@@ -64,18 +41,20 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     const args = commandArgs(argv, n)
     if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
     const name = (args[0] as Buffer).toString('latin1').toLowerCase()
-    // refusals of Redis's scriptCall are marked like the command's own errors (commandError)
-    if (notFromScript(name, args)) return commandError('ERR This Redis command is not allowed from script')
+    // refusals of Redis's scriptCall, in its order, are marked like the command's own errors (commandError)
+    const entry = scriptCommandEntry(name, args)
+    const checked = entry === undefined ? store.describe(name) : entry
+    if (!checked) return commandError(UNKNOWN)
+    if (!fitsArity(checked.arity, args.length)) return commandError(WRONG_ARITY)
+    if (entry?.noscript) return commandError('ERR This Redis command is not allowed from script')
     if (name === 'xread' && blocks(args)) {
       return commandError('ERR XREAD command is not allowed with BLOCK option from scripts')
     }
     const help = scriptingHelpFromScript(name, args)
-    if (help === 'unknown') return commandError(UNKNOWN)
-    if (help === 'arity') return commandError(WRONG_ARITY)
     if (help !== undefined) return resp === 3 ? replyToLua3(name, args, help) : replyToLua(help)
-    const info = store.describe(name)
+    // a subcommand Redis has that this package does not provide
+    const info = entry === undefined ? (checked as CommandInfo) : store.describe(name)
     if (!info) return commandError(UNKNOWN)
-    if ((info.arity > 0 && args.length !== info.arity) || args.length < -info.arity) return commandError(WRONG_ARITY)
     if (info.write && run.readOnly) return commandError('ERR Write commands are not allowed from read-only scripts.')
     const reply = store.execute(args, run.now)
     if (resp === 3) return replyToLua3(name, args, reply)
@@ -110,10 +89,9 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
           const args = commandArgs(argv, n)
           if (!args) return { err: 'ERR Lua redis lib command arguments must be strings or integers' }
           const name = (args[0] as Buffer).toString('latin1').toLowerCase()
-          // SCRIPT and FUNCTION are known alone and with HELP (an arity error is still known)
-          const scripting = scriptingHelpFromScript(name, args.slice(0, 2))
-          const known =
-            store.describe(name) !== undefined || notFromScript(name, args) || (scripting !== undefined && scripting !== 'unknown')
+          // a container is known alone, and an arity error is still known (lookupCommand only)
+          const entry = scriptCommandEntry(name, args)
+          const known = entry === undefined ? store.describe(name) !== undefined : entry !== null
           return known || { err: 'ERR Invalid command passed to redis.acl_check_cmd()' }
         },
       },
@@ -137,12 +115,6 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       },
     },
   })
-}
-
-/** Whether Redis refuses the command (`name`, lower case) or its subcommand from scripts. */
-function notFromScript(name: string, args: readonly Buffer[]): boolean {
-  if (NOT_FROM_SCRIPT.has(name)) return true
-  return args.length > 1 && NOT_FROM_SCRIPT_SUBCOMMANDS.has(`${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}`)
 }
 
 /**
