@@ -18,6 +18,8 @@ interface Compiled {
   readonly globals: Readonly<Record<string, unknown>>
 }
 
+const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.'
+
 /** Compiled scripts kept (the texts of all loaded scripts are kept regardless). */
 const COMPILED_SCRIPTS = 500
 
@@ -45,6 +47,9 @@ export class RunScripts {
   /** `EVAL[_RO] script numkeys key... arg...` and `EVALSHA[_RO] sha numkeys ...`. */
   async eval(name: string, argv: Buffer[]): Promise<Reply> {
     if (argv.length < 3) return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
+    // Redis's evalShaCommand answers a SHA of another length at once, before numkeys is read
+    const sha = name.startsWith('evalsha')
+    if (sha && (argv[1] as Buffer).length !== 40) return new ErrorReply(NOSCRIPT)
     let numkeys: number
     try {
       numkeys = parseInteger(argv[2] as Buffer)
@@ -54,9 +59,9 @@ export class RunScripts {
     if (numkeys > argv.length - 3) return new ErrorReply("ERR Number of keys can't be greater than number of args")
     if (numkeys < 0) return new ErrorReply("ERR Number of keys can't be negative")
     let script: CachedScript | ErrorReply
-    if (name.startsWith('evalsha')) {
+    if (sha) {
       const found = this.cache.get((argv[1] as Buffer).toString('latin1').toLowerCase())
-      if (!found) return new ErrorReply('NOSCRIPT No matching script. Please use EVAL.')
+      if (!found) return new ErrorReply(NOSCRIPT)
       script = found
     } else {
       script = await this.load(argv[1] as Buffer)
