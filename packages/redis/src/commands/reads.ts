@@ -27,8 +27,11 @@ function xread(ks: Keyspace, a: Buffer[]): Reply {
     } else if (o === 'BLOCK' && i + 1 < a.length) {
       const ms = parseInteger(arg(a, ++i), 'ERR timeout is not an integer or out of range')
       if (ms < 0) fail('ERR timeout is negative')
-    } else if (o === 'STREAMS') {
+    } else if (o === 'STREAMS' && i + 1 < a.length) {
       break
+    } else if ((o === 'GROUP' && i + 2 < a.length) || o === 'NOACK') {
+      // Redis's loop is XREADGROUP's too: it names the option and refuses it
+      fail(`ERR The ${o} option is only supported by XREADGROUP. You called XREAD instead.`)
     } else fail(ERR.syntax)
   }
   const rest = a.slice(i + 1)

@@ -1,6 +1,7 @@
 import { defineBridge } from '@polyhost/core'
 import { z } from 'zod'
 import type { CommandInfo, RedisStore } from '../store/memory-store.js'
+import { parseInteger } from '../store/args.js'
 import { cString } from '../store/c-numbers.js'
 import { argFromLua, commandError, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
@@ -48,7 +49,8 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     if (!fitsArity(checked.arity, args.length)) return commandError(WRONG_ARITY)
     if (entry?.noscript) return commandError('ERR This Redis command is not allowed from script')
     if (name === 'xread' && blocks(args)) {
-      return commandError('ERR XREAD command is not allowed with BLOCK option from scripts')
+      // named as the script spelled it (Redis formats argv[0])
+      return commandError(`ERR ${(args[0] as Buffer).toString('latin1')} command is not allowed with BLOCK option from scripts`)
     }
     const help = scriptingHelpFromScript(name, args)
     if (help !== undefined) return resp === 3 ? replyToLua3(name, args, help) : replyToLua(help)
@@ -132,14 +134,26 @@ function commandArgs(argv: unknown, n: unknown): Buffer[] | undefined {
   return args
 }
 
-/** XREAD with a BLOCK option (before STREAMS; a key named "block" does not count). */
+/**
+ * XREAD with a BLOCK option that Redis's option loop reaches (it refuses BLOCK from scripts
+ * when it meets it, so an invalid COUNT before it, STREAMS or any other word ends the search).
+ */
 function blocks(args: readonly Buffer[]): boolean {
-  for (const a of args.slice(1)) {
-    const o = a.toString('latin1').toUpperCase()
-    if (o === 'STREAMS') return false
+  for (let i = 1; i < args.length - 1; i++) {
+    const o = (args[i] as Buffer).toString('latin1').toUpperCase()
     if (o === 'BLOCK') return true
+    if (o !== 'COUNT' || !isInteger(args[++i] as Buffer)) return false
   }
   return false
+}
+
+function isInteger(a: Buffer): boolean {
+  try {
+    parseInteger(a)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
