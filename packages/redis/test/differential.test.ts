@@ -25,6 +25,7 @@ import { ERROR_SOURCE_CASES } from './corpus/error-sources.js'
 import { SHEBANG_CASES } from './corpus/shebangs.js'
 import { LIBRARY_FIELD_CASES } from './corpus/library-fields.js'
 import { SCRIPT_CALL_CHECK_CASES } from './corpus/script-call-checks.js'
+import { STRING_RANGE_CASES } from './corpus/string-ranges.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -56,6 +57,7 @@ const CASES: CorpusCase[] = [
   ...SHEBANG_CASES,
   ...LIBRARY_FIELD_CASES,
   ...SCRIPT_CALL_CHECK_CASES,
+  ...STRING_RANGE_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

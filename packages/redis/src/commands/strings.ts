@@ -92,7 +92,7 @@ export const STRING_COMMANDS = commands([
 ])
 
 /** Redis 7.0's default `proto-max-bulk-len`: the longest string value APPEND may build. */
-const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024
+export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024
 
 /** The bytes of a string key; WRONGTYPE for other types. */
 export function getString(ks: Keyspace, key: string): Buffer | undefined {

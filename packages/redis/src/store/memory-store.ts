@@ -7,6 +7,7 @@ import { LIST_COMMANDS } from '../commands/lists.js'
 import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
+import { STRING_RANGE_COMMANDS } from '../commands/string-ranges.js'
 import { STRING_COMMANDS } from '../commands/strings.js'
 import { ZSET_COMMANDS } from '../commands/zsets.js'
 import { KeyWatches, type KeyWatch } from './key-watch.js'
@@ -91,7 +92,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append decr decrby getset hincrby hmset hset hsetnx incr incrby linsert lmove lpush lpushx lset mset rpoplpush rpush rpushx sadd set setnx xadd zadd zincrby'.split(
+  'append decr decrby getset hincrby hmset hset hsetnx incr incrby linsert lmove lpush lpushx lset mset msetnx rpoplpush rpush rpushx sadd set setnx setrange xadd zadd zincrby'.split(
     ' ',
   ),
 )
@@ -102,6 +103,7 @@ const OOM = "OOM command not allowed when used memory > 'maxmemory'."
 export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
   [
     ...STRING_COMMANDS,
+    ...STRING_RANGE_COMMANDS,
     ...KEY_COMMANDS,
     ...HASH_COMMANDS,
     ...LIST_COMMANDS,

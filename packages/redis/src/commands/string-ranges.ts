@@ -1,0 +1,70 @@
+import { keyOf, parseBigInt } from '../store/args.js'
+import { fail, type Reply } from '../store/replies.js'
+import { arg, commands } from './command.js'
+import { getString, PROTO_MAX_BULK_LEN } from './strings.js'
+
+/** GETRANGE, SETRANGE and MSETNX, as Redis 7.0's t_string.c has them. */
+export const STRING_RANGE_COMMANDS = commands([
+  [
+    'getrange',
+    4,
+    'r',
+    (ks, a) => {
+      // the indexes are read before the key's type is checked
+      const [from, to] = [parseBigInt(arg(a, 1)), parseBigInt(arg(a, 2))]
+      return getRange(getString(ks, keyOf(arg(a, 0))), from, to)
+    },
+  ],
+  [
+    'setrange',
+    4,
+    'w',
+    (ks, a) => {
+      const offset = parseBigInt(arg(a, 1))
+      if (offset < 0n) fail('ERR offset is out of range')
+      const key = keyOf(arg(a, 0))
+      const value = arg(a, 2)
+      const before = getString(ks, key)
+      // setting nothing answers the length and writes nothing (no key is created)
+      if (value.length === 0) return before?.length ?? 0
+      if (offset + BigInt(value.length) > BigInt(PROTO_MAX_BULK_LEN)) {
+        fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
+      }
+      const end = Number(offset) + value.length
+      const next = Buffer.alloc(Math.max(end, before?.length ?? 0))
+      before?.copy(next)
+      value.copy(next, Number(offset))
+      ks.set(key, { type: 'string', value: next }, true)
+      return next.length
+    },
+  ],
+  [
+    'msetnx',
+    -3,
+    'w',
+    (ks, a) => {
+      if (a.length % 2 !== 0) fail("ERR wrong number of arguments for 'msetnx' command")
+      // any existing key, whatever its type, sets none
+      for (let i = 0; i < a.length; i += 2) if (ks.get(keyOf(arg(a, i))) !== undefined) return 0
+      for (let i = 0; i < a.length; i += 2) ks.set(keyOf(arg(a, i)), { type: 'string', value: Buffer.from(arg(a, i + 1)) })
+      return 1
+    },
+  ],
+])
+
+// --- internal ---
+
+/** Redis's getrangeCommand: negative indexes from the end, clamped, inclusive. */
+function getRange(s: Buffer | undefined, from: bigint, to: bigint): Reply {
+  const empty = Buffer.alloc(0)
+  if (!s) return empty
+  if (from < 0n && to < 0n && from > to) return empty
+  const len = BigInt(s.length)
+  let start = from < 0n ? len + from : from
+  let end = to < 0n ? len + to : to
+  if (start < 0n) start = 0n
+  if (end < 0n) end = 0n
+  if (end >= len) end = len - 1n
+  if (start > end || len === 0n) return empty
+  return Buffer.from(s.subarray(Number(start), Number(end) + 1))
+}
