@@ -60,7 +60,11 @@ function runnableSpecifier(specifier: string): string {
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json')
     if (!existsSync(manifest)) continue
-    const built = builtFiles(JSON.parse(readFileSync(manifest, 'utf8')) as Manifest, relative(dir, file).split(sep).join('/'), existsSync(file))
+    const built = builtFiles(
+      JSON.parse(readFileSync(manifest, 'utf8')) as Manifest,
+      relative(dir, file).split(sep).join('/'),
+      existsSync(file),
+    )
     const paths = built.map((f) => join(dir, f))
     const path = paths.find((p) => existsSync(p)) ?? (paths[0] as string)
     if (!existsSync(path)) {
