@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { createHost } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { hasNative } from '../test/native-lua.js'
+import { allResults, hasNative, iife } from '../test/native-lua.js'
 import { numberHosts } from '../test/number-hosts.js'
 import { luaEngine } from './index.js'
 
@@ -34,6 +34,16 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
   },
   'string.char: a value outside 0..255 is an argument error': {
     both: ['string.char(256)', 'string.char(-1)', 'string.char(65, 300)', bytes('string.char(0, 255)')],
+  },
+  'patterns: a back-reference to a position capture never matches (C compares its length as a size_t)': {
+    both: [
+      allResults('string.find("aabb", "()%1")'),
+      allResults('string.gsub("abcdef", "()%1%1", "X")'),
+      allResults('string.match("abcdef", "cd()%1(.*)")'),
+      allResults('string.match("aabbaabb", "(()(%2", 1)'),
+      iife('local n = 0 for _ in string.gmatch("abcdef", "()%1%1") do n = n + 1 if n > 9 then break end end return n'),
+      allResults('string.find("xabab", "(ab)%1")'),
+    ],
   },
   "patterns: the '%b' message": { both: [], lua53: ['string.find("a", "%b")', 'string.find("a", "%bx")'] },
   'math.fmod checks argument #2 first': {

@@ -69,6 +69,15 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
   },
   {
     file: 'lstrlib.js',
+    why:
+      "patterns: a back-reference to a position capture ('()%1') never matches: C compares the capture's length as a size_t, " +
+      'and CAP_POSITION (-2) is huge; fengari matched it with length -2, moving back 2 bytes (gmatch never ended, "(()(%2" ' +
+      "reported 'unfinished capture')",
+    find: '    if ((ms.src_end-s) >= len && array_cmp(ms.src, ms.capture[l].init, ms.src, s, len))',
+    replace: '    if (len >= 0 && (ms.src_end-s) >= len && array_cmp(ms.src, ms.capture[l].init, ms.src, s, len))',
+  },
+  {
+    file: 'lstrlib.js',
     why: 'wording: "string contains zeros" (fengari: "strings") in pack\'s "z"',
     find: '"strings contains zeros"',
     replace: '"string contains zeros"',
