@@ -113,6 +113,41 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
       '        let b = luaL_checknumber(L, 2);\n        let a = luaL_checknumber(L, 1);\n        lua_pushnumber(L, __num.fmod(a, b));',
   },
   {
+    file: 'lvm.js',
+    why:
+      'an __index chain: Lua 5.3 reads the first table before its MAXTAGLOOP (2000) steps and the next one at the end ' +
+      'of each, so 2001 tables (fengari refused the 2001st); Lua 5.1 reads 100, its MAXTAGLOOP (fengari: 2000)',
+    find: 'const luaV_gettable = function(L, t, key, ra) {\n    for (let loop = 0; loop < MAXTAGLOOP; loop++) {\n        let tm;\n',
+    replace:
+      'const luaV_gettable = function(L, t, key, ra) {\n' +
+      '    for (let loop = 0, end = __num.lua51 ? 100 : MAXTAGLOOP + 1; loop < end; loop++) {\n' +
+      '        let tm;\n' +
+      '        if (loop === MAXTAGLOOP) {  /* 5.3 luaV_fastget after the last step: a present key only */\n' +
+      '            let slot = t.ttistable() ? ltable.luaH_get(L, t.value, key) : null;\n' +
+      '            if (slot === null || slot.ttisnil()) break;\n' +
+      '            lobject.setobj2s(L, ra, slot);\n' +
+      '            return;\n' +
+      '        }\n',
+  },
+  {
+    file: 'lvm.js',
+    why:
+      'a __newindex chain: as for __index, Lua 5.3 writes to a 2001st table that has the key (luaV_fastset after the ' +
+      'last step), and to a 2000th that has not; Lua 5.1 reaches 100 tables (fengari: 2000)',
+    find: 'const settable = function(L, t, key, val) {\n    for (let loop = 0; loop < MAXTAGLOOP; loop++) {\n        let tm;\n',
+    replace:
+      'const settable = function(L, t, key, val) {\n' +
+      '    for (let loop = 0, end = __num.lua51 ? 100 : MAXTAGLOOP + 1; loop < end; loop++) {\n' +
+      '        let tm;\n' +
+      '        if (loop === MAXTAGLOOP) {  /* 5.3 luaV_fastset after the last step: a present key only */\n' +
+      '            let slot = t.ttistable() ? ltable.luaH_get(L, t.value, key) : null;\n' +
+      '            if (slot === null || slot.ttisnil()) break;\n' +
+      '            ltable.luaH_setfrom(L, t.value, key, val);\n' +
+      '            ltable.invalidateTMcache(t.value);\n' +
+      '            return;\n' +
+      '        }\n',
+  },
+  {
     file: 'lparser.js',
     why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
     find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
