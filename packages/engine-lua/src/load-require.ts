@@ -6,28 +6,32 @@ import { luaText } from './lua-strings.js'
 /**
  * `load(chunk [, chunkname [, mode [, env]]])` as Lua 5.3 has it: `chunk` a string or a reader
  * function called until it returns nil or an empty string (its pieces are charged to memory
- * as they arrive); `mode` checked as C Lua checks it. Binary chunks are never loaded. The
+ * as they arrive); `chunkname` and `mode` checked as C Lua checks them (a number is its text). Binary chunks are never loaded. The
  * chunk's `_ENV` is `env` when given (even nil), else the calling execution's own environment,
  * never the state's real globals.
  */
 export function makeLoad(host: BuiltinHost): LuaCFunction {
   const { f } = host
   const { lua, lauxlib } = f
+  // luaL_optstring as lbaselib checks them, mode (#3) first, then the name (#2): nil or absent
+  // takes the default, a number is its text (`load(s:gsub(...))` names the chunk by the count)
+  const optText = (L: LuaState, arg: number) =>
+    lua.lua_type(L, arg) > lua.LUA_TNIL ? (lauxlib.luaL_checkstring(L, arg) as Uint8Array) : null
   return (L) => {
     const hasEnv = lua.lua_gettop(L) >= 4
-    const named = lua.lua_type(L, 2) === lua.LUA_TSTRING
-    const mode = lua.lua_type(L, 3) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(L, 3)) : 'bt'
+    const modeText = optText(L, 3)
+    const mode = modeText === null ? 'bt' : luaText(modeText)
+    const name = optText(L, 2)
     let status: number
     const kind = lua.lua_type(L, 1)
     if (kind === lua.LUA_TSTRING || kind === lua.LUA_TNUMBER) {
       const chunk = lua.lua_tolstring(L, 1) as Uint8Array
       if (chunk[0] === BINARY && mode.includes('b')) return refuseBinary(L)
-      status = lauxlib.luaL_loadbufferx(L, chunk, chunk.length, named ? (lua.lua_tolstring(L, 2) as Uint8Array) : chunk, mode)
+      status = lauxlib.luaL_loadbufferx(L, chunk, chunk.length, name ?? chunk, mode)
     } else {
       lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION)
-      const name = named ? (lua.lua_tolstring(L, 2) as Uint8Array) : '=(load)'
       lua.lua_settop(L, RESERVED)
-      status = lua.lua_load(L, reader(host, mode), null, name, mode)
+      status = lua.lua_load(L, reader(host, mode), null, name ?? '=(load)', mode)
     }
     if (status !== lua.LUA_OK) {
       lua.lua_pushnil(L)

@@ -56,8 +56,8 @@ function load51(host: BuiltinHost): LuaCFunction {
   const { lua, lauxlib } = host.f
   const laux = lauxlib as unknown as MoreLaux
   return (L) => {
+    if (lua.lua_type(L, 2) > 0) laux.luaL_checklstring(L, 2) // luaL_optstring(L, 2, ...) first, as lbaselib
     lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION)
-    if (lua.lua_type(L, 2) > 0) laux.luaL_checklstring(L, 2)
     lua.lua_settop(L, 2)
     lua.lua_pushvalue(L, lua.lua_upvalueindex(1))
     lua.lua_insert(L, 1)

@@ -54,6 +54,25 @@ const PROGRAMS: Record<string, string> = {
     print(load('return x')(), load('return x', 'c', 't')())
     print(load('syntax error here', '=named'))
     print(load('syntax error here'))`,
+  "load's arguments checked as C Lua checks them: mode (#3), then the chunk name (#2), then the chunk": `
+    local function P(ok, v, e) print(ok, type(v), e) end
+    P(true, load('x =', 5))
+    P(pcall(load, 'x =', true))
+    P(pcall(load, 'x =', {}))
+    print(pcall(load('error("e")', 42)))
+    print(pcall(load(function() return nil end, 7)))
+    P(pcall(load, function() return 'x =' end, 7.5))
+    P(pcall(load, function() end, true))
+    P(pcall(load, 12, 3))
+    P(pcall(load, 'return 1', nil, 5))
+    P(pcall(load, 'return 1', 'n', 'x'))
+    P(pcall(load, 'return 1', 'n', true))
+    P(pcall(load, 'return 1', 'n', nil))
+    P(pcall(load, 'return 1', true, 5))
+    P(pcall(load, nil, true))
+    P(pcall(load, true))
+    P(pcall(load, nil))
+    P(true, load(('x = = 1'):gsub('= =', '==')))`,
 }
 
 describe.skipIf(!hasNative('lua5.3'))('package, require and load against native lua5.3', () => {

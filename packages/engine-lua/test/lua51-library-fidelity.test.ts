@@ -79,6 +79,24 @@ describe.skipIf(!hasNative('lua5.1'))('Lua 5.1 library against native lua5.1', (
     )
   })
 
+  it('load checks its chunk name (#2) before its function (#1); loadstring and load take a number as a name', async () => {
+    const args = [
+      'load, nil, true',
+      'load, nil, {}',
+      'load, true',
+      "load, 'x'",
+      'load, function() end, true',
+      'load, function() end, 7',
+      "load, function() return 'x =' end, 7.5",
+      "loadstring, 'x =', 5",
+      "loadstring, 'x =', true",
+      'loadstring, nil, true',
+      'loadstring, 12, 3',
+    ]
+    const call = (a: string) => iife(`local ok, f, e = pcall(${a}) if ok then return type(f), e end return P(ok, f)`)
+    await agrees([...args.map(call), iife(`return P(pcall(loadstring('error("e")', 42)))`)], 'lua51')
+  })
+
   it("5.1's wording: __index/__newindex loops, coroutine expected, Lua function expected, no __name, string and thread compare as 'two string values'", async () => {
     await agrees(
       [
