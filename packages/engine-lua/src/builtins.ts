@@ -106,19 +106,37 @@ const GC_OPTIONS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', '
 
 /**
  * `collectgarbage([opt [, arg]])`: fengari has no GC interface. Options are checked as C Lua
- * checks them (`collectgarbage{}` is a "bad argument"); "count" reports the accounted KiB,
- * the others answer what an idle C Lua collector answers.
+ * checks them (`collectgarbage{}` is a "bad argument"; 5.1 has no "isrunning"); "count"
+ * reports the accounted KiB. The host's collector runs whatever the script says: "stop",
+ * "restart", "setpause" and "setstepmul" change only what the execution is told back
+ * ("isrunning", the previous value), as C Lua's lua_gc answers.
  */
 export function makeCollectGarbage(host: BuiltinHost): LuaCFunction {
   const { lua, lauxlib, internal } = host.f
-  const options = GC_OPTIONS.map((o) => internal.to_luastring(o))
+  const lua51 = host.f.numbers === 'lua51'
+  const names = lua51 ? GC_OPTIONS.filter((o) => o !== 'isrunning') : GC_OPTIONS
+  const options = names.map((o) => internal.to_luastring(o))
   return (L) => {
-    const opt = GC_OPTIONS[lauxlib.luaL_checkoption(L, 1, 'collect', options)]
-    lauxlib.luaL_optinteger(L, 2, 0)
-    if (opt === 'count') lua.lua_pushnumber(L, host.current(L).meter.accountedBytes() / 1024)
+    const opt = names[lauxlib.luaL_checkoption(L, 1, 'collect', options)]
+    // (int)luaL_optinteger: the low 32 bits (5.1 truncates a fraction)
+    const arg = lua51 ? cint(lua.lua_type(L, 2) > 0 ? lauxlib.luaL_checknumber(L, 2) : 0) : lauxlib.luaL_optinteger(L, 2, 0) | 0
+    if (opt === 'collect')
+      lua.lua_pushinteger(L, 0) // no execution needed: the init script may collect
     else if (opt === 'step') lua.lua_pushboolean(L, false)
-    else if (opt === 'isrunning') lua.lua_pushboolean(L, true)
-    else lua.lua_pushinteger(L, opt === 'setpause' || opt === 'setstepmul' ? 200 : 0)
+    else if (opt === 'count') lua.lua_pushnumber(L, host.current(L).meter.accountedBytes() / 1024)
+    else if (opt === 'isrunning') lua.lua_pushboolean(L, host.current(L).gc.running)
+    else if (opt === 'setpause') {
+      const { gc } = host.current(L)
+      lua.lua_pushinteger(L, gc.pause)
+      gc.pause = arg
+    } else if (opt === 'setstepmul') {
+      const { gc } = host.current(L)
+      lua.lua_pushinteger(L, gc.stepmul)
+      gc.stepmul = lua51 ? arg : Math.max(arg, 40) // 5.3's lua_gc refuses less than 40
+    } else {
+      host.current(L).gc.running = opt === 'restart' // stop or restart
+      lua.lua_pushinteger(L, 0)
+    }
     return 1
   }
 }

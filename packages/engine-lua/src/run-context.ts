@@ -21,6 +21,11 @@ export interface RunContext {
   random(): number
   /** Reseeds `random` (math.randomseed). */
   seed(n: number): void
+  /**
+   * `collectgarbage`'s collector settings as this execution left them (stop/restart,
+   * setpause, setstepmul): fresh for each execution, as a new C Lua state has them.
+   */
+  readonly gc: { running: boolean; pause: number; stepmul: number }
   /** Epoch milliseconds "now" for os.time/os.date (frozen when the policy says so). */
   now(): number
   /** An async bridge call waiting for the host; the runner awaits it and resumes. */

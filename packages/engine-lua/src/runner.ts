@@ -155,6 +155,7 @@ function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter)
     random: random.next,
     seed: random.seed,
     now: () => frozenNow ?? Date.now(),
+    gc: { running: true, pause: 200, stepmul: 200 }, // C Lua's LUAI_GCPAUSE, LUAI_GCMUL
     pending: undefined,
     outcome: undefined,
     nativeError: undefined,
