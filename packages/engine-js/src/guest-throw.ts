@@ -21,7 +21,8 @@ export class GuestThrow extends Error {
   readonly thrown: unknown
 
   constructor(state: ThrowSource, handle: QuickJSHandle) {
-    let info: ThrownInfo = { error: false, message: 'uncaught exception' }
+    // read as `uncaught <message>` (script-errors.ts) when even its description fails
+    let info: ThrownInfo = { error: false, message: 'value that could not be read' }
     let thrown: unknown
     try {
       const json = state.call('describe', handle).consume((h) => state.ctx.getString(h))

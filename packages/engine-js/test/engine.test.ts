@@ -104,6 +104,23 @@ describe('errors', () => {
     expect((await js(h, 'throw { message: 7 }').catch((x) => x)).message).toBe('uncaught [object Object]')
   })
 
+  it("describes a thrown value with no string form once, and keeps an Error's message when its name getter throws", async () => {
+    const h = await make()
+    // each read "uncaught uncaught exception"; the Error lost its message "m"
+    const cases: [string, string][] = [
+      ['throw Object.create(null)', 'uncaught object with no string form'],
+      ['throw new Proxy({}, { get() { throw 1 } })', 'uncaught object with no string form'],
+      ['const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); throw proxy', 'uncaught object with no string form'],
+      ["const e = new Error('m'); Object.defineProperty(e, 'name', { get() { throw new Error('inner') } }); throw e", 'Error: m'],
+      ["const e = new TypeError('m'); Object.defineProperty(e, 'message', { get() { throw 1 } }); throw e", 'TypeError: '],
+    ]
+    for (const [source, message] of cases) {
+      const e = await js(h, source).catch((x) => x)
+      expect(e, source).toBeInstanceOf(ScriptRuntimeError)
+      expect(e.message, source).toBe(message)
+    }
+  })
+
   it('reports the position inside a module', async () => {
     const h = await make()
     const e = await h.execute({ name: 'e.mjs', source: 'const a = 1\nnull.x\nexport default a' }).catch((x) => x)

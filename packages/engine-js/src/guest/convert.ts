@@ -192,21 +192,35 @@ export function guestConversions(G: any) {
     stackHere() {
       return new Error().stack
     },
+    // Each part is read on its own: a getter or Proxy trap that throws loses only that part (an
+    // Error whose name getter throws keeps its message). The host writes `uncaught <message>`
+    // for a value that is not an Error, so a value with no text is described, not named again.
     describe(e: any) {
-      try {
-        if (e !== null && typeof e === 'object' && apply(isProtoOf, ErrorProto, [e])) {
-          const stack = getOwnPropertyDescriptor(e, 'stack')
-          return stringify({
-            error: true,
-            name: textOf(e.name),
-            message: textOf(e.message),
-            stack: stack && typeof stack.value === 'string' ? stack.value : '',
-          })
+      const read = (f: () => unknown): string | undefined => {
+        try {
+          return textOf(f())
+        } catch {
+          return undefined
         }
-        return stringify({ error: false, message: typeof e === 'symbol' ? e.toString() : textOf(e) })
-      } catch {
-        return stringify({ error: false, message: 'uncaught exception' })
       }
+      let error = false
+      try {
+        error = e !== null && typeof e === 'object' && apply(isProtoOf, ErrorProto, [e])
+      } catch {
+        // a revoked Proxy has no prototype to read
+      }
+      if (error) {
+        let stack: string | undefined
+        try {
+          const d = getOwnPropertyDescriptor(e, 'stack')
+          stack = d && typeof d.value === 'string' ? d.value : ''
+        } catch {
+          stack = ''
+        }
+        return stringify({ error: true, name: read(() => e.name), message: read(() => e.message) ?? '', stack })
+      }
+      const text = typeof e === 'symbol' ? e.toString() : read(() => e)
+      return stringify({ error: false, message: text ?? `${typeof e} with no string form` })
     },
   }
   return { untag, helpers }
