@@ -141,6 +141,19 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   };
   for (const name of ['keys', 'values', 'entries', 'getOwnPropertyNames', 'getOwnPropertySymbols']) wrap(G.Object, name, keyList);
   if (G.Reflect) wrap(G.Reflect, 'ownKeys', keyList);
+  // whole copies of an iterable (an array's values, a Set) with no tick per element: the result's length
+  wrap(G.Array, 'from', fixed(null, sizeOf));
+  if (G.Iterator) wrap(G.Iterator.prototype, 'toArray', fixed(null, sizeOf));
+  // the Set methods walk the receiver and a Set or Map argument natively: both sizes, through the
+  // intrinsic getters (a set-like object's own keys() is called, a tick per value)
+  if (G.Set && G.Map) {
+    const setSize = callOf(getOwnPropertyDescriptor(G.Set.prototype, 'size').get);
+    const mapSize = callOf(getOwnPropertyDescriptor(G.Map.prototype, 'size').get);
+    const sizeOfSet = (x) => { try { return setSize(x); } catch { try { return mapSize(x); } catch { return 0; } } };
+    const both = (self, other) => sizeOfSet(self) + sizeOfSet(other);
+    for (const name of ['union', 'intersection', 'difference', 'symmetricDifference', 'isSubsetOf', 'isSupersetOf',
+      'isDisjointFrom']) wrap(G.Set.prototype, name, fixed(both));
+  }
   // whole-string scans: a needle compared once, a text escaped or parsed (the input, then the result)
   const textOf = (_self, a) => typeof a === 'string' ? a.length : 0;
   for (const name of ['startsWith', 'endsWith', 'match', 'matchAll', 'search']) wrap(S, name, fixed(textOf));

@@ -4,6 +4,7 @@ import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
 import { GUEST_HEAVY_BUILTINS } from './guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
+import { GUEST_OBJECT_WALKS } from './guest-object-walks.js'
 import { GUEST_STRING_SEARCH } from './guest-string-search.js'
 
 /**
@@ -44,6 +45,7 @@ export const GUEST_SETUP = `(function () {
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
   ${GUEST_HEAVY_BUILTINS}
+  ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}
   const guestConversions = ${guestText(guestConversions)};
   const guestLockdown = ${guestText(guestLockdown)};

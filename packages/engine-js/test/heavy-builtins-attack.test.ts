@@ -15,6 +15,10 @@ import { type Outcome, runInline } from './child/run-inline.js'
 const LIMIT = 1_000
 const BOUND = 3_000
 
+const ARRAY = 'const a = Array.from({ length: 2e5 }, (_, i) => i);'
+const SMALL_ARRAY = 'const a = Array.from({ length: 2e4 }, (_, i) => i);'
+const KEYS = "const o = {}; for (let i = 0; i < 2e5; i++) o['k' + i] = i;"
+
 const LOOPS: Record<string, string>[] = [
   {
     "Uint8Array join('')": "const a = new Uint8Array(2e6); for (;;) a.join('')",
@@ -60,6 +64,21 @@ const LOOPS: Record<string, string>[] = [
     'new RegExp of a 1 MB source': "const p = 'a'.repeat(1e6); for (;;) new RegExp(p)",
     'RegExp.prototype.compile of a 1 MB source': "const p = 'a'.repeat(1e6), r = /x/; for (;;) r.compile(p)",
     'match with a 1 MB string': "const p = 'a'.repeat(1e6); for (;;) 'b'.match(p)",
+  },
+  // uncharged before: 6–46 s each (2e4 descriptors: past 12 s)
+  {
+    'Array.from of 2e5 elements': `${ARRAY} for (;;) Array.from(a)`,
+    'values().toArray() of 2e5 elements': `${ARRAY} for (;;) a.values().toArray()`,
+    'Array.from of a Set of 2e5': `${ARRAY} const s = new Set(a); for (;;) Array.from(s)`,
+    'Set union of 2e5': `${ARRAY} const s = new Set(a); for (;;) s.union(s)`,
+    'Object.isFrozen of a frozen 2e5-element array': `${ARRAY} Object.freeze(a); for (;;) Object.isFrozen(a)`,
+  },
+  {
+    'Object.isSealed of a sealed object of 2e5 keys': `${KEYS} Object.seal(o); for (;;) Object.isSealed(o)`,
+    'Object.freeze of a frozen object of 2e5 keys': `${KEYS} Object.freeze(o); for (;;) Object.freeze(o)`,
+    'Object.getOwnPropertyDescriptors of 2e4 elements': `${SMALL_ARRAY} for (;;) Object.getOwnPropertyDescriptors(a)`,
+    'Object.defineProperties of 2e4 descriptors': `${SMALL_ARRAY} const D = Object.getOwnPropertyDescriptors(a); for (;;) Object.defineProperties({}, D)`,
+    'Object.create with 2e4 descriptors': `${SMALL_ARRAY} const D = Object.getOwnPropertyDescriptors(a); for (;;) Object.create(null, D)`,
   },
 ]
 

@@ -103,6 +103,35 @@ const CASES = {
       try { out.push(String(f())) } catch (e) { out.push(e.name + ': ' + e.message) }
     }
     return JSON.stringify(out) })()`,
+  // the charged walks (guest-heavy-builtins.ts, guest-object-walks.ts): names, lengths, results and errors
+  'charged copies and object walks': `(() => { const out = []
+    const r = (f) => { try { out.push(JSON.stringify(f())) } catch (e) { out.push(e.name + ': ' + e.message) } }
+    const big = Array.from({ length: 3000 }, (_, i) => i)
+    r(() => [Array.from, Object.freeze, Object.seal, Object.isFrozen, Object.isSealed, Object.getOwnPropertyDescriptors,
+      Object.defineProperties, Object.create, Set.prototype.union, Set.prototype.isDisjointFrom, Iterator.prototype.toArray].map((f) => f.name + f.length))
+    r(() => [Array.from(big).length, Array.from('abc', (c, i) => c + i), Array.from.call(Object, [1, 2]), Array.from({ length: 2 })])
+    r(() => Array.from(null))
+    r(() => [big.values().toArray().length, Iterator.from([1, 2]).toArray()])
+    r(() => Iterator.prototype.toArray.call({}))
+    r(() => [[...new Set([1, 2]).union(new Set([2, 3]))], [...new Set([1]).union(new Map([[5, 6]]))], new Set(big).isSubsetOf(new Set(big)),
+      new Set([1]).isSubsetOf({ size: 1, has: () => true, keys: () => [].values() })])
+    r(() => Set.prototype.union.call({}, new Set()))
+    r(() => new Set().union({}))
+    const f = Object.freeze(big.slice())
+    r(() => [Object.isFrozen(f), Object.isSealed(f), Object.isFrozen(big), Object.isFrozen(1), Object.freeze(f) === f, Object.seal(5),
+      Object.isSealed(Object.preventExtensions({ a: 1 })), Object.isFrozen(Object.preventExtensions({})), Object.isFrozen(new Proxy(f, {}))])
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    for (const g of [Object.isFrozen, Object.freeze, Object.getOwnPropertyDescriptors]) r(() => g(proxy))
+    r(() => Object.defineProperties({}, proxy))
+    r(() => [Object.keys(Object.getOwnPropertyDescriptors(big)).length, Object.getOwnPropertyDescriptors('ab')])
+    r(() => Object.getOwnPropertyDescriptors(null))
+    const D = Object.getOwnPropertyDescriptors(big)
+    r(() => [Object.keys(Object.defineProperties({}, D)).length, Object.keys(Object.create(null, D)).length, Object.create(null),
+      Object.create(Array.prototype, undefined) instanceof Array])
+    for (const g of [() => Object.create(5), () => Object.defineProperties({}, 'ab'), () => Object.defineProperties({}, { a: { get: 1 } }),
+      () => Object.create(null, null)]) r(g)
+    return out.join('\\n') })()`,
 }
 
 let host: Host

@@ -24,6 +24,8 @@ declare function discoverIntrinsics(
 declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void): void
 /** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
 declare function boundHeavyBuiltins(G: any, charge: (work: number) => void): void
+/** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
+declare function boundObjectWalks(G: any, charge: (work: number) => void): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
 declare function boundStringSearch(G: any, charge: (work: number) => void): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
@@ -51,6 +53,7 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   boundStringSearch(G, charge)
   boundArrayBuiltins(G, cfg.arrayCap, charge)
   boundHeavyBuiltins(G, charge)
+  boundObjectWalks(G, charge)
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
