@@ -16,6 +16,9 @@ import type { RunContext } from './run-context.js'
 import { buildSandbox, type SandboxTables } from './sandbox.js'
 import { newStateBytes, type StateDeps } from './state-deps.js'
 
+/** What a builtin that needs an execution (logs, random, time, memory) raises in `init`. */
+const OUTSIDE_EXECUTION = 'only available while a script runs, not in init'
+
 /**
  * One pooled fengari state set up to its baseline: the policy's sandbox in a frozen base
  * environment, bridges, a locked environment metatable. Executions write only into their
@@ -91,11 +94,11 @@ export class LuaSandbox implements BuiltinHost {
   // --- BuiltinHost ---
 
   current(L: LuaState): RunContext {
-    return this.run ?? raise(this.f, L, 'no execution is running')
+    return this.run ?? raise(this.f, L, OUTSIDE_EXECUTION)
   }
 
   pushEnv(L: LuaState): void {
-    push(this.f, L, this.env)
+    push(this.f, L, this.env ?? raise(this.f, L, OUTSIDE_EXECUTION))
   }
 
   /** `package.loaded` of this execution (package-tables.ts). */

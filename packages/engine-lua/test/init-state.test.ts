@@ -126,4 +126,15 @@ describe('what the init script made', () => {
     await expect(made).rejects.toThrow(ScriptRuntimeError)
     await expect(made).rejects.toThrow(/init script failed: init.lua:1: boom/)
   })
+
+  it('says that a builtin needing an execution (logs, random, time) is not for init', async () => {
+    for (const init of ['print("hi")', 'x = math.random()', 'x = os.time()', 'x = collectgarbage("count")']) {
+      const made = createHost({ engines: [luaEngine({ init })] })
+      await made.then(
+        (h) => h.close(),
+        () => undefined,
+      )
+      await expect(made).rejects.toThrow(/init script failed: init\.lua:1: only available while a script runs, not in init/)
+    }
+  })
 })
