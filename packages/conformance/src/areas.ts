@@ -12,6 +12,7 @@ import { parityArea } from './areas/parity.js'
 import { parityErrorsArea } from './areas/parity-errors.js'
 import { poolArea } from './areas/pool.js'
 import { recursionDepthArea } from './areas/recursion-depth.js'
+import { resultsDataOnlyArea } from './areas/results-data-only.js'
 import { tenantsArea } from './areas/tenants.js'
 import { valuesHostArea } from './areas/values-host.js'
 import { valuesScriptArea } from './areas/values-script.js'
@@ -24,6 +25,7 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   globalsArea,
   errorsArea,
   bridgesArea,
+  resultsDataOnlyArea,
   limitsArea,
   conversionDeadlineArea,
   isolationArea,

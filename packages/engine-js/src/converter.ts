@@ -65,14 +65,14 @@ export class Converter {
     if (this.custom.length) this.custom = []
   }
 
-  /** Host → guest. The caller owns (and disposes) the returned handle. */
+  /** Host → guest for a call's result: data only (see `allowFunction`). The caller disposes the handle. */
   toGuest(value: unknown): QuickJSHandle {
-    let guard = this.guard(this.host.maxDepth)
+    let guard = this.guard(this.host.maxDepth, true)
     try {
       if (value !== null && typeof value === 'object' && this.isJsonPlain(value, this.host.maxDepth, guard.budget)) {
         return this.fromJson(JSON.stringify(value))
       }
-      guard = this.guard(this.host.maxDepth)
+      guard = this.guard(this.host.maxDepth, true)
       return this.build(value, guard, undefined)
     } catch (e) {
       // a host getter or trap that threw: a ConversionError at its path, its text sanitised
@@ -101,9 +101,9 @@ export class Converter {
 
   // --- internal ---
 
-  private guard(maxDepth: number): ConversionGuard {
+  private guard(maxDepth: number, dataOnly = false): ConversionGuard {
     const owner = this.host.execution
-    return new ConversionGuard(maxDepth, owner ? new ConversionBudget(owner) : undefined)
+    return new ConversionGuard(maxDepth, owner ? new ConversionBudget(owner) : undefined, dataOnly)
   }
 
   /**
@@ -178,7 +178,7 @@ export class Converter {
     const kind = classifyHostValue(v, converters)
     switch (kind.kind) {
       case 'function':
-        return this.host.hostFunction(v as (...args: unknown[]) => unknown)
+        return this.host.hostFunction(guard.allowFunction(v as (...args: unknown[]) => unknown, key))
       case 'bytes': {
         const b = kind.bytes
         guard.string(b.byteLength)

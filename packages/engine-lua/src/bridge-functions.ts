@@ -108,7 +108,7 @@ function pushResult(state: BridgeHost, L: LuaState, path: string, value: unknown
   let failure: unknown
   state.f.lua.lua_settop(L, 0)
   try {
-    run.converter.push(L, value)
+    run.converter.pushResult(L, value)
   } catch (e) {
     failure = e
   }

@@ -75,9 +75,9 @@ export class LuaConverter {
    * A guard for one conversion (a result, a thrown value, a call's arguments): depth, cycles,
    * and the running execution's budget. Share it across the values of one conversion.
    */
-  guard(): ConversionGuard {
+  guard(dataOnly = false): ConversionGuard {
     const owner = this.ctx.execution?.()
-    return new ConversionGuard(this.ctx.maxDepth, owner ? new ConversionBudget(owner) : undefined)
+    return new ConversionGuard(this.ctx.maxDepth, owner ? new ConversionBudget(owner) : undefined, dataOnly)
   }
 
   /**
@@ -92,6 +92,14 @@ export class LuaConverter {
       this.f.lua.lua_settop(L, this.f.lua.lua_gettop(L) - (L.top - top))
       throw guard.failure(e)
     }
+  }
+
+  /**
+   * Pushes a call's result (a bridge's or a host function's): data only, a host function
+   * anywhere in it is a ConversionError, as `push` reports others.
+   */
+  pushResult(L: LuaState, value: unknown): void {
+    this.push(L, value, this.guard(true))
   }
 
   /** Pushes the value of a global: errors name it (`$.name.x`). */
@@ -158,7 +166,7 @@ export class LuaConverter {
         this.f.internal.pushOwnedString(L, new Uint8Array(k.bytes)) // a copy: Buffer#slice would share
         return
       case 'function':
-        lua.lua_pushjsfunction(L, this.ctx.hostFunction(v as (...args: unknown[]) => unknown))
+        lua.lua_pushjsfunction(L, this.ctx.hostFunction(guard.allowFunction(v as (...args: unknown[]) => unknown, key)))
         return
       case 'custom': {
         const sent = k.type.toScript(v)

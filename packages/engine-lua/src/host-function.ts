@@ -30,7 +30,7 @@ export function callHostFunction(
       throw new Error('host functions passed as values must be synchronous')
     }
     lua.lua_settop(L, 0)
-    run.converter.push(L, out)
+    run.converter.pushResult(L, out)
     return 1
   } catch (e) {
     failure = e

@@ -112,7 +112,7 @@ function callBridge(state: FakeState, path: string, args: FValue[]): FValue | Pr
   // a result the script cannot receive is a bridge failure, as in the real engines
   const toVM = (v: unknown): FValue => {
     try {
-      return converter.toVM(v)
+      return converter.resultToVM(v)
     } catch (e) {
       // only a value the converter refuses; anything else (a host getter's own error) passes
       // through unsanitised as before: the fake leaves that for the kit's clauses to catch

@@ -64,6 +64,11 @@ export class FakeConverter {
     return this.in(v, guard, key)
   }
 
+  /** Host → VM for a call's result (a bridge's or a host function's): data only. */
+  resultToVM(v: unknown): FValue {
+    return this.in(v, this.guard(true), undefined)
+  }
+
   /** VM → host. */
   toHost(v: FValue, guard = this.guard()): unknown {
     return this.out(v, guard, undefined)
@@ -72,8 +77,8 @@ export class FakeConverter {
   // --- internal ---
 
   /** Paths, depth and cycles; under an execution also its deadline and memory budget. */
-  private guard(): ConversionGuard {
-    return new ConversionGuard(this.maxDepth, this.execution ? new ConversionBudget(this.execution) : undefined)
+  private guard(dataOnly = false): ConversionGuard {
+    return new ConversionGuard(this.maxDepth, this.execution ? new ConversionBudget(this.execution) : undefined, dataOnly)
   }
 
   private in(v: unknown, g: ConversionGuard, key: string | number | undefined): FValue {
@@ -95,11 +100,11 @@ export class FakeConverter {
       case 'bytes':
         return new Uint8Array(k.bytes)
       case 'function': {
-        const fn = v as (...args: unknown[]) => unknown
+        const fn = g.allowFunction(v as (...args: unknown[]) => unknown, key)
         return new FFunction(String(key ?? 'function'), (args) => {
           const hostArgs = args.map((a) => this.toHost(a))
           const out = this.execution ? this.execution.callHost(fn, hostArgs) : fn(...hostArgs)
-          return out instanceof Promise ? out.then((r) => this.toVM(r)) : this.toVM(out)
+          return out instanceof Promise ? out.then((r) => this.resultToVM(r)) : this.resultToVM(out)
         })
       }
       case 'array':

@@ -14,6 +14,14 @@ export const DEFAULT_MAX_DEPTH = 64
 export const MAX_ENTRIES = 2 ** 24
 
 /**
+ * Why a host function in a call's result is refused, worded alike by every engine and by the
+ * worker boundary. A function there would hand the script a callable host object (a handler
+ * that walks a config path to `constructor.constructor` returns Node's `Function`): results
+ * of bridges and of host functions are data; functions reach scripts only through `globals`.
+ */
+export const RESULT_FUNCTION_REFUSED = 'a host function cannot be returned to a script (results are data only)'
+
+/**
  * Tracks the path, depth and ancestors of a value being converted, so that cycles and
  * over-deep values fail with a ConversionError naming where (`$.a.b[3]`). Shared by
  * every engine's converter, in both directions.
@@ -26,7 +34,21 @@ export class ConversionGuard {
     readonly maxDepth: number = DEFAULT_MAX_DEPTH,
     /** The execution's deadline and memory budget, when the conversion runs for one. */
     readonly budget?: ConversionBudget,
+    /** A call's result (bridge or host function): host functions anywhere in it are refused. */
+    readonly dataOnly = false,
   ) {}
+
+  /**
+   * A host function met at `key` (undefined for the root), returned to be wrapped for the
+   * script; where only data may cross (`dataOnly`), a ConversionError naming its path.
+   */
+  allowFunction<F>(fn: F, key?: string | number): F {
+    if (!this.dataOnly) return fn
+    if (key !== undefined) this.path.push(key)
+    const e = this.error(RESULT_FUNCTION_REFUSED)
+    if (key !== undefined) this.path.pop()
+    throw e
+  }
 
   /**
    * Enters a container reached through `key` (undefined for the root) that holds `entries`

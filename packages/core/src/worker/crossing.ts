@@ -1,6 +1,7 @@
 import { ConversionError, isFatal } from '../errors.js'
 import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from '../values/budget.js'
 import { ConverterRegistry } from '../values/converters.js'
+import { formatValuePath, RESULT_FUNCTION_REFUSED } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
 
 // worker mode refuses custom converters: what a worker converts is the default registry's
@@ -25,6 +26,8 @@ export function checkCrossing(value: unknown, owner: BudgetOwner): void {
       return
     }
     if (typeof v === 'symbol') throw new ConversionError(path, 'cannot convert symbol')
+    // before clone, which would refuse it less precisely: the reason inline engines give
+    if (typeof v === 'function') throw new ConversionError(path, RESULT_FUNCTION_REFUSED)
     if (typeof v !== 'object' || v === null || seen.has(v)) return
     seen.add(v)
     const kind = classifyHostValue(v, DEFAULT_CONVERTERS)
@@ -38,14 +41,15 @@ export function checkCrossing(value: unknown, owner: BudgetOwner): void {
       budget.add(CONTAINER_BYTES + v.size * 2 * ENTRY_BYTES, 1 + v.size)
       for (const [k, item] of v) {
         walk(k, path)
-        walk(item, `${path}[${String(k)}]`)
+        walk(item, `${path}${formatValuePath([String(k)]).slice(1)}`)
       }
     } else {
       const keys = Object.keys(v)
       budget.add(CONTAINER_BYTES + keys.length * ENTRY_BYTES, 1 + keys.length)
       for (const k of keys) {
         budget.addString(k.length)
-        walk((v as Record<string, unknown>)[k], `${path}.${k}`)
+        // named as the engines' ConversionGuard names it (`$.a`, `$["x y"]`)
+        walk((v as Record<string, unknown>)[k], `${path}${formatValuePath([k]).slice(1)}`)
       }
     }
   }
