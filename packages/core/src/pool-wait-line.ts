@@ -13,6 +13,77 @@ export interface Waiter<S> {
   readonly opts: AcquireOptions
   timer?: ReturnType<typeof setTimeout>
   cleanup?: () => void
+  /** Its neighbours while in line (WaiterQueue's links). */
+  prev?: Waiter<S> | undefined
+  next?: Waiter<S> | undefined
+  queued?: boolean
+}
+
+/**
+ * The FIFO line itself: a doubly linked list through the waiters, so that a caller leaving
+ * it (abort, timeout) costs O(1) however long the line is. With an array, 20,000 callers
+ * aborted at once cost 20,000 searches and splices of a 20,000-long array.
+ */
+export class WaiterQueue<S> {
+  private head: Waiter<S> | undefined
+  private tail: Waiter<S> | undefined
+  private count = 0
+
+  get length(): number {
+    return this.count
+  }
+
+  /** The caller at the head of the line (walk on with `next`). */
+  get first(): Waiter<S> | undefined {
+    return this.head
+  }
+
+  push(w: Waiter<S>): void {
+    w.prev = this.tail
+    w.next = undefined
+    if (this.tail) this.tail.next = w
+    else this.head = w
+    this.tail = w
+    w.queued = true
+    this.count++
+  }
+
+  /** Puts `w` back at the head of the line. */
+  unshift(w: Waiter<S>): void {
+    w.prev = undefined
+    w.next = this.head
+    if (this.head) this.head.prev = w
+    else this.tail = w
+    this.head = w
+    w.queued = true
+    this.count++
+  }
+
+  shift(): Waiter<S> | undefined {
+    const w = this.head
+    if (w) this.remove(w)
+    return w
+  }
+
+  /** Takes `w` out of line; false if it was not in it. */
+  remove(w: Waiter<S>): boolean {
+    if (!w.queued) return false
+    if (w.prev) w.prev.next = w.next
+    else this.head = w.next
+    if (w.next) w.next.prev = w.prev
+    else this.tail = w.prev
+    w.prev = w.next = undefined
+    w.queued = false
+    this.count--
+    return true
+  }
+
+  /** Empties the line, returning its callers in order. */
+  clear(): Waiter<S>[] {
+    const out: Waiter<S>[] = []
+    for (let w = this.shift(); w; w = this.shift()) out.push(w)
+    return out
+  }
 }
 
 /**
@@ -22,7 +93,7 @@ export interface Waiter<S> {
  */
 export class WaitLine<S> {
   /** Callers in line for a state (FIFO). */
-  readonly queue: Waiter<S>[] = []
+  readonly queue = new WaiterQueue<S>()
   /** Callers taken out of line whose state is being created or checked out. */
   readonly serving = new Set<Waiter<S>>()
   /** Callers that gave up after their timeout. */
@@ -73,8 +144,7 @@ export class WaitLine<S> {
 
   /** Takes the caller out of line and rejects it. */
   fail(w: Waiter<S>, error: Error, timedOut = false): void {
-    const i = this.queue.indexOf(w)
-    if (i >= 0) this.queue.splice(i, 1)
+    this.queue.remove(w)
     if (!w.settled && timedOut) this.timeouts++
     this.settle(w, () => w.reject(error))
   }
@@ -91,6 +161,6 @@ export class WaitLine<S> {
 
   /** Rejects every caller, in line or being served. */
   rejectAll(error: () => Error): void {
-    for (const w of [...this.queue.splice(0), ...this.serving]) this.settle(w, () => w.reject(error()))
+    for (const w of [...this.queue.clear(), ...this.serving]) this.settle(w, () => w.reject(error()))
   }
 }

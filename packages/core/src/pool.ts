@@ -156,17 +156,15 @@ export class StatePool<S> {
 
   private pump(): void {
     if (this.closed) return
-    const queue = this.line.queue
-    // first every waiter whose partition has an idle state, so no state is traded needlessly
-    for (let i = 0; i < queue.length; ) {
-      const w = queue[i] as Waiter<S>
-      const match = this.states.takeIdle(w.partition)
-      if (!match) {
-        i++
-        continue
-      }
-      queue.splice(i, 1)
-      void this.handOut(match, w)
+    const { queue } = this.line
+    const { idle } = this.states
+    // first every waiter whose partition has an idle state, so no state is traded needlessly;
+    // the walk ends with the idle states: a pump costs what it hands out, not the line's length
+    for (let w = queue.first, now = performance.now(); w && idle.length > 0; ) {
+      const next = w.next // a hand-out only puts its own waiter back at the head
+      const match = this.states.takeIdle(w.partition, now)
+      if (match && queue.remove(w)) void this.handOut(match, w)
+      w = next?.queued ? next : undefined
     }
     // then, in order, a new state where there is room, else trade an idle state of another partition
     while (queue.length > 0) {
