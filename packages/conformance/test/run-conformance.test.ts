@@ -113,12 +113,13 @@ describe('runConformance', () => {
     expect(ids.sort()).toEqual([
       'parity.host-function-counts',
       'parity.host-function-trips',
+      'results-data-only.host-function',
       'values.host.custom-type',
       'values.host.custom-type-modified',
       'values.host.function',
     ])
     expect(r.skipped.length, 'and the tenants area (no tenantTurn)').toBe(ids.length + 2)
-    expect(r.lines[0]).toContain("engine 'fake', isolation 'worker': 7 test(s) skipped")
+    expect(r.lines[0]).toContain("engine 'fake', isolation 'worker': 8 test(s) skipped")
     expect(r.lines[0]).toContain("values.host.function: auto: isolation 'worker': host functions in globals cannot cross threads")
     expect(r.tests[0]?.name).toContain("@polyhost/conformance: engine 'fake', isolation 'worker' > ")
     expect(isolationSkips({ isolation: 'inline' })).toEqual([])
