@@ -206,7 +206,7 @@ export class Converter {
       }
       case 'map': {
         for (const k of kind.map.keys()) {
-          if (typeof k !== 'string') throw guard.error('Map keys must be strings to cross')
+          if (typeof k !== 'string') throw guard.error('Map keys must be strings to cross', key, String(k)) // `$.g["1"]`
         }
         const entries = kind.map.entries() as Iterable<[string, unknown]>
         return this.container(v as object, guard, key, ctx.newObject(), entries, kind.map.size)

@@ -3,6 +3,7 @@ import { failsWith, isNil, nestedArrays, test } from '../checks.js'
 import { Money, moneyType } from '../fixtures.js'
 import type { TestKit } from '../kit.js'
 import type { ConformanceArea, ConformanceTest } from '../types.js'
+import { valuesHostEdgeTests } from './values-host-edges.js'
 
 /** Host values that must come back unchanged (`toEqual`, so NaN = NaN and -0 ≠ 0). */
 const ROUND_TRIPS: readonly [string, unknown][] = [
@@ -241,5 +242,6 @@ export const valuesHostArea: ConformanceArea = {
       await failsWith(t, t.value(t.s.readGlobal('v'), { globals: { v: new Opaque() } }), ConversionError)
       await failsWith(t, t.value(t.s.readGlobal('v'), { globals: { v: Symbol('s') } }), ConversionError)
     }),
+    ...valuesHostEdgeTests,
   ],
 }

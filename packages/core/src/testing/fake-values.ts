@@ -122,7 +122,7 @@ export class FakeConverter {
         return nest(g, k.map, key, () => {
           const r = new FRecord()
           for (const [name, item] of k.map) {
-            if (typeof name !== 'string') throw leaf(g, undefined, 'map keys must be strings')
+            if (typeof name !== 'string') throw leaf(g, String(name), 'map keys must be strings')
             r.fields.set(name, this.in(item, g, name))
           }
           return r

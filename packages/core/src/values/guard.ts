@@ -94,9 +94,10 @@ export class ConversionGuard {
     return this.ancestors.length
   }
 
-  /** A ConversionError at the current path. */
-  error(reason: string): ConversionError {
-    return new ConversionError(formatValuePath(this.path), reason)
+  /** A ConversionError at the current path, or at `keys` below it (a leaf not yet entered). */
+  error(reason: string, ...keys: (string | number | undefined)[]): ConversionError {
+    const below = keys.filter((k) => k !== undefined) as (string | number)[]
+    return new ConversionError(formatValuePath(below.length ? [...this.path, ...below] : this.path), reason)
   }
 
   /** What an error thrown while reading a host value here becomes (see `readFailure`). */

@@ -35,6 +35,8 @@ export function classifyHostValue(v: unknown, converters: ConverterRegistry): Ho
   if (custom) return { kind: 'custom', type: custom }
   if (Array.isArray(v)) return { kind: 'array' }
   if (v instanceof Uint8Array) return { kind: 'bytes', bytes: v }
+  // the value model's `ArrayBuffer` → `Uint8Array`: a view of its bytes (engines copy them)
+  if (v instanceof ArrayBuffer) return { kind: 'bytes', bytes: new Uint8Array(v) }
   if (v instanceof Map) return { kind: 'map', map: v }
   if (isPlainObject(v)) return { kind: 'object' }
   const ctor = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object'

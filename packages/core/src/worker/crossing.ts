@@ -32,7 +32,7 @@ export function checkCrossing(value: unknown, owner: BudgetOwner): void {
     seen.add(v)
     const kind = classifyHostValue(v, DEFAULT_CONVERTERS)
     if (kind.kind === 'unsupported') throw new ConversionError(path, `cannot convert ${kind.what}`)
-    if (ArrayBuffer.isView(v)) {
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
       budget.addString(v.byteLength)
     } else if (Array.isArray(v)) {
       budget.add(CONTAINER_BYTES + v.length * ENTRY_BYTES, 1 + v.length)
