@@ -55,9 +55,13 @@ export class Environments {
     private readonly names: GlobalNames,
   ) {}
 
-  /** Whether a host global `name` would replace a name every execution starts with (a library, a builtin, `_G`). */
+  /**
+   * Whether a host global `name` would replace a name every execution starts with (a library,
+   * a builtin, `_G`), or is `_ENV`, which the compiler resolves to the environment: a global
+   * of that name would be set but never read.
+   */
   isBuiltin(L: LuaState, name: string): boolean {
-    return name === '_G' || this.base.strong.has(this.names.key(L, name).hash)
+    return name === '_G' || name === '_ENV' || this.base.strong.has(this.names.key(L, name).hash)
   }
 
   /** Pushes the next execution's environment, unwatched until `seal`; its entries are charged as a copy's. */

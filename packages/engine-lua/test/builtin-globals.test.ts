@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
 
 // Host globals add names to an execution; they never replace a built-in (a library, a base
-// function, _G), as in the JS engine: `globals: { print: 1 }` made `type(print)` a number.
+// function, _G, _ENV), as in the JS engine: `globals: { print: 1 }` made `type(print)` a number.
 
 let hosts: Host[]
 beforeAll(async () => {
@@ -14,14 +14,14 @@ beforeAll(async () => {
 afterAll(() => Promise.all(hosts.map((h) => h.close())))
 
 describe('host globals and built-in names', () => {
-  for (const name of ['print', 'string', 'math', 'table', '_G', 'pairs', 'tostring', 'error']) {
+  for (const name of ['print', 'string', 'math', 'table', '_G', '_ENV', 'pairs', 'tostring', 'error']) {
     it(`'${name}' is refused with InvalidArgumentError, and the state keeps working`, async () => {
       for (const host of hosts) {
         const run = host.execute({ language: 'lua', source: 'return 1', globals: { [name]: 1 } })
         await expect(run).rejects.toThrow(InvalidArgumentError)
         await expect(run).rejects.toThrow(`'${name}' would replace a built-in global`)
         const r = await host.execute({ language: 'lua', source: `return type(${name})` })
-        expect(r.value).toBe(name === '_G' || name === 'string' || name === 'math' || name === 'table' ? 'table' : 'function')
+        expect(r.value).toBe(['_G', '_ENV', 'string', 'math', 'table'].includes(name) ? 'table' : 'function')
       }
     })
   }
