@@ -92,7 +92,8 @@ export function makePrint(host: BuiltinHost): LuaCFunction {
       lua.lua_callk(L, 1, 1, 0, null)
       const s = lua.lua_tolstring(L, -1)
       if (s === null) return raise(f, L, "'tostring' must return a string to 'print'")
-      budget(s.length + 1)
+      // the line's own bytes: a tab before every piece but the first (none after the last)
+      budget(s.length + (i > 1 ? 1 : 0))
       parts.push(luaText(s))
       lua.lua_pop(L, 1)
     }

@@ -1,4 +1,5 @@
-import { test } from '../checks.js'
+import { LimitExceededError, LOG_LINE_BYTES } from '@polyhost/core'
+import { failsWith, test } from '../checks.js'
 import { BridgeProbe } from '../fixtures.js'
 import type { ConformanceArea } from '../types.js'
 
@@ -21,6 +22,20 @@ export const logsArea: ConformanceArea = {
       t.expect(r.logs[0]?.message).toBe('é✓'.repeat(10))
       t.expect(r.stats.outputBytes, '2 + 3 bytes per pair').toBeGreaterThanOrEqual(50)
     }),
+    test(
+      'logs.exact-count',
+      'a line counts its UTF-8 bytes plus LOG_LINE_BYTES, exactly: one that fits the limit is not refused',
+      async (t) => {
+        const max = 1000
+        const host = await t.host({ limits: { outputBytes: max } })
+        const fits = 'x'.repeat(max - LOG_LINE_BYTES)
+        const r = await t.run(host, `${t.s.print(fits)}\n${t.s.returnLiteral(1)}`)
+        t.expect(r.logs.map((l) => l.message)).toEqual([fits])
+        t.expect(r.stats.outputBytes).toBe(max)
+        const over = await failsWith(t, t.run(host, `${t.s.print(`${fits}x`)}\n${t.s.returnLiteral(1)}`), LimitExceededError)
+        t.expect([over.limit, over.used, over.max]).toEqual(['output', max + 1, max])
+      },
+    ),
     test('logs.per-execution', 'each execution has only its own logs', async (t) => {
       const host = await t.host({ pool: { max: 1 } })
       await t.run(host, `${t.s.print('one')}\n${t.s.returnLiteral(1)}`)
