@@ -27,6 +27,24 @@ describe('defineBridge', () => {
     expect(e.message).toMatch(/^invalid bridge '/)
   })
 
+  // a bridge is a global in every engine: a name one language cannot write is no name at all
+  it.each([
+    ...['let', 'function', 'arguments', 'yield', 'await', 'static', 'enum', 'null', 'this'].map((n) => [n, 'JavaScript'] as const),
+    ...['end', 'nil', 'local', 'then', 'elseif', 'until', 'repeat', 'goto', 'and', 'not', 'or'].map((n) => [n, 'Lua'] as const),
+  ])("refuses '%s', a reserved word in %s", (name, language) => {
+    const e = bridgeError(() => defineBridge({ name, methods: { get: { args: [], handler } } }))
+    expect(e.message).toBe(
+      `invalid bridge '${name}': ${language === 'Lua' ? 'name is a Lua keyword' : 'name is a reserved word in JavaScript'}: scripts could not write it`,
+    )
+    expect(() => new BridgeRegistry().register({ name, methods: { get: { args: [], handler } } } as never)).toThrow(BridgeError)
+  })
+
+  it('accepts names that only contain or resemble reserved words', () => {
+    for (const name of ['ends', 'letter', 'nil_', 'Function_', 'local2', 'End']) {
+      expect(defineBridge({ name, methods: { get: { args: [], handler } } }).name).toBe(name)
+    }
+  })
+
   it('rejects a non-object', () => {
     expect(bridgeError(() => defineBridge(null as never)).message).toBe('invalid bridge: expected an object')
   })

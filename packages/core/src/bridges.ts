@@ -1,6 +1,7 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
 import type { LogLevel } from './execution-result.js'
+import { reservedBridgeName } from './bridge-names.js'
 import { BridgeError } from './errors.js'
 import { readingCaller } from './reading-caller.js'
 
@@ -55,65 +56,6 @@ export interface BridgeRegistryView {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
-/** Names scripts already have; a bridge may not shadow them. */
-const RESERVED = new Set([
-  'context',
-  'print',
-  'console',
-  'require',
-  'globalThis',
-  '_G',
-  '_ENV',
-  'string',
-  'table',
-  'math',
-  'os',
-  'io',
-  'coroutine',
-  'utf8',
-  'debug',
-  'package',
-  'JSON',
-  'Object',
-  'Math',
-  'Promise',
-  'Array',
-  'String',
-  'Number',
-  'Boolean',
-  'Symbol',
-  'Error',
-  'Function',
-  'Date',
-  'Reflect',
-  'Proxy',
-  'eval',
-  'undefined',
-  'NaN',
-  'Infinity',
-  'load',
-  'pcall',
-  'xpcall',
-  'error',
-  'assert',
-  'type',
-  'tostring',
-  'tonumber',
-  'pairs',
-  'ipairs',
-  'next',
-  'select',
-  'rawget',
-  'rawset',
-  'rawequal',
-  'rawlen',
-  'setmetatable',
-  'getmetatable',
-  'array',
-  '__proto__',
-  'constructor',
-  'prototype',
-])
 /** The fields of a BridgeDefinition and of a BridgeMethod. */
 const DEFINITION_KEYS: ReadonlySet<string> = new Set(['name', 'description', 'methods'] satisfies (keyof BridgeDefinition)[])
 const METHOD_KEYS: ReadonlySet<string> = new Set(['args', 'returns', 'description', 'handler'] satisfies (keyof BridgeMethod)[])
@@ -221,7 +163,8 @@ function validateDefinition(def: unknown): asserts def is BridgeDefinition {
   if (extra.length > 0) throw fail(`unknown field ${quoted(extra)} (known: ${[...DEFINITION_KEYS].join(', ')})`)
   if (d.description !== undefined && typeof d.description !== 'string') throw fail('description must be a string')
   if (typeof d.name !== 'string' || !IDENTIFIER.test(d.name)) throw fail('name must be an identifier')
-  if (RESERVED.has(d.name)) throw fail('name is reserved for a script global')
+  const reserved = reservedBridgeName(d.name)
+  if (reserved) throw fail(reserved)
   if (!d.methods || typeof d.methods !== 'object') throw fail('methods must be an object')
   const entries = Object.entries(d.methods)
   if (entries.length === 0) throw fail('at least one method is required')
