@@ -12,12 +12,9 @@ import { WatchedLibraries } from './libraries.js'
 import { PackageTables, push } from './package-tables.js'
 import { FROZEN } from './guard-runtime.js'
 import { reachableBytes, releaseHeap } from './memory-walk.js'
-import type { RunContext } from './run-context.js'
+import { OUTSIDE_EXECUTION, type RunContext } from './run-context.js'
 import { buildSandbox, type SandboxTables } from './sandbox.js'
 import { newStateBytes, type StateDeps } from './state-deps.js'
-
-/** What a builtin that needs an execution (logs, random, time, memory) raises in `init`. */
-const OUTSIDE_EXECUTION = 'only available while a script runs, not in init'
 
 /**
  * One pooled fengari state set up to its baseline: the policy's sandbox in a frozen base

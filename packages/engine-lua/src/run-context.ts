@@ -35,3 +35,6 @@ export interface RunContext {
   /** A JS exception escaped fengari internals: the state must be discarded. */
   nativeError: unknown
 }
+
+/** What a builtin that needs an execution (logs, random, time, memory) raises in `init`. */
+export const OUTSIDE_EXECUTION = 'only available while a script runs, not in init'
