@@ -15,7 +15,8 @@ export async function load() {
     const { numberPatches, numberSubstitutes } = await import(new URL('fengari-numbers.js', dist).href)
     // lualib.js (which would pull in io and its Node modules) only for its no-op `lua_assert`, as the engine does
     const substitutes = { ...numberSubstitutes('lua53'), 'lualib.js': { lua_assert: () => undefined } }
-    const copy = loadPatchedFengari(numberPatches('lua53'), {}, substitutes)
+    // the patches' one call into the engine's runtime: a long numeral charged as heavy work (no meter here)
+    const copy = loadPatchedFengari(numberPatches('lua53'), { scanned: () => undefined }, substitutes)
     const lua = copy.load('lua.js')
     const lauxlib = copy.load('lauxlib.js')
     const { to_luastring } = copy.load('defs.js')
