@@ -2,7 +2,8 @@ import type { KeyWatch } from '../store/key-watch.js'
 import { ErrorReply, errorText, OK, type Reply, StatusReply, subcommandError, unknownCommandError } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
 import { type RedisArg, toArgv } from './command-args.js'
-import { CLIENT_ARITY, SUBCOMMAND_ARITIES } from './subcommand-arities.js'
+import { containerCallError } from './script-commands.js'
+import { CLIENT_ARITY } from './subcommand-arities.js'
 
 /** What a connection needs from the server it talks to. */
 export interface ConnectionServer {
@@ -71,6 +72,12 @@ export class RedisConnection {
       if (this.queued) this.dirty = true
       return arityError(name)
     }
+    // a container's unknown subcommand or wrong arity, provided here or not
+    const refused = containerCallError(name, argv)
+    if (refused !== undefined) {
+      if (this.queued) this.dirty = true
+      return new ErrorReply(refused)
+    }
     if (this.queued && !IMMEDIATE_IN_MULTI.has(name)) return this.enqueue(name, argv)
     switch (name) {
       case 'multi':
@@ -106,12 +113,6 @@ export class RedisConnection {
     if (!arityFits(arity, argv.length)) {
       this.dirty = true
       return arityError(name)
-    }
-    const arities = SUBCOMMAND_ARITIES.get(name)
-    const invalid = arities && subcommandError(name, argv, arities)
-    if (invalid) {
-      this.dirty = true
-      return invalid
     }
     ;(this.queued as Buffer[][]).push(argv)
     return new StatusReply('QUEUED')

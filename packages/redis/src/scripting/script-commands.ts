@@ -6,7 +6,10 @@
  * `noscript` and every container with all of its subcommands, the ones this package does not
  * provide included (`CONFIG` alone is an arity error in Redis, not an unknown command).
  * `test/script-commands.test.ts` compares it with redis-server's `COMMAND` in the same run.
+ * A connection's commands are refused from the same table (`containerCallError`).
  */
+
+import { errorText } from '../store/replies.js'
 
 /** A command or subcommand as the script path checks it. */
 export interface ScriptCommandEntry {
@@ -74,6 +77,21 @@ export function scriptCommandEntry(name: string, args: readonly Buffer[]): Scrip
   if (!container) return SCRIPT_NOSCRIPT.get(name)
   if (args.length < 2) return container.entry
   return container.subcommands.get((args[1] as Buffer).toString('latin1').toLowerCase()) ?? null
+}
+
+/**
+ * Redis's refusal of a container call before it runs or is queued (`processCommand`: an
+ * unknown subcommand, then the arity of the container alone or of its subcommand), as the
+ * error's text; undefined when the call passes or `name` is no container.
+ */
+export function containerCallError(name: string, argv: readonly Buffer[]): string | undefined {
+  if (!SCRIPT_CONTAINERS.has(name)) return undefined
+  const entry = scriptCommandEntry(name, argv)
+  const sub = argv[1]
+  if (!entry) return errorText("ERR unknown subcommand '", { arg: sub as Buffer, max: 128 }, `'. Try ${name.toUpperCase()} HELP.`)
+  if (fitsArity(entry.arity, argv.length)) return undefined
+  const fullName = sub ? `${name}|${sub.toString('latin1').toLowerCase()}` : name
+  return `ERR wrong number of arguments for '${fullName}' command`
 }
 
 /** Whether `argc` arguments (the name included) fit Redis's `arity`. */

@@ -1,7 +1,7 @@
 /**
  * Redis 7.0's arities of the SCRIPT, FUNCTION and CLIENT subcommands (its command table), checked
- * before a subcommand runs, and when MULTI queues it: a wrong one is refused at once and the
- * transaction answers EXECABORT, as Redis does.
+ * when a subcommand runs (a connection refuses one before it runs or is queued, from the table
+ * in script-commands.ts).
  */
 export const SCRIPT_ARITY: ReadonlyMap<string, number> = new Map([
   ['debug', 3],
@@ -43,11 +43,4 @@ export const CLIENT_ARITY: ReadonlyMap<string, number> = new Map([
   ['trackinginfo', 2],
   ['unblock', -3],
   ['unpause', 2],
-])
-
-/** The container commands whose subcommands are checked, by name. */
-export const SUBCOMMAND_ARITIES: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map([
-  ['script', SCRIPT_ARITY],
-  ['function', FUNCTION_ARITY],
-  ['client', CLIENT_ARITY],
 ])

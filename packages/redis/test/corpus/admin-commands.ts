@@ -14,6 +14,9 @@ const FROM_SCRIPT = [
   "'FUNCTION', 'nope'",
 ]
 
+/** Redis 7.0's container commands; COMMAND alone is valid (it lists the command table). */
+const CONTAINERS = 'CONFIG OBJECT XINFO CLIENT COMMAND FUNCTION SCRIPT XGROUP MEMORY ACL PUBSUB SLOWLOG LATENCY MODULE CLUSTER'.split(' ')
+
 /**
  * Administrative commands' argument forms: FLUSHALL/FLUSHDB options (Redis's
  * `getFlushCommandFlags`: a bad option flushes nothing), SCRIPT HELP and FUNCTION HELP.
@@ -92,4 +95,39 @@ export const ADMIN_COMMAND_CASES: CorpusCase[] = [
     ...FROM_SCRIPT.map((a) => ['EVAL', `return {pcall(redis.acl_check_cmd, ${a})}`, '0']),
     ['EVAL', "return {pcall(redis.acl_check_cmd, 'SCRIPT', 'LOAD')}", '0'],
   ),
+  // processCommand refuses these before anything runs, whether or not this package provides the container
+  cmds('a container called alone is an arity error', ...CONTAINERS.filter((c) => c !== 'COMMAND').map((c) => [c]), ['config'], ['xInfo']),
+  cmds(
+    "a container's unknown subcommand",
+    ...CONTAINERS.map((c) => [c, 'nope']),
+    ['object', 'Nope', 'k'],
+    ['CONFIG', 'x'.repeat(200)],
+    ['XINFO', 'a\r\nb'],
+    ['MEMORY', 'a\u0000b'],
+  ),
+  cmds(
+    "a container's subcommand with a wrong argument count",
+    ...CONTAINERS.map((c) => [c, 'help', 'x']),
+    'CONFIG GET',
+    'config set a',
+    'OBJECT ENCODING',
+    'object encoding k x',
+    'XINFO STREAM',
+    'XINFO GROUPS k x',
+    'XGROUP CREATE k g',
+    'MEMORY USAGE',
+    'ACL GETUSER',
+    'SLOWLOG LEN x',
+  ),
+  cmds(
+    'container errors inside MULTI discard the transaction',
+    'MULTI',
+    'SET k v',
+    'CONFIG',
+    'OBJECT nope',
+    'XINFO STREAM',
+    'EXEC',
+    'EXISTS k',
+  ),
+  cmds('an arity error of a container alone inside MULTI', 'MULTI', 'SET k v', 'xgroup', 'EXEC', 'EXISTS k'),
 ]
