@@ -53,8 +53,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const { values: v, positionals } = parse(argv)
   if (v.help) return { ...empty(), command: 'help' }
   if (positionals.length === 0) {
-    // under --json the answer is one JSON object, so no command is an error, not the help text
-    if (v.json) throw new UsageError(`a command is required (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`)
+    // nothing at all is the help (exit 2, in main); flags without a command are a usage error, so that
+    // `--stats` or `--json` alone fails the same way (under --json as one JSON object)
+    if (argv.length > 0) throw new UsageError(`a command is required (expected ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)})`)
     return { ...empty(), command: 'help' }
   }
   const [command, ...rest] = positionals

@@ -128,6 +128,10 @@ describe('usage errors (exit 2, one line)', () => {
     ['bad memory', ['eval', '--lang', 'lua', '--memory', 'lots', '1'], /cannot read size 'lots'/],
     ['bad policy', ['eval', '--lang', 'lua', '--policy', 'lax', '1'], /--policy must be one of/],
     ['bad global', ['eval', '--lang', 'lua', '--global', 'novalue', '1'], /--global expects key=value/],
+    // flags without a command, as under --json (before: the help text, exit 0)
+    ['--stats without a command', ['--stats'], /^UsageError: a command is required \(expected run, eval, /],
+    ['options without a command', ['--lang', 'lua', '--policy', 'strict'], /^UsageError: a command is required/],
+    ['only --', ['--'], /^UsageError: a command is required/],
   ]
   for (const [what, args, message] of cases) {
     it(what, async () => {
@@ -154,6 +158,7 @@ describe('usage errors (exit 2, one line)', () => {
     }
     // the help asked for, and no arguments at all, are as before
     expect((await cli(['--json', '--help'])).code).toBe(EXIT.ok)
+    expect(await cli(['--stats', '-h'])).toMatchObject({ code: EXIT.ok, stdout: expect.stringMatching(/^Usage/) })
     expect(await cli([])).toMatchObject({ code: EXIT.usage, stdout: expect.stringMatching(/^Usage/) })
   })
 
