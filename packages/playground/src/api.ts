@@ -66,10 +66,10 @@ export async function execute(hosts: PlaygroundHosts, body: unknown, observers: 
   try {
     const r = await run.done
     // every value of a multiple return (Lua), each with its readable form for the page
-    const each = r.values.map((v) => toJsonValue(v))
+    const each = r.values.map((v) => toJsonValue(v, req.language))
     return {
       ok: true as const,
-      ...toJsonValue(r.value),
+      ...toJsonValue(r.value, req.language),
       values: each.map((v) => v.value),
       texts: each.map((v) => v.text),
       logs: r.logs,

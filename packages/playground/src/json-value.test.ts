@@ -17,4 +17,14 @@ describe('toJsonValue', () => {
     expect(toJsonData(v)).toEqual(want)
     expect(toJsonValue(v).value).toEqual(want)
   })
+
+  it("reads Lua's nil as nil, and leaves JS's null and undefined as JS prints them", () => {
+    expect(toJsonValue(null, 'lua')).toEqual({ value: null, text: 'nil' })
+    expect(toJsonValue(undefined, 'lua')).toEqual({ value: null, text: 'nil' })
+    expect(toJsonValue(null, 'js').text).toBe('null')
+    expect(toJsonValue(undefined, 'js').text).toBe('undefined')
+    expect(toJsonValue(null).text).toBe('null')
+    // only the value itself: inside a table it is data (its JSON), as the CLI prints it
+    expect(toJsonValue([1, null], 'lua').text).toBe('[ 1, null ]')
+  })
 })

@@ -4,12 +4,15 @@ import { inspect } from 'node:util'
  * A script's value as JSON the page can show: bigints become `{ $bigint: '…' }`, byte arrays
  * `{ $bytes: '<base64>' }`, dates ISO strings (an invalid date `null`, as in `JSON.stringify`;
  * `text` reads `Invalid Date`), non-finite numbers `{ $number: 'NaN' }`,
- * `undefined` `null`; maps become objects. `text` is the readable form (`util.inspect`).
+ * `undefined` `null`; maps become objects. `text` is the readable form (`util.inspect`); an
+ * absent value reads as `language` names it (`nil` in Lua, as the CLI prints it), while JS's
+ * `null` and `undefined` stay apart as JS prints them.
  */
-export function toJsonValue(value: unknown): { value: unknown; text: string } {
+export function toJsonValue(value: unknown, language?: string): { value: unknown; text: string } {
+  const absent = value === null || value === undefined ? language && ABSENT_NAME[language] : undefined
   return {
     value: toJsonData(value),
-    text: inspect(value, { depth: 6, breakLength: 100, maxArrayLength: 200, maxStringLength: 10_000 }),
+    text: absent || inspect(value, { depth: 6, breakLength: 100, maxArrayLength: 200, maxStringLength: 10_000 }),
   }
 }
 
@@ -26,6 +29,9 @@ export function toJsonData(value: unknown): unknown {
 }
 
 // --- internal ---
+
+// languages with a single absent value (their null and undefined are one), and its name there
+const ABSENT_NAME: Readonly<Record<string, string>> = { lua: 'nil' }
 
 function convert(v: unknown, seen: Set<object>): unknown {
   if (v === undefined || v === null) return null

@@ -47,6 +47,14 @@ describe('POST /api/execute', () => {
     expect(js.body).toMatchObject({ ok: true, value: { n: [1, { $bigint: '2' }, 3] }, logs: [{ message: 'hi' }], stats: { engine: 'js' } })
   })
 
+  it("answers Lua's nil among several values as nil in texts, as the CLI prints it (before: null)", async () => {
+    const lua = await post('/api/execute', { language: 'lua', source: 'return 1, nil, 3' })
+    expect(lua.body).toMatchObject({ ok: true, values: [1, null, 3], texts: ['1', 'nil', '3'] })
+    expect((await post('/api/execute', { language: 'lua', source: 'return nil' })).body).toMatchObject({ value: null, text: 'nil' })
+    const js = await post('/api/execute', { language: 'js', source: 'null' })
+    expect(js.body).toMatchObject({ ok: true, value: null, text: 'null' })
+  })
+
   it('answers an invalid Date as a value (null, text "Invalid Date"), not as a 500', async () => {
     const r = await post('/api/execute', { language: 'js', source: 'new Date(NaN)' })
     expect(r.status).toBe(200)
