@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import type { ExecutionResult, LogEntry } from '@polyhost/core'
-import { toJsonData } from '@polyhost/playground'
+import { absentName, toJsonData } from '@polyhost/playground'
 import { describeError } from './exit-codes.js'
 import { escapeForTerminal, escapeJsonForTerminal } from './terminal-text.js'
 
@@ -68,15 +68,12 @@ export function printError(io: CliIO, error: unknown): void {
 
 /** A value as the pretty output shows it: strings as they are, others inspected; escaped. */
 export function formatValue(v: unknown, language?: string): string {
-  if (v === null || v === undefined) return (language && ABSENT_NAME[language]) || String(v)
+  if (v === null || v === undefined) return absentName(v, language) ?? String(v)
   const text = typeof v === 'string' ? v : inspect(v, { depth: 8, colors: false, breakLength: 120 })
   return escapeForTerminal(text, { multiline: true })
 }
 
 // --- internal ---
-
-// languages with a single absent value, and its name there
-const ABSENT_NAME: Readonly<Record<string, string>> = { lua: 'nil' }
 
 function formatStats(s: ExecutionResult['stats']): string {
   return Object.entries(s)

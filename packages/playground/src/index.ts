@@ -1,7 +1,7 @@
 export type { ScriptFailure } from './api.js'
 export { type HostFactory, PlaygroundHosts, PRESETS, type Preset } from './hosts.js'
 export { HttpError } from './http-io.js'
-export { toJsonData, toJsonValue } from './json-value.js'
+export { absentName, toJsonData, toJsonValue } from './json-value.js'
 export { type Observers, observedExecute, outcomeOf } from './metrics/instrument.js'
 export { type ExecutionOutcome, HostMetrics, type HostMetricsOptions } from './metrics/prometheus.js'
 export { withLogSlot, withRunLogs } from './run-logs.js'

@@ -9,7 +9,7 @@ import { inspect } from 'node:util'
  * `null` and `undefined` stay apart as JS prints them.
  */
 export function toJsonValue(value: unknown, language?: string): { value: unknown; text: string } {
-  const absent = value === null || value === undefined ? language && ABSENT_NAME[language] : undefined
+  const absent = absentName(value, language)
   return {
     value: toJsonData(value),
     text: absent || inspect(value, { depth: 6, breakLength: 100, maxArrayLength: 200, maxStringLength: 10_000 }),
@@ -28,9 +28,17 @@ export function toJsonData(value: unknown): unknown {
   return convert(value, new Set())
 }
 
+/**
+ * The name `language` gives an absent value (`nil` in Lua, whose null and undefined are one),
+ * or undefined when `value` is present or the language keeps null and undefined apart.
+ */
+export function absentName(value: unknown, language: string | undefined): string | undefined {
+  return (value === null || value === undefined) && language ? ABSENT_NAME[language] : undefined
+}
+
 // --- internal ---
 
-// languages with a single absent value (their null and undefined are one), and its name there
+// languages with a single absent value, and its name there
 const ABSENT_NAME: Readonly<Record<string, string>> = { lua: 'nil' }
 
 function convert(v: unknown, seen: Set<object>): unknown {
