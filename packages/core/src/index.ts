@@ -70,6 +70,7 @@ export {
   type WireError,
 } from './worker/wire-errors.js'
 export {
+  describeValue,
   type Limits,
   type LimitName,
   type PolicyInput,
@@ -77,4 +78,5 @@ export {
   type ResolvedPolicy,
   SecurityManager,
   type SecurityPolicy,
+  quoteText,
 } from '@polyhost/security'

@@ -86,20 +86,6 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: stri
   throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
 }
 
-/** The longest part of a caller's string an error message quotes. */
-const QUOTED_CHARS = 40
-
-/**
- * A caller's string as an error message quotes it: JSON-quoted, cut after 40 characters with
- * `…` and its length (a 100,000-character id would otherwise be the whole message).
- */
-export function quoteValue(s: string): string {
-  if (s.length <= QUOTED_CHARS) return JSON.stringify(s)
-  // a cut between the halves of a surrogate pair would leave a lone half
-  const head = /[\uD800-\uDBFF]$/.test(s.slice(0, QUOTED_CHARS)) ? s.slice(0, QUOTED_CHARS - 1) : s.slice(0, QUOTED_CHARS)
-  return `${JSON.stringify(`${head}…`)} (${s.length} characters)`
-}
-
 // --- internal ---
 
 type Issue = z.core.$ZodIssue

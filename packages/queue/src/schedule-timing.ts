@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '@polyhost/core'
+import { InvalidArgumentError, quoteText } from '@polyhost/core'
 import { getNextMillis, type RepeatOptions } from 'bullmq'
 import { z } from 'zod'
-import { parseOrThrow, quoteValue } from './request-schema.js'
+import { parseOrThrow } from './request-schema.js'
 
 // `schedule(id, timing, …)` checked before anything reaches Redis. BullMQ refuses little of it,
 // and what it refuses is a bare Error: a pattern cron-parser cannot read, an unknown zone, no
@@ -72,7 +72,7 @@ export function checkScheduleTiming(timing: unknown): RepeatOptions {
   }
   if (t.immediately && t.startDate !== undefined) throw bad('immediately', 'cannot be combined with startDate')
   if (t.tz !== undefined && !isTimeZone(t.tz))
-    throw bad('tz', `unknown time zone ${quoteValue(t.tz)} (expected an IANA name such as 'Europe/Berlin')`)
+    throw bad('tz', `unknown time zone ${quoteText(t.tz)} (expected an IANA name such as 'Europe/Berlin')`)
   const now = Date.now()
   const end = t.endDate === undefined ? undefined : new Date(t.endDate).getTime()
   if (end !== undefined && end <= now) throw bad('endDate', 'must be in the future')
@@ -109,14 +109,14 @@ export const SCHEDULE_PATTERN_ALIASES: readonly string[] = [
  */
 function checkPatternShape(pattern: string, bad: (field: string, why: string) => Error): void {
   if (pattern.startsWith('@') && !SCHEDULE_PATTERN_ALIASES.includes(pattern))
-    throw bad('pattern', `unknown alias ${quoteValue(pattern)} (supported: ${SCHEDULE_PATTERN_ALIASES.join(', ')})`)
+    throw bad('pattern', `unknown alias ${quoteText(pattern)} (supported: ${SCHEDULE_PATTERN_ALIASES.join(', ')})`)
   if (pattern.startsWith('@')) return
-  if (pattern.trim() !== pattern) throw bad('pattern', `${quoteValue(pattern)} has whitespace before or after its fields`)
+  if (pattern.trim() !== pattern) throw bad('pattern', `${quoteText(pattern)} has whitespace before or after its fields`)
   const fields = pattern.split(/\s+/).length
   if (fields !== 5 && fields !== 6)
     throw bad(
       'pattern',
-      `expected 5 fields (minute hour day month weekday) or 6 with seconds first, received ${fields} in ${quoteValue(pattern)}`,
+      `expected 5 fields (minute hour day month weekday) or 6 with seconds first, received ${fields} in ${quoteText(pattern)}`,
     )
 }
 

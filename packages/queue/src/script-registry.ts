@@ -1,9 +1,9 @@
-import { InvalidArgumentError } from '@polyhost/core'
+import { InvalidArgumentError, quoteText } from '@polyhost/core'
 import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
 import type { QueueKeys } from './keys.js'
-import { parseOrThrow, quoteValue, SCRIPT_ID } from './request-schema.js'
+import { parseOrThrow, SCRIPT_ID } from './request-schema.js'
 import { z } from 'zod'
 
 /** One immutable version of a stored script. */
@@ -123,7 +123,7 @@ export class ScriptRegistry {
  */
 export function checkLanguage(language: string, known: readonly string[] | undefined, field: string): void {
   if (known && !known.includes(language))
-    throw new InvalidArgumentError(`${field}: unknown language ${quoteValue(language)} (known: ${known.join(', ')})`)
+    throw new InvalidArgumentError(`${field}: unknown language ${quoteText(language)} (known: ${known.join(', ')})`)
 }
 
 /** `createScriptQueue`'s `languages`: a non-empty array of non-empty strings, copied. */
@@ -143,7 +143,7 @@ const inputSchema = z
 function checkId(id: unknown, what: string): void {
   if (typeof id !== 'string' || !SCRIPT_ID.test(id))
     throw new InvalidArgumentError(
-      `${what}: a script id must match ${SCRIPT_ID}, received ${typeof id === 'string' ? quoteValue(id) : id === null ? 'null' : typeof id}`,
+      `${what}: a script id must match ${SCRIPT_ID}, received ${typeof id === 'string' ? quoteText(id) : id === null ? 'null' : typeof id}`,
     )
 }
 

@@ -1,4 +1,4 @@
-export { PolicyError, PolyhostError } from './errors.js'
+export { describeValue, PolicyError, PolyhostError, quoteText } from './errors.js'
 export {
   FORBIDDEN_LIBRARIES,
   KNOWN_LIBRARIES,

@@ -1,5 +1,5 @@
 import { z } from 'zod/v3'
-import { PolicyError } from './errors.js'
+import { describeValue, PolicyError } from './errors.js'
 
 /**
  * The resource limits, as configured (`timeoutMs`) and as reported (`timeout`). `sourceBytes`
@@ -104,14 +104,6 @@ export function overrideLimits(base: ResolvedLimits, override: unknown, field = 
     if (v !== undefined) out[key] = v
   }
   return out
-}
-
-/** A short description of an untrusted value for error messages (`-1`, `"5"`, `an array`). */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v)
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
-  if (Array.isArray(v)) return 'an array'
-  return typeof v === 'object' ? 'an object' : typeof v
 }
 
 /** A field of the caller's object for an error message; undefined when reading it throws. */

@@ -1,6 +1,6 @@
 import { z } from 'zod/v3'
-import { PolicyError } from './errors.js'
-import { describeValue, limitsSchema } from './limits.js'
+import { describeValue, PolicyError } from './errors.js'
+import { limitsSchema } from './limits.js'
 import { PRESET_NAMES } from './presets.js'
 
 const name = z.string().min(1)
