@@ -20,7 +20,42 @@ export interface ScriptOrigin {
   readonly source?: string
 }
 
-const FRAME = /^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
+/** A stack line's parts: `    at name (file:line:col)` or `    at file:line:col`. */
+type Frame = readonly [whole: string, at: string, fn: string | undefined, file: string, line: string, col: string]
+
+/**
+ * Reads a stack line as `/^(\s*at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/` would, in one pass:
+ * the stack is the script's to write (`e.stack = …`), and that pattern backtracks
+ * quadratically on a long line that does not end in `:line:col` (a 150 KB line held the
+ * host ~9 s after the script had ended).
+ */
+export function parseFrame(raw: string): Frame | undefined {
+  const at = AT.exec(raw)?.[0]
+  if (at === undefined) return undefined
+  const body = raw.endsWith(')') ? raw.slice(at.length, -1) : raw.slice(at.length)
+  if (LINE_BREAK.test(body)) return undefined
+  const colStart = digitsBefore(body, body.length)
+  if (colStart === body.length || body[colStart - 1] !== ':') return undefined
+  const lineStart = digitsBefore(body, colStart - 1)
+  if (lineStart === colStart - 1 || body[lineStart - 1] !== ':') return undefined
+  const rest = body.slice(0, lineStart - 1)
+  const open = rest.indexOf(' (')
+  const named = open >= 0 && open + 2 < rest.length
+  const file = named ? rest.slice(open + 2) : rest
+  if (!file) return undefined
+  return [raw, at, named ? rest.slice(0, open) : undefined, file, body.slice(lineStart, colStart - 1), body.slice(colStart)]
+}
+
+const AT = /^\s*at /
+/** Characters `.` does not match: a line holding one is not a frame. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/
+
+/** The index where the run of ASCII digits ending at `end` (exclusive) starts. */
+function digitsBefore(text: string, end: number): number {
+  let i = end
+  while (i > 0 && text.charCodeAt(i - 1) >= 48 && text.charCodeAt(i - 1) <= 57) i--
+  return i
+}
 
 /** Where QuickJS puts code it evaluated without a name, and compiled expression scripts. */
 const EVAL_FILE = '<input>'
@@ -48,7 +83,7 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
   const lines = stack.split('\n').filter((l) => l.trim())
   const other = otherTexts(lines, origin.name)
   for (const [i, raw] of lines.entries()) {
-    const m = FRAME.exec(raw)
+    const m = parseFrame(raw)
     if (!m) {
       if (!/\bat eval \(native\)/.test(raw)) out.push(raw)
       continue
@@ -74,7 +109,7 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
 /** The first position in a (cleaned) stack that belongs to the script itself. */
 export function positionIn(stack: string, scriptName: string): { line?: number; column?: number } {
   for (const raw of stack.split('\n')) {
-    const m = FRAME.exec(raw)
+    const m = parseFrame(raw)
     if (m && m[3] === scriptName) return { line: Number(m[4]), column: Number(m[5]) }
   }
   return {}
@@ -121,7 +156,7 @@ function otherTexts(lines: readonly string[], scriptName: string): boolean[] {
     const line = lines[i] as string
     if (started && RUNS_TEXT.test(line)) above = true
     else if (!started) {
-      const file = FRAME.exec(line)?.[3]
+      const file = parseFrame(line)?.[3]
       started = file === EVAL_FILE || file === EXPRESSION_FILE || file === scriptName
     }
     other[i] = above
@@ -135,7 +170,7 @@ const MISSING_MODULE = /^module '(.+)' is not available$/
 /** Whether the innermost frame is the script's own (not a builtin it called, such as `map`). */
 function ownTopFrame(stack: string, scriptName: string): boolean {
   const top = stack.split('\n').find((l) => /^\s*at /.test(l))
-  return top !== undefined && FRAME.exec(top)?.[3] === scriptName
+  return top !== undefined && parseFrame(top)?.[3] === scriptName
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
