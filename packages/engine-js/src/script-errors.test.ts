@@ -15,6 +15,15 @@ describe('scriptStack', () => {
     expect(s).toBe('    at g (util:1:5)')
   })
 
+  it('keeps the position when the host names the script by an absolute path', () => {
+    const r = runtimeError(
+      { error: true, name: 'Error', message: 'boom', stack: '    at <eval> (<input>:4:2)' },
+      { name: '/srv/rules/a.js', lineOffset: 1 },
+    )
+    expect([r.line, r.column]).toEqual([3, 2])
+    expect(r.scriptStack).toBe('    at <eval> (/srv/rules/a.js:3:2)')
+  })
+
   it('finds the first position in the script', () => {
     expect(positionIn('    at g (util:1:5)\n    at <eval> (a.js:7:3)', 'a.js')).toEqual({ line: 7, column: 3 })
     expect(positionIn('', 'a.js')).toEqual({})

@@ -96,15 +96,19 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
     }
     const unnamed = file === EVAL_FILE || file === EXPRESSION_FILE
     const ownFile = unnamed || file === origin.name
-    const name = unnamed ? origin.name : file.replace(/#\d+$/, '')
+    const name = ownFile ? OWN_NAME : file.replace(/#\d+$/, '')
     const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
     const c = ownFile && n === 1 ? Math.max(1, Number(col) - (origin.columnOffset ?? 0)) : Number(col)
     if (file === EXPRESSION_FILE) outermost = out.length
     out.push(fn === undefined ? `${at}${name}:${n}:${c}` : `${at}${fn} (${name}:${n}:${c})`)
   }
   if (outermost >= 0) out[outermost] = (out[outermost] as string).replace(/^(\s*at )<anonymous> /, '$1<eval> ')
-  return sanitizeScriptMessage(out.join('\n'))
+  // the host's own name for the script stays as given, even when it is a path (`/srv/rules/a.js`)
+  return sanitizeScriptMessage(out.join('\n')).replaceAll(OWN_NAME, origin.name)
 }
+
+/** Where the script's own name goes in a stack while host paths are masked. */
+const OWN_NAME = '\u0001script\u0001'
 
 /** The first position in a (cleaned) stack that belongs to the script itself. */
 export function positionIn(stack: string, scriptName: string): { line?: number; column?: number } {
