@@ -1,4 +1,5 @@
 import type { ExecuteRequest } from '@polyhost/core'
+import { limitValueProblem } from '@polyhost/core/engine'
 import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
 import { decodeValue } from './value-codec.js'
 
@@ -91,10 +92,10 @@ function encodedRecord(v: unknown): boolean {
   return typeof j === 'object' && j !== null && !Array.isArray(j)
 }
 
-/** Limits of JSON shape: each a finite number ≥ 0 (core judges names and ranges). */
+/** Limits of JSON shape, each value one a host takes (core judges names and how they combine). */
 function limits(v: unknown): boolean {
   if (!isJsonObject(v)) return false
-  for (const key in v) if (key === '__proto__' || !Object.hasOwn(v, key) || !(finite(v[key]) && (v[key] as number) >= 0)) return false
+  for (const key in v) if (key === '__proto__' || !Object.hasOwn(v, key) || limitValueProblem(key, v[key]) !== undefined) return false
   return Object.getOwnPropertySymbols(v).length === 0
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, readingCaller } from '@polyhost/core'
+import { limitValueProblem } from '@polyhost/core/engine'
 import { z } from 'zod'
 
 // globals and context are checked for shape only here: their depth at enqueue (value-depth.ts),
@@ -9,17 +10,18 @@ const record = z.custom<Record<string, unknown>>((v) => typeof v === 'object' &&
 const encodedRecord = z.union([z.string(), z.object({ j: record }).strict()])
 
 /**
- * Limits are checked here for shape; their names and values are the host's to judge (core
- * refuses an unknown name with PolicyError). z.record drops a `__proto__` key, so that one
- * unknown name would vanish where every other is refused: the record is checked with z.record
- * but passed on as given, its keys copied as own data properties (as a spread copies them).
+ * Limits are checked here by core's rule for values (a positive integer or false), so a value
+ * no host takes is refused at enqueue; their names are the host's to judge (core refuses an
+ * unknown name with PolicyError). The record is passed on as given, its keys copied as own
+ * data properties (as a spread copies them), so an unknown `__proto__` is refused as any is.
  */
-const limitValues = z.record(z.string(), z.number().nonnegative())
 const limits = z
-  .custom<Record<string, number>>()
+  .custom<Record<string, number | false>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
   .superRefine((v, ctx) => {
-    const r = limitValues.safeParse(v)
-    if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue })
+    for (const key of Object.keys(v)) {
+      const problem = limitValueProblem(key, v[key])
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem })
+    }
   })
   .transform((v) => ({ ...v }))
 

@@ -85,4 +85,27 @@ describe('limits', () => {
       expect(await failure(job.result())).toEqual(inline)
     }
   })
+
+  it('a value no host takes is refused at enqueue by the host rule; false, which a host takes, is enqueued', async () => {
+    const before = await jobCount()
+    for (const [limits, text] of [
+      [{ timeoutMs: 0 }, 'enqueue: limits.timeoutMs: expected a positive integer or false, received 0'],
+      [{ instructions: 1.5 }, 'enqueue: limits.instructions: expected a positive integer or false, received 1.5'],
+      [{ memoryBytes: '5' }, 'enqueue: limits.memoryBytes: expected a positive integer or false, received "5"'],
+      [{ timeoutMs: 2 ** 32 }, `enqueue: limits.timeoutMs: at most ${2 ** 31 - 1} ms (a longer timer overflows), received ${2 ** 32}`],
+    ] as const) {
+      const e = await fx.queue.enqueue({ script, limits: limits as never }).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+      expect((e as Error).message).toBe(text)
+      // the same value inline: a PolicyError naming the same field
+      const inline = await failure(fx.host.execute({ ...script, limits: limits as never }))
+      expect(inline?.class).toBe(PolicyError.name)
+      expect(inline?.message).toBe(text.replace('enqueue: ', ''))
+    }
+    expect(await jobCount()).toBe(before)
+    // false is a host's to allow: enqueued, then judged by the worker's host as inline
+    const limits = { instructions: false as const }
+    const job = await fx.queue.enqueue({ script, limits }, { attempts: 3 })
+    expect(await failure(job.result())).toEqual(await failure(fx.host.execute({ ...script, limits })))
+  })
 })

@@ -14,6 +14,7 @@ export {
   type LimitName,
   type Limits,
   limitsSchema,
+  limitValueProblem,
   MAX_TIMER_MS,
   overrideLimits,
   parseLimits,

@@ -68,11 +68,20 @@ export function parseLimits(input: unknown, field = 'limits'): Limits {
     throw new PolicyError(field, message)
   }
   const key = String(issue.path[0])
-  const value = readField(input, key)
+  throw new PolicyError(`${field}.${key}`, limitValueProblem(key, readField(input, key)) ?? 'invalid')
+}
+
+/**
+ * Why `value` cannot be the limit `key`, or undefined when it can: a positive integer or
+ * `false`, a timeout at most MAX_TIMER_MS. Any name is judged by the value rule alone (for a
+ * producer that leaves names to the host that runs the script).
+ */
+export function limitValueProblem(key: string, value: unknown): string | undefined {
+  if ((key === 'timeoutMs' ? timeValue : limitValue).safeParse(value).success) return undefined
   if (key === 'timeoutMs' && typeof value === 'number' && Number.isInteger(value) && value > MAX_TIMER_MS) {
-    throw new PolicyError(`${field}.${key}`, `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${value}`)
+    return `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${value}`
   }
-  throw new PolicyError(`${field}.${key}`, `expected a positive integer or false, received ${describeValue(value)}`)
+  return `expected a positive integer or false, received ${describeValue(value)}`
 }
 
 /**
