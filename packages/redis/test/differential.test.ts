@@ -26,6 +26,7 @@ import { SHEBANG_CASES } from './corpus/shebangs.js'
 import { LIBRARY_FIELD_CASES } from './corpus/library-fields.js'
 import { SCRIPT_CALL_CHECK_CASES } from './corpus/script-call-checks.js'
 import { STRING_RANGE_CASES } from './corpus/string-ranges.js'
+import { FLOAT_INCREMENT_CASES } from './corpus/float-increments.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -58,6 +59,7 @@ const CASES: CorpusCase[] = [
   ...LIBRARY_FIELD_CASES,
   ...SCRIPT_CALL_CHECK_CASES,
   ...STRING_RANGE_CASES,
+  ...FLOAT_INCREMENT_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

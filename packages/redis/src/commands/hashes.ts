@@ -1,5 +1,6 @@
 import { keyBytes, keyOf, LLONG_MAX, LLONG_MIN, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
+import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../store/long-double.js'
 import { ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
 
@@ -84,6 +85,26 @@ export const HASH_COMMANDS = commands([
       if (next > LLONG_MAX || next < LLONG_MIN) fail(ERR.overflow)
       ks.write(key, 'hash').set(field, Buffer.from(next.toString()))
       return exactNumber(next)
+    },
+  ],
+  [
+    'hincrbyfloat',
+    4,
+    'w',
+    (ks, a) => {
+      const by = parseLongDouble(arg(a, 2).toString('latin1'))
+      if (!by) fail(ERR.notFloat)
+      if (by.kind !== 'finite') fail('ERR value is NaN or Infinity')
+      const key = keyOf(arg(a, 0))
+      const field = keyOf(arg(a, 1))
+      const cur = ks.read(key, 'hash')?.get(field)
+      const value = cur === undefined ? LD_ZERO : parseLongDouble(cur.toString('latin1'))
+      if (!value) fail(ERR.hashNotFloat)
+      const sum = addLongDouble(value, by)
+      if (sum.kind !== 'finite') fail(ERR.nanOrInfinity)
+      const text = Buffer.from(formatLongDoubleHuman(sum), 'latin1')
+      ks.write(key, 'hash').set(field, text)
+      return Buffer.from(text)
     },
   ],
 ])

@@ -1,9 +1,10 @@
 import { keyOf, LLONG_MAX, LLONG_MIN, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
+import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../store/long-double.js'
 import { CommandError, ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
 
-/** String commands: GET, SET and its options, counters, MGET/MSET, APPEND, STRLEN. */
+/** String commands: GET, SET and its options, counters (INCRBYFLOAT too), MGET/MSET, APPEND, STRLEN. */
 export const STRING_COMMANDS = commands([
   ['get', 2, 'r', (ks, a) => getString(ks, keyOf(arg(a, 0))) ?? null],
   ['set', -3, 'w', set],
@@ -63,6 +64,23 @@ export const STRING_COMMANDS = commands([
   ['incr', 2, 'w', (ks, a) => incrBy(ks, arg(a, 0), 1n)],
   ['decr', 2, 'w', (ks, a) => incrBy(ks, arg(a, 0), -1n)],
   ['incrby', 3, 'w', (ks, a) => incrBy(ks, arg(a, 0), parseBigInt(arg(a, 1)))],
+  [
+    'incrbyfloat',
+    3,
+    'w',
+    (ks, a) => {
+      const key = keyOf(arg(a, 0))
+      const cur = getString(ks, key)
+      const value = cur === undefined ? LD_ZERO : parseLongDouble(cur.toString('latin1'))
+      const by = parseLongDouble(arg(a, 1).toString('latin1'))
+      if (!value || !by) fail(ERR.notFloat)
+      const sum = addLongDouble(value, by)
+      if (sum.kind !== 'finite') fail(ERR.nanOrInfinity)
+      const text = Buffer.from(formatLongDoubleHuman(sum), 'latin1')
+      ks.set(key, { type: 'string', value: text }, true)
+      return Buffer.from(text)
+    },
+  ],
   [
     'decrby',
     3,

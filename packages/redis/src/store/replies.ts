@@ -39,6 +39,7 @@ export const ERR = {
   hashNotFloat: 'ERR hash value is not a float',
   notFloatIncr: 'ERR value is not a valid float',
   nan: 'ERR resulting score is not a number (NaN)',
+  nanOrInfinity: 'ERR increment would produce NaN or Infinity',
   notPositive: 'ERR value is out of range, must be positive',
 } as const
 
