@@ -1,5 +1,6 @@
 import { keyBytes, keyOf, tryInteger } from '../store/args.js'
 import { arg, commands } from './command.js'
+import { difference, intersection, union } from './set-stores.js'
 
 /**
  * Set commands. Member order: sets of integers come back sorted as Redis's intset encoding
@@ -37,7 +38,7 @@ export const SET_COMMANDS = commands([
       return n
     },
   ],
-  ['smembers', 2, 'r', (ks, a) => members(ks.read(keyOf(arg(a, 0)), 'set'))],
+  ['smembers', 2, 'r', (ks, a) => members(ks.read(keyOf(arg(a, 0)), 'set') ?? new Set())],
   ['sismember', 3, 'r', (ks, a) => (ks.read(keyOf(arg(a, 0)), 'set')?.has(keyOf(arg(a, 1))) ? 1 : 0)],
   [
     'smismember',
@@ -69,44 +70,14 @@ export const SET_COMMANDS = commands([
       return 1
     },
   ],
-  [
-    'sinter',
-    -2,
-    'r',
-    (ks, a) => {
-      const sets = a.map((k) => ks.read(keyOf(k), 'set'))
-      if (sets.some((s) => !s)) return []
-      const [first, ...rest] = sets as Set<string>[]
-      return members(new Set([...(first as Set<string>)].filter((m) => rest.every((s) => s.has(m)))))
-    },
-  ],
-  [
-    'sunion',
-    -2,
-    'r',
-    (ks, a) => {
-      const out = new Set<string>()
-      for (const k of a) for (const m of ks.read(keyOf(k), 'set') ?? []) out.add(m)
-      return members(out)
-    },
-  ],
-  [
-    'sdiff',
-    -2,
-    'r',
-    (ks, a) => {
-      const sets = a.map((k) => ks.read(keyOf(k), 'set'))
-      const out = new Set(sets[0] ?? [])
-      for (const s of sets.slice(1)) for (const m of s ?? []) out.delete(m)
-      return members(out)
-    },
-  ],
+  ['sinter', -2, 'r', (ks, a) => members(intersection(ks, a))],
+  ['sunion', -2, 'r', (ks, a) => members(union(ks, a))],
+  ['sdiff', -2, 'r', (ks, a) => members(difference(ks, a))],
 ])
 
 // --- internal ---
 
-function members(s: Set<string> | undefined): Buffer[] {
-  if (!s) return []
+function members(s: Set<string>): Buffer[] {
   const list = [...s]
   if (list.length <= 512 && list.every((m) => tryInteger(Buffer.from(m, 'latin1')) !== undefined)) {
     list.sort((x, y) => Number(x) - Number(y))

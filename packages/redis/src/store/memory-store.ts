@@ -5,6 +5,7 @@ import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { READ_COMMANDS } from '../commands/reads.js'
+import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
 import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
 import { STRING_RANGE_COMMANDS } from '../commands/string-ranges.js'
@@ -108,6 +109,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...HASH_COMMANDS,
     ...LIST_COMMANDS,
     ...SET_COMMANDS,
+    ...SET_STORE_COMMANDS,
     ...ZSET_COMMANDS,
     ...STREAM_COMMANDS,
     ...READ_COMMANDS,
