@@ -28,6 +28,7 @@ import { SCRIPT_CALL_CHECK_CASES } from './corpus/script-call-checks.js'
 import { STRING_RANGE_CASES } from './corpus/string-ranges.js'
 import { FLOAT_INCREMENT_CASES } from './corpus/float-increments.js'
 import { SET_STORE_CASES } from './corpus/set-stores.js'
+import { ZSET_STORE_CASES } from './corpus/zset-stores.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -62,6 +63,7 @@ const CASES: CorpusCase[] = [
   ...STRING_RANGE_CASES,
   ...FLOAT_INCREMENT_CASES,
   ...SET_STORE_CASES,
+  ...ZSET_STORE_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

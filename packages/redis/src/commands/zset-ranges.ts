@@ -40,6 +40,11 @@ export interface RangeOptions {
  * Redis's `zrangeGenericCommand`. `a` is the arguments after the key's start/stop.
  */
 export function zrange(ks: Keyspace, key: Buffer, start: Buffer, stop: Buffer, o: RangeOptions): Reply {
+  return flatten(zrangeEntries(ks, key, start, stop, o), o.withScores)
+}
+
+/** The entries ZRANGE (and ZRANGESTORE) picks: the range parsed first, then the key's type checked. */
+export function zrangeEntries(ks: Keyspace, key: Buffer, start: Buffer, stop: Buffer, o: RangeOptions): readonly ZEntry[] {
   let first = start
   let last = stop
   if (o.rev && o.by !== 'rank') [first, last] = [stop, start]
@@ -51,22 +56,16 @@ export function zrange(ks: Keyspace, key: Buffer, start: Buffer, stop: Buffer, o
     const all = z.entries()
     const [s, e] = clampRange(s0, e0, all.length)
     if (s > e) return []
-    const picked = o.rev ? all.slice(all.length - 1 - e, all.length - s).reverse() : all.slice(s, e + 1)
-    return flatten(picked, o.withScores)
+    return o.rev ? all.slice(all.length - 1 - e, all.length - s).reverse() : all.slice(s, e + 1)
   }
   if (o.by === 'score') {
     const r = scoreRange(first, last)
     const z = ks.read(keyOf(key), 'zset')
-    return z
-      ? flatten(
-          select(z, (e) => inScore(e, r), o),
-          o.withScores,
-        )
-      : []
+    return z ? select(z, (e) => inScore(e, r), o) : []
   }
   const r = lexRange(first, last)
   const z = ks.read(keyOf(key), 'zset')
-  return z ? flatten(lexWalk(z.entries(), r, o.rev, o.offset, o.count), o.withScores) : []
+  return z ? lexWalk(z.entries(), r, o.rev, o.offset, o.count) : []
 }
 
 /**
@@ -74,14 +73,15 @@ export function zrange(ks: Keyspace, key: Buffer, start: Buffer, stop: Buffer, o
  * every form; REV, BYSCORE and BYLEX only in ZRANGE (`unified`), once each, since the
  * older forms fix the direction and the range type. The conflicts are checked after:
  * LIMIT with a rank range (unless its count is -1, Redis's "no limit"), WITHSCORES with BYLEX.
+ * ZRANGESTORE (`store`) takes no WITHSCORES.
  */
-export function rangeOptions(a: Buffer[], from: number, base: RangeOptions, unified: boolean): RangeOptions {
+export function rangeOptions(a: Buffer[], from: number, base: RangeOptions, unified: boolean, store = false): RangeOptions {
   const o = { ...base }
   let directionSet = !unified
   let typeSet = !unified
   for (let i = from; i < a.length; i++) {
     const t = option(a[i])
-    if (t === 'WITHSCORES') o.withScores = true
+    if (t === 'WITHSCORES' && !store) o.withScores = true
     else if (t === 'LIMIT' && i + 2 < a.length) {
       o.offset = parseInteger(a[i + 1] as Buffer)
       o.count = parseInteger(a[i + 2] as Buffer)

@@ -10,6 +10,7 @@ import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
 import { STRING_RANGE_COMMANDS } from '../commands/string-ranges.js'
 import { STRING_COMMANDS } from '../commands/strings.js'
+import { ZSET_STORE_COMMANDS } from '../commands/zset-stores.js'
 import { ZSET_COMMANDS } from '../commands/zsets.js'
 import { KeyWatches, type KeyWatch } from './key-watch.js'
 import { type Clock, Keyspace } from './keyspace.js'
@@ -111,6 +112,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...SET_COMMANDS,
     ...SET_STORE_COMMANDS,
     ...ZSET_COMMANDS,
+    ...ZSET_STORE_COMMANDS,
     ...STREAM_COMMANDS,
     ...READ_COMMANDS,
   ].map((c) => [c.name, c]),
