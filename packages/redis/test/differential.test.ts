@@ -29,6 +29,7 @@ import { STRING_RANGE_CASES } from './corpus/string-ranges.js'
 import { FLOAT_INCREMENT_CASES } from './corpus/float-increments.js'
 import { SET_STORE_CASES } from './corpus/set-stores.js'
 import { ZSET_STORE_CASES } from './corpus/zset-stores.js'
+import { KEY_STRING_EXTRA_CASES } from './corpus/key-strings-extra.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -64,6 +65,7 @@ const CASES: CorpusCase[] = [
   ...FLOAT_INCREMENT_CASES,
   ...SET_STORE_CASES,
   ...ZSET_STORE_CASES,
+  ...KEY_STRING_EXTRA_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -16,6 +16,9 @@ export const KEY_COMMANDS = commands([
   ['pexpireat', -3, 'w', (ks, a) => expire(ks, a, { seconds: false, relative: false, name: 'pexpireat' })],
   ['ttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 's')],
   ['pttl', 2, 'r', (ks, a) => ttl(ks, arg(a, 0), 'ms')],
+  ['expiretime', 2, 'r', (ks, a) => expiryTime(ks, arg(a, 0), 's')],
+  ['pexpiretime', 2, 'r', (ks, a) => expiryTime(ks, arg(a, 0), 'ms')],
+  ['touch', -2, 'r', (ks, a) => a.filter((k) => ks.get(keyOf(k)) !== undefined).length],
   [
     'persist',
     2,
@@ -155,4 +158,18 @@ function ttl(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
   let left = BigInt(at) - ks.nowMs
   if (left < 0n) left = 0n
   return exactNumber(unit === 'ms' ? left : (left + 500n) / 1000n)
+}
+
+/**
+ * EXPIRETIME / PEXPIRETIME (Redis's `ttlGenericCommand`): the absolute expiry, in seconds
+ * rounded as `(ms + 500) / 1000` (redis-server answers 9223372036854776 for the largest
+ * time: the sum does not wrap); -1 without one, -2 for no key.
+ */
+function expiryTime(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
+  const key = keyOf(keyArg)
+  if (!ks.get(key)) return -2
+  const at = ks.expiresAt(key)
+  if (at === undefined) return -1
+  if (unit === 'ms') return exactNumber(BigInt(at))
+  return exactNumber((BigInt(at) + 500n) / 1000n)
 }

@@ -1,20 +1,13 @@
 import { keyOf, parseBigInt } from '../store/args.js'
 import { fail, type Reply } from '../store/replies.js'
+import type { Keyspace } from '../store/keyspace.js'
 import { arg, commands } from './command.js'
 import { getString, PROTO_MAX_BULK_LEN } from './strings.js'
 
-/** GETRANGE, SETRANGE and MSETNX, as Redis 7.0's t_string.c has them. */
+/** GETRANGE (and its old name SUBSTR), SETRANGE and MSETNX, as Redis 7.0's t_string.c has them. */
 export const STRING_RANGE_COMMANDS = commands([
-  [
-    'getrange',
-    4,
-    'r',
-    (ks, a) => {
-      // the indexes are read before the key's type is checked
-      const [from, to] = [parseBigInt(arg(a, 1)), parseBigInt(arg(a, 2))]
-      return getRange(getString(ks, keyOf(arg(a, 0))), from, to)
-    },
-  ],
+  ['getrange', 4, 'r', getrange],
+  ['substr', 4, 'r', getrange],
   [
     'setrange',
     4,
@@ -53,6 +46,12 @@ export const STRING_RANGE_COMMANDS = commands([
 ])
 
 // --- internal ---
+
+function getrange(ks: Keyspace, a: Buffer[]): Reply {
+  // the indexes are read before the key's type is checked
+  const [from, to] = [parseBigInt(arg(a, 1)), parseBigInt(arg(a, 2))]
+  return getRange(getString(ks, keyOf(arg(a, 0))), from, to)
+}
 
 /** Redis's getrangeCommand: negative indexes from the end, clamped, inclusive. */
 function getRange(s: Buffer | undefined, from: bigint, to: bigint): Reply {

@@ -3,6 +3,7 @@ import type { Keyspace } from '../store/keyspace.js'
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../store/long-double.js'
 import { CommandError, ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
+import { expireTime } from './string-expiry.js'
 
 /** String commands: GET, SET and its options, counters (INCRBYFLOAT too), MGET/MSET, APPEND, STRLEN. */
 export const STRING_COMMANDS = commands([
@@ -151,25 +152,13 @@ function set(ks: Keyspace, a: Buffer[]): Reply {
       i++
     } else throw new CommandError(ERR.syntax)
   }
-  const expireAt = expiry === undefined ? undefined : setExpiryTime(ks, unit, expiry)
+  const expireAt = expiry === undefined ? undefined : expireTime(ks, unit, expiry, 'set')
   const old = get ? (getString(ks, key) ?? null) : undefined
   const exists = ks.get(key) !== undefined
   if ((nx && exists) || (xx && !exists)) return get ? (old ?? null) : null
   ks.set(key, { type: 'string', value: Buffer.from(arg(a, 1)) }, keepTtl)
   if (expireAt !== undefined) ks.setExpiry(key, expireAt)
   return get ? (old ?? null) : OK
-}
-
-/** Redis's `getExpireMillisecondsOrReply`: positive, and no 64-bit overflow once in ms from now. */
-function setExpiryTime(ks: Keyspace, unit: string, text: Buffer): bigint {
-  const invalid = "ERR invalid expire time in 'set' command"
-  let ms = parseBigInt(text)
-  if (ms <= 0n || (unit.startsWith('EX') && ms > LLONG_MAX / 1000n)) fail(invalid)
-  if (unit.startsWith('EX')) ms *= 1000n
-  if (unit === 'EX' || unit === 'PX') ms += ks.nowMs
-  // in C the sum wraps to a negative number, which the same check refuses
-  if (ms > LLONG_MAX) fail(invalid)
-  return ms
 }
 
 function incrBy(ks: Keyspace, keyArg: Buffer, by: bigint): Reply {

@@ -2,12 +2,14 @@ import { getHeapStatistics } from 'node:v8'
 import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
+import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
 import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
+import { STRING_EXPIRY_COMMANDS } from '../commands/string-expiry.js'
 import { STRING_RANGE_COMMANDS } from '../commands/string-ranges.js'
 import { STRING_COMMANDS } from '../commands/strings.js'
 import { ZSET_STORE_COMMANDS } from '../commands/zset-stores.js'
@@ -107,6 +109,8 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...STRING_COMMANDS,
     ...STRING_RANGE_COMMANDS,
     ...KEY_COMMANDS,
+    ...KEY_COPY_COMMANDS,
+    ...STRING_EXPIRY_COMMANDS,
     ...HASH_COMMANDS,
     ...LIST_COMMANDS,
     ...SET_COMMANDS,

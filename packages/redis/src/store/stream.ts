@@ -51,6 +51,15 @@ export class Stream {
     return this.entries.length
   }
 
+  /** Makes this (empty) stream a copy of `source`, its nodes and last ID included (COPY). */
+  copyFrom(source: Stream): void {
+    const nodes = new Map(source.nodes.map((n) => [n, { ...n }]))
+    this.nodes = [...nodes.values()]
+    this.entries = source.entries.map((e) => ({ id: e.id, fields: e.fields.map((f) => Buffer.from(f)), node: nodes.get(e.node) as StreamNode }))
+    this.lastId = source.lastId
+    this.bytes = source.bytes
+  }
+
   /** Appends an entry whose ID is above lastId (the caller checked). */
   append(id: StreamId, fields: readonly Buffer[]): void {
     let node = this.nodes[this.nodes.length - 1]

@@ -1,0 +1,78 @@
+import { keyOf, option, parseInteger } from '../store/args.js'
+import type { Keyspace, RedisValue } from '../store/keyspace.js'
+import { ERR, fail } from '../store/replies.js'
+import { arg, commands } from './command.js'
+
+/**
+ * COPY as Redis 7.0's `copyCommand`: options first (REPLACE, `DB n`), then the same-key
+ * check, then the copy with the source's expiry. The store has one database (0): `DB 0` is
+ * it, `DB 1` to `DB 15` (valid in Redis) answer an error of their own, others Redis's
+ * out-of-range error.
+ */
+export const KEY_COPY_COMMANDS = commands([
+  [
+    'copy',
+    -3,
+    'w',
+    (ks, a) => {
+      let replace = false
+      for (let j = 2; j < a.length; j++) {
+        const o = option(a[j])
+        if (o === 'REPLACE') replace = true
+        else if (o === 'DB' && j + 1 < a.length) {
+          const db = parseInteger(arg(a, ++j))
+          if (db < 0 || db >= 16) fail('ERR DB index is out of range')
+          if (db !== 0) fail('ERR COPY to another database is not supported by this store (it has database 0 only)')
+        } else fail(ERR.syntax)
+      }
+      const src = keyOf(arg(a, 0))
+      const dst = keyOf(arg(a, 1))
+      if (src === dst) fail('ERR source and destination objects are the same')
+      const value = ks.get(src)
+      if (!value) return 0
+      const expiry = ks.expiresAt(src)
+      if (ks.get(dst)) {
+        if (!replace) return 0
+        ks.delete(dst)
+      }
+      copyValue(ks, dst, value)
+      ks.setExpiry(dst, expiry)
+      return 1
+    },
+  ],
+])
+
+// --- internal ---
+
+function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
+  switch (v.type) {
+    case 'string':
+      ks.set(dst, { type: 'string', value: Buffer.from(v.value) })
+      break
+    case 'hash': {
+      const h = ks.write(dst, 'hash')
+      for (const [f, x] of v.value) h.set(f, Buffer.from(x))
+      break
+    }
+    case 'list': {
+      const l = ks.write(dst, 'list')
+      for (const x of v.value) l.push(Buffer.from(x))
+      break
+    }
+    case 'set': {
+      const s = ks.write(dst, 'set')
+      for (const m of v.value) s.add(m)
+      break
+    }
+    case 'zset': {
+      const z = ks.write(dst, 'zset')
+      z.batch(() => {
+        for (const e of v.value.entries()) z.add(e.member, e.score)
+      })
+      break
+    }
+    case 'stream':
+      ks.write(dst, 'stream').copyFrom(v.value)
+      break
+  }
+}
