@@ -30,6 +30,7 @@ import { FLOAT_INCREMENT_CASES } from './corpus/float-increments.js'
 import { SET_STORE_CASES } from './corpus/set-stores.js'
 import { ZSET_STORE_CASES } from './corpus/zset-stores.js'
 import { KEY_STRING_EXTRA_CASES } from './corpus/key-strings-extra.js'
+import { CONTAINER_HELP_CASES } from './corpus/container-help.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -66,6 +67,7 @@ const CASES: CorpusCase[] = [
   ...SET_STORE_CASES,
   ...ZSET_STORE_CASES,
   ...KEY_STRING_EXTRA_CASES,
+  ...CONTAINER_HELP_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

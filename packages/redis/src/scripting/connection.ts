@@ -1,9 +1,9 @@
 import type { KeyWatch } from '../store/key-watch.js'
-import { ErrorReply, errorText, OK, type Reply, StatusReply, subcommandError, unknownCommandError } from '../store/replies.js'
+import { ErrorReply, errorText, OK, type Reply, StatusReply, unknownCommandError } from '../store/replies.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
 import { type RedisArg, toArgv } from './command-args.js'
 import { containerCallError } from './script-commands.js'
-import { CLIENT_ARITY } from './subcommand-arities.js'
+import { containerReply } from './help-replies.js'
 
 /** What a connection needs from the server it talks to. */
 export interface ConnectionServer {
@@ -134,6 +134,8 @@ export class RedisConnection {
 
   /** Connection commands here; everything else to the server. */
   private direct(name: string, argv: Buffer[]): Promise<Reply> | Reply {
+    const answered = containerReply(name, argv)
+    if (answered !== undefined) return answered
     switch (name) {
       case 'hello':
         return this.hello(argv)
@@ -189,8 +191,8 @@ export class RedisConnection {
   }
 
   private client(argv: Buffer[]): Reply {
-    const invalid = subcommandError('client', argv, CLIENT_ARITY)
-    if (invalid) return invalid
+    const invalid = containerCallError('client', argv)
+    if (invalid) return new ErrorReply(invalid)
     const sub = (argv[1] as Buffer).toString('latin1')
     switch (sub.toLowerCase()) {
       case 'setname': {

@@ -11,6 +11,7 @@ import { RunFunctions } from './run-functions.js'
 import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
+import { SCRIPT_CONTAINERS } from './script-commands.js'
 import { withScriptLimits } from './script-host.js'
 
 /** Limits of one script run (Polyhost's limits; Redis itself has only `busy-reply-threshold`). */
@@ -146,7 +147,7 @@ export class RedisScripting implements ConnectionServer {
 
   /** @internal see ConnectionServer */
   arity(name: string): number | undefined {
-    return SCRIPTING_ARITY[name] ?? CONNECTION_ARITY[name] ?? this.store.describe(name)?.arity
+    return SCRIPTING_ARITY[name] ?? CONNECTION_ARITY[name] ?? SCRIPT_CONTAINERS.get(name)?.entry.arity ?? this.store.describe(name)?.arity
   }
 
   /** @internal see ConnectionServer */

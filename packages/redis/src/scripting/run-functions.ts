@@ -1,6 +1,6 @@
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
-import { ErrorReply, OK, type Reply, subcommandError } from '../store/replies.js'
+import { ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
@@ -8,9 +8,8 @@ import { globMatcher } from '../store/glob.js'
 import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
-import { helpReply } from './help-replies.js'
 import { byteString, displayText, engineChunk, syntaxErrorOf } from './chunk-bytes.js'
-import { FUNCTION_ARITY } from './subcommand-arities.js'
+import { containerCallError } from './script-commands.js'
 
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
@@ -45,8 +44,8 @@ export class RunFunctions {
 
   /** `FUNCTION <sub> ...`. */
   async function(argv: Buffer[]): Promise<Reply> {
-    const invalid = subcommandError('function', argv, FUNCTION_ARITY)
-    if (invalid) return invalid
+    const invalid = containerCallError('function', argv)
+    if (invalid) return new ErrorReply(invalid)
     const sub = argv[1]?.toString('latin1').toLowerCase()
     if (sub === 'load') return this.load(argv.slice(2))
     if (sub === 'delete' && argv.length === 3) {
@@ -64,7 +63,6 @@ export class RunFunctions {
       return OK
     }
     if (sub === 'list') return this.list(argv.slice(2))
-    if (sub === 'help' && argv.length === 2) return helpReply('function')
     // scripts run one at a time and commands wait for them: none is running now
     if (sub === 'kill' && argv.length === 2) return new ErrorReply(NOTBUSY)
     if (sub === 'stats' && argv.length === 2) {

@@ -1,16 +1,15 @@
 import { LRUCache } from 'lru-cache'
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
-import { type CommandError, ErrorReply, OK, type Reply, subcommandError } from '../store/replies.js'
+import { type CommandError, ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
 import type { Script } from '@polyhost/core'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
 import { type CachedScript, prepareScript, sha1hex } from './script-cache.js'
 import { CHUNK, compileFailure, scriptFailure } from './script-errors.js'
-import { helpReply } from './help-replies.js'
 import { engineChunk, syntaxErrorOf } from './chunk-bytes.js'
-import { SCRIPT_ARITY } from './subcommand-arities.js'
+import { containerCallError } from './script-commands.js'
 
 /** A compiled script and the globals its runs need (a source that is not UTF-8: its bytes). */
 interface Compiled {
@@ -81,9 +80,8 @@ export class RunScripts {
 
   /** `SCRIPT LOAD|EXISTS|FLUSH|KILL|DEBUG|HELP`. */
   async script(argv: Buffer[]): Promise<Reply> {
-    if (argv.length < 2) return new ErrorReply("ERR wrong number of arguments for 'script' command")
-    const invalid = subcommandError('script', argv, SCRIPT_ARITY)
-    if (invalid) return invalid
+    const invalid = containerCallError('script', argv)
+    if (invalid) return new ErrorReply(invalid)
     const sub = (argv[1] as Buffer).toString('latin1').toLowerCase()
     if (sub === 'load' && argv.length === 3) {
       const s = await this.load(argv[2] as Buffer)
@@ -92,7 +90,6 @@ export class RunScripts {
     if (sub === 'exists' && argv.length >= 3) {
       return argv.slice(2).map((sha) => (this.cache.has(sha.toString('latin1').toLowerCase()) ? 1 : 0))
     }
-    if (sub === 'help' && argv.length === 2) return helpReply('script')
     // scripts run one at a time and commands wait for them: none is running now
     if (sub === 'kill' && argv.length === 2) return new ErrorReply('NOTBUSY No scripts in execution right now.')
     if (sub === 'debug' && argv.length === 3) {

@@ -7,7 +7,7 @@ import { argFromLua, commandError, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
 import { replyToLua3 } from './resp3.js'
 import { sha1hex } from './script-cache.js'
-import { scriptingHelpFromScript } from './help-replies.js'
+import { containerReply } from './help-replies.js'
 import { fitsArity, scriptCommandEntry } from './script-commands.js'
 
 /** What the bridge knows about the script running now (executions are serialised). */
@@ -52,8 +52,8 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       // named as the script spelled it (Redis formats argv[0])
       return commandError(`ERR ${(args[0] as Buffer).toString('latin1')} command is not allowed with BLOCK option from scripts`)
     }
-    const help = scriptingHelpFromScript(name, args)
-    if (help !== undefined) return resp === 3 ? replyToLua3(name, args, help) : replyToLua(help)
+    const answered = entry ? containerReply(name, args) : undefined
+    if (answered !== undefined) return resp === 3 ? replyToLua3(name, args, answered) : replyToLua(answered)
     // a subcommand Redis has that this package does not provide
     const info = entry === undefined ? (checked as CommandInfo) : store.describe(name)
     if (!info) return commandError(UNKNOWN)

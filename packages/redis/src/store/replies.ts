@@ -95,24 +95,6 @@ export function unknownCommandError(argv: readonly Buffer[]): ErrorReply {
   )
 }
 
-/**
- * Redis 7.0's checks on a container command's subcommand before it runs: unknown (its
- * name cut at 128 bytes), or a wrong argument count for the subcommand's declared arity.
- */
-export function subcommandError(container: string, argv: readonly Buffer[], arities: ReadonlyMap<string, number>): ErrorReply | undefined {
-  const sub = argv[1]
-  if (!sub) return undefined
-  const name = sub.toString('latin1').toLowerCase()
-  const arity = arities.get(name)
-  if (arity === undefined) {
-    return new ErrorReply(errorText("ERR unknown subcommand '", { arg: sub, max: 128 }, `'. Try ${container.toUpperCase()} HELP.`))
-  }
-  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
-    return new ErrorReply(`ERR wrong number of arguments for '${container}|${name}' command`)
-  }
-  return undefined
-}
-
 /** Bytes of a string argument. */
 export function bulk(s: string | Buffer): Buffer {
   return typeof s === 'string' ? Buffer.from(s) : s
