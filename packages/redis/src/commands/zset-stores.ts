@@ -153,7 +153,9 @@ function aggregated(target: number, value: number, how: Aggregate): number {
     const sum = target + value
     return Number.isNaN(sum) ? 0 : sum
   }
+  // biome-ignore lint/complexity/useMathMinMax: Math.min/max answer NaN, C's comparison keeps the old score
   if (how === 'MIN') return value < target ? value : target
+  // biome-ignore lint/complexity/useMathMinMax: as above
   return value > target ? value : target
 }
 

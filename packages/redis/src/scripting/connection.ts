@@ -134,13 +134,11 @@ export class RedisConnection {
 
   /** Connection commands here; everything else to the server. */
   private direct(name: string, argv: Buffer[]): Promise<Reply> | Reply {
-    const answered = containerReply(name, argv)
-    if (answered !== undefined) return answered
     switch (name) {
       case 'hello':
         return this.hello(argv)
       case 'client':
-        return this.client(argv)
+        return containerReply(name, argv) ?? this.client(argv)
       case 'info':
         return Buffer.from(this.server.info(argv.slice(1).map((a) => a.toString('latin1').toLowerCase())))
       case 'watch': {
@@ -152,7 +150,7 @@ export class RedisConnection {
         this.unwatch()
         return OK
       default:
-        return this.server.dispatch(argv)
+        return containerReply(name, argv) ?? this.server.dispatch(argv)
     }
   }
 

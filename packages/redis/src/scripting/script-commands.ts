@@ -6,7 +6,9 @@
  * `noscript` and every container with all of its subcommands, the ones this package does not
  * provide included (`CONFIG` alone is an arity error in Redis, not an unknown command).
  * `test/script-commands.test.ts` compares it with redis-server's `COMMAND` in the same run.
- * A connection's commands are refused from the same table (`containerCallError`).
+ * A connection's commands are refused from the same table (`containerCallError`), and SCRIPT,
+ * FUNCTION and CLIENT check their subcommands' arities with it when they run: it is the one
+ * place those arities are written.
  */
 
 import { errorText } from '../store/replies.js'

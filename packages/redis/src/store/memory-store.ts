@@ -96,7 +96,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append decr decrby getset hincrby hmset hset hsetnx incr incrby linsert lmove lpush lpushx lset mset msetnx rpoplpush rpush rpushx sadd set setnx setrange xadd zadd zincrby'.split(
+  'append copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setex setnx setrange sinterstore sunionstore xadd zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )

@@ -55,7 +55,11 @@ export class Stream {
   copyFrom(source: Stream): void {
     const nodes = new Map(source.nodes.map((n) => [n, { ...n }]))
     this.nodes = [...nodes.values()]
-    this.entries = source.entries.map((e) => ({ id: e.id, fields: e.fields.map((f) => Buffer.from(f)), node: nodes.get(e.node) as StreamNode }))
+    this.entries = source.entries.map((e) => ({
+      id: e.id,
+      fields: e.fields.map((f) => Buffer.from(f)),
+      node: nodes.get(e.node) as StreamNode,
+    }))
     this.lastId = source.lastId
     this.bytes = source.bytes
   }

@@ -82,7 +82,15 @@ export const SET_STORE_CASES: CorpusCase[] = [
       'SDIFFSTORE u',
     ),
   ),
-  cmds('integer set stored sorted', 'SADD a 30 2 10 -5', 'SADD b 7 2', 'SUNIONSTORE u a b', 'SMEMBERS u', 'SINTERSTORE i a b', 'SMEMBERS i'),
+  cmds(
+    'integer set stored sorted',
+    'SADD a 30 2 10 -5',
+    'SADD b 7 2',
+    'SUNIONSTORE u a b',
+    'SMEMBERS u',
+    'SINTERSTORE i a b',
+    'SMEMBERS i',
+  ),
   script(
     'set stores from a script',
     `return { redis.call('SUNIONSTORE', KEYS[1], KEYS[2], KEYS[3]), redis.call('SINTERCARD', 2, KEYS[2], KEYS[3], 'LIMIT', 1),
