@@ -31,6 +31,7 @@ import { SET_STORE_CASES } from './corpus/set-stores.js'
 import { ZSET_STORE_CASES } from './corpus/zset-stores.js'
 import { KEY_STRING_EXTRA_CASES } from './corpus/key-strings-extra.js'
 import { CONTAINER_HELP_CASES } from './corpus/container-help.js'
+import { MULTI_POP_CASES } from './corpus/multi-pops.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -68,6 +69,7 @@ const CASES: CorpusCase[] = [
   ...ZSET_STORE_CASES,
   ...KEY_STRING_EXTRA_CASES,
   ...CONTAINER_HELP_CASES,
+  ...MULTI_POP_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -5,6 +5,7 @@ import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
+import { MULTI_POP_COMMANDS } from '../commands/multi-pops.js'
 import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
 import { SET_COMMANDS } from '../commands/sets.js'
@@ -113,6 +114,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...STRING_EXPIRY_COMMANDS,
     ...HASH_COMMANDS,
     ...LIST_COMMANDS,
+    ...MULTI_POP_COMMANDS,
     ...SET_COMMANDS,
     ...SET_STORE_COMMANDS,
     ...ZSET_COMMANDS,
