@@ -79,6 +79,12 @@ export const FLOAT_INCREMENT_CASES: CorpusCase[] = [
     'LPUSH l a',
     'INCRBYFLOAT l 1',
     'INCRBYFLOAT l abc',
+    // strtold would stop at a NUL; Redis still refuses the text
+    ['SET', 'n', { hex: '3100616263' }],
+    'INCRBYFLOAT n 1',
+    ['INCRBYFLOAT', 'k', { hex: '322e3500' }],
+    ['INCRBYFLOAT', 'k', { hex: '00' }],
+    ['HINCRBYFLOAT', 'h', 'f', { hex: '00' }],
     'SET m 1e4932',
     'INCRBYFLOAT m 1e4932',
     'GET k',
