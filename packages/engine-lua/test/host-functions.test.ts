@@ -1,4 +1,5 @@
-import { createHost, type Host, LimitExceededError } from '@polyhost/core'
+import { BridgeError, createHost, type Host, LimitExceededError } from '@polyhost/core'
+import { RESULT_FUNCTION_REFUSED } from '@polyhost/core/engine'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
 
@@ -65,5 +66,22 @@ describe('host functions in globals', () => {
     const next = await host.execute({ language: 'lua', source: 'return type(string.keep), type(f)' })
     expect(next.values).toEqual(['nil', 'nil'])
     expect(calls).toBe(0)
+  })
+
+  it('return data only: a function in the result is the BridgeError the JavaScript engine gives', async () => {
+    const globals = { maker: () => ({ inner: () => 1 }) }
+    const text = `maker: invalid return value: $.inner: ${RESULT_FUNCTION_REFUSED}`
+    const e = await host.execute({ language: 'lua', source: 'return maker()', globals }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect(e).toMatchObject({ code: 'E_BRIDGE', path: 'maker', message: text })
+    const caught = await host.execute({ language: 'lua', source: 'local ok, m = pcall(maker) return m', globals })
+    expect(caught.value).toBe(text)
+  })
+
+  it("take data only: a Lua function as an argument is the call's BridgeError", async () => {
+    const globals = { f: (x: unknown) => x }
+    const e = await host.execute({ language: 'lua', source: 'return f(1, print)', globals }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect(e).toMatchObject({ path: 'f', message: 'f: argument 2: $: cannot convert a Lua function to a host value' })
   })
 })
