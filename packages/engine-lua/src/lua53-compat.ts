@@ -1,5 +1,6 @@
 import { type BuiltinHost, raise } from './builtins.js'
 import { slot } from './converter.js'
+import { setName } from './lua-names.js'
 import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { lua51Functions } from './lua51-library.js'
 import { frexp, ldexp } from './lua51-math.js'
@@ -39,7 +40,7 @@ export function installLua52Compat(
       // C registers math_atan as atan2: the same function
       if (fn === undefined) lua.lua_getfield(L, -1, 'atan')
       else lua.lua_pushjsfunction(L, fn)
-      lua.lua_setfield(L, -2, name)
+      setName(host.f, L, -2, name)
     }
     lua.lua_pop(L, 1)
   }
@@ -47,10 +48,10 @@ export function installLua52Compat(
   lua.lua_createtable(L, 0, BIT32.length)
   for (const name of allowed.bit32) {
     lua.lua_pushjsfunction(L, fns.bit32[name] as LuaCFunction)
-    lua.lua_setfield(L, -2, name)
+    setName(host.f, L, -2, name)
   }
   libraries.set('bit32', slot(L, -1).value as LuaTable)
-  lua.lua_setfield(L, baseIdx, 'bit32')
+  setName(host.f, L, baseIdx, 'bit32')
 }
 
 // Every new state installs these: the functions are made once per fengari instance (they use

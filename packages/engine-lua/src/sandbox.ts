@@ -1,15 +1,15 @@
 import type { SecurityManager } from '@polyhost/core/engine'
 import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeTraceback } from './builtins.js'
 import { slot } from './converter.js'
+import { setName } from './lua-names.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
-import type { LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
+import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
 import { installLua52Compat } from './lua53-compat.js'
-import { luaText } from './lua-strings.js'
 import { makeMainThreadCoroutine } from './main-thread.js'
 import { makeOs } from './os-library.js'
 import { pushIoWrite } from './stdout-file.js'
-import { keeps, memberDecisions } from './member-decisions.js'
+import { keptMembers, type LibraryMember, libraryMembers, setMembers } from './library-members.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
 const BASE_FUNCTIONS = [
@@ -69,35 +69,23 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
   const { lua } = host.f
   const frozen: LuaTable[] = []
   const libraries = new Map<string, LuaTable>()
-  const open = (fn: LuaCFunction): void => {
-    lua.lua_pushjsfunction(L, fn)
-    lua.lua_callk(L, 0, 1, 0, null)
-  }
   const setFn = (name: string, fn: LuaCFunction): void => {
     lua.lua_pushjsfunction(L, fn)
-    lua.lua_setfield(L, -2, name)
+    setName(host.f, L, -2, name)
   }
 
   lua.lua_createtable(L, 0, 40)
   const baseIdx = lua.lua_gettop(L)
   const base = slot(L, baseIdx).value as LuaTable
 
-  // lbaselib writes into the real globals; copy the allowed functions out, then empty them
-  open(host.f.lib.luaopen_base)
-  const globalsIdx = lua.lua_gettop(L)
-  if (security.isAllowed('base')) {
-    for (const name of BASE_FUNCTIONS) {
-      lua.lua_getfield(L, globalsIdx, name)
-      lua.lua_setfield(L, baseIdx, name)
-    }
-  }
-  lua.lua_pop(L, 1)
+  // lbaselib's functions (read once from the globals luaopen_base fills); the real globals stay empty
+  if (security.isAllowed('base')) setMembers(host.f, L, baseMembers(host))
   lua.lua_createtable(L, 0, 0)
   frozen.push(slot(L, -1).value as LuaTable)
   lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, RIDX_GLOBALS)
 
   lua.lua_pushvalue(L, baseIdx)
-  lua.lua_setfield(L, baseIdx, '_G')
+  setName(host.f, L, baseIdx, '_G')
   setFn('collectgarbage', makeCollectGarbage(host))
   setFn('array', makeArray(host))
   if (security.isAllowed('print')) setFn('print', makePrint(host))
@@ -105,24 +93,18 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
   if (security.isAllowed('require')) {
     setFn('require', makeRequire(host))
     frozen.push(pushPackage(host, L))
-    lua.lua_setfield(L, baseIdx, 'package')
+    setName(host.f, L, baseIdx, 'package')
   }
 
   for (const name of LIBRARIES) {
     if (!security.isAllowed(name)) continue
-    const opener = `luaopen_${name}` as const
-    open(host.f.lib[opener])
+    // the members luaopen_* makes, as the policy keeps them (library-members.ts)
     lua.lua_createtable(L, 0, 32)
-    lua.lua_pushnil(L)
-    const decisions = memberDecisions(security, name)
-    let i = 0
-    while (lua.lua_next(L, -3) !== 0) {
-      if (keeps(decisions, i++, lua.lua_tolstring(L, -2) as Uint8Array, (key) => allows(security, `${name}.${luaText(key)}`))) {
-        lua.lua_pushvalue(L, -2)
-        lua.lua_insert(L, -2)
-        lua.lua_rawset(L, -4)
-      } else lua.lua_pop(L, 1)
-    }
+    setMembers(
+      host.f,
+      L,
+      keptMembers(host.f, security, name, (member) => allows(security, member)),
+    )
     if (name === 'math') {
       const { random, randomseed } = makeRandom(host)
       if (allows(security, 'math.random')) setFn('random', random)
@@ -134,39 +116,33 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
       }
     }
     libraries.set(name, slot(L, -1).value as LuaTable)
-    lua.lua_setfield(L, baseIdx, name)
+    setName(host.f, L, baseIdx, name)
+  }
+  // the string metatable (luaopen_string's createmetatable), shared by every run on this state
+  if (libraries.has('string')) {
+    lua.lua_createtable(L, 0, 1)
+    lua.lua_getfield(L, baseIdx, 'string')
+    setName(host.f, L, -2, '__index')
+    frozen.push(slot(L, -1).value as LuaTable)
+    lua.lua_pushstring(L, '')
+    lua.lua_insert(L, -2)
+    lua.lua_setmetatable(L, -2)
     lua.lua_pop(L, 1)
   }
-  // luaopen_string set the string metatable; it is shared by every run on this state
-  lua.lua_pushstring(L, '')
-  if (lua.lua_getmetatable(L, -1)) {
-    const mt = slot(L, -1).value as LuaTable
-    const lib = libraries.get('string')
-    if (lib) {
-      lua.lua_getfield(L, baseIdx, 'string')
-      lua.lua_setfield(L, -2, '__index')
-    } else {
-      lua.lua_pushnil(L)
-      lua.lua_setfield(L, -2, '__index')
-    }
-    frozen.push(mt)
-    lua.lua_pop(L, 1)
-  }
-  lua.lua_pop(L, 1)
 
   buildOs(host, L, baseIdx, security, frozen)
   if (security.isAllowed('io.write')) {
     lua.lua_createtable(L, 0, 1)
     pushIoWrite(host, L, frozen)
-    lua.lua_setfield(L, -2, 'write')
+    setName(host.f, L, -2, 'write')
     frozen.push(slot(L, -1).value as LuaTable)
-    lua.lua_setfield(L, baseIdx, 'io')
+    setName(host.f, L, baseIdx, 'io')
   }
   if (allows(security, 'debug.traceback')) {
     lua.lua_createtable(L, 0, 1)
     setFn('traceback', makeTraceback(host))
     frozen.push(slot(L, -1).value as LuaTable)
-    lua.lua_setfield(L, baseIdx, 'debug')
+    setName(host.f, L, baseIdx, 'debug')
   }
   if (host.f.numbers === 'lua51') installLua51Names(host, L, baseIdx, libraries, (name) => allows(security, name))
   else installLua52Compat(host, L, baseIdx, libraries, (name) => allows(security, name), security)
@@ -176,6 +152,21 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
 }
 
 // --- internal ---
+
+const BASE_SET = new Set<string>(BASE_FUNCTIONS)
+
+const BASE_MEMBERS = new WeakMap<Fengari, LibraryMember[]>()
+
+/** lbaselib's kept functions (and `_VERSION`) in BASE_FUNCTIONS order. */
+function baseMembers(host: BuiltinHost): LibraryMember[] {
+  let list = BASE_MEMBERS.get(host.f)
+  if (!list) {
+    const members = libraryMembers(host.f, 'luaopen_base', (name) => BASE_SET.has(name))
+    list = BASE_FUNCTIONS.flatMap((name) => members.find((m) => m.name === name) ?? [])
+    BASE_MEMBERS.set(host.f, list)
+  }
+  return list
+}
 
 /**
  * The registry's `_LOADED` (package.loaded in C Lua) with the base as `_G` and the library
@@ -187,12 +178,12 @@ function registerLoaded(host: BuiltinHost, L: LuaState, baseIdx: number): void {
   const { lua } = host.f
   lua.lua_createtable(L, 0, LOADED_NAMES.length + 1)
   lua.lua_pushvalue(L, baseIdx)
-  lua.lua_setfield(L, -2, '_G')
+  setName(host.f, L, -2, '_G')
   for (const name of LOADED_NAMES) {
-    if (lua.lua_getfield(L, baseIdx, name) === lua.LUA_TTABLE) lua.lua_setfield(L, -2, name)
+    if (lua.lua_getfield(L, baseIdx, name) === lua.LUA_TTABLE) setName(host.f, L, -2, name)
     else lua.lua_pop(L, 1)
   }
-  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, LOADED_REGISTRY_KEY)
+  setName(host.f, L, lua.LUA_REGISTRYINDEX, LOADED_REGISTRY_KEY)
 }
 
 function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: SecurityManager, frozen: LuaTable[]): void {
@@ -200,17 +191,13 @@ function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: Secu
   const members = ['time', 'clock', 'date', 'difftime'].filter((m) => security.isAllowed(`os.${m}`))
   if (members.length === 0) return
   // fengari's difftime is C Lua's; time, date and clock are the engine's (os-library.ts)
-  lua.lua_pushjsfunction(L, host.f.lib.luaopen_os)
-  lua.lua_callk(L, 0, 1, 0, null)
-  lua.lua_getfield(L, -1, 'difftime')
-  const difftime = lua.lua_tocfunction(L, -1) as LuaCFunction
-  lua.lua_pop(L, 2)
+  const difftime = libraryMembers(host.f, 'luaopen_os').find((m) => m.name === 'difftime')?.value.value as LuaCFunction
   const own = makeOs(host)
   lua.lua_createtable(L, 0, members.length)
   for (const m of members) {
     lua.lua_pushjsfunction(L, m === 'difftime' ? difftime : own[m as keyof typeof own])
-    lua.lua_setfield(L, -2, m)
+    setName(host.f, L, -2, m)
   }
   frozen.push(slot(L, -1).value as LuaTable)
-  lua.lua_setfield(L, baseIdx, 'os')
+  setName(host.f, L, baseIdx, 'os')
 }
