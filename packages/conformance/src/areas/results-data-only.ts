@@ -1,7 +1,7 @@
 import { BridgeError, defineBridge, type Host } from '@polyhost/core'
 import { formatValuePath, RESULT_FUNCTION_REFUSED } from '@polyhost/core/engine'
 import { z } from 'zod'
-import { failsWith, rejection, test } from '../checks.js'
+import { failsWith, test } from '../checks.js'
 import type { TestKit } from '../kit.js'
 import type { ConformanceArea } from '../types.js'
 
@@ -40,8 +40,9 @@ export const resultsDataOnlyArea: ConformanceArea = {
       async (t) => {
         const globals = { data: () => ({ n: 1 }), maker: () => ({ inner: () => 1 }) }
         t.expect(await t.value(t.s.callGlobal('data', []), { globals })).toEqual({ n: 1 })
-        const e = await rejection(t.value(t.s.callGlobal('maker', []), { globals }))
-        t.expect(e.message, e.message).toContain(`$.inner: ${RESULT_FUNCTION_REFUSED}`)
+        const e = await failsWith(t, t.value(t.s.callGlobal('maker', []), { globals }), BridgeError)
+        t.expect(e.message).toBe(`maker: invalid return value: ${formatValuePath(['inner'])}: ${RESULT_FUNCTION_REFUSED}`)
+        t.expect(e.path).toBe('maker')
       },
     ),
   ],
