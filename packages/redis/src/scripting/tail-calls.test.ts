@@ -22,6 +22,21 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls("return error_reply('x')")).toBe("return error_reply('x')")
   })
 
+  it('wraps tail calls of locals holding those functions, keeping every value', () => {
+    expect(protectTailCalls('local rf = redis.register_function\nreturn rf(1)')).toBe(
+      'local rf = redis.register_function\nreturn __redis_select(1,  rf(1))',
+    )
+    expect(protectTailCalls('local c = redis . call return c("GET")')).toBe('local c = redis . call return __redis_select(1,  c("GET"))')
+    // a call's or a field's result is not the function: its name is left alone
+    for (const src of [
+      'local c = redis.call("GET") return c(1)',
+      'local c = redis.x.y return c(1)',
+      'local cc = redis.callx return c(1)',
+    ]) {
+      expect(protectTailCalls(src)).toBe(src)
+    }
+  })
+
   it('finds the matching parenthesis past strings, long strings and comments', () => {
     const src = 'return redis.call(\'a)\', [[b)]], "c)" --[[ d) ]]\n, f(g(1)))'
     expect(protectTailCalls(src)).toBe(`return ( ${src.slice(7)})`)

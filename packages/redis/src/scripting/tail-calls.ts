@@ -13,7 +13,8 @@ export const TAIL_CALL_LOCALS = `local ${SELECT} = select `
  * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `pcall`, `loadstring` calls) from being tail
  * calls: `return (redis.call(...))`, or `return __redis_select(1, struct.unpack(...))` where
  * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
- * one nil).
+ * one nil). The same for a local holding one of them (`local rf = redis.register_function`
+ * ... `return rf(...)`), as `return __redis_select(1, rf(...))`.
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
  * C function called in tail position keeps its caller's frame; here these functions are
@@ -27,6 +28,9 @@ export function protectTailCalls(source: string): string {
   // linear in the source: a source of unclosed `return redis.call(` lines must not cost
   // O(n²) on the host thread before the script's time limit applies (190 KB froze it 3-5 s)
   let closers: Map<number, number> | undefined
+  // locals naming one of these functions (`local call = redis.call`), by name, wherever
+  // they are in scope or not: wrapping another function's tail call costs only a stack level
+  const aliases = new Set<string>()
   let i = 0
   while (i < n) {
     const c = source[i] as string
@@ -46,15 +50,25 @@ export function protectTailCalls(source: string): string {
       let j = i
       while (j < n && isIdent(source[j] as string)) j++
       const word = source.slice(i, j)
-      if (word === 'return' && (i === 0 || !isIdent(source[i - 1] as string))) {
+      const own = i === 0 || !isIdent(source[i - 1] as string)
+      if (word === 'local' && own) {
+        ALIAS.lastIndex = j
+        const m = ALIAS.exec(source)
+        if (m) aliases.add(m[1] as string)
+      }
+      if (word === 'return' && own) {
         TAIL_CALL.lastIndex = j
         const m = TAIL_CALL.exec(source)
-        if (m) {
-          const open = j + m[0].length - 1
+        ALIAS_CALL.lastIndex = j
+        const a = m ? null : ALIAS_CALL.exec(source)
+        const call = m ?? (a && aliases.has(a[1] as string) ? a : null)
+        if (call) {
+          const open = j + call[0].length - 1
           closers ??= closingParens(source)
           const close = closers.get(open) ?? -1
           // `select(1, ...)` keeps every value of a function that returns several or none
-          const wrap = m[1] || m[2] === 'unpack' || m[3] ? ` ${SELECT}(1, ` : ' ('
+          // (an alias's value is not known here: it keeps them all)
+          const wrap = !m || m[1] || m[2] === 'unpack' || m[3] ? ` ${SELECT}(1, ` : ' ('
           if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
         }
       }
@@ -82,6 +96,13 @@ export function protectTailCalls(source: string): string {
  */
 const TAIL_CALL =
   /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size)|error|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
+
+/** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
+const ALIAS =
+  /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack|size)|error|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
+
+/** A call of a name, after `return`. */
+const ALIAS_CALL = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/y
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)

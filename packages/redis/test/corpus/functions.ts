@@ -122,6 +122,25 @@ export const FUNCTION_CASES: CorpusCase[] = [
     ['FCALL', 'r', '0'],
   ),
   cmds(
+    'a captured register_function called by a function names it and the line',
+    load(
+      lib(
+        'lib4b',
+        'local rf = redis.register_function\nrf("a1", function() return rf("a2", function() return 2 end) end)\n' +
+          'rf("a3", function() rf("a4", function() end) end)\nrf("a5", function() local ok, e = pcall(rf, "a6", function() end) return e end)',
+      ),
+    ),
+    ['FCALL', 'a1', '0'],
+    ['FCALL', 'a3', '0'],
+    ['FCALL', 'a5', '0'],
+  ),
+  cmds(
+    'a tail call of a local holding redis.call or error names the script line',
+    'SET s x',
+    ['EVAL', "local c = redis.call\nreturn c('INCR', 's')", '0'],
+    ['EVAL', "local e = error\nreturn {pcall(function() return e('m', 1) end)}", '0'],
+  ),
+  cmds(
     'function and script subcommand errors',
     'FUNCTION FOO',
     ['FUNCTION', 'foo\r\nbar'],
