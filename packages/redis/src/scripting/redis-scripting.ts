@@ -7,7 +7,7 @@ import type { RedisArg } from './command-args.js'
 import { CONNECTION_ARITY, type ConnectionServer, RedisConnection } from './connection.js'
 import { infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
-import { RunFunctions } from './run-functions.js'
+import { LOAD_TIMEOUT_MS, RunFunctions } from './run-functions.js'
 import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
@@ -75,7 +75,11 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
     running = r && { ...r, log: (level, message) => options.onLog?.(level, message) }
   }
   const scripts = new RunScripts(scriptHost, options.store, setRunning)
-  const functions = new RunFunctions(scriptHost, options.store, setRunning)
+  const functions = new RunFunctions(scriptHost, options.store, {
+    setRunning,
+    loadTimeoutMs: Math.min(timeoutMs, LOAD_TIMEOUT_MS),
+    rebuild: () => rebuildState(host),
+  })
   return new RedisScripting(host, options.store, scripts, functions)
 }
 
@@ -199,8 +203,13 @@ export class RedisScripting implements ConnectionServer {
   }
 
   private async rebuildState(): Promise<void> {
-    await this.host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
+    await rebuildState(this.host)
   }
+}
+
+/** Builds a replacement for a stopped script's engine state (see RedisScripting.settled). */
+async function rebuildState(host: Host): Promise<void> {
+  await host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
 }
 
 // --- internal ---

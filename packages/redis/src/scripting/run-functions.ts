@@ -1,30 +1,34 @@
+import { LimitExceededError } from '@polyhost/core'
 import { parseInteger } from '../store/args.js'
 import type { RedisStore } from '../store/memory-store.js'
 import { ErrorReply, OK, type Reply } from '../store/replies.js'
 import { decodeScriptReply } from './lua-values.js'
 import type { ScriptHost } from './script-host.js'
 import type { RunningScript } from './script-bridge.js'
-import { globMatcher } from '../store/glob.js'
 import { extractLibraryMetadata } from './library-metadata.js'
 import { compileFailure, scriptFailure } from './script-errors.js'
 import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 import { byteString, displayText, engineChunk, syntaxErrorOf } from './chunk-bytes.js'
 import { containerCallError } from './script-commands.js'
+import { type Library, listLibraries } from './library.js'
 
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
 const NAME = /^[A-Za-z0-9_]+$/
 
-interface Library {
-  readonly name: string
-  /** The code after the first line (a byte string, see chunk-bytes.ts), and the whole payload (FUNCTION LIST WITHCODE). */
-  readonly code: string
-  readonly payload: Buffer
-  /** Function name → its flags (Redis's order) and description. */
-  readonly functions: ReadonlyMap<string, { readonly flags: readonly string[]; readonly description: string | null }>
-}
-
 const NOTBUSY = 'NOTBUSY No scripts in execution right now.'
+
+/** How long FUNCTION LOAD lets a library's code run: Redis 7.0's `LOAD_TIMEOUT_MS`, fixed. */
+export const LOAD_TIMEOUT_MS = 500
+
+/** What RunFunctions needs besides the host and the store. */
+export interface FunctionsOptions {
+  readonly setRunning: (r: Omit<RunningScript, 'log'> | undefined) => void
+  /** The time budget of library code at FUNCTION LOAD (the least of the script limit and Redis's 500 ms). */
+  readonly loadTimeoutMs: number
+  /** Builds the engine state again after a load was stopped (outside any script's budget). */
+  readonly rebuild: () => Promise<void>
+}
 
 /**
  * FUNCTION LOAD/DELETE/FLUSH/LIST and FCALL/FCALL_RO. Library closures cannot outlive an
@@ -39,8 +43,12 @@ export class RunFunctions {
   constructor(
     private readonly host: ScriptHost,
     private readonly store: RedisStore,
-    private readonly setRunning: (r: Omit<RunningScript, 'log'> | undefined) => void,
+    private readonly options: FunctionsOptions,
   ) {}
+
+  private setRunning(r: Omit<RunningScript, 'log'> | undefined): void {
+    this.options.setRunning(r)
+  }
 
   /** `FUNCTION <sub> ...`. */
   async function(argv: Buffer[]): Promise<Reply> {
@@ -62,7 +70,7 @@ export class RunFunctions {
       this.owners.clear()
       return OK
     }
-    if (sub === 'list') return this.list(argv.slice(2))
+    if (sub === 'list') return listLibraries(this.libraries.values(), argv.slice(2))
     // scripts run one at a time and commands wait for them: none is running now
     if (sub === 'kill' && argv.length === 2) return new ErrorReply(NOTBUSY)
     if (sub === 'stats' && argv.length === 2) {
@@ -142,9 +150,22 @@ export class RunFunctions {
     this.setRunning({ now: this.store.now(), readOnly: true })
     try {
       const chunk = engineChunk(wrap(body, 'nil'), CHUNK)
-      const r = await this.host.execute({ language: 'lua', source: chunk.source, name: CHUNK, globals: chunk.globals })
+      const r = await this.host.execute({
+        language: 'lua',
+        source: chunk.source,
+        name: CHUNK,
+        globals: chunk.globals,
+        limits: { timeoutMs: this.options.loadTimeoutMs },
+      })
       registered = (Array.isArray(r.value) ? r.value : []) as [string, string[], string | false][]
     } catch (e) {
+      // Redis's load hook stops library code past its budget with this error; the stopped
+      // state is gone, so its replacement is built now, not from the next script's budget
+      if (e instanceof LimitExceededError && e.limit === 'timeout') {
+        this.setRunning(undefined)
+        await this.options.rebuild()
+        return new ErrorReply('ERR Error registering functions: ERR FUNCTION LOAD timeout')
+      }
       const reply = scriptFailure(e, '', CHUNK)
       if (reply instanceof ErrorReply)
         return new ErrorReply(`ERR Error registering functions: ${reply.message.replace(/ script: , on .*$/, '')}`)
@@ -168,44 +189,6 @@ export class RunFunctions {
     this.libraries.set(name, lib)
     for (const fname of functions.keys()) this.owners.set(fname.toLowerCase(), { lib, name: fname })
     return Buffer.from(name, 'utf8')
-  }
-
-  private list(args: Buffer[]): Reply {
-    let withCode = false
-    let pattern: ((s: string) => boolean) | undefined
-    for (let i = 0; i < args.length; i++) {
-      const arg = (args[i] as Buffer).toString('utf8')
-      if (!withCode && arg.toLowerCase() === 'withcode') withCode = true
-      else if (!pattern && arg.toLowerCase() === 'libraryname') {
-        if (i >= args.length - 1) return new ErrorReply('ERR library name argument was not given')
-        // stringmatchlen with nocase
-        const match = globMatcher((args[++i] as Buffer).toString('utf8').toLowerCase())
-        pattern = (s) => match(s.toLowerCase())
-      } else return new ErrorReply(`ERR Unknown argument ${arg}`)
-    }
-    const out: Reply[] = []
-    for (const lib of this.libraries.values()) {
-      if (pattern && !pattern(lib.name)) continue
-      const fns: Reply[] = [...lib.functions].map(([fname, { flags, description }]) => [
-        Buffer.from('name'),
-        Buffer.from(fname),
-        Buffer.from('description'),
-        description === null ? null : Buffer.from(description),
-        Buffer.from('flags'),
-        flags.map((f) => Buffer.from(f)),
-      ])
-      const entry: Reply[] = [
-        Buffer.from('library_name'),
-        Buffer.from(lib.name),
-        Buffer.from('engine'),
-        Buffer.from('LUA'),
-        Buffer.from('functions'),
-        fns,
-      ]
-      if (withCode) entry.push(Buffer.from('library_code'), lib.payload)
-      out.push(entry)
-    }
-    return out
   }
 
   private drop(lib: Library): void {
