@@ -55,6 +55,17 @@ describe('documented deviations from redis-server 7.0', () => {
     }
   })
 
+  it("a library's upvalues start again at every FCALL (its code runs again before each call)", async () => {
+    const code = '#!lua name=devcount\nlocal calls = 0\nredis.register_function("devbump", function() calls = calls + 1 return calls end)'
+    await redis.command(['FUNCTION', 'LOAD', 'REPLACE', code])
+    const mine = [await redis.command(['FCALL', 'devbump', '0']), await redis.command(['FCALL', 'devbump', '0'])]
+    expect(mine).toEqual([1, 1])
+    if (real) {
+      await real.client.call('FUNCTION', 'LOAD', 'REPLACE', code)
+      expect([await real.client.call('FCALL', 'devbump', '0'), await real.client.call('FCALL', 'devbump', '0')]).toEqual([1, 2])
+    }
+  })
+
   it('[[ inside a level-0 long string or long comment is refused, as native Lua 5.1 does', async () => {
     for (const [src, want] of [
       ['return [[a[[b]]', 'a[[b'],

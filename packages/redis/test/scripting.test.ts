@@ -171,6 +171,16 @@ describe('API', () => {
     expect(lines).toEqual([[3, 'hello 42']])
   })
 
+  it('library code logs once, at FUNCTION LOAD, as Redis runs it once', async () => {
+    const lines: string[] = []
+    redis = await createRedisScripting({ store: memoryStore(), onLog: (_, message) => lines.push(message) })
+    const code =
+      "#!lua name=logs\nlocal lg = redis.log\nlg(redis.LOG_WARNING, 'loaded')\nredis.register_function('f', function() lg(3, 'called') return 1 end)"
+    await redis.command(['FUNCTION', 'LOAD', code])
+    for (let i = 0; i < 3; i++) expect(await redis.command(['FCALL', 'f', '0'])).toBe(1)
+    expect(lines).toEqual(['loaded', 'called', 'called', 'called'])
+  })
+
   it('rejects calls after close', async () => {
     const r = await createRedisScripting({ store: memoryStore() })
     await r.close()

@@ -103,9 +103,16 @@ do
     if t ~= 'string' and t ~= 'number' then error('Second argument to luaProtectedTableError must be a string or number', 2) end
     error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
   end
+  -- FCALL runs the library code again (run-functions.ts); what it logs was logged at FUNCTION
+  -- LOAD, where Redis runs it once, so that run logs nothing (the same code passed there)
+  local replaying, log = false, redis.log
+  local function loadLog(...)
+    if replaying then return end
+    return log(...)
+  end
   local loadRedis = setmetatable({
     register_function = registerFunction,
-    log = redis.log,
+    log = loadLog,
     LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
     REDIS_VERSION = redis.REDIS_VERSION, REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
   }, { __index = missing })
@@ -123,8 +130,9 @@ do
   BASE.__redis_library = function(f, fname, keys, args)
     loading, registry, names, resp = true, {}, {}, 2
     if libMeta then libMeta.__index = LOAD_API end
+    replaying = fname ~= nil
     local ok, err = rawpcall(f)
-    loading = false
+    loading, replaying = false, false
     if libMeta then libMeta.__index = libEnv end
     local reg = registry
     registry = nil

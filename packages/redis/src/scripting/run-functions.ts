@@ -32,8 +32,11 @@ export interface FunctionsOptions {
 
 /**
  * FUNCTION LOAD/DELETE/FLUSH/LIST and FCALL/FCALL_RO. Library closures cannot outlive an
- * engine run, so FCALL runs the library code again (registration only: Redis forbids
- * `redis.call` while loading) and then calls the function. Callers serialise calls.
+ * engine run (the engine resets every execution), so FCALL runs the library code again
+ * (registration only: Redis forbids `redis.call` while loading; its `redis.log` lines are
+ * dropped, they were written at FUNCTION LOAD) and then calls the function: the library's
+ * upvalues start again each call, where Redis keeps them (a README deviation). Callers
+ * serialise calls.
  */
 export class RunFunctions {
   private readonly libraries = new Map<string, Library>()
