@@ -7,7 +7,7 @@ import type { RedisArg } from './command-args.js'
 import { CONNECTION_ARITY, type ConnectionServer, RedisConnection } from './connection.js'
 import { infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
-import { LOAD_TIMEOUT_MS, RunFunctions } from './run-functions.js'
+import { LOAD_INSTRUCTIONS, RunFunctions } from './run-functions.js'
 import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
@@ -77,7 +77,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
   const scripts = new RunScripts(scriptHost, options.store, setRunning)
   const functions = new RunFunctions(scriptHost, options.store, {
     setRunning,
-    loadTimeoutMs: Math.min(timeoutMs, LOAD_TIMEOUT_MS),
+    loadInstructions: Math.min(options.limits?.instructions ?? LOAD_INSTRUCTIONS, LOAD_INSTRUCTIONS),
     rebuild: () => rebuildState(host),
   })
   return new RedisScripting(host, options.store, scripts, functions)

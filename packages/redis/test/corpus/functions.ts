@@ -141,9 +141,11 @@ export const FUNCTION_CASES: CorpusCase[] = [
     ['EVAL', "local e = error\nreturn {pcall(function() return e('m', 1) end)}", '0'],
   ),
   cmds(
-    'library code past the 500 ms load timeout',
+    'library code past the load budget',
     load(lib('spin', 'while true do end')),
     load(lib('spin2', 'local x = 0 for i = 1, 1e9 do x = x + i end\nredis.register_function("s", function() return 1 end)')),
+    load(lib('busy', 'local x = 0 for i = 1, 2e5 do x = x + i end\nredis.register_function("b", function() return x end)')),
+    ['FCALL', 'b', '0'],
     ['FUNCTION', 'LIST'],
     ['FCALL', 's', '0'],
     ['EVAL', 'return 1', '0'],
