@@ -1,21 +1,19 @@
 // Over 250 lines: one value model in both directions; they share the custom-type origins and the guard.
 import {
   type BudgetOwner,
-  CONTAINER_BYTES,
   ConversionBudget,
   ConversionGuard,
   type ConverterRegistry,
   type CustomType,
   classifyHostValue,
   dateType,
-  ENTRY_BYTES,
   hasLoneSurrogate,
-  isPlainObject,
   sameData,
   setSafe,
 } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { NOT_SIMPLE } from './direct-ffi.js'
+import { readHostValue } from './host-read.js'
 import type { HelperName } from './helpers.js'
 
 /** What the converter needs from its state: the context, the guest helpers and hooks. */
@@ -41,10 +39,6 @@ interface CustomOrigin {
   readonly sent: unknown
 }
 
-/** Most values plain data may cross as one JSON text: stringify and the guest's parse cannot
- * stop at the deadline (7 million numbers ran ~3 s past a 100 ms limit). */
-const JSON_MAX_VALUES = 1 << 18
-
 /**
  * Converts values between the host and one QuickJS context per the value model (docs/architecture.md). Plain
  * data (the common case) crosses as one JSON string in either direction, about twice as
@@ -69,11 +63,12 @@ export class Converter {
   toGuest(value: unknown): QuickJSHandle {
     let guard = this.guard(this.host.maxDepth, true)
     try {
-      if (value !== null && typeof value === 'object' && this.isJsonPlain(value, this.host.maxDepth, guard.budget)) {
-        return this.fromJson(JSON.stringify(value))
-      }
+      if (value === null || typeof value !== 'object') return this.build(value, guard, undefined)
+      // read once (readHostValue): what is checked and converted is that read, never a second one
+      const read = readHostValue(value, this.host.maxDepth, this.host.converters, guard.budget)
+      if (read.json) return this.fromJson(JSON.stringify(read.value))
       guard = this.guard(this.host.maxDepth, true)
-      return this.build(value, guard, undefined)
+      return this.build(read.value, guard, undefined)
     } catch (e) {
       // a host getter or trap that threw: a ConversionError at its path, its text sanitised
       throw guard.failure(e)
@@ -86,9 +81,10 @@ export class Converter {
     const depth = this.host.maxDepth + 1
     let guard = this.guard(depth)
     try {
-      if (this.isJsonPlain(record, depth, guard.budget)) return this.host.newString(JSON.stringify(record))
+      const read = readHostValue(record, depth, this.host.converters, guard.budget)
+      if (read.json) return this.host.newString(JSON.stringify(read.value))
       guard = this.guard(depth)
-      return this.build(record, guard, undefined)
+      return this.build(read.value, guard, undefined)
     } catch (e) {
       throw guard.failure(e)
     }
@@ -104,54 +100,6 @@ export class Converter {
   private guard(maxDepth: number, dataOnly = false): ConversionGuard {
     const owner = this.host.execution
     return new ConversionGuard(maxDepth, owner ? new ConversionBudget(owner) : undefined, dataOnly)
-  }
-
-  /**
-   * Whether `root` is plain data JSON carries exactly. The walk counts what the conversion
-   * will produce against `budget` (every copy of a repeated reference) before any of it is
-   * stringified, so a value too large for the budget trips before it is copied.
-   */
-  private isJsonPlain(root: object, maxDepth: number, budget: ConversionBudget | undefined): boolean {
-    const { converters } = this.host
-    const ancestors: object[] = []
-    let values = 0
-    const walk = (v: unknown): boolean => {
-      // deadline checks as it goes; JSON_MAX_VALUES and more take the exact path, which checks too
-      if (++values > JSON_MAX_VALUES) return false
-      budget?.tick()
-      switch (typeof v) {
-        case 'string':
-          budget?.addString(v.length)
-          return true
-        case 'boolean':
-          return true
-        case 'number':
-          return Number.isFinite(v) && !Object.is(v, -0)
-        case 'object':
-          break
-        default:
-          return false
-      }
-      if (v === null) return true
-      if (ancestors.length >= maxDepth || ancestors.includes(v) || converters.find(v)) return false
-      ancestors.push(v)
-      let ok = true
-      if (Array.isArray(v)) {
-        if (Object.getPrototypeOf(v) !== Array.prototype) ok = false
-        budget?.add(CONTAINER_BYTES + v.length * ENTRY_BYTES, 1 + v.length)
-        for (let i = 0; ok && i < v.length; i++) ok = i in v && walk(v[i])
-      } else if (isPlainObject(v)) {
-        let n = 0
-        for (const k in v) {
-          if (!(ok = Object.hasOwn(v, k) && k !== 'toJSON' && walk(v[k]))) break
-          n += k.length + ENTRY_BYTES
-        }
-        budget?.add(CONTAINER_BYTES + n, 1 + (n >>> 3))
-      } else ok = false
-      ancestors.pop()
-      return ok
-    }
-    return walk(root)
   }
 
   private build(v: unknown, guard: ConversionGuard, key: string | number | undefined): QuickJSHandle {
