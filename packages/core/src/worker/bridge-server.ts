@@ -1,8 +1,8 @@
 import type { MessagePort } from 'node:worker_threads'
-import { CancelledError, ConversionError } from '../errors.js'
+import { CancelledError, ConversionError, isFatal } from '../errors.js'
 import { hostErrorText } from '../sanitize.js'
 import { invalidReturnValue } from '../bridge-failure.js'
-import { checkCrossing } from './crossing.js'
+import { crossingCopy } from './crossing.js'
 import { type Flight, shipLogs } from './flight.js'
 import type { CallMessage, CallOutcome, ToWorker } from './protocol.js'
 import { encodeError } from './wire-errors.js'
@@ -79,15 +79,16 @@ export class BridgeServer {
 }
 
 /**
- * A handler's result as it may cross to the worker (checkCrossing: budget, and what an inline
- * engine could convert), or the error the script gets instead.
+ * A handler's result as it will cross to the worker (crossingCopy: read once, counted against
+ * the budget, refused where an inline engine would refuse it), or the error the script gets
+ * instead. A getter or trap that throws is a result that cannot be passed, as a clone failure is.
  */
 function crossing(path: string, value: unknown, f: Flight): CallOutcome {
   try {
-    checkCrossing(value, f.execution)
-    return { k: 'value', value }
+    return { k: 'value', value: crossingCopy(value, f.execution) }
   } catch (e) {
-    return { k: 'error', error: encodeError(e instanceof ConversionError ? unreceivable(path, e, f) : e, TO_WORKER) }
+    const error = e instanceof ConversionError ? unreceivable(path, e, f) : isFatal(e) ? e : uncloneable(path, e, f)
+    return { k: 'error', error: encodeError(error, TO_WORKER) }
   }
 }
 

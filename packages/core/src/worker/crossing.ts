@@ -1,4 +1,4 @@
-import { ConversionError, isFatal } from '../errors.js'
+import { ConversionError } from '../errors.js'
 import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from '../values/budget.js'
 import { ConverterRegistry } from '../values/converters.js'
 import { formatValuePath, RESULT_FUNCTION_REFUSED } from '../values/guard.js'
@@ -8,55 +8,77 @@ import { classifyHostValue } from '../values/kinds.js'
 const DEFAULT_CONVERTERS = new ConverterRegistry()
 
 /**
- * Counts what structured clone would copy to a worker for `value` (a bridge result) against
- * the execution's conversion budget, before it is posted: clone keeps one copy of a shared
- * object but copies a string once per reference, so 250 references to one 1 MiB string are
- * 250 MiB on the way. Over the budget the execution trips `memory` (LimitExceededError);
- * past the deadline, `timeout`. A value an inline engine could not convert either (a class
- * instance, an object with another prototype, a symbol) is the ConversionError an inline engine
- * gives (`$.a: cannot convert instance of K`): clone would copy its own fields and the worker
- * would receive a plain object. A value clone refuses otherwise is left for clone to report.
+ * Reads `value` (a bridge result) once, as it will cross to a worker, and returns that read:
+ * a copy of its arrays, plain objects and Maps (shared references and cycles kept, as clone
+ * keeps them), byte arrays and Dates as they are (clone reads only their contents and time
+ * value: a Date crosses as its time value, its own properties do not cross). A getter or
+ * Proxy trap runs once here and what it answered is what is posted, never a second answer.
+ *
+ * The copy is counted as structured clone will copy it, against the execution's conversion
+ * budget, before it is posted: clone keeps one copy of a shared object but copies a string
+ * once per reference, so 250 references to one 1 MiB string are 250 MiB on the way. Over the
+ * budget the execution trips `memory` (LimitExceededError); past the deadline, `timeout`. A
+ * value an inline engine could not convert either (a function, a class instance, an object
+ * with another prototype, a symbol) is the ConversionError an inline engine gives
+ * (`$.a: cannot convert instance of K`): clone would copy a class instance's fields and the
+ * worker would receive a plain object. A getter or trap that throws throws here.
  */
-export function checkCrossing(value: unknown, owner: BudgetOwner): void {
+export function crossingCopy(value: unknown, owner: BudgetOwner): unknown {
   const budget = new ConversionBudget(owner)
-  const seen = new Set<object>()
-  const walk = (v: unknown, path: string): void => {
+  const copies = new Map<object, unknown>()
+  const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
       budget.addString(v.length)
-      return
+      return v
     }
     if (typeof v === 'symbol') throw new ConversionError(path, 'cannot convert symbol')
     // before clone, which would refuse it less precisely: the reason inline engines give
     if (typeof v === 'function') throw new ConversionError(path, RESULT_FUNCTION_REFUSED)
-    if (typeof v !== 'object' || v === null || seen.has(v)) return
-    seen.add(v)
+    if (typeof v !== 'object' || v === null) return v
+    const known = copies.get(v)
+    if (known !== undefined) return known
     const kind = classifyHostValue(v, DEFAULT_CONVERTERS)
-    if (kind.kind === 'unsupported') throw new ConversionError(path, `cannot convert ${kind.what}`)
-    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
-      budget.addString(v.byteLength)
-    } else if (Array.isArray(v)) {
-      budget.add(CONTAINER_BYTES + v.length * ENTRY_BYTES, 1 + v.length)
-      for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`)
-    } else if (v instanceof Map) {
-      budget.add(CONTAINER_BYTES + v.size * 2 * ENTRY_BYTES, 1 + v.size)
-      for (const [k, item] of v) {
-        walk(k, path)
-        walk(item, `${path}${formatValuePath([String(k)]).slice(1)}`)
+    switch (kind.kind) {
+      case 'unsupported':
+        throw new ConversionError(path, `cannot convert ${kind.what}`)
+      case 'bytes':
+        budget.addString((v as ArrayBufferView | ArrayBuffer).byteLength)
+        return v
+      case 'array': {
+        const a = v as unknown[]
+        const n = a.length
+        budget.add(CONTAINER_BYTES + n * ENTRY_BYTES, 1 + n)
+        const out: unknown[] = new Array(n)
+        copies.set(v, out)
+        for (let i = 0; i < n; i++) if (i in a) out[i] = walk(a[i], `${path}[${i}]`)
+        return out
       }
-    } else {
-      const keys = Object.keys(v)
-      budget.add(CONTAINER_BYTES + keys.length * ENTRY_BYTES, 1 + keys.length)
-      for (const k of keys) {
-        budget.addString(k.length)
-        // named as the engines' ConversionGuard names it (`$.a`, `$["x y"]`)
-        walk((v as Record<string, unknown>)[k], `${path}${formatValuePath([k]).slice(1)}`)
+      case 'map': {
+        const out = new Map<unknown, unknown>()
+        copies.set(v, out)
+        const entries = [...kind.map]
+        budget.add(CONTAINER_BYTES + entries.length * 2 * ENTRY_BYTES, 1 + entries.length)
+        for (const [k, item] of entries) out.set(walk(k, path), walk(item, `${path}${formatValuePath([String(k)]).slice(1)}`))
+        return out
       }
+      case 'object': {
+        const keys = Object.keys(v)
+        budget.add(CONTAINER_BYTES + keys.length * ENTRY_BYTES, 1 + keys.length)
+        const out: Record<string, unknown> = {}
+        copies.set(v, out)
+        for (const k of keys) {
+          budget.addString(k.length)
+          // named as the engines' ConversionGuard names it (`$.a`, `$["x y"]`)
+          const item = walk((v as Record<string, unknown>)[k], `${path}${formatValuePath([k]).slice(1)}`)
+          if (k === '__proto__') Object.defineProperty(out, k, { value: item, enumerable: true, configurable: true, writable: true })
+          else out[k] = item
+        }
+        return out
+      }
+      default:
+        // a Date (the default registry's one custom type): clone carries its time value only
+        return v
     }
   }
-  try {
-    walk(value, '$')
-  } catch (e) {
-    // a getter or trap that throws, or nesting too deep to walk: clone will report it
-    if (isFatal(e) || e instanceof ConversionError) throw e
-  }
+  return walk(value, '$')
 }
