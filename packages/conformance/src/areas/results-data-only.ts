@@ -35,6 +35,46 @@ export const resultsDataOnlyArea: ConformanceArea = {
       ['asyncBridges'],
     ),
     test(
+      'results-data-only.read-once',
+      'a result is read once: what a getter or Proxy answered first is what the script gets, and no toJSON runs',
+      async (t) => {
+        const host = await t.host({ maxDepth: 8 })
+        const reads = { n: 0 }
+        const methods: Record<string, { args: z.ZodType[]; handler: () => unknown }> = {}
+        for (const [name, make] of Object.entries(READ_ONCE)) methods[name] = { args: [], handler: () => make(reads) }
+        host.bridges.register(defineBridge({ name: 'once', methods } as never))
+        for (const name of Object.keys(READ_ONCE)) {
+          reads.n = 0
+          const value = (await t.run(host, t.s.callBridge(`once.${name}`, []))).value
+          t.expect(value, name).toEqual(name === 'toJsonArray' ? [1, 2] : { x: 1 })
+          if (name !== 'toJsonObject' && name !== 'toJsonArray') t.expect(reads.n, `${name}: reads`).toBe(1)
+        }
+      },
+    ),
+    test(
+      'results-data-only.date-own-properties',
+      'a Date crosses as its time value: its own properties (a function too) are not part of it',
+      async (t) => {
+        const host = await t.host()
+        const date = () => Object.assign(new Date(0), { f() {}, x: 1 })
+        const plain = () => new Date(0)
+        host.bridges.register(
+          defineBridge({
+            name: 'when',
+            methods: {
+              date: { args: [], handler: date },
+              plain: { args: [], handler: plain },
+              nested: { args: [], handler: () => ({ d: date() }) },
+              nestedPlain: { args: [], handler: () => ({ d: plain() }) },
+            },
+          }),
+        )
+        const run = async (m: string) => (await t.run(host, t.s.callBridge(`when.${m}`, []))).value
+        t.expect(await run('date'), 'a Date with own properties crosses as a plain one').toEqual(await run('plain'))
+        t.expect(await run('nested'), 'inside a result too').toEqual(await run('nestedPlain'))
+      },
+    ),
+    test(
       'results-data-only.host-function',
       'a host function handed in globals still works, but what it returns is data only',
       async (t) => {
@@ -78,6 +118,36 @@ const CASES: readonly { name: string; where: (string | number)[]; value: () => u
   },
   { name: 'functionProxy', where: [], value: () => new Proxy(() => 1, {}) },
 ]
+
+/**
+ * Results whose second read differs from the first (a function, or an array deeper than the
+ * host's maxDepth 8) or that carry a non-enumerable `toJSON`: each crosses as `{ x: 1 }`
+ * (the array as `[1, 2]`), its getter or trap read once (`reads.n`).
+ */
+const READ_ONCE: Readonly<Record<string, (reads: { n: number }) => unknown>> = {
+  getterFunction: (reads) => ({
+    get x() {
+      return reads.n++ ? () => 1 : 1
+    },
+  }),
+  getterDeeper: (reads) => ({
+    get x() {
+      return reads.n++ ? deepArray(20) : 1
+    },
+  }),
+  proxyFunction: (reads) =>
+    new Proxy({ x: 1 } as Record<string, unknown>, {
+      get: (target, k) => (k === 'x' ? (reads.n++ ? Function : 1) : target[k as string]),
+    }),
+  toJsonObject: () => Object.defineProperty({ x: 1 }, 'toJSON', { value: () => ({ y: () => 1 }) }),
+  toJsonArray: () => Object.defineProperty([1, 2], 'toJSON', { value: () => 'not the array' }),
+}
+
+function deepArray(depth: number): unknown[] {
+  let a: unknown[] = []
+  for (let i = 0; i < depth; i++) a = [a]
+  return a
+}
 
 const CONFIG = { db: { host: 'x' }, feature: { on: true } }
 
