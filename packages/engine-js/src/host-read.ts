@@ -64,9 +64,10 @@ export function readHostValue(
       return at >= 0 ? copies[at] : v
     }
     if (Array.isArray(v)) {
-      if (Object.getPrototypeOf(v) !== Array.prototype) return notJson(v)
-      const out: unknown[] = []
       const n = v.length
+      // an array too long for JSON is left whole to the exact path (not copied first)
+      if (Object.getPrototypeOf(v) !== Array.prototype || values + n > JSON_MAX_VALUES) return notJson(v)
+      const out: unknown[] = []
       budget?.add(CONTAINER_BYTES + n * ENTRY_BYTES, 1 + n)
       enter(v, out)
       // a hole reads as undefined, which takes the exact path: it crosses as undefined there too
