@@ -1,4 +1,4 @@
-import { LimitExceededError, ScriptSyntaxError } from '@polyhost/core/engine'
+import { hasLoneSurrogate, InvalidArgumentError, LimitExceededError, ScriptSyntaxError } from '@polyhost/core/engine'
 import { CompileMeter } from './compile-meter.js'
 import type { Fengari, LClosure, LuaState, Proto } from './fengari-api.js'
 import { slot } from './converter.js'
@@ -35,6 +35,8 @@ export class LuaCompiler {
     lua.lua_settop(L, 0)
     const budget = this.timeBudget()
     const meter = budget === false ? null : new CompileMeter(this.f, budget)
+    // Lua source is bytes: a lone surrogate has no UTF-8 form (TextEncoder would make it U+FFFD)
+    if (hasLoneSurrogate(source)) throw new InvalidArgumentError(loneSurrogateText(source, name))
     const bytes = encoder.encode(source)
     const status = this.f.guards.isolated(meter, () => lauxlib.luaL_loadbufferx(L, bytes, null, chunkName(name), 't'), 1024)
     if (status !== lua.LUA_OK) {
@@ -102,4 +104,11 @@ export function syntaxError(raw: string, name: string): ScriptSyntaxError {
   const m = /^(.*?):(\d+): ([\s\S]*)$/.exec(raw)
   if (!m) return new ScriptSyntaxError(raw, name)
   return new ScriptSyntaxError(`${name}:${m[2]}: ${m[3]}`, name, Number(m[2]))
+}
+
+/** Where a source's first lone surrogate is, for its error. */
+function loneSurrogateText(source: string, name: string): string {
+  const at = source.search(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/)
+  const unit = source.charCodeAt(at).toString(16).toUpperCase()
+  return `${name}: the source holds a lone surrogate (U+${unit} at index ${at}), which has no UTF-8 form; Lua source is UTF-8 bytes`
 }

@@ -223,6 +223,15 @@ describe('values', () => {
     expect((await lua('return s', { globals: { s: 'a\ud83d\ude00b' } })).value).toBe('a\ud83d\ude00b')
   })
 
+  it('a source with an unpaired surrogate is refused, not compiled with U+FFFD in its place', async () => {
+    await make()
+    const e = await lua('return "id-\ud83d"').catch((x: unknown) => x)
+    expect(e).toMatchObject({ name: 'InvalidArgumentError' })
+    expect((e as Error).message).toContain('lone surrogate (U+D83D at index 11)')
+    await expect(lua('-- \udc00\nreturn 1')).rejects.toMatchObject({ name: 'InvalidArgumentError' })
+    expect((await lua('return "\ud83d\ude00"')).value).toBe('\ud83d\ude00')
+  })
+
   it('a returned table with a key that cannot cross names the key type', async () => {
     await make()
     for (const [key, type] of [
