@@ -7,6 +7,17 @@ import { luaEngine } from './index.js'
 
 const { agrees } = numberHosts()
 const bytes = (e: string) => `table.concat({string.byte(${e}, 1, -1)}, ",")`
+/** unpack's argument order: the length (and __len) only when j is absent, i checked before it. */
+const unpackCases = (f: string) => [
+  iife(`return P(pcall(${f}, nil, 2, 1))`),
+  iife(`return P(pcall(${f}, 5, 1, 'x'))`),
+  iife(`return P(pcall(${f}, 5, 'x', 'y'))`),
+  iife(`return P(pcall(${f}, 5, 1))`),
+  iife(`return P(pcall(${f}, setmetatable({}, {__len = function() error('len called') end}), 1, 2))`),
+  iife(`return P(pcall(${f}, setmetatable({}, {__len = function() error('len called') end}), 1))`),
+  iife(`return P(pcall(${f}, setmetatable({7, 8, 9}, {__len = function() return 2 end})))`),
+  iife(`return P(pcall(${f}, 'abc', 1, 2))`),
+]
 
 /** The string-library fixes, each case both ways: lua5.3 and (5.1 has the same behaviour) lua5.1. */
 const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; lua51?: string[] }>> = {
@@ -67,6 +78,21 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
       'string.unpack("s8", "\\250\\255\\255\\255\\255\\255\\255\\255abc")',
       'string.unpack("s8", "\\240\\255\\255\\255\\255\\255\\255\\255abc")',
       'string.unpack(">s16", string.rep("\\0", 15) .. "\\3abc")',
+    ],
+  },
+  'table.unpack takes the length only without j, after checking i (luaL_opt); 5.1 unpack checks the table first': {
+    both: [],
+    lua53: unpackCases('table.unpack'),
+    lua51: unpackCases('unpack'),
+  },
+  "table.sort: an array of INT_MAX elements or more is 'array too big' (5.1 reads no __len)": {
+    both: [
+      iife('return P(pcall(table.sort, setmetatable({}, {__len = function() return 2^40 end})))'),
+      iife('return P(pcall(table.sort, setmetatable({}, {__len = function() return 2^31 - 1 end})))'),
+      iife(
+        "local mt = {__len = function() return 2^31 end, __index = function(_, i) return -i end, __newindex = error} return P(pcall(table.sort, setmetatable({}, mt)))",
+      ),
+      iife('local t = setmetatable({3, 1, 2}, {__len = function() return 3 end}) table.sort(t) return t[1], t[2], t[3]'),
     ],
   },
 }

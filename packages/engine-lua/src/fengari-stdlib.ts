@@ -152,5 +152,18 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
     find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
     replace: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
+  },  {
+    file: 'ltablib.js',
+    why:
+      "table.unpack takes the length (luaL_len: __len, or 'attempt to get length' of a non-table) only when j is absent, " +
+      "as C's luaL_opt does: unpack(nil, 2, 1) is empty and a given j is checked before any length",
+    find: '    let e = luaL_opt(L, luaL_checkinteger, 3, luaL_len(L, 1));\n',
+    replace: '    let e = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);\n',
+  },
+  {
+    file: 'ltablib.js',
+    why: "table.sort: Lua 5.3 refuses INT_MAX elements or more ('array too big': its indices are C unsigned ints); fengari's bound was LUA_MAXINTEGER",
+    find: '        luaL_argcheck(L, n < LUA_MAXINTEGER, 1, "array too big");',
+    replace: '        luaL_argcheck(L, n < 2147483647, 1, "array too big");',
   },
 ]

@@ -69,8 +69,8 @@ export const LUA51_INTEGER_PATCHES: readonly SourcePatch[] = [
   p(
     'ltablib.js',
     '5.1: unpack takes its range as C ints; more results than the C stack holds is the checkstack error',
-    '    let e = luaL_opt(L, luaL_checkinteger, 3, luaL_len(L, 1));\n',
-    '    let e = luaL_opt(L, luaL_checkinteger, 3, luaL_len(L, 1));\n    if (__num.lua51) { i |= 0; e |= 0; }\n',
+    '    let e = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);\n',
+    '    let e = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);\n    if (__num.lua51) { i |= 0; e |= 0; }\n',
   ),
   p(
     'lstrlib.js',

@@ -53,7 +53,7 @@ export const LUA51_TABLE_PATCHES: readonly SourcePatch[] = [
   p(
     'ltablib.js',
     "5.1: unpack's default end is the raw length (luaL_getn is lua_objlen)",
-    '    let e = luaL_opt(L, luaL_checkinteger, 3, luaL_len(L, 1));\n    if (__num.lua51) {',
-    '    let e = luaL_opt(L, luaL_checkinteger, 3, __num.lua51 ? raw_len51(L, 1) : luaL_len(L, 1));\n    if (__num.lua51) {',
+    '    let e = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);\n    if (__num.lua51) {',
+    '    let e = lua_isnoneornil(L, 3) ? (__num.lua51 ? raw_len51(L, 1) : luaL_len(L, 1)) : luaL_checkinteger(L, 3);\n    if (__num.lua51) {',
   ),
 ]
