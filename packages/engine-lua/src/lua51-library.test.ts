@@ -148,4 +148,23 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' library functions against native 
       'lua51',
     )
   })
+
+  it('os.difftime takes an optional time_t t2, read before t1; table.concat checks its separator before the table', async () => {
+    await agrees(
+      [
+        all('os.difftime(5), os.difftime("100"), os.difftime(5, nil), os.difftime(5.7, 1.2), os.difftime(-5.5)'),
+        all('os.difftime(1e300), os.difftime(0/0, 1)'),
+        all('pcall(os.difftime, "x", "y")'),
+        all('pcall(os.difftime)'),
+        all('pcall(os.difftime, 5, {})'),
+        all('pcall(table.concat, "x", true)'),
+        all('pcall(table.concat, "x")'),
+        all('pcall(table.concat, {1, 2}, {})'),
+        all('pcall(table.concat, nil, nil, "x")'),
+        all('pcall(table.concat, {1, 2}, 5, "x")'),
+        'table.concat({1, 2}, 0)',
+      ],
+      'lua51',
+    )
+  })
 })

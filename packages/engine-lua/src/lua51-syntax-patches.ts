@@ -184,4 +184,12 @@ export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
       '                llex.luaX_syntaxerror(ls, to_luastring("ambiguous syntax (function call x new statement)", true));\n' +
       '            llex.luaX_next(ls);',
   ),
+  p(
+    'lcode.js',
+    "5.1: a function's registers are at most 250 (MAXSTACK), and more is 'function or expression too complex'",
+    '        if (newstack >= MAXREGS)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression needs too many registers", true));',
+    '        if (newstack >= (__num.lua51 ? 250 : MAXREGS))\n' +
+      '            llex.luaX_syntaxerror(fs.ls, to_luastring(__num.lua51 ? "function or expression too complex"\n' +
+      '                : "function or expression needs too many registers", true));',
+  ),
 ]
