@@ -1,7 +1,9 @@
+import { ln as crLn, log10 } from './c-log.js'
+
 /**
  * Results of C's libm as glibc gives them on x86-64, where JS's Math differs: `pow`
  * (correctly rounded for integer exponents, the sign of NaNs), `fmod` and `log` (the sign of
- * NaNs). tostring prints a NaN's sign (`-nan`/`nan`), so it is part of the value.
+ * NaNs; log and log10 themselves in c-log.ts). tostring prints a NaN's sign (`-nan`/`nan`), so it is part of the value.
  *
  * NaN signs on x86-64: an invalid operation (0/0, fmod(1, 0), log(-1), (-8)^0.5) makes the
  * default NaN, whose sign bit is set (`-nan`); a NaN operand is passed on with its sign.
@@ -48,12 +50,12 @@ export function cfmod(a: number, b: number): number {
   return Number.isNaN(a) ? a : Number.isNaN(b) ? b : NEG_NAN
 }
 
-/** Lua 5.3's math.log: log2 for base 2, log10 for base 10, else log(x)/log(base), as glibc. */
+/** Lua 5.3's math.log: log2 for base 2, log10 for base 10, else log(x)/log(base), as glibc (c-log.ts). */
 export function clog(x: number, base?: number): number {
   if (base === undefined) return ln(x)
   if (Number.isNaN(x)) return x
   if (base === 2) return x < 0 ? NEG_NAN : Math.log2(x)
-  if (base === 10) return x < 0 ? POS_NAN : Math.log10(x) // glibc's log10 of a negative is +nan
+  if (base === 10) return x < 0 ? POS_NAN : finite(x) ? log10(x) : Math.log10(x) // glibc's log10 of a negative is +nan
   const a = ln(x)
   const b = ln(base)
   if (Number.isNaN(a)) return a
@@ -78,7 +80,12 @@ function isNegative(x: number): boolean {
 
 function ln(x: number): number {
   if (Number.isNaN(x)) return x
-  return x < 0 ? NEG_NAN : Math.log(x)
+  return x < 0 ? NEG_NAN : finite(x) ? crLn(x) : Math.log(x)
+}
+
+/** Positive and finite: what c-log.ts computes (Math gives 0's and infinity's logarithms). */
+function finite(x: number): boolean {
+  return x > 0 && x < Number.POSITIVE_INFINITY
 }
 
 /** Largest exact power computed (bits of the odd mantissa times the exponent): beyond it V8's result is kept. */

@@ -90,7 +90,7 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
       iife('return P(pcall(table.sort, setmetatable({}, {__len = function() return 2^40 end})))'),
       iife('return P(pcall(table.sort, setmetatable({}, {__len = function() return 2^31 - 1 end})))'),
       iife(
-        "local mt = {__len = function() return 2^31 end, __index = function(_, i) return -i end, __newindex = error} return P(pcall(table.sort, setmetatable({}, mt)))",
+        'local mt = {__len = function() return 2^31 end, __index = function(_, i) return -i end, __newindex = error} return P(pcall(table.sort, setmetatable({}, mt)))',
       ),
       iife('local t = setmetatable({3, 1, 2}, {__len = function() return 3 end}) table.sort(t) return t[1], t[2], t[3]'),
     ],

@@ -152,7 +152,8 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     why: 'wording: the parser\'s nesting limit is named "C levels" in Lua 5.3',
     find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
     replace: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("C levels", true));',
-  },  {
+  },
+  {
     file: 'ltablib.js',
     why:
       "table.unpack takes the length (luaL_len: __len, or 'attempt to get length' of a non-table) only when j is absent, " +

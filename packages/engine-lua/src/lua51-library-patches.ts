@@ -215,11 +215,16 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'ltablib.js',
-    "5.1: table.concat checks its separator before the table (ltablib.c of 5.1 reads luaL_optlstring first)",
+    '5.1: table.concat checks its separator before the table (ltablib.c of 5.1 reads luaL_optlstring first)',
     'const tconcat = function(L) {\n    let last = aux_getn(L, 1, TAB_R);\n',
     'const tconcat = function(L) {\n    if (__num.lua51) luaL_optlstring(L, 2, "");\n    let last = aux_getn(L, 1, TAB_R);\n',
   ),
-  p('loslib.js', '5.1: the number runtime (its mode) is visible to loslib as __num', '"use strict";\n', "\"use strict\";\nconst __num = require('./polyhost-numbers.js');\n"),
+  p(
+    'loslib.js',
+    '5.1: the number runtime (its mode) is visible to loslib as __num',
+    '"use strict";\n',
+    '"use strict";\nconst __num = require(\'./polyhost-numbers.js\');\n',
+  ),
   p(
     'loslib.js',
     '5.1: os.difftime(t1, t2) casts both to time_t, t2 optional (luaL_optnumber(L, 2, 0)) and read first, as C evaluates the call',
