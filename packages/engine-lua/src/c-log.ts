@@ -91,12 +91,18 @@ const F64 = new Float64Array(1)
 const U32 = new Uint32Array(F64.buffer) // little-endian: [1] is the high word
 const MIN_NORMAL = 2 ** -1022
 const TWO54 = 2 ** 54
-const LN2_HI = 0.6931471805599453
-const LN2_LO = 2.3190468138462996e-17
-// e_log10.c's constants
-const IVLN10 = 4.34294481903251816668e-1
-const LOG10_2HI = 3.01029995663611771306e-1
-const LOG10_2LO = 3.69423907715893078616e-13
+/** The double of the given high and low 32-bit words (how libm sources spell constants). */
+function fromWords(hi: number, lo: number): number {
+  U32[1] = hi
+  U32[0] = lo
+  return F64[0] as number
+}
+const LN2_HI = Math.LN2
+const LN2_LO = fromWords(0x3c7abc9e, 0x3b39803f) // ln 2 − LN2_HI
+// e_log10.c's constants: 1/ln 10, and log10(2) in 40 bits plus the rest
+const IVLN10 = fromWords(0x3fdbcb7b, 0x1526e50e)
+const LOG10_2HI = fromWords(0x3fd34413, 0x509f6000)
+const LOG10_2LO = fromWords(0x3d59fef3, 0x11f12b36)
 const SPLIT = 2 ** 27 + 1
 
 /** The exact a·b − p for p = fl(a·b) (Dekker's product). */
