@@ -77,13 +77,13 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   // %TypedArray%.prototype: every method is bounded by the receiver's length
   const TA = G.Uint8Array && getPrototypeOf(G.Uint8Array.prototype);
   // a constructor charged for its first argument's size: a Proxy of itself, which has its
-  // shape, prints as it and keeps its prototype
-  const charged = (name, size) => {
+  // shape, prints as it and keeps its prototype; \`called\` replaces a plain call of it
+  const charged = (name, size, called) => {
     const d = getOwnPropertyDescriptor(G, name);
     if (!d || typeof d.value !== 'function') return;
     const count = (args) => { if (args.length) { const n = size(args[0]); if (n >= SMALL) charge(n); } };
     const proxy = new ProxyCtor(d.value, {
-      apply(target, self, args) { count(args); return apply(target, self, args); },
+      apply(target, self, args) { count(args); return called ? called(target, self, args, proxy) : apply(target, self, args); },
       construct(target, args, newTarget) { count(args); return construct(target, args, newTarget); },
     });
     defineProperty(G, name, { ...d, value: proxy });
@@ -165,6 +165,33 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   // here can wrap (README), and on hot paths a Proxy or rest array costs 3-4x the call
   const sourceOf = callOf(getOwnPropertyDescriptor(G.RegExp.prototype, 'source').get);
   const patternOf = (x) => { if (typeof x === 'string') return x.length; try { return sourceOf(x).length; } catch { return 0; } };
-  charged('RegExp', patternOf);
+  // RegExp(r) without new returns r itself when r is a regexp (IsRegExp) whose constructor is
+  // RegExp and no flags are given; the builtin compares r.constructor with itself, which is
+  // never the Proxy scripts see, so it made a copy (lastIndex lost). Past that check the copy
+  // is made as the builtin would, with the Proxy as new.target, from what the check already
+  // read: a regexp's source and flags through the intrinsic getters (no script code runs), a
+  // regexp-like object's \`source\` and \`flags\`, another object's string, so no property
+  // (Symbol.match) is read twice
+  const regExpPrototype = G.RegExp.prototype, matchKey = Symbol.match, toText = String;
+  const flagGetters = [];
+  for (const [name, letter] of [['hasIndices', 'd'], ['global', 'g'], ['ignoreCase', 'i'], ['multiline', 'm'], ['dotAll', 's'],
+    ['unicode', 'u'], ['unicodeSets', 'v'], ['sticky', 'y']]) {
+    const d = getOwnPropertyDescriptor(regExpPrototype, name);
+    if (d && d.get) flagGetters.push([callOf(d.get), letter]);
+  }
+  const flagsOf = (r) => { let f = ''; for (const [get, letter] of flagGetters) if (get(r)) f += letter; return f; };
+  const matcherSource = (x) => { if (x === regExpPrototype) return undefined; try { return sourceOf(x); } catch { return undefined; } };
+  charged('RegExp', patternOf, (target, self, args, proxy) => {
+    const p = args[0], flags = args[1];
+    if (flags !== undefined || ((typeof p !== 'object' || p === null) && typeof p !== 'function')) return apply(target, self, args);
+    const source = matcherSource(p);
+    const m = p[matchKey];
+    const isRegExp = m !== undefined ? !!m : source !== undefined;
+    if (isRegExp && p.constructor === proxy) return p;
+    if (source !== undefined) return construct(target, [source, flagsOf(p)], proxy);
+    if (!isRegExp) return construct(target, [toText(p)], proxy);
+    const s = p.source, f = p.flags;
+    return construct(target, [s === undefined ? s : toText(s), f], proxy);
+  });
   wrap(G.RegExp.prototype, 'compile', fixed((_self, a) => patternOf(a)));
 }`

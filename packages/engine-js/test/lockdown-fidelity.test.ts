@@ -87,6 +87,17 @@ const CASES = {
       /x/ instanceof RegExp, new RegExp('x') instanceof RegExp, RegExp.prototype.constructor === RegExp, RegExp[Symbol.species] === RegExp, Reflect.ownKeys(RegExp).map(String),
       'a1b2'.split(/[0-9]/), class extends RegExp {}.name, new (class R extends RegExp { get kind() { return 'sub' } })('q').kind, String(/x/.compile('y', 'g')), String(/x/.compile()),
       [Object.assign, String.prototype.startsWith, escape, decodeURIComponent, parseInt, Number, RegExp, RegExp.prototype.compile].map((f) => [f.name, f.length, Function.prototype.toString.call(f)])])`,
+  // RegExp is a Proxy of itself (charged compiles): called without new on a regexp whose
+  // constructor is RegExp it must return that regexp, not a copy
+  'RegExp called on a regexp returns it': `const r = /a/g; r.lastIndex = 1; const log = []
+    const like = { [Symbol.match]: true, constructor: RegExp, source: 'b', flags: 'y' }
+    const other = /c/; other.constructor = Object
+    const watched = new Proxy({ source: 'w' }, { get(t, k, rec) { log.push(String(k)); return Reflect.get(t, k, rec) } })
+    const sub = new (class S extends RegExp {})('s')
+    const tryOf = (g) => { try { return g() } catch (e) { return e.name + ': ' + e.message } }
+    JSON.stringify([RegExp(r) === r, RegExp(r).lastIndex, RegExp(r, undefined) === r, RegExp(r, 'g') === r, new RegExp(r) === r,
+      RegExp(like) === like, RegExp(other) === other, String(RegExp(other)), RegExp(sub) === sub, String(RegExp(sub)),
+      String(RegExp(watched)), log, String(RegExp('x')), String(RegExp()), tryOf(() => RegExp(RegExp.prototype)), RegExp.call(5, r) === r])`,
   // the replacements' source (the sandbox's internals) stayed visible
   'replaced builtins print as native code': `JSON.stringify([String.prototype.split, String.prototype.replace, Array.prototype.indexOf,
       Array.prototype.sort, RegExp.prototype[Symbol.replace], Math.random, String.raw, Function.prototype.toString, Object.prototype.toString].map((f) => Function.prototype.toString.call(f)))`,
