@@ -1,6 +1,7 @@
 import { type CompiledScript, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
 import { MAX_STACK_BYTES } from './limits.js'
+import { mayParseSlowly } from './parse-cost.js'
 import { ParseProbe } from './parse-probe.js'
 import { syntaxError, type ThrownInfo } from './script-errors.js'
 import type { WasmLoader } from './wasm.js'
@@ -54,11 +55,6 @@ const LEADING_TRIVIA = /^(?:\s|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/
 const NOT_AN_EXPRESSION = /^(?:\{|function\b|class\b|async\b)/
 const TRAILING_SEMICOLON = /;\s*$/
 const COMPILER_HEAP = 512 << 20
-/**
- * Sources longer than this are parsed off-thread first (see ParseProbe). Below it the worst
- * case QuickJS knows (declarations in one scope, quadratic) parses in ~0.1 s.
- */
-const PROBE_MIN_CHARS = 16 * 1024
 /** Parses of a script before its first statement runs: the compile check and the execution's. */
 const PARSES = 2
 
@@ -110,7 +106,7 @@ export class Compiler {
 
   private async probeParse(src: SourceText): Promise<number | undefined> {
     const budget = src.timeoutMs ?? this.timeoutMs()
-    if (budget === false || src.source.length <= PROBE_MIN_CHARS) return undefined
+    if (budget === false || !mayParseSlowly(src.source)) return undefined
     const kind: ScriptKind = src.name.endsWith('.mjs') || MODULE_HINT.test(src.source) ? 'module' : 'classic'
     const r = await this.probe.time(src.source, src.name, FLAGS[kind] | FLAG_COMPILE_ONLY, budget)
     const needed = r.stopped ? r.ms : r.ms * PARSES

@@ -41,6 +41,27 @@ describe('compiling under limits', () => {
     expect(tight.ms).toBeLessThan(500 * 1.2 + 100)
   }, 30_000)
 
+  // QuickJS compiles regexp literals while it parses: these are under 16 KiB, were parsed
+  // inline without the probe, and held the host for 2.4-8 s (twice: the compile check, then
+  // the run)
+  it('a small source whose regexp literals compile slowly stops at the time limit (strict, 1 s)', async () => {
+    const cjk = Array.from({ length: 16_000 }, (_, i) => String.fromCharCode(0x4e00 + 2 * i)).join('')
+    const sources = [
+      `/[${cjk}]/`,
+      Array.from({ length: 900 }, () => '/\\p{RGI_Emoji}/v').join(';'),
+      Array.from({ length: 1800 }, () => '/[ -\uffff]/i').join(';'),
+    ]
+    for (const [i, source] of sources.entries()) {
+      expect(source.length).toBeLessThanOrEqual(16 * 1024)
+      // the probe thread stopped by the last case is up again (loading QuickJS is not the script's time)
+      await host.execute({ language: 'js', source: `${'1;\n'.repeat(9000)}${10 + i}` })
+      const { error, ms } = await timed(host.execute({ language: 'js', source }))
+      expect(error).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
+      expect(ms).toBeLessThan(1_200)
+    }
+    expect((await host.execute({ language: 'js', source: "/abc/i.test('xABCy')" })).value).toBe(true)
+  }, 60_000)
+
   it('a large source that parses quickly runs', async () => {
     const source = `let x = 0\n${'x += 1\n'.repeat(20_000)}x`
     expect(source.length).toBeGreaterThan(100_000)
