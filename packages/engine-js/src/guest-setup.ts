@@ -21,6 +21,8 @@ export interface GuestConfig {
   readonly random: 'real' | 'seeded'
   readonly console: boolean
   readonly print: boolean
+  /** globals.protect: an assignment creating a global object property fails (guest/lockdown.ts). */
+  readonly protectGlobals: boolean
   /** Longest array length the generic Array methods accept (see guest-array-bounds). */
   readonly arrayCap: number
   /** Realm signatures whose discovery needs no factory calls (see guest-intrinsics). */

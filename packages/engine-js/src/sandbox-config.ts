@@ -42,6 +42,7 @@ export function guestConfigFor(security: SecurityManager): GuestConfig {
     random: d.random,
     console: security.isAllowed('console'),
     print: security.isAllowed('print'),
+    protectGlobals: security.policy.protectGlobals,
     arrayCap: arrayCapFor(security.policy.limits.memoryBytes),
   }
 }

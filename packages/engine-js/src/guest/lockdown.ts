@@ -20,12 +20,15 @@ export interface GuestBaseline {
 }
 
 /** The lockdown of one context over the intrinsics `discoverIntrinsics` found. */
-export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; probes: (() => unknown)[] }) {
+export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; probes: (() => unknown)[] }, protect: boolean) {
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor, defineProperty } = Object
   const objectCreate = Object.create,
     ownKeys = Reflect.ownKeys,
     apply = Reflect.apply,
+    reflectSet = Reflect.set,
     StringOf = String
+  const ProxyCtor = Proxy,
+    ReferenceErrorCtor = ReferenceError
   const ObjectProto = Object.prototype,
     ErrorProto = Error.prototype
   const U8 = Uint8Array,
@@ -124,6 +127,19 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     }.toString
     defineProperty(FunctionProto, 'toString', { value: shown, writable: true, enumerable: false, configurable: true })
   }
+  // globals.protect: an assignment that would create a global object property (through
+  // `globalThis`, top-level `this`, Reflect.set) reaches the end of the global object's
+  // prototype chain, this Proxy of Object.prototype, and fails as a bare assignment does (a
+  // ReferenceError). Assignments to another receiver that inherits from the global object
+  // go on as usual; an explicit Object.defineProperty on `globalThis` still shadows for the run
+  // (as rawset does in Lua), and reset removes it.
+  const undeclared = (proto: object) =>
+    new ProxyCtor(proto, {
+      set(target: object, key: PropertyKey, value: unknown, receiver: unknown) {
+        if (receiver !== G) return apply(reflectSet, undefined, [target, key, value, receiver])
+        throw new ReferenceErrorCtor("'" + (typeof key === 'symbol' ? 'Symbol()' : key) + "' is not defined")
+      },
+    })
   const lockdown = () => {
     showNative()
     for (const k of ownKeys(ObjectProto)) enableOverride(ObjectProto, k)
@@ -146,7 +162,7 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     // prototype chain: scripts see the same names, but the global object itself keeps only
     // what cannot move (undefined, NaN, Infinity), so finding what a script added is cheap.
     const roots = hidden()
-    const base = objectCreate(getPrototypeOf(G))
+    const base = objectCreate(protect ? undeclared(getPrototypeOf(G)) : getPrototypeOf(G))
     for (const k of ownKeys(G)) {
       const d = getOwnPropertyDescriptor(G, k) as PropertyDescriptor
       if ('value' in d) roots.push(d.value)

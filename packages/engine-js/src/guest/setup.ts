@@ -30,7 +30,7 @@ declare function boundObjectWalks(G: any, charge: (work: number) => void): void
 declare function boundStringSearch(G: any, charge: (work: number) => void): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare function guestConversions(G: any): ReturnType<typeof import('./convert.js').guestConversions>
-declare function guestLockdown(G: any, intrinsics: object): ReturnType<typeof import('./lockdown.js').guestLockdown>
+declare function guestLockdown(G: any, intrinsics: object, protect: boolean): ReturnType<typeof import('./lockdown.js').guestLockdown>
 
 type HostLog = (level: string, line: string) => void
 
@@ -59,7 +59,9 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
   const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || [])
   const conversions = guestConversions(G)
-  const { state: locked, lockdown, check } = guestLockdown(G, intrinsics)
+  const protect = cfg.protectGlobals === true
+  const { state: locked, lockdown, check } = guestLockdown(G, intrinsics, protect)
+  const preventExtensions = Object.preventExtensions
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Object
   const objectKeys = Object.keys
   const ownKeys = Reflect.ownKeys,
@@ -260,6 +262,8 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     if (globals === undefined) return
     const scope = typeof globals === 'string' ? parse(globals) : globals
     setPrototypeOf(scope, locked.baseProto as object)
+    // globals.protect: nor can a script add a global to the scope (the global object's prototype)
+    if (protect) preventExtensions(scope)
     setPrototypeOf(G, scope)
   }
 
