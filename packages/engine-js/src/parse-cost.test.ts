@@ -16,8 +16,14 @@ describe('which small sources are parsed off-thread first', () => {
   })
 
   it('ordinary scripts stay inline', () => {
-    for (const source of ["/abc/i.test(s) && /^[a-z0-9_-]+$/i.test(name)", 'const r = /\\p{L}+/u; r.test(s)', 'a / i - b', '[1, [2, 3], 4]',
-      `const data = [${Array.from({ length: 30 }, (_, i) => `[${i}, ${i + 1}]`).join(', ')}]`, `x = ${'a - b - '.repeat(500)}c`]) {
+    for (const source of [
+      '/abc/i.test(s) && /^[a-z0-9_-]+$/i.test(name)',
+      'const r = /\\p{L}+/u; r.test(s)',
+      'a / i - b',
+      '[1, [2, 3], 4]',
+      `const data = [${Array.from({ length: 30 }, (_, i) => `[${i}, ${i + 1}]`).join(', ')}]`,
+      `x = ${'a - b - '.repeat(500)}c`,
+    ]) {
       expect(mayParseSlowly(source), source).toBe(false)
     }
     expect(longestClass('[a[b]c]')).toBe(4)
