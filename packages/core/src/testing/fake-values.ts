@@ -1,3 +1,5 @@
+import { invalidReturnValue } from '../bridge-failure.js'
+import { isFatal } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { ConverterRegistry, CustomType } from '../values/converters.js'
 import { ConversionBudget } from '../values/budget.js'
@@ -76,6 +78,18 @@ export class FakeConverter {
 
   // --- internal ---
 
+  /** A host function's result for the VM; one that cannot cross is the BridgeError every engine gives. */
+  private hostResult(name: string, out: unknown): FValue {
+    try {
+      return this.resultToVM(out)
+    } catch (e) {
+      if (isFatal(e)) throw e
+      const error = invalidReturnValue(name, e)
+      this.execution?.noteBridgeFailure(name, error)
+      throw error
+    }
+  }
+
   /** Paths, depth and cycles; under an execution also its deadline and memory budget. */
   private guard(dataOnly = false): ConversionGuard {
     return new ConversionGuard(this.maxDepth, this.execution ? new ConversionBudget(this.execution) : undefined, dataOnly)
@@ -101,10 +115,11 @@ export class FakeConverter {
         return new Uint8Array(k.bytes)
       case 'function': {
         const fn = g.allowFunction(v as (...args: unknown[]) => unknown, key)
-        return new FFunction(String(key ?? 'function'), (args) => {
+        const name = String(key ?? 'function')
+        return new FFunction(name, (args) => {
           const hostArgs = args.map((a) => this.toHost(a))
           const out = this.execution ? this.execution.callHost(fn, hostArgs) : fn(...hostArgs)
-          return out instanceof Promise ? out.then((r) => this.resultToVM(r)) : this.resultToVM(out)
+          return out instanceof Promise ? out.then((r) => this.hostResult(name, r)) : this.hostResult(name, out)
         })
       }
       case 'array':
