@@ -33,12 +33,12 @@ export function ln(x: number): number {
   const bl = m - (bh - bb) + (1 - bb)
   const q1 = a / bh
   const p = q1 * bh
-  const q2 = (a - p - productError(q1, bh, p) - q1 * bl) / bh
+  const q2 = (a - p - twoProductError(q1, bh, p) - q1 * bl) / bh
   const sh = q1 + q2
   const sl = q2 - (sh - q1)
   // z = s², then Σ z^k/(2k+1): the small terms (k ≥ 4, below 2^-20 of the sum) in doubles
   const zp = sh * sh
-  const ze = productError(sh, sh, zp) + 2 * sh * sl
+  const ze = twoProductError(sh, sh, zp) + 2 * sh * sl
   const zh = zp + ze
   const zl = ze - (zh - zp)
   let th = TAIL[0] as number
@@ -46,7 +46,7 @@ export function ln(x: number): number {
   let tl = 0
   for (let k = HEAD_HI.length - 1; k >= 0; k--) {
     const pp = th * zh
-    const pe = productError(th, zh, pp) + (th * zl + tl * zh)
+    const pe = twoProductError(th, zh, pp) + (th * zl + tl * zh)
     const ph = pp + pe
     const pl = pe - (ph - pp)
     const ch = HEAD_HI[k] as number
@@ -58,11 +58,11 @@ export function ln(x: number): number {
   }
   // 2·s·Σ, plus e·ln 2
   const rp = th * sh
-  const re = productError(th, sh, rp) + (th * sl + tl * sh)
+  const re = twoProductError(th, sh, rp) + (th * sl + tl * sh)
   const rh = 2 * (rp + re)
   const rl = 2 * (re - (rp + re - rp))
   const ep = e * LN2_HI
-  const ee = productError(e, LN2_HI, ep) + e * LN2_LO
+  const ee = twoProductError(e, LN2_HI, ep) + e * LN2_LO
   const s = ep + rh
   const v = s - ep
   return s + (ep - (s - v) + (rh - v) + ee + rl)
@@ -105,8 +105,8 @@ const LOG10_2HI = fromWords(0x3fd34413, 0x509f6000)
 const LOG10_2LO = fromWords(0x3d59fef3, 0x11f12b36)
 const SPLIT = 2 ** 27 + 1
 
-/** The exact a·b − p for p = fl(a·b) (Dekker's product). */
-function productError(a: number, b: number, p: number): number {
+/** The exact a·b − p for p = fl(a·b) (Dekker's product, Veltkamp splitting; no overflow below 2^996). */
+export function twoProductError(a: number, b: number, p: number): number {
   const ca = SPLIT * a
   const ah = ca - (ca - a)
   const al = a - ah
@@ -123,5 +123,5 @@ const HEAD_HI = Float64Array.from({ length: 4 }, (_, k) => 1 / (2 * k + 1))
 const HEAD_LO = HEAD_HI.map((h, k) => {
   const n = 2 * k + 1
   const p = h * n
-  return -(p - 1 + productError(h, n, p)) / n
+  return -(p - 1 + twoProductError(h, n, p)) / n
 })

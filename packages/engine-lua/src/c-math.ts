@@ -1,4 +1,4 @@
-import { ln as crLn, log10 } from './c-log.js'
+import { ln as crLn, log10, twoProductError } from './c-log.js'
 
 /**
  * Results of C's libm as glibc gives them on x86-64, where JS's Math differs: `pow`
@@ -171,19 +171,6 @@ function ddRecip(h: number, l: number): void {
   ddHi = q + c
   ddLo = c - (ddHi - q)
 }
-
-/** The exact a·b − p for p = fl(a·b) (Dekker's product, Veltkamp splitting; no overflow below 2^996). */
-function twoProductError(a: number, b: number, p: number): number {
-  const ca = SPLIT * a
-  const ahi = ca - (ca - a)
-  const alo = a - ahi
-  const cb = SPLIT * b
-  const bhi = cb - (cb - b)
-  const blo = b - bhi
-  return ahi * bhi - p + ahi * blo + alo * bhi + alo * blo
-}
-
-const SPLIT = 2 ** 27 + 1
 
 /** The spacing of doubles at a positive normal x, or undefined at a power of two (where it changes). */
 function ulpOf(x: number): number | undefined {
