@@ -1,7 +1,7 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
 import type { BridgeContext, BridgeMethod, BridgeRegistryView } from './bridges.js'
-import { BridgeError, endedAnExecution, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
+import { BridgeError, endedAnExecution, InvalidArgumentError, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
 import type { LogLevel } from './execution-result.js'
 import { hostErrorText, schemaThrewText } from './sanitize.js'
 
@@ -190,10 +190,22 @@ function contextFor(execution: BridgeCallSite): BridgeContext {
     },
     language,
     scriptName,
-    log: (message: string, level: LogLevel = 'info') => execution.log(level, String(message)),
+    log: (message: string, level: LogLevel = 'info') => execution.log(logLevel(level), String(message)),
   })
   contexts.set(execution, ctx)
   return ctx
+}
+
+const LOG_LEVELS: ReadonlySet<unknown> = new Set<LogLevel>(['debug', 'info', 'warn', 'error'])
+
+/**
+ * A handler's `ctx.log` level, one of the documented four. Anything else is refused to the
+ * handler: a stored object or function would also fail to cross to a worker, after the call.
+ */
+function logLevel(level: unknown): LogLevel {
+  if (LOG_LEVELS.has(level)) return level as LogLevel
+  const shown = typeof level === 'string' ? `'${level.slice(0, 40)}'` : typeName(level)
+  throw new InvalidArgumentError(`ctx.log: level must be 'debug', 'info', 'warn' or 'error' (received ${shown})`)
 }
 
 function typeName(v: unknown): string {

@@ -1,10 +1,11 @@
 import type { MessagePort } from 'node:worker_threads'
-import { CancelledError, ConversionError, isFatal } from '../errors.js'
+import type { LogEntry } from '../contracts.js'
+import { BridgeError, CancelledError, ConversionError, isFatal } from '../errors.js'
 import { hostErrorText } from '../sanitize.js'
 import { invalidReturnValue } from '../bridge-failure.js'
 import { crossingCopy } from './crossing.js'
 import { type Flight, shipLogs } from './flight.js'
-import type { CallMessage, CallOutcome, ToWorker } from './protocol.js'
+import type { CallMessage, CallOutcome, CallReply, ToWorker } from './protocol.js'
 import { encodeError } from './wire-errors.js'
 
 /** Errors the host sends a worker leave their causes behind: host error text stays on the host. */
@@ -52,12 +53,9 @@ export class BridgeServer {
       }
     }
     const logs = f ? shipLogs(f) : []
-    const full = (r: typeof reply) => ({ call: m.call, reply: { ...r, logs, bridgeCalls: f?.execution.bridgeCalls ?? 0 } })
-    try {
-      this.replyPort.postMessage(full(reply))
-    } catch (e) {
-      this.replyPort.postMessage(full({ k: 'error', error: encodeError(uncloneable(m.path, e, f), TO_WORKER) }))
-    }
+    const bridgeCalls = f?.execution.bridgeCalls ?? 0
+    deliver((x) => this.replyPort.postMessage({ call: m.call, reply: x }), reply, logs, bridgeCalls, m.path, f)
+    // the worker waits on the slot whatever happened above
     Atomics.add(this.slot, 0, 1)
     Atomics.notify(this.slot, 0)
   }
@@ -68,13 +66,40 @@ export class BridgeServer {
   private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
     if (!this.waiting(f)) return
     if (r.k === 'value') r = crossing(path, r.value, f)
-    const logs = shipLogs(f)
-    const full = (x: typeof r) => ({ t: 'settle', id: f.id, call, reply: { ...x, logs, bridgeCalls: f.execution.bridgeCalls } }) as const
-    try {
-      this.send(full(r))
-    } catch (e) {
-      this.send(full({ k: 'error', error: encodeError(uncloneable(path, e, f), TO_WORKER) }))
-    }
+    deliver((x) => this.send({ t: 'settle', id: f.id, call, reply: x }), r, shipLogs(f), f.execution.bridgeCalls, path, f)
+  }
+}
+
+/**
+ * Posts a call's reply. Runs in a worker message handler or a promise callback, where a throw
+ * would be uncaught (the host process exits): a reply structured clone refuses becomes the
+ * error the script gets, and if even that cannot be posted (its logs), a bare error without
+ * logs is. Nothing is thrown; a port that is gone (the worker died) loses the reply.
+ */
+function deliver(
+  post: (reply: CallReply) => void,
+  r: CallOutcome,
+  logs: readonly LogEntry[],
+  bridgeCalls: number,
+  path: string,
+  f: Flight | undefined,
+): void {
+  try {
+    post({ ...r, logs, bridgeCalls })
+    return
+  } catch (e) {
+    r = { k: 'error', error: encodeError(uncloneable(path, e, f), TO_WORKER) }
+  }
+  try {
+    post({ ...r, logs, bridgeCalls })
+    return
+  } catch {
+    // the logs themselves: sent without them rather than not at all
+  }
+  try {
+    post({ k: 'error', error: encodeError(new BridgeError(`${path}: the reply cannot be passed to the script's worker`, path)), logs: [], bridgeCalls })
+  } catch {
+    // the port is closed: the worker is gone, and its executions are settled by its exit
   }
 }
 

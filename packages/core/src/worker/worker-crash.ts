@@ -1,6 +1,8 @@
 import type { ResourceLimits } from 'node:worker_threads'
 import { EngineCrashedError, InterruptedError, LimitExceededError } from '../errors.js'
+import type { Logger } from '../contracts.js'
 import type { Execution } from '../execution.js'
+import { hostErrorText } from '../sanitize.js'
 import { type Flight, WorkerLostError } from './flight.js'
 
 // How a worker's end reads for the executions it held: a heap overrun is the memory limit of
@@ -69,5 +71,23 @@ export function rejectLost(flights: readonly Flight[], end: WorkerEnd): void {
     if (f.id === end.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? end.lost, false, true))
     else if (end.culprit !== undefined) f.reject(new WorkerLostError(collateral(), !f.bridged))
     else f.reject(new WorkerLostError(crashError(end.crash, end.resourceLimits, f.execution, flights.length), false))
+  }
+}
+
+/** Writes to the host's logger; a logger that throws loses the line, not the process. */
+export function logSafely(logger: Logger, message: string, level: 'debug' | 'warn' | 'error' = 'error'): void {
+  try {
+    logger[level](message)
+  } catch {
+    // nothing else to tell it with
+  }
+}
+
+/** Runs an event handler's work; what it throws is logged, never left uncaught. */
+export function guarded(logger: Logger, work: () => void): void {
+  try {
+    work()
+  } catch (e) {
+    logSafely(logger, `polyhost: a worker message could not be handled: ${hostErrorText(e)}`)
   }
 }

@@ -8,7 +8,7 @@ import { type Flight, groundFlight, type Job, type Landed, shipLogs, WorkerLostE
 import { type FromWorker, PROTOCOL_VERSION, type ToWorker, type WorkerBoot } from './protocol.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { type Watched, Watchdog } from './watchdog.js'
-import { lostError, mirrorFatal, rejectLost } from './worker-crash.js'
+import { guarded, logSafely, lostError, mirrorFatal, rejectLost } from './worker-crash.js'
 import { type SpawnConfig, spawnWorker } from './worker-spawn.js'
 import { decodeError } from './wire-errors.js'
 
@@ -75,7 +75,8 @@ export class WorkerHandle {
     this.ready = new Promise<void>((resolve, reject) => (ready = { resolve, reject }))
     this.ready.catch(() => undefined)
     this.closed = new Promise<void>((resolve) => (this.onClosed = resolve))
-    this.worker.on('message', (m: FromWorker) => this.onMessage(m, ready))
+    // an event handler: whatever throws in it (the host's logger, a bug) must not end the process
+    this.worker.on('message', (m: FromWorker) => guarded(config.logger, () => this.onMessage(m, ready)))
     this.worker.on('error', (e) => (this.crash ??= e))
     this.rejectReady = ready.reject
     this.worker.on('exit', () => this.onExit())
@@ -210,7 +211,7 @@ export class WorkerHandle {
         for (const [id, st] of Object.entries(m.stats)) this.stats = { ...this.stats, [id]: { ...this.stats[id], ...st } }
         break
       case 'log':
-        this.config.logger[m.level](m.message)
+        logSafely(this.config.logger, m.message, m.level)
         break
       case 'closed':
         this.stats = m.stats
