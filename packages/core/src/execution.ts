@@ -6,7 +6,8 @@ import type { BridgeRegistryView } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './execution-result.js'
 import { CancelledError, isFatal, LimitExceededError } from './errors.js'
-import { whenAborted } from './caller-signal.js'
+import { abortAtDeadline, raceAbort, whenAborted } from './caller-signal.js'
+import { ExecutionClock } from './execution-clock.js'
 import { logLineBytes } from './log-bytes.js'
 
 export interface ExecutionInit {
@@ -29,10 +30,7 @@ export interface ExecutionInit {
  * Once a fatal error (a limit, a cancellation) is recorded, `fatal` holds it and
  * `signal` is aborted with it; engines must end the script and throw it.
  */
-export class Execution {
-  readonly startedAt = performance.now()
-  /** `performance.now()` value after which the execution has timed out (Infinity: none). */
-  readonly deadline: number
+export class Execution extends ExecutionClock {
   /** A closing host's drain deadline (`cancelAfter`; Infinity: none). */
   private closeAt = Number.POSITIVE_INFINITY
   readonly logs: LogEntry[] = []
@@ -48,7 +46,6 @@ export class Execution {
   // than a small script: they are made on first use of `signal` (async waits, bridge ctx).
   // Synchronous code is bounded by `check()` and the engines' own deadline checks.
   private controller: AbortController | undefined
-  private timer: ReturnType<typeof setTimeout> | undefined
   private stopWatchingCaller: (() => void) | undefined
   private disposed = false
   /** The host is done with it (`end`): what still holds `signal` is a handler left running. */
@@ -59,12 +56,10 @@ export class Execution {
   private callerScope: AsyncResource | undefined
 
   private setup: ExecutionInit
-  private epoch: number | undefined
 
   constructor(init: ExecutionInit) {
+    super(init.limits.timeoutMs)
     this.setup = init
-    const timeout = init.limits.timeoutMs
-    this.deadline = timeout === false ? Number.POSITIVE_INFINITY : this.startedAt + timeout
     if (init.signal?.aborted) this.abort(new CancelledError('execution cancelled before it started'))
   }
 
@@ -74,15 +69,6 @@ export class Execution {
    */
   get signal(): AbortSignal {
     return (this.controller ?? this.arm()).signal
-  }
-
-  /**
-   * The wall-clock time (ms since the epoch) the execution started at. Read when first asked
-   * (the frozen clock of a deterministic policy): a clock read costs more than a tiny script.
-   */
-  get startedAtEpoch(): number {
-    this.epoch ??= Date.now() - (performance.now() - this.startedAt)
-    return this.epoch
   }
 
   /** What the execution was started with (its policy snapshot, limits, tenant...). */
@@ -133,7 +119,7 @@ export class Execution {
   }
 
   /** Records a timeout trip (for engines that notice the deadline in a hook). */
-  tripTimeout(): LimitExceededError {
+  override tripTimeout(): LimitExceededError {
     // tenths of a millisecond, rounded up: "51.2 > 50", never a rounded "50 > 50"
     return this.trip('timeout', Math.ceil((performance.now() - this.startedAt) * 10) / 10)
   }
@@ -265,25 +251,13 @@ export class Execution {
 
   /** Settles like `p`, or rejects with the fatal error as soon as the execution ends. */
   race<T>(p: Promise<T>): Promise<T> {
-    if (this.fatalError) {
-      p.then(undefined, () => undefined) // its late rejection must not go unhandled
-      return Promise.reject(this.fatalError)
-    }
-    return new Promise<T>((resolve, reject) => {
-      // an ended execution's signal aborts at its deadline without a fatal error (see `end`)
-      const onAbort = () => reject(this.fatalError ?? this.signal.reason)
-      this.signal.addEventListener('abort', onAbort, { once: true })
-      p.then(
-        (v) => {
-          this.signal.removeEventListener('abort', onAbort)
-          resolve(v)
-        },
-        (e) => {
-          this.signal.removeEventListener('abort', onAbort)
-          reject(e)
-        },
-      )
-    })
+    // an ended execution's signal aborts at its deadline without a fatal error (see `end`)
+    return raceAbort(
+      p,
+      this.fatalError,
+      () => this.signal,
+      () => this.fatalError ?? this.signal.reason,
+    )
   }
 
   /** Builds the result; throws the fatal error instead if one was recorded. */
@@ -343,6 +317,10 @@ export class Execution {
     if (max !== false && this.bridgeCalls > max) throw this.trip('bridgeCalls', this.bridgeCalls)
   }
 
+  protected override timerWanted(): boolean {
+    return this.controller !== undefined && !this.disposed && !this.fatalError
+  }
+
   private arm(): AbortController {
     const c = new AbortController()
     // every pending bridge call (and any handler) listens here: a script's Promise.all over
@@ -358,16 +336,7 @@ export class Execution {
       if (this.ended) this.boundLeftRunning()
       return c
     }
-    const timeout = this.init.limits.timeoutMs
-    if (timeout !== false) {
-      // one millisecond past the deadline: the execution is over it (check() trips on `>`),
-      // and the trip reads as the time used above the limit, like check()'s
-      // (never past what a timer holds: the limit itself is at most 2^31 − 1 ms)
-      const left = Math.min(Math.max(0, this.deadline - performance.now()) + 1, MAX_TIMER_MS)
-      // not unref'd: while an execution is pending (a bridge promise nothing else keeps
-      // alive) its deadline must still come, rather than the process exiting under it
-      this.timer = setTimeout(() => this.tripTimeout(), left)
-    }
+    this.startTimer()
     const caller = this.init.signal
     if (caller) this.stopWatchingCaller = whenAborted(caller, () => this.abort(new CancelledError('execution cancelled')))
     return c
@@ -377,17 +346,12 @@ export class Execution {
   private boundLeftRunning(): void {
     const c = this.controller
     const max = this.init.limits.timeoutMs
-    if (!c || c.signal.aborted || max === false || this.fatalError) return
+    if (!c || c.signal.aborted || max === false || this.fatalError || this.deadline === Number.POSITIVE_INFINITY) return
     const left = Math.min(Math.max(0, this.deadline - performance.now()) + 1, MAX_TIMER_MS)
     // it holds the controller, not the execution (its logs, context): a busy host keeps no
     // finished executions alive for their remaining time
     setTimeout(abortAtDeadline, left, c, this.startedAt, max).unref?.()
   }
-}
-
-/** Aborts an ended execution's signal with the timeout it would have tripped (see `Execution.end`). */
-function abortAtDeadline(c: AbortController, startedAt: number, max: number): void {
-  c.abort(new LimitExceededError('timeout', Math.ceil((performance.now() - startedAt) * 10) / 10, max))
 }
 
 /** The limit key (`timeoutMs`) of each reported limit name (`timeout`). */

@@ -4,6 +4,7 @@
 import { basename } from 'node:path'
 import { type PolicyInput, SecurityManager } from '@polyhost/security'
 import { BridgeRegistry } from './bridges.js'
+import { untilAborted } from './caller-signal.js'
 import { CompileCache, hashSource } from './compile-cache.js'
 import type { CompiledScript, EnginePlugin, ExecutionResult, Logger, SourceText } from './contracts.js'
 import { DeclaredGlobals } from './declared-globals.js'
@@ -134,7 +135,9 @@ export class Host {
       } catch (e) {
         return failed(e)
       }
-      if (c instanceof Promise) return c.then((r) => this.run(engine, r.script, r.hit, req), failed)
+      // the caller's abort ends its wait for a compile (on a worker that may be restarting)
+      if (c instanceof Promise)
+        return untilAborted(c.then(undefined, failed), req.signal).then((r) => this.run(engine, r.script, r.hit, req))
       return this.run(engine, c.script, c.hit, req)
     })
   }

@@ -19,7 +19,8 @@ export interface PooledRunOptions<S> {
 /**
  * The one path from an execution to a pooled state and back, shared by every engine: check the
  * execution (the caller's `fn` may start the script at once), lease a state for the request's
- * tenant (waiting under the execution's signal), run `fn` on it, then
+ * tenant (waiting under the execution's signal and the pool's acquire timeout), begin the
+ * execution's time limit, run `fn` on it, then
  * release it — reset and reused, or discarded by `mustDiscardState`. The pool itself discards
  * a state that is worn (`maxUses`, `maxLifetimeMs`) or fails its reset or validation.
  *
@@ -40,6 +41,8 @@ export async function runPooled<S, T>(
   execution.check(now)
   let lease = pool.tryAcquire({ tenant: request.tenant, now })
   if (lease === undefined) {
+    // the wait (and a state being made) is bounded by the acquire timeout, not the script's limit
+    execution.holdClock()
     lease = await pool.acquire({
       tenant: request.tenant,
       // read only if the caller has to wait: arming the execution's signal costs a timer
@@ -55,6 +58,8 @@ export async function runPooled<S, T>(
       throw e
     }
   }
+  // the script's time limit runs from here: waiting for (or making) a state is not its run
+  execution.begin()
   let failed = false
   let error: unknown
   try {

@@ -36,7 +36,10 @@ describe.each(['inline', 'worker'] as const)('ctx.log levels (%s)', (isolation) 
       }
     }
     host.bridges.register(
-      defineBridge({ name: 'audit', methods: { note: { args: [], handler: note }, later: { args: [], handler: async (ctx) => note(ctx) } } }),
+      defineBridge({
+        name: 'audit',
+        methods: { note: { args: [], handler: note }, later: { args: [], handler: async (ctx) => note(ctx) } },
+      }),
     )
     for (const method of ['note', 'later']) {
       const r = await host.execute({ language: 'blk', source: `return await api.call('audit.${method}')` })
@@ -49,7 +52,17 @@ describe.each(['inline', 'worker'] as const)('ctx.log levels (%s)', (isolation) 
     host = await createHost({ engines: [blockingEngine()], isolation, workers: 1, limits: LIMITS })
     const levels = ['debug', 'info', 'warn', 'error'] as const
     host.bridges.register(
-      defineBridge({ name: 'audit', methods: { all: { args: [], handler: (ctx) => levels.forEach((l) => ctx.log(l, l)) } } }),
+      defineBridge({
+        name: 'audit',
+        methods: {
+          all: {
+            args: [],
+            handler: (ctx) => {
+              for (const l of levels) ctx.log(l, l)
+            },
+          },
+        },
+      }),
     )
     const r = await host.execute({ language: 'blk', source: "await api.call('audit.all'); return 1" })
     expect(r.logs.map((l) => [l.level, l.message])).toEqual(levels.map((l) => [l, l]))

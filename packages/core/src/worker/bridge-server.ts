@@ -97,7 +97,12 @@ function deliver(
     // the logs themselves: sent without them rather than not at all
   }
   try {
-    post({ k: 'error', error: encodeError(new BridgeError(`${path}: the reply cannot be passed to the script's worker`, path)), logs: [], bridgeCalls })
+    post({
+      k: 'error',
+      error: encodeError(new BridgeError(`${path}: the reply cannot be passed to the script's worker`, path)),
+      logs: [],
+      bridgeCalls,
+    })
   } catch {
     // the port is closed: the worker is gone, and its executions are settled by its exit
   }

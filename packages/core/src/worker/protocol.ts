@@ -10,7 +10,7 @@ import type { WireError } from './wire-errors.js'
  * `dist/`) announces a different number and the host refuses it with a clear error instead of
  * misreading messages.
  */
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
 /** `workerData` of every worker. */
 export interface WorkerBoot {
@@ -72,6 +72,12 @@ export interface ExecuteMessage extends ScriptMessage {
   readonly limits: ResolvedPolicy['limits']
   /** Epoch ms (`performance.timeOrigin + performance.now()`) of the host's deadline; Infinity: none. */
   readonly deadlineEpoch: number
+  /**
+   * The execution already began (a retry on another worker, a back-off): the deadline stands.
+   * Otherwise it runs until the worker's engine holds the clock for a state or begins it anew
+   * (`clock` tells the host).
+   */
+  readonly begun: boolean
   readonly compileCacheHit: boolean
   /**
    * Two Int32s: [0] the host sets when the execution must stop (see ABORT_*); [ABORT_SEEN]
@@ -135,6 +141,12 @@ export interface WorkerAbortMessage {
   readonly id: number
   readonly error: WireError
 }
+/** The execution waits for a state (`started: false`: the host holds its time limit) or began on one. */
+export interface ClockMessage {
+  readonly t: 'clock'
+  readonly id: number
+  readonly started: boolean
+}
 export interface UsageFields {
   readonly logs: readonly LogEntry[]
   readonly outputBytes: number
@@ -171,6 +183,7 @@ export type FromWorker =
   | CompiledMessage
   | CallMessage
   | WorkerAbortMessage
+  | ClockMessage
   | DoneMessage
   | LogMessage
   | StatsMessage

@@ -83,7 +83,7 @@ export function logSafely(logger: Logger, message: string, level: 'debug' | 'war
   }
 }
 
-/** Runs an event handler's work; what it throws is logged, never left uncaught. */
+/** Runs an event handler's work (a worker message): what it throws is logged, never left uncaught to end the process. */
 export function guarded(logger: Logger, work: () => void): void {
   try {
     work()

@@ -16,6 +16,7 @@ import { decodeError, encodeError } from './wire-errors.js'
  */
 export class WorkerExecution extends Execution {
   private silent = false
+  private told = false
   private readonly calls = new Set<number>()
 
   constructor(
@@ -56,6 +57,32 @@ export class WorkerExecution extends Execution {
   /** Clears the mark when this execution's code has left the thread for good. */
   offThread(): void {
     Atomics.compareExchange(this.onThread, 0, this.id, 0)
+  }
+
+  /**
+   * Runs the clock to the host's deadline (epoch ms; its watchdog stays the authority): for
+   * good when the execution `begun` there, else until the engine holds it for a state.
+   */
+  followHost(deadlineEpoch: number, begun: boolean): void {
+    const max = this.limits.timeoutMs
+    if (deadlineEpoch === Number.POSITIVE_INFINITY || max === false) return
+    const start = deadlineEpoch - max - performance.timeOrigin
+    if (begun) this.begin(start)
+    else this.startClock(start)
+  }
+
+  /** The script starts on its state: the host's time limit starts too. */
+  override begin(now?: number): void {
+    super.begin(now)
+    if (this.told) return
+    this.told = true
+    this.post({ t: 'clock', id: this.id, started: true })
+  }
+
+  /** Waits for a state: the host holds its time limit too (its watchdog's clock). */
+  override holdClock(): void {
+    super.holdClock()
+    if (!this.told) this.post({ t: 'clock', id: this.id, started: false })
   }
 
   override abort(error: Error): void {

@@ -26,10 +26,9 @@ export interface HandleConfig extends SpawnConfig {
 let nextId = 1
 
 /**
- * One worker thread seen from the host: starts it (worker-spawn.ts), dispatches its messages,
- * serves its bridge calls (bridge-server.ts), has its ended executions watched
- * (watchdog.ts) and settles them when the thread dies (worker-crash.ts). `load` counts its
- * running executions.
+ * One worker thread seen from the host: starts it (worker-spawn.ts), dispatches its messages, serves its bridge
+ * calls (bridge-server.ts), has its ended executions watched (watchdog.ts) and settles them when the thread
+ * dies (worker-crash.ts). `load` counts its running executions.
  */
 export class WorkerHandle {
   readonly ready: Promise<void>
@@ -75,7 +74,6 @@ export class WorkerHandle {
     this.ready = new Promise<void>((resolve, reject) => (ready = { resolve, reject }))
     this.ready.catch(() => undefined)
     this.closed = new Promise<void>((resolve) => (this.onClosed = resolve))
-    // an event handler: whatever throws in it (the host's logger, a bug) must not end the process
     this.worker.on('message', (m: FromWorker) => guarded(config.logger, () => this.onMessage(m, ready)))
     this.worker.on('error', (e) => (this.crash ??= e))
     this.rejectReady = ready.reject
@@ -117,6 +115,7 @@ export class WorkerHandle {
         bridged: false,
         released: false,
       }
+      execution.startClock() // from here, unless begun or the worker says it waits for a state (`clock`)
       const deadline = execution.deadline
       const { snapshot, next } = snapshotFor(this.seen, this.config.sources, execution.init.security)
       // a value structured clone refuses throws here, before anything is registered
@@ -127,6 +126,7 @@ export class WorkerHandle {
         snapshot,
         limits: execution.limits,
         deadlineEpoch: deadline === Number.POSITIVE_INFINITY ? deadline : performance.timeOrigin + deadline,
+        begun: execution.begun,
         abort,
       })
       this.seen = next
@@ -192,6 +192,9 @@ export class WorkerHandle {
       }
       case 'call':
         this.bridges.serve(m, this.flights.get(m.id))
+        break
+      case 'clock':
+        this.flights.get(m.id)?.execution[m.started ? 'begin' : 'holdClock']()
         break
       case 'aborted': {
         const f = this.flights.get(m.id)

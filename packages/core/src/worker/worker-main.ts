@@ -155,8 +155,6 @@ async function execute(m: ExecuteMessage): Promise<void> {
   apply(m.snapshot)
   // this execution's policy, whatever later messages bring
   const security = latest
-  // the host's deadline, as whole milliseconds left (the host's watchdog stays the authority)
-  const remaining = m.deadlineEpoch === Number.POSITIVE_INFINITY ? false : Math.max(0, Math.ceil(m.deadlineEpoch - epochNow()))
   const context = deepFreeze(m.context)
   const execution = new WorkerExecution(
     {
@@ -165,7 +163,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
       scriptName: m.name,
       tenant: m.tenant,
       context,
-      limits: { ...m.limits, timeoutMs: remaining },
+      limits: m.limits,
       bridges,
       security,
       compileCacheHit: m.compileCacheHit,
@@ -176,6 +174,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
     post,
     onThread,
   )
+  execution.followHost(m.deadlineEpoch, m.begun)
   running.set(m.id, execution)
   // the host sees states being acquired and waited for, not only executions that ended
   statsSoon()
@@ -243,8 +242,4 @@ function statsSoon(): void {
 async function close(): Promise<void> {
   await Promise.allSettled([...engines.values()].map((e) => e.engine.close()))
   post({ t: 'closed', stats: allStats(engines) })
-}
-
-function epochNow(): number {
-  return performance.timeOrigin + performance.now()
 }

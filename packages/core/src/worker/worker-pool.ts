@@ -1,6 +1,7 @@
+// Over 250 lines: one class; routing, waiting for workers, replacing them and their stats share its slots.
 import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats } from '../contracts.js'
-import { EngineCrashedError } from '../errors.js'
+import { EngineCrashedError, PoolExhaustedError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
 import { backoffKey, KillBackoff } from './kill-backoff.js'
@@ -77,13 +78,17 @@ export class WorkerPool {
 
   /**
    * Runs a job on the least busy worker, after the kill back-off of its tenant (or script) if
-   * one is due; the wait counts against the execution's deadline.
+   * one is due: that wait is the script's own cost and counts against its time limit (which
+   * begins here). Waiting for a worker to start is bounded by the caller's signal and the
+   * pool's acquire timeout, as waiting for a state is.
    */
   async run(job: Job, execution: Execution): Promise<Landed> {
+    execution.holdClock()
     const key = backoffKey(job)
     const delay = this.backoff.delay(key)
     if (delay > 0) {
       this.backoffWaits++
+      execution.begin()
       let timer: ReturnType<typeof setTimeout> | undefined
       try {
         await execution.race(new Promise((resolve) => (timer = setTimeout(resolve, delay))))
@@ -95,10 +100,10 @@ export class WorkerPool {
       const h = this.pick()
       h.reserved++
       try {
-        await h.ready
-      } catch (e) {
-        if (attempt === 0 && !this.closing) continue
-        throw e
+        if (!(await this.whenReady(h, execution))) {
+          if (attempt === 0 && !this.closing) continue
+          await h.ready // its start error
+        }
       } finally {
         h.reserved--
       }
@@ -116,6 +121,28 @@ export class WorkerPool {
         // the retry runs under the policy in force now, not the one of the lost attempt
         execution.rebase(this.config.security())
       }
+    }
+  }
+
+  /**
+   * Waits for `h` to be ready (false: it failed to start), no longer than the caller's signal
+   * and the pool's acquire timeout allow (a worker restarting after a kill takes a while).
+   */
+  private async whenReady(h: WorkerHandle, execution: Execution): Promise<boolean> {
+    if (this.readySet.has(h)) return true
+    const ms = this.config.boot.pool.acquireTimeoutMs
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const waited = h.ready.then(
+      () => true,
+      () => false,
+    )
+    const timeout = new Promise<never>((_, reject) => {
+      if (ms > 0) timer = setTimeout(() => reject(new PoolExhaustedError(`no worker ready within ${ms} ms`)), ms)
+    })
+    try {
+      return await execution.race(Promise.race([waited, timeout]))
+    } finally {
+      clearTimeout(timer)
     }
   }
 

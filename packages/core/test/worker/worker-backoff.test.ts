@@ -85,3 +85,45 @@ describe('isolation worker: a thread that is unwinding is not killed', () => {
     expect(stats.workerKills).toBe(1)
   })
 })
+
+describe('isolation worker: waiting for a restarting worker', () => {
+  // a worker the watchdog terminated takes its start-up time to come back; an execution that
+  // waits for it ends at once when its caller aborts, and is bounded by the acquire timeout
+  const START_MS = 3_000
+  async function killedHost(acquireTimeoutMs = 0): Promise<Host> {
+    host = await createHost({
+      engines: [blockingEngine({ startDelayMs: START_MS })],
+      isolation: 'worker',
+      workers: 1,
+      limits: LIMITS,
+      worker: { killMarginMs: 50 },
+      pool: { acquireTimeoutMs },
+    })
+    await host.execute({ language: 'blk', source: 'return 0' })
+    await host.execute({ language: 'blk', source: 'api.spin(20_000)', limits: { timeoutMs: 20 } }).catch(() => undefined)
+    expect(workerStats(host).workerKills).toBe(1)
+    return host
+  }
+  const abortedRun = async (h: Host, source: string, limits?: { timeoutMs: number }) => {
+    const started = performance.now()
+    const e = await h.execute({ language: 'blk', source, signal: AbortSignal.timeout(20), limits }).catch((x: unknown) => x)
+    return { e, ms: performance.now() - started }
+  }
+
+  it('a caller abort ends the wait for the worker (compiled script, new script, short time limit)', async () => {
+    const h = await killedHost()
+    for (const [source, limits] of [['return 0'], ['return 1'], ['return 2', { timeoutMs: 800 }]] as const) {
+      const { e, ms } = await abortedRun(h, source, limits)
+      expect(e, source).toMatchObject({ name: 'CancelledError' })
+      expect(ms, source).toBeLessThan(START_MS / 2)
+    }
+  })
+
+  it('the acquire timeout bounds the wait for the worker', async () => {
+    const h = await killedHost(200)
+    const started = performance.now()
+    const e = await h.execute({ language: 'blk', source: 'return 0' }).catch((x: unknown) => x)
+    expect(e).toMatchObject({ name: 'PoolExhaustedError' })
+    expect(performance.now() - started).toBeLessThan(START_MS / 2)
+  })
+})
