@@ -40,9 +40,10 @@ export async function runScript(
   const limits = security.limitsFor(req.limits)
   // the policy's own limits were checked against every plugin when it was set
   if (req.limits !== undefined) checkCapabilities(engine.plugin, limits)
-  if (!ctx.declared.empty) ctx.declared.check(req.globals, req.context)
-  checkGlobalNames(req.globals, ctx.bridges, security)
+  // checked as the script gets them: the frozen copy of context, declared globals read once
   const context = freezeContext(req.context)
+  const globals = ctx.declared.empty ? req.globals : ctx.declared.check(req.globals, req.context === undefined ? undefined : context)
+  checkGlobalNames(globals, ctx.bridges, security)
   // an empty context.tenant names no tenant (as `tenant: ''` is refused)
   const tenant = req.tenant ?? (typeof context.tenant === 'string' && context.tenant !== '' ? context.tenant : undefined)
   const execution = new Execution({
@@ -61,7 +62,7 @@ export async function runScript(
   ctx.live.add(execution)
   if (ctx.closeAt !== undefined) execution.cancelAfter(ctx.closeAt)
   try {
-    const result = await engine.execute(script, { globals: req.globals ?? {}, context, tenant, execution })
+    const result = await engine.execute(script, { globals: globals ?? {}, context, tenant, execution })
     // an engine that swallowed a fatal error must not turn it into a success
     if (execution.fatal) throw execution.fatal
     return result
