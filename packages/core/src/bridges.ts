@@ -128,8 +128,28 @@ export abstract class BridgeMapView implements BridgeRegistryView {
   }
 }
 
+/** The bridges registered at one version, as an execution that started then sees them. */
+class BridgeSnapshot extends BridgeMapView {
+  constructor(bridges: ReadonlyMap<string, BridgeDefinition>, version: number) {
+    super()
+    this.bridges = new Map(bridges)
+    this.version = version
+  }
+}
+
 /** Host-side bridge registry (`host.bridges`). */
 export class BridgeRegistry extends BridgeMapView {
+  private frozen: BridgeSnapshot | undefined
+
+  /**
+   * The bridges as they are now, unchanged by later registrations: an execution calls through
+   * the set it started with (one snapshot per version, shared by the executions of that version).
+   */
+  snapshot(): BridgeRegistryView {
+    if (this.frozen?.version !== this.version) this.frozen = new BridgeSnapshot(this.bridges, this.version)
+    return this.frozen
+  }
+
   /** Registers a bridge; a duplicate name or a malformed definition is a BridgeError. */
   register(def: BridgeDefinition): void {
     const name = readingCaller('bridges.register: the definition', () => {

@@ -53,7 +53,8 @@ export async function runScript(
     tenant,
     context,
     limits,
-    bridges: ctx.bridges,
+    // registrations made while it runs apply to executions that start afterwards
+    bridges: ctx.bridges.snapshot(),
     security,
     compileCacheHit: hit,
     signal: req.signal,
