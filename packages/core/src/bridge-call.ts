@@ -17,6 +17,7 @@ export interface BridgeCallSite {
     readonly context: Readonly<Record<string, unknown>>
     readonly language: string
     readonly scriptName: string
+    readonly undefinedValue?: boolean
   }
   readonly signal: AbortSignal
   log(level: LogLevel, message: string): void
@@ -36,7 +37,7 @@ export function invokeBridge(execution: BridgeCallSite, path: string, rawArgs: r
   if (refuseAsync !== undefined && Object.getPrototypeOf(method.handler) === AsyncFunctionPrototype) {
     throw new BridgeError(`${path}: ${refuseAsync}`, path)
   }
-  const args = validateArgs(path, method, rawArgs)
+  const args = validateArgs(path, method, rawArgs, execution.init.undefinedValue === false)
   const ctx = contextFor(execution)
   let out: unknown
   try {
@@ -90,9 +91,14 @@ export function describeIssue(prefix: string, error: z.ZodError, value: unknown)
 
 // --- internal ---
 
-function validateArgs(path: string, method: BridgeMethod, raw: readonly unknown[]): unknown[] {
+/**
+ * `nilOnly`: the script's language has only nil (Lua), which arrives as null. Where the schema
+ * refuses null but takes undefined (`.optional()`), nil is "no value", as the typings say
+ * (`---@param arg2? string`); trailing nils past the last parameter are no arguments either.
+ */
+function validateArgs(path: string, method: BridgeMethod, raw: readonly unknown[], nilOnly: boolean): unknown[] {
   let n = raw.length
-  while (n > method.args.length && raw[n - 1] === undefined) n--
+  while (n > method.args.length && (raw[n - 1] === undefined || (nilOnly && raw[n - 1] === null))) n--
   if (n > method.args.length) {
     throw new BridgeError(`${path}: expected at most ${method.args.length} argument(s), received ${n}`, path)
   }
@@ -102,6 +108,10 @@ function validateArgs(path: string, method: BridgeMethod, raw: readonly unknown[
     let r: ReturnType<z.ZodType['safeParse']>
     try {
       r = schema.safeParse(raw[i])
+      if (!r.success && nilOnly && raw[i] === null) {
+        const absent = schema.safeParse(undefined)
+        if (absent.success) r = absent
+      }
     } catch (e) {
       throw schemaThrew(`${path}: argument ${i + 1}`, path, e)
     }

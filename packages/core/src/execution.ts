@@ -20,6 +20,8 @@ export interface ExecutionInit {
   readonly bridges: BridgeRegistryView
   readonly security: SecurityManager
   readonly compileCacheHit: boolean
+  /** The script's language has `undefined` apart from `null` (capabilities); false: only nil (Lua). */
+  readonly undefinedValue?: boolean
   /** The caller's signal; its abort cancels the execution. */
   readonly signal?: AbortSignal | undefined
 }

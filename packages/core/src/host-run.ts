@@ -57,6 +57,7 @@ export async function runScript(
     bridges: ctx.bridges.snapshot(),
     security,
     compileCacheHit: hit,
+    undefinedValue: engine.plugin.capabilities.undefinedValue,
     signal: req.signal,
   })
   ctx.counters.executions++
