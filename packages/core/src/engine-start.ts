@@ -1,6 +1,7 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { BridgeRegistry } from './bridges.js'
-import type { EnginePlugin, Logger } from './contracts.js'
+import type { EngineEnvironment, EnginePlugin, Logger, ScriptEngine } from './contracts.js'
+import { InvalidArgumentError, PolyhostError } from './errors.js'
 import type { HostOptions } from './host-options.js'
 import type { ModuleRegistry } from './modules.js'
 import { ManagedEngine } from './plugin.js'
@@ -46,10 +47,10 @@ export async function startEngines(s: EngineStart): Promise<ManagedEngine[]> {
   // all at once: one engine's start-up waits on I/O and background compilation (QuickJS's
   // WASM) while another's runs on the main thread (fengari's loading)
   const settled = await Promise.allSettled(
-    s.plugins.map(async (plugin) => {
+    s.plugins.map(async (plugin, i) => {
       const inner = inWorkers
         ? inWorkers(plugin)
-        : await plugin.create({
+        : await createEngine(plugin, i, {
             get security() {
               return s.security()
             },
@@ -70,4 +71,15 @@ export async function startEngines(s: EngineStart): Promise<ManagedEngine[]> {
     throw failed.reason
   }
   return created
+}
+
+/** `plugin.create(env)`; what it throws that is no Polyhost error is an InvalidArgumentError naming the plugin. */
+async function createEngine(plugin: EnginePlugin, i: number, env: EngineEnvironment): Promise<ScriptEngine> {
+  try {
+    return await plugin.create(env)
+  } catch (e) {
+    if (e instanceof PolyhostError) throw e
+    const text = e instanceof Error ? e.message : String(e)
+    throw new InvalidArgumentError(`createHost: engines[${i}] ('${plugin.id}') could not be created (${text})`, { cause: e })
+  }
 }

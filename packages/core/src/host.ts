@@ -19,7 +19,7 @@ import { runScript } from './host-run.js'
 import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'
 import { ModuleRegistry } from './modules.js'
-import { assertPlugin, type ManagedEngine } from './plugin.js'
+import { type ManagedEngine, readPlugins } from './plugin.js'
 import { type ResolvedPoolOptions, resolvePoolOptions } from './pool-types.js'
 import { readingCaller } from './reading-caller.js'
 import { type Compiled, compileScript, type Script } from './script.js'
@@ -41,8 +41,7 @@ export type { HostStats, Script }
 export async function createHost(options: HostOptions): Promise<Host> {
   const reading = <T>(read: () => T): T => readingCaller('createHost: the options', read)
   const maxDepth = reading(() => checkHostOptions(options))
-  const plugins = await Promise.all(reading(() => options.engines))
-  for (const [i, p] of plugins.entries()) assertPlugin(p, `engines[${i}]`)
+  const plugins = await readPlugins(reading(() => [...options.engines]))
   const host = reading(() => new Host(plugins, SecurityManager.resolve(options.policy, options.limits), options, maxDepth))
   await host.start()
   return host

@@ -1,6 +1,16 @@
 import { LIMIT_NAMES, type LimitName } from '@polyhost/security'
-import type { CompiledScript, EnginePlugin, EngineStats, ExecutionRequest, ExecutionResult, ScriptEngine, SourceText } from './contracts.js'
-import { ClosedError, EngineNotFoundError, InvalidArgumentError } from './errors.js'
+import type {
+  CompiledScript,
+  EngineEnvironment,
+  EnginePlugin,
+  EngineStats,
+  ExecutionRequest,
+  ExecutionResult,
+  ScriptEngine,
+  SourceText,
+} from './contracts.js'
+import { ClosedError, EngineNotFoundError, InvalidArgumentError, PolyhostError } from './errors.js'
+import { readingCaller } from './reading-caller.js'
 
 const ENFORCEMENTS = new Set(['exact', 'approximate', 'none'])
 // `source` is enforced by core for every engine, not declared by engines
@@ -32,6 +42,64 @@ export function pluginProblem(value: unknown): string | undefined {
     return 'capabilities.integerRange must be [min, max]'
   }
   return undefined
+}
+
+/**
+ * A plugin as read once — each field (getter, Proxy trap) read one time, then checked —, or an
+ * InvalidArgumentError naming it (`what`): `… could not be read (…)` when a read threw, `…: not
+ * an engine plugin: …` when a field is wrong. `create` is called on the original plugin.
+ */
+export function readPlugin(value: unknown, what: string, name = what): EnginePlugin {
+  const read = readingCaller(what, () => {
+    if (!value || typeof value !== 'object') return value
+    const p = value as Record<keyof EnginePlugin, unknown>
+    const list = (v: unknown) => (Array.isArray(v) ? [...v] : v)
+    const caps = p.capabilities as Record<string, unknown> | null | undefined
+    const capabilities =
+      caps && typeof caps === 'object'
+        ? {
+            ...caps,
+            limits: caps.limits && typeof caps.limits === 'object' ? { ...caps.limits } : caps.limits,
+            integerRange: list(caps.integerRange),
+          }
+        : caps
+    const create = p.create
+    const { id, version } = p
+    const module = p.module && typeof p.module === 'object' ? { ...p.module } : p.module
+    const call = (env: EngineEnvironment) => (create as EnginePlugin['create']).call(value, env)
+    return {
+      id,
+      languages: list(p.languages),
+      extensions: list(p.extensions),
+      capabilities,
+      version,
+      module,
+      create: typeof create === 'function' ? call : create,
+    }
+  })
+  assertPlugin(read, name)
+  return read
+}
+
+/**
+ * `createHost`'s `engines`, each awaited and read once (`readPlugin`). A plugin promise that
+ * rejects with anything but a Polyhost error (loadEngine's EngineNotFoundError passes) is an
+ * InvalidArgumentError naming its place.
+ */
+export function readPlugins(engines: readonly unknown[]): Promise<EnginePlugin[]> {
+  return Promise.all(
+    engines.map((e, i) =>
+      Promise.resolve(e).then(
+        (p) => readPlugin(p, `createHost: engines[${i}]`, `engines[${i}]`),
+        (err: unknown) => {
+          if (err instanceof PolyhostError) throw err
+          throw new InvalidArgumentError(
+            `createHost: engines[${i}] could not be read (${err instanceof Error ? err.message : String(err)})`,
+          )
+        },
+      ),
+    ),
+  )
 }
 
 /** Throws InvalidArgumentError unless `value` is an EnginePlugin. */
