@@ -25,6 +25,8 @@ export class BridgeServer {
     private readonly send: (m: ToWorker) => void,
     /** Whether the flight still waits for its worker (a late settle is dropped). */
     private readonly waiting: (f: Flight) => boolean,
+    /** The host's `maxDepth`: a result nested deeper is refused as engines refuse it. */
+    private readonly maxDepth: number,
   ) {}
 
   /** Runs a bridge call for the worker (`f`: its flight, undefined once ended) and answers it. */
@@ -46,7 +48,7 @@ export class BridgeServer {
             (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e, TO_WORKER) }),
           )
         } else {
-          reply = crossing(m.path, out, f)
+          reply = crossing(m.path, out, f, this.maxDepth)
         }
       } catch (e) {
         reply = { k: 'error', error: encodeError(e, TO_WORKER) }
@@ -65,7 +67,7 @@ export class BridgeServer {
   /** Sends the outcome of an asynchronous bridge call, unless its execution is gone. */
   private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
     if (!this.waiting(f)) return
-    if (r.k === 'value') r = crossing(path, r.value, f)
+    if (r.k === 'value') r = crossing(path, r.value, f, this.maxDepth)
     deliver((x) => this.send({ t: 'settle', id: f.id, call, reply: x }), r, shipLogs(f), f.execution.bridgeCalls, path, f)
   }
 }
@@ -113,9 +115,9 @@ function deliver(
  * the budget, refused where an inline engine would refuse it), or the error the script gets
  * instead. A getter or trap that throws is a result that cannot be passed, as a clone failure is.
  */
-function crossing(path: string, value: unknown, f: Flight): CallOutcome {
+function crossing(path: string, value: unknown, f: Flight, maxDepth: number): CallOutcome {
   try {
-    return { k: 'value', value: crossingCopy(value, f.execution) }
+    return { k: 'value', value: crossingCopy(value, f.execution, maxDepth) }
   } catch (e) {
     const error = e instanceof ConversionError ? unreceivable(path, e, f) : isFatal(e) ? e : uncloneable(path, e, f)
     return { k: 'error', error: encodeError(error, TO_WORKER) }

@@ -24,7 +24,7 @@ const DEFAULT_CONVERTERS = new ConverterRegistry()
  * (`$.a: cannot convert instance of K`): clone would copy a class instance's fields and the
  * worker would receive a plain object. A getter or trap that throws throws here.
  */
-export function crossingCopy(value: unknown, owner: BudgetOwner): unknown {
+export function crossingCopy(value: unknown, owner: BudgetOwner, maxDepth: number): unknown {
   const budget = new ConversionBudget(owner)
   const copies = new Map<object, unknown>()
   // the path of the value being read, formatted only for an error (`$.a[3]`)
@@ -47,6 +47,10 @@ export function crossingCopy(value: unknown, owner: BudgetOwner): unknown {
     const known = copies.get(v)
     if (known !== undefined) return known
     const kind = classifyHostValue(v, DEFAULT_CONVERTERS)
+    // as an engine's converter says it, before clone overflows its stack on it
+    if ((kind.kind === 'array' || kind.kind === 'object' || kind.kind === 'map') && keys.length >= maxDepth) {
+      throw new ConversionError(formatValuePath(keys), `nesting deeper than ${maxDepth}`)
+    }
     switch (kind.kind) {
       case 'unsupported':
         throw new ConversionError(formatValuePath(keys), `cannot convert ${kind.what}`)

@@ -89,7 +89,7 @@ class WorkerEngine implements ScriptEngine {
     x.keepCallerScope()
     checkConverters(this.init.converters)
     try {
-      checkCrossable(request.globals, this.init.converters)
+      checkCrossable(request.globals, this.init.converters, this.init.maxDepth)
     } catch (e) {
       throw readFailure(e)
     }

@@ -61,7 +61,7 @@ export class WorkerHandle {
     this.replyPort = spawned.replyPort
     this.worker = spawned.worker
     const waiting = (f: Flight) => !this.exited && this.flights.get(f.id) === f
-    this.bridges = new BridgeServer(this.replyPort, this.slot, (m) => this.send(m), waiting)
+    this.bridges = new BridgeServer(this.replyPort, this.slot, (m) => this.send(m), waiting, config.boot.maxDepth)
     const watched: Watched = {
       exited: () => this.exited,
       waiting,
