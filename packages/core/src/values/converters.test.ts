@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidArgumentError } from '../errors.js'
+import { ConversionError, InvalidArgumentError } from '../errors.js'
 import { ConverterRegistry, type CustomType, dateType } from './converters.js'
 
 class Money {
@@ -28,8 +28,9 @@ describe('ConverterRegistry', () => {
     r.register(money)
     expect(r.version).toBe(v0 + 1)
     expect(r.find(new Money(5))?.name).toBe('Money')
-    expect(r.get('Money')).toBe(money)
-    expect(r.list().map((t) => t.name)).toEqual(['Money', 'Date'])
+    // engines get the guarded form (find, get); list gives the types as registered
+    expect(r.get('Money')).toBe(r.find(new Money(5)))
+    expect(r.list()).toEqual([money, dateType])
     expect(r.unregister('Money')).toBe(true)
     expect(r.unregister('Money')).toBe(false)
     expect(r.version).toBe(v0 + 2)
@@ -63,5 +64,19 @@ describe('ConverterRegistry', () => {
     expect(() => r.register(null as never)).toThrow(InvalidArgumentError)
     r.register(money)
     expect(() => r.register(money)).toThrow("custom type 'Money' is already registered")
+  })
+
+  it('a fromScript that throws is a ConversionError naming the type, its message sanitised', () => {
+    const r = new ConverterRegistry()
+    r.register({
+      ...money,
+      fromScript: () => {
+        throw new Error('bad cents at /srv/app/money.js:3:1')
+      },
+    })
+    const t = r.find(new Money(1)) as CustomType
+    expect(() => t.fromScript({ cents: 1 })).toThrow(ConversionError)
+    expect(() => t.fromScript({ cents: 1 })).toThrow("$: custom type 'Money': fromScript failed: bad cents at <host>")
+    expect(t.toScript(new Money(2))).toEqual({ cents: 2 })
   })
 })

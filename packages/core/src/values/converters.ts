@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js'
+import { ConversionError, InvalidArgumentError, PolyhostError, sanitizeScriptMessage } from '../errors.js'
 
 /**
  * A host type that crosses the boundary in a form of its own. `toScript` turns a host value
@@ -20,9 +20,15 @@ export const dateType: CustomType<Date, string> = {
   fromScript: (s) => new Date(s),
 }
 
-/** Custom type registry (`host.converters`). Types are tried newest first. */
+/**
+ * Custom type registry (`host.converters`). Types are tried newest first. Engines get each type
+ * behind a guard: a `fromScript` that throws is a ConversionError, as a throwing `toScript` is
+ * (the caller's code failed on the script's data; the engine did not crash).
+ */
 export class ConverterRegistry {
   private readonly types: CustomType[] = []
+  /** The registered type behind each guarded one (what `list` gives). */
+  private readonly originals = new WeakMap<CustomType, CustomType>()
   version = 0
 
   constructor(defaults: readonly CustomType[] = [dateType as CustomType]) {
@@ -36,7 +42,10 @@ export class ConverterRegistry {
       if (typeof t[fn] !== 'function') throw new InvalidArgumentError(`custom type '${t.name}': ${fn} must be a function`)
     }
     if (this.get(t.name)) throw new InvalidArgumentError(`custom type '${t.name}' is already registered`)
-    this.types.unshift(t)
+    // Date's own fromScript cannot throw
+    const g = t === dateType ? t : guarded(t)
+    this.originals.set(g, t)
+    this.types.unshift(g)
     this.version++
   }
 
@@ -48,6 +57,7 @@ export class ConverterRegistry {
     return true
   }
 
+  /** The type of that name as engines use it (the guarded form `find` gives too). */
   get(name: string): CustomType | undefined {
     return this.types.find((t) => t.name === name)
   }
@@ -59,7 +69,31 @@ export class ConverterRegistry {
     return undefined
   }
 
+  /** The types as they were registered. */
   list(): readonly CustomType[] {
-    return [...this.types]
+    return this.types.map((t) => this.originals.get(t) as CustomType)
+  }
+}
+
+/** `t` with a `fromScript` whose failure is a ConversionError (its message sanitised, as scripts may see it). */
+function guarded(t: CustomType): CustomType {
+  return {
+    name: t.name,
+    test: (v) => t.test(v),
+    toScript: (v) => t.toScript(v),
+    fromScript: (s) => {
+      try {
+        return t.fromScript(s)
+      } catch (e) {
+        if (e instanceof PolyhostError) throw e
+        let text: string
+        try {
+          text = e instanceof Error ? e.message : String(e)
+        } catch {
+          text = 'it threw'
+        }
+        throw new ConversionError('$', `custom type '${t.name}': fromScript failed: ${sanitizeScriptMessage(text)}`)
+      }
+    },
   }
 }
