@@ -25,6 +25,20 @@ async function timed(p: Promise<unknown>): Promise<{ error: unknown; ms: number 
   return { error, ms: performance.now() - t0 }
 }
 
+/** `timed`, and the longest the event loop went without running a 5 ms timer meanwhile. */
+async function watched(p: Promise<unknown>): Promise<{ error: unknown; ms: number; stallMs: number }> {
+  let last = performance.now()
+  let stallMs = 0
+  const tick = setInterval(() => {
+    const now = performance.now()
+    stallMs = Math.max(stallMs, now - last)
+    last = now
+  }, 5)
+  const r = await timed(p)
+  clearInterval(tick)
+  return { ...r, stallMs: Math.max(stallMs, performance.now() - last) }
+}
+
 describe('compiling under limits', () => {
   it('a source that parses in quadratic time stops at the time limit (strict, 1 s)', async () => {
     const { error, ms } = await timed(host.execute({ language: 'js', source: declarations(40_000) }))
@@ -44,20 +58,21 @@ describe('compiling under limits', () => {
   // QuickJS compiles regexp literals while it parses: these are under 16 KiB, were parsed
   // inline without the probe, and held the host for 2.4-8 s (twice: the compile check, then
   // the run)
-  it('a small source whose regexp literals compile slowly stops at the time limit (strict, 1 s)', async () => {
+  it('a small source whose regexp literals compile slowly is parsed off the host thread (strict, 300 ms)', async () => {
+    // raw QuickJS parses each in 0.7-1.8 s here; a long case-insensitive range list (another
+    // shape the scan sends off-thread) parses in ~0.15 s, too close to the limit to tell
     const cjk = Array.from({ length: 16_000 }, (_, i) => String.fromCharCode(0x4e00 + 2 * i)).join('')
-    const sources = [
-      `/[${cjk}]/`,
-      Array.from({ length: 900 }, () => '/\\p{RGI_Emoji}/v').join(';'),
-      Array.from({ length: 1800 }, () => '/[ -\uffff]/i').join(';'),
-    ]
+    const sources = [`/[${cjk}]/`, Array.from({ length: 900 }, () => '/\\p{RGI_Emoji}/v').join(';')]
     for (const [i, source] of sources.entries()) {
       expect(source.length).toBeLessThanOrEqual(16 * 1024)
       // the probe thread stopped by the last case is up again (loading QuickJS is not the script's time)
       await host.execute({ language: 'js', source: `${'1;\n'.repeat(9000)}${10 + i}` })
-      const { error, ms } = await timed(host.execute({ language: 'js', source }))
+      const { error, ms, stallMs } = await watched(host.execute({ language: 'js', source, limits: { timeoutMs: 300 } }))
       expect(error).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
-      expect(ms).toBeLessThan(1_200)
+      // inline, the parse held the event loop for all of its 0.7-1.8 s (twice: the check, then
+      // the run); off the host thread the loop runs meanwhile. Bounds allow a loaded machine.
+      expect(stallMs).toBeLessThan(600)
+      expect(ms).toBeLessThan(5_000)
     }
     expect((await host.execute({ language: 'js', source: "/abc/i.test('xABCy')" })).value).toBe(true)
   }, 60_000)
