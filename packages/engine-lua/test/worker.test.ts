@@ -18,7 +18,7 @@ beforeAll(async () => {
     engines: [luaEngine()],
     isolation: 'worker',
     workers: 2,
-    // a short watchdog margin leaves room for a loaded machine inside deadline + 100 ms
+    // a short watchdog margin leaves room for a loaded machine inside deadline + 250 ms
     worker: { killMarginMs: 20 },
     limits: LIMITS,
     pool: { min: 1, max: 2 },
@@ -56,11 +56,13 @@ describe('lua in worker isolation', () => {
     expect(r.stats.bridgeCalls).toBe(2)
   })
 
-  it('kills a pattern-matching bomb within its deadline + 100 ms', async () => {
+  it('kills a pattern-matching bomb within its deadline + 250 ms', async () => {
     const { error, ms } = await timedFailure('return string.find(("a"):rep(300000), ".-.-.-.-.-b")', { timeoutMs: TIMEOUT })
     expect(error).toBeInstanceOf(LimitExceededError)
     expect((error as LimitExceededError).limit).toBe('timeout')
-    expect(ms).toBeLessThan(TIMEOUT + 100)
+    // the deadline starts when the script starts on its state; the call also hands it to the
+    // worker and compiles it first
+    expect(ms).toBeLessThan(TIMEOUT + 250)
     await healthy()
   })
 
