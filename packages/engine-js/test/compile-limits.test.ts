@@ -1,4 +1,5 @@
 import { createHost, type Host, LimitExceededError } from '@polyhost/core'
+import { watchEventLoop } from '@polyhost/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
 
@@ -23,20 +24,6 @@ async function timed(p: Promise<unknown>): Promise<{ error: unknown; ms: number 
     (e: unknown) => e,
   )
   return { error, ms: performance.now() - t0 }
-}
-
-/** `timed`, and the longest the event loop went without running a 5 ms timer meanwhile. */
-async function watched(p: Promise<unknown>): Promise<{ error: unknown; ms: number; stallMs: number }> {
-  let last = performance.now()
-  let stallMs = 0
-  const tick = setInterval(() => {
-    const now = performance.now()
-    stallMs = Math.max(stallMs, now - last)
-    last = now
-  }, 5)
-  const r = await timed(p)
-  clearInterval(tick)
-  return { ...r, stallMs: Math.max(stallMs, performance.now() - last) }
 }
 
 describe('compiling under limits', () => {
@@ -67,7 +54,7 @@ describe('compiling under limits', () => {
       expect(source.length).toBeLessThanOrEqual(16 * 1024)
       // the probe thread stopped by the last case is up again (loading QuickJS is not the script's time)
       await host.execute({ language: 'js', source: `${'1;\n'.repeat(9000)}${10 + i}` })
-      const { error, ms, stallMs } = await watched(host.execute({ language: 'js', source, limits: { timeoutMs: 300 } }))
+      const { error, ms, stallMs } = await watchEventLoop(host.execute({ language: 'js', source, limits: { timeoutMs: 300 } }))
       expect(error).toMatchObject({ name: 'LimitExceededError', limit: 'timeout' })
       // inline, the parse held the event loop for all of its 0.7-1.8 s (twice: the check, then
       // the run); off the host thread the loop runs meanwhile. Bounds allow a loaded machine.

@@ -1,4 +1,5 @@
 import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
+import { watchEventLoop } from '@polyhost/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseFrame } from '../src/script-errors.js'
 import { calleeAt } from '../src/source-positions.js'
@@ -16,19 +17,7 @@ beforeAll(async () => {
 afterAll(() => host.close())
 
 /** Runs a failing script inline and reports the error and the longest event-loop stall. */
-async function failWatched(source: string): Promise<{ error: unknown; stallMs: number }> {
-  let last = performance.now()
-  let stallMs = 0
-  const tick = setInterval(() => {
-    const now = performance.now()
-    stallMs = Math.max(stallMs, now - last)
-    last = now
-  }, 5)
-  const error = await host.execute({ language: 'js', source }).catch((e: unknown) => e)
-  stallMs = Math.max(stallMs, performance.now() - last)
-  clearInterval(tick)
-  return { error, stallMs }
-}
+const failWatched = (source: string) => watchEventLoop(host.execute({ language: 'js', source }))
 
 describe('error texts a script controls are read in linear time', () => {
   it('a stack line that never ends in :line:col', async () => {

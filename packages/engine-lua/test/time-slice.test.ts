@@ -1,6 +1,7 @@
 import { CancelledError, createHost, type Host, LimitExceededError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
+import { watchEventLoop } from '@polyhost/core/testing'
 
 /**
  * Inline time slicing: a busy Lua script yields to the event loop between slices, so
@@ -25,24 +26,8 @@ afterAll(async () => {
 
 /** Runs the spin under a 1 ms interval; returns the largest gap between ticks and the count. */
 async function spinWithInterval(host: Host): Promise<{ gap: number; ticks: number; error: unknown }> {
-  let last = performance.now()
-  let gap = 0
-  let ticks = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    gap = Math.max(gap, now - last)
-    last = now
-    ticks++
-  }, 1)
-  const started = performance.now()
-  last = started
-  const error = await host.execute({ language: 'lua', source: SPIN }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  clearInterval(timer)
-  gap = Math.max(gap, performance.now() - last)
-  return { gap, ticks, error }
+  const { error, stallMs, ticks } = await watchEventLoop(host.execute({ language: 'lua', source: SPIN }), 1)
+  return { gap: stallMs, ticks, error }
 }
 
 async function abortAt100(host: Host): Promise<{ late: number; error: unknown }> {
@@ -117,19 +102,11 @@ describe('inline Lua time slicing', () => {
     ]) {
       const ac = new AbortController()
       let abortedAt = 0
-      let last = performance.now()
-      let gap = 0
-      const timer = setInterval(() => {
-        const now = performance.now()
-        gap = Math.max(gap, now - last)
-        last = now
-      }, 1)
       setTimeout(() => {
         abortedAt = performance.now()
         ac.abort()
       }, 100)
-      const error = await sliced.execute({ language: 'lua', source, signal: ac.signal }).catch((e: unknown) => e)
-      clearInterval(timer)
+      const { error, stallMs: gap } = await watchEventLoop(sliced.execute({ language: 'lua', source, signal: ac.signal }), 1)
       expect(error, source).toBeInstanceOf(CancelledError)
       expect(performance.now() - abortedAt, source).toBeLessThan(ABORT_MARGIN_MS)
       expect(gap, source).toBeLessThan(MAX_GAP_MS)

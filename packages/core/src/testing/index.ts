@@ -3,5 +3,5 @@ export { type FakeExpr, type FakeProgram, type FakeStatement, parseFakeScript } 
 export { FakeInterpreter, FakeScriptError } from './fake-interpreter.js'
 export { type FakeState, FakeStateFactory } from './fake-state.js'
 export { FakeConverter, FFunction, FList, FRecord, FTagged, type FValue } from './fake-values.js'
-export { timedFailure } from './timed-failure.js'
+export { timedFailure, watchEventLoop } from './timed-failure.js'
 export { HOST_SECRETS, type HostileCase, hostileValues } from './hostile-values.js'
