@@ -147,6 +147,8 @@ function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: b
     return 1
   }
   ks.setExpiry(key, when)
+  // Redis signals the key even when the deadline is the one it had
+  ks.signal(key)
   return 1
 }
 

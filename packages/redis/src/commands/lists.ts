@@ -64,6 +64,8 @@ export const LIST_COMMANDS = commands([
       if (s > e) l.keep(0, 0)
       else l.keep(s, e + 1)
       ks.dropIfEmpty(key)
+      // Redis signals the key even when the range kept every element
+      ks.signal(key)
       return OK
     },
   ],
@@ -168,6 +170,9 @@ function move(ks: Keyspace, srcArg: Buffer, dstArg: Buffer, fromLeft: boolean, t
   const d = ks.write(dst, 'list')
   if (toLeft) d.unshift(v)
   else d.push(v)
+  // Redis signals both keys, even when a list moved onto itself ends as it was
+  ks.signal(src)
+  ks.signal(dst)
   return v
 }
 

@@ -63,7 +63,10 @@ function getex(ks: Keyspace, a: Buffer[]): Reply {
   const at = expiry === undefined ? undefined : expireTime(ks, unit, expiry, 'getex')
   const reply = Buffer.from(value)
   if (at !== undefined && (unit === 'EXAT' || unit === 'PXAT') && at <= ks.nowMs) ks.delete(key)
-  else if (at !== undefined) ks.setExpiry(key, at)
-  else if (persist) ks.setExpiry(key, undefined)
+  else if (at !== undefined) {
+    ks.setExpiry(key, at)
+    // Redis signals the key even when the deadline is the one it had
+    ks.signal(key)
+  } else if (persist) ks.setExpiry(key, undefined)
   return reply
 }

@@ -16,6 +16,9 @@ export interface KeyWatch {
  * same text makes a new value), so writing the same value again counts as a change, as in
  * Redis, while a write that changes nothing (`SADD` of a present member, `SREM` of a
  * missing one, `ZADD` with the same score) does not, as Redis signals none for it either.
+ * The few commands Redis signals even when the key's state ends as it was (an expiry set
+ * to the deadline the key has, `LTRIM` keeping every element, `LMOVE` of a list onto
+ * itself) call `Keyspace.signal`, which marks the key modified outright.
  * A key that expires counts as modified (Redis 7.0 deletes it and signals it, or finds it
  * expired at EXEC). Only watched keys are compared, so with no WATCH active this costs nothing.
  */
@@ -39,9 +42,16 @@ export class KeyWatches {
     }
   }
 
-  /** After a write command: marks every watch whose keys changed. */
+  /** After a write command: marks every watch whose keys changed or were signalled. */
   afterWrite(): void {
-    for (const w of this.active) this.check(w)
+    const signalled = this.ks.signalled
+    for (const w of this.active) {
+      if (signalled.size > 0 && !w.dirty) {
+        for (const key of signalled) if (w.states.has(key)) w.dirty = true
+      }
+      this.check(w)
+    }
+    signalled.clear()
   }
 
   // --- internal ---

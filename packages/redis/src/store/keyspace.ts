@@ -46,6 +46,12 @@ export class Keyspace {
   private used = 0
   /** "Now" for the command running; set by the store around each command. */
   now: number
+  /**
+   * Keys the running command signalled as modified (Redis's `signalModifiedKey`) where their
+   * state may look unchanged (an expiry set to the one the key has, an LTRIM keeping every
+   * element); WATCH reads and clears them after each write command.
+   */
+  readonly signalled = new Set<string>()
 
   /** "Now" in whole ms as a bigint, for Redis's 64-bit time arithmetic. */
   get nowMs(): bigint {
@@ -130,6 +136,11 @@ export class Keyspace {
     if (!v || v.type === 'string' || v.type === 'stream') return
     const size = v.type === 'list' ? v.value.length : v.value.size
     if (size === 0) this.delete(key)
+  }
+
+  /** Marks `key` modified for WATCH, whatever its state after the command. */
+  signal(key: string): void {
+    this.signalled.add(key)
   }
 
   /** Expiry time in epoch ms (a bigint beyond 2^53), or undefined when the key is persistent. */
