@@ -94,7 +94,9 @@ function combine(ks: Keyspace, a: Buffer[], at: number, op: Op, name: string): C
     } else fail(ERR.syntax)
   }
   const result = op === 'diff' ? diff(sources) : unionOrInter(sources, op, aggregate)
-  const z = new SortedSet()
+  // Redis builds the result as a skiplist, which keeps a -0 score the non-STORE forms
+  // answer; storing it converts a small one to a listpack, where -0 becomes 0
+  const z = new SortedSet(!store)
   z.batch(() => {
     for (const [m, score] of result) z.add(m, score)
   })

@@ -22,7 +22,8 @@ const LISTPACK_MAX_VALUE = 64
 export class SortedSet {
   private readonly scores = new Map<string, number>()
   private order: ZEntry[] = []
-  private skiplist = false
+  /** Kept as a skiplist from the start (Redis's `createZsetObject`), as ZUNION builds its reply. */
+  constructor(private skiplist = false) {}
   /** What the store counts of this set (store-usage.ts): member bytes and each member's heap cost. */
   bytes = 0
   /** Members added or moved while `batch` runs: placed in `order` when it ends. */
