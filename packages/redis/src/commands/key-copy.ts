@@ -1,4 +1,4 @@
-import { keyOf, option, parseInteger } from '../store/args.js'
+import { keyOf, option, parseBigInt } from '../store/args.js'
 import type { Keyspace, RedisValue } from '../store/keyspace.js'
 import { ERR, fail } from '../store/replies.js'
 import { arg, commands } from './command.js'
@@ -20,9 +20,11 @@ export const KEY_COPY_COMMANDS = commands([
         const o = option(a[j])
         if (o === 'REPLACE') replace = true
         else if (o === 'DB' && j + 1 < a.length) {
-          const db = parseInteger(arg(a, ++j))
-          if (db < 0 || db >= 16) fail('ERR DB index is out of range')
-          if (db !== 0) fail('ERR COPY to another database is not supported by this store (it has database 0 only)')
+          const db = parseBigInt(arg(a, ++j))
+          // Redis's getIntFromObjectOrReply: a 64-bit integer beyond C's int
+          if (db < -2147483648n || db > 2147483647n) fail('ERR value is out of range, value must between -2147483648 and 2147483647')
+          if (db < 0n || db >= 16n) fail('ERR DB index is out of range')
+          if (db !== 0n) fail('ERR COPY to another database is not supported by this store (it has database 0 only)')
         } else fail(ERR.syntax)
       }
       const src = keyOf(arg(a, 0))
