@@ -142,6 +142,23 @@ describe('time and expiry', () => {
     expect(await redis.command(['GET', 'k'])).toBe(null)
   })
 
+  it("inside a script TIME, PTTL and relative expiries read the clock; only expiry checks keep the script's start (Redis 7.0)", async () => {
+    let now = 1_000_000
+    redis = await createRedisScripting({ store: memoryStore({ clock: () => (now += 10) }) })
+    const src = `local t = redis.call('TIME') redis.call('SET', 'a', 'v', 'PX', 1000)
+      local t2 = redis.call('TIME') redis.call('SET', 'b', 'v', 'PX', 1000)
+      return {(t2[1] - t[1]) * 1000000 + t2[2] - t[2], redis.call('PTTL', 'a'), redis.call('PTTL', 'b')}`
+    const [elapsedUs, pttlA, pttlB] = (await redis.eval(src)) as number[]
+    expect(elapsedUs).toBeGreaterThan(0)
+    expect(pttlA).toBeLessThan(1000)
+    expect(pttlB).toBeGreaterThan(pttlA as number)
+    expect(pttlB).toBeLessThan(1000)
+    // an absolute time between the script's start and the clock is already past (checkAlreadyExpired)
+    const past = `redis.call('SET', 'k', 'v') local t = redis.call('TIME')
+      return {redis.call('PEXPIREAT', 'k', t[1] * 1000 + t[2] / 1000), redis.call('EXISTS', 'k')}`
+    expect(await redis.eval(past)).toEqual([1, 0])
+  })
+
   it('TIME answers the clock', async () => {
     redis = await createRedisScripting({ store: memoryStore({ clock: () => 1_700_000_000_123 }) })
     expect(await redis.command(['TIME'])).toEqual(['1700000000', '123000'])

@@ -82,7 +82,7 @@ export const KEY_COMMANDS = commands([
     1,
     'r',
     (ks) => {
-      const us = Math.floor(ks.now * 1000)
+      const us = Math.floor(ks.time * 1000)
       return [Buffer.from(String(Math.floor(us / 1e6))), Buffer.from(String(us % 1e6))]
     },
   ],
@@ -133,7 +133,7 @@ function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: b
     if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) fail(invalid)
     when *= 1000n
   }
-  const base = unit.relative ? ks.nowMs : 0n
+  const base = unit.relative ? ks.timeMs : 0n
   if (when > LLONG_MAX - base) fail(invalid)
   when += base
   if (!ks.get(key)) return 0
@@ -142,7 +142,8 @@ function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: b
   if (xx && cur === undefined) return 0
   if (gt && (cur === undefined || when <= cur)) return 0
   if (lt && cur !== undefined && when >= cur) return 0
-  if (when <= ks.now) {
+  // Redis's checkAlreadyExpired: by mstime(), not the script's frozen time
+  if (when <= ks.time) {
     ks.delete(key)
     return 1
   }
@@ -157,7 +158,7 @@ function ttl(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
   if (!ks.get(key)) return -2
   const at = ks.expiresAt(key)
   if (at === undefined) return -1
-  let left = BigInt(at) - ks.nowMs
+  let left = BigInt(at) - ks.timeMs
   if (left < 0n) left = 0n
   return exactNumber(unit === 'ms' ? left : (left + 500n) / 1000n)
 }

@@ -64,7 +64,7 @@ function xadd(ks: Keyspace, a: Buffer[]): Reply {
 /** The ID XADD gives the entry: `*` from the clock, `ms-*` after the last seq, or as given. */
 function newId(ks: Keyspace, last: StreamId, given: { ms: bigint; seq: bigint | undefined } | undefined): StreamId {
   if (!given) {
-    const ms = ks.nowMs
+    const ms = ks.timeMs
     return ms > last.ms ? { ms, seq: 0n } : (nextId(last) as StreamId)
   }
   if (given.seq !== undefined) return { ms: given.ms, seq: given.seq }

@@ -20,7 +20,7 @@ export function expireTime(ks: Keyspace, unit: string, text: Buffer, name: strin
   let ms = parseBigInt(text)
   if (ms <= 0n || (unit.startsWith('EX') && ms > LLONG_MAX / 1000n)) fail(invalid)
   if (unit.startsWith('EX')) ms *= 1000n
-  if (unit === 'EX' || unit === 'PX') ms += ks.nowMs
+  if (unit === 'EX' || unit === 'PX') ms += ks.timeMs
   // in C the sum wraps to a negative number, which the same check refuses
   if (ms > LLONG_MAX) fail(invalid)
   return ms
@@ -62,7 +62,7 @@ function getex(ks: Keyspace, a: Buffer[]): Reply {
   if (value === undefined) return null
   const at = expiry === undefined ? undefined : expireTime(ks, unit, expiry, 'getex')
   const reply = Buffer.from(value)
-  if (at !== undefined && (unit === 'EXAT' || unit === 'PXAT') && at <= ks.nowMs) ks.delete(key)
+  if (at !== undefined && (unit === 'EXAT' || unit === 'PXAT') && at <= ks.timeMs) ks.delete(key)
   else if (at !== undefined) {
     ks.setExpiry(key, at)
     // Redis signals the key even when the deadline is the one it had

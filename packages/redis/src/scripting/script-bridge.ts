@@ -12,7 +12,7 @@ import { fitsArity, scriptCommandEntry } from './script-commands.js'
 
 /** What the bridge knows about the script running now (executions are serialised). */
 export interface RunningScript {
-  /** Time frozen at the script's start, as Redis freezes it. */
+  /** The script's start time, at which Redis 7.0 freezes expiry checks. */
   readonly now: number
   /** Writes refused: `#!lua flags=no-writes`, or EVAL_RO/EVALSHA_RO. */
   readonly readOnly: boolean
@@ -26,7 +26,7 @@ const WRONG_ARITY = 'ERR Wrong number of args calling Redis command from script'
 /**
  * The `__redis` bridge behind `redis.call`/`pcall`, `sha1hex`, `log` and `error_reply`:
  * checks a command as Redis's script path does (known, arity, allowed in scripts, writes in
- * read-only scripts), runs it on the store at the script's frozen time, and hands the
+ * read-only scripts), runs it on the store with the script's start time, and hands the
  * reply back in Redis's Lua form. `math.random`/`math.randomseed` draw on the server's one
  * Rand48, as Redis's do.
  */

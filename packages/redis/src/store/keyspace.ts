@@ -31,7 +31,7 @@ export type Clock = () => number
 /**
  * Keys, their values and their expiry times. Keys are byte strings held one char per byte
  * (latin1). An expired key is removed when it is next touched, as Redis does lazily; the
- * time used is the command's (or the script's, frozen at its start).
+ * time used is the command's (or the script's, frozen at its start: `now`).
  */
 export class Keyspace {
   private readonly data = new Map<string, RedisValue>()
@@ -44,8 +44,17 @@ export class Keyspace {
   /** What each key counted at the last `settle()` (store-usage.ts). */
   private readonly counted = new Map<string, number>()
   private used = 0
-  /** "Now" for the command running; set by the store around each command. */
+  /**
+   * "Now" for expiry checks (key lookups); set by the store around each command. Inside a
+   * script it stays at the script's start, as Redis 7.0's `lua_time_snapshot`.
+   */
   now: number
+  /**
+   * The time the running command reads where Redis 7.0 calls `mstime()`: TIME, TTL/PTTL,
+   * relative expiries (`EX`, `PEXPIRE`...), expiry times already past, XADD's `*` ID. The
+   * store's clock, inside a script too (Redis 7.2 freezes these as well; 7.0 does not).
+   */
+  time: number
   /**
    * Keys the running command signalled as modified (Redis's `signalModifiedKey`) where their
    * state may look unchanged (an expiry set to the one the key has, an LTRIM keeping every
@@ -53,13 +62,14 @@ export class Keyspace {
    */
   readonly signalled = new Set<string>()
 
-  /** "Now" in whole ms as a bigint, for Redis's 64-bit time arithmetic. */
-  get nowMs(): bigint {
-    return BigInt(Math.floor(this.now))
+  /** `time` in whole ms as a bigint, for Redis's 64-bit time arithmetic. */
+  get timeMs(): bigint {
+    return BigInt(Math.floor(this.time))
   }
 
   constructor(readonly clock: Clock) {
     this.now = clock()
+    this.time = this.now
   }
 
   /** Bytes the keys counted at the last `settle()` (store-usage.ts). */

@@ -38,8 +38,9 @@ export interface RedisStore {
   describe(name: string): CommandInfo | undefined
   /**
    * Runs one command (`argv[0]` is the name) and returns Redis's reply, errors included
-   * (an ErrorReply with Redis's message). `now` (epoch ms) freezes the time the command
-   * sees, as Redis freezes it for the whole of a script; default: the store's clock.
+   * (an ErrorReply with Redis's message). `now` (epoch ms) is a script's start time: keys
+   * expire by it for the whole of the script, as in Redis 7.0, while TIME, TTL and relative
+   * expiries still read the store's clock; default: the store's clock.
    */
   execute(argv: readonly Buffer[], now?: number): Reply
   /** The store's clock (epoch ms). */
@@ -166,7 +167,9 @@ class MemoryStore implements RedisStore {
       return new ErrorReply(`ERR wrong number of arguments for '${spec.name}' command`)
     }
     if (this.ks.usedBytes > this.maxBytes && DENY_OOM_COMMANDS.has(name)) return new ErrorReply(OOM)
-    this.ks.now = now ?? this.clock()
+    const time = this.clock()
+    this.ks.now = now ?? time
+    this.ks.time = time
     try {
       return spec.run(this.ks, argv.slice(1) as Buffer[])
     } catch (e) {
