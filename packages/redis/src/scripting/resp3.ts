@@ -7,8 +7,20 @@ const MAPS = new Set(['hgetall', 'xread'])
 const SETS = new Set(['smembers', 'sinter', 'sunion', 'sdiff'])
 /** Commands whose reply is a score: a RESP3 double (an array of them for ZMSCORE). */
 const DOUBLES = new Set(['zscore', 'zincrby', 'zmscore', 'zadd'])
-/** Commands whose WITHSCORES reply becomes [member, double] pairs. */
-const WITH_SCORES = new Set(['zrange', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore'])
+/**
+ * Commands whose WITHSCORES reply becomes [member, double] pairs, with the index of their
+ * first option (ZUNION/ZINTER/ZDIFF: after `numkeys` keys), so a key or member named
+ * WITHSCORES is not taken for the option.
+ */
+const WITH_SCORES: ReadonlyMap<string, (args: readonly Buffer[]) => number> = new Map([
+  ['zrange', () => 4],
+  ['zrevrange', () => 4],
+  ['zrangebyscore', () => 4],
+  ['zrevrangebyscore', () => 4],
+  ['zunion', afterKeys],
+  ['zinter', afterKeys],
+  ['zdiff', afterKeys],
+])
 
 /**
  * A command's reply as a script that called `redis.setresp(3)` sees it, in the tagged form
@@ -16,7 +28,7 @@ const WITH_SCORES = new Set(['zrange', 'zrevrange', 'zrangebyscore', 'zrevrangeb
  * `{resp3set = {...}}` → `{set = {[m] = true}}`, `{resp3null = true}` → nil (a hole in an
  * array), `{double = n}` as is. Which commands answer maps, sets and doubles in RESP3 is
  * Redis 7.0's (HGETALL, XREAD; SMEMBERS, SINTER, SUNION, SDIFF; scores of ZSCORE, ZMSCORE,
- * ZINCRBY, ZADD INCR, WITHSCORES ranges, ZPOPMIN/ZPOPMAX).
+ * ZINCRBY, ZADD INCR, WITHSCORES ranges and ZUNION/ZINTER/ZDIFF, ZPOPMIN/ZPOPMAX, ZMPOP).
  */
 export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): unknown {
   if (r === null) return NULL
@@ -31,8 +43,12 @@ export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): un
   if (MAPS.has(name)) return { resp3map: list.map(plain) }
   if (SETS.has(name)) return { resp3set: list.map(plain) }
   if (name === 'zmscore') return list.map((x) => (Buffer.isBuffer(x) ? double(x) : NULL))
-  if (WITH_SCORES.has(name) && args.some((a) => a.toString('latin1').toUpperCase() === 'WITHSCORES')) return pairs(list)
+  const optionsAt = WITH_SCORES.get(name)
+  if (optionsAt && args.slice(optionsAt(args)).some((a) => a.toString('latin1').toUpperCase() === 'WITHSCORES')) return pairs(list)
   if (name === 'zpopmin' || name === 'zpopmax') return args.length > 2 ? pairs(list) : scoreLast(list)
+  // ZMPOP's [key, [[member, score], ...]]: already pairs under RESP2
+  if (name === 'zmpop' && list.length === 2)
+    return [list[0], (list[1] as readonly Reply[][]).map(([m, score]) => [m, double(score as Buffer)])]
   return list.map(plain)
 }
 
@@ -58,6 +74,12 @@ function pairs(list: readonly Reply[]): unknown[] {
   const out: unknown[] = []
   for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i], double(list[i + 1] as Buffer)])
   return out
+}
+
+/** The index after ZUNION/ZINTER/ZDIFF's keys (`argv`: name, numkeys, keys...). */
+function afterKeys(args: readonly Buffer[]): number {
+  const n = Number.parseInt(args[1]?.toString('latin1') ?? '', 10)
+  return Number.isFinite(n) && n > 0 ? 2 + n : args.length
 }
 
 function scoreLast(list: readonly Reply[]): unknown {

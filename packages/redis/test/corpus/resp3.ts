@@ -71,6 +71,43 @@ export const RESP3_CASES: CorpusCase[] = [
     'zrangebyscore withscores pairs',
     `${R3}redis.call('ZADD', 'z', 1, 'a') local r = redis.call('ZRANGEBYSCORE', 'z', '-inf', '+inf', 'withscores') return {#r, type(r[1]), tostring(r[1][2].double)}`,
   ),
+  ...['ZUNION', 'ZINTER', 'ZDIFF'].flatMap((c) => [
+    script(
+      `${c.toLowerCase()} withscores pairs`,
+      `${R3}redis.call('ZADD', 'z', 1.5, 'a', 2, 'b') local r = redis.call('${c}', 1, 'z', 'WITHSCORES') return {#r, r[1][1], tostring(r[1][2].double), r[2][1], tostring(r[2][2].double)}`,
+    ),
+    script(
+      `${c.toLowerCase()} withscores pairs returned`,
+      `${R3}redis.call('ZADD', 'z', 1.5, 'a', 0.1, 'b') return redis.call('${c}', 1, 'z', 'WITHSCORES')`,
+    ),
+    script(`${c.toLowerCase()} without scores`, `${R3}redis.call('ZADD', 'z', 1.5, 'a') return redis.call('${c}', 1, 'z')`),
+    script(
+      `${c.toLowerCase()} of a key named withscores`,
+      `${R3}redis.call('ZADD', 'WITHSCORES', 1.5, 'a') return redis.call('${c}', 1, 'WITHSCORES')`,
+    ),
+  ]),
+  script(
+    'zunion weights aggregate withscores pairs',
+    `${R3}redis.call('ZADD', 'z', 1, 'a') redis.call('ZADD', 'y', 2, 'a', 3, 'c') local r = redis.call('ZUNION', 2, 'z', 'y', 'WEIGHTS', 2, 0.5, 'AGGREGATE', 'MAX', 'WITHSCORES') return {#r, r[1][1], tostring(r[1][2].double), r[2][1], tostring(r[2][2].double)}`,
+  ),
+  script(
+    'zmpop pairs',
+    `${R3}redis.call('ZADD', 'z', 1.5, 'a', 2, 'b') local r = redis.call('ZMPOP', 1, 'z', 'MIN') return {r[1], #r[2], r[2][1][1], tostring(r[2][1][2].double)}`,
+  ),
+  script(
+    'zmpop pairs returned',
+    `${R3}redis.call('ZADD', 'z', 1.5, 'a', 2, 'b') return redis.call('ZMPOP', 2, 'x', 'z', 'MAX', 'COUNT', 5)`,
+  ),
+  script('zmpop of nothing', `${R3}return type(redis.call('ZMPOP', 1, 'z', 'MIN'))`),
+  script(
+    'zrevrange withscores pairs returned',
+    `${R3}redis.call('ZADD', 'z', 1.5, 'WITHSCORES', 2, 'b') return redis.call('ZREVRANGE', 'z', 0, -1, 'WITHSCORES')`,
+  ),
+  script('zrange of a member named withscores', `${R3}redis.call('ZADD', 'z', 1.5, 'WITHSCORES') return redis.call('ZRANGE', 'z', 0, -1)`),
+  script(
+    'zrange byscore rev limit withscores pairs',
+    `${R3}redis.call('ZADD', 'z', 1, 'a', 2, 'b', 3, 'c') return redis.call('ZRANGE', 'z', '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 2, 'WITHSCORES')`,
+  ),
   script('zrange without scores', `${R3}redis.call('ZADD', 'z', 1, 'a') return redis.call('ZRANGE', 'z', 0, -1)`),
   script(
     'zpopmin without count',
