@@ -1,6 +1,6 @@
 import { InvalidArgumentError, LimitExceededError } from '@polyhost/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
+import { createRedisScripting, memoryStore, type RedisScripting, ReplyError } from '../src/index.js'
 import { hasRedisServer, startRedis } from './real-redis.js'
 
 let redis: RedisScripting | undefined
@@ -91,6 +91,37 @@ describe('bad input and runaway scripts', () => {
       expect((e as LimitExceededError).limit).toBe('timeout')
       expect(await redis.eval('return 1')).toBe(1)
     }
+  })
+
+  it('a script stopped inside MULTI/EXEC is an error element of the reply; the commands queued after it run', async () => {
+    redis = await createRedisScripting({ store: memoryStore(), limits: { instructions: 200_000 } })
+    const c = redis.connection()
+    await c.command([
+      'FUNCTION',
+      'LOAD',
+      "#!lua name=lib\nredis.register_function('spin', function() redis.call('SET', 'f', '1') while true do end end)",
+    ])
+    await c.command(['MULTI'])
+    for (const q of [
+      ['SET', 'x', '1'],
+      ['EVAL', "redis.call('SET', 'y', '1') while true do end", '0'],
+      ['SET', 'z', '1'],
+      ['FCALL', 'spin', '0'],
+      ['EVAL', "return redis.call('SET', 'w', '1')", '0'],
+    ]) {
+      expect(await c.command(q)).toBe('QUEUED')
+    }
+    const replies = (await c.command(['EXEC'])) as unknown[]
+    expect(replies).toHaveLength(5)
+    expect(replies[0]).toBe('OK')
+    expect(replies[1]).toBeInstanceOf(ReplyError)
+    expect((replies[1] as ReplyError).message).toMatch(/^ERR Script killed: instructions limit exceeded \(/)
+    expect(replies[2]).toBe('OK')
+    expect((replies[3] as ReplyError).message).toMatch(/^ERR Script killed: instructions limit exceeded \(/)
+    expect(replies[4]).toBe('OK')
+    expect(await c.command(['MGET', 'x', 'y', 'z', 'f', 'w'])).toEqual(['1', '1', '1', '1', '1'])
+    // outside a transaction the call still rejects
+    expect(await redis.eval('while true do end').catch((x: unknown) => x)).toBeInstanceOf(LimitExceededError)
   })
 
   it('a loop that pcall tries to hide is still stopped', async () => {

@@ -1,5 +1,6 @@
 import type { KeyWatch } from '../store/key-watch.js'
 import { ErrorReply, errorText, OK, type Reply, StatusReply, unknownCommandError } from '../store/replies.js'
+import { nameOrNone, validName } from './client-name.js'
 import { type ClientReply, toClientReply } from './client-shape.js'
 import { type RedisArg, toArgv } from './command-args.js'
 import { containerCallError } from './script-commands.js'
@@ -17,6 +18,8 @@ export interface ConnectionServer {
   info(sections: readonly string[]): string
   /** Starts a WATCH of keys; undefined when the store cannot tell modifications. */
   watch(keys: readonly Buffer[]): KeyWatch | undefined
+  /** After a queued script was stopped by a limit: its reply in EXEC's (undefined: not such a stop). */
+  stoppedInExec(e: unknown): Promise<Reply | undefined>
 }
 
 /**
@@ -128,7 +131,11 @@ export class RedisConnection {
     if (this.dirty) return new ErrorReply('EXECABORT Transaction discarded because of previous errors.')
     if (modified) return null
     const replies: Reply[] = []
-    for (const c of queued) replies.push(await this.direct(c[0]?.toString('latin1').toLowerCase() ?? '', c))
+    // a script stopped by a limit is an error reply and EXEC goes on: Redis never skips queued commands
+    for (const c of queued) {
+      const run = Promise.resolve().then(() => this.direct(c[0]?.toString('latin1').toLowerCase() ?? '', c))
+      replies.push(await run.catch(async (e: unknown) => (await this.server.stoppedInExec(e)) ?? Promise.reject(e)))
+    }
     return replies
   }
 
@@ -235,16 +242,4 @@ function arityFits(arity: number, argc: number): boolean {
 
 function arityError(name: string): ErrorReply {
   return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
-}
-
-/** Redis accepts names of characters '!'..'~' only. */
-function validName(name: Buffer): ErrorReply | undefined {
-  for (const c of name) {
-    if (c < 0x21 || c > 0x7e) return new ErrorReply('ERR Client names cannot contain spaces, newlines or special characters.')
-  }
-  return undefined
-}
-
-function nameOrNone(name: Buffer): Buffer | undefined {
-  return name.length ? Buffer.from(name) : undefined
 }

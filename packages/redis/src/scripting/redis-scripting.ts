@@ -12,6 +12,7 @@ import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
 import { SCRIPT_CONTAINERS } from './script-commands.js'
+import { stoppedScriptReply } from './stopped-script.js'
 import { withScriptLimits } from './script-host.js'
 
 /** Limits of one script run (Polyhost's limits; Redis itself has only `busy-reply-threshold`). */
@@ -165,6 +166,12 @@ export class RedisScripting implements ConnectionServer {
     return this.store.watch?.(keys)
   }
 
+  /** @internal see ConnectionServer; the stopped script's engine state is replaced before the next queued command */
+  async stoppedInExec(e: unknown): Promise<Reply | undefined> {
+    const reply = stoppedScriptReply(e)
+    return reply && rebuildState(this.host).then(() => reply)
+  }
+
   /** @internal see ConnectionServer */
   dispatch(argv: Buffer[]): Promise<Reply> | Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
@@ -197,22 +204,18 @@ export class RedisScripting implements ConnectionServer {
     try {
       return await task()
     } catch (e) {
-      if (e instanceof LimitExceededError) await this.rebuildState()
+      if (e instanceof LimitExceededError) await rebuildState(this.host)
       throw e
     }
   }
-
-  private async rebuildState(): Promise<void> {
-    await rebuildState(this.host)
-  }
 }
+
+// --- internal ---
 
 /** Builds a replacement for a stopped script's engine state (see RedisScripting.settled). */
 async function rebuildState(host: Host): Promise<void> {
   await host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
 }
-
-// --- internal ---
 
 /**
  * The least time limit of the host itself, which is also the budget of building an engine
