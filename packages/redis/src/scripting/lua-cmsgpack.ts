@@ -165,7 +165,10 @@ do
     return sign * (1 + m / 2 ^ 23) * 2 ^ (e - 127)
   end
   local function decodeFloat64(s, i)
-    local hi, lo = uint(s, i, 4), uint(s, i + 4, 4)
+    -- the two halves' bytes in one string.byte call (uint would check and read each half)
+    need(s, i, 8)
+    local a, b, c, d, e4, f5, g6, h7 = sbyte(s, i, i + 7)
+    local hi, lo = ((a * 256.0 + b) * 256.0 + c) * 256.0 + d, ((e4 * 256.0 + f5) * 256.0 + g6) * 256.0 + h7
     local sign = hi >= 2 ^ 31 and -1 or 1
     local e = floor(hi / 2 ^ 20) % 2048
     local m = (hi % 2 ^ 20) * TWO32 + lo
@@ -188,13 +191,30 @@ do
   local MAXCSTACK = 8000
   local TOO_MANY = 'stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)'
   local top = 0
+  -- Elements of arrays and maps that are a fixint, a fixstr or nil (most of what BullMQ packs)
+  -- are read in place, as decode reads them, without a decode call each (a Lua call costs
+  -- ~1 µs in the engine); anything else, a missing byte, or a stack with no room for one
+  -- more value (decode raises then) goes through decode. 'slen' is #s of the input being
+  -- decoded (set by decodeAll).
+  local slen = 0
   local function array(s, i, n)
     local base = top
     if base + 2 > MAXCSTACK then error('stack overflow (in function mp_decode_to_lua_array)', 0) end
     local t = {}
+    local room = base + 3 <= MAXCSTACK
     for k = 1, n do
       top = base + 2
-      t[k], i = decode(s, i)
+      local c = room and sbyte(s, i)
+      if c and c <= 0x7f then
+        t[k], i = c, i + 1
+      elseif c and c >= 0xa0 and c <= 0xbf and i + c - 0xa0 <= slen then
+        local j = i + 1 + c - 0xa0
+        t[k], i = ssub(s, i + 1, j - 1), j
+      elseif c == 0xc0 then
+        t[k], i = nil, i + 1
+      else
+        t[k], i = decode(s, i)
+      end
     end
     top = base
     return t, i
@@ -202,12 +222,29 @@ do
   local function map(s, i, n)
     local base = top
     local t = {}
+    local room = base + 3 <= MAXCSTACK
     for _ = 1, n do
       local k, v
       top = base + 1
-      k, i = decode(s, i)
+      local c = room and sbyte(s, i)
+      if c and c >= 0xa0 and c <= 0xbf and i + c - 0xa0 <= slen then
+        local j = i + 1 + c - 0xa0
+        k, i = ssub(s, i + 1, j - 1), j
+      else
+        k, i = decode(s, i)
+      end
       top = base + 2
-      v, i = decode(s, i)
+      c = room and sbyte(s, i)
+      if c and c <= 0x7f then
+        v, i = c, i + 1
+      elseif c and c >= 0xa0 and c <= 0xbf and i + c - 0xa0 <= slen then
+        local j = i + 1 + c - 0xa0
+        v, i = ssub(s, i + 1, j - 1), j
+      elseif c == 0xc0 then
+        v, i = nil, i + 1
+      else
+        v, i = decode(s, i)
+      end
       t[k] = v
     end
     top = base
@@ -257,6 +294,7 @@ do
 
   -- 'args': how many arguments the C function has on its stack
   local function decodeAll(s, args)
+    slen = #s
     local out, n, i = {}, 0, 1
     while i <= #s do
       top = args + n

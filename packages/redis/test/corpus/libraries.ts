@@ -96,6 +96,32 @@ export const CMSGPACK_CASES: CorpusCase[] = [
   pack('unpack bin is refused', "return cmsgpack.unpack('\\196\\1a')"),
   pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
   pack('unpack empty', "return {cmsgpack.unpack('')}"),
+  // elements an array or map reads in place (fixint, fixstr, nil) next to ones it decodes, and
+  // each cut short: the holes' length, the values, the errors
+  cmds(
+    'cmsgpack unpack of arrays and maps of small elements',
+    ...[
+      '9aa56275 6c6c3aa0a36a6f62cb427a24c7bb a26000c0c0c0c0c0c0',
+      '9ba56275 6c6c3aa0a36a6f62cb427a24c7bb a26000c0c0c0c0c0c0',
+      '9ba56275 6c6c3aa0a36a6f62cb427a24',
+      '9401c0ff7f',
+      '94c0c0c001',
+      '93a3616263a5616263',
+      'de0004a5746f6b656ea7746f6b656e2d31ac6c6f636b4475726174696f6ecd7530a76c696d69746572c0a46e616d65c0',
+      'de0004a5746f6b656ea7746f6b656e2d31ac6c6f636b4475726174696f6ecd7530a76c696d69746572c0a46e616d',
+      '82a161e0a162a3',
+      '82a16191a162a162c0',
+      '8101a178',
+      '9201a261',
+      '81a161a262',
+    ].map((hex) =>
+      evalStep(
+        "local r = {pcall(cmsgpack.unpack, ARGV[1])} if not r[1] then return r[2] end local t = r[2] if type(t) ~= 'table' then return {'scalar', tostring(t)} end local out = {'n', #t} for _, k in ipairs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 'token', 'lockDuration', 'limiter', 'name', 'a', 'b'}) do local v = t[k] out[#out + 1] = type(v) == 'table' and 'table' or tostring(v) end return out",
+        [],
+        [{ hex: hex.replace(/ /g, '') }],
+      ),
+    ),
+  ),
   // lua_settable in C: the VM's message with no position, caught or not
   cmds(
     'cmsgpack unpack of a map with a nil or NaN key',
