@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@polyhost/core'
+import { utf8Bytes } from '../store/text-bytes.js'
 
 /**
  * An argument as `command()` takes it: text, or bytes for binary values; other values are
@@ -32,7 +33,7 @@ export function toArgv(argv: readonly RedisArg[]): Buffer[] {
 // --- internal ---
 
 function toBytes(a: unknown, where: string): Buffer {
-  if (typeof a === 'string') return Buffer.from(a, 'utf8')
+  if (typeof a === 'string') return utf8Bytes(a)
   if (a instanceof Uint8Array) return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
   if (typeof a === 'number') {
     // ioredis 6 writes an integer past 2^53 with all its digits (1e21 as 1000000000000000000000)

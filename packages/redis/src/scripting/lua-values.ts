@@ -1,6 +1,7 @@
 import { cString } from '../store/c-numbers.js'
 import { doubleReply, formatG } from '../store/replies.js'
 import { ErrorReply, errorTail, errorText, type Reply, StatusReply } from '../store/replies.js'
+import { utf8Bytes } from '../store/text-bytes.js'
 
 /** A value as the Lua engine hands it to the host: strings, bytes, numbers, arrays, objects. */
 type LuaHostValue = unknown
@@ -10,7 +11,7 @@ type LuaHostValue = unknown
  * `%.17g` (so `0.1` becomes `0.10000000000000001`, `3` stays `3`).
  */
 export function argFromLua(v: LuaHostValue): Buffer {
-  if (typeof v === 'string') return Buffer.from(v, 'utf8')
+  if (typeof v === 'string') return utf8Bytes(v)
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
   if (typeof v === 'number') {
     // a safe integer has at most 16 digits, which %.17g prints as they are (-0 prints "-0")
@@ -50,20 +51,20 @@ export function commandError(message: string): { err: string; ignore_error_stats
  * `e<len>:` error, `o<len>:` status, `a<n>;` array of n replies.
  */
 export function decodeScriptReply(encoded: unknown): Reply {
-  const bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : Buffer.from(encoded as Uint8Array)
+  const b = byteString(encoded)
   const st = { pos: 0 }
   // nested arrays with a stack of their own: a reply may nest 7,995 deep (Redis's bound)
   const open: { out: Reply[]; left: number }[] = []
   for (;;) {
     let value: Reply
-    if (bytes[st.pos] === 0x61 /* a */) {
-      const n = readCount(bytes, st)
+    if (b.charCodeAt(st.pos) === 0x61 /* a */) {
+      const n = readCount(b, st)
       if (n > 0) {
         open.push({ out: [], left: n })
         continue
       }
       value = []
-    } else value = readOne(bytes, st)
+    } else value = readOne(b, st)
     for (;;) {
       const top = open[open.length - 1]
       if (!top) return value
@@ -78,24 +79,35 @@ export function decodeScriptReply(encoded: unknown): Reply {
 // --- internal ---
 
 const MIN_LL = -(2 ** 63)
+const NON_ASCII = /[^\x00-\x7f]/
+
+/**
+ * The reply's bytes as a byte string (one char per byte, `latin1`). The engine hands UTF-8
+ * text over as a string, other bytes as bytes; ASCII text, most replies, is its own byte
+ * string, so a reply is read without copying it into a Buffer first.
+ */
+function byteString(encoded: unknown): string {
+  if (typeof encoded === 'string') return NON_ASCII.test(encoded) ? Buffer.from(encoded, 'utf8').toString('latin1') : encoded
+  return Buffer.from(encoded as Uint8Array).toString('latin1')
+}
 
 /** One element that is not an array (the decoder above walks arrays itself). */
-function readOne(b: Buffer, st: { pos: number }): Reply {
-  const tag = String.fromCharCode(b[st.pos++] as number)
+function readOne(b: string, st: { pos: number }): Reply {
+  const tag = b.charAt(st.pos++)
   if (tag === 'z') return null
   if (tag === 'n' || tag === 'd') {
-    const end = b.indexOf(0x3b, st.pos)
-    const text = b.toString('latin1', st.pos, end)
+    const end = b.indexOf(';', st.pos)
+    const text = b.slice(st.pos, end)
     st.pos = end + 1
     if (tag === 'n') return truncate(text)
     // Lua printed the double with %.17g already; NaN keeps its sign (0/0 is -nan on x86)
     return /nan/i.test(text) ? Buffer.from(text.startsWith('-') ? '-nan' : 'nan', 'latin1') : doubleReply(parseDouble(text))
   }
-  const colon = b.indexOf(0x3a, st.pos)
-  const len = Number(b.toString('latin1', st.pos, colon))
-  const body = b.subarray(colon + 1, colon + 1 + len)
+  const colon = b.indexOf(':', st.pos)
+  const len = Number(b.slice(st.pos, colon))
+  const body = Buffer.from(b.slice(colon + 1, colon + 1 + len), 'latin1')
   st.pos = colon + 1 + len
-  if (tag === 's') return Buffer.from(body)
+  if (tag === 's') return body
   // Redis reads status and error texts as C strings (they end at a NUL) and replaces CR/LF
   // with spaces (they end a RESP line); an error is printed by addReplyErrorFormat("-%s"),
   // which first trims CR/LF from the end
@@ -108,9 +120,9 @@ function readOne(b: Buffer, st: { pos: number }): Reply {
 }
 
 /** The element count of the array whose `a` tag is at `st.pos`; moves past it. */
-function readCount(b: Buffer, st: { pos: number }): number {
-  const end = b.indexOf(0x3b, st.pos + 1)
-  const n = Number(b.toString('latin1', st.pos + 1, end))
+function readCount(b: string, st: { pos: number }): number {
+  const end = b.indexOf(';', st.pos + 1)
+  const n = Number(b.slice(st.pos + 1, end))
   st.pos = end + 1
   return n
 }

@@ -15,6 +15,8 @@ const MIN = LLONG_MIN
 export function parseInteger(arg: Buffer, message: string = ERR.notInteger): number {
   const s = arg.toString('latin1')
   if (s.length > 20 || !INT_RE.test(s)) throw new CommandError(message)
+  // up to 15 digits, a safe integer: Number reads it exactly, without a BigInt
+  if (s.length <= 15) return Number(s)
   const n = BigInt(s)
   if (n > MAX || n < MIN) throw new CommandError(message)
   return Number(n)
@@ -33,6 +35,7 @@ export function parseBigInt(arg: Buffer, message: string = ERR.notInteger): bigi
 export function tryInteger(arg: Buffer): number | undefined {
   const s = arg.toString('latin1')
   if (s.length > 20 || !INT_RE.test(s)) return undefined
+  if (s.length <= 15) return Number(s)
   const n = BigInt(s)
   if (n > MAX || n < MIN) return undefined
   return Number(n)
