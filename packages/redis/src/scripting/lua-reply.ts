@@ -45,19 +45,20 @@ local function encode(v, out, n, depth)
   if depth > REPLY_DEPTH then return text(out, n, 'e', 'ERR reached lua stack limit') end
   -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
   -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
+  -- each field is mostly absent: a nil needs no type() call (a call each in the engine)
   local e = rawget(v, 'err')
-  if type(e) == 'string' then return text(out, n, 'e', e) end
+  if e ~= nil and type(e) == 'string' then return text(out, n, 'e', e) end
   local ok = rawget(v, 'ok')
-  if type(ok) == 'string' then return text(out, n, 'o', ok) end
+  if ok ~= nil and type(ok) == 'string' then return text(out, n, 'o', ok) end
   local d = rawget(v, 'double')
-  if type(d) == 'number' then
+  if d ~= nil and type(d) == 'number' then
     out[n + 1] = 'd' .. sformat('%.17g', d) .. ';'
     return n + 1
   end
   local big = rawget(v, 'big_number')
-  if type(big) == 'string' then return text(out, n, 's', (big:gsub('[\\r\\n]', ' '))) end
+  if big ~= nil and type(big) == 'string' then return text(out, n, 's', (big:gsub('[\\r\\n]', ' '))) end
   local vs = rawget(v, 'verbatim_string')
-  if type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
+  if vs ~= nil and type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
     return text(out, n, 's', rawget(vs, 'string'))
   end
   -- a map's keys and values, a set's members, or the array part up to the first nil
@@ -65,12 +66,12 @@ local function encode(v, out, n, depth)
   out[mark] = ''
   n = mark
   local map, set = rawget(v, 'map'), rawget(v, 'set')
-  if type(map) == 'table' then
+  if map ~= nil and type(map) == 'table' then
     for k, x in next, map do
       n = encode(x, out, encode(k, out, n, depth), depth)
       items = items + 2
     end
-  elseif type(set) == 'table' then
+  elseif set ~= nil and type(set) == 'table' then
     for k in next, set do
       n = encode(k, out, n, depth)
       items = items + 1
