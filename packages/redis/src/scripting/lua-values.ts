@@ -79,7 +79,7 @@ export function decodeScriptReply(encoded: unknown): Reply {
 // --- internal ---
 
 const MIN_LL = -(2 ** 63)
-const NON_ASCII = /[^\x00-\x7f]/
+const NON_ASCII = /[\u0080-\uffff]/
 
 /**
  * The reply's bytes as a byte string (one char per byte, `latin1`). The engine hands UTF-8
