@@ -110,6 +110,12 @@ export interface EnginePlugin {
   readonly version?: string
   /** Where a worker imports this plugin from; required by `isolation: 'worker'`. */
   readonly module?: EngineModuleRef
+  /**
+   * A file's text as the language's own file loader reads it, for `host.executeFile` only
+   * (`execute` takes a source as given): Lua drops a first line starting with `#`, keeping
+   * its newline so line numbers stay. Without it the file's text runs as it is.
+   */
+  readonly fileSource?: (text: string) => string
   create(env: EngineEnvironment): Promise<ScriptEngine>
 }
 

@@ -155,10 +155,9 @@ export class Host {
   }
 
   /**
-   * Reads a file and executes it; the language comes from `options.language`, else from its
-   * extension. Only a regular file
-   * is read (InvalidArgumentError for a FIFO, device or directory), and one over the source
-   * limit is refused (LimitExceededError('source')) before it is read.
+   * Reads a file and executes it as its engine's `fileSource` reads it (Lua skips a `#` first line); the
+   * language comes from `options.language`, else from its extension. Only a regular file is read (InvalidArgumentError
+   * for a FIFO, device or directory), and one over the source limit is refused (LimitExceededError('source')) first.
    */
   executeFile(path: string, options: ExecuteFileOptions = {}): Promise<ExecutionResult> {
     return this.track(async () => {
@@ -166,7 +165,8 @@ export class Host {
       const opts = checkRequest<ExecuteFileOptions>('executeFile', options)
       const { sourceBytes } = this.currentSecurity.limitsFor(opts.limits)
       const source = await readSourceFile(path, { maxBytes: sourceBytes, what: 'executeFile' })
-      return this.execute({ ...opts, source, name: basename(path) })
+      const fileSource = this.engines.pick(opts.language, basename(path)).plugin.fileSource
+      return this.execute({ ...opts, source: fileSource ? fileSource(source) : source, name: basename(path) })
     })
   }
 

@@ -23,6 +23,7 @@ describe('pluginProblem', () => {
     [{ ...good, extensions: ['lua'] }, "extensions must be an array of strings starting with '.'"],
     [{ ...good, create: undefined }, 'create must be a function'],
     [{ ...good, version: 2 }, 'version must be a string'],
+    [{ ...good, fileSource: 'strip' }, 'fileSource must be a function'],
     [{ ...good, capabilities: {} }, 'capabilities.limits is required'],
     [
       { ...good, capabilities: { ...capabilities, limits: { ...capabilities.limits, memory: 'some' } } },

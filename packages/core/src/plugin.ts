@@ -30,6 +30,7 @@ export function pluginProblem(value: unknown): string | undefined {
   }
   if (typeof p.create !== 'function') return 'create must be a function'
   if (p.version !== undefined && typeof p.version !== 'string') return 'version must be a string'
+  if (p.fileSource !== undefined && typeof p.fileSource !== 'function') return 'fileSource must be a function'
   const caps = p.capabilities as Partial<Record<string, unknown>> | undefined
   const limits = caps?.limits as Record<string, unknown> | undefined
   if (!limits || typeof limits !== 'object') return 'capabilities.limits is required'
@@ -67,6 +68,8 @@ export function readPlugin(value: unknown, what: string, name = what): EnginePlu
     const { id, version } = p
     const module = p.module && typeof p.module === 'object' ? { ...p.module } : p.module
     const call = (env: EngineEnvironment) => (create as EnginePlugin['create']).call(value, env)
+    const fileSource = p.fileSource
+    const readFile = (text: string) => (fileSource as (t: string) => string).call(value, text)
     return {
       id,
       languages: list(p.languages),
@@ -75,6 +78,7 @@ export function readPlugin(value: unknown, what: string, name = what): EnginePlu
       version,
       module,
       create: typeof create === 'function' ? call : create,
+      ...(fileSource === undefined ? {} : { fileSource: typeof fileSource === 'function' ? readFile : fileSource }),
     }
   })
   assertPlugin(read, name)

@@ -29,6 +29,17 @@ export const LUA_CAPABILITIES: EngineCapabilities = Object.freeze({
 export const LUA_ENGINE_VERSION = '0.1.0+fengari.0.1.5'
 
 /**
+ * A file's text as Lua's file loader (luaL_loadfilex, in 5.1 and 5.3) reads it: a first line
+ * starting with `#` (a `#!/usr/bin/env lua` line) is skipped, its newline kept so error lines
+ * still count it. Only files: `load` and `host.execute` take `#` as a syntax error.
+ */
+export function luaFileSource(text: string): string {
+  if (!text.startsWith('#')) return text
+  const end = text.indexOf('\n')
+  return end < 0 ? '' : text.slice(end)
+}
+
+/**
  * The Lua 5.3 engine plugin, on fengari with Polyhost's guards.
  *
  * @example
@@ -43,5 +54,6 @@ export const luaEngine: EngineFactory<LuaEngineOptions> = (options = {}) => ({
   // compiled prototypes carry the number model's constants: a mode is a different engine build
   version: options.numbers === 'lua51' ? `${LUA_ENGINE_VERSION}+lua51` : LUA_ENGINE_VERSION,
   module: { specifier: import.meta.url, export: 'luaEngine', options },
+  fileSource: luaFileSource,
   create: (env) => LuaEngine.create(env, options),
 })
