@@ -37,7 +37,7 @@ export function guestArguments(state: ArgumentsHost, ex: Execution, req: Executi
   const args: QuickJSHandle[] = []
   try {
     args.push(names.length > 0 ? converter.toGuestOrJson(req.globals) : ctx.undefined)
-    args.push(Object.keys(req.context).length > 0 ? converter.toGuestOrJson(req.context) : ctx.undefined)
+    args.push(Object.keys(req.context).length > 0 ? converter.toGuestOrJson(req.context, true) : ctx.undefined)
   } catch (e) {
     for (const h of args) h.dispose()
     // a getter or Proxy trap of the caller's data threw; the state is not trusted further

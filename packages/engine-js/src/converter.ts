@@ -2,12 +2,15 @@
 import {
   type BudgetOwner,
   ConversionBudget,
+  CONTAINER_BYTES,
   ConversionGuard,
   type ConverterRegistry,
   type CustomType,
   classifyHostValue,
   dateType,
+  ENTRY_BYTES,
   hasLoneSurrogate,
+  isPlainObject,
   sameData,
   setSafe,
 } from '@polyhost/core/engine'
@@ -75,16 +78,23 @@ export class Converter {
     }
   }
 
-  /** Host → guest for `begin`: a JSON string the guest parses itself when plain, else the exact handle (saves a call). */
-  toGuestOrJson(record: object): QuickJSHandle {
-    // the record itself (globals, context) is a wrapper: its values get the full depth
-    const depth = this.host.maxDepth + 1
-    let guard = this.guard(depth)
+  /**
+   * Host → guest for `begin`: a JSON string the guest parses itself when plain, else the exact
+   * handle (saves a call). As the Lua engine counts them, `context` (`whole`) is one value, its
+   * own first level; the globals record only holds its values, each with the full depth.
+   */
+  toGuestOrJson(record: object, whole = false): QuickJSHandle {
+    const { maxDepth } = this.host
+    let guard = this.guard(maxDepth)
     try {
-      const read = readHostValue(record, depth, this.host.converters, guard.budget)
+      const read = readHostValue(record, whole ? maxDepth : maxDepth + 1, this.host.converters, guard.budget)
       if (read.json) return this.host.newString(JSON.stringify(read.value))
-      guard = this.guard(depth)
-      return this.build(read.value, guard, undefined)
+      guard = this.guard(maxDepth)
+      if (whole || !isPlainObject(read.value)) return this.build(read.value, guard, undefined)
+      // the record is not a level: the guard's depth (and its `nesting deeper than N`) starts below it
+      const entries = Object.entries(read.value)
+      guard.budget?.add(CONTAINER_BYTES + entries.length * ENTRY_BYTES, 1 + entries.length)
+      return this.container(read.value, guard, undefined, this.host.ctx.newObject(), entries, entries.length, false)
     } catch (e) {
       throw guard.failure(e)
     }
@@ -172,10 +182,11 @@ export class Converter {
     target: QuickJSHandle,
     entries: Iterable<[string | number, unknown]>,
     count: number,
+    level = true,
   ): QuickJSHandle {
     const { ctx } = this.host
     try {
-      guard.enter(v, key, count)
+      if (level) guard.enter(v, key, count)
       for (const [k, item] of entries) {
         const h = this.build(item, guard, k)
         try {
@@ -186,7 +197,7 @@ export class Converter {
           h.dispose()
         }
       }
-      guard.leave(key !== undefined)
+      if (level) guard.leave(key !== undefined)
       return target
     } catch (e) {
       target.dispose()
