@@ -164,7 +164,7 @@ export class Converter {
       }
       case 'map': {
         for (const k of kind.map.keys()) {
-          if (typeof k !== 'string') throw guard.error('Map keys must be strings to cross', key, String(k)) // `$.g["1"]`
+          if (typeof k !== 'string') throw guard.error('Map keys must be strings', key, String(k)) // `$.g["1"]`
         }
         const entries = kind.map.entries() as Iterable<[string, unknown]>
         return this.container(v as object, guard, key, ctx.newObject(), entries, kind.map.size)
@@ -261,7 +261,7 @@ export class Converter {
         const obj = this.host.call('mapObject', h)
         if (ctx.typeof(obj) !== 'object') {
           obj.dispose()
-          return this.fail(guard, key, 'Map keys must be strings to cross')
+          return this.fail(guard, key, 'Map keys must be strings')
         }
         return obj.consume((o) => this.readContainer(o, guard, stack, key, false))
       }

@@ -1,4 +1,12 @@
-import { CONTAINER_BYTES, type ConversionBudget, type ConverterRegistry, ENTRY_BYTES, isPlainObject } from '@polyhost/core/engine'
+import {
+  CONTAINER_BYTES,
+  type ConversionBudget,
+  type ConverterRegistry,
+  ENTRY_BYTES,
+  formatValuePath,
+  isPlainObject,
+  readFailure,
+} from '@polyhost/core/engine'
 
 /** Most values plain data may cross as one JSON text: stringify and the guest's parse cannot
  * stop at the deadline (7 million numbers ran ~3 s past a 100 ms limit). */
@@ -23,7 +31,9 @@ export interface HostRead {
  * types, class instances) is kept as it is and not looked into; so is what lies beyond
  * `maxDepth`, a cycle's way back (as the copy made of it) and everything past
  * JSON_MAX_VALUES values: the exact path converts and checks those. The walk counts what
- * JSON will produce against `budget` before any of it is stringified.
+ * JSON will produce against `budget` before any of it is stringified. A getter or trap that
+ * throws is a ConversionError naming the array or object being read (`$.g.x`), as the Lua
+ * engine names it.
  */
 export function readHostValue(
   root: unknown,
@@ -33,6 +43,8 @@ export function readHostValue(
 ): HostRead {
   const originals: object[] = []
   const copies: object[] = []
+  // the path of the value being read, formatted only for an error
+  const keys: (string | number)[] = []
   let values = 0
   let json = true
   const walk = (v: unknown): unknown => {
@@ -71,7 +83,7 @@ export function readHostValue(
       budget?.add(CONTAINER_BYTES + n * ENTRY_BYTES, 1 + n)
       enter(v, out)
       // a hole reads as undefined, which takes the exact path: it crosses as undefined there too
-      for (let i = 0; i < n; i++) out.push(walk(v[i]))
+      for (let i = 0; i < n; i++) out.push(walkAt(i, v[i]))
       return leave(out)
     }
     if (!isPlainObject(v)) return notJson(v)
@@ -79,13 +91,20 @@ export function readHostValue(
     enter(v, out)
     let bytes = 0
     for (const k of Object.keys(v)) {
-      const item = walk(v[k])
+      const item = walkAt(k, v[k])
       if (k === '__proto__') Object.defineProperty(out, k, { value: item, enumerable: true, configurable: true, writable: true })
       else out[k] = item
       bytes += k.length + ENTRY_BYTES
     }
     budget?.add(CONTAINER_BYTES + bytes, 1 + (bytes >>> 3))
     return leave(out)
+  }
+  // `item` was read at the parent's path (a getter there names the parent); it is walked at its own
+  const walkAt = (key: string | number, item: unknown): unknown => {
+    keys.push(key)
+    const out = walk(item)
+    keys.pop()
+    return out
   }
   const notJson = (v: unknown): unknown => {
     json = false
@@ -100,6 +119,9 @@ export function readHostValue(
     copies.pop()
     return copy
   }
-  const value = walk(root)
-  return { value, json }
+  try {
+    return { value: walk(root), json }
+  } catch (e) {
+    throw readFailure(e, formatValuePath(keys))
+  }
 }

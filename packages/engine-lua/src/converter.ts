@@ -125,7 +125,16 @@ export class LuaConverter {
     // every value is a unit of work: the deadline is checked every so many, so an array of
     // millions of numbers (which add no bytes of their own) cannot hold the thread past it
     guard.entry()
-    const k = classifyHostValue(v, this.ctx.converters)
+    let k: ReturnType<typeof classifyHostValue>
+    let entries: [unknown, unknown][] | undefined
+    try {
+      k = classifyHostValue(v, this.ctx.converters)
+      if (k.kind === 'map') entries = [...k.map.entries()]
+      else if (k.kind === 'object') entries = Object.entries(v as object)
+    } catch (e) {
+      // a getter or trap of this object threw: the error names it (`$.g.x`), as the JS engine does
+      throw this.readError(guard, key, e)
+    }
     lua.lua_checkstack(L, 4)
     switch (k.kind) {
       case 'nil':
@@ -194,10 +203,10 @@ export class LuaConverter {
       }
       case 'object':
       case 'map': {
-        const entries = k.kind === 'map' ? [...k.map.entries()] : Object.entries(v as object)
-        guard.enter(v as object, key, entries.length)
-        lua.lua_createtable(L, 0, entries.length)
-        for (const [name, item] of entries) {
+        const all = entries as [unknown, unknown][]
+        guard.enter(v as object, key, all.length)
+        lua.lua_createtable(L, 0, all.length)
+        for (const [name, item] of all) {
           if (typeof name !== 'string') throw this.leafError(guard, String(name), 'Map keys must be strings')
           if (hasLoneSurrogate(name)) throw this.leafError(guard, name, `key: ${UNPAIRED}`)
           if (item === undefined) continue
@@ -324,6 +333,14 @@ export class LuaConverter {
   private markArray(L: LuaState): void {
     const t = slot(L, -1).value as LuaTable
     t.metatable = this.ctx.arrayMeta()
+  }
+
+  /** What a getter or trap that threw while the value at `key` was read becomes (readFailure there). */
+  private readError(guard: ConversionGuard, key: string | number | undefined, e: unknown) {
+    if (key !== undefined) guard.push(key)
+    const failure = guard.failure(e)
+    if (key !== undefined) guard.pop()
+    return failure
   }
 
   private leafError(guard: ConversionGuard, key: string | number | undefined, reason: string) {

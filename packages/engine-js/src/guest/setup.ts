@@ -242,8 +242,11 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     enumerable: false,
     configurable: true,
   })
+  // as core's deepFreeze: a byte array cannot be frozen (its elements stay writable; QuickJS
+  // threw `invalid descriptor flags`), and each execution gets its own copy of the bytes
+  const isView = ArrayBuffer.isView
   const deepFreeze = (v: any): any => {
-    if (v !== null && typeof v === 'object' && !isFrozen(v)) {
+    if (v !== null && typeof v === 'object' && !isFrozen(v) && !isView(v)) {
       freeze(v)
       for (const k of objectKeys(v)) deepFreeze(v[k])
     }
