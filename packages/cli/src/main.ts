@@ -86,10 +86,13 @@ interface RunState {
 async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
   const maxSource = sourceLimit(o.policy, o.limits)
-  const source = file
+  const text = file
     ? await readScriptFile(file, o.target as string, o.command, maxSource)
     : (o.target ?? (await readScriptStdin(io.readStdin, maxSource)))
-  const plugin = withRunLogs(pickPlugin(o.lang, file))
+  const picked = pickPlugin(o.lang, file)
+  // a file is read as its engine's file loader reads it (Lua skips a '#' first line), as executeFile does
+  const source = file && picked.fileSource ? picked.fileSource(text) : text
+  const plugin = withRunLogs(picked)
   run.language = plugin.languages[0]
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`
   const globals = { ...(o.globalsJson ? await readJson(io, o.globalsJson, '--globals-json') : {}), ...o.globals }

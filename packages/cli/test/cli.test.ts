@@ -21,6 +21,15 @@ describe('polyhost run', () => {
     expect(r).toEqual({ code: EXIT.ok, stdout: 'hi bob\n42\n', stderr: '' })
   })
 
+  it("runs and checks a Lua file whose first line is '#!', counting that line as lua5.3's file loader does", async () => {
+    const f = file('hashbang.lua', '#!/usr/bin/env lua\nlocal x = 1\nerror("boom " .. x)')
+    const r = await cli(['run', f])
+    expect(r.code).toBe(EXIT.scriptError)
+    expect(r.stderr).toContain('hashbang.lua:3: boom 1')
+    expect((await cli(['check', f])).code).toBe(EXIT.ok)
+    expect((await cli(['run', file('hashbang2.lua', '#!lua\nreturn 6 * 7')])).stdout).toBe('42\n')
+  })
+
   it('runs a JS file and prints one JSON object under --json', async () => {
     const f = file('b.js', 'console.log("x"); ({ sum: a + b })')
     const r = await cli(['run', f, '--global', 'a=1', '--global', 'b=2', '--json'])
