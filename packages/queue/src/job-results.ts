@@ -6,15 +6,7 @@ import { JobFailedError, JobNotFoundError, ResultTimeoutError } from './errors.j
 import type { JobProgress } from './job-progress.js'
 import { cancelReason, ERROR_FIELD, type QueueKeys } from './keys.js'
 import { rebuildError } from './stored-errors.js'
-import { decodeValue, type EncodedValue } from './value-codec.js'
-
-/** What a completed job holds as its BullMQ return value. */
-export interface StoredResult {
-  /** `{ value, values }`, encoded (value-codec.ts). */
-  readonly r: EncodedValue
-  readonly logs: ExecutionResult['logs']
-  readonly stats: ExecutionResult['stats']
-}
+import { decodeResult } from './stored-results.js'
 
 /**
  * Waits for jobs to finish, for any number of jobs over one QueueEvents stream. The stream is
@@ -152,13 +144,6 @@ export class JobResults {
     const cancelled = await this.redis.exists(this.keys.cancelled(jobId))
     throw cancelled ? new CancelledError(`job ${jobId} was cancelled`) : new JobNotFoundError(jobId)
   }
-}
-
-/** Decodes a completed job's return value into an ExecutionResult. */
-export function decodeResult(raw: unknown): ExecutionResult {
-  const stored = (typeof raw === 'string' ? JSON.parse(raw) : raw) as StoredResult
-  const { value, values } = decodeValue(stored.r) as { value: unknown; values: unknown[] }
-  return { value, values, logs: stored.logs, stats: stored.stats }
 }
 
 interface Waiter {

@@ -1,4 +1,4 @@
-import { context, type Span } from '@opentelemetry/api'
+import { context } from '@opentelemetry/api'
 import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
 import {
   type Job,
@@ -12,9 +12,9 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { reportError } from './connection-errors.js'
-import { storeError } from './stored-errors.js'
+import { DEFAULT_MAX_ERROR_BYTES, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
+import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
-import type { StoredResult } from './job-results.js'
 import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
 import { executeRequest, readJobData } from './job-data.js'
@@ -23,8 +23,7 @@ import { JobSignals, SignalledWorker } from './job-signals.js'
 import { type JobScope, withJobScope } from './job-scope.js'
 import { failureFor, retriedOrFinal } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
-import { activate, failed, inSpan, jobAttributes, parentOf, SPAN, SpanKind, startSpan, tracing } from './telemetry.js'
-import { encodeValue } from './value-codec.js'
+import { activate, failed, inSpan, jobAttributes, jobSpan, SPAN, SpanKind, tracing } from './telemetry.js'
 
 /** Options of {@link createScriptWorker}. */
 export interface ScriptWorkerOptions {
@@ -48,6 +47,18 @@ export interface ScriptWorkerOptions {
    * rate limit; `false`: no `job` bridge.
    */
   readonly progress?: ProgressOptions | false
+  /**
+   * Largest result a job stores, in UTF-8 bytes of its encoded values (default 1 MiB,
+   * `DEFAULT_MAX_RESULT_BYTES`); a larger one fails the job for good with ConversionError.
+   * The logs are not counted: the host's `outputBytes` caps them.
+   */
+  readonly maxResultBytes?: number
+  /**
+   * Largest error a job stores, in UTF-8 bytes as stored (default 64 KiB,
+   * `DEFAULT_MAX_ERROR_BYTES`; at least 4096); a larger one is replaced by a ConversionError
+   * naming its class and size with the start of its message, and the job fails for good.
+   */
+  readonly maxErrorBytes?: number
   /** BullMQ's own telemetry (`new BullMQOtel()` from `bullmq-otel`): its spans for taking and processing jobs. */
   readonly telemetry?: Telemetry
 }
@@ -81,8 +92,12 @@ export class ScriptWorker {
   private readonly progress: ProgressOptions | undefined
   private readonly onError = (e: Error) => reportError(this.bull, e)
   private readonly started: Promise<void>
+  private readonly maxResultBytes: number
+  private readonly maxErrorBytes: number
 
   constructor(private readonly options: ScriptWorkerOptions) {
+    this.maxResultBytes = byteOption(options.maxResultBytes, 'maxResultBytes', DEFAULT_MAX_RESULT_BYTES, 1)
+    this.maxErrorBytes = byteOption(options.maxErrorBytes, 'maxErrorBytes', DEFAULT_MAX_ERROR_BYTES, MIN_MAX_ERROR_BYTES)
     this.keys = queueKeys(options.prefix ?? 'bull', options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
     this.subscriber = new Redis(options.connection as IORedisOptions)
@@ -145,7 +160,7 @@ export class ScriptWorker {
 
   private async process(job: Job): Promise<StoredResult> {
     const id = job.id as string
-    const span = tracing() ? this.jobSpan(job) : undefined
+    const span = tracing() ? jobSpan(job, this.bull.name) : undefined
     const controller = this.signals.take(id)
     const abort = controller.signal
     const progress = this.progress && new JobProgressSlot(job, this.onError, this.progress)
@@ -169,17 +184,21 @@ export class ScriptWorker {
       const flushed = progress?.flush()
       if (flushed) await flushed
       if (abortedByRequest(abort)) this.cancels.completedDespite(job)
-      const stored = { r: encodeValue({ value: r.value, values: r.values }), logs: r.logs, stats: r.stats }
+      // over maxResultBytes: a ConversionError, the job fails below without storing the result
+      const stored = encodeResult(r, this.maxResultBytes)
       // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
       if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
       if (fair !== undefined) await this.finish(fair, priority)
       span?.setAttribute('polyhost.outcome', 'completed')
       return stored
-    } catch (e) {
+    } catch (thrown) {
       await progress?.flush()
       const byUser = this.cancels.requestedEarly(job) || abortedByRequest(abort)
+      // over maxErrorBytes: a small ConversionError instead, never retried; its message is also
+      // the one BullMQ stores (failed reason, stack trace, events stream)
+      const { error: e, stored: storedError } = storeErrorWithin(thrown, this.maxErrorBytes)
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error
-      await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storeError(e))
+      await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storedError)
       // aborted by BullMQ itself (`worker.bull.cancelJob`): the job may run again
       let failure = failureFor(e, scope.marks, !byUser && abort.aborted)
       if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) failure = retriedOrFinal(failure, job.opts.backoff, id, this.onError)
@@ -212,17 +231,6 @@ export class ScriptWorker {
       this.cache.set(key, v)
     }
     return v
-  }
-
-  private jobSpan(job: Job): Span {
-    const attributes = {
-      'messaging.system': 'bullmq',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': this.bull.name,
-      'messaging.message.id': job.id as string,
-      'polyhost.job.attempt': job.attemptsMade + 1,
-    }
-    return startSpan(SPAN.job, SpanKind.CONSUMER, attributes, parentOf(job.data))
   }
 
   private executeInSpan(request: ExecuteRequest): Promise<ExecutionResult> {

@@ -1,5 +1,6 @@
-import { decodeError, encodeError, type WireError } from '@polyhost/core'
+import { ConversionError, decodeError, encodeError, type WireError } from '@polyhost/core'
 import { JobFailedError } from './errors.js'
+import { describeBytes, utf8BytesOver } from './stored-results.js'
 import { decodeValue, type EncodedValue, encodeValue } from './value-codec.js'
 
 /**
@@ -9,6 +10,40 @@ import { decodeValue, type EncodedValue, encodeValue } from './value-codec.js'
  */
 export function storeError(e: unknown): string {
   return JSON.stringify(mapThrown(encodeError(e), (v) => ({ encoded: encodeValue(v) })))
+}
+
+/**
+ * The largest stored error a worker keeps by default (`maxErrorBytes`): 64 KiB. An error is a
+ * message, a position and a script stack of a few KiB; BullMQ copies its message three more
+ * times (the failed reason, the stack trace list, the events stream).
+ */
+export const DEFAULT_MAX_ERROR_BYTES = 64 * 1024
+
+/** The smallest `maxErrorBytes`: what the error replacing a larger one may take. */
+export const MIN_MAX_ERROR_BYTES = 4096
+
+/**
+ * `e` and its stored form, or, when that form is over `maxBytes` (UTF-8 bytes), a
+ * ConversionError in its place: its message names the original class, size and the start of
+ * its message. Such a job is never retried: the same script fails the same way.
+ */
+export function storeErrorWithin(e: unknown, maxBytes: number): { error: unknown; stored: string } {
+  let stored: string | undefined
+  try {
+    stored = storeError(e)
+  } catch {
+    // longer than V8's longest string
+  }
+  const size = stored === undefined ? Number.POSITIVE_INFINITY : utf8BytesOver(stored, maxBytes)
+  if (stored !== undefined && size <= maxBytes) return { error: e, stored }
+  const message = e instanceof Error ? String(e.message) : String(e)
+  const name = e instanceof Error ? String(e.name).slice(0, PREVIEW) : typeof e
+  const start = message.length > PREVIEW ? `${message.slice(0, PREVIEW)}… (${message.length} characters)` : message
+  const error = new ConversionError(
+    '$',
+    `the job's error is ${describeBytes(size)} as stored, over the worker's maxErrorBytes (${maxBytes}); it was ${name}: ${start}`,
+  )
+  return { error, stored: storeError(error) }
 }
 
 /**
@@ -22,6 +57,9 @@ export function rebuildError(stored: string, jobId: string): Error {
 }
 
 // --- internal ---
+
+/** Characters of a too-large error's message kept in the error replacing it. */
+const PREVIEW = 200
 
 /** `w` with its (and its causes') `fields.thrown` mapped; a value `map` refuses is dropped. */
 function mapThrown(w: WireError, map: (v: unknown) => unknown): WireError {

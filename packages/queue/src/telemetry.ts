@@ -1,5 +1,6 @@
 import { type Attributes, context, type Context, ProxyTracerProvider, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { LimitExceededError } from '@polyhost/core'
+import type { Job } from 'bullmq'
 import type { JobData } from './request-schema.js'
 
 /**
@@ -113,4 +114,16 @@ const TRACER = '@polyhost/queue'
 
 function tracer() {
   return trace.getTracer(TRACER)
+}
+
+/** The span of one attempt of `job` on a worker of queue `queue`, child of its enqueue span. */
+export function jobSpan(job: Job, queue: string): Span {
+  const attributes = {
+    'messaging.system': 'bullmq',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': queue,
+    'messaging.message.id': job.id as string,
+    'polyhost.job.attempt': job.attemptsMade + 1,
+  }
+  return startSpan(SPAN.job, SpanKind.CONSUMER, attributes, parentOf(job.data))
 }
