@@ -10,6 +10,12 @@ import { runScript } from './redis-scripts.js'
  * highest priority of a job that has ended. A tenant with 5,000 queued jobs holds priorities up
  * to 5,000; a tenant arriving later starts at the current virtual time, so its jobs interleave
  * with the backlog instead of waiting behind it. Within a tenant, order stays FIFO.
+ *
+ * A tenant's last priority is dropped when its pending count reaches 0 (the FINISH script), so
+ * the hash holds only tenants with jobs pending, not every tenant ever seen. This changes no
+ * priority: its jobs have all ended, the one holding its last priority included, and the
+ * script that ended it raised the virtual time to at least that priority; a returning tenant
+ * gets `max(0, virtual time) + 1`, as `max(last, virtual time) + 1` gave it.
  */
 export const MAX_PRIORITY = 2 ** 21 - 1
 
@@ -61,7 +67,7 @@ export class FinishedJobs {
     this.batch = undefined
     if (!b) return
     const args = [...b.counts].flat()
-    await runScript(this.redis, FINISH, 2, this.keys.tenantPending, this.keys.virtualTime, b.priority, ...args)
+    await runScript(this.redis, FINISH, 3, this.keys.tenantPending, this.keys.virtualTime, this.keys.tenantNext, b.priority, ...args)
   }
 }
 
@@ -99,10 +105,14 @@ redis.call('HINCRBY', KEYS[3], ARGV[1], count)
 return first
 `
 
-// ARGV: the highest priority that ended, then tenant, count pairs
+// ARGV: the highest priority that ended, then tenant, count pairs; a tenant without pending
+// jobs loses its last priority too (the virtual time below is past it)
 const FINISH = `
 for i = 2, #ARGV, 2 do
-  if redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+  if redis.call('HINCRBY', KEYS[1], ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('HDEL', KEYS[3], ARGV[i])
+  end
 end
 local p = tonumber(ARGV[1])
 if p > 0 and p > (tonumber(redis.call('GET', KEYS[2])) or 0) then redis.call('SET', KEYS[2], p) end

@@ -13,6 +13,7 @@ export type { ScriptRequest, ScriptSource } from './request-schema.js'
 export {
   createScriptQueue,
   DEFAULT_JOB_OPTIONS,
+  MAX_TENANT_BYTES,
   type EnqueueOptions,
   type QueueStats,
   type ScriptJob,

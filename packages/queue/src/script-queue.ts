@@ -334,6 +334,7 @@ export class ScriptQueue {
   private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
     const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')
     for (const values of [r.globals, r.context]) if (values) checkValueDepth(values, this.maxDepth)
+    const tenant = tenantKey(r)
     let script = r.script
     if ('source' in script && script.language !== undefined) checkLanguage(script.language, this.languages, 'enqueue: script.language')
     if ('ref' in script && (pin || script.version !== undefined)) {
@@ -344,7 +345,7 @@ export class ScriptQueue {
       v: 1,
       script,
       ...(r.globals && { globals: encodeValue(r.globals) }),
-      ...(tenantKey(r) !== undefined && { tenant: tenantKey(r) }),
+      ...(tenant !== undefined && { tenant }),
       ...(r.context && { context: encodeValue(r.context) }),
       ...(r.limits && { limits: r.limits }),
     }
@@ -363,10 +364,24 @@ redis.call('PUBLISH', ARGV[4], (redis.call('HGET', KEYS[1], 'ats') or '0') .. ' 
 return 1
 `
 
-/** The tenant a job runs for: the request's `tenant`, else a non-empty string `context.tenant`. */
+/**
+ * The longest tenant id `enqueue` takes, in UTF-8 bytes: a fair queue keeps each tenant with
+ * jobs pending as a field of two Redis hashes.
+ */
+export const MAX_TENANT_BYTES = 256
+
+/**
+ * The tenant a job runs for: the request's `tenant`, else a non-empty string `context.tenant`;
+ * over MAX_TENANT_BYTES an InvalidArgumentError (it is a field of fair queues' hashes).
+ */
 function tenantKey(r: ScriptRequest): string | undefined {
   // an empty context.tenant names no tenant, as in a host (a job's tenant is never empty)
-  return r.tenant ?? (typeof r.context?.tenant === 'string' && r.context.tenant !== '' ? r.context.tenant : undefined)
+  const t = r.tenant ?? (typeof r.context?.tenant === 'string' && r.context.tenant !== '' ? r.context.tenant : undefined)
+  if (t !== undefined && Buffer.byteLength(t) > MAX_TENANT_BYTES)
+    throw new InvalidArgumentError(
+      `enqueue: ${r.tenant === undefined ? 'context.tenant' : 'tenant'}: at most ${MAX_TENANT_BYTES} bytes (UTF-8), received ${Buffer.byteLength(t)}`,
+    )
+  return t
 }
 
 function tenantOf(data: JobData): string {
