@@ -21,5 +21,13 @@ export {
   type ScriptQueueOptions,
 } from './script-queue.js'
 export { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from './schedule-timing.js'
-export { DEFAULT_SCRIPT_LANGUAGES, type ScriptInput, ScriptRegistry, type ScriptVersion } from './script-registry.js'
+export {
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_SCRIPT_LANGUAGES,
+  type ScriptInput,
+  ScriptRegistry,
+  type ScriptVersion,
+} from './script-registry.js'
+export { DEFAULT_MAX_ERROR_BYTES } from './stored-errors.js'
+export { DEFAULT_MAX_RESULT_BYTES } from './stored-results.js'
 export { createScriptWorker, ScriptWorker, type ScriptWorkerOptions } from './script-worker.js'

@@ -14,7 +14,7 @@ import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-re
 import { runScript } from './redis-scripts.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
-import { checkLanguage, checkLanguages, ScriptRegistry } from './script-registry.js'
+import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
 import { encodeValue } from './value-codec.js'
 import { checkValueDepth } from './value-depth.js'
@@ -55,6 +55,11 @@ export interface ScriptQueueOptions {
    * (default {@link DEFAULT_SCRIPT_LANGUAGES}); a queue cannot see its workers' hosts.
    */
   readonly languages?: readonly string[]
+  /**
+   * The largest source, in UTF-8 bytes, `scripts.put` and an inline `enqueue` take: the workers'
+   * hosts' `sourceBytes` (default 1 MiB, the `standard` preset's; `DEFAULT_MAX_SOURCE_BYTES`).
+   */
+  readonly maxSourceBytes?: number
 }
 
 /** BullMQ job options `enqueue` passes through. */
@@ -135,6 +140,7 @@ export class ScriptQueue {
       throw new InvalidArgumentError('createScriptQueue: maxDepth must be a positive integer')
     }
     this.languages = checkLanguages(options.languages)
+    const maxSourceBytes = checkMaxSourceBytes(options.maxSourceBytes)
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
@@ -145,7 +151,7 @@ export class ScriptQueue {
     })
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
-    this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages)
+    this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages, maxSourceBytes)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
     this.defaults = { ...DEFAULT_JOB_OPTIONS, ...checkEnqueueOptions(options.defaultJobOptions, 'createScriptQueue', 'defaultJobOptions') }
     this.fair = (options.fairness ?? 'tenant') === 'tenant'
@@ -337,6 +343,7 @@ export class ScriptQueue {
     const tenant = tenantKey(r)
     let script = r.script
     if ('source' in script && script.language !== undefined) checkLanguage(script.language, this.languages, 'enqueue: script.language')
+    if ('source' in script) this.scripts.checkSource(script.source)
     if ('ref' in script && (pin || script.version !== undefined)) {
       const v = await this.scripts.get(script.ref, script.version)
       script = { ref: script.ref, version: v.version }

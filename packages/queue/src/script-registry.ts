@@ -1,4 +1,4 @@
-import { InvalidArgumentError, quoteText } from '@polyhost/core'
+import { InvalidArgumentError, LimitExceededError, quoteText } from '@polyhost/core'
 import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
@@ -36,6 +36,14 @@ export interface ScriptInput {
 export const DEFAULT_SCRIPT_LANGUAGES: readonly string[] = ['lua', 'js', 'javascript']
 
 /**
+ * The largest source `put` and an inline `enqueue` take unless `createScriptQueue({
+ * maxSourceBytes })` says otherwise: 1 MiB of UTF-8, the `sourceBytes` of the `standard` preset
+ * (hosts' default). A larger source would be stored and every job of it fail on a worker with
+ * LimitExceededError('source'), after crossing Redis with each job.
+ */
+export const DEFAULT_MAX_SOURCE_BYTES = 1024 * 1024
+
+/**
  * Versioned scripts in Redis, beside the queue. Every `put` of new content adds a version;
  * versions never change, so a job pinned to one runs the same code on every attempt.
  */
@@ -45,7 +53,18 @@ export class ScriptRegistry {
     private readonly keys: QueueKeys,
     /** The languages `put` takes (the workers' engines'); omitted, any (a worker only reads). */
     private readonly languages?: readonly string[],
+    /** The largest source `put` takes, in UTF-8 bytes; omitted, any (a worker only reads). */
+    private readonly maxSourceBytes?: number,
   ) {}
+
+  /** LimitExceededError('source'), as a host gives it, for a source over `maxSourceBytes`. */
+  checkSource(source: string): void {
+    const max = this.maxSourceBytes
+    // each UTF-16 unit is at least one UTF-8 byte: a long text is not encoded to be counted
+    if (max === undefined || source.length * 3 <= max) return
+    const bytes = source.length > max ? source.length : Buffer.byteLength(source)
+    if (bytes > max) throw new LimitExceededError('source', bytes, max)
+  }
 
   /**
    * Stores a new version of `id` (or returns the latest unchanged when language, name and
@@ -58,6 +77,7 @@ export class ScriptRegistry {
     checkId(id, 'scripts.put')
     const s = parseOrThrow(inputSchema, input, 'scripts.put')
     checkLanguage(s.language, this.languages, 'scripts.put: language')
+    this.checkSource(s.source)
     const name = s.name ?? `${id}.${s.language}`
     const record = { hash: hashSource(s.source), language: s.language, source: s.source, name, author: s.author, createdAt: Date.now() }
     const [version, stored] = (await this.redis.eval(
@@ -132,6 +152,14 @@ export function checkLanguages(languages: unknown): readonly string[] {
   if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => typeof l === 'string' && l !== ''))
     throw new InvalidArgumentError('createScriptQueue: languages must be a non-empty array of language names')
   return Object.freeze([...languages])
+}
+
+/** `createScriptQueue`'s `maxSourceBytes`: a positive integer, by default DEFAULT_MAX_SOURCE_BYTES. */
+export function checkMaxSourceBytes(v: unknown): number {
+  if (v === undefined) return DEFAULT_MAX_SOURCE_BYTES
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    throw new InvalidArgumentError(`createScriptQueue: maxSourceBytes must be a positive integer, received ${String(v)}`)
+  return v
 }
 
 // --- internal ---
