@@ -50,7 +50,10 @@ export interface ScriptFailure {
   readonly path?: string
 }
 
-/** `POST /api/execute`: runs under the host's limits (the request may only tighten them). */
+/**
+ * `POST /api/execute`: runs under the host's limits (the request may only tighten them).
+ * `values`/`texts` only when there is not exactly one value, the one in `value`/`text`.
+ */
 export async function execute(hosts: PlaygroundHosts, body: unknown, observers: Observers, signal: AbortSignal) {
   const req = parse(executeSchema, body)
   const host = await hostFor(hosts, req.policy)
@@ -66,12 +69,13 @@ export async function execute(hosts: PlaygroundHosts, body: unknown, observers: 
   try {
     const r = await run.done
     // every value of a multiple return (Lua), each with its readable form for the page
-    const each = r.values.map((v) => toJsonValue(v, req.language))
+    // left out when they would only repeat value and text: a large value is sent once
+    const single = r.values.length === 1 && Object.is(r.values[0], r.value)
+    const each = single ? [] : r.values.map((v) => toJsonValue(v, req.language))
     return {
       ok: true as const,
       ...toJsonValue(r.value, req.language),
-      values: each.map((v) => v.value),
-      texts: each.map((v) => v.text),
+      ...(!single && { values: each.map((v) => v.value), texts: each.map((v) => v.text) }),
       logs: r.logs,
       stats: r.stats,
     }

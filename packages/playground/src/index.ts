@@ -1,3 +1,4 @@
+export { DEFAULT_RESPONSE_LIMIT, type TooLargeAnswer } from './answer-size.js'
 export type { ScriptFailure } from './api.js'
 export { type HostFactory, PlaygroundHosts, PRESETS, type Preset } from './hosts.js'
 export { HttpError } from './http-io.js'

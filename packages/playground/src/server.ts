@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import type { Host } from '@polyhost/core'
+import { type Host, InvalidArgumentError } from '@polyhost/core'
 import type { Tracer } from '@opentelemetry/api'
 import * as api from './api.js'
+import { cappedJson, DEFAULT_RESPONSE_LIMIT } from './answer-size.js'
 import { HttpError, readJsonBody, sendJson, sendText } from './http-io.js'
 import { type HostFactory, PlaygroundHosts, type Preset } from './hosts.js'
 import type { Observers } from './metrics/instrument.js'
@@ -25,6 +26,11 @@ export interface PlaygroundOptions {
   readonly hostname?: string
   /** Largest accepted request body in bytes; default 256 KiB. */
   readonly bodyLimit?: number
+  /**
+   * Largest `POST /api/execute` answer in bytes of JSON; default 8 MiB (`DEFAULT_RESPONSE_LIMIT`).
+   * A larger one is answered `{ ok: false, error: { code: 'E_RESPONSE_TOO_LARGE', ... } }`.
+   */
+  readonly responseLimit?: number
   /** Guards `/api/*` and `/metrics`: return false to answer 401. */
   readonly auth?: (req: IncomingMessage) => boolean | Promise<boolean>
   /** Prometheus metrics: options for a new `HostMetrics`, or one to share. */
@@ -56,6 +62,7 @@ export interface Playground {
  * console.log(pg.url)
  */
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const responseLimit = checkResponseLimit(options.responseLimit)
   const hosts = new PlaygroundHosts(options.host, options.defaultPreset)
   const metrics = options.metrics instanceof HostMetrics ? options.metrics : new HostMetrics(options.metrics)
   for (const name of ['minimal', 'standard', 'strict', 'host']) metrics.track(() => hosts.current().find(([n]) => n === name)?.[1])
@@ -64,6 +71,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     metrics,
     observers: { metrics, tracing: options.tracing },
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    responseLimit,
     auth: options.auth,
     webRoot: options.webRoot ?? fileURLToPath(new URL('../dist/web/', import.meta.url)),
     hostname: options.hostname ?? '127.0.0.1',
@@ -98,6 +106,7 @@ interface Context {
   readonly metrics: HostMetrics
   readonly observers: Observers
   readonly bodyLimit: number
+  readonly responseLimit: number
   readonly auth: PlaygroundOptions['auth']
   readonly webRoot: string
   readonly hostname: string
@@ -133,7 +142,8 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
       // a client that goes away cancels its execution
       const abort = new AbortController()
       res.once('close', () => abort.abort())
-      return sendJson(res, 200, await api.execute(ctx.hosts, body, ctx.observers, abort.signal))
+      const answer = await api.execute(ctx.hosts, body, ctx.observers, abort.signal)
+      return sendText(res, 200, 'application/json; charset=utf-8', cappedJson(answer, ctx.responseLimit))
     }
     case '/api/check':
       allow(req, 'POST')
@@ -155,6 +165,13 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
     default:
       throw new HttpError(404, 'E_NOT_FOUND', `no such path: ${path}`)
   }
+}
+
+function checkResponseLimit(v: unknown): number {
+  if (v === undefined) return DEFAULT_RESPONSE_LIMIT
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1024)
+    throw new InvalidArgumentError(`startPlayground: responseLimit must be an integer of at least 1024, received ${String(v)}`)
+  return v
 }
 
 function allow(req: IncomingMessage, method: 'GET' | 'POST'): void {

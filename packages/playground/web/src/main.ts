@@ -103,7 +103,8 @@ async function run(): Promise<void> {
     const r = await api('POST', '/api/execute', { language, source, ...extra })
     if (r.ok) {
       // a Lua multiple return shows every value, as the CLI prints one per line
-      const texts: string[] = r.texts.length > 1 ? r.texts : [r.text]
+      // (`texts` is left out when it would only repeat `text`)
+      const texts: string[] = r.texts && r.texts.length > 1 ? r.texts : [r.text]
       showResult(texts, r.logs, r.stats)
       remember({ language, source, outcome: `ok: ${texts.join(', ').slice(0, 40)}`, at: Date.now() })
     } else {
