@@ -41,9 +41,16 @@ export interface GuestConfig {
  * stripped, compacted by `guestText`) is joined here once when the module loads, so creating
  * a state reads no file. Each is bound to the name the setup code calls it by: a bundler may
  * have renamed the function itself.
+ *
+ * `undefined`, `NaN` and `Infinity` are declared first as local constants, so every guest
+ * function reads these bindings, never the global object's properties: QuickJS lets
+ * `Object.defineProperty(globalThis, 'undefined', { value: x })` change the value of the
+ * global object's non-writable, non-configurable properties, and a script that did so would
+ * otherwise turn off the wrappers' own checks (`x === undefined`) for the rest of its run.
  */
 export const GUEST_SETUP = `(function () {
   'use strict';
+  const undefined = void 0, NaN = 0 / 0, Infinity = 1 / 0;
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
   ${GUEST_HEAVY_BUILTINS}
