@@ -37,6 +37,9 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     setHas = Set.prototype.has,
     setAdd = Set.prototype.add
   const state: GuestBaseline = { baseline: undefined, baseProto: undefined }
+  const sameValue = Object.is
+  // the global object's own properties at lockdown (undefined, NaN, Infinity), as [key, descriptor]
+  const pinned: [PropertyKey, PropertyDescriptor][] = []
   let hardened: Set<unknown>, hardenedList: any[]
   const overridable = ['constructor', 'toString', 'valueOf', 'toLocaleString']
   // SES "override mistake" fix: a frozen inherited data property makes assignment on
@@ -181,6 +184,39 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     setPrototypeOf(G, base)
     state.baseline = new SetCtor(ownKeys(G))
     state.baseProto = base
+    for (const k of ownKeys(G)) pinned[pinned.length] = [k, getOwnPropertyDescriptor(G, k) as PropertyDescriptor]
+  }
+  // QuickJS lets Object.defineProperty give a new value to a non-writable, non-configurable
+  // property of the global object (not of any other object; its attributes stay): a script
+  // could set `undefined`, `NaN` or `Infinity` for every later execution on the state. Reset
+  // gives them back their baseline values, and the check compares them.
+  const sameAs = (d: PropertyDescriptor | undefined, b: PropertyDescriptor) =>
+    d !== undefined &&
+    sameValue(d.value, b.value) &&
+    d.get === b.get &&
+    d.set === b.set &&
+    d.writable === b.writable &&
+    d.enumerable === b.enumerable &&
+    d.configurable === b.configurable
+  const pinnedIntact = () => {
+    for (let i = 0; i < pinned.length; i++) {
+      const p = pinned[i] as [PropertyKey, PropertyDescriptor]
+      if (!sameAs(getOwnPropertyDescriptor(G, p[0]), p[1])) return false
+    }
+    return true
+  }
+  /** Gives the global object's own baseline properties their values back; false if one stays changed. */
+  const restore = () => {
+    for (let i = 0; i < pinned.length; i++) {
+      const p = pinned[i] as [PropertyKey, PropertyDescriptor]
+      if (sameAs(getOwnPropertyDescriptor(G, p[0]), p[1])) continue
+      try {
+        defineProperty(G, p[0], { value: p[1].value })
+      } catch {
+        return false
+      }
+    }
+    return pinnedIntact()
   }
   // The fingerprint of the intrinsic set: every object lockdown froze is still frozen (what
   // it holds was frozen with it, so nothing new can hang below), and each syntax probe still
@@ -206,7 +242,8 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     ownKeys(G).length === state.baseline.size &&
     getPrototypeOf(G) === state.baseProto &&
     isExtensible(G) &&
+    pinnedIntact() &&
     sealed()
 
-  return { state, lockdown, check }
+  return { state, lockdown, check, restore }
 }

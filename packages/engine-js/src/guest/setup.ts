@@ -60,7 +60,7 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || [])
   const conversions = guestConversions(G)
   const protect = cfg.protectGlobals === true
-  const { state: locked, lockdown, check } = guestLockdown(G, intrinsics, protect)
+  const { state: locked, lockdown, check, restore } = guestLockdown(G, intrinsics, protect)
   const preventExtensions = Object.preventExtensions
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Object
   const objectKeys = Object.keys
@@ -294,7 +294,8 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     reset() {
       current = empty
       conversions.untag()
-      let clean = true
+      // undefined, NaN and Infinity: a script can give them new values (guest/lockdown.ts)
+      let clean = restore()
       if (getPrototypeOf(G) !== locked.baseProto) {
         try {
           setPrototypeOf(G, locked.baseProto as object)
