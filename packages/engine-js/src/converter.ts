@@ -15,6 +15,7 @@ import {
   setSafe,
 } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
+import { consume } from './consume.js'
 import { NOT_SIMPLE } from './direct-ffi.js'
 import { readHostValue } from './host-read.js'
 import type { HelperName } from './helpers.js'
@@ -219,7 +220,7 @@ export class Converter {
       case 'string':
         return this.readString(h, guard)
       case 'bigint': {
-        const hex = this.host.call('bigHex', h).consume((x) => this.readString(x, guard))
+        const hex = consume(this.host.call('bigHex', h), (x) => this.readString(x, guard))
         return hex[0] === '-' ? -BigInt(`0x${hex.slice(1)}`) : BigInt(`0x${hex}`)
       }
       case 'object':
@@ -229,8 +230,8 @@ export class Converter {
     }
     if (ctx.sameValue(h, ctx.null)) return null
     if (tags && stack.length === 0) {
-      const json = ctx.newNumber(this.host.maxDepth).consume((max) => this.host.call('plainJson', h, max))
-      const s = json.consume((j) => (ctx.typeof(j) === 'string' ? this.jsonText(j, guard) : undefined))
+      const json = consume(ctx.newNumber(this.host.maxDepth), (max) => this.host.call('plainJson', h, max))
+      const s = consume(json, (j) => (ctx.typeof(j) === 'string' ? this.jsonText(j, guard) : undefined))
       if (s !== undefined) return JSON.parse(s)
     }
     const kind = this.host.call('kind', h, tags ? ctx.false : ctx.true).consume((k) => ctx.getNumber(k))
@@ -241,8 +242,8 @@ export class Converter {
       case 2:
       case 6:
         // counted before the copy: every reference to one buffer is a copy of its bytes
-        return this.host.call('bytes', h).consume((b) =>
-          ctx.getArrayBuffer(b).consume((view) => {
+        return consume(this.host.call('bytes', h), (b) =>
+          consume(ctx.getArrayBuffer(b), (view) => {
             guard.string(view.value.byteLength)
             return new Uint8Array(view.value)
           }),
@@ -263,7 +264,7 @@ export class Converter {
           obj.dispose()
           return this.fail(guard, key, 'Map keys must be strings')
         }
-        return obj.consume((o) => this.readContainer(o, guard, stack, key, false))
+        return consume(obj, (o) => this.readContainer(o, guard, stack, key, false))
       }
       default: {
         const name = this.host.call('className', h).consume((n) => ctx.getString(n))
@@ -290,14 +291,14 @@ export class Converter {
     if (array) {
       for (let i = 0; i < n; i++) {
         guard.entry()
-        ;(out as unknown[]).push(ctx.getProp(h, i).consume((c) => this.read(c, guard, stack, i, true)))
+        ;(out as unknown[]).push(consume(ctx.getProp(h, i), (c) => this.read(c, guard, stack, i, true)))
       }
     } else {
       for (const k of keys) {
         guard.entry()
         guard.string(k.length)
         const prop = unsafeKey(k) ? this.string(k).consume((key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
-        const value = prop.consume((c) => this.read(c, guard, stack, k, true))
+        const value = consume(prop, (c) => this.read(c, guard, stack, k, true))
         setSafe(out as Record<string, unknown>, k, value)
       }
     }
@@ -354,6 +355,6 @@ export function readGuestString(host: Pick<ConverterHost, 'ctx' | 'call'>, h: Qu
   const { ctx } = host
   const s = ctx.getString(h)
   if (s.length === length) return s
-  const json = ctx.newNumber(1).consume((depth) => host.call('plainJson', h, depth))
+  const json = consume(ctx.newNumber(1), (depth) => host.call('plainJson', h, depth))
   return JSON.parse(json.consume((j) => ctx.getString(j))) as string
 }

@@ -11,6 +11,7 @@ import {
 } from '@polyhost/core/engine'
 import type { QuickJSHandle, VmCallResult } from 'quickjs-emscripten-core'
 import type { CallResult, CallSource, GuestDeferred, WithCalls } from './call-source.js'
+import { consume } from './consume.js'
 import { readGuestString } from './converter.js'
 import { hostStackTrip, isHostStackOverflow } from './limits.js'
 import type { HostMaker } from './state-snapshot.js'
@@ -59,7 +60,7 @@ export class GuestCalls<S extends WithCalls> {
           const path = m.path
           this.state.baseFunction(m.method, bridgeMethod<S>(path)).consume((fn) => ctx.setProp(obj, m.method, fn))
         }
-        ctx.newString(name).consume((n) => this.state.call('install', n, obj).dispose())
+        consume(ctx.newString(name), (n) => this.state.call('install', n, obj).dispose())
       } catch (e) {
         throw new Error(`bridge '${name}' cannot be installed (does it clash with a JavaScript global?): ${(e as Error).message}`)
       } finally {
@@ -309,7 +310,7 @@ export class GuestCalls<S extends WithCalls> {
 
   private newError(type: string, message: string): QuickJSHandle {
     const { ctx } = this.state
-    return ctx.newString(type).consume((t) => ctx.newString(message).consume((m) => this.state.call('error', t, m)))
+    return consume(ctx.newString(type), (t) => consume(ctx.newString(message), (m) => this.state.call('error', t, m)))
   }
 
   private wake(): void {

@@ -8,6 +8,7 @@ import {
 } from '@polyhost/core/engine'
 import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { type JsCompiledScript, FLAG_ASYNC, FLAG_STRICT } from './compiler.js'
+import { consume } from './consume.js'
 import { GuestThrow } from './guest-throw.js'
 import type { JsState } from './js-state.js'
 import { hostStackTrip, stackTripFigures } from './limits.js'
@@ -90,7 +91,7 @@ function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResul
     h.dispose()
     throw e
   }
-  const value = h.consume((v) => state.converter.toHost(v))
+  const value = consume(h, (v) => state.converter.toHost(v))
   const memory = state.memoryTrip()
   if (memory) throw memory
   state.recordUsage()

@@ -75,6 +75,33 @@ describe('debug variant: no leaked handles', { timeout: 120_000 }, () => {
     expect((await host.execute({ language: 'js', source: '6 * 7' })).value).toBe(42)
   })
 
+  it('frees what it read when an argument or a result fails to cross', async () => {
+    // a throw inside quickjs-emscripten's consume() left its handle behind: every bridge call
+    // with a throwing getter leaked a cell, every argument or result that failed its
+    // conversion kept an object in the state's heap
+    const one = await createHost({ engines: [debugEngine()], pool: { min: 1, max: 1 }, limits: DEBUG_LIMITS })
+    one.bridges.register(defineBridge({ name: 'kv', methods: { put: { args: [z.object({ a: z.number() })], handler: (_c, v) => v.a } } }))
+    const f = (x: unknown) => x
+    const ARGS = [
+      '{ get a() { throw new Error("getter") } }',
+      '{ a: 1, get b() { throw 1 } }',
+      '[{ get a() { throw new Error("nested") } }]',
+      'new Proxy({}, { ownKeys() { throw new Error("trap") } })',
+      '{ a: 1, toJSON() { return 1 } }',
+    ]
+    try {
+      for (const arg of ARGS) {
+        const source = `let n = 0; for (const call of [() => kv.put(${arg}), () => f(${arg})]) try { call() } catch { n++ }; n`
+        expect((await one.execute({ language: 'js', source, globals: { f } })).value, arg).toBe(2)
+      }
+      for (const source of ['let o = {}; o.o = o; o', '({ a: Symbol() })', '[1, () => 1]', 'new Set([1])', '({ get x() { throw new Error("g") } })'])
+        await expect(one.execute({ language: 'js', source }), source).rejects.toThrow()
+    } finally {
+      await one.close()
+    }
+    expect(leaks).toEqual([])
+  })
+
   it('frees compiled expressions evicted from a state and at its end', async () => {
     // one long-lived state runs more distinct expressions than it keeps compiled
     const one = await createHost({ engines: [debugEngine()], pool: { min: 1, max: 1 }, limits: DEBUG_LIMITS })
