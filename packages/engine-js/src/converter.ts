@@ -240,14 +240,20 @@ export class Converter {
       case 1:
         return this.readContainer(h, guard, stack, key, kind === 1)
       case 2:
-      case 6:
+      case 6: {
+        const bytes = this.host.call('bytes', h)
+        if (ctx.typeof(bytes) !== 'object') {
+          bytes.dispose()
+          return this.fail(guard, key, 'a detached ArrayBuffer cannot cross')
+        }
         // counted before the copy: every reference to one buffer is a copy of its bytes
-        return consume(this.host.call('bytes', h), (b) =>
+        return consume(bytes, (b) =>
           consume(ctx.getArrayBuffer(b), (view) => {
             guard.string(view.value.byteLength)
             return new Uint8Array(view.value)
           }),
         )
+      }
       case 3:
         return new Date(this.host.call('dateMs', h).consume((ms) => ctx.getNumber(ms)))
       case 4: {

@@ -1,4 +1,4 @@
-import { createHost, defineBridge, type Host, LimitExceededError } from '@polyhost/core'
+import { ConversionError, createHost, defineBridge, type Host, LimitExceededError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { jsEngine } from '../src/index.js'
@@ -55,5 +55,25 @@ describe('bytes crossing to the host count against the memory limit', () => {
   it('bytes that fit still cross exactly, repeated references included', async () => {
     const r = await host.execute({ language: 'js', source: 'const u = new Uint8Array([1, 2, 255]); [u, u, new ArrayBuffer(2)]' })
     expect(r.value).toEqual([new Uint8Array([1, 2, 255]), new Uint8Array([1, 2, 255]), new Uint8Array(2)])
+  })
+})
+
+describe('a detached buffer is refused as a value that cannot cross', () => {
+  // it failed inside the engine's own copy, as ScriptRuntimeError 'TypeError: ArrayBuffer is detached'
+  for (const [source, path] of [
+    ['const b = new ArrayBuffer(8); b.transfer(); ({ data: b })', '$.data'],
+    ['const b = new ArrayBuffer(8); const u = new Uint8Array(b); b.transfer(); [u]', '$[0]'],
+  ] as const) {
+    it(source, async () => {
+      const e = await failure(source)
+      expect(e).toBeInstanceOf(ConversionError)
+      expect((e as Error).message).toBe(`${path}: a detached ArrayBuffer cannot cross`)
+    })
+  }
+
+  it('as a bridge argument too', async () => {
+    const e = await failure('const b = new ArrayBuffer(8); b.transfer(); sink.put(b)')
+    expect((e as Error).message).toMatch(/sink\.put: .*a detached ArrayBuffer cannot cross/)
+    expect(received).toHaveLength(0)
   })
 })

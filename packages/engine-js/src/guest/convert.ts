@@ -35,6 +35,7 @@ export function guestConversions(G: any) {
   const taBuffer = (getOwnPropertyDescriptor(TypedArrayProto, 'buffer') as PropertyDescriptor).get as Fn
   const taOffset = (getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset') as PropertyDescriptor).get as Fn
   const taLength = (getOwnPropertyDescriptor(TypedArrayProto, 'byteLength') as PropertyDescriptor).get as Fn
+  const abDetached = (getOwnPropertyDescriptor(ABProto, 'detached') as PropertyDescriptor | undefined)?.get as Fn | undefined
   const mapEntries = MapProto.entries,
     iterNext = getPrototypeOf(new Map().entries()).next
   const wmGet = WeakMap.prototype.get,
@@ -148,10 +149,13 @@ export function guestConversions(G: any) {
       }
       return out
     },
+    // undefined for a detached buffer (or a view of one): it has no bytes to copy
     bytes(v: any) {
-      if (getPrototypeOf(v) === ABProto) return apply(abSlice, v, [])
+      const buffer = getPrototypeOf(v) === ABProto ? v : apply(taBuffer, v, [])
+      if (abDetached !== undefined && apply(abDetached, buffer, [])) return undefined
+      if (buffer === v) return apply(abSlice, v, [])
       const off = apply(taOffset, v, [])
-      return apply(abSlice, apply(taBuffer, v, []), [off, off + apply(taLength, v, [])])
+      return apply(abSlice, buffer, [off, off + apply(taLength, v, [])])
     },
     newBytes(buffer: ArrayBuffer) {
       return new U8(buffer)
