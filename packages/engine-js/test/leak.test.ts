@@ -94,7 +94,13 @@ describe('debug variant: no leaked handles', { timeout: 120_000 }, () => {
         const source = `let n = 0; for (const call of [() => kv.put(${arg}), () => f(${arg})]) try { call() } catch { n++ }; n`
         expect((await one.execute({ language: 'js', source, globals: { f } })).value, arg).toBe(2)
       }
-      for (const source of ['let o = {}; o.o = o; o', '({ a: Symbol() })', '[1, () => 1]', 'new Set([1])', '({ get x() { throw new Error("g") } })'])
+      for (const source of [
+        'let o = {}; o.o = o; o',
+        '({ a: Symbol() })',
+        '[1, () => 1]',
+        'new Set([1])',
+        '({ get x() { throw new Error("g") } })',
+      ])
         await expect(one.execute({ language: 'js', source }), source).rejects.toThrow()
     } finally {
       await one.close()
