@@ -9,7 +9,7 @@ import { jsEngine } from '../src/index.js'
 // build, createHost fails at once with an error naming the missing file.
 
 const TIMEOUT = 300
-// a short watchdog margin leaves room for a loaded machine inside deadline + 250 ms
+// a short watchdog margin leaves room for a loaded machine inside deadline + 1000 ms
 const KILL_MARGIN_MS = 20
 
 let host: Host
@@ -55,13 +55,14 @@ describe('js in worker isolation', () => {
     expect(r.stats.bridgeCalls).toBe(2)
   })
 
-  it('kills a JSON.parse bomb within its deadline + 250 ms', async () => {
+  it('kills a JSON.parse bomb within its deadline + 1000 ms (left alone it runs ~6 s)', async () => {
     const { error, ms } = await timedFailure("const s = '[' + '1,'.repeat(2e7) + '1]'; JSON.parse(s).length", { timeoutMs: TIMEOUT })
     expect(error).toBeInstanceOf(LimitExceededError)
     expect(['timeout', 'memory']).toContain((error as LimitExceededError).limit)
     // the deadline starts when the script starts on its state; the call also hands it to the
-    // worker and compiles it first
-    expect(ms).toBeLessThan(TIMEOUT + 250)
+    // worker and compiles it first. Unstopped, this parse runs ~5.9 s in a worker; a loaded
+    // 2-core machine took 664-693 ms to stop it (deadline 300 ms), a quiet one ~500 ms
+    expect(ms).toBeLessThan(TIMEOUT + 1000)
     await healthy()
     // whichever stopped it (the engine's interrupt, or the host terminating the worker), the
     // worker count stays whole
