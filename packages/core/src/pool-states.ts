@@ -26,7 +26,12 @@ export class PoolStates<S> {
 
   /** Room for one more state under `max`, counting those being created. */
   hasRoom(): boolean {
-    return this.all.size + this.creating < this.options.max
+    return this.room() > 0
+  }
+
+  /** How many more states fit under `max`, counting those being created. */
+  room(): number {
+    return Math.max(0, this.options.max - this.all.size - this.creating)
   }
 
   worn(e: Entry<S>, now: number = performance.now()): boolean {

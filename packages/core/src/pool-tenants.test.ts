@@ -66,20 +66,39 @@ describe('partitionByTenant', () => {
     await p.close()
   })
 
-  it('does not trade away a state a later waiter of its tenant can use', async () => {
-    const { pool: p, log } = pool({ min: 0, max: 2, partitionByTenant: true, acquireTimeoutMs: 0 })
+  it("serves an older waiter of another tenant before a later waiter of the freed state's tenant", async () => {
+    const { pool: p, log } = pool({ min: 0, max: 2, partitionByTenant: true, acquireTimeoutMs: 2_000 })
     const a = await p.acquire({ tenant: 't1' })
     const b = await p.acquire({ tenant: 't3' })
     const forT2 = p.acquire({ tenant: 't2' })
     const forT1 = p.acquire({ tenant: 't1' })
     await p.release(a)
-    expect((await forT1).state).toBe(a.state)
-    expect(log.destroyed).toEqual([])
-    await p.release(b)
     const t2 = await forT2
     expect(t2.state.partition).toBe('t2')
+    expect(log.destroyed).toEqual([a.state.id])
+    expect(p.stats().waiting).toBe(1)
     await p.release(t2)
+    const t1 = await forT1
+    expect(t1.state.partition).toBe('t1')
+    await p.release(t1)
+    await p.release(b)
+    await p.close()
+  })
+
+  it('does not trade away a state a waiter of its tenant can use when an older waiter has a free slot', async () => {
+    const { pool: p, log } = pool({ min: 0, max: 2, partitionByTenant: true, acquireTimeoutMs: 0 })
+    const a = await p.acquire({ tenant: 't1' })
+    const c = await p.acquire({ tenant: 't3' })
+    const forT2 = p.acquire({ tenant: 't2' })
+    const forT1 = p.acquire({ tenant: 't1' })
+    // c leaves `all` at once (its destroy finishes later), so a's return finds one idle state and one free slot
+    void p.release(c, { discard: true })
+    await p.release(a)
+    expect((await forT1).state).toBe(a.state)
+    expect((await forT2).state.partition).toBe('t2')
+    expect(log.destroyed).toEqual([c.state.id])
     await p.release(await forT1)
+    await p.release(await forT2)
     await p.close()
   })
 })
