@@ -1,6 +1,6 @@
 import { extname } from 'node:path'
 import type { EngineStats } from './contracts.js'
-import { EngineNotFoundError } from './errors.js'
+import { EngineNotFoundError, InvalidArgumentError } from './errors.js'
 import type { ManagedEngine } from './plugin.js'
 
 /**
@@ -29,6 +29,23 @@ export class EngineRouter {
     const engines: Record<string, EngineStats> = {}
     for (const [id, e] of this.byId) engines[id] = e.stats()
     return engines
+  }
+
+  /**
+   * For a file `path` run with `language`: InvalidArgumentError, before the file is read, when its
+   * extension names another engine's language. The extension decides a file's language and
+   * `language` is for files whose extension names none: a caller giving both was mistaken about
+   * one of them, and either silent choice would run the file as a language it may not be.
+   */
+  checkFileLanguage(language: string | undefined, path: string, what: string): void {
+    if (language === undefined) return
+    const ext = extname(path).toLowerCase()
+    const byExt = ext ? this.byExtension.get(ext) : undefined
+    const byLang = this.byLanguage.get(language)
+    if (!byExt || !byLang || byExt === byLang) return
+    throw new InvalidArgumentError(
+      `${what}: language '${language}' conflicts with '${path}', whose extension '${ext}' names language '${byExt.plugin.languages[0]}'`,
+    )
   }
 
   /**

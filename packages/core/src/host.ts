@@ -155,14 +155,14 @@ export class Host {
   }
 
   /**
-   * Reads a file and executes it as its engine's `fileSource` reads it (Lua skips a `#` first line); the
-   * language comes from `options.language`, else from its extension. Only a regular file is read (InvalidArgumentError
-   * for a FIFO, device or directory), and one over the source limit is refused (LimitExceededError('source')) first.
+   * Reads a regular file (over the source limit: LimitExceededError('source'), unread) and runs it as its
+   * engine's `fileSource` reads it, in the language its extension names, else `options.language`.
    */
   executeFile(path: string, options: ExecuteFileOptions = {}): Promise<ExecutionResult> {
     return this.track(async () => {
       if (typeof path !== 'string' || !path) throw new InvalidArgumentError('executeFile: path must be a non-empty string')
       const opts = checkRequest<ExecuteFileOptions>('executeFile', options)
+      this.engines.checkFileLanguage(opts.language, path, 'executeFile')
       const { sourceBytes } = this.currentSecurity.limitsFor(opts.limits)
       const source = await readSourceFile(path, { maxBytes: sourceBytes, what: 'executeFile' })
       const fileSource = this.engines.pick(opts.language, basename(path)).plugin.fileSource

@@ -66,6 +66,35 @@ describe('host.executeFile', () => {
   })
 })
 
+describe('host.executeFile with a language', () => {
+  const { make } = hostsOfTest()
+
+  it("is refused when the file's extension names another language, before the file is read", async () => {
+    const { host, a, b } = await make()
+    const file = join(dir, 'job.alpha')
+    await writeFile(file, 'ok')
+    const e = await host.executeFile(file, { language: 'beta' }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toBe(
+      `executeFile: language 'beta' conflicts with '${file}', whose extension '.alpha' names language 'alpha'`,
+    )
+    // checked before reading: a missing file with a conflicting language gets the same error
+    await expect(host.executeFile(join(dir, 'none.ALPHA'), { language: 'beta' })).rejects.toThrow("whose extension '.alpha' names")
+    expect(a.requests.length + b.requests.length).toBe(0)
+  })
+
+  it('runs the file when the language agrees with its extension, or the extension names none', async () => {
+    const { host, a, b } = await make()
+    const file = join(dir, 'job.alpha')
+    await writeFile(file, 'ok')
+    expect((await host.executeFile(file, { language: 'alpha' })).stats.engine).toBe('alpha')
+    const plain = join(dir, 'job.txt')
+    await writeFile(plain, 'ok')
+    expect((await host.executeFile(plain, { language: 'beta' })).stats.engine).toBe('beta')
+    expect([a.requests.length, b.requests.length]).toEqual([1, 1])
+  })
+})
+
 describe('readSourceFile', () => {
   it('reads at most the limit + 1 bytes, and names the file as asked', async () => {
     const file = join(dir, 'a.txt')
