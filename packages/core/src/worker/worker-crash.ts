@@ -9,15 +9,18 @@ import { type Flight, WorkerLostError } from './flight.js'
 // the execution, a crash is EngineCrashedError, and executions stopped alongside another's
 // overrun may run again (InterruptedError).
 
-/** Records in the host's Execution a fatal error the worker reported, so handler signals abort. */
+/**
+ * Records in the host's Execution a fatal error the worker reported, so handler signals abort.
+ * A timeout keeps the time the worker measured from the script's start on its state: the host
+ * learns of that start by a message it may read late (its thread busy), so its own clock, begun
+ * then, would report less than the limit ("140.3 > 300").
+ */
 export function mirrorFatal(x: Execution, e: Error): void {
   if (x.fatal) return
-  const limit = (e as { limit?: string }).limit
-  if (e.name === 'LimitExceededError' && limit === 'timeout') x.tripTimeout()
-  else if (e.name === 'LimitExceededError') {
-    const l = e as unknown as { limit: Parameters<Execution['trip']>[0]; used: number; max: number }
-    x.trip(l.limit, l.used, l.max)
-  } else x.abort(e)
+  if (e.name !== 'LimitExceededError') return void x.abort(e)
+  const l = e as unknown as { limit: Parameters<Execution['trip']>[0]; used: number; max: number }
+  if (l.limit === 'timeout' && !(l.used > l.max)) x.tripTimeout()
+  else x.trip(l.limit, l.used, l.max)
 }
 
 /** The error of a worker that stopped answering: its crash, or a plain exit. */
