@@ -158,10 +158,9 @@ export class StatePool<S> {
     if (this.closed) return
     const { queue } = this.line
     const { idle } = this.states
-    // the line is FIFO across tenants: the oldest `servable` waiters (one per idle state or
-    // free slot) are the ones served now, and no younger waiter takes a state before them.
-    // Among those, each whose partition has an idle state takes it first, so no state is traded
-    // needlessly; the walk costs what it hands out, not the line's length
+    // FIFO across tenants: the oldest `servable` waiters (one per idle state or free slot) are
+    // served now, before any younger one; among them, each whose partition has an idle state
+    // takes it first, so no state is traded needlessly (the walk costs what it hands out)
     let servable = idle.length + this.states.room()
     for (let w = queue.first, now = performance.now(); w && servable > 0 && idle.length > 0; servable--) {
       const next = w.next // a hand-out only puts its own waiter back at the head
