@@ -67,8 +67,11 @@ describe('waiters of several tenants', () => {
     ]
     while (served.length < 120) await new Promise((r) => setTimeout(r, 5))
     for (const stop of stops) await stop()
-    // every caller is served after every caller that asked before it
-    expect(served).toEqual([...served].sort((x, y) => x - y))
+    // every caller is served after every caller that asked before it, but for the one pass that
+    // serves two waiters at once (max 2), where a waiter given an idle state can settle before
+    // an older one whose new state is still being made
+    const overtaken = served.map((t, i) => served.slice(0, i).filter((x) => x > t).length)
+    expect(Math.max(...overtaken)).toBeLessThanOrEqual(1)
     // so each tenant gets turns in proportion to its callers in line, however many the others keep
     expect(perTenant.c).toBeGreaterThanOrEqual(10)
     expect(perTenant.b).toBeGreaterThanOrEqual(20)
