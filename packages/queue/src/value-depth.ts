@@ -14,8 +14,8 @@ import { ConversionGuard, isPlainObject } from '@polyhost/core/engine'
  * object below a key of the record, as the engines enter them when they convert globals. So
  * the path, the message and the bound (`maxDepth`, the host option, default 64) are theirs,
  * and no value a host of that `maxDepth` takes is refused. The count starts at each key, as
- * for globals; a Lua host counts the context table itself too, and refuses one level less
- * there itself (the same error, never retried).
+ * for globals; both engines count the context table itself too, and refuse one level less
+ * there themselves (the same error, never retried).
  */
 export function checkValueDepth(record: Readonly<Record<string, unknown>>, maxDepth: number): void {
   const guard = new ConversionGuard(maxDepth)
