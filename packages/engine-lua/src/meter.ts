@@ -124,6 +124,7 @@ export class Meter implements GuardSink {
   steps(L: LuaState, n: number): number {
     this.used += n
     this.check(L)
+    this.sliceDue()
     return Math.max(1, Math.min(STEP_CHUNK, this.maxInstructions - this.used))
   }
 
@@ -213,16 +214,29 @@ export class Meter implements GuardSink {
       this.now = performance.now()
       if (this.execution.overBudget(0, this.now)) this.check(L)
       L.hookcount = L.basehookcount = this.periodLeft()
-      return
+    } else {
+      this.check(L)
+      L.hookcount = L.basehookcount = this.nextPeriod()
     }
-    this.check(L)
-    L.hookcount = L.basehookcount = this.nextPeriod()
     // the slice is over: the thread yields (TimeSlices notes to whom the yield is passed)
     if (this.slices.hookYields(L, this.now, this.f.lua.lua_isyieldable(L))) {
       // fengari leaves a yielding hook's count at 1: nothing of the next period is used yet
       L.basehookcount = 1
       // inside a hook lua_yieldk only marks the thread and returns (typed `never` for C functions)
       ;(this.f.lua.lua_yieldk as (L: LuaState, n: number, ctx: null, k: null) => number)(L, 0, null, null)
+    }
+  }
+
+  /**
+   * Builtin steps ran the slice out: the running thread's next instruction runs the hook,
+   * which yields (a loop of long builtin calls, a few instructions each, reached the hook
+   * only after its whole time limit).
+   */
+  private sliceDue(): void {
+    const L = this.current
+    if (L?.hookmask && L.basehookcount > 1 && this.slices.over(this.now)) {
+      this.settle(L)
+      L.hookcount = L.basehookcount = 1
     }
   }
 

@@ -43,6 +43,11 @@ export class TimeSlices {
     return L === this.thread && now >= this.end
   }
 
+  /** Whether the slice ended by `now` (slicing on). */
+  over(now: number): boolean {
+    return this.thread !== undefined && now >= this.end
+  }
+
   /** The count hook at `now` on `L`: true when `L` should yield now (the yield is noted for its resumer). */
   hookYields(L: LuaState, now: number, yieldable: boolean): boolean {
     if (now < this.end || this.thread === undefined || !yieldable) return false

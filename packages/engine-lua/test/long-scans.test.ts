@@ -1,0 +1,51 @@
+import { createHost, type Host, LimitExceededError } from '@polyhost/core'
+import { watchEventLoop } from '@polyhost/core/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { luaEngine } from '../src/index.js'
+
+// A loop of builtin calls, each a long scan and a few instructions: the count hook came only
+// every ~200 calls. Where the scan was not charged at all (spaces around a numeral, the
+// continuation bytes of one "character", a pattern, a load mode) the loop ran 10-500 times
+// its 1 s limit inline; where it was, the deadline held but no time slice ended before it,
+// the event loop blocked throughout. Charged, the deadline is checked at the next
+// instruction and a slice that ran out yields there. Each call below takes a few to tens of
+// ms; the bounds are generous for a loaded 2-core machine (before, the stall was the whole run).
+
+const MiB = 1024 * 1024
+const LIMIT = 1000
+const LIMITS = { timeoutMs: LIMIT, instructions: false as const, memoryBytes: 256 * MiB }
+/** Past the limit: one call's work plus a loaded machine. */
+const ALLOWANCE = 2000
+/** The longest the event loop may wait: a slice, one call, a scavenge of the long strings. */
+const MAX_STALL_MS = 600
+
+type Loop = [name: string, source: string, models: readonly ('lua53' | 'lua51')[]]
+const BOTH = ['lua53', 'lua51'] as const
+
+/** Charged before, but only the deadline was checked: the slice never ended on them. */
+const CHARGED: Loop[] = [
+  ['tonumber of 3e5 digits in base 36 (steps)', "local s = ('1'):rep(3e5) while true do pcall(tonumber, s, 36) end", BOTH],
+  ["s:find('ab') in 3 MB (heavy work)", "local s = ('a'):rep(3e6) while true do s:find('ab') end", BOTH],
+]
+
+const LOOPS: Loop[] = [...CHARGED]
+
+for (const numbers of BOTH) {
+  describe(`loops of long scans leave the event loop free and stop at the deadline (inline, ${numbers})`, () => {
+    let host: Host
+    beforeAll(async () => {
+      host = await createHost({ engines: [luaEngine({ numbers })], limits: LIMITS })
+    })
+    afterAll(() => host.close())
+    for (const [name, source, models] of LOOPS) {
+      if (!models.includes(numbers)) continue
+      it(name, async () => {
+        const r = await watchEventLoop(host.execute({ language: 'lua', source }), 1)
+        expect(r.error).toBeInstanceOf(LimitExceededError)
+        expect(r.error).toMatchObject({ limit: 'timeout' })
+        expect(r.ms).toBeLessThan(LIMIT + ALLOWANCE)
+        expect(r.stallMs).toBeLessThan(MAX_STALL_MS)
+      }, 120_000)
+    }
+  })
+}
