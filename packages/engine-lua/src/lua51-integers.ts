@@ -1,4 +1,4 @@
-import { latin1 } from './guard-runtime.js'
+import { baseNumeral, digitValue } from './base-numerals.js'
 import { parseSpec } from './lua-number-format.js'
 
 /**
@@ -29,20 +29,23 @@ export const LUA51_INTEGERS = {
    */
   strtoul(bytes: Uint8Array, base: number, step: (n: number) => void): number | null {
     const nul = bytes.indexOf(0)
-    const m = STRTOUL.exec(latin1(nul < 0 ? bytes : bytes.subarray(0, nul)))
-    if (!m) return null
-    let digits = m[2] as string
-    if (base === 16 && /^0[xX][0-9a-fA-F]/.test(digits)) digits = digits.slice(2)
+    const { negative, to, from: start } = baseNumeral(bytes, nul < 0 ? bytes.length : nul, step)
+    let from = start
+    if (from === to) return null
+    const x = bytes[from + 1]
+    if (base === 16 && bytes[from] === 0x30 && (x === 0x78 || x === 0x58) && from + 2 < to && digitValue(bytes[from + 2] as number) < 16) {
+      from += 2
+    }
     let v = 0n
     const b = BigInt(base)
-    for (let i = 0; i < digits.length; i++) {
-      if ((i & 1023) === 0) step(Math.min(1024, digits.length - i))
-      const d = Number.parseInt(digits[i] as string, 36) // either case
+    for (let i = from; i < to; i++) {
+      if (((i - from) & 1023) === 0) step(Math.min(1024, to - i))
+      const d = digitValue(bytes[i] as number)
       if (d >= base) return null // strtoul stops there: a character other than a space follows
       if (v <= ULONG_MAX) v = v * b + BigInt(d) // once beyond, it stays beyond (saturates)
     }
     if (v > ULONG_MAX) return Number(ULONG_MAX)
-    return Number(m[1] === '-' ? BigInt.asUintN(64, -v) : v)
+    return Number(negative ? BigInt.asUintN(64, -v) : v)
   },
 }
 
@@ -59,8 +62,6 @@ export const LUA51_INTEGERS_FILE = 'polyhost-lua51.js'
 const TWO63 = 2 ** 63
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 const ULONG_MAX = 2n ** 64n - 1n
-/** Spaces, a sign, the digits (at least one), spaces: isspace is C's (\t \n \v \f \r and space). */
-const STRTOUL = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/
 
 /** C's `(int64_t)d` on x86-64; +0 for a zero (C integers have no -0). */
 function cast64(d: number): number {

@@ -1,6 +1,7 @@
 // Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
 import { cfmod, clog, cpow, NEG_NAN, nanPassing } from './c-math.js'
 import { formatG14 } from './lua-number-format.js'
+import { baseNumeral, digitValue } from './base-numerals.js'
 import { LUA51_INTEGERS } from './lua51-integers.js'
 import { LuaPrintf } from './lua-printf.js'
 import { T_NUMFLT, T_NUMINT } from './value-tags.js'
@@ -218,24 +219,23 @@ export class NumberRuntime {
    */
   str2intBase(s: Uint8Array, base: number, step: (n: number) => void = noStep): number | null {
     if (this.lua51) return LUA51_INTEGERS.strtoul(s, base, step)
-    const m = /^[\t\n\v\f\r ]*([-+]?)([0-9A-Za-z]+)[\t\n\v\f\r ]*$/.exec(latin1(s))
-    if (!m) return null
+    const { negative, from, to } = baseNumeral(s, s.length, step)
+    if (from === to) return null
     // digits go in chunks of up to 8 through Number arithmetic (exact below 36^8 < 2^53),
     // so a long string costs one BigInt step per chunk, not per digit
-    const digits = m[2] as string // parseInt reads either case
     let v = 0n
-    for (let at = 0; at < digits.length; at += 8) {
-      if ((at & 1023) === 0) step(Math.min(1024, digits.length - at))
-      const chunk = digits.slice(at, at + 8)
+    for (let at = from; at < to; at += 8) {
+      if (((at - from) & 1023) === 0) step(Math.min(1024, to - at))
+      const stop = Math.min(at + 8, to)
       let part = 0
-      for (const c of chunk) {
-        const d = Number.parseInt(c, 36)
+      for (let k = at; k < stop; k++) {
+        const d = digitValue(s[k] as number)
         if (d >= base) return null
         part = part * base + d
       }
-      v = BigInt.asUintN(64, v * BigInt(base) ** BigInt(chunk.length) + BigInt(part))
+      v = BigInt.asUintN(64, v * BigInt(base) ** BigInt(stop - at) + BigInt(part))
     }
-    return fit(BigInt.asIntN(64, m[1] === '-' ? -v : v))
+    return fit(BigInt.asIntN(64, negative ? -v : v))
   }
 
   /**

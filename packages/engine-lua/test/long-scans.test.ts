@@ -2,6 +2,8 @@ import { createHost, type Host, LimitExceededError } from '@polyhost/core'
 import { watchEventLoop } from '@polyhost/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
+import { tripsAtInstructionLimit } from './instruction-trips.js'
+import { hasNative, runNativeProgram } from './native-lua.js'
 
 // A loop of builtin calls, each a long scan and a few instructions: the count hook came only
 // every ~200 calls. Where the scan was not charged at all (spaces around a numeral, the
@@ -28,7 +30,13 @@ const CHARGED: Loop[] = [
   ["s:find('ab') in 3 MB (heavy work)", "local s = ('a'):rep(3e6) while true do s:find('ab') end", BOTH],
 ]
 
-const LOOPS: Loop[] = [...CHARGED]
+/** tonumber(s, base) skipped spaces uncharged (a regex over a latin1 copy of the whole string). */
+const TONUMBER: Loop[] = [
+  ['tonumber(s, 36) of a numeral and 2e6 trailing spaces', "local s = '1' .. (' '):rep(2e6) while true do tonumber(s, 36) end", BOTH],
+  ['tonumber(s, 16) of 2e6 leading spaces and a numeral', "local s = (' '):rep(2e6) .. 'ff' while true do tonumber(s, 16) end", BOTH],
+]
+
+const LOOPS: Loop[] = [...CHARGED, ...TONUMBER]
 
 for (const numbers of BOTH) {
   describe(`loops of long scans leave the event loop free and stop at the deadline (inline, ${numbers})`, () => {
@@ -46,6 +54,42 @@ for (const numbers of BOTH) {
         expect(r.ms).toBeLessThan(LIMIT + ALLOWANCE)
         expect(r.stallMs).toBeLessThan(MAX_STALL_MS)
       }, 120_000)
+    }
+  })
+}
+
+describe('bytes scanned count as instructions (a step each)', () => {
+  // each case does well under MAX instructions of VM work; its scan is far over
+  const MAX = 200_000
+  tripsAtInstructionLimit(
+    [
+      ['tonumber(s, base) over trailing spaces', "tonumber('1' .. (' '):rep(1e6), 36)"],
+      ['tonumber(s, base) over leading spaces', "tonumber((' '):rep(1e6) .. '1', 36)"],
+    ],
+    MAX,
+  )
+})
+
+// the numeral is read from its bytes now: spaces (C's isspace), signs and digits as before
+const TONUMBER_CASES = String.raw`
+local r = {}
+for _, s in ipairs({' 1', '1 ', ' -1 ', '+z', '- 1', '-', '+', '', '  ', '\t\v\f\r\n7\n', '1 1', 'zz', 'ZZ', 'Zz', '1\0',
+    '-ffffffff', '0x10', ' 0XfF ', '0x', '12.5', '1e2', '[', '@', '\96', '{', '/', ':', ' +Zz\t', '\2001'}) do
+  for _, b in ipairs({2, 10, 16, 36}) do r[#r + 1] = tostring(tonumber(s, b)) end
+end
+print(table.concat(r, ' '))`
+
+for (const [numbers, binary] of [
+  ['lua53', 'lua5.3'],
+  ['lua51', 'lua5.1'],
+] as const) {
+  it.skipIf(!hasNative(binary))(`tonumber(s, base) around spaces, signs and odd bytes answers as ${binary}`, async () => {
+    const host = await createHost({ engines: [luaEngine({ numbers })] })
+    try {
+      const r = await host.execute({ language: 'lua', source: TONUMBER_CASES })
+      expect(r.logs.map((l) => l.message).join('\n')).toBe(runNativeProgram(binary, TONUMBER_CASES).trim())
+    } finally {
+      await host.close()
     }
   })
 }
