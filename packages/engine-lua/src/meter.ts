@@ -234,6 +234,8 @@ export class Meter implements GuardSink {
    */
   private sliceDue(): void {
     const L = this.current
+    // near the instruction limit it trips first (and settling here would count past it)
+    if (this.maxInstructions - this.used <= HOOK_PERIOD) return
     if (L?.hookmask && L.basehookcount > 1 && this.slices.over(this.now)) {
       this.settle(L)
       L.hookcount = L.basehookcount = 1
