@@ -36,7 +36,14 @@ const TONUMBER: Loop[] = [
   ['tonumber(s, 16) of 2e6 leading spaces and a numeral', "local s = (' '):rep(2e6) .. 'ff' while true do tonumber(s, 16) end", BOTH],
 ]
 
-const LOOPS: Loop[] = [...CHARGED, ...TONUMBER]
+/** string.find tested a pattern for specials a byte at a time, searching the list of specials for each. */
+const PATTERNS: Loop[] = [
+  ["string.find with a 2 MB pattern ending in '.'", "local p = ('x'):rep(2e6) .. '.' while true do local _ = ('y'):find(p) end", BOTH],
+  ['string.match with a 2 MB pattern', "local p = ('x'):rep(2e6) .. '.' while true do local _ = ('y'):match(p) end", BOTH],
+  ['string.gsub with a 2 MB pattern', "local p = ('x'):rep(2e6) .. '.' while true do local _ = ('y'):gsub(p, '') end", BOTH],
+]
+
+const LOOPS: Loop[] = [...CHARGED, ...TONUMBER, ...PATTERNS]
 
 for (const numbers of BOTH) {
   describe(`loops of long scans leave the event loop free and stop at the deadline (inline, ${numbers})`, () => {
