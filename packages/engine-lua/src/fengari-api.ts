@@ -69,7 +69,7 @@ export interface LuaApi {
     reader: (L: LuaState, data: unknown) => Uint8Array | null,
     data: unknown,
     chunkname: LuaString | string,
-    mode: string | null,
+    mode: LuaString | string | null,
   ): number
   lua_isyieldable(L: LuaState): boolean
   lua_newthread(L: LuaState): LuaState
@@ -118,7 +118,7 @@ export interface LuaApi {
 
 export interface LauxApi {
   luaL_newstate(): LuaState
-  luaL_loadbufferx(L: LuaState, buff: LuaString, size: number | null, name: LuaString | string, mode: string | null): number
+  luaL_loadbufferx(L: LuaState, buff: LuaString, size: number | null, name: LuaString | string, mode: LuaString | string | null): number
   luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
   luaL_tolstring(L: LuaState, idx: number): LuaString
   luaL_argerror(L: LuaState, arg: number, extramsg: string | LuaString): never

@@ -54,6 +54,18 @@ const PROGRAMS: Record<string, string> = {
     print(load('return x')(), load('return x', 'c', 't')())
     print(load('syntax error here', '=named'))
     print(load('syntax error here'))`,
+  "load's mode: its letters anywhere, up to a NUL; the whole mode in the refusal": `
+    print(load('return 1', 'c', 'xxbxx'))
+    print(load('return 1', 'c', ('y'):rep(5000) .. 't' .. ('z'):rep(10))())
+    print(load('return 1', 'c', 'b\\0t'))
+    print(load('return 1', 'c', '\\0t'))
+    print(load('return 1', 'c', 'B T'))
+    print(load('return 1', 'c', ''))
+    print(load('\\27Lua', 'c', 't'))
+    print(load(function() return nil end, 'c', 'qq'))
+    print(load(function() return nil end, 'c', 'b'))
+    local parts = { 'return ', '3' }
+    print(load(function() return table.remove(parts, 1) end, 'c', 'xtx')())`,
   "load's arguments checked as C Lua checks them: mode (#3), then the chunk name (#2), then the chunk": `
     local function P(ok, v, e) print(ok, type(v), e) end
     P(true, load('x =', 5))

@@ -43,7 +43,13 @@ const PATTERNS: Loop[] = [
   ['string.gsub with a 2 MB pattern', "local p = ('x'):rep(2e6) .. '.' while true do local _ = ('y'):gsub(p, '') end", BOTH],
 ]
 
-const LOOPS: Loop[] = [...CHARGED, ...TONUMBER, ...PATTERNS]
+/** load converted its mode to bytes a character at a time and searched it, uncharged. */
+const LOADS: Loop[] = [
+  ['load with a 4 MB mode', "local m = ('x'):rep(4e6) .. 't' while true do load('return 1', 'n', m) end", ['lua53']],
+  ['load refused by a 4 MB mode', "local m = ('x'):rep(4e6) while true do load('return 1', 'n', m) end", ['lua53']],
+]
+
+const LOOPS: Loop[] = [...CHARGED, ...TONUMBER, ...PATTERNS, ...LOADS]
 
 for (const numbers of BOTH) {
   describe(`loops of long scans leave the event loop free and stop at the deadline (inline, ${numbers})`, () => {
