@@ -68,18 +68,34 @@ export const FENGARI_BUILTIN_PATCHES: readonly SourcePatch[] = [
     find: '        lua_pushinteger(L, dec.code);\n        posi = dec.pos;\n        n++;\n',
     replace: '        lua_pushinteger(L, dec.code);\n        posi = dec.pos;\n        n++;\n        __polyhost.step(L);\n',
   },
+  // utf8.offset and the utf8.codes iterator: a step per byte scanned, not per character (a
+  // "character" of 32M continuation bytes was one step: a loop of such calls ran 30-60 s of a 1 s limit)
   {
     file: 'lutf8lib.js',
-    why: 'utf8.offset walks backwards character by character without hooks',
-    find: '                } while (posi > 0 && iscont(s[posi]));\n                n++;\n',
-    replace: '                } while (posi > 0 && iscont(s[posi]));\n                n++;\n                __polyhost.step(L);\n',
+    why: 'utf8.offset walks backwards character by character without hooks; a step per byte',
+    find: '                do {  /* find beginning of previous character */\n                    posi--;\n                } while (posi > 0 && iscont(s[posi]));\n                n++;\n',
+    replace:
+      '                let from = posi;\n                do {  /* find beginning of previous character */\n                    posi--;\n                } while (posi > 0 && iscont(s[posi]));\n                n++;\n                __polyhost.eachStep(L, from - posi);\n',
   },
   {
     file: 'lutf8lib.js',
-    why: 'utf8.offset walks forwards character by character without hooks',
-    find: "                } while (iscont(s[posi]));  /* (cannot pass final '\\0') */\n                n--;\n",
+    why: 'utf8.offset walks forwards character by character without hooks; a step per byte',
+    find: "                do {  /* find beginning of next character */\n                    posi++;\n                } while (iscont(s[posi]));  /* (cannot pass final '\\0') */\n                n--;\n",
     replace:
-      "                } while (iscont(s[posi]));  /* (cannot pass final '\\0') */\n                n--;\n                __polyhost.step(L);\n",
+      "                let from = posi;\n                do {  /* find beginning of next character */\n                    posi++;\n                } while (iscont(s[posi]));  /* (cannot pass final '\\0') */\n                n--;\n                __polyhost.eachStep(L, posi - from);\n",
+  },
+  {
+    file: 'lutf8lib.js',
+    why: 'utf8.offset(s, 0, i) walks back over the continuation bytes at i without hooks; a step per byte',
+    find: '        while (posi > 0 && iscont(s[posi])) posi--;\n',
+    replace:
+      '        let from = posi;\n        while (posi > 0 && iscont(s[posi])) posi--;\n        __polyhost.eachStep(L, from - posi);\n',
+  },
+  {
+    file: 'lutf8lib.js',
+    why: "the utf8.codes iterator skips the current character's continuation bytes without hooks (32M of them: 3.2 s a call); natively, a step per byte",
+    find: '        while (iscont(s[n])) n++;  /* and its continuations */\n',
+    replace: '        n = __polyhost.skipContinuation(L, s, n);  /* and its continuations */\n',
   },
   {
     file: 'lstrlib.js',

@@ -289,6 +289,15 @@ export class GuardRuntime {
     return true
   }
 
+  /** The first position from `i` on that holds no UTF-8 continuation byte (or the end): a step per byte skipped. */
+  skipContinuation(L: LuaState, s: Uint8Array, i: number): number {
+    const n = s.length
+    let j = i
+    while (j < n && ((s[j] as number) & 0xc0) === 0x80) j++
+    this.eachStep(L, j - i)
+    return j
+  }
+
   // --- internal ---
 
   private created(bytes: number): void {

@@ -49,7 +49,27 @@ const LOADS: Loop[] = [
   ['load refused by a 4 MB mode', "local m = ('x'):rep(4e6) while true do load('return 1', 'n', m) end", ['lua53']],
 ]
 
-const LOOPS: Loop[] = [...CHARGED, ...TONUMBER, ...PATTERNS, ...LOADS]
+/** utf8.offset and the utf8.codes iterator charged a step per character, and a character may be 2e6 continuation bytes. */
+const UTF8: Loop[] = [
+  ['utf8.offset(s, 2) over 2e6 continuation bytes', "local s = 'a' .. ('\\x80'):rep(2e6) while true do utf8.offset(s, 2) end", ['lua53']],
+  [
+    'utf8.offset(s, -1) back over 2e6 continuation bytes',
+    "local s = 'a' .. ('\\x80'):rep(2e6) while true do utf8.offset(s, -1) end",
+    ['lua53'],
+  ],
+  [
+    'utf8.offset(s, 0, #s) back over 2e6 continuation bytes',
+    "local s = ('\\x80'):rep(2e6) while true do utf8.offset(s, 0, #s) end",
+    ['lua53'],
+  ],
+  [
+    'the utf8.codes iterator over 2e6 continuation bytes',
+    "local s = 'a' .. ('\\x80'):rep(2e6) local f = utf8.codes(s) while true do f(s, 1) end",
+    ['lua53'],
+  ],
+]
+
+const LOOPS: Loop[] = [...CHARGED, ...TONUMBER, ...PATTERNS, ...LOADS, ...UTF8]
 
 for (const numbers of BOTH) {
   describe(`loops of long scans leave the event loop free and stop at the deadline (inline, ${numbers})`, () => {
@@ -76,6 +96,10 @@ describe('bytes scanned count as instructions (a step each)', () => {
   const MAX = 200_000
   tripsAtInstructionLimit(
     [
+      ['utf8.offset forwards over continuation bytes', "local s = 'a' .. ('\\x80'):rep(1e6) utf8.offset(s, 2)"],
+      ['utf8.offset backwards over continuation bytes', "local s = 'a' .. ('\\x80'):rep(1e6) utf8.offset(s, -1)"],
+      ['utf8.offset(s, 0, i) over continuation bytes', "local s = ('\\x80'):rep(1e6) utf8.offset(s, 0, #s)"],
+      ['the utf8.codes iterator over continuation bytes', "local s = 'a' .. ('\\x80'):rep(1e6) utf8.codes(s)(s, 1)"],
       ['tonumber(s, base) over trailing spaces', "tonumber('1' .. (' '):rep(1e6), 36)"],
       ['tonumber(s, base) over leading spaces', "tonumber((' '):rep(1e6) .. '1', 36)"],
     ],
