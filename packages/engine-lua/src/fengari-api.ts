@@ -64,6 +64,7 @@ export interface LuaApi {
   lua_gettop(L: LuaState): number
   lua_insert(L: LuaState, idx: number): void
   lua_isinteger(L: LuaState, idx: number): boolean
+  lua_isnumber(L: LuaState, idx: number): boolean
   lua_load(
     L: LuaState,
     reader: (L: LuaState, data: unknown) => Uint8Array | null,

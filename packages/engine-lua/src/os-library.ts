@@ -1,7 +1,8 @@
 import type { BuiltinHost } from './builtins.js'
 import { raise } from './builtins.js'
 import type { LuaCFunction, LuaState } from './fengari-api.js'
-import { type BrokenTime, breakDown, makeTime, zoneName } from './os-calendar.js'
+import { type BrokenTime, breakDown, daysFromCivil, makeTime, zoneName } from './os-calendar.js'
+import { cint } from './lua51-integers.js'
 import { convert, specifierLength } from './os-strftime.js'
 import { convert51 } from './os-strftime51.js'
 import { MAX_INTEGER, OVERFLOW_MESSAGE } from './number-runtime.js'
@@ -10,6 +11,9 @@ import { MAX_INTEGER, OVERFLOW_MESSAGE } from './number-runtime.js'
 const MAX_DATE_FIELD = 1073741823
 /** C's INT_MAX: a normalised year past it (as tm_year) makes mktime fail. */
 const INT_MAX = 2147483647
+/** 5.1's os.time: the largest local time (seconds) computed exactly here, with a day's room for the zone. */
+const EXACT_TIME = BigInt(Number.MAX_SAFE_INTEGER) - 2n * 86400n
+const INEXACT_TIME = 'time result beyond ±2^53 seconds cannot be computed exactly here'
 /** Output of one os.date call charged against the memory budget each time it grows by this. */
 const CHARGE_EVERY = 4096
 const PERCENT = 37
@@ -65,6 +69,7 @@ export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', Lua
     }
     lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE)
     lua.lua_settop(L, 1)
+    if (lua51) return time51(L)
     const sec = field(L, 'sec', 0, 0)
     const min = field(L, 'min', 0, 0)
     const hour = field(L, 'hour', 12, 0)
@@ -88,12 +93,53 @@ export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', Lua
     return 1
   }
 
+  /**
+   * lua-5.1.5's os_time: a field is C's `(int)lua_tointeger` of a number or numeral string
+   * (anything else is "missing", a default apart), `year - 1900` and `month - 1` in int
+   * arithmetic, then mktime; nil where mktime answers -1; the table is left as it was.
+   */
+  const time51 = (L: LuaState): number => {
+    const field51 = (key: string, d: number): number => {
+      lua.lua_getfield(L, -1, key)
+      const number = lua.lua_isnumber(L, -1)
+      const res = number ? cint(lua.lua_tonumber(L, -1)) : d
+      lua.lua_pop(L, 1)
+      if (!number && d < 0) return raise(host.f, L, `field '${key}' missing in date table`)
+      return res
+    }
+    const sec = field51('sec', 0)
+    const min = field51('min', 0)
+    const hour = field51('hour', 12)
+    const day = field51('day', -1)
+    const month = (field51('month', -1) - 1) | 0
+    const year = ((field51('year', -1) - 1900) | 0) + 1900
+    const isdst = lua.lua_getfield(L, -1, 'isdst') === lua.LUA_TNIL ? -1 : lua.lua_toboolean(L, -1) ? 1 : 0
+    lua.lua_pop(L, 1)
+    // beyond ±2^53 s the time is computed here in doubles: refused rather than rounded differently from C's time_t
+    const local = (BigInt(daysFromCivil(year, month)) + BigInt(day) - 1n) * 86400n + BigInt(hour) * 3600n + BigInt(min) * 60n + BigInt(sec)
+    if (local > EXACT_TIME || local < -EXACT_TIME) return raise(host.f, L, INEXACT_TIME)
+    const run = host.current(L)
+    const made = makeTime({ year, month, day, hour, min, sec, isdst }, guesses.get(run) ?? 0)
+    if (made === null || made.tm.year - 1900 > INT_MAX || made.tm.year - 1900 < -INT_MAX - 1 || made.t === -1) {
+      lua.lua_pushnil(L)
+      return 1
+    }
+    guesses.set(run, made.guess)
+    lua.lua_pushnumber(L, made.t)
+    return 1
+  }
+
   const date: LuaCFunction = (L) => {
     const fmt = lua.lua_type(L, 1) <= lua.LUA_TNIL ? internal.to_luastring('%c') : lauxlib.luaL_checkstring(L, 1)
     const t = lua.lua_type(L, 2) <= lua.LUA_TNIL ? now(L) : lauxlib.luaL_checkinteger(L, 2)
     const utc = fmt[0] === 33 /* ! */
     const s = utc ? fmt.subarray(1) : fmt
     const tm = breakDown(t, utc)
+    // 5.1: gmtime/localtime fail (NULL) where the year does not fit C's int, and os.date answers nil
+    if (lua51 && (tm.year - 1900 > INT_MAX || tm.year - 1900 < -INT_MAX - 1)) {
+      lua.lua_pushnil(L)
+      return 1
+    }
     // strcmp(s, "*t"): C's string ends at a NUL
     if (s[0] === 42 /* * */ && s[1] === 116 /* t */ && (s.length === 2 || s[2] === 0)) {
       lua.lua_createtable(L, 0, 9)
