@@ -125,6 +125,20 @@ export const LUA51_ERROR_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lcorolib.js',
+    "5.1 wording: resuming a coroutine that is not suspended names its status ('cannot resume running coroutine'; 5.3 says 'non-suspended')",
+    'const auxresume = function(L, co, narg, k) {\n',
+    'const auxresume = function(L, co, narg, k) {\n' +
+      '    if (__num.lua51) {\n' +
+      '        let st = L === co ? "running" : lua_status(co) === LUA_YIELD ? "suspended" : lua_status(co) !== LUA_OK ? "dead"\n' +
+      '            : lua_getstack(co, 0, new lua_Debug()) > 0 ? "normal" : lua_gettop(co) === 0 ? "dead" : "suspended";\n' +
+      '        if (st !== "suspended") {\n' +
+      '            lua_pushliteral(L, "cannot resume " + st + " coroutine");\n' +
+      '            return -1;  /* error flag */\n' +
+      '        }\n' +
+      '    }\n',
+  ),
+  p(
+    'lcorolib.js',
     '5.1: coroutine.create and wrap take a Lua function only (a C function is "Lua function expected")',
     'const luaB_cocreate = function(L) {\n    luaL_checktype(L, 1, LUA_TFUNCTION);\n',
     'const luaB_cocreate = function(L) {\n' +

@@ -38,6 +38,31 @@ describe.skipIf(!hasNative('lua5.1'))('Lua 5.1 library against native lua5.1', (
     )
   })
 
+  it('resuming a coroutine that is not suspended names its status (5.3 says "non-suspended")', async () => {
+    const self = 'local co co = coroutine.create(function() return coroutine.resume(co) end)'
+    await agrees(
+      [
+        iife(`${self} return coroutine.resume(co)`),
+        iife(`${self} coroutine.resume(co) return coroutine.resume(co)`),
+        iife(
+          'local outer outer = coroutine.create(function() ' +
+            'local inner = coroutine.create(function() return coroutine.resume(outer) end) return coroutine.resume(inner) end) ' +
+            'return coroutine.resume(outer)',
+        ),
+        iife(
+          "local e = coroutine.create(function() error('x', 0) end) coroutine.resume(e) return coroutine.resume(e), coroutine.status(e)",
+        ),
+        iife('local f f = coroutine.wrap(function() return f() end) return P(pcall(f))'),
+        iife('local g = coroutine.wrap(function() return 1 end) g() return P(pcall(g))'),
+        iife(
+          'local s = coroutine.create(function() coroutine.yield(coroutine.status(coroutine.running())) end) ' +
+            'return coroutine.status(s), select(2, coroutine.resume(s)), coroutine.status(s), coroutine.resume(s), coroutine.status(s)',
+        ),
+      ],
+      'lua51',
+    )
+  })
+
   it('math.atan takes one argument; a second is ignored', async () => {
     const cases: string[] = []
     for (const y of ['0', '-0.0', '1', '-3', '2.5', '1/0', '0/0', '-(0/0)'])
