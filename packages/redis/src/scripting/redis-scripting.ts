@@ -220,11 +220,9 @@ async function rebuildState(host: Host): Promise<void> {
 }
 
 /**
- * The least time limit of the host itself, which is also the budget of building an engine
- * state (compiling the prelude, 100-600 ms on a loaded machine). A script limit at least this
- * long is the host's own; a shorter one is applied to each run, which costs every run a
- * limits check in the host (~8 µs), so the default 5000 ms avoids it.
- */
+ * The least time limit of the host itself, also the budget of building an engine state (the
+ * prelude's compile, 100-600 ms on a loaded machine). A script limit at least this long is the
+ * host's own; a shorter one is applied to each run (a host limits check, ~8 µs a run). */
 const REBUILD_TIMEOUT_MS = 5_000
 
 /**
