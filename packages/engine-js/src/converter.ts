@@ -230,7 +230,9 @@ export class Converter {
     }
     if (ctx.sameValue(h, ctx.null)) return null
     if (tags && stack.length === 0) {
-      const json = consume(ctx.newNumber(this.host.maxDepth), (max) => this.host.call('plainJson', h, max))
+      const json = consume(ctx.newNumber(this.host.maxDepth), (max) =>
+        consume(ctx.newNumber(JSON_TEXT_STEP), (limit) => this.host.call('plainJson', h, max, limit)),
+      )
       const s = consume(json, (j) => (ctx.typeof(j) === 'string' ? this.jsonText(j, guard) : undefined))
       if (s !== undefined) return JSON.parse(s)
     }
@@ -345,6 +347,13 @@ export class Converter {
   }
 }
 
+/**
+ * The most JSON text (UTF-16 units, escapes counted at their width) a result may cross as in
+ * one step: the guest's JSON.stringify is not interrupted, so a bigger value takes the exact
+ * path, which counts each string and checks the deadline as it goes.
+ */
+const JSON_TEXT_STEP = 1 << 22
+
 /** A key a C string cannot carry (a NUL ends it, a lone surrogate has no UTF-8): as one it names another key. */
 const unsafeKey = (k: string | number): k is string => typeof k === 'string' && (k.includes('\0') || hasLoneSurrogate(k))
 
@@ -361,6 +370,6 @@ export function readGuestString(host: Pick<ConverterHost, 'ctx' | 'call'>, h: Qu
   const { ctx } = host
   const s = ctx.getString(h)
   if (s.length === length) return s
-  const json = consume(ctx.newNumber(1), (depth) => host.call('plainJson', h, depth))
+  const json = consume(ctx.newNumber(1), (depth) => consume(ctx.newNumber(Number.POSITIVE_INFINITY), (limit) => host.call('plainJson', h, depth, limit)))
   return JSON.parse(json.consume((j) => ctx.getString(j))) as string
 }

@@ -66,6 +66,20 @@ export function guestConversions(G: any) {
   // answer differently (NaN after 1, an array 1,000 deep after a number). Primitives are
   // checked inline; this is the part of a conversion the interpreter pays for.
   const NOT_PLAIN = {}
+  // Room left for the JSON text, in UTF-16 units: JSON.stringify runs with no interrupt check,
+  // and a string escapes to up to 6 units a character (NUL, control characters, lone
+  // surrogates), once for every reference to it. A string shorter than SHORT counts as fully
+  // escaped; a longer one as escaped whole if it holds any character that escapes (a native
+  // scan). Past the room the value takes the exact path, whose steps check the deadline.
+  const SHORT = 64
+  const escapes = /[\0-\x1f"\\\ud800-\udfff]/
+  const findEscape = apply(Function.prototype.bind, RegExp.prototype.exec, [escapes]) as (s: string) => unknown
+  let room = 0
+  const fits = (s: string): boolean => {
+    const n = s.length
+    room -= n !== 0 && findEscape(s) !== null ? 6 * n + 3 : n + 3
+    return room >= 0
+  }
   const scalar = (v: any): boolean => {
     const t = typeof v
     return t === 'string' || t === 'boolean' || (t === 'number' && v - v === 0 && (v !== 0 || 1 / v > 0))
@@ -89,7 +103,10 @@ export function guestConversions(G: any) {
         // a hole reads as undefined and fails like one
         const v = x[i]
         const t = typeof v
-        if (t === 'string' || t === 'boolean' || v === null) out[i] = v
+        if (t === 'string') {
+          if (!fits(v)) return NOT_PLAIN
+          out[i] = v
+        } else if (t === 'boolean' || v === null) out[i] = v
         else if (t === 'number') {
           if (v - v !== 0 || (v === 0 && 1 / v < 0)) return NOT_PLAIN
           out[i] = v
@@ -104,6 +121,7 @@ export function guestConversions(G: any) {
     for (const k in out) {
       const v = out[k]
       const t = typeof v
+      if (!fits(k) || (t === 'string' && !fits(v))) return NOT_PLAIN
       if (t === 'string' || t === 'boolean' || v === null) continue
       if (t === 'number') {
         if (v - v !== 0 || (v === 0 && 1 / v < 0)) return NOT_PLAIN
@@ -121,7 +139,9 @@ export function guestConversions(G: any) {
     parse(s: string) {
       return parse(s)
     },
-    plainJson(v: unknown, max: number) {
+    // `limit`: the most UTF-16 units of JSON text to make in one uninterrupted step
+    plainJson(v: unknown, max: number, limit: number) {
+      room = limit
       const c = copyPlain(v, 0, max)
       return c === NOT_PLAIN ? undefined : stringify(c)
     },
