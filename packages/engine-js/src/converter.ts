@@ -11,6 +11,7 @@ import {
   ENTRY_BYTES,
   hasLoneSurrogate,
   isPlainObject,
+  LARGE_STRING,
   sameData,
   setSafe,
 } from '@polyhost/core/engine'
@@ -338,7 +339,7 @@ export class Converter {
   private readString(h: QuickJSHandle, guard: ConversionGuard): string {
     const length = guestStringLength(this.host, h)
     guard.string(length)
-    return readGuestString(this.host, h, length)
+    return readGuestString(this.host, h, length, guard.budget)
   }
 
   private fail(guard: ConversionGuard, key: string | number | undefined, reason: string): never {
@@ -364,12 +365,26 @@ export function guestStringLength(host: Pick<ConverterHost, 'ctx'>, h: QuickJSHa
 
 /**
  * A guest string read whole. `getString` stops at the first NUL, so a read shorter than
- * the string's length asks the guest for its JSON form, which escapes NUL.
+ * the string's length asks the guest for its JSON form, which escapes NUL (6 units each):
+ * a long string in parts of LARGE_STRING units, with `budget`'s deadline checked between
+ * them (a part may split a surrogate pair; JSON carries each half and the join rejoins them).
  */
-export function readGuestString(host: Pick<ConverterHost, 'ctx' | 'call'>, h: QuickJSHandle, length = guestStringLength(host, h)): string {
+export function readGuestString(
+  host: Pick<ConverterHost, 'ctx' | 'call'>,
+  h: QuickJSHandle,
+  length = guestStringLength(host, h),
+  budget?: ConversionBudget,
+): string {
   const { ctx } = host
   const s = ctx.getString(h)
   if (s.length === length) return s
-  const json = consume(ctx.newNumber(1), (depth) => consume(ctx.newNumber(Number.POSITIVE_INFINITY), (limit) => host.call('plainJson', h, depth, limit)))
-  return JSON.parse(json.consume((j) => ctx.getString(j))) as string
+  let out = ''
+  for (let at = 0; at < length; at += LARGE_STRING) {
+    if (at > 0) budget?.check()
+    const part = consume(ctx.newNumber(at), (from) =>
+      consume(ctx.newNumber(Math.min(length, at + LARGE_STRING)), (to) => host.call('sliceJson', h, from, to)),
+    )
+    out += JSON.parse(consume(part, (j) => ctx.getString(j))) as string
+  }
+  return out
 }

@@ -11,6 +11,7 @@ export const HELPER_NAMES = [
   'reset',
   'parse',
   'plainJson',
+  'sliceJson',
   'kind',
   'keysJson',
   'mapObject',

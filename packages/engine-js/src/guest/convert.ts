@@ -66,20 +66,12 @@ export function guestConversions(G: any) {
   // answer differently (NaN after 1, an array 1,000 deep after a number). Primitives are
   // checked inline; this is the part of a conversion the interpreter pays for.
   const NOT_PLAIN = {}
-  // Room left for the JSON text, in UTF-16 units: JSON.stringify runs with no interrupt check,
-  // and a string escapes to up to 6 units a character (NUL, control characters, lone
-  // surrogates), once for every reference to it. A string shorter than SHORT counts as fully
-  // escaped; a longer one as escaped whole if it holds any character that escapes (a native
-  // scan). Past the room the value takes the exact path, whose steps check the deadline.
-  const SHORT = 64
-  const escapes = /[\0-\x1f"\\\ud800-\udfff]/
-  const findEscape = apply(Function.prototype.bind, RegExp.prototype.exec, [escapes]) as (s: string) => unknown
+  // Room left for the JSON text (UTF-16 units; JSON.stringify checks no deadline): a string with
+  // NUL, a control character or a lone surrogate counts 6 a character, once per reference
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters JSON escapes
+  const findEscape = apply(Function.prototype.bind, RegExp.prototype.exec, [/[\0-\x1f"\\\ud800-\udfff]/]) as (s: string) => unknown
   let room = 0
-  const fits = (s: string): boolean => {
-    const n = s.length
-    room -= n !== 0 && findEscape(s) !== null ? 6 * n + 3 : n + 3
-    return room >= 0
-  }
+  const fits = (s: string): boolean => (room -= s.length !== 0 && findEscape(s) !== null ? 6 * s.length + 3 : s.length + 3) >= 0
   const scalar = (v: any): boolean => {
     const t = typeof v
     return t === 'string' || t === 'boolean' || (t === 'number' && v - v === 0 && (v !== 0 || 1 / v > 0))
@@ -144,6 +136,10 @@ export function guestConversions(G: any) {
       room = limit
       const c = copyPlain(v, 0, max)
       return c === NOT_PLAIN ? undefined : stringify(c)
+    },
+    // a part of a long string as JSON, read in parts with deadline checks between them
+    sliceJson(s: string, from: number, to: number) {
+      return stringify(apply(strSlice, s, [from, to]))
     },
     kind(v: any, untagged: boolean) {
       if (isArray(v)) return 1
