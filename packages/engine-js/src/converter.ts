@@ -131,7 +131,7 @@ export class Converter {
         // hexadecimal both ways: QuickJS's decimal conversions are quadratic and uninterrupted
         const hex = (v < 0n ? -v : v).toString(16)
         guard.string(hex.length)
-        return this.host.newString(hex).consume((h) => this.host.call('newBig', h, v < 0n ? ctx.true : ctx.false))
+        return consume(this.host.newString(hex), (h) => this.host.call('newBig', h, v < 0n ? ctx.true : ctx.false))
       }
     }
     if (v === null) return ctx.null
@@ -143,11 +143,11 @@ export class Converter {
         const b = kind.bytes
         guard.string(b.byteLength)
         const copy = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
-        return ctx.newArrayBuffer(copy).consume((ab) => this.host.call('newBytes', ab))
+        return consume(ctx.newArrayBuffer(copy), (ab) => this.host.call('newBytes', ab))
       }
       case 'custom': {
         if (kind.type === dateType) {
-          return ctx.newNumber((v as Date).getTime()).consume((ms) => this.host.call('newDate', ms))
+          return consume(ctx.newNumber((v as Date).getTime()), (ms) => this.host.call('newDate', ms))
         }
         guard.enter(v as object, key)
         const sent = kind.type.toScript(v)
@@ -156,7 +156,7 @@ export class Converter {
         if (ctx.typeof(inner) !== 'object' || ctx.sameValue(inner, ctx.null)) return inner
         // the tag carries the origin's id: what was sent is compared with what comes back
         const tag = `${this.custom.push({ type: kind.type, sent }) - 1}:${kind.type.name}`
-        return ctx.newString(tag).consume((name) => inner.consume((h) => this.host.call('tag', h, name)))
+        return consume(inner, (h) => consume(ctx.newString(tag), (name) => this.host.call('tag', h, name)))
       }
       case 'array':
         return this.container(v as object, guard, key, ctx.newArray(), (v as unknown[]).entries(), (v as unknown[]).length)
@@ -193,7 +193,7 @@ export class Converter {
         const h = this.build(item, guard, k)
         try {
           if (k === '__proto__') ctx.defineProp(target, k, { value: h, configurable: true, enumerable: true })
-          else if (unsafeKey(k)) this.string(k).consume((key) => ctx.setProp(target, key, h))
+          else if (unsafeKey(k)) consume(this.string(k), (key) => ctx.setProp(target, key, h))
           else ctx.setProp(target, k, h)
         } finally {
           h.dispose()
@@ -306,7 +306,7 @@ export class Converter {
       for (const k of keys) {
         guard.entry()
         guard.string(k.length)
-        const prop = unsafeKey(k) ? this.string(k).consume((key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
+        const prop = unsafeKey(k) ? consume(this.string(k), (key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
         const value = consume(prop, (c) => this.read(c, guard, stack, k, true))
         setSafe(out as Record<string, unknown>, k, value)
       }
@@ -327,7 +327,7 @@ export class Converter {
 
   /** The guest value JSON text describes, parsed inside the VM. */
   private fromJson(json: string): QuickJSHandle {
-    return this.host.newString(json).consume((s) => this.host.call('parse', s))
+    return consume(this.host.newString(json), (s) => this.host.call('parse', s))
   }
 
   /** A JSON text made by the guest, counted against the budget before it is copied out. */

@@ -108,6 +108,22 @@ describe('debug variant: no leaked handles', { timeout: 120_000 }, () => {
     expect(leaks).toEqual([])
   })
 
+  it('frees what it made when the guest refuses a host value', async () => {
+    // a BigInt past the guest's size limit: its hexadecimal text was left behind when the
+    // guest's constructor threw inside quickjs-emscripten's consume()
+    const one = await createHost({ engines: [debugEngine()], pool: { min: 1, max: 1 }, limits: DEBUG_LIMITS })
+    one.bridges.register(defineBridge({ name: 'kv', methods: { big: { args: [], handler: () => 2n ** 1_100_000n } } }))
+    try {
+      await expect(one.execute({ language: 'js', source: 'typeof v', globals: { v: [2n ** 1_100_000n] } })).rejects.toThrow(/BigInt/)
+      for (const source of ['kv.big()', 'Promise.resolve(1).then(() => kv.big())']) {
+        await expect(one.execute({ language: 'js', source }), source).rejects.toThrow(/BigInt/)
+      }
+    } finally {
+      await one.close()
+    }
+    expect(leaks).toEqual([])
+  })
+
   it('frees compiled expressions evicted from a state and at its end', async () => {
     // one long-lived state runs more distinct expressions than it keeps compiled
     const one = await createHost({ engines: [debugEngine()], pool: { min: 1, max: 1 }, limits: DEBUG_LIMITS })
