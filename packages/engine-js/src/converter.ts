@@ -48,7 +48,8 @@ interface CustomOrigin {
  * Converts values between the host and one QuickJS context per the value model (docs/architecture.md). Plain
  * data (the common case) crosses as one JSON string in either direction, about twice as
  * fast as building handle trees; anything JSON cannot carry exactly (undefined, NaN, -0,
- * BigInt, Uint8Array, Date, functions, custom types, cycles, depth) takes the exact path.
+ * BigInt, Uint8Array, Date, functions, custom types, cycles, depth), and a result whose JSON
+ * text would pass JSON_TEXT_STEP (its escapes counted), takes the exact path.
  * Both run under the execution's deadline and memory budget (ConversionBudget): every copy
  * of a repeated reference counts. A custom value comes back rebuilt only if the script left
  * the data it was sent unchanged.
