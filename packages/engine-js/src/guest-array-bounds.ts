@@ -61,7 +61,8 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
   };
   const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
   const A = Array.prototype;
-  for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf', 'join', 'map',
+  // join and String.raw are checked by boundNumberText (guest-number-text.ts), with this check
+  for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf', 'map',
     'reverse', 'shift', 'slice', 'some', 'sort', 'toReversed', 'toSorted', 'with']) wrapFixed(A, name);
   // an argument given as undefined is not one left out: lastIndexOf's fromIndex, reduce's
   // initial value, splice's deleteCount, the items unshift adds
@@ -109,9 +110,9 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
   } }.flatMap;
   defineProperty(flatMapGuarded, 'length', { value: flatMap.length, configurable: true });
   defineProperty(A, 'flatMap', { ...getOwnPropertyDescriptor(A, 'flatMap'), value: flatMapGuarded });
-  // String.raw walks its template's raw array-like
-  if (G.String) wrap(G.String, 'raw', (self, args) => { const t = args[0]; if (t !== null && t !== undefined) receiver(t.raw); });
   // drop(n) skips n values of a native iterator without an interrupt check
   const IteratorProto = G.Iterator && G.Iterator.prototype;
   if (IteratorProto) wrap(IteratorProto, 'drop', (self, args) => { const n = NumberOf(args[0]); if (n > cap) throw tooLong(n); });
+  // a length already read, checked and charged
+  return (n) => { if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
 }`

@@ -69,10 +69,11 @@ export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
     try { return ownKeys(D).length * DEFINE; } catch { return 0; }
   };
   wrap(O, 'defineProperties', (c) => ({ w(o, D) { const n = defining(D); if (n >= SMALL) charge(n); return c(this, o, D); } }).w);
-  // fromEntries reads and defines each entry in C with no tick per entry: an array, Map or Set
-  // is charged its length or size (4 units an entry) before the builtin runs; any other
-  // iterable object (an iterator, whose native next() ticks no more) is walked here as the
-  // builtin does, a tick per entry (for-of closes the iterator when an entry is refused)
+  // fromEntries reads and defines each entry in C with no tick per entry, and a number key's
+  // text can take ~75 µs to make (guest-number-text.ts): a small array, Map or Set goes to the
+  // builtin; any other iterable (a large one, or an iterator, whose native next() ticks no
+  // more) is walked here as the builtin does, a tick per entry (for-of closes the iterator
+  // when an entry is refused)
   const isArray = Array.isArray, TypeErrorCtor = TypeError, create = O.create, setPrototypeOf = O.setPrototypeOf, ObjectProto = O.prototype;
   const sizeGetters = [G.Map, G.Set].filter((C) => C).map((C) => callOf(getOwnPropertyDescriptor(C.prototype, 'size').get));
   const entryCount = (x) => {
@@ -83,10 +84,7 @@ export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
   wrap(O, 'fromEntries', (c) => ({ w(iterable) {
     if (!isObject(iterable)) return c(this, iterable);
     const n = entryCount(iterable);
-    if (n >= 0) {
-      if (n * DEFINE >= SMALL) charge(n * DEFINE);
-      return c(this, iterable);
-    }
+    if (n >= 0 && n * DEFINE < SMALL) return c(this, iterable);
     // no prototype while it fills: an assignment then defines a data property, as the builtin
     // does ('__proto__' included), at a seventh of defineProperty's cost
     const out = create(null);

@@ -5,6 +5,7 @@ import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
 import { GUEST_HEAVY_BUILTINS } from './guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
 import { GUEST_OBJECT_WALKS } from './guest-object-walks.js'
+import { GUEST_NUMBER_TEXT } from './guest-number-text.js'
 import { GUEST_STRING_SEARCH } from './guest-string-search.js'
 
 /**
@@ -54,6 +55,7 @@ export const GUEST_SETUP = `(function () {
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
   ${GUEST_HEAVY_BUILTINS}
+  ${GUEST_NUMBER_TEXT}
   ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}
   const guestConversions = ${guestText(guestConversions)};

@@ -11,7 +11,7 @@
 type Fn = (...args: any[]) => any
 
 /** The conversion helpers of one context (see JsConverter for the host side). */
-export function guestConversions(G: any) {
+export function guestConversions(G: any, formatCost: (n: number) => number) {
   const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys, assign } = Object
   const apply = Reflect.apply,
     isArray = Array.isArray,
@@ -66,18 +66,34 @@ export function guestConversions(G: any) {
   // answer differently (NaN after 1, an array 1,000 deep after a number). Primitives are
   // checked inline; this is the part of a conversion the interpreter pays for.
   const NOT_PLAIN = {}
-  // Room left for the JSON text (UTF-16 units; JSON.stringify checks no deadline): a string with
-  // NUL, a control character or a lone surrogate counts 6 a character, once per reference
+  // JSON.stringify checks no deadline, so the copy also counts what it will cost. `worst`: the
+  // JSON text, each string and key at 6 units a character (the most an escape takes), up to
+  // `maxWorst`, over which the text is surely too long; between `limit` and that, the copy's
+  // strings are scanned for the characters JSON escapes (plainJson). `formatting`: the numbers'
+  // formatting time left (see formatCost; int32s cost little, subnormals ~75 µs each)
+  let worst = 0,
+    maxWorst = 0,
+    formatting = 0
+  const FORMATTING = 50_000_000
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters JSON escapes
   const findEscape = apply(Function.prototype.bind, RegExp.prototype.exec, [/[\0-\x1f"\\\ud800-\udfff]/]) as (s: string) => unknown
-  let room = 0
-  const fits = (s: string): boolean => (room -= s.length !== 0 && findEscape(s) !== null ? 6 * s.length + 3 : s.length + 3) >= 0
-  const scalar = (v: any): boolean => {
-    const t = typeof v
-    return t === 'string' || t === 'boolean' || (t === 'number' && v - v === 0 && (v !== 0 || 1 / v > 0))
+  const textLeft = (x: any, left: number): number => {
+    if (typeof x === 'string') return left - (x.length !== 0 && findEscape(x) !== null ? 6 * x.length + 3 : x.length + 3)
+    if (x === null || typeof x !== 'object') return left
+    if (isArray(x)) {
+      for (let i = 0; i < x.length && left >= 0; i++) left = textLeft(x[i], left)
+      return left
+    }
+    for (const k in x) {
+      left = textLeft(x[k], textLeft(k, left))
+      if (left < 0) return left
+    }
+    return left
   }
   const copyPlain = (x: any, depth: number, max: number): any => {
-    if (x === null || scalar(x)) return x
+    if (x === null || typeof x === 'boolean') return x
+    if (typeof x === 'string') return (worst += 6 * x.length + 3) > maxWorst ? NOT_PLAIN : x
+    if (typeof x === 'number') return x - x !== 0 || (x === 0 && 1 / x < 0) || (formatting -= formatCost(x)) < 0 ? NOT_PLAIN : x
     if (typeof x !== 'object' || depth >= max) return NOT_PLAIN
     // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
     // an own one or one of a non-plain prototype (refused below anyway)
@@ -96,11 +112,11 @@ export function guestConversions(G: any) {
         const v = x[i]
         const t = typeof v
         if (t === 'string') {
-          if (!fits(v)) return NOT_PLAIN
+          if ((worst += 6 * v.length + 3) > maxWorst) return NOT_PLAIN
           out[i] = v
         } else if (t === 'boolean' || v === null) out[i] = v
         else if (t === 'number') {
-          if (v - v !== 0 || (v === 0 && 1 / v < 0)) return NOT_PLAIN
+          if (v - v !== 0 || (v === 0 && 1 / v < 0) || (formatting -= v === (v | 0) ? 300 : formatCost(v)) < 0) return NOT_PLAIN
           out[i] = v
         } else if (t !== 'object' || (out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
       }
@@ -113,10 +129,10 @@ export function guestConversions(G: any) {
     for (const k in out) {
       const v = out[k]
       const t = typeof v
-      if (!fits(k) || (t === 'string' && !fits(v))) return NOT_PLAIN
+      if ((worst += 6 * k.length + 3) > maxWorst || (t === 'string' && (worst += 6 * v.length + 3) > maxWorst)) return NOT_PLAIN
       if (t === 'string' || t === 'boolean' || v === null) continue
       if (t === 'number') {
-        if (v - v !== 0 || (v === 0 && 1 / v < 0)) return NOT_PLAIN
+        if (v - v !== 0 || (v === 0 && 1 / v < 0) || (formatting -= v === (v | 0) ? 300 : formatCost(v)) < 0) return NOT_PLAIN
       } else if (t !== 'object' || (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
     }
     return out
@@ -133,9 +149,12 @@ export function guestConversions(G: any) {
     },
     // `limit`: the most UTF-16 units of JSON text to make in one uninterrupted step
     plainJson(v: unknown, max: number, limit: number) {
-      room = limit
+      worst = 0
+      maxWorst = 6 * limit
+      formatting = FORMATTING
       const c = copyPlain(v, 0, max)
-      return c === NOT_PLAIN ? undefined : stringify(c)
+      if (c === NOT_PLAIN || (worst > limit && textLeft(c, limit) < 0)) return undefined
+      return stringify(c)
     },
     // a part of a long string as JSON, read in parts with deadline checks between them
     sliceJson(s: string, from: number, to: number) {

@@ -1,0 +1,152 @@
+import { SMALL_WORK } from './guest-heavy-builtins.js'
+
+/**
+ * Guest source of `boundNumberText(G, charge, formatCost, checkLength)`, spliced into the setup
+ * script and called after `boundArrayBuiltins` (whose length cap and charge, `checkLength`,
+ * these wrappers apply to `join` and `String.raw` themselves: each reads a length once) and
+ * before `boundHeavyBuiltins`, whose charges then come first.
+ *
+ * Why: QuickJS turns a number into text with an exact shortest round-trip search that costs
+ * 0.2 µs for an int32, 1–7 µs for an ordinary double and up to ~75 µs for a subnormal one
+ * (`5e-324 * k`), and builtins that format a whole array do it in one native call, with no
+ * interrupt check between elements. Inline under a 300 ms limit, 1e5 subnormals held the host
+ * 7–10 s in `Float64Array.prototype.join`, `String(float64Array)`, `JSON.stringify`, `String.raw`,
+ * `''.concat(...a)` and `Object.fromEntries`; the memory limit (64 MiB: 8e6 doubles) let one
+ * call run for minutes. Charging the work before the call cannot shorten the call itself.
+ *
+ * So these builtins split their work into pieces with checks between them, computing what the
+ * builtin computes, in its order:
+ * - `Array.prototype.join` from SMALL elements on: each element read once and turned into text
+ *   in a guest loop (a tick per element, `${e}` being the builtin's ToString), the texts then
+ *   joined natively in parts;
+ * - `%TypedArray%.prototype.join` (and `toString`, which calls `join`): the builtin itself over
+ *   views of the same memory, a few hundred doubles or 32,768 integers at a time, each part charged;
+ * - `JSON.stringify` of an object: through a replacer that charges each number's formatting
+ *   (a script's own replacer function is called from it, with the same `this` and arguments).
+ *   A replacer *array* (a property list) keeps the builtin's single call: it cannot be
+ *   expressed as a function without changing the order of integer-like keys;
+ * - `String.prototype.concat` with 64 or more arguments and `String.raw` with SMALL or more
+ *   literals: the texts made in a guest loop, then joined natively.
+ */
+export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength) {
+  const SMALL = ${SMALL_WORK}, MANY_ARGUMENTS = 64;
+  const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, NumberOf = Number, min = Math.min, ArrayOf = Array;
+  const bind = Function.prototype.bind, call = Function.prototype.call;
+  const callOf = (f) => apply(bind, call, [f]);
+  const arrayJoin = callOf(Array.prototype.join);
+  const wrap = (o, name, make) => {
+    const d = getOwnPropertyDescriptor(o, name);
+    if (!d || typeof d.value !== 'function') return;
+    const original = d.value, wrapper = make(original);
+    defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+    defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+    defineProperty(o, name, { ...d, value: wrapper });
+  };
+  // ToLength of a length already read (NaN and negatives are 0)
+  const toLength = (n) => { n = NumberOf(n); return n > 0 ? n - (n % 1) : 0; };
+  // the texts of o[from..to), each element read once: undefined and null are empty
+  const texts = (o, from, to) => {
+    const out = [];
+    let i = 0;
+    for (let k = from; k < to; k++) {
+      const e = o[k];
+      if (typeof e === 'string') out[i++] = e;
+      else out[i++] = e === undefined || e === null ? '' : \`\${e}\`;
+    }
+    return out;
+  };
+  const PART = 4096;
+  wrap(Array.prototype, 'join', (original) => {
+    const c = callOf(original);
+    return { w(separator) {
+      if (this === null || this === undefined) return c(this, separator);
+      const n = toLength(this.length);
+      checkLength(n);
+      if (n < SMALL) return c(this, separator);
+      const sep = separator === undefined ? ',' : \`\${separator}\`;
+      const parts = [];
+      for (let from = 0, i = 0; from < n; from += PART, i++) parts[i] = arrayJoin(texts(this, from, from + PART < n ? from + PART : n), sep);
+      return arrayJoin(parts, sep);
+    } }.w;
+  });
+  const TA = G.Uint8Array && getPrototypeOf(G.Uint8Array.prototype);
+  if (TA) {
+    const getter = (name) => callOf(getOwnPropertyDescriptor(TA, name).get);
+    const lengthOf = getter('length'), bufferOf = getter('buffer'), offsetOf = getter('byteOffset'), nameOf = getter(Symbol.toStringTag);
+    const kinds = {};
+    for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+      'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
+      const C = G[name];
+      if (typeof C === 'function') kinds[name] = { C, size: C.BYTES_PER_ELEMENT, part: name[0] === 'F' ? 256 : 32768, cost: name[0] === 'F' ? 75000 : 300 };
+    }
+    wrap(TA, 'join', (original) => {
+      const c = callOf(original);
+      return { w(separator) {
+        let n;
+        try { n = lengthOf(this); } catch { return c(this, separator); }
+        if (n < SMALL) return c(this, separator);
+        const sep = separator === undefined ? ',' : \`\${separator}\`;
+        // the separator's text ran script code: elements of a buffer it detached or shrank read
+        // as undefined (empty), as in the builtin, which took the length before
+        const kind = kinds[nameOf(this)];
+        if (!kind) return c(this, sep);
+        const m = min(n, lengthOf(this));
+        const buffer = bufferOf(this), offset = offsetOf(this), parts = [];
+        let i = 0;
+        for (let from = 0; from < m; from += kind.part, i++) {
+          const k = min(kind.part, m - from);
+          charge(k * kind.cost);
+          parts[i] = c(new kind.C(buffer, offset + from * kind.size, k), sep);
+        }
+        if (m < n) parts[i] = arrayJoin(new ArrayOf(n - m), sep);
+        return arrayJoin(parts, sep);
+      } }.w;
+    });
+  }
+  // every number a stringify formats is charged; a replacer array keeps the builtin's own call
+  const J = G.JSON;
+  wrap(J, 'stringify', (original) => {
+    const c = callOf(original);
+    const counted = function (key, value) {
+      if (typeof value === 'number') charge(formatCost(value));
+      return value;
+    };
+    return { w(value, replacer, space) {
+      if (typeof value !== 'object' || value === null) return c(this, value, replacer, space);
+      if (typeof replacer === 'function') {
+        const theirs = replacer;
+        const both = function (key, v) {
+          const r = apply(theirs, this, [key, v]);
+          if (typeof r === 'number') charge(formatCost(r));
+          return r;
+        };
+        return c(this, value, both, space);
+      }
+      if (replacer !== null && typeof replacer === 'object' && isArray(replacer)) return c(this, value, replacer, space);
+      return c(this, value, counted, space);
+    } }.w;
+  });
+  const S = G.String;
+  wrap(S.prototype, 'concat', (original) => ({ w(...args) {
+    if (args.length < MANY_ARGUMENTS || this === null || this === undefined) return apply(original, this, args);
+    const out = [\`\${this}\`];
+    for (let i = 0; i < args.length; i++) out[i + 1] = \`\${args[i]}\`;
+    return arrayJoin(out, '');
+  } }).w);
+  wrap(S, 'raw', (original) => ({ w(template, ...substitutions) {
+    if (template === null || template === undefined) return apply(original, this, [template, ...substitutions]);
+    const raw = template.raw;
+    if (raw === null || raw === undefined) return apply(original, this, [template, ...substitutions]);
+    const n = toLength(raw.length);
+    checkLength(n);
+    if (n < SMALL) return apply(original, this, [template, ...substitutions]);
+    const out = [];
+    for (let k = 0, i = 0; k < n; k++) {
+      out[i++] = \`\${raw[k]}\`;
+      if (k + 1 === n) break;
+      if (k < substitutions.length) out[i++] = \`\${substitutions[k]}\`;
+    }
+    return arrayJoin(out, '');
+  } }).w);
+}`
