@@ -208,7 +208,14 @@ export class Converter {
     }
   }
 
-  private read(h: QuickJSHandle, guard: ConversionGuard, stack: QuickJSHandle[], key: string | number | undefined, tags: boolean): unknown {
+  private read(
+    h: QuickJSHandle,
+    guard: ConversionGuard,
+    stack: QuickJSHandle[],
+    key: string | number | undefined,
+    tags: boolean,
+    copied = false,
+  ): unknown {
     const { ctx } = this.host
     const simple = this.host.simple(h)
     if (simple !== NOT_SIMPLE) return simple
@@ -231,12 +238,15 @@ export class Converter {
         return this.fail(guard, key, `${ctx.typeof(h)} values cannot cross to the host`)
     }
     if (ctx.sameValue(h, ctx.null)) return null
-    if (tags && stack.length === 0) {
+    if (tags && stack.length === 0 && !copied) {
+      // JSON text, or [a copy read once] to convert on the exact path (plainJson)
       const json = consume(ctx.newNumber(this.host.maxDepth), (max) =>
         consume(ctx.newNumber(JSON_TEXT_STEP), (limit) => this.host.call('plainJson', h, max, limit)),
       )
-      const s = consume(json, (j) => (ctx.typeof(j) === 'string' ? this.jsonText(j, guard) : undefined))
-      if (s !== undefined) return JSON.parse(s)
+      const type = ctx.typeof(json)
+      if (type === 'string') return JSON.parse(consume(json, (j) => this.jsonText(j, guard)))
+      if (type === 'object') return consume(json, (j) => consume(ctx.getProp(j, 0), (c) => this.read(c, guard, stack, key, tags, true)))
+      json.dispose()
     }
     const kind = this.host.call('kind', h, tags ? ctx.false : ctx.true).consume((k) => ctx.getNumber(k))
     switch (kind) {

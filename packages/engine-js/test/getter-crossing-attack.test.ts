@@ -67,3 +67,36 @@ describe('getters and proxies are read once when a value crosses', () => {
     expect(v.y).toBe(2)
   })
 })
+// A value JSON cannot carry (bytes, a BigInt, a Date, undefined) sent the whole value to the
+// exact path, which read every getter again: { get x() { return ++n } } crossed as 2.
+describe('a value that takes the exact path is read once too', () => {
+  const once = (extra: string) => `let n = 0; ({ get x() { return ++n }, ${extra}, get y() { return n } })`
+  for (const [name, extra, isKind] of [
+    ['bytes', 'u: new Uint8Array(1)', (v: unknown) => v instanceof Uint8Array],
+    ['a BigInt', 'big: 1n', (v: unknown) => v === 1n],
+    ['a Date', 'd: new Date(5)', (v: unknown) => v instanceof Date],
+    ['undefined', 'z: undefined', (v: unknown) => v === undefined],
+    ['NaN in an array', 'a: [1, NaN]', (v: unknown) => Array.isArray(v) && Number.isNaN(v[1])],
+  ] as const) {
+    it(`beside ${name}`, async () => {
+      const v = (await js(once(extra))) as Record<string, unknown>
+      expect([v.x, v.y]).toEqual([1, 1])
+      expect(isKind(Object.values(v)[1])).toBe(true)
+    })
+  }
+  it('a getter with a side effect runs once: the error names what it did', async () => {
+    const source = 'const b = new ArrayBuffer(16); const u = new Uint8Array(b); ({ a: { get x() { b.transfer(); return 1 } }, u })'
+    await expect(js(source)).rejects.toThrow(/\$\.u: a detached ArrayBuffer cannot cross/)
+  })
+  it('a bridge argument with bytes calls the getter once', async () => {
+    const before = calls
+    expect(await js('const o = { get a() { return kv.get(1) }, u: new Uint8Array([7]) }; kv.put(o)')).toBe(
+      JSON.stringify({ a: before + 1, u: { 0: 7 } }),
+    )
+    expect(calls).toBe(before + 1)
+  })
+  it('cycles and depth still fail as before', async () => {
+    await expect(js('const a = [new Uint8Array(1)]; a.push(a); a')).rejects.toThrow(/cycle detected/)
+    await expect(js('let d = [new Date(0)]; for (let i = 0; i < 100; i++) d = [d]; d')).rejects.toThrow(/nest|deep/)
+  })
+})

@@ -59,13 +59,22 @@ export function guestConversions(G: any, formatCost: (n: number) => number) {
   // whether this execution tagged any value (reset clears it: earlier values are unreachable)
   let tagged = false
 
-  // A copy of `x` made of data properties only when JSON carries it exactly: finite numbers
-  // other than -0, strings, booleans, null, and arrays / plain objects of them without
-  // holes, toJSON, tags or excess depth; NOT_PLAIN otherwise. Every value is read once, and
-  // what is checked is what JSON.stringify then sees: a getter or Proxy read again could
-  // answer differently (NaN after 1, an array 1,000 deep after a number). Primitives are
-  // checked inline; this is the part of a conversion the interpreter pays for.
+  // A copy of `x` made of data properties: plain objects (null prototype) and arrays (holes read
+  // as undefined, as the exact path reads them), every value read once. Anything else is kept as
+  // it is (a leaf: a Date, a Uint8Array, a class instance, undefined, NaN, -0, a BigInt, a value
+  // with toJSON or a tag) and `plain` turns false; NOT_PLAIN past the depth limit (a cycle
+  // reaches it). When `plain` stays true JSON carries the copy exactly, else the host converts
+  // the copy on the exact path: a getter or Proxy read again could answer differently (NaN
+  // after 1, an array 1,000 deep after a number), and a getter's side effects would run twice.
+  // Primitives are checked inline; this is the part of a conversion the interpreter pays for.
   const NOT_PLAIN = {}
+  let plain = true
+  // Values copied (elements and properties): once the copy is not plain, only a small value is
+  // copied on (a large one takes the exact path on the original); an array longer than the
+  // host takes is refused there at once (ENTRIES_MAX, core's guard)
+  let entries = 0
+  const COPY_MAX = 1 << 16,
+    ENTRIES_MAX = 1 << 24
   // JSON.stringify checks no deadline, so the copy also counts what it will cost. `worst`: the
   // JSON text, each string and key at 6 units a character (the most an escape takes), up to
   // `maxWorst`, over which the text is surely too long; between `limit` and that, the copy's
@@ -90,50 +99,83 @@ export function guestConversions(G: any, formatCost: (n: number) => number) {
     }
     return left
   }
+  // a number JSON carries exactly and formats within the budget
+  const jsonNumber = (v: number): boolean =>
+    v - v === 0 && (v !== 0 || 1 / v > 0) && (formatting -= v === (v | 0) ? 300 : formatCost(v)) >= 0
   const copyPlain = (x: any, depth: number, max: number): any => {
     if (x === null || typeof x === 'boolean') return x
-    if (typeof x === 'string') return (worst += 6 * x.length + 3) > maxWorst ? NOT_PLAIN : x
-    if (typeof x === 'number') return x - x !== 0 || (x === 0 && 1 / x < 0) || (formatting -= formatCost(x)) < 0 ? NOT_PLAIN : x
-    if (typeof x !== 'object' || depth >= max) return NOT_PLAIN
+    if (typeof x === 'string') {
+      if ((worst += 6 * x.length + 3) > maxWorst) plain = false
+      return x
+    }
+    if (typeof x === 'number') {
+      if (!jsonNumber(x)) plain = false
+      return x
+    }
+    if (typeof x !== 'object') {
+      plain = false
+      return x
+    }
+    if (depth >= max) return NOT_PLAIN
     // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
-    // an own one or one of a non-plain prototype (refused below anyway)
-    if (x.toJSON !== undefined) return NOT_PLAIN
-    // tags is private and WeakMap.prototype is frozen: a direct method call is safe here;
-    // only values of this execution can be tagged, and usually none are
-    if (tagged && tags.has(x)) return NOT_PLAIN
+    // an own one or one of a non-plain prototype (refused below anyway); tags is private and
+    // WeakMap.prototype is frozen: a direct method call is safe here; only values of this
+    // execution can be tagged, and usually none are
+    if (x.toJSON !== undefined || (tagged && tags.has(x))) {
+      plain = false
+      return x
+    }
     const p = getPrototypeOf(x)
     let out: any
-    if (p === ArrayProto) {
-      if (!isArray(x)) return NOT_PLAIN
+    if (p === ArrayProto && isArray(x)) {
       const n = x.length
+      if (n > ENTRIES_MAX || ((entries += n) > COPY_MAX && !plain)) return NOT_PLAIN
       out = []
       for (let i = 0; i < n; i++) {
-        // a hole reads as undefined and fails like one
         const v = x[i]
         const t = typeof v
         if (t === 'string') {
-          if ((worst += 6 * v.length + 3) > maxWorst) return NOT_PLAIN
+          if ((worst += 6 * v.length + 3) > maxWorst) {
+            if (entries > COPY_MAX) return NOT_PLAIN
+            plain = false
+          }
           out[i] = v
         } else if (t === 'boolean' || v === null) out[i] = v
         else if (t === 'number') {
-          if (v - v !== 0 || (v === 0 && 1 / v < 0) || (formatting -= v === (v | 0) ? 300 : formatCost(v)) < 0) return NOT_PLAIN
+          if (!jsonNumber(v)) {
+            if (entries > COPY_MAX) return NOT_PLAIN
+            plain = false
+          }
           out[i] = v
-        } else if (t !== 'object' || (out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+        } else if (t === 'object') {
+          if ((out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+        } else {
+          if (entries > COPY_MAX) return NOT_PLAIN
+          plain = false
+          out[i] = v
+        }
       }
       return out
     }
-    if (p !== ObjectProto && p !== null) return NOT_PLAIN
+    if (p !== ObjectProto && p !== null) {
+      plain = false
+      return x
+    }
     // each own enumerable property read once, into an object of data properties; without a
     // prototype, a `__proto__` key is an own property, as JSON.parse makes it
     out = assign({ __proto__: null }, x)
     for (const k in out) {
       const v = out[k]
       const t = typeof v
-      if ((worst += 6 * k.length + 3) > maxWorst || (t === 'string' && (worst += 6 * v.length + 3) > maxWorst)) return NOT_PLAIN
-      if (t === 'string' || t === 'boolean' || v === null) continue
-      if (t === 'number') {
-        if (v - v !== 0 || (v === 0 && 1 / v < 0) || (formatting -= v === (v | 0) ? 300 : formatCost(v)) < 0) return NOT_PLAIN
-      } else if (t !== 'object' || (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+      if (++entries > COPY_MAX && !plain) return NOT_PLAIN
+      if ((worst += 6 * k.length + 3) > maxWorst) plain = false
+      if (t === 'string') {
+        if ((worst += 6 * v.length + 3) > maxWorst) plain = false
+      } else if (t === 'number') {
+        if (!jsonNumber(v)) plain = false
+      } else if (t === 'object') {
+        if (v !== null && (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+      } else if (t !== 'boolean') plain = false
     }
     return out
   }
@@ -148,13 +190,18 @@ export function guestConversions(G: any, formatCost: (n: number) => number) {
       return parse(s)
     },
     // `limit`: the most UTF-16 units of JSON text to make in one uninterrupted step
+    // The result's JSON text when JSON carries it exactly; else [copy] for the exact path (every
+    // value read once), or undefined past the depth limit (the exact path reads `v` itself)
     plainJson(v: unknown, max: number, limit: number) {
       worst = 0
       maxWorst = 6 * limit
       formatting = FORMATTING
+      plain = true
+      entries = 0
       const c = copyPlain(v, 0, max)
-      if (c === NOT_PLAIN || (worst > limit && textLeft(c, limit) < 0)) return undefined
-      return stringify(c)
+      if (c === NOT_PLAIN) return undefined
+      if (plain && (worst <= limit || textLeft(c, limit) >= 0)) return stringify(c)
+      return [c]
     },
     // a part of a long string as JSON, read in parts with deadline checks between them
     sliceJson(s: string, from: number, to: number) {
