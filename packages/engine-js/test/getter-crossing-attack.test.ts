@@ -95,6 +95,18 @@ describe('a value that takes the exact path is read once too', () => {
     )
     expect(calls).toBe(before + 1)
   })
+  it('a Proxy of bytes, a Date, a Map or an ArrayBuffer cannot cross: a ConversionError naming it and its path', async () => {
+    for (const [made, name] of [
+      ['new Uint8Array(4)', 'Uint8Array'],
+      ['new Date(0)', 'Date'],
+      ['new Map()', 'Map'],
+      ['new ArrayBuffer(2)', 'ArrayBuffer'],
+    ]) {
+      await expect(js(`({ data: [new Proxy(${made}, {})] })`)).rejects.toThrow(
+        expect.objectContaining({ name: 'ConversionError', message: `$.data[0]: instance of ${name} cannot cross to the host` }),
+      )
+    }
+  })
   it('cycles and depth still fail as before', async () => {
     await expect(js('const a = [new Uint8Array(1)]; a.push(a); a')).rejects.toThrow(/cycle detected/)
     await expect(js('let d = [new Date(0)]; for (let i = 0; i < 100; i++) d = [d]; d')).rejects.toThrow(/nest|deep/)

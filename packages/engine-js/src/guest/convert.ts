@@ -1,3 +1,4 @@
+// Over 250 lines: one closure — the conversion helpers share the intrinsics captured before any script runs.
 /**
  * The guest's conversion helpers, the part of a value's crossing that runs inside QuickJS:
  * whether a value is plain JSON, its kind, keys, bytes and dates, and the tags custom types
@@ -36,6 +37,17 @@ export function guestConversions(G: any, formatCost: (n: number) => number) {
   const taOffset = (getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset') as PropertyDescriptor).get as Fn
   const taLength = (getOwnPropertyDescriptor(TypedArrayProto, 'byteLength') as PropertyDescriptor).get as Fn
   const abDetached = (getOwnPropertyDescriptor(ABProto, 'detached') as PropertyDescriptor | undefined)?.get as Fn | undefined
+  const mapSize = (getOwnPropertyDescriptor(MapProto, 'size') as PropertyDescriptor).get as Fn
+  const abLength = (getOwnPropertyDescriptor(ABProto, 'byteLength') as PropertyDescriptor).get as Fn
+  // whether f (an intrinsic method or getter that reads an internal slot) accepts v
+  const has = (f: Fn, v: unknown): boolean => {
+    try {
+      apply(f, v, [])
+      return true
+    } catch {
+      return false
+    }
+  }
   const mapEntries = MapProto.entries,
     iterNext = getPrototypeOf(new Map().entries()).next
   const wmGet = WeakMap.prototype.get,
@@ -212,10 +224,11 @@ export function guestConversions(G: any, formatCost: (n: number) => number) {
       if (!untagged && apply(wmHas, tags, [v])) return 4
       const p = getPrototypeOf(v)
       if (p === ObjectProto || p === null) return 0
-      if (p === U8Proto) return 2
-      if (p === DateProto) return 3
-      if (p === MapProto) return 5
-      if (p === ABProto) return 6
+      // a Proxy has its target's prototype but none of its internal slots: an instance then
+      if (p === U8Proto) return isView(v) ? 2 : 8
+      if (p === DateProto) return has(getTime, v) ? 3 : 8
+      if (p === MapProto) return has(mapSize, v) ? 5 : 8
+      if (p === ABProto) return has(abLength, v) ? 6 : 8
       if (isView(v)) return 7
       return 8
     },
