@@ -213,9 +213,16 @@ export class JsState implements ConverterHost {
     heap.end(this.instance.alloc)
   }
 
-  /** Back to the baseline, or throws (the pool then destroys the state). */
+  /**
+   * Back to the baseline, or throws (the pool then destroys the state). A state whose engine
+   * has an `initScript` is never reused: what that script defined can hold state lockdown
+   * cannot freeze (closure variables, Map or Set entries, private fields, a Date's time,
+   * buffer bytes), so the next execution gets a new state, made from the snapshot in a
+   * recycled instance whose whole memory is rewritten to the template's (`InstanceRecycler`).
+   */
   reset(): void {
     if (this.broken) throw new Error('state is broken')
+    if (this.opts.initScript) throw new Error('a state that ran an initScript serves one execution')
     // a job left by the last execution must never run during the next one
     if (this.runtime.hasPendingJob()) throw new Error('pending jobs left over')
     if (!this.call('reset').consume((h) => this.isTrue(h))) throw new Error('baseline changed')

@@ -95,6 +95,10 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
       ) as PropertyDescriptor
     ).get,
   ]
+  const isView = ArrayBuffer.isView,
+    DataViewCtor = DataView,
+    preventExtensions = Object.preventExtensions
+  const views = new SetCtor()
   const harden = (roots: any[]) => {
     const seen = new SetCtor()
     const stack = roots
@@ -103,7 +107,17 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
       if (o === null || (typeof o !== 'object' && typeof o !== 'function') || o === G) continue
       if (apply(setHas, seen, [o])) continue
       apply(setAdd, seen, [o])
-      freeze(o)
+      // a typed array with elements cannot be frozen (its elements stay writable): an init
+      // script may leave one in the baseline, whose states serve one execution each
+      if (isView(o) && !(o instanceof DataViewCtor) && (o as Uint8Array).length > 0) {
+        preventExtensions(o)
+        for (const k of ownKeys(o)) {
+          if (typeof k === 'string' && StringOf(+k) === k) continue
+          const d = getOwnPropertyDescriptor(o, k) as PropertyDescriptor
+          defineProperty(o, k, 'value' in d ? { writable: false, configurable: false } : { configurable: false })
+        }
+        apply(setAdd, views, [o])
+      } else freeze(o)
       stack.push(getPrototypeOf(o))
       for (const k of ownKeys(o)) {
         const d = getOwnPropertyDescriptor(o, k) as PropertyDescriptor
@@ -233,7 +247,10 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
   // leads to a known intrinsic within two prototype steps (its result and, for generator
   // objects, the function's own prototype object are new each time).
   const sealed = () => {
-    for (let i = 0; i < hardenedList.length; i++) if (!isFrozen(hardenedList[i])) return false
+    for (let i = 0; i < hardenedList.length; i++) {
+      const o = hardenedList[i]
+      if (!isFrozen(o) && (!apply(setHas, views, [o]) || isExtensible(o))) return false
+    }
     for (const probe of intrinsics.probes) {
       let v: any
       try {
