@@ -56,6 +56,18 @@ describe('what the init script made', () => {
     expect(await lua("return remember('k')")).toEqual([null])
   })
 
+  it("never runs one tenant's function in the next tenant's execution, nor lets an in-place library call change its tables", async () => {
+    // a function A leaves in an init upvalue would read B's context if it were still there
+    // (executions without a tenant share states, as tenants do with `partitionByTenant: false`)
+    const run = (source: string, who: string) =>
+      host.execute({ language: 'lua', source, context: { token: `token-of-${who}` } }).then((r) => r.values)
+    expect(await run("setMode(function() return context.token end) return 'ok'", 'A')).toEqual(['ok'])
+    expect(await run("local m = getMode() return type(m) == 'function' and m() or m", 'B')).toEqual(['a'])
+    for (const source of ['table.insert(shared.list, 1)', 'table.move({9}, 1, 1, 1, shared.list)']) {
+      await expect(lua(source)).rejects.toThrow(/read-only table/)
+    }
+  })
+
   it('still works as the helpers it defines', async () => {
     expect(await lua("return ('hi'):shout(), string.shout('x'), type(shared.list)")).toEqual(['HI!', 'X!', 'table'])
   })
