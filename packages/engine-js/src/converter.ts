@@ -239,7 +239,7 @@ export class Converter {
     }
     if (ctx.sameValue(h, ctx.null)) return null
     if (tags && stack.length === 0 && !copied) {
-      // JSON text, or [a copy read once] to convert on the exact path (plainJson)
+      // JSON text, or [a copy read once] for the exact path (plainJson)
       const json = consume(ctx.newNumber(this.host.maxDepth), (max) =>
         consume(ctx.newNumber(JSON_TEXT_STEP), (limit) => this.host.call('plainJson', h, max, limit)),
       )
@@ -360,9 +360,8 @@ export class Converter {
 }
 
 /**
- * The most JSON text (UTF-16 units, escapes counted at their width) a result may cross as in
- * one step: the guest's JSON.stringify is not interrupted, so a bigger value takes the exact
- * path, which counts each string and checks the deadline as it goes.
+ * The most JSON text (UTF-16 units, escapes counted at their width) a result may cross as in one step:
+ * JSON.stringify is not interrupted, so a bigger value takes the exact path, which checks the deadline.
  */
 const JSON_TEXT_STEP = 1 << 22
 
