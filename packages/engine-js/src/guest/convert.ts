@@ -12,12 +12,13 @@
 type Fn = (...args: any[]) => any
 
 /** The conversion helpers of one context (see JsConverter for the host side). */
-export function guestConversions(G: any, formatCost: (n: number) => number) {
+export function guestConversions(G: any, formatCost: (n: number) => number, nativeStringify: typeof JSON.stringify) {
   const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys, assign } = Object
   const apply = Reflect.apply,
     isArray = Array.isArray,
     parse = JSON.parse,
-    stringify = JSON.stringify,
+    // not the sandbox's wrapper (guest-number-text.ts): plainJson counts what numbers cost itself
+    stringify = nativeStringify,
     StringOf = String
   const ObjectProto = Object.prototype,
     ArrayProto = Array.prototype,
@@ -322,5 +323,5 @@ export function guestConversions(G: any, formatCost: (n: number) => number) {
       return stringify({ error: false, message: text ?? `${typeof e} with no string form` })
     },
   }
-  return { untag, helpers }
+  return { untag, helpers, textOf }
 }

@@ -36,7 +36,11 @@ declare function boundObjectWalks(G: any, charge: (work: number) => void): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
 declare function boundStringSearch(G: any, charge: (work: number) => void): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
-declare function guestConversions(G: any, formatCost: (n: number) => number): ReturnType<typeof import('./convert.js').guestConversions>
+declare function guestConversions(
+  G: any,
+  formatCost: (n: number) => number,
+  nativeStringify: typeof JSON.stringify,
+): ReturnType<typeof import('./convert.js').guestConversions>
 declare function guestLockdown(G: any, intrinsics: object, protect: boolean): ReturnType<typeof import('./lockdown.js').guestLockdown>
 
 type HostLog = (level: string, line: string) => void
@@ -64,6 +68,8 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     const a = v < 0 ? -v : v
     return a >= 1e-7 && a < 1e10 ? 3000 : a >= 1e10 && a < 1e21 ? 8000 : 75000
   }
+  // the conversions' own JSON.stringify: they count what a result's numbers cost themselves
+  const nativeStringify = JSON.stringify
   // the searches first: the array-length check then wraps them too
   boundStringSearch(G, charge)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge)
@@ -74,7 +80,7 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   const indirectEval = G.eval
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
   const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || [])
-  const conversions = guestConversions(G, formatCost)
+  const conversions = guestConversions(G, formatCost, nativeStringify)
   const protect = cfg.protectGlobals === true
   const { state: locked, lockdown, check, restore } = guestLockdown(G, intrinsics, protect)
   const preventExtensions = Object.preventExtensions
@@ -217,15 +223,18 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   for (const name of cfg.remove) delete G[name]
 
   // --- console / print ---
+  // a BigInt prints in decimal while that is quick, else in hexadecimal (QuickJS's decimal
+  // conversion is quadratic and never interrupted: guest/convert.ts)
+  const { textOf } = conversions
   const show = (v: unknown) => {
     if (typeof v === 'string') return v
     try {
       if (v !== null && typeof v === 'object') {
         if (apply(isProtoOf, ErrorProto, [v])) return StringOf((v as any).name) + ': ' + StringOf((v as any).message)
-        const s = stringify(v, (_k, x) => (typeof x === 'bigint' ? StringOf(x) + 'n' : x))
+        const s = stringify(v, (_k, x) => (typeof x === 'bigint' ? textOf(x) + 'n' : x))
         if (s !== undefined) return s
       }
-      return StringOf(v)
+      return textOf(v)
     } catch {
       return '[unprintable]'
     }
