@@ -9,7 +9,7 @@ import { describeError, EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 import { readJsonObject, readScriptFile, readScriptStdin, sourceLimit } from './inputs.js'
 import { type CliIO, printError, printJson, printLogs, printPretty } from './output.js'
 import { playgroundCommand } from './playground-command.js'
-import { readStreamAtMost } from './read-input.js'
+import { assertReadableStdin, readStreamAtMost } from './read-input.js'
 import { redisCommand } from './redis-command.js'
 import { escapeForTerminal } from './terminal-text.js'
 import { typesCommand } from './types-command.js'
@@ -18,7 +18,11 @@ const defaultIO: CliIO = {
   // a reader that stops early (`| head`) ends the output, not the run (closed-pipe.ts)
   stdout: closedPipeWriter(process.stdout),
   stderr: closedPipeWriter(process.stderr),
-  readStdin: (maxBytes) => readStreamAtMost(process.stdin, maxBytes),
+  readStdin: async (maxBytes) => {
+    // before process.stdin is touched: a directory would read as empty, a closed stdin as /dev/null
+    assertReadableStdin(0, 'eval')
+    return readStreamAtMost(process.stdin, maxBytes)
+  },
   cwd: process.cwd(),
 }
 
@@ -90,8 +94,10 @@ async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<Exec
     ? await readScriptFile(file, o.target as string, o.command, maxSource)
     : (o.target ?? (await readScriptStdin(io.readStdin, maxSource)))
   const picked = pickPlugin(o.lang, file)
-  // a file is read as its engine's file loader reads it (Lua skips a '#' first line), as executeFile does
-  const source = file && picked.fileSource ? picked.fileSource(text) : text
+  // a file, and stdin as `lua -` reads it, is read as its engine's file loader reads it (Lua skips
+  // a '#' first line), as executeFile does; code given as an argument is a chunk, as `lua -e` takes it
+  const fromFileOrStdin = file !== undefined || o.target === undefined
+  const source = fromFileOrStdin && picked.fileSource ? picked.fileSource(text) : text
   const plugin = withRunLogs(picked)
   run.language = plugin.languages[0]
   const name = file ? (o.target as string).split(/[\\/]/).pop() : `eval${plugin.extensions[0] ?? ''}`

@@ -1,3 +1,5 @@
+import { fstatSync, type Stats, statSync } from 'node:fs'
+import { isatty } from 'node:tty'
 import { InvalidArgumentError, readFileBytes } from '@polyhost/core'
 import { UsageError } from './exit-codes.js'
 
@@ -40,6 +42,29 @@ export async function readInputFile(path: string, o: InputFileOptions): Promise<
 }
 
 /**
+ * Refuses (UsageError) a standard input `eval` cannot take a script from: a directory, a
+ * device that is not a terminal (/dev/zero never ends), or a closed stdin — which Node has
+ * already replaced by /dev/null when the process starts, so /dev/null is refused too rather than
+ * run as an empty script. A regular file, a pipe, a socket (a parent process's pipe) or a
+ * terminal is read.
+ *
+ * @example
+ * assertReadableStdin(0, 'eval') // before reading process.stdin
+ */
+export function assertReadableStdin(fd: number, what: string): void {
+  let stats: Stats
+  try {
+    stats = fstatSync(fd)
+  } catch (e) {
+    throw new UsageError(`${what}: cannot read stdin: ${(e as Error).message}`, { cause: e })
+  }
+  if (stats.isFile() || stats.isFIFO() || stats.isSocket() || isatty(fd)) return
+  if (isDevNull(stats))
+    throw new UsageError(`${what}: stdin is closed or /dev/null: there is no script to read (pass the code as an argument)`)
+  throw new UsageError(`${what}: cannot read a script from stdin: it is ${stdinKind(stats)}, not a file, pipe or terminal`)
+}
+
+/**
  * Reads a stream (stdin) until its end or until it has passed `maxBytes`, then stops reading
  * (the stream is destroyed): at most `maxBytes` + one chunk is held. More than `maxBytes`
  * bytes back means the input is over the cap.
@@ -58,4 +83,22 @@ export async function readStreamAtMost(stream: AsyncIterable<Uint8Array | string
     if (length > maxBytes) break
   }
   return Buffer.concat(chunks, length)
+}
+
+// --- internal ---
+
+function isDevNull(s: Stats): boolean {
+  try {
+    const devNull = statSync('/dev/null')
+    return s.isCharacterDevice() && s.rdev === devNull.rdev
+  } catch {
+    return false
+  }
+}
+
+function stdinKind(s: Stats): string {
+  if (s.isDirectory()) return 'a directory'
+  if (s.isCharacterDevice()) return 'a character device'
+  if (s.isBlockDevice()) return 'a block device'
+  return 'not a file'
 }
