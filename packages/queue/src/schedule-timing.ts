@@ -80,7 +80,7 @@ export function checkScheduleTiming(timing: unknown): RepeatOptions {
     throw bad('endDate', 'must be after startDate')
   const options: RepeatOptions = { ...t }
   if (t.pattern !== undefined) checkPatternShape(t.pattern, bad)
-  if (t.pattern !== undefined) checkPattern({ ...options, immediately: false }, now, bad)
+  if (t.pattern !== undefined) checkPattern({ ...options, immediately: false }, now, bad, noTimeLeft(end, t.startDate !== undefined))
   return options
 }
 
@@ -126,14 +126,26 @@ function checkPatternShape(pattern: string, bad: (field: string, why: string) =>
  * asks for the next time. A pattern without a next time (all of them after `endDate`) would be
  * stored by BullMQ and never tick.
  */
-function checkPattern(options: RepeatOptions, now: number, bad: (field: string, why: string) => Error): void {
+function checkPattern(options: RepeatOptions, now: number, bad: (field: string, why: string) => Error, noTime: string): void {
   let next: number | undefined
   try {
     next = getNextMillis(now, options)
   } catch (e) {
     throw bad('pattern', `not a cron pattern: ${e instanceof Error ? e.message : String(e)}`)
   }
-  if (next === undefined) throw bad('pattern', 'never matches a time before endDate')
+  if (next === undefined) throw bad('pattern', noTime)
+}
+
+/** The latest time a Date holds (+275760-09-13), past which cron-parser finds nothing. */
+const LAST_DATE = new Date(8.64e15).toISOString()
+
+/**
+ * Why a pattern has no next time, naming only the bounds the caller gave: before their
+ * endDate, else between startDate (or now) and the last time a Date can hold.
+ */
+function noTimeLeft(end: number | undefined, hasStart: boolean): string {
+  if (end !== undefined) return 'never matches a time before endDate'
+  return `never matches a time after ${hasStart ? 'startDate' : 'now'} that a date can hold (the last is ${LAST_DATE})`
 }
 
 /** True for a time zone `Intl` knows (an IANA name, or `UTC`); anything else is a RangeError there. */

@@ -84,7 +84,13 @@ describe('schedule refuses', () => {
     [
       'a pattern with no time before endDate',
       { pattern: '0 3 1 1 *', endDate: Date.now() + 60_000 },
-      /^schedule: timing\.pattern: never matches/,
+      /^schedule: timing\.pattern: never matches a time before endDate$/,
+    ],
+    [
+      // no endDate given: the message named one all the same
+      'a pattern with no time after a startDate at the end of what a date can hold',
+      { pattern: '0 0 1 1 *', startDate: 8.64e15 },
+      /^schedule: timing\.pattern: never matches a time after startDate that a date can hold \(the last is \+275760-09-13T00:00:00\.000Z\)$/,
     ],
   ])('%s', async (_what, timing, message) => {
     await refusedSchedule(uniqueName('s'), timing, message)
