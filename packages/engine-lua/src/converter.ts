@@ -6,6 +6,7 @@ import {
   type ConverterRegistry,
   type CustomType,
   classifyHostValue,
+  dateType,
   fitsInteger,
   hasLoneSurrogate,
   sameData,
@@ -178,8 +179,13 @@ export class LuaConverter {
         lua.lua_pushjsfunction(L, this.ctx.hostFunction(guard.allowFunction(v as (...args: unknown[]) => unknown, key)))
         return
       case 'custom': {
+        // a level of its own, as in the JS engine: a toScript that returns its input (or data
+        // holding it) is a cycle at this path, not a recursion until the host stack overflows
+        const level = k.type !== dateType
+        if (level) guard.enter(v as object, key)
         const sent = k.type.toScript(v)
-        this.pushValue(L, sent, guard, key)
+        this.pushValue(L, sent, guard, level ? undefined : key)
+        if (level) guard.leave(key !== undefined)
         this.custom.set(slot(L, -1).value, { type: k.type, sent })
         return
       }
