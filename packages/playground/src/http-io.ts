@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { decodeUtf8 } from '@polyhost/core'
+import { decodeUtf8, quoteText } from '@polyhost/core'
 
 /** A request the API refuses: answered with `status` and `{ error: { code, message } }`. */
 export class HttpError extends Error {
@@ -14,15 +14,17 @@ export class HttpError extends Error {
 
 /**
  * Reads a JSON object body of at most `limit` bytes. Too large → 413 (reading stops at the
- * cap), not `application/json` → 415, not UTF-8, not JSON or not an object → 400.
+ * cap), not `application/json` or a charset other than UTF-8 → 415, not UTF-8, not JSON or
+ * not an object → 400.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const type = String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    ?.trim()
-    .toLowerCase()
+  const [type, ...params] = String(req.headers['content-type'] ?? '').split(';')
   // a form or text/plain post is what a foreign page can send without a preflight: refuse it
-  if (type !== 'application/json') throw new HttpError(415, 'E_CONTENT_TYPE', 'request body must be application/json')
+  if (type?.trim().toLowerCase() !== 'application/json') throw new HttpError(415, 'E_CONTENT_TYPE', 'request body must be application/json')
+  // the body is decoded as UTF-8 whatever it says: a UTF-16 or Latin-1 body would be misread
+  const charset = charsetOf(params)
+  if (charset !== undefined && !UTF8_NAMES.includes(charset.toLowerCase()))
+    throw new HttpError(415, 'E_CONTENT_TYPE', `request body must be UTF-8 JSON, not charset ${quoteText(charset)}`)
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) throw new HttpError(413, 'E_TOO_LARGE', `request body over ${limit} bytes`)
   const chunks: Buffer[] = []
@@ -71,3 +73,19 @@ export const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 } as const
+
+// --- internal ---
+
+/** The charset names that mean UTF-8 (WHATWG Encoding's labels for it). */
+const UTF8_NAMES: readonly string[] = ['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']
+
+/** The `charset` parameter of a media type's parameters (`charset="utf-8"` unquoted), if any. */
+function charsetOf(params: readonly string[]): string | undefined {
+  for (const p of params) {
+    const eq = p.indexOf('=')
+    if (eq < 0 || p.slice(0, eq).trim().toLowerCase() !== 'charset') continue
+    const value = p.slice(eq + 1).trim()
+    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value
+  }
+  return undefined
+}
