@@ -1,6 +1,5 @@
 import { BridgeError, ConversionError, type CustomType, createHost, defineBridge, type Host } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import { luaEngine } from '../src/index.js'
 
 // A custom type whose toScript returns a value its own test matches again (the input itself, or
@@ -12,14 +11,14 @@ type Wrapped = Map<string, unknown>
 const isWrapped = (v: unknown): v is Wrapped => v instanceof Map && v.has('w')
 
 /** toScript gives back its input: the same value, matched by the same type, forever. */
-const itself: CustomType<Wrapped, unknown> = { name: 'Itself', test: isWrapped, toScript: (m) => m, fromScript: (x) => x }
+const itself: CustomType<Wrapped, unknown> = { name: 'Itself', test: isWrapped, toScript: (m) => m, fromScript: (x) => x as Wrapped }
 
 /** toScript wraps its input in a table: the cycle is one key down. */
 const boxed: CustomType<{ boxed: true }, unknown> = {
   name: 'Boxed',
   test: (v): v is { boxed: true } => typeof v === 'object' && v !== null && (v as { boxed?: unknown }).boxed === true,
   toScript: (b) => ({ inner: b }),
-  fromScript: (x) => x,
+  fromScript: (x) => x as { boxed: true },
 }
 
 /** A well-behaved type: its data is a plain number, never matched again. */
