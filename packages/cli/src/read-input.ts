@@ -1,4 +1,4 @@
-import { fstatSync, type Stats, statSync } from 'node:fs'
+import { type BigIntStats, fstatSync, statSync } from 'node:fs'
 import { isatty } from 'node:tty'
 import { InvalidArgumentError, readFileBytes } from '@polyhost/core'
 import { UsageError } from './exit-codes.js'
@@ -52,9 +52,11 @@ export async function readInputFile(path: string, o: InputFileOptions): Promise<
  * assertReadableStdin(0, 'eval') // before reading process.stdin
  */
 export function assertReadableStdin(fd: number, what: string): void {
-  let stats: Stats
+  let stats: BigIntStats
   try {
-    stats = fstatSync(fd)
+    // bigint: Node 20's plain fstatSync of a pipe leaves a shared stat buffer that its module
+    // resolver then misreads (symlinks not followed: fengari's require of sprintf-js failed)
+    stats = fstatSync(fd, { bigint: true })
   } catch (e) {
     throw new UsageError(`${what}: cannot read stdin: ${(e as Error).message}`, { cause: e })
   }
@@ -87,16 +89,16 @@ export async function readStreamAtMost(stream: AsyncIterable<Uint8Array | string
 
 // --- internal ---
 
-function isDevNull(s: Stats): boolean {
+function isDevNull(s: BigIntStats): boolean {
   try {
-    const devNull = statSync('/dev/null')
+    const devNull = statSync('/dev/null', { bigint: true })
     return s.isCharacterDevice() && s.rdev === devNull.rdev
   } catch {
     return false
   }
 }
 
-function stdinKind(s: Stats): string {
+function stdinKind(s: BigIntStats): string {
   if (s.isDirectory()) return 'a directory'
   if (s.isCharacterDevice()) return 'a character device'
   if (s.isBlockDevice()) return 'a block device'

@@ -68,6 +68,10 @@ describe.runIf(process.platform !== 'win32')('stdin that holds no script is a us
     expect(shell('eval', `< '${join(dir, 'script.lua')}'`)).toEqual({ code: EXIT.ok, stdout: '1\n', stderr: '' })
     const piped = spawnSync(process.execPath, [BIN, 'eval'], { input: 'return 2', encoding: 'utf8' })
     expect({ code: piped.status, stdout: piped.stdout }).toEqual({ code: EXIT.ok, stdout: '2\n' })
+    // a shell pipe is a FIFO (spawnSync's input is a socket): checking it must not upset Node's
+    // module resolution, which the Lua engine then needs (a plain fstatSync did)
+    const fifo = spawnSync('sh', ['-c', 'printf "return 3" | exec "$0" "$1" eval', process.execPath, BIN], { encoding: 'utf8' })
+    expect({ code: fifo.status, stdout: fifo.stdout, stderr: fifo.stderr }).toEqual({ code: EXIT.ok, stdout: '3\n', stderr: '' })
   })
 })
 
