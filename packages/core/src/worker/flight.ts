@@ -1,6 +1,6 @@
 import type { LogEntry } from '../contracts.js'
 import type { Execution } from '../execution.js'
-import type { DoneMessage } from './protocol.js'
+import type { ClockMessage, DoneMessage } from './protocol.js'
 
 /** An execution as the pool hands it to a worker (the per-worker parts are added by the handle). */
 export interface Job {
@@ -65,4 +65,12 @@ export function shipLogs(f: Flight): LogEntry[] {
 export function groundFlight(f: Flight): void {
   f.execution.signal.removeEventListener('abort', f.onAbort)
   if (f.killTimer) clearTimeout(f.killTimer)
+}
+
+/** Applies the worker's view of an execution's time limit (see ClockMessage) to the host's clock. */
+export function followClock(x: Execution | undefined, m: ClockMessage): void {
+  // the worker's epoch ms on this thread's performance clock (each thread has its own origin)
+  if (m.phase === 'run') x?.startClock((m.at ?? performance.timeOrigin + performance.now()) - performance.timeOrigin)
+  else if (m.phase === 'hold') x?.holdClock()
+  else x?.begin()
 }

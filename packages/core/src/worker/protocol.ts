@@ -10,7 +10,7 @@ import type { WireError } from './wire-errors.js'
  * `dist/`) announces a different number and the host refuses it with a clear error instead of
  * misreading messages.
  */
-export const PROTOCOL_VERSION = 5
+export const PROTOCOL_VERSION = 6
 
 /** `workerData` of every worker. */
 export interface WorkerBoot {
@@ -74,8 +74,9 @@ export interface ExecuteMessage extends ScriptMessage {
   readonly deadlineEpoch: number
   /**
    * The execution already began (a retry on another worker, a back-off): the deadline stands.
-   * Otherwise it runs until the worker's engine holds the clock for a state or begins it anew
-   * (`clock` tells the host).
+   * Otherwise (`deadlineEpoch` is then Infinity) its limit runs from when the worker takes the
+   * job up, until the worker's engine holds the clock for a state or begins it anew (`clock`
+   * tells the host each time).
    */
   readonly begun: boolean
   readonly compileCacheHit: boolean
@@ -141,11 +142,16 @@ export interface WorkerAbortMessage {
   readonly id: number
   readonly error: WireError
 }
-/** The execution waits for a state (`started: false`: the host holds its time limit) or began on one. */
+/**
+ * The execution's time limit as the worker sees it: `run`, the job reached the thread at `at`
+ * (epoch ms) and its limit runs from there (the host holds it while the job waits behind
+ * another script); `hold`, it waits for a state (the host holds its limit); `begin`, it began on one.
+ */
 export interface ClockMessage {
   readonly t: 'clock'
   readonly id: number
-  readonly started: boolean
+  readonly phase: 'run' | 'hold' | 'begin'
+  readonly at?: number
 }
 export interface UsageFields {
   readonly logs: readonly LogEntry[]

@@ -76,13 +76,22 @@ export class WorkerExecution extends Execution {
     super.begin(now)
     if (this.told) return
     this.told = true
-    this.post({ t: 'clock', id: this.id, started: true })
+    this.post({ t: 'clock', id: this.id, phase: 'begin' })
+  }
+
+  /**
+   * The job reached this thread (made just now, not begun): the host starts its time limit
+   * from this moment, not from when it sent the job, which may have waited behind another
+   * script holding the thread.
+   */
+  reached(): void {
+    if (!this.begun) this.post({ t: 'clock', id: this.id, phase: 'run', at: performance.timeOrigin + this.startedAt })
   }
 
   /** Waits for a state: the host holds its time limit too (its watchdog's clock). */
   override holdClock(): void {
     super.holdClock()
-    if (!this.told) this.post({ t: 'clock', id: this.id, started: false })
+    if (!this.told) this.post({ t: 'clock', id: this.id, phase: 'hold' })
   }
 
   override abort(error: Error): void {

@@ -4,7 +4,7 @@ import type { EngineStats, Logger } from '../contracts.js'
 import { EngineNotFoundError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import { BridgeServer } from './bridge-server.js'
-import { type Flight, groundFlight, type Job, type Landed, shipLogs, WorkerLostError } from './flight.js'
+import { type Flight, followClock, groundFlight, type Job, type Landed, shipLogs, WorkerLostError } from './flight.js'
 import { type FromWorker, PROTOCOL_VERSION, type ToWorker, type WorkerBoot } from './protocol.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { type Watched, Watchdog } from './watchdog.js'
@@ -115,7 +115,7 @@ export class WorkerHandle {
         bridged: false,
         released: false,
       }
-      execution.startClock() // from here, unless begun or the worker says it waits for a state (`clock`)
+      execution.holdClock() // until the worker takes the job up (`clock` 'run'), not while it waits behind another
       const deadline = execution.deadline
       const { snapshot, next } = snapshotFor(this.seen, this.config.sources, execution.init.security)
       // a value structured clone refuses throws here, before anything is registered
@@ -194,7 +194,7 @@ export class WorkerHandle {
         this.bridges.serve(m, this.flights.get(m.id))
         break
       case 'clock':
-        this.flights.get(m.id)?.execution[m.started ? 'begin' : 'holdClock']()
+        followClock(this.flights.get(m.id)?.execution, m)
         break
       case 'aborted': {
         const f = this.flights.get(m.id)

@@ -175,6 +175,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
     onThread,
   )
   execution.followHost(m.deadlineEpoch, m.begun)
+  execution.reached()
   running.set(m.id, execution)
   // the host sees states being acquired and waited for, not only executions that ended
   statsSoon()
