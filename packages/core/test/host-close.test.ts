@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { CancelledError, createHost, defineBridge, type Host, type HostOptions, PolicyError } from '../src/index.js'
+import { CancelledError, createHost, defineBridge, EngineCrashedError, type Host, type HostOptions, PolicyError } from '../src/index.js'
 import { blockingEngine } from './fixtures/blocking-engine.mjs'
 
 // close() ends within its drain timeout in both modes, whatever the running scripts do.
@@ -91,6 +91,22 @@ describe('close() with isolation worker and no time limit at all', () => {
     await sleep(600)
     const used = process.cpuUsage(cpu)
     expect((used.user + used.system) / 1000).toBeLessThan(350)
+  })
+})
+
+describe('close() and a pending compile with isolation worker', () => {
+  it('cancels a compile waiting behind a busy worker with CancelledError, not a crash to retry', async () => {
+    const h = await start({ isolation: 'worker', workers: 1, pool: { drainTimeoutMs: 100 } })
+    // it sees the cancellation but holds the thread while it unwinds: close() has to terminate the worker
+    const running = settle(run(h, 'api.unwindSlowly(5_000)'))
+    await sleep(200)
+    const compiling = settle(h.compile({ language: 'blk', source: 'return 2' }))
+    await sleep(20)
+    await timedClose(h)
+    expect(await running).toBeInstanceOf(CancelledError)
+    const error = await compiling
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(error).not.toBeInstanceOf(EngineCrashedError)
   })
 })
 

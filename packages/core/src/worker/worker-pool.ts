@@ -1,7 +1,7 @@
 // Over 250 lines: one class; routing, waiting for workers, replacing them and their stats share its slots.
 import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats } from '../contracts.js'
-import { EngineCrashedError, PoolExhaustedError } from '../errors.js'
+import { CancelledError, EngineCrashedError, PoolExhaustedError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import type { PoolStats } from '../pool-types.js'
 import { backoffKey, KillBackoff } from './kill-backoff.js'
@@ -71,7 +71,9 @@ export class WorkerPool {
         await h.ready
         return await h.compile(job, security)
       } catch (e) {
-        if (!(h.exited && attempt === 0 && !this.closing)) throw e
+        // its worker was stopped by close(): cancelled like a pending execution, not a crash to retry
+        if (h.exited && this.closing) throw new CancelledError('compile cancelled: the host closed')
+        if (!(h.exited && attempt === 0)) throw e
       }
     }
   }
