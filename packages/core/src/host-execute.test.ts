@@ -60,6 +60,15 @@ describe('execute', () => {
     expect((err as PolicyError).field).toBe('limits.timeoutMs')
   })
 
+  it('reports a cache hit only to a tenant that compiled or ran the script before, still compiling once', async () => {
+    const { host, a } = await make()
+    const hit = async (tenant?: string) => (await host.execute({ language: 'alpha', source: 'secret', tenant })).stats.compileCacheHit
+    expect(await hit('A')).toBe(false)
+    // B learns nothing of A's script; the compiled form is shared all the same
+    expect([await hit('B'), await hit('B'), await hit('A'), await hit(), await hit()]).toEqual([false, true, true, false, true])
+    expect(a.compiles).toHaveLength(1)
+  })
+
   it('reports cache hits and counts executions, failures and limit trips', async () => {
     const { host } = await make({
       trip: (req) => {

@@ -3,6 +3,7 @@ import type { BridgeRegistry } from './bridges.js'
 import type { CompiledScript, ExecutionResult } from './contracts.js'
 import type { DeclaredGlobals } from './declared-globals.js'
 import { asBridgeError } from './bridge-failure.js'
+import { tenantCacheHit } from './cache-tenants.js'
 import { EngineCrashedError, isFatal, markEnded, PolyhostError } from './errors.js'
 import { Execution } from './execution.js'
 import { checkCapabilities, checkGlobalNames, freezeContext } from './host-checks.js'
@@ -35,6 +36,8 @@ export async function runScript(
   script: CompiledScript,
   hit: boolean,
   req: RunOptions,
+  /** `hit` came from the cache every tenant shares (`execute`), not from the caller's own Script. */
+  shared = false,
 ): Promise<ExecutionResult> {
   const security = ctx.security
   const limits = security.limitsFor(req.limits)
@@ -56,7 +59,7 @@ export async function runScript(
     // registrations made while it runs apply to executions that start afterwards
     bridges: ctx.bridges.snapshot(),
     security,
-    compileCacheHit: hit,
+    compileCacheHit: shared ? tenantCacheHit(script, tenant, hit) : hit,
     undefinedValue: engine.plugin.capabilities.undefinedValue,
     signal: req.signal,
   })

@@ -136,8 +136,8 @@ export class Host {
       }
       // the caller's abort ends its wait for a compile (on a worker that may be restarting)
       if (c instanceof Promise)
-        return untilAborted(c.then(undefined, failed), req.signal).then((r) => this.run(engine, r.script, r.hit, req))
-      return this.run(engine, c.script, c.hit, req)
+        return untilAborted(c.then(undefined, failed), req.signal).then((r) => this.run(engine, r.script, r.hit, req, true))
+      return this.run(engine, c.script, c.hit, req, true)
     })
   }
 
@@ -239,9 +239,9 @@ export class Host {
     return this.cache.lookup(key) ?? this.cache.getOrCompile(key, () => engine.compile({ language, name, source, hash, timeoutMs }))
   }
 
-  private run(engine: ManagedEngine, script: CompiledScript, hit: boolean, req: RunOptions): Promise<ExecutionResult> {
+  private run(engine: ManagedEngine, script: CompiledScript, hit: boolean, req: RunOptions, shared = false): Promise<ExecutionResult> {
     const { bridges, declared, counters, live, closeAt } = this
-    return runScript({ security: this.currentSecurity, bridges, declared, counters, live, closeAt }, engine, script, hit, req)
+    return runScript({ security: this.currentSecurity, bridges, declared, counters, live, closeAt }, engine, script, hit, req, shared)
   }
 
   private assertOpen(): void {
