@@ -29,6 +29,9 @@ export function cpow(x: number, y: number): number {
   if (Number.isInteger(y) && Number.isFinite(x) && x !== 0 && y !== 0 && y !== 1) {
     if (y === 2) return x * x
     if (y === -1) return 1 / x
+    // 2^n is exact (a power of two; 2^-1075, a tie with 0, rounds to even): scripts use it to
+    // pick bits apart (Redis's cmsgpack), and integerPower takes its slowest path for it
+    if (x === 2) return y > 1023 ? Number.POSITIVE_INFINITY : y < -1074 ? 0 : pow2(y)
     const exact = integerPower(x, y)
     if (exact !== undefined) return exact
   }

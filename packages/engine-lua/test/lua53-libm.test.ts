@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { cpow } from '../src/c-math.js'
 import { hasNative, prng, runEngine, runNative } from './native-lua.js'
 import { numberHosts } from './number-hosts.js'
 
@@ -29,6 +30,13 @@ describe.skipIf(!hasNative('lua5.3'))('Lua 5.3 C library results against native 
       `(function(a, b) return string.format('%a', a ^ b) end)(${x}, ${y})`,
     ])
     await agrees(exprs)
+  }, 60_000)
+
+  it('2^n for every n from -1080 to 1030 as native Lua 5.3 and 5.1 give it, folded or not', async () => {
+    const sweep = (fmt: string) =>
+      `(function() local t = {} for n = -1080, 1030 do t[#t + 1] = string.format('${fmt}', 2 ^ n) end return table.concat(t, ',') end)()`
+    await agrees([sweep('%a'), "string.format('%a|%a|%a|%a|%a', 2^-1074, 2^-1075, 2^-1076, 2^1023, 2^1024)"])
+    await agrees([sweep('%.17g'), "string.format('%.17g|%.17g|%.17g', 2^-1074, 2^-1075, 2^1024)"], 'lua51')
   }, 60_000)
 
   it('NaN signs as glibc makes them: invalid operations give -nan, a NaN operand is passed on', async () => {
@@ -95,4 +103,23 @@ describe.skipIf(!hasNative('lua5.3'))('Lua 5.3 C library results against native 
       "table.concat({}, '', -2^31 - 1, -2^31 - 1)",
     ])
   }, 60_000)
+})
+
+describe('cpow', () => {
+  it('2^n is made from its bits, without the BigInt arithmetic other integer powers may need', () => {
+    const big = vi.spyOn(globalThis, 'BigInt')
+    try {
+      expect([cpow(2, 10), cpow(2, -3), cpow(2, 52), cpow(2, -1074), cpow(2, -1075), cpow(2, 1024)]).toEqual([
+        1024,
+        0.125,
+        2 ** 52,
+        5e-324,
+        0,
+        Number.POSITIVE_INFINITY,
+      ])
+      expect(big).not.toHaveBeenCalled()
+    } finally {
+      big.mockRestore()
+    }
+  })
 })
