@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { runRaw } from '../test/harness.js'
 import { hasNative } from '../test/native-lua.js'
 import { fengari } from './fengari-api.js'
@@ -84,6 +84,20 @@ end
 local v = { big(table.unpack({ 1, 2, 3, 4, 5, 6, 7, 8 })) }
 add(#v)
 return table.concat(out, ' ')
+`
+
+/** Strings built piece by piece in a luaL_Buffer: empty, NUL and high bytes, growth past each doubling. */
+const BUFFERS = `
+local out = {}
+local parts = {}
+for i = 1, 300 do parts[i] = string.rep(string.char(i % 256), i % 7) .. i end
+out[#out + 1] = table.concat(parts, '\\0,')
+out[#out + 1] = table.concat(parts, '', 5, 250)
+out[#out + 1] = table.concat({}, 'x') .. table.concat({ 'only' }, '--') .. table.concat({ 1, 2.5, 'z' })
+out[#out + 1] = string.rep('ab\\255', 700, '|')
+out[#out + 1] = string.format('%s|%s|%5s|%-5s|%q', string.rep('y', 5000), '', 'a', 'b', 'q\\0"\\n')
+out[#out + 1] = (string.gsub(string.rep('abc', 400), 'b', '%0%0'))
+return table.concat(out, '#')
 `
 
 const original = createRequire(import.meta.url)('fengari') as {
@@ -192,6 +206,38 @@ describe('fengari speed patches', () => {
         expect(got).toBeInstanceOf(Uint8Array)
         expect([...got]).toEqual([...original.to_luastring(s)])
       }
+    }
+  })
+  it.skipIf(!hasNative('lua5.3'))('strings built in a luaL_Buffer: the same bytes as native Lua 5.3 and unpatched fengari', () => {
+    const native = spawnSync('lua5.3', ['-e', `io.write((function() ${BUFFERS} end)())`], { encoding: 'latin1' })
+    expect(native.status).toBe(0)
+    const { lua, lauxlib, lualib, to_luastring } = original
+    const L = lauxlib.luaL_newstate()
+    lualib.luaL_openlibs(L)
+    expect(lauxlib.luaL_dostring(L, to_luastring(BUFFERS))).toBe(0)
+    const unpatched = (lua as unknown as { lua_tolstring(L: unknown, i: number): Uint8Array }).lua_tolstring(L, -1)
+    expect(Buffer.from(unpatched).toString('latin1')).toBe(native.stdout)
+    const f = fengari('lua53')
+    const P = f.lauxlib.luaL_newstate()
+    for (const name of ['base', 'string', 'table'] as const) {
+      ;(f.lua as unknown as { lua_pushjsfunction(L: unknown, fn: unknown): void }).lua_pushjsfunction(P, f.lib[`luaopen_${name}`])
+      f.lua.lua_callk(P, 0, 1, 0, null)
+      if (name !== 'base') f.lua.lua_setglobal(P, name)
+    }
+    expect(f.lauxlib.luaL_loadbufferx(P, f.internal.to_luastring(BUFFERS), null, '=b', 't')).toBe(0)
+    f.lua.lua_callk(P, 0, 1, 0, null)
+    expect(Buffer.from(f.lua.lua_tolstring(P, -1) as Uint8Array).toString('latin1')).toBe(native.stdout)
+  })
+
+  it('table.concat adds its pieces without a Uint8Array view per piece', () => {
+    const subarray = vi.spyOn(Uint8Array.prototype, 'subarray')
+    try {
+      const run = runRaw("local t = {} for i = 1, 400 do t[i] = 'piece' .. i end return #table.concat(t, ', ')")
+      expect(run.values).toEqual([9 * 6 + 90 * 7 + 301 * 8 + 399 * 2])
+      // unpatched: two views per piece and per separator (~1,600)
+      expect(subarray.mock.calls.length).toBeLessThan(100)
+    } finally {
+      subarray.mockRestore()
     }
   })
 })

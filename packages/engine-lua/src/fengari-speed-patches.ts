@@ -142,4 +142,17 @@ export const FENGARI_SPEED_PATCHES: readonly SourcePatch[] = [
       '            else ldebug.luaG_traceexec(L);\n' +
       '        }',
   },
+  {
+    file: 'lauxlib.js',
+    why:
+      'luaL_addlstring (table.concat, string.format, gsub, rep: every piece added to a luaL_Buffer) made two ' +
+      'Uint8Array views per piece, the free room luaL_prepbuffsize returns and the piece cut to its length; ' +
+      "a piece is now copied in at the buffer's end, the buffer grown only when full, with the same guard step",
+    find: '        let b = luaL_prepbuffsize(B, l);\n' + '        b.set(s.subarray(0, l));\n' + '        luaL_addsize(B, l);',
+    replace:
+      '        if (B.n + l <= B.b.length) __polyhost.step(B.L); /* what luaL_prepbuffsize does when there is room */\n' +
+      '        else luaL_prepbuffsize(B, l);\n' +
+      '        B.b.set(l === s.length ? s : s.subarray(0, l), B.n);\n' +
+      '        luaL_addsize(B, l);',
+  },
 ]
