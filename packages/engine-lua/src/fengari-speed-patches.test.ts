@@ -219,10 +219,11 @@ describe('fengari speed patches', () => {
     expect(Buffer.from(unpatched).toString('latin1')).toBe(native.stdout)
     const f = fengari('lua53')
     const P = f.lauxlib.luaL_newstate()
+    const api = f.lua as unknown as { lua_pushjsfunction(L: unknown, fn: unknown): void; lua_setglobal(L: unknown, name: string): void }
     for (const name of ['base', 'string', 'table'] as const) {
-      ;(f.lua as unknown as { lua_pushjsfunction(L: unknown, fn: unknown): void }).lua_pushjsfunction(P, f.lib[`luaopen_${name}`])
+      api.lua_pushjsfunction(P, f.lib[`luaopen_${name}`])
       f.lua.lua_callk(P, 0, 1, 0, null)
-      if (name !== 'base') f.lua.lua_setglobal(P, name)
+      if (name !== 'base') api.lua_setglobal(P, name)
     }
     expect(f.lauxlib.luaL_loadbufferx(P, f.internal.to_luastring(BUFFERS), null, '=b', 't')).toBe(0)
     f.lua.lua_callk(P, 0, 1, 0, null)
