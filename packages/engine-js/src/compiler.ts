@@ -75,8 +75,8 @@ export class Compiler {
 
   /**
    * Syntax-checks a source. A large one is first parsed off-thread under the time limit:
-   * LimitExceededError('timeout') when that parse runs past the limit (it is stopped there)
-   * or when parsing it twice would not fit in it.
+   * LimitExceededError('timeout') when the wait for the probe thread and that parse run past
+   * the limit (the parse is stopped there) or when they and a second parse would not fit in it.
    */
   async compile(src: SourceText): Promise<JsCompiledScript> {
     const parseMs = await this.probeParse(src)
@@ -109,8 +109,9 @@ export class Compiler {
     if (budget === false || !mayParseSlowly(src.source)) return undefined
     const kind: ScriptKind = src.name.endsWith('.mjs') || MODULE_HINT.test(src.source) ? 'module' : 'classic'
     const r = await this.probe.time(src.source, src.name, FLAGS[kind] | FLAG_COMPILE_ONLY, budget)
-    const needed = r.stopped ? r.ms : r.ms * PARSES
-    if (needed > budget) throw new LimitExceededError('timeout', Math.ceil(needed), budget)
+    // the wait for the shared probe thread is this compile's time too
+    const needed = r.waitedMs + (r.stopped ? r.ms : r.ms * PARSES)
+    if (r.stopped || needed > budget) throw new LimitExceededError('timeout', Math.max(Math.ceil(needed), budget + 1), budget)
     return r.ms
   }
 

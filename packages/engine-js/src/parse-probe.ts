@@ -1,141 +1,139 @@
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import { ProbeThread } from './probe-thread.js'
 
 /**
- * The probe thread: a plain QuickJS context that parses (compile only) what it is sent and
- * answers with the milliseconds it took. CommonJS source evaluated by the Worker, so it
- * runs the same from the TypeScript sources and from dist/.
+ * What a probe found: the parse's milliseconds, whether it ran past the budget (and was
+ * stopped, or never started: `ms` 0), and how long it waited for a probe thread first.
  */
-const PROBE_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const ready = require(workerData.quickjs).getQuickJS().then((m) => {
-  const runtime = m.newRuntime()
-  runtime.setMaxStackSize(workerData.stackBytes)
-  runtime.setMemoryLimit(workerData.heapBytes)
-  const ctx = runtime.newContext()
-  // a first parse warms the parser's code up, which would otherwise count as the script's,
-  // with the regexp compiler's case folding and Unicode tables
-  const regexps = '/[a-z\\\\u00e0-\\\\u00ff]/i; /\\\\p{L}/u; /[\\\\p{Lu}\\\\P{N}]/iu; /[\\\\p{L}--\\\\q{ab}]/v;\\n'
-  const warm = ctx.evalCode(regexps + 'function f(a, b) { let x = [a, { b }, "s", 1.5, /r/g]; for (const y of x) x += y; return x }\\n'.repeat(200), 'warm.js', 32)
-  if (warm.error) warm.error.dispose()
-  else warm.value.dispose()
-  parentPort.postMessage('ready')
-  return ctx
-})
-parentPort.on('message', async ({ source, name, flags }) => {
-  const ctx = await ready
-  const t0 = performance.now()
-  try {
-    const r = ctx.evalCode(source, name, flags)
-    if (r.error) r.error.dispose()
-    else r.value.dispose()
-    parentPort.postMessage({ ms: performance.now() - t0, broken: false })
-  } catch (e) {
-    // QuickJS itself failed (its parser overflowed this thread's stack): the instance may
-    // be inconsistent, so the thread ends; the engine's own compile reports the error
-    parentPort.postMessage({ ms: performance.now() - t0, broken: true })
-    process.exit(0)
-  }
-})
-`
+export type ProbeResult = { readonly ms: number; readonly stopped: boolean; readonly waitedMs: number }
 
-/** What a probe found: the parse's milliseconds, or that it ran past its budget (and was stopped). */
-export type ProbeResult = { readonly ms: number; readonly stopped: boolean }
+/** Probe threads at most: a second one starts once a probe runs, so another need not wait for it. */
+const MAX_THREADS = 2
+
+interface Waiter {
+  readonly source: string
+  readonly name: string
+  readonly flags: number
+  readonly budgetMs: number
+  readonly resolve: (r: ProbeResult) => void
+  /** When its clock started: at the request, or once a thread was up (loading is not its time). */
+  since?: number
+  timer?: ReturnType<typeof setTimeout>
+}
 
 /**
  * QuickJS's parser never calls the interrupt handler, and some sources parse in quadratic
  * time (`let v0, …, v39999`: 13.6 s). Before the engine parses a large source on a thread
- * it cannot interrupt, the same parse runs here on a thread that can be stopped: past its
- * budget the thread is terminated (and made again for the next probe).
+ * it cannot interrupt, the same parse runs on a probe thread that can be stopped.
+ *
+ * The threads are shared by every caller of an engine, so the wait for one counts against
+ * each request's own budget: a request still waiting at its budget's end is dropped (stopped,
+ * never parsed), one that starts gets what is left of it, and a parse past that is terminated
+ * and its thread replaced. Waiting requests go shortest source first (ties in arrival order):
+ * one large slow source, or a queue of them, does not hold a small one for its whole budget.
+ * Starting a thread (loading QuickJS, ~0.3-0.7 s) does not count while no thread is up.
  */
 export class ParseProbe {
-  private worker: Worker | undefined
-  private ready: Promise<void> | undefined
-  private tail: Promise<unknown> = Promise.resolve()
+  private readonly threads: ProbeThread[] = []
+  private readonly queue: Waiter[] = []
 
   constructor(
     private readonly stackBytes: number,
     private readonly heapBytes: number,
   ) {}
 
-  /** Parses `source` off-thread with `flags` (compile only); one probe at a time. */
+  /** Parses `source` off-thread with `flags` (compile only) within `budgetMs` from now. */
   time(source: string, name: string, flags: number, budgetMs: number): Promise<ProbeResult> {
-    const run = this.tail.then(() => this.once(source, name, flags, budgetMs))
-    this.tail = run.catch(() => undefined)
-    return run
+    return new Promise<ProbeResult>((resolve) => {
+      const waiter: Waiter = { source, name, flags, budgetMs, resolve }
+      this.queue.push(waiter)
+      if (this.threads.some((t) => t.isReady)) this.startClock(waiter)
+      this.pump()
+    })
   }
 
   async close(): Promise<void> {
-    const w = this.worker
-    this.worker = undefined
-    await w?.terminate()
+    for (const w of this.queue.splice(0)) this.settle(w, { ms: 0, stopped: false, waitedMs: 0 })
+    await Promise.all(this.threads.splice(0).map((t) => t.terminate()))
   }
 
   // --- internal ---
 
-  private async once(source: string, name: string, flags: number, budgetMs: number): Promise<ProbeResult> {
-    const worker = this.thread()
-    // the budget is the parse's: loading QuickJS in a new thread does not count
-    await this.ready
-    // a thread that could not start leaves the parse to the engine's own compile
-    if (this.worker !== worker) return { ms: 0, stopped: false }
-    const t0 = performance.now()
-    return new Promise<ProbeResult>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        worker.off('message', onMessage)
-        worker.off('error', onError)
-        worker.off('exit', onError)
+  /** Hands waiters to idle threads, and starts a thread when one is missing. */
+  private pump(): void {
+    for (;;) {
+      this.drop((t) => t.ended)
+      const idle = this.threads.find((t) => t.isReady && !t.busy)
+      // while a probe runs, a second thread is up or starting: the next request does not wait
+      // for the running parse, nor for QuickJS to load
+      if (!idle && this.threads.length < MAX_THREADS && this.threads.every((t) => t.isReady)) {
+        if (this.queue.length > 0 || this.threads.length > 0) this.spawn()
       }
-      const onMessage = (m: { ms: number; broken: boolean }) => {
-        done()
-        if (m.broken && this.worker === worker) this.worker = undefined
-        resolve({ ms: m.ms, stopped: false })
+      if (!idle || this.queue.length === 0) return
+      const waiter = this.next()
+      const waitedMs = waiter.since === undefined ? 0 : performance.now() - waiter.since
+      const left = waiter.budgetMs - waitedMs
+      if (left <= 0) {
+        this.settle(waiter, { ms: 0, stopped: true, waitedMs })
+        continue
       }
-      // the thread failed or ended without an answer: the engine's own compile decides
-      const onError = () => {
-        done()
-        if (this.worker === worker) this.worker = undefined
-        resolve({ ms: performance.now() - t0, stopped: false })
-      }
-      const timer = setTimeout(() => {
-        done()
-        if (this.worker === worker) this.worker = undefined
-        void worker.terminate()
+      void idle.parse(waiter.source, waiter.name, waiter.flags, left).then((r) => {
+        this.settle(waiter, { ms: r.ms, stopped: r.stopped, waitedMs })
         // the next probe should not wait for QuickJS to load
-        this.thread()
-        resolve({ ms: performance.now() - t0, stopped: true })
-      }, budgetMs)
-      worker.on('message', onMessage)
-      worker.on('error', onError)
-      worker.on('exit', onError)
-      worker.postMessage({ source, name, flags })
+        if (r.stopped) this.spawnIfNone()
+        this.pump()
+      })
+    }
+  }
+
+  /** The waiting request with the shortest source (the earliest of equal ones), taken off the queue. */
+  private next(): Waiter {
+    let best = 0
+    for (let i = 1; i < this.queue.length; i++) {
+      if ((this.queue[i] as Waiter).source.length < (this.queue[best] as Waiter).source.length) best = i
+    }
+    return this.queue.splice(best, 1)[0] as Waiter
+  }
+
+  private startClock(waiter: Waiter): void {
+    waiter.since = performance.now()
+    waiter.timer = setTimeout(() => {
+      const i = this.queue.indexOf(waiter)
+      if (i < 0) return
+      this.queue.splice(i, 1)
+      this.settle(waiter, { ms: 0, stopped: true, waitedMs: performance.now() - (waiter.since as number) })
+    }, waiter.budgetMs)
+  }
+
+  private settle(waiter: Waiter, r: ProbeResult): void {
+    clearTimeout(waiter.timer)
+    waiter.resolve(r)
+  }
+
+  private spawn(): void {
+    const thread = new ProbeThread(this.stackBytes, this.heapBytes)
+    this.threads.push(thread)
+    void thread.ready.then((up) => {
+      if (!this.threads.includes(thread)) return
+      if (up) {
+        // loading QuickJS was nobody's time: the clocks of those who waited for it start now
+        for (const w of this.queue) if (w.since === undefined) this.startClock(w)
+      } else {
+        this.drop((t) => t === thread)
+        // a thread that cannot start leaves the parse to the engine's own compile
+        if (!this.threads.some((t) => t.isReady)) {
+          for (const w of this.queue.splice(0)) this.settle(w, { ms: 0, stopped: false, waitedMs: 0 })
+        }
+      }
+      this.pump()
     })
   }
 
-  private thread(): Worker {
-    if (!this.worker) {
-      const quickjs = createRequire(import.meta.url).resolve('quickjs-emscripten')
-      const worker = new Worker(PROBE_SOURCE, {
-        eval: true,
-        workerData: { quickjs, stackBytes: this.stackBytes, heapBytes: this.heapBytes },
-      })
-      // an idle probe thread must not keep the process alive
-      worker.unref()
-      // a failed or ended thread is replaced at the next probe (and an 'error' event
-      // without a listener would end the host process)
-      const gone = () => {
-        if (this.worker === worker) this.worker = undefined
-      }
-      worker.on('exit', gone)
-      worker.on('error', gone)
-      // settles when the thread is up, or has failed (then the next probe finds it gone)
-      this.ready = new Promise<void>((resolve) => {
-        worker.once('message', () => resolve())
-        worker.once('exit', () => resolve())
-      })
-      this.worker = worker
-    }
-    return this.worker
+  private spawnIfNone(): void {
+    this.drop((t) => t.ended)
+    if (this.threads.length === 0) this.spawn()
+  }
+
+  private drop(which: (t: ProbeThread) => boolean): void {
+    for (let i = this.threads.length - 1; i >= 0; i--) if (which(this.threads[i] as ProbeThread)) this.threads.splice(i, 1)
   }
 }
