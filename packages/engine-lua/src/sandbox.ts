@@ -46,9 +46,9 @@ export const LOADED_REGISTRY_KEY = '_LOADED'
 export interface SandboxTables {
   /** The shared base environment (frozen); each execution's `_ENV` falls back to it. */
   readonly base: LuaTable
-  /** Library tables: frozen under read-only builtins, else watched and restored after each run. */
+  /** Library tables (os, io and debug too): frozen under read-only builtins, else watched and restored after each run. */
   readonly libraries: ReadonlyMap<string, LuaTable>
-  /** Tables that are always frozen (base, string metatable, real globals, io/os/debug tables). */
+  /** Tables that are always frozen (base, string metatable, real globals, package, the FILE* metatable). */
   readonly frozen: readonly LuaTable[]
 }
 
@@ -130,18 +130,20 @@ export function buildSandbox(host: BuiltinHost, L: LuaState, security: SecurityM
     lua.lua_pop(L, 1)
   }
 
-  buildOs(host, L, baseIdx, security, frozen)
+  // os, io and debug are library tables like the others (a script may mock os.time): their
+  // functions close over nothing a replacement could reach, and the FILE* metatable stays frozen
+  buildOs(host, L, baseIdx, security, libraries)
   if (security.isAllowed('io.write')) {
     lua.lua_createtable(L, 0, 1)
     pushIoWrite(host, L, frozen)
     setName(host.f, L, -2, 'write')
-    frozen.push(slot(L, -1).value as LuaTable)
+    libraries.set('io', slot(L, -1).value as LuaTable)
     setName(host.f, L, baseIdx, 'io')
   }
   if (allows(security, 'debug.traceback')) {
     lua.lua_createtable(L, 0, 1)
     setFn('traceback', makeTraceback(host))
-    frozen.push(slot(L, -1).value as LuaTable)
+    libraries.set('debug', slot(L, -1).value as LuaTable)
     setName(host.f, L, baseIdx, 'debug')
   }
   if (host.f.numbers === 'lua51') installLua51Names(host, L, baseIdx, libraries, (name) => allows(security, name))
@@ -186,7 +188,13 @@ function registerLoaded(host: BuiltinHost, L: LuaState, baseIdx: number): void {
   setName(host.f, L, lua.LUA_REGISTRYINDEX, LOADED_REGISTRY_KEY)
 }
 
-function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: SecurityManager, frozen: LuaTable[]): void {
+function buildOs(
+  host: BuiltinHost,
+  L: LuaState,
+  baseIdx: number,
+  security: SecurityManager,
+  libraries: Map<string, LuaTable>,
+): void {
   const { lua } = host.f
   const members = ['time', 'clock', 'date', 'difftime'].filter((m) => security.isAllowed(`os.${m}`))
   if (members.length === 0) return
@@ -198,6 +206,6 @@ function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: Secu
     lua.lua_pushjsfunction(L, m === 'difftime' ? difftime : own[m as keyof typeof own])
     setName(host.f, L, -2, m)
   }
-  frozen.push(slot(L, -1).value as LuaTable)
+  libraries.set('os', slot(L, -1).value as LuaTable)
   setName(host.f, L, baseIdx, 'os')
 }
