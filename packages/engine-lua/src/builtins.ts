@@ -1,4 +1,3 @@
-// Over 250 lines: the engine-provided Lua functions (print, collectgarbage, array, math.random, traceback), each small.
 import { LOG_LINE_BYTES } from '@polyhost/core'
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
@@ -9,6 +8,8 @@ import { T_TABLE } from './value-tags.js'
 /** What the engine-provided functions need from their state. */
 export interface BuiltinHost {
   readonly f: Fengari
+  /** The running execution, if any (none while the init script runs). */
+  readonly run?: RunContext | undefined
   /** The running execution; raises a Lua error when none is (cannot happen for script calls). */
   current(L: LuaState): RunContext
   /** Pushes the running execution's `_ENV`. */
@@ -192,29 +193,6 @@ export function makeRandom(host: BuiltinHost): { random: LuaCFunction; randomsee
       host.current(L).seed(lauxlib.luaL_checknumber(L, 1))
       return 0
     },
-  }
-}
-
-/**
- * `debug.traceback([thread,] [msg [, level]])` as C Lua's db_traceback: a non-string message
- * is returned untouched; the level defaults to 1 for the running thread, 0 for another.
- * A thread a script can name is one of its own coroutines (or its main thread).
- */
-export function makeTraceback(host: BuiltinHost): LuaCFunction {
-  const { lua, lauxlib } = host.f
-  return (L) => {
-    const threaded = lua.lua_type(L, 1) === lua.LUA_TTHREAD
-    const L1 = threaded ? (lua.lua_tothread(L, 1) as LuaState) : L
-    const arg = threaded ? 1 : 0
-    const t = lua.lua_type(L, arg + 1)
-    if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER && t !== lua.LUA_TNONE && t !== lua.LUA_TNIL) {
-      lua.lua_pushvalue(L, arg + 1)
-      return 1
-    }
-    const msg = t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER ? lua.lua_tolstring(L, arg + 1) : null
-    const level = lauxlib.luaL_optinteger(L, arg + 2, L1 === L ? 1 : 0)
-    lauxlib.luaL_traceback(L, L1, msg, level)
-    return 1
   }
 }
 

@@ -4,6 +4,7 @@ import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { TABLE_ORDER_PATCHES } from './fengari-table-order.js'
 import { TABLE_LENGTH_PATCHES } from './fengari-table-length.js'
+import { TRACEBACK_PATCHES } from './fengari-traceback-patches.js'
 import { LUA53_COMPAT_PATCHES } from './lua53-compat-patches.js'
 import { LUA51_PATCHES, LUA51_SUBSTITUTES } from './lua51-patches.js'
 import { GuardRuntime, setFallbackRaise } from './guard-runtime.js'
@@ -155,6 +156,8 @@ export interface InternalApi {
   CIST_HOOKYIELD: number
   /** A CallInfo's mark that it runs a Lua function. */
   CIST_LUA: number
+  /** A CallInfo's mark that a tail call reused it. */
+  CIST_TAIL: number
   /** The opcodes of a plain call from Lua code (lopcodes.js). */
   OP_CALL: number
   OP_TAILCALL: number
@@ -185,6 +188,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   const patches = [
     ...FENGARI_PATCHES,
     ...STDLIB_PATCHES,
+    ...TRACEBACK_PATCHES,
     ...LUA53_COMPAT_PATCHES,
     ...TABLE_ORDER_PATCHES,
     ...TABLE_LENGTH_PATCHES,
@@ -223,6 +227,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     LUA_TLCL: defs.constant_types.LUA_TLCL,
     CIST_HOOKYIELD: (load('lstate.js') as { CIST_HOOKYIELD: number }).CIST_HOOKYIELD,
     CIST_LUA: (load('lstate.js') as { CIST_LUA: number }).CIST_LUA,
+    CIST_TAIL: (load('lstate.js') as { CIST_TAIL: number }).CIST_TAIL,
     OP_CALL: (load('lopcodes.js') as { OpCodesI: { OP_CALL: number } }).OpCodesI.OP_CALL,
     OP_TAILCALL: (load('lopcodes.js') as { OpCodesI: { OP_TAILCALL: number } }).OpCodesI.OP_TAILCALL,
     to_luastring: defs.to_luastring,

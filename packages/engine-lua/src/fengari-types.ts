@@ -51,6 +51,8 @@ export interface CallInfo {
   func: TValue | null
   previous: CallInfo | null
   callstatus: number
+  /** Tail calls this frame replaced, valid while `callstatus` has CIST_TAIL (fengari-traceback-patches.ts). */
+  tailcalls: number
   /** A Lua frame's code and the index of its next instruction. */
   l_code: readonly { readonly opcode: number }[] | null
   l_savedpc: number

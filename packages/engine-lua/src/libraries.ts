@@ -1,7 +1,6 @@
 import type { Fengari, LuaState, LuaTable } from './fengari-api.js'
 import { FROZEN, type TableGuard } from './guard-runtime.js'
-import { push } from './package-tables.js'
-import { LOADED_REGISTRY_KEY } from './sandbox.js'
+import { LOADED_REGISTRY_KEY, push } from './package-tables.js'
 
 interface Library {
   table: LuaTable

@@ -1,6 +1,9 @@
 import type { Fengari, LuaState, LuaTable } from './fengari-api.js'
 import { T_TABLE } from './value-tags.js'
 
+/** The registry field lauxlib searches for function names (LUA_LOADED_TABLE). */
+export const LOADED_REGISTRY_KEY = '_LOADED'
+
 /** Base globals that `package.loaded` holds under their own names, as in Lua 5.3. */
 const LOADED_LIBRARIES = ['package', 'coroutine', 'table', 'string', 'math', 'utf8', 'bit32', 'os', 'io', 'debug']
 

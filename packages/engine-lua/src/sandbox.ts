@@ -1,14 +1,16 @@
 import type { SecurityManager } from '@polyhost/core/engine'
-import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom, makeTraceback } from './builtins.js'
+import { type BuiltinHost, makeArray, makeCollectGarbage, makePrint, makeRandom } from './builtins.js'
 import { slot } from './converter.js'
 import { setName } from './lua-names.js'
 import { makeLoad, makeRequire, pushPackage } from './load-require.js'
+import { LOADED_REGISTRY_KEY } from './package-tables.js'
 import type { Fengari, LuaCFunction, LuaState, LuaTable } from './fengari-api.js'
 import { installLua51Names } from './lua51-compat.js'
 import { installLua52Compat } from './lua53-compat.js'
 import { makeMainThreadCoroutine } from './main-thread.js'
 import { makeOs } from './os-library.js'
 import { pushIoWrite } from './stdout-file.js'
+import { makeTraceback } from './traceback.js'
 import { keptMembers, type LibraryMember, libraryMembers, setMembers } from './library-members.js'
 
 /** Base functions kept from fengari's lbaselib (print, load, require... are the engine's own). */
@@ -39,8 +41,6 @@ const RIDX_GLOBALS = 2
 const RISKY = new Set(['string.dump', 'debug.traceback', 'eval', 'binaryChunks', 'debug'])
 /** Tables C Lua's `package.loaded` holds besides `_G` (only those the policy opened are there). */
 const LOADED_NAMES = [...LIBRARIES, 'bit32', 'os', 'io', 'debug']
-/** The registry field lauxlib searches for function names (LUA_LOADED_TABLE). */
-export const LOADED_REGISTRY_KEY = '_LOADED'
 
 /** What a freshly built sandbox consists of. */
 export interface SandboxTables {
@@ -188,13 +188,7 @@ function registerLoaded(host: BuiltinHost, L: LuaState, baseIdx: number): void {
   setName(host.f, L, lua.LUA_REGISTRYINDEX, LOADED_REGISTRY_KEY)
 }
 
-function buildOs(
-  host: BuiltinHost,
-  L: LuaState,
-  baseIdx: number,
-  security: SecurityManager,
-  libraries: Map<string, LuaTable>,
-): void {
+function buildOs(host: BuiltinHost, L: LuaState, baseIdx: number, security: SecurityManager, libraries: Map<string, LuaTable>): void {
   const { lua } = host.f
   const members = ['time', 'clock', 'date', 'difftime'].filter((m) => security.isAllowed(`os.${m}`))
   if (members.length === 0) return
