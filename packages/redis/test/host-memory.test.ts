@@ -20,4 +20,12 @@ describe('what tenant scripts can make the host hold', () => {
     const r = await inChild('compile-many.mjs', 256, ['25'])
     expect(r.ran).toBe(25)
   }, 600_000)
+
+  // Stored as slices of Node's 8 KiB buffer pool, each 1-byte element kept a slab alive when
+  // the script made other pooled buffers between its writes: 506 MB under maxBytes 8 MB.
+  it("stored elements hold about what the store counts, whatever buffers the script made between its writes", async () => {
+    const r = await inChild('pool-slabs.mjs', 1024)
+    expect(r.elements).toBeGreaterThan(1000)
+    expect(r.grew).toBeLessThan(3 * r.maxBytes)
+  }, 600_000)
 })

@@ -3,6 +3,7 @@ import type { Keyspace } from '../store/keyspace.js'
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../store/long-double.js'
 import { ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
+import { ownedBytes, ownedText } from '../store/owned-bytes.js'
 
 /**
  * Hash commands. Fields keep insertion order, which is what Redis 7.0's listpack encoding
@@ -28,7 +29,7 @@ export const HASH_COMMANDS = commands([
       const key = keyOf(arg(a, 0))
       const field = keyOf(arg(a, 1))
       if (ks.read(key, 'hash')?.has(field)) return 0
-      ks.write(key, 'hash').set(field, Buffer.from(arg(a, 2)))
+      ks.write(key, 'hash').set(field, ownedBytes(arg(a, 2)))
       return 1
     },
   ],
@@ -83,7 +84,7 @@ export const HASH_COMMANDS = commands([
       const n = cur === undefined ? 0n : parseBigInt(cur, ERR.hashNotInteger)
       const next = n + by
       if (next > LLONG_MAX || next < LLONG_MIN) fail(ERR.overflow)
-      ks.write(key, 'hash').set(field, Buffer.from(next.toString()))
+      ks.write(key, 'hash').set(field, ownedText(next.toString()))
       return exactNumber(next)
     },
   ],
@@ -102,7 +103,7 @@ export const HASH_COMMANDS = commands([
       if (!value) fail(ERR.hashNotFloat)
       const sum = addLongDouble(value, by)
       if (sum.kind !== 'finite') fail(ERR.nanOrInfinity)
-      const text = Buffer.from(formatLongDoubleHuman(sum), 'latin1')
+      const text = ownedText(formatLongDoubleHuman(sum))
       ks.write(key, 'hash').set(field, text)
       return Buffer.from(text)
     },
@@ -118,7 +119,7 @@ function hset(ks: Keyspace, a: Buffer[], name: string): Reply {
   for (let i = 1; i < a.length; i += 2) {
     const f = keyOf(arg(a, i))
     if (!h.has(f)) added++
-    h.set(f, Buffer.from(arg(a, i + 1)))
+    h.set(f, ownedBytes(arg(a, i + 1)))
   }
   return added
 }

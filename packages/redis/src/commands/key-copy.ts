@@ -2,6 +2,7 @@ import { keyOf, option, parseBigInt } from '../store/args.js'
 import type { Keyspace, RedisValue } from '../store/keyspace.js'
 import { ERR, fail } from '../store/replies.js'
 import { arg, commands } from './command.js'
+import { ownedBytes } from '../store/owned-bytes.js'
 
 /**
  * COPY as Redis 7.0's `copyCommand`: options first (REPLACE, `DB n`), then the same-key
@@ -49,16 +50,16 @@ export const KEY_COPY_COMMANDS = commands([
 function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
   switch (v.type) {
     case 'string':
-      ks.set(dst, { type: 'string', value: Buffer.from(v.value) })
+      ks.set(dst, { type: 'string', value: ownedBytes(v.value) })
       break
     case 'hash': {
       const h = ks.write(dst, 'hash')
-      for (const [f, x] of v.value) h.set(f, Buffer.from(x))
+      for (const [f, x] of v.value) h.set(f, ownedBytes(x))
       break
     }
     case 'list': {
       const l = ks.write(dst, 'list')
-      for (const x of v.value) l.push(Buffer.from(x))
+      for (const x of v.value) l.push(ownedBytes(x))
       break
     }
     case 'set': {

@@ -2,6 +2,7 @@ import { keyOf, option, parseInteger } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, fail, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
+import { ownedBytes } from '../store/owned-bytes.js'
 
 /** List commands: pushes and pops (with counts), ranges, LREM/LSET/LTRIM/LPOS/LINSERT, moves. */
 export const LIST_COMMANDS = commands([
@@ -46,7 +47,7 @@ export const LIST_COMMANDS = commands([
       const i = parseInteger(arg(a, 1))
       const at = i < 0 ? l.length + i : i
       if (at < 0 || at >= l.length) fail(ERR.indexOutOfRange)
-      l.set(at, Buffer.from(arg(a, 2)))
+      l.set(at, ownedBytes(arg(a, 2)))
       return OK
     },
   ],
@@ -108,7 +109,7 @@ export const LIST_COMMANDS = commands([
       if (!l) return 0
       const i = l.indexOf(arg(a, 2))
       if (i < 0) return -1
-      l.splice(where === 'BEFORE' ? i : i + 1, 0, Buffer.from(arg(a, 3)))
+      l.splice(where === 'BEFORE' ? i : i + 1, 0, ownedBytes(arg(a, 3)))
       return l.length
     },
   ],
@@ -132,8 +133,8 @@ function push(ks: Keyspace, a: Buffer[], left: boolean, onlyExisting: boolean): 
   if (onlyExisting && !ks.read(key, 'list')) return 0
   const l = ks.write(key, 'list')
   for (const v of a.slice(1)) {
-    if (left) l.unshift(Buffer.from(v))
-    else l.push(Buffer.from(v))
+    if (left) l.unshift(ownedBytes(v))
+    else l.push(ownedBytes(v))
   }
   return l.length
 }

@@ -5,6 +5,7 @@ import type { Stream, StreamEntry } from '../store/stream.js'
 import { compareIds, idText, MAX_U64, nextId, parseFullId, prevId, type StreamId } from '../store/stream-id.js'
 import { arg, commands } from './command.js'
 import { parseAddOrTrim } from './stream-args.js'
+import { ownedBytes } from '../store/owned-bytes.js'
 
 /** Stream commands: XADD (with trimming), XLEN, XRANGE, XREVRANGE, XDEL, XTRIM. */
 export const STREAM_COMMANDS = commands([
@@ -55,7 +56,7 @@ function xadd(ks: Keyspace, a: Buffer[]): Reply {
   const s = existing ?? ks.write(key, 'stream')
   s.append(
     id,
-    fields.map((f) => Buffer.from(f)),
+    fields.map((f) => ownedBytes(f)),
   )
   if (parsed.trim) s.trim(parsed.trim)
   return Buffer.from(idText(id))

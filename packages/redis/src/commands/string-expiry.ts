@@ -2,6 +2,7 @@ import { keyOf, LLONG_MAX, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, fail, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
+import { ownedBytes } from '../store/owned-bytes.js'
 
 /** SETEX, PSETEX and GETEX: string commands that set or clear a key's expiry. */
 export const STRING_EXPIRY_COMMANDS = commands([
@@ -31,7 +32,7 @@ export function expireTime(ks: Keyspace, unit: string, text: Buffer, name: strin
 function setWithExpiry(ks: Keyspace, a: Buffer[], unit: 'EX' | 'PX', name: string): Reply {
   const at = expireTime(ks, unit, arg(a, 1), name)
   const key = keyOf(arg(a, 0))
-  ks.set(key, { type: 'string', value: Buffer.from(arg(a, 2)) })
+  ks.set(key, { type: 'string', value: ownedBytes(arg(a, 2)) })
   ks.setExpiry(key, at)
   return OK
 }

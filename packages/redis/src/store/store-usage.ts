@@ -12,12 +12,14 @@
 /**
  * Counted besides the bytes of names and values: what each thing costs the JS heap here,
  * measured with Node 20 (heap and external bytes after a full collection, 200,000 small
- * elements of each kind, rounded up): a key 325 (its entry, expiry and SCAN slots, its
- * Buffer value), a list element 121 (a Buffer and its slot), a hash entry 191 (a Map entry,
+ * elements of each kind, rounded up): a key 371 (its entry, expiry and SCAN slots, its
+ * Buffer value), a list element 218 (a Buffer and its slot), a hash entry 259 (a Map entry,
  * the field string, a Buffer), a set member 58, a sorted-set member 119 (a Map entry, an
- * ordered entry), a stream entry 722 with one field-value pair.
+ * ordered entry), a stream entry ~940 with one field-value pair (two Buffers). Each stored
+ * Buffer is a copy of its own (owned-bytes.ts), ~216 bytes of heap when small, ~112 more than
+ * a slice of Node's buffer pool, which would keep a whole 8 KiB slab alive.
  */
-export const OVERHEAD = { key: 336, list: 128, hash: 192, set: 64, zset: 128, stream: 592, field: 64 } as const
+export const OVERHEAD = { key: 384, list: 224, hash: 272, set: 64, zset: 128, stream: 592, field: 176 } as const
 
 /** What one element of a `kind` of `length` bytes counts. */
 export function elementBytes(kind: keyof typeof OVERHEAD, length: number): number {

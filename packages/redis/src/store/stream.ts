@@ -1,5 +1,6 @@
 import { elementBytes, OVERHEAD } from './store-usage.js'
 import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
+import { ownedBytes } from './owned-bytes.js'
 
 export { compareIds, idText, type StreamId } from './stream-id.js'
 
@@ -57,7 +58,7 @@ export class Stream {
     this.nodes = [...nodes.values()]
     this.entries = source.entries.map((e) => ({
       id: e.id,
-      fields: e.fields.map((f) => Buffer.from(f)),
+      fields: e.fields.map((f) => ownedBytes(f)),
       node: nodes.get(e.node) as StreamNode,
     }))
     this.lastId = source.lastId
