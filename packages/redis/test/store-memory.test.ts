@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisScripting, DENY_OOM_COMMANDS, MEMORY_COMMANDS, memoryStore, type RedisScripting } from '../src/index.js'
 import { Keyspace } from '../src/store/keyspace.js'
 import { elementBytes, entryBytes, OVERHEAD } from '../src/store/store-usage.js'
+import { stringBytes } from '../src/store/string-room.js'
 import { onPolyhost, onReal } from './differential.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
@@ -24,7 +25,7 @@ function recount(ks: Keyspace): number {
     const v = ks.get(key)
     if (!v) continue
     let bytes = 0
-    if (v.type === 'string') bytes = v.value.length
+    if (v.type === 'string') bytes = stringBytes(v.value)
     else if (v.type === 'hash') for (const [f, x] of v.value) bytes += elementBytes('hash', f.length + x.length)
     else if (v.type === 'list') for (const x of v.value) bytes += elementBytes('list', x.length)
     else if (v.type === 'set') for (const m of v.value) bytes += elementBytes('set', m.length)

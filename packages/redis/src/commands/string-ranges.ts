@@ -3,6 +3,8 @@ import { fail, type Reply } from '../store/replies.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { arg, commands } from './command.js'
 import { getString, PROTO_MAX_BULK_LEN } from './strings.js'
+import { ownedBytes } from '../store/owned-bytes.js'
+import { writeString } from '../store/string-room.js'
 
 /** GETRANGE (and its old name SUBSTR), SETRANGE and MSETNX, as Redis 7.0's t_string.c has them. */
 export const STRING_RANGE_COMMANDS = commands([
@@ -23,10 +25,7 @@ export const STRING_RANGE_COMMANDS = commands([
       if (offset + BigInt(value.length) > BigInt(PROTO_MAX_BULK_LEN)) {
         fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
       }
-      const end = Number(offset) + value.length
-      const next = Buffer.alloc(Math.max(end, before?.length ?? 0))
-      before?.copy(next)
-      value.copy(next, Number(offset))
+      const next = writeString(before, Number(offset), value)
       ks.set(key, { type: 'string', value: next }, true)
       return next.length
     },
@@ -39,7 +38,7 @@ export const STRING_RANGE_COMMANDS = commands([
       if (a.length % 2 !== 0) fail("ERR wrong number of arguments for 'msetnx' command")
       // any existing key, whatever its type, sets none
       for (let i = 0; i < a.length; i += 2) if (ks.get(keyOf(arg(a, i))) !== undefined) return 0
-      for (let i = 0; i < a.length; i += 2) ks.set(keyOf(arg(a, i)), { type: 'string', value: Buffer.from(arg(a, i + 1)) })
+      for (let i = 0; i < a.length; i += 2) ks.set(keyOf(arg(a, i)), { type: 'string', value: ownedBytes(arg(a, i + 1)) })
       return 1
     },
   ],

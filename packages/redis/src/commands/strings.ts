@@ -4,6 +4,8 @@ import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '
 import { CommandError, ERR, fail, exactNumber, OK, type Reply } from '../store/replies.js'
 import { arg, commands } from './command.js'
 import { expireTime } from './string-expiry.js'
+import { ownedBytes, ownedText } from '../store/owned-bytes.js'
+import { writeString } from '../store/string-room.js'
 
 /** String commands: GET, SET and its options, counters (INCRBYFLOAT too), MGET/MSET, APPEND, STRLEN. */
 export const STRING_COMMANDS = commands([
@@ -58,7 +60,7 @@ export const STRING_COMMANDS = commands([
     'w',
     (ks, a) => {
       if (a.length % 2 !== 0) fail("ERR wrong number of arguments for 'mset' command")
-      for (let i = 0; i < a.length; i += 2) ks.set(keyOf(arg(a, i)), { type: 'string', value: Buffer.from(arg(a, i + 1)) })
+      for (let i = 0; i < a.length; i += 2) ks.set(keyOf(arg(a, i)), { type: 'string', value: ownedBytes(arg(a, i + 1)) })
       return OK
     },
   ],
@@ -77,7 +79,7 @@ export const STRING_COMMANDS = commands([
       if (!value || !by) fail(ERR.notFloat)
       const sum = addLongDouble(value, by)
       if (sum.kind !== 'finite') fail(ERR.nanOrInfinity)
-      const text = Buffer.from(formatLongDoubleHuman(sum), 'latin1')
+      const text = ownedText(formatLongDoubleHuman(sum))
       ks.set(key, { type: 'string', value: text }, true)
       return Buffer.from(text)
     },
@@ -99,10 +101,12 @@ export const STRING_COMMANDS = commands([
     'w',
     (ks, a) => {
       const key = keyOf(arg(a, 0))
-      const before = getString(ks, key) ?? Buffer.alloc(0)
+      const before = getString(ks, key)
+      const add = arg(a, 1)
       // Redis's checkStringLength: no string value beyond proto-max-bulk-len (512 MB)
-      if (before.length + arg(a, 1).length > PROTO_MAX_BULK_LEN) fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
-      const value = Buffer.concat([before, arg(a, 1)])
+      if ((before?.length ?? 0) + add.length > PROTO_MAX_BULK_LEN) fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
+      // a new key holds the argument as it is; a grown one gets room for the next appends, as in Redis
+      const value = before === undefined ? ownedBytes(add) : writeString(before, before.length, add)
       ks.set(key, { type: 'string', value }, true)
       return value.length
     },
@@ -121,7 +125,7 @@ export function getString(ks: Keyspace, key: string): Buffer | undefined {
 // --- internal ---
 
 function put(ks: Keyspace, a: Buffer[]): void {
-  ks.set(keyOf(arg(a, 0)), { type: 'string', value: Buffer.from(arg(a, 1)) })
+  ks.set(keyOf(arg(a, 0)), { type: 'string', value: ownedBytes(arg(a, 1)) })
 }
 
 const EXPIRY_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT'])
@@ -156,7 +160,7 @@ function set(ks: Keyspace, a: Buffer[]): Reply {
   const old = get ? (getString(ks, key) ?? null) : undefined
   const exists = ks.get(key) !== undefined
   if ((nx && exists) || (xx && !exists)) return get ? (old ?? null) : null
-  ks.set(key, { type: 'string', value: Buffer.from(arg(a, 1)) }, keepTtl)
+  ks.set(key, { type: 'string', value: ownedBytes(arg(a, 1)) }, keepTtl)
   if (expireAt !== undefined) ks.setExpiry(key, expireAt)
   return get ? (old ?? null) : OK
 }
@@ -167,6 +171,6 @@ function incrBy(ks: Keyspace, keyArg: Buffer, by: bigint): Reply {
   const n = cur === undefined ? 0n : parseBigInt(cur)
   const next = n + by
   if (next > LLONG_MAX || next < LLONG_MIN) fail(ERR.overflow)
-  ks.set(key, { type: 'string', value: Buffer.from(next.toString()) }, true)
+  ks.set(key, { type: 'string', value: ownedText(next.toString()) }, true)
   return exactNumber(next)
 }

@@ -2,6 +2,7 @@ import { KeyOrder } from './key-order.js'
 import { RedisList } from './redis-list.js'
 import { SortedSet } from './sorted-set.js'
 import { entryBytes, HashValue, SetValue } from './store-usage.js'
+import { stringBytes } from './string-room.js'
 import { Stream } from './stream.js'
 import { CommandError, ERR, exactNumber } from './replies.js'
 
@@ -218,5 +219,5 @@ function emptyOf(type: RedisType): unknown {
 }
 
 function valueBytes(v: RedisValue): number {
-  return v.type === 'string' ? v.value.length : (v.value as { bytes: number }).bytes
+  return v.type === 'string' ? stringBytes(v.value) : (v.value as { bytes: number }).bytes
 }
