@@ -38,4 +38,16 @@ describe('string values grown by APPEND and SETRANGE', () => {
     run('del', 'k')
     expect(ks.usedBytes).toBe(0)
   })
+
+  // Copied and converted whole before the memory check, a 512 MB GETRANGE under a 64 MiB
+  // budget held the host 13 s and 1.15 GB of RSS before the memory limit tripped.
+  it("a reply bigger than the script's memory budget fails with the memory limit before it is copied", async () => {
+    redis = await createRedisScripting({ store: memoryStore(), limits: { memoryBytes: 16 * 1024 * 1024 } })
+    await redis.command(['SETRANGE', 'big', String(64 * 1024 * 1024 - 1), 'x'])
+    const src = "return #redis.call('GETRANGE', KEYS[1], 0, -1)"
+    await expect(redis.command(['EVAL', src, '1', 'big'])).rejects.toThrow(/memory limit exceeded \(67108864 > 16777216\)/)
+    // a reply within the budget still arrives whole
+    expect(await redis.command(['EVAL', "return #redis.call('GETRANGE', KEYS[1], 0, 999)", '1', 'big'])).toBe(1000)
+  }, 60_000)
 })
+

@@ -64,5 +64,6 @@ function getRange(s: Buffer | undefined, from: bigint, to: bigint): Reply {
   if (end < 0n) end = 0n
   if (end >= len) end = len - 1n
   if (start > end || len === 0n) return empty
-  return Buffer.from(s.subarray(Number(start), Number(end) + 1))
+  // a view, not a copy: stored bytes are never written in place (string-room.ts)
+  return s.subarray(Number(start), Number(end) + 1)
 }

@@ -71,7 +71,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
     pool: { min: 1, max: 1, maxUses: 1_000_000 },
   })
   const scriptHost = withScriptLimits(host, timeoutMs < REBUILD_TIMEOUT_MS ? { timeoutMs } : undefined)
-  host.bridges.register(scriptBridge(options.store, () => running, new Rand48()))
+  host.bridges.register(scriptBridge(options.store, () => running, new Rand48(), options.limits?.memoryBytes))
   const log = (level: number, message: string) => options.onLog?.(level, message)
   // one object literal of one shape per run (a spread and a closure per run cost ~2 µs)
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
