@@ -6,10 +6,15 @@ import { describe, expect, it } from 'vitest'
 function inChild(name: string, heapMb: number, args: string[] = []): Promise<Record<string, number>> {
   const file = fileURLToPath(new URL(`./child-attack/${name}`, import.meta.url))
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [`--max-old-space-size=${heapMb}`, '--expose-gc', file, ...args], { timeout: 600_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`the host process died (${err.signal ?? err.code}): ${stderr.slice(-300)}`))
-      else resolve(JSON.parse(stdout.trim()))
-    })
+    execFile(
+      process.execPath,
+      [`--max-old-space-size=${heapMb}`, '--expose-gc', file, ...args],
+      { timeout: 600_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`the host process died (${err.signal ?? err.code}): ${stderr.slice(-300)}`))
+        else resolve(JSON.parse(stdout.trim()))
+      },
+    )
   })
 }
 
@@ -23,7 +28,7 @@ describe('what tenant scripts can make the host hold', () => {
 
   // Stored as slices of Node's 8 KiB buffer pool, each 1-byte element kept a slab alive when
   // the script made other pooled buffers between its writes: 506 MB under maxBytes 8 MB.
-  it("stored elements hold about what the store counts, whatever buffers the script made between its writes", async () => {
+  it('stored elements hold about what the store counts, whatever buffers the script made between its writes', async () => {
     const r = await inChild('pool-slabs.mjs', 1024)
     expect(r.elements).toBeGreaterThan(1000)
     expect(r.grew).toBeLessThan(3 * r.maxBytes)

@@ -50,4 +50,3 @@ describe('string values grown by APPEND and SETRANGE', () => {
     expect(await redis.command(['EVAL', "return #redis.call('GETRANGE', KEYS[1], 0, 999)", '1', 'big'])).toBe(1000)
   }, 60_000)
 })
-

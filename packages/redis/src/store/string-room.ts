@@ -42,7 +42,7 @@ export function writeString(before: Buffer | undefined, offset: number, bytes: U
     next.set(bytes, offset)
     return next
   }
-  const room = end < MAX_PREALLOC ? end : MAX_PREALLOC
+  const room = Math.min(end, MAX_PREALLOC)
   const buffer = new ArrayBuffer(end + room)
   grown.add(buffer)
   const next = Buffer.from(buffer, 0, end)
