@@ -206,14 +206,23 @@ export class Execution extends ExecutionClock {
         ? this.callerScope.runInAsyncScope(invokeBridge, undefined, this, path, args, refuseAsync)
         : invokeBridge(this, path, args, refuseAsync)
     } catch (e) {
-      this.noteBridgeFailure(path, e)
-      throw e
+      throw this.bridgeFailed(path, e)
     }
     if (!(out instanceof Promise)) return out
     return this.race(out).catch((e: unknown) => {
-      this.noteBridgeFailure(path, e)
-      throw e
+      throw this.bridgeFailed(path, e)
     })
+  }
+
+  /**
+   * A fatal error a handler threw (a host stopping the script: bridge-call.ts lets through
+   * only this execution's own or a new one) ends the execution: recorded here, no `pcall` or
+   * `catch` in the script can swallow it. Anything else is a failure the script may catch.
+   */
+  private bridgeFailed(path: string, e: unknown): unknown {
+    if (isFatal(e)) this.abort(e as Error)
+    else this.noteBridgeFailure(path, e)
+    return e
   }
 
   /**

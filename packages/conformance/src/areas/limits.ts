@@ -1,4 +1,4 @@
-import { LimitExceededError } from '@polyhost/core'
+import { defineBridge, LimitExceededError } from '@polyhost/core'
 import { expectTrip, failsWith, isNil, test } from '../checks.js'
 import { BridgeProbe } from '../fixtures.js'
 import type { ConformanceArea } from '../types.js'
@@ -101,6 +101,23 @@ export const limitsArea: ConformanceArea = {
         const probe = new BridgeProbe().on(host)
         await expectTrip(t, host, t.s.bridgeLoop('kv.tick'), 'bridgeCalls')
         t.expect(probe.ticks, 'the handler ran exactly bridgeCalls times').toBe(5)
+      },
+      [{ limit: 'bridgeCalls' }],
+    ),
+    test(
+      'limits.handler-fatal',
+      'a LimitExceededError a bridge handler throws ends the execution even when the script catches errors',
+      async (t) => {
+        const host = await t.host({ pool: { max: 1 } })
+        let calls = 0
+        const quota = () => {
+          calls++
+          throw new LimitExceededError('memory', 2, 1)
+        }
+        host.bridges.register(defineBridge({ name: 'quota', methods: { spend: { args: [], handler: quota } } }))
+        const e = await expectTrip(t, host, t.s.bridgeLoop('quota.spend'), 'memory')
+        t.expect(e.message).toBe('memory limit exceeded (2 > 1)')
+        t.expect(calls, 'the script could not call again after the handler stopped it').toBe(1)
       },
       [{ limit: 'bridgeCalls' }],
     ),
