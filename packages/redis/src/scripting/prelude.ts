@@ -35,7 +35,10 @@ local onError, newRun
 local function tracebackFrame(line)
   local src, ln, name = string.match(line, '^(.-):(%d+): in (.*)$')
   if not src then src, name = string.match(line, '^(.-): in (.*)$') end
-  return { src = src, line = ln, name = name }
+  -- Lua 5.1 writes an unnamed C function as '[C]: ?'
+  if not src then src, ln = string.match(line, '^(.-):(%d+): %?$') end
+  if not src then src = string.match(line, '^(.-): %?$') end
+  return { src = src, line = ln, name = name or (src and '?') }
 end
 -- KEYS and ARGV (FCALL's keys and args) are plain tables in Redis (luaCreateArray); an empty
 -- one the engine made from a host array carries its array marker as metatable, which
