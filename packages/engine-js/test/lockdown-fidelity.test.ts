@@ -1,8 +1,5 @@
-import releaseVariant from '@jitl/quickjs-wasmfile-release-sync'
-import { createHost, type Host } from '@polyhost/core'
-import { newQuickJSWASMModuleFromVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jsEngine } from '../src/index.js'
+import { describe } from 'vitest'
+import { itAnswersAsRaw, rawDifferential } from './raw-differential.js'
 
 // What the sandbox puts in place of a builtin (the lockdown's accessors over frozen
 // prototypes' toString/valueOf/constructor, Math.random, the windowed split) must answer as
@@ -145,42 +142,8 @@ const CASES = {
     return out.join('\\n') })()`,
 }
 
-let host: Host
-let quickjs: QuickJSWASMModule
-beforeAll(async () => {
-  host = await createHost({ engines: [jsEngine()] })
-  quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant as unknown as QuickJSSyncVariant)
-})
-afterAll(() => host.close())
-
-function onRaw(source: string): string {
-  const vm = quickjs.newContext()
-  try {
-    const r = vm.evalCode(source)
-    if (r.error) {
-      const e = vm.dump(r.error) as { name?: string; message?: string }
-      r.error.dispose()
-      return `throws ${e.name}: ${e.message}`
-    }
-    const v = vm.dump(r.value)
-    r.value.dispose()
-    return String(v)
-  } finally {
-    vm.dispose()
-  }
-}
+const raw = rawDifferential()
 
 describe('replaced builtins answer as QuickJS does', () => {
-  for (const [name, source] of Object.entries(CASES)) {
-    it(name, async () => {
-      const raw = onRaw(source)
-      let mine: string
-      try {
-        mine = String((await host.execute({ language: 'js', source })).value)
-      } catch (e) {
-        mine = `throws ${(e as Error).message}`
-      }
-      expect(mine).toBe(raw)
-    })
-  }
+  itAnswersAsRaw(raw, CASES)
 })

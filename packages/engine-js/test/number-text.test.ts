@@ -1,9 +1,6 @@
-import releaseVariant from '@jitl/quickjs-wasmfile-release-sync'
-import { createHost, type Host } from '@polyhost/core'
-import { newQuickJSWASMModuleFromVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jsEngine } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { type Outcome, runInline } from './child/run-inline.js'
+import { itAnswersAsRaw, rawDifferential } from './raw-differential.js'
 
 // Builtins that turn a whole array of numbers into text in one native call (guest-number-text.ts):
 // QuickJS formats a subnormal double in ~75 µs, so 1e5 of them held an inline host 7–10 s
@@ -58,54 +55,20 @@ const CASES: Record<string, string> = {
       tryOf(() => Object.fromEntries([...e, 5])), tryOf(() => Object.fromEntries(new Set(Array(300).fill([1, 2]).concat([null]))))])`,
 }
 
-let host: Host
-let quickjs: QuickJSWASMModule
-beforeAll(async () => {
-  host = await createHost({ engines: [jsEngine()], limits: { timeoutMs: 20_000 } })
-  quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant as unknown as QuickJSSyncVariant)
-})
-afterAll(() => host.close())
-
-function onRaw(source: string): string {
-  const vm = quickjs.newContext()
-  try {
-    const r = vm.evalCode(source)
-    if (r.error) {
-      const e = vm.dump(r.error) as { name?: string; message?: string }
-      r.error.dispose()
-      return `throws ${e.name}: ${e.message}`
-    }
-    const v = vm.dump(r.value)
-    r.value.dispose()
-    return String(v)
-  } finally {
-    vm.dispose()
-  }
-}
+const d = rawDifferential({ limits: { timeoutMs: 20_000 } })
 
 describe('builtins that format whole arrays answer as QuickJS does', () => {
-  for (const [name, source] of Object.entries(CASES)) {
-    it(name, async () => {
-      const raw = onRaw(source)
-      let mine: string
-      try {
-        mine = String((await host.execute({ language: 'js', source })).value)
-      } catch (e) {
-        mine = `throws ${(e as Error).message}`
-      }
-      expect(mine).toBe(raw)
-    })
-  }
+  itAnswersAsRaw(d, CASES)
   it('a result of 2e5 subnormals crosses in well under its time limit (15 s of JSON formatting before)', async () => {
     const started = performance.now()
-    const { value } = await host.execute({ language: 'js', source: `${MAKE} ({ a })`, limits: { timeoutMs: 10_000 } })
+    const { value } = await d.host().execute({ language: 'js', source: `${MAKE} ({ a })`, limits: { timeoutMs: 10_000 } })
     expect(performance.now() - started).toBeLessThan(5_000)
     expect((value as { a: number[] }).a[199_999]).toBe(5e-324 * 200_000)
   })
   it('a result of numbers of every kind crosses as it does through raw QuickJS JSON', async () => {
     const source = `${SUBNORMALS} const r = { d, i: Array.from({ length: 3e5 }, (_, k) => k), f: Array.from({ length: 2e4 }, (_, k) => k / 3 + 1e15) }; r`
-    const mine = (await host.execute({ language: 'js', source })).value
-    expect(JSON.stringify(mine)).toBe(onRaw(`${source}; JSON.stringify(r)`))
+    const mine = (await d.host().execute({ language: 'js', source })).value
+    expect(JSON.stringify(mine)).toBe(d.onRaw(`${source}; JSON.stringify(r)`))
   })
 })
 
