@@ -59,7 +59,9 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
       return c(this, a, b, d);
     } }[name]);
   };
-  const receiver = (self) => { const n = lengthOf(self); if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
+  // a length already read, checked and charged (also for boundNumberText, which reads its own)
+  const checkLength = (n) => { if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
+  const receiver = (self) => checkLength(lengthOf(self));
   const A = Array.prototype;
   // join and String.raw are checked by boundNumberText (guest-number-text.ts), with this check
   for (const name of ['copyWithin', 'every', 'fill', 'filter', 'forEach', 'includes', 'indexOf', 'map',
@@ -113,6 +115,5 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
   // drop(n) skips n values of a native iterator without an interrupt check
   const IteratorProto = G.Iterator && G.Iterator.prototype;
   if (IteratorProto) wrap(IteratorProto, 'drop', (self, args) => { const n = NumberOf(args[0]); if (n > cap) throw tooLong(n); });
-  // a length already read, checked and charged
-  return (n) => { if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
+  return checkLength;
 }`
