@@ -1,10 +1,9 @@
 import { keyBytes, keyOf, option, parseInteger } from '../store/args.js'
-import { cString, isCSpace, strtoull } from '../store/c-numbers.js'
-import { globMatcher } from '../store/glob.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { ERR, fail, type Reply } from '../store/replies.js'
 import { compareIds, idText, MIN_ID, parseFullId, type StreamId } from '../store/stream-id.js'
 import { arg, commands } from './command.js'
+import { scanCursor, scanOptions } from './scan-args.js'
 
 /**
  * XREAD (non-blocking: BLOCK is accepted and answers at once, as Redis runs it inside
@@ -72,33 +71,9 @@ function xread(ks: Keyspace, a: Buffer[]): Reply {
  */
 function scan(ks: Keyspace, a: Buffer[]): Reply {
   const cursor = scanCursor(arg(a, 0))
-  let count = 10
-  let match: ((s: string) => boolean) | undefined
-  let type: string | undefined
-  for (let i = 1; i < a.length; i += 2) {
-    const o = option(a[i])
-    const v = a[i + 1]
-    if (!v) fail(ERR.syntax)
-    if (o === 'COUNT') {
-      count = parseInteger(v)
-      if (count < 1) fail(ERR.syntax)
-    } else if (o === 'MATCH') match = globMatcher(keyOf(v))
-    else if (o === 'TYPE') type = v.toString('latin1').toLowerCase()
-    else fail(ERR.syntax)
-  }
+  const { count, match, type } = scanOptions(a, 1, true)
   const page = ks.scanPage(cursor, count)
   // an expired key is dropped here, as Redis's SCAN skips (and lazily deletes) it
   const picked = page.keys.filter((k) => ks.get(k) !== undefined && (!match || match(k)) && (!type || ks.get(k)?.type === type))
   return [Buffer.from(String(page.next)), picked.map(keyBytes)]
-}
-
-/**
- * The cursor as Redis's `parseScanCursorOrReply` reads it: `strtoul` over the C string, no
- * leading space, no overflow ("" is 0, "-1" is 2^64-1, "+5" and "05" are 5).
- */
-function scanCursor(b: Buffer): number {
-  const text = cString(b.toString('latin1'))
-  const n = isCSpace(text[0]) ? undefined : text === '' ? 0n : strtoull(text)
-  if (n === undefined) fail('ERR invalid cursor')
-  return Number(n)
 }
