@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { RedisScripting } from '../src/index.js'
 import type { RealRedis } from './real-redis.js'
 import { bothSides } from './both-sides.js'
+import { MAX_DRAWS } from '../src/commands/random-picks.js'
 
 /**
  * Every deviation the README lists, shown here: what @polyhost/redis does, and (where the
@@ -154,5 +155,24 @@ describe('documented deviations from redis-server 7.0', () => {
   it('TIME’s microseconds are whole milliseconds', async () => {
     const [, micros] = (await redis.command(['TIME'])) as string[]
     expect(Number(micros) % 1000).toBe(0)
+  })
+
+  it('a negative count draws at most MAX_DRAWS members', async () => {
+    await redis.command(['SADD', 'draws', 'a'])
+    expect(((await redis.command(['SRANDMEMBER', 'draws', String(-MAX_DRAWS)])) as string[]).length).toBe(MAX_DRAWS)
+    for (const cmd of ['SRANDMEMBER', 'ZRANDMEMBER', 'HRANDFIELD']) {
+      const key = `draws-${cmd}`
+      await redis.command(
+        cmd === 'SRANDMEMBER' ? ['SADD', key, 'a'] : cmd === 'ZRANDMEMBER' ? ['ZADD', key, '1', 'a'] : ['HSET', key, 'f', 'v'],
+      )
+      await expect(redis.command([cmd, key, String(-MAX_DRAWS - 1)])).rejects.toThrow('ERR value is out of range')
+    }
+    // a missing key still answers an empty array, as in Redis
+    expect(await redis.command(['SRANDMEMBER', 'missing', String(-MAX_DRAWS - 1)])).toEqual([])
+    if (real) {
+      await real.client.call('SADD', 'draws', 'a')
+      expect(((await real.client.call('SRANDMEMBER', 'draws', String(-MAX_DRAWS - 1))) as string[]).length).toBe(MAX_DRAWS + 1)
+      await real.client.call('DEL', 'draws')
+    }
   })
 })

@@ -32,6 +32,8 @@ import { ZSET_STORE_CASES } from './corpus/zset-stores.js'
 import { KEY_STRING_EXTRA_CASES } from './corpus/key-strings-extra.js'
 import { CONTAINER_HELP_CASES } from './corpus/container-help.js'
 import { MULTI_POP_CASES } from './corpus/multi-pops.js'
+import { RANDOM_PICK_CASES } from './corpus/random-picks.js'
+import { COLLECTION_SCAN_CASES } from './corpus/collection-scans.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -70,6 +72,8 @@ const CASES: CorpusCase[] = [
   ...KEY_STRING_EXTRA_CASES,
   ...CONTAINER_HELP_CASES,
   ...MULTI_POP_CASES,
+  ...RANDOM_PICK_CASES,
+  ...COLLECTION_SCAN_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
@@ -97,8 +101,9 @@ describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/re
       await real.client.call('FUNCTION', 'FLUSH')
       await redis.command(['FUNCTION', 'FLUSH'])
       const differences: string[] = []
-      for (const argv of c.run) {
-        const fix = (x: Normal) => (c.unordered ? sorted(x) : c.json ? jsonSorted(x) : x)
+      for (const [i, argv] of c.run.entries()) {
+        const summary = c.summaries?.[i]
+        const fix = (x: Normal) => (summary ? summary(x) : c.unordered ? sorted(x) : c.json ? jsonSorted(x) : x)
         const want = JSON.stringify(fix(await onReal(real.client, argv)))
         const got = JSON.stringify(fix(await onPolyhost(redis, argv)))
         if (want !== got) differences.push(`${JSON.stringify(argv)}\n   redis-server: ${want}\n   polyhost:     ${got}`)

@@ -12,6 +12,11 @@ export interface CorpusCase {
   readonly unordered?: boolean
   /** String replies are JSON whose object key order follows table iteration: compared parsed. */
   readonly json?: boolean
+  /**
+   * Per step (same index as `run`), what of a reply is compared where Redis picks at
+   * random (SPOP, SRANDMEMBER ...): each side's reply goes through it first.
+   */
+  readonly summaries?: readonly (((reply: Normal) => Normal) | undefined)[]
 }
 
 /** A reply in a form both sides can be compared in. */

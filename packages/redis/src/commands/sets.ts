@@ -75,12 +75,19 @@ export const SET_COMMANDS = commands([
   ['sdiff', -2, 'r', (ks, a) => members(difference(ks, a))],
 ])
 
-// --- internal ---
+/** Redis 7.0's default `set-max-intset-entries`. */
+const INTSET_MAX_ENTRIES = 512
 
-function members(s: Set<string>): Buffer[] {
+/** Whether Redis would hold the set as an intset: at most 512 members, every one a 64-bit integer. */
+export function isIntset(s: ReadonlySet<string>): boolean {
+  if (s.size > INTSET_MAX_ENTRIES) return false
+  for (const m of s) if (tryInteger(Buffer.from(m, 'latin1')) === undefined) return false
+  return true
+}
+
+/** A whole set as Redis replies it: an intset sorted, other sets in insertion order. */
+export function members(s: ReadonlySet<string>): Buffer[] {
   const list = [...s]
-  if (list.length <= 512 && list.every((m) => tryInteger(Buffer.from(m, 'latin1')) !== undefined)) {
-    list.sort((x, y) => Number(x) - Number(y))
-  }
+  if (isIntset(s)) list.sort((x, y) => Number(x) - Number(y))
   return list.map(keyBytes)
 }

@@ -20,6 +20,7 @@ const WITH_SCORES: ReadonlyMap<string, (args: readonly Buffer[]) => number> = ne
   ['zunion', afterKeys],
   ['zinter', afterKeys],
   ['zdiff', afterKeys],
+  ['zrandmember', () => 3],
 ])
 
 /**
@@ -28,7 +29,8 @@ const WITH_SCORES: ReadonlyMap<string, (args: readonly Buffer[]) => number> = ne
  * `{resp3set = {...}}` → `{set = {[m] = true}}`, `{resp3null = true}` → nil (a hole in an
  * array), `{double = n}` as is. Which commands answer maps, sets and doubles in RESP3 is
  * Redis 7.0's (HGETALL, XREAD; SMEMBERS, SINTER, SUNION, SDIFF; scores of ZSCORE, ZMSCORE,
- * ZINCRBY, ZADD INCR, WITHSCORES ranges and ZUNION/ZINTER/ZDIFF, ZPOPMIN/ZPOPMAX, ZMPOP).
+ * ZINCRBY, ZADD INCR, WITHSCORES ranges and ZUNION/ZINTER/ZDIFF, ZPOPMIN/ZPOPMAX, ZMPOP,
+ * ZRANDMEMBER WITHSCORES; SPOP with a count answers a set, HRANDFIELD WITHVALUES pairs).
  */
 export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): unknown {
   if (r === null) return NULL
@@ -41,7 +43,10 @@ export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): un
   // XREAD's RESP2 reply is [[key, entries], ...]; HGETALL's is flat
   if (name === 'xread') return { resp3map: list.flatMap((pair) => (pair as readonly Reply[]).map(plain)) }
   if (MAPS.has(name)) return { resp3map: list.map(plain) }
-  if (SETS.has(name)) return { resp3set: list.map(plain) }
+  // SPOP with a count answers a set, even when empty; SRANDMEMBER an array
+  if (SETS.has(name) || (name === 'spop' && args.length > 2)) return { resp3set: list.map(plain) }
+  // HRANDFIELD WITHVALUES: [field, value] pairs
+  if (name === 'hrandfield' && args.length === 4) return pairsOf(list.map(plain))
   if (name === 'zmscore') return list.map((x) => (Buffer.isBuffer(x) ? double(x) : NULL))
   const optionsAt = WITH_SCORES.get(name)
   if (optionsAt && args.slice(optionsAt(args)).some((a) => a.toString('latin1').toUpperCase() === 'WITHSCORES')) return pairs(list)
@@ -73,6 +78,12 @@ function double(b: Buffer): { double: number } {
 function pairs(list: readonly Reply[]): unknown[] {
   const out: unknown[] = []
   for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i], double(list[i + 1] as Buffer)])
+  return out
+}
+
+function pairsOf(list: readonly unknown[]): unknown[][] {
+  const out: unknown[][] = []
+  for (let i = 0; i + 1 < list.length; i += 2) out.push([list[i], list[i + 1]])
   return out
 }
 

@@ -1,11 +1,13 @@
 import { getHeapStatistics } from 'node:v8'
 import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
+import { COLLECTION_SCAN_COMMANDS } from '../commands/collection-scans.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { MULTI_POP_COMMANDS } from '../commands/multi-pops.js'
+import { RANDOM_PICK_COMMANDS } from '../commands/random-picks.js'
 import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
 import { SET_COMMANDS } from '../commands/sets.js'
@@ -122,6 +124,8 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...ZSET_STORE_COMMANDS,
     ...STREAM_COMMANDS,
     ...READ_COMMANDS,
+    ...COLLECTION_SCAN_COMMANDS,
+    ...RANDOM_PICK_COMMANDS,
   ].map((c) => [c.name, c]),
 )
 

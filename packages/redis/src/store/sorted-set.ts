@@ -33,6 +33,11 @@ export class SortedSet {
     return this.scores.size
   }
 
+  /** Whether Redis would hold this set as a listpack (ZSCAN answers it whole, in order). */
+  get listpack(): boolean {
+    return !this.skiplist
+  }
+
   score(member: string): number | undefined {
     return this.scores.get(member)
   }
