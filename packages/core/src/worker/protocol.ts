@@ -10,7 +10,7 @@ import type { WireError } from './wire-errors.js'
  * `dist/`) announces a different number and the host refuses it with a clear error instead of
  * misreading messages.
  */
-export const PROTOCOL_VERSION = 6
+export const PROTOCOL_VERSION = 7
 
 /** `workerData` of every worker. */
 export interface WorkerBoot {
@@ -81,8 +81,10 @@ export interface ExecuteMessage extends ScriptMessage {
   readonly begun: boolean
   readonly compileCacheHit: boolean
   /**
-   * Two Int32s: [0] the host sets when the execution must stop (see ABORT_*); [ABORT_SEEN]
-   * the worker sets once the execution has ended on its side and is unwinding.
+   * ABORT_FLAG_BYTES: Int32s [0] the host sets when the execution must stop (see ABORT_*);
+   * [ABORT_SEEN] the worker sets once the execution has ended on its side and is unwinding;
+   * [ABORT_MEMORY_KIB] the worker publishes the execution's accounted memory, which the host
+   * reads if the worker dies of heap exhaustion (heap-fault.ts).
    */
   readonly abort: SharedArrayBuffer
 }
@@ -221,3 +223,7 @@ export const ABORT_TIMEOUT = 2
 export const ABORT_OTHER = 3
 /** Index of the worker's acknowledgement in the abort flag. */
 export const ABORT_SEEN = 1
+/** Index of the execution's accounted memory (KiB, as its engine last set `memoryBytes`) in the abort flag. */
+export const ABORT_MEMORY_KIB = 2
+/** Size of the per-execution abort flag. */
+export const ABORT_FLAG_BYTES = 12

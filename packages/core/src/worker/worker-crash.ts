@@ -4,10 +4,11 @@ import type { Logger } from '../contracts.js'
 import type { Execution } from '../execution.js'
 import { hostErrorText } from '../sanitize.js'
 import { type Flight, WorkerLostError } from './flight.js'
+import { heapBytes, heapCulprits, isHeapExhaustion } from './heap-fault.js'
 
 // How a worker's end reads for the executions it held: a heap overrun is the memory limit of
-// the execution, a crash is EngineCrashedError, and executions stopped alongside another's
-// overrun may run again (InterruptedError).
+// the executions that held the heap (heap-fault.ts), a crash is EngineCrashedError, and
+// executions stopped alongside another's overrun may run again (InterruptedError).
 
 /**
  * Records in the host's Execution a fatal error the worker reported, so handler signals abort.
@@ -34,9 +35,9 @@ export function lostError(crash: Error | undefined): Error {
  * mirrored into the execution; its first fatal error wins.
  */
 export function crashError(crash: Error | undefined, resourceLimits: ResourceLimits, x: Execution, running: number): Error {
-  const e = crash as (Error & { code?: string }) | undefined
-  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    const heap = (resourceLimits.maxOldGenerationSizeMb ?? 0) * 1024 * 1024
+  const e = crash as Error | undefined
+  if (isHeapExhaustion(e)) {
+    const heap = heapBytes(resourceLimits)
     const max = x.limits.memoryBytes === false ? heap : x.limits.memoryBytes
     mirrorFatal(x, new LimitExceededError('memory', heap, max))
     return x.fatal ?? lostError(crash)
@@ -50,9 +51,13 @@ export function crashError(crash: Error | undefined, resourceLimits: ResourceLim
   return x.fatal ?? crashed
 }
 
-/** The error of an execution stopped only because another one on its worker overran. */
-export function collateral(): Error {
-  return new InterruptedError('the worker was stopped because another execution on it overran its limits; this one may run again')
+/** The error of an execution stopped only because another one on its worker overran (its time, its heap). */
+export function collateral(heap = false): Error {
+  return new InterruptedError(
+    heap
+      ? 'the worker ran out of heap held by other executions on it; this one may run again'
+      : 'the worker was stopped because another execution on it overran its limits; this one may run again',
+  )
 }
 
 /** How a worker ended: the execution it was terminated for (if any), its crash, its lost error. */
@@ -65,14 +70,19 @@ export interface WorkerEnd {
 
 /**
  * Rejects the callers of the flights a worker held when it ended (those already answered are
- * skipped): the culprit with its own fatal error, the others as collateral (retryable when
- * they made no bridge call), or all of them with the crash when the worker died on its own.
+ * skipped): the culprit with its own fatal error, the others as collateral (rerun when they
+ * made no bridge call, else a retryable InterruptedError). A worker that died on its own fails
+ * its flights with the crash; if it ran out of heap, only those that held the heap are charged
+ * the memory limit and the rest are collateral.
  */
 export function rejectLost(flights: readonly Flight[], end: WorkerEnd): void {
+  const charged =
+    end.culprit === undefined && isHeapExhaustion(end.crash) ? heapCulprits(flights, heapBytes(end.resourceLimits)) : undefined
   for (const f of flights) {
     if (f.released) continue
     if (f.id === end.culprit) f.reject(new WorkerLostError(f.execution.fatal ?? end.lost, false, true))
     else if (end.culprit !== undefined) f.reject(new WorkerLostError(collateral(), !f.bridged))
+    else if (charged && !charged.has(f)) f.reject(new WorkerLostError(collateral(true), !f.bridged))
     else f.reject(new WorkerLostError(crashError(end.crash, end.resourceLimits, f.execution, flights.length), false))
   }
 }

@@ -4,7 +4,7 @@ import { Execution, type ExecutionInit } from '../execution.js'
 import { logLineBytes } from '../log-bytes.js'
 import { hostErrorText } from '../sanitize.js'
 import type { HostLink } from './host-link.js'
-import { ABORT_CANCELLED, ABORT_NONE, ABORT_SEEN, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
+import { ABORT_CANCELLED, ABORT_MEMORY_KIB, ABORT_NONE, ABORT_SEEN, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
 /**
@@ -30,6 +30,7 @@ export class WorkerExecution extends Execution {
     private readonly onThread: Int32Array,
   ) {
     super(init)
+    publishMemory(this, flag)
   }
 
   override get fatal(): Error | undefined {
@@ -192,4 +193,24 @@ export class WorkerExecution extends Execution {
       this.outputBytes += logLineBytes(entry.message)
     }
   }
+}
+
+/**
+ * Makes every value an engine sets as the execution's `memoryBytes` (its accounting: a meter's
+ * peak at each pause, a heap's size) visible to the host in the shared abort flag too. A worker
+ * that dies of heap exhaustion cannot report anything; the host reads these figures then to
+ * tell the executions that held the heap from bystanders (heap-fault.ts).
+ */
+function publishMemory(x: Execution, flag: Int32Array): void {
+  if (flag.length <= ABORT_MEMORY_KIB) return
+  let bytes = x.memoryBytes
+  Object.defineProperty(x, 'memoryBytes', {
+    configurable: true,
+    enumerable: true,
+    get: () => bytes,
+    set: (v: number) => {
+      bytes = v
+      Atomics.store(flag, ABORT_MEMORY_KIB, Math.min(0x7fffffff, Math.ceil(Math.max(0, v) / 1024)))
+    },
+  })
 }

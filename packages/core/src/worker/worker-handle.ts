@@ -5,7 +5,7 @@ import { EngineNotFoundError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import { BridgeServer } from './bridge-server.js'
 import { type Flight, followClock, groundFlight, type Job, type Landed, shipLogs, WorkerLostError } from './flight.js'
-import { type FromWorker, PROTOCOL_VERSION, type ToWorker, type WorkerBoot } from './protocol.js'
+import { ABORT_FLAG_BYTES, type FromWorker, PROTOCOL_VERSION, type ToWorker, type WorkerBoot } from './protocol.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { type Watched, Watchdog } from './watchdog.js'
 import { guarded, logSafely, lostError, mirrorFatal, rejectLost } from './worker-crash.js'
@@ -101,7 +101,7 @@ export class WorkerHandle {
   execute(job: Job, execution: Execution): Promise<Landed> {
     if (this.exited) return Promise.reject(new WorkerLostError(lostError(this.crash), true))
     const id = nextId++
-    const abort = new SharedArrayBuffer(8)
+    const abort = new SharedArrayBuffer(ABORT_FLAG_BYTES)
     return new Promise<Landed>((resolve, reject) => {
       const flight: Flight = {
         id,
