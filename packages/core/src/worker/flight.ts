@@ -1,6 +1,7 @@
 import type { LogEntry } from '../contracts.js'
 import type { Execution } from '../execution.js'
-import type { ClockMessage, DoneMessage } from './protocol.js'
+import { ABORT_FLAG_BYTES, type DoneMessage } from './protocol.js'
+import { clockCell, FLIGHT_BYTES } from './shared-clock.js'
 
 /** An execution as the pool hands it to a worker (the per-worker parts are added by the handle). */
 export interface Job {
@@ -39,8 +40,12 @@ export interface Flight {
   readonly id: number
   readonly job: Job
   readonly execution: Execution
+  /** What the flight shares with its worker: the abort flag and the clock (`ExecuteMessage.abort`). */
+  readonly shared: SharedArrayBuffer
   /** The shared abort flag (see ABORT_* in protocol.ts). */
   readonly flag: Int32Array
+  /** The worker's clock of the execution (shared-clock.ts). */
+  readonly clock: BigInt64Array
   readonly resolve: (landed: Landed) => void
   readonly reject: (e: WorkerLostError) => void
   readonly onAbort: () => void
@@ -52,6 +57,35 @@ export interface Flight {
   /** The unwinding grace was given (see watchdog.ts). */
   graced?: boolean
   killTimer?: ReturnType<typeof setTimeout>
+  /** The time limit's timer while the host holds the execution's clock (watchdog.ts). */
+  limitTimer?: ReturnType<typeof setTimeout>
+}
+
+/** A flight setting out: its shared buffer made, nothing shipped, no bridge call yet. */
+export function newFlight(
+  id: number,
+  job: Job,
+  execution: Execution,
+  resolve: (landed: Landed) => void,
+  reject: (e: WorkerLostError) => void,
+  onAbort: (f: Flight) => void,
+): Flight {
+  const shared = new SharedArrayBuffer(FLIGHT_BYTES)
+  const flight: Flight = {
+    id,
+    job,
+    execution,
+    shared,
+    flag: new Int32Array(shared, 0, ABORT_FLAG_BYTES / 4),
+    clock: clockCell(shared),
+    resolve,
+    reject,
+    onAbort: () => onAbort(flight),
+    shipped: execution.logs.length,
+    bridged: false,
+    released: false,
+  }
+  return flight
 }
 
 /** Host log entries of the flight's execution not yet sent to its worker, marked as sent. */
@@ -65,12 +99,5 @@ export function shipLogs(f: Flight): LogEntry[] {
 export function groundFlight(f: Flight): void {
   f.execution.signal.removeEventListener('abort', f.onAbort)
   if (f.killTimer) clearTimeout(f.killTimer)
-}
-
-/** Applies the worker's view of an execution's time limit (see ClockMessage) to the host's clock. */
-export function followClock(x: Execution | undefined, m: ClockMessage): void {
-  // the worker's epoch ms on this thread's performance clock (each thread has its own origin)
-  if (m.phase === 'run') x?.startClock((m.at ?? performance.timeOrigin + performance.now()) - performance.timeOrigin)
-  else if (m.phase === 'hold') x?.holdClock()
-  else x?.begin()
+  if (f.limitTimer) clearTimeout(f.limitTimer)
 }

@@ -75,8 +75,8 @@ export interface ExecuteMessage extends ScriptMessage {
   /**
    * The execution already began (a retry on another worker, a back-off): the deadline stands.
    * Otherwise (`deadlineEpoch` is then Infinity) its limit runs from when the worker takes the
-   * job up, until the worker's engine holds the clock for a state or begins it anew (`clock`
-   * tells the host each time).
+   * job up, until the worker's engine holds the clock for a state or begins it anew (written
+   * each time to the clock cell of `abort`, shared-clock.ts).
    */
   readonly begun: boolean
   readonly compileCacheHit: boolean
@@ -84,7 +84,8 @@ export interface ExecuteMessage extends ScriptMessage {
    * ABORT_FLAG_BYTES: Int32s [0] the host sets when the execution must stop (see ABORT_*);
    * [ABORT_SEEN] the worker sets once the execution has ended on its side and is unwinding;
    * [ABORT_MEMORY_KIB] the worker publishes the execution's accounted memory, which the host
-   * reads if the worker dies of heap exhaustion (heap-fault.ts).
+   * reads if the worker dies of heap exhaustion (heap-fault.ts). Then the execution's clock as
+   * the worker sees it (a BigInt64 at CLOCK_OFFSET, shared-clock.ts).
    */
   readonly abort: SharedArrayBuffer
 }
@@ -144,17 +145,6 @@ export interface WorkerAbortMessage {
   readonly id: number
   readonly error: WireError
 }
-/**
- * The execution's time limit as the worker sees it: `run`, the job reached the thread at `at`
- * (epoch ms) and its limit runs from there (the host holds it while the job waits behind
- * another script); `hold`, it waits for a state (the host holds its limit); `begin`, it began on one.
- */
-export interface ClockMessage {
-  readonly t: 'clock'
-  readonly id: number
-  readonly phase: 'run' | 'hold' | 'begin'
-  readonly at?: number
-}
 export interface UsageFields {
   readonly logs: readonly LogEntry[]
   readonly outputBytes: number
@@ -168,6 +158,8 @@ export interface DoneMessage extends UsageFields {
   readonly value?: unknown
   readonly values?: readonly unknown[]
   readonly error?: WireError
+  /** A result's `durationMs` on the worker's clock (absent with an error). */
+  readonly durationMs?: number
 }
 /** Fresh pool counters, sent shortly after executions end (states are released asynchronously). */
 export interface StatsMessage {
@@ -191,7 +183,6 @@ export type FromWorker =
   | CompiledMessage
   | CallMessage
   | WorkerAbortMessage
-  | ClockMessage
   | DoneMessage
   | LogMessage
   | StatsMessage

@@ -1,6 +1,7 @@
 import { CancelledError } from '../errors.js'
 import { type Flight, type Job, WorkerLostError } from './flight.js'
 import { ABORT_CANCELLED, ABORT_OTHER, ABORT_SEEN, ABORT_TIMEOUT, type ToWorker } from './protocol.js'
+import { dueIn, followClock } from './shared-clock.js'
 import { encodeError } from './wire-errors.js'
 
 /**
@@ -49,6 +50,25 @@ export class Watchdog {
     if (!this.worker.exited())
       this.worker.send({ t: 'abort', id: f.id, error: encodeError(fatal ?? new CancelledError('execution cancelled')) })
     this.watch(f, this.killMarginMs)
+  }
+
+  /**
+   * The time limit of a job sent with its clock held (it may wait on the worker behind another
+   * script): timed from the send, and when that is due, from the worker's clock (shared-clock.ts),
+   * re-armed while the job has not started or started later, tripped once its limit is over.
+   * The trip aborts the execution's signal, and `hostAborted` ends it in the worker.
+   */
+  timeLimit(f: Flight, ms: number): void {
+    f.limitTimer = setTimeout(() => {
+      f.limitTimer = undefined
+      const x = f.execution
+      const max = x.limits.timeoutMs
+      if (max === false || x.fatal || this.worker.exited() || !this.worker.waiting(f)) return
+      const due = dueIn(f.clock, max)
+      if (due > 0) return this.timeLimit(f, due)
+      followClock(x, f.clock, false)
+      x.tripTimeout()
+    }, ms)
   }
 
   // --- internal ---

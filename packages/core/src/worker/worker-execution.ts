@@ -5,6 +5,7 @@ import { logLineBytes } from '../log-bytes.js'
 import { hostErrorText } from '../sanitize.js'
 import type { HostLink } from './host-link.js'
 import { ABORT_CANCELLED, ABORT_MEMORY_KIB, ABORT_NONE, ABORT_SEEN, ABORT_TIMEOUT, type CallReply, type FromWorker } from './protocol.js'
+import { CLOCK_BEGIN, CLOCK_HOLD, CLOCK_RUN, writeClock } from './shared-clock.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
 /**
@@ -12,7 +13,9 @@ import { decodeError, encodeError } from './wire-errors.js'
  * inline mode; what belongs to the host is forwarded: `callBridge` runs on the host thread
  * (which counts the call, validates and runs the handler), host-side aborts arrive through a
  * shared flag that `check()` and `fatal` read even while the script never yields, and a
- * fatal error recorded here is reported to the host so handler signals abort too.
+ * fatal error recorded here is reported to the host so handler signals abort too. Its clock
+ * (when the job reached the thread, waits for a state, began) is written to a shared cell the
+ * host's watchdog reads when it needs it (shared-clock.ts): no message per job.
  */
 export class WorkerExecution extends Execution {
   private silent = false
@@ -24,6 +27,8 @@ export class WorkerExecution extends Execution {
     /** The host's execution id. */
     readonly id: number,
     private readonly flag: Int32Array,
+    /** The clock cell the host reads (shared-clock.ts). */
+    private readonly clock: BigInt64Array,
     private readonly link: HostLink,
     private readonly post: (message: FromWorker) => void,
     /** Shared with the host's watchdog: whose code this thread runs now. */
@@ -72,27 +77,27 @@ export class WorkerExecution extends Execution {
     else this.startClock(start)
   }
 
-  /** The script starts on its state: the host's time limit starts too. */
+  /** The script starts on its state: the host's time limit runs from the same moment. */
   override begin(now?: number): void {
     super.begin(now)
     if (this.told) return
     this.told = true
-    this.post({ t: 'clock', id: this.id, phase: 'begin' })
+    writeClock(this.clock, CLOCK_BEGIN, performance.timeOrigin + this.startedAt)
   }
 
   /**
-   * The job reached this thread (made just now, not begun): the host starts its time limit
-   * from this moment, not from when it sent the job, which may have waited behind another
-   * script holding the thread.
+   * The job reached this thread (made just now, not begun): the host's time limit runs from
+   * this moment, not from when it sent the job, which may have waited behind another script
+   * holding the thread.
    */
   reached(): void {
-    if (!this.begun) this.post({ t: 'clock', id: this.id, phase: 'run', at: performance.timeOrigin + this.startedAt })
+    if (!this.begun) writeClock(this.clock, CLOCK_RUN, performance.timeOrigin + this.startedAt)
   }
 
   /** Waits for a state: the host holds its time limit too (its watchdog's clock). */
   override holdClock(): void {
     super.holdClock()
-    if (!this.told) this.post({ t: 'clock', id: this.id, phase: 'hold' })
+    if (!this.told) writeClock(this.clock, CLOCK_HOLD)
   }
 
   override abort(error: Error): void {

@@ -4,8 +4,9 @@ import type { EngineStats, Logger } from '../contracts.js'
 import { EngineNotFoundError } from '../errors.js'
 import type { Execution } from '../execution.js'
 import { BridgeServer } from './bridge-server.js'
-import { type Flight, followClock, groundFlight, type Job, type Landed, shipLogs, WorkerLostError } from './flight.js'
-import { ABORT_FLAG_BYTES, type FromWorker, PROTOCOL_VERSION, type ToWorker, type WorkerBoot } from './protocol.js'
+import { type Flight, groundFlight, type Job, type Landed, newFlight, shipLogs, WorkerLostError } from './flight.js'
+import { type FromWorker, PROTOCOL_VERSION, type ToWorker, type WorkerBoot } from './protocol.js'
+import { followClock, landClock } from './shared-clock.js'
 import { type RegistrySources, type SeenState, snapshotFor } from './snapshot.js'
 import { type Watched, Watchdog } from './watchdog.js'
 import { guarded, logSafely, lostError, mirrorFatal, rejectLost } from './worker-crash.js'
@@ -101,21 +102,9 @@ export class WorkerHandle {
   execute(job: Job, execution: Execution): Promise<Landed> {
     if (this.exited) return Promise.reject(new WorkerLostError(lostError(this.crash), true))
     const id = nextId++
-    const abort = new SharedArrayBuffer(ABORT_FLAG_BYTES)
     return new Promise<Landed>((resolve, reject) => {
-      const flight: Flight = {
-        id,
-        job,
-        execution,
-        flag: new Int32Array(abort),
-        resolve,
-        reject,
-        onAbort: () => this.watchdog.hostAborted(flight),
-        shipped: execution.logs.length,
-        bridged: false,
-        released: false,
-      }
-      execution.holdClock() // until the worker takes the job up (`clock` 'run'), not while it waits behind another
+      const flight = newFlight(id, job, execution, resolve, reject, (f) => this.watchdog.hostAborted(f))
+      execution.holdClock() // until the worker takes the job up (shared-clock.ts), not while it waits behind another
       const deadline = execution.deadline
       const { snapshot, next } = snapshotFor(this.seen, this.config.sources, execution.init.security)
       // a value structured clone refuses throws here, before anything is registered
@@ -127,12 +116,15 @@ export class WorkerHandle {
         limits: execution.limits,
         deadlineEpoch: deadline === Number.POSITIVE_INFINITY ? deadline : performance.timeOrigin + deadline,
         begun: execution.begun,
-        abort,
+        abort: flight.shared,
       })
       this.seen = next
       this.flights.set(id, flight)
       if (execution.signal.aborted) flight.onAbort()
       else execution.signal.addEventListener('abort', flight.onAbort, { once: true })
+      const max = execution.limits.timeoutMs
+      // a begun execution's clock runs on (its deadline was sent); else the watchdog times it
+      if (!execution.begun && max !== false) this.watchdog.timeLimit(flight, max + 1)
     })
   }
 
@@ -190,21 +182,23 @@ export class WorkerHandle {
         else c?.resolve()
         break
       }
-      case 'call':
-        this.bridges.serve(m, this.flights.get(m.id))
+      case 'call': {
+        const f = this.flights.get(m.id)
+        // handlers see the deadline the script runs under (its `check()`, `ctx.signal`)
+        if (f) followClock(f.execution, f.clock, false)
+        this.bridges.serve(m, f)
         break
-      case 'clock':
-        followClock(this.flights.get(m.id)?.execution, m)
-        break
+      }
       case 'aborted': {
         const f = this.flights.get(m.id)
+        if (f) followClock(f.execution, f.clock, false)
         if (f) mirrorFatal(f.execution, decodeError(m.error))
         break
       }
       case 'done': {
         const f = this.flights.get(m.id)
         if (!f) break
-        this.land(f)
+        this.land(f, m.durationMs)
         if (f.released) break
         if (m.stats) this.stats = { ...this.stats, [f.execution.init.engine]: { ...this.stats[f.execution.init.engine], ...m.stats } }
         f.resolve({ done: m, late: shipLogs(f) })
@@ -223,9 +217,11 @@ export class WorkerHandle {
     }
   }
 
-  private land(f: Flight): void {
+  /** The flight is over on its worker (`durationMs`: its result's, on the worker's clock). */
+  private land(f: Flight, durationMs?: number): void {
     this.flights.delete(f.id)
     groundFlight(f)
+    landClock(f.execution, f.clock, durationMs)
   }
 
   private onExit(): void {

@@ -11,6 +11,7 @@ import { HostLink } from './host-link.js'
 import { PolicyGate } from './policy-gate.js'
 import { loadPluginRef } from './plugin-loader.js'
 import {
+  ABORT_FLAG_BYTES,
   type CompileMessage,
   type DoneMessage,
   type ExecuteMessage,
@@ -20,6 +21,7 @@ import {
   type ToWorker,
   type WorkerBoot,
 } from './protocol.js'
+import { clockCell } from './shared-clock.js'
 import { MirrorBridges, MirrorModules } from './snapshot.js'
 import { WorkerExecution } from './worker-execution.js'
 import { allStats, countersOf } from './worker-stats.js'
@@ -169,7 +171,8 @@ async function execute(m: ExecuteMessage): Promise<void> {
       compileCacheHit: m.compileCacheHit,
     },
     m.id,
-    new Int32Array(m.abort),
+    new Int32Array(m.abort, 0, ABORT_FLAG_BYTES / 4),
+    clockCell(m.abort),
     link,
     post,
     onThread,
@@ -191,7 +194,7 @@ async function execute(m: ExecuteMessage): Promise<void> {
     const { script } = await scriptFor(m.engine, m, security)
     execution.onThreadNow()
     const r = await engineFor(m.engine).engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
-    done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values }
+    done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values, durationMs: r.stats.durationMs }
     done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
   } catch (e) {
     // a bridge failure the engine recorded here (a result it could not convert) ends as BridgeError, as inline

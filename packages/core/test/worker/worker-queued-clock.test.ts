@@ -53,4 +53,19 @@ describe('worker isolation: the time limit starts when the job reaches the threa
     expect(marks).toBe(1)
     expect(h.stats().engines.blk?.workerKills).toBe(1)
   })
+
+  it('a job taken up after it was sent gets its whole limit from there, not from the send', async () => {
+    const h = await start()
+    const LATE = "api.call('s.mark'); for (let i = 0; i < 10; i++) { api.spin(50); api.check() } return 'L'"
+    // compiled beforehand, so its job is sent at once (and waits on the worker)
+    await h.compile({ language: 'blk', source: LATE })
+    const holder = run(h, "api.spin(400); return 'A'", { tenant: 'a' })
+    await sleep(30)
+    // sent ~30 ms in, taken up at ~400 ms: its 500 ms run ends past the send + 800 ms
+    const late = run(h, LATE, { tenant: 'l', limits: { timeoutMs: 800 } })
+    const [a, l] = await Promise.allSettled([holder, late])
+    expect(a).toMatchObject({ status: 'fulfilled', value: { value: 'A' } })
+    expect(l).toMatchObject({ status: 'fulfilled', value: { value: 'L' } })
+    expect(marks).toBe(1)
+  })
 })

@@ -49,4 +49,19 @@ describe('a timeout in worker isolation', () => {
       expect(wall).toBeGreaterThanOrEqual(TIMEOUT_MS)
     }
   })
+
+  it('reports durationMs as the script ran in the worker, also when the host read its start late', async () => {
+    host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
+    const script = await host.compile({ language: 'blk', source: "api.spin(250); return 'ok'" })
+    await host.execute({ language: 'blk', source: 'return 1' })
+    const run = script.run()
+    // the worker starts the script while the host is busy and reads nothing from it
+    for (let i = 0; i < 1_000; i++) await Promise.resolve()
+    busy(HOST_BUSY_MS)
+    const r = await run
+    expect(r.value).toBe('ok')
+    // the host's clock starts where the worker's did, not when the host got round to it
+    expect(r.stats.durationMs).toBeGreaterThanOrEqual(250)
+    expect(r.stats.durationMs).toBeLessThan(TIMEOUT_MS)
+  })
 })
