@@ -56,6 +56,8 @@ export class Execution extends ExecutionClock {
   private delivered = false
   /** The caller's async context, for bridge calls that arrive from elsewhere (see keepCallerScope). */
   private callerScope: AsyncResource | undefined
+  /** Told of the fatal error as it is recorded (see `whenFatal`). */
+  private fatalHook: (() => void) | undefined
 
   private setup: ExecutionInit
 
@@ -175,6 +177,18 @@ export class Execution extends ExecutionClock {
     // nothing can end it a second time: free the timer and the caller's listener now
     this.dispose()
     this.controller?.abort(error)
+    this.fatalHook?.()
+  }
+
+  /**
+   * Calls `fn` when a fatal error is recorded (a limit, a cancellation, the host closing), as
+   * the signal's abort would, without arming the signal (an AbortController and its listener
+   * cost more than a tiny script): worker mode tells the worker. One hook at a time; `off`
+   * removes `fn` if it is still the one.
+   */
+  whenFatal(fn: () => void, off = false): void {
+    if (!off) this.fatalHook = fn
+    else if (this.fatalHook === fn) this.fatalHook = undefined
   }
 
   /**

@@ -95,9 +95,9 @@ export function shipLogs(f: Flight): LogEntry[] {
   return logs
 }
 
-/** Detaches a flight from its execution's abort signal and stops its watchdog timer. */
+/** Detaches a flight from its execution's fatal error and stops its watchdog timers. */
 export function groundFlight(f: Flight): void {
-  f.execution.signal.removeEventListener('abort', f.onAbort)
+  f.execution.whenFatal(f.onAbort, true)
   if (f.killTimer) clearTimeout(f.killTimer)
   if (f.limitTimer) clearTimeout(f.limitTimer)
 }

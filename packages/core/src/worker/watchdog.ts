@@ -56,7 +56,8 @@ export class Watchdog {
    * The time limit of a job sent with its clock held (it may wait on the worker behind another
    * script): timed from the send, and when that is due, from the worker's clock (shared-clock.ts),
    * re-armed while the job has not started or started later, tripped once its limit is over.
-   * The trip aborts the execution's signal, and `hostAborted` ends it in the worker.
+   * A begun execution's deadline stands (it was sent). The trip ends the execution, and
+   * `hostAborted` (its fatal hook) ends it in the worker.
    */
   timeLimit(f: Flight, ms: number): void {
     f.limitTimer = setTimeout(() => {
@@ -64,9 +65,10 @@ export class Watchdog {
       const x = f.execution
       const max = x.limits.timeoutMs
       if (max === false || x.fatal || this.worker.exited() || !this.worker.waiting(f)) return
-      const due = dueIn(f.clock, max)
+      const left = x.deadline - performance.now()
+      const due = x.begun ? (left < 0 ? 0 : left + 1) : dueIn(f.clock, max)
       if (due > 0) return this.timeLimit(f, due)
-      followClock(x, f.clock, false)
+      if (!x.begun) followClock(x, f.clock, false)
       x.tripTimeout()
     }, ms)
   }
@@ -103,7 +105,7 @@ export class Watchdog {
   private release(f: Flight): void {
     if (f.released) return
     f.released = true
-    f.execution.signal.removeEventListener('abort', f.onAbort)
+    f.execution.whenFatal(f.onAbort, true)
     f.reject(new WorkerLostError(f.execution.fatal ?? new CancelledError('execution cancelled'), false))
   }
 }

@@ -120,11 +120,12 @@ export class WorkerHandle {
       })
       this.seen = next
       this.flights.set(id, flight)
-      if (execution.signal.aborted) flight.onAbort()
-      else execution.signal.addEventListener('abort', flight.onAbort, { once: true })
+      if (execution.fatal) return flight.onAbort()
+      execution.whenFatal(flight.onAbort)
+      // the signal is armed only to watch a caller's signal (the watchdog times the job)
+      if (execution.init.signal) void execution.signal
       const max = execution.limits.timeoutMs
-      // a begun execution's clock runs on (its deadline was sent); else the watchdog times it
-      if (!execution.begun && max !== false) this.watchdog.timeLimit(flight, max + 1)
+      if (max !== false) this.watchdog.timeLimit(flight, execution.begun ? Math.max(0, deadline - performance.now()) + 1 : max + 1)
     })
   }
 
