@@ -179,3 +179,32 @@ describe('limit bookkeeping', () => {
     expect(ran).toBe(false)
   })
 })
+
+describe('whenFatal', () => {
+  it('tells the hook once when a fatal error is recorded; off removes only the hook it names', () => {
+    const ex = bareExecution()
+    let told = 0
+    const hook = () => told++
+    ex.whenFatal(hook)
+    ex.whenFatal(() => {}, true)
+    ex.abort(new CancelledError('gone'))
+    ex.abort(new CancelledError('again'))
+    expect(told).toBe(1)
+    const other = bareExecution()
+    other.whenFatal(hook)
+    other.whenFatal(hook, true)
+    expect(other.trip('output', 10)).toBeInstanceOf(LimitExceededError)
+    expect(told).toBe(1)
+  })
+
+  it('is told of a timeout its deadline timer trips', () => {
+    vi.useFakeTimers()
+    const ex = bareExecution({ timeoutMs: 50 })
+    let told: Error | undefined
+    ex.whenFatal(() => (told = ex.fatal))
+    void ex.signal
+    vi.advanceTimersByTime(60)
+    expect(told).toMatchObject({ limit: 'timeout' })
+    ex.dispose()
+  })
+})
