@@ -175,29 +175,42 @@ export class HeapGuard {
    * have to grow the heap, then freeing them. Cheap after a fresh start (a few dozen calls).
    */
   measure(alloc: Allocator): number {
+    this.free = this.withoutGrowth(() => {
+      const blocks: number[] = []
+      let total = 0
+      try {
+        for (const size of CHUNKS) {
+          for (let p = alloc._malloc(size); p !== 0; p = alloc._malloc(size)) {
+            blocks.push(p)
+            total += size
+          }
+        }
+      } finally {
+        for (const p of blocks) alloc._free(p)
+      }
+      return total
+    })
+    return this.free
+  }
+
+  /**
+   * Runs `probe`, which allocates to find out what fits, with the heap held at its size: an
+   * allocation that would grow it fails quietly (no trip). 0 without probing (sanitizer builds).
+   */
+  withoutGrowth(probe: () => number): number {
     this.live()
     if (!this.probing) return 0
     const saved = this.cap
     this.cap = this.size
     this.quiet = true
-    const blocks: number[] = []
-    let total = 0
     try {
-      for (const size of CHUNKS) {
-        for (let p = alloc._malloc(size); p !== 0; p = alloc._malloc(size)) {
-          blocks.push(p)
-          total += size
-        }
-      }
+      return probe()
     } finally {
-      for (const p of blocks) alloc._free(p)
       this.cap = saved
       this.quiet = false
       this.tripped = false
       this.refusals = 0
     }
-    this.free = total
-    return total
   }
 
   // --- internal ---
