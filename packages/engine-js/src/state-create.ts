@@ -2,6 +2,7 @@ import type { QuickJSHandle } from 'quickjs-emscripten-core'
 import { DirectFfi } from './direct-ffi.js'
 import { entropy53 } from './entropy.js'
 import { GUEST_SETUP } from './guest-setup.js'
+import { scrubFree } from './heap-scrub.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
 import { runInit } from './init-script.js'
 import type { InstanceRecycler } from './instance-recycler.js'
@@ -153,6 +154,9 @@ function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsSt
   // a snapshot copies linear memory only: the sanitizer build's glue keeps state of its own
   // in JS (emulated mmap and files), which a copy would not have (its copies report leaks)
   if (!state.instance.heap.probing) return undefined
+  // set-up's garbage and the free-heap probe's headers lie in freed blocks: zeroed, those pages
+  // equal a fresh instance's, so no copy takes them (each copied page is resident in every copy)
+  scrubFree(state.instance.heap, state.instance.alloc)
   const helpers: Record<string, number> = {}
   for (const name of HELPER_NAMES) helpers[name] = state.helpers[name].value
   return StateSnapshot.take(state.instance, reference, state.runtime, state.makers, {
