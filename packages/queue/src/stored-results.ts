@@ -1,5 +1,5 @@
 import { ConversionError, type ExecutionResult, InvalidArgumentError } from '@polyhost/core'
-import { decodeValue, type EncodedValue, encodeValue } from './value-codec.js'
+import { decodeValue, type EncodedValue, encodeValueSized } from './value-codec.js'
 
 /**
  * The largest encoded result a worker stores by default (`maxResultBytes`): 1 MiB. A result is
@@ -29,8 +29,9 @@ export interface StoredResult {
 export function encodeResult(r: ExecutionResult, maxBytes: number): StoredResult {
   const [first] = r.values
   const once = r.values.length > 0 ? Object.is(first, r.value) : r.value === undefined
-  const encoded = encodeValue(once ? { values: r.values } : { value: r.value, values: r.values })
-  const size = encodedBytes(encoded, maxBytes)
+  const { encoded, maxBytes: bound } = encodeValueSized(once ? { values: r.values } : { value: r.value, values: r.values })
+  // most results are far below the cap: their bound says so without a stringify of the value
+  const size = bound <= maxBytes ? bound : encodedBytes(encoded, maxBytes)
   if (size > maxBytes)
     throw new ConversionError('$', `the result is ${describeBytes(size)} as stored, over the worker's maxResultBytes (${maxBytes})`)
   return { r: encoded, logs: r.logs, stats: r.stats }

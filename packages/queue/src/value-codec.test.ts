@@ -1,7 +1,8 @@
 import { deserialize, serialize } from 'node:v8'
 import { ConversionError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { decodeValue, encodeValue } from './value-codec.js'
+import { seededRandom } from '@polyhost/core/engine'
+import { decodeValue, encodeValue, encodeValueSized } from './value-codec.js'
 
 /** Through a job's JSON, as a value travels in Redis. */
 const roundTrip = (v: unknown) => decodeValue(JSON.parse(JSON.stringify(encodeValue(v))))
@@ -63,6 +64,59 @@ describe('encodeValue / decodeValue give what structured clone gives', () => {
     for (const bad of ['/w9v', 'AAAA']) {
       expect(() => decodeValue(bad)).toThrow(ConversionError)
       expect(() => decodeValue(bad)).toThrow(/^\$: cannot be read from a job: Unable to deserialize/)
+    }
+  })
+})
+
+describe('encodeValueSized', () => {
+  /** UTF-8 bytes of the encoding as a job's JSON holds it. */
+  const stored = (encoded: unknown) => Buffer.byteLength(JSON.stringify(encoded))
+
+  it('bounds the stored bytes from above, at the widest forms JSON writes', () => {
+    const widest = [
+      -0.0000012345678901234567,
+      -2.2250738585072014e-308,
+      -Number.MAX_VALUE,
+      '\u0001\u001f"\\',
+      'a\ud800b\udc00',
+      '😀é中',
+      { '\u0000\ud800': ['\u007f', true, false, null] },
+      [[], {}, [{}], ''],
+    ]
+    for (const value of widest) {
+      const { encoded, maxBytes } = encodeValueSized(value)
+      expect(typeof encoded).toBe('object')
+      expect(maxBytes).toBeGreaterThanOrEqual(stored(encoded))
+    }
+    // each number, string unit and container at its widest: the bound is exact there
+    expect(encodeValueSized(-0.0000012345678901234567).maxBytes).toBe(stored({ j: -0.0000012345678901234567 }))
+    expect(encodeValueSized('\u0001\ud800').maxBytes).toBe(stored({ j: '\u0001\ud800' }))
+  })
+
+  it('bounds random plain data, and gives the V8 form its exact size', () => {
+    const next = seededRandom(20261206)
+    const leaf = (): unknown => {
+      const k = Math.floor(next() * 5)
+      if (k === 0) return (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20)
+      if (k === 1) return String.fromCharCode(...Array.from({ length: Math.floor(next() * 8) }, () => Math.floor(next() * 0x10000)))
+      if (k === 2) return next() < 0.5
+      if (k === 3) return null
+      return Math.floor(next() * 1e6)
+    }
+    const value = (depth: number): unknown => {
+      if (depth > 3 || next() < 0.4) return leaf()
+      const n = Math.floor(next() * 4)
+      if (next() < 0.5) return Array.from({ length: n }, () => value(depth + 1))
+      return Object.fromEntries(Array.from({ length: n }, () => [String(leaf()), value(depth + 1)]))
+    }
+    for (let i = 0; i < 2000; i++) {
+      const { encoded, maxBytes } = encodeValueSized(value(0))
+      expect(maxBytes).toBeGreaterThanOrEqual(stored(encoded))
+    }
+    for (const v8 of [new Map([['a', 1]]), -0, [1, undefined]]) {
+      const { encoded, maxBytes } = encodeValueSized(v8)
+      expect(typeof encoded).toBe('string')
+      expect(maxBytes).toBe(stored(encoded))
     }
   })
 })

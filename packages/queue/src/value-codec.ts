@@ -12,12 +12,26 @@ export type EncodedValue<T = unknown> = string | { readonly j: T }
 
 /** Encodes `value` for a job's JSON; {@link decodeValue} gives back what structured clone would. */
 export function encodeValue<T>(value: T): EncodedValue<T> {
-  if (jsonExact(value, 0, { nodes: MAX_JSON_NODES })) return { j: value }
+  return encodeValueSized(value).encoded
+}
+
+/**
+ * {@link encodeValue}, and at least as many UTF-8 bytes as `JSON.stringify(encoded)` has:
+ * exactly that for the V8 form (base64), an upper bound for the JSON form, counted on the walk
+ * that chose the form. A size check that the bound passes needs no stringify of its own.
+ */
+export function encodeValueSized<T>(value: T): { encoded: EncodedValue<T>; maxBytes: number } {
+  const budget = { nodes: MAX_JSON_NODES, bytes: 0 }
+  // `{"j":` and `}` around the value
+  if (jsonExact(value, 0, budget)) return { encoded: { j: value }, maxBytes: budget.bytes + 6 }
+  let encoded: string
   try {
-    return serialize(value).toString('base64')
+    encoded = serialize(value).toString('base64')
   } catch (e) {
     throw new ConversionError('$', `cannot be stored in a job: ${e instanceof Error ? e.message : String(e)}`)
   }
+  // base64 is ASCII, and JSON quotes it
+  return { encoded, maxBytes: encoded.length + 2 }
 }
 
 /**
@@ -42,20 +56,37 @@ const MAX_JSON_DEPTH = 32
 const MAX_JSON_NODES = 2000
 
 /**
+ * UTF-8 bytes of a JSON number at most: 17 significant digits written out below 1e-6
+ * (`-0.0000012345678901234567`) or with an exponent (`-2.2250738585072014e-308`, one less).
+ */
+const MAX_NUMBER_BYTES = 25
+
+/** UTF-8 bytes of a JSON string at most: each UTF-16 unit is at most 6 (`\u001f`, a lone surrogate's `\udc00`), plus quotes. */
+const stringBytes = (s: string): number => 6 * s.length + 2
+
+/**
  * Whether `JSON.parse(JSON.stringify(v))` equals what structured clone gives: finite numbers
  * other than `-0`, strings (lone surrogates are escaped), booleans, null, dense plain arrays
- * without extra properties, and objects of Object.prototype (or none) made of these.
+ * without extra properties, and objects of Object.prototype (or none) made of these. Adds an
+ * upper bound of the UTF-8 bytes of `JSON.stringify(v)` to `budget.bytes` (meaningful when true).
  */
-function jsonExact(v: unknown, depth: number, budget: { nodes: number }): boolean {
+function jsonExact(v: unknown, depth: number, budget: { nodes: number; bytes: number }): boolean {
   if (--budget.nodes < 0) return false
   switch (typeof v) {
     case 'string':
+      budget.bytes += stringBytes(v)
+      return true
     case 'boolean':
+      budget.bytes += 5
       return true
     case 'number':
+      budget.bytes += MAX_NUMBER_BYTES
       return Number.isFinite(v) && !Object.is(v, -0)
     case 'object': {
-      if (v === null) return true
+      if (v === null) {
+        budget.bytes += 4
+        return true
+      }
       if (depth >= MAX_JSON_DEPTH) return false
       const proto = Object.getPrototypeOf(v)
       if (Array.isArray(v)) {
@@ -66,10 +97,17 @@ function jsonExact(v: unknown, depth: number, budget: { nodes: number }): boolea
           if (+k !== n || !jsonExact(v[n], depth + 1, budget)) return false
           n++
         }
+        // brackets and a comma after each element
+        budget.bytes += 2 + n
         return n === v.length
       }
       if (proto !== Object.prototype && proto !== null) return false
-      for (const k in v) if (!jsonExact((v as Record<string, unknown>)[k], depth + 1, budget)) return false
+      // braces; then per key its string, a colon and a comma
+      budget.bytes += 2
+      for (const k in v) {
+        budget.bytes += stringBytes(k) + 2
+        if (!jsonExact((v as Record<string, unknown>)[k], depth + 1, budget)) return false
+      }
       return true
     }
     default:
