@@ -49,14 +49,35 @@ export function storeErrorWithin(e: unknown, maxBytes: number): { error: unknown
 /**
  * Rebuilds the error class a worker saw, with its `code`, limit, script name and position.
  * A class this process does not know (a newer worker, an error that is not Polyhost's) becomes
- * JobFailedError with the original message.
+ * JobFailedError with the original message. Its causes (a bridge handler's error behind a
+ * BridgeError) are rebuilt as inline execution leaves them: a Polyhost class as that class, a
+ * standard one (`TypeError`...) as that class, any other as an Error of that name; each with
+ * its message and `code`.
  */
 export function rebuildError(stored: string, jobId: string): Error {
   const w = mapThrown(JSON.parse(stored) as WireError, (v) => decodeValue((v as { encoded: EncodedValue }).encoded))
-  return decodeError(w, { unknown: (x) => new JobFailedError(x.message, jobId) })
+  return decodeError(w, { unknown: (x) => (x === w ? new JobFailedError(x.message, jobId) : rebuildCause(x)) })
 }
 
 // --- internal ---
+
+/** The standard classes a cause is rebuilt as (AggregateError would lack its `errors`: an Error). */
+const STANDARD: Readonly<Record<string, new (message: string) => Error>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+}
+
+/** A cause of a class not registered with core's codec: its standard class, else an Error of its name. */
+function rebuildCause(w: WireError): Error {
+  const Class = Object.hasOwn(STANDARD, w.name) ? STANDARD[w.name] : undefined
+  const e = Class ? new Class(w.message) : Object.assign(new Error(w.message), { name: w.name })
+  return w.code === undefined ? e : Object.assign(e, { code: w.code })
+}
 
 /** Characters of a too-large error's message kept in the error replacing it. */
 const PREVIEW = 200
