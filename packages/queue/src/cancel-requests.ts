@@ -1,7 +1,7 @@
 import type { Job, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { LRUCache } from 'lru-cache'
-import { cancelReason, DEFERRED_FAILURE_FIELD, parseCancelMessage, type QueueKeys } from './keys.js'
+import { CANCEL_MARKER_TTL_S, cancelReason, DEFERRED_FAILURE_FIELD, parseCancelMessage, type QueueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
 
 /** The abort reason of a cancel request; any other abort of a job's signal is someone calling BullMQ's `cancelJob`. */
@@ -83,4 +83,35 @@ const CLEAR = `
 if redis.call('HGET', KEYS[1], 'ats') == ARGV[1] and redis.call('HEXISTS', KEYS[1], 'finishedOn') == 1
   and redis.call('HGET', KEYS[1], ARGV[2]) == ARGV[3] then redis.call('HDEL', KEYS[1], ARGV[2]) end
 return 0
+`
+
+/**
+ * The producer's side of `job.cancel()`, in one Redis script: atomically with respect to
+ * BullMQ's scripts, a worker takes the job either before it (it is subscribed then, and the
+ * message aborts the execution) or after it (BullMQ fails the job from its deferred-failure
+ * field without running it).
+ */
+export async function requestCancel(redis: Redis, keys: QueueKeys, jobId: string): Promise<void> {
+  await runScript(
+    redis,
+    CANCEL,
+    2,
+    keys.job(jobId),
+    keys.cancelled(jobId),
+    DEFERRED_FAILURE_FIELD,
+    cancelReason(jobId),
+    CANCEL_MARKER_TTL_S,
+    keys.cancelChannel,
+    jobId,
+  )
+}
+
+// a finished (or unknown) job keeps its outcome: no marker, no deferred failure, no message
+// (keys.ts cancelMessage: the message names the attempt it is for)
+const CANCEL = `
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finishedOn') == 1 then return 0 end
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PUBLISH', ARGV[4], (redis.call('HGET', KEYS[1], 'ats') or '0') .. ' ' .. ARGV[5])
+return 1
 `

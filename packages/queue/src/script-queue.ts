@@ -4,14 +4,14 @@ import { type ExecutionResult, InvalidArgumentError, readingCaller } from '@poly
 import { DEFAULT_MAX_DEPTH } from '@polyhost/core/engine'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
+import { requestCancel } from './cancel-requests.js'
 import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
 import type { JobProgress } from './job-progress.js'
 import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptions } from './job-options.js'
 import { JobResults } from './job-results.js'
-import { CANCEL_MARKER_TTL_S, cancelReason, DEFERRED_FAILURE_FIELD, type QueueKeys, queueKeys } from './keys.js'
+import { type QueueKeys, queueKeys } from './keys.js'
 import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
-import { runScript } from './redis-scripts.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
@@ -211,21 +211,7 @@ export class ScriptQueue {
    */
   async cancel(id: string): Promise<void> {
     checkJobId(id, 'cancel')
-    // atomically with respect to BullMQ's scripts: a worker takes the job either before this
-    // (it is subscribed then, and the message aborts the execution) or after it (BullMQ fails
-    // the job from its deferred-failure field without running it)
-    await runScript(
-      this.redis,
-      CANCEL,
-      2,
-      this.keys.job(id),
-      this.keys.cancelled(id),
-      DEFERRED_FAILURE_FIELD,
-      cancelReason(id),
-      CANCEL_MARKER_TTL_S,
-      this.keys.cancelChannel,
-      id,
-    )
+    await requestCancel(this.redis, this.keys, id)
     // only a job that has not started is removed: a finished one keeps its outcome, and a
     // running one (locked: remove fails) is aborted by its worker
     const state = await this.bull.getJobState(id)
@@ -360,16 +346,6 @@ export class ScriptQueue {
 }
 
 // --- internal ---
-
-// a finished (or unknown) job keeps its outcome: no marker, no deferred failure, no message
-// (keys.ts cancelMessage: the message names the attempt it is for)
-const CANCEL = `
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finishedOn') == 1 then return 0 end
-redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('PUBLISH', ARGV[4], (redis.call('HGET', KEYS[1], 'ats') or '0') .. ' ' .. ARGV[5])
-return 1
-`
 
 /**
  * The longest tenant id `enqueue` takes, in UTF-8 bytes: a fair queue keeps each tenant with
