@@ -1,20 +1,28 @@
 import { CancelledError, type ExecutionResult } from '@polyhost/core'
-import { Job, type Queue, QueueEvents, type RedisOptions as ConnectionOptions } from 'bullmq'
+import { Job, type Queue, QueueEvents, type QueueEventsListener, type RedisOptions as ConnectionOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { reportError } from './connection-errors.js'
 import { JobFailedError, JobNotFoundError, ResultTimeoutError } from './errors.js'
+import { findJobEnd } from './job-ends.js'
 import type { JobProgress } from './job-progress.js'
-import { cancelReason, ERROR_FIELD, type QueueKeys } from './keys.js'
+import { cancelReason, ERROR_EVENT, ERROR_FIELD, type QueueKeys } from './keys.js'
 import { rebuildError } from './stored-errors.js'
 import { decodeResult } from './stored-results.js'
 
 /**
  * Waits for jobs to finish, for any number of jobs over one QueueEvents stream. The stream is
  * read from its last entry at the time of the first wait, and each wait checks the job's
- * state after subscribing, so a job finishing at any moment is seen exactly once.
+ * state after subscribing, so a job finishing at any moment is seen exactly once. A job that
+ * is gone by then may have been removed as it ended (`removeOnComplete`, `removeOnFail`): its
+ * outcome is then looked up in the stream, after the entry last before its enqueue (or before
+ * the first wait).
  */
 export class JobResults {
   private events: Promise<QueueEvents> | undefined
+  /** The events stream's last entry when the first wait started listening. */
+  private from = '0-0'
+  /** Errors the stream carried (ERROR_EVENT) for jobs awaited, until their `failed`. */
+  private readonly errors = new Map<string, string>()
   private readonly waiters = new Map<string, Waiter[]>()
   private readonly progressListeners = new Map<string, Set<(progress: JobProgress) => void>>()
 
@@ -28,9 +36,10 @@ export class JobResults {
 
   /**
    * The job's execution result, or its error rebuilt as the worker saw it. After `timeoutMs`
-   * (undefined or 0: no limit, core's convention) it rejects with ResultTimeoutError.
+   * (undefined or 0: no limit, core's convention) it rejects with ResultTimeoutError. `since`:
+   * an events stream entry id read before the job was enqueued.
    */
-  async wait(jobId: string, timeoutMs?: number): Promise<ExecutionResult> {
+  async wait(jobId: string, timeoutMs?: number, since?: string): Promise<ExecutionResult> {
     await this.start()
     const done = new Promise<ExecutionResult>((resolve, reject) => {
       const w: Waiter = { resolve, reject }
@@ -47,10 +56,10 @@ export class JobResults {
     const state = await this.bull.getJobState(jobId)
     if (state === 'completed' || state === 'failed') {
       const job = await Job.fromId(this.bull, jobId)
-      if (!job) this.settle(jobId, () => this.removed(jobId))
+      if (!job) this.settle(jobId, () => this.gone(jobId, since))
       else if (state === 'completed') this.settle(jobId, async () => decodeResult(job.returnvalue))
       else this.settle(jobId, () => this.failure(jobId, job.failedReason))
-    } else if (state === 'unknown') this.settle(jobId, () => this.removed(jobId))
+    } else if (state === 'unknown') this.settle(jobId, () => this.gone(jobId, since))
     return done
   }
 
@@ -83,6 +92,7 @@ export class JobResults {
     this.events ??= (async () => {
       const stream = `${this.prefix}:${this.bull.name}:events`
       const last = (await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
+      this.from = last
       const events = new QueueEvents(this.bull.name, { connection: this.connection, prefix: this.prefix, lastEventId: last })
       events.on('error', (e: Error) => reportError(this.bull, e))
       // a job that ended reports no more progress: its listeners go
@@ -90,9 +100,14 @@ export class JobResults {
         this.progressListeners.delete(jobId)
         this.settle(jobId, async () => decodeResult(returnvalue))
       })
+      // before `failed`, for a job BullMQ removes as it fails
+      events.on<StoredErrorEvents, typeof ERROR_EVENT>(ERROR_EVENT, ({ jobId, error }) => {
+        if (this.waiters.has(jobId)) this.errors.set(jobId, error)
+      })
       events.on('failed', ({ jobId, failedReason }) => {
         this.progressListeners.delete(jobId)
-        this.settle(jobId, () => this.failure(jobId, failedReason))
+        const stored = this.errors.get(jobId)
+        this.settle(jobId, () => this.failure(jobId, failedReason, stored))
       })
       events.on('removed', ({ jobId }) => {
         this.progressListeners.delete(jobId)
@@ -111,6 +126,7 @@ export class JobResults {
     const ws = this.waiters.get(jobId)
     if (!ws) return
     this.waiters.delete(jobId)
+    this.errors.delete(jobId)
     const p = outcome()
     for (const w of ws) {
       clearTimeout(w.timer)
@@ -124,18 +140,29 @@ export class JobResults {
     if (!ws?.includes(w)) return
     const rest = ws.filter((x) => x !== w)
     if (rest.length > 0) this.waiters.set(jobId, rest)
-    else this.waiters.delete(jobId)
+    else {
+      this.waiters.delete(jobId)
+      this.errors.delete(jobId)
+    }
     w.reject(error)
   }
 
-  private async failure(jobId: string, reason: string): Promise<never> {
+  /** A job found neither waiting, running nor ended: removed as it ended, or gone. */
+  private async gone(jobId: string, since: string | undefined): Promise<ExecutionResult> {
+    const end = await findJobEnd(this.redis, this.keys, jobId, since ?? this.from)
+    if (end?.event === 'completed') return decodeResult(end.returnvalue)
+    if (end?.event === 'failed') return this.failure(jobId, end.failedReason, end.stored)
+    return this.removed(jobId)
+  }
+
+  private async failure(jobId: string, reason: string, given?: string): Promise<never> {
     // failed by BullMQ from the deferred failure `cancel()` set: the processor never ran, and
     // the stored error (if any) is an earlier attempt's
     if (reason === cancelReason(jobId) && (await this.redis.exists(this.keys.cancelled(jobId))))
       throw new CancelledError(`job ${jobId} was cancelled`)
     // the stored error is the last attempt's the worker ran: BullMQ may have failed a later one
     // itself (stalled past maxStalledCount), and its reason is then not that error's message
-    const stored = await this.redis.hget(this.keys.job(jobId), ERROR_FIELD)
+    const stored = given ?? (await this.redis.hget(this.keys.job(jobId), ERROR_FIELD))
     const error = stored ? rebuildError(stored, jobId) : undefined
     throw error && error.message === reason ? error : new JobFailedError(reason || 'job failed', jobId)
   }
@@ -144,6 +171,11 @@ export class JobResults {
     const cancelled = await this.redis.exists(this.keys.cancelled(jobId))
     throw cancelled ? new CancelledError(`job ${jobId} was cancelled`) : new JobNotFoundError(jobId)
   }
+}
+
+/** The worker's own event in the queue's events stream (ERROR_EVENT). */
+interface StoredErrorEvents extends QueueEventsListener {
+  [ERROR_EVENT]: (args: { jobId: string; error: string }, id: string) => void
 }
 
 interface Waiter {

@@ -20,10 +20,22 @@ export interface QueueKeys {
   jobLog(jobId: string): string
   /** BullMQ's hash of one job (this package adds the field {@link ERROR_FIELD}). */
   job(jobId: string): string
+  /** BullMQ's events stream of the queue (this package adds {@link ERROR_EVENT} entries). */
+  readonly events: string
+  /** BullMQ's hash of the queue's options (`opts.maxLenEvents`: the events stream's length). */
+  readonly meta: string
 }
 
 /** Field of a job's hash holding the stored Polyhost error of its last failed attempt. */
 export const ERROR_FIELD = 'polyhostError'
+
+/**
+ * Event a worker adds to the queue's events stream, before BullMQ's `failed`, for the last
+ * failed attempt of a job BullMQ removes as it fails (`removeOnFail`): fields `jobId` and
+ * `error` (the stored error). The job's hash, and its {@link ERROR_FIELD}, are gone by the time
+ * a `result()` woken by `failed` reads them.
+ */
+export const ERROR_EVENT = 'polyhost-error'
 
 /**
  * BullMQ's "deferred failure" field of a job's hash. A worker that takes a job carrying it
@@ -71,5 +83,7 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
     cancelled: (jobId) => `${base}:polyhost:cancelled:${jobId}`,
     job: (jobId) => `${base}:${jobId}`,
     jobLog: (jobId) => `${base}:${jobId}:logs`,
+    events: `${base}:events`,
+    meta: `${base}:meta`,
   }
 }

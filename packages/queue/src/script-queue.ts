@@ -9,6 +9,7 @@ import { reportError } from './connection-errors.js'
 import { fairPriorities, pendingByTenant } from './fairness.js'
 import type { JobProgress } from './job-progress.js'
 import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptions } from './job-options.js'
+import { removedOnEnd } from './job-ends.js'
 import { JobResults } from './job-results.js'
 import { type QueueKeys, queueKeys } from './keys.js'
 import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
@@ -189,9 +190,17 @@ export class ScriptQueue {
   /** A handle for a job enqueued anywhere (by its id). */
   job(id: string): ScriptJob {
     checkJobId(id, 'job')
+    return this.handle(id)
+  }
+
+  /**
+   * `since`: the events stream's last entry before the job was added, where `result()` looks
+   * for the outcome of a job BullMQ removed as it ended.
+   */
+  private handle(id: string, since?: string): ScriptJob {
     return {
       id,
-      result: async (o) => this.results.wait(id, checkResultOptions(o)),
+      result: async (o) => this.results.wait(id, checkResultOptions(o), since),
       cancel: () => this.cancel(id),
       progress: async () => {
         const raw = await this.redis.hget(this.keys.job(id), 'progress')
@@ -299,10 +308,13 @@ export class ScriptQueue {
         })),
       )
       if (this.fair) await this.assignFairPriorities(prepared)
+      // a job BullMQ removes as it ends leaves its outcome only in the events stream
+      const removed = prepared.some((p) => removedOnEnd(p.opts.removeOnComplete) || removedOnEnd(p.opts.removeOnFail))
+      const since = removed ? ((await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0') : undefined
       const jobs = await this.bull.addBulk(prepared.map((p) => ({ name: 'execute', data: p.data, opts: p.opts })))
       const [only] = prepared
       if (only && jobs.length === 1) span.setAttributes({ 'messaging.message.id': jobs[0]?.id ?? '', ...jobAttributes(only.data) })
-      return jobs.map((j) => this.job(j.id as string))
+      return jobs.map((j) => this.handle(j.id as string, since))
     })
   }
 

@@ -12,11 +12,11 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { reportError } from './connection-errors.js'
-import { DEFAULT_MAX_ERROR_BYTES, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
+import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
 import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
-import { ERROR_FIELD, type QueueKeys, queueKeys } from './keys.js'
-import { runScript } from './redis-scripts.js'
+import { removedOnEnd } from './job-ends.js'
+import { type QueueKeys, queueKeys } from './keys.js'
 import { executeRequest, readJobData } from './job-data.js'
 import { JobProgressSlot, type ProgressOptions, registerJobBridge } from './job-progress.js'
 import { JobSignals, SignalledWorker } from './job-signals.js'
@@ -197,12 +197,13 @@ export class ScriptWorker {
       // over maxErrorBytes: a small ConversionError instead, never retried; its message is also
       // the one BullMQ stores (failed reason, stack trace, events stream)
       const { error: e, stored: storedError } = storeErrorWithin(thrown, this.maxErrorBytes)
-      // stored before BullMQ records the failure, so a `result()` woken by it finds the error
-      await runScript(this.redis, STORE_ERROR, 1, this.keys.job(id), ERROR_FIELD, storedError)
       // aborted by BullMQ itself (`worker.bull.cancelJob`): the job may run again
       let failure = failureFor(e, scope.marks, !byUser && abort.aborted)
       if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) failure = retriedOrFinal(failure, job.opts.backoff, id, this.onError)
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      // stored before BullMQ records the failure, so a `result()` woken by it finds the error;
+      // a job BullMQ removes as it fails carries it in the events stream too (ERROR_EVENT)
+      await keepError(this.redis, this.keys, id, storedError, last && removedOnEnd(job.opts.removeOnFail))
       if (fair !== undefined && last) await this.finish(fair, priority)
       if (span) {
         failed(span, e)
@@ -245,6 +246,3 @@ export class ScriptWorker {
     })
   }
 }
-
-// an error stored into a job's hash only while the job exists (a cancelled job may be gone)
-const STORE_ERROR = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0`

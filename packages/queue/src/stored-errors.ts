@@ -1,5 +1,8 @@
 import { ConversionError, decodeError, encodeError, type WireError } from '@polyhost/core'
+import type { Redis } from 'ioredis'
 import { JobFailedError } from './errors.js'
+import { ERROR_EVENT, ERROR_FIELD, type QueueKeys } from './keys.js'
+import { runScript } from './redis-scripts.js'
 import { describeBytes, utf8BytesOver } from './stored-results.js'
 import { decodeValue, type EncodedValue, encodeValue } from './value-codec.js'
 
@@ -47,6 +50,17 @@ export function storeErrorWithin(e: unknown, maxBytes: number): { error: unknown
 }
 
 /**
+ * Keeps a failed attempt's stored error in its job's hash (while the job exists: a cancelled
+ * job may be gone), before BullMQ records the failure, so a `result()` woken by it finds the
+ * error. The last attempt of a job BullMQ removes as it fails (`removed`) also carries it in
+ * the events stream, where that `result()` finds it instead (ERROR_EVENT).
+ */
+export async function keepError(redis: Redis, keys: QueueKeys, jobId: string, stored: string, removed: boolean): Promise<void> {
+  const event = removed ? ERROR_EVENT : ''
+  await runScript(redis, KEEP_ERROR, 3, keys.job(jobId), keys.events, keys.meta, ERROR_FIELD, stored, event, jobId)
+}
+
+/**
  * Rebuilds the error class a worker saw, with its `code`, limit, script name and position.
  * A class this process does not know (a newer worker, an error that is not Polyhost's) becomes
  * JobFailedError with the original message. Its causes (a bridge handler's error behind a
@@ -78,6 +92,15 @@ function rebuildCause(w: WireError): Error {
   const e = Class ? new Class(w.message) : Object.assign(new Error(w.message), { name: w.name })
   return w.code === undefined ? e : Object.assign(e, { code: w.code })
 }
+
+// the events stream is trimmed as BullMQ trims it (getOrSetMaxEvents.lua)
+const KEEP_ERROR = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then
+  local max = redis.call('HGET', KEYS[3], 'opts.maxLenEvents') or 10000
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', max, '*', 'event', ARGV[3], 'jobId', ARGV[4], 'error', ARGV[2])
+end
+return 0`
 
 /** Characters of a too-large error's message kept in the error replacing it. */
 const PREVIEW = 200
