@@ -33,8 +33,9 @@ export class RedisConnection {
   private queued: Buffer[][] | undefined
   private dirty = false
   private closed = false
-  /** WATCHed keys since the last EXEC, DISCARD or UNWATCH. */
+  /** WATCHes since the last EXEC, DISCARD or UNWATCH, and their keys (latin1). */
   private watches: KeyWatch[] = []
+  private readonly watched = new Set<string>()
 
   /** @internal use RedisScripting.connection() */
   constructor(
@@ -149,8 +150,11 @@ export class RedisConnection {
       case 'info':
         return Buffer.from(this.server.info(argv.slice(1).map((a) => a.toString('latin1').toLowerCase())))
       case 'watch': {
-        const w = this.server.watch(argv.slice(1))
+        // a key the connection watches already is left as it is (Redis: a no-op)
+        const keys = argv.slice(1).filter((k) => !this.watched.has(k.toString('latin1')))
+        const w = keys.length > 0 ? this.server.watch(keys) : undefined
         if (w) this.watches.push(w)
+        for (const k of keys) this.watched.add(k.toString('latin1'))
         return OK
       }
       case 'unwatch':
@@ -164,6 +168,7 @@ export class RedisConnection {
   private unwatch(): void {
     for (const w of this.watches) w.release()
     this.watches = []
+    this.watched.clear()
   }
 
   private hello(argv: Buffer[]): Reply {

@@ -9,60 +9,81 @@ export interface KeyWatch {
 }
 
 /**
- * WATCH for the memory store. Redis marks a watched key dirty whenever a command signals a
- * modification of it; here a watched key's state (its value object, the value objects
- * inside a collection, its TTL) is compared with the state at WATCH after every write
- * command and at EXEC. Commands store new objects for what they write (a `SET` of the
- * same text makes a new value), so writing the same value again counts as a change, as in
- * Redis, while a write that changes nothing (`SADD` of a present member, `SREM` of a
- * missing one, `ZADD` with the same score) does not, as Redis signals none for it either.
- * The few commands Redis signals even when the key's state ends as it was (an expiry set
- * to the deadline the key has, `LTRIM` keeping every element, `LMOVE` of a list onto
- * itself) call `Keyspace.signal`, which marks the key modified outright.
- * A key that expires counts as modified (Redis 7.0 deletes it and signals it, or finds it
- * expired at EXEC). Only watched keys are compared, so with no WATCH active this costs nothing.
+ * WATCH for the memory store, in O(1) per watched key as Redis's `touchWatchedKey`: after a
+ * write command, only the keys it looked up (`Keyspace.touchedKeys`) are checked, and only
+ * those someone watches (an index from key to its watches). A key's state is O(1) to take
+ * and compare: its value object, the value inside, its TTL and the modification counter of
+ * a collection (`changes`: HashValue, SetValue, RedisList, SortedSet, Stream count every
+ * operation that changes an element). Commands store new objects for what they write (a
+ * `SET` of the same text makes a new value), so writing the same value again counts as a
+ * change, as in Redis, while a write that changes nothing (`SADD` of a present member,
+ * `SREM` of a missing one, `ZADD` with the same score) leaves the counter as it was, as
+ * Redis signals none for it either. The few commands Redis signals even when the key's state
+ * ends as it was (an expiry set to the deadline the key has, `LTRIM` keeping every element,
+ * `LMOVE` of a list onto itself) call `Keyspace.signal`, which marks the key modified
+ * outright; `FLUSHALL` checks every watched key. A key that expires counts as modified
+ * (Redis 7.0 deletes it and signals it, or finds it expired at EXEC): EXEC compares the
+ * states of its own keys. With no WATCH active a write costs nothing here.
  */
 export class KeyWatches {
-  private readonly active = new Set<Watch>()
+  /** Watched key → the clean watches of it (a watch leaves the index once dirty). */
+  private readonly byKey = new Map<string, Set<Watch>>()
 
   constructor(private readonly ks: Keyspace) {}
 
   /** Starts watching `keys` (latin1 key strings) at the current state. */
   watch(keys: readonly string[]): KeyWatch {
-    const w: Watch = { states: new Map(keys.map((k) => [k, stateOf(this.ks, k)])), dirty: false }
-    this.active.add(w)
+    const w: Watch = { states: new Map(), dirty: false }
+    for (const key of keys) {
+      if (w.states.has(key)) continue
+      w.states.set(key, stateOf(this.ks, key))
+      const watchers = this.byKey.get(key)
+      if (watchers) watchers.add(w)
+      else this.byKey.set(key, new Set([w]))
+    }
     return {
       changed: () => {
-        this.check(w)
+        if (!w.dirty) for (const [key, before] of w.states) if (!sameState(before, stateOf(this.ks, key))) this.markDirty(w)
         return w.dirty
       },
-      release: () => {
-        this.active.delete(w)
-      },
+      release: () => this.unindex(w),
     }
   }
 
-  /** After a write command: marks every watch whose keys changed or were signalled. */
+  /** After a write command: marks dirty the watches of the keys it changed or signalled. */
   afterWrite(): void {
-    const signalled = this.ks.signalled
-    for (const w of this.active) {
-      if (signalled.size > 0 && !w.dirty) {
-        for (const key of signalled) if (w.states.has(key)) w.dirty = true
-      }
-      this.check(w)
+    const { signalled, touchedKeys } = this.ks
+    if (this.byKey.size > 0) {
+      for (const key of signalled) for (const w of this.byKey.get(key) ?? []) this.markDirty(w)
+      if (this.ks.flushed) for (const key of [...this.byKey.keys()]) this.check(key)
+      // stateOf looks keys up again, which adds to touchedKeys: only the command's own are read
+      else for (let i = 0, n = touchedKeys.length; i < n; i++) this.check(touchedKeys[i] as string)
     }
     signalled.clear()
+    this.ks.flushed = false
   }
 
   // --- internal ---
 
-  private check(w: Watch): void {
-    if (w.dirty) return
-    for (const [key, before] of w.states) {
-      if (!sameState(before, stateOf(this.ks, key))) {
-        w.dirty = true
-        return
-      }
+  private check(key: string): void {
+    const watchers = this.byKey.get(key)
+    if (!watchers) return
+    const now = stateOf(this.ks, key)
+    for (const w of watchers) if (!sameState(w.states.get(key) as KeyState, now)) this.markDirty(w)
+  }
+
+  /** Dirty for good: it leaves the index and drops the states it held. */
+  private markDirty(w: Watch): void {
+    this.unindex(w)
+    w.dirty = true
+    w.states.clear()
+  }
+
+  private unindex(w: Watch): void {
+    for (const key of w.states.keys()) {
+      const watchers = this.byKey.get(key)
+      watchers?.delete(w)
+      if (watchers?.size === 0) this.byKey.delete(key)
     }
   }
 }
@@ -70,38 +91,24 @@ export class KeyWatches {
 // --- internal ---
 
 interface Watch {
-  readonly states: ReadonlyMap<string, readonly unknown[]>
+  readonly states: Map<string, KeyState>
   dirty: boolean
 }
 
-/** The objects and numbers that make up a key's state; any modification changes one of them. */
-function stateOf(ks: Keyspace, key: string): readonly unknown[] {
-  const v: RedisValue | undefined = ks.get(key)
-  if (!v) return []
-  const out: unknown[] = [v, v.value, ks.expiresAt(key)]
-  switch (v.type) {
-    case 'hash':
-      for (const [f, x] of v.value) out.push(f, x)
-      break
-    case 'list':
-      for (const x of v.value) out.push(x)
-      break
-    case 'set':
-      for (const x of v.value) out.push(x)
-      break
-    case 'zset':
-      for (const x of v.value.entries()) out.push(x)
-      break
-    case 'stream':
-      out.push(v.value.lastId)
-      for (const x of v.value.entries) out.push(x)
-      break
-  }
-  return out
+/** What makes up a key's state: any modification changes one of these. */
+interface KeyState {
+  readonly value: RedisValue | undefined
+  readonly inner: unknown
+  readonly changes: number
+  readonly expiresAt: number | bigint | undefined
 }
 
-function sameState(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
+function stateOf(ks: Keyspace, key: string): KeyState {
+  const v = ks.get(key)
+  const changes = v && v.type !== 'string' ? v.value.changes : 0
+  return { value: v, inner: v?.value, changes, expiresAt: v && ks.expiresAt(key) }
+}
+
+function sameState(a: KeyState, b: KeyState): boolean {
+  return a.value === b.value && a.inner === b.inner && a.changes === b.changes && a.expiresAt === b.expiresAt
 }

@@ -9,18 +9,18 @@ import { CommandError, ERR, exactNumber } from './replies.js'
 /** The value types a key can hold, named as TYPE answers. */
 export type RedisValue =
   | { readonly type: 'string'; value: Buffer }
-  | { readonly type: 'hash'; readonly value: Map<string, Buffer> }
+  | { readonly type: 'hash'; readonly value: HashValue }
   | { readonly type: 'list'; readonly value: RedisList }
-  | { readonly type: 'set'; readonly value: Set<string> }
+  | { readonly type: 'set'; readonly value: SetValue }
   | { readonly type: 'zset'; readonly value: SortedSet }
   | { readonly type: 'stream'; readonly value: Stream }
 
 export type RedisType = RedisValue['type']
 interface ValueTypes {
   string: Buffer
-  hash: Map<string, Buffer>
+  hash: HashValue
   list: RedisList
-  set: Set<string>
+  set: SetValue
   zset: SortedSet
   stream: Stream
 }
@@ -62,6 +62,8 @@ export class Keyspace {
    * element); WATCH reads and clears them after each write command.
    */
   readonly signalled = new Set<string>()
+  /** Set by `flush()`: every key may have changed; WATCH reads and clears it after each write command. */
+  flushed = false
 
   /** `time` in whole ms as a bigint, for Redis's 64-bit time arithmetic. */
   get timeMs(): bigint {
@@ -76,6 +78,11 @@ export class Keyspace {
   /** Bytes the keys counted at the last `settle()` (store-usage.ts). */
   get usedBytes(): number {
     return this.used
+  }
+
+  /** Keys looked up since the last `settle()`, repeats included (WATCH checks these after a write). */
+  get touchedKeys(): readonly string[] {
+    return this.touched
   }
 
   /** Counts again the keys looked up since the last call (after each command). */
@@ -185,6 +192,7 @@ export class Keyspace {
     this.touched = []
     this.counted.clear()
     this.used = 0
+    this.flushed = true
   }
 
   /** Renames a key with its expiry. */

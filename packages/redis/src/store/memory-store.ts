@@ -180,8 +180,8 @@ class MemoryStore implements RedisStore {
       if (e instanceof CommandError) return new ErrorReply(e.message)
       throw e
     } finally {
-      this.ks.settle()
       if (spec.write) this.watches.afterWrite()
+      this.ks.settle()
     }
   }
 }

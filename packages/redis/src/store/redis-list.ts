@@ -13,6 +13,8 @@ export class RedisList implements Iterable<Buffer> {
   private head = 0
   /** What the store counts of this list (store-usage.ts): element bytes and each element's heap cost. */
   bytes = 0
+  /** Operations that changed an element so far (WATCH compares it: key-watch.ts). */
+  changes = 0
 
   /** Number of elements. */
   get length(): number {
@@ -26,13 +28,16 @@ export class RedisList implements Iterable<Buffer> {
 
   /** Replaces the element at `i` (0 ≤ i < length). */
   set(i: number, v: Buffer): void {
-    this.bytes += v.length - (this.items[this.head + i] as Buffer).length
+    const old = this.items[this.head + i] as Buffer
+    this.bytes += v.length - old.length
+    if (v !== old) this.changes++
     this.items[this.head + i] = v
   }
 
   /** RPUSH of one element. */
   push(v: Buffer): void {
     this.bytes += elementBytes('list', v.length)
+    this.changes++
     this.items.push(v)
   }
 
@@ -40,6 +45,7 @@ export class RedisList implements Iterable<Buffer> {
   unshift(v: Buffer): void {
     if (this.head === 0) this.makeRoom()
     this.bytes += elementBytes('list', v.length)
+    this.changes++
     this.items[--this.head] = v
   }
 
@@ -48,6 +54,7 @@ export class RedisList implements Iterable<Buffer> {
     if (this.length === 0) return undefined
     const v = this.items.pop() as Buffer
     this.bytes -= elementBytes('list', v.length)
+    this.changes++
     if (this.length === 0) this.clear()
     return v
   }
@@ -57,6 +64,7 @@ export class RedisList implements Iterable<Buffer> {
     if (this.length === 0) return undefined
     const v = this.items[this.head] as Buffer
     this.bytes -= elementBytes('list', v.length)
+    this.changes++
     this.items[this.head++] = undefined
     if (this.length === 0) this.clear()
     else if (this.head > 64 && this.head > this.length) this.compact()
@@ -74,6 +82,7 @@ export class RedisList implements Iterable<Buffer> {
     const removed = (insert ? this.items.splice(start, count, insert) : this.items.splice(start, count)) as Buffer[]
     for (const v of removed) this.bytes -= elementBytes('list', v.length)
     if (insert) this.bytes += elementBytes('list', insert.length)
+    if (insert || removed.length > 0) this.changes++
     return removed
   }
 
@@ -83,6 +92,7 @@ export class RedisList implements Iterable<Buffer> {
     this.clear()
     for (const v of kept) this.bytes += elementBytes('list', v.length)
     this.items = kept
+    this.changes++
   }
 
   /**
@@ -111,6 +121,7 @@ export class RedisList implements Iterable<Buffer> {
       else kept.push(item)
     }
     this.items = kept
+    this.changes++
     return removed
   }
 

@@ -26,6 +26,8 @@ export class SortedSet {
   constructor(private skiplist = false) {}
   /** What the store counts of this set (store-usage.ts): member bytes and each member's heap cost. */
   bytes = 0
+  /** Operations that changed a member so far (WATCH compares it: key-watch.ts). */
+  changes = 0
   /** Members added or moved while `batch` runs: placed in `order` when it ends. */
   private pending: Set<string> | undefined
 
@@ -51,6 +53,7 @@ export class SortedSet {
     // in a listpack -0 is stored as 0 (and -0 === 0 below: Redis sees no change either)
     if (!this.skiplist && score === 0) score = 0
     if (old === score) return false
+    this.changes++
     if (this.pending) this.pending.add(member)
     else {
       if (old !== undefined) this.order.splice(this.indexOf(member, old), 1)
@@ -89,6 +92,7 @@ export class SortedSet {
     this.order.splice(this.indexOf(member, old), 1)
     this.scores.delete(member)
     this.bytes -= elementBytes('zset', member.length)
+    this.changes++
     return true
   }
 
@@ -106,7 +110,10 @@ export class SortedSet {
       this.bytes -= elementBytes('zset', m.length)
       n++
     }
-    if (n > 0) this.order = this.order.filter((e) => this.scores.get(e.member) === e.score)
+    if (n > 0) {
+      this.order = this.order.filter((e) => this.scores.get(e.member) === e.score)
+      this.changes++
+    }
     return n
   }
 

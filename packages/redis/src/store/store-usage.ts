@@ -29,10 +29,13 @@ export function elementBytes(kind: keyof typeof OVERHEAD, length: number): numbe
 /** A hash's fields and values, counting their bytes. */
 export class HashValue extends Map<string, Buffer> {
   bytes = 0
+  /** Operations that changed a field so far (WATCH compares it: key-watch.ts). */
+  changes = 0
 
   override set(field: string, value: Buffer): this {
     const old = super.get(field)
     this.bytes += old === undefined ? elementBytes('hash', field.length + value.length) : value.length - old.length
+    if (old !== value) this.changes++
     return super.set(field, value)
   }
 
@@ -40,11 +43,13 @@ export class HashValue extends Map<string, Buffer> {
     const old = super.get(field)
     if (old === undefined) return false
     this.bytes -= elementBytes('hash', field.length + old.length)
+    this.changes++
     return super.delete(field)
   }
 
   override clear(): void {
     this.bytes = 0
+    if (this.size > 0) this.changes++
     super.clear()
   }
 }
@@ -52,20 +57,27 @@ export class HashValue extends Map<string, Buffer> {
 /** A set's members (one char per byte), counting their bytes. */
 export class SetValue extends Set<string> {
   bytes = 0
+  /** Operations that changed a member so far (WATCH compares it: key-watch.ts). */
+  changes = 0
 
   override add(member: string): this {
-    if (!super.has(member)) this.bytes += elementBytes('set', member.length)
+    if (!super.has(member)) {
+      this.bytes += elementBytes('set', member.length)
+      this.changes++
+    }
     return super.add(member)
   }
 
   override delete(member: string): boolean {
     if (!super.delete(member)) return false
     this.bytes -= elementBytes('set', member.length)
+    this.changes++
     return true
   }
 
   override clear(): void {
     this.bytes = 0
+    if (this.size > 0) this.changes++
     super.clear()
   }
 }

@@ -47,6 +47,8 @@ export class Stream {
   private nodes: StreamNode[] = []
   /** What the store counts of this stream (store-usage.ts): field bytes and each entry's heap cost. */
   bytes = 0
+  /** Operations that changed an entry so far (WATCH compares it: key-watch.ts). */
+  changes = 0
 
   get size(): number {
     return this.entries.length
@@ -63,6 +65,7 @@ export class Stream {
     }))
     this.lastId = source.lastId
     this.bytes = source.bytes
+    this.changes++
   }
 
   /** Appends an entry whose ID is above lastId (the caller checked). */
@@ -78,6 +81,7 @@ export class Stream {
     this.entries.push({ id, fields, node })
     this.bytes += entryBytes(fields)
     this.lastId = id
+    this.changes++
   }
 
   /** Deletes the entry with `id`; true when there was one. Redis frees a node when its last live entry goes. */
@@ -87,6 +91,7 @@ export class Stream {
     if (!e || compareIds(e.id, id) !== 0) return false
     this.entries.splice(i, 1)
     this.bytes -= entryBytes(e.fields)
+    this.changes++
     if (e.node.live === 1) this.nodes.splice(this.nodes.indexOf(e.node), 1)
     else e.node.live--
     return true
@@ -111,6 +116,7 @@ export class Stream {
     }
     this.entries = this.entries.filter((e) => !doomed.has(e))
     this.nodes = this.nodes.filter((node) => node.live > 0)
+    this.changes++
     return doomed.size
   }
 
@@ -143,6 +149,7 @@ export class Stream {
       removed += n
       break
     }
+    if (removed > 0) this.changes++
     return removed
   }
 
