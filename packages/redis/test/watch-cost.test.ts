@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRedisScripting, memoryStore, type RedisStore } from '../src/index.js'
 import { RedisList } from '../src/store/redis-list.js'
 import { SetValue } from '../src/store/store-usage.js'
-import { bothSides } from './both-sides.js'
 import { cmds, evalStep } from './corpus/helpers.js'
-import { type CorpusCase, type Normal, onPolyhost, onReal } from './differential.js'
-import { hasRedisServer, type RealRedis } from './real-redis.js'
+import { describeCases } from './corpus-runner.js'
+import type { CorpusCase } from './differential.js'
 
 /**
  * WATCH costs O(1) per write, as Redis's: a watched key's state is never copied, and only
@@ -46,26 +45,7 @@ const CASES: CorpusCase[] = [
   cmds('a watch of a missing key that a write creates and a delete removes', 'WATCH k', 'SET k 1', 'DEL k', 'MULTI', 'PING', 'EXEC'),
 ]
 
-describe.skipIf(!hasRedisServer)('WATCH against redis-server 7.0: the rules the O(1) watch relies on', () => {
-  let real: RealRedis
-  let redis: Awaited<ReturnType<typeof createRedisScripting>>
-  bothSides((s) => {
-    real = s.real as RealRedis
-    redis = s.redis
-  })
-
-  for (const c of CASES) {
-    it(c.name, async () => {
-      await real.client.call('FLUSHALL')
-      await redis.command(['FLUSHALL'])
-      const want: Normal[] = []
-      const got: Normal[] = []
-      for (const argv of c.run) want.push(await onReal(real.client, argv))
-      for (const argv of c.run) got.push(await onPolyhost(redis, argv))
-      expect(got).toEqual(want)
-    })
-  }
-})
+describeCases('WATCH: the rules the O(1) watch relies on', CASES)
 
 describe('WATCH of a big key', () => {
   afterEach(() => {
