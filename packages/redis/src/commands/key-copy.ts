@@ -67,13 +67,9 @@ function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
       for (const m of v.value) s.add(m)
       break
     }
-    case 'zset': {
-      const z = ks.write(dst, 'zset')
-      z.batch(() => {
-        for (const e of v.value.entries()) z.add(e.member, e.score)
-      })
+    case 'zset':
+      ks.write(dst, 'zset').copyFrom(v.value)
       break
-    }
     case 'stream':
       ks.write(dst, 'stream').copyFrom(v.value)
       break

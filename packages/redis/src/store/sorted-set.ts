@@ -85,6 +85,18 @@ export class SortedSet {
     }
   }
 
+  /**
+   * Makes this (empty) set a copy of `source` with its encoding and its exact scores, as
+   * Redis's `zsetDup` (COPY): a skiplist stays one, so a -0 score stays -0.
+   */
+  copyFrom(source: SortedSet): void {
+    this.skiplist = source.skiplist
+    for (const [member, score] of source.scores) this.scores.set(member, score)
+    this.order = source.order.slice()
+    this.bytes = source.bytes
+    this.changes++
+  }
+
   /** Removes a member; true when it was there. */
   remove(member: string): boolean {
     const old = this.scores.get(member)
