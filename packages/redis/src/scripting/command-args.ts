@@ -19,7 +19,7 @@ export type RedisArg = string | Uint8Array | number | bigint | boolean | null | 
  * symbol) is refused with InvalidArgumentError naming it.
  */
 export function toArgv(argv: readonly RedisArg[]): Buffer[] {
-  if (!Array.isArray(argv)) throw new InvalidArgumentError(`command(): argv must be an array (got ${describe(argv)})`)
+  if (!Array.isArray(argv)) throw new InvalidArgumentError(`command(): argv must be an array (got ${kindOf(argv)})`)
   const out: Buffer[] = []
   for (let i = 0; i < argv.length; i++) {
     const a: unknown = argv[i]
@@ -41,10 +41,11 @@ function toBytes(a: unknown, where: string): Buffer {
   }
   if (typeof a === 'bigint' || typeof a === 'boolean') return Buffer.from(String(a), 'latin1')
   if (a === null || a === undefined) return Buffer.alloc(0)
-  throw new InvalidArgumentError(`command(): ${where} must be a string, number, bigint, boolean, null or bytes (got ${describe(a)})`)
+  throw new InvalidArgumentError(`command(): ${where} must be a string, number, bigint, boolean, null or bytes (got ${kindOf(a)})`)
 }
 
-function describe(v: unknown): string {
+/** How an error message names a value of the wrong kind: `a string`, `an object`, `null`... */
+export function kindOf(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'an array'
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`

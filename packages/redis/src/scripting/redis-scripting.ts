@@ -12,6 +12,7 @@ import { Rand48 } from './rand48.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
 import { SCRIPT_CONTAINERS } from './script-commands.js'
+import { checkScriptingOptions, evalArgv, hostLog } from './scripting-options.js'
 import { stoppedScriptReply } from './stopped-script.js'
 import { withScriptLimits } from './script-host.js'
 
@@ -32,8 +33,8 @@ export interface RedisScriptingOptions {
   /** The keyspace commands and scripts run against (e.g. `memoryStore()`). */
   readonly store: RedisStore
   readonly limits?: RedisScriptLimits
-  /** Receives `redis.log` lines. */
-  readonly onLog?: (level: number, message: string) => void
+  /** Receives `redis.log` lines; a throw or a rejected promise it returns is ignored (scripting-options.ts). */
+  readonly onLog?: (level: number, message: string) => unknown
 }
 
 /**
@@ -48,6 +49,7 @@ export interface RedisScriptingOptions {
  * await redis.close()
  */
 export async function createRedisScripting(options: RedisScriptingOptions): Promise<RedisScripting> {
+  checkScriptingOptions(options)
   let running: RunningScript | undefined
   const timeoutMs = options.limits?.timeoutMs ?? 5000
   const host = await createHost({
@@ -72,7 +74,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
   })
   const scriptHost = withScriptLimits(host, timeoutMs < REBUILD_TIMEOUT_MS ? { timeoutMs } : undefined)
   host.bridges.register(scriptBridge(options.store, () => running, new Rand48(), options.limits?.memoryBytes))
-  const log = (level: number, message: string) => options.onLog?.(level, message)
+  const log = hostLog(options.onLog)
   // one object literal of one shape per run (a spread and a closure per run cost ~2 µs)
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
     running = r && { now: r.now, readOnly: r.readOnly, log }
@@ -125,10 +127,9 @@ export class RedisScripting implements ConnectionServer {
     return this.main.reply(argv)
   }
 
-  /** `EVAL source numkeys ...keys ...args` in a convenient form. */
-  eval(source: string, input: { keys?: readonly RedisArg[]; args?: readonly RedisArg[] } = {}): Promise<ClientReply> {
-    const keys = input.keys ?? []
-    return this.command(['EVAL', source, String(keys.length), ...keys, ...(input.args ?? [])])
+  /** `EVAL source numkeys ...keys ...args` in a convenient form (`keys`, `args`: arrays). */
+  async eval(source: string, input: { keys?: readonly RedisArg[]; args?: readonly RedisArg[] } = {}): Promise<ClientReply> {
+    return this.command(evalArgv(source, input))
   }
 
   /** Waits for queued work, then releases the engine. */
@@ -219,10 +220,8 @@ async function rebuildState(host: Host): Promise<void> {
   await host.execute({ language: 'lua', source: 'return 1', name: 'warm-up' }).catch(() => undefined)
 }
 
-/**
- * The least time limit of the host itself, also the budget of building an engine state (the
- * prelude's compile, 100-600 ms on a loaded machine). A script limit at least this long is the
- * host's own; a shorter one is applied to each run (a host limits check, ~8 µs a run). */
+/** The least time limit of the host itself, also the budget of building an engine state (the prelude's compile, 100-600 ms
+ * on a loaded machine). A script limit at least this long is the host's own; a shorter one is applied to each run (~8 µs). */
 const REBUILD_TIMEOUT_MS = 5_000
 
 /**

@@ -65,7 +65,7 @@ export interface MemoryStoreOptions {
    * `denyoom` commands) answer `OOM command not allowed when used memory > 'maxmemory'.`;
    * reads, deletes and pops still run. It bounds what scripts can make the host hold across
    * runs. Default: an eighth of the V8 heap limit, at most 256 MiB (see
-   * {@link defaultStoreMaxBytes}); `Infinity` for none.
+   * {@link defaultStoreMaxBytes}); `Infinity` or 0 for none (0 is Redis's "no limit" too).
    */
   readonly maxBytes?: number
 }
@@ -92,7 +92,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
   if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) {
     throw new InvalidArgumentError(`memoryStore: maxBytes must be a number of bytes ≥ 0 or Infinity (got ${String(maxBytes)})`)
   }
-  return new MemoryStore(options.clock ?? Date.now, maxBytes)
+  // as Redis's `maxmemory 0`: no limit
+  return new MemoryStore(options.clock ?? Date.now, maxBytes === 0 ? Number.POSITIVE_INFINITY : maxBytes)
 }
 
 /**
