@@ -16,6 +16,11 @@ describe('host options', () => {
     await expect(createRedisScripting({ store: memoryStore(), onLog: 'console' as never })).rejects.toThrow(
       /options\.onLog must be a function/,
     )
+    await expect(createRedisScripting({ store: undefined } as never)).rejects.toThrow(
+      new InvalidArgumentError(
+        'createRedisScripting: options.store must be a RedisStore (describe, execute, now), e.g. memoryStore() (got undefined)',
+      ),
+    )
   })
 
   it('refuses keys or args that are not arrays in eval(), as command() refuses a non-array argv', async () => {

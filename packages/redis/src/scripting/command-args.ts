@@ -46,7 +46,7 @@ function toBytes(a: unknown, where: string): Buffer {
 
 /** How an error message names a value of the wrong kind: `a string`, `an object`, `null`... */
 export function kindOf(v: unknown): string {
-  if (v === null) return 'null'
+  if (v === null || v === undefined) return String(v)
   if (Array.isArray(v)) return 'an array'
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`
 }
