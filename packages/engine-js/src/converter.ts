@@ -374,8 +374,10 @@ export function guestStringLength(host: Pick<ConverterHost, 'ctx'>, h: QuickJSHa
 }
 
 /**
- * A guest string read whole. `getString` stops at the first NUL, so a read shorter than
- * the string's length asks the guest for its JSON form, which escapes NUL (6 units each):
+ * A guest string read whole. `getString` stops at the first NUL and turns a lone surrogate
+ * into U+FFFD (three of them, so one can hide a NUL's cut: equal lengths prove nothing), so a
+ * read of another length or holding U+FFFD asks the guest for its JSON form, which escapes
+ * NUL (6 units each) and lone surrogates:
  * a long string in parts of LARGE_STRING units, with `budget`'s deadline checked between
  * them (a part may split a surrogate pair; JSON carries each half and the join rejoins them).
  */
@@ -387,7 +389,7 @@ export function readGuestString(
 ): string {
   const { ctx } = host
   const s = ctx.getString(h)
-  if (s.length === length) return s
+  if (s.length === length && !s.includes('\ufffd')) return s
   let out = ''
   for (let at = 0; at < length; at += LARGE_STRING) {
     if (at > 0) budget?.check()
