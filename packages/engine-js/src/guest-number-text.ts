@@ -29,7 +29,7 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  *   literals: the texts made in a guest loop, then joined natively.
  */
 export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength) {
-  const SMALL = ${SMALL_WORK}, MANY_ARGUMENTS = 64;
+  const SMALL = ${SMALL_WORK}, MANY_ARGUMENTS = 64, MAX_LENGTH = 2 ** 53 - 1;
   const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, NumberOf = Number, min = Math.min, ArrayOf = Array;
   const bind = Function.prototype.bind, call = Function.prototype.call;
@@ -43,8 +43,8 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
     defineProperty(wrapper, 'length', { value: original.length, configurable: true });
     defineProperty(o, name, { ...d, value: wrapper });
   };
-  // ToLength of a length already read (NaN and negatives are 0)
-  const toLength = (n) => { n = NumberOf(n); return n > 0 ? n - (n % 1) : 0; };
+  // ToLength of a length already read (NaN and negatives are 0, Infinity 2^53 - 1, over the cap)
+  const toLength = (n) => { n = NumberOf(n); return n > 0 ? (n < MAX_LENGTH ? n - (n % 1) : MAX_LENGTH) : 0; };
   // the texts of o[from..to), each element read once: undefined and null are empty
   const texts = (o, from, to) => {
     const out = [];
@@ -136,11 +136,12 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   } }).w);
   wrap(S, 'raw', (original) => ({ w(template, ...substitutions) {
     if (template === null || template === undefined) return apply(original, this, [template, ...substitutions]);
+    // template.raw read once: the builtin is given what was read (its null or undefined throws there)
     const raw = template.raw;
-    if (raw === null || raw === undefined) return apply(original, this, [template, ...substitutions]);
+    if (raw === null || raw === undefined) return apply(original, this, [{ raw }, ...substitutions]);
     const n = toLength(raw.length);
     checkLength(n);
-    if (n < SMALL) return apply(original, this, [template, ...substitutions]);
+    if (n < SMALL) return apply(original, this, [{ raw }, ...substitutions]);
     const out = [];
     for (let k = 0, i = 0; k < n; k++) {
       out[i++] = \`\${raw[k]}\`;

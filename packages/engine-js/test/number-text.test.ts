@@ -49,6 +49,9 @@ const CASES: Record<string, string> = {
       String.raw({ raw }, ...d.slice(0, 2000)).length, String.raw({ raw }, 1, 2).slice(0, 80), String.raw({ raw: 'x'.repeat(2000) }, ...'abc').length,
       tryOf(() => String.raw({ raw: { length: 2000, get 5() { throw new Error('raw 5') } } })), tryOf(() => ''.concat(...Array(100).fill(Symbol('s')))),
       tryOf(() => String.prototype.concat.apply(null, d.slice(0, 100)))])`,
+  // the wrapper reads template.raw once and gives the builtin what it read, as a native call reads it
+  'String.raw reads template.raw once': `${TRY} let n = 0; const r = String.raw({ get raw() { n++; return ['a', 'b'] } }, 1); let k = 0;
+    JSON.stringify([r, n, tryOf(() => String.raw({ get raw() { return k++ ? ['x', 'y'] : undefined } }, '-')), k, tryOf(() => String.raw({ raw: null }))])`,
   'Object.fromEntries of many number keys': `${SUBNORMALS} ${TRY} const log = []; const e = d.slice(0, 3000).map((x, i) => (i === 7 ? { get 0() { log.push('k'); return { toString() { log.push('key'); return '__proto__' } } }, get 1() { log.push('v'); return 5 } } : [x, i]));
     const o = Object.fromEntries(e); const m = Object.fromEntries(new Map(e.slice(8, 2000)));
     JSON.stringify([Object.keys(o).length, Object.keys(o).slice(0, 12), o.__proto__, log, Object.keys(m).slice(-3), Object.getPrototypeOf(o) === Object.prototype,
@@ -59,6 +62,13 @@ const d = rawDifferential({ limits: { timeoutMs: 20_000 } })
 
 describe('builtins that format whole arrays answer as QuickJS does', () => {
   itAnswersAsRaw(d, CASES)
+  it('join and String.raw refuse an infinite length as any length over the cap (it read as 0)', async () => {
+    for (const source of [`Array.prototype.join.call({ length: Infinity, 0: 'a' }, '-')`, `String.raw({ raw: { length: Infinity, 0: 'a' } }, 1)`]) {
+      await expect(d.host().execute({ language: 'js', source }), source).rejects.toThrow(
+        /RangeError: array length 9007199254740991 is over the sandbox limit/,
+      )
+    }
+  })
   it('a result of 2e5 subnormals crosses in well under its time limit (15 s of JSON formatting before)', async () => {
     const started = performance.now()
     const { value } = await d.host().execute({ language: 'js', source: `${MAKE} ({ a })`, limits: { timeoutMs: 10_000 } })
