@@ -21,7 +21,6 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
     stringify = nativeStringify,
     StringOf = String
   const ObjectProto = Object.prototype,
-    ArrayProto = Array.prototype,
     ErrorProto = Error.prototype,
     isProtoOf = ObjectProto.isPrototypeOf
   const RealDate = G.Date as DateConstructor,
@@ -72,9 +71,9 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
   // whether this execution tagged any value (reset clears it: earlier values are unreachable)
   let tagged = false
 
-  // A copy of `x` made of data properties: plain objects (null prototype) and arrays (holes read
-  // as undefined, as the exact path reads them), every value read once. Anything else is kept as
-  // it is (a leaf: a Date, a Uint8Array, a class instance, undefined, NaN, -0, a BigInt, a value
+  // A copy of `x` made of data properties: plain objects (null prototype) and arrays (by
+  // Array.isArray, whatever their prototype; holes read as undefined, as the exact path reads
+  // them), every value read once. Anything else is kept as it is (a leaf: a Date, a Uint8Array, a class instance, undefined, NaN, -0, a BigInt, a value
   // with toJSON or a tag) and `plain` turns false; NOT_PLAIN past the depth limit (a cycle
   // reaches it). When `plain` stays true JSON carries the copy exactly, else the host converts
   // the copy on the exact path: a getter or Proxy read again could answer differently (NaN
@@ -138,9 +137,9 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
       plain = false
       return x
     }
-    const p = getPrototypeOf(x)
     let out: any
-    if (p === ArrayProto && isArray(x)) {
+    // an array by Array.isArray whatever its prototype, as the exact path (kind) and JSON decide
+    if (isArray(x)) {
       const n = x.length
       if (n > ENTRIES_MAX || ((entries += n) > COPY_MAX && !plain)) return NOT_PLAIN
       out = []
@@ -170,6 +169,7 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
       }
       return out
     }
+    const p = getPrototypeOf(x)
     if (p !== ObjectProto && p !== null) {
       plain = false
       return x
