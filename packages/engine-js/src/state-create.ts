@@ -4,13 +4,13 @@ import { entropy53 } from './entropy.js'
 import { GUEST_SETUP } from './guest-setup.js'
 import { scrubFree } from './heap-scrub.js'
 import { HELPER_NAMES, type HelperName } from './helpers.js'
-import { runInit } from './init-script.js'
 import type { InstanceRecycler } from './instance-recycler.js'
 import { type CounterOffset, tickCounterOf } from './interrupt-counter.js'
 import { JsState, type StateOptions } from './js-state.js'
 import { knownRealms, learnRealm } from './known-realms.js'
 import { guestConfigFor } from './sandbox-config.js'
 import { type SnapshotStore, shapeOf } from './snapshot-store.js'
+import { finishesPerState, finishSetup } from './state-finish.js'
 import { contextPointer, globalPointer, type HostMaker, StateSnapshot } from './state-snapshot.js'
 import { MAX_HEAP_BYTES, type WasmInstance } from './wasm.js'
 
@@ -30,7 +30,7 @@ const SETUP_TIMEOUT_MS = 60_000
 export async function createState(opts: StateOptions, store?: SnapshotStore, recycler?: InstanceRecycler): Promise<JsState> {
   const shape = shapeOf(opts.env, opts.initScript)
   const snapshot = store?.get(shape)
-  if (snapshot && store) return restore(snapshot, opts, store, recycler)
+  if (snapshot && store) return finished(await restore(snapshot, opts, store, recycler))
   const due = store?.due(shape) ?? false
   let made: Awaited<ReturnType<typeof setUpNew>>
   try {
@@ -42,11 +42,23 @@ export async function createState(opts: StateOptions, store?: SnapshotStore, rec
   const { state, reference } = made
   const taken = reference ? snapshotOf(state, reference) : undefined
   store?.record(shape, taken, due)
-  if (!taken || !store) return state
+  if (!taken || !store) return finished(state)
   // the diff read every page of the template's memory, which makes all 16 MiB resident on
   // kernels that back a read of an untouched page with memory: a copy holds only its pages
   state.destroy()
-  return restore(taken, opts, store, recycler)
+  return finished(await restore(taken, opts, store, recycler))
+}
+
+/** A state set up or copied, its init script and lockdown run now if its shape runs them per state. */
+function finished(state: JsState): JsState {
+  if (!finishesPerState(state.opts)) return state
+  try {
+    finishSetup(state, SETUP_TIMEOUT_MS)
+  } catch (e) {
+    state.destroy()
+    throw e
+  }
+  return state
 }
 
 // --- internal ---
@@ -141,12 +153,7 @@ function setup(state: JsState): void {
   state.executePendingJobs(-1).error?.dispose()
   reportRealm(state)
   state.calls.installBridges(opts.env.bridges.visible(security))
-  if (opts.initScript) runInit(state, opts.initScript, SETUP_TIMEOUT_MS)
-  state.call('lockdown').dispose()
-  state.baseline = new Set(JSON.parse(state.call('baselineJson').consume((h) => ctx.getString(h))) as string[])
-  state.meter.setupDeadline = Number.POSITIVE_INFINITY
-  state.instance.heap.measure(state.instance.alloc)
-  state.baseHeap = state.instance.heap.size
+  if (!finishesPerState(opts)) finishSetup(state, SETUP_TIMEOUT_MS)
 }
 
 /** The snapshot of a state just set up (never run), or undefined if it cannot be copied. */
