@@ -374,12 +374,10 @@ export function guestStringLength(host: Pick<ConverterHost, 'ctx'>, h: QuickJSHa
 }
 
 /**
- * A guest string read whole. `getString` stops at the first NUL and turns a lone surrogate
- * into U+FFFD (three of them, so one can hide a NUL's cut: equal lengths prove nothing), so a
- * read of another length or holding U+FFFD asks the guest for its JSON form, which escapes
- * NUL (6 units each) and lone surrogates:
- * a long string in parts of LARGE_STRING units, with `budget`'s deadline checked between
- * them (a part may split a surrogate pair; JSON carries each half and the join rejoins them).
+ * A guest string read whole. `getString` stops at a NUL and makes a lone surrogate three U+FFFD
+ * (equal lengths prove nothing), so a read of another length or with U+FFFD takes the guest's
+ * JSON form (NUL and lone surrogates escaped): a long string in parts of LARGE_STRING units,
+ * `budget`'s deadline checked between them (a part may split a pair; the join rejoins it).
  */
 export function readGuestString(
   host: Pick<ConverterHost, 'ctx' | 'call'>,

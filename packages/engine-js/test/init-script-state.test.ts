@@ -64,7 +64,10 @@ describe.each(['inline', 'worker'] as const)('initScript state (%s)', (isolation
   // with snapshots on (the default) states are copies of a template: one taken after the
   // initScript gave every tenant the template's Math.random draws (and a seed made from them)
   it("each state's initScript draws are its own, as with snapshots off", async () => {
-    const h = await make(isolation, 'globalThis.nonce = Math.random(); let s = (Math.random() * 2 ** 32) >>> 0; globalThis.next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0)')
+    const h = await make(
+      isolation,
+      'globalThis.nonce = Math.random(); let s = (Math.random() * 2 ** 32) >>> 0; globalThis.next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0)',
+    )
     const seen = []
     for (let i = 0; i < 5; i++) seen.push(await run(h, '[nonce, next()].join()', `tenant${i}`))
     expect(new Set(seen).size).toBe(5)

@@ -25,7 +25,9 @@ const received: unknown[] = []
 describe('strings with lone surrogates, NUL and U+FFFD cross as QuickJS holds them', () => {
   it('as results, in handle-path values, bridge arguments and console.log text', async () => {
     const host = d.host()
-    host.bridges.register(defineBridge({ name: 'sink', methods: { put: { args: [z.string()], handler: (_c, v) => void received.push(v) } } }))
+    host.bridges.register(
+      defineBridge({ name: 'sink', methods: { put: { args: [z.string()], handler: (_c, v) => void received.push(v) } } }),
+    )
     const all = literals()
     const list = `[${all.join(', ')}]`
     const expected = JSON.parse(d.onRaw(`JSON.stringify(${list})`)) as string[]

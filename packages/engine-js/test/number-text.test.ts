@@ -63,7 +63,10 @@ const d = rawDifferential({ limits: { timeoutMs: 20_000 } })
 describe('builtins that format whole arrays answer as QuickJS does', () => {
   itAnswersAsRaw(d, CASES)
   it('join and String.raw refuse an infinite length as any length over the cap (it read as 0)', async () => {
-    for (const source of [`Array.prototype.join.call({ length: Infinity, 0: 'a' }, '-')`, `String.raw({ raw: { length: Infinity, 0: 'a' } }, 1)`]) {
+    for (const source of [
+      `Array.prototype.join.call({ length: Infinity, 0: 'a' }, '-')`,
+      `String.raw({ raw: { length: Infinity, 0: 'a' } }, 1)`,
+    ]) {
       await expect(d.host().execute({ language: 'js', source }), source).rejects.toThrow(
         /RangeError: array length 9007199254740991 is over the sandbox limit/,
       )

@@ -48,8 +48,22 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
   // instance and read about once per use get one (every writable property of every prototype
   // made method-heavy scripts ~30% slower and set-up ~50% longer): the protocol methods
   // (iterators, thenables, toJSON, a RegExp's exec) besides the conversions
-  const overridable: PropertyKey[] = ['constructor', 'toString', 'valueOf', 'toLocaleString', 'toJSON', 'exec',
-    'next', 'return', 'throw', 'then', 'catch', 'finally', Symbol.iterator, Symbol.asyncIterator]
+  const overridable: PropertyKey[] = [
+    'constructor',
+    'toString',
+    'valueOf',
+    'toLocaleString',
+    'toJSON',
+    'exec',
+    'next',
+    'return',
+    'throw',
+    'then',
+    'catch',
+    'finally',
+    Symbol.iterator,
+    Symbol.asyncIterator,
+  ]
   const enableOverride = (proto: any, key: PropertyKey) => {
     const d = getOwnPropertyDescriptor(proto, key)
     if (!d || !('value' in d) || !d.writable || !d.configurable) return
