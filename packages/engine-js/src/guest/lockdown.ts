@@ -42,31 +42,12 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
   // the global object's own properties at lockdown (undefined, NaN, Infinity), as [key, descriptor]
   const pinned: [PropertyKey, PropertyDescriptor][] = []
   let hardened: Set<unknown>, hardenedList: any[]
+  const overridable = ['constructor', 'toString', 'valueOf', 'toLocaleString']
   // SES "override mistake" fix: a frozen inherited data property makes assignment on
   // instances fail; an accessor pair keeps obj.toString = f working for objects below it.
-  // Each read of such a property is a getter call, so only names that are overridden per
-  // instance and read about once per use get one (every writable property of every prototype
-  // made method-heavy scripts ~30% slower and set-up ~50% longer): the protocol methods
-  // (iterators, thenables, toJSON, a RegExp's exec) besides the conversions
-  const overridable: PropertyKey[] = [
-    'constructor',
-    'toString',
-    'valueOf',
-    'toLocaleString',
-    'toJSON',
-    'exec',
-    'next',
-    'return',
-    'throw',
-    'then',
-    'catch',
-    'finally',
-    Symbol.iterator,
-    Symbol.asyncIterator,
-  ]
   const enableOverride = (proto: any, key: PropertyKey) => {
     const d = getOwnPropertyDescriptor(proto, key)
-    if (!d || !('value' in d) || !d.writable || !d.configurable) return
+    if (!d || !('value' in d) || !d.configurable) return
     const value = d.value
     defineProperty(proto, key, {
       get: function () {
@@ -96,9 +77,6 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
     getPrototypeOf(async function* () {}),
     getPrototypeOf((function* () {})()),
     getPrototypeOf((async function* () {})()),
-    // %GeneratorPrototype% and %AsyncGeneratorPrototype% (next, return, throw)
-    getPrototypeOf(getPrototypeOf((function* () {})())),
-    getPrototypeOf(getPrototypeOf((async function* () {})())),
     getPrototypeOf([][Symbol.iterator]()),
     getPrototypeOf(getPrototypeOf([][Symbol.iterator]())),
     getPrototypeOf(''[Symbol.iterator]()),
