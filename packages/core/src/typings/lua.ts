@@ -71,7 +71,12 @@ function method(bridgeName: string, m: MethodModel): string[] {
     out.push(`---@param ${p.name}${p.optional ? '?' : ''} ${renderType(p.schema, LUA)}${p.description ? ` ${oneLine(p.description)}` : ''}`)
   }
   out.push(`---@return ${m.returns ? renderType(m.returns, LUA) : 'any'}`)
-  out.push(`function ${bridgeName}.${m.name}(${m.params.map((p) => p.name).join(', ')}) end`, '')
+  const params = m.params.map((p) => p.name).join(', ')
+  // `function kv.end(key) end` does not parse: a keyword is a string key of the bridge's table
+  out.push(
+    m.dotted ? `function ${bridgeName}.${m.name}(${params}) end` : `${bridgeName}[${JSON.stringify(m.name)}] = function(${params}) end`,
+    '',
+  )
   return out
 }
 

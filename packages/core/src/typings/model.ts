@@ -21,6 +21,11 @@ export interface MethodModel {
   readonly returns: JsonSchema | undefined
   /** The handler is an `async` function: JS scripts receive a Promise. */
   readonly async: boolean
+  /**
+   * Scripts of the model's language can write `bridge.method`: false for a Lua keyword in a Lua
+   * model, which scripts must index (`kv["end"](k)`); JS takes any identifier after a dot.
+   */
+  readonly dotted: boolean
 }
 
 export interface BridgeModel {
@@ -64,7 +69,7 @@ export function buildTypingsModel(source: TypingsSource, language: string): Typi
   const byBridge = new Map<string, MethodModel[]>()
   for (const v of source.bridges.visible(source.security)) {
     const list = byBridge.get(v.bridge) ?? []
-    list.push(methodModel(v.method, v.definition))
+    list.push(methodModel(v.method, v.definition, language))
     byBridge.set(v.bridge, list)
   }
   const bridges = [...byBridge].map(([name, methods]) => ({
@@ -86,7 +91,7 @@ export function buildTypingsModel(source: TypingsSource, language: string): Typi
 
 // --- internal ---
 
-function methodModel(name: string, def: BridgeDefinition['methods'][string]): MethodModel {
+function methodModel(name: string, def: BridgeDefinition['methods'][string], language: string): MethodModel {
   const params = def.args.map((schema, i) => {
     const json = jsonSchemaOf(schema, 'input')
     return { name: paramName(json, i), schema: json, optional: acceptsUndefined(schema), description: json.description }
@@ -103,10 +108,15 @@ function methodModel(name: string, def: BridgeDefinition['methods'][string]): Me
     params,
     returns: def.returns ? jsonSchemaOf(def.returns, 'output') : undefined,
     async: def.handler.constructor?.name === 'AsyncFunction',
+    dotted: language !== 'lua' || !LUA_KEYWORDS.has(name),
   }
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Lua 5.3's keywords: `kv.end(k)` and `function kv.end(k) end` do not parse. */
+const LUA_KEYWORDS: ReadonlySet<string> = new Set(
+  'and break do else elseif end false for function goto if in local nil not or repeat return then true until while'.split(' '),
+)
 const KEYWORDS = new Set(['end', 'function', 'local', 'return', 'default', 'delete', 'in', 'new', 'var', 'with', 'class', 'import'])
 
 /** A schema's `title` (set with `.meta({ title: 'key' })`) names its parameter; else `arg1`… */

@@ -1,9 +1,11 @@
-import type { GlobalModel, MethodModel, TypingsModel } from './model.js'
+import { reservedBridgeName } from '../bridge-names.js'
+import type { BridgeModel, GlobalModel, MethodModel, TypingsModel } from './model.js'
 import { renderType, type TypeSyntax } from './schema-types.js'
 
 /**
  * Prints a `.d.ts` for JS scripts: one namespace per bridge (methods with JSDoc; `async`
- * handlers return Promises), declared globals as `const`s, `context`, `print`/`console`, and
+ * handlers return Promises; a bridge with a method named by a reserved word is an interface
+ * and a `const` instead, see `bridge`), declared globals as `const`s, `context`, `print`/`console`, and
  * `declare module` for every importable module. Meant for `tsc --checkJs` and editors, with
  * `lib: ["es2023"]` (a DOM or Node lib may be added: the declarations merge with theirs).
  */
@@ -24,11 +26,7 @@ export function printTypeScript(model: TypingsModel): string {
     'declare function print(...data: any[]): void',
     '',
   ]
-  for (const b of model.bridges) {
-    out.push(...doc(b.description, ''), `declare namespace ${b.name} {`)
-    for (const m of b.methods) out.push(...method(m))
-    out.push('}', '')
-  }
+  for (const b of model.bridges) out.push(...bridge(b))
   for (const g of model.globals) out.push(...global(g))
   if (model.context) out.push(DEEP_READONLY)
   out.push("/** The execution's context: deep-frozen, set by the host for each run. */")
@@ -67,11 +65,34 @@ export const TS: TypeSyntax = {
 
 // --- internal ---
 
-function method(m: MethodModel): string[] {
+/**
+ * A namespace of functions; but `function delete(…)` does not parse in a namespace, so a bridge
+ * with a method named by a word a bridge could not take (a reserved word, conservatively) is an
+ * interface `polyhost.bridge.<name>` of method signatures, which take any name, and a `const`.
+ */
+function bridge(b: BridgeModel): string[] {
+  const plain = b.methods.every((m) => reservedBridgeName(m.name) === undefined)
+  if (plain) return [...doc(b.description, ''), `declare namespace ${b.name} {`, ...b.methods.flatMap((m) => method(m, true)), '}', '']
+  return [
+    `declare namespace polyhost.bridge {`,
+    ...doc(b.description, '  '),
+    `  interface ${b.name} {`,
+    ...b.methods.flatMap((m) => method(m, false).map((l) => `  ${l}`)),
+    '  }',
+    '}',
+    ...doc(b.description, ''),
+    `declare const ${b.name}: polyhost.bridge.${b.name}`,
+    '',
+  ]
+}
+
+function method(m: MethodModel, asFunction: boolean): string[] {
   const tags = m.params.filter((p) => p.description).map((p) => `@param ${p.name} ${p.description}`)
   const params = m.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${renderType(p.schema, TS)}`).join(', ')
   const result = m.returns ? renderType(m.returns, TS) : 'any'
-  return [...doc(m.description, '  ', tags), `  function ${m.name}(${params}): ${m.async ? `Promise<${result}>` : result}`]
+  // in an interface a bare `new(…)` declares a constructor: that name is quoted
+  const name = asFunction ? `function ${m.name}` : m.name === 'new' ? '"new"' : m.name
+  return [...doc(m.description, '  ', tags), `  ${name}(${params}): ${m.async ? `Promise<${result}>` : result}`]
 }
 
 function global(g: GlobalModel): string[] {
