@@ -1,7 +1,7 @@
 import type { Host } from '@polyhost/core'
 import { type Span, type SpanOptions, type Tracer, trace } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HostMetrics, observedExecute } from '../src/index.js'
+import { HostMetrics, observedExecute, startPlayground } from '../src/index.js'
 import { fixtureHost } from './fixture-host.js'
 
 let host: Host
@@ -109,5 +109,27 @@ describe('Prometheus metrics', () => {
     await host.execute({ language: 'lua', source: 'return 1' })
     expect(await m.metrics()).toContain(`polyhost_executions_total ${before.executions + 1}\n`)
     expect(text).toMatch(/^polyhost_pool_states\{engine="lua",state="idle"\} \d+$/m)
+  })
+
+  it('count a host once when it is tracked again, by itself or by a playground sharing the metrics', async () => {
+    const m = new HostMetrics()
+    m.track(host)
+    m.track(host)
+    const pg = await startPlayground({ host, metrics: m })
+    try {
+      const r = await fetch(`${pg.url}/api/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"language":"lua","source":"return 1"}',
+      })
+      expect(r.status).toBe(200)
+      const s = host.stats()
+      const text = await (await fetch(`${pg.url}/metrics`)).text()
+      expect(text).toContain(`\npolyhost_executions_total ${s.executions}\n`)
+      expect(text).toContain(`\npolyhost_compile_cache_entries ${s.cache.size}\n`)
+      expect(text).toContain(`\npolyhost_pool_states{engine="lua",state="idle"} ${s.engines.lua?.pool.idle}\n`)
+    } finally {
+      await pg.close()
+    }
   })
 })

@@ -37,6 +37,8 @@ export interface ExecutionOutcome {
 export class HostMetrics {
   readonly registry: Registry
   private readonly hosts = new Set<() => Host | undefined>()
+  /** Hosts passed to `track` themselves, so that a second `track(host)` adds nothing. */
+  private readonly direct = new WeakSet<Host>()
   private readonly duration: Histogram<string>
   private readonly instructions: Histogram<string>
   private readonly memory: Histogram<string>
@@ -87,9 +89,17 @@ export class HostMetrics {
     this.statsMetrics(p, registry)
   }
 
-  /** Reads this host's `stats()` at every scrape (a function: the host may be created later). */
+  /**
+   * Reads this host's `stats()` at every scrape (a function: the host may be created later).
+   * Idempotent: a host tracked twice (an application's `track(host)`, then a playground given
+   * the same metrics and host) is read once per scrape, however it was passed.
+   */
   track(host: Host | (() => Host | undefined)): void {
-    this.hosts.add(typeof host === 'function' ? host : () => host)
+    if (typeof host === 'function') this.hosts.add(host)
+    else if (!this.direct.has(host)) {
+      this.direct.add(host)
+      this.hosts.add(() => host)
+    }
   }
 
   /** Records one execution. */
@@ -113,12 +123,13 @@ export class HostMetrics {
   // --- internal ---
 
   private stats(): HostStats[] {
-    const out: HostStats[] = []
+    // a Set: a host reached through several getters counts once
+    const hosts = new Set<Host>()
     for (const get of this.hosts) {
       const h = get()
-      if (h) out.push(h.stats())
+      if (h) hosts.add(h)
     }
-    return out
+    return [...hosts].map((h) => h.stats())
   }
 
   /** Metrics read from `host.stats()` when scraped; counters mirror the host's own totals. */
