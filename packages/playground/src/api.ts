@@ -22,10 +22,7 @@ import { withLogSlot } from './run-logs.js'
 // limits are checked by the host: a request may only tighten them (PolicyError → 400). Passed
 // on as parsed, not copied: a copy would drop an own `__proto__` key, which the host refuses
 // as it refuses any unknown limit name
-const limitsShape = z.custom<Record<string, unknown>>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  'expected an object',
-)
+const limitsShape = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
 const scriptShape = {
   language: z.string().min(1, 'language is required'),
   source: z.string(),

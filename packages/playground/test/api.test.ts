@@ -143,7 +143,12 @@ describe('bad requests get a 4xx with a clear message', () => {
     ['limits above the host', { language: 'lua', source: 'return 1', limits: { timeoutMs: 1e9 } }, 400, /may only tighten/],
     ['an unknown limit', { language: 'lua', source: 'return 1', limits: { fuel: 1 } }, 400, /unknown limit 'fuel'/],
     // JSON.parse makes `__proto__` an own key, as host.execute sees it: the same 400, not dropped
-    ['a __proto__ limit', '{"language":"lua","source":"return 1","limits":{"__proto__":{"timeoutMs":50}}}', 400, /unknown limit '__proto__'/],
+    [
+      'a __proto__ limit',
+      '{"language":"lua","source":"return 1","limits":{"__proto__":{"timeoutMs":50}}}',
+      400,
+      /unknown limit '__proto__'/,
+    ],
     ['limits that are not an object', { language: 'lua', source: 'return 1', limits: [1] }, 400, /limits: expected an object/],
   ])('%s', async (_what, body, status, message) => {
     const r = await post('/api/execute', body)

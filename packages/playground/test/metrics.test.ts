@@ -1,7 +1,7 @@
 import type { Host } from '@polyhost/core'
 import { type Span, type SpanOptions, type Tracer, trace } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HostMetrics, observedExecute, startPlayground } from '../src/index.js'
+import { HostMetrics, observedExecute, startPlayground, UNRESOLVED_ENGINE } from '../src/index.js'
 import { fixtureHost } from './fixture-host.js'
 
 let host: Host
@@ -74,6 +74,15 @@ describe('OpenTelemetry spans', () => {
     expect(spans[1]?.exceptions).toHaveLength(1)
   })
 
+  it('carry the tenant the host runs as: request.tenant, else context.tenant', async () => {
+    const { tracer, spans } = recordingTracer()
+    const ctx = { language: 'lua', source: 'return context.tenant', context: { tenant: 'acme' } }
+    expect((await observedExecute(host, ctx, { tracing: tracer })).value).toBe('acme')
+    await observedExecute(host, { ...ctx, tenant: 'own' }, { tracing: tracer })
+    await observedExecute(host, { language: 'lua', source: 'return 1', context: { tenant: '' } }, { tracing: tracer })
+    expect(spans.map((s) => s.attributes['polyhost.tenant'])).toEqual(['acme', 'own', undefined])
+  })
+
   it('are no-ops through the global API when no SDK is registered', async () => {
     const span = trace.getTracer('x').startSpan('probe')
     expect(span.isRecording()).toBe(false)
@@ -96,6 +105,33 @@ describe('Prometheus metrics', () => {
     expect(a).not.toMatch(/tenant=/)
     const b = await tenants.metrics()
     expect(b).toMatch(/^ph_observed_executions_total\{engine="js",outcome="ok",tenant="acme"\} 1$/m)
+  })
+
+  it('label a failure with the engine that ran it, as a success, and no engine with one fixed value', async () => {
+    const own = await fixtureHost()
+    try {
+      const m = new HostMetrics()
+      const requests = [
+        // a file name's route fails before any success on it: the engine is found by the host
+        { name: 'b.LUA', source: 'error("x")' },
+        { language: 'javascript', source: 'throw 1' },
+        { language: 'javascript', source: '1' },
+        { name: 'a.lua', source: 'return 1' },
+        { language: 'cobol-xxxxxxxx', source: '1' },
+        { name: 'noext', source: '1' },
+      ]
+      for (const r of requests) await observedExecute(own, r, { metrics: m }).catch(() => undefined)
+      const lines = (await m.metrics()).split('\n').filter((l) => l.startsWith('polyhost_observed_executions_total{'))
+      expect(lines.sort()).toEqual([
+        'polyhost_observed_executions_total{engine="js",outcome="error"} 1',
+        'polyhost_observed_executions_total{engine="js",outcome="ok"} 1',
+        'polyhost_observed_executions_total{engine="lua",outcome="error"} 1',
+        'polyhost_observed_executions_total{engine="lua",outcome="ok"} 1',
+        `polyhost_observed_executions_total{engine="${UNRESOLVED_ENGINE}",outcome="error"} 2`,
+      ])
+    } finally {
+      await own.close()
+    }
   })
 
   it('mirror host.stats() at scrape time, summed over tracked hosts', async () => {

@@ -1,4 +1,13 @@
-import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host, LimitExceededError, ScriptSyntaxError } from '@polyhost/core'
+import { extname } from 'node:path'
+import {
+  CancelledError,
+  EngineNotFoundError,
+  type ExecuteRequest,
+  type ExecutionResult,
+  type Host,
+  LimitExceededError,
+  ScriptSyntaxError,
+} from '@polyhost/core'
 import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
 import type { ExecutionOutcome, HostMetrics } from './prometheus.js'
 
@@ -29,6 +38,18 @@ export async function observedExecute(host: Host, request: ExecuteRequest, obser
   })
 }
 
+/**
+ * The `engine` label of executions no engine was found for (an unknown language or extension,
+ * a request refused before routing): one fixed value, so callers' text never becomes a series.
+ */
+export const UNRESOLVED_ENGINE = 'unknown'
+
+/** The tenant the host runs a request as: `tenant`, else `context.tenant` when a non-empty string. */
+export function tenantOf(request: ExecuteRequest): string | undefined {
+  const fromContext = request.context?.tenant
+  return request.tenant ?? (typeof fromContext === 'string' && fromContext !== '' ? fromContext : undefined)
+}
+
 /** The outcome label of an error: `limit`, `syntax`, `cancelled` or `error`. */
 export function outcomeOf(error: unknown): ExecutionOutcome['outcome'] {
   if (error instanceof LimitExceededError) return 'limit'
@@ -41,9 +62,10 @@ export function outcomeOf(error: unknown): ExecutionOutcome['outcome'] {
 
 async function measure(host: Host, request: ExecuteRequest, metrics: HostMetrics | undefined, span: Span | undefined) {
   const started = performance.now()
-  const tenant = request.tenant ?? (typeof request.context?.tenant === 'string' ? request.context.tenant : undefined)
+  const tenant = tenantOf(request)
   try {
     const r = await host.execute(request)
+    learn(host, request, r.stats.engine)
     metrics?.observe({ engine: r.stats.engine, tenant, outcome: 'ok', stats: r.stats, seconds: (performance.now() - started) / 1000 })
     span?.setAttributes({
       'polyhost.engine': r.stats.engine,
@@ -56,7 +78,8 @@ async function measure(host: Host, request: ExecuteRequest, metrics: HostMetrics
     return r
   } catch (e) {
     const outcome = outcomeOf(e)
-    metrics?.observe({ engine: request.language ?? 'unknown', tenant, outcome, seconds: (performance.now() - started) / 1000 })
+    const seconds = (performance.now() - started) / 1000
+    if (metrics) metrics.observe({ engine: await engineOf(host, request, e), tenant, outcome, seconds })
     if (span) {
       span.setAttribute('polyhost.outcome', outcome)
       if (e instanceof LimitExceededError) span.setAttribute('polyhost.limit', e.limit)
@@ -71,6 +94,45 @@ function spanAttributes(request: ExecuteRequest): Record<string, string> {
   const a: Record<string, string> = {}
   if (request.language) a['polyhost.language'] = request.language
   if (request.name) a['polyhost.script'] = request.name
-  if (request.tenant) a['polyhost.tenant'] = request.tenant
+  const tenant = tenantOf(request)
+  if (tenant) a['polyhost.tenant'] = tenant
   return a
+}
+
+/** Per host: the engine id a request's language (or file extension) resolved to, once seen. */
+const engines = new WeakMap<Host, Map<string, string>>()
+
+/** How the host picks the engine: by `language`, else by `name`'s extension (case-insensitive). */
+function routeOf(request: ExecuteRequest): string | undefined {
+  if (typeof request.language === 'string') return `language:${request.language}`
+  return typeof request.name === 'string' ? `extension:${extname(request.name).toLowerCase()}` : undefined
+}
+
+function learn(host: Host, request: ExecuteRequest, engine: string): void {
+  const route = routeOf(request)
+  if (route === undefined) return
+  let known = engines.get(host)
+  if (!known) engines.set(host, (known = new Map()))
+  // only routes an engine took are kept: at most the engines' languages and extensions
+  known.set(route, engine)
+}
+
+/**
+ * The engine a failed request ran on, as a success labels it (`stats.engine`, the engine's id):
+ * from the routes seen before, else from compiling an empty script the same way (the host
+ * picks the engine as for the request; it costs one compile per route and host). A request
+ * no engine takes is `UNRESOLVED_ENGINE`.
+ */
+async function engineOf(host: Host, request: ExecuteRequest, error: unknown): Promise<string> {
+  const route = routeOf(request)
+  if (error instanceof EngineNotFoundError || route === undefined) return UNRESOLVED_ENGINE
+  const known = engines.get(host)?.get(route)
+  if (known !== undefined) return known
+  try {
+    const script = await host.compile({ language: request.language, name: request.name, source: '' })
+    learn(host, request, script.engine)
+    return script.engine
+  } catch {
+    return UNRESOLVED_ENGINE
+  }
 }
