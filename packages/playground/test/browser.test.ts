@@ -1,14 +1,12 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Playground, startPlayground } from '../src/index.js'
+import { CHROMIUM, HAVE_CHROMIUM, launchBrowser, runAndWait as runAndWaitOn, setSource as setSourceOn } from './browser-page.js'
 import { fixtureHost } from './fixture-host.js'
 
-const CHROMIUM = process.env.POLYHOST_CHROMIUM ?? '/usr/bin/chromium'
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname
 if (!HAVE_CHROMIUM) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (.ci/run installs Debian's chromium)`)
 
@@ -18,23 +16,9 @@ let page: Page
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return
-  // the page is built from web/src each run, so the test never sees a stale bundle
-  execFileSync(process.execPath, [new URL('../scripts/build-web.mjs', import.meta.url).pathname], { stdio: 'pipe' })
   mkdirSync(SHOTS, { recursive: true })
   pg = await startPlayground({ host: (preset) => fixtureHost(preset) })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
 }, 120_000)
 afterAll(async () => {
@@ -42,27 +26,8 @@ afterAll(async () => {
   await pg?.close()
 })
 
-/** Replaces the script as a user's paste does (typing would auto-close brackets and quotes). */
-async function setSource(text: string): Promise<void> {
-  await page.click('.cm-content')
-  await page.keyboard.press('ControlOrMeta+a')
-  await page.keyboard.press('Delete')
-  if (text === '') return
-  await page.evaluate((t) => {
-    const data = new DataTransfer()
-    data.setData('text/plain', t)
-    document
-      .querySelector('.cm-content')
-      ?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
-  }, text)
-}
-
-async function runAndWait(trigger: () => Promise<void>): Promise<void> {
-  const answered = page.waitForResponse((r) => r.url().endsWith('/api/execute'))
-  await trigger()
-  await answered
-  await expect.poll(() => page.textContent('#status')).toMatch(/done|failed/)
-}
+const setSource = (text: string) => setSourceOn(page, text)
+const runAndWait = (trigger: () => Promise<void>) => runAndWaitOn(page, trigger)
 
 describe.skipIf(!HAVE_CHROMIUM)('playground page in headless Chromium', () => {
   it('loads, and reports its weight and time to interactive', async () => {
