@@ -9,11 +9,18 @@ import { type TypingsModel, typingsCompletions } from './completions.js'
 
 export type Language = 'lua' | 'js'
 
+/**
+ * Who set an error mark: the syntax check (cleared when a later check passes) or a run, whose
+ * runtime error stays marked until the next run; a run's syntax error is the check's to clear.
+ */
+export type MarkKind = 'syntax' | 'runtime'
+
 /** The script editor: CodeMirror 6 with Lua/JS highlighting, typings completions and error marks. */
 export class ScriptEditor {
   readonly view: EditorView
   private readonly language = new Compartment()
   private model: TypingsModel | undefined
+  private readonly marks = new Map<MarkKind, { message: string; line: number | undefined }>()
 
   constructor(parent: HTMLElement, doc: string, lang: Language, onRun: () => void, onChange: () => void) {
     // one source for the editor's life: the completion state tells sources apart by identity
@@ -62,16 +69,26 @@ export class ScriptEditor {
     this.model = model
   }
 
-  /** Marks an error on its line (1-based); without a line, on the first. */
-  markError(message: string, line: number | undefined): void {
-    const doc = this.view.state.doc
-    const l = doc.line(Math.min(Math.max(line ?? 1, 1), doc.lines))
-    const d: Diagnostic = { from: l.from, to: Math.max(l.to, l.from), severity: 'error', message, source: 'polyhost' }
-    this.view.dispatch(setDiagnostics(this.view.state, [d]))
+  /** Marks an error of `kind` on its line (1-based; without a line, the first), in place of that kind's last. */
+  markError(kind: MarkKind, message: string, line: number | undefined): void {
+    this.marks.set(kind, { message, line })
+    this.showMarks()
   }
 
-  clearMarks(): void {
-    this.view.dispatch(setDiagnostics(this.view.state, []))
+  /** Clears the marks of `kind`, or every mark. */
+  clearMarks(kind?: MarkKind): void {
+    if (kind) this.marks.delete(kind)
+    else this.marks.clear()
+    this.showMarks()
+  }
+
+  private showMarks(): void {
+    const doc = this.view.state.doc
+    const diagnostics = [...this.marks.values()].map(({ message, line }): Diagnostic => {
+      const l = doc.line(Math.min(Math.max(line ?? 1, 1), doc.lines))
+      return { from: l.from, to: Math.max(l.to, l.from), severity: 'error', message, source: 'polyhost' }
+    })
+    this.view.dispatch(setDiagnostics(this.view.state, diagnostics))
   }
 }
 

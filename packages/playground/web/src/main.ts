@@ -26,6 +26,8 @@ const runButton = $<HTMLButtonElement>('run')
 const typings: Partial<Record<Language, TypingsModel>> = {}
 const history = new RunHistory()
 let checkTimer: ReturnType<typeof setTimeout> | undefined
+/** A run is under way: Run is disabled and Ctrl/Cmd+Enter, which calls `run` too, does nothing. */
+let running = false
 
 const editor = new ScriptEditor($('editor'), SAMPLES.lua, 'lua', () => void run(), scheduleCheck)
 // the editor is usable from here; `ready` below also waits for the API (first use creates the host)
@@ -92,10 +94,14 @@ function inputs(): Record<string, unknown> | undefined {
 }
 
 async function run(): Promise<void> {
+  // one run at a time, whichever way it was asked for: a second one's answer could arrive
+  // first, and the first one's would then show beside the second's source
+  if (running) return
   const extra = inputs()
   if (!extra) return
   const language = current()
   const source = editor.text
+  running = true
   runButton.disabled = true
   $('status').textContent = 'running…'
   editor.clearMarks()
@@ -118,6 +124,7 @@ async function run(): Promise<void> {
     showError({ name: 'RequestError', message: (e as Error).message })
     $('status').textContent = 'failed'
   } finally {
+    running = false
     runButton.disabled = false
   }
 }
@@ -125,13 +132,18 @@ async function run(): Promise<void> {
 function scheduleCheck(): void {
   clearTimeout(checkTimer)
   checkTimer = setTimeout(async () => {
+    const language = current()
+    const source = editor.text
     const r = await api('POST', '/api/check', {
-      language: current(),
-      source: editor.text,
+      language,
+      source,
       ...(presetParam('') ? { policy: presetSelect.value } : {}),
     }).catch(() => undefined)
-    if (r && !r.ok && r.error.name === 'ScriptSyntaxError') editor.markError(r.error.message, r.error.line)
-    else if (r?.ok) editor.clearMarks()
+    // an answer about a source since edited (or switched language) is not this one's
+    if (editor.text !== source || current() !== language) return
+    // a passing check clears syntax marks only: a run's runtime error stays marked
+    if (r && !r.ok && r.error.name === 'ScriptSyntaxError') editor.markError('syntax', r.error.message, r.error.line)
+    else if (r?.ok) editor.clearMarks('syntax')
   }, 700)
 }
 
@@ -177,7 +189,9 @@ function showError(e: Failure): void {
     ? `Stopped by the ${e.limit} limit (limit ${e.max}, used ${e.used})`
     : `${e.name}${e.line ? ` on line ${e.line}` : ''}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`
   el.dataset.limit = e.limit ?? ''
-  if (e.line || e.name === 'ScriptSyntaxError' || e.name === 'ScriptRuntimeError') editor.markError(e.message, e.line)
+  if (e.line || e.name === 'ScriptSyntaxError' || e.name === 'ScriptRuntimeError') {
+    editor.markError(e.name === 'ScriptSyntaxError' ? 'syntax' : 'runtime', e.message, e.line)
+  }
 }
 
 /** Adds a run to the history; never throws (a full localStorage must not fail the run). */
