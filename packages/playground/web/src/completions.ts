@@ -11,6 +11,8 @@ export interface TypingsModel {
       readonly params: readonly { readonly name: string; readonly schema: Schema; readonly optional: boolean }[]
       readonly returns?: Schema
       readonly async: boolean
+      /** False for a Lua keyword (`end`): the call is written `kv["end"](`. */
+      readonly dotted?: boolean
     }[]
   }[]
   readonly modules: readonly string[]
@@ -85,7 +87,7 @@ function membersOf(m: TypingsModel, path: readonly string[]): Completion[] | und
       type: 'function',
       detail: `(${x.params.map((p) => `${p.name}${p.optional ? '?' : ''}: ${shortType(p.schema)}`).join(', ')}) → ${x.returns ? shortType(x.returns) : 'any'}`,
       info: x.description,
-      apply: `${x.name}(`,
+      apply: x.dotted === false ? indexed(x.name) : `${x.name}(`,
     }))
   }
   let schema: Schema | undefined = head === 'context' ? m.context : m.globals.find((g) => g.name === head)?.schema
@@ -97,4 +99,13 @@ function membersOf(m: TypingsModel, path: readonly string[]): Completion[] | und
     detail: shortType(s),
     info: s.description,
   }))
+}
+
+/** Replaces `bridge.` + the typed prefix with `bridge["name"](`: `kv.end(` would not parse. */
+function indexed(name: string): Completion['apply'] {
+  return (view, _completion, from, to) => {
+    const insert = `[${JSON.stringify(name)}](`
+    // `from` is just after the dot, which goes too
+    view.dispatch({ changes: { from: from - 1, to, insert }, selection: { anchor: from - 1 + insert.length } })
+  }
 }
