@@ -52,9 +52,10 @@ export const VALUE_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lapi.js',
-    'numbers: API integers are any safe integer',
+    "numbers: API integers are any safe integer; a library's index + 1 past the range (table.insert at #t = maxinteger, ipairs at maxinteger) is integer overflow, as the VM raises, not a host TypeError",
     '    fengari_argcheck(typeof n === "number" && (n|0) === n);',
-    '    fengari_argcheck(Number.isSafeInteger(n) || (__num.lua51 && Number.isInteger(n)));',
+    '    if (!__num.lua51 && Number.isInteger(n) && !Number.isSafeInteger(n)) __num.overflow();\n' +
+      '    fengari_argcheck(Number.isSafeInteger(n) || (__num.lua51 && Number.isInteger(n)));',
   ),
   p(
     'lapi.js',
