@@ -45,9 +45,17 @@ export const LUA51_LIBRARY_PATCHES: readonly SourcePatch[] = [
   p('lbaselib.js', '5.1: ipairs reads raw (see ipairsaux below)', '    lua_geti,\n', '    lua_geti,\n    lua_rawgeti,\n'),
   p(
     'lbaselib.js',
-    '5.1: ipairs reads t[i] raw, without __index (a never-nil __index looped until the time limit)',
-    '    return lua_geti(L, 1, i) === LUA_TNIL ? 1 : 2;',
-    '    return (__num.lua51 ? lua_rawgeti(L, 1, i) : lua_geti(L, 1, i)) === LUA_TNIL ? 1 : 2;',
+    "5.1: ipairs' iterator reads its control through luaL_checkint (a C int: 2^32 is 0, inf and nan are 0), then the table, " +
+      'and t[i] raw, without __index (a never-nil __index looped until the time limit); at the end it returns no value',
+    '    let i = luaL_checkinteger(L, 2) + 1;\n',
+    '    if (__num.lua51) {\n' +
+      '        let c = luaL_checkinteger(L, 2) | 0;\n' +
+      '        luaL_checktype(L, 1, LUA_TTABLE);\n' +
+      '        c = (c + 1) | 0;  /* a C int: 2^31 - 1 + 1 wraps */\n' +
+      '        lua_pushinteger(L, c);\n' +
+      '        return lua_rawgeti(L, 1, c) === LUA_TNIL ? 0 : 2;\n' +
+      '    }\n' +
+      '    let i = luaL_checkinteger(L, 2) + 1;\n',
   ),
   p(
     'lbaselib.js',

@@ -63,6 +63,40 @@ describe.skipIf(!hasNative('lua5.1'))('Lua 5.1 library against native lua5.1', (
     )
   })
 
+  it("ipairs' iterator reads its control as a C int, checks the table after it, reads raw and returns no value at the end", async () => {
+    const controls = [
+      '0',
+      '5',
+      '2^32',
+      '2^32 + 1',
+      '2^52',
+      '2^53 - 1',
+      '2^53',
+      '1/0',
+      '-1/0',
+      '0/0',
+      '-1.5',
+      '2.7',
+      '2^31 - 1',
+      '-2^31 - 1',
+      "'1'",
+    ]
+    const T = "{'a', 'b', [0] = 'z', [2^31] = 'big', [-2^31] = 'low', [2^52 + 1] = 'x', [3.5] = 'f'}"
+    await agrees(
+      [
+        ...controls.map((c) => iife(`local f = ipairs({}) return P(pcall(f, ${T}, ${c}))`)),
+        iife("local f = ipairs({}) return P(pcall(f, 5, 'x'))"),
+        iife('local f = ipairs({}) return P(pcall(f, 5, 1))'),
+        iife('local f = ipairs({}) return P(pcall(f, {}))'),
+        iife("local s = '' for i, v in ipairs({1, 2, nil, 4}) do s = s .. i .. '=' .. v .. ' ' end return s"),
+        iife(`local s = '' for i, v in ipairs(${META}) do s = s .. i .. '=' .. v .. ' ' end return s`),
+        iife('local f, t, c = ipairs({7}) return f(t, c)'),
+        iife('local f, t, c = ipairs({7}) return f(t, 1)'),
+      ],
+      'lua51',
+    )
+  })
+
   it('math.atan takes one argument; a second is ignored', async () => {
     const cases: string[] = []
     for (const y of ['0', '-0.0', '1', '-3', '2.5', '1/0', '0/0', '-(0/0)'])
