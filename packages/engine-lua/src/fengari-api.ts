@@ -123,6 +123,7 @@ export interface LauxApi {
   luaL_loadbufferx(L: LuaState, buff: LuaString, size: number | null, name: LuaString | string, mode: LuaString | string | null): number
   luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void
   luaL_tolstring(L: LuaState, idx: number): LuaString
+  luaL_callmeta(L: LuaState, obj: number, e: LuaString | string): boolean
   luaL_argerror(L: LuaState, arg: number, extramsg: string | LuaString): never
   luaL_checkinteger(L: LuaState, arg: number): number
   luaL_checknumber(L: LuaState, arg: number): number

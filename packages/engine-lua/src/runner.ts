@@ -116,7 +116,13 @@ export async function runScript(state: LuaSandbox, input: RunInput, request: Exe
       }
       // a script that overran its deadline in one long builtin and then failed ran out of
       // time first: the timeout is reported, as it is after a normal return (execution.result)
-      if (status !== lua.LUA_OK) throw execution.overBudget(0) ?? scriptRuntimeError(f, L, co, input.name, state.converter)
+      if (status !== lua.LUA_OK) {
+        const over = execution.overBudget(0)
+        if (over) throw over
+        const error = scriptRuntimeError(f, L, co, input.name, state.converter, meter)
+        // the error value's __tostring may have run into a limit
+        throw execution.fatal ?? execution.overBudget(0) ?? error
+      }
       const n = lua.lua_gettop(co)
       // the returned values may lie above the frame's API slots (LUA_MINSTACK = 20): index 21 was "unacceptable"
       lua.lua_checkstack(co, 4)

@@ -2,14 +2,24 @@ import { escapeRegExp, isFatal, ScriptRuntimeError } from '@polyhost/core/engine
 import type { LuaConverter } from './converter.js'
 import type { Fengari, LuaState } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
+import type { Meter } from './meter.js'
 
 /**
  * Turns the error object left on a dead script thread into a ScriptRuntimeError: the Lua
  * message (with its `name:line:` prefix), the line, and a traceback of script frames only
  * (host functions appear in fengari tracebacks as `[C]` frames and are dropped). A non-string
- * error value is converted to the host as `thrown`.
+ * error value is converted to the host as `thrown`; in 5.3 mode its message is what its
+ * `__tostring` returns, as lua.c's message handler reports it (5.1's lua.c reports strings
+ * only). `meter` bounds that call with the execution's limits.
  */
-export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, name: string, converter: LuaConverter): ScriptRuntimeError {
+export function scriptRuntimeError(
+  f: Fengari,
+  main: LuaState,
+  co: LuaState,
+  name: string,
+  converter: LuaConverter,
+  meter: Meter,
+): ScriptRuntimeError {
   const { lua, lauxlib } = f
   const t = lua.lua_type(co, -1)
   let message: string
@@ -30,7 +40,14 @@ export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, nam
       thrown = undefined
     }
     message = `(error object is a ${luaTypeName(f, t)} value)`
-    if (t === lua.LUA_TTABLE && thrown && typeof thrown === 'object' && typeof (thrown as { message?: unknown }).message === 'string') {
+    const described = f.numbers === 'lua53' ? metaText(f, main, co, meter) : undefined
+    if (described !== undefined) message = described
+    else if (
+      t === lua.LUA_TTABLE &&
+      thrown &&
+      typeof thrown === 'object' &&
+      typeof (thrown as { message?: unknown }).message === 'string'
+    ) {
       message = (thrown as { message: string }).message
     }
   }
@@ -43,6 +60,41 @@ export function scriptRuntimeError(f: Fengari, main: LuaState, co: LuaState, nam
 }
 
 // --- internal ---
+
+/**
+ * lua.c's msghandler: the text `__tostring` gives the error value at the top of `co` (a string
+ * only; if `__tostring` raised a string, that), or undefined (no `__tostring`, another type, a limit).
+ * It runs protected on a new thread under the meter's count hook, without time slices: a
+ * loop in it ends at the instruction or time limit, which the caller then reports.
+ */
+function metaText(f: Fengari, main: LuaState, co: LuaState, meter: Meter): string | undefined {
+  const { lua, lauxlib } = f
+  if (!lua.lua_getmetatable(co, -1)) return undefined
+  lua.lua_pushstring(co, '__tostring')
+  const has = lua.lua_rawget(co, -2) !== lua.LUA_TNIL
+  lua.lua_pop(co, 2)
+  if (!has) return undefined
+  const top = lua.lua_gettop(main)
+  try {
+    const h = lua.lua_newthread(main)
+    meter.hookThread(h, 0)
+    lua.lua_pushjsfunction(h, (L) => {
+      lauxlib.luaL_callmeta(L, 1, '__tostring')
+      return 1
+    })
+    lua.lua_pushvalue(co, -1)
+    lua.lua_xmove(co, h, 1)
+    // a result other than a string is not the message; an error in __tostring is (lua.c's
+    // message handler handles its own error: its string is reported)
+    lua.lua_pcall(h, 1, 1, 0)
+    return lua.lua_type(h, -1) === lua.LUA_TSTRING ? luaText(lua.lua_tolstring(h, -1)) : undefined
+  } catch (e) {
+    if (isFatal(e)) throw e
+    return undefined
+  } finally {
+    lua.lua_settop(main, top)
+  }
+}
 
 function lineOf(message: string, name: string, frames: readonly string[]): number | undefined {
   const own = new RegExp(`^${escapeRegExp(name)}:(\\d+):`).exec(message)

@@ -100,3 +100,20 @@ export function runNativeProgram(binary: string, source: string, env: Readonly<R
 export function printed(logs: readonly { message: string }[]): string {
   return logs.map((l) => `${Buffer.from(l.message, 'utf8').toString('latin1')}\n`).join('')
 }
+
+/**
+ * What lua.c reports for a script `x.lua` that ends in an error: the first line of its
+ * message on stderr, without the `lua5.3: ` prefix (the error object as its message handler
+ * describes it).
+ */
+export function nativeErrorReport(binary: string, source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'polyhost-native-'))
+  try {
+    writeFileSync(join(dir, 'x.lua'), source)
+    const r = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'utf8' })
+    if (r.status === 0) throw new Error(`${binary} ran x.lua without an error`)
+    return (r.stderr.split('\n')[0] ?? '').replace(`${binary}: `, '')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
