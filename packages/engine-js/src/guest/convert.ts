@@ -87,6 +87,12 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
   let entries = 0
   const COPY_MAX = 1 << 16,
     ENTRIES_MAX = 1 << 24
+  // copyPlain recurses with guest frames (~290 bytes each), on the script's stack limit: at this
+  // depth an object is kept as it is (a leaf, `plain` turns false) and the host walks it on the
+  // exact path with its own stack, so a value as deep as maxDepth (up to 1,000) crosses under the
+  // strictest stack limit, the copy's frames stay within the room kept for engine helpers
+  // (limits.ts), and nothing is read twice
+  const COPY_DEPTH = 32
   // JSON.stringify checks no deadline, so the copy also counts what it will cost. `worst`: the
   // JSON text, each string and key at 6 units a character (the most an escape takes), up to
   // `maxWorst`, over which the text is surely too long; between `limit` and that, the copy's
@@ -129,6 +135,10 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
       return x
     }
     if (depth >= max) return NOT_PLAIN
+    if (depth >= COPY_DEPTH) {
+      plain = false
+      return x
+    }
     // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
     // an own one or one of a non-plain prototype (refused below anyway); tags is private and
     // WeakMap.prototype is frozen: a direct method call is safe here; only values of this

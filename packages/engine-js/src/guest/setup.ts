@@ -270,12 +270,19 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // as core's deepFreeze: a byte array cannot be frozen (its elements stay writable; QuickJS
   // threw `invalid descriptor flags`), and each execution gets its own copy of the bytes
   const isView = ArrayBuffer.isView
-  const deepFreeze = (v: any): any => {
-    if (v !== null && typeof v === 'object' && !isFrozen(v) && !isView(v)) {
-      freeze(v)
-      for (const k of objectKeys(v)) deepFreeze(v[k])
+  // a walk with its own list, not recursion: the context may be maxDepth (up to 1,000) deep, and
+  // guest frames would count against the script's stack limit; context is data (no getters)
+  const deepFreeze = (root: any): any => {
+    const todo: any[] = [root]
+    let n = 1
+    while (n > 0) {
+      const v = todo[--n]
+      if (v !== null && typeof v === 'object' && !isFrozen(v) && !isView(v)) {
+        freeze(v)
+        for (const k of objectKeys(v)) todo[n++] = v[k]
+      }
     }
-    return v
+    return root
   }
 
   // Globals were checked against the baseline by the host; values may be JSON text. They
