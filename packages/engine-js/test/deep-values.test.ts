@@ -52,7 +52,12 @@ describe('values as deep as maxDepth (1,000) cross both ways', () => {
 
   it("strict: a host function's argument and result at maxDepth", async () => {
     const got: unknown[] = []
-    const globals = { f: (x: unknown) => (got.push(x), objects(DEPTH)) }
+    const globals = {
+      f: (x: unknown) => {
+        got.push(x)
+        return objects(DEPTH)
+      },
+    }
     expect(await run('strict', `${made(DEPTH, false)}\nf(v) === undefined`, { globals })).toBe(false)
     expect(got).toEqual([objects(DEPTH)])
     expect(await run('strict', 'f(1)', { globals })).toEqual(objects(DEPTH))

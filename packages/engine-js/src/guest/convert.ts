@@ -87,11 +87,11 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
   let entries = 0
   const COPY_MAX = 1 << 16,
     ENTRIES_MAX = 1 << 24
-  // copyPlain recurses with guest frames (~290 bytes each), on the script's stack limit: at this
-  // depth an object is kept as it is (a leaf, `plain` turns false) and the host walks it on the
-  // exact path with its own stack, so a value as deep as maxDepth (up to 1,000) crosses under the
-  // strictest stack limit, the copy's frames stay within the room kept for engine helpers
-  // (limits.ts), and nothing is read twice
+  // copyPlain recurses with guest frames (~290 bytes each: 910 fill 256 KiB), counted against
+  // the script's stack limit: at this depth an object is kept as it is (a leaf, `plain` turns
+  // false) and the host walks it on the exact path with its own stack, so a value as deep as
+  // maxDepth (up to 1,000) crosses under the strictest stack limit, the copy's frames stay
+  // within the room kept for engine helpers (limits.ts), and nothing is read twice
   const COPY_DEPTH = 32
   // JSON.stringify checks no deadline, so the copy also counts what it will cost. `worst`: the
   // JSON text, each string and key at 6 units a character (the most an escape takes), up to
