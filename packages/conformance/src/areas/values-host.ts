@@ -1,4 +1,4 @@
-import { ConversionError, LimitExceededError } from '@polyhost/core'
+import { ConversionError } from '@polyhost/core'
 import { failsWith, isNil, nestedArrays, test } from '../checks.js'
 import { Money, moneyType } from '../fixtures.js'
 import type { TestKit } from '../kit.js'
@@ -145,18 +145,18 @@ export const valuesHostArea: ConformanceArea = {
       t.expect(e.path).toMatch(/^\$/)
       t.expect(e.path).toContain('[0]')
     }),
-    test('values.host.depth-bound', 'at the deepest maxDepth a host may set (1,000) values cross, or fail typed', async (t) => {
-      const host = await t.host({ maxDepth: 1000 })
-      const v = nestedArrays(1000)
-      t.expect((await t.run(host, t.s.returnLiteral('in'), { globals: { v } })).value, 'a 1,000-deep global').toBe('in')
-      // back to the host: the value, or the script's stack limit (a JS guest walks it with script frames)
-      const back = await t.run(host, t.s.readGlobal('v'), { globals: { v } }).then(
-        (r) => r.value,
-        (e: unknown) => e,
-      )
-      if (back instanceof LimitExceededError) t.expect(back.limit).toBe('stack')
-      else t.expect(back).toEqual(v)
-      await failsWith(t, t.run(host, t.s.returnLiteral('in'), { globals: { v: nestedArrays(1001) } }), ConversionError)
+    test('values.host.depth-bound', 'at the deepest maxDepth a host may set (1,000) values cross both ways', async (t) => {
+      // a JS guest once copied results with script frames: 950 levels tripped the stack limit
+      for (const policy of ['standard', 'strict'] as const) {
+        const host = await t.host({ maxDepth: 1000, policy })
+        const [v, w] = [nestedArrays(1000), nestedArrays(998)]
+        t.expect((await t.run(host, t.s.returnLiteral('in'), { globals: { v } })).value, `${policy}: a 1,000-deep global`).toBe('in')
+        t.expect((await t.run(host, t.s.readGlobal('v'), { globals: { v } })).value, `${policy}: and back`).toEqual(v)
+        // a result the script builds two levels above a 998-deep w
+        t.expect((await t.run(host, t.s.wrapGlobal('w'), { globals: { w } })).value, policy).toEqual([w, { inner: w }])
+        await failsWith(t, t.run(host, t.s.returnLiteral('in'), { globals: { v: nestedArrays(1001) } }), ConversionError)
+        await failsWith(t, t.run(host, t.s.wrapGlobal('w'), { globals: { w: nestedArrays(999) } }), ConversionError)
+      }
     }),
     test('values.host.leaf-path', 'a global that cannot cross is a ConversionError naming it, at the top and nested', async (t) => {
       class Opaque {
