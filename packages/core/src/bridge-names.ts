@@ -73,8 +73,8 @@ const GLOBALS: ReadonlySet<string> = new Set([
   'prototype',
 ])
 
-/** Lua 5.3 keywords: `end.get()` does not parse. */
-const LUA_KEYWORDS: ReadonlySet<string> = new Set(
+/** Lua 5.3 keywords: `end.get()`, `kv.end(k)` and `function kv.end(k) end` do not parse. */
+export const LUA_KEYWORDS: ReadonlySet<string> = new Set(
   'and break do else elseif end false for function goto if in local nil not or repeat return then true until while'.split(' '),
 )
 

@@ -1,5 +1,6 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
+import { LUA_KEYWORDS } from '../bridge-names.js'
 import type { BridgeDefinition, BridgeRegistryView } from '../bridges.js'
 import type { ModuleRegistryView } from '../modules.js'
 import { acceptsUndefined, type JsonSchema, jsonSchemaOf } from './schema-types.js'
@@ -113,10 +114,6 @@ function methodModel(name: string, def: BridgeDefinition['methods'][string], lan
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
-/** Lua 5.3's keywords: `kv.end(k)` and `function kv.end(k) end` do not parse. */
-const LUA_KEYWORDS: ReadonlySet<string> = new Set(
-  'and break do else elseif end false for function goto if in local nil not or repeat return then true until while'.split(' '),
-)
 const KEYWORDS = new Set(['end', 'function', 'local', 'return', 'default', 'delete', 'in', 'new', 'var', 'with', 'class', 'import'])
 
 /** A schema's `title` (set with `.meta({ title: 'key' })`) names its parameter; else `arg1`… */
