@@ -20,14 +20,22 @@ do
     return escapes[c] or sformat('\\\\u%04x', sbyte(c))
   end
 
-  local function num(n)
-    if n ~= n or n == huge or n == -huge then error('Cannot serialise number: must not be NaN or Inf', 0) end
+  -- a number as fpconv_g_fmt writes it at the precision set (encode_number_precision); NaN
+  -- and infinities as encode_invalid_numbers says: refused (0), written (1: NaN as 'nan'), null (2)
+  local function num(n, cfg)
+    if n ~= n or n == huge or n == -huge then
+      local bad = cfg.encodeInvalid
+      if bad == 0 then error('Cannot serialise number: must not be NaN or Inf', 0) end
+      if bad == 2 then return 'null' end
+      if n ~= n then return 'nan' end
+    end
     -- Lua 5.1 numbers: tostring is %.14g (printf's rounding), without a host call per number
-    return tostring(n)
+    if cfg.precision == 14 then return tostring(n) end
+    return sformat('%.' .. cfg.precision .. 'g', n)
   end
 
   local encode
-  local function arrayLength(t)
+  local function arrayLength(t, cfg)
     local max, items = 0, 0
     for k in pairs(t) do
       if type(k) == 'number' and k >= 1 and floor(k) == k then
@@ -38,13 +46,24 @@ do
         return -1
       end
     end
-    if max > items * 2 and max > 10 then error('Cannot serialise table: excessively sparse array', 0) end
+    -- encode_sparse_array: ratio 0 allows any; items * ratio is a C int product
+    local ratio = cfg.ratio
+    if ratio > 0 then
+      local limit = (items * ratio) % 4294967296
+      if limit >= 2147483648 then limit = limit - 4294967296 end
+      if max > limit and max > cfg.safe then
+        if cfg.convert == 0 then error('Cannot serialise table: excessively sparse array', 0) end
+        return -1
+      end
+    end
     return max
   end
 
   -- appends v's JSON to out[n + 1 ...] and returns the new count (a # per part would be a
-  -- search in fengari's tables)
-  encode = function(v, out, n, depth)
+  -- search in fengari's tables). used: the Lua stack slots lua-cjson would hold with v on top
+  -- (1 for the argument, 1 more per array and 2 per object around it), which lua_checkstack
+  -- bounds at LUAI_MAXCSTACK (8000) whatever encode_max_depth allows
+  encode = function(v, out, n, depth, cfg, used)
     local t = type(v)
     if t == 'string' then
       -- most strings need no escape: finding none is cheaper than a gsub that copies
@@ -52,7 +71,7 @@ do
       out[n + 1] = '"' .. v .. '"'
       return n + 1
     elseif t == 'number' then
-      out[n + 1] = num(v)
+      out[n + 1] = num(v, cfg)
       return n + 1
     elseif t == 'boolean' then
       out[n + 1] = v and 'true' or 'false'
@@ -61,9 +80,9 @@ do
       out[n + 1] = 'null'
       return n + 1
     elseif t == 'table' then
-      -- lua-cjson counts the outermost table as depth 1 and allows 1000
-      if depth >= 1000 then error('Cannot serialise, excessive nesting (' .. (depth + 1) .. ')', 0) end
-      local len = arrayLength(v)
+      -- lua-cjson counts the outermost table as depth 1 and allows encode_max_depth (1000)
+      if depth >= cfg.encodeDepth or used + 3 > 8000 then error('Cannot serialise, excessive nesting (' .. (depth + 1) .. ')', 0) end
+      local len = arrayLength(v, cfg)
       if len > 0 then
         n = n + 1
         out[n] = '['
@@ -72,7 +91,7 @@ do
             n = n + 1
             out[n] = ','
           end
-          n = encode(v[i], out, n, depth + 1)
+          n = encode(v[i], out, n, depth + 1, cfg, used + 1)
         end
         out[n + 1] = ']'
         return n + 1
@@ -99,19 +118,19 @@ do
           n = n + 1
           out[n] = '"' .. k .. '"'
         else
-          n = encode(kt == 'number' and num(k) or k, out, n, depth + 1)
+          n = encode(kt == 'number' and num(k, cfg) or k, out, n, depth + 1, cfg, used + 2)
         end
         n = n + 1
         out[n] = ':'
         local tx = type(x)
         if tx == 'number' then
           n = n + 1
-          out[n] = num(x)
+          out[n] = num(x, cfg)
         elseif tx == 'string' and not sfind(x, '[%c"\\\\/]') then
           n = n + 1
           out[n] = '"' .. x .. '"'
         else
-          n = encode(x, out, n, depth + 1)
+          n = encode(x, out, n, depth + 1, cfg, used + 2)
         end
       end
       out[n + 1] = '}'
@@ -126,13 +145,25 @@ do
     if not n then return 'T_ERROR', 'invalid number', j end
     return 'T_NUMBER', n, j, e
   end
-  -- what json_is_invalid_number lets strtod read although JSON has no such number
-  local function lenient(s, j)
-    local c = ssub(s, j, j)
-    if c == '+' then return true end
+  -- json_is_invalid_number: what strtod reads although JSON has no such number (a leading
+  -- '+', hexadecimal, leading zeros, inf, nan)
+  local function invalidNumber(s, j)
+    local c = sbyte(s, j)
+    if c == 43 then return true end
+    if c == 45 then
+      j = j + 1
+      c = sbyte(s, j)
+    end
+    if c == 48 then
+      local c2 = sbyte(s, j + 1) or 0
+      return c2 == 120 or c2 == 88 or (c2 >= 48 and c2 <= 57)
+    end
+    if not c or c <= 57 then return false end
     local w = string.lower(ssub(s, j, j + 2))
     return w == 'inf' or w == 'nan'
   end
+  -- decode_invalid_numbers of the decode running (a decode calls nothing that decodes)
+  local lenient = true
 
   -- tokens as lua-cjson names them in its error messages; the C string ends at a NUL
   local function token(s, i)
@@ -179,11 +210,14 @@ do
         end
       end
     end
-    if sfind(c, '[-0-9]') then return number(s, j) end
+    if sfind(c, '[-0-9]') then
+      if not lenient and invalidNumber(s, j) then return 'T_ERROR', 'invalid number', j end
+      return number(s, j)
+    end
     if ssub(s, j, j + 3) == 'true' then return 'T_BOOLEAN', true, j, j + 4 end
     if ssub(s, j, j + 4) == 'false' then return 'T_BOOLEAN', false, j, j + 5 end
     if ssub(s, j, j + 3) == 'null' then return 'T_NULL', null, j, j + 4 end
-    if lenient(s, j) then return number(s, j) end
+    if lenient and invalidNumber(s, j) then return number(s, j) end
     return 'T_ERROR', 'invalid token', j
   end
 
@@ -191,8 +225,30 @@ do
     error('Expected ' .. expected .. ' but found ' .. (tt == 'T_ERROR' and tv or tt) .. ' at character ' .. at, 0)
   end
 
-  local value
-  local function object(s, i, depth)
+  -- Objects and arrays call each other directly, one Lua frame per level. depth counts the
+  -- open ones; used is the Lua stack slots lua-cjson holds (1 for the text, 1 per open array,
+  -- 2 per open object: its table and key), which lua_checkstack bounds at LUAI_MAXCSTACK (8000)
+  -- whatever decode_max_depth allows (an object needs 3 free, an array 2)
+  local object, array
+  local function descend(cfg, depth, used, need, at)
+    if depth > cfg.decodeDepth or used + need > 8000 then
+      error('Found too many nested data structures (' .. depth .. ') at character ' .. at, 0)
+    end
+  end
+  -- the value whose first token is tt: a scalar, or a nested object or array
+  local function nested(s, cfg, depth, used, tt, tv, at, nx)
+    if tt == 'T_STRING' or tt == 'T_NUMBER' or tt == 'T_BOOLEAN' or tt == 'T_NULL' then return tv, nx end
+    if tt == 'T_OBJ_BEGIN' then
+      descend(cfg, depth + 1, used, 3, at)
+      return object(s, nx, cfg, depth + 1, used + 2)
+    end
+    if tt == 'T_ARR_BEGIN' then
+      descend(cfg, depth + 1, used, 2, at)
+      return array(s, nx, cfg, depth + 1, used + 1)
+    end
+    fail('value', tt, tv, at)
+  end
+  object = function(s, i, cfg, depth, used)
     local t = {}
     local tt, tv, at, nx = token(s, i)
     if tt == 'T_OBJ_END' then return t, nx end
@@ -201,53 +257,62 @@ do
       local key = tv
       tt, tv, at, nx = token(s, nx)
       if tt ~= 'T_COLON' then fail('colon', tt, tv, at) end
-      t[key], nx = value(s, nx, depth)
+      tt, tv, at, nx = token(s, nx)
+      if tt == 'T_OBJ_BEGIN' then
+        descend(cfg, depth + 1, used, 3, at)
+        t[key], nx = object(s, nx, cfg, depth + 1, used + 2)
+      elseif tt == 'T_ARR_BEGIN' then
+        descend(cfg, depth + 1, used, 2, at)
+        t[key], nx = array(s, nx, cfg, depth + 1, used + 1)
+      else
+        t[key], nx = nested(s, cfg, depth, used, tt, tv, at, nx)
+      end
       tt, tv, at, nx = token(s, nx)
       if tt == 'T_OBJ_END' then return t, nx end
       if tt ~= 'T_COMMA' then fail('comma or object end', tt, tv, at) end
       tt, tv, at, nx = token(s, nx)
     end
   end
-  local function array(s, i, depth)
+  array = function(s, i, cfg, depth, used)
     local t, n = {}, 0
     local tt, tv, at, nx = token(s, i)
     if tt == 'T_ARR_END' then return t, nx end
     while true do
       n = n + 1
-      t[n], nx = value(s, at, depth, tt, tv, nx)
+      if tt == 'T_ARR_BEGIN' then
+        descend(cfg, depth + 1, used, 2, at)
+        t[n], nx = array(s, nx, cfg, depth + 1, used + 1)
+      elseif tt == 'T_OBJ_BEGIN' then
+        descend(cfg, depth + 1, used, 3, at)
+        t[n], nx = object(s, nx, cfg, depth + 1, used + 2)
+      else
+        t[n], nx = nested(s, cfg, depth, used, tt, tv, at, nx)
+      end
       tt, tv, at, nx = token(s, nx)
       if tt == 'T_ARR_END' then return t, nx end
       if tt ~= 'T_COMMA' then fail('comma or array end', tt, tv, at) end
       tt, tv, at, nx = token(s, nx)
     end
   end
-  value = function(s, i, depth, tt, tv, nx)
-    local at = i
-    if not tt then tt, tv, at, nx = token(s, i) end
-    if tt == 'T_STRING' or tt == 'T_NUMBER' or tt == 'T_BOOLEAN' or tt == 'T_NULL' then return tv, nx end
-    if tt == 'T_OBJ_BEGIN' or tt == 'T_ARR_BEGIN' then
-      if depth >= 1000 then error('Found too many nested data structures (' .. (depth + 1) .. ') at character ' .. at, 0) end
-      if tt == 'T_OBJ_BEGIN' then return object(s, nx, depth + 1) end
-      return array(s, nx, depth + 1)
-    end
-    fail('value', tt, tv, at)
-  end
 
-  local function decode(s)
-    local v, nx = value(s, 1, 0)
-    local tt, tv, at = token(s, nx)
+  local function decode(s, cfg)
+    lenient = cfg.decodeInvalid == 1
+    local tt, tv, at, nx = token(s, 1)
+    local v
+    v, nx = nested(s, cfg, 0, 1, tt, tv, at, nx)
+    tt, tv, at = token(s, nx)
     if tt ~= 'T_END' then fail('the end', tt, tv, at) end
     return v
   end
 
   -- a module table as lua-cjson's luaopen/new makes it: its own functions each time (new()
   -- makes a writable table: only the one the prelude installs is frozen)
-  local function module()
+  local function module(settings)
     local cjson = { _NAME = 'cjson', _VERSION = '2.1.0', null = null }
     cjson.encode = function(...)
       if select('#', ...) ~= 1 then raise('bad argument #1 to \\'encode\\' (expected 1 argument)', 2) end
       local out = {}
-      local ok, e = rawpcall(encode, (...), out, 0, 0)
+      local ok, e = rawpcall(encode, (...), out, 0, 0, settings(), 1)
       if not ok then raise(e, 2) end
       return tconcat(out)
     end
@@ -257,13 +322,21 @@ do
       if type(s) == 'number' then s = tostring(s) end
       if type(s) ~= 'string' then raise("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
       if #s >= 2 and (sbyte(s, 1) == 0 or sbyte(s, 2) == 0) then raise('JSON parser does not support UTF-16 or UTF-32', 2) end
-      local ok, v = rawpcall(decode, s)
+      local ok, v = rawpcall(decode, s, settings())
       if not ok then raise(v, 2) end
       return v
     end
-    cjson.new = module
+    -- a new module has settings of its own, made when first read
+    cjson.new = function()
+      local own
+      return module(function()
+        if not own then own = cjsonDefaults() end
+        return own
+      end)
+    end
+    cjsonConfigure(cjson, settings)
     return cjson
   end
-  BASE.cjson = module()
+  BASE.cjson = module(cjsonSettings)
 end
 `

@@ -128,7 +128,7 @@ do
   end
 
   BASE.__redis_library = function(f, fname, keys, args)
-    loading, registry, names, resp = true, {}, {}, 2
+    loading, registry, names, resp, runKind = true, {}, {}, 2, 2
     if libMeta then libMeta.__index = LOAD_API end
     replaying = fname ~= nil
     local ok, err = rawpcall(f)

@@ -107,7 +107,7 @@ local function handled(v)
   return v
 end
 BASE.__redis_reply = function(f, ...)
-  resp = 2
+  resp, runKind = 2, 1
   newRun()
   -- Redis calls scripts with its error handler (lua-err-handler.ts); 5.1's xpcall passes no arguments
   local ok, v = xpcall(f, onError)

@@ -14,6 +14,7 @@
  */
 import { LUA_BIT } from './lua-bit.js'
 import { LUA_CJSON } from './lua-cjson.js'
+import { LUA_CJSON_CONFIG } from './lua-cjson-config.js'
 import { LUA_CMSGPACK } from './lua-cmsgpack.js'
 import { LUA_ERROR } from './lua-error.js'
 import { LUA_ERR_HANDLER } from './lua-err-handler.js'
@@ -111,6 +112,8 @@ local loading, registry = false, nil
 
 -- the protocol a script chose with redis.setresp (Redis resets it to 2 for every run)
 local resp = 2
+-- the kind of run: 1 EVAL, 2 FCALL (Redis 7.0 runs them in two Lua states, each with its own cjson settings)
+local runKind = 1
 
 -- RESP3 replies arrive tagged from the host (see resp3.ts): maps, sets and nulls are built here
 local function fromResp3(v)
@@ -348,6 +351,7 @@ export const REDIS_PRELUDE = [
   LUA_REPLY,
   LUA_FUNCTIONS,
   LUA_STRTOD,
+  LUA_CJSON_CONFIG,
   LUA_CJSON,
   LUA_CMSGPACK,
   LUA_BIT,

@@ -9,6 +9,7 @@ import { infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
 import { LOAD_INSTRUCTIONS, RunFunctions } from './run-functions.js'
 import { Rand48 } from './rand48.js'
+import { cjsonSettings } from './lua-cjson-config.js'
 import { RunScripts } from './run-scripts.js'
 import { type RunningScript, scriptBridge } from './script-bridge.js'
 import { SCRIPT_CONTAINERS } from './script-commands.js'
@@ -79,7 +80,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
     running = r && { now: r.now, readOnly: r.readOnly, log }
   }
-  const scripts = new RunScripts(scriptHost, options.store, setRunning)
+  const scripts = new RunScripts(scriptHost, options.store, setRunning, cjsonSettings(host))
   const functions = new RunFunctions(scriptHost, options.store, {
     setRunning,
     loadInstructions: Math.min(options.limits?.instructions ?? LOAD_INSTRUCTIONS, LOAD_INSTRUCTIONS),

@@ -55,6 +55,7 @@ export class RunScripts {
     private readonly host: ScriptHost,
     private readonly store: RedisStore,
     private readonly setRunning: (r: Omit<RunningScript, 'log'> | undefined) => void,
+    private readonly onFlush?: () => void,
   ) {}
 
   /** `EVAL[_RO] script numkeys key... arg...` and `EVALSHA[_RO] sha numkeys ...`. */
@@ -119,6 +120,8 @@ export class RunScripts {
         return new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option')
       this.cache.clear()
       this.compiled.clear()
+      // Redis 7.0 makes a new Lua state for EVAL: the global cjson's settings start over
+      this.onFlush?.()
       return OK
     }
     return new ErrorReply(`ERR unknown subcommand '${(argv[1] as Buffer).toString('latin1')}'. Try SCRIPT HELP.`)
