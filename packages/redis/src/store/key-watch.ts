@@ -59,7 +59,8 @@ export class KeyWatches {
       // stateOf looks keys up again, which adds to touchedKeys: only the command's own are read
       else for (let i = 0, n = touchedKeys.length; i < n; i++) this.check(touchedKeys[i] as string)
     }
-    signalled.clear()
+    // V8's Set.clear allocates a new table even when the set is empty: most writes signal nothing
+    if (signalled.size > 0) signalled.clear()
     this.ks.flushed = false
   }
 
