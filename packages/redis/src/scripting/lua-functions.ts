@@ -1,6 +1,6 @@
 /**
  * FUNCTION LOAD's side of the prelude (Redis 7.0's function_lua.c), part of the prelude chunk
- * (uses its `loading`, `registry`, `resp`, `encode`, `rawpcall`, `plain`).
+ * (uses its `loading`, `registry`, `resp`, `encode`, `finish`, `rawpcall`, `plain`).
  *
  * - While library code runs, its globals are Redis's load-time ones: only `redis`, holding
  *   `register_function`, `log`, the `LOG_*` levels and the version; any other name (`math`,
@@ -149,8 +149,7 @@ do
         newRun()
               local ok2, v = xpcall(function() return fn(k, a) end, onError)
         if not ok2 then error(handled(v), 0) end
-        encode(v, out, 0, 0)
-        return tconcat(out)
+        return finish(out, encode(v, out, 0, 0))
       end
     end
     error({ err = 'ERR Function not found' }, 0)

@@ -48,9 +48,12 @@ export function commandError(message: string): { err: string; ignore_error_stats
  * Decodes what the prelude's `__redis_reply` serialised: `s<len>:<bytes>` bulk,
  * `n<number>;` integer (truncated toward zero as C's `(long long)` cast), `d<number>;` a
  * double (a `%.17g` bulk string, as a RESP2 caller receives it), `z` nil,
- * `e<len>:` error, `o<len>:` status, `a<n>;` array of n replies.
+ * `e<len>:` error, `o<len>:` status, `a<n>;` array of n replies. A reply of few parts comes
+ * as the list of its parts instead, each string a part of its own after its tag (`s`, `e`,
+ * `o`, no length): see decodeReplyParts.
  */
 export function decodeScriptReply(encoded: unknown): Reply {
+  if (Array.isArray(encoded)) return decodeReplyParts(encoded)
   const b = byteString(encoded)
   const st = { pos: 0 }
   // nested arrays with a stack of their own: a reply may nest 7,995 deep (Redis's bound)
@@ -78,6 +81,43 @@ export function decodeScriptReply(encoded: unknown): Reply {
 
 // --- internal ---
 
+/** decodeScriptReply of a reply that came as its list of parts (the Lua strings as the engine hands them over). */
+function decodeReplyParts(parts: readonly unknown[]): Reply {
+  let i = 0
+  const open: { out: Reply[]; left: number }[] = []
+  for (;;) {
+    const part = parts[i++]
+    // tags are ASCII text; a string's own part follows its tag
+    const tag = typeof part === 'string' ? part : ''
+    let value: Reply
+    if (tag.charCodeAt(0) === 0x61 /* a */) {
+      const n = Number(tag.slice(1, -1))
+      if (n > 0) {
+        open.push({ out: [], left: n })
+        continue
+      }
+      value = []
+    } else if (tag === 's' || tag === 'e' || tag === 'o') value = tagged(tag, partBytes(parts[i++]))
+    else if (tag === 'z') value = null
+    else value = numeric(tag.charAt(0), tag.slice(1, -1))
+    for (;;) {
+      const top = open[open.length - 1]
+      if (!top) return value
+      top.out.push(value)
+      if (--top.left > 0) break
+      open.pop()
+      value = top.out
+    }
+  }
+}
+
+/** A Lua string as the engine hands it over (UTF-8 text as a string, other bytes as bytes), as its bytes. */
+function partBytes(part: unknown): Buffer {
+  if (typeof part === 'string') return utf8Bytes(part)
+  const bytes = part as Uint8Array
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
 const MIN_LL = -(2 ** 63)
 const NON_ASCII = /[\u0080-\uffff]/
 
@@ -99,14 +139,24 @@ function readOne(b: string, st: { pos: number }): Reply {
     const end = b.indexOf(';', st.pos)
     const text = b.slice(st.pos, end)
     st.pos = end + 1
-    if (tag === 'n') return truncate(text)
-    // Lua printed the double with %.17g already; NaN keeps its sign (0/0 is -nan on x86)
-    return /nan/i.test(text) ? Buffer.from(text.startsWith('-') ? '-nan' : 'nan', 'latin1') : doubleReply(parseDouble(text))
+    return numeric(tag, text)
   }
   const colon = b.indexOf(':', st.pos)
   const len = Number(b.slice(st.pos, colon))
   const body = Buffer.from(b.slice(colon + 1, colon + 1 + len), 'latin1')
   st.pos = colon + 1 + len
+  return tagged(tag, body)
+}
+
+/** An `n` (integer) or `d` (double) element from its printed number. */
+function numeric(tag: string, text: string): Reply {
+  if (tag === 'n') return truncate(text)
+  // Lua printed the double with %.17g already; NaN keeps its sign (0/0 is -nan on x86)
+  return /nan/i.test(text) ? Buffer.from(text.startsWith('-') ? '-nan' : 'nan', 'latin1') : doubleReply(parseDouble(text))
+}
+
+/** An `s` (bulk), `e` (error) or `o` (status) element from its string's bytes. */
+function tagged(tag: string, body: Buffer): Reply {
   if (tag === 's') return body
   // Redis reads status and error texts as C strings (they end at a NUL) and replaces CR/LF
   // with spaces (they end a RESP line); an error is printed by addReplyErrorFormat("-%s"),
