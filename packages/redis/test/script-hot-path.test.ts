@@ -50,6 +50,35 @@ const CASES: CorpusCase[] = [
 
 describeCases('Script replies as parts and as text', CASES)
 
+/** Scores that are plain integers (read without strtod's scan, c-numbers.ts) and their neighbours that are not. */
+const SCORES = ['0', '-0', '007', '-000', '5', '-5', '123456789012345', '-999999999999999', '1234567890123456', '+5', '5.0', '1e3', '0x10']
+
+describeCases('ZADD scores that are plain integers', [
+  cmds(
+    'ZADD and ZSCORE of each',
+    ...SCORES.flatMap((s, i) => [
+      ['ZADD', 'z', s, `m${i}`],
+      ['ZSCORE', 'z', `m${i}`],
+    ]),
+  ),
+  cmds(
+    'ZADD of texts around plain integers',
+    ['ZADD', 'z', ' 5', 'a'],
+    ['ZADD', 'z', '5 ', 'a'],
+    ['ZADD', 'z', '', 'a'],
+    ['ZADD', 'z', '-', 'a'],
+    ['ZADD', 'z', '--5', 'a'],
+    ['ZADD', 'z', '5\u0000', 'a'],
+  ),
+  cmds(
+    'ZINCRBY by plain integers',
+    ['ZINCRBY', 'z', '-0', 'a'],
+    ['ZINCRBY', 'z', '999999999999999', 'a'],
+    ['ZINCRBY', 'z', '-1', 'a'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+  ),
+])
+
 describe('the store after a write', () => {
   afterEach(() => {
     vi.restoreAllMocks()

@@ -21,6 +21,9 @@ export interface StrtodScan {
   readonly exp10: number
 }
 
+/** An optional minus and 1 to 15 decimal digits. */
+const PLAIN_INTEGER = /^-?[0-9]{1,15}$/
+
 /** C's isspace in the C locale. */
 export function isCSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r'
@@ -65,6 +68,9 @@ export function scanStrtod(s: string): StrtodScan {
  * overflow, underflow to zero or NaN. Undefined when Redis refuses the text.
  */
 export function string2d(s: string): number | undefined {
+  // a plain integer of up to 15 digits, most scores (BullMQ's among them), is exact as a
+  // double: strtod and Number read it alike ('-0' as -0)
+  if (s.length <= 16 && PLAIN_INTEGER.test(s)) return Number(s)
   if (s.length === 0 || isCSpace(s[0])) return undefined
   const r = scanStrtod(s)
   if (r.end !== s.length || Number.isNaN(r.value) || rangeError(r, false)) return undefined
