@@ -1,11 +1,14 @@
 // Over 250 lines: one Lua library (Redis's cmsgpack) held as a string; its pieces share the chunk's locals.
+import { LUA_CMSGPACK_PARTIAL } from './lua-cmsgpack-partial.js'
+
 /**
  * Redis's `cmsgpack` (lua_cmsgpack 0.4.0 as bundled with Redis 7.0) in Lua, part of the
  * prelude chunk. `pack` picks the smallest integer encoding for integral numbers, float32
  * when a number survives the round trip through a float, else float64; tables whose keys
  * are exactly 1..n are arrays, other tables maps (entries in table iteration order); tables
  * nested deeper than 16 pack as nil. `unpack` returns every object in the input; bin and
- * ext types are refused as "Bad data format in input." as in Redis's copy.
+ * ext types are refused as "Bad data format in input." as in Redis's copy. `unpack_one` and
+ * `unpack_limit`: lua-cmsgpack-partial.ts.
  */
 export const LUA_CMSGPACK = `
 do
@@ -334,6 +337,7 @@ do
     end
     return settle(rawpcall(decodeAll, s, select('#', ...)))
   end
+${LUA_CMSGPACK_PARTIAL}
   BASE.cmsgpack = cmsgpack
 end
 `

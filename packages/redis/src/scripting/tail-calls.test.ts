@@ -6,6 +6,10 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls("return redis.call('GET', KEYS[1])")).toBe("return ( redis.call('GET', KEYS[1]))")
     expect(protectTailCalls('return cjson.decode(x)')).toBe('return ( cjson.decode(x))')
     expect(protectTailCalls('return cmsgpack.unpack(x)')).toBe('return __redis_select(1,  cmsgpack.unpack(x))')
+    expect(protectTailCalls('return cmsgpack.unpack_one(x)')).toBe('return __redis_select(1,  cmsgpack.unpack_one(x))')
+    expect(protectTailCalls('local u = cmsgpack.unpack_limit return u(x, 1)')).toBe(
+      'local u = cmsgpack.unpack_limit return __redis_select(1,  u(x, 1))',
+    )
     expect(protectTailCalls("return math.log10('x')")).toBe("return ( math.log10('x'))")
     expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
   })

@@ -68,7 +68,7 @@ export function protectTailCalls(source: string): string {
           const close = closers.get(open) ?? -1
           // `select(1, ...)` keeps every value of a function that returns several or none
           // (an alias's value is not known here: it keeps them all)
-          const wrap = !m || m[1] || m[2] === 'unpack' || m[3] ? ` ${SELECT}(1, ` : ' ('
+          const wrap = !m || m[1] || m[2]?.startsWith('unpack') || m[3] ? ` ${SELECT}(1, ` : ' ('
           if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
         }
       }
@@ -95,11 +95,11 @@ export function protectTailCalls(source: string): string {
  * that return nothing, 2 the cmsgpack/struct function, 3 the others returning several or none.
  */
 const TAIL_CALL =
-  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack|size)|error|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
+  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack_one|unpack_limit|unpack|size)|error|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
 
 /** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
 const ALIAS =
-  /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack|size)|error|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
+  /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
 
 /** A call of a name, after `return`. */
 const ALIAS_CALL = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/y
