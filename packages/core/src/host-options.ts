@@ -115,11 +115,36 @@ export function checkRequest<T>(what: keyof typeof REQUEST_SCHEMAS, value: unkno
     return parsed
   })
   if (r.success) return r.data as T
-  const issue = r.error.issues[0]
+  throw invalid(what, r.error)
+}
+
+/** The fields that route a request to an engine, as `execute` checks them. */
+export interface EngineRoute {
+  readonly language?: string
+  readonly name?: string
+}
+const routeSchema = z.object({ language: sourceShape.language, name: sourceShape.name })
+
+/**
+ * The route of a request for `host.engineFor`: its `language` and `name`, each read once and
+ * checked as `execute` checks them (InvalidArgumentError naming the field); other fields are not read.
+ */
+export function checkRoute(value: unknown): EngineRoute {
+  const r = readingCaller('engineFor: the request', () => {
+    if (typeof value !== 'object' || value === null) return routeSchema.safeParse(value)
+    const { language, name } = value as Record<string, unknown>
+    return routeSchema.safeParse({ language, name })
+  })
+  if (r.success) return r.data
+  throw invalid('engineFor', r.error)
+}
+
+function invalid(what: string, error: z.ZodError): InvalidArgumentError {
+  const issue = error.issues[0]
   const field = issue?.path.join('.') || 'request'
   const msg =
     issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `'${k}'`).join(', ')}` : (issue?.message ?? 'invalid')
-  throw new InvalidArgumentError(`${what}: ${field}: ${msg}`)
+  return new InvalidArgumentError(`${what}: ${field}: ${msg}`)
 }
 
 /** What each request field must hold: the schemas' types, as the fast path checks them. */

@@ -1,3 +1,4 @@
+// Over 250 lines: Host is the public API; each method is a thin entry that delegates to its module
 // host.d.ts declares [Symbol.asyncDispose]; the directive stays in the emitted .d.ts so an
 // application type-checks it without raising its own `lib`
 /// <reference lib="esnext.disposable" preserve="true" />
@@ -14,7 +15,7 @@ import { CancelledError, ClosedError, InvalidArgumentError } from './errors.js'
 import type { Execution } from './execution.js'
 import { CLOSE_GRACE_MS, checkCapabilities, checkHostOptions, checkPlugins, checkSource, checkStoppable } from './host-checks.js'
 import type { CompileRequest, ExecuteFileOptions, ExecuteRequest, HostOptions, RunOptions } from './host-options.js'
-import { checkRequest } from './host-options.js'
+import { checkRequest, checkRoute, type EngineRoute } from './host-options.js'
 import { runScript } from './host-run.js'
 import { RunningWork } from './host-work.js'
 import { HostCounters, type HostStats } from './host-stats.js'
@@ -168,6 +169,17 @@ export class Host {
       const fileSource = this.engines.pick(opts.language, basename(path)).plugin.fileSource
       return this.execute({ ...opts, source: fileSource ? fileSource(source) : source, name: basename(path) })
     })
+  }
+
+  /**
+   * The id of the engine `request` would run on (as `stats.engine` and `Script.engine` name it),
+   * routed as `execute` routes: by `language`, else by `name`'s extension. Nothing is compiled or
+   * run. EngineNotFoundError (as `execute` gives) when no engine takes the request;
+   * InvalidArgumentError for a `language` or `name` `execute` would refuse. Other fields are not read.
+   */
+  engineFor(request: EngineRoute): string {
+    const { language, name } = checkRoute(request)
+    return this.engines.pick(language, name).plugin.id
   }
 
   /** Typings for script authors: a `.d.ts` (`'js'`) or lua-language-server annotations (`'lua'`). */
