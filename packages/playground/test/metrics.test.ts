@@ -1,6 +1,6 @@
 import type { Host } from '@polyhost/core'
 import { type Span, type SpanOptions, type Tracer, trace } from '@opentelemetry/api'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { HostMetrics, observedExecute, startPlayground, UNRESOLVED_ENGINE } from '../src/index.js'
 import { fixtureHost } from './fixture-host.js'
 
@@ -128,6 +128,31 @@ describe('Prometheus metrics', () => {
         'polyhost_observed_executions_total{engine="lua",outcome="error"} 1',
         'polyhost_observed_executions_total{engine="lua",outcome="ok"} 1',
         `polyhost_observed_executions_total{engine="${UNRESOLVED_ENGINE}",outcome="error"} 2`,
+      ])
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('ask the host which engine a failure ran on: nothing is compiled for a label', async () => {
+    const own = await fixtureHost()
+    try {
+      const m = new HostMetrics()
+      const compiles = vi.spyOn(own, 'compile')
+      const routes = vi.spyOn(own, 'engineFor')
+      const failing = [
+        { name: 'c.lua', source: 'error("x")' },
+        { language: 'js', source: 'throw 1', name: 'd.mjs' },
+        { name: 'e.JS', source: 'syntax error here' },
+      ]
+      for (const r of failing) await observedExecute(own, r, { metrics: m }).catch(() => undefined)
+      expect(compiles).not.toHaveBeenCalled()
+      expect(routes).toHaveBeenCalledTimes(3)
+      const lines = (await m.metrics()).split('\n').filter((l) => l.startsWith('polyhost_observed_executions_total{'))
+      expect(lines.sort()).toEqual([
+        'polyhost_observed_executions_total{engine="js",outcome="error"} 1',
+        'polyhost_observed_executions_total{engine="js",outcome="syntax"} 1',
+        'polyhost_observed_executions_total{engine="lua",outcome="error"} 1',
       ])
     } finally {
       await own.close()

@@ -1,13 +1,4 @@
-import { extname } from 'node:path'
-import {
-  CancelledError,
-  EngineNotFoundError,
-  type ExecuteRequest,
-  type ExecutionResult,
-  type Host,
-  LimitExceededError,
-  ScriptSyntaxError,
-} from '@polyhost/core'
+import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host, LimitExceededError, ScriptSyntaxError } from '@polyhost/core'
 import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
 import type { ExecutionOutcome, HostMetrics } from './prometheus.js'
 
@@ -65,7 +56,6 @@ async function measure(host: Host, request: ExecuteRequest, metrics: HostMetrics
   const tenant = tenantOf(request)
   try {
     const r = await host.execute(request)
-    learn(host, request, r.stats.engine)
     metrics?.observe({ engine: r.stats.engine, tenant, outcome: 'ok', stats: r.stats, seconds: (performance.now() - started) / 1000 })
     span?.setAttributes({
       'polyhost.engine': r.stats.engine,
@@ -79,7 +69,7 @@ async function measure(host: Host, request: ExecuteRequest, metrics: HostMetrics
   } catch (e) {
     const outcome = outcomeOf(e)
     const seconds = (performance.now() - started) / 1000
-    if (metrics) metrics.observe({ engine: await engineOf(host, request, e), tenant, outcome, seconds })
+    if (metrics) metrics.observe({ engine: engineOf(host, request), tenant, outcome, seconds })
     if (span) {
       span.setAttribute('polyhost.outcome', outcome)
       if (e instanceof LimitExceededError) span.setAttribute('polyhost.limit', e.limit)
@@ -99,39 +89,14 @@ function spanAttributes(request: ExecuteRequest): Record<string, string> {
   return a
 }
 
-/** Per host: the engine id a request's language (or file extension) resolved to, once seen. */
-const engines = new WeakMap<Host, Map<string, string>>()
-
-/** How the host picks the engine: by `language`, else by `name`'s extension (case-insensitive). */
-function routeOf(request: ExecuteRequest): string | undefined {
-  if (typeof request.language === 'string') return `language:${request.language}`
-  return typeof request.name === 'string' ? `extension:${extname(request.name).toLowerCase()}` : undefined
-}
-
-function learn(host: Host, request: ExecuteRequest, engine: string): void {
-  const route = routeOf(request)
-  if (route === undefined) return
-  let known = engines.get(host)
-  if (!known) engines.set(host, (known = new Map()))
-  // only routes an engine took are kept: at most the engines' languages and extensions
-  known.set(route, engine)
-}
-
 /**
- * The engine a failed request ran on, as a success labels it (`stats.engine`, the engine's id):
- * from the routes seen before, else from compiling an empty script the same way (the host
- * picks the engine as for the request; it costs one compile per route and host). A request
- * no engine takes is `UNRESOLVED_ENGINE`.
+ * The engine a failed request ran on, as a success labels it (`stats.engine`, the engine's id),
+ * from the host's own routing; a request no engine takes, or one the host cannot route, is
+ * `UNRESOLVED_ENGINE`: the label takes at most the engines' ids and that value.
  */
-async function engineOf(host: Host, request: ExecuteRequest, error: unknown): Promise<string> {
-  const route = routeOf(request)
-  if (error instanceof EngineNotFoundError || route === undefined) return UNRESOLVED_ENGINE
-  const known = engines.get(host)?.get(route)
-  if (known !== undefined) return known
+function engineOf(host: Host, request: ExecuteRequest): string {
   try {
-    const script = await host.compile({ language: request.language, name: request.name, source: '' })
-    learn(host, request, script.engine)
-    return script.engine
+    return host.engineFor(request)
   } catch {
     return UNRESOLVED_ENGINE
   }
