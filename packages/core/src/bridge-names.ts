@@ -82,7 +82,7 @@ export const LUA_KEYWORDS: ReadonlySet<string> = new Set(
  * JavaScript reserved words, strict-mode ones included (scripts may be modules), and
  * `arguments`, which inside the function a script runs in names that function's arguments.
  */
-const JS_RESERVED: ReadonlySet<string> = new Set(
+export const JS_RESERVED: ReadonlySet<string> = new Set(
   [
     'await break case catch class const continue debugger default delete do else enum export extends false finally for',
     'function if implements import in instanceof interface let new null package private protected public return static',

@@ -1,6 +1,6 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
-import { LUA_KEYWORDS } from '../bridge-names.js'
+import { JS_RESERVED, LUA_KEYWORDS } from '../bridge-names.js'
 import type { BridgeDefinition, BridgeRegistryView } from '../bridges.js'
 import type { ModuleRegistryView } from '../modules.js'
 import { acceptsUndefined, type JsonSchema, jsonSchemaOf } from './schema-types.js'
@@ -93,9 +93,11 @@ export function buildTypingsModel(source: TypingsSource, language: string): Typi
 // --- internal ---
 
 function methodModel(name: string, def: BridgeDefinition['methods'][string], language: string): MethodModel {
+  const schemas = def.args.map((schema) => jsonSchemaOf(schema, 'input'))
+  const names = paramNames(schemas, language)
   const params = def.args.map((schema, i) => {
-    const json = jsonSchemaOf(schema, 'input')
-    return { name: paramName(json, i), schema: json, optional: acceptsUndefined(schema), description: json.description }
+    const json = schemas[i] as JsonSchema
+    return { name: names[i] as string, schema: json, optional: acceptsUndefined(schema), description: json.description }
   })
   // a required parameter after an optional one cannot be left out: only a trailing run is optional
   for (let i = params.length - 1, trailing = true; i >= 0; i--) {
@@ -114,10 +116,31 @@ function methodModel(name: string, def: BridgeDefinition['methods'][string], lan
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/
-const KEYWORDS = new Set(['end', 'function', 'local', 'return', 'default', 'delete', 'in', 'new', 'var', 'with', 'class', 'import'])
 
-/** A schema's `title` (set with `.meta({ title: 'key' })`) names its parameter; else `arg1`… */
-function paramName(json: JsonSchema, index: number): string {
-  const t = json.title
-  return t && IDENT.test(t) && !KEYWORDS.has(t) ? t : `arg${index + 1}`
+/**
+ * Whether `name` cannot name a parameter in scripts of `language`: a Lua keyword (`function
+ * f(end)`), or a JS reserved word (`f(class)` does not parse; `f(this)` declares the receiver, not
+ * an argument), `arguments` or `eval` (strict code refuses both as a parameter).
+ */
+function reservedParam(name: string, language: string): boolean {
+  return language === 'lua' ? LUA_KEYWORDS.has(name) : JS_RESERVED.has(name) || name === 'eval'
+}
+
+/**
+ * Each parameter's name: its schema's `title` (set with `.meta({ title: 'key' })`) when that is
+ * an identifier the language takes, else `arg1`…; a name already taken in the signature (a title
+ * given twice, or one that is another parameter's `argN`) gets `_` appended until it is unique.
+ */
+function paramNames(schemas: readonly JsonSchema[], language: string): string[] {
+  const wanted = schemas.map((json, i) => {
+    const t = json.title
+    return t && IDENT.test(t) && !reservedParam(t, language) ? t : `arg${i + 1}`
+  })
+  const taken = new Set<string>()
+  return wanted.map((w) => {
+    let name = w
+    while (taken.has(name) || (name !== w && wanted.includes(name))) name += '_'
+    taken.add(name)
+    return name
+  })
 }
