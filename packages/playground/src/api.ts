@@ -181,10 +181,13 @@ async function hostFor(hosts: PlaygroundHosts, preset: Preset | undefined): Prom
   return hosts.get(preset)
 }
 
+/** A language the host has no engine for is the request's fault (400), answered as the host routes it. */
 function checkLanguage(host: Host, language: string): void {
-  const engines = host.stats().engines
-  if (!Object.hasOwn(engines, language) && !(language === 'javascript' && Object.hasOwn(engines, 'js'))) {
-    throw new HttpError(400, 'E_LANGUAGE', `unknown language '${language}' (known: ${Object.keys(engines).join(', ')})`)
+  try {
+    host.engineFor({ language })
+  } catch (e) {
+    if (e instanceof EngineNotFoundError) throw new HttpError(400, 'E_LANGUAGE', e.message)
+    throw e
   }
 }
 

@@ -136,7 +136,7 @@ describe('bad requests get a 4xx with a clear message', () => {
   it.each([
     ['malformed JSON', '{"language": "lua", ', 400, /malformed JSON/],
     ['a JSON array', '[1]', 400, /must be a JSON object/],
-    ['an unknown language', { language: 'cobol', source: 'x' }, 400, /unknown language 'cobol' \(known: lua, js\)/],
+    ['an unknown language', { language: 'cobol', source: 'x' }, 400, /no engine for language 'cobol' \(have: lua, js, javascript\)/],
     ['a missing source', { language: 'lua' }, 400, /source: .*expected string/],
     ['an unknown field', { language: 'lua', source: '1', sauce: 1 }, 400, /unknown field 'sauce'/],
     ['an unknown preset', { language: 'lua', source: '1', policy: 'lax' }, 400, /policy: /],
