@@ -109,7 +109,10 @@ export class Host {
   /** Replaces the policy; compiled scripts and pooled states of the old policy are not reused. */
   setPolicy(policy: PolicyInput): void {
     this.assertOpen()
-    const next = SecurityManager.resolve(policy, this.options.limits)
+    // no policy is a mistake here, not a request for the default preset: that would loosen a strict host
+    if (policy === undefined || policy === null)
+      throw new InvalidArgumentError('setPolicy: a policy is required (a preset name or a policy)')
+    const next = readingCaller('setPolicy: the policy', () => SecurityManager.resolve(policy, this.options.limits))
     for (const p of this.plugins) checkCapabilities(p, next.policy.limits)
     checkStoppable(next.policy.limits, this.options.isolation)
     this.currentSecurity = next

@@ -115,6 +115,52 @@ describe('options that cannot be read', () => {
     expect(host.bridges.list()).toEqual([])
     expect(host.modules.list()).toEqual([])
   })
+
+  it('converters.register of an unreadable custom type: InvalidArgumentError, nothing registered; each field read once', async () => {
+    const { host } = await make({ ok: () => ({ value: 1 }) as never })
+    const before = host.converters.list().length
+    const fns = { test: () => false, toScript: (v: unknown) => v, fromScript: (v: unknown) => v }
+    for (const def of [revoked(), Object.assign(throwing('test'), { name: 'T' }), Object.assign(throwing('name'), fns)]) {
+      const e = catching(() => host.converters.register(def as never))
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+      expect((e as Error).message).toMatch(/^converters\.register: the custom type could not be read \((unreadable|.*revoked.*)\)$/)
+    }
+    expect(host.converters.list()).toHaveLength(before)
+    // a getter answering a function once and a throwing one later cannot fail a conversion later
+    let reads = 0
+    const shifty = {
+      name: 'Shifty',
+      get test() {
+        if (++reads > 1) throw new Error('read again')
+        return function (this: { tag: string }, v: unknown) {
+          return this.tag === 'mine' && v instanceof Set
+        }
+      },
+      tag: 'mine',
+      toScript: () => 'a set',
+      fromScript: (v: unknown) => v,
+    }
+    host.converters.register(shifty as never)
+    const type = host.converters.find(new Set())
+    expect(type?.name).toBe('Shifty')
+    expect(type?.toScript(new Set())).toBe('a set')
+    expect(reads).toBe(1)
+  })
+
+  it('setPolicy with an unreadable policy, or none: a typed error, and the policy in force stays', async () => {
+    const { host } = await make({}, { policy: 'strict' })
+    for (const [i, policy] of [revoked(), throwing('preset'), undefined, null].entries()) {
+      const e = catching(() => host.setPolicy(policy as never))
+      expect(e, `policy ${i}`).toBeInstanceOf(InvalidArgumentError)
+      expect((e as Error).message).toMatch(/^setPolicy: /)
+    }
+    expect(host.security.policy.preset).toBe('strict')
+    const e = catching(() => host.setPolicy({ preset: 'strict', limits: throwing('timeoutMs') } as never))
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect(catching(() => host.setPolicy({ preset: 'lax' } as never))).toBeInstanceOf(PolicyError)
+    host.setPolicy('minimal')
+    expect(host.security.policy.preset).toBe('minimal')
+  })
 })
 
 function catching(fn: () => unknown): unknown {

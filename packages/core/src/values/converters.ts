@@ -1,4 +1,5 @@
 import { ConversionError, InvalidArgumentError, PolyhostError, sanitizeScriptMessage } from '../errors.js'
+import { readingCaller } from '../reading-caller.js'
 
 /**
  * A host type that crosses the boundary in a form of its own. `toScript` turns a host value
@@ -35,16 +36,17 @@ export class ConverterRegistry {
     for (const t of defaults) this.register(t)
   }
 
+  /**
+   * Each field is read once (an unreadable one: InvalidArgumentError), so what was checked is
+   * what runs; the functions are called with the type as `this`.
+   */
   register<T, S>(type: CustomType<T, S>): void {
-    const t = type as CustomType
-    if (!t || typeof t.name !== 'string' || !t.name) throw new InvalidArgumentError('custom type: name is required')
-    for (const fn of ['test', 'toScript', 'fromScript'] as const) {
-      if (typeof t[fn] !== 'function') throw new InvalidArgumentError(`custom type '${t.name}': ${fn} must be a function`)
-    }
+    const original = type as CustomType
+    const t = readingCaller('converters.register: the custom type', () => readType(original))
     if (this.get(t.name)) throw new InvalidArgumentError(`custom type '${t.name}' is already registered`)
     // Date's own fromScript cannot throw
-    const g = t === dateType ? t : guarded(t)
-    this.originals.set(g, t)
+    const g = original === dateType ? original : guarded(t)
+    this.originals.set(g, original)
     this.types.unshift(g)
     this.version++
   }
@@ -73,6 +75,18 @@ export class ConverterRegistry {
   list(): readonly CustomType[] {
     return this.types.map((t) => this.originals.get(t) as CustomType)
   }
+}
+
+/** The fields of a custom type, each read once and checked; its functions bound to it. */
+function readType(type: CustomType): CustomType {
+  if (type === null || type === undefined) throw new InvalidArgumentError('custom type: name is required')
+  const { name, test, toScript, fromScript } = type
+  if (typeof name !== 'string' || !name) throw new InvalidArgumentError('custom type: name is required')
+  const fns = { test, toScript, fromScript }
+  for (const [key, fn] of Object.entries(fns)) {
+    if (typeof fn !== 'function') throw new InvalidArgumentError(`custom type '${name}': ${key} must be a function`)
+  }
+  return { name, test: test.bind(type), toScript: toScript.bind(type), fromScript: fromScript.bind(type) }
 }
 
 /** `t` with a `fromScript` whose failure is a ConversionError (its message sanitised, as scripts may see it). */
