@@ -25,6 +25,38 @@ describe('a config whose default export throws', () => {
   })
 })
 
+describe('a config that cannot be read or is of the wrong shape', () => {
+  it.each([
+    ['a getter that throws', 'export default { get policy() { throw new Error("getter") } }', /could not be read \(getter\)/],
+    ['a Proxy', 'export default new Proxy({}, { ownKeys() { throw new Error("keys") } })', /could not be read \(keys\)/],
+    ['bridges that are no array', 'export default { bridges: 5 }', /bridges must be an array/],
+    ['modules that are no array', 'export default { modules: { length: 1 } }', /modules must be an array/],
+    ['a bridge that is no object', 'export default { bridges: [null] }', /invalid bridge/],
+    ['a default export that is a rejected promise', 'export default Promise.reject(new Error("later"))', /its default export threw: later/],
+    [
+      'a thrown value that cannot be printed',
+      'export default () => { throw { toString() { throw 1 } } }',
+      /threw: a value that cannot be printed/,
+    ],
+  ])('is a usage error naming --config: %s', async (_what, text, message) => {
+    // each text is a new module: the cache of import() must not answer the previous one
+    const name = `odd-${Math.random().toString(36).slice(2)}.mjs`
+    writeFileSync(join(dir, name), text)
+    const r = await cli(['types', '--lang', 'js', '--config', name])
+    expect(r.stderr).toMatch(new RegExp(`^UsageError: --config: (${name}: )?`))
+    expect(r.stderr).toMatch(message)
+    expect(r.code).toBe(EXIT.usage)
+  })
+
+  it('awaits a default export that is a promise of a config: its fields count (before: ignored)', async () => {
+    writeFileSync(join(dir, 'later.mjs'), 'export default Promise.resolve({ bridges: 5 })')
+    const r = await cli(['types', '--lang', 'js', '--config', 'later.mjs'])
+    expect(r).toMatchObject({ code: EXIT.usage, stderr: 'UsageError: --config: later.mjs: bridges must be an array\n' })
+    writeFileSync(join(dir, 'later-ok.mjs'), 'export default Promise.resolve({ policy: "strict" })')
+    expect(await cli(['types', '--lang', 'js', '--config', 'later-ok.mjs'])).toMatchObject({ code: EXIT.ok, stderr: '' })
+  })
+})
+
 describe('playground addresses it cannot listen on', () => {
   let busy: Server
   let busyPort = 0
