@@ -14,6 +14,7 @@ export type HostFactory = (preset: Preset) => Promise<Host>
 export class PlaygroundHosts {
   private readonly made = new Map<Preset, Promise<Host>>()
   private readonly settled = new Map<Preset, Host>()
+  private closed = false
 
   constructor(
     private readonly source: Host | HostFactory,
@@ -26,17 +27,28 @@ export class PlaygroundHosts {
     return typeof this.source === 'function' ? PRESETS : []
   }
 
-  /** The host for `preset` (undefined → the default). */
+  /**
+   * The host for `preset` (undefined → the default). The factory may answer a Host or a promise
+   * of one, and may throw; anything but a Host is an error (retried by the next request). Once
+   * closing, no host is made: it would outlive the playground.
+   */
   get(preset: Preset | undefined): Promise<Host> {
     if (typeof this.source !== 'function') return Promise.resolve(this.source)
+    if (this.closed) return Promise.reject(new Error('playground: closed, no host is made'))
     const p = preset ?? this.defaultPreset
     let h = this.made.get(p)
     if (!h) {
       const factory = this.source
-      h = factory(p).then((host) => {
-        this.settled.set(p, host)
-        return host
-      })
+      h = Promise.resolve(p)
+        .then(factory)
+        .then((host: unknown) => {
+          if (!isHost(host))
+            throw new TypeError(
+              `playground: the host factory answered ${host === null ? 'null' : typeof host} for preset '${p}', not a Host`,
+            )
+          this.settled.set(p, host)
+          return host
+        })
       // a failed creation is retried by the next request
       h.catch(() => this.made.delete(p))
       this.made.set(p, h)
@@ -52,7 +64,13 @@ export class PlaygroundHosts {
 
   async close(): Promise<void> {
     if (typeof this.source !== 'function') return
+    this.closed = true
     const hosts = await Promise.allSettled([...this.made.values()])
     await Promise.allSettled(hosts.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)))
   }
+}
+
+function isHost(v: unknown): v is Host {
+  const h = v as Host | null
+  return typeof h === 'object' && h !== null && typeof h.execute === 'function' && typeof h.close === 'function'
 }
