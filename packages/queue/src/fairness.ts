@@ -1,7 +1,9 @@
+import { InvalidArgumentError } from '@polyhost/core'
 import type { Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys.js'
 import { runScript } from './redis-scripts.js'
+import type { ScriptRequest } from './request-schema.js'
 
 /**
  * Fair service between tenants on open-source BullMQ (its per-group fairness is a paid
@@ -118,3 +120,23 @@ local p = tonumber(ARGV[1])
 if p > 0 and p > (tonumber(redis.call('GET', KEYS[2])) or 0) then redis.call('SET', KEYS[2], p) end
 return 0
 `
+
+/**
+ * The longest tenant id `enqueue` takes, in UTF-8 bytes: a fair queue keeps each tenant with
+ * jobs pending as a field of two Redis hashes.
+ */
+export const MAX_TENANT_BYTES = 256
+
+/**
+ * The tenant a job runs for: the request's `tenant`, else a non-empty string `context.tenant`;
+ * over MAX_TENANT_BYTES an InvalidArgumentError (it is a field of fair queues' hashes).
+ */
+export function tenantKey(r: ScriptRequest): string | undefined {
+  // an empty context.tenant names no tenant, as in a host (a job's tenant is never empty)
+  const t = r.tenant ?? (typeof r.context?.tenant === 'string' && r.context.tenant !== '' ? r.context.tenant : undefined)
+  if (t !== undefined && Buffer.byteLength(t) > MAX_TENANT_BYTES)
+    throw new InvalidArgumentError(
+      `enqueue: ${r.tenant === undefined ? 'context.tenant' : 'tenant'}: at most ${MAX_TENANT_BYTES} bytes (UTF-8), received ${Buffer.byteLength(t)}`,
+    )
+  return t
+}

@@ -6,14 +6,13 @@ export {
   RetryableError,
   ScriptNotFoundError,
 } from './errors.js'
-export { MAX_PRIORITY } from './fairness.js'
+export { MAX_PRIORITY, MAX_TENANT_BYTES } from './fairness.js'
 export { type JobProgress, jobBridge, type ProgressOptions } from './job-progress.js'
 export { isRetryable } from './retry-policy.js'
 export type { ScriptRequest, ScriptSource } from './request-schema.js'
 export {
   createScriptQueue,
   DEFAULT_JOB_OPTIONS,
-  MAX_TENANT_BYTES,
   type EnqueueOptions,
   type QueueStats,
   type ScriptJob,

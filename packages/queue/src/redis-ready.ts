@@ -1,3 +1,4 @@
+import { ClosedError } from '@polyhost/core'
 import type { Redis } from 'ioredis'
 import { QueueUnavailableError } from './errors.js'
 
@@ -11,6 +12,11 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5000
  */
 export function whenReady(redis: Redis, timeoutMs: number, what: string): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve()
+  try {
+    checkOpen(redis, what)
+  } catch (e) {
+    return Promise.reject(e)
+  }
   return new Promise((resolve, reject) => {
     const onReady = () => {
       clearTimeout(timer)
@@ -30,4 +36,24 @@ export function asUnavailable(e: unknown, what: string): unknown {
   if (e instanceof Error && e.name === 'MaxRetriesPerRequestError')
     return new QueueUnavailableError(`${what}: Redis is not reachable (${e.message})`, { cause: e })
   return e
+}
+
+/**
+ * A ClosedError when `redis` was closed (`close()` of the queue or worker that owns it): ioredis
+ * would reject with a bare "Connection is closed." Error, and `whenReady` wait for a
+ * connection that never comes.
+ */
+export function checkOpen(redis: Redis, what: string): void {
+  if (redis.status === 'end') throw new ClosedError(`${what}: the queue's Redis connection is closed (close() was called)`)
+}
+
+/** `redis.quit()`, resolved once the connection has ended (no command is taken after it). */
+export async function quitFully(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()))
+  await redis.quit().catch(() => undefined)
+  // a server that took QUIT closes the socket at once; one that never answers is not waited for
+  const timer = setTimeout(() => redis.disconnect(), 1000)
+  await ended
+  clearTimeout(timer)
 }

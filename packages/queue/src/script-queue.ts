@@ -1,18 +1,19 @@
 // Over 250 lines: one class, the producer side of the queue (enqueue, jobs, cancel, schedules, stats).
 import { context } from '@opentelemetry/api'
-import { type ExecutionResult, InvalidArgumentError, readingCaller } from '@polyhost/core'
+import { ClosedError, type ExecutionResult, InvalidArgumentError, readingCaller } from '@polyhost/core'
 import { DEFAULT_MAX_DEPTH } from '@polyhost/core/engine'
 import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { requestCancel } from './cancel-requests.js'
+import { checkClientOptions, closingOnThrow, fairnessOption, integerOption } from './client-options.js'
 import { reportError } from './connection-errors.js'
-import { fairPriorities, pendingByTenant } from './fairness.js'
+import { fairPriorities, pendingByTenant, tenantKey } from './fairness.js'
 import type { JobProgress } from './job-progress.js'
 import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptions } from './job-options.js'
 import { removedOnEnd } from './job-ends.js'
 import { JobResults } from './job-results.js'
 import { type QueueKeys, queueKeys } from './keys.js'
-import { asUnavailable, DEFAULT_CONNECT_TIMEOUT_MS, whenReady } from './redis-ready.js'
+import { asUnavailable, checkOpen, DEFAULT_CONNECT_TIMEOUT_MS, quitFully, whenReady } from './redis-ready.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
@@ -134,29 +135,28 @@ export class ScriptQueue {
   private readonly connectTimeoutMs: number
   private readonly maxDepth: number
   private readonly languages: readonly string[]
+  private closing: Promise<void> | undefined
 
   constructor(options: ScriptQueueOptions) {
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
-    if (!Number.isInteger(this.maxDepth) || this.maxDepth < 1) {
-      throw new InvalidArgumentError('createScriptQueue: maxDepth must be a positive integer')
-    }
+    // everything that can refuse the options runs before a connection opens (client-options.ts)
+    checkClientOptions(options, 'createScriptQueue')
+    this.maxDepth = integerOption(options, 'maxDepth', 'createScriptQueue', 1, DEFAULT_MAX_DEPTH)
     this.languages = checkLanguages(options.languages)
     const maxSourceBytes = checkMaxSourceBytes(options.maxSourceBytes)
+    this.defaults = { ...DEFAULT_JOB_OPTIONS, ...checkEnqueueOptions(options.defaultJobOptions, 'createScriptQueue', 'defaultJobOptions') }
+    this.fair = fairnessOption(options.fairness)
+    this.connectTimeoutMs = integerOption(options, 'connectTimeoutMs', 'createScriptQueue', 0, DEFAULT_CONNECT_TIMEOUT_MS)
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
-    this.bull = new Queue(options.name, {
-      connection: options.connection,
-      prefix,
-      ...(options.telemetry && { telemetry: options.telemetry }),
-    })
+    this.bull = closingOnThrow(
+      [this.redis],
+      () => new Queue(options.name, { connection: options.connection, prefix, ...(options.telemetry && { telemetry: options.telemetry }) }),
+    )
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
     this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages, maxSourceBytes)
     this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
-    this.defaults = { ...DEFAULT_JOB_OPTIONS, ...checkEnqueueOptions(options.defaultJobOptions, 'createScriptQueue', 'defaultJobOptions') }
-    this.fair = (options.fairness ?? 'tenant') === 'tenant'
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   }
 
   /**
@@ -200,15 +200,21 @@ export class ScriptQueue {
   private handle(id: string, since?: string): ScriptJob {
     return {
       id,
-      result: async (o) => this.results.wait(id, checkResultOptions(o), since),
+      result: async (o) => {
+        const timeoutMs = checkResultOptions(o)
+        this.open('job.result')
+        return this.results.wait(id, timeoutMs, since)
+      },
       cancel: () => this.cancel(id),
       progress: async () => {
+        this.open('job.progress')
         const raw = await this.redis.hget(this.keys.job(id), 'progress')
         // BullMQ stores 0 for a job that reported nothing
         return raw === null ? undefined : (JSON.parse(raw) as JobProgress)
       },
       on: (event, listener) => {
         if (event !== 'progress') return Promise.reject(new InvalidArgumentError(`job.on: unknown event '${String(event)}'`))
+        if (this.closing) return Promise.reject(closedError('job.on'))
         return this.results.onProgress(id, listener)
       },
     }
@@ -220,6 +226,7 @@ export class ScriptQueue {
    */
   async cancel(id: string): Promise<void> {
     checkJobId(id, 'cancel')
+    this.open('cancel')
     await requestCancel(this.redis, this.keys, id)
     // only a job that has not started is removed: a finished one keeps its outcome, and a
     // running one (locked: remove fails) is aborted by its worker
@@ -247,6 +254,7 @@ export class ScriptQueue {
     checkScheduleId(id, 'schedule')
     const repeat = checkScheduleTiming(timing)
     checkScheduleOptions(options)
+    this.open('schedule')
     await whenReady(this.redis, this.connectTimeoutMs, 'schedule')
     const data = await this.jobData(request, false)
     await this.bull.upsertJobScheduler(id, repeat, { name: 'execute', data, opts: { ...this.defaults, ...options } })
@@ -255,6 +263,7 @@ export class ScriptQueue {
   /** Removes schedule `id`; false when there was none. */
   async unschedule(id: string): Promise<boolean> {
     checkScheduleId(id, 'unschedule')
+    this.open('unschedule')
     return this.bull.removeJobScheduler(id)
   }
 
@@ -264,6 +273,7 @@ export class ScriptQueue {
    * deferred failure); a waiting job removed by `cancel()` is not subtracted.
    */
   async stats(): Promise<QueueStats> {
+    this.open('stats')
     const [c, tenants] = await Promise.all([
       this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
       pendingByTenant(this.redis, this.keys),
@@ -279,10 +289,14 @@ export class ScriptQueue {
   }
 
   /** Closes the connections; pending `result()` calls reject with CancelledError. */
-  async close(): Promise<void> {
-    await this.results.close()
-    await this.bull.close()
-    await this.redis.quit()
+  close(): Promise<void> {
+    // once: a second close waits for the first; any call after it is a ClosedError
+    this.closing ??= (async () => {
+      await this.results.close()
+      await this.bull.close()
+      await quitFully(this.redis)
+    })()
+    return this.closing
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -290,6 +304,12 @@ export class ScriptQueue {
   }
 
   // --- internal ---
+
+  /** A ClosedError once `close()` was called (ioredis would throw a bare Error, or wait). */
+  private open(what: string): void {
+    if (this.closing) throw closedError(what)
+    checkOpen(this.redis, what)
+  }
 
   private add(items: readonly { request: ScriptRequest; options?: EnqueueOptions }[]): Promise<ScriptJob[]> {
     const attributes = {
@@ -299,6 +319,7 @@ export class ScriptQueue {
       'messaging.batch.message_count': items.length,
     }
     return inSpan(SPAN.enqueue, SpanKind.PRODUCER, attributes, context.active(), async (span) => {
+      this.open('enqueue')
       await whenReady(this.redis, this.connectTimeoutMs, 'enqueue')
       const trace = carrierOf(span)
       const prepared = await Promise.all(
@@ -359,24 +380,8 @@ export class ScriptQueue {
 
 // --- internal ---
 
-/**
- * The longest tenant id `enqueue` takes, in UTF-8 bytes: a fair queue keeps each tenant with
- * jobs pending as a field of two Redis hashes.
- */
-export const MAX_TENANT_BYTES = 256
-
-/**
- * The tenant a job runs for: the request's `tenant`, else a non-empty string `context.tenant`;
- * over MAX_TENANT_BYTES an InvalidArgumentError (it is a field of fair queues' hashes).
- */
-function tenantKey(r: ScriptRequest): string | undefined {
-  // an empty context.tenant names no tenant, as in a host (a job's tenant is never empty)
-  const t = r.tenant ?? (typeof r.context?.tenant === 'string' && r.context.tenant !== '' ? r.context.tenant : undefined)
-  if (t !== undefined && Buffer.byteLength(t) > MAX_TENANT_BYTES)
-    throw new InvalidArgumentError(
-      `enqueue: ${r.tenant === undefined ? 'context.tenant' : 'tenant'}: at most ${MAX_TENANT_BYTES} bytes (UTF-8), received ${Buffer.byteLength(t)}`,
-    )
-  return t
+function closedError(what: string): ClosedError {
+  return new ClosedError(`${what}: the queue is closed (close() was called)`)
 }
 
 function tenantOf(data: JobData): string {

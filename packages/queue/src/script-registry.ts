@@ -2,6 +2,7 @@ import { InvalidArgumentError, LimitExceededError, quoteText } from '@polyhost/c
 import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
+import { checkOpen } from './redis-ready.js'
 import type { QueueKeys } from './keys.js'
 import { parseOrThrow, SCRIPT_ID } from './request-schema.js'
 import { z } from 'zod'
@@ -74,6 +75,7 @@ export class ScriptRegistry {
    * const { version } = await queue.scripts.put('discount', { language: 'lua', source, author: 'ana' })
    */
   async put(id: string, input: ScriptInput): Promise<ScriptVersion> {
+    checkOpen(this.redis, 'scripts.put')
     checkId(id, 'scripts.put')
     const s = parseOrThrow(inputSchema, input, 'scripts.put')
     checkLanguage(s.language, this.languages, 'scripts.put: language')
@@ -97,6 +99,7 @@ export class ScriptRegistry {
 
   /** A version of `id` (the latest without `version`); ScriptNotFoundError when absent. */
   async get(id: string, version?: number): Promise<ScriptVersion> {
+    checkOpen(this.redis, 'scripts.get')
     checkId(id, 'scripts.get')
     if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) {
       throw new InvalidArgumentError(`scripts.get: version must be a positive integer, received ${describeVersion(version)}`)
@@ -109,6 +112,7 @@ export class ScriptRegistry {
 
   /** Every script id with its latest version number. */
   async list(): Promise<{ id: string; latest: number }[]> {
+    checkOpen(this.redis, 'scripts.list')
     const all = await this.redis.hgetall(this.keys.scriptIndex)
     return Object.entries(all)
       .map(([id, v]) => ({ id, latest: Number(v) }))
@@ -117,6 +121,7 @@ export class ScriptRegistry {
 
   /** All versions of `id`, oldest first, without their sources. */
   async history(id: string): Promise<Omit<ScriptVersion, 'source'>[]> {
+    checkOpen(this.redis, 'scripts.history')
     checkId(id, 'scripts.history')
     const all = await this.redis.hgetall(this.keys.script(id))
     if (Object.keys(all).length === 0) throw new ScriptNotFoundError(id)
@@ -130,6 +135,7 @@ export class ScriptRegistry {
 
   /** Removes `id` and all its versions; jobs still pinned to one then fail with ScriptNotFoundError. */
   async remove(id: string): Promise<boolean> {
+    checkOpen(this.redis, 'scripts.remove')
     checkId(id, 'scripts.remove')
     const [[, n]] = (await this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec()) as [[unknown, number]]
     return n > 0

@@ -1,17 +1,12 @@
 import { context } from '@opentelemetry/api'
 import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
-import {
-  type Job,
-  type RedisOptions as ConnectionOptions,
-  type Telemetry,
-  UnrecoverableError,
-  type Worker,
-  type WorkerOptions,
-} from 'bullmq'
+import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, type Worker } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
+import { closingOnThrow, workerSettings } from './client-options.js'
 import { reportError } from './connection-errors.js'
+import { quitFully } from './redis-ready.js'
 import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
 import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
@@ -94,31 +89,27 @@ export class ScriptWorker {
   private readonly started: Promise<void>
   private readonly maxResultBytes: number
   private readonly maxErrorBytes: number
+  private quit: Promise<void> | undefined
 
   constructor(private readonly options: ScriptWorkerOptions) {
+    // everything that can refuse the options runs before a connection opens (client-options.ts)
+    const { bull: bullOptions, scriptCacheSize } = workerSettings(options)
     this.maxResultBytes = byteOption(options.maxResultBytes, 'maxResultBytes', DEFAULT_MAX_RESULT_BYTES, 1)
     this.maxErrorBytes = byteOption(options.maxErrorBytes, 'maxErrorBytes', DEFAULT_MAX_ERROR_BYTES, MIN_MAX_ERROR_BYTES)
+    this.cache = new LRUCache({ max: scriptCacheSize })
+    if (options.progress !== false) registerJobBridge(options.host)
+    this.progress = options.progress === false ? undefined : (options.progress ?? {})
     this.keys = queueKeys(options.prefix ?? 'bull', options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
     this.subscriber = new Redis(options.connection as IORedisOptions)
     this.registry = new ScriptRegistry(this.redis, this.keys)
     this.finished = new FinishedJobs(this.redis, this.keys)
-    this.cache = new LRUCache({ max: options.scriptCacheSize ?? 500 })
-    if (options.progress !== false) registerJobBridge(options.host)
-    this.progress = options.progress === false ? undefined : (options.progress ?? {})
-    const bullOptions: WorkerOptions = {
-      connection: options.connection,
-      prefix: options.prefix ?? 'bull',
-      concurrency: options.concurrency ?? 1,
-      autorun: false,
-      ...(options.lockDuration !== undefined && { lockDuration: options.lockDuration }),
-      ...(options.stalledInterval !== undefined && { stalledInterval: options.stalledInterval }),
-      ...(options.maxStalledCount !== undefined && { maxStalledCount: options.maxStalledCount }),
-      ...(options.telemetry && { telemetry: options.telemetry }),
-    }
     // each job's signal is this worker's (job-signals.ts); `bull.cancelJob` aborts it
     this.signals = new JobSignals(bullOptions.concurrency ?? 1)
-    this.bull = new SignalledWorker(options.name, (job: Job) => this.process(job), bullOptions, this.signals)
+    this.bull = closingOnThrow(
+      [this.redis, this.subscriber],
+      () => new SignalledWorker(options.name, (job: Job) => this.process(job), bullOptions, this.signals),
+    )
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     for (const c of [this.redis, this.subscriber]) c.on('error', this.onError)
     this.cancels = new CancelRequests(this.bull, this.redis, this.keys, this.onError)
@@ -149,7 +140,9 @@ export class ScriptWorker {
   async close(options: { force?: boolean } = {}): Promise<void> {
     await this.started.catch(() => undefined)
     await this.bull.close(options.force ?? false)
-    await Promise.all([this.subscriber.quit(), this.redis.quit()])
+    // once: a second close (or one that forces a graceful close along) does not quit again
+    this.quit ??= Promise.all([quitFully(this.subscriber), quitFully(this.redis)]).then(() => undefined)
+    await this.quit
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

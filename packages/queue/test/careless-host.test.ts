@@ -1,0 +1,133 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ClosedError, createHost, defineBridge, type Host, InvalidArgumentError } from '@polyhost/core'
+import { luaEngine } from '@polyhost/engine-lua'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createScriptQueue, createScriptWorker } from '../src/index.js'
+import { connection, uniqueName } from './support.js'
+
+// A careless host's options and calls. Before: BullMQ refused a bad option with a bare Error
+// only after the queue or worker had opened its own Redis connections, which then stayed open
+// (reconnecting for ever to a wrong address) and kept the process alive; a negative
+// lockDuration and an unknown fairness were taken; a second worker.close() threw
+// "Connection is closed."; enqueue after close() waited connectTimeoutMs (5 s) and then blamed
+// an unreachable Redis, stats() and result() threw bare Errors. Now each bad option is an
+// InvalidArgumentError naming it, thrown before any connection opens, and a closed queue
+// answers ClosedError at once.
+
+let host: Host
+
+beforeAll(async () => {
+  host = await createHost({ engines: [luaEngine()] })
+})
+afterAll(async () => {
+  await host.close()
+})
+
+/** Open TCP sockets of this process (ioredis connections among them). */
+const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
+
+/** The socket count once sockets of earlier tests have finished closing. */
+async function settledSockets(): Promise<number> {
+  let n = sockets()
+  for (;;) {
+    await sleep(100)
+    if (sockets() === n) return n
+    n = sockets()
+  }
+}
+
+async function refusedWithoutConnections(make: () => unknown, message: RegExp): Promise<void> {
+  const before = await settledSockets()
+  let thrown: unknown
+  try {
+    make()
+  } catch (e) {
+    thrown = e
+  }
+  expect(thrown).toBeInstanceOf(InvalidArgumentError)
+  expect((thrown as Error).message).toMatch(message)
+  // ioredis opens its socket on a later turn: give it the chance to
+  await sleep(100)
+  expect(sockets()).toBe(before)
+}
+
+describe('createScriptWorker options', () => {
+  it.each([
+    ['concurrency 0', { concurrency: 0 }, /^createScriptWorker: concurrency must be an integer from 1 /],
+    ['concurrency NaN', { concurrency: Number.NaN }, /^createScriptWorker: concurrency /],
+    ['concurrency 1.5', { concurrency: 1.5 }, /^createScriptWorker: concurrency /],
+    ['a negative lockDuration', { lockDuration: -5 }, /^createScriptWorker: lockDuration /],
+    ['stalledInterval 0', { stalledInterval: 0 }, /^createScriptWorker: stalledInterval /],
+    ['maxStalledCount -1', { maxStalledCount: -1 }, /^createScriptWorker: maxStalledCount /],
+    ['scriptCacheSize 0', { scriptCacheSize: 0 }, /^createScriptWorker: scriptCacheSize /],
+    ['an empty name', { name: '' }, /^createScriptWorker: name must be a non-empty string without ':'/],
+    ['a name with a colon', { name: 'a:b' }, /^createScriptWorker: name /],
+    ['no connection', { connection: null }, /^createScriptWorker: connection /],
+    ['an empty prefix', { prefix: '' }, /^createScriptWorker: prefix /],
+    ['no host', { host: undefined }, /^createScriptWorker: host must be a Host/],
+  ])('refuses %s before opening a connection', async (_, bad, message) => {
+    const options = { connection: connection(), name: uniqueName('careless'), host, ...bad }
+    await refusedWithoutConnections(() => createScriptWorker(options as never), message)
+  })
+
+  it("refuses a host with its own 'job' bridge before opening a connection", async () => {
+    const own = await createHost({ engines: [luaEngine()] })
+    own.bridges.register(defineBridge({ name: 'job', methods: { x: { args: [], handler: () => 1 } } }))
+    const options = { connection: connection(), name: uniqueName('careless'), host: own }
+    await refusedWithoutConnections(() => createScriptWorker(options), /own bridge named 'job'/)
+    await own.close()
+  })
+
+  it('closes twice without an error', async () => {
+    const worker = createScriptWorker({ connection: connection(), name: uniqueName('careless'), host })
+    await worker.ready()
+    await Promise.all([worker.close(), worker.close({ force: true })])
+    await expect(worker.close()).resolves.toBeUndefined()
+  })
+})
+
+describe('createScriptQueue options', () => {
+  it.each([
+    ['an unknown fairness', { fairness: 'fifo' }, /^createScriptQueue: fairness must be 'tenant' or 'none'/],
+    ['a negative connectTimeoutMs', { connectTimeoutMs: -1 }, /^createScriptQueue: connectTimeoutMs /],
+    ['a connectTimeoutMs as text', { connectTimeoutMs: '100' }, /^createScriptQueue: connectTimeoutMs /],
+    ['maxDepth 0', { maxDepth: 0 }, /^createScriptQueue: maxDepth /],
+    ['an empty name', { name: '' }, /^createScriptQueue: name /],
+    ['no connection', { connection: undefined }, /^createScriptQueue: connection /],
+  ])('refuses %s before opening a connection', async (_, bad, message) => {
+    const options = { connection: connection(), name: uniqueName('careless'), ...bad }
+    await refusedWithoutConnections(() => createScriptQueue(options as never), message)
+  })
+})
+
+describe('a closed queue', () => {
+  it('answers ClosedError at once, and closes twice without an error', async () => {
+    const queue = createScriptQueue({ connection: connection(), name: uniqueName('careless') })
+    const job = await queue.enqueue({ script: { language: 'lua', source: 'return 1' } })
+    await Promise.all([queue.close(), queue.close()])
+    await expect(queue.close()).resolves.toBeUndefined()
+    const started = performance.now()
+    const calls: [string, () => Promise<unknown>][] = [
+      ['enqueue', () => queue.enqueue({ script: { language: 'lua', source: 'return 1' } })],
+      ['schedule', () => queue.schedule('s', { every: 1000 }, { script: { language: 'lua', source: 'return 1' } })],
+      ['unschedule', () => queue.unschedule('s')],
+      ['stats', () => queue.stats()],
+      ['cancel', () => queue.cancel(job.id)],
+      ['job.result', () => job.result()],
+      ['job.progress', () => job.progress()],
+      ['job.on', () => job.on('progress', () => undefined)],
+      ['scripts.put', () => queue.scripts.put('a', { language: 'lua', source: 'return 1' })],
+      ['scripts.list', () => queue.scripts.list()],
+    ]
+    for (const [what, call] of calls) {
+      const e = await call().then(
+        () => undefined,
+        (x: unknown) => x,
+      )
+      expect(e, what).toBeInstanceOf(ClosedError)
+      expect((e as Error).message, what).toMatch(new RegExp(`^${what.replace('.', '\\.')}: `))
+    }
+    // not after connectTimeoutMs (5 s): at once
+    expect(performance.now() - started).toBeLessThan(4000)
+  })
+})
