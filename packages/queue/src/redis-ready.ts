@@ -47,13 +47,20 @@ export function checkOpen(redis: Redis, what: string): void {
   if (redis.status === 'end') throw new ClosedError(`${what}: the queue's Redis connection is closed (close() was called)`)
 }
 
-/** `redis.quit()`, resolved once the connection has ended (no command is taken after it). */
+/**
+ * Closes `redis`: QUIT when connected (replies already asked for still arrive), otherwise at
+ * once. Resolves when the connection has ended, or after a second without a sign of that
+ * (ioredis emits no `end` for a client that was between reconnect attempts).
+ */
 export async function quitFully(redis: Redis): Promise<void> {
   if (redis.status === 'end') return
-  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()))
-  await redis.quit().catch(() => undefined)
-  // a server that took QUIT closes the socket at once; one that never answers is not waited for
-  const timer = setTimeout(() => redis.disconnect(), 1000)
+  let timer: NodeJS.Timeout | undefined
+  const ended = new Promise<void>((resolve) => {
+    redis.once('end', () => resolve())
+    timer = setTimeout(resolve, 1000)
+  })
+  if (redis.status === 'ready') await redis.quit().catch(() => undefined)
+  else redis.disconnect()
   await ended
   clearTimeout(timer)
 }
