@@ -28,5 +28,5 @@ export {
   type ScriptVersion,
 } from './script-registry.js'
 export { DEFAULT_MAX_ERROR_BYTES } from './stored-errors.js'
-export { DEFAULT_MAX_RESULT_BYTES } from './stored-results.js'
+export { DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_VALUE_BYTES } from './stored-results.js'
 export { createScriptWorker, ScriptWorker, type ScriptWorkerOptions } from './script-worker.js'

@@ -18,7 +18,7 @@ import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './sch
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
-import { encodeValue } from './value-codec.js'
+import { byteOption, DEFAULT_MAX_VALUE_BYTES, encodeInputs } from './stored-results.js'
 import { checkValueDepth } from './value-depth.js'
 
 /** Options of {@link createScriptQueue}. */
@@ -62,6 +62,11 @@ export interface ScriptQueueOptions {
    * hosts' `sourceBytes` (default 1 MiB, the `standard` preset's; `DEFAULT_MAX_SOURCE_BYTES`).
    */
   readonly maxSourceBytes?: number
+  /**
+   * The largest globals and context of one job together, in UTF-8 bytes as stored (default
+   * 1 MiB, `DEFAULT_MAX_VALUE_BYTES`); larger ones are refused at `enqueue` with ConversionError.
+   */
+  readonly maxValueBytes?: number
 }
 
 /** BullMQ job options `enqueue` passes through. */
@@ -135,6 +140,7 @@ export class ScriptQueue {
   private readonly connectTimeoutMs: number
   private readonly maxDepth: number
   private readonly languages: readonly string[]
+  private readonly maxValueBytes: number
   private closing: Promise<void> | undefined
 
   constructor(options: ScriptQueueOptions) {
@@ -143,6 +149,7 @@ export class ScriptQueue {
     this.maxDepth = integerOption(options, 'maxDepth', 'createScriptQueue', 1, DEFAULT_MAX_DEPTH)
     this.languages = checkLanguages(options.languages)
     const maxSourceBytes = checkMaxSourceBytes(options.maxSourceBytes)
+    this.maxValueBytes = byteOption(options.maxValueBytes, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 'createScriptQueue')
     this.defaults = { ...DEFAULT_JOB_OPTIONS, ...checkEnqueueOptions(options.defaultJobOptions, 'createScriptQueue', 'defaultJobOptions') }
     this.fair = fairnessOption(options.fairness)
     this.connectTimeoutMs = integerOption(options, 'connectTimeoutMs', 'createScriptQueue', 0, DEFAULT_CONNECT_TIMEOUT_MS)
@@ -370,9 +377,8 @@ export class ScriptQueue {
     return {
       v: 1,
       script,
-      ...(r.globals && { globals: encodeValue(r.globals) }),
+      ...encodeInputs(r.globals, r.context, this.maxValueBytes),
       ...(tenant !== undefined && { tenant }),
-      ...(r.context && { context: encodeValue(r.context) }),
       ...(r.limits && { limits: r.limits }),
     }
   }

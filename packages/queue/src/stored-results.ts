@@ -37,6 +37,36 @@ export function encodeResult(r: ExecutionResult, maxBytes: number): StoredResult
   return { r: encoded, logs: r.logs, stats: r.stats }
 }
 
+/**
+ * The default of `createScriptQueue`'s `maxValueBytes`: the UTF-8 bytes a job's globals and
+ * context take together as stored (1 MiB, as a result's `maxResultBytes`).
+ */
+export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024
+
+/**
+ * `globals` and `context` encoded for a job's data; over `maxBytes` together (UTF-8 bytes as
+ * BullMQ's JSON stores them) a ConversionError, and nothing reaches Redis.
+ */
+export function encodeInputs<G, C>(
+  globals: G | undefined,
+  context: C | undefined,
+  maxBytes: number,
+): { globals?: EncodedValue<G>; context?: EncodedValue<C> } {
+  let size = 0
+  const encode = <T>(v: T): EncodedValue<T> => {
+    const { encoded, maxBytes: bound } = encodeValueSized(v)
+    size += bound <= maxBytes ? bound : encodedBytes(encoded, maxBytes)
+    return encoded
+  }
+  const out = { ...(globals !== undefined && { globals: encode(globals) }), ...(context !== undefined && { context: encode(context) }) }
+  if (size > maxBytes)
+    throw new ConversionError(
+      '$',
+      `enqueue: globals and context are ${describeBytes(size)} as stored, over the queue's maxValueBytes (${maxBytes})`,
+    )
+  return out
+}
+
 /** Decodes a completed job's return value into an ExecutionResult. */
 export function decodeResult(raw: unknown): ExecutionResult {
   const stored = (typeof raw === 'string' ? JSON.parse(raw) : raw) as StoredResult
@@ -61,10 +91,10 @@ export function describeBytes(n: number): string {
 }
 
 /** A byte-size option: an integer from `min` up, or its default. */
-export function byteOption(v: number | undefined, what: string, fallback: number, min: number): number {
+export function byteOption(v: number | undefined, what: string, fallback: number, min: number, caller = 'createScriptWorker'): number {
   if (v === undefined) return fallback
   if (!Number.isSafeInteger(v) || v < min)
-    throw new InvalidArgumentError(`createScriptWorker: ${what} must be an integer of at least ${min}, received ${String(v)}`)
+    throw new InvalidArgumentError(`${caller}: ${what} must be an integer of at least ${min}, received ${String(v)}`)
   return v
 }
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ClosedError, createHost, defineBridge, type Host, InvalidArgumentError } from '@polyhost/core'
+import { ClosedError, ConversionError, createHost, defineBridge, type Host, InvalidArgumentError } from '@polyhost/core'
 import { luaEngine } from '@polyhost/engine-lua'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createScriptQueue, createScriptWorker } from '../src/index.js'
+import { createScriptQueue, createScriptWorker, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js'
 import { connection, uniqueName } from './support.js'
 
 // A careless host's options and calls. Before: BullMQ refused a bad option with a bare Error
@@ -92,6 +92,7 @@ describe('createScriptQueue options', () => {
     ['a negative connectTimeoutMs', { connectTimeoutMs: -1 }, /^createScriptQueue: connectTimeoutMs /],
     ['a connectTimeoutMs as text', { connectTimeoutMs: '100' }, /^createScriptQueue: connectTimeoutMs /],
     ['maxDepth 0', { maxDepth: 0 }, /^createScriptQueue: maxDepth /],
+    ['maxValueBytes 0', { maxValueBytes: 0 }, /^createScriptQueue: maxValueBytes /],
     ['an empty name', { name: '' }, /^createScriptQueue: name /],
     ['no connection', { connection: undefined }, /^createScriptQueue: connection /],
   ])('refuses %s before opening a connection', async (_, bad, message) => {
@@ -129,5 +130,46 @@ describe('a closed queue', () => {
     }
     // not after connectTimeoutMs (5 s): at once
     expect(performance.now() - started).toBeLessThan(4000)
+  })
+})
+
+// Before: enqueue stored globals of any size (a 50 MB string took 12 s to add, and every worker
+// that took the job decoded it again); now the queue's maxValueBytes bounds them.
+describe('globals and context size', () => {
+  it('refuses globals and context over maxValueBytes at enqueue, nothing stored', async () => {
+    expect(DEFAULT_MAX_VALUE_BYTES).toBe(1024 * 1024)
+    const queue = createScriptQueue({ connection: connection(), name: uniqueName('careless'), maxValueBytes: 1000 })
+    const script = { language: 'lua', source: 'return #s' }
+    const refused = async (request: object, size: RegExp) => {
+      const e = await queue.enqueue({ script, ...request }).then(
+        () => undefined,
+        (x: unknown) => x,
+      )
+      expect(e).toBeInstanceOf(ConversionError)
+      expect((e as Error).message).toMatch(/enqueue: globals and context are \d+ bytes as stored, over the queue's maxValueBytes \(1000\)$/)
+      expect((e as Error).message).toMatch(size)
+    }
+    await refused({ globals: { s: 'x'.repeat(2000) } }, /are 20\d\d bytes/)
+    // UTF-8 bytes, not characters: 600 × 'é' is 1,200 bytes
+    await refused({ globals: { s: 'é'.repeat(600) } }, /are 12\d\d bytes/)
+    // together: each half fits
+    await refused({ globals: { s: 'x'.repeat(600) }, context: { t: 'x'.repeat(600) } }, /are 12\d\d bytes/)
+    // the V8 form (a Uint8Array) is counted too
+    await refused({ globals: { b: new Uint8Array(2000) } }, /bytes/)
+    expect(Object.values(await queue.bull.getJobCounts()).reduce((a, b) => a + b, 0)).toBe(0)
+    const ok = await queue.enqueue({ script, globals: { s: 'x'.repeat(900) } })
+    expect(await queue.bull.getJobState(ok.id)).toBe('prioritized')
+    await queue.bull.obliterate({ force: true })
+    await queue.close()
+  })
+
+  it('refuses 2 MiB of globals by default', async () => {
+    const queue = createScriptQueue({ connection: connection(), name: uniqueName('careless') })
+    const e = await queue.enqueue({ script: { language: 'lua', source: 'return 1' }, globals: { s: 'x'.repeat(2 * 1024 * 1024) } }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )
+    expect(e).toBeInstanceOf(ConversionError)
+    await queue.close()
   })
 })
