@@ -126,9 +126,22 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
       return r;
     } }.w;
   };
-  for (const name of ['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'normalize', 'localeCompare',
-    'trim', 'trimStart', 'trimEnd', 'trimLeft', 'trimRight', 'padStart', 'padEnd', 'repeat', 'split',
-    'isWellFormed', 'toWellFormed']) wrap(S, name, stringMethod);
+  for (const name of ['normalize', 'localeCompare', 'trim', 'trimStart', 'trimEnd', 'trimLeft', 'trimRight', 'split',
+    'isWellFormed']) wrap(S, name, stringMethod);
+  // builtins whose work follows the string they return (repeat and padding make it, a case
+  // mapping or toWellFormed makes one as long as its input or longer): only the result is
+  // charged, with no type tests (a string always comes back). In \`'x'.repeat(n)\` in a loop
+  // the two typeof tests before the call and the one after cost more than the builtin itself
+  const resultSized = (original) => {
+    const c = callOf(original);
+    return { w(a, b) {
+      const r = c(this, a, b);
+      if (r.length >= SMALL) charge(r.length);
+      return r;
+    } }.w;
+  };
+  for (const name of ['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'padStart', 'padEnd', 'repeat',
+    'toWellFormed']) wrap(S, name, resultSized);
   wrap(S, 'concat', variadic((self, a) => (typeof self === 'string' ? self.length : 0) + (typeof a === 'string' ? a.length : 0), sizeOf));
   // key lists: the keys made
   const keyList = (original) => {

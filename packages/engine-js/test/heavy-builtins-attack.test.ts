@@ -42,6 +42,13 @@ const LOOPS: Record<string, string>[] = [
     'Object.keys of 500,000 keys': "const o = {}; for (let i = 0; i < 5e5; i++) o['k' + i] = 1; for (;;) Object.keys(o)",
     "Array join('ab') of a million holes": "for (;;) new Array(1e6).join('ab')",
   },
+  // charged by the string they return, after the call
+  {
+    'repeat to 8 MB': "for (;;) 'A'.repeat(8e6)",
+    'padEnd to 8 MB': "for (;;) ''.padEnd(8e6, 'ab')",
+    'toUpperCase of 8 MB': "const s = 'a'.repeat(8e6); for (;;) s.toUpperCase()",
+    'toWellFormed of 2e6 lone surrogates': "const s = '\\ud800'.repeat(2e6); for (;;) s.toWellFormed()",
+  },
   // uncharged before: 7–30 s each
   {
     "indexOf('b') over 30 MB": "const s = 'a'.repeat(3e7); for (;;) s.indexOf('b')",
