@@ -17,7 +17,7 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * So these builtins split their work into pieces with checks between them, computing what the
  * builtin computes, in its order:
  * - `Array.prototype.join` from SMALL elements on: each element read once and turned into text
- *   in a guest loop (a tick per element, `${e}` being the builtin's ToString), the texts then
+ *   in a guest loop (a tick per element, the captured `String.prototype.concat` being the builtin's ToString), the texts then
  *   joined natively in parts;
  * - `%TypedArray%.prototype.join` (and `toString`, which calls `join`): the builtin itself over
  *   views of the same memory, a few hundred doubles or 32,768 integers at a time, each part charged;
@@ -44,6 +44,11 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   // whether an object has the internal slot valueOf reads (no script code runs)
   const boxed = (valueOf, v) => { try { apply(valueOf, v, []); return true; } catch { return false; } };
   const isRawJSON = typeof G.JSON.isRawJSON === 'function' ? G.JSON.isRawJSON : () => false;
+  // ToString, as a template literal: QuickJS compiles \`\${x}\` to ''.concat(x), a lookup of the
+  // concat a script sees (the wrappers below and in guest-heavy-builtins, with rest arrays),
+  // which made a join of 20,000 numbers 18x raw QuickJS; the builtin captured here does the same
+  const stringConcat = callOf(G.String.prototype.concat);
+  const toText = (x) => stringConcat('', x);
   const wrap = (o, name, make) => {
     const d = getOwnPropertyDescriptor(o, name);
     if (!d || typeof d.value !== 'function') return;
@@ -61,7 +66,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
     for (let k = from; k < to; k++) {
       const e = o[k];
       if (typeof e === 'string') out[i++] = e;
-      else out[i++] = e === undefined || e === null ? '' : \`\${e}\`;
+      else out[i++] = e === undefined || e === null ? '' : toText(e);
     }
     return out;
   };
@@ -73,7 +78,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
       const n = toLength(this.length);
       checkLength(n);
       if (n < SMALL) return c(this, separator);
-      const sep = separator === undefined ? ',' : \`\${separator}\`;
+      const sep = separator === undefined ? ',' : toText(separator);
       const parts = [];
       for (let from = 0, i = 0; from < n; from += PART, i++) parts[i] = arrayJoin(texts(this, from, from + PART < n ? from + PART : n), sep);
       return arrayJoin(parts, sep);
@@ -95,7 +100,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
         let n;
         try { n = lengthOf(this); } catch { return c(this, separator); }
         if (n < SMALL) return c(this, separator);
-        const sep = separator === undefined ? ',' : \`\${separator}\`;
+        const sep = separator === undefined ? ',' : toText(separator);
         // the separator's text ran script code: elements of a buffer it detached or shrank read
         // as undefined (empty), as in the builtin, which took the length before
         const kind = kinds[nameOf(this)];
@@ -175,8 +180,8 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   const S = G.String;
   wrap(S.prototype, 'concat', (original) => ({ w(...args) {
     if (args.length < MANY_ARGUMENTS || this === null || this === undefined) return apply(original, this, args);
-    const out = [\`\${this}\`];
-    for (let i = 0; i < args.length; i++) out[i + 1] = \`\${args[i]}\`;
+    const out = [toText(this)];
+    for (let i = 0; i < args.length; i++) out[i + 1] = toText(args[i]);
     return arrayJoin(out, '');
   } }).w);
   wrap(S, 'raw', (original) => ({ w(template, ...substitutions) {
@@ -189,9 +194,9 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
     if (n < SMALL) return apply(original, this, [{ raw }, ...substitutions]);
     const out = [];
     for (let k = 0, i = 0; k < n; k++) {
-      out[i++] = \`\${raw[k]}\`;
+      out[i++] = toText(raw[k]);
       if (k + 1 === n) break;
-      if (k < substitutions.length) out[i++] = \`\${substitutions[k]}\`;
+      if (k < substitutions.length) out[i++] = toText(substitutions[k]);
     }
     return arrayJoin(out, '');
   } }).w);
