@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type {
   EmscriptenModuleLoader,
@@ -114,18 +115,20 @@ export class WasmLoader {
 
   private load(): Promise<Loaded> {
     this.loaded ??= (async (): Promise<Loaded> => {
-      const core = await import('quickjs-emscripten-core')
-      let variant = this.options.variant
-      let wasm: WebAssembly.Module | undefined
-      if (variant) {
-        const m = this.options.wasmModule
-        wasm = typeof m === 'function' ? await m() : m
-      } else {
-        variant = (await import('@jitl/quickjs-wasmfile-release-sync')).default as unknown as QuickJSSyncVariant
-        wasm = await compileOnce('@jitl/quickjs-wasmfile-release-sync/wasm', true)
-      }
-      const [loader, ffi] = await Promise.all([variant.importModuleLoader().then(unwrap), variant.importFFI()])
-      this.ready = { core, loader, ffi, wasm }
+      // all pieces at once: the file read and compile start now and run beside the imports
+      // (and beside another engine's synchronous start-up), not after them
+      const custom = this.options.variant
+      const m = this.options.wasmModule
+      const variant: Promise<QuickJSSyncVariant> = custom
+        ? Promise.resolve(custom)
+        : import('@jitl/quickjs-wasmfile-release-sync').then((v) => v.default as unknown as QuickJSSyncVariant)
+      const wasm = custom ? (typeof m === 'function' ? m() : m) : compileOnce('@jitl/quickjs-wasmfile-release-sync/wasm', true)
+      const [core, compiled, [loader, ffi]] = await Promise.all([
+        import('quickjs-emscripten-core'),
+        wasm,
+        variant.then((v) => Promise.all([v.importModuleLoader().then(unwrap), v.importFFI()])),
+      ])
+      this.ready = { core, loader, ffi, wasm: compiled }
       return this.ready
     })()
     return this.loaded
@@ -152,9 +155,10 @@ function compileOnce(specifier: string, shrink: boolean): Promise<WebAssembly.Mo
   let compiled = COMPILED.get(key)
   if (!compiled) {
     compiled = (async () => {
-      const { readFile } = await import('node:fs/promises')
+      // read synchronously (~0.5 MB, once per process) so the background compile starts in
+      // this call, not one I/O round later
       const path = createRequire(import.meta.url).resolve(specifier)
-      const bytes = await readFile(path)
+      const bytes = readFileSync(path)
       const layout = shrink ? shrinkMemoryImport(bytes) : undefined
       const sp = stackPointerOf(bytes)
       const module = await WebAssembly.compile(bytes)
