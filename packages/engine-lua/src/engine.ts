@@ -85,6 +85,10 @@ export class LuaEngine implements ScriptEngine {
     if (options.stackOverflow !== undefined && options.stackOverflow !== 'limit' && options.stackOverflow !== 'error') {
       throw new InvalidArgumentError(`luaEngine: stackOverflow must be 'limit' or 'error' (got ${JSON.stringify(options.stackOverflow)})`)
     }
+    // fengari's loading and the first state are synchronous: the other engines of the host
+    // start first, so their asynchronous loading (QuickJS's imports and WASM compile) runs
+    // beside it instead of after it
+    await new Promise((resolve) => setImmediate(resolve))
     const engine = new LuaEngine(fengari(numbers), env, options)
     await engine.pool.start()
     return engine
