@@ -56,6 +56,16 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
       allResults('string.find("xabab", "(ab)%1")'),
     ],
   },
+  'patterns: a greedy item whose match ends at index 0 (the rest empty) is a match': {
+    both: [
+      allResults('string.find("Z)", "(.*)%1")'),
+      allResults('string.find("ab", "a*%f[a]")'),
+      allResults('string.match("aab", "^(a*)%f[a]")'),
+      allResults('string.gsub("ab ab", "%w*%f[%w]", "X")'),
+      iife('local n = {} for a, b in string.gmatch("aXa", "(a*)()%f[a]") do n[#n + 1] = a .. ":" .. b end return #n, n[1]'),
+      allResults('string.find("xyz", ".+%f[x]")'),
+    ],
+  },
   "patterns: the '%b' message": { both: [], lua53: ['string.find("a", "%b")', 'string.find("a", "%bx")'] },
   'math.fmod checks argument #2 first': {
     both: ['math.fmod("x")', 'math.fmod()', 'math.fmod("x", "y")', 'math.fmod(1, "y")', 'math.fmod(7, 3)'],

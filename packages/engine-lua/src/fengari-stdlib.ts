@@ -78,6 +78,15 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
   },
   {
     file: 'lstrlib.js',
+    why:
+      "patterns: a greedy item ('*', '+') whose rest matched ending at index 0 was taken as a failure: fengari tested " +
+      "the end index for truth where C tests the pointer for NULL (string.find('ab', 'a*%f[a]') was nil, not 1 0; " +
+      "string.find('Z)', '(.*)%1') was 2 1, not 1 0)",
+    find: '        if (res) return res;',
+    replace: '        if (res !== null) return res;',
+  },
+  {
+    file: 'lstrlib.js',
     why: 'wording: "string contains zeros" (fengari: "strings") in pack\'s "z"',
     find: '"strings contains zeros"',
     replace: '"string contains zeros"',
