@@ -81,6 +81,20 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
       'select(2, string.unpack("z", "abc\\0", 2))',
     ],
   },
+  'string.pack/packsize/unpack read their format up to its first NUL (a C string)': {
+    both: [],
+    lua53: [
+      allResults('string.packsize("i4\\0i8")'),
+      allResults('string.packsize("\\0a")'),
+      bytes('string.pack("<i2\\0z", 1, "ignored")'),
+      allResults('#string.pack("\\0a")'),
+      allResults('string.unpack("<i2\\0i4", "\\1\\0\\2\\0\\0\\0")'),
+      allResults('pcall(string.pack, "c\\0", "x")'),
+      allResults('pcall(string.pack, "Xi\\0", 1)'),
+      allResults('pcall(string.pack, "X\\0i", 1)'),
+      allResults('#string.pack("!\\0i", 1)'),
+    ],
+  },
   'string.unpack "s": a length of 2^63 or more fails as C Lua': {
     both: [],
     lua53: [

@@ -85,6 +85,20 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     find: '        if (res) return res;',
     replace: '        if (res !== null) return res;',
   },
+  ...(
+    [
+      ['string.pack', '    luaL_buffinit(L, b);\n'],
+      ['string.packsize', '    let totalsize = 0;  /* accumulate total size of result */\n'],
+      ['string.unpack', '    luaL_argcheck(L, pos <= ld && pos >= 0, 3, "initial position out of string");\n'],
+    ] as const
+  ).map(
+    ([name, before]): SourcePatch => ({
+      file: 'lstrlib.js',
+      why: `${name}: the format is a C string in Lua 5.3, read up to its first NUL (string.pack("i\\0x") packs one "i"); fengari read on and refused the NUL as "invalid format option"`,
+      find: `${before}    while (fmt.off < fmt.s.length) {\n`,
+      replace: `${before}    while (fmt.off < fmt.s.length && fmt.s[fmt.off] !== 0) {\n`,
+    }),
+  ),
   {
     file: 'lstrlib.js',
     why: 'wording: "string contains zeros" (fengari: "strings") in pack\'s "z"',
