@@ -95,6 +95,14 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
       allResults('#string.pack("!\\0i", 1)'),
     ],
   },
+  "next with a NaN key is 'invalid key to 'next'' (no node has it), not a write's 'table index is NaN'": {
+    both: [
+      iife('return P(pcall(next, {1, 2}, 0/0))'),
+      iife('return P(pcall(next, {}, -(0/0)))'),
+      iife('return P(pcall(next, {a = 1}, 0/0))'),
+      iife('local t = {} t[1.5] = 1 return P(pcall(next, t, 1.5))'),
+    ],
+  },
   'string.unpack "s": a length of 2^63 or more fails as C Lua': {
     both: [],
     lua53: [

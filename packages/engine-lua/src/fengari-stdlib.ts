@@ -100,6 +100,18 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     }),
   ),
   {
+    file: 'ltable.js',
+    why:
+      "next(t, 0/0): C Lua looks the NaN key up and finds no node, 'invalid key to 'next'' (5.3 and 5.1); fengari hashed " +
+      "it as for a write, 'table index is NaN'",
+    find: '        /* First find current key */\n        let hash = table_hash(L, keyO);',
+    replace:
+      '        /* First find current key */\n' +
+      '        if (keyO.type === LUA_TNUMFLT && isNaN(keyO.value))\n' +
+      '            return ldebug.luaG_runerror(L, to_luastring("invalid key to \'next\'"));\n' +
+      '        let hash = table_hash(L, keyO);',
+  },
+  {
     file: 'lstrlib.js',
     why: 'wording: "string contains zeros" (fengari: "strings") in pack\'s "z"',
     find: '"strings contains zeros"',
