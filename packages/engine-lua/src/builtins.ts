@@ -75,11 +75,13 @@ export function lineBudget(host: BuiltinHost, L: LuaState): (bytes: number) => v
 
 /**
  * `print(...)`: each argument through the global `tostring` (as Lua 5.3's print, so a script
- * that replaces `tostring` changes what print shows), tab-separated, one log line.
+ * that replaces `tostring` changes what print shows), tab-separated, one log line. Under
+ * `numbers: 'lua51'` each piece ends at its first NUL, as 5.1's `fputs` writes it.
  */
 export function makePrint(host: BuiltinHost): LuaCFunction {
   const { f } = host
   const { lua } = f
+  const lua51 = f.numbers === 'lua51'
   return (L) => {
     const n = lua.lua_gettop(L)
     host.pushEnv(L)
@@ -91,8 +93,11 @@ export function makePrint(host: BuiltinHost): LuaCFunction {
       lua.lua_pushvalue(L, n + 1)
       lua.lua_pushvalue(L, i)
       lua.lua_callk(L, 1, 1, 0, null)
-      const s = lua.lua_tolstring(L, -1)
+      let s = lua.lua_tolstring(L, -1)
       if (s === null) return raise(f, L, "'tostring' must return a string to 'print'")
+      // Lua 5.1's print writes each piece with fputs, which stops at its first NUL
+      const nul = lua51 ? s.indexOf(0) : -1
+      if (nul >= 0) s = s.subarray(0, nul)
       // the line's own bytes: a tab before every piece but the first (none after the last)
       budget(s.length + (i > 1 ? 1 : 0))
       parts.push(luaText(s))
