@@ -6,6 +6,8 @@ import { blockingPop, popMany } from './zset-pops.js'
 import { lexRange, lexWalk } from './zset-lex.js'
 import { inScore, type RangeOptions, rangeOptions, scoreRange, zrange } from './zset-ranges.js'
 
+const ZADD_OPTIONS = new Set(['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'])
+
 const BASE: RangeOptions = { by: 'rank', rev: false, withScores: false, offset: 0, count: -1 }
 
 /** Sorted-set commands, including the lex ranges and non-blocking BZPOPMIN/BZPOPMAX. */
@@ -16,6 +18,8 @@ export const ZSET_COMMANDS = commands([
     4,
     'w',
     (ks, a) => {
+      // Redis runs ZINCRBY through ZADD's option parser: an increment naming an option leaves no pair
+      if (ZADD_OPTIONS.has(option(a[1]))) fail(ERR.syntax)
       const by = parseDouble(arg(a, 1))
       const z = ks.write(keyOf(arg(a, 0)), 'zset')
       const m = keyOf(arg(a, 2))

@@ -10,7 +10,7 @@ import type { ScriptHost } from './script-host.js'
  */
 
 /** The global holding a chunk's bytes for the loader (the run's own globals only). */
-const SOURCE_GLOBAL = '__redis_source'
+export const SOURCE_GLOBAL = '__redis_source'
 
 /** What the engine runs for a chunk: its source and the globals it needs besides the caller's. */
 export interface EngineChunk {

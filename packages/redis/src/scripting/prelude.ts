@@ -20,6 +20,7 @@ import { LUA_ERROR } from './lua-error.js'
 import { LUA_ERR_HANDLER } from './lua-err-handler.js'
 import { LUA_DUMP } from './lua-dump.js'
 import { LUA_FUNCTIONS } from './lua-functions.js'
+import { LUA_READONLY_GLOBALS } from './lua-readonly-globals.js'
 import { LUA_REPLY } from './lua-reply.js'
 import { LUA51_NAMES } from './lua51-names.js'
 import { LUA_STRTOD } from './lua-strtod.js'
@@ -360,5 +361,6 @@ export const REDIS_PRELUDE = [
   LUA_ERR_HANDLER,
   LUA_ERROR,
   LUA_DUMP,
+  LUA_READONLY_GLOBALS,
   GUARD,
 ].join('\n')

@@ -11,6 +11,7 @@ describe('protectTailCalls', () => {
       'local u = cmsgpack.unpack_limit return __redis_select(1,  u(x, 1))',
     )
     expect(protectTailCalls("return math.log10('x')")).toBe("return ( math.log10('x'))")
+    expect(protectTailCalls('return rawset(t, 1, 2)')).toBe('return ( rawset(t, 1, 2))')
     expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
   })
 

@@ -10,7 +10,7 @@ const SELECT = '__redis_select'
 export const TAIL_CALL_LOCALS = `local ${SELECT} = select `
 
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `pcall`, `loadstring` calls) from being tail
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `rawset`, `setmetatable`, `pcall`, `loadstring` calls) from being tail
  * calls: `return (redis.call(...))`, or `return __redis_select(1, struct.unpack(...))` where
  * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
  * one nil). The same for a local holding one of them (`local rf = redis.register_function`
@@ -95,11 +95,11 @@ export function protectTailCalls(source: string): string {
  * that return nothing, 2 the cmsgpack/struct function, 3 the others returning several or none.
  */
 const TAIL_CALL =
-  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack_one|unpack_limit|unpack|size)|error|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
+  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
 
 /** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
 const ALIAS =
-  /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
+  /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
 
 /** A call of a name, after `return`. */
 const ALIAS_CALL = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/y

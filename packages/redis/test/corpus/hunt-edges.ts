@@ -1,0 +1,65 @@
+import type { CorpusCase } from '../differential.js'
+import { cmds, script } from './helpers.js'
+
+/** Each call's results (`pcall`'s status and values, non-strings typed), one list per call. */
+function calls(...bodies: string[]): string {
+  const list = bodies.map((b) => `function() ${b} end`).join(', ')
+  return `local out = {} for i, f in ipairs({${list}}) do local r = {pcall(f)} for j = 1, #r do if type(r[j]) ~= 'string' then r[j] = type(r[j]) .. ':' .. tostring(r[j]) end end out[i] = table.concat(r, '|') end return out`
+}
+
+/**
+ * Found by running random and hand-picked commands and scripts on redis-server and the
+ * memory store side by side: ZINCRBY goes through ZADD's option parser (an increment that
+ * names an option is a syntax error), and a script's globals are read-only to `rawset` and
+ * `setmetatable` too, while other tables keep the functions' own behaviour and error texts.
+ */
+export const HUNT_EDGE_CASES: CorpusCase[] = [
+  cmds(
+    'ZINCRBY with an option name as its increment',
+    ['ZADD', 'z', '1', 'm'],
+    ['ZINCRBY', 'z', 'INCR', 'm'],
+    ['ZINCRBY', 'z', 'nx', 'm'],
+    ['ZINCRBY', 'z', 'Gt', 'lt'],
+    ['ZINCRBY', 'z', 'CH', '1'],
+    ['ZINCRBY', 'z', 'XX', 'm'],
+    ['ZINCRBY', 'z', 'incrx', 'm'],
+    ['ZINCRBY', 'z', '1', 'NX'],
+    ['ZINCRBY', 'nokey', 'NX', 'm'],
+    ['EVAL', "return redis.pcall('ZINCRBY', 'z', 'incr', 'm')", '0'],
+    ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+  ),
+  script('rawset on the globals', 'rawset(_G, "y", 41) return y'),
+  script('setmetatable on the globals', 'setmetatable(_G, nil)'),
+  script('rawset on the globals through pcall', 'return {pcall(rawset, _G, "z", 1)}'),
+  cmds(
+    'rawset on the globals leaves nothing for the next script',
+    ['EVAL', 'pcall(rawset, _G, "y", 1) return 1', '0'],
+    ['EVAL', 'return type(rawget(_G, "y"))', '0'],
+  ),
+  script(
+    'rawset and setmetatable elsewhere',
+    calls(
+      'rawset(_G, "redis", 1) return type(redis)',
+      'setmetatable(_G, {})',
+      'rawset(string, "x", 1)',
+      'setmetatable(string, {})',
+      'return rawset()',
+      'return rawset(1, 2, 3)',
+      'return rawset({}, nil, 1)',
+      'return rawset({}, 1)',
+      'local t = {} rawset(t, "a", 1) return t.a',
+      'local t = setmetatable({}, {__newindex = function() error("ni") end}) rawset(t, "k", 2) return t.k',
+      'return setmetatable()',
+      'return setmetatable(1, {})',
+      'return setmetatable({}, 1)',
+      'return getmetatable(setmetatable({}, {__metatable = "p"}))',
+      'setmetatable(setmetatable({}, {__metatable = "p"}), {})',
+      'return type(rawset) .. type(setmetatable)',
+    ),
+  ),
+  script('rawset argument error uncaught, in tail position', 'return rawset(1, 2, 3)'),
+  script('setmetatable argument error uncaught, in tail position', 'return setmetatable({}, 1)'),
+  script('rawset of a nil key uncaught', 'return rawset({}, nil, 1)'),
+  script('setmetatable of a protected metatable uncaught', 'setmetatable(setmetatable({}, {__metatable = "p"}), {})'),
+  script('rawset through pcall, bad argument', 'return {pcall(rawset, 1, 2, 3)}'),
+]
