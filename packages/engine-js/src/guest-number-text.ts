@@ -1,3 +1,4 @@
+// Over 250 lines: one guest source, the number-text wrappers and the property-list walk they share state with.
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
@@ -25,20 +26,23 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  *   (a script's own replacer function is called from it, with the same `this` and arguments).
  *   A replacer *array* (a property list) of 32 keys or more becomes a replacer function that
  *   hands the builtin each object as a Proxy listing those keys (in the list's order, which a
- *   plain object would change for integer-like keys); a shorter list keeps the builtin's call;
+ *   plain object would change for integer-like keys); a shorter list keeps the builtin's call
+ *   when a walk of what it would visit (reading data properties only, bounded) finds it small,
+ *   and otherwise takes the Proxy path too;
  * - `String.prototype.concat` with 64 or more arguments and `String.raw` with SMALL or more
  *   literals: the texts made in a guest loop, then joined natively.
  */
 export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength) {
   const SMALL = ${SMALL_WORK}, MANY_ARGUMENTS = 64, MAX_LENGTH = 2 ** 53 - 1, LONG_LIST = 32;
-  const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  const getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, NumberOf = Number, min = Math.min, ArrayOf = Array;
+  const apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const hasOwn = Object.hasOwn, getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, NumberOf = Number, min = Math.min, ArrayOf = Array;
   const bind = Function.prototype.bind, call = Function.prototype.call;
   const callOf = (f) => apply(bind, call, [f]);
   const arrayJoin = callOf(Array.prototype.join);
   const arraySlice = Array.prototype.slice, ProxyOf = G.Proxy, MapOf = G.Map, SetOf = G.Set;
   const mapGet = callOf(G.Map.prototype.get), mapSet = callOf(G.Map.prototype.set);
   const setHas = callOf(G.Set.prototype.has), setAdd = callOf(G.Set.prototype.add);
+  const made = new G.WeakSet(), madeHas = callOf(G.WeakSet.prototype.has), madeAdd = callOf(G.WeakSet.prototype.add);
   const numberValue = G.Number.prototype.valueOf, stringValue = G.String.prototype.valueOf;
   const booleanValue = G.Boolean.prototype.valueOf, bigintValue = G.BigInt.prototype.valueOf;
   // whether an object has the internal slot valueOf reads (no script code runs)
@@ -118,7 +122,84 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
       } }.w;
     });
   }
-  // every number a stringify formats is charged; a short replacer array keeps the builtin's own call
+  // The Proxies scripts make (through Proxy and Proxy.revocable) are kept in a WeakSet, so the
+  // walk below can stop at one without running its traps.
+  if (typeof ProxyOf === 'function') {
+    wrap(ProxyOf, 'revocable', (original) => ({ revocable(target, handler) {
+      const r = apply(original, this, [target, handler]);
+      madeAdd(made, r.proxy);
+      return r;
+    } }).revocable);
+    const d = getOwnPropertyDescriptor(G, 'Proxy');
+    defineProperty(G, 'Proxy', { ...d, value: new ProxyOf(ProxyOf, { construct(t, args, nt) {
+      const p = construct(t, args, nt);
+      madeAdd(made, p);
+      return p;
+    } }) });
+  }
+  // Whether the builtin's own call with a short property list \`keys\` stays small: a walk of what
+  // it would visit, each value read as an own or inherited data property (no script code runs),
+  // counting lookups up to WALK_BUDGET. Anything a script could observe or change on the way (a
+  // Proxy, a getter, toJSON, a function, a BigInt, a hole) ends the walk with false, as does a
+  // long one: the value then takes the replacer-function path, whose guest calls the deadline stops.
+  // (Shared objects make the builtin's visits grow exponentially with depth: \`x = {a: x, b: x}\`
+  // 30 times under ['a', 'b'] held an inline host 8.3 s of a 50 ms limit.)
+  const WALK_BUDGET = 4096;
+  const lookup = (o, key) => {
+    for (let depth = 0; o !== null; depth++) {
+      if (depth > 64 || madeHas(made, o)) return NOT_PLAIN;
+      if (hasOwn(o, key)) {
+        const d = getOwnPropertyDescriptor(o, key);
+        return 'value' in d ? d.value : NOT_PLAIN;
+      }
+      o = getPrototypeOf(o);
+    }
+    return undefined;
+  };
+  const NOT_PLAIN = {};
+  // the formatting cost of the numbers the builtin will write, or -1
+  const small = (value, keys) => {
+    try {
+      // a stack with no prototype: an index accessor on Array.prototype is not met here
+      const stack = { __proto__: null, 0: value };
+      let budget = WALK_BUDGET, cost = 0, clean, top = 1;
+      while (top > 0) {
+        const v = stack[--top];
+        if (typeof v === 'number') cost += formatCost(v);
+        if (typeof v === 'bigint' || typeof v === 'function') return -1;
+        if (typeof v !== 'object' || v === null) continue;
+        if ((budget -= 1 + keys.length) < 0) return -1;
+        // toJSON: own, or on a prototype (the last one found clean is not looked at again: no
+        // script code runs during the walk)
+        if (madeHas(made, v) || hasOwn(v, 'toJSON')) return -1;
+        const proto = getPrototypeOf(v);
+        if (proto !== clean) {
+          if (proto !== null && lookup(proto, 'toJSON') !== undefined) return -1;
+          clean = proto;
+        }
+        if (isArray(v)) {
+          const n = lookup(v, 'length');
+          if ((budget -= n) < 0) return -1;
+          for (let i = 0; i < n; i++) {
+            const d = getOwnPropertyDescriptor(v, i);
+            if (d === undefined || !('value' in d)) return -1;
+            stack[top++] = d.value;
+          }
+        } else {
+          for (let k = 0; k < keys.length; k++) {
+            const e = lookup(v, keys[k]);
+            if (e === NOT_PLAIN) return -1;
+            stack[top++] = e;
+          }
+        }
+      }
+      return cost;
+    } catch {
+      return -1;
+    }
+  };
+  // every number a stringify formats is charged; a short replacer array keeps the builtin's own
+  // call when the walk above finds its work small
   const J = G.JSON;
   wrap(J, 'stringify', (original) => {
     const c = callOf(original);
@@ -132,7 +213,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
     // in one call, so the builtin still finds a cycle. Every value passes through a guest call.
     // (The builtin itself looked each key up in every object with no interrupt check:
     // 1e4 references to one {} under a list of 1e4 keys held an inline host 22 s, 3e4 of each 237 s.)
-    const listed = (replacer) => {
+    const listed = (value, replacer) => {
       const keys = [], seen = new SetOf();
       const n = toLength(replacer.length);
       for (let k = 0; k < n; k++) {
@@ -144,7 +225,13 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
         if (!setHas(seen, item)) { setAdd(seen, item); keys[keys.length] = item; }
       }
       // a short list, read once here, goes to the builtin as it is: under LONG_LIST lookups a value
-      if (keys.length < LONG_LIST) return keys;
+      if (keys.length < LONG_LIST) {
+        const cost = small(value, keys);
+        if (cost >= 0) {
+          charge(cost);
+          return keys;
+        }
+      }
       // one target holding every key (an own enumerable property, so the builtin's enumeration
       // needs no trap), shared by the Proxies: only ownKeys (the order) and get are trapped
       const target = {};
@@ -173,7 +260,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
         };
         return c(this, value, both, space);
       }
-      if (replacer !== null && typeof replacer === 'object' && isArray(replacer)) return c(this, value, listed(replacer), space);
+      if (replacer !== null && typeof replacer === 'object' && isArray(replacer)) return c(this, value, listed(value, replacer), space);
       return c(this, value, counted, space);
     } }.w;
   });
