@@ -63,3 +63,16 @@ export function schemaThrewText(e: unknown, schemas: string): string {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+/**
+ * A script name as the engines compile it (Lua's chunk name, QuickJS's file name): controls
+ * and line separators as `\xNN` / `\uNNNN`. The engines cut a name at NUL (C strings) and their
+ * stack frames cannot hold a line break, so such a name would lose the error's line; the engines
+ * put the caller's own name back in the errors they report.
+ */
+export function engineScriptName(name: string): string {
+  return name.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
+    const code = c.charCodeAt(0)
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`
+  })
+}

@@ -1,4 +1,4 @@
-import { type CompiledScript, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core/engine'
+import { type CompiledScript, engineScriptName, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
 import { MAX_STACK_BYTES } from './limits.js'
 import { mayParseSlowly } from './parse-cost.js'
@@ -122,7 +122,7 @@ export class Compiler {
     const order: ScriptKind[] = looksModule ? ['module', 'classic', 'async'] : ['classic', 'async', 'module']
     let first: ThrownInfo | undefined
     for (const kind of order) {
-      const r = ctx.evalCode(source, src.name, FLAGS[kind] | FLAG_COMPILE_ONLY)
+      const r = ctx.evalCode(source, engineScriptName(src.name), FLAGS[kind] | FLAG_COMPILE_ONLY)
       // compile-only module results confuse quickjs-emscripten's exception check: a
       // module value comes back as `error` with a non-object type; only objects are errors
       const thrown = r.error ? r.error.consume((e) => (ctx.typeof(e) === 'object' ? (ctx.dump(e) as ThrownInfo) : undefined)) : undefined
@@ -165,7 +165,7 @@ function expressionOf(ctx: QuickJSContext, source: string, name: string): string
   const start = source.replace(LEADING_TRIVIA, '')
   if (start === '' || NOT_AN_EXPRESSION.test(start)) return undefined
   const body = `${EXPRESSION_PROLOGUE}${source.replace(TRAILING_SEMICOLON, '')}\n))`
-  const r = ctx.evalCode(body, name, FLAGS.classic | FLAG_COMPILE_ONLY)
+  const r = ctx.evalCode(body, engineScriptName(name), FLAGS.classic | FLAG_COMPILE_ONLY)
   if (r.error) {
     r.error.dispose()
     return undefined

@@ -1,4 +1,5 @@
 import {
+  engineScriptName,
   EngineCrashedError,
   type Execution,
   type ExecutionRequest,
@@ -101,7 +102,7 @@ function finish(state: JsState, h: QuickJSHandle, ex: Execution): ExecutionResul
 function evaluate(state: JsState, script: JsCompiledScript): QuickJSHandle {
   const { ctx } = state
   const flags = script.kind === 'module' ? { type: 'module' as const } : FLAG_STRICT | FLAG_ASYNC
-  const r = ctx.evalCode(script.body, script.name, flags)
+  const r = ctx.evalCode(script.body, engineScriptName(script.name), flags)
   if (r.error) throw state.failure(r.error)
   return r.value
 }

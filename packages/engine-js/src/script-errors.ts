@@ -1,4 +1,4 @@
-import { sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core/engine'
+import { engineScriptName, sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core/engine'
 import { calleeAt, importLine } from './source-positions.js'
 
 /** What the guest `describe` helper (or a dump) says about a thrown value. */
@@ -77,11 +77,18 @@ const RUNS_TEXT = /^\s*at (?:eval|Function|AsyncFunction|GeneratorFunction|Async
  * every frame above the script's call of eval or a Function constructor.
  */
 export function scriptStack(stack: string | undefined, origin: ScriptOrigin): string {
+  return ownStack(stack, origin).replaceAll(OWN_NAME, origin.name)
+}
+
+/** scriptStack with the script's own name as OWN_NAME: its frames stay one line each whatever the name holds. */
+function ownStack(stack: string | undefined, origin: ScriptOrigin): string {
   if (!stack) return ''
   const out: string[] = []
   let outermost = -1
   const lines = stack.split('\n').filter((l) => l.trim())
-  const other = otherTexts(lines, origin.name)
+  // the name QuickJS compiled the script under (controls escaped)
+  const own = engineScriptName(origin.name)
+  const other = otherTexts(lines, own)
   for (const [i, raw] of lines.entries()) {
     const m = parseFrame(raw)
     if (!m) {
@@ -95,7 +102,7 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
       continue
     }
     const unnamed = file === EVAL_FILE || file === EXPRESSION_FILE
-    const ownFile = unnamed || file === origin.name
+    const ownFile = unnamed || file === own
     const name = ownFile ? OWN_NAME : file.replace(/#\d+$/, '')
     const n = ownFile ? Math.max(1, Number(line) - origin.lineOffset) : Number(line)
     const c = ownFile && n === 1 ? Math.max(1, Number(col) - (origin.columnOffset ?? 0)) : Number(col)
@@ -104,7 +111,7 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
   }
   if (outermost >= 0) out[outermost] = (out[outermost] as string).replace(/^(\s*at )<anonymous> /, '$1<eval> ')
   // the host's own name for the script stays as given, even when it is a path (`/srv/rules/a.js`)
-  return sanitizeScriptMessage(out.join('\n')).replaceAll(OWN_NAME, origin.name)
+  return sanitizeScriptMessage(out.join('\n'))
 }
 
 /** Where the script's own name goes in a stack while host paths are masked. */
@@ -121,8 +128,9 @@ export function positionIn(stack: string, scriptName: string): { line?: number; 
 
 /** A script's uncaught exception as a ScriptRuntimeError (`TypeError: boom`, line, column). */
 export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: unknown): ScriptRuntimeError {
-  const stack = scriptStack(info.stack, origin)
-  let { line, column } = positionIn(stack, origin.name)
+  const frames = ownStack(info.stack, origin)
+  const stack = frames.replaceAll(OWN_NAME, origin.name)
+  let { line, column } = positionIn(frames, OWN_NAME)
   let text = info.message
   if (info.error && origin.source !== undefined) {
     const missing = MISSING_MODULE.exec(text)
@@ -131,7 +139,7 @@ export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: un
     if (at !== undefined) {
       line = at
       column = undefined
-    } else if (text === NOT_A_FUNCTION && line !== undefined && column !== undefined && ownTopFrame(stack, origin.name)) {
+    } else if (text === NOT_A_FUNCTION && line !== undefined && column !== undefined && ownTopFrame(frames, OWN_NAME)) {
       const callee = calleeAt(origin.source, line, column)
       if (callee) text = `${callee.name} is not a ${callee.construct ? 'constructor' : 'function'}`
     }
@@ -144,8 +152,7 @@ export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: un
 
 /** A parse failure as a ScriptSyntaxError with the script's own line and column. */
 export function syntaxError(info: ThrownInfo, origin: ScriptOrigin): ScriptSyntaxError {
-  const stack = scriptStack(info.stack, origin)
-  const { line, column } = positionIn(stack, origin.name)
+  const { line, column } = positionIn(ownStack(info.stack, origin), OWN_NAME)
   return new ScriptSyntaxError(`SyntaxError: ${info.message}`, origin.name, line, column)
 }
 

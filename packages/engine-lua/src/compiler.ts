@@ -1,4 +1,11 @@
-import { hasLoneSurrogate, InvalidArgumentError, LimitExceededError, ScriptSyntaxError } from '@polyhost/core/engine'
+import {
+  engineScriptName,
+  escapeRegExp,
+  hasLoneSurrogate,
+  InvalidArgumentError,
+  LimitExceededError,
+  ScriptSyntaxError,
+} from '@polyhost/core/engine'
 import { CompileMeter } from './compile-meter.js'
 import type { Fengari, LClosure, LuaState, Proto } from './fengari-api.js'
 import { slot } from './converter.js'
@@ -94,16 +101,24 @@ export function protoRetainedBytes(root: Proto, source: string): number {
   return bytes
 }
 
-/** `=name`: Lua uses the name verbatim in messages (`demo.lua:3: ...`). */
+/** `=name`: Lua uses the name verbatim in messages (`demo.lua:3: ...`), controls escaped (see engineScriptName). */
 export function chunkName(name: string): string {
-  return `=${name}`
+  return `=${engineScriptName(name)}`
 }
 
-/** Builds a ScriptSyntaxError from fengari's `name:line: message`. */
+/** The name as Lua's messages and tracebacks show it: luaO_chunkid keeps the first LUA_IDSIZE bytes. */
+export function chunkId(name: string): string {
+  return luaText(encoder.encode(engineScriptName(name)).subarray(0, CHUNK_ID_BYTES))
+}
+
+/** fengari's LUA_IDSIZE (59): the longest chunk id its messages hold. */
+const CHUNK_ID_BYTES = 59
+
+/** Builds a ScriptSyntaxError from fengari's `chunkid:line: message`, in the caller's name. */
 export function syntaxError(raw: string, name: string): ScriptSyntaxError {
-  const m = /^(.*?):(\d+): ([\s\S]*)$/.exec(raw)
+  const m = new RegExp(`^${escapeRegExp(chunkId(name))}:(\\d+): ([\\s\\S]*)$`).exec(raw)
   if (!m) return new ScriptSyntaxError(raw, name)
-  return new ScriptSyntaxError(`${name}:${m[2]}: ${m[3]}`, name, Number(m[2]))
+  return new ScriptSyntaxError(`${name}:${m[1]}: ${m[2]}`, name, Number(m[1]))
 }
 
 /** Where a source's first lone surrogate is, for its error. */

@@ -1,4 +1,5 @@
 import { escapeRegExp, isFatal, ScriptRuntimeError } from '@polyhost/core/engine'
+import { chunkId } from './compiler.js'
 import type { LuaConverter } from './converter.js'
 import type { Fengari, LuaState } from './fengari-api.js'
 import { luaText } from './lua-strings.js'
@@ -55,8 +56,11 @@ export function scriptRuntimeError(
   const trace = luaText(lua.lua_tolstring(main, -1))
   lua.lua_pop(main, 1)
   const frames = trace.split('\n').filter((l) => l.startsWith('\t') && !l.startsWith('\t[C]') && !l.startsWith('\t...'))
-  const stack = frames.length ? `stack traceback:\n${frames.join('\n')}` : undefined
-  return new ScriptRuntimeError(message, name, lineOf(message, name, frames), undefined, stack, thrown)
+  // Lua's texts hold the chunk id (controls escaped, cut at LUA_IDSIZE): the caller reads its own name
+  const id = chunkId(name)
+  const own = (text: string, at: string) => (text.startsWith(`${at}${id}:`) ? `${at}${name}${text.slice(at.length + id.length)}` : text)
+  const stack = frames.length ? `stack traceback:\n${frames.map((l) => own(l, '\t')).join('\n')}` : undefined
+  return new ScriptRuntimeError(own(message, ''), name, lineOf(message, id, frames), undefined, stack, thrown)
 }
 
 // --- internal ---
