@@ -24,6 +24,11 @@ export class EngineRouter {
     return [...this.byId.values()]
   }
 
+  /** Every routed language, in the order engines were added. */
+  languages(): string[] {
+    return [...this.byLanguage.keys()]
+  }
+
   /** Each engine's stats by id. */
   stats(): Record<string, EngineStats> {
     const engines: Record<string, EngineStats> = {}
@@ -55,7 +60,7 @@ export class EngineRouter {
   pick(language: string | undefined, name: string | undefined): ManagedEngine {
     if (language !== undefined) {
       const e = this.byLanguage.get(language)
-      if (!e) throw new EngineNotFoundError(`no engine for language '${language}' (have: ${[...this.byLanguage.keys()].join(', ')})`)
+      if (!e) throw new EngineNotFoundError(`no engine for language '${language}' (have: ${this.languages().join(', ')})`)
       return e
     }
     const ext = name ? extname(name).toLowerCase() : ''

@@ -185,6 +185,11 @@ export class Host {
     return this.engines.pick(language, name).plugin.id
   }
 
+  /** Every language a request may name, in the order engines were added (aliases included). */
+  get languages(): readonly string[] {
+    return this.engines.languages()
+  }
+
   /** Typings for script authors: a `.d.ts` (`'js'`) or lua-language-server annotations (`'lua'`). */
   typings(language: string): string {
     const { bridges, modules, declared } = this

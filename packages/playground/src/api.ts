@@ -157,7 +157,7 @@ export async function info(hosts: PlaygroundHosts) {
   return {
     presets: hosts.presets,
     defaultPreset: hosts.presets.length ? hosts.defaultPreset : undefined,
-    languages: ['lua', 'js'],
+    languages: host.languages,
     limits: host.security.policy.limits,
   }
 }

@@ -38,6 +38,14 @@ describe('languages the host routes', () => {
     }
   })
 
+  it('/api/info answers the languages the host routes', async () => {
+    const res = await fetch(`${pg.url}/api/info`)
+    const body = (await res.json()) as { languages: string[] }
+    expect(body.languages).toEqual([...host.languages])
+    expect(body.languages).toContain('ecmascript')
+    expect(body.languages).not.toContain('lua')
+  })
+
   it('refuse a language no engine takes with the host own words, and no other', async () => {
     for (const language of ['lua', 'cobol', '__proto__', 'constructor']) {
       const r = await post('/api/execute', { language, source: '1' })
