@@ -84,9 +84,13 @@ export async function hostFromConfig(
 
 // --- internal ---
 
-/** A copy of a config, each field read once; `bridges` and `modules` must be arrays. */
+/**
+ * A copy of a config, each field read once; `bridges` and `modules` must be arrays. `engines` is
+ * refused: the CLI runs its own Lua and JS engines, and a config's would otherwise go unused.
+ */
 function readConfig(config: HostConfig): HostConfig {
-  const { bridges, modules, ...options } = config
+  const { bridges, modules, engines, ...options } = config as HostConfig & { engines?: unknown }
+  if (engines !== undefined) throw new UsageError('engines: not taken; the CLI runs its own Lua and JS engines')
   const list = <T>(v: readonly T[] | undefined, what: string): readonly T[] | undefined => {
     if (v === undefined) return undefined
     if (!Array.isArray(v)) throw new UsageError(`${what} must be an array`)

@@ -32,6 +32,7 @@ describe('a config that cannot be read or is of the wrong shape', () => {
     ['bridges that are no array', 'export default { bridges: 5 }', /bridges must be an array/],
     ['modules that are no array', 'export default { modules: { length: 1 } }', /modules must be an array/],
     ['a bridge that is no object', 'export default { bridges: [null] }', /invalid bridge/],
+    ['engines, which the CLI brings itself (before: silently ignored)', 'export default { engines: [] }', /: engines: not taken/],
     ['a default export that is a rejected promise', 'export default Promise.reject(new Error("later"))', /its default export threw: later/],
     [
       'a thrown value that cannot be printed',
