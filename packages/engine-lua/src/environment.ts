@@ -112,6 +112,17 @@ export class Environments {
     env.polyhost = this.guard
   }
 
+  /**
+   * Makes the running execution's `_ENV` read-only (init's `readonly`): its writes raise from
+   * here on. Nothing is written, so it can still be kept for the next execution, which gets it
+   * writable. False before `seal` (the host's globals are not in yet).
+   */
+  freeze(env: LuaTable): boolean {
+    if (env !== this.current || !this.guard) return false
+    env.polyhost = FROZEN
+    return true
+  }
+
   /** The execution is over: keep its environment for the next one if it can be restored exactly. */
   release(L: LuaState): void {
     const env = this.current

@@ -1,7 +1,9 @@
 import type { LuaCompiler } from './compiler.js'
 import type { CClosure, Fengari, LClosure, LuaState, LuaTable, TValue } from './fengari-api.js'
-import { FROZEN } from './guard-runtime.js'
+import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { InvalidArgumentError, ScriptRuntimeError } from '@polyhost/core/engine'
+import { raise } from './builtins.js'
+import { slot } from './converter.js'
 import { T_CCL, T_LCL, T_LIGHTUSERDATA, T_TABLE, T_THREAD, T_USERDATA } from './value-tags.js'
 
 /** A full userdata as fengari keeps it (lobject.js Udata). */
@@ -10,13 +12,41 @@ interface Udata {
   uservalue: TValue | undefined
 }
 
-/** Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV`. */
-export function runInit(f: Fengari, compiler: LuaCompiler, L: LuaState, baseIdx: number, source: string): void {
+/**
+ * Runs the trusted init script once, with the base (at `baseIdx`) as its `_ENV` and the set-up
+ * API as its one argument (`local api = ...`): never a global, so scripts reach it only through
+ * what init builds with it. `api.readonly(t)` makes table `t` refuse every write (an assignment,
+ * `rawset`, `table.insert/remove/sort`, `setmetatable`) with the engine's read-only error, as
+ * Redis's patched Lua 5.1 (`lua_enablereadonlytable`) does for its globals; `t` is returned.
+ * It takes a table no guard holds yet (one the execution made) or the running execution's
+ * `_ENV`, which `freezeEnv` makes read-only until the execution ends (the next gets it
+ * writable); an already read-only table is left so; a watched library table is refused, as
+ * reset could not put it back.
+ */
+export function runInit(
+  f: Fengari,
+  compiler: LuaCompiler,
+  L: LuaState,
+  baseIdx: number,
+  source: string,
+  freezeEnv: (t: LuaTable) => boolean,
+): void {
   const { lua } = f
   compiler.instantiate(L, compiler.compile(source, 'init.lua'))
   lua.lua_pushvalue(L, baseIdx)
   lua.lua_setupvalue(L, -2, 1)
-  if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+  lua.lua_createtable(L, 0, 1)
+  lua.lua_pushjsfunction(L, (L1: LuaState) => {
+    f.lauxlib.luaL_checktype(L1, 1, lua.LUA_TTABLE)
+    const t = slot(L1, 1).value as LuaTable
+    const guard = t.polyhost as TableGuard | undefined
+    if (guard === undefined) t.polyhost = FROZEN
+    else if (!guard.frozen && !freezeEnv(t)) raise(f, L1, 'readonly: a watched table cannot be made read-only')
+    lua.lua_settop(L1, 1)
+    return 1
+  })
+  lua.lua_setfield(L, -2, 'readonly')
+  if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) {
     const msg = String.fromCharCode(...(lua.lua_tolstring(L, -1) ?? new Uint8Array()))
     throw new ScriptRuntimeError(`lua engine: init script failed: ${msg}`, 'init.lua')
   }
