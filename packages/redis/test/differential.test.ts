@@ -34,6 +34,7 @@ import { CONTAINER_HELP_CASES } from './corpus/container-help.js'
 import { MULTI_POP_CASES } from './corpus/multi-pops.js'
 import { RANDOM_PICK_CASES } from './corpus/random-picks.js'
 import { COLLECTION_SCAN_CASES } from './corpus/collection-scans.js'
+import { READONLY_TABLE_CASES } from './corpus/readonly-tables.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -74,6 +75,7 @@ const CASES: CorpusCase[] = [
   ...MULTI_POP_CASES,
   ...RANDOM_PICK_CASES,
   ...COLLECTION_SCAN_CASES,
+  ...READONLY_TABLE_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -122,6 +122,8 @@ do
   local libEnv, libMeta
   -- a library chunk's environment: the load-time globals while loading, else the run's
   BASE.__redis_fenv = function(env)
+    -- the run's globals refuse writes (_G.KEYS = 1, rawset, table.insert) as Redis's do
+    readonlyTable(env)
     libEnv = env
     libMeta = { __index = LOAD_API, __newindex = refuse }
     return setmetatable({}, libMeta)

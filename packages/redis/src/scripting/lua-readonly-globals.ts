@@ -1,16 +1,16 @@
-import { SOURCE_GLOBAL } from './chunk-bytes.js'
-
 /**
- * `rawset` and `setmetatable` as Redis 7.0's patched Lua has them on a script's globals:
- * Redis marks its global table read-only in C (`lua_enablereadonlytable`), and its
- * `lua_rawset`/`lua_setmetatable` check the mark, so `rawset(_G, k, v)` and
+ * `rawset` and `setmetatable` as Redis 7.0's patched Lua has them. Redis marks its global
+ * table read-only in C (`lua_enablereadonlytable`), and its `lua_rawset`/`lua_setmetatable`
+ * check the mark after the base function checked its arguments, so `rawset(_G, k, v)` and
  * `setmetatable(_G, mt)` raise "Attempt to modify a readonly table" (from C: no position),
- * where a plain table would take the write. Here a run's globals are an ordinary copy of the
- * base's entries (the engine freezes the libraries, not that copy), so the two base functions
- * refuse a run's globals: a table whose `_G` is itself and whose metatable is the globals'
- * (GUARD in prelude.ts sets it; the base itself stays writable for the host). Any other
- * table goes to the engine's own function. Part of the prelude chunk, ahead of GUARD. The
- * loader of a non-UTF-8 script (chunk-bytes.ts) may still clear its source global.
+ * while `rawset(_G, 'k')` is `bad argument #3 to 'rawset' (value expected)`. A run's globals
+ * carry the engine's read-only mark (the prelude's `__redis_env`/`__redis_fenv` set it), so
+ * the engine's `rawset` refuses them itself; `setmetatable` would first find the protected
+ * metatable (`__metatable`, which `getmetatable(_G)` answers) and raise `cannot change a
+ * protected metatable`, so it refuses a run's globals once its argument #2 is good: a table
+ * whose `_G` is itself and whose metatable is the globals' (the base itself stays writable
+ * for the host). Errors are named and placed as Redis's C functions raise them. Part of the
+ * prelude chunk, ahead of GUARD.
  */
 export const LUA_READONLY_GLOBALS = `
 do
@@ -31,12 +31,14 @@ do
     error(msg, 0)
   end
   BASE.rawset = function(...)
-    local t, k, v = ...
-    if runGlobals(t) and not (k == '${SOURCE_GLOBAL}' and v == nil) then error('Attempt to modify a readonly table', 0) end
     return settle('rawset', rawpcall(rawset0, ...))
   end
   BASE.setmetatable = function(...)
-    if runGlobals((...)) then error('Attempt to modify a readonly table', 0) end
+    local t, mt = ...
+    local kind = type(mt)
+    if runGlobals(t) and select('#', ...) >= 2 and (kind == 'nil' or kind == 'table') then
+      error('Attempt to modify a readonly table', 0)
+    end
     return settle('setmetatable', rawpcall(setmetatable0, ...))
   end
 end

@@ -28,6 +28,9 @@ import { LUA_STRUCT } from './lua-struct.js'
 
 const CORE = `
 local BASE = _ENV or _G
+-- the engine's set-up API (init's argument): readonlyTable(t) makes t refuse every write, raw
+-- or not, with Redis's message, as Redis's lua_enablereadonlytable does; a run's globals get it
+local readonlyTable = (...).readonly
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall, xpcall = pcall, xpcall
 -- the runs' error handler and the start of a run (lua-err-handler.ts)
@@ -334,6 +337,8 @@ BASE.__redis_env = function(env)
   local keys, args = env.KEYS, env.ARGV
   if type(keys) == 'table' and next(keys) == nil then setmetatable(keys, nil) end
   if type(args) == 'table' and next(args) == nil then setmetatable(args, nil) end
+  -- the run's globals, as Redis's: _G.KEYS = 1, rawset(_G, ...), table.insert(_G, v) refuse
+  readonlyTable(env)
   return setmetatable({}, { __index = env, __newindex = readonly })
 end
 local meta = {
