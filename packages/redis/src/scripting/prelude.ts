@@ -322,8 +322,10 @@ end
  * into each run's globals, so \`getmetatable(_G)\` is a (read-only) table as in Redis.
  *
  * A run's globals are a copy of the base's entries, so assigning a name that exists is a
- * raw write no metamethod sees. \`__redis_env\` gives a script an empty \`_ENV\` in front of
- * them: reads fall through to the run's globals, every assignment reaches \`__newindex\`.
+ * raw write no metamethod sees: \`__redis_env\` marks them read-only (the engine's guard,
+ * which every write path checks: \`_G.KEYS = 1\`, \`rawset\`, \`table.insert\`), and gives a
+ * script an empty \`_ENV\` in front of them: reads fall through to the run's globals, every
+ * assignment reaches \`__newindex\`.
  */
 const GUARD = `
 -- the base itself stays writable for the host (it installs the __redis bridge after this)
