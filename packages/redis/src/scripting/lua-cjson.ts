@@ -9,7 +9,7 @@
  */
 export const LUA_CJSON = `
 do
-  local type, pairs, ipairs, tostring, tonumber, error, rawget = type, pairs, ipairs, tostring, tonumber, error, rawget
+  local type, pairs, next, tostring, tonumber, error, rawget = type, pairs, next, tostring, tonumber, error, rawget
   local floor, huge = math.floor, math.huge
   local sbyte, schar, sfind, ssub, sgsub, sformat = string.byte, string.char, string.find, string.sub, string.gsub, string.format
   local tconcat = table.concat
@@ -19,6 +19,10 @@ do
   local function escape(c)
     return escapes[c] or sformat('\\\\u%04x', sbyte(c))
   end
+  -- a string lua-cjson writes as it is: no control character (0-31, 127), '"', '/' or '\\'.
+  -- One anchored match of the whole string: fengari tries an unanchored pattern at each
+  -- position in turn, which costs a match call per byte
+  local CLEAN = '^[]-~ !#-.0-[\\128-\\255]*$'
 
   -- a number as fpconv_g_fmt writes it at the precision set (encode_number_precision); NaN
   -- and infinities as encode_invalid_numbers says: refused (0), written (1: NaN as 'nan'), null (2)
@@ -67,7 +71,7 @@ do
     local t = type(v)
     if t == 'string' then
       -- most strings need no escape: finding none is cheaper than a gsub that copies
-      if sfind(v, '[%c"\\\\/]') then v = sgsub(v, '[%c"\\\\/]', escape) end
+      if not sfind(v, CLEAN) then v = sgsub(v, '[%c"\\\\/]', escape) end
       out[n + 1] = '"' .. v .. '"'
       return n + 1
     elseif t == 'number' then
@@ -83,55 +87,81 @@ do
       -- lua-cjson counts the outermost table as depth 1 and allows encode_max_depth (1000)
       if depth >= cfg.encodeDepth or used + 3 > 8000 then error('Cannot serialise, excessive nesting (' .. (depth + 1) .. ')', 0) end
       local len = arrayLength(v, cfg)
+      -- each element and entry goes out as one part where it can ('[1', ',"k":2'): a part is a
+      -- table store, a concatenation of a few strings costs less
+      local p14 = cfg.precision == 14
       if len > 0 then
-        n = n + 1
-        out[n] = '['
+        local sep = '['
         for i = 1, len do
-          if i > 1 then
+          local x = v[i]
+          local tx = type(x)
+          if tx == 'number' and p14 and x == x and x ~= huge and x ~= -huge then
             n = n + 1
-            out[n] = ','
+            out[n] = sep .. tostring(x)
+          elseif tx == 'string' and sfind(x, CLEAN) then
+            n = n + 1
+            out[n] = sep .. '"' .. x .. '"'
+          else
+            n = n + 1
+            out[n] = sep
+            n = encode(x, out, n, depth + 1, cfg, used + 1)
           end
-          n = encode(v[i], out, n, depth + 1, cfg, used + 1)
+          sep = ','
         end
         out[n + 1] = ']'
         return n + 1
       end
-      n = n + 1
-      out[n] = '{'
-      local first = true
-      -- a numeric loop, and string keys and string or number values written here, without
-      -- an encode call each (a Lua call costs ~1 µs in the engine)
-      local keys = tableKeys(v)
-      for i = 1, #keys do
+      -- string keys (most objects' only kind) in one pass of next, in the order tableKeys
+      -- gives them (pairs is next in Lua 5.1); other keys: tableKeys
+      local keys, nk = {}, 0
+      for k in next, v do
+        if type(k) ~= 'string' then
+          keys = nil
+          break
+        end
+        nk = nk + 1
+        keys[nk] = k
+      end
+      if not keys then
+        keys = tableKeys(v)
+        nk = #keys
+      end
+      local sep = '{'
+      for i = 1, nk do
         local k = keys[i]
         local x = rawget(v, k)
         local kt = type(k)
         if kt ~= 'string' and kt ~= 'number' then
           error('Cannot serialise ' .. kt .. ': table key must be a number or string', 0)
         end
-        if not first then
-          n = n + 1
-          out[n] = ','
-        end
-        first = false
-        if kt == 'string' and not sfind(k, '[%c"\\\\/]') then
-          n = n + 1
-          out[n] = '"' .. k .. '"'
+        if kt == 'string' and sfind(k, CLEAN) then
+          sep = sep .. '"' .. k .. '":'
         else
+          n = n + 1
+          out[n] = sep
           n = encode(kt == 'number' and num(k, cfg) or k, out, n, depth + 1, cfg, used + 2)
+          sep = ':'
         end
-        n = n + 1
-        out[n] = ':'
         local tx = type(x)
         if tx == 'number' then
           n = n + 1
-          out[n] = num(x, cfg)
-        elseif tx == 'string' and not sfind(x, '[%c"\\\\/]') then
+          out[n] = sep .. ((p14 and x == x and x ~= huge and x ~= -huge) and tostring(x) or num(x, cfg))
+        elseif tx == 'string' and sfind(x, CLEAN) then
           n = n + 1
-          out[n] = '"' .. x .. '"'
+          out[n] = sep .. '"' .. x .. '"'
+        elseif tx == 'boolean' then
+          n = n + 1
+          out[n] = sep .. (x and 'true' or 'false')
         else
+          n = n + 1
+          out[n] = sep
           n = encode(x, out, n, depth + 1, cfg, used + 2)
         end
+        sep = ','
+      end
+      if sep == '{' then
+        n = n + 1
+        out[n] = '{'
       end
       out[n + 1] = '}'
       return n + 1
@@ -166,6 +196,8 @@ do
   local lenient = true
 
   -- tokens as lua-cjson names them in its error messages; the C string ends at a NUL
+  local STRING_RUN = '^[^"\\\\%z]*'
+  local UNESCAPE = { ['"'] = '"', ['\\\\'] = '\\\\', ['/'] = '/', b = '\\b', f = '\\f', n = '\\n', r = '\\r', t = '\\t' }
   local function token(s, i)
     local j = sfind(s, '[^ \\t\\n\\r]', i)
     if not j or sbyte(s, j) == 0 then return 'T_END', nil, j or #s + 1 end
@@ -177,18 +209,26 @@ do
     if c == ':' then return 'T_COLON', nil, j, j + 1 end
     if c == ',' then return 'T_COMMA', nil, j, j + 1 end
     if c == '"' then
-      local parts, k = {}, j + 1
+      -- the run of plain bytes up to the next '"', '\\' or NUL, in one anchored match (an
+      -- unanchored search costs fengari a match call per byte); a string without escapes is
+      -- that run
+      local k = j + 1
+      local _, e = sfind(s, STRING_RUN, k)
+      if e and sbyte(s, e + 1) == 34 then return 'T_STRING', ssub(s, k, e), j, e + 2 end
+      local parts = {}
       while true do
-        local q = sfind(s, '["\\\\%z]', k)
-        if not q or sbyte(s, q) == 0 then return 'T_ERROR', 'unexpected end of string', q or #s + 1 end
-        parts[#parts + 1] = ssub(s, k, q - 1)
-        if ssub(s, q, q) == '"' then return 'T_STRING', tconcat(parts), j, q + 1 end
-        local e = ssub(s, q + 1, q + 1)
-        local simple = ({ ['"'] = '"', ['\\\\'] = '\\\\', ['/'] = '/', b = '\\b', f = '\\f', n = '\\n', r = '\\r', t = '\\t' })[e]
+        if not e then return 'T_ERROR', 'unexpected end of string', #s + 1 end
+        local q = e + 1
+        local b = sbyte(s, q)
+        if not b or b == 0 then return 'T_ERROR', 'unexpected end of string', q end
+        parts[#parts + 1] = ssub(s, k, e)
+        if b == 34 then return 'T_STRING', tconcat(parts), j, q + 1 end
+        local esc = ssub(s, q + 1, q + 1)
+        local simple = UNESCAPE[esc]
         if simple then
           parts[#parts + 1] = simple
           k = q + 2
-        elseif e == 'u' then
+        elseif esc == 'u' then
           local hex = ssub(s, q + 2, q + 5)
           local cp = sfind(hex, '^%x%x%x%x$') and tonumber(hex, 16)
           if not cp then return 'T_ERROR', 'invalid unicode escape code', q end
@@ -208,6 +248,7 @@ do
         else
           return 'T_ERROR', 'invalid escape code', q
         end
+        _, e = sfind(s, STRING_RUN, k)
       end
     end
     if sfind(c, '[-0-9]') then

@@ -12,6 +12,14 @@ export const LIBRARY_CASES: CorpusCase[] = [
   script('cjson.encode sparse error', 'return cjson.encode({[1] = 1, [20] = 2})'),
   script('cjson.encode sparse ok', 'return cjson.encode({[1] = 1, [4] = 2})'),
   script('cjson.encode escapes', "return cjson.encode('a/b\"\\\\\\1\\127\\200\\n\\t')"),
+  script(
+    'cjson.encode of every byte, alone and in a run, as a value and as a key',
+    "local out = {} local all = {} for b = 0, 255 do local c = string.char(b) all[#all + 1] = c out[#out + 1] = cjson.encode({c, 'ab' .. c .. 'cd'}) out[#out + 1] = cjson.encode({[c .. 'k'] = c}) end out[#out + 1] = cjson.encode(table.concat(all)) out[#out + 1] = cjson.encode({'', string.rep('plain', 100), string.rep('x', 99) .. '/'}) return out",
+  ),
+  script(
+    'cjson.decode strings: escapes at either end, runs, NUL, unterminated',
+    'local out = {} for _, s in ipairs({\'""\', \'"\\\\n"\', \'"a\\\\tb\\\\u0041"\', \'"\\\\/\\\\\\\\\\\\"x"\', \'["abc","","d\\\\""]\', \'{"k\\\\u00e9":"v"}\', \'"abc\', \'"ab\\\\\', \'"a\\0b"\', \'"\\\\q"\', \'"\\128\\255"\'}) do local ok, v = pcall(cjson.decode, s) out[#out + 1] = ok and cjson.encode(v) or v end return out',
+  ),
   script('cjson.encode numbers', 'return cjson.encode({0.1, -0.5, 1e20, 3, 100, 1/3})'),
   script('cjson.encode big integer', 'return cjson.encode(123456789012345678)'),
   script(
