@@ -18,14 +18,15 @@ do
   local unpackList = table.unpack or unpack
   local TWO32 = 4294967296
 
+  -- v (0 <= v < 256^n, n 2 or 4) as n bytes, big-endian, in one string.char call
   local function bytesBE(v, n)
-    local out = {}
-    for i = n, 1, -1 do
-      local b = v % 256
-      out[i] = b
-      v = (v - b) / 256
-    end
-    return schar(unpackList(out))
+    local d = v % 256
+    v = (v - d) / 256
+    local c = v % 256
+    if n == 2 then return schar(c, d) end
+    v = (v - c) / 256
+    local b = v % 256
+    return schar((v - b) / 256 % 256, b, c, d)
   end
 
   -- sign, unbiased exponent and fraction of a finite non-zero double
@@ -145,7 +146,7 @@ do
     if i + n - 1 > #s then error('Missing bytes in input.', 0) end
   end
   local function uint(s, i, n)
-    need(s, i, n)
+    if i + n - 1 > #s then error('Missing bytes in input.', 0) end
     -- one string.byte call for all n bytes (each call into the library costs more than the
     -- arithmetic); floats on purpose: integer arithmetic may be narrower than 32 bits unsigned
     if n == 1 then return sbyte(s, i) + 0.0 end
@@ -261,19 +262,25 @@ do
     i = i + 1
     if c <= 0x7f then return c, i end
     if c >= 0xe0 then return c - 0x100, i end
-    if c >= 0xa0 and c <= 0xbf then
-      -- fixstr, the most common item: read here rather than through str() and need()
-      local j = i + c - 0xa0
-      if j - 1 > #s then error('Missing bytes in input.', 0) end
-      return ssub(s, i, j - 1), j
+    if c < 0xc0 then
+      if c >= 0xa0 then
+        -- fixstr, the most common item: read here rather than through str() and need()
+        local j = i + c - 0xa0
+        if j - 1 > #s then error('Missing bytes in input.', 0) end
+        return ssub(s, i, j - 1), j
+      end
+      if c >= 0x90 then return array(s, i, c - 0x90) end
+      return map(s, i, c - 0x80)
     end
-    if c >= 0x90 and c <= 0x9f then return array(s, i, c - 0x90) end
-    if c >= 0x80 and c <= 0x8f then return map(s, i, c - 0x80) end
+    -- the rest by type byte, the ones BullMQ sends first
     if c == 0xc0 then return nil, i end
+    if c == 0xde then return map(s, i + 2, uint(s, i, 2)) end
+    if c == 0xcd then return uint(s, i, 2), i + 2 end
+    if c == 0xcb then return decodeFloat64(s, i), i + 8 end
+    if c == 0xdc then return array(s, i + 2, uint(s, i, 2)) end
     if c == 0xc2 then return false, i end
     if c == 0xc3 then return true, i end
     if c == 0xcc then return uint(s, i, 1), i + 1 end
-    if c == 0xcd then return uint(s, i, 2), i + 2 end
     if c == 0xce then return uint(s, i, 4), i + 4 end
     if c == 0xd0 then return signed(uint(s, i, 1), 8), i + 1 end
     if c == 0xd1 then return signed(uint(s, i, 2), 16), i + 2 end
@@ -284,13 +291,10 @@ do
       return signed(hi, 32) * TWO32 + lo, i + 8
     end
     if c == 0xca then return decodeFloat32(s, i), i + 4 end
-    if c == 0xcb then return decodeFloat64(s, i), i + 8 end
     if c == 0xd9 then return str(s, i + 1, uint(s, i, 1)) end
     if c == 0xda then return str(s, i + 2, uint(s, i, 2)) end
     if c == 0xdb then return str(s, i + 4, uint(s, i, 4)) end
-    if c == 0xdc then return array(s, i + 2, uint(s, i, 2)) end
     if c == 0xdd then return array(s, i + 4, uint(s, i, 4)) end
-    if c == 0xde then return map(s, i + 2, uint(s, i, 2)) end
     if c == 0xdf then return map(s, i + 4, uint(s, i, 4)) end
     error('Bad data format in input.', 0)
   end
@@ -305,6 +309,7 @@ do
       out[n], i = decode(s, i)
     end
     -- unpack's own three arguments leave room for 7,997 results; Redis returns up to 7,999
+    if n == 1 then return out[1] end
     if n > 7997 then return out[1], out[2], unpackList(out, 3, n) end
     return unpackList(out, 1, n)
   end

@@ -104,6 +104,10 @@ export const CMSGPACK_CASES: CorpusCase[] = [
   pack('unpack bin is refused', "return cmsgpack.unpack('\\196\\1a')"),
   pack('unpack reserved byte', "return cmsgpack.unpack('\\193')"),
   pack('unpack empty', "return {cmsgpack.unpack('')}"),
+  pack(
+    'unpack of every type byte, short and with bytes after it',
+    "local out = {} for b = 0, 255 do for _, tail in ipairs({'', '\\0\\1', '\\1\\2\\3\\4\\5\\6\\7\\8\\9'}) do local r = {pcall(cmsgpack.unpack, string.char(b) .. tail)} local line = {tostring(r[1])} for i = 2, #r do local v = r[i] if type(v) == 'table' then local n = 0 for _ in pairs(v) do n = n + 1 end v = 'entries ' .. n end line[#line + 1] = type(v) .. ' ' .. tostring(v) end out[#out + 1] = table.concat(line, ' ') end end return out",
+  ),
   // elements an array or map reads in place (fixint, fixstr, nil) next to ones it decodes, and
   // each cut short: the holes' length, the values, the errors
   cmds(
