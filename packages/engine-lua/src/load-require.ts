@@ -56,24 +56,40 @@ export function makeLoad(host: BuiltinHost): LuaCFunction {
  * then `package.preload`, then host-registered Lua modules the policy allows; one instance per
  * execution. No file is ever searched.
  */
+/** The light userdata Lua 5.1's require leaves in package.loaded while a module loads. */
+const LOADING = Object.freeze({ loading: true })
+
 export function makeRequire(host: BuiltinHost): LuaCFunction {
   const { f } = host
   const { lua, lauxlib } = f
+  const lua51 = f.numbers === 'lua51'
+  // Lua 5.1 marks a module being loaded (loadlib.c's sentinel) and refuses to load it again
+  const loading = (L: LuaState, index: number) => lua.lua_touserdata(L, index) === LOADING
   const finish = (L: LuaState): number => {
-    // stack: name, loaded, result
-    if (lua.lua_type(L, 3) === lua.LUA_TNIL) {
-      lua.lua_pop(L, 1)
-      lua.lua_pushboolean(L, true)
+    // stack: name, loaded, result; as ll_require: a non-nil result is the module, else what the
+    // module put in package.loaded itself, else true (5.1: unless the module set it to nil)
+    const name = lua.lua_tolstring(L, 1) as Uint8Array
+    if (lua.lua_type(L, 3) !== lua.LUA_TNIL) {
+      lua.lua_pushvalue(L, 3)
+      lua.lua_setfield(L, 2, name)
     }
-    lua.lua_pushvalue(L, 3)
-    lua.lua_setfield(L, 2, lua.lua_tolstring(L, 1) as Uint8Array)
+    const kind = lua.lua_getfield(L, 2, name)
+    if (lua51 ? loading(L, -1) : kind === lua.LUA_TNIL) {
+      lua.lua_pushboolean(L, true)
+      lua.lua_pushvalue(L, -1)
+      lua.lua_setfield(L, 2, name)
+    }
     return 1
   }
   const require: LuaCFunction = (L) => {
     const name = luaText(lauxlib.luaL_checkstring(L, 1))
     lua.lua_settop(L, 1)
     host.pushLoaded(L)
-    if (lua.lua_getfield(L, 2, name) !== lua.LUA_TNIL) return 1
+    lua.lua_getfield(L, 2, name)
+    if (lua.lua_toboolean(L, 3)) {
+      if (lua51 && loading(L, 3)) return raise(f, L, `loop or previous error loading module '${name}'`)
+      return 1
+    }
     lua.lua_pop(L, 1)
     host.pushPreload(L)
     const preloaded = lua.lua_getfield(L, -1, name) !== lua.LUA_TNIL
@@ -86,10 +102,16 @@ export function makeRequire(host: BuiltinHost): LuaCFunction {
       }
       if (problem) return raise(f, L, problem.message)
     }
+    if (lua51) {
+      lua.lua_pushlightuserdata(L, LOADING)
+      lua.lua_setfield(L, 2, name)
+    }
     lua.lua_pushstring(L, name)
+    // Lua 5.3 hands a loader the searcher's second value too: nil for package.preload
+    if (!lua51) lua.lua_pushnil(L)
     // with a continuation, so that time slices reach a busy module body; a yield of the
     // script's own is refused there as C Lua's lua_call refuses it (main-thread.ts)
-    lua.lua_callk(L, 1, 1, 0, (L2) => finish(L2))
+    lua.lua_callk(L, lua51 ? 1 : 2, 1, 0, (L2) => finish(L2))
     return finish(L)
   }
   C_CALL_BOUNDARIES.add(require)
