@@ -87,7 +87,10 @@ describe('lifecycle', () => {
   it('everything after close throws ClosedError', async () => {
     const { host } = await make()
     const script = await host.compile({ language: 'alpha', source: 'v' })
-    await host.close()
+    expect(host.closed).toBe(false)
+    const closing = host.close()
+    expect(host.closed).toBe(true)
+    await closing
     await expect(host.execute({ language: 'alpha', source: 'v' })).rejects.toBeInstanceOf(ClosedError)
     await expect(host.compile({ language: 'alpha', source: 'v' })).rejects.toBeInstanceOf(ClosedError)
     await expect(script.run()).rejects.toBeInstanceOf(ClosedError)

@@ -85,6 +85,11 @@ export class Host {
     checkStoppable(security.policy.limits, options.isolation)
   }
 
+  /** Whether `close()` was called: every later `execute`/`run` rejects with ClosedError. */
+  get closed(): boolean {
+    return this.closing !== undefined
+  }
+
   /** The resolved policy in force. */
   get security(): SecurityManager {
     return this.currentSecurity
