@@ -1,4 +1,4 @@
-import { type Host, InvalidArgumentError, quoteText } from '@polyhost/core'
+import { ClosedError, type Host, InvalidArgumentError, quoteText } from '@polyhost/core'
 import type { Telemetry, WorkerOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
 
@@ -81,6 +81,7 @@ export function workerSettings(o: WorkerSettingsInput): { bull: WorkerOptions; s
   const what = 'createScriptWorker'
   checkClientOptions(o, what)
   if (typeof o.host?.execute !== 'function') throw new InvalidArgumentError(`${what}: host must be a Host (createHost)`)
+  if (o.host.closed) throw new ClosedError(`${what}: the host is closed (close() was called)`)
   const bull: WorkerOptions = {
     connection: o.connection,
     prefix: o.prefix ?? 'bull',

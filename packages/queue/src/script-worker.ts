@@ -1,3 +1,4 @@
+// Over 250 lines: the worker's job lifecycle (take, run, store, fail, give back) reads best in one place
 import { context } from '@opentelemetry/api'
 import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
 import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, type Worker } from 'bullmq'
@@ -5,6 +6,7 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { closingOnThrow, workerSettings } from './client-options.js'
+import { giveBack, hostClosedError } from './closed-host.js'
 import { reportError } from './connection-errors.js'
 import { quitFully } from './redis-ready.js'
 import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
@@ -90,6 +92,8 @@ export class ScriptWorker {
   private readonly maxResultBytes: number
   private readonly maxErrorBytes: number
   private quit: Promise<void> | undefined
+  /** Set when the host was found closed: the worker closes itself (see closed-host.ts). */
+  private stopped: Promise<void> | undefined
 
   constructor(private readonly options: ScriptWorkerOptions) {
     // everything that can refuse the options runs before a connection opens (client-options.ts)
@@ -187,6 +191,12 @@ export class ScriptWorker {
     } catch (thrown) {
       await progress?.flush()
       const byUser = this.cancels.requestedEarly(job) || abortedByRequest(abort)
+      // the host closed before or during the execution: the job goes back, unharmed
+      if (!byUser && this.options.host.closed) {
+        span?.setAttribute('polyhost.outcome', 'returned')
+        this.stopTaking(id)
+        return await giveBack(job, this.onError)
+      }
       // over maxErrorBytes: a small ConversionError instead, never retried; its message is also
       // the one BullMQ stores (failed reason, stack trace, events stream)
       const { error: e, stored: storedError } = storeErrorWithin(thrown, this.maxErrorBytes)
@@ -207,6 +217,13 @@ export class ScriptWorker {
       span?.end()
       this.signals.release(id, controller)
     }
+  }
+
+  /** Takes no more jobs: the host is closed. Once; the owner hears it on `bull`'s 'error'. */
+  private stopTaking(jobId: string): void {
+    if (this.stopped) return
+    this.stopped = this.close().catch(this.onError)
+    this.onError(hostClosedError(this.options.name, jobId))
   }
 
   /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
