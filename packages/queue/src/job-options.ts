@@ -15,10 +15,31 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 const count = z.number().int().nonnegative()
 const ms = z.number().int().nonnegative()
 
-/** BullMQ takes a custom id that is not an integer's decimal form and has no ':'. */
-const jobId = z
+/**
+ * The longest job, deduplication or schedule id, in UTF-8 bytes. BullMQ sets no limit: a
+ * megabyte id was added (3.2 s) and then repeated in every key, event and message naming the job.
+ */
+export const MAX_ID_BYTES = 256
+
+/** Why `id` is too long to be an id, or undefined. */
+export function idTooLong(id: string): string | undefined {
+  // a string's UTF-8 is at most 3 bytes per UTF-16 unit: no need to count a short one
+  if (id.length * 3 <= MAX_ID_BYTES) return undefined
+  const n = Buffer.byteLength(id)
+  return n > MAX_ID_BYTES ? `at most ${MAX_ID_BYTES} bytes (UTF-8), received ${n}` : undefined
+}
+
+/** A non-empty id of at most MAX_ID_BYTES; later checks do not run on a longer one. */
+const id = z
   .string()
   .min(1)
+  .check((ctx) => {
+    const tooLong = idTooLong(ctx.value)
+    if (tooLong) ctx.issues.push({ code: 'custom', message: tooLong, input: ctx.value, continue: false })
+  })
+
+/** BullMQ takes a custom id that is not an integer's decimal form and has no ':'. */
+const jobId = id
   .refine((id) => `${Number.parseInt(id, 10)}` !== id, 'a custom job id cannot be an integer (BullMQ numbers its own jobs)')
   .refine((id) => !id.includes(':'), "a custom job id cannot contain ':'")
 
@@ -55,7 +76,7 @@ const keep = z.union([
 
 const deduplication = z
   .object({
-    id: z.string().min(1),
+    id,
     ttl: ms.optional(),
     extend: z.boolean().optional(),
     replace: z.boolean().optional(),
@@ -107,6 +128,8 @@ export function checkResultOptions(options: unknown): number | undefined {
 export function checkJobId(id: unknown, what: string): string {
   if (typeof id !== 'string' || id.length === 0)
     throw new InvalidArgumentError(`${what}: a job id must be a non-empty string, received ${describe(id)}`)
+  const tooLong = idTooLong(id)
+  if (tooLong) throw new InvalidArgumentError(`${what}: a job id is ${tooLong}`)
   return id
 }
 

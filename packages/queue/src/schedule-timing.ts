@@ -1,6 +1,7 @@
 import { InvalidArgumentError, quoteText } from '@polyhost/core'
 import { getNextMillis, type RepeatOptions } from 'bullmq'
 import { z } from 'zod'
+import { idTooLong } from './job-options.js'
 import { parseOrThrow } from './request-schema.js'
 
 // `schedule(id, timing, …)` checked before anything reaches Redis. BullMQ refuses little of it,
@@ -165,7 +166,9 @@ export function checkScheduleId(id: unknown, what: string): string {
   // repeat key, which BullMQ then probes for at each tick and reports as unsupported once gone
   if (typeof id !== 'string' || id.length === 0 || id.includes(':'))
     throw new InvalidArgumentError(
-      `${what}: a schedule id must be a non-empty string without ':', received ${typeof id === 'string' ? JSON.stringify(id) : id === null ? 'null' : typeof id}`,
+      `${what}: a schedule id must be a non-empty string without ':', received ${typeof id === 'string' ? quoteText(id) : id === null ? 'null' : typeof id}`,
     )
+  const tooLong = idTooLong(id)
+  if (tooLong) throw new InvalidArgumentError(`${what}: a schedule id is ${tooLong}`)
   return id
 }
