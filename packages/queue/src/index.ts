@@ -8,6 +8,7 @@ export {
 } from './errors.js'
 export { MAX_PRIORITY, MAX_TENANT_BYTES } from './fairness.js'
 export { MAX_ID_BYTES } from './job-options.js'
+export { MAX_PROGRESS_BYTES } from './job-progress.js'
 export { type JobProgress, jobBridge, type ProgressOptions } from './job-progress.js'
 export { isRetryable } from './retry-policy.js'
 export type { ScriptRequest, ScriptSource } from './request-schema.js'

@@ -1,5 +1,6 @@
 import { type BridgeDefinition, type Host, InvalidArgumentError } from '@polyhost/core'
 import { z } from 'zod'
+import { integerOption } from './client-options.js'
 import { currentJob, type JobProgress } from './job-scope.js'
 
 export type { JobProgress }
@@ -10,6 +11,32 @@ export interface ProgressOptions {
   readonly minIntervalMs?: number
   /** Largest object progress, as JSON bytes (default 1024). */
   readonly maxBytes?: number
+}
+
+/** Largest `maxBytes`: each report is stored in the job's hash and sent to every listener. */
+export const MAX_PROGRESS_BYTES = 1024 * 1024
+
+/**
+ * `createScriptWorker`'s `progress` option, checked before a connection opens: undefined for
+ * `false` (no `job` bridge). Before, a NaN `maxBytes` let objects of any size through, a NaN,
+ * negative or longer-than-a-timer `minIntervalMs` wrote every report after 1 ms, and a value
+ * that is no object was taken as the defaults.
+ */
+export function progressOption(v: unknown): Required<ProgressOptions> | undefined {
+  const what = 'createScriptWorker'
+  if (v === false) return undefined
+  if (v === undefined) return { minIntervalMs: 250, maxBytes: 1024 }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new InvalidArgumentError(
+      `${what}: progress must be false or an object, received ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`,
+    )
+  const unknown = Object.keys(v).find((k) => k !== 'minIntervalMs' && k !== 'maxBytes')
+  if (unknown !== undefined) throw new InvalidArgumentError(`${what}: progress: unknown field '${unknown.slice(0, 40)}'`)
+  const { minIntervalMs, maxBytes } = v as Record<string, unknown>
+  return {
+    minIntervalMs: integerOption({ 'progress.minIntervalMs': minIntervalMs }, 'progress.minIntervalMs', what, 0, 250),
+    maxBytes: integerOption({ 'progress.maxBytes': maxBytes }, 'progress.maxBytes', what, 1, 1024, MAX_PROGRESS_BYTES),
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
 import { removedOnEnd } from './job-ends.js'
 import { type QueueKeys, queueKeys } from './keys.js'
 import { executeRequest, readJobData } from './job-data.js'
-import { JobProgressSlot, type ProgressOptions, registerJobBridge } from './job-progress.js'
+import { JobProgressSlot, type ProgressOptions, progressOption, registerJobBridge } from './job-progress.js'
 import { JobSignals, SignalledWorker } from './job-signals.js'
 import { type JobScope, withJobScope } from './job-scope.js'
 import { failureFor, retriedOrFinal } from './retry-policy.js'
@@ -101,8 +101,8 @@ export class ScriptWorker {
     this.maxResultBytes = byteOption(options.maxResultBytes, 'maxResultBytes', DEFAULT_MAX_RESULT_BYTES, 1)
     this.maxErrorBytes = byteOption(options.maxErrorBytes, 'maxErrorBytes', DEFAULT_MAX_ERROR_BYTES, MIN_MAX_ERROR_BYTES)
     this.cache = new LRUCache({ max: scriptCacheSize })
-    if (options.progress !== false) registerJobBridge(options.host)
-    this.progress = options.progress === false ? undefined : (options.progress ?? {})
+    this.progress = progressOption(options.progress)
+    if (this.progress) registerJobBridge(options.host)
     this.keys = queueKeys(options.prefix ?? 'bull', options.name)
     this.redis = new Redis(options.connection as IORedisOptions)
     this.subscriber = new Redis(options.connection as IORedisOptions)

@@ -65,6 +65,23 @@ describe('createScriptWorker options', () => {
     ['no connection', { connection: null }, /^createScriptWorker: connection /],
     ['an empty prefix', { prefix: '' }, /^createScriptWorker: prefix /],
     ['no host', { host: undefined }, /^createScriptWorker: host must be a Host/],
+    // before: a NaN maxBytes let objects of any size through, a NaN or over-long minIntervalMs
+    // wrote every report after 1 ms, and anything but an object was taken as the defaults
+    [
+      'progress maxBytes NaN',
+      { progress: { maxBytes: Number.NaN } },
+      /^createScriptWorker: progress\.maxBytes must be an integer from 1 to 1048576, received NaN$/,
+    ],
+    ['progress maxBytes over 1 MiB', { progress: { maxBytes: 2 ** 21 } }, /^createScriptWorker: progress\.maxBytes /],
+    [
+      'progress minIntervalMs -1',
+      { progress: { minIntervalMs: -1 } },
+      /^createScriptWorker: progress\.minIntervalMs must be an integer from 0 to 2147483647/,
+    ],
+    ['progress minIntervalMs over a timer', { progress: { minIntervalMs: 1e12 } }, /^createScriptWorker: progress\.minIntervalMs /],
+    ['progress minIntervalMs NaN', { progress: { minIntervalMs: Number.NaN } }, /^createScriptWorker: progress\.minIntervalMs /],
+    ['progress true', { progress: true }, /^createScriptWorker: progress must be false or an object, received boolean$/],
+    ['a misspelled progress option', { progress: { minInterval: 10 } }, /^createScriptWorker: progress: unknown field 'minInterval'$/],
   ])('refuses %s before opening a connection', async (_, bad, message) => {
     const options = { connection: connection(), name: uniqueName('careless'), host, ...bad }
     await refusedWithoutConnections(() => createScriptWorker(options as never), message)
