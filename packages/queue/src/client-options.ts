@@ -21,8 +21,29 @@ export function checkClientOptions(options: unknown, what: string): void {
     throw new InvalidArgumentError(`${what}: name must be a non-empty string without ':', received ${shown(o.name)}`)
   if (typeof o.connection !== 'object' || o.connection === null)
     throw new InvalidArgumentError(`${what}: connection must be ioredis options (an object), received ${shown(o.connection)}`)
+  checkConnection(o.connection as Record<string, unknown>, what)
   if (o.prefix !== undefined && (typeof o.prefix !== 'string' || o.prefix === ''))
     throw new InvalidArgumentError(`${what}: prefix must be a non-empty string, received ${shown(o.prefix)}`)
+}
+
+/**
+ * The ioredis options whose bad values crash or mislead: a negative `connectTimeout` threw
+ * out of a socket callback (an uncaught exception that ended the process), and a `port` that
+ * is no port was reported as an unreachable Redis at `localhost:NaN` after `connectTimeoutMs`.
+ */
+function checkConnection(c: Record<string, unknown>, what: string): void {
+  const at = (key: string) => `connection.${key}`
+  const ints: [string, number, number][] = [
+    ['port', 0, 65535],
+    ['db', 0, 2 ** 31 - 1],
+    ['connectTimeout', 0, MAX_TIMER_MS],
+    ['commandTimeout', 0, MAX_TIMER_MS],
+    ['socketTimeout', 0, MAX_TIMER_MS],
+  ]
+  for (const [key, min, max] of ints) integerOption({ [at(key)]: c[key] }, at(key), what, min, 0, max)
+  for (const key of ['host', 'path', 'username', 'password'])
+    if (c[key] !== undefined && typeof c[key] !== 'string')
+      throw new InvalidArgumentError(`${what}: ${at(key)} must be a string, received ${shown(c[key])}`)
 }
 
 /**

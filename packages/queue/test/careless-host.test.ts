@@ -112,6 +112,21 @@ describe('createScriptQueue options', () => {
     ['maxValueBytes 0', { maxValueBytes: 0 }, /^createScriptQueue: maxValueBytes /],
     ['an empty name', { name: '' }, /^createScriptQueue: name /],
     ['no connection', { connection: undefined }, /^createScriptQueue: connection /],
+    // before: a negative connectTimeout was an uncaught exception that ended the process
+    [
+      'a negative connectTimeout',
+      { connection: { port: 1, connectTimeout: -5 } },
+      /^createScriptQueue: connection\.connectTimeout must be an integer from 0 /,
+    ],
+    // before: "Redis at localhost:99999 is not reachable" after connectTimeoutMs
+    [
+      'a port that is no port',
+      { connection: { port: 99999 } },
+      /^createScriptQueue: connection\.port must be an integer from 0 to 65535, received 99999$/,
+    ],
+    ['a port as text', { connection: { port: 'abc' } }, /^createScriptQueue: connection\.port /],
+    ['a db that is no db', { connection: { db: -1 } }, /^createScriptQueue: connection\.db /],
+    ['a host that is no string', { connection: { host: 5 } }, /^createScriptQueue: connection\.host must be a string, received 5$/],
   ])('refuses %s before opening a connection', async (_, bad, message) => {
     const options = { connection: connection(), name: uniqueName('careless'), ...bad }
     await refusedWithoutConnections(() => createScriptQueue(options as never), message)
