@@ -51,7 +51,13 @@ export async function testHost(options: Partial<HostOptions> = {}): Promise<Host
           },
         },
         // answers after `ms` unless the execution is aborted first
-        sleep: { args: [z.number()], handler: (ctx, ms) => sleep(ms, 'slept', { signal: ctx.signal }) },
+        sleep: {
+          args: [z.number()],
+          handler: (ctx, ms) => {
+            bridgeEvents.emit('sleep')
+            return sleep(ms, 'slept', { signal: ctx.signal })
+          },
+        },
         // waits until the execution's signal fires
         hang: {
           args: [],
