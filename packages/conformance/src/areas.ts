@@ -13,6 +13,7 @@ import { parityErrorsArea } from './areas/parity-errors.js'
 import { poolArea } from './areas/pool.js'
 import { recursionDepthArea } from './areas/recursion-depth.js'
 import { resultsDataOnlyArea } from './areas/results-data-only.js'
+import { scriptNamesArea } from './areas/script-names.js'
 import { tenantsArea } from './areas/tenants.js'
 import { valuesHostArea } from './areas/values-host.js'
 import { valuesScriptArea } from './areas/values-script.js'
@@ -38,4 +39,5 @@ export const ALL_AREAS: readonly ConformanceArea[] = [
   arrayShapeArea,
   parityArea,
   parityErrorsArea,
+  scriptNamesArea,
 ]
