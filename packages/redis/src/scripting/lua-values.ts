@@ -57,7 +57,7 @@ export function decodeScriptReply(encoded: unknown): Reply {
   const b = byteString(encoded)
   const st = { pos: 0 }
   // nested arrays with a stack of their own: a reply may nest 7,995 deep (Redis's bound)
-  const open: { out: Reply[]; left: number }[] = []
+  const open: OpenArray[] = []
   for (;;) {
     let value: Reply
     if (b.charCodeAt(st.pos) === 0x61 /* a */) {
@@ -68,23 +68,40 @@ export function decodeScriptReply(encoded: unknown): Reply {
       }
       value = []
     } else value = readOne(b, st)
-    for (;;) {
-      const top = open[open.length - 1]
-      if (!top) return value
-      top.out.push(value)
-      if (--top.left > 0) break
-      open.pop()
-      value = top.out
-    }
+    const whole = place(open, value)
+    if (whole !== PENDING) return whole
   }
 }
 
 // --- internal ---
 
+/** An array reply being filled: the replies so far and how many are still to come. */
+interface OpenArray {
+  readonly out: Reply[]
+  left: number
+}
+
+const PENDING = Symbol('pending')
+
+/**
+ * Places a finished reply in the innermost open array, closing every array it completes;
+ * answers the whole reply once nothing is left open, else PENDING. Both reply forms use it.
+ */
+function place(open: OpenArray[], value: Reply): Reply | typeof PENDING {
+  for (;;) {
+    const top = open[open.length - 1]
+    if (!top) return value
+    top.out.push(value)
+    if (--top.left > 0) return PENDING
+    open.pop()
+    value = top.out
+  }
+}
+
 /** decodeScriptReply of a reply that came as its list of parts (the Lua strings as the engine hands them over). */
 function decodeReplyParts(parts: readonly unknown[]): Reply {
   let i = 0
-  const open: { out: Reply[]; left: number }[] = []
+  const open: OpenArray[] = []
   for (;;) {
     const part = parts[i++]
     // tags are ASCII text; a string's own part follows its tag
@@ -100,14 +117,8 @@ function decodeReplyParts(parts: readonly unknown[]): Reply {
     } else if (tag === 's' || tag === 'e' || tag === 'o') value = tagged(tag, partBytes(parts[i++]))
     else if (tag === 'z') value = null
     else value = numeric(tag.charAt(0), tag.slice(1, -1))
-    for (;;) {
-      const top = open[open.length - 1]
-      if (!top) return value
-      top.out.push(value)
-      if (--top.left > 0) break
-      open.pop()
-      value = top.out
-    }
+    const whole = place(open, value)
+    if (whole !== PENDING) return whole
   }
 }
 
