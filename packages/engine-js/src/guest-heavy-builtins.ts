@@ -126,8 +126,8 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
       return r;
     } }.w;
   };
-  for (const name of ['normalize', 'localeCompare', 'trim', 'trimStart', 'trimEnd', 'trimLeft', 'trimRight', 'split',
-    'isWellFormed']) wrap(S, name, stringMethod);
+  // (normalize and localeCompare: guest-unicode-text.ts)
+  for (const name of ['trim', 'trimStart', 'trimEnd', 'trimLeft', 'trimRight', 'split', 'isWellFormed']) wrap(S, name, stringMethod);
   // builtins whose work follows the string they return (repeat and padding make it, a case
   // mapping or toWellFormed makes one as long as its input or longer): only the result is
   // charged, with no type tests (a string always comes back). In \`'x'.repeat(n)\` in a loop

@@ -7,6 +7,7 @@ import { GUEST_INTRINSICS } from './guest-intrinsics.js'
 import { GUEST_OBJECT_WALKS } from './guest-object-walks.js'
 import { GUEST_NUMBER_TEXT } from './guest-number-text.js'
 import { GUEST_STRING_SEARCH } from './guest-string-search.js'
+import { GUEST_UNICODE_TEXT } from './guest-unicode-text.js'
 
 /**
  * What the setup script receives (as JSON): the resolved policy translated for QuickJS.
@@ -58,6 +59,7 @@ export const GUEST_SETUP = `(function () {
   ${GUEST_NUMBER_TEXT}
   ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}
+  ${GUEST_UNICODE_TEXT}
   const guestConversions = ${guestText(guestConversions)};
   const guestLockdown = ${guestText(guestLockdown)};
   return (${guestText(guestSetup)});

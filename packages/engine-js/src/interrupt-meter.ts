@@ -69,6 +69,22 @@ export class InterruptMeter {
     words[c.at >> 2] = 1
   }
 
+  /**
+   * Whether a builtin call that no check can stop, known to take at least `ms`, can finish
+   * before the execution's deadline (guest-unicode-text.ts). If not, the execution's timeout
+   * is recorded (at the time it would have ended) and the running code stops at its next
+   * check. A set-up (no execution) is bounded by its own deadline at the checks.
+   */
+  afford(ex: Execution | undefined, ms: number): boolean {
+    if (!ex) return true
+    if (ex.fatal) return false
+    const now = performance.now()
+    if (!(ms > 0) || now + ms <= ex.deadline) return true
+    ex.trip('timeout', Math.ceil(now - ex.startedAt + ms))
+    this.pollSoon()
+    return false
+  }
+
   /** QuickJS has just reset its counter to 10,000: the next check comes after our budget. */
   private refill(stop = false): boolean {
     const c = this.counter

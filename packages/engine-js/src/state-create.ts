@@ -92,7 +92,12 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
 // inside set-up would keep set-up's scope (the template's context, instance and memory).
 const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
-const POLL: HostMaker<JsState> = (s) => () => s.meter.pollSoon()
+// called with no argument: check at the next call or branch; with a number of milliseconds of
+// uninterruptible work: 1 when it fits before the deadline, else 0 (the timeout recorded)
+const POLL: HostMaker<JsState> = (s) => (ms?: QuickJSHandle) => {
+  if (ms === undefined) return s.meter.pollSoon()
+  return s.meter.afford(s.execution, s.ctx.getNumber(ms)) ? s.ctx.newNumber(1) : s.ctx.newNumber(0)
+}
 
 /**
  * A state at the snapshot's baseline: in the instance of a retired state when the recycler

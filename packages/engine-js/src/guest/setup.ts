@@ -31,6 +31,8 @@ declare function boundNumberText(
 ): void
 /** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
 declare function boundHeavyBuiltins(G: any, charge: (work: number) => void): void
+/** Defined beside the setup by GUEST_UNICODE_TEXT (guest-unicode-text.ts). */
+declare function boundUnicodeText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean): void
 /** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
 declare function boundObjectWalks(G: any, charge: (work: number) => void): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
@@ -45,7 +47,7 @@ declare function guestLockdown(G: any, intrinsics: object, protect: boolean): Re
 
 type HostLog = (level: string, line: string) => void
 
-export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number, hostPoll: () => void) {
+export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number, hostPoll: (ms?: number) => number | undefined) {
   const G: any = globalThis
   const cfg = JSON.parse(configJson)
   // Builtins that walk a whole input are one tick each, however long: they charge their work
@@ -75,6 +77,9 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge)
   boundNumberText(G, charge, formatCost, checkLength)
   boundHeavyBuiltins(G, charge)
+  // a builtin call no check can stop is refused when it cannot finish in the time left: the
+  // host records the timeout and answers 0 (guest-unicode-text.ts)
+  boundUnicodeText(G, charge, (ms: number) => hostPoll(ms) !== 0)
   boundObjectWalks(G, charge)
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval
