@@ -60,6 +60,12 @@ export class HeapGuard {
    * here on QuickJS and quickjs-emscripten may hand out a NULL pointer as a value.
    */
   onTrip: (() => void) | undefined
+  /**
+   * Asked at every growth: true when the running execution is past its deadline, and the
+   * growth is refused as one past the cap (a single builtin call that allocates as it goes,
+   * `s.split('')` of 4 MB, ends at its next growth instead of running on uninterrupted).
+   */
+  overdue: (() => boolean) | undefined
 
   /**
    * `growth` is the Memory's growth hook when another guard of the same Memory exists
@@ -90,7 +96,7 @@ export class HeapGuard {
   /** Growth of the memory by `delta` pages, within the execution's cap and the maximum. */
   grow(delta: number): number {
     const next = this.memory.buffer.byteLength + delta * PAGE
-    if (this.retired || next > this.cap || next > this.maxBytes) {
+    if (this.retired || next > this.cap || next > this.maxBytes || (!this.quiet && this.overdue?.() === true)) {
       // Emscripten retries a refused resize twice with less over-allocation; only the
       // third refusal in a row means the allocation itself failed.
       if (++this.refusals >= RESIZE_ATTEMPTS) {

@@ -71,6 +71,14 @@ export class JsState implements ConverterHost {
     instance.heap.onTrip = () => {
       if (this.memoryTrip()) this.meter.pollSoon()
     }
+    // a heap growth after the deadline is refused with the timeout recorded: the allocation
+    // fails, and the trip above then reports that timeout (the first limit recorded)
+    instance.heap.overdue = () => {
+      const ex = this.execution
+      if (!ex || performance.now() <= ex.deadline) return false
+      ex.tripTimeout()
+      return true
+    }
     runtime.setMaxStackSize(this.stackBytes)
     runtime.setInterruptHandler(() => this.meter.interrupt(this.execution, this))
     runtime.setModuleLoader(
