@@ -32,8 +32,8 @@ export const SMALL_WORK = 1024
  * The wrappers are on hot paths (`'x'.repeat(n)` in a loop), so they call the builtin through
  * a bound `call` with fixed parameters: a rest array and `Reflect.apply` cost as much again as
  * the builtin. Passing `undefined` for an argument a caller left out is the same to every
- * builtin wrapped that way; those for which it is not (`lastIndexOf`'s `fromIndex`, `concat`
- * and `toLocaleString`) keep their callers' arguments as given.
+ * builtin wrapped that way; those for which it is not (`lastIndexOf`'s `fromIndex` and
+ * `toLocaleString`) keep their callers' arguments as given.
  */
 export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   const SMALL = ${SMALL_WORK};
@@ -142,7 +142,7 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
   };
   for (const name of ['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'padStart', 'padEnd', 'repeat',
     'toWellFormed']) wrap(S, name, resultSized);
-  wrap(S, 'concat', variadic((self, a) => (typeof self === 'string' ? self.length : 0) + (typeof a === 'string' ? a.length : 0), sizeOf));
+  // concat (template literals call it) is wrapped once, in guest-number-text, which charges its result
   // key lists: the keys made
   const keyList = (original) => {
     const c = callOf(original);
