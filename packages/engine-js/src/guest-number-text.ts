@@ -267,19 +267,28 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   const S = G.String;
   // The only wrapper of concat, which every template literal with a substitution calls (QuickJS
   // compiles \`a\${x}b\` to 'a'.concat(x, 'b')): it charges the text it returns, as
-  // guest-heavy-builtins charges the other string builtins'. A second wrapper there (rest array
-  // and Reflect.apply each) made a template literal ~4x the builtin call; one layer is ~2.4x.
-  wrap(S.prototype, 'concat', (original) => ({ w(...args) {
-    let r;
-    if (args.length < MANY_ARGUMENTS || this === null || this === undefined) r = apply(original, this, args);
-    else {
-      const out = [toText(this)];
-      for (let i = 0; i < args.length; i++) out[i + 1] = toText(args[i]);
-      r = arrayJoin(out, '');
-    }
-    if (r.length >= SMALL) charge(r.length);
-    return r;
-  } }).w);
+  // guest-heavy-builtins charges the other string builtins'. Up to four arguments (a template
+  // of up to two substitutions) it calls the builtin with its parameters: a rest array and
+  // Reflect.apply per call, in two wrappers, made such a template ~4x the builtin's call.
+  wrap(S.prototype, 'concat', (original) => {
+    const c = callOf(original);
+    return { w(a, b, d, e) {
+      const n = arguments.length;
+      let r;
+      if (n === 1) r = c(this, a);
+      else if (n === 2) r = c(this, a, b);
+      else if (n === 3) r = c(this, a, b, d);
+      else if (n === 4) r = c(this, a, b, d, e);
+      else if (n < MANY_ARGUMENTS || this === null || this === undefined) r = apply(original, this, arguments);
+      else {
+        const out = [toText(this)];
+        for (let i = 0; i < n; i++) out[i + 1] = toText(arguments[i]);
+        r = arrayJoin(out, '');
+      }
+      if (r.length >= SMALL) charge(r.length);
+      return r;
+    } }.w;
+  });
   wrap(S, 'raw', (original) => ({ w(template, ...substitutions) {
     if (template === null || template === undefined) return apply(original, this, [template, ...substitutions]);
     // template.raw read once: the builtin is given what was read (its null or undefined throws there)

@@ -60,6 +60,14 @@ const CASES = {
       Object.entries({ a: 1 }), Reflect.ownKeys({ [Symbol.iterator]: 1, z: 2 }).length, new ArrayBuffer(8).slice(2).byteLength,
       [String.prototype.toLowerCase, JSON.stringify, Uint8Array.prototype.join, Float64Array].map((g) => Function.prototype.toString.call(g)),
       [JSON.stringify.name, JSON.stringify.length, ''.padEnd.length, Uint8Array.length, Uint8Array.name]])`,
+  // concat (template literals compile to it) calls the builtin with its own parameters up to four arguments
+  'concat and template literals by argument count': `const tryOf = (g) => { try { return g() } catch (e) { return e.name + ': ' + e.message } };
+    const log = []; const o = (n) => ({ toString() { log.push(n); return '<' + n + '>' } }); const c = String.prototype.concat;
+    const counts = [0, 1, 2, 3, 4, 5, 6, 63, 64, 65].map((n) => 'a'.concat(...Array.from({ length: n }, (_, i) => (i % 3 ? i * 1.5 : o(i)))));
+    JSON.stringify([counts, log, 'a'.concat(undefined, undefined), 'a'.concat(null, undefined, 0, -0), c.call(7, 8, 9), c.call(true), c.length, c.name,
+      tryOf(() => c.call(null, 'x')), tryOf(() => c.call(undefined)), tryOf(() => c.call(null, 1, 2, 3, 4, 5)), tryOf(() => 'a'.concat(Symbol('s'))),
+      tryOf(() => 'a'.concat(1, 2, 3, Symbol('s'))), ((x, y, z) => [\`\${x}\`, \`a\${x}b\${y}c\`, \`\${x}\${y}\${z}\`, \`\${o('t')}-\${[1, 2]}\`])(1.25, { a: 1 }, null),
+      tryOf(() => \`\${Symbol('t')}\`), log.length])`,
   // the wrappers pass undefined for an argument left out, except where the builtins tell them apart
   'arguments left out and given as undefined': `const tryOf = (g) => { try { return g() } catch (e) { return e.name + ': ' + e.message } };
     const a = () => [1, 2, 3, 2, 1]; const t = () => new Uint8Array([1, 2, 3, 2, 1]);
