@@ -55,6 +55,8 @@ const LOOPS: Record<string, string>[] = [
     'concat to 8 MB': "const s = 'a'.repeat(8e6); for (;;) s.concat('b')",
     'template literal to 8 MB': `const s = 'a'.repeat(8e6); for (;;) \`\${s}b\${s.length}\``,
     '+ to 8 MB': "const s = 'a'.repeat(8e6); for (;;) s + 'b'",
+    // the work done before a later argument throws (no result to charge)
+    'concat of 16 MB that throws': "const s = 'a'.repeat(8e6); for (;;) { try { s.concat(s, Symbol()) } catch {} }",
   },
   // uncharged before: 7–30 s each
   {
