@@ -66,6 +66,17 @@ export abstract class ExecutionClock {
     if (this.timerWanted()) this.startTimer()
   }
 
+  /**
+   * The script's run was lost and it will start over from its beginning (worker mode: a
+   * bystander of another execution's kill, run again on a new worker): its time limit runs anew
+   * when the new run begins, and is held until then, as for a first run. What the lost run used
+   * was mostly the other execution's overrun and the restart, not this script's own work.
+   */
+  restartClock(): void {
+    this.started = false
+    this.holdClock()
+  }
+
   /** The script starts on its state now (`runPooled` holds the lease): `timeoutMs` runs from here. */
   begin(now?: number): void {
     this.startClock(now, true)

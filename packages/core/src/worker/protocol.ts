@@ -73,7 +73,7 @@ export interface ExecuteMessage extends ScriptMessage {
   /** Epoch ms (`performance.timeOrigin + performance.now()`) of the host's deadline; Infinity: none. */
   readonly deadlineEpoch: number
   /**
-   * The execution already began (a retry on another worker, a back-off): the deadline stands.
+   * The execution already began (its kill back-off counted against the limit): the deadline stands.
    * Otherwise (`deadlineEpoch` is then Infinity) its limit runs from when the worker takes the
    * job up, until the worker's engine holds the clock for a state or begins it anew (written
    * each time to the clock cell of `abort`, shared-clock.ts).

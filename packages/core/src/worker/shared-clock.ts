@@ -45,7 +45,7 @@ export function readClock(cell: BigInt64Array): { phase: ClockPhase; start: numb
 /**
  * Applies the worker's clock to the host's Execution (its deadline and `durationMs`): where the
  * job is now, as far as the time limit goes. `final`: a begun script's clock is begun here too
- * (the job goes no further on that worker; a retry keeps its deadline).
+ * (the job goes no further on that worker).
  */
 export function followClock(x: Execution, cell: BigInt64Array, final: boolean): void {
   const { phase, start } = readClock(cell)
@@ -60,7 +60,7 @@ export function followClock(x: Execution, cell: BigInt64Array, final: boolean): 
  * verdict on its own clock stands: the host's runs as long as the worker's did, not plus the
  * time the message took (a script done just under its limit passes); the execution is disposed
  * first, so no deadline timer starts for a run that is over. Otherwise (an error, a lost
- * worker) the worker's clock as it was: a retry elsewhere keeps the deadline of a begun script.
+ * worker) the worker's clock as it was (a bystander's retry elsewhere restarts it: `restartClock`).
  */
 export function landClock(x: Execution, cell: BigInt64Array, durationMs: number | undefined): void {
   if (durationMs === undefined) {

@@ -120,8 +120,10 @@ export class WorkerPool {
           this.backoff.killed(key)
         }
         if (!(e.retryable && attempt === 0 && !execution.fatal && !this.closing)) throw e.error
-        // the retry runs under the policy in force now, not the one of the lost attempt
+        // the retry runs under the policy in force now, not the one of the lost attempt, and
+        // from its beginning with its whole time limit (the lost run's time went to the culprit)
         execution.rebase(this.config.security())
+        execution.restartClock()
       }
     }
   }

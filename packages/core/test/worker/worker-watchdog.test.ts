@@ -96,4 +96,19 @@ describe('watchdog: only the culprit is killed', () => {
     expect(e).toBeInstanceOf(EngineCrashedError)
     expect(e).toMatchObject({ code: 'E_INTERRUPTED', retryable: true })
   })
+
+  it('a bystander that had begun is run again with its whole time limit, not what the lost run left of it', async () => {
+    // the bystander starts, yields (a Lua time slice, an await), the runaway takes the thread;
+    // the retry waits for a new worker (slow to start here) and runs from the beginning again
+    const h = await start({ engines: [blockingEngine({ startDelayMs: 1_500 })] })
+    const limits = { timeoutMs: 1_200 }
+    const bystander = run(h, "await new Promise((r) => setTimeout(r, 50)); return 'pure'", { tenant: 'b', limits })
+    await sleep(10)
+    const runaway = run(h, 'api.spin(20_000)', { tenant: 'r', limits: { timeoutMs: 150 } })
+    const [b, r] = await Promise.allSettled([bystander, runaway])
+    expect(r).toMatchObject({ status: 'rejected', reason: { limit: 'timeout' } })
+    expect(b).toMatchObject({ status: 'fulfilled', value: { value: 'pure' } })
+    expect((b as PromiseFulfilledResult<{ stats: { durationMs: number } }>).value.stats.durationMs).toBeLessThan(1_200)
+    expect(restarts(h)).toBe(1)
+  }, 30_000)
 })
