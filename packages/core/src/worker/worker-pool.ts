@@ -119,7 +119,12 @@ export class WorkerPool {
           this.kills++
           this.backoff.killed(key)
         }
-        if (!(e.retryable && attempt === 0 && !execution.fatal && !this.closing)) throw e.error
+        if (!(e.retryable && attempt === 0 && !execution.fatal && !this.closing)) {
+          // the execution is over: bridge handlers it left running (their ctx.signal) learn it
+          // now, not at its deadline, so a caller's retry does not race the lost run's handlers
+          execution.abort(e.error)
+          throw e.error
+        }
         // the retry runs under the policy in force now, not the one of the lost attempt, and
         // from its beginning with its whole time limit (the lost run's time went to the culprit)
         execution.rebase(this.config.security())

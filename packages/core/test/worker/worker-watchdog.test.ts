@@ -97,6 +97,34 @@ describe('watchdog: only the culprit is killed', () => {
     expect(e).toMatchObject({ code: 'E_INTERRUPTED', retryable: true })
   })
 
+  it('the bridge handlers of a bystander that cannot run again are aborted with its InterruptedError', async () => {
+    // the caller is told to retry: the lost run's handler must learn at once that its work is
+    // unwanted, not keep going (a write the retry then repeats) until the old deadline
+    const h = await start()
+    let signal: AbortSignal | undefined
+    h.bridges.register(
+      defineBridge({
+        name: 'h',
+        methods: {
+          hold: {
+            args: [],
+            handler: (ctx) => {
+              signal = ctx.signal
+              return new Promise((r) => setTimeout(() => r('late'), 2_000))
+            },
+          },
+        },
+      }),
+    )
+    const touched = run(h, "return await api.call('h.hold')", { tenant: 't' })
+    await sleep(50)
+    const runaway = run(h, 'api.spin(20_000)', { tenant: 'r', limits: { timeoutMs: 150 } })
+    const [t] = await Promise.allSettled([touched, runaway])
+    expect(t).toMatchObject({ status: 'rejected', reason: expect.any(InterruptedError) })
+    expect(signal?.aborted).toBe(true)
+    expect(signal?.reason).toBe((t as PromiseRejectedResult).reason)
+  })
+
   it('a bystander that had begun is run again with its whole time limit, not what the lost run left of it', async () => {
     // the bystander starts, yields (a Lua time slice, an await), the runaway takes the thread;
     // the retry waits for a new worker (slow to start here) and runs from the beginning again
