@@ -142,7 +142,7 @@ export function freezeContext(context: Readonly<Record<string, unknown>> | undef
 
 /**
  * Refuses a global that would take the place of what the host gives every script: `context`,
- * or a bridge the policy lets scripts see. Engines would otherwise differ (QuickJS refuses
+ * `__proto__` (the global object's prototype in JavaScript), or a bridge the policy lets scripts see. Engines would otherwise differ (QuickJS refuses
  * it; in Lua the last one set wins) and a bridge would silently be gone from the script.
  */
 export function checkGlobalNames(
@@ -160,6 +160,12 @@ export function checkGlobalNames(
   }
   for (const name of names) {
     if (name === 'context') throw new InvalidArgumentError("execute: globals: 'context' would replace the execution's context")
+    // an own key (JSON.parse makes one): QuickJS set the global object's prototype, Lua a global
+    if (name === '__proto__') {
+      throw new InvalidArgumentError(
+        "execute: globals: '__proto__' cannot be a global name (JavaScript takes it as the global object's prototype)",
+      )
+    }
     if (bridges.get(name) && bridges.visible(security).some((m) => m.bridge === name)) {
       throw new InvalidArgumentError(`execute: globals: '${name}' would replace the bridge '${name}'`)
     }

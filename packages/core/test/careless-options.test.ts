@@ -168,6 +168,19 @@ describe('globals named like the host’s own script globals', () => {
     expect((e as Error).message).toBe("execute: globals: 'context' would replace the execution's context")
   })
 
+  it('refuses a global named __proto__ (an own key, as JSON.parse makes it), in execute and script.run', async () => {
+    // QuickJS took it as the global object's prototype (the value was gone), Lua as a global
+    const { host } = await make()
+    const globals = JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>
+    const e = await host.execute({ language: 'alpha', source: 'ok', globals }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(InvalidArgumentError)
+    expect((e as Error).message).toBe(
+      "execute: globals: '__proto__' cannot be a global name (JavaScript takes it as the global object's prototype)",
+    )
+    const script = await host.compile({ language: 'alpha', source: 'ok' })
+    await expect(script.run({ globals })).rejects.toThrow("'__proto__' cannot be a global name")
+  })
+
   it('takes a bridge name the policy hides from scripts, and every other name', async () => {
     const { host } = await make({}, { policy: { preset: 'standard', bridges: { allow: ['other.*'] } } })
     host.bridges.register(kv)
