@@ -21,8 +21,9 @@ import { withLogSlot } from './run-logs.js'
 
 // limits are checked by the host: a request may only tighten them (PolicyError → 400). Passed
 // on as parsed, not copied: a copy would drop an own `__proto__` key, which the host refuses
-// as it refuses any unknown limit name
-const limitsShape = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
+// as it refuses any unknown limit name (and a global named `__proto__`: globals and context
+// are passed on as parsed too; a zod record made such a key the copy's prototype, silently)
+const objectShape = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
 const scriptShape = {
   language: z.string().min(1, 'language is required'),
   source: z.string(),
@@ -32,9 +33,9 @@ const scriptShape = {
 const executeSchema = z
   .object({
     ...scriptShape,
-    globals: z.record(z.string(), z.unknown()).optional(),
-    context: z.record(z.string(), z.unknown()).optional(),
-    limits: limitsShape.optional(),
+    globals: objectShape.optional(),
+    context: objectShape.optional(),
+    limits: objectShape.optional(),
   })
   .strict()
 const checkSchema = z.object(scriptShape).strict()

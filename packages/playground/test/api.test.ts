@@ -149,6 +149,15 @@ describe('bad requests get a 4xx with a clear message', () => {
       400,
       /unknown limit '__proto__'/,
     ],
+    // the same for a global: before, zod's record made it the prototype of the globals, so the
+    // global was silently gone (and host.execute gives it a JS engine as the global's prototype)
+    [
+      'a __proto__ global',
+      '{"language":"js","source":"typeof x","globals":{"__proto__":{"x":1}}}',
+      400,
+      /globals: '__proto__' cannot be a global name/,
+    ],
+    ['globals that are not an object', { language: 'lua', source: 'return 1', globals: [1] }, 400, /globals: expected an object/],
     ['limits that are not an object', { language: 'lua', source: 'return 1', limits: [1] }, 400, /limits: expected an object/],
   ])('%s', async (_what, body, status, message) => {
     const r = await post('/api/execute', body)
