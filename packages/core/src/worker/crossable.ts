@@ -1,3 +1,4 @@
+import { types } from 'node:util'
 import { ConversionError } from '../errors.js'
 import type { ConverterRegistry } from '../values/converters.js'
 import { formatValuePath } from '../values/guard.js'
@@ -9,11 +10,27 @@ import { classifyHostValue } from '../values/kinds.js'
  * it), a host function cannot cross threads at all, and nesting deeper than `maxDepth` would
  * overflow clone's stack. Each is the ConversionError naming the path an engine's converter
  * gives. Cycles are left to the engine.
+ *
+ * Returns the globals to post: the same object, unless a Proxy is in them, which clone refuses
+ * (`#<Object> could not be cloned`) while an inline engine reads through it. A Proxy is copied
+ * (each of its entries read once, here) and so is every container on the way to one, so what
+ * crosses is what the traps answered, as for a bridge result (crossing.ts).
  */
-export function checkCrossable(globals: Readonly<Record<string, unknown>>, converters: ConverterRegistry, maxDepth: number): void {
+export function crossableGlobals(
+  globals: Readonly<Record<string, unknown>>,
+  converters: ConverterRegistry,
+  maxDepth: number,
+): Readonly<Record<string, unknown>> {
   const seen = new Set<object>()
+  const crossed = new Map<object, unknown>()
   const path: (string | number)[] = []
-  const walk = (v: unknown, depth: number): void => {
+  const at = (key: string | number, child: unknown, depth: number): unknown => {
+    path.push(key)
+    const out = walk(child, depth)
+    path.pop()
+    return out
+  }
+  const walk = (v: unknown, depth: number): unknown => {
     const k = classifyHostValue(v, converters)
     if (k.kind === 'function') {
       throw new ConversionError(
@@ -22,22 +39,76 @@ export function checkCrossable(globals: Readonly<Record<string, unknown>>, conve
       )
     }
     if (k.kind === 'unsupported') throw new ConversionError(formatValuePath(path), `cannot convert ${k.what}`)
-    if (k.kind !== 'array' && k.kind !== 'object' && k.kind !== 'map') return
+    if (k.kind !== 'array' && k.kind !== 'object' && k.kind !== 'map') return v
     if (depth >= maxDepth) throw new ConversionError(formatValuePath(path), `nesting deeper than ${maxDepth}`)
     const o = v as object
-    if (seen.has(o)) return
+    // a shared reference crosses as its first crossing; a cycle (still being walked) as it is
+    if (crossed.has(o)) return crossed.get(o)
+    if (seen.has(o)) return o
     seen.add(o)
-    const entries: Iterable<[string | number, unknown]> =
-      k.kind === 'map' ? (k.map as Map<string, unknown>).entries() : k.kind === 'array' ? (v as unknown[]).entries() : Object.entries(o)
-    for (const [key, child] of entries) {
-      path.push(key)
-      walk(child, depth + 1)
-      path.pop()
+    const out = k.kind === 'map' ? mapCrossing(k.map as Map<string, unknown>, o, depth) : entriesCrossing(o, k.kind === 'array', depth)
+    crossed.set(o, out)
+    return out
+  }
+  /** A Map as it crosses: itself, or a copy when it holds a Proxy. */
+  const mapCrossing = (m: Map<string, unknown>, o: object, depth: number): unknown => {
+    let copy = types.isProxy(o)
+    const entries = [...m]
+    for (const e of entries) {
+      const out = at(e[0], e[1], depth + 1)
+      if (out !== e[1]) copy = true
+      e[1] = out
     }
+    return copy ? new Map(entries) : o
   }
-  for (const [name, value] of Object.entries(globals)) {
-    path.push(name)
-    walk(value, 0)
-    path.pop()
+  /** An array or plain object as it crosses: itself, or a copy (made at the first entry that changes). */
+  const entriesCrossing = (o: object, array: boolean, depth: number): unknown => {
+    const src = o as Record<string | number, unknown>
+    const proxy = types.isProxy(o)
+    const names: (string | number)[] = array ? [] : Object.keys(o)
+    const n = array ? (o as unknown[]).length : names.length
+    let copy: Record<string | number, unknown> | undefined = proxy
+      ? array
+        ? (new Array(n) as unknown as Record<number, unknown>)
+        : {}
+      : undefined
+    for (let i = 0; i < n; i++) {
+      const key = array ? i : (names[i] as string)
+      if (array && !(i in src)) continue
+      const item = src[key]
+      const out = at(key, item, depth + 1)
+      if (out !== item && copy === undefined) copy = partialCopy(src, array, names, i)
+      if (copy) Object.defineProperty(copy, key, { value: out, enumerable: true, configurable: true, writable: true })
+    }
+    return copy ?? o
   }
+  const top: Record<string, unknown> = {}
+  let changed = types.isProxy(globals)
+  for (const name of Object.keys(globals)) {
+    const value = globals[name]
+    const out = at(name, value, 0)
+    if (out !== value) changed = true
+    Object.defineProperty(top, name, { value: out, enumerable: true, configurable: true, writable: true })
+  }
+  return changed ? top : globals
+}
+
+/** The entries before `upTo` of an array (holes kept) or of an object's `names`, copied. */
+function partialCopy(
+  src: Record<string | number, unknown>,
+  array: boolean,
+  names: readonly (string | number)[],
+  upTo: number,
+): Record<string | number, unknown> {
+  if (array) {
+    const a: unknown[] = new Array((src as unknown as unknown[]).length)
+    for (let i = 0; i < upTo; i++) if (i in src) a[i] = src[i]
+    return a as unknown as Record<number, unknown>
+  }
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < upTo; i++) {
+    const k = names[i] as string
+    Object.defineProperty(out, k, { value: src[k], enumerable: true, configurable: true, writable: true })
+  }
+  return out
 }

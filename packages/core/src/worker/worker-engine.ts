@@ -16,7 +16,7 @@ import type { ModuleRegistryView } from '../modules.js'
 import type { ResolvedPoolOptions } from '../pool-types.js'
 import { type ConverterRegistry, dateType } from '../values/converters.js'
 import { readFailure } from '../values/guard.js'
-import { checkCrossable } from './crossable.js'
+import { crossableGlobals } from './crossable.js'
 import { moduleRefOf } from './plugin-loader.js'
 import { mirrorFatal } from './worker-crash.js'
 import { type WorkerIsolationOptions, resolveWorkerOptions } from './options.js'
@@ -88,8 +88,9 @@ class WorkerEngine implements ScriptEngine {
     // bridge calls come back as worker messages: their handlers run in this caller's context
     x.keepCallerScope()
     checkConverters(this.init.converters)
+    let globals: Readonly<Record<string, unknown>>
     try {
-      checkCrossable(request.globals, this.init.converters, this.init.maxDepth)
+      globals = crossableGlobals(request.globals, this.init.converters, this.init.maxDepth)
     } catch (e) {
       throw readFailure(e)
     }
@@ -99,7 +100,7 @@ class WorkerEngine implements ScriptEngine {
       name: script.name,
       source: script.source,
       hash: script.hash,
-      globals: request.globals,
+      globals,
       context: request.context,
       tenant: request.tenant,
       compileCacheHit: x.init.compileCacheHit,

@@ -203,6 +203,33 @@ describe('isolation: worker', () => {
     await expect(run(h, 'return 1')).rejects.toThrow(/custom types \(Money\) cannot be used/)
   })
 
+  it('passes globals holding a Proxy as inline engines read them, each trap once (clone refuses a Proxy)', async () => {
+    const h = await start()
+    const reads: string[] = []
+    const traced = <T extends object>(o: T): T =>
+      new Proxy(o, {
+        get(t, k, r) {
+          if (typeof k === 'string') reads.push(k)
+          return Reflect.get(t, k, r)
+        },
+      })
+    const shared = traced({ s: 1 })
+    const globals = {
+      p: traced({ a: 1, list: new Proxy(Object.assign(new Array(3), { 0: 1, 2: 3 }), {}) }),
+      q: { inner: shared, again: shared },
+      m: new Map([['k', new Proxy({ z: 2 }, {})]]),
+    }
+    const r = await run(h, 'return api.globals', { globals })
+    expect(r.value).toEqual({
+      p: { a: 1, list: [1, undefined, 3] },
+      q: { inner: { s: 1 }, again: { s: 1 } },
+      m: new Map([['k', { z: 2 }]]),
+    })
+    expect(reads.sort()).toEqual(['a', 'list', 's'])
+    // plain globals are posted as they are: no copy
+    expect((await run(h, 'return api.globals.x', { globals: { x: [1, { y: 2 }] } })).value).toEqual([1, { y: 2 }])
+  })
+
   it('spreads concurrent executions over the workers', async () => {
     const h = await start()
     const rs = await Promise.all([0, 1, 2, 3].map(() => run(h, 'api.spin(150); return api.threadId()')))
