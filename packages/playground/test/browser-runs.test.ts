@@ -60,7 +60,9 @@ describe.skipIf(!HAVE_CHROMIUM)('playground page: runs, marks and completions', 
       if (r.url().endsWith('/api/execute')) posted.push(r.postData() ?? '')
     })
     await page.selectOption('#language', 'lua')
-    await setSource('slow.nap(1500)\nreturn "first run"')
+    // long enough that the first run is still going after the waits below on a loaded machine
+    // (1.5 s was not: pasting and the waits took longer, and the run had ended)
+    await setSource('slow.nap(4000)\nreturn "first run"')
     await page.click('#run')
     await page.waitForTimeout(300)
     await setSource('return "second run"')
