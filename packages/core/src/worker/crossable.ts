@@ -1,7 +1,7 @@
 import { types } from 'node:util'
 import { ConversionError } from '../errors.js'
 import type { ConverterRegistry } from '../values/converters.js'
-import { formatValuePath } from '../values/guard.js'
+import { formatValuePath, readFailure } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
 
 /**
@@ -39,6 +39,7 @@ export function crossableGlobals(
       )
     }
     if (k.kind === 'unsupported') throw new ConversionError(formatValuePath(path), `cannot convert ${k.what}`)
+    if (k.kind === 'bytes') readable(v)
     if (k.kind !== 'array' && k.kind !== 'object' && k.kind !== 'map') return v
     if (depth >= maxDepth) throw new ConversionError(formatValuePath(path), `nesting deeper than ${maxDepth}`)
     const o = v as object
@@ -49,6 +50,18 @@ export function crossableGlobals(
     const out = k.kind === 'map' ? mapCrossing(k.map as Map<string, unknown>, o, depth) : entriesCrossing(o, k.kind === 'array', depth)
     crossed.set(o, out)
     return out
+  }
+  /**
+   * Refuses bytes whose buffer was transferred away (detached: a view of it reads as empty) as
+   * the ConversionError an inline engine gives; clone would throw a DataCloneError for it.
+   */
+  const readable = (v: unknown): void => {
+    if ((v as ArrayBufferView | ArrayBuffer).byteLength !== 0) return
+    try {
+      new Uint8Array(ArrayBuffer.isView(v) ? v.buffer : (v as ArrayBuffer))
+    } catch (e) {
+      throw readFailure(e, formatValuePath(path))
+    }
   }
   /** A Map as it crosses: itself, or a copy when it holds a Proxy. */
   const mapCrossing = (m: Map<string, unknown>, o: object, depth: number): unknown => {

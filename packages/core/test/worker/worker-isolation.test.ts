@@ -203,7 +203,7 @@ describe('isolation: worker', () => {
     await expect(run(h, 'return 1')).rejects.toThrow(/custom types \(Money\) cannot be used/)
   })
 
-  it('passes globals holding a Proxy as inline engines read them, each trap once (clone refuses a Proxy)', async () => {
+  it('passes globals holding a Proxy as inline engines read them, each trap once, and refuses detached bytes as they do (clone refuses both)', async () => {
     const h = await start()
     const reads: string[] = []
     const traced = <T extends object>(o: T): T =>
@@ -226,6 +226,15 @@ describe('isolation: worker', () => {
       m: new Map([['k', { z: 2 }]]),
     })
     expect(reads.sort()).toEqual(['a', 'list', 's'])
+    // bytes whose buffer was transferred away: the ConversionError inline engines give, not a clone failure
+    const gone = new Uint8Array(8)
+    structuredClone(gone.buffer, { transfer: [gone.buffer] })
+    await expect(run(h, 'return 1', { globals: { b: gone } })).rejects.toMatchObject({
+      name: 'ConversionError',
+      path: '$.b',
+      message: expect.stringMatching(/the host value could not be read: .*detached/),
+    })
+    expect((await run(h, 'return api.globals.e.length', { globals: { e: new Uint8Array(0) } })).value).toBe(0)
     // plain globals are posted as they are: no copy
     expect((await run(h, 'return api.globals.x', { globals: { x: [1, { y: 2 }] } })).value).toEqual([1, { y: 2 }])
   })
