@@ -14,9 +14,11 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
   },
   {
     file: 'ldo.js',
-    why: 'wording: a coroutine resumed 200 levels deep fails with "C stack overflow" in Lua 5.3',
-    find: '        return resume_error(L, "JS stack overflow", nargs);',
-    replace: '        return resume_error(L, "C stack overflow", nargs);',
+    why:
+      'a coroutine resumed 200 levels deep fails with "C stack overflow" (fengari: "JS stack overflow"); Lua 5.1 checks ' +
+      "the resumer's count before adding the resume's level (5.3 after), so a chain of resumes goes one level deeper there",
+    find: '    if (L.nCcalls >= LUAI_MAXCCALLS)\n        return resume_error(L, "JS stack overflow", nargs);',
+    replace: '    if (L.nCcalls >= LUAI_MAXCCALLS + (__num.lua51 ? 1 : 0))\n        return resume_error(L, "C stack overflow", nargs);',
   },
   {
     file: 'ldo.js',
