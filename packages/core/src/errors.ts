@@ -44,9 +44,14 @@ export class LimitExceededError extends PolyhostError {
     readonly limit: LimitName,
     readonly used: number,
     readonly max: number,
+    /** What the bound was, when it is not the limit the caller set (e.g. a worker's heap). */
+    bound?: string,
   ) {
-    super(`${limit} limit exceeded (${used} > ${max})`)
+    super(`${limit} limit exceeded (${used} > ${max}${bound === undefined ? '' : `: ${bound}`})`)
+    if (bound !== undefined) this.bound = bound
   }
+  /** Set when the bound reached was not the limit the caller set (a worker's heap). */
+  declare readonly bound?: string
 }
 
 /** The script tried something its policy forbids. */

@@ -119,7 +119,10 @@ function causeOf(e: Error): unknown {
 const simple = (Class: new (message: string) => Error): ErrorClassCodec => ({ fields: [], rebuild: (message) => new Class(message) })
 
 const CORE_CLASSES: Record<string, ErrorClassCodec> = {
-  LimitExceededError: { fields: ['limit', 'used', 'max'], rebuild: (_, f) => new LimitExceededError(f.limit, f.used, f.max) },
+  LimitExceededError: {
+    fields: ['limit', 'used', 'max', 'bound'],
+    rebuild: (_, f) => new LimitExceededError(f.limit, f.used, f.max, typeof f.bound === 'string' ? f.bound : undefined),
+  },
   BridgeError: {
     fields: ['path', 'scriptName', 'line', 'column'],
     rebuild: (m, f) => new BridgeError(m, f.path, { scriptName: f.scriptName, line: f.line, column: f.column }),

@@ -18,7 +18,8 @@ import { heapBytes, heapCulprits, isHeapExhaustion } from './heap-fault.js'
  */
 export function mirrorFatal(x: Execution, e: Error): void {
   if (x.fatal) return
-  if (e.name !== 'LimitExceededError') return void x.abort(e)
+  // an error naming its own bound (a worker's heap) is kept as it is: trip() states the set limit
+  if (e.name !== 'LimitExceededError' || (e as { bound?: string }).bound !== undefined) return void x.abort(e)
   const l = e as unknown as { limit: Parameters<Execution['trip']>[0]; used: number; max: number }
   if (l.limit === 'timeout' && !(l.used > l.max)) x.tripTimeout()
   else x.trip(l.limit, l.used, l.max)
@@ -37,9 +38,14 @@ export function lostError(crash: Error | undefined): Error {
 export function crashError(crash: Error | undefined, resourceLimits: ResourceLimits, x: Execution, running: number): Error {
   const e = crash as Error | undefined
   if (isHeapExhaustion(e)) {
+    // the bound reached is the worker's heap, below a larger (or no) memoryBytes: say so
     const heap = heapBytes(resourceLimits)
-    const max = x.limits.memoryBytes === false ? heap : x.limits.memoryBytes
-    mirrorFatal(x, new LimitExceededError('memory', heap, max))
+    const set = x.limits.memoryBytes
+    const bound =
+      set === false || set >= heap
+        ? `the worker's V8 heap limit (resourceLimits.maxOldGenerationSizeMb ${resourceLimits.maxOldGenerationSizeMb})`
+        : undefined
+    mirrorFatal(x, new LimitExceededError('memory', heap, set === false ? heap : Math.min(set, heap), bound))
     return x.fatal ?? lostError(crash)
   }
   const crashed = new EngineCrashedError(

@@ -9,9 +9,9 @@ import { slowBridge } from '../fixtures/kv-bridge.js'
 const LIMITS = { instructions: false, memoryBytes: false, stackDepth: false, timeoutMs: 5_000 } as const
 let host: Host | undefined
 
-async function start(workers = 2, heapMb?: number): Promise<Host> {
+async function start(workers = 2, heapMb?: number, memoryLimit = false): Promise<Host> {
   host = await createHost({
-    engines: [blockingEngine()],
+    engines: [blockingEngine({ memoryLimit })],
     isolation: 'worker',
     workers,
     limits: heapMb ? { ...LIMITS, timeoutMs: 30_000 } : LIMITS,
@@ -109,7 +109,17 @@ describe('isolation: worker, hard limits', () => {
     expect(error).toBeInstanceOf(LimitExceededError)
     // memoryBytes is false here: the bound hit is the worker's heap, and the error says so
     expect(error).toMatchObject({ limit: 'memory', max: 48 * 1024 * 1024 })
+    expect((error as Error).message).toContain('maxOldGenerationSizeMb 48')
     expect((await run(h, 'return "alive"')).value).toBe('alive')
     expect(h.stats().limitTrips.memory).toBe(1)
+  })
+
+  it('names the worker heap as the bound when memoryBytes is larger than it, and reports the heap as max', async () => {
+    const h = await start(1, 48, true)
+    const error = await run(h, 'api.grow()', { limits: { memoryBytes: 1e9 } }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LimitExceededError)
+    // "memory limit exceeded (50331648 > 1000000000)" read as if the script had not reached its limit
+    expect(error).toMatchObject({ limit: 'memory', max: 48 * 1024 * 1024, bound: expect.stringContaining('heap') })
+    expect((error as Error).message).toMatch(/^memory limit exceeded \(\d+ > 50331648: the worker's V8 heap limit/)
   })
 })
