@@ -6,6 +6,7 @@ export {
   RetryableError,
   ScriptNotFoundError,
 } from './errors.js'
+export { MAX_NAME_BYTES } from './client-options.js'
 export { MAX_PRIORITY, MAX_TENANT_BYTES } from './fairness.js'
 export { MAX_ID_BYTES } from './job-options.js'
 export { MAX_PROGRESS_BYTES } from './job-progress.js'

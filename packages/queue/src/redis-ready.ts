@@ -17,6 +17,8 @@ export function whenReady(redis: Redis, timeoutMs: number, what: string): Promis
   } catch (e) {
     return Promise.reject(e)
   }
+  // `lazyConnect`: a client that was never asked to connect would never be ready
+  if (redis.status === 'wait') redis.connect().catch(() => undefined)
   return new Promise((resolve, reject) => {
     const onReady = () => {
       clearTimeout(timer)
@@ -49,11 +51,16 @@ export function checkOpen(redis: Redis, what: string): void {
 
 /**
  * Closes `redis`: QUIT when connected (replies already asked for still arrive), otherwise at
- * once. Resolves when the connection has ended, or after a second without a sign of that
- * (ioredis emits no `end` for a client that was between reconnect attempts).
+ * once. Resolves when the connection has ended: at once between reconnect attempts (there is
+ * no socket then, disconnect() cancels the next attempt, and ioredis emits no `end`), else on
+ * `end`, or after a second without a sign of it.
  */
 export async function quitFully(redis: Redis): Promise<void> {
   if (redis.status === 'end') return
+  if (redis.status === 'wait' || redis.status === 'reconnecting') {
+    redis.disconnect()
+    return
+  }
   let timer: NodeJS.Timeout | undefined
   const ended = new Promise<void>((resolve) => {
     redis.once('end', () => resolve())

@@ -145,7 +145,7 @@ export class ScriptQueue {
 
   constructor(options: ScriptQueueOptions) {
     // everything that can refuse the options runs before a connection opens (client-options.ts)
-    checkClientOptions(options, 'createScriptQueue')
+    const connection = checkClientOptions(options, 'createScriptQueue')
     this.maxDepth = integerOption(options, 'maxDepth', 'createScriptQueue', 1, DEFAULT_MAX_DEPTH)
     this.languages = checkLanguages(options.languages)
     const maxSourceBytes = checkMaxSourceBytes(options.maxSourceBytes)
@@ -155,15 +155,15 @@ export class ScriptQueue {
     this.connectTimeoutMs = integerOption(options, 'connectTimeoutMs', 'createScriptQueue', 0, DEFAULT_CONNECT_TIMEOUT_MS)
     const prefix = options.prefix ?? 'bull'
     this.keys = queueKeys(prefix, options.name)
-    this.redis = new Redis(options.connection as IORedisOptions)
+    this.redis = new Redis(connection as IORedisOptions)
     this.bull = closingOnThrow(
       [this.redis],
-      () => new Queue(options.name, { connection: options.connection, prefix, ...(options.telemetry && { telemetry: options.telemetry }) }),
+      () => new Queue(options.name, { connection, prefix, ...(options.telemetry && { telemetry: options.telemetry }) }),
     )
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
     this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages, maxSourceBytes)
-    this.results = new JobResults(this.bull, this.redis, this.keys, options.connection, prefix)
+    this.results = new JobResults(this.bull, this.redis, this.keys, connection, prefix)
   }
 
   /**

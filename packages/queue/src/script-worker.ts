@@ -1,6 +1,6 @@
 // Over 250 lines: the worker's job lifecycle (take, run, store, fail, give back) reads best in one place
 import { context } from '@opentelemetry/api'
-import { CancelledError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
+import { CancelledError, ClosedError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
 import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, type Worker } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
@@ -92,6 +92,7 @@ export class ScriptWorker {
   private readonly maxResultBytes: number
   private readonly maxErrorBytes: number
   private quit: Promise<void> | undefined
+  private closedEarly: () => void = () => undefined
   /** Set when the host was found closed: the worker closes itself (see closed-host.ts). */
   private stopped: Promise<void> | undefined
 
@@ -104,8 +105,8 @@ export class ScriptWorker {
     this.progress = progressOption(options.progress)
     if (this.progress) registerJobBridge(options.host)
     this.keys = queueKeys(options.prefix ?? 'bull', options.name)
-    this.redis = new Redis(options.connection as IORedisOptions)
-    this.subscriber = new Redis(options.connection as IORedisOptions)
+    this.redis = new Redis(bullOptions.connection as IORedisOptions)
+    this.subscriber = new Redis(bullOptions.connection as IORedisOptions)
     this.registry = new ScriptRegistry(this.redis, this.keys)
     this.finished = new FinishedJobs(this.redis, this.keys)
     // each job's signal is this worker's (job-signals.ts); `bull.cancelJob` aborts it
@@ -127,9 +128,17 @@ export class ScriptWorker {
       if (fair) finishBeforeFailing(job, () => this.finish(fair.tenant, fair.priority))
     })
     // subscribed before the first job is taken, so no cancel request can slip between
-    this.started = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
-      this.bull.run().catch((e) => this.bull.emit('error', e))
+    const subscribed = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
+      if (!this.quit) this.bull.run().catch((e) => this.bull.emit('error', e))
     })
+    // closed before that: ioredis leaves the subscription pending for ever
+    const closed = new Promise<never>((_, reject) => {
+      this.closedEarly = () => reject(new ClosedError(`worker of queue '${options.name}': closed before it was ready`))
+    })
+    this.started = Promise.race([subscribed, closed])
+    subscribed.catch(() => undefined)
+    // a subscription that fails (Redis unreachable) rejects `ready()`, not the process
+    this.started.catch(() => undefined)
   }
 
   /** Resolves once the worker listens for cancellations and takes jobs. */
@@ -142,10 +151,15 @@ export class ScriptWorker {
    * are left to BullMQ's stalled-job check and run again on another worker.
    */
   async close(options: { force?: boolean } = {}): Promise<void> {
-    await this.started.catch(() => undefined)
-    await this.bull.close(options.force ?? false)
-    // once: a second close (or one that forces a graceful close along) does not quit again
-    this.quit ??= Promise.all([quitFully(this.subscriber), quitFully(this.redis)]).then(() => undefined)
+    // not waiting for the subscription: with Redis unreachable it waits for ioredis to give
+    // up (about 10 s); a worker closed before it is subscribed never starts taking jobs
+    if (this.quit === undefined) {
+      this.closedEarly()
+      const closing = this.bull.close(options.force ?? false)
+      // once: a second close (or one that forces a graceful close along) does not quit again
+      this.quit = closing.then(() => Promise.all([quitFully(this.subscriber), quitFully(this.redis)])).then(() => undefined)
+      await closing
+    } else await this.bull.close(options.force ?? false)
     await this.quit
   }
 

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { ClosedError, ConversionError, createHost, defineBridge, type Host, InvalidArgumentError } from '@polyhost/core'
+import { ClosedError, ConversionError, createHost, defineBridge, type Host } from '@polyhost/core'
 import { luaEngine } from '@polyhost/engine-lua'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker, DEFAULT_MAX_VALUE_BYTES } from '../src/index.js'
-import { connection, uniqueName } from './support.js'
+import { connection, refusedWithoutConnections, uniqueName } from './support.js'
 
 // A careless host's options and calls. Before: BullMQ refused a bad option with a bare Error
 // only after the queue or worker had opened its own Redis connections, which then stayed open
@@ -22,34 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await host.close()
 })
-
-/** Open TCP sockets of this process (ioredis connections among them). */
-const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
-
-/** The socket count once sockets of earlier tests have finished closing. */
-async function settledSockets(): Promise<number> {
-  let n = sockets()
-  for (;;) {
-    await sleep(100)
-    if (sockets() === n) return n
-    n = sockets()
-  }
-}
-
-async function refusedWithoutConnections(make: () => unknown, message: RegExp): Promise<void> {
-  const before = await settledSockets()
-  let thrown: unknown
-  try {
-    make()
-  } catch (e) {
-    thrown = e
-  }
-  expect(thrown).toBeInstanceOf(InvalidArgumentError)
-  expect((thrown as Error).message).toMatch(message)
-  // ioredis opens its socket on a later turn: give it the chance to
-  await sleep(100)
-  expect(sockets()).toBe(before)
-}
 
 describe('createScriptWorker options', () => {
   it.each([

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createHost, defineBridge, type Host, type HostOptions } from '@polyhost/core'
+import { createHost, defineBridge, type Host, type HostOptions, InvalidArgumentError } from '@polyhost/core'
 import { jsEngine } from '@polyhost/engine-js'
 import { luaEngine } from '@polyhost/engine-lua'
 import { Worker } from 'bullmq'
-import { afterAll, beforeAll, inject } from 'vitest'
+import { afterAll, beforeAll, expect, inject } from 'vitest'
 import { z } from 'zod'
 import { createScriptQueue, createScriptWorker, RetryableError, type ScriptQueue, type ScriptWorker } from '../src/index.js'
 
@@ -146,4 +146,33 @@ export function useMarkingHost(): { host: () => Host; ran: string[] } {
     await host?.close()
   })
   return { host: () => host as Host, ran }
+}
+
+/** Open TCP sockets of this process (ioredis connections among them). */
+export const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length
+
+/** The socket count once sockets of earlier tests have finished closing. */
+export async function settledSockets(): Promise<number> {
+  let n = sockets()
+  for (;;) {
+    await sleep(100)
+    if (sockets() === n) return n
+    n = sockets()
+  }
+}
+
+/** `make` throws InvalidArgumentError matching `message`, and no socket is left open. */
+export async function refusedWithoutConnections(make: () => unknown, message: RegExp): Promise<void> {
+  const before = await settledSockets()
+  let thrown: unknown
+  try {
+    make()
+  } catch (e) {
+    thrown = e
+  }
+  expect(thrown).toBeInstanceOf(InvalidArgumentError)
+  expect((thrown as Error).message).toMatch(message)
+  // ioredis opens its socket on a later turn: give it the chance to
+  await sleep(100)
+  expect(sockets()).toBe(before)
 }
