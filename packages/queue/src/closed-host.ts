@@ -21,15 +21,39 @@ export function hostClosedError(queueName: string, jobId: string): ClosedError {
 /**
  * Puts `job`, which this worker holds, back in the queue (waiting, or prioritized with its
  * priority) without counting an attempt, and ends its processing without a failure: BullMQ
- * neither fails nor retries a job whose processor throws WaitingError. When Redis cannot take
- * it back now, the lock this worker no longer renews lapses and BullMQ's stalled-job check
- * returns the job (counted as a stall, `maxStalledCount`); `report` hears why.
+ * neither fails nor retries a job whose processor throws WaitingError. While Redis is down the
+ * command waits for it (ioredis' offline queue); when Redis is back the job's lock may be gone
+ * (it was not renewed meanwhile, or its expiry passed). Before, the job then stayed active until
+ * BullMQ's stalled-job check took it, counted as a stall: with `maxStalledCount` 0 (or a job that
+ * had stalled before) it failed for good, "job stalled more than allowable limit", though its
+ * script never failed. Now `relock` takes the lock again when nobody holds it (no other worker
+ * took the job: that one would hold its lock) and the job is given back; `report` hears anything
+ * else (the job then returns through the stalled-job check, as before).
  */
-export async function giveBack(job: Job, report: (e: Error) => void): Promise<never> {
+export async function giveBack(job: Job, report: (e: Error) => void, redis: GiveBackRedis): Promise<never> {
   try {
     await job.moveToWait(job.token)
+    await redis.wake()
   } catch (e) {
-    report(e instanceof Error ? e : new Error(String(e)))
+    const missingLock = e instanceof Error && e.message.startsWith('Missing lock for job')
+    try {
+      if (!missingLock || !(await redis.relock())) throw e
+      await job.moveToWait(job.token)
+      await redis.wake()
+    } catch (again) {
+      report(again instanceof Error ? again : new Error(String(again)))
+    }
   }
   throw new WaitingError()
+}
+
+/**
+ * What {@link giveBack} asks of Redis besides BullMQ: `relock` takes the job's lock when nobody
+ * holds it; `wake` adds the queue's marker, which BullMQ does not add for a job it puts back as
+ * prioritized, so idle workers blocked on the marker take it now, not after their block times
+ * out (a job given back once Redis was there again waited there for good in the test).
+ */
+export interface GiveBackRedis {
+  relock(): Promise<boolean>
+  wake(): Promise<unknown>
 }

@@ -22,6 +22,8 @@ export interface QueueKeys {
   job(jobId: string): string
   /** BullMQ's events stream of the queue (this package adds {@link ERROR_EVENT} entries). */
   readonly events: string
+  /** BullMQ's sorted set that wakes workers blocked waiting for a job. */
+  readonly marker: string
   /** BullMQ's hash of the queue's options (`opts.maxLenEvents`: the events stream's length). */
   readonly meta: string
 }
@@ -85,5 +87,6 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
     jobLog: (jobId) => `${base}:${jobId}:logs`,
     events: `${base}:events`,
     meta: `${base}:meta`,
+    marker: `${base}:marker`,
   }
 }

@@ -209,7 +209,12 @@ export class ScriptWorker {
       if (!byUser && this.options.host.closed) {
         span?.setAttribute('polyhost.outcome', 'returned')
         this.stopTaking(id)
-        return await giveBack(job, this.onError)
+        return await giveBack(job, this.onError, {
+          relock: async () =>
+            (await this.redis.set(`${this.keys.job(id)}:lock`, job.token ?? '', 'PX', this.bull.opts.lockDuration ?? 30_000, 'NX')) ===
+            'OK',
+          wake: () => this.redis.zadd(this.keys.marker, 0, '0'),
+        })
       }
       // over maxErrorBytes: a small ConversionError instead, never retried; its message is also
       // the one BullMQ stores (failed reason, stack trace, events stream)
