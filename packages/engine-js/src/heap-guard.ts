@@ -61,11 +61,11 @@ export class HeapGuard {
    */
   onTrip: (() => void) | undefined
   /**
-   * Asked at every growth: true when the running execution is past its deadline, and the
-   * growth is refused as one past the cap (a single builtin call that allocates as it goes,
-   * `s.split('')` of 4 MB, ends at its next growth instead of running on uninterrupted).
+   * Asked at every growth with its bytes: true when the running execution is past its deadline
+   * (or would be once those new pages are first touched), and the growth is refused as one past
+   * the cap (a single builtin call that allocates as it goes ends at its next growth).
    */
-  overdue: (() => boolean) | undefined
+  overdue: ((bytes: number) => boolean) | undefined
 
   /**
    * `growth` is the Memory's growth hook when another guard of the same Memory exists
@@ -96,7 +96,7 @@ export class HeapGuard {
   /** Growth of the memory by `delta` pages, within the execution's cap and the maximum. */
   grow(delta: number): number {
     const next = this.memory.buffer.byteLength + delta * PAGE
-    if (this.retired || next > this.cap || next > this.maxBytes || (!this.quiet && this.overdue?.() === true)) {
+    if (this.retired || next > this.cap || next > this.maxBytes || (!this.quiet && this.overdue?.(delta * PAGE) === true)) {
       // Emscripten retries a refused resize twice with less over-allocation; only the
       // third refusal in a row means the allocation itself failed.
       if (++this.refusals >= RESIZE_ATTEMPTS) {

@@ -16,6 +16,7 @@ import { ScriptModules } from './script-modules.js'
 import type { HostMaker } from './state-snapshot.js'
 import type { StateOptions } from './state-options.js'
 import type { WasmInstance } from './wasm.js'
+import { firstTouchMs } from './touch-cost.js'
 
 export type { StateOptions } from './state-options.js'
 
@@ -72,11 +73,16 @@ export class JsState implements ConverterHost {
       if (this.memoryTrip()) this.meter.pollSoon()
     }
     // a heap growth after the deadline is refused with the timeout recorded: the allocation
-    // fails, and the trip above then reports that timeout (the first limit recorded)
-    instance.heap.overdue = () => {
+    // fails, and the trip above then reports that timeout (the first limit recorded); so is
+    // one whose new pages' first touch could not end by the deadline, with the time it would
+    // have ended at (one builtin filling one large block has no tick until it is done)
+    instance.heap.overdue = (bytes) => {
       const ex = this.execution
-      if (!ex || performance.now() <= ex.deadline) return false
-      ex.tripTimeout()
+      if (!ex) return false
+      const now = performance.now()
+      if (now > ex.deadline) ex.tripTimeout()
+      else if (now + firstTouchMs(bytes) > ex.deadline) ex.trip('timeout', Math.ceil((now + firstTouchMs(bytes) - ex.startedAt) * 10) / 10)
+      else return false
       return true
     }
     runtime.setMaxStackSize(this.stackBytes)

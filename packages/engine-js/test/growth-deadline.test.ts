@@ -33,3 +33,29 @@ describe('a builtin call that allocates stops at the deadline', () => {
     expect(o?.value).toBe(2 ** 20)
   })
 })
+
+// One large allocation filled by one builtin has a single growth, allowed while time was left,
+// then only first touches of new pages (35-55 µs per 4 KiB here): inline, under a 200 ms limit,
+// flattening a doubled string of 2^25 UTF-16 units held the host 1.2 s, `new ArrayBuffer(4e8)`
+// 2.5 s. A growth whose pages could not be touched by the deadline is now refused (touch-cost.ts).
+describe('a growth whose first touch cannot end by the deadline', () => {
+  const LIMITS = { timeoutMs: 200, memoryBytes: 512 * 2 ** 20 }
+  const flatten = (n: number) => `let s = '\\u0301'; while (s.length < ${n}) s += s; s.charCodeAt(5)`
+  const CALLS: Record<string, string> = {
+    'a doubled string of 2^27 units flattened by charCodeAt': flatten(1e8),
+    'new ArrayBuffer(3e8)': 'new ArrayBuffer(3e8).byteLength',
+  }
+  it('is refused with timeout, near the limit, and the next execution runs', { timeout: 60_000 }, async () => {
+    const outcomes = await runInline([...Object.values(CALLS), "'after'"], LIMITS)
+    for (const [i, name] of Object.keys(CALLS).entries()) {
+      const o = outcomes[i]
+      expect(o?.error?.limit, name).toBe('timeout')
+      expect(o?.ms, name).toBeLessThan(1_000)
+    }
+    expect(outcomes.at(-1)?.value).toBe('after')
+  })
+  it('is allowed when the time limit leaves room', { timeout: 60_000 }, async () => {
+    const [o] = await runInline([flatten(2e7)], { timeoutMs: 30_000, memoryBytes: 512 * 2 ** 20 })
+    expect(o?.value).toBe(0x301)
+  })
+})
