@@ -41,6 +41,28 @@ async function scanWhileChanging(send: Send): Promise<{ missed: string[]; calls:
   return { missed, calls, endedAtZero: cursor === '0' }
 }
 
+/**
+ * A full SCAN from a client that renames every key it is given (`k` → `k:x`): on Redis it
+ * ends, every original key returned; a cursor in creation order met each renamed key again.
+ */
+async function scanRenaming(send: Send): Promise<{ missed: string[]; calls: number; endedAtZero: boolean }> {
+  const initial = Array.from({ length: 200 }, (_, i) => `key:${i}`)
+  await send(['MSET', ...initial.flatMap((k) => [k, 'v'])])
+  const seen = new Set<string>()
+  let cursor = '0'
+  let calls = 0
+  do {
+    const [c, keys] = (await send(['SCAN', cursor, 'COUNT', '7'])) as [string, string[]]
+    cursor = c
+    calls++
+    for (const k of keys) {
+      seen.add(k)
+      await send(['RENAME', k, `${k}:x`])
+    }
+  } while (cursor !== '0' && calls < 2_000)
+  return { missed: initial.filter((k) => !seen.has(k)), calls, endedAtZero: cursor === '0' }
+}
+
 describe('SCAN cursor semantics', () => {
   let redis: RedisScripting
   let real: RealRedis | undefined
@@ -62,6 +84,38 @@ describe('SCAN cursor semantics', () => {
       expect(want.missed).toEqual([])
       expect(want.endedAtZero).toBe(true)
     }
+  })
+
+  it('a scan renaming every key it returns ends, every original key returned', async () => {
+    await redis.command(['FLUSHALL'])
+    const got = await scanRenaming((argv) => redis.command(argv))
+    expect(got.missed).toEqual([])
+    expect(got.endedAtZero).toBe(true)
+    if (real) {
+      const client = real.client
+      await client.call('FLUSHALL')
+      const want = await scanRenaming((argv) => client.call(argv[0] as string, ...argv.slice(1)))
+      expect(want.missed).toEqual([])
+      expect(want.endedAtZero).toBe(true)
+    }
+  })
+
+  it('a cursor no scan handed out (forgotten or made up) goes on without keys created later', async () => {
+    await redis.command(['FLUSHALL'])
+    for (let i = 0; i < 30; i++) await redis.command(['SET', `k${i}`, 'v'])
+    const [handed] = (await redis.command(['SCAN', '0', 'COUNT', '11'])) as [string, string[]]
+    // the creation number of k10, one before the cursor handed out (k11's)
+    let cursor = String(Number(handed) - 1)
+    const seen: string[] = []
+    do {
+      const [c, keys] = (await redis.command(['SCAN', cursor, 'COUNT', '5'])) as [string, string[]]
+      cursor = c
+      for (const k of keys) {
+        seen.push(k)
+        await redis.command(['RENAME', k, `${k}:x`])
+      }
+    } while (cursor !== '0' && seen.length < 1000)
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `k${i + 10}`))
   })
 
   it('a cursor from an emptied keyspace ends the scan', async () => {

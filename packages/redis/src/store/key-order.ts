@@ -1,9 +1,15 @@
+/** How many cursors remember where their scan stops (a client may abandon a scan at any point). */
+const MAX_BOUNDS = 4096
+
 /**
  * The keys of a keyspace in the order they were created, for SCAN. Each key gets a
  * sequence number when it is created; a SCAN cursor is the sequence number to go on from,
  * so deleting keys never shifts the ones after them: every key present for a whole scan is
- * returned (Redis's guarantee), keys created during it come last, and a deleted and
- * re-created key counts as new. Redis's own cursor walks its hash table (seeded randomly at
+ * returned (Redis's guarantee), and a deleted and re-created key counts as new. Keys created
+ * after a scan began are not returned by it (Redis may or may not return them): each cursor
+ * handed out remembers the creation number its scan stops at, so a scan that renames or
+ * re-creates every key it is given ends, as it does on Redis, instead of meeting those keys
+ * again at the end forever. Redis's own cursor walks its hash table (seeded randomly at
  * server start), so its order cannot be reproduced; this order is the keys' creation order.
  */
 export class KeyOrder {
@@ -14,6 +20,12 @@ export class KeyOrder {
   private readonly seqOf = new Map<string, number>()
   private nextSeq = 1
   private holes = 0
+  /**
+   * Per cursor handed out, the sequence number its scan stops before (the next one when the
+   * scan began), the newest MAX_BOUNDS only: a cursor not found here (forgotten, or made up
+   * by a client) stops before the keys created after the call that brings it.
+   */
+  private readonly bounds = new Map<number, number>()
 
   /** Records a key that was just created (a no-op for a key already there). */
   add(key: string): void {
@@ -38,6 +50,7 @@ export class KeyOrder {
     this.keys = []
     this.seqs = []
     this.seqOf.clear()
+    this.bounds.clear()
     this.holes = 0
   }
 
@@ -47,20 +60,33 @@ export class KeyOrder {
    */
   page(cursor: number, count: number): { keys: string[]; next: number } {
     const out: string[] = []
+    const end = (cursor !== 0 && this.bounds.get(cursor)) || this.nextSeq
+    const last = this.lowerBound(end)
     let i = this.lowerBound(cursor)
     let visited = 0
-    for (; i < this.keys.length && visited < count; i++) {
+    for (; i < last && visited < count; i++) {
       const k = this.keys[i]
       if (k === undefined) continue
       out.push(k)
       visited++
     }
     // holes after the last key returned do not keep the scan going
-    while (i < this.keys.length && this.keys[i] === undefined) i++
-    return { keys: out, next: i < this.keys.length ? (this.seqs[i] as number) : 0 }
+    while (i < last && this.keys[i] === undefined) i++
+    if (i >= last) return { keys: out, next: 0 }
+    const next = this.seqs[i] as number
+    this.bound(next, end)
+    return { keys: out, next }
   }
 
   // --- internal ---
+
+  /** Records where the scan going on from `cursor` stops (the later one when two scans share it). */
+  private bound(cursor: number, end: number): void {
+    const had = this.bounds.get(cursor)
+    this.bounds.delete(cursor)
+    this.bounds.set(cursor, had === undefined ? end : Math.max(had, end))
+    if (this.bounds.size > MAX_BOUNDS) this.bounds.delete(this.bounds.keys().next().value as number)
+  }
 
   /** First position whose sequence number is ≥ seq. */
   private lowerBound(seq: number): number {
