@@ -1,25 +1,9 @@
 import { elementBytes, OVERHEAD } from './store-usage.js'
 import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
 import { ownedBytes } from './owned-bytes.js'
+import { addToNode, deleteInNode, fits, newNode, type StreamNode } from './stream-node.js'
 
 export { compareIds, idText, type StreamId } from './stream-id.js'
-
-/** Entries per node: Redis's `stream-node-max-entries` default. */
-const NODE_ENTRIES = 100
-
-/**
- * One of Redis's listpack nodes: it takes entries until it has held NODE_ENTRIES (deleted
- * ones count), and approximate trimming removes whole nodes. Redis also closes a node at
- * 4 KiB (`stream-node-max-bytes`), which is not modelled.
- */
-interface StreamNode {
-  /** Entries ever appended here, deleted ones included. */
-  slots: number
-  /** Entries not deleted. */
-  live: number
-  /** ID of the last entry appended here (deleted or not), what MINID compares. */
-  lastId: StreamId
-}
 
 /** One stream entry. */
 export interface StreamEntry {
@@ -71,13 +55,11 @@ export class Stream {
   /** Appends an entry whose ID is above lastId (the caller checked). */
   append(id: StreamId, fields: readonly Buffer[]): void {
     let node = this.nodes[this.nodes.length - 1]
-    if (!node || node.slots >= NODE_ENTRIES) {
-      node = { slots: 0, live: 0, lastId: id }
+    if (!node || !fits(node, fields)) {
+      node = newNode(id, fields)
       this.nodes.push(node)
     }
-    node.slots++
-    node.live++
-    node.lastId = id
+    addToNode(node, id, fields)
     this.entries.push({ id, fields, node })
     this.bytes += entryBytes(fields)
     this.lastId = id
@@ -93,7 +75,7 @@ export class Stream {
     this.bytes -= entryBytes(e.fields)
     this.changes++
     if (e.node.live === 1) this.nodes.splice(this.nodes.indexOf(e.node), 1)
-    else e.node.live--
+    else deleteInNode(e.node)
     return true
   }
 
@@ -112,7 +94,7 @@ export class Stream {
     if (doomed.size === 0) return 0
     for (const e of doomed) {
       this.bytes -= entryBytes(e.fields)
-      e.node.live--
+      deleteInNode(e.node)
     }
     this.entries = this.entries.filter((e) => !doomed.has(e))
     this.nodes = this.nodes.filter((node) => node.live > 0)
@@ -145,7 +127,7 @@ export class Stream {
         this.bytes -= entryBytes((this.entries.shift() as StreamEntry).fields)
         n++
       }
-      node.live -= n
+      deleteInNode(node, n)
       removed += n
       break
     }
