@@ -6,6 +6,10 @@ const NODE_BYTES = 4096
 /** A listpack's header (total bytes, element count) and end byte. */
 const LP_HEADER_AND_END = 7
 const INT_RE = /^-?[1-9][0-9]*$|^0$/
+const INT32_MIN = -(2n ** 31n)
+const INT32_MAX = 2n ** 31n - 1n
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
 
 /**
  * One of Redis's stream nodes, a listpack: it takes entries until it has held NODE_ENTRIES
@@ -76,7 +80,7 @@ export function deleteInNode(node: StreamNode, n = 1): void {
 
 /** An integer element's size: its encoding (`lpEncodeIntegerGetType`) and back length. */
 function intElement(v: number | bigint): number {
-  const n = typeof v === 'bigint' ? (v >= -(2n ** 31n) && v < 2n ** 31n ? Number(v) : Number.POSITIVE_INFINITY) : v
+  const n = typeof v === 'bigint' ? (v >= INT32_MIN && v <= INT32_MAX ? Number(v) : Number.POSITIVE_INFINITY) : v
   const enc =
     n >= 0 && n <= 127
       ? 1
@@ -94,11 +98,15 @@ function intElement(v: number | bigint): number {
 
 /** A text element's size: as an integer when it reads as one (`lpStringToInt64`), else its length header and bytes. */
 function textElement(b: Buffer): number {
-  if (b.length > 0 && b.length <= 20) {
+  // only text starting with '-' or a digit can read as an integer: no string made for the rest
+  const c = b[0] as number
+  if (b.length > 0 && b.length <= 20 && (c === 45 || (c >= 48 && c <= 57))) {
     const s = b.toString('latin1')
     if (INT_RE.test(s)) {
+      // up to 15 digits Number reads exactly; longer ones within 64 bits through a BigInt
+      if (s.length <= 15) return intElement(Number(s))
       const v = BigInt(s)
-      if (v >= -(2n ** 63n) && v < 2n ** 63n) return intElement(v)
+      if (v >= INT64_MIN && v <= INT64_MAX) return intElement(v)
     }
   }
   const len = b.length
