@@ -40,7 +40,7 @@ export interface GuestConfig {
  * anything shared, and what they add to `globalThis` is deleted by `reset()`.
  *
  * The guest functions are real source, type-checked and linted; their text (as compiled, types
- * stripped, compacted by `guestText`) is joined here once when the module loads, so creating
+ * stripped, compacted by `compact`, as are the GUEST_* texts) is joined here once when the module loads, so creating
  * a state reads no file. Each is bound to the name the setup code calls it by: a bundler may
  * have renamed the function itself.
  *
@@ -50,7 +50,7 @@ export interface GuestConfig {
  * global object's non-writable, non-configurable properties, and a script that did so would
  * otherwise turn off the wrappers' own checks (`x === undefined`) for the rest of its run.
  */
-export const GUEST_SETUP = `(function () {
+export const GUEST_SETUP = compact(`(function () {
   'use strict';
   const undefined = void 0, NaN = 0 / 0, Infinity = 1 / 0;
   ${GUEST_INTRINSICS}
@@ -60,21 +60,23 @@ export const GUEST_SETUP = `(function () {
   ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}
   ${GUEST_UNICODE_TEXT}
-  const guestConversions = ${guestText(guestConversions)};
-  const guestLockdown = ${guestText(guestLockdown)};
-  return (${guestText(guestSetup)});
-})()`
+  const guestConversions = ${guestConversions.toString()};
+  const guestLockdown = ${guestLockdown.toString()};
+  return (${guestSetup.toString()});
+})()`)
 
 // --- internal ---
 
 /**
- * A guest function's compiled text without indentation and comments: every state parses it.
- * This changes no token because the guest sources (src/guest/) keep to two rules: no
- * multi-line strings or templates, and no `//` inside a string or regular expression.
+ * Guest source without indentation and comments. Every state parses it, and QuickJS keeps
+ * each function's source text (for `toString`) in every state's heap, so each comment and
+ * indent of a live guest function was copied into every state. This changes no token
+ * because the guest sources (src/guest/ and the GUEST_* texts) keep to two rules: no
+ * multi-line strings or templates, and no `//` inside a string or regular expression
+ * (`test/guest-text.test.ts` compares the tokens).
  */
-function guestText(f: (...args: never[]) => unknown): string {
-  return f
-    .toString()
+export function compact(text: string): string {
+  return text
     .replace(/^[ \t]+/gm, '')
     .replace(/^\/\/.*\n/gm, '')
     .replace(/[ \t]+\/\/.*$/gm, '')
