@@ -171,7 +171,7 @@ function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsSt
   scrubFree(state.instance.heap, state.instance.alloc)
   const helpers: Record<string, number> = {}
   for (const name of HELPER_NAMES) helpers[name] = state.helpers[name].value
-  return StateSnapshot.take(state.instance, reference, state.runtime, state.makers, {
+  const pointers = {
     rt: (state.runtime as unknown as { rt: { value: number } }).rt.value,
     ctx: contextPointer(state.ctx),
     global: globalPointer(state.ctx),
@@ -181,7 +181,8 @@ function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsSt
     baseline: [...state.baseline],
     baseHeap: state.baseHeap,
     free: state.instance.heap.free,
-  })
+  }
+  return StateSnapshot.take(state.instance, reference, state.runtime, state.makers, pointers, state.opts.wasm.pinnedBuild)
 }
 
 /** Wraps a restored copy as a JsState at the template's baseline (no guest code runs). */

@@ -56,9 +56,10 @@ export class StateSnapshot<S> {
 
   /**
    * Takes the snapshot of `template` (set up, never run), diffing its memory against
-   * `reference`, an instance started the same way that ran nothing. Undefined when the
-   * template cannot be copied faithfully (a host function made without a maker, a reference
-   * of another size).
+   * `reference`, an instance started the same way that ran nothing. With `pinnedBuild`, the
+   * template's dead stack is given the reference's bytes first (`deadStackOf`), so what
+   * set-up's calls left there is copied into no state. Undefined when the template cannot
+   * be copied faithfully (a host function made without a maker, a reference of another size).
    */
   static take<S>(
     template: WasmInstance,
@@ -66,6 +67,7 @@ export class StateSnapshot<S> {
     runtime: QuickJSRuntime,
     makers: ReadonlyMap<unknown, HostMaker<S>>,
     pointers: SnapshotPointers,
+    pinnedBuild = false,
   ): StateSnapshot<S> | undefined {
     const mine = template.heap.memory.buffer
     const fresh = reference.heap.memory.buffer
@@ -75,6 +77,8 @@ export class StateSnapshot<S> {
     if (!refs) return undefined
     const a = Buffer.from(mine)
     const b = Buffer.from(fresh)
+    const dead = pinnedBuild ? deadStackOf(template) : undefined
+    if (dead) a.set(b.subarray(dead[0], dead[1]), dead[0])
     const image = MemoryImage.of(a)
     // the pages a new instance needs: those where the template differs from a fresh start
     const pages: [number, Uint8Array][] = []
@@ -130,6 +134,22 @@ export function contextPointer(ctx: QuickJSContext): number {
 }
 
 // --- internal ---
+
+/** The stack below the stack pointer's top that `deadStackOf` treats as dead. */
+const DEAD_STACK_BYTES = 1 << 20
+
+/**
+ * Byte offsets `[from, to)` of stack no call holds: at rest (no call into the instance
+ * running, the stack pointer at its top) everything below the stack pointer is dead, and
+ * set-up's calls left their frames there (~2 pages copied into every state). Only for the
+ * pinned build, whose 5 MiB stack (wasm-layout.ts) holds this window with room to spare:
+ * below the stack lie the module's data and bss, which are live.
+ */
+function deadStackOf(instance: WasmInstance): readonly [number, number] | undefined {
+  const top = instance.stackTop
+  if (top === undefined || top < DEAD_STACK_BYTES || instance.atRest?.() !== true) return undefined
+  return [top - DEAD_STACK_BYTES, top]
+}
 
 interface ContextInternals {
   _global: QuickJSHandle | undefined

@@ -33,6 +33,8 @@ export interface WasmInstance {
    * undefined when the module's stack pointer is unknown (not a module compiled here).
    */
   readonly atRest?: (() => boolean) | undefined
+  /** The stack pointer's initial value (the stack's top, which it grows down from), when known. */
+  readonly stackTop?: number | undefined
   /** The `maxBytes` the instance was made for (its Memory maximum is that, rounded to pages). */
   readonly budget: number
 }
@@ -98,7 +100,7 @@ export class WasmLoader {
     }
     const wrapped = wrap(core, em, new ffi(em))
     heap.probing = !wrapped.module.getFFI().QTS_BuildIsSanitizeLeak()
-    return { ...wrapped, heap, atRest: atRestOf(wasm, exports), budget: maxBytes }
+    return { ...wrapped, heap, atRest: atRestOf(wasm, exports), stackTop: wasm && STACK_POINTERS.get(wasm)?.initial, budget: maxBytes }
   }
 
   /**
@@ -108,7 +110,13 @@ export class WasmLoader {
    */
   rewrap(old: WasmInstance, detached: Detached): WasmInstance {
     const { core } = this.ready!
-    return { ...wrap(core, detached.em, ffiFor(detached)), heap: old.heap.successor(), atRest: old.atRest, budget: old.budget }
+    return {
+      ...wrap(core, detached.em, ffiFor(detached)),
+      heap: old.heap.successor(),
+      atRest: old.atRest,
+      stackTop: old.stackTop,
+      budget: old.budget,
+    }
   }
 
   // --- internal ---

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
-import { SnapshotStore } from '../src/snapshot-store.js'
+import type { MemoryImage } from '../src/memory-image.js'
+import { SnapshotStore, shapeOf } from '../src/snapshot-store.js'
 import { createState } from '../src/state-create.js'
 import { WasmLoader } from '../src/wasm.js'
 import { capturedEnvironments } from './captured-env.js'
@@ -42,4 +43,31 @@ it("a copy's free heap blocks hold only zero pages", async () => {
   // the free heap a new memory starts with is more than 64 pages
   expect(checked).toBeGreaterThan(64)
   expect(copy.ctx.dump(copy.ctx.unwrapResult(copy.ctx.evalCode('[1, 2, 3].map((x) => x * 2).join()')))).toBe('2,4,6')
+})
+
+// Set-up's calls leave their frames on the stack, below the stack pointer, where no call holds
+// them once set-up returned: a copy's stack reads as a fresh instance's, so no copy takes them.
+it("a copy's stack holds none of set-up's frames", async () => {
+  const env = await envs.environment()
+  const store = new SnapshotStore()
+  const opts = { env, wasm: new WasmLoader(), retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 }
+  envs.states.push(await createState(opts, store))
+  const copy = await createState(opts, store)
+  envs.states.push(copy)
+  expect(store.restored).toBe(1)
+  const top = copy.instance.stackTop
+  expect(top).toBeGreaterThan(1 << 20)
+  const fresh = await opts.wasm.instantiate(copy.instance.budget, undefined, copy.instance.heap.size)
+  // the template's memory as the snapshot holds it (the copy itself ran calls since, on its own stack)
+  const image = (store.get(shapeOf(env, undefined)) as unknown as { image: MemoryImage }).image
+  const b = Buffer.from(fresh.heap.memory.buffer)
+  const differ: number[] = []
+  for (let at = Math.ceil((top! - (1 << 20)) / 4096) * 4096; at < top!; at += 4096) {
+    const end = Math.min(at + 4096, top!) - at
+    if (Buffer.from(image.page(at)).compare(b, at, at + end, 0, end) !== 0) differ.push(at)
+  }
+  expect(differ).toEqual([])
+  // the copy runs, calls on its stack included
+  const deep = 'const f = (n) => (n === 0 ? 0 : 1 + f(n - 1)); f(100)'
+  expect(copy.ctx.dump(copy.ctx.unwrapResult(copy.ctx.evalCode(deep)))).toBe(100)
 })
