@@ -160,6 +160,8 @@ export interface DoneMessage extends UsageFields {
   readonly error?: WireError
   /** A result's `durationMs` on the worker's clock (absent with an error). */
   readonly durationMs?: number
+  /** The worker compiled the script for this run (not in its cache: a new or restarted worker). */
+  readonly compiled?: true
 }
 /** Fresh pool counters, sent shortly after executions end (states are released asynchronously). */
 export interface StatsMessage {

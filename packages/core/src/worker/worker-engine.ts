@@ -130,7 +130,9 @@ class WorkerEngine implements ScriptEngine {
       bytes += logLineBytes(entry.message)
     }
     x.outputBytes = bytes
-    return x.result(done.value, done.values ?? [done.value])
+    const r = x.result(done.value, done.values ?? [done.value])
+    // the host's cache held the script, but the worker that ran it compiled it (restarted, or another worker)
+    return done.compiled && r.stats.compileCacheHit ? { ...r, stats: { ...r.stats, compileCacheHit: false } } : r
   }
 
   stats(): EngineStats {

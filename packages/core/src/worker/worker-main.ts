@@ -191,10 +191,11 @@ async function execute(m: ExecuteMessage): Promise<void> {
     entered = true
     // parsing the script is this execution's work too
     execution.onThreadNow()
-    const { script } = await scriptFor(m.engine, m, security)
+    const { script, hit } = await scriptFor(m.engine, m, security)
     execution.onThreadNow()
     const r = await engineFor(m.engine).engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
     done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values, durationMs: r.stats.durationMs }
+    if (!hit) done = { ...done, compiled: true }
     done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
   } catch (e) {
     // a bridge failure the engine recorded here (a result it could not convert) ends as BridgeError, as inline
