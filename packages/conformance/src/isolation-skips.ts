@@ -17,7 +17,7 @@ export function isolationSkips(hostOptions: ConformanceHostOptions | undefined):
     },
     {
       reason:
-        "isolation 'worker': custom type converters hold functions and cannot cross threads (execute fails with InvalidArgumentError)",
+        "isolation 'worker': custom type converters hold functions and cannot cross threads (converters.register throws InvalidArgumentError)",
       tests: ['values.host.custom-type', 'values.host.custom-type-modified'],
     },
   ]

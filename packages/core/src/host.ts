@@ -52,7 +52,7 @@ export class Host {
   readonly bridges = new BridgeRegistry()
   /** Modules scripts may `require`/`import`, in the languages of this host's engines. */
   readonly modules: ModuleRegistry
-  readonly converters = new ConverterRegistry()
+  readonly converters: ConverterRegistry
   private currentSecurity: SecurityManager
   private readonly engines = new EngineRouter()
   private readonly cache: CompileCache
@@ -76,6 +76,10 @@ export class Host {
     private readonly maxDepth: number,
   ) {
     this.currentSecurity = security
+    // a worker's engines convert with the built-in types only: a custom type's functions cannot cross threads
+    const refusal =
+      "cannot be used with isolation 'worker': its functions cannot cross threads (pass plain data, or use isolation 'inline')"
+    this.converters = new ConverterRegistry(undefined, options.isolation === 'worker' ? refusal : undefined)
     this.modules = new ModuleRegistry(plugins.flatMap((p) => p.languages))
     this.pool = resolvePoolOptions(options.pool)
     this.cache = new CompileCache(options.cache)

@@ -31,9 +31,12 @@ export class ConverterRegistry {
   /** The registered type behind each guarded one (what `list` gives). */
   private readonly originals = new WeakMap<CustomType, CustomType>()
   version = 0
+  /** Why `register` refuses every type (isolation 'worker'); undefined: it accepts them. */
+  private refusal: string | undefined
 
-  constructor(defaults: readonly CustomType[] = [dateType as CustomType]) {
+  constructor(defaults: readonly CustomType[] = [dateType as CustomType], refusal?: string) {
     for (const t of defaults) this.register(t)
+    this.refusal = refusal
   }
 
   /**
@@ -43,6 +46,7 @@ export class ConverterRegistry {
   register<T, S>(type: CustomType<T, S>): void {
     const original = type as CustomType
     const t = readingCaller('converters.register: the custom type', () => readType(original))
+    if (this.refusal !== undefined) throw new InvalidArgumentError(`converters.register: custom type '${t.name}' ${this.refusal}`)
     if (this.get(t.name)) throw new InvalidArgumentError(`custom type '${t.name}' is already registered`)
     // Date's own fromScript cannot throw
     const g = original === dateType ? original : guarded(t)

@@ -14,7 +14,7 @@ import { InvalidArgumentError, isFatal } from '../errors.js'
 import { logLineBytes } from '../log-bytes.js'
 import type { ModuleRegistryView } from '../modules.js'
 import type { ResolvedPoolOptions } from '../pool-types.js'
-import { type ConverterRegistry, dateType } from '../values/converters.js'
+import type { ConverterRegistry } from '../values/converters.js'
 import { readFailure } from '../values/guard.js'
 import { crossableGlobals } from './crossable.js'
 import { moduleRefOf } from './plugin-loader.js'
@@ -87,7 +87,6 @@ class WorkerEngine implements ScriptEngine {
     const x = request.execution
     // bridge calls come back as worker messages: their handlers run in this caller's context
     x.keepCallerScope()
-    checkConverters(this.init.converters)
     let globals: Readonly<Record<string, unknown>>
     try {
       globals = crossableGlobals(request.globals, this.init.converters, this.init.maxDepth)
@@ -141,16 +140,5 @@ class WorkerEngine implements ScriptEngine {
 
   close(): Promise<void> {
     return this.release()
-  }
-}
-
-// --- internal ---
-
-function checkConverters(converters: ConverterRegistry): void {
-  const custom = converters.list().filter((t) => t !== dateType)
-  if (custom.length > 0) {
-    throw new InvalidArgumentError(
-      `custom types (${custom.map((t) => t.name).join(', ')}) cannot be used with isolation 'worker': their functions cannot cross threads`,
-    )
   }
 }

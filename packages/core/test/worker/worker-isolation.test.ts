@@ -199,8 +199,12 @@ describe('isolation: worker', () => {
     await expect(run(h, 'return 1', { globals: throwing })).rejects.toMatchObject({ name: 'ConversionError', path: '$' })
     expect((await run(h, 'return api.globals.m.get("k")', { globals: { m: new Map([['k', new Date(0)]]) } })).value).toEqual(new Date(0))
     await expect(run(h, 'return api.fn()')).rejects.toThrow(/cannot be passed to the host/)
-    h.converters.register({ name: 'Money', test: () => false, toScript: (v) => v, fromScript: (v) => v })
-    await expect(run(h, 'return 1')).rejects.toThrow(/custom types \(Money\) cannot be used/)
+    // refused where it is registered, not by every execute afterwards; the host runs on
+    const money = { name: 'Money', test: () => false, toScript: (v: unknown) => v, fromScript: (v: unknown) => v }
+    expect(() => h.converters.register(money)).toThrow(InvalidArgumentError)
+    expect(() => h.converters.register(money)).toThrow(/^converters\.register: custom type 'Money' cannot be used with isolation 'worker'/)
+    expect(h.converters.list().map((t) => t.name)).toEqual(['Date'])
+    expect((await run(h, 'return 1')).value).toBe(1)
   })
 
   it('passes globals holding a Proxy as inline engines read them, each trap once, and refuses detached bytes as they do (clone refuses both)', async () => {
