@@ -345,6 +345,15 @@ describe('values', () => {
     await expect(js(h, 'let o = {}; for (let i = 0; i < 20; i++) o = { o }; o')).rejects.toThrow(/nesting deeper than 8/)
     await expect(js(h, '({ f: () => 1 })')).rejects.toThrow('$.f: function values cannot cross to the host')
     await expect(js(h, 'new (class Point {})()')).rejects.toThrow(/instance of Point/)
+    // past the plain-data copy's depth (32) too: the path ends where the cycle first closes, as in Lua
+    await h.close()
+    const deep = await make({ maxDepth: 100 })
+    const path = (source: string) => js(deep, source).catch((e: { path?: string }) => e.path)
+    expect(await path('const o = {}; o.o = o; o')).toBe('$.o')
+    expect(await path('const o = { a: {} }; o.a.b = o; o')).toBe('$.a.b')
+    expect(await path('const a = []; a.push(a); a')).toBe('$[0]')
+    expect(await path('const o = { x: [1, { y: {} }] }; o.x[1].y.z = o.x; o')).toBe('$.x[1].y.z')
+    expect((await js(deep, 'let o = {}; for (let i = 0; i < 40; i++) o = { o }; o')).value).toBeTypeOf('object')
   })
 
   it('round-trips custom types through a hidden tag', async () => {

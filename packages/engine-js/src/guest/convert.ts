@@ -120,6 +120,8 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
   // a number JSON carries exactly and formats within the budget
   const jsonNumber = (v: number): boolean =>
     v - v === 0 && (v !== 0 || 1 / v > 0) && (formatting -= v === (v | 0) ? 300 : formatCost(v)) >= 0
+  // the objects being copied, by depth (read only at COPY_DEPTH)
+  const open: unknown[] = []
   const copyPlain = (x: any, depth: number, max: number): any => {
     if (x === null || typeof x === 'boolean') return x
     if (typeof x === 'string') {
@@ -136,9 +138,12 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
     }
     if (depth >= max) return NOT_PLAIN
     if (depth >= COPY_DEPTH) {
+      // a cycle unrolled this far: the exact path reads the original and names where it first closes
+      for (let i = 0; i < depth; i++) if (open[i] === x) return NOT_PLAIN
       plain = false
       return x
     }
+    open[depth] = x
     // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
     // an own one or one of a non-plain prototype (refused below anyway); tags is private and
     // WeakMap.prototype is frozen: a direct method call is safe here; only values of this
@@ -221,7 +226,13 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
       formatting = FORMATTING
       plain = true
       entries = 0
-      const c = copyPlain(v, 0, max)
+      let c: unknown
+      try {
+        c = copyPlain(v, 0, max)
+      } finally {
+        // holds no object of this result past its conversion
+        open.length = 0
+      }
       if (c === NOT_PLAIN) return undefined
       if (plain && (worst <= limit || textLeft(c, limit) >= 0)) return stringify(c)
       return [c]
