@@ -30,6 +30,15 @@ describe('hostErrorText', () => {
     expect(hostErrorText(hostile)).toBe('')
   })
 
+  it('leaves the same shape for every path style: the path and its line, not the colon after it', () => {
+    const rest = ": attempt to index a nil value (local 'x')"
+    const paths = ['/srv/a.lua', 'C:\\app\\a.lua', 'file:///srv/a.lua', 'file:///C:/app/a.lua', '\\\\srv\\share\\a.lua']
+    for (const p of paths) {
+      expect(sanitizeScriptMessage(`${p}:1${rest}`), p).toBe(`<host>${rest}`)
+      expect(sanitizeScriptMessage(`at ${p}:3:9 and ${p}`), p).toBe('at <host> and <host>')
+    }
+  })
+
   it('drops stack frames of host and native code', () => {
     const msg = 'bad\n    at Object.get (<anonymous>)\n    at Array.map (<anonymous>)\n    at f (/srv/app/x.js:1:1)\n    at rule.js:2'
     expect(sanitizeScriptMessage(msg)).toBe('bad\n    at rule.js:2')

@@ -6,11 +6,13 @@
  */
 
 /**
- * Absolute host paths (`/srv/app/x.js:3:9`, `file:///…`, `C:\\…`, `node:internal/…`). A POSIX
- * path needs a directory part and must start a word, so `a/b` or `1/2/3` in a message stay.
+ * Absolute host paths (`/srv/app/x.js:3:9`, `file:///…`, `C:\\…`, `\\\\server\\share\\…`,
+ * `node:internal/…`), each with its `:line:column` and nothing after, so every style leaves the
+ * same shape (`<host>: attempt to index…`). A POSIX path needs a directory part and must start
+ * a word, so `a/b` or `1/2/3` in a message stay.
  */
 const HOST_PATH =
-  /(?<![\w/.:-])(?:file:\/\/)?\/(?:[\w.@+~%-]+\/)+[\w.@+~%-]*(?::\d+)*|file:\/\/\S+|node:internal\/[\w/.-]+(?::\d+)*|\b[A-Za-z]:\\[^\s'")]+/g
+  /(?<![\w/.:-])(?:file:\/\/)?\/(?:[\w.@+~%-]+\/)+[\w.@+~%-]*(?::\d+)*|file:\/\/\/?(?:[A-Za-z]:)?[^\s:'")]+(?::\d+)*|node:internal\/[\w/.-]+(?::\d+)*|(?:\b[A-Za-z]:|(?<![\w\\])\\\\[\w.$-]+)\\[^\s:'")]+(?::\d+)*/g
 /** A stack frame line that points into the host (`    at fn (<host>)`, `    at Array.map (<anonymous>)`). */
 const HOST_FRAME = /\n[ \t]*at [^\n]*(?:<host>|<anonymous>|\[native code\])[^\n]*/g
 /** V8's structured-clone message: `<the value, a function's whole source> could not be cloned.` */
