@@ -151,7 +151,7 @@ do
         newRun()
               local ok2, v = xpcall(function() return fn(k, a) end, onError)
         if not ok2 then error(handled(v), 0) end
-        return finish(out, encode(v, out, 0, 0))
+        return finish(out, encode(v, out, 0, ROOT))
       end
     end
     error({ err = 'ERR Function not found' }, 0)

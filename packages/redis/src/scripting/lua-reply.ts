@@ -26,82 +26,130 @@ local function number(v)
   return 'n' .. sformat('%.17g', v) .. ';'
 end
 
--- Redis answers 'reached lua stack limit' in place of a table nested 7,995 deep (its Lua
--- stack is full: lua_checkstack fails); a cyclic table ends there too
-local REPLY_DEPTH = 7995
--- appends v's reply to out[n + 1 ...]; returns the new count
-local function encode(v, out, n, depth)
-  local t = type(v)
-  if t == 'string' then return text(out, n, 's', v) end
-  if t == 'number' then
-    out[n + 1] = number(v)
-    return n + 1
-  end
-  if t == 'boolean' then
-    -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
-    if resp == 3 then out[n + 1] = v and 'n1;' or 'n0;' else out[n + 1] = v and 'n1;' or 'z' end
-    return n + 1
-  end
-  if t ~= 'table' or v == JSON_NULL then
-    out[n + 1] = 'z'
-    return n + 1
-  end
-  depth = depth + 1
-  if depth > REPLY_DEPTH then return text(out, n, 'e', 'ERR reached lua stack limit') end
-  -- Redis's order of checks (luaReplyToRedisReply); a RESP2 caller gets a double as its
-  -- %.17g bulk string, a big number or verbatim string as a bulk, a map or set as an array
-  -- each field is mostly absent: a nil needs no type() call (a call each in the engine)
-  local e = rawget(v, 'err')
-  if e ~= nil and type(e) == 'string' then return text(out, n, 'e', e) end
-  local ok = rawget(v, 'ok')
-  if ok ~= nil and type(ok) == 'string' then return text(out, n, 'o', ok) end
-  local d = rawget(v, 'double')
-  if d ~= nil and type(d) == 'number' then
-    out[n + 1] = 'd' .. sformat('%.17g', d) .. ';'
-    return n + 1
-  end
-  local big = rawget(v, 'big_number')
-  if big ~= nil and type(big) == 'string' then return text(out, n, 's', (big:gsub('[\\r\\n]', ' '))) end
-  local vs = rawget(v, 'verbatim_string')
-  if vs ~= nil and type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
-    return text(out, n, 's', rawget(vs, 'string'))
-  end
-  -- a map's keys and values, a set's members, or the array part up to the first nil
-  local mark, items = n + 1, 0
-  out[mark] = ''
-  n = mark
-  local map, set = rawget(v, 'map'), rawget(v, 'set')
-  if map ~= nil and type(map) == 'table' then
-    for k, x in next, map do
-      n = encode(x, out, encode(k, out, n, depth), depth)
-      items = items + 2
-    end
-  elseif set ~= nil and type(set) == 'table' then
-    for k in next, set do
-      n = encode(k, out, n, depth)
-      items = items + 1
-    end
-  else
-    -- strings and numbers, most of what scripts return, without a call each
-    while true do
-      local x = rawget(v, items + 1)
-      if x == nil then break end
-      local tx = type(x)
-      if tx == 'string' then
-        out[n + 1] = 's'
-        out[n + 2] = x
-        n = n + 2
-      elseif tx == 'number' and x % 1 == 0 and x < 1e14 and x > -1e14 then
-        n = n + 1
-        out[n] = 'n' .. x .. ';'
+-- Redis converts a reply with its Lua stack (luaReplyToRedisReply): each value it converts
+-- first asks for 4 free slots of the 8,000 a C function may use (LUAI_MAXCSTACK) and, when
+-- they are not there, answers 'ERR reached lua stack limit' in its place. The value returned
+-- sits 2 slots up; an array's element is converted 1 slot above its table, a set's member 3,
+-- a map's key 4 and its value 3. So an array nested 7,995 deep (a cyclic table, for one) ends
+-- in that error, a chain of maps 2,665 deep as well, a scalar too when it is that deep.
+local STACK, ROOT = 8000, 2
+local STACK_ERROR = 'ERR reached lua stack limit'
+-- Appends v's reply to out[n + 1 ...]; returns the new count. A loop with a stack of its own
+-- (the tables being written, one frame each in the ft/fk/fi/fv/fm/fc/fs lists), not a call
+-- per level: 7,995 levels of calls cost seconds here.
+local function encode(v, out, n, s)
+  local ft, fk, fi, fv, fm, fc, fs = {}, {}, {}, {}, {}, {}, {}
+  local d = 0
+  while true do
+    -- v at s slots: write it, or open its table as frame d
+    local t = type(v)
+    if s + 4 > STACK then
+      n = text(out, n, 'e', STACK_ERROR)
+    elseif t == 'string' then
+      n = text(out, n, 's', v)
+    elseif t == 'number' then
+      n = n + 1
+      out[n] = number(v)
+    elseif t == 'boolean' then
+      -- under RESP3 a boolean is a RESP3 boolean, which a RESP2 caller receives as :1 / :0
+      n = n + 1
+      if resp == 3 then out[n] = v and 'n1;' or 'n0;' else out[n] = v and 'n1;' or 'z' end
+    elseif t ~= 'table' or v == JSON_NULL then
+      n = n + 1
+      out[n] = 'z'
+    else
+      -- Redis's order of checks; a RESP2 caller gets a double as its %.17g bulk string, a
+      -- big number or verbatim string as a bulk, a map or set as an array. Each field is
+      -- mostly absent: a nil needs no type() call (a call each in the engine)
+      local e, ok, d2, big, vs = rawget(v, 'err')
+      if e ~= nil and type(e) == 'string' then
+        n = text(out, n, 'e', e)
       else
-        n = encode(x, out, n, depth)
+        ok = rawget(v, 'ok')
+        if ok ~= nil and type(ok) == 'string' then
+          n = text(out, n, 'o', ok)
+        else
+          d2 = rawget(v, 'double')
+          if d2 ~= nil and type(d2) == 'number' then
+            n = n + 1
+            out[n] = 'd' .. sformat('%.17g', d2) .. ';'
+          else
+            big = rawget(v, 'big_number')
+            vs = rawget(v, 'verbatim_string')
+            if big ~= nil and type(big) == 'string' then
+              n = text(out, n, 's', (big:gsub('[\\r\\n]', ' ')))
+            elseif vs ~= nil and type(vs) == 'table' and type(rawget(vs, 'format')) == 'string' and type(rawget(vs, 'string')) == 'string' then
+              n = text(out, n, 's', rawget(vs, 'string'))
+            else
+              -- a map's keys and values, a set's members, or the array part up to the first nil
+              local map, set = rawget(v, 'map'), rawget(v, 'set')
+              d = d + 1
+              n = n + 1
+              out[n] = ''
+              fm[d], fc[d], fs[d], fi[d], fv[d] = n, 0, s, nil, nil
+              if map ~= nil and type(map) == 'table' then
+                ft[d], fk[d] = map, 'm'
+              elseif set ~= nil and type(set) == 'table' then
+                ft[d], fk[d] = set, 's'
+              else
+                ft[d], fk[d], fi[d] = v, 'a', 0
+              end
+            end
+          end
+        end
       end
-      items = items + 1
     end
+    -- the next value to write: the open table's next element, or its parent's once it ends
+    local more = false
+    while d > 0 do
+      local kind, tbl = fk[d], ft[d]
+      if kind == 'a' then
+        local i, room = fi[d], fs[d] + 5 <= STACK
+        while true do
+          local x = rawget(tbl, i + 1)
+          if x == nil then break end
+          i = i + 1
+          -- strings and numbers, most of what scripts return, without a turn of the outer loop
+          local tx = type(x)
+          if room and tx == 'string' then
+            out[n + 1] = 's'
+            out[n + 2] = x
+            n = n + 2
+          elseif room and tx == 'number' and x % 1 == 0 and x < 1e14 and x > -1e14 then
+            n = n + 1
+            out[n] = 'n' .. x .. ';'
+          else
+            fi[d], v, s, more = i, x, fs[d] + 1, true
+            break
+          end
+        end
+        if more then break end
+        fc[d] = i
+      elseif kind == 'm' then
+        local x = fv[d]
+        if x ~= nil then
+          fv[d], v, s, more = nil, x, fs[d] + 3, true
+          break
+        end
+        local k
+        k, x = next(tbl, fi[d])
+        if k ~= nil then
+          fi[d], fv[d], fc[d], v, s, more = k, x, fc[d] + 2, k, fs[d] + 4, true
+          break
+        end
+      else
+        local k = next(tbl, fi[d])
+        if k ~= nil then
+          fi[d], fc[d], v, s, more = k, fc[d] + 1, k, fs[d] + 3, true
+          break
+        end
+      end
+      out[fm[d]] = 'a' .. fc[d] .. ';'
+      ft[d], fi[d] = nil, nil
+      d = d - 1
+    end
+    if not more then return n end
   end
-  out[mark] = 'a' .. items .. ';'
-  return n
 end
 
 -- Replies of up to this many parts cross as the list itself; a longer one as one text, where
@@ -140,7 +188,7 @@ BASE.__redis_reply = function(f, ...)
   -- a bulk reply (BullMQ's addStandardJob answers the job id) needs no parts table and concat
   if type(v) == 'string' then return 's' .. #v .. ':' .. v end
   local out = {}
-  return finish(out, encode(v, out, 0, 0))
+  return finish(out, encode(v, out, 0, ROOT))
 end
 
 `
