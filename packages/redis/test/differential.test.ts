@@ -9,6 +9,7 @@ import { FUNCTION_CASES } from './corpus/functions.js'
 import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
+import { STICKY_ENCODING_CASES } from './corpus/sticky-encodings.js'
 import { WATCH_CASES } from './corpus/watch.js'
 import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
 import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
@@ -76,6 +77,7 @@ const CASES: CorpusCase[] = [
   ...RANDOM_PICK_CASES,
   ...COLLECTION_SCAN_CASES,
   ...READONLY_TABLE_CASES,
+  ...STICKY_ENCODING_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

@@ -2,18 +2,15 @@ import { keyBytes, keyOf } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { doubleReply, type Reply } from '../store/replies.js'
 import { scanPage } from '../store/scan-pages.js'
+import { HASH_LISTPACK_MAX_ENTRIES, HASH_LISTPACK_MAX_VALUE, type HashValue } from '../store/store-usage.js'
 import type { SortedSet } from '../store/sorted-set.js'
 import { arg, commands } from './command.js'
 import { scanCursor, scanOptions, type ScanOptions } from './scan-args.js'
 import { isIntset, members } from './sets.js'
 
-/** Redis 7.0's defaults for a hash kept as a listpack (`hash-max-listpack-*`). */
-const LISTPACK_MAX_ENTRIES = 128
-const LISTPACK_MAX_VALUE = 64
-
 /**
- * HSCAN, SSCAN and ZSCAN. What Redis 7.0 holds compactly (a hash of ≤128 fields and values
- * of ≤64 bytes, a sorted set as a listpack, a set of ≤512 integers) it answers whole in one
+ * HSCAN, SSCAN and ZSCAN. What Redis 7.0 holds compactly (a hash of ≤512 fields and values
+ * of ≤64 bytes, never past them since it was created, a sorted set as a listpack, a set of ≤512 integers) it answers whole in one
  * reply with cursor 0, whatever the cursor and COUNT: hashes in insertion order, sorted sets
  * by score, integer sets sorted. Larger ones go page by page (see scan-pages.ts), every
  * member present throughout a full iteration exactly once. As in Redis, the cursor is read
@@ -65,7 +62,7 @@ function zsetScan(z: SortedSet, cursor: number, o: ScanOptions): Reply {
 }
 
 function isListpackHash(h: Map<string, Buffer>): boolean {
-  if (h.size > LISTPACK_MAX_ENTRIES) return false
-  for (const [f, v] of h) if (f.length > LISTPACK_MAX_VALUE || v.length > LISTPACK_MAX_VALUE) return false
+  if (h.size > HASH_LISTPACK_MAX_ENTRIES || (h as HashValue).hashtable) return false
+  for (const [f, v] of h) if (f.length > HASH_LISTPACK_MAX_VALUE || v.length > HASH_LISTPACK_MAX_VALUE) return false
   return true
 }

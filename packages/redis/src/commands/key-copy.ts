@@ -55,6 +55,8 @@ function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
     case 'hash': {
       const h = ks.write(dst, 'hash')
       for (const [f, x] of v.value) h.set(f, ownedBytes(x))
+      // a copy keeps the encoding (Redis duplicates a hashtable as a hashtable)
+      h.hashtable ||= v.value.hashtable
       break
     }
     case 'list': {
@@ -65,6 +67,7 @@ function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
     case 'set': {
       const s = ks.write(dst, 'set')
       for (const m of v.value) s.add(m)
+      s.hashtable ||= v.value.hashtable
       break
     }
     case 'zset':

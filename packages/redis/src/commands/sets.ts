@@ -80,7 +80,7 @@ const INTSET_MAX_ENTRIES = 512
 
 /** Whether Redis would hold the set as an intset: at most 512 members, every one a 64-bit integer. */
 export function isIntset(s: ReadonlySet<string>): boolean {
-  if (s.size > INTSET_MAX_ENTRIES) return false
+  if (s.size > INTSET_MAX_ENTRIES || (s as { hashtable?: boolean }).hashtable) return false
   for (const m of s) if (tryInteger(Buffer.from(m, 'latin1')) === undefined) return false
   return true
 }

@@ -1,3 +1,10 @@
+import { tryInteger } from './args.js'
+
+/** Redis 7.0's defaults: `hash-max-listpack-entries` (512, not zsets' 128) and `-value`, `set-max-intset-entries`. */
+export const HASH_LISTPACK_MAX_ENTRIES = 512
+export const HASH_LISTPACK_MAX_VALUE = 64
+const INTSET_MAX_ENTRIES = 512
+
 /**
  * What the memory store counts of the memory its keys hold, to refuse writes past its
  * `maxBytes` as Redis refuses them past `maxmemory` (`OOM command not allowed ...`).
@@ -32,8 +39,23 @@ export class HashValue extends Map<string, Buffer> {
   /** Operations that changed a field so far (WATCH compares it: key-watch.ts). */
   changes = 0
 
+  /**
+   * Whether Redis holds the hash as a hashtable: set once a field or value longer than 64
+   * bytes, or a 513th field, is written (HSET, HINCRBYFLOAT ...), and kept, as Redis never
+   * converts a hash back to a listpack (HSCAN then pages it, whatever its size).
+   */
+  hashtable = false
+
   override set(field: string, value: Buffer): this {
     const old = super.get(field)
+    if (
+      !this.hashtable &&
+      (field.length > HASH_LISTPACK_MAX_VALUE ||
+        value.length > HASH_LISTPACK_MAX_VALUE ||
+        (old === undefined && this.size >= HASH_LISTPACK_MAX_ENTRIES))
+    ) {
+      this.hashtable = true
+    }
     this.bytes += old === undefined ? elementBytes('hash', field.length + value.length) : value.length - old.length
     if (old !== value) this.changes++
     return super.set(field, value)
@@ -60,8 +82,18 @@ export class SetValue extends Set<string> {
   /** Operations that changed a member so far (WATCH compares it: key-watch.ts). */
   changes = 0
 
+  /**
+   * Whether Redis holds the set as a hashtable, not an intset: set once a member that is not
+   * an integer, or a 513th member, is added, and kept, as Redis never converts a set back to
+   * an intset (SSCAN then pages it, SMEMBERS no longer sorts it).
+   */
+  hashtable = false
+
   override add(member: string): this {
     if (!super.has(member)) {
+      if (!this.hashtable && (this.size >= INTSET_MAX_ENTRIES || tryInteger(Buffer.from(member, 'latin1')) === undefined)) {
+        this.hashtable = true
+      }
       this.bytes += elementBytes('set', member.length)
       this.changes++
     }
