@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runInline } from './child/run-inline.js'
+import { expectEachTimesOut, runInline } from './child/run-inline.js'
 
 // A single builtin call that allocates as it goes is one tick, and nothing checked the deadline
 // inside it: inline, under a 200 ms limit and 256 MiB, `s.split('')` of 4 MB held the host
@@ -21,13 +21,7 @@ describe('a builtin call that allocates stops at the deadline', () => {
   }
   it('each ends with timeout, near the limit, and the next execution runs', { timeout: 60_000 }, async () => {
     // the first execution also makes the state (a second or more on a loaded machine): not timed
-    const outcomes = (await runInline(["'warm'", ...Object.values(CALLS), "'after'"], LIMITS)).slice(1)
-    for (const [i, name] of Object.keys(CALLS).entries()) {
-      const o = outcomes[i]
-      expect(o?.error?.limit, name).toBe('timeout')
-      expect(o?.ms, name).toBeLessThan(1_500)
-    }
-    expect(outcomes.at(-1)?.value).toBe('after')
+    await expectEachTimesOut(CALLS, LIMITS, 1_500)
   })
   it('a growth within the time limit is not refused', { timeout: 60_000 }, async () => {
     const [o] = await runInline([`${doubled('ab', 1e6)} s.split('').length`], { timeoutMs: 20_000, memoryBytes: 256 * 2 ** 20 })
@@ -48,13 +42,7 @@ describe('a growth whose first touch cannot end by the deadline', () => {
   }
   it('is refused with timeout, near the limit, and the next execution runs', { timeout: 60_000 }, async () => {
     // the first execution also makes the state (a second or more on a loaded machine): not timed
-    const outcomes = (await runInline(["'warm'", ...Object.values(CALLS), "'after'"], LIMITS)).slice(1)
-    for (const [i, name] of Object.keys(CALLS).entries()) {
-      const o = outcomes[i]
-      expect(o?.error?.limit, name).toBe('timeout')
-      expect(o?.ms, name).toBeLessThan(1_000)
-    }
-    expect(outcomes.at(-1)?.value).toBe('after')
+    await expectEachTimesOut(CALLS, LIMITS, 1_000)
   })
   it('is allowed when the time limit leaves room', { timeout: 60_000 }, async () => {
     const [o] = await runInline([flatten(2e7)], { timeoutMs: 30_000, memoryBytes: 512 * 2 ** 20 })

@@ -13,7 +13,8 @@ import { capturedEnvironments } from './captured-env.js'
 const envs = capturedEnvironments()
 const BLOCK = 64 * 1024
 
-it("a copy's free heap blocks hold only zero pages", async () => {
+/** A first state (the template of the snapshot) and a second one restored from it. */
+async function templateAndCopy() {
   const env = await envs.environment()
   const store = new SnapshotStore()
   const opts = { env, wasm: new WasmLoader(), retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 }
@@ -21,6 +22,11 @@ it("a copy's free heap blocks hold only zero pages", async () => {
   const copy = await createState(opts, store)
   envs.states.push(copy)
   expect(store.restored).toBe(1)
+  return { env, store, opts, copy }
+}
+
+it("a copy's free heap blocks hold only zero pages", async () => {
+  const { copy } = await templateAndCopy()
   const { heap, alloc } = copy.instance
   const end = heap.size - 4096 // the allocator's top header may sit on the last page
   // blocks of one size: taking one writes headers at its edges only, never inside it
@@ -48,13 +54,7 @@ it("a copy's free heap blocks hold only zero pages", async () => {
 // Set-up's calls leave their frames on the stack, below the stack pointer, where no call holds
 // them once set-up returned: a copy's stack reads as a fresh instance's, so no copy takes them.
 it("a copy's stack holds none of set-up's frames", async () => {
-  const env = await envs.environment()
-  const store = new SnapshotStore()
-  const opts = { env, wasm: new WasmLoader(), retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 }
-  envs.states.push(await createState(opts, store))
-  const copy = await createState(opts, store)
-  envs.states.push(copy)
-  expect(store.restored).toBe(1)
+  const { env, store, opts, copy } = await templateAndCopy()
   const top = copy.instance.stackTop
   expect(top).toBeGreaterThan(1 << 20)
   const fresh = await opts.wasm.instantiate(copy.instance.budget, undefined, copy.instance.heap.size)

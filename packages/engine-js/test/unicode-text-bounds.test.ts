@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runInline } from './child/run-inline.js'
+import { expectEachTimesOut, runInline } from './child/run-inline.js'
 import { itAnswersAsRaw, rawDifferential } from './raw-differential.js'
 
 // `normalize` and `localeCompare` were one native call each, which no interrupt stops, at up
@@ -74,13 +74,7 @@ describe('one call of normalize or localeCompare stops at the time limit', () =>
   }
   it('each ends with timeout, near the limit', { timeout: 60_000 }, async () => {
     // the first execution also makes the state (a second or more on a loaded machine): not timed
-    const outcomes = (await runInline(["'warm'", ...Object.values(CALLS), "'after'"], LIMITS)).slice(1)
-    for (const [i, name] of Object.keys(CALLS).entries()) {
-      const o = outcomes[i]
-      expect(o?.error?.limit, name).toBe('timeout')
-      expect(o?.ms, name).toBeLessThan(2_000)
-    }
-    expect(outcomes.at(-1)?.value).toBe('after')
+    await expectEachTimesOut(CALLS, LIMITS, 2_000)
   })
   it('without a time limit nothing is refused', { timeout: 60_000 }, async () => {
     const [o] = await runInline([`${doubled('\\u0301', 2e6)} s.normalize().length`], { timeoutMs: false, memoryBytes: 512 * 2 ** 20 })

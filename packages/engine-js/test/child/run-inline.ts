@@ -48,3 +48,18 @@ export async function expectWalksRefused(walks: Readonly<Record<string, string>>
   }
   expect(outcomes[names.length]?.value).toBe(expected)
 }
+
+/**
+ * Runs each call under `limits` after an untimed first execution (which also makes the state),
+ * then `'after'`: every call must end with the timeout within `boundMs`, and the host must still
+ * run the next script.
+ */
+export async function expectEachTimesOut(calls: Readonly<Record<string, string>>, limits: object, boundMs: number): Promise<void> {
+  const outcomes = (await runInline(["'warm'", ...Object.values(calls), "'after'"], limits)).slice(1)
+  for (const [i, name] of Object.keys(calls).entries()) {
+    const o = outcomes[i]
+    expect(o?.error?.limit, name).toBe('timeout')
+    expect(o?.ms, name).toBeLessThan(boundMs)
+  }
+  expect(outcomes.at(-1)?.value).toBe('after')
+}
