@@ -25,6 +25,9 @@ export class JobResults {
   private readonly errors = new Map<string, string>()
   private readonly waiters = new Map<string, Waiter[]>()
   private readonly progressListeners = new Map<string, Set<(progress: JobProgress) => void>>()
+  /** The QueueEvents connection, listened to for its reconnects. */
+  private eventsClient: Pick<Redis, 'on' | 'off'> | undefined
+  private readonly onReconnect = () => this.recheck()
 
   constructor(
     private readonly bull: Queue,
@@ -42,7 +45,7 @@ export class JobResults {
   async wait(jobId: string, timeoutMs?: number, since?: string): Promise<ExecutionResult> {
     await this.start()
     const done = new Promise<ExecutionResult>((resolve, reject) => {
-      const w: Waiter = { resolve, reject }
+      const w: Waiter = { resolve, reject, since }
       if (timeoutMs !== undefined && timeoutMs > 0) {
         // this waiter only: others waiting for the same job keep waiting
         w.timer = setTimeout(() => this.drop(jobId, w, new ResultTimeoutError(jobId, timeoutMs)), timeoutMs)
@@ -52,14 +55,7 @@ export class JobResults {
     // the job may finish while its state is read below: until `done` is returned it has no
     // handler, and Node would report its rejection as unhandled
     done.catch(() => undefined)
-    // the state first: a job read before it finished would lack its return value
-    const state = await this.bull.getJobState(jobId)
-    if (state === 'completed' || state === 'failed') {
-      const job = await Job.fromId(this.bull, jobId)
-      if (!job) this.settle(jobId, () => this.gone(jobId, since))
-      else if (state === 'completed') this.settle(jobId, async () => decodeResult(job.returnvalue))
-      else this.settle(jobId, () => this.failure(jobId, job.failedReason))
-    } else if (state === 'unknown') this.settle(jobId, () => this.gone(jobId, since))
+    await this.check(jobId, since)
     return done
   }
 
@@ -83,6 +79,9 @@ export class JobResults {
     for (const id of [...this.waiters.keys()]) this.settle(id, () => Promise.reject(new CancelledError('queue closed')))
     const events = this.events
     this.events = undefined
+    this.redis.off('ready', this.onReconnect)
+    this.eventsClient?.off('ready', this.onReconnect)
+    this.eventsClient = undefined
     if (events) await (await events).close()
   }
 
@@ -117,9 +116,36 @@ export class JobResults {
         for (const listener of this.progressListeners.get(jobId) ?? []) listener(data as JobProgress)
       })
       await events.waitUntilReady()
+      // a reconnect of either connection (a restarted Redis drops both)
+      // BullMQ's wrapper passes on() and off() to its ioredis client
+      const client = (await events.getBackend().client) as unknown as Pick<Redis, 'on' | 'off'>
+      client.on('ready', this.onReconnect)
+      this.eventsClient = client
+      this.redis.on('ready', this.onReconnect)
       return events
     })()
     return this.events
+  }
+
+  /** Settles the waits for `jobId` when the job has ended (or is gone), from its state in Redis. */
+  private async check(jobId: string, since: string | undefined): Promise<void> {
+    // the state first: a job read before it finished would lack its return value
+    const state = await this.bull.getJobState(jobId)
+    if (state === 'completed' || state === 'failed') {
+      const job = await Job.fromId(this.bull, jobId)
+      if (!job) this.settle(jobId, () => this.gone(jobId, since))
+      else if (state === 'completed') this.settle(jobId, async () => decodeResult(job.returnvalue))
+      else this.settle(jobId, () => this.failure(jobId, job.failedReason))
+    } else if (state === 'unknown') this.settle(jobId, () => this.gone(jobId, since))
+  }
+
+  /**
+   * After a reconnect, the state of each job awaited: a job may have ended while the events
+   * stream was not read, or be gone with a Redis that restarted without its data (the stream
+   * then starts anew and tells nothing of it). An event read as well settles nothing twice.
+   */
+  private recheck(): void {
+    for (const [jobId, ws] of this.waiters) this.check(jobId, ws[0]?.since).catch(() => undefined) // the next reconnect checks again
   }
 
   private settle(jobId: string, outcome: () => Promise<ExecutionResult>): void {
@@ -181,5 +207,6 @@ interface StoredErrorEvents extends QueueEventsListener {
 interface Waiter {
   resolve: (r: ExecutionResult) => void
   reject: (e: unknown) => void
+  since: string | undefined
   timer?: NodeJS.Timeout
 }
