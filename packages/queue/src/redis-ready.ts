@@ -71,3 +71,20 @@ export async function quitFully(redis: Redis): Promise<void> {
   await ended
   clearTimeout(timer)
 }
+
+/**
+ * Makes `redis.disconnect()` end the client between reconnect attempts as it ends one that never
+ * connected: its queued commands reject and it emits `end`. ioredis' disconnect() then only
+ * cancels the next attempt: the client stays 'reconnecting' for good, never emits `end`, and
+ * the commands it holds never settle. BullMQ's worker close() disconnects its blocking
+ * connection and waits for `end`: a worker that closed while Redis was down (its host closed)
+ * never finished closing, not even once Redis was back.
+ */
+export function endingBetweenAttempts(redis: Pick<Redis, 'disconnect' | 'status'>): void {
+  const disconnect = redis.disconnect.bind(redis)
+  redis.disconnect = (reconnect?: boolean) => {
+    // 'wait': no socket to close, and ioredis ends such a client at once
+    if (!reconnect && redis.status === 'reconnecting') redis.status = 'wait'
+    disconnect(reconnect)
+  }
+}

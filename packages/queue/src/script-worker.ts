@@ -8,7 +8,7 @@ import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { closingOnThrow, workerSettings } from './client-options.js'
 import { giveBack, hostClosedError } from './closed-host.js'
 import { reportError } from './connection-errors.js'
-import { quitFully } from './redis-ready.js'
+import { endingBetweenAttempts, quitFully } from './redis-ready.js'
 import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
 import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
@@ -114,6 +114,11 @@ export class ScriptWorker {
     this.bull = closingOnThrow(
       [this.redis, this.subscriber],
       () => new SignalledWorker(options.name, (job: Job) => this.process(job), bullOptions, this.signals),
+    )
+    // BullMQ's blocking connection (BullMQ's wrapper writes through to its ioredis client)
+    Promise.resolve(this.bull.getBackend().blockingClient).then(
+      (c) => c && endingBetweenAttempts(c as unknown as Redis),
+      () => undefined,
     )
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     for (const c of [this.redis, this.subscriber]) c.on('error', this.onError)

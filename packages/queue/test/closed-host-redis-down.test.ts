@@ -5,7 +5,7 @@ import { defineBridge, type Host } from '@polyhost/core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
 import { freePort, startRedis, stopRedis } from './redis-global-setup.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { connection, settledSockets, sockets, testHost, uniqueName } from './support.js'
 
 // A worker's host closes while its job runs and redis-server is down: the job cannot go back to
 // the queue at once. Before: the worker gave up on it at the first failure, and the job came back
@@ -32,6 +32,7 @@ it.each([
 ])(
   'a job given back while Redis is down (%s than lockDuration) returns to the queue without counting as a stall',
   async (_, downMs) => {
+    const before = await settledSockets()
     const port = await freePort()
     const persist = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
     let server = await startRedis(port, persist)
@@ -73,10 +74,17 @@ it.each([
       expect([state, stored?.failedReason]).toEqual(['completed', undefined])
       expect(stored?.returnvalue).toBeDefined()
       expect([stored?.stalledCounter ?? 0, stored?.attemptsMade]).toEqual([0, 1])
+      // before: this worker's close() (begun by itself when its host closed) never ended, not
+      // even once Redis was back: BullMQ waited for an `end` its blocking connection, closed
+      // between reconnect attempts, never emitted
+      await other.close()
+      const closed = stale.close({ force: true }).then(() => 'closed')
+      expect(await Promise.race([closed, new Promise((r) => setTimeout(r, 20_000, 'still closing'))])).toBe('closed')
+      await queue.close()
+      await new Promise((r) => setTimeout(r, 300))
+      expect(sockets()).toBe(before)
     } finally {
       await other?.close({ force: true })
-      // bounded: this worker's close() (begun by itself when its host closed) did not end
-      // after the restart in this test; see the package README's Not done
       await Promise.race([stale.close({ force: true }), new Promise((r) => setTimeout(r, 3000))])
       await queue.close()
       await stopRedis(server)
