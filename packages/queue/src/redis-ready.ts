@@ -50,6 +50,17 @@ export function checkOpen(redis: Redis, what: string): void {
 }
 
 /**
+ * `check` (default `checkOpen`), then, for a connection without ioredis' offline queue (`enableOfflineQueue:
+ * false`), `whenReady`: ioredis rejects a command sent before the connection is ready with a bare
+ * "Stream isn't writeable" Error (before: a `scripts.put` just after `createScriptQueue` did).
+ * With the offline queue, ioredis holds such a command until the connection is ready.
+ */
+export async function openFor(redis: Redis, timeoutMs: number, what: string, check = () => checkOpen(redis, what)): Promise<void> {
+  check()
+  if (redis.options.enableOfflineQueue === false) await whenReady(redis, timeoutMs, what)
+}
+
+/**
  * Closes `redis`: QUIT when connected (replies already asked for still arrive), otherwise at
  * once. Resolves when the connection has ended: at once between reconnect attempts (there is
  * no socket then, disconnect() cancels the next attempt, and ioredis emits no `end`), else on

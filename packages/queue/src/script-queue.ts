@@ -13,7 +13,7 @@ import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptio
 import { removedOnEnd } from './job-ends.js'
 import { JobResults } from './job-results.js'
 import { type QueueKeys, queueKeys } from './keys.js'
-import { asUnavailable, checkOpen, DEFAULT_CONNECT_TIMEOUT_MS, quitFully, whenReady } from './redis-ready.js'
+import { asUnavailable, checkOpen, DEFAULT_CONNECT_TIMEOUT_MS, openFor, quitFully, whenReady } from './redis-ready.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
@@ -162,7 +162,7 @@ export class ScriptQueue {
     )
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     this.redis.on('error', (e: Error) => reportError(this.bull, e))
-    this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages, maxSourceBytes)
+    this.scripts = new ScriptRegistry(this.redis, this.keys, this.languages, maxSourceBytes, this.connectTimeoutMs)
     this.results = new JobResults(this.bull, this.redis, this.keys, connection, prefix)
   }
 
@@ -209,12 +209,12 @@ export class ScriptQueue {
       id,
       result: async (o) => {
         const timeoutMs = checkResultOptions(o)
-        this.open('job.result')
+        await this.ready('job.result')
         return this.results.wait(id, timeoutMs, since)
       },
       cancel: () => this.cancel(id),
       progress: async () => {
-        this.open('job.progress')
+        await this.ready('job.progress')
         const raw = await this.redis.hget(this.keys.job(id), 'progress')
         // BullMQ stores 0 for a job that reported nothing
         return raw === null ? undefined : (JSON.parse(raw) as JobProgress)
@@ -233,7 +233,7 @@ export class ScriptQueue {
    */
   async cancel(id: string): Promise<void> {
     checkJobId(id, 'cancel')
-    this.open('cancel')
+    await this.ready('cancel')
     await requestCancel(this.redis, this.keys, id)
     // only a job that has not started is removed: a finished one keeps its outcome, and a
     // running one (locked: remove fails) is aborted by its worker
@@ -270,7 +270,7 @@ export class ScriptQueue {
   /** Removes schedule `id`; false when there was none. */
   async unschedule(id: string): Promise<boolean> {
     checkScheduleId(id, 'unschedule')
-    this.open('unschedule')
+    await this.ready('unschedule')
     return this.bull.removeJobScheduler(id)
   }
 
@@ -280,7 +280,7 @@ export class ScriptQueue {
    * deferred failure); a waiting job removed by `cancel()` is not subtracted.
    */
   async stats(): Promise<QueueStats> {
-    this.open('stats')
+    await this.ready('stats')
     const [c, tenants] = await Promise.all([
       this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
       pendingByTenant(this.redis, this.keys),
@@ -311,6 +311,11 @@ export class ScriptQueue {
   }
 
   // --- internal ---
+
+  /** `open`, then `openFor`: a connection without ioredis' offline queue is waited for. */
+  private async ready(what: string): Promise<void> {
+    await openFor(this.redis, this.connectTimeoutMs, what, () => this.open(what))
+  }
 
   /** A ClosedError once `close()` was called (ioredis would throw a bare Error, or wait). */
   private open(what: string): void {

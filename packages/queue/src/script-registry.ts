@@ -2,7 +2,7 @@ import { InvalidArgumentError, LimitExceededError, quoteText } from '@polyhost/c
 import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
-import { checkOpen } from './redis-ready.js'
+import { DEFAULT_CONNECT_TIMEOUT_MS, openFor } from './redis-ready.js'
 import type { QueueKeys } from './keys.js'
 import { parseOrThrow, SCRIPT_ID } from './request-schema.js'
 import { z } from 'zod'
@@ -56,6 +56,8 @@ export class ScriptRegistry {
     private readonly languages?: readonly string[],
     /** The largest source `put` takes, in UTF-8 bytes; omitted, any (a worker only reads). */
     private readonly maxSourceBytes?: number,
+    /** How long a call waits for a connection without ioredis' offline queue (`openFor`). */
+    private readonly connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
   ) {}
 
   /** LimitExceededError('source'), as a host gives it, for a source over `maxSourceBytes`. */
@@ -75,7 +77,7 @@ export class ScriptRegistry {
    * const { version } = await queue.scripts.put('discount', { language: 'lua', source, author: 'ana' })
    */
   async put(id: string, input: ScriptInput): Promise<ScriptVersion> {
-    checkOpen(this.redis, 'scripts.put')
+    await openFor(this.redis, this.connectTimeoutMs, 'scripts.put')
     checkId(id, 'scripts.put')
     const s = parseOrThrow(inputSchema, input, 'scripts.put')
     checkLanguage(s.language, this.languages, 'scripts.put: language')
@@ -99,7 +101,7 @@ export class ScriptRegistry {
 
   /** A version of `id` (the latest without `version`); ScriptNotFoundError when absent. */
   async get(id: string, version?: number): Promise<ScriptVersion> {
-    checkOpen(this.redis, 'scripts.get')
+    await openFor(this.redis, this.connectTimeoutMs, 'scripts.get')
     checkId(id, 'scripts.get')
     if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) {
       throw new InvalidArgumentError(`scripts.get: version must be a positive integer, received ${describeVersion(version)}`)
@@ -112,7 +114,7 @@ export class ScriptRegistry {
 
   /** Every script id with its latest version number. */
   async list(): Promise<{ id: string; latest: number }[]> {
-    checkOpen(this.redis, 'scripts.list')
+    await openFor(this.redis, this.connectTimeoutMs, 'scripts.list')
     const all = await this.redis.hgetall(this.keys.scriptIndex)
     return Object.entries(all)
       .map(([id, v]) => ({ id, latest: Number(v) }))
@@ -121,7 +123,7 @@ export class ScriptRegistry {
 
   /** All versions of `id`, oldest first, without their sources. */
   async history(id: string): Promise<Omit<ScriptVersion, 'source'>[]> {
-    checkOpen(this.redis, 'scripts.history')
+    await openFor(this.redis, this.connectTimeoutMs, 'scripts.history')
     checkId(id, 'scripts.history')
     const all = await this.redis.hgetall(this.keys.script(id))
     if (Object.keys(all).length === 0) throw new ScriptNotFoundError(id)
@@ -135,7 +137,7 @@ export class ScriptRegistry {
 
   /** Removes `id` and all its versions; jobs still pinned to one then fail with ScriptNotFoundError. */
   async remove(id: string): Promise<boolean> {
-    checkOpen(this.redis, 'scripts.remove')
+    await openFor(this.redis, this.connectTimeoutMs, 'scripts.remove')
     checkId(id, 'scripts.remove')
     const [[, n]] = (await this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec()) as [[unknown, number]]
     return n > 0

@@ -8,7 +8,7 @@ import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { closingOnThrow, workerSettings } from './client-options.js'
 import { giveBack, hostClosedError } from './closed-host.js'
 import { reportError } from './connection-errors.js'
-import { endingBetweenAttempts, quitFully } from './redis-ready.js'
+import { DEFAULT_CONNECT_TIMEOUT_MS, endingBetweenAttempts, openFor, quitFully } from './redis-ready.js'
 import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
 import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
@@ -133,9 +133,13 @@ export class ScriptWorker {
       if (fair) finishBeforeFailing(job, () => this.finish(fair.tenant, fair.priority))
     })
     // subscribed before the first job is taken, so no cancel request can slip between
-    const subscribed = this.subscriber.subscribe(this.keys.cancelChannel).then(() => {
-      if (!this.quit) this.bull.run().catch((e) => this.bull.emit('error', e))
-    })
+    // (without ioredis' offline queue, once the connection is ready: see openFor)
+    const subscriberReady = openFor(this.subscriber, DEFAULT_CONNECT_TIMEOUT_MS, `worker of queue '${options.name}'`)
+    const subscribed = subscriberReady
+      .then(() => this.subscriber.subscribe(this.keys.cancelChannel))
+      .then(() => {
+        if (!this.quit) this.bull.run().catch((e) => this.bull.emit('error', e))
+      })
     // closed before that: ioredis leaves the subscription pending for ever
     const closed = new Promise<never>((_, reject) => {
       this.closedEarly = () => reject(new ClosedError(`worker of queue '${options.name}': closed before it was ready`))

@@ -114,6 +114,25 @@ describe('ioredis options', () => {
     await queue.close()
   })
 
+  it('takes enableOfflineQueue: false: a call made before the connection is ready waits for it', async () => {
+    // before: scripts.put (and stats, job.progress, job.result, cancel) just after
+    // createScriptQueue rejected with ioredis' bare "Stream isn't writeable and
+    // enableOfflineQueue options is false" Error; enqueue already waited
+    const name = uniqueName('offline')
+    const conn = { ...connection(), enableOfflineQueue: false }
+    const queue = createScriptQueue({ connection: conn, name, connectTimeoutMs: 20_000 })
+    const put = await queue.scripts.put('s', { language: 'lua', source: 'return 6 * 7' })
+    expect(put.version).toBe(1)
+    const other = createScriptQueue({ connection: conn, name, connectTimeoutMs: 20_000 })
+    expect((await other.stats()).waiting).toBe(0)
+    const worker = createScriptWorker({ connection: conn, name, host })
+    await worker.ready()
+    const job = await queue.enqueue({ script: { ref: 's' } })
+    const third = createScriptQueue({ connection: conn, name, connectTimeoutMs: 20_000 })
+    expect((await third.job(job.id).result({ timeoutMs: 20_000 })).value).toBe(42)
+    await Promise.all([worker.close(), queue.close(), other.close(), third.close()])
+  })
+
   it('a retryStrategy that throws stops reconnecting, and is no uncaught exception', async () => {
     const uncaught: unknown[] = []
     const onUncaught = (e: unknown) => uncaught.push(e)
