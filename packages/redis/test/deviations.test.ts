@@ -160,6 +160,17 @@ describe('documented deviations from redis-server 7.0', () => {
     expect(Number(micros) % 1000).toBe(0)
   })
 
+  it('OBJECT REFCOUNT, IDLETIME and FREQ answer the error of an unknown subcommand', async () => {
+    await redis.command(['SET', 'obj', 'v'])
+    if (real) await real.client.call('SET', 'obj', 'v')
+    for (const sub of ['REFCOUNT', 'idletime', 'Freq']) {
+      const want = `ERR unknown subcommand '${sub}'. Try OBJECT HELP.`
+      await expect(redis.command(['OBJECT', sub, 'obj'])).rejects.toThrow(want)
+      await expect(redis.eval(`return redis.call('OBJECT', '${sub}', 'obj')`)).rejects.toThrow(want)
+      if (real) expect(await real.client.call('OBJECT', sub, 'obj').catch((e: Error) => e.message)).not.toBe(want)
+    }
+  })
+
   it('a negative count draws at most MAX_DRAWS members', async () => {
     await redis.command(['SADD', 'draws', 'a'])
     expect(((await redis.command(['SRANDMEMBER', 'draws', String(-MAX_DRAWS)])) as string[]).length).toBe(MAX_DRAWS)

@@ -10,6 +10,7 @@ import { STREAM_CASES } from './corpus/streams.js'
 import { ZSET_CASES } from './corpus/zsets.js'
 import { SCRIPT_CASES } from './corpus/scripting.js'
 import { STICKY_ENCODING_CASES } from './corpus/sticky-encodings.js'
+import { OBJECT_ENCODING_CASES } from './corpus/object-encodings.js'
 import { WATCH_CASES } from './corpus/watch.js'
 import { type CorpusCase, jsonSorted, type Normal, onPolyhost, onReal, sorted } from './differential.js'
 import { CMSGPACK_CASES, LIBRARY_CASES, STRUCT_CASES } from './corpus/libraries.js'
@@ -78,6 +79,7 @@ const CASES: CorpusCase[] = [
   ...COLLECTION_SCAN_CASES,
   ...READONLY_TABLE_CASES,
   ...STICKY_ENCODING_CASES,
+  ...OBJECT_ENCODING_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

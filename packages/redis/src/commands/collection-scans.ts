@@ -61,7 +61,8 @@ function zsetScan(z: SortedSet, cursor: number, o: ScanOptions): Reply {
   return [Buffer.from(String(page.next)), out]
 }
 
-function isListpackHash(h: Map<string, Buffer>): boolean {
+/** Whether Redis 7.0 holds the hash as a listpack (HSCAN answers it whole; OBJECT ENCODING). */
+export function isListpackHash(h: Map<string, Buffer>): boolean {
   if (h.size > HASH_LISTPACK_MAX_ENTRIES || (h as HashValue).hashtable) return false
   for (const [f, v] of h) if (f.length > HASH_LISTPACK_MAX_VALUE || v.length > HASH_LISTPACK_MAX_VALUE) return false
   return true

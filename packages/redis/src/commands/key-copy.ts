@@ -50,7 +50,8 @@ export const KEY_COPY_COMMANDS = commands([
 function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
   switch (v.type) {
     case 'string':
-      ks.set(dst, { type: 'string', value: ownedBytes(v.value) })
+      // a copy keeps the encoding (Redis's dupStringObject)
+      ks.set(dst, { type: 'string', value: ownedBytes(v.value), form: v.form })
       break
     case 'hash': {
       const h = ks.write(dst, 'hash')

@@ -26,7 +26,8 @@ export const STRING_RANGE_COMMANDS = commands([
         fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
       }
       const next = writeString(before, Number(offset), value)
-      ks.set(key, { type: 'string', value: next }, true)
+      // raw, the key new or not (Redis builds or unshares it as a raw sds)
+      ks.set(key, { type: 'string', value: next, form: 'raw' }, true)
       return next.length
     },
   ],

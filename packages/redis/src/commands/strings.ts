@@ -80,7 +80,7 @@ export const STRING_COMMANDS = commands([
       const sum = addLongDouble(value, by)
       if (sum.kind !== 'finite') fail(ERR.nanOrInfinity)
       const text = ownedText(formatLongDoubleHuman(sum))
-      ks.set(key, { type: 'string', value: text }, true)
+      ks.set(key, { type: 'string', value: text, form: 'text' }, true)
       return Buffer.from(text)
     },
   ],
@@ -107,7 +107,8 @@ export const STRING_COMMANDS = commands([
       if ((before?.length ?? 0) + add.length > PROTO_MAX_BULK_LEN) fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
       // a new key holds the argument as it is; a grown one gets room for the next appends, as in Redis
       const value = before === undefined ? ownedBytes(add) : writeString(before, before.length, add)
-      ks.set(key, { type: 'string', value }, true)
+      // a new key is encoded by its bytes, a grown one is raw (Redis's dbUnshareStringValue)
+      ks.set(key, before === undefined ? { type: 'string', value } : { type: 'string', value, form: 'raw' }, true)
       return value.length
     },
   ],

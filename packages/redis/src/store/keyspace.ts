@@ -8,12 +8,20 @@ import { CommandError, ERR, exactNumber } from './replies.js'
 
 /** The value types a key can hold, named as TYPE answers. */
 export type RedisValue =
-  | { readonly type: 'string'; value: Buffer }
+  | { readonly type: 'string'; value: Buffer; readonly form?: StringForm }
   | { readonly type: 'hash'; readonly value: HashValue }
   | { readonly type: 'list'; readonly value: RedisList }
   | { readonly type: 'set'; readonly value: SetValue }
   | { readonly type: 'zset'; readonly value: SortedSet }
   | { readonly type: 'stream'; readonly value: Stream }
+
+/**
+ * How Redis made a string value when not from a command's argument, which it encodes by its
+ * bytes (`tryObjectEncoding`: int, embstr up to 44 bytes, raw): `raw` once grown in place
+ * (APPEND to an existing key, SETRANGE), `text` when made from a float's text (INCRBYFLOAT:
+ * embstr up to 44 bytes, never int). OBJECT ENCODING answers it (object-encoding.ts).
+ */
+export type StringForm = 'raw' | 'text'
 
 export type RedisType = RedisValue['type']
 interface ValueTypes {

@@ -7,6 +7,7 @@ import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { MULTI_POP_COMMANDS } from '../commands/multi-pops.js'
+import { OBJECT_COMMANDS } from '../commands/object-encoding.js'
 import { RANDOM_PICK_COMMANDS } from '../commands/random-picks.js'
 import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
@@ -127,6 +128,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...READ_COMMANDS,
     ...COLLECTION_SCAN_COMMANDS,
     ...RANDOM_PICK_COMMANDS,
+    ...OBJECT_COMMANDS,
   ].map((c) => [c.name, c]),
 )
 
