@@ -4,7 +4,7 @@ import { type Drawable, distinctMembers, drawnMembers, randomBelow, randomMember
 import { doubleReply, ERR, fail, type Reply } from '../store/replies.js'
 import type { SortedSet } from '../store/sorted-set.js'
 import { arg, commands } from './command.js'
-import { members } from './sets.js'
+import { isIntset, members } from './sets.js'
 
 /**
  * Most members a negative count draws (with repeats) in one reply: Redis would build a
@@ -34,6 +34,9 @@ export const RANDOM_PICK_COMMANDS = commands([
 
 const HALF_LONG_MAX = LLONG_MAX / 2n
 
+/** Redis's `SPOP_MOVE_STRATEGY_MUL`: SPOP moves the members left to a new set once count ≥ 5 × them. */
+const SPOP_MOVE_STRATEGY_MUL = 5
+
 function spop(ks: Keyspace, a: Buffer[]): Reply {
   if (a.length > 2) fail(ERR.syntax)
   const key = keyOf(arg(a, 0))
@@ -52,6 +55,12 @@ function spop(ks: Keyspace, a: Buffer[]): Reply {
   const picked = count >= s.size ? members(s) : distinctMembers(s, s, count).map(keyBytes)
   if (count >= s.size) s.clear()
   else for (const m of picked) s.delete(keyOf(m))
+  // what a large count leaves Redis moves into a new set (`spopWithCountCommand`'s third
+  // case), encoded anew: a set of integers that had been converted is an intset again
+  if (s.size > 0 && s.size * SPOP_MOVE_STRATEGY_MUL <= count) {
+    s.hashtable = false
+    s.hashtable = !isIntset(s)
+  }
   ks.dropIfEmpty(key)
   return picked
 }

@@ -143,6 +143,15 @@ export const OBJECT_ENCODING_CASES: CorpusCase[] = [
     'COPY s s2',
     enc('s2'),
   ),
+  // SPOP's count pops in place, or (leaving few) moves the rest into a new set
+  ...[8, 9].map((n) =>
+    script(
+      `object encoding after SPOP ${n} of a converted set of integers`,
+      `redis.call('SPOP', KEYS[1], ${n}) return {redis.call('OBJECT', 'ENCODING', KEYS[1]), redis.call('OBJECT', 'ENCODING', KEYS[2])}`,
+      ['SADD s 1 2 3 4 5 6 7 8 9 10 x', 'SREM s x', 'SADD i 1 2 3 4 5 6 7 8 9 10', evalStep(`redis.call('SPOP', 'i', ${n})`)],
+      ['s', 'i'],
+    ),
+  ),
   script('object encoding: a set of 512 integers is an intset', grow("'SADD', KEYS[1], i", 512, 512, "'SREM', KEYS[1], i"), [], ['s']),
   script(
     'object encoding: a set that held 513 integers stays a hashtable',
