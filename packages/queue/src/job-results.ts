@@ -2,6 +2,7 @@ import { CancelledError, type ExecutionResult } from '@polyhost/core'
 import { Job, type Queue, QueueEvents, type QueueEventsListener, type RedisOptions as ConnectionOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { reportError } from './connection-errors.js'
+import { endingWhenDownOnce, typedFailure } from './redis-ready.js'
 import { JobFailedError, JobNotFoundError, ResultTimeoutError } from './errors.js'
 import { findJobEnd } from './job-ends.js'
 import type { JobProgress } from './job-progress.js'
@@ -28,6 +29,12 @@ export class JobResults {
   /** The QueueEvents connection, listened to for its reconnects. */
   private eventsClient: Pick<Redis, 'on' | 'off'> | undefined
   private readonly onReconnect = () => this.recheck()
+  /** The QueueEvents `start` made, from the moment it exists: closed even while it connects. */
+  private made: QueueEvents | undefined
+  /** Rejects once `close()` was called: a wait still starting (Redis down) ends with it. */
+  private readonly closed: Promise<never>
+  private closeWaits: (e: Error) => void = () => undefined
+  private isClosed = false
 
   constructor(
     private readonly bull: Queue,
@@ -35,7 +42,14 @@ export class JobResults {
     private readonly keys: QueueKeys,
     private readonly connection: ConnectionOptions,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // the queue's BullMQ connection: a close() while Redis is down ends (redis-ready.ts)
+    endingWhenDownOnce(bull.getBackend().client)
+    this.closed = new Promise<never>((_, reject) => {
+      this.closeWaits = reject
+    })
+    this.closed.catch(() => undefined)
+  }
 
   /**
    * The job's execution result, or its error rebuilt as the worker saw it. After `timeoutMs`
@@ -43,7 +57,7 @@ export class JobResults {
    * an events stream entry id read before the job was enqueued.
    */
   async wait(jobId: string, timeoutMs?: number, since?: string): Promise<ExecutionResult> {
-    await this.start()
+    await typedFailure('result', () => Promise.race([this.start(), this.closed]))
     const done = new Promise<ExecutionResult>((resolve, reject) => {
       const w: Waiter = { resolve, reject, since }
       if (timeoutMs !== undefined && timeoutMs > 0) {
@@ -76,13 +90,18 @@ export class JobResults {
 
   /** Stops listening; pending waits reject with CancelledError. */
   async close(): Promise<void> {
+    this.isClosed = true
+    this.closeWaits(new CancelledError('queue closed'))
     for (const id of [...this.waiters.keys()]) this.settle(id, () => Promise.reject(new CancelledError('queue closed')))
-    const events = this.events
+    // a start still reading the stream (Redis down) fails once the queue's connection ends
+    this.events?.catch(() => undefined)
     this.events = undefined
+    const made = this.made
+    this.made = undefined
     this.redis.off('ready', this.onReconnect)
     this.eventsClient?.off('ready', this.onReconnect)
     this.eventsClient = undefined
-    if (events) await (await events).close()
+    if (made) await made.close()
   }
 
   // --- internal ---
@@ -92,8 +111,11 @@ export class JobResults {
       const stream = `${this.prefix}:${this.bull.name}:events`
       const last = (await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0'
       this.from = last
+      if (this.isClosed) throw new CancelledError('queue closed')
       const events = new QueueEvents(this.bull.name, { connection: this.connection, prefix: this.prefix, lastEventId: last })
+      this.made = events
       events.on('error', (e: Error) => reportError(this.bull, e))
+      endingWhenDownOnce(events.getBackend().client)
       // a job that ended reports no more progress: its listeners go
       events.on('completed', ({ jobId, returnvalue }) => {
         this.progressListeners.delete(jobId)

@@ -15,6 +15,7 @@ import { type Job, Worker, type WorkerOptions } from 'bullmq'
 export class JobSignals {
   private readonly running = new Map<string, AbortController>()
   private readonly spare: AbortController[] = []
+  private idleWaiters: (() => void)[] = []
 
   /** `maxSpare`: unaborted controllers kept for later jobs (the worker's concurrency). */
   constructor(private readonly maxSpare: number) {}
@@ -31,6 +32,13 @@ export class JobSignals {
     // a later attempt of the same job on this worker has its own
     if (this.running.get(jobId) === c) this.running.delete(jobId)
     if (!c.signal.aborted && this.spare.length < this.maxSpare) this.spare.push(c)
+    if (this.running.size === 0) for (const idle of this.idleWaiters.splice(0)) idle()
+  }
+
+  /** Resolves once no execution runs here. */
+  whenIdle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
   /** Aborts job `jobId`'s execution with `reason`; false when this worker does not run it. */

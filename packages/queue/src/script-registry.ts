@@ -2,7 +2,7 @@ import { InvalidArgumentError, LimitExceededError, quoteText } from '@polyhost/c
 import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
-import { DEFAULT_CONNECT_TIMEOUT_MS, openFor } from './redis-ready.js'
+import { DEFAULT_CONNECT_TIMEOUT_MS, openFor, typedFailure } from './redis-ready.js'
 import type { QueueKeys } from './keys.js'
 import { parseOrThrow, SCRIPT_ID } from './request-schema.js'
 import { z } from 'zod'
@@ -84,17 +84,19 @@ export class ScriptRegistry {
     this.checkSource(s.source)
     const name = s.name ?? `${id}.${s.language}`
     const record = { hash: hashSource(s.source), language: s.language, source: s.source, name, author: s.author, createdAt: Date.now() }
-    const [version, stored] = (await this.redis.eval(
-      PUT_SCRIPT,
-      3,
-      this.keys.scriptIndex,
-      this.keys.script(id),
-      this.keys.scriptSeq,
-      id,
-      JSON.stringify(record),
-      record.hash,
-      record.language,
-      name,
+    const [version, stored] = (await typedFailure('scripts.put', () =>
+      this.redis.eval(
+        PUT_SCRIPT,
+        3,
+        this.keys.scriptIndex,
+        this.keys.script(id),
+        this.keys.scriptSeq,
+        id,
+        JSON.stringify(record),
+        record.hash,
+        record.language,
+        name,
+      ),
     )) as [number, string]
     return toVersion(id, version, stored)
   }
@@ -106,8 +108,8 @@ export class ScriptRegistry {
     if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) {
       throw new InvalidArgumentError(`scripts.get: version must be a positive integer, received ${describeVersion(version)}`)
     }
-    const v = version ?? Number(await this.redis.hget(this.keys.scriptIndex, id))
-    const stored = v ? await this.redis.hget(this.keys.script(id), String(v)) : null
+    const v = version ?? Number(await typedFailure('scripts.get', () => this.redis.hget(this.keys.scriptIndex, id)))
+    const stored = v ? await typedFailure('scripts.get', () => this.redis.hget(this.keys.script(id), String(v))) : null
     if (!stored) throw new ScriptNotFoundError(id, version)
     return toVersion(id, v, stored)
   }
@@ -115,7 +117,7 @@ export class ScriptRegistry {
   /** Every script id with its latest version number. */
   async list(): Promise<{ id: string; latest: number }[]> {
     await openFor(this.redis, this.connectTimeoutMs, 'scripts.list')
-    const all = await this.redis.hgetall(this.keys.scriptIndex)
+    const all = await typedFailure('scripts.list', () => this.redis.hgetall(this.keys.scriptIndex))
     return Object.entries(all)
       .map(([id, v]) => ({ id, latest: Number(v) }))
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -125,7 +127,7 @@ export class ScriptRegistry {
   async history(id: string): Promise<Omit<ScriptVersion, 'source'>[]> {
     await openFor(this.redis, this.connectTimeoutMs, 'scripts.history')
     checkId(id, 'scripts.history')
-    const all = await this.redis.hgetall(this.keys.script(id))
+    const all = await typedFailure('scripts.history', () => this.redis.hgetall(this.keys.script(id)))
     if (Object.keys(all).length === 0) throw new ScriptNotFoundError(id)
     return Object.entries(all)
       .map(([v, stored]) => {
@@ -139,7 +141,9 @@ export class ScriptRegistry {
   async remove(id: string): Promise<boolean> {
     await openFor(this.redis, this.connectTimeoutMs, 'scripts.remove')
     checkId(id, 'scripts.remove')
-    const [[, n]] = (await this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec()) as [[unknown, number]]
+    const [[, n]] = (await typedFailure('scripts.remove', () =>
+      this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec(),
+    )) as [[unknown, number]]
     return n > 0
   }
 }

@@ -8,7 +8,7 @@ import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { closingOnThrow, workerSettings } from './client-options.js'
 import { giveBack, hostClosedError } from './closed-host.js'
 import { reportError } from './connection-errors.js'
-import { DEFAULT_CONNECT_TIMEOUT_MS, endingBetweenAttempts, openFor, quitFully } from './redis-ready.js'
+import { DEFAULT_CONNECT_TIMEOUT_MS, endingIfDownWhenIdle, endingWhenDownOnce, openFor, quitFully } from './redis-ready.js'
 import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
 import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
@@ -115,11 +115,10 @@ export class ScriptWorker {
       [this.redis, this.subscriber],
       () => new SignalledWorker(options.name, (job: Job) => this.process(job), bullOptions, this.signals),
     )
-    // BullMQ's blocking connection (BullMQ's wrapper writes through to its ioredis client)
-    Promise.resolve(this.bull.getBackend().blockingClient).then(
-      (c) => c && endingBetweenAttempts(c as unknown as Redis),
-      () => undefined,
-    )
+    // BullMQ's connections (BullMQ's wrapper writes through to its ioredis client): a close while
+    // Redis is down ends (redis-ready.ts)
+    endingWhenDownOnce(this.bull.getBackend().client)
+    endingWhenDownOnce(this.bull.getBackend().blockingClient)
     // connection errors: ioredis reconnects by itself; they are reported as BullMQ's are
     for (const c of [this.redis, this.subscriber]) c.on('error', this.onError)
     this.cancels = new CancelRequests(this.bull, this.redis, this.keys, this.onError)
@@ -157,7 +156,9 @@ export class ScriptWorker {
 
   /**
    * Stops taking jobs. Graceful by default: running executions finish. With `force`, they
-   * are left to BullMQ's stalled-job check and run again on another worker.
+   * are left to BullMQ's stalled-job check and run again on another worker. With Redis down it
+   * still ends once the executions have: jobs whose end could not be stored then come back
+   * through that check when Redis is back (README, `close()` while Redis is down).
    */
   async close(options: { force?: boolean } = {}): Promise<void> {
     // not waiting for the subscription: with Redis unreachable it waits for ioredis to give
@@ -165,6 +166,8 @@ export class ScriptWorker {
     if (this.quit === undefined) {
       this.closedEarly()
       const closing = this.bull.close(options.force ?? false)
+      // Redis down: close() still ends once the executions have (redis-ready.ts)
+      endingIfDownWhenIdle(this.bull.getBackend().client, this.signals.whenIdle(), closing)
       // once: a second close (or one that forces a graceful close along) does not quit again
       this.quit = closing.then(() => Promise.all([quitFully(this.subscriber), quitFully(this.redis)])).then(() => undefined)
       await closing
