@@ -1,34 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Host } from '@polyhost/core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
 import { freePort, startRedis, stopRedis } from './redis-global-setup.js'
-import { bridgeEvents, connection, testHost, uniqueName } from './support.js'
+import { bridgeEvents, uniqueName, useRestartFixture } from './support.js'
 
 // redis-server (append-only file) stopped and restarted while a worker is inside a job: the job
 // ends exactly once and the producer's result() resolves with its value.
-let host: Host
-let dir: string
-beforeAll(async () => {
-  connection() // fails clearly when redis-server is missing
-  host = await testHost()
-  dir = mkdtempSync(join(tmpdir(), 'polyhost-redis-'))
-})
-afterAll(async () => {
-  await host?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const fixture = useRestartFixture()
 
 it('a job running while redis-server restarts ends once, and result() resolves', async () => {
   const port = await freePort()
-  const persist = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+  const persist = ['--dir', fixture.dir(), '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
   let server = await startRedis(port, persist)
   const conn = { host: '127.0.0.1', port }
   const name = uniqueName('restart-mid')
   const queue = createScriptQueue({ connection: conn, name })
-  const worker = createScriptWorker({ connection: conn, name, host, lockDuration: 10_000 })
+  const worker = createScriptWorker({ connection: conn, name, host: fixture.host(), lockDuration: 10_000 })
   let ends = 0
   worker.bull.on('completed', () => ends++)
   worker.bull.on('failed', () => ends++)

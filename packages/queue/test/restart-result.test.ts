@@ -1,27 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Host } from '@polyhost/core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
 import { freePort, startRedis, stopRedis } from './redis-global-setup.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { uniqueName, useRestartFixture } from './support.js'
 
 // A producer's result() begun before redis-server restarts. Before: with the job gone in the
 // restart (a Redis without persistence), the wait went on until its timeout (for ever without
 // one): the events stream started anew and told nothing of the job. Now each reconnect reads the
 // state of the jobs awaited again, and the wait ends as a result() begun after the restart does.
-let host: Host
-let dir: string
-beforeAll(async () => {
-  connection() // fails clearly when redis-server is missing
-  host = await testHost()
-  dir = mkdtempSync(join(tmpdir(), 'polyhost-redis-'))
-})
-afterAll(async () => {
-  await host?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const fixture = useRestartFixture()
 
 const settled = (p: Promise<{ value: unknown }>) =>
   p.then(
@@ -36,7 +22,7 @@ it.each([
   'a result() begun before a restart ends as one begun after it, %s',
   async (_, options) => {
     const port = await freePort()
-    const args = ['--dir', dir, ...options]
+    const args = ['--dir', fixture.dir(), ...options]
     let server = await startRedis(port, args)
     const conn = { host: '127.0.0.1', port }
     const name = uniqueName('restart-result')
@@ -50,7 +36,7 @@ it.each([
       await stopRedis(server)
       await new Promise((r) => setTimeout(r, 1000))
       server = await startRedis(port, args)
-      worker = createScriptWorker({ connection: conn, name, host })
+      worker = createScriptWorker({ connection: conn, name, host: fixture.host() })
       worker.bull.on('error', () => undefined)
       const before = await early
       const after = await settled(queue.job(job.id).result({ timeoutMs: 20_000 }))

@@ -1,33 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Host } from '@polyhost/core'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createScriptQueue, createScriptWorker } from '../src/index.js'
 import { freePort, startRedis, stopRedis } from './redis-global-setup.js'
-import { connection, testHost, uniqueName } from './support.js'
+import { uniqueName, useRestartFixture } from './support.js'
 
 // A redis-server of this file's own, with an append-only file so a restart keeps the queue.
-let host: Host
-let dir: string
-beforeAll(async () => {
-  connection() // fails clearly when redis-server is missing
-  host = await testHost()
-  dir = mkdtempSync(join(tmpdir(), 'polyhost-redis-'))
-})
-afterAll(async () => {
-  await host?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+const fixture = useRestartFixture()
 
 it('redis-server restarted mid-run: no job lost or run twice, worker and producer reconnect', async () => {
   const port = await freePort()
-  const persist = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+  const persist = ['--dir', fixture.dir(), '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
   let server = await startRedis(port, persist)
   const conn = { host: '127.0.0.1', port }
   const name = uniqueName('restart')
   const queue = createScriptQueue({ connection: conn, name, defaultJobOptions: { attempts: 5, backoff: { type: 'fixed', delay: 100 } } })
-  const worker = createScriptWorker({ connection: conn, name, host, concurrency: 2, lockDuration: 2000, stalledInterval: 1000 })
+  const worker = createScriptWorker({
+    connection: conn,
+    name,
+    host: fixture.host(),
+    concurrency: 2,
+    lockDuration: 2000,
+    stalledInterval: 1000,
+  })
   const completions = new Map<string, number>()
   worker.bull.on('completed', (job) => completions.set(job.id as string, (completions.get(job.id as string) ?? 0) + 1))
   worker.bull.on('error', () => undefined) // connection errors while Redis is down are expected

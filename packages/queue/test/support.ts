@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createHost, defineBridge, type Host, type HostOptions, InvalidArgumentError } from '@polyhost/core'
@@ -175,4 +178,24 @@ export async function refusedWithoutConnections(make: () => unknown, message: Re
   // ioredis opens its socket on a later turn: give it the chance to
   await sleep(100)
   expect(sockets()).toBe(before)
+}
+
+/**
+ * For a test file that runs a redis-server of its own: a host and a temporary directory for
+ * that server's files (an append-only file survives a restart), made before the file's tests
+ * and removed after them. Read `host()` and `dir()` inside the tests.
+ */
+export function useRestartFixture(): { host: () => Host; dir: () => string } {
+  let host: Host | undefined
+  let dir: string | undefined
+  beforeAll(async () => {
+    connection() // fails clearly when redis-server is missing
+    host = await testHost()
+    dir = mkdtempSync(join(tmpdir(), 'polyhost-redis-'))
+  })
+  afterAll(async () => {
+    await host?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+  return { host: () => host as Host, dir: () => dir as string }
 }
