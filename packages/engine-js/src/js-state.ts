@@ -80,9 +80,13 @@ export class JsState implements ConverterHost {
       const ex = this.execution
       if (!ex) return false
       const now = performance.now()
-      if (now > ex.deadline) ex.tripTimeout()
-      else if (now + firstTouchMs(bytes) > ex.deadline) ex.trip('timeout', Math.ceil((now + firstTouchMs(bytes) - ex.startedAt) * 10) / 10)
-      else return false
+      if (now > ex.deadline) {
+        ex.tripTimeout()
+        return true
+      }
+      const touchedBy = now + firstTouchMs(bytes)
+      if (touchedBy <= ex.deadline) return false
+      ex.trip('timeout', Math.ceil((touchedBy - ex.startedAt) * 10) / 10)
       return true
     }
     runtime.setMaxStackSize(this.stackBytes)
