@@ -51,9 +51,17 @@ export function whenReady(redis: Redis, timeoutMs: number, what: string): Promis
 export function asUnavailable(e: unknown, what: string): unknown {
   if (e instanceof Error && e.name === 'MaxRetriesPerRequestError')
     return new QueueUnavailableError(`${what}: Redis is not reachable (${e.message})`, { cause: e })
-  if (e instanceof Error && e.message === 'Connection is closed.')
-    return new ClosedError(`${what}: the queue's Redis connection was closed (close() was called)`, { cause: e })
+  if (closedConnection(e)) return new ClosedError(`${what}: the queue's Redis connection was closed (close() was called)`, { cause: e })
   return e
+}
+
+/**
+ * Whether `e` is ioredis' rejection of a command its connection held when the connection was
+ * ended: a plain Error, not one of a class that carries the same message (a BridgeError of a
+ * handler whose own connection closed).
+ */
+export function closedConnection(e: unknown): boolean {
+  return e instanceof Error && Object.getPrototypeOf(e) === Error.prototype && e.message === 'Connection is closed.'
 }
 
 /** `call()`, its rejection through `asUnavailable`. */

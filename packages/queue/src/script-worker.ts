@@ -1,14 +1,22 @@
 // Over 250 lines: the worker's job lifecycle (take, run, store, fail, give back) reads best in one place
 import { context } from '@opentelemetry/api'
 import { CancelledError, ClosedError, type ExecuteRequest, type ExecutionResult, type Host } from '@polyhost/core'
-import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, type Worker } from 'bullmq'
+import { type Job, type RedisOptions as ConnectionOptions, type Telemetry, UnrecoverableError, WaitingError, type Worker } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { abortedByRequest, CancelRequests } from './cancel-requests.js'
 import { closingOnThrow, workerSettings } from './client-options.js'
 import { giveBack, hostClosedError } from './closed-host.js'
 import { reportError } from './connection-errors.js'
-import { DEFAULT_CONNECT_TIMEOUT_MS, endingIfDownWhenIdle, endingWhenDownOnce, openFor, quitFully } from './redis-ready.js'
+import {
+  closedConnection,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  endingBetweenAttempts,
+  endingIfDownWhenIdle,
+  endingWhenDownOnce,
+  openFor,
+  quitFully,
+} from './redis-ready.js'
 import { DEFAULT_MAX_ERROR_BYTES, keepError, MIN_MAX_ERROR_BYTES, storeErrorWithin } from './stored-errors.js'
 import { byteOption, DEFAULT_MAX_RESULT_BYTES, encodeResult, type StoredResult } from './stored-results.js'
 import { FinishedJobs, fairOf, finishBeforeFailing } from './fairness.js'
@@ -106,6 +114,8 @@ export class ScriptWorker {
     if (this.progress) registerJobBridge(options.host)
     this.keys = queueKeys(options.prefix ?? 'bull', options.name)
     this.redis = new Redis(bullOptions.connection as IORedisOptions)
+    // a close while Redis is down ends it between reconnect attempts too (see close())
+    endingBetweenAttempts(this.redis)
     this.subscriber = new Redis(bullOptions.connection as IORedisOptions)
     this.registry = new ScriptRegistry(this.redis, this.keys)
     this.finished = new FinishedJobs(this.redis, this.keys)
@@ -168,6 +178,11 @@ export class ScriptWorker {
       const closing = this.bull.close(options.force ?? false)
       // Redis down: close() still ends once the executions have (redis-ready.ts)
       endingIfDownWhenIdle(this.bull.getBackend().client, this.signals.whenIdle(), closing)
+      // and the executions end without waiting for it: what they store on this worker's own
+      // connection (job logs, a stored error, a fair tenant's count) would wait for ioredis to
+      // give up (about 10 s a command); ended, it fails at once and the job is left to BullMQ's
+      // stalled-job check (droppedOnClose)
+      endingIfDownWhenIdle(this.redis, Promise.resolve(), closing)
       // once: a second close (or one that forces a graceful close along) does not quit again
       this.quit = closing.then(() => Promise.all([quitFully(this.subscriber), quitFully(this.redis)])).then(() => undefined)
       await closing
@@ -211,21 +226,24 @@ export class ScriptWorker {
       const stored = encodeResult(r, this.maxResultBytes)
       // the script's print/console lines also go to BullMQ's job log (dashboards read it there)
       if (r.logs.length > 0) await this.redis.rpush(this.keys.jobLog(id), ...r.logs.map((l) => `[${l.level}] ${l.message}`))
-      if (fair !== undefined) await this.finish(fair, priority)
+      if (fair !== undefined) await this.finish(fair, priority, true)
       span?.setAttribute('polyhost.outcome', 'completed')
       return stored
     } catch (thrown) {
+      this.droppedOnClose(thrown)
       await progress?.flush()
       const byUser = this.cancels.requestedEarly(job) || abortedByRequest(abort)
       // the host closed before or during the execution: the job goes back, unharmed
       if (!byUser && this.options.host.closed) {
         span?.setAttribute('polyhost.outcome', 'returned')
         this.stopTaking(id)
+        // on BullMQ's connection, as the job's moves: the worker's own is ended by a close while
+        // Redis is down, and this close waits for the job to go back
+        const client = (await this.bull.getBackend().client) as unknown as Redis
         return await giveBack(job, this.onError, {
           relock: async () =>
-            (await this.redis.set(`${this.keys.job(id)}:lock`, job.token ?? '', 'PX', this.bull.opts.lockDuration ?? 30_000, 'NX')) ===
-            'OK',
-          wake: () => this.redis.zadd(this.keys.marker, 0, '0'),
+            (await client.set(`${this.keys.job(id)}:lock`, job.token ?? '', 'PX', this.bull.opts.lockDuration ?? 30_000, 'NX')) === 'OK',
+          wake: () => client.zadd(this.keys.marker, 0, '0'),
         })
       }
       // over maxErrorBytes: a small ConversionError instead, never retried; its message is also
@@ -237,8 +255,13 @@ export class ScriptWorker {
       const last = failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
       // stored before BullMQ records the failure, so a `result()` woken by it finds the error;
       // a job BullMQ removes as it fails carries it in the events stream too (ERROR_EVENT)
-      await keepError(this.redis, this.keys, id, storedError, last && removedOnEnd(job.opts.removeOnFail))
-      if (fair !== undefined && last) await this.finish(fair, priority)
+      try {
+        await keepError(this.redis, this.keys, id, storedError, last && removedOnEnd(job.opts.removeOnFail))
+        if (fair !== undefined && last) await this.finish(fair, priority, true)
+      } catch (e) {
+        this.droppedOnClose(e)
+        throw e
+      }
       if (span) {
         failed(span, e)
         span.setAttribute('polyhost.outcome', byUser ? 'cancelled' : last ? 'failed' : 'retry')
@@ -250,6 +273,16 @@ export class ScriptWorker {
     }
   }
 
+  /**
+   * Throws WaitingError when the worker is closing and `e` is its connection's, ended by close()
+   * with Redis down: the job is left active for BullMQ's stalled-job check to hand to a worker
+   * once Redis is back (BullMQ records nothing for a WaitingError), rather than failed with
+   * "Connection is closed.", as BullMQ's own move of the job to completed or failed is dropped.
+   */
+  private droppedOnClose(e: unknown): void {
+    if (this.quit !== undefined && closedConnection(e)) throw new WaitingError()
+  }
+
   /** Takes no more jobs: the host is closed. Once; the owner hears it on `bull`'s 'error'. */
   private stopTaking(jobId: string): void {
     if (this.stopped) return
@@ -257,9 +290,15 @@ export class ScriptWorker {
     this.onError(hostClosedError(this.options.name, jobId))
   }
 
-  /** The tenant's pending count is bookkeeping: a Redis error there must not fail the job. */
-  private finish(tenant: string, priority: number): Promise<void> {
-    return this.finished.finish(tenant, priority).catch(this.onError)
+  /**
+   * The tenant's pending count is bookkeeping: a Redis error there must not fail the job.
+   * `dropOnClose`: unless the worker's close ended the connection first (droppedOnClose).
+   */
+  private finish(tenant: string, priority: number, dropOnClose = false): Promise<void> {
+    return this.finished.finish(tenant, priority).catch((e) => {
+      if (dropOnClose && this.quit !== undefined && closedConnection(e)) throw e
+      this.onError(e)
+    })
   }
 
   /** A registered script version; pinned versions never change and are kept in memory. */
