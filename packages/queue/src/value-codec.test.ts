@@ -20,6 +20,9 @@ class Point {
 const sparse = [1, 2, 3]
 delete sparse[1]
 const extra = Object.assign([1, 2], { label: 'x' })
+// holes after the last element: a length set past it
+const longer = [1, 2]
+longer.length = 4
 const deep = Array.from({ length: 40 }).reduce<unknown>((inner) => ({ inner }), 1)
 
 describe('encodeValue / decodeValue give what structured clone gives', () => {
@@ -36,6 +39,7 @@ describe('encodeValue / decodeValue give what structured clone gives', () => {
     ['undefined in an object', { a: undefined }, 'v8'],
     ['a sparse array', sparse, 'v8'],
     ['an array with an extra property', extra, 'v8'],
+    ['an array with holes at its end', longer, 'v8'],
     ['a bigint', 12n, 'v8'],
     ['a Date', new Date(5), 'v8'],
     ['a Uint8Array', new Uint8Array([0, 255]), 'v8'],

@@ -91,15 +91,14 @@ function jsonExact(v: unknown, depth: number, budget: { nodes: number; bytes: nu
       const proto = Object.getPrototypeOf(v)
       if (Array.isArray(v)) {
         if (proto !== Array.prototype) return false
-        // for-in lists the indexes in order, then any extra property; a hole is missing from it
-        let n = 0
-        for (const k in v) {
-          if (+k !== n || !jsonExact(v[n], depth + 1, budget)) return false
-          n++
-        }
+        // each index its own (a hole is not), and no other own enumerable property: JSON drops
+        // both. An index loop, not for-in: for-in over an array's elements builds their keys as
+        // strings (~1 µs for a one-element result, each job's values)
+        const n = v.length
+        for (let i = 0; i < n; i++) if (!Object.hasOwn(v, i) || !jsonExact(v[i], depth + 1, budget)) return false
         // brackets and a comma after each element
         budget.bytes += 2 + n
-        return n === v.length
+        return Object.keys(v).length === n
       }
       if (proto !== Object.prototype && proto !== null) return false
       // braces; then per key its string, a colon and a comma
