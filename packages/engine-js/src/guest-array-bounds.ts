@@ -1,7 +1,7 @@
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
- * Guest source of `boundArrayBuiltins(G, cap)`, spliced into the setup script and called
+ * Guest source of `boundArrayBuiltins(G, cap, charge, wrapping)`, spliced into the setup script and called
  * before the intrinsics are discovered (the wrappers are then frozen with the rest).
  *
  * Why: QuickJS's generic Array methods walk an array-like index by index up to its `length`
@@ -21,9 +21,8 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * guest-heavy-builtins.ts): a loop of whole-array calls then meets an interrupt check every
  * million elements or so.
  */
-export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
-  const apply = Reflect.apply, defineProperty = Object.defineProperty;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray;
+export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge, { callOf, wrap }) {
+  const apply = Reflect.apply, isArray = Array.isArray;
   const RangeErrorCtor = RangeError, NumberOf = Number, spreadable = Symbol.isConcatSpreadable;
   const tooLong = (n) => new RangeErrorCtor('array length ' + n + ' is over the sandbox limit of ' + cap);
   const lengthOf = (o) => {
@@ -31,34 +30,21 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
     const n = NumberOf(o.length);
     return n > 0 ? n : 0;
   };
-  // f(receiver, ...args) for a captured builtin: a bound call costs a third of apply with an array
-  const bind = Function.prototype.bind, call = Function.prototype.call;
-  const callOf = (f) => apply(bind, call, [f]);
-  const define = (o, name, original, wrapper) => {
-    defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-    defineProperty(o, name, { ...getOwnPropertyDescriptor(o, name), value: wrapper });
-  };
-  // replaces o[name] by a wrapper with the same name, length and attributes
-  const wrap = (o, name, guard) => {
-    const d = getOwnPropertyDescriptor(o, name);
-    if (!d || typeof d.value !== 'function') return;
-    const original = d.value;
-    define(o, name, original, { [name](...args) { guard(this, args); return apply(original, this, args); } }[name]);
-  };
+  // o[name] replaced by a wrapper that calls guard(receiver, arguments) first (wrap: guest-setup.ts)
+  const wrapGuarded = (o, name, guard) =>
+    wrap(o, name, (original) => ({ w(...args) { guard(this, args); return apply(original, this, args); } }).w);
   // the receiver's length checked and charged inline, the builtin called with three arguments:
   // for these methods an argument left out is the same as undefined (the hot path: map, forEach ...)
   const SMALL = ${SMALL_WORK};
-  const wrapFixed = (o, name) => {
-    const original = o[name];
-    if (typeof original !== 'function') return;
+  const wrapFixed = (o, name) => wrap(o, name, (original) => {
     const c = callOf(original);
-    define(o, name, original, { [name](a, b, d) {
+    return { w(a, b, d) {
       const n = this === null || this === undefined ? 0 : NumberOf(this.length);
       if (n > cap) throw tooLong(n);
       if (n >= SMALL) charge(n);
       return c(this, a, b, d);
-    } }[name]);
-  };
+    } }.w;
+  });
   // a length already read, checked and charged (also for boundNumberText, which reads its own)
   const checkLength = (n) => { if (n > cap) throw tooLong(n); if (n >= SMALL) charge(n); };
   const receiver = (self) => checkLength(lengthOf(self));
@@ -68,9 +54,9 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
     'reverse', 'shift', 'slice', 'some', 'sort', 'toReversed', 'toSorted', 'with']) wrapFixed(A, name);
   // an argument given as undefined is not one left out: lastIndexOf's fromIndex, reduce's
   // initial value, splice's deleteCount, the items unshift adds
-  for (const name of ['lastIndexOf', 'reduce', 'reduceRight', 'splice', 'toLocaleString', 'toSpliced', 'unshift']) wrap(A, name, receiver);
+  for (const name of ['lastIndexOf', 'reduce', 'reduceRight', 'splice', 'toLocaleString', 'toSpliced', 'unshift']) wrapGuarded(A, name, receiver);
   // concat spreads its receiver and every spreadable argument
-  wrap(A, 'concat', (self, args) => {
+  wrapGuarded(A, 'concat', (self, args) => {
     receiver(self);
     for (let i = 0; i < args.length; i++) {
       const v = args[i];
@@ -92,14 +78,13 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
     }
     return total;
   };
-  wrap(A, 'flat', (self, args) => {
+  wrapGuarded(A, 'flat', (self, args) => {
     receiver(self);
     const depth = args[0] === undefined ? 1 : NumberOf(args[0]);
     if (depth >= 1) nested(self, depth, lengthOf(self));
   });
   // flatMap walks each array its callback returns: count them as they come
-  const flatMap = A.flatMap;
-  const flatMapGuarded = { flatMap(callback, ...rest) {
+  wrap(A, 'flatMap', (flatMap) => ({ flatMap(callback, ...rest) {
     receiver(this);
     if (typeof callback !== 'function') return apply(flatMap, this, [callback, ...rest]);
     let total = lengthOf(this);
@@ -109,11 +94,9 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge) {
       return r;
     };
     return apply(flatMap, this, [counted, ...rest]);
-  } }.flatMap;
-  defineProperty(flatMapGuarded, 'length', { value: flatMap.length, configurable: true });
-  defineProperty(A, 'flatMap', { ...getOwnPropertyDescriptor(A, 'flatMap'), value: flatMapGuarded });
+  } }).flatMap);
   // drop(n) skips n values of a native iterator without an interrupt check
   const IteratorProto = G.Iterator && G.Iterator.prototype;
-  if (IteratorProto) wrap(IteratorProto, 'drop', (self, args) => { const n = NumberOf(args[0]); if (n > cap) throw tooLong(n); });
+  if (IteratorProto) wrapGuarded(IteratorProto, 'drop', (self, args) => { const n = NumberOf(args[0]); if (n > cap) throw tooLong(n); });
   return checkLength;
 }`

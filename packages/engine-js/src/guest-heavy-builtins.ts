@@ -5,7 +5,7 @@
 export const SMALL_WORK = 1024
 
 /**
- * Guest source of `boundHeavyBuiltins(G, charge)`, spliced into the setup script beside
+ * Guest source of `boundHeavyBuiltins(G, charge, wrapping)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
  * frozen with the rest).
  *
@@ -35,28 +35,11 @@ export const SMALL_WORK = 1024
  * builtin wrapped that way; those for which it is not (`lastIndexOf`'s `fromIndex` and
  * `toLocaleString`) keep their callers' arguments as given.
  */
-export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge) {
+export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, { callOf, wrap }) {
   const SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, construct = Reflect.construct, ProxyCtor = Proxy, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32;
-  const bind = Function.prototype.bind, call = Function.prototype.call;
-  const callOf = (f) => apply(bind, call, [f]);
-  const wrappers = new Map();
-  // replaces o[name] by make(original)'s wrapper, with the builtin's name, length and
-  // attributes; a builtin found under two names (trimStart and trimLeft) gets one wrapper
-  const wrap = (o, name, make) => {
-    const d = getOwnPropertyDescriptor(o, name);
-    if (!d || typeof d.value !== 'function') return;
-    const original = d.value;
-    let wrapper = wrappers.get(original);
-    if (!wrapper) {
-      wrapper = make(original);
-      defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-      defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-      wrappers.set(original, wrapper);
-    }
-    defineProperty(o, name, { ...d, value: wrapper });
-  };
+  // (callOf and wrap: guest-setup.ts; a builtin found under two names, trimStart and trimLeft, gets one wrapper)
   // a wrapper that charges before(receiver, first argument) and after(result), each a number of units
   const fixed = (before, after) => (original) => {
     const c = callOf(original);

@@ -2,7 +2,7 @@
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
- * Guest source of `boundNumberText(G, charge, formatCost, checkLength)`, spliced into the setup
+ * Guest source of `boundNumberText(G, charge, formatCost, checkLength, wrapping)`, spliced into the setup
  * script and called after `boundArrayBuiltins` (whose length cap and charge, `checkLength`,
  * these wrappers apply to `join` and `String.raw` themselves: each reads a length once) and
  * before `boundHeavyBuiltins`, whose charges then come first.
@@ -32,12 +32,10 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * - `String.prototype.concat` with 64 or more arguments and `String.raw` with SMALL or more
  *   literals: the texts made in a guest loop, then joined natively.
  */
-export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength) {
+export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength, { callOf, wrap }) {
   const SMALL = ${SMALL_WORK}, MANY_ARGUMENTS = 64, MAX_LENGTH = 2 ** 53 - 1, LONG_LIST = 32;
   const apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const hasOwn = Object.hasOwn, getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, NumberOf = Number, min = Math.min, ArrayOf = Array;
-  const bind = Function.prototype.bind, call = Function.prototype.call;
-  const callOf = (f) => apply(bind, call, [f]);
   const arrayJoin = callOf(Array.prototype.join);
   const arraySlice = Array.prototype.slice, ProxyOf = G.Proxy, MapOf = G.Map, SetOf = G.Set;
   const mapGet = callOf(G.Map.prototype.get), mapSet = callOf(G.Map.prototype.set);
@@ -53,14 +51,6 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   // which made a join of 20,000 numbers 18x raw QuickJS; the builtin captured here does the same
   const stringConcat = callOf(G.String.prototype.concat);
   const toText = (x) => stringConcat('', x);
-  const wrap = (o, name, make) => {
-    const d = getOwnPropertyDescriptor(o, name);
-    if (!d || typeof d.value !== 'function') return;
-    const original = d.value, wrapper = make(original);
-    defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-    defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-    defineProperty(o, name, { ...d, value: wrapper });
-  };
   // ToLength of a length already read (NaN and negatives are 0, Infinity 2^53 - 1, over the cap)
   const toLength = (n) => { n = NumberOf(n); return n > 0 ? (n < MAX_LENGTH ? n - (n % 1) : MAX_LENGTH) : 0; };
   // the texts of o[from..to), each element read once: undefined and null are empty

@@ -1,7 +1,7 @@
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
- * Guest source of `boundObjectWalks(G, charge)`, spliced into the setup script beside
+ * Guest source of `boundObjectWalks(G, charge, wrapping)`, spliced into the setup script beside
  * `boundHeavyBuiltins` and called after it, before the intrinsics are discovered (the
  * wrappers are then frozen with the rest).
  *
@@ -26,21 +26,12 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * the integrity walks, at every call for D); an ordinary object sees nothing. Hot small calls
  * pay a WeakMap read (`freeze`, `isFrozen`) or a short key list (`defineProperties`).
  */
-export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
+export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge, { callOf, wrap }) {
   const SMALL = ${SMALL_WORK}, DESCRIPTOR = 16, DEFINE = 4;
-  const O = G.Object, apply = Reflect.apply, ownKeys = Reflect.ownKeys, isExtensible = O.isExtensible;
-  const defineProperty = O.defineProperty, getOwnPropertyDescriptor = O.getOwnPropertyDescriptor;
-  const bind = Function.prototype.bind, call = Function.prototype.call;
-  const callOf = (f) => apply(bind, call, [f]);
-  // replaces o[name] by make(the builtin as a bound call), with the builtin's name, length and attributes
-  const wrap = (o, name, make) => {
-    const d = getOwnPropertyDescriptor(o, name);
-    if (!d || typeof d.value !== 'function') return;
-    const wrapper = make(callOf(d.value));
-    defineProperty(wrapper, 'name', { value: d.value.name, configurable: true });
-    defineProperty(wrapper, 'length', { value: d.value.length, configurable: true });
-    defineProperty(o, name, { ...d, value: wrapper });
-  };
+  const O = G.Object, ownKeys = Reflect.ownKeys, isExtensible = O.isExtensible;
+  const getOwnPropertyDescriptor = O.getOwnPropertyDescriptor;
+  // o[name] replaced by make(the builtin as a bound call), with its name, length and attributes (guest-setup.ts)
+  const wrapBound = (o, name, make) => wrap(o, name, (original) => make(callOf(original)));
   const isObject = (x) => x !== null && (typeof x === 'object' || typeof x === 'function');
   // the keys an integrity walk of o visits: none while o is extensible, else its (fixed) key
   // count. Inline, and the WeakMap's own methods (frozen by lockdown): freeze and isFrozen are hot
@@ -56,8 +47,8 @@ export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
     }
     return c(this, o);
   } }).w;
-  for (const name of ['freeze', 'seal', 'isFrozen', 'isSealed']) wrap(O, name, integrity);
-  wrap(O, 'getOwnPropertyDescriptors', (c) => ({ w(o) {
+  for (const name of ['freeze', 'seal', 'isFrozen', 'isSealed']) wrapBound(O, name, integrity);
+  wrapBound(O, 'getOwnPropertyDescriptors', (c) => ({ w(o) {
     const r = c(this, o);
     const n = ownKeys(r).length * DESCRIPTOR;
     if (n >= SMALL) charge(n);
@@ -68,7 +59,7 @@ export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
     if (!isObject(D)) return 0;
     try { return ownKeys(D).length * DEFINE; } catch { return 0; }
   };
-  wrap(O, 'defineProperties', (c) => ({ w(o, D) { const n = defining(D); if (n >= SMALL) charge(n); return c(this, o, D); } }).w);
+  wrapBound(O, 'defineProperties', (c) => ({ w(o, D) { const n = defining(D); if (n >= SMALL) charge(n); return c(this, o, D); } }).w);
   // fromEntries reads and defines each entry in C with no tick per entry, and a number key's
   // text can take ~75 µs to make (guest-number-text.ts): a small array, Map or Set goes to the
   // builtin; any other iterable (a large one, or an iterator, whose native next() ticks no
@@ -81,7 +72,7 @@ export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
     for (const size of sizeGetters) { try { return size(x); } catch {} }
     return -1;
   };
-  wrap(O, 'fromEntries', (c) => ({ w(iterable) {
+  wrapBound(O, 'fromEntries', (c) => ({ w(iterable) {
     if (!isObject(iterable)) return c(this, iterable);
     const n = entryCount(iterable);
     if (n >= 0 && n * DEFINE < SMALL) return c(this, iterable);
@@ -96,7 +87,7 @@ export const GUEST_OBJECT_WALKS = `function boundObjectWalks(G, charge) {
     return setPrototypeOf(out, ObjectProto);
   } }).w);
   // create(p) is create(p, undefined): the same to the builtin
-  wrap(O, 'create', (c) => ({ w(p, D) {
+  wrapBound(O, 'create', (c) => ({ w(p, D) {
     if (D !== undefined) { const n = defining(D); if (n >= SMALL) charge(n); }
     return c(this, p, D);
   } }).w);

@@ -32,6 +32,39 @@ export interface GuestConfig {
 }
 
 /**
+ * Guest source of `builtinWrapping()`, which the setup calls once, before any builtin is
+ * replaced, and whose `{ callOf, wrap }` it hands to every `bound*` function (guest-array-bounds,
+ * guest-heavy-builtins, guest-number-text, guest-object-walks, guest-string-search,
+ * guest-unicode-text):
+ * - `callOf(f)` is `f` as a plain function of its receiver then its arguments (`Function.prototype.call`
+ *   bound to `f`): a bound call costs a third of `Reflect.apply` with an array;
+ * - `wrap(o, key, make)` replaces the builtin `o[key]` (a data property holding a function, else
+ *   nothing is done) by `make(original)`, with the builtin's `name`, `length` and attributes. A
+ *   builtin found under two keys (`trimStart` and `trimLeft`, `parseFloat` and `Number.parseFloat`)
+ *   gets one wrapper, the one its first wrap made, so the two stay the same function.
+ */
+const GUEST_WRAPPING = `function builtinWrapping() {
+  const apply = Reflect.apply, bind = Function.prototype.bind, call = Function.prototype.call;
+  const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const callOf = (f) => apply(bind, call, [f]);
+  const wrappers = new Map();
+  const wrap = (o, key, make) => {
+    const d = getOwnPropertyDescriptor(o, key);
+    if (!d || typeof d.value !== 'function') return;
+    const original = d.value;
+    let wrapper = wrappers.get(original);
+    if (!wrapper) {
+      wrapper = make(original);
+      defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+      defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+      wrappers.set(original, wrapper);
+    }
+    defineProperty(o, key, { ...d, value: wrapper });
+  };
+  return { callOf, wrap };
+}`
+
+/**
  * The guest half of the sandbox, evaluated once per state as sloppy global code. Its value is
  * `setup(configJson, hostLog, hostEntropy, hostPoll)` (guest/setup.ts), which captures the intrinsics it
  * needs, applies the policy, and returns the helpers the host calls (never reachable from
@@ -53,6 +86,7 @@ export interface GuestConfig {
 export const GUEST_SETUP = compact(`(function () {
   'use strict';
   const undefined = void 0, NaN = 0 / 0, Infinity = 1 / 0;
+  ${GUEST_WRAPPING}
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
   ${GUEST_HEAVY_BUILTINS}

@@ -2,7 +2,7 @@
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
- * Guest source of `boundStringSearch(G, charge)`, spliced into the setup script beside
+ * Guest source of `boundStringSearch(G, charge, wrapping)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
  * frozen with the rest).
  *
@@ -26,9 +26,9 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * walk); a search under the budget is the native call itself. In a template, a `$<` after the
  * last `>` becomes `$$<` (the same text).
  */
-export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
+export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, { callOf, wrap }) {
   const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64, SMALL = ${SMALL_WORK};
-  const apply = Reflect.apply, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const apply = Reflect.apply, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const isArray = Array.isArray, trunc = Math.trunc, max = Math.max, min = Math.min, clz32 = Math.clz32;
   const S = G.String.prototype, A = G.Array.prototype, R = G.RegExp.prototype;
   const indexOf = S.indexOf, lastIndexOf = S.lastIndexOf, includes = S.includes, split = S.split;
@@ -36,9 +36,7 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
   const push = A.push;
   const matchSymbol = Symbol.match, replaceSymbol = Symbol.replace, splitSymbol = Symbol.split;
   const regexpSource = getOwnPropertyDescriptor(R, 'source').get;
-  // f(receiver, ...args) for a captured builtin: a bound call costs a third of apply with an array
-  const bind = Function.prototype.bind, call = Function.prototype.call;
-  const callOf = (f) => apply(bind, call, [f]);
+  // (callOf and wrap: guest-setup.ts)
   const callIndexOf = callOf(indexOf), callLastIndexOf = callOf(lastIndexOf), callIncludes = callOf(includes);
   const callSplit = callOf(split), callReplace = callOf(replace), callReplaceAll = callOf(replaceAll);
   const callSlice = callOf(slice), callStartsWith = callOf(startsWith), callPush = callOf(push);
@@ -105,11 +103,7 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     return out + callSlice(tpl, i);
   };
   const replaced = (s, t, at, fn, tpl) => (fn ? str(apply(tpl, undefined, [t, at, s])) : substitute(tpl, t, at, s));
-  const define = (o, key, f, length) => {
-    defineProperty(f, 'length', { value: length, configurable: true });
-    defineProperty(o, key, { ...getOwnPropertyDescriptor(o, key), value: f });
-  };
-  define(S, 'indexOf', { indexOf(search, position) {
+  wrap(S, 'indexOf', () => ({ indexOf(search, position) {
     if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) {
       if (this.length >= SMALL) charge(this.length);
       return callIndexOf(this, search, position);
@@ -118,8 +112,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     const s = str(this), t = str(search);
     if (t.length <= 1 || s.length * t.length <= BUDGET) return scanned(s.length, callIndexOf(s, t, position));
     return find(s, t, toIndex(position, s.length));
-  } }.indexOf, 1);
-  define(S, 'includes', { includes(search, position) {
+  } }).indexOf);
+  wrap(S, 'includes', () => ({ includes(search, position) {
     if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) {
       if (this.length >= SMALL) charge(this.length);
       return callIncludes(this, search, position);
@@ -130,8 +124,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     const t = str(search);
     if (t.length <= 1 || s.length * t.length <= BUDGET) return scanned(s.length, callIncludes(s, t, position));
     return find(s, t, toIndex(position, s.length)) >= 0;
-  } }.includes, 1);
-  define(S, 'lastIndexOf', { lastIndexOf(search, position) {
+  } }).includes);
+  wrap(S, 'lastIndexOf', () => ({ lastIndexOf(search, position) {
     if (typeof this === 'string' && typeof search === 'string' && (search.length <= 1 || this.length * search.length <= BUDGET)) {
       if (this.length >= SMALL) charge(this.length);
       return callLastIndexOf(this, search, position);
@@ -144,8 +138,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     if (from < 0) return -1;
     if (d === d) from = d <= 0 ? 0 : d < from ? trunc(d) : from;
     return findLast(s, t, from);
-  } }.lastIndexOf, 1);
-  define(S, 'split', { split(separator, limit) {
+  } }).lastIndexOf);
+  wrap(S, 'split', () => ({ split(separator, limit) {
     if (typeof this === 'string' && typeof separator === 'string' && (separator.length <= 1 || this.length * separator.length <= BUDGET)) return callSplit(this, separator, limit);
     if (this === null || this === undefined) return callSplit(this, separator, limit);
     if (isObject(separator)) {
@@ -175,8 +169,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
       if (out.length === lim) return out;
       p = q + m;
     }
-  } }.split, 2);
-  define(S, 'replace', { replace(searchValue, replaceValue) {
+  } }).split);
+  wrap(S, 'replace', () => ({ replace(searchValue, replaceValue) {
     if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) {
       if (this.length >= SMALL) charge(this.length);
       return callReplace(this, searchValue, replaceValue);
@@ -191,8 +185,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     const at = find(s, t, 0);
     if (at < 0) return s;
     return callSlice(s, 0, at) + replaced(s, t, at, fn, tpl) + callSlice(s, at + t.length);
-  } }.replace, 2);
-  define(S, 'replaceAll', { replaceAll(searchValue, replaceValue) {
+  } }).replace);
+  wrap(S, 'replaceAll', () => ({ replaceAll(searchValue, replaceValue) {
     if (typeof this === 'string' && typeof searchValue === 'string' && (searchValue.length <= 1 || this.length * searchValue.length <= BUDGET)) {
       if (this.length >= SMALL) charge(this.length);
       return callReplaceAll(this, searchValue, replaceValue);
@@ -214,7 +208,7 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
       end = p + m;
     }
     return out + callSlice(s, end);
-  } }.replaceAll, 2);
+  } }).replaceAll);
   // a '$<' after the last '>' is literal; QuickJS looks for a '>' to the end at each one
   const regexpReplace = R[replaceSymbol], callRegexpReplace = callOf(regexpReplace);
   const safeTemplate = (tpl) => {
@@ -227,11 +221,11 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     }
     return out + callSlice(tpl, i);
   };
-  define(R, replaceSymbol, { [replaceSymbol](string, replaceValue) {
+  wrap(R, replaceSymbol, () => ({ [replaceSymbol](string, replaceValue) {
     if (!isObject(this)) return callRegexpReplace(this, string, replaceValue);
     const s = str(string);
     return callRegexpReplace(this, s, typeof replaceValue === 'function' ? replaceValue : safeTemplate(str(replaceValue)));
-  } }[replaceSymbol], 2);
+  } })[replaceSymbol]);
   // Array indexOf / lastIndexOf / includes compare a string needle with each element of its
   // length, a BigInt one limb by limb (a 2^20-bit needle over 2e5 elements: 5.7 s of 100 ms)
   const bigToString = G.BigInt.prototype.toString, callBigToString = callOf(bigToString);
@@ -267,7 +261,7 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
     const wrapper = step > 0
       ? { [name](s, from) { return callSearch(this, s, from !== undefined, from); } }[name]
       : { [name](s, ...rest) { return callSearch(this, s, rest.length > 0, rest[0]); } }[name];
-    define(A, name, wrapper, original.length);
+    wrap(A, name, () => wrapper);
   };
   arrayMethod('indexOf', 1);
   arrayMethod('includes', 1);
@@ -301,8 +295,8 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge) {
   };
   for (const name of ['sort', 'toSorted']) {
     const callOriginal = callOf(A[name]);
-    define(A, name, { [name](comparefn) {
+    wrap(A, name, () => ({ [name](comparefn) {
       return callOriginal(this, comparefn === undefined && isArray(this) && longSort(this) ? inOrder : comparefn);
-    } }[name], 1);
+    } })[name]);
   }
 }`

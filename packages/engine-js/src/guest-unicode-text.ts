@@ -7,7 +7,7 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
 export const NORMALIZE_PIECE = 1 << 14
 
 /**
- * Guest source of `boundUnicodeText(G, charge, afford)`, spliced into the setup script and
+ * Guest source of `boundUnicodeText(G, charge, afford, wrapping)`, spliced into the setup script and
  * called after `boundHeavyBuiltins`, whose `normalize` and `localeCompare` wrappers it
  * replaces.
  *
@@ -44,11 +44,9 @@ export const NORMALIZE_PIECE = 1 << 14
  * CJK), so a refused run could not have finished, and a run let through overruns by at most
  * the ratio of its real cost to the bound (inline; a worker stops at the deadline).
  */
-export const GUEST_UNICODE_TEXT = `function boundUnicodeText(G, charge, afford) {
+export const GUEST_UNICODE_TEXT = `function boundUnicodeText(G, charge, afford, { callOf, wrap }) {
   const SMALL = ${SMALL_WORK}, PIECE = ${NORMALIZE_PIECE}, NORMALIZE_NS = 8;
-  const apply = Reflect.apply, bind = Function.prototype.bind, call = Function.prototype.call;
-  const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  const callOf = (f) => apply(bind, call, [f]);
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const RangeErrorCtor = RangeError, toText = String;
   const S = G.String.prototype;
   const slice = callOf(S.slice), unitAt = callOf(S.charCodeAt), pointAt = callOf(S.codePointAt), test = callOf(RegExp.prototype.test);
@@ -85,17 +83,8 @@ export const GUEST_UNICODE_TEXT = `function boundUnicodeText(G, charge, afford) 
     }
     return out;
   };
-  // replaces S[name] by make(original), with the builtin's name, length and attributes
-  const wrap = (name, make) => {
-    const d = getOwnPropertyDescriptor(S, name);
-    if (!d || typeof d.value !== 'function') return;
-    const w = make(callOf(d.value));
-    defineProperty(w, 'name', { value: d.value.name, configurable: true });
-    defineProperty(w, 'length', { value: d.value.length, configurable: true });
-    defineProperty(S, name, { ...d, value: w });
-  };
   // ToString(this), then ToString(form), as the builtin (which throws for null, undefined and symbols)
-  wrap('normalize', () => ({ normalize(form) {
+  wrap(S, 'normalize', () => ({ normalize(form) {
     const self = this;
     if (self === null || self === undefined || typeof self === 'symbol' || typeof form === 'symbol') return normalize(self, form);
     const s = typeof self === 'string' ? self : toText(self);
@@ -112,7 +101,7 @@ export const GUEST_UNICODE_TEXT = `function boundUnicodeText(G, charge, afford) 
   } }).normalize);
   // QuickJS: both strings to NFC, then the difference of the first unequal code points, else
   // -1, 0 or 1 by length. Long strings: their NFC in pieces, compared a block at a time
-  wrap('localeCompare', (localeCompare) => ({ localeCompare(that) {
+  wrap(S, 'localeCompare', (original) => { const localeCompare = callOf(original); return { localeCompare(that) {
     const self = this;
     if (self === null || self === undefined || typeof self === 'symbol') return localeCompare(self, that);
     const s = typeof self === 'string' ? self : toText(self);
@@ -144,5 +133,5 @@ export const GUEST_UNICODE_TEXT = `function boundUnicodeText(G, charge, afford) 
     }
     if (d === m) return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
     return pointAt(x, d) - pointAt(y, d);
-  } }).localeCompare);
+  } }.localeCompare; });
 }`

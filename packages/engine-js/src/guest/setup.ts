@@ -20,23 +20,30 @@ declare function discoverIntrinsics(
   indirectEval: (code: string) => unknown,
   known: readonly string[],
 ): { found: any[] | undefined; probes: (() => unknown)[]; signature: string; full: number; extra: number }
+/** Defined beside the setup by GUEST_WRAPPING (guest-setup.ts): what every `bound*` function below replaces builtins with. */
+declare function builtinWrapping(): Wrapping
+interface Wrapping {
+  callOf: (f: (...args: any[]) => any) => (self: any, ...args: any[]) => any
+  wrap: (o: object, key: PropertyKey, make: (original: (...args: any[]) => any) => (...args: any[]) => any) => void
+}
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
-declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void): (length: number) => void
+declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void, w: Wrapping): (length: number) => void
 /** Defined beside the setup by GUEST_NUMBER_TEXT (guest-number-text.ts). */
 declare function boundNumberText(
   G: any,
   charge: (work: number) => void,
   formatCost: (n: number) => number,
   checkLength: (length: number) => void,
+  w: Wrapping,
 ): void
 /** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
-declare function boundHeavyBuiltins(G: any, charge: (work: number) => void): void
+declare function boundHeavyBuiltins(G: any, charge: (work: number) => void, w: Wrapping): void
 /** Defined beside the setup by GUEST_UNICODE_TEXT (guest-unicode-text.ts). */
-declare function boundUnicodeText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean): void
+declare function boundUnicodeText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
 /** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
-declare function boundObjectWalks(G: any, charge: (work: number) => void): void
+declare function boundObjectWalks(G: any, charge: (work: number) => void, w: Wrapping): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
-declare function boundStringSearch(G: any, charge: (work: number) => void): void
+declare function boundStringSearch(G: any, charge: (work: number) => void, w: Wrapping): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare function guestConversions(
   G: any,
@@ -73,14 +80,16 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // the conversions' own JSON.stringify: they count what a result's numbers cost themselves
   const nativeStringify = JSON.stringify
   // the searches first: the array-length check then wraps them too
-  boundStringSearch(G, charge)
-  const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge)
-  boundNumberText(G, charge, formatCost, checkLength)
-  boundHeavyBuiltins(G, charge)
+  // one wrap for all of them, made before any builtin is replaced (guest-setup.ts)
+  const wrapping = builtinWrapping()
+  boundStringSearch(G, charge, wrapping)
+  const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
+  boundNumberText(G, charge, formatCost, checkLength, wrapping)
+  boundHeavyBuiltins(G, charge, wrapping)
   // a builtin call no check can stop is refused when it cannot finish in the time left: the
   // host records the timeout and answers 0 (guest-unicode-text.ts)
-  boundUnicodeText(G, charge, (ms: number) => hostPoll(ms) !== 0)
-  boundObjectWalks(G, charge)
+  boundUnicodeText(G, charge, (ms: number) => hostPoll(ms) !== 0, wrapping)
+  boundObjectWalks(G, charge, wrapping)
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
