@@ -2,6 +2,7 @@ import { guestConversions } from './guest/convert.js'
 import { guestLockdown } from './guest/lockdown.js'
 import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
+import { GUEST_BIGINT_TEXT } from './guest-bigint-text.js'
 import { GUEST_HEAVY_BUILTINS } from './guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
 import { GUEST_OBJECT_WALKS } from './guest-object-walks.js'
@@ -34,7 +35,7 @@ export interface GuestConfig {
 /**
  * Guest source of `builtinWrapping()`, which the setup calls once, before any builtin is
  * replaced, and whose `{ callOf, wrap }` it hands to every `bound*` function (guest-array-bounds,
- * guest-heavy-builtins, guest-number-text, guest-object-walks, guest-string-search,
+ * guest-bigint-text, guest-heavy-builtins, guest-number-text, guest-object-walks, guest-string-search,
  * guest-unicode-text):
  * - `callOf(f)` is `f` as a plain function of its receiver then its arguments (`Function.prototype.call`
  *   bound to `f`): a bound call costs a third of `Reflect.apply` with an array;
@@ -89,6 +90,7 @@ export const GUEST_SETUP = compact(`(function () {
   ${GUEST_WRAPPING}
   ${GUEST_INTRINSICS}
   ${GUEST_ARRAY_BOUNDS}
+  ${GUEST_BIGINT_TEXT}
   ${GUEST_HEAVY_BUILTINS}
   ${GUEST_NUMBER_TEXT}
   ${GUEST_OBJECT_WALKS}

@@ -4,6 +4,7 @@ import { guestConversions } from '../src/guest/convert.js'
 import { guestLockdown } from '../src/guest/lockdown.js'
 import { guestSetup } from '../src/guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from '../src/guest-array-bounds.js'
+import { GUEST_BIGINT_TEXT } from '../src/guest-bigint-text.js'
 import { GUEST_HEAVY_BUILTINS } from '../src/guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from '../src/guest-intrinsics.js'
 import { GUEST_NUMBER_TEXT } from '../src/guest-number-text.js'
@@ -19,6 +20,7 @@ import { compact, GUEST_SETUP } from '../src/guest-setup.js'
 const TEXTS: Record<string, string> = {
   GUEST_INTRINSICS,
   GUEST_ARRAY_BOUNDS,
+  GUEST_BIGINT_TEXT,
   GUEST_HEAVY_BUILTINS,
   GUEST_NUMBER_TEXT,
   GUEST_OBJECT_WALKS,

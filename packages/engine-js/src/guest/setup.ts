@@ -28,6 +28,8 @@ interface Wrapping {
 }
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
 declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void, w: Wrapping): (length: number) => void
+/** Defined beside the setup by GUEST_BIGINT_TEXT (guest-bigint-text.ts). */
+declare function boundBigIntText(G: any, charge: (work: number) => void, w: Wrapping): void
 /** Defined beside the setup by GUEST_NUMBER_TEXT (guest-number-text.ts). */
 declare function boundNumberText(
   G: any,
@@ -83,6 +85,8 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // one wrap for all of them, made before any builtin is replaced (guest-setup.ts)
   const wrapping = builtinWrapping()
   boundStringSearch(G, charge, wrapping)
+  // before the Array wrappers: it captures the builtin join and reverse
+  boundBigIntText(G, charge, wrapping)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
   boundNumberText(G, charge, formatCost, checkLength, wrapping)
   boundHeavyBuiltins(G, charge, wrapping)

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { runInline } from './child/run-inline.js'
+import { itAnswersAsRaw, rawDifferential } from './raw-differential.js'
+
+// QuickJS turns a BigInt into text in a radix that is not a power of two with a quadratic
+// conversion, one native call with no interrupt check: inline, under a 200 ms limit,
+// `((1n << 1048000n) - 1n).toString()` held the host 27.5 s, `.toString(7)` 31 s. A long one is
+// now made in a guest loop with checks between its steps (guest-bigint-text.ts).
+
+describe('BigInt.prototype.toString of a huge BigInt stops at the deadline (inline)', () => {
+  const LIMITS = { timeoutMs: 200, memoryBytes: 256 * 2 ** 20 }
+  const big = '((1n << 1048000n) - 1n)'
+  const CALLS: Record<string, string> = {
+    'toString()': `${big}.toString()`,
+    'toString(7)': `${big}.toString(7)`,
+    'a negative one, toString(10)': `(-${big}).toString(10)`,
+    'toLocaleString() (calls toString)': `${big}.toLocaleString()`,
+    'a BigInt object, toString(36)': `Object(${big}).toString(36)`,
+  }
+  // one child each: a call after another's timeout would also wait for that state's heap of
+  // huge BigInts to be replaced (up to 1.7 s on a loaded machine), which is not this bound's
+  it.each(Object.keys(CALLS))('%s ends with timeout, near the limit, and the next execution runs', { timeout: 60_000 }, async (name) => {
+    // the first execution also makes the state (a second or more on a loaded machine): not timed
+    const [, o, after] = await runInline(["'warm'", CALLS[name] as string, "'after'"], LIMITS)
+    expect(o?.error?.limit).toBe('timeout')
+    expect(o?.ms).toBeLessThan(1_500)
+    expect(after?.value).toBe('after')
+  })
+})
+
+describe('BigInt.prototype.toString answers as raw QuickJS', () => {
+  const d = rawDifferential()
+  // values from under the 2^14-bit threshold to a few times over it; each text compared whole
+  const cases: Record<string, string> = {}
+  for (const [name, value] of [
+    ['3^9000 (14,265 bits)', '3n ** 9000n'],
+    ['3^12000 (19,020 bits)', '3n ** 12000n'],
+    ['-(7^20000)', '-(7n ** 20000n)'],
+    ['10^20000 (runs of zero pieces)', '10n ** 20000n'],
+    ['10^19 to the 1000th (a power of the piece)', '(10n ** 19n) ** 1000n'],
+    ['2^16384 exactly, and one less', '[1n << 16384n, (1n << 16384n) - 1n]'],
+    ['(2^40000 - 1) / 3', '((1n << 40000n) - 1n) / 3n'],
+  ]) {
+    cases[`${name}: radixes 2 to 36`] =
+      `const v = [${value}].flat(); const out = []; for (const x of v) for (let r = 2; r <= 36; r++) out.push(x.toString(r)); out.join(',')`
+    cases[`${name}: no radix, toLocaleString, String`] =
+      `const v = [${value}].flat(); v.map((x) => [x.toString(), x.toLocaleString(), String(x), \`\${x}\`].join('/')).join(',')`
+  }
+  Object.assign(cases, {
+    'a BigInt object receiver': 'Object(3n ** 12000n).toString(7)',
+    'a radix that is an object, converted once':
+      'let n = 0; const s = (3n ** 12000n).toString({ valueOf() { n++; return 11 } }); [s, n].join()',
+    'a fractional radix': '(3n ** 12000n).toString(10.9)',
+    'a string radix': "(3n ** 12000n).toString('13')",
+    'radix 1': '(3n ** 12000n).toString(1)',
+    'radix 37': '(3n ** 12000n).toString(37)',
+    'radix NaN': '(3n ** 12000n).toString(NaN)',
+    'a BigInt radix': '(3n ** 12000n).toString(10n)',
+    'a Symbol radix': '(3n ** 12000n).toString(Symbol())',
+    'a receiver that is not a BigInt': 'BigInt.prototype.toString.call(5, 2)',
+    'a receiver that is not a BigInt and a radix whose valueOf throws':
+      "BigInt.prototype.toString.call({}, { valueOf() { throw new Error('radix read') } })",
+    'the function': 'const f = BigInt.prototype.toString; [f.name, f.length, Object.keys(f).length].join()',
+  })
+  itAnswersAsRaw(d, cases)
+})
