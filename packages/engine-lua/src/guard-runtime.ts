@@ -1,6 +1,7 @@
 // Over 250 lines: the one runtime object patched fengari code calls (`__polyhost`), every guard's entry point.
 import type { LuaState, LuaTable } from './fengari-types.js'
 import { type NumeralValue, numeralMode, repeatInto, str2number } from './numerals.js'
+import { ESTIMATED_FROM } from './touch-cost.js'
 import type { TimeSlices } from './time-slices.js'
 
 /**
@@ -48,6 +49,8 @@ export interface GuardSink {
   readonly slices?: Pick<TimeSlices, 'slicedYield' | 'passSlice'> | undefined
   /** A builtin just handled `bytes` of one string (created, compared, parsed): O(bytes) work; check soon. */
   heavy(bytes: number): void
+  /** Before a large allocation (`TOUCHED_FROM` bytes or more): raises if its first touch cannot end by the deadline. */
+  touch?(L: LuaState, bytes: number): void
   /** Raises a Lua error in `L` (used for refused writes). */
   raise(L: LuaState, message: string): never
   /** The message of a refused write to a read-only table, when the engine has its own. */
@@ -55,6 +58,8 @@ export interface GuardSink {
 }
 
 const IDLE_STEPS = 1 << 30
+/** Allocations from this size up are asked about their first-touch time (touch-cost.ts). */
+export const TOUCHED_FROM = ESTIMATED_FROM
 /**
  * Strings from this size up are reported as heavy work: a loop of a few instructions can
  * run hundreds of O(length) builtins between two count hooks (a 20 MB `tonumber`,
@@ -192,6 +197,7 @@ export class GuardRuntime {
   /** Before allocating `bytes`: raises (after recording the trip) if they do not fit. */
   alloc(L: LuaState, bytes: number): void {
     if (this.pending + bytes > this.slack) this.sink?.overflow(L, bytes)
+    if (bytes >= TOUCHED_FROM) this.sink?.touch?.(L, bytes)
     this.pending += bytes
   }
 

@@ -4,6 +4,7 @@ import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
 import { TimeSlices } from './time-slices.js'
 import { reachableBytes } from './memory-walk.js'
+import { firstTouchMs } from './touch-cost.js'
 
 /** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
 export const HOOK_PERIOD = 1000
@@ -191,6 +192,20 @@ export class Meter implements GuardSink {
     // more before that instruction: one builtin doing many (string.format converting a
     // hundred 30 MB numerals ran 83 s of a 1 s limit), checked here, between two of them
     this.raiseIfOver(L, 0)
+  }
+
+  touch(L: LuaState, bytes: number): void {
+    // one builtin filling one large block has no deadline check until it is done, and the
+    // first touch of its new pages is slow here (touch-cost.ts): an allocation that could not
+    // be touched by the deadline is refused with the timeout, at the time it would have ended
+    const ex = this.execution
+    if (ex.fatal) return
+    const ends = performance.now() + firstTouchMs(bytes)
+    if (ends <= ex.deadline) return
+    const e = ex.trip('timeout', Math.ceil((ends - ex.startedAt) * 10) / 10)
+    if (L.hookmask) L.hookcount = L.basehookcount = 1
+    this.f.guards.slack = -1
+    this.raise(L, e.message)
   }
 
   raise(L: LuaState, message: string): never {
