@@ -25,6 +25,7 @@ export const STRING_RANGE_COMMANDS = commands([
       if (offset + BigInt(value.length) > BigInt(PROTO_MAX_BULK_LEN)) {
         fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
       }
+      ks.admit(Number(offset) + value.length - (before?.length ?? 0))
       const next = writeString(before, Number(offset), value)
       // raw, the key new or not (Redis builds or unshares it as a raw sds)
       ks.set(key, { type: 'string', value: next, form: 'raw' }, true)

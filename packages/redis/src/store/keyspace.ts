@@ -72,6 +72,8 @@ export class Keyspace {
   readonly signalled = new Set<string>()
   /** Set by `flush()`: every key may have changed; WATCH reads and clears it after each write command. */
   flushed = false
+  /** The store's `maxBytes` (memory-store.ts), which `admit()` checks a command's growth against. */
+  maxBytes = Number.POSITIVE_INFINITY
 
   /** `time` in whole ms as a bigint, for Redis's 64-bit time arithmetic. */
   get timeMs(): bigint {
@@ -86,6 +88,15 @@ export class Keyspace {
   /** Bytes the keys counted at the last `settle()` (store-usage.ts). */
   get usedBytes(): number {
     return this.used
+  }
+
+  /**
+   * Refuses, with Redis's OOM error, a command about to grow the keys by `bytes` past
+   * `maxBytes` before it allocates them: a bit offset or SETRANGE offset asks for up to 512 MB
+   * from a few bytes of arguments, which the check of the count before each command cannot bound.
+   */
+  admit(bytes: number): void {
+    if (bytes > 0 && this.used + bytes > this.maxBytes) throw new CommandError(ERR.oom)
   }
 
   /** Keys looked up since the last `settle()`, repeats included (WATCH checks these after a write). */

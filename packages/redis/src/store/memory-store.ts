@@ -143,6 +143,7 @@ class MemoryStore implements RedisStore {
     private readonly maxBytes: number,
   ) {
     this.ks = new Keyspace(clock)
+    this.ks.maxBytes = maxBytes
     this.watches = new KeyWatches(this.ks)
   }
 

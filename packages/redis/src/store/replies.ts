@@ -41,6 +41,7 @@ export const ERR = {
   nan: 'ERR resulting score is not a number (NaN)',
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
   notPositive: 'ERR value is out of range, must be positive',
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
 } as const
 
 /** Throws a CommandError with Redis's text. */
