@@ -1,6 +1,8 @@
 import { getHeapStatistics } from 'node:v8'
 import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
+import { BITFIELD_COMMANDS } from '../commands/bitfield.js'
+import { BIT_COMMANDS } from '../commands/bits.js'
 import { COLLECTION_SCAN_COMMANDS } from '../commands/collection-scans.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
@@ -102,7 +104,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setex setnx setrange sinterstore sunionstore xadd zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sunionstore xadd zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )
@@ -129,6 +131,8 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...COLLECTION_SCAN_COMMANDS,
     ...RANDOM_PICK_COMMANDS,
     ...OBJECT_COMMANDS,
+    ...BIT_COMMANDS,
+    ...BITFIELD_COMMANDS,
   ].map((c) => [c.name, c]),
 )
 
