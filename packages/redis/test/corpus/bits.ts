@@ -1,5 +1,5 @@
 import type { CorpusCase } from '../differential.js'
-import { cmds, evalStep } from './helpers.js'
+import { cmds, evalStep, type Step } from './helpers.js'
 
 /** SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP: replies, errors, encodings and effects, as redis-server 7.0 gives them. */
 export const BIT_CASES: CorpusCase[] = [
@@ -285,3 +285,44 @@ export const BIT_CASES: CorpusCase[] = [
     evalStep("return redis.pcall('BITCOUNT', KEYS[1])", ['l']),
   ),
 ]
+
+/**
+ * Seeded random ranges and fields over a few random strings: BITCOUNT, BITPOS and BITFIELD
+ * with every unit, sign, width and overflow mode, compared step by step with redis-server.
+ */
+export function randomBitCases(seed: number, steps: number): CorpusCase {
+  let state = seed >>> 0
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+    return state % n
+  }
+  const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)] as T
+  const int = (): string => String(next(2) ? next(40) - 20 : next(200) - 100)
+  const hex = (n: number): string =>
+    Array.from({ length: n }, () => pick(['00', 'ff', '0f', 'f0', '81', '7e', next(256).toString(16).padStart(2, '0')])).join('')
+  const run: Step[] = []
+  for (const k of ['a', 'b', 'c']) run.push(['SET', k, { hex: hex(1 + next(12)) }])
+  run.push('SET e ""')
+  for (let i = 0; i < steps; i++) {
+    const k = pick(['a', 'b', 'c', 'e', 'missing'])
+    const unit = pick(['', ' BYTE', ' BIT'])
+    const type = `${pick(['i', 'u'])}${1 + next(63)}`
+    const offset = next(3) ? String(next(120)) : `#${next(12)}`
+    const ow = pick(['WRAP', 'SAT', 'FAIL'])
+    const big = pick(['9223372036854775807', '-9223372036854775808', '4611686018427387904', '-1', '255', '-129'])
+    run.push(
+      pick([
+        `BITCOUNT ${k} ${int()} ${int()}${unit}`,
+        `BITPOS ${k} ${next(2)} ${int()}`,
+        `BITPOS ${k} ${next(2)} ${int()} ${int()}${unit}`,
+        `BITFIELD ${k} GET ${type} ${offset}`,
+        `BITFIELD ${k} OVERFLOW ${ow} INCRBY ${type} ${offset} ${next(2) ? int() : big} GET ${type} ${offset}`,
+        `BITFIELD ${k} OVERFLOW ${ow} SET ${type} ${offset} ${next(2) ? int() : big}`,
+        `SETBIT ${k} ${next(100)} ${next(2)}`,
+        `BITOP ${pick(['AND', 'OR', 'XOR'])} ${pick(['a', 'b', 'd'])} ${k} ${pick(['a', 'b', 'c', 'missing'])}`,
+        `GET ${k}`,
+      ]),
+    )
+  }
+  return cmds(`random ranges and fields (seed ${seed})`, ...run)
+}
