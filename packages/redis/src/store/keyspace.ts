@@ -72,6 +72,8 @@ export class Keyspace {
   readonly signalled = new Set<string>()
   /** Set by `flush()`: every key may have changed; WATCH reads and clears it after each write command. */
   flushed = false
+  /** Whether the running command comes from a script (a `now` was given to the store); SORT reads it. */
+  fromScript = false
   /** The store's `maxBytes` (memory-store.ts), which `admit()` checks a command's growth against. */
   maxBytes = Number.POSITIVE_INFINITY
 
@@ -90,11 +92,7 @@ export class Keyspace {
     return this.used
   }
 
-  /**
-   * Refuses, with Redis's OOM error, a command about to grow the keys by `bytes` past
-   * `maxBytes` before it allocates them: a bit offset or SETRANGE offset asks for up to 512 MB
-   * from a few bytes of arguments, which the check of the count before each command cannot bound.
-   */
+  /** Refuses (OOM) growing the keys by `bytes` past `maxBytes` before a command allocates them: an offset asks for up to 512 MB. */
   admit(bytes: number): void {
     if (bytes > 0 && this.used + bytes > this.maxBytes) throw new CommandError(ERR.oom)
   }

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
 import { BITFIELD_COMMANDS } from '../commands/bitfield.js'
 import { BIT_COMMANDS } from '../commands/bits.js'
+import { SORT_COMMANDS } from '../commands/sort.js'
 import { COLLECTION_SCAN_COMMANDS } from '../commands/collection-scans.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
@@ -104,7 +105,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sunionstore xadd zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )
@@ -133,6 +134,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...OBJECT_COMMANDS,
     ...BIT_COMMANDS,
     ...BITFIELD_COMMANDS,
+    ...SORT_COMMANDS,
   ].map((c) => [c.name, c]),
 )
 
@@ -182,6 +184,7 @@ class MemoryStore implements RedisStore {
     const time = this.clock()
     this.ks.now = now ?? time
     this.ks.time = time
+    this.ks.fromScript = now !== undefined
     try {
       return spec.run(this.ks, argv.slice(1) as Buffer[])
     } catch (e) {
