@@ -27,6 +27,9 @@ export const SORT_COMMANDS = commands([
 
 // --- internal ---
 
+/** The most elements a SORT answers or stores (elements × GETs): 2^22, a reply of 32 MB of references. */
+const MAX_OUTPUTS = 4 * 1024 * 1024
+
 /** DBL_MIN, the smallest normal double. */
 const MIN_NORMAL = 2.2250738585072014e-308
 
@@ -79,6 +82,9 @@ function sort(ks: Keyspace, a: Buffer[], readOnly: boolean): Reply {
     end = length - 2
   }
   if (end >= length) end = length - 1
+  // each GET multiplies the reply: bounded here, where Redis builds any length
+  const outputs = Math.max(0, end - start + 1) * Math.max(gets.length, 1)
+  if (outputs > MAX_OUTPUTS) fail(`ERR SORT would answer ${outputs} elements, more than this store's limit of ${MAX_OUTPUTS}`)
   if (!dontSort) {
     let badScore = false
     for (const item of items) {
