@@ -54,3 +54,21 @@ describe('writes at large offsets and the store memory bound', () => {
     expect(await redis.command(['BITOP', 'NOT', 'k', 'k'])).toBe(5_000_000)
   })
 })
+
+describe('BITOP over a key named many times', () => {
+  it('reads each distinct source once: an 8 MB key named 2,000 times is one pass, not 16 GB of work', async () => {
+    await using redis = await createRedisScripting({ store: memoryStore({ maxBytes: 64 * MB }) })
+    await redis.command(['SETRANGE', 'k', 8 * MB - 1, 'a'])
+    await redis.command(['SET', 'k2', 'z'])
+    const keys = Array.from({ length: 2000 }, (_, i) => (i === 1000 ? 'k2' : 'k'))
+    const started = Date.now()
+    for (const op of ['OR', 'AND', 'XOR']) expect(await redis.command(['BITOP', op, `d${op}`, ...keys])).toBe(8 * MB)
+    // generous: the repeated passes took minutes
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(await redis.command(['GETRANGE', 'dOR', 0, 0])).toBe('z')
+    expect(await redis.command(['BITCOUNT', 'dAND'])).toBe(0)
+    // 1,999 times k (odd) and k2 once
+    expect(await redis.command(['GETRANGE', 'dXOR', -1, -1])).toBe('a')
+    expect(await redis.command(['GETRANGE', 'dXOR', 0, 0])).toBe('z')
+  })
+})

@@ -174,10 +174,28 @@ function bitop(ks: Keyspace, a: Buffer[]): Reply {
     for (let i = 0; i < length; i++) out[i] = ~(s[i] as number) & 0xff
   } else {
     const f = BITOPS[op] as (x: number, y: number) => number
-    out.set(sources[0] as Buffer)
-    for (const s of sources.slice(1)) for (let i = 0; i < length; i++) out[i] = f(out[i] as number, i < s.length ? (s[i] as number) : 0)
+    // a key named again changes nothing (AND, OR) or cancels out in pairs (XOR): each distinct
+    // value is read once, so repeating a big key cannot make one command run for minutes
+    const distinct = distinctSources(a.slice(2), sources, op === 'XOR')
+    if (op !== 'XOR') out.set(sources[0] as Buffer)
+    for (const s of distinct) {
+      for (let i = 0; i < s.length; i++) out[i] = f(out[i] as number, s[i] as number)
+      // AND with a shorter string: zeros past its end
+      if (op === 'AND') out.fill(0, s.length)
+    }
   }
   // a new value, its TTL dropped, held raw (Redis's createObject over the result)
   ks.set(dest, { type: 'string', value: out, form: 'raw' })
   return length
+}
+
+/** The sources each read once (by key name); for XOR, only those named an odd number of times. */
+function distinctSources(keys: Buffer[], sources: Buffer[], xor: boolean): Buffer[] {
+  const count = new Map<string, { s: Buffer; n: number }>()
+  keys.forEach((k, i) => {
+    const e = count.get(keyOf(k))
+    if (e) e.n++
+    else count.set(keyOf(k), { s: sources[i] as Buffer, n: 1 })
+  })
+  return [...count.values()].filter((e) => !xor || e.n % 2 === 1).map((e) => e.s)
 }
