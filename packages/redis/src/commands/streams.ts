@@ -96,8 +96,8 @@ function range(ks: Keyspace, a: Buffer[], rev: boolean): Reply {
   return entriesBetween(s, start, end, rev, count)
 }
 
-/** A range bound: `-`, `+`, `ms` (missing seq), or `(id` exclusive, stepped by `step`. */
-function bound(b: Buffer, missingSeq: bigint, step: (id: StreamId) => StreamId | undefined, invalid: string): StreamId {
+/** A range bound: `-`, `+`, `ms` (missing seq), or `(id` exclusive, stepped by `step` (XPENDING and XAUTOCLAIM too). */
+export function bound(b: Buffer, missingSeq: bigint, step: (id: StreamId) => StreamId | undefined, invalid: string): StreamId {
   const exclusive = b.length > 1 && b[0] === 0x28
   if (!exclusive) return parseFullId(b, missingSeq, false)
   const id = step(parseFullId(b.subarray(1), missingSeq, true))

@@ -41,7 +41,9 @@ export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): un
   if (Buffer.isBuffer(r)) return DOUBLES.has(name) ? double(r) : r
   const list = r as readonly Reply[]
   // XREAD's RESP2 reply is [[key, entries], ...]; HGETALL's is flat
-  if (name === 'xread') return { resp3map: list.flatMap((pair) => (pair as readonly Reply[]).map(plain)) }
+  if (name === 'xread' || name === 'xreadgroup') return { resp3map: list.flatMap((pair) => (pair as readonly Reply[]).map(plain)) }
+  // XINFO GROUPS and CONSUMERS: an array of maps
+  if (name === 'xinfo') return list.map((m) => ({ resp3map: (m as readonly Reply[]).map(plain) }))
   if (MAPS.has(name)) return { resp3map: list.map(plain) }
   // SPOP with a count answers a set, even when empty; SRANDMEMBER an array
   if (SETS.has(name) || (name === 'spop' && args.length > 2)) return { resp3set: list.map(plain) }

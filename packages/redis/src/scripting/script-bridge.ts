@@ -49,7 +49,7 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     if (!checked) return commandError(UNKNOWN)
     if (!fitsArity(checked.arity, args.length)) return commandError(WRONG_ARITY)
     if (entry?.noscript) return commandError('ERR This Redis command is not allowed from script')
-    if (name === 'xread' && blocks(args)) {
+    if ((name === 'xread' || name === 'xreadgroup') && blocks(args)) {
       // named as the script spelled it (Redis formats argv[0])
       return commandError(`ERR ${(args[0] as Buffer).toString('latin1')} command is not allowed with BLOCK option from scripts`)
     }
@@ -140,13 +140,20 @@ function commandArgs(argv: unknown, n: unknown): Buffer[] | undefined {
 }
 
 /**
- * XREAD with a BLOCK option that Redis's option loop reaches (it refuses BLOCK from scripts
- * when it meets it, so an invalid COUNT before it, STREAMS or any other word ends the search).
+ * XREAD or XREADGROUP with a BLOCK option that Redis's option loop reaches (it refuses BLOCK
+ * from scripts when it meets it, so an invalid COUNT before it, STREAMS or any other word
+ * ends the search; XREADGROUP's GROUP and NOACK are passed over, XREAD refuses them first).
  */
 function blocks(args: readonly Buffer[]): boolean {
+  const group = (args[0] as Buffer).length === 10
   for (let i = 1; i < args.length - 1; i++) {
     const o = (args[i] as Buffer).toString('latin1').toUpperCase()
     if (o === 'BLOCK') return true
+    if (group && o === 'NOACK') continue
+    if (group && o === 'GROUP' && i + 2 < args.length) {
+      i += 2
+      continue
+    }
     if (o !== 'COUNT' || !isInteger(args[++i] as Buffer)) return false
   }
   return false

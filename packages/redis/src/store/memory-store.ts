@@ -16,6 +16,9 @@ import { READ_COMMANDS } from '../commands/reads.js'
 import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
 import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
+import { STREAM_CLAIM_COMMANDS } from '../commands/stream-claims.js'
+import { STREAM_GROUP_COMMANDS } from '../commands/stream-groups.js'
+import { STREAM_INFO_COMMANDS } from '../commands/stream-info.js'
 import { STRING_EXPIRY_COMMANDS } from '../commands/string-expiry.js'
 import { STRING_RANGE_COMMANDS } from '../commands/string-ranges.js'
 import { STRING_COMMANDS } from '../commands/strings.js'
@@ -128,6 +131,9 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...ZSET_COMMANDS,
     ...ZSET_STORE_COMMANDS,
     ...STREAM_COMMANDS,
+    ...STREAM_GROUP_COMMANDS,
+    ...STREAM_CLAIM_COMMANDS,
+    ...STREAM_INFO_COMMANDS,
     ...READ_COMMANDS,
     ...COLLECTION_SCAN_COMMANDS,
     ...RANDOM_PICK_COMMANDS,

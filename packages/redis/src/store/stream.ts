@@ -2,6 +2,7 @@ import { elementBytes, OVERHEAD } from './store-usage.js'
 import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
 import { ownedBytes } from './owned-bytes.js'
 import { addToNode, deleteInNode, fits, newNode, type StreamNode } from './stream-node.js'
+import { copyGroups, type Group } from './stream-group.js'
 
 export { compareIds, idText, type StreamId } from './stream-id.js'
 
@@ -33,6 +34,17 @@ export class Stream {
   bytes = 0
   /** Operations that changed an entry so far (WATCH compares it: key-watch.ts). */
   changes = 0
+  /** Entries ever appended (Redis's `entries_added`), for consumer groups' lag. */
+  entriesAdded = 0
+  /** The largest ID XDEL removed (Redis's `max_deleted_entry_id`). */
+  maxDeletedId: StreamId = MIN_ID
+  /** Consumer groups by name (stream-group.ts); undefined until the first is created. */
+  groups: Map<string, Group> | undefined
+
+  /** The first entry's ID, 0-0 when empty (Redis's `first_id`). */
+  get firstId(): StreamId {
+    return this.entries[0]?.id ?? MIN_ID
+  }
 
   get size(): number {
     return this.entries.length
@@ -48,6 +60,10 @@ export class Stream {
       node: nodes.get(e.node) as StreamNode,
     }))
     this.lastId = source.lastId
+    this.entriesAdded = source.entriesAdded
+    this.maxDeletedId = source.maxDeletedId
+    copyGroups(source, this)
+    // the copy's groups count what the source's count
     this.bytes = source.bytes
     this.changes++
   }
@@ -63,6 +79,7 @@ export class Stream {
     this.entries.push({ id, fields, node })
     this.bytes += entryBytes(fields)
     this.lastId = id
+    this.entriesAdded++
     this.changes++
   }
 
@@ -72,6 +89,7 @@ export class Stream {
     const e = this.entries[i]
     if (!e || compareIds(e.id, id) !== 0) return false
     this.entries.splice(i, 1)
+    this.deleted(id)
     this.bytes -= entryBytes(e.fields)
     this.changes++
     if (e.node.live === 1) this.nodes.splice(this.nodes.indexOf(e.node), 1)
@@ -93,6 +111,7 @@ export class Stream {
     }
     if (doomed.size === 0) return 0
     for (const e of doomed) {
+      this.deleted(e.id)
       this.bytes -= entryBytes(e.fields)
       deleteInNode(e.node)
     }
@@ -133,6 +152,11 @@ export class Stream {
     }
     if (removed > 0) this.changes++
     return removed
+  }
+
+  /** Records an XDEL'd ID as Redis's `max_deleted_entry_id` (trimming does not). */
+  private deleted(id: StreamId): void {
+    if (compareIds(id, this.maxDeletedId) > 0) this.maxDeletedId = id
   }
 
   /** Index of the first entry with ID ≥ id. */
