@@ -31,6 +31,25 @@ export const STREAM_GROUP_COMMANDS = commands([
   ['xack', -4, 'w', xack],
 ])
 
+/** XGROUP's subcommands Redis 7.0 flags `denyoom` (`COMMAND INFO xgroup`). */
+const DENY_OOM_XGROUP = new Set(['CREATE', 'CREATECONSUMER'])
+/**
+ * Commands Redis runs past `maxmemory` that add consumers and pending entries: without a
+ * bound, a script could add consumers (XREADGROUP with a new name each time) or deliver every
+ * entry to every group without end. Refused here past the store's bound (README, Deviations).
+ */
+const GROWING = new Set(['xreadgroup', 'xclaim', 'xautoclaim'])
+
+/**
+ * Whether the store refuses `argv` (`name` its lower-case name) while over its bound, besides
+ * the `denyoom` commands (memory-store.ts): XGROUP CREATE and CREATECONSUMER, which Redis
+ * flags `denyoom`, and the commands that add consumers or pending entries.
+ */
+export function refusedPastBound(name: string, argv: readonly Buffer[]): boolean {
+  if (name === 'xgroup') return DENY_OOM_XGROUP.has(option(argv[1]))
+  return GROWING.has(name)
+}
+
 // --- internal ---
 
 /** `xgroupCommand`, in its order: options, key and type, missing key, missing group, then the subcommand. */

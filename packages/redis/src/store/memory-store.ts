@@ -17,7 +17,7 @@ import { SET_STORE_COMMANDS } from '../commands/set-stores.js'
 import { SET_COMMANDS } from '../commands/sets.js'
 import { STREAM_COMMANDS } from '../commands/streams.js'
 import { STREAM_CLAIM_COMMANDS } from '../commands/stream-claims.js'
-import { STREAM_GROUP_COMMANDS } from '../commands/stream-groups.js'
+import { refusedPastBound, STREAM_GROUP_COMMANDS } from '../commands/stream-groups.js'
 import { STREAM_INFO_COMMANDS } from '../commands/stream-info.js'
 import { STRING_EXPIRY_COMMANDS } from '../commands/string-expiry.js'
 import { STRING_RANGE_COMMANDS } from '../commands/string-ranges.js'
@@ -187,6 +187,7 @@ class MemoryStore implements RedisStore {
       return new ErrorReply(`ERR wrong number of arguments for '${spec.name}' command`)
     }
     if (this.ks.usedBytes > this.maxBytes && DENY_OOM_COMMANDS.has(name)) return new ErrorReply(OOM)
+    if (this.ks.usedBytes > this.maxBytes && refusedPastBound(name, argv)) return new ErrorReply(OOM)
     const time = this.clock()
     this.ks.now = now ?? time
     this.ks.time = time

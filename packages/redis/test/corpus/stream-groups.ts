@@ -42,6 +42,15 @@ function timed(name: string, ...steps: Step[]): CorpusCase {
 
 const FILL = ['XADD s 1-1 a 1', 'XADD s 1-2 b 2', 'XADD s 2-1 c 3', 'XADD s 3-1 d 4']
 
+/** WATCH of the stream, a group command, then EXEC: nil where Redis signals the key modified. */
+function watched(
+  name: string,
+  write: Step,
+  setup: Step[] = [...FILL, 'XGROUP CREATE s g 0', 'XREADGROUP GROUP g a COUNT 1 STREAMS s >'],
+): CorpusCase {
+  return cmds(`watch: ${name}`, ...setup, 'WATCH s', write, 'MULTI', 'PING', 'EXEC')
+}
+
 export const STREAM_GROUP_CASES: CorpusCase[] = [
   cmds(
     'xgroup create and its errors',
@@ -379,4 +388,16 @@ export const STREAM_GROUP_CASES: CorpusCase[] = [
     ),
     evalStep("redis.setresp(3) local r = redis.call('XREADGROUP', 'GROUP', 'g', 'z', 'STREAMS', KEYS[1], '0') return r.map ~= nil", ['s']),
   ),
+  watched('xreadgroup', 'XREADGROUP GROUP g b STREAMS s >'),
+  watched('xreadgroup of history', 'XREADGROUP GROUP g a STREAMS s 0'),
+  watched('xack', 'XACK s g 1-1'),
+  watched('xclaim', 'XCLAIM s g b 0 1-1'),
+  watched('xautoclaim', 'XAUTOCLAIM s g b 0 0'),
+  watched('xgroup create', 'XGROUP CREATE s g2 0'),
+  watched('xgroup setid', 'XGROUP SETID s g 0'),
+  watched('xgroup createconsumer', 'XGROUP CREATECONSUMER s g z'),
+  watched('xgroup delconsumer', 'XGROUP DELCONSUMER s g a'),
+  watched('xgroup destroy', 'XGROUP DESTROY s g'),
+  watched('xgroup create mkstream of a missing key', 'XGROUP CREATE s g 0 MKSTREAM', []),
+  watched('xgroup create mkstream of an existing key', 'XGROUP CREATE s g2 0 MKSTREAM'),
 ]
