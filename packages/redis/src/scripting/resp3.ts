@@ -42,8 +42,7 @@ export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): un
   const list = r as readonly Reply[]
   // XREAD's RESP2 reply is [[key, entries], ...]; HGETALL's is flat
   if (name === 'xread' || name === 'xreadgroup') return { resp3map: list.flatMap((pair) => (pair as readonly Reply[]).map(plain)) }
-  // XINFO GROUPS and CONSUMERS: an array of maps
-  if (name === 'xinfo') return list.map((m) => ({ resp3map: (m as readonly Reply[]).map(plain) }))
+  if (name === 'xinfo') return xinfo3(args, list)
   if (MAPS.has(name)) return { resp3map: list.map(plain) }
   // SPOP with a count answers a set, even when empty; SRANDMEMBER an array
   if (SETS.has(name) || (name === 'spop' && args.length > 2)) return { resp3set: list.map(plain) }
@@ -70,6 +69,18 @@ function plain(r: Reply): unknown {
   if (typeof r === 'number' || Buffer.isBuffer(r)) return r
   if (typeof r === 'bigint') return Number(r)
   return (r as readonly Reply[]).map(plain)
+}
+
+/** XINFO GROUPS and CONSUMERS: arrays of maps; STREAM: a map, whose FULL groups and their consumers are maps. */
+function xinfo3(args: readonly Buffer[], list: readonly Reply[]): unknown {
+  if (args[1]?.toString('latin1').toLowerCase() !== 'stream') return list.map((m) => map3(m))
+  return map3(list, 'groups', (g) => map3(g, 'consumers', (c) => map3(c)))
+}
+
+/** A flat [key, value, ...] reply as a map; the array under `key` (if given) converted element by element with `each`. */
+function map3(r: Reply, key?: string, each?: (r: Reply) => unknown): unknown {
+  const l = r as readonly Reply[]
+  return { resp3map: l.map((v, i) => (i % 2 === 1 && each && String(l[i - 1]) === key && Array.isArray(v) ? v.map(each) : plain(v))) }
 }
 
 function double(b: Buffer): { double: number } {

@@ -41,6 +41,11 @@ export class Stream {
   /** Consumer groups by name (stream-group.ts); undefined until the first is created. */
   groups: Map<string, Group> | undefined
 
+  /** The nodes' first IDs in order: the keys of Redis's radix tree of nodes (XINFO STREAM). */
+  get nodeIds(): StreamId[] {
+    return this.nodes.map((n) => n.masterId)
+  }
+
   /** The first entry's ID, 0-0 when empty (Redis's `first_id`). */
   get firstId(): StreamId {
     return this.entries[0]?.id ?? MIN_ID

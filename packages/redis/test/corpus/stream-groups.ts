@@ -16,7 +16,7 @@ export function idle(ms: Normal): Normal {
 }
 
 /** XPENDING's extended rows `[id, consumer, idle, deliveries]` with the idle time compared as `idle` makes it. */
-function pendingRows(r: Normal): Normal {
+export function pendingRows(r: Normal): Normal {
   if (!Array.isArray(r)) return r
   return r.map((row) =>
     Array.isArray(row) && row.length === 4 ? [row[0] ?? null, row[1] ?? null, idle(row[2] ?? null), row[3] ?? null] : row,
@@ -24,8 +24,14 @@ function pendingRows(r: Normal): Normal {
 }
 
 /** XINFO CONSUMERS' maps with the `idle` value compared as `idle` makes it. */
-function consumerRows(r: Normal): Normal {
+export function consumerRows(r: Normal): Normal {
   return Array.isArray(r) ? r.map((m) => (Array.isArray(m) ? m.map((v, i) => (m[i - 1] === 'idle' ? idle(v) : v)) : m)) : r
+}
+
+/** Absolute times (XINFO STREAM FULL's delivery and seen times): `clock` when within 10 s of now. */
+export function absoluteTimes(r: Normal): Normal {
+  if (Array.isArray(r)) return r.map(absoluteTimes)
+  return typeof r === 'number' && r > 1e12 && Math.abs(r - Date.now()) < 10_000 ? 'clock' : r
 }
 
 /** A case whose steps matching `pending` or `consumers` are compared through those summaries. */
@@ -35,6 +41,7 @@ function timed(name: string, ...steps: Step[]): CorpusCase {
     const [cmd, sub] = argv.map((x) => String(x).toUpperCase())
     if (cmd === 'XPENDING' && argv.length > 3) return pendingRows
     if (cmd === 'XINFO' && sub === 'CONSUMERS') return consumerRows
+    if (cmd === 'XINFO' && sub === 'STREAM') return absoluteTimes
     return undefined
   })
   return { ...c, summaries }
@@ -400,4 +407,72 @@ export const STREAM_GROUP_CASES: CorpusCase[] = [
   watched('xgroup destroy', 'XGROUP DESTROY s g'),
   watched('xgroup create mkstream of a missing key', 'XGROUP CREATE s g 0 MKSTREAM', []),
   watched('xgroup create mkstream of an existing key', 'XGROUP CREATE s g2 0 MKSTREAM'),
+  timed(
+    'xinfo stream',
+    'XGROUP CREATE e g $ MKSTREAM',
+    'XINFO STREAM e',
+    'XINFO STREAM e FULL',
+    ...FILL,
+    'XINFO STREAM s',
+    'XINFO STREAM s FULL',
+    'XGROUP CREATE s g 0',
+    'XGROUP CREATE s h $',
+    'XREADGROUP GROUP g b COUNT 3 STREAMS s >',
+    'XREADGROUP GROUP g a STREAMS s >',
+    'XGROUP CREATECONSUMER s g c',
+    'XDEL s 1-1',
+    'XINFO STREAM s',
+    'XINFO STREAM s FULL',
+    'XINFO STREAM s FULL COUNT 1',
+    'XINFO STREAM s FULL COUNT 0',
+    'XINFO STREAM s FULL COUNT -3',
+    'XINFO STREAM s FULL COUNT x',
+    'XINFO STREAM s FULL COUNTS 1',
+    'XINFO STREAM s FOO',
+    'XINFO STREAM s FULL COUNT',
+    'XINFO STREAM none',
+    'SET str v',
+    'XINFO STREAM str',
+    'XTRIM s MAXLEN 0',
+    'XINFO STREAM s',
+  ),
+  cmds(
+    'xinfo stream radix tree of one-entry nodes, with deletions',
+    evalStep(
+      "local big = string.rep('x', 3000) local ids = {} for i = 1, 80 do local ms = math.floor(i * i * i * 104729 / 13) + (i % 7) * 65536 local id = string.format('%.0f-%d', ms, (i * 7919) % 300) ids[i] = id redis.call('XADD', KEYS[1], id, 'f', big) end local out = {redis.call('XINFO', 'STREAM', KEYS[1])[6]} for i = 3, 80, 4 do redis.call('XDEL', KEYS[1], ids[i]) end out[2] = redis.call('XINFO', 'STREAM', KEYS[1])[6] for i = 1, 80, 3 do redis.call('XDEL', KEYS[1], ids[i]) end out[3] = redis.call('XINFO', 'STREAM', KEYS[1])[6] redis.call('XTRIM', KEYS[1], 'MINID', ids[50]) out[4] = redis.call('XINFO', 'STREAM', KEYS[1])[6] redis.call('XADD', KEYS[1], '18446744073709551615-5', 'f', big) redis.call('XADD', KEYS[1], '18446744073709551615-400', 'f', big) out[5] = redis.call('XINFO', 'STREAM', KEYS[1])[6] return out",
+      ['s'],
+    ),
+    'XINFO STREAM s',
+  ),
+  cmds(
+    'xinfo stream of nodes of 100 entries and approximate trims',
+    evalStep(
+      "for i = 1, 1050 do redis.call('XADD', KEYS[1], i .. '-' .. (i % 3), 'f', 'v') end return redis.call('XINFO', 'STREAM', KEYS[1])",
+      ['s'],
+    ),
+    'XTRIM s MAXLEN ~ 500',
+    'XINFO STREAM s',
+    'XTRIM s MAXLEN 120',
+    'XINFO STREAM s',
+    'XTRIM s MINID 1000',
+    'XINFO STREAM s',
+  ),
+  cmds(
+    'xinfo from scripts under resp3',
+    ...FILL,
+    'XGROUP CREATE s g 0',
+    'XREADGROUP GROUP g a COUNT 1 STREAMS s >',
+    evalStep(
+      "redis.setresp(3) local st = redis.call('XINFO', 'STREAM', KEYS[1]) local gs = redis.call('XINFO', 'GROUPS', KEYS[1]) local cs = redis.call('XINFO', 'CONSUMERS', KEYS[1], 'g') local f = redis.call('XINFO', 'STREAM', KEYS[1], 'FULL') local p = redis.call('XPENDING', KEYS[1], 'nothing-yet' == 'x' and 'g' or 'g') return {st.map['radix-tree-keys'], st.map['first-entry'][1], gs[1].map.name, gs[1].map.lag, cs[1].map.pending, f.map.length, f.map.groups[1].map['pel-count'], f.map.groups[1].map.consumers[1].map.name, p[1]}",
+      ['s'],
+    ),
+    evalStep(
+      "redis.setresp(3) redis.call('XGROUP', 'CREATE', KEYS[1], 'e', '$') local p = redis.call('XPENDING', KEYS[1], 'e') local r = redis.call('XREADGROUP', 'GROUP', 'e', 'a', 'STREAMS', KEYS[1], '>') return {p[1], type(p[2]), type(p[4]), type(r)}",
+      ['s'],
+    ),
+    evalStep(
+      "local p = redis.call('XPENDING', KEYS[1], 'e') local r = redis.call('XREADGROUP', 'GROUP', 'e', 'a', 'STREAMS', KEYS[1], '>') return {p[1], type(p[2]), type(p[4]), type(r)}",
+      ['s'],
+    ),
+  ),
 ]
