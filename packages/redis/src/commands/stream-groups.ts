@@ -2,7 +2,7 @@ import { helpReply } from '../scripting/help-texts.js'
 import { containerCallError } from '../scripting/script-commands.js'
 import { keyOf, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
-import { errorText, fail, OK, type Reply } from '../store/replies.js'
+import { ERR, errorText, fail, OK, type Reply } from '../store/replies.js'
 import type { Stream } from '../store/stream.js'
 import {
   createConsumer,
@@ -15,7 +15,7 @@ import {
   lookupGroup,
   type Group,
 } from '../store/stream-group.js'
-import { MIN_ID, parseFullId, type StreamId } from '../store/stream-id.js'
+import { compareIds, MIN_ID, parseFullId, type StreamId } from '../store/stream-id.js'
 import { arg, commands } from './command.js'
 import { subcommandSyntaxError, xreadgroup } from './stream-group-reads.js'
 
@@ -29,6 +29,7 @@ export const STREAM_GROUP_COMMANDS = commands([
   ['xgroup', -2, 'w', xgroup],
   ['xreadgroup', -7, 'w', xreadgroup],
   ['xack', -4, 'w', xack],
+  ['xsetid', -3, 'w', xsetid],
 ])
 
 /** XGROUP's subcommands Redis 7.0 flags `denyoom` (`COMMAND INFO xgroup`). */
@@ -114,6 +115,36 @@ function xgroup(ks: Keyspace, a: Buffer[]): Reply {
 function groupId(a: Buffer, s: Stream | undefined, strict: boolean): StreamId {
   if (a.toString('latin1') === '$') return s?.lastId ?? MIN_ID
   return parseFullId(a, 0n, strict)
+}
+
+/** `xsetidCommand`: the ID, the options, the key (`ERR no such key`), then the checks against the stream's entries. */
+function xsetid(ks: Keyspace, a: Buffer[]): Reply {
+  const id = parseFullId(arg(a, 1), 0n, true)
+  let added: bigint | undefined
+  let maxDeleted: StreamId = MIN_ID
+  for (let i = 2; i < a.length; i += 2) {
+    const o = option(a[i])
+    const more = i + 1 < a.length
+    if (o === 'ENTRIESADDED' && more) {
+      added = parseBigInt(arg(a, i + 1))
+      if (added < 0n) fail('ERR entries_added must be positive')
+    } else if (o === 'MAXDELETEDID' && more) {
+      maxDeleted = parseFullId(arg(a, i + 1), 0n, true)
+      if (compareIds(id, maxDeleted) < 0) fail('ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id')
+    } else fail(ERR.syntax)
+  }
+  const s = ks.read(keyOf(arg(a, 0)), 'stream')
+  if (!s) fail('ERR no such key')
+  const top = s.entries[s.size - 1]
+  if (top) {
+    if (compareIds(id, top.id) < 0) fail('ERR The ID specified in XSETID is smaller than the target stream top item')
+    if (added !== undefined && BigInt(s.size) > added)
+      fail('ERR The entries_added specified in XSETID is smaller than the target stream length')
+  }
+  s.lastId = id
+  if (added !== undefined) s.entriesAdded = added
+  if (compareIds(maxDeleted, MIN_ID) !== 0) s.maxDeletedId = maxDeleted
+  return OK
 }
 
 /** `xackCommand`: a missing key or group answers 0 before the IDs are read; every ID is parsed before any is acknowledged. */

@@ -57,7 +57,7 @@ function streamInfo(s: Stream, opts: Buffer[], sub: Buffer): Reply {
   const head: Reply[] = [
     ...[Buffer.from('length'), s.size, Buffer.from('radix-tree-keys'), ids.length],
     ...[Buffer.from('radix-tree-nodes'), raxNodeCount(ids), Buffer.from('last-generated-id'), idReply(s.lastId)],
-    ...[Buffer.from('max-deleted-entry-id'), idReply(s.maxDeletedId), Buffer.from('entries-added'), s.entriesAdded],
+    ...[Buffer.from('max-deleted-entry-id'), idReply(s.maxDeletedId), Buffer.from('entries-added'), exactNumber(s.entriesAdded)],
     ...[Buffer.from('recorded-first-entry-id'), idReply(s.firstId)],
   ]
   if (!full) {

@@ -108,7 +108,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )

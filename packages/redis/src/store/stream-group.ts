@@ -47,15 +47,18 @@ export interface Group {
 }
 
 /**
- * Values by stream ID, iterated in ID order: a Map for lookups and an array of IDs kept
- * sorted. IDs mostly arrive in order (XREADGROUP delivers new entries after the last), so
- * adding one is O(1) then; a removal only leaves its ID in the array, swept out when removed
- * ones outnumber live ones (at the next ordered walk), so acknowledging is O(1) too.
+ * Values by stream ID, iterated in ID order: a Map for lookups and an array of IDs. IDs mostly
+ * arrive in order (XREADGROUP delivers new entries after the last), and are then appended;
+ * one that does not (XCLAIM of older entries) is appended too and the array sorted at the next
+ * ordered walk, so that claiming n entries in descending order costs one sort, not n shifts
+ * of the array. A removal only leaves its ID in the array, swept out when removed ones
+ * outnumber live ones (at the next ordered walk), so acknowledging is O(1) too.
  */
 export class IdIndex<T> {
   private readonly map = new Map<string, T>()
   private ids: StreamId[] = []
   private dead = 0
+  private sorted = true
 
   get size(): number {
     return this.map.size
@@ -72,14 +75,8 @@ export class IdIndex<T> {
     this.map.set(key, value)
     if (had) return false
     const last = this.ids[this.ids.length - 1]
-    if (!last || compareIds(last, id) < 0) {
-      this.ids.push(id)
-      return true
-    }
-    const i = lowerBound(this.ids, id)
-    const there = this.ids[i]
-    if (there && compareIds(there, id) === 0) this.dead--
-    else this.ids.splice(i, 0, id)
+    if (last && compareIds(last, id) >= 0) this.sorted = false
+    this.ids.push(id)
     return true
   }
 
@@ -91,7 +88,7 @@ export class IdIndex<T> {
 
   /** Live entries with an ID ≥ `start`, in ID order (removals meanwhile are skipped). */
   *from(start: StreamId = MIN_ID): Generator<[StreamId, T]> {
-    if (this.dead > 16 && this.dead > this.map.size) this.sweep()
+    this.tidy()
     const ids = this.ids
     for (let i = lowerBound(ids, start); i < ids.length; i++) {
       const id = ids[i] as StreamId
@@ -103,6 +100,7 @@ export class IdIndex<T> {
   /** The smallest and largest live IDs. */
   edges(): [StreamId, StreamId] | undefined {
     if (this.map.size === 0) return undefined
+    this.tidy()
     let lo = 0
     let hi = this.ids.length - 1
     while (!this.map.has(idText(this.ids[lo] as StreamId))) lo++
@@ -110,9 +108,21 @@ export class IdIndex<T> {
     return [this.ids[lo] as StreamId, this.ids[hi] as StreamId]
   }
 
-  private sweep(): void {
-    this.ids = this.ids.filter((id) => this.map.has(idText(id)))
+  /** Sorts the IDs after an addition out of order, and sweeps out removed ones once they are many. */
+  private tidy(): void {
+    if (this.sorted && !(this.dead > 16 && this.dead > this.map.size)) return
+    const live: StreamId[] = []
+    const seen = new Set<string>()
+    for (const id of this.ids) {
+      const key = idText(id)
+      // an ID removed and added again is in the array twice
+      if (this.map.has(key) && !seen.has(key)) live.push(id)
+      seen.add(key)
+    }
+    if (!this.sorted) live.sort(compareIds)
+    this.ids = live
     this.dead = 0
+    this.sorted = true
   }
 }
 

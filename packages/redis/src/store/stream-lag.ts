@@ -19,7 +19,7 @@ export function rangeHasTombstones(s: Stream, start: StreamId, end: StreamId = M
 
 /** `streamEstimateDistanceFromFirstEverEntry`: the read counter of `id`, or -1 when unknown. */
 export function estimateEntriesRead(s: Stream, id: StreamId): bigint {
-  const added = BigInt(s.entriesAdded)
+  const added = s.entriesAdded
   if (added === 0n) return 0n
   if (s.size === 0 && compareIds(id, s.lastId) < 1) return added
   const cmpLast = compareIds(id, s.lastId)
@@ -35,7 +35,7 @@ export function estimateEntriesRead(s: Stream, id: StreamId): bigint {
 
 /** `streamReplyWithCGLag`: the group's lag, null when it cannot be known. */
 export function groupLag(s: Stream, g: Group): bigint | null {
-  const added = BigInt(s.entriesAdded)
+  const added = s.entriesAdded
   if (added === 0n) return 0n
   if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId)) return added - g.entriesRead
   const read = estimateEntriesRead(s, g.lastId)
@@ -45,7 +45,7 @@ export function groupLag(s: Stream, g: Group): bigint | null {
 /** What delivering entry `id` (above the group's last ID) does to the group (`streamReplyWithRange`). */
 export function advanceGroup(s: Stream, g: Group, id: StreamId): void {
   if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, id)) g.entriesRead++
-  else if (s.entriesAdded) g.entriesRead = estimateEntriesRead(s, id)
+  else if (s.entriesAdded !== 0n) g.entriesRead = estimateEntriesRead(s, id)
   g.lastId = id
 }
 

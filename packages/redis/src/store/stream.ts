@@ -35,7 +35,7 @@ export class Stream {
   /** Operations that changed an entry so far (WATCH compares it: key-watch.ts). */
   changes = 0
   /** Entries ever appended (Redis's `entries_added`), for consumer groups' lag. */
-  entriesAdded = 0
+  entriesAdded = 0n
   /** The largest ID XDEL removed (Redis's `max_deleted_entry_id`). */
   maxDeletedId: StreamId = MIN_ID
   /** Consumer groups by name (stream-group.ts); undefined until the first is created. */
