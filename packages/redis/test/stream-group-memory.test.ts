@@ -180,3 +180,33 @@ describe.skipIf(!hasRedisServer)('consumer groups past maxmemory, against redis-
     }
   })
 })
+
+describe('pending-entry indexes', () => {
+  it('stay within twice their live entries through a consumer that reads and acknowledges without end', () => {
+    let now = 1_700_000_000_000
+    const ks = new Keyspace(() => now)
+    const run = (...argv: string[]) => {
+      now++
+      ks.time = now
+      ks.now = now
+      const spec = MEMORY_COMMANDS.get((argv[0] as string).toLowerCase())
+      spec?.run(
+        ks,
+        argv.slice(1).map((x) => Buffer.from(x)),
+      )
+      ks.settle()
+    }
+    run('XGROUP', 'CREATE', 's', 'g', '0', 'MKSTREAM')
+    for (let i = 1; i <= 5000; i++) {
+      run('XADD', 's', 'MAXLEN', '10', `${i}-1`, 'f', 'v')
+      run('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>')
+      if (i % 3 !== 0) run('XACK', 's', 'g', `${i}-1`)
+    }
+    const g = ks.read('s', 'stream')?.groups?.get('g')
+    const held = (index: unknown) => (index as { ids: unknown[] }).ids.length
+    const live = g?.pel.size ?? 0
+    expect(live).toBe(1666)
+    expect(held(g?.pel)).toBeLessThanOrEqual(2 * live + 17)
+    expect(held(g?.consumers.get('c')?.pel)).toBeLessThanOrEqual(2 * live + 17)
+  })
+})

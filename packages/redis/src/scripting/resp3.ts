@@ -71,10 +71,13 @@ function plain(r: Reply): unknown {
   return (r as readonly Reply[]).map(plain)
 }
 
-/** XINFO GROUPS and CONSUMERS: arrays of maps; STREAM: a map, whose FULL groups and their consumers are maps. */
+/** XINFO GROUPS and CONSUMERS: arrays of maps; STREAM: a map, whose FULL groups and their consumers are maps; HELP: lines. */
 function xinfo3(args: readonly Buffer[], list: readonly Reply[]): unknown {
-  if (args[1]?.toString('latin1').toLowerCase() !== 'stream') return list.map((m) => map3(m))
-  return map3(list, 'groups', (g) => map3(g, 'consumers', (c) => map3(c)))
+  const sub = args[1]?.toString('latin1').toLowerCase()
+  if (sub === 'groups' || sub === 'consumers') return list.map((m) => map3(m))
+  if (sub === 'stream') return map3(list, 'groups', (g) => map3(g, 'consumers', (c) => map3(c)))
+  // XINFO HELP: status lines
+  return list.map(plain)
 }
 
 /** A flat [key, value, ...] reply as a map; the array under `key` (if given) converted element by element with `each`. */

@@ -51,8 +51,9 @@ export interface Group {
  * arrive in order (XREADGROUP delivers new entries after the last), and are then appended;
  * one that does not (XCLAIM of older entries) is appended too and the array sorted at the next
  * ordered walk, so that claiming n entries in descending order costs one sort, not n shifts
- * of the array. A removal only leaves its ID in the array, swept out when removed ones
- * outnumber live ones (at the next ordered walk), so acknowledging is O(1) too.
+ * of the array. A removal only leaves its ID in the array, swept out once removed ones
+ * outnumber live ones, so acknowledging is O(1) amortised and the array stays within twice
+ * the live IDs (plus 16).
  */
 export class IdIndex<T> {
   private readonly map = new Map<string, T>()
@@ -83,6 +84,8 @@ export class IdIndex<T> {
   delete(id: StreamId): boolean {
     if (!this.map.delete(idText(id))) return false
     this.dead++
+    // a walk under way keeps the array it started with
+    if (this.dead > 16 && this.dead > this.map.size) this.tidy()
     return true
   }
 
