@@ -5,6 +5,7 @@ import {
   addNack,
   type Consumer,
   consumerFor,
+  deliveryCountReply,
   dropNack,
   type Group,
   inByteOrder,
@@ -70,7 +71,12 @@ function xpending(ks: Keyspace, a: Buffer[]): Reply {
     const idle = now - nack.deliveryTime
     if (minIdle !== 0n && BigInt(idle) < minIdle) continue
     count--
-    out.push([Buffer.from(idText(id)), Buffer.from((nack.consumer as Consumer).name, 'latin1'), Math.max(0, idle), nack.deliveryCount])
+    out.push([
+      Buffer.from(idText(id)),
+      Buffer.from((nack.consumer as Consumer).name, 'latin1'),
+      Math.max(0, idle),
+      deliveryCountReply(nack),
+    ])
   }
   return out
 }
@@ -126,14 +132,14 @@ function xclaim(ks: Keyspace, a: Buffer[]): Reply {
       continue
     }
     if (force && !nack) {
-      nack = { consumer: undefined, deliveryTime: now, deliveryCount: 1 }
+      nack = { consumer: undefined, deliveryTime: now, deliveryCount: 1n }
       addNack(s, g, id, nack)
     }
     if (!nack) continue
     if (nack.consumer && minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle) continue
     consumer ??= consumerFor(s, g, keyOf(arg(a, 2)), now)
     nack.deliveryTime = time
-    if (retryCount >= 0n) nack.deliveryCount = Number(retryCount)
+    if (retryCount >= 0n) nack.deliveryCount = BigInt.asUintN(64, retryCount)
     else if (!justId) nack.deliveryCount++
     moveNack(id, nack, consumer)
     out.push(justId ? Buffer.from(idText(id)) : entryReply(e))

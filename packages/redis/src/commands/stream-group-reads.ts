@@ -146,7 +146,7 @@ function deliverNew(s: Stream, g: Group, c: Consumer, gt: StreamId, count: numbe
 function deliver(s: Stream, g: Group, c: Consumer, id: StreamId, now: number): void {
   const pending = g.pel.get(id)
   if (!pending) {
-    const nack: Nack = { consumer: c, deliveryTime: now, deliveryCount: 1 }
+    const nack: Nack = { consumer: c, deliveryTime: now, deliveryCount: 1n }
     addNack(s, g, id, nack)
     c.pel.set(id, nack)
     return
@@ -154,6 +154,6 @@ function deliver(s: Stream, g: Group, c: Consumer, id: StreamId, now: number): v
   pending.consumer?.pel.delete(id)
   pending.consumer = c
   pending.deliveryTime = now
-  pending.deliveryCount = 1
+  pending.deliveryCount = 1n
   c.pel.set(id, pending)
 }

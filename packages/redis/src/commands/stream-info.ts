@@ -4,7 +4,7 @@ import { keyOf, option, parseBigInt } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
 import { errorText, exactNumber, fail, type Reply } from '../store/replies.js'
 import type { Stream } from '../store/stream.js'
-import { type Group, inByteOrder, INVALID_ENTRIES_READ, lookupGroup, type Nack } from '../store/stream-group.js'
+import { deliveryCountReply, type Group, inByteOrder, INVALID_ENTRIES_READ, lookupGroup, type Nack } from '../store/stream-group.js'
 import { idText, type StreamId } from '../store/stream-id.js'
 import { groupLag } from '../store/stream-lag.js'
 import { raxNodeCount } from '../store/stream-rax.js'
@@ -85,12 +85,12 @@ function fullGroup(s: Stream, g: Group, count: bigint): Reply {
     idReply(id),
     Buffer.from((n.consumer as { name: string }).name, 'latin1'),
     n.deliveryTime,
-    n.deliveryCount,
+    deliveryCountReply(n),
   ])
   const consumers = inByteOrder(g.consumers).map(([name, c]) => [
     ...[Buffer.from('name'), Buffer.from(name, 'latin1'), Buffer.from('seen-time'), c.seenTime],
     ...[Buffer.from('pel-count'), c.pel.size, Buffer.from('pending')],
-    firstOf(c.pel.from(), count, (id, n) => [idReply(id), n.deliveryTime, n.deliveryCount]),
+    firstOf(c.pel.from(), count, (id, n) => [idReply(id), n.deliveryTime, deliveryCountReply(n)]),
   ])
   // name, last-delivered-id, entries-read and lag as XINFO GROUPS gives them
   return [

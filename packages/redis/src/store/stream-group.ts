@@ -1,3 +1,4 @@
+import { exactNumber } from './replies.js'
 import { compareIds, idText, MIN_ID, type StreamId } from './stream-id.js'
 
 /**
@@ -29,7 +30,8 @@ export interface Nack {
   /** Undefined only while XCLAIM FORCE makes it. */
   consumer: Consumer | undefined
   deliveryTime: number
-  deliveryCount: number
+  /** Redis's unsigned 64-bit count (RETRYCOUNT sets any long long): see `deliveryCountReply`. */
+  deliveryCount: bigint
 }
 
 export interface Consumer {
@@ -127,6 +129,11 @@ export class IdIndex<T> {
     this.dead = 0
     this.sorted = true
   }
+}
+
+/** A delivery count as Redis answers it (`addReplyLongLong` of the unsigned count). */
+export function deliveryCountReply(n: Nack): number | bigint {
+  return exactNumber(BigInt.asIntN(64, n.deliveryCount))
 }
 
 /** The stream's group named `name`. */

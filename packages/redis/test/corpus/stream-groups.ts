@@ -514,4 +514,18 @@ export const STREAM_GROUP_CASES: CorpusCase[] = [
     'XADD e * a 1',
   ),
   watched('xsetid', 'XSETID s 9-9'),
+  timed(
+    'delivery counts over the 64-bit range',
+    ...FILL,
+    'XGROUP CREATE s g 0',
+    'XREADGROUP GROUP g a STREAMS s >',
+    'XCLAIM s g a 0 1-1 RETRYCOUNT 9007199254740993',
+    'XCLAIM s g a 0 1-2 RETRYCOUNT 9223372036854775807',
+    'XCLAIM s g a 0 2-1 RETRYCOUNT -1',
+    'XCLAIM s g a 0 3-1 RETRYCOUNT 9223372036854775808',
+    'XPENDING s g - + 10',
+    'XREADGROUP GROUP g a STREAMS s 0',
+    'XPENDING s g - + 10',
+    'XINFO STREAM s FULL',
+  ),
 ]
