@@ -24,6 +24,8 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls('return redis.setresp(3)')).toBe('return __redis_select(1,  redis.setresp(3))')
     expect(protectTailCalls('return math.randomseed(1)')).toBe('return __redis_select(1,  math.randomseed(1))')
     expect(protectTailCalls("return redis.logx('x')")).toBe("return ( redis.logx('x'))")
+    expect(protectTailCalls('return cjson.encode_sparse_array()')).toBe('return __redis_select(1,  cjson.encode_sparse_array())')
+    expect(protectTailCalls('return cjson.encode_sparse_arrays()')).toBe('return ( cjson.encode_sparse_arrays())')
     expect(protectTailCalls("return error_reply('x')")).toBe("return error_reply('x')")
   })
 

@@ -13,8 +13,9 @@ export const TAIL_CALL_LOCALS = `local ${SELECT} = select `
  * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `rawset`, `setmetatable`, `pcall`, `loadstring` calls) from being tail
  * calls: `return (redis.call(...))`, or `return __redis_select(1, struct.unpack(...))` where
  * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
- * one nil). The same for a local holding one of them (`local rf = redis.register_function`
- * ... `return rf(...)`), as `return __redis_select(1, rf(...))`.
+ * one nil; `cjson.encode_sparse_array` answers three values). The same for a local holding
+ * one of them (`local rf = redis.register_function` ... `return rf(...)`), as
+ * `return __redis_select(1, rf(...))`.
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
  * C function called in tail position keeps its caller's frame; here these functions are
@@ -92,10 +93,11 @@ export function protectTailCalls(source: string): string {
 /**
  * `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed`, `error`, `pcall` (prelude
  * functions) and the cmsgpack/struct functions, called. Captured: 1 the `redis.` functions
- * that return nothing, 2 the cmsgpack/struct function, 3 the others returning several or none.
+ * that return nothing and `cjson.encode_sparse_array` (its three settings), 2 the
+ * cmsgpack/struct function, 3 the others returning several or none.
  */
 const TAIL_CALL =
-  /\s*(?:redis\s*\.\s*(log|set_repl|setresp|debug)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
+  /\s*(?:(redis\s*\.\s*(?:log|set_repl|setresp|debug)|cjson\s*\.\s*encode_sparse_array)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
 
 /** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
 const ALIAS =

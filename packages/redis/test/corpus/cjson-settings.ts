@@ -119,6 +119,17 @@ export const CJSON_SETTINGS_CASES: CorpusCase[] = [
     evalStep('return {cjson.encode_sparse_array()}'),
   ),
   cmds(
+    'cjson settings: encode_sparse_array called in tail position answers its three values',
+    'SCRIPT FLUSH',
+    evalStep('return cjson.encode_sparse_array()'),
+    evalStep('local function f() return cjson.encode_sparse_array() end return {f()}'),
+    scoped('return cjson.encode_sparse_array(true, 3, 4)'),
+    evalStep('local c = cjson.new() local function f() return c.encode_sparse_array() end return {f()}'),
+    evalStep(
+      'local function f() return cjson . encode_sparse_array (nil, 5) end local r = {f()} cjson.encode_sparse_array(false, 2, 10) return r',
+    ),
+  ),
+  cmds(
     'cjson.new has settings of its own',
     'SCRIPT FLUSH',
     scoped(
