@@ -3,29 +3,28 @@ import { protectTailCalls } from './tail-calls.js'
 
 describe('protectTailCalls', () => {
   it('wraps library calls returned in tail position', () => {
-    expect(protectTailCalls("return redis.call('GET', KEYS[1])")).toBe("return ( redis.call('GET', KEYS[1]))")
-    expect(protectTailCalls('return cjson.decode(x)')).toBe('return ( cjson.decode(x))')
+    expect(protectTailCalls("return redis.call('GET', KEYS[1])")).toBe("return __redis_select(1,  redis.call('GET', KEYS[1]))")
+    expect(protectTailCalls('return cjson.decode(x)')).toBe('return __redis_select(1,  cjson.decode(x))')
     expect(protectTailCalls('return cmsgpack.unpack(x)')).toBe('return __redis_select(1,  cmsgpack.unpack(x))')
     expect(protectTailCalls('return cmsgpack.unpack_one(x)')).toBe('return __redis_select(1,  cmsgpack.unpack_one(x))')
     expect(protectTailCalls('local u = cmsgpack.unpack_limit return u(x, 1)')).toBe(
       'local u = cmsgpack.unpack_limit return __redis_select(1,  u(x, 1))',
     )
-    expect(protectTailCalls("return math.log10('x')")).toBe("return ( math.log10('x'))")
-    expect(protectTailCalls('return rawset(t, 1, 2)')).toBe('return ( rawset(t, 1, 2))')
+    expect(protectTailCalls("return math.log10('x')")).toBe("return __redis_select(1,  math.log10('x'))")
+    expect(protectTailCalls('return rawset(t, 1, 2)')).toBe('return __redis_select(1,  rawset(t, 1, 2))')
     expect(protectTailCalls('return math.log(x)')).toBe('return math.log(x)')
   })
 
   it('keeps every value, or none, of error, pcall and the redis functions that return nothing', () => {
-    expect(protectTailCalls("return error('m', 2)")).toBe("return ( error('m', 2))")
+    expect(protectTailCalls("return error('m', 2)")).toBe("return __redis_select(1,  error('m', 2))")
     expect(protectTailCalls('return pcall(f, 1)')).toBe('return __redis_select(1,  pcall(f, 1))')
     expect(protectTailCalls("return redis.log(redis.LOG_WARNING, 'x')")).toBe(
       "return __redis_select(1,  redis.log(redis.LOG_WARNING, 'x'))",
     )
     expect(protectTailCalls('return redis.setresp(3)')).toBe('return __redis_select(1,  redis.setresp(3))')
     expect(protectTailCalls('return math.randomseed(1)')).toBe('return __redis_select(1,  math.randomseed(1))')
-    expect(protectTailCalls("return redis.logx('x')")).toBe("return ( redis.logx('x'))")
+    expect(protectTailCalls("return redis.logx('x')")).toBe("return __redis_select(1,  redis.logx('x'))")
     expect(protectTailCalls('return cjson.encode_sparse_array()')).toBe('return __redis_select(1,  cjson.encode_sparse_array())')
-    expect(protectTailCalls('return cjson.encode_sparse_arrays()')).toBe('return ( cjson.encode_sparse_arrays())')
     expect(protectTailCalls("return error_reply('x')")).toBe("return error_reply('x')")
   })
 
@@ -44,9 +43,21 @@ describe('protectTailCalls', () => {
     }
   })
 
+  it('wraps calls whose argument is a string, a long string or a table constructor', () => {
+    expect(protectTailCalls("return redis.call 'GET'")).toBe("return __redis_select(1,  redis.call 'GET')")
+    expect(protectTailCalls('return redis.call"G\\"ET" .. 1')).toBe('return __redis_select(1,  redis.call"G\\"ET") .. 1')
+    expect(protectTailCalls('return redis.call[==[G]]ET]==]')).toBe('return __redis_select(1,  redis.call[==[G]]ET]==])')
+    expect(protectTailCalls("return redis.call{'GET', {'}'}}")).toBe("return __redis_select(1,  redis.call{'GET', {'}'}})")
+    expect(protectTailCalls("local c = redis.call return c 'GET'")).toBe("local c = redis.call return __redis_select(1,  c 'GET')")
+    // not closed: left for the compiler to report as written
+    for (const src of ["return redis.call 'GET", 'return redis.call [[x', 'return redis.call {1', 'return redis.call[1]']) {
+      expect(protectTailCalls(src)).toBe(src)
+    }
+  })
+
   it('finds the matching parenthesis past strings, long strings and comments', () => {
     const src = 'return redis.call(\'a)\', [[b)]], "c)" --[[ d) ]]\n, f(g(1)))'
-    expect(protectTailCalls(src)).toBe(`return ( ${src.slice(7)})`)
+    expect(protectTailCalls(src)).toBe(`return __redis_select(1,  ${src.slice(7)})`)
   })
 
   it('leaves strings, comments and other calls alone', () => {
@@ -69,8 +80,10 @@ describe('protectTailCalls', () => {
     expect(performance.now() - started).toBeLessThan(3_000)
   })
 
-  it('nested tail calls each get their own parentheses', () => {
+  it('nested tail calls are each wrapped', () => {
     const src = 'return redis.call("GET", (function() return redis.call("GET", "k") end)())'
-    expect(protectTailCalls(src)).toBe('return ( redis.call("GET", (function() return ( redis.call("GET", "k")) end)()))')
+    expect(protectTailCalls(src)).toBe(
+      'return __redis_select(1,  redis.call("GET", (function() return __redis_select(1,  redis.call("GET", "k")) end)()))',
+    )
   })
 })

@@ -10,18 +10,18 @@ const SELECT = '__redis_select'
 export const TAIL_CALL_LOCALS = `local ${SELECT} = select `
 
 /**
- * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`, `math.log10`/`random`, `error`, `rawset`, `setmetatable`, `pcall`, `loadstring` calls) from being tail
- * calls: `return (redis.call(...))`, or `return __redis_select(1, struct.unpack(...))` where
- * several values or none come back (`redis.log` returns nothing: `(redis.log(...))` would be
- * one nil; `cjson.encode_sparse_array` answers three values). The same for a local holding
- * one of them (`local rf = redis.register_function` ... `return rf(...)`), as
- * `return __redis_select(1, rf(...))`.
+ * Keeps `return redis.xxx(...)` (and `cjson.`, `bit.`, `cmsgpack.`, `struct.`,
+ * `math.log10`/`random`, `error`, `rawset`, `setmetatable`, `pcall`, `loadstring` calls) from
+ * being tail calls: `return __redis_select(1, redis.call(...))`, which passes on every value
+ * the call returns, or none, as the tail call would (`cjson.encode_sparse_array` answers three
+ * values, `redis.log` none; and the name may be the script's own: a local function `error`,
+ * a local table `cjson`, whose function returns several). The same for a local holding one
+ * of them (`local rf = redis.register_function` ... `return rf(...)`).
  *
  * Why: Redis reports a failed `redis.call` at the script line that made it. In Lua 5.1 a
  * C function called in tail position keeps its caller's frame; here these functions are
  * Lua (the prelude), so a tail call would replace the script's frame and the line would be
- * lost. The single-value functions mean the same in parentheses; `select(1, ...)` passes
- * every value on. A small lexer skips strings, long strings and comments.
+ * lost. A small lexer skips strings, long strings and comments.
  */
 export function protectTailCalls(source: string): string {
   const inserts: { at: number; text: string }[] = []
@@ -64,13 +64,11 @@ export function protectTailCalls(source: string): string {
         const a = m ? null : ALIAS_CALL.exec(source)
         const call = m ?? (a && aliases.has(a[1] as string) ? a : null)
         if (call) {
-          const open = j + call[0].length - 1
           closers ??= closingParens(source)
-          const close = closers.get(open) ?? -1
-          // `select(1, ...)` keeps every value of a function that returns several or none
-          // (an alias's value is not known here: it keeps them all)
-          const wrap = !m || m[1] || m[2]?.startsWith('unpack') || m[3] ? ` ${SELECT}(1, ` : ' ('
-          if (close > 0) inserts.push({ at: j, text: wrap }, { at: close + 1, text: ')' })
+          const end = argumentsEnd(source, j + call[0].length, closers)
+          // not `(f(...))`: that keeps one value, where the function (or the script's own of
+          // that name) may return several or none
+          if (end > 0) inserts.push({ at: j, text: ` ${SELECT}(1, ` }, { at: end, text: ')' })
         }
       }
       i = j
@@ -92,19 +90,18 @@ export function protectTailCalls(source: string): string {
 
 /**
  * `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed`, `error`, `pcall` (prelude
- * functions) and the cmsgpack/struct functions, called. Captured: 1 the `redis.` functions
- * that return nothing and `cjson.encode_sparse_array` (its three settings), 2 the
- * cmsgpack/struct function, 3 the others returning several or none.
+ * functions) and the cmsgpack/struct functions, called: `f(...)`, `f'...'`, `f[[...]]` or `f{...}`
+ * (the arguments not matched: `argumentsEnd` finds their end).
  */
 const TAIL_CALL =
-  /\s*(?:(redis\s*\.\s*(?:log|set_repl|setresp|debug)|cjson\s*\.\s*encode_sparse_array)\b|(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random)\b|(?:cmsgpack|struct)\s*\.\s*(pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|(pcall|loadstring|math\s*\.\s*randomseed))\s*\(/y
+  /\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)\b|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)\s*(?=[('"{]|\[=*\[)/y
 
 /** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
 const ALIAS =
   /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
 
-/** A call of a name, after `return`. */
-const ALIAS_CALL = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/y
+/** A call of a name, after `return`, its arguments in parentheses, a string or a table constructor. */
+const ALIAS_CALL = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?=[('"{]|\[=*\[)/y
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)
@@ -140,10 +137,27 @@ function skipQuoted(s: string, i: number): number {
   return j + 1
 }
 
-/** The `)` closing each `(` of the source (code only: strings and comments skipped), in one pass. */
+/**
+ * Where the arguments of a call starting at `at` end (past its `)`, closing quote, long
+ * bracket or `}`), or -1 when they are not closed (the compiler reports that source as is).
+ */
+function argumentsEnd(s: string, at: number, closers: Map<number, number>): number {
+  const c = s[at]
+  if (c === '(' || c === '{') return (closers.get(at) ?? -2) + 1
+  if (c === '"' || c === "'") {
+    const end = skipQuoted(s, at)
+    return end <= s.length && s[end - 1] === c && end - 1 > at ? end : -1
+  }
+  const level = longOpen(s, at)
+  const close = s.indexOf(`]${'='.repeat(level)}]`, at + level + 2)
+  return close < 0 ? -1 : close + level + 2
+}
+
+/** The `)` or `}` closing each `(` or `{` of the source (code only: strings and comments skipped), in one pass. */
 function closingParens(s: string): Map<number, number> {
   const closers = new Map<number, number>()
   const open: number[] = []
+  const braces: number[] = []
   let i = 0
   while (i < s.length) {
     const c = s[i] as string
@@ -161,6 +175,8 @@ function closingParens(s: string): Map<number, number> {
     }
     if (c === '(') open.push(i)
     else if (c === ')' && open.length > 0) closers.set(open.pop() as number, i)
+    else if (c === '{') braces.push(i)
+    else if (c === '}' && braces.length > 0) closers.set(braces.pop() as number, i)
     i++
   }
   return closers

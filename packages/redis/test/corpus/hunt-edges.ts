@@ -1,5 +1,5 @@
 import type { CorpusCase } from '../differential.js'
-import { cmds, script } from './helpers.js'
+import { cmds, evalStep, script } from './helpers.js'
 
 /** Each call's results (`pcall`'s status and values, non-strings typed), one list per call. */
 function calls(...bodies: string[]): string {
@@ -62,4 +62,33 @@ export const HUNT_EDGE_CASES: CorpusCase[] = [
   script('rawset of a nil key uncaught', 'return rawset({}, nil, 1)'),
   script('setmetatable of a protected metatable uncaught', 'setmetatable(setmetatable({}, {__metatable = "p"}), {})'),
   script('rawset through pcall, bad argument', 'return {pcall(rawset, 1, 2, 3)}'),
+  cmds(
+    "a script's own function named like a library one keeps every value it returns in tail position",
+    ...[
+      'local function error() return 1, 2 end local function f() return error() end return {f()}',
+      'local function rawset() return 1, nil, 3 end local function f() return rawset() end return {select("#", f()), f()}',
+      'local function setmetatable() end local function f() return setmetatable() end return select("#", f())',
+      'local cjson = {decode = function() return 1, 2 end} local function f() return cjson.decode() end return {f()}',
+      'local redis = {call = function() return 1, 2 end} local function f() return redis.call("GET", "k") end return {f()}',
+      'local bit = {band = function() return 1, 2 end} local function f() return bit.band() end return {f()}',
+      'local math = {random = function() return 1, 2 end} local function f() return math.random() end return {f()}',
+      'local function f() return redis.call("PING") end return {f()}',
+      'local function f() return cjson.decode("[1]") end return {f()}',
+    ].map((src) => evalStep(src)),
+  ),
+  script(
+    'redis.call with a string argument, no parentheses, in tail position',
+    "local function f() return redis.call 'NOSUCH' end return f()",
+  ),
+  script('redis.call with a table argument in tail position', "local function f()\n  return redis.call{'GET'}\nend\nreturn f()"),
+  script('redis.pcall with a long string argument in tail position', 'local function f() return redis.pcall[[PING]] end return f()'),
+  script('error with a string argument, no parentheses, in tail position', "local function f()\n return error 'boom'\nend\nreturn f()"),
+  script('a local alias called with a string in tail position', "local c = redis.call local function f() return c 'NOSUCH' end return f()"),
+  cmds(
+    'library calls without parentheses in tail position keep their values',
+    evalStep("local function f() return cjson.decode '[1,2]' end return f()"),
+    evalStep("local function f() return redis.call 'PING' end return {f(), (redis.pcall{'PING'})}"),
+    evalStep("local function f() return struct.unpack('bb', '\\1\\2') end return {f()}"),
+    evalStep('local function f() return cmsgpack.unpack [[ab]] end return {f()}'),
+  ),
 ]
