@@ -49,6 +49,7 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls('return redis.call[==[G]]ET]==]')).toBe('return __redis_select(1,  redis.call[==[G]]ET]==])')
     expect(protectTailCalls("return redis.call{'GET', {'}'}}")).toBe("return __redis_select(1,  redis.call{'GET', {'}'}})")
     expect(protectTailCalls("local c = redis.call return c 'GET'")).toBe("local c = redis.call return __redis_select(1,  c 'GET')")
+    expect(protectTailCalls("return --[[a]] -- b\n redis.call('GET')")).toBe("return __redis_select(1,  --[[a]] -- b\n redis.call('GET'))")
     // not closed: left for the compiler to report as written
     for (const src of ["return redis.call 'GET", 'return redis.call [[x', 'return redis.call {1', 'return redis.call[1]']) {
       expect(protectTailCalls(src)).toBe(src)

@@ -58,14 +58,16 @@ export function protectTailCalls(source: string): string {
         if (m) aliases.add(m[1] as string)
       }
       if (word === 'return' && own) {
-        TAIL_CALL.lastIndex = j
+        // comments between `return` and the call are blanks too (each is skipped here once)
+        const at = skipBlanks(source, j)
+        TAIL_CALL.lastIndex = at
         const m = TAIL_CALL.exec(source)
-        ALIAS_CALL.lastIndex = j
+        ALIAS_CALL.lastIndex = at
         const a = m ? null : ALIAS_CALL.exec(source)
         const call = m ?? (a && aliases.has(a[1] as string) ? a : null)
         if (call) {
           closers ??= closingParens(source)
-          const end = argumentsEnd(source, j + call[0].length, closers)
+          const end = argumentsEnd(source, at + call[0].length, closers)
           // not `(f(...))`: that keeps one value, where the function (or the script's own of
           // that name) may return several or none
           if (end > 0) inserts.push({ at: j, text: ` ${SELECT}(1, ` }, { at: end, text: ')' })
@@ -122,6 +124,16 @@ function skipLong(s: string, i: number): number {
   const level = longOpen(s, i)
   const end = s.indexOf(`]${'='.repeat(level)}]`, i + level + 2)
   return end < 0 ? s.length : end + level + 2
+}
+
+/** Past the white space and comments from i. */
+function skipBlanks(s: string, i: number): number {
+  let j = i
+  for (;;) {
+    while (j < s.length && /\s/.test(s[j] as string)) j++
+    if (s[j] !== '-' || s[j + 1] !== '-') return j
+    j = skipComment(s, j + 2)
+  }
 }
 
 function skipComment(s: string, i: number): number {

@@ -91,4 +91,8 @@ export const HUNT_EDGE_CASES: CorpusCase[] = [
     evalStep("local function f() return struct.unpack('bb', '\\1\\2') end return {f()}"),
     evalStep('local function f() return cmsgpack.unpack [[ab]] end return {f()}'),
   ),
+  script(
+    'a comment between return and the call in tail position',
+    "local function f()\n return --[[ c ]] -- d\n redis.call('NOSUCH')\nend\nreturn f()",
+  ),
 ]
