@@ -1,7 +1,7 @@
 import { types } from 'node:util'
 import { ConversionError } from '../errors.js'
 import type { ConverterRegistry } from '../values/converters.js'
-import { formatValuePath, readFailure } from '../values/guard.js'
+import { formatValuePath, MAX_ENTRIES, readFailure } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
 
 /**
@@ -80,6 +80,8 @@ export function crossableGlobals(
     const proxy = types.isProxy(o)
     const names: (string | number)[] = array ? [] : Object.keys(o)
     const n = array ? (o as unknown[]).length : names.length
+    // before walking its indices: a sparse `a[1e9] = 1` held the host thread for 35 s (4e9: minutes)
+    if (n > MAX_ENTRIES) throw new ConversionError(formatValuePath(path), `${n} entries: more than ${MAX_ENTRIES} cannot cross`)
     let copy: Record<string | number, unknown> | undefined = proxy
       ? array
         ? (new Array(n) as unknown as Record<number, unknown>)

@@ -1,0 +1,44 @@
+// A sparse array in the globals (`a[1e9] = 1`: one entry, a length of a billion) on its way to
+// a worker is refused at once, with the ConversionError an inline engine's converter gives
+// (`$.s: 1000000001 entries: more than 16777216 cannot cross`). The host walked every index
+// of it for Proxies and functions before posting: 35 s with the host's event loop held (no
+// timer, no other request), minutes for a length near 2^32. Loads dist/.
+import { afterEach, describe, expect, it } from 'vitest'
+import { ConversionError } from '../../src/errors.js'
+import { createHost, type Host } from '../../src/index.js'
+import { blockingEngine } from '../fixtures/blocking-engine.mjs'
+
+const LIMITS = { instructions: false, memoryBytes: false, stackDepth: false, timeoutMs: 10_000 } as const
+let host: Host | undefined
+afterEach(async () => {
+  await host?.close()
+  host = undefined
+})
+
+function sparse(index: number): unknown[] {
+  const a: unknown[] = []
+  a[index] = 1
+  return a
+}
+
+describe('sparse arrays in the globals (worker)', () => {
+  it.each([1e9, 2 ** 32 - 2])('length %d: the ConversionError of an inline engine, without walking its holes', async (index) => {
+    host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
+    const started = Date.now()
+    const e = await host.execute({ language: 'blk', source: 'return 1', globals: { x: { s: sparse(index) } } }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ConversionError)
+    expect((e as Error).message).toBe(`$.x.s: ${index + 1} entries: more than 16777216 cannot cross`)
+    // generous: refusing it takes a millisecond, walking it 35 s and more
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it('a sparse array within the bound still crosses, holes kept', async () => {
+    host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
+    const r = await host.execute({
+      language: 'blk',
+      source: 'return [api.globals.s.length, 5 in api.globals.s, api.globals.s[1000]]',
+      globals: { s: sparse(1000) },
+    })
+    expect(r.value).toEqual([1001, false, 1])
+  })
+})
