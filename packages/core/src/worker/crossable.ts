@@ -1,5 +1,6 @@
 import { types } from 'node:util'
 import { ConversionError } from '../errors.js'
+import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from '../values/budget.js'
 import type { ConverterRegistry } from '../values/converters.js'
 import { formatValuePath, MAX_ENTRIES, readFailure } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
@@ -15,12 +16,20 @@ import { classifyHostValue } from '../values/kinds.js'
  * (`#<Object> could not be cloned`) while an inline engine reads through it. A Proxy is copied
  * (each of its entries read once, here) and so is every container on the way to one, so what
  * crosses is what the traps answered, as for a bridge result (crossing.ts).
+ *
+ * What clone will copy is counted against the execution's conversion budget (`owner`) as it
+ * is walked: each container once, each string and byte array once per reference (as clone
+ * copies them), never more than an engine's converter counts for the same value. Over it the
+ * execution trips `memory` here, as inline, instead of cloning it (a 10-million-entry array
+ * held the host thread ~1 s and reached the worker's refusal 12 s later).
  */
 export function crossableGlobals(
   globals: Readonly<Record<string, unknown>>,
   converters: ConverterRegistry,
   maxDepth: number,
+  owner: BudgetOwner,
 ): Readonly<Record<string, unknown>> {
+  const budget = new ConversionBudget(owner)
   const seen = new Set<object>()
   const crossed = new Map<object, unknown>()
   const path: (string | number)[] = []
@@ -39,7 +48,11 @@ export function crossableGlobals(
       )
     }
     if (k.kind === 'unsupported') throw new ConversionError(formatValuePath(path), `cannot convert ${k.what}`)
-    if (k.kind === 'bytes') readable(v)
+    if (typeof v === 'string') budget.addString(v.length)
+    if (k.kind === 'bytes') {
+      readable(v)
+      budget.addString((v as ArrayBufferView | ArrayBuffer).byteLength)
+    }
     if (k.kind !== 'array' && k.kind !== 'object' && k.kind !== 'map') return v
     if (depth >= maxDepth) throw new ConversionError(formatValuePath(path), `nesting deeper than ${maxDepth}`)
     const o = v as object
@@ -67,6 +80,7 @@ export function crossableGlobals(
   const mapCrossing = (m: Map<string, unknown>, o: object, depth: number): unknown => {
     let copy = types.isProxy(o)
     const entries = [...m]
+    budget.add(CONTAINER_BYTES + entries.length * ENTRY_BYTES, 1 + entries.length)
     for (const e of entries) {
       const out = at(e[0], e[1], depth + 1)
       if (out !== e[1]) copy = true
@@ -82,6 +96,7 @@ export function crossableGlobals(
     const n = array ? (o as unknown[]).length : names.length
     // before walking its indices: a sparse `a[1e9] = 1` held the host thread for 35 s (4e9: minutes)
     if (n > MAX_ENTRIES) throw new ConversionError(formatValuePath(path), `${n} entries: more than ${MAX_ENTRIES} cannot cross`)
+    budget.add(CONTAINER_BYTES + n * ENTRY_BYTES, 1 + n)
     let copy: Record<string | number, unknown> | undefined = proxy
       ? array
         ? (new Array(n) as unknown as Record<number, unknown>)
@@ -89,7 +104,10 @@ export function crossableGlobals(
       : undefined
     for (let i = 0; i < n; i++) {
       const key = array ? i : (names[i] as string)
-      if (array && !(i in src)) continue
+      if (array && !(i in src)) {
+        budget.tick()
+        continue
+      }
       const item = src[key]
       const out = at(key, item, depth + 1)
       if (out !== item && copy === undefined) copy = partialCopy(src, array, names, i)

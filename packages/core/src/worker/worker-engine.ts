@@ -89,7 +89,7 @@ class WorkerEngine implements ScriptEngine {
     x.keepCallerScope()
     let globals: Readonly<Record<string, unknown>>
     try {
-      globals = crossableGlobals(request.globals, this.init.converters, this.init.maxDepth)
+      globals = crossableGlobals(request.globals, this.init.converters, this.init.maxDepth, x)
     } catch (e) {
       throw readFailure(e)
     }

@@ -2,9 +2,12 @@
 // a worker is refused at once, with the ConversionError an inline engine's converter gives
 // (`$.s: 1000000001 entries: more than 16777216 cannot cross`). The host walked every index
 // of it for Proxies and functions before posting: 35 s with the host's event loop held (no
-// timer, no other request), minutes for a length near 2^32. Loads dist/.
+// timer, no other request), minutes for a length near 2^32. And globals over the execution's
+// memoryBytes trip `memory` on the host thread, with the figure engine-lua gives inline, before
+// structured clone copies them: a 10-million-entry array held the host thread ~1 s in clone and
+// failed 12 s later in the worker. Loads dist/.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConversionError } from '../../src/errors.js'
+import { ConversionError, LimitExceededError } from '../../src/errors.js'
 import { createHost, type Host } from '../../src/index.js'
 import { blockingEngine } from '../fixtures/blocking-engine.mjs'
 
@@ -21,7 +24,7 @@ function sparse(index: number): unknown[] {
   return a
 }
 
-describe('sparse arrays in the globals (worker)', () => {
+describe('globals bounded before they cross to a worker', () => {
   it.each([1e9, 2 ** 32 - 2])('length %d: the ConversionError of an inline engine, without walking its holes', async (index) => {
     host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
     const started = Date.now()
@@ -40,5 +43,31 @@ describe('sparse arrays in the globals (worker)', () => {
       globals: { s: sparse(1000) },
     })
     expect(r.value).toEqual([1001, false, 1])
+  })
+
+  it.each([
+    ['an array of 10 million numbers', () => new Array(1e7).fill(0), 80000032],
+    ['100 references to a 1 MiB string', () => new Array(100).fill('x'.repeat(1 << 20)), 67110208],
+  ])('%s over memoryBytes: the memory trip an inline engine gives, before it is cloned', async (_what, make, used) => {
+    host = await createHost({
+      engines: [blockingEngine({ memoryLimit: true })],
+      isolation: 'worker',
+      workers: 1,
+      limits: { ...LIMITS, memoryBytes: 64 << 20 },
+    })
+    const e = await host.execute({ language: 'blk', source: 'return 1', globals: { a: make() } }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(LimitExceededError)
+    expect((e as Error).message).toBe(`memory limit exceeded (${used} > ${64 << 20})`)
+  })
+
+  it('globals under memoryBytes still cross', async () => {
+    host = await createHost({
+      engines: [blockingEngine({ memoryLimit: true })],
+      isolation: 'worker',
+      workers: 1,
+      limits: { ...LIMITS, memoryBytes: 64 << 20 },
+    })
+    const r = await host.execute({ language: 'blk', source: 'return api.globals.a.length', globals: { a: new Array(1e6).fill(0) } })
+    expect(r.value).toBe(1e6)
   })
 })
