@@ -2,7 +2,7 @@ import { types } from 'node:util'
 import { ConversionError } from '../errors.js'
 import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from '../values/budget.js'
 import { ConverterRegistry } from '../values/converters.js'
-import { formatValuePath, RESULT_FUNCTION_REFUSED } from '../values/guard.js'
+import { formatValuePath, MAX_ENTRIES, RESULT_FUNCTION_REFUSED } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
 
 // worker mode refuses custom converters: what a worker converts is the default registry's
@@ -58,8 +58,11 @@ export function crossingCopy(value: unknown, owner: BudgetOwner, maxDepth: numbe
         budget.addString((v as ArrayBufferView | ArrayBuffer).byteLength)
         return v
       case 'array': {
-        const out = arrayCopy(v as unknown[])
-        budget.add(CONTAINER_BYTES + out.length * ENTRY_BYTES, 1 + out.length)
+        // refused and counted before it is copied: slicing a sparse `a[1e9] = 1` held the host thread for minutes
+        const n = (v as unknown[]).length
+        if (n > MAX_ENTRIES) throw new ConversionError(formatValuePath(keys), `${n} entries: more than ${MAX_ENTRIES} cannot cross`)
+        budget.add(CONTAINER_BYTES + n * ENTRY_BYTES, 1 + n)
+        const out = arrayCopy(v as unknown[], n)
         copies.set(v, out)
         for (let i = 0; i < out.length; i++) {
           const item = out[i]
@@ -102,13 +105,12 @@ export function crossingCopy(value: unknown, owner: BudgetOwner, maxDepth: numbe
  * A shallow copy of an array, each index read once. A real Array of the one Array prototype
  * is sliced (a copy clone sends as fast as the original: 6 million numbers); a Proxy, a
  * subclass or one with its own `constructor` (which slice would call) is copied index by
- * index. Holes stay holes.
+ * index up to `n`, the length read once before. Holes stay holes.
  */
-function arrayCopy(a: unknown[]): unknown[] {
+function arrayCopy(a: unknown[], n: number): unknown[] {
   if (!types.isProxy(a) && Object.getPrototypeOf(a) === Array.prototype && !Object.hasOwn(a, 'constructor')) {
     return Array.prototype.slice.call(a)
   }
-  const n = a.length
   const out: unknown[] = new Array(n)
   for (let i = 0; i < n; i++) if (i in a) out[i] = a[i]
   return out

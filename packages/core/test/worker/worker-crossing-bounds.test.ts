@@ -5,9 +5,11 @@
 // timer, no other request), minutes for a length near 2^32. And globals over the execution's
 // memoryBytes trip `memory` on the host thread, with the figure engine-lua gives inline, before
 // structured clone copies them: a 10-million-entry array held the host thread ~1 s in clone and
-// failed 12 s later in the worker. Loads dist/.
+// failed 12 s later in the worker. A bridge result's sparse array is refused the same way
+// before it is copied (slicing it held the host thread for minutes). Loads dist/.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConversionError, LimitExceededError } from '../../src/errors.js'
+import { defineBridge } from '../../src/bridges.js'
+import { BridgeError, ConversionError, LimitExceededError } from '../../src/errors.js'
 import { createHost, type Host } from '../../src/index.js'
 import { blockingEngine } from '../fixtures/blocking-engine.mjs'
 
@@ -24,7 +26,7 @@ function sparse(index: number): unknown[] {
   return a
 }
 
-describe('globals bounded before they cross to a worker', () => {
+describe('values bounded before they cross to a worker', () => {
   it.each([1e9, 2 ** 32 - 2])('length %d: the ConversionError of an inline engine, without walking its holes', async (index) => {
     host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
     const started = Date.now()
@@ -69,5 +71,15 @@ describe('globals bounded before they cross to a worker', () => {
     })
     const r = await host.execute({ language: 'blk', source: 'return api.globals.a.length', globals: { a: new Array(1e6).fill(0) } })
     expect(r.value).toBe(1e6)
+  })
+
+  it('a bridge result: the BridgeError an inline engine gives, without copying its holes', async () => {
+    host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
+    host.bridges.register(defineBridge({ name: 'b', methods: { sparse: { args: [], handler: () => sparse(1e9) } } }))
+    const started = Date.now()
+    const e = await host.execute({ language: 'blk', source: "return await api.call('b.sparse')" }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect((e as Error).message).toBe('b.sparse: invalid return value: $: 1000000001 entries: more than 16777216 cannot cross')
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
