@@ -2,7 +2,7 @@ import { types } from 'node:util'
 import { ConversionError } from '../errors.js'
 import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from '../values/budget.js'
 import { ConverterRegistry } from '../values/converters.js'
-import { formatValuePath, MAX_ENTRIES, RESULT_FUNCTION_REFUSED } from '../values/guard.js'
+import { formatValuePath, MAX_ENTRIES, RESULT_FUNCTION_REFUSED, readFailure } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
 
 // worker mode refuses custom converters: what a worker converts is the default registry's
@@ -22,7 +22,8 @@ const DEFAULT_CONVERTERS = new ConverterRegistry()
  * value an inline engine could not convert either (a function, a class instance, an object
  * with another prototype, a symbol) is the ConversionError an inline engine gives
  * (`$.a: cannot convert instance of K`): clone would copy a class instance's fields and the
- * worker would receive a plain object. A getter or trap that throws throws here.
+ * worker would receive a plain object. A getter or trap that throws is the ConversionError an
+ * inline engine gives for it, at its path (`$.a: the host value could not be read: …`).
  */
 export function crossingCopy(value: unknown, owner: BudgetOwner, maxDepth: number): unknown {
   const budget = new ConversionBudget(owner)
@@ -35,7 +36,15 @@ export function crossingCopy(value: unknown, owner: BudgetOwner, maxDepth: numbe
     keys.pop()
     return out
   }
+  // a getter or trap that throws: inline's words at its path (`$.a: the host value could not be read: …`)
   const walk = (v: unknown): unknown => {
+    try {
+      return read(v)
+    } catch (e) {
+      throw readFailure(e, formatValuePath(keys))
+    }
+  }
+  const read = (v: unknown): unknown => {
     if (typeof v === 'string') {
       budget.addString(v.length)
       return v

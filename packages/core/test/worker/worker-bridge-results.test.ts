@@ -2,7 +2,8 @@
 // ran, before structured clone copies it: clone would turn a class instance or an object with
 // another prototype into a plain object the script receives (`{"a":1}`), where an inline
 // engine refuses it ("cannot convert instance of K"). Both modes now refuse it the same way:
-// the BridgeError of the method, its ConversionError naming the place. Worker mode loads dist/.
+// the BridgeError of the method, its ConversionError naming the place; so is a getter or Proxy
+// trap that throws while the result is read. Worker mode loads dist/.
 import { afterEach, describe, expect, it } from 'vitest'
 import { defineBridge } from '../../src/bridges.js'
 import { BridgeError, ConversionError } from '../../src/errors.js'
@@ -24,6 +25,36 @@ const RESULTS: Record<string, [() => unknown, string]> = {
   instance: [() => new K(), '$: cannot convert instance of K (register a custom type for it)'],
   inherited: [() => Object.create({ inherited: 1 }), '$: cannot convert instance of Object (register a custom type for it)'],
   nested: [() => ({ list: [1, { deep: new K() }] }), '$.list[1].deep: cannot convert instance of K (register a custom type for it)'],
+  // engine-lua and engine-js inline give these words and paths; worker mode said
+  // `$: the value cannot be passed to the script's worker (keys)`, without the place
+  'with a Proxy whose ownKeys trap throws': [
+    () => ({
+      a: [
+        1,
+        {
+          p: new Proxy(
+            {},
+            {
+              ownKeys: () => {
+                throw new Error('keys')
+              },
+            },
+          ),
+        },
+      ],
+    }),
+    '$.a[1].p: the host value could not be read: keys',
+  ],
+  'with a getter that throws': [
+    () => ({
+      a: {
+        get g() {
+          throw new Error('getter')
+        },
+      },
+    }),
+    '$.a: the host value could not be read: getter',
+  ],
 }
 
 describe('bridge results an engine could not convert (worker)', () => {
