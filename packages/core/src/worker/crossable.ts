@@ -39,7 +39,15 @@ export function crossableGlobals(
     path.pop()
     return out
   }
+  // a getter or trap that throws: inline's words at the path of the value it was reading
   const walk = (v: unknown, depth: number): unknown => {
+    try {
+      return read(v, depth)
+    } catch (e) {
+      throw readFailure(e, formatValuePath(path))
+    }
+  }
+  const read = (v: unknown, depth: number): unknown => {
     const k = classifyHostValue(v, converters)
     if (k.kind === 'function') {
       throw new ConversionError(

@@ -83,3 +83,61 @@ describe('values bounded before they cross to a worker', () => {
     expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
+
+// engine-lua and engine-js inline name the value whose getter or trap threw; worker mode said `$`
+describe('globals whose getter or Proxy trap throws (worker): the path an inline engine names', () => {
+  const CASES: [string, () => Record<string, unknown>, string][] = [
+    [
+      'a Proxy global',
+      () => ({
+        p: new Proxy(
+          { a: 1 },
+          {
+            get: () => {
+              throw new Error('trap')
+            },
+          },
+        ),
+      }),
+      '$.p: the host value could not be read: trap',
+    ],
+    [
+      'a nested Proxy',
+      () => ({
+        x: {
+          a: [
+            1,
+            new Proxy(
+              {},
+              {
+                ownKeys: () => {
+                  throw new Error('keys')
+                },
+              },
+            ),
+          ],
+        },
+      }),
+      '$.x.a[1]: the host value could not be read: keys',
+    ],
+    [
+      'a nested getter',
+      () => ({
+        x: {
+          a: {
+            get g() {
+              throw new Error('getter')
+            },
+          },
+        },
+      }),
+      '$.x.a: the host value could not be read: getter',
+    ],
+  ]
+  it.each(CASES)('%s', async (_what, make, message) => {
+    host = await createHost({ engines: [blockingEngine()], isolation: 'worker', workers: 1, limits: LIMITS })
+    const e = await host.execute({ language: 'blk', source: 'return 1', globals: make() }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ConversionError)
+    expect((e as Error).message).toBe(message)
+  })
+})
