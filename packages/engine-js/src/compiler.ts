@@ -1,5 +1,6 @@
 import { type CompiledScript, engineScriptName, LimitExceededError, ScriptSyntaxError, type SourceText } from '@polyhost/core/engine'
 import type { QuickJSContext, QuickJSRuntime } from 'quickjs-emscripten-core'
+import { isInertExpression } from './inert-expression.js'
 import { MAX_STACK_BYTES } from './limits.js'
 import { mayParseSlowly } from './parse-cost.js'
 import { ParseProbe } from './parse-probe.js'
@@ -28,6 +29,11 @@ export interface JsCompiledScript extends CompiledScript {
    * instead of parsing the source again; the value, `this` and positions are the same.
    */
   readonly expression?: string
+  /**
+   * The expression only reads and computes (`isInertExpression`): a state that ran it is at
+   * its baseline, and its reset skips the guest's walk of the global object.
+   */
+  readonly inert?: true
   /**
    * Milliseconds the parse took off-thread (large sources only): an execution with less
    * time left is refused before QuickJS parses it again, uninterruptibly.
@@ -135,7 +141,8 @@ export class Compiler {
         // the host keeps the source and the body as JS strings (two bytes per unit at most);
         // QuickJS bytecode lives in each state's own WASM memory, counted by its memory limit
         const retainedBytes = 2 * (source.length + body.body.length) + (expression ? 2 * source.length : 0)
-        return { ...compiled, ...body, retainedBytes, ...(expression ? { expression } : {}) }
+        const inert = expression !== undefined && isInertExpression(source)
+        return { ...compiled, ...body, retainedBytes, ...(expression ? { expression } : {}), ...(inert ? { inert: true as const } : {}) }
       }
       first ??= thrown
     }

@@ -49,6 +49,13 @@ export class JsState implements ConverterHost {
   retireTo: ((state: JsState) => void) | undefined
   private runToken = 0
   private checked = false
+  /** The last run was an inert expression (`JsCompiledScript.inert`): it left the global object as it was. */
+  private inertRun = false
+  /**
+   * Reset skipped the guest's part after an inert run: its scope of globals and its context
+   * stay until the next begin replaces them, or an idle validation runs the guest reset.
+   */
+  private resetOwed = false
   private readonly expressions: ExpressionCache
   private readonly modules: ScriptModules
 
@@ -192,6 +199,8 @@ export class JsState implements ConverterHost {
     this.execution = ex
     this.runToken++
     this.checked = false
+    this.inertRun = false
+    this.resetOwed = false
     const limits = ex.limits
     this.meter.start()
     const stack = stackBytesFor(limits)
@@ -205,7 +214,10 @@ export class JsState implements ConverterHost {
         return undefined
       }
       const fn = this.expressions.get(script)
-      if (fn) return this.call('run', ...args, fn)
+      if (fn) {
+        this.inertRun = script.inert === true
+        return this.call('run', ...args, fn)
+      }
       args.push(ctx.newString(script.body))
       return this.call('run', ...args)
     } finally {
@@ -243,7 +255,10 @@ export class JsState implements ConverterHost {
     if (this.opts.initScript) throw new Error('a state that ran an initScript serves one execution')
     // a job left by the last execution must never run during the next one
     if (this.runtime.hasPendingJob()) throw new Error('pending jobs left over')
-    if (!this.call('reset').consume((h) => this.isTrue(h))) throw new Error('baseline changed')
+    // an inert expression only read: the next begin replaces the scope and context it leaves
+    this.resetOwed = this.inertRun
+    this.inertRun = false
+    if (!this.resetOwed && !this.guestReset()) throw new Error('baseline changed')
     const heap = this.instance.heap
     if (heap.grew) {
       heap.measure(this.instance.alloc)
@@ -261,6 +276,10 @@ export class JsState implements ConverterHost {
       return true
     }
     try {
+      if (this.resetOwed) {
+        this.resetOwed = false
+        if (!this.guestReset()) return false
+      }
       return this.call('check').consume((h) => this.isTrue(h))
     } catch {
       return false
@@ -302,6 +321,11 @@ export class JsState implements ConverterHost {
   }
 
   // --- internal ---
+
+  /** The guest's reset: the baseline back as the global object's prototype, additions deleted. */
+  private guestReset(): boolean {
+    return this.call('reset').consume((h) => this.isTrue(h))
+  }
 
   private isTrue(h: QuickJSHandle): boolean {
     const v = this.simple(h)

@@ -312,7 +312,13 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     stale = true
     work = 0
     current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx)
-    if (globals === undefined) return
+    // the state's last run may have been an inert expression, whose reset the host skips
+    // (inert-expression.ts): its scope of globals goes here (its tags stay, on values no
+    // later run can reach; the host tags this run's values before this begin)
+    if (globals === undefined) {
+      if (getPrototypeOf(G) !== locked.baseProto) setPrototypeOf(G, locked.baseProto as object)
+      return
+    }
     const scope = typeof globals === 'string' ? parse(globals) : globals
     setPrototypeOf(scope, locked.baseProto as object)
     // globals.protect: nor can a script add a global to the scope (the global object's prototype)
