@@ -311,14 +311,14 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
     if (seed !== undefined) rng = seed | 0
     stale = true
     work = 0
-    current = ctx === undefined ? empty : deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx)
     // the state's last run may have been an inert expression, whose reset the host skips
-    // (inert-expression.ts): its scope of globals goes here (its tags stay, on values no
-    // later run can reach; the host tags this run's values before this begin)
-    if (globals === undefined) {
-      if (getPrototypeOf(G) !== locked.baseProto) setPrototypeOf(G, locked.baseProto as object)
-      return
-    }
+    // (inert-expression.ts): its context and scope of globals go first, so that they are
+    // freed before this run's are made (its tags stay, on values no later run can reach; the
+    // host tags this run's values before this begin)
+    current = empty
+    if (getPrototypeOf(G) !== locked.baseProto) setPrototypeOf(G, locked.baseProto as object)
+    if (ctx !== undefined) current = deepFreeze(typeof ctx === 'string' ? parse(ctx) : ctx)
+    if (globals === undefined) return
     const scope = typeof globals === 'string' ? parse(globals) : globals
     setPrototypeOf(scope, locked.baseProto as object)
     // globals.protect: nor can a script add a global to the scope (the global object's prototype)
