@@ -39,7 +39,7 @@ declare function boundNumberText(
   w: Wrapping,
 ): void
 /** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
-declare function boundHeavyBuiltins(G: any, charge: (work: number) => void, w: Wrapping): void
+declare function boundHeavyBuiltins(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
 /** Defined beside the setup by GUEST_UNICODE_TEXT (guest-unicode-text.ts). */
 declare function boundUnicodeText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
 /** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
@@ -89,10 +89,11 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   boundBigIntText(G, charge, wrapping)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
   boundNumberText(G, charge, formatCost, checkLength, wrapping)
-  boundHeavyBuiltins(G, charge, wrapping)
   // a builtin call no check can stop is refused when it cannot finish in the time left: the
   // host records the timeout and answers 0 (guest-unicode-text.ts)
-  boundUnicodeText(G, charge, (ms: number) => hostPoll(ms) !== 0, wrapping)
+  const afford = (ms: number) => hostPoll(ms) !== 0
+  boundHeavyBuiltins(G, charge, afford, wrapping)
+  boundUnicodeText(G, charge, afford, wrapping)
   boundObjectWalks(G, charge, wrapping)
   // called by name other than eval: an indirect eval, at global scope
   const indirectEval = G.eval
