@@ -16,7 +16,7 @@ import { ScriptModules } from './script-modules.js'
 import type { HostMaker } from './state-snapshot.js'
 import type { StateOptions } from './state-options.js'
 import type { WasmInstance } from './wasm.js'
-import { firstTouchMs } from './touch-cost.js'
+import { firstTouchMs } from '@polyhost/core/engine'
 
 export type { StateOptions } from './state-options.js'
 

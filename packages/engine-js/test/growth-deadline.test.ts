@@ -32,7 +32,7 @@ describe('a builtin call that allocates stops at the deadline', () => {
 // One large allocation filled by one builtin has a single growth, allowed while time was left,
 // then only first touches of new pages (35-55 µs per 4 KiB here): inline, under a 200 ms limit,
 // flattening a doubled string of 2^25 UTF-16 units held the host 1.2 s, `new ArrayBuffer(4e8)`
-// 2.5 s. A growth whose pages could not be touched by the deadline is now refused (touch-cost.ts).
+// 2.5 s. A growth whose pages could not be touched by the deadline is now refused (core's first-touch.ts).
 describe('a growth whose first touch cannot end by the deadline', () => {
   const LIMITS = { timeoutMs: 200, memoryBytes: 512 * 2 ** 20 }
   const flatten = (n: number) => `let s = '\\u0301'; while (s.length < ${n}) s += s; s.charCodeAt(5)`

@@ -1,7 +1,7 @@
 // Over 250 lines: the one runtime object patched fengari code calls (`__polyhost`), every guard's entry point.
 import type { LuaState, LuaTable } from './fengari-types.js'
 import { type NumeralValue, numeralMode, repeatInto, str2number } from './numerals.js'
-import { ESTIMATED_FROM } from './touch-cost.js'
+import { FIRST_TOUCH_FROM } from '@polyhost/core/engine'
 import type { TimeSlices } from './time-slices.js'
 
 /**
@@ -58,8 +58,8 @@ export interface GuardSink {
 }
 
 const IDLE_STEPS = 1 << 30
-/** Allocations from this size up are asked about their first-touch time (touch-cost.ts). */
-export const TOUCHED_FROM = ESTIMATED_FROM
+/** Allocations from this size up are asked about their first-touch time (core's first-touch.ts). */
+export const TOUCHED_FROM = FIRST_TOUCH_FROM
 /**
  * Strings from this size up are reported as heavy work: a loop of a few instructions can
  * run hundreds of O(length) builtins between two count hooks (a 20 MB `tonumber`,

@@ -4,7 +4,7 @@ import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
 import { TimeSlices } from './time-slices.js'
 import { reachableBytes } from './memory-walk.js'
-import { firstTouchMs } from './touch-cost.js'
+import { firstTouchMs } from '@polyhost/core/engine'
 
 /** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
 export const HOOK_PERIOD = 1000
@@ -196,7 +196,7 @@ export class Meter implements GuardSink {
 
   touch(L: LuaState, bytes: number): void {
     // one builtin filling one large block has no deadline check until it is done, and the
-    // first touch of its new pages is slow here (touch-cost.ts): an allocation that could not
+    // first touch of its new pages is slow here (core's first-touch.ts): an allocation that could not
     // be touched by the deadline is refused with the timeout, at the time it would have ended
     const ex = this.execution
     if (ex.fatal) return

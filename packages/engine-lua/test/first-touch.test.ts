@@ -7,7 +7,7 @@ import { luaEngine } from '../src/index.js'
 // of its new pages costs 35-150 µs per 4 KiB on this project's VMs: inline, under a 200 ms
 // limit, `string.rep('x', 2^25)` held the host 1.5-2.6 s, and `table.concat` of 20 MiB
 // 1.5-1.9 s in some runs (each ended by the timeout only after the call). An allocation whose pages could not be
-// touched by the deadline is now refused with the timeout (touch-cost.ts, Meter.touch).
+// touched by the deadline is now refused with the timeout (core's first-touch.ts, Meter.touch).
 
 const MiB = 2 ** 20
 let host: Host
