@@ -57,11 +57,12 @@ export class Environments {
 
   /**
    * Whether a host global `name` would replace a name every execution starts with (a library,
-   * a builtin, `_G`), or is `_ENV`, which the compiler resolves to the environment: a global
-   * of that name would be set but never read.
+   * a builtin, `_G`), or is `_ENV`, which the 5.3 compiler resolves to the environment: a global
+   * of that name would be set but never read (in 5.1 it is an ordinary name).
    */
   isBuiltin(L: LuaState, name: string): boolean {
-    return name === '_G' || name === '_ENV' || this.base.strong.has(this.names.key(L, name).hash)
+    if (name === '_G' || (name === '_ENV' && this.host.f.numbers !== 'lua51')) return true
+    return this.base.strong.has(this.names.key(L, name).hash)
   }
 
   /** Pushes the next execution's environment, unwatched until `seal`; its entries are charged as a copy's. */

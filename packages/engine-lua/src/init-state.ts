@@ -4,6 +4,7 @@ import { FROZEN, type TableGuard } from './guard-runtime.js'
 import { InvalidArgumentError, ScriptRuntimeError } from '@polyhost/core/engine'
 import { raise } from './builtins.js'
 import { slot } from './converter.js'
+import { LUA51_ENV_NAME } from './lua51-syntax-patches.js'
 import { T_CCL, T_LCL, T_LIGHTUSERDATA, T_TABLE, T_THREAD, T_USERDATA } from './value-tags.js'
 
 /** A full userdata as fengari keeps it (lobject.js Udata). */
@@ -22,6 +23,12 @@ interface Udata {
  * `_ENV`, which `freezeEnv` makes read-only until the execution ends (the next gets it
  * writable); an already read-only table is left so; a watched library table is refused, as
  * reset could not put it back.
+ *
+ * `api.setenv(fn, t)` gives Lua function `fn` (and the functions it makes from then on) `t`
+ * as its environment and returns `fn`: what `local _ENV = t` does in 5.3, for the 5.1 mode,
+ * whose sources cannot name the environment (Redis wraps each script this way). It takes only
+ * a function whose environment is the running execution's `_ENV`, so neither init's own
+ * functions (shared by every execution) nor another execution's can be given a table.
  */
 export function runInit(
   f: Fengari,
@@ -30,6 +37,7 @@ export function runInit(
   baseIdx: number,
   source: string,
   freezeEnv: (t: LuaTable) => boolean,
+  runEnv: () => LuaTable | undefined,
 ): void {
   const { lua } = f
   compiler.instantiate(L, compiler.compile(source, 'init.lua'))
@@ -46,10 +54,34 @@ export function runInit(
     return 1
   })
   lua.lua_setfield(L, -2, 'readonly')
+  lua.lua_pushjsfunction(L, (L1: LuaState) => setEnv(f, L1, runEnv()))
+  lua.lua_setfield(L, -2, 'setenv')
   if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) {
     const msg = String.fromCharCode(...(lua.lua_tolstring(L, -1) ?? new Uint8Array()))
     throw new ScriptRuntimeError(`lua engine: init script failed: ${msg}`, 'init.lua')
   }
+}
+
+/** init's `setenv(fn, t)`: replaces `fn`'s environment upvalue (by name) with a new one holding `t`. */
+function setEnv(f: Fengari, L: LuaState, env: LuaTable | undefined): number {
+  const { lua, lauxlib } = f
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION)
+  lauxlib.luaL_checktype(L, 2, lua.LUA_TTABLE)
+  const fn = slot(L, 1)
+  if (fn.type !== T_LCL) lauxlib.luaL_argerror(L, 1, f.internal.to_luastring('Lua function expected'))
+  const cl = fn.value as LClosure
+  const name = f.numbers === 'lua51' ? LUA51_ENV_NAME : '_ENV'
+  const i = cl.p.upvalues.findIndex((u) => u.name !== null && String.fromCharCode(...u.name.realstring) === name)
+  if (i >= 0) {
+    const uv = cl.upvals[i] as TValue
+    if (env === undefined || uv.type !== T_TABLE || uv.value !== env) {
+      raise(f, L, "setenv: only a function whose environment is the running execution's globals")
+    }
+    const t = slot(L, 2)
+    cl.upvals[i] = new f.internal.TValue(t.type, t.value)
+  }
+  lua.lua_settop(L, 1)
+  return 1
 }
 
 /**

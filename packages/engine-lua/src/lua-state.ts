@@ -71,7 +71,8 @@ export class LuaSandbox implements BuiltinHost {
       lua.lua_pushlightuserdata(L, LUA_NULL)
       lua.lua_setfield(L, baseIdx, 'null')
     }
-    if (deps.init) runInit(deps.f, deps.compiler, L, baseIdx, deps.init, (t) => t === this.env && this.envs.freeze(t))
+    const freeze = (t: LuaTable) => t === this.env && this.envs.freeze(t)
+    if (deps.init) runInit(deps.f, deps.compiler, L, baseIdx, deps.init, freeze, () => this.env)
     for (const t of this.tables.frozen) t.polyhost = FROZEN
     const readOnly = this.security.policy.readOnlyBuiltins
     this.libraries = new WatchedLibraries(deps.f, L, this.tables.libraries, readOnly, this.tables.base)

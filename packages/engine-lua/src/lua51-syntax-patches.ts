@@ -1,13 +1,22 @@
 import { patch as p, type SourcePatch } from './fengari-loader.js'
 import { READ_LONG_STRING_51, READ_NUMERAL_51, READ_STRING_51 } from './lua51-lexer-source.js'
 
+/** The environment's name in 5.1 mode: not a Lua name, so no 5.1 source can name (or assign) it. */
+export const LUA51_ENV_NAME = '(ENV)'
+
 /**
  * Lua 5.1's syntax, for `numbers: 'lua51'` (llex.c and lparser.c of 5.1): no `//`, `<<`, `>>`,
  * `::`, bitwise `& | ~`, `goto` (a plain name), empty statements or string escapes beyond 5.1's;
  * numerals read by strtod; `break` ends its block and needs a loop at once; a call's `(` on a
- * new line is ambiguous. Each change is behind `__num.lua51`; test/lua51-syntax.test.ts.
+ * new line is ambiguous; `_ENV` is an ordinary name. Each change is behind `__num.lua51`; test/lua51-syntax.test.ts.
  */
 export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
+  p(
+    'llex.js',
+    "5.1 syntax: '_ENV' is an ordinary name; the environment's own name (the chunk's first upvalue, ldebug's 'global' test) is one no source can write",
+    'const LUA_ENV = to_luastring("_ENV", true);',
+    `const LUA_ENV = to_luastring(__num.lua51 ? ${JSON.stringify(LUA51_ENV_NAME)} : "_ENV", true);`,
+  ),
   p(
     'llex.js',
     '5.1 syntax: numerals',

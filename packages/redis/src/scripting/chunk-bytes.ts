@@ -35,9 +35,9 @@ export function engineChunk(text: string, chunk: string): EngineChunk {
   const bytes = Buffer.from(text, 'latin1')
   const utf = utf8Text(bytes)
   if (utf !== undefined) return { source: utf, globals: {} }
-  // the run's own _ENV holds the bytes; the loader takes them out before the chunk runs
+  // the run's own globals hold the bytes; the loader takes them out before the chunk runs
   const source =
-    `local s = ${SOURCE_GLOBAL} rawset(_ENV, '${SOURCE_GLOBAL}', nil) ` +
+    `local s = ${SOURCE_GLOBAL} rawset(_G, '${SOURCE_GLOBAL}', nil) ` +
     `local f, e = loadstring(s, '=${chunk}') if not f then error(e, 0) end return f()`
   return { source, globals: { [SOURCE_GLOBAL]: bytes } }
 }

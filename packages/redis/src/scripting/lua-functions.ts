@@ -121,12 +121,12 @@ do
   local function refuse() error('Attempt to modify a readonly table', 2) end
   local libEnv, libMeta
   -- a library chunk's environment: the load-time globals while loading, else the run's
-  BASE.__redis_fenv = function(env)
+  BASE.__redis_fenv = function(env, body)
     -- the run's globals refuse writes (_G.KEYS = 1, rawset, table.insert) as Redis's do
     readonlyTable(env)
     libEnv = env
     libMeta = { __index = LOAD_API, __newindex = refuse }
-    return setmetatable({}, libMeta)
+    return setenv(body, setmetatable({}, libMeta))
   end
 
   BASE.__redis_library = function(f, fname, keys, args)

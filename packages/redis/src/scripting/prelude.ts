@@ -27,10 +27,12 @@ import { LUA_STRTOD } from './lua-strtod.js'
 import { LUA_STRUCT } from './lua-struct.js'
 
 const CORE = `
-local BASE = _ENV or _G
+local BASE = _G
 -- the engine's set-up API (init's argument): readonlyTable(t) makes t refuse every write, raw
 -- or not, with Redis's message, as Redis's lua_enablereadonlytable does; a run's globals get it
 local readonlyTable = (...).readonly
+-- setenv(f, t): t is the environment of the script's body f (Lua 5.1 has no _ENV to assign)
+local setenv = (...).setenv
 local rawget, type, select, error, tostring, sformat, tconcat = rawget, type, select, error, tostring, string.format, table.concat
 local rawpcall, xpcall = pcall, xpcall
 -- the runs' error handler and the start of a run (lua-err-handler.ts)
@@ -324,8 +326,8 @@ end
  * A run's globals are a copy of the base's entries, so assigning a name that exists is a
  * raw write no metamethod sees: \`__redis_env\` marks them read-only (the engine's guard,
  * which every write path checks: \`_G.KEYS = 1\`, \`rawset\`, \`table.insert\`), and gives a
- * script an empty \`_ENV\` in front of them: reads fall through to the run's globals, every
- * assignment reaches \`__newindex\`.
+ * script's body (through the engine's \`setenv\`) an empty environment in front of them: reads
+ * fall through to the run's globals, every assignment reaches \`__newindex\`.
  */
 const GUARD = `
 -- the base itself stays writable for the host (it installs the __redis bridge after this)
@@ -334,14 +336,14 @@ local function readonly(t, k, v)
   if rawequal(t, BASE) then return rawset(t, k, v) end
   error('Attempt to modify a readonly table', 2)
 end
-BASE.__redis_env = function(env)
+BASE.__redis_env = function(env, body)
   -- plain(KEYS), plain(ARGV) written out: two Lua calls fewer per run
   local keys, args = env.KEYS, env.ARGV
   if type(keys) == 'table' and next(keys) == nil then setmetatable(keys, nil) end
   if type(args) == 'table' and next(args) == nil then setmetatable(args, nil) end
   -- the run's globals, as Redis's: _G.KEYS = 1, rawset(_G, ...), table.insert(_G, v) refuse
   readonlyTable(env)
-  return setmetatable({}, { __index = env, __newindex = readonly })
+  return setenv(body, setmetatable({}, { __index = env, __newindex = readonly }))
 end
 local meta = {
   __index = function(_, name)

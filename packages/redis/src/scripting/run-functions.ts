@@ -218,5 +218,5 @@ export class RunFunctions {
  * prelude's `__redis_fenv`); the body keeps its line numbers (the shebang line is blank).
  */
 function wrap(body: string, call: string): string {
-  return `${TAIL_CALL_LOCALS}return __redis_library((function(_ENV) return function(...) ${protectTailCalls(body)}\nend end)(__redis_fenv(_ENV)), ${call})`
+  return `${TAIL_CALL_LOCALS}return __redis_library(__redis_fenv(_G, function(...) ${protectTailCalls(body)}\nend), ${call})`
 }

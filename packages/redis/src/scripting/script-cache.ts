@@ -56,7 +56,8 @@ export function prepareScript(source: Buffer): CachedScript | ErrorReply {
   // bytecode: a space before it keeps Redis's syntax error (and every line)
   if (text.startsWith('\x1b')) text = ` ${text}`
   // same line, so every line number of the body is kept; `...` keeps the chunk vararg; the
-  // body's globals are read-only as Redis's are (see the prelude's __redis_env)
-  const wrapped = `${TAIL_CALL_LOCALS}local _ENV = __redis_env(_ENV) return __redis_reply(function(...) ${protectTailCalls(text)}\nend)`
+  // body's globals are read-only as Redis's are (see the prelude's __redis_env, which sets the
+  // body's environment: in Lua 5.1 `_ENV` is an ordinary name; `_G` is the run's globals)
+  const wrapped = `${TAIL_CALL_LOCALS}return __redis_reply(__redis_env(_G, function(...) ${protectTailCalls(text)}\nend))`
   return { sha, body: text, wrapped, shebang, flags }
 }

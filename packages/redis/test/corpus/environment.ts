@@ -1,5 +1,5 @@
 import type { CorpusCase } from '../differential.js'
-import { script } from './helpers.js'
+import { cmds, script } from './helpers.js'
 
 /** A one-frame-per-level recursion n deep. */
 const recursion = (n: number) => `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end return f(${n})`
@@ -96,4 +96,29 @@ export const ENVIRONMENT_CASES: CorpusCase[] = [
     'an xpcall handler at the depth limit',
     'local function f() return 1 + f() end return {xpcall(f, function(e) return "handled: " .. e end)}',
   ),
+  // In Lua 5.1 `_ENV` is an ordinary name: a local of that name hides no global, the global is
+  // undefined (Redis's nonexistent-global error) and cannot be assigned
+  script('a local _ENV', 'local _ENV = {} return 1'),
+  script('a local _ENV hides no global', "local _ENV = {x = 1} return {type(redis), type(_ENV), rawget(_G, 'x') == nil}"),
+  script('reading a global x beside a local _ENV', 'local _ENV = {x = 1} return x'),
+  script('reading the global _ENV', 'return _ENV'),
+  script('the global _ENV is not set', "return {rawget(_G, '_ENV') == nil, type(rawget(_G, '_G'))}"),
+  script('assigning the global _ENV', '_ENV = 1'),
+  script(
+    '_ENV as a parameter, an upvalue and a field',
+    'local function f(_ENV) return function() return _ENV + 1 end end return {f(1)(), ({_ENV = 2})._ENV}',
+  ),
+  script('an error naming a local _ENV', 'local _ENV return _ENV.x'),
+  script('an error naming a field of a local _ENV', 'local _ENV = {} return _ENV.a.b'),
+  cmds('a local _ENV in a non-UTF-8 script', [
+    'EVAL',
+    { hex: Buffer.from("local s = '\xff' local _ENV = {} return {type(redis), #s}", 'latin1').toString('hex') },
+    '0',
+  ]),
+  cmds(
+    'a local _ENV in a library',
+    ['FUNCTION', 'LOAD', "#!lua name=envlib\nlocal _ENV = {}\nredis.register_function('envf', function() return type(_ENV) end)"],
+    ['FCALL', 'envf', '0'],
+  ),
+  cmds('reading the global _ENV in a library', ['FUNCTION', 'LOAD', '#!lua name=envlib2\nreturn _ENV']),
 ]
