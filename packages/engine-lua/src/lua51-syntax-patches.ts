@@ -194,6 +194,12 @@ export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
       '            llex.luaX_next(ls);',
   ),
   p(
+    'lparser.js',
+    "5.1: a call is charged to the line where its arguments start ('(', '{' or the string), not where the called expression starts (test/call-lines.test.ts)",
+    'const funcargs = function(ls, f, line) {\n    let fs = ls.fs;\n',
+    'const funcargs = function(ls, f, line) {\n    let fs = ls.fs;\n    if (__num.lua51) line = ls.linenumber;\n',
+  ),
+  p(
     'lcode.js',
     "5.1: a function's registers are at most 250 (MAXSTACK), and more is 'function or expression too complex'",
     '        if (newstack >= MAXREGS)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression needs too many registers", true));',

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createHost, type Host } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { luaEngine } from '../src/index.js'
+import { hasNative } from './native-lua.js'
+
+// The line a call is charged to when its parts are spread over lines: Lua 5.1 charges it to the
+// line where its arguments start ('(', '{' or the string; lparser.c 5.1 funcargs), Lua 5.3 to
+// the line where the called expression starts. It shows in error positions (level 1 and 2),
+// 'attempt to call' messages and tracebacks. The engine (`minimal`, chunk `x.lua`) against
+// native lua5.3 / lua5.1 running the same file, in the same run.
+
+/** Programs both versions accept; each prints pcall's results or a traceback. */
+const PROGRAMS: Readonly<Record<string, string>> = {
+  'a string or table argument on a later line than the function': `
+    local function g(s) if type(s) == 'table' then s = s[1] end error(s, 2) end
+    print(pcall(function()
+      g
+      'string argument, level 2'
+    end))
+    print(pcall(function()
+      g
+      {
+        'table argument, level 2'
+      }
+    end))
+    print(pcall(function()
+      error
+      'level 1 by a string call'
+    end))`,
+  "'attempt to call' a nil field, global or method": `
+    local t = {o = {}}
+    print(pcall(function()
+      t.nope
+      'x'
+    end))
+    print(pcall(function()
+      nosuch
+      {}
+    end))
+    print(pcall(function()
+      t.o
+      :none
+      'x'
+    end))`,
+  'method calls, field chains and parenthesized callees over lines': `
+    local t = {}
+    function t:m(s) error(s, 2) end
+    function t.f(s) error(s, 2) end
+    print(pcall(function()
+      t
+      :m
+      'method, level 2'
+    end))
+    print(pcall(function()
+      t:m
+      'method on one line, argument on the next'
+    end))
+    print(pcall(function()
+      t
+      .f('field on the next line, then a call')
+    end))
+    print(pcall(function()
+      local x = (t.f
+      )('parenthesized callee')
+    end))`,
+  'chained calls and tail calls': `
+    local function g(s) error(s, 2) end
+    local function r() return g end
+    print(pcall(function()
+      r()
+      'chained'
+    end))
+    print(pcall(function()
+      r
+      'a'
+      'b'
+    end))
+    print(pcall(function()
+      return g
+      'tail call'
+    end))`,
+  tracebacks: `
+    local function g(s) error(s) end
+    print(debug.traceback
+    'traceback')
+    print(select(2, xpcall(function()
+      g
+      'in xpcall'
+    end, debug.traceback)))
+    local co = coroutine.create(function()
+      coroutine.yield
+      'y'
+    end)
+    coroutine.resume(co)
+    print(debug.traceback(co))`,
+}
+
+/** Unclosed argument lists: the syntax error names the line of the '(' or '{' it opened at. */
+const UNCLOSED = ['t = {}\nt\n.f(1,\n2\n', 'local t = {}\nt\n:m{1,\n2\n', 'f\n"a"\n(1,\n']
+
+/** Addresses masked, and the frame lua.c adds below a main chunk dropped (an embedded script has none). */
+const normalize = (text: string) =>
+  text
+    .replace(/0x[0-9a-f]+/g, 'ADDR')
+    .replace(/(in main chunk)\n\t\[C\]: (in )?\?/g, '$1')
+    .trimEnd()
+
+const VERSIONS = [
+  ['lua53', 'lua5.3'],
+  ['lua51', 'lua5.1'],
+] as const
+
+describe.each(VERSIONS)('call lines (%s) as native %s', (numbers, binary) => {
+  let host: Host
+  let dir: string
+  beforeAll(async () => {
+    host = await createHost({ engines: [luaEngine({ numbers })], policy: 'minimal' })
+    dir = mkdtempSync(join(tmpdir(), 'polyhost-call-lines-'))
+  })
+  afterAll(async () => {
+    await host.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it.skipIf(!hasNative(binary)).each(Object.entries(PROGRAMS))('%s', async (_name, source) => {
+    writeFileSync(join(dir, 'x.lua'), source)
+    const native = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'utf8' })
+    expect(native.status, native.stderr).toBe(0)
+    const here = await host.execute({ language: 'lua', source, name: 'x.lua' })
+    expect(normalize(here.logs.map((l) => l.message).join('\n'))).toBe(normalize(native.stdout))
+  })
+
+  it.skipIf(!hasNative(binary)).each(UNCLOSED)('the syntax error of %j', async (source) => {
+    writeFileSync(join(dir, 'x.lua'), source)
+    const native = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'utf8' })
+    const expected = (native.stderr.split('\n')[0] ?? '').replace(/^lua5\.\d: /, '')
+    expect(expected).toMatch(/^x\.lua:\d+: /)
+    await expect(host.execute({ language: 'lua', source, name: 'x.lua' })).rejects.toThrow(expected)
+  })
+})
