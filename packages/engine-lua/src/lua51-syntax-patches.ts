@@ -201,6 +201,18 @@ export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'lcode.js',
+    "5.1: a unary operator's instruction keeps the line of its operand's last token (lcode.c 5.1 codearith fixes no line; 5.3 takes the operator's)",
+    '    e.k = lparser.expkind.VRELOCABLE;  /* all those operations are relocatable */\n    luaK_fixline(fs, line);\n',
+    '    e.k = lparser.expkind.VRELOCABLE;  /* all those operations are relocatable */\n    if (!__num.lua51) luaK_fixline(fs, line);\n',
+  ),
+  p(
+    'lcode.js',
+    "5.1: an arithmetic or concatenation instruction keeps the line of its second operand's last token, not the operator's",
+    '    e1.k = lparser.expkind.VRELOCABLE;  /* all those operations are relocatable */\n    luaK_fixline(fs, line);\n',
+    '    e1.k = lparser.expkind.VRELOCABLE;  /* all those operations are relocatable */\n    if (!__num.lua51) luaK_fixline(fs, line);\n',
+  ),
+  p(
+    'lcode.js',
     "5.1: a function's registers are at most 250 (MAXSTACK), and more is 'function or expression too complex'",
     '        if (newstack >= MAXREGS)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression needs too many registers", true));',
     '        if (newstack >= (__num.lua51 ? 250 : MAXREGS))\n' +

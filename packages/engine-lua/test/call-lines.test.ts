@@ -83,6 +83,39 @@ const PROGRAMS: Readonly<Record<string, string>> = {
       return g
       'tail call'
     end))`,
+  'operators over lines (5.1: the line of the last operand, 5.3: the line of the operator)': `
+    local t = {}
+    print(pcall(function()
+      local x = t
+      +
+      1
+    end))
+    print(pcall(function()
+      local a, b = 1, t
+      local x = a
+      *
+      b
+    end))
+    print(pcall(function()
+      local x = 'a'
+      ..
+      'b'
+      ..
+      t
+    end))
+    print(pcall(function()
+      local x = -
+      t
+    end))
+    print(pcall(function()
+      local x = #
+      nil
+    end))
+    print(pcall(function()
+      local x = t
+      <
+      1
+    end))`,
   tracebacks: `
     local function g(s) error(s) end
     print(debug.traceback
