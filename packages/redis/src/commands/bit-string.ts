@@ -10,9 +10,10 @@ import { PROTO_MAX_BULK_LEN } from './strings.js'
  * (`getBitOffsetFromArgument`) and the string a write works on (`lookupStringForBitCommand`),
  * grown with zero bytes up to the byte the write reaches.
  *
- * Stored bytes are never written in place where a reply or an older view may hold them
- * (string-room.ts): a target writes in place only past the length the value had, and copies
- * the value once before its first write inside it.
+ * A write goes in place when only the store holds the value's bytes (`Keyspace.isExclusive`:
+ * no reply, script, view or other key has seen them since they were made); otherwise the
+ * value is copied once before its first write inside it, and the copy is then the store's
+ * alone, so a run of SETBITs on a big value costs O(1) each after the first, as in Redis.
  */
 
 export const OFFSET_ERR = 'ERR bit offset is not an integer or out of range'
@@ -51,16 +52,19 @@ export interface BitTarget {
  * `maxBytes` first (keyspace.ts `admit`), so an offset near 2^32 never allocates 512 MB past it.
  */
 export function bitTarget(ks: Keyspace, key: string, length: number): BitTarget {
-  const entry = ks.get(key)
+  const entry = ks.getUnshared(key)
   if (entry === undefined) {
     ks.admit(entryBytes(key, length))
     return { bytes: Buffer.alloc(length), shared: 0, dirty: true, entry }
   }
   if (entry.type !== 'string') fail(ERR.wrongType)
   const before = entry.value
-  if (length <= before.length) return { bytes: before, shared: before.length, dirty: false, entry }
+  const shared = ks.isExclusive(before) ? 0 : before.length
+  if (length <= before.length) return { bytes: before, shared, dirty: false, entry }
   ks.admit(length - before.length)
-  return { bytes: writeString(before, length - 1, ZERO), shared: before.length, dirty: true, entry }
+  const bytes = writeString(before, length - 1, ZERO)
+  // grown into a new buffer, nothing else holds any of it
+  return { bytes, shared: bytes.buffer === before.buffer ? shared : 0, dirty: true, entry }
 }
 
 /** Writes `byte` at `index` of the target, copying a shared value first. */
@@ -76,18 +80,24 @@ export function writeByte(t: BitTarget, index: number, byte: number): void {
 
 /**
  * Stores the target's bytes (raw, as Redis's `dbUnshareStringValue` leaves them, the TTL
- * kept) when `changed`, created or grown; otherwise leaves the entry as it is, for WATCH, only
- * marking it raw. (Redis creates or grows a key without signalling it when every write of a
- * BITFIELD fails under OVERFLOW FAIL; here WATCH sees that.)
+ * kept) when `changed`, created or grown; otherwise leaves the entry as it is, only marking
+ * it raw. (Redis creates or grows a key without signalling it when every write of a
+ * BITFIELD fails under OVERFLOW FAIL; here WATCH sees that.) A new entry object for each
+ * change is what WATCH sees of a write in place (key-watch.ts).
  */
 export function storeTarget(ks: Keyspace, key: string, t: BitTarget, changed: boolean): void {
-  if (changed || t.entry?.value !== t.bytes) ks.set(key, { type: 'string', value: t.bytes, form: 'raw' }, true)
-  else (t.entry as { form?: StringForm }).form = 'raw'
+  if (changed || t.entry?.value !== t.bytes) {
+    ks.set(key, { type: 'string', value: t.bytes, form: 'raw' }, true)
+  } else (t.entry as { form?: StringForm }).form = 'raw'
+  // after `set`, whose lookup of the old entry counts as a hand-out
+  if (t.shared === 0) ks.markExclusive(t.bytes)
 }
 
 /** The string at `key` for reading (WRONGTYPE for another type), undefined when missing. */
 export function readBits(ks: Keyspace, key: string): Buffer | undefined {
-  return ks.read(key, 'string')
+  const v = ks.getUnshared(key)
+  if (v !== undefined && v.type !== 'string') fail(ERR.wrongType)
+  return v?.value
 }
 
 // --- internal ---

@@ -5,6 +5,7 @@ import { arg, commands } from './command.js'
 import { getString, PROTO_MAX_BULK_LEN } from './strings.js'
 import { ownedBytes } from '../store/owned-bytes.js'
 import { writeString } from '../store/string-room.js'
+import { readBits } from './bit-string.js'
 
 /** GETRANGE (and its old name SUBSTR), SETRANGE and MSETNX, as Redis 7.0's t_string.c has them. */
 export const STRING_RANGE_COMMANDS = commands([
@@ -19,16 +20,19 @@ export const STRING_RANGE_COMMANDS = commands([
       if (offset < 0n) fail('ERR offset is out of range')
       const key = keyOf(arg(a, 0))
       const value = arg(a, 2)
-      const before = getString(ks, key)
+      const before = readBits(ks, key)
       // setting nothing answers the length and writes nothing (no key is created)
       if (value.length === 0) return before?.length ?? 0
       if (offset + BigInt(value.length) > BigInt(PROTO_MAX_BULK_LEN)) {
         fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)')
       }
       ks.admit(Number(offset) + value.length - (before?.length ?? 0))
-      const next = writeString(before, Number(offset), value)
+      const exclusive = before !== undefined && ks.isExclusive(before)
+      const next = writeString(before, Number(offset), value, exclusive)
       // raw, the key new or not (Redis builds or unshares it as a raw sds)
       ks.set(key, { type: 'string', value: next, form: 'raw' }, true)
+      // bytes made here or written in place where only the store held them: the next write may go in place
+      if (exclusive || next.buffer !== before?.buffer) ks.markExclusive(next)
       return next.length
     },
   ],
@@ -66,6 +70,6 @@ function getRange(s: Buffer | undefined, from: bigint, to: bigint): Reply {
   if (end < 0n) end = 0n
   if (end >= len) end = len - 1n
   if (start > end || len === 0n) return empty
-  // a view, not a copy: stored bytes are never written in place (string-room.ts)
+  // a view, not a copy: the lookup counts as a hand-out, so a later write copies the value first (keyspace.ts)
   return s.subarray(Number(start), Number(end) + 1)
 }

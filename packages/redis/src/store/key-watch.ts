@@ -105,7 +105,8 @@ interface KeyState {
 }
 
 function stateOf(ks: Keyspace, key: string): KeyState {
-  const v = ks.get(key)
+  // the state keeps the string Buffer only to compare it by identity: its bytes stay writable in place
+  const v = ks.getUnshared(key)
   const changes = v && v.type !== 'string' ? v.value.changes : 0
   return { value: v, inner: v?.value, changes, expiresAt: v && ks.expiresAt(key) }
 }

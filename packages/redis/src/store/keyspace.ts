@@ -1,3 +1,4 @@
+// Over 250 lines: the keyspace's one class (lookups, expiry, counting, WATCH signals, in-place string ownership)
 import { KeyOrder } from './key-order.js'
 import { RedisList } from './redis-list.js'
 import { SortedSet } from './sorted-set.js'
@@ -74,6 +75,13 @@ export class Keyspace {
   flushed = false
   /** Whether the running command comes from a script (a `now` was given to the store); SORT reads it. */
   fromScript = false
+  /**
+   * String values whose bytes no one but the store holds (no reply, script, view or other key
+   * has them), which the bit commands and SETRANGE may write in place (bit-string.ts). Any
+   * lookup through `get` (the way every command reaches a value) removes its value from here,
+   * so bytes handed out are copied once before the next write inside them.
+   */
+  private readonly exclusive = new WeakSet<Buffer>()
   /** The store's `maxBytes` (memory-store.ts), which `admit()` checks a command's growth against. */
   maxBytes = Number.POSITIVE_INFINITY
 
@@ -127,7 +135,31 @@ export class Keyspace {
       this.order.remove(key)
       return undefined
     }
-    return this.data.get(key)
+    const v = this.data.get(key)
+    if (v?.type === 'string') this.exclusive.delete(v.value)
+    return v
+  }
+
+  /**
+   * As `get`, for a command that reads or writes a string's bytes but hands none of them out
+   * nor keeps them (the bit commands, SETRANGE): a value only the store held stays so.
+   */
+  getUnshared(key: string): RedisValue | undefined {
+    const before = this.data.get(key)
+    const kept = before?.type === 'string' && this.exclusive.has(before.value)
+    const v = this.get(key)
+    if (kept && v === before) this.exclusive.add(before.value)
+    return v
+  }
+
+  /** Whether only the store holds `value`'s bytes (writable in place): see `getUnshared`. */
+  isExclusive(value: Buffer): boolean {
+    return this.exclusive.has(value)
+  }
+
+  /** Records that only the store holds `value`'s bytes (all of its ArrayBuffer): a command just made or wrote them in place. */
+  markExclusive(value: Buffer): void {
+    this.exclusive.add(value)
   }
 
   /** The value of `key` when it holds `type`; undefined when missing; WRONGTYPE otherwise. */

@@ -5,8 +5,9 @@
  * call (2,000 appends of 10 KB took 196 s as copies, 2 s on redis-server).
  *
  * A grown value is a view of the start of an ArrayBuffer of its own (its room is the rest).
- * Bytes inside a value are never written in place, only past its end: a reply (GET answers
- * the stored buffer) or an older view may still be holding them. The store counts a value's
+ * Bytes inside a value are written in place only when the store alone holds them
+ * (`Keyspace.isExclusive`); otherwise only past its end: a reply (GET answers the stored
+ * buffer) or an older view may still be holding them. The store counts a value's
  * room as its bytes (valueBytes in keyspace.ts): what the host holds for it.
  */
 
@@ -29,15 +30,16 @@ export function stringBytes(value: Buffer): number {
 
 /**
  * `before` (or nothing) with `bytes` written at `offset`, zero bytes filling any gap, as
- * SETRANGE and APPEND build it: in place when the write starts at or past the end and fits in
- * the room, otherwise into a new buffer with room.
+ * SETRANGE and APPEND build it: in place when it fits in the value and its room and starts at
+ * or past the end (or anywhere, when `exclusive`), otherwise into a new buffer with room.
  */
-export function writeString(before: Buffer | undefined, offset: number, bytes: Uint8Array): Buffer {
+export function writeString(before: Buffer | undefined, offset: number, bytes: Uint8Array, exclusive = false): Buffer {
   const len = before?.length ?? 0
   if (before !== undefined && bytes.length === 0 && offset <= len) return before
   const end = Math.max(len, offset + bytes.length)
-  if (before !== undefined && offset >= len && roomOf(before) >= end - len) {
-    const next = Buffer.from(before.buffer, before.byteOffset, end)
+  // inside the value too when only the store holds its bytes (`exclusive`, keyspace.ts)
+  if (before !== undefined && (offset >= len || exclusive) && roomOf(before) >= end - len) {
+    const next = end === len ? before : Buffer.from(before.buffer, before.byteOffset, end)
     next.fill(0, len, offset)
     next.set(bytes, offset)
     return next

@@ -64,6 +64,7 @@ const NOT_SIGNALLED: readonly Probe[] = [
   ['xtrim removing nothing', ['XADD k 1-1 f v'], 'XTRIM k MAXLEN 5'],
   ['xdel of a missing id', ['XADD k 1-1 f v'], 'XDEL k 2-2'],
   ['sinterstore of nothing into a missing key', [], 'SINTERSTORE k nope'],
+  ['setbit of the bit a value written in place has', ['SETBIT k 9000 1', 'SETBIT k 3 1'], 'SETBIT k 3 1'],
 ]
 
 export const WATCH_CASES: CorpusCase[] = [
@@ -120,6 +121,9 @@ export const WATCH_CASES: CorpusCase[] = [
   cmds('watch: exec with arguments discards the transaction', 'MULTI', 'SET k 1', 'EXEC x', 'EXEC', 'GET k', 'EXEC x'),
   cmds('watch: exec with arguments forgets the watched keys', 'WATCH k', 'SET k 1', 'EXEC x', 'MULTI', 'GET k', 'EXEC'),
   cmds('watch: client without subcommand inside multi aborts exec', 'MULTI', 'CLIENT', 'SET k 1', 'EXEC', 'GET k'),
+  cmds('watch: setbit in place aborts', 'SETBIT k 9000 1', 'SETBIT k 3 1', 'WATCH k', 'SETBIT k 5 1', 'MULTI', 'GETBIT k 5', 'EXEC'),
+  cmds('watch: bitfield in place aborts', 'SETBIT k 9000 1', 'WATCH k', 'BITFIELD k INCRBY u8 0 1', 'MULTI', 'PING', 'EXEC'),
+  cmds('watch: setrange in place aborts', 'SETRANGE k 9000 x', 'SETRANGE k 1 y', 'WATCH k', 'SETRANGE k 1 z', 'MULTI', 'PING', 'EXEC'),
   ...SIGNALLED_UNCHANGED.map(([name, setup, write]) =>
     cmds(`watch: ${name} (signalled, nothing changed) aborts`, ...setup, 'WATCH k', write, 'MULTI', 'PING', 'EXEC'),
   ),
