@@ -55,6 +55,24 @@ const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
     await a('EXEC'),
     await a('GET', 'k'),
   ],
+  // BITFIELD creates or zero-pads its key without signalling it when every write fails...
+  'another client creates the key by a BITFIELD whose writes all fail': async ({ a, b }) => [
+    await a('WATCH', 'k'),
+    await b('BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '100'),
+    await a('MULTI'),
+    await a('STRLEN', 'k'),
+    await a('EXEC'),
+  ],
+  // ...but the key's expiry on the way is a modification
+  'the watched key expires, then such a BITFIELD creates it again': async ({ a, b }) => [
+    await b('SET', 'k', '1', 'PX', '30'),
+    await a('WATCH', 'k'),
+    await new Promise<null>((r) => setTimeout(() => r(null), 120)),
+    await b('BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '100'),
+    await a('MULTI'),
+    await a('STRLEN', 'k'),
+    await a('EXEC'),
+  ],
 }
 
 describe.skipIf(!hasRedisServer)('WATCH across two connections, against redis-server 7.0', () => {

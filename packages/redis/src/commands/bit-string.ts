@@ -81,13 +81,14 @@ export function writeByte(t: BitTarget, index: number, byte: number): void {
 /**
  * Stores the target's bytes (raw, as Redis's `dbUnshareStringValue` leaves them, the TTL
  * kept) when `changed`, created or grown; otherwise leaves the entry as it is, only marking
- * it raw. (Redis creates or grows a key without signalling it when every write of a
- * BITFIELD fails under OVERFLOW FAIL; here WATCH sees that.) A new entry object for each
- * change is what WATCH sees of a write in place (key-watch.ts).
+ * it raw. A key created or grown with no bit changed (every write of a BITFIELD failed
+ * under OVERFLOW FAIL) is stored without a WATCH signal, as Redis does. A new entry object
+ * for each change is what WATCH sees of a write in place (key-watch.ts).
  */
 export function storeTarget(ks: Keyspace, key: string, t: BitTarget, changed: boolean): void {
   if (changed || t.entry?.value !== t.bytes) {
     ks.set(key, { type: 'string', value: t.bytes, form: 'raw' }, true)
+    if (!changed) ks.unsignalled.set(key, t.entry)
   } else (t.entry as { form?: StringForm }).form = 'raw'
   // after `set`, whose lookup of the old entry counts as a hand-out
   if (t.shared === 0) ks.markExclusive(t.bytes)

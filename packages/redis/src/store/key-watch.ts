@@ -52,15 +52,19 @@ export class KeyWatches {
 
   /** After a write command: marks dirty the watches of the keys it changed or signalled. */
   afterWrite(): void {
-    const { signalled, touchedKeys } = this.ks
+    const { signalled, unsignalled, touchedKeys } = this.ks
     if (this.byKey.size > 0) {
       for (const key of signalled) for (const w of this.byKey.get(key) ?? []) this.markDirty(w)
+      for (const [key, found] of unsignalled) {
+        for (const w of this.byKey.get(key) ?? []) if (w.states.get(key)?.value === found) w.states.set(key, stateOf(this.ks, key))
+      }
       if (this.ks.flushed) for (const key of [...this.byKey.keys()]) this.check(key)
       // stateOf looks keys up again, which adds to touchedKeys: only the command's own are read
       else for (let i = 0, n = touchedKeys.length; i < n; i++) this.check(touchedKeys[i] as string)
     }
     // V8's Set.clear allocates a new table even when the set is empty: most writes signal nothing
     if (signalled.size > 0) signalled.clear()
+    if (unsignalled.size > 0) unsignalled.clear()
     this.ks.flushed = false
   }
 

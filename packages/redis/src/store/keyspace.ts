@@ -71,6 +71,13 @@ export class Keyspace {
    * element); WATCH reads and clears them after each write command.
    */
   readonly signalled = new Set<string>()
+  /**
+   * Keys the running command created or changed without signalling them, as Redis's BITFIELD
+   * whose every write failed under OVERFLOW FAIL still creates or zero-pads its key: WATCH
+   * takes their new state as the one it watches where it watched the entry the command found
+   * (not a key that expired on the way, which Redis signals), unless also signalled.
+   */
+  readonly unsignalled = new Map<string, RedisValue | undefined>()
   /** Set by `flush()`: every key may have changed; WATCH reads and clears it after each write command. */
   flushed = false
   /** Whether the running command comes from a script (a `now` was given to the store); SORT reads it. */

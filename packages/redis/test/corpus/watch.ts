@@ -64,6 +64,14 @@ const NOT_SIGNALLED: readonly Probe[] = [
   ['xtrim removing nothing', ['XADD k 1-1 f v'], 'XTRIM k MAXLEN 5'],
   ['xdel of a missing id', ['XADD k 1-1 f v'], 'XDEL k 2-2'],
   ['sinterstore of nothing into a missing key', [], 'SINTERSTORE k nope'],
+  // Redis creates or zero-pads the key (lookupStringForBitCommand) and signals nothing when every write fails
+  ['bitfield overflow fail creating the key', [], 'BITFIELD k OVERFLOW FAIL INCRBY u2 0 100'],
+  ['bitfield overflow fail growing the key', ['SET k a'], 'BITFIELD k OVERFLOW FAIL INCRBY u2 100 100'],
+  [
+    'bitfield overflow fail from a script',
+    [],
+    evalStep("return redis.call('BITFIELD', KEYS[1], 'OVERFLOW', 'FAIL', 'SET', 'u2', 90, 9)", ['k']),
+  ],
   ['setbit of the bit a value written in place has', ['SETBIT k 9000 1', 'SETBIT k 3 1'], 'SETBIT k 3 1'],
 ]
 
@@ -124,6 +132,21 @@ export const WATCH_CASES: CorpusCase[] = [
   cmds('watch: setbit in place aborts', 'SETBIT k 9000 1', 'SETBIT k 3 1', 'WATCH k', 'SETBIT k 5 1', 'MULTI', 'GETBIT k 5', 'EXEC'),
   cmds('watch: bitfield in place aborts', 'SETBIT k 9000 1', 'WATCH k', 'BITFIELD k INCRBY u8 0 1', 'MULTI', 'PING', 'EXEC'),
   cmds('watch: setrange in place aborts', 'SETRANGE k 9000 x', 'SETRANGE k 1 y', 'WATCH k', 'SETRANGE k 1 z', 'MULTI', 'PING', 'EXEC'),
+  cmds(
+    'watch: a key bitfield made unsignalled is watched as it is after',
+    'WATCH k',
+    'BITFIELD k OVERFLOW FAIL INCRBY u2 0 100',
+    'BITFIELD k OVERFLOW FAIL INCRBY u2 100 100',
+    'MULTI',
+    'STRLEN k',
+    'EXEC',
+    'WATCH k',
+    'BITFIELD k OVERFLOW FAIL INCRBY u2 200 100',
+    'SETBIT k 1 1',
+    'MULTI',
+    'STRLEN k',
+    'EXEC',
+  ),
   ...SIGNALLED_UNCHANGED.map(([name, setup, write]) =>
     cmds(`watch: ${name} (signalled, nothing changed) aborts`, ...setup, 'WATCH k', write, 'MULTI', 'PING', 'EXEC'),
   ),
