@@ -33,6 +33,14 @@ export const STREAM_CLAIM_COMMANDS = commands([
 const START_INVALID = 'ERR invalid start ID for the interval'
 /** XAUTOCLAIM's largest COUNT: LONG_MAX / 16 (the bytes of a stream ID). */
 const COUNT_MAX = 576460752303423487n
+/**
+ * Redis allocates 16 bytes per COUNT up front (`ztrymalloc`) and answers an error when the
+ * allocator refuses. Where that happens depends on the machine (redis-server 7.0.15 on a
+ * 25 GB test machine ran COUNT 5,497,558,138,880 and refused one more, 80 TiB); 2^47 bytes
+ * and more are past what a 48-bit address space holds, so no server allocates them: COUNTs
+ * asking that much are refused here (the store itself allocates nothing ahead).
+ */
+const COUNT_UNALLOCATABLE = 2n ** 47n / 16n
 
 /** `xpendingCommand`: the summary, or `[IDLE min] start end count [consumer]` entries. */
 function xpending(ks: Keyspace, a: Buffer[]): Reply {
@@ -162,6 +170,7 @@ function xautoclaim(ks: Keyspace, a: Buffer[]): Reply {
     else fail(ERR.syntax)
   }
   const { s, g } = groupOrFail(ks, arg(a, 0), arg(a, 1))
+  if (count >= COUNT_UNALLOCATABLE) fail('ERR Insufficient memory, failed allocating transient memory, COUNT too high.')
   const now = Math.floor(ks.time)
   let attempts = count * 10n
   let consumer: Consumer | undefined
