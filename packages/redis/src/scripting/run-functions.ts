@@ -11,6 +11,8 @@ import { protectTailCalls, TAIL_CALL_LOCALS } from './tail-calls.js'
 import { byteString, displayText, engineChunk, syntaxErrorOf } from './chunk-bytes.js'
 import { containerCallError } from './script-commands.js'
 import { type Library, listLibraries } from './library.js'
+import { dumpPayload } from './function-dump.js'
+import { functionRestore, type LibraryTable } from './function-restore.js'
 
 /** The chunk name Redis gives function libraries. */
 const CHUNK = 'user_function'
@@ -57,6 +59,20 @@ export class RunFunctions {
     private readonly options: FunctionsOptions,
   ) {}
 
+  /** FUNCTION RESTORE's view of the table. */
+  private readonly table: LibraryTable = {
+    libraries: () => [...this.libraries.values()],
+    relink: (libraries) => {
+      this.libraries.clear()
+      this.owners.clear()
+      for (const lib of libraries) {
+        this.libraries.set(lib.name, lib)
+        for (const fname of lib.functions.keys()) this.owners.set(fname.toLowerCase(), { lib, name: fname })
+      }
+    },
+    load: (code) => this.load([code]),
+  }
+
   private setRunning(r: Omit<RunningScript, 'log'> | undefined): void {
     this.options.setRunning(r)
   }
@@ -82,6 +98,8 @@ export class RunFunctions {
       return OK
     }
     if (sub === 'list') return listLibraries(this.libraries.values(), argv.slice(2))
+    if (sub === 'dump') return dumpPayload([...this.libraries.values()].map((lib) => lib.payload))
+    if (sub === 'restore' && argv.length <= 4) return functionRestore(argv.slice(2), this.table)
     // scripts run one at a time and commands wait for them: none is running now
     if (sub === 'kill' && argv.length === 2) return new ErrorReply(NOTBUSY)
     if (sub === 'stats' && argv.length === 2) {
