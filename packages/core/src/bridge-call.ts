@@ -1,9 +1,11 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
+import { invalidReturnValue } from './bridge-failure.js'
 import type { BridgeContext, BridgeMethod, BridgeRegistryView } from './bridges.js'
 import { BridgeError, endedAnExecution, InvalidArgumentError, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
 import type { LogLevel } from './execution-result.js'
 import { hostErrorText, schemaThrewText } from './sanitize.js'
+import { readFailure } from './values/guard.js'
 
 /**
  * What a bridge call reads of its execution (`Execution` is one): the registry and policy that
@@ -49,8 +51,9 @@ export function invokeBridge(execution: BridgeCallSite, path: string, rawArgs: r
   try {
     thenable = isThenable(out)
   } catch (e) {
-    // a `then` getter or Proxy trap of the handler's result threw: the handler failed
-    throw handlerError(path, e)
+    // the handler's result could not be read (a `then` getter, a Proxy trap, a revoked Proxy):
+    // an invalid return value, worded as the engines word a getter that throws
+    throw isFatal(e) ? handlerError(path, e) : invalidReturnValue(path, readFailure(e))
   }
   if (thenable) {
     return Promise.resolve(out).then(

@@ -1,5 +1,4 @@
 import { BridgeError, ScriptRuntimeError } from './errors.js'
-import type { Execution } from './execution.js'
 import { hostErrorText, sanitizeScriptMessage } from './sanitize.js'
 
 /**
@@ -29,13 +28,18 @@ export function invalidArgument(path: string, index: number, failure: unknown): 
  * position kept. Recognised by that text: a script that caught the failure and threw its own
  * error ends with another.
  */
-export function asBridgeError(e: unknown, execution: Execution): unknown {
+export function asBridgeError(e: unknown, execution: BridgeFailureSite): unknown {
   const failure = execution.bridgeFailure
   if (!failure || !(e instanceof ScriptRuntimeError)) return e
   const seen = hostErrorText(failure.error)
   if (!seen || stripPrefixes(e.message, e.scriptName) !== seen) return e
   const cause = failure.error instanceof BridgeError && failure.error.cause !== undefined ? failure.error.cause : failure.error
   return new BridgeError(seen, failure.path, { cause, scriptName: e.scriptName, line: e.line, column: e.column })
+}
+
+/** What `asBridgeError` reads of an execution (`Execution` is one). */
+interface BridgeFailureSite {
+  readonly bridgeFailure: { readonly path: string; readonly error: unknown } | undefined
 }
 
 /** The message without an error-class prefix (`TypeError: `) and a position prefix (`name:3: `). */

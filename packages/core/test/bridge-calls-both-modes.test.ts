@@ -81,3 +81,20 @@ describe.each(['inline', 'worker'] as const)('a bridge result the engine refuses
     expect((e as Error).message).toBe('mine')
   })
 })
+
+describe.each(['inline', 'worker'] as const)('a handler returning a revoked Proxy (%s)', (isolation) => {
+  it('is an invalid return value that could not be read, as a throwing getter is', async () => {
+    host = await createHost({ engines: [blockingEngine()], isolation, workers: 1, limits: LIMITS })
+    const revoked = () => {
+      const p = Proxy.revocable({}, {})
+      p.revoke()
+      return p.proxy
+    }
+    host.bridges.register(defineBridge({ name: 'b', methods: { x: { args: [], handler: revoked } } }))
+    const e = await host.execute({ language: 'blk', source: "api.call('b.x')" }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(BridgeError)
+    expect((e as BridgeError).path).toBe('b.x')
+    expect((e as Error).message).toMatch(/^b\.x: invalid return value: \$: the host value could not be read: .*revoked/)
+    expect((e as Error).cause).toBeInstanceOf(ConversionError)
+  })
+})
