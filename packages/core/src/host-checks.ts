@@ -2,7 +2,7 @@ import { LIMIT_KEYS, LIMIT_NAMES, PolicyError, type ResolvedLimits, type Securit
 import type { BridgeRegistryView } from './bridges.js'
 import type { EnginePlugin, Logger } from './contracts.js'
 import { ConversionError, InvalidArgumentError, LimitExceededError } from './errors.js'
-import type { HostOptions } from './host-options.js'
+import { type HostOptions, refuseSymbolKeys } from './host-options.js'
 import { DEFAULT_MAX_DEPTH, readFailure } from './values/guard.js'
 import { deepFreeze } from './values/safe-object.js'
 import { resolveWorkerOptions } from './worker/options.js'
@@ -45,6 +45,7 @@ export function checkHostOptions(options: HostOptions): number {
       `createHost: unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (known: ${[...HOST_OPTION_KEYS].join(', ')})`,
     )
   }
+  checkSymbolKeys(options)
   if (!Array.isArray(options.engines) || options.engines.length === 0) {
     throw new InvalidArgumentError('createHost: engines must be a non-empty array of engine plugins')
   }
@@ -59,6 +60,21 @@ export function checkHostOptions(options: HostOptions): number {
     throw new InvalidArgumentError(`createHost: maxDepth must be an integer from 1 to ${MAX_DEPTH_BOUND}`)
   }
   return maxDepth
+}
+
+/** Refuses a symbol key in the options and their option objects, as an unknown string key is. */
+function checkSymbolKeys(options: HostOptions): void {
+  const field = (name: string) => (k: string) => new InvalidArgumentError(`createHost: ${name}: unknown field ${k}`)
+  const limit = (name: string) => (k: string) => new PolicyError(name, `unknown limit ${k}`)
+  refuseSymbolKeys(options, (k) => new InvalidArgumentError(`createHost: unknown option ${k}`))
+  refuseSymbolKeys(options.pool, field('pool'))
+  refuseSymbolKeys(options.cache, field('cache'))
+  refuseSymbolKeys(options.worker, field('worker'))
+  refuseSymbolKeys(options.worker?.resourceLimits, field('worker.resourceLimits'))
+  const policy = options.policy
+  if (typeof policy !== 'object' || policy === null) return
+  refuseSymbolKeys(policy, (k) => new PolicyError('policy', `unknown field ${k}`))
+  refuseSymbolKeys(policy.limits, limit('policy.limits'))
 }
 
 /** The methods the host and engines call on `logger`. */

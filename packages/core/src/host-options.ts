@@ -114,8 +114,23 @@ export function checkRequest<T>(what: keyof typeof REQUEST_SCHEMAS, value: unkno
     if (data && isPlainObject(data.limits)) data.limits = { ...data.limits }
     return parsed
   })
-  if (r.success) return r.data as T
-  throw invalid(what, r.error)
+  if (!r.success) throw invalid(what, r.error)
+  const data = r.data as { limits?: unknown }
+  refuseSymbolKeys(value, (k) => new InvalidArgumentError(`${what}: request: unknown field ${k}`))
+  return data as T
+}
+
+/**
+ * Refuses enumerable symbol keys of a caller's option object (`limits: { [Symbol()]: 1 }`),
+ * as its unknown string keys are refused: Object.keys and zod's strict objects skip symbols,
+ * which left such a field silently ignored. `refuse` makes the error from the quoted keys.
+ */
+export function refuseSymbolKeys(value: unknown, refuse: (keys: string) => Error): void {
+  if (typeof value !== 'object' || value === null) return
+  const symbols = Object.getOwnPropertySymbols(value)
+  if (symbols.length === 0) return
+  const shown = symbols.filter((k) => Object.prototype.propertyIsEnumerable.call(value, k))
+  if (shown.length > 0) throw refuse(shown.map((k) => `'${k.toString()}'`).join(', '))
 }
 
 /** The fields that route a request to an engine, as `execute` checks them. */

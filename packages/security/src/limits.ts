@@ -58,7 +58,12 @@ export function parseLimits(input: unknown, field = 'limits'): Limits {
     throw new PolicyError(field, `could not be read (${e instanceof Error ? e.message : String(e)})`)
   }
   // the parsed copy: a getter is read once, so what is checked is what applies
-  if (r.success) return r.data
+  if (r.success) {
+    // zod's strict object skips symbol keys: refuse them as unknown string keys are
+    const symbols = Object.getOwnPropertySymbols(input ?? {}).filter((k) => Object.prototype.propertyIsEnumerable.call(input, k))
+    if (symbols.length > 0) throw new PolicyError(field, `unknown limit ${symbols.map((k) => `'${k.toString()}'`).join(', ')}`)
+    return r.data
+  }
   const issue = r.error.issues[0]
   if (!issue || issue.path.length === 0) {
     const message =
