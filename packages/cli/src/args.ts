@@ -78,7 +78,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     lang: v.lang,
     policy: v.policy as PresetName | undefined,
     limits,
-    globals: Object.fromEntries((v.global ?? []).map(parseGlobal)),
+    globals: parseGlobals(v.global ?? []),
     globalsJson: v['globals-json'],
     contextJson: v['context-json'],
     json: v.json ?? false,
@@ -135,6 +135,17 @@ function positiveInt(flag: string, text: string): number {
     throw new UsageError(`${flag} must be a positive integer, got '${text}'`)
   }
   return n
+}
+
+/** The `--global` pairs; a name given twice is refused rather than the last one silently kept. */
+function parseGlobals(pairs: readonly string[]): Record<string, unknown> {
+  const globals: Record<string, unknown> = Object.create(null)
+  for (const pair of pairs) {
+    const [key, value] = parseGlobal(pair)
+    if (Object.hasOwn(globals, key)) throw new UsageError(`--global '${key}' is given twice`)
+    globals[key] = value
+  }
+  return { ...globals }
 }
 
 function parseGlobal(pair: string): [string, unknown] {

@@ -90,10 +90,11 @@ interface RunState {
 async function runCommand(o: CliOptions, io: CliIO, run: RunState): Promise<ExecutionResult | undefined> {
   const file = o.command === 'eval' ? undefined : resolve(io.cwd, o.target as string)
   const maxSource = sourceLimit(o.policy, o.limits)
+  // the language first: `eval --lang 'return 1'` names the unknown language, not an empty stdin
+  const picked = pickPlugin(o.lang, file)
   const text = file
     ? await readScriptFile(file, o.target as string, o.command, maxSource)
     : (o.target ?? (await readScriptStdin(io.readStdin, maxSource)))
-  const picked = pickPlugin(o.lang, file)
   // a file, and stdin as `lua -` reads it, is read as its engine's file loader reads it (Lua skips
   // a '#' first line), as executeFile does; code given as an argument is a chunk, as `lua -e` takes it
   const fromFileOrStdin = file !== undefined || o.target === undefined
