@@ -22,7 +22,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   // a form or text/plain post is what a foreign page can send without a preflight: refuse it
   if (type?.trim().toLowerCase() !== 'application/json') throw new HttpError(415, 'E_CONTENT_TYPE', 'request body must be application/json')
   // the body is decoded as UTF-8 whatever it says: a UTF-16 or Latin-1 body would be misread
-  const charset = charsetOf(params)
+  const charsets = charsetsOf(params)
+  // one label: with two, one part of a chain may read the body by the one this check skipped
+  if (charsets.length > 1)
+    throw new HttpError(415, 'E_CONTENT_TYPE', `request body must be UTF-8 JSON with one charset parameter, not ${charsets.length}`)
+  const charset = charsets[0]
   if (charset !== undefined && !UTF8_NAMES.includes(charset.toLowerCase()))
     throw new HttpError(415, 'E_CONTENT_TYPE', `request body must be UTF-8 JSON, not charset ${quoteText(charset)}`)
   const declared = Number(req.headers['content-length'])
@@ -79,13 +83,14 @@ export const SECURITY_HEADERS = {
 /** The charset names that mean UTF-8 (WHATWG Encoding's labels for it). */
 const UTF8_NAMES: readonly string[] = ['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']
 
-/** The `charset` parameter of a media type's parameters (`charset="utf-8"` unquoted), if any. */
-function charsetOf(params: readonly string[]): string | undefined {
+/** The `charset` parameters of a media type's parameters (`charset="utf-8"` unquoted), in order. */
+function charsetsOf(params: readonly string[]): string[] {
+  const out: string[] = []
   for (const p of params) {
     const eq = p.indexOf('=')
     if (eq < 0 || p.slice(0, eq).trim().toLowerCase() !== 'charset') continue
     const value = p.slice(eq + 1).trim()
-    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value
+    out.push(value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value)
   }
-  return undefined
+  return out
 }

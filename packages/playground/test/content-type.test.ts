@@ -43,4 +43,14 @@ describe('the charset of a JSON body', () => {
       expect(r).toEqual({ status: 200, body: expect.objectContaining({ ok: true, value: 2 }) })
     },
   )
+
+  // the first charset won: a body a proxy labelled twice was read by one label, checked by none
+  it.each(['charset=utf-8; charset=latin1', 'charset=latin1; charset=utf-8', 'charset=utf-8; CHARSET=utf-8'])(
+    'a repeated charset (%s) is refused with 415',
+    async (params) => {
+      const r = await execute(`application/json; ${params}`, script)
+      expect(r.status).toBe(415)
+      expect(r.body.error).toEqual({ code: 'E_CONTENT_TYPE', message: 'request body must be UTF-8 JSON with one charset parameter, not 2' })
+    },
+  )
 })
