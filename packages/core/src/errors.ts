@@ -13,7 +13,7 @@ export class ScriptSyntaxError extends PolyhostError {
     readonly line?: number,
     readonly column?: number,
   ) {
-    super(sanitizeScriptMessage(message))
+    super(sanitizeScriptMessage(message, scriptName))
   }
 }
 
@@ -31,8 +31,8 @@ export class ScriptRuntimeError extends PolyhostError {
     /** The value the script threw, converted to the host when possible. */
     readonly thrown?: unknown,
   ) {
-    super(sanitizeScriptMessage(message))
-    if (scriptStack !== undefined) this.scriptStack = sanitizeScriptMessage(scriptStack)
+    super(sanitizeScriptMessage(message, scriptName))
+    if (scriptStack !== undefined) this.scriptStack = sanitizeScriptMessage(scriptStack, scriptName)
   }
 }
 

@@ -23,12 +23,28 @@ export const UNCLONEABLE = 'a value that cannot be copied between threads (a fun
 
 /**
  * Makes a message safe to show to a script or its author: host file paths become `<host>`
- * and host stack frames are dropped.
+ * and host stack frames are dropped. `scriptName`, the execution's own script name, is kept
+ * where it stands alone (`/etc/passwd.lua:1: x`) even when it looks like a host path; a
+ * longer path that merely contains it is still hidden.
  */
-export function sanitizeScriptMessage(message: string): string {
+export function sanitizeScriptMessage(message: string, scriptName?: string): string {
   const text = String(message)
   if (CLONE_FAILURE.test(text)) return UNCLONEABLE
-  return text.replace(HOST_PATH, '<host>').replace(HOST_FRAME, '')
+  if (scriptName && text.includes(scriptName) && sanitizePaths(scriptName) !== scriptName) {
+    const alone = new RegExp(`(?<![\\w/.:@+~%-])${escapeRegExp(scriptName)}(?![\\w/.@+~%-])`, 'g')
+    let out = ''
+    let from = 0
+    for (const m of text.matchAll(alone)) {
+      out += sanitizePaths(text.slice(from, m.index)) + scriptName
+      from = m.index + scriptName.length
+    }
+    return (out + sanitizePaths(text.slice(from))).replace(HOST_FRAME, '')
+  }
+  return sanitizePaths(text).replace(HOST_FRAME, '')
+}
+
+function sanitizePaths(text: string): string {
+  return text.replace(HOST_PATH, '<host>')
 }
 
 /**
