@@ -40,6 +40,13 @@ export const LUA51_ERROR_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'ldebug.js',
+    "5.1 wording: a for-in generator is named by its call site as the hidden local '(for generator)' (getobjname of 5.1), not 'for iterator'",
+    '            r.name = to_luastring("for iterator", true);\n            r.funcname = to_luastring("for iterator", true);\n',
+    '            r.name = to_luastring(__num.lua51 ? "(for generator)" : "for iterator", true);\n' +
+      '            r.funcname = to_luastring(__num.lua51 ? "local" : "for iterator", true);\n',
+  ),
+  p(
+    'ldebug.js',
     '5.1 wording: comparison errors name the basic types',
     '    let t1 = ltm.luaT_objtypename(L, p1);\n    let t2 = ltm.luaT_objtypename(L, p2);\n',
     '    let t1 = __num.lua51 ? ltm.ttypename(p1.ttnov()) : ltm.luaT_objtypename(L, p1);\n' +

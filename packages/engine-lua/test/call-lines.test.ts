@@ -116,6 +116,24 @@ const PROGRAMS: Readonly<Record<string, string>> = {
       <
       1
     end))`,
+  'for-in generators: a bad argument to one, and one that is not callable': `
+    print(pcall(function()
+      local t = {} for k in pairs(t),
+      nil do end
+    end))
+    print(pcall(function()
+      for k in next, nil do end
+    end))
+    print(pcall(function()
+      for k in 1 do end
+    end))
+    print(pcall(function()
+      local g = {}
+      for k in g do end
+    end))
+    print(select(2, xpcall(function()
+      for k in next, nil do end
+    end, debug.traceback)))`,
   tracebacks: `
     local function g(s) error(s) end
     print(debug.traceback
