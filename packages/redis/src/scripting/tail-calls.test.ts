@@ -50,6 +50,15 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls("return redis.call{'GET', {'}'}}")).toBe("return __redis_select(1,  redis.call{'GET', {'}'}})")
     expect(protectTailCalls("local c = redis.call return c 'GET'")).toBe("local c = redis.call return __redis_select(1,  c 'GET')")
     expect(protectTailCalls("return --[[a]] -- b\n redis.call('GET')")).toBe("return __redis_select(1,  --[[a]] -- b\n redis.call('GET'))")
+    // comments between the parts of the name and before the arguments are blanks too
+    expect(protectTailCalls("return redis --[[x]] .call('GET')")).toBe("return __redis_select(1,  redis --[[x]] .call('GET'))")
+    expect(protectTailCalls("return redis.--c\ncall 'GET'")).toBe("return __redis_select(1,  redis.--c\ncall 'GET')")
+    expect(protectTailCalls('return math . --[==[ ]==] random --[[x]] (1)')).toBe(
+      'return __redis_select(1,  math . --[==[ ]==] random --[[x]] (1))',
+    )
+    for (const src of ["return redis .. 'x'", 'return redis --[[x]] .. f(1)', "return error --[[x]] .x('m')"]) {
+      expect(protectTailCalls(src)).toBe(src)
+    }
     // not closed: left for the compiler to report as written
     for (const src of ["return redis.call 'GET", 'return redis.call [[x', 'return redis.call {1', 'return redis.call[1]']) {
       expect(protectTailCalls(src)).toBe(src)

@@ -59,15 +59,11 @@ export function protectTailCalls(source: string): string {
       }
       if (word === 'return' && own) {
         // comments between `return` and the call are blanks too (each is skipped here once)
-        const at = skipBlanks(source, j)
-        TAIL_CALL.lastIndex = at
-        const m = TAIL_CALL.exec(source)
-        ALIAS_CALL.lastIndex = at
-        const a = m ? null : ALIAS_CALL.exec(source)
-        const call = m ?? (a && aliases.has(a[1] as string) ? a : null)
-        if (call) {
+        // and between the parts of the called name and before its arguments (`redis --[[x]] .call`)
+        const args = calledArguments(source, skipBlanks(source, j), aliases)
+        if (args >= 0) {
           closers ??= closingParens(source)
-          const end = argumentsEnd(source, at + call[0].length, closers)
+          const end = argumentsEnd(source, args, closers)
           // not `(f(...))`: that keeps one value, where the function (or the script's own of
           // that name) may return several or none
           if (end > 0) inserts.push({ at: j, text: ` ${SELECT}(1, ` }, { at: end, text: ')' })
@@ -91,19 +87,46 @@ export function protectTailCalls(source: string): string {
 // --- internal ---
 
 /**
+ * The called name, its parts joined by `.` without the blanks and comments between them:
  * `redis.*`, `cjson.*`, `bit.*`, `math.log10`/`random`/`randomseed`, `error`, `pcall` (prelude
- * functions) and the cmsgpack/struct functions, called: `f(...)`, `f'...'`, `f[[...]]` or `f{...}`
- * (the arguments not matched: `argumentsEnd` finds their end).
+ * functions) and the cmsgpack/struct functions.
  */
 const TAIL_CALL =
-  /\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)\b|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)\s*(?=[('"{]|\[=*\[)/y
+  /^(?:(?:redis|cjson|bit)\.[A-Za-z_][A-Za-z0-9_]*|math\.(?:log10|random|randomseed)|(?:cmsgpack|struct)\.(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)$/
 
 /** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
 const ALIAS =
   /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
 
-/** A call of a name, after `return`, its arguments in parentheses, a string or a table constructor. */
-const ALIAS_CALL = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?=[('"{]|\[=*\[)/y
+/**
+ * Where the arguments start of a call at `at` of one of those functions or of an alias (a name
+ * in `aliases`): `f(...)`, `f'...'`, `f[[...]]` or `f{...}`, blanks and comments allowed
+ * between the name's parts and before the arguments; or -1 when it is none of these.
+ */
+function calledArguments(s: string, at: number, aliases: ReadonlySet<string>): number {
+  let end = identEnd(s, at)
+  if (end === at) return -1
+  let name = s.slice(at, end)
+  let k = skipBlanks(s, end)
+  if (s[k] === '.') {
+    const part = skipBlanks(s, k + 1)
+    end = identEnd(s, part)
+    if (end === part) return -1
+    name += `.${s.slice(part, end)}`
+    k = skipBlanks(s, end)
+  }
+  if (!TAIL_CALL.test(name) && !aliases.has(name)) return -1
+  const c = s[k]
+  return c === '(' || c === '{' || c === '"' || c === "'" || (c === '[' && longOpen(s, k) >= 0) ? k : -1
+}
+
+/** The end of the name starting at i (i itself when none starts there). */
+function identEnd(s: string, i: number): number {
+  if (i >= s.length || !isIdentStart(s[i] as string)) return i
+  let j = i + 1
+  while (j < s.length && isIdent(s[j] as string)) j++
+  return j
+}
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_]/.test(c)

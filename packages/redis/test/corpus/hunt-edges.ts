@@ -95,4 +95,13 @@ export const HUNT_EDGE_CASES: CorpusCase[] = [
     'a comment between return and the call in tail position',
     "local function f()\n return --[[ c ]] -- d\n redis.call('NOSUCH')\nend\nreturn f()",
   ),
+  cmds(
+    'comments between the parts of the called name in tail position',
+    evalStep("local function f() return redis --[[x]] .call('NOSUCH') end return f()"),
+    evalStep("local function f() return redis.--c\ncall('NOSUCH') end return f()"),
+    evalStep("local function f() return redis --[==[ a ]==] . --[[b]] pcall --[[c]] ('NOSUCH') end return {f()}"),
+    evalStep("local function f() return error --[[x]] 'boom' end return f()"),
+    evalStep("local c = redis.call local function f() return c --[[x]] ('NOSUCH') end return f()"),
+    evalStep("local function f() return cjson --[[x]] .decode '[1,2]' end return f()"),
+  ),
 ]
