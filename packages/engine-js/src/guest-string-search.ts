@@ -2,7 +2,7 @@
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
- * Guest source of `boundStringSearch(G, charge, wrapping)`, spliced into the setup script beside
+ * Guest source of `boundStringSearch(G, charge, afford, wrapping)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
  * frozen with the rest).
  *
@@ -26,7 +26,7 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * walk); a search under the budget is the native call itself. In a template, a `$<` after the
  * last `>` becomes `$$<` (the same text).
  */
-export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, { callOf, wrap }) {
+export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, afford, { callOf, wrap }) {
   const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64, SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const isArray = Array.isArray, trunc = Math.trunc, max = Math.max, min = Math.min, clz32 = Math.clz32;
@@ -221,10 +221,54 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, { call
     }
     return out + callSlice(tpl, i);
   };
+  // A global replace with the builtin exec finds every match, builds the result and frees the
+  // matches in one native call that no check stops: 'a'.repeat(1.6e7).replace(/a/g, '') ran
+  // 640 ms of a 200 ms limit before its timeout could even be recorded. On a long subject its
+  // matches are first counted by a copy of the regexp (same source and flags, so the original's
+  // lastIndex is not touched) in a guest loop, the host asked every 4,096 matches and at the end
+  // whether the call (at least MATCH_NS a match and a quarter of a unit a template character)
+  // can finish in the time left; if not, a RangeError the script cannot outlive (as normalize's,
+  // guest-unicode-text.ts). The replace itself is then the native call on the original
+  const RegExpCtor = G.RegExp, construct = Reflect.construct, getPrototypeOf = Object.getPrototypeOf, ownKeys = Reflect.ownKeys;
+  // lower bounds (measured 33 ns a match raw, 13 ns a \`$1\`, halved or less), and the work under
+  // which no count is made: (the subject's length + 1) times a match's cost
+  const exec = R.exec, callExec = callOf(exec), MATCH_NS = 16, DOLLAR_NS = 4, CHAR_NS = 0.25, COUNTED = 1 << 24;
+  const RangeErrorCtor = RangeError;
+  const flagsGetter = getOwnPropertyDescriptor(R, 'flags').get, callFlags = callOf(flagsGetter);
+  const unitAt = callOf(S.charCodeAt);
+  // only a regexp the builtin replaces with its own exec and flags (RegExp.prototype is frozen,
+  // guest/lockdown.ts): nothing here reads a property a script could have defined or trapped
+  const plain = (rx) => {
+    try { apply(regexpSource, rx, []); } catch { return false; }
+    if (rx === R || getPrototypeOf(rx) !== R || R.exec !== exec || getOwnPropertyDescriptor(R, 'flags').get !== flagsGetter) return false;
+    const keys = ownKeys(rx);
+    return keys.length === 1 && keys[0] === 'lastIndex' && getOwnPropertyDescriptor(rx, 'lastIndex').writable;
+  };
+  const countMatches = (rx, s, perMatch) => {
+    if (!plain(rx)) return;
+    const flags = callFlags(rx);
+    if (callIndexOf(flags, 'g') < 0) return;
+    const copy = construct(RegExpCtor, [apply(regexpSource, rx, []), flags]), wide = callIndexOf(flags, 'u') >= 0 || callIndexOf(flags, 'v') >= 0;
+    let n = 0;
+    const refuse = () => { throw new RangeErrorCtor('replace of ' + n + ' matches or more cannot finish in the time left'); };
+    for (let r = callExec(copy, s); r !== null; r = callExec(copy, s)) {
+      if ((++n & 4095) === 0 && !afford((n * perMatch) / 1e6)) refuse();
+      const end = copy.lastIndex;
+      if (end === r.index) copy.lastIndex = end + (wide && (unitAt(s, end) & 0xfc00) === 0xd800 && (unitAt(s, end + 1) & 0xfc00) === 0xdc00 ? 2 : 1);
+    }
+    if (n >= SMALL && !afford((n * perMatch) / 1e6)) refuse();
+  };
   wrap(R, replaceSymbol, () => ({ [replaceSymbol](string, replaceValue) {
     if (!isObject(this)) return callRegexpReplace(this, string, replaceValue);
-    const s = str(string);
-    return callRegexpReplace(this, s, typeof replaceValue === 'function' ? replaceValue : safeTemplate(str(replaceValue)));
+    const s = str(string), fn = typeof replaceValue === 'function', tpl = fn ? replaceValue : safeTemplate(str(replaceValue));
+    // a template costs each match its length, and more for each $ (a substitution)
+    let perMatch = MATCH_NS;
+    if (!fn && (s.length + 1) * (MATCH_NS + tpl.length * (CHAR_NS + DOLLAR_NS)) >= COUNTED) {
+      scanned(tpl.length, 0);
+      perMatch += tpl.length * CHAR_NS + (tpl.length - callReplaceAll(tpl, '$', '').length) * DOLLAR_NS;
+    }
+    if ((s.length + 1) * perMatch >= COUNTED) countMatches(this, s, perMatch);
+    return callRegexpReplace(this, s, tpl);
   } })[replaceSymbol]);
   // Array indexOf / lastIndexOf / includes compare a string needle with each element of its
   // length, a BigInt one limb by limb (a 2^20-bit needle over 2e5 elements: 5.7 s of 100 ms)

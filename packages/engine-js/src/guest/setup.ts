@@ -45,7 +45,7 @@ declare function boundUnicodeText(G: any, charge: (work: number) => void, afford
 /** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
 declare function boundObjectWalks(G: any, charge: (work: number) => void, w: Wrapping): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
-declare function boundStringSearch(G: any, charge: (work: number) => void, w: Wrapping): void
+declare function boundStringSearch(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare function guestConversions(
   G: any,
@@ -84,14 +84,14 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // the searches first: the array-length check then wraps them too
   // one wrap for all of them, made before any builtin is replaced (guest-setup.ts)
   const wrapping = builtinWrapping()
-  boundStringSearch(G, charge, wrapping)
+  // a builtin call no check can stop is refused when it cannot finish in the time left: the
+  // host records the timeout and answers 0 (guest-unicode-text.ts)
+  const afford = (ms: number) => hostPoll(ms) !== 0
+  boundStringSearch(G, charge, afford, wrapping)
   // before the Array wrappers: it captures the builtin join and reverse
   boundBigIntText(G, charge, wrapping)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
   boundNumberText(G, charge, formatCost, checkLength, wrapping)
-  // a builtin call no check can stop is refused when it cannot finish in the time left: the
-  // host records the timeout and answers 0 (guest-unicode-text.ts)
-  const afford = (ms: number) => hostPoll(ms) !== 0
   boundHeavyBuiltins(G, charge, afford, wrapping)
   boundUnicodeText(G, charge, afford, wrapping)
   boundObjectWalks(G, charge, wrapping)
