@@ -267,7 +267,9 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, afford
       scanned(tpl.length, 0);
       perMatch += tpl.length * CHAR_NS + (tpl.length - callReplaceAll(tpl, '$', '').length) * DOLLAR_NS;
     }
-    if ((s.length + 1) * perMatch >= COUNTED) countMatches(this, s, perMatch);
+    // counted only when even a match at every position could not finish in the time left
+    const most = (s.length + 1) * perMatch;
+    if (most >= COUNTED && !afford(-most / 1e6)) countMatches(this, s, perMatch);
     return callRegexpReplace(this, s, tpl);
   } })[replaceSymbol]);
   // Array indexOf / lastIndexOf / includes compare a string needle with each element of its

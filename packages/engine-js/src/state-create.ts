@@ -93,7 +93,8 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
 const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
 // called with no argument: check at the next call or branch; with a number of milliseconds of
-// uninterruptible work: 1 when it fits before the deadline, else 0 (the timeout recorded)
+// uninterruptible work: 1 when it fits before the deadline, else 0 (the timeout recorded; a
+// negative number only asks, recording nothing)
 const POLL: HostMaker<JsState> = (s) => (ms?: QuickJSHandle) => {
   if (ms === undefined) return s.meter.pollSoon()
   return s.meter.afford(s.execution, s.ctx.getNumber(ms)) ? s.ctx.newNumber(1) : s.ctx.newNumber(0)
