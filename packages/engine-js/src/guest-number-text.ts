@@ -17,9 +17,9 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  *
  * So these builtins split their work into pieces with checks between them, computing what the
  * builtin computes, in its order:
- * - `Array.prototype.join` from SMALL elements on: each element read once and turned into text
- *   in a guest loop (a tick per element, the captured `String.prototype.concat` being the builtin's ToString), the texts then
- *   joined natively in parts;
+ * - `Array.prototype.join` from two elements on: each element read once and turned into text
+ *   in a guest loop (a tick per element, the captured `String.prototype.concat` being the builtin's ToString,
+ *   a non-int32 number charged its formatting), the texts then joined natively (in parts from 4,096 on);
  * - `%TypedArray%.prototype.join` (and `toString`, which calls `join`): the builtin itself over
  *   views of the same memory, a few hundred doubles or 32,768 integers at a time, each part charged;
  * - `JSON.stringify` of an object: through a replacer that charges each number's formatting
@@ -53,14 +53,20 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   const toText = (x) => stringConcat('', x);
   // ToLength of a length already read (NaN and negatives are 0, Infinity 2^53 - 1, over the cap)
   const toLength = (n) => { n = NumberOf(n); return n > 0 ? (n < MAX_LENGTH ? n - (n % 1) : MAX_LENGTH) : 0; };
-  // the texts of o[from..to), each element read once: undefined and null are empty
+  // the texts of o[from..to), each element read once: undefined and null are empty, a number
+  // other than an int32 charged its formatting (a subnormal costs up to ~75 µs, and the
+  // elements here are a tick each)
   const texts = (o, from, to) => {
     const out = [];
     let i = 0;
     for (let k = from; k < to; k++) {
       const e = o[k];
       if (typeof e === 'string') out[i++] = e;
-      else out[i++] = e === undefined || e === null ? '' : toText(e);
+      else if (e === undefined || e === null) out[i++] = '';
+      else {
+        if (typeof e === 'number' && e !== (e | 0)) charge(formatCost(e));
+        out[i++] = toText(e);
+      }
     }
     return out;
   };
@@ -71,8 +77,12 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
       if (this === null || this === undefined) return c(this, separator);
       const n = toLength(this.length);
       checkLength(n);
-      if (n < SMALL) return c(this, separator);
+      // one element is formatted as one number in a script would be; from two on the native
+      // call formatted them all in one tick (1,000 subnormals a call, in a loop, held an inline
+      // host 6 s of a 200 ms limit), so they are turned into text here, charged
+      if (n < 2) return c(this, separator);
       const sep = separator === undefined ? ',' : toText(separator);
+      if (n < PART) return arrayJoin(texts(this, 0, n), sep);
       const parts = [];
       for (let from = 0, i = 0; from < n; from += PART, i++) parts[i] = arrayJoin(texts(this, from, from + PART < n ? from + PART : n), sep);
       return arrayJoin(parts, sep);

@@ -26,6 +26,10 @@ const CASES: Record<string, string> = {
     Array.prototype.join.call('ab'.repeat(800), '-').slice(0, 20), tryOf(() => Array.prototype.join.call(null)),
     tryOf(() => Array(2000).fill(Symbol('s')).join()), tryOf(() => { const a = Array(2000).fill(1); a[1000] = { toString() { throw new Error('boom') } }; return a.join() }),
     Array.prototype.join.call({ length: '2001.7' }).length, String(Array(1500).fill(0.1)).length, \`\${Array(1500).fill(-0.5)}\`.length])`,
+  'Array join of short arrays, in order': `${TRY} const log = []; const a = [1, 'a', null, undefined, 1.5, 5e-324, true, -0, 1n, [2, [3]], { toString() { log.push('t'); a[12] = 'late'; return 'o' } }, , 7];
+    Object.defineProperty(a, 3, { get() { log.push('g'); return 1e21 } });
+    JSON.stringify([a.join('-'), a.join(), String(a), [].join(), [5e-324].join(), [, ,].join(), log, tryOf(() => [1, Symbol('s')].join()),
+      Array.prototype.join.call({ length: 3, 0: 0.1, 2: 'z' }, { toString: () => '+' }), Array.prototype.join.call('abc')])`,
   'typed-array join and toString': `${SUBNORMALS} ${TRY} const f = new Float64Array(d); const buf = new ArrayBuffer(8 * 6000); const v = new Float64Array(buf, 8 * 700, 5000); v.set(f);
     const f32 = new Float32Array(Array.from({ length: 4000 }, (_, i) => i / 3)); const i16 = new Int16Array(Array.from({ length: 40000 }, (_, i) => i * 7));
     const b64 = new BigInt64Array(Array.from({ length: 3000 }, (_, i) => BigInt(i) * -12345678901n)); const u8c = new Uint8ClampedArray(70000).fill(255);
@@ -87,6 +91,9 @@ describe('builtins that format whole arrays answer as QuickJS does', () => {
 
 const CALLS: Record<string, string> = {
   'Array join': `${MAKE} a.join().length`,
+  // under SMALL elements the builtin was called as it is: 1,000 subnormals a call, one tick each
+  'short Array joins in a loop': 'const s = Array(1023).fill(5e-324 * 3); for (;;) s.join()',
+  'String of a short array in a loop': 'const s = Array(1023).fill(5e-324 * 7); for (;;) String(s)',
   'Float64Array join': `${MAKE} new Float64Array(a).join().length`,
   'String of a Float64Array': `${MAKE} String(new Float64Array(a)).length`,
   'JSON.stringify nested': `${MAKE} JSON.stringify({ x: [a] }).length`,
