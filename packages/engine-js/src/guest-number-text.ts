@@ -17,9 +17,10 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  *
  * So these builtins split their work into pieces with checks between them, computing what the
  * builtin computes, in its order:
- * - `Array.prototype.join` from two elements on: each element read once and turned into text
+ * - `Array.prototype.join` from SMALL elements on: each element read once and turned into text
  *   in a guest loop (a tick per element, the captured `String.prototype.concat` being the builtin's ToString,
- *   a non-int32 number charged its formatting), the texts then joined natively (in parts from 4,096 on);
+ *   a non-int32 number charged its formatting), the texts then joined natively in parts; under
+ *   SMALL the builtin's call, charged after it from its text's length and whether it has an exponent;
  * - `%TypedArray%.prototype.join` (and `toString`, which calls `join`): the builtin itself over
  *   views of the same memory, a few hundred doubles or 32,768 integers at a time, each part charged;
  * - `JSON.stringify` of an object: through a replacer that charges each number's formatting
@@ -51,6 +52,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   // which made a join of 20,000 numbers 18x raw QuickJS; the builtin captured here does the same
   const stringConcat = callOf(G.String.prototype.concat);
   const toText = (x) => stringConcat('', x);
+  const hasText = callOf(G.String.prototype.includes);
   // ToLength of a length already read (NaN and negatives are 0, Infinity 2^53 - 1, over the cap)
   const toLength = (n) => { n = NumberOf(n); return n > 0 ? (n < MAX_LENGTH ? n - (n % 1) : MAX_LENGTH) : 0; };
   // the texts of o[from..to), each element read once: undefined and null are empty, a number
@@ -77,12 +79,17 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
       if (this === null || this === undefined) return c(this, separator);
       const n = toLength(this.length);
       checkLength(n);
-      // one element is formatted as one number in a script would be; from two on the native
-      // call formatted them all in one tick (1,000 subnormals a call, in a loop, held an inline
-      // host 6 s of a 200 ms limit), so they are turned into text here, charged
-      if (n < 2) return c(this, separator);
+      // under SMALL elements the builtin is called as it is, one tick however many numbers it
+      // formats (1,023 subnormals a call, in a loop, held an inline host ~4 s of a 200 ms limit):
+      // it is charged after the call for its text as if it were all numbers, at the dearest
+      // formatCost per character: 75,000 for a text of 4 ('1e-8') when it has an exponent,
+      // else 3,000 for 3 ('0.5', 8,000 needs 11 digits)
+      if (n < SMALL) {
+        const r = c(this, separator);
+        if (n > 1) charge(r.length * (hasText(r, 'e-') || hasText(r, 'e+') ? 18750 : 1000));
+        return r;
+      }
       const sep = separator === undefined ? ',' : toText(separator);
-      if (n < PART) return arrayJoin(texts(this, 0, n), sep);
       const parts = [];
       for (let from = 0, i = 0; from < n; from += PART, i++) parts[i] = arrayJoin(texts(this, from, from + PART < n ? from + PART : n), sep);
       return arrayJoin(parts, sep);
