@@ -31,7 +31,9 @@ describe('a loop of Object.fromEntries stops at the time limit (inline)', () => 
     it(what, async () => {
       const { error, stallMs } = await watchEventLoop(host.execute({ language: 'js', source }))
       expect(error).toBeInstanceOf(LimitExceededError)
-      expect((error as LimitExceededError).limit).toBe('timeout')
+      // strict's 1e7 instructions (each entry charged) can come before the 500 ms on a quiet
+      // machine: either limit stops the loop; the bound on the stall is the point
+      expect(['timeout', 'instructions']).toContain((error as LimitExceededError).limit)
       expect(stallMs).toBeLessThan(3_000)
     }, 60_000)
   }
