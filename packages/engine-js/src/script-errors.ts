@@ -85,7 +85,7 @@ function ownStack(stack: string | undefined, origin: ScriptOrigin): string {
   if (!stack) return ''
   const out: string[] = []
   let outermost = -1
-  const lines = stack.split('\n').filter((l) => l.trim())
+  const lines = stackLines(stack).filter((l) => l.trim())
   // the name QuickJS compiled the script under (controls escaped)
   const own = engineScriptName(origin.name)
   const other = otherTexts(lines, own)
@@ -112,6 +112,27 @@ function ownStack(stack: string | undefined, origin: ScriptOrigin): string {
   if (outermost >= 0) out[outermost] = (out[outermost] as string).replace(/^(\s*at )<anonymous> /, '$1<eval> ')
   // the host's own name for the script stays as given, even when it is a path (`/srv/rules/a.js`)
   return sanitizeScriptMessage(out.join('\n'))
+}
+
+/**
+ * The most of a stack's text the host reads, half from each end. QuickJS's own stacks stay far
+ * below it (its stack limit ends them near 1,500 frames, ~36 KB), but `stack` is the script's to
+ * write: 16 MB of frame lines, well inside standard's memory limit, held the host ~13 s after a
+ * script whose limit was 5 s (every line parsed, renamed and sanitised).
+ */
+export const STACK_TEXT = 256 * 1024
+
+/** A stack's lines, its middle left out (and counted) when it is longer than STACK_TEXT. */
+function stackLines(stack: string): string[] {
+  if (stack.length <= STACK_TEXT) return stack.split('\n')
+  const half = STACK_TEXT / 2
+  // cut at line ends where there are any, so the lines kept are whole
+  const headEnd = stack.lastIndexOf('\n', half)
+  const tailStart = stack.indexOf('\n', stack.length - half)
+  const head = stack.slice(0, headEnd > 0 ? headEnd : half)
+  const tail = stack.slice(tailStart >= 0 ? tailStart + 1 : stack.length - half)
+  const omitted = `    … ${stack.length - head.length - tail.length} characters of the stack left out`
+  return [...head.split('\n'), omitted, ...tail.split('\n')]
 }
 
 /** Where the script's own name goes in a stack while host paths are masked. */

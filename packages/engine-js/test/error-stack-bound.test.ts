@@ -1,0 +1,57 @@
+import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jsEngine } from '../src/index.js'
+import { STACK_TEXT } from '../src/script-errors.js'
+
+// A thrown Error's `stack` is the script's to write. The host reads it after the script has
+// ended, outside the script's limits, to turn it into the error's script stack: 16 MB of frame
+// lines (inside standard's 64 MiB memory limit) held an inline host ~13 s after a script whose
+// time limit was 5 s, and came back whole as `scriptStack`. The host now reads at most
+// STACK_TEXT of it, half from each end; QuickJS's own stacks are far shorter.
+
+const MODES = ['inline', 'worker'] as const
+const hosts = new Map<string, Host>()
+
+beforeAll(async () => {
+  for (const isolation of MODES) hosts.set(isolation, await createHost({ engines: [jsEngine()], isolation, pool: { min: 1, max: 1 } }))
+})
+afterAll(async () => {
+  for (const h of hosts.values()) await h.close()
+})
+
+/** A script that throws an Error whose stack is `mb` MB of frames between a first and a last one. */
+const hugeStack = (mb: number) => `
+  const e = new Error('m')
+  const line = '    at f (lib.js:2:3)\\n'
+  const middle = line.repeat(Math.ceil(${mb} * 1048576 / line.length))
+  Object.defineProperty(e, 'stack', { value: '    at first (lib.js:1:1)\\n' + middle + '    at last (lib.js:9:9)\\n' })
+  throw e`
+
+const fail = (isolation: string, source: string) =>
+  (hosts.get(isolation) as Host).execute({ language: 'js', source, name: 'big.js' }).then(
+    () => expect.unreachable('the script throws'),
+    (e: unknown) => e as ScriptRuntimeError,
+  )
+
+describe.each(MODES)('a script-written stack is read to a bound (%s)', (isolation) => {
+  it('8 MB of frames: the error keeps its message, the first and last frames, and a bounded stack', async () => {
+    const e = await fail(isolation, hugeStack(8))
+    expect(e).toBeInstanceOf(ScriptRuntimeError)
+    expect(e.message).toBe('Error: m')
+    const stack = e.scriptStack ?? ''
+    expect(stack.length).toBeLessThanOrEqual(STACK_TEXT + 100)
+    const lines = stack.split('\n')
+    expect(lines[0]).toBe('    at first (lib.js:1:1)')
+    expect(lines.at(-1)).toBe('    at last (lib.js:9:9)')
+    expect(stack).toMatch(/… \d+ characters of the stack left out/)
+  }, 120_000)
+
+  it('a stack QuickJS made itself (a deep recursion) is kept whole', async () => {
+    const e = await fail(isolation, 'function deep(n) { if (n === 0) throw new Error("bottom"); deep(n - 1) }\ndeep(1000)')
+    expect(e.message).toBe('Error: bottom')
+    const lines = (e.scriptStack ?? '').split('\n')
+    expect(lines.filter((l) => l.includes('at deep (big.js:1:')).length).toBe(1001)
+    expect(lines.at(-1)).toMatch(/^ {4}at <eval> \(big\.js:2:\d+\)$/)
+    expect(e.scriptStack).not.toContain('left out')
+  }, 60_000)
+})
