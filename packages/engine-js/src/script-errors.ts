@@ -135,6 +135,24 @@ function stackLines(stack: string): string[] {
   return [...head.split('\n'), omitted, ...tail.split('\n')]
 }
 
+/**
+ * The most of a thrown value's message (or name) the host keeps. The host masks host paths in
+ * it (core's sanitiser, ~0.3 µs a character for path-like text): an 8 MB message held an inline
+ * host 5–8 s past standard's 5 s limit. What the script threw (`thrown`) is not cut.
+ */
+export const MESSAGE_TEXT = 256 * 1024
+
+/**
+ * `text`, or its first MESSAGE_TEXT characters (a surrogate pair left whole) and how many were
+ * left out, after a space: a path cut short must not run into the note and be masked with it.
+ */
+export function boundText(text: string): string {
+  if (text.length <= MESSAGE_TEXT) return text
+  const lead = text.charCodeAt(MESSAGE_TEXT - 1)
+  const end = lead >= 0xd800 && lead <= 0xdbff ? MESSAGE_TEXT - 1 : MESSAGE_TEXT
+  return `${text.slice(0, end)} … (${text.length - end} more characters left out)`
+}
+
 /** Where the script's own name goes in a stack while host paths are masked. */
 const OWN_NAME = '\u0001script\u0001'
 
@@ -152,7 +170,7 @@ export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: un
   const frames = ownStack(info.stack, origin)
   const stack = frames.replaceAll(OWN_NAME, origin.name)
   let { line, column } = positionIn(frames, OWN_NAME)
-  let text = info.message
+  let text = boundText(info.message)
   if (info.error && origin.source !== undefined) {
     const missing = MISSING_MODULE.exec(text)
     // the loader's error has no frame of the import (or, for `import()`, the script's first line)
@@ -166,8 +184,8 @@ export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: un
     }
   }
   // a thrown object with a string `message` reads as that message, as a thrown table does in engine-lua
-  const own = !info.error && isRecord(thrown) && typeof thrown.message === 'string' ? thrown.message : undefined
-  const message = info.error ? `${info.name ?? 'Error'}: ${text}` : (own ?? `uncaught ${text}`)
+  const own = !info.error && isRecord(thrown) && typeof thrown.message === 'string' ? boundText(thrown.message) : undefined
+  const message = info.error ? `${boundText(info.name ?? 'Error')}: ${text}` : (own ?? `uncaught ${text}`)
   return new ScriptRuntimeError(message, origin.name, line, column, stack || undefined, thrown)
 }
 

@@ -1,13 +1,14 @@
 import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
-import { STACK_TEXT } from '../src/script-errors.js'
+import { MESSAGE_TEXT, STACK_TEXT } from '../src/script-errors.js'
 
-// A thrown Error's `stack` is the script's to write. The host reads it after the script has
-// ended, outside the script's limits, to turn it into the error's script stack: 16 MB of frame
-// lines (inside standard's 64 MiB memory limit) held an inline host ~13 s after a script whose
-// time limit was 5 s, and came back whole as `scriptStack`. The host now reads at most
-// STACK_TEXT of it, half from each end; QuickJS's own stacks are far shorter.
+// A thrown Error's `stack`, `message` and `name` are the script's to write. The host reads them
+// after the script has ended, outside the script's limits, parses the stack and masks host
+// paths in all of them: 16 MB of frame lines (inside standard's 64 MiB memory limit) held an
+// inline host ~13 s after a script whose time limit was 5 s, an 8 MB message of `C:\` 5–8 s,
+// and both came back whole. The host now keeps STACK_TEXT of a stack (half from each end) and
+// MESSAGE_TEXT of a message; QuickJS's own stacks and messages are far shorter.
 
 const MODES = ['inline', 'worker'] as const
 const hosts = new Map<string, Host>()
@@ -33,7 +34,7 @@ const fail = (isolation: string, source: string) =>
     (e: unknown) => e as ScriptRuntimeError,
   )
 
-describe.each(MODES)('a script-written stack is read to a bound (%s)', (isolation) => {
+describe.each(MODES)('a script-written stack, message or name is read to a bound (%s)', (isolation) => {
   it('8 MB of frames: the error keeps its message, the first and last frames, and a bounded stack', async () => {
     const e = await fail(isolation, hugeStack(8))
     expect(e).toBeInstanceOf(ScriptRuntimeError)
@@ -44,6 +45,25 @@ describe.each(MODES)('a script-written stack is read to a bound (%s)', (isolatio
     expect(lines[0]).toBe('    at first (lib.js:1:1)')
     expect(lines.at(-1)).toBe('    at last (lib.js:9:9)')
     expect(stack).toMatch(/… \d+ characters of the stack left out/)
+  }, 120_000)
+
+  it('an 8 MB message of path-like text: its first MESSAGE_TEXT characters, masked, and the count left out', async () => {
+    const e = await fail(isolation, `throw new Error('C:\\\\x '.repeat(2 * 1048576))`)
+    expect(e).toBeInstanceOf(ScriptRuntimeError)
+    expect(e.message.startsWith('Error: <host> <host> ')).toBe(true)
+    // cut before masking, which makes each 5-character `C:\x ` a 7-character `<host> `
+    expect(e.message.length).toBeLessThanOrEqual((MESSAGE_TEXT * 7) / 5 + 100)
+    expect(e.message).toMatch(/… \(\d+ more characters left out\)$/)
+  }, 120_000)
+
+  it('an 8 MB name, and an 8 MB string thrown: bounded messages, the thrown string whole', async () => {
+    const named = await fail(isolation, `const e = new Error('m'); e.name = 'N'.repeat(8 * 1048576); throw e`)
+    expect(named.message).toMatch(/^N+ … \(\d+ more characters left out\): m$/)
+    expect(named.message.length).toBeLessThanOrEqual(MESSAGE_TEXT + 100)
+    const thrown = await fail(isolation, `throw 's'.repeat(8 * 1048576)`)
+    expect(thrown.message).toMatch(/^uncaught s+ … \(\d+ more characters left out\)$/)
+    expect(thrown.message.length).toBeLessThanOrEqual(MESSAGE_TEXT + 100)
+    expect(thrown.thrown).toBe('s'.repeat(8 * 1048576))
   }, 120_000)
 
   it('a stack QuickJS made itself (a deep recursion) is kept whole', async () => {
