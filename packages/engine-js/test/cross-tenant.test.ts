@@ -1,26 +1,12 @@
-import { createHost, defineBridge, type Host } from '@polyhost/core'
-import { afterEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
-import { jsEngine } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { PRESET_NAMES, sharedStateHosts } from './shared-state-host.js'
 
 // Issue 18.1 / 19.8: a tenant that could change a hidden intrinsic (the prototype behind
 // iterator helpers, Iterator.from wrappers, Iterator.concat results) ran its own function
 // inside the next tenant's execution, with that tenant's context, globals and bridges.
 
-let host: Host | undefined
-afterEach(async () => {
-  await host?.close()
-  host = undefined
-})
-
-const PRESET_NAMES = ['minimal', 'standard', 'strict'] as const
-
-async function make(policy: (typeof PRESET_NAMES)[number]): Promise<Host> {
-  // one state, shared by both tenants on purpose: what A changes must not reach B anyway
-  host = await createHost({ engines: [jsEngine()], policy, pool: { min: 1, max: 1, partitionByTenant: false } })
-  host.bridges.register(defineBridge({ name: 'kv', methods: { get: { args: [z.string()], handler: (ctx, k) => `${ctx.tenant}:${k}` } } }))
-  return host
-}
+// one state, shared by both tenants on purpose: what A changes must not reach B anyway
+const make = sharedStateHosts({ kv: true })
 
 /** Tenant A's injection into one hidden prototype, found by `probe` (an expression). */
 const inject = (probe: string) => `

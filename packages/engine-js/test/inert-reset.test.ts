@@ -1,25 +1,13 @@
-import { createHost, type Host } from '@polyhost/core'
-import { afterEach, describe, expect, it } from 'vitest'
-import { jsEngine } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { PRESET_NAMES, sharedStateHosts } from './shared-state-host.js'
 
 // A state that ran an inert expression (reads and operators only, src/inert-expression.ts)
 // skips the guest's reset walk. What such a run leaves (its scope of globals, its context)
 // must still be gone for the next run on the state, and after every kind of read the global
 // object must be what a full reset would leave.
 
-let host: Host | undefined
-afterEach(async () => {
-  await host?.close()
-  host = undefined
-})
-
-const PRESET_NAMES = ['minimal', 'standard', 'strict'] as const
-
-async function make(policy: (typeof PRESET_NAMES)[number]): Promise<Host> {
-  // one state for every tenant: each run follows the last on the same state
-  host = await createHost({ engines: [jsEngine()], policy, pool: { min: 1, max: 1, partitionByTenant: false } })
-  return host
-}
+// one state for every tenant: each run follows the last on the same state
+const make = sharedStateHosts()
 
 /** Not inert (calls): its own run is reset in full. */
 const PROBE = `JSON.stringify([Reflect.ownKeys(globalThis).map(String), Object.isExtensible(globalThis), undefined, NaN, Infinity])`
@@ -64,8 +52,7 @@ describe.each(PRESET_NAMES)('after an inert expression (%s)', (policy) => {
   })
 
   it('an idle validation keeps the state, and drops what the run left', async () => {
-    host = await createHost({ engines: [jsEngine()], policy, pool: { min: 1, max: 1, healthCheckIntervalMs: 20 } })
-    const h = host
+    const h = await make(policy, { healthCheckIntervalMs: 20 })
     expect((await h.execute({ language: 'js', source: 'secret + 1', globals: { secret: 41 } })).value).toBe(42)
     // the validation runs the guest reset the run skipped, then the baseline check
     await new Promise((resolve) => setTimeout(resolve, 300))
