@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import nodeCrypto from 'node:crypto'
 import { SecurityManager } from '@polyhost/security'
 import { describe, expect, it, vi } from 'vitest'
 import { BridgeRegistry } from './bridges.js'
@@ -6,7 +8,7 @@ import { Execution } from './execution.js'
 
 describe('executionRandom', () => {
   it('unseeded: doubles in [0, 1) from the CSPRNG, independent per source', () => {
-    const spy = vi.spyOn(crypto, 'getRandomValues')
+    const spy = vi.spyOn(nodeCrypto, 'randomFillSync')
     const a = executionRandom()
     const b = executionRandom()
     const xs = Array.from({ length: 300 }, a.next)
@@ -56,7 +58,7 @@ describe('the seed rule', () => {
 
 describe('entropy53', () => {
   it('gives distinct integers below 2^53 from batched CSPRNG draws', () => {
-    const spy = vi.spyOn(crypto, 'getRandomValues')
+    const spy = vi.spyOn(nodeCrypto, 'randomFillSync')
     const xs = Array.from({ length: 1000 }, entropy53)
     expect(xs.every((x) => Number.isSafeInteger(x) && x >= 0)).toBe(true)
     expect(new Set(xs).size).toBe(1000)
@@ -90,5 +92,18 @@ describe('determinismOf', () => {
     // a time value is whole milliseconds: Date.now() in a frozen JS execution is an integer
     expect(Number.isInteger(determinismOf(ex).now)).toBe(true)
     expect(determinismOf(execution({ now: 1234 })).now).toBe(1234)
+  })
+})
+
+describe('entropy53 at cold start', () => {
+  it("does not load WebCrypto's argument checking (the global crypto's first getRandomValues: ~1 ms of a cold start)", () => {
+    // the built package in a fresh process: vitest's own process may have loaded WebCrypto already
+    const engine = new URL('../dist/engine.js', import.meta.url).href
+    const script = `const { entropy53 } = await import(${JSON.stringify(engine)})
+      const x = entropy53()
+      if (!Number.isSafeInteger(x)) throw new Error('not an integer: ' + x)
+      process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('crypto/webidl'))))`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 })
+    expect(JSON.parse(out)).toEqual([])
   })
 })

@@ -1,3 +1,4 @@
+import nodeCrypto from 'node:crypto'
 import type { Execution } from './execution.js'
 
 /** A random source for one execution (`math.random`, `Math.random`). */
@@ -45,7 +46,7 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * An execution's random source. Unseeded, it hands out words of the platform CSPRNG
- * (`crypto.getRandomValues`, fetched lazily in batches of 128 words): never the host's
+ * (`randomFillSync` of node:crypto, fetched lazily in batches of 128 words): never the host's
  * `Math.random`, whose xorshift128+ state can be solved from a few outputs and then predicts
  * the host's and other tenants' values. Nothing is carried from one execution to the next:
  * each execution makes its own. Seeded, it is `seededRandom`.
@@ -91,7 +92,12 @@ const SHARED_WORDS = 1024
 const TWO_POW_26 = 67108864
 const TWO_POW_53 = 9007199254740992
 
-/** CSPRNG words, fetched a batch at a time on first need. */
+/**
+ * CSPRNG words, fetched a batch at a time on first need. From node:crypto's `randomFillSync`
+ * (OpenSSL's generator, as WebCrypto's `getRandomValues`): the first `getRandomValues` loads
+ * WebCrypto's argument checking (internal/crypto/webidl), ~1 ms of a cold start (the first
+ * Lua execution draws its address base here); node:crypto is loaded already for hashing.
+ */
 class EntropyWords {
   private words: Uint32Array | undefined
   private at: number
@@ -103,7 +109,7 @@ class EntropyWords {
   next(): number {
     if (this.at >= this.size) {
       this.words ??= new Uint32Array(this.size)
-      crypto.getRandomValues(this.words)
+      nodeCrypto.randomFillSync(this.words)
       this.at = 0
     }
     return (this.words as Uint32Array)[this.at++] as number
