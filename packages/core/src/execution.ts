@@ -40,8 +40,7 @@ export class Execution extends ExecutionClock {
   outputBytes = 0
   /** Set by the engine: instructions executed (exact or approximate, per capabilities). */
   instructions = 0
-  /** Set by the engine: peak bytes accounted to this execution. */
-  memoryBytes = 0
+  private memory = 0
   private fatalError: Error | undefined
   private lastBridgeFailure: { readonly path: string; readonly error: unknown } | undefined
   // The controller, its timer and the caller-signal listener cost several microseconds, more
@@ -58,6 +57,19 @@ export class Execution extends ExecutionClock {
   private callerScope: AsyncResource | undefined
   /** Told of the fatal error as it is recorded (see `whenFatal`). */
   private fatalHook: (() => void) | undefined
+
+  /** Set by the engine: peak bytes accounted to this execution. */
+  get memoryBytes(): number {
+    return this.memory
+  }
+
+  set memoryBytes(bytes: number) {
+    this.memory = bytes
+    this.memoryChanged(bytes)
+  }
+
+  /** Told of every `memoryBytes` the engine sets (a worker's execution publishes it to the host). */
+  protected memoryChanged(_bytes: number): void {}
 
   private setup: ExecutionInit
 

@@ -24,7 +24,7 @@ import {
 import { clockCell } from './shared-clock.js'
 import { MirrorBridges, MirrorModules } from './snapshot.js'
 import { WorkerExecution } from './worker-execution.js'
-import { allStats, countersOf } from './worker-stats.js'
+import { allStats, countersOf, doneMessage } from './worker-stats.js'
 import { decodeError, encodeError } from './wire-errors.js'
 
 // Entry of every worker thread: re-creates the engines by module reference, keeps mirrors of
@@ -193,10 +193,9 @@ async function execute(m: ExecuteMessage): Promise<void> {
     execution.onThreadNow()
     const { script, hit } = await scriptFor(m.engine, m, security)
     execution.onThreadNow()
-    const r = await engineFor(m.engine).engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
-    done = { ...usage(m, execution), logs: r.logs, value: r.value, values: r.values, durationMs: r.stats.durationMs }
-    if (!hit) done = { ...done, compiled: true }
-    done = { ...done, instructions: r.stats.instructions, memoryBytes: r.stats.memoryBytes, outputBytes: r.stats.outputBytes }
+    const { engine } = engineFor(m.engine)
+    const r = await engine.execute(script, { globals: m.globals, context, tenant: m.tenant, execution })
+    done = doneMessage(m.id, r, countersOf(engine.stats()), hit)
   } catch (e) {
     // a bridge failure the engine recorded here (a result it could not convert) ends as BridgeError, as inline
     done = { ...usage(m, execution), error: encodeError(execution.fatal ?? asBridgeError(e, execution)) }
