@@ -103,6 +103,7 @@ export function lua51Functions(host: BuiltinHost): Record<'math' | 'table', Reco
       const n = lua.lua_rawlen(L, 1)
       lauxlib.luaL_checktype(L, 2, lua.LUA_TFUNCTION)
       for (let i = 1; i <= n; i++) {
+        host.f.guards.step(L) // a host function as f runs no instruction: the walk is counted here
         lua.lua_pushvalue(L, 2)
         lua.lua_pushnumber(L, i)
         lua.lua_rawgeti(L, 1, i)
@@ -115,6 +116,7 @@ export function lua51Functions(host: BuiltinHost): Record<'math' | 'table', Reco
       lauxlib.luaL_checktype(L, 2, lua.LUA_TFUNCTION)
       lua.lua_pushnil(L)
       while (lua.lua_next(L, 1) !== 0) {
+        host.f.guards.step(L)
         lua.lua_pushvalue(L, 2)
         lua.lua_pushvalue(L, -3)
         lua.lua_pushvalue(L, -3)
