@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createHost, type Host } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
-import { hasNative } from './native-lua.js'
+import { comparableTraceback, hasNative, nativeErrorReport, printed, runNativeProgram } from './native-lua.js'
 
 // The line a call is charged to when its parts are spread over lines: Lua 5.1 charges it to the
 // line where its arguments start ('(', '{' or the string; lparser.c 5.1 funcargs), Lua 5.3 to
@@ -153,13 +149,6 @@ const PROGRAMS: Readonly<Record<string, string>> = {
 /** Unclosed argument lists: the syntax error names the line of the '(' or '{' it opened at. */
 const UNCLOSED = ['t = {}\nt\n.f(1,\n2\n', 'local t = {}\nt\n:m{1,\n2\n', 'f\n"a"\n(1,\n']
 
-/** Addresses masked, and the frame lua.c adds below a main chunk dropped (an embedded script has none). */
-const normalize = (text: string) =>
-  text
-    .replace(/0x[0-9a-f]+/g, 'ADDR')
-    .replace(/(in main chunk)\n\t\[C\]: (in )?\?/g, '$1')
-    .trimEnd()
-
 const VERSIONS = [
   ['lua53', 'lua5.3'],
   ['lua51', 'lua5.1'],
@@ -167,28 +156,21 @@ const VERSIONS = [
 
 describe.each(VERSIONS)('call lines (%s) as native %s', (numbers, binary) => {
   let host: Host
-  let dir: string
   beforeAll(async () => {
     host = await createHost({ engines: [luaEngine({ numbers })], policy: 'minimal' })
-    dir = mkdtempSync(join(tmpdir(), 'polyhost-call-lines-'))
   })
   afterAll(async () => {
     await host.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it.skipIf(!hasNative(binary)).each(Object.entries(PROGRAMS))('%s', async (_name, source) => {
-    writeFileSync(join(dir, 'x.lua'), source)
-    const native = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'utf8' })
-    expect(native.status, native.stderr).toBe(0)
+    const native = runNativeProgram(binary, source)
     const here = await host.execute({ language: 'lua', source, name: 'x.lua' })
-    expect(normalize(here.logs.map((l) => l.message).join('\n'))).toBe(normalize(native.stdout))
+    expect(comparableTraceback(printed(here.logs))).toBe(comparableTraceback(native))
   })
 
   it.skipIf(!hasNative(binary)).each(UNCLOSED)('the syntax error of %j', async (source) => {
-    writeFileSync(join(dir, 'x.lua'), source)
-    const native = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'utf8' })
-    const expected = (native.stderr.split('\n')[0] ?? '').replace(/^lua5\.\d: /, '')
+    const expected = nativeErrorReport(binary, source)
     expect(expected).toMatch(/^x\.lua:\d+: /)
     await expect(host.execute({ language: 'lua', source, name: 'x.lua' })).rejects.toThrow(expected)
   })

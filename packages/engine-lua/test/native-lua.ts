@@ -96,6 +96,17 @@ export function runNativeProgram(binary: string, source: string, env: Readonly<R
   }
 }
 
+/**
+ * A traceback's text to compare with native's: addresses masked, and the frame lua.c adds
+ * below a main chunk dropped (an embedded script has none).
+ */
+export function comparableTraceback(text: string): string {
+  return text
+    .replace(/0x[0-9a-f]+/g, 'ADDR')
+    .replace(/(in main chunk)\n\t\[C\]: (in )?\?/g, '$1')
+    .trimEnd()
+}
+
 /** What a script's `print`/`io.write` lines show, joined as native's stdout (its bytes as latin1 characters). */
 export function printed(logs: readonly { message: string }[]): string {
   return logs.map((l) => `${Buffer.from(l.message, 'utf8').toString('latin1')}\n`).join('')

@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createHost, type Host } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { luaEngine } from '../src/index.js'
-import { hasNative } from './native-lua.js'
+import { comparableTraceback, hasNative, printed, runNativeProgram } from './native-lua.js'
 
 // debug.traceback here (`minimal`) and in native lua5.3 / lua5.1, the same file `x.lua`: what
 // `print` shows must be identical, but for addresses and the frame lua.c adds below a main
@@ -78,12 +74,6 @@ const LUA51: Readonly<Record<string, string>> = {
     print(pcall(debug.traceback, "m", {}))`,
 }
 
-const normalize = (text: string) =>
-  text
-    .replace(/0x[0-9a-f]+/g, 'ADDR')
-    .replace(/(in main chunk)\n\t\[C\]: (in )?\?/g, '$1')
-    .trimEnd()
-
 const VERSIONS = [
   ['lua53', 'lua5.3', COMMON],
   ['lua51', 'lua5.1', { ...COMMON, ...LUA51 }],
@@ -91,21 +81,16 @@ const VERSIONS = [
 
 describe.each(VERSIONS)('debug.traceback (%s) as native %s', (numbers, binary, programs) => {
   let host: Host
-  let dir: string
   beforeAll(async () => {
     host = await createHost({ engines: [luaEngine({ numbers })], policy: 'minimal' })
-    dir = mkdtempSync(join(tmpdir(), 'polyhost-traceback-'))
   })
   afterAll(async () => {
     await host.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it.skipIf(!hasNative(binary)).each(Object.entries(programs))('%s', async (_name, source) => {
-    writeFileSync(join(dir, 'x.lua'), source)
-    const native = spawnSync(binary, ['x.lua'], { cwd: dir, encoding: 'utf8' })
-    expect(native.status, native.stderr).toBe(0)
+    const native = runNativeProgram(binary, source)
     const here = await host.execute({ language: 'lua', source, name: 'x.lua' })
-    expect(normalize(here.logs.map((l) => l.message).join('\n'))).toBe(normalize(native.stdout))
+    expect(comparableTraceback(printed(here.logs))).toBe(comparableTraceback(native))
   })
 })
