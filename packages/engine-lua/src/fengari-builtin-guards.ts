@@ -1,4 +1,5 @@
 import type { SourcePatch } from './fengari-loader.js'
+import { TOUCHED_FROM } from './guard-runtime.js'
 
 /**
  * Changes to fengari 0.1.5 that bound the builtins whose work grows with their input
@@ -19,6 +20,12 @@ export const FENGARI_BUILTIN_PATCHES: readonly SourcePatch[] = [
     find: '        let newsize = b.buffer.length*2;\n        luaZ_resizebuffer(ls.L, b, newsize);',
     replace:
       '        let newsize = b.buffer.length*2;\n        __polyhost.alloc(ls.L, newsize);\n        luaZ_resizebuffer(ls.L, b, newsize);',
+  },
+  {
+    file: 'lstring.js',
+    why: "first touch: a builtin's result is copied out of its buffer into the string's own bytes (luaS_new), a second large allocation nothing asked about: string.rep('x', 2^24) touched 32 MiB where only the buffer's 16 were checked, and held a 200 ms limit 0.45-0.55 s; a copy of 4 MiB or more is checked as an allocation is",
+    find: 'const luaS_new = function(L, str) {\n',
+    replace: `const luaS_new = function(L, str) {\n    if (str.length >= ${TOUCHED_FROM}) __polyhost.copying(L, str.length);\n`,
   },
   {
     file: 'sprintf-js',

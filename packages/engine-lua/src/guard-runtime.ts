@@ -202,6 +202,15 @@ export class GuardRuntime {
   }
 
   /**
+   * Before a string's bytes are copied into a new array (luaS_new: every string a builtin's
+   * buffer or the API pushes): a large copy's first touch is checked against the deadline,
+   * as a large allocation's is. Its memory is charged when the string is made.
+   */
+  copying(L: LuaState, bytes: number): void {
+    if (bytes >= TOUCHED_FROM) this.sink?.touch?.(L, bytes)
+  }
+
+  /**
    * Host-side bytes a builtin holds only while it runs (the text of a print line): checked
    * against the budget as an allocation is, but not added to the count.
    */
