@@ -9,6 +9,12 @@ import { firstTouchMs } from '@polyhost/core/engine'
 /** How often (in VM instructions) the count hook runs when nothing is close to a limit. */
 export const HOOK_PERIOD = 1000
 const STEP_CHUNK = 1024 // builtin steps between checks of the deadline
+/**
+ * Instructions left from which every check counts both kinds of work and each kind gets half
+ * of what is left, so that their sum ends at most one past the limit (two budgets of up to
+ * 1000 each ran 100-830 instructions past it where builtin steps and VM instructions interleave).
+ */
+const NEAR_LIMIT = 4 * HOOK_PERIOD
 const DEPTH_ERROR_ROOM = 10 // calls past the depth limit raising a catchable "stack overflow" before the limit ends the run
 
 /** Where a meter measures memory: the state's roots and what is not charged to scripts. */
@@ -75,7 +81,7 @@ export class Meter implements GuardSink {
     g.attach(this, this.maxDepth)
     g.pending = this.pending
     g.slack = this.execution.fatal ? -1 : this.maxMemory - (this.live - this.target.baseline)
-    g.setStepChunk(this.execution.fatal ? 1 : Math.max(1, Math.min(STEP_CHUNK, this.maxInstructions - this.used)))
+    g.setStepChunk(this.execution.fatal ? 1 : Math.max(1, Math.min(STEP_CHUNK, this.budget())))
   }
 
   /** Detaches (before awaiting, and at the end); keeps the counts. */
@@ -124,9 +130,14 @@ export class Meter implements GuardSink {
 
   steps(L: LuaState, n: number): number {
     this.used += n
+    // near the limit the thread's instructions since its last hook count too, and its hook
+    // period is what is left of its share
+    const near = this.near() && L.hookmask !== 0
+    if (near) this.settle(L)
     this.check(L)
     this.sliceDue()
-    return Math.max(1, Math.min(STEP_CHUNK, this.maxInstructions - this.used))
+    if (near && L.basehookcount > 1) L.hookcount = L.basehookcount = this.nextPeriod()
+    return Math.max(1, Math.min(STEP_CHUNK, this.budget()))
   }
 
   overflow(L: LuaState | null, incoming: number): void {
@@ -164,6 +175,7 @@ export class Meter implements GuardSink {
 
   switchTo(to: LuaState | null, from: LuaState | null): void {
     if (from?.hookmask) this.settle(from)
+    if (this.near()) this.takeStepsNear()
     if (to) this.current = to
     if (to !== null && to.ci.callstatus & this.hookYield) {
       // resumed after its hook yielded: fengari would skip the next due hook (the period's
@@ -223,16 +235,20 @@ export class Meter implements GuardSink {
   private onHook(L: LuaState): void {
     // luaG_traceexec has just reset hookcount to basehookcount: one full period ran
     this.used += L.basehookcount
+    // near the limit the builtin steps since their last check count too, and get a new share
+    const near = this.near()
+    if (near) this.used += this.f.guards.takeSteps()
     if (this.deadlineDue) {
       // brought forward by heavy(): deadline and signal only, then the rest of the period
       this.deadlineDue = false
       this.now = performance.now()
-      if (this.execution.overBudget(0, this.now)) this.check(L)
+      if (near || this.execution.overBudget(0, this.now)) this.check(L)
       L.hookcount = L.basehookcount = this.periodLeft()
     } else {
       this.check(L)
       L.hookcount = L.basehookcount = this.nextPeriod()
     }
+    if (near) this.takeStepsNear()
     // the slice is over: the thread yields (TimeSlices notes to whom the yield is passed)
     if (this.slices.hookYields(L, this.now, this.f.lua.lua_isyieldable(L))) {
       // fengari leaves a yielding hook's count at 1: nothing of the next period is used yet
@@ -258,11 +274,28 @@ export class Meter implements GuardSink {
   }
 
   private nextPeriod(): number {
-    return Math.max(1, Math.min(HOOK_PERIOD, this.maxInstructions - this.used))
+    return Math.max(1, Math.min(HOOK_PERIOD, this.budget()))
   }
 
   private periodLeft(): number {
-    return Math.max(1, Math.min(HOOK_PERIOD - (this.used - this.checkedAt), this.maxInstructions - this.used))
+    return Math.max(1, Math.min(HOOK_PERIOD - (this.used - this.checkedAt), this.budget()))
+  }
+
+  /** Near the limit: the builtin steps since their last check counted, and a new share for them. */
+  private takeStepsNear(): void {
+    const g = this.f.guards
+    this.used += g.takeSteps()
+    g.setStepChunk(Math.max(1, Math.min(STEP_CHUNK, this.budget())))
+  }
+
+  private near(): boolean {
+    return this.maxInstructions - this.used <= NEAR_LIMIT
+  }
+
+  /** What one kind of work (instructions, builtin steps) may do before the next check: near the limit, half of what is left. */
+  private budget(): number {
+    const left = this.maxInstructions - this.used
+    return left <= NEAR_LIMIT ? Math.ceil(left / 2) : left
   }
 
   private check(L: LuaState): void {
