@@ -35,7 +35,7 @@ export const SMALL_WORK = 1024
  * builtin wrapped that way; those for which it is not (`lastIndexOf`'s `fromIndex` and
  * `toLocaleString`) keep their callers' arguments as given.
  */
-export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, afford, { callOf, wrap }) {
+export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, afford, { callOf, wrap, originalOf }) {
   const SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, construct = Reflect.construct, ProxyCtor = Proxy, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32;
@@ -100,7 +100,7 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
   // host's checks run) and the parse is refused when they could not be converted in the time
   // left at EXPONENT_NS each, a lower bound (the cheapest measured, over ten for the load)
   // (a text without 'e-' or 'E-' is searched natively only: the regexp walks ~5x slower)
-  const EXPONENT_NS = 200, testOf = callOf(G.RegExp.prototype.test), has = callOf(G.String.prototype.includes), RangeErrorCtor = RangeError;
+  const EXPONENT_NS = 200, testOf = callOf(G.RegExp.prototype.test), has = callOf(originalOf(G.String.prototype.includes)), RangeErrorCtor = RangeError;
   const exponentNumbers = () => {
     const re = /[eE]-(?:[3-9][0-9]|[1-3][0-9]{2})(?![0-9])/g;
     return (text) => {

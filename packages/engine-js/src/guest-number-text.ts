@@ -33,12 +33,12 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * - `String.prototype.concat` with 64 or more arguments and `String.raw` with SMALL or more
  *   literals: the texts made in a guest loop, then joined natively.
  */
-export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength, { callOf, wrap }) {
+export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost, checkLength, { callOf, wrap, originalOf }) {
   const SMALL = ${SMALL_WORK}, MANY_ARGUMENTS = 64, MAX_LENGTH = 2 ** 53 - 1, LONG_LIST = 32;
   const apply = Reflect.apply, construct = Reflect.construct, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const hasOwn = Object.hasOwn, getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, NumberOf = Number, min = Math.min, ArrayOf = Array;
   const arrayJoin = callOf(Array.prototype.join);
-  const arraySlice = Array.prototype.slice, ProxyOf = G.Proxy, MapOf = G.Map, SetOf = G.Set;
+  const arraySlice = originalOf(Array.prototype.slice), ProxyOf = G.Proxy, MapOf = G.Map, SetOf = G.Set;
   const mapGet = callOf(G.Map.prototype.get), mapSet = callOf(G.Map.prototype.set);
   const setHas = callOf(G.Set.prototype.has), setAdd = callOf(G.Set.prototype.add);
   const made = new G.WeakSet(), madeHas = callOf(G.WeakSet.prototype.has), madeAdd = callOf(G.WeakSet.prototype.add);
@@ -52,7 +52,8 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   // which made a join of 20,000 numbers 18x raw QuickJS; the builtin captured here does the same
   const stringConcat = callOf(G.String.prototype.concat);
   const toText = (x) => stringConcat('', x);
-  const hasText = callOf(G.String.prototype.includes);
+  // the builtin, not guest-string-search's wrapper: a short join calls it once or twice
+  const hasText = callOf(originalOf(G.String.prototype.includes));
   // ToLength of a length already read (NaN and negatives are 0, Infinity 2^53 - 1, over the cap)
   const toLength = (n) => { n = NumberOf(n); return n > 0 ? (n < MAX_LENGTH ? n - (n % 1) : MAX_LENGTH) : 0; };
   // the texts of o[from..to), each element read once: undefined and null are empty, a number

@@ -42,13 +42,17 @@ export interface GuestConfig {
  * - `wrap(o, key, make)` replaces the builtin `o[key]` (a data property holding a function, else
  *   nothing is done) by `make(original)`, with the builtin's `name`, `length` and attributes. A
  *   builtin found under two keys (`trimStart` and `trimLeft`, `parseFloat` and `Number.parseFloat`)
- *   gets one wrapper, the one its first wrap made, so the two stay the same function.
+ *   gets one wrapper, the one its first wrap made, so the two stay the same function;
+ * - `originalOf(f)` is the builtin under a wrapper `f` (under each layer, when a wrapper was wrapped
+ *   again), else `f` itself: a guest script that calls a builtin for its own work captures
+ *   `originalOf(o[key])`, the real builtin whatever order the `bound*` functions run in (a
+ *   short join's check of its text went through the `includes` wrapper, two guest calls a join).
  */
 const GUEST_WRAPPING = `function builtinWrapping() {
   const apply = Reflect.apply, bind = Function.prototype.bind, call = Function.prototype.call;
   const defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const callOf = (f) => apply(bind, call, [f]);
-  const wrappers = new Map();
+  const wrappers = new Map(), originals = new Map();
   const wrap = (o, key, make) => {
     const d = getOwnPropertyDescriptor(o, key);
     if (!d || typeof d.value !== 'function') return;
@@ -59,10 +63,15 @@ const GUEST_WRAPPING = `function builtinWrapping() {
       defineProperty(wrapper, 'name', { value: original.name, configurable: true });
       defineProperty(wrapper, 'length', { value: original.length, configurable: true });
       wrappers.set(original, wrapper);
+      originals.set(wrapper, original);
     }
     defineProperty(o, key, { ...d, value: wrapper });
   };
-  return { callOf, wrap };
+  const originalOf = (f) => {
+    for (let o = originals.get(f); o !== undefined; o = originals.get(f)) f = o;
+    return f;
+  };
+  return { callOf, wrap, originalOf };
 }`
 
 /**

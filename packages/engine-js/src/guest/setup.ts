@@ -25,6 +25,7 @@ declare function builtinWrapping(): Wrapping
 interface Wrapping {
   callOf: (f: (...args: any[]) => any) => (self: any, ...args: any[]) => any
   wrap: (o: object, key: PropertyKey, make: (original: (...args: any[]) => any) => (...args: any[]) => any) => void
+  originalOf: <F extends (...args: any[]) => any>(f: F) => F
 }
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
 declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void, w: Wrapping): (length: number) => void
