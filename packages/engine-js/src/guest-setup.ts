@@ -76,7 +76,7 @@ const GUEST_WRAPPING = `function builtinWrapping() {
 
 /**
  * The guest half of the sandbox, evaluated once per state as sloppy global code. Its value is
- * `setup(configJson, hostLog, hostEntropy, hostPoll)` (guest/setup.ts), which captures the intrinsics it
+ * `setup(configJson, hostLog, hostEntropy, hostPoll, hostFits)` (guest/setup.ts), which captures the intrinsics it
  * needs, applies the policy, and returns the helpers the host calls (never reachable from
  * scripts: the object is only held by host handles). `lockdown()` (guest/lockdown.ts) then
  * hardens every intrinsic (SES model) so that the context can be reused: scripts cannot change

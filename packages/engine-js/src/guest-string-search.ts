@@ -2,7 +2,7 @@
 import { SMALL_WORK } from './guest-heavy-builtins.js'
 
 /**
- * Guest source of `boundStringSearch(G, charge, afford, wrapping)`, spliced into the setup script beside
+ * Guest source of `boundStringSearch(G, charge, afford, fits, wrapping)`, spliced into the setup script beside
  * `boundArrayBuiltins` and called before the intrinsics are discovered (the wrappers are then
  * frozen with the rest).
  *
@@ -26,7 +26,7 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  * walk); a search under the budget is the native call itself. In a template, a `$<` after the
  * last `>` becomes `$$<` (the same text).
  */
-export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, afford, { callOf, wrap }) {
+export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, afford, fits, { callOf, wrap }) {
   const BUDGET = 1 << 18, PIECE = 1 << 12, FIRST_WINDOW = 64, SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const isArray = Array.isArray, trunc = Math.trunc, max = Math.max, min = Math.min, clz32 = Math.clz32;
@@ -269,7 +269,7 @@ export const GUEST_STRING_SEARCH = `function boundStringSearch(G, charge, afford
     }
     // counted only when even a match at every position could not finish in the time left
     const most = (s.length + 1) * perMatch;
-    if (most >= COUNTED && !afford(-most / 1e6)) countMatches(this, s, perMatch);
+    if (most >= COUNTED && !fits(most / 1e6)) countMatches(this, s, perMatch);
     return callRegexpReplace(this, s, tpl);
   } })[replaceSymbol]);
   // Array indexOf / lastIndexOf / includes compare a string needle with each element of its

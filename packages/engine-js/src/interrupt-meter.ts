@@ -73,20 +73,25 @@ export class InterruptMeter {
    * Whether a builtin call that no check can stop, known to take at least `ms`, can finish
    * before the execution's deadline (guest-unicode-text.ts). If not, the execution's timeout
    * is recorded (at the time it would have ended) and the running code stops at its next
-   * check. A set-up (no execution) is bounded by its own deadline at the checks. A negative
-   * `ms` only asks: whether `-ms` fits in the time left, nothing recorded either way.
+   * check. A set-up (no execution) is bounded by its own deadline at the checks.
    */
   afford(ex: Execution | undefined, ms: number): boolean {
-    if (!ex) return true
-    if (ex.fatal) return false
-    const ask = ms < 0
-    if (ask) ms = -ms
-    const now = performance.now()
-    if (!(ms > 0) || now + ms <= ex.deadline) return true
-    if (ask) return false
-    ex.trip('timeout', Math.ceil(now - ex.startedAt + ms))
+    if (this.fits(ex, ms)) return true
+    if (!ex || ex.fatal) return false
+    ex.trip('timeout', Math.ceil(performance.now() - ex.startedAt + ms))
     this.pollSoon()
     return false
+  }
+
+  /**
+   * Whether `ms` of work fits in the execution's time left, as `afford` decides, recording
+   * nothing either way: a worst case asked before the work is counted (guest-string-search.ts's
+   * replace).
+   */
+  fits(ex: Execution | undefined, ms: number): boolean {
+    if (!ex) return true
+    if (ex.fatal) return false
+    return !(ms > 0) || performance.now() + ms <= ex.deadline
   }
 
   /** QuickJS has just reset its counter to 10,000: the next check comes after our budget. */

@@ -93,12 +93,14 @@ async function setUpNew(opts: StateOptions, due: boolean): Promise<{ state: JsSt
 const LOG: HostMaker<JsState> = (s) => (level, message) => s.calls.log(level, message)
 const ENTROPY: HostMaker<JsState> = (s) => () => s.ctx.newNumber(entropy53())
 // called with no argument: check at the next call or branch; with a number of milliseconds of
-// uninterruptible work: 1 when it fits before the deadline, else 0 (the timeout recorded; a
-// negative number only asks, recording nothing)
+// uninterruptible work: 1 when it fits before the deadline, else 0 (the timeout recorded)
 const POLL: HostMaker<JsState> = (s) => (ms?: QuickJSHandle) => {
   if (ms === undefined) return s.meter.pollSoon()
   return s.meter.afford(s.execution, s.ctx.getNumber(ms)) ? s.ctx.newNumber(1) : s.ctx.newNumber(0)
 }
+// whether a number of milliseconds fits before the deadline (1 or 0), recording nothing
+const FITS: HostMaker<JsState> = (s) => (ms: QuickJSHandle) =>
+  s.meter.fits(s.execution, s.ctx.getNumber(ms)) ? s.ctx.newNumber(1) : s.ctx.newNumber(0)
 
 /**
  * A state at the snapshot's baseline: in the instance of a retired state when the recycler
@@ -145,13 +147,14 @@ function setup(state: JsState): void {
   const log = state.baseFunction('log', LOG)
   const entropy = state.baseFunction('entropy', ENTROPY)
   const poll = state.baseFunction('poll', POLL)
+  const fits = state.baseFunction('fits', FITS)
   const config = ctx.newString(JSON.stringify({ ...guestConfigFor(security), knownRealms: knownRealms(opts.wasm.pinnedBuild) }))
   let helpers: QuickJSHandle
   try {
-    helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy, poll))
+    helpers = ctx.unwrapResult(ctx.callFunction(setupFn, ctx.undefined, config, log, entropy, poll, fits))
   } finally {
     // also when the setup failed (its deadline): the state is destroyed with no handle left
-    for (const h of [setupFn, log, config, entropy, poll]) h.dispose()
+    for (const h of [setupFn, log, config, entropy, poll, fits]) h.dispose()
   }
   for (const name of HELPER_NAMES) state.helpers[name] = ctx.getProp(helpers, name)
   helpers.dispose()

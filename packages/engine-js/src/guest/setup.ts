@@ -46,7 +46,13 @@ declare function boundUnicodeText(G: any, charge: (work: number) => void, afford
 /** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
 declare function boundObjectWalks(G: any, charge: (work: number) => void, w: Wrapping): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
-declare function boundStringSearch(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
+declare function boundStringSearch(
+  G: any,
+  charge: (work: number) => void,
+  afford: (ms: number) => boolean,
+  fits: (ms: number) => boolean,
+  w: Wrapping,
+): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare function guestConversions(
   G: any,
@@ -57,7 +63,13 @@ declare function guestLockdown(G: any, intrinsics: object, protect: boolean): Re
 
 type HostLog = (level: string, line: string) => void
 
-export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: () => number, hostPoll: (ms?: number) => number | undefined) {
+export function guestSetup(
+  configJson: string,
+  hostLog: HostLog,
+  hostEntropy: () => number,
+  hostPoll: (ms?: number) => number | undefined,
+  hostFits: (ms: number) => number,
+) {
   const G: any = globalThis
   const cfg = JSON.parse(configJson)
   // Builtins that walk a whole input are one tick each, however long: they charge their work
@@ -88,7 +100,9 @@ export function guestSetup(configJson: string, hostLog: HostLog, hostEntropy: ()
   // a builtin call no check can stop is refused when it cannot finish in the time left: the
   // host records the timeout and answers 0 (guest-unicode-text.ts)
   const afford = (ms: number) => hostPoll(ms) !== 0
-  boundStringSearch(G, charge, afford, wrapping)
+  // only asks whether that much work fits in the time left: nothing is recorded
+  const fits = (ms: number) => hostFits(ms) !== 0
+  boundStringSearch(G, charge, afford, fits, wrapping)
   // before the Array wrappers: it captures the builtin join and reverse
   boundBigIntText(G, charge, wrapping)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
