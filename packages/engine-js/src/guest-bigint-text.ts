@@ -5,7 +5,7 @@
 export const BIGINT_TEXT_BITS = 1 << 14
 
 /**
- * Guest source of `boundBigIntText(G, charge, wrapping)`, spliced into the setup script and
+ * Guest source of `boundBigIntText(G, charge, afford, wrapping)`, spliced into the setup script and
  * called after `boundStringSearch` (which keeps the builtin `toString` for its own use) and
  * before `boundArrayBuiltins`, so the `join`, `reverse` and `padStart` it captures are the
  * builtins.
@@ -30,8 +30,19 @@ export const BIGINT_TEXT_BITS = 1 << 14
  *
  * Not covered (README): the same conversion run by an operator or another builtin's
  * ToString (`'' + x`, `String(x)`, a template literal), and the BigInt operators themselves.
+ *
+ * The other way, `BigInt(text)` of a decimal text is quadratic too: QuickJS multiplies the
+ * whole value by 10^19 in place for each 19 digits (a single native call: 310,688 digits, the
+ * most it accepts, held an inline host 1.1-2.3 s of a 200 ms limit). Split into pieces it was
+ * 2.4x slower (a BigInt product per piece instead of the builtin's in-place step), so the call
+ * stays the builtin's, and a decimal text of PARSED_DIGITS digits or more (leading zeros,
+ * sign and white space aside) is first priced at LIMB_OP_NS a limb step, a lower bound (8.2 ns
+ * the cheapest measured here, under load): when that cannot finish in the time left, the
+ * timeout is recorded and a RangeError the script cannot outlive is thrown (as normalize's,
+ * guest-unicode-text.ts). Only a string argument is looked at; an object's text
+ * (`BigInt({ toString })`) and an operator's conversion (`'9…9' == 1n`) are not covered.
  */
-export const GUEST_BIGINT_TEXT = `function boundBigIntText(G, charge, { callOf, wrap }) {
+export const GUEST_BIGINT_TEXT = `function boundBigIntText(G, charge, afford, { callOf, wrap }) {
   const BITS = ${BIGINT_TEXT_BITS};
   const BigIntOf = G.BigInt, B = G.BigInt.prototype, A = G.Array.prototype;
   const valueOf = callOf(B.valueOf), hexText = callOf(B.toString), trunc = Math.trunc;
@@ -74,5 +85,35 @@ export const GUEST_BIGINT_TEXT = `function boundBigIntText(G, charge, { callOf, 
       if (!(r >= 2 && r <= 36) || (r & (r - 1)) === 0) return native(x, r);
       return pieces(x, r, native);
     } }.w;
+  });
+  // BigInt(text): a text longer than PARSED_DIGITS that the builtin parses as decimal digits;
+  // over MAX_DIGITS significant digits the builtin refuses it at once (js_bigint_from_string:
+  // (digits * 27 + 7) / 8 bits, then a limb more, over 2^20 bits)
+  const PARSED_DIGITS = 4096, MAX_DIGITS = 310688, LIMB_OP_NS = 3, RangeErrorCtor = RangeError;
+  const regexpTest = callOf(G.RegExp.prototype.test), regexpExec = callOf(G.RegExp.prototype.exec), trimEnd = callOf(G.String.prototype.trimEnd);
+  // linear: white space, signs and digits are disjoint classes
+  const decimalText = /^\\s*[+-]?[0-9]+\\s*$/, firstSignificant = /[1-9]/;
+  const priced = (text) => {
+    if (!regexpTest(decimalText, text)) return;
+    const m = regexpExec(firstSignificant, text);
+    if (m === null) return;
+    const n = trimEnd(text).length - m.index;
+    if (n < PARSED_DIGITS || n > MAX_DIGITS) return;
+    // (n / 19) limbs, each step multiplying those made so far
+    const limbs = n / 19, ms = (limbs * limbs * LIMB_OP_NS) / 2e6;
+    if (!afford(ms)) throw new RangeErrorCtor('BigInt of ' + n + ' decimal digits cannot be parsed in the time left');
+  };
+  // a function, not a Proxy: \`new BigInt()\` then fails as the builtin's does ('BigInt is not
+  // a constructor'; a Proxy's failure has no name), and it carries the builtin's own properties
+  wrap(G, 'BigInt', (original) => {
+    const w = { BigInt(value) {
+      if (typeof value === 'string' && value.length >= PARSED_DIGITS) priced(value);
+      return arguments.length ? original(value) : original();
+    } }.BigInt;
+    for (const key of Reflect.ownKeys(original)) {
+      if (key !== 'length' && key !== 'name') Object.defineProperty(w, key, Object.getOwnPropertyDescriptor(original, key));
+    }
+    Object.defineProperty(B, 'constructor', { ...Object.getOwnPropertyDescriptor(B, 'constructor'), value: w });
+    return w;
   });
 }`

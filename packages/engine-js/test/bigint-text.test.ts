@@ -64,3 +64,51 @@ describe('BigInt.prototype.toString answers as raw QuickJS', () => {
   })
   itAnswersAsRaw(d, cases)
 })
+
+// QuickJS parses a decimal text into a BigInt with a quadratic loop in one native call:
+// inline, under a 200 ms limit, `BigInt('9'.repeat(310000))` held the host 1.1-2.6 s. A long
+// decimal text is now priced first, and refused with the timeout when it cannot be parsed in
+// the time left (guest-bigint-text.ts).
+describe('BigInt of a long decimal text stops near the deadline (inline)', () => {
+  const LIMITS = { timeoutMs: 200, memoryBytes: 256 * 2 ** 20 }
+  const CALLS: Record<string, string> = {
+    // three calls: the builtin's held the host 1.1-2.6 s each
+    '310,000 nines, three times': "const s = '9'.repeat(310000); for (let i = 0; i < 3; i++) BigInt(s)",
+    'signed, leading zeros and white space, three times':
+      "const s = ' \\n-000' + '7'.repeat(310000) + '\\t'; for (let i = 0; i < 3; i++) BigInt(s)",
+  }
+  it.each(Object.keys(CALLS))('%s ends with timeout, near the limit, and the next execution runs', { timeout: 60_000 }, async (name) => {
+    const [, o, after] = await runInline(["'warm'", CALLS[name] as string, "'after'"], LIMITS)
+    expect(o?.error?.limit).toBe('timeout')
+    expect(o?.ms).toBeLessThan(1_500)
+    expect(after?.value).toBe('after')
+  })
+})
+
+describe('BigInt of a text answers as raw QuickJS', () => {
+  const d = rawDifferential()
+  const shown = (e: string) => `const x = ${e}; [typeof x, x.toString(16).length, (x % 1000000007n).toString()].join()`
+  itAnswersAsRaw(d, {
+    '20,000 digits': shown("BigInt('8'.repeat(20000))"),
+    'a sign, leading zeros and white space of every kind': shown(
+      "BigInt('\\u00a0\\ufeff\\u2028 \\t+' + '0'.repeat(5000) + '123456789'.repeat(1000) + '\\u3000\\n')",
+    ),
+    'a negative text': shown("BigInt('-' + '9'.repeat(9000))"),
+    'only zeros': shown("BigInt('0'.repeat(20000))"),
+    'the most digits QuickJS accepts': shown("BigInt('9'.repeat(310688))"),
+    'one digit more': "try { BigInt('1' + '0'.repeat(310688)) } catch (e) { String(e) }",
+    'past the most digits, after leading zeros': shown("BigInt('0'.repeat(1000) + '9'.repeat(310688))"),
+    'a text that is not decimal': "try { BigInt('9'.repeat(9000) + 'x') } catch (e) { String(e) }",
+    'a decimal point': "try { BigInt('9'.repeat(9000) + '.0') } catch (e) { String(e) }",
+    'a hexadecimal text': shown("BigInt('0x' + 'f'.repeat(20000))"),
+    'a sign before a hexadecimal text': "try { BigInt('-0x' + 'f'.repeat(9000)) } catch (e) { String(e) }",
+    'an object whose text is long': shown("BigInt({ toString: () => '5'.repeat(9000) })"),
+    'the function':
+      "[BigInt.name, BigInt.length, BigInt.prototype.constructor === BigInt, String(BigInt), typeof BigInt.asUintN].join('|')",
+    'new BigInt': "try { new BigInt('1'.repeat(5000)) } catch (e) { String(e) }",
+    // (names and values: the sandbox's intrinsics are frozen, so their attributes differ)
+    'its own properties':
+      "Object.getOwnPropertyNames(BigInt).map((k) => k + typeof BigInt[k] + (BigInt[k] === BigInt.prototype) + BigInt.asUintN(8, 257n)).join('|')",
+    'no argument': 'try { BigInt() } catch (e) { String(e) }',
+  })
+})

@@ -30,7 +30,7 @@ interface Wrapping {
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
 declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void, w: Wrapping): (length: number) => void
 /** Defined beside the setup by GUEST_BIGINT_TEXT (guest-bigint-text.ts). */
-declare function boundBigIntText(G: any, charge: (work: number) => void, w: Wrapping): void
+declare function boundBigIntText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
 /** Defined beside the setup by GUEST_NUMBER_TEXT (guest-number-text.ts). */
 declare function boundNumberText(
   G: any,
@@ -104,7 +104,7 @@ export function guestSetup(
   const fits = (ms: number) => hostFits(ms) !== 0
   boundStringSearch(G, charge, afford, fits, wrapping)
   // before the Array wrappers: it captures the builtin join and reverse
-  boundBigIntText(G, charge, wrapping)
+  boundBigIntText(G, charge, afford, wrapping)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
   boundNumberText(G, charge, formatCost, checkLength, wrapping)
   boundHeavyBuiltins(G, charge, afford, wrapping)
