@@ -152,6 +152,10 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
   };
   for (const name of ['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'padStart', 'padEnd', 'repeat',
     'toWellFormed']) wrap(S, name, resultSized);
+  // a function's source text, copied (and decoded) whole on each call: a loop of toString() of a
+  // function made by \`new Function\` from 1 MB held an inline host 0.5-2.6 s of a 200 ms limit
+  // (lockdown's toString, which shows the replaced builtins as native, calls this one)
+  wrap(getPrototypeOf(function () {}), 'toString', resultSized);
   // concat (template literals call it) is wrapped once, in guest-number-text, which charges its result
   // key lists: the keys made
   const keyList = (original) => {
