@@ -9,7 +9,7 @@ import { arg, commands } from './command.js'
 export const KEY_COMMANDS = commands([
   ['del', -2, 'w', del],
   ['unlink', -2, 'w', del],
-  ['exists', -2, 'r', (ks, a) => a.filter((k) => ks.get(keyOf(k)) !== undefined).length],
+  ['exists', -2, 'r', (ks, a) => a.filter((k) => ks.peek(keyOf(k)) !== undefined).length],
   ['expire', -3, 'w', (ks, a) => expire(ks, a, { seconds: true, relative: true, name: 'expire' })],
   ['pexpire', -3, 'w', (ks, a) => expire(ks, a, { seconds: false, relative: true, name: 'pexpire' })],
   ['expireat', -3, 'w', (ks, a) => expire(ks, a, { seconds: true, relative: false, name: 'expireat' })],
@@ -30,7 +30,7 @@ export const KEY_COMMANDS = commands([
       return 1
     },
   ],
-  ['type', 2, 'r', (ks, a) => new StatusReply(ks.get(keyOf(arg(a, 0)))?.type ?? 'none')],
+  ['type', 2, 'r', (ks, a) => new StatusReply(ks.peek(keyOf(arg(a, 0)))?.type ?? 'none')],
   [
     'keys',
     2,
@@ -155,7 +155,7 @@ function expire(ks: Keyspace, a: Buffer[], unit: { seconds: boolean; relative: b
 
 function ttl(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
   const key = keyOf(keyArg)
-  if (!ks.get(key)) return -2
+  if (!ks.peek(key)) return -2
   const at = ks.expiresAt(key)
   if (at === undefined) return -1
   let left = BigInt(at) - ks.timeMs
@@ -170,7 +170,7 @@ function ttl(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
  */
 function expiryTime(ks: Keyspace, keyArg: Buffer, unit: 'ms' | 's'): Reply {
   const key = keyOf(keyArg)
-  if (!ks.get(key)) return -2
+  if (!ks.peek(key)) return -2
   const at = ks.expiresAt(key)
   if (at === undefined) return -1
   if (unit === 'ms') return exactNumber(BigInt(at))

@@ -4,6 +4,7 @@ import type { Keyspace, RedisValue, StringForm } from '../store/keyspace.js'
 import { errorText, fail, type Reply } from '../store/replies.js'
 import { isListpackHash } from './collection-scans.js'
 import { arg, commands } from './command.js'
+import { OBJECT_STATS, objectStat } from './object-stats.js'
 import { isIntset } from './sets.js'
 
 /** Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`: the longest string held in one allocation with its object. */
@@ -15,8 +16,7 @@ const EMBSTR_MAX = 44
  * set's sticky hashtable flag, a sorted set's listpack flag); nil for a missing key. OBJECT
  * HELP is answered with the other containers' help (help-replies.ts) before the store is
  * reached, and the container's unknown subcommands and arities are refused by the command
- * table (script-commands.ts). REFCOUNT, IDLETIME and FREQ are not provided: they answer
- * Redis's error for an unknown subcommand (README, deviations).
+ * table (script-commands.ts). REFCOUNT, IDLETIME and FREQ: object-stats.ts.
  */
 export const OBJECT_COMMANDS = commands([['object', -2, 'r', object]])
 
@@ -47,12 +47,14 @@ function object(ks: Keyspace, a: Buffer[]): Reply {
   const refused = containerCallError('object', [Buffer.from('object'), ...a])
   if (refused) fail(refused)
   const sub = arg(a, 0)
-  if (sub.toString('latin1').toLowerCase() !== 'encoding') {
+  const name = sub.toString('latin1').toLowerCase()
+  if (name !== 'encoding' && !OBJECT_STATS.has(name)) {
     fail(errorText("ERR unknown subcommand '", { arg: sub, max: 128 }, "'. Try OBJECT HELP."))
   }
   // a lookup that leaves the key as it is (Redis's LOOKUP_NOTOUCH), an expired key missing
-  const v = ks.get(keyOf(arg(a, 1)))
-  return v ? Buffer.from(encodingOf(v)) : null
+  const v = ks.peek(keyOf(arg(a, 1)))
+  if (!v) return null
+  return name === 'encoding' ? Buffer.from(encodingOf(v)) : objectStat(ks, name, v, encodingOf(v))
 }
 
 /**

@@ -23,6 +23,11 @@ export const PAYLOAD_WRONG = 'ERR DUMP payload version or checksum are wrong'
 export function dumpPayload(codes: Iterable<Buffer>): Buffer {
   const parts: Buffer[] = []
   for (const code of codes) parts.push(Buffer.of(OPCODE_FUNCTION2), rdbString(code))
+  return withFooter(parts)
+}
+
+/** The parts of a payload followed by `createDumpPayload`'s footer: RDB version 10 and the CRC-64, little endian. */
+export function withFooter(parts: Buffer[]): Buffer {
   parts.push(Buffer.of(RDB_VERSION & 0xff, RDB_VERSION >> 8))
   const body = Buffer.concat(parts)
   const crc = Buffer.alloc(8)
@@ -36,10 +41,7 @@ export function dumpPayload(codes: Iterable<Buffer>): Buffer {
  * before it, and reports the first failure). An ErrorReply when the footer is wrong.
  */
 export function readPayload(data: Buffer): (Buffer | ErrorReply)[] | ErrorReply {
-  if (data.length < 10) return new ErrorReply(PAYLOAD_WRONG)
-  const footer = data.length - 10
-  if (((data[footer + 1] as number) << 8) + (data[footer] as number) > RDB_VERSION) return new ErrorReply(PAYLOAD_WRONG)
-  if (crc64(data.subarray(0, data.length - 8)) !== data.readBigUInt64LE(data.length - 8)) return new ErrorReply(PAYLOAD_WRONG)
+  if (!footerValid(data)) return new ErrorReply(PAYLOAD_WRONG)
   const out: (Buffer | ErrorReply)[] = []
   const r = { data, pos: 0 }
   while (data.length - r.pos > 10) {
@@ -53,6 +55,14 @@ export function readPayload(data: Buffer): (Buffer | ErrorReply)[] | ErrorReply 
     if (code instanceof ErrorReply) return out
   }
   return out
+}
+
+/** `verifyDumpPayload`: at least the footer's 10 bytes, an RDB version up to 10, the CRC-64 of the rest. */
+export function footerValid(data: Buffer): boolean {
+  if (data.length < 10) return false
+  const footer = data.length - 10
+  if (((data[footer + 1] as number) << 8) + (data[footer] as number) > RDB_VERSION) return false
+  return crc64(data.subarray(0, data.length - 8)) === data.readBigUInt64LE(data.length - 8)
 }
 
 /** The CRC-64 Redis's crc64.c computes (Jones polynomial, reflected, initial 0). */
@@ -82,8 +92,8 @@ const [CRC_LO, CRC_HI] = (() => {
   return [lo, hi] as const
 })()
 
-/** `rdbSaveRawString` (library code starts with `#!`, so never its integer encoding). */
-function rdbString(s: Buffer): Buffer {
+/** `rdbSaveRawString` without its integer encoding (library code starts with `#!`): LZF past 20 bytes when it saves 4. */
+export function rdbString(s: Buffer): Buffer {
   if (s.length > 20) {
     const packed = lzfCompress(s, s.length - 4)
     if (packed) return Buffer.concat([Buffer.of(0xc3), rdbLength(packed.length), rdbLength(s.length), packed])
@@ -92,7 +102,7 @@ function rdbString(s: Buffer): Buffer {
 }
 
 /** `rdbSaveLen`. */
-function rdbLength(n: number): Buffer {
+export function rdbLength(n: number): Buffer {
   if (n < 1 << 6) return Buffer.of(n)
   if (n < 1 << 14) return Buffer.of((n >> 8) | 0x40, n & 0xff)
   if (n <= 0xffffffff) {
@@ -107,13 +117,15 @@ function rdbLength(n: number): Buffer {
   return b
 }
 
-interface Reader {
+export interface Reader {
   readonly data: Buffer
   pos: number
+  /** Called with a compressed string's length before it is decompressed; may throw to refuse it (RESTORE's memory bound). */
+  readonly admit?: (bytes: number) => void
 }
 
 /** `rdbLoadLen`: the length, whether it is an encoding, or undefined (RDB_LENERR). */
-function readLength(r: Reader): { n: number; encoded: boolean } | undefined {
+export function readLength(r: Reader): { n: number; encoded: boolean } | undefined {
   const { data } = r
   if (r.pos >= data.length) return undefined
   const b = data[r.pos++] as number
@@ -132,7 +144,7 @@ function readLength(r: Reader): { n: number; encoded: boolean } | undefined {
 }
 
 /** `rdbGenericLoadStringObject`, or undefined where it answers NULL. */
-function readString(r: Reader): Buffer | undefined {
+export function readString(r: Reader): Buffer | undefined {
   const len = readLength(r)
   if (!len) return undefined
   const { data } = r
@@ -155,6 +167,7 @@ function readString(r: Reader): Buffer | undefined {
   const packed = take(clen.n)
   // each 3 bytes of LZF make at most 264: a longer claim cannot decompress
   if (!packed || ulen.n > MAX_STRING || ulen.n > packed.length * 88) return undefined
+  r.admit?.(ulen.n)
   const out = Buffer.alloc(ulen.n)
   return lzfDecompress(packed, out) === ulen.n ? out : undefined
 }

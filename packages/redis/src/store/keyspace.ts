@@ -1,4 +1,5 @@
 // Over 250 lines: the keyspace's one class (lookups, expiry, counting, WATCH signals, in-place string ownership)
+import { touchValue } from './idle-times.js'
 import { KeyOrder } from './key-order.js'
 import { RedisList } from './redis-list.js'
 import { SortedSet } from './sorted-set.js'
@@ -89,6 +90,8 @@ export class Keyspace {
    * so bytes handed out are copied once before the next write inside them.
    */
   private readonly exclusive = new WeakSet<Buffer>()
+  /** Set while `peek` looks a key up: the value's idle time stays as it is (idle-times.ts). */
+  private noTouch = false
   /** The store's `maxBytes` (memory-store.ts), which `admit()` checks a command's growth against. */
   maxBytes = Number.POSITIVE_INFINITY
 
@@ -144,7 +147,18 @@ export class Keyspace {
     }
     const v = this.data.get(key)
     if (v?.type === 'string') this.exclusive.delete(v.value)
+    if (v && !this.noTouch) touchValue(v, this.time)
     return v
+  }
+
+  /** As `get`, for a lookup Redis makes with LOOKUP_NOTOUCH (TYPE, EXISTS, TTL, OBJECT): the value's idle time stays. */
+  peek(key: string): RedisValue | undefined {
+    this.noTouch = true
+    try {
+      return this.get(key)
+    } finally {
+      this.noTouch = false
+    }
   }
 
   /**
@@ -182,7 +196,9 @@ export class Keyspace {
     const existing = this.read(key, type)
     if (existing) return existing as ValueOf<T>
     const value = emptyOf(type)
-    this.data.set(key, { type, value } as RedisValue)
+    const entry = { type, value } as RedisValue
+    touchValue(entry, this.time)
+    this.data.set(key, entry)
     this.order.add(key)
     return value as ValueOf<T>
   }
@@ -190,6 +206,7 @@ export class Keyspace {
   /** Sets a value, dropping any expiry unless `keepTtl`. */
   set(key: string, value: RedisValue, keepTtl = false): void {
     this.get(key)
+    touchValue(value, this.time)
     this.data.set(key, value)
     this.order.add(key)
     if (!keepTtl) this.expires.delete(key)

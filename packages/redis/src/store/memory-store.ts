@@ -5,6 +5,7 @@ import { BITFIELD_COMMANDS } from '../commands/bitfield.js'
 import { BIT_COMMANDS } from '../commands/bits.js'
 import { SORT_COMMANDS } from '../commands/sort.js'
 import { COLLECTION_SCAN_COMMANDS } from '../commands/collection-scans.js'
+import { DUMP_RESTORE_COMMANDS } from '../commands/dump-restore.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
@@ -108,7 +109,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )
@@ -138,6 +139,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...COLLECTION_SCAN_COMMANDS,
     ...RANDOM_PICK_COMMANDS,
     ...OBJECT_COMMANDS,
+    ...DUMP_RESTORE_COMMANDS,
     ...BIT_COMMANDS,
     ...BITFIELD_COMMANDS,
     ...SORT_COMMANDS,

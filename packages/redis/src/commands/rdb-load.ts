@@ -1,0 +1,209 @@
+import { type Reader, readLength, readString } from '../scripting/function-dump.js'
+import { scanStrtod } from '../store/c-numbers.js'
+import type { RedisValue } from '../store/keyspace.js'
+import { ownedBytes } from '../store/owned-bytes.js'
+import { RedisList } from '../store/redis-list.js'
+import { SortedSet } from '../store/sorted-set.js'
+import { elementBytes, HashValue, OVERHEAD, SetValue } from '../store/store-usage.js'
+import { readListpack } from './listpack.js'
+import { QUICKLIST_PACKED, RDB_TYPE } from './rdb-save.js'
+
+/**
+ * RESTORE's reading of a DUMP payload's object, as Redis 7.0.15's `rdbLoadObjectType` +
+ * `rdbLoadObject` read the types its DUMP writes (and the plain list, set, sorted-set and
+ * hash records of older RDB versions), always with deep integrity checks (Redis's
+ * `sanitize-dump-payload yes`): lengths past the payload, bad listpacks and intsets,
+ * duplicate members or fields, NaN scores and empty collections are refused (undefined:
+ * `ERR Bad data format`). The ziplist, zipmap and stream records are refused too (not read
+ * by this store). `admit(bytes)` is called with the running total of what the value will
+ * hold before each decompression and element, so a payload that would take the store past
+ * its `maxBytes` is refused (OOM) before it allocates.
+ */
+export function loadObject(payload: Buffer, admit: (bytes: number) => void): RedisValue | undefined {
+  let total = OVERHEAD.key
+  const charge = (bytes: number) => {
+    total += bytes
+    admit(total)
+  }
+  // the footer stays readable, as in Redis's rio over the whole payload
+  const r: Reader = { data: payload, pos: 1, admit: charge }
+  const type = payload[0]
+  const str = (): Buffer | undefined => readString(r)
+  const len = (): number | undefined => {
+    const l = readLength(r)
+    return l && !l.encoded ? l.n : undefined
+  }
+  switch (type) {
+    case RDB_TYPE.string: {
+      const s = str()
+      if (!s) return undefined
+      charge(s.length)
+      return { type: 'string', value: ownedBytes(s) }
+    }
+    case RDB_TYPE.list:
+    case RDB_TYPE.listQuicklist2:
+      return loadList(type === RDB_TYPE.list, str, len, charge)
+    case RDB_TYPE.set:
+      return loadSet(str, len, charge)
+    case RDB_TYPE.setIntset:
+      return loadIntset(str(), charge)
+    case RDB_TYPE.hash:
+    case RDB_TYPE.hashListpack:
+      return loadHash(type === RDB_TYPE.hashListpack, str, len, charge)
+    case RDB_TYPE.zset:
+    case RDB_TYPE.zset2:
+    case RDB_TYPE.zsetListpack:
+      return loadZset(type, r, str, len, charge)
+    default:
+      return undefined
+  }
+}
+
+// --- internal ---
+
+type Str = () => Buffer | undefined
+type Len = () => number | undefined
+type Charge = (bytes: number) => void
+
+function loadList(plain: boolean, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  const list = new RedisList()
+  const add = (item: Buffer) => {
+    charge(elementBytes('list', item.length))
+    list.push(ownedBytes(item))
+  }
+  const n = len()
+  if (n === undefined) return undefined
+  for (let i = 0; i < n; i++) {
+    if (plain) {
+      const item = str()
+      if (!item) return undefined
+      add(item)
+      continue
+    }
+    const container = len()
+    if (container !== 1 && container !== QUICKLIST_PACKED) return undefined
+    const blob = str()
+    if (!blob) return undefined
+    if (container === 1) {
+      add(blob)
+      continue
+    }
+    const items = readListpack(blob)
+    if (!items) return undefined
+    // an empty node is skipped, as Redis skips it
+    for (const item of items) add(item)
+  }
+  return list.length > 0 ? { type: 'list', value: list } : undefined
+}
+
+function loadSet(str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  const n = len()
+  if (!n) return undefined
+  const set = new SetValue()
+  for (let i = 0; i < n; i++) {
+    const m = str()
+    if (!m) return undefined
+    const member = m.toString('latin1')
+    if (set.has(member)) return undefined
+    charge(elementBytes('set', m.length))
+    set.add(member)
+  }
+  return { type: 'set', value: set }
+}
+
+/** An intset blob: width 2, 4 or 8, its count matching its size, members strictly ascending. */
+function loadIntset(blob: Buffer | undefined, charge: Charge): RedisValue | undefined {
+  if (!blob || blob.length < 8) return undefined
+  const width = blob.readUInt32LE(0)
+  const count = blob.readUInt32LE(4)
+  if ((width !== 2 && width !== 4 && width !== 8) || count === 0 || 8 + width * count !== blob.length) return undefined
+  const set = new SetValue()
+  let last: bigint | undefined
+  for (let i = 0; i < count; i++) {
+    const at = 8 + i * width
+    const v = width === 2 ? BigInt(blob.readInt16LE(at)) : width === 4 ? BigInt(blob.readInt32LE(at)) : blob.readBigInt64LE(at)
+    if (last !== undefined && v <= last) return undefined
+    last = v
+    const member = String(v)
+    charge(elementBytes('set', member.length))
+    set.add(member)
+  }
+  return { type: 'set', value: set }
+}
+
+function loadHash(packed: boolean, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  const pairs = packed ? listpackItems(str) : tableItems(str, len, 2)
+  if (!pairs || pairs.length === 0 || pairs.length % 2 !== 0) return undefined
+  const hash = new HashValue()
+  for (let i = 0; i < pairs.length; i += 2) {
+    const field = (pairs[i] as Buffer).toString('latin1')
+    const value = pairs[i + 1] as Buffer
+    if (hash.has(field)) return undefined
+    charge(elementBytes('hash', field.length + value.length))
+    hash.set(field, ownedBytes(value))
+  }
+  return { type: 'hash', value: hash }
+}
+
+function loadZset(type: number, r: Reader, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  const zset = new SortedSet()
+  const add = (m: Buffer, score: number | undefined): boolean => {
+    const member = m.toString('latin1')
+    if (score === undefined || Number.isNaN(score) || zset.score(member) !== undefined) return false
+    charge(elementBytes('zset', m.length))
+    zset.add(member, score)
+    return true
+  }
+  if (type === RDB_TYPE.zsetListpack) {
+    const items = listpackItems(str)
+    if (!items || items.length % 2 !== 0) return undefined
+    for (let i = 0; i < items.length; i += 2) {
+      // `zzlGetScore`: strtod of the text (an integer entry as its text)
+      if (!add(items[i] as Buffer, scanStrtod((items[i + 1] as Buffer).toString('latin1')).value)) return undefined
+    }
+  } else {
+    const n = len()
+    if (n === undefined) return undefined
+    for (let i = 0; i < n; i++) {
+      const m = str()
+      if (!m || !add(m, type === RDB_TYPE.zset2 ? binaryDouble(r) : textDouble(r))) return undefined
+    }
+  }
+  return zset.size > 0 ? { type: 'zset', value: zset } : undefined
+}
+
+function listpackItems(str: Str): Buffer[] | undefined {
+  const blob = str()
+  return blob && readListpack(blob)
+}
+
+function tableItems(str: Str, len: Len, per: number): Buffer[] | undefined {
+  const n = len()
+  if (n === undefined) return undefined
+  const out: Buffer[] = []
+  for (let i = 0; i < n * per; i++) {
+    const s = str()
+    if (!s) return undefined
+    out.push(s)
+  }
+  return out
+}
+
+/** `rdbLoadBinaryDoubleValue`: 8 bytes, little endian. */
+function binaryDouble(r: Reader): number | undefined {
+  if (r.data.length - r.pos < 8) return undefined
+  r.pos += 8
+  return r.data.readDoubleLE(r.pos - 8)
+}
+
+/** `rdbLoadDoubleValue`: a length byte (253 nan, 254 inf, 255 -inf) and the number's text. */
+function textDouble(r: Reader): number | undefined {
+  const n = r.data[r.pos++]
+  if (n === undefined) return undefined
+  if (n === 253) return Number.NaN
+  if (n === 254) return Number.POSITIVE_INFINITY
+  if (n === 255) return Number.NEGATIVE_INFINITY
+  if (r.data.length - r.pos < n) return undefined
+  r.pos += n
+  return scanStrtod(r.data.toString('latin1', r.pos - n, r.pos)).value
+}
