@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { crc64 } from '../src/scripting/function-dump.js'
 import { bothSides, type Sides } from './both-sides.js'
-import { type CorpusArg, type Normal, onPolyhost, onReal } from './differential.js'
+import { content, withFooter } from './dump-content.js'
+import { type CorpusArg, onPolyhost, onReal } from './differential.js'
 import { hasRedisServer } from './real-redis.js'
 
 // DUMP and RESTORE against redis-server 7.0: the same commands build a key on both sides, whose
@@ -14,14 +14,6 @@ type Cmd = readonly CorpusArg[]
 const hex = (b: Buffer): CorpusArg => ({ hex: b.toString('hex') })
 const n = (count: number, f: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => f(i))
 const pairs = (count: number, f: (i: number) => [string, string]): string[] => Array.from({ length: count }, (_, i) => f(i)).flat()
-/** A payload with this body and a right footer. */
-export const withFooter = (body: Buffer, version = 10): Buffer => {
-  const head = Buffer.concat([body, Buffer.of(version & 0xff, version >> 8)])
-  const crc = Buffer.alloc(8)
-  crc.writeBigUInt64LE(crc64(head))
-  return Buffer.concat([head, crc])
-}
-
 /** Keys built the same way on both sides whose DUMP must be byte-identical. */
 const EXACT: readonly (readonly [string, readonly Cmd[]])[] = [
   ...[
@@ -178,29 +170,6 @@ const BY_CONTENT: readonly (readonly [string, readonly Cmd[]])[] = [
   ['hash hashtable', [['HSET', 'k', 'f', 'x'.repeat(65), 'g', '1']]],
   ['hash many fields', [['HSET', 'k', ...pairs(600, (i) => [`f${i}`, String(i * 3)])]]],
 ]
-
-/** The key's content as a comparable form (members sorted where Redis has no order). */
-async function content(run: (argv: Cmd) => Promise<Normal>, key: string): Promise<Normal> {
-  const type = await run(['TYPE', key])
-  const sortedFlat = (v: Normal) => (Array.isArray(v) ? [...v].map((x) => JSON.stringify(x)).sort() : v)
-  switch (type) {
-    case 'string':
-      return [type, await run(['GET', key]), await run(['OBJECT', 'ENCODING', key])]
-    case 'list':
-      return [type, await run(['LRANGE', key, '0', '-1'])]
-    case 'set':
-      return [type, sortedFlat(await run(['SMEMBERS', key])), await run(['OBJECT', 'ENCODING', key])]
-    case 'hash': {
-      const flat = (await run(['HGETALL', key])) as Normal[]
-      const pairs = n(flat.length / 2, (i) => JSON.stringify([flat[2 * i], flat[2 * i + 1]])).sort()
-      return [type, pairs, await run(['OBJECT', 'ENCODING', key])]
-    }
-    case 'zset':
-      return [type, await run(['ZRANGE', key, '0', '-1', 'WITHSCORES']), await run(['OBJECT', 'ENCODING', key])]
-    default:
-      return type
-  }
-}
 
 describe.runIf(hasRedisServer)('DUMP and RESTORE of keys, against redis-server 7.0', () => {
   let sides: Sides

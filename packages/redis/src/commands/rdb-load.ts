@@ -146,30 +146,47 @@ function loadHash(packed: boolean, str: Str, len: Len, charge: Charge): RedisVal
 }
 
 function loadZset(type: number, r: Reader, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  if (type !== RDB_TYPE.zsetListpack) return loadZsetTable(type, r, str, len, charge)
   const zset = new SortedSet()
-  const add = (m: Buffer, score: number | undefined): boolean => {
-    const member = m.toString('latin1')
-    if (score === undefined || Number.isNaN(score) || zset.score(member) !== undefined) return false
-    charge(elementBytes('zset', m.length))
-    zset.add(member, score)
-    return true
-  }
-  if (type === RDB_TYPE.zsetListpack) {
-    const items = listpackItems(str)
-    if (!items || items.length % 2 !== 0) return undefined
-    for (let i = 0; i < items.length; i += 2) {
-      // `zzlGetScore`: strtod of the text (an integer entry as its text)
-      if (!add(items[i] as Buffer, scanStrtod((items[i + 1] as Buffer).toString('latin1')).value)) return undefined
-    }
-  } else {
-    const n = len()
-    if (n === undefined) return undefined
-    for (let i = 0; i < n; i++) {
-      const m = str()
-      if (!m || !add(m, type === RDB_TYPE.zset2 ? binaryDouble(r) : textDouble(r))) return undefined
-    }
+  const items = listpackItems(str)
+  if (!items || items.length % 2 !== 0) return undefined
+  for (let i = 0; i < items.length; i += 2) {
+    // `zzlGetScore`: strtod of the text (an integer entry as its text)
+    const score = scanStrtod((items[i + 1] as Buffer).toString('latin1')).value
+    if (!addMember(zset, items[i] as Buffer, score, charge)) return undefined
   }
   return zset.size > 0 ? { type: 'zset', value: zset } : undefined
+}
+
+/**
+ * A skiplist record: Redis loads it into a skiplist and turns that into a listpack at the
+ * end when it is small (128 members of 64 bytes at most), so a -0 score stays -0 only in a
+ * skiplist: the encoding is chosen before the members are added.
+ */
+function loadZsetTable(type: number, r: Reader, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  const n = len()
+  if (n === undefined) return undefined
+  const members: [Buffer, number | undefined][] = []
+  let longest = 0
+  for (let i = 0; i < n; i++) {
+    const m = str()
+    if (!m) return undefined
+    members.push([m, type === RDB_TYPE.zset2 ? binaryDouble(r) : textDouble(r)])
+    longest = Math.max(longest, m.length)
+    charge(elementBytes('zset', m.length))
+  }
+  const zset = new SortedSet(n > 128 || longest > 64)
+  for (const [m, score] of members) if (!addMember(zset, m, score, () => undefined)) return undefined
+  return zset.size > 0 ? { type: 'zset', value: zset } : undefined
+}
+
+/** Adds a member read from a payload; false for a NaN score or a repeated member (corrupt). */
+function addMember(zset: SortedSet, m: Buffer, score: number | undefined, charge: Charge): boolean {
+  const member = m.toString('latin1')
+  if (score === undefined || Number.isNaN(score) || zset.score(member) !== undefined) return false
+  charge(elementBytes('zset', m.length))
+  zset.add(member, score)
+  return true
 }
 
 function listpackItems(str: Str): Buffer[] | undefined {
