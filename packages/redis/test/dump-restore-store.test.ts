@@ -1,6 +1,7 @@
+import { seededRandom } from '@polyhost/core/engine'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRedisScripting, memoryStore } from '../src/index.js'
-import { withFooter } from './dump-content.js'
+import { damaged, seedPayloads, withFooter } from './dump-content.js'
 import { hasRedisServer, startRedis } from './real-redis.js'
 
 // RESTORE within the store's bounds, and OBJECT IDLETIME by the store's (injected) clock.
@@ -106,6 +107,25 @@ describe('OBJECT IDLETIME by the store’s clock', () => {
     await redis.command(['RENAME', 'r', 'r2'])
     expect(await idle('r2')).toBe(0)
     expect(await idle('missing')).toBeNull()
+    await redis.close()
+  })
+})
+
+describe('RESTORE of damaged payloads', () => {
+  it('answers OK or Bad data format for 3,000 seeded corruptions of valid payloads (right checksums), and the store stays usable', async () => {
+    const redis = await createRedisScripting({ store: memoryStore({ maxBytes: 64 << 20 }) })
+    const payloads = await seedPayloads(redis)
+    const rnd = seededRandom(7122026)
+    const seen = new Map<string, number>()
+    for (let i = 0; i < 3000; i++) {
+      const reply = await redis.command(['RESTORE', 'fuzz', '0', damaged(payloads, rnd), 'REPLACE']).catch((e: Error) => e.message)
+      seen.set(String(reply), (seen.get(String(reply)) ?? 0) + 1)
+      expect(['OK', 'ERR Bad data format']).toContain(reply)
+      if (reply === 'OK') await redis.command(['DUMP', 'fuzz'])
+    }
+    expect(seen.get('OK')).toBeGreaterThan(100)
+    expect(seen.get('ERR Bad data format')).toBeGreaterThan(100)
+    expect(await redis.command(['SET', 'after', '1'])).toBe('OK')
     await redis.close()
   })
 })

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { seededRandom } from '@polyhost/core/engine'
 import { describe, expect, it } from 'vitest'
 import { bothSides, type Sides } from './both-sides.js'
-import { content, withFooter } from './dump-content.js'
+import { content, damaged, seedPayloads, withFooter } from './dump-content.js'
 import { type CorpusArg, onPolyhost, onReal } from './differential.js'
 import { hasRedisServer } from './real-redis.js'
 
@@ -303,6 +304,25 @@ describe.runIf(hasRedisServer)('DUMP and RESTORE of keys, against redis-server 7
       const [want, got] = [await real(['OBJECT', 'IDLETIME', k]), await poly(['OBJECT', 'IDLETIME', k])]
       if (want === null) expect(got).toBeNull()
       else expect(Math.abs((got as number) - (want as number)), k).toBeLessThanOrEqual(2)
+    }
+  })
+
+  it('accepts and refuses the same 2,000 damaged payloads as redis-server with sanitize-dump-payload yes', async () => {
+    await build([])
+    const payloads = await seedPayloads(sides.redis)
+    await sides.real!.client.call('CONFIG', 'SET', 'sanitize-dump-payload', 'yes')
+    try {
+      const rnd = seededRandom(7122026)
+      let accepted = 0
+      for (let i = 0; i < 2000; i++) {
+        const argv: Cmd = ['RESTORE', 'fuzz', '0', hex(damaged(payloads, rnd)), 'REPLACE']
+        const want = await real(argv)
+        expect(await poly(argv), `${i}: ${JSON.stringify(argv[3])}`).toEqual(want)
+        if (want === 'OK') accepted++
+      }
+      expect(accepted).toBeGreaterThan(100)
+    } finally {
+      await sides.real!.client.call('CONFIG', 'SET', 'sanitize-dump-payload', 'no')
     }
   })
 })

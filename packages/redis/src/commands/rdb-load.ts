@@ -29,10 +29,8 @@ export function loadObject(payload: Buffer, admit: (bytes: number) => void): Red
   const r: Reader = { data: payload, pos: 1, admit: charge }
   const type = payload[0]
   const str = (): Buffer | undefined => readString(r)
-  const len = (): number | undefined => {
-    const l = readLength(r)
-    return l && !l.encoded ? l.n : undefined
-  }
+  // `rdbLoadLen(rdb, NULL)`: an encoded length's 6 bits are read as the count too
+  const len = (): number | undefined => readLength(r)?.n
   switch (type) {
     case RDB_TYPE.string: {
       const s = str()
