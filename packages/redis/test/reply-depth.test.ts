@@ -54,6 +54,8 @@ const SCRIPTS = [
   "local t = {'a'} for i = 1, 7994 do t = {t} end return t",
   'local t = {7} for i = 1, 7994 do t = {t} end return t',
   'local t = {} for i = 1, 20000 do t = {t} end return t',
+  // 10^5 levels built under the default 64 MiB: the conversion's own frames must leave room
+  'local t = {} for i = 1, 1e5 do t = {t} end return t',
   "local t = {} for i = 1, 3000 do t = {1, 'x', {map = {k = t}}} end return t",
   'local t = {} t[1] = {err = t} return t',
   'local t = {} t[1] = {ok = t, 5} return t',
