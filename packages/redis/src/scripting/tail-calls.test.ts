@@ -49,6 +49,13 @@ describe('protectTailCalls', () => {
     expect(protectTailCalls('return redis.call[==[G]]ET]==]')).toBe('return __redis_select(1,  redis.call[==[G]]ET]==])')
     expect(protectTailCalls("return redis.call{'GET', {'}'}}")).toBe("return __redis_select(1,  redis.call{'GET', {'}'}})")
     expect(protectTailCalls("local c = redis.call return c 'GET'")).toBe("local c = redis.call return __redis_select(1,  c 'GET')")
+    // comments inside the alias's declaration
+    expect(protectTailCalls("local c --[[a]] = redis --[[x]] . -- b\n call return c 'GET'")).toBe(
+      "local c --[[a]] = redis --[[x]] . -- b\n call return __redis_select(1,  c 'GET')",
+    )
+    expect(protectTailCalls("local c = redis.call --[[x]] ('PING') return c 'GET'")).toBe(
+      "local c = redis.call --[[x]] ('PING') return c 'GET'",
+    )
     expect(protectTailCalls("return --[[a]] -- b\n redis.call('GET')")).toBe("return __redis_select(1,  --[[a]] -- b\n redis.call('GET'))")
     // comments between the parts of the name and before the arguments are blanks too
     expect(protectTailCalls("return redis --[[x]] .call('GET')")).toBe("return __redis_select(1,  redis --[[x]] .call('GET'))")

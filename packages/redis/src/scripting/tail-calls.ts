@@ -53,9 +53,8 @@ export function protectTailCalls(source: string): string {
       const word = source.slice(i, j)
       const own = i === 0 || !isIdent(source[i - 1] as string)
       if (word === 'local' && own) {
-        ALIAS.lastIndex = j
-        const m = ALIAS.exec(source)
-        if (m) aliases.add(m[1] as string)
+        const alias = aliasName(source, j)
+        if (alias !== undefined) aliases.add(alias)
       }
       if (word === 'return' && own) {
         // comments between `return` and the call are blanks too (each is skipped here once)
@@ -94,9 +93,37 @@ export function protectTailCalls(source: string): string {
 const TAIL_CALL =
   /^(?:(?:redis|cjson|bit)\.[A-Za-z_][A-Za-z0-9_]*|math\.(?:log10|random|randomseed)|(?:cmsgpack|struct)\.(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)$/
 
-/** `local <name> = <one of those functions>`, the function itself (not called or indexed), after `local`. */
-const ALIAS =
-  /\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?:redis|cjson|bit)\s*\.\s*[A-Za-z_][A-Za-z0-9_]*|math\s*\.\s*(?:log10|random|randomseed)|(?:cmsgpack|struct)\s*\.\s*(?:pack|unpack_one|unpack_limit|unpack|size)|error|rawset|setmetatable|pcall|loadstring)(?![A-Za-z0-9_]|\s*[(.:[{'"])/y
+/**
+ * The name `local` declares at `at` when it is one of those functions itself (not called or
+ * indexed): `local <name> = <function>`, blanks and comments allowed between every part, as
+ * the compiler allows them (`local c = redis --[[x]] .call`); else undefined.
+ */
+function aliasName(s: string, at: number): string | undefined {
+  const start = skipBlanks(s, at)
+  const end = identEnd(s, start)
+  if (end === start) return undefined
+  const k = skipBlanks(s, end)
+  if (s[k] !== '=' || s[k + 1] === '=') return undefined
+  const ref = calledName(s, skipBlanks(s, k + 1))
+  if (ref === undefined || !TAIL_CALL.test(ref.name) || /[(.:[{'"]/.test(s[ref.next] ?? '')) return undefined
+  return s.slice(start, end)
+}
+
+/** A name (`f`, or `t.f` with blanks and comments about the dot) at `at`, its parts joined by `.`, and the next token's start. */
+function calledName(s: string, at: number): { name: string; next: number } | undefined {
+  let end = identEnd(s, at)
+  if (end === at) return undefined
+  let name = s.slice(at, end)
+  let k = skipBlanks(s, end)
+  if (s[k] === '.' && s[k + 1] !== '.') {
+    const part = skipBlanks(s, k + 1)
+    end = identEnd(s, part)
+    if (end === part) return undefined
+    name += `.${s.slice(part, end)}`
+    k = skipBlanks(s, end)
+  }
+  return { name, next: k }
+}
 
 /**
  * Where the arguments start of a call at `at` of one of those functions or of an alias (a name
@@ -104,18 +131,9 @@ const ALIAS =
  * between the name's parts and before the arguments; or -1 when it is none of these.
  */
 function calledArguments(s: string, at: number, aliases: ReadonlySet<string>): number {
-  let end = identEnd(s, at)
-  if (end === at) return -1
-  let name = s.slice(at, end)
-  let k = skipBlanks(s, end)
-  if (s[k] === '.') {
-    const part = skipBlanks(s, k + 1)
-    end = identEnd(s, part)
-    if (end === part) return -1
-    name += `.${s.slice(part, end)}`
-    k = skipBlanks(s, end)
-  }
-  if (!TAIL_CALL.test(name) && !aliases.has(name)) return -1
+  const ref = calledName(s, at)
+  if (ref === undefined || (!TAIL_CALL.test(ref.name) && !aliases.has(ref.name))) return -1
+  const k = ref.next
   const c = s[k]
   return c === '(' || c === '{' || c === '"' || c === "'" || (c === '[' && longOpen(s, k) >= 0) ? k : -1
 }

@@ -104,4 +104,13 @@ export const HUNT_EDGE_CASES: CorpusCase[] = [
     evalStep("local c = redis.call local function f() return c --[[x]] ('NOSUCH') end return f()"),
     evalStep("local function f() return cjson --[[x]] .decode '[1,2]' end return f()"),
   ),
+  cmds(
+    'comments inside a local alias of a library function, called in tail position',
+    evalStep("local c = redis --[[x]] .call\nreturn c('INCR')"),
+    evalStep("local c --[[y]] = --[[z]] redis --[[x]] . --[[w]] call\nreturn c('INCR')"),
+    evalStep("local c = --x\n redis.call\nreturn c('INCR')"),
+    evalStep("local c = redis --[[x]] .call --[[y]]\n return c --[[z]] ('INCR')"),
+    evalStep("local--[[a]]p=redis.--[[b]]pcall\nlocal function f() return p('INCR') end\nreturn f()"),
+    evalStep("local c = redis.call --[[x]] ('PING')\nreturn c"),
+  ),
 ]
