@@ -163,7 +163,9 @@ export class CjsonSettings {
           handler: (_ctx, kind: number) => this.kinds.get(kind),
         },
         set: {
-          args: [z.number(), z.array(z.number()).length(SETTINGS)],
+          // the values lua-cjson's setters accept: the bridge is a global, so a script may call
+          // it, and a value past them (precision 10^9) would break the next runs' encodes
+          args: [z.number(), SETTINGS_LIST],
           handler: (_ctx, kind: number, list: number[]) => {
             if (kind === 1 || kind === 2) this.kinds.set(kind, list)
           },
@@ -173,8 +175,20 @@ export class CjsonSettings {
   }
 }
 
-/** How many settings lua-cjson has (LUA_CJSON_CONFIG's `FIELDS`). */
-const SETTINGS = 9
+const INT_MAX = 2147483647
+const int = (min: number, max: number) => z.number().int().min(min).max(max)
+/** lua-cjson's settings in LUA_CJSON_CONFIG's `FIELDS` order, each in the range its setter checks. */
+const SETTINGS_LIST = z.tuple([
+  int(0, 1), // convert (encode_sparse_array)
+  int(0, INT_MAX), // ratio
+  int(0, INT_MAX), // safe
+  int(1, INT_MAX), // encode_max_depth
+  int(1, INT_MAX), // decode_max_depth
+  int(0, 2), // encode_invalid_numbers: off, on, null
+  int(0, 1), // decode_invalid_numbers
+  int(0, 1), // encode_keep_buffer
+  int(1, 14), // encode_number_precision
+])
 
 /** Registers the settings' bridge on the host; answers what SCRIPT FLUSH calls. */
 export function cjsonSettings(host: Pick<Host, 'bridges'>): () => void {

@@ -161,4 +161,16 @@ export const CJSON_SETTINGS_CASES: CorpusCase[] = [
     'FUNCTION FLUSH',
     'SCRIPT FLUSH',
   ),
+  // the host keeps the settings through a global a script can reach (Redis has no such name):
+  // a value no setter accepts must not reach the next runs
+  cmds(
+    'settings past what the setters accept, stored by a script, do not reach the next runs',
+    'SCRIPT FLUSH',
+    evalStep('return {pcall(function() __redis_cjson.set(1, {0, 2, 10, 1000, 1000, 0, 1, 1, 1e9}) end) == false}'),
+    evalStep('return cjson.encode(0.1)'),
+    evalStep('return {pcall(function() __redis_cjson.set(1, {0, -1, -1, 1000, 1000, 0, 1, 1, 14}) end) == false}'),
+    evalStep('return {pcall(cjson.encode, {[20] = 1})}'),
+    evalStep('return {pcall(function() __redis_cjson.set(2, {0, 2, 10, 0, 1000, 0, 1, 1, 14}) end) == false}'),
+    'SCRIPT FLUSH',
+  ),
 ]
