@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest'
-import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
+import { createRedisScripting, memoryStore, type RedisScripting, type RedisScriptingOptions } from '../src/index.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 /** The two sides a differential test compares. */
@@ -12,13 +12,13 @@ export interface Sides {
 
 /**
  * Sets up both sides for the enclosing `describe` block: before its tests, in-process
- * scripting over a fresh store and (when installed) a redis-server, handed to `use`; after
- * them, both closed.
+ * scripting over a fresh store (with `limits`, if given) and (when installed) a redis-server,
+ * handed to `use`; after them, both closed.
  */
-export function bothSides(use: (sides: Sides) => void): void {
+export function bothSides(use: (sides: Sides) => void, limits?: RedisScriptingOptions['limits']): void {
   let sides: Sides | undefined
   beforeAll(async () => {
-    const redis = await createRedisScripting({ store: memoryStore() })
+    const redis = await createRedisScripting({ store: memoryStore(), ...(limits ? { limits } : {}) })
     sides = { redis, real: hasRedisServer ? await startRedis() : undefined }
     use(sides)
   })

@@ -1,22 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRedisScripting, memoryStore, type RedisScripting } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import type { RedisScripting } from '../src/index.js'
 import { consumerRows, pendingRows, STREAM_GROUP_CASES } from './corpus/stream-groups.js'
 import { type Normal, onPolyhost, onReal } from './differential.js'
-import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
+import { hasRedisServer, type RealRedis } from './real-redis.js'
+import { bothSides } from './both-sides.js'
 
 describe.skipIf(!hasRedisServer)('stream consumer groups, against redis-server 7.0', () => {
   let real: RealRedis
   let redis: RedisScripting
-
-  beforeAll(async () => {
-    real = await startRedis()
-    redis = await createRedisScripting({ store: memoryStore(), limits: { timeoutMs: 10_000 } })
-  })
-
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
-  })
+  // the describe block is skipped without a redis-server: real is there
+  bothSides(
+    (s) => {
+      real = s.real as RealRedis
+      redis = s.redis
+    },
+    { timeoutMs: 10_000 },
+  )
 
   for (const c of STREAM_GROUP_CASES) {
     it(c.name, async () => {
@@ -81,13 +80,10 @@ function randomCommand(next: () => number, step: number): string[] {
 describe.skipIf(!hasRedisServer)('random consumer-group commands, against redis-server 7.0', () => {
   let real: RealRedis
   let redis: RedisScripting
-  beforeAll(async () => {
-    real = await startRedis()
-    redis = await createRedisScripting({ store: memoryStore() })
-  })
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
+  // the describe block is skipped without a redis-server: real is there
+  bothSides((s) => {
+    real = s.real as RealRedis
+    redis = s.redis
   })
 
   for (const seed of [11, 12, 13, 14]) {
@@ -109,13 +105,10 @@ describe.skipIf(!hasRedisServer)('random consumer-group commands, against redis-
 describe.skipIf(!hasRedisServer)("XINFO STREAM's radix tree through random additions and deletions, against redis-server 7.0", () => {
   let real: RealRedis
   let redis: RedisScripting
-  beforeAll(async () => {
-    real = await startRedis()
-    redis = await createRedisScripting({ store: memoryStore() })
-  })
-  afterAll(async () => {
-    await redis?.close()
-    await real?.stop()
+  // the describe block is skipped without a redis-server: real is there
+  bothSides((s) => {
+    real = s.real as RealRedis
+    redis = s.redis
   })
 
   for (const seed of [21, 22, 23]) {
