@@ -61,7 +61,7 @@ export { ConversionGuard, DEFAULT_MAX_DEPTH, formatValuePath, RESULT_FUNCTION_RE
 export { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES, LARGE_STRING } from './values/budget.js'
 export { sameData } from './values/same-data.js'
 export { FIRST_TOUCH_FROM, firstTouchMs } from './first-touch.js'
-export { engineScriptName, escapeRegExp, hostErrorText, UNCLONEABLE } from './sanitize.js'
+export { boundText, engineScriptName, escapeRegExp, hostErrorText, MESSAGE_TEXT, UNCLONEABLE } from './sanitize.js'
 export { classifyHostValue, fitsInteger, type HostKind, hasLoneSurrogate } from './values/kinds.js'
 export { DANGEROUS_KEYS, deepFreeze, isPlainObject, setSafe } from './values/safe-object.js'
 export { describeValue, limitValueProblem, quoteText } from '@polyhost/security'

@@ -43,6 +43,25 @@ export function sanitizeScriptMessage(message: string, scriptName?: string): str
   return sanitizePaths(text).replace(HOST_FRAME, '')
 }
 
+/**
+ * The most of a script-written text (an error's message, or its name) an engine keeps for the
+ * host. The host masks host paths in it (~0.3 µs a character for path-like text) after the
+ * script has ended, outside its limits: a message may be as large as the memory limit, and an
+ * 8 MB one held an inline host 5–8 s past a 5 s time limit. What the script threw is not cut.
+ */
+export const MESSAGE_TEXT = 256 * 1024
+
+/**
+ * `text`, or its first MESSAGE_TEXT characters (a surrogate pair left whole) and how many were
+ * left out, after a space: a path cut short must not run into the note and be masked with it.
+ */
+export function boundText(text: string): string {
+  if (text.length <= MESSAGE_TEXT) return text
+  const lead = text.charCodeAt(MESSAGE_TEXT - 1)
+  const end = lead >= 0xd800 && lead <= 0xdbff ? MESSAGE_TEXT - 1 : MESSAGE_TEXT
+  return `${text.slice(0, end)} … (${text.length - end} more characters left out)`
+}
+
 function sanitizePaths(text: string): string {
   return text.replace(HOST_PATH, '<host>')
 }

@@ -1,4 +1,4 @@
-import { engineScriptName, sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core/engine'
+import { boundText, engineScriptName, sanitizeScriptMessage, ScriptRuntimeError, ScriptSyntaxError } from '@polyhost/core/engine'
 import { calleeAt, importLine } from './source-positions.js'
 
 /** What the guest `describe` helper (or a dump) says about a thrown value. */
@@ -135,23 +135,8 @@ function stackLines(stack: string): string[] {
   return [...head.split('\n'), omitted, ...tail.split('\n')]
 }
 
-/**
- * The most of a thrown value's message (or name) the host keeps. The host masks host paths in
- * it (core's sanitiser, ~0.3 µs a character for path-like text): an 8 MB message held an inline
- * host 5–8 s past standard's 5 s limit. What the script threw (`thrown`) is not cut.
- */
-export const MESSAGE_TEXT = 256 * 1024
-
-/**
- * `text`, or its first MESSAGE_TEXT characters (a surrogate pair left whole) and how many were
- * left out, after a space: a path cut short must not run into the note and be masked with it.
- */
-export function boundText(text: string): string {
-  if (text.length <= MESSAGE_TEXT) return text
-  const lead = text.charCodeAt(MESSAGE_TEXT - 1)
-  const end = lead >= 0xd800 && lead <= 0xdbff ? MESSAGE_TEXT - 1 : MESSAGE_TEXT
-  return `${text.slice(0, end)} … (${text.length - end} more characters left out)`
-}
+/** The host keeps core's MESSAGE_TEXT characters of a thrown value's message and name (boundText). */
+export { MESSAGE_TEXT } from '@polyhost/core/engine'
 
 /** Where the script's own name goes in a stack while host paths are masked. */
 const OWN_NAME = '\u0001script\u0001'
