@@ -1,4 +1,4 @@
-import { escapeRegExp, isFatal, ScriptRuntimeError } from '@polyhost/core/engine'
+import { boundText, escapeRegExp, isFatal, ScriptRuntimeError } from '@polyhost/core/engine'
 import { chunkId } from './compiler.js'
 import type { LuaConverter } from './converter.js'
 import type { Fengari, LuaState } from './fengari-api.js'
@@ -11,7 +11,10 @@ import type { Meter } from './meter.js'
  * (host functions appear in fengari tracebacks as `[C]` frames and are dropped). A non-string
  * error value is converted to the host as `thrown`; in 5.3 mode its message is what its
  * `__tostring` returns, as lua.c's message handler reports it (5.1's lua.c reports strings
- * only). `meter` bounds that call with the execution's limits.
+ * only). `meter` bounds that call with the execution's limits. The message is kept to core's
+ * MESSAGE_TEXT characters (with how many were left out), as engine-js keeps a thrown message:
+ * the host masks host paths in it after the script has ended, and a script may raise a text
+ * as large as its memory limit; `thrown` is not cut.
  */
 export function scriptRuntimeError(
   f: Fengari,
@@ -52,6 +55,7 @@ export function scriptRuntimeError(
       message = (thrown as { message: string }).message
     }
   }
+  message = boundText(message)
   lauxlib.luaL_traceback(main, co, null, 0)
   const trace = luaText(lua.lua_tolstring(main, -1))
   lua.lua_pop(main, 1)
