@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hostErrorText, sanitizeScriptMessage, UNCLONEABLE } from './sanitize.js'
+import { boundText, hostErrorText, MESSAGE_TEXT, sanitizeScriptMessage, UNCLONEABLE } from './sanitize.js'
 
 describe('hostErrorText', () => {
   it('keeps the message only, without host paths', () => {
@@ -42,5 +42,15 @@ describe('hostErrorText', () => {
   it('drops stack frames of host and native code', () => {
     const msg = 'bad\n    at Object.get (<anonymous>)\n    at Array.map (<anonymous>)\n    at f (/srv/app/x.js:1:1)\n    at rule.js:2'
     expect(sanitizeScriptMessage(msg)).toBe('bad\n    at rule.js:2')
+  })
+})
+
+describe('boundText', () => {
+  it('keeps MESSAGE_TEXT characters, a surrogate pair whole, and says how many were left out', () => {
+    expect(boundText('short')).toBe('short')
+    expect(boundText('a'.repeat(MESSAGE_TEXT))).toBe('a'.repeat(MESSAGE_TEXT))
+    expect(boundText('a'.repeat(MESSAGE_TEXT + 5))).toBe(`${'a'.repeat(MESSAGE_TEXT)} … (5 more characters left out)`)
+    const split = `${'a'.repeat(MESSAGE_TEXT - 1)}😀b`
+    expect(boundText(split)).toBe(`${'a'.repeat(MESSAGE_TEXT - 1)} … (3 more characters left out)`)
   })
 })
