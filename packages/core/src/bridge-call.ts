@@ -1,7 +1,7 @@
 import type { SecurityManager } from '@polyhost/security'
 import type { z } from 'zod'
 import { invalidReturnValue } from './bridge-failure.js'
-import type { BridgeContext, BridgeMethod, BridgeRegistryView } from './bridges.js'
+import type { BridgeContext, BridgeMethod, BridgeRegistryView, ExecutionCaller } from './bridges.js'
 import { BridgeError, endedAnExecution, InvalidArgumentError, isFatal, PolyhostError, sanitizeScriptMessage } from './errors.js'
 import type { LogLevel } from './execution-result.js'
 import { hostErrorText, schemaThrewText } from './sanitize.js'
@@ -20,6 +20,7 @@ export interface BridgeCallSite {
     readonly language: string
     readonly scriptName: string
     readonly undefinedValue?: boolean
+    readonly caller?: ExecutionCaller | object | undefined
   }
   readonly signal: AbortSignal
   log(level: LogLevel, message: string): void
@@ -193,7 +194,7 @@ function allowedMethods(execution: BridgeCallSite): Map<string, BridgeMethod> {
 function contextFor(execution: BridgeCallSite): BridgeContext {
   let ctx = contexts.get(execution)
   if (ctx) return ctx
-  const { tenant, context, language, scriptName } = execution.init
+  const { tenant, context, language, scriptName, caller } = execution.init
   ctx = Object.freeze({
     tenant,
     context,
@@ -204,6 +205,7 @@ function contextFor(execution: BridgeCallSite): BridgeContext {
     language,
     scriptName,
     log: (message: string, level: LogLevel = 'info') => execution.log(logLevel(level), String(message)),
+    caller,
   })
   contexts.set(execution, ctx)
   return ctx

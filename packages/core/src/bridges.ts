@@ -15,6 +15,25 @@ export interface BridgeContext {
   readonly scriptName: string
   /** Adds a line to the execution's captured logs (counted against `outputBytes`). */
   log(message: string, level?: LogLevel): void
+  /** The request's `caller`, as passed (undefined without one): see {@link ExecutionCaller}. */
+  readonly caller?: ExecutionCaller | object
+}
+
+/**
+ * An object of the caller's for its own bridge handlers (`ExecuteRequest.caller`, `ctx.caller`),
+ * for what `context` cannot carry (`context` is a copy the script sees): it is not copied, not
+ * frozen, never shown to the script and never sent to a worker thread. A queue hands its
+ * handlers the job an execution runs this way, without an AsyncLocalStorage.
+ */
+export interface ExecutionCaller {
+  /**
+   * Told of each bridge call that fails into the script (a handler that throws or rejects,
+   * arguments its schema refuses): the method's path and the error the script gets, a
+   * handler's own error as its `cause`. Called on the caller's thread in every isolation mode,
+   * before the execution settles; what it throws is ignored. Fatal errors (a limit, a cancel)
+   * end the execution instead and are not reported here.
+   */
+  onBridgeFailure?(path: string, error: unknown): void
 }
 
 type InferArgs<A extends readonly z.ZodType[]> = { [K in keyof A]: A[K] extends z.ZodType ? z.output<A[K]> : never }

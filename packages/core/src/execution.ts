@@ -2,7 +2,7 @@
 import { AsyncResource } from 'node:async_hooks'
 import { setMaxListeners } from 'node:events'
 import { LIMIT_NAMES, type LimitKey, type LimitName, MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
-import type { BridgeRegistryView } from './bridges.js'
+import type { BridgeRegistryView, ExecutionCaller } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './execution-result.js'
 import { CancelledError, isFatal, LimitExceededError } from './errors.js'
@@ -24,6 +24,8 @@ export interface ExecutionInit {
   readonly undefinedValue?: boolean
   /** The caller's signal; its abort cancels the execution. */
   readonly signal?: AbortSignal | undefined
+  /** The request's `caller`: its handlers' `ctx.caller`, told of bridge failures. */
+  readonly caller?: ExecutionCaller | undefined
 }
 
 /**
@@ -257,7 +259,9 @@ export class Execution extends ExecutionClock {
    * it as the BridgeError it is (see `bridgeFailure`). Fatal errors are not bridge failures.
    */
   noteBridgeFailure(path: string, error: unknown): void {
-    if (!isFatal(error)) this.lastBridgeFailure = { path, error }
+    if (isFatal(error)) return
+    this.lastBridgeFailure = { path, error }
+    if (this.setup.caller !== undefined) tellCaller(this.setup.caller, path, error)
   }
 
   /** The last bridge call that failed into the script, if any. */
@@ -393,3 +397,14 @@ export class Execution extends ExecutionClock {
 
 /** The limit key (`timeoutMs`) of each reported limit name (`timeout`). */
 const LIMIT_KEYS = Object.fromEntries(Object.entries(LIMIT_NAMES).map(([key, name]) => [name, key])) as Record<LimitName, LimitKey>
+
+/** `caller.onBridgeFailure(path, error)`, if it has one; what it throws (or rejects with) is ignored. */
+function tellCaller(caller: ExecutionCaller | object, path: string, error: unknown): void {
+  try {
+    const hook = (caller as ExecutionCaller).onBridgeFailure
+    const out: unknown = typeof hook === 'function' ? hook.call(caller, path, error) : undefined
+    if (out instanceof Promise) out.catch(() => undefined)
+  } catch {
+    // the caller's own hook: its failure must not change what the script gets
+  }
+}

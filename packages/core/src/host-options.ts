@@ -1,6 +1,7 @@
 import type { Limits, PolicyInput } from '@polyhost/security'
 import type { z as zod } from 'zod'
 import { z } from 'zod/v3'
+import type { ExecutionCaller } from './bridges.js'
 import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
 import { InvalidArgumentError } from './errors.js'
@@ -54,6 +55,11 @@ export interface ExecuteRequest {
   /** May only tighten the host's limits. */
   readonly limits?: Limits
   readonly signal?: AbortSignal
+  /**
+   * The caller's own object for its bridge handlers (`ctx.caller`), told of bridge failures
+   * (see ExecutionCaller): passed as it is, never copied, never shown to the script.
+   */
+  readonly caller?: ExecutionCaller | object
 }
 
 /** Options of `script.run`. */
@@ -75,6 +81,7 @@ const runShape = {
   tenant: z.string().min(1, 'a tenant must be a non-empty string').optional(),
   limits: z.unknown().optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
+  caller: z.custom<ExecutionCaller | object>((v) => isObject(v), 'expected an object').optional(),
 }
 const runSchema = z.object(runShape).strict()
 /**
@@ -169,6 +176,7 @@ const FIELD_TESTS: Readonly<Record<string, (v: unknown) => boolean>> = {
   tenant: (v) => typeof v === 'string' && v.length > 0,
   limits: () => true,
   signal: (v) => v instanceof AbortSignal,
+  caller: (v) => isObject(v),
   language: (v) => typeof v === 'string' && v.length > 0,
   source: (v) => typeof v === 'string',
   name: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH,
@@ -198,6 +206,10 @@ function plainCopy(what: keyof typeof FIELDS, value: unknown): Record<string, un
     copy[key] = v
   }
   return what === 'run' || what === 'executeFile' || typeof copy.source === 'string' ? copy : undefined
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

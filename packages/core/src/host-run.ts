@@ -62,6 +62,7 @@ export async function runScript(
     compileCacheHit: shared ? tenantCacheHit(script, tenant, hit) : hit,
     undefinedValue: engine.plugin.capabilities.undefinedValue,
     signal: req.signal,
+    caller: req.caller,
   })
   ctx.counters.executions++
   ctx.live.add(execution)

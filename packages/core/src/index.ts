@@ -31,7 +31,7 @@ export {
   ScriptSyntaxError,
   SecurityViolationError,
 } from './errors.js'
-export { type BridgeContext, type BridgeDefinition, BridgeRegistry, defineBridge } from './bridges.js'
+export { type BridgeContext, type BridgeDefinition, BridgeRegistry, defineBridge, type ExecutionCaller } from './bridges.js'
 export { loadEngine } from './plugin.js'
 export { readingCaller } from './reading-caller.js'
 export { type FileBytesOptions, readFileBytes, readSourceFile, type SourceFileOptions } from './source-file.js'
