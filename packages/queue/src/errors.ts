@@ -1,5 +1,4 @@
 import { PolyhostError, registerErrorClass } from '@polyhost/core'
-import { outsideJobScope, retryMarks } from './job-scope.js'
 
 /** A job named a script (`ref`, optionally `version`) the registry does not hold. */
 export class ScriptNotFoundError extends PolyhostError {
@@ -80,10 +79,19 @@ export class RetryableError extends PolyhostError {
   readonly code = 'E_RETRYABLE'
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
-    // the script may let the bridge failure escape as a ScriptRuntimeError that no longer
-    // carries this object: the running job remembers it was thrown (see job-scope.ts)
-    retryMarks()?.push(message)
   }
+}
+
+/** RetryableErrors rebuilt from a stored error: copies, not new failures (see thrownRetryable). */
+const rebuilt = new WeakSet<RetryableError>()
+
+/**
+ * Whether `e` is a RetryableError a handler made, which marks the running job as retryable
+ * (job-scope.ts); one rebuilt from another job's stored error (a handler awaiting that job's
+ * `result()`) is a copy and marks nothing.
+ */
+export function thrownRetryable(e: unknown): e is RetryableError {
+  return e instanceof RetryableError && !rebuilt.has(e)
 }
 
 /**
@@ -106,4 +114,11 @@ registerErrorClass('ResultTimeoutError', {
 })
 registerErrorClass('JobNotFoundError', { fields: ['jobId'], rebuild: (_, f) => new JobNotFoundError(String(f.jobId)) })
 registerErrorClass('QueueUnavailableError', { fields: [], rebuild: (m) => new QueueUnavailableError(m) })
-registerErrorClass('RetryableError', { fields: [], rebuild: (m) => outsideJobScope(() => new RetryableError(m)) })
+registerErrorClass('RetryableError', {
+  fields: [],
+  rebuild: (m) => {
+    const e = new RetryableError(m)
+    rebuilt.add(e)
+    return e
+  },
+})

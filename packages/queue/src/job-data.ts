@@ -1,4 +1,4 @@
-import type { ExecuteRequest } from '@polyhost/core'
+import type { ExecuteRequest, ExecutionCaller } from '@polyhost/core'
 import { limitValueProblem } from '@polyhost/core/engine'
 import { type JobData, jobDataSchema, parseOrThrow } from './request-schema.js'
 import { decodeValue } from './value-codec.js'
@@ -15,13 +15,18 @@ export function readJobData(value: unknown, jobId: string): JobData {
   return plainJobData(value) ?? parseOrThrow(jobDataSchema, value, `job ${jobId}`)
 }
 
-/** What `host.execute` runs for a job: its script, its decoded values, and the job's signal. */
+/**
+ * What `host.execute` runs for a job: its script, its decoded values, the job's signal, and
+ * `caller`, what its bridge handlers see of the job (job-scope.ts).
+ */
 export function executeRequest(
   script: { language?: string; source: string; name?: string },
   data: JobData,
   signal: AbortSignal,
+  caller?: ExecutionCaller,
 ): ExecuteRequest {
   const r: { -readonly [K in keyof ExecuteRequest]: ExecuteRequest[K] } = { source: script.source, signal }
+  if (caller !== undefined) r.caller = caller
   if (script.language !== undefined) r.language = script.language
   if (script.name !== undefined) r.name = script.name
   if (data.globals !== undefined) r.globals = decodeValue(data.globals) as Record<string, unknown>

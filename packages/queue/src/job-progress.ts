@@ -1,7 +1,7 @@
-import { type BridgeDefinition, type Host, InvalidArgumentError } from '@polyhost/core'
+import { type BridgeContext, type BridgeDefinition, type Host, InvalidArgumentError } from '@polyhost/core'
 import { z } from 'zod'
 import { integerOption } from './client-options.js'
-import { currentJob, type JobProgress } from './job-scope.js'
+import { type JobProgress, jobScopeOf } from './job-scope.js'
 
 export type { JobProgress }
 
@@ -72,8 +72,8 @@ export const jobBridge: BridgeDefinition = {
     progress: {
       description: 'Reports progress: a percentage from 0 to 100, or a small object',
       args: [progressValue()],
-      handler: (_ctx: unknown, value: JobProgress) => {
-        const reporter = currentJob()?.progress
+      handler: (ctx: BridgeContext, value: JobProgress) => {
+        const reporter = jobScopeOf(ctx)?.progress
         if (!reporter) throw new Error('job.progress: only available to an execution run by a ScriptWorker')
         reporter.report(value)
       },

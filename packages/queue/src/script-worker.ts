@@ -25,7 +25,7 @@ import { type QueueKeys, queueKeys } from './keys.js'
 import { executeRequest, readJobData } from './job-data.js'
 import { JobProgressSlot, type ProgressOptions, progressOption, registerJobBridge } from './job-progress.js'
 import { JobSignals, SignalledWorker } from './job-signals.js'
-import { type JobScope, withJobScope } from './job-scope.js'
+import { JobScope } from './job-scope.js'
 import { failureFor, retriedOrFinal } from './retry-policy.js'
 import { ScriptRegistry, type ScriptVersion } from './script-registry.js'
 import { activate, failed, inSpan, jobAttributes, jobSpan, SPAN, SpanKind, tracing } from './telemetry.js'
@@ -202,7 +202,8 @@ export class ScriptWorker {
     const controller = this.signals.take(id)
     const abort = controller.signal
     const progress = this.progress && new JobProgressSlot(job, this.onError, this.progress)
-    const scope: JobScope = progress ? { marks: [], progress } : { marks: [] }
+    // the execution's `caller`: its handlers' ctx.caller, told of its bridge failures (job-scope.ts)
+    const scope = new JobScope(progress)
     // read before the data is checked: a job whose data fails the check ends too, and its
     // tenant's pending count must come down with it
     const fair = fairOf(job)?.tenant
@@ -213,11 +214,8 @@ export class ScriptWorker {
       // a cancel that arrived before BullMQ handed the job over
       if (this.cancels.requestedEarly(job)) throw new CancelledError(`job ${id} was cancelled`)
       const s = data.script
-      const request = executeRequest('ref' in s ? await this.registered(s.ref, s.version) : s, data, abort)
-      const r = await withJobScope(
-        scope,
-        span ? () => activate(span, () => this.executeInSpan(request)) : () => this.options.host.execute(request),
-      )
+      const request = executeRequest('ref' in s ? await this.registered(s.ref, s.version) : s, data, abort, scope)
+      const r = await (span ? activate(span, () => this.executeInSpan(request)) : this.options.host.execute(request))
       // the last progress lands before the job completes
       const flushed = progress?.flush()
       if (flushed) await flushed
