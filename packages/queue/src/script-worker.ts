@@ -149,6 +149,10 @@ export class ScriptWorker {
       .then(() => {
         if (!this.quit) this.bull.run().catch((e) => this.bull.emit('error', e))
       })
+      // and BullMQ's own connection set up (its INFO check): run() does not wait for it, and a
+      // Redis lost before it ends held it until ioredis gave up on that command (~10-30 s)
+      .then(() => this.bull.waitUntilReady())
+      .then(() => undefined)
     // closed before that: ioredis leaves the subscription pending for ever
     const closed = new Promise<never>((_, reject) => {
       this.closedEarly = () => reject(new ClosedError(`worker of queue '${options.name}': closed before it was ready`))
@@ -159,7 +163,7 @@ export class ScriptWorker {
     this.started.catch(() => undefined)
   }
 
-  /** Resolves once the worker listens for cancellations and takes jobs. */
+  /** Resolves once the worker listens for cancellations and takes jobs (BullMQ's connection set up). */
   ready(): Promise<void> {
     return this.started
   }

@@ -69,6 +69,31 @@ it('a connected worker closed gracefully while Redis is down ends its close() an
   }
 }, 40_000)
 
+it("ready() resolves once BullMQ's own connection is set up too", async () => {
+  // before: ready() meant subscribed and BullMQ's run() called, while BullMQ's main connection
+  // could still be initialising (its INFO check); Redis stopping then (the test above, on a
+  // loaded machine) held that connection's promise until ioredis gave up on the INFO
+  const redis = await downRedis()
+  try {
+    for (let i = 0; i < 5; i++) {
+      const worker = createScriptWorker({ connection: redis.conn, name: uniqueName('ready'), host })
+      try {
+        await worker.ready()
+        let initialised = false
+        void Promise.resolve(worker.bull.getBackend().client).then(() => {
+          initialised = true
+        })
+        await new Promise((r) => setImmediate(r))
+        expect(initialised).toBe(true)
+      } finally {
+        await worker.close()
+      }
+    }
+  } finally {
+    await redis.stop()
+  }
+}, 40_000)
+
 it('a worker closed gracefully while Redis is down, a job running, ends its close() once the job has', async () => {
   const before = { sockets: await settledSockets(), timers: timers() }
   const redis = await downRedis()
