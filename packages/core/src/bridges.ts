@@ -36,6 +36,17 @@ export interface ExecutionCaller {
   onBridgeFailure?(path: string, error: unknown): void
 }
 
+/** `caller.onBridgeFailure(path, error)`, if it has one; what it throws (or rejects with) is ignored. */
+export function tellCaller(caller: ExecutionCaller | object, path: string, error: unknown): void {
+  try {
+    const hook = (caller as ExecutionCaller).onBridgeFailure
+    const out: unknown = typeof hook === 'function' ? hook.call(caller, path, error) : undefined
+    if (out instanceof Promise) out.catch(() => undefined)
+  } catch {
+    // the caller's own hook: its failure must not change what the script gets
+  }
+}
+
 type InferArgs<A extends readonly z.ZodType[]> = { [K in keyof A]: A[K] extends z.ZodType ? z.output<A[K]> : never }
 
 /** One method of a bridge: zod schemas for its arguments (and result), and the handler. */

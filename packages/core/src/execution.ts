@@ -2,7 +2,7 @@
 import { AsyncResource } from 'node:async_hooks'
 import { setMaxListeners } from 'node:events'
 import { LIMIT_NAMES, type LimitKey, type LimitName, MAX_TIMER_MS, type ResolvedLimits, type SecurityManager } from '@polyhost/security'
-import type { BridgeRegistryView, ExecutionCaller } from './bridges.js'
+import { type BridgeRegistryView, type ExecutionCaller, tellCaller } from './bridges.js'
 import { invokeBridge } from './bridge-call.js'
 import type { ExecutionResult, LogEntry, LogLevel } from './execution-result.js'
 import { CancelledError, isFatal, LimitExceededError } from './errors.js'
@@ -397,14 +397,3 @@ export class Execution extends ExecutionClock {
 
 /** The limit key (`timeoutMs`) of each reported limit name (`timeout`). */
 const LIMIT_KEYS = Object.fromEntries(Object.entries(LIMIT_NAMES).map(([key, name]) => [name, key])) as Record<LimitName, LimitKey>
-
-/** `caller.onBridgeFailure(path, error)`, if it has one; what it throws (or rejects with) is ignored. */
-function tellCaller(caller: ExecutionCaller | object, path: string, error: unknown): void {
-  try {
-    const hook = (caller as ExecutionCaller).onBridgeFailure
-    const out: unknown = typeof hook === 'function' ? hook.call(caller, path, error) : undefined
-    if (out instanceof Promise) out.catch(() => undefined)
-  } catch {
-    // the caller's own hook: its failure must not change what the script gets
-  }
-}
