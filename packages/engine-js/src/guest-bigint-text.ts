@@ -39,10 +39,11 @@ export const BIGINT_TEXT_BITS = 1 << 14
  * sign and white space aside) is first priced at LIMB_OP_NS a limb step, a lower bound (8.2 ns
  * the cheapest measured here, under load): when that cannot finish in the time left, the
  * timeout is recorded and a RangeError the script cannot outlive is thrown (as normalize's,
- * guest-unicode-text.ts). Only a string argument is looked at; an object's text
- * (`BigInt({ toString })`) and an operator's conversion (`'9…9' == 1n`) are not covered.
+ * guest-unicode-text.ts). An object argument is made a primitive first, as the builtin does, so
+ * its text is priced too (`BigInt({ toString })`, a String object); an operator's conversion
+ * (`'9…9' == 1n`) is not covered.
  */
-export const GUEST_BIGINT_TEXT = `function boundBigIntText(G, charge, afford, { callOf, wrap }) {
+export const GUEST_BIGINT_TEXT = `function boundBigIntText(G, charge, afford, { callOf, wrap, originalOf }) {
   const BITS = ${BIGINT_TEXT_BITS};
   const BigIntOf = G.BigInt, B = G.BigInt.prototype, A = G.Array.prototype;
   const valueOf = callOf(B.valueOf), hexText = callOf(B.toString), trunc = Math.trunc;
@@ -103,12 +104,31 @@ export const GUEST_BIGINT_TEXT = `function boundBigIntText(G, charge, afford, { 
     const limbs = n / 19, ms = (limbs * limbs * LIMB_OP_NS) / 2e6;
     if (!afford(ms)) throw new RangeErrorCtor('BigInt of ' + n + ' decimal digits cannot be parsed in the time left');
   };
+  // BigInt(value) first makes value a primitive (ToPrimitive, number hint), as the builtin
+  // would: an object's text (its toString, valueOf or Symbol.toPrimitive, a String object) is
+  // priced too, and the builtin gets the primitive, so the object's methods run once. The
+  // ordinary part is QuickJS's own (Date.prototype[Symbol.toPrimitive] forces it: valueOf then
+  // toString for 'number'); the exotic one is read once, called with 'number', and its object
+  // answer refused with the builtin's TypeError
+  const toPrimitiveKey = G.Symbol.toPrimitive, TypeErrorCtor = TypeError, apply = Reflect.apply;
+  const ordinary = callOf(originalOf(G.Date.prototype[toPrimitiveKey]));
+  const isObject = (v) => (typeof v === 'object' && v !== null) || typeof v === 'function';
+  const primitive = (value) => {
+    if (!isObject(value)) return value;
+    const exotic = value[toPrimitiveKey];
+    if (exotic === undefined || exotic === null) return ordinary(value, 'number');
+    const r = apply(exotic, value, ['number']);
+    if (isObject(r)) throw new TypeErrorCtor('toPrimitive');
+    return r;
+  };
   // a function, not a Proxy: \`new BigInt()\` then fails as the builtin's does ('BigInt is not
   // a constructor'; a Proxy's failure has no name), and it carries the builtin's own properties
   wrap(G, 'BigInt', (original) => {
     const w = { BigInt(value) {
-      if (typeof value === 'string' && value.length >= PARSED_DIGITS) priced(value);
-      return arguments.length ? original(value) : original();
+      if (!arguments.length) return original();
+      const p = primitive(value);
+      if (typeof p === 'string' && p.length >= PARSED_DIGITS) priced(p);
+      return original(p);
     } }.BigInt;
     for (const key of Reflect.ownKeys(original)) {
       if (key !== 'length' && key !== 'name') Object.defineProperty(w, key, Object.getOwnPropertyDescriptor(original, key));

@@ -76,6 +76,14 @@ describe('BigInt of a long decimal text stops near the deadline (inline)', () =>
     '310,000 nines, three times': "const s = '9'.repeat(310000); for (let i = 0; i < 3; i++) BigInt(s)",
     'signed, leading zeros and white space, three times':
       "const s = ' \\n-000' + '7'.repeat(310000) + '\\t'; for (let i = 0; i < 3; i++) BigInt(s)",
+    // the builtin converts an object to a primitive first (number hint): its text is priced too
+    'an object whose toString answers the text, three times':
+      "const s = '9'.repeat(310000); for (let i = 0; i < 3; i++) BigInt({ toString: () => s })",
+    'an object whose valueOf answers the text, three times':
+      "const s = '9'.repeat(310000); for (let i = 0; i < 3; i++) BigInt({ valueOf: () => s })",
+    'an object whose Symbol.toPrimitive answers the text, three times':
+      "const s = '9'.repeat(310000); for (let i = 0; i < 3; i++) BigInt({ [Symbol.toPrimitive]: () => s })",
+    'a String object, three times': "const s = new String('9'.repeat(310000)); for (let i = 0; i < 3; i++) BigInt(s)",
   }
   it.each(Object.keys(CALLS))('%s ends with timeout, near the limit, and the next execution runs', { timeout: 60_000 }, async (name) => {
     const [, o, after] = await runInline(["'warm'", CALLS[name] as string, "'after'"], LIMITS)
@@ -110,5 +118,38 @@ describe('BigInt of a text answers as raw QuickJS', () => {
     'its own properties':
       "Object.getOwnPropertyNames(BigInt).map((k) => k + typeof BigInt[k] + (BigInt[k] === BigInt.prototype) + BigInt.asUintN(8, 257n)).join('|')",
     'no argument': 'try { BigInt() } catch (e) { String(e) }',
+  })
+})
+
+// The wrapper converts an object argument to a primitive itself (ToPrimitive, number hint, as
+// the builtin does) and hands the builtin that primitive: the object's methods run once, in
+// the same order, and fail as the builtin's conversion fails.
+describe('BigInt of an object answers as raw QuickJS', () => {
+  const d = rawDifferential()
+  const logged = (arg: string) =>
+    `const log = []; const r = (k, v) => { log.push(k); return v }; let out; try { out = String(BigInt(${arg})) } catch (e) { out = String(e) } [out, log.join('>')].join('|')`
+  itAnswersAsRaw(d, {
+    'valueOf before toString': logged("{ valueOf: () => r('valueOf', '12'), toString: () => r('toString', '34') }"),
+    'valueOf answers an object, then toString': logged("{ valueOf: () => r('valueOf', {}), toString: () => r('toString', '34') }"),
+    'valueOf not callable': logged("{ valueOf: 5, toString: () => r('toString', '0x1f') }"),
+    'both answer objects': logged("{ valueOf: () => r('valueOf', {}), toString: () => r('toString', []) }"),
+    'Symbol.toPrimitive with the number hint, read once': logged(
+      "{ get [Symbol.toPrimitive]() { log.push('get'); return (h) => r(h, '77') }, valueOf: () => r('valueOf', '1') }",
+    ),
+    'Symbol.toPrimitive answers an object': logged("{ [Symbol.toPrimitive]: () => r('exotic', {}) }"),
+    'Symbol.toPrimitive not callable': logged('{ [Symbol.toPrimitive]: 5 }'),
+    'Symbol.toPrimitive null (ordinary conversion)': logged("{ [Symbol.toPrimitive]: null, valueOf: () => r('valueOf', 8) }"),
+    'Symbol.toPrimitive throws': logged("{ [Symbol.toPrimitive]() { throw new RangeError('mine') } }"),
+    'its getter throws': logged("{ get [Symbol.toPrimitive]() { throw new URIError('getter') } }"),
+    'valueOf answers a number, a fraction, a boolean, a BigInt, a symbol, null, undefined':
+      "[5, 1.5, true, 9n, Symbol('s'), null, undefined].map((v) => { try { return String(BigInt({ valueOf: () => v })) } catch (e) { return String(e) } }).join()",
+    'a String object of a long text': "String(BigInt(new String('3'.repeat(9000))) % 1000003n)",
+    'a Number object, a Boolean object, a BigInt object': '[Object(7), Object(false), Object(5n)].map((o) => String(BigInt(o))).join()',
+    'a Date (number hint: its time)': 'String(BigInt(new Date(12345)))',
+    'an array of one decimal text': "String(BigInt(['123']))",
+    'a function': 'try { BigInt(function () {}) } catch (e) { String(e) }',
+    'a Proxy: the traps it runs': logged(
+      "new Proxy({ valueOf: () => '6' }, { get(t, k) { log.push(typeof k === 'symbol' ? k.description : k); return t[k] } })",
+    ),
   })
 })
