@@ -12,7 +12,12 @@
 type Fn = (...args: any[]) => any
 
 /** The conversion helpers of one context (see JsConverter for the host side). */
-export function guestConversions(G: any, formatCost: (n: number) => number, nativeStringify: typeof JSON.stringify) {
+export function guestConversions(
+  G: any,
+  formatCost: (n: number) => number,
+  nativeStringify: typeof JSON.stringify,
+  originalOf: <F extends Fn>(f: F) => F,
+) {
   const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys, assign } = Object
   const apply = Reflect.apply,
     isArray = Array.isArray,
@@ -54,9 +59,10 @@ export function guestConversions(G: any, formatCost: (n: number) => number, nati
     wmSet = WeakMap.prototype.set,
     wmHas = WeakMap.prototype.has
   // BigInts cross as hexadecimal text: a power-of-two radix is linear, decimal is quadratic
-  // (`String(2n ** 1000000n)` runs for seconds without an interrupt check)
-  const BigIntOf = BigInt,
-    bigToString = BigInt.prototype.toString,
+  // (`String(2n ** 1000000n)` runs for seconds without an interrupt check). The builtins, not
+  // the sandbox's wrappers (guest-bigint-text.ts): a hexadecimal text needs neither's checks
+  const BigIntOf = originalOf(BigInt),
+    bigToString = originalOf(BigInt.prototype.toString),
     strSlice = String.prototype.slice
   const bigHex = (b: bigint): string => apply(bigToString, b, [16])
   // a thrown BigInt's text: decimal while that is quick, else hexadecimal

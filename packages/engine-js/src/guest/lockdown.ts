@@ -21,7 +21,12 @@ export interface GuestBaseline {
 }
 
 /** The lockdown of one context over the intrinsics `discoverIntrinsics` found. */
-export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; probes: (() => unknown)[] }, protect: boolean) {
+export function guestLockdown(
+  G: any,
+  intrinsics: { found: any[] | undefined; probes: (() => unknown)[] },
+  protect: boolean,
+  originalOf: <F extends (...args: any[]) => any>(f: F) => F,
+) {
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, getOwnPropertyDescriptor, defineProperty } = Object
   const objectCreate = Object.create,
     ownKeys = Reflect.ownKeys,
@@ -129,10 +134,12 @@ export function guestLockdown(G: any, intrinsics: { found: any[] | undefined; pr
   }
   // Function.prototype.toString shows the builtins the sandbox replaced (guest functions
   // lockdown froze) as QuickJS shows its own, `function name() {\n    [native code]\n}`, not
-  // their source; decided when called, so the baseline holds nothing more
+  // their source; decided when called, so the baseline holds nothing more. It calls the charged
+  // toString (guest-heavy-builtins.ts), whose text it returns, and the builtin endsWith, not the
+  // sandbox's wrapper of it (guest-setup.ts, originalOf)
   const FunctionProto = getPrototypeOf(function () {}),
     fnToString = FunctionProto.toString,
-    endsWith = String.prototype.endsWith
+    endsWith = originalOf(String.prototype.endsWith)
   const showNative = () => {
     const shown = {
       toString(this: unknown) {

@@ -54,12 +54,8 @@ declare function boundStringSearch(
   w: Wrapping,
 ): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
-declare function guestConversions(
-  G: any,
-  formatCost: (n: number) => number,
-  nativeStringify: typeof JSON.stringify,
-): ReturnType<typeof import('./convert.js').guestConversions>
-declare function guestLockdown(G: any, intrinsics: object, protect: boolean): ReturnType<typeof import('./lockdown.js').guestLockdown>
+declare const guestConversions: typeof import('./convert.js').guestConversions
+declare const guestLockdown: typeof import('./lockdown.js').guestLockdown
 
 type HostLog = (level: string, line: string) => void
 
@@ -114,9 +110,9 @@ export function guestSetup(
   const indirectEval = G.eval
   // first, while nothing has changed the realm: every object it shares (see guest-intrinsics)
   const intrinsics = discoverIntrinsics(G, indirectEval, cfg.knownRealms || [])
-  const conversions = guestConversions(G, formatCost, nativeStringify)
+  const conversions = guestConversions(G, formatCost, nativeStringify, wrapping.originalOf)
   const protect = cfg.protectGlobals === true
-  const { state: locked, lockdown, check, restore } = guestLockdown(G, intrinsics, protect)
+  const { state: locked, lockdown, check, restore } = guestLockdown(G, intrinsics, protect, wrapping.originalOf)
   const preventExtensions = Object.preventExtensions
   const { freeze, isFrozen, isExtensible, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = Object
   const objectKeys = Object.keys
