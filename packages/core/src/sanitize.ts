@@ -54,12 +54,14 @@ export const MESSAGE_TEXT = 256 * 1024
 /**
  * `text`, or its first MESSAGE_TEXT characters (a surrogate pair left whole) and how many were
  * left out, after a space: a path cut short must not run into the note and be masked with it.
+ * `length` is the whole text's when `text` is already its first MESSAGE_TEXT characters (an
+ * engine that cut it before handing it over).
  */
-export function boundText(text: string): string {
-  if (text.length <= MESSAGE_TEXT) return text
+export function boundText(text: string, length = text.length): string {
+  if (length <= MESSAGE_TEXT) return text
   const lead = text.charCodeAt(MESSAGE_TEXT - 1)
   const end = lead >= 0xd800 && lead <= 0xdbff ? MESSAGE_TEXT - 1 : MESSAGE_TEXT
-  return `${text.slice(0, end)} … (${text.length - end} more characters left out)`
+  return `${text.slice(0, end)} … (${length - end} more characters left out)`
 }
 
 function sanitizePaths(text: string): string {

@@ -7,6 +7,10 @@ export interface ThrownInfo {
   readonly name?: string
   readonly message: string
   readonly stack?: string
+  /** The whole text's length, when `describe` sent only what the host reads of it (boundText, stackLines). */
+  readonly nameLength?: number
+  readonly messageLength?: number
+  readonly stackLength?: number
 }
 
 /** Where a script's text sits in what QuickJS evaluated. */
@@ -81,11 +85,11 @@ export function scriptStack(stack: string | undefined, origin: ScriptOrigin): st
 }
 
 /** scriptStack with the script's own name as OWN_NAME: its frames stay one line each whatever the name holds. */
-function ownStack(stack: string | undefined, origin: ScriptOrigin): string {
+function ownStack(stack: string | undefined, origin: ScriptOrigin, length?: number): string {
   if (!stack) return ''
   const out: string[] = []
   let outermost = -1
-  const lines = stackLines(stack).filter((l) => l.trim())
+  const lines = stackLines(stack, length).filter((l) => l.trim())
   // the name QuickJS compiled the script under (controls escaped)
   const own = engineScriptName(origin.name)
   const other = otherTexts(lines, own)
@@ -122,16 +126,22 @@ function ownStack(stack: string | undefined, origin: ScriptOrigin): string {
  */
 export const STACK_TEXT = 256 * 1024
 
-/** A stack's lines, its middle left out (and counted) when it is longer than STACK_TEXT. */
-function stackLines(stack: string): string[] {
-  if (stack.length <= STACK_TEXT) return stack.split('\n')
+/**
+ * A stack's lines, its middle left out (and counted) when it is longer than STACK_TEXT. `length`
+ * is the whole stack's when `stack` is what the guest's `describe` sent of it: its first
+ * half and one character more, then its last half.
+ */
+function stackLines(stack: string, length = stack.length): string[] {
+  if (length <= STACK_TEXT) return stack.split('\n')
   const half = STACK_TEXT / 2
+  const first = stack.slice(0, half + 1)
+  const last = stack.slice(length === stack.length ? length - half : half + 1)
   // cut at line ends where there are any, so the lines kept are whole
-  const headEnd = stack.lastIndexOf('\n', half)
-  const tailStart = stack.indexOf('\n', stack.length - half)
-  const head = stack.slice(0, headEnd > 0 ? headEnd : half)
-  const tail = stack.slice(tailStart >= 0 ? tailStart + 1 : stack.length - half)
-  const omitted = `    … ${stack.length - head.length - tail.length} characters of the stack left out`
+  const headEnd = first.lastIndexOf('\n', half)
+  const tailStart = last.indexOf('\n')
+  const head = first.slice(0, headEnd > 0 ? headEnd : half)
+  const tail = tailStart >= 0 ? last.slice(tailStart + 1) : last
+  const omitted = `    … ${length - head.length - tail.length} characters of the stack left out`
   return [...head.split('\n'), omitted, ...tail.split('\n')]
 }
 
@@ -152,10 +162,10 @@ export function positionIn(stack: string, scriptName: string): { line?: number; 
 
 /** A script's uncaught exception as a ScriptRuntimeError (`TypeError: boom`, line, column). */
 export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: unknown): ScriptRuntimeError {
-  const frames = ownStack(info.stack, origin)
+  const frames = ownStack(info.stack, origin, info.stackLength)
   const stack = frames.replaceAll(OWN_NAME, origin.name)
   let { line, column } = positionIn(frames, OWN_NAME)
-  let text = boundText(info.message)
+  let text = boundText(info.message, info.messageLength)
   if (info.error && origin.source !== undefined) {
     const missing = MISSING_MODULE.exec(text)
     // the loader's error has no frame of the import (or, for `import()`, the script's first line)
@@ -170,14 +180,16 @@ export function runtimeError(info: ThrownInfo, origin: ScriptOrigin, thrown?: un
   }
   // a thrown object with a string `message` reads as that message, as a thrown table does in engine-lua
   const own = !info.error && isRecord(thrown) && typeof thrown.message === 'string' ? boundText(thrown.message) : undefined
-  const message = info.error ? `${boundText(info.name ?? 'Error')}: ${text}` : (own ?? `uncaught ${text}`)
+  const message = info.error
+    ? `${info.name === undefined ? 'Error' : boundText(info.name, info.nameLength)}: ${text}`
+    : (own ?? `uncaught ${text}`)
   return new ScriptRuntimeError(message, origin.name, line, column, stack || undefined, thrown)
 }
 
 /** A parse failure as a ScriptSyntaxError with the script's own line and column. */
 export function syntaxError(info: ThrownInfo, origin: ScriptOrigin): ScriptSyntaxError {
-  const { line, column } = positionIn(ownStack(info.stack, origin), OWN_NAME)
-  return new ScriptSyntaxError(`SyntaxError: ${info.message}`, origin.name, line, column)
+  const { line, column } = positionIn(ownStack(info.stack, origin, info.stackLength), OWN_NAME)
+  return new ScriptSyntaxError(`SyntaxError: ${boundText(info.message, info.messageLength)}`, origin.name, line, column)
 }
 
 // --- internal ---

@@ -1,7 +1,8 @@
 import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
-import { MESSAGE_TEXT, STACK_TEXT } from '../src/script-errors.js'
+import { guestConversions } from '../src/guest/convert.js'
+import { boundText, MESSAGE_TEXT, STACK_TEXT, scriptStack } from '../src/script-errors.js'
 
 // A thrown Error's `stack`, `message` and `name` are the script's to write. The host reads them
 // after the script has ended, outside the script's limits, parses the stack and masks host
@@ -74,4 +75,58 @@ describe.each(MODES)('a script-written stack, message or name is read to a bound
     expect(lines.at(-1)).toMatch(/^ {4}at <eval> \(big\.js:2:\d+\)$/)
     expect(e.scriptStack).not.toContain('left out')
   }, 60_000)
+})
+
+// The guest's `describe` sends the host only what it reads of a long text (and the text's
+// length): the host no longer copies 8 MB out of the VM to keep 256 KiB of it. What the error
+// reads is the host's cut of the whole text, as when the whole text crossed.
+const TEXTS = {
+  // the host's cut falls after a lead surrogate: the pair is left whole
+  message: `'ab'.repeat(${MESSAGE_TEXT / 2 - 1}) + 'c\\ud83d\\ude00' + 'd'.repeat(2 * 1048576)`,
+  name: `'N'.repeat(2 * 1048576)`,
+  // frame lines of varied lengths, and one line with no line end
+  frames: `Array.from({ length: 100000 }, (_, i) => '    at f' + i + ' (lib.js:' + i + ':1)').join('\\n')`,
+  line: `'x'.repeat(2 * 1048576)`,
+}
+const throwing = (message: string, name: string, stack: string) =>
+  `const e = new Error(${message}); e.name = ${name}; Object.defineProperty(e, 'stack', { value: ${stack} }); throw e`
+const textOf = (expression: string) => new Function(`return ${expression}`)() as string
+
+describe('the guest describes a thrown value with no more text than the host reads', () => {
+  it('a 2 MB message, name and stack cross as at most MESSAGE_TEXT or STACK_TEXT characters each', () => {
+    const { helpers } = guestConversions(
+      globalThis,
+      () => 0,
+      JSON.stringify,
+      (f) => f,
+    )
+    for (const stack of [TEXTS.frames, TEXTS.line]) {
+      const e = new Error(textOf(TEXTS.message))
+      e.name = textOf(TEXTS.name)
+      Object.defineProperty(e, 'stack', { value: textOf(stack) })
+      const info = JSON.parse(helpers.describe(e))
+      expect(info.message.length).toBeLessThanOrEqual(MESSAGE_TEXT)
+      expect(info.name.length).toBeLessThanOrEqual(MESSAGE_TEXT)
+      expect(info.stack.length).toBeLessThanOrEqual(STACK_TEXT + 1)
+      expect([info.messageLength, info.nameLength, info.stackLength]).toEqual([e.message.length, e.name.length, (e.stack as string).length])
+    }
+    const thrown = JSON.parse(helpers.describe(textOf(TEXTS.line)))
+    expect([thrown.message.length, thrown.messageLength]).toEqual([MESSAGE_TEXT, 2 * 1048576])
+  })
+
+  it.each(MODES)(
+    'the error text is the host cut of the whole text (%s)',
+    async (isolation) => {
+      const origin = { name: 'big.js', lineOffset: 0 }
+      for (const stack of [TEXTS.frames, TEXTS.line]) {
+        const e = await fail(isolation, throwing(TEXTS.message, TEXTS.name, stack))
+        // compared as booleans: a diff of two 256 KiB texts would fill the log
+        expect(e.message === `${boundText(textOf(TEXTS.name))}: ${boundText(textOf(TEXTS.message))}`).toBe(true)
+        expect(e.scriptStack === scriptStack(textOf(stack), origin)).toBe(true)
+      }
+      const thrown = await fail(isolation, `throw ${TEXTS.line}`)
+      expect(thrown.message === `uncaught ${boundText(textOf(TEXTS.line))}`).toBe(true)
+    },
+    120_000,
+  )
 })

@@ -63,7 +63,7 @@ export function guestConversions(
   // the sandbox's wrappers (guest-bigint-text.ts): a hexadecimal text needs neither's checks
   const BigIntOf = originalOf(BigInt),
     bigToString = originalOf(BigInt.prototype.toString),
-    strSlice = String.prototype.slice
+    strSlice = originalOf(String.prototype.slice)
   const bigHex = (b: bigint): string => apply(bigToString, b, [16])
   // a thrown BigInt's text: decimal while that is quick, else hexadecimal
   const textOf = (x: unknown): string => {
@@ -72,6 +72,8 @@ export function guestConversions(
     if (hex.length <= 2048) return StringOf(x)
     return hex[0] === '-' ? '-0x' + apply(strSlice, hex, [1]) : '0x' + hex
   }
+  // MESSAGE_TEXT and STACK_TEXT of script-errors.ts (describe)
+  const TEXT_CAP = 256 * 1024
   const errorTypes: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError }
   const tags = new WeakMap<object, string>()
   // whether this execution tagged any value (reset clears it: earlier values are unreachable)
@@ -323,6 +325,18 @@ export function guestConversions(
     // Error whose name getter throws keeps its message). The host writes `uncaught <message>`
     // for a value that is not an Error, so a value with no text is described, not named again.
     describe(e: any) {
+      // a text the host keeps no more of (MESSAGE_TEXT and STACK_TEXT, script-errors.ts) crosses
+      // cut to what the host reads, with its whole length: a stack's first half and the
+      // character after it (where the host looks for a line end), then its last half
+      const cut = (key: string, text: string | undefined): Record<string, unknown> => {
+        if (text === undefined || text.length <= TEXT_CAP) return { [key]: text }
+        const n = text.length
+        const kept =
+          key === 'stack'
+            ? apply(strSlice, text, [0, TEXT_CAP / 2 + 1]) + apply(strSlice, text, [n - TEXT_CAP / 2])
+            : apply(strSlice, text, [0, TEXT_CAP])
+        return { [key]: kept, [key + 'Length']: n }
+      }
       const read = (f: () => unknown): string | undefined => {
         try {
           return textOf(f())
@@ -344,10 +358,11 @@ export function guestConversions(
         } catch {
           stack = ''
         }
-        return stringify({ error: true, name: read(() => e.name), message: read(() => e.message) ?? '', stack })
+        const name = read(() => e.name)
+        return stringify({ error: true, ...cut('name', name), ...cut('message', read(() => e.message) ?? ''), ...cut('stack', stack) })
       }
       const text = typeof e === 'symbol' ? e.toString() : read(() => e)
-      return stringify({ error: false, message: text ?? `${typeof e} with no string form` })
+      return stringify({ error: false, ...cut('message', text ?? `${typeof e} with no string form`) })
     },
   }
   return { untag, helpers, textOf }
