@@ -1,8 +1,9 @@
 import { createHost, type Host, ScriptRuntimeError } from '@polyhost/core'
+import { boundText } from '@polyhost/core/engine'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
 import { guestConversions } from '../src/guest/convert.js'
-import { boundText, MESSAGE_TEXT, STACK_TEXT, scriptStack } from '../src/script-errors.js'
+import { MESSAGE_TEXT, STACK_TEXT, scriptStack } from '../src/script-errors.js'
 
 // A thrown Error's `stack`, `message` and `name` are the script's to write. The host reads them
 // after the script has ended, outside the script's limits, parses the stack and masks host
