@@ -139,7 +139,10 @@ export interface CallMessage {
   /** See `Execution.callBridge`. */
   readonly refuseAsync?: string | undefined
 }
-/** The worker recorded a fatal error (a limit, a cancellation): the host aborts handler signals. */
+/**
+ * The worker recorded a fatal error (a limit, a cancellation; its own or one the host decided):
+ * the host aborts handler signals and answers the caller at once, while the thread unwinds.
+ */
 export interface WorkerAbortMessage {
   readonly t: 'aborted'
   readonly id: number

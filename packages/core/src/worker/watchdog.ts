@@ -73,6 +73,17 @@ export class Watchdog {
     }, ms)
   }
 
+  /**
+   * The worker saw the end of the execution (it set `ABORT_SEEN` and said so): the answer is
+   * the execution's fatal error whatever the unwinding still does (building the error, the
+   * engine retiring the state, a collection of a big heap), so the caller gets it now. The
+   * watch armed by `hostAborted` goes on: a thread that does not come back within the kill
+   * margin and the grace is terminated as before.
+   */
+  acknowledged(f: Flight): void {
+    if (f.execution.fatal && this.worker.waiting(f)) this.release(f)
+  }
+
   // --- internal ---
 
   /**

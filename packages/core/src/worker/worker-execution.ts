@@ -18,7 +18,6 @@ import { decodeError, encodeError } from './wire-errors.js'
  * host's watchdog reads when it needs it (shared-clock.ts): no message per job.
  */
 export class WorkerExecution extends Execution {
-  private silent = false
   private told = false
   private readonly calls = new Set<number>()
 
@@ -116,17 +115,14 @@ export class WorkerExecution extends Execution {
     super.abort(error)
     // the watchdog's sign that this thread saw the end and is unwinding, not stuck in a builtin
     Atomics.store(this.flag, ABORT_SEEN, 1)
-    if (!this.silent) this.post({ t: 'aborted', id: this.id, error: encodeError(error) })
+    // said at once, also for an end the host decided: the caller is answered now, not after the
+    // unwinding, the state's retirement and the result's trip back (watchdog.ts `acknowledged`)
+    this.post({ t: 'aborted', id: this.id, error: encodeError(error) })
   }
 
   /** Records a fatal error the host decided (its timer, the caller's signal). */
   abortFromHost(error: Error): void {
-    this.silent = true
-    try {
-      this.abort(error)
-    } finally {
-      this.silent = false
-    }
+    this.abort(error)
   }
 
   override callBridge(path: string, args: readonly unknown[], refuseAsync?: string): unknown {
@@ -170,13 +166,8 @@ export class WorkerExecution extends Execution {
     if (super.fatal) return
     const code = Atomics.load(this.flag, 0)
     if (code === ABORT_NONE) return
-    this.silent = true
-    try {
-      if (code === ABORT_TIMEOUT) this.tripTimeout()
-      else this.abort(new CancelledError(code === ABORT_CANCELLED ? 'execution cancelled' : 'execution ended by the host'))
-    } finally {
-      this.silent = false
-    }
+    if (code === ABORT_TIMEOUT) this.tripTimeout()
+    else this.abort(new CancelledError(code === ABORT_CANCELLED ? 'execution cancelled' : 'execution ended by the host'))
   }
 
   private hostStopped(): boolean {
@@ -191,12 +182,7 @@ export class WorkerExecution extends Execution {
     if (reply.k === 'pending') throw new Error('unexpected pending reply')
     const e = decodeError(reply.error)
     if (isFatal(e)) {
-      this.silent = true
-      try {
-        this.abort(e)
-      } finally {
-        this.silent = false
-      }
+      this.abort(e)
       throw super.fatal ?? e
     }
     throw e

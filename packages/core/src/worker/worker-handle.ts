@@ -192,8 +192,11 @@ export class WorkerHandle {
       }
       case 'aborted': {
         const f = this.flights.get(m.id)
-        if (f) followClock(f.execution, f.clock, false)
-        if (f) mirrorFatal(f.execution, decodeError(m.error))
+        if (!f) break
+        followClock(f.execution, f.clock, false)
+        mirrorFatal(f.execution, decodeError(m.error))
+        // the answer is known: the caller does not wait for the unwinding and the state's retirement
+        this.watchdog.acknowledged(f)
         break
       }
       case 'done': {
