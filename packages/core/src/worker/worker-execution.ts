@@ -18,6 +18,7 @@ import { decodeError, encodeError } from './wire-errors.js'
  * host's watchdog reads when it needs it (shared-clock.ts): no message per job.
  */
 export class WorkerExecution extends Execution {
+  private silent = false
   private told = false
   private readonly calls = new Set<number>()
 
@@ -115,14 +116,23 @@ export class WorkerExecution extends Execution {
     super.abort(error)
     // the watchdog's sign that this thread saw the end and is unwinding, not stuck in a builtin
     Atomics.store(this.flag, ABORT_SEEN, 1)
-    // said at once, also for an end the host decided: the caller is answered now, not after the
-    // unwinding, the state's retirement and the result's trip back (watchdog.ts `acknowledged`)
-    this.post({ t: 'aborted', id: this.id, error: encodeError(error) })
+    // said at once, also for an end the host decided that the script's own thread saw (a hook):
+    // the caller is answered now, not after the unwinding (watchdog.ts `acknowledged`)
+    if (!this.silent) this.post({ t: 'aborted', id: this.id, error: encodeError(error) })
   }
 
-  /** Records a fatal error the host decided (its timer, the caller's signal). */
+  /**
+   * Records a fatal error the host decided (its timer, the caller's signal), told by message:
+   * the script is off the thread (it awaits a bridge or a state) and its unwinding is short, so
+   * the worker's `done`, with the pool's counters of the discarded state, answers the caller.
+   */
   abortFromHost(error: Error): void {
-    this.abort(error)
+    this.silent = true
+    try {
+      this.abort(error)
+    } finally {
+      this.silent = false
+    }
   }
 
   override callBridge(path: string, args: readonly unknown[], refuseAsync?: string): unknown {

@@ -203,8 +203,8 @@ export class WorkerHandle {
         const f = this.flights.get(m.id)
         if (!f) break
         this.land(f, m.durationMs)
-        if (f.released) break
         if (m.stats) this.stats = { ...this.stats, [f.execution.init.engine]: { ...this.stats[f.execution.init.engine], ...m.stats } }
+        if (f.released) break
         f.resolve({ done: m, late: shipLogs(f) })
         break
       }
