@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { z } from 'zod'
+import { MAX_PRIORITY } from './fairness.js'
 import { parseOrThrow } from './request-schema.js'
 
 // The BullMQ job options this package passes through, checked before anything reaches Redis:
@@ -7,8 +8,6 @@ import { parseOrThrow } from './request-schema.js'
 // with ':'), store as nonsense (a negative delay) or fail inside a Redis script with (a NaN
 // priority) is an InvalidArgumentError naming the field.
 
-/** BullMQ's highest priority (`PRIORITY_LIMIT`). */
-const PRIORITY_LIMIT = 2 ** 21
 /** The longest time a Node timer holds; longer ones fire after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -89,7 +88,7 @@ const enqueueOptionsSchema = z
   .object({
     jobId: jobId.optional(),
     delay: ms.optional(),
-    priority: z.number().int().min(0).max(PRIORITY_LIMIT).optional(),
+    priority: z.number().int().min(0).max(MAX_PRIORITY).optional(),
     attempts: z.number().int().positive().optional(),
     backoff: backoff.optional(),
     deduplication: deduplication.optional(),

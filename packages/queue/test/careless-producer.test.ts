@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { createScriptQueue } from '../src/index.js'
+import { createScriptQueue, MAX_PRIORITY } from '../src/index.js'
 import { connection, uniqueName, useQueueFixture } from './support.js'
 
 // A careless producer's job options, job ids and script versions: a misspelled option, a value
@@ -31,6 +31,8 @@ describe('enqueue options', () => {
     ['a NaN priority', { priority: Number.NaN }, /^enqueue: options\.priority: /],
     ['a fractional priority', { priority: 1.5 }, /^enqueue: options\.priority: /],
     ['a priority over BullMQ’s limit', { priority: 2 ** 21 + 1 }, /^enqueue: options\.priority: /],
+    // BullMQ's PRIORITY_LIMIT is 2^21 − 1: 2^21 was a bare Error "Priority should be between 0 and 2097151"
+    ['a priority of 2^21', { priority: 2 ** 21 }, /^enqueue: options\.priority: Too big: expected number to be <=2097151$/],
     ['zero attempts', { attempts: 0 }, /^enqueue: options\.attempts: /],
     ['a jobId with a colon', { jobId: 'a:b' }, /^enqueue: options\.jobId: .*cannot contain ':'/],
     ['an integer jobId', { jobId: '42' }, /^enqueue: options\.jobId: .*cannot be an integer/],
@@ -88,7 +90,7 @@ describe('enqueue options', () => {
       {
         jobId: uniqueName('ok'),
         delay: 0,
-        priority: 5,
+        priority: MAX_PRIORITY,
         attempts: 2,
         backoff: { type: 'exponential', delay: 10, jitter: 0.5 },
         deduplication: { id: uniqueName('d'), ttl: 1000 },
