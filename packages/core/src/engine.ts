@@ -54,6 +54,7 @@ export { type Lease, type PoolOptions, type PoolStats, POOL_DEFAULTS, resolvePoo
 export { type CacheOptions, type CacheStats, CompileCache, hashSource } from './compile-cache.js'
 export { BridgeMapView, type BridgeMethod, type BridgeRegistryView, type VisibleMethod } from './bridges.js'
 export { describeIssue } from './bridge-call.js'
+export { MAX_NAME_LENGTH } from './host-options.js'
 export { invalidArgument, invalidReturnValue } from './bridge-failure.js'
 export { type ModuleDefinition, ModuleRegistry, type ModuleRegistryView } from './modules.js'
 export { type CustomType, ConverterRegistry, dateType } from './values/converters.js'

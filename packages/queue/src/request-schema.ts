@@ -1,5 +1,5 @@
 import { InvalidArgumentError, readingCaller } from '@polyhost/core'
-import { limitValueProblem } from '@polyhost/core/engine'
+import { limitValueProblem, MAX_NAME_LENGTH } from '@polyhost/core/engine'
 import { z } from 'zod'
 
 // globals and context are checked for shape only here: their depth at enqueue (value-depth.ts),
@@ -34,8 +34,13 @@ export const SCRIPT_ID = /^[\w.-]{1,128}$/
 const scriptId = z.string().regex(SCRIPT_ID, { error: `a script id must match ${SCRIPT_ID}` })
 /** A script named by its registry id; without `version`, the latest at enqueue time. */
 const refScript = z.object({ ref: scriptId, version: version.optional() }).strict()
+/**
+ * A script's name for errors, by the rule every host applies to `execute({ name })`: a longer
+ * one was taken at `enqueue` and `scripts.put`, and every job of it then failed on a worker.
+ */
+export const scriptName = z.string().min(1).max(MAX_NAME_LENGTH, `a script name is at most ${MAX_NAME_LENGTH} characters`)
 /** A script carried in the job itself. */
-const inlineScript = z.object({ language: z.string().min(1).optional(), source: z.string(), name: z.string().min(1).optional() }).strict()
+const inlineScript = z.object({ language: z.string().min(1).optional(), source: z.string(), name: scriptName.optional() }).strict()
 /** Either form; a value that is neither reads as this message, one close to a form as that form's issue. */
 const script = z.union([refScript, inlineScript], {
   error: 'expected { ref, version? } (a registered script) or { language?, source, name? }',

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
 import { DEFAULT_CONNECT_TIMEOUT_MS, openFor, typedFailure } from './redis-ready.js'
 import type { QueueKeys } from './keys.js'
-import { parseOrThrow, SCRIPT_ID } from './request-schema.js'
+import { parseOrThrow, SCRIPT_ID, scriptName } from './request-schema.js'
 import { z } from 'zod'
 
 /** One immutable version of a stored script. */
@@ -177,7 +177,7 @@ export function checkMaxSourceBytes(v: unknown): number {
 // --- internal ---
 
 const inputSchema = z
-  .object({ language: z.string().min(1), source: z.string(), name: z.string().min(1).optional(), author: z.string().optional() })
+  .object({ language: z.string().min(1), source: z.string(), name: scriptName.optional(), author: z.string().optional() })
   .strict()
 
 function checkId(id: unknown, what: string): void {

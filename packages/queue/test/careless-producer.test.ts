@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
-import { createScriptQueue, MAX_PRIORITY } from '../src/index.js'
+import { createScriptQueue, MAX_PRIORITY, ScriptNotFoundError } from '../src/index.js'
 import { connection, uniqueName, useQueueFixture } from './support.js'
 
 // A careless producer's job options, job ids and script versions: a misspelled option, a value
@@ -117,6 +117,7 @@ describe('enqueue options', () => {
 })
 
 describe('enqueue requests', () => {
+  const longName = 'a script name is at most 4096 characters'
   const version = 'must be a positive integer \\(a script version\\)'
   it.each([
     ['a version as text', { ref: 's', version: '1' }, `^enqueue: script\\.version: ${version}, received string$`],
@@ -129,10 +130,25 @@ describe('enqueue requests', () => {
     // before: the registry's message, without 'enqueue:', quoting all 100,000 characters
     ['a ref no script id matches', { ref: 'x'.repeat(100_000) }, '^enqueue: script\\.ref: a script id must match .{1,40}$'],
     ['a ref with a space', { ref: 'a b' }, '^enqueue: script\\.ref: a script id must match '],
+    // before: enqueued, and the job failed on its worker (execute: name: a script name is at most 4096 characters)
+    ['a name longer than a host takes', { source: 'return 1', name: 'n'.repeat(4097) }, `^enqueue: script\\.name: ${longName}$`],
   ])('refuses %s, naming the field and what it expects', async (_what, bad, message) => {
     const before = await jobCount()
     await refused(fx.queue.enqueue({ script: bad } as never), new RegExp(message))
     expect(await jobCount()).toBe(before)
+  })
+
+  it('refuses at scripts.put a name no host takes, storing nothing; the longest one a host takes runs', async () => {
+    const id = uniqueName('named')
+    // before: stored, and every job of the script failed on a worker
+    await refused(
+      fx.queue.scripts.put(id, { language: 'lua', source: 'return 1', name: 'n'.repeat(4097) }),
+      new RegExp(`^scripts\\.put: name: ${longName}$`),
+    )
+    await expect(fx.queue.scripts.get(id)).rejects.toThrow(ScriptNotFoundError)
+    await fx.queue.scripts.put(id, { language: 'lua', source: 'return 1', name: 'n'.repeat(4096) })
+    const job = await fx.queue.enqueue({ script: { ref: id } })
+    expect((await job.result({ timeoutMs: 20_000 })).value).toBe(1)
   })
 })
 
