@@ -19,7 +19,7 @@ import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } f
 import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
 import { inSpan, carrierOf, jobAttributes, SPAN, SpanKind } from './telemetry.js'
 import { byteOption, DEFAULT_MAX_VALUE_BYTES, encodeInputs } from './stored-results.js'
-import { checkValueDepth } from './value-depth.js'
+import { checkJobValues } from './value-depth.js'
 
 /** Options of {@link createScriptQueue}. */
 export interface ScriptQueueOptions {
@@ -370,7 +370,7 @@ export class ScriptQueue {
 
   private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
     const r = parseOrThrow(scriptRequestSchema, request, 'enqueue')
-    for (const values of [r.globals, r.context]) if (values) checkValueDepth(values, this.maxDepth)
+    checkJobValues(r, this.maxDepth)
     const tenant = tenantKey(r)
     let script = r.script
     if ('source' in script && script.language !== undefined) checkLanguage(script.language, this.languages, 'enqueue: script.language')

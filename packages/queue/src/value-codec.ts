@@ -49,7 +49,55 @@ export function decodeValue(encoded: EncodedValue): unknown {
   }
 }
 
+/**
+ * Whether structured clone gives back an object of `v`'s own class: the built-ins it knows
+ * (Date, RegExp, Map, Set, ArrayBuffer and its views, the standard errors, boxed primitives)
+ * and plain objects. Any other object — a class instance, an `Object.create(proto)` — comes
+ * back as a plain object of its own enumerable data, its class and inherited data gone.
+ */
+export function cloneKeepsClass(v: object): boolean {
+  const proto = Object.getPrototypeOf(v)
+  return proto === null || CLONED_PROTOTYPES.has(proto)
+}
+
 // --- internal ---
+
+const CLONED_PROTOTYPES: ReadonlySet<unknown> = new Set(
+  [
+    Object,
+    Array,
+    Date,
+    RegExp,
+    Map,
+    Set,
+    ArrayBuffer,
+    SharedArrayBuffer,
+    DataView,
+    Buffer,
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+    Error,
+    EvalError,
+    RangeError,
+    ReferenceError,
+    SyntaxError,
+    TypeError,
+    URIError,
+    Boolean,
+    Number,
+    String,
+    BigInt,
+  ].map((c) => c.prototype),
+)
 
 /** Past these, checking costs more than the V8 encoding saves: that encoding is used. */
 const MAX_JSON_DEPTH = 32

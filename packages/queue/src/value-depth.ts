@@ -1,4 +1,5 @@
 import { ConversionGuard, isPlainObject } from '@polyhost/core/engine'
+import { cloneKeepsClass } from './value-codec.js'
 
 /**
  * Refuses, at enqueue, globals or context nested deeper than a worker's host would convert.
@@ -16,27 +17,53 @@ import { ConversionGuard, isPlainObject } from '@polyhost/core/engine'
  * and no value a host of that `maxDepth` takes is refused. The count starts at each key, as
  * for globals; both engines count the context table itself too, and refuse one level less
  * there themselves (the same error, never retried).
+ *
+ * With `instances: 'refuse'` (globals) an object structured clone would not give back as its
+ * class (a class instance, an `Object.create(proto)`) is a ConversionError too: a host refuses
+ * it inline (or converts it by a custom type registered for its class), while the job's copy
+ * reached the worker as plain data and ran. Context is copied by a host as data (`'copy'`): an
+ * instance there reads the same inline and queued.
  */
-export function checkValueDepth(record: Readonly<Record<string, unknown>>, maxDepth: number): void {
+export function checkValueDepth(record: Readonly<Record<string, unknown>>, maxDepth: number, instances: 'refuse' | 'copy'): void {
   const guard = new ConversionGuard(maxDepth)
   try {
-    for (const [key, value] of Object.entries(record)) visit(value, key, guard)
+    for (const [key, value] of Object.entries(record)) visit(value, key, guard, instances === 'refuse')
   } catch (e) {
     // a getter or Proxy trap of the caller's data threw: reported as the engines report it
     throw guard.failure(e)
   }
 }
 
+/** {@link checkValueDepth} for a request's globals (class instances refused) and context (copied as data). */
+export function checkJobValues(
+  r: { readonly globals?: Record<string, unknown>; readonly context?: Record<string, unknown> },
+  maxDepth: number,
+): void {
+  if (r.globals) checkValueDepth(r.globals, maxDepth, 'refuse')
+  if (r.context) checkValueDepth(r.context, maxDepth, 'copy')
+}
+
 // --- internal ---
 
-function visit(value: unknown, key: string | number, guard: ConversionGuard): void {
-  if (!isContainer(value)) return
+function visit(value: unknown, key: string | number, guard: ConversionGuard, refuse: boolean): void {
+  if (!isContainer(value)) {
+    // a class instance in globals would reach the worker as a plain object (value-codec.ts),
+    // which its host converts where inline it refuses the instance or converts it by a custom type
+    if (refuse && typeof value === 'object' && value !== null && !cloneKeepsClass(value)) throw guard.error(notCloned(value), key)
+    return
+  }
   // throws ConversionError at the path of `key`: a cycle, or one level past the bound
   guard.enter(value, key)
-  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(value[i], i, guard)
-  else if (value instanceof Map) for (const [k, v] of value) visit(v, String(k), guard)
-  else for (const [k, v] of Object.entries(value)) visit(v, k, guard)
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(value[i], i, guard, refuse)
+  else if (value instanceof Map) for (const [k, v] of value) visit(v, String(k), guard, refuse)
+  else for (const [k, v] of Object.entries(value)) visit(v, k, guard, refuse)
   guard.leave(true)
+}
+
+function notCloned(v: object): string {
+  const ctor = (v as { constructor?: { name?: unknown } }).constructor?.name
+  const what = typeof ctor === 'string' && ctor ? `an instance of ${ctor.slice(0, 40)}` : 'an object of a custom prototype'
+  return `${what} cannot be stored in a job: it would reach the worker as a plain object, without its class (pass plain data)`
 }
 
 /**

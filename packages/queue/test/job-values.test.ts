@@ -56,6 +56,58 @@ describe('globals and context nested too deep', () => {
   })
 })
 
+describe('class instances in globals and context', () => {
+  class Money {
+    constructor(
+      readonly amount: number,
+      readonly currency: string,
+    ) {}
+  }
+  const inherited = Object.create({ inherited: 1 }) as object
+  it.each([
+    ['a class instance', { price: new Money(5, 'EUR') }, /^\$\.price: an instance of Money cannot be stored in a job: /],
+    ['one inside an array', { list: [1, new Money(5, 'EUR')] }, /^\$\.list\[1\]: an instance of Money /],
+    ['an object of a custom prototype', { o: inherited }, /^\$\.o: an instance of Object cannot be stored /],
+  ])(
+    '%s in globals: refused at enqueue as inline, where it reached the worker as a plain object and ran',
+    async (_what, globals, message) => {
+      const before = await jobCount()
+      // before: the job ran, its script seeing { amount, currency }
+      const queued = await fx.queue.enqueue({ script, globals }).catch((e: unknown) => e)
+      expect(queued).toBeInstanceOf(ConversionError)
+      expect((queued as Error).message).toMatch(message)
+      expect(await jobCount()).toBe(before)
+      await expect(fx.host.execute({ ...script, globals })).rejects.toThrow(ConversionError)
+    },
+  )
+
+  it('in context: copied as data, as a host copies it inline', async () => {
+    const reads = { language: 'js', source: 'JSON.stringify(context)' }
+    const context = { price: new Money(5, 'EUR'), o: inherited }
+    const inline = (await fx.host.execute({ ...reads, context })).value
+    expect((await (await fx.queue.enqueue({ script: reads, context })).result({ timeoutMs: 20_000 })).value).toEqual(inline)
+  })
+
+  it('built-ins structured clone keeps still travel, and fail or run as inline', async () => {
+    const sparse = [1]
+    sparse[2] = 3
+    const script = { language: 'js', source: 'typeof v' }
+    for (const v of [new Date(0), new Uint8Array([1]), new Map([['k', 1]]), Object.assign(Object.create(null), { a: 1 }), sparse]) {
+      const inline = await fx.host.execute({ ...script, globals: { v } }).then(
+        (r) => r.value,
+        (e: Error) => e.constructor.name,
+      )
+      const job = await fx.queue.enqueue({ script, globals: { v } })
+      expect(
+        await job.result({ timeoutMs: 20_000 }).then(
+          (r) => r.value,
+          (e: Error) => e.constructor.name,
+        ),
+      ).toEqual(inline)
+    }
+  })
+})
+
 describe('a job whose values the worker cannot decode', () => {
   it('fails once with ConversionError, not retried as a Redis failure', async () => {
     // V8's encoding of 50,000 nested objects, written by hand (`serialize` overflows first):
