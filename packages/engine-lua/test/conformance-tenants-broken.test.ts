@@ -1,3 +1,4 @@
+import nodeCrypto from 'node:crypto'
 import { conformanceFailure } from '@polyhost/conformance'
 import { StatePool } from '@polyhost/core/engine'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -32,8 +33,9 @@ describe('the tenants clause fails when isolation breaks (Lua)', () => {
   }, 120_000)
 
   it('when every execution’s generator starts from the same seed', async () => {
-    // the platform CSPRNG answering zeros: each execution's draws restart one sequence
-    vi.spyOn(crypto, 'getRandomValues').mockImplementation((a) => a)
+    // the platform CSPRNG (node:crypto's randomFillSync, which core draws from) writing
+    // nothing: each execution's draws restart one sequence
+    vi.spyOn(nodeCrypto, 'randomFillSync').mockImplementation((a) => a)
     expect(await failure('tenants.alternating-shared')).toMatch(/was seen before/)
   }, 120_000)
 })
