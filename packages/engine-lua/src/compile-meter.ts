@@ -1,5 +1,6 @@
 import type { Fengari, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
+import { errorFormat } from './lua-strings.js'
 
 /**
  * Bounds the time one compile may take. Compiling happens before an execution exists (and
@@ -38,6 +39,6 @@ export class CompileMeter implements GuardSink {
   heavy(): void {}
 
   raise(L: LuaState, message: string): never {
-    return this.f.internal.luaG_runerror(L, this.f.internal.to_luastring(message))
+    return this.f.internal.luaG_runerror(L, this.f.internal.to_luastring(errorFormat(message)))
   }
 }

@@ -1,4 +1,5 @@
 import { FENGARI_PATCHES, FENGARI_SUBSTITUTES } from './fengari-guards.js'
+import { errorFormat } from './lua-strings.js'
 import { loadPatchedFengari } from './fengari-loader.js'
 import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
@@ -242,7 +243,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     pushOwnedString: (L, bytes) => lobject.pushsvalue2s(L, lstring.luaS_bless(L, bytes)),
   }
   verify()
-  setFallbackRaise((L, message) => internal.luaG_runerror(L, internal.to_luastring(message)))
+  setFallbackRaise((L, message) => internal.luaG_runerror(L, internal.to_luastring(errorFormat(message))))
   const instance: Fengari = { lua, lauxlib, lib, internal, guards, numbers }
   instances.set(numbers, instance)
   return instance

@@ -29,3 +29,12 @@ export function luaText(bytes: Uint8Array | null | undefined): string {
   const s = decodeLuaString(bytes)
   return typeof s === 'string' ? s : new TextDecoder().decode(bytes)
 }
+
+/**
+ * `message` as a `luaG_runerror` format that prints it as it is: each `%` doubled. A host error
+ * text given as the format itself (`100% x`) was read as options (`invalid option '% ' to
+ * 'lua_pushfstring'`), and the script saw that instead.
+ */
+export function errorFormat(message: string): string {
+  return message.includes('%') ? message.replace(/%/g, '%%') : message
+}

@@ -2,6 +2,7 @@
 import { type Execution, hostErrorText, sanitizeScriptMessage } from '@polyhost/core/engine'
 import type { Fengari, GlobalState, LuaState } from './fengari-api.js'
 import type { GuardSink } from './guard-runtime.js'
+import { errorFormat } from './lua-strings.js'
 import { TimeSlices } from './time-slices.js'
 import { reachableBytes } from './memory-walk.js'
 import { firstTouchMs } from '@polyhost/core/engine'
@@ -222,7 +223,7 @@ export class Meter implements GuardSink {
 
   raise(L: LuaState, message: string): never {
     const { internal, guards } = this.f
-    if (!this.execution.fatal) return internal.luaG_runerror(L, internal.to_luastring(message))
+    if (!this.execution.fatal) return internal.luaG_runerror(L, internal.to_luastring(errorFormat(message)))
     // after a trip every allocation is refused with this error, and building it allocates (its
     // text, source:line, a stack slot): it was raised again from inside itself, ~700 levels
     // until V8's stack overflowed (13-47 ms a trip, the text lost). Its text is built with the
@@ -230,7 +231,7 @@ export class Meter implements GuardSink {
     guards.slack = Number.POSITIVE_INFINITY
     const pending = guards.pending
     try {
-      internal.luaG_pushmessage(L, internal.to_luastring(message), [])
+      internal.luaG_pushmessage(L, internal.to_luastring(errorFormat(message)), [])
     } finally {
       guards.slack = -1
       guards.pending = pending
