@@ -153,10 +153,6 @@ export interface InternalApi {
   TValue: new (type: number, value: unknown) => TValue
   luaF_initupvals(L: LuaState, cl: LClosure): void
   luaG_runerror(L: LuaState, fmt: LuaString): never
-  /** Pushes the message luaG_runerror(L, fmt) raises (its text, source:line in a Lua function). */
-  luaG_pushmessage(L: LuaState, fmt: LuaString, argp: unknown[]): void
-  /** Raises the value on top of L's stack through its error handler (the rest of luaG_runerror). */
-  luaG_errormsg(L: LuaState): never
   LUA_TLCL: number
   /** A CallInfo's mark that its last count hook yielded (lstate.js). */
   CIST_HOOKYIELD: number
@@ -225,14 +221,11 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
   }
   const lstring = load('lstring.js') as { luaS_bless(L: LuaState, bytes: Uint8Array): unknown }
   const defs = load('defs.js') as { to_luastring(s: string): LuaString; constant_types: { LUA_TLCL: number } }
-  const ldebug = load('ldebug.js') as Pick<InternalApi, 'luaG_runerror' | 'luaG_pushmessage' | 'luaG_errormsg'>
   const internal: InternalApi = {
     LClosure: lobject.LClosure,
     TValue: lobject.TValue,
     luaF_initupvals: (load('lfunc.js') as Pick<InternalApi, 'luaF_initupvals'>).luaF_initupvals,
-    luaG_runerror: ldebug.luaG_runerror,
-    luaG_pushmessage: ldebug.luaG_pushmessage,
-    luaG_errormsg: ldebug.luaG_errormsg,
+    luaG_runerror: (load('ldebug.js') as Pick<InternalApi, 'luaG_runerror'>).luaG_runerror,
     LUA_TLCL: defs.constant_types.LUA_TLCL,
     CIST_HOOKYIELD: (load('lstate.js') as { CIST_HOOKYIELD: number }).CIST_HOOKYIELD,
     CIST_LUA: (load('lstate.js') as { CIST_LUA: number }).CIST_LUA,

@@ -125,19 +125,6 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
       '        __polyhost.errorHandlers++;\n        try {\n            ldo.luaD_callnoyield(L, L.top - 2, 1);\n        } finally {\n            __polyhost.errorHandlers--;\n        }\n    }\n\n    ldo.luaD_throw(L, LUA_ERRRUN);',
   },
   {
-    file: 'ldebug.js',
-    why: "limits: a limit's error is built apart from raising it (meter.ts raise): after a trip every allocation is refused with that error, building its text raised it again from inside itself",
-    find: '    let ci = L.ci;\n    let msg = lobject.luaO_pushvfstring(L, fmt, argp);\n    if (ci.callstatus & lstate.CIST_LUA)  /* if Lua function, add source:line information */\n        luaG_addinfo(L, msg, ci.func.value.p.source, currentline(ci));\n    luaG_errormsg(L);\n};',
-    replace:
-      '    luaG_pushmessage(L, fmt, argp);\n    luaG_errormsg(L);\n};\n\n/* pushes the message luaG_runerror raises */\nconst luaG_pushmessage = function(L, fmt, argp) {\n    let ci = L.ci;\n    let msg = lobject.luaO_pushvfstring(L, fmt, argp);\n    if (ci.callstatus & lstate.CIST_LUA)  /* if Lua function, add source:line information */\n        luaG_addinfo(L, msg, ci.func.value.p.source, currentline(ci));\n};',
-  },
-  {
-    file: 'ldebug.js',
-    why: 'limits: see above (the meter calls it)',
-    find: 'module.exports.luaG_runerror    = luaG_runerror;',
-    replace: 'module.exports.luaG_runerror    = luaG_runerror;\nmodule.exports.luaG_pushmessage = luaG_pushmessage;',
-  },
-  {
     file: 'lstate.js',
     why: 'stack depth: every CallInfo carries its depth (monomorphic shape)',
     find: '        this.func = null;\n        this.funcOff = NaN;',

@@ -222,21 +222,7 @@ export class Meter implements GuardSink {
   }
 
   raise(L: LuaState, message: string): never {
-    const { internal, guards } = this.f
-    if (!this.execution.fatal) return internal.luaG_runerror(L, internal.to_luastring(errorFormat(message)))
-    // after a trip every allocation is refused with this error, and building it allocates (its
-    // text, source:line, a stack slot): it was raised again from inside itself, ~700 levels
-    // until V8's stack overflowed (13-47 ms a trip, the text lost). Its text is built with the
-    // memory guard open and is not charged; the error handler, if any, runs refused as before.
-    guards.slack = Number.POSITIVE_INFINITY
-    const pending = guards.pending
-    try {
-      internal.luaG_pushmessage(L, internal.to_luastring(errorFormat(message)), [])
-    } finally {
-      guards.slack = -1
-      guards.pending = pending
-    }
-    return internal.luaG_errormsg(L)
+    return this.f.internal.luaG_runerror(L, this.f.internal.to_luastring(errorFormat(message)))
   }
 
   // --- internal ---
