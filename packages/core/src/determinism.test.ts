@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 import nodeCrypto from 'node:crypto'
 import { SecurityManager } from '@polyhost/security'
 import { describe, expect, it, vi } from 'vitest'
-import { BridgeRegistry } from './bridges.js'
 import { determinismOf, entropy53, executionRandom, seededRandom, seedWord } from './determinism.js'
 import { Execution } from './execution.js'
+import { executionInit } from '../test/fixtures/bare-execution.js'
 
 describe('executionRandom', () => {
   it('unseeded: doubles in [0, 1) from the CSPRNG, independent per source', () => {
@@ -70,17 +70,7 @@ describe('entropy53', () => {
 
 describe('determinismOf', () => {
   const execution = (determinism: object) =>
-    new Execution({
-      engine: 'x',
-      language: 'x',
-      scriptName: 's',
-      tenant: undefined,
-      context: {},
-      limits: SecurityManager.resolve('standard').policy.limits,
-      bridges: new BridgeRegistry(),
-      security: SecurityManager.resolve({ preset: 'standard', determinism }),
-      compileCacheHit: false,
-    })
+    new Execution(executionInit({ security: SecurityManager.resolve({ preset: 'standard', determinism }) }))
 
   it('reads the policy: real clock and CSPRNG values by default', () => {
     expect(determinismOf(execution({}))).toEqual({ now: undefined, seed: undefined })

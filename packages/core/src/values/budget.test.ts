@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ConversionError, LimitExceededError } from '../errors.js'
 import { Execution } from '../execution.js'
-import { BridgeRegistry } from '../bridges.js'
-import { SecurityManager } from '@polyhost/security'
+import { executionInit, NO_LIMITS } from '../../test/fixtures/bare-execution.js'
 import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from './budget.js'
 import { ConversionGuard, MAX_ENTRIES } from './guard.js'
 
 function execution(memoryBytes: number | false, timeoutMs: number | false = 10_000): Execution {
-  return new Execution({
-    engine: 'x',
-    language: 'x',
-    scriptName: 'x',
-    tenant: undefined,
-    context: {},
-    limits: { instructions: false, timeoutMs, memoryBytes, stackDepth: false, bridgeCalls: false, outputBytes: false, sourceBytes: false },
-    bridges: new BridgeRegistry(),
-    security: SecurityManager.resolve('standard'),
-    compileCacheHit: false,
-  })
+  return new Execution(executionInit({ limits: { ...NO_LIMITS, timeoutMs, memoryBytes } }))
 }
 
 describe('ConversionBudget', () => {

@@ -1,6 +1,6 @@
 import { SecurityManager } from '@polyhost/security'
 import { describe, expect, it } from 'vitest'
-import { BridgeRegistry } from '../bridges.js'
+import { executionInit } from '../../test/fixtures/bare-execution.js'
 import { Execution } from '../execution.js'
 import type { HostLink } from './host-link.js'
 import { ABORT_FLAG_BYTES, ABORT_MEMORY_KIB } from './protocol.js'
@@ -13,17 +13,7 @@ function workerExecution(flagWords = ABORT_FLAG_BYTES / 4): { x: WorkerExecution
   const buffer = new SharedArrayBuffer(64)
   const flag = new Int32Array(buffer, 0, flagWords)
   const x = new WorkerExecution(
-    {
-      engine: 'x',
-      language: 'x',
-      scriptName: 's',
-      tenant: undefined,
-      context: {},
-      limits: SecurityManager.resolve('standard').policy.limits,
-      bridges: new BridgeRegistry(),
-      security: SecurityManager.resolve('standard'),
-      compileCacheHit: false,
-    },
+    executionInit({ limits: SecurityManager.resolve('standard').policy.limits }),
     1,
     flag,
     clockCell(buffer),
