@@ -60,12 +60,15 @@ export function absolute({ label, language, row, max, unit = 'ms' }) {
 }
 
 /**
- * A figure reported without a goal (memory per state, throughput).
- * @param {{ label: string, language?: string, value: number | undefined, unit: Ratio['unit'], detail: string }} spec
+ * A figure reported without a goal (throughput), or held to `≤ max` in its own unit (memory per state).
+ * @param {{ label: string, language?: string, value: number | undefined, unit: Ratio['unit'], detail: string, max?: number }} spec
  * @returns {Ratio}
  */
-export function report({ label, language, value, unit, detail }) {
-  return { label, language, value, unit, goal: 'report', status: value === undefined ? 'not available' : 'report', detail }
+export function report({ label, language, value, unit, detail, max }) {
+  if (value === undefined)
+    return { label, language, value, unit, goal: max === undefined ? 'report' : `≤ ${max} ${unit}`, status: 'not available', detail }
+  if (max === undefined) return { label, language, value, unit, goal: 'report', status: 'report', detail }
+  return { label, language, value, unit, goal: `≤ ${max} ${unit}`, status: value <= max ? 'met' : 'missed', detail }
 }
 
 /**
