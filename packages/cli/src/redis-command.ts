@@ -92,7 +92,9 @@ async function commandsOf(command: string[], io: CliIO): Promise<RedisArg[][]> {
     if (command.length !== 2) throw new UsageError('redis: run takes one file')
     return readCommands(command[1] as string, io)
   }
-  if (verb !== 'eval' || !command.slice(1).some((a) => a.startsWith('--'))) return [command]
+  // `eval <script>` alone is this command's form with no keys (Redis's EVAL always needs numkeys)
+  const own = command.length === 2 || command.slice(1).some((a) => a.startsWith('--'))
+  if (verb !== 'eval' || !own) return [command]
   let v: { file?: string; keys?: string[]; args?: string[] }
   let positionals: string[]
   try {

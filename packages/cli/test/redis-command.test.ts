@@ -60,6 +60,10 @@ describe.skipIf(!hasJudge)('polyhost redis against redis-cli on redis-server', (
     const ev = await cli(['redis', '--data', 'seed.txt', 'eval', src, '--keys', 'k', '--args', 'a1', '--args', 'a2'])
     expect(ev.code).toBe(EXIT.ok)
     expect(ev.stdout).toBe(redisCli(['EVAL', src, '1', 'k', 'a1', 'a2']))
+    // the script alone: no keys, as the usage says; Redis's own EVAL form keeps its arity rule
+    const alone = await cli(['redis', '--data', 'seed.txt', 'eval', 'return redis.call("GET", "k")'])
+    expect(alone).toMatchObject({ code: EXIT.ok, stdout: redisCli(['EVAL', 'return redis.call("GET", "k")', '0']) })
+    expect((await cli(['redis', 'EVAL', 'return 1', '0'])).stdout).toBe(redisCli(['EVAL', 'return 1', '0']))
   })
 })
 
