@@ -46,11 +46,11 @@ describe('polyhost run', () => {
     const r = await cli(['eval', '--json', '--lang', 'js', '["1", 1n, "NaN", NaN, Infinity, -Infinity, -0]'])
     expect(r.code).toBe(EXIT.ok)
     const out = JSON.parse(r.stdout)
-    const want = ['1', { $bigint: '1' }, 'NaN', { $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }, 0]
+    const want = ['1', { $bigint: '1' }, 'NaN', { $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }, { $number: '-0' }]
     expect(out.value).toEqual(want)
     expect(out.values).toEqual([want])
-    const lua = JSON.parse((await cli(['eval', '--json', 'return 0/0, -1/0, "inf"'])).stdout)
-    expect(lua.values).toEqual([{ $number: 'NaN' }, { $number: '-Infinity' }, 'inf'])
+    const lua = JSON.parse((await cli(['eval', '--json', 'return 0/0, -1/0, "inf", -0.0, 0.0'])).stdout)
+    expect(lua.values).toEqual([{ $number: 'NaN' }, { $number: '-Infinity' }, 'inf', { $number: '-0' }, 0])
   })
 
   it('reads globals and context from JSON files', async () => {

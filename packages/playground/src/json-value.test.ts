@@ -12,8 +12,8 @@ describe('toJsonValue', () => {
   })
 
   it('keeps bigints and non-finite numbers apart from strings (toJsonData, which the CLI uses too)', () => {
-    const v = ['1', 1n, 'NaN', Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]
-    const want = ['1', { $bigint: '1' }, 'NaN', { $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }]
+    const v = ['1', 1n, 'NaN', Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0]
+    const want = ['1', { $bigint: '1' }, 'NaN', { $number: 'NaN' }, { $number: 'Infinity' }, { $number: '-Infinity' }, { $number: '-0' }, 0]
     expect(toJsonData(v)).toEqual(want)
     expect(toJsonValue(v).value).toEqual(want)
   })

@@ -3,7 +3,7 @@ import { inspect } from 'node:util'
 /**
  * A script's value as JSON the page can show: bigints become `{ $bigint: '…' }`, byte arrays
  * `{ $bytes: '<base64>' }`, dates ISO strings (an invalid date `null`, as in `JSON.stringify`;
- * `text` reads `Invalid Date`), non-finite numbers `{ $number: 'NaN' }`,
+ * `text` reads `Invalid Date`), non-finite numbers `{ $number: 'NaN' }` and `-0` `{ $number: '-0' }`,
  * `undefined` `null`; maps become objects. `text` is the readable form (`util.inspect`); an
  * absent value reads as `language` names it (`nil` in Lua, as the CLI prints it), while JS's
  * `null` and `undefined` stay apart as JS prints them.
@@ -44,7 +44,8 @@ const ABSENT_NAME: Readonly<Record<string, string>> = { lua: 'nil' }
 function convert(v: unknown, seen: Set<object>): unknown {
   if (v === undefined || v === null) return null
   if (typeof v === 'bigint') return { $bigint: v.toString() }
-  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : { $number: String(v) }
+  // JSON.stringify writes -0 as 0: the sign of a zero goes as `{ $number: '-0' }`, as NaN and the infinities do
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : { $number: Object.is(v, -0) ? '-0' : String(v) }
   if (typeof v === 'string' || typeof v === 'boolean') return v
   if (typeof v === 'function') return { $function: v.name || 'anonymous' }
   if (typeof v !== 'object') return String(v)
