@@ -5,7 +5,7 @@ import { type BrokenTime, breakDown, daysFromCivil, makeTime, zoneName } from '.
 import { cint } from './lua51-integers.js'
 import { convert, specifierLength } from './os-strftime.js'
 import { convert51 } from './os-strftime51.js'
-import { MAX_INTEGER, OVERFLOW_MESSAGE } from './number-runtime.js'
+import { MAX_INTEGER, OVERFLOW, OVERFLOW_MESSAGE } from './number-runtime.js'
 
 /** loslib.c's L_MAXDATEFIELD (INT_MAX / 2): a date field beyond it is "out-of-bound". */
 const MAX_DATE_FIELD = 1073741823
@@ -34,7 +34,13 @@ export function makeOs(host: BuiltinHost): Record<'time' | 'date' | 'clock', Lua
   /** loslib.c's getfield: an integer field (or the default `d`; none when d < 0) minus `delta`. */
   const field = (L: LuaState, key: string, d: number, delta: number): number => {
     const t = lua.lua_getfield(L, -1, key)
-    const res = lua.lua_tointegerx(L, -1)
+    let res: number | false
+    try {
+      res = lua.lua_tointegerx(L, -1)
+    } catch (e) {
+      if (e !== OVERFLOW) throw e
+      res = Number.POSITIVE_INFINITY // a 64-bit integer beyond ±(2^53 − 1) (2^53, '1e16'): out-of-bound, as in C
+    }
     lua.lua_pop(L, 1)
     if (res === false) {
       if (t !== lua.LUA_TNIL) return raise(host.f, L, `field '${key}' is not an integer`)

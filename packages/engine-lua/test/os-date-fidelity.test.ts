@@ -87,6 +87,12 @@ const TIME_CASES = [
   '{year=-2^30,month=1,day=1}',
   '{year=2020,month=1,day=1,hour=2^31}',
   '{year=2020,month=2^30-1,day=1}',
+  // a field whose 64-bit integer is beyond ±(2^53 − 1) is out-of-bound, as any beyond INT_MAX / 2
+  '{year=2020,month=1,day=1,hour=2^53}',
+  '{year=-2^53,month=1,day=1}',
+  '{year=2020,month=1,day=1,sec="1e16"}',
+  '{year=2020,month=1,day="0x7fffffffffffffff"}',
+  '{year=2020,month=1,day=1,min=2^63}',
   '{year="x",month=1,day=1}',
   '{year=2020.5,month=1,day=1}',
   '{year="2020",month="2",day="3.0"}',
