@@ -175,15 +175,6 @@ describe('documented deviations from redis-server 7.0', () => {
     if (real) expect(await real.client.call('OBJECT', 'idletime', 'obj')).toBeLessThanOrEqual(taken)
   })
 
-  it('DUMP of a stream answers an error of its own', async () => {
-    await redis.command(['XADD', 'dumped-stream', '1-1', 'f', 'v'])
-    await expect(redis.command(['DUMP', 'dumped-stream'])).rejects.toThrow('ERR DUMP of a stream is not supported by this store')
-    if (real) {
-      await real.client.call('XADD', 'dumped-stream', '1-1', 'f', 'v')
-      expect(await real.client.callBuffer('DUMP', 'dumped-stream')).toBeInstanceOf(Buffer)
-    }
-  })
-
   it('a negative count draws at most MAX_DRAWS members', async () => {
     await redis.command(['SADD', 'draws', 'a'])
     expect(((await redis.command(['SRANDMEMBER', 'draws', String(-MAX_DRAWS)])) as string[]).length).toBe(MAX_DRAWS)

@@ -14,8 +14,7 @@ import { saveObject } from './rdb-save.js'
  * FREQ: one of the last two), then refuses an existing key (BUSYKEY), then reads the TTL,
  * checks the footer and reads the record (rdb-load.ts); a TTL already past deletes the key
  * it replaces and creates none, as Redis does. FREQ is read and checked, then ignored, as
- * under Redis's default (not LFU) policy. A stream is not dumped here: DUMP of one answers an
- * error of its own.
+ * under Redis's default (not LFU) policy.
  */
 export const DUMP_RESTORE_COMMANDS = commands([
   ['dump', 2, 'r', dump],
@@ -24,15 +23,12 @@ export const DUMP_RESTORE_COMMANDS = commands([
 
 // --- internal ---
 
-const STREAM_UNSUPPORTED = 'ERR DUMP of a stream is not supported by this store'
 const BAD_FORMAT = 'ERR Bad data format'
 
 function dump(ks: Keyspace, a: Buffer[]): Reply {
   const v = ks.get(keyOf(arg(a, 0)))
   if (!v) return null
-  const body = saveObject(v)
-  if (!body) fail(STREAM_UNSUPPORTED)
-  return withFooter(body)
+  return withFooter(saveObject(v))
 }
 
 function restore(ks: Keyspace, a: Buffer[]): Reply {

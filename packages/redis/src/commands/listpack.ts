@@ -49,9 +49,10 @@ export function listpack(entries: readonly Buffer[]): Buffer {
 
 /**
  * The elements of a listpack blob, as strings (integers as their text), or undefined when it
- * is not a valid listpack (header, entries, back lengths, count, end byte).
+ * is not a valid listpack (header, entries, back lengths, count unless `checkCount` is false,
+ * end byte).
  */
-export function readListpack(lp: Buffer): Buffer[] | undefined {
+export function readListpack(lp: Buffer, checkCount = true): Buffer[] | undefined {
   if (lp.length < HEADER + 1 || lp.length > MAX_SAFE || lp.readUInt32LE(0) !== lp.length) return undefined
   const count = lp.readUInt16LE(4)
   const out: Buffer[] = []
@@ -67,7 +68,7 @@ export function readListpack(lp: Buffer): Buffer[] | undefined {
     p = end + back.length
   }
   if (p !== lp.length - 1 || lp[p] !== EOF) return undefined
-  if (count !== 0xffff && count !== out.length) return undefined
+  if (checkCount && count !== 0xffff && count !== out.length) return undefined
   return out
 }
 

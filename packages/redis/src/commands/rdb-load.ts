@@ -7,6 +7,7 @@ import { SortedSet } from '../store/sorted-set.js'
 import { elementBytes, HashValue, OVERHEAD, SetValue } from '../store/store-usage.js'
 import { readListpack } from './listpack.js'
 import { QUICKLIST_PACKED, RDB_TYPE } from './rdb-save.js'
+import { loadStream, RDB_STREAM } from './rdb-stream.js'
 
 /**
  * RESTORE's reading of a DUMP payload's object, as Redis 7.0.15's `rdbLoadObjectType` +
@@ -52,6 +53,9 @@ export function loadObject(payload: Buffer, admit: (bytes: number) => void): Red
     case RDB_TYPE.zset2:
     case RDB_TYPE.zsetListpack:
       return loadZset(type, r, str, len, charge)
+    case RDB_STREAM.listpacks:
+    case RDB_STREAM.listpacks2:
+      return loadStream(type, r, charge)
     default:
       return undefined
   }

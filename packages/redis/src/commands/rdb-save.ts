@@ -5,6 +5,7 @@ import type { SortedSet } from '../store/sorted-set.js'
 import type { HashValue } from '../store/store-usage.js'
 import { isListpackHash } from './collection-scans.js'
 import { int64Of, listpack, listpackEntry } from './listpack.js'
+import { saveStream } from './rdb-stream.js'
 import { isIntset } from './sets.js'
 
 /**
@@ -40,8 +41,8 @@ export const QUICKLIST_PACKED = 2
 const NODE_MAX_BYTES = 8192
 const SIZE_ESTIMATE_OVERHEAD = 8
 
-/** The type byte and object of a DUMP payload (without its footer); undefined for a stream. */
-export function saveObject(v: RedisValue): Buffer[] | undefined {
+/** The type byte and object of a DUMP payload (without its footer). */
+export function saveObject(v: RedisValue): Buffer[] {
   switch (v.type) {
     case 'string':
       return [Buffer.of(RDB_TYPE.string), rawString(v.value)]
@@ -54,7 +55,7 @@ export function saveObject(v: RedisValue): Buffer[] | undefined {
     case 'zset':
       return saveZset(v.value)
     case 'stream':
-      return undefined
+      return saveStream(v.value)
   }
 }
 

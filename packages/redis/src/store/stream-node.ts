@@ -20,6 +20,14 @@ const INT64_MAX = 2n ** 63n - 1n
  * names unless they are the master's, the values and the element count, each element
  * encoded as listpack encodes it (text that reads as a 64-bit integer as an integer).
  */
+/** One stream entry; `deleted` once XDEL or an exact trim marked it so in its node. */
+export interface StreamEntry {
+  readonly id: StreamId
+  readonly fields: readonly Buffer[]
+  readonly node: StreamNode
+  deleted?: boolean
+}
+
 export interface StreamNode {
   /** Entries ever appended here, deleted ones included. */
   slots: number
@@ -33,6 +41,12 @@ export interface StreamNode {
   readonly masterFields: readonly Buffer[]
   /** The listpack's size in bytes. */
   bytes: number
+  /**
+   * The entries appended here in order, deleted ones included: Redis's listpack keeps a
+   * deleted entry's bytes (flagged) until the node goes, and DUMP writes them (rdb-stream.ts).
+   * A node holds at most 100 entries and about 4 KB, so what it keeps of deleted ones is bounded.
+   */
+  records: StreamEntry[]
 }
 
 /** A node for an entry that does not fit the tail node (`fields`: names and values, alternating). */
@@ -41,7 +55,7 @@ export function newNode(id: StreamId, fields: readonly Buffer[]): StreamNode {
   // count (written as 0 here, replaced by 1 when the entry goes in: the same size), deleted, the names, 0
   let bytes = LP_HEADER_AND_END + intElement(0) + intElement(0) + intElement(masterFields.length) + intElement(0)
   for (const f of masterFields) bytes += textElement(f)
-  return { slots: 0, live: 0, lastId: id, masterId: id, masterFields, bytes }
+  return { slots: 0, live: 0, lastId: id, masterId: id, masterFields, bytes, records: [] }
 }
 
 /** Whether Redis appends an entry with these fields and values to `node` rather than opening another. */
@@ -52,10 +66,12 @@ export function fits(node: StreamNode, fields: readonly Buffer[]): boolean {
   return node.bytes + total < NODE_BYTES
 }
 
-/** Counts an entry appended to `node`. */
-export function addToNode(node: StreamNode, id: StreamId, fields: readonly Buffer[]): void {
+/** Counts an entry appended to its node. */
+export function addToNode(entry: StreamEntry): void {
+  const { node, id, fields } = entry
+  node.records.push(entry)
   const pairs = fields.length / 2
-  const same = pairs === node.masterFields.length && node.masterFields.every((f, i) => f.equals(fields[i * 2] as Buffer))
+  const same = sameFields(node, fields)
   let bytes = intElement(node.live + 1) - intElement(node.live)
   bytes += intElement(same ? 2 : 0)
   bytes += intElement(id.ms - node.masterId.ms)
@@ -74,6 +90,11 @@ export function deleteInNode(node: StreamNode, n = 1): void {
   const deleted = node.slots - node.live
   node.bytes += intElement(node.live - n) - intElement(node.live) + intElement(deleted + n) - intElement(deleted)
   node.live -= n
+}
+
+/** Whether an entry's field names are the node's master entry's (Redis's STREAM_ITEM_FLAG_SAMEFIELDS). */
+export function sameFields(node: StreamNode, fields: readonly Buffer[]): boolean {
+  return fields.length / 2 === node.masterFields.length && node.masterFields.every((f, i) => f.equals(fields[i * 2] as Buffer))
 }
 
 // --- internal ---

@@ -1,17 +1,11 @@
 import { elementBytes, OVERHEAD } from './store-usage.js'
 import { compareIds, MIN_ID, type StreamId } from './stream-id.js'
 import { ownedBytes } from './owned-bytes.js'
-import { addToNode, deleteInNode, fits, newNode, type StreamNode } from './stream-node.js'
+import { addToNode, deleteInNode, fits, newNode, type StreamEntry, type StreamNode } from './stream-node.js'
 import { copyGroups, type Group } from './stream-group.js'
 
 export { compareIds, idText, type StreamId } from './stream-id.js'
-
-/** One stream entry. */
-export interface StreamEntry {
-  readonly id: StreamId
-  readonly fields: readonly Buffer[]
-  readonly node: StreamNode
-}
+export type { StreamEntry } from './stream-node.js'
 
 /** How to trim: a length or a smallest ID, exactly or by whole nodes, `limit` entries at most (0: none). */
 export interface TrimSpec {
@@ -55,15 +49,27 @@ export class Stream {
     return this.entries.length
   }
 
+  /** The nodes in order (Redis's radix tree of listpacks), for DUMP. */
+  get nodeList(): readonly StreamNode[] {
+    return this.nodes
+  }
+
+  /** Makes this (empty) stream hold these nodes, each entry its node's records not deleted (RESTORE). */
+  setNodes(nodes: StreamNode[]): void {
+    this.nodes = nodes
+    this.entries = nodes.flatMap((n) => n.records.filter((e) => !e.deleted))
+    for (const e of this.entries) this.bytes += entryBytes(e.fields)
+  }
+
   /** Makes this (empty) stream a copy of `source`, its nodes and last ID included (COPY). */
   copyFrom(source: Stream): void {
-    const nodes = new Map(source.nodes.map((n) => [n, { ...n }]))
-    this.nodes = [...nodes.values()]
-    this.entries = source.entries.map((e) => ({
-      id: e.id,
-      fields: e.fields.map((f) => ownedBytes(f)),
-      node: nodes.get(e.node) as StreamNode,
-    }))
+    this.nodes = source.nodes.map((n) => {
+      const copy: StreamNode = { ...n, records: [] }
+      for (const e of n.records)
+        copy.records.push({ id: e.id, fields: e.fields.map((f) => ownedBytes(f)), node: copy, ...(e.deleted ? { deleted: true } : {}) })
+      return copy
+    })
+    this.entries = this.nodes.flatMap((n) => n.records.filter((e) => !e.deleted))
     this.lastId = source.lastId
     this.entriesAdded = source.entriesAdded
     this.maxDeletedId = source.maxDeletedId
@@ -80,8 +86,9 @@ export class Stream {
       node = newNode(id, fields)
       this.nodes.push(node)
     }
-    addToNode(node, id, fields)
-    this.entries.push({ id, fields, node })
+    const entry: StreamEntry = { id, fields, node }
+    addToNode(entry)
+    this.entries.push(entry)
     this.bytes += entryBytes(fields)
     this.lastId = id
     this.entriesAdded++
@@ -94,6 +101,7 @@ export class Stream {
     const e = this.entries[i]
     if (!e || compareIds(e.id, id) !== 0) return false
     this.entries.splice(i, 1)
+    e.deleted = true
     this.deleted(id)
     this.bytes -= entryBytes(e.fields)
     this.changes++
@@ -116,6 +124,7 @@ export class Stream {
     }
     if (doomed.size === 0) return 0
     for (const e of doomed) {
+      e.deleted = true
       this.deleted(e.id)
       this.bytes -= entryBytes(e.fields)
       deleteInNode(e.node)
@@ -148,7 +157,9 @@ export class Stream {
       // entries deleted inside a node leave it in place, even with no live entry left
       let n = 0
       while (n < node.live && over(this.entries[0] as StreamEntry)) {
-        this.bytes -= entryBytes((this.entries.shift() as StreamEntry).fields)
+        const e = this.entries.shift() as StreamEntry
+        e.deleted = true
+        this.bytes -= entryBytes(e.fields)
         n++
       }
       deleteInNode(node, n)
