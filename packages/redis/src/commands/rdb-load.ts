@@ -8,6 +8,10 @@ import { elementBytes, HashValue, OVERHEAD, SetValue } from '../store/store-usag
 import { readListpack } from './listpack.js'
 import { QUICKLIST_PACKED, RDB_TYPE } from './rdb-save.js'
 import { loadStream, RDB_STREAM } from './rdb-stream.js'
+import { readZiplist, readZipmap } from './rdb-ziplist.js'
+
+/** The older records Redis 7.0 still loads, converting them (rdb-ziplist.ts). */
+const OLD = { hashZipmap: 9, listZiplist: 10, zsetZiplist: 12, hashZiplist: 13, listQuicklist: 14 } as const
 
 /**
  * RESTORE's reading of a DUMP payload's object, as Redis 7.0.15's `rdbLoadObjectType` +
@@ -15,8 +19,9 @@ import { loadStream, RDB_STREAM } from './rdb-stream.js'
  * hash records of older RDB versions), always with deep integrity checks (Redis's
  * `sanitize-dump-payload yes`): lengths past the payload, bad listpacks and intsets,
  * duplicate members or fields, NaN scores and empty collections are refused (undefined:
- * `ERR Bad data format`). The ziplist, zipmap and stream records are refused too (not read
- * by this store). `admit(bytes)` is called with the running total of what the value will
+ * `ERR Bad data format`). Streams are rdb-stream.ts's; the ziplist, zipmap and ziplist
+ * quicklist records of older versions are read as Redis reads them (rdb-ziplist.ts), into
+ * the encodings it converts them to. `admit(bytes)` is called with the running total of what the value will
  * hold before each decompression and element, so a payload that would take the store past
  * its `maxBytes` is refused (OOM) before it allocates.
  */
@@ -41,17 +46,26 @@ export function loadObject(payload: Buffer, admit: (bytes: number) => void): Red
     }
     case RDB_TYPE.list:
     case RDB_TYPE.listQuicklist2:
-      return loadList(type === RDB_TYPE.list, str, len, charge)
+    case OLD.listQuicklist:
+      return loadList(type, str, len, charge)
+    case OLD.listZiplist:
+      return loadList(type, str, () => 1, charge)
     case RDB_TYPE.set:
       return loadSet(str, len, charge)
     case RDB_TYPE.setIntset:
       return loadIntset(str(), charge)
     case RDB_TYPE.hash:
+      return loadHash(tableItems(str, len, 2), charge)
     case RDB_TYPE.hashListpack:
-      return loadHash(type === RDB_TYPE.hashListpack, str, len, charge)
+      return loadHash(blobItems(str, readListpack), charge)
+    case OLD.hashZiplist:
+      return loadHash(blobItems(str, readZiplist), charge)
+    case OLD.hashZipmap:
+      return loadHash(blobItems(str, readZipmap), charge)
     case RDB_TYPE.zset:
     case RDB_TYPE.zset2:
     case RDB_TYPE.zsetListpack:
+    case OLD.zsetZiplist:
       return loadZset(type, r, str, len, charge)
     case RDB_STREAM.listpacks:
     case RDB_STREAM.listpacks2:
@@ -67,7 +81,9 @@ type Str = () => Buffer | undefined
 type Len = () => number | undefined
 type Charge = (bytes: number) => void
 
-function loadList(plain: boolean, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+/** A list record: its elements (1), quicklist nodes (18: a container each), ziplist nodes (14) or one ziplist (10). */
+function loadList(type: number, str: Str, len: Len, charge: Charge): RedisValue | undefined {
+  const plain = type === RDB_TYPE.list
   const list = new RedisList()
   const add = (item: Buffer) => {
     charge(elementBytes('list', item.length))
@@ -82,7 +98,7 @@ function loadList(plain: boolean, str: Str, len: Len, charge: Charge): RedisValu
       add(item)
       continue
     }
-    const container = len()
+    const container = type === RDB_TYPE.listQuicklist2 ? len() : QUICKLIST_PACKED
     if (container !== 1 && container !== QUICKLIST_PACKED) return undefined
     const blob = str()
     if (!blob) return undefined
@@ -90,7 +106,7 @@ function loadList(plain: boolean, str: Str, len: Len, charge: Charge): RedisValu
       add(blob)
       continue
     }
-    const items = readListpack(blob)
+    const items = type === RDB_TYPE.listQuicklist2 ? readListpack(blob) : readZiplist(blob)
     if (!items) return undefined
     // an empty node is skipped, as Redis skips it
     for (const item of items) add(item)
@@ -133,8 +149,7 @@ function loadIntset(blob: Buffer | undefined, charge: Charge): RedisValue | unde
   return { type: 'set', value: set }
 }
 
-function loadHash(packed: boolean, str: Str, len: Len, charge: Charge): RedisValue | undefined {
-  const pairs = packed ? listpackItems(str) : tableItems(str, len, 2)
+function loadHash(pairs: Buffer[] | undefined, charge: Charge): RedisValue | undefined {
   if (!pairs || pairs.length === 0 || pairs.length % 2 !== 0) return undefined
   const hash = new HashValue()
   for (let i = 0; i < pairs.length; i += 2) {
@@ -148,9 +163,9 @@ function loadHash(packed: boolean, str: Str, len: Len, charge: Charge): RedisVal
 }
 
 function loadZset(type: number, r: Reader, str: Str, len: Len, charge: Charge): RedisValue | undefined {
-  if (type !== RDB_TYPE.zsetListpack) return loadZsetTable(type, r, str, len, charge)
+  if (type !== RDB_TYPE.zsetListpack && type !== OLD.zsetZiplist) return loadZsetTable(type, r, str, len, charge)
   const zset = new SortedSet()
-  const items = listpackItems(str)
+  const items = blobItems(str, type === RDB_TYPE.zsetListpack ? readListpack : readZiplist)
   if (!items || items.length % 2 !== 0) return undefined
   for (let i = 0; i < items.length; i += 2) {
     // `zzlGetScore`: strtod of the text (an integer entry as its text)
@@ -191,9 +206,9 @@ function addMember(zset: SortedSet, m: Buffer, score: number | undefined, charge
   return true
 }
 
-function listpackItems(str: Str): Buffer[] | undefined {
+function blobItems(str: Str, read: (blob: Buffer) => Buffer[] | undefined): Buffer[] | undefined {
   const blob = str()
-  return blob && readListpack(blob)
+  return blob && read(blob)
 }
 
 function tableItems(str: Str, len: Len, per: number): Buffer[] | undefined {
