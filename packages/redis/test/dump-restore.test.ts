@@ -122,6 +122,30 @@ const EXACT: readonly (readonly [string, readonly Cmd[]])[] = [
   ['set intset 16', [['SADD', 'k', '5', '-3', '100', '32767', '-32768']]],
   ['set intset 32', [['SADD', 'k', '5', '70000', '-2']]],
   ['set intset 64', [['SADD', 'k', '1', '-9223372036854775808', '9223372036854775807', '4294967296']]],
+  // an intset stays as wide as its widest member ever needed
+  [
+    'set intset shrunk',
+    [
+      ['SADD', 'k', '1', '70000', '-3'],
+      ['SREM', 'k', '70000'],
+    ],
+  ],
+  [
+    'set intset shrunk from 64 bits',
+    [
+      ['SADD', 'k', '1', '4294967296'],
+      ['SREM', 'k', '4294967296'],
+      ['SADD', 'k', '5'],
+    ],
+  ],
+  [
+    'set intset shrunk, then copied',
+    [
+      ['SADD', 't', '1', '70000'],
+      ['SMOVE', 't', 'u', '70000'],
+      ['COPY', 't', 'k'],
+    ],
+  ],
   [
     'hash listpack',
     [
@@ -195,6 +219,20 @@ describe.runIf(hasRedisServer)('DUMP and RESTORE of keys, against redis-server 7
     expect(await poly(['RESTORE', 'r', '0', hex(want)])).toBe('OK')
     expect(await real(['RESTORE', 'r', '0', hex(want)])).toBe('OK')
     expect(await content(poly, 'r')).toEqual(await content(real, 'r'))
+  })
+
+  it('an intset restored wider than its members need stays that wide, as in redis-server', async () => {
+    await build([])
+    const wide = Buffer.alloc(8 + 2 * 8)
+    wide.writeUInt32LE(8, 0)
+    wide.writeUInt32LE(2, 4)
+    wide.writeBigInt64LE(-5n, 8)
+    wide.writeBigInt64LE(7n, 16)
+    const payload = withFooter(Buffer.concat([Buffer.of(11, wide.length), wide]))
+    expect(await poly(['RESTORE', 'k', '0', hex(payload)])).toBe(await real(['RESTORE', 'k', '0', hex(payload)]))
+    expect(await poly(['SADD', 'k', '9'])).toBe(await real(['SADD', 'k', '9']))
+    const [want, got] = await dumps('k')
+    expect(got.toString('hex')).toBe(want.toString('hex'))
   })
 
   it.each(BY_CONTENT)('DUMP of %s restores as redis-server’s does, both ways', async (_, cmds) => {

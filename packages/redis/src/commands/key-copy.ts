@@ -85,6 +85,7 @@ function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {
       const s = ks.write(dst, 'set')
       for (const m of v.value) s.add(m)
       s.hashtable ||= v.value.hashtable
+      s.intsetWidth = Math.max(s.intsetWidth, v.value.intsetWidth)
       break
     }
     case 'zset':

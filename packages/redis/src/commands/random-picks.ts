@@ -60,6 +60,7 @@ function spop(ks: Keyspace, a: Buffer[]): Reply {
   if (s.size > 0 && s.size * SPOP_MOVE_STRATEGY_MUL <= count) {
     s.hashtable = false
     s.hashtable = !isIntset(s)
+    s.intsetWidth = 2
   }
   ks.dropIfEmpty(key)
   return picked

@@ -146,6 +146,8 @@ function loadIntset(blob: Buffer | undefined, charge: Charge): RedisValue | unde
     charge(elementBytes('set', member.length))
     set.add(member)
   }
+  // Redis keeps the payload's intset as it is, however wide
+  set.intsetWidth = width
   return { type: 'set', value: set }
 }
 

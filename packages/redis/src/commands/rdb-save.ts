@@ -2,7 +2,7 @@ import { rdbLength, rdbString } from '../scripting/function-dump.js'
 import type { RedisValue } from '../store/keyspace.js'
 import { formatDouble } from '../store/replies.js'
 import type { SortedSet } from '../store/sorted-set.js'
-import type { HashValue } from '../store/store-usage.js'
+import type { HashValue, SetValue } from '../store/store-usage.js'
 import { isListpackHash } from './collection-scans.js'
 import { int64Of, listpack, listpackEntry } from './listpack.js'
 import { saveStream } from './rdb-stream.js'
@@ -15,11 +15,12 @@ import { isIntset } from './sets.js'
  * 20 bytes when that saves 4), lists as a quicklist of 8 KB listpack nodes, sets as an intset
  * or a table, hashes and sorted sets as a listpack or a table / skiplist.
  *
- * What this store does not keep of Redis's layout: a list's nodes are packed from its head as
- * RPUSH fills them (a list built otherwise may be split elsewhere on redis-server once it
- * outgrows one node); an intset is as wide as its members need (Redis keeps the width a
- * removed member needed); table-encoded sets and hashes are written in this store's order
- * (Redis's follows its hash table). Each of these reads back as the same value.
+ * An intset is as wide as the widest member added since the set was made needed
+ * (SetValue.intsetWidth), as Redis's. What this store does not keep of Redis's layout: a
+ * list's nodes are packed from its head as RPUSH fills them (a list built otherwise may be
+ * split elsewhere on redis-server once it outgrows one node); table-encoded sets and hashes
+ * are written in this store's order (Redis's follows its hash table). Each of these reads
+ * back as the same value.
  */
 
 export const RDB_TYPE = {
@@ -103,18 +104,18 @@ function saveList(items: Iterable<Buffer>): Buffer[] {
   return out
 }
 
-function saveSet(members: ReadonlySet<string>): Buffer[] {
-  if (isIntset(members)) return [Buffer.of(RDB_TYPE.setIntset), rawString(intset([...members].map(BigInt)))]
+function saveSet(members: SetValue): Buffer[] {
+  if (isIntset(members)) return [Buffer.of(RDB_TYPE.setIntset), rawString(intset([...members].map(BigInt), members.intsetWidth))]
   const out = [Buffer.of(RDB_TYPE.set), rdbLength(members.size)]
   for (const m of members) out.push(rawString(Buffer.from(m, 'latin1')))
   return out
 }
 
-/** An intset blob: width (2, 4 or 8 bytes), count, the members sorted, little endian. */
-function intset(values: bigint[]): Buffer {
+/** An intset blob: width (2, 4 or 8 bytes: at least `least`), count, the members sorted, little endian. */
+function intset(values: bigint[], least: number): Buffer {
   values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const fits = (bits: bigint) => values.every((v) => v >= -(1n << (bits - 1n)) && v < 1n << (bits - 1n))
-  const width = fits(16n) ? 2 : fits(32n) ? 4 : 8
+  const width = Math.max(least, fits(16n) ? 2 : fits(32n) ? 4 : 8)
   const out = Buffer.alloc(8 + width * values.length)
   out.writeUInt32LE(width, 0)
   out.writeUInt32LE(values.length, 4)

@@ -88,11 +88,19 @@ export class SetValue extends Set<string> {
    * an intset (SSCAN then pages it, SMEMBERS no longer sorts it).
    */
   hashtable = false
+  /**
+   * The width in bytes (2, 4 or 8) of Redis's intset for this set: the widest any member added
+   * since the set was made needed, as an intset is widened for a member and never narrowed
+   * (DUMP writes it: rdb-save.ts).
+   */
+  intsetWidth = 2
 
   override add(member: string): this {
     if (!super.has(member)) {
-      if (!this.hashtable && (this.size >= INTSET_MAX_ENTRIES || tryInteger(Buffer.from(member, 'latin1')) === undefined)) {
-        this.hashtable = true
+      if (!this.hashtable) {
+        const n = this.size >= INTSET_MAX_ENTRIES ? undefined : tryInteger(Buffer.from(member, 'latin1'))
+        if (n === undefined) this.hashtable = true
+        else if (this.intsetWidth < 8) this.intsetWidth = Math.max(this.intsetWidth, intsetWidthOf(n))
       }
       this.bytes += elementBytes('set', member.length)
       this.changes++
@@ -117,4 +125,9 @@ export class SetValue extends Set<string> {
 /** What a key with `name` and a value of `valueBytes` counts. */
 export function entryBytes(name: string, valueBytes: number): number {
   return OVERHEAD.key + name.length + valueBytes
+}
+
+/** The intset width a member needs (`_intsetValueEncoding`). */
+export function intsetWidthOf(n: number): number {
+  return n >= -32768 && n <= 32767 ? 2 : n >= -2147483648 && n <= 2147483647 ? 4 : 8
 }
