@@ -1,7 +1,8 @@
 import { seededRandom } from '@polyhost/core/engine'
 import { describe, expect, it } from 'vitest'
 import { bothSides, type Sides } from './both-sides.js'
-import { damaged } from './dump-content.js'
+import { readLength, readString, type Reader } from '../src/scripting/function-dump.js'
+import { damaged, withFooter } from './dump-content.js'
 import { type CorpusArg, onPolyhost, onReal } from './differential.js'
 import { hasRedisServer } from './real-redis.js'
 
@@ -193,6 +194,43 @@ describe.runIf(hasRedisServer)('DUMP and RESTORE of streams, against redis-serve
       ['XINFO', 'STREAM', 'r'],
     ] as Cmd[])
       await both(argv)
+  })
+
+  it('RESTORE of a 6.x stream record (no first ID, tombstone, entries added or groups’ entries read) reads as redis-server’s', async () => {
+    const cmds: Cmd[] = [
+      ['FLUSHALL'],
+      ...adds(
+        150,
+        (i) => `${i + 1}-0`,
+        (i) => ['f', String(i)],
+      ),
+      ['XDEL', 's', '7-0'],
+      ['XTRIM', 's', 'MAXLEN', '140'],
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '5', 'STREAMS', 's', '>'],
+    ]
+    for (const argv of cmds) await both(argv)
+    const v10 = (await sides.real!.client.callBuffer('DUMP', 's')) as Buffer
+    // the same record as 6.x wrote it: RDB_TYPE_STREAM_LISTPACKS, without the 7.0 fields
+    const r: Reader = { data: v10, pos: 1 }
+    const lengths = (n: number) => {
+      for (let i = 0; i < n; i++) readLength(r)
+    }
+    const nodes = readLength(r)?.n ?? 0
+    for (let i = 0; i < nodes * 2; i++) readString(r)
+    lengths(3)
+    const cut1 = r.pos
+    lengths(5)
+    const cut2 = r.pos
+    lengths(1)
+    readString(r)
+    lengths(2)
+    const cut3 = r.pos
+    lengths(1)
+    const body = Buffer.concat([Buffer.of(15), v10.subarray(1, cut1), v10.subarray(cut2, cut3), v10.subarray(r.pos, v10.length - 10)])
+    await both(['RESTORE', 'old', '0', hex(withFooter(body, 9))])
+    for (const argv of [...readBack('old'), ['XINFO', 'STREAM', 'old']] as Cmd[]) await both(argv)
+    expect(await poly(['EXISTS', 'old'])).toBe(1)
   })
 
   it('refuses what redis-server with sanitize-dump-payload yes refuses, of 1,500 damaged stream payloads', async () => {
