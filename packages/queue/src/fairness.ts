@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '@polyhost/core'
+import { InvalidArgumentError, quoteText } from '@polyhost/core'
+import { hasLoneSurrogate } from '@polyhost/core/engine'
 import type { Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys.js'
@@ -129,14 +130,21 @@ export const MAX_TENANT_BYTES = 256
 
 /**
  * The tenant a job runs for: the request's `tenant`, else a non-empty string `context.tenant`;
- * over MAX_TENANT_BYTES an InvalidArgumentError (it is a field of fair queues' hashes).
+ * over MAX_TENANT_BYTES or with a lone surrogate an InvalidArgumentError (it is a field of fair
+ * queues' hashes).
  */
 export function tenantKey(r: ScriptRequest): string | undefined {
   // an empty context.tenant names no tenant, as in a host (a job's tenant is never empty)
   const t = r.tenant ?? (typeof r.context?.tenant === 'string' && r.context.tenant !== '' ? r.context.tenant : undefined)
-  if (t !== undefined && Buffer.byteLength(t) > MAX_TENANT_BYTES)
+  if (t === undefined) return t
+  const field = r.tenant === undefined ? 'context.tenant' : 'tenant'
+  if (Buffer.byteLength(t) > MAX_TENANT_BYTES)
+    throw new InvalidArgumentError(`enqueue: ${field}: at most ${MAX_TENANT_BYTES} bytes (UTF-8), received ${Buffer.byteLength(t)}`)
+  // Redis keeps hash fields as UTF-8, where a lone surrogate is U+FFFD: 'a\uD800', 'a\uDC00'
+  // and 'a\uFFFD' would share one pending count and one place in the fair order
+  if (hasLoneSurrogate(t))
     throw new InvalidArgumentError(
-      `enqueue: ${r.tenant === undefined ? 'context.tenant' : 'tenant'}: at most ${MAX_TENANT_BYTES} bytes (UTF-8), received ${Buffer.byteLength(t)}`,
+      `enqueue: ${field}: cannot contain a lone surrogate (its UTF-8 is another tenant's), received ${quoteText(t)}`,
     )
   return t
 }

@@ -39,6 +39,11 @@ const refScript = z.object({ ref: scriptId, version: version.optional() }).stric
  * one was taken at `enqueue` and `scripts.put`, and every job of it then failed on a worker.
  */
 export const scriptName = z.string().min(1).max(MAX_NAME_LENGTH, `a script name is at most ${MAX_NAME_LENGTH} characters`)
+/**
+ * A script version's `author` at `scripts.put`: free text stored with the version and sent back
+ * by every `get`, held to a name's length (a megabyte author was taken).
+ */
+export const scriptAuthor = z.string().max(MAX_NAME_LENGTH, `an author is at most ${MAX_NAME_LENGTH} characters`)
 /** A script carried in the job itself. */
 const inlineScript = z.object({ language: z.string().min(1).optional(), source: z.string(), name: scriptName.optional() }).strict()
 /** Either form; a value that is neither reads as this message, one close to a form as that form's issue. */

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
 import { DEFAULT_CONNECT_TIMEOUT_MS, openFor, typedFailure } from './redis-ready.js'
 import type { QueueKeys } from './keys.js'
-import { parseOrThrow, SCRIPT_ID, scriptName } from './request-schema.js'
+import { parseOrThrow, SCRIPT_ID, scriptAuthor, scriptName } from './request-schema.js'
 import { z } from 'zod'
 
 /** One immutable version of a stored script. */
@@ -27,6 +27,7 @@ export interface ScriptInput {
   readonly source: string
   /** Script name for errors (default `<id>.<language>`). */
   readonly name?: string
+  /** Who made this version; at most MAX_NAME_LENGTH (4096) characters, as a name. */
   readonly author?: string
 }
 
@@ -177,7 +178,7 @@ export function checkMaxSourceBytes(v: unknown): number {
 // --- internal ---
 
 const inputSchema = z
-  .object({ language: z.string().min(1), source: z.string(), name: scriptName.optional(), author: z.string().optional() })
+  .object({ language: z.string().min(1), source: z.string(), name: scriptName.optional(), author: scriptAuthor.optional() })
   .strict()
 
 function checkId(id: unknown, what: string): void {
