@@ -1,3 +1,4 @@
+// Over 250 lines: one class, the waits for job outcomes (events, rechecks at reconnects, sweeps for deleted jobs).
 import { CancelledError, type ExecutionResult } from '@polyhost/core'
 import { Job, type Queue, QueueEvents, type QueueEventsListener, type RedisOptions as ConnectionOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -9,6 +10,14 @@ import type { JobProgress } from './job-progress.js'
 import { cancelReason, ERROR_EVENT, ERROR_FIELD, type QueueKeys } from './keys.js'
 import { rebuildError } from './stored-errors.js'
 import { decodeResult } from './stored-results.js'
+
+/**
+ * How often, while any `result()` waits, the jobs awaited are looked for in Redis (one pipeline
+ * of EXISTS for all of them): a job deleted without a `removed` event (`obliterate({ force })`,
+ * its hash deleted by another client) ends its waits with JobNotFoundError within about this
+ * long, instead of never.
+ */
+export const RESULT_SWEEP_MS = 2000
 
 /**
  * Waits for jobs to finish, for any number of jobs over one QueueEvents stream. The stream is
@@ -35,6 +44,9 @@ export class JobResults {
   private readonly closed: Promise<never>
   private closeWaits: (e: Error) => void = () => undefined
   private isClosed = false
+  /** Looks for the jobs awaited while there are any (RESULT_SWEEP_MS). */
+  private sweeper: NodeJS.Timeout | undefined
+  private sweeping = false
 
   constructor(
     private readonly bull: Queue,
@@ -69,6 +81,7 @@ export class JobResults {
     // the job may finish while its state is read below: until `done` is returned it has no
     // handler, and Node would report its rejection as unhandled
     done.catch(() => undefined)
+    this.sweepWhileWaiting()
     await this.check(jobId, since)
     return done
   }
@@ -91,6 +104,8 @@ export class JobResults {
   /** Stops listening; pending waits reject with CancelledError. */
   async close(): Promise<void> {
     this.isClosed = true
+    clearInterval(this.sweeper)
+    this.sweeper = undefined
     this.closeWaits(new CancelledError('queue closed'))
     for (const id of [...this.waiters.keys()]) this.settle(id, () => Promise.reject(new CancelledError('queue closed')))
     // a start still reading the stream (Redis down) fails once the queue's connection ends
@@ -168,6 +183,41 @@ export class JobResults {
    */
   private recheck(): void {
     for (const [jobId, ws] of this.waiters) this.check(jobId, ws[0]?.since).catch(() => undefined) // the next reconnect checks again
+  }
+
+  private sweepWhileWaiting(): void {
+    if (this.sweeper || this.isClosed) return
+    this.sweeper = setInterval(() => {
+      if (this.waiters.size === 0) {
+        clearInterval(this.sweeper)
+        this.sweeper = undefined
+      } else if (!this.sweeping && this.redis.status === 'ready') {
+        // one at a time, and none while Redis is away (ioredis would queue them up)
+        this.sweeping = true
+        this.sweep()
+          .catch(() => undefined) // the next tick looks again
+          .finally(() => {
+            this.sweeping = false
+          })
+      }
+    }, RESULT_SWEEP_MS)
+    this.sweeper.unref()
+  }
+
+  /**
+   * Ends the waits of jobs whose hash is gone: a job deleted without an event (obliterate,
+   * DEL), or removed as it ended (its end is then found in the events stream, as `check` finds it).
+   */
+  private async sweep(): Promise<void> {
+    const ids = [...this.waiters.keys()]
+    const pipeline = this.redis.pipeline()
+    for (const id of ids) pipeline.exists(this.keys.job(id))
+    const replies = (await pipeline.exec()) ?? []
+    ids.forEach((id, i) => {
+      const [error, n] = replies[i] ?? [null, 1]
+      const since = this.waiters.get(id)?.[0]?.since
+      if (!error && n === 0) this.settle(id, () => this.gone(id, since))
+    })
   }
 
   private settle(jobId: string, outcome: () => Promise<ExecutionResult>): void {
