@@ -74,6 +74,43 @@ export class FinishedJobs {
   }
 }
 
+/**
+ * Gives fair priorities to the jobs of `prepared` that have none (each tenant's in one script),
+ * marking each with its tenant key as `data.fair` (`''` without tenant).
+ */
+export async function assignFairPriorities(
+  redis: Redis,
+  keys: QueueKeys,
+  prepared: readonly { data: { tenant?: string; fair?: string }; opts: { priority?: number } }[],
+): Promise<void> {
+  const byTenant = new Map<string, (typeof prepared)[number][]>()
+  for (const p of prepared) {
+    if (p.opts.priority !== undefined) continue
+    p.data.fair = p.data.tenant ?? ''
+    const group = byTenant.get(p.data.fair)
+    if (group) group.push(p)
+    else byTenant.set(p.data.fair, [p])
+  }
+  for (const [tenant, group] of byTenant) {
+    const priorities = await fairPriorities(redis, keys, tenant, group.length)
+    group.forEach((p, i) => {
+      p.opts.priority = priorities[i]
+    })
+  }
+}
+
+/**
+ * Takes back the pending counts `fairPriorities` raised for enqueues BullMQ folded into a job
+ * that exists (job-folds.ts): that job is counted already, and ends once. `tenants`: one key a fold.
+ */
+export async function uncount(redis: Redis, keys: QueueKeys, tenants: readonly string[]): Promise<void> {
+  if (tenants.length === 0) return
+  const counts = new Map<string, number>()
+  for (const t of tenants) counts.set(t, (counts.get(t) ?? 0) + 1)
+  // FINISH with priority 0 leaves the virtual time as it is
+  await runScript(redis, FINISH, 3, keys.tenantPending, keys.virtualTime, keys.tenantNext, 0, ...[...counts].flat())
+}
+
 /** Jobs enqueued per tenant (fair queues) that have not ended yet. */
 export async function pendingByTenant(redis: Redis, keys: QueueKeys): Promise<Record<string, number>> {
   const all = await redis.hgetall(keys.tenantPending)

@@ -68,6 +68,7 @@ const FIELDS: ReadonlyMap<string, (v: unknown) => boolean> = new Map([
   ['tenant', optional(nonEmpty)],
   ['limits', optional(limits)],
   ['fair', optional((v) => typeof v === 'string')],
+  ['n', optional((v) => typeof v === 'string')],
   ['trace', optional((v) => only(v, TRACE_FIELDS) && typeof v.t === 'string' && typeof v.s === 'string' && finite(v.f))],
 ])
 

@@ -76,6 +76,8 @@ export const jobDataSchema = z
     limits: limits.optional(),
     /** Fair queues: the tenant key the job's priority was drawn for (fairness.ts). */
     fair: z.string().optional(),
+    /** An enqueue BullMQ may fold into an existing job: its mark, to tell whether it was (job-folds.ts). */
+    n: z.string().optional(),
     /** The enqueue span's context, when tracing records (telemetry.ts). */
     trace: z.object({ t: z.string(), s: z.string(), f: z.number() }).strict().optional(),
   })

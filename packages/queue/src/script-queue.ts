@@ -7,7 +7,8 @@ import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { requestCancel } from './cancel-requests.js'
 import { checkClientOptions, closingOnThrow, fairnessOption, integerOption } from './client-options.js'
 import { reportError } from './connection-errors.js'
-import { fairPriorities, pendingByTenant, tenantKey } from './fairness.js'
+import { assignFairPriorities, pendingByTenant, tenantKey, uncount } from './fairness.js'
+import { addedJobs, foldMark, mayFold } from './job-folds.js'
 import type { JobProgress } from './job-progress.js'
 import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptions } from './job-options.js'
 import { removedOnEnd } from './job-ends.js'
@@ -90,6 +91,13 @@ export interface QueueStats {
 /** A queued execution; a handle made from an id works in any process. */
 export interface ScriptJob {
   readonly id: string
+  /**
+   * From `enqueue`: true when it added this job, false when BullMQ folded the request into a
+   * job that exists (its `jobId`, a live `deduplication` id): this handle follows that job, and
+   * the request was not added. Undefined from `job(id)`, or when the job was gone before it
+   * could be told (job-folds.ts).
+   */
+  readonly added?: boolean
   /**
    * Resolves with the execution's result, or rejects with the error class the worker saw;
    * JobNotFoundError for a job that does not exist (or was removed), ResultTimeoutError when
@@ -204,9 +212,10 @@ export class ScriptQueue {
    * `since`: the events stream's last entry before the job was added, where `result()` looks
    * for the outcome of a job BullMQ removed as it ended.
    */
-  private handle(id: string, since?: string): ScriptJob {
+  private handle(id: string, since?: string, added?: boolean): ScriptJob {
     return {
       id,
+      added,
       result: async (o) => {
         const timeoutMs = checkResultOptions(o)
         await this.ready('job.result')
@@ -335,37 +344,31 @@ export class ScriptQueue {
       await whenReady(this.redis, this.connectTimeoutMs, 'enqueue')
       const trace = carrierOf(span)
       const prepared = await Promise.all(
-        items.map(async (it) => ({
-          data: { ...(await this.jobData(it.request, true)), ...(trace && { trace }) },
-          opts: { ...this.defaults, ...it.options },
-        })),
+        items.map(async (it) => {
+          const opts = { ...this.defaults, ...it.options }
+          const mark = mayFold(opts) ? foldMark() : undefined
+          return { data: { ...(await this.jobData(it.request, true)), ...(trace && { trace }), ...(mark && { n: mark }) }, opts }
+        }),
       )
-      if (this.fair) await this.assignFairPriorities(prepared)
+      if (this.fair) await assignFairPriorities(this.redis, this.keys, prepared)
       // a job BullMQ removes as it ends leaves its outcome only in the events stream
       const removed = prepared.some((p) => removedOnEnd(p.opts.removeOnComplete) || removedOnEnd(p.opts.removeOnFail))
       const since = removed ? ((await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0') : undefined
       const jobs = await this.bull.addBulk(prepared.map((p) => ({ name: 'execute', data: p.data, opts: p.opts })))
       const [only] = prepared
       if (only && jobs.length === 1) span.setAttributes({ 'messaging.message.id': jobs[0]?.id ?? '', ...jobAttributes(only.data) })
-      return jobs.map((j) => this.handle(j.id as string, since))
+      const ids = jobs.map((j) => j.id as string)
+      const marked = prepared.flatMap((p, i) => (p.data.n ? [{ i, id: ids[i] as string, mark: p.data.n }] : []))
+      const added: (boolean | undefined)[] = ids.map(() => true)
+      for (const [k, a] of (await addedJobs(this.redis, this.keys, marked)).entries()) added[(marked[k] as { i: number }).i] = a
+      // a folded enqueue's job is counted already (a fold found gone: left counted, as before)
+      await uncount(
+        this.redis,
+        this.keys,
+        prepared.flatMap((p, i) => (added[i] === false && p.data.fair !== undefined ? [p.data.fair] : [])),
+      )
+      return ids.map((id, i) => this.handle(id, since, added[i]))
     })
-  }
-
-  private async assignFairPriorities(prepared: { data: JobData; opts: EnqueueOptions }[]): Promise<void> {
-    const byTenant = new Map<string, typeof prepared>()
-    for (const p of prepared) {
-      if (p.opts.priority !== undefined) continue
-      p.data.fair = tenantOf(p.data)
-      const group = byTenant.get(p.data.fair)
-      if (group) group.push(p)
-      else byTenant.set(p.data.fair, [p])
-    }
-    for (const [tenant, group] of byTenant) {
-      const priorities = await fairPriorities(this.redis, this.keys, tenant, group.length)
-      group.forEach((p, i) => {
-        p.opts.priority = priorities[i]
-      })
-    }
   }
 
   private async jobData(request: ScriptRequest, pin: boolean): Promise<JobData & { fair?: string }> {
@@ -393,8 +396,4 @@ export class ScriptQueue {
 
 function closedError(what: string): ClosedError {
   return new ClosedError(`${what}: the queue is closed (close() was called)`)
-}
-
-function tenantOf(data: JobData): string {
-  return data.tenant ?? ''
 }
