@@ -14,15 +14,8 @@ export { MAX_PROGRESS_BYTES } from './job-progress.js'
 export { type JobProgress, jobBridge, type ProgressOptions } from './job-progress.js'
 export { isRetryable } from './retry-policy.js'
 export type { ScriptRequest, ScriptSource } from './request-schema.js'
-export {
-  createScriptQueue,
-  DEFAULT_JOB_OPTIONS,
-  type EnqueueOptions,
-  type QueueStats,
-  type ScriptJob,
-  ScriptQueue,
-  type ScriptQueueOptions,
-} from './script-queue.js'
+export { DEFAULT_JOB_OPTIONS, type EnqueueOptions, type QueueStats, type ScriptJob } from './queue-types.js'
+export { createScriptQueue, ScriptQueue, type ScriptQueueOptions } from './script-queue.js'
 export { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from './schedule-timing.js'
 export {
   DEFAULT_MAX_SOURCE_BYTES,

@@ -1,8 +1,8 @@
 // Over 250 lines: one class, the producer side of the queue (enqueue, jobs, cancel, schedules, stats).
 import { context } from '@opentelemetry/api'
-import { ClosedError, type ExecutionResult, InvalidArgumentError, readingCaller } from '@polyhost/core'
+import { ClosedError, InvalidArgumentError, readingCaller } from '@polyhost/core'
 import { DEFAULT_MAX_DEPTH } from '@polyhost/core/engine'
-import { type JobsOptions, Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
+import { Queue, type RedisOptions as ConnectionOptions, type Telemetry } from 'bullmq'
 import { Redis, type RedisOptions as IORedisOptions } from 'ioredis'
 import { requestCancel } from './cancel-requests.js'
 import { checkClientOptions, closingOnThrow, fairnessOption, integerOption } from './client-options.js'
@@ -14,7 +14,9 @@ import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptio
 import { removedOnEnd } from './job-ends.js'
 import { JobResults } from './job-results.js'
 import { type QueueKeys, queueKeys } from './keys.js'
-import { asUnavailable, checkOpen, DEFAULT_CONNECT_TIMEOUT_MS, openFor, quitFully, whenReady } from './redis-ready.js'
+import { asUnavailable, checkOpen, DEFAULT_CONNECT_TIMEOUT_MS, quitFully, typedFailure, whenReady } from './redis-ready.js'
+import type { EnqueueOptions, QueueStats, ScriptJob } from './queue-types.js'
+import { DEFAULT_JOB_OPTIONS } from './queue-types.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
 import { type JobData, parseOrThrow, type ScriptRequest, scriptRequestSchema } from './request-schema.js'
 import { checkLanguage, checkLanguages, checkMaxSourceBytes, ScriptRegistry } from './script-registry.js'
@@ -69,57 +71,6 @@ export interface ScriptQueueOptions {
    */
   readonly maxValueBytes?: number
 }
-
-/** BullMQ job options `enqueue` passes through. */
-export type EnqueueOptions = Pick<
-  JobsOptions,
-  'jobId' | 'delay' | 'priority' | 'attempts' | 'backoff' | 'deduplication' | 'removeOnComplete' | 'removeOnFail'
->
-
-/** What `queue.stats()` answers. */
-export interface QueueStats {
-  /** Waiting to run (BullMQ's `waiting` and `prioritized`). */
-  readonly waiting: number
-  readonly active: number
-  readonly delayed: number
-  readonly completed: number
-  readonly failed: number
-  /** Fair queues: per tenant key (`''` without tenant), jobs enqueued and not yet ended. */
-  readonly pendingByTenant: Readonly<Record<string, number>>
-}
-
-/** A queued execution; a handle made from an id works in any process. */
-export interface ScriptJob {
-  readonly id: string
-  /**
-   * From `enqueue`: true when it added this job, false when BullMQ folded the request into a
-   * job that exists (its `jobId`, a live `deduplication` id): this handle follows that job, and
-   * the request was not added. Undefined from `job(id)`, or when the job was gone before it
-   * could be told (job-folds.ts).
-   */
-  readonly added?: boolean
-  /**
-   * Resolves with the execution's result, or rejects with the error class the worker saw;
-   * JobNotFoundError for a job that does not exist (or was removed), ResultTimeoutError when
-   * `timeoutMs` passed first (the job may still complete; 0 or none: wait without a limit).
-   */
-  result(options?: { timeoutMs?: number }): Promise<ExecutionResult>
-  /** Cancels the job: removed if it waits, aborted (AbortSignal) on whichever worker runs it. */
-  cancel(): Promise<void>
-  /** The last progress its script reported (`job.progress(value)`), or undefined before any. */
-  progress(): Promise<JobProgress | undefined>
-  /**
-   * Calls `listener` with each progress the script reports, from the time the returned promise
-   * resolves until the job ends or the function it resolves with is called.
-   *
-   * @example
-   * const stop = await job.on('progress', (p) => console.log('progress', p))
-   */
-  on(event: 'progress', listener: (progress: JobProgress) => void): Promise<() => void>
-}
-
-/** Default job options: retries help only with transient failures (see the README). */
-export const DEFAULT_JOB_OPTIONS: EnqueueOptions = { attempts: 3, backoff: { type: 'exponential', delay: 500 } }
 
 /**
  * The producer side: stores scripts, enqueues executions, schedules them, and follows their
@@ -223,8 +174,7 @@ export class ScriptQueue {
       },
       cancel: () => this.cancel(id),
       progress: async () => {
-        await this.ready('job.progress')
-        const raw = await this.redis.hget(this.keys.job(id), 'progress')
+        const raw = await this.withRedis('job.progress', () => this.redis.hget(this.keys.job(id), 'progress'))
         // BullMQ stores 0 for a job that reported nothing
         return raw === null ? undefined : (JSON.parse(raw) as JobProgress)
       },
@@ -242,13 +192,14 @@ export class ScriptQueue {
    */
   async cancel(id: string): Promise<void> {
     checkJobId(id, 'cancel')
-    await this.ready('cancel')
-    await requestCancel(this.redis, this.keys, id)
-    // only a job that has not started is removed: a finished one keeps its outcome, and a
-    // running one (locked: remove fails) is aborted by its worker
-    const state = await this.bull.getJobState(id)
-    if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
-      await this.bull.remove(id).catch(() => 0)
+    await this.withRedis('cancel', async () => {
+      await requestCancel(this.redis, this.keys, id)
+      // only a job that has not started is removed: a finished one keeps its outcome, and a
+      // running one (locked: remove fails) is aborted by its worker
+      const state = await this.bull.getJobState(id)
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
+        await this.bull.remove(id).catch(() => 0)
+    })
   }
 
   /**
@@ -279,8 +230,7 @@ export class ScriptQueue {
   /** Removes schedule `id`; false when there was none. */
   async unschedule(id: string): Promise<boolean> {
     checkScheduleId(id, 'unschedule')
-    await this.ready('unschedule')
-    return this.bull.removeJobScheduler(id)
+    return this.withRedis('unschedule', () => this.bull.removeJobScheduler(id))
   }
 
   /**
@@ -289,11 +239,12 @@ export class ScriptQueue {
    * deferred failure); a waiting job removed by `cancel()` is not subtracted.
    */
   async stats(): Promise<QueueStats> {
-    await this.ready('stats')
-    const [c, tenants] = await Promise.all([
-      this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
-      pendingByTenant(this.redis, this.keys),
-    ])
+    const [c, tenants] = await this.withRedis('stats', () =>
+      Promise.all([
+        this.bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'),
+        pendingByTenant(this.redis, this.keys),
+      ]),
+    )
     return {
       waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
       active: c.active ?? 0,
@@ -321,9 +272,20 @@ export class ScriptQueue {
 
   // --- internal ---
 
-  /** `open`, then `openFor`: a connection without ioredis' offline queue is waited for. */
+  /**
+   * `open`, then a connection waited for up to `connectTimeoutMs` as `enqueue` waits for it
+   * (QueueUnavailableError after it; before, ioredis held a call made during an outage until it
+   * gave up, 10–40 s, and `stats`/`cancel` then rejected with its bare MaxRetriesPerRequestError).
+   */
   private async ready(what: string): Promise<void> {
-    await openFor(this.redis, this.connectTimeoutMs, what, () => this.open(what))
+    this.open(what)
+    await whenReady(this.redis, this.connectTimeoutMs, what)
+  }
+
+  /** `ready`, then `call`, a Redis failure of it typed (`typedFailure`). */
+  private async withRedis<T>(what: string, call: () => Promise<T>): Promise<T> {
+    await this.ready(what)
+    return typedFailure(what, call)
   }
 
   /** A ClosedError once `close()` was called (ioredis would throw a bare Error, or wait). */

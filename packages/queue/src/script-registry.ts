@@ -2,7 +2,7 @@ import { InvalidArgumentError, LimitExceededError, quoteText } from '@polyhost/c
 import { hashSource } from '@polyhost/core/engine'
 import type { Redis } from 'ioredis'
 import { ScriptNotFoundError } from './errors.js'
-import { DEFAULT_CONNECT_TIMEOUT_MS, openFor, typedFailure } from './redis-ready.js'
+import { DEFAULT_CONNECT_TIMEOUT_MS, openFor, typedFailure, whenReady } from './redis-ready.js'
 import type { QueueKeys } from './keys.js'
 import { parseOrThrow, SCRIPT_ID, scriptAuthor, scriptName } from './request-schema.js'
 import { z } from 'zod'
@@ -57,9 +57,17 @@ export class ScriptRegistry {
     private readonly languages?: readonly string[],
     /** The largest source `put` takes, in UTF-8 bytes; omitted, any (a worker only reads). */
     private readonly maxSourceBytes?: number,
-    /** How long a call waits for a connection without ioredis' offline queue (`openFor`). */
-    private readonly connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+    /**
+     * A queue's: how long a call waits for a connection (`whenReady`, then QueueUnavailableError,
+     * as `enqueue`). Omitted (a worker's): through ioredis' offline queue (`openFor`).
+     */
+    private readonly connectTimeoutMs?: number,
   ) {}
+
+  private async connected(what: string): Promise<void> {
+    if (this.connectTimeoutMs === undefined) await openFor(this.redis, DEFAULT_CONNECT_TIMEOUT_MS, what)
+    else await whenReady(this.redis, this.connectTimeoutMs, what)
+  }
 
   /** LimitExceededError('source'), as a host gives it, for a source over `maxSourceBytes`. */
   checkSource(source: string): void {
@@ -78,7 +86,7 @@ export class ScriptRegistry {
    * const { version } = await queue.scripts.put('discount', { language: 'lua', source, author: 'ana' })
    */
   async put(id: string, input: ScriptInput): Promise<ScriptVersion> {
-    await openFor(this.redis, this.connectTimeoutMs, 'scripts.put')
+    await this.connected('scripts.put')
     checkId(id, 'scripts.put')
     const s = parseOrThrow(inputSchema, input, 'scripts.put')
     checkLanguage(s.language, this.languages, 'scripts.put: language')
@@ -104,7 +112,7 @@ export class ScriptRegistry {
 
   /** A version of `id` (the latest without `version`); ScriptNotFoundError when absent. */
   async get(id: string, version?: number): Promise<ScriptVersion> {
-    await openFor(this.redis, this.connectTimeoutMs, 'scripts.get')
+    await this.connected('scripts.get')
     checkId(id, 'scripts.get')
     if (version !== undefined && !(Number.isSafeInteger(version) && version > 0)) {
       throw new InvalidArgumentError(`scripts.get: version must be a positive integer, received ${describeVersion(version)}`)
@@ -117,7 +125,7 @@ export class ScriptRegistry {
 
   /** Every script id with its latest version number. */
   async list(): Promise<{ id: string; latest: number }[]> {
-    await openFor(this.redis, this.connectTimeoutMs, 'scripts.list')
+    await this.connected('scripts.list')
     const all = await typedFailure('scripts.list', () => this.redis.hgetall(this.keys.scriptIndex))
     return Object.entries(all)
       .map(([id, v]) => ({ id, latest: Number(v) }))
@@ -126,7 +134,7 @@ export class ScriptRegistry {
 
   /** All versions of `id`, oldest first, without their sources. */
   async history(id: string): Promise<Omit<ScriptVersion, 'source'>[]> {
-    await openFor(this.redis, this.connectTimeoutMs, 'scripts.history')
+    await this.connected('scripts.history')
     checkId(id, 'scripts.history')
     const all = await typedFailure('scripts.history', () => this.redis.hgetall(this.keys.script(id)))
     if (Object.keys(all).length === 0) throw new ScriptNotFoundError(id)
@@ -140,7 +148,7 @@ export class ScriptRegistry {
 
   /** Removes `id` and all its versions; jobs still pinned to one then fail with ScriptNotFoundError. */
   async remove(id: string): Promise<boolean> {
-    await openFor(this.redis, this.connectTimeoutMs, 'scripts.remove')
+    await this.connected('scripts.remove')
     checkId(id, 'scripts.remove')
     const [[, n]] = (await typedFailure('scripts.remove', () =>
       this.redis.multi().hdel(this.keys.scriptIndex, id).del(this.keys.script(id)).exec(),
