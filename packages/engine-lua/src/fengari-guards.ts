@@ -125,6 +125,21 @@ export const FENGARI_PATCHES: readonly SourcePatch[] = [
       '        __polyhost.errorHandlers++;\n        try {\n            ldo.luaD_callnoyield(L, L.top - 2, 1);\n        } finally {\n            __polyhost.errorHandlers--;\n        }\n    }\n\n    ldo.luaD_throw(L, LUA_ERRRUN);',
   },
   {
+    file: 'ldo.js',
+    why:
+      "limits: a trip is thrown as the execution's fatal error (meter.ts raise) and passes every protected call " +
+      '(pcall, xpcall and its handler, resume, load, a host pcall): caught, a loop of pcalls went on after it',
+    find: '            /* error was not thrown via luaD_throw, i.e. it is a JS error */\n            /* run user error handler (if it exists) */',
+    replace:
+      '            /* error was not thrown via luaD_throw, i.e. it is a JS error */\n' +
+      '            if (e === __polyhost.trip) {  /* a limit trip: uncatchable, the state is discarded */\n' +
+      '                L.errorJmp = lj.previous;\n' +
+      '                L.nCcalls = oldnCcalls;\n' +
+      '                throw e;\n' +
+      '            }\n' +
+      '            /* run user error handler (if it exists) */',
+  },
+  {
     file: 'lstate.js',
     why: 'stack depth: every CallInfo carries its depth (monomorphic shape)',
     find: '        this.func = null;\n        this.funcOff = NaN;',

@@ -58,6 +58,7 @@ export interface GuardSink {
 }
 
 const IDLE_STEPS = 1 << 30
+const NO_TRIP = Symbol('no trip') // never thrown
 /** Allocations from this size up are asked about their first-touch time (core's first-touch.ts). */
 export const TOUCHED_FROM = FIRST_TOUCH_FROM
 /**
@@ -84,6 +85,8 @@ export class GuardRuntime {
   pending = 0
   /** Bytes that may be accounted before the sink re-measures. */
   slack = Number.POSITIVE_INFINITY
+  /** The fatal error a tripped execution throws: luaD_rawrunprotected lets it through (no pcall catches it). */
+  trip: unknown = NO_TRIP
   private stepsLeft = IDLE_STEPS
   private stepsChunk = IDLE_STEPS
   private sink: GuardSink | null = null
@@ -95,6 +98,7 @@ export class GuardRuntime {
     this.maxDepth = sink ? maxDepth : Number.POSITIVE_INFINITY
     this.pending = 0
     this.slack = Number.POSITIVE_INFINITY
+    this.trip = NO_TRIP
     this.stepsLeft = this.stepsChunk = IDLE_STEPS
     return prev
   }
@@ -105,7 +109,7 @@ export class GuardRuntime {
    * is not charged to it).
    */
   isolated<T>(sink: GuardSink | null, fn: () => T, stepChunk = IDLE_STEPS): T {
-    const { sink: prevSink, maxDepth, pending, slack, stepsLeft, stepsChunk } = this
+    const { sink: prevSink, maxDepth, pending, slack, trip, stepsLeft, stepsChunk } = this
     this.attach(sink)
     this.setStepChunk(stepChunk)
     try {
@@ -115,6 +119,7 @@ export class GuardRuntime {
       this.maxDepth = maxDepth
       this.pending = pending
       this.slack = slack
+      this.trip = trip
       this.stepsLeft = stepsLeft
       this.stepsChunk = stepsChunk
     }

@@ -30,8 +30,8 @@ export interface MeterTarget {
 /**
  * Enforces one execution's instruction, deadline, memory and depth limits inside fengari
  * (count hook, builtin steps, allocations the guards report). A trip is recorded on the
- * Execution (fatal: the state is discarded) and raised; the hook then fires on every
- * instruction ("sticky") and raises again, so `pcall` in a loop cannot swallow it.
+ * Execution (fatal: the state is discarded) and thrown as that error, which no `pcall`
+ * catches (see `raise`); the hook fires on every instruction from then on ("sticky").
  */
 export class Meter implements GuardSink {
   /** Instructions plus builtin steps so far. */
@@ -222,6 +222,16 @@ export class Meter implements GuardSink {
   }
 
   raise(L: LuaState, message: string): never {
+    const fatal = this.execution.fatal
+    // a trip ends the run: its error is thrown as it is, past every pcall, message handler,
+    // resume and callback (luaD_rawrunprotected lets it through), once. Raised as a Lua error
+    // it was caught: building its text allocates, refused with the same error, raised again
+    // from inside itself ~700 levels deep (13-220 ms a trip, the text lost), and then a
+    // script's `while true do pcall(f) end` caught it again and again
+    if (fatal) {
+      this.f.guards.trip = fatal
+      throw fatal
+    }
     return this.f.internal.luaG_runerror(L, this.f.internal.to_luastring(errorFormat(message)))
   }
 

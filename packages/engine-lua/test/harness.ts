@@ -67,6 +67,10 @@ export function runRaw(source: string, limits: Partial<ResolvedLimits> = {}, set
   let status: number
   try {
     status = lua.lua_resume(co, L, 0)
+  } catch (e) {
+    // a trip leaves the state as the execution's fatal error, past every pcall (as runScript sees it)
+    if (e === undefined || e !== execution.fatal) throw e
+    return { ok: false, message: execution.fatal.message, values: [], execution, L }
   } finally {
     meter.detach()
   }
