@@ -193,21 +193,4 @@ describe('documented deviations from redis-server 7.0', () => {
       await real.client.call('DEL', 'draws')
     }
   })
-
-  it('SELECT of database 1 to 15 answers an error: the store has database 0 only', async () => {
-    const want = 'ERR SELECT to another database is not supported by this store (it has database 0 only)'
-    await redis.command(['SET', 'db0', 'v'])
-    for (const db of ['1', '15']) {
-      await expect(redis.command(['SELECT', db])).rejects.toThrow(want)
-      await expect(redis.eval(`return redis.call('SELECT', ${db})`)).rejects.toThrow(want)
-    }
-    // the caller's database is still 0
-    expect(await redis.command(['GET', 'db0'])).toBe('v')
-    if (real) {
-      const src = "redis.call('SELECT', 15) return redis.call('GET', KEYS[1])"
-      await real.client.call('SET', 'db0', 'v')
-      expect(await real.client.eval(src, 1, 'db0')).toBe(null)
-      expect(await real.client.call('GET', 'db0')).toBe('v')
-    }
-  })
 })

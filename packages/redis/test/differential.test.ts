@@ -37,6 +37,7 @@ import { MULTI_POP_CASES } from './corpus/multi-pops.js'
 import { RANDOM_PICK_CASES } from './corpus/random-picks.js'
 import { COLLECTION_SCAN_CASES } from './corpus/collection-scans.js'
 import { READONLY_TABLE_CASES } from './corpus/readonly-tables.js'
+import { DATABASE_CASES } from './corpus/databases.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -80,6 +81,7 @@ const CASES: CorpusCase[] = [
   ...READONLY_TABLE_CASES,
   ...STICKY_ENCODING_CASES,
   ...OBJECT_ENCODING_CASES,
+  ...DATABASE_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {
@@ -100,6 +102,9 @@ describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/re
 
   for (const c of CASES) {
     it(c.name, async () => {
+      // a case that failed half-way may have left another database selected
+      await real.client.call('SELECT', '0')
+      await redis.command(['SELECT', '0'])
       await real.client.call('FLUSHALL')
       await real.client.call('SCRIPT', 'FLUSH')
       await redis.command(['FLUSHALL'])

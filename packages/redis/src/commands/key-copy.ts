@@ -6,9 +6,9 @@ import { ownedBytes } from '../store/owned-bytes.js'
 
 /**
  * COPY as Redis 7.0's `copyCommand`: options first (REPLACE, `DB n`), then the same-key
- * check, then the copy with the source's expiry; and SELECT (`selectCommand`). The store has
- * one database (0): `DB 0` and `SELECT 0` are it, `1` to `15` (valid in Redis) answer an
- * error of their own, others Redis's out-of-range errors.
+ * check (in the same database only), then the copy with the source's expiry; SELECT
+ * (`selectCommand`: the database index checked here, the connection or script keeps it),
+ * MOVE (`moveCommand`) and SWAPDB (`swapdbCommand`), over the store's databases.
  */
 export const KEY_COPY_COMMANDS = commands([
   [
@@ -17,36 +17,65 @@ export const KEY_COPY_COMMANDS = commands([
     'w',
     (ks, a) => {
       let replace = false
+      let target = ks
       for (let j = 2; j < a.length; j++) {
         const o = option(a[j])
         if (o === 'REPLACE') replace = true
         else if (o === 'DB' && j + 1 < a.length) {
-          databaseZero(arg(a, ++j), 'COPY')
+          target = databaseOf(ks, arg(a, ++j))
         } else fail(ERR.syntax)
       }
       const src = keyOf(arg(a, 0))
       const dst = keyOf(arg(a, 1))
-      if (src === dst) fail('ERR source and destination objects are the same')
+      if (target === ks && src === dst) fail(SAME_OBJECT)
       const value = ks.get(src)
       if (!value) return 0
       const expiry = ks.expiresAt(src)
-      if (ks.get(dst)) {
+      if (target.get(dst)) {
         if (!replace) return 0
-        ks.delete(dst)
+        target.delete(dst)
       }
-      copyValue(ks, dst, value)
-      ks.setExpiry(dst, expiry)
+      copyValue(target, dst, value)
+      target.setExpiry(dst, expiry)
       return 1
     },
   ],
-  // Redis 7.0 allows SELECT in scripts, for the script's own run; with one database it is
-  // always the database the caller has
+  // Redis 7.0 allows SELECT in scripts, for the script's own run (the caller's database is
+  // restored after it); the connection or the script records the index once this answers OK
   [
     'select',
     2,
     'r',
-    (_ks, a) => {
-      databaseZero(arg(a, 0), 'SELECT')
+    (ks, a) => {
+      databaseOf(ks, arg(a, 0))
+      return OK
+    },
+  ],
+  [
+    'move',
+    3,
+    'w',
+    (ks, a) => {
+      const target = databaseOf(ks, arg(a, 1))
+      if (target === ks) fail(SAME_OBJECT)
+      const key = keyOf(arg(a, 0))
+      if (!ks.get(key)) return 0
+      if (target.get(key)) return 0
+      ks.moveTo(key, target)
+      return 1
+    },
+  ],
+  [
+    'swapdb',
+    3,
+    'w',
+    (ks, a) => {
+      const first = indexOr(arg(a, 0), 'ERR invalid first DB index')
+      const second = indexOr(arg(a, 1), 'ERR invalid second DB index')
+      const one = ks.database(first)
+      const two = ks.database(second)
+      if (!one || !two) fail(OUT_OF_RANGE)
+      if (one !== two) one.swapWith(two)
       return OK
     },
   ],
@@ -54,13 +83,29 @@ export const KEY_COPY_COMMANDS = commands([
 
 // --- internal ---
 
-/** A database index read as Redis reads it (getIntFromObjectOrReply, then its range), which must be 0 here. */
-function databaseZero(text: Buffer, command: string): void {
+const SAME_OBJECT = 'ERR source and destination objects are the same'
+const OUT_OF_RANGE = 'ERR DB index is out of range'
+
+/**
+ * A database index read as Redis reads it (getIntFromObjectOrReply, then `selectDb`): the
+ * store's database, or Redis's errors.
+ */
+function databaseOf(ks: Keyspace, text: Buffer): Keyspace {
   const db = parseBigInt(text)
   // a 64-bit integer beyond C's int
   if (db < -2147483648n || db > 2147483647n) fail('ERR value is out of range, value must between -2147483648 and 2147483647')
-  if (db < 0n || db >= 16n) fail('ERR DB index is out of range')
-  if (db !== 0n) fail(`ERR ${command} to another database is not supported by this store (it has database 0 only)`)
+  if (db < 0n || db >= 16n) fail(OUT_OF_RANGE)
+  const found = ks.database(Number(db))
+  // a keyspace made on its own has database 0 only, as a server with `databases 1`
+  if (!found) fail(OUT_OF_RANGE)
+  return found
+}
+
+/** SWAPDB's index: any failure to read a C int answers `message` (getIntFromObjectOrReply with a message). */
+function indexOr(text: Buffer, message: string): number {
+  const db = parseBigInt(text, message)
+  if (db < -2147483648n || db > 2147483647n) fail(message)
+  return Number(db)
 }
 
 function copyValue(ks: Keyspace, dst: string, v: RedisValue): void {

@@ -65,8 +65,9 @@ export const KEY_COMMANDS = commands([
     },
   ],
   ['dbsize', 1, 'r', (ks) => ks.keys().length],
-  ['flushall', -1, 'w', flush],
-  ['flushdb', -1, 'w', flush],
+  ['flushall', -1, 'w', (ks, a) => flush(a, ks.databases)],
+  ['flushdb', -1, 'w', (ks, a) => flush(a, [ks])],
+  ['randomkey', 1, 'r', (ks) => keyOrNil(ks.randomKey())],
   [
     'ping',
     -1,
@@ -94,11 +95,15 @@ export const KEY_COMMANDS = commands([
  * Redis's `getFlushCommandFlags`: no argument, or one SYNC or ASYNC (`strcasecmp`, so up to a
  * NUL byte); anything else is a syntax error and flushes nothing.
  */
-function flush(ks: Keyspace, a: Buffer[]): Reply {
+function flush(a: Buffer[], databases: readonly Keyspace[]): Reply {
   const mode = a.length === 1 ? option(cString(a[0] as Buffer)) : ''
   if (a.length > 1 || (a.length === 1 && mode !== 'SYNC' && mode !== 'ASYNC')) fail(ERR.syntax)
-  ks.flush()
+  for (const db of databases) db.flush()
   return OK
+}
+
+function keyOrNil(key: string | undefined): Reply {
+  return key === undefined ? null : keyBytes(key)
 }
 
 function del(ks: Keyspace, a: Buffer[]): Reply {

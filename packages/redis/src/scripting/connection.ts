@@ -1,3 +1,4 @@
+// Over 250 lines: one client connection's state (MULTI/EXEC queue, WATCH, HELLO, CLIENT, SELECT) and its dispatch
 import type { KeyWatch } from '../store/key-watch.js'
 import { ErrorReply, errorText, OK, type Reply, StatusReply, unknownCommandError } from '../store/replies.js'
 import { nameOrNone, validName } from './client-name.js'
@@ -5,19 +6,20 @@ import { type ClientReply, toClientReply } from './client-shape.js'
 import { type RedisArg, toArgv } from './command-args.js'
 import { containerCallError } from './script-commands.js'
 import { containerReply } from './help-replies.js'
+import { selected } from './script-bridge.js'
 
 /** What a connection needs from the server it talks to. */
 export interface ConnectionServer {
   /** Runs `task` when every earlier command of every connection has finished. */
   serialise(task: () => Promise<Reply> | Reply): Promise<Reply>
-  /** Runs one command (scripts, functions, the store), already serialised. */
-  dispatch(argv: Buffer[]): Promise<Reply> | Reply
+  /** Runs one command (scripts, functions, the store) in database `db`, already serialised. */
+  dispatch(argv: Buffer[], db: number): Promise<Reply> | Reply
   /** Arity of a command, undefined when unknown (MULTI refuses to queue it). */
   arity(name: string): number | undefined
   /** INFO's text for the given sections (all when empty). */
   info(sections: readonly string[]): string
-  /** Starts a WATCH of keys; undefined when the store cannot tell modifications. */
-  watch(keys: readonly Buffer[]): KeyWatch | undefined
+  /** Starts a WATCH of keys of database `db`; undefined when the store cannot tell modifications. */
+  watch(keys: readonly Buffer[], db: number): KeyWatch | undefined
   /** After a queued script was stopped by a limit: its reply in EXEC's (undefined: not such a stop). */
   stoppedInExec(e: unknown): Promise<Reply | undefined>
 }
@@ -33,6 +35,8 @@ export class RedisConnection {
   private queued: Buffer[][] | undefined
   private dirty = false
   private closed = false
+  /** The selected database (SELECT; 0 at first), which commands and scripts of the connection run in. */
+  private db = 0
   /** WATCHes since the last EXEC, DISCARD or UNWATCH, and their keys (latin1). */
   private watches: KeyWatch[] = []
   private readonly watched = new Set<string>()
@@ -152,7 +156,7 @@ export class RedisConnection {
       case 'watch': {
         // a key the connection watches already is left as it is (Redis: a no-op)
         const keys = argv.slice(1).filter((k) => !this.watched.has(k.toString('latin1')))
-        const w = keys.length > 0 ? this.server.watch(keys) : undefined
+        const w = keys.length > 0 ? this.server.watch(keys, this.db) : undefined
         if (w) this.watches.push(w)
         for (const k of keys) this.watched.add(k.toString('latin1'))
         return OK
@@ -160,8 +164,13 @@ export class RedisConnection {
       case 'unwatch':
         this.unwatch()
         return OK
+      case 'select': {
+        const reply = this.server.dispatch(argv, this.db) as Reply
+        this.db = selected(argv, reply, this.db)
+        return reply
+      }
       default:
-        return containerReply(name, argv) ?? this.server.dispatch(argv)
+        return containerReply(name, argv) ?? this.server.dispatch(argv, this.db)
     }
   }
 

@@ -78,7 +78,7 @@ export async function createRedisScripting(options: RedisScriptingOptions): Prom
   const log = hostLog(options.onLog)
   // one object literal of one shape per run (a spread and a closure per run cost ~2 µs)
   const setRunning = (r: Omit<RunningScript, 'log'> | undefined) => {
-    running = r && { now: r.now, readOnly: r.readOnly, log }
+    running = r && { now: r.now, readOnly: r.readOnly, db: r.db, log }
   }
   const scripts = new RunScripts(scriptHost, options.store, setRunning, cjsonSettings(host))
   const functions = new RunFunctions(scriptHost, options.store, {
@@ -166,8 +166,8 @@ export class RedisScripting implements ConnectionServer {
   }
 
   /** @internal see ConnectionServer */
-  watch(keys: readonly Buffer[]): KeyWatch | undefined {
-    return this.store.watch?.(keys)
+  watch(keys: readonly Buffer[], db: number): KeyWatch | undefined {
+    return this.store.watch?.(keys, db)
   }
 
   /** @internal see ConnectionServer; the stopped script's engine state is replaced before the next queued command */
@@ -177,23 +177,23 @@ export class RedisScripting implements ConnectionServer {
   }
 
   /** @internal see ConnectionServer */
-  dispatch(argv: Buffer[]): Promise<Reply> | Reply {
+  dispatch(argv: Buffer[], db: number): Promise<Reply> | Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
     switch (name) {
       case 'eval':
       case 'eval_ro':
       case 'evalsha':
       case 'evalsha_ro':
-        return this.scripts.eval(name, argv)
+        return this.scripts.eval(name, argv, db)
       case 'script':
         return this.scripts.script(argv)
       case 'function':
         return this.functions.function(argv)
       case 'fcall':
       case 'fcall_ro':
-        return this.functions.fcall(name, argv)
+        return this.functions.fcall(name, argv, db)
       default:
-        return this.store.execute(argv)
+        return this.store.execute(argv, undefined, db)
     }
   }
 

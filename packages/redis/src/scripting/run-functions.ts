@@ -115,7 +115,7 @@ export class RunFunctions {
   }
 
   /** `FCALL[_RO] function numkeys key... arg...`. */
-  async fcall(name: string, argv: Buffer[]): Promise<Reply> {
+  async fcall(name: string, argv: Buffer[], db = 0): Promise<Reply> {
     if (argv.length < 3) return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
     const owner = this.owners.get((argv[1] as Buffer).toString('utf8').toLowerCase())
     if (!owner) return new ErrorReply('ERR Function not found')
@@ -133,7 +133,7 @@ export class RunFunctions {
     if (ro && !flags.includes('no-writes')) return new ErrorReply('ERR Can not execute a script with write flag using *_ro command.')
     const keys = argv.slice(3, 3 + numkeys)
     const args = argv.slice(3 + numkeys)
-    this.setRunning({ now: this.store.now(), readOnly: ro || flags.includes('no-writes') })
+    this.setRunning({ now: this.store.now(), readOnly: ro || flags.includes('no-writes'), db })
     try {
       const chunk = engineChunk(wrap(lib.code, `'${fname}', KEYS, ARGV`), CHUNK)
       const r = await this.host.execute({
@@ -176,7 +176,7 @@ export class RunFunctions {
     const error = await syntaxErrorOf(this.host, body, CHUNK)
     if (error !== undefined) return compileFailure(error, 'ERR Error compiling function: ')
     let registered: [string, string[], string | false][]
-    this.setRunning({ now: this.store.now(), readOnly: true })
+    this.setRunning({ now: this.store.now(), readOnly: true, db: 0 })
     try {
       const chunk = engineChunk(wrap(body, 'nil'), CHUNK)
       const r = await this.host.execute({

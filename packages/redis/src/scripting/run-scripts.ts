@@ -59,7 +59,7 @@ export class RunScripts {
   ) {}
 
   /** `EVAL[_RO] script numkeys key... arg...` and `EVALSHA[_RO] sha numkeys ...`. */
-  async eval(name: string, argv: Buffer[]): Promise<Reply> {
+  async eval(name: string, argv: Buffer[], db = 0): Promise<Reply> {
     if (argv.length < 3) return new ErrorReply(`ERR wrong number of arguments for '${name}' command`)
     // Redis's evalShaCommand answers a SHA of another length at once, before numkeys is read
     const sha = name.startsWith('evalsha')
@@ -90,7 +90,7 @@ export class RunScripts {
     const readOnly = ro || script.flags.has('no-writes')
     const keys = argv.slice(3, 3 + numkeys)
     const args = argv.slice(3 + numkeys)
-    return this.run(script, keys, args, readOnly)
+    return this.run(script, keys, args, readOnly, db)
   }
 
   /** `SCRIPT LOAD|EXISTS|FLUSH|KILL|DEBUG|HELP`. */
@@ -153,8 +153,8 @@ export class RunScripts {
     return compiled
   }
 
-  private async run(script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean): Promise<Reply> {
-    this.setRunning({ now: this.store.now(), readOnly })
+  private async run(script: CachedScript, keys: Buffer[], args: Buffer[], readOnly: boolean, db: number): Promise<Reply> {
+    this.setRunning({ now: this.store.now(), readOnly, db })
     try {
       const compiled = await this.compiledOf(script)
       const r = await this.host.run(compiled.script, { globals: { ...compiled.globals, KEYS: keys, ARGV: args } })

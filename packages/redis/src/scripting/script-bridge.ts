@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { CommandInfo, RedisStore } from '../store/memory-store.js'
 import { parseInteger } from '../store/args.js'
 import { cString } from '../store/c-numbers.js'
+import { type Reply, StatusReply } from '../store/replies.js'
 import { argFromLua, commandError, replyToLua } from './lua-values.js'
 import type { Rand48 } from './rand48.js'
 import { replyToLua3 } from './resp3.js'
@@ -16,6 +17,8 @@ export interface RunningScript {
   readonly now: number
   /** Writes refused: `#!lua flags=no-writes`, or EVAL_RO/EVALSHA_RO. */
   readonly readOnly: boolean
+  /** The script's database: the caller's at the start; its SELECTs change it for the rest of the run only. */
+  db: number
   /** `redis.log` lines. */
   log(level: number, message: string): void
 }
@@ -59,7 +62,8 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
     const info = entry === undefined ? (checked as CommandInfo) : store.describe(name)
     if (!info) return commandError(UNKNOWN)
     if (info.write && run.readOnly) return commandError('ERR Write commands are not allowed from read-only scripts.')
-    const reply = store.execute(args, run.now)
+    const reply = store.execute(args, run.now, run.db)
+    if (name === 'select') run.db = selected(args, reply, run.db)
     // a reply bigger than the script's whole memory budget fails before it is converted
     // (a 512 MB GETRANGE held the host 13 s and 1.15 GB in one step before the limit tripped)
     const bytes = replyBytes(reply)
@@ -122,6 +126,13 @@ export function scriptBridge(store: RedisStore, running: () => RunningScript | u
       },
     },
   })
+}
+
+/** The database a SELECT leaves selected: its index when the store answered OK, else `db` as it was. */
+export function selected(argv: readonly Buffer[], reply: Reply, db: number): number {
+  if (!(reply instanceof StatusReply) || reply.status !== 'OK') return db
+  const index = Number((argv[1] as Buffer).toString('latin1'))
+  return Number.isSafeInteger(index) && index >= 0 ? index : db
 }
 
 /**

@@ -46,6 +46,16 @@ export class KeyOrder {
     if (this.holes > 64 && this.holes > this.seqOf.size) this.compact()
   }
 
+  /** A key drawn at random, each with the same chance; undefined when there is none. */
+  random(): string | undefined {
+    if (this.seqOf.size === 0) return undefined
+    // holes are at most about as many as the keys (compact()): ~2 draws expected
+    for (;;) {
+      const k = this.keys[Math.floor(Math.random() * this.keys.length)]
+      if (k !== undefined) return k
+    }
+  }
+
   clear(): void {
     this.keys = []
     this.seqs = []

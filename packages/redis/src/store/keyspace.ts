@@ -45,16 +45,19 @@ export type Clock = () => number
  * time used is the command's (or the script's, frozen at its start: `now`).
  */
 export class Keyspace {
-  private readonly data = new Map<string, RedisValue>()
+  private data = new Map<string, RedisValue>()
   /** Expiry times in epoch ms; bigints beyond 2^53, as Redis keeps any 64-bit time. */
-  private readonly expires = new Map<string, number | bigint>()
+  private expires = new Map<string, number | bigint>()
   /** Creation order of the keys, for SCAN's cursor. */
-  private readonly order = new KeyOrder()
+  private order = new KeyOrder()
   /** Keys looked up since the last `settle()` (repeats included): the only ones whose size can have changed. */
   private touched: string[] = []
   /** What each key counted at the last `settle()` (store-usage.ts). */
-  private readonly counted = new Map<string, number>()
+  private counted = new Map<string, number>()
+  /** The bytes this database's keys counted at the last `settle()`. */
   private used = 0
+  /** The databases of the store this one belongs to, by index (itself alone when made on its own): SELECT, MOVE, SWAPDB. */
+  databases: readonly Keyspace[] = [this]
   /**
    * "Now" for expiry checks (key lookups); set by the store around each command. Inside a
    * script it stays at the script's start, as Redis 7.0's `lua_time_snapshot`.
@@ -89,7 +92,7 @@ export class Keyspace {
    * lookup through `get` (the way every command reaches a value) removes its value from here,
    * so bytes handed out are copied once before the next write inside them.
    */
-  private readonly exclusive = new WeakSet<Buffer>()
+  private readonly exclusive: WeakSet<Buffer>
   /** Set while `peek` looks a key up: the value's idle time stays as it is (idle-times.ts). */
   private noTouch = false
   /** The store's `maxBytes` (memory-store.ts), which `admit()` checks a command's growth against. */
@@ -100,19 +103,38 @@ export class Keyspace {
     return BigInt(Math.floor(this.time))
   }
 
-  constructor(readonly clock: Clock) {
+  /** `shared`: what the databases of one store share (the bytes all their keys count, the exclusive strings); a new one by default. */
+  constructor(
+    readonly clock: Clock,
+    private readonly shared: SharedUsage = { bytes: 0, exclusive: new WeakSet() },
+  ) {
     this.now = clock()
     this.time = this.now
+    this.exclusive = shared.exclusive
   }
 
-  /** Bytes the keys counted at the last `settle()` (store-usage.ts). */
+  /** Bytes the keys of every database of the store counted at the last `settle()` (store-usage.ts): `maxBytes` bounds these. */
   get usedBytes(): number {
-    return this.used
+    return this.shared.bytes
   }
 
   /** Refuses (OOM) growing the keys by `bytes` past `maxBytes` before a command allocates them: an offset asks for up to 512 MB. */
   admit(bytes: number): void {
-    if (bytes > 0 && this.used + bytes > this.maxBytes) throw new CommandError(ERR.oom)
+    if (bytes > 0 && this.shared.bytes + bytes > this.maxBytes) throw new CommandError(ERR.oom)
+  }
+
+  /**
+   * Database `index` of the store (undefined when out of range), set to this command's
+   * times, for the commands that reach another database (MOVE, COPY ... DB, SWAPDB, FLUSHALL).
+   */
+  database(index: number): Keyspace | undefined {
+    const db = this.databases[index]
+    if (db) {
+      db.now = this.now
+      db.time = this.time
+      db.fromScript = this.fromScript
+    }
+    return db
   }
 
   /** Keys looked up since the last `settle()`, repeats included (WATCH checks these after a write). */
@@ -128,6 +150,7 @@ export class Keyspace {
       const before = this.counted.get(key) ?? 0
       if (now === before) continue
       this.used += now - before
+      this.shared.bytes += now - before
       if (now === 0) this.counted.delete(key)
       else this.counted.set(key, now)
     }
@@ -252,6 +275,14 @@ export class Keyspace {
     return out
   }
 
+  /** RANDOMKEY: a live key drawn at random (an expired one drawn is deleted and another drawn, as Redis's `dbRandomKey`). */
+  randomKey(): string | undefined {
+    for (;;) {
+      const key = this.order.random()
+      if (key === undefined || this.get(key)) return key
+    }
+  }
+
   /** SCAN's page: up to `count` keys from `cursor` in creation order, and the next cursor (0: done). */
   scanPage(cursor: number, count: number): { keys: string[]; next: number } {
     return this.order.page(cursor, count)
@@ -264,8 +295,35 @@ export class Keyspace {
     this.order.clear()
     this.touched = []
     this.counted.clear()
+    this.shared.bytes -= this.used
     this.used = 0
     this.flushed = true
+  }
+
+  /**
+   * SWAPDB: this database and `other` exchange their keys (values, expiries, SCAN orders and
+   * counts); each then counts as flushed for WATCH, whose watches stay with the index, as
+   * Redis's `touchAllWatchedKeysInDb`. Both must be settled.
+   */
+  swapWith(other: Keyspace): void {
+    ;[this.data, other.data] = [other.data, this.data]
+    ;[this.expires, other.expires] = [other.expires, this.expires]
+    ;[this.order, other.order] = [other.order, this.order]
+    ;[this.counted, other.counted] = [other.counted, this.counted]
+    ;[this.used, other.used] = [other.used, this.used]
+    this.flushed = true
+    other.flushed = true
+  }
+
+  /** MOVE: puts `key`'s value, found live here, into `to` with its expiry, and removes it here. */
+  moveTo(key: string, to: Keyspace): void {
+    const v = this.data.get(key) as RedisValue
+    const at = this.expires.get(key)
+    this.delete(key)
+    to.get(key)
+    to.data.set(key, v)
+    to.order.add(key)
+    if (at !== undefined) to.expires.set(key, at)
   }
 
   /** Renames a key with its expiry. */
@@ -278,6 +336,14 @@ export class Keyspace {
     this.order.add(to)
     if (at !== undefined) this.expires.set(to, at)
   }
+}
+
+/** What the databases of one store share. */
+export interface SharedUsage {
+  /** Bytes the keys of every database counted at their last `settle()`. */
+  bytes: number
+  /** String values only the store holds, wherever they are (a value moves between databases with MOVE and SWAPDB). */
+  readonly exclusive: WeakSet<Buffer>
 }
 
 // --- internal ---

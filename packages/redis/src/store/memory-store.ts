@@ -50,16 +50,19 @@ export interface RedisStore {
    * Runs one command (`argv[0]` is the name) and returns Redis's reply, errors included
    * (an ErrorReply with Redis's message). `now` (epoch ms) is a script's start time: keys
    * expire by it for the whole of the script, as in Redis 7.0, while TIME, TTL and relative
-   * expiries still read the store's clock; default: the store's clock.
+   * expiries still read the store's clock; default: the store's clock. `db` is the
+   * database the connection or script has selected (default 0): a store answers `OK` to
+   * `SELECT n` only for a database it keeps, and is then given `n` with the commands that
+   * follow; a store of one database answers an error to `SELECT 1`-`15` and is given 0 always.
    */
-  execute(argv: readonly Buffer[], now?: number): Reply
+  execute(argv: readonly Buffer[], now?: number, db?: number): Reply
   /** The store's clock (epoch ms). */
   now(): number
   /**
    * Optional: starts a WATCH of `keys`; EXEC asks the result whether any was modified since
    * (by any connection, script or expiry). A store without it never aborts a transaction.
    */
-  watch?(keys: readonly Buffer[]): KeyWatch
+  watch?(keys: readonly Buffer[], db?: number): KeyWatch
 }
 
 /** Options of memoryStore(). */
@@ -148,25 +151,37 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
 
 // --- internal ---
 
+/** Redis's default `databases 16`. */
+const DATABASES = 16
+
+/** Commands that may change databases other than the one they run in: every database is settled after them. */
+const CROSS_DATABASE = new Set(['move', 'copy', 'swapdb', 'flushall'])
+
 class MemoryStore implements RedisStore {
-  private readonly ks: Keyspace
-  private readonly watches: KeyWatches
+  /** The databases, each its own keyspace and expiries; their keys' bytes are counted together. */
+  private readonly dbs: Keyspace[]
+  private readonly watches: KeyWatches[]
 
   constructor(
     private readonly clock: Clock,
     private readonly maxBytes: number,
   ) {
-    this.ks = new Keyspace(clock)
-    this.ks.maxBytes = maxBytes
-    this.watches = new KeyWatches(this.ks)
+    const shared = { bytes: 0, exclusive: new WeakSet<Buffer>() }
+    this.dbs = Array.from({ length: DATABASES }, () => new Keyspace(clock, shared))
+    for (const ks of this.dbs) {
+      ks.maxBytes = maxBytes
+      ks.databases = this.dbs
+    }
+    this.watches = this.dbs.map((ks) => new KeyWatches(ks))
   }
 
-  watch(keys: readonly Buffer[]): KeyWatch {
-    this.ks.now = this.clock()
-    const w = this.watches.watch(keys.map((k) => k.toString('latin1')))
+  watch(keys: readonly Buffer[], db = 0): KeyWatch {
+    const ks = this.dbs[db] as Keyspace
+    ks.now = this.clock()
+    const w = (this.watches[db] as KeyWatches).watch(keys.map((k) => k.toString('latin1')))
     return {
       changed: () => {
-        this.ks.now = this.clock()
+        ks.now = this.clock()
         return w.changed()
       },
       release: w.release,
@@ -181,27 +196,41 @@ class MemoryStore implements RedisStore {
     return this.clock()
   }
 
-  execute(argv: readonly Buffer[], now?: number): Reply {
+  execute(argv: readonly Buffer[], now?: number, db = 0): Reply {
     const name = argv[0]?.toString('latin1').toLowerCase() ?? ''
     const spec = MEMORY_COMMANDS.get(name)
     if (!spec) return unknownCommandError(argv)
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       return new ErrorReply(`ERR wrong number of arguments for '${spec.name}' command`)
     }
-    if (this.ks.usedBytes > this.maxBytes && DENY_OOM_COMMANDS.has(name)) return new ErrorReply(OOM)
-    if (this.ks.usedBytes > this.maxBytes && refusedPastBound(name, argv)) return new ErrorReply(OOM)
+    const ks = this.dbs[db]
+    if (!ks) return new ErrorReply('ERR DB index is out of range')
+    if (ks.usedBytes > this.maxBytes && DENY_OOM_COMMANDS.has(name)) return new ErrorReply(OOM)
+    if (ks.usedBytes > this.maxBytes && refusedPastBound(name, argv)) return new ErrorReply(OOM)
     const time = this.clock()
-    this.ks.now = now ?? time
-    this.ks.time = time
-    this.ks.fromScript = now !== undefined
+    ks.now = now ?? time
+    ks.time = time
+    ks.fromScript = now !== undefined
     try {
-      return spec.run(this.ks, argv.slice(1) as Buffer[])
+      return spec.run(ks, argv.slice(1) as Buffer[])
     } catch (e) {
       if (e instanceof CommandError) return new ErrorReply(e.message)
       throw e
     } finally {
-      if (spec.write) this.watches.afterWrite()
-      this.ks.settle()
+      if (CROSS_DATABASE.has(name)) this.settleAll(spec.write)
+      else {
+        if (spec.write) (this.watches[db] as KeyWatches).afterWrite()
+        ks.settle()
+      }
+    }
+  }
+
+  // --- internal ---
+
+  private settleAll(write: boolean): void {
+    for (let i = 0; i < DATABASES; i++) {
+      if (write) (this.watches[i] as KeyWatches).afterWrite()
+      ;(this.dbs[i] as Keyspace).settle()
     }
   }
 }

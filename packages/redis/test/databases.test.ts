@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { createRedisScripting, memoryStore, type RedisConnection, type RedisScripting, type RedisStore } from '../src/index.js'
+import { ErrorReply, OK } from '../src/store/replies.js'
+import { type Normal, normalise } from './differential.js'
+import { hasRedisServer, type RealRedis } from './real-redis.js'
+import { bothSides } from './both-sides.js'
+
+/** Two clients of one server. */
+interface Pair {
+  a(...argv: string[]): Promise<Normal>
+  b(...argv: string[]): Promise<Normal>
+}
+
+const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
+  'each connection has its own database': async ({ a, b }) => [
+    await a('SET', 'k', 'zero'),
+    await a('SELECT', '1'),
+    await a('SET', 'k', 'one'),
+    await b('GET', 'k'),
+    await b('EVAL', "return redis.call('GET', KEYS[1])", '1', 'k'),
+    await b('SELECT', '1'),
+    await b('GET', 'k'),
+    await a('SELECT', '0'),
+    await a('GET', 'k'),
+    await b('EVAL', "redis.call('SELECT', 0) return redis.call('GET', KEYS[1])", '1', 'k'),
+    await b('GET', 'k'),
+  ],
+  'a watch is of the connection database': async ({ a, b }) => [
+    await a('SELECT', '1'),
+    await a('WATCH', 'k'),
+    await b('SET', 'k', 'in 0'),
+    await a('MULTI'),
+    await a('GET', 'k'),
+    await a('EXEC'),
+    await a('WATCH', 'k'),
+    await b('SELECT', '1'),
+    await b('SET', 'k', 'in 1'),
+    await a('MULTI'),
+    await a('GET', 'k'),
+    await a('EXEC'),
+  ],
+  'SWAPDB and MOVE by another connection': async ({ a, b }) => [
+    await b('SELECT', '1'),
+    await b('SET', 'k', 'in 1'),
+    await a('WATCH', 'k'),
+    await b('SWAPDB', '0', '1'),
+    await a('MULTI'),
+    await a('GET', 'k'),
+    await a('EXEC'),
+    await a('GET', 'k'),
+    await b('GET', 'k'),
+    await a('WATCH', 'k'),
+    await b('SELECT', '0'),
+    await b('MOVE', 'k', '2'),
+    await a('MULTI'),
+    await a('GET', 'k'),
+    await a('EXEC'),
+    await a('SELECT', '2'),
+    await a('GET', 'k'),
+  ],
+}
+
+describe.skipIf(!hasRedisServer)('databases across two connections, against redis-server 7.0', () => {
+  let real: RealRedis
+  let redis: RedisScripting
+
+  bothSides((s) => {
+    redis = s.redis
+    real = s.real as RealRedis
+  })
+
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    it(name, async () => {
+      await real.client.call('FLUSHALL')
+      await redis.command(['FLUSHALL'])
+      const [ra, rb] = [new Redis({ port: real.port, host: '127.0.0.1' }), new Redis({ port: real.port, host: '127.0.0.1' })]
+      const call =
+        (c: { call(...a: string[]): Promise<unknown> }) =>
+        async (...argv: string[]) =>
+          c.call(...argv).then(normalise, (e: Error) => ({ error: e.message }))
+      const conn = (c: RedisConnection) => call({ call: (...argv) => c.command(argv) })
+      try {
+        const want = await scenario({ a: call(ra as never), b: call(rb as never) })
+        const got = await scenario({ a: conn(redis.connection()), b: conn(redis.connection()) })
+        expect(got).toEqual(want)
+        // redis-server aborts EXEC in these at least once
+        if (name !== 'each connection has its own database') expect(want).toContain(null)
+      } finally {
+        ra.disconnect()
+        rb.disconnect()
+      }
+    })
+  }
+})
+
+describe('databases of the store', () => {
+  it('a custom store of one database answers SELECT 1 with its error and is given database 0 only', async () => {
+    const inner = memoryStore()
+    const dbs = new Set<number | undefined>()
+    const store: RedisStore = {
+      describe: (name) => inner.describe(name),
+      now: () => inner.now(),
+      execute(argv, now, db) {
+        dbs.add(db)
+        if (argv[0]?.toString().toLowerCase() === 'select' && argv[1]?.toString() !== '0') {
+          return argv.length === 2 ? new ErrorReply('ERR this store has database 0 only') : inner.execute(argv, now)
+        }
+        return inner.execute(argv, now)
+      },
+    }
+    const redis = await createRedisScripting({ store })
+    try {
+      await redis.command(['SET', 'k', 'v'])
+      await expect(redis.command(['SELECT', '1'])).rejects.toThrow('ERR this store has database 0 only')
+      await expect(redis.eval("redis.call('SELECT', 1) return 1")).rejects.toThrow('ERR this store has database 0 only')
+      expect(await redis.eval("redis.pcall('SELECT', 1) return redis.call('GET', 'k')")).toBe('v')
+      expect(await redis.command(['SELECT', '0'])).toBe('OK')
+      expect(await redis.command(['GET', 'k'])).toBe('v')
+      expect([...dbs]).toEqual([0])
+    } finally {
+      await redis.close()
+    }
+  })
+
+  it('one maxBytes bounds every database together; FLUSHALL empties them all', async () => {
+    const redis = await createRedisScripting({ store: memoryStore({ maxBytes: 200_000 }) })
+    try {
+      const one = redis.connection()
+      await one.command(['SELECT', '1'])
+      for (let i = 0; (await one.reply(['SET', `k${i}`, 'x'.repeat(10_000)])) === OK; i++) expect(i).toBeLessThan(100)
+      await expect(redis.command(['SET', 'db0', 'v'])).rejects.toThrow('OOM command not allowed')
+      await redis.command(['SWAPDB', '0', '1'])
+      await expect(one.command(['SET', 'db1', 'v'])).rejects.toThrow('OOM command not allowed')
+      await one.command(['FLUSHALL'])
+      expect(await redis.command(['SET', 'db0', 'v'])).toBe('OK')
+      expect(await one.command(['DBSIZE'])).toBe(0)
+    } finally {
+      await redis.close()
+    }
+  })
+})
