@@ -193,4 +193,21 @@ describe('documented deviations from redis-server 7.0', () => {
       await real.client.call('DEL', 'draws')
     }
   })
+
+  it('LCS with IDX or of the string itself refuses a table past 16M cells, which Redis builds', async () => {
+    const x = 'ab'.repeat(2500)
+    const y = 'ba'.repeat(2500)
+    await redis.command(['MSET', 'lcs-x', x, 'lcs-y', y])
+    const want = "ERR LCS with IDX or of the string itself needs a table of 25010001 cells, more than this store's limit of 16777216"
+    await expect(redis.command(['LCS', 'lcs-x', 'lcs-y'])).rejects.toThrow(want)
+    await expect(redis.eval("return redis.call('LCS', 'lcs-x', 'lcs-y', 'IDX')")).rejects.toThrow(want)
+    // LEN keeps two rows and answers as Redis does
+    const len = await redis.command(['LCS', 'lcs-x', 'lcs-y', 'LEN'])
+    expect(len).toBe(4999)
+    if (real) {
+      await real.client.call('MSET', 'lcs-x', x, 'lcs-y', y)
+      expect(((await real.client.call('LCS', 'lcs-x', 'lcs-y')) as string).length).toBe(4999)
+      expect(await real.client.call('LCS', 'lcs-x', 'lcs-y', 'LEN')).toBe(len)
+    }
+  })
 })

@@ -38,6 +38,7 @@ import { RANDOM_PICK_CASES } from './corpus/random-picks.js'
 import { COLLECTION_SCAN_CASES } from './corpus/collection-scans.js'
 import { READONLY_TABLE_CASES } from './corpus/readonly-tables.js'
 import { DATABASE_CASES } from './corpus/databases.js'
+import { LCS_PUBSUB_CASES } from './corpus/lcs-pubsub.js'
 import { hasRedisServer, type RealRedis, startRedis } from './real-redis.js'
 
 const CASES: CorpusCase[] = [
@@ -82,6 +83,7 @@ const CASES: CorpusCase[] = [
   ...STICKY_ENCODING_CASES,
   ...OBJECT_ENCODING_CASES,
   ...DATABASE_CASES,
+  ...LCS_PUBSUB_CASES,
 ]
 
 describe.skipIf(!hasRedisServer)('differential: redis-server 7.0 vs @polyhost/redis', () => {

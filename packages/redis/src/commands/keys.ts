@@ -78,6 +78,9 @@ export const KEY_COMMANDS = commands([
     },
   ],
   ['echo', 2, 'r', (_ks, a) => Buffer.from(arg(a, 0))],
+  // no client subscribes here (SUBSCRIBE is not provided): no one receives it, as Redis
+  // answers with no subscriber; `may-replicate` in Redis, so read-only scripts refuse it as a write
+  ['publish', 3, 'w', () => 0],
   [
     'time',
     1,

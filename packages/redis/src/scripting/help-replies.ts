@@ -11,5 +11,21 @@ import { SCRIPT_CONTAINERS } from './script-commands.js'
 export function containerReply(name: string, argv: readonly Buffer[]): Reply | undefined {
   if (!SCRIPT_CONTAINERS.has(name) || argv.length < 2) return undefined
   if (name === 'cluster') return new ErrorReply('ERR This instance has cluster support disabled')
-  return (argv[1] as Buffer).toString('latin1').toLowerCase() === 'help' ? helpReply(name) : undefined
+  const sub = (argv[1] as Buffer).toString('latin1').toLowerCase()
+  if (sub === 'help') return helpReply(name)
+  // the size of Redis 7.0.15's command table (without modules), whatever this package provides of it
+  if (name === 'command' && sub === 'count') return REDIS_COMMAND_COUNT
+  if (name === 'pubsub') return pubsubReply(sub, argv.slice(2))
+  return undefined
+}
+
+/** `COMMAND COUNT` of redis-server 7.0.15 (`test/command-count.test.ts` asks the server). */
+export const REDIS_COMMAND_COUNT = 240
+
+/** PUBSUB of a server no client subscribes to (SUBSCRIBE is not provided): no channels, no subscribers. */
+function pubsubReply(sub: string, args: Buffer[]): Reply | undefined {
+  if (sub === 'channels' || sub === 'shardchannels') return []
+  if (sub === 'numpat') return 0
+  if (sub === 'numsub' || sub === 'shardnumsub') return args.flatMap((channel) => [channel, 0])
+  return undefined
 }

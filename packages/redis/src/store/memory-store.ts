@@ -9,6 +9,7 @@ import { DUMP_RESTORE_COMMANDS } from '../commands/dump-restore.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
+import { LCS_COMMANDS } from '../commands/lcs.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { MULTI_POP_COMMANDS } from '../commands/multi-pops.js'
 import { OBJECT_COMMANDS } from '../commands/object-encoding.js'
@@ -124,6 +125,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
   [
     ...STRING_COMMANDS,
     ...STRING_RANGE_COMMANDS,
+    ...LCS_COMMANDS,
     ...KEY_COMMANDS,
     ...KEY_COPY_COMMANDS,
     ...STRING_EXPIRY_COMMANDS,
