@@ -81,6 +81,7 @@ export const KEY_COMMANDS = commands([
   // no client subscribes here (SUBSCRIBE is not provided): no one receives it, as Redis
   // answers with no subscriber; `may-replicate` in Redis, so read-only scripts refuse it as a write
   ['publish', 3, 'w', () => 0],
+  ['spublish', 3, 'w', () => 0],
   [
     'time',
     1,
