@@ -94,6 +94,37 @@ describe.skipIf(!hasRedisServer)('databases across two connections, against redi
   }
 })
 
+describe.skipIf(!hasRedisServer)('INFO keyspace, against redis-server 7.0', () => {
+  let real: RealRedis
+  let redis: RedisScripting
+
+  bothSides((s) => {
+    redis = s.redis
+    real = s.real as RealRedis
+  })
+
+  it('lists each database that has keys', async () => {
+    const steps = [
+      ['FLUSHALL'],
+      ['INFO', 'keyspace'],
+      ['SET', 'a', '1'],
+      ['SELECT', '2'],
+      ['MSET', 'b', '1', 'c', '2'],
+      ['INFO', 'keyspace'],
+    ]
+    const conn = redis.connection()
+    const on = real.client.duplicate()
+    try {
+      for (const argv of steps) {
+        const want = await on.call(argv[0] as string, ...argv.slice(1))
+        expect(await conn.command(argv)).toEqual(want)
+      }
+    } finally {
+      on.disconnect()
+    }
+  })
+})
+
 describe('databases of the store', () => {
   it('a custom store of one database answers SELECT 1 with its error and is given database 0 only', async () => {
     const inner = memoryStore()

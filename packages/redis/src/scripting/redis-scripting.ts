@@ -5,7 +5,7 @@ import type { Reply } from '../store/replies.js'
 import type { ClientReply } from './client-shape.js'
 import type { RedisArg } from './command-args.js'
 import { CONNECTION_ARITY, type ConnectionServer, RedisConnection } from './connection.js'
-import { infoText } from './info.js'
+import { databaseSizes, infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
 import { LOAD_INSTRUCTIONS, RunFunctions } from './run-functions.js'
 import { Rand48 } from './rand48.js'
@@ -161,8 +161,7 @@ export class RedisScripting implements ConnectionServer {
 
   /** @internal see ConnectionServer */
   info(sections: readonly string[]): string {
-    const keys = this.store.execute([Buffer.from('DBSIZE')])
-    return infoText(sections, typeof keys === 'number' ? keys : 0, this.connections)
+    return infoText(sections, databaseSizes(this.store), this.connections)
   }
 
   /** @internal see ConnectionServer */
