@@ -11,7 +11,6 @@ import {
   ENTRY_BYTES,
   hasLoneSurrogate,
   isPlainObject,
-  LARGE_STRING,
   sameData,
   setSafe,
 } from '@polyhost/core/engine'
@@ -19,7 +18,10 @@ import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { consume } from './consume.js'
 import { NOT_SIMPLE } from './direct-ffi.js'
 import { readHostValue } from './host-read.js'
+import { guestStringLength, readGuestString, unsafeKey } from './string-read.js'
 import type { HelperName } from './helpers.js'
+
+export { guestStringLength, readGuestString }
 
 /** What the converter needs from its state: the context, the guest helpers and hooks. */
 export interface ConverterHost {
@@ -286,6 +288,16 @@ export class Converter {
         }
         return consume(obj, (o) => this.readContainer(o, guard, stack, key, false))
       }
+      case 9: {
+        const name = this.host.call('className', h).consume((n) => ctx.getString(n))
+        const keys = JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[]
+        const listed = keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 64)))
+        return this.fail(
+          guard,
+          key,
+          `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name} with own properties (${listed.join(', ')}${keys.length > 3 ? ', …' : ''}) cannot cross to the host`,
+        )
+      }
       default: {
         const name = this.host.call('className', h).consume((n) => ctx.getString(n))
         return this.fail(guard, key, `instance of ${name} cannot cross to the host`)
@@ -304,8 +316,11 @@ export class Converter {
     const out: unknown[] | Record<string, unknown> = array ? [] : {}
     // not ctx.getLength: its cached out-pointer view goes stale once the heap has grown
     const n = array ? ctx.getProp(h, 'length').consume((l) => ctx.getNumber(l)) : 0
-    const keys = array ? [] : (JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[])
+    const keysOf = () => JSON.parse(this.host.call('keysJson', h).consume((k) => ctx.getString(k))) as string[]
+    let keys = array ? [] : keysOf()
     guard.enter(out, key, array ? n : keys.length)
+    // an array's keys past its elements cross as its own properties, as structuredClone keeps them
+    if (array) keys = keysOf()
     if (stack.some((a) => ctx.sameValue(a, h))) throw guard.error('cycle detected')
     stack.push(h)
     if (array) {
@@ -313,14 +328,13 @@ export class Converter {
         guard.entry()
         ;(out as unknown[]).push(consume(ctx.getProp(h, i), (c) => this.read(c, guard, stack, i, true)))
       }
-    } else {
-      for (const k of keys) {
-        guard.entry()
-        guard.string(k.length)
-        const prop = unsafeKey(k) ? consume(this.string(k), (key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
-        const value = consume(prop, (c) => this.read(c, guard, stack, k, true))
-        setSafe(out as Record<string, unknown>, k, value)
-      }
+    }
+    for (const k of keys) {
+      guard.entry()
+      guard.string(k.length)
+      const prop = unsafeKey(k) ? consume(this.string(k), (key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
+      const value = consume(prop, (c) => this.read(c, guard, stack, k, true))
+      setSafe(out as Record<string, unknown>, k, value)
     }
     stack.pop()
     guard.leave(key !== undefined)
@@ -364,37 +378,3 @@ export class Converter {
  * JSON.stringify is not interrupted, so a bigger value takes the exact path, which checks the deadline.
  */
 const JSON_TEXT_STEP = 1 << 22
-
-/** A key a C string cannot carry (a NUL ends it, a lone surrogate has no UTF-8): as one it names another key. */
-const unsafeKey = (k: string | number): k is string => typeof k === 'string' && (k.includes('\0') || hasLoneSurrogate(k))
-
-/** The length (UTF-16 units) of a guest string. */
-export function guestStringLength(host: Pick<ConverterHost, 'ctx'>, h: QuickJSHandle): number {
-  return host.ctx.getProp(h, 'length').consume((l) => host.ctx.getNumber(l))
-}
-
-/**
- * A guest string read whole. `getString` stops at a NUL and makes a lone surrogate three U+FFFD
- * (equal lengths prove nothing), so a read of another length or with U+FFFD takes the guest's
- * JSON form (NUL and lone surrogates escaped): a long string in parts of LARGE_STRING units,
- * `budget`'s deadline checked between them (a part may split a pair; the join rejoins it).
- */
-export function readGuestString(
-  host: Pick<ConverterHost, 'ctx' | 'call'>,
-  h: QuickJSHandle,
-  length = guestStringLength(host, h),
-  budget?: ConversionBudget,
-): string {
-  const { ctx } = host
-  const s = ctx.getString(h)
-  if (s.length === length && !s.includes('\ufffd')) return s
-  let out = ''
-  for (let at = 0; at < length; at += LARGE_STRING) {
-    if (at > 0) budget?.check()
-    const part = consume(ctx.newNumber(at), (from) =>
-      consume(ctx.newNumber(Math.min(length, at + LARGE_STRING)), (to) => host.call('sliceJson', h, from, to)),
-    )
-    out += JSON.parse(consume(part, (j) => ctx.getString(j))) as string
-  }
-  return out
-}

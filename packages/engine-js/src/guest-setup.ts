@@ -1,4 +1,5 @@
 import { guestConversions } from './guest/convert.js'
+import { guestCopy } from './guest/copy.js'
 import { guestLockdown } from './guest/lockdown.js'
 import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
@@ -105,6 +106,7 @@ export const GUEST_SETUP = compact(`(function () {
   ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}
   ${GUEST_UNICODE_TEXT}
+  const guestCopy = ${guestCopy.toString()};
   const guestConversions = ${guestConversions.toString()};
   const guestLockdown = ${guestLockdown.toString()};
   return (${guestSetup.toString()});

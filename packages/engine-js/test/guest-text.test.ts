@@ -1,6 +1,7 @@
 import ts from 'typescript'
 import { expect, it } from 'vitest'
 import { guestConversions } from '../src/guest/convert.js'
+import { guestCopy } from '../src/guest/copy.js'
 import { guestLockdown } from '../src/guest/lockdown.js'
 import { guestSetup } from '../src/guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from '../src/guest-array-bounds.js'
@@ -27,6 +28,7 @@ const TEXTS: Record<string, string> = {
   GUEST_STRING_SEARCH,
   GUEST_UNICODE_TEXT,
   guestConversions: `(${guestConversions.toString()})`,
+  guestCopy: `(${guestCopy.toString()})`,
   guestLockdown: `(${guestLockdown.toString()})`,
   guestSetup: `(${guestSetup.toString()})`,
 }

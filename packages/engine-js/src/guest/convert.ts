@@ -1,4 +1,3 @@
-// Over 250 lines: one closure — the conversion helpers share the intrinsics captured before any script runs.
 /**
  * The guest's conversion helpers, the part of a value's crossing that runs inside QuickJS:
  * whether a value is plain JSON, its kind, keys, bytes and dates, and the tags custom types
@@ -9,7 +8,12 @@
 
 // biome-ignore-all lint/suspicious/noExplicitAny: guest values are whatever a script makes
 
+import type { guestCopy as GuestCopy } from './copy.js'
+
 type Fn = (...args: any[]) => any
+
+/** Declared beside this function in the setup script (guest-setup.ts). */
+declare const guestCopy: typeof GuestCopy
 
 /** The conversion helpers of one context (see JsConverter for the host side). */
 export function guestConversions(
@@ -18,7 +22,7 @@ export function guestConversions(
   nativeStringify: typeof JSON.stringify,
   originalOf: <F extends Fn>(f: F) => F,
 ) {
-  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys, assign } = Object
+  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys } = Object
   const apply = Reflect.apply,
     isArray = Array.isArray,
     parse = JSON.parse,
@@ -26,6 +30,7 @@ export function guestConversions(
     stringify = nativeStringify,
     StringOf = String
   const ObjectProto = Object.prototype,
+    ArrayProto = Array.prototype,
     ErrorProto = Error.prototype,
     isProtoOf = ObjectProto.isPrototypeOf
   const RealDate = G.Date as DateConstructor,
@@ -79,142 +84,8 @@ export function guestConversions(
   // whether this execution tagged any value (reset clears it: earlier values are unreachable)
   let tagged = false
 
-  // A copy of `x` made of data properties: plain objects (null prototype) and arrays (by
-  // Array.isArray, whatever their prototype; holes read as undefined, as the exact path reads
-  // them), every value read once. Anything else is kept as it is (a leaf: a Date, a Uint8Array, a class instance, undefined, NaN, -0, a BigInt, a value
-  // with toJSON or a tag) and `plain` turns false; NOT_PLAIN past the depth limit (a cycle
-  // reaches it). When `plain` stays true JSON carries the copy exactly, else the host converts
-  // the copy on the exact path: a getter or Proxy read again could answer differently (NaN
-  // after 1, an array 1,000 deep after a number), and a getter's side effects would run twice.
-  // Primitives are checked inline; this is the part of a conversion the interpreter pays for.
-  const NOT_PLAIN = {}
-  let plain = true
-  // Values copied (elements and properties): once the copy is not plain, only a small value is
-  // copied on (a large one takes the exact path on the original); an array longer than the
-  // host takes is refused there at once (ENTRIES_MAX, core's guard)
-  let entries = 0
-  const COPY_MAX = 1 << 16,
-    ENTRIES_MAX = 1 << 24
-  // copyPlain recurses with guest frames (~290 bytes each: 910 fill 256 KiB), counted against
-  // the script's stack limit: at this depth an object is kept as it is (a leaf, `plain` turns
-  // false) and the host walks it on the exact path with its own stack, so a value as deep as
-  // maxDepth (up to 1,000) crosses under the strictest stack limit, the copy's frames stay
-  // within the room kept for engine helpers (limits.ts), and nothing is read twice
-  const COPY_DEPTH = 32
-  // JSON.stringify checks no deadline, so the copy also counts what it will cost. `worst`: the
-  // JSON text, each string and key at 6 units a character (the most an escape takes), up to
-  // `maxWorst`, over which the text is surely too long; between `limit` and that, the copy's
-  // strings are scanned for the characters JSON escapes (plainJson). `formatting`: the numbers'
-  // formatting time left (see formatCost; int32s cost little, subnormals ~75 µs each)
-  let worst = 0,
-    maxWorst = 0,
-    formatting = 0
-  const FORMATTING = 50_000_000
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters JSON escapes
-  const findEscape = apply(Function.prototype.bind, RegExp.prototype.exec, [/[\0-\x1f"\\\ud800-\udfff]/]) as (s: string) => unknown
-  const textLeft = (x: any, left: number): number => {
-    if (typeof x === 'string') return left - (x.length !== 0 && findEscape(x) !== null ? 6 * x.length + 3 : x.length + 3)
-    if (x === null || typeof x !== 'object') return left
-    if (isArray(x)) {
-      for (let i = 0; i < x.length && left >= 0; i++) left = textLeft(x[i], left)
-      return left
-    }
-    for (const k in x) {
-      left = textLeft(x[k], textLeft(k, left))
-      if (left < 0) return left
-    }
-    return left
-  }
-  // a number JSON carries exactly and formats within the budget
-  const jsonNumber = (v: number): boolean =>
-    v - v === 0 && (v !== 0 || 1 / v > 0) && (formatting -= v === (v | 0) ? 300 : formatCost(v)) >= 0
-  // the objects being copied, by depth (read only at COPY_DEPTH)
-  const open: unknown[] = []
-  const copyPlain = (x: any, depth: number, max: number): any => {
-    if (x === null || typeof x === 'boolean') return x
-    if (typeof x === 'string') {
-      if ((worst += 6 * x.length + 3) > maxWorst) plain = false
-      return x
-    }
-    if (typeof x === 'number') {
-      if (!jsonNumber(x)) plain = false
-      return x
-    }
-    if (typeof x !== 'object') {
-      plain = false
-      return x
-    }
-    if (depth >= max) return NOT_PLAIN
-    if (depth >= COPY_DEPTH) {
-      // a cycle unrolled this far: the exact path reads the original and names where it first closes
-      for (let i = 0; i < depth; i++) if (open[i] === x) return NOT_PLAIN
-      plain = false
-      return x
-    }
-    open[depth] = x
-    // a property read, not a call: Object.prototype is frozen without toJSON, so this finds
-    // an own one or one of a non-plain prototype (refused below anyway); tags is private and
-    // WeakMap.prototype is frozen: a direct method call is safe here; only values of this
-    // execution can be tagged, and usually none are
-    if (x.toJSON !== undefined || (tagged && tags.has(x))) {
-      plain = false
-      return x
-    }
-    let out: any
-    // an array by Array.isArray whatever its prototype, as the exact path (kind) and JSON decide
-    if (isArray(x)) {
-      const n = x.length
-      if (n > ENTRIES_MAX || ((entries += n) > COPY_MAX && !plain)) return NOT_PLAIN
-      out = []
-      for (let i = 0; i < n; i++) {
-        const v = x[i]
-        const t = typeof v
-        if (t === 'string') {
-          if ((worst += 6 * v.length + 3) > maxWorst) {
-            if (entries > COPY_MAX) return NOT_PLAIN
-            plain = false
-          }
-          out[i] = v
-        } else if (t === 'boolean' || v === null) out[i] = v
-        else if (t === 'number') {
-          if (!jsonNumber(v)) {
-            if (entries > COPY_MAX) return NOT_PLAIN
-            plain = false
-          }
-          out[i] = v
-        } else if (t === 'object') {
-          if ((out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
-        } else {
-          if (entries > COPY_MAX) return NOT_PLAIN
-          plain = false
-          out[i] = v
-        }
-      }
-      return out
-    }
-    const p = getPrototypeOf(x)
-    if (p !== ObjectProto && p !== null) {
-      plain = false
-      return x
-    }
-    // each own enumerable property read once, into an object of data properties; without a
-    // prototype, a `__proto__` key is an own property, as JSON.parse makes it
-    out = assign({ __proto__: null }, x)
-    for (const k in out) {
-      const v = out[k]
-      const t = typeof v
-      if (++entries > COPY_MAX && !plain) return NOT_PLAIN
-      if ((worst += 6 * k.length + 3) > maxWorst) plain = false
-      if (t === 'string') {
-        if ((worst += 6 * v.length + 3) > maxWorst) plain = false
-      } else if (t === 'number') {
-        if (!jsonNumber(v)) plain = false
-      } else if (t === 'object') {
-        if (v !== null && (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
-      } else if (t !== 'boolean') plain = false
-    }
-    return out
-  }
+  const copy = guestCopy(G, formatCost, stringify, (x) => tagged && apply(wmHas, tags, [x]))
+  const { extraKeys, bare } = copy
 
   /** Forgets this execution's tags (reset: earlier values are unreachable). */
   const untag = () => {
@@ -225,45 +96,32 @@ export function guestConversions(
     parse(s: string) {
       return parse(s)
     },
-    // `limit`: the most UTF-16 units of JSON text to make in one uninterrupted step
-    // The result's JSON text when JSON carries it exactly; else [copy] for the exact path (every
-    // value read once), or undefined past the depth limit (the exact path reads `v` itself)
+    // the copy a value crosses as (guestCopy)
     plainJson(v: unknown, max: number, limit: number) {
-      worst = 0
-      maxWorst = 6 * limit
-      formatting = FORMATTING
-      plain = true
-      entries = 0
-      let c: unknown
-      try {
-        c = copyPlain(v, 0, max)
-      } finally {
-        // holds no object of this result past its conversion
-        open.length = 0
-      }
-      if (c === NOT_PLAIN) return undefined
-      if (plain && (worst <= limit || textLeft(c, limit) >= 0)) return stringify(c)
-      return [c]
+      return copy.plainJson(v, max, limit)
     },
     // a part of a long string as JSON, read in parts with deadline checks between them
     sliceJson(s: string, from: number, to: number) {
       return stringify(apply(strSlice, s, [from, to]))
     },
     kind(v: any, untagged: boolean) {
-      if (isArray(v)) return 1
-      if (!untagged && apply(wmHas, tags, [v])) return 4
+      const array = isArray(v)
+      if (!array && !untagged && apply(wmHas, tags, [v])) return 4
       const p = getPrototypeOf(v)
+      // an instance of an Array subclass is a class instance, as any other
+      if (array) return p === ArrayProto || p === ObjectProto || p === null ? 1 : 8
       if (p === ObjectProto || p === null) return 0
       // a Proxy has its target's prototype but none of its internal slots: an instance then
       if (p === U8Proto) return isView(v) ? 2 : 8
-      if (p === DateProto) return has(getTime, v) ? 3 : 8
-      if (p === MapProto) return has(mapSize, v) ? 5 : 8
-      if (p === ABProto) return has(abLength, v) ? 6 : 8
+      if (p === DateProto) return has(getTime, v) ? (bare(v) ? 3 : 9) : 8
+      if (p === MapProto) return has(mapSize, v) ? (bare(v) ? 5 : 9) : 8
+      if (p === ABProto) return has(abLength, v) ? (bare(v) ? 6 : 9) : 8
       if (isView(v)) return 7
       return 8
     },
+    // an array's: those past its elements'
     keysJson(v: object) {
-      return stringify(objectKeys(v))
+      return stringify(isArray(v) ? extraKeys(v) : objectKeys(v))
     },
     mapObject(m: Map<unknown, unknown>) {
       const out = { __proto__: null }
@@ -278,6 +136,8 @@ export function guestConversions(
     bytes(v: any) {
       const buffer = getPrototypeOf(v) === ABProto ? v : apply(taBuffer, v, [])
       if (abDetached !== undefined && apply(abDetached, buffer, [])) return undefined
+      // a copy's snapshot is whole and no script holds it
+      if (copy.owned(buffer) || copy.owned(v)) return buffer
       if (buffer === v) return apply(abSlice, v, [])
       const off = apply(taOffset, v, [])
       return apply(abSlice, buffer, [off, off + apply(taLength, v, [])])

@@ -1,0 +1,306 @@
+// Over 250 lines: one closure — the copy a value crossing to the host is read into, with the intrinsics it captured.
+/**
+ * The guest's copy of a value crossing to the host (a result, a bridge argument, a thrown
+ * value), read once and in order as structuredClone reads it, and whether JSON carries it
+ * exactly. Like convert.ts, this function never runs on the host: its source text is placed
+ * beside the setup (see guest-setup.ts), and guestConversions calls it once per context before
+ * anything in the realm has changed, so the intrinsics it captures are the realm's own.
+ */
+
+// biome-ignore-all lint/suspicious/noExplicitAny: guest values are whatever a script makes
+
+type Fn = (...args: any[]) => any
+
+/** The copy helpers of one context; `isTagged`: whether a custom type's value of this execution. */
+export function guestCopy(G: any, formatCost: (n: number) => number, stringify: typeof JSON.stringify, isTagged: (x: object) => boolean) {
+  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys } = Object
+  const apply = Reflect.apply,
+    isArray = Array.isArray,
+    StringOf = String
+  const ObjectProto = Object.prototype,
+    ArrayProto = Array.prototype,
+    hasOwn = ObjectProto.hasOwnProperty
+  const RealDate = G.Date as DateConstructor,
+    DateProto = RealDate.prototype,
+    getTime = DateProto.getTime
+  const U8 = Uint8Array,
+    U8Proto = Uint8Array.prototype,
+    ABProto = ArrayBuffer.prototype,
+    MapProto = Map.prototype
+  const TypedArrayProto = getPrototypeOf(U8Proto),
+    isView = ArrayBuffer.isView,
+    abSlice = ABProto.slice
+  const taBuffer = (getOwnPropertyDescriptor(TypedArrayProto, 'buffer') as PropertyDescriptor).get as Fn
+  const taOffset = (getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset') as PropertyDescriptor).get as Fn
+  const taLength = (getOwnPropertyDescriptor(TypedArrayProto, 'byteLength') as PropertyDescriptor).get as Fn
+  const abDetached = (getOwnPropertyDescriptor(ABProto, 'detached') as PropertyDescriptor | undefined)?.get as Fn | undefined
+  const mapSize = (getOwnPropertyDescriptor(MapProto, 'size') as PropertyDescriptor).get as Fn
+  const abLength = (getOwnPropertyDescriptor(ABProto, 'byteLength') as PropertyDescriptor).get as Fn
+  const has = (f: Fn, v: unknown): boolean => {
+    try {
+      apply(f, v, [])
+      return true
+    } catch {
+      return false
+    }
+  }
+  const mapEntries = MapProto.entries,
+    iterNext = getPrototypeOf(new Map().entries()).next
+  const wmGet = WeakMap.prototype.get,
+    wmSet = WeakMap.prototype.set,
+    wmHas = WeakMap.prototype.has,
+    wmDelete = WeakMap.prototype.delete
+
+  // An array's own enumerable keys past its elements' (`a.x = 3`, a match's `index`): every
+  // index key sorts first and is below the length, so none when the last key is one of them
+  const extraKeys = (a: any): string[] => {
+    const ks = objectKeys(a)
+    const n = a.length
+    let i = ks.length
+    for (; i > 0; i--) {
+      const k = ks[i - 1] as string
+      const v = +k
+      if (v >>> 0 === v && v < n && StringOf(v) === k) break
+    }
+    return i === ks.length ? [] : apply(arraySlice, ks, [i])
+  }
+  const arraySlice = ArrayProto.slice
+  // A Date, Map or ArrayBuffer's own enumerable properties cannot cross (the host's has none
+  // of its kind's row): such a value is refused rather than crossing without them
+  const bare = (v: object): boolean => objectKeys(v).length === 0
+  // Bytes and Dates are read when the copy reaches them, into values only this copy holds: a
+  // getter read later cannot change, detach or resize what crosses (one copy per buffer)
+  const snapshots = new WeakMap<object, object>()
+  const owned = new WeakMap<object, boolean>()
+  let copies: object[] = []
+  const snapshot = (x: any, p: unknown): any => {
+    const done = apply(wmGet, snapshots, [x])
+    if (done !== undefined) return done
+    let copy: any
+    if (p === DateProto) copy = new RealDate(apply(getTime, x, []))
+    else {
+      const buffer = p === ABProto ? x : apply(taBuffer, x, [])
+      // a detached one crosses as it is: the host refuses it at its path
+      if (abDetached !== undefined && apply(abDetached, buffer, [])) return x
+      const off = buffer === x ? 0 : apply(taOffset, x, [])
+      const bytes = apply(abSlice, buffer, [off, off + (buffer === x ? apply(abLength, x, []) : apply(taLength, x, []))])
+      copy = buffer === x ? bytes : new U8(bytes)
+    }
+    apply(wmSet, snapshots, [x, copy])
+    apply(wmSet, owned, [copy, true])
+    copies[copies.length] = x
+    return copy
+  }
+  // A copy of `x` made of data properties: plain objects (null prototype) and arrays (by
+  // Array.isArray, whatever their prototype; holes read as undefined, as the exact path reads
+  // them), every value read once. Anything else is kept as it is (a leaf: a Date, a Uint8Array, a class instance, undefined, NaN, -0, a BigInt, a value
+  // with toJSON or a tag) and `plain` turns false; NOT_PLAIN past the depth limit (a cycle
+  // reaches it). When `plain` stays true JSON carries the copy exactly, else the host converts
+  // the copy on the exact path: a getter or Proxy read again could answer differently (NaN
+  // after 1, an array 1,000 deep after a number), and a getter's side effects would run twice.
+  // Primitives are checked inline; this is the part of a conversion the interpreter pays for.
+  const NOT_PLAIN = {}
+  let plain = true
+  // Values copied (elements and properties): once the copy is not plain, only a small value is
+  // copied on (a large one takes the exact path on the original); an array longer than the
+  // host takes is refused there at once (ENTRIES_MAX, core's guard)
+  let entries = 0
+  const COPY_MAX = 1 << 16,
+    ENTRIES_MAX = 1 << 24
+  // copyPlain recurses with guest frames (~290 bytes each: 910 fill 256 KiB), counted against
+  // the script's stack limit: at this depth an object is kept as it is (a leaf, `plain` turns
+  // false) and the host walks it on the exact path with its own stack, so a value as deep as
+  // maxDepth (up to 1,000) crosses under the strictest stack limit, the copy's frames stay
+  // within the room kept for engine helpers (limits.ts), and nothing is read twice
+  const COPY_DEPTH = 32
+  // JSON.stringify checks no deadline, so the copy also counts what it will cost. `worst`: the
+  // JSON text, each string and key at 6 units a character (the most an escape takes), up to
+  // `maxWorst`, over which the text is surely too long; between `limit` and that, the copy's
+  // strings are scanned for the characters JSON escapes (plainJson). `formatting`: the numbers'
+  // formatting time left (see formatCost; int32s cost little, subnormals ~75 µs each)
+  let worst = 0,
+    maxWorst = 0,
+    formatting = 0
+  const FORMATTING = 50_000_000
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters JSON escapes
+  const findEscape = apply(Function.prototype.bind, RegExp.prototype.exec, [/[\0-\x1f"\\\ud800-\udfff]/]) as (s: string) => unknown
+  const textLeft = (x: any, left: number): number => {
+    if (typeof x === 'string') return left - (x.length !== 0 && findEscape(x) !== null ? 6 * x.length + 3 : x.length + 3)
+    if (x === null || typeof x !== 'object') return left
+    if (isArray(x)) {
+      for (let i = 0; i < x.length && left >= 0; i++) left = textLeft(x[i], left)
+      return left
+    }
+    for (const k in x) {
+      left = textLeft(x[k], textLeft(k, left))
+      if (left < 0) return left
+    }
+    return left
+  }
+  // a number JSON carries exactly and formats within the budget
+  const jsonNumber = (v: number): boolean =>
+    v - v === 0 && (v !== 0 || 1 / v > 0) && (formatting -= v === (v | 0) ? 300 : formatCost(v)) >= 0
+  // the objects being copied, by depth (read only at COPY_DEPTH)
+  const open: unknown[] = []
+  const copyPlain = (x: any, depth: number, max: number): any => {
+    if (x === null || typeof x === 'boolean') return x
+    if (typeof x === 'string') {
+      if ((worst += 6 * x.length + 3) > maxWorst) plain = false
+      return x
+    }
+    if (typeof x === 'number') {
+      if (!jsonNumber(x)) plain = false
+      return x
+    }
+    if (typeof x !== 'object') {
+      plain = false
+      return x
+    }
+    if (depth >= max) return NOT_PLAIN
+    if (depth >= COPY_DEPTH) {
+      // a cycle unrolled this far: the exact path reads the original and names where it first closes
+      for (let i = 0; i < depth; i++) if (open[i] === x) return NOT_PLAIN
+      plain = false
+      return x
+    }
+    open[depth] = x
+    // only values of this execution can be tagged, and usually none are
+    if (isTagged(x)) {
+      plain = false
+      return x
+    }
+    const p = getPrototypeOf(x)
+    // an array by Array.isArray of no class (Array.prototype, Object.prototype or none), as the
+    // exact path (kind) decides; an instance of a subclass is a leaf, refused there
+    const array = isArray(x)
+    if (array ? p !== ArrayProto && p !== ObjectProto && p !== null : p !== ObjectProto && p !== null) {
+      if (p === MapProto && has(mapSize, x) && bare(x)) return copyMap(x, depth, max)
+      plain = false
+      if (
+        (p === U8Proto && isView(x)) ||
+        (p === ABProto && has(abLength, x) && bare(x)) ||
+        (p === DateProto && has(getTime, x) && bare(x))
+      ) {
+        return snapshot(x, p)
+      }
+      return x
+    }
+    // a property read, not a call: Object.prototype is frozen without toJSON, so this finds an own one
+    if (x.toJSON !== undefined) {
+      plain = false
+      return x
+    }
+    let out: any
+    if (array) {
+      const n = x.length
+      if (n > ENTRIES_MAX || ((entries += n) > COPY_MAX && !plain)) return NOT_PLAIN
+      out = []
+      for (let i = 0; i < n; i++) {
+        const v = x[i]
+        const t = typeof v
+        if (t === 'string') {
+          if ((worst += 6 * v.length + 3) > maxWorst) {
+            if (entries > COPY_MAX) return NOT_PLAIN
+            plain = false
+          }
+          out[i] = v
+        } else if (t === 'boolean' || v === null) out[i] = v
+        else if (t === 'number') {
+          if (!jsonNumber(v)) {
+            if (entries > COPY_MAX) return NOT_PLAIN
+            plain = false
+          }
+          out[i] = v
+        } else if (t === 'object') {
+          if ((out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+        } else {
+          if (entries > COPY_MAX) return NOT_PLAIN
+          plain = false
+          out[i] = v
+        }
+      }
+      const extra = extraKeys(x)
+      if (extra.length !== 0) {
+        plain = false
+        for (let i = 0; i < extra.length; i++) {
+          const k = extra[i] as string
+          if (++entries > COPY_MAX) return NOT_PLAIN
+          const v = copyPlain((x as any)[k], depth + 1, max)
+          if (v === NOT_PLAIN) return NOT_PLAIN
+          defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true })
+        }
+      }
+      return out
+    }
+    // each own enumerable property read once, in order, and copied before the next is read (as
+    // structuredClone does: a later getter cannot change what an earlier value crossed as), into
+    // an object of data properties; without a prototype, a `__proto__` key is an own property,
+    // as JSON.parse makes it. A key a getter deleted before it was read is skipped
+    out = { __proto__: null }
+    const ks = objectKeys(x)
+    for (let i = 0; i < ks.length; i++) {
+      const k = ks[i] as string
+      const v = x[k]
+      const t = typeof v
+      if (t === 'undefined' && !apply(hasOwn, x, [k])) continue
+      if (++entries > COPY_MAX && !plain) return NOT_PLAIN
+      if ((worst += 6 * k.length + 3) > maxWorst) plain = false
+      if (t === 'string') {
+        if ((worst += 6 * v.length + 3) > maxWorst) plain = false
+      } else if (t === 'number') {
+        if (!jsonNumber(v)) plain = false
+      } else if (t === 'object') {
+        if (v !== null && (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+        continue
+      } else if (t !== 'boolean') plain = false
+      out[k] = v
+    }
+    return out
+  }
+
+  // A Map with string keys is read when the copy reaches it, into the object the host makes of
+  // it (its entries, each value copied); one with another key crosses as it is, to be refused
+  const copyMap = (m: Map<unknown, unknown>, depth: number, max: number): any => {
+    const out = { __proto__: null }
+    const it = apply(mapEntries, m, [])
+    for (let r: any = apply(iterNext, it, []); !r.done; r = apply(iterNext, it, [])) {
+      if (typeof r.value[0] !== 'string') {
+        plain = false
+        return m
+      }
+      if (++entries > COPY_MAX && !plain) return NOT_PLAIN
+      if ((worst += 6 * r.value[0].length + 3) > maxWorst) plain = false
+      const v = copyPlain(r.value[1], depth + 1, max)
+      if (v === NOT_PLAIN) return NOT_PLAIN
+      defineProperty(out, r.value[0], { value: v, writable: true, enumerable: true, configurable: true })
+    }
+    return out
+  }
+
+  // `limit`: the most UTF-16 units of JSON text to make in one uninterrupted step
+  // The result's JSON text when JSON carries it exactly; else [copy] for the exact path (every
+  // value read once), or undefined past the depth limit (the exact path reads `v` itself)
+  const plainJson = (v: unknown, max: number, limit: number): unknown => {
+    worst = 0
+    maxWorst = 6 * limit
+    formatting = FORMATTING
+    plain = true
+    entries = 0
+    let c: unknown
+    try {
+      c = copyPlain(v, 0, max)
+    } finally {
+      // holds no object of this result past its conversion
+      open.length = 0
+      for (let i = 0; i < copies.length; i++) apply(wmDelete, snapshots, [copies[i]])
+      copies = []
+    }
+    if (c === NOT_PLAIN) return undefined
+    if (plain && (worst <= limit || textLeft(c, limit) >= 0)) return stringify(c)
+    return [c]
+  }
+
+  /** Whether `v` is a snapshot of this copy (no script holds it: its buffer is whole). */
+  const owned_ = (v: object): boolean => apply(wmHas, owned, [v])
+  return { plainJson, extraKeys, bare, owned: owned_ }
+}

@@ -1,0 +1,113 @@
+import { ConversionError, createHost, defineBridge, type Host } from '@polyhost/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { jsEngine } from '../src/index.js'
+
+// A value crossing to the host is read as structuredClone reads it: each property in order,
+// and what it holds (bytes, a Date's time, a Map's entries) copied before the next is read.
+// Before, every own property was read first and bytes, times and entries only after the
+// whole copy, so a getter read later changed what crossed (`{ u, get a() { u[0] = 9 } }` gave
+// u[0] === 9), detached it (a ConversionError for bytes that were there when read) or shrank
+// it. An array's own properties past its elements (`a.x = 3`, a match's `index`) were dropped;
+// a Date, Map or ArrayBuffer's own properties too, and an Array subclass crossed as an array
+// while every other class instance is refused. The expected answers are V8's structuredClone
+// of the same literal (an ArrayBuffer crosses as a Uint8Array, a Map as an object).
+
+// QuickJS detaches with transfer(), Node 20 through structuredClone
+const DETACH = `const detach = (b) => (b.transfer ? b.transfer() : structuredClone(b, { transfer: [b] }));`
+
+const SNAPSHOTS: Record<string, string> = {
+  'bytes changed by a later getter': `(() => { const u = new Uint8Array(4); return { u, get a() { u[0] = 9; return 1 } } })()`,
+  'bytes detached by a later getter': `(() => { const b = new ArrayBuffer(4); const u = new Uint8Array(b); u[1] = 7; return { u, get a() { detach(b); return 1 } } })()`,
+  'an ArrayBuffer detached by a later getter': `(() => { const b = new ArrayBuffer(3); return { b, get a() { detach(b); return 1 } } })()`,
+  'bytes shrunk by a later getter': `(() => { const b = new ArrayBuffer(4, { maxByteLength: 8 }); const u = new Uint8Array(b); u[3] = 5; return { u, get a() { b.resize(1); return 1 } } })()`,
+  'a view changed in a later element': `(() => { const u = new Uint8Array([1, 2, 3]); return [u.subarray(1), { get a() { u.fill(0); return 1 } }] })()`,
+  'a Date changed by a later getter': `(() => { const d = new Date(5); return { d, get a() { d.setTime(9); return 1 } } })()`,
+  'a Map changed by a later getter': `(() => { const m = new Map([['k', 1]]); return { m, get a() { m.set('k', 2); m.set('j', 3); return 1 } } })()`,
+  'a getter that deletes a later key': `({ get a() { delete this.b; return 1 }, b: 2, c: 3 })`,
+  'an array with own properties': `(() => { const a = [1, 2]; a.x = 3; a['-1'] = 4; return a })()`,
+  'a match result': `/b(?<n>c)/.exec('abc')`,
+  'a nested array with own properties beside a BigInt': `(() => { const a = [1]; a.x = { y: [2] }; return { a, n: 1n } })()`,
+}
+
+/** structuredClone of the literal in V8, in the value model's terms (ArrayBuffer → Uint8Array, Map → object). */
+function v8(source: string): unknown {
+  const model = (x: unknown): unknown => {
+    if (x instanceof ArrayBuffer) return new Uint8Array(x)
+    if (x instanceof Map) return Object.fromEntries([...x].map(([k, y]) => [k, model(y)]))
+    if (Array.isArray(x)) {
+      const out = x.map(model)
+      for (const k of Object.keys(x).slice(x.length))
+        (out as unknown as Record<string, unknown>)[k] = model((x as unknown as Record<string, unknown>)[k])
+      return out
+    }
+    if (x && typeof x === 'object' && !(x instanceof Date) && !(x instanceof Uint8Array)) {
+      return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, model(y)]))
+    }
+    return x
+  }
+  return model(structuredClone(new Function(`${DETACH} return ${source}`)()))
+}
+
+/** Own keys too: vitest's equality alone does not compare an array's own properties. */
+const shape = (x: unknown): unknown =>
+  x && typeof x === 'object' && !(x instanceof Uint8Array) && !(x instanceof Date)
+    ? [Array.isArray(x), Object.entries(x).map(([k, y]) => [k, shape(y)])]
+    : x
+
+const REFUSED: Record<string, [string, string]> = {
+  'an Array subclass instance': [
+    `(() => { class A extends Array {} return { v: A.from([1]) } })()`,
+    '$.v: instance of A cannot cross to the host',
+  ],
+  'a Date with own properties': [
+    `(() => { const d = new Date(5); d.x = 3; return { v: d } })()`,
+    '$.v: a Date with own properties ("x") cannot cross to the host',
+  ],
+  'a Map with own properties': [
+    `(() => { const m = new Map(); m.x = 3; return { v: m } })()`,
+    '$.v: a Map with own properties ("x") cannot cross to the host',
+  ],
+  'an ArrayBuffer with own properties': [
+    `(() => { const b = new ArrayBuffer(1); b.x = 3; return { v: b } })()`,
+    '$.v: an ArrayBuffer with own properties ("x") cannot cross to the host',
+  ],
+}
+
+for (const isolation of ['inline', 'worker'] as const) {
+  describe(`values cross as structuredClone reads them (${isolation})`, () => {
+    let host: Host
+    const received: unknown[] = []
+    beforeAll(async () => {
+      host = await createHost({
+        engines: [jsEngine()],
+        pool: { min: 1, max: 1 },
+        ...(isolation === 'worker' ? { isolation, workers: 1 } : {}),
+      })
+      host.bridges.register(
+        defineBridge({ name: 'sink', methods: { put: { args: [z.any()], handler: (_ctx, v) => void received.push(v) } } }),
+      )
+    })
+    afterAll(() => host.close())
+
+    for (const [name, source] of Object.entries(SNAPSHOTS)) {
+      it(`${name}: as a result and as a bridge argument`, async () => {
+        const expected = v8(source)
+        const value = (await host.execute({ language: 'js', source: `${DETACH} ${source}` })).value
+        expect(value).toEqual(expected)
+        expect(shape(value)).toEqual(shape(expected))
+        received.length = 0
+        await host.execute({ language: 'js', source: `${DETACH} sink.put(${source}); 1` })
+        expect(shape(received[0])).toEqual(shape(expected))
+      })
+    }
+
+    for (const [name, [source, message]] of Object.entries(REFUSED)) {
+      it(`${name} is a ConversionError naming its path`, async () => {
+        const error = await host.execute({ language: 'js', source }).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(ConversionError)
+        expect((error as Error).message).toBe(message)
+      })
+    }
+  })
+}
