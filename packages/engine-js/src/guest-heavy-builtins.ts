@@ -60,14 +60,19 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
   // %TypedArray%.prototype: every method is bounded by the receiver's length
   const TA = G.Uint8Array && getPrototypeOf(G.Uint8Array.prototype);
   // a constructor charged for its first argument's size: a Proxy of itself, which has its
-  // shape, prints as it and keeps its prototype; \`called\` replaces a plain call of it
-  const charged = (name, size, called) => {
+  // shape, prints as it and keeps its prototype; \`called\` replaces a plain call of it, and
+  // \`made\`, when the argument's size was not charged, gives what the object made cost
+  const charged = (name, size, called, made) => {
     const d = getOwnPropertyDescriptor(G, name);
     if (!d || typeof d.value !== 'function') return;
-    const count = (args) => { if (args.length) { const n = size(args[0]); if (n >= SMALL) charge(n); } };
+    const count = (args) => { const n = args.length ? size(args[0]) : 0; if (n >= SMALL) charge(n); return n; };
     const proxy = new ProxyCtor(d.value, {
       apply(target, self, args) { count(args); return called ? called(target, self, args, proxy) : apply(target, self, args); },
-      construct(target, args, newTarget) { count(args); return construct(target, args, newTarget); },
+      construct(target, args, newTarget) {
+        const n = count(args), r = construct(target, args, newTarget);
+        if (made && n < SMALL) { const m = made(args[0], r); if (m >= SMALL) charge(m); }
+        return r;
+      },
     });
     defineProperty(G, name, { ...d, value: proxy });
     const proto = d.value.prototype;
@@ -81,11 +86,15 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
     // n log n comparisons, charged from the first element on
     const sorting = (self) => { const n = lengthOf(self); return n > 1 ? SMALL + n * (32 - clz32(n)) : 0; };
     for (const name of ['sort', 'toSorted']) wrap(TA, name, fixed(sorting));
-    // the constructors copy (and convert) a typed array or an array element by element
+    // the constructors copy (and convert) a typed array or an array element by element; an
+    // array-like object or an iterable is read element by element too, with no tick (a loop of
+    // \`new Uint8Array({ length: 3e6 })\` held an inline host 13.5 s of 1 s): its \`length\` getter
+    // or iterator cannot be read twice, so the array made is charged, after the call
     const source = (x) => typeof x === 'number' ? x : isArray(x) ? x.length : lengthOf(x);
+    const copied = (x, made) => x !== null && (typeof x === 'object' || typeof x === 'function') ? lengthOf(made) : 0;
     for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
       'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
-      charged(name, source);
+      charged(name, source, undefined, copied);
     }
   }
   if (G.ArrayBuffer) {
