@@ -81,3 +81,36 @@ describe('one call of normalize or localeCompare stops at the time limit', () =>
     expect(o?.value).toBe(2 ** 21)
   })
 })
+
+// RegExp.escape wrote each white space, line terminator, lone surrogate and punctuator such as
+// ',' through a formatted print, 0.6-3.5 µs a character (load), in one call: inline, under a 1 s
+// limit, RegExp.escape(' '.repeat(1.6e7)) held the host 9.5 s (a heap growth refused past the
+// deadline does not end the call). A long string is now escaped in pieces
+// (guest-unicode-text.ts), with the host's check between them; the answers stay QuickJS's own.
+describe('RegExp.escape of long strings', () => {
+  const d = rawDifferential({ limits: { timeoutMs: 60_000 } })
+  // pieces are 16,384 code units: surrogate pairs, lone surrogates and escaped characters on
+  // both sides of every cut, and every kind of first character
+  const ESCAPES = `${MIX} const P = 16384, out = [];
+    const around = (fill, at) => fill.repeat(at - 1) + '\\ud83d\\ude00' + ',\\u2028\\ud800x\\udc00 1a.' + fill.repeat(P);
+    for (const first of ['', '1', 'a', 'Z', ' ', '_', '\\ud83d\\ude00', '\\ud800', '.', ',']) {
+      for (const s of [around('x', P), around('x', P - 1), around(' ', 2 * P), around('\\ud83d\\ude00', P / 2), mix(3 * P + 7, 9, 400)]) {
+        out.push(digest(RegExp.escape(first + s)));
+      }
+    }
+    out.push(RegExp.escape('a'.repeat(2 * P)).length, RegExp.escape('a'.repeat(2 * P + 1)).length, RegExp.escape.name, RegExp.escape.length);`
+  itAnswersAsRaw(d, {
+    'answers, pieces cut at every kind of character': `${ESCAPES} JSON.stringify(out)`,
+    'errors: no conversion of a non-string': `const t = (v) => { try { return RegExp.escape(v) } catch (e) { return e.name + ': ' + e.message } };
+      JSON.stringify([t(1), t(undefined), t(new String('x'.repeat(40000))), t({ toString() { return 'x' } }), t(Symbol())])`,
+  })
+  it('one call stops at the time limit', { timeout: 60_000 }, async () => {
+    await expectEachTimesOut(
+      {
+        'RegExp.escape of 16 MB of spaces': "RegExp.escape(' '.repeat(1.6e7)).length",
+      },
+      { timeoutMs: 1_000, memoryBytes: 512 * 2 ** 20 },
+      3_000,
+    )
+  })
+})
