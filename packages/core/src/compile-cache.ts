@@ -1,25 +1,35 @@
 import { createHash } from 'node:crypto'
+import { zodV3 } from '@polyhost/security'
 import { LRUCache } from 'lru-cache'
-import { z } from 'zod/v3'
+import type { z } from 'zod/v3'
 import type { CompiledScript } from './contracts.js'
 import { InvalidArgumentError, ScriptSyntaxError } from './errors.js'
 
-export const cacheOptionsSchema = z
-  .object({
-    /** Most compiled scripts kept. Default 1,000. */
-    maxEntries: z.number().int().positive().optional(),
-    /**
-     * Most host memory kept by cached scripts (size-based eviction), as each engine estimates
-     * what a compiled script retains (a Lua prototype is 10–50× its source). Default 64 MiB.
-     */
-    maxBytes: z.number().int().positive().optional(),
-    /** Former name of `maxBytes`, still accepted. */
-    maxSourceBytes: z.number().int().positive().optional(),
-    /** Entries expire this long after they were stored. Default 0 = never. */
-    ttlMs: z.number().int().nonnegative().optional(),
-  })
-  .strict()
-export type CacheOptions = z.input<typeof cacheOptionsSchema>
+function buildCacheSchema(z: typeof import('zod/v3')['z']) {
+  return z
+    .object({
+      /** Most compiled scripts kept. Default 1,000. */
+      maxEntries: z.number().int().positive().optional(),
+      /**
+       * Most host memory kept by cached scripts (size-based eviction), as each engine estimates
+       * what a compiled script retains (a Lua prototype is 10–50× its source). Default 64 MiB.
+       */
+      maxBytes: z.number().int().positive().optional(),
+      /** Former name of `maxBytes`, still accepted. */
+      maxSourceBytes: z.number().int().positive().optional(),
+      /** Entries expire this long after they were stored. Default 0 = never. */
+      ttlMs: z.number().int().nonnegative().optional(),
+    })
+    .strict()
+}
+let cacheSchema: ReturnType<typeof buildCacheSchema> | undefined
+
+/** Compile cache options (`createHost({ cache })`); built on first use. */
+export function cacheOptionsSchema(): ReturnType<typeof buildCacheSchema> {
+  cacheSchema ??= buildCacheSchema(zodV3())
+  return cacheSchema
+}
+export type CacheOptions = z.input<ReturnType<typeof cacheOptionsSchema>>
 
 export interface CacheStats {
   readonly enabled: boolean
@@ -97,9 +107,10 @@ export class CompileCache {
   private misses = 0
   private evictions = 0
 
-  constructor(options: CacheOptions | false = {}) {
+  constructor(options?: CacheOptions | false) {
     if (options === false) return
-    const r = cacheOptionsSchema.safeParse(options)
+    // no options: what the schema makes of `{}`, without loading it
+    const r = options === undefined ? { success: true as const, data: {} as CacheOptions } : cacheOptionsSchema().safeParse(options)
     if (!r.success) {
       const issue = r.error.issues[0]
       const field = issue?.path.length ? `cache.${issue.path.join('.')}` : 'cache'

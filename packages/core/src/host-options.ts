@@ -1,6 +1,6 @@
-import type { Limits, PolicyInput } from '@polyhost/security'
+import { type Limits, type PolicyInput, zodV3 } from '@polyhost/security'
 import type { z as zod } from 'zod'
-import { z } from 'zod/v3'
+import type { z } from 'zod/v3'
 import type { ExecutionCaller } from './bridges.js'
 import type { CacheOptions } from './compile-cache.js'
 import type { EnginePlugin, Logger } from './contracts.js'
@@ -68,39 +68,53 @@ export type RunOptions = Omit<ExecuteRequest, 'language' | 'source' | 'name'>
 /** Options of `host.executeFile`: those of `script.run`, and the language when the file's extension does not tell it. */
 export type ExecuteFileOptions = RunOptions & { readonly language?: string }
 
-// a predicate, not z.record: the values are converted (and checked) by the engine, and
-// z.record would copy every request's globals on the hot path
-const record = z.custom<Readonly<Record<string, unknown>>>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  'expected an object',
-)
-const runShape = {
-  globals: record.optional(),
-  context: record.optional(),
-  // '' is the pool partition of executions without a tenant: a tenant named so would share it
-  tenant: z.string().min(1, 'a tenant must be a non-empty string').optional(),
-  limits: z.unknown().optional(),
-  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
-  caller: z.custom<ExecutionCaller | object>((v) => isObject(v), 'expected an object').optional(),
-}
-const runSchema = z.object(runShape).strict()
 /**
  * The longest script name: names go into every error position and stack line, and the JS
  * engine's compiler reads them on a bounded stack (a 300,000-character name made a valid
  * script a ScriptSyntaxError). A path is at most 4,096 bytes on Linux.
  */
 export const MAX_NAME_LENGTH = 4096
-const sourceShape = {
-  language: z.string().min(1).optional(),
-  source: z.string(),
-  name: z.string().min(1).max(MAX_NAME_LENGTH, `a script name is at most ${MAX_NAME_LENGTH} characters`).optional(),
+function buildRequestSchemas(z: typeof import('zod/v3')['z']) {
+  // a predicate, not z.record: the values are converted (and checked) by the engine, and
+  // z.record would copy every request's globals on the hot path
+  const record = z.custom<Readonly<Record<string, unknown>>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'expected an object',
+  )
+  const runShape = {
+    globals: record.optional(),
+    context: record.optional(),
+    // '' is the pool partition of executions without a tenant: a tenant named so would share it
+    tenant: z.string().min(1, 'a tenant must be a non-empty string').optional(),
+    limits: z.unknown().optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'expected an AbortSignal').optional(),
+    caller: z.custom<ExecutionCaller | object>((v) => isObject(v), 'expected an object').optional(),
+  }
+  const runSchema = z.object(runShape).strict()
+  const sourceShape = {
+    language: z.string().min(1).optional(),
+    source: z.string(),
+    name: z.string().min(1).max(MAX_NAME_LENGTH, `a script name is at most ${MAX_NAME_LENGTH} characters`).optional(),
+  }
+  const executeSchema = z.object({ ...runShape, ...sourceShape }).strict()
+  // per-run fields (globals, limits, context...) go to script.run; accepting them here would drop them silently
+  const compileSchema = z.object(sourceShape).strict()
+  const executeFileSchema = z.object({ ...runShape, language: sourceShape.language }).strict()
+  const routeSchema = z.object({ language: sourceShape.language, name: sourceShape.name })
+  return { execute: executeSchema, run: runSchema, compile: compileSchema, executeFile: executeFileSchema, route: routeSchema }
 }
-const executeSchema = z.object({ ...runShape, ...sourceShape }).strict()
-// per-run fields (globals, limits, context...) go to script.run; accepting them here would drop them silently
-const compileSchema = z.object(sourceShape).strict()
-const executeFileSchema = z.object({ ...runShape, language: sourceShape.language }).strict()
-/** The request schemas by kind (exported for tests: the judge of what `checkRequest` accepts). */
-export const REQUEST_SCHEMAS = { execute: executeSchema, run: runSchema, compile: compileSchema, executeFile: executeFileSchema }
+let builtRequestSchemas: ReturnType<typeof buildRequestSchemas> | undefined
+/** What `checkRequest` checks. */
+type RequestKind = 'execute' | 'run' | 'compile' | 'executeFile'
+
+/**
+ * The request schemas by kind, built on first use (exported for tests: the judge of what
+ * `checkRequest` accepts; a well-formed request is copied without them).
+ */
+export function requestSchemas(): ReturnType<typeof buildRequestSchemas> {
+  builtRequestSchemas ??= buildRequestSchemas(zodV3())
+  return builtRequestSchemas
+}
 
 /** A `host.compile` request: what a compiled script is made of; per-run options go to `script.run`. */
 export interface CompileRequest {
@@ -110,11 +124,11 @@ export interface CompileRequest {
 }
 
 /** Checks a request's shape, naming the bad field in an InvalidArgumentError. */
-export function checkRequest<T>(what: keyof typeof REQUEST_SCHEMAS, value: unknown): T {
+export function checkRequest<T>(what: RequestKind, value: unknown): T {
   const r = readingCaller(`${what}: the request`, () => {
     const input = value ?? (what === 'run' || what === 'executeFile' ? {} : value)
     const plain = plainCopy(what, input)
-    const parsed = plain ? { success: true as const, data: plain } : REQUEST_SCHEMAS[what].safeParse(input)
+    const parsed = plain ? { success: true as const, data: plain } : requestSchemas()[what].safeParse(input)
     // the checked copy, and a copy of `limits`: each getter is read once, so what was
     // checked is what runs (a getter could answer a string now and an object later)
     const data = parsed.data as { limits?: unknown } | undefined
@@ -145,17 +159,15 @@ export interface EngineRoute {
   readonly language?: string
   readonly name?: string
 }
-const routeSchema = z.object({ language: sourceShape.language, name: sourceShape.name })
-
 /**
  * The route of a request for `host.engineFor`: its `language` and `name`, each read once and
  * checked as `execute` checks them (InvalidArgumentError naming the field); other fields are not read.
  */
 export function checkRoute(value: unknown): EngineRoute {
   const r = readingCaller('engineFor: the request', () => {
-    if (typeof value !== 'object' || value === null) return routeSchema.safeParse(value)
+    if (typeof value !== 'object' || value === null) return requestSchemas().route.safeParse(value)
     const { language, name } = value as Record<string, unknown>
-    return routeSchema.safeParse({ language, name })
+    return requestSchemas().route.safeParse({ language, name })
   })
   if (r.success) return r.data
   throw invalid('engineFor', r.error)
@@ -181,12 +193,13 @@ const FIELD_TESTS: Readonly<Record<string, (v: unknown) => boolean>> = {
   source: (v) => typeof v === 'string',
   name: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH,
 }
-/** The fields each kind of request may have: its schema's. */
-const FIELDS = {
-  execute: new Set(Object.keys(executeSchema.shape)),
-  run: new Set(Object.keys(runSchema.shape)),
-  compile: new Set(Object.keys(compileSchema.shape)),
-  executeFile: new Set(Object.keys(executeFileSchema.shape)),
+/** The fields each kind of request may have: its schema's (host-options.test.ts holds them equal). */
+const RUN_FIELDS = ['globals', 'context', 'tenant', 'limits', 'signal', 'caller']
+const FIELDS: Readonly<Record<RequestKind, ReadonlySet<string>>> = {
+  execute: new Set([...RUN_FIELDS, 'language', 'source', 'name']),
+  run: new Set(RUN_FIELDS),
+  compile: new Set(['language', 'source', 'name']),
+  executeFile: new Set([...RUN_FIELDS, 'language']),
 }
 
 /**
@@ -195,7 +208,7 @@ const FIELDS = {
  * schema must decide. It accepts only what the schema accepts, so the schema stays the judge
  * of every request it does not pass, and every error message is the schema's.
  */
-function plainCopy(what: keyof typeof FIELDS, value: unknown): Record<string, unknown> | undefined {
+function plainCopy(what: RequestKind, value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined
   const fields = FIELDS[what]
   const copy: Record<string, unknown> = {}

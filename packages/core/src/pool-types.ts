@@ -1,9 +1,6 @@
-import { MAX_TIMER_MS } from '@polyhost/security'
-import { z } from 'zod/v3'
+import { MAX_TIMER_MS, zodV3 } from '@polyhost/security'
+import type { z } from 'zod/v3'
 import { InvalidArgumentError, PolicyError } from './errors.js'
-
-const count = z.number().int().nonnegative()
-const ms = z.number().int().nonnegative()
 
 /**
  * Most states one engine's pool may keep warm. `min` states are all created before
@@ -14,36 +11,46 @@ export const MAX_POOL_MIN = 1_000
 /** Most states alive at once per engine: states beyond `min` exist only while used. */
 export const MAX_POOL_MAX = 10_000
 
-/** Pool options, shared by every engine's pool (`createHost({ pool })`). */
-export const poolOptionsSchema = z
-  .object({
-    /** States kept warm (created at start, re-created after eviction). Default 1, at most 1,000. */
-    min: count.max(MAX_POOL_MIN, `at most ${MAX_POOL_MIN} states kept warm`).optional(),
-    /** Most states alive at once, across tenants. Default 8, at most 10,000. */
-    max: z.number().int().positive().max(MAX_POOL_MAX, `at most ${MAX_POOL_MAX} states`).optional(),
-    /** How long `acquire` waits for a state before PoolExhaustedError. Default 10 s; 0 = no limit. */
-    acquireTimeoutMs: ms.optional(),
-    /** Idle states above `min` are destroyed after this long. Default 60 s; 0 = never. */
-    idleTimeoutMs: ms.optional(),
-    /** States are destroyed once this old. Default 30 min; 0 = never. */
-    maxLifetimeMs: ms.optional(),
-    /** States are destroyed after this many executions. Default 10,000; 0 = never. */
-    maxUses: count.optional(),
-    /** Idle states are validated this often (eviction runs on the same tick). Default 30 s; 0 = never. */
-    healthCheckIntervalMs: ms.optional(),
-    /**
-     * A state that ran one tenant's script never runs another tenant's (executions without a
-     * tenant form one partition of their own). Default true; `false` lets tenants take turns on
-     * the same states, with reset as the only wall between them: only for mutually trusting
-     * tenants.
-     */
-    partitionByTenant: z.boolean().optional(),
-    /** `close()` waits this long for running work before destroying states. Default 5 s. */
-    drainTimeoutMs: ms.optional(),
-  })
-  .strict()
+function buildPoolSchema(z: typeof import('zod/v3')['z']) {
+  const count = z.number().int().nonnegative()
+  const ms = z.number().int().nonnegative()
+  return z
+    .object({
+      /** States kept warm (created at start, re-created after eviction). Default 1, at most 1,000. */
+      min: count.max(MAX_POOL_MIN, `at most ${MAX_POOL_MIN} states kept warm`).optional(),
+      /** Most states alive at once, across tenants. Default 8, at most 10,000. */
+      max: z.number().int().positive().max(MAX_POOL_MAX, `at most ${MAX_POOL_MAX} states`).optional(),
+      /** How long `acquire` waits for a state before PoolExhaustedError. Default 10 s; 0 = no limit. */
+      acquireTimeoutMs: ms.optional(),
+      /** Idle states above `min` are destroyed after this long. Default 60 s; 0 = never. */
+      idleTimeoutMs: ms.optional(),
+      /** States are destroyed once this old. Default 30 min; 0 = never. */
+      maxLifetimeMs: ms.optional(),
+      /** States are destroyed after this many executions. Default 10,000; 0 = never. */
+      maxUses: count.optional(),
+      /** Idle states are validated this often (eviction runs on the same tick). Default 30 s; 0 = never. */
+      healthCheckIntervalMs: ms.optional(),
+      /**
+       * A state that ran one tenant's script never runs another tenant's (executions without a
+       * tenant form one partition of their own). Default true; `false` lets tenants take turns on
+       * the same states, with reset as the only wall between them: only for mutually trusting
+       * tenants.
+       */
+      partitionByTenant: z.boolean().optional(),
+      /** `close()` waits this long for running work before destroying states. Default 5 s. */
+      drainTimeoutMs: ms.optional(),
+    })
+    .strict()
+}
+let poolSchema: ReturnType<typeof buildPoolSchema> | undefined
 
-export type PoolOptions = z.input<typeof poolOptionsSchema>
+/** Pool options, shared by every engine's pool (`createHost({ pool })`); built on first use. */
+export function poolOptionsSchema(): ReturnType<typeof buildPoolSchema> {
+  poolSchema ??= buildPoolSchema(zodV3())
+  return poolSchema
+}
+
+export type PoolOptions = z.input<ReturnType<typeof poolOptionsSchema>>
 export type ResolvedPoolOptions = Required<PoolOptions>
 
 export const POOL_DEFAULTS: ResolvedPoolOptions = {
@@ -60,8 +67,13 @@ export const POOL_DEFAULTS: ResolvedPoolOptions = {
 
 /** Checks pool options, naming the bad field in an InvalidArgumentError. */
 export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
+  // what the schema would make of no options, or of options it resolved before (an engine's
+  // pool gets the host's), without loading it
+  if (input === undefined || input === null) return resolved({ ...POOL_DEFAULTS })
+  const again = unchangedResolved(input)
+  if (again) return resolved(again)
   checkTimers(input, 'pool', ['acquireTimeoutMs', 'idleTimeoutMs', 'maxLifetimeMs', 'healthCheckIntervalMs', 'drainTimeoutMs'])
-  const r = poolOptionsSchema.safeParse(input ?? {})
+  const r = poolOptionsSchema().safeParse(input)
   if (!r.success) {
     const issue = r.error.issues[0]
     const field = issue?.path.length ? `pool.${issue.path.join('.')}` : 'pool'
@@ -69,7 +81,25 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
   }
   const o = { ...POOL_DEFAULTS, ...r.data }
   if (o.min > o.max) throw new InvalidArgumentError(`pool.min (${o.min}) exceeds pool.max (${o.max})`)
+  return resolved(o)
+}
+
+/** Each object resolvePoolOptions returned, with a copy of the values it had then. */
+const RESOLVED = new WeakMap<object, ResolvedPoolOptions>()
+const POOL_KEYS = Object.keys(POOL_DEFAULTS) as (keyof ResolvedPoolOptions)[]
+
+function resolved(o: ResolvedPoolOptions): ResolvedPoolOptions {
+  RESOLVED.set(o, { ...o })
   return o
+}
+
+/** A copy of `input` when it is an object resolvePoolOptions returned, still holding the same values and no other keys. */
+function unchangedResolved(input: unknown): ResolvedPoolOptions | undefined {
+  const was = typeof input === 'object' && input !== null ? RESOLVED.get(input) : undefined
+  if (!was || Reflect.ownKeys(input as object).length !== POOL_KEYS.length) return undefined
+  const now = input as Record<string, unknown>
+  for (const k of POOL_KEYS) if (!Object.hasOwn(now, k) || !Object.is(now[k], was[k])) return undefined
+  return { ...POOL_DEFAULTS, ...was }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { policyError } from '../test/policy-error.js'
 import { PolicyError } from './errors.js'
-import { LIMIT_KEYS, LIMIT_NAMES, overrideLimits, parseLimits, type ResolvedLimits, tightenLimits } from './limits.js'
+import { LIMIT_KEYS, LIMIT_NAMES, limitsSchema, overrideLimits, parseLimits, type ResolvedLimits, tightenLimits } from './limits.js'
 
 const base: ResolvedLimits = {
   instructions: 1000,
@@ -14,6 +14,13 @@ const base: ResolvedLimits = {
 }
 
 describe('parseLimits', () => {
+  it('no limits: what the schema makes of {} (without loading it), a new object each time', () => {
+    for (const input of [undefined, null]) {
+      expect(parseLimits(input)).toStrictEqual(limitsSchema().parse({}))
+      expect(parseLimits(input)).not.toBe(parseLimits(input))
+    }
+  })
+
   it('accepts positive integers and false, and treats undefined as empty', () => {
     expect(parseLimits({ timeoutMs: 10, memoryBytes: false })).toEqual({ timeoutMs: 10, memoryBytes: false })
     expect(parseLimits(undefined)).toEqual({})

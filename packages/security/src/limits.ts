@@ -1,5 +1,17 @@
-import { z } from 'zod/v3'
+import { createRequire } from 'node:module'
+import type { z } from 'zod/v3'
 import { describeValue, PolicyError } from './errors.js'
+
+type ZodV3 = typeof import('zod/v3')
+let zodModule: ZodV3 | undefined
+/**
+ * `zod/v3`, loaded on first use (synchronously: the checks that need it are synchronous):
+ * a host on default options never needs a schema, and loading zod was ~20 ms of a cold start.
+ */
+export function zodV3(): ZodV3['z'] {
+  zodModule ??= createRequire(import.meta.url)('zod/v3') as ZodV3
+  return zodModule.z
+}
 
 /**
  * The resource limits, as configured (`timeoutMs`) and as reported (`timeout`). `sourceBytes`
@@ -21,27 +33,35 @@ export const LIMIT_NAMES: Readonly<Record<LimitKey, LimitName>> = {
   sourceBytes: 'source',
 }
 
-/** A limit value: a positive integer, or `false` for "not limited" (only hosts may say so). */
-const limitValue = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.literal(false)])
-
 /** The longest delay a Node timer holds (2^31 − 1 ms); a longer one silently fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1
-const timeValue = z.union([z.number().int().positive().max(MAX_TIMER_MS), z.literal(false)])
 
-/** Partial limits as written by a host, a policy or a request. Unknown keys are rejected. */
-export const limitsSchema = z
-  .object({
-    instructions: limitValue.optional(),
-    timeoutMs: timeValue.optional(),
-    memoryBytes: limitValue.optional(),
-    stackDepth: limitValue.optional(),
-    bridgeCalls: limitValue.optional(),
-    outputBytes: limitValue.optional(),
-    sourceBytes: limitValue.optional(),
-  })
-  .strict()
+function buildSchemas(z: ZodV3['z']) {
+  /** A limit value: a positive integer, or `false` for "not limited" (only hosts may say so). */
+  const limitValue = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.literal(false)])
+  const timeValue = z.union([z.number().int().positive().max(MAX_TIMER_MS), z.literal(false)])
+  const limits = z
+    .object({
+      instructions: limitValue.optional(),
+      timeoutMs: timeValue.optional(),
+      memoryBytes: limitValue.optional(),
+      stackDepth: limitValue.optional(),
+      bridgeCalls: limitValue.optional(),
+      outputBytes: limitValue.optional(),
+      sourceBytes: limitValue.optional(),
+    })
+    .strict()
+  return { limitValue, timeValue, limits }
+}
+let schemas: ReturnType<typeof buildSchemas> | undefined
+const built = (): ReturnType<typeof buildSchemas> => (schemas ??= buildSchemas(zodV3()))
 
-export type Limits = z.infer<typeof limitsSchema>
+/** Partial limits as written by a host, a policy or a request (unknown keys are rejected); built on first use. */
+export function limitsSchema(): ReturnType<typeof buildSchemas>['limits'] {
+  return built().limits
+}
+
+export type Limits = z.infer<ReturnType<typeof limitsSchema>>
 /** Every limit decided: a number, or `false` where the host chose not to limit. */
 export type ResolvedLimits = { readonly [K in LimitKey]: number | false }
 
@@ -50,9 +70,11 @@ export type ResolvedLimits = { readonly [K in LimitKey]: number | false }
  * (`limits.timeoutMs: expected a positive integer or false`).
  */
 export function parseLimits(input: unknown, field = 'limits'): Limits {
-  let r: ReturnType<typeof limitsSchema.safeParse>
+  // no limits given: what the schema makes of `{}`, without loading it
+  if (input === undefined || input === null) return {}
+  let r: ReturnType<ReturnType<typeof limitsSchema>['safeParse']>
   try {
-    r = limitsSchema.safeParse(input ?? {})
+    r = limitsSchema().safeParse(input)
   } catch (e) {
     // a getter that throws, a revoked Proxy: the caller's object, not a crash of the host
     throw new PolicyError(field, `could not be read (${e instanceof Error ? e.message : String(e)})`)
@@ -82,6 +104,7 @@ export function parseLimits(input: unknown, field = 'limits'): Limits {
  * producer that leaves names to the host that runs the script).
  */
 export function limitValueProblem(key: string, value: unknown): string | undefined {
+  const { timeValue, limitValue } = built()
   if ((key === 'timeoutMs' ? timeValue : limitValue).safeParse(value).success) return undefined
   if (key === 'timeoutMs' && typeof value === 'number' && Number.isInteger(value) && value > MAX_TIMER_MS) {
     return `at most ${MAX_TIMER_MS} ms (a longer timer overflows), received ${value}`

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PolicyError } from './errors.js'
-import { formatPath, parsePolicy } from './policy.js'
+import { formatPath, parsePolicy, securityPolicySchema } from './policy.js'
+import { PRESET_NAMES } from './presets.js'
 
 function policyError(input: unknown): PolicyError {
   try {
@@ -13,6 +14,16 @@ function policyError(input: unknown): PolicyError {
 }
 
 describe('parsePolicy', () => {
+  it('no policy or a preset name: what the schema makes of it (without loading it), a new object each time', () => {
+    for (const input of [undefined, null, ...PRESET_NAMES]) {
+      const value = typeof input === 'string' ? { preset: input } : {}
+      expect(parsePolicy(input)).toStrictEqual(securityPolicySchema().parse(value))
+      expect(parsePolicy(input)).not.toBe(parsePolicy(input))
+    }
+    expect(policyError('Strict').field).toBe('preset')
+    expect(policyError('').field).toBe('preset')
+  })
+
   it('accepts a preset name, a policy, or nothing (standard)', () => {
     expect(parsePolicy('strict').preset).toBe('strict')
     expect(parsePolicy(undefined).preset).toBe('standard')

@@ -1,63 +1,74 @@
-import { z } from 'zod/v3'
+import type { z } from 'zod/v3'
 import { describeValue, PolicyError } from './errors.js'
-import { limitsSchema } from './limits.js'
-import { PRESET_NAMES } from './presets.js'
+import { limitsSchema, zodV3 } from './limits.js'
+import { PRESET_NAMES, type PresetName } from './presets.js'
 
-const name = z.string().min(1)
 /** The last millisecond a JavaScript `Date` can hold (ECMA-262 time values: ±8.64e15). */
 export const MAX_DATE_MS = 8.64e15
 /** `'*'`, `'kv.*'` or `'kv.get'`: a bare `'kv'` would silently match no method, so it is refused. */
 const BRIDGE_PATTERN = /^(?:\*|[A-Za-z_][A-Za-z0-9_]*\.(?:\*|[A-Za-z_][A-Za-z0-9_]*))$/
-const bridgePattern = z.string().regex(BRIDGE_PATTERN)
 /** What a host module may be called (`host.modules.register` checks names with it). */
 export const MODULE_NAME = /^[A-Za-z_@][\w./@-]*$/
-/** `'*'` (every registered module) or a module name: anything else would match no module. */
-const modulePattern = z.string().refine((s) => s === '*' || MODULE_NAME.test(s))
+function buildPolicySchema(z: typeof import('zod/v3')['z']) {
+  const name = z.string().min(1)
+  const bridgePattern = z.string().regex(BRIDGE_PATTERN)
+  /** `'*'` (every registered module) or a module name: anything else would match no module. */
+  const modulePattern = z.string().refine((s) => s === '*' || MODULE_NAME.test(s))
 
-/** The shape of a security policy. Every field but `preset` adjusts the preset. */
-export const securityPolicySchema = z
-  .object({
-    preset: z.enum(PRESET_NAMES).default('standard'),
-    libraries: z
-      .object({ allow: z.array(name).optional(), deny: z.array(name).optional() })
-      .strict()
-      .optional(),
-    bridges: z
-      .object({ allow: z.array(bridgePattern).optional(), deny: z.array(bridgePattern).optional() })
-      .strict()
-      .optional(),
-    modules: z
-      .object({ allow: z.array(modulePattern).optional() })
-      .strict()
-      .optional(),
-    globals: z.object({ protect: z.boolean().optional() }).strict().optional(),
-    builtins: z.object({ readOnly: z.boolean().optional() }).strict().optional(),
-    limits: limitsSchema.optional(),
-    determinism: z
-      .object({
-        time: z.enum(['real', 'frozen']).optional(),
-        /**
-         * Epoch milliseconds of the frozen clock; defaults to the execution's start. At most
-         * `MAX_DATE_MS`: past it a `Date` is invalid, so scripts would get no time at all.
-         */
-        now: z.number().int().nonnegative().max(MAX_DATE_MS).optional(),
-        random: z.enum(['real', 'seeded']).optional(),
-        seed: z.number().int().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict()
+  return z
+    .object({
+      preset: z.enum(PRESET_NAMES).default('standard'),
+      libraries: z
+        .object({ allow: z.array(name).optional(), deny: z.array(name).optional() })
+        .strict()
+        .optional(),
+      bridges: z
+        .object({ allow: z.array(bridgePattern).optional(), deny: z.array(bridgePattern).optional() })
+        .strict()
+        .optional(),
+      modules: z
+        .object({ allow: z.array(modulePattern).optional() })
+        .strict()
+        .optional(),
+      globals: z.object({ protect: z.boolean().optional() }).strict().optional(),
+      builtins: z.object({ readOnly: z.boolean().optional() }).strict().optional(),
+      limits: limitsSchema().optional(),
+      determinism: z
+        .object({
+          time: z.enum(['real', 'frozen']).optional(),
+          /**
+           * Epoch milliseconds of the frozen clock; defaults to the execution's start. At most
+           * `MAX_DATE_MS`: past it a `Date` is invalid, so scripts would get no time at all.
+           */
+          now: z.number().int().nonnegative().max(MAX_DATE_MS).optional(),
+          random: z.enum(['real', 'seeded']).optional(),
+          seed: z.number().int().optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict()
+}
+let policySchema: ReturnType<typeof buildPolicySchema> | undefined
+
+/** The shape of a security policy (every field but `preset` adjusts the preset); built on first use. */
+export function securityPolicySchema(): ReturnType<typeof buildPolicySchema> {
+  policySchema ??= buildPolicySchema(zodV3())
+  return policySchema
+}
 
 /** A security policy as written by a host. */
-export type SecurityPolicy = z.input<typeof securityPolicySchema>
+export type SecurityPolicy = z.input<ReturnType<typeof securityPolicySchema>>
 /** What `createHost({ policy })` accepts: a preset name or a full policy. */
 export type PolicyInput = SecurityPolicy | (typeof PRESET_NAMES)[number]
 
 /** Parses a policy, turning the first zod issue into a PolicyError naming its field. */
-export function parsePolicy(input: unknown): z.output<typeof securityPolicySchema> {
-  const value = typeof input === 'string' ? { preset: input } : (input ?? {})
-  const r = securityPolicySchema.safeParse(value)
+export function parsePolicy(input: unknown): z.output<ReturnType<typeof securityPolicySchema>> {
+  // no policy, or a preset's name: what the schema makes of it, without loading it
+  if (input === undefined || input === null) return { preset: 'standard' }
+  if (typeof input === 'string' && (PRESET_NAMES as readonly string[]).includes(input)) return { preset: input as PresetName }
+  const value = typeof input === 'string' ? { preset: input } : input
+  const r = securityPolicySchema().safeParse(value)
   if (r.success) return r.data
   const issue = r.error.issues[0]
   const field = issue ? formatPath(issue.path) : ''

@@ -1,5 +1,4 @@
-import type { SecurityManager } from '@polyhost/security'
-import { z } from 'zod/v3'
+import { type SecurityManager, zodV3 } from '@polyhost/security'
 import { type BridgeDefinition, BridgeMapView, type BridgeMethod, type BridgeRegistryView } from '../bridges.js'
 import { BridgeError } from '../errors.js'
 import type { ModuleDefinition, ModuleRegistryView } from '../modules.js'
@@ -91,8 +90,9 @@ function shapeOf(def: BridgeDefinition): BridgeShape {
   }
 }
 
-// a placeholder with zod's parse interface (core's own zod build; nothing reads its type)
-const ANY = z.unknown() as unknown as BridgeMethod['args'][number]
+// a placeholder with zod's parse interface (core's own zod build, loaded on first use; nothing reads its type)
+let any: BridgeMethod['args'][number] | undefined
+const anyValue = (): BridgeMethod['args'][number] => (any ??= zodV3().unknown() as unknown as BridgeMethod['args'][number])
 
 function definitionOf(shape: BridgeShape): BridgeDefinition {
   const methods: Record<string, BridgeMethod> = {}
@@ -100,8 +100,8 @@ function definitionOf(shape: BridgeShape): BridgeDefinition {
     const path = `${shape.name}.${m.name}`
     methods[m.name] = {
       // placeholders: arguments are validated by the real schemas on the host thread
-      args: Array.from({ length: m.argc }, () => ANY),
-      ...(m.returns ? { returns: ANY } : {}),
+      args: Array.from({ length: m.argc }, anyValue),
+      ...(m.returns ? { returns: anyValue() } : {}),
       ...(m.description !== undefined ? { description: m.description } : {}),
       handler: () => {
         throw new BridgeError(`${path}: handlers run on the host thread; call execution.callBridge`, path)
