@@ -28,6 +28,7 @@ const SNAPSHOTS: Record<string, string> = {
   'an array with own properties': `(() => { const a = [1, 2]; a.x = 3; a['-1'] = 4; return a })()`,
   'a match result': `/b(?<n>c)/.exec('abc')`,
   'a nested array with own properties beside a BigInt': `(() => { const a = [1]; a.x = { y: [2] }; return { a, n: 1n } })()`,
+  'a long array with own properties': `(() => { const a = Array.from({ length: 100 }, (_, i) => i); a.x = 3; a.y = [a[99]]; return a })()`,
 }
 
 /** structuredClone of the literal in V8, in the value model's terms (ArrayBuffer → Uint8Array, Map → object). */
@@ -101,6 +102,18 @@ for (const isolation of ['inline', 'worker'] as const) {
         expect(shape(received[0])).toEqual(shape(expected))
       })
     }
+
+    it('a long result array crosses under a memory limit it fits in', async () => {
+      // finding its own properties must not hold a key string per element inside the script's
+      // memory: with Object.keys, 500,000 numbers tripped a 32 MiB limit (33,886,208 bytes)
+      const n = 500_000
+      const source = `const a = []; for (let i = 0; i < ${n}; i++) a[i] = i; a.x = 'x'; a`
+      const r = await host.execute({ language: 'js', source, limits: { memoryBytes: 32 * 2 ** 20, timeoutMs: 5_000 } })
+      const value = r.value as number[] & { x?: string }
+      expect(value.length).toBe(n)
+      expect(value[n - 1]).toBe(n - 1)
+      expect(value.x).toBe('x')
+    })
 
     for (const [name, [source, message]] of Object.entries(REFUSED)) {
       it(`${name} is a ConversionError naming its path`, async () => {

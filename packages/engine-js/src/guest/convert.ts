@@ -81,15 +81,16 @@ export function guestConversions(
   const TEXT_CAP = 256 * 1024
   const errorTypes: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError }
   const tags = new WeakMap<object, string>()
-  // whether this execution tagged any value (reset clears it: earlier values are unreachable)
-  let tagged = false
+  // whether this execution tagged any value (reset clears it: earlier values are unreachable);
+  // the copy reads it as a property before it calls isTagged, which is seldom needed
+  const tagging = { any: false }
 
-  const copy = guestCopy(G, formatCost, stringify, (x) => tagged && apply(wmHas, tags, [x]))
+  const copy = guestCopy(G, formatCost, stringify, tagging, (x) => apply(wmHas, tags, [x]))
   const { extraKeys, bare } = copy
 
   /** Forgets this execution's tags (reset: earlier values are unreachable). */
   const untag = () => {
-    tagged = false
+    tagging.any = false
   }
   // the host's conversion helpers, handed out with the setup's own
   const helpers = {
@@ -167,7 +168,7 @@ export function guestConversions(
       }
     },
     tag(v: object, name: string) {
-      tagged = true
+      tagging.any = true
       apply(wmSet, tags, [v, name])
       return v
     },

@@ -11,8 +11,17 @@
 
 type Fn = (...args: any[]) => any
 
-/** The copy helpers of one context; `isTagged`: whether a custom type's value of this execution. */
-export function guestCopy(G: any, formatCost: (n: number) => number, stringify: typeof JSON.stringify, isTagged: (x: object) => boolean) {
+/**
+ * The copy helpers of one context; `isTagged`: whether a custom type's value of this execution,
+ * asked only while `tagging.any` (this execution tagged a value).
+ */
+export function guestCopy(
+  G: any,
+  formatCost: (n: number) => number,
+  stringify: typeof JSON.stringify,
+  tagging: { readonly any: boolean },
+  isTagged: (x: object) => boolean,
+) {
   const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys } = Object
   const apply = Reflect.apply,
     isArray = Array.isArray,
@@ -51,17 +60,26 @@ export function guestCopy(G: any, formatCost: (n: number) => number, stringify: 
     wmHas = WeakMap.prototype.has,
     wmDelete = WeakMap.prototype.delete
 
+  const isIndex = (k: string, n: number): boolean => {
+    const v = +k
+    return v >>> 0 === v && v < n && StringOf(v) === k
+  }
   // An array's own enumerable keys past its elements' (`a.x = 3`, a match's `index`): every
-  // index key sorts first and is below the length, so none when the last key is one of them
+  // index key sorts first and is below the length, so none when the last key is one of them.
+  // A long array is walked with for-in instead of Object.keys, which would hold a string per
+  // element at once (~40 bytes each, inside the script's memory limit: a result that fits
+  // could trip it); for-in's keys are freed one by one, in Object.keys' order (own first; an
+  // inherited one, which the frozen Array.prototype and Object.prototype do not have, is skipped)
   const extraKeys = (a: any): string[] => {
-    const ks = objectKeys(a)
     const n = a.length
-    let i = ks.length
-    for (; i > 0; i--) {
-      const k = ks[i - 1] as string
-      const v = +k
-      if (v >>> 0 === v && v < n && StringOf(v) === k) break
+    if (n > 64) {
+      const out: string[] = []
+      for (const k in a) if (!isIndex(k, n) && apply(hasOwn, a, [k])) out[out.length] = k
+      return out
     }
+    const ks = objectKeys(a)
+    let i = ks.length
+    while (i > 0 && !isIndex(ks[i - 1] as string, n)) i--
     return i === ks.length ? [] : apply(arraySlice, ks, [i])
   }
   const arraySlice = ArrayProto.slice
@@ -165,7 +183,7 @@ export function guestCopy(G: any, formatCost: (n: number) => number, stringify: 
     }
     open[depth] = x
     // only values of this execution can be tagged, and usually none are
-    if (isTagged(x)) {
+    if (tagging.any && isTagged(x)) {
       plain = false
       return x
     }
