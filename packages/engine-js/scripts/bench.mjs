@@ -5,9 +5,6 @@ import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core'
 import release from '@jitl/quickjs-wasmfile-release-sync'
 import { z } from 'zod'
 import { jsEngine } from '../dist/index.js'
-import { GUEST_SETUP } from '../dist/guest-setup.js'
-import { JsState } from '../dist/js-state.js'
-import { WasmLoader } from '../dist/wasm.js'
 
 const raw = await newQuickJSWASMModuleFromVariant(release)
 const us = (ms, n) => ((ms / n) * 1000).toFixed(2)
@@ -106,51 +103,6 @@ await host.execute({ language: 'js', source: '1' })
   ctx.dispose()
 }
 
-// 5. reset vs a fresh context, and the cost of a state
-{
-  const env = {
-    security: host.security,
-    bridges: host.bridges,
-    modules: host.modules,
-    converters: host.converters,
-    pool: {},
-    maxDepth: 64,
-    logger: console,
-  }
-  const wasm = new WasmLoader()
-  const N = 20
-  const rss0 = process.memoryUsage().rss
-  const states = []
-  const tCreate = await time(N, async () =>
-    states.push(await JsState.create({ env, wasm, retainHeapBytes: 16 << 20, heapReserveBytes: 32 << 20 })),
-  )
-  const rssPer = (process.memoryUsage().rss - rss0) / (N + Math.min(200, N)) / 1024
-  const s = states[0]
-  const M = 5000
-  const tReset = await time(M, () => {
-    s.reset()
-    s.validate()
-  })
-  // a fresh context in the state's own runtime, sandboxed and locked down the same way
-  const tFresh = await time(N, () => {
-    const ctx = s.runtime.newContext()
-    const setup = ctx.unwrapResult(ctx.evalCode(GUEST_SETUP, '<setup>'))
-    const log = ctx.newFunction('log', () => {})
-    const cfg = ctx.newString(
-      JSON.stringify({ remove: [], noRandom: false, noEval: false, time: 'real', random: 'real', console: true, print: true }),
-    )
-    const helpers = ctx.unwrapResult(ctx.callFunction(setup, ctx.undefined, cfg, log))
-    const lockdown = ctx.getProp(helpers, 'lockdown')
-    ctx.unwrapResult(ctx.callFunction(lockdown, ctx.undefined)).dispose()
-    for (const h of [setup, log, cfg, helpers, lockdown]) h.dispose()
-    ctx.dispose()
-  })
-  const bare = await time(N, () => s.runtime.newContext().dispose())
-  console.log(
-    `reset + validate ${us(tReset, M)} µs; fresh sandboxed context ${(tFresh / N).toFixed(2)} ms (bare context ${us(bare, N)} µs); ` +
-      `new state (WASM instance + runtime + sandbox) ${(tCreate / N).toFixed(2)} ms, ~${rssPer.toFixed(0)} KiB RSS each`,
-  )
-  for (const st of states) st.destroy()
-}
+// New states, reset and memory per state: BENCHMARKS.md (bench/, workloads 1 and 7)
 
 await host.close()
