@@ -22,47 +22,23 @@ export function guestConversions(
   nativeStringify: typeof JSON.stringify,
   originalOf: <F extends Fn>(f: F) => F,
 ) {
-  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, keys: objectKeys } = Object
-  const apply = Reflect.apply,
-    isArray = Array.isArray,
-    parse = JSON.parse,
-    // not the sandbox's wrapper (guest-number-text.ts): plainJson counts what numbers cost itself
-    stringify = nativeStringify,
-    StringOf = String
-  const ObjectProto = Object.prototype,
-    ArrayProto = Array.prototype,
+  // whether this execution tagged any value (reset clears it: earlier values are unreachable);
+  // the copy reads it as a property before it calls isTagged, which is seldom needed
+  const tagging = { any: false }
+  const tags = new WeakMap<object, string>()
+  // not the sandbox's wrapper (guest-number-text.ts): plainJson counts what numbers cost itself
+  const stringify = nativeStringify
+  const copy = guestCopy(G, formatCost, stringify, tagging, (x) => apply(wmHas, tags, [x]))
+  const { extraKeys, bare } = copy
+  // the realm's intrinsics the copy captured, shared rather than captured twice
+  const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, objectKeys, apply, isArray, StringOf, ObjectProto, ArrayProto } =
+    copy.realm
+  const { RealDate, DateProto, getTime, U8, U8Proto, ABProto, MapProto, isView, abSlice } = copy.realm
+  const { taBuffer, taOffset, taLength, abDetached, mapSize, abLength, has, mapEntries, iterNext } = copy.realm
+  const { wmGet, wmSet, wmHas } = copy.realm
+  const parse = JSON.parse,
     ErrorProto = Error.prototype,
     isProtoOf = ObjectProto.isPrototypeOf
-  const RealDate = G.Date as DateConstructor,
-    DateProto = RealDate.prototype,
-    getTime = DateProto.getTime
-  const U8 = Uint8Array,
-    U8Proto = Uint8Array.prototype,
-    ABProto = ArrayBuffer.prototype,
-    MapProto = Map.prototype
-  const TypedArrayProto = getPrototypeOf(U8Proto),
-    isView = ArrayBuffer.isView,
-    abSlice = ABProto.slice
-  const taBuffer = (getOwnPropertyDescriptor(TypedArrayProto, 'buffer') as PropertyDescriptor).get as Fn
-  const taOffset = (getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset') as PropertyDescriptor).get as Fn
-  const taLength = (getOwnPropertyDescriptor(TypedArrayProto, 'byteLength') as PropertyDescriptor).get as Fn
-  const abDetached = (getOwnPropertyDescriptor(ABProto, 'detached') as PropertyDescriptor | undefined)?.get as Fn | undefined
-  const mapSize = (getOwnPropertyDescriptor(MapProto, 'size') as PropertyDescriptor).get as Fn
-  const abLength = (getOwnPropertyDescriptor(ABProto, 'byteLength') as PropertyDescriptor).get as Fn
-  // whether f (an intrinsic method or getter that reads an internal slot) accepts v
-  const has = (f: Fn, v: unknown): boolean => {
-    try {
-      apply(f, v, [])
-      return true
-    } catch {
-      return false
-    }
-  }
-  const mapEntries = MapProto.entries,
-    iterNext = getPrototypeOf(new Map().entries()).next
-  const wmGet = WeakMap.prototype.get,
-    wmSet = WeakMap.prototype.set,
-    wmHas = WeakMap.prototype.has
   // BigInts cross as hexadecimal text: a power-of-two radix is linear, decimal is quadratic
   // (`String(2n ** 1000000n)` runs for seconds without an interrupt check). The builtins, not
   // the sandbox's wrappers (guest-bigint-text.ts): a hexadecimal text needs neither's checks
@@ -80,13 +56,6 @@ export function guestConversions(
   // MESSAGE_TEXT and STACK_TEXT of script-errors.ts (describe)
   const TEXT_CAP = 256 * 1024
   const errorTypes: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError }
-  const tags = new WeakMap<object, string>()
-  // whether this execution tagged any value (reset clears it: earlier values are unreachable);
-  // the copy reads it as a property before it calls isTagged, which is seldom needed
-  const tagging = { any: false }
-
-  const copy = guestCopy(G, formatCost, stringify, tagging, (x) => apply(wmHas, tags, [x]))
-  const { extraKeys, bare } = copy
 
   /** Forgets this execution's tags (reset: earlier values are unreachable). */
   const untag = () => {

@@ -320,5 +320,38 @@ export function guestCopy(
 
   /** Whether `v` is a snapshot of this copy (no script holds it: its buffer is whole). */
   const owned_ = (v: object): boolean => apply(wmHas, owned, [v])
-  return { plainJson, extraKeys, bare, owned: owned_ }
+  // the realm's intrinsics, for guestConversions to use rather than capture again
+  const realm = {
+    getPrototypeOf,
+    getOwnPropertyDescriptor,
+    defineProperty,
+    objectKeys,
+    apply,
+    isArray,
+    StringOf,
+    ObjectProto,
+    ArrayProto,
+    RealDate,
+    DateProto,
+    getTime,
+    U8,
+    U8Proto,
+    ABProto,
+    MapProto,
+    isView,
+    abSlice,
+    taBuffer,
+    taOffset,
+    taLength,
+    abDetached,
+    mapSize,
+    abLength,
+    has,
+    mapEntries,
+    iterNext,
+    wmGet,
+    wmSet,
+    wmHas,
+  }
+  return { plainJson, extraKeys, bare, owned: owned_, realm }
 }
