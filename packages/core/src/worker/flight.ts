@@ -49,6 +49,8 @@ export interface Flight {
   readonly resolve: (landed: Landed) => void
   readonly reject: (e: WorkerLostError) => void
   readonly onAbort: () => void
+  /** When the job was handed to its worker (host clock, ms). */
+  readonly sentAt: number
   /** Host log entries (handler `ctx.log`) already sent to the worker. */
   shipped: number
   bridged: boolean
@@ -81,6 +83,7 @@ export function newFlight(
     resolve,
     reject,
     onAbort: () => onAbort(flight),
+    sentAt: performance.now(),
     shipped: execution.logs.length,
     bridged: false,
     released: false,

@@ -1,3 +1,4 @@
+// Over 250 lines: one class; a worker's start, its message dispatch, its flights and their settlement share its fields.
 import type { MessagePort, Worker } from 'node:worker_threads'
 import type { SecurityManager } from '@polyhost/security'
 import type { EngineStats, Logger } from '../contracts.js'
@@ -84,6 +85,12 @@ export class WorkerHandle {
   /** Executions running on, or on their way to, this worker. */
   get load(): number {
     return this.flights.size + this.reserved
+  }
+
+  /** When its oldest running execution was sent (+Infinity: none); flights are kept in send order. */
+  get busySince(): number {
+    for (const f of this.flights.values()) return f.sentAt
+    return Number.POSITIVE_INFINITY
   }
 
   /** Syntax-checks (and caches in this worker) a script. */

@@ -255,8 +255,11 @@ export class WorkerPool {
     let best: WorkerHandle | undefined
     for (const h of this.slots) {
       if (h.exited) continue
-      // prefer ready workers; among them the least busy
-      if (!best || rank(h, this.readySet) < rank(best, this.readySet)) best = h
+      // prefer ready workers; among them the least busy; of those, the one whose oldest job is
+      // the youngest: a job that has held a thread long is the likeliest to hold it on (a
+      // runaway), and a tiny execution queued behind it waits out its whole limit
+      const r = best ? rank(h, this.readySet) - rank(best, this.readySet) : -1
+      if (r < 0 || (r === 0 && best && h.busySince > best.busySince)) best = h
     }
     if (!best) throw new EngineCrashedError('no worker is running (workers keep failing to start)')
     return best
