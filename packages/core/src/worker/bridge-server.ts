@@ -43,6 +43,7 @@ export class BridgeServer {
         const out = x.callBridge(m.path, m.args, m.refuseAsync)
         if (out instanceof Promise) {
           reply = { k: 'pending' }
+          f.awaiting++
           out.then(
             (value) => this.settle(f, m.call, m.path, { k: 'value', value }),
             (e) => this.settle(f, m.call, m.path, { k: 'error', error: encodeError(e, TO_WORKER) }),
@@ -66,6 +67,7 @@ export class BridgeServer {
 
   /** Sends the outcome of an asynchronous bridge call, unless its execution is gone. */
   private settle(f: Flight, call: number, path: string, r: CallOutcome): void {
+    f.awaiting--
     if (!this.waiting(f)) return
     if (r.k === 'value') r = crossing(path, r.value, f, this.maxDepth)
     deliver((x) => this.send({ t: 'settle', id: f.id, call, reply: x }), r, shipLogs(f), f.execution.bridgeCalls, path, f)

@@ -54,6 +54,8 @@ export interface Flight {
   /** Host log entries (handler `ctx.log`) already sent to the worker. */
   shipped: number
   bridged: boolean
+  /** Its asynchronous bridge calls whose handlers have not settled: while any is, its thread may be free. */
+  awaiting: number
   /** The caller was answered (the execution was ended while not on the thread); the worker has not yet. */
   released: boolean
   /** The unwinding grace was given (see watchdog.ts). */
@@ -86,6 +88,7 @@ export function newFlight(
     sentAt: performance.now(),
     shipped: execution.logs.length,
     bridged: false,
+    awaiting: 0,
     released: false,
   }
   return flight

@@ -87,9 +87,12 @@ export class WorkerHandle {
     return this.flights.size + this.reserved
   }
 
-  /** When its oldest running execution was sent (+Infinity: none); flights are kept in send order. */
+  /**
+   * When its oldest execution that may hold the thread was sent (+Infinity: none); one awaiting
+   * a bridge handler on the host leaves it free. Flights are kept in send order.
+   */
   get busySince(): number {
-    for (const f of this.flights.values()) return f.sentAt
+    for (const f of this.flights.values()) if (f.awaiting === 0) return f.sentAt
     return Number.POSITIVE_INFINITY
   }
 
