@@ -51,7 +51,11 @@ describe('numbers from the command line', () => {
       '[a, b, c]',
     ])
     expect(r.code).toBe(EXIT.ok)
-    expect(JSON.parse(r.stdout).value).toEqual([9007199254740991, ['9007199254740993', 0.1, 0, 1e300], '12345678901234567890x'])
+    expect(JSON.parse(r.stdout).value).toEqual([
+      9007199254740991,
+      ['9007199254740993', 0.1, { $number: '-0' }, 1e300],
+      '12345678901234567890x',
+    ])
   })
 })
 
