@@ -14,9 +14,12 @@ const CALLINFO = 120
  * allocator to ask and no GC to report, so this walk is the "mark" half of a collector:
  * what it cannot reach is garbage the JS GC will reclaim. Iterative (no recursion), each
  * object counted once. `skip` holds objects not charged to scripts (shared prototypes).
- * `onProgress` is called every 4096 objects (deadline checks).
+ * `goOn` is called every 4096 objects (deadline checks); when it answers false the walk
+ * stops there and the result is undefined (a trip: what the rest would add is of no use).
  */
-export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgress?: () => void): number {
+export function reachableBytes(g: GlobalState, skip?: WeakSet<object>): number
+export function reachableBytes(g: GlobalState, skip: WeakSet<object> | undefined, goOn: () => boolean): number | undefined
+export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, goOn?: () => boolean): number | undefined {
   // a walk is this engine's collection: the closure cache (fengari-guards.ts) is emptied as
   // C Lua's collector clears Proto.cache, so it keeps nothing the walk finds unreachable
   g.closures = new WeakMap()
@@ -66,7 +69,7 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, onProgres
 
   while (work.length > 0) {
     const v = work.pop() as TValue
-    if (++visited % 4096 === 0) onProgress?.()
+    if (++visited % 4096 === 0 && goOn?.() === false) return undefined
     switch (v.type) {
       case T_TABLE: {
         const t = v.value as LuaTable

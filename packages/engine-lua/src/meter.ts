@@ -144,20 +144,25 @@ export class Meter implements GuardSink {
   overflow(L: LuaState | null, incoming: number): void {
     const g = this.f.guards
     if (this.execution.fatal) {
-      g.slack = -1
-      if (L) this.raise(L, this.execution.fatal.message)
+      this.stopAt(L)
       return
     }
     this.pending = g.pending
     this.notePeak()
-    this.live = reachableBytes(this.target.g, this.target.shared, () => this.checkDeadline(L))
+    // a trip during the walk (its deadline checks) ends it: the rest of the heap is of no use
+    // then (walking on over every live object held a 1 s run 60-110 ms past its trip)
+    const live = reachableBytes(this.target.g, this.target.shared, () => this.walkGoesOn(L))
+    if (live === undefined) {
+      this.stopAt(L)
+      return
+    }
+    this.live = live
     const used = this.live - this.target.baseline
     g.pending = this.pending = 0
     if (used + incoming > this.maxMemory) {
       this.peak = Math.max(this.peak, used + incoming)
-      const e = this.execution.trip('memory', used + incoming)
-      g.slack = -1
-      if (L) this.raise(L, e.message)
+      this.execution.trip('memory', used + incoming)
+      this.stopAt(L)
       return
     }
     g.slack = this.maxMemory - used
@@ -325,9 +330,29 @@ export class Meter implements GuardSink {
     }
   }
 
-  private checkDeadline(L: LuaState | null): void {
+  /** A memory walk's deadline check: false once the execution is over (the walk stops). */
+  private walkGoesOn(L: LuaState | null): boolean {
     if (!this.execution.fatal && performance.now() > this.execution.deadline) this.execution.tripTimeout()
-    if (this.execution.fatal && L) this.raise(L, this.execution.fatal.message)
+    if (!this.execution.fatal) return true
+    this.stopAt(L)
+    return false
+  }
+
+  /**
+   * The execution is over (a trip): every allocation is refused, and the trip is raised here,
+   * or, where an object is being created (no thread given: its creation is not raised from),
+   * at the running thread's next instruction; the script ran on to its next hook, up to a
+   * thousand instructions past the trip (or to its end).
+   */
+  private stopAt(L: LuaState | null): void {
+    this.f.guards.slack = -1
+    const fatal = this.execution.fatal as Error
+    if (L) this.raise(L, fatal.message)
+    const running = this.current
+    if (running?.hookmask && running.basehookcount > 1) {
+      this.settle(running)
+      running.hookcount = running.basehookcount = 1
+    }
   }
 
   private notePeak(): void {

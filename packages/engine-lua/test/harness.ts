@@ -40,9 +40,15 @@ export interface RawRun {
 /**
  * Runs Lua on a plain guarded fengari state (every safe library open, no sandbox) with a
  * Meter attached: exercises the fengari guards without the engine around them.
- * `setup` may prepare globals on the main thread before the script starts.
+ * `setup` may prepare globals on the main thread before the script starts; `ready` sees the
+ * execution just before the script starts.
  */
-export function runRaw(source: string, limits: Partial<ResolvedLimits> = {}, setup?: (L: LuaState) => void): RawRun {
+export function runRaw(
+  source: string,
+  limits: Partial<ResolvedLimits> = {},
+  setup?: (L: LuaState) => void,
+  ready?: (execution: Execution) => void,
+): RawRun {
   const f = fengari()
   const { lua, lauxlib, lib } = f
   const L = lauxlib.luaL_newstate()
@@ -62,6 +68,7 @@ export function runRaw(source: string, limits: Partial<ResolvedLimits> = {}, set
   if (lauxlib.luaL_loadbufferx(co, new TextEncoder().encode(source), null, '=raw.lua', 't') !== lua.LUA_OK) {
     throw new Error(luaText(lua.lua_tolstring(co, -1)))
   }
+  ready?.(execution)
   meter.hookThread(co)
   meter.attach()
   let status: number
