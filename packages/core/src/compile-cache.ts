@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { zodV3 } from '@polyhost/security'
+import { lazySchema } from '@polyhost/security'
 import { LRUCache } from 'lru-cache'
 import type { z } from 'zod/v3'
 import type { CompiledScript } from './contracts.js'
@@ -22,13 +22,9 @@ function buildCacheSchema(z: typeof import('zod/v3')['z']) {
     })
     .strict()
 }
-let cacheSchema: ReturnType<typeof buildCacheSchema> | undefined
 
 /** Compile cache options (`createHost({ cache })`); built on first use. */
-export function cacheOptionsSchema(): ReturnType<typeof buildCacheSchema> {
-  cacheSchema ??= buildCacheSchema(zodV3())
-  return cacheSchema
-}
+export const cacheOptionsSchema: () => ReturnType<typeof buildCacheSchema> = lazySchema(buildCacheSchema)
 export type CacheOptions = z.input<ReturnType<typeof cacheOptionsSchema>>
 
 export interface CacheStats {

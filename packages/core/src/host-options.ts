@@ -1,4 +1,4 @@
-import { type Limits, type PolicyInput, zodV3 } from '@polyhost/security'
+import { type Limits, type PolicyInput, lazySchema } from '@polyhost/security'
 import type { z as zod } from 'zod'
 import type { z } from 'zod/v3'
 import type { ExecutionCaller } from './bridges.js'
@@ -103,7 +103,6 @@ function buildRequestSchemas(z: typeof import('zod/v3')['z']) {
   const routeSchema = z.object({ language: sourceShape.language, name: sourceShape.name })
   return { execute: executeSchema, run: runSchema, compile: compileSchema, executeFile: executeFileSchema, route: routeSchema }
 }
-let builtRequestSchemas: ReturnType<typeof buildRequestSchemas> | undefined
 /** What `checkRequest` checks. */
 type RequestKind = 'execute' | 'run' | 'compile' | 'executeFile'
 
@@ -111,10 +110,7 @@ type RequestKind = 'execute' | 'run' | 'compile' | 'executeFile'
  * The request schemas by kind, built on first use (exported for tests: the judge of what
  * `checkRequest` accepts; a well-formed request is copied without them).
  */
-export function requestSchemas(): ReturnType<typeof buildRequestSchemas> {
-  builtRequestSchemas ??= buildRequestSchemas(zodV3())
-  return builtRequestSchemas
-}
+export const requestSchemas: () => ReturnType<typeof buildRequestSchemas> = lazySchema(buildRequestSchemas)
 
 /** A `host.compile` request: what a compiled script is made of; per-run options go to `script.run`. */
 export interface CompileRequest {

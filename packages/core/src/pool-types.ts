@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS, zodV3 } from '@polyhost/security'
+import { MAX_TIMER_MS, lazySchema } from '@polyhost/security'
 import type { z } from 'zod/v3'
 import { InvalidArgumentError, PolicyError } from './errors.js'
 
@@ -42,13 +42,9 @@ function buildPoolSchema(z: typeof import('zod/v3')['z']) {
     })
     .strict()
 }
-let poolSchema: ReturnType<typeof buildPoolSchema> | undefined
 
 /** Pool options, shared by every engine's pool (`createHost({ pool })`); built on first use. */
-export function poolOptionsSchema(): ReturnType<typeof buildPoolSchema> {
-  poolSchema ??= buildPoolSchema(zodV3())
-  return poolSchema
-}
+export const poolOptionsSchema: () => ReturnType<typeof buildPoolSchema> = lazySchema(buildPoolSchema)
 
 export type PoolOptions = z.input<ReturnType<typeof poolOptionsSchema>>
 export type ResolvedPoolOptions = Required<PoolOptions>

@@ -14,6 +14,7 @@ export {
   type LimitName,
   type Limits,
   limitsSchema,
+  lazySchema,
   zodV3,
   limitValueProblem,
   MAX_TIMER_MS,

@@ -1,7 +1,16 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { policyError } from '../test/policy-error.js'
 import { PolicyError } from './errors.js'
-import { LIMIT_KEYS, LIMIT_NAMES, limitsSchema, overrideLimits, parseLimits, type ResolvedLimits, tightenLimits } from './limits.js'
+import {
+  LIMIT_KEYS,
+  LIMIT_NAMES,
+  lazySchema,
+  limitsSchema,
+  overrideLimits,
+  parseLimits,
+  type ResolvedLimits,
+  tightenLimits,
+} from './limits.js'
 
 const base: ResolvedLimits = {
   instructions: 1000,
@@ -102,4 +111,17 @@ describe('overrideLimits', () => {
 
 it('maps every limit key to a limit name', () => {
   expect(LIMIT_KEYS.map((k) => LIMIT_NAMES[k])).toEqual(['instructions', 'timeout', 'memory', 'stack', 'bridgeCalls', 'output', 'source'])
+})
+
+describe('lazySchema', () => {
+  it('builds its schema on the first call only and hands out the same one after', () => {
+    const build = vi.fn((z: Parameters<Parameters<typeof lazySchema>[0]>[0]) => z.string().max(3))
+    const schema = lazySchema(build)
+    expect(build).not.toHaveBeenCalled()
+    const first = schema()
+    expect(schema()).toBe(first)
+    expect(build).toHaveBeenCalledTimes(1)
+    expect(first.safeParse('abcd').success).toBe(false)
+    expect(first.safeParse('abc').success).toBe(true)
+  })
 })

@@ -14,6 +14,15 @@ export function zodV3(): ZodV3['z'] {
 }
 
 /**
+ * A schema built from `zod/v3` on its first use and kept: `const schema = lazySchema((z) => z.object(…))`,
+ * then `schema()` wherever it is needed.
+ */
+export function lazySchema<T>(build: (z: ZodV3['z']) => T): () => T {
+  let built: T | undefined
+  return () => (built ??= build(zodV3()))
+}
+
+/**
  * The resource limits, as configured (`timeoutMs`) and as reported (`timeout`). `sourceBytes`
  * caps a script's source (UTF-8 bytes) before it is compiled; core checks it for every engine.
  */
@@ -53,8 +62,7 @@ function buildSchemas(z: ZodV3['z']) {
     .strict()
   return { limitValue, timeValue, limits }
 }
-let schemas: ReturnType<typeof buildSchemas> | undefined
-const built = (): ReturnType<typeof buildSchemas> => (schemas ??= buildSchemas(zodV3()))
+const built = lazySchema(buildSchemas)
 
 /** Partial limits as written by a host, a policy or a request (unknown keys are rejected); built on first use. */
 export function limitsSchema(): ReturnType<typeof buildSchemas>['limits'] {

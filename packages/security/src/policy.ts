@@ -1,6 +1,6 @@
 import type { z } from 'zod/v3'
 import { describeValue, PolicyError } from './errors.js'
-import { limitsSchema, zodV3 } from './limits.js'
+import { lazySchema, limitsSchema } from './limits.js'
 import { PRESET_NAMES, type PresetName } from './presets.js'
 
 /** The last millisecond a JavaScript `Date` can hold (ECMA-262 time values: ±8.64e15). */
@@ -49,13 +49,9 @@ function buildPolicySchema(z: typeof import('zod/v3')['z']) {
     })
     .strict()
 }
-let policySchema: ReturnType<typeof buildPolicySchema> | undefined
 
 /** The shape of a security policy (every field but `preset` adjusts the preset); built on first use. */
-export function securityPolicySchema(): ReturnType<typeof buildPolicySchema> {
-  policySchema ??= buildPolicySchema(zodV3())
-  return policySchema
-}
+export const securityPolicySchema: () => ReturnType<typeof buildPolicySchema> = lazySchema(buildPolicySchema)
 
 /** A security policy as written by a host. */
 export type SecurityPolicy = z.input<ReturnType<typeof securityPolicySchema>>

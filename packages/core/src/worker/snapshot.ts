@@ -1,4 +1,4 @@
-import { type SecurityManager, zodV3 } from '@polyhost/security'
+import { lazySchema, type SecurityManager } from '@polyhost/security'
 import { type BridgeDefinition, BridgeMapView, type BridgeMethod, type BridgeRegistryView } from '../bridges.js'
 import { BridgeError } from '../errors.js'
 import type { ModuleDefinition, ModuleRegistryView } from '../modules.js'
@@ -91,8 +91,7 @@ function shapeOf(def: BridgeDefinition): BridgeShape {
 }
 
 // a placeholder with zod's parse interface (core's own zod build, loaded on first use; nothing reads its type)
-let any: BridgeMethod['args'][number] | undefined
-const anyValue = (): BridgeMethod['args'][number] => (any ??= zodV3().unknown() as unknown as BridgeMethod['args'][number])
+const anyValue = lazySchema((z) => z.unknown() as unknown as BridgeMethod['args'][number])
 
 function definitionOf(shape: BridgeShape): BridgeDefinition {
   const methods: Record<string, BridgeMethod> = {}
