@@ -317,24 +317,30 @@ export class Keyspace {
 
   /** MOVE: puts `key`'s value, found live here, into `to` with its expiry, and removes it here. */
   moveTo(key: string, to: Keyspace): void {
-    const v = this.data.get(key) as RedisValue
-    const at = this.expires.get(key)
-    this.delete(key)
+    const [v, at] = this.take(key)
     to.get(key)
-    to.data.set(key, v)
-    to.order.add(key)
-    if (at !== undefined) to.expires.set(key, at)
+    to.put(key, v, at)
   }
 
   /** Renames a key with its expiry. */
   rename(from: string, to: string): void {
-    const v = this.data.get(from) as RedisValue
-    const at = this.expires.get(from)
-    this.delete(from)
+    const [v, at] = this.take(from)
     this.delete(to)
-    this.data.set(to, v)
-    this.order.add(to)
-    if (at !== undefined) this.expires.set(to, at)
+    this.put(to, v, at)
+  }
+
+  /** Removes a live key, handing back its value and expiry. */
+  private take(key: string): [RedisValue, number | bigint | undefined] {
+    const v = this.data.get(key) as RedisValue
+    const at = this.expires.get(key)
+    this.delete(key)
+    return [v, at]
+  }
+
+  private put(key: string, v: RedisValue, at: number | bigint | undefined): void {
+    this.data.set(key, v)
+    this.order.add(key)
+    if (at !== undefined) this.expires.set(key, at)
   }
 }
 
