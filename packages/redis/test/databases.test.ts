@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { Redis } from 'ioredis'
-import { createRedisScripting, memoryStore, type RedisConnection, type RedisScripting, type RedisStore } from '../src/index.js'
+import { createRedisScripting, memoryStore, type RedisScripting, type RedisStore } from '../src/index.js'
 import { ErrorReply, OK } from '../src/store/replies.js'
-import { type Normal, normalise } from './differential.js'
 import { hasRedisServer, type RealRedis } from './real-redis.js'
 import { bothSides } from './both-sides.js'
+import { type Scenario, twoConnectionScenarios } from './two-connections.js'
 
-/** Two clients of one server. */
-interface Pair {
-  a(...argv: string[]): Promise<Normal>
-  b(...argv: string[]): Promise<Normal>
-}
-
-const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
+const SCENARIOS: Record<string, Scenario> = {
   'each connection has its own database': async ({ a, b }) => [
     await a('SET', 'k', 'zero'),
     await a('SELECT', '1'),
@@ -61,37 +54,9 @@ const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
   ],
 }
 
-describe.skipIf(!hasRedisServer)('databases across two connections, against redis-server 7.0', () => {
-  let real: RealRedis
-  let redis: RedisScripting
-
-  bothSides((s) => {
-    redis = s.redis
-    real = s.real as RealRedis
-  })
-
-  for (const [name, scenario] of Object.entries(SCENARIOS)) {
-    it(name, async () => {
-      await real.client.call('FLUSHALL')
-      await redis.command(['FLUSHALL'])
-      const [ra, rb] = [new Redis({ port: real.port, host: '127.0.0.1' }), new Redis({ port: real.port, host: '127.0.0.1' })]
-      const call =
-        (c: { call(...a: string[]): Promise<unknown> }) =>
-        async (...argv: string[]) =>
-          c.call(...argv).then(normalise, (e: Error) => ({ error: e.message }))
-      const conn = (c: RedisConnection) => call({ call: (...argv) => c.command(argv) })
-      try {
-        const want = await scenario({ a: call(ra as never), b: call(rb as never) })
-        const got = await scenario({ a: conn(redis.connection()), b: conn(redis.connection()) })
-        expect(got).toEqual(want)
-        // redis-server aborts EXEC in these at least once
-        if (name !== 'each connection has its own database') expect(want).toContain(null)
-      } finally {
-        ra.disconnect()
-        rb.disconnect()
-      }
-    })
-  }
+twoConnectionScenarios('databases across two connections, against redis-server 7.0', SCENARIOS, (name, want) => {
+  // redis-server aborts EXEC in these at least once
+  if (name !== 'each connection has its own database') expect(want).toContain(null)
 })
 
 describe.skipIf(!hasRedisServer)('INFO keyspace, against redis-server 7.0', () => {

@@ -1,17 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import { Redis } from 'ioredis'
-import type { RedisConnection, RedisScripting } from '../src/index.js'
-import { type Normal, normalise } from './differential.js'
-import { hasRedisServer, type RealRedis } from './real-redis.js'
-import { bothSides } from './both-sides.js'
+import { expect } from 'vitest'
+import { type Scenario, twoConnectionScenarios } from './two-connections.js'
 
-/** Two clients: `a` watches and runs a transaction, `b` writes in between. */
-interface Pair {
-  a(...argv: string[]): Promise<Normal>
-  b(...argv: string[]): Promise<Normal>
-}
-
-const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
+const SCENARIOS: Record<string, Scenario> = {
   'another client writes the key': async ({ a, b }) => [
     await b('SET', 'k', '1'),
     await a('WATCH', 'k'),
@@ -75,50 +65,9 @@ const SCENARIOS: Record<string, (p: Pair) => Promise<Normal[]>> = {
   ],
 }
 
-describe.skipIf(!hasRedisServer)('WATCH across two connections, against redis-server 7.0', () => {
-  let real: RealRedis
-  let redis: RedisScripting
-
-  bothSides((s) => {
-    redis = s.redis
-    real = s.real as RealRedis
-  })
-
-  for (const [name, scenario] of Object.entries(SCENARIOS)) {
-    it(name, async () => {
-      await real.client.call('FLUSHALL')
-      await redis.command(['FLUSHALL'])
-      const [ra, rb] = [new Redis({ port: real.port, host: '127.0.0.1' }), new Redis({ port: real.port, host: '127.0.0.1' })]
-      const onReal =
-        (c: Redis) =>
-        async (...argv: string[]) => {
-          try {
-            return normalise(await c.call(argv[0] as string, ...argv.slice(1)))
-          } catch (e) {
-            return { error: (e as Error).message }
-          }
-        }
-      const onPolyhost =
-        (c: RedisConnection) =>
-        async (...argv: string[]) => {
-          try {
-            return normalise(await c.command(argv))
-          } catch (e) {
-            return { error: (e as Error).message }
-          }
-        }
-      try {
-        const want = await scenario({ a: onReal(ra), b: onReal(rb) })
-        const got = await scenario({ a: onPolyhost(redis.connection()), b: onPolyhost(redis.connection()) })
-        expect(got).toEqual(want)
-        // the scenarios are built so that redis-server aborts EXEC at least in these
-        if (name.startsWith('another client writes the key') || name.includes('script') || name.includes('expires')) {
-          expect(want).toContain(null)
-        }
-      } finally {
-        ra.disconnect()
-        rb.disconnect()
-      }
-    })
+twoConnectionScenarios('WATCH across two connections, against redis-server 7.0', SCENARIOS, (name, want) => {
+  // the scenarios are built so that redis-server aborts EXEC at least in these
+  if (name.startsWith('another client writes the key') || name.includes('script') || name.includes('expires')) {
+    expect(want).toContain(null)
   }
 })
