@@ -86,6 +86,8 @@ export class Keyspace {
   flushed = false
   /** Whether the running command comes from a script (a `now` was given to the store); SORT reads it. */
   fromScript = false
+  /** The running command's name as its caller spelled it (GEOSEARCH's errors quote it). */
+  commandName: Buffer = Buffer.alloc(0)
   /**
    * String values whose bytes no one but the store holds (no reply, script, view or other key
    * has them), which the bit commands and SETRANGE may write in place (bit-string.ts). Any

@@ -6,6 +6,7 @@ import { BIT_COMMANDS } from '../commands/bits.js'
 import { SORT_COMMANDS } from '../commands/sort.js'
 import { COLLECTION_SCAN_COMMANDS } from '../commands/collection-scans.js'
 import { DUMP_RESTORE_COMMANDS } from '../commands/dump-restore.js'
+import { GEO_COMMANDS } from '../commands/geo.js'
 import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
@@ -113,7 +114,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append bitfield bitop copy decr decrby getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop copy decr decrby geoadd georadius georadiusbymember geosearchstore getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )
@@ -148,6 +149,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...BIT_COMMANDS,
     ...BITFIELD_COMMANDS,
     ...SORT_COMMANDS,
+    ...GEO_COMMANDS,
   ].map((c) => [c.name, c]),
 )
 
@@ -213,6 +215,7 @@ class MemoryStore implements RedisStore {
     ks.now = now ?? time
     ks.time = time
     ks.fromScript = now !== undefined
+    ks.commandName = argv[0] as Buffer
     try {
       return spec.run(ks, argv.slice(1) as Buffer[])
     } catch (e) {
