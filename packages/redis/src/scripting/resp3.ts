@@ -7,6 +7,8 @@ const MAPS = new Set(['hgetall', 'xread'])
 const SETS = new Set(['smembers', 'sinter', 'sunion', 'sdiff'])
 /** Commands whose reply is a score: a RESP3 double (an array of them for ZMSCORE). */
 const DOUBLES = new Set(['zscore', 'zincrby', 'zmscore', 'zadd'])
+/** Commands whose WITHCOORD items end in a [longitude, latitude] pair of doubles. */
+const GEO_SEARCHES = new Set(['geosearch', 'georadius', 'georadius_ro', 'georadiusbymember', 'georadiusbymember_ro'])
 /**
  * Commands whose WITHSCORES reply becomes [member, double] pairs, with the index of their
  * first option (ZUNION/ZINTER/ZDIFF: after `numkeys` keys), so a key or member named
@@ -30,7 +32,8 @@ const WITH_SCORES: ReadonlyMap<string, (args: readonly Buffer[]) => number> = ne
  * array), `{double = n}` as is. Which commands answer maps, sets and doubles in RESP3 is
  * Redis 7.0's (HGETALL, XREAD; SMEMBERS, SINTER, SUNION, SDIFF; scores of ZSCORE, ZMSCORE,
  * ZINCRBY, ZADD INCR, WITHSCORES ranges and ZUNION/ZINTER/ZDIFF, ZPOPMIN/ZPOPMAX, ZMPOP,
- * ZRANDMEMBER WITHSCORES; SPOP with a count answers a set, HRANDFIELD WITHVALUES pairs).
+ * ZRANDMEMBER WITHSCORES, coordinates of GEOPOS and WITHCOORD; SPOP with a count answers a set,
+ * HRANDFIELD WITHVALUES pairs).
  */
 export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): unknown {
   if (r === null) return NULL
@@ -55,6 +58,10 @@ export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): un
   // ZMPOP's [key, [[member, score], ...]]: already pairs under RESP2
   if (name === 'zmpop' && list.length === 2)
     return [list[0], (list[1] as readonly Reply[][]).map(([m, score]) => [m, double(score as Buffer)])]
+  // coordinates are RESP3 doubles (Redis's addReplyHumanLongDouble), distances stay bulk strings
+  if (name === 'geopos') return list.map((p) => (Array.isArray(p) ? coordinates(p) : NULL))
+  if (GEO_SEARCHES.has(name))
+    return list.map((x) => (Array.isArray(x) ? x.map((e: Reply) => (Array.isArray(e) ? coordinates(e) : plain(e))) : plain(x)))
   return list.map(plain)
 }
 
@@ -89,6 +96,10 @@ function map3(r: Reply, key?: string, each?: (r: Reply) => unknown): unknown {
 function double(b: Buffer): { double: number } {
   const t = b.toString('latin1')
   return { double: t === 'inf' ? Number.POSITIVE_INFINITY : t === '-inf' ? Number.NEGATIVE_INFINITY : Number(t) }
+}
+
+function coordinates(pair: readonly Reply[]): unknown[] {
+  return pair.map((c) => double(c as Buffer))
 }
 
 function pairs(list: readonly Reply[]): unknown[] {

@@ -315,6 +315,18 @@ export const GEO_CASES: CorpusCase[] = [
     evalStep("return redis.pcall('geosearch', KEYS[1], 'BYRADIUS', 1, 'km')", ['g']),
     evalStep("local p = redis.call('GEOPOS', KEYS[1], 'Palermo')[1] return {type(p[1]), p[1] + 0 == tonumber(p[1])}", ['Sicily']),
     evalStep("redis.setresp(3) return redis.call('GEODIST', KEYS[1], 'Palermo', 'Catania')", ['Sicily']),
+    evalStep("redis.setresp(3) return redis.call('GEOPOS', KEYS[1], 'Palermo', 'nope', 'Catania')", ['Sicily']),
+    evalStep("redis.setresp(3) local p = redis.call('GEOPOS', KEYS[1], 'Palermo') return {type(p[1][1]), tostring(p[1][1].double)}", [
+      'Sicily',
+    ]),
+    evalStep("redis.setresp(3) return redis.call('GEOHASH', KEYS[1], 'Palermo', 'nope')", ['Sicily']),
+    evalStep(
+      "redis.setresp(3) return redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', 15, 37, 'BYRADIUS', 200, 'km', 'WITHCOORD', 'WITHDIST', 'WITHHASH')",
+      ['Sicily'],
+    ),
+    evalStep("redis.setresp(3) return redis.call('GEORADIUS_RO', KEYS[1], 15, 37, 200, 'km', 'WITHCOORD')", ['Sicily']),
+    evalStep("redis.setresp(3) return redis.call('GEORADIUSBYMEMBER', KEYS[1], 'Palermo', 200, 'km', 'WITHDIST')", ['Sicily']),
+    evalStep("redis.setresp(3) return redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', 15, 37, 'BYRADIUS', 200, 'km')", ['Sicily']),
     ['EVAL_RO', "return redis.call('GEOSEARCH', KEYS[1], 'FROMMEMBER', 'Palermo', 'BYRADIUS', 300, 'km')", '1', 'Sicily'],
     ['EVAL_RO', "return redis.call('GEORADIUS_RO', KEYS[1], 15, 37, 300, 'km')", '1', 'Sicily'],
     ['EVAL_RO', "return redis.pcall('GEORADIUS', KEYS[1], 15, 37, 300, 'km')", '1', 'Sicily'],
