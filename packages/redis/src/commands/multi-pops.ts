@@ -45,8 +45,8 @@ export const MULTI_POP_COMMANDS = commands([
 
 // --- internal ---
 
-/** `numkeys key... <where> [COUNT n]`, checked in Redis's order. */
-function parse(a: Buffer[], wheres: readonly [string, string]): { keys: Buffer[]; where: string; count: number } {
+/** `numkeys key... <where> [COUNT n]`, checked in Redis's order (BLMPOP and BZMPOP check them before their timeout). */
+export function parse(a: Buffer[], wheres: readonly [string, string]): { keys: Buffer[]; where: string; count: number } {
   const numkeys = parseBigInt(arg(a, 0), 'ERR numkeys should be greater than 0')
   if (numkeys < 1n) fail('ERR numkeys should be greater than 0')
   if (numkeys + 1n >= BigInt(a.length)) fail(ERR.syntax)

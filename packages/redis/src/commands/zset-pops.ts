@@ -1,6 +1,6 @@
 import { keyBytes, keyOf, parseInteger } from '../store/args.js'
-import { string2ld } from '../store/c-numbers.js'
 import type { Keyspace } from '../store/keyspace.js'
+import { parseLongDouble } from '../store/long-double.js'
 import { doubleReply, ERR, fail, type Reply } from '../store/replies.js'
 import { arg } from './command.js'
 import { flatten } from './zset-ranges.js'
@@ -42,13 +42,25 @@ export function blockingPop(ks: Keyspace, a: Buffer[], max: boolean): Reply {
 }
 
 /**
- * Redis's `getTimeoutFromObjectOrReply` in seconds: a long double (`string2ld`) times 1000
- * cast to a long long. A cast out of range gives LLONG_MIN on x86-64, so `inf` and `1e400`
- * count as negative, as does anything under -1 ms.
+ * Redis's `getTimeoutFromObjectOrReply` in seconds: a long double (`string2ld`) times 1000.0,
+ * rounded to the x87's 64-bit mantissa, cast to a long long (truncated). A cast out of range
+ * gives LLONG_MIN on x86-64, so `inf` and `1e400` count as negative; `-0.001` times 1000 is
+ * just above -1 in long double, so it truncates to 0 and is no error, as in Redis.
  */
-function blockingTimeout(b: Buffer): void {
-  const seconds = string2ld(b.toString('latin1'))
+export function blockingTimeout(b: Buffer): void {
+  const seconds = parseLongDouble(b.toString('latin1'))
   if (seconds === undefined) fail('ERR timeout is not a float or out of range')
-  const ms = seconds * 1000
-  if (!(ms >= -(2 ** 63) && ms < 2 ** 63) || Math.trunc(ms) < 0) fail('ERR timeout is negative')
+  if (seconds.kind !== 'finite') fail('ERR timeout is negative')
+  let m = seconds.mantissa * 1000n
+  let e = seconds.exp2
+  const extra = m.toString(2).length - 64
+  if (extra > 0) {
+    const rest = m & ((1n << BigInt(extra)) - 1n)
+    const half = 1n << BigInt(extra - 1)
+    m >>= BigInt(extra)
+    if (rest > half || (rest === half && (m & 1n) === 1n)) m++
+    e += extra
+  }
+  const whole = e >= 0 ? m << BigInt(e) : m >> BigInt(-e)
+  if (whole >= 1n << 63n || (seconds.negative && whole > 0n)) fail('ERR timeout is negative')
 }

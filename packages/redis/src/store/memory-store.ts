@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
 import { BITFIELD_COMMANDS } from '../commands/bitfield.js'
 import { BIT_COMMANDS } from '../commands/bits.js'
+import { BLOCKING_POP_COMMANDS } from '../commands/blocking-pops.js'
 import { SORT_COMMANDS } from '../commands/sort.js'
 import { COLLECTION_SCAN_COMMANDS } from '../commands/collection-scans.js'
 import { DUMP_RESTORE_COMMANDS } from '../commands/dump-restore.js'
@@ -114,7 +115,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append bitfield bitop copy decr decrby geoadd georadius georadiusbymember geosearchstore getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop blmove brpoplpush copy decr decrby geoadd georadius georadiusbymember geosearchstore getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )
@@ -133,6 +134,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...HASH_COMMANDS,
     ...LIST_COMMANDS,
     ...MULTI_POP_COMMANDS,
+    ...BLOCKING_POP_COMMANDS,
     ...SET_COMMANDS,
     ...SET_STORE_COMMANDS,
     ...ZSET_COMMANDS,
