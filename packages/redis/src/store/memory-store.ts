@@ -12,6 +12,7 @@ import { HASH_COMMANDS } from '../commands/hashes.js'
 import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LCS_COMMANDS } from '../commands/lcs.js'
+import { HLL_COMMANDS } from '../commands/hyperloglog.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { MULTI_POP_COMMANDS } from '../commands/multi-pops.js'
 import { OBJECT_COMMANDS } from '../commands/object-encoding.js'
@@ -115,7 +116,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RedisStore {
  * refused while the store is over `maxBytes`.
  */
 export const DENY_OOM_COMMANDS: ReadonlySet<string> = new Set(
-  'append bitfield bitop blmove brpoplpush copy decr decrby geoadd georadius georadiusbymember geosearchstore getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
+  'append bitfield bitop blmove brpoplpush copy decr decrby geoadd georadius georadiusbymember geosearchstore getset hincrby hincrbyfloat hmset hset hsetnx incr incrby incrbyfloat linsert lmove lpush lpushx lset mset msetnx pfadd pfmerge psetex restore rpoplpush rpush rpushx sadd sdiffstore set setbit setex setnx setrange sinterstore sort sunionstore xadd xsetid zadd zdiffstore zincrby zinterstore zrangestore zunionstore'.split(
     ' ',
   ),
 )
@@ -128,6 +129,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...STRING_COMMANDS,
     ...STRING_RANGE_COMMANDS,
     ...LCS_COMMANDS,
+    ...HLL_COMMANDS,
     ...KEY_COMMANDS,
     ...KEY_COPY_COMMANDS,
     ...STRING_EXPIRY_COMMANDS,

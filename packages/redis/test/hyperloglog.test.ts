@@ -1,0 +1,4 @@
+import { describeCases } from './corpus-runner.js'
+import { HLL_CASES, randomHllCases } from './corpus/hyperloglog.js'
+
+describeCases('HyperLogLog commands', [...HLL_CASES, ...[1, 2, 3].map((seed) => randomHllCases(seed, 300))])
