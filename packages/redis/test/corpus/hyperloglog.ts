@@ -1,3 +1,4 @@
+import { PAT, patLen } from '../../src/commands/hll-core.js'
 import type { CorpusCase } from '../differential.js'
 import { cmds, evalStep, type Step } from './helpers.js'
 
@@ -312,6 +313,46 @@ export const HLL_CASES: CorpusCase[] = [
     ['EVAL', "#!lua flags=no-writes\nreturn redis.call('PFCOUNT', KEYS[1])", '1', 'm'],
     ['EVAL', "#!lua\nreturn redis.call('PFCOUNT', KEYS[1])", '1', 'm'],
     'GET m',
+  ),
+]
+
+/** The first element `e<i>` whose register is below 1024 (`below`) or not: to aim at a part of a crafted sparse string. */
+function elementAt(below: boolean): string {
+  for (let i = 0; ; i++) {
+    patLen(Buffer.from(`e${i}`))
+    if (PAT.index < 1024 === below) return `e${i}`
+  }
+}
+
+/** WATCH and the HyperLogLog commands (one connection): what Redis signals as modified. */
+export const HLL_WATCH_CASES: CorpusCase[] = [
+  cmds('watch: pfcount computing the count aborts', 'PFADD k a b', 'WATCH k', 'PFCOUNT k', 'MULTI', 'PING', 'EXEC', 'GET k'),
+  cmds('watch: pfcount of a cached count does not abort', 'PFADD k a', 'PFCOUNT k', 'WATCH k', 'PFCOUNT k', 'MULTI', 'PING', 'EXEC'),
+  cmds('watch: pfcount of several keys does not abort', 'PFADD k a', 'WATCH k', 'PFCOUNT k missing', 'MULTI', 'PING', 'EXEC'),
+  cmds('watch: pfadd of a counted element does not abort', 'PFADD k a', 'WATCH k', 'PFADD k a', 'PFADD k', 'MULTI', 'PING', 'EXEC'),
+  cmds('watch: pfadd raising a register aborts', 'PFADD k a', 'WATCH k', 'PFADD k b', 'MULTI', 'PING', 'EXEC'),
+  cmds('watch: pfadd creating the key aborts', 'WATCH k', 'PFADD k', 'MULTI', 'PING', 'EXEC'),
+  cmds('watch: pfmerge aborts, even of nothing new', 'PFADD k a', 'WATCH k', 'PFMERGE k', 'MULTI', 'PING', 'EXEC', 'GET k'),
+  cmds(
+    'watch: pfadd from a script aborts',
+    'WATCH k',
+    evalStep("return redis.call('PFADD', KEYS[1], 'a')", ['k']),
+    'MULTI',
+    'PING',
+    'EXEC',
+  ),
+  // registers 0-1023 only: the first element is counted, the second finds no opcode
+  cmds(
+    'watch: a pfadd failing on a corrupted string after a change does not abort',
+    ['SET', 's', { hex: `${HDR}43ff` }],
+    'WATCH s',
+    ['PFADD', 's', elementAt(true), elementAt(false)],
+    'MULTI',
+    'PING',
+    'EXEC',
+    'GET s',
+    ['PFADD', 's', elementAt(false)],
+    'PFCOUNT s',
   ),
 ]
 
