@@ -41,10 +41,7 @@ export function executeRequest(
 /** `value` itself when it is data of one of the shapes enqueue writes; otherwise undefined (exported for its test). */
 export function plainJobData(value: unknown): JobData | undefined {
   if (!isJsonObject(value)) return undefined
-  for (const key in value) {
-    const test = FIELDS.get(key)
-    if (test === undefined || !test(value[key])) return undefined
-  }
+  for (const key in value) if (!plainField(key, value[key])) return undefined
   return value.v === 1 && value.script !== undefined ? (value as unknown as JobData) : undefined
 }
 
@@ -54,36 +51,43 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
 }
 
 const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.length > 0
-const optional =
-  (test: (v: unknown) => boolean) =>
-  (v: unknown): boolean =>
-    v !== undefined && test(v)
 
-/** The schema's fields and, for each, a test that passes a subset of what its schema passes. */
-const FIELDS: ReadonlyMap<string, (v: unknown) => boolean> = new Map([
-  ['v', (v: unknown) => v === 1],
-  ['script', (v: unknown) => isJsonObject(v) && (v.ref !== undefined ? refScript(v) : inlineScript(v))],
-  ['globals', optional(encodedRecord)],
-  ['context', optional(encodedRecord)],
-  ['tenant', optional(nonEmpty)],
-  ['limits', optional(limits)],
-  ['fair', optional((v) => typeof v === 'string')],
-  ['n', optional((v) => typeof v === 'string')],
-  ['trace', optional((v) => only(v, TRACE_FIELDS) && typeof v.t === 'string' && typeof v.s === 'string' && finite(v.f))],
-])
-
-const REF_FIELDS = new Set(['ref', 'version'])
-const INLINE_FIELDS = new Set(['language', 'source', 'name'])
-const ENCODED_FIELDS = new Set(['j'])
-const TRACE_FIELDS = new Set(['t', 's', 'f'])
+/**
+ * The schema's fields and, for each, a test that passes a subset of what its schema passes
+ * (an optional field is present here, so `undefined` is not its value). A switch, not a table
+ * of closures: it runs for every field of every job.
+ */
+function plainField(key: string, v: unknown): boolean {
+  switch (key) {
+    case 'v':
+      return v === 1
+    case 'script':
+      return isJsonObject(v) && (v.ref !== undefined ? refScript(v) : inlineScript(v))
+    case 'globals':
+    case 'context':
+      return v !== undefined && encodedRecord(v)
+    case 'tenant':
+      return nonEmpty(v)
+    case 'limits':
+      return v !== undefined && limits(v)
+    case 'fair':
+    case 'n':
+      return typeof v === 'string'
+    case 'trace':
+      return isJsonObject(v) && traceFields(v) && typeof v.t === 'string' && typeof v.s === 'string' && finite(v.f)
+    default:
+      return false
+  }
+}
 
 function refScript(s: Record<string, unknown>): boolean {
-  return only(s, REF_FIELDS) && nonEmpty(s.ref) && (s.version === undefined ? !('version' in s) : isPositiveInteger(s.version))
+  for (const key in s) if (key !== 'ref' && key !== 'version') return false
+  return nonEmpty(s.ref) && (s.version === undefined ? !('version' in s) : isPositiveInteger(s.version))
 }
 
 function inlineScript(s: Record<string, unknown>): boolean {
+  for (const key in s) if (key !== 'language' && key !== 'source' && key !== 'name') return false
   return (
-    only(s, INLINE_FIELDS) &&
     typeof s.source === 'string' &&
     (s.language === undefined ? !('language' in s) : nonEmpty(s.language)) &&
     (s.name === undefined ? !('name' in s) : nonEmpty(s.name))
@@ -93,9 +97,15 @@ function inlineScript(s: Record<string, unknown>): boolean {
 /** A record as value-codec.ts encodes it: V8 (base64) text, or `{ j: object }`. */
 function encodedRecord(v: unknown): boolean {
   if (typeof v === 'string') return true
-  if (!only(v, ENCODED_FIELDS)) return false
+  if (!isJsonObject(v)) return false
+  for (const key in v) if (key !== 'j') return false
   const j = v.j
   return typeof j === 'object' && j !== null && !Array.isArray(j)
+}
+
+function traceFields(v: Record<string, unknown>): boolean {
+  for (const key in v) if (key !== 't' && key !== 's' && key !== 'f') return false
+  return true
 }
 
 /** Limits of JSON shape, each value one a host takes (core judges names and how they combine). */
@@ -103,13 +113,6 @@ function limits(v: unknown): boolean {
   if (!isJsonObject(v)) return false
   for (const key in v) if (key === '__proto__' || !Object.hasOwn(v, key) || limitValueProblem(key, v[key]) !== undefined) return false
   return Object.getOwnPropertySymbols(v).length === 0
-}
-
-/** A JSON object whose enumerable keys are all in `fields`. */
-function only(v: unknown, fields: ReadonlySet<string>): v is Record<string, unknown> {
-  if (!isJsonObject(v)) return false
-  for (const key in v) if (!fields.has(key)) return false
-  return true
 }
 
 function finite(v: unknown): v is number {
