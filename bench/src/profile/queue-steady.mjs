@@ -7,7 +7,11 @@
  * warm-up of the engine and BullMQ (about half a second of CPU, a third of a 3,000-job run).
  * Here the first round is a warm-up and is not counted; the median and the minimum of the
  * rest are printed. `raw`: a BullMQ processor doing the arithmetic; `host`: a BullMQ processor
- * calling `host.execute` itself; `queue`: @polyhost/queue as the bench resolves it; NAME=PATH:
+ * calling `host.execute` itself; `hostq`: the same with the queue's payload (a job's data as
+ * `enqueue` writes it, tenants as the queue variants' jobs have them, its options, the job's
+ * signal and caller, and a stored result as the worker returns it: what the queue costs in
+ * BullMQ and core, apart from its own code);
+ * `queue`: @polyhost/queue as the bench resolves it; NAME=PATH:
  * another build of the package (its dist/index.js), for A/B runs. Caveat: an AsyncLocalStorage
  * the queue enables stays enabled for the process (Node 20), so `raw` and `host` pay its promise
  * hook here once a queue variant has run; compare them with fresh processes too.
@@ -64,6 +68,7 @@ server.process.kill()
 
 /** How to fill a queue with `jobs` jobs and start a worker draining it, for variant `name`. */
 async function variant(name) {
+  if (name === 'hostq') return payloadVariant(await warmHost())
   if (name === 'raw' || name === 'host') {
     const host = name === 'host' ? await warmHost() : undefined
     const run = host ? async (job) => (await host.execute({ ...script, globals: { x: job.data.x } })).value : async (job) => job.data.x + 1
@@ -92,6 +97,36 @@ async function variant(name) {
       return () => queue.close()
     },
     start: (queueName) => q.createScriptWorker({ connection, name: queueName, host, concurrency: CONCURRENCY }),
+  }
+}
+
+/** `hostq`: a BullMQ processor calling `host.execute` with the queue's job data, options and result shape. */
+function payloadVariant(host) {
+  const controller = new AbortController()
+  const caller = { onBridgeFailure() {} }
+  const run = async (job) => {
+    const d = job.data
+    const r = await host.execute({ ...d.script, globals: d.globals.j, tenant: d.tenant, signal: controller.signal, caller })
+    return { r: { j: { values: r.values } }, logs: r.logs, stats: r.stats }
+  }
+  const opts = { attempts: 3, backoff: { type: 'exponential', delay: 500 } }
+  return {
+    host,
+    fill: async (queueName) => {
+      const queue = new Queue(queueName, { connection })
+      await queue.addBulk(
+        Array.from({ length: jobs }, (_, x) => ({
+          name: 'execute',
+          data: { v: 1, script, globals: { j: { x } }, tenant: `t${x % 2}` },
+          opts,
+        })),
+      )
+      return () => queue.close()
+    },
+    start: (queueName) => {
+      const bull = new Worker(queueName, run, { connection, concurrency: CONCURRENCY })
+      return { bull, close: () => bull.close() }
+    },
   }
 }
 
