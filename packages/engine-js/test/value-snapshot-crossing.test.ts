@@ -29,6 +29,8 @@ const SNAPSHOTS: Record<string, string> = {
   'a match result': `/b(?<n>c)/.exec('abc')`,
   'a nested array with own properties beside a BigInt': `(() => { const a = [1]; a.x = { y: [2] }; return { a, n: 1n } })()`,
   'a long array with own properties': `(() => { const a = Array.from({ length: 100 }, (_, i) => i); a.x = 3; a.y = [a[99]]; return a })()`,
+  // null properties were dropped: ({ a: null, b: 1 }) crossed as { b: 1 }
+  'null properties': `({ a: null, b: 1, c: [null, { d: null }], e: { f: null, g: undefined } })`,
 }
 
 /** structuredClone of the literal in V8, in the value model's terms (ArrayBuffer → Uint8Array, Map → object). */

@@ -267,10 +267,10 @@ export function guestCopy(
         if ((worst += 6 * v.length + 3) > maxWorst) plain = false
       } else if (t === 'number') {
         if (!jsonNumber(v)) plain = false
-      } else if (t === 'object') {
-        if (v !== null && (out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+      } else if (t === 'object' && v !== null) {
+        if ((out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
         continue
-      } else if (t !== 'boolean') plain = false
+      } else if (t !== 'boolean' && v !== null) plain = false
       out[k] = v
     }
     return out
