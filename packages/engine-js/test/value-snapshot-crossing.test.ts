@@ -29,6 +29,9 @@ const SNAPSHOTS: Record<string, string> = {
   'a match result': `/b(?<n>c)/.exec('abc')`,
   'a nested array with own properties beside a BigInt': `(() => { const a = [1]; a.x = { y: [2] }; return { a, n: 1n } })()`,
   'a long array with own properties': `(() => { const a = Array.from({ length: 100 }, (_, i) => i); a.x = 3; a.y = [a[99]]; return a })()`,
+  // as many keys as elements, one past them: the copy's quick check for none must not take it
+  'an array with a hole and as many keys as elements': `(() => { const a = [1, , 3]; a.x = 4; return a })()`,
+  'an index-like key past a hole': `(() => { const a = [, 1]; a['1.0'] = 2; return [a, []] })()`,
   // null properties were dropped: ({ a: null, b: 1 }) crossed as { b: 1 }
   'null properties': `({ a: null, b: 1, c: [null, { d: null }], e: { f: null, g: undefined } })`,
 }
@@ -39,8 +42,9 @@ function v8(source: string): unknown {
     if (x instanceof ArrayBuffer) return new Uint8Array(x)
     if (x instanceof Map) return Object.fromEntries([...x].map(([k, y]) => [k, model(y)]))
     if (Array.isArray(x)) {
-      const out = x.map(model)
-      for (const k of Object.keys(x).slice(x.length))
+      // a hole crosses as undefined (the copy reads every element)
+      const out = Array.from(x, model)
+      for (const k of Object.keys(x).filter((k) => String(Number(k) >>> 0) !== k || Number(k) >= x.length))
         (out as unknown as Record<string, unknown>)[k] = model((x as unknown as Record<string, unknown>)[k])
       return out
     }

@@ -72,16 +72,21 @@ export function guestCopy(
   // inherited one, which the frozen Array.prototype and Object.prototype do not have, is skipped)
   const extraKeys = (a: any): string[] => {
     const n = a.length
-    if (n > 64) {
-      const out: string[] = []
-      for (const k in a) if (!isIndex(k, n) && apply(hasOwn, a, [k])) out[out.length] = k
-      return out
-    }
-    const ks = objectKeys(a)
+    return n > 64 ? longExtraKeys(a, n) : pastElements(objectKeys(a), n)
+  }
+  const longExtraKeys = (a: any, n: number): string[] => {
+    const out: string[] = []
+    for (const k in a) if (!isIndex(k, n) && apply(hasOwn, a, [k])) out[out.length] = k
+    return out
+  }
+  // the keys of `ks` (an array's own enumerable keys, its length `n`) past its elements'
+  const pastElements = (ks: string[], n: number): string[] => {
     let i = ks.length
     while (i > 0 && !isIndex(ks[i - 1] as string, n)) i--
-    return i === ks.length ? [] : apply(arraySlice, ks, [i])
+    return i === ks.length ? NONE : apply(arraySlice, ks, [i])
   }
+  // no keys past the elements (shared: never written to)
+  const NONE: string[] = []
   const arraySlice = ArrayProto.slice
   // A Date, Map or ArrayBuffer's own enumerable properties cannot cross (the host's has none
   // of its kind's row): such a value is refused rather than crossing without them
@@ -174,6 +179,11 @@ export function guestCopy(
       plain = false
       return x
     }
+    return copyObject(x, depth, max)
+  }
+  // the copy of an object (not null) at `depth`: the values of containers are checked inline
+  // and their objects copied here directly, the common case of a record without a call per value
+  const copyObject = (x: any, depth: number, max: number): any => {
     if (depth >= max) return NOT_PLAIN
     if (depth >= COPY_DEPTH) {
       // a cycle unrolled this far: the exact path reads the original and names where it first closes
@@ -224,20 +234,29 @@ export function guestCopy(
           out[i] = v
         } else if (t === 'boolean' || v === null) out[i] = v
         else if (t === 'number') {
-          if (!jsonNumber(v)) {
+          // jsonNumber, a nonzero int32 (300 units of formatting) without its call
+          if (v === (v | 0) && v !== 0 ? (formatting -= 300) < 0 : !jsonNumber(v)) {
             if (entries > COPY_MAX) return NOT_PLAIN
             plain = false
           }
           out[i] = v
         } else if (t === 'object') {
-          if ((out[i] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+          if ((out[i] = copyObject(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
         } else {
           if (entries > COPY_MAX) return NOT_PLAIN
           plain = false
           out[i] = v
         }
       }
-      const extra = extraKeys(x)
+      // extraKeys, its common case inline and without a call: none past the elements when there
+      // are as many keys as elements and the last is n - 1's (so all are, ascending, below n)
+      const m = x.length
+      let extra = NONE
+      if (m > 64) extra = longExtraKeys(x, m)
+      else {
+        const ks = objectKeys(x)
+        if (ks.length !== m || (m !== 0 && ks[m - 1] !== StringOf(m - 1))) extra = pastElements(ks, m)
+      }
       if (extra.length !== 0) {
         plain = false
         for (let i = 0; i < extra.length; i++) {
@@ -256,19 +275,23 @@ export function guestCopy(
     // as JSON.parse makes it. A key a getter deleted before it was read is skipped
     out = { __proto__: null }
     const ks = objectKeys(x)
-    for (let i = 0; i < ks.length; i++) {
+    for (let i = 0, n = ks.length; i < n; i++) {
       const k = ks[i] as string
       const v = x[k]
       const t = typeof v
       if (t === 'undefined' && !apply(hasOwn, x, [k])) continue
       if (++entries > COPY_MAX && !plain) return NOT_PLAIN
-      if ((worst += 6 * k.length + 3) > maxWorst) plain = false
+      // the key's text and a string's counted in one step
       if (t === 'string') {
-        if ((worst += 6 * v.length + 3) > maxWorst) plain = false
-      } else if (t === 'number') {
-        if (!jsonNumber(v)) plain = false
+        if ((worst += 6 * (k.length + v.length) + 6) > maxWorst) plain = false
+        out[k] = v
+        continue
+      }
+      if ((worst += 6 * k.length + 3) > maxWorst) plain = false
+      if (t === 'number') {
+        if (v === (v | 0) && v !== 0 ? (formatting -= 300) < 0 : !jsonNumber(v)) plain = false
       } else if (t === 'object' && v !== null) {
-        if ((out[k] = copyPlain(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
+        if ((out[k] = copyObject(v, depth + 1, max)) === NOT_PLAIN) return NOT_PLAIN
         continue
       } else if (t !== 'boolean' && v !== null) plain = false
       out[k] = v
