@@ -18,7 +18,8 @@ import { members } from './sets.js'
  * a NUL), a missing BY value first; equal ones stay in input order (glibc's merge sort is
  * stable), or, BY a pattern with a LIMIT, in the order Redis's partial quicksort leaves them
  * (pqsort.ts). A set's or sorted set's input order is Redis's hash table's where it is not an
- * intset: there, equal ALPHA BY values come out in another order than Redis's.
+ * intset: there, equal ALPHA BY values come out in another order than Redis's. A sorted set
+ * it reads is a skiplist from then on (OBJECT ENCODING, ZSCAN, DUMP), as sort.c converts it.
  */
 export const SORT_COMMANDS = commands([
   ['sort', -2, 'w', (ks, a) => sort(ks, a, false)],
@@ -72,6 +73,8 @@ function sort(ks: Keyspace, a: Buffer[], readOnly: boolean): Reply {
     alpha = true
     sortBy = undefined
   }
+  // sort.c: "Destructively convert encoded sorted sets for SORT" (SORT_RO too, errors after it alike)
+  if (v?.type === 'zset') v.value.toSkiplist()
   const items = elements(v, dontSort, desc).map((obj): SortItem => ({ obj, score: 0, by: undefined }))
   const length = items.length
   let start = Math.min(Math.max(limitStart, 0), length)

@@ -40,6 +40,11 @@ export class SortedSet {
     return !this.skiplist
   }
 
+  /** Redis's `zsetConvert(zobj, OBJ_ENCODING_SKIPLIST)`, which SORT does to every sorted set it reads. */
+  toSkiplist(): void {
+    this.skiplist = true
+  }
+
   score(member: string): number | undefined {
     return this.scores.get(member)
   }
