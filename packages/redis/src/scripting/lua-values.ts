@@ -129,7 +129,7 @@ function partBytes(part: unknown): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
-const MIN_LL = -(2 ** 63)
+const MIN_LL = -(2n ** 63n)
 const NON_ASCII = /[\u0080-\uffff]/
 
 /**
@@ -194,9 +194,11 @@ function parseDouble(text: string): number {
   return lower.includes('inf') ? (lower.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : Number(text)
 }
 
-function truncate(text: string): number {
+/** `(long long)` of the double, a bigint past 2^53 as the reply model holds such integers. */
+function truncate(text: string): number | bigint {
   const d = parseDouble(text)
   // out of range and NaN convert to LLONG_MIN on the machines Redis runs on (x86-64 cvttsd2si)
   if (!Number.isFinite(d) || Math.abs(d) >= 2 ** 63) return MIN_LL
-  return Math.trunc(d) + 0
+  const n = Math.trunc(d) + 0
+  return Number.isSafeInteger(n) ? n : BigInt(n)
 }
