@@ -60,6 +60,8 @@ describe.runIf(hasRedisServer)('seeded random command sequences, against redis-s
     const gen = randomSequences(SEED)
     const flush = async () => {
       await real.call('FLUSHALL')
+      await real.call('SELECT', '0')
+      await redis.command(['SELECT', '0'])
       await redis.command(['FLUSHALL'])
     }
     const note = (mode: string, steps: readonly Step[], at: number, want: Normal, got: Normal) =>
@@ -170,8 +172,11 @@ function same(want: Normal, got: Normal, summary: Summary | undefined): boolean 
 }
 
 function summarise(v: Normal, summary: Summary | undefined): Normal {
-  if (summary === 'size')
-    return Array.isArray(v) ? v.length : v === null || typeof v === 'object' ? v : String(v).startsWith('#') ? 'integer' : 'bulk'
+  if (summary === 'size') {
+    if (Array.isArray(v)) return v.length
+    if (v === null || (typeof v === 'object' && 'error' in v)) return v
+    return String(v).startsWith('#') ? 'integer' : 'bulk'
+  }
   if (!Array.isArray(v) || summary === undefined || summary === 'time') return v
   const key = (x: Normal) => JSON.stringify(x)
   if (summary === 'sorted') return [...v].sort((a, b) => (key(a) < key(b) ? -1 : 1))

@@ -422,6 +422,75 @@ export function randomSequences(seed: number) {
     () => ({ argv: ['DBSIZE'] }),
     () => ({ argv: ['KEYS', pick(['*', '?', '[a-b]', 'w_*', 'h*'])], random: 'sorted' }),
     () => ({ argv: [pick(['ECHO', 'PING']), value()] }),
+    // streams
+    () => ({
+      argv: [
+        'XADD',
+        key(),
+        ...(chance(0.2) ? ['NOMKSTREAM'] : []),
+        ...(chance(0.3) ? [pick(['MAXLEN', 'MINID']), pick(['=', '~', '0', '2']), ...(chance(0.5) ? ['2'] : [])] : []),
+        pick(['1-1', '0-1', '5', '0-0', '7-3', '18446744073709551615-18446744073709551615', 'x', '3-2']),
+        ...some(() => `${member()}\u0000${value()}`, 2).flatMap((p) => p.split('\u0000')),
+      ],
+    }),
+    () => ({
+      argv: [
+        pick(['XRANGE', 'XREVRANGE']),
+        key(),
+        pick(['-', '+', '0', '(1-1', '1', '5-0', '(0-0']),
+        pick(['-', '+', '9', '(5-0', '1-1']),
+        ...(chance(0.4) ? ['COUNT', pick(['0', '1', '-1', '2'])] : []),
+      ],
+    }),
+    () => ({ argv: ['XLEN', key()] }),
+    () => ({ argv: ['XDEL', key(), ...some(() => pick(['1-1', '0-1', '5-0', 'x']))] }),
+    () => ({
+      argv: [
+        'XTRIM',
+        key(),
+        pick(['MAXLEN', 'MINID', 'x']),
+        ...(chance(0.4) ? [pick(['=', '~'])] : []),
+        pick(['0', '1', '2', '5-0', '-1']),
+      ],
+    }),
+    () => ({ argv: ['XREAD', ...(chance(0.4) ? ['COUNT', pick(['1', '0', '-1'])] : []), 'STREAMS', key(), pick(['0', '$', '1-1', 'x'])] }),
+    // bit operations, scans, dumps, databases
+    () => ({ argv: ['BITOP', pick(['AND', 'OR', 'XOR', 'NOT', 'x']), key(), ...some(key, 2)] }),
+    () => ({
+      argv: [
+        pick(['BITFIELD', 'BITFIELD_RO']),
+        key(),
+        ...pick([
+          ['GET', pick(['u8', 'i64', 'u63', 'u64', 'i1', 'x']), pick(['0', '#1', '-1', '7'])],
+          ['SET', pick(['u8', 'i8', 'i64']), pick(['0', '#2']), num()],
+          ['INCRBY', pick(['u2', 'i8', 'i64']), '0', num()],
+          ['OVERFLOW', pick(['SAT', 'FAIL', 'WRAP', 'x']), 'INCRBY', 'i8', '0', num()],
+        ]),
+      ],
+    }),
+    () => ({
+      argv: [
+        pick(['HSCAN', 'SSCAN', 'ZSCAN']),
+        key(),
+        pick(['0', 'x', '-1', '18446744073709551615']),
+        ...(chance(0.4) ? ['MATCH', pick(['*', 'm*', '?'])] : []),
+        ...(chance(0.3) ? ['COUNT', pick(['1', '0', '1000', 'x'])] : []),
+      ],
+      random: 'sorted',
+    }),
+    // a table-encoded set's or hash's payload follows Redis's hash table
+    () => ({ argv: ['DUMP', key()], random: 'size' }),
+    () => ({ argv: ['RESTORE', key(), pick(['0', '100000', '-1', 'x']), pick(['', 'x', '\u0000\u0001a\u000a\u0000'])] }),
+    () => ({ argv: ['MOVE', key(), pick(['1', '0', '16', 'x'])] }),
+    () => ({ argv: ['SETRANGE', key(), pick(['0', '5', '44', '45', '100']), value()] }),
+    () => ({
+      argv: [
+        'GETRANGE',
+        key(),
+        pick(['0', '-1', '5', '-100', '9223372036854775807']),
+        pick(['-1', '0', '3', '-9223372036854775808', '100']),
+      ],
+    }),
     // wrong arity / unknown
     () => ({
       argv: [
