@@ -82,15 +82,21 @@ describe.runIf(hasRedisServer)('seeded random command sequences, against redis-s
         compared++
         if (!same(want, got, s.random)) note('commands', steps, i, want, got)
       }
-      await flush()
-      const script = ['EVAL', PCALL_ALL, '0', ...pcallArgs(steps)]
-      const want = await onReal(real, script)
-      const got = await onPolyhost(redis, script)
-      compared++
-      if (!Array.isArray(want) || !Array.isArray(got) || want.length !== got.length) note('pcall', steps, 0, want, got)
-      else
-        for (const [i, s] of steps.entries())
-          if (!same(want[i] as Normal, got[i] as Normal, s.random)) note('pcall', steps, i, want[i] as Normal, got[i] as Normal)
+      // in one script, with RESP2 replies, then with RESP3's (maps, sets, doubles as Lua sees them)
+      for (const [mode, source] of [
+        ['pcall', PCALL_ALL],
+        ['pcall resp3', `redis.setresp(3) ${PCALL_ALL}`],
+      ] as const) {
+        await flush()
+        const script = ['EVAL', source, '0', ...pcallArgs(steps)]
+        const want = await onReal(real, script)
+        const got = await onPolyhost(redis, script)
+        compared++
+        if (!Array.isArray(want) || !Array.isArray(got) || want.length !== got.length) note(mode, steps, 0, want, got)
+        else
+          for (const [i, s] of steps.entries())
+            if (!same(want[i] as Normal, got[i] as Normal, s.random)) note(mode, steps, i, want[i] as Normal, got[i] as Normal)
+      }
       await flush()
       for (const [i, s] of steps.entries()) {
         const argv = ['EVAL', CALL_ONE, '0', ...s.argv]

@@ -541,7 +541,7 @@ while i <= #ARGV do
   for j = 1, n do a[j] = ARGV[i + j] end
   i = i + n + 1
   local r = redis.pcall(unpack(a))
-  if r == false then r = '<nil>' end
+  if r == false or r == nil then r = '<nil>' end
   out[#out + 1] = r
 end
 return out`

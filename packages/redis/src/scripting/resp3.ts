@@ -30,7 +30,7 @@ const WITH_SCORES: ReadonlyMap<string, (args: readonly Buffer[]) => number> = ne
  * the prelude turns into Redis's Lua values: `{resp3map = {k, v, ...}}` → `{map = {[k] = v}}`,
  * `{resp3set = {...}}` → `{set = {[m] = true}}`, `{resp3null = true}` → nil (a hole in an
  * array), `{double = n}` as is. Which commands answer maps, sets and doubles in RESP3 is
- * Redis 7.0's (HGETALL, XREAD; SMEMBERS, SINTER, SUNION, SDIFF; scores of ZSCORE, ZMSCORE,
+ * Redis 7.0's (HGETALL, XREAD, LCS IDX; SMEMBERS, SINTER, SUNION, SDIFF; scores of ZSCORE, ZMSCORE,
  * ZINCRBY, ZADD INCR, WITHSCORES ranges and ZUNION/ZINTER/ZDIFF, ZPOPMIN/ZPOPMAX, ZMPOP,
  * ZRANDMEMBER WITHSCORES, coordinates of GEOPOS and WITHCOORD; SPOP with a count answers a set,
  * HRANDFIELD WITHVALUES pairs).
@@ -47,6 +47,10 @@ export function replyToLua3(name: string, args: readonly Buffer[], r: Reply): un
   if (name === 'xread' || name === 'xreadgroup') return { resp3map: list.flatMap((pair) => (pair as readonly Reply[]).map(plain)) }
   if (name === 'xinfo') return xinfo3(args, list)
   if (MAPS.has(name)) return { resp3map: list.map(plain) }
+  // LCS IDX answers a map {matches, len}; put len first, the order C Lua 5.1's `next` gives
+  // these two keys in the table Redis builds (this engine's tables iterate in insertion order)
+  if (name === 'lcs' && list.length === 4 && String(list[0]) === 'matches')
+    return { resp3map: ([list[2], list[3], list[0], list[1]] as Reply[]).map(plain) }
   // SPOP with a count answers a set, even when empty; SRANDMEMBER an array
   if (SETS.has(name) || (name === 'spop' && args.length > 2)) return { resp3set: list.map(plain) }
   // HRANDFIELD WITHVALUES: [field, value] pairs

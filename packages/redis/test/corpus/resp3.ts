@@ -36,6 +36,18 @@ export const RESP3_CASES: CorpusCase[] = [
     'hgetall is a map',
     `${R3}redis.call('HSET', 'h', 'f', 'v') local r = redis.call('HGETALL', 'h') return {type(r), type(r.map), r.map.f}`,
   ),
+  script(
+    'lcs idx is a map',
+    `${R3}redis.call('MSET', 'a', 'ohmytext', 'b', 'mynewtext') local r = redis.call('LCS', 'a', 'b', 'IDX', 'WITHMATCHLEN') return {type(r.map), r.map.len, #r.map.matches, r.map.matches[1][3]}`,
+  ),
+  script(
+    'lcs idx map returned',
+    `${R3}redis.call('MSET', 'a', 'ohmytext', 'b', 'mynewtext') return redis.call('LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4')`,
+  ),
+  script(
+    'lcs len and string under resp3',
+    `${R3}redis.call('MSET', 'a', 'ohmytext', 'b', 'mynewtext') return {redis.call('LCS', 'a', 'b', 'LEN'), redis.call('LCS', 'a', 'b')}`,
+  ),
   script('hgetall map returned', `${R3}redis.call('HSET', 'h', 'f', 'v') return redis.call('HGETALL', 'h')`),
   unordered(
     script('hgetall map of several returned', `${R3}redis.call('HSET', 'h', 'f', 'v', 'g', 'w') return redis.call('HGETALL', 'h')`),
