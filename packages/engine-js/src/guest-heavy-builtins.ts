@@ -1,3 +1,4 @@
+// Over 250 lines: one guest source text whose wrappers share the intrinsics and helpers it captures.
 /**
  * Work (elements or characters) under which the guest's builtin wrappers charge nothing
  * (guest-heavy-builtins, guest-array-bounds, guest-string-search): see below.
@@ -35,7 +36,7 @@ export const SMALL_WORK = 1024
  * builtin wrapped that way; those for which it is not (`lastIndexOf`'s `fromIndex` and
  * `toLocaleString`) keep their callers' arguments as given.
  */
-export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, afford, { callOf, wrap, originalOf }) {
+export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, afford, { callOf, wrap, originalOf }, isScriptProxy, fits) {
   const SMALL = ${SMALL_WORK};
   const apply = Reflect.apply, construct = Reflect.construct, ProxyCtor = Proxy, defineProperty = Object.defineProperty, getPrototypeOf = Object.getPrototypeOf;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, isArray = Array.isArray, clz32 = Math.clz32;
@@ -61,14 +62,17 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
   const TA = G.Uint8Array && getPrototypeOf(G.Uint8Array.prototype);
   // a constructor charged for its first argument's size: a Proxy of itself, which has its
   // shape, prints as it and keeps its prototype; \`called\` replaces a plain call of it, and
-  // \`made\`, when the argument's size was not charged, gives what the object made cost
-  const charged = (name, size, called, made) => {
+  // \`made\`, when the argument's size was not charged, gives what the object made cost;
+  // \`built\` may make the object itself (else undefined: the builtin's construct)
+  const charged = (name, size, called, made, built) => {
     const d = getOwnPropertyDescriptor(G, name);
     if (!d || typeof d.value !== 'function') return;
     const count = (args) => { const n = args.length ? size(args[0]) : 0; if (n >= SMALL) charge(n); return n; };
     const proxy = new ProxyCtor(d.value, {
       apply(target, self, args) { count(args); return called ? called(target, self, args, proxy) : apply(target, self, args); },
       construct(target, args, newTarget) {
+        const b = built && newTarget === proxy && args.length ? built(target, args[0], proxy) : undefined;
+        if (b !== undefined) return b;
         const n = count(args), r = construct(target, args, newTarget);
         if (made && n < SMALL) { const m = made(args[0], r); if (m >= SMALL) charge(m); }
         return r;
@@ -92,9 +96,39 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
     // or iterator cannot be read twice, so the array made is charged, after the call
     const source = (x) => typeof x === 'number' ? x : isArray(x) ? x.length : lengthOf(x);
     const copied = (x, made) => x !== null && (typeof x === 'object' || typeof x === 'function') ? lengthOf(made) : 0;
+    // One call over an array-like of 3e6 ran 73-297 ms with no check, past a worker's kill margin
+    // (50 ms) when it started near the deadline. A long one whose reads run no script code (an
+    // own number data \`length\`, no @@iterator on a chain of objects no script Proxy is in) that
+    // might not end in the time left at ELEMENT_NS an element (over the rates measured: 30-100 ns
+    // idle, 200-430 ns at load 14, where the guest loop took 3-5x as long) is copied in a guest
+    // loop, whose ticks the deadline stops: the builtin's reads and writes in its order (a Get of
+    // each index, then its conversion as the element is set)
+    const iteratorKey = Symbol.iterator, LONG = 65536, MAX_LENGTH = 2 ** 53 - 1, trunc = Math.trunc, ELEMENT_NS = 200;
+    const arrayLike = (x) => {
+      if (x === null || typeof x !== 'object' || isArray(x) || isScriptProxy(x)) return -1;
+      const d = getOwnPropertyDescriptor(x, 'length');
+      if (d === undefined || typeof d.value !== 'number' || !(d.value >= LONG)) return -1;
+      for (let o = x; o !== null; o = getPrototypeOf(o)) {
+        if (o !== x && isScriptProxy(o)) return -1;
+        const m = getOwnPropertyDescriptor(o, iteratorKey);
+        if (m === undefined) continue;
+        if (m.get !== undefined || m.set !== undefined || (m.value !== undefined && m.value !== null)) return -1;
+        break;
+      }
+      return d.value > MAX_LENGTH ? MAX_LENGTH : trunc(d.value);
+    };
+    const elementwise = (target, x, proxy) => {
+      const n = arrayLike(x);
+      if (n < 0 || fits((n * ELEMENT_NS) / 1e6)) return undefined;
+      let r;
+      // a length the builtin refuses: its own call, for its own error
+      try { r = construct(target, [n], proxy); } catch { return undefined; }
+      for (let k = 0; k < n; k++) r[k] = x[k];
+      return r;
+    };
     for (const name of ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
       'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
-      charged(name, source, undefined, copied);
+      charged(name, source, undefined, copied, elementwise);
     }
   }
   if (G.ArrayBuffer) {

@@ -42,6 +42,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
   const mapGet = callOf(G.Map.prototype.get), mapSet = callOf(G.Map.prototype.set);
   const setHas = callOf(G.Set.prototype.has), setAdd = callOf(G.Set.prototype.add);
   const made = new G.WeakSet(), madeHas = callOf(G.WeakSet.prototype.has), madeAdd = callOf(G.WeakSet.prototype.add);
+  let madeAny = false;
   const numberValue = G.Number.prototype.valueOf, stringValue = G.String.prototype.valueOf;
   const booleanValue = G.Boolean.prototype.valueOf, bigintValue = G.BigInt.prototype.valueOf;
   // whether an object has the internal slot valueOf reads (no script code runs)
@@ -136,12 +137,14 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
     wrap(ProxyOf, 'revocable', (original) => ({ revocable(target, handler) {
       const r = apply(original, this, [target, handler]);
       madeAdd(made, r.proxy);
+      madeAny = true;
       return r;
     } }).revocable);
     const d = getOwnPropertyDescriptor(G, 'Proxy');
     defineProperty(G, 'Proxy', { ...d, value: new ProxyOf(ProxyOf, { construct(t, args, nt) {
       const p = construct(t, args, nt);
       madeAdd(made, p);
+      madeAny = true;
       return p;
     } }) });
   }
@@ -313,4 +316,7 @@ export const GUEST_NUMBER_TEXT = `function boundNumberText(G, charge, formatCost
     }
     return arrayJoin(out, '');
   } }).w);
+  // whether an object is a Proxy a script made (guest-copying-builtins, guest-heavy-builtins):
+  // none made is one test; the set-up's own Proxies are forgotten by \`settled\`, once it ends
+  return { isScriptProxy: (o) => madeAny && madeHas(made, o), settled() { madeAny = false; } };
 }`

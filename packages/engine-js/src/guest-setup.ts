@@ -4,6 +4,7 @@ import { guestLockdown } from './guest/lockdown.js'
 import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
 import { GUEST_BIGINT_TEXT } from './guest-bigint-text.js'
+import { GUEST_COPYING_BUILTINS } from './guest-copying-builtins.js'
 import { GUEST_HEAVY_BUILTINS } from './guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from './guest-intrinsics.js'
 import { GUEST_OBJECT_WALKS } from './guest-object-walks.js'
@@ -36,7 +37,7 @@ export interface GuestConfig {
 /**
  * Guest source of `builtinWrapping()`, which the setup calls once, before any builtin is
  * replaced, and whose `{ callOf, wrap }` it hands to every `bound*` function (guest-array-bounds,
- * guest-bigint-text, guest-heavy-builtins, guest-number-text, guest-object-walks, guest-string-search,
+ * guest-bigint-text, guest-copying-builtins, guest-heavy-builtins, guest-number-text, guest-object-walks, guest-string-search,
  * guest-unicode-text):
  * - `callOf(f)` is `f` as a plain function of its receiver then its arguments (`Function.prototype.call`
  *   bound to `f`): a bound call costs a third of `Reflect.apply` with an array;
@@ -102,6 +103,7 @@ export const GUEST_SETUP = compact(`(function () {
   ${GUEST_ARRAY_BOUNDS}
   ${GUEST_BIGINT_TEXT}
   ${GUEST_HEAVY_BUILTINS}
+  ${GUEST_COPYING_BUILTINS}
   ${GUEST_NUMBER_TEXT}
   ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}

@@ -6,6 +6,7 @@ import { guestLockdown } from '../src/guest/lockdown.js'
 import { guestSetup } from '../src/guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from '../src/guest-array-bounds.js'
 import { GUEST_BIGINT_TEXT } from '../src/guest-bigint-text.js'
+import { GUEST_COPYING_BUILTINS } from '../src/guest-copying-builtins.js'
 import { GUEST_HEAVY_BUILTINS } from '../src/guest-heavy-builtins.js'
 import { GUEST_INTRINSICS } from '../src/guest-intrinsics.js'
 import { GUEST_NUMBER_TEXT } from '../src/guest-number-text.js'
@@ -23,6 +24,7 @@ const TEXTS: Record<string, string> = {
   GUEST_ARRAY_BOUNDS,
   GUEST_BIGINT_TEXT,
   GUEST_HEAVY_BUILTINS,
+  GUEST_COPYING_BUILTINS,
   GUEST_NUMBER_TEXT,
   GUEST_OBJECT_WALKS,
   GUEST_STRING_SEARCH,

@@ -27,32 +27,31 @@ interface Wrapping {
   wrap: (o: object, key: PropertyKey, make: (original: (...args: any[]) => any) => (...args: any[]) => any) => void
   originalOf: <F extends (...args: any[]) => any>(f: F) => F
 }
+type Charge = (work: number) => void
+type Afford = (ms: number) => boolean
+type IsScriptProxy = (o: unknown) => boolean
 /** Defined beside the setup by GUEST_ARRAY_BOUNDS (guest-array-bounds.ts). */
-declare function boundArrayBuiltins(G: any, cap: number, charge: (work: number) => void, w: Wrapping): (length: number) => void
+declare function boundArrayBuiltins(G: any, cap: number, charge: Charge, w: Wrapping): (length: number) => void
 /** Defined beside the setup by GUEST_BIGINT_TEXT (guest-bigint-text.ts). */
-declare function boundBigIntText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
+declare function boundBigIntText(G: any, charge: Charge, afford: Afford, w: Wrapping): void
 /** Defined beside the setup by GUEST_NUMBER_TEXT (guest-number-text.ts). */
 declare function boundNumberText(
   G: any,
-  charge: (work: number) => void,
+  charge: Charge,
   formatCost: (n: number) => number,
   checkLength: (length: number) => void,
   w: Wrapping,
-): void
+): { isScriptProxy: IsScriptProxy; settled(): void }
 /** Defined beside the setup by GUEST_HEAVY_BUILTINS (guest-heavy-builtins.ts). */
-declare function boundHeavyBuiltins(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
+declare function boundHeavyBuiltins(G: any, charge: Charge, afford: Afford, w: Wrapping, isProxy: IsScriptProxy, fits: Afford): void
+/** Defined beside the setup by GUEST_COPYING_BUILTINS (guest-copying-builtins.ts). */
+declare function boundCopyingBuiltins(G: any, charge: Charge, isScriptProxy: IsScriptProxy, w: Wrapping): void
 /** Defined beside the setup by GUEST_UNICODE_TEXT (guest-unicode-text.ts). */
-declare function boundUnicodeText(G: any, charge: (work: number) => void, afford: (ms: number) => boolean, w: Wrapping): void
+declare function boundUnicodeText(G: any, charge: Charge, afford: Afford, w: Wrapping): void
 /** Defined beside the setup by GUEST_OBJECT_WALKS (guest-object-walks.ts). */
-declare function boundObjectWalks(G: any, charge: (work: number) => void, w: Wrapping): void
+declare function boundObjectWalks(G: any, charge: Charge, w: Wrapping): void
 /** Defined beside the setup by GUEST_STRING_SEARCH (guest-string-search.ts). */
-declare function boundStringSearch(
-  G: any,
-  charge: (work: number) => void,
-  afford: (ms: number) => boolean,
-  fits: (ms: number) => boolean,
-  w: Wrapping,
-): void
+declare function boundStringSearch(G: any, charge: Charge, afford: Afford, fits: Afford, w: Wrapping): void
 /** Defined beside the setup from convert.ts and lockdown.ts. */
 declare const guestConversions: typeof import('./convert.js').guestConversions
 declare const guestLockdown: typeof import('./lockdown.js').guestLockdown
@@ -102,8 +101,9 @@ export function guestSetup(
   // before the Array wrappers: it captures the builtin join and reverse
   boundBigIntText(G, charge, afford, wrapping)
   const checkLength = boundArrayBuiltins(G, cfg.arrayCap, charge, wrapping)
-  boundNumberText(G, charge, formatCost, checkLength, wrapping)
-  boundHeavyBuiltins(G, charge, afford, wrapping)
+  const proxies = boundNumberText(G, charge, formatCost, checkLength, wrapping)
+  boundHeavyBuiltins(G, charge, afford, wrapping, proxies.isScriptProxy, fits)
+  boundCopyingBuiltins(G, charge, proxies.isScriptProxy, wrapping)
   boundUnicodeText(G, charge, afford, wrapping)
   boundObjectWalks(G, charge, wrapping)
   // called by name other than eval: an indirect eval, at global scope
@@ -338,6 +338,7 @@ export function guestSetup(
     setPrototypeOf(G, scope)
   }
 
+  proxies.settled()
   return freeze({
     lockdown,
     check,
