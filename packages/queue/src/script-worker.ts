@@ -163,8 +163,14 @@ export class ScriptWorker {
     this.started.catch(() => undefined)
   }
 
-  /** Resolves once the worker listens for cancellations and takes jobs (BullMQ's connection set up). */
+  /**
+   * Resolves once the worker listens for cancellations and takes jobs (BullMQ's connection set up).
+   * Once `close()` was called (by the caller, or by the worker itself when its host closed) it
+   * rejects with ClosedError, even if it had resolved before: a closed worker serves nothing.
+   */
   ready(): Promise<void> {
+    if (this.quit !== undefined)
+      return Promise.reject(new ClosedError(`worker of queue '${this.options.name}': closed (close() was called)`))
     return this.started
   }
 
