@@ -16,7 +16,13 @@ export { isRetryable } from './retry-policy.js'
 export type { ScriptRequest, ScriptSource } from './request-schema.js'
 export { DEFAULT_JOB_OPTIONS, type EnqueueOptions, type QueueStats, type ScriptJob } from './queue-types.js'
 export { createScriptQueue, ScriptQueue, type ScriptQueueOptions } from './script-queue.js'
-export { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from './schedule-timing.js'
+export {
+  MAX_SCHEDULE_EVERY_MS,
+  MIN_SCHEDULE_EVERY_MS,
+  SCHEDULE_PATTERN_ALIASES,
+  SCHEDULE_TICK_LIMIT_MS,
+  type ScheduleTiming,
+} from './schedule-timing.js'
 export {
   DEFAULT_MAX_SOURCE_BYTES,
   DEFAULT_SCRIPT_LANGUAGES,

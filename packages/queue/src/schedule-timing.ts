@@ -18,6 +18,21 @@ import { parseOrThrow } from './request-schema.js'
  */
 export const MIN_SCHEDULE_EVERY_MS = 100
 
+/**
+ * The first tick time (ms since the epoch, 5138-11-16) whose id BullMQ writes in exponent form.
+ * BullMQ's Lua computes an `every` schedule's next tick (`prevMillis + every`, or a `startDate`
+ * read with `tonumber`) as a number and makes the tick's id `repeat:<id>:` .. it, which Redis'
+ * Lua 5.1 formats with `%.14g`: from 10^14 on that is `1.0179667545313e+14` (rounded to 14
+ * digits), not an integer.
+ */
+export const SCHEDULE_TICK_LIMIT_MS = 1e14
+
+/**
+ * The longest `every` a schedule takes, in ms (10^13, about 317 years): with a start before
+ * {@link SCHEDULE_TICK_LIMIT_MS} − this, the first ticks stay integers (every tick before 5138).
+ */
+export const MAX_SCHEDULE_EVERY_MS = 1e13
+
 /** How often a schedule ticks, and within which bounds (BullMQ's repeat options). */
 export type ScheduleTiming = (
   | {
@@ -51,7 +66,7 @@ const timingSchema = z
       .optional(),
     tz: z.string().optional(),
     immediately: z.boolean().optional(),
-    every: z.number().int().min(MIN_SCHEDULE_EVERY_MS).max(Number.MAX_SAFE_INTEGER).optional(),
+    every: z.number().int().min(MIN_SCHEDULE_EVERY_MS).max(MAX_SCHEDULE_EVERY_MS).optional(),
     startDate: instant.optional(),
     endDate: instant.optional(),
     limit: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
@@ -82,6 +97,12 @@ export function checkScheduleTiming(timing: unknown): RepeatOptions {
   const options: RepeatOptions = { ...t }
   if (t.pattern !== undefined) checkPatternShape(t.pattern, bad)
   if (t.pattern !== undefined) checkPattern({ ...options, immediately: false }, now, bad, noTimeLeft(end, t.startDate !== undefined))
+  // after the pattern's own check: a pattern with no time at all says so first
+  if (t.startDate !== undefined && new Date(t.startDate).getTime() >= SCHEDULE_TICK_LIMIT_MS - MAX_SCHEDULE_EVERY_MS)
+    throw bad(
+      'startDate',
+      `must be before ${new Date(SCHEDULE_TICK_LIMIT_MS - MAX_SCHEDULE_EVERY_MS).toISOString()} (BullMQ's tick ids after ${LAST_TICK} are not integers)`,
+    )
   return options
 }
 
@@ -139,6 +160,7 @@ function checkPattern(options: RepeatOptions, now: number, bad: (field: string, 
 
 /** The latest time a Date holds (+275760-09-13), past which cron-parser finds nothing. */
 const LAST_DATE = new Date(8.64e15).toISOString()
+const LAST_TICK = new Date(SCHEDULE_TICK_LIMIT_MS).toISOString()
 
 /**
  * Why a pattern has no next time, naming only the bounds the caller gave: before their

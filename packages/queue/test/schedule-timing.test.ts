@@ -1,7 +1,13 @@
 import { InvalidArgumentError } from '@polyhost/core'
 import { describe, expect, it } from 'vitest'
 import { createRequire } from 'node:module'
-import { MIN_SCHEDULE_EVERY_MS, SCHEDULE_PATTERN_ALIASES, type ScheduleTiming } from '../src/index.js'
+import {
+  MAX_SCHEDULE_EVERY_MS,
+  MIN_SCHEDULE_EVERY_MS,
+  SCHEDULE_PATTERN_ALIASES,
+  SCHEDULE_TICK_LIMIT_MS,
+  type ScheduleTiming,
+} from '../src/index.js'
 import { uniqueName, useQueueFixture } from './support.js'
 
 // A careless producer's schedules: BullMQ refused a bad cron pattern, an unknown zone, no
@@ -65,6 +71,24 @@ describe('schedule refuses', () => {
     ['every: Infinity', { every: Number.POSITIVE_INFINITY }, /^schedule: timing\.every: /],
     ['every below the minimum', { every: MIN_SCHEDULE_EVERY_MS - 1 }, /^schedule: timing\.every: /],
     ['every as text', { every: '60000' }, /^schedule: timing\.every: /],
+    // BullMQ's Lua made the second tick's id `repeat:<id>:1.0179667545313e+14` (Lua 5.1's %.14g)
+    [
+      'every over the maximum',
+      { every: MAX_SCHEDULE_EVERY_MS + 1 },
+      /^schedule: timing\.every: Too big: expected number to be <=10000000000000$/,
+    ],
+    ['every of 2^53 − 1', { every: Number.MAX_SAFE_INTEGER }, /^schedule: timing\.every: Too big/],
+    // and the first tick's `repeat:<id>:2e+14`
+    [
+      'a startDate whose ticks BullMQ cannot name',
+      { every: 60_000, startDate: SCHEDULE_TICK_LIMIT_MS * 2 },
+      /^schedule: timing\.startDate: must be before 4821-12-26T16:00:00\.000Z \(BullMQ's tick ids after 5138-11-16T09:46:40\.000Z are not integers\)$/,
+    ],
+    [
+      'a pattern startDate past the bound',
+      { pattern: '0 3 * * *', startDate: SCHEDULE_TICK_LIMIT_MS - MAX_SCHEDULE_EVERY_MS },
+      /^schedule: timing\.startDate: must be before /,
+    ],
     ['an unknown field', { every: 60_000, foo: 1 }, /^schedule: timing: unknown field 'foo'$/],
     ['a BullMQ-internal field', { every: 60_000, prevMillis: 5 }, /^schedule: timing: unknown field 'prevMillis'$/],
     ['a zone for every', { every: 60_000, tz: 'UTC' }, /^schedule: timing\.tz: applies to a pattern only/],
@@ -142,6 +166,20 @@ describe('schedule takes', () => {
       expect((await fx.queue.bull.getJobScheduler(id))?.pattern).toBe(pattern)
       await fx.queue.unschedule(id)
     }
+  })
+
+  it('every at the maximum: each tick id BullMQ writes is an integer time, the next one `every` later', async () => {
+    const id = uniqueName('s')
+    await fx.queue.schedule(id, { every: MAX_SCHEDULE_EVERY_MS }, request)
+    const ids = async () =>
+      (await fx.queue.bull.getJobs(['completed', 'delayed'])).map((j) => String(j.id)).filter((j) => j.startsWith(`repeat:${id}:`))
+    const deadline = Date.now() + 20_000
+    while ((await ids()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    const times = (await ids()).map((j) => j.slice(`repeat:${id}:`.length)).sort((a, b) => Number(a) - Number(b))
+    expect(times).toHaveLength(2)
+    for (const t of times) expect(t).toMatch(/^\d+$/)
+    expect(Number(times[1]) - Number(times[0])).toBe(MAX_SCHEDULE_EVERY_MS)
+    await fx.queue.unschedule(id)
   })
 
   it('limit: a schedule every 100 ms with limit 2 runs two jobs, then no more', async () => {
