@@ -1,6 +1,7 @@
 import { once } from 'node:events'
-import { describe, expect, it } from 'vitest'
-import { bridgeEvents, uniqueName, useQueueFixture } from './support.js'
+import { Redis } from 'ioredis'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bridgeEvents, connection, uniqueName, useQueueFixture } from './support.js'
 
 // BullMQ 6.7 folds an add into a job that exists, silently: with the `jobId` of an existing job
 // (event `duplicated`) or a live `deduplication` id (event `deduplicated`) its add script answers
@@ -12,6 +13,13 @@ import { bridgeEvents, uniqueName, useQueueFixture } from './support.js'
 
 const fx = useQueueFixture({ name: 'folded', concurrency: 2 })
 const lua = (source: string) => ({ script: { language: 'lua', source } })
+let redis: Redis | undefined
+afterAll(() => redis?.disconnect())
+/** The id BullMQ keeps a `keepLastIfActive` request aside under (`jid` of its `dn:<id>` hash). */
+function keptId(deduplicationId: string): Promise<string | null> {
+  redis ??= new Redis(connection())
+  return redis.hget(fx.queue.bull.toKey(`dn:${deduplicationId}`), 'jid')
+}
 
 describe('an enqueue BullMQ folds into an existing job', () => {
   it('the same jobId: added false, the handle follows the job that exists', async () => {
@@ -42,7 +50,29 @@ describe('an enqueue BullMQ folds into an existing job', () => {
     await running
     const b = await fx.queue.enqueue(lua('return 2'), { deduplication })
     expect(b).toMatchObject({ id: a.id, added: false })
+    // BullMQ keeps b's request aside with the id it gave it (`jid`), which the add does not answer
+    const kept = await keptId(deduplication.id)
+    expect(kept).toMatch(/^\d+$/)
+    expect(kept).not.toBe(a.id)
     expect((await b.result({ timeoutMs: 20_000 })).value).toBe('slept')
+    // and adds it under that id when the running job ends: it runs b's script
+    expect((await fx.queue.job(kept as string).result({ timeoutMs: 20_000 })).value).toBe(2)
+  })
+
+  it('keepLastIfActive twice while the job runs: the second request replaces the first, which never runs', async () => {
+    const deduplication = { id: uniqueName('d'), keepLastIfActive: true }
+    const running = once(bridgeEvents, 'sleep')
+    const a = await fx.queue.enqueue(lua('return flaky.sleep(300)'), { deduplication })
+    await running
+    const b = await fx.queue.enqueue(lua('return 2'), { deduplication })
+    const first = await keptId(deduplication.id)
+    const c = await fx.queue.enqueue(lua('return 3'), { deduplication })
+    const second = await keptId(deduplication.id)
+    expect([b.added, c.added, b.id, c.id]).toEqual([false, false, a.id, a.id])
+    expect(second).not.toBe(first)
+    await a.result({ timeoutMs: 20_000 })
+    expect((await fx.queue.job(second as string).result({ timeoutMs: 20_000 })).value).toBe(3)
+    await expect(fx.queue.job(first as string).result({ timeoutMs: 20_000 })).rejects.toMatchObject({ name: 'JobNotFoundError' })
   })
 
   it('deduplication with replace of a delayed job: the new one added, the replaced one JobNotFoundError', async () => {
