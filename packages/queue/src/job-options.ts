@@ -37,9 +37,16 @@ const id = z
     if (tooLong) ctx.issues.push({ code: 'custom', message: tooLong, input: ctx.value, continue: false })
   })
 
-/** BullMQ takes a custom id that is not an integer's decimal form and has no ':'. */
+/**
+ * BullMQ takes a custom id that is not an integer's decimal form and has no ':'. Its check is
+ * `${parseInt(id, 10)}` === id, which also holds for 'NaN': that one is named as what it is.
+ */
 const jobId = id
-  .refine((id) => `${Number.parseInt(id, 10)}` !== id, 'a custom job id cannot be an integer (BullMQ numbers its own jobs)')
+  .refine((id) => id === 'NaN' || `${Number.parseInt(id, 10)}` !== id, 'a custom job id cannot be an integer (BullMQ numbers its own jobs)')
+  .refine(
+    (id) => id !== 'NaN',
+    "a custom job id cannot be 'NaN' (BullMQ refuses it as an integer: its check is `${parseInt(id, 10)}` === id)",
+  )
   .refine((id) => !id.includes(':'), "a custom job id cannot contain ':'")
 
 /**

@@ -36,6 +36,8 @@ describe('enqueue options', () => {
     ['zero attempts', { attempts: 0 }, /^enqueue: options\.attempts: /],
     ['a jobId with a colon', { jobId: 'a:b' }, /^enqueue: options\.jobId: .*cannot contain ':'/],
     ['an integer jobId', { jobId: '42' }, /^enqueue: options\.jobId: .*cannot be an integer/],
+    // BullMQ's own check (`${parseInt(id, 10)}` === id) refuses it too; the message said "an integer"
+    ['the jobId NaN', { jobId: 'NaN' }, /^enqueue: options\.jobId: a custom job id cannot be 'NaN' \(BullMQ refuses it/],
     ['an empty jobId', { jobId: '' }, /^enqueue: options\.jobId: /],
     ['a backoff jitter over 1', { backoff: { type: 'fixed', delay: 10, jitter: 2 } }, /^enqueue: options\.backoff/],
     ['a deduplication without id', { deduplication: { ttl: 10 } }, /^enqueue: options\.deduplication/],
