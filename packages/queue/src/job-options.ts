@@ -45,7 +45,7 @@ const jobId = id
   .refine((id) => id === 'NaN' || `${Number.parseInt(id, 10)}` !== id, 'a custom job id cannot be an integer (BullMQ numbers its own jobs)')
   .refine(
     (id) => id !== 'NaN',
-    "a custom job id cannot be 'NaN' (BullMQ refuses it as an integer: its check is `${parseInt(id, 10)}` === id)",
+    "a custom job id cannot be 'NaN' (BullMQ refuses it as an integer: its check is String(parseInt(id, 10)) === id)",
   )
   .refine((id) => !id.includes(':'), "a custom job id cannot contain ':'")
 
