@@ -14,7 +14,15 @@ import { checkEnqueueOptions, checkJobId, checkResultOptions, checkScheduleOptio
 import { removedOnEnd } from './job-ends.js'
 import { JobResults } from './job-results.js'
 import { type QueueKeys, queueKeys } from './keys.js'
-import { asUnavailable, checkOpen, DEFAULT_CONNECT_TIMEOUT_MS, quitFully, typedFailure, whenReady } from './redis-ready.js'
+import {
+  asUnavailable,
+  checkOpen,
+  closedConnection,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  quitFully,
+  typedFailure,
+  whenReady,
+} from './redis-ready.js'
 import type { EnqueueOptions, QueueStats, ScriptJob } from './queue-types.js'
 import { DEFAULT_JOB_OPTIONS } from './queue-types.js'
 import { checkScheduleId, checkScheduleTiming, type ScheduleTiming } from './schedule-timing.js'
@@ -322,7 +330,13 @@ export class ScriptQueue {
       const ids = jobs.map((j) => j.id as string)
       const marked = prepared.flatMap((p, i) => (p.data.n ? [{ i, id: ids[i] as string, mark: p.data.n }] : []))
       const added: (boolean | undefined)[] = ids.map(() => true)
-      for (const [k, a] of (await addedJobs(this.redis, this.keys, marked)).entries()) added[(marked[k] as { i: number }).i] = a
+      // the jobs are in Redis: a close() that ends the connection before their marks are read
+      // leaves `added` unknown, rather than a ClosedError telling the caller nothing was added
+      const folds = await addedJobs(this.redis, this.keys, marked).catch((e: unknown) => {
+        if (this.closing === undefined && !closedConnection(e)) throw e
+        return marked.map(() => undefined)
+      })
+      for (const [k, a] of folds.entries()) added[(marked[k] as { i: number }).i] = a
       // a folded enqueue's job is counted already (a fold found gone: left counted, as before)
       await uncount(
         this.redis,
