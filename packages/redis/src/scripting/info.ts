@@ -6,11 +6,20 @@ import { StatusReply } from '../store/replies.js'
  * `maxmemory_policy`) in Redis 7.0's section layout. Counters a server keeps (memory,
  * commands processed, uptime) are not modelled and are left out.
  */
-/** `keys`: the key count of each database by index (the Keyspace section lists those that have keys). */
-export function infoText(sections: readonly string[], keys: readonly number[], connections: number): string {
+/**
+ * `keys`: the key count of each database by index (the Keyspace section lists those that have
+ * keys); `expires`: how many of them have an expiry. `avg_ttl` is Redis's running estimate,
+ * sampled by its active expiry cycle (never run here): always 0, a documented deviation.
+ */
+export function infoText(
+  sections: readonly string[],
+  keys: readonly number[],
+  connections: number,
+  expires: readonly number[] = [],
+): string {
   const wanted = sections.filter((s) => s !== 'default' && s !== 'all' && s !== 'everything')
   const out: string[] = []
-  for (const [name, lines] of Object.entries(sectionsOf(keys, connections))) {
+  for (const [name, lines] of Object.entries(sectionsOf(keys, connections, expires))) {
     if (wanted.length && !wanted.includes(name.toLowerCase())) continue
     if (name === 'Keyspace' && lines.length === 0) {
       out.push('# Keyspace\r\n')
@@ -35,15 +44,20 @@ export function databaseSizes(store: RedisStore): number[] {
   return keys
 }
 
+/** How many live keys of each database in `keys` have an expiry, when the store tells. */
+export function databaseExpires(store: RedisStore, keys: readonly number[]): number[] {
+  return keys.map((n, db) => (n > 0 && store.expiring ? store.expiring(db) : 0))
+}
+
 // --- internal ---
 
-function sectionsOf(keys: readonly number[], connections: number): Record<string, string[]> {
+function sectionsOf(keys: readonly number[], connections: number, expires: readonly number[]): Record<string, string[]> {
   return {
     Server: ['redis_version:7.0.15', 'redis_mode:standalone', 'arch_bits:64', 'multiplexing_api:none', 'process_id:0', 'tcp_port:0'],
     Clients: [`connected_clients:${connections}`, 'blocked_clients:0'],
     Memory: ['maxmemory:0', 'maxmemory_human:0B', 'maxmemory_policy:noeviction'],
     Persistence: ['loading:0', 'rdb_changes_since_last_save:0'],
     Replication: ['role:master', 'connected_slaves:0'],
-    Keyspace: keys.flatMap((n, db) => (n > 0 ? [`db${db}:keys=${n},expires=0,avg_ttl=0`] : [])),
+    Keyspace: keys.flatMap((n, db) => (n > 0 ? [`db${db}:keys=${n},expires=${expires[db] ?? 0},avg_ttl=0`] : [])),
   }
 }

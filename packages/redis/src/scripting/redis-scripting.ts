@@ -5,7 +5,7 @@ import type { Reply } from '../store/replies.js'
 import type { ClientReply } from './client-shape.js'
 import type { RedisArg } from './command-args.js'
 import { CONNECTION_ARITY, type ConnectionServer, RedisConnection } from './connection.js'
-import { databaseSizes, infoText } from './info.js'
+import { databaseExpires, databaseSizes, infoText } from './info.js'
 import { createRedisLuaEngine } from './lua-engine.js'
 import { LOAD_INSTRUCTIONS, RunFunctions } from './run-functions.js'
 import { Rand48 } from './rand48.js'
@@ -161,7 +161,8 @@ export class RedisScripting implements ConnectionServer {
 
   /** @internal see ConnectionServer */
   info(sections: readonly string[]): string {
-    return infoText(sections, databaseSizes(this.store), this.connections)
+    const keys = databaseSizes(this.store)
+    return infoText(sections, keys, this.connections, databaseExpires(this.store, keys))
   }
 
   /** @internal see ConnectionServer */

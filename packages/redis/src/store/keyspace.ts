@@ -115,6 +115,13 @@ export class Keyspace {
     this.exclusive = shared.exclusive
   }
 
+  /** Live keys that have an expiry time (INFO keyspace's `expires=`). */
+  expiringCount(): number {
+    let n = 0
+    for (const k of this.keys()) if (this.expires.has(k)) n++
+    return n
+  }
+
   /** Bytes the keys of every database of the store counted at the last `settle()` (store-usage.ts): `maxBytes` bounds these. */
   get usedBytes(): number {
     return this.shared.bytes

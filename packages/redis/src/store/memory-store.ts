@@ -1,3 +1,4 @@
+// Over 250 lines: the store's interface, its options and the one class that dispatches to every command family
 import { getHeapStatistics } from 'node:v8'
 import { InvalidArgumentError } from '@polyhost/core'
 import type { CommandSpec } from '../commands/command.js'
@@ -67,6 +68,8 @@ export interface RedisStore {
    * (by any connection, script or expiry). A store without it never aborts a transaction.
    */
   watch?(keys: readonly Buffer[], db?: number): KeyWatch
+  /** Optional: how many live keys of database `db` have an expiry (INFO's `expires=`); 0 is reported without it. */
+  expiring?(db: number): number
 }
 
 /** Options of memoryStore(). */
@@ -194,6 +197,12 @@ class MemoryStore implements RedisStore {
       },
       release: w.release,
     }
+  }
+
+  expiring(db: number): number {
+    const ks = this.dbs[db] as Keyspace
+    ks.now = this.clock()
+    return ks.expiringCount()
   }
 
   describe(name: string): CommandInfo | undefined {
