@@ -145,6 +145,25 @@ describe('documented deviations from redis-server 7.0', () => {
     }
   })
 
+  it('MEMORY USAGE of an existing key, LOLWUT VERSION 5 and 6 answer explicit errors', async () => {
+    await redis.command(['SET', 'dev:mem', 'v'])
+    await expect(redis.command(['MEMORY', 'USAGE', 'dev:mem'])).rejects.toThrow(/MEMORY USAGE is not supported/)
+    await expect(redis.command(['MEMORY', 'STATS'])).rejects.toThrow(/MEMORY STATS is not supported/)
+    await expect(redis.command(['LOLWUT', 'VERSION', '5'])).rejects.toThrow(/LOLWUT VERSION 5 is not supported/)
+    await expect(redis.command(['LOLWUT', 'VERSION', '-4294967290'])).rejects.toThrow(/LOLWUT VERSION 6 is not supported/)
+    if (real) {
+      await real.client.call('SET', 'dev:mem', 'v')
+      expect(typeof (await real.client.call('MEMORY', 'USAGE', 'dev:mem'))).toBe('number')
+      expect(String(await real.client.call('LOLWUT', 'VERSION', '5'))).toContain('Georg Nees')
+    }
+  })
+
+  it('INFO keyspace answers avg_ttl=0', async () => {
+    await redis.command(['FLUSHALL'])
+    await redis.command(['SET', 'dev:ttl', 'v', 'EX', '1000'])
+    expect(String(await redis.command(['INFO', 'keyspace']))).toContain('db0:keys=1,expires=1,avg_ttl=0\r\n')
+  })
+
   it('FUNCTION LIST gives libraries in load order', async () => {
     await redis.command(['FUNCTION', 'FLUSH'])
     for (const name of ['zz', 'aa', 'mm']) {

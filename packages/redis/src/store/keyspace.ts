@@ -112,8 +112,12 @@ export class Keyspace {
   ) {
     this.now = clock()
     this.time = this.now
+    this.startedAt = this.now
     this.exclusive = shared.exclusive
   }
+
+  /** The clock when the keyspace was made: a store's start, which LASTSAVE answers (nothing is ever saved). */
+  readonly startedAt: number
 
   /** Live keys that have an expiry time (INFO keyspace's `expires=`). */
   expiringCount(): number {

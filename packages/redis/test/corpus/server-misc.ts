@@ -1,5 +1,10 @@
 import type { CorpusCase, Normal } from '../differential.js'
-import { cmds } from './helpers.js'
+import { cmds, evalStep } from './helpers.js'
+
+/** A LASTSAVE reply as what both sides share: an integer of seconds within a day of now. */
+function recentSeconds(x: Normal): Normal {
+  return typeof x === 'number' && Math.abs(x - Date.now() / 1000) < 86_400 ? 'recent seconds' : x
+}
 
 /** INFO's text with `avg_ttl` (Redis's sampled running estimate, a documented deviation) left out. */
 function withoutAvgTtl(x: Normal): Normal {
@@ -12,10 +17,46 @@ function summarised(c: CorpusCase, at: Record<number, (x: Normal) => Normal>): C
 }
 
 /**
- * LASTSAVE, LOLWUT, PFSELFTEST, MEMORY USAGE, PFDEBUG and INFO keyspace's `expires=`, from a
+ * LASTSAVE, LOLWUT, PFSELFTEST, MEMORY USAGE and INFO keyspace's `expires=`, from a
  * connection and from scripts, against redis-server 7.0.15.
  */
 export const SERVER_MISC_CASES: CorpusCase[] = [
+  summarised(cmds('lastsave answers the start in seconds', 'LASTSAVE', evalStep("return redis.call('LASTSAVE')"), 'LASTSAVE x'), {
+    0: recentSeconds,
+    1: recentSeconds,
+  }),
+  cmds(
+    'lolwut answers the version line for any version but 5 and 6',
+    'LOLWUT',
+    'LOLWUT VERSION 7',
+    'LOLWUT version 7 1 2 3',
+    'LOLWUT VERSION -1',
+    'LOLWUT VERSION 50',
+    'LOLWUT VERSION 4294967303',
+    'LOLWUT VERSION x',
+    'LOLWUT VERSION 99999999999999999999',
+    'LOLWUT VERSION',
+    'LOLWUT foo bar',
+    ['LOLWUT', 'version\u0000x', '7'],
+    evalStep("return redis.call('LOLWUT')"),
+    ['EVAL_RO', "return redis.call('LOLWUT', 'VERSION', '8')", '0'],
+  ),
+  cmds('pfselftest answers OK', 'PFSELFTEST', 'PFSELFTEST x', evalStep("return redis.call('PFSELFTEST')")),
+  cmds(
+    'memory usage of a missing key and its options',
+    'MEMORY USAGE nokey',
+    'MEMORY USAGE nokey SAMPLES 5',
+    'MEMORY USAGE nokey SAMPLES 0',
+    'MEMORY USAGE nokey SAMPLES -1',
+    'MEMORY USAGE nokey SAMPLES x',
+    'MEMORY USAGE nokey SAMPLES',
+    'MEMORY USAGE nokey FOO 1',
+    'MEMORY usage',
+    'SET k v',
+    'PEXPIRE k 1',
+    evalStep("return redis.call('MEMORY', 'USAGE', 'nokey')"),
+    ['EVAL_RO', "return redis.call('MEMORY', 'USAGE', 'nokey', 'SAMPLES', '3')", '0'],
+  ),
   summarised(
     cmds(
       'info keyspace counts the keys with an expiry',
