@@ -122,10 +122,10 @@ function pfmerge(ks: Keyspace, a: Buffer[]): Reply {
   return OK
 }
 
-type StringEntry = Extract<RedisValue, { type: 'string' }>
+export type StringEntry = Extract<RedisValue, { type: 'string' }>
 
 /** The string at `key` when it is an HLL (`isHLLObjectOrReply`), undefined when missing. */
-function hllEntry(ks: Keyspace, key: string): StringEntry | undefined {
+export function hllEntry(ks: Keyspace, key: string): StringEntry | undefined {
   const entry = ks.getUnshared(key)
   if (entry === undefined) return undefined
   if (entry.type !== 'string') fail(ERR.wrongType)
@@ -139,7 +139,7 @@ function distinct(a: Buffer[]): Set<string> {
 }
 
 /** The value to write: in place when only the store holds a dense one, else a copy. */
-function work(ks: Keyspace, value: Buffer): HllWork {
+export function work(ks: Keyspace, value: Buffer): HllWork {
   if (value[4] === HLL_DENSE && ks.isExclusive(value)) return { b: value, len: value.length, moved: 0 }
   return workOf(value)
 }
@@ -155,7 +155,7 @@ function guarded(f: () => string | undefined): string | undefined {
 }
 
 /** Stores the HLL raw with the key's TTL, signalled for WATCH or not (as a failed PFADD's partial writes). */
-function save(ks: Keyspace, key: string, entry: StringEntry | undefined, h: HllWork, signal: boolean): void {
+export function save(ks: Keyspace, key: string, entry: StringEntry | undefined, h: HllWork, signal: boolean): void {
   const bytes = bytesOf(h)
   ks.set(key, { type: 'string', value: bytes, form: 'raw' }, true)
   if (!signal) ks.unsignalled.set(key, entry)
@@ -163,7 +163,7 @@ function save(ks: Keyspace, key: string, entry: StringEntry | undefined, h: HllW
 }
 
 /** Redis's `dbUnshareStringValue` of an entry kept: held raw from then on. */
-function markRaw(entry: StringEntry | undefined): void {
+export function markRaw(entry: StringEntry | undefined): void {
   if (entry !== undefined) (entry as { form?: StringForm }).form = 'raw'
 }
 

@@ -14,6 +14,7 @@ import { KEY_COPY_COMMANDS } from '../commands/key-copy.js'
 import { KEY_COMMANDS } from '../commands/keys.js'
 import { LCS_COMMANDS } from '../commands/lcs.js'
 import { HLL_COMMANDS } from '../commands/hyperloglog.js'
+import { HLL_DEBUG_COMMANDS } from '../commands/hll-debug.js'
 import { SERVER_COMMANDS } from '../commands/server-misc.js'
 import { LIST_COMMANDS } from '../commands/lists.js'
 import { MULTI_POP_COMMANDS } from '../commands/multi-pops.js'
@@ -158,6 +159,7 @@ export const MEMORY_COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...BITFIELD_COMMANDS,
     ...SORT_COMMANDS,
     ...GEO_COMMANDS,
+    ...HLL_DEBUG_COMMANDS,
     ...SERVER_COMMANDS,
   ].map((c) => [c.name, c]),
 )

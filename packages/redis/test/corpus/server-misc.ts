@@ -17,7 +17,7 @@ function summarised(c: CorpusCase, at: Record<number, (x: Normal) => Normal>): C
 }
 
 /**
- * LASTSAVE, LOLWUT, PFSELFTEST, MEMORY USAGE and INFO keyspace's `expires=`, from a
+ * LASTSAVE, LOLWUT, PFSELFTEST, MEMORY USAGE, PFDEBUG and INFO keyspace's `expires=`, from a
  * connection and from scripts, against redis-server 7.0.15.
  */
 export const SERVER_MISC_CASES: CorpusCase[] = [
@@ -56,6 +56,55 @@ export const SERVER_MISC_CASES: CorpusCase[] = [
     'PEXPIRE k 1',
     evalStep("return redis.call('MEMORY', 'USAGE', 'nokey')"),
     ['EVAL_RO', "return redis.call('MEMORY', 'USAGE', 'nokey', 'SAMPLES', '3')", '0'],
+  ),
+  cmds(
+    'pfdebug encoding, decode, todense and getreg',
+    'PFDEBUG ENCODING h',
+    'PFADD h a b c',
+    'PFDEBUG ENCODING h',
+    'PFDEBUG DECODE h',
+    'PFDEBUG foo h',
+    ['PFDEBUG', 'bar\u0000baz', 'h'],
+    ['PFDEBUG', 'a\r\nb', 'h'],
+    'PFDEBUG TODENSE h',
+    'PFDEBUG ENCODING h',
+    'PFDEBUG TODENSE h',
+    'PFDEBUG DECODE h',
+    'PFCOUNT h',
+    'GET h',
+    'PFADD e',
+    'PFDEBUG DECODE e',
+    'PFDEBUG getreg e',
+    'PFDEBUG Encoding e',
+    'GET e',
+    'PFDEBUG ENCODING',
+    'PFDEBUG ENCODING h x',
+  ),
+  cmds(
+    'pfdebug checks the key, then holds it raw whatever the subcommand',
+    'SET s abc',
+    'PFDEBUG ENCODING s',
+    'LPUSH l a',
+    'PFDEBUG ENCODING l',
+    'PFADD h x',
+    'SET h2 xx',
+    evalStep("redis.call('SET', 'h2', redis.call('GET', 'h')) return redis.call('OBJECT', 'ENCODING', 'h2')"),
+    'PFDEBUG nope h2',
+    'OBJECT ENCODING h2',
+    'PFDEBUG foo nokey',
+    ['SET', 'bad', { hex: '48594c4c01000000000000000000000080' }],
+    'PFDEBUG DECODE bad',
+    'PFDEBUG TODENSE bad',
+    'PFDEBUG GETREG bad',
+    'PFDEBUG ENCODING bad',
+  ),
+  cmds(
+    'pfdebug from scripts: a write command',
+    'PFADD h a',
+    evalStep("return redis.call('PFDEBUG', 'ENCODING', 'h')"),
+    evalStep("return redis.call('PFDEBUG', 'TODENSE', 'h')"),
+    ['EVAL_RO', "return redis.pcall('PFDEBUG', 'ENCODING', 'h')", '0'],
+    evalStep("return #redis.call('PFDEBUG', 'GETREG', 'h')"),
   ),
   summarised(
     cmds(
