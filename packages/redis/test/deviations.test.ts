@@ -164,6 +164,13 @@ describe('documented deviations from redis-server 7.0', () => {
     expect(String(await redis.command(['INFO', 'keyspace']))).toContain('db0:keys=1,expires=1,avg_ttl=0\r\n')
   })
 
+  it("COMMAND describes Redis 7.0.15's table, subcommands by name, commands this package does not run included", async () => {
+    const [config] = (await redis.command(['COMMAND', 'INFO', 'config'])) as unknown[][]
+    const subs = ((config as unknown[])[9] as string[][]).map((e) => e[0])
+    expect(subs).toEqual([...(subs as string[])].sort())
+    await expect(redis.command(['CONFIG', 'GET', 'maxmemory'])).rejects.toThrow(/unknown command/)
+  })
+
   it('FUNCTION LIST gives libraries in load order', async () => {
     await redis.command(['FUNCTION', 'FLUSH'])
     for (const name of ['zz', 'aa', 'mm']) {

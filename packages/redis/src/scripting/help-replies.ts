@@ -1,4 +1,5 @@
 import { ErrorReply, type Reply } from '../store/replies.js'
+import { commandReply } from './command-replies.js'
 import { helpReply } from './help-texts.js'
 import { SCRIPT_CONTAINERS } from './script-commands.js'
 
@@ -9,18 +10,15 @@ import { SCRIPT_CONTAINERS } from './script-commands.js'
  * cluster support is disabled, as a standalone redis-server's. Undefined for other calls.
  */
 export function containerReply(name: string, argv: readonly Buffer[]): Reply | undefined {
-  if (!SCRIPT_CONTAINERS.has(name) || argv.length < 2) return undefined
+  if (!SCRIPT_CONTAINERS.has(name)) return undefined
+  if (name === 'command' && !(argv.length > 1 && (argv[1] as Buffer).toString('latin1').toLowerCase() === 'help')) return commandReply(argv)
+  if (argv.length < 2) return undefined
   if (name === 'cluster') return new ErrorReply('ERR This instance has cluster support disabled')
   const sub = (argv[1] as Buffer).toString('latin1').toLowerCase()
   if (sub === 'help') return helpReply(name)
-  // the size of Redis 7.0.15's command table (without modules), whatever this package provides of it
-  if (name === 'command' && sub === 'count') return REDIS_COMMAND_COUNT
   if (name === 'pubsub') return pubsubReply(sub, argv.slice(2))
   return undefined
 }
-
-/** `COMMAND COUNT` of redis-server 7.0.15 (`test/command-count.test.ts` asks the server). */
-export const REDIS_COMMAND_COUNT = 240
 
 /** PUBSUB of a server no client subscribes to (SUBSCRIBE is not provided): no channels, no subscribers. */
 function pubsubReply(sub: string, args: Buffer[]): Reply | undefined {

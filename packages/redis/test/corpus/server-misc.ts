@@ -124,3 +124,55 @@ export const SERVER_MISC_CASES: CorpusCase[] = [
     { 4: withoutAvgTtl, 6: withoutAvgTtl, 9: withoutAvgTtl },
   ),
 ]
+
+/** Replies whose order follows Redis's hash table: compared sorted (COMMAND, COMMAND LIST, COMMAND INFO alone). */
+function sortedNames(x: Normal): Normal {
+  return Array.isArray(x) ? [...x].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : x
+}
+
+/** COMMAND INFO entries with their subcommands (entry 10, in Redis's hash order) sorted; a list of entries sorted too when `all`. */
+function sortedEntries(all: boolean): (x: Normal) => Normal {
+  const entry = (e: Normal): Normal => (Array.isArray(e) && e.length === 10 ? [...e.slice(0, 9), sortedNames(e[9] as Normal)] : e)
+  return (x) => (Array.isArray(x) ? (all ? sortedNames(x.map(entry)) : x.map(entry)) : x)
+}
+
+/** COMMAND and its INFO, COUNT and LIST subcommands, from a connection and from scripts. */
+export const COMMAND_TABLE_CASES: CorpusCase[] = [
+  summarised(cmds('command alone and command info alone list the whole table', 'COMMAND', 'COMMAND INFO', 'COMMAND COUNT'), {
+    0: sortedEntries(true),
+    1: sortedEntries(true),
+  }),
+  summarised(
+    cmds(
+      'command info by name, subcommands as container|sub',
+      'COMMAND INFO get',
+      'COMMAND INFO GET set nope EVAL',
+      'COMMAND INFO config|get CONFIG|SET config|nope get|x config|get|x | config| memory|usage',
+      'COMMAND INFO xgroup sort georadius pfdebug lastsave lolwut memory',
+      ['COMMAND', 'INFO', 'get\u0000x', ''],
+      evalStep("return redis.call('COMMAND', 'INFO', 'zadd', 'nope')"),
+      evalStep("return redis.call('COMMAND', 'COUNT')"),
+      ['EVAL_RO', "return redis.call('COMMAND', 'INFO', 'client|list')", '0'],
+    ),
+    Object.fromEntries([0, 1, 2, 3, 4, 5, 7].map((i) => [i, sortedEntries(false)])),
+  ),
+  summarised(
+    cmds(
+      'command list and its filters',
+      'COMMAND LIST',
+      'COMMAND LIST FILTERBY PATTERN x*',
+      'COMMAND LIST filterby pattern CONFIG*',
+      'COMMAND LIST FILTERBY PATTERN *|h[a-f]lp',
+      'COMMAND LIST FILTERBY ACLCAT hyperloglog',
+      'COMMAND LIST FILTERBY ACLCAT Scripting',
+      'COMMAND LIST FILTERBY ACLCAT nope',
+      'COMMAND LIST FILTERBY MODULE foo',
+      'COMMAND LIST FILTERBY foo x',
+      'COMMAND LIST FILTERBY',
+      'COMMAND LIST x',
+      'COMMAND LIST FILTERBY PATTERN x y',
+      evalStep("return redis.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'pf*')"),
+    ),
+    Object.fromEntries([0, 1, 2, 3, 4, 5, 12].map((i) => [i, sortedNames])),
+  ),
+]
