@@ -119,10 +119,10 @@ export class Keyspace {
   /** The clock when the keyspace was made: a store's start, which LASTSAVE answers (nothing is ever saved). */
   readonly startedAt: number
 
-  /** Live keys that have an expiry time (INFO keyspace's `expires=`). */
+  /** Live keys that have an expiry time (INFO keyspace's `expires=`); their idle times stay as they are. */
   expiringCount(): number {
     let n = 0
-    for (const k of this.keys()) if (this.expires.has(k)) n++
+    for (const k of [...this.expires.keys()]) if (this.peek(k)) n++
     return n
   }
 

@@ -206,6 +206,7 @@ class MemoryStore implements RedisStore {
   expiring(db: number): number {
     const ks = this.dbs[db] as Keyspace
     ks.now = this.clock()
+    ks.time = ks.now
     return ks.expiringCount()
   }
 
