@@ -15,7 +15,8 @@ import { SMALL_WORK } from './guest-heavy-builtins.js'
  *
  * What each charges (see guest-heavy-builtins.ts for `charge`), read so that no script code
  * runs and a script sees no extra read:
- * - `slice` / `substring` / `substr` of a string: the length of the copy returned, after the call;
+ * - `slice` / `substring` / `substr` of a string: the length of the copy returned, after the call
+ *   (wrapped with the other result-sized string builtins in guest-heavy-builtins.ts);
  * - `Function.prototype.apply`: the length of an argument list (an array, a typed array, or an
  *   object whose own `length` is a number data property), ARGUMENT units an element, before the
  *   call. A Proxy a script made (`isScriptProxy`) is not read: its traps would see it.
@@ -32,16 +33,6 @@ export const GUEST_COPYING_BUILTINS = `function boundCopyingBuiltins(G, charge, 
   const lengthOfTyped = TA ? callOf(getOwnPropertyDescriptor(TA, 'length').get) : () => 0;
   // a typed array's length (a DataView has none)
   const typedLength = (x) => { try { return lengthOfTyped(x); } catch { return 0; } };
-  // substrings: the copy made
-  const copy = (original) => {
-    const c = callOf(original);
-    return { w(a, b) {
-      const r = c(this, a, b);
-      if (r.length >= SMALL) charge(r.length);
-      return r;
-    } }.w;
-  };
-  for (const name of ['slice', 'substring', 'substr']) wrap(G.String.prototype, name, copy);
   // an argument list's length, when reading it runs no script code
   const listLength = (x) => {
     if (isArray(x)) return isScriptProxy(x) ? 0 : x.length;

@@ -193,8 +193,10 @@ export const GUEST_HEAVY_BUILTINS = `function boundHeavyBuiltins(G, charge, affo
       return r;
     } }.w;
   };
+  // slice / substring / substr copy what they return: a loop of \`s = s.substring(1)\` over 30 MB
+  // held an inline host 3.5-5 s of a 1 s limit
   for (const name of ['toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'padStart', 'padEnd', 'repeat',
-    'toWellFormed']) wrap(S, name, resultSized);
+    'toWellFormed', 'slice', 'substring', 'substr']) wrap(S, name, resultSized);
   // a function's source text, copied (and decoded) whole on each call: a loop of toString() of a
   // function made by \`new Function\` from 1 MB held an inline host 0.5-2.6 s of a 200 ms limit
   // (lockdown's toString, which shows the replaced builtins as native, calls this one)
