@@ -1,5 +1,5 @@
 import { option, parseDouble } from '../store/args.js'
-import { formatLongDoubleHuman, type LongDouble } from '../store/long-double.js'
+import { fixedDigits, formatLongDoubleHuman, type LongDouble } from '../store/long-double.js'
 import { fail } from '../store/replies.js'
 import { GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN } from './geohash.js'
 
@@ -61,16 +61,6 @@ function exactDouble(d: number): LongDouble {
 function fixed(d: number, digits: number): string {
   if (!Number.isFinite(d)) return Number.isNaN(d) ? 'nan' : d < 0 ? '-inf' : 'inf'
   const v = exactDouble(d) as { negative: boolean; mantissa: bigint; exp2: number }
-  const scaled = v.mantissa * 10n ** BigInt(digits)
-  let n: bigint
-  if (v.exp2 >= 0) n = scaled << BigInt(v.exp2)
-  else {
-    const shift = BigInt(-v.exp2)
-    n = scaled >> shift
-    const rest = scaled - (n << shift)
-    const half = 1n << (shift - 1n)
-    if (rest > half || (rest === half && (n & 1n) === 1n)) n++
-  }
-  const text = n.toString().padStart(digits + 1, '0')
+  const text = fixedDigits(v.mantissa, v.exp2, digits)
   return `${v.negative ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`
 }

@@ -72,20 +72,28 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
 export function formatLongDoubleHuman(v: LongDouble): string {
   if (v.kind === 'nan') return 'nan'
   if (v.kind === 'inf') return v.negative ? '-inf' : 'inf'
+  const digits = fixedDigits(v.mantissa, v.exp2, 17)
+  let text = `${digits.slice(0, -17)}.${digits.slice(-17)}`.replace(/0+$/, '').replace(/\.$/, '')
+  if (v.negative && text !== '0') text = `-${text}`
+  return text
+}
+
+/**
+ * The digits of `mantissa × 2^exp2` with `digits` of them after the point, rounded half to even
+ * as glibc's `%.<digits>f` rounds the exact value (no point written; at least `digits + 1` long).
+ */
+export function fixedDigits(mantissa: bigint, exp2: number, digits: number): string {
+  const scaled = mantissa * 10n ** BigInt(digits)
   let n: bigint
-  const scaled = v.mantissa * 10n ** 17n
-  if (v.exp2 >= 0) n = scaled << BigInt(v.exp2)
+  if (exp2 >= 0) n = scaled << BigInt(exp2)
   else {
-    const shift = BigInt(-v.exp2)
+    const shift = BigInt(-exp2)
     n = scaled >> shift
     const rest = scaled - (n << shift)
     const half = 1n << (shift - 1n)
     if (rest > half || (rest === half && (n & 1n) === 1n)) n++
   }
-  const digits = n.toString().padStart(18, '0')
-  let text = `${digits.slice(0, -17)}.${digits.slice(-17)}`.replace(/0+$/, '').replace(/\.$/, '')
-  if (v.negative && text !== '0') text = `-${text}`
-  return text
+  return n.toString().padStart(digits + 1, '0')
 }
 
 // --- internal ---
