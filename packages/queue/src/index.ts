@@ -8,7 +8,7 @@ export {
 } from './errors.js'
 export { MAX_NAME_BYTES } from './client-options.js'
 export { MAX_PRIORITY, MAX_TENANT_BYTES } from './fairness.js'
-export { MAX_ID_BYTES } from './job-options.js'
+export { MAX_DELAY_MS, MAX_ID_BYTES } from './job-options.js'
 export { RESULT_SWEEP_MS } from './job-results.js'
 export { MAX_PROGRESS_BYTES } from './job-progress.js'
 export { type JobProgress, jobBridge, type ProgressOptions } from './job-progress.js'

@@ -15,6 +15,13 @@ const count = z.number().int().nonnegative()
 const ms = z.number().int().nonnegative()
 
 /**
+ * The longest `delay` an enqueue takes, in ms (10^13, about 317 years): a job's due time then
+ * stays within what a Date holds. BullMQ took `delay: 2^53 − 1` and stored a job that could
+ * never run.
+ */
+export const MAX_DELAY_MS = 1e13
+
+/**
  * The longest job, deduplication or schedule id, in UTF-8 bytes. BullMQ sets no limit: a
  * megabyte id was added (3.2 s) and then repeated in every key, event and message naming the job.
  */
@@ -94,7 +101,7 @@ const deduplication = z
 const enqueueOptionsSchema = z
   .object({
     jobId: jobId.optional(),
-    delay: ms.optional(),
+    delay: ms.max(MAX_DELAY_MS).optional(),
     priority: z.number().int().min(0).max(MAX_PRIORITY).optional(),
     attempts: z.number().int().positive().optional(),
     backoff: backoff.optional(),

@@ -28,6 +28,12 @@ describe('enqueue options', () => {
   it.each([
     ['a misspelled option', { attemps: 5 }, /^enqueue: options: unknown field 'attemps'$/],
     ['a negative delay', { delay: -5 }, /^enqueue: options\.delay: /],
+    // its due time was past what a Date holds: BullMQ stored a job that could never run
+    [
+      'a delay of 2^53 − 1',
+      { delay: Number.MAX_SAFE_INTEGER },
+      /^enqueue: options\.delay: Too big: expected number to be <=10000000000000$/,
+    ],
     ['a NaN priority', { priority: Number.NaN }, /^enqueue: options\.priority: /],
     ['a fractional priority', { priority: 1.5 }, /^enqueue: options\.priority: /],
     ['a priority over BullMQ’s limit', { priority: 2 ** 21 + 1 }, /^enqueue: options\.priority: /],
