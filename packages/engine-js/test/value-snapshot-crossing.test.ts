@@ -34,6 +34,10 @@ const SNAPSHOTS: Record<string, string> = {
   'an index-like key past a hole': `(() => { const a = [, 1]; a['1.0'] = 2; return [a, []] })()`,
   // null properties were dropped: ({ a: null, b: 1 }) crossed as { b: 1 }
   'null properties': `({ a: null, b: 1, c: [null, { d: null }], e: { f: null, g: undefined } })`,
+  // a key a getter deleted was read through the prototype: a ConversionError for Object.prototype's
+  // toString, and Object.prototype itself (crossing as {}) for a JSON-made __proto__ key
+  'a key shadowing an Object.prototype method, deleted by a getter': `({ get a() { delete this.toString; return 1 }, toString: 5 })`,
+  'a JSON-made __proto__ key, deleted by a getter': `(() => { const o = JSON.parse('{"a":0,"__proto__":{"x":1},"b":2}'); Object.defineProperty(o, 'a', { enumerable: true, get() { delete o['__proto__']; return 1 } }); return o })()`,
 }
 
 /** structuredClone of the literal in V8, in the value model's terms (ArrayBuffer → Uint8Array, Map → object). */

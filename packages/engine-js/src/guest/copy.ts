@@ -272,14 +272,17 @@ export function guestCopy(
     // each own enumerable property read once, in order, and copied before the next is read (as
     // structuredClone does: a later getter cannot change what an earlier value crossed as), into
     // an object of data properties; without a prototype, a `__proto__` key is an own property,
-    // as JSON.parse makes it. A key a getter deleted before it was read is skipped
+    // as JSON.parse makes it. A key a getter deleted before it was read is skipped (not a key
+    // whose value a getter replaced by a prototype's with setPrototypeOf: README)
     out = { __proto__: null }
     const ks = objectKeys(x)
     for (let i = 0, n = ks.length; i < n; i++) {
       const k = ks[i] as string
       const v = x[k]
       const t = typeof v
-      if (t === 'undefined' && !apply(hasOwn, x, [k])) continue
+      // a deleted key reads through the prototype: undefined, or (Object.prototype being frozen)
+      // one of its methods or, for `__proto__`, the prototype itself
+      if ((t === 'undefined' || t === 'function' || v === ObjectProto) && !apply(hasOwn, x, [k])) continue
       if (++entries > COPY_MAX && !plain) return NOT_PLAIN
       // the key's text and a string's counted in one step
       if (t === 'string') {
