@@ -1,5 +1,5 @@
 import { option, parseDouble } from '../store/args.js'
-import { fixedDigits, formatLongDoubleHuman, type LongDouble } from '../store/long-double.js'
+import { exactLongDouble, fixedDigits, formatLongDoubleHuman } from '../store/long-double.js'
 import { fail } from '../store/replies.js'
 import { GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN } from './geohash.js'
 
@@ -39,28 +39,15 @@ export function distanceReply(d: number): Buffer {
 
 /** `addReplyHumanLongDouble` of a double under RESP2: `%.17Lf` without trailing zeros. */
 export function coordinateReply(d: number): Buffer {
-  return Buffer.from(formatLongDoubleHuman(exactDouble(d)), 'latin1')
+  return Buffer.from(formatLongDoubleHuman(exactLongDouble(d)), 'latin1')
 }
 
 // --- internal ---
 
-/** A double's exact binary value. */
-function exactDouble(d: number): LongDouble {
-  if (!Number.isFinite(d)) return Number.isNaN(d) ? { kind: 'nan' } : { kind: 'inf', negative: d < 0 }
-  const view = new DataView(new ArrayBuffer(8))
-  view.setFloat64(0, d)
-  const bits = view.getBigUint64(0)
-  const negative = bits >> 63n === 1n
-  const field = Number((bits >> 52n) & 0x7ffn)
-  const fraction = bits & ((1n << 52n) - 1n)
-  if (field === 0) return { kind: 'finite', negative, mantissa: fraction, exp2: -1074 }
-  return { kind: 'finite', negative, mantissa: fraction | (1n << 52n), exp2: field - 1075 }
-}
-
 /** C's `%.<digits>f` of a double: its exact value rounded half to even, as glibc prints it. */
 function fixed(d: number, digits: number): string {
   if (!Number.isFinite(d)) return Number.isNaN(d) ? 'nan' : d < 0 ? '-inf' : 'inf'
-  const v = exactDouble(d) as { negative: boolean; mantissa: bigint; exp2: number }
+  const v = exactLongDouble(d) as { negative: boolean; mantissa: bigint; exp2: number }
   const text = fixedDigits(v.mantissa, v.exp2, digits)
   return `${v.negative ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`
 }

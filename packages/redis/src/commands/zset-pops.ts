@@ -1,6 +1,6 @@
 import { keyBytes, keyOf, parseInteger } from '../store/args.js'
 import type { Keyspace } from '../store/keyspace.js'
-import { parseLongDouble } from '../store/long-double.js'
+import { multiplyLongDouble, parseLongDouble } from '../store/long-double.js'
 import { doubleReply, ERR, fail, type Reply } from '../store/replies.js'
 import { arg } from './command.js'
 import { flatten } from './zset-ranges.js'
@@ -50,17 +50,8 @@ export function blockingPop(ks: Keyspace, a: Buffer[], max: boolean): Reply {
 export function blockingTimeout(b: Buffer): void {
   const seconds = parseLongDouble(b.toString('latin1'))
   if (seconds === undefined) fail('ERR timeout is not a float or out of range')
-  if (seconds.kind !== 'finite') fail('ERR timeout is negative')
-  let m = seconds.mantissa * 1000n
-  let e = seconds.exp2
-  const extra = m.toString(2).length - 64
-  if (extra > 0) {
-    const rest = m & ((1n << BigInt(extra)) - 1n)
-    const half = 1n << BigInt(extra - 1)
-    m >>= BigInt(extra)
-    if (rest > half || (rest === half && (m & 1n) === 1n)) m++
-    e += extra
-  }
-  const whole = e >= 0 ? m << BigInt(e) : m >> BigInt(-e)
-  if (whole >= 1n << 63n || (seconds.negative && whole > 0n)) fail('ERR timeout is negative')
+  const ms = multiplyLongDouble(seconds, 1000n)
+  if (ms.kind !== 'finite') fail('ERR timeout is negative')
+  const whole = ms.exp2 >= 0 ? ms.mantissa << BigInt(ms.exp2) : ms.mantissa >> BigInt(-ms.exp2)
+  if (whole >= 1n << 63n || (ms.negative && whole > 0n)) fail('ERR timeout is negative')
 }

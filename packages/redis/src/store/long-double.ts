@@ -78,6 +78,25 @@ export function formatLongDoubleHuman(v: LongDouble): string {
   return text
 }
 
+/** `v × k` for an integer `k`, rounded once to a long double as the x87 multiplies. */
+export function multiplyLongDouble(v: LongDouble, k: bigint): LongDouble {
+  if (v.kind !== 'finite') return v
+  return roundBinary(v.negative, v.mantissa * k, v.exp2)
+}
+
+/** `(long double)` of a double: its exact binary value. */
+export function exactLongDouble(d: number): LongDouble {
+  if (!Number.isFinite(d)) return Number.isNaN(d) ? { kind: 'nan' } : { kind: 'inf', negative: d < 0 }
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, d)
+  const bits = view.getBigUint64(0)
+  const negative = bits >> 63n === 1n
+  const field = Number((bits >> 52n) & 0x7ffn)
+  const fraction = bits & ((1n << 52n) - 1n)
+  if (field === 0) return { kind: 'finite', negative, mantissa: fraction, exp2: -1074 }
+  return { kind: 'finite', negative, mantissa: fraction | (1n << 52n), exp2: field - 1075 }
+}
+
 /**
  * The digits of `mantissa × 2^exp2` with `digits` of them after the point, rounded half to even
  * as glibc's `%.<digits>f` rounds the exact value (no point written; at least `digits + 1` long).
