@@ -25,6 +25,14 @@ const SNAPSHOTS: Record<string, string> = {
   'a Date changed by a later getter': `(() => { const d = new Date(5); return { d, get a() { d.setTime(9); return 1 } } })()`,
   'a Map changed by a later getter': `(() => { const m = new Map([['k', 1]]); return { m, get a() { m.set('k', 2); m.set('j', 3); return 1 } } })()`,
   'a getter that deletes a later key': `({ get a() { delete this.b; return 1 }, b: 2, c: 3 })`,
+  // a Map's entries are listed before any value is read: the copy read the live Map, so an
+  // entry a value's getter added crossed, and one it replaced crossed with its new value
+  'a Map changed by a getter in one of its values': `(() => { const m = new Map([['a', { get x() { m.delete('b'); m.set('b', 9); m.set('c', 3); return 1 } }], ['b', 2], ['d', 4]]); return m })()`,
+  'a Map changed by a getter in one of its values, beside a BigInt': `(() => { const m = new Map([['a', { get x() { m.set('d', 5); m.set('c', 3); return 1n } }], ['d', 4]]); return m })()`,
+  // an array's keys past its elements are listed before its elements are read: a key an
+  // element's getter added crossed, one it deleted was read through Array.prototype
+  'an array given a key by an element getter': `(() => { const a = [1, 2]; a.y = 1; Object.defineProperty(a, 0, { enumerable: true, get() { a.x = 5; delete a.y; return 1 } }); return a })()`,
+  'a long array given a key by an element getter': `(() => { const a = Array.from({ length: 100 }, (_, i) => i); a.y = 1; Object.defineProperty(a, 'map', { value: 2, enumerable: true, configurable: true, writable: true }); Object.defineProperty(a, 0, { enumerable: true, get() { a.x = 5; delete a.y; delete a.map; return 0 } }); return a })()`,
   'an array with own properties': `(() => { const a = [1, 2]; a.x = 3; a['-1'] = 4; return a })()`,
   'a match result': `/b(?<n>c)/.exec('abc')`,
   'a nested array with own properties beside a BigInt': `(() => { const a = [1]; a.x = { y: [2] }; return { a, n: 1n } })()`,

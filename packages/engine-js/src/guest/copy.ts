@@ -222,6 +222,17 @@ export function guestCopy(
     if (array) {
       const n = x.length
       if (n > ENTRIES_MAX || ((entries += n) > COPY_MAX && !plain)) return NOT_PLAIN
+      // its keys past the elements listed before any element is read, as structuredClone lists
+      // an array's keys once, before it reads a value: a key an element's getter adds does not
+      // cross (it did, `a.x = 5` in the getter of a[0]), one it deletes is skipped below.
+      // extraKeys, its common case inline and without a call: none past the elements when there
+      // are as many keys as elements and the last is n - 1's (so all are, ascending, below n)
+      let extra = NONE
+      if (n > 64) extra = longExtraKeys(x, n)
+      else {
+        const ks = objectKeys(x)
+        if (ks.length !== n || (n !== 0 && ks[n - 1] !== StringOf(n - 1))) extra = pastElements(ks, n)
+      }
       out = []
       for (let i = 0; i < n; i++) {
         const v = x[i]
@@ -248,19 +259,12 @@ export function guestCopy(
           out[i] = v
         }
       }
-      // extraKeys, its common case inline and without a call: none past the elements when there
-      // are as many keys as elements and the last is n - 1's (so all are, ascending, below n)
-      const m = x.length
-      let extra = NONE
-      if (m > 64) extra = longExtraKeys(x, m)
-      else {
-        const ks = objectKeys(x)
-        if (ks.length !== m || (m !== 0 && ks[m - 1] !== StringOf(m - 1))) extra = pastElements(ks, m)
-      }
       if (extra.length !== 0) {
         plain = false
         for (let i = 0; i < extra.length; i++) {
           const k = extra[i] as string
+          // deleted by a getter read before it (the array's prototype may hold the name)
+          if (!apply(hasOwn, x, [k])) continue
           if (++entries > COPY_MAX) return NOT_PLAIN
           const v = copyPlain((x as any)[k], depth + 1, max)
           if (v === NOT_PLAIN) return NOT_PLAIN
@@ -304,19 +308,29 @@ export function guestCopy(
 
   // A Map with string keys is read when the copy reaches it, into the object the host makes of
   // it (its entries, each value copied); one with another key crosses as it is, to be refused
+  // Its entries are listed before any value is read, as structuredClone lists them: a getter in
+  // one value cannot add, remove or replace another entry (they were read from the live Map, so
+  // an entry a getter added crossed, and one it replaced crossed with its new value)
   const copyMap = (m: Map<unknown, unknown>, depth: number, max: number): any => {
-    const out = { __proto__: null }
+    // keys and values side by side (not the iterator's pairs, which would be kept one per entry)
+    const list: unknown[] = []
     const it = apply(mapEntries, m, [])
     for (let r: any = apply(iterNext, it, []); !r.done; r = apply(iterNext, it, [])) {
       if (typeof r.value[0] !== 'string') {
         plain = false
         return m
       }
+      list[list.length] = r.value[0]
+      list[list.length] = r.value[1]
+    }
+    const out = { __proto__: null }
+    for (let i = 0; i < list.length; i += 2) {
+      const k = list[i] as string
       if (++entries > COPY_MAX && !plain) return NOT_PLAIN
-      if ((worst += 6 * r.value[0].length + 3) > maxWorst) plain = false
-      const v = copyPlain(r.value[1], depth + 1, max)
+      if ((worst += 6 * k.length + 3) > maxWorst) plain = false
+      const v = copyPlain(list[i + 1], depth + 1, max)
       if (v === NOT_PLAIN) return NOT_PLAIN
-      defineProperty(out, r.value[0], { value: v, writable: true, enumerable: true, configurable: true })
+      defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true })
     }
     return out
   }
