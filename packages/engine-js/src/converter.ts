@@ -333,12 +333,24 @@ export class Converter {
       guard.entry()
       guard.string(k.length)
       const prop = unsafeKey(k) ? consume(this.string(k), (key) => ctx.getProp(h, key)) : ctx.getProp(h, k)
-      const value = consume(prop, (c) => this.read(c, guard, stack, k, true))
-      setSafe(out as Record<string, unknown>, k, value)
+      const value = consume(prop, (c) => (this.readThrough(h, k, c) ? DELETED : this.read(c, guard, stack, k, true)))
+      if (value !== DELETED) setSafe(out as Record<string, unknown>, k, value)
     }
     stack.pop()
     guard.leave(key !== undefined)
     return out
+  }
+
+  /**
+   * Whether `k`, listed before a getter deleted it, read through the prototype (undefined, a
+   * method, for `__proto__` the prototype): skipped, as structuredClone and the guest's copy skip it.
+   */
+  private readThrough(h: QuickJSHandle, k: string, c: QuickJSHandle): boolean {
+    const { ctx } = this.host
+    const simple = k === '__proto__' ? undefined : this.host.simple(c)
+    if (simple !== undefined && (simple !== NOT_SIMPLE || !['undefined', 'function'].includes(ctx.typeof(c)))) return false
+    const owns = consume(this.string(k), (key) => this.host.call('owns', h, key))
+    return consume(owns, (o) => !ctx.sameValue(o, ctx.true))
   }
 
   /**
@@ -378,3 +390,5 @@ export class Converter {
  * JSON.stringify is not interrupted, so a bigger value takes the exact path, which checks the deadline.
  */
 const JSON_TEXT_STEP = 1 << 22
+/** What readContainer reads for a key a getter deleted (readThrough): nothing crosses for it. */
+const DELETED: unique symbol = Symbol('deleted')

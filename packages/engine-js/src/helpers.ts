@@ -14,6 +14,7 @@ export const HELPER_NAMES = [
   'sliceJson',
   'kind',
   'keysJson',
+  'owns',
   'mapObject',
   'bytes',
   'newBytes',

@@ -45,6 +45,11 @@ const SNAPSHOTS: Record<string, string> = {
   // a key a getter deleted was read through the prototype: a ConversionError for Object.prototype's
   // toString, and Object.prototype itself (crossing as {}) for a JSON-made __proto__ key
   'a key shadowing an Object.prototype method, deleted by a getter': `({ get a() { delete this.toString; return 1 }, toString: 5 })`,
+  // the same below the copy's 32 levels, where the host reads the value itself: a deleted key
+  // crossed as undefined, or as a ConversionError for a method it then read
+  'a key deleted by a getter, 40 levels down': `(() => { let o = { get a() { delete this.b; delete this.toString; return 1 }, b: 2, toString: 3, c: 4 }; for (let i = 0; i < 40; i++) o = { o }; return o })()`,
+  'a JSON-made __proto__ key deleted by a getter, 40 levels down': `(() => { const t = JSON.parse('{"a":0,"__proto__":{"x":1},"b":2}'); Object.defineProperty(t, 'a', { enumerable: true, get() { delete t['__proto__']; return 1 } }); let o = t; for (let i = 0; i < 40; i++) o = { o }; return o })()`,
+  'an array key deleted by an element getter, 40 levels down': `(() => { const a = [1, 2]; a.y = 1; Object.defineProperty(a, 'map', { value: 2, enumerable: true, configurable: true, writable: true }); Object.defineProperty(a, 0, { enumerable: true, get() { delete a.y; delete a.map; return 1 } }); let o = a; for (let i = 0; i < 40; i++) o = { o }; return o })()`,
   'a JSON-made __proto__ key, deleted by a getter': `(() => { const o = JSON.parse('{"a":0,"__proto__":{"x":1},"b":2}'); Object.defineProperty(o, 'a', { enumerable: true, get() { delete o['__proto__']; return 1 } }); return o })()`,
 }
 

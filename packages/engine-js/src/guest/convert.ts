@@ -36,6 +36,7 @@ export function guestConversions(
   const { RealDate, DateProto, getTime, U8, U8Proto, ABProto, MapProto, isView, abSlice } = copy.realm
   const { taBuffer, taOffset, taLength, abDetached, mapSize, abLength, has, mapEntries, iterNext } = copy.realm
   const { wmGet, wmSet, wmHas } = copy.realm
+  const hasOwn = ObjectProto.hasOwnProperty
   const parse = JSON.parse,
     ErrorProto = Error.prototype,
     isProtoOf = ObjectProto.isPrototypeOf
@@ -92,6 +93,10 @@ export function guestConversions(
     // an array's: those past its elements'
     keysJson(v: object) {
       return stringify(isArray(v) ? extraKeys(v) : objectKeys(v))
+    },
+    // whether a key listed before a getter ran is still an own one (readContainer)
+    owns(v: object, k: string) {
+      return apply(hasOwn, v, [k])
     },
     mapObject(m: Map<unknown, unknown>) {
       const out = { __proto__: null }
