@@ -78,19 +78,28 @@ export const GUEST_ARRAY_BOUNDS = `function boundArrayBuiltins(G, cap, charge, {
     }
     return total;
   };
+  // and what it walks in them is charged as work (holes too: [Array(4e6)].flat() builds
+  // nothing and walks 4e6 holes; a loop of it held the host 11-16 s under a 500 ms limit)
   wrapGuarded(A, 'flat', (self, args) => {
     receiver(self);
     const depth = args[0] === undefined ? 1 : NumberOf(args[0]);
-    if (depth >= 1) nested(self, depth, lengthOf(self));
+    if (!(depth >= 1)) return;
+    const n = lengthOf(self), inner = nested(self, depth, n) - n;
+    if (inner >= SMALL) charge(inner);
   });
-  // flatMap walks each array its callback returns: count them as they come
+  // flatMap walks each array its callback returns: count and charge them as they come
   wrap(A, 'flatMap', (flatMap) => ({ flatMap(callback, ...rest) {
     receiver(this);
     if (typeof callback !== 'function') return apply(flatMap, this, [callback, ...rest]);
     let total = lengthOf(this);
     const counted = function (v, i, o) {
       const r = apply(callback, this, [v, i, o]);
-      if (isArray(r)) { total += lengthOf(r); if (total > cap) throw tooLong(total); }
+      if (isArray(r)) {
+        const m = lengthOf(r);
+        total += m;
+        if (total > cap) throw tooLong(total);
+        if (m >= SMALL) charge(m);
+      }
       return r;
     };
     return apply(flatMap, this, [counted, ...rest]);

@@ -103,6 +103,13 @@ const LOOPS: Record<string, string>[] = [
     'Uint8Array from an array-like of 3e6': 'const o = { length: 3e6 }; for (;;) new Uint8Array(o)',
     'a Uint8Array subclass from an array-like of 3e6': 'class B extends Uint8Array {} const o = { length: 3e6, 0: 1 }; for (;;) new B(o)',
   },
+  // what flat and flatMap walk in the arrays they flatten, holes too (nothing is built, so no
+  // heap growth meets the deadline either); before: 11-19 s of a 500 ms limit
+  {
+    'flat of an array of 4e6 holes': 'const b = [Array(4e6)]; for (;;) b.flat()',
+    'flatMap to an array of 4e6 holes': 'const h = Array(4e6); for (;;) [1].flatMap(() => h)',
+    'flat(2) of 4e6 holes two levels down': 'const b = [[Array(4e6)]]; for (;;) b.flat(2)',
+  },
 ]
 
 describe('loops of whole-input builtins stop at the time limit (inline)', () => {
