@@ -55,14 +55,14 @@ export function guestLockdown(
     if (!d || !('value' in d) || !d.configurable) return
     const value = d.value
     defineProperty(proto, key, {
-      get: function () {
+      get() {
         return value
       },
       // what assigning over the unfrozen prototype's writable data property does (OrdinarySet):
       // the receiver gets a new data property, or its own one (reached through super.x = v
       // or Reflect.set) takes the value keeping its attributes; a read-only or accessor one
       // refuses, as a strict assignment does
-      set: function (this: any, v: unknown) {
+      set(this: any, v: unknown) {
         if (this === proto) throw new TypeError("Cannot assign to read only property '" + StringOf(key) + "'")
         // a primitive receiver gets no property: a strict assignment throws (scripts are strict)
         if ((typeof this !== 'object' || this === null) && typeof this !== 'function') throw new TypeError('not an object')
