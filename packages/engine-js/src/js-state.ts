@@ -36,8 +36,8 @@ export class JsState implements ConverterHost {
   evalFn!: QuickJSHandle
   /** Guest helpers by name (set by state-create once set-up or a restore made them). */
   helpers = {} as Record<HelperName, QuickJSHandle>
-  /** Globals of the locked-down baseline: an execution may not replace them. */
-  baseline = new Set<string>()
+  /** Globals of the locked-down baseline: an execution may not replace them (copies of a snapshot share one set). */
+  baseline: ReadonlySet<string> = new Set<string>()
   /** Heap size at the baseline; growth past `retainHeapBytes` above it retires the state. */
   baseHeap = 0
   /** Counts interrupts and stops runaway code (limits, set-up deadline). */

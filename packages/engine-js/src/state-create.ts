@@ -182,7 +182,7 @@ function snapshotOf(state: JsState, reference: WasmInstance): StateSnapshot<JsSt
     evalFn: state.evalFn.value,
     helpers,
     argv: state.direct?.argv,
-    baseline: [...state.baseline],
+    baseline: new Set(state.baseline),
     baseHeap: state.baseHeap,
     free: state.instance.heap.free,
   }
@@ -202,7 +202,7 @@ function adopt(
   attachTickCounter(state)
   state.evalFn = vm.adopt(p.evalFn)
   for (const name of HELPER_NAMES) state.helpers[name as HelperName] = vm.adopt(p.helpers[name]!)
-  state.baseline = new Set(p.baseline)
+  state.baseline = p.baseline
   state.baseHeap = p.baseHeap
   instance.heap.free = p.free
   return state

@@ -13,8 +13,8 @@ export interface SnapshotPointers {
   readonly evalFn: number
   readonly helpers: Readonly<Record<string, number>>
   readonly argv: number | undefined
-  /** Host-side facts of the baseline that travel with the memory. */
-  readonly baseline: readonly string[]
+  /** Host-side facts of the baseline that travel with the memory: one set every copy reads. */
+  readonly baseline: ReadonlySet<string>
   readonly baseHeap: number
   readonly free: number
 }
