@@ -1,5 +1,7 @@
 import {
   determinismOf,
+  type Execution,
+  type ExecutionRandom,
   type ExecutionRequest,
   type ExecutionResult,
   executionRandom,
@@ -8,13 +10,14 @@ import {
   ScriptRuntimeError,
 } from '@polyhost/core/engine'
 import type { LuaCompiler } from './compiler.js'
+import type { LuaConverter } from './converter.js'
 import { slot } from './converter.js'
 import type { LuaState, LuaTable, Proto } from './fengari-api.js'
 import { FROZEN } from './guard-runtime.js'
 import type { LuaSandbox } from './lua-state.js'
 import { addressBase } from './execution-random.js'
 import { Meter } from './meter.js'
-import type { RunContext } from './run-context.js'
+import type { AsyncOutcome, RunContext } from './run-context.js'
 import { scriptRuntimeError } from './script-errors.js'
 import { T_TABLE } from './value-tags.js'
 
@@ -150,21 +153,50 @@ function nextTurn(): Promise<void> {
 }
 
 function makeContext(state: LuaSandbox, request: ExecutionRequest, meter: Meter): RunContext {
-  const { execution } = request
-  const { now: frozenNow, seed } = determinismOf(execution)
-  const random = executionRandom(seed)
-  return {
-    execution,
-    meter,
-    converter: state.converter,
-    thread: state.L,
-    random: random.next,
-    seed: random.seed,
-    now: () => frozenNow ?? Date.now(),
-    gc: { running: true, pause: 200, stepmul: 200 }, // C Lua's LUAI_GCPAUSE, LUAI_GCMUL
-    pending: undefined,
-    outcome: undefined,
-    nativeError: undefined,
+  const { now, seed } = determinismOf(request.execution)
+  return new LuaRun(request.execution, meter, state.converter, state.L, now, seed)
+}
+
+/**
+ * One execution's RunContext. A class, not an object literal of closures: its methods live on
+ * the prototype, and the random source is made on the first `math.random`/`math.randomseed`
+ * (most scripts call neither): a run allocates two objects here instead of eight. Each run
+ * still gets a source of its own, nothing shared with another run.
+ */
+class LuaRun implements RunContext {
+  thread: LuaState
+  readonly gc = { running: true, pause: 200, stepmul: 200 } // C Lua's LUAI_GCPAUSE, LUAI_GCMUL
+  pending: Promise<unknown> | undefined = undefined
+  outcome: AsyncOutcome | undefined = undefined
+  nativeError: unknown = undefined
+  private source: ExecutionRandom | undefined
+
+  constructor(
+    readonly execution: Execution,
+    readonly meter: Meter,
+    readonly converter: LuaConverter,
+    thread: LuaState,
+    private readonly frozenNow: number | undefined,
+    private readonly seedWord: number | undefined,
+  ) {
+    this.thread = thread
+  }
+
+  random(): number {
+    return this.generator().next()
+  }
+
+  seed(n: number): void {
+    this.generator().seed(n)
+  }
+
+  now(): number {
+    return this.frozenNow ?? Date.now()
+  }
+
+  private generator(): ExecutionRandom {
+    this.source ??= executionRandom(this.seedWord)
+    return this.source
   }
 }
 
