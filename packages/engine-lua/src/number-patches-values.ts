@@ -27,6 +27,12 @@ export const VALUE_PATCHES: readonly SourcePatch[] = [
     'const l_str2int = function(s) {\n    __polyhost.scanned(s.length);\n    return __num.str2int(s);\n',
   ),
   p(
+    'lobject.js',
+    'numbers: hex float numerals are rounded once, as strtod (lua_strx2number summed digits in a double, rounding past 53 bits)',
+    'const lua_strx2number = function(s) {\n',
+    'const lua_strx2number = function(s) {\n    return __num.strx2number(s);\n',
+  ),
+  p(
     'lbaselib.js',
     'numbers: tonumber(s, base) accumulates modulo 2^64 as C Lua, then must fit',
     'const b_str2int = function(s, base) {\n',

@@ -1,5 +1,6 @@
 // Over 250 lines: one object, every operation the number patches call as `__num` (in both modes).
 import { cfmod, clog, cpow, NEG_NAN, nanPassing } from './c-math.js'
+import { strx2number } from './hex-numerals.js'
 import { formatG14 } from './lua-number-format.js'
 import { baseNumeral, digitValue } from './base-numerals.js'
 import { LUA51_INTEGERS } from './lua51-integers.js'
@@ -236,6 +237,11 @@ export class NumberRuntime {
       v = BigInt.asUintN(64, v * BigInt(base) ** BigInt(stop - at) + BigInt(part))
     }
     return fit(BigInt.asIntN(64, negative ? -v : v))
+  }
+
+  /** A hex float numeral, correctly rounded as C's strtod (hex-numerals.ts). */
+  strx2number(s: Uint8Array): { n: number; i: number } | null {
+    return strx2number(s)
   }
 
   /**
