@@ -165,7 +165,7 @@ export function numberSnippet(d: Dice, mode: Mode): Snippet {
   let body: string
   if (kind < 0.15) body = `return ${tonumberBase(d)}`
   else if (kind < 0.25) body = forLoop(d, mode)
-  else if (kind < 0.22) body = `return tostring(${expression(d, mode, 2)})`
+  else if (kind < 0.32) body = `return tostring(${expression(d, mode, 2)})`
   else body = `return ${expression(d, mode, d.int(1, 3))}`
   return {
     area: 'numbers',

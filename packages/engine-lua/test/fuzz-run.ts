@@ -3,6 +3,7 @@
 // every snippet's printed line (fuzz-program.ts's judge) and tallies the verdicts per area.
 import type { Host } from '@polyhost/core'
 import { numberSnippet } from './fuzz-numbers.js'
+import { numeralSnippet } from './fuzz-numerals.js'
 import { patternSnippet } from './fuzz-patterns.js'
 import { Dice, judge, type Mode, program, type Snippet, type Verdict } from './fuzz-program.js'
 import { stringSnippet } from './fuzz-strings.js'
@@ -13,6 +14,7 @@ import { printed, runNativeProgram } from './native-lua.js'
 /** The generators by area name. */
 export const AREAS = {
   numbers: numberSnippet,
+  numerals: numeralSnippet,
   strings: stringSnippet,
   patterns: patternSnippet,
   tables: tableSnippet,
@@ -62,7 +64,7 @@ export async function fuzzProgram(host: Host, mode: Mode, list: readonly Snippet
   list.forEach((s, i) => {
     const [got, want] = [engine[i] as string, native[i] as string]
     const verdict = judge(s, got, want)
-    tally.counts[s.area] ??= { same: 0, overflow: 0, libm: 0, border: 0, different: 0 }
+    tally.counts[s.area] ??= { same: 0, overflow: 0, libm: 0, nan: 0, border: 0, different: 0 }
     ;(tally.counts[s.area] as Record<Verdict, number>)[verdict]++
     if (/^[ES] /.test(want)) tally.errors[s.area] = (tally.errors[s.area] ?? 0) + 1
     if (verdict === 'different') tally.differences.push({ mode, body: s.body, engine: got, native: want })

@@ -28,7 +28,7 @@ for (const mode of ['lua53', 'lua51'] as const) {
       const tally = await fuzz(host, mode, SEED, PROGRAMS, SIZE)
       const counts = Object.entries(tally.counts).map(
         ([area, c]) =>
-          `${area} ${c.same}/${c.same + c.overflow + c.libm + c.border + c.different} same (${tally.errors[area] ?? 0} errors), ${c.overflow} overflow, ${c.libm} libm, ${c.border} border`,
+          `${area} ${c.same}/${c.same + c.overflow + c.libm + c.nan + c.border + c.different} same (${tally.errors[area] ?? 0} errors), ${c.overflow} overflow, ${c.libm} libm, ${c.nan} nan sign, ${c.border} border`,
       )
       console.log(`${mode}: ${counts.join('; ')}; ${tally.differences.length} different`)
       expect(tally.differences).toEqual([])
