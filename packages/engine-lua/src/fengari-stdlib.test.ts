@@ -127,6 +127,16 @@ const STRING_CASES: Readonly<Record<string, { both: string[]; lua53?: string[]; 
       iife('local t = setmetatable({3, 1, 2}, {__len = function() return 3 end}) table.sort(t) return t[1], t[2], t[3]'),
     ],
   },
+  'chunk ids: a source ends at its first NUL, as the C string luaO_chunkid reads': {
+    both: [
+      'select(2, (loadstring or load)("return 1 \\0 +"))',
+      'select(2, (loadstring or load)("return\\0\\n+"))',
+      'select(2, (loadstring or load)("x x", "=na\\0me"))',
+      'select(2, (loadstring or load)("x x", "@fi\\0le"))',
+      'select(2, (loadstring or load)("x x", "str\\0ing"))',
+    ],
+    lua53: ['select(2, load("return 1\\0 +"))'],
+  },
 }
 
 describe.each(['lua53', 'lua51'] as const)('string library fixes against native %s', (mode) => {

@@ -204,4 +204,13 @@ export const STDLIB_PATCHES: readonly SourcePatch[] = [
     find: '        luaL_argcheck(L, n < LUA_MAXINTEGER, 1, "array too big");',
     replace: '        luaL_argcheck(L, n < 2147483647, 1, "array too big");',
   },
+  {
+    file: 'lobject.js',
+    why:
+      "chunk ids: the source is a C string to luaO_chunkid (strlen), so it ends at a NUL: load('return 1\\0 +') fails in " +
+      '[string "return 1"], where the NUL cut the whole id in the message (`[string "return 1:1:`)',
+    find: '    let l = source.length;\n    let out;\n    if (source[0] === 61',
+    replace:
+      '    let nul = source.indexOf(0);\n    if (nul >= 0) source = source.subarray(0, nul);\n    let l = source.length;\n    let out;\n    if (source[0] === 61',
+  },
 ]
