@@ -1,14 +1,24 @@
 // fengari source text of Lua 5.1's lexer functions (llex.c of 5.1), added to llex.js by
 // lua51-syntax-patches.ts next to fengari's own; each uses llex.js's helpers.
 
-/** 5.1's read_numeral (llex.c of 5.1): digits and dots, one optional exponent sign, then any letters, digits or '_', all read by strtod. */
+/**
+ * 5.1's read_numeral (llex.c of 5.1): digits and dots, one optional exponent sign, then any
+ * letters, digits or '_', all read by strtod. 5.1's check_next is `strchr(set, c)`, which also
+ * finds the NUL ending `set`: a NUL right after the digits is taken as the exponent's letter
+ * (and a second NUL, `+` or `-` as its sign), and strtod stops at it (`return 9\0abc` is 9).
+ */
 export const READ_NUMERAL_51 = [
+  'const check_next51 = function(ls, set) {',
+  '    if (ls.current !== 0) return check_next2(ls, set);',
+  '    save_and_next(ls);',
+  '    return true;',
+  '};',
   'const read_numeral51 = function(ls, seminfo) {',
   '    do {',
   '        save_and_next(ls);',
   '    } while (lisdigit(ls.current) || ls.current === 46 /* . */);',
-  '    if (check_next2(ls, "Ee"))',
-  '        check_next2(ls, "+-");',
+  '    if (check_next51(ls, "Ee"))',
+  '        check_next51(ls, "+-");',
   '    while (lislalnum(ls.current))',
   '        save_and_next(ls);',
   '    let obj = new lobject.TValue();',

@@ -37,6 +37,12 @@ export const LUA51_SYNTAX_PATCHES: readonly SourcePatch[] = [
   ),
   p(
     'llex.js',
+    "5.1 syntax: after a '.', check_next(ls, \".\") is strchr, which also finds the NUL ending \".\": '.' and a NUL make '..' (and '...')",
+    "                if (check_next1(ls, 46 /* ('.').charCodeAt(0) */)) {\n                    if (check_next1(ls, 46 /* ('.').charCodeAt(0) */))\n",
+    '                if (check_next1(ls, 46) || (__num.lua51 && check_next1(ls, 0))) {\n                    if (check_next1(ls, 46) || (__num.lua51 && check_next1(ls, 0)))\n',
+  ),
+  p(
+    'llex.js',
     "5.1 syntax: no '<<'",
     "                else if (check_next1(ls, 60 /* ('<').charCodeAt(0) */)) return TK_SHL;",
     '                else if (!__num.lua51 && check_next1(ls, 60)) return TK_SHL;',

@@ -227,4 +227,24 @@ describe.skipIf(!hasNative('lua5.1'))("'lua51' syntax against native lua5.1", ()
   it('numerals are read by strtod', async () => {
     await agrees(NUMERALS.map(chunk), 'lua51')
   })
+
+  it("a NUL after a numeral's digits or after '.' is what 5.1's strchr-based check_next finds", async () => {
+    const sources = [
+      'return 9\0abc',
+      'return 1\0\0',
+      'return 1\0+2',
+      'return 1\0-2, 3',
+      'return 1.5\0',
+      'return 1.5e\0',
+      'return 0x1\0',
+      'return 1 \0',
+      'return "a" .\0 "b"',
+      'return 1 .\0 2',
+      'local function f(..\0) return select("#", ...) end return f(1, 2)',
+      'local function f(.\0\0) return select("#", ...) end return f(1, 2)',
+      'return .\0',
+      'local t = {x = 1} return t.\0x',
+    ]
+    await agrees(sources.map(chunk), 'lua51')
+  })
 })
