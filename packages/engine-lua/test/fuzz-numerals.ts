@@ -67,5 +67,7 @@ export function numeralSnippet(d: Dice, mode: Mode): Snippet {
     `tostring(tonumber("${s}"))`,
   ]
   if (mode === 'lua53') reads.push(`math.tointeger("${s}")`, `("${s}") // 1`, `("${s}") | 0`)
-  return { area: 'numerals', body: `return ${d.pick(reads)}`, big: true }
+  // an integer numeral (no '.', exponent or 'p') beyond ±(2^53 − 1) is `integer overflow` here, also as a syntax error
+  const integral = /0x/i.test(s) ? !/[.pP]/.test(s) : !/[.eE]/.test(s)
+  return { area: 'numerals', body: `return ${d.pick(reads)}`, big: integral }
 }

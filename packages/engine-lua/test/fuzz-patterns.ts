@@ -44,14 +44,14 @@ const QUANT = ['', '', '', '*', '+', '-', '?']
 const SPECIAL = ['%b()', '%bab', '%f[%w]', '%f[%W]', '%f[a]', '%f[%z]', '()', '%1', '%2', '%0', '%b', '%f', '[a', '%', '(', ')', '%g']
 
 /** A random subject of up to `max` bytes, as a Lua string literal. */
-function subject(d: Dice, max = 10): string {
+function subject(d: Dice, max = 14): string {
   return `"${d.some(SUBJECT_BYTES, 0, max).join('')}"`
 }
 
 /** A random pattern: mostly well formed, sometimes malformed (native's error is the expectation). */
 export function pattern(d: Dice): string {
   const items: string[] = []
-  const n = d.int(0, 5)
+  const n = d.int(0, 7)
   let open = 0
   for (let i = 0; i < n; i++) {
     const k = d.unit()

@@ -68,7 +68,12 @@ function formatSnippet(d: Dice, mode: Mode): string {
 
 function indexSnippet(d: Dice, mode: Mode): string {
   const s = randomBytes(d)
-  switch (d.int(0, 4)) {
+  switch (d.int(0, 5)) {
+    case 5: {
+      // byte-wise comparison (NUL and bytes above 127 included) and concatenation of numbers
+      const t = d.chance(0.3) ? s : randomBytes(d, 4)
+      return `local a, b = ${s}, ${t} return a < b, a <= b, a == b, a .. ${d.pick(['1', '-0.0', '1e15', '2^53', '0.1', '1/0', '-7'])}`
+    }
     case 0:
       return `return string.sub(${s}, ${index(d, mode)}${d.chance(0.7) ? `, ${index(d, mode)}` : ''})`
     case 1:
