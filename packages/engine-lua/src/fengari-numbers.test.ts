@@ -70,6 +70,13 @@ describe.skipIf(!hasNative('lua5.3'))('numbers (5.3) against native lua5.3', () 
     expect(n).toBe(4)
   })
 
+  it('a shift by 0 or to the right of a float beyond 2^53 is integer overflow when its result is (it escaped the range)', async () => {
+    const cases = ['1e16 >> 0', '1e16 << 0', '(2^62) >> 1', '(2^62) << -1', '(2^60 >> 0) // 3', '(2^63 - 1024) >> 8', '-(2^60 >> 0)']
+    expect(await agrees(cases)).toBe(cases.length)
+    await agrees(['(2^53) >> 1', '(2^60) >> 8', '(2^54) >> 2 == 2^52'])
+    await expect(lua('return math.type(1e16 >> 0)')).rejects.toThrow('integer overflow')
+  })
+
   it('numerals: decimal and hex (wrapping modulo 2^64); an overflowing numeral is a syntax error naming it', async () => {
     await agrees(['0x100000000', '0xffffffffffffffff', '0xfffffffffffffffe', '9007199254740991', '9223372036854775808', '0x1p4'])
     await expect(lua('return 9007199254740993')).rejects.toThrow(ScriptSyntaxError)

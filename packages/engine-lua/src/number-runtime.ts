@@ -106,7 +106,12 @@ export class NumberRuntime {
   /** Lua's luaV_shiftl on 64 bits: y < 0 shifts right (logically); |y| ≥ 64 gives 0. */
   shl(x: number, y: number): number {
     if (y <= -64 || y >= 64) return 0
-    if (y <= 0 && x >= 0) return Math.floor(x / 2 ** -y)
+    if (y <= 0 && x >= 0) {
+      // x may be a float's exact value beyond the range (1e16 >> 0): the result must fit too
+      const r = Math.floor(x / 2 ** -y)
+      if (r > MAX_INTEGER) throw OVERFLOW
+      return r
+    }
     const u = BigInt.asUintN(64, BigInt(x))
     const r = y < 0 ? u >> BigInt(-y) : u << BigInt(y)
     return fit(BigInt.asIntN(64, r))
