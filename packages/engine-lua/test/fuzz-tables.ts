@@ -45,7 +45,8 @@ function tableOp(d: Dice, mode: Mode): string {
       return `local t = ${array(d)} return ${unpack}(t${d.chance(0.7) ? `, ${pos()}${d.chance(0.7) ? `, ${pos()}` : ''}` : ''})`
     }
     case 5: {
-      const items = d.chance(0.85) ? (d.pick(SORTABLE) as string[]) : ITEMS
+      // tables print their addresses: a tostring comparator would order them by chance
+      const items = d.chance(0.85) ? (d.pick(SORTABLE) as string[]) : ITEMS.filter((x) => x !== '{}')
       const comparator = d.pick([
         '',
         '',
