@@ -315,6 +315,12 @@ do
     local got = i > n and 'no value' or t
     raise("bad argument #" .. i .. " to '" .. fname .. "' (string expected, got " .. got .. ')', 3)
   end
+  -- a format as the C code reads it: a C string, which ends at its first NUL
+  local function cformat(fmt)
+    local z = sfind(fmt, '\\0', 1, true)
+    if z then return ssub(fmt, 1, z - 1) end
+    return fmt
+  end
   -- luaL_optinteger: nil for the default, else a number or numeric string truncated toward 0
   local function offset(v)
     if v == nil then return 1 end
@@ -329,13 +335,13 @@ do
   local struct = {}
   struct.pack = function(...)
     local n = select('#', ...)
-    local fmt = checkstring('pack', 1, n, (...))
+    local fmt = cformat(checkstring('pack', 1, n, (...)))
     return settle(rawpcall(pack, fmt, select(2, ...)))
   end
   struct.unpack = function(...)
     local n = select('#', ...)
     local fmt, data, init = ...
-    fmt = checkstring('unpack', 1, n, fmt)
+    fmt = cformat(checkstring('unpack', 1, n, fmt))
     data = checkstring('unpack', 2, n, data)
     init = offset(init)
     -- Redis's check: the offset as a size_t must be > 0, so only 0 fails here
@@ -343,7 +349,7 @@ do
     return settle(rawpcall(unpack, fmt, data, init - 1))
   end
   struct.size = function(...)
-    return settle(rawpcall(size, checkstring('size', 1, select('#', ...), (...))))
+    return settle(rawpcall(size, cformat(checkstring('size', 1, select('#', ...), (...)))))
   end
   BASE.struct = struct
 end

@@ -32,6 +32,11 @@ export const LIBRARY_EDGE_CASES: CorpusCase[] = [
   script('struct.size ignores letters without a size', "return {struct.size('q'), struct.size('z'), struct.size('!4bq i')}"),
   script('struct.size refuses other characters', "return struct.size('?')"),
   script('struct.pack refuses unknown options', "return struct.pack('q')"),
+  // the C library walks its format as a C string: a NUL ends it, whatever follows
+  script(
+    'struct formats end at a NUL',
+    "return {struct.pack('>h\\0garbage', 1, 2), struct.size('i4\\0?'), struct.size('\\0'), struct.pack('\\0', 1), {struct.unpack('>h\\0i8', '\\1\\2\\3')}, struct.pack('c0\\0', 'ab')}",
+  ),
   script(
     'struct ! padding for sizes that are not powers of 2',
     "return {struct.pack('!i5', 1), struct.pack('!I3', 1), struct.pack('!4bi3i5', 1, 2, 3), struct.pack('!2bi5', 1, 2)}",
