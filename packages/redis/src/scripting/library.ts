@@ -1,5 +1,5 @@
 import { globMatcher } from '../store/glob.js'
-import { ErrorReply, type Reply } from '../store/replies.js'
+import { ErrorReply, type Reply, StatusReply } from '../store/replies.js'
 
 /** A library FUNCTION LOAD loaded. */
 export interface Library {
@@ -34,7 +34,8 @@ export function listLibraries(libraries: Iterable<Library>, args: Buffer[]): Rep
       Buffer.from('description'),
       description === null ? null : Buffer.from(description),
       Buffer.from('flags'),
-      flags.map((f) => Buffer.from(f)),
+      // Redis writes each flag as a status reply (addReplyStatus), the rest as bulk strings
+      flags.map((f) => new StatusReply(f)),
     ])
     const entry: Reply[] = [
       Buffer.from('library_name'),
