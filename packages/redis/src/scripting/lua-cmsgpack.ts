@@ -323,8 +323,11 @@ do
   cmsgpack.pack = function(...)
     local n = select('#', ...)
     if n == 0 then raise("bad argument #0 to 'pack' (MessagePack pack needs input.)", 2) end
+    -- lua_checkstack(L, nargs) on top of its nargs: Lua 5.1 refuses past LUAI_MAXCSTACK (8,000) slots
+    if n > 4000 then raise("bad argument #0 to 'pack' (Too many arguments for MessagePack pack.)", 2) end
     local out = {}
-    for k = 1, n do encode((select(k, ...)), out, 0) end
+    local args = { ... }
+    for k = 1, n do encode(args[k], out, 0) end
     return tconcat(out)
   end
   local function settle(ok, ...)

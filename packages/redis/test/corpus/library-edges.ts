@@ -82,6 +82,12 @@ export const LIBRARY_EDGE_CASES: CorpusCase[] = [
   script('cjson.decode unfinished nan parenthesis', "return {pcall(cjson.decode, 'nan(12')}"),
   script('cjson.decode infinity then letters', "return {pcall(cjson.decode, 'Infinityx')}"),
   script('cjson.decode bare I', "return {pcall(cjson.decode, 'I')}"),
+  // lua_checkstack(L, nargs) over the C function's own nargs: refused past 4,000 arguments
+  script(
+    'cmsgpack.pack of 4,000 and 4,001 arguments',
+    'local t = {} for i = 1, 4001 do t[i] = 1 end return {#cmsgpack.pack(unpack(t, 1, 4000)), select(2, pcall(cmsgpack.pack, unpack(t)))}',
+  ),
+  script('cmsgpack.pack of 4,001 arguments, uncaught', 'local t = {} for i = 1, 4001 do t[i] = 1 end return cmsgpack.pack(unpack(t))'),
   script('cjson.decode ends at a NUL', "return {pcall(cjson.decode, '1\\0xx')}"),
   script('cjson.decode NUL inside a string', 'return {pcall(cjson.decode, \'"ab\\0c"\')}'),
   script('cjson.decode NUL among the first bytes', "return {pcall(cjson.decode, ' \\0')}"),
