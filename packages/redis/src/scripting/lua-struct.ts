@@ -239,7 +239,7 @@ do
     return x
   end
 
-  local function unpack(fmt, data, pos)
+  local function unpack(fmt, data, pos, nargs)
     local ld = #data
     local h = { big = false, align = 1 }
     local res, n, i = {}, 0, 1
@@ -249,6 +249,8 @@ do
       pos = pos + toalign(pos, h, opt, size)
       -- a negative pos stands for the C code's huge size_t
       if pos < 0 or size > ld or pos > ld - size then error("bad argument #2 to 'unpack' (data string too short)", 0) end
+      -- luaL_checkstack(L, 2, ...) over the arguments and the values so far: 8,000 slots in Lua 5.1
+      if nargs + n + 2 > 8000 then error('stack overflow (too many results)', 0) end
       if isInt(opt) then
         n = n + 1
         res[n] = getinteger(readBytes(data, pos + 1, size, h.big), size, sfind('bhli', opt, 1, true) ~= nil)
@@ -284,7 +286,8 @@ do
     end
     n = n + 1
     res[n] = pos + 1
-    return unpackList(res, 1, n)
+    -- res is a sequence; unpack's own arguments count against the 8,000 slots, so give it one
+    return unpackList(res)
   end
 
   -- letters without a size are ignored here (pack and unpack refuse them)
@@ -346,7 +349,7 @@ do
     init = offset(init)
     -- Redis's check: the offset as a size_t must be > 0, so only 0 fails here
     if init == 0 then raise("bad argument #3 to 'unpack' (offset must be 1 or greater)", 2) end
-    return settle(rawpcall(unpack, fmt, data, init - 1))
+    return settle(rawpcall(unpack, fmt, data, init - 1, n))
   end
   struct.size = function(...)
     return settle(rawpcall(size, cformat(checkstring('size', 1, select('#', ...), (...)))))

@@ -37,6 +37,11 @@ export const LIBRARY_EDGE_CASES: CorpusCase[] = [
     'struct formats end at a NUL',
     "return {struct.pack('>h\\0garbage', 1, 2), struct.size('i4\\0?'), struct.size('\\0'), struct.pack('\\0', 1), {struct.unpack('>h\\0i8', '\\1\\2\\3')}, struct.pack('c0\\0', 'ab')}",
   ),
+  // luaL_checkstack(L, 2, ...) per option over the arguments and values: 7,997 values from two arguments
+  script(
+    'struct.unpack of 7,997 and 7,998 values',
+    "local f, s = string.rep('b', 7997), string.rep('a', 7998) return {select('#', struct.unpack(f, s)), select(2, pcall(struct.unpack, f .. 'b', s)), select(2, pcall(struct.unpack, f, s, 1))}",
+  ),
   script(
     'struct ! padding for sizes that are not powers of 2',
     "return {struct.pack('!i5', 1), struct.pack('!I3', 1), struct.pack('!4bi3i5', 1, 2, 3), struct.pack('!2bi5', 1, 2)}",
