@@ -1,27 +1,20 @@
 // Over 250 lines: one table of command shapes, kept together so the mix can be read at once
 import { seededRandom } from '@polyhost/core/engine'
+import { floatShapes } from './random-floats.js'
+import { geoShapes } from './random-geo.js'
+import { streamShapes } from './random-streams.js'
+import type { Step, Tools } from './random-tools.js'
 
 /**
  * Seeded random command sequences for the differential hunt (`random-commands.test.ts`):
  * strings with odd numbers, SET/GETEX options, lists, hashes, sets, sorted sets, expiry,
  * OBJECT ENCODING near the thresholds, SORT, TYPE/EXISTS, wrong arity and wrong types, over a
- * few keys so types collide. Random picks (SPOP, SRANDMEMBER ...) are marked for summaries.
+ * few keys so types collide; GEO and HyperLogLog (`random-geo.ts`), stream groups
+ * (`random-streams.ts`), float formatting, blocking pops and databases (`random-floats.ts`).
+ * Random picks (SPOP, SRANDMEMBER ...) are marked for summaries.
  */
 
-export type Argv = string[]
-
-/** A generated step: the command, and whether its reply is random (compare a summary). */
-export interface Step {
-  readonly argv: Argv
-  readonly random?: Summary
-}
-
-/**
- * How a reply whose content Redis draws at random or orders by its hash table is compared:
- * `sorted` its elements sorted (set members), `pairs` its field/value pairs sorted (a hash),
- * `size` its length alone (random picks), `time` a TTL within a few seconds.
- */
-export type Summary = 'sorted' | 'pairs' | 'size' | 'time'
+export type { Argv, Step, Summary } from './random-tools.js'
 
 /** Number-like texts at the edges Redis parses (`string2ll`, `strtold`, `strtod`). */
 export const ODD_NUMBERS = [
@@ -515,6 +508,8 @@ export function randomSequences(seed: number) {
     }),
     () => ({ argv: [pick(['HSET', 'ZADD', 'MSET', 'HMSET']), key(), 'x'] }),
   ]
+  const tools: Tools = { int, pick, chance, key, member, value, num, some }
+  shapes.push(...geoShapes(tools), ...streamShapes(tools), ...floatShapes(tools))
 
   return {
     /** One sequence: `length` steps, each from a random shape. */
