@@ -2,6 +2,7 @@
 import { seededRandom } from '@polyhost/core/engine'
 import { floatShapes } from './random-floats.js'
 import { geoShapes } from './random-geo.js'
+import { keyspaceShapes } from './random-keyspace.js'
 import { streamShapes } from './random-streams.js'
 import type { Step, Tools } from './random-tools.js'
 
@@ -10,7 +11,8 @@ import type { Step, Tools } from './random-tools.js'
  * strings with odd numbers, SET/GETEX options, lists, hashes, sets, sorted sets, expiry,
  * OBJECT ENCODING near the thresholds, SORT, TYPE/EXISTS, wrong arity and wrong types, over a
  * few keys so types collide; GEO and HyperLogLog (`random-geo.ts`), stream groups
- * (`random-streams.ts`), float formatting, blocking pops and databases (`random-floats.ts`).
+ * (`random-streams.ts`), float formatting and blocking pops (`random-floats.ts`), databases,
+ * SCAN and DUMP (`random-keyspace.ts`).
  * Random picks (SPOP, SRANDMEMBER ...) are marked for summaries.
  */
 
@@ -412,7 +414,9 @@ export function randomSequences(seed: number) {
         ...(chance(0.5) ? ['COUNT', pick(['0', '1', '3', '-1'])] : []),
       ],
     }),
-    () => ({ argv: ['DBSIZE'] }),
+    // Redis counts a key SET with a past EXAT/PXAT until its active expiry runs (README,
+    // deviations): the count's timing is the server's; KEYS compares the live keys exactly
+    () => ({ argv: ['DBSIZE'], random: 'size' }),
     () => ({ argv: ['KEYS', pick(['*', '?', '[a-b]', 'w_*', 'h*'])], random: 'sorted' }),
     () => ({ argv: [pick(['ECHO', 'PING']), value()] }),
     // streams
@@ -509,13 +513,19 @@ export function randomSequences(seed: number) {
     () => ({ argv: [pick(['HSET', 'ZADD', 'MSET', 'HMSET']), key(), 'x'] }),
   ]
   const tools: Tools = { int, pick, chance, key, member, value, num, some }
-  shapes.push(...geoShapes(tools), ...streamShapes(tools), ...floatShapes(tools))
+  const families = [geoShapes(tools), streamShapes(tools), floatShapes(tools), keyspaceShapes(tools)]
+  shapes.push(...families.flat())
 
   return {
-    /** One sequence: `length` steps, each from a random shape. */
+    /**
+     * One sequence: `length` steps, each from a random shape; most sequences focus on one
+     * family, half their steps drawn from it, so that its state (groups, points) builds up.
+     */
     sequence(length: number): Step[] {
+      const focus = chance(0.6) ? pick(families) : shapes
+      const step = () => (chance(0.5) ? pick(focus) : pick(shapes))()
       // a SORT of a set (hash-table order, or ties of equal BY values) with a LIMIT answers a random part
-      return Array.from({ length }, () => pick(shapes)()).map((s) =>
+      return Array.from({ length }, step).map((s) =>
         /^sort/i.test(s.argv[0] as string) && s.argv.includes('LIMIT') ? { ...s, random: 'size' } : s,
       )
     },

@@ -1,4 +1,4 @@
-import { type Family, maybe, oneOf } from './random-tools.js'
+import { type Family, maybe } from './random-tools.js'
 
 /**
  * Shapes for number formatting and the commands the first table leaves out, for the random
@@ -6,9 +6,7 @@ import { type Family, maybe, oneOf } from './random-tools.js'
  * infinities, 1e308, -0 and texts `strtold` half-reads; SET of such a text then a read of
  * its encoding; the blocking pops (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZMPOP,
  * BZPOPMIN/MAX) with a timeout that ends at once (0, or -0.001 which is 0 ms, would block
- * redis-server's connection for good);
- * SPOP with a count; COPY/MOVE to another database, SELECT and SWAPDB; RANDOMKEY; DUMP of
- * the encodings whose payload is ordered (strings, listpacks), compared byte for byte.
+ * redis-server's connection for good); lists and integer strings for the encodings.
  */
 export const floatShapes: Family = (t) => {
   const { pick, key, member, value, some } = t
@@ -70,24 +68,6 @@ export const floatShapes: Family = (t) => {
         ...maybe(t, 0.5, () => ['COUNT', pick(['0', '1', '3', '-1', 'x'])]),
       ],
     }),
-    // SPOP whose count takes the whole set (a smaller one would leave a random remainder),
-    // answered in the order of the set Redis builds of it: its hash table's
-    () => ({ argv: ['SPOP', key(), pick(['100', '-1', 'x', '0'])], random: 'sorted' }),
-    () => ({ argv: ['RANDOMKEY'], random: 'size' }),
-    () => ({
-      argv: [
-        ...oneOf(
-          t,
-          () => ['COPY', key(), key(), 'DB', pick(['1', '0', '16', '-1', 'x']), ...maybe(t, 0.4, () => ['REPLACE'])],
-          () => ['COPY', key(), key(), pick(['REPLACE', 'DB', 'x'])],
-          () => ['MOVE', key(), pick(['1', '0'])],
-          () => ['SELECT', pick(['1', '0', '0', '16', 'x'])],
-          () => ['SWAPDB', pick(['0', '1', 'x']), pick(['1', '0', '16'])],
-        ),
-      ],
-    }),
-    // strings, lists and small collections: DUMP's payload is determined
-    () => ({ argv: ['DUMP', key()], random: 'dump' }),
     () => ({ argv: ['RPUSH', key(), ...some(value, 5)] }),
     () => ({ argv: ['SET', key(), pick(['12345', '-7', '1234567890123456789', 'x'.repeat(pick([20, 44, 45, 100]))])] }),
     () => ({ argv: ['APPEND', key(), pick(['1', 'x', ''])] }),

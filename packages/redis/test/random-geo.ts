@@ -12,10 +12,17 @@ export const geoShapes: Family = (t) => {
   const { pick, chance, member, some } = t
   // mostly keys of their own, so that points and registers pile up
   const key = () => (chance(0.5) ? pick(['geo', 'geo2', 'hll']) : t.key())
-  const lon = () => pick(['0', '13.361389', '15.087269', '-180', '180', '180.0000001', '-73.9857', '2.35', 'x', '1e2', '179.9999999', ' 1'])
-  const lat = () => pick(['0', '38.115556', '37.502669', '85.05112878', '-85.05112878', '85.06', '40.7484', '48.85', 'nan', '-0', '1e1'])
-  const radius = () => pick(['0', '1', '100', '200', '5000', '20000000', '-1', 'x', '1e3', '0.5', 'inf'])
-  const unit = () => pick(['m', 'km', 'ft', 'mi', 'KM', 'yd'])
+  const lon = () =>
+    chance(0.6)
+      ? `${13 + t.int(5) / 10}`
+      : pick(['0', '13.361389', '15.087269', '-180', '180', '180.0000001', '-73.9857', '2.35', 'x', '1e2', '179.9999999', ' 1'])
+  const lat = () =>
+    chance(0.6)
+      ? `${38 + t.int(5) / 10}`
+      : pick(['0', '38.115556', '37.502669', '85.05112878', '-85.05112878', '85.06', '40.7484', '48.85', 'nan', '-0', '1e1'])
+  const radius = () =>
+    chance(0.6) ? pick(['20', '50', '100']) : pick(['0', '1', '100', '200', '5000', '20000000', '-1', 'x', '1e3', '0.5', 'inf'])
+  const unit = () => (chance(0.6) ? 'km' : pick(['m', 'km', 'ft', 'mi', 'KM', 'yd']))
   const count = () => [...(chance(0.35) ? ['COUNT', pick(['1', '2', '0', '-1', 'x', '100'])] : []), ...maybe(t, 0.2, () => ['ANY'])]
   const withs = () => [...maybe(t, 0.4, () => ['WITHCOORD']), ...maybe(t, 0.4, () => ['WITHDIST']), ...maybe(t, 0.3, () => ['WITHHASH'])]
   const order = () => maybe(t, 0.5, () => [pick(['ASC', 'DESC', 'asc'])])
@@ -25,6 +32,7 @@ export const geoShapes: Family = (t) => {
       () => ['FROMMEMBER', member()],
       () => ['FROMLONLAT', lon(), lat()],
       ['FROMLONLAT', '1'],
+      () => ['FROMMEMBER', member()],
     )
   const by = () =>
     oneOf(
@@ -32,6 +40,7 @@ export const geoShapes: Family = (t) => {
       () => ['BYRADIUS', radius(), unit()],
       () => ['BYBOX', radius(), radius(), unit()],
       ['BYRADIUS', '5'],
+      () => ['BYRADIUS', radius(), unit()],
     )
   const points = (n: number) => Array.from({ length: n }, () => [lon(), lat(), member()]).flat()
   return [

@@ -11,13 +11,15 @@ import { type Family, maybe, oneOf } from './random-tools.js'
 export const streamShapes: Family = (t) => {
   const { pick, chance, member, value, some } = t
   // mostly a key of their own, so that groups live long enough to be read, claimed and acked
-  const key = () => (chance(0.6) ? pick(['st', 'st2']) : t.key())
+  const key = () => (chance(0.75) ? 'st' : chance(0.5) ? 'st2' : t.key())
   const id = () =>
     pick(['0', '0-0', '1', '1-1', '2-0', '3-5', '5', '5-0', '7-*', '9-1', '$', '-', '+', 'x', '18446744073709551615-18446744073709551615'])
   const rangeId = () => pick(['-', '+', '0', '1-1', '(1-1', '3', '5-0', '(5', '9'])
-  const group = () => pick(['g1', 'g2', 'G'])
-  const consumer = () => pick(['c1', 'c2', 'c3'])
-  const countOpt = () => maybe(t, 0.4, () => ['COUNT', pick(['1', '2', '0', '-1', '100', 'x'])])
+  const group = () => (chance(0.75) ? 'g1' : pick(['g2', 'G']))
+  const consumer = () => pick(['c1', 'c1', 'c2', 'c3'])
+  // mostly an entry the ordered XADD below may have made
+  const entry = () => (chance(0.7) ? `${1 + t.int(9)}-${t.int(3)}` : id())
+  const countOpt = (p = 0.4) => maybe(t, p, () => ['COUNT', pick(['1', '2', '2', '0', '-1', '100', 'x'])])
   const fields = () => some(() => `${member()}\u0000${value()}`, 2).flatMap((p) => p.split('\u0000'))
   const trim = () =>
     maybe(t, 0.35, () => [
@@ -28,8 +30,9 @@ export const streamShapes: Family = (t) => {
     ])
   return [
     () => ({ argv: ['XADD', key(), ...maybe(t, 0.15, () => ['NOMKSTREAM']), ...trim(), id(), ...fields()] }),
-    // entries in order, so that groups have something to deliver
+    // entries in order, so that groups have something to deliver, and a group to deliver them
     () => ({ argv: ['XADD', key(), `${1 + t.int(9)}-${t.int(3)}`, ...fields()] }),
+    () => ({ argv: ['XGROUP', 'CREATE', key(), group(), pick(['0', '0', '$', '3-0']), 'MKSTREAM'] }),
     () => ({ argv: ['XTRIM', key(), ...trim(), pick(['MAXLEN', 'MINID']), pick(['1', '2', '5-0'])] }),
     () => ({
       argv: [
@@ -66,7 +69,7 @@ export const streamShapes: Family = (t) => {
         'GROUP',
         group(),
         consumer(),
-        ...countOpt(),
+        ...countOpt(0.2),
         ...maybe(t, 0.2, () => ['NOACK']),
         'STREAMS',
         ...oneOf(
@@ -77,7 +80,7 @@ export const streamShapes: Family = (t) => {
       ],
       random: 'idle',
     }),
-    () => ({ argv: ['XACK', key(), group(), ...some(id, 3)] }),
+    () => ({ argv: ['XACK', key(), group(), ...some(entry, 3)] }),
     () => ({ argv: ['XPENDING', key(), group()] }),
     () => ({
       argv: [
@@ -87,7 +90,7 @@ export const streamShapes: Family = (t) => {
         ...maybe(t, 0.3, () => ['IDLE', pick(['0', '100000', '-1', 'x'])]),
         rangeId(),
         rangeId(),
-        pick(['10', '1', '0', '-1', 'x']),
+        pick(['10', '10', '1', '0', '-1', 'x']),
         ...maybe(t, 0.4, () => [consumer()]),
       ],
       random: 'idle',
@@ -98,8 +101,8 @@ export const streamShapes: Family = (t) => {
         key(),
         group(),
         consumer(),
-        pick(['0', '100000', '-1', 'x']),
-        ...some(id, 3),
+        pick(['0', '0', '0', '100000', '-1', 'x']),
+        ...some(entry, 3),
         ...maybe(t, 0.3, () => ['JUSTID']),
         ...maybe(t, 0.2, () => ['FORCE']),
         ...maybe(t, 0.2, () => ['RETRYCOUNT', pick(['0', '5', '-1', 'x'])]),
@@ -114,8 +117,8 @@ export const streamShapes: Family = (t) => {
         key(),
         group(),
         consumer(),
-        pick(['0', '100000', '-1', 'x']),
-        pick(['0-0', '0', '2-0', '-', 'x']),
+        pick(['0', '0', '0', '100000', '-1', 'x']),
+        pick(['0-0', '0', '0', '2-0', '-', 'x']),
         ...countOpt(),
         ...maybe(t, 0.3, () => ['JUSTID']),
       ],

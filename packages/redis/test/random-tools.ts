@@ -1,6 +1,7 @@
 /**
  * What the seeded command generators share (`random-commands.ts` and the families it draws
- * from: `random-geo.ts`, `random-streams.ts`, `random-floats.ts`): the step type, how a random
+ * from: `random-geo.ts`, `random-streams.ts`, `random-floats.ts`,
+ * `random-keyspace.ts`): the step type, how a random
  * reply is compared, and the seeded pickers of one generator.
  */
 
@@ -19,9 +20,9 @@ export interface Step {
  * integer within a few seconds of the other side's (stream idle and delivery times, which
  * the two sides take at different moments), `dump` a DUMP payload byte for byte unless it
  * is a hash table's set or hash (whose order is the table's) or a stream (whose groups hold
- * delivery times): then its size.
+ * delivery times): then its size, `scan` a SCAN reply with its keys sorted.
  */
-export type Summary = 'sorted' | 'pairs' | 'size' | 'time' | 'idle' | 'dump'
+export type Summary = 'sorted' | 'pairs' | 'size' | 'time' | 'idle' | 'dump' | 'scan'
 
 /** The seeded pickers of one generator, handed to each family of command shapes. */
 export interface Tools {
