@@ -184,6 +184,35 @@ const EXACT: readonly (readonly [string, readonly Cmd[]])[] = [
       ],
     ],
   ],
+  // d2string writes an integral score within ±2^62 as an integer (double2ll), which the
+  // listpack then stores as one: 1e17 is an int64 entry, not the text 1e+17
+  [
+    'zset listpack integral scores past 2^52',
+    [
+      [
+        'ZADD',
+        'k',
+        '1e17',
+        'a',
+        '4e18',
+        'b',
+        '-4e18',
+        'c',
+        '4611686018427387904',
+        'd',
+        '-4611686018427387904',
+        'e',
+        '4611686018427387392',
+        'f',
+        '5e18',
+        'g',
+        '9007199254740993',
+        'h',
+        '1e16',
+        'i',
+      ],
+    ],
+  ],
   ['zset skiplist', [['ZADD', 'k', ...pairs(150, (i) => [String(i / 7), `m${i % 3}-${i}`])]]],
   ['zset skiplist long member', [['ZADD', 'k', '1', 'x'.repeat(70), '2', 'b', '-0', 'z']]],
 ]

@@ -143,9 +143,9 @@ function saveZset(z: SortedSet): Buffer[] {
   const entries = z.entries()
   if (z.listpack) {
     const parts: Buffer[] = []
-    // `zzlInsertAt`: the score as `d2string` writes it (integers within 2^52 as integers, else %.17g)
+    // `zzlInsertAt`: the score as `d2string` writes it, which the listpack stores as an integer when it reads as one
     for (const e of entries)
-      parts.push(listpackEntry(Buffer.from(e.member, 'latin1')), listpackEntry(Buffer.from(formatDouble(e.score), 'latin1')))
+      parts.push(listpackEntry(Buffer.from(e.member, 'latin1')), listpackEntry(Buffer.from(d2string(e.score), 'latin1')))
     return [Buffer.of(RDB_TYPE.zsetListpack), rawString(listpack(parts))]
   }
   // from the greatest to the smallest, as the skiplist is walked from its tail
@@ -157,4 +157,13 @@ function saveZset(z: SortedSet): Buffer[] {
     out.push(rawString(Buffer.from(e.member, 'latin1')), score)
   }
   return out
+}
+
+/**
+ * Redis 7.0.15's `d2string`: an integral value within ±2^62 (`double2ll`: between
+ * `(double)(-LLONG_MAX/2)` and `(double)(LLONG_MAX/2)`, both 2^62 once rounded) as an integer,
+ * so 1e17 is `100000000000000000`, not `%.17g`'s `1e+17`; zero keeps its sign; else `%.17g`.
+ */
+function d2string(d: number): string {
+  return d !== 0 && Number.isInteger(d) && Math.abs(d) <= 2 ** 62 ? BigInt(d).toString() : formatDouble(d)
 }
