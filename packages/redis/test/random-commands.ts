@@ -465,16 +465,20 @@ export function randomSequences(seed: number) {
         ]),
       ],
     }),
-    () => ({
-      argv: [
-        pick(['HSCAN', 'SSCAN', 'ZSCAN']),
-        key(),
-        pick(['0', 'x', '-1', '18446744073709551615']),
-        ...(chance(0.4) ? ['MATCH', pick(['*', 'm*', '?'])] : []),
-        ...(chance(0.3) ? ['COUNT', pick(['1', '0', '1000', 'x'])] : []),
-      ],
-      random: 'sorted',
-    }),
+    () => {
+      const cursor = pick(['0', 'x', '-1', '18446744073709551615'])
+      return {
+        argv: [
+          pick(['HSCAN', 'SSCAN', 'ZSCAN']),
+          key(),
+          cursor,
+          ...(chance(0.4) ? ['MATCH', pick(['*', 'm*', '?'])] : []),
+          ...(chance(0.3) ? ['COUNT', pick(['1', '0', '1000', 'x'])] : []),
+        ],
+        // from a cursor inside a hash table, what is left follows the table's hash seed
+        random: /^(0|x)$/.test(cursor) ? 'sorted' : 'size',
+      }
+    },
     // a table-encoded set's or hash's payload follows Redis's hash table
     () => ({ argv: ['DUMP', key()], random: 'size' }),
     () => ({ argv: ['RESTORE', key(), pick(['0', '100000', '-1', 'x']), pick(['', 'x', '\u0000\u0001a\u000a\u0000'])] }),

@@ -31,11 +31,12 @@ export const keyspaceShapes: Family = (t) => {
       t.chance(0.2)
         ? { argv: ['FLUSHDB', ...maybe(t, 0.5, () => [pick(['ASYNC', 'SYNC', 'x'])])] }
         : { argv: ['KEYS', '*'], random: 'sorted' },
-    // a count past the keyspace: the whole of it in one call, cursor 0 (keys in hash order)
+    // from cursor 0 with a count past the keyspace: the whole of it in one call, cursor 0 (keys in
+    // hash order); another cursor's part of the table follows the server's hash seed
     () => ({
       argv: [
         'SCAN',
-        pick(['0', '0', '0', '0', 'x', '-1']),
+        pick(['0', '0', '0', '0', 'x', '01']),
         ...maybe(t, 0.4, () => ['MATCH', pick(['*', '?', 'w_*', '[a-c]', 'st*'])]),
         'COUNT',
         pick(['1000', '1000', '1000', '0', 'x']),
@@ -47,11 +48,13 @@ export const keyspaceShapes: Family = (t) => {
     () => ({ argv: ['DUMP', key()], random: 'dump' }),
     () => ({ argv: ['PFDEBUG', pick(['GETREG', 'ENCODING', 'DECODE', 'TODENSE', 'x']), pick([key(), 'hll'])] }),
     () => ({ argv: [pick(['PUBLISH', 'SPUBLISH']), pick(['ch', key()]), t.value()] }),
+    // (RANDOMKEY's key is random: its shape compared)
     () => ({
       argv: [
         pick(['SCAN', 'COPY', 'MOVE', 'SWAPDB', 'SELECT', 'PFDEBUG', 'DUMP', 'RANDOMKEY', 'FLUSHDB', 'PUBLISH']),
         ...maybe(t, 0.5, () => [key()]),
       ],
+      random: 'size',
     }),
   ]
 }
