@@ -58,9 +58,10 @@ function bitcount(ks: Keyspace, a: Buffer[]): Reply {
   if (a.length !== 3 && a.length !== 4) fail(ERR.syntax)
   let start = parseBigInt(arg(a, 1))
   let end = parseBigInt(arg(a, 2))
+  // as Redis: two negative ends the wrong way round answer 0 before the unit is read
+  if (start < 0n && end < 0n && start > end) return 0
   const isBit = a.length === 4 && unit(arg(a, 3))
   const total = BigInt(s.length) * (isBit ? 8n : 1n)
-  if (start < 0n && end < 0n && start > end) return 0
   if (start < 0n) start += total
   if (end < 0n) end += total
   if (start < 0n) start = 0n

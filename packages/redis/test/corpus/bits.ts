@@ -141,6 +141,10 @@ export const BIT_CASES: CorpusCase[] = [
     'BITCOUNT k 0 1 WORD',
     'BITCOUNT k x 1 WORD',
     'BITCOUNT k 0 1 BIT x',
+    // two negative ends the wrong way round answer 0 before the unit is read
+    'BITCOUNT k -1 -2 WORD',
+    'BITCOUNT k -1 -9223372036854775808 x',
+    'BITCOUNT k -2 -1 WORD',
     'BITCOUNT k 0 9223372036854775808',
     'LPUSH l a',
     'BITCOUNT l',
