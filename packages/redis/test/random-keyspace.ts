@@ -36,7 +36,7 @@ export const keyspaceShapes: Family = (t) => {
     () => ({
       argv: [
         'SCAN',
-        pick(['0', '0', '0', '0', 'x', '01']),
+        pick(['0', '0', '0', '00', 'x', '-']),
         ...maybe(t, 0.4, () => ['MATCH', pick(['*', '?', 'w_*', '[a-c]', 'st*'])]),
         'COUNT',
         pick(['1000', '1000', '1000', '0', 'x']),
