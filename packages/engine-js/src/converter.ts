@@ -1,5 +1,6 @@
 // Over 250 lines: one value model in both directions; they share the custom-type origins and the guard.
 import {
+  arrayExtraKeys,
   type BudgetOwner,
   ConversionBudget,
   CONTAINER_BYTES,
@@ -161,8 +162,13 @@ export class Converter {
         const tag = `${this.custom.push({ type: kind.type, sent }) - 1}:${kind.type.name}`
         return consume(inner, (h) => consume(ctx.newString(tag), (name) => this.host.call('tag', h, name)))
       }
-      case 'array':
-        return this.container(v as object, guard, key, ctx.newArray(), (v as unknown[]).entries(), (v as unknown[]).length)
+      case 'array': {
+        // an array's own properties past its elements cross too, as structuredClone keeps them
+        const a = v as unknown[]
+        const extra = arrayExtraKeys(a)
+        const entries = extra.length ? withExtras(a, extra) : a.entries()
+        return this.container(a, guard, key, ctx.newArray(), entries, a.length + extra.length)
+      }
       case 'object': {
         const entries = Object.entries(v as object)
         return this.container(v as object, guard, key, ctx.newObject(), entries, entries.length)
@@ -392,3 +398,9 @@ export class Converter {
 const JSON_TEXT_STEP = 1 << 22
 /** What readContainer reads for a key a getter deleted (readThrough): nothing crosses for it. */
 const DELETED: unique symbol = Symbol('deleted')
+
+/** An array's elements, then its own properties past them. */
+function* withExtras(a: unknown[], extra: readonly string[]): Generator<[string | number, unknown]> {
+  yield* a.entries()
+  for (const k of extra) yield [k, (a as unknown as Record<string, unknown>)[k]]
+}

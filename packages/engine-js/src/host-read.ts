@@ -1,4 +1,5 @@
 import {
+  arrayExtraKeys,
   CONTAINER_BYTES,
   type ConversionBudget,
   type ConverterRegistry,
@@ -84,6 +85,17 @@ export function readHostValue(
       enter(v, out)
       // a hole reads as undefined, which takes the exact path: it crosses as undefined there too
       for (let i = 0; i < n; i++) out.push(walkAt(i, v[i]))
+      // own properties past the elements (`a.x = 1`) cross as structuredClone keeps them; JSON drops them
+      for (const k of arrayExtraKeys(v)) {
+        json = false
+        budget?.add(k.length + ENTRY_BYTES, 1)
+        Object.defineProperty(out, k, {
+          value: walkAt(k, (v as unknown as Record<string, unknown>)[k]),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        })
+      }
       return leave(out)
     }
     if (!isPlainObject(v)) return notJson(v)

@@ -32,3 +32,21 @@ export function deepFreeze<T>(value: T, seen = new Set<object>()): T {
   }
   return value
 }
+
+/**
+ * An array's own enumerable keys that are not its indices (`a.x = 1`, `a['-1']`), in order.
+ * `Object.keys` lists the indices first, ascending, so the others are the keys after the last
+ * index: found from the end.
+ */
+export function arrayExtraKeys(a: readonly unknown[]): string[] {
+  const keys = Object.keys(a)
+  const n = a.length
+  let i = keys.length
+  while (i > 0 && !isIndexKey(keys[i - 1] as string, n)) i--
+  return i === keys.length ? [] : keys.slice(i)
+}
+
+const isIndexKey = (k: string, length: number): boolean => {
+  const i = Number(k)
+  return i < length && String(i) === k && Number.isInteger(i) && i >= 0
+}

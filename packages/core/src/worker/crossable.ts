@@ -4,6 +4,7 @@ import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from
 import type { ConverterRegistry } from '../values/converters.js'
 import { formatValuePath, MAX_ENTRIES, readFailure } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
+import { arrayExtraKeys } from '../values/safe-object.js'
 
 /**
  * Refuses, on the host thread, globals that structured clone would change or reject on their
@@ -91,7 +92,7 @@ export function crossableGlobals(
     budget.add(CONTAINER_BYTES + entries.length * ENTRY_BYTES, 1 + entries.length)
     for (const e of entries) {
       const out = at(e[0], e[1], depth + 1)
-      if (out !== e[1]) copy = true
+      if (!Object.is(out, e[1])) copy = true
       e[1] = out
     }
     return copy ? new Map(entries) : o
@@ -118,9 +119,19 @@ export function crossableGlobals(
       }
       const item = src[key]
       const out = at(key, item, depth + 1)
-      if (out !== item && copy === undefined) copy = partialCopy(src, array, names, i)
+      // Object.is: a NaN is unchanged (with `!==` it made a copy, which split a cycle through it)
+      if (!Object.is(out, item) && copy === undefined) copy = partialCopy(src, array, names, i)
       if (copy) Object.defineProperty(copy, key, { value: out, enumerable: true, configurable: true, writable: true })
     }
+    if (!array) return copy ?? o
+    // an array's own properties past its elements cross too (clone keeps them): a copy keeps them
+    const extra = arrayExtraKeys(o as unknown[]).map((k) => {
+      const item = src[k]
+      return [k, item, at(k, item, depth + 1)] as const
+    })
+    if (copy === undefined && extra.some(([, item, out]) => !Object.is(out, item))) copy = partialCopy(src, array, names, n)
+    for (const [k, , out] of copy ? extra : [])
+      Object.defineProperty(copy, k, { value: out, enumerable: true, configurable: true, writable: true })
     return copy ?? o
   }
   const top: Record<string, unknown> = {}
@@ -128,7 +139,7 @@ export function crossableGlobals(
   for (const name of Object.keys(globals)) {
     const value = globals[name]
     const out = at(name, value, 0)
-    if (out !== value) changed = true
+    if (!Object.is(out, value)) changed = true
     Object.defineProperty(top, name, { value: out, enumerable: true, configurable: true, writable: true })
   }
   return changed ? top : globals

@@ -4,6 +4,7 @@ import { type BudgetOwner, CONTAINER_BYTES, ConversionBudget, ENTRY_BYTES } from
 import { ConverterRegistry } from '../values/converters.js'
 import { formatValuePath, MAX_ENTRIES, RESULT_FUNCTION_REFUSED, readFailure } from '../values/guard.js'
 import { classifyHostValue } from '../values/kinds.js'
+import { arrayExtraKeys } from '../values/safe-object.js'
 
 // worker mode refuses custom converters: what a worker converts is the default registry's
 const DEFAULT_CONVERTERS = new ConverterRegistry()
@@ -78,6 +79,16 @@ export function crossingCopy(value: unknown, owner: BudgetOwner, maxDepth: numbe
           if (typeof item === 'object' ? item !== null : typeof item !== 'number' && typeof item !== 'boolean' && item !== undefined) {
             out[i] = at(i, item)
           }
+        }
+        // its own properties past the elements, which clone keeps and the engine carries
+        for (const k of arrayExtraKeys(v as unknown[])) {
+          budget.addString(k.length)
+          Object.defineProperty(out, k, {
+            value: at(k, (v as Record<string, unknown>)[k]),
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          })
         }
         return out
       }
