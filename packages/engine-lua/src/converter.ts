@@ -1,5 +1,6 @@
 // Over 250 lines: one value model in both directions; they share the custom-type origins and the guard.
 import {
+  arrayExtraKeys,
   type BudgetOwner,
   ConversionBudget,
   ConversionGuard,
@@ -191,6 +192,11 @@ export class LuaConverter {
       }
       case 'array': {
         const a = v as unknown[]
+        // a sequence table has no place for own properties past the elements (they were dropped)
+        const extra = arrayExtraKeys(a)
+          .slice(0, 3)
+          .map((k) => JSON.stringify(k))
+        if (extra.length) throw this.leafError(guard, key, `an array with own properties (${extra.join(', ')}) cannot cross to Lua`)
         guard.enter(a, key, a.length)
         lua.lua_createtable(L, a.length, 0)
         let holes = false
