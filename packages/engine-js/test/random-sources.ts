@@ -96,7 +96,6 @@ export function randomSources(seed: number, options: RandomSourceOptions): () =>
       'Object.assign(new Date(0), { x: 1 })',
       'Object.assign(new Map(), { x: 1 })',
       '(() => { class A extends Array {} return A.from([1]) })()',
-      'Promise.resolve(1)',
       'new WeakMap()',
       'Math',
       'globalThis',
