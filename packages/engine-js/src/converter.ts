@@ -18,7 +18,7 @@ import {
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core'
 import { consume } from './consume.js'
 import { NOT_SIMPLE } from './direct-ffi.js'
-import { readHostValue } from './host-read.js'
+import { readHostValue, withExtras } from './host-read.js'
 import { guestStringLength, readGuestString, unsafeKey } from './string-read.js'
 import type { HelperName } from './helpers.js'
 
@@ -398,9 +398,3 @@ export class Converter {
 const JSON_TEXT_STEP = 1 << 22
 /** What readContainer reads for a key a getter deleted (readThrough): nothing crosses for it. */
 const DELETED: unique symbol = Symbol('deleted')
-
-/** An array's elements, then its own properties past them. */
-function* withExtras(a: unknown[], extra: readonly string[]): Generator<[string | number, unknown]> {
-  yield* a.entries()
-  for (const k of extra) yield [k, (a as unknown as Record<string, unknown>)[k]]
-}

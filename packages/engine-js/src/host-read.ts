@@ -137,3 +137,9 @@ export function readHostValue(
     throw readFailure(e, formatValuePath(keys))
   }
 }
+
+/** An array's elements, then its own properties past them. */
+export function* withExtras(a: unknown[], extra: readonly string[]): Generator<[string | number, unknown]> {
+  yield* a.entries()
+  for (const k of extra) yield [k, (a as unknown as Record<string, unknown>)[k]]
+}
