@@ -4,7 +4,7 @@ import { loadPatchedFengari } from './fengari-loader.js'
 import { numberPatches, numberSubstitutes } from './fengari-numbers.js'
 import { STDLIB_PATCHES } from './fengari-stdlib.js'
 import { TABLE_ORDER_PATCHES } from './fengari-table-order.js'
-import { TABLE_LENGTH_PATCHES } from './fengari-table-length.js'
+import { tableLengthPatches } from './fengari-table-length.js'
 import { TRACEBACK_PATCHES } from './fengari-traceback-patches.js'
 import { LUA53_COMPAT_PATCHES } from './lua53-compat-patches.js'
 import { LUA51_PATCHES, LUA51_SUBSTITUTES } from './lua51-patches.js'
@@ -193,7 +193,7 @@ export function fengari(numbers: NumberMode = 'lua53'): Fengari {
     ...TRACEBACK_PATCHES,
     ...LUA53_COMPAT_PATCHES,
     ...TABLE_ORDER_PATCHES,
-    ...TABLE_LENGTH_PATCHES,
+    ...tableLengthPatches(numbers),
     ...numberPatches(numbers),
     ...LUA51_PATCHES,
   ]

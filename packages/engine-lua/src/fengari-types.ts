@@ -24,6 +24,9 @@ export interface LuaTable {
   metatable: LuaTable | null
   /** Polyhost guard slot (see fengari-guards.ts). */
   polyhost: unknown
+  /** C Lua's hash node count, and the nodes where their positions are kept (fengari-table-length.ts). */
+  hn: number
+  np: { k: unknown[]; v: Uint8Array } | undefined
 }
 export interface Proto {
   k: TValue[]

@@ -7,8 +7,8 @@ import { hasNative, iife, prng, runEngine, runNative } from './native-lua.js'
 // is 3, `#{1, nil, nil, 4}` 4, and table.unpack / table.concat / table.insert follow. fengari
 // searched from its entry count (0 and 1 there). Generated table histories (constructors with
 // holes, varargs with nils, table.pack, assignments that grow the table, string keys beside
-// integer ones) are compared with native Lua, `#` after every step; nil assignments in the
-// fixed cases.
+// integer ones) are compared with native Lua, `#` after every step; and histories with nil
+// assignments of integer, float, boolean (and in 5.1 string) keys.
 
 const FIXED = [
   'return #{nil, nil, 3}, #{1, nil, nil, 4}, #{nil, 2, nil}, #{n = 1, nil, 2}, #{1, 2, nil}, #{nil}',
@@ -19,6 +19,7 @@ const FIXED = [
   'local t = {} for i = 1, 20 do t[i] = i end t[5] = nil t[20] = nil return #t',
   'local t = {} for i = 1, 100 do t[i * 2] = i end return #t',
   'local t = {1, 2, 3, x = 1, y = 2} t[5] = 5 t.z = 3 t[4] = 4 t[7] = 7 return #t',
+  'local t = {1} t[6] = 6 t[3] = 3 t[4] = 4 t[6] = nil t[3] = nil t[9] = nil return #t',
 ]
 
 /** A random history of one table: each step a statement, then `#t` recorded. */
@@ -46,6 +47,51 @@ function history(next: () => number): string {
   return `local function pack(...) return {...} end local out = {} local t = ${starts[Math.floor(next() * starts.length)]} out[#out + 1] = #t ${body} return table.concat(out, ' ')`
 }
 
+/**
+ * A random history with nil assignments: a key set to nil keeps its node, which a later key
+ * whose main position it is takes over. Integer, float and boolean keys (and 5.1 string keys,
+ * whose hash has no per-state seed there), where native Lua's node positions are fixed.
+ */
+function nilHistory(next: () => number, strings: boolean): string {
+  const item = () => (next() < 0.3 ? 'nil' : String(Math.floor(next() * 9) + 1))
+  const n = Math.floor(next() * 10)
+  const starts = [`{${Array.from({ length: n }, item).join(', ')}}`, `pack(${Array.from({ length: n }, item).join(', ')})`, '{}']
+  const key = (): string => {
+    const k = Math.floor(next() * 24) + 1
+    const r = next()
+    if (r < 0.6) return String(k)
+    if (r < 0.7) return String(k - 20)
+    if (r < 0.8) return `${k}.5`
+    if (r < 0.85) return next() < 0.5 ? 'true' : 'false'
+    if (r < 0.9) return String(k * 64)
+    return strings ? `'s${k}'` : `${k / 8}`
+  }
+  const steps: string[] = []
+  for (let s = Math.floor(next() * 24); s > 0; s--) {
+    const r = next()
+    if (r < 0.45) steps.push(`t[${key()}] = 1`)
+    else if (r < 0.85) steps.push(`t[${key()}] = nil`)
+    else if (r < 0.95) steps.push('t[#t + 1] = 1')
+    else steps.push(`for i = 1, ${Math.floor(next() * 12) + 1} do t[i] = i end`)
+  }
+  const body = steps.map((s) => `${s} out[#out + 1] = #t`).join(' ')
+  return `local function pack(...) return {...} end local out = {} local t = ${starts[Math.floor(next() * starts.length)]} out[#out + 1] = #t ${body} return table.concat(out, ' ')`
+}
+
+/** Larger tables: runs of integer and float keys set or set to nil, appends, special keys. */
+function bigHistory(next: () => number): string {
+  const r = (n: number) => Math.floor(next() * n)
+  const parts: string[] = []
+  for (let s = r(8) + 1; s > 0; s--) {
+    const v = next() < 0.5 ? 'nil' : '1'
+    parts.push(`for i = 1, ${r(200) + 1} do t[i * ${r(7) + 1} + ${r(40) - 20}${next() < 0.3 ? '.25' : ''}] = ${v} end`)
+    if (next() < 0.3) parts.push(`for i = 1, ${r(100)} do t[#t + 1] = i end`)
+    if (next() < 0.2) parts.push(`t[true] = ${v} t[false] = 1 t[2^40] = ${v} t[-0.0] = 1 t[1/0] = ${v} t[-1/0] = 1 t[1e-310] = 1`)
+  }
+  const body = parts.map((s) => `${s} out[#out + 1] = #t`).join(' ')
+  return `local out = {} local t = {} ${body} return table.concat(out, ' ')`
+}
+
 const hosts: Record<string, Host> = {}
 beforeAll(async () => {
   hosts.lua53 = await createHost({ engines: [luaEngine()], policy: 'minimal', pool: { max: 1 } })
@@ -60,10 +106,15 @@ describe.each([
   ['lua51', 'lua5.1', 'unpack'],
 ] as const)('the length of tables with holes (%s)', (mode, binary, unpack) => {
   it.skipIf(!hasNative(binary))(
-    `matches native ${binary} for fixed cases and 400 generated histories`,
+    `matches native ${binary} for fixed cases, 400 generated histories, 1,000 with nil assignments`,
     async () => {
       const next = prng(20261206)
-      const bodies = [...FIXED, ...Array.from({ length: 400 }, () => history(next))].map((b) => b.replaceAll('UNPACK', unpack))
+      const bodies = [
+        ...FIXED,
+        ...Array.from({ length: 400 }, () => history(next)),
+        ...Array.from({ length: 400 }, () => nilHistory(next, mode === 'lua51')),
+        ...Array.from({ length: 600 }, () => bigHistory(next)),
+      ].map((b) => b.replaceAll('UNPACK', unpack))
       const exprs = bodies.map(iife)
       const want = runNative(binary, exprs)
       for (const [i, expr] of exprs.entries()) {
@@ -97,4 +148,30 @@ describe('the sizes are kept in bounded time', () => {
       await host.close()
     }
   }, 30_000)
+})
+
+describe('the hash nodes are charged to the script', () => {
+  it('5.1 string keys set to nil, whose nodes keep their hashes, count toward the memory limit', async () => {
+    // each node keeps the hash of the last key set to nil in it (a new key evicts it only where
+    // it is that key's main position): 16 tables of 64 such ~200 KB keys keep ~40 each, ~130 MB
+    const host = await createHost({
+      engines: [luaEngine({ numbers: 'lua51' })],
+      policy: 'minimal',
+      limits: { timeoutMs: 60_000, memoryBytes: 32 * 1024 * 1024 },
+    })
+    try {
+      const source = `local keep = {}
+        for j = 1, 16 do
+          local t = {} for i = 1, 64 do t['k' .. i] = 1 end for i = 1, 64 do t['k' .. i] = nil end
+          for i = 1, 64 do local s = string.rep(j .. '-' .. i .. ',', 25000) t[s] = 1 t[s] = nil end
+          keep[j] = t
+        end
+        return #keep`
+      const e = await host.execute({ language: 'lua', source }).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(LimitExceededError)
+      expect((e as LimitExceededError).limit).toBe('memory')
+    } finally {
+      await host.close()
+    }
+  }, 60_000)
 })
