@@ -5,8 +5,10 @@ import type { NumberMode } from './number-runtime.js'
 /**
  * A key's hash before C Lua takes it modulo the node count, where C Lua's is known: at least
  * 2^32 when taken modulo `(size-1)|1` (hashmod: floats, and 5.1 numbers), else masked
- * (hashpow2: integers, booleans, 5.1 strings); -1 where native Lua itself varies between runs
- * (5.3 strings, hashed with a random per-state seed; tables, functions, userdata by address).
+ * (hashpow2: integers, booleans); -1 for strings (5.3 hashes them with a random per-state
+ * seed, so native Lua itself varies between runs; 5.1's hash is fixed, but keeping its nodes
+ * cost a 5.1 script that churns string keys 2.5× its time) and for tables, functions and
+ * userdata (hashed by address).
  */
 function prehashSource(numbers: NumberMode): string {
   const number =
@@ -17,13 +19,6 @@ function prehashSource(numbers: NumberMode): string {
             return 4294967296 + ((len_u32[0] + len_u32[1]) >>> 0);`
       : `if (Number.isInteger(v)) return v >>> 0;  /* hashint */
             return 4294967296 + len_hashfloat(v);`
-  const string =
-    numbers === 'lua51'
-      ? /* 5.1 luaS_newlstr's hash */
-        `let s = v.getstr(), l = s.length, h = l >>> 0, step = (l >>> 5) + 1;
-            for (let l1 = l; l1 >= step; l1 -= step) h = (h ^ ((h << 5) + (h >>> 2) + s[l1 - 1])) >>> 0;
-            return h;`
-      : 'return -1;'
   return `const len_f64 = new Float64Array(1), len_u32 = new Uint32Array(len_f64.buffer);
 const len_hashfloat = function(v) {  /* 5.3 l_hashfloat: frexp's mantissa * 2^31 plus its exponent */
     if (!isFinite(v)) return 0;
@@ -39,9 +34,6 @@ const len_prehash = function(type, v) {
         case 1: return v ? 1 : 0;
         case 3: {
             ${number}
-        }
-        case 4: {
-            ${string}
         }
     }
     return -1;
@@ -224,13 +216,15 @@ const len_setnil = function(t, hash, type, v, k) {
  * down; the colliding key moved there when it is not in its own main position) and as
  * luaH_resize reinserts them (the vanishing array slice, then the old nodes from the last down).
  * Main positions are C Lua's for integers, floats (5.3 l_hashfloat, 5.1's sum of the double's
- * words), booleans and 5.1 strings. A 5.3 string is hashed with a per-state random seed and
- * a table, function or userdata by its address, so native Lua itself varies between runs
- * there: a table holding such a key in its hash part counts nodes instead (`hu`, and `nn`: the
- * keys whose node holds nil, taken again only by the same key) until a rehash leaves none.
- * Measured: 0 of 2,000 generated histories with nil assignments of integer, float, boolean
- * (and in 5.1 string) keys differ from native lua5.3 and lua5.1, nor of 2,000 larger ones;
- * with 5.3 string keys ~2.4 % do (native differs between its own runs there).
+ * words) and booleans. A 5.3 string is hashed with a per-state random seed and a table,
+ * function or userdata by its address, so native Lua itself varies between runs there; a 5.1
+ * string's hash is fixed, but hashing each new string key and keeping its node cost a 5.1
+ * script churning string keys 2.5× its CPU (a Redis script's records are string-keyed). A
+ * table holding a string, table, function or userdata key in its hash part counts nodes
+ * instead (`hu`, and `nn`: the keys whose node holds nil, taken again only by the same key)
+ * until a rehash leaves none. Measured: 0 of 2,000 generated histories with nil assignments
+ * of integer, float and boolean keys differ from native lua5.3 and lua5.1, nor of 2,000
+ * larger ones; with 5.3 string keys and nils ~2.4 % do, and with 5.1 string keys some do.
  */
 export function tableLengthPatches(numbers: NumberMode): readonly SourcePatch[] {
   return [

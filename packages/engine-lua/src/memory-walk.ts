@@ -79,17 +79,8 @@ export function reachableBytes(g: GlobalState, skip?: WeakSet<object>, goOn?: ()
       case T_TABLE: {
         const t = v.value as LuaTable
         bytes += SIZES.table + t.strong.size * SIZES.entry
-        if (t.np !== undefined) {
-          // a 5.1 string key set to nil: its node keeps the key's hash (a JS string as long as
-          // the key) until a rehash, as C Lua keeps the dead key
-          bytes += t.hn * NODE
-          const { k: keys, v: live } = t.np
-          for (let i = 0; i < t.hn; i++) {
-            const hash = keys[i]
-            if (live[i] === 0 && typeof hash === 'string') bytes += hash.length
-            if (!going()) return undefined
-          }
-        }
+        // the hash nodes whose positions are kept (fengari-table-length.ts)
+        if (t.np !== undefined) bytes += t.hn * NODE
         if (t.dead_strong.size > 0) bytes += deadEntries(t)
         // object keys deleted: a WeakMap entry each while the key lives (counted until the next insertion)
         bytes += t.dead_weak_n * SIZES.entry
