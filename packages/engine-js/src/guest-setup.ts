@@ -1,5 +1,6 @@
 import { guestConversions } from './guest/convert.js'
 import { guestCopy } from './guest/copy.js'
+import { guestSlots } from './guest/slots.js'
 import { guestLockdown } from './guest/lockdown.js'
 import { guestSetup } from './guest/setup.js'
 import { GUEST_ARRAY_BOUNDS } from './guest-array-bounds.js'
@@ -108,6 +109,7 @@ export const GUEST_SETUP = compact(`(function () {
   ${GUEST_OBJECT_WALKS}
   ${GUEST_STRING_SEARCH}
   ${GUEST_UNICODE_TEXT}
+  const guestSlots = ${guestSlots.toString()};
   const guestCopy = ${guestCopy.toString()};
   const guestConversions = ${guestConversions.toString()};
   const guestLockdown = ${guestLockdown.toString()};

@@ -33,9 +33,8 @@ export function guestConversions(
   // the realm's intrinsics the copy captured, shared rather than captured twice
   const { getPrototypeOf, getOwnPropertyDescriptor, defineProperty, objectKeys, apply, isArray, StringOf, ObjectProto, ArrayProto } =
     copy.realm
-  const { RealDate, DateProto, getTime, U8, U8Proto, ABProto, MapProto, isView, abSlice } = copy.realm
-  const { taBuffer, taOffset, taLength, abDetached, mapSize, abLength, has, mapEntries, iterNext } = copy.realm
-  const { wmGet, wmSet, wmHas } = copy.realm
+  const { RealDate, getTime, U8, isView, bytesOf, abLength, taBuffer, taOffset, taLength, abDetached, mapEntries, iterNext } = copy.realm
+  const { wmGet, wmSet, wmHas, slotKind, intrinsicProto, COPY_PROTO } = copy.realm
   const hasOwn = ObjectProto.hasOwnProperty
   const parse = JSON.parse,
     ErrorProto = Error.prototype,
@@ -81,14 +80,16 @@ export function guestConversions(
       const p = getPrototypeOf(v)
       // an instance of an Array subclass is a class instance, as any other
       if (array) return p === ArrayProto || p === ObjectProto || p === null ? 1 : 8
-      if (p === ObjectProto || p === null) return 0
-      // a Proxy has its target's prototype but none of its internal slots: an instance then
-      if (p === U8Proto) return isView(v) ? 2 : 8
-      if (p === DateProto) return has(getTime, v) ? (bare(v) ? 3 : 9) : 8
-      if (p === MapProto) return has(mapSize, v) ? (bare(v) ? 5 : 9) : 8
-      if (p === ABProto) return has(abLength, v) ? (bare(v) ? 6 : 9) : 8
-      if (isView(v)) return 7
-      return 8
+      // the copy's own objects hold data only
+      if (p === COPY_PROTO) return 0
+      // a class instance, as the copy decides; else the slots decide (a Proxy has none: a plain
+      // object when its prototype is Object.prototype or none, else an instance)
+      if (p !== ObjectProto && !intrinsicProto(p)) return 8
+      const s = slotKind(v)
+      if (s === undefined) return p === ObjectProto || p === null ? 0 : 8
+      if (s === 'Uint8Array') return 2
+      const k = s === 'Date' ? 3 : s === 'Map' ? 5 : s === 'ArrayBuffer' ? 6 : 8
+      return k === 8 || bare(v) ? k : 9
     },
     // an array's: those past its elements'
     keysJson(v: object) {
@@ -109,13 +110,12 @@ export function guestConversions(
     },
     // undefined for a detached buffer (or a view of one): it has no bytes to copy
     bytes(v: any) {
-      const buffer = getPrototypeOf(v) === ABProto ? v : apply(taBuffer, v, [])
+      const buffer = isView(v) ? apply(taBuffer, v, []) : v
       if (abDetached !== undefined && apply(abDetached, buffer, [])) return undefined
       // a copy's snapshot is whole and no script holds it
       if (copy.owned(buffer) || copy.owned(v)) return buffer
-      if (buffer === v) return apply(abSlice, v, [])
-      const off = apply(taOffset, v, [])
-      return apply(abSlice, buffer, [off, off + apply(taLength, v, [])])
+      if (buffer === v) return bytesOf(v, 0, apply(abLength, v, []))
+      return bytesOf(buffer, apply(taOffset, v, []), apply(taLength, v, []))
     },
     newBytes(buffer: ArrayBuffer) {
       return new U8(buffer)
@@ -135,7 +135,11 @@ export function guestConversions(
     },
     className(v: unknown) {
       try {
-        const c = getPrototypeOf(v).constructor
+        const p = getPrototypeOf(v)
+        // a value of an intrinsic kind by its slots, whatever prototype it was given
+        const s = p === ObjectProto || intrinsicProto(p) ? slotKind(v as object) : undefined
+        if (s !== undefined) return s
+        const c = p.constructor
         return typeof c === 'function' ? StringOf(c.name) : 'object'
       } catch {
         return 'object'

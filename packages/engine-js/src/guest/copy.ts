@@ -9,7 +9,12 @@
 
 // biome-ignore-all lint/suspicious/noExplicitAny: guest values are whatever a script makes
 
+import type { guestSlots as GuestSlots } from './slots.js'
+
 type Fn = (...args: any[]) => any
+
+/** Declared beside this function in the setup script (guest-setup.ts). */
+declare const guestSlots: typeof GuestSlots
 
 /**
  * The copy helpers of one context; `isTagged`: whether a custom type's value of this execution,
@@ -38,21 +43,16 @@ export function guestCopy(
     MapProto = Map.prototype
   const TypedArrayProto = getPrototypeOf(U8Proto),
     isView = ArrayBuffer.isView,
-    abSlice = ABProto.slice
+    taSet = TypedArrayProto.set
   const taBuffer = (getOwnPropertyDescriptor(TypedArrayProto, 'buffer') as PropertyDescriptor).get as Fn
   const taOffset = (getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset') as PropertyDescriptor).get as Fn
   const taLength = (getOwnPropertyDescriptor(TypedArrayProto, 'byteLength') as PropertyDescriptor).get as Fn
   const abDetached = (getOwnPropertyDescriptor(ABProto, 'detached') as PropertyDescriptor | undefined)?.get as Fn | undefined
-  const mapSize = (getOwnPropertyDescriptor(MapProto, 'size') as PropertyDescriptor).get as Fn
   const abLength = (getOwnPropertyDescriptor(ABProto, 'byteLength') as PropertyDescriptor).get as Fn
-  const has = (f: Fn, v: unknown): boolean => {
-    try {
-      apply(f, v, [])
-      return true
-    } catch {
-      return false
-    }
-  }
+  const { slotKind, quickSlotKind, intrinsicProto } = guestSlots(G)
+  // the prototype of the copy's own objects (it holds nothing): the host's kind() knows them by it
+  // and runs no slot test on them
+  const COPY_PROTO = Object.freeze({ __proto__: null })
   const mapEntries = MapProto.entries,
     iterNext = getPrototypeOf(new Map().entries()).next
   const wmGet = WeakMap.prototype.get,
@@ -96,17 +96,25 @@ export function guestCopy(
   const snapshots = new WeakMap<object, object>()
   const owned = new WeakMap<object, boolean>()
   let copies: object[] = []
-  const snapshot = (x: any, p: unknown): any => {
+  // A new ArrayBuffer of `n` bytes of `buffer` from `off`: not ArrayBuffer.prototype.slice,
+  // which makes its result with the constructor the buffer's prototype names (its species: a
+  // script's function, or Map for a buffer given Map.prototype)
+  const bytesOf = (buffer: ArrayBuffer, off: number, n: number): ArrayBuffer => {
+    const out = new U8(n)
+    apply(taSet, out, [new U8(buffer, off, n)])
+    return apply(taBuffer, out, [])
+  }
+  const snapshot = (x: any, s: string): any => {
     const done = apply(wmGet, snapshots, [x])
     if (done !== undefined) return done
     let copy: any
-    if (p === DateProto) copy = new RealDate(apply(getTime, x, []))
+    if (s === 'Date') copy = new RealDate(apply(getTime, x, []))
     else {
-      const buffer = p === ABProto ? x : apply(taBuffer, x, [])
+      const buffer = s === 'ArrayBuffer' ? x : apply(taBuffer, x, [])
       // a detached one crosses as it is: the host refuses it at its path
       if (abDetached !== undefined && apply(abDetached, buffer, [])) return x
       const off = buffer === x ? 0 : apply(taOffset, x, [])
-      const bytes = apply(abSlice, buffer, [off, off + (buffer === x ? apply(abLength, x, []) : apply(taLength, x, []))])
+      const bytes = bytesOf(buffer, off, buffer === x ? apply(abLength, x, []) : apply(taLength, x, []))
       copy = buffer === x ? bytes : new U8(bytes)
     }
     apply(wmSet, snapshots, [x, copy])
@@ -199,18 +207,13 @@ export function guestCopy(
     }
     const p = getPrototypeOf(x)
     // an array by Array.isArray of no class (Array.prototype, Object.prototype or none), as the
-    // exact path (kind) decides; an instance of a subclass is a leaf, refused there
+    // exact path (kind) decides; an instance of a subclass is a leaf, refused there. Another
+    // object of an intrinsic prototype is what its slots say (a Date given Map.prototype is a Date)
     const array = isArray(x)
     if (array ? p !== ArrayProto && p !== ObjectProto && p !== null : p !== ObjectProto && p !== null) {
-      if (p === MapProto && has(mapSize, x) && bare(x)) return copyMap(x, depth, max)
+      const s = array || !intrinsicProto(p) ? undefined : slotKind(x)
+      if (s !== undefined) return exotic(x, s, bare(x), depth, max)
       plain = false
-      if (
-        (p === U8Proto && isView(x)) ||
-        (p === ABProto && has(abLength, x) && bare(x)) ||
-        (p === DateProto && has(getTime, x) && bare(x))
-      ) {
-        return snapshot(x, p)
-      }
       return x
     }
     // a property read, not a call: Object.prototype is frozen without toJSON, so this finds an own one
@@ -278,8 +281,14 @@ export function guestCopy(
     // an object of data properties; without a prototype, a `__proto__` key is an own property,
     // as JSON.parse makes it. A key a getter deleted before it was read is skipped (not a key
     // whose value a getter replaced by a prototype's with setPrototypeOf: README)
-    out = { __proto__: null }
     const ks = objectKeys(x)
+    // a Date, typed array, ... given Object.prototype or none, where that is cheap to see: with
+    // no keys, or indices first (a typed array's), and not a Map, Set or ArrayBuffer (quickSlotKind)
+    if (ks.length === 0 || ks[0] === '0') {
+      const s = quickSlotKind(x)
+      if (s !== undefined) return exotic(x, s, ks.length === 0, depth, max)
+    }
+    out = { __proto__: COPY_PROTO }
     for (let i = 0, n = ks.length; i < n; i++) {
       const k = ks[i] as string
       const v = x[k]
@@ -306,6 +315,14 @@ export function guestCopy(
     return out
   }
 
+  // A value of a kind by its slots `s` (slotKind; `bare`: with no own enumerable keys): a Map
+  // copied, bytes and a Date snapshot, anything else a leaf for the host to refuse
+  const exotic = (x: any, s: string, bare: boolean, depth: number, max: number): any => {
+    if (s === 'Map' && bare) return copyMap(x, depth, max)
+    plain = false
+    return s === 'Uint8Array' || ((s === 'ArrayBuffer' || s === 'Date') && bare) ? snapshot(x, s) : x
+  }
+
   // A Map with string keys is read when the copy reaches it, into the object the host makes of
   // it (its entries, each value copied); one with another key crosses as it is, to be refused
   // Its entries are listed before any value is read, as structuredClone lists them: a getter in
@@ -323,7 +340,7 @@ export function guestCopy(
       list[list.length] = r.value[0]
       list[list.length] = r.value[1]
     }
-    const out = { __proto__: null }
+    const out = { __proto__: COPY_PROTO }
     for (let i = 0; i < list.length; i += 2) {
       const k = list[i] as string
       if (++entries > COPY_MAX && !plain) return NOT_PLAIN
@@ -362,36 +379,9 @@ export function guestCopy(
   const owned_ = (v: object): boolean => apply(wmHas, owned, [v])
   // the realm's intrinsics, for guestConversions to use rather than capture again
   const realm = {
-    getPrototypeOf,
-    getOwnPropertyDescriptor,
-    defineProperty,
-    objectKeys,
-    apply,
-    isArray,
-    StringOf,
-    ObjectProto,
-    ArrayProto,
-    RealDate,
-    DateProto,
-    getTime,
-    U8,
-    U8Proto,
-    ABProto,
-    MapProto,
-    isView,
-    abSlice,
-    taBuffer,
-    taOffset,
-    taLength,
-    abDetached,
-    mapSize,
-    abLength,
-    has,
-    mapEntries,
-    iterNext,
-    wmGet,
-    wmSet,
-    wmHas,
+    ...{ getPrototypeOf, getOwnPropertyDescriptor, defineProperty, objectKeys, apply, isArray, StringOf, ObjectProto, ArrayProto },
+    ...{ RealDate, getTime, U8, isView, bytesOf, abLength, taBuffer, taOffset, taLength, abDetached, mapEntries, iterNext },
+    ...{ wmGet, wmSet, wmHas, slotKind, intrinsicProto, COPY_PROTO },
   }
   return { plainJson, extraKeys, bare, owned: owned_, realm }
 }
