@@ -144,7 +144,12 @@ export function tableProgram(d: Dice): string {
         lines.push(`for i = 1, ${d.int(5, 40)} do ${name}[i] = i end for i = ${d.int(1, 45)}, ${d.int(1, 45)} do ${name}[i] = nil end`)
       else if (r < 0.45)
         lines.push(`for i = 1, ${d.int(5, 40)} do ${name}['k' .. i] = i end for i = 1, ${d.int(1, 45)} do ${name}['k' .. i] = nil end`)
-      else if (r < 0.48)
+      else if (r < 0.47)
+        lines.push(
+          `for k in pairs(${name}) do if ${d.pick(["type(k) == 'string'", "type(k) == 'number'", 'true'])} then ${name}[k] = nil end end`,
+        )
+      else if (r < 0.48) lines.push(`setmetatable(${name}, {__mode = '${d.pick(['k', 'v', 'kv'])}'}) collectgarbage()`)
+      else if (r < 0.5)
         lines.push(
           `setmetatable(${name}, {__index = function() return 1 end, __len = function() return 99 end, __pairs = function() return next, {}, nil end})`,
         )

@@ -132,10 +132,16 @@ describe.each(MODES)('Lua-made tables leaving a script (%s)', (mode, binary) => 
           }
         }
         expect(tried).toBeGreaterThan(COUNT)
-        // only the documented border gap: a program that set a key to nil and then used `#`
-        expect(semantic.filter((x) => !/= nil/.test(x.body) || !/#T/.test(x.body)).slice(0, 3)).toEqual([])
+        // Lua-level differences: the documented border gap (a program that set a key to nil and
+        // then used `#`) and weak tables, which the engine keeps strong (`__mode` after
+        // `collectgarbage()`: native drops the entries, README "Exact vs approximate")
+        const weak = semantic.filter((x) => x.body.includes('__mode'))
+        const border = semantic.filter((x) => !weak.includes(x) && /= nil/.test(x.body) && /#T/.test(x.body))
+        expect(semantic.filter((x) => !weak.includes(x) && !border.includes(x)).slice(0, 3)).toEqual([])
         if (semantic.length)
-          console.log(`${mode} seed ${seed}: ${semantic.length} of ${COUNT} programs differ in Lua (border after a nil assignment)`)
+          console.log(
+            `${mode} seed ${seed}: of ${COUNT} programs ${border.length} differ in Lua by a border, ${weak.length} by a weak table`,
+          )
         expect(failures.slice(0, 3)).toEqual([])
       },
       300_000,
