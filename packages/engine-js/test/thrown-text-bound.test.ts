@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsEngine } from '../src/index.js'
 import { guestConversions } from '../src/guest/convert.js'
 import { guestCopy } from '../src/guest/copy.js'
+import { guestSlots } from '../src/guest/slots.js'
 import { MESSAGE_TEXT, STACK_TEXT, scriptStack } from '../src/script-errors.js'
 
 // A thrown Error's `stack`, `message` and `name` are the script's to write. The host reads them
@@ -96,8 +97,8 @@ const textOf = (expression: string) => new Function(`return ${expression}`)() as
 
 describe('the guest describes a thrown value with no more text than the host reads', () => {
   it('a 2 MB message, name and stack cross as at most MESSAGE_TEXT or STACK_TEXT characters each', () => {
-    // the setup script declares guestCopy beside guestConversions
-    Object.assign(globalThis, { guestCopy })
+    // the setup script declares guestCopy and guestSlots beside guestConversions
+    Object.assign(globalThis, { guestCopy, guestSlots })
     const { helpers } = guestConversions(
       globalThis,
       () => 0,
